@@ -1,0 +1,1 @@
+"""Dealflow: a workflow engine for declarative sales methodologies."""
