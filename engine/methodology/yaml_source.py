@@ -1,0 +1,121 @@
+"""Reading a YAML methodology file while remembering where every value came from.
+
+PyYAML's ``safe_load`` throws the positions away, and it silently keeps the last of
+two equal keys. We compose the node graph instead (``yaml.compose`` keeps a mark on
+every node), build plain Python values from it ourselves, and record the line of each
+value under its JSON path — so a schema error at ``stages/3/probability`` can name
+the line a designer has to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from .problems import Problem
+
+JsonPath = tuple  # of str keys and int indexes, as jsonschema's error.absolute_path
+
+
+@dataclass
+class YamlDocument:
+    """A parsed YAML file: its data and the 1-based line of every value and key."""
+
+    path: str
+    data: object
+    value_lines: dict = field(default_factory=dict)  # JsonPath -> line of the value
+    key_lines: dict = field(default_factory=dict)  # JsonPath -> line of the mapping key
+    raw_scalars: dict = field(default_factory=dict)  # JsonPath -> the scalar as written
+
+    def line_of(self, path: JsonPath) -> int:
+        """The line of the value at ``path``, or of its nearest ancestor."""
+        path = tuple(path)
+        while path:
+            if path in self.value_lines:
+                return self.value_lines[path]
+            path = path[:-1]
+        return self.value_lines.get((), 1)
+
+    def key_line_of(self, path: JsonPath) -> int:
+        """The line of the key that names ``path`` (falls back to the value's line)."""
+        return self.key_lines.get(tuple(path)) or self.line_of(path)
+
+
+class _Builder(yaml.constructor.SafeConstructor):
+    """Turns composed nodes into plain values; scalars are resolved as safe_load would."""
+
+    def __init__(self, doc: YamlDocument, problems: list[Problem]):
+        super().__init__()
+        self.doc = doc
+        self.problems = problems
+
+    def build(self, node, path: JsonPath = ()):
+        self.doc.value_lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        self.doc.raw_scalars[path] = node.value
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            # Dates stay text: the schema says which fields are dates, and a date
+            # object would not survive JSON Schema validation or serialization.
+            return node.value
+        return self.construct_object(node, deep=True)
+
+    def _mapping(self, node, path: JsonPath) -> dict:
+        self.flatten_mapping(node)  # resolves YAML merge keys (<<)
+        result: dict = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, str):
+                # `yes:` or `1:` as a key: YAML 1.1 turns them into bool/int.
+                self.problems.append(Problem(
+                    self.doc.path, line,
+                    f"key {key_node.value!r} must be text; put it in quotes: '{key_node.value}'"))
+                key = str(key_node.value)
+            if key in result:
+                first = self.doc.key_lines[path + (key,)]
+                self.problems.append(Problem(
+                    self.doc.path, line,
+                    f"duplicate key '{key}' (first given on line {first}); "
+                    "YAML would silently keep only the last one"))
+                continue
+            self.doc.key_lines[path + (key,)] = line
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+
+def read_yaml(path: str, text: str) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse ``text`` (the contents of ``path``); ``None`` and a problem on bad syntax."""
+    problems: list[Problem] = []
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 1
+        what = err.problem or err.context or "invalid YAML"
+        hint = _syntax_hint(what)
+        return None, [Problem(path, line, f"YAML syntax error: {what}{hint}")]
+    except yaml.YAMLError as err:  # errors without a position, e.g. bad encoding
+        return None, [Problem(path, 1, f"YAML error: {err}")]
+    if len(nodes) != 1:
+        line = nodes[1].start_mark.line + 1 if len(nodes) > 1 else 1
+        message = "file is empty" if not nodes else "one document per file; remove the '---' separator"
+        return None, [Problem(path, line, message)]
+    doc = YamlDocument(path=path, data=None)
+    try:
+        doc.data = _Builder(doc, problems).build(nodes[0])
+    except yaml.constructor.ConstructorError as err:
+        mark = err.problem_mark or err.context_mark
+        return None, [Problem(path, mark.line + 1 if mark else 1, f"YAML error: {err.problem}")]
+    return doc, problems
+
+
+def _syntax_hint(what: str) -> str:
+    if "found character '\\t'" in what:
+        return "; indent with spaces, not tabs"
+    if "mapping values are not allowed here" in what:
+        return "; a value containing ': ' must be quoted"
+    return ""
