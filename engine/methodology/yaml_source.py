@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import re
+
 import yaml
 
 from .problems import Problem
@@ -40,6 +42,20 @@ class YamlDocument:
     def key_line_of(self, path: JsonPath) -> int:
         """The line of the key that names ``path`` (falls back to the value's line)."""
         return self.key_lines.get(tuple(path)) or self.line_of(path)
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false. YAML 1.1 also reads yes/no/on/off as
+    booleans, which turns an answer text "No" or an id "yes" into False/True —
+    a trap for designers who are not programmers."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 class _Builder(yaml.constructor.SafeConstructor):
@@ -91,7 +107,7 @@ def read_yaml(path: str, text: str) -> tuple[YamlDocument | None, list[Problem]]
     """Parse ``text`` (the contents of ``path``); ``None`` and a problem on bad syntax."""
     problems: list[Problem] = []
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1

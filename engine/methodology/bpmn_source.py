@@ -1,0 +1,262 @@
+"""Reading BPMN 2.0 and DMN files: XML syntax, the BPMN XSD, and the facts Dealflow
+needs (processes, flow nodes with their lanes and lines, sequence flows, forms,
+and every expression written in them).
+
+Files are untrusted, so the XML parser resolves no entities and fetches nothing.
+Every fact keeps its ``sourceline`` so later checks can say ``path:line``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import etree
+
+from .model import BpmnProcess, ExpressionSite, FlowNode, FormField, SequenceFlow, frozen_map
+from .problems import Problem
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+DMN_NAMESPACES = (
+    "https://www.omg.org/spec/DMN/20191111/MODEL/",
+    "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
+    "http://www.omg.org/spec/DMN/20180521/MODEL/",
+)
+XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+
+FLOW_NODE_KINDS = frozenset({
+    "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
+    "boundaryEvent", "task", "userTask", "manualTask", "scriptTask", "serviceTask",
+    "sendTask", "receiveTask", "businessRuleTask", "callActivity", "subProcess",
+    "transaction", "exclusiveGateway", "parallelGateway", "inclusiveGateway",
+    "eventBasedGateway", "complexGateway",
+})
+CONTAINER_KINDS = frozenset({"subProcess", "transaction"})
+
+
+def _xml_parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           huge_tree=False, remove_comments=True)
+
+
+@lru_cache(maxsize=1)
+def _bpmn_schema() -> etree.XMLSchema:
+    # SpiffWorkflow ships the OMG's BPMN 2.0 XSD; we validate with it ourselves so
+    # that every violation is reported, not only the first.
+    import SpiffWorkflow.bpmn.parser as spiff_parser
+
+    xsd = Path(spiff_parser.__file__).parent / "schema" / "BPMN20.xsd"
+    return etree.XMLSchema(etree.parse(str(xsd)))
+
+
+def _short(text: str) -> str:
+    """Error text with namespaces as a designer sees them in the file."""
+    text = text.replace("{%s}" % BPMN, "bpmn:").replace("{%s}" % CAMUNDA, "camunda:")
+    return re.sub(r"\{[^}]*\}", "", text)
+
+
+def parse_xml(path: str, data: bytes) -> tuple[etree._ElementTree | None, list[Problem]]:
+    """The parsed document, or ``None`` and the syntax error at its line."""
+    try:
+        return etree.fromstring(data, _xml_parser()).getroottree(), []
+    except etree.XMLSyntaxError as err:
+        line = err.lineno or 1
+        message = err.msg or str(err)
+        message = re.sub(r",? line \d+, column \d+$", "", message)
+        return None, [Problem(path, line, f"XML syntax error: {message}")]
+
+
+def check_bpmn_xsd(path: str, tree: etree._ElementTree) -> list[Problem]:
+    """Every violation of the BPMN 2.0 XSD, each at its line."""
+    schema = _bpmn_schema()
+    if schema.validate(tree):
+        return []
+    problems = []
+    for entry in schema.error_log:
+        message = _short(entry.message)
+        message = message.replace("This element is not expected.", "this element is not allowed here.")
+        problems.append(Problem(path, entry.line or 1, f"BPMN schema: {message}"))
+    return problems
+
+
+@dataclass
+class BpmnFacts:
+    """What one BPMN file defines."""
+
+    path: str
+    processes: dict[str, BpmnProcess] = field(default_factory=dict)
+    expressions: list[ExpressionSite] = field(default_factory=list)
+    decision_refs: list[tuple[str, int, str]] = field(default_factory=list)  # (decision id, line, task id)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _local(el) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _bpmn(el, name):
+    return el.findall(f"{{{BPMN}}}{name}")
+
+
+def read_bpmn(path: str, tree: etree._ElementTree) -> BpmnFacts:
+    facts = BpmnFacts(path=path)
+    root = tree.getroot()
+    if root.tag != f"{{{BPMN}}}definitions":
+        facts.problems.append(Problem(path, root.sourceline or 1,
+                                      f"not a BPMN 2.0 file: the root element is <{_short(root.tag)}>, "
+                                      "expected <bpmn:definitions>"))
+        return facts
+    for process in _bpmn(root, "process"):
+        pid = process.get("id")
+        if not pid:
+            continue  # the XSD already reports the missing id
+        lanes = _lanes(process)
+        nodes: dict[str, FlowNode] = {}
+        flows: list[SequenceFlow] = []
+        _walk(facts, process, None, lanes, nodes, flows)
+        facts.processes[pid] = BpmnProcess(
+            id=pid, name=process.get("name") or pid, path=path, line=process.sourceline,
+            executable=process.get("isExecutable", "false") == "true",
+            nodes=frozen_map(nodes), flows=tuple(flows),
+            lanes=tuple(dict.fromkeys(lanes.values())))
+    return facts
+
+
+def _lanes(process) -> dict[str, str]:
+    """flow node id -> lane name, for every (nested) lane of the process."""
+    result = {}
+    for lane in process.iter(f"{{{BPMN}}}lane"):
+        name = lane.get("name") or lane.get("id")
+        for ref in _bpmn(lane, "flowNodeRef"):
+            if ref.text:
+                result[ref.text.strip()] = name
+    return result
+
+
+def _walk(facts: BpmnFacts, container, parent_id, lanes, nodes, flows) -> None:
+    for el in container:
+        kind = _local(el)
+        if kind == "sequenceFlow":
+            flows.append(_sequence_flow(facts, el))
+        elif kind in FLOW_NODE_KINDS and el.get("id"):
+            node = _flow_node(facts, el, kind, parent_id, lanes)
+            nodes[node.id] = node
+            if kind in CONTAINER_KINDS:
+                _walk(facts, el, node.id, lanes, nodes, flows)
+
+
+def _sequence_flow(facts: BpmnFacts, el) -> SequenceFlow:
+    flow_id = el.get("id") or f"(line {el.sourceline})"
+    condition = None
+    for cond in _bpmn(el, "conditionExpression"):
+        condition = (cond.text or "").strip()
+        facts.expressions.append(ExpressionSite(
+            facts.path, cond.sourceline, f"condition of sequence flow '{flow_id}'", condition))
+    return SequenceFlow(flow_id, el.get("sourceRef", ""), el.get("targetRef", ""),
+                        el.sourceline, condition)
+
+
+def _flow_node(facts: BpmnFacts, el, kind, parent_id, lanes) -> FlowNode:
+    node_id = el.get("id")
+    docs = " ".join((d.text or "").strip() for d in _bpmn(el, "documentation")).strip()
+    for timer in el.iter(f"{{{BPMN}}}timerEventDefinition"):
+        for part in ("timeDuration", "timeDate", "timeCycle"):
+            for expr in _bpmn(timer, part):
+                facts.expressions.append(ExpressionSite(
+                    facts.path, expr.sourceline, f"timer {part} of '{node_id}'", (expr.text or "").strip()))
+    if kind == "scriptTask":
+        for script in _bpmn(el, "script"):
+            facts.expressions.append(ExpressionSite(
+                facts.path, script.sourceline, f"script of '{node_id}'", script.text or "", is_script=True))
+    decision_ref = el.get(f"{{{CAMUNDA}}}decisionRef")
+    if kind == "businessRuleTask" and decision_ref:
+        facts.decision_refs.append((decision_ref, el.sourceline, node_id))
+    return FlowNode(
+        id=node_id, kind=kind, name=el.get("name") or node_id, line=el.sourceline,
+        lane=lanes.get(node_id), parent=parent_id, documentation=docs,
+        form=_form(el) if kind == "userTask" else (),
+        attached_to=el.get("attachedToRef"), decision_ref=decision_ref)
+
+
+def _form(task) -> tuple[FormField, ...]:
+    fields = []
+    for ff in task.iter(f"{{{CAMUNDA}}}formField"):
+        constraints = {c.get("name"): c.get("config") for c in ff.iter(f"{{{CAMUNDA}}}constraint")}
+        choices = tuple((v.get("id", ""), v.get("name") or v.get("id", ""))
+                        for v in ff.iter(f"{{{CAMUNDA}}}value"))
+        fields.append(FormField(
+            id=ff.get("id", ""), label=ff.get("label") or ff.get("id", ""),
+            type=ff.get("type", "string"), line=ff.sourceline,
+            default=ff.get("defaultValue"), required="required" in constraints,
+            minimum=constraints.get("min", constraints.get("minlength")),
+            maximum=constraints.get("max", constraints.get("maxlength")),
+            choices=choices))
+    return tuple(fields)
+
+
+# --- DMN -------------------------------------------------------------------------
+
+@dataclass
+class DmnFacts:
+    path: str
+    decisions: dict[str, int] = field(default_factory=dict)  # decision id -> line
+    expressions: list[ExpressionSite] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_dmn(path: str, tree: etree._ElementTree) -> DmnFacts:
+    facts = DmnFacts(path=path)
+    root = tree.getroot()
+    ns = etree.QName(root).namespace
+    if _local(root) != "definitions" or ns not in DMN_NAMESPACES:
+        facts.problems.append(Problem(path, root.sourceline or 1,
+                                      "not a DMN file: expected <definitions> in a DMN 1.1–1.3 namespace"))
+        return facts
+    for decision in root.findall(f"{{{ns}}}decision"):
+        did = decision.get("id", "")
+        facts.decisions[did] = decision.sourceline
+        for table in decision.findall(f"{{{ns}}}decisionTable"):
+            _decision_table(facts, ns, did, table)
+    return facts
+
+
+def _decision_table(facts: DmnFacts, ns: str, decision_id: str, table) -> None:
+    inputs = []
+    for inp in table.findall(f"{{{ns}}}input"):
+        text_el = inp.find(f"{{{ns}}}inputExpression/{{{ns}}}text")
+        text = (text_el.text or "").strip() if text_el is not None else ""
+        inputs.append(text)
+        if text_el is not None:
+            facts.expressions.append(ExpressionSite(
+                facts.path, text_el.sourceline, f"input expression of decision '{decision_id}'", text))
+    for row, rule in enumerate(table.findall(f"{{{ns}}}rule"), start=1):
+        for column, entry in enumerate(rule.findall(f"{{{ns}}}inputEntry")):
+            text_el = entry.find(f"{{{ns}}}text")
+            text = (text_el.text or "").strip() if text_el is not None else ""
+            if not text or text == "-" or column >= len(inputs):
+                continue
+            facts.expressions.append(ExpressionSite(
+                facts.path, text_el.sourceline, f"rule {row} of decision '{decision_id}'",
+                dmn_test_as_expression(inputs[column], text)))
+        for entry in rule.findall(f"{{{ns}}}outputEntry"):
+            text_el = entry.find(f"{{{ns}}}text")
+            text = (text_el.text or "").strip() if text_el is not None else ""
+            if text:
+                facts.expressions.append(ExpressionSite(
+                    facts.path, text_el.sourceline, f"output of rule {row} of decision '{decision_id}'", text))
+
+
+def dmn_test_as_expression(input_expr: str, test: str) -> str:
+    """The expression SpiffWorkflow's DMN engine evaluates for one input cell.
+
+    Mirrors its rules: ``?`` stands for the input; a cell starting with an operator
+    (``> 10``) is appended to the input; anything else is compared with ``==``.
+    """
+    if "?" in test:
+        return re.sub(r"\?(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)", f"({input_expr})", test)
+    if re.match(r"^\s*(<=|>=|<|>|==|!=|not\s+in\b|in\b)", test):
+        return f"({input_expr}) {test}"
+    return f"({input_expr}) == ({test})"

@@ -1,0 +1,124 @@
+"""Schema-valid YAML documents -> the frozen dataclasses of ``model``.
+
+Runs only on documents that passed their JSON Schema, so the shapes are known;
+what is checked here is what a schema cannot say (unique ids, ordering)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .model import (Answer, LaneRole, Question, Questionnaire, Routing, ScoreClass,
+                    Segment, Stage, frozen_map)
+from .problems import Problem
+from .yaml_source import YamlDocument
+
+
+def _number(value) -> Decimal:
+    # YAML gives floats for 0.5; str() first keeps the digits the designer wrote.
+    return Decimal(str(value))
+
+
+def _duplicates(doc: YamlDocument, items: list[dict], base: tuple, what: str) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for i, item in enumerate(items):
+        line = doc.line_of(base + (i, "id"))
+        if item["id"] in seen:
+            problems.append(Problem(doc.path, line, f"duplicate {what} id '{item['id']}' "
+                                                    f"(first used on line {seen[item['id']]})"))
+        else:
+            seen[item["id"]] = line
+    return problems
+
+
+def stage_table(doc: YamlDocument) -> tuple[tuple[Stage, ...], list[Problem]]:
+    data = doc.data
+    problems = _duplicates(doc, data["stages"], ("stages",), "stage")
+    stages = tuple(
+        Stage(id=s["id"], name=s["name"], probability=s["probability"], outcome=s["outcome"],
+              description=s.get("description", ""), entered_at=tuple(s["entered_at"]), position=i)
+        for i, s in enumerate(data["stages"]))
+    for outcome in ("won", "lost"):
+        if not any(s.outcome == outcome for s in stages):
+            problems.append(Problem(doc.path, doc.line_of(("stages",)),
+                                    f"no stage has outcome '{outcome}': every methodology needs at least "
+                                    "one won and one lost stage"))
+    return stages, problems
+
+
+def questionnaire(doc: YamlDocument) -> tuple[Questionnaire, list[Problem]]:
+    data = doc.data
+    problems = _duplicates(doc, data["questions"], ("questions",), "question")
+    questions = []
+    for qi, q in enumerate(data["questions"]):
+        problems += _duplicates(doc, q["answers"], ("questions", qi, "answers"), "answer")
+        answers = tuple(Answer(a["id"], a["text"], _number(a["points"])) for a in q["answers"])
+        if all(a.points == 0 for a in answers):
+            problems.append(Problem(doc.path, doc.line_of(("questions", qi, "answers")),
+                                    f"every answer of question '{q['id']}' gives 0 points, "
+                                    "so it cannot change the score"))
+        questions.append(Question(q["id"], q["text"], _number(q["weight"]), answers, q.get("help", "")))
+    problems += _duplicates(doc, data["classes"], ("classes",), "class")
+    classes = []
+    seen_scores: dict[Decimal, str] = {}
+    for ci, c in enumerate(data["classes"]):
+        score = _number(c["min_score"])
+        if score in seen_scores:
+            problems.append(Problem(doc.path, doc.line_of(("classes", ci, "min_score")),
+                                    f"classes '{seen_scores[score]}' and '{c['id']}' both start at "
+                                    f"min_score {c['min_score']}"))
+        seen_scores[score] = c["id"]
+        classes.append(ScoreClass(c["id"], c["name"], score, c.get("probability"),
+                                  c.get("probability_adjustment")))
+    if classes and min(c.min_score for c in classes) != 0:
+        problems.append(Problem(doc.path, doc.line_of(("classes",)),
+                                "no class starts at min_score 0, so a low score would have no class; "
+                                "give the lowest class min_score: 0"))
+    attached = data["attached_to"]
+    result = Questionnaire(
+        id=data["questionnaire"], methodology=data["methodology"], name=data["name"], path=doc.path,
+        task=attached.get("task"), stage=attached.get("stage"), questions=tuple(questions),
+        classes=tuple(sorted(classes, key=lambda c: c.min_score, reverse=True)),
+        description=data.get("description", ""))
+    return result, problems
+
+
+def routing(doc: YamlDocument) -> tuple[Routing, list[Problem]]:
+    data = doc.data
+    problems = _duplicates(doc, data["segments"], ("segments",), "segment")
+    segments = []
+    catch_all_line = None
+    for si, s in enumerate(data["segments"]):
+        line = doc.line_of(("segments", si))
+        if catch_all_line is not None:
+            problems.append(Problem(doc.path, line,
+                                    f"segment '{s['id']}' can never match: the segment without 'when' "
+                                    f"on line {catch_all_line} matches every opportunity first; "
+                                    "move the catch-all segment to the end"))
+        if "when" not in s:
+            catch_all_line = catch_all_line or line
+        if s["assignment"] == "territory_map" and "territory_map" not in s:
+            problems.append(Problem(doc.path, doc.line_of(("segments", si, "assignment")),
+                                    f"segment '{s['id']}' uses assignment territory_map but has no "
+                                    "'territory_map' (territory: username)"))
+        if "territory_map" in s and s["assignment"] != "territory_map":
+            problems.append(Problem(doc.path, doc.key_line_of(("segments", si, "territory_map")),
+                                    f"segment '{s['id']}' has a territory_map but its assignment is "
+                                    f"'{s['assignment']}'; set assignment: territory_map or remove the map"))
+        methodology, _, version = s["methodology"].partition("@")
+        segments.append(Segment(
+            id=s["id"], name=s["name"], when=s.get("when"), methodology=methodology,
+            methodology_version=version or None, team=s["team"], assignment=s["assignment"],
+            territory_map=frozen_map(s.get("territory_map")), description=s.get("description", "")))
+    lanes = {
+        methodology: frozen_map({lane: _role(role) for lane, role in roles.items()})
+        for methodology, roles in data["lanes"].items()}
+    return Routing(id=data["routing"], path=doc.path, lanes=frozen_map(lanes),
+                   segments=tuple(segments), description=data.get("description", "")), problems
+
+
+def _role(value) -> LaneRole:
+    if isinstance(value, str):
+        return LaneRole(value)
+    kind, name = next(iter(value.items()))
+    return LaneRole(kind, name)

@@ -1,0 +1,123 @@
+"""Checks across files: stage -> BPMN node, lane -> role, questionnaire -> task or
+stage, routing -> methodology, and that won and lost outcomes are reachable."""
+
+from __future__ import annotations
+
+from .graph import reachable_nodes
+from .model import BpmnProcess, Methodology, Questionnaire, Routing, Stage
+from .problems import Problem, did_you_mean
+from .yaml_source import YamlDocument
+
+
+def check_stages(doc: YamlDocument, stages: tuple[Stage, ...], process: BpmnProcess) -> list[Problem]:
+    problems = []
+    reachable = reachable_nodes(process)
+    owner: dict[str, str] = {}
+    reachable_outcomes = set()
+    for si, stage in enumerate(stages):
+        stage_reachable = False
+        for ni, node_id in enumerate(stage.entered_at):
+            line = doc.line_of(("stages", si, "entered_at", ni))
+            if node_id not in process.nodes:
+                problems.append(Problem(
+                    doc.path, line,
+                    f"stage '{stage.id}' is entered at BPMN node '{node_id}', which process "
+                    f"'{process.id}' does not have{did_you_mean(node_id, process.nodes)}"))
+                continue
+            if node_id in owner:
+                problems.append(Problem(
+                    doc.path, line,
+                    f"BPMN node '{node_id}' already puts the opportunity in stage '{owner[node_id]}'; "
+                    "a node can enter only one stage"))
+            owner.setdefault(node_id, stage.id)
+            if node_id in reachable:
+                stage_reachable = True
+            else:
+                problems.append(Problem(
+                    doc.path, line,
+                    f"stage '{stage.id}' can never be entered: BPMN node '{node_id}' cannot be "
+                    f"reached from the start of process '{process.id}'"))
+        if stage_reachable:
+            reachable_outcomes.add(stage.outcome)
+    defined = {s.outcome for s in stages}
+    for outcome in ("won", "lost"):
+        if outcome in defined and outcome not in reachable_outcomes and not problems:
+            problems.append(Problem(
+                doc.path, doc.line_of(("stages",)),
+                f"no {outcome} stage can be reached from the start of process '{process.id}'"))
+    return problems
+
+
+def check_questionnaire(q: Questionnaire, doc: YamlDocument, methodologies: dict[str, Methodology]) -> list[Problem]:
+    methodology = methodologies.get(q.methodology)
+    if methodology is None:
+        return [Problem(doc.path, doc.line_of(("methodology",)),
+                        f"unknown methodology '{q.methodology}'{did_you_mean(q.methodology, methodologies)}")]
+    process = methodology.process
+    if q.task is not None:
+        line = doc.line_of(("attached_to", "task"))
+        node = process.nodes.get(q.task)
+        if node is None:
+            tasks = [t.id for t in process.user_tasks]
+            return [Problem(doc.path, line, f"process '{process.id}' has no user task '{q.task}'"
+                                            f"{did_you_mean(q.task, tasks)}")]
+        if node.kind != "userTask":
+            return [Problem(doc.path, line, f"'{q.task}' is a {node.kind}, not a user task: "
+                                            "a questionnaire is filled in at a user task")]
+    if q.stage is not None and q.stage not in {s.id for s in methodology.stages}:
+        return [Problem(doc.path, doc.line_of(("attached_to", "stage")),
+                        f"methodology '{methodology.id}' has no stage '{q.stage}'"
+                        f"{did_you_mean(q.stage, [s.id for s in methodology.stages])}")]
+    return []
+
+
+def check_lanes_assigned(methodology: Methodology) -> list[Problem]:
+    """A user task outside every lane could not be routed to anyone."""
+    process = methodology.process
+    if not process.lanes:
+        return [Problem(process.path, process.line,
+                        f"process '{process.id}' has no lanes: put its user tasks in lanes "
+                        "(e.g. 'rep' and 'manager') so routing can assign them")]
+    return [Problem(process.path, t.line,
+                    f"user task '{t.id}' is in no lane, so routing cannot assign it to anyone")
+            for t in process.user_tasks if t.lane is None]
+
+
+def check_routing(routing: Routing, doc: YamlDocument, methodologies: dict[str, Methodology]) -> list[Problem]:
+    problems = []
+    for mid, lanes in routing.lanes.items():
+        line = doc.key_line_of(("lanes", mid))
+        methodology = methodologies.get(mid)
+        if methodology is None:
+            problems.append(Problem(doc.path, line, f"unknown methodology '{mid}'{did_you_mean(mid, methodologies)}"))
+            continue
+        known = methodology.process.lanes
+        for lane in lanes:
+            if lane not in known:
+                problems.append(Problem(
+                    doc.path, doc.key_line_of(("lanes", mid, lane)),
+                    f"process '{methodology.process.id}' has no lane '{lane}'{did_you_mean(lane, known)}"))
+        for lane in known:
+            if lane not in lanes:
+                problems.append(Problem(
+                    doc.path, line,
+                    f"lane '{lane}' of methodology '{mid}' has no role: add '{lane}: owner' "
+                    "(or owner_manager, team_queue, {user: NAME}, {team: NAME})"))
+    for si, segment in enumerate(routing.segments):
+        line = doc.line_of(("segments", si, "methodology"))
+        methodology = methodologies.get(segment.methodology)
+        if methodology is None:
+            problems.append(Problem(doc.path, line, f"unknown methodology '{segment.methodology}'"
+                                                    f"{did_you_mean(segment.methodology, methodologies)}"))
+            continue
+        if segment.methodology_version and segment.methodology_version != methodology.version:
+            problems.append(Problem(
+                doc.path, line,
+                f"methodology '{methodology.id}' is at version '{methodology.version}' here, "
+                f"not '{segment.methodology_version}'"))
+        if segment.methodology not in routing.lanes:
+            problems.append(Problem(
+                doc.path, line,
+                f"segment '{segment.id}' uses methodology '{segment.methodology}', but 'lanes' says "
+                f"nothing about its lanes; add lanes: {{{segment.methodology}: {{...}}}}"))
+    return problems

@@ -1,0 +1,51 @@
+"""Which flow nodes of a BPMN process a token can ever reach.
+
+Used to refuse stage tables whose stages can never be entered, and methodologies
+whose won or lost outcome is unreachable. Follows sequence flows, boundary events
+(an activity can be interrupted by its boundary events), embedded subprocesses
+(entering one starts its start events; its end events continue after it) and
+event subprocesses (reachable whenever their parent runs).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+
+from .model import BpmnProcess
+
+
+def reachable_nodes(process: BpmnProcess) -> frozenset[str]:
+    nodes = process.nodes
+    successors: dict[str, set[str]] = defaultdict(set)
+    has_incoming: set[str] = set()
+    for flow in process.flows:
+        if flow.source in nodes and flow.target in nodes:
+            successors[flow.source].add(flow.target)
+            has_incoming.add(flow.target)
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for node in nodes.values():
+        children[node.parent].append(node.id)
+        if node.attached_to in nodes:
+            successors[node.attached_to].add(node.id)
+            has_incoming.add(node.id)
+    for node in nodes.values():
+        if node.parent is not None and node.parent in nodes:
+            if node.kind == "startEvent" or (node.id not in has_incoming and node.kind != "boundaryEvent"):
+                successors[node.parent].add(node.id)
+            if node.kind == "endEvent":
+                successors[node.id] |= successors_by_flow(process, node.parent)
+    starts = [n for n in children[None]
+              if nodes[n].kind != "boundaryEvent" and n not in has_incoming]
+    seen = set(starts)
+    queue = deque(starts)
+    while queue:
+        current = queue.popleft()
+        for nxt in successors[current]:
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return frozenset(seen)
+
+
+def successors_by_flow(process: BpmnProcess, node_id: str) -> set[str]:
+    return {f.target for f in process.flows if f.source == node_id and f.target in process.nodes}

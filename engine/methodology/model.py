@@ -1,0 +1,190 @@
+"""A methodology as plain, immutable data — what the validator produces and the
+engine runs. Nothing here reads files or knows SpiffWorkflow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Mapping
+
+
+def frozen_map(items: dict | None = None) -> Mapping:
+    return MappingProxyType(dict(items or {}))
+
+
+# --- BPMN, as far as Dealflow needs to know it -----------------------------------
+
+@dataclass(frozen=True)
+class FormField:
+    """One field of a user task's generated form (``camunda:formField``)."""
+
+    id: str
+    label: str
+    type: str  # string, long, boolean, date, enum, or a custom type name
+    line: int
+    default: str | None = None
+    required: bool = False
+    minimum: str | None = None  # as written; "min"/"minlength" constraints
+    maximum: str | None = None
+    choices: tuple[tuple[str, str], ...] = ()  # enum (value id, label) pairs
+
+
+@dataclass(frozen=True)
+class FlowNode:
+    """A task, event or gateway; ``kind`` is the BPMN element's local name."""
+
+    id: str
+    kind: str
+    name: str
+    line: int
+    lane: str | None = None
+    parent: str | None = None  # id of the enclosing subprocess, if any
+    documentation: str = ""
+    form: tuple[FormField, ...] = ()
+    attached_to: str | None = None  # for boundary events
+    decision_ref: str | None = None  # for business rule tasks
+
+
+@dataclass(frozen=True)
+class SequenceFlow:
+    id: str
+    source: str
+    target: str
+    line: int
+    condition: str | None = None
+
+
+@dataclass(frozen=True)
+class BpmnProcess:
+    id: str
+    name: str
+    path: str
+    line: int
+    executable: bool
+    nodes: Mapping[str, FlowNode]
+    flows: tuple[SequenceFlow, ...]
+    lanes: tuple[str, ...]
+
+    @property
+    def user_tasks(self) -> tuple[FlowNode, ...]:
+        return tuple(n for n in self.nodes.values() if n.kind == "userTask")
+
+
+@dataclass(frozen=True)
+class ExpressionSite:
+    """An expression or script written inside a BPMN or DMN file."""
+
+    path: str
+    line: int
+    where: str  # "condition of sequence flow 'Flow_1'" — for messages
+    source: str
+    is_script: bool = False
+
+
+# --- the YAML kinds ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    name: str
+    probability: int
+    outcome: str  # open | won | lost
+    description: str
+    entered_at: tuple[str, ...]
+    position: int  # 0-based order in the table
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: str
+    text: str
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    weight: Decimal
+    answers: tuple[Answer, ...]
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class ScoreClass:
+    id: str
+    name: str
+    min_score: Decimal
+    probability: int | None = None
+    probability_adjustment: int | None = None
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    id: str
+    methodology: str
+    name: str
+    path: str
+    task: str | None
+    stage: str | None
+    questions: tuple[Question, ...]
+    classes: tuple[ScoreClass, ...]  # sorted by min_score, highest first
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class LaneRole:
+    """Who works a lane: ``kind`` is owner, owner_manager, team_queue, user or team."""
+
+    kind: str
+    name: str | None = None  # the user or team for kinds user and team
+
+
+@dataclass(frozen=True)
+class Segment:
+    id: str
+    name: str
+    when: str | None  # None: matches every opportunity
+    methodology: str
+    methodology_version: str | None
+    team: str
+    assignment: str
+    territory_map: Mapping[str, str] = field(default_factory=frozen_map)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Routing:
+    id: str
+    path: str
+    lanes: Mapping[str, Mapping[str, LaneRole]]  # methodology id -> lane -> role
+    segments: tuple[Segment, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Methodology:
+    id: str
+    version: str
+    name: str
+    description: str
+    process: BpmnProcess
+    stages: tuple[Stage, ...]
+    questionnaires: tuple[Questionnaire, ...]
+    stage_table_path: str
+    content_hash: str  # sha256 over every file the methodology is made of
+
+    def stage_of_node(self, node_id: str) -> Stage | None:
+        for stage in self.stages:
+            if node_id in stage.entered_at:
+                return stage
+        return None
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything valid that one methodologies folder defines."""
+
+    methodologies: Mapping[str, Methodology]
+    routing: tuple[Routing, ...]

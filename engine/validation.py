@@ -1,0 +1,296 @@
+"""Loading a methodologies folder: every check, every problem at once.
+
+The order matters only for noise: a file that fails to parse is not checked
+further, and cross-file checks run only on what loaded. Each problem is a
+``path:line: message``; a problem without a line would be a bug.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import textwrap
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from . import expressions
+from .errors import ExpressionError
+from .methodology import build, crossref
+from .methodology.bpmn_source import (BpmnFacts, DmnFacts, check_bpmn_xsd, parse_xml, read_bpmn,
+                                      read_dmn)
+from .methodology.files import SourceFile, discover, kind_from_first_key
+from .methodology.model import ExpressionSite, Library, Methodology, Questionnaire, Routing, frozen_map
+from .methodology.problems import Problem, did_you_mean
+from .methodology.schemas import check_against_schema
+from .methodology.yaml_source import YamlDocument, read_yaml
+from .runtime.specs import ProcessSpecs
+
+
+@dataclass
+class LoadResult:
+    library: Library
+    problems: list[Problem]
+    files: list[SourceFile] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class _Loaded:
+    """Everything read so far, file by file."""
+
+    bpmn: dict[str, BpmnFacts] = field(default_factory=dict)
+    dmn: dict[str, DmnFacts] = field(default_factory=dict)
+    trees: dict = field(default_factory=dict)  # path -> lxml tree, for line lookups
+    data: dict[str, bytes] = field(default_factory=dict)
+    stage_tables: list[YamlDocument] = field(default_factory=list)
+    questionnaires: list[tuple[YamlDocument, Questionnaire]] = field(default_factory=list)
+    routing: list[tuple[YamlDocument, Routing]] = field(default_factory=list)
+
+
+def load_methodologies(root: str) -> LoadResult:
+    """Read and check every methodology file under ``root`` (a folder or a file)."""
+    files, problems = discover(root)
+    loaded = _Loaded()
+    specs = ProcessSpecs()
+    for source in files:
+        loaded.data[source.path] = source.data
+        if source.kind in ("bpmn", "dmn"):
+            problems += _read_xml(source, loaded, specs)
+        else:
+            problems += _read_yaml(source, loaded)
+    for facts in [*loaded.bpmn.values(), *loaded.dmn.values()]:
+        problems += _check_expressions(facts.expressions)
+    problems += _check_decision_refs(loaded)
+    methodologies, more = _assemble(loaded, specs)
+    problems += more
+    for doc, q in loaded.questionnaires:
+        problems += crossref.check_questionnaire(q, doc, methodologies)
+    for doc, routing in loaded.routing:
+        problems += crossref.check_routing(routing, doc, methodologies)
+        problems += _check_routing_conditions(doc)
+    problems += _unique_ids(loaded)
+    problems += _spec_problems(specs, loaded)
+    methodologies = _with_questionnaires(methodologies, loaded)
+    library = Library(methodologies=frozen_map(methodologies),
+                      routing=tuple(r for _, r in loaded.routing))
+    if os.path.isfile(root):
+        # Siblings were loaded for cross-references; report on the file asked about.
+        problems = [p for p in problems if p.path == root]
+    return LoadResult(library, sorted(set(problems)), files)
+
+
+# --- single files ------------------------------------------------------------------
+
+def _read_xml(source: SourceFile, loaded: _Loaded, specs: ProcessSpecs) -> list[Problem]:
+    tree, problems = parse_xml(source.path, source.data)
+    if tree is None:
+        return problems
+    loaded.trees[source.path] = tree
+    if source.kind == "dmn":
+        facts = read_dmn(source.path, tree)
+        loaded.dmn[source.path] = facts
+        if not facts.problems:
+            specs.add_dmn(source.path, tree.getroot())
+        return facts.problems
+    problems = check_bpmn_xsd(source.path, tree)
+    facts = read_bpmn(source.path, tree)
+    loaded.bpmn[source.path] = facts
+    problems += facts.problems
+    if not problems:
+        # SpiffWorkflow's parser assumes schema-valid input; feeding it anything
+        # else produces crashes, not messages.
+        specs.add_bpmn(source.path, tree.getroot())
+    return problems
+
+
+def _read_yaml(source: SourceFile, loaded: _Loaded) -> list[Problem]:
+    try:
+        text = source.data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = source.data[:err.start].count(b"\n") + 1
+        return [Problem(source.path, line, "the file is not UTF-8 text; save it as UTF-8")]
+    doc, problems = read_yaml(source.path, text)
+    if doc is None:
+        return problems
+    kind = source.kind if source.kind != "yaml" else kind_from_first_key(doc.data)
+    if kind is None:
+        return problems + [Problem(source.path, 1, "cannot tell what kind of file this is: put it in "
+                                                   "stages/, questionnaires/ or routing/, or start it with "
+                                                   "'methodology:', 'questionnaire:' or 'routing:'")]
+    if not isinstance(doc.data, dict):
+        return problems + [Problem(source.path, doc.line_of(()), "expected a mapping of 'key: value' lines")]
+    schema_problems = check_against_schema(kind, doc)
+    problems += schema_problems
+    if schema_problems:
+        return problems
+    if kind == "stages":
+        loaded.stage_tables.append(doc)
+    elif kind == "questionnaires":
+        q, more = build.questionnaire(doc)
+        loaded.questionnaires.append((doc, q))
+        problems += more
+    else:
+        routing, more = build.routing(doc)
+        loaded.routing.append((doc, routing))
+        problems += more
+    return problems
+
+
+# --- expressions ---------------------------------------------------------------------
+
+_ISO_DURATION = re.compile(r"^R?\d*/?P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
+
+
+def _check_expressions(sites: list[ExpressionSite]) -> list[Problem]:
+    problems = []
+    for site in sites:
+        message = _expression_problem(site)
+        if message:
+            line, text = message
+            problems.append(Problem(site.path, line, text))
+    return problems
+
+
+def _expression_problem(site: ExpressionSite) -> tuple[int, str] | None:
+    source = site.source
+    if not source.strip():
+        return site.line, f"{site.where} is empty"
+    if re.match(r"^\s*[$#]\{", source):
+        return site.line, (f"{site.where} is written in JUEL ({source.strip()}), which Dealflow does "
+                           "not run; write it in Dealflow's expression language, e.g. approved == True "
+                           "or amount > 1000")
+    timer = site.where.startswith("timer ")
+    if timer and (_ISO_DURATION.match(source) or _looks_like_date(source)):
+        return site.line, (f"{site.where} is the bare text {source}; timer values are expressions, "
+                           f"so quote it: \"{source}\"")
+    try:
+        if site.is_script:
+            expressions.check_script(textwrap.dedent(source))
+        else:
+            expressions.check_expression(source)
+    except ExpressionError as err:
+        line = site.line + (err.line - 1 if site.is_script and err.line else 0)
+        return line, f"{site.where}: {err.message}"
+    if timer:
+        literal = _string_literal(source)
+        if literal is not None and not (_ISO_DURATION.match(literal) or _looks_like_date(literal)):
+            return site.line, (f"{site.where}: {literal!r} is not an ISO 8601 duration (\"P3D\", "
+                               "\"PT5M\"), date-time (\"2026-12-01T10:00:00Z\") or cycle (\"R3/PT10M\")")
+    return None
+
+
+def _looks_like_date(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        return True
+    except ValueError:
+        return False
+
+
+def _string_literal(source: str) -> str | None:
+    match = re.fullmatch(r"\s*(['\"])(.*)\1\s*", source)
+    return match.group(2) if match else None
+
+
+def _check_routing_conditions(doc: YamlDocument) -> list[Problem]:
+    sites = [ExpressionSite(doc.path, doc.line_of(("segments", i, "when")),
+                            f"condition of segment '{s['id']}'", s["when"])
+             for i, s in enumerate(doc.data["segments"]) if "when" in s]
+    return _check_expressions(sites)
+
+
+# --- cross-file assembly -----------------------------------------------------------
+
+def _processes(loaded: _Loaded) -> tuple[dict, list[Problem]]:
+    found, problems = {}, []
+    for facts in loaded.bpmn.values():
+        for pid, process in facts.processes.items():
+            if pid in found:
+                problems.append(Problem(process.path, process.line,
+                                        f"process id '{pid}' is also defined in {found[pid].path}"))
+            else:
+                found[pid] = process
+    return found, problems
+
+
+def _assemble(loaded: _Loaded, specs: ProcessSpecs) -> tuple[dict[str, Methodology], list[Problem]]:
+    processes, problems = _processes(loaded)
+    methodologies: dict[str, Methodology] = {}
+    for doc in loaded.stage_tables:
+        data = doc.data
+        stages, more = build.stage_table(doc)
+        problems += more
+        mid = data["methodology"]
+        if mid in methodologies:
+            problems.append(Problem(doc.path, doc.line_of(("methodology",)),
+                                    f"methodology '{mid}' is also defined in {methodologies[mid].stage_table_path}"))
+            continue
+        process = processes.get(data["process"])
+        if process is None:
+            problems.append(Problem(doc.path, doc.line_of(("process",)),
+                                    f"no BPMN file defines process '{data['process']}'"
+                                    f"{did_you_mean(data['process'], processes)}"))
+            continue
+        problems += crossref.check_stages(doc, stages, process)
+        specs.check_process(process.id, process.path)
+        methodology = Methodology(
+            id=mid, version=data["version"], name=data["name"], description=data.get("description", ""),
+            process=process, stages=stages, questionnaires=(), stage_table_path=doc.path,
+            content_hash="")
+        problems += crossref.check_lanes_assigned(methodology)
+        methodologies[mid] = methodology
+    return methodologies, problems
+
+
+def _with_questionnaires(methodologies: dict[str, Methodology], loaded: _Loaded) -> dict[str, Methodology]:
+    """Attach questionnaires and compute each methodology's content hash."""
+    result = {}
+    for mid, m in methodologies.items():
+        qs = tuple(q for _, q in loaded.questionnaires if q.methodology == mid)
+        paths = [m.stage_table_path, m.process.path, *[q.path for q in qs]]
+        paths += [p for p in loaded.dmn]  # decision tables the process may call
+        digest = hashlib.sha256()
+        for path in sorted(set(paths)):
+            digest.update(os.path.basename(path).encode() + b"\0" + loaded.data[path] + b"\0")
+        result[mid] = Methodology(**{**m.__dict__, "questionnaires": qs, "content_hash": digest.hexdigest()})
+    return result
+
+
+def _check_decision_refs(loaded: _Loaded) -> list[Problem]:
+    decisions = {d for facts in loaded.dmn.values() for d in facts.decisions}
+    return [Problem(facts.path, line, f"business rule task '{task}' calls decision '{ref}', which no DMN "
+                                      f"file defines{did_you_mean(ref, decisions)}")
+            for facts in loaded.bpmn.values() for ref, line, task in facts.decision_refs
+            if ref not in decisions]
+
+
+def _unique_ids(loaded: _Loaded) -> list[Problem]:
+    problems = []
+    for what, items in (("questionnaire", [(d, q.id) for d, q in loaded.questionnaires]),
+                        ("routing", [(d, r.id) for d, r in loaded.routing])):
+        seen: dict[str, str] = {}
+        for doc, ident in items:
+            if ident in seen:
+                problems.append(Problem(doc.path, doc.line_of((what,)),
+                                        f"{what} id '{ident}' is also used in {seen[ident]}"))
+            seen.setdefault(ident, doc.path)
+    return problems
+
+
+def _spec_problems(specs: ProcessSpecs, loaded: _Loaded) -> list[Problem]:
+    """SpiffWorkflow's own parse errors, with the line recovered from the XML."""
+    problems = []
+    for sp in specs.problems:
+        line = sp.line
+        tree = loaded.trees.get(sp.path)
+        if not line and tree is not None and sp.element_id:
+            found = tree.getroot().xpath("//*[@id=$id]", id=sp.element_id)
+            line = found[0].sourceline if found else None
+        if not line and tree is not None:
+            line = tree.getroot().sourceline
+        problems.append(Problem(sp.path, line or 1, sp.message))
+    return problems
