@@ -1,0 +1,32 @@
+"""Dealflow's safe expression language for untrusted methodology files.
+
+Gateway conditions, script tasks, timer expressions, DMN cells and routing rules are
+parsed with ``ast``, checked against a whitelist, and evaluated by walking the tree;
+user text is never handed to eval, exec or compile. See docs/expressions.md.
+
+    compile_expression(source) -> Expression     .evaluate(variables) -> value
+    compile_script(source) -> Script             .execute(variables) -> None
+    check_expression(source) / check_script(source)  raise ExpressionError or return None
+"""
+
+from engine.errors import ExpressionError, ExpressionLimitError
+
+from .compiled import (Expression, Script, check_expression, check_script, compile_expression,
+                       compile_script)
+from .functions import FUNCTIONS
+from .limits import MAX_ITEMS, MAX_STEPS, MAX_TEXT_CHARS
+
+__all__ = [
+    "Expression",
+    "ExpressionError",
+    "ExpressionLimitError",
+    "FUNCTIONS",
+    "MAX_ITEMS",
+    "MAX_STEPS",
+    "MAX_TEXT_CHARS",
+    "Script",
+    "check_expression",
+    "check_script",
+    "compile_expression",
+    "compile_script",
+]

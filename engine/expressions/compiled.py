@@ -1,0 +1,87 @@
+"""Compiled expressions and scripts: checked once, evaluated many times.
+
+"Compiled" means parsed and checked against the whitelist; the tree is then walked
+by the interpreter on every call. Objects are immutable and safe to cache and share.
+"""
+
+from __future__ import annotations
+
+import ast
+import decimal
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from engine.errors import ExpressionError, ExpressionLimitError
+
+from .checker import check_tree
+from .interpreter import Interpreter
+from .limits import MAX_STEPS, Budget
+from .parsing import Positions, parse_expression, parse_script
+
+# Money arithmetic: 28 significant digits, and overflow or 0/0 is an error, never Infinity/NaN.
+DECIMAL_CONTEXT = decimal.Context(
+    prec=28, rounding=decimal.ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A checked expression; ``names`` are the task-data variables it reads."""
+
+    source: str
+    names: frozenset[str]
+    _tree: ast.Expression = field(repr=False, compare=False)
+    _positions: Positions = field(repr=False, compare=False)
+
+    def evaluate(self, variables: Mapping[str, object]) -> object:
+        """The expression's value given these variables; raises ExpressionError."""
+        return _run(self._tree, self._positions, variables)
+
+
+@dataclass(frozen=True)
+class Script:
+    """A checked script; ``names`` it reads, ``assigns`` the variables it sets."""
+
+    source: str
+    names: frozenset[str]
+    assigns: frozenset[str]
+    _tree: ast.Module = field(repr=False, compare=False)
+    _positions: Positions = field(repr=False, compare=False)
+
+    def execute(self, variables: dict) -> None:
+        """Run the statements, assigning into ``variables``; raises ExpressionError."""
+        _run(self._tree, self._positions, variables)
+
+
+def compile_expression(source: str) -> Expression:
+    tree, positions = parse_expression(source)
+    result = check_tree(tree, positions, script=False)
+    return Expression(source, result.reads, tree, positions)
+
+
+def compile_script(source: str) -> Script:
+    tree, positions = parse_script(source)
+    result = check_tree(tree, positions, script=True)
+    return Script(source, result.reads, result.assigns, tree, positions)
+
+
+def check_expression(source: str) -> None:
+    compile_expression(source)
+
+
+def check_script(source: str) -> None:
+    compile_script(source)
+
+
+def _run(tree: ast.AST, positions: Positions, variables: Mapping[str, object]) -> object:
+    interpreter = Interpreter(positions, variables, Budget(MAX_STEPS))
+    try:
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            return interpreter.eval(tree)
+    except ExpressionError:
+        raise
+    except RecursionError:
+        raise ExpressionLimitError("the expression is nested too deeply") from None
+    except Exception as exc:  # a bug in the interpreter must still not leak a raw exception
+        raise ExpressionError(f"the expression failed: {exc}") from None
