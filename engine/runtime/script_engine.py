@@ -1,0 +1,107 @@
+"""SpiffWorkflow's script engine, with every expression and script run by our interpreter.
+
+SpiffWorkflow's own ``PythonScriptEngine`` hands BPMN text to ``eval``/``exec`` with
+full builtins. ``SafeScriptEngine`` keeps its interface (gateway conditions, script
+tasks, timer expressions, DMN cells and process conditions all come through
+``validate``/``evaluate``/``execute``) but parses and walks the text with
+``engine.expressions``. Failures become ``WorkflowTaskException`` carrying our
+message, the 1-based line/column inside the expression, and the offending line.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import ChainMap
+from functools import lru_cache
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+
+from engine.errors import ExpressionError
+from engine.expressions import Expression, Script, compile_expression, compile_script
+
+_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _expression(source: str) -> Expression:
+    return compile_expression(source)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _script(source: str) -> Script:
+    return compile_script(source)
+
+
+class SafeEnvironment(BasePythonScriptEngineEnvironment):
+    """Evaluates against task data (plus SpiffWorkflow's external context, read-only)."""
+
+    def __init__(self):
+        super().__init__({})
+
+    def evaluate(self, expression, context, external_context=None):
+        variables = ChainMap(context, external_context) if external_context else context
+        return _expression(expression).evaluate(variables)
+
+    def execute(self, script, context, external_context=None):
+        variables = ChainMap(context, external_context) if external_context else context
+        _script(script).execute(variables)  # ChainMap writes go to the task data
+        return True
+
+    def call_service(self, context, **kwargs):
+        raise ValueError("service tasks are not supported: Dealflow methodologies cannot call services")
+
+
+class SafeScriptEngine(PythonScriptEngine):
+    """A PythonScriptEngine that never evaluates methodology text as Python."""
+
+    def __init__(self, environment: SafeEnvironment | None = None):
+        super().__init__(environment=environment or SafeEnvironment())
+
+    def validate(self, expression):
+        """Raise SyntaxError for text that does not parse, ExpressionError for refused text.
+
+        SpiffWorkflow's DMNEngine relies on SyntaxError to tell a full expression
+        (``'gold'``) from a cell that continues the input (``> 1000``), so a parse
+        failure keeps that exception type; it always carries a line number.
+        """
+        try:
+            _expression(expression)
+        except ExpressionError as exc:
+            if _does_not_parse(expression):
+                raise SyntaxError(exc.message, ("<expression>", exc.line or 1, exc.column or 1,
+                                                expression, None, None)) from None
+            raise
+
+    def evaluate(self, task, expression, external_context=None):
+        try:
+            return self.environment.evaluate(expression, task.data, external_context)
+        except ExpressionError as exc:
+            raise _task_exception(task, expression, exc, "expression") from exc
+
+    def execute(self, task, script, external_context=None):
+        try:
+            return self.environment.execute(script, task.data, external_context)
+        except ExpressionError as exc:
+            raise _task_exception(task, script, exc, "script") from exc
+
+
+def _does_not_parse(text: str) -> bool:
+    try:
+        ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        return True
+    except (MemoryError, RecursionError, ValueError):
+        return False
+    return False
+
+
+def _task_exception(task, text: str, exc: ExpressionError, what: str) -> WorkflowTaskException:
+    lines = text.splitlines()
+    error_line = lines[exc.line - 1] if exc.line and 0 < exc.line <= len(lines) else ""
+    error = WorkflowTaskException(exc.message, task=task, exception=exc,
+                                  line_number=exc.line, offset=exc.column, error_line=error_line)
+    where = f" at line {exc.line}, column {exc.column}" if exc.line else ""
+    error.add_note(f"in the {what} {text.strip()[:200]!r}{where}")
+    return error
