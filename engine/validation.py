@@ -49,6 +49,7 @@ class _Loaded:
     stage_tables: list[YamlDocument] = field(default_factory=list)
     questionnaires: list[tuple[YamlDocument, Questionnaire]] = field(default_factory=list)
     routing: list[tuple[YamlDocument, Routing]] = field(default_factory=list)
+    parsed_by_spiff: set[str] = field(default_factory=set)  # BPMN paths SpiffWorkflow accepted
 
 
 def load_methodologies(root: str) -> LoadResult:
@@ -103,7 +104,8 @@ def _read_xml(source: SourceFile, loaded: _Loaded, specs: ProcessSpecs) -> list[
     if not problems:
         # SpiffWorkflow's parser assumes schema-valid input; feeding it anything
         # else produces crashes, not messages.
-        specs.add_bpmn(source.path, tree.getroot())
+        if specs.add_bpmn(source.path, tree.getroot()):
+            loaded.parsed_by_spiff.add(source.path)
     return problems
 
 
@@ -236,7 +238,8 @@ def _assemble(loaded: _Loaded, specs: ProcessSpecs) -> tuple[dict[str, Methodolo
                                     f"{did_you_mean(data['process'], processes)}"))
             continue
         problems += crossref.check_stages(doc, stages, process)
-        specs.check_process(process.id, process.path)
+        if process.path in loaded.parsed_by_spiff:
+            specs.check_process(process.id, process.path)
         methodology = Methodology(
             id=mid, version=data["version"], name=data["name"], description=data.get("description", ""),
             process=process, stages=stages, questionnaires=(), stage_table_path=doc.path,

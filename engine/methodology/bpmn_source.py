@@ -36,6 +36,11 @@ FLOW_NODE_KINDS = frozenset({
 })
 CONTAINER_KINDS = frozenset({"subProcess", "transaction"})
 
+# SpiffWorkflow names its own task specs like this; a flow node with the same id
+# silently replaces one of them and the process never leaves its start.
+RESERVED_IDS = frozenset({"Start", "End", "Root", "StartEventSplit", "StartEventJoin"})
+RESERVED_SUFFIXES = (".EndJoin", ".BoundaryEventSplit", ".BoundaryEventJoin")
+
 
 def _xml_parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
@@ -116,7 +121,7 @@ def read_bpmn(path: str, tree: etree._ElementTree) -> BpmnFacts:
         lanes = _lanes(process)
         nodes: dict[str, FlowNode] = {}
         flows: list[SequenceFlow] = []
-        _walk(facts, process, None, lanes, nodes, flows)
+        _walk(facts, process, None, None, lanes, nodes, flows)
         facts.processes[pid] = BpmnProcess(
             id=pid, name=process.get("name") or pid, path=path, line=process.sourceline,
             executable=process.get("isExecutable", "false") == "true",
@@ -136,16 +141,23 @@ def _lanes(process) -> dict[str, str]:
     return result
 
 
-def _walk(facts: BpmnFacts, container, parent_id, lanes, nodes, flows) -> None:
+def _walk(facts: BpmnFacts, container, parent_id, parent_lane, lanes, nodes, flows) -> None:
     for el in container:
         kind = _local(el)
         if kind == "sequenceFlow":
             flows.append(_sequence_flow(facts, el))
         elif kind in FLOW_NODE_KINDS and el.get("id"):
-            node = _flow_node(facts, el, kind, parent_id, lanes)
+            # Lanes list top-level nodes; what is inside a subprocess runs in its lane.
+            if el.get("id") in RESERVED_IDS or el.get("id").endswith(RESERVED_SUFFIXES):
+                facts.problems.append(Problem(
+                    facts.path, el.sourceline,
+                    f"the id '{el.get('id')}' is reserved by the workflow engine; rename it "
+                    f"(e.g. '{kind[0].upper() + kind[1:]}_{el.get('id')}')"))
+            lane = lanes.get(el.get("id"), parent_lane)
+            node = _flow_node(facts, el, kind, parent_id, lane)
             nodes[node.id] = node
             if kind in CONTAINER_KINDS:
-                _walk(facts, el, node.id, lanes, nodes, flows)
+                _walk(facts, el, node.id, lane, lanes, nodes, flows)
 
 
 def _sequence_flow(facts: BpmnFacts, el) -> SequenceFlow:
@@ -159,7 +171,7 @@ def _sequence_flow(facts: BpmnFacts, el) -> SequenceFlow:
                         el.sourceline, condition)
 
 
-def _flow_node(facts: BpmnFacts, el, kind, parent_id, lanes) -> FlowNode:
+def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
     node_id = el.get("id")
     docs = " ".join((d.text or "").strip() for d in _bpmn(el, "documentation")).strip()
     for timer in el.iter(f"{{{BPMN}}}timerEventDefinition"):
@@ -176,7 +188,7 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lanes) -> FlowNode:
         facts.decision_refs.append((decision_ref, el.sourceline, node_id))
     return FlowNode(
         id=node_id, kind=kind, name=el.get("name") or node_id, line=el.sourceline,
-        lane=lanes.get(node_id), parent=parent_id, documentation=docs,
+        lane=lane, parent=parent_id, documentation=docs,
         form=_form(el) if kind == "userTask" else (),
         attached_to=el.get("attachedToRef"), decision_ref=decision_ref)
 
