@@ -103,7 +103,9 @@ class Interpreter:
             raise self.positions.error(node, "division by zero") from None
         except decimal.Overflow:
             raise self.positions.error(node, "the number is too large", limit=True) from None
-        except decimal.InvalidOperation:
+        except decimal.InvalidOperation as exc:
+            if _signals(exc, decimal.DivisionUndefined):
+                raise self.positions.error(node, "division by zero") from None
             raise self.positions.error(node, "the calculation has no defined result (invalid decimal operation)") from None
         except OverflowError:
             raise self.positions.error(node, "the number or date is too large", limit=True) from None
@@ -387,6 +389,12 @@ def _as_load(target: ast.AST) -> ast.AST:
     else:
         return target
     return ast.copy_location(node, target)
+
+
+def _signals(exc: decimal.DecimalException, signal: type) -> bool:
+    """Whether a trapped decimal error was raised for ``signal`` (C decimal lists them in args)."""
+    listed = exc.args[0] if exc.args and isinstance(exc.args[0], list) else []
+    return isinstance(exc, signal) or any(isinstance(s, type) and issubclass(s, signal) for s in listed)
 
 
 def _describe(node: ast.AST) -> str:
