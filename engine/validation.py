@@ -19,7 +19,7 @@ from .errors import ExpressionError
 from .methodology import build, crossref
 from .methodology.bpmn_source import (BpmnFacts, DmnFacts, check_bpmn_xsd, parse_xml, read_bpmn,
                                       read_dmn)
-from .methodology.files import SourceFile, discover, kind_from_first_key
+from .methodology.files import YAML_KINDS, SourceFile, discover, kind_from_first_key
 from .methodology.model import ExpressionSite, Library, Methodology, Questionnaire, Routing, frozen_map
 from .methodology.problems import Problem, did_you_mean
 from .methodology.schemas import check_against_schema
@@ -53,8 +53,13 @@ class _Loaded:
 
 
 def load_methodologies(root: str) -> LoadResult:
-    """Read and check every methodology file under ``root`` (a folder or a file)."""
-    files, problems = discover(root)
+    """Read and check every methodology file under ``root`` (a folder or a file).
+
+    For a single file inside a methodologies folder, its siblings are loaded too
+    (a stage table means nothing without its BPMN), but only its own problems are
+    reported, under the path as given."""
+    scan = _folder_of(root) if os.path.isfile(root) else root
+    files, problems = discover(scan)
     loaded = _Loaded()
     specs = ProcessSpecs()
     for source in files:
@@ -78,10 +83,19 @@ def load_methodologies(root: str) -> LoadResult:
     methodologies = _with_questionnaires(methodologies, loaded)
     library = Library(methodologies=frozen_map(methodologies),
                       routing=tuple(r for _, r in loaded.routing))
-    if os.path.isfile(root):
-        # Siblings were loaded for cross-references; report on the file asked about.
-        problems = [p for p in problems if p.path == root]
+    if scan != root:
+        target = os.path.realpath(root)
+        problems = [Problem(root, p.line, p.message) for p in problems
+                    if os.path.realpath(p.path) == target]
     return LoadResult(library, sorted(set(problems)), files)
+
+
+def _folder_of(path: str) -> str:
+    """The methodologies folder a file sits in, or the file itself if it sits in none."""
+    parent = os.path.dirname(os.path.abspath(path))
+    if os.path.basename(parent) in ("bpmn", *YAML_KINDS):
+        return os.path.dirname(parent)
+    return path
 
 
 # --- single files ------------------------------------------------------------------
