@@ -187,9 +187,9 @@ class _Checker(ast.NodeVisitor):
             self.fail(node, forbidden_name_message(name))
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
+        self.visit(node.value)
         if node.attr.startswith("_"):
             self.fail_at_attr(node, private_name_message(node.attr))
-        self.visit(node.value)
 
     # -- operators -----------------------------------------------------------------
     def visit_BinOp(self, node: ast.BinOp) -> None:
@@ -243,6 +243,7 @@ class _Checker(ast.NodeVisitor):
             low, high = STR_METHODS.get(func.attr) or DICT_METHODS[func.attr]
             self.check_arity(node, f".{func.attr}", low, high, frozenset())
         else:
+            self.visit(func)
             self.fail(node, "only the listed functions can be called, by name: e.g. len(x)")
         for arg in node.args:
             self.visit(arg)
