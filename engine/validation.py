@@ -50,6 +50,7 @@ class _Loaded:
     questionnaires: list[tuple[YamlDocument, Questionnaire]] = field(default_factory=list)
     routing: list[tuple[YamlDocument, Routing]] = field(default_factory=list)
     parsed_by_spiff: set[str] = field(default_factory=set)  # BPMN paths SpiffWorkflow accepted
+    broken_methodologies: set[str] = field(default_factory=set)  # ids of stage tables that failed
 
 
 def load_methodologies(root: str) -> LoadResult:
@@ -73,10 +74,13 @@ def load_methodologies(root: str) -> LoadResult:
     problems += _check_decision_refs(loaded)
     methodologies, more = _assemble(loaded, specs)
     problems += more
+    # Files that refer to a methodology whose stage table is broken get no
+    # "unknown methodology" noise: that table's own problems are the news.
+    known = {**dict.fromkeys(loaded.broken_methodologies), **methodologies}
     for doc, q in loaded.questionnaires:
-        problems += crossref.check_questionnaire(q, doc, methodologies)
+        problems += crossref.check_questionnaire(q, doc, known)
     for doc, routing in loaded.routing:
-        problems += crossref.check_routing(routing, doc, methodologies)
+        problems += crossref.check_routing(routing, doc, known)
         problems += _check_routing_conditions(doc)
     problems += _unique_ids(loaded)
     problems += _spec_problems(specs, loaded)
@@ -130,6 +134,11 @@ def _read_yaml(source: SourceFile, loaded: _Loaded) -> list[Problem]:
         line = source.data[:err.start].count(b"\n") + 1
         return [Problem(source.path, line, "the file is not UTF-8 text; save it as UTF-8")]
     doc, problems = read_yaml(source.path, text)
+    if problems:
+        # Remember which methodology a broken stage table meant, even unparsed.
+        declared = re.search(r"^methodology:\s*['\"]?([\w-]+)", text, re.MULTILINE)
+        if declared and source.kind in ("stages", "yaml"):
+            loaded.broken_methodologies.add(declared.group(1))
     if doc is None:
         return problems
     kind = source.kind if source.kind != "yaml" else kind_from_first_key(doc.data)
@@ -142,6 +151,8 @@ def _read_yaml(source: SourceFile, loaded: _Loaded) -> list[Problem]:
     schema_problems = check_against_schema(kind, doc)
     problems += schema_problems
     if schema_problems:
+        if kind == "stages" and isinstance(doc.data.get("methodology"), str):
+            loaded.broken_methodologies.add(doc.data["methodology"])
         return problems
     if kind == "stages":
         loaded.stage_tables.append(doc)

@@ -48,7 +48,11 @@ def check_stages(doc: YamlDocument, stages: tuple[Stage, ...], process: BpmnProc
     return problems
 
 
-def check_questionnaire(q: Questionnaire, doc: YamlDocument, methodologies: dict[str, Methodology]) -> list[Problem]:
+def check_questionnaire(q: Questionnaire, doc: YamlDocument,
+                        methodologies: dict[str, Methodology | None]) -> list[Problem]:
+    """``methodologies`` maps the id of a stage table that failed to load to None."""
+    if q.methodology in methodologies and methodologies[q.methodology] is None:
+        return []  # its stage table has problems of its own; don't add noise
     methodology = methodologies.get(q.methodology)
     if methodology is None:
         return [Problem(doc.path, doc.line_of(("methodology",)),
@@ -89,7 +93,8 @@ def check_routing(routing: Routing, doc: YamlDocument, methodologies: dict[str, 
         line = doc.key_line_of(("lanes", mid))
         methodology = methodologies.get(mid)
         if methodology is None:
-            problems.append(Problem(doc.path, line, f"unknown methodology '{mid}'{did_you_mean(mid, methodologies)}"))
+            if mid not in methodologies:
+                problems.append(Problem(doc.path, line, f"unknown methodology '{mid}'{did_you_mean(mid, methodologies)}"))
             continue
         known = methodology.process.lanes
         for lane in lanes:
@@ -107,6 +112,8 @@ def check_routing(routing: Routing, doc: YamlDocument, methodologies: dict[str, 
         line = doc.line_of(("segments", si, "methodology"))
         methodology = methodologies.get(segment.methodology)
         if methodology is None:
+            if segment.methodology in methodologies:
+                continue  # its stage table has problems of its own
             problems.append(Problem(doc.path, line, f"unknown methodology '{segment.methodology}'"
                                                     f"{did_you_mean(segment.methodology, methodologies)}"))
             continue
