@@ -51,6 +51,8 @@ class _Loaded:
     routing: list[tuple[YamlDocument, Routing]] = field(default_factory=list)
     parsed_by_spiff: set[str] = field(default_factory=set)  # BPMN paths SpiffWorkflow accepted
     broken_methodologies: set[str] = field(default_factory=set)  # ids of stage tables that failed
+    unknown_stage_table: bool = False  # a stage table too broken to tell its methodology id
+    unreadable_processes: set[str] = field(default_factory=set)  # process ids seen in BPMN that failed to parse
 
 
 def load_methodologies(root: str) -> LoadResult:
@@ -76,6 +78,8 @@ def load_methodologies(root: str) -> LoadResult:
     problems += more
     # Files that refer to a methodology whose stage table is broken get no
     # "unknown methodology" noise: that table's own problems are the news.
+    if loaded.unknown_stage_table:
+        loaded.broken_methodologies.update(_referenced_methodologies(loaded))
     known = {**dict.fromkeys(loaded.broken_methodologies), **methodologies}
     for doc, q in loaded.questionnaires:
         problems += crossref.check_questionnaire(q, doc, known)
@@ -94,6 +98,14 @@ def load_methodologies(root: str) -> LoadResult:
     return LoadResult(library, sorted(set(problems)), files)
 
 
+def _referenced_methodologies(loaded: _Loaded) -> set[str]:
+    ids = {q.methodology for _, q in loaded.questionnaires}
+    for _, routing in loaded.routing:
+        ids.update(routing.lanes)
+        ids.update(s.methodology for s in routing.segments)
+    return ids
+
+
 def _folder_of(path: str) -> str:
     """The methodologies folder a file sits in, or the file itself if it sits in none."""
     parent = os.path.dirname(os.path.abspath(path))
@@ -107,6 +119,9 @@ def _folder_of(path: str) -> str:
 def _read_xml(source: SourceFile, loaded: _Loaded, specs: ProcessSpecs) -> list[Problem]:
     tree, problems = parse_xml(source.path, source.data)
     if tree is None:
+        # Remember which processes it meant, so stage tables naming them add no noise.
+        text = source.data.decode("utf-8", errors="replace")
+        loaded.unreadable_processes.update(re.findall(r"<(?:\w+:)?process\b[^>]*?\bid=[\"']([^\"']+)", text))
         return problems
     loaded.trees[source.path] = tree
     if source.kind == "dmn":
@@ -132,13 +147,11 @@ def _read_yaml(source: SourceFile, loaded: _Loaded) -> list[Problem]:
         text = source.data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = source.data[:err.start].count(b"\n") + 1
+        _remember_broken_methodology(source, source.data.decode("utf-8", errors="replace"), loaded)
         return [Problem(source.path, line, "the file is not UTF-8 text; save it as UTF-8")]
     doc, problems = read_yaml(source.path, text)
     if problems:
-        # Remember which methodology a broken stage table meant, even unparsed.
-        declared = re.search(r"^methodology:\s*['\"]?([\w-]+)", text, re.MULTILINE)
-        if declared and source.kind in ("stages", "yaml"):
-            loaded.broken_methodologies.add(declared.group(1))
+        _remember_broken_methodology(source, text, loaded)
     if doc is None:
         return problems
     kind = source.kind if source.kind != "yaml" else kind_from_first_key(doc.data)
@@ -165,6 +178,16 @@ def _read_yaml(source: SourceFile, loaded: _Loaded) -> list[Problem]:
         loaded.routing.append((doc, routing))
         problems += more
     return problems
+
+
+def _remember_broken_methodology(source: SourceFile, text: str, loaded: _Loaded) -> None:
+    """Remember which methodology a broken stage table meant, even unparsed; a stage
+    table too broken to tell (an empty file) silences every unknown reference."""
+    declared = re.search(r"^methodology:\s*['\"]?([\w-]+)", text, re.MULTILINE)
+    if declared and source.kind in ("stages", "yaml"):
+        loaded.broken_methodologies.add(declared.group(1))
+    elif source.kind == "stages":
+        loaded.unknown_stage_table = True
 
 
 # --- expressions ---------------------------------------------------------------------
@@ -258,6 +281,9 @@ def _assemble(loaded: _Loaded, specs: ProcessSpecs) -> tuple[dict[str, Methodolo
             continue
         process = processes.get(data["process"])
         if process is None:
+            loaded.broken_methodologies.add(mid)
+            if data["process"] in loaded.unreadable_processes:
+                continue  # its BPMN file has a syntax error of its own
             problems.append(Problem(doc.path, doc.line_of(("process",)),
                                     f"no BPMN file defines process '{data['process']}'"
                                     f"{did_you_mean(data['process'], processes)}"))
