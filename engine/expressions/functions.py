@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Callable
 
 from .limits import check_item_count, check_sized, check_text_length
-from .values import is_number, kind, to_decimal
+from .values import decimal_to_int, is_number, kind, to_decimal
 
 UTC = dt.timezone.utc
 
@@ -37,7 +37,7 @@ def _expect(condition: bool, message: str) -> None:
 
 def _integer(value: object, what: str) -> int:
     if isinstance(value, Decimal) and value == value.to_integral_value():
-        return int(value)
+        return decimal_to_int(value)
     _expect(isinstance(value, int) and not isinstance(value, bool),
             f"{what} must be a whole number, not {kind(value)}")
     return value
@@ -53,8 +53,15 @@ def _min_max(pick: Callable, name: str) -> Callable:
     def impl(*args):
         items = _iterable(args[0], name) if len(args) == 1 else list(args)
         _expect(bool(items), f"{name}() of an empty list has no value")
-        return pick(items)
+        return _ordered(pick, items, name)
     return impl
+
+
+def _ordered(pick: Callable, items: list, name: str):
+    try:
+        return pick(items)
+    except TypeError:
+        raise TypeError(f"{name}() can only order values of one kind (numbers, text or dates)") from None
 
 
 def _round(value, digits=None):
@@ -83,11 +90,11 @@ def _int(value):
             return int(text)
         except ValueError:
             try:
-                return int(Decimal(text))
+                return decimal_to_int(Decimal(text))
             except (InvalidOperation, ValueError):
                 raise ValueError(f"int() cannot read {value!r} as a number") from None
     _expect(is_number(value) or isinstance(value, bool), f"int() needs a number or text, not {kind(value)}")
-    return int(value)
+    return decimal_to_int(to_decimal(value)) if isinstance(value, (Decimal, float)) else int(value)
 
 
 def _decimal(value):
@@ -109,7 +116,7 @@ def _str(value):
 
 def _sorted(values, reverse=False):
     _expect(isinstance(reverse, bool), "sorted()'s reverse must be True or False")
-    return sorted(_iterable(values, "sorted()"), reverse=reverse)
+    return _ordered(lambda items: sorted(items, reverse=reverse), _iterable(values, "sorted()"), "sorted")
 
 
 def _range(*args):

@@ -13,7 +13,7 @@ import ast
 import decimal
 import difflib
 import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from typing import Callable
 
 from engine.errors import ExpressionError, ExpressionLimitError
@@ -23,6 +23,7 @@ from .functions import DICT_METHODS, FUNCTIONS, STR_METHODS
 from .limits import Budget, check_item_count, check_sized
 from .operators import binary, compare, unary
 from .parsing import Positions
+from .statements import StatementsMixin, _Break, _Continue
 from .values import kind
 
 _FORMAT_NUMBER = re.compile(r"\d+")
@@ -33,15 +34,7 @@ _STR_METHOD_IMPLS: dict[str, Callable[..., object]] = {
 }
 
 
-class _Break(Exception):
-    pass
-
-
-class _Continue(Exception):
-    pass
-
-
-class Interpreter:
+class Interpreter(StatementsMixin):
     """Evaluates one tree against one set of variables, under one budget."""
 
     def __init__(self, positions: Positions, variables: Mapping[str, object], budget: Budget):
@@ -53,7 +46,7 @@ class Interpreter:
             ast.Expression: lambda n: self.eval(n.body),
             ast.Constant: lambda n: n.value,
             ast.Name: self.name,
-            ast.BinOp: lambda n: binary(n.op, self.eval(n.left), self.eval(n.right)),
+            ast.BinOp: self.binary,
             ast.UnaryOp: lambda n: unary(n.op, self.eval(n.operand)),
             ast.BoolOp: self.bool_op,
             ast.Compare: self.compare,
@@ -141,6 +134,11 @@ class Interpreter:
         raise self.error(node, f"unknown variable '{node.id}'{hint}")
 
     # -- operators ---------------------------------------------------------------------
+    def binary(self, node: ast.BinOp) -> object:
+        result = binary(node.op, self.eval(node.left), self.eval(node.right))
+        self.budget.charge_copy(result)
+        return result
+
     def bool_op(self, node: ast.BoolOp) -> object:
         is_and = isinstance(node.op, ast.And)
         value: object = None
@@ -247,6 +245,7 @@ class Interpreter:
         if func.attr in ("startswith", "endswith", "strip") and not all(
                 isinstance(a, (str, tuple)) for a in args):
             raise self.error(node, f".{func.attr}() needs text as its argument")
+        self.budget.charge_copy(receiver)
         if func.attr == "get":
             return receiver.get(*args)
         return _STR_METHOD_IMPLS[func.attr](receiver, *args)
@@ -292,8 +291,9 @@ class Interpreter:
         return list(value)
 
     def joined_str(self, node: ast.JoinedStr) -> str:
-        parts = [self.eval(v) for v in node.values]
-        return check_sized("".join(parts))
+        result = check_sized("".join(self.eval(v) for v in node.values))
+        self.budget.charge_copy(result)
+        return result
 
     def formatted_value(self, node: ast.FormattedValue) -> str:
         value = self.eval(node.value)
@@ -307,88 +307,6 @@ class Interpreter:
         elif node.conversion == ord("s"):
             value = str(value)
         return check_sized(format(value, spec))
-
-    # -- statements --------------------------------------------------------------------
-    def assign(self, node: ast.Assign) -> None:
-        value = self.eval(node.value)
-        for target in node.targets:
-            self.store(target, value)
-
-    def aug_assign(self, node: ast.AugAssign) -> None:
-        load = _as_load(node.target)
-        self.store(node.target, binary(node.op, self.eval(load), self.eval(node.value)))
-
-    def for_loop(self, node: ast.For) -> None:
-        for item in self.iterable(node.iter):
-            self.budget.step()
-            self.store(node.target, item)
-            try:
-                self.run_block(node.body)
-            except _Break:
-                break
-            except _Continue:
-                continue
-
-    def raise_break(self, node: ast.AST) -> None:
-        raise _Break
-
-    def raise_continue(self, node: ast.AST) -> None:
-        raise _Continue
-
-    def bind(self, target: ast.AST, value: object) -> None:
-        """Bind a comprehension variable in the innermost comprehension scope."""
-        self.unpack(target, value, lambda name, v: self.scopes[-1].__setitem__(name, v))
-
-    def store(self, target: ast.AST, value: object) -> None:
-        if isinstance(target, (ast.Name, ast.Tuple, ast.List)):
-            self.unpack(target, value, self.set_variable)
-            return
-        if isinstance(target, ast.Attribute):
-            if target.attr.startswith("_"):
-                raise self.error(target, private_name_message(target.attr))
-            container, key = self.eval(target.value), target.attr
-        elif isinstance(target, ast.Subscript) and not isinstance(target.slice, ast.Slice):
-            container, key = self.eval(target.value), self.eval(target.slice)
-        else:
-            raise self.error(target, "you can only assign to a name, record['key'] or list[index]")
-        if isinstance(container, dict):
-            container[key] = value
-            check_item_count(len(container))
-        elif isinstance(container, list) and isinstance(key, int) and not isinstance(key, bool):
-            self.lookup(target, container, key, "position")
-            container[key] = value
-        else:
-            raise self.error(target, f"cannot assign into {kind(container)}: only records and lists can change")
-
-    def unpack(self, target: ast.AST, value: object, setter: Callable[[str, object], None]) -> None:
-        if isinstance(target, ast.Name):
-            self.check_name(target, target.id)
-            setter(target.id, value)
-            return
-        if not isinstance(target, (ast.Tuple, ast.List)):
-            raise self.error(target, "only plain names can be assigned here")
-        if not isinstance(value, (list, tuple)) or len(value) != len(target.elts):
-            raise self.error(target, f"cannot unpack {kind(value)} into {len(target.elts)} names")
-        for element, item in zip(target.elts, value):
-            self.unpack(element, item, setter)
-
-    def set_variable(self, name: str, value: object) -> None:
-        if not isinstance(self.variables, MutableMapping):
-            raise ExpressionError("expressions cannot assign variables")
-        self.variables[name] = value
-
-
-def _as_load(target: ast.AST) -> ast.AST:
-    """The same target read as a value (for x += 1)."""
-    if isinstance(target, ast.Name):
-        node = ast.Name(id=target.id, ctx=ast.Load())
-    elif isinstance(target, ast.Subscript):
-        node = ast.Subscript(value=target.value, slice=target.slice, ctx=ast.Load())
-    elif isinstance(target, ast.Attribute):
-        node = ast.Attribute(value=target.value, attr=target.attr, ctx=ast.Load())
-    else:
-        return target
-    return ast.copy_location(node, target)
 
 
 def _signals(exc: decimal.DecimalException, signal: type) -> bool:

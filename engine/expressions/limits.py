@@ -50,6 +50,14 @@ class Budget:
                 self.step(len(item) // 1000)
 
 
+    def charge_copy(self, value: object) -> None:
+        """Charge for building or scanning one text or list (not its nested values)."""
+        if isinstance(value, str):
+            self.step(len(value) // 1000)
+        elif isinstance(value, (list, tuple, set, frozenset, dict)):
+            self.step(len(value) // 10)
+
+
 def check_text_length(length: int) -> None:
     if length > MAX_TEXT_CHARS:
         raise ExpressionLimitError(

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from .limits import MAX_INT_BITS, check_int_bits
+
 _KINDS: tuple[tuple[type, str], ...] = (
     (bool, "yes/no"),
     (int, "number"),
@@ -55,3 +57,10 @@ def exact_pair(left: object, right: object) -> tuple[object, object]:
     if isinstance(right, float) and isinstance(left, (Decimal, int)) and not isinstance(left, bool):
         right = to_decimal(right)
     return left, right
+
+
+def decimal_to_int(value: Decimal) -> int:
+    """int(value), refused before converting a Decimal whose integer would be huge."""
+    if value.is_finite() and value.adjusted() > MAX_INT_BITS * 3 // 10:
+        check_int_bits(value.adjusted() * 10 // 3)
+    return int(value)

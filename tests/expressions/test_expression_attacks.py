@@ -116,6 +116,9 @@ LIMIT_ATTACKS = [
     ("'(' * 1000", None),
     ("f'{1:>1000000000}'", "format widths and precisions above 100 are not allowed"),
     ("decimal('1e999999') * 10", "the number is too large"),
+    ("int(decimal('1e999999'))", "number would have about 999999 digits"),
+    ("range(decimal('1e999999'))", "number would have about 999999 digits"),
+    ("[('x' * 99999).upper() for i in range(10000)]", "expression ran too long"),
 ]
 
 
@@ -155,3 +158,9 @@ def test_doubling_text_in_a_loop_hits_the_text_cap():
 def test_an_oversized_source_text_is_refused():
     with pytest.raises(ExpressionLimitError, match="characters long"):
         check_expression("1" + " " * 60_000)
+
+
+def test_copying_big_text_in_a_loop_costs_steps():
+    script = "s = 'x' * 99999\nfor i in range(10000):\n    t = s + 'y'"
+    with pytest.raises(ExpressionLimitError, match="expression ran too long"):
+        compile_script(script).execute({})
