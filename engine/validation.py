@@ -73,7 +73,10 @@ def load_methodologies(root: str) -> LoadResult:
             problems += _read_yaml(source, loaded)
     for facts in [*loaded.bpmn.values(), *loaded.dmn.values()]:
         problems += _check_expressions(facts.expressions)
-    problems += _check_decision_refs(loaded)
+    missing_decisions = _check_decision_refs(loaded)
+    problems += missing_decisions
+    # SpiffWorkflow would repeat a missing decision, less clearly: don't ask it.
+    loaded.parsed_by_spiff -= {p.path for p in missing_decisions}
     methodologies, more = _assemble(loaded, specs)
     problems += more
     # Files that refer to a methodology whose stage table is broken get no
@@ -134,9 +137,12 @@ def _read_xml(source: SourceFile, loaded: _Loaded, specs: ProcessSpecs) -> list[
     facts = read_bpmn(source.path, tree)
     loaded.bpmn[source.path] = facts
     problems += facts.problems
-    if not problems:
+    duplicate = any(pid in other.processes for other_path, other in loaded.bpmn.items()
+                    for pid in facts.processes if other_path != source.path)
+    if not problems and not duplicate:
         # SpiffWorkflow's parser assumes schema-valid input; feeding it anything
-        # else produces crashes, not messages.
+        # else produces crashes, not messages. A process id defined twice is
+        # reported by _processes; SpiffWorkflow would only repeat it.
         if specs.add_bpmn(source.path, tree.getroot()):
             loaded.parsed_by_spiff.add(source.path)
     return problems
@@ -261,7 +267,8 @@ def _processes(loaded: _Loaded) -> tuple[dict, list[Problem]]:
         for pid, process in facts.processes.items():
             if pid in found:
                 problems.append(Problem(process.path, process.line,
-                                        f"process id '{pid}' is also defined in {found[pid].path}"))
+                                        f"process id '{pid}' is also defined in {found[pid].path}; "
+                                        "give each process its own id"))
             else:
                 found[pid] = process
     return found, problems
