@@ -53,8 +53,18 @@ def _validator(kind: str) -> jsonschema.protocols.Validator:
 def check_against_schema(kind: str, doc: YamlDocument) -> list[Problem]:
     """Every schema violation in ``doc``, each at the line of the offending value."""
     errors = _validator(kind).iter_errors(doc.data)
-    problems = {_problem(doc, err) for err in errors}
+    problems = {_problem(doc, err) for err in errors if not _missing_because_misspelled(err)}
     return sorted(problems)
+
+
+def _missing_because_misspelled(err: jsonschema.ValidationError) -> bool:
+    """A required field that is only missing because it is misspelled ('probabilty'):
+    the unknown-field message already says 'did you mean', so this one is noise."""
+    if err.validator != "required" or not isinstance(err.instance, dict):
+        return False
+    missing = err.message.split("'")[1]
+    known = err.schema.get("properties", {})
+    return any(did_you_mean(key, [missing]) for key in err.instance if key not in known)
 
 
 def _field_name(path) -> str:
