@@ -71,7 +71,21 @@ def parse_xml(path: str, data: bytes) -> tuple[etree._ElementTree | None, list[P
         line = err.lineno or 1
         message = err.msg or str(err)
         message = re.sub(r",? line \d+, column \d+$", "", message)
+        unclosed = re.match(r"Opening and ending tag mismatch: (\S+) line (\d+) and (\S+)", message)
+        if unclosed and int(unclosed.group(2)) > 0:
+            # libxml2 notices at the parent's end tag; the mistake is where the tag opened.
+            tag, opened, closing = unclosed.groups()
+            tag, closing = _as_written(data, tag), _as_written(data, closing)
+            return None, [Problem(path, int(opened),
+                                  f"XML syntax error: <{tag}> is never closed (line {line} closes "
+                                  f"<{closing}> first); end it with '/>' or add </{tag}>")]
         return None, [Problem(path, line, f"XML syntax error: {message}")]
+
+
+def _as_written(data: bytes, local: str) -> str:
+    """``bpmn:endEvent`` for libxml2's ``endEvent``: the tag with the prefix the file uses."""
+    found = re.search(rb"<([\w.-]+:)?" + re.escape(local.encode()) + rb"[\s/>]", data)
+    return (found.group(1) or b"").decode("utf-8", "replace") + local if found else local
 
 
 def check_bpmn_xsd(path: str, tree: etree._ElementTree) -> list[Problem]:
