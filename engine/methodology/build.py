@@ -40,9 +40,9 @@ def stage_table(doc: YamlDocument) -> tuple[tuple[Stage, ...], list[Problem]]:
         for i, s in enumerate(data["stages"]))
     for outcome in ("won", "lost"):
         if not any(s.outcome == outcome for s in stages):
-            problems.append(Problem(doc.path, doc.line_of(("stages",)),
+            problems.append(Problem(doc.path, doc.key_line_of(("stages",)),
                                     f"no stage has outcome '{outcome}': every methodology needs at least "
-                                    "one won and one lost stage"))
+                                    f"one won and one lost stage; add a stage with 'outcome: {outcome}'"))
     return stages, problems
 
 
@@ -71,7 +71,8 @@ def questionnaire(doc: YamlDocument) -> tuple[Questionnaire, list[Problem]]:
         classes.append(ScoreClass(c["id"], c["name"], score, c.get("probability"),
                                   c.get("probability_adjustment")))
     if classes and min(c.min_score for c in classes) != 0:
-        problems.append(Problem(doc.path, doc.line_of(("classes",)),
+        lowest = min(range(len(classes)), key=lambda i: classes[i].min_score)
+        problems.append(Problem(doc.path, doc.line_of(("classes", lowest, "min_score")),
                                 "no class starts at min_score 0, so a low score would have no class; "
                                 "give the lowest class min_score: 0"))
     attached = data["attached_to"]
