@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .graph import reachable_nodes
 from .model import BpmnProcess, Methodology, Questionnaire, Routing, Stage
-from .problems import Problem, did_you_mean
+from .problems import Problem, did_you_mean, did_you_mean_or_known
 from .yaml_source import YamlDocument
 
 
@@ -36,14 +36,15 @@ def check_stages(doc: YamlDocument, stages: tuple[Stage, ...], process: BpmnProc
                 problems.append(Problem(
                     doc.path, line,
                     f"stage '{stage.id}' can never be entered: BPMN node '{node_id}' cannot be "
-                    f"reached from the start of process '{process.id}'"))
+                    f"reached from the start of process '{process.id}'; draw a sequence flow "
+                    "to it from a node that runs"))
         if stage_reachable:
             reachable_outcomes.add(stage.outcome)
     defined = {s.outcome for s in stages}
     for outcome in ("won", "lost"):
         if outcome in defined and outcome not in reachable_outcomes and not problems:
             problems.append(Problem(
-                doc.path, doc.line_of(("stages",)),
+                doc.path, doc.key_line_of(("stages",)),
                 f"no {outcome} stage can be reached from the start of process '{process.id}'"))
     return problems
 
@@ -56,7 +57,8 @@ def check_questionnaire(q: Questionnaire, doc: YamlDocument,
     methodology = methodologies.get(q.methodology)
     if methodology is None:
         return [Problem(doc.path, doc.line_of(("methodology",)),
-                        f"unknown methodology '{q.methodology}'{did_you_mean(q.methodology, methodologies)}")]
+                        f"unknown methodology '{q.methodology}'"
+                        f"{did_you_mean_or_known(q.methodology, methodologies, 'methodologies')}")]
     process = methodology.process
     if q.task is not None:
         line = doc.line_of(("attached_to", "task"))
@@ -94,14 +96,16 @@ def check_routing(routing: Routing, doc: YamlDocument, methodologies: dict[str, 
         methodology = methodologies.get(mid)
         if methodology is None:
             if mid not in methodologies:
-                problems.append(Problem(doc.path, line, f"unknown methodology '{mid}'{did_you_mean(mid, methodologies)}"))
+                problems.append(Problem(doc.path, line, f"unknown methodology '{mid}'"
+                                                    f"{did_you_mean_or_known(mid, methodologies, 'methodologies')}"))
             continue
         known = methodology.process.lanes
         for lane in lanes:
             if lane not in known:
                 problems.append(Problem(
                     doc.path, doc.key_line_of(("lanes", mid, lane)),
-                    f"process '{methodology.process.id}' has no lane '{lane}'{did_you_mean(lane, known)}"))
+                    f"process '{methodology.process.id}' has no lane '{lane}'"
+                    f"{did_you_mean_or_known(lane, known, 'lanes')}"))
         for lane in known:
             if lane not in lanes:
                 problems.append(Problem(
@@ -115,13 +119,14 @@ def check_routing(routing: Routing, doc: YamlDocument, methodologies: dict[str, 
             if segment.methodology in methodologies:
                 continue  # its stage table has problems of its own
             problems.append(Problem(doc.path, line, f"unknown methodology '{segment.methodology}'"
-                                                    f"{did_you_mean(segment.methodology, methodologies)}"))
+                                                    f"{did_you_mean_or_known(segment.methodology, methodologies, 'methodologies')}"))
             continue
         if segment.methodology_version and segment.methodology_version != methodology.version:
             problems.append(Problem(
                 doc.path, line,
                 f"methodology '{methodology.id}' is at version '{methodology.version}' here, "
-                f"not '{segment.methodology_version}'"))
+                f"not '{segment.methodology_version}'; write '{methodology.id}@{methodology.version}', "
+                f"or '{methodology.id}' to follow whatever version is deployed"))
         if segment.methodology not in routing.lanes:
             problems.append(Problem(
                 doc.path, line,

@@ -25,6 +25,15 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+def did_you_mean_or_known(word: str, candidates: Iterable[str], what: str) -> str:
+    """``did_you_mean``, or else what there is: ``"; known lanes: 'manager', 'rep'"``."""
+    names = sorted(str(c) for c in candidates)
+    hint = did_you_mean(word, names)
+    if hint or not names:
+        return hint
+    return f"; known {what}: " + ", ".join(f"'{n}'" for n in names)
+
+
 def one_of(values: Iterable[str]) -> str:
     """``'a', 'b' or 'c'`` — for messages that list the allowed values."""
     quoted = [f"'{v}'" for v in values]
