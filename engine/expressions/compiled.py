@@ -57,13 +57,34 @@ class Script:
 def compile_expression(source: str) -> Expression:
     tree, positions = parse_expression(source)
     result = check_tree(tree, positions, script=False)
+    _work_out_constants(tree, positions)
     return Expression(source, result.reads, tree, positions)
 
 
 def compile_script(source: str) -> Script:
     tree, positions = parse_script(source)
     result = check_tree(tree, positions, script=True)
+    _work_out_constants(tree, positions)
     return Script(source, result.reads, result.assigns, tree, positions)
+
+
+_LITERAL_NODES = (ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop,
+                  ast.Tuple, ast.List, ast.Load)
+
+
+def _work_out_constants(tree: ast.AST, positions: Positions) -> None:
+    """Arithmetic on literals alone (``9 ** 9 ** 9 ** 9``, ``'a' * 10 ** 9``) has the
+    same result every time: work it out now, within the same budget, so that a
+    runaway one is refused when the file is validated rather than when a deal
+    reaches it. Its value is not kept; the interpreter recomputes it."""
+    done: set[int] = set()
+    for node in ast.walk(tree):
+        if id(node) in done or not isinstance(node, (ast.BinOp, ast.UnaryOp)):
+            continue
+        subtree = list(ast.walk(node))
+        if all(isinstance(n, _LITERAL_NODES) for n in subtree):
+            done.update(id(n) for n in subtree)
+            _run(ast.Expression(body=node), positions, {})
 
 
 def check_expression(source: str) -> None:
