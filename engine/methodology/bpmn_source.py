@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from .model import BpmnProcess, ExpressionSite, FlowNode, FormField, SequenceFlow, frozen_map
-from .problems import Problem
+from .problems import Problem, did_you_mean
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
@@ -97,8 +97,32 @@ def check_bpmn_xsd(path: str, tree: etree._ElementTree) -> list[Problem]:
     for entry in schema.error_log:
         message = _short(entry.message)
         message = message.replace("This element is not expected.", "this element is not allowed here.")
+        message = _xsd_hint(message)
         problems.append(Problem(path, entry.line or 1, f"BPMN schema: {message}"))
     return problems
+
+
+@lru_cache(maxsize=1)
+def _bpmn_element_names() -> frozenset[str]:
+    """Every element the BPMN 2.0 semantic XSD declares (userTask, sequenceFlow, ...)."""
+    import SpiffWorkflow.bpmn.parser as spiff_parser
+
+    xsd = etree.parse(str(Path(spiff_parser.__file__).parent / "schema" / "Semantic.xsd"))
+    return frozenset(xsd.getroot().xpath("/xs:schema/xs:element/@name",
+                                         namespaces={"xs": "http://www.w3.org/2001/XMLSchema"}))
+
+
+def _xsd_hint(message: str) -> str:
+    """What to write instead, where libxml2's message only says what is wrong."""
+    unknown = re.match(r"Element 'bpmn:(\w+)': this element is not allowed here\.", message)
+    if unknown and unknown.group(1) not in _bpmn_element_names():
+        # libxml2 lists what may come next, which hides the point: the name is misspelled.
+        name = unknown.group(1)
+        hint = did_you_mean(name, _bpmn_element_names()).replace("'", "'bpmn:", 1)
+        return f"Element 'bpmn:{name}': BPMN 2.0 has no element '{name}'{hint}"
+    if "the atomic type 'xs:boolean'" in message:
+        return message + " Write true or false."
+    return message
 
 
 @dataclass
