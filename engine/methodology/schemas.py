@@ -105,6 +105,8 @@ def _problem(doc: YamlDocument, err: jsonschema.ValidationError) -> Problem:
         raw = doc.raw_scalars.get(path)
         if expected == "string" and raw is not None:
             message += f" — put it in quotes: '{raw}'"
+        elif expected in ("integer", "number") and raw and raw.rstrip().endswith("%"):
+            message += f" — write the number without '%': {raw.rstrip()[:-1].strip()}"
     elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         bounds = _bounds(err.schema)
         message = f"{name} must be {bounds}; got {_shown(doc, path, value)}"
