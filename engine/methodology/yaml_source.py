@@ -125,7 +125,8 @@ def read_yaml(path: str, text: str) -> tuple[YamlDocument | None, list[Problem]]
         return None, [Problem(path, 1, f"YAML error: {err}")]
     if len(nodes) != 1:
         line = nodes[1].start_mark.line + 1 if len(nodes) > 1 else 1
-        message = "file is empty" if not nodes else "one document per file; remove the '---' separator"
+        message = ("file is empty; delete it or fill it in ('dealflow schema KIND' lists the fields)"
+                   if not nodes else "one document per file; remove the '---' separator")
         return None, [Problem(path, line, message)]
     doc = YamlDocument(path=path, data=None)
     try:
