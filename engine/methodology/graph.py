@@ -1,10 +1,11 @@
 """Which flow nodes of a BPMN process a token can ever reach.
 
 Used to refuse stage tables whose stages can never be entered, and methodologies
-whose won or lost outcome is unreachable. Follows sequence flows, boundary events
-(an activity can be interrupted by its boundary events), embedded subprocesses
-(entering one starts its start events; its end events continue after it) and
-event subprocesses (reachable whenever their parent runs).
+whose won or lost outcome is unreachable. Starts at the start events and follows
+sequence flows, boundary events (an activity can be interrupted by its boundary
+events), embedded subprocesses (entering one starts its start events; its end
+events continue after it) and event subprocesses (reachable whenever their parent
+runs).
 """
 
 from __future__ import annotations
@@ -30,12 +31,16 @@ def reachable_nodes(process: BpmnProcess) -> frozenset[str]:
             has_incoming.add(node.id)
     for node in nodes.values():
         if node.parent is not None and node.parent in nodes:
-            if node.kind == "startEvent" or (node.id not in has_incoming and node.kind != "boundaryEvent"):
+            if node.kind == "startEvent" or (node.kind == "subProcess" and node.id not in has_incoming):
                 successors[node.parent].add(node.id)
             if node.kind == "endEvent":
                 successors[node.id] |= successors_by_flow(process, node.parent)
+    # Only start events start a process: SpiffWorkflow never runs a task without
+    # an incoming flow, whatever BPMN says. A subprocess without incoming flows is
+    # taken for an event subprocess, which can run whenever its parent does.
     starts = [n for n in children[None]
-              if nodes[n].kind != "boundaryEvent" and n not in has_incoming]
+              if nodes[n].kind == "startEvent"
+              or (nodes[n].kind == "subProcess" and n not in has_incoming)]
     seen = set(starts)
     queue = deque(starts)
     while queue:

@@ -144,6 +144,12 @@ def _syntax_problem(path: str, text: str) -> Problem:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         what = err.problem or err.context or "invalid YAML"
+        flow = {"while parsing a flow sequence": "[]", "while parsing a flow mapping": "{}"}.get(err.context or "")
+        if flow and err.context_mark and mark and err.context_mark.line != mark.line:
+            # PyYAML notices on a later line; the bracket to close opened here.
+            return Problem(path, err.context_mark.line + 1,
+                           f"YAML syntax error: the '{flow[0]}' opened on this line is not closed "
+                           f"before line {mark.line + 1}; add the missing '{flow[1]}' or ','")
         return Problem(path, mark.line + 1 if mark else 1, f"YAML syntax error: {what}{_syntax_hint(what)}")
 
 
