@@ -51,6 +51,7 @@ class _Loaded:
     routing: list[tuple[YamlDocument, Routing]] = field(default_factory=list)
     parsed_by_spiff: set[str] = field(default_factory=set)  # BPMN paths SpiffWorkflow accepted
     broken_methodologies: set[str] = field(default_factory=set)  # ids of stage tables that failed
+    schema_broken_stage_tables: list[YamlDocument] = field(default_factory=list)
     unknown_stage_table: bool = False  # a stage table too broken to tell its methodology id
     unreadable_processes: set[str] = field(default_factory=set)  # process ids seen in BPMN that failed to parse
 
@@ -172,6 +173,8 @@ def _read_yaml(source: SourceFile, loaded: _Loaded) -> list[Problem]:
     if schema_problems:
         if kind == "stages" and isinstance(doc.data.get("methodology"), str):
             loaded.broken_methodologies.add(doc.data["methodology"])
+        if kind == "stages":
+            loaded.schema_broken_stage_tables.append(doc)
         return problems
     if kind == "stages":
         loaded.stage_tables.append(doc)
@@ -276,6 +279,10 @@ def _processes(loaded: _Loaded) -> tuple[dict, list[Problem]]:
 
 def _assemble(loaded: _Loaded, specs: ProcessSpecs) -> tuple[dict[str, Methodology], list[Problem]]:
     processes, problems = _processes(loaded)
+    for doc in loaded.schema_broken_stage_tables:
+        process = processes.get(doc.data.get("process"))
+        if process is not None:
+            problems += crossref.check_stages(doc, build.readable_stages(doc), process, outcomes=False)
     methodologies: dict[str, Methodology] = {}
     for doc in loaded.stage_tables:
         data = doc.data

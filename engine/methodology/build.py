@@ -46,6 +46,24 @@ def stage_table(doc: YamlDocument) -> tuple[tuple[Stage, ...], list[Problem]]:
     return stages, problems
 
 
+def readable_stages(doc: YamlDocument) -> tuple[Stage, ...]:
+    """The stages of a table that failed its schema, as far as their id and
+    entered_at can be read — enough to check them against the BPMN as well, so
+    that one wrong probability does not hide a wrong node id."""
+    stages = []
+    entries = doc.data.get("stages") if isinstance(doc.data, dict) else None
+    for i, s in enumerate(entries if isinstance(entries, list) else []):
+        if not isinstance(s, dict) or not isinstance(s.get("id"), str):
+            continue
+        nodes = s.get("entered_at")
+        if not isinstance(nodes, list) or not all(isinstance(n, str) for n in nodes):
+            continue
+        stages.append(Stage(id=s["id"], name=str(s.get("name", "")), probability=0,
+                            outcome=str(s.get("outcome", "open")), description="",
+                            entered_at=tuple(nodes), position=i))
+    return tuple(stages)
+
+
 def questionnaire(doc: YamlDocument) -> tuple[Questionnaire, list[Problem]]:
     data = doc.data
     problems = _duplicates(doc, data["questions"], ("questions",), "question")

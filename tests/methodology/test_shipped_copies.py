@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
+
 STAGES = "methodologies/stages/seed002-funnel.yaml"
 BPMN = "methodologies/bpmn/seed002-funnel.bpmn"
 
@@ -53,3 +55,16 @@ def test_a_copy_with_one_mistake_names_the_file_and_line(shipped_copy, run_cli, 
     assert problems[0].startswith(f"{file}:{line}: ")
     assert message in problems[0]
     assert not (shipped_copy.parent / "pwned").exists()
+
+
+def test_the_readme_example_is_what_validate_prints_for_three_mistakes(shipped_copy, run_cli):
+    text = (REPO / "README.md").read_text("utf-8")
+    example = text.split("after listing every problem", 1)[1].split("```\n", 2)[1].splitlines()
+    mutate(STAGES, "probability: 40", "probability: 150")
+    mutate(STAGES, "entered_at: [Task_Negotiate]", "entered_at: [Task_Negotiation]")
+    mutate(BPMN, "prospect_is_fit == False", "__import__('os').system('id')")
+
+    result = run_cli("validate", "methodologies")
+
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == example
