@@ -119,9 +119,24 @@ def _syntax_error(exc: SyntaxError, positions: Positions, hint: str | None) -> E
         message = f"invalid syntax at column {column}" if column else "invalid syntax"
         if reason != "invalid syntax":
             message += f": {reason}"
+        else:
+            message += _where_it_went_wrong(exc.text, offset)
     if hint:
         message += f" ({hint})"
     return ExpressionError(message, line, column)
+
+
+def _where_it_went_wrong(text: str | None, offset: int | None) -> str:
+    """Python only says "invalid syntax"; point at the text so the reader sees it."""
+    if not text or not offset:
+        return ""
+    line = text.rstrip("\n")
+    before = line[: offset - 1].rstrip()
+    if offset - 1 >= len(line.rstrip()):
+        last = before.split()[-1] if before.split() else before
+        return f": the text ends after '{last}', which needs something to follow it"
+    word = line[offset - 1:].split()[0] if line[offset - 1:].split() else line[offset - 1]
+    return f": unexpected '{word}'"
 
 
 def _statement_hint(text: str) -> str | None:
