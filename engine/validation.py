@@ -17,8 +17,8 @@ from datetime import datetime
 from . import expressions
 from .errors import ExpressionError
 from .methodology import build, crossref
-from .methodology.bpmn_source import (BpmnFacts, DmnFacts, check_bpmn_xsd, parse_xml, read_bpmn,
-                                      read_dmn)
+from .methodology.bpmn_source import (BpmnFacts, DmnFacts, check_bpmn_xsd, check_flows, parse_xml,
+                                      read_bpmn, read_dmn)
 from .methodology.files import YAML_KINDS, SourceFile, discover, kind_from_first_key
 from .methodology.model import ExpressionSite, Library, Methodology, Questionnaire, Routing, frozen_map
 from .methodology.problems import Problem, did_you_mean
@@ -138,6 +138,8 @@ def _read_xml(source: SourceFile, loaded: _Loaded, specs: ProcessSpecs) -> list[
     facts = read_bpmn(source.path, tree)
     loaded.bpmn[source.path] = facts
     problems += facts.problems
+    if not problems:  # an element the XSD refused would look like a missing node
+        problems += check_flows(facts)
     duplicate = any(pid in other.processes for other_path, other in loaded.bpmn.items()
                     for pid in facts.processes if other_path != source.path)
     if not problems and not duplicate:

@@ -247,6 +247,37 @@ def _form(task) -> tuple[FormField, ...]:
     return tuple(fields)
 
 
+_MAY_SPLIT = frozenset({"exclusiveGateway", "parallelGateway", "inclusiveGateway",
+                        "eventBasedGateway", "complexGateway", "startEvent"})
+
+
+def check_flows(facts: BpmnFacts) -> list[Problem]:
+    """Sequence flows the engine could not follow, named before SpiffWorkflow sees
+    them (it reports a dangling flow as "perhaps a form has the same ID?", and
+    several flows out of a task without saying which task)."""
+    problems = []
+    for process in facts.processes.values():
+        outgoing: dict[str, list[str]] = {}
+        for flow in process.flows:
+            for end, ref in (("comes from", flow.source), ("goes to", flow.target)):
+                if ref not in process.nodes:
+                    problems.append(Problem(
+                        facts.path, flow.line,
+                        f"sequence flow '{flow.id}' {end} '{ref}', which process '{process.id}' "
+                        f"does not have{did_you_mean(ref, process.nodes)}"))
+            outgoing.setdefault(flow.source, []).append(flow.id)
+        for node_id, flows in outgoing.items():
+            node = process.nodes.get(node_id)
+            if node is not None and len(flows) > 1 and node.kind not in _MAY_SPLIT:
+                problems.append(Problem(
+                    facts.path, node.line,
+                    f"{node.kind} '{node_id}' has {len(flows)} outgoing sequence flows "
+                    f"({', '.join(repr(f) for f in flows)}); the engine follows one flow out of a "
+                    "task or event: put an exclusive gateway (to choose) or a parallel gateway "
+                    "(to do both) after it"))
+    return problems
+
+
 # --- DMN -------------------------------------------------------------------------
 
 @dataclass
