@@ -1,0 +1,92 @@
+"""Connecting to the database: URL, engine, sessions, and the schema's migrations.
+
+``DEALFLOW_DATABASE_URL`` selects the database; without it Dealflow uses an SQLite
+file in the working directory (the embedded default), creating and upgrading its
+schema on first use. PostgreSQL (``postgresql+psycopg://…``) is the deployment for
+several processes and machines; there the schema is upgraded explicitly with
+``dealflow db upgrade``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..errors import DealflowError
+
+DEFAULT_URL = "sqlite:///dealflow.db"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class DatabaseError(DealflowError):
+    """The database is unreachable, or its schema is not the one this version needs."""
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL to use: the argument, else DEALFLOW_DATABASE_URL, else the SQLite default."""
+    url = url or os.environ.get("DEALFLOW_DATABASE_URL") or DEFAULT_URL
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        # psycopg 3 is the driver Dealflow installs; accept the plain scheme too.
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} cannot be stored as JSON")
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, default=_json_default, ensure_ascii=False)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, json_serializer=_dumps,
+                               connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, json_serializer=_dumps, pool_pre_ping=True)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration (creating it in an empty database)."""
+    command.upgrade(_alembic_config(engine), "head")
+
+
+def schema_is_current(engine: Engine) -> bool:
+    head = ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() == head

@@ -1,0 +1,179 @@
+"""The database schema, as SQLAlchemy 2.0 models. The only module that defines tables.
+
+Rows that record history (stage changes, events) are append-only: the code never
+updates or deletes them. Opportunities carry a version counter for optimistic
+locking: of two transactions that changed the same opportunity, the second to
+commit fails instead of silently overwriting the first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from .types import Money, UtcDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))  # rep, manager, designer, admin
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class TeamMember(Base):
+    __tablename__ = "team_members"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+
+
+class MethodologyVersion(Base):
+    """An immutable deployed methodology, identified by the hash of its files."""
+
+    __tablename__ = "methodology_versions"
+    __table_args__ = (UniqueConstraint("methodology_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    methodology_id: Mapped[str] = mapped_column(String(80), index=True)
+    label: Mapped[str] = mapped_column(String(40))  # the designer's `version:`
+    content_hash: Mapped[str] = mapped_column(String(64))
+    process_id: Mapped[str] = mapped_column(String(200))
+    files: Mapped[dict] = mapped_column(JSON)  # relative path -> text: what was deployed
+    spec: Mapped[str] = mapped_column(Text)  # the serialized workflow spec, stored once
+    deployed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    deployed_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class RoutingVersion(Base):
+    """A deployed routing file; the newest is in force."""
+
+    __tablename__ = "routing_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    files: Mapped[dict] = mapped_column(JSON)
+    deployed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Opportunity(Base):
+    __tablename__ = "opportunities"
+    __table_args__ = (
+        Index("ix_opportunities_next_timer_at", "next_timer_at"),
+        Index("ix_opportunities_owner_status", "owner_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    partner_name: Mapped[str] = mapped_column(String(300))
+    partner: Mapped[dict] = mapped_column(JSON, default=dict)  # the partner's attributes
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    attributes: Mapped[dict] = mapped_column(JSON, default=dict)  # territory, channel, industry, source, ...
+    segment_id: Mapped[str] = mapped_column(String(80))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    methodology_version_id: Mapped[int] = mapped_column(ForeignKey("methodology_versions.id"))
+    stage_id: Mapped[str | None] = mapped_column(String(80))
+    stage_entered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    probability: Mapped[int] = mapped_column(Integer, default=0)
+    expected_revenue: Mapped[Decimal] = mapped_column(Money)  # amount x probability, kept for reports
+    next_action_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open, won, lost
+    lost_reason: Mapped[str | None] = mapped_column(Text)
+    error_message: Mapped[str | None] = mapped_column(Text)  # set while a step failed
+    error_node: Mapped[str | None] = mapped_column(String(200))
+    next_timer_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    workflow_state: Mapped[str] = mapped_column(Text)  # SpiffWorkflow state without its spec
+    row_version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+
+class InboxTask(Base):
+    """A READY (or once READY) user task: what reps see in their inbox."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_assignee_status", "assignee_id", "status"),
+        Index("ix_tasks_team_status", "candidate_team_id", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the workflow's task id
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id"), index=True)
+    node_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    form: Mapped[list] = mapped_column(JSON, default=list)
+    lane: Mapped[str | None] = mapped_column(String(200))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    candidate_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    status: Mapped[str] = mapped_column(String(12), default="ready")  # ready, completed, cancelled
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class StageChange(Base):
+    __tablename__ = "stage_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id"), index=True)
+    from_stage: Mapped[str | None] = mapped_column(String(80))
+    to_stage: Mapped[str] = mapped_column(String(80))
+    probability: Mapped[int] = mapped_column(Integer)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the engine (a timer)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Event(Base):
+    """The append-only audit trail: opened, task_completed, stage_changed, reassigned,
+    timer_fired, error, retried, closed."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class AssignmentCursor(Base):
+    """Where round-robin assignment stands in each segment."""
+
+    __tablename__ = "assignment_cursors"
+
+    segment_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    last_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    row_version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": row_version}
