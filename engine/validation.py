@@ -13,13 +13,14 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from . import expressions
 from .errors import ExpressionError
 from .methodology import build, crossref
 from .methodology.bpmn_source import (BpmnFacts, DmnFacts, check_bpmn_xsd, check_flows, parse_xml,
                                       read_bpmn, read_dmn)
-from .methodology.files import YAML_KINDS, SourceFile, discover, kind_from_first_key
+from .methodology.files import YAML_KINDS, SourceFile, discover, kind_from_first_key, kind_of
 from .methodology.model import ExpressionSite, Library, Methodology, Questionnaire, Routing, frozen_map
 from .methodology.problems import Problem, did_you_mean
 from .methodology.schemas import check_against_schema
@@ -64,6 +65,25 @@ def load_methodologies(root: str) -> LoadResult:
     reported, under the path as given."""
     scan = _folder_of(root) if os.path.isfile(root) else root
     files, problems = discover(scan)
+    result = load_sources(files, problems)
+    if scan != root:
+        target = os.path.realpath(root)
+        result.problems = [Problem(root, p.line, p.message) for p in result.problems
+                           if os.path.realpath(p.path) == target]
+    return result
+
+
+def load_files(files: dict[str, bytes]) -> LoadResult:
+    """Check methodology files held in memory (relative path -> content), e.g. a
+    version read back from the database."""
+    sources = [SourceFile(path, kind, data) for path, data in sorted(files.items())
+               if (kind := kind_of(Path(path))) is not None]
+    return load_sources(sources, [])
+
+
+def load_sources(files: list[SourceFile], problems: list[Problem]) -> LoadResult:
+    """Every check on already-read files; ``problems`` are those found reading them."""
+    problems = list(problems)
     loaded = _Loaded()
     specs = ProcessSpecs()
     for source in files:
@@ -95,10 +115,6 @@ def load_methodologies(root: str) -> LoadResult:
     methodologies = _with_questionnaires(methodologies, loaded)
     library = Library(methodologies=frozen_map(methodologies),
                       routing=tuple(r for _, r in loaded.routing))
-    if scan != root:
-        target = os.path.realpath(root)
-        problems = [Problem(root, p.line, p.message) for p in problems
-                    if os.path.realpath(p.path) == target]
     return LoadResult(library, sorted(set(problems)), files)
 
 
