@@ -3,9 +3,15 @@
     DealflowError                  anything Dealflow raises on purpose
     ├── MethodologyError           files that do not form a valid methodology;
     │                              carries every Problem found, not just the first
-    └── ExpressionError            an expression or script that is not allowed,
-                                   does not parse, or fails while it runs
-        └── ExpressionLimitError   it ran past its step, size or time budget
+    ├── ExpressionError            an expression or script that is not allowed,
+    │   │                          does not parse, or fails while it runs
+    │   └── ExpressionLimitError   it ran past its step, size or time budget
+    ├── NotFoundError              no such opportunity, task, user, team or version
+    ├── PermissionDeniedError      the actor may not do this
+    ├── ConflictError              someone else changed it first (task no longer
+    │                              ready, opportunity updated concurrently)
+    └── FormError                  submitted data does not fit the task's form;
+                                   ``fields`` maps each field to its message
 
 Callers catch DealflowError at the edges (CLI, web) and show its message; anything
 else escaping is a bug.
@@ -42,3 +48,24 @@ class ExpressionError(DealflowError):
 
 class ExpressionLimitError(ExpressionError):
     """An expression used more steps, memory or output than it is allowed."""
+
+
+class NotFoundError(DealflowError):
+    """No such opportunity, task, user, team or methodology version."""
+
+
+class PermissionDeniedError(DealflowError):
+    """The actor is not allowed to do this."""
+
+
+class ConflictError(DealflowError):
+    """Someone else changed the same thing first; reload and try again."""
+
+
+class FormError(DealflowError):
+    """Submitted data does not fit the form; ``fields`` maps field id -> message."""
+
+    def __init__(self, fields: dict[str, str]):
+        self.fields = dict(fields)
+        listed = "; ".join(f"{name}: {message}" for name, message in self.fields.items())
+        super().__init__(f"the form has errors: {listed}")

@@ -1,0 +1,117 @@
+"""What the façade returns: frozen, plain values, so callers (CLI, web) never touch
+the database session or lazy-load anything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    teams: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FieldView:
+    id: str
+    label: str
+    type: str
+    required: bool
+    default: str | None
+    minimum: str | None
+    maximum: str | None
+    choices: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class TaskView:
+    id: str
+    opportunity_id: int
+    opportunity_title: str
+    node_id: str
+    name: str
+    instructions: str
+    lane: str | None
+    assignee: str | None
+    candidate_team: str | None
+    status: str
+    due_at: datetime | None
+    created_at: datetime
+    stage_name: str | None
+    form: tuple[FieldView, ...] = ()
+    completed_by: str | None = None
+    completed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class StageChangeView:
+    from_stage: str | None
+    to_stage: str
+    to_stage_name: str
+    probability: int
+    changed_by: str | None
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class EventView:
+    kind: str
+    actor: str | None
+    at: datetime
+    data: dict
+
+
+@dataclass(frozen=True)
+class OpportunityView:
+    id: int
+    title: str
+    partner_name: str
+    amount: Decimal
+    currency: str
+    attributes: dict
+    segment_id: str
+    team: str | None
+    owner: str
+    manager: str | None
+    methodology_id: str
+    methodology_label: str
+    methodology_version_id: int
+    stage_id: str | None
+    stage_name: str | None
+    stage_entered_at: datetime | None
+    probability: int
+    expected_revenue: Decimal
+    next_action_at: datetime | None
+    status: str
+    lost_reason: str | None
+    error_message: str | None
+    opened_by: str | None
+    opened_at: datetime
+    closed_by: str | None
+    closed_at: datetime | None
+    next_timer_at: datetime | None
+    open_tasks: tuple[TaskView, ...] = ()
+    completed_tasks: tuple[TaskView, ...] = ()
+    stage_history: tuple[StageChangeView, ...] = ()
+    events: tuple[EventView, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class DeployedVersion:
+    methodology_id: str
+    label: str
+    version_id: int
+    content_hash: str
+    new: bool
+
+
+@dataclass(frozen=True)
+class DeployReport:
+    versions: tuple[DeployedVersion, ...]
+    routing_changed: bool
