@@ -10,8 +10,10 @@
     ├── PermissionDeniedError      the actor may not do this
     ├── ConflictError              someone else changed it first (task no longer
     │                              ready, opportunity updated concurrently)
-    └── FormError                  submitted data does not fit the task's form;
-                                   ``fields`` maps each field to its message
+    ├── FormError                  submitted data does not fit the task's form;
+    │                              ``fields`` maps each field to its message
+    └── WorkflowError              a running workflow cannot do what was asked
+        └── TaskNotReadyError      the task is not a READY user task of the workflow
 
 Callers catch DealflowError at the edges (CLI, web) and show its message; anything
 else escaping is a bug.
@@ -69,3 +71,15 @@ class FormError(DealflowError):
         self.fields = dict(fields)
         listed = "; ".join(f"{name}: {message}" for name, message in self.fields.items())
         super().__init__(f"the form has errors: {listed}")
+
+
+class WorkflowError(DealflowError):
+    """A workflow cannot do what was asked: unreadable state, a spec that does not fit it."""
+
+
+class TaskNotReadyError(WorkflowError):
+    """The task to complete is unknown, already completed, not yet reached, or not a user task."""
+
+    def __init__(self, task_id: str, message: str):
+        self.task_id = task_id
+        super().__init__(message)

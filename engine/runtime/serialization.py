@@ -1,0 +1,148 @@
+"""Workflow specs and workflow states as JSON text, kept apart.
+
+SpiffWorkflow's ``serialize_json`` embeds the whole spec in every workflow. Dealflow
+stores the spec once per methodology version and, per opportunity, only the state:
+``_StateConverter`` writes a workflow without ``spec``/``subprocess_specs`` and
+rebuilds it around live spec objects handed in on load. Task data may hold
+``Decimal`` (money) and ``datetime.date`` values; both round-trip exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+
+from engine.errors import WorkflowError
+
+from .script_engine import SafeScriptEngine
+
+SPEC_FORMAT = "dealflow-spec/1"
+STATE_FORMAT = "dealflow-state/1"
+
+
+class _StateConverter(BpmnWorkflowConverter):
+    """A BpmnWorkflow without its specs; ``from_dict`` needs them as arguments."""
+
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct, spec=None, subprocess_specs=None, script_engine=None):
+        if spec is None:
+            raise WorkflowError("a workflow state can only be loaded together with its spec")
+        workflow = self.target_class(spec, subprocess_specs, script_engine=script_engine, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _registry():
+    registry = BpmnWorkflowSerializer.configure(CAMUNDA_CONFIG)
+    _StateConverter(BpmnWorkflow, registry)  # replaces the converter that embeds the spec
+    registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
+    registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
+    return registry
+
+
+class Serializer:
+    """Spec and state text for one methodology version's specs.
+
+    SpiffWorkflow's serializer flips a flag on its registry while it writes, so each
+    thread gets its own registry.
+    """
+
+    def __init__(self):
+        self._local = threading.local()
+
+    @property
+    def _serializer(self) -> BpmnWorkflowSerializer:
+        serializer = getattr(self._local, "serializer", None)
+        if serializer is None:
+            serializer = self._local.serializer = BpmnWorkflowSerializer(_registry())
+        return serializer
+
+    # --- specs ---------------------------------------------------------------------
+
+    def spec_to_text(self, spec, subprocess_specs: dict, extra: dict) -> str:
+        registry = self._serializer.registry
+        return json.dumps({
+            "format": SPEC_FORMAT,
+            "serializer_version": self._serializer.VERSION,
+            "spec": registry.convert(spec),
+            "subprocess_specs": {name: registry.convert(s) for name, s in subprocess_specs.items()},
+            **extra,
+        }, separators=(",", ":"))
+
+    def spec_from_text(self, text: str):
+        """(spec, subprocess_specs, the whole document) from ``spec_to_text``'s output."""
+        try:
+            dct = json.loads(text)
+        except ValueError as err:
+            raise WorkflowError(f"the stored workflow spec is not JSON: {err}") from None
+        if not isinstance(dct, dict) or dct.get("format") != SPEC_FORMAT:
+            raise WorkflowError(f"the stored workflow spec is not in the {SPEC_FORMAT} format")
+        if dct.get("serializer_version") != self._serializer.VERSION:
+            raise WorkflowError(f"the stored workflow spec was written by SpiffWorkflow serializer "
+                                f"{dct.get('serializer_version')}, this engine reads {self._serializer.VERSION}")
+        registry = self._serializer.registry
+        spec = registry.restore(dct["spec"])
+        subprocess_specs = {name: registry.restore(s) for name, s in dct["subprocess_specs"].items()}
+        return spec, subprocess_specs, dct
+
+    # --- states --------------------------------------------------------------------
+
+    def state_to_text(self, workflow) -> str:
+        serializer = self._serializer
+        registry = serializer.registry
+        registry._encoder_mode = True  # what serialize_json does: nested values go to the encoder
+        try:
+            dct = registry.convert(workflow)
+        finally:
+            registry._encoder_mode = False
+        dct["format"] = STATE_FORMAT
+        dct[serializer.VERSION_KEY] = serializer.VERSION
+        return json.dumps(dct, cls=serializer._encoder_cls, separators=(",", ":"))
+
+    def state_from_text(self, text: str, spec, subprocess_specs: dict, script_engine: SafeScriptEngine):
+        serializer = self._serializer
+        try:
+            dct = json.loads(text)
+        except (TypeError, ValueError) as err:
+            raise WorkflowError(f"the stored workflow state is not JSON: {err}") from None
+        if not isinstance(dct, dict) or dct.pop("format", None) != STATE_FORMAT:
+            raise WorkflowError(f"the stored workflow state is not in the {STATE_FORMAT} format")
+        version = dct.pop(serializer.VERSION_KEY, None)
+        if version != serializer.VERSION:
+            # SpiffWorkflow's format migrations need the embedded spec, which we do not store.
+            raise WorkflowError(f"the stored workflow state was written by SpiffWorkflow serializer "
+                                f"{version}, this engine reads {serializer.VERSION}")
+        _check_task_specs(dct, spec, subprocess_specs)
+        return serializer.registry.restore(dct, spec=spec, subprocess_specs=subprocess_specs,
+                                           script_engine=script_engine)
+
+
+def _check_task_specs(dct: dict, spec, subprocess_specs: dict) -> None:
+    """Refuse a state naming nodes its spec lacks (SpiffWorkflow would quietly invent a Start)."""
+    missing = {t["task_spec"] for t in dct["tasks"].values()} - set(spec.task_specs)
+    for sub in dct.get("subprocesses", {}).values():
+        sub_spec = subprocess_specs.get(sub.get("spec"))
+        if sub_spec is None:
+            raise WorkflowError(f"the workflow state needs subprocess '{sub.get('spec')}', "
+                                "which this methodology version does not define")
+        missing |= {t["task_spec"] for t in sub["tasks"].values()} - set(sub_spec.task_specs)
+    if missing:
+        raise WorkflowError("the workflow state is at nodes this methodology version does not have: "
+                            + ", ".join(sorted(missing)))

@@ -1,0 +1,323 @@
+"""Running one methodology's BPMN process for one opportunity, state text in, state text out.
+
+``ProcessRunner`` is the narrow adapter over SpiffWorkflow: it is built once per
+methodology version (from the files, or from the spec text stored for that
+version) and every call takes the opportunity's workflow state as JSON text and
+returns the new state with a ``StepResult`` made of Dealflow's own frozen values.
+No SpiffWorkflow object survives a call, so what the database holds is exactly
+what runs next.
+
+A step that fails in a script, gateway condition, timer expression or DMN cell
+does not raise: its result carries a ``StepError`` and the state returned is the
+one the step started from, so nothing half-applied is ever stored and ``retry``
+(on the same or a fixed methodology version) can run it again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Mapping
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.defaults import EndEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from engine.errors import ExpressionError, MethodologyError, TaskNotReadyError, WorkflowError
+from engine.methodology.bpmn_source import parse_xml, read_bpmn
+from engine.methodology.model import FormField
+from engine.methodology.problems import Problem
+
+from .clock import frozen_now
+from .script_engine import SafeScriptEngine
+from .serialization import Serializer
+from .specs import ProcessSpecs
+
+__all__ = ["ProcessRunner", "ReadyTask", "StepError", "StepResult", "TimerInfo"]
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    task_id: str  # SpiffWorkflow's task UUID as text, stable across save and restore
+    node_id: str  # the BPMN element id
+    name: str
+    lane: str | None
+    instructions: str  # the element's bpmn:documentation
+    form: tuple[FormField, ...]
+
+
+@dataclass(frozen=True)
+class TimerInfo:
+    node_id: str
+    due: datetime  # aware, UTC
+
+
+@dataclass(frozen=True)
+class StepError:
+    node_id: str
+    message: str
+
+
+@dataclass(frozen=True)
+class StepResult:
+    reached: tuple[str, ...]  # node ids that became ready, started or completed, in order
+    ready: tuple[ReadyTask, ...]  # every READY user task after the step
+    timers: tuple[TimerInfo, ...]  # every waiting timer, earliest first
+    finished: bool
+    ended_at: tuple[str, ...]  # end events of the top-level process reached in this step
+    error: StepError | None = None
+
+    @property
+    def next_due(self) -> datetime | None:
+        return self.timers[0].due if self.timers else None
+
+
+_REACHED = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED
+
+# What can fail while SpiffWorkflow runs methodology text: its own exceptions (our
+# ExpressionError arrives wrapped in a WorkflowTaskException), and bare errors it
+# lets escape (its timer parsing raises a plain Exception('Invalid duration')).
+_STEP_FAILURES = (Exception,)
+
+
+class ProcessRunner:
+    """One per methodology version; built from stored spec text, reused for every opportunity."""
+
+    def __init__(self, spec, subprocess_specs: dict, process_id: str,
+                 forms: Mapping[str, tuple[FormField, ...]], serializer: Serializer):
+        self._spec = spec
+        self._subprocess_specs = subprocess_specs
+        self.process_id = process_id
+        self._forms = dict(forms)
+        self._serializer = serializer
+        self._script_engine = SafeScriptEngine()
+        self._spec_text: str | None = None
+
+    # --- building --------------------------------------------------------------------
+
+    @classmethod
+    def from_files(cls, bpmn: dict[str, bytes], dmn: dict[str, bytes], process_id: str) -> ProcessRunner:
+        """Parse BPMN and DMN documents (path -> bytes); MethodologyError lists what failed."""
+        specs, problems, forms = ProcessSpecs(), [], {}
+        for path, data in sorted(dmn.items()):
+            tree, more = parse_xml(path, data)
+            problems += more
+            if tree is not None:
+                specs.add_dmn(path, tree.getroot())
+        for path, data in sorted(bpmn.items()):
+            tree, more = parse_xml(path, data)
+            problems += more
+            if tree is None:
+                continue
+            facts = read_bpmn(path, tree)
+            problems += facts.problems
+            for process in facts.processes.values():
+                forms.update({node.id: node.form for node in process.nodes.values() if node.form})
+            specs.add_bpmn(path, tree.getroot())
+        if not problems:
+            specs.check_process(process_id, next(iter(sorted(bpmn)), "<no BPMN file>"))
+        problems += [Problem(p.path, p.line or 1, p.message) for p in specs.problems]
+        if problems:
+            raise MethodologyError(problems)
+        spec, subprocess_specs = specs.workflow_spec(process_id)
+        return cls(spec, subprocess_specs, process_id, forms, Serializer())
+
+    @classmethod
+    def from_spec_text(cls, text: str) -> ProcessRunner:
+        """Rebuild a runner from ``spec_text()`` without parsing BPMN again."""
+        serializer = Serializer()
+        spec, subprocess_specs, dct = serializer.spec_from_text(text)
+        forms = {node: tuple(FormField(**{**f, "choices": tuple(tuple(c) for c in f["choices"])})
+                             for f in fields)
+                 for node, fields in dct.get("forms", {}).items()}
+        runner = cls(spec, subprocess_specs, dct["process_id"], forms, serializer)
+        runner._spec_text = text
+        return runner
+
+    def spec_text(self) -> str:
+        """The specs (and the forms read from the BPMN) as JSON: store once per version."""
+        if self._spec_text is None:
+            forms = {node: [asdict(f) for f in fields] for node, fields in self._forms.items()}
+            self._spec_text = self._serializer.spec_to_text(
+                self._spec, self._subprocess_specs, {"process_id": self.process_id, "forms": forms})
+        return self._spec_text
+
+    # --- running ---------------------------------------------------------------------
+
+    def start(self, data: dict, now: datetime) -> tuple[str, StepResult]:
+        """A new workflow with ``data`` as its initial task data, run to its first wait states.
+
+        On an error the returned state is the workflow not yet started; ``retry`` runs it."""
+        _check_storable(data)
+        workflow = BpmnWorkflow(self._spec, self._subprocess_specs, script_engine=self._script_engine)
+        workflow.task_tree.data.update(data)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        before = self._dump(workflow)
+        return self._step(before, now, lambda wf: None)
+
+    def complete(self, state: str, task_id: str, data: dict, now: datetime) -> tuple[str, StepResult]:
+        """Merge ``data`` (already validated) into a READY user task, complete it, run on."""
+        _check_storable(data)
+
+        def action(workflow):
+            task = self._ready_user_task(workflow, task_id)
+            task.data.update(data)
+            task.run()
+
+        return self._step(state, now, action)
+
+    def fire_due_timers(self, state: str, now: datetime) -> tuple[str, StepResult]:
+        """Fire every timer due before ``now`` (each fires once) and run on."""
+        return self._step(state, now, lambda wf: None)
+
+    def retry(self, state: str, now: datetime) -> tuple[str, StepResult]:
+        """Run the engine steps again, e.g. after an error, with this runner's spec.
+
+        A runner of a fixed methodology version can retry a state saved under the
+        broken one, as long as the state's nodes still exist (WorkflowError if not)."""
+        return self._step(state, now, lambda wf: None)
+
+    def result(self, state: str) -> StepResult:
+        """What ``state`` is waiting for, without running anything."""
+        workflow = self._load(state)
+        return self._result(workflow, {}, None)
+
+    # --- internals -------------------------------------------------------------------
+
+    def _step(self, state: str, now: datetime, action) -> tuple[str, StepResult]:
+        with frozen_now(now):
+            workflow = self._load(state)
+            before = {task.id: task.state for task in _all_tasks(workflow)}
+            try:
+                action(workflow)
+                _run_engine(workflow)
+            except TaskNotReadyError:
+                raise
+            except _STEP_FAILURES as err:
+                return state, self._failed(state, err)
+            return self._dump(workflow), self._result(workflow, before, None)
+
+    def _failed(self, state: str, err: Exception) -> StepResult:
+        """The result of the untouched ``state``, carrying the error."""
+        return self._result(self._load(state), None, _step_error(err))
+
+    def _load(self, state: str) -> BpmnWorkflow:
+        return self._serializer.state_from_text(state, self._spec, self._subprocess_specs, self._script_engine)
+
+    def _dump(self, workflow: BpmnWorkflow) -> str:
+        return self._serializer.state_to_text(workflow)
+
+    def _ready_user_task(self, workflow: BpmnWorkflow, task_id: str):
+        try:
+            uuid = UUID(str(task_id))
+        except ValueError:
+            raise TaskNotReadyError(task_id, f"'{task_id}' is not a task id") from None
+        task = workflow.get_task_from_id(uuid)
+        if task is None:
+            raise TaskNotReadyError(task_id, f"task {task_id} is not part of this workflow")
+        name = task.task_spec.bpmn_name or task.task_spec.bpmn_id or task.task_spec.name
+        if not task.task_spec.manual:
+            raise TaskNotReadyError(task_id, f"task {task_id} ('{name}') is not a user task")
+        if task.state != TaskState.READY:
+            state = TaskState.get_name(task.state).lower()
+            raise TaskNotReadyError(task_id, f"task {task_id} ('{name}') is {state}, not ready; "
+                                             "reload the task list")
+        return task
+
+    def _result(self, workflow: BpmnWorkflow, before: dict | None, error: StepError | None) -> StepResult:
+        tasks = _all_tasks(workflow)
+        reached_tasks = [] if before is None else [
+            t for t in tasks if t.task_spec.bpmn_id and t.state & _REACHED and before.get(t.id) != t.state]
+        # Tree order breaks ties between state changes in the same clock tick.
+        order = {t.id: i for i, t in enumerate(tasks)}
+        reached_tasks.sort(key=lambda t: (t.last_state_change, order[t.id]))
+        ended = tuple(t.task_spec.bpmn_id for t in reached_tasks
+                      if isinstance(t.task_spec, EndEvent) and t.workflow is workflow
+                      and t.state == TaskState.COMPLETED)
+        ready = tuple(self._ready_task(t) for t in workflow.get_tasks(state=TaskState.READY, manual=True))
+        return StepResult(
+            reached=tuple(t.task_spec.bpmn_id for t in reached_tasks),
+            ready=ready, timers=_timers(workflow), finished=workflow.is_completed(),
+            ended_at=ended, error=error)
+
+    def _ready_task(self, task) -> ReadyTask:
+        spec = task.task_spec
+        return ReadyTask(task_id=str(task.id), node_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
+                         lane=spec.lane, instructions=(spec.documentation or "").strip(),
+                         form=self._forms.get(spec.bpmn_id, ()))
+
+
+def _all_tasks(workflow: BpmnWorkflow) -> list:
+    """Every task of the workflow and its subprocesses, in tree order (the iterator descends)."""
+    return workflow.get_tasks()
+
+
+def _run_engine(workflow: BpmnWorkflow) -> None:
+    """Engine steps until nothing automatic is READY.
+
+    ``do_engine_steps`` refreshes timers at its end, so a timer that fired there is
+    READY but not yet run; run again until the workflow only waits."""
+    while True:
+        workflow.do_engine_steps()
+        if not any(not t.task_spec.manual for t in workflow.get_tasks(state=TaskState.READY)):
+            return
+
+
+def _timers(workflow: BpmnWorkflow) -> tuple[TimerInfo, ...]:
+    timers = []
+    for task in workflow.event_manager.tasks.values():
+        definition = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(definition, TimerEventDefinition) or task.state != TaskState.WAITING:
+            continue
+        due = _due(task.internal_data.get("event_value"))
+        if due is not None:
+            timers.append(TimerInfo(task.task_spec.bpmn_id, due))
+    return tuple(sorted(timers, key=lambda t: (t.due, t.node_id)))
+
+
+def _due(value) -> datetime | None:
+    if isinstance(value, dict):  # a cycle: the next firing
+        value = value.get("next") if value.get("cycles") != 0 else None
+    if not isinstance(value, str):
+        return None
+    try:
+        return TimerEventDefinition.get_datetime(value)
+    except ValueError:
+        return None
+
+
+def _step_error(err: Exception) -> StepError:
+    task = getattr(err, "task", None)
+    spec = getattr(task, "task_spec", None) or getattr(err, "task_spec", None)
+    node_id = (getattr(spec, "bpmn_id", None) or getattr(spec, "name", None) or "") if spec else ""
+    cause = getattr(err, "exception", None) or err.__cause__
+    if isinstance(cause, ExpressionError):
+        message = cause.message
+    elif isinstance(err, ExpressionError):
+        message = err.message
+    else:
+        text = str(err.args[0]) if err.args else str(err)
+        message = text.strip().splitlines()[0] if text.strip() else type(err).__name__
+    return StepError(node_id=node_id, message=message)
+
+
+def _check_storable(data: dict) -> None:
+    if not isinstance(data, dict) or not _data_is_storable(data):
+        raise WorkflowError("task data may hold only text, numbers, Decimal, booleans, dates, "
+                            "and lists and mappings of them")
+
+
+def _data_is_storable(value) -> bool:
+    """Values task data may hold: what the state serializer writes back exactly."""
+    if isinstance(value, (str, int, float, bool, Decimal, date, type(None))):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_data_is_storable(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _data_is_storable(v) for k, v in value.items())
+    return False
+
