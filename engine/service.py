@@ -1,0 +1,291 @@
+"""The façade: one public method per use case, each owning its transaction.
+
+Callers (the CLI, the web app) parse their input, call one method, and render the
+frozen views it returns. Below this line live SQL (engine.store) and SpiffWorkflow
+(engine.runtime); above it, neither.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Callable, Mapping
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from .errors import (ConflictError, DealflowError, FormError, MethodologyError, NotFoundError,
+                     PermissionDeniedError)
+from .forms import validate_form
+from .methodology.model import FormField
+from .routing import Candidate, RoutingError, choose_owner, choose_segment, routing_variables
+from .errors import TaskNotReadyError
+from .store import db
+from .store.catalog import Catalog
+from .store.models import (AssignmentCursor, InboxTask, Opportunity, Team, TeamMember, User)
+from .store.progress import apply_step, expected_revenue, record_event
+from .store import queries
+from .views import DeployReport, OpportunityView, TaskView, UserView
+
+ROLES = ("rep", "manager", "designer", "admin")
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Engine:
+    """Dealflow's use cases over one database."""
+
+    def __init__(self, database_url: str | None = None, *, clock: Callable[[], datetime] = utc_now,
+                 upgrade_schema: bool | None = None):
+        self.url = db.database_url(database_url)
+        self._engine = db.make_engine(self.url)
+        self._sessions = db.session_factory(self._engine)
+        self._clock = clock
+        embedded = self.url.startswith("sqlite")
+        if upgrade_schema if upgrade_schema is not None else embedded:
+            db.upgrade(self._engine)
+        elif not db.schema_is_current(self._engine):
+            raise db.DatabaseError(
+                "the database schema is not up to date; run 'dealflow db upgrade' "
+                f"(DEALFLOW_DATABASE_URL={self.url.split('@')[-1]})")
+        self._catalog = Catalog()
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def _now(self) -> datetime:
+        now = self._clock()
+        if now.tzinfo is None:
+            raise ValueError("the clock must give aware datetimes")
+        return now.astimezone(timezone.utc)
+
+    # --- people ----------------------------------------------------------------------
+
+    def create_user(self, username: str, role: str, display_name: str | None = None,
+                    password_hash: str | None = None) -> UserView:
+        if role not in ROLES:
+            raise DealflowError(f"unknown role '{role}'; use one of: {', '.join(ROLES)}")
+        with self._sessions() as session, session.begin():
+            if session.scalar(select(User.id).where(User.username == username)) is not None:
+                raise ConflictError(f"user '{username}' already exists")
+            user = User(username=username, display_name=display_name or username, role=role,
+                        password_hash=password_hash, active=True, created_at=self._now())
+            session.add(user)
+            session.flush()
+            return UserView(user.id, user.username, user.display_name, user.role)
+
+    def create_team(self, name: str, manager: str | None, members: list[str]) -> None:
+        with self._sessions() as session, session.begin():
+            if session.scalar(select(Team.id).where(Team.name == name)) is not None:
+                raise ConflictError(f"team '{name}' already exists")
+            manager_id = queries.user_id(session, manager) if manager else None
+            team = Team(name=name, manager_id=manager_id, created_at=self._now())
+            session.add(team)
+            session.flush()
+            for username in members:
+                session.add(TeamMember(team_id=team.id, user_id=queries.user_id(session, username)))
+
+    def list_users(self) -> list[UserView]:
+        with self._sessions() as session:
+            return queries.users(session)
+
+    # --- methodologies ---------------------------------------------------------------
+
+    def deploy(self, path: str, actor: str | None = None) -> DeployReport:
+        """Validate the methodology files under ``path`` and store what changed as new,
+        immutable versions; running opportunities stay on the version they started on."""
+        from .validation import load_methodologies
+
+        result = load_methodologies(path)
+        if result.problems:
+            raise MethodologyError(result.problems)
+        with self._sessions() as session, session.begin():
+            return self._catalog.deploy(session, result, path, actor, self._now())
+
+    # --- opportunities ---------------------------------------------------------------
+
+    def create_opportunity(self, *, title: str, amount: Decimal | str, currency: str = "PLN",
+                           partner: str, partner_attributes: Mapping[str, object] | None = None,
+                           attributes: Mapping[str, object] | None = None, actor: str,
+                           owner: str | None = None) -> OpportunityView:
+        """Route a new opportunity to its segment, methodology, team and owner, and
+        start its methodology's process."""
+        amount = _money(amount)
+        attributes = dict(attributes or {})
+        partner_attributes = dict(partner_attributes or {})
+        now = self._now()
+        with self._sessions() as session, session.begin():
+            actor_row = queries.user(session, actor)
+            routing = self._catalog.routing(session)
+            variables = routing_variables(amount, currency, attributes, partner_attributes)
+            segment = choose_segment(routing, variables)
+            version, methodology = self._catalog.newest(session, segment.methodology,
+                                                        segment.methodology_version)
+            team = session.scalar(select(Team).where(Team.name == segment.team))
+            if team is None:
+                raise RoutingError(f"segment '{segment.id}' names team '{segment.team}', which does not "
+                                   "exist; create it with 'dealflow team create'")
+            owner_row = (queries.user(session, owner) if owner
+                         else self._choose_owner(session, segment, team, attributes.get("territory")))
+            opportunity = Opportunity(
+                title=title, partner_name=partner, partner=partner_attributes, amount=amount,
+                currency=currency, attributes=attributes, segment_id=segment.id, team_id=team.id,
+                owner_id=owner_row.id, manager_id=team.manager_id, methodology_version_id=version.id,
+                probability=0, expected_revenue=expected_revenue(amount, 0), status="open",
+                opened_by_id=actor_row.id, opened_at=now, workflow_state="")
+            session.add(opportunity)
+            session.flush()
+            record_event(session, opportunity, "opened", actor_row.id, now, segment=segment.id,
+                         methodology=methodology.id, version=version.label, owner=owner_row.username)
+            runner = self._catalog.runner(session, version.id)
+            state, result = runner.start(dict(variables), now)
+            apply_step(session, opportunity, methodology, self._catalog.lanes(session, methodology.id),
+                       state, result, actor_row.id, now)
+            if result.error is not None:
+                opportunity.workflow_state = state
+            session.flush()
+            return queries.opportunity_view(session, opportunity.id, self._catalog)
+
+    def _choose_owner(self, session: Session, segment, team: Team, territory) -> User:
+        candidates = queries.candidates(session, team.id)
+        cursor = session.get(AssignmentCursor, segment.id)
+        chosen: Candidate = choose_owner(segment, candidates, territory=territory,
+                                         last_user_id=cursor.last_user_id if cursor else None)
+        if segment.assignment == "round_robin":
+            if cursor is None:
+                session.add(AssignmentCursor(segment_id=segment.id, last_user_id=chosen.user_id))
+            else:
+                cursor.last_user_id = chosen.user_id
+        return session.get(User, chosen.user_id)
+
+    def show_opportunity(self, opportunity_id: int) -> OpportunityView:
+        with self._sessions() as session:
+            return queries.opportunity_view(session, opportunity_id, self._catalog)
+
+    def list_opportunities(self) -> list[OpportunityView]:
+        with self._sessions() as session:
+            ids = session.scalars(select(Opportunity.id).order_by(Opportunity.id)).all()
+            return [queries.opportunity_view(session, i, self._catalog, detail=False) for i in ids]
+
+    # --- tasks -----------------------------------------------------------------------
+
+    def list_tasks(self, user: str | None = None) -> list[TaskView]:
+        """READY tasks: all of them, or those a user may work (assigned to them, queued
+        for one of their teams, or on a deal they manage)."""
+        with self._sessions() as session:
+            return queries.ready_tasks(session, user, self._catalog)
+
+    def complete_task(self, task_id: str, *, actor: str, data: Mapping[str, object]) -> OpportunityView:
+        """Check the task is still ready, the actor may complete it and the data fits its
+        form; then run the workflow to its next wait state, all in one transaction."""
+        now = self._now()
+        try:
+            with self._sessions() as session, session.begin():
+                task = session.get(InboxTask, task_id)
+                if task is None:
+                    raise NotFoundError(f"no task '{task_id}'")
+                actor_row = queries.user(session, actor)
+                opportunity = queries.lock_opportunity(session, task.opportunity_id)
+                if task.status != "ready":
+                    raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
+                if not queries.may_work(session, actor_row, task, opportunity):
+                    raise PermissionDeniedError(f"user '{actor}' may not complete task '{task_id}'")
+                fields = tuple(FormField(**f) for f in task.form)
+                clean, errors = validate_form(fields, data)
+                if errors:
+                    raise FormError(errors)
+                version, methodology = self._catalog.version(session, opportunity.methodology_version_id)
+                runner = self._catalog.runner(session, version.id)
+                try:
+                    state, result = runner.complete(opportunity.workflow_state, task_id, clean, now)
+                except TaskNotReadyError as err:
+                    raise ConflictError(str(err)) from None
+                if result.error is None:
+                    if clean.get("lost_reason"):
+                        # By convention a form field named lost_reason records why a deal was lost.
+                        opportunity.lost_reason = str(clean["lost_reason"])
+                    task.status = "completed"
+                    task.completed_by_id = actor_row.id
+                    task.completed_at = now
+                    record_event(session, opportunity, "task_completed", actor_row.id, now,
+                                 task=task_id, node=task.node_id, name=task.name, data=clean)
+                apply_step(session, opportunity, methodology, self._catalog.lanes(session, methodology.id),
+                           state, result, actor_row.id, now)
+                opportunity_id = opportunity.id
+        except StaleDataError:
+            raise ConflictError("someone else changed this opportunity at the same time; "
+                                "reload it and try again") from None
+        except IntegrityError:
+            raise ConflictError("someone else completed this task at the same time") from None
+        return self.show_opportunity(opportunity_id)
+
+    # --- timers and errors -----------------------------------------------------------
+
+    def fire_due_timers(self, limit: int = 100) -> int:
+        """Fire the timers that are due, one opportunity per transaction; returns how
+        many opportunities moved. Safe with several workers on one database."""
+        fired = 0
+        for _ in range(limit):
+            now = self._now()
+            try:
+                with self._sessions() as session, session.begin():
+                    opportunity = queries.next_due_opportunity(session, now)
+                    if opportunity is None:
+                        break
+                    version, methodology = self._catalog.version(session, opportunity.methodology_version_id)
+                    runner = self._catalog.runner(session, version.id)
+                    state, result = runner.fire_due_timers(opportunity.workflow_state, now)
+                    record_event(session, opportunity, "timer_fired", None, now,
+                                 due=opportunity.next_timer_at.isoformat())
+                    apply_step(session, opportunity, methodology, self._catalog.lanes(session, methodology.id),
+                               state, result, None, now)
+                    if result.error is not None:
+                        opportunity.next_timer_at = None  # retried by hand, not fired again and again
+                fired += 1
+            except StaleDataError:
+                continue  # another worker fired it first
+        return fired
+
+    def retry(self, opportunity_id: int, *, actor: str) -> OpportunityView:
+        """Run an opportunity that stopped on an error again, e.g. after the data or
+        the methodology was fixed."""
+        now = self._now()
+        try:
+            with self._sessions() as session, session.begin():
+                actor_row = queries.user(session, actor)
+                opportunity = queries.lock_opportunity(session, opportunity_id)
+                if opportunity.error_message is None:
+                    raise ConflictError(f"opportunity {opportunity_id} has no error to retry")
+                version, methodology = self._catalog.version(session, opportunity.methodology_version_id)
+                runner = self._catalog.runner(session, version.id)
+                state, result = runner.retry(opportunity.workflow_state, now)
+                record_event(session, opportunity, "retried", actor_row.id, now)
+                apply_step(session, opportunity, methodology, self._catalog.lanes(session, methodology.id),
+                           state, result, actor_row.id, now)
+        except StaleDataError:
+            raise ConflictError("someone else changed this opportunity at the same time") from None
+        return self.show_opportunity(opportunity_id)
+
+
+def _money(value: Decimal | str) -> Decimal:
+    if isinstance(value, float):
+        raise DealflowError("amounts are exact: pass a Decimal or text, not a float")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise DealflowError(f"amount {value!r} is not a number") from None
+    if not amount.is_finite() or amount < 0:
+        raise DealflowError(f"amount {value!r} must be a number of at least 0")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise DealflowError(f"amount {value!r} has more than two decimal places")
+    return amount
+
+
+def default_engine() -> Engine:
+    """The engine for DEALFLOW_DATABASE_URL (or the SQLite default)."""
+    return Engine(os.environ.get("DEALFLOW_DATABASE_URL"))

@@ -1,0 +1,135 @@
+"""Deployed methodologies and routing: storing new versions, and reading them back.
+
+A version row keeps the files it was made of; the engine rebuilds the methodology
+from them (and its workflow spec from the stored spec text) once per process and
+caches both by version id — versions are immutable, so the cache never goes stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import datetime
+from threading import Lock
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import MethodologyError, NotFoundError
+from ..methodology.model import LaneRole, Methodology, Routing
+from ..runtime.workflow import ProcessRunner
+from ..views import DeployedVersion, DeployReport
+from .models import MethodologyVersion, RoutingVersion
+
+
+class Catalog:
+    def __init__(self):
+        self._lock = Lock()
+        self._methodologies: dict[int, Methodology] = {}
+        self._runners: dict[int, ProcessRunner] = {}
+        self._routing: dict[int, Routing] = {}
+
+    # --- deploying -------------------------------------------------------------------
+
+    def deploy(self, session: Session, result, root: str, actor: str | None, now: datetime) -> DeployReport:
+        files_by_path = {f.path: f for f in result.files}
+        dmn_paths = [f.path for f in result.files if f.kind == "dmn"]
+        versions = []
+        for methodology in result.library.methodologies.values():
+            paths = {methodology.stage_table_path, methodology.process.path, *dmn_paths,
+                     *(q.path for q in methodology.questionnaires)}
+            files = {_relative(p, root): files_by_path[p].data.decode("utf-8") for p in sorted(paths)}
+            existing = session.scalar(select(MethodologyVersion).where(
+                MethodologyVersion.methodology_id == methodology.id,
+                MethodologyVersion.content_hash == methodology.content_hash))
+            if existing is not None:
+                versions.append(DeployedVersion(methodology.id, existing.label, existing.id,
+                                                existing.content_hash, new=False))
+                continue
+            runner = ProcessRunner.from_files(
+                {p: d.encode("utf-8") for p, d in files.items() if p.endswith((".bpmn", ".bpmn20.xml", ".bpmn2"))},
+                {p: d.encode("utf-8") for p, d in files.items() if p.endswith(".dmn")},
+                methodology.process.id)
+            row = MethodologyVersion(
+                methodology_id=methodology.id, label=methodology.version,
+                content_hash=methodology.content_hash, process_id=methodology.process.id, files=files,
+                spec=runner.spec_text(), deployed_at=now, deployed_by=actor)
+            session.add(row)
+            session.flush()
+            versions.append(DeployedVersion(methodology.id, row.label, row.id, row.content_hash, new=True))
+        routing_files = {_relative(f.path, root): f.data.decode("utf-8")
+                         for f in result.files if f.kind == "routing"}
+        routing_changed = False
+        if routing_files:
+            digest = hashlib.sha256(repr(sorted(routing_files.items())).encode("utf-8")).hexdigest()
+            newest = session.scalar(select(RoutingVersion).order_by(RoutingVersion.id.desc()).limit(1))
+            if newest is None or newest.content_hash != digest:
+                session.add(RoutingVersion(content_hash=digest, files=routing_files, deployed_at=now))
+                routing_changed = True
+        return DeployReport(tuple(versions), routing_changed)
+
+    # --- reading back ----------------------------------------------------------------
+
+    def version(self, session: Session, version_id: int) -> tuple[MethodologyVersion, Methodology]:
+        row = session.get(MethodologyVersion, version_id)
+        if row is None:
+            raise NotFoundError(f"no methodology version {version_id}")
+        with self._lock:
+            methodology = self._methodologies.get(version_id)
+        if methodology is None:
+            methodology = _load(row.files, row.methodology_id)
+            with self._lock:
+                self._methodologies[version_id] = methodology
+        return row, methodology
+
+    def newest(self, session: Session, methodology_id: str, label: str | None = None):
+        query = select(MethodologyVersion).where(MethodologyVersion.methodology_id == methodology_id)
+        if label is not None:
+            query = query.where(MethodologyVersion.label == label)
+        row = session.scalar(query.order_by(MethodologyVersion.id.desc()).limit(1))
+        if row is None:
+            wanted = f"{methodology_id}@{label}" if label else methodology_id
+            raise NotFoundError(f"methodology '{wanted}' is not deployed; run 'dealflow deploy'")
+        return self.version(session, row.id)
+
+    def runner(self, session: Session, version_id: int) -> ProcessRunner:
+        with self._lock:
+            runner = self._runners.get(version_id)
+        if runner is None:
+            row = session.get(MethodologyVersion, version_id)
+            runner = ProcessRunner.from_spec_text(row.spec)
+            with self._lock:
+                self._runners[version_id] = runner
+        return runner
+
+    def routing(self, session: Session) -> Routing:
+        row = session.scalar(select(RoutingVersion).order_by(RoutingVersion.id.desc()).limit(1))
+        if row is None:
+            raise NotFoundError("no routing rules are deployed; run 'dealflow deploy'")
+        with self._lock:
+            routing = self._routing.get(row.id)
+        if routing is None:
+            from ..validation import load_files
+
+            result = load_files({p: d.encode("utf-8") for p, d in row.files.items()})
+            routing = result.library.routing[0]
+            with self._lock:
+                self._routing[row.id] = routing
+        return routing
+
+    def lanes(self, session: Session, methodology_id: str) -> dict[str, LaneRole]:
+        return dict(self.routing(session).lanes.get(methodology_id, {}))
+
+
+def _relative(path: str, root: str) -> str:
+    return os.path.relpath(path, root) if os.path.isdir(root) else os.path.basename(path)
+
+
+def _load(files: dict[str, str], methodology_id: str) -> Methodology:
+    from ..validation import load_files
+
+    result = load_files({p: d.encode("utf-8") for p, d in files.items()})
+    methodology = result.library.methodologies.get(methodology_id)
+    if methodology is None:
+        raise MethodologyError(result.problems)
+    return methodology

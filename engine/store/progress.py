@@ -1,0 +1,110 @@
+"""Recording what one workflow step did: stage changes and their history, closing
+won or lost deals, the inbox rows of the tasks that became ready, the next timer,
+and an error as visible state. Runs inside the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..methodology.model import LaneRole, Methodology
+from ..runtime.workflow import StepResult
+from .models import Event, InboxTask, Opportunity, StageChange, Team, User
+
+
+def record_event(session: Session, opportunity: Opportunity, kind: str, actor_id: int | None,
+                 now: datetime, **data) -> None:
+    session.add(Event(opportunity_id=opportunity.id, kind=kind, actor_id=actor_id, at=now, data=data))
+
+
+def expected_revenue(amount: Decimal, probability: int) -> Decimal:
+    return (amount * probability / 100).quantize(Decimal("0.01"))
+
+
+def apply_step(session: Session, opportunity: Opportunity, methodology: Methodology,
+               lanes: dict[str, LaneRole], state: str, result: StepResult,
+               actor_id: int | None, now: datetime) -> None:
+    """Make the opportunity's rows reflect ``result``; ``state`` is the new workflow state."""
+    if result.error is not None:
+        # The runner kept the state from before the step: nothing half-applied.
+        opportunity.error_message = result.error.message
+        opportunity.error_node = result.error.node_id
+        record_event(session, opportunity, "error", actor_id, now,
+                     node=result.error.node_id, message=result.error.message)
+        return
+    opportunity.workflow_state = state
+    opportunity.error_message = None
+    opportunity.error_node = None
+    for node_id in result.reached:
+        stage = methodology.stage_of_node(node_id)
+        if stage is not None and stage.id != opportunity.stage_id:
+            change_stage(session, opportunity, methodology, stage.id, actor_id, now)
+    _sync_inbox(session, opportunity, result, lanes, now)
+    opportunity.next_timer_at = min((t.due for t in result.timers), default=None)
+    due_dates = [t.due for t in result.timers]
+    due_dates += [t.due_at for t in _ready_rows(session, opportunity) if t.due_at is not None]
+    opportunity.next_action_at = min(due_dates, default=None)
+    if result.finished:
+        record_event(session, opportunity, "process_finished", actor_id, now, ended_at=list(result.ended_at))
+
+
+def change_stage(session: Session, opportunity: Opportunity, methodology: Methodology, stage_id: str,
+                 actor_id: int | None, now: datetime) -> None:
+    stage = next(s for s in methodology.stages if s.id == stage_id)
+    previous = opportunity.stage_id
+    opportunity.stage_id = stage.id
+    opportunity.stage_entered_at = now
+    opportunity.probability = stage.probability
+    opportunity.expected_revenue = expected_revenue(opportunity.amount, stage.probability)
+    session.add(StageChange(opportunity_id=opportunity.id, from_stage=previous, to_stage=stage.id,
+                            probability=stage.probability, changed_by_id=actor_id, changed_at=now))
+    record_event(session, opportunity, "stage_changed", actor_id, now,
+                 from_stage=previous, to_stage=stage.id, probability=stage.probability)
+    if stage.outcome in ("won", "lost") and opportunity.status == "open":
+        opportunity.status = stage.outcome
+        opportunity.closed_at = now
+        opportunity.closed_by_id = actor_id
+        record_event(session, opportunity, "closed", actor_id, now, outcome=stage.outcome, stage=stage.id)
+
+
+def _ready_rows(session: Session, opportunity: Opportunity) -> list[InboxTask]:
+    return list(session.scalars(select(InboxTask).where(
+        InboxTask.opportunity_id == opportunity.id, InboxTask.status == "ready")))
+
+
+def _sync_inbox(session: Session, opportunity: Opportunity, result: StepResult,
+                lanes: dict[str, LaneRole], now: datetime) -> None:
+    ready_ids = {t.task_id for t in result.ready}
+    existing = {row.id: row for row in _ready_rows(session, opportunity)}
+    for task_id, row in existing.items():
+        if task_id not in ready_ids:
+            # A boundary event or a gateway took the token elsewhere.
+            row.status = "cancelled"
+    for task in result.ready:
+        if task.task_id in existing:
+            continue
+        assignee_id, team_id = _assign(session, opportunity, lanes.get(task.lane or ""))
+        session.add(InboxTask(
+            id=task.task_id, opportunity_id=opportunity.id, node_id=task.node_id, name=task.name,
+            instructions=task.instructions, form=[asdict(f) for f in task.form], lane=task.lane,
+            assignee_id=assignee_id, candidate_team_id=team_id, status="ready",
+            due_at=None, created_at=now))  # due dates arrive with the Sales Assistant
+
+
+def _assign(session: Session, opportunity: Opportunity, role: LaneRole | None) -> tuple[int | None, int | None]:
+    """(assignee, candidate team) for a lane's role; an unmapped lane goes to the owner."""
+    if role is None or role.kind == "owner":
+        return opportunity.owner_id, None
+    if role.kind == "owner_manager":
+        return (opportunity.manager_id or opportunity.owner_id), None
+    if role.kind == "team_queue":
+        return None, opportunity.team_id
+    if role.kind == "user":
+        user_id = session.scalar(select(User.id).where(User.username == role.name))
+        return (user_id or opportunity.owner_id), None
+    team_id = session.scalar(select(Team.id).where(Team.name == role.name))
+    return (None, team_id) if team_id is not None else (opportunity.owner_id, None)
