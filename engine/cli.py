@@ -66,3 +66,13 @@ def _summary(result) -> str:
     parts.append(f"{sum(len(m.questionnaires) for m in lib.methodologies.values())} questionnaire(s)")
     parts.append(f"{sum(len(r.segments) for r in lib.routing)} segment(s) in {len(lib.routing)} routing file(s)")
     return f"OK: {len(result.files)} files valid — " + ", ".join(parts)
+
+
+def _register_operations() -> None:
+    from .cli_ops import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_register_operations()
