@@ -157,46 +157,55 @@ class ProcessRunner:
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
         before = self._dump(workflow)
-        return self._step(before, now, lambda wf: None)
+        return self._step(before, now)
 
     def complete(self, state: str, task_id: str, data: dict, now: datetime) -> tuple[str, StepResult]:
         """Merge ``data`` (already validated) into a READY user task, complete it, run on."""
         _check_storable(data)
 
-        def action(workflow):
-            task = self._ready_user_task(workflow, task_id)
+        def action(workflow, task):
             task.data.update(data)
             task.run()
 
-        return self._step(state, now, action)
+        return self._step(state, now, action, task_id)
 
     def fire_due_timers(self, state: str, now: datetime) -> tuple[str, StepResult]:
         """Fire every timer due before ``now`` (each fires once) and run on."""
-        return self._step(state, now, lambda wf: None)
+        return self._step(state, now)
 
     def retry(self, state: str, now: datetime) -> tuple[str, StepResult]:
         """Run the engine steps again, e.g. after an error, with this runner's spec.
 
         A runner of a fixed methodology version can retry a state saved under the
         broken one, as long as the state's nodes still exist (WorkflowError if not)."""
-        return self._step(state, now, lambda wf: None)
+        return self._step(state, now)
 
     def result(self, state: str) -> StepResult:
         """What ``state`` is waiting for, without running anything."""
         workflow = self._load(state)
         return self._result(workflow, {}, None)
 
+    def data(self, state: str) -> dict:
+        """The task data as the most recently completed task left it (a copy)."""
+        workflow = self._load(state)
+        last = workflow.last_task
+        return dict(workflow.data if workflow.is_completed() and workflow.data else
+                    (last.data if last is not None else {}))
+
     # --- internals -------------------------------------------------------------------
 
-    def _step(self, state: str, now: datetime, action) -> tuple[str, StepResult]:
+    def _step(self, state: str, now: datetime, action=None, task_id: str | None = None
+              ) -> tuple[str, StepResult]:
+        """Load ``state``, run ``action`` on the READY user task ``task_id`` (if any) and
+        the engine at ``now``; on a failure, the untouched ``state`` and the error."""
         with frozen_now(now):
             workflow = self._load(state)
-            before = {task.id: task.state for task in _all_tasks(workflow)}
+            task = self._ready_user_task(workflow, task_id) if task_id is not None else None
+            before = {t.id: t.state for t in _all_tasks(workflow)}
             try:
-                action(workflow)
+                if action is not None:
+                    action(workflow, task)
                 _run_engine(workflow)
-            except TaskNotReadyError:
-                raise
             except _STEP_FAILURES as err:
                 return state, self._failed(state, err)
             return self._dump(workflow), self._result(workflow, before, None)
@@ -216,7 +225,8 @@ class ProcessRunner:
             uuid = UUID(str(task_id))
         except ValueError:
             raise TaskNotReadyError(task_id, f"'{task_id}' is not a task id") from None
-        task = workflow.get_task_from_id(uuid)
+        task = workflow.tasks.get(uuid) or next(
+            (sub.tasks[uuid] for sub in workflow.subprocesses.values() if uuid in sub.tasks), None)
         if task is None:
             raise TaskNotReadyError(task_id, f"task {task_id} is not part of this workflow")
         name = task.task_spec.bpmn_name or task.task_spec.bpmn_id or task.task_spec.name
