@@ -31,3 +31,76 @@ def shipped_copy(tmp_path, monkeypatch) -> Path:
     shutil.copytree(SHIPPED, tmp_path / "methodologies")
     monkeypatch.chdir(tmp_path)
     return tmp_path / "methodologies"
+
+
+# --- databases ----------------------------------------------------------------------
+# Every database test runs on SQLite and, when DEALFLOW_TEST_POSTGRES_URL is set (as
+# .ci/run does), on PostgreSQL too — each test in a schema of its own.
+
+import os  # noqa: E402
+import uuid  # noqa: E402
+from datetime import datetime, timedelta, timezone  # noqa: E402
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+POSTGRES_URL = os.environ.get("DEALFLOW_TEST_POSTGRES_URL")
+DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+BASE_METHODOLOGY = REPO / "tests" / "methodology" / "base"
+
+
+@pytest.fixture(params=DATABASES)
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'dealflow.db'}"
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+class FakeClock:
+    """The clock, the one outer boundary tests fake: it moves only when told to."""
+
+    def __init__(self, start: datetime = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def make_engine(db_url: str, clock: FakeClock, methodologies=BASE_METHODOLOGY):
+    """An engine on a fresh schema, with the demo's people and ``methodologies`` deployed."""
+    from engine.service import Engine
+
+    engine = Engine(db_url, clock=clock, upgrade_schema=True)
+    for username, role in (("admin", "admin"), ("manager", "manager"), ("manager2", "manager"),
+                           ("rep1", "rep"), ("rep2", "rep"), ("rep3", "rep")):
+        engine.create_user(username, role)
+    engine.create_team("sales", "manager", ["rep1", "rep2"])
+    engine.create_team("horeca", "manager", ["rep1", "rep2"])
+    engine.create_team("others", "manager2", ["rep3"])
+    engine.deploy(str(methodologies), actor="admin")
+    return engine
+
+
+@pytest.fixture
+def engine(db_url, clock):
+    """The façade over a fresh database, the base test methodology deployed."""
+    engine = make_engine(db_url, clock)
+    yield engine
+    engine.close()
