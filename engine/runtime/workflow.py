@@ -24,6 +24,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.defaults import EndEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import ExpressionError, MethodologyError, TaskNotReadyError, WorkflowError
@@ -301,7 +302,7 @@ def _due(value) -> datetime | None:
 
 
 def _step_error(err: Exception) -> StepError:
-    task = getattr(err, "task", None)
+    task = getattr(err, "task", None) or _task_in_traceback(err)
     spec = getattr(task, "task_spec", None) or getattr(err, "task_spec", None)
     node_id = (getattr(spec, "bpmn_id", None) or getattr(spec, "name", None) or "") if spec else ""
     cause = getattr(err, "exception", None) or err.__cause__
@@ -313,6 +314,21 @@ def _step_error(err: Exception) -> StepError:
         text = str(err.args[0]) if err.args else str(err)
         message = text.strip().splitlines()[0] if text.strip() else type(err).__name__
     return StepError(node_id=node_id, message=message)
+
+
+def _task_in_traceback(err: Exception):
+    """The task SpiffWorkflow was working on when a bare exception escaped it (its
+    timer parsing raises ``Exception('Invalid duration')`` with no task attached)."""
+    frames = []
+    tb = err.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    for frame in reversed(frames):  # innermost first
+        candidate = frame.f_locals.get("my_task")
+        if isinstance(candidate, Task):
+            return candidate
+    return None
 
 
 def _check_storable(data: dict) -> None:
