@@ -167,10 +167,12 @@ def opportunity_list() -> None:
 @opportunity.command("retry")
 @click.argument("opportunity_id", type=int)
 @click.option("--as", "actor", required=True)
+@click.option("--upgrade", is_flag=True,
+              help="Move it to the current version of its methodology first (after a fix was deployed).")
 @reports_errors
-def opportunity_retry(opportunity_id: int, actor: str) -> None:
-    """Run an opportunity that stopped on an error again."""
-    click.echo(render.opportunity(_engine().retry(opportunity_id, actor=actor)))
+def opportunity_retry(opportunity_id: int, actor: str, upgrade: bool) -> None:
+    """Run the step that failed on an opportunity again."""
+    click.echo(render.opportunity(_engine().retry(opportunity_id, actor=actor, upgrade=upgrade)))
 
 
 @click.group()

@@ -52,7 +52,7 @@ def opportunity(o: OpportunityView) -> str:
     if o.closed_at:
         lines.append(f"  closed         {when(o.closed_at)} by {o.closed_by or 'the engine'}")
     if o.error_message:
-        lines.append(f"  ERROR          {o.error_message} — fix it, then 'dealflow opportunity retry {o.id}'")
+        lines.append(f"  ERROR          {o.error_message} — fix it, then 'dealflow opportunity retry {o.id} --as USER [--upgrade]'")
     if o.attributes:
         lines.append("  attributes     " + ", ".join(f"{k}={v}" for k, v in sorted(o.attributes.items())))
     lines.append("")

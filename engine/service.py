@@ -199,23 +199,7 @@ class Engine:
                 clean, errors = validate_form(fields, data)
                 if errors:
                     raise FormError(errors)
-                version, methodology = self._catalog.version(session, opportunity.methodology_version_id)
-                runner = self._catalog.runner(session, version.id)
-                try:
-                    state, result = runner.complete(opportunity.workflow_state, task_id, clean, now)
-                except TaskNotReadyError as err:
-                    raise ConflictError(str(err)) from None
-                if result.error is None:
-                    if clean.get("lost_reason"):
-                        # By convention a form field named lost_reason records why a deal was lost.
-                        opportunity.lost_reason = str(clean["lost_reason"])
-                    task.status = "completed"
-                    task.completed_by_id = actor_row.id
-                    task.completed_at = now
-                    record_event(session, opportunity, "task_completed", actor_row.id, now,
-                                 task=task_id, node=task.node_id, name=task.name, data=clean)
-                apply_step(session, opportunity, methodology, self._catalog.lanes(session, methodology.id),
-                           state, result, actor_row.id, now)
+                self._run_completion(session, opportunity, task, actor_row, clean, now)
                 opportunity_id = opportunity.id
         except StaleDataError:
             raise ConflictError("someone else changed this opportunity at the same time; "
@@ -223,6 +207,31 @@ class Engine:
         except IntegrityError:
             raise ConflictError("someone else completed this task at the same time") from None
         return self.show_opportunity(opportunity_id)
+
+    def _run_completion(self, session: Session, opportunity: Opportunity, task: InboxTask, actor_row: User,
+                        clean: dict, now: datetime) -> None:
+        version, methodology = self._catalog.version(session, opportunity.methodology_version_id)
+        runner = self._catalog.runner(session, version.id)
+        try:
+            state, result = runner.complete(opportunity.workflow_state, task.id, clean, now)
+        except TaskNotReadyError as err:
+            raise ConflictError(str(err)) from None
+        if result.error is None:
+            if clean.get("lost_reason"):
+                # By convention a form field named lost_reason records why a deal was lost.
+                opportunity.lost_reason = str(clean["lost_reason"])
+            task.status = "completed"
+            task.completed_by_id = actor_row.id
+            task.completed_at = now
+            record_event(session, opportunity, "task_completed", actor_row.id, now,
+                         task=task.id, node=task.node_id, name=task.name, data=clean)
+            opportunity.failed_step = None
+        else:
+            # Nothing of the step is kept; remember it so that retry can run it again.
+            opportunity.failed_step = {"kind": "complete", "task": task.id, "actor": actor_row.id,
+                                       "data": clean}
+        apply_step(session, opportunity, methodology, self._catalog.lanes(session, methodology.id),
+                   state, result, actor_row.id, now)
 
     # --- timers and errors -----------------------------------------------------------
 
@@ -251,9 +260,10 @@ class Engine:
                 continue  # another worker fired it first
         return fired
 
-    def retry(self, opportunity_id: int, *, actor: str) -> OpportunityView:
-        """Run an opportunity that stopped on an error again, e.g. after the data or
-        the methodology was fixed."""
+    def retry(self, opportunity_id: int, *, actor: str, upgrade: bool = False) -> OpportunityView:
+        """Run the step that failed on an opportunity again — after the data was fixed
+        or, with ``upgrade``, on the newest version of its methodology after the
+        designer fixed it (the opportunity moves to that version)."""
         now = self._now()
         try:
             with self._sessions() as session, session.begin():
@@ -261,15 +271,40 @@ class Engine:
                 opportunity = queries.lock_opportunity(session, opportunity_id)
                 if opportunity.error_message is None:
                     raise ConflictError(f"opportunity {opportunity_id} has no error to retry")
-                version, methodology = self._catalog.version(session, opportunity.methodology_version_id)
-                runner = self._catalog.runner(session, version.id)
-                state, result = runner.retry(opportunity.workflow_state, now)
-                record_event(session, opportunity, "retried", actor_row.id, now)
-                apply_step(session, opportunity, methodology, self._catalog.lanes(session, methodology.id),
-                           state, result, actor_row.id, now)
+                if actor_row.role not in ("admin", "designer") and actor_row.id != opportunity.manager_id:
+                    raise PermissionDeniedError(f"user '{actor}' may not retry opportunity {opportunity_id}")
+                if upgrade:
+                    self._upgrade_version(session, opportunity, actor_row, now)
+                record_event(session, opportunity, "retried", actor_row.id, now,
+                             step=(opportunity.failed_step or {}).get("kind"))
+                step = opportunity.failed_step or {"kind": "engine"}
+                if step["kind"] == "complete":
+                    task = session.get(InboxTask, step["task"])
+                    fields = tuple(FormField(**f) for f in task.form)
+                    clean, _ = validate_form(fields, step["data"])  # stored as JSON text: re-type it
+                    worker = session.get(User, step["actor"])
+                    self._run_completion(session, opportunity, task, worker, clean, now)
+                else:
+                    version, methodology = self._catalog.version(session, opportunity.methodology_version_id)
+                    runner = self._catalog.runner(session, version.id)
+                    state, result = runner.retry(opportunity.workflow_state, now)
+                    opportunity.failed_step = None if result.error is None else step
+                    apply_step(session, opportunity, methodology, self._catalog.lanes(session, methodology.id),
+                               state, result, actor_row.id, now)
         except StaleDataError:
             raise ConflictError("someone else changed this opportunity at the same time") from None
         return self.show_opportunity(opportunity_id)
+
+    def _upgrade_version(self, session: Session, opportunity: Opportunity, actor_row: User,
+                         now: datetime) -> None:
+        current, methodology = self._catalog.version(session, opportunity.methodology_version_id)
+        newest, _ = self._catalog.newest(session, current.methodology_id)
+        if newest.id == current.id:
+            raise ConflictError(f"version {current.label} is the newest of '{current.methodology_id}'; "
+                                "deploy the fixed methodology first")
+        opportunity.methodology_version_id = newest.id
+        record_event(session, opportunity, "version_changed", actor_row.id, now,
+                     from_version=current.id, to_version=newest.id, label=newest.label)
 
 
 def _money(value: Decimal | str) -> Decimal:

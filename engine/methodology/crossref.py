@@ -127,12 +127,8 @@ def check_routing(routing: Routing, doc: YamlDocument, methodologies: dict[str, 
             problems.append(Problem(doc.path, line, f"unknown methodology '{segment.methodology}'"
                                                     f"{did_you_mean_or_known(segment.methodology, methodologies, 'methodologies')}"))
             continue
-        if segment.methodology_version and segment.methodology_version != methodology.version:
-            problems.append(Problem(
-                doc.path, line,
-                f"methodology '{methodology.id}' is at version '{methodology.version}' here, "
-                f"not '{segment.methodology_version}'; write '{methodology.id}@{methodology.version}', "
-                f"or '{methodology.id}' to follow whatever version is deployed"))
+        # A pinned version (id@version) may be an older deployed one, which these
+        # files no longer hold: `dealflow deploy` checks it against the database.
         if segment.methodology not in routing.lanes:
             problems.append(Problem(
                 doc.path, line,

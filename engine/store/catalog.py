@@ -12,7 +12,7 @@ import os
 from datetime import datetime
 from threading import Lock
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import MethodologyError, NotFoundError
@@ -43,6 +43,9 @@ class Catalog:
                 MethodologyVersion.methodology_id == methodology.id,
                 MethodologyVersion.content_hash == methodology.content_hash))
             if existing is not None:
+                current = self._current(session, methodology.id)
+                if current is not None and current.id != existing.id:
+                    existing.activation = _next_activation(session)  # redeployed: current again
                 versions.append(DeployedVersion(methodology.id, existing.label, existing.id,
                                                 existing.content_hash, new=False))
                 continue
@@ -53,10 +56,16 @@ class Catalog:
             row = MethodologyVersion(
                 methodology_id=methodology.id, label=methodology.version,
                 content_hash=methodology.content_hash, process_id=methodology.process.id, files=files,
-                spec=runner.spec_text(), deployed_at=now, deployed_by=actor)
+                spec=runner.spec_text(), deployed_at=now, deployed_by=actor,
+                activation=_next_activation(session))
             session.add(row)
             session.flush()
             versions.append(DeployedVersion(methodology.id, row.label, row.id, row.content_hash, new=True))
+        for routing in result.library.routing:
+            for segment in routing.segments:
+                if segment.methodology_version:
+                    self._current(session, segment.methodology, segment.methodology_version) or _unpinnable(
+                        routing, segment)
         routing_files = {_relative(f.path, root): f.data.decode("utf-8")
                          for f in result.files if f.kind == "routing"}
         routing_changed = False
@@ -82,11 +91,15 @@ class Catalog:
                 self._methodologies[version_id] = methodology
         return row, methodology
 
-    def newest(self, session: Session, methodology_id: str, label: str | None = None):
+    def _current(self, session: Session, methodology_id: str, label: str | None = None):
         query = select(MethodologyVersion).where(MethodologyVersion.methodology_id == methodology_id)
         if label is not None:
             query = query.where(MethodologyVersion.label == label)
-        row = session.scalar(query.order_by(MethodologyVersion.id.desc()).limit(1))
+        return session.scalar(query.order_by(MethodologyVersion.activation.desc()).limit(1))
+
+    def newest(self, session: Session, methodology_id: str, label: str | None = None):
+        """The current version: the one deployed last (optionally with this label)."""
+        row = self._current(session, methodology_id, label)
         if row is None:
             wanted = f"{methodology_id}@{label}" if label else methodology_id
             raise NotFoundError(f"methodology '{wanted}' is not deployed; run 'dealflow deploy'")
@@ -119,6 +132,16 @@ class Catalog:
 
     def lanes(self, session: Session, methodology_id: str) -> dict[str, LaneRole]:
         return dict(self.routing(session).lanes.get(methodology_id, {}))
+
+
+def _next_activation(session: Session) -> int:
+    return (session.scalar(select(func.max(MethodologyVersion.activation))) or 0) + 1
+
+
+def _unpinnable(routing: Routing, segment) -> None:
+    raise NotFoundError(
+        f"{routing.path}: segment '{segment.id}' pins {segment.methodology}@{segment.methodology_version}, "
+        f"which has never been deployed; deploy that version first or remove '@{segment.methodology_version}'")
 
 
 def _relative(path: str, root: str) -> str:

@@ -64,6 +64,9 @@ class MethodologyVersion(Base):
     spec: Mapped[str] = mapped_column(Text)  # the serialized workflow spec, stored once
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     deployed_by: Mapped[str | None] = mapped_column(String(80))
+    # New opportunities start on the version deployed last; deploying files equal to
+    # an older version makes that version current again (its row is otherwise immutable).
+    activation: Mapped[int] = mapped_column(Integer)  # higher = deployed (again) later
 
 
 class RoutingVersion(Base):
@@ -105,6 +108,7 @@ class Opportunity(Base):
     lost_reason: Mapped[str | None] = mapped_column(Text)
     error_message: Mapped[str | None] = mapped_column(Text)  # set while a step failed
     error_node: Mapped[str | None] = mapped_column(String(200))
+    failed_step: Mapped[dict | None] = mapped_column(JSON)  # what to run again on retry
     next_timer_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -26,6 +26,7 @@ def upgrade() -> None:
     sa.Column('spec', sa.Text(), nullable=False),
     sa.Column('deployed_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('deployed_by', sa.String(length=80), nullable=True),
+    sa.Column('activation', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('methodology_id', 'content_hash')
     )
@@ -89,6 +90,7 @@ def upgrade() -> None:
     sa.Column('lost_reason', sa.Text(), nullable=True),
     sa.Column('error_message', sa.Text(), nullable=True),
     sa.Column('error_node', sa.String(length=200), nullable=True),
+    sa.Column('failed_step', sa.JSON(), nullable=True),
     sa.Column('next_timer_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('opened_by_id', sa.Integer(), nullable=True),
     sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
