@@ -1,0 +1,71 @@
+"""The engine's commands, as a user types them, on the embedded SQLite default."""
+
+import re
+
+import pytest
+
+from tests.conftest import SHIPPED
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DEALFLOW_DATABASE_URL", raising=False)
+    return tmp_path
+
+
+def test_demo_walks_opportunities_through_the_seed_funnel_to_won_and_to_lost(in_tmp, run_cli):
+    result = run_cli("demo", str(SHIPPED))
+    assert result.exit_code == 0, result.output
+    assert (in_tmp / "dealflow.db").exists()  # the embedded default, created on first use
+    assert result.output.count("WON:") == 2 and result.output.count("LOST:") == 2
+    assert "-> Należność (100 %)" in result.output
+    assert "-> Negocjacje 2 (50 %)" in result.output  # one walk takes the optional second round
+    listing = run_cli("opportunity", "list").output
+    assert len(re.findall(r"^#\d+ +won ", listing, re.M)) == 2
+    assert len(re.findall(r"^#\d+ +lost ", listing, re.M)) == 2
+
+
+def test_a_rep_completes_a_task_from_the_command_line(in_tmp, run_cli):
+    run_cli("demo", str(SHIPPED))
+    created = run_cli("opportunity", "create", "--title", "Chłodziarki", "--amount", "5000",
+                      "--partner", "Bar Mleczny", "--attr", "channel=horeca", "--attr", "territory=PL-MZ",
+                      "--as", "manager")
+    assert created.exit_code == 0, created.output
+    number = re.search(r"Opportunity #(\d+)", created.output).group(1)
+    task_id = re.search(r"^    ([0-9a-f-]{36})  Record the need", created.output, re.M).group(1)
+    done = run_cli("task", "complete", task_id, "--as", created.output.split(" — ")[-1].split()[0],
+                   "need_summary=Fridges for the bar", "estimated_amount=5000")
+    assert done.exit_code == 0, done.output
+    shown = run_cli("opportunity", "show", number).output
+    assert "need_information -> company (Firma, 2 %)" in shown
+
+
+def test_mistakes_are_one_line_errors_not_tracebacks(in_tmp, run_cli):
+    run_cli("demo", str(SHIPPED))
+    cases = [
+        (["opportunity", "show", "999"], "error: no opportunity 999\n"),
+        (["opportunity", "create", "--title", "X", "--amount", "1.234", "--partner", "P", "--as", "manager"],
+         "error: amount '1.234' has more than two decimal places\n"),
+        (["task", "complete", "nope", "--as", "rep1"], "error: no task 'nope'\n"),
+        (["opportunity", "create", "--title", "X", "--amount", "1", "--partner", "P", "--as", "ghost"],
+         "error: no user 'ghost'\n"),
+    ]
+    for args, expected in cases:
+        result = run_cli(*args)
+        assert result.exit_code == 1, args
+        assert result.stderr == expected
+        assert "Traceback" not in result.output
+
+
+def test_a_bad_key_value_pair_is_a_usage_error(in_tmp, run_cli):
+    result = run_cli("task", "complete", "x", "--as", "rep1", "novalue")
+    assert result.exit_code == 2
+    assert "'novalue' is not KEY=VALUE" in result.output
+
+
+def test_worker_once_fires_nothing_when_nothing_is_due(in_tmp, run_cli):
+    run_cli("demo", str(SHIPPED))
+    result = run_cli("worker", "--once")
+    assert result.exit_code == 0
+    assert result.output == "fired timers on 0 opportunities\n"
