@@ -57,10 +57,13 @@ def lock_opportunity(session: Session, opportunity_id: int) -> Opportunity:
 
 
 def next_due_opportunity(session: Session, now: datetime) -> Opportunity | None:
-    """The opportunity whose timer is due first and that no other worker holds."""
+    """The opportunity whose timer is due first and that no other worker holds.
+
+    Due means strictly before ``now``, as SpiffWorkflow decides it: a timer picked at
+    exactly its due time would not fire, keep its due time, and be picked again."""
     return session.scalar(
         select(Opportunity)
-        .where(Opportunity.next_timer_at <= now, Opportunity.error_message.is_(None))
+        .where(Opportunity.next_timer_at < now, Opportunity.error_message.is_(None))
         .order_by(Opportunity.next_timer_at)
         .limit(1)
         .with_for_update(skip_locked=True))

@@ -1,0 +1,112 @@
+"""Timers through the façade: due dates, firing exactly once, cancelling, and errors."""
+
+import shutil
+import threading
+from datetime import timedelta
+
+import pytest
+
+from engine.service import Engine
+from tests.conftest import BASE_METHODOLOGY, make_engine
+
+CHASE_AFTER = timedelta(days=3)
+
+
+def open_deal(engine, title="Cold room"):
+    return engine.create_opportunity(title=title, amount="20000.00", currency="PLN", partner="Bar Mleczny",
+                                     attributes={"channel": "retail", "territory": "PL-MZ"}, actor="manager")
+
+
+def kinds(deal, kind):
+    return [e for e in deal.events if e.kind == kind]
+
+
+def chase_tasks(deal):
+    return [t for t in deal.open_tasks + deal.completed_tasks if t.node_id == "Task_Chase"]
+
+
+def test_a_new_deal_waits_for_its_chase_timer_three_days_from_now(engine, clock):
+    deal = open_deal(engine)
+    assert deal.next_timer_at == clock.now + CHASE_AFTER
+
+
+def test_the_chase_timer_does_not_fire_before_it_is_due(engine, clock):
+    deal = open_deal(engine)
+    clock.advance(days=2)
+    assert engine.fire_due_timers() == 0
+    clock.advance(days=1)  # exactly due: a timer fires once its moment has passed
+    assert engine.fire_due_timers() == 0
+    again = engine.show_opportunity(deal.id)
+    assert kinds(again, "timer_fired") == [] and chase_tasks(again) == []
+    assert again.next_timer_at == deal.next_timer_at
+
+
+def test_a_due_timer_fires_once_and_asks_the_manager_to_chase(engine, clock):
+    deal = open_deal(engine)
+    clock.advance(days=3, minutes=1)
+    assert engine.fire_due_timers() == 1
+    assert engine.fire_due_timers() == 0
+    clock.advance(days=30)
+    assert engine.fire_due_timers() == 0
+    after = engine.show_opportunity(deal.id)
+    assert len(kinds(after, "timer_fired")) == 1
+    assert after.next_timer_at is None
+    (chase,) = chase_tasks(after)
+    assert chase.assignee == "manager" and chase.lane == "manager"
+    managers_inbox = {(t.node_id, t.assignee) for t in engine.list_tasks("manager") if t.opportunity_id == deal.id}
+    assert ("Task_Chase", "manager") in managers_inbox
+    assert "Task_Chase" not in [t.node_id for t in engine.list_tasks("rep1")]
+    assert [t.node_id for t in after.open_tasks].count("Task_Qualify") == 1  # the timer does not interrupt
+
+
+def test_qualifying_before_the_timer_is_due_cancels_it(engine, clock):
+    deal = open_deal(engine)
+    clock.advance(days=1)
+    deal = engine.complete_task(deal.open_tasks[0].id, actor="rep1", data={"amount": "100"})
+    assert deal.next_timer_at is None
+    clock.advance(days=10)
+    assert engine.fire_due_timers() == 0
+    after = engine.show_opportunity(deal.id)
+    assert chase_tasks(after) == [] and kinds(after, "timer_fired") == []
+
+
+def test_a_sweep_fires_only_the_deals_that_are_due(engine, clock):
+    early = open_deal(engine, "early")
+    clock.advance(days=2)
+    late = open_deal(engine, "late")
+    clock.advance(days=1, minutes=1)
+    assert engine.fire_due_timers() == 1
+    assert len(chase_tasks(engine.show_opportunity(early.id))) == 1
+    assert chase_tasks(engine.show_opportunity(late.id)) == []
+    clock.advance(days=2)
+    assert engine.fire_due_timers() == 1
+    assert len(chase_tasks(engine.show_opportunity(late.id))) == 1
+
+
+# --- an opportunity in error ----------------------------------------------------------
+
+@pytest.fixture
+def broken_tier(tmp_path):
+    """The base methodology whose tier table reads a variable nobody sets: completing
+    Task_Qualify fails at Rule_Tier while the chase timer still waits."""
+    root = tmp_path / "broken"
+    shutil.copytree(BASE_METHODOLOGY, root)
+    dmn = root / "bpmn" / "deal_tier.dmn"
+    dmn.write_text(dmn.read_text().replace("<text>amount</text>", "<text>budget</text>"))
+    return root
+
+
+def test_an_opportunity_in_error_is_not_picked_by_the_timer_sweep(db_url, clock, broken_tier):
+    engine = make_engine(db_url, clock, methodologies=broken_tier)
+    try:
+        deal = open_deal(engine)
+        failed = engine.complete_task(deal.open_tasks[0].id, actor="rep1", data={"amount": "100"})
+        assert failed.error_message is not None
+        assert failed.next_timer_at == deal.next_timer_at  # the timer still waits
+        clock.advance(days=3, minutes=1)
+        assert engine.fire_due_timers() == 0
+        after = engine.show_opportunity(deal.id)
+        assert kinds(after, "timer_fired") == [] and chase_tasks(after) == []
+        assert len(kinds(after, "error")) == 1
+    finally:
+        engine.close()
