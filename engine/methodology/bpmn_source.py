@@ -16,6 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from .model import BpmnProcess, ExpressionSite, FlowNode, FormField, SequenceFlow, frozen_map
+from .. import due_dates
 from .problems import Problem, did_you_mean
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -221,6 +222,11 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
         for script in _bpmn(el, "script"):
             facts.expressions.append(ExpressionSite(
                 facts.path, script.sourceline, f"script of '{node_id}'", script.text or "", is_script=True))
+    due_date = el.get(f"{{{CAMUNDA}}}dueDate")
+    if kind == "userTask" and due_date is not None:
+        reason = due_dates.problem_with(due_date)
+        if reason:
+            facts.problems.append(Problem(facts.path, el.sourceline, f"user task '{node_id}': {reason}"))
     decision_ref = el.get(f"{{{CAMUNDA}}}decisionRef")
     if kind == "businessRuleTask" and decision_ref:
         facts.decision_refs.append((decision_ref, el.sourceline, node_id))
@@ -228,7 +234,7 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
         id=node_id, kind=kind, name=el.get("name") or node_id, line=el.sourceline,
         lane=lane, parent=parent_id, documentation=docs,
         form=_form(el) if kind == "userTask" else (),
-        attached_to=el.get("attachedToRef"), decision_ref=decision_ref)
+        attached_to=el.get("attachedToRef"), decision_ref=decision_ref, due_date=due_date)
 
 
 def _form(task) -> tuple[FormField, ...]:

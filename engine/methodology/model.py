@@ -44,6 +44,7 @@ class FlowNode:
     form: tuple[FormField, ...] = ()
     attached_to: str | None = None  # for boundary events
     decision_ref: str | None = None  # for business rule tasks
+    due_date: str | None = None  # camunda:dueDate as written: P3D, or a date-time
 
 
 @dataclass(frozen=True)

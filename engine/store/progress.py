@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import due_dates
 from ..methodology.model import LaneRole, Methodology
 from ..runtime.workflow import StepResult
 from .models import Event, InboxTask, Opportunity, StageChange, Team, User
@@ -43,7 +44,7 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
         stage = methodology.stage_of_node(node_id)
         if stage is not None and stage.id != opportunity.stage_id:
             change_stage(session, opportunity, methodology, stage.id, actor_id, now)
-    _sync_inbox(session, opportunity, result, lanes, now)
+    _sync_inbox(session, opportunity, methodology, result, lanes, now)
     opportunity.next_timer_at = min((t.due for t in result.timers), default=None)
     due_dates = [t.due for t in result.timers]
     due_dates += [t.due_at for t in _ready_rows(session, opportunity) if t.due_at is not None]
@@ -76,7 +77,7 @@ def _ready_rows(session: Session, opportunity: Opportunity) -> list[InboxTask]:
         InboxTask.opportunity_id == opportunity.id, InboxTask.status == "ready")))
 
 
-def _sync_inbox(session: Session, opportunity: Opportunity, result: StepResult,
+def _sync_inbox(session: Session, opportunity: Opportunity, methodology: Methodology, result: StepResult,
                 lanes: dict[str, LaneRole], now: datetime) -> None:
     ready_ids = {t.task_id for t in result.ready}
     existing = {row.id: row for row in _ready_rows(session, opportunity)}
@@ -88,11 +89,12 @@ def _sync_inbox(session: Session, opportunity: Opportunity, result: StepResult,
         if task.task_id in existing:
             continue
         assignee_id, team_id = _assign(session, opportunity, lanes.get(task.lane or ""))
+        node = methodology.process.nodes.get(task.node_id)
         session.add(InboxTask(
             id=task.task_id, opportunity_id=opportunity.id, node_id=task.node_id, name=task.name,
             instructions=task.instructions, form=[asdict(f) for f in task.form], lane=task.lane,
             assignee_id=assignee_id, candidate_team_id=team_id, status="ready",
-            due_at=None, created_at=now))  # due dates arrive with the Sales Assistant
+            due_at=due_dates.due_at(node.due_date if node else None, now), created_at=now))
 
 
 def _assign(session: Session, opportunity: Opportunity, role: LaneRole | None) -> tuple[int | None, int | None]:

@@ -1,5 +1,6 @@
 """An opportunity from creation to won and to lost, through the façade, on each database."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,7 +20,7 @@ def complete(engine, opportunity, actor=None, **data):
     return engine.complete_task(task.id, actor=actor or task.assignee, data=data)
 
 
-def test_creating_an_opportunity_routes_it_and_starts_its_process(engine):
+def test_creating_an_opportunity_routes_it_and_starts_its_process(engine, clock):
     deal = open_deal(engine)
     assert (deal.segment_id, deal.team, deal.owner, deal.manager) == ("everyone-else", "sales", "rep1", "manager")
     assert (deal.methodology_id, deal.methodology_label) == ("small-deal", "1.0")
@@ -27,6 +28,11 @@ def test_creating_an_opportunity_routes_it_and_starts_its_process(engine):
     assert deal.expected_revenue == Decimal("4000.00")
     assert [t.node_id for t in deal.open_tasks] == ["Task_Qualify"]
     assert deal.open_tasks[0].assignee == "rep1"
+    # camunda:dueDate="P2D": due two days after the task became ready; the next action
+    # is whichever comes first of that and the three-day chase timer.
+    assert deal.open_tasks[0].due_at == clock.now + timedelta(days=2)
+    assert deal.next_action_at == clock.now + timedelta(days=2)
+    assert deal.next_timer_at == clock.now + timedelta(days=3)
     assert [e.kind for e in deal.events][:1] == ["opened"]
 
 
