@@ -18,7 +18,12 @@ DEFAULT_PATH = "methodologies"
 
 
 def _engine() -> Engine:
-    return Engine()
+    engine = Engine()
+    if engine.url.startswith("sqlite"):
+        # The embedded default has no worker: each command first fires what is due
+        # (an indexed query when nothing is), so timers work without one.
+        engine.fire_due_timers()
+    return engine
 
 
 def reports_errors(command):

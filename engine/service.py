@@ -182,30 +182,39 @@ class Engine:
 
     def complete_task(self, task_id: str, *, actor: str, data: Mapping[str, object]) -> OpportunityView:
         """Check the task is still ready, the actor may complete it and the data fits its
-        form; then run the workflow to its next wait state, all in one transaction."""
+        form; then run the workflow to its next wait state, all in one transaction.
+
+        If another step of the same opportunity committed first (its version counter
+        moved — on SQLite, where nothing is row-locked, that is how two users working
+        on one deal meet), the whole use case runs again on what is now stored: a
+        different task still completes, the same task is then no longer ready."""
         now = self._now()
-        try:
-            with self._sessions() as session, session.begin():
-                task = session.get(InboxTask, task_id)
-                if task is None:
-                    raise NotFoundError(f"no task '{task_id}'")
-                actor_row = queries.user(session, actor)
-                opportunity = queries.lock_opportunity(session, task.opportunity_id)
-                if task.status != "ready":
-                    raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
-                if not queries.may_work(session, actor_row, task, opportunity):
-                    raise PermissionDeniedError(f"user '{actor}' may not complete task '{task_id}'")
-                fields = tuple(FormField(**f) for f in task.form)
-                clean, errors = validate_form(fields, data)
-                if errors:
-                    raise FormError(errors)
-                self._run_completion(session, opportunity, task, actor_row, clean, now)
-                opportunity_id = opportunity.id
-        except StaleDataError:
-            raise ConflictError("someone else changed this opportunity at the same time; "
-                                "reload it and try again") from None
-        except IntegrityError:
-            raise ConflictError("someone else completed this task at the same time") from None
+        attempts = 3  # two users on one deal: the second run always sees the first's commit
+        for attempt in range(1, attempts + 1):
+            try:
+                with self._sessions() as session, session.begin():
+                    task = session.get(InboxTask, task_id)
+                    if task is None:
+                        raise NotFoundError(f"no task '{task_id}'")
+                    actor_row = queries.user(session, actor)
+                    opportunity = queries.lock_opportunity(session, task.opportunity_id)
+                    if task.status != "ready":
+                        raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
+                    if not queries.may_work(session, actor_row, task, opportunity):
+                        raise PermissionDeniedError(f"user '{actor}' may not complete task '{task_id}'")
+                    fields = tuple(FormField(**f) for f in task.form)
+                    clean, errors = validate_form(fields, data)
+                    if errors:
+                        raise FormError(errors)
+                    self._run_completion(session, opportunity, task, actor_row, clean, now)
+                    opportunity_id = opportunity.id
+                break
+            except StaleDataError:
+                if attempt == attempts:
+                    raise ConflictError("someone else changed this opportunity at the same time; "
+                                        "reload it and try again") from None
+            except IntegrityError:
+                raise ConflictError("someone else completed this task at the same time") from None
         return self.show_opportunity(opportunity_id)
 
     def _run_completion(self, session: Session, opportunity: Opportunity, task: InboxTask, actor_row: User,

@@ -233,8 +233,12 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
     return FlowNode(
         id=node_id, kind=kind, name=el.get("name") or node_id, line=el.sourceline,
         lane=lane, parent=parent_id, documentation=docs,
-        form=_form(el) if kind == "userTask" else (),
+        form=_checked_form(facts, el, node_id) if kind == "userTask" else (),
         attached_to=el.get("attachedToRef"), decision_ref=decision_ref, due_date=due_date)
+
+
+# Task data keys that SpiffWorkflow's serializer reads as its own markers.
+RESERVED_FIELD_IDS = frozenset({"typename"})
 
 
 def _form(task) -> tuple[FormField, ...]:
@@ -282,6 +286,25 @@ def check_flows(facts: BpmnFacts) -> list[Problem]:
                     "task or event: put an exclusive gateway (to choose) or a parallel gateway "
                     "(to do both) after it"))
     return problems
+
+
+def _checked_form(facts: BpmnFacts, el, node_id: str) -> tuple[FormField, ...]:
+    form = _form(el)
+    seen: set[str] = set()
+    for field in form:
+        if not field.id:
+            facts.problems.append(Problem(facts.path, field.line, f"a form field of '{node_id}' has no id"))
+        elif field.id in RESERVED_FIELD_IDS or field.id.startswith("_"):
+            facts.problems.append(Problem(facts.path, field.line,
+                                          f"form field id '{field.id}' of '{node_id}' is reserved; rename it"))
+        elif field.id in seen:
+            facts.problems.append(Problem(facts.path, field.line,
+                                          f"form field '{field.id}' appears twice in the form of '{node_id}'"))
+        seen.add(field.id)
+        if field.type == "enum" and not field.choices:
+            facts.problems.append(Problem(facts.path, field.line,
+                                          f"enum field '{field.id}' of '{node_id}' has no camunda:value choices"))
+    return form
 
 
 # --- DMN -------------------------------------------------------------------------
