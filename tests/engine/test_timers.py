@@ -1,12 +1,10 @@
 """Timers through the façade: due dates, firing exactly once, cancelling, and errors."""
 
 import shutil
-import threading
 from datetime import timedelta
 
 import pytest
 
-from engine.service import Engine
 from tests.conftest import BASE_METHODOLOGY, make_engine
 
 CHASE_AFTER = timedelta(days=3)
