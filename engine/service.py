@@ -246,7 +246,9 @@ class Engine:
 
     def fire_due_timers(self, limit: int = 100) -> int:
         """Fire the timers that are due, one opportunity per transaction; returns how
-        many opportunities moved. Safe with several workers on one database."""
+        many opportunities moved. Safe with several workers on one database: each
+        picks a due opportunity no other worker holds, and the version counter
+        catches the rest."""
         fired = 0
         for _ in range(limit):
             now = self._now()
@@ -255,11 +257,16 @@ class Engine:
                     opportunity = queries.next_due_opportunity(session, now)
                     if opportunity is None:
                         break
+                    opportunity_id = opportunity.id
                     version, methodology = self._catalog.version(session, opportunity.methodology_version_id)
                     runner = self._catalog.runner(session, version.id)
+                    due = opportunity.next_timer_at
                     state, result = runner.fire_due_timers(opportunity.workflow_state, now)
-                    record_event(session, opportunity, "timer_fired", None, now,
-                                 due=opportunity.next_timer_at.isoformat())
+                    if result.error is None:
+                        record_event(session, opportunity, "timer_fired", None, now, due=due.isoformat())
+                        opportunity.failed_step = None
+                    else:
+                        opportunity.failed_step = {"kind": "timers"}
                     apply_step(session, opportunity, methodology, self._catalog.lanes(session, methodology.id),
                                state, result, None, now)
                     if result.error is not None:
@@ -267,7 +274,19 @@ class Engine:
                 fired += 1
             except StaleDataError:
                 continue  # another worker fired it first
+            except DealflowError as err:
+                # This opportunity cannot be run at all (e.g. its stored state does not
+                # load): park it with the error, so the sweep goes on with the others.
+                self._park(opportunity_id, err, now)
         return fired
+
+    def _park(self, opportunity_id: int, err: DealflowError, now: datetime) -> None:
+        with self._sessions() as session, session.begin():
+            opportunity = queries.lock_opportunity(session, opportunity_id)
+            opportunity.error_message = str(err)
+            opportunity.next_timer_at = None
+            opportunity.failed_step = {"kind": "timers"}
+            record_event(session, opportunity, "error", None, now, message=str(err))
 
     def retry(self, opportunity_id: int, *, actor: str, upgrade: bool = False) -> OpportunityView:
         """Run the step that failed on an opportunity again — after the data was fixed

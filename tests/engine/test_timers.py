@@ -108,3 +108,21 @@ def test_an_opportunity_in_error_is_not_picked_by_the_timer_sweep(db_url, clock,
         assert len(kinds(after, "error")) == 1
     finally:
         engine.close()
+
+
+def test_a_deal_whose_state_cannot_be_loaded_is_parked_and_the_sweep_goes_on(engine, clock, db_url):
+    from sqlalchemy import create_engine, text
+
+    broken, healthy = open_deal(engine, "Broken"), open_deal(engine, "Healthy")
+    database = create_engine(db_url)
+    with database.begin() as connection:  # a state written by some other, incompatible release
+        connection.execute(text("UPDATE opportunities SET workflow_state = '{\"serializer_version\": \"0.1\"}' "
+                                "WHERE id = :id"), {"id": broken.id})
+    database.dispose()
+    clock.advance(days=3, minutes=1)
+    assert engine.fire_due_timers() == 1
+    broken, healthy = engine.show_opportunity(broken.id), engine.show_opportunity(healthy.id)
+    assert broken.error_message and broken.next_timer_at is None
+    assert [e.kind for e in broken.events][-1] == "error"
+    assert len(chase_tasks(healthy)) == 1
+    assert engine.fire_due_timers() == 0
