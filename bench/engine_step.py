@@ -1,0 +1,273 @@
+"""What one durable workflow step costs in Dealflow, against the bare library.
+
+One command:  python bench/engine_step.py [--steps N]      (default: 2000 steps)
+
+Both sides walk the shipped seed-002 funnel (methodologies/bpmn/seed002-funnel.bpmn,
+process seed002_funnel) along path b — evaluation 'accepted', negotiation 'agreed',
+to won — with the demo's answers (engine.demo.ANSWERS) typed as the forms type them,
+walk after walk until N user-task steps have been timed.
+
+(a) Floor: SpiffWorkflow 3.2.0 alone, in memory. The BPMN is parsed once; each step
+    restores the workflow from its state JSON without the spec (the cheapest round
+    trip SpiffWorkflow allows), finds the READY user task, sets its data, runs it,
+    runs the engine steps, and writes the state JSON again, without the spec.
+(b) Dealflow: Engine.complete_task(...) on an SQLite file — load the task, actor and
+    opportunity (locked), permission and form checks, the same SpiffWorkflow step
+    through ProcessRunner, stage changes, inbox and history rows, commit, and the
+    opportunity view it returns. Only the complete_task calls are timed.
+(c) When DEALFLOW_BENCH_POSTGRES_URL (or DEALFLOW_TEST_POSTGRES_URL) is set: (b) on
+    PostgreSQL, in a fresh schema dropped afterwards, as durable steps per second.
+
+Prints per-step median and mean for (a) and (b) and, last, ratio=X.XX
+((b) median / (a) median).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+from uuid import UUID
+
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+from engine.demo import ANSWERS, PEOPLE, WALKS
+from engine.forms import validate_form
+from engine.methodology.bpmn_source import read_bpmn
+from engine.routing import routing_variables
+from engine.service import Engine
+
+REPO = Path(__file__).resolve().parent.parent
+METHODOLOGIES = REPO / "methodologies"
+BPMN = METHODOLOGIES / "bpmn" / "seed002-funnel.bpmn"
+PROCESS_ID = "seed002_funnel"
+WALK = WALKS[0]  # retail chain, 120 000 PLN; the demo's path to won with the default answers
+WARMUP_WALKS = 2
+
+# --- typed answers ------------------------------------------------------------------
+
+
+def typed_answers() -> dict[str, dict]:
+    """ANSWERS per node, as validate_form types them for that node's form (defaults applied)."""
+    facts = read_bpmn(str(BPMN), etree.parse(str(BPMN)))
+    forms = {node.id: node.form for process in facts.processes.values()
+             for node in process.nodes.values() if node.form}
+    typed = {}
+    for node, fields in forms.items():
+        clean, errors = validate_form(fields, ANSWERS.get(node, {}))
+        if errors:
+            raise SystemExit(f"engine.demo.ANSWERS does not fit the form of {node}: {errors}")
+        typed[node] = clean
+    return typed
+
+
+# --- (a) the floor: bare SpiffWorkflow ------------------------------------------------
+
+
+class _StateOnlyConverter(BpmnWorkflowConverter):
+    """A BpmnWorkflow written without spec/subprocess_specs, restored around live specs.
+
+    Kept here rather than imported from engine.runtime so the floor does not move when
+    Dealflow's own serializer changes."""
+
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct, spec=None, subprocess_specs=None, script_engine=None):
+        workflow = self.target_class(spec, subprocess_specs, script_engine=script_engine, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+class Floor:
+    def __init__(self, answers: dict[str, dict]):
+        parser = CamundaParser()
+        parser.add_bpmn_file(str(BPMN))
+        self.spec = parser.get_spec(PROCESS_ID)
+        self.subprocess_specs = parser.get_subprocess_specs(PROCESS_ID)
+        registry = BpmnWorkflowSerializer.configure(CAMUNDA_CONFIG)
+        _StateOnlyConverter(BpmnWorkflow, registry)
+        registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
+        registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
+        self.serializer = BpmnWorkflowSerializer(registry)
+        self.answers = answers
+        self.initial = routing_variables(Decimal(WALK.amount), "PLN", WALK.attributes, {})
+
+    def start(self) -> str:
+        workflow = BpmnWorkflow(self.spec, self.subprocess_specs)
+        workflow.task_tree.data.update(self.initial)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(self.initial)
+        workflow.do_engine_steps()
+        return self.serializer.serialize_json(workflow)
+
+    def step(self, state: str) -> tuple[str, bool]:
+        """One user-task step: state in, state out (and whether the workflow finished)."""
+        dct = json.loads(state)
+        dct.pop(self.serializer.VERSION_KEY)
+        workflow = self.serializer.from_dict(dct, spec=self.spec, subprocess_specs=self.subprocess_specs,
+                                             script_engine=None)
+        task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
+        task.data.update(self.answers[task.task_spec.bpmn_id])
+        task.run()
+        workflow.do_engine_steps()
+        return self.serializer.serialize_json(workflow), workflow.is_completed()
+
+    def walk(self, times: list[float] | None, limit: int) -> list[str]:
+        """One walk to the end (or until ``limit`` steps are timed); the nodes completed."""
+        state, done, nodes = self.start(), False, []
+        while not done and (times is None or len(times) < limit):
+            nodes.append(self._next_node(state))
+            start = time.perf_counter()
+            state, done = self.step(state)
+            elapsed = time.perf_counter() - start
+            if times is not None:
+                times.append(elapsed)
+        return nodes
+
+    def _next_node(self, state: str) -> str:
+        """Untimed bookkeeping: which node the next step completes."""
+        tasks = json.loads(state)["tasks"].values()
+        ready = [t["task_spec"] for t in tasks if t["state"] == TaskState.READY
+                 and getattr(self.spec.task_specs[t["task_spec"]], "manual", False)]
+        return ready[0]
+
+
+# --- (b) Dealflow's durable step ------------------------------------------------------
+
+
+def setup_engine(url: str) -> Engine:
+    engine = Engine(url, upgrade_schema=True)
+    for username, role, name in PEOPLE:
+        engine.create_user(username, role, name)
+    engine.create_team("retail", "manager", ["rep1", "rep2"])  # WALK's segment: retail chains
+    engine.deploy(str(METHODOLOGIES), actor="designer")
+    return engine
+
+
+def dealflow_walk(engine: Engine, times: list[float] | None, limit: int,
+                  complete: Callable | None = None) -> list[str]:
+    opportunity = engine.create_opportunity(
+        title=WALK.title, amount=WALK.amount, currency="PLN", partner=WALK.partner,
+        attributes=WALK.attributes, actor="manager")
+    nodes = []
+    while opportunity.open_tasks and (times is None or len(times) < limit):
+        task = opportunity.open_tasks[0]
+        data = dict(ANSWERS.get(task.node_id, {}))  # raw, as typed: complete_task validates
+        actor = task.assignee or "manager"
+        nodes.append(task.node_id)
+        start = time.perf_counter()
+        opportunity = engine.complete_task(task.id, actor=actor, data=data)
+        elapsed = time.perf_counter() - start
+        if times is not None:
+            times.append(elapsed)
+    if not opportunity.open_tasks and opportunity.status != "won":
+        raise SystemExit(f"the walk ended {opportunity.status}, not won: {nodes}")
+    return nodes
+
+
+def dealflow_times(url: str, steps: int) -> tuple[list[float], list[str]]:
+    engine = setup_engine(url)
+    try:
+        nodes = []
+        for _ in range(WARMUP_WALKS):
+            nodes = dealflow_walk(engine, None, 0)
+        times: list[float] = []
+        while len(times) < steps:
+            dealflow_walk(engine, times, steps)
+        return times, nodes
+    finally:
+        engine.close()
+
+
+# --- (c) PostgreSQL ---------------------------------------------------------------------
+
+
+def postgres_steps_per_second(base_url: str, steps: int) -> tuple[float, float]:
+    from sqlalchemy import create_engine, text
+
+    if base_url.startswith(("postgresql://", "postgres://")):
+        base_url = "postgresql+psycopg://" + base_url.split("://", 1)[1]
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        separator = "&" if "?" in base_url else "?"
+        times, _ = dealflow_times(f"{base_url}{separator}options=-csearch_path%3D{schema}", steps)
+        return len(times) / sum(times), statistics.median(times)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+# --- main -------------------------------------------------------------------------------
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.3f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--steps", type=int, default=2000, help="user-task steps timed per side (default 2000)")
+    args = parser.parse_args()
+    steps = args.steps
+
+    floor = Floor(typed_answers())
+    for _ in range(WARMUP_WALKS):
+        floor_nodes = floor.walk(None, 0)
+    floor_times: list[float] = []
+    while len(floor_times) < steps:
+        floor.walk(floor_times, steps)
+
+    with tempfile.TemporaryDirectory(prefix="dealflow-bench-") as tmp:
+        ours_times, our_nodes = dealflow_times(f"sqlite:///{Path(tmp) / 'bench.db'}", steps)
+    if our_nodes != floor_nodes:
+        raise SystemExit(f"the two sides walked different paths:\n  floor    {floor_nodes}\n  dealflow {our_nodes}")
+
+    print(f"seed-002 funnel, path b to won: {len(floor_nodes)} user-task steps per walk; "
+          f"{steps} steps timed per side after {WARMUP_WALKS} warm-up walks")
+    f_med, f_mean = statistics.median(floor_times), statistics.fmean(floor_times)
+    o_med, o_mean = statistics.median(ours_times), statistics.fmean(ours_times)
+    print(f"(a) floor    (SpiffWorkflow in memory, state-only JSON round trip): "
+          f"median {ms(f_med)}  mean {ms(f_mean)}")
+    print(f"(b) dealflow (Engine.complete_task on SQLite, committed):            "
+          f"median {ms(o_med)}  mean {ms(o_mean)}")
+
+    pg_url = os.environ.get("DEALFLOW_BENCH_POSTGRES_URL") or os.environ.get("DEALFLOW_TEST_POSTGRES_URL")
+    if pg_url:
+        rate, pg_median = postgres_steps_per_second(pg_url, steps)
+        print(f"(c) dealflow on PostgreSQL ({pg_url.split('@')[-1]}): {rate:7.1f} durable steps/s "
+              f"(median {ms(pg_median)} per step, one client)")
+    else:
+        print("(c) PostgreSQL: skipped; set DEALFLOW_BENCH_POSTGRES_URL (or DEALFLOW_TEST_POSTGRES_URL), e.g. "
+              "postgresql://postgres@127.0.0.1:5432/test, to measure durable steps per second there")
+    print(f"ratio={o_med / f_med:.2f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
