@@ -180,6 +180,16 @@ def opportunity_retry(opportunity_id: int, actor: str, upgrade: bool) -> None:
     click.echo(render.opportunity(_engine().retry(opportunity_id, actor=actor, upgrade=upgrade)))
 
 
+@opportunity.command("reassign")
+@click.argument("opportunity_id", type=int)
+@click.option("--to", "to", required=True, help="The new owner (a rep).")
+@click.option("--as", "actor", required=True, help="The deal's manager or an admin.")
+@reports_errors
+def opportunity_reassign(opportunity_id: int, to: str, actor: str) -> None:
+    """Hand a deal and its owner's open tasks to another rep, keeping all history."""
+    click.echo(render.opportunity(_engine().reassign_opportunity(opportunity_id, to=to, actor=actor)))
+
+
 @click.group()
 def task() -> None:
     """Tasks in the inbox."""
@@ -214,6 +224,16 @@ def task_complete(task_id: str, values: tuple[str, ...], actor: str, data_json: 
             raise click.BadParameter("must be a JSON object", param_hint="--data")
     data.update(_pairs(values, "KEY=VALUE"))
     click.echo(render.opportunity(_engine().complete_task(task_id, actor=actor, data=data)))
+
+
+@task.command("reassign")
+@click.argument("task_id")
+@click.option("--to", "to", required=True, help="Who should do it (a username).")
+@click.option("--as", "actor", required=True, help="The deal's manager or an admin.")
+@reports_errors
+def task_reassign(task_id: str, to: str, actor: str) -> None:
+    """Give one open task to a specific user."""
+    click.echo(render.opportunity(_engine().reassign_task(task_id, to=to, actor=actor)))
 
 
 # --- timers and the demo --------------------------------------------------------------

@@ -172,6 +172,59 @@ class Engine:
             ids = session.scalars(select(Opportunity.id).order_by(Opportunity.id)).all()
             return [queries.opportunity_view(session, i, self._catalog, detail=False) for i in ids]
 
+    def reassign_opportunity(self, opportunity_id: int, *, to: str, actor: str) -> OpportunityView:
+        """Hand a deal to another rep (M12): its open tasks of the old owner go with it;
+        history, data and completed work stay as they are."""
+        now = self._now()
+        try:
+            with self._sessions() as session, session.begin():
+                actor_row = queries.user(session, actor)
+                opportunity = queries.lock_opportunity(session, opportunity_id)
+                self._check_manages(actor_row, opportunity)
+                new_owner = queries.user(session, to)
+                if new_owner.role != "rep":
+                    raise DealflowError(f"'{to}' is a {new_owner.role}, not a rep; a deal's owner is a rep")
+                old_owner_id = opportunity.owner_id
+                if new_owner.id == old_owner_id:
+                    raise ConflictError(f"opportunity {opportunity_id} is already owned by '{to}'")
+                moved = queries.reassign_open_tasks(session, opportunity.id, old_owner_id, new_owner.id)
+                opportunity.owner_id = new_owner.id
+                record_event(session, opportunity, "reassigned", actor_row.id, now,
+                             from_owner=queries.username(session, old_owner_id), to_owner=to, tasks=moved)
+        except StaleDataError:
+            raise ConflictError("someone else changed this opportunity at the same time") from None
+        return self.show_opportunity(opportunity_id)
+
+    def reassign_task(self, task_id: str, *, to: str, actor: str) -> OpportunityView:
+        """Give one open task (also one waiting in a team queue) to a specific user."""
+        now = self._now()
+        try:
+            with self._sessions() as session, session.begin():
+                actor_row = queries.user(session, actor)
+                task = session.get(InboxTask, task_id)
+                if task is None:
+                    raise NotFoundError(f"no task '{task_id}'")
+                opportunity = queries.lock_opportunity(session, task.opportunity_id)
+                self._check_manages(actor_row, opportunity)
+                if task.status != "ready":
+                    raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
+                new_assignee = queries.user(session, to)
+                before = queries.username(session, task.assignee_id) if task.assignee_id else None
+                task.assignee_id, task.candidate_team_id = new_assignee.id, None
+                record_event(session, opportunity, "reassigned", actor_row.id, now, task=task_id,
+                             name=task.name, from_assignee=before, to_assignee=to)
+                session.flush()
+                opportunity_id = opportunity.id
+        except StaleDataError:
+            raise ConflictError("someone else changed this opportunity at the same time") from None
+        return self.show_opportunity(opportunity_id)
+
+    @staticmethod
+    def _check_manages(actor_row: User, opportunity: Opportunity) -> None:
+        if actor_row.role != "admin" and actor_row.id != opportunity.manager_id:
+            raise PermissionDeniedError(f"only the deal's manager or an admin may reassign "
+                                        f"opportunity {opportunity.id}; '{actor_row.username}' may not")
+
     # --- tasks -----------------------------------------------------------------------
 
     def list_tasks(self, user: str | None = None) -> list[TaskView]:

@@ -25,6 +25,19 @@ def user_id(session: Session, username: str) -> int:
     return user(session, username).id
 
 
+def username(session: Session, user_id_: int | None) -> str | None:
+    return session.scalar(select(User.username).where(User.id == user_id_)) if user_id_ else None
+
+
+def reassign_open_tasks(session: Session, opportunity_id: int, from_user: int, to_user: int) -> int:
+    rows = list(session.scalars(select(InboxTask).where(
+        InboxTask.opportunity_id == opportunity_id, InboxTask.status == "ready",
+        InboxTask.assignee_id == from_user)))
+    for row in rows:
+        row.assignee_id = to_user
+    return len(rows)
+
+
 def users(session: Session) -> list[UserView]:
     teams = {}
     for team_name, member in session.execute(

@@ -89,3 +89,24 @@ def test_completing_a_task_twice_is_a_conflict(engine):
 def test_an_unknown_task_is_not_found(engine):
     with pytest.raises(NotFoundError):
         engine.complete_task("no-such-task", actor="rep1", data={})
+
+
+def test_handing_a_deal_to_another_rep_moves_its_open_tasks_and_keeps_its_history(engine):
+    deal = complete(engine, open_deal(engine), amount="100")
+    handed = engine.reassign_opportunity(deal.id, to="rep2", actor="manager")
+    assert handed.owner == "rep2"
+    assert [t.assignee for t in handed.open_tasks] == ["rep2"]
+    assert handed.stage_history == deal.stage_history
+    assert handed.completed_tasks[0].completed_by == "rep1"
+    assert handed.events[-1].kind == "reassigned" and handed.events[-1].data["from_owner"] == "rep1"
+    with pytest.raises(PermissionDeniedError):
+        complete(engine, handed, actor="rep1", result="accepted")
+    assert complete(engine, handed, result="accepted").status == "won"
+
+
+def test_only_the_deals_manager_or_an_admin_may_reassign(engine):
+    deal = open_deal(engine)
+    for actor in ("rep1", "manager2"):
+        with pytest.raises(PermissionDeniedError):
+            engine.reassign_opportunity(deal.id, to="rep2", actor=actor)
+    assert engine.reassign_task(deal.open_tasks[0].id, to="rep2", actor="admin").open_tasks[0].assignee == "rep2"
