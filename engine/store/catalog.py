@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
 
@@ -22,12 +23,24 @@ from ..views import DeployedVersion, DeployReport
 from .models import MethodologyVersion, RoutingVersion
 
 
+@dataclass(frozen=True)
+class VersionInfo:
+    """The small, immutable facts of a deployed version (its row also holds the
+    files and the spec, which are large and read only once per process)."""
+
+    id: int
+    methodology_id: str
+    label: str
+    content_hash: str
+
+
 class Catalog:
     def __init__(self):
         self._lock = Lock()
         self._methodologies: dict[int, Methodology] = {}
         self._runners: dict[int, ProcessRunner] = {}
         self._routing: dict[int, Routing] = {}
+        self._versions: dict[int, VersionInfo] = {}
 
     # --- deploying -------------------------------------------------------------------
 
@@ -44,7 +57,7 @@ class Catalog:
                 MethodologyVersion.content_hash == methodology.content_hash))
             if existing is not None:
                 current = self._current(session, methodology.id)
-                if current is not None and current.id != existing.id:
+                if current is not None and current != existing.id:
                     existing.activation = _next_activation(session)  # redeployed: current again
                 versions.append(DeployedVersion(methodology.id, existing.label, existing.id,
                                                 existing.content_hash, new=False))
@@ -79,55 +92,64 @@ class Catalog:
 
     # --- reading back ----------------------------------------------------------------
 
-    def version(self, session: Session, version_id: int) -> tuple[MethodologyVersion, Methodology]:
-        row = session.get(MethodologyVersion, version_id)
-        if row is None:
-            raise NotFoundError(f"no methodology version {version_id}")
+    def version(self, session: Session, version_id: int) -> tuple[VersionInfo, Methodology]:
         with self._lock:
+            info = self._versions.get(version_id)
             methodology = self._methodologies.get(version_id)
+        if info is None:
+            row = session.execute(select(
+                MethodologyVersion.methodology_id, MethodologyVersion.label, MethodologyVersion.content_hash)
+                .where(MethodologyVersion.id == version_id)).first()
+            if row is None:
+                raise NotFoundError(f"no methodology version {version_id}")
+            info = VersionInfo(version_id, *row)
         if methodology is None:
-            methodology = _load(row.files, row.methodology_id)
-            with self._lock:
-                self._methodologies[version_id] = methodology
-        return row, methodology
+            files = session.scalar(select(MethodologyVersion.files).where(MethodologyVersion.id == version_id))
+            methodology = _load(files, info.methodology_id)
+        with self._lock:
+            self._versions[version_id] = info
+            self._methodologies[version_id] = methodology
+        return info, methodology
 
-    def _current(self, session: Session, methodology_id: str, label: str | None = None):
-        query = select(MethodologyVersion).where(MethodologyVersion.methodology_id == methodology_id)
+    def _current(self, session: Session, methodology_id: str, label: str | None = None) -> int | None:
+        """The id of the version deployed last (optionally with this label)."""
+        query = select(MethodologyVersion.id).where(MethodologyVersion.methodology_id == methodology_id)
         if label is not None:
             query = query.where(MethodologyVersion.label == label)
         return session.scalar(query.order_by(MethodologyVersion.activation.desc()).limit(1))
 
     def newest(self, session: Session, methodology_id: str, label: str | None = None):
         """The current version: the one deployed last (optionally with this label)."""
-        row = self._current(session, methodology_id, label)
-        if row is None:
+        version_id = self._current(session, methodology_id, label)
+        if version_id is None:
             wanted = f"{methodology_id}@{label}" if label else methodology_id
             raise NotFoundError(f"methodology '{wanted}' is not deployed; run 'dealflow deploy'")
-        return self.version(session, row.id)
+        return self.version(session, version_id)
 
     def runner(self, session: Session, version_id: int) -> ProcessRunner:
         with self._lock:
             runner = self._runners.get(version_id)
         if runner is None:
-            row = session.get(MethodologyVersion, version_id)
-            runner = ProcessRunner.from_spec_text(row.spec)
+            runner = ProcessRunner.from_spec_text(
+                session.scalar(select(MethodologyVersion.spec).where(MethodologyVersion.id == version_id)))
             with self._lock:
                 self._runners[version_id] = runner
         return runner
 
     def routing(self, session: Session) -> Routing:
-        row = session.scalar(select(RoutingVersion).order_by(RoutingVersion.id.desc()).limit(1))
-        if row is None:
+        routing_id = session.scalar(select(func.max(RoutingVersion.id)))
+        if routing_id is None:
             raise NotFoundError("no routing rules are deployed; run 'dealflow deploy'")
         with self._lock:
-            routing = self._routing.get(row.id)
+            routing = self._routing.get(routing_id)
         if routing is None:
             from ..validation import load_files
 
-            result = load_files({p: d.encode("utf-8") for p, d in row.files.items()})
+            files = session.scalar(select(RoutingVersion.files).where(RoutingVersion.id == routing_id))
+            result = load_files({p: d.encode("utf-8") for p, d in files.items()})
             routing = result.library.routing[0]
             with self._lock:
-                self._routing[row.id] = routing
+                self._routing[routing_id] = routing
         return routing
 
     def lanes(self, session: Session, methodology_id: str) -> dict[str, LaneRole]:

@@ -40,14 +40,18 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
     opportunity.workflow_state = state
     opportunity.error_message = None
     opportunity.error_node = None
+    # Write the opportunity (and check its version counter) before anything else: a
+    # concurrent step on the same deal fails here, not on the inbox rows both would add.
+    session.flush()
     for node_id in result.reached:
         stage = methodology.stage_of_node(node_id)
         if stage is not None and stage.id != opportunity.stage_id:
             change_stage(session, opportunity, methodology, stage.id, actor_id, now)
-    _sync_inbox(session, opportunity, methodology, result, lanes, now)
+    with session.no_autoflush:  # one flush at commit, not one per query
+        ready_rows = _sync_inbox(session, opportunity, methodology, result, lanes, now)
     opportunity.next_timer_at = min((t.due for t in result.timers), default=None)
     due_dates = [t.due for t in result.timers]
-    due_dates += [t.due_at for t in _ready_rows(session, opportunity) if t.due_at is not None]
+    due_dates += [row.due_at for row in ready_rows if row.due_at is not None]
     opportunity.next_action_at = min(due_dates, default=None)
     if result.finished:
         record_event(session, opportunity, "process_finished", actor_id, now, ended_at=list(result.ended_at))
@@ -78,23 +82,30 @@ def _ready_rows(session: Session, opportunity: Opportunity) -> list[InboxTask]:
 
 
 def _sync_inbox(session: Session, opportunity: Opportunity, methodology: Methodology, result: StepResult,
-                lanes: dict[str, LaneRole], now: datetime) -> None:
+                lanes: dict[str, LaneRole], now: datetime) -> list[InboxTask]:
+    """Inbox rows for exactly the READY tasks of ``result``; returns them."""
     ready_ids = {t.task_id for t in result.ready}
     existing = {row.id: row for row in _ready_rows(session, opportunity)}
+    ready_rows = []
     for task_id, row in existing.items():
         if task_id not in ready_ids:
             # A boundary event or a gateway took the token elsewhere.
             row.status = "cancelled"
+        else:
+            ready_rows.append(row)
     for task in result.ready:
         if task.task_id in existing:
             continue
         assignee_id, team_id = _assign(session, opportunity, lanes.get(task.lane or ""))
         node = methodology.process.nodes.get(task.node_id)
-        session.add(InboxTask(
+        row = InboxTask(
             id=task.task_id, opportunity_id=opportunity.id, node_id=task.node_id, name=task.name,
             instructions=task.instructions, form=[asdict(f) for f in task.form], lane=task.lane,
             assignee_id=assignee_id, candidate_team_id=team_id, status="ready",
-            due_at=due_dates.due_at(node.due_date if node else None, now), created_at=now))
+            due_at=due_dates.due_at(node.due_date if node else None, now), created_at=now)
+        session.add(row)
+        ready_rows.append(row)
+    return ready_rows
 
 
 def _assign(session: Session, opportunity: Opportunity, role: LaneRole | None) -> tuple[int | None, int | None]:

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 from ..errors import NotFoundError
 from ..routing import Candidate
 from ..views import EventView, FieldView, OpportunityView, StageChangeView, TaskView, UserView
-from .models import (Event, InboxTask, MethodologyVersion, Opportunity, StageChange, Team, TeamMember,
-                     User)
+from .models import Event, InboxTask, Opportunity, StageChange, Team, TeamMember, User
 
 
 def user(session: Session, username: str) -> User:
@@ -94,7 +93,7 @@ def may_work(session: Session, actor: User, task: InboxTask, opportunity: Opport
 
 
 def ready_tasks(session: Session, username: str | None, catalog) -> list[TaskView]:
-    query = (select(InboxTask).join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
+    query = (select(InboxTask, Opportunity).join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
              .where(InboxTask.status == "ready"))
     if username is not None:
         actor = user(session, username)
@@ -103,69 +102,100 @@ def ready_tasks(session: Session, username: str | None, catalog) -> list[TaskVie
                 InboxTask.assignee_id == actor.id,
                 InboxTask.candidate_team_id.in_(team_ids_of(session, actor.id)),
                 Opportunity.manager_id == actor.id))
-    rows = session.scalars(query.order_by(InboxTask.due_at.is_(None), InboxTask.due_at,
-                                          InboxTask.created_at, InboxTask.id))
-    return [task_view(session, row, catalog) for row in rows]
+    rows = session.execute(query.order_by(InboxTask.due_at.is_(None), InboxTask.due_at,
+                                          InboxTask.created_at, InboxTask.id)).all()
+    lookup = _Lookup(session, catalog)
+    lookup.need_users(id_ for task, _ in rows for id_ in (task.assignee_id, task.completed_by_id))
+    lookup.need_teams(task.candidate_team_id for task, _ in rows)
+    return [lookup.task_view(task, opportunity) for task, opportunity in rows]
 
 
-def _names(session: Session, ids) -> dict[int, str]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    return dict(session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())
+class _Lookup:
+    """Names of users and teams, and stage names, fetched in one query each for a
+    whole view instead of one per row."""
 
+    def __init__(self, session: Session, catalog):
+        self.session, self.catalog = session, catalog
+        self.users: dict[int, str] = {}
+        self.teams: dict[int, str] = {}
+        self._user_ids: set[int] = set()
+        self._team_ids: set[int] = set()
 
-def task_view(session: Session, row: InboxTask, catalog, opportunity: Opportunity | None = None) -> TaskView:
-    opportunity = opportunity or session.get(Opportunity, row.opportunity_id)
-    names = _names(session, [row.assignee_id, row.completed_by_id])
-    team = session.get(Team, row.candidate_team_id) if row.candidate_team_id else None
-    return TaskView(
-        id=row.id, opportunity_id=row.opportunity_id, opportunity_title=opportunity.title,
-        node_id=row.node_id, name=row.name, instructions=row.instructions, lane=row.lane,
-        assignee=names.get(row.assignee_id), candidate_team=team.name if team else None,
-        status=row.status, due_at=row.due_at, created_at=row.created_at,
-        stage_name=_stage_name(session, opportunity, catalog, opportunity.stage_id),
-        form=tuple(FieldView(f["id"], f["label"], f["type"], f["required"], f["default"], f["minimum"],
-                             f["maximum"], tuple(tuple(c) for c in f["choices"])) for f in row.form),
-        completed_by=names.get(row.completed_by_id), completed_at=row.completed_at)
+    def need_users(self, ids) -> None:
+        self._user_ids.update(i for i in ids if i is not None)
 
+    def need_teams(self, ids) -> None:
+        self._team_ids.update(i for i in ids if i is not None)
 
-def _stage_name(session: Session, opportunity: Opportunity, catalog, stage_id: str | None) -> str | None:
-    if stage_id is None:
-        return None
-    _, methodology = catalog.version(session, opportunity.methodology_version_id)
-    return next((s.name for s in methodology.stages if s.id == stage_id), stage_id)
+    def user(self, user_id_: int | None) -> str | None:
+        self._fetch()
+        return self.users.get(user_id_)
+
+    def team(self, team_id: int | None) -> str | None:
+        self._fetch()
+        return self.teams.get(team_id)
+
+    def _fetch(self) -> None:
+        missing = self._user_ids - self.users.keys()
+        if missing:
+            self.users.update(self.session.execute(
+                select(User.id, User.username).where(User.id.in_(missing))).all())
+        missing = self._team_ids - self.teams.keys()
+        if missing:
+            self.teams.update(self.session.execute(
+                select(Team.id, Team.name).where(Team.id.in_(missing))).all())
+
+    def stage_name(self, opportunity: Opportunity, stage_id: str | None) -> str | None:
+        if stage_id is None:
+            return None
+        _, methodology = self.catalog.version(self.session, opportunity.methodology_version_id)
+        return next((s.name for s in methodology.stages if s.id == stage_id), stage_id)
+
+    def task_view(self, row: InboxTask, opportunity: Opportunity) -> TaskView:
+        return TaskView(
+            id=row.id, opportunity_id=row.opportunity_id, opportunity_title=opportunity.title,
+            node_id=row.node_id, name=row.name, instructions=row.instructions, lane=row.lane,
+            assignee=self.user(row.assignee_id), candidate_team=self.team(row.candidate_team_id),
+            status=row.status, due_at=row.due_at, created_at=row.created_at,
+            stage_name=self.stage_name(opportunity, opportunity.stage_id),
+            form=tuple(FieldView(f["id"], f["label"], f["type"], f["required"], f["default"], f["minimum"],
+                                 f["maximum"], tuple(tuple(c) for c in f["choices"])) for f in row.form),
+            completed_by=self.user(row.completed_by_id), completed_at=row.completed_at)
 
 
 def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: bool = True) -> OpportunityView:
     o = session.get(Opportunity, opportunity_id)
     if o is None:
         raise NotFoundError(f"no opportunity {opportunity_id}")
-    version = session.get(MethodologyVersion, o.methodology_version_id)
-    team = session.get(Team, o.team_id) if o.team_id else None
-    names = _names(session, [o.owner_id, o.manager_id, o.opened_by_id, o.closed_by_id])
+    version, _ = catalog.version(session, o.methodology_version_id)
+    lookup = _Lookup(session, catalog)
+    lookup.need_users([o.owner_id, o.manager_id, o.opened_by_id, o.closed_by_id])
+    lookup.need_teams([o.team_id])
     open_tasks = completed = history = events = ()
     if detail:
         tasks = list(session.scalars(select(InboxTask).where(InboxTask.opportunity_id == o.id)
                                      .order_by(InboxTask.created_at, InboxTask.id)))
-        open_tasks = tuple(task_view(session, t, catalog, o) for t in tasks if t.status == "ready")
-        completed = tuple(task_view(session, t, catalog, o) for t in tasks if t.status == "completed")
         changes = list(session.scalars(select(StageChange).where(StageChange.opportunity_id == o.id)
                                        .order_by(StageChange.id)))
         event_rows = list(session.scalars(select(Event).where(Event.opportunity_id == o.id).order_by(Event.id)))
-        people = _names(session, [c.changed_by_id for c in changes] + [e.actor_id for e in event_rows])
-        history = tuple(StageChangeView(c.from_stage, c.to_stage, _stage_name(session, o, catalog, c.to_stage),
-                                        c.probability, people.get(c.changed_by_id), c.changed_at)
+        lookup.need_users(id_ for t in tasks for id_ in (t.assignee_id, t.completed_by_id))
+        lookup.need_users(c.changed_by_id for c in changes)
+        lookup.need_users(e.actor_id for e in event_rows)
+        lookup.need_teams(t.candidate_team_id for t in tasks)
+        open_tasks = tuple(lookup.task_view(t, o) for t in tasks if t.status == "ready")
+        completed = tuple(lookup.task_view(t, o) for t in tasks if t.status == "completed")
+        history = tuple(StageChangeView(c.from_stage, c.to_stage, lookup.stage_name(o, c.to_stage),
+                                        c.probability, lookup.user(c.changed_by_id), c.changed_at)
                         for c in changes)
-        events = tuple(EventView(e.kind, people.get(e.actor_id), e.at, e.data) for e in event_rows)
+        events = tuple(EventView(e.kind, lookup.user(e.actor_id), e.at, e.data) for e in event_rows)
     return OpportunityView(
         id=o.id, title=o.title, partner_name=o.partner_name, amount=o.amount, currency=o.currency,
-        attributes=dict(o.attributes), segment_id=o.segment_id, team=team.name if team else None,
-        owner=names.get(o.owner_id), manager=names.get(o.manager_id), methodology_id=version.methodology_id,
+        attributes=dict(o.attributes), segment_id=o.segment_id, team=lookup.team(o.team_id),
+        owner=lookup.user(o.owner_id), manager=lookup.user(o.manager_id), methodology_id=version.methodology_id,
         methodology_label=version.label, methodology_version_id=version.id, stage_id=o.stage_id,
-        stage_name=_stage_name(session, o, catalog, o.stage_id), stage_entered_at=o.stage_entered_at,
+        stage_name=lookup.stage_name(o, o.stage_id), stage_entered_at=o.stage_entered_at,
         probability=o.probability, expected_revenue=o.expected_revenue, next_action_at=o.next_action_at,
         status=o.status, lost_reason=o.lost_reason, error_message=o.error_message,
-        opened_by=names.get(o.opened_by_id), opened_at=o.opened_at, closed_by=names.get(o.closed_by_id),
+        opened_by=lookup.user(o.opened_by_id), opened_at=o.opened_at, closed_by=lookup.user(o.closed_by_id),
         closed_at=o.closed_at, next_timer_at=o.next_timer_at, open_tasks=open_tasks,
         completed_tasks=completed, stage_history=history, events=events)
