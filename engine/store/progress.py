@@ -40,19 +40,21 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
     opportunity.workflow_state = state
     opportunity.error_message = None
     opportunity.error_node = None
-    # Write the opportunity (and check its version counter) before anything else: a
-    # concurrent step on the same deal fails here, not on the inbox rows both would add.
-    session.flush()
     for node_id in result.reached:
         stage = methodology.stage_of_node(node_id)
         if stage is not None and stage.id != opportunity.stage_id:
             change_stage(session, opportunity, methodology, stage.id, actor_id, now)
-    with session.no_autoflush:  # one flush at commit, not one per query
-        ready_rows = _sync_inbox(session, opportunity, methodology, result, lanes, now)
-    opportunity.next_timer_at = min((t.due for t in result.timers), default=None)
-    due_dates = [t.due for t in result.timers]
-    due_dates += [row.due_at for row in ready_rows if row.due_at is not None]
-    opportunity.next_action_at = min(due_dates, default=None)
+    with session.no_autoflush:  # one flush, below, not one per query
+        ready_rows, new_rows = _sync_inbox(session, opportunity, methodology, result, lanes, now)
+        opportunity.next_timer_at = min((t.due for t in result.timers), default=None)
+        due_dates = [t.due for t in result.timers]
+        due_dates += [row.due_at for row in ready_rows if row.due_at is not None]
+        opportunity.next_action_at = min(due_dates, default=None)
+    # The opportunity's UPDATE checks its version counter: flushing it before the new
+    # inbox rows are added makes a concurrent step on the same deal fail on that,
+    # not on a task id both steps would insert.
+    session.flush()
+    session.add_all(new_rows)
     if result.finished:
         record_event(session, opportunity, "process_finished", actor_id, now, ended_at=list(result.ended_at))
 
@@ -82,11 +84,12 @@ def _ready_rows(session: Session, opportunity: Opportunity) -> list[InboxTask]:
 
 
 def _sync_inbox(session: Session, opportunity: Opportunity, methodology: Methodology, result: StepResult,
-                lanes: dict[str, LaneRole], now: datetime) -> list[InboxTask]:
-    """Inbox rows for exactly the READY tasks of ``result``; returns them."""
+                lanes: dict[str, LaneRole], now: datetime) -> tuple[list[InboxTask], list[InboxTask]]:
+    """Inbox rows for exactly the READY tasks of ``result``: cancels the others and
+    returns (every ready row, the new ones — for the caller to add)."""
     ready_ids = {t.task_id for t in result.ready}
     existing = {row.id: row for row in _ready_rows(session, opportunity)}
-    ready_rows = []
+    ready_rows, new_rows = [], []
     for task_id, row in existing.items():
         if task_id not in ready_ids:
             # A boundary event or a gateway took the token elsewhere.
@@ -103,9 +106,9 @@ def _sync_inbox(session: Session, opportunity: Opportunity, methodology: Methodo
             instructions=task.instructions, form=[asdict(f) for f in task.form], lane=task.lane,
             assignee_id=assignee_id, candidate_team_id=team_id, status="ready",
             due_at=due_dates.due_at(node.due_date if node else None, now), created_at=now)
-        session.add(row)
         ready_rows.append(row)
-    return ready_rows
+        new_rows.append(row)
+    return ready_rows, new_rows
 
 
 def _assign(session: Session, opportunity: Opportunity, role: LaneRole | None) -> tuple[int | None, int | None]:
