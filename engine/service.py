@@ -28,16 +28,15 @@ from .store.catalog import Catalog
 from .store.models import (AssignmentCursor, InboxTask, Opportunity, Team, TeamMember, User)
 from .store.progress import apply_step, expected_revenue, record_event
 from .store import queries
-from .views import DeployReport, OpportunityView, TaskView, UserView
-
-ROLES = ("rep", "manager", "designer", "admin")
-
+from .service_accounts import AccountUseCases
+from .service_inbox import InboxUseCases
+from .views import DeployReport, OpportunityView, TaskView
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class Engine:
+class Engine(AccountUseCases, InboxUseCases):
     """Dealflow's use cases over one database."""
 
     def __init__(self, database_url: str | None = None, *, clock: Callable[[], datetime] = utc_now,
@@ -63,36 +62,6 @@ class Engine:
         if now.tzinfo is None:
             raise ValueError("the clock must give aware datetimes")
         return now.astimezone(timezone.utc)
-
-    # --- people ----------------------------------------------------------------------
-
-    def create_user(self, username: str, role: str, display_name: str | None = None,
-                    password_hash: str | None = None) -> UserView:
-        if role not in ROLES:
-            raise DealflowError(f"unknown role '{role}'; use one of: {', '.join(ROLES)}")
-        with self._sessions() as session, session.begin():
-            if session.scalar(select(User.id).where(User.username == username)) is not None:
-                raise ConflictError(f"user '{username}' already exists")
-            user = User(username=username, display_name=display_name or username, role=role,
-                        password_hash=password_hash, active=True, created_at=self._now())
-            session.add(user)
-            session.flush()
-            return UserView(user.id, user.username, user.display_name, user.role)
-
-    def create_team(self, name: str, manager: str | None, members: list[str]) -> None:
-        with self._sessions() as session, session.begin():
-            if session.scalar(select(Team.id).where(Team.name == name)) is not None:
-                raise ConflictError(f"team '{name}' already exists")
-            manager_id = queries.user_id(session, manager) if manager else None
-            team = Team(name=name, manager_id=manager_id, created_at=self._now())
-            session.add(team)
-            session.flush()
-            for username in members:
-                session.add(TeamMember(team_id=team.id, user_id=queries.user_id(session, username)))
-
-    def list_users(self) -> list[UserView]:
-        with self._sessions() as session:
-            return queries.users(session)
 
     # --- methodologies ---------------------------------------------------------------
 

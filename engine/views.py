@@ -47,6 +47,9 @@ class TaskView:
     form: tuple[FieldView, ...] = ()
     completed_by: str | None = None
     completed_at: datetime | None = None
+    stage_id: str | None = None
+    methodology_id: str | None = None
+    claimable: bool = False  # waits in a team queue, nobody has claimed it
 
 
 @dataclass(frozen=True)
@@ -115,3 +118,39 @@ class DeployedVersion:
 class DeployReport:
     versions: tuple[DeployedVersion, ...]
     routing_changed: bool
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of a user's inbox: their tasks, their teams' queues and, for a
+    manager, the tasks on the deals they are responsible for."""
+
+    tasks: tuple[TaskView, ...]
+    total: int
+    page: int
+    per_page: int
+    mine: int  # counts over the whole inbox, not only this page
+    queued: int
+    team: int
+    overdue: int
+    stages: tuple[tuple[str, str], ...]  # (id, name) of the stages the inbox's tasks are in
+    methodologies: tuple[str, ...]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class PipelineStage:
+    stage_id: str | None
+    stage_name: str
+    count: int
+    amount: Decimal
+    expected_revenue: Decimal
+
+
+@dataclass(frozen=True)
+class PipelineView:
+    stages: tuple[PipelineStage, ...]
+    opportunities: tuple[OpportunityView, ...]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError
@@ -100,17 +100,18 @@ def ready_tasks(session: Session, username: str | None, catalog) -> list[TaskVie
         if actor.role != "admin":
             query = query.where(or_(
                 InboxTask.assignee_id == actor.id,
-                InboxTask.candidate_team_id.in_(team_ids_of(session, actor.id)),
+                and_(InboxTask.assignee_id.is_(None),
+                     InboxTask.candidate_team_id.in_(team_ids_of(session, actor.id))),
                 Opportunity.manager_id == actor.id))
     rows = session.execute(query.order_by(InboxTask.due_at.is_(None), InboxTask.due_at,
                                           InboxTask.created_at, InboxTask.id)).all()
-    lookup = _Lookup(session, catalog)
+    lookup = Lookup(session, catalog)
     lookup.need_users(id_ for task, _ in rows for id_ in (task.assignee_id, task.completed_by_id))
     lookup.need_teams(task.candidate_team_id for task, _ in rows)
     return [lookup.task_view(task, opportunity) for task, opportunity in rows]
 
 
-class _Lookup:
+class Lookup:
     """Names of users and teams, and stage names, fetched in one query each for a
     whole view instead of one per row."""
 
@@ -152,6 +153,8 @@ class _Lookup:
         return next((s.name for s in methodology.stages if s.id == stage_id), stage_id)
 
     def task_view(self, row: InboxTask, opportunity: Opportunity) -> TaskView:
+        self.need_users((row.assignee_id, row.completed_by_id))  # no query if asked for in bulk before
+        self.need_teams((row.candidate_team_id,))
         return TaskView(
             id=row.id, opportunity_id=row.opportunity_id, opportunity_title=opportunity.title,
             node_id=row.node_id, name=row.name, instructions=row.instructions, lane=row.lane,
@@ -160,7 +163,13 @@ class _Lookup:
             stage_name=self.stage_name(opportunity, opportunity.stage_id),
             form=tuple(FieldView(f["id"], f["label"], f["type"], f["required"], f["default"], f["minimum"],
                                  f["maximum"], tuple(tuple(c) for c in f["choices"])) for f in row.form),
-            completed_by=self.user(row.completed_by_id), completed_at=row.completed_at)
+            completed_by=self.user(row.completed_by_id), completed_at=row.completed_at,
+            stage_id=opportunity.stage_id, methodology_id=self.methodology_id(opportunity),
+            claimable=row.status == "ready" and row.assignee_id is None and row.candidate_team_id is not None)
+
+    def methodology_id(self, opportunity: Opportunity) -> str:
+        version, _ = self.catalog.version(self.session, opportunity.methodology_version_id)
+        return version.methodology_id
 
 
 def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: bool = True) -> OpportunityView:
@@ -168,7 +177,7 @@ def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: 
     if o is None:
         raise NotFoundError(f"no opportunity {opportunity_id}")
     version, _ = catalog.version(session, o.methodology_version_id)
-    lookup = _Lookup(session, catalog)
+    lookup = Lookup(session, catalog)
     lookup.need_users([o.owner_id, o.manager_id, o.opened_by_id, o.closed_by_id])
     lookup.need_teams([o.team_id])
     open_tasks = completed = history = events = ()

@@ -1,0 +1,192 @@
+"""Use cases of the inbox: what a user may see and work, claiming from a team queue,
+and a manager's pipeline (part of the façade, mixed into engine.service.Engine)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from .errors import ConflictError, NotFoundError, PermissionDeniedError
+from .store import queries
+from .store.models import InboxTask, MethodologyVersion, Opportunity, User
+from .store.progress import record_event
+from .views import InboxPage, OpportunityView, PipelineStage, PipelineView, TaskView
+
+SEES_EVERYTHING = ("admin", "designer")
+
+
+def _visible_tasks(actor: User, team_ids: list[int]):
+    """The condition for the READY tasks a user may see and work."""
+    mine = InboxTask.assignee_id == actor.id
+    queued = and_(InboxTask.assignee_id.is_(None), InboxTask.candidate_team_id.in_(team_ids))
+    managed = Opportunity.manager_id == actor.id
+    return mine, queued, managed
+
+
+class InboxUseCases:
+    def inbox(self, username: str, *, stage: str | None = None, methodology: str | None = None,
+              page: int = 1, per_page: int = 25) -> InboxPage:
+        """The user's READY tasks, earliest due first: assigned to them, waiting in their
+        teams' queues, and (for a manager) on the deals they are responsible for."""
+        page, per_page = max(1, page), min(max(1, per_page), 200)
+        now = self._now()
+        with self._sessions() as session:
+            actor = queries.user(session, username)
+            team_ids = queries.team_ids_of(session, actor.id)
+            mine, queued, managed = _visible_tasks(actor, team_ids)
+            base = (select(InboxTask, Opportunity)
+                    .join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
+                    .where(InboxTask.status == "ready"))
+            if actor.role != "admin":
+                base = base.where(or_(mine, queued, managed))
+            if stage:
+                base = base.where(Opportunity.stage_id == stage)
+            if methodology:
+                base = base.where(Opportunity.methodology_version_id.in_(
+                    select(MethodologyVersion.id).where(MethodologyVersion.methodology_id == methodology)))
+            counted = base.with_only_columns(
+                func.count(),
+                func.coalesce(func.sum(case((mine, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((queued, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((InboxTask.due_at < now, 1), else_=0)), 0))
+            total, n_mine, n_queued, n_overdue = session.execute(counted).one()
+            rows = session.execute(
+                base.order_by(InboxTask.due_at.is_(None), InboxTask.due_at, InboxTask.created_at, InboxTask.id)
+                .limit(per_page).offset((page - 1) * per_page)).all()
+            lookup = queries.Lookup(session, self._catalog)
+            lookup.need_users(id_ for task, _ in rows for id_ in (task.assignee_id, task.completed_by_id))
+            lookup.need_teams(task.candidate_team_id for task, _ in rows)
+            tasks = tuple(lookup.task_view(task, opportunity) for task, opportunity in rows)
+            filters = self._inbox_filters(session, actor, team_ids)
+            return InboxPage(tasks=tasks, total=total, page=page, per_page=per_page, mine=n_mine,
+                             queued=n_queued, team=total - n_mine - n_queued, overdue=n_overdue,
+                             stages=filters[0], methodologies=filters[1])
+
+    def _inbox_filters(self, session: Session, actor: User, team_ids: list[int]):
+        query = (select(Opportunity.stage_id, Opportunity.methodology_version_id).distinct()
+                 .join(InboxTask, InboxTask.opportunity_id == Opportunity.id)
+                 .where(InboxTask.status == "ready"))
+        if actor.role != "admin":
+            query = query.where(or_(*_visible_tasks(actor, team_ids)))
+        stages, methodologies = {}, set()
+        for stage_id, version_id in session.execute(query):
+            version, methodology = self._catalog.version(session, version_id)
+            methodologies.add(version.methodology_id)
+            if stage_id is not None:
+                stages[stage_id] = next((s.name for s in methodology.stages if s.id == stage_id), stage_id)
+        return tuple(sorted(stages.items(), key=lambda item: item[1])), tuple(sorted(methodologies))
+
+    def task(self, task_id: str, *, viewer: str) -> TaskView:
+        """One task, if the viewer may see it (404 otherwise, whether or not it exists)."""
+        with self._sessions() as session:
+            actor = queries.user(session, viewer)
+            task = session.get(InboxTask, task_id)
+            opportunity = session.get(Opportunity, task.opportunity_id) if task else None
+            if task is None or not self._may_see_task(session, actor, task, opportunity):
+                raise NotFoundError(f"no task '{task_id}'")
+            return queries.Lookup(session, self._catalog).task_view(task, opportunity)
+
+    def _may_see_task(self, session: Session, actor: User, task: InboxTask, opportunity: Opportunity) -> bool:
+        if actor.role in SEES_EVERYTHING or queries.may_work(session, actor, task, opportunity):
+            return True
+        return actor.id in (task.assignee_id, task.completed_by_id, opportunity.owner_id)
+
+    def may_see_opportunity(self, session: Session, actor: User, opportunity: Opportunity) -> bool:
+        """Admins and designers see every deal; a manager the deals they are responsible
+        for and their teams'; a rep the deals they own or have (had) a task on."""
+        if actor.role in SEES_EVERYTHING or actor.id in (opportunity.owner_id, opportunity.manager_id):
+            return True
+        team_ids = queries.team_ids_of(session, actor.id)
+        if opportunity.team_id in team_ids and actor.role == "manager":
+            return True
+        return session.scalar(select(func.count()).select_from(InboxTask).where(
+            InboxTask.opportunity_id == opportunity.id,
+            or_(InboxTask.assignee_id == actor.id, InboxTask.completed_by_id == actor.id,
+                and_(InboxTask.status == "ready", InboxTask.candidate_team_id.in_(team_ids))))) > 0
+
+    def opportunity_for(self, opportunity_id: int, *, viewer: str) -> OpportunityView:
+        """The deal as ``show_opportunity`` gives it, if the viewer may see it (else 404)."""
+        with self._sessions() as session:
+            actor = queries.user(session, viewer)
+            opportunity = session.get(Opportunity, opportunity_id)
+            if opportunity is None or not self.may_see_opportunity(session, actor, opportunity):
+                raise NotFoundError(f"no opportunity {opportunity_id}")
+            return queries.opportunity_view(session, opportunity_id, self._catalog)
+
+    def claim_task(self, task_id: str, *, actor: str) -> TaskView:
+        """Take a task from one of the actor's team queues."""
+        return self._claim_or_release(task_id, actor, claim=True)
+
+    def release_task(self, task_id: str, *, actor: str) -> TaskView:
+        """Put a claimed task back into its team's queue."""
+        return self._claim_or_release(task_id, actor, claim=False)
+
+    def _claim_or_release(self, task_id: str, username: str, *, claim: bool) -> TaskView:
+        now = self._now()
+        try:
+            with self._sessions() as session, session.begin():
+                actor = queries.user(session, username)
+                task = session.get(InboxTask, task_id)
+                opportunity = queries.lock_opportunity(session, task.opportunity_id) if task else None
+                if task is None or not self._may_see_task(session, actor, task, opportunity):
+                    raise NotFoundError(f"no task '{task_id}'")
+                if task.status != "ready":
+                    raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
+                if task.candidate_team_id is None:
+                    raise ConflictError(f"task '{task_id}' is assigned to a person, not waiting in a team queue")
+                if claim:
+                    if task.assignee_id is not None:
+                        holder = queries.username(session, task.assignee_id)
+                        raise ConflictError(f"task '{task_id}' was already claimed by {holder}")
+                    if task.candidate_team_id not in queries.team_ids_of(session, actor.id):
+                        raise PermissionDeniedError(f"'{username}' is not in the team this task waits for")
+                    # Guarded update: of two simultaneous claims exactly one changes the row.
+                    claimed = session.execute(
+                        update(InboxTask).where(InboxTask.id == task_id, InboxTask.assignee_id.is_(None),
+                                                InboxTask.status == "ready")
+                        .values(assignee_id=actor.id).execution_options(synchronize_session=False))
+                    if claimed.rowcount != 1:
+                        raise ConflictError(f"task '{task_id}' was claimed by someone else just now")
+                    session.refresh(task)
+                else:
+                    if task.assignee_id != actor.id and actor.id != opportunity.manager_id \
+                            and actor.role != "admin":
+                        raise PermissionDeniedError(f"only whoever claimed task '{task_id}' may release it")
+                    task.assignee_id = None
+                record_event(session, opportunity, "claimed" if claim else "released", actor.id, now,
+                             task=task_id, name=task.name)
+                session.flush()
+                return queries.Lookup(session, self._catalog).task_view(task, opportunity)
+        except StaleDataError:
+            raise ConflictError("someone else changed this task at the same time") from None
+
+    def pipeline(self, username: str) -> PipelineView:
+        """The open deals a manager is responsible for (an admin: all), with counts and
+        sums per stage in funnel order."""
+        with self._sessions() as session:
+            actor = queries.user(session, username)
+            query = select(Opportunity.id).where(Opportunity.status == "open")
+            if actor.role not in SEES_EVERYTHING:
+                if actor.role != "manager":
+                    raise PermissionDeniedError("the pipeline is for managers")
+                query = query.where(Opportunity.manager_id == actor.id)
+            ids = session.scalars(query.order_by(Opportunity.id)).all()
+            deals = [queries.opportunity_view(session, i, self._catalog, detail=False) for i in ids]
+        order: dict[str | None, tuple[int, str]] = {}
+        for deal in deals:
+            _, methodology = self._catalog_methodology(deal.methodology_version_id)
+            position = next((s.position for s in methodology.stages if s.id == deal.stage_id), 999)
+            order.setdefault(deal.stage_id, (position, deal.stage_name or "-"))
+        stages = []
+        for stage_id, (_, name) in sorted(order.items(), key=lambda item: item[1]):
+            members = [d for d in deals if d.stage_id == stage_id]
+            stages.append(PipelineStage(stage_id, name, len(members), sum((d.amount for d in members), Decimal(0)),
+                                        sum((d.expected_revenue for d in members), Decimal(0))))
+        return PipelineView(tuple(stages), tuple(deals))
+
+    def _catalog_methodology(self, version_id: int):
+        with self._sessions() as session:
+            return self._catalog.version(session, version_id)

@@ -1,0 +1,26 @@
+"""The Alembic migrations build exactly the schema the models describe."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from engine.store.db import make_engine, schema_is_current, upgrade
+from engine.store.models import Base
+
+
+def test_migrating_an_empty_database_gives_the_models_schema(db_url):
+    engine = make_engine(db_url)
+    assert not schema_is_current(engine)
+    upgrade(engine)
+    assert schema_is_current(engine)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert differences == []
+
+
+def test_upgrading_twice_changes_nothing(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine)
+    upgrade(engine)
+    assert schema_is_current(engine)
+    engine.dispose()
