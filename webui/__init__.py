@@ -1,23 +1,55 @@
-"""Dealflow's web application: the app factory.
+"""Dealflow's web application: the app factory and its blueprints.
 
-The task inbox arrives with its own issue; until then the application only answers
-a health check, so deployments and tests have a real app to start.
+Views parse the request, call one method of the engine's façade, and render; they
+never touch SQL or SpiffWorkflow. One blueprint per screen family:
+
+    auth           log in, log out
+    inbox          the inbox and the task page
+    opportunities  the opportunity page and its diagram
+    manager        pipeline, reassigning deals and tasks
+    api            the JSON API under /api/v1 (tokens, OpenAPI document)
 """
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask, jsonify
+
+from engine.service import Engine
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build a new application; ``test_config`` overrides settings in tests."""
+    """Build a new application; ``test_config`` overrides settings in tests.
+
+    Settings: DATABASE_URL (default: DEALFLOW_DATABASE_URL, else SQLite
+    dealflow.db), SECRET_KEY (default: DEALFLOW_SECRET_KEY; required outside tests
+    and the demo), METHODOLOGIES_PATH."""
     app = Flask(__name__)
-    app.config.from_mapping(METHODOLOGIES_PATH="methodologies")
+    app.config.from_mapping(
+        METHODOLOGIES_PATH="methodologies",
+        DATABASE_URL=os.environ.get("DEALFLOW_DATABASE_URL"),
+        SECRET_KEY=os.environ.get("DEALFLOW_SECRET_KEY"),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
     if test_config:
         app.config.update(test_config)
+    app.extensions["dealflow"] = app.config.get("ENGINE") or Engine(app.config["DATABASE_URL"])
+
+    from . import api, auth, inbox, manager, opportunities
+
+    for module in (auth, inbox, opportunities, manager):
+        app.register_blueprint(module.bp)
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
 
     @app.get("/healthz")
     def healthz():
         return jsonify(status="ok")
 
     return app
+
+
+def engine_of(app: Flask) -> Engine:
+    """The façade this application works with."""
+    return app.extensions["dealflow"]
