@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, case, false, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -19,10 +19,12 @@ SEES_EVERYTHING = ("admin", "designer")
 
 
 def _visible_tasks(actor: User, team_ids: list[int]):
-    """The condition for the READY tasks a user may see and work."""
+    """The conditions for the READY tasks a user may see and work: theirs, queued for
+    their teams, and — for a manager only — those on the deals they are responsible
+    for (a rep's inbox then needs only the two indexed task conditions)."""
     mine = InboxTask.assignee_id == actor.id
     queued = and_(InboxTask.assignee_id.is_(None), InboxTask.candidate_team_id.in_(team_ids))
-    managed = Opportunity.manager_id == actor.id
+    managed = Opportunity.manager_id == actor.id if actor.role == "manager" else false()
     return mine, queued, managed
 
 

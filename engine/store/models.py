@@ -97,6 +97,7 @@ class Opportunity(Base):
     __table_args__ = (
         Index("ix_opportunities_next_timer_at", "next_timer_at"),
         Index("ix_opportunities_owner_status", "owner_id", "status"),
+        Index("ix_opportunities_manager_status", "manager_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
