@@ -264,4 +264,22 @@ def demo(path: str) -> None:
     run_demo(_engine(), path, click.echo)
 
 
-COMMANDS = [db, deploy, user, team, opportunity, task, worker, demo]
+# --- API tokens -----------------------------------------------------------------------
+
+@click.group()
+def token() -> None:
+    """Tokens for the JSON API (/api/v1)."""
+
+
+@token.command("create")
+@click.argument("username")
+@reports_errors
+def token_create(username: str) -> None:
+    """Print a new API token for USERNAME; send it as 'Authorization: Bearer TOKEN'.
+
+    The token is shown only now: the database keeps just its hash."""
+    click.echo(_engine().create_token(username))
+    click.echo(f"token for {username}: shown once, store it safely", err=True)
+
+
+COMMANDS = [db, deploy, user, team, opportunity, task, worker, demo, token]
