@@ -30,13 +30,14 @@ from .store.progress import apply_step, expected_revenue, record_event
 from .store import queries
 from .service_accounts import AccountUseCases
 from .service_inbox import InboxUseCases
+from .service_web import WebUseCases
 from .views import DeployReport, OpportunityView, TaskView
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class Engine(AccountUseCases, InboxUseCases):
+class Engine(AccountUseCases, InboxUseCases, WebUseCases):
     """Dealflow's use cases over one database."""
 
     def __init__(self, database_url: str | None = None, *, clock: Callable[[], datetime] = utc_now,
