@@ -8,6 +8,9 @@ never touch SQL or SpiffWorkflow. One blueprint per screen family:
     opportunities  the opportunity page and its diagram
     manager        pipeline, reassigning deals and tasks
     api            the JSON API under /api/v1 (tokens, OpenAPI document)
+
+Every HTML form carries a CSRF token (Flask-WTF's CSRFProtect); the JSON API is
+exempt, it authenticates each request with a bearer token instead.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     Settings: DATABASE_URL (default: DEALFLOW_DATABASE_URL, else SQLite
     dealflow.db), SECRET_KEY (default: DEALFLOW_SECRET_KEY; required outside tests
-    and the demo), METHODOLOGIES_PATH."""
+    and the demo), METHODOLOGIES_PATH, ENGINE (an Engine to use instead of making
+    one), WTF_CSRF_ENABLED (default True)."""
     app = Flask(__name__)
     app.config.from_mapping(
         METHODOLOGIES_PATH="methodologies",
@@ -32,16 +36,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         SECRET_KEY=os.environ.get("DEALFLOW_SECRET_KEY"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
     )
     if test_config:
         app.config.update(test_config)
     app.extensions["dealflow"] = app.config.get("ENGINE") or Engine(app.config["DATABASE_URL"])
 
-    from . import api, auth, inbox, manager, opportunities
+    from . import api, auth, inbox, manager, opportunities, pages
 
     for module in (auth, inbox, opportunities, manager):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
+    pages.init_app(app, exempt=[api.bp])
 
     @app.get("/healthz")
     def healthz():

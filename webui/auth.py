@@ -1,5 +1,62 @@
-"""Blueprint 'auth' — being built (issue 4)."""
+"""Blueprint 'auth': log in with username and password, log out (a POST with its
+CSRF token), and the viewer's time zone when the browser does not send one."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from engine.errors import PermissionDeniedError
+
+from . import engine_of
+from .pages import TZ_COOKIE, WebUser, zone
 
 bp = Blueprint("auth", __name__)
+
+WRONG_LOGIN = "Wrong username or password."
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site; anything else (another host, //evil) goes to the inbox."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("inbox.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("inbox.index"))
+    username = request.form.get("username", "").strip()
+    if request.method == "POST":
+        try:
+            user = engine_of(current_app).authenticate(username, request.form.get("password", ""))
+        except PermissionDeniedError:
+            return render_template("login.html", error=WRONG_LOGIN, username=username,
+                                   next=request.form.get("next", "")), 401
+        login_user(WebUser(user))
+        return redirect(_safe_next(request.form.get("next")))
+    return render_template("login.html", error=None, username="", next=request.args.get("next", ""))
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/timezone")
+@login_required
+def set_timezone():
+    """Remember the zone picked in the footer (for browsers without JavaScript)."""
+    chosen = request.form.get("tz", "")
+    response = redirect(_safe_next(request.form.get("next")))
+    if str(zone(chosen)) == chosen or chosen == "UTC":
+        response.set_cookie(TZ_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax")
+    return response

@@ -1,5 +1,32 @@
-"""Blueprint 'opportunities' — being built (issue 4)."""
+"""Blueprint 'opportunities': one deal — its figures, stage history, tasks, event
+log and, once engine.diagram is there, its BPMN diagram with the current position."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from . import engine_of
 
 bp = Blueprint("opportunities", __name__)
+
+
+@bp.get("/opportunities/<int:opportunity_id>")
+@login_required
+def show(opportunity_id: int):
+    engine = engine_of(current_app)
+    deal = engine.opportunity_for(opportunity_id, viewer=current_user.username)  # 404 unless visible
+    manages = engine.may_reassign(opportunity_id, viewer=current_user.username)
+    users = engine.list_users() if manages else []
+    reps = [u for u in users if u.role == "rep" and u.username != deal.owner]
+    workers = [u for u in users if u.role in ("rep", "manager", "admin")]
+    return render_template("opportunity.html", deal=deal, now=engine.now(), manages=manages, reps=reps,
+                           workers=workers, diagram=_diagram(engine, deal))
+
+
+def _diagram(engine, deal) -> Markup | None:
+    """The deal's BPMN diagram as inline SVG (engine.diagram escapes every name from
+    the file and writes no scripts), or None when it cannot be drawn."""
+    svg = engine.diagram_for(deal.id, viewer=current_user.username)
+    return Markup(svg) if svg else None

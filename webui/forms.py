@@ -1,0 +1,82 @@
+"""A task's fields (FieldView) as HTML form controls. Pure: no request, no engine.
+
+The browser gets the same limits the server enforces (required, min/max, length) as
+HTML attributes; the server still checks everything (``Engine.complete_task``), so
+a request that skips the browser's checks gets the same messages beside each field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from engine.views import FieldView
+
+_LONG_TEXT_HINTS = ("note", "summary", "requirement", "comment", "feedback", "changes", "description")
+_YES_NO = (("true", "Yes"), ("false", "No"))
+
+
+@dataclass(frozen=True)
+class Control:
+    """One form control: ``kind`` is text, textarea, number, date or select."""
+
+    id: str
+    label: str
+    kind: str
+    value: str
+    required: bool
+    attrs: dict = field(default_factory=dict)  # extra HTML attributes (min, max, step, ...)
+    options: tuple[tuple[str, str], ...] = ()
+    error: str | None = None
+
+
+def controls(fields: tuple[FieldView, ...], values: dict[str, str] | None = None,
+             errors: dict[str, str] | None = None) -> list[Control]:
+    """A control per field, showing ``values`` (what the user sent) or else the
+    field's default, with the server's message for each field in ``errors``."""
+    values, errors = values or {}, errors or {}
+    return [_control(f, values.get(f.id, f.default or ""), errors.get(f.id)) for f in fields]
+
+
+def submitted(fields: tuple[FieldView, ...], form) -> dict[str, str]:
+    """The form's own fields from the request (nothing else, not the CSRF token)."""
+    return {f.id: form[f.id] for f in fields if f.id in form}
+
+
+def _control(f: FieldView, value: str, error: str | None) -> Control:
+    kind = f.type.lower()
+    common = dict(id=f.id, label=f.label, value=str(value), required=f.required, error=error)
+    if kind == "boolean":
+        return Control(kind="select", options=_blank(f) + _YES_NO, **common)
+    if kind == "enum":
+        return Control(kind="select", options=_blank(f) + tuple(f.choices), **common)
+    if kind in ("long", "integer", "int"):
+        return Control(kind="number", attrs=_limits(f, "min", "max", step="1"), **common)
+    if kind in ("money", "decimal"):
+        return Control(kind="number", attrs=_limits(f, "min", "max", step="0.01", inputmode="decimal"), **common)
+    if kind == "date":
+        return Control(kind="date", **common)
+    text_kind = "textarea" if _long_text(f) else "text"
+    return Control(kind=text_kind, attrs=_limits(f, "minlength", "maxlength"), **common)
+
+
+def _blank(f: FieldView) -> tuple[tuple[str, str], ...]:
+    """An empty first choice unless the field has a default to preselect."""
+    return () if f.default else (("", "— choose —" if f.required else "—"),)
+
+
+def _limits(f: FieldView, low: str, high: str, **extra: str) -> dict:
+    attrs = dict(extra)
+    if f.minimum not in (None, ""):
+        attrs[low] = f.minimum
+    if f.maximum not in (None, ""):
+        attrs[high] = f.maximum
+    return attrs
+
+
+def _long_text(f: FieldView) -> bool:
+    try:
+        if f.maximum and int(f.maximum) > 200:
+            return True
+    except ValueError:
+        pass
+    name = f"{f.id} {f.label}".lower()
+    return any(hint in name for hint in _LONG_TEXT_HINTS)

@@ -1,0 +1,168 @@
+"""What every screen shares: logging in (Flask-Login), CSRF tokens (Flask-WTF),
+error pages that say nothing about the deal, and the template filters that show
+UTC moments in the viewer's time zone.
+
+The time zone comes from a ``tz`` cookie that a one-line script in the layout sets
+from the browser (``Intl.DateTimeFormat().resolvedOptions().timeZone``), or that
+the zone form in the footer sets without JavaScript; without it, UTC."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_login import LoginManager, UserMixin, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import ConflictError, DealflowError, NotFoundError, PermissionDeniedError
+from engine.views import UserView
+
+csrf = CSRFProtect()
+TZ_COOKIE = "tz"
+
+# What an error page says: a fixed text per status, never the failing deal's data.
+ERROR_PAGES = {
+    400: ("Bad request", "The request could not be understood."),
+    403: ("Not allowed", "You may not see or do this. Ask your manager if you think you should."),
+    404: ("Not found", "There is nothing here, or nothing you may see."),
+    405: ("Not allowed", "This address does not take that kind of request."),
+    409: ("Changed by someone else", "Someone else changed this first."),
+    422: ("Check the form", "Some of what was entered does not fit."),
+}
+
+
+class WebUser(UserMixin):
+    """The logged-in person, as Flask-Login wants it; ``get_id`` is the username."""
+
+    def __init__(self, view: UserView):
+        self.view = view
+        self.username = view.username
+        self.role = view.role
+
+    def get_id(self) -> str:
+        return self.username
+
+    @property
+    def may_see_pipeline(self) -> bool:
+        return self.role in ("manager", "admin", "designer")
+
+
+def init_app(app: Flask, exempt=()) -> None:
+    from . import engine_of
+
+    login = LoginManager(app)
+    login.login_view = "auth.login"
+    login.login_message = "Log in to continue."
+    login.login_message_category = "info"
+
+    @login.user_loader
+    def load_user(username: str):
+        try:
+            return WebUser(engine_of(app).user_view(username))
+        except NotFoundError:
+            return None
+
+    csrf.init_app(app)
+    for blueprint in exempt:
+        csrf.exempt(blueprint)
+
+    @app.before_request
+    def viewer_zone():
+        g.tz = zone(request.cookies.get(TZ_COOKIE))
+
+    @app.context_processor
+    def layout_values():
+        return {"current_user": current_user, "zone_name": g.get("tz", timezone.utc)}
+
+    app.add_template_filter(localtime)
+    app.add_template_filter(localdate)
+    app.add_template_filter(money)
+    app.add_template_filter(zone_label)
+    _error_handlers(app)
+
+
+def zone(name: str | None):
+    """The zone named by the cookie, if it is a real IANA zone; UTC otherwise."""
+    if name and len(name) < 64 and name in _zone_names():
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return timezone.utc
+
+
+_ZONES: set[str] = set()
+
+
+def _zone_names() -> set[str]:
+    if not _ZONES:
+        _ZONES.update(available_timezones())
+    return _ZONES
+
+
+def zone_label(tz) -> str:
+    return "UTC" if tz is timezone.utc else str(tz)
+
+
+def localtime(moment: datetime | None) -> str:
+    """'2026-11-04 10:00 CET' in the viewer's zone; '—' for none."""
+    if moment is None:
+        return "—"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    local = moment.astimezone(g.get("tz", timezone.utc))
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+def localdate(moment: datetime | None) -> str:
+    if moment is None:
+        return "—"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return f"{moment.astimezone(g.get('tz', timezone.utc)):%Y-%m-%d}"
+
+
+def money(amount: Decimal | None, currency: str = "") -> str:
+    """12 500.00 PLN (a thin space groups the thousands)."""
+    if amount is None:
+        return "—"
+    text = f"{Decimal(amount):,.2f}".replace(",", "\u202f")
+    return f"{text} {currency}".strip()
+
+
+def _error_handlers(app: Flask) -> None:
+    def page(status: int, message: str | None = None):
+        title, text = ERROR_PAGES.get(status, ("Error", "Something went wrong."))
+        if request.path.startswith("/api/"):
+            return jsonify(error=title.lower().replace(" ", "_"), message=message or text), status
+        return render_template("error.html", status=status, title=title, text=text, message=message), status
+
+    @app.errorhandler(NotFoundError)
+    def not_found(err):
+        return page(404)
+
+    @app.errorhandler(PermissionDeniedError)
+    def denied(err):
+        return page(403)
+
+    @app.errorhandler(ConflictError)
+    def conflict(err):
+        return page(409, str(err))
+
+    @app.errorhandler(CSRFError)
+    def csrf_missing(err):
+        return page(400, "The form's security token is missing or has expired. "
+                         "Go back, reload the page and send the form again.")
+
+    @app.errorhandler(DealflowError)
+    def refused(err):
+        return page(400, str(err))
+
+    @app.errorhandler(HTTPException)
+    def http_error(err):
+        if err.code in ERROR_PAGES:
+            return page(err.code)
+        return err
