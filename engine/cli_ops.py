@@ -282,4 +282,57 @@ def token_create(username: str) -> None:
     click.echo(f"token for {username}: shown once, store it safely", err=True)
 
 
-COMMANDS = [db, deploy, user, team, opportunity, task, worker, demo, token]
+# --- the web application ---------------------------------------------------------------
+
+SECRET_FILE = ".dealflow-secret"
+
+
+def _secret_key(url: str, demo: bool) -> str | None:
+    """DEALFLOW_SECRET_KEY; for the demo, else a key made once and kept in a file next
+    to the SQLite database (or in the working directory), so sessions survive restarts."""
+    import os
+    import secrets
+    from pathlib import Path
+
+    key = os.environ.get("DEALFLOW_SECRET_KEY")
+    if key or not demo:
+        return key
+    folder = Path(url.split("///", 1)[1]).parent if url.startswith("sqlite:///") else Path(".")
+    path = folder / SECRET_FILE
+    if path.exists():
+        return path.read_text("utf-8").strip()
+    key = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(key + "\n", "utf-8")
+    return key
+
+
+@click.command()
+@click.option("--demo", is_flag=True, help="Seed demo accounts (password 'demo') and about 50 deals first.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--methodologies", "path", default=DEFAULT_PATH, show_default=True, type=click.Path(),
+              help="Methodologies to deploy with --demo.")
+@reports_errors
+def serve(demo: bool, host: str, port: int, path: str) -> None:
+    """Serve the web inbox (development server; production: gunicorn "webui:create_app()")."""
+    from webui import create_app
+
+    engine = _engine()
+    key = _secret_key(engine.url, demo)
+    if not key:
+        click.echo("error: DEALFLOW_SECRET_KEY is not set; set it to a long random value, "
+                   "or run 'dealflow serve --demo' for a local demo", err=True)
+        sys.exit(1)
+    if demo:
+        from .demo import seed_demo
+
+        opened = seed_demo(engine, path)
+        click.echo(f"demo: {opened} new deal(s); log in as rep1, rep2, manager, designer or admin, "
+                   "password 'demo'")
+    app = create_app({"ENGINE": engine, "SECRET_KEY": key, "METHODOLOGIES_PATH": path})
+    click.echo(f"Dealflow at http://{host}:{port}/ (Ctrl+C stops it)")
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+COMMANDS = [db, deploy, user, team, opportunity, task, worker, demo, token, serve]
