@@ -86,10 +86,12 @@ def team_ids_of(session: Session, user_id_: int) -> list[int]:
 
 
 def may_work(session: Session, actor: User, task: InboxTask, opportunity: Opportunity) -> bool:
-    """The assignee, a member of the candidate team, the deal's manager, or an admin."""
+    """The assignee, a member of the candidate team while nobody has claimed the task,
+    the deal's manager, or an admin."""
     if actor.role == "admin" or actor.id == task.assignee_id or actor.id == opportunity.manager_id:
         return True
-    return task.candidate_team_id is not None and task.candidate_team_id in team_ids_of(session, actor.id)
+    return (task.assignee_id is None and task.candidate_team_id is not None
+            and task.candidate_team_id in team_ids_of(session, actor.id))
 
 
 def ready_tasks(session: Session, username: str | None, catalog) -> list[TaskView]:

@@ -68,6 +68,8 @@ def test_a_queued_task_is_claimed_by_one_member_and_can_be_released(queue_engine
     assert chase.id not in {t.id for t in queue_engine.inbox("rep1").tasks if t.node_id == "Task_Chase"}
     with pytest.raises(ConflictError, match="already claimed by rep2"):
         queue_engine.claim_task(chase.id, actor="rep1")
+    with pytest.raises((PermissionDeniedError, NotFoundError)):  # claimed: no longer rep1's to do
+        queue_engine.complete_task(chase.id, actor="rep1", data={"chase_action": "x"})
     with pytest.raises(PermissionDeniedError):
         queue_engine.release_task(chase.id, actor="rep1")
     assert queue_engine.release_task(chase.id, actor="rep2").claimable
