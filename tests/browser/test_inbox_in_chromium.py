@@ -1,0 +1,99 @@
+"""What a rep and a manager do every day, in a real Chromium against the real server."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.demo import seed_demo
+from engine.service import Engine
+from tests.browser.conftest import serve
+from tests.conftest import SHIPPED
+from webui import create_app
+
+
+@pytest.fixture
+def site(tmp_path):
+    """The real app, CSRF on, on a free port; demo accounts and one fresh deal for rep1."""
+    engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}")
+    seed_demo(engine, str(SHIPPED), count=0)
+    deal = engine.create_opportunity(title="Chłodnie dla Delikatesów", amount="48000.00", partner="Delikatesy Centrum",
+                                     attributes={"channel": "retail_chain", "territory": "PL-MZ"},
+                                     actor="manager", owner="rep1")
+    app = create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"})
+    url, stop = serve(app)
+    yield url, deal, engine
+    stop()
+    engine.close()
+
+
+def log_in(page, url, username):
+    page.goto(f"{url}/login")
+    page.fill("#username", username)
+    page.fill("#password", "demo")
+    page.click("#login-submit")
+    page.wait_for_url(f"{url}/")
+
+
+def test_a_rep_fixes_a_form_mistake_completes_the_task_and_sees_the_deal_move(site, page):
+    url, deal, _ = site
+    log_in(page, url, "rep1")
+    row = page.locator(f"tr#task-{deal.open_tasks[0].id}")
+    assert "Chłodnie dla Delikatesów" in row.inner_text()
+    row.locator("a.task-link").click()
+    page.wait_for_selector("#task-form")
+
+    # A mistake only the server catches: the browser's own checks are switched off.
+    page.evaluate("document.getElementById('task-form').noValidate = true")
+    page.fill("#input-estimated_amount", "-5")
+    page.click("#task-submit")
+    assert page.locator("#error-need_summary").inner_text().strip() != ""
+    assert page.locator("#error-estimated_amount").inner_text().strip() != ""
+    assert page.input_value("#input-estimated_amount") == "-5"  # the input is kept
+
+    page.fill("#input-need_summary", "Chłodnie do 12 sklepów")
+    page.fill("#input-estimated_amount", "48000")
+    page.click("#task-submit")
+    page.wait_for_url(f"{url}/")
+    assert "Firma" in page.locator(".flash-success").inner_text()
+
+    page.goto(f"{url}/opportunities/{deal.id}")
+    assert page.locator("#deal-stage").inner_text().strip().startswith("Firma")
+    assert "2" in page.locator("#deal-probability").inner_text()
+    current = page.locator("#deal-diagram [data-node-id='Task_FirstContact']")
+    assert "current" in (current.get_attribute("class") or "")
+
+
+def test_the_manager_hands_a_deal_to_rep2_who_then_sees_its_task(site, browser):
+    url, deal, _ = site
+    manager = browser.new_context().new_page()
+    log_in(manager, url, "manager")
+    manager.goto(f"{url}/opportunities/{deal.id}")
+    assert manager.locator("#deal-owner").inner_text().strip().startswith("rep1")
+    manager.select_option("#reassign-to", "rep2")
+    manager.click("#reassign-submit")
+    manager.wait_for_selector(".flash-success")
+    assert manager.locator("#deal-owner").inner_text().strip().startswith("rep2")
+    manager.context.close()
+
+    rep2 = browser.new_context().new_page()
+    log_in(rep2, url, "rep2")
+    assert rep2.locator(f"tr#task-{deal.open_tasks[0].id}").count() == 1
+    rep2.context.close()
+
+    rep1 = browser.new_context().new_page()
+    log_in(rep1, url, "rep1")
+    assert rep1.locator(f"tr#task-{deal.open_tasks[0].id}").count() == 0
+    response = rep1.goto(f"{url}/opportunities/{deal.id}")
+    assert response.status == 404  # no longer rep1's deal, and nothing of it shows
+    assert "Chłodnie dla Delikatesów" not in rep1.content()
+    rep1.context.close()
+
+
+def test_a_wrong_password_shows_one_generic_message(site, page):
+    url, _, _ = site
+    page.goto(f"{url}/login")
+    page.fill("#username", "rep1")
+    page.fill("#password", "not the password")
+    page.click("#login-submit")
+    assert page.locator("#login-error").is_visible()
+    assert page.url.endswith("/login")
