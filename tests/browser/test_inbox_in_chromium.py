@@ -45,7 +45,10 @@ def test_a_rep_fixes_a_form_mistake_completes_the_task_and_sees_the_deal_move(si
     # A mistake only the server catches: the browser's own checks are switched off.
     page.evaluate("document.getElementById('task-form').noValidate = true")
     page.fill("#input-estimated_amount", "-5")
-    page.click("#task-submit")
+    with page.expect_response(lambda response: response.request.method == "POST") as answer:
+        page.click("#task-submit")
+    assert answer.value.status == 422
+    page.wait_for_load_state()
     assert page.locator("#error-need_summary").inner_text().strip() != ""
     assert page.locator("#error-estimated_amount").inner_text().strip() != ""
     assert page.input_value("#input-estimated_amount") == "-5"  # the input is kept
@@ -94,6 +97,9 @@ def test_a_wrong_password_shows_one_generic_message(site, page):
     page.goto(f"{url}/login")
     page.fill("#username", "rep1")
     page.fill("#password", "not the password")
-    page.click("#login-submit")
-    assert page.locator("#login-error").is_visible()
+    with page.expect_response(lambda response: response.url.endswith("/login")
+                              and response.request.method == "POST") as answer:
+        page.click("#login-submit")
+    assert answer.value.status == 401
+    page.locator("#login-error").wait_for(state="visible")
     assert page.url.endswith("/login")
