@@ -69,7 +69,7 @@ def build(url: str, opportunities: int) -> Engine:
         deals, tasks = [], []
         for n in range(start, min(start + batch, opportunities)):
             owner = rep_ids[n % REPS]
-            is_open = n % 5 == 0
+            is_open = (n // REPS) % 5 == 0  # one deal in five of every rep
             stage, probability = STAGES[n % len(STAGES)]
             amount = Decimal(rng.randrange(1_000, 500_000))
             deals.append(dict(

@@ -39,47 +39,48 @@ class InboxUseCases:
             actor = queries.user(session, username)
             team_ids = queries.team_ids_of(session, actor.id)
             mine, queued, managed = _visible_tasks(actor, team_ids)
-            base = (select(InboxTask, Opportunity)
-                    .join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
-                    .where(InboxTask.status == "ready"))
+            visible = [InboxTask.status == "ready"]
             if actor.role != "admin":
-                base = base.where(or_(mine, queued, managed))
+                visible.append(or_(mine, queued, managed))
+            # One grouped query gives the counts and the filter choices together: per
+            # (stage, version), how many tasks are mine, queued, overdue.
+            groups = session.execute(
+                select(Opportunity.stage_id, Opportunity.methodology_version_id, func.count(),
+                       func.sum(case((mine, 1), else_=0)), func.sum(case((queued, 1), else_=0)),
+                       func.sum(case((InboxTask.due_at < now, 1), else_=0)))
+                .join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
+                .where(*visible).group_by(Opportunity.stage_id, Opportunity.methodology_version_id)).all()
+            versions = {version_id: self._catalog.version(session, version_id) for _, version_id, *_ in groups}
+            wanted = [g for g in groups
+                      if (not stage or g[0] == stage)
+                      and (not methodology or versions[g[1]][0].methodology_id == methodology)]
+            total, n_mine, n_queued, n_overdue = (sum(int(g[i] or 0) for g in wanted) for i in (2, 3, 4, 5))
+            page_query = (select(InboxTask, Opportunity.title, Opportunity.stage_id,
+                                 Opportunity.methodology_version_id)
+                          .join(Opportunity, Opportunity.id == InboxTask.opportunity_id).where(*visible))
             if stage:
-                base = base.where(Opportunity.stage_id == stage)
+                page_query = page_query.where(Opportunity.stage_id == stage)
             if methodology:
-                base = base.where(Opportunity.methodology_version_id.in_(
-                    select(MethodologyVersion.id).where(MethodologyVersion.methodology_id == methodology)))
-            counted = base.with_only_columns(
-                func.count(),
-                func.coalesce(func.sum(case((mine, 1), else_=0)), 0),
-                func.coalesce(func.sum(case((queued, 1), else_=0)), 0),
-                func.coalesce(func.sum(case((InboxTask.due_at < now, 1), else_=0)), 0))
-            total, n_mine, n_queued, n_overdue = session.execute(counted).one()
+                page_query = page_query.where(Opportunity.methodology_version_id.in_(
+                    [v for v, (info, _) in versions.items() if info.methodology_id == methodology] or [-1]))
             rows = session.execute(
-                base.order_by(InboxTask.due_at.is_(None), InboxTask.due_at, InboxTask.created_at, InboxTask.id)
+                page_query.order_by(InboxTask.due_at.is_(None), InboxTask.due_at, InboxTask.created_at,
+                                    InboxTask.id)
                 .limit(per_page).offset((page - 1) * per_page)).all()
             lookup = queries.Lookup(session, self._catalog)
-            lookup.need_users(id_ for task, _ in rows for id_ in (task.assignee_id, task.completed_by_id))
-            lookup.need_teams(task.candidate_team_id for task, _ in rows)
-            tasks = tuple(lookup.task_view(task, opportunity) for task, opportunity in rows)
-            filters = self._inbox_filters(session, actor, team_ids)
+            lookup.need_users(id_ for task, *_ in rows for id_ in (task.assignee_id, task.completed_by_id))
+            lookup.need_teams(task.candidate_team_id for task, *_ in rows)
+            tasks = tuple(lookup.task_view(task, queries.DealFacts(task.opportunity_id, title, stage_id, version_id))
+                          for task, title, stage_id, version_id in rows)
+            stages = {}
+            for stage_id, version_id, *_ in groups:
+                if stage_id is not None:
+                    stages[stage_id] = next((s.name for s in versions[version_id][1].stages if s.id == stage_id),
+                                            stage_id)
             return InboxPage(tasks=tasks, total=total, page=page, per_page=per_page, mine=n_mine,
                              queued=n_queued, team=total - n_mine - n_queued, overdue=n_overdue,
-                             stages=filters[0], methodologies=filters[1])
-
-    def _inbox_filters(self, session: Session, actor: User, team_ids: list[int]):
-        query = (select(Opportunity.stage_id, Opportunity.methodology_version_id).distinct()
-                 .join(InboxTask, InboxTask.opportunity_id == Opportunity.id)
-                 .where(InboxTask.status == "ready"))
-        if actor.role != "admin":
-            query = query.where(or_(*_visible_tasks(actor, team_ids)))
-        stages, methodologies = {}, set()
-        for stage_id, version_id in session.execute(query):
-            version, methodology = self._catalog.version(session, version_id)
-            methodologies.add(version.methodology_id)
-            if stage_id is not None:
-                stages[stage_id] = next((s.name for s in methodology.stages if s.id == stage_id), stage_id)
-        return tuple(sorted(stages.items(), key=lambda item: item[1])), tuple(sorted(methodologies))
+                             stages=tuple(sorted(stages.items(), key=lambda item: item[1])),
+                             methodologies=tuple(sorted({info.methodology_id for info, _ in versions.values()})))
 
     def task(self, task_id: str, *, viewer: str) -> TaskView:
         """One task, if the viewer may see it (404 otherwise, whether or not it exists)."""

@@ -127,7 +127,9 @@ class Opportunity(Base):
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    workflow_state: Mapped[str] = mapped_column(Text)  # SpiffWorkflow state without its spec
+    # SpiffWorkflow's state without its spec (kilobytes): loaded only by the steps
+    # that run the workflow, never for lists and views.
+    workflow_state: Mapped[str] = mapped_column(Text, deferred=True)
     row_version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": row_version}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from ..errors import NotFoundError
 from ..routing import Candidate
@@ -62,7 +63,8 @@ def candidates(session: Session, team_id: int) -> list[Candidate]:
 def lock_opportunity(session: Session, opportunity_id: int) -> Opportunity:
     """The opportunity, row-locked on PostgreSQL (SQLite serialises writers anyway);
     its version counter catches any concurrent change at commit."""
-    row = session.scalar(select(Opportunity).where(Opportunity.id == opportunity_id).with_for_update())
+    row = session.scalar(select(Opportunity).options(undefer(Opportunity.workflow_state))
+                         .where(Opportunity.id == opportunity_id).with_for_update())
     if row is None:
         raise NotFoundError(f"no opportunity {opportunity_id}")
     return row
@@ -74,7 +76,7 @@ def next_due_opportunity(session: Session, now: datetime) -> Opportunity | None:
     Due means strictly before ``now``, as SpiffWorkflow decides it: a timer picked at
     exactly its due time would not fire, keep its due time, and be picked again."""
     return session.scalar(
-        select(Opportunity)
+        select(Opportunity).options(undefer(Opportunity.workflow_state))
         .where(Opportunity.next_timer_at < now, Opportunity.error_message.is_(None))
         .order_by(Opportunity.next_timer_at)
         .limit(1)
@@ -113,6 +115,17 @@ def ready_tasks(session: Session, username: str | None, catalog) -> list[TaskVie
     return [lookup.task_view(task, opportunity) for task, opportunity in rows]
 
 
+@dataclass(frozen=True)
+class DealFacts:
+    """The few columns of a deal a task view needs (instead of the whole row with its
+    workflow state)."""
+
+    id: int
+    title: str
+    stage_id: str | None
+    methodology_version_id: int
+
+
 class Lookup:
     """Names of users and teams, and stage names, fetched in one query each for a
     whole view instead of one per row."""
@@ -148,13 +161,13 @@ class Lookup:
             self.teams.update(self.session.execute(
                 select(Team.id, Team.name).where(Team.id.in_(missing))).all())
 
-    def stage_name(self, opportunity: Opportunity, stage_id: str | None) -> str | None:
+    def stage_name(self, opportunity: Opportunity | DealFacts, stage_id: str | None) -> str | None:
         if stage_id is None:
             return None
         _, methodology = self.catalog.version(self.session, opportunity.methodology_version_id)
         return next((s.name for s in methodology.stages if s.id == stage_id), stage_id)
 
-    def task_view(self, row: InboxTask, opportunity: Opportunity) -> TaskView:
+    def task_view(self, row: InboxTask, opportunity: Opportunity | DealFacts) -> TaskView:
         self.need_users((row.assignee_id, row.completed_by_id))  # no query if asked for in bulk before
         self.need_teams((row.candidate_team_id,))
         return TaskView(
@@ -169,7 +182,7 @@ class Lookup:
             stage_id=opportunity.stage_id, methodology_id=self.methodology_id(opportunity),
             claimable=row.status == "ready" and row.assignee_id is None and row.candidate_team_id is not None)
 
-    def methodology_id(self, opportunity: Opportunity) -> str:
+    def methodology_id(self, opportunity: Opportunity | DealFacts) -> str:
         version, _ = self.catalog.version(self.session, opportunity.methodology_version_id)
         return version.methodology_id
 
