@@ -92,15 +92,35 @@ def user() -> None:
     """Users."""
 
 
+PASSWORD_ENV = "DEALFLOW_NEW_PASSWORD"
+
+
+def _password_option(command):
+    return click.option(
+        "--password", prompt=True, hide_input=True, confirmation_prompt=True, envvar=PASSWORD_ENV,
+        help=f"Asked for when not given (hidden, twice); scripts may set {PASSWORD_ENV}.")(command)
+
+
 @user.command("create")
 @click.argument("username")
 @click.option("--role", type=click.Choice(["rep", "manager", "designer", "admin"]), required=True)
 @click.option("--name", "display_name", default=None, help="Display name (default: the username).")
+@_password_option
 @reports_errors
-def user_create(username: str, role: str, display_name: str | None) -> None:
-    """Create a user."""
-    created = _engine().create_user(username, role, display_name)
+def user_create(username: str, role: str, display_name: str | None, password: str) -> None:
+    """Create a user who logs in with a password (stored only as a scrypt hash)."""
+    created = _engine().create_user(username, role, display_name, password=password)
     click.echo(f"user {created.username} ({created.role}) created")
+
+
+@user.command("password")
+@click.argument("username")
+@_password_option
+@reports_errors
+def user_password(username: str, password: str) -> None:
+    """Set a user's password."""
+    _engine().set_password(username, password)
+    click.echo(f"password of {username} changed")
 
 
 @user.command("list")

@@ -69,3 +69,22 @@ def test_worker_once_fires_nothing_when_nothing_is_due(in_tmp, run_cli):
     result = run_cli("worker", "--once")
     assert result.exit_code == 0
     assert result.output == "fired timers on 0 opportunities\n"
+
+
+def test_a_user_created_on_the_command_line_logs_in_with_the_password_typed_twice(in_tmp, run_cli):
+    from click.testing import CliRunner
+
+    from engine.cli import main
+    from engine.service import Engine
+
+    runner = CliRunner()
+    created = runner.invoke(main, ["user", "create", "ola", "--role", "rep"], input="long password\nlong password\n")
+    assert created.exit_code == 0, created.output
+    assert "long password" not in created.stdout  # typed hidden
+    assert Engine().authenticate("ola", "long password").username == "ola"
+    mismatch = runner.invoke(main, ["user", "password", "ola"], input="new password 1\nnew password 2\n"
+                                                                    "new password 3\nnew password 3\n")
+    assert mismatch.exit_code == 0 and "do not match" in mismatch.output
+    assert Engine().authenticate("ola", "new password 3").username == "ola"
+    short = runner.invoke(main, ["user", "password", "ola"], input="short\nshort\n")
+    assert short.exit_code == 1 and "at least 8 characters" in short.stderr
