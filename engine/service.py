@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Callable, Mapping
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -25,7 +25,7 @@ from .routing import Candidate, RoutingError, choose_owner, choose_segment, rout
 from .errors import TaskNotReadyError
 from .store import db
 from .store.catalog import Catalog
-from .store.models import (AssignmentCursor, InboxTask, Opportunity, Team, TeamMember, User)
+from .store.models import (AssignmentCursor, InboxTask, Opportunity, Team, User)
 from .store.progress import apply_step, expected_revenue, record_event
 from .store import queries
 from .service_accounts import AccountUseCases

@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .errors import ConflictError, NotFoundError, PermissionDeniedError
 from .store import queries
-from .store.models import InboxTask, MethodologyVersion, Opportunity, User
+from .store.models import InboxTask, Opportunity, User
 from .store.progress import record_event
 from .views import InboxPage, OpportunityView, PipelineStage, PipelineView, TaskView
 

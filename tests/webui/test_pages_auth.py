@@ -3,15 +3,7 @@ These tests run with CSRF on, as production does."""
 
 import pytest
 
-from tests.conftest import make_engine
-from tests.webui.pages_support import csrf_token, log_in, make_app, open_deal, with_passwords
-
-
-@pytest.fixture
-def engine(db_url, clock):
-    engine = with_passwords(make_engine(db_url, clock))
-    yield engine
-    engine.close()
+from tests.webui.pages_support import csrf_token, log_in, make_app, open_deal
 
 
 @pytest.fixture

@@ -13,18 +13,6 @@ from tests.webui.pages_support import (PARTNER, TITLE, assert_nothing_leaks, cli
 
 
 @pytest.fixture
-def engine(db_url, clock):
-    engine = with_passwords(make_engine(db_url, clock))
-    yield engine
-    engine.close()
-
-
-@pytest.fixture
-def app(engine):
-    return make_app(engine)
-
-
-@pytest.fixture
 def queue_engine(db_url, clock, tmp_path):
     """The base methodology with the manager lane going to the team's queue."""
     target = tmp_path / "methodologies"

@@ -4,21 +4,7 @@ test_pages_auth.py for the tokens)."""
 
 import pytest
 
-from tests.conftest import make_engine
-from tests.webui.pages_support import (PARTNER, TITLE, assert_nothing_leaks, client_for, make_app, open_deal,
-                                       with_passwords)
-
-
-@pytest.fixture
-def engine(db_url, clock):
-    engine = with_passwords(make_engine(db_url, clock))
-    yield engine
-    engine.close()
-
-
-@pytest.fixture
-def app(engine):
-    return make_app(engine)
+from tests.webui.pages_support import (PARTNER, TITLE, assert_nothing_leaks, client_for, open_deal)
 
 
 def test_the_opportunity_page_shows_figures_history_tasks_and_events(app, engine):
