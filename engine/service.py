@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Callable, Mapping
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -96,7 +95,7 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases):
             segment = choose_segment(routing, variables)
             version, methodology = self._catalog.newest(session, segment.methodology,
                                                         segment.methodology_version)
-            team = session.scalar(select(Team).where(Team.name == segment.team))
+            team = queries.find_team(session, segment.team)
             if team is None:
                 raise RoutingError(f"segment '{segment.id}' names team '{segment.team}', which does not "
                                    "exist; create it with 'dealflow team create'")
@@ -139,7 +138,7 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases):
 
     def list_opportunities(self) -> list[OpportunityView]:
         with self._sessions() as session:
-            ids = session.scalars(select(Opportunity.id).order_by(Opportunity.id)).all()
+            ids = queries.opportunity_ids(session)
             return [queries.opportunity_view(session, i, self._catalog, detail=False) for i in ids]
 
     def reassign_opportunity(self, opportunity_id: int, *, to: str, actor: str) -> OpportunityView:

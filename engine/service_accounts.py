@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .errors import ConflictError, DealflowError, PermissionDeniedError
@@ -33,7 +32,7 @@ class AccountUseCases:
         if password is not None and len(password) < MIN_PASSWORD_LENGTH and password != "demo":
             raise DealflowError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
         with self._sessions() as session, session.begin():
-            if session.scalar(select(User.id).where(User.username == username)) is not None:
+            if queries.find_user(session, username) is not None:
                 raise ConflictError(f"user '{username}' already exists")
             user = User(username=username, display_name=display_name or username, role=role,
                         password_hash=generate_password_hash(password, method="scrypt") if password else None,
@@ -52,7 +51,7 @@ class AccountUseCases:
         """The user, if the password is theirs; PermissionDeniedError otherwise (the
         same message whether the name or the password was wrong)."""
         with self._sessions() as session:
-            user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+            user = queries.find_user(session, username, active_only=True)
             stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
             if not check_password_hash(stored, password) or user is None or not user.password_hash:
                 raise PermissionDeniedError("wrong username or password")
@@ -63,8 +62,7 @@ class AccountUseCases:
             return self._user_view(session, queries.user(session, username))
 
     def _user_view(self, session, user: User) -> UserView:
-        teams = session.scalars(select(Team.name).join(TeamMember, TeamMember.team_id == Team.id)
-                                .where(TeamMember.user_id == user.id).order_by(Team.name))
+        teams = queries.team_names_of(session, user.id)
         return UserView(user.id, user.username, user.display_name, user.role, tuple(teams))
 
     def create_token(self, username: str) -> str:
@@ -77,15 +75,14 @@ class AccountUseCases:
 
     def user_for_token(self, token: str) -> UserView:
         with self._sessions() as session:
-            user = session.scalar(select(User).join(ApiToken, ApiToken.user_id == User.id).where(
-                ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None), User.active.is_(True)))
+            user = queries.user_by_token_hash(session, _token_hash(token))
             if user is None:
                 raise PermissionDeniedError("invalid or revoked API token")
             return self._user_view(session, user)
 
     def create_team(self, name: str, manager: str | None, members: list[str]) -> None:
         with self._sessions() as session, session.begin():
-            if session.scalar(select(Team.id).where(Team.name == name)) is not None:
+            if queries.find_team(session, name) is not None:
                 raise ConflictError(f"team '{name}' already exists")
             manager_id = queries.user_id(session, manager) if manager else None
             team = Team(name=name, manager_id=manager_id, created_at=self._now())
@@ -96,9 +93,10 @@ class AccountUseCases:
 
     def add_team_member(self, team: str, username: str) -> None:
         with self._sessions() as session, session.begin():
-            team_id = session.scalar(select(Team.id).where(Team.name == team))
-            if team_id is None:
+            found = queries.find_team(session, team)
+            if found is None:
                 raise DealflowError(f"no team '{team}'")
+            team_id = found.id
             user_id = queries.user_id(session, username)
             if session.get(TeamMember, (team_id, user_id)) is None:
                 session.add(TeamMember(team_id=team_id, user_id=user_id))

@@ -5,27 +5,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import and_, case, false, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from .errors import ConflictError, NotFoundError, PermissionDeniedError
-from .store import queries
+from .store import inbox_queries, queries
 from .store.models import InboxTask, Opportunity, User
 from .store.progress import record_event
 from .views import InboxPage, OpportunityView, PipelineStage, PipelineView, TaskView
 
 SEES_EVERYTHING = ("admin", "designer")
-
-
-def _visible_tasks(actor: User, team_ids: list[int]):
-    """The conditions for the READY tasks a user may see and work: theirs, queued for
-    their teams, and — for a manager only — those on the deals they are responsible
-    for (a rep's inbox then needs only the two indexed task conditions)."""
-    mine = InboxTask.assignee_id == actor.id
-    queued = and_(InboxTask.assignee_id.is_(None), InboxTask.candidate_team_id.in_(team_ids))
-    managed = Opportunity.manager_id == actor.id if actor.role == "manager" else false()
-    return mine, queued, managed
 
 
 class InboxUseCases:
@@ -38,45 +27,28 @@ class InboxUseCases:
         with self._sessions() as session:
             actor = queries.user(session, username)
             team_ids = queries.team_ids_of(session, actor.id)
-            mine, queued, managed = _visible_tasks(actor, team_ids)
-            visible = [InboxTask.status == "ready"]
-            if actor.role != "admin":
-                visible.append(or_(mine, queued, managed))
-            # One grouped query gives the counts and the filter choices together: per
-            # (stage, version), how many tasks are mine, queued, overdue.
-            groups = session.execute(
-                select(Opportunity.stage_id, Opportunity.methodology_version_id, func.count(),
-                       func.sum(case((mine, 1), else_=0)), func.sum(case((queued, 1), else_=0)),
-                       func.sum(case((InboxTask.due_at < now, 1), else_=0)))
-                .join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
-                .where(*visible).group_by(Opportunity.stage_id, Opportunity.methodology_version_id)).all()
-            versions = {version_id: self._catalog.version(session, version_id) for _, version_id, *_ in groups}
+            visible = inbox_queries.Visibility.of(actor, team_ids)
+            groups = inbox_queries.groups(session, visible, now)
+            versions = {g.version_id: self._catalog.version(session, g.version_id) for g in groups}
             wanted = [g for g in groups
-                      if (not stage or g[0] == stage)
-                      and (not methodology or versions[g[1]][0].methodology_id == methodology)]
-            total, n_mine, n_queued, n_overdue = (sum(int(g[i] or 0) for g in wanted) for i in (2, 3, 4, 5))
-            page_query = (select(InboxTask, Opportunity.title, Opportunity.stage_id,
-                                 Opportunity.methodology_version_id)
-                          .join(Opportunity, Opportunity.id == InboxTask.opportunity_id).where(*visible))
-            if stage:
-                page_query = page_query.where(Opportunity.stage_id == stage)
-            if methodology:
-                page_query = page_query.where(Opportunity.methodology_version_id.in_(
-                    [v for v, (info, _) in versions.items() if info.methodology_id == methodology] or [-1]))
-            rows = session.execute(
-                page_query.order_by(InboxTask.due_at.is_(None), InboxTask.due_at, InboxTask.created_at,
-                                    InboxTask.id)
-                .limit(per_page).offset((page - 1) * per_page)).all()
+                      if (not stage or g.stage_id == stage)
+                      and (not methodology or versions[g.version_id][0].methodology_id == methodology)]
+            total, n_mine, n_queued, n_overdue = (sum(getattr(g, field) for g in wanted)
+                                                  for field in ("total", "mine", "queued", "overdue"))
+            rows = inbox_queries.page(
+                session, visible, stage=stage, limit=per_page, offset=(page - 1) * per_page,
+                version_ids=None if not methodology else
+                [v for v, (info, _) in versions.items() if info.methodology_id == methodology])
             lookup = queries.Lookup(session, self._catalog)
             lookup.need_users(id_ for task, *_ in rows for id_ in (task.assignee_id, task.completed_by_id))
             lookup.need_teams(task.candidate_team_id for task, *_ in rows)
             tasks = tuple(lookup.task_view(task, queries.DealFacts(task.opportunity_id, title, stage_id, version_id))
                           for task, title, stage_id, version_id in rows)
             stages = {}
-            for stage_id, version_id, *_ in groups:
-                if stage_id is not None:
-                    stages[stage_id] = next((s.name for s in versions[version_id][1].stages if s.id == stage_id),
-                                            stage_id)
+            for g in groups:
+                if g.stage_id is not None:
+                    stages[g.stage_id] = next(
+                        (s.name for s in versions[g.version_id][1].stages if s.id == g.stage_id), g.stage_id)
             return InboxPage(tasks=tasks, total=total, page=page, per_page=per_page, mine=n_mine,
                              queued=n_queued, team=total - n_mine - n_queued, overdue=n_overdue,
                              stages=tuple(sorted(stages.items(), key=lambda item: item[1])),
@@ -105,10 +77,7 @@ class InboxUseCases:
         team_ids = queries.team_ids_of(session, actor.id)
         if opportunity.team_id in team_ids and actor.role == "manager":
             return True
-        return session.scalar(select(func.count()).select_from(InboxTask).where(
-            InboxTask.opportunity_id == opportunity.id,
-            or_(InboxTask.assignee_id == actor.id, InboxTask.completed_by_id == actor.id,
-                and_(InboxTask.status == "ready", InboxTask.candidate_team_id.in_(team_ids))))) > 0
+        return inbox_queries.has_worked_on(session, actor, opportunity.id, team_ids)
 
     def opportunity_for(self, opportunity_id: int, *, viewer: str) -> OpportunityView:
         """The deal as ``show_opportunity`` gives it, if the viewer may see it (else 404)."""
@@ -146,12 +115,7 @@ class InboxUseCases:
                         raise ConflictError(f"task '{task_id}' was already claimed by {holder}")
                     if task.candidate_team_id not in queries.team_ids_of(session, actor.id):
                         raise PermissionDeniedError(f"'{username}' is not in the team this task waits for")
-                    # Guarded update: of two simultaneous claims exactly one changes the row.
-                    claimed = session.execute(
-                        update(InboxTask).where(InboxTask.id == task_id, InboxTask.assignee_id.is_(None),
-                                                InboxTask.status == "ready")
-                        .values(assignee_id=actor.id).execution_options(synchronize_session=False))
-                    if claimed.rowcount != 1:
+                    if not inbox_queries.claim(session, task_id, actor.id):
                         raise ConflictError(f"task '{task_id}' was claimed by someone else just now")
                     session.refresh(task)
                 else:
@@ -171,12 +135,10 @@ class InboxUseCases:
         sums per stage in funnel order."""
         with self._sessions() as session:
             actor = queries.user(session, username)
-            query = select(Opportunity.id).where(Opportunity.status == "open")
-            if actor.role not in SEES_EVERYTHING:
-                if actor.role != "manager":
-                    raise PermissionDeniedError("the pipeline is for managers")
-                query = query.where(Opportunity.manager_id == actor.id)
-            ids = session.scalars(query.order_by(Opportunity.id)).all()
+            if actor.role not in SEES_EVERYTHING and actor.role != "manager":
+                raise PermissionDeniedError("the pipeline is for managers")
+            ids = inbox_queries.open_opportunity_ids(
+                session, None if actor.role in SEES_EVERYTHING else actor.id)
             deals = [queries.opportunity_view(session, i, self._catalog, detail=False) for i in ids]
         order: dict[str | None, tuple[int, str]] = {}
         for deal in deals:

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from .errors import NotFoundError
 from .store import queries
-from .store.models import InboxTask, MethodologyVersion, Opportunity, User
+from .store.models import Opportunity, User
 from .views import UserView
 
 DEMO_PASSWORD = "demo"
@@ -45,10 +44,8 @@ class WebUseCases:
             if opportunity is None or not self.may_see_opportunity(session, actor, opportunity):
                 raise NotFoundError(f"no opportunity {opportunity_id}")
             _, methodology = self._catalog.version(session, opportunity.methodology_version_id)
-            files = session.scalar(select(MethodologyVersion.files)
-                                   .where(MethodologyVersion.id == opportunity.methodology_version_id))
-            tasks = session.execute(select(InboxTask.node_id, InboxTask.status)
-                                    .where(InboxTask.opportunity_id == opportunity_id)).all()
+            files = queries.version_files(session, opportunity.methodology_version_id)
+            tasks = queries.task_states(session, opportunity_id)
         bpmn = (files or {}).get(methodology.process.path)
         if bpmn is None:
             return None
@@ -64,7 +61,7 @@ class WebUseCases:
         an existing account without a password (from 'dealflow demo') gets it. An
         account with a password of its own keeps it."""
         with self._sessions() as session, session.begin():
-            user = session.scalar(select(User).where(User.username == username))
+            user = queries.find_user(session, username)
             if user is None:
                 user = User(username=username, display_name=display_name, role=role, active=True,
                             password_hash=generate_password_hash(DEMO_PASSWORD, method="scrypt"),

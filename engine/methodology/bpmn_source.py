@@ -291,19 +291,19 @@ def check_flows(facts: BpmnFacts) -> list[Problem]:
 def _checked_form(facts: BpmnFacts, el, node_id: str) -> tuple[FormField, ...]:
     form = _form(el)
     seen: set[str] = set()
-    for field in form:
-        if not field.id:
-            facts.problems.append(Problem(facts.path, field.line, f"a form field of '{node_id}' has no id"))
-        elif field.id in RESERVED_FIELD_IDS or field.id.startswith("_"):
-            facts.problems.append(Problem(facts.path, field.line,
-                                          f"form field id '{field.id}' of '{node_id}' is reserved; rename it"))
-        elif field.id in seen:
-            facts.problems.append(Problem(facts.path, field.line,
-                                          f"form field '{field.id}' appears twice in the form of '{node_id}'"))
-        seen.add(field.id)
-        if field.type == "enum" and not field.choices:
-            facts.problems.append(Problem(facts.path, field.line,
-                                          f"enum field '{field.id}' of '{node_id}' has no camunda:value choices"))
+    for form_field in form:
+        if not form_field.id:
+            facts.problems.append(Problem(facts.path, form_field.line, f"a form field of '{node_id}' has no id"))
+        elif form_field.id in RESERVED_FIELD_IDS or form_field.id.startswith("_"):
+            facts.problems.append(Problem(facts.path, form_field.line,
+                                          f"form field id '{form_field.id}' of '{node_id}' is reserved; rename it"))
+        elif form_field.id in seen:
+            facts.problems.append(Problem(facts.path, form_field.line,
+                                          f"form field '{form_field.id}' appears twice in the form of '{node_id}'"))
+        seen.add(form_field.id)
+        if form_field.type == "enum" and not form_field.choices:
+            facts.problems.append(Problem(facts.path, form_field.line,
+                                          f"enum field '{form_field.id}' of '{node_id}' has no camunda:value choices"))
     return form
 
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, undefer
 from ..errors import NotFoundError
 from ..routing import Candidate
 from ..views import EventView, FieldView, OpportunityView, StageChangeView, TaskView, UserView
-from .models import Event, InboxTask, Opportunity, StageChange, Team, TeamMember, User
+from .models import (ApiToken, Event, InboxTask, MethodologyVersion, Opportunity, StageChange, Team,
+                     TeamMember, User)
 
 
 def user(session: Session, username: str) -> User:
@@ -19,6 +20,42 @@ def user(session: Session, username: str) -> User:
     if row is None or not row.active:
         raise NotFoundError(f"no user '{username}'")
     return row
+
+
+def find_user(session: Session, username: str, *, active_only: bool = False) -> User | None:
+    """The user, or None (``user`` raises NotFoundError instead)."""
+    query = select(User).where(User.username == username)
+    if active_only:
+        query = query.where(User.active.is_(True))
+    return session.scalar(query)
+
+
+def user_by_token_hash(session: Session, token_hash: str) -> User | None:
+    return session.scalar(select(User).join(ApiToken, ApiToken.user_id == User.id).where(
+        ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None), User.active.is_(True)))
+
+
+def team_names_of(session: Session, user_id_: int) -> list[str]:
+    return list(session.scalars(select(Team.name).join(TeamMember, TeamMember.team_id == Team.id)
+                                .where(TeamMember.user_id == user_id_).order_by(Team.name)))
+
+
+def find_team(session: Session, name: str) -> Team | None:
+    return session.scalar(select(Team).where(Team.name == name))
+
+
+def opportunity_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(Opportunity.id).order_by(Opportunity.id)))
+
+
+def version_files(session: Session, version_id: int) -> dict:
+    return session.scalar(select(MethodologyVersion.files).where(MethodologyVersion.id == version_id)) or {}
+
+
+def task_states(session: Session, opportunity_id: int) -> list[tuple[str, str]]:
+    """(BPMN node id, status) of every inbox row of a deal."""
+    return [tuple(row) for row in session.execute(
+        select(InboxTask.node_id, InboxTask.status).where(InboxTask.opportunity_id == opportunity_id))]
 
 
 def user_id(session: Session, username: str) -> int:
