@@ -44,6 +44,7 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases):
         self.url = db.database_url(database_url)
         self._engine = db.make_engine(self.url)
         self._sessions = db.session_factory(self._engine)
+        self._reads = db.read_session_factory(self._engine)
         self._clock = clock
         embedded = self.url.startswith("sqlite")
         if upgrade_schema if upgrade_schema is not None else embedded:

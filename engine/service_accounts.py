@@ -74,11 +74,11 @@ class AccountUseCases:
         return token
 
     def user_for_token(self, token: str) -> UserView:
-        with self._sessions() as session:
-            user = queries.user_by_token_hash(session, _token_hash(token))
+        with self._reads() as session:
+            user, teams = queries.user_by_token_hash(session, _token_hash(token))
             if user is None:
                 raise PermissionDeniedError("invalid or revoked API token")
-            return self._user_view(session, user)
+            return UserView(user.id, user.username, user.display_name, user.role, tuple(teams))
 
     def create_team(self, name: str, manager: str | None, members: list[str]) -> None:
         with self._sessions() as session, session.begin():

@@ -24,9 +24,10 @@ class InboxUseCases:
         teams' queues, and (for a manager) on the deals they are responsible for."""
         page, per_page = max(1, page), min(max(1, per_page), 200)
         now = self._now()
-        with self._sessions() as session:
-            actor = queries.user(session, username)
-            team_ids = queries.team_ids_of(session, actor.id)
+        with self._reads() as session:
+            actor, team_ids = inbox_queries.user_and_team_ids(session, username)
+            if actor is None:
+                raise NotFoundError(f"no user '{username}'")
             visible = inbox_queries.Visibility.of(actor, team_ids)
             groups = inbox_queries.groups(session, visible, now)
             versions = {g.version_id: self._catalog.version(session, g.version_id) for g in groups}
@@ -40,10 +41,11 @@ class InboxUseCases:
                 version_ids=None if not methodology else
                 [v for v, (info, _) in versions.items() if info.methodology_id == methodology])
             lookup = queries.Lookup(session, self._catalog)
-            lookup.need_users(id_ for task, *_ in rows for id_ in (task.assignee_id, task.completed_by_id))
-            lookup.need_teams(task.candidate_team_id for task, *_ in rows)
+            for task, _, _, _, assignee, team in rows:  # the names came with the page
+                lookup.users[task.assignee_id] = assignee
+                lookup.teams[task.candidate_team_id] = team
             tasks = tuple(lookup.task_view(task, queries.DealFacts(task.opportunity_id, title, stage_id, version_id))
-                          for task, title, stage_id, version_id in rows)
+                          for task, title, stage_id, version_id, _, _ in rows)
             stages = {}
             for g in groups:
                 if g.stage_id is not None:

@@ -74,6 +74,13 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for use cases that only read: in autocommit mode, so PostgreSQL is spared
+    a BEGIN and a ROLLBACK round trip per request. Each statement then sees the latest
+    committed data on its own — fine for a list or a page, never used for a change."""
+    return sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+
+
 def _alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from .models import InboxTask, Opportunity, User
+from .models import InboxTask, Opportunity, Team, TeamMember, User
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,14 @@ def groups(session: Session, visible: Visibility, now: datetime) -> list[Group]:
 
 def page(session: Session, visible: Visibility, *, stage: str | None, version_ids: list[int] | None,
          limit: int, offset: int) -> list[tuple]:
-    """(task, deal title, deal stage, deal version) rows, earliest due first."""
-    query = (select(InboxTask, Opportunity.title, Opportunity.stage_id, Opportunity.methodology_version_id)
-             .join(Opportunity, Opportunity.id == InboxTask.opportunity_id).where(*visible.all))
+    """(task, deal title, deal stage, deal version, assignee's username, queue's team
+    name) rows, earliest due first — names joined in, so no query per name."""
+    query = (select(InboxTask, Opportunity.title, Opportunity.stage_id, Opportunity.methodology_version_id,
+                    User.username, Team.name)
+             .join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
+             .outerjoin(User, User.id == InboxTask.assignee_id)
+             .outerjoin(Team, Team.id == InboxTask.candidate_team_id)
+             .where(*visible.all))
     if stage:
         query = query.where(Opportunity.stage_id == stage)
     if version_ids is not None:
@@ -92,3 +97,13 @@ def open_opportunity_ids(session: Session, manager_id: int | None) -> list[int]:
     if manager_id is not None:
         query = query.where(Opportunity.manager_id == manager_id)
     return list(session.scalars(query.order_by(Opportunity.id)))
+
+
+def user_and_team_ids(session: Session, username: str) -> tuple[User | None, list[int]]:
+    """The active user and the ids of their teams, in one query."""
+    rows = session.execute(select(User, TeamMember.team_id)
+                           .outerjoin(TeamMember, TeamMember.user_id == User.id)
+                           .where(User.username == username, User.active.is_(True))).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [team_id for _, team_id in rows if team_id is not None]

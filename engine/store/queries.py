@@ -30,9 +30,15 @@ def find_user(session: Session, username: str, *, active_only: bool = False) -> 
     return session.scalar(query)
 
 
-def user_by_token_hash(session: Session, token_hash: str) -> User | None:
-    return session.scalar(select(User).join(ApiToken, ApiToken.user_id == User.id).where(
-        ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None), User.active.is_(True)))
+def user_by_token_hash(session: Session, token_hash: str) -> tuple[User | None, list[str]]:
+    """The active user holding this (unrevoked) token and their team names, in one query."""
+    rows = session.execute(
+        select(User, Team.name).join(ApiToken, ApiToken.user_id == User.id)
+        .outerjoin(TeamMember, TeamMember.user_id == User.id).outerjoin(Team, Team.id == TeamMember.team_id)
+        .where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None), User.active.is_(True))).all()
+    if not rows:
+        return None, []
+    return rows[0][0], sorted(name for _, name in rows if name is not None)
 
 
 def team_names_of(session: Session, user_id_: int) -> list[str]:
