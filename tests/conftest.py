@@ -104,3 +104,12 @@ def engine(db_url, clock):
     engine = make_engine(db_url, clock)
     yield engine
     engine.close()
+
+
+def queue_methodology(tmp_path) -> Path:
+    """A copy of the base methodology whose manager lane goes to the team's queue."""
+    target = tmp_path / "methodologies"
+    shutil.copytree(BASE_METHODOLOGY, target)
+    routing = target / "routing" / "default.yaml"
+    routing.write_text(routing.read_text("utf-8").replace("manager: owner_manager", "manager: team_queue"), "utf-8")
+    return target

@@ -1,12 +1,11 @@
 """The inbox, team queues, who may see what, passwords, tokens and the pipeline."""
 
-import shutil
 import threading
 
 import pytest
 
 from engine.errors import ConflictError, NotFoundError, PermissionDeniedError
-from tests.conftest import BASE_METHODOLOGY, make_engine
+from tests.conftest import make_engine, queue_methodology
 
 
 def open_deal(engine, channel="retail", **attributes):
@@ -17,11 +16,7 @@ def open_deal(engine, channel="retail", **attributes):
 @pytest.fixture
 def queue_engine(db_url, clock, tmp_path):
     """The base methodology with the manager lane going to the team's queue."""
-    target = tmp_path / "methodologies"
-    shutil.copytree(BASE_METHODOLOGY, target)
-    routing = target / "routing" / "default.yaml"
-    routing.write_text(routing.read_text("utf-8").replace("manager: owner_manager", "manager: team_queue"), "utf-8")
-    engine = make_engine(db_url, clock, target)
+    engine = make_engine(db_url, clock, queue_methodology(tmp_path))
     yield engine
     engine.close()
 

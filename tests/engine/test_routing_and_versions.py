@@ -44,13 +44,9 @@ def test_the_segment_condition_reads_the_amount_as_an_exact_decimal(engine):
 
 
 def test_lanes_go_to_the_owner_the_owners_manager_or_a_team_queue(db_url, clock, tmp_path):
-    from tests.conftest import make_engine
+    from tests.conftest import make_engine, queue_methodology
 
-    methodologies = copy_base(tmp_path)
-    routing = methodologies / "routing" / "default.yaml"
-    routing.write_text(routing.read_text("utf-8").replace("manager: owner_manager", "manager: team_queue"),
-                       "utf-8")
-    engine = make_engine(db_url, clock, methodologies)
+    engine = make_engine(db_url, clock, queue_methodology(tmp_path))
     deal = open_deal(engine, channel="retail")
     assert deal.open_tasks[0].assignee == deal.owner  # lane rep: the owner
     clock.advance(days=4)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 
-from tests.conftest import BASE_METHODOLOGY, make_engine
+from tests.conftest import make_engine, queue_methodology
 from webui import create_app
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|\+00:00)$")
@@ -55,11 +54,7 @@ def api(db_url, clock):
 @pytest.fixture
 def queue_api(db_url, clock, tmp_path):
     """The base methodology with the manager lane going to the team's queue."""
-    target = tmp_path / "methodologies"
-    shutil.copytree(BASE_METHODOLOGY, target)
-    routing = target / "routing" / "default.yaml"
-    routing.write_text(routing.read_text("utf-8").replace("manager: owner_manager", "manager: team_queue"), "utf-8")
-    engine = make_engine(db_url, clock, target)
+    engine = make_engine(db_url, clock, queue_methodology(tmp_path))
     yield Api(engine)
     engine.close()
 

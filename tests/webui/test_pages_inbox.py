@@ -3,11 +3,10 @@ claiming from a team queue, the generated form with its errors, and a conflict.
 CSRF is off here (see test_pages_auth.py for the tokens)."""
 
 import re
-import shutil
 
 import pytest
 
-from tests.conftest import BASE_METHODOLOGY, make_engine
+from tests.conftest import make_engine, queue_methodology
 from tests.webui.pages_support import (PARTNER, TITLE, assert_nothing_leaks, client_for, make_app, open_deal,
                                        with_passwords)
 
@@ -15,11 +14,7 @@ from tests.webui.pages_support import (PARTNER, TITLE, assert_nothing_leaks, cli
 @pytest.fixture
 def queue_engine(db_url, clock, tmp_path):
     """The base methodology with the manager lane going to the team's queue."""
-    target = tmp_path / "methodologies"
-    shutil.copytree(BASE_METHODOLOGY, target)
-    routing = target / "routing" / "default.yaml"
-    routing.write_text(routing.read_text("utf-8").replace("manager: owner_manager", "manager: team_queue"), "utf-8")
-    engine = with_passwords(make_engine(db_url, clock, target))
+    engine = with_passwords(make_engine(db_url, clock, queue_methodology(tmp_path)))
     yield engine
     engine.close()
 
