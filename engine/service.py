@@ -106,7 +106,7 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases):
                 title=title, partner_name=partner, partner=partner_attributes, amount=amount,
                 currency=currency, attributes=attributes, segment_id=segment.id, team_id=team.id,
                 owner_id=owner_row.id, manager_id=team.manager_id, methodology_version_id=version.id,
-                probability=0, expected_revenue=expected_revenue(amount, 0), status="open",
+                probability=0, probability_auto=0, expected_revenue=expected_revenue(amount, 0), status="open",
                 opened_by_id=actor_row.id, opened_at=now, workflow_state="")
             session.add(opportunity)
             session.flush()

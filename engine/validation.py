@@ -113,6 +113,10 @@ def load_sources(files: list[SourceFile], problems: list[Problem]) -> LoadResult
     problems += _unique_ids(loaded)
     problems += _spec_problems(specs, loaded)
     methodologies = _with_questionnaires(methodologies, loaded)
+    for doc in loaded.stage_tables:
+        methodology = methodologies.get(doc.data["methodology"])
+        if methodology is not None and methodology.stage_table_path == doc.path:
+            problems += crossref.check_stage_guidance(doc, methodology)
     library = Library(methodologies=frozen_map(methodologies),
                       routing=tuple(r for _, r in loaded.routing))
     return LoadResult(library, sorted(set(problems)), files)
@@ -321,12 +325,14 @@ def _assemble(loaded: _Loaded, specs: ProcessSpecs) -> tuple[dict[str, Methodolo
                                     f"{did_you_mean(data['process'], processes)}"))
             continue
         problems += crossref.check_stages(doc, stages, process)
+        roles, more = build.buying_center_roles(doc)
+        problems += more
         if process.path in loaded.parsed_by_spiff:
             specs.check_process(process.id, process.path)
         methodology = Methodology(
             id=mid, version=data["version"], name=data["name"], description=data.get("description", ""),
             process=process, stages=stages, questionnaires=(), stage_table_path=doc.path,
-            content_hash="")
+            content_hash="", buying_center_roles=roles)
         problems += crossref.check_lanes_assigned(methodology)
         methodologies[mid] = methodology
     return methodologies, problems

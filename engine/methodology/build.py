@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .model import (Answer, LaneRole, Question, Questionnaire, Routing, ScoreClass,
-                    Segment, Stage, frozen_map)
+from .model import (DEFAULT_BUYING_CENTER_ROLES, Activity, Answer, BuyingCenterRole, ExitCriteria,
+                    LaneRole, Question, Questionnaire, Routing, ScoreClass, Segment, Stage, frozen_map)
 from .problems import Problem
 from .yaml_source import YamlDocument
 
@@ -34,16 +34,32 @@ def _duplicates(doc: YamlDocument, items: list[dict], base: tuple, what: str) ->
 def stage_table(doc: YamlDocument) -> tuple[tuple[Stage, ...], list[Problem]]:
     data = doc.data
     problems = _duplicates(doc, data["stages"], ("stages",), "stage")
-    stages = tuple(
-        Stage(id=s["id"], name=s["name"], probability=s["probability"], outcome=s["outcome"],
-              description=s.get("description", ""), entered_at=tuple(s["entered_at"]), position=i)
-        for i, s in enumerate(data["stages"]))
+    stages = []
+    for i, s in enumerate(data["stages"]):
+        problems += _duplicates(doc, s.get("activities", []), ("stages", i, "activities"), "activity")
+        activities = tuple(Activity(a["id"], a["title"], a["role"], a.get("guidance", ""), a.get("due"),
+                                    a.get("required", False)) for a in s.get("activities", []))
+        criteria = s.get("exit_criteria", {})
+        exit_criteria = ExitCriteria(tuple(criteria.get("fields", ())), tuple(criteria.get("answered", ())),
+                                     tuple(criteria.get("buying_center", ())))
+        stages.append(Stage(id=s["id"], name=s["name"], probability=s["probability"], outcome=s["outcome"],
+                            description=s.get("description", ""), entered_at=tuple(s["entered_at"]),
+                            position=i, activities=activities, exit_criteria=exit_criteria))
+    stages = tuple(stages)
     for outcome in ("won", "lost"):
         if not any(s.outcome == outcome for s in stages):
             problems.append(Problem(doc.path, doc.key_line_of(("stages",)),
                                     f"no stage has outcome '{outcome}': every methodology needs at least "
                                     f"one won and one lost stage; add a stage with 'outcome: {outcome}'"))
     return stages, problems
+
+
+def buying_center_roles(doc: YamlDocument) -> tuple[tuple[BuyingCenterRole, ...], list[Problem]]:
+    if "buying_center" not in doc.data:
+        return DEFAULT_BUYING_CENTER_ROLES, []
+    roles = doc.data["buying_center"]["roles"]
+    problems = _duplicates(doc, roles, ("buying_center", "roles"), "buying-center role")
+    return tuple(BuyingCenterRole(r["id"], r["name"], r.get("description", "")) for r in roles), problems
 
 
 def readable_stages(doc: YamlDocument) -> tuple[Stage, ...]:
@@ -75,7 +91,8 @@ def questionnaire(doc: YamlDocument) -> tuple[Questionnaire, list[Problem]]:
             problems.append(Problem(doc.path, doc.line_of(("questions", qi, "answers")),
                                     f"every answer of question '{q['id']}' gives 0 points, "
                                     "so it cannot change the score"))
-        questions.append(Question(q["id"], q["text"], _number(q["weight"]), answers, q.get("help", "")))
+        questions.append(Question(q["id"], q["text"], _number(q["weight"]), answers, q.get("help", ""),
+                                  q.get("group")))
     problems += _duplicates(doc, data["classes"], ("classes",), "class")
     classes = []
     seen_scores: dict[Decimal, str] = {}

@@ -135,3 +135,43 @@ def check_routing(routing: Routing, doc: YamlDocument, methodologies: dict[str, 
                 f"segment '{segment.id}' uses methodology '{segment.methodology}', but 'lanes' says "
                 f"nothing about its lanes; add lanes: {{{segment.methodology}: {{...}}}}"))
     return problems
+
+
+# Opportunity fields an exit criterion may name besides the process's form fields.
+OPPORTUNITY_FIELDS = ("amount", "title", "partner_name", "currency", "close_date")
+
+
+def check_stage_guidance(doc: YamlDocument, methodology: Methodology) -> list[Problem]:
+    """Activities and exit criteria point at lanes, fields, questionnaires and
+    buying-center roles that must exist."""
+    problems = []
+    process = methodology.process
+    fields = {f.id for node in process.nodes.values() for f in node.form}
+    fields |= {q.id for qn in methodology.questionnaires for q in qn.questions}
+    fields |= set(OPPORTUNITY_FIELDS)
+    answerable = {q.id for q in methodology.questionnaires}
+    answerable |= {f"{qn.id}/{q.group}" for qn in methodology.questionnaires for q in qn.questions if q.group}
+    roles = [r.id for r in methodology.buying_center_roles]
+    for si, stage in enumerate(methodology.stages):
+        for ai, activity in enumerate(stage.activities):
+            if activity.role not in process.lanes:
+                problems.append(Problem(
+                    doc.path, doc.line_of(("stages", si, "activities", ai, "role")),
+                    f"activity '{activity.id}' of stage '{stage.id}' is for lane '{activity.role}', which "
+                    f"process '{process.id}' does not have{did_you_mean_or_known(activity.role, process.lanes, 'lanes')}"))
+        criteria = stage.exit_criteria
+        if stage.outcome != "open" and (criteria.fields or criteria.answered or criteria.buying_center):
+            problems.append(Problem(doc.path, doc.key_line_of(("stages", si, "exit_criteria")),
+                                    f"stage '{stage.id}' is {stage.outcome}, which closes the opportunity; "
+                                    "it has no exit to guard"))
+        for key, names, known, what, plural in (
+                ("fields", criteria.fields, fields, "field", "fields"),
+                ("answered", criteria.answered, answerable, "questionnaire or group", "questionnaires and groups"),
+                ("buying_center", criteria.buying_center, roles, "buying-center role", "roles")):
+            for ni, name in enumerate(names):
+                if name not in known:
+                    problems.append(Problem(
+                        doc.path, doc.line_of(("stages", si, "exit_criteria", key, ni)),
+                        f"exit criterion of stage '{stage.id}' names {what} '{name}', which methodology "
+                        f"'{methodology.id}' does not have{did_you_mean_or_known(name, known, plural)}"))
+    return problems

@@ -86,6 +86,28 @@ class ExpressionSite:
 # --- the YAML kinds ------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Activity:
+    """A Sales Assistant suggestion: becomes a task when the opportunity enters its stage."""
+
+    id: str
+    title: str
+    role: str  # a lane of the process: routing decides who gets it
+    guidance: str = ""
+    due: str | None = None  # ISO 8601 duration from entering the stage
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class ExitCriteria:
+    """What must hold before an opportunity may leave a stage; besides these, every
+    required activity of the stage must be done."""
+
+    fields: tuple[str, ...] = ()  # opportunity fields or form-field ids that need a value
+    answered: tuple[str, ...] = ()  # "questionnaire" or "questionnaire/group"
+    buying_center: tuple[str, ...] = ()  # roles someone in the buying center must have
+
+
+@dataclass(frozen=True)
 class Stage:
     id: str
     name: str
@@ -94,6 +116,27 @@ class Stage:
     description: str
     entered_at: tuple[str, ...]
     position: int  # 0-based order in the table
+    activities: tuple[Activity, ...] = ()
+    exit_criteria: ExitCriteria = ExitCriteria()
+
+
+@dataclass(frozen=True)
+class BuyingCenterRole:
+    id: str
+    name: str
+    description: str = ""
+
+
+# Used when a stage table does not list its own roles (Miller Heiman's buying
+# influences and the usual CRM contact roles, see docs/methodology-format.md).
+DEFAULT_BUYING_CENTER_ROLES = (
+    BuyingCenterRole("economic_buyer", "Economic buyer", "Approves the money; can veto."),
+    BuyingCenterRole("decision_maker", "Decision maker", "Makes the final choice."),
+    BuyingCenterRole("user", "User", "Will use what is bought; judges its effect on their work."),
+    BuyingCenterRole("technical_evaluator", "Technical evaluator", "Screens the offer; can say no, not yes."),
+    BuyingCenterRole("coach", "Coach / champion", "Guides us through the sale and sells for us inside."),
+    BuyingCenterRole("gatekeeper", "Gatekeeper", "Controls access to the others."),
+)
 
 
 @dataclass(frozen=True)
@@ -110,6 +153,7 @@ class Question:
     weight: Decimal
     answers: tuple[Answer, ...]
     help: str = ""
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +219,16 @@ class Methodology:
     questionnaires: tuple[Questionnaire, ...]
     stage_table_path: str
     content_hash: str  # sha256 over every file the methodology is made of
+    buying_center_roles: tuple[BuyingCenterRole, ...] = DEFAULT_BUYING_CENTER_ROLES
+
+    def stage(self, stage_id: str) -> Stage | None:
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+    def questionnaire(self, questionnaire_id: str) -> Questionnaire | None:
+        return next((q for q in self.questionnaires if q.id == questionnaire_id), None)
+
+    def questionnaire_for_task(self, node_id: str) -> Questionnaire | None:
+        return next((q for q in self.questionnaires if q.task == node_id), None)
 
     def stage_of_node(self, node_id: str) -> Stage | None:
         for stage in self.stages:

@@ -114,7 +114,18 @@ class Opportunity(Base):
     methodology_version_id: Mapped[int] = mapped_column(ForeignKey("methodology_versions.id"))
     stage_id: Mapped[str | None] = mapped_column(String(80))
     stage_entered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    probability: Mapped[int] = mapped_column(Integer, default=0)
+    probability: Mapped[int] = mapped_column(Integer, default=0)  # in force: the override, else automatic
+    # What stage and score class make the probability; a manager's override wins over
+    # it (and over every later automatic update) until the override is reset.
+    probability_auto: Mapped[int] = mapped_column(Integer, default=0)
+    probability_override: Mapped[int | None] = mapped_column(Integer)
+    probability_override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    probability_override_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The last questionnaire's score (0-100, rounded) and class; every questionnaire's
+    # answers, points and contributions are in ``scores`` (questionnaire id -> details).
+    score: Mapped[int | None] = mapped_column(Integer)
+    score_class: Mapped[str | None] = mapped_column(String(31))
+    scores: Mapped[dict] = mapped_column(JSON, default=dict)
     expected_revenue: Mapped[Decimal] = mapped_column(Money)  # amount x probability, kept for reports
     next_action_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(10), default="open")  # open, won, lost
@@ -136,7 +147,9 @@ class Opportunity(Base):
 
 
 class InboxTask(Base):
-    """A READY (or once READY) user task: what reps see in their inbox."""
+    """What reps see in their inbox: a READY (or once READY) user task of the workflow
+    (kind ``workflow``, id = the workflow's task id), or a Sales Assistant activity
+    created when the opportunity entered a stage (kind ``activity``)."""
 
     __tablename__ = "tasks"
     __table_args__ = (
@@ -158,6 +171,90 @@ class InboxTask(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    kind: Mapped[str] = mapped_column(String(10), default="workflow")  # workflow, activity
+    stage_id: Mapped[str | None] = mapped_column(String(80))  # activities: the stage that suggested it
+    required: Mapped[bool] = mapped_column(default=False)  # activities: needed to leave the stage
+    note: Mapped[str | None] = mapped_column(Text)  # activities: what the rep wrote when done
+
+
+class Contact(Base):
+    """A person in the customer's buying center for one opportunity (M6)."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    job_title: Mapped[str] = mapped_column(String(200), default="")  # their function
+    role: Mapped[str | None] = mapped_column(String(40))  # a buying-center role of the methodology
+    influence: Mapped[int] = mapped_column(Integer)  # 1 (little) .. 5 (decisive)
+    attitude: Mapped[str] = mapped_column(String(10))  # supporter, neutral, opponent
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ContactRelationship(Base):
+    """How two people of a buying center relate: formally (reports to) or informally
+    (listens to, friends with, worked together at a competitor), with a strength 1-5."""
+
+    __tablename__ = "contact_relationships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id"), index=True)
+    from_contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
+    to_contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    strength: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SegmentMethodology(Base):
+    """A manager's choice of methodology for a segment, overriding the routing file's
+    ``methodology`` line until it is changed again (M7)."""
+
+    __tablename__ = "segment_methodologies"
+
+    segment_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    methodology_version_id: Mapped[int] = mapped_column(ForeignKey("methodology_versions.id"))
+    pinned: Mapped[bool] = mapped_column(default=False)  # False: follows the methodology's newest version
+    swap_id: Mapped[int | None] = mapped_column(ForeignKey("methodology_swaps.id"))
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class MethodologySwap(Base):
+    """One swap of a segment's methodology, with what it did: the audit record and
+    what a reversal needs."""
+
+    __tablename__ = "methodology_swaps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    segment_id: Mapped[str] = mapped_column(String(80), index=True)
+    from_version_id: Mapped[int | None] = mapped_column(ForeignKey("methodology_versions.id"))
+    to_version_id: Mapped[int] = mapped_column(ForeignKey("methodology_versions.id"))
+    stage_map: Mapped[dict] = mapped_column(JSON, default=dict)  # old stage id -> new stage id
+    moved: Mapped[int] = mapped_column(Integer, default=0)
+    not_moved: Mapped[dict] = mapped_column(JSON, default=dict)  # reason -> opportunity ids
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("methodology_swaps.id"))
+    reversed_by_swap_id: Mapped[int | None] = mapped_column(Integer)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SwapMove(Base):
+    """One opportunity moved by a swap, with the state it had before — so that a
+    reversal can put back an opportunity nobody has touched since."""
+
+    __tablename__ = "swap_moves"
+
+    swap_id: Mapped[int] = mapped_column(ForeignKey("methodology_swaps.id"), primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id"), primary_key=True)
+    from_version_id: Mapped[int] = mapped_column(ForeignKey("methodology_versions.id"))
+    from_stage: Mapped[str | None] = mapped_column(String(80))
+    to_stage: Mapped[str | None] = mapped_column(String(80))
+    from_state: Mapped[str] = mapped_column(Text, deferred=True)
+    row_version_after: Mapped[int] = mapped_column(Integer)  # the opportunity's row_version after the move
 
 
 class StageChange(Base):

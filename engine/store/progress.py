@@ -26,6 +26,17 @@ def expected_revenue(amount: Decimal, probability: int) -> Decimal:
     return (amount * probability / 100).quantize(Decimal("0.01"))
 
 
+def set_automatic_probability(opportunity: Opportunity, probability: int, closing: str = "open") -> None:
+    """Record what stage and score make the probability; a manager's override stays
+    in force over it until reset — except that winning or losing settles the question."""
+    opportunity.probability_auto = probability
+    in_force = probability
+    if opportunity.probability_override is not None and closing == "open":
+        in_force = opportunity.probability_override
+    opportunity.probability = in_force
+    opportunity.expected_revenue = expected_revenue(opportunity.amount, in_force)
+
+
 def apply_step(session: Session, opportunity: Opportunity, methodology: Methodology,
                lanes: dict[str, LaneRole], state: str, result: StepResult,
                actor_id: int | None, now: datetime) -> None:
@@ -65,12 +76,11 @@ def change_stage(session: Session, opportunity: Opportunity, methodology: Method
     previous = opportunity.stage_id
     opportunity.stage_id = stage.id
     opportunity.stage_entered_at = now
-    opportunity.probability = stage.probability
-    opportunity.expected_revenue = expected_revenue(opportunity.amount, stage.probability)
+    set_automatic_probability(opportunity, stage.probability, closing=stage.outcome)
     session.add(StageChange(opportunity_id=opportunity.id, from_stage=previous, to_stage=stage.id,
-                            probability=stage.probability, changed_by_id=actor_id, changed_at=now))
+                            probability=opportunity.probability, changed_by_id=actor_id, changed_at=now))
     record_event(session, opportunity, "stage_changed", actor_id, now,
-                 from_stage=previous, to_stage=stage.id, probability=stage.probability)
+                 from_stage=previous, to_stage=stage.id, probability=opportunity.probability)
     if stage.outcome in ("won", "lost") and opportunity.status == "open":
         opportunity.status = stage.outcome
         opportunity.closed_at = now
