@@ -26,7 +26,10 @@ ANSWERS: dict[str, dict[str, object]] = {
     "Task_FirstContact": {"contact_person": "Jan Kowalski", "contact_channel": "phone",
                           "contact_date": "2026-11-02"},
     "Task_FirstMeeting": {"meeting_date": "2026-11-05", "prospect_is_fit": "true"},
-    "Task_AnalyseOpportunity": {"requirements": "Energy class A, delivery in Q1", "budget_known": "true"},
+    "Task_AnalyseOpportunity": {"requirements": "Energy class A, delivery in Q1", "budget_known": "true",
+                                # the BANT questionnaire is this task's form too
+                                "budget": "planned", "authority": "met", "need": "critical",
+                                "timeline": "this_year"},
     "Task_DevelopProject": {"project_title": "Shelving roll-out", "project_value": "120000"},
     "Task_ManagerApproveProject": {"approval": "approved"},
     "Task_PresentProject": {"presentation_date": "2026-11-12"},

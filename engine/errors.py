@@ -9,7 +9,9 @@
     ├── NotFoundError              no such opportunity, task, user, team or version
     ├── PermissionDeniedError      the actor may not do this
     ├── ConflictError              someone else changed it first (task no longer
-    │                              ready, opportunity updated concurrently)
+    │   │                          ready, opportunity updated concurrently)
+    │   └── ExitCriteriaError      the deal may not leave its stage yet; ``missing``
+    │                              names the criteria not met
     ├── FormError                  submitted data does not fit the task's form;
     │                              ``fields`` maps each field to its message
     └── WorkflowError              a running workflow cannot do what was asked
@@ -62,6 +64,14 @@ class PermissionDeniedError(DealflowError):
 
 class ConflictError(DealflowError):
     """Someone else changed the same thing first; reload and try again."""
+
+
+class ExitCriteriaError(ConflictError):
+    """Leaving a stage was refused; ``missing`` names each criterion not met."""
+
+    def __init__(self, message: str, missing: tuple[str, ...]):
+        super().__init__(message)
+        self.missing = tuple(missing)
 
 
 class FormError(DealflowError):

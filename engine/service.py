@@ -29,6 +29,7 @@ from .store.progress import apply_step, expected_revenue, record_event
 from .store import queries
 from .service_accounts import AccountUseCases
 from .service_inbox import InboxUseCases
+from .service_sales import SalesUseCases
 from .service_web import WebUseCases
 from .views import DeployReport, OpportunityView, TaskView
 
@@ -36,7 +37,7 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class Engine(AccountUseCases, InboxUseCases, WebUseCases):
+class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases):
     """Dealflow's use cases over one database."""
 
     def __init__(self, database_url: str | None = None, *, clock: Callable[[], datetime] = utc_now,
@@ -229,7 +230,10 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases):
                     clean, errors = validate_form(fields, data)
                     if errors:
                         raise FormError(errors)
-                    self._run_completion(session, opportunity, task, actor_row, clean, now)
+                    if task.kind == "activity":
+                        self._complete_activity(session, opportunity, task, actor_row, clean, now)
+                    else:
+                        self._run_completion(session, opportunity, task, actor_row, clean, now)
                     opportunity_id = opportunity.id
                 break
             except StaleDataError:
@@ -244,11 +248,13 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases):
                         clean: dict, now: datetime) -> None:
         version, methodology = self._catalog.version(session, opportunity.methodology_version_id)
         runner = self._catalog.runner(session, version.id)
+        variables = self._score_task(session, opportunity, methodology, task, clean, actor_row, now)
         try:
-            state, result = runner.complete(opportunity.workflow_state, task.id, clean, now)
+            state, result = runner.complete(opportunity.workflow_state, task.id, {**clean, **variables}, now)
         except TaskNotReadyError as err:
             raise ConflictError(str(err)) from None
         if result.error is None:
+            self._check_exit(session, opportunity, methodology, result, lambda: {**runner.data(state), **clean})
             if clean.get("lost_reason"):
                 # By convention a form field named lost_reason records why a deal was lost.
                 opportunity.lost_reason = str(clean["lost_reason"])

@@ -27,6 +27,7 @@ class FieldView:
     minimum: str | None
     maximum: str | None
     choices: tuple[tuple[str, str], ...]
+    help: str = ""
 
 
 @dataclass(frozen=True)

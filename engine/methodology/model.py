@@ -28,6 +28,7 @@ class FormField:
     minimum: str | None = None  # as written; "min"/"minlength" constraints
     maximum: str | None = None
     choices: tuple[tuple[str, str], ...] = ()  # enum (value id, label) pairs
+    help: str = ""  # guidance shown beside the field (a questionnaire question's help)
 
 
 @dataclass(frozen=True)

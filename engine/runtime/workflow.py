@@ -235,6 +235,17 @@ class ProcessRunner:
         if task.state != TaskState.READY:
             state = TaskState.get_name(task.state).lower()
             raise TaskNotReadyError(task_id, f"task {task_id} ('{name}') is {state}, not ready; "
+    def with_data(self, state: str, values: dict) -> str:
+        """``state`` with ``values`` merged into the data of every task still to run —
+        facts learned outside the process (a questionnaire's score) that its next
+        gateways and decision tables may read. Nothing runs."""
+        _check_storable(values)
+        workflow = self._load(state)
+        for task in _all_tasks(workflow):
+            if not task.has_state(TaskState.FINISHED_MASK):
+                task.data.update(values)
+        return self._dump(workflow)
+
                                              "reload the task list")
         return task
 

@@ -4,6 +4,7 @@ and an error as visible state. Runs inside the caller's transaction."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
@@ -12,8 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import due_dates
-from ..methodology.model import LaneRole, Methodology
+from ..methodology.model import LaneRole, Methodology, Stage
+from ..scoring import automatic_probability, question_fields
 from ..runtime.workflow import StepResult
+from ..methodology.model import FormField
 from .models import Event, InboxTask, Opportunity, StageChange, Team, User
 
 
@@ -26,12 +29,26 @@ def expected_revenue(amount: Decimal, probability: int) -> Decimal:
     return (amount * probability / 100).quantize(Decimal("0.01"))
 
 
-def set_automatic_probability(opportunity: Opportunity, probability: int, closing: str = "open") -> None:
-    """Record what stage and score make the probability; a manager's override stays
-    in force over it until reset — except that winning or losing settles the question."""
-    opportunity.probability_auto = probability
-    in_force = probability
-    if opportunity.probability_override is not None and closing == "open":
+def refresh_probability(opportunity: Opportunity, methodology: Methodology) -> None:
+    """Recompute the automatic probability from the stage and the score classes; a
+    manager's override stays in force over it until reset — except that winning or
+    losing settles the question (100 or 0)."""
+    stage = methodology.stage(opportunity.stage_id) if opportunity.stage_id else None
+    if stage is None:
+        automatic = 0
+    elif stage.outcome != "open":
+        automatic = stage.probability
+    else:
+        classes = []
+        for record in sorted((opportunity.scores or {}).values(), key=lambda r: r.get("answered_at", "")):
+            questionnaire = methodology.questionnaire(record["questionnaire"])
+            klass = questionnaire and next((c for c in questionnaire.classes if c.id == record["class"]), None)
+            if klass is not None:
+                classes.append((klass, record.get("stage") == stage.id))
+        automatic = automatic_probability(stage.probability, classes)
+    opportunity.probability_auto = automatic
+    in_force = automatic
+    if opportunity.probability_override is not None and (stage is None or stage.outcome == "open"):
         in_force = opportunity.probability_override
     opportunity.probability = in_force
     opportunity.expected_revenue = expected_revenue(opportunity.amount, in_force)
@@ -54,7 +71,7 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
     for node_id in result.reached:
         stage = methodology.stage_of_node(node_id)
         if stage is not None and stage.id != opportunity.stage_id:
-            change_stage(session, opportunity, methodology, stage.id, actor_id, now)
+            change_stage(session, opportunity, methodology, stage.id, actor_id, now, lanes)
     with session.no_autoflush:  # one flush, below, not one per query
         ready_rows, new_rows = _sync_inbox(session, opportunity, methodology, result, lanes, now)
         opportunity.next_timer_at = min((t.due for t in result.timers), default=None)
@@ -71,12 +88,14 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
 
 
 def change_stage(session: Session, opportunity: Opportunity, methodology: Methodology, stage_id: str,
-                 actor_id: int | None, now: datetime) -> None:
+                 actor_id: int | None, now: datetime, lanes: dict[str, LaneRole] | None = None) -> None:
+    """Move the deal into a stage: history, probability, and the stage's suggested
+    activities (whose lanes ``lanes`` routes; without it they go to the owner)."""
     stage = next(s for s in methodology.stages if s.id == stage_id)
     previous = opportunity.stage_id
     opportunity.stage_id = stage.id
     opportunity.stage_entered_at = now
-    set_automatic_probability(opportunity, stage.probability, closing=stage.outcome)
+    refresh_probability(opportunity, methodology)
     session.add(StageChange(opportunity_id=opportunity.id, from_stage=previous, to_stage=stage.id,
                             probability=opportunity.probability, changed_by_id=actor_id, changed_at=now))
     record_event(session, opportunity, "stage_changed", actor_id, now,
@@ -86,11 +105,43 @@ def change_stage(session: Session, opportunity: Opportunity, methodology: Method
         opportunity.closed_at = now
         opportunity.closed_by_id = actor_id
         record_event(session, opportunity, "closed", actor_id, now, outcome=stage.outcome, stage=stage.id)
+    _enter_activities(session, opportunity, stage, lanes or {}, now)
+
+
+def _enter_activities(session: Session, opportunity: Opportunity, stage: Stage,
+                      lanes: dict[str, LaneRole], now: datetime) -> None:
+    """Cancel what the stages left behind suggested and still waits (required ones
+    were done, or the deal could not have left), then suggest this stage's."""
+    open_rows = list(session.scalars(select(InboxTask).where(
+        InboxTask.opportunity_id == opportunity.id, InboxTask.kind == "activity",
+        InboxTask.status == "ready")))
+    waiting = {row.node_id for row in open_rows if row.stage_id == stage.id}
+    for row in open_rows:
+        if row.stage_id != stage.id:
+            row.status = "cancelled"
+    if opportunity.status != "open":
+        return
+    for activity in stage.activities:
+        node_id = f"{stage.id}/{activity.id}"
+        if node_id in waiting:
+            continue  # re-entered the stage: its suggestion is still open
+        assignee_id, team_id = _assign(session, opportunity, lanes.get(activity.role))
+        session.add(InboxTask(
+            id=str(uuid.uuid4()), opportunity_id=opportunity.id, node_id=node_id, name=activity.title,
+            instructions=activity.guidance, form=[asdict(f) for f in ACTIVITY_FORM], lane=activity.role,
+            assignee_id=assignee_id, candidate_team_id=team_id, status="ready",
+            due_at=due_dates.due_at(activity.due, now), created_at=now, kind="activity",
+            stage_id=stage.id, required=activity.required))
+
+
+# What a rep fills in when marking an activity done.
+ACTIVITY_FORM = (FormField(id="note", label="What happened (optional)", type="string", line=0),)
 
 
 def _ready_rows(session: Session, opportunity: Opportunity) -> list[InboxTask]:
     return list(session.scalars(select(InboxTask).where(
-        InboxTask.opportunity_id == opportunity.id, InboxTask.status == "ready")))
+        InboxTask.opportunity_id == opportunity.id, InboxTask.status == "ready",
+        InboxTask.kind == "workflow")))
 
 
 def _sync_inbox(session: Session, opportunity: Opportunity, methodology: Methodology, result: StepResult,
@@ -111,9 +162,14 @@ def _sync_inbox(session: Session, opportunity: Opportunity, methodology: Methodo
             continue
         assignee_id, team_id = _assign(session, opportunity, lanes.get(task.lane or ""))
         node = methodology.process.nodes.get(task.node_id)
+        form = task.form
+        questionnaire = methodology.questionnaire_for_task(task.node_id)
+        if questionnaire is not None:
+            # The questionnaire is this task's form, after the BPMN's own fields.
+            form = form + question_fields(questionnaire)
         row = InboxTask(
             id=task.task_id, opportunity_id=opportunity.id, node_id=task.node_id, name=task.name,
-            instructions=task.instructions, form=[asdict(f) for f in task.form], lane=task.lane,
+            instructions=task.instructions, form=[asdict(f) for f in form], lane=task.lane,
             assignee_id=assignee_id, candidate_team_id=team_id, status="ready",
             due_at=due_dates.due_at(node.due_date if node else None, now), created_at=now)
         ready_rows.append(row)

@@ -220,7 +220,8 @@ class Lookup:
             status=row.status, due_at=row.due_at, created_at=row.created_at,
             stage_name=self.stage_name(opportunity, opportunity.stage_id),
             form=tuple(FieldView(f["id"], f["label"], f["type"], f["required"], f["default"], f["minimum"],
-                                 f["maximum"], tuple(tuple(c) for c in f["choices"])) for f in row.form),
+                                 f["maximum"], tuple(tuple(c) for c in f["choices"]), f.get("help", ""))
+                       for f in row.form),
             completed_by=self.user(row.completed_by_id), completed_at=row.completed_at,
             stage_id=opportunity.stage_id, methodology_id=self.methodology_id(opportunity),
             claimable=row.status == "ready" and row.assignee_id is None and row.candidate_team_id is not None)

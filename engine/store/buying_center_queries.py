@@ -1,0 +1,71 @@
+"""Reading and writing an opportunity's buying center (contacts and the relationships
+between them), and turning rows into views. Runs inside the caller's transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..buying_center import kind
+from ..methodology.model import BuyingCenterRole
+from ..views_buying_center import ContactView, RelationshipView
+from .models import Contact, ContactRelationship, Opportunity
+
+
+def roles_identified(session: Session, opportunity_id: int) -> set[str]:
+    """The buying-center roles at least one of the deal's people has (for exit
+    criteria such as "economic buyer identified")."""
+    return set(session.scalars(select(Contact.role).distinct().where(
+        Contact.opportunity_id == opportunity_id, Contact.role.is_not(None))))
+
+
+def lock_opportunity(session: Session, opportunity_id: int) -> Opportunity | None:
+    """The deal, row-locked on PostgreSQL (without its workflow state), so that two
+    changes of one buying center — say two reporting lines that together would make
+    a circle — run one after the other. SQLite serialises writers anyway."""
+    return session.scalar(select(Opportunity).where(Opportunity.id == opportunity_id).with_for_update())
+
+
+def contact_rows(session: Session, opportunity_id: int) -> list[Contact]:
+    return list(session.scalars(select(Contact).where(Contact.opportunity_id == opportunity_id)
+                                .order_by(Contact.id)))
+
+
+def relationship_rows(session: Session, opportunity_id: int) -> list[ContactRelationship]:
+    return list(session.scalars(select(ContactRelationship)
+                                .where(ContactRelationship.opportunity_id == opportunity_id)
+                                .order_by(ContactRelationship.id)))
+
+
+def count_contacts(session: Session, opportunity_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Contact)
+                          .where(Contact.opportunity_id == opportunity_id)) or 0
+
+
+def remove_relationships_of(session: Session, contact_id: int) -> int:
+    """Delete every relationship the person is part of; how many there were."""
+    result = session.execute(delete(ContactRelationship).where(or_(
+        ContactRelationship.from_contact_id == contact_id, ContactRelationship.to_contact_id == contact_id)))
+    return result.rowcount or 0
+
+
+def contact_view(row: Contact, roles: tuple[BuyingCenterRole, ...]) -> ContactView:
+    role_name = next((r.name for r in roles if r.id == row.role), row.role)
+    return ContactView(id=row.id, opportunity_id=row.opportunity_id, name=row.name, job_title=row.job_title,
+                       role=row.role, role_name=role_name, influence=row.influence, attitude=row.attitude,
+                       notes=row.notes, created_at=row.created_at, updated_at=row.updated_at)
+
+
+def relationship_view(row: ContactRelationship, names: dict[int, str]) -> RelationshipView:
+    info = kind(row.kind)
+    return RelationshipView(id=row.id, opportunity_id=row.opportunity_id, from_contact=row.from_contact_id,
+                            from_name=names.get(row.from_contact_id, "?"), to_contact=row.to_contact_id,
+                            to_name=names.get(row.to_contact_id, "?"), kind=row.kind, kind_label=info.label,
+                            category=info.category, strength=row.strength, created_at=row.created_at)
+
+
+def views(session: Session, opportunity_id: int,
+          roles: tuple[BuyingCenterRole, ...]) -> tuple[tuple[ContactView, ...], tuple[RelationshipView, ...]]:
+    contacts = tuple(contact_view(row, roles) for row in contact_rows(session, opportunity_id))
+    names = {c.id: c.name for c in contacts}
+    return contacts, tuple(relationship_view(row, names) for row in relationship_rows(session, opportunity_id))
