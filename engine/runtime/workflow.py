@@ -22,7 +22,7 @@ from typing import Mapping
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.defaults import EndEvent
+from SpiffWorkflow.bpmn.specs.defaults import EndEvent, InclusiveGateway, ParallelGateway, StartEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
@@ -170,6 +170,55 @@ class ProcessRunner:
 
         return self._step(state, now, action, task_id)
 
+    def start_at(self, node_id: str, data: dict, now: datetime) -> tuple[str, StepResult]:
+        """A new workflow positioned just before ``node_id`` (Camunda's "start before
+        activity"): the top-level start event runs, the token is put on ``node_id``
+        with ``data`` as its task data, and the engine runs to the next wait states.
+
+        Used to move a running opportunity onto another methodology at a stage's
+        entry node. The node must be on the top-level process, outside any parallel
+        branch (``start_problem`` says why not; WorkflowError). On an error the
+        returned state is the positioned workflow not yet run on; ``retry`` runs it."""
+        _check_storable(data)
+        problem = self.start_problem(node_id)
+        if problem is not None:
+            raise WorkflowError(problem)
+        with frozen_now(now):
+            workflow = BpmnWorkflow(self._spec, self._subprocess_specs, script_engine=self._script_engine)
+            workflow.task_tree.run()  # SpiffWorkflow's own 'Start'
+            anchor = next(t for t in workflow.task_tree.children if isinstance(t.task_spec, StartEvent))
+            specs = workflow.spec.task_specs
+            if anchor.task_spec.bpmn_id == node_id:  # the first stage: an ordinary start
+                before = {}
+                anchor.set_data(**data)
+            else:
+                anchor.run()
+                anchor._drop_children(force=True)
+                anchor.set_data(**data)
+                split = f"{node_id}.BoundaryEventSplit"  # a task with boundary events
+                child = anchor._add_child(specs[split if split in specs else node_id], TaskState.FUTURE)
+                child.task_spec._predict(child, mask=TaskState.NOT_FINISHED_MASK)
+                before = {t.id: t.state for t in _all_tasks(workflow)}
+                child.task_spec._update(child)
+            positioned = self._dump(workflow)
+            try:
+                _run_engine(workflow)
+            except _STEP_FAILURES as err:
+                return positioned, self._failed(positioned, err)
+            return self._dump(workflow), self._result(workflow, before, None)
+
+    def start_problem(self, node_id: str) -> str | None:
+        """Why a workflow cannot be started at ``node_id`` (None: it can)."""
+        specs = self._spec.task_specs
+        if node_id not in specs or specs[node_id].bpmn_id != node_id:
+            for name, sub in self._subprocess_specs.items():
+                if node_id in sub.task_specs:
+                    return f"node '{node_id}' is inside subprocess '{name}'; a workflow cannot start there"
+            return f"node '{node_id}' is not a node of process '{self.process_id}'"
+        if node_id in _parallel_nodes(self._spec):
+            return f"node '{node_id}' is on a parallel branch; a workflow cannot start there"
+        return None
+
     def fire_due_timers(self, state: str, now: datetime) -> tuple[str, StepResult]:
         """Fire every timer due before ``now`` (each fires once) and run on."""
         return self._step(state, now)
@@ -185,6 +234,17 @@ class ProcessRunner:
         """What ``state`` is waiting for, without running anything."""
         workflow = self._load(state)
         return self._result(workflow, {}, None)
+
+    def with_data(self, state: str, values: dict) -> str:
+        """``state`` with ``values`` merged into the data of every task still to run —
+        facts learned outside the process (a questionnaire's score) that its next
+        gateways and decision tables may read. Nothing runs."""
+        _check_storable(values)
+        workflow = self._load(state)
+        for task in _all_tasks(workflow):
+            if not task.has_state(TaskState.FINISHED_MASK):
+                task.data.update(values)
+        return self._dump(workflow)
 
     def data(self, state: str) -> dict:
         """The task data as the most recently completed task left it (a copy)."""
@@ -235,17 +295,6 @@ class ProcessRunner:
         if task.state != TaskState.READY:
             state = TaskState.get_name(task.state).lower()
             raise TaskNotReadyError(task_id, f"task {task_id} ('{name}') is {state}, not ready; "
-    def with_data(self, state: str, values: dict) -> str:
-        """``state`` with ``values`` merged into the data of every task still to run —
-        facts learned outside the process (a questionnaire's score) that its next
-        gateways and decision tables may read. Nothing runs."""
-        _check_storable(values)
-        workflow = self._load(state)
-        for task in _all_tasks(workflow):
-            if not task.has_state(TaskState.FINISHED_MASK):
-                task.data.update(values)
-        return self._dump(workflow)
-
                                              "reload the task list")
         return task
 
@@ -281,6 +330,29 @@ def _all_tasks(workflow: BpmnWorkflow) -> list:
     for sub in workflow.subprocesses.values():
         tasks.extend(sub.tasks.values())
     return tasks
+
+
+def _parallel_nodes(spec) -> set[str]:
+    """Node ids of ``spec`` that a token can reach while another token of the same
+    instance is alive: after a parallel or inclusive split, before its join."""
+    start = next(t for t in spec.task_specs.values() if isinstance(t, StartEvent))
+    inside: set[str] = set()
+    seen: set[tuple[str, int]] = set()
+    todo = [(start, 0)]
+    while todo:
+        task_spec, depth = todo.pop()
+        if (task_spec.name, depth) in seen or depth > 50:
+            continue
+        seen.add((task_spec.name, depth))
+        forking = isinstance(task_spec, (ParallelGateway, InclusiveGateway))
+        if forking and len(task_spec.inputs) > 1:
+            depth = max(0, depth - 1)
+        if depth > 0 and task_spec.bpmn_id:
+            inside.add(task_spec.bpmn_id)
+        if forking and len(task_spec.outputs) > 1:
+            depth += 1
+        todo.extend((output, depth) for output in task_spec.outputs)
+    return inside
 
 
 def _run_engine(workflow: BpmnWorkflow) -> None:
