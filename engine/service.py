@@ -28,6 +28,7 @@ from .store.models import (AssignmentCursor, InboxTask, Opportunity, Team, User)
 from .store.progress import apply_step, expected_revenue, record_event
 from .store import queries
 from .service_accounts import AccountUseCases
+from .service_buying_center import BuyingCenterUseCases
 from .service_inbox import InboxUseCases
 from .service_sales import SalesUseCases
 from .service_web import WebUseCases
@@ -37,7 +38,7 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases):
+class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingCenterUseCases):
     """Dealflow's use cases over one database."""
 
     def __init__(self, database_url: str | None = None, *, clock: Callable[[], datetime] = utc_now,
