@@ -71,7 +71,9 @@ def _summary(result) -> str:
 def _register_operations() -> None:
     from .cli_ops import COMMANDS
 
-    for command in COMMANDS:
+    from .cli_segments import COMMANDS as SEGMENT_COMMANDS
+
+    for command in COMMANDS + SEGMENT_COMMANDS:
         main.add_command(command)
 
 

@@ -32,13 +32,14 @@ from .service_buying_center import BuyingCenterUseCases
 from .service_inbox import InboxUseCases
 from .service_sales import SalesUseCases
 from .service_web import WebUseCases
+from .service_segments import SegmentUseCases
 from .views import DeployReport, OpportunityView, TaskView
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingCenterUseCases):
+class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingCenterUseCases, SegmentUseCases):
     """Dealflow's use cases over one database."""
 
     def __init__(self, database_url: str | None = None, *, clock: Callable[[], datetime] = utc_now,
@@ -96,8 +97,7 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingC
             routing = self._catalog.routing(session)
             variables = routing_variables(amount, currency, attributes, partner_attributes)
             segment = choose_segment(routing, variables)
-            version, methodology = self._catalog.newest(session, segment.methodology,
-                                                        segment.methodology_version)
+            version, methodology = self._segment_methodology(session, segment)  # a swap wins
             team = queries.find_team(session, segment.team)
             if team is None:
                 raise RoutingError(f"segment '{segment.id}' names team '{segment.team}', which does not "

@@ -1,0 +1,236 @@
+"""The SQL of segments and methodology swaps: segment overrides, open deals of a
+segment read in bulk, and a swap's changes written in bulk.
+
+A swap touches thousands of opportunities in one transaction, so rows are read as
+plain tuples (no ORM objects) and written with executemany, in chunks. Each
+opportunity's UPDATE checks and bumps its ``row_version``, exactly as the ORM's
+optimistic locking does: a step that loaded the deal before the swap fails at its
+commit instead of overwriting the swap (and the swap fails if one got in first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable, Iterable, Mapping, Sequence
+
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from ..errors import ConflictError
+from ..methodology.model import LaneRole
+from .models import (Event, InboxTask, MethodologySwap, MethodologyVersion, Opportunity, SegmentMethodology,
+                     StageChange, SwapMove, Team, User)
+
+CHUNK = 500
+
+_OPEN_COLUMNS = (Opportunity.id, Opportunity.stage_id, Opportunity.methodology_version_id,
+                 Opportunity.row_version, Opportunity.error_message, Opportunity.amount,
+                 Opportunity.probability_override, Opportunity.owner_id, Opportunity.manager_id,
+                 Opportunity.team_id, Opportunity.status)
+
+
+@dataclass(frozen=True)
+class DealRow:
+    id: int
+    stage_id: str | None
+    version_id: int
+    row_version: int
+    error_message: str | None
+    amount: object  # Decimal
+    probability_override: int | None
+    owner_id: int
+    manager_id: int | None
+    team_id: int | None
+    status: str
+    workflow_state: str | None = None
+
+
+@dataclass
+class MovedDeal:
+    """Everything one moved opportunity's rows get: column values, new inbox rows,
+    the stage-history row, its event and (for a swap) its move record."""
+
+    opportunity_id: int
+    row_version: int  # as read; the UPDATE checks it
+    values: dict  # opportunity columns
+    tasks: list[dict] = field(default_factory=list)
+    history: dict | None = None
+    event: dict | None = None
+    move: dict | None = None
+
+
+# --- segments ----------------------------------------------------------------------
+
+def overrides(session: Session) -> dict[str, SegmentMethodology]:
+    return {row.segment_id: row for row in session.scalars(select(SegmentMethodology))}
+
+
+def override(session: Session, segment_id: str) -> SegmentMethodology | None:
+    return session.get(SegmentMethodology, segment_id)
+
+
+def set_override(session: Session, segment_id: str, version_id: int, *, pinned: bool, swap_id: int,
+                 actor_id: int, now: datetime) -> None:
+    row = session.get(SegmentMethodology, segment_id)
+    if row is None:
+        row = SegmentMethodology(segment_id=segment_id)
+        session.add(row)
+    row.methodology_version_id, row.pinned, row.swap_id = version_id, pinned, swap_id
+    row.set_by_id, row.set_at = actor_id, now
+
+
+def drop_override(session: Session, segment_id: str) -> None:
+    session.execute(delete(SegmentMethodology).where(SegmentMethodology.segment_id == segment_id))
+
+
+def open_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Opportunity.segment_id, func.count())
+                           .where(Opportunity.status == "open").group_by(Opportunity.segment_id))
+    return {segment: count for segment, count in rows}
+
+
+def open_deals(session: Session, segment_id: str, *, not_on: int, lock: bool) -> list[DealRow]:
+    """The segment's open opportunities not on version ``not_on``; with ``lock`` with
+    their workflow state, row-locked on PostgreSQL, skipping rows another
+    transaction holds (they stay where they are; a second swap picks them up)."""
+    columns = _OPEN_COLUMNS + ((Opportunity.workflow_state,) if lock else ())
+    query = (select(*columns).where(Opportunity.segment_id == segment_id, Opportunity.status == "open",
+                                    Opportunity.methodology_version_id != not_on)
+             .order_by(Opportunity.id))
+    if lock:
+        query = query.with_for_update(skip_locked=True)
+    return [DealRow(*row) for row in session.execute(query)]
+
+
+def deals_by_id(session: Session, ids: Sequence[int]) -> dict[int, DealRow]:
+    """Opportunities by id with their workflow state, row-locked (PostgreSQL; skip locked)."""
+    result = {}
+    for chunk in _chunks(list(ids)):
+        query = (select(*_OPEN_COLUMNS, Opportunity.workflow_state).where(Opportunity.id.in_(chunk))
+                 .with_for_update(skip_locked=True))
+        result.update({row[0]: DealRow(*row) for row in session.execute(query)})
+    return result
+
+
+def lane_assigner(session: Session, lanes: Mapping[str, LaneRole]
+                  ) -> Callable[[str | None, DealRow], tuple[int | None, int | None]]:
+    """(assignee, candidate team) for a lane, as ``store.progress`` assigns a new
+    task, with the users and teams the lanes name looked up once."""
+    users = {name: user_id for name, user_id in session.execute(select(User.username, User.id).where(
+        User.username.in_([r.name for r in lanes.values() if r.kind == "user"])))}
+    teams = {name: team_id for name, team_id in session.execute(select(Team.name, Team.id).where(
+        Team.name.in_([r.name for r in lanes.values() if r.kind == "team"])))}
+
+    def assign(lane: str | None, deal: DealRow) -> tuple[int | None, int | None]:
+        role = lanes.get(lane or "")
+        if role is None or role.kind == "owner":
+            return deal.owner_id, None
+        if role.kind == "owner_manager":
+            return (deal.manager_id or deal.owner_id), None
+        if role.kind == "team_queue":
+            return None, deal.team_id
+        if role.kind == "user":
+            return (users.get(role.name) or deal.owner_id), None
+        team_id = teams.get(role.name)
+        return (None, team_id) if team_id is not None else (deal.owner_id, None)
+
+    return assign
+
+
+# --- swaps -------------------------------------------------------------------------
+
+def new_swap(session: Session, **values) -> MethodologySwap:
+    """The swap's audit row, inserted first: on SQLite this write takes the database's
+    write lock, so nothing changes the deals between reading and writing them."""
+    swap = MethodologySwap(**values)
+    session.add(swap)
+    session.flush()
+    return swap
+
+
+def swap(session: Session, swap_id: int) -> MethodologySwap | None:
+    return session.get(MethodologySwap, swap_id)
+
+
+def latest_swap_id(session: Session, segment_id: str) -> int | None:
+    return session.scalar(select(func.max(MethodologySwap.id)).where(MethodologySwap.segment_id == segment_id))
+
+
+def swap_moves(session: Session, swap_id: int) -> list[tuple]:
+    """(opportunity id, from version, from stage, to stage, from state, row version after)."""
+    return list(session.execute(select(
+        SwapMove.opportunity_id, SwapMove.from_version_id, SwapMove.from_stage, SwapMove.to_stage,
+        SwapMove.from_state, SwapMove.row_version_after)
+        .where(SwapMove.swap_id == swap_id).order_by(SwapMove.opportunity_id)))
+
+
+def swaps(session: Session, segment_id: str | None = None) -> list[tuple]:
+    """(swap, from "id@label", to "id@label", by username), newest first."""
+    versions = {vid: f"{mid}@{label}" for vid, mid, label in session.execute(select(
+        MethodologyVersion.id, MethodologyVersion.methodology_id, MethodologyVersion.label))}
+    query = (select(MethodologySwap, User.username).outerjoin(User, User.id == MethodologySwap.by_id)
+             .order_by(MethodologySwap.id.desc()))
+    if segment_id is not None:
+        query = query.where(MethodologySwap.segment_id == segment_id)
+    return [(row, versions.get(row.from_version_id), versions[row.to_version_id], username)
+            for row, username in session.execute(query)]
+
+
+def deployed_labels(session: Session) -> list[str]:
+    """Every deployed version as "id@label": by methodology, the current one first."""
+    rows = session.execute(select(MethodologyVersion.methodology_id, MethodologyVersion.label)
+                           .order_by(MethodologyVersion.methodology_id, MethodologyVersion.activation.desc()))
+    return [f"{methodology_id}@{label}" for methodology_id, label in rows]
+
+
+def version_label(session: Session, version_id: int | None) -> str | None:
+    if version_id is None:
+        return None
+    row = session.execute(select(MethodologyVersion.methodology_id, MethodologyVersion.label)
+                          .where(MethodologyVersion.id == version_id)).first()
+    return f"{row[0]}@{row[1]}" if row else None
+
+
+def write_moves(session: Session, moved: Sequence[MovedDeal]) -> None:
+    """Write every moved deal's rows: one executemany per table and chunk."""
+    if not moved:
+        return
+    table = Opportunity.__table__
+    columns = sorted(moved[0].values)
+    statement = (update(table).where(table.c.id == bindparam("_id"), table.c.row_version == bindparam("_rv"))
+                 .values(row_version=table.c.row_version + 1, **{c: bindparam(c) for c in columns}))
+    for chunk in _chunks(moved):
+        result = session.connection().execute(
+            statement, [{"_id": m.opportunity_id, "_rv": m.row_version, **m.values} for m in chunk])
+        if result.rowcount != len(chunk):
+            raise ConflictError("some of the segment's opportunities changed while they were being moved; "
+                                "nothing was swapped — run the swap again")
+    ids = [m.opportunity_id for m in moved]
+    tasks_table = InboxTask.__table__
+    for chunk in _chunks(ids):
+        session.connection().execute(
+            update(tasks_table).where(tasks_table.c.opportunity_id.in_(chunk), tasks_table.c.status == "ready",
+                                      tasks_table.c.kind == "workflow").values(status="cancelled"))
+    new_tasks = [t for m in moved for t in m.tasks]
+    for chunk in _chunks(new_tasks):
+        existing = set(session.scalars(select(InboxTask.id).where(InboxTask.id.in_([t["id"] for t in chunk]))))
+        if existing:  # a reversal brings back the very tasks the swap cancelled
+            session.connection().execute(
+                update(tasks_table).where(tasks_table.c.id.in_(existing)).values(status="ready"))
+        fresh = [t for t in chunk if t["id"] not in existing]
+        if fresh:
+            session.connection().execute(insert(tasks_table), fresh)
+    _insert(session, StageChange, [m.history for m in moved if m.history])
+    _insert(session, Event, [m.event for m in moved if m.event])
+    _insert(session, SwapMove, [m.move for m in moved if m.move])
+
+
+def _insert(session: Session, model, rows: list[dict]) -> None:
+    for chunk in _chunks(rows):
+        session.connection().execute(insert(model.__table__), chunk)
+
+
+def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
