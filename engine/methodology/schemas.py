@@ -29,6 +29,8 @@ _PATTERN_MEANING = {
     "^[a-z][a-z0-9_]{0,62}$": "lowercase letters, digits and '_', starting with a letter",
     "^[A-Za-z][A-Za-z0-9_]{0,30}$": "letters, digits and '_', starting with a letter",
     "^[a-z][a-z0-9_-]{0,62}(@[^@\\s]+)?$": "a methodology id, optionally followed by @version",
+    '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+S)?)?$': "an ISO 8601 duration such as P3D (3 days) or PT4H (4 hours)",
+    "^[a-z][a-z0-9_]{0,39}$": "lowercase letters, digits and '_', starting with a letter",
 }
 
 _TYPE_NAMES = {
