@@ -1,0 +1,91 @@
+"""The manager swaps HORECA to another methodology in a real Chromium; an in-flight
+HORECA deal continues on the new one with its history intact."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import serve
+from tests.conftest import REPO, FakeClock, make_engine
+from tests.webui.pages_support import with_passwords
+from webui import create_app
+
+
+@pytest.fixture
+def site(tmp_path):
+    """The real app, CSRF on; the base test methodology and quick-deal deployed, and a
+    HORECA deal of rep1's at the offer stage."""
+    engine = with_passwords(make_engine(f"sqlite:///{tmp_path / 'dealflow.db'}", FakeClock()))
+    engine.deploy(str(REPO / "tests" / "methodology" / "swap_target"), actor="admin")
+    deal = engine.create_opportunity(title="Hotel Pod Lipami", amount="30000.00", partner="Hotel Pod Lipami",
+                                     attributes={"channel": "horeca", "territory": "PL-N"}, actor="manager")
+    deal = engine.complete_task(deal.open_tasks[0].id, actor="rep1", data={"amount": "30000"})
+    assert deal.stage_id == "offer"
+    app = create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"})
+    url, stop = serve(app)
+    yield url, deal, engine
+    stop()
+    engine.close()
+
+
+def log_in(page, url, username):
+    page.goto(f"{url}/login")
+    page.fill("#username", username)
+    page.fill("#password", "demo")
+    page.click("#login-submit")
+    page.wait_for_url(f"{url}/")
+
+
+def test_the_manager_swaps_horeca_and_the_deal_continues_on_the_new_methodology(site, browser):
+    url, deal, engine = site
+    manager = browser.new_context(timezone_id="Europe/Warsaw").new_page()
+    manager.set_default_timeout(10_000)
+    log_in(manager, url, "manager")
+    manager.click("#nav-segments")
+    manager.wait_for_selector("#segments")
+    assert "small-deal@1.0" in manager.locator("#segment-horeca .methodology").inner_text()
+
+    manager.select_option("#swap-segment", "horeca")
+    manager.select_option("#swap-methodology", "quick-deal")
+    manager.fill("#swap-map", "ofer=proposal")  # a typo first: a message, nothing swapped
+    with manager.expect_response(lambda r: r.request.method == "POST") as answer:
+        manager.click("#swap-preview")
+    assert answer.value.status == 400
+    manager.wait_for_selector(".flash-error")
+    assert "did you mean 'offer'?" in manager.locator(".flash-error").inner_text()
+
+    manager.fill("#swap-map", "offer=proposal")
+    manager.click("#swap-preview")
+    manager.wait_for_selector("#swap-preview-result")
+    assert manager.locator("#preview-moved").inner_text() == "1 open deal(s) would move."
+    assert "offer" in manager.locator("#preview-moves").inner_text()
+    assert engine.show_opportunity(deal.id).methodology_id == "small-deal"
+    manager.click("#swap-confirm")
+    manager.wait_for_selector(".flash-success")
+    assert "horeca now follows quick-deal@1.0; 1 open deal(s) moved" in manager.locator(".flash-success").inner_text()
+    assert "quick-deal@1.0" in manager.locator("#segment-horeca .methodology").inner_text()
+    assert manager.locator("#swaps tbody tr").count() == 1
+
+    manager.goto(f"{url}/opportunities/{deal.id}")
+    assert manager.locator("#deal-stage").inner_text().strip() == "Proposal"
+    history = manager.locator("#stage-history").inner_text()
+    assert history.index("Lead") < history.index("Qualification") < history.index("Proposal")
+    assert manager.locator("#stage-history li").count() == len(deal.stage_history) + 1
+    assert manager.locator("tr.event-methodology_swapped").count() == 1
+    assert manager.locator("tr.event-task_completed").count() == 1  # the work done before the swap
+    manager.context.close()
+
+    rep = browser.new_context(timezone_id="Europe/Warsaw").new_page()
+    rep.set_default_timeout(10_000)
+    log_in(rep, url, "rep1")
+    task = engine.show_opportunity(deal.id).open_tasks[0]
+    row = rep.locator(f"tr#task-{task.id}")
+    assert "Send a proposal" in row.inner_text()
+    row.locator("a.task-link").click()
+    rep.wait_for_selector("#task-form")
+    rep.click("#task-submit")
+    rep.wait_for_url(f"{url}/")
+    rep.goto(f"{url}/opportunities/{deal.id}")
+    assert rep.locator("#deal-stage").inner_text().strip() == "Review"
+    rep.context.close()
+    assert engine.show_opportunity(deal.id).methodology_id == "quick-deal"
