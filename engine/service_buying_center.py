@@ -43,6 +43,15 @@ class BuyingCenterUseCases:
     def buying_center_svg(self, opportunity_id: int, *, viewer: str) -> str:
         return self.buying_center(opportunity_id, viewer=viewer).svg
 
+    def contact(self, contact_id: int, *, viewer: str) -> ContactView:
+        """One person of a buying center, if the viewer may see the deal (else 404)."""
+        with self._reads() as session:
+            actor = queries.user(session, viewer)
+            row = session.get(Contact, contact_id)
+            opportunity = session.get(Opportunity, row.opportunity_id) if row else None
+            self._check_sees(session, actor, opportunity, f"no contact {contact_id}")
+            return bc_queries.contact_view(row, self._roles(session, opportunity))
+
     def add_contact(self, opportunity_id: int, *, actor: str, name: object, job_title: object = "",
                     role: object = None, influence: object = rules.DEFAULT_INFLUENCE,
                     attitude: object = "neutral", notes: object = "") -> ContactView:
@@ -91,17 +100,20 @@ class BuyingCenterUseCases:
             session.flush()
             return bc_queries.contact_view(row, roles)
 
-    def remove_contact(self, contact_id: int, *, actor: str) -> None:
-        """Take a person out of the buying center, with every relationship they are part of."""
+    def remove_contact(self, contact_id: int, *, actor: str) -> ContactView:
+        """Take a person out of the buying center, with every relationship they are part
+        of; returns the person as they were."""
         now = self._now()
         with self._sessions() as session, session.begin():
             row = session.get(Contact, contact_id)
             actor_row, opportunity = self._open_for_change(session, actor, row and row.opportunity_id,
                                                            f"no contact {contact_id}")
+            gone = bc_queries.contact_view(row, self._roles(session, opportunity))
             removed = bc_queries.remove_relationships_of(session, row.id)
             session.delete(row)
             record_event(session, opportunity, "contact_removed", actor_row.id, now, contact=contact_id,
                          name=row.name, relationships=removed)
+            return gone
 
     def add_relationship(self, opportunity_id: int, *, actor: str, from_contact: object, to_contact: object,
                          kind: object, strength: object = rules.DEFAULT_STRENGTH) -> RelationshipView:
@@ -130,17 +142,20 @@ class BuyingCenterUseCases:
                          to_contact=names[row.to_contact_id], strength=row.strength)
             return bc_queries.relationship_view(row, names)
 
-    def remove_relationship(self, relationship_id: int, *, actor: str) -> None:
+    def remove_relationship(self, relationship_id: int, *, actor: str) -> RelationshipView:
+        """Forget one relationship; returns it as it was."""
         now = self._now()
         with self._sessions() as session, session.begin():
             row = session.get(ContactRelationship, relationship_id)
             actor_row, opportunity = self._open_for_change(session, actor, row and row.opportunity_id,
                                                            f"no relationship {relationship_id}")
             names = {c.id: c.name for c in bc_queries.contact_rows(session, opportunity.id)}
+            gone = bc_queries.relationship_view(row, names)
             session.delete(row)
             record_event(session, opportunity, "relationship_removed", actor_row.id, now,
                          relationship=relationship_id, relationship_kind=row.kind,
-                         from_contact=names.get(row.from_contact_id), to_contact=names.get(row.to_contact_id))
+                         from_contact=gone.from_name, to_contact=gone.to_name)
+            return gone
 
     # --- helpers -------------------------------------------------------------------------
 

@@ -349,3 +349,7 @@ def inbox_json(page: InboxPage) -> dict:
         "filters": {"stages": [{"id": stage_id, "name": name} for stage_id, name in page.stages],
                     "methodologies": list(page.methodologies)},
     }
+
+
+# Routes of other use-case families, on this blueprint (they import its helpers).
+from . import api_buying_center  # noqa: E402,F401

@@ -238,6 +238,144 @@ PATHS = {
     }},
 }
 
+# --- the buying center (webui/api_buying_center.py) -------------------------------------
+_LEVEL = {"type": "integer", "minimum": 1, "maximum": 5}
+_ATTITUDE = {"type": "string", "enum": ["supporter", "neutral", "opponent"]}
+_KIND = {"type": "string", "enum": ["reports_to", "listens_to", "friends_with", "former_colleague_at_competitor"],
+         "description": "reports_to is formal; the others are informal."}
+_CONTACT_INPUT = {
+    "name": {"type": "string", "minLength": 1, "maxLength": 200},
+    "job_title": {"type": ["string", "null"], "maxLength": 200, "description": "Their function."},
+    "role": {"type": ["string", "null"], "description": "One of the methodology's buying-center roles "
+                                                        "(see BuyingCenter.roles), or null."},
+    "influence": {**_LEVEL, "description": "1 little .. 5 decisive; default 3."},
+    "attitude": {**_ATTITUDE, "description": "Default neutral."},
+    "notes": {"type": ["string", "null"], "maxLength": 4000},
+}
+SCHEMAS.update({
+    "Contact": _object({
+        "id": {"type": "integer"},
+        "opportunity_id": {"type": "integer"},
+        "name": {"type": "string"},
+        "job_title": {"type": "string"},
+        "role": _nullable("string"),
+        "role_name": _nullable("string"),
+        "influence": _LEVEL,
+        "attitude": _ATTITUDE,
+        "notes": {"type": "string"},
+        "created_at": DATETIME,
+        "updated_at": DATETIME,
+    }, "A person of the customer's buying center."),
+    "Relationship": _object({
+        "id": {"type": "integer"},
+        "opportunity_id": {"type": "integer"},
+        "from_contact": {"type": "integer"},
+        "from_name": {"type": "string"},
+        "to_contact": {"type": "integer"},
+        "to_name": {"type": "string"},
+        "kind": _KIND,
+        "kind_label": {"type": "string"},
+        "category": {"type": "string", "enum": ["formal", "informal"]},
+        "strength": _LEVEL,
+        "created_at": DATETIME,
+    }, "from_contact reports to / listens to / ... to_contact."),
+    "BuyingCenter": _object({
+        "opportunity_id": {"type": "integer"},
+        "editable": {"type": "boolean", "description": "False once the deal is won or lost."},
+        "contacts": {"type": "array", "items": _ref("Contact")},
+        "relationships": {"type": "array", "items": _ref("Relationship")},
+        "roles": {"type": "array", "items": _object({"id": {"type": "string"}, "name": {"type": "string"},
+                                                     "description": {"type": "string"}}),
+                  "description": "The roles the deal's methodology offers."},
+        "kinds": {"type": "array", "items": _object({"id": {"type": "string"}, "label": {"type": "string"},
+                                                     "category": {"type": "string"},
+                                                     "directed": {"type": "boolean"}})},
+        "roles_identified": {"type": "array", "items": {"type": "string"}},
+    }),
+    "NewContact": {"type": "object", "required": ["name"], "additionalProperties": False,
+                   "properties": _CONTACT_INPUT},
+    "ContactChange": {"type": "object", "additionalProperties": False, "properties": _CONTACT_INPUT,
+                      "description": "Only the fields sent change."},
+    "NewRelationship": {"type": "object", "required": ["from_contact", "to_contact", "kind"],
+                        "additionalProperties": False,
+                        "properties": {"from_contact": {"type": "integer"}, "to_contact": {"type": "integer"},
+                                       "kind": _KIND, "strength": {**_LEVEL, "description": "Default 3."}}},
+})
+_CLOSED = _error("The deal is won or lost: its buying center stays as it was at the close.")
+_BC_INVALID = _error("The body has errors; one message per field.")
+_NO_CONTENT = {"description": "Done; no content."}
+
+
+def _JSON_BODY(name: str) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": _ref(name)}}}
+
+
+def _ID(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+PATHS.update({
+    "/opportunities/{opportunity_id}/contacts": {
+        "get": {
+            "operationId": "buyingCenter",
+            "summary": "The deal's buying center: people, relationships, the methodology's roles",
+            "parameters": [_ID("opportunity_id")],
+            "responses": {"200": _json(_ref("BuyingCenter"), "The buying center."), "401": UNAUTHORIZED,
+                          "404": NOT_YOURS},
+        },
+        "post": {
+            "operationId": "addContact",
+            "summary": "Add a person to the deal's buying center",
+            "parameters": [_ID("opportunity_id")],
+            "requestBody": _JSON_BODY("NewContact"),
+            "responses": {"201": _json(_ref("Contact"), "Added."), "401": UNAUTHORIZED, "404": NOT_YOURS,
+                          "409": _CLOSED, "422": _BC_INVALID},
+        },
+    },
+    "/contacts/{contact_id}": {
+        "patch": {
+            "operationId": "updateContact",
+            "summary": "Change some of a person's facts",
+            "parameters": [_ID("contact_id")],
+            "requestBody": _JSON_BODY("ContactChange"),
+            "responses": {"200": _json(_ref("Contact"), "Changed."), "401": UNAUTHORIZED, "404": NOT_YOURS,
+                          "409": _CLOSED, "422": _BC_INVALID},
+        },
+        "delete": {
+            "operationId": "removeContact",
+            "summary": "Take a person out of the buying center, with their relationships",
+            "parameters": [_ID("contact_id")],
+            "responses": {"204": _NO_CONTENT, "401": UNAUTHORIZED, "404": NOT_YOURS, "409": _CLOSED},
+        },
+    },
+    "/opportunities/{opportunity_id}/relationships": {"post": {
+        "operationId": "addRelationship",
+        "summary": "Record how two people of the buying center relate",
+        "description": "A reporting line may not go round in a circle; the same relationship is not "
+                       "recorded twice (friends_with and former_colleague_at_competitor in either direction).",
+        "parameters": [_ID("opportunity_id")],
+        "requestBody": _JSON_BODY("NewRelationship"),
+        "responses": {"201": _json(_ref("Relationship"), "Recorded."), "401": UNAUTHORIZED, "404": NOT_YOURS,
+                      "409": _CLOSED, "422": _BC_INVALID},
+    }},
+    "/relationships/{relationship_id}": {"delete": {
+        "operationId": "removeRelationship",
+        "summary": "Forget one relationship",
+        "parameters": [_ID("relationship_id")],
+        "responses": {"204": _NO_CONTENT, "401": UNAUTHORIZED, "404": NOT_YOURS, "409": _CLOSED},
+    }},
+    "/opportunities/{opportunity_id}/buying-center.svg": {"get": {
+        "operationId": "buyingCenterDiagram",
+        "summary": "The buying center drawn as SVG, with a legend",
+        "description": "Rows by reporting lines; fill by attitude, size and border by influence, a badge per "
+                       "role; formal lines solid arrows, informal ones dashed; width by strength.",
+        "parameters": [_ID("opportunity_id")],
+        "responses": {"200": {"description": "The diagram.",
+                              "content": {"image/svg+xml": {"schema": {"type": "string"}}}},
+                      "401": UNAUTHORIZED, "404": NOT_YOURS},
+    }},
+})
+
 DOCUMENT = {
     "openapi": "3.1.0",
     "info": {

@@ -22,7 +22,8 @@ def show(opportunity_id: int):
     reps = [u for u in users if u.role == "rep" and u.username != deal.owner]
     workers = [u for u in users if u.role in ("rep", "manager", "admin")]
     return render_template("opportunity.html", deal=deal, now=engine.now(), manages=manages, reps=reps,
-                           workers=workers, diagram=_diagram(engine, deal))
+                           workers=workers, diagram=_diagram(engine, deal),
+                           buying_center=engine.buying_center(opportunity_id, viewer=current_user.username))
 
 
 def _diagram(engine, deal) -> Markup | None:
