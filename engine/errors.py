@@ -67,11 +67,13 @@ class ConflictError(DealflowError):
 
 
 class ExitCriteriaError(ConflictError):
-    """Leaving a stage was refused; ``missing`` names each criterion not met."""
+    """Leaving a stage was refused; ``details`` maps each criterion not met to what
+    it asks for, ``missing`` lists their names."""
 
-    def __init__(self, message: str, missing: tuple[str, ...]):
+    def __init__(self, message: str, details: dict[str, str]):
         super().__init__(message)
-        self.missing = tuple(missing)
+        self.details = dict(details)
+        self.missing = tuple(self.details)
 
 
 class FormError(DealflowError):

@@ -174,7 +174,7 @@ class SalesUseCases:
         criteria = self._criteria(session, opportunity, methodology, stage, data_of())
         message = exit_criteria.refusal(stage, criteria)
         if message is not None:
-            raise ExitCriteriaError(message, tuple(c.name for c in criteria if not c.met))
+            raise ExitCriteriaError(message, {c.name: c.label for c in criteria if not c.met})
 
     def _criteria(self, session: Session, opportunity: Opportunity, methodology: Methodology, stage,
                   data: Mapping[str, object]) -> tuple[exit_criteria.Criterion, ...]:

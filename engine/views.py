@@ -51,6 +51,9 @@ class TaskView:
     stage_id: str | None = None
     methodology_id: str | None = None
     claimable: bool = False  # waits in a team queue, nobody has claimed it
+    kind: str = "workflow"  # workflow: a step of the process; activity: a Sales Assistant suggestion
+    required: bool = False  # an activity the deal cannot leave its stage without
+    note: str | None = None  # what was written when an activity was marked done
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,10 @@ class OpportunityView:
     completed_tasks: tuple[TaskView, ...] = ()
     stage_history: tuple[StageChangeView, ...] = ()
     events: tuple[EventView, ...] = field(default=())
+    probability_auto: int = 0  # what stage and score say; ``probability`` is it unless overridden
+    probability_override: int | None = None
+    score: int | None = None  # the last questionnaire's score, 0-100
+    score_class: str | None = None
 
 
 @dataclass(frozen=True)

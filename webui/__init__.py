@@ -42,9 +42,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.extensions["dealflow"] = app.config.get("ENGINE") or Engine(app.config["DATABASE_URL"])
 
-    from . import api, auth, buying_center, inbox, manager, opportunities, pages, segments
+    from . import api, auth, buying_center, inbox, manager, opportunities, pages, sales_assistant, segments
 
-    for module in (auth, inbox, opportunities, manager, segments, buying_center):
+    for module in (auth, inbox, opportunities, manager, segments, buying_center, sales_assistant):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     pages.init_app(app, exempt=[api.bp])

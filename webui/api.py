@@ -18,7 +18,8 @@ from decimal import Decimal, InvalidOperation
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import ConflictError, DealflowError, FormError, NotFoundError, PermissionDeniedError
+from engine.errors import (ConflictError, DealflowError, ExitCriteriaError, FormError, NotFoundError,
+                           PermissionDeniedError)
 from engine.views import FieldView, InboxPage, OpportunityView, TaskView
 
 from . import engine_of
@@ -63,6 +64,8 @@ def _engine_error(err: DealflowError):
         return _error(404, str(err))
     if isinstance(err, PermissionDeniedError):
         return _error(403, str(err))
+    if isinstance(err, ExitCriteriaError):
+        return _error(409, str(err), err.details, code="exit_criteria_not_met")
     if isinstance(err, ConflictError):
         return _error(409, str(err))
     if isinstance(err, FormError):
@@ -305,7 +308,7 @@ def plain(value):
 
 def field_json(f: FieldView) -> dict:
     return {"id": f.id, "label": f.label, "type": f.type, "required": f.required, "default": f.default,
-            "minimum": f.minimum, "maximum": f.maximum,
+            "minimum": f.minimum, "maximum": f.maximum, "help": f.help,
             "choices": [{"id": choice_id, "label": label} for choice_id, label in f.choices]}
 
 
@@ -316,7 +319,7 @@ def task_json(t: TaskView) -> dict:
             "status": t.status, "due_at": when(t.due_at), "created_at": when(t.created_at),
             "stage_id": t.stage_id, "stage_name": t.stage_name, "methodology_id": t.methodology_id,
             "completed_by": t.completed_by, "completed_at": when(t.completed_at),
-            "form": [field_json(f) for f in t.form]}
+            "form": [field_json(f) for f in t.form], "kind": t.kind, "required": t.required}
 
 
 def opportunity_json(o: OpportunityView) -> dict:
@@ -326,6 +329,8 @@ def opportunity_json(o: OpportunityView) -> dict:
         "team": o.team, "owner": o.owner, "manager": o.manager, "methodology_id": o.methodology_id,
         "methodology_label": o.methodology_label, "stage_id": o.stage_id, "stage_name": o.stage_name,
         "stage_entered_at": when(o.stage_entered_at), "probability": o.probability,
+        "probability_auto": o.probability_auto, "probability_override": o.probability_override,
+        "score": o.score, "score_class": o.score_class,
         "expected_revenue": money(o.expected_revenue), "next_action_at": when(o.next_action_at),
         "status": o.status, "lost_reason": o.lost_reason, "error_message": o.error_message,
         "opened_by": o.opened_by, "opened_at": when(o.opened_at), "closed_by": o.closed_by,
@@ -352,4 +357,5 @@ def inbox_json(page: InboxPage) -> dict:
 
 
 # Routes of other use-case families, on this blueprint (they import its helpers).
+from . import api_sales  # noqa: E402,F401
 from . import api_buying_center  # noqa: E402,F401

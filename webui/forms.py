@@ -26,6 +26,7 @@ class Control:
     attrs: dict = field(default_factory=dict)  # extra HTML attributes (min, max, step, ...)
     options: tuple[tuple[str, str], ...] = ()
     error: str | None = None
+    help: str = ""
 
 
 def controls(fields: tuple[FieldView, ...], values: dict[str, str] | None = None,
@@ -43,7 +44,7 @@ def submitted(fields: tuple[FieldView, ...], form) -> dict[str, str]:
 
 def _control(f: FieldView, value: str, error: str | None) -> Control:
     kind = f.type.lower()
-    common = dict(id=f.id, label=f.label, value=str(value), required=f.required, error=error)
+    common = dict(id=f.id, label=f.label, value=str(value), required=f.required, error=error, help=f.help)
     if kind == "boolean":
         return Control(kind="select", options=_blank(f) + _YES_NO, **common)
     if kind == "enum":

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from engine.errors import ConflictError, FormError
+from engine.errors import ConflictError, ExitCriteriaError, FormError
 
 from . import engine_of
 from .auth import _safe_next
@@ -77,6 +77,8 @@ def task(task_id: str):
         deal = engine.complete_task(task_id, actor=viewer, data=values)
     except FormError as err:
         return _task_page(task, values=values, errors=err.fields, status=422)
+    except ExitCriteriaError as err:
+        return _task_page(task, values=values, refusal=err, status=409)
     except ConflictError:
         return _task_page(engine.task(task_id, viewer=viewer), status=409)
     message = f"Done: “{task.name}”. {deal.title} is now at stage {deal.stage_name or '—'} ({deal.probability} %)"
@@ -91,10 +93,10 @@ def task(task_id: str):
     return redirect(url_for("inbox.index"), 303)
 
 
-def _task_page(task, *, values=None, errors=None, status=200):
+def _task_page(task, *, values=None, errors=None, refusal=None, status=200):
     errors = errors or {}
     known = {f.id for f in task.form}
     other_errors = {k: v for k, v in errors.items() if k not in known}
     return render_template("task.html", task=task, controls=controls(task.form, values, errors),
                            errors=errors, other_errors=other_errors, now=engine_of(current_app).now(),
-                           conflict=status == 409), status
+                           conflict=status == 409 and refusal is None, refusal=refusal), status

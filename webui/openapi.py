@@ -57,6 +57,7 @@ SCHEMAS = {
         "minimum": _nullable("string"),
         "maximum": _nullable("string"),
         "choices": {"type": "array", "items": _object({"id": {"type": "string"}, "label": {"type": "string"}})},
+        "help": {"type": "string", "description": "Guidance shown beside the field (a questionnaire's help)."},
     }, "One field of a task's form: the keys of the body of POST /tasks/{task_id}/complete."),
     "Task": _object({
         "id": {"type": "string"},
@@ -78,6 +79,10 @@ SCHEMAS = {
         "completed_by": _nullable("string"),
         "completed_at": NULLABLE_DATETIME,
         "form": {"type": "array", "items": _ref("FormField")},
+        "kind": {"type": "string", "enum": ["workflow", "activity"],
+                 "description": "workflow: a step of the process; activity: a Sales Assistant suggestion, "
+                                "created when the deal entered its stage (its form is an optional note)."},
+        "required": {"type": "boolean", "description": "An activity the deal cannot leave its stage without."},
     }),
     "StageChange": _object({
         "from_stage": _nullable("string"),
@@ -109,7 +114,13 @@ SCHEMAS = {
         "stage_id": _nullable("string"),
         "stage_name": _nullable("string"),
         "stage_entered_at": NULLABLE_DATETIME,
-        "probability": {"type": "integer", "minimum": 0, "maximum": 100},
+        "probability": {"type": "integer", "minimum": 0, "maximum": 100,
+                        "description": "In force: the manager's override if set, else probability_auto."},
+        "probability_auto": {"type": "integer", "minimum": 0, "maximum": 100,
+                             "description": "What the stage and the questionnaires' score classes say."},
+        "probability_override": _nullable("integer", description="Set by a manager; wins until reset."),
+        "score": _nullable("integer", description="The last questionnaire's score, 0-100."),
+        "score_class": _nullable("string", description="Its score class, e.g. A."),
         "expected_revenue": MONEY,
         "next_action_at": NULLABLE_DATETIME,
         "status": {"type": "string", "enum": ["open", "won", "lost"]},
@@ -159,6 +170,45 @@ SCHEMAS = {
         }, "The stages and methodologies the caller's tasks are in."),
     }),
 }
+
+DECIMAL_TEXT = {"type": "string", "description": "An exact decimal, as text.", "examples": ["57.1"]}
+SCHEMAS["SalesAssistant"] = _object({
+    "opportunity_id": {"type": "integer"},
+    "stage_id": _nullable("string"),
+    "stage_name": _nullable("string"),
+    "stage_description": {"type": "string"},
+    "checklist": {"type": "array", "description": "What leaving the current stage needs.", "items": _object({
+        "kind": {"type": "string", "enum": ["activity", "field", "answered", "buying_center"]},
+        "name": {"type": "string"}, "label": {"type": "string"}, "met": {"type": "boolean"}})},
+    "probability": {"type": "integer"},
+    "probability_auto": {"type": "integer"},
+    "probability_override": _nullable("integer"),
+    "probability_override_by": _nullable("string"),
+    "probability_override_at": NULLABLE_DATETIME,
+    "questionnaires": {"type": "array", "items": _object({
+        "id": {"type": "string"}, "name": {"type": "string"},
+        "task": _nullable("string", description="Answered in this task's form."),
+        "stage": _nullable("string", description="Or answered here, from this stage on."),
+        "answerable": {"type": "boolean", "description": "May be answered with POST .../questionnaires/{id}."},
+        "questions": {"type": "array", "items": _object({
+            "id": {"type": "string"}, "text": {"type": "string"}, "help": {"type": "string"},
+            "group": _nullable("string"),
+            "answers": {"type": "array", "items": _object({"id": {"type": "string"}, "text": {"type": "string"}})}})},
+        "answers": {"type": "object", "additionalProperties": {"type": "string"},
+                    "description": "Question id -> answer id given so far."},
+        "score": {"oneOf": [{"type": "null"}, _object({
+            "score": DECIMAL_TEXT, "class": {"type": "string"}, "class_name": {"type": "string"},
+            "class_effect": {"type": "string"}, "answered_by": _nullable("string"),
+            "answered_at": NULLABLE_DATETIME,
+            "questions": {"type": "array", "description": "Why the deal has its class: each answer's share.",
+                          "items": _object({
+                              "id": {"type": "string"}, "answer": _nullable("string"), "points": DECIMAL_TEXT,
+                              "best_points": DECIMAL_TEXT, "weight": DECIMAL_TEXT,
+                              "contribution": {**DECIMAL_TEXT, "description": "Points of the score it earned."},
+                              "possible": {**DECIMAL_TEXT, "description": "What the best answer would earn."}})},
+        })]},
+    })},
+}, "The Sales Assistant's view of one opportunity.")
 
 UNAUTHORIZED = _error("No token, or an invalid or revoked one (with WWW-Authenticate: Bearer).")
 NOT_YOURS = _error("No such item, or not one the caller may see.")
@@ -237,6 +287,59 @@ PATHS = {
                       "422": _error("The data does not fit the form; one message per field.")},
     }},
 }
+
+OPPORTUNITY_ID = {"name": "opportunity_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+PATHS.update({
+    "/opportunities/{opportunity_id}/sales-assistant": {"get": {
+        "operationId": "salesAssistant",
+        "summary": "The current stage's exit checklist, the questionnaires with their scores explained, "
+                   "and what makes the probability",
+        "parameters": [OPPORTUNITY_ID],
+        "responses": {"200": _json(_ref("SalesAssistant"), "The panel."), "401": UNAUTHORIZED, "404": NOT_YOURS},
+    }},
+    "/opportunities/{opportunity_id}/questionnaires/{questionnaire_id}": {"post": {
+        "operationId": "answerQuestionnaire",
+        "summary": "Answer some or all questions of a stage questionnaire",
+        "description": "Earlier answers stay unless replaced. The deal is scored, its class may change the "
+                       "probability, and the process sees score and score_class.",
+        "parameters": [OPPORTUNITY_ID, {"name": "questionnaire_id", "in": "path", "required": True,
+                                        "schema": {"type": "string"}}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["answers"], "additionalProperties": False,
+            "properties": {"answers": {"type": "object", "additionalProperties": {"type": "string"},
+                                       "examples": [{"budget": "approved"}]}}}}}},
+        "responses": {"200": _json(_ref("Opportunity"), "Scored."), "401": UNAUTHORIZED, "404": NOT_YOURS,
+                      "409": _error("The deal is closed, or the questionnaire belongs to a task's form."),
+                      "422": _error("Unknown questions or answers; one message per question.")},
+    }},
+    "/opportunities/{opportunity_id}/probability": {
+        "put": {
+            "operationId": "overrideProbability",
+            "summary": "Set the probability by hand (the deal's manager or an admin)",
+            "description": "The override wins over every later automatic update until it is reset.",
+            "parameters": [OPPORTUNITY_ID],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["probability"], "additionalProperties": False,
+                "properties": {"probability": {"type": "integer", "minimum": 0, "maximum": 100},
+                               "reason": {"type": "string"}}}}}},
+            "responses": {"200": _json(_ref("Opportunity"), "Overridden."), "401": UNAUTHORIZED,
+                          "403": _error("The caller sees the deal but does not manage it."),
+                          "404": NOT_YOURS, "409": _error("The deal is closed."),
+                          "422": _error("Not a whole percent from 0 to 100.")},
+        },
+        "delete": {
+            "operationId": "resetProbability",
+            "summary": "Drop the override: the automatic probability applies again",
+            "parameters": [OPPORTUNITY_ID],
+            "responses": {"200": _json(_ref("Opportunity"), "Reset."), "401": UNAUTHORIZED,
+                          "403": _error("The caller sees the deal but does not manage it."),
+                          "404": NOT_YOURS, "409": _error("No override to reset, or the deal is closed.")},
+        },
+    },
+})
+PATHS["/tasks/{task_id}/complete"]["post"]["responses"]["409"] = _error(
+    "The task is no longer ready (someone else completed it), or the step would leave a stage whose exit "
+    "criteria are not met (error 'exit_criteria_not_met', one message per missing criterion).")
 
 # --- the buying center (webui/api_buying_center.py) -------------------------------------
 _LEVEL = {"type": "integer", "minimum": 1, "maximum": 5}

@@ -15,6 +15,11 @@ bp = Blueprint("opportunities", __name__)
 @bp.get("/opportunities/<int:opportunity_id>")
 @login_required
 def show(opportunity_id: int):
+    return page(opportunity_id)
+
+
+def page(opportunity_id: int, *, status: int = 200, **extra):
+    """The opportunity page; ``extra`` carries a form's entries and errors back to it."""
     engine = engine_of(current_app)
     deal = engine.opportunity_for(opportunity_id, viewer=current_user.username)  # 404 unless visible
     manages = engine.may_reassign(opportunity_id, viewer=current_user.username)
@@ -23,7 +28,9 @@ def show(opportunity_id: int):
     workers = [u for u in users if u.role in ("rep", "manager", "admin")]
     return render_template("opportunity.html", deal=deal, now=engine.now(), manages=manages, reps=reps,
                            workers=workers, diagram=_diagram(engine, deal),
-                           buying_center=engine.buying_center(opportunity_id, viewer=current_user.username))
+                           assistant=engine.sales_assistant(opportunity_id, viewer=current_user.username),
+                           buying_center=engine.buying_center(opportunity_id, viewer=current_user.username),
+                           **extra), status
 
 
 def _diagram(engine, deal) -> Markup | None:

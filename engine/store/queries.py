@@ -224,7 +224,8 @@ class Lookup:
                        for f in row.form),
             completed_by=self.user(row.completed_by_id), completed_at=row.completed_at,
             stage_id=opportunity.stage_id, methodology_id=self.methodology_id(opportunity),
-            claimable=row.status == "ready" and row.assignee_id is None and row.candidate_team_id is not None)
+            claimable=row.status == "ready" and row.assignee_id is None and row.candidate_team_id is not None,
+            kind=row.kind, required=row.required, note=row.note)
 
     def methodology_id(self, opportunity: Opportunity | DealFacts) -> str:
         version, _ = self.catalog.version(self.session, opportunity.methodology_version_id)
@@ -266,4 +267,5 @@ def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: 
         status=o.status, lost_reason=o.lost_reason, error_message=o.error_message,
         opened_by=lookup.user(o.opened_by_id), opened_at=o.opened_at, closed_by=lookup.user(o.closed_by_id),
         closed_at=o.closed_at, next_timer_at=o.next_timer_at, open_tasks=open_tasks,
-        completed_tasks=completed, stage_history=history, events=events)
+        completed_tasks=completed, stage_history=history, events=events, probability_auto=o.probability_auto,
+        probability_override=o.probability_override, score=o.score, score_class=o.score_class)

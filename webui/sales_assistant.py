@@ -1,0 +1,64 @@
+"""Blueprint 'sales_assistant': what the opportunity page's Sales Assistant panel
+posts — answers to a stage questionnaire, and the manager's probability override
+and its reset. Each parses the form, calls one façade method and goes back to the
+opportunity page; a mistake in the form comes back on that page, with what was
+entered and a message per field (422)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from engine.errors import ConflictError, FormError
+
+from . import engine_of
+from .opportunities import page
+
+bp = Blueprint("sales_assistant", __name__)
+
+
+@bp.post("/opportunities/<int:opportunity_id>/questionnaires/<questionnaire_id>")
+@login_required
+def answer(opportunity_id: int, questionnaire_id: str):
+    engine = engine_of(current_app)
+    answers = {key.removeprefix("q-"): value for key, value in request.form.items() if key.startswith("q-")}
+    try:
+        deal = engine.answer_questionnaire(opportunity_id, questionnaire_id, answers, actor=current_user.username)
+    except FormError as err:
+        return page(opportunity_id, status=422, questionnaire_errors={questionnaire_id: err.fields},
+                    questionnaire_values={questionnaire_id: answers})
+    except ConflictError as err:
+        flash(str(err), "error")
+        return redirect(url_for("opportunities.show", opportunity_id=opportunity_id), 303)
+    flash(f"Answers saved: the deal scores {deal.score} (class {deal.score_class}); "
+          f"probability {deal.probability} %.", "success")
+    return redirect(url_for("opportunities.show", opportunity_id=opportunity_id, _anchor="sales-assistant"), 303)
+
+
+@bp.post("/opportunities/<int:opportunity_id>/probability")
+@login_required
+def override(opportunity_id: int):
+    engine = engine_of(current_app)
+    value, reason = request.form.get("probability", ""), request.form.get("reason", "")
+    try:
+        deal = engine.override_probability(opportunity_id, value, actor=current_user.username, reason=reason)
+    except FormError as err:
+        return page(opportunity_id, status=422, override_errors=err.fields,
+                    override_values={"probability": value, "reason": reason})
+    except ConflictError as err:
+        flash(str(err), "error")
+        return redirect(url_for("opportunities.show", opportunity_id=opportunity_id), 303)
+    flash(f"Probability set to {deal.probability} % by hand; it stays until you reset it.", "success")
+    return redirect(url_for("opportunities.show", opportunity_id=opportunity_id, _anchor="sales-assistant"), 303)
+
+
+@bp.post("/opportunities/<int:opportunity_id>/probability/reset")
+@login_required
+def reset(opportunity_id: int):
+    try:
+        deal = engine_of(current_app).reset_probability(opportunity_id, actor=current_user.username)
+    except ConflictError as err:
+        flash(str(err), "error")
+    else:
+        flash(f"Probability back to automatic: {deal.probability} %.", "success")
+    return redirect(url_for("opportunities.show", opportunity_id=opportunity_id, _anchor="sales-assistant"), 303)
