@@ -47,7 +47,8 @@ def evaluate(stage: Stage, methodology: Methodology, *, values: Mapping[str, obj
     role_names = {r.id: r.name for r in methodology.buying_center_roles}
     for role in criteria.buying_center:
         result.append(Criterion("buying_center", role,
-                                f"the buying center has a {role_names.get(role, role).lower()}", role in roles))
+                                f"someone in the buying center is the {role_names.get(role, role).lower()}",
+                                role in roles))
     return tuple(result)
 
 

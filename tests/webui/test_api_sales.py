@@ -89,7 +89,7 @@ def test_a_refused_stage_exit_is_409_with_a_message_per_missing_criterion_and_ch
     assert call["node_id"] == "qualification/call_prospect" and call["form"][0]["id"] == "note"
     body = assert_error(api.post(f"/tasks/{qualify['id']}/complete", "rep1", {"amount": 5}), 409,
                         "exit_criteria_not_met", {"call_prospect", "qualification", "economic_buyer"})
-    assert body["fields"]["economic_buyer"] == "the buying center has a economic buyer"
+    assert body["fields"]["economic_buyer"] == "someone in the buying center is the economic buyer"
     assert body["message"].startswith("the opportunity cannot leave stage 'Kwalifikacja' yet")
     after = api.get(f"/opportunities/{deal['id']}", "rep1").get_json()
     assert after["stage_id"] == "qualification" and after["events"] == deal["events"]
