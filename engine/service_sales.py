@@ -17,7 +17,7 @@ from .methodology.model import Methodology, Questionnaire
 from .runtime.workflow import StepResult
 from .store import queries
 from .store.models import InboxTask, Opportunity, User
-from .store.progress import record_event, refresh_probability
+from .store.progress import record_event, refresh_next_action, refresh_probability
 from .views import OpportunityView
 from .views_sales import (CriterionView, QuestionScoreView, QuestionnaireView, SalesAssistantView,
                           ScoreView)
@@ -152,6 +152,7 @@ class SalesUseCases:
         task.completed_by_id = actor_row.id
         task.completed_at = now
         task.note = clean.get("note") or None
+        refresh_next_action(session, opportunity)
         record_event(session, opportunity, "activity_completed", actor_row.id, now, task=task.id,
                      activity=task.node_id, name=task.name, note=task.note)
 

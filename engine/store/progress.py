@@ -77,6 +77,7 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
         opportunity.next_timer_at = min((t.due for t in result.timers), default=None)
         due_dates = [t.due for t in result.timers]
         due_dates += [row.due_at for row in ready_rows if row.due_at is not None]
+        due_dates += _open_activity_dues(session, opportunity)
         opportunity.next_action_at = min(due_dates, default=None)
     # The opportunity's UPDATE checks its version counter: flushing it before the new
     # inbox rows are added makes a concurrent step on the same deal fail on that,
@@ -106,6 +107,28 @@ def change_stage(session: Session, opportunity: Opportunity, methodology: Method
         opportunity.closed_by_id = actor_id
         record_event(session, opportunity, "closed", actor_id, now, outcome=stage.outcome, stage=stage.id)
     _enter_activities(session, opportunity, stage, lanes or {}, now)
+
+
+def refresh_next_action(session: Session, opportunity: Opportunity) -> None:
+    """The deal's next action after something outside the process changed (an
+    activity done): the earliest of its open tasks' due dates and its next timer."""
+    dues = [d for d in session.scalars(select(InboxTask.due_at).where(
+        InboxTask.opportunity_id == opportunity.id, InboxTask.status == "ready",
+        InboxTask.due_at.is_not(None)))]
+    if opportunity.next_timer_at is not None:
+        dues.append(opportunity.next_timer_at)
+    opportunity.next_action_at = min(dues, default=None)
+
+
+def _open_activity_dues(session: Session, opportunity: Opportunity) -> list[datetime]:
+    """Due dates of the suggested activities still open: they are next actions too.
+    Runs without autoflush: rows added or withdrawn in this step are seen in memory."""
+    stored = session.scalars(select(InboxTask).where(
+        InboxTask.opportunity_id == opportunity.id, InboxTask.kind == "activity",
+        InboxTask.status == "ready", InboxTask.due_at.is_not(None)))
+    pending = [row for row in session.new if isinstance(row, InboxTask) and row.opportunity_id == opportunity.id]
+    return [row.due_at for row in {*stored, *pending}
+            if row.kind == "activity" and row.status == "ready" and row.due_at is not None]
 
 
 def _enter_activities(session: Session, opportunity: Opportunity, stage: Stage,

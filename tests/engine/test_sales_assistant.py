@@ -272,3 +272,12 @@ def test_a_task_questionnaire_is_the_tasks_form_and_its_class_routes_the_process
         assert qualified({"budget": "no", "timeline": "later"}).status == "lost"
     finally:
         engine.close()
+
+
+def test_a_suggested_activitys_due_date_is_the_deals_next_action_when_it_comes_first(guided, clock):
+    deal = open_deal(guided)
+    # Task_Qualify is due in 2 days, the chase timer in 3; the required call in 1.
+    assert deal.next_action_at == clock.now + timedelta(days=1)
+    clock.advance(hours=1)
+    done = guided.complete_activity(activity(deal, "call_prospect").id, actor="rep1")
+    assert done.next_action_at == deal.next_action_at + timedelta(days=1)  # now Task_Qualify's
