@@ -9,7 +9,7 @@ def test_the_shipped_methodologies_validate(run_cli):
     result = run_cli("validate", str(SHIPPED))
     assert result.exit_code == 0, result.output
     assert result.output.startswith("OK: ")
-    assert "1 methodology" in result.output
+    assert "4 methodologies, 4 questionnaire(s)" in result.output  # seed 002, key-account, meddpicc, horeca-bant
 
 
 def test_describe_lists_every_stage_of_the_seed_funnel_in_order(run_cli):

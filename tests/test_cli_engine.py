@@ -18,18 +18,20 @@ def test_demo_walks_opportunities_through_the_seed_funnel_to_won_and_to_lost(in_
     result = run_cli("demo", str(SHIPPED))
     assert result.exit_code == 0, result.output
     assert (in_tmp / "dealflow.db").exists()  # the embedded default, created on first use
-    assert result.output.count("WON:") == 2 and result.output.count("LOST:") == 2
+    assert result.output.count("WON:") == 3 and result.output.count("LOST:") == 2
     assert "-> Należność (100 %)" in result.output
-    assert "-> Negocjacje 2 (50 %)" in result.output  # one walk takes the optional second round
+    assert "-> Negocjacje 2 (55 %)" in result.output  # one walk takes the optional second round
+    for methodology in ("seed002-funnel", "key-account", "meddpicc", "horeca-bant"):
+        assert f"methodology {methodology} 1.0" in result.output
     listing = run_cli("opportunity", "list").output
-    assert len(re.findall(r"^#\d+ +won ", listing, re.M)) == 2
+    assert len(re.findall(r"^#\d+ +won ", listing, re.M)) == 3
     assert len(re.findall(r"^#\d+ +lost ", listing, re.M)) == 2
 
 
 def test_a_rep_completes_a_task_from_the_command_line(in_tmp, run_cli):
     run_cli("demo", str(SHIPPED))
     created = run_cli("opportunity", "create", "--title", "Chłodziarki", "--amount", "5000",
-                      "--partner", "Bar Mleczny", "--attr", "channel=horeca", "--attr", "territory=PL-MZ",
+                      "--partner", "Bar Mleczny", "--attr", "channel=institution", "--attr", "territory=PL-MZ",
                       "--as", "manager")
     assert created.exit_code == 0, created.output
     number = re.search(r"Opportunity #(\d+)", created.output).group(1)

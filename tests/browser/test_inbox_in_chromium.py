@@ -17,7 +17,8 @@ def site(tmp_path):
     engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}")
     seed_demo(engine, str(SHIPPED), count=0)
     deal = engine.create_opportunity(title="Chłodnie dla Delikatesów", amount="48000.00", partner="Delikatesy Centrum",
-                                     attributes={"channel": "retail_chain", "territory": "PL-MZ"},
+                                     # a northern wholesaler: the seed-002 funnel (retail chains follow key-account)
+                                     attributes={"channel": "wholesale", "territory": "PL-PM"},
                                      actor="manager", owner="rep1")
     app = create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"})
     url, stop = serve(app)
