@@ -72,6 +72,7 @@ def _register_operations() -> None:
     from .cli_ops import COMMANDS
 
     from .cli_segments import COMMANDS as SEGMENT_COMMANDS
+    from . import cli_sales  # noqa: F401  (adds its commands to the opportunity group)
 
     for command in COMMANDS + SEGMENT_COMMANDS:
         main.add_command(command)

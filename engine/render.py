@@ -41,7 +41,8 @@ def opportunity(o: OpportunityView) -> str:
         f"  partner        {o.partner_name}",
         f"  amount         {o.amount} {o.currency}",
         f"  stage          {o.stage_name or '-'} (since {when(o.stage_entered_at)})",
-        f"  probability    {o.probability} %",
+        f"  probability    {o.probability} %" + (f" (set by hand; automatic {o.probability_auto} %)"
+                                                   if o.probability_override is not None else ""),
         f"  expected       {o.expected_revenue} {o.currency}",
         f"  status         {o.status}" + (f" ({o.lost_reason})" if o.lost_reason else ""),
         f"  next action    {when(o.next_action_at)}",
@@ -53,6 +54,8 @@ def opportunity(o: OpportunityView) -> str:
         lines.append(f"  closed         {when(o.closed_at)} by {o.closed_by or 'the engine'}")
     if o.error_message:
         lines.append(f"  ERROR          {o.error_message} — fix it, then 'dealflow opportunity retry {o.id} --as USER [--upgrade]'")
+    if o.score is not None:
+        lines.append(f"  score          {o.score} (class {o.score_class}) — 'dealflow opportunity assistant {o.id}' explains it")
     if o.attributes:
         lines.append("  attributes     " + ", ".join(f"{k}={v}" for k, v in sorted(o.attributes.items())))
     lines.append("")
@@ -64,7 +67,8 @@ def opportunity(o: OpportunityView) -> str:
     lines.append("  Open tasks:" if o.open_tasks else "  Open tasks: none")
     for task in o.open_tasks:
         who = task.assignee or f"queue {task.candidate_team}"
-        lines.append(f"    {task.id}  {task.name} — {who}")
+        kind = " [suggested activity" + (", required]" if task.required else "]") if task.kind == "activity" else ""
+        lines.append(f"    {task.id}  {task.name}{kind} — {who}")
         if task.form:
             lines.append(task_form(task))
     if o.completed_tasks:
@@ -72,4 +76,30 @@ def opportunity(o: OpportunityView) -> str:
         lines.append("  Completed tasks:")
         for task in o.completed_tasks:
             lines.append(f"    {when(task.completed_at)}  {task.name} by {task.completed_by}")
+    return "\n".join(lines)
+
+
+def assistant(a) -> str:
+    """The Sales Assistant's view of a deal: checklist, questionnaires, probability."""
+    lines = [f"Sales Assistant — opportunity #{a.opportunity_id}, stage {a.stage_name or '-'}"]
+    if a.stage_description:
+        lines.append(f"  {a.stage_description}")
+    probability = f"  probability    {a.probability} %"
+    if a.probability_override is not None:
+        probability += (f" set by hand by {a.probability_override_by} at {when(a.probability_override_at)}; "
+                        f"automatic {a.probability_auto} %")
+    lines.append(probability)
+    if a.checklist:
+        lines.append("  To leave this stage:")
+        lines += [f"    [{'x' if c.met else ' '}] {c.label}" for c in a.checklist]
+    for q in a.questionnaires:
+        where = f"task {q.task}" if q.task else f"stage {q.stage_name or q.stage}"
+        lines.append(f"  Questionnaire {q.id} ({q.name}, answered in {where}):")
+        if q.score is None:
+            lines.append("    not answered yet")
+            continue
+        lines.append(f"    score {q.score.score} of 100, class {q.score.class_id} ({q.score.class_name}), "
+                     f"which {q.score.class_effect}")
+        for s in q.score.questions:
+            lines.append(f"    {s.contribution:>5} of {s.possible:>5}  {s.text} — {s.answer_text or 'not answered'}")
     return "\n".join(lines)

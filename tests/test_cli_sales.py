@@ -1,0 +1,62 @@
+"""The Sales Assistant's commands as a user types them, on the embedded SQLite
+default with the shipped methodologies: a MEDDPICC deal's questionnaire answered,
+explained, its probability overridden and reset, a refused stage exit, mistakes."""
+
+import re
+
+import pytest
+
+from tests.conftest import SHIPPED
+
+
+@pytest.fixture
+def deal(tmp_path, monkeypatch, run_cli):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DEALFLOW_DATABASE_URL", raising=False)
+    assert run_cli("demo", str(SHIPPED)).exit_code == 0
+    created = run_cli("opportunity", "create", "--title", "Hurt", "--amount", "90000", "--partner", "Hurt-Pol",
+                      "--attr", "channel=wholesale", "--attr", "territory=PL-MZ", "--owner", "rep1",
+                      "--as", "manager")
+    assert created.exit_code == 0 and "methodology    meddpicc" in created.output, created.output
+    return re.search(r"Opportunity #(\d+)", created.output).group(1)
+
+
+def test_answers_are_scored_and_explained_and_the_manager_overrides_and_resets(deal, run_cli):
+    before = run_cli("opportunity", "assistant", deal, "--as", "rep1").output
+    assert "not answered yet" in before and "[ ]" in before
+    answered = run_cli("opportunity", "answer", deal, "meddpicc", "metrics_quantified=agreed", "--as", "rep1")
+    assert answered.exit_code == 0, answered.output
+    assert re.search(r"score [\d.]+ of 100, class \w+", answered.output)
+    assert re.search(r"^ +[\d.]+ of +[\d.]+  .+ — not answered$", answered.output, re.M)
+    overridden = run_cli("opportunity", "probability", deal, "35", "--reason", "Board approved", "--as", "manager")
+    assert overridden.exit_code == 0 and "35 % (set by hand; automatic" in overridden.output
+    reset = run_cli("opportunity", "probability", deal, "--reset", "--as", "manager")
+    assert reset.exit_code == 0 and "set by hand" not in reset.output
+
+
+def test_mistakes_are_one_line_errors(deal, run_cli):
+    cases = [
+        (["opportunity", "answer", deal, "meddpicc", "colour=red", "--as", "rep1"],
+         "error: colour: questionnaire 'meddpicc' has no question 'colour'\n"),
+        (["opportunity", "probability", deal, "120", "--as", "manager"],
+         "error: probability: a whole number of percent from 0 to 100\n"),
+        (["opportunity", "probability", deal, "50", "--as", "rep1"], None),
+        (["opportunity", "assistant", deal, "--as", "rep2"], f"error: no opportunity {deal}\n"),
+    ]
+    for args, expected in cases:
+        result = run_cli(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "Traceback" not in result.output and result.stderr.count("\n") == 1
+        if expected:
+            assert result.stderr == expected
+
+
+def test_completing_a_task_too_early_is_refused_naming_what_is_missing(deal, run_cli):
+    shown = run_cli("opportunity", "show", deal).output
+    task_id = re.search(r"^    ([0-9a-f-]{36})  Discovery — ", shown, re.M).group(1)
+    result = run_cli("task", "complete", task_id, "--as", "rep1", "pain_summary=Spoiled stock",
+                     "worth_pursuing=true")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: the opportunity cannot leave stage ") and "not yet: " in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "stage          Discovery" in run_cli("opportunity", "show", deal).output
