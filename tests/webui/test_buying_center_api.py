@@ -9,19 +9,13 @@ import json
 from lxml import etree
 
 from tests.webui.test_api import api, assert_error  # noqa: F401  (fixture)
-from tests.webui.test_api_openapi import Checker
+from tests.webui.test_api_openapi import Checker, every_status
 
 PREFIX = "/api/v1"
 BUYING_CENTER_PATHS = {"/opportunities/{opportunity_id}/contacts", "/contacts/{contact_id}",
                        "/opportunities/{opportunity_id}/relationships", "/relationships/{relationship_id}",
                        "/opportunities/{opportunity_id}/buying-center.svg"}
 SECRET = "Anna Confidential"
-
-
-def every_status(document: dict, paths: set[str]) -> set[tuple[str, str, str]]:
-    """(method, path, status) of every response documented for ``paths``."""
-    return {(method.upper(), path, status) for path, item in document["paths"].items() if path in paths
-            for method, operation in item.items() for status in operation["responses"]}
 
 
 def send(api, method: str, path: str, user: str | None, body=None):
