@@ -84,11 +84,19 @@ class InboxUseCases:
     def opportunity_for(self, opportunity_id: int, *, viewer: str) -> OpportunityView:
         """The deal as ``show_opportunity`` gives it, if the viewer may see it (else 404)."""
         with self._sessions() as session:
-            actor = queries.user(session, viewer)
-            opportunity = session.get(Opportunity, opportunity_id)
-            if opportunity is None or not self.may_see_opportunity(session, actor, opportunity):
-                raise NotFoundError(f"no opportunity {opportunity_id}")
+            self._visible_opportunity(session, viewer, opportunity_id)
             return queries.opportunity_view(session, opportunity_id, self._catalog)
+
+    def _visible_opportunity(self, session: Session, username: str, opportunity_id: int, *,
+                             lock: bool = False) -> tuple[User, Opportunity]:
+        """The user and the deal, if they may see it; otherwise NotFoundError, which
+        names only the id asked for. ``lock``: row-locked, for a change."""
+        actor = queries.user(session, username)
+        opportunity = (queries.lock_opportunity(session, opportunity_id) if lock
+                       else session.get(Opportunity, opportunity_id))
+        if opportunity is None or not self.may_see_opportunity(session, actor, opportunity):
+            raise NotFoundError(f"no opportunity {opportunity_id}")
+        return actor, opportunity
 
     def claim_task(self, task_id: str, *, actor: str) -> TaskView:
         """Take a task from one of the actor's team queues."""

@@ -33,10 +33,7 @@ class SalesUseCases:
         now = self._now()
         try:
             with self._sessions() as session, session.begin():
-                actor_row = queries.user(session, actor)
-                opportunity = queries.lock_opportunity(session, opportunity_id)
-                if not self.may_see_opportunity(session, actor_row, opportunity):
-                    raise NotFoundError(f"no opportunity {opportunity_id}")
+                actor_row, opportunity = self._visible_opportunity(session, actor, opportunity_id, lock=True)
                 if opportunity.status != "open":
                     raise ConflictError(f"opportunity {opportunity_id} is {opportunity.status}; "
                                         "its questionnaires can no longer change")
@@ -112,10 +109,7 @@ class SalesUseCases:
         now = self._now()
         try:
             with self._sessions() as session, session.begin():
-                actor_row = queries.user(session, actor)
-                opportunity = queries.lock_opportunity(session, opportunity_id)
-                if not self.may_see_opportunity(session, actor_row, opportunity):
-                    raise NotFoundError(f"no opportunity {opportunity_id}")
+                actor_row, opportunity = self._visible_opportunity(session, actor, opportunity_id, lock=True)
                 if actor_row.role != "admin" and actor_row.id != opportunity.manager_id:
                     raise PermissionDeniedError(f"only the deal's manager or an admin may set the probability "
                                                 f"of opportunity {opportunity_id}; '{actor}' may not")
@@ -199,10 +193,7 @@ class SalesUseCases:
         """The current stage's guidance, activities and exit checklist, the
         questionnaires with their scores explained, and the probability's make-up."""
         with self._sessions() as session:
-            actor_row = queries.user(session, viewer)
-            opportunity = session.get(Opportunity, opportunity_id)
-            if opportunity is None or not self.may_see_opportunity(session, actor_row, opportunity):
-                raise NotFoundError(f"no opportunity {opportunity_id}")
+            actor_row, opportunity = self._visible_opportunity(session, viewer, opportunity_id)
             version, methodology = self._catalog.version(session, opportunity.methodology_version_id)
             stage = methodology.stage(opportunity.stage_id) if opportunity.stage_id else None
             checklist = ()

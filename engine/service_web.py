@@ -9,7 +9,6 @@ from datetime import datetime
 
 from werkzeug.security import generate_password_hash
 
-from .errors import NotFoundError
 from .store import queries
 from .store.models import Opportunity, User
 from .views import UserView
@@ -39,10 +38,7 @@ class WebUseCases:
         except ImportError:
             return None
         with self._sessions() as session:
-            actor = queries.user(session, viewer)
-            opportunity = session.get(Opportunity, opportunity_id)
-            if opportunity is None or not self.may_see_opportunity(session, actor, opportunity):
-                raise NotFoundError(f"no opportunity {opportunity_id}")
+            _, opportunity = self._visible_opportunity(session, viewer, opportunity_id)
             _, methodology = self._catalog.version(session, opportunity.methodology_version_id)
             files = queries.version_files(session, opportunity.methodology_version_id)
             tasks = queries.task_states(session, opportunity_id)
