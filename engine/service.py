@@ -30,6 +30,7 @@ from .store import queries
 from .service_accounts import AccountUseCases
 from .service_buying_center import BuyingCenterUseCases
 from .service_inbox import InboxUseCases
+from .service_methodologies import MethodologyUseCases
 from .service_sales import SalesUseCases
 from .service_web import WebUseCases
 from .service_segments import SegmentUseCases
@@ -39,7 +40,8 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingCenterUseCases, SegmentUseCases):
+class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingCenterUseCases, SegmentUseCases,
+             MethodologyUseCases):
     """Dealflow's use cases over one database."""
 
     def __init__(self, database_url: str | None = None, *, clock: Callable[[], datetime] = utc_now,
