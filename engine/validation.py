@@ -12,11 +12,11 @@ import os
 import re
 import textwrap
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from . import expressions
 from .errors import ExpressionError
+from .expressions import juel
 from .methodology import build, crossref
 from .methodology.bpmn_source import (BpmnFacts, DmnFacts, check_bpmn_xsd, check_flows, parse_xml,
                                       read_bpmn, read_dmn)
@@ -25,6 +25,7 @@ from .methodology.model import ExpressionSite, Library, Methodology, Questionnai
 from .methodology.problems import Problem, did_you_mean
 from .methodology.schemas import check_against_schema
 from .methodology.yaml_source import YamlDocument, read_yaml
+from .runtime import timers
 from .runtime.specs import ProcessSpecs
 
 
@@ -223,7 +224,7 @@ def _remember_broken_methodology(source: SourceFile, text: str, loaded: _Loaded)
 
 # --- expressions ---------------------------------------------------------------------
 
-_ISO_DURATION = re.compile(r"^R?\d*/?P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
+_TIMER_SITE = re.compile(r"timer (timeDuration|timeDate|timeCycle) of ")
 
 
 def _check_expressions(sites: list[ExpressionSite]) -> list[Problem]:
@@ -237,17 +238,28 @@ def _check_expressions(sites: list[ExpressionSite]) -> list[Problem]:
 
 
 def _expression_problem(site: ExpressionSite) -> tuple[int, str] | None:
+    """What is wrong with one expression, as (line, message), or None.
+
+    JUEL in a BPMN or DMN file is checked as what it is translated into; a timer's
+    body may be bare ISO 8601 or cron text, or an expression giving such text."""
     source = site.source
     if not source.strip():
         return site.line, f"{site.where} is empty"
-    if re.match(r"^\s*[$#]\{", source):
-        return site.line, (f"{site.where} is written in JUEL ({source.strip()}), which Dealflow does "
-                           "not run; write it in Dealflow's expression language, e.g. approved == True "
-                           "or amount > 1000")
-    timer = site.where.startswith("timer ")
-    if timer and (_ISO_DURATION.match(source) or _looks_like_date(source)):
-        return site.line, (f"{site.where} is the bare text {source}; timer values are expressions, "
-                           f"so quote it: \"{source}\"")
+    in_yaml = site.path.endswith((".yaml", ".yml"))
+    timer = _TIMER_SITE.match(site.where)
+    part = timer.group(1) if timer else None
+    if part and not site.is_script and timers.is_bare(source):
+        problem = timers.value_problem(source, part)
+        return (site.line, f"{site.where}: {problem}") if problem else None
+    if juel.is_juel(source) and not site.is_script:
+        if in_yaml:
+            return site.line, (f"{site.where} is written in JUEL ({source.strip()}); routing rules are "
+                               "written in Dealflow's expression language, e.g. amount > 1000")
+        try:
+            source = juel.translate(source, "timers" if part else
+                                    "decision tables" if site.path.endswith(".dmn") else "conditions")
+        except ExpressionError as err:
+            return site.line + (err.line - 1 if err.line else 0), f"{site.where}: {err.message}"
     try:
         if site.is_script:
             expressions.check_script(textwrap.dedent(source))
@@ -256,24 +268,17 @@ def _expression_problem(site: ExpressionSite) -> tuple[int, str] | None:
     except ExpressionError as err:
         line = site.line + (err.line - 1 if site.is_script and err.line else 0)
         return line, f"{site.where}: {err.message}"
-    if timer:
+    if part:
         literal = _string_literal(source)
-        if literal is not None and not (_ISO_DURATION.match(literal) or _looks_like_date(literal)):
-            return site.line, (f"{site.where}: {literal!r} is not an ISO 8601 duration (\"P3D\", "
-                               "\"PT5M\"), date-time (\"2026-12-01T10:00:00Z\") or cycle (\"R3/PT10M\")")
+        problem = timers.value_problem(literal, part) if literal is not None else None
+        if problem:
+            return site.line, f"{site.where}: {problem}"
     return None
 
 
-def _looks_like_date(text: str) -> bool:
-    try:
-        datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-        return True
-    except ValueError:
-        return False
-
-
 def _string_literal(source: str) -> str | None:
-    match = re.fullmatch(r"\s*(['\"])(.*)\1\s*", source)
+    """The text of an expression that is one plain string literal, else None."""
+    match = re.fullmatch(r"\s*(['\"])([^'\"\\]*)\1\s*", source)
     return match.group(2) if match else None
 
 

@@ -6,6 +6,12 @@ tasks, timer expressions, DMN cells and process conditions all come through
 ``validate``/``evaluate``/``execute``) but parses and walks the text with
 ``engine.expressions``. Failures become ``WorkflowTaskException`` carrying our
 message, the 1-based line/column inside the expression, and the offending line.
+
+Two dialects are accepted besides Dealflow's own, both turned into it once, when a
+text is first compiled (and cached): JUEL (``${approved}``, ``#{amount > 1000}``, see
+``engine.expressions.juel``), and timer bodies as modelers write them — bare ISO 8601
+(``PT5M``), cron, or an expression whose value is a date-time or duration — which
+``engine.runtime.timers`` turns into the ISO text SpiffWorkflow's timers parse.
 """
 
 from __future__ import annotations
@@ -14,19 +20,37 @@ import ast
 from collections import ChainMap
 from functools import lru_cache
 
+from datetime import timezone
+
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 
 from engine.errors import ExpressionError
 from engine.expressions import Expression, Script, compile_expression, compile_script
+from engine.expressions.juel import is_juel, translate
+
+from . import timers
 
 _CACHE_SIZE = 4096
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _expression(source: str) -> Expression:
+    """JUEL is translated here, once per text; what is compiled and run is always
+    Dealflow's own language."""
+    if is_juel(source):
+        return compile_expression(translate(source, "expressions"))
     return compile_expression(source)
+
+
+# Which timer part each of SpiffWorkflow's timer event definitions was parsed from.
+_TIMER_PARTS = {
+    spiff_timer.TimeDateEventDefinition: "timeDate",
+    spiff_timer.DurationTimerEventDefinition: "timeDuration",
+    spiff_timer.CycleTimerEventDefinition: "timeCycle",
+}
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -75,16 +99,38 @@ class SafeScriptEngine(PythonScriptEngine):
             raise
 
     def evaluate(self, task, expression, external_context=None):
+        part = _timer_part(task, expression)
         try:
-            return self.environment.evaluate(expression, task.data, external_context)
+            if part is None:
+                return self.environment.evaluate(expression, task.data, external_context)
+            return self._timer_value(task, expression, part, external_context)
         except ExpressionError as exc:
-            raise _task_exception(task, expression, exc, "expression") from exc
+            raise _task_exception(task, expression, exc, "timer" if part else "expression") from exc
+
+    def _timer_value(self, task, expression: str, part: str, external_context) -> str:
+        """The ISO 8601 text of a timer body: bare text as written, anything else
+        evaluated; the "now" is the one SpiffWorkflow's timers see (engine.runtime.clock)."""
+        value = expression.strip() if timers.is_bare(expression) else \
+            self.environment.evaluate(expression, task.data, external_context)
+        try:
+            return timers.timer_text(value, part, spiff_timer.datetime.now(timezone.utc))
+        except timers.TimerValueError as err:
+            raise ExpressionError(err.message) from None
 
     def execute(self, task, script, external_context=None):
         try:
             return self.environment.execute(script, task.data, external_context)
         except ExpressionError as exc:
             raise _task_exception(task, script, exc, "script") from exc
+
+
+def _timer_part(task, expression) -> str | None:
+    """``timeDuration``/``timeDate``/``timeCycle`` when SpiffWorkflow is asking for the
+    value of ``task``'s own timer, else None."""
+    definition = getattr(task.task_spec, "event_definition", None) if task is not None else None
+    if definition is None or getattr(definition, "expression", None) != expression:
+        return None
+    return _TIMER_PARTS.get(type(definition))
 
 
 def _does_not_parse(text: str) -> bool:

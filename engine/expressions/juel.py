@@ -1,0 +1,541 @@
+"""JUEL, the expression language of Camunda 7, Activiti and Flowable, translated into
+Dealflow's expression language.
+
+Pure text in, text out: ``translate('${amount > 1000 && !approved}')`` gives
+``'((amount > 1000) and (not approved))'``, which is then checked and interpreted like
+anything else a methodology file says. JUEL is never evaluated itself, and no part of
+its text reaches Python except through this tokenizer and parser: names are checked
+one by one, string literals are rebuilt with ``repr``, and everything outside the
+supported subset is refused with a message that says what to write instead.
+
+Supported: variables and property access on task data (``deal.amount``,
+``deal['close date']``, ``lines[0]``); string, number, boolean and null literals;
+``== != < <= > >=`` and ``eq ne lt le gt ge``; ``&& || !`` and ``and or not``;
+``empty x``; ``x.equals(y)``; ``+ - * / %`` (``div``, ``mod``); ``c ? a : b``.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from engine.errors import ExpressionError, ExpressionLimitError
+
+from .limits import MAX_SOURCE_CHARS
+
+__all__ = ["is_juel", "translate"]
+
+# Brackets and operators inside one another; the Python text we emit nests a little
+# deeper than the JUEL, and Python's own parser stops at 200.
+MAX_JUEL_NESTING = 40
+_MAX_NUMBER_DIGITS = 100
+
+_OPENING = re.compile(r"\s*([$#])\{")
+_KEYWORDS = frozenset({"and", "or", "not", "eq", "ne", "lt", "gt", "le", "ge", "true", "false",
+                       "null", "empty", "div", "mod", "instanceof"})
+_WORD_OPERATORS = {"and": "&&", "or": "||", "not": "!", "eq": "==", "ne": "!=", "lt": "<",
+                   "gt": ">", "le": "<=", "ge": ">=", "div": "/", "mod": "%"}
+_SYMBOLS = ("==", "!=", "<=", ">=", "&&", "||", "->", "+=", "=", "<", ">", "!", "(", ")", "[", "]",
+            ".", ",", "?", ":", "+", "-", "*", "/", "%", ";", "{", "}")
+# Roots that name Camunda's engine objects rather than task data.
+_ENGINE_OBJECTS = {
+    "execution": "the running process instance",
+    "task": "the engine's task object",
+    "delegateTask": "the engine's task object",
+    "externalTask": "the engine's external task object",
+    "authenticatedUserId": "the engine's logged-in user",
+    "processEngine": "the process engine",
+    "processEngineServices": "the process engine",
+    "variableScope": "the engine's variable scope",
+    "connector": "the engine's connectors",
+}
+_SIZE_METHODS = frozenset({"size", "isEmpty", "length"})
+
+
+def is_juel(text: object) -> bool:
+    """True for text written as a JUEL expression: ``${…}`` or ``#{…}``."""
+    return isinstance(text, str) and _OPENING.match(text) is not None
+
+
+def translate(text: str, what: str = "conditions") -> str:
+    """The Dealflow expression meaning the same as the JUEL ``text``.
+
+    ``what`` names where the text was written, for messages ("conditions", "timers").
+    Raises ``ExpressionError`` (column inside ``text``) for anything not supported."""
+    if not isinstance(text, str):
+        raise ExpressionError(f"a JUEL expression must be text, not {type(text).__name__}")
+    if len(text) > MAX_SOURCE_CHARS:
+        raise ExpressionLimitError(
+            f"the expression is {len(text)} characters long; the limit is {MAX_SOURCE_CHARS}")
+    opening = _OPENING.match(text)
+    if opening is None:
+        raise ExpressionError("a JUEL expression starts with ${ or #{", 1, 1)
+    tokens, end = _tokenize(text, opening.end())
+    rest = text[end:]
+    if rest.strip():
+        column = end + len(rest) - len(rest.lstrip()) + 1
+        raise ExpressionError(
+            f"text after the closing '}}' at column {end}: write the whole {_singular(what)} as one "
+            "${…}, e.g. ${a && b} rather than ${a} and ${b}", *_line_col(text, column))
+    parser = _Parser(text, tokens, what)
+    return parser.parse()
+
+
+def _singular(what: str) -> str:
+    return what[:-1] if what.endswith("s") else what
+
+
+def _line_col(text: str, column: int) -> tuple[int, int]:
+    """(line, column) both 1-based of the 1-based character offset ``column``."""
+    before = text[: column - 1]
+    line = before.count("\n") + 1
+    return line, column - (before.rfind("\n") + 1)
+
+
+# --- tokens --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "name", "string", "number", "op", "end"
+    value: str | Decimal | int
+    start: int  # 0-based offsets into the whole text
+    stop: int
+
+
+_NUMBER = re.compile(r"(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?")
+
+
+def _tokenize(text: str, pos: int) -> tuple[list[_Token], int]:
+    """Tokens from ``pos`` up to the closing ``}``; returns them and the offset after it."""
+    tokens: list[_Token] = []
+    n = len(text)
+    while True:
+        while pos < n and text[pos].isspace():
+            pos += 1
+        if pos >= n:
+            raise ExpressionError("the JUEL expression is never closed: add '}' at its end",
+                                  *_line_col(text, n + 1))
+        ch = text[pos]
+        if ch == "}":
+            tokens.append(_Token("end", "}", pos, pos + 1))
+            return tokens, pos + 1
+        if ch in "'\"":
+            value, stop = _string(text, pos)
+            tokens.append(_Token("string", value, pos, stop))
+            pos = stop
+        elif ch.isdigit() or (ch == "." and pos + 1 < n and text[pos + 1].isdigit()):
+            match = _NUMBER.match(text, pos)
+            tokens.append(_Token("number", _number(text, match), pos, match.end()))
+            pos = match.end()
+        elif ch.isalpha() or ch in "_$":
+            stop = pos
+            while stop < n and (text[stop].isalnum() or text[stop] in "_$"):
+                stop += 1
+            word = text[pos:stop]
+            kind = "op" if word in _KEYWORDS else "name"
+            tokens.append(_Token(kind, _WORD_OPERATORS.get(word, word), pos, stop))
+            pos = stop
+        else:
+            symbol = next((s for s in _SYMBOLS if text.startswith(s, pos)), None)
+            if symbol is None:
+                raise ExpressionError(f"unexpected character {ch!r} in the JUEL expression",
+                                      *_line_col(text, pos + 1))
+            tokens.append(_Token("op", symbol, pos, pos + len(symbol)))
+            pos += len(symbol)
+        if len(tokens) > MAX_SOURCE_CHARS:  # unreachable given the text limit; a guard all the same
+            raise ExpressionLimitError("the JUEL expression is too long")
+
+
+def _string(text: str, pos: int) -> tuple[str, int]:
+    r"""A JUEL string literal: ``\'``, ``\"`` and ``\\`` are escapes; nothing else is."""
+    quote, out, i, n = text[pos], [], pos + 1, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\" and i + 1 < n and text[i + 1] in "'\"\\":
+            out.append(text[i + 1])
+            i += 2
+        elif ch == quote:
+            return "".join(out), i + 1
+        else:
+            out.append(ch)
+            i += 1
+    raise ExpressionError(f"the text starting with {quote} is never closed: end it with {quote}",
+                          *_line_col(text, pos + 1))
+
+
+def _number(text: str, match: re.Match) -> Decimal | int:
+    digits, exponent = match.group(1), match.group(2)
+    if len(match.group(0)) > _MAX_NUMBER_DIGITS:
+        raise ExpressionLimitError(f"the number at column {match.start() + 1} is too long",
+                                   *_line_col(text, match.start() + 1))
+    if exponent is None and "." not in digits:
+        return int(digits)
+    try:
+        value = Decimal(match.group(0))
+    except InvalidOperation:  # pragma: no cover - the pattern only matches valid numbers
+        raise ExpressionError(f"{match.group(0)!r} is not a number") from None
+    if abs(value.adjusted()) > _MAX_NUMBER_DIGITS:
+        raise ExpressionLimitError(f"the number {match.group(0)} is too large",
+                                   *_line_col(text, match.start() + 1))
+    return value
+
+
+# --- the parser ------------------------------------------------------------------------
+
+_EQUALITY = {"==": "==", "!=": "!="}
+_RELATIONAL = {"<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_ADDITIVE = {"+": "+", "-": "-"}
+_MULTIPLICATIVE = {"*": "*", "/": "/", "%": "%"}
+
+
+class _Parser:
+    """Recursive descent over JUEL's grammar (EL 2.2), emitting fully bracketed Python.
+
+    Every operator keeps JUEL's precedence and left-to-right grouping because each
+    level is wrapped in its own brackets; comparisons never chain as Python's do."""
+
+    def __init__(self, text: str, tokens: list[_Token], what: str):
+        self.text = text
+        self.tokens = tokens
+        self.pos = 0
+        self.depth = 0
+        self.what = what
+
+    # -- helpers ---------------------------------------------------------------------
+    @property
+    def token(self) -> _Token:
+        return self.tokens[self.pos]
+
+    def at(self, *ops: str) -> bool:
+        return self.token.kind == "op" and self.token.value in ops
+
+    def take(self) -> _Token:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def expect(self, op: str, opened: _Token | None = None) -> _Token:
+        if not self.at(op):
+            if opened is not None:
+                raise self.error(self.token, f"'{opened.value}' at column {opened.start + 1} is never "
+                                             f"closed: expected '{op}' {self.describe(self.token)}")
+            raise self.error(self.token, f"expected '{op}' {self.describe(self.token)}")
+        return self.take()
+
+    def describe(self, token: _Token) -> str:
+        if token.kind == "end":
+            return "before the closing '}'"
+        return f"at column {token.start + 1}, found {self.source(token.start, token.stop)!r}"
+
+    def source(self, start: int, stop: int) -> str:
+        return self.text[start:stop]
+
+    def error(self, token: _Token, message: str, limit: bool = False) -> ExpressionError:
+        cls = ExpressionLimitError if limit else ExpressionError
+        return cls(message, *_line_col(self.text, token.start + 1))
+
+    def deeper(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_JUEL_NESTING:
+            raise self.error(self.token, "the JUEL expression is nested too deeply (more than "
+                                         f"{MAX_JUEL_NESTING} levels); split it into simpler steps",
+                             limit=True)
+
+    def whole(self) -> str:
+        """The JUEL text as written, for messages."""
+        return self.text.strip()
+
+    # -- grammar ---------------------------------------------------------------------
+    def parse(self) -> str:
+        if self.token.kind == "end":
+            raise self.error(self.token, "the JUEL expression is empty: write a condition such as "
+                                         "${amount > 1000}")
+        result = self.expression()
+        if self.token.kind != "end":
+            raise self.unexpected(self.token)
+        return result
+
+    def expression(self) -> str:
+        self.deeper()
+        condition = self.or_()
+        if self.at("?"):
+            self.take()
+            then = self.expression()
+            self.expect(":")
+            otherwise = self.expression()
+            condition = f"({then} if {condition} else {otherwise})"
+        elif self.at("=", "+=", "->", ";"):
+            raise self.unexpected(self.token)
+        self.depth -= 1
+        return condition
+
+    def or_(self) -> str:
+        return self.chain(self.and_, {"||": "or"})
+
+    def and_(self) -> str:
+        return self.chain(self.equality, {"&&": "and"})
+
+    def chain(self, operand, ops: dict[str, str]) -> str:
+        """``a op b op c`` for an associative ``op``: one bracket, not one per operator."""
+        parts = [operand()]
+        words = []
+        while self.at(*ops):
+            words.append(ops[self.take().value])
+            parts.append(operand())
+        if len(parts) == 1:
+            return parts[0]
+        out = parts[0]
+        for word, part in zip(words, parts[1:]):
+            out += f" {word} {part}"
+        return f"({out})"
+
+    def equality(self) -> str:
+        left, nested = self.relational(), 0
+        while self.at(*_EQUALITY):
+            op = self.take().value
+            right = self.relational()
+            self.deeper()
+            nested += 1
+            if right == "None" or left == "None":
+                other = left if right == "None" else right
+                left = f"({other} is {'' if op == '==' else 'not '}None)"
+            else:
+                left = f"({left} {op} {right})"
+        self.depth -= nested
+        return left
+
+    def relational(self) -> str:
+        left, nested = self.additive(), 0
+        while self.at(*_RELATIONAL):
+            op = self.take().value
+            right = self.additive()
+            self.deeper()
+            nested += 1
+            left = f"({left} {op} {right})"
+        self.depth -= nested
+        return left
+
+    def additive(self) -> str:
+        return self.arithmetic(self.multiplicative, _ADDITIVE)
+
+    def multiplicative(self) -> str:
+        return self.arithmetic(self.unary, _MULTIPLICATIVE)
+
+    def arithmetic(self, operand, ops: dict[str, str]) -> str:
+        out = operand()
+        count = 0
+        while self.at(*ops):
+            op = self.take().value
+            out += f" {op} {operand()}"
+            count += 1
+        return f"({out})" if count else out
+
+    def unary(self) -> str:
+        if self.at("!"):
+            self.take()
+            self.deeper()
+            operand = self.unary()
+            self.depth -= 1
+            return f"(not {operand})"
+        if self.at("empty"):
+            self.take()
+            self.deeper()
+            operand = self.unary()
+            self.depth -= 1
+            return f"({operand} in (None, '', [], {{}}))"
+        if self.at("-"):
+            self.take()
+            self.deeper()
+            operand = self.unary()
+            self.depth -= 1
+            return f"(-{operand})"
+        return self.postfix()
+
+    def postfix(self) -> str:
+        start = self.token
+        root = start.value if start.kind == "name" else None
+        value = self.primary()
+        path = [root] if root else []
+        while self.at(".", "["):
+            if self.at("."):
+                self.take()
+                name = self.token
+                if name.kind != "name":
+                    raise self.error(name, f"expected a field name after '.' {self.describe(name)}")
+                self.take()
+                field = self.source(name.start, name.stop)
+                if field.startswith("_"):
+                    raise self.error(name, f"names starting with '_' are private to the engine: '.{field}'")
+                if self.at("("):
+                    return self.method_call(start, value, field, path)
+                if root in _ENGINE_OBJECTS:
+                    raise self.engine_object(start, root, field)
+                value = f"{value}.{field}" if _plain_field(field) else f"{value}[{field!r}]"
+                path.append(field)
+            else:
+                opened = self.take()
+                self.deeper()
+                key = self.expression()
+                self.depth -= 1
+                self.expect("]", opened)
+                if root in _ENGINE_OBJECTS:
+                    raise self.engine_object(start, root, None)
+                value = f"{value}[{key}]"
+                path = []
+        if self.at("("):
+            raise self.function_call(start)
+        if root in _ENGINE_OBJECTS and value == root:
+            raise self.engine_object(start, root, None)
+        return value
+
+    def primary(self) -> str:
+        token = self.token
+        if token.kind == "string":
+            self.take()
+            return repr(token.value)
+        if token.kind == "number":
+            self.take()
+            return _number_text(token.value)
+        if token.kind == "name":
+            self.take()
+            return self.variable(token)
+        if self.at("true", "false", "null"):
+            self.take()
+            return {"true": "True", "false": "False", "null": "None"}[token.value]
+        if self.at("("):
+            opened = self.take()
+            self.deeper()
+            inner = self.expression()
+            self.depth -= 1
+            self.expect(")", opened)
+            return inner
+        raise self.unexpected(token)
+
+    def variable(self, token: _Token) -> str:
+        name = token.value
+        if "$" in name:
+            raise self.error(token, f"'$' is not allowed in a variable name ({name!r}); rename the variable")
+        if unicodedata.normalize("NFKC", name) != name or not name.isidentifier():
+            raise self.error(token, f"{name!r} is not a variable name Dealflow can read; use letters, "
+                                    "digits and '_'")
+        if name.startswith("_"):
+            raise self.error(token, f"names starting with '_' are private to the engine: '{name}'")
+        if keyword.iskeyword(name) or name in ("None", "True", "False"):
+            raise self.error(token, f"a variable cannot be called '{name}' in Dealflow's expressions "
+                                    f"('{name}' is a keyword there); rename the variable")
+        if self.at("("):
+            raise self.function_call(token)
+        after = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else None
+        if self.at(":") and after is not None and after.kind == "name" and \
+                self.tokens[self.pos + 2].kind == "op" and self.tokens[self.pos + 2].value == "(":
+            self.pos += 2  # a namespaced function, fn:contains(…)
+            raise self.function_call(token)
+        return name
+
+    # -- refusals ---------------------------------------------------------------------
+    def unexpected(self, token: _Token) -> ExpressionError:
+        value = token.value
+        if token.kind == "end":
+            last = self.tokens[self.pos - 1] if self.pos else token
+            return self.error(token, "the JUEL expression ends too early: something must follow "
+                                     f"{self.source(last.start, last.stop)!r}")
+        if token.kind == "op" and value in ("=", "+="):
+            return self.error(token, f"assignment ('{value}') is not supported in {self.what}: compare with "
+                                     "'==', or set variables in a script task")
+        if token.kind == "op" and value == ";":
+            return self.error(token, f"';' is not supported in {self.what}: write one expression")
+        if token.kind == "op" and value == "->":
+            return self.error(token, f"lambda expressions ('->') are not supported in {self.what}")
+        if token.kind == "op" and value in ("[", "{"):
+            return self.error(token, f"list and map literals are not supported in {self.what}; "
+                                     "compare values one by one: ${a == 'x' || a == 'y'}")
+        if token.kind == "op" and value == "instanceof":
+            return self.error(token, f"'instanceof' is not supported in {self.what}")
+        shown = self.source(token.start, token.stop)
+        return self.error(token, f"unexpected {shown!r} at column {token.start + 1} in the JUEL expression")
+
+    def snippet(self, start: _Token) -> str:
+        """The construct from ``start`` to the end of its chain of fields, calls and
+        brackets, as written; the whole expression as ``${…}`` when it is all of it."""
+        stop = self.tokens[self.pos - 1].stop
+        depth = 0
+        for tok in self.tokens[self.pos:]:
+            if tok.kind == "end":
+                break
+            opens = tok.kind == "op" and tok.value in ("(", "[")
+            closes = tok.kind == "op" and tok.value in (")", "]")
+            if depth == 0 and not (opens or tok.kind == "name" or (tok.kind == "op" and tok.value == ".")):
+                break
+            depth += 1 if opens else -1 if closes else 0
+            if depth < 0:
+                break
+            stop = tok.stop
+        text = self.source(start.start, stop)
+        body = self.text[_OPENING.match(self.text).end():self.tokens[-1].start].strip()
+        return self.whole() if text.strip() == body else text
+
+    def method_call(self, start: _Token, value: str, method: str, path: list[str]) -> str:
+        if method == "equals" and start.kind == "name" and start.value not in _ENGINE_OBJECTS:
+            opened = self.take()
+            self.deeper()
+            argument = self.expression()
+            self.depth -= 1
+            if self.at(","):
+                raise self.error(self.token, ".equals(…) takes one value")
+            self.expect(")", opened)
+            return f"({value} == {argument})"
+        if start.kind == "name" and start.value in _ENGINE_OBJECTS:
+            raise self.engine_object(start, start.value, method)
+        shown = self.snippet(start)
+        if method in _SIZE_METHODS and path:
+            target = ".".join(p for p in path)
+            return_hint = (f"test for an empty value with `${{empty {target}}}` or `${{not empty {target}}}`, "
+                           f"or count in Dealflow's own language: `len({target}) == 0`")
+            raise self.error(start, f"method calls are not supported in {self.what}: `{shown}`; {return_hint}")
+        argument = self.tokens[self.pos + 1]
+        suggestion = argument.value if argument.kind == "string" and _plain_field(argument.value) \
+            else _variable_for(method)
+        raise self.error(start, f"method calls are not supported in {self.what}: `{shown}`; compute the value "
+                                "in a form field or a script task and compare it: "
+                                f"`${{{suggestion}}}`")
+
+    def function_call(self, start: _Token) -> ExpressionError:
+        """Refuse ``f(…)`` or ``fn:f(…)``; the current token is the '('."""
+        shown = self.snippet(start)
+        before = self.tokens[self.pos - 1]
+        name = before.value if before.kind == "name" else "value"
+        return self.error(start, f"function calls are not supported in {self.what}: `{shown}`; compute the "
+                                 "value in a form field or a script task and compare it: "
+                                 f"`${{{_variable_for(str(name))}}}`")
+
+    def engine_object(self, start: _Token, root: str, field: str | None) -> ExpressionError:
+        shown = self.snippet(start)
+        if root == "execution" and field == "getVariable":
+            argument = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else None
+            if argument is not None and argument.kind == "string":
+                return self.error(start, f"`{shown}` reads Camunda's process instance, which Dealflow does not "
+                                         f"have; read the variable by its name: `${{{argument.value}}}`")
+        return self.error(start, f"`{shown}` reads {_ENGINE_OBJECTS[root]} ('{root}'), which Dealflow does "
+                                 f"not expose to {self.what}; read task data by its name, e.g. `${{approved}}`")
+
+
+def _plain_field(field: str) -> bool:
+    return field.isidentifier() and not keyword.iskeyword(field) and field not in ("None", "True", "False") \
+        and unicodedata.normalize("NFKC", field) == field
+
+
+def _number_text(value: Decimal | int) -> str:
+    if isinstance(value, int):
+        return str(value)
+    text = format(value, "f")
+    return text if "." in text else text + ".0"
+
+
+def _variable_for(method: str) -> str:
+    """``isManager`` -> ``is_manager``, ``getEndDate`` -> ``end_date``: a variable name to suggest."""
+    name = re.sub(r"^get(?=[A-Z])", "", method)
+    name = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+    return name if name.isidentifier() and not keyword.iskeyword(name) else "value"
