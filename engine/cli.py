@@ -74,6 +74,7 @@ def _register_operations() -> None:
     from .cli_segments import COMMANDS as SEGMENT_COMMANDS
     from . import cli_sales  # noqa: F401  (adds its commands to the opportunity group)
     from . import cli_diff  # noqa: F401  (adds dealflow diff)
+    from . import cli_import  # noqa: F401  (adds dealflow import-bpmn)
 
     for command in COMMANDS + SEGMENT_COMMANDS:
         main.add_command(command)

@@ -13,7 +13,7 @@ from typing import Mapping, Sequence
 
 from .errors import DealflowError, ExpressionError
 from .expressions import compile_expression
-from .methodology.model import Routing, Segment
+from .methodology.model import INITIATOR, FlowNode, LaneRole, Routing, Segment
 
 
 class RoutingError(DealflowError):
@@ -76,3 +76,41 @@ def choose_owner(segment: Segment, candidates: Sequence[Candidate], *, territory
         if last_user_id is None or candidate.user_id > last_user_id:
             return candidate
     return candidates[0]
+
+
+class TaskRoles(dict):
+    """Lane name -> role (a plain dict to whoever knows only lanes), with the
+    methodology's ``groups`` and ``users`` maps for tasks that name their own
+    assignment (camunda:assignee, candidateGroups, candidateUsers)."""
+
+    def __init__(self, lanes: Mapping[str, LaneRole] = (), groups: Mapping[str, LaneRole] | None = None,
+                 users: Mapping[str, LaneRole] | None = None):
+        super().__init__(lanes)
+        self.groups = dict(groups or {})
+        self.users = dict(users or {})
+
+
+def task_roles(routing: Routing, methodology_id: str) -> TaskRoles:
+    return TaskRoles(routing.lanes.get(methodology_id, {}), routing.groups.get(methodology_id, {}),
+                     routing.users.get(methodology_id, {}))
+
+
+OWNER = LaneRole("owner")
+
+
+def explicit_role(node: FlowNode | None, groups: Mapping[str, LaneRole],
+                  users: Mapping[str, LaneRole]) -> LaneRole | None:
+    """The role a task's own assignment names, which wins over its lane's: the
+    assignee, else the first candidate group, else the first candidate user
+    (Dealflow gives a task one assignee or one team queue). ``${initiator}`` is
+    the opportunity's owner. None: no assignment, or a name the routing does not
+    map (validation refuses that; a routing deployed later falls back to the lane)."""
+    if node is None:
+        return None
+    for name, names in ((node.assignee, users), *((g, groups) for g in node.candidate_groups),
+                        *((u, users) for u in node.candidate_users)):
+        if name == INITIATOR:
+            return OWNER
+        if name:
+            return names.get(name)
+    return None

@@ -15,12 +15,19 @@ from pathlib import Path
 
 from lxml import etree
 
-from .model import BpmnProcess, ExpressionSite, FlowNode, FormField, SequenceFlow, frozen_map
+from .model import INITIATOR, BpmnProcess, ExpressionSite, FlowNode, FormField, SequenceFlow, frozen_map
 from .. import due_dates
+from .constructs import check_constructs, prefix_in_file, script_language_problem
 from .problems import Problem, did_you_mean
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+ACTIVITI = "http://activiti.org/bpmn"
+FLOWABLE = "http://flowable.org/bpmn"
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+# Camunda 7 grew out of Activiti, and Flowable out of Activiti too: the same
+# attributes and form elements under three namespaces.
+VENDORS = {CAMUNDA: "camunda", ACTIVITI: "activiti", FLOWABLE: "flowable"}
 DMN_NAMESPACES = (
     "https://www.omg.org/spec/DMN/20191111/MODEL/",
     "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
@@ -60,7 +67,9 @@ def _bpmn_schema() -> etree.XMLSchema:
 
 def _short(text: str) -> str:
     """Error text with namespaces as a designer sees them in the file."""
-    text = text.replace("{%s}" % BPMN, "bpmn:").replace("{%s}" % CAMUNDA, "camunda:")
+    text = text.replace("{%s}" % BPMN, "bpmn:")
+    for namespace, prefix in VENDORS.items():
+        text = text.replace("{%s}" % namespace, prefix + ":")
     return re.sub(r"\{[^}]*\}", "", text)
 
 
@@ -153,6 +162,8 @@ def read_bpmn(path: str, tree: etree._ElementTree) -> BpmnFacts:
                                       f"not a BPMN 2.0 file: the root element is <{_short(root.tag)}>, "
                                       "expected <bpmn:definitions>"))
         return facts
+    flow_ids = missing_flow_ids(root)
+    facts.problems += check_constructs(path, root)
     for process in _bpmn(root, "process"):
         pid = process.get("id")
         if not pid:
@@ -160,7 +171,7 @@ def read_bpmn(path: str, tree: etree._ElementTree) -> BpmnFacts:
         lanes = _lanes(process)
         nodes: dict[str, FlowNode] = {}
         flows: list[SequenceFlow] = []
-        _walk(facts, process, None, None, lanes, nodes, flows)
+        _walk(facts, process, None, None, lanes, nodes, flows, flow_ids)
         facts.processes[pid] = BpmnProcess(
             id=pid, name=process.get("name") or pid, path=path, line=process.sourceline,
             executable=process.get("isExecutable", "false") == "true",
@@ -180,11 +191,31 @@ def _lanes(process) -> dict[str, str]:
     return result
 
 
-def _walk(facts: BpmnFacts, container, parent_id, parent_lane, lanes, nodes, flows) -> None:
+def missing_flow_ids(root) -> dict:
+    """A stable id for every sequence flow written without one (element -> id).
+
+    SpiffWorkflow drops such a flow silently, and with it whatever it leads to; the
+    engine gives it ``Flow_<source>_<target>`` before parsing, so it runs."""
+    taken = set(root.xpath("//@id"))
+    result = {}
+    for el in root.iter(f"{{{BPMN}}}sequenceFlow"):
+        if el.get("id"):
+            continue
+        base = re.sub(r"[^\w.-]", "_", f"Flow_{el.get('sourceRef', '')}_{el.get('targetRef', '')}")
+        ident, n = base, 1
+        while ident in taken:
+            n += 1
+            ident = f"{base}_{n}"
+        taken.add(ident)
+        result[el] = ident
+    return result
+
+
+def _walk(facts: BpmnFacts, container, parent_id, parent_lane, lanes, nodes, flows, flow_ids) -> None:
     for el in container:
         kind = _local(el)
         if kind == "sequenceFlow":
-            flows.append(_sequence_flow(facts, el))
+            flows.append(_sequence_flow(facts, el, flow_ids.get(el)))
         elif kind in FLOW_NODE_KINDS and el.get("id"):
             # Lanes list top-level nodes; what is inside a subprocess runs in its lane.
             if el.get("id") in RESERVED_IDS or el.get("id").endswith(RESERVED_SUFFIXES):
@@ -196,11 +227,11 @@ def _walk(facts: BpmnFacts, container, parent_id, parent_lane, lanes, nodes, flo
             node = _flow_node(facts, el, kind, parent_id, lane)
             nodes[node.id] = node
             if kind in CONTAINER_KINDS:
-                _walk(facts, el, node.id, lane, lanes, nodes, flows)
+                _walk(facts, el, node.id, lane, lanes, nodes, flows, flow_ids)
 
 
-def _sequence_flow(facts: BpmnFacts, el) -> SequenceFlow:
-    flow_id = el.get("id") or f"(line {el.sourceline})"
+def _sequence_flow(facts: BpmnFacts, el, generated_id: str | None) -> SequenceFlow:
+    flow_id = el.get("id") or generated_id or f"(line {el.sourceline})"
     condition = None
     for cond in _bpmn(el, "conditionExpression"):
         condition = (cond.text or "").strip()
@@ -218,7 +249,10 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
             for expr in _bpmn(timer, part):
                 facts.expressions.append(ExpressionSite(
                     facts.path, expr.sourceline, f"timer {part} of '{node_id}'", (expr.text or "").strip()))
-    if kind == "scriptTask":
+    language = script_language_problem(facts.path, el, kind)
+    if language is not None:
+        facts.problems.append(language)
+    elif kind == "scriptTask":
         for script in _bpmn(el, "script"):
             facts.expressions.append(ExpressionSite(
                 facts.path, script.sourceline, f"script of '{node_id}'", script.text or "", is_script=True))
@@ -227,26 +261,88 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
         reason = due_dates.problem_with(due_date)
         if reason:
             facts.problems.append(Problem(facts.path, el.sourceline, f"user task '{node_id}': {reason}"))
-    decision_ref = el.get(f"{{{CAMUNDA}}}decisionRef")
+    decision_ref = decision_ref_of(el)
     if kind == "businessRuleTask" and decision_ref:
         facts.decision_refs.append((decision_ref, el.sourceline, node_id))
+    assignee, users, groups = _assignment(facts, el, node_id) if kind == "userTask" else (None, (), ())
     return FlowNode(
         id=node_id, kind=kind, name=el.get("name") or node_id, line=el.sourceline,
         lane=lane, parent=parent_id, documentation=docs,
         form=_checked_form(facts, el, node_id) if kind == "userTask" else (),
-        attached_to=el.get("attachedToRef"), decision_ref=decision_ref, due_date=due_date)
+        attached_to=el.get("attachedToRef"), decision_ref=decision_ref, due_date=due_date,
+        assignee=assignee, candidate_users=users, candidate_groups=groups)
+
+
+def vendor_attribute(el, name: str) -> tuple[str, str] | None:
+    """(``prefix:name`` as a designer reads it, value) of a Camunda, Activiti or
+    Flowable attribute, whichever namespace the file uses."""
+    for namespace in VENDORS:
+        value = el.get(f"{{{namespace}}}{name}")
+        if value is not None:
+            return f"{prefix_in_file(el, namespace)}:{name}", value
+    return None
+
+
+def decision_ref_of(el) -> str | None:
+    """The decision a business rule task calls: ``camunda:decisionRef`` (also under
+    the Activiti/Flowable namespaces) or SpiffWorkflow's ``calledDecisionId``."""
+    found = vendor_attribute(el, "decisionRef")
+    if found is not None:
+        return found[1].strip() or None
+    called = el.find(f"{{{BPMN}}}extensionElements/{{{SPIFF}}}calledDecisionId")
+    return (called.text or "").strip() or None if called is not None else None
+
+
+_INITIATOR = re.compile(r"^(?:[$#]\{\s*initiator\s*\}|\$INITIATOR)$")
+# Items of a comma-separated list; an expression's own commas stay inside it.
+_LIST_ITEM = re.compile(r"(?:[^,$#]|[$#]\{[^}]*\}?|[$#])+")
+
+
+def _assignment(facts: BpmnFacts, el, node_id: str) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
+    """``assignee``, ``candidateUsers`` and ``candidateGroups`` of a user task:
+    literal names (mapped by the routing file) or INITIATOR; other expressions are
+    refused — Dealflow assigns through routing, not from process data."""
+    values: dict[str, tuple[str, ...]] = {}
+    for attribute in ("assignee", "candidateUsers", "candidateGroups"):
+        found = vendor_attribute(el, attribute)
+        if found is None:
+            continue
+        written, value = found
+        items = [value.strip()] if attribute == "assignee" else [m.strip() for m in _LIST_ITEM.findall(value)]
+        names = []
+        for item in filter(None, items):
+            if _INITIATOR.match(item):
+                names.append(INITIATOR)
+            elif "{" in item or item.startswith("$"):
+                facts.problems.append(Problem(
+                    facts.path, el.sourceline,
+                    f"user task '{node_id}': {written}=\"{value}\" is an expression, which Dealflow does not "
+                    "evaluate for assignment; write a group or user name and map it in the routing file's "
+                    "'groups:' or 'users:', or write ${initiator} for the opportunity's owner"))
+            else:
+                names.append(item)
+        values[attribute] = tuple(names)
+    assignee = values.get("assignee", ())
+    return (assignee[0] if assignee else None, values.get("candidateUsers", ()),
+            values.get("candidateGroups", ()))
 
 
 # Task data keys that SpiffWorkflow's serializer reads as its own markers.
 RESERVED_FIELD_IDS = frozenset({"typename"})
 
 
+def _vendor_iter(el, name: str):
+    for namespace in VENDORS:
+        yield from el.iter(f"{{{namespace}}}{name}")
+
+
 def _form(task) -> tuple[FormField, ...]:
     fields = []
-    for ff in task.iter(f"{{{CAMUNDA}}}formField"):
-        constraints = {c.get("name"): c.get("config") for c in ff.iter(f"{{{CAMUNDA}}}constraint")}
+    for ff in _vendor_iter(task, "formField"):
+        namespace = etree.QName(ff).namespace
+        constraints = {c.get("name"): c.get("config") for c in ff.iter(f"{{{namespace}}}constraint")}
         choices = tuple((v.get("id", ""), v.get("name") or v.get("id", ""))
-                        for v in ff.iter(f"{{{CAMUNDA}}}value"))
+                        for v in ff.iter(f"{{{namespace}}}value"))
         fields.append(FormField(
             id=ff.get("id", ""), label=ff.get("label") or ff.get("id", ""),
             type=ff.get("type", "string"), line=ff.sourceline,
@@ -254,7 +350,20 @@ def _form(task) -> tuple[FormField, ...]:
             minimum=constraints.get("min", constraints.get("minlength")),
             maximum=constraints.get("max", constraints.get("maxlength")),
             choices=choices))
+    fields += [_form_property(fp) for fp in _vendor_iter(task, "formProperty")]
     return tuple(fields)
+
+
+def _form_property(fp) -> FormField:
+    """An older Camunda/Activiti/Flowable ``formProperty``: the value is stored
+    under ``variable`` when given, else under ``id``."""
+    namespace = etree.QName(fp).namespace
+    ident = fp.get("variable") or fp.get("id", "")
+    choices = tuple((v.get("id", ""), v.get("name") or v.get("id", ""))
+                    for v in fp.iter(f"{{{namespace}}}value"))
+    return FormField(
+        id=ident, label=fp.get("name") or ident, type=fp.get("type", "string"), line=fp.sourceline,
+        default=fp.get("default"), required=fp.get("required", "false").strip() == "true", choices=choices)
 
 
 _MAY_SPLIT = frozenset({"exclusiveGateway", "parallelGateway", "inclusiveGateway",
@@ -304,6 +413,13 @@ def _checked_form(facts: BpmnFacts, el, node_id: str) -> tuple[FormField, ...]:
         if form_field.type == "enum" and not form_field.choices:
             facts.problems.append(Problem(facts.path, form_field.line,
                                           f"enum field '{form_field.id}' of '{node_id}' has no camunda:value choices"))
+    for fp in _vendor_iter(el, "formProperty"):
+        if fp.get("expression"):
+            facts.problems.append(Problem(
+                facts.path, fp.sourceline,
+                f"form property '{fp.get('id', '')}' of '{node_id}' takes its value from the expression "
+                f"{fp.get('expression')}, which Dealflow does not evaluate in forms; remove expression= "
+                "(the field then shows and stores its own value)"))
     return form
 
 

@@ -149,8 +149,11 @@ def routing(doc: YamlDocument) -> tuple[Routing, list[Problem]]:
     lanes = {
         methodology: frozen_map({lane: _role(role) for lane, role in roles.items()})
         for methodology, roles in data["lanes"].items()}
+    groups, users = ({methodology: frozen_map({name: _role(role) for name, role in roles.items()})
+                      for methodology, roles in data.get(key, {}).items()} for key in ("groups", "users"))
     return Routing(id=data["routing"], path=doc.path, lanes=frozen_map(lanes),
-                   segments=tuple(segments), description=data.get("description", "")), problems
+                   segments=tuple(segments), description=data.get("description", ""),
+                   groups=frozen_map(groups), users=frozen_map(users)), problems
 
 
 def _role(value) -> LaneRole:

@@ -4,7 +4,7 @@ stage, routing -> methodology, and that won and lost outcomes are reachable."""
 from __future__ import annotations
 
 from .graph import reachable_nodes
-from .model import BpmnProcess, Methodology, Questionnaire, Routing, Stage
+from .model import INITIATOR, BpmnProcess, Methodology, Questionnaire, Routing, Stage
 from .problems import Problem, did_you_mean, did_you_mean_or_known
 from .yaml_source import YamlDocument
 
@@ -84,15 +84,69 @@ def check_questionnaire(q: Questionnaire, doc: YamlDocument,
 
 
 def check_lanes_assigned(methodology: Methodology) -> list[Problem]:
-    """A user task outside every lane could not be routed to anyone."""
+    """A user task outside every lane, naming nobody itself, could not be routed to anyone."""
     process = methodology.process
-    if not process.lanes:
+    unassigned = [t for t in process.user_tasks if t.lane is None and not t.assigned]
+    if not process.lanes and unassigned:
         return [Problem(process.path, process.line,
                         f"process '{process.id}' has no lanes: put its user tasks in lanes "
-                        "(e.g. 'rep' and 'manager') so routing can assign them")]
+                        "(e.g. 'rep' and 'manager') so routing can assign them, or give each "
+                        "camunda:candidateGroups or camunda:assignee")]
     return [Problem(process.path, t.line,
-                    f"user task '{t.id}' is in no lane, so routing cannot assign it to anyone")
-            for t in process.user_tasks if t.lane is None]
+                    f"user task '{t.id}' is in no lane and names no camunda:candidateGroups or "
+                    "camunda:assignee, so routing cannot assign it to anyone")
+            for t in unassigned]
+
+
+def assignment_names(process: BpmnProcess) -> dict[str, dict[str, list]]:
+    """"groups"/"users" -> name -> the user tasks naming it (``${initiator}`` needs no mapping)."""
+    names: dict[str, dict[str, list]] = {"groups": {}, "users": {}}
+    for task in process.user_tasks:
+        for key, values in (("users", (task.assignee,) if task.assignee else ()),
+                            ("groups", task.candidate_groups), ("users", task.candidate_users)):
+            for name in values:
+                if name != INITIATOR:
+                    names[key].setdefault(name, []).append(task)
+    return names
+
+
+_ROLE_HINT = "owner, owner_manager, team_queue, {user: NAME} or {team: NAME}"
+
+
+def _check_assignments(routing: Routing, doc: YamlDocument, methodologies: dict) -> list[Problem]:
+    """Every group and user a process names is mapped by the routing file, and the
+    routing file maps only names its process uses."""
+    problems = []
+    mentioned = {*routing.lanes, *routing.groups, *routing.users, *(s.methodology for s in routing.segments)}
+    for key, what in (("groups", "candidate group"), ("users", "user")):
+        maps = getattr(routing, key)
+        for mid in maps:
+            if mid not in methodologies:
+                problems.append(Problem(doc.path, doc.key_line_of((key, mid)), f"unknown methodology '{mid}'"
+                                        f"{did_you_mean_or_known(mid, methodologies, 'methodologies')}"))
+        for mid in sorted(mentioned):
+            methodology = methodologies.get(mid)
+            if methodology is None:
+                continue
+            process = methodology.process
+            used = assignment_names(process)[key]
+            mapped = maps.get(mid, {})
+            for name, tasks in used.items():
+                if name in mapped:
+                    continue
+                for task in tasks:
+                    problems.append(Problem(
+                        process.path, task.line,
+                        f"user task '{task.id}' names {what} '{name}', which {doc.path} does not map for "
+                        f"methodology '{mid}'{did_you_mean(name, mapped)}; add '{key}: {{{mid}: "
+                        f"{{{name}: ROLE}}}}' with ROLE one of {_ROLE_HINT}"))
+            for name in mapped:
+                if name not in used:
+                    problems.append(Problem(
+                        doc.path, doc.key_line_of((key, mid, name)),
+                        f"no user task of process '{process.id}' names {what} '{name}'"
+                        f"{did_you_mean_or_known(name, used, key)}"))
+    return problems
 
 
 def check_routing(routing: Routing, doc: YamlDocument, methodologies: dict[str, Methodology]) -> list[Problem]:
@@ -118,6 +172,7 @@ def check_routing(routing: Routing, doc: YamlDocument, methodologies: dict[str, 
                     doc.path, line,
                     f"lane '{lane}' of methodology '{mid}' has no role: add '{lane}: owner' "
                     "(or owner_manager, team_queue, {user: NAME}, {team: NAME})"))
+    problems += _check_assignments(routing, doc, methodologies)
     for si, segment in enumerate(routing.segments):
         line = doc.line_of(("segments", si, "methodology"))
         methodology = methodologies.get(segment.methodology)
@@ -129,7 +184,7 @@ def check_routing(routing: Routing, doc: YamlDocument, methodologies: dict[str, 
             continue
         # A pinned version (id@version) may be an older deployed one, which these
         # files no longer hold: `dealflow deploy` checks it against the database.
-        if segment.methodology not in routing.lanes:
+        if segment.methodology not in routing.lanes and methodology.process.lanes:
             problems.append(Problem(
                 doc.path, line,
                 f"segment '{segment.id}' uses methodology '{segment.methodology}', but 'lanes' says "

@@ -46,6 +46,20 @@ class FlowNode:
     attached_to: str | None = None  # for boundary events
     decision_ref: str | None = None  # for business rule tasks
     due_date: str | None = None  # camunda:dueDate as written: P3D, or a date-time
+    # Explicit assignment of a user task (camunda:/activiti:/flowable: attributes):
+    # literal names the routing file maps, or INITIATOR for the opportunity's owner.
+    assignee: str | None = None
+    candidate_users: tuple[str, ...] = ()
+    candidate_groups: tuple[str, ...] = ()
+
+    @property
+    def assigned(self) -> bool:
+        """Whether the task names who works it, besides its lane."""
+        return bool(self.assignee or self.candidate_users or self.candidate_groups)
+
+
+# ``${initiator}``, ``#{initiator}`` and Flowable's ``$INITIATOR`` as read from a file.
+INITIATOR = "${initiator}"
 
 
 @dataclass(frozen=True)
@@ -207,6 +221,9 @@ class Routing:
     lanes: Mapping[str, Mapping[str, LaneRole]]  # methodology id -> lane -> role
     segments: tuple[Segment, ...]
     description: str = ""
+    # methodology id -> BPMN candidate group / user name -> role (camunda:candidateGroups, ...)
+    groups: Mapping[str, Mapping[str, LaneRole]] = field(default_factory=frozen_map)
+    users: Mapping[str, Mapping[str, LaneRole]] = field(default_factory=frozen_map)
 
 
 @dataclass(frozen=True)

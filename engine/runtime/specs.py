@@ -8,11 +8,15 @@ SpiffWorkflow knows it, the line — so that the validator can report them as
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
+from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+from ..methodology.bpmn_source import BPMN, CAMUNDA, decision_ref_of, missing_flow_ids
 
 
 @dataclass(frozen=True)
@@ -34,10 +38,13 @@ class ProcessSpecs:
 
     def add_bpmn(self, path: str, root) -> bool:
         """Add one parsed BPMN document; False (and a problem) if SpiffWorkflow refuses it."""
-        return self._guard(path, lambda: self._parser.add_bpmn_xml(root, filename=path))
+        return self._guard(path, lambda: self._parser.add_bpmn_xml(_as_spiff_reads_it(root), filename=path))
 
     def add_dmn(self, path: str, root) -> bool:
-        return self._guard(path, lambda: self._parser.add_dmn_xml(root, filename=path))
+        """Add one DMN document; one with several decisions goes in as one document
+        per decision (SpiffWorkflow reads only the first and then fails)."""
+        return all(self._guard(path, lambda part=part: self._parser.add_dmn_xml(part, filename=path))
+                   for part in _one_per_decision(root))
 
     def check_process(self, process_id: str, path: str) -> bool:
         """Build the spec of ``process_id`` (and what it calls); False with problems if that fails."""
@@ -63,6 +70,41 @@ class ProcessSpecs:
             self.problems.append(SpecProblem(
                 path=path, message=f"SpiffWorkflow cannot load this file: {type(err).__name__}: {err}"))
         return False
+
+
+def _as_spiff_reads_it(root):
+    """A copy of the document with what SpiffWorkflow would drop made explicit: an
+    id for each sequence flow written without one, and the decision of a business
+    rule task (Activiti/Flowable namespace, SpiffWorkflow's calledDecisionId) as
+    camunda:decisionRef. Element lines stay as they were."""
+    flows = missing_flow_ids(root)
+    rules = [el for el in root.iter(f"{{{BPMN}}}businessRuleTask")
+             if el.get(f"{{{CAMUNDA}}}decisionRef") is None and decision_ref_of(el)]
+    if not flows and not rules:
+        return root
+    copied = copy.deepcopy(root)
+    originals = list(root.iter())
+    twin = dict(zip(originals, copied.iter()))
+    for el, ident in flows.items():
+        twin[el].set("id", ident)
+    for el in rules:
+        twin[el].set(f"{{{CAMUNDA}}}decisionRef", decision_ref_of(el))
+    return copied
+
+
+def _one_per_decision(root) -> list:
+    decisions = [el for el in root if isinstance(el.tag, str) and etree.QName(el).localname == "decision"]
+    if len(decisions) < 2:
+        return [root]
+    parts = []
+    for keep in range(len(decisions)):
+        part = copy.deepcopy(root)
+        mine = [el for el in part if isinstance(el.tag, str) and etree.QName(el).localname == "decision"]
+        for i, el in enumerate(mine):
+            if i != keep:
+                part.remove(el)
+        parts.append(part)
+    return parts
 
 
 def _first_line(err: Exception) -> str:

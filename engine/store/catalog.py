@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import MethodologyError, NotFoundError
 from ..methodology.model import LaneRole, Methodology, Routing
+from ..routing import task_roles
 from ..runtime.workflow import ProcessRunner
 from ..views import DeployedVersion, DeployReport
 from .models import MethodologyVersion, RoutingVersion
@@ -153,7 +154,8 @@ class Catalog:
         return routing
 
     def lanes(self, session: Session, methodology_id: str) -> dict[str, LaneRole]:
-        return dict(self.routing(session).lanes.get(methodology_id, {}))
+        # A dict of lanes that also carries the groups/users maps tasks may name.
+        return task_roles(self.routing(session), methodology_id)
 
 
 def _next_activation(session: Session) -> int:

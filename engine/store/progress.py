@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from .. import due_dates
 from ..methodology.model import LaneRole, Methodology, Stage
+from ..routing import explicit_role
 from ..scoring import automatic_probability, question_fields
 from ..runtime.workflow import StepResult
 from ..methodology.model import FormField
@@ -183,8 +184,10 @@ def _sync_inbox(session: Session, opportunity: Opportunity, methodology: Methodo
     for task in result.ready:
         if task.task_id in existing:
             continue
-        assignee_id, team_id = _assign(session, opportunity, lanes.get(task.lane or ""))
         node = methodology.process.nodes.get(task.node_id)
+        # The task's own assignment (camunda:assignee, candidateGroups) wins over its lane's role.
+        role = explicit_role(node, getattr(lanes, "groups", {}), getattr(lanes, "users", {}))
+        assignee_id, team_id = _assign(session, opportunity, role or lanes.get(task.lane or ""))
         form = task.form
         questionnaire = methodology.questionnaire_for_task(task.node_id)
         if questionnaire is not None:

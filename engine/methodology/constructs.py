@@ -1,0 +1,218 @@
+"""BPMN constructs Dealflow does not run, named at their line.
+
+SpiffWorkflow either crashes on these (a data store without implementation, a
+compensation event, a business rule task without a decision), or parses them and
+then waits forever (a message nobody can send, a service task nobody completes).
+Each one is refused here with what to draw instead, before SpiffWorkflow sees it.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from .problems import Problem
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+_VENDORS = {"http://camunda.org/schema/1.0/bpmn": "camunda", "http://activiti.org/bpmn": "activiti",
+            "http://flowable.org/bpmn": "flowable"}
+_IMPLEMENTATIONS = ("class", "expression", "delegateExpression", "type", "topic")
+_CATCHING = ("startEvent", "intermediateCatchEvent", "boundaryEvent")
+_THROWING = ("intermediateThrowEvent", "endEvent")
+_SCRIPT_LANGUAGES = ("", "python", "text/x-python")
+
+# "What to draw instead" for the tasks that need code outside the process.
+USER_OR_SCRIPT = ("make it a user task (someone does it and confirms) or a script task "
+                  "(a computation in Dealflow's expression language)")
+
+
+def _b(name: str) -> str:
+    return f"{{{BPMN}}}{name}"
+
+
+def _local(el) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def prefix_in_file(el, namespace: str) -> str:
+    """The prefix the file itself binds to ``namespace`` (old Camunda files bind
+    ``camunda:`` to Activiti's namespace), else the vendor's usual one."""
+    found = [p for p, uri in el.nsmap.items() if uri == namespace and p]
+    return found[0] if found else _VENDORS.get(namespace, "")
+
+
+def _implementation(el) -> str:
+    """`` (camunda:class="...")`` — how the tool meant to run it, for the message."""
+    for namespace in _VENDORS:
+        for attribute in _IMPLEMENTATIONS:
+            value = el.get(f"{{{namespace}}}{attribute}")
+            if value:
+                return f" ({prefix_in_file(el, namespace)}:{attribute}=\"{value}\")"
+    return ""
+
+
+def _vendor(el, attribute: str) -> str | None:
+    for namespace in _VENDORS:
+        value = el.get(f"{{{namespace}}}{attribute}")
+        if value is not None:
+            return value
+    return None
+
+
+def _has_decision(el) -> bool:
+    spiff = el.find(f"{_b('extensionElements')}/{{http://spiffworkflow.org/bpmn/schema/1.0/core}}calledDecisionId")
+    return bool((_vendor(el, "decisionRef") or "").strip() or (spiff is not None and (spiff.text or "").strip()))
+
+
+def _label(el) -> str:
+    """``user task 'Task_1'`` — the element as a designer finds it in the modeler."""
+    words = {"startEvent": "start event", "endEvent": "end event", "boundaryEvent": "boundary event",
+             "intermediateCatchEvent": "intermediate catch event",
+             "intermediateThrowEvent": "intermediate throw event"}
+    kind = _local(el)
+    spaced = "".join(" " + c.lower() if c.isupper() else c for c in kind)
+    return f"{words.get(kind, spaced)} '{el.get('id', '')}'"
+
+
+def check_constructs(path: str, root) -> list[Problem]:
+    """Every construct of the document that Dealflow refuses, at its line."""
+    problems: list[Problem] = []
+
+    def refuse(el, message: str) -> None:
+        problems.append(Problem(path, el.sourceline or 1, message))
+
+    names = {el.get("id"): el.get("name") or el.get("id")
+             for kind in ("signal", "error", "escalation", "message") for el in root.iter(_b(kind))}
+    for store in root.iter(_b("dataStore")):
+        refuse(store, f"data store '{store.get('name') or store.get('id')}' has no implementation in Dealflow "
+                      "(a process keeps its data in the opportunity's task data); remove the data store and "
+                      "its references — Camunda ignores them at run time too")
+    for el in root.iter(_b("serviceTask")):
+        refuse(el, f"service task '{el.get('id')}'{_implementation(el)} needs code that Dealflow does not run; "
+                   + USER_OR_SCRIPT)
+    for el in root.iter(_b("businessRuleTask")):
+        if not _has_decision(el):
+            refuse(el, f"business rule task '{el.get('id')}'{_implementation(el)} names no decision: set "
+                       "camunda:decisionRef to the id of a decision in a .dmn file under bpmn/")
+        elif "{" in (_vendor(el, "decisionRef") or ""):
+            refuse(el, f"business rule task '{el.get('id')}': decisionRef \"{_vendor(el, 'decisionRef')}\" is an "
+                       "expression; write the decision's id")
+    for el in root.iter(_b("callActivity")):
+        called = (el.get("calledElement") or "").strip()
+        if not called:
+            refuse(el, f"call activity '{el.get('id')}' names no process: set calledElement to the id of a "
+                       "process in a .bpmn file under bpmn/")
+        elif "{" in called:
+            refuse(el, f"call activity '{el.get('id')}': calledElement \"{called}\" is an expression; write "
+                       "the called process's id")
+    for el in root.iter(_b("complexGateway")):
+        refuse(el, f"complex gateway '{el.get('id')}' is not supported; use an inclusive gateway (every "
+                   "flow whose condition holds) or an exclusive gateway (the first that holds)")
+    for el in root.iter():
+        if el.get("isForCompensation") == "true":
+            refuse(el, f"{_label(el)} is a compensation handler, and Dealflow does not run compensation; "
+                       "draw the undo steps as ordinary tasks after an exclusive gateway that checks "
+                       "what went wrong")
+    for definition in root.iter(_b("compensateEventDefinition")):
+        refuse(definition.getparent(),
+               f"{_label(definition.getparent())} is a compensation event, and Dealflow does not run "
+               "compensation; draw the undo steps as ordinary tasks after an exclusive gateway that "
+               "checks what went wrong")
+    problems += _unmatched_messages(path, root, names)
+    for definition in root.iter(_b("conditionalEventDefinition")):
+        event = definition.getparent()
+        refuse(event, f"{_label(event)} is a conditional event, which Dealflow does not run; test the "
+                      "condition with an exclusive gateway after the step that changes the data")
+    problems += _unthrown(path, root, names)
+    return problems
+
+
+def _messages(root):
+    """(element, message ref, catches?) for every message event, send and receive task."""
+    for el in root.iter(_b("sendTask"), _b("receiveTask")):
+        yield el, el.get("messageRef"), _local(el) == "receiveTask"
+    for definition in root.iter(_b("messageEventDefinition")):
+        event = definition.getparent()
+        yield event, definition.get("messageRef"), _local(event) in _CATCHING
+
+
+def _process_of(el):
+    while el is not None and _local(el) != "process":
+        el = el.getparent()
+    return el
+
+
+def _unmatched_messages(path: str, root, names: dict) -> list[Problem]:
+    """A message thrown and caught inside one process runs (SpiffWorkflow delivers
+    it within the workflow); anything else would need message correlation from
+    outside, which Dealflow does not have — refused."""
+    found = list(_messages(root))
+    sent = {(_process_of(el), ref) for el, ref, catches in found if not catches}
+    awaited = {(_process_of(el), ref) for el, ref, catches in found if catches}
+    problems = []
+    for el, ref, catches in found:
+        what = f"message '{names.get(ref, ref)}'" if ref else "a message"
+        process = _process_of(el)
+        top_start = _local(el) == "startEvent" and el.getparent() is process
+        if catches and not top_start and ref and (process, ref) in sent:
+            continue
+        if not catches and ref and (process, ref) in awaited:
+            continue
+        if top_start:
+            hint = "a Dealflow process starts when an opportunity is opened; use a plain start event"
+        elif catches:
+            hint = ("nothing in its process sends it, and Dealflow has no message correlation that could "
+                    "deliver one from outside; use a user task where someone records what arrived")
+        else:
+            hint = ("nothing in its process waits for it, and Dealflow has no message correlation that "
+                    "could deliver it elsewhere; use a user task (someone sends it and confirms)")
+        verb = "waits for" if catches else "sends"
+        problems.append(Problem(path, el.sourceline or 1, f"{_label(el)} {verb} {what}: {hint}"))
+    return problems
+
+
+def _unthrown(path: str, root, names: dict) -> list[Problem]:
+    """Signal, error and escalation catches need a throw in the same file: nothing
+    outside a process can send one to Dealflow."""
+    problems = []
+    thrown: dict[str, set] = {}
+    for kind in ("signal", "error", "escalation"):
+        for definition in root.iter(_b(f"{kind}EventDefinition")):
+            if _local(definition.getparent()) in _THROWING:
+                thrown.setdefault(kind, set()).add(definition.get(f"{kind}Ref"))
+    for kind in ("signal", "error", "escalation"):
+        for definition in root.iter(_b(f"{kind}EventDefinition")):
+            event = definition.getparent()
+            if _local(event) not in _CATCHING:
+                continue
+            ref = definition.get(f"{kind}Ref")
+            in_event_subprocess = event.getparent().get("triggeredByEvent") == "true"
+            if _local(event) == "startEvent" and not in_event_subprocess:
+                problems.append(Problem(path, event.sourceline, (
+                    f"{_label(event)} starts on a {kind}, but a Dealflow process starts when an opportunity "
+                    "is opened; use a plain start event")))
+                continue
+            throws = thrown.get(kind, set())
+            if (ref in throws) or (ref is None and throws) or None in throws:
+                continue
+            what = f"{kind} '{names.get(ref, ref)}'" if ref else f"a {kind}"
+            problems.append(Problem(path, event.sourceline, (
+                f"{_label(event)} waits for {what}, which nothing in this file throws (Dealflow runs no "
+                f"code that could); throw it from an intermediate throw event or end event, or remove "
+                "the catch")))
+    return problems
+
+
+def script_language_problem(path: str, el, kind: str) -> Problem | None:
+    """A script in another language (Groovy, JavaScript) or in an outside file."""
+    if kind != "scriptTask":
+        return None
+    resource = _vendor(el, "resource")
+    if resource:
+        return Problem(path, el.sourceline, f"script task '{el.get('id')}' runs the file {resource}; write "
+                                            "the script inside the task, in Dealflow's expression language")
+    language = (el.get("scriptFormat") or "").strip()
+    if language.lower() not in _SCRIPT_LANGUAGES:
+        return Problem(path, el.sourceline, f"script task '{el.get('id')}' is written in {language}; Dealflow "
+                                            "runs scripts in its own expression language (Python-like, e.g. "
+                                            "discount = amount * 0.1): rewrite it and set scriptFormat=\"python\"")
+    return None

@@ -1,0 +1,261 @@
+"""Turning a BPMN file from another tool into a starting methodology, pure: the
+file's bytes in, the files to write and what the designer still has to decide out.
+
+One stage at the start event, one per user task in the order a token first
+reaches them, a won stage at the end events and a lost stage at those whose id or
+name says so (a placeholder node id, which validation names, if there is none);
+a routing skeleton with one role per lane, candidate group and user.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from ..errors import DealflowError
+from .bpmn_source import read_bpmn, read_dmn, parse_xml
+from .crossref import assignment_names
+from .model import BpmnProcess, FlowNode
+
+_LOST = re.compile(r"lost|los[st]|reject|refus|cancel|declin|abort|fail|not.?qualif|verlor|abgelehnt|ablehn"
+                   r"|storn|utracon|odrzuc", re.IGNORECASE)
+_MANAGER = re.compile(r"manag|approv|boss|head|lead|director|supervis|kierown|leiter", re.IGNORECASE)
+
+
+class ImportError_(DealflowError):
+    """A user mistake: the file is missing, not BPMN, or clashes with what exists."""
+
+
+@dataclass
+class ImportPlan:
+    methodology: str
+    process: str
+    files: dict[str, bytes] = field(default_factory=dict)  # path relative to the methodologies folder
+    routing_lines: str = ""  # what to add to an existing routing file, when none was written
+    decide: list[str] = field(default_factory=list)  # one line each
+
+
+def methodology_id_for(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-_")
+    slug = re.sub(r"^[^a-z]+", "", slug)[:63].rstrip("-_")
+    return slug or "imported"
+
+
+def _stage_id(text: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    base = re.sub(r"^[^a-z]+", "", base)[:50].rstrip("_") or "stage"
+    ident, n = base, 1
+    while ident in taken:
+        n += 1
+        ident = f"{base}_{n}"
+    taken.add(ident)
+    return ident
+
+
+def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], existing: dict[str, bytes],
+                methodology: str | None = None) -> ImportPlan:
+    """``companions``: other files in the BPMN file's folder (name -> bytes), for DMN;
+    ``existing``: the methodologies folder's files (relative path -> bytes)."""
+    tree, problems = parse_xml(file_name, data)
+    if tree is None:
+        raise ImportError_(f"{file_name} is not a BPMN file: {problems[0].message}")
+    facts = read_bpmn(file_name, tree)
+    if not facts.processes:
+        reason = facts.problems[0].message if facts.problems else "it defines no process"
+        raise ImportError_(f"{file_name} is not a BPMN file Dealflow can import: {reason}")
+    process = _main_process(facts.processes)
+    mid = methodology or methodology_id_for(PurePosixPath(file_name).name.split(".")[0] or process.id)
+    if not re.fullmatch(r"[a-z][a-z0-9_-]{0,62}", mid):
+        raise ImportError_(f"'{mid}' cannot be a methodology id: use lowercase letters, digits, '-' and '_', "
+                           "starting with a letter")
+    plan = ImportPlan(methodology=mid, process=process.id)
+    bpmn_path = f"bpmn/{mid}.bpmn"
+    stages_path = f"stages/{mid}.yaml"
+    _refuse_clashes(existing, mid, process.id, (bpmn_path, stages_path))
+    plan.files[bpmn_path] = data
+    others = [p for p in facts.processes if p != process.id]
+    if others:
+        plan.decide.append(f"{bpmn_path}: the file also holds process(es) {', '.join(others)}, which "
+                           f"no stage table uses; process '{process.id}' was imported")
+    _companion_dmn(plan, facts.decision_refs, companions, existing)
+    plan.files[stages_path] = _stage_table(plan, process, file_name).encode("utf-8")
+    _routing(plan, process, existing)
+    return plan
+
+
+def _main_process(processes: dict[str, BpmnProcess]) -> BpmnProcess:
+    """The executable process with the most user tasks (a collaboration's other
+    pools are often drawn as black boxes)."""
+    return max(processes.values(), key=lambda p: (p.executable, len(p.user_tasks), len(p.nodes)))
+
+
+def _refuse_clashes(existing: dict[str, bytes], mid: str, process_id: str, paths: tuple[str, ...]) -> None:
+    for path in paths:
+        if path in existing:
+            raise ImportError_(f"{path} already exists; choose another id with --methodology or remove it")
+    for path, data in existing.items():
+        if path.startswith("stages/") and re.search(rb"^methodology:\s*['\"]?" + re.escape(mid.encode()) +
+                                                    rb"['\"]?\s*$", data, re.MULTILINE):
+            raise ImportError_(f"methodology '{mid}' is already defined in {path}; choose another id with "
+                               "--methodology")
+        if path.startswith("bpmn/") and path.endswith((".bpmn", ".xml")):
+            tree, _ = parse_xml(path, data)
+            if tree is not None and process_id in read_bpmn(path, tree).processes:
+                raise ImportError_(f"process '{process_id}' is already defined in {path}; process ids "
+                                   "must be unique: rename one of them")
+
+
+def _companion_dmn(plan: ImportPlan, refs, companions: dict[str, bytes], existing: dict[str, bytes]) -> None:
+    wanted = {ref for ref, _, _ in refs}
+    found: set[str] = set()
+    for name, data in sorted(companions.items()):
+        if not name.endswith(".dmn"):
+            continue
+        tree, _ = parse_xml(name, data)
+        decisions = set(read_dmn(name, tree).decisions) if tree is not None else set()
+        if decisions & wanted:
+            path = f"bpmn/{name}"
+            if path in existing:
+                raise ImportError_(f"{path} already exists; remove it or rename the DMN file")
+            plan.files[path] = data
+            found |= decisions
+    for ref, _, task in refs:
+        if ref not in found:
+            plan.decide.append(f"business rule task '{task}' calls decision '{ref}': copy the DMN file "
+                               "that defines it into bpmn/")
+
+
+def _flow_order(process: BpmnProcess) -> list[FlowNode]:
+    """Nodes in the order a token first reaches them from the top-level start
+    events; a subprocess leads into its own start events first."""
+    successors: dict[str, list[str]] = {}
+    for flow in process.flows:
+        successors.setdefault(flow.source, []).append(flow.target)
+    for node in process.nodes.values():
+        if node.attached_to:
+            successors.setdefault(node.attached_to, []).append(node.id)
+        if node.parent and node.kind == "startEvent":
+            successors.setdefault(node.parent, []).insert(0, node.id)
+    starts = [n.id for n in process.nodes.values() if n.kind == "startEvent" and n.parent is None]
+    seen, order, queue = set(starts), [], deque(starts)
+    while queue:
+        node_id = queue.popleft()
+        if node_id not in process.nodes:
+            continue
+        order.append(process.nodes[node_id])
+        for nxt in successors.get(node_id, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return order
+
+
+def _yaml_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _stage_table(plan: ImportPlan, process: BpmnProcess, file_name: str) -> str:
+    order = _flow_order(process)
+    reached = {n.id for n in order}
+    taken: set[str] = set()
+    stages: list[tuple[str, str, str, list[str], str]] = []  # id, name, outcome, nodes, comment
+    starts = [n for n in order if n.kind == "startEvent" and n.parent is None]
+    if starts:
+        stages.append((_stage_id(starts[0].name if starts[0].name != starts[0].id else "new", taken),
+                       starts[0].name if starts[0].name != starts[0].id else "New", "open",
+                       [starts[0].id], "# TODO: probability of winning at this stage (0-100)"))
+    for task in (n for n in order if n.kind == "userTask"):
+        stages.append((_stage_id(task.name, taken), task.name, "open", [task.id],
+                       "# TODO: probability of winning at this stage (0-100)"))
+    unreached = [t.id for t in process.user_tasks if t.id not in reached]
+    if unreached:
+        plan.decide.append(f"user task(s) {', '.join(unreached)} cannot be reached from the start event, "
+                           "so they have no stage: draw a sequence flow to them or delete them")
+    ends = [n for n in order if n.kind == "endEvent" and n.parent is None]
+    lost = [n for n in ends if _LOST.search(n.id) or _LOST.search(n.name)]
+    won = [n for n in ends if n not in lost]
+    stages_path = f"stages/{plan.methodology}.yaml"
+    if won:
+        stages.append((_stage_id("won", taken), "Won", "won", [n.id for n in won],
+                       "# a won stage always gives 100"))
+    else:
+        stages.append((_stage_id("won", taken), "Won", "won", ["TODO_won_end_event"],
+                       "# TODO: TODO_won_end_event is a placeholder: draw the end event of a won deal"))
+        plan.decide.append(f"{stages_path}: the process has no end event for a won deal: draw one and put "
+                           "its id in stage 'won' (now the placeholder TODO_won_end_event)")
+    if lost:
+        stages.append((_stage_id("lost", taken), "Lost", "lost", [n.id for n in lost],
+                       "# a lost stage always gives 0"))
+    else:
+        stages.append((_stage_id("lost", taken), "Lost", "lost", ["TODO_lost_end_event"],
+                       "# TODO: TODO_lost_end_event is a placeholder: draw the end event of a lost deal"))
+        plan.decide.append(f"{stages_path}: the process has no end event for a lost deal (none is named "
+                           "lost, rejected or cancelled): draw one, e.g. after a gateway, and put its id in "
+                           "stage 'lost' (now the placeholder TODO_lost_end_event)")
+    open_count = sum(1 for s in stages if s[2] == "open")
+    plan.decide.append(f"{stages_path}: set the probability of each of the {open_count} open stages "
+                       "(marked TODO), and check their names and order")
+    lines = [
+        "# yaml-language-server: $schema=../../engine/methodology/schemas/stages.schema.json",
+        f"# Imported by 'dealflow import-bpmn' from {PurePosixPath(file_name).name}.",
+        f"methodology: {plan.methodology}",
+        'version: "0.1"',
+        f"name: {_yaml_text(process.name)}",
+        f"process: {process.id}",
+        "stages:",
+    ]
+    for ident, name, outcome, nodes, comment in stages:
+        probability = {"won": 100, "lost": 0}.get(outcome, 0)
+        lines += [f"  - id: {ident}", f"    name: {_yaml_text(name)}",
+                  f"    probability: {probability}  {comment}",
+                  f"    outcome: {outcome}", f"    entered_at: [{', '.join(nodes)}]", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _routing(plan: ImportPlan, process: BpmnProcess, existing: dict[str, bytes]) -> None:
+    mid = plan.methodology
+    names = assignment_names(process)
+    blocks: list[tuple[str, list[str]]] = []
+    lanes = []
+    for i, lane in enumerate(process.lanes):
+        role = "owner_manager" if _MANAGER.search(lane) else ("owner" if i == 0 else "team_queue")
+        lanes.append(f"    {_key(lane)}: {role}  # TODO: who works lane '{lane}'")
+    if lanes:
+        blocks.append(("lanes", lanes))
+    for key, what in (("groups", "candidate group"), ("users", "user")):
+        entries = []
+        for name in sorted(names[key]):
+            role = "owner_manager" if key == "groups" and _MANAGER.search(name) else (
+                "team_queue" if key == "groups" else "owner")
+            entries.append(f"    {_key(name)}: {role}  # TODO: who is {what} '{name}'")
+        if entries:
+            blocks.append((key, entries))
+    routing_files = [p for p in existing if p.startswith("routing/") and p.endswith((".yaml", ".yml"))]
+    if routing_files:
+        target = sorted(routing_files)[0]
+        text = [f"add to {target} (the engine reads one routing file):"]
+        for key, entries in blocks:
+            text += [f"  under '{key}:'", f"    {mid}:", *("  " + e for e in entries)]
+        text += ["  under 'segments:' (before the catch-all), a segment with", f"    methodology: {mid}"]
+        plan.routing_lines = "\n".join(text)
+        plan.decide.append(f"{target}: add this methodology's roles and a segment (lines printed above)")
+        return
+    lines = ["# yaml-language-server: $schema=../../engine/methodology/schemas/routing.schema.json",
+             "routing: default"]
+    if not lanes:
+        lines.append("lanes: {}  # the process has no lanes: its tasks name their groups and users")
+    for key, entries in blocks:
+        lines += [f"{key}:", f"  {mid}:", *entries]
+    lines += ["segments:", f"  - id: {mid}-all  # TODO: which opportunities follow this methodology",
+              f"    name: {_yaml_text(process.name)}", f"    methodology: {mid}",
+              "    team: sales  # TODO: the team that works these deals",
+              "    assignment: round_robin  # or fewest_open_tasks, territory_map"]
+    plan.files[f"routing/{mid}.yaml"] = ("\n".join(lines) + "\n").encode("utf-8")
+    plan.decide.append(f"routing/{mid}.yaml: choose who works each lane, group and user (marked TODO), "
+                       "and the segment's condition and team")
+
+
+def _key(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z_][\w.-]*", name) else _yaml_text(name)
