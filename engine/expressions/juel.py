@@ -499,8 +499,7 @@ class _Parser:
         suggestion = argument.value if argument.kind == "string" and _plain_field(argument.value) \
             else _variable_for(method)
         raise self.error(start, f"method calls are not supported in {self.what}: `{shown}`; compute the value "
-                                "in a form field or a script task and compare it: "
-                                f"`${{{suggestion}}}`")
+                                f"in a form field or a script task and {self.use()}: `${{{suggestion}}}`")
 
     def function_call(self, start: _Token) -> ExpressionError:
         """Refuse ``f(…)`` or ``fn:f(…)``; the current token is the '('."""
@@ -508,8 +507,11 @@ class _Parser:
         before = self.tokens[self.pos - 1]
         name = before.value if before.kind == "name" else "value"
         return self.error(start, f"function calls are not supported in {self.what}: `{shown}`; compute the "
-                                 "value in a form field or a script task and compare it: "
+                                 f"value in a form field or a script task and {self.use()}: "
                                  f"`${{{_variable_for(str(name))}}}`")
+
+    def use(self) -> str:
+        return "compare it" if self.what == "conditions" else "use it"
 
     def engine_object(self, start: _Token, root: str, field: str | None) -> ExpressionError:
         shown = self.snippet(start)

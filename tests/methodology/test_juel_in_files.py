@@ -114,7 +114,7 @@ def test_juel_outside_the_subset_is_refused_at_its_line(tmp_path, monkeypatch, c
      "timer timeCycle of 'Timer_Chase': 'R0/PT10M' repeats zero times, so it never fires: write R1/… or more"),
     (("timeDate", "${deal.closeDate()}"),
      "timer timeDate of 'Timer_Chase': method calls are not supported in timers: `${deal.closeDate()}`; "
-     "compute the value in a form field or a script task and compare it: `${close_date}`"),
+     "compute the value in a form field or a script task and use it: `${close_date}`"),
     (("timeDuration", "'three days'"),
      "timer timeDuration of 'Timer_Chase': 'three days' is not an ISO 8601 duration (\"P3D\", \"PT5M\"), "
      "date-time (\"2026-12-01T10:00:00Z\") or cycle (\"R3/PT10M\")"),
