@@ -3,6 +3,7 @@ stage, routing -> methodology, and that won and lost outcomes are reachable."""
 
 from __future__ import annotations
 
+from .. import due_dates
 from .graph import reachable_nodes
 from .model import INITIATOR, BpmnProcess, Methodology, Questionnaire, Routing, Stage
 from .problems import Problem, did_you_mean, did_you_mean_or_known
@@ -209,6 +210,10 @@ def check_stage_guidance(doc: YamlDocument, methodology: Methodology) -> list[Pr
     roles = [r.id for r in methodology.buying_center_roles]
     for si, stage in enumerate(methodology.stages):
         for ai, activity in enumerate(stage.activities):
+            due_problem = due_dates.problem_with(activity.due) if activity.due else None
+            if due_problem is not None:
+                problems.append(Problem(doc.path, doc.line_of(("stages", si, "activities", ai, "due")),
+                                        f"activity '{activity.id}' of stage '{stage.id}': {due_problem}"))
             if activity.role not in process.lanes:
                 problems.append(Problem(
                     doc.path, doc.line_of(("stages", si, "activities", ai, "role")),
