@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import due_dates
 from .graph import reachable_nodes
-from .model import INITIATOR, BpmnProcess, Methodology, Questionnaire, Routing, Stage
+from .model import BpmnProcess, Methodology, Questionnaire, Routing, Stage
 from .problems import Problem, did_you_mean, did_you_mean_or_known
 from .yaml_source import YamlDocument
 
@@ -139,8 +139,8 @@ def _check_assignments(routing: Routing, doc: YamlDocument, methodologies: dict)
                     problems.append(Problem(
                         process.path, task.line,
                         f"user task '{task.id}' names {what} '{name}', which {doc.path} does not map for "
-                        f"methodology '{mid}'{did_you_mean(name, mapped)}; add '{key}: {{{mid}: "
-                        f"{{{name}: ROLE}}}}' with ROLE one of {_ROLE_HINT}"))
+                        f"methodology '{mid}': add '{key}: {{{mid}: {{{name}: ROLE}}}}' with ROLE one of "
+                        f"{_ROLE_HINT}{did_you_mean(name, mapped)}"))
             for name in mapped:
                 if name not in used:
                     problems.append(Problem(
