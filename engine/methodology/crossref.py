@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import due_dates
 from .graph import reachable_nodes
-from .model import BpmnProcess, Methodology, Questionnaire, Routing, Stage
+from .model import INITIATOR, BpmnProcess, Methodology, Questionnaire, Routing, Stage
 from .problems import Problem, did_you_mean, did_you_mean_or_known
 from .yaml_source import YamlDocument
 
