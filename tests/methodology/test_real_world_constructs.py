@@ -1,0 +1,135 @@
+"""BPMN constructs from Camunda, Activiti and Flowable files: each one SpiffWorkflow
+cannot run is named at its line; the ones with a well-defined meaning run."""
+
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from engine.runtime.workflow import ProcessRunner
+from engine.validation import load_methodologies
+
+HERE = Path(__file__).parent / "real_world"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "bpmn"
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+
+REFUSED = {
+    "service_task.bpmn": [
+        "6: service task 'Task_Charge' (camunda:class=\"com.acme.Charge\") needs code that Dealflow does not run; "
+        "make it a user task (someone does it and confirms) or a script task (a computation in Dealflow's "
+        "expression language)"],
+    "send_and_receive_tasks.bpmn": [
+        "8: send task 'Task_Send' sends message 'offer': nothing in its process waits for it, and Dealflow has "
+        "no message correlation that could deliver it elsewhere; use a user task (someone sends it and confirms)",
+        "10: receive task 'Task_Receive' waits for message 'order': nothing in its process sends it, and "
+        "Dealflow has no message correlation that could deliver one from outside; use a user task where "
+        "someone records what arrived"],
+    "message_start_event.bpmn": [
+        "5: start event 'Start_1' waits for message 'new lead': a Dealflow process starts when an opportunity "
+        "is opened; use a plain start event"],
+    "compensation.bpmn": [
+        "7: boundary event 'Boundary_Undo' is a compensation event, and Dealflow does not run compensation; "
+        "draw the undo steps as ordinary tasks after an exclusive gateway that checks what went wrong",
+        "10: user task 'Task_Cancel' is a compensation handler, and Dealflow does not run compensation; "
+        "draw the undo steps as ordinary tasks after an exclusive gateway that checks what went wrong"],
+    "data_store.bpmn": [
+        "3: data store 'ERP' has no implementation in Dealflow (a process keeps its data in the opportunity's "
+        "task data); remove the data store and its references — Camunda ignores them at run time too"],
+    "rule_without_decision.bpmn": [
+        "6: business rule task 'Task_Rule' names no decision: set camunda:decisionRef to the id of a "
+        "decision in a .dmn file under bpmn/"],
+    "call_without_element.bpmn": [
+        "6: call activity 'Call_1' names no process: set calledElement to the id of a process in a .bpmn "
+        "file under bpmn/"],
+    "multiple_outgoing_flows.bpmn": [
+        "6: userTask 'Task_Offer' has 2 outgoing sequence flows ('Flow_Yes', 'Flow_No'); the engine follows "
+        "one flow out of a task or event: put an exclusive gateway (to choose) or a parallel gateway (to do "
+        "both) after it"],
+    "conditional_event.bpmn": [
+        "6: intermediate catch event 'Wait_1' is a conditional event, which Dealflow does not run; test the "
+        "condition with an exclusive gateway after the step that changes the data"],
+    "signal_nobody_throws.bpmn": [
+        "8: boundary event 'Boundary_Cancel' waits for signal 'cancel', which nothing in this file throws "
+        "(Dealflow runs no code that could); throw it from an intermediate throw event or end event, or "
+        "remove the catch"],
+    "groovy_script.bpmn": [
+        "6: script task 'Script_1' is written in groovy; Dealflow runs scripts in its own expression language "
+        "(Python-like, e.g. discount = amount * 0.1): rewrite it and set scriptFormat=\"python\""],
+    "assignment_expression.bpmn": [
+        "6: user task 'Task_Approve': camunda:candidateGroups=\"${approverGroups}\" is an expression, which "
+        "Dealflow does not evaluate for assignment; write a group or user name and map it in the routing "
+        "file's 'groups:' or 'users:', or write ${initiator} for the opportunity's owner"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_each_unsupported_construct_is_named_at_its_line_without_a_traceback(name, tmp_path):
+    target = tmp_path / "bpmn" / name
+    target.parent.mkdir()
+    shutil.copy(HERE / name, target)
+    problems = [str(p) for p in load_methodologies(str(tmp_path)).problems]
+    assert problems == [f"{target}:{line}" for line in REFUSED[name]]
+
+
+def _runner(*names: str, process: str) -> ProcessRunner:
+    files = {n: (HERE / n).read_bytes() for n in names}
+    return ProcessRunner.from_files({n: d for n, d in files.items() if n.endswith(".bpmn")},
+                                    {n: d for n, d in files.items() if n.endswith(".dmn")}, process)
+
+
+def test_a_sequence_flow_without_an_id_gets_one_and_leads_to_its_task():
+    facts = load_methodologies(str(HERE / "flow_without_id.bpmn"))
+    assert facts.problems == []
+    _, step = _runner("flow_without_id.bpmn", process="flow_without_id").start({}, NOW)
+    assert [t.node_id for t in step.ready] == ["Task_Call"]
+
+
+@pytest.mark.parametrize("amount, task", [(5000, "Task_Manager"), (10, "Task_Rep")])
+def test_the_second_decision_of_a_dmn_file_is_the_one_its_task_calls(amount, task):
+    runner = _runner("second_decision.bpmn", "two_decisions.dmn", process="second_decision")
+    state, step = runner.start({"amount": amount}, NOW)
+    assert [t.node_id for t in step.ready] == [task]
+    assert runner.data(state)["approver"] == ("manager" if amount >= 1000 else "rep")
+
+
+def test_a_dmn_file_with_two_decisions_validates(tmp_path):
+    for name in ("second_decision.bpmn", "two_decisions.dmn"):
+        (tmp_path / "bpmn").mkdir(exist_ok=True)
+        shutil.copy(HERE / name, tmp_path / "bpmn" / name)
+    assert load_methodologies(str(tmp_path)).problems == []
+
+
+def test_activiti_form_properties_become_form_fields_with_types_choices_and_required():
+    from engine.methodology.bpmn_source import parse_xml, read_bpmn
+
+    path = str(HERE / "activiti_form_properties.bpmn")
+    tree, _ = parse_xml(path, (HERE / "activiti_form_properties.bpmn").read_bytes())
+    task = read_bpmn(path, tree).processes["vacation"].nodes["Task_Request"]
+    assert [(f.id, f.label, f.type, f.required, f.default) for f in task.form] == [
+        ("days", "Number of days", "long", True, None),
+        ("start", "First day", "date", False, None),
+        ("reason", "Reason", "string", False, "holiday"),
+        ("vacationApproved", "Decision", "enum", False, None)]
+    assert task.form[3].choices == (("approve", "Approve"), ("reject", "Reject"))
+    assert task.candidate_groups == ("sales", "management")
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not next to the repository")
+@pytest.mark.parametrize("folder, expected", [
+    ("S03", "waits for message 'Message_Interrupt': nothing in its process sends it"),
+    ("D05", "boundary event 'BoundaryEvent_1n8ese5' is a compensation event"),
+    ("P03", "data store 'Financial Accounting System' has no implementation in Dealflow"),
+    ("M03", "business rule task 'Activity_0v0xwro' names no decision"),
+])
+def test_corpus_files_are_refused_with_a_line_not_a_traceback(folder, expected):
+    problems = [str(p) for p in load_methodologies(str(CORPUS / folder)).problems]
+    assert any(expected in p for p in problems), problems
+    assert not any("SpiffWorkflow cannot load" in p for p in problems)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not next to the repository")
+def test_the_corpus_spiffworkflow_decision_reference_is_read():
+    """M02 names its decision with spiffworkflow:calledDecisionId: no KeyError any more."""
+    problems = [str(p) for p in load_methodologies(str(CORPUS / "M02")).problems]
+    assert not any("decisionRef" in p or "names no decision" in p for p in problems), problems

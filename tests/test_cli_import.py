@@ -1,0 +1,77 @@
+"""dealflow import-bpmn: a BPMN file from another tool becomes a starting methodology
+that validates, or the command says exactly why not."""
+
+import shutil
+from pathlib import Path
+
+REAL_WORLD = Path(__file__).parent / "methodology" / "real_world"
+QUOTE = REAL_WORLD / "import" / "quote.bpmn"
+
+
+def test_import_writes_stages_in_flow_order_a_routing_skeleton_and_validates(run_cli, tmp_path):
+    into = tmp_path / "methodologies"
+    result = run_cli("import-bpmn", str(QUOTE), "--into", str(into))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "OK"
+    assert f"wrote {into}/bpmn/quote.bpmn" in result.output
+    stages = (into / "stages" / "quote.yaml").read_text("utf-8")
+    assert [line.split(": ")[1] for line in stages.splitlines() if line.startswith("  - id: ")] == [
+        "lead_received", "send_the_quote", "approve_the_quote", "won", "lost"]
+    assert stages.count("# TODO: probability") == 3
+    assert "entered_at: [End_Rejected]" in stages  # the end event named 'rejected' is the lost stage
+    routing = (into / "routing" / "quote.yaml").read_text("utf-8")
+    assert "    Sales: owner  # TODO: who works lane 'Sales'" in routing
+    assert "    management: owner_manager  # TODO: who is candidate group 'management'" in routing
+    assert "  - stages/quote.yaml: set the probability of each of the 3 open stages (marked TODO), and " \
+           "check their names and order" in result.output
+
+
+def test_a_process_without_a_lost_end_gets_a_placeholder_that_validation_names(run_cli, tmp_path):
+    source = tmp_path / "flow.bpmn"
+    source.write_bytes((REAL_WORLD / "flow_without_id.bpmn").read_bytes())
+    into = tmp_path / "methodologies"
+    result = run_cli("import-bpmn", str(source), "--methodology", "calls", "--into", str(into))
+    assert result.exit_code == 1
+    assert ("  - stages/calls.yaml: the process has no end event for a lost deal (none is named lost, "
+            "rejected or cancelled): draw one, e.g. after a gateway, and put its id in stage 'lost' (now "
+            "the placeholder TODO_lost_end_event)") in result.output
+    assert (f"{into}/stages/calls.yaml:30: stage 'lost' is entered at BPMN node 'TODO_lost_end_event', "
+            "which process 'flow_without_id' does not have") in result.output.splitlines()
+
+
+def test_an_existing_routing_file_is_left_alone_and_the_lines_to_add_are_printed(run_cli, tmp_path):
+    into = tmp_path / "methodologies"
+    (into / "routing").mkdir(parents=True)
+    shutil.copy(REAL_WORLD / "assigned" / "routing" / "default.yaml", into / "routing" / "default.yaml")
+    result = run_cli("import-bpmn", str(QUOTE), "--into", str(into))
+    assert not (into / "routing" / "quote.yaml").exists()
+    assert "add to routing/default.yaml (the engine reads one routing file):" in result.output
+    assert "      management: owner_manager  # TODO: who is candidate group 'management'" in result.output
+
+
+def test_a_dmn_file_beside_the_bpmn_is_copied_when_its_decision_is_called(run_cli, tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    for name in ("second_decision.bpmn", "two_decisions.dmn"):
+        shutil.copy(REAL_WORLD / name, source / name)
+    into = tmp_path / "methodologies"
+    run_cli("import-bpmn", str(source / "second_decision.bpmn"), "--into", str(into))
+    assert (into / "bpmn" / "two_decisions.dmn").read_bytes() == (REAL_WORLD / "two_decisions.dmn").read_bytes()
+
+
+def test_user_mistakes_are_one_line_errors(run_cli, tmp_path):
+    into = tmp_path / "methodologies"
+    missing = run_cli("import-bpmn", str(tmp_path / "nope.bpmn"), "--into", str(into))
+    assert (missing.exit_code, missing.stderr) == (1, f"error: {tmp_path / 'nope.bpmn'}: no such file\n")
+    text = tmp_path / "notes.bpmn"
+    text.write_text("hello", "utf-8")
+    not_bpmn = run_cli("import-bpmn", str(text), "--into", str(into))
+    assert not_bpmn.exit_code == 1 and not_bpmn.stderr.startswith("error: notes.bpmn is not a BPMN file: ")
+    assert len(not_bpmn.stderr.splitlines()) == 1
+    assert run_cli("import-bpmn", str(QUOTE), "--into", str(into)).exit_code == 0
+    again = run_cli("import-bpmn", str(QUOTE), "--into", str(into))
+    assert (again.exit_code, again.stderr) == (
+        1, "error: bpmn/quote.bpmn already exists; choose another id with --methodology or remove it\n")
+    clash = run_cli("import-bpmn", str(QUOTE), "--methodology", "other", "--into", str(into))
+    assert clash.stderr == ("error: process 'quote_process' is already defined in bpmn/quote.bpmn; process ids "
+                            "must be unique: rename one of them\n")
