@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Callable
@@ -18,6 +19,17 @@ from .limits import check_item_count, check_sized, check_text_length
 from .values import decimal_to_int, is_number, kind, to_decimal
 
 UTC = dt.timezone.utc
+
+# The moment now() and today() read. The runtime sets it for each workflow step
+# (engine.runtime.clock.frozen_now), so a timer computed as now() + days(3) and a
+# gateway reading today() see the step's time, like SpiffWorkflow's timers do;
+# outside a step it is the wall clock.
+CURRENT_TIME: ContextVar[dt.datetime | None] = ContextVar("dealflow_expression_now", default=None)
+
+
+def _now() -> dt.datetime:
+    fixed = CURRENT_TIME.get()
+    return fixed if fixed is not None else dt.datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -245,8 +257,8 @@ FUNCTIONS: dict[str, Function] = {
     "range": Function(_range, 1, 3, "range(5)"),
     "lower": Function(lambda s: _text(s, "lower").lower(), 1, 1, "lower(region)"),
     "upper": Function(lambda s: _text(s, "upper").upper(), 1, 1, "upper(region)"),
-    "today": Function(lambda: dt.datetime.now(UTC).date(), 0, 0, "today()"),
-    "now": Function(lambda: dt.datetime.now(UTC), 0, 0, "now()"),
+    "today": Function(lambda: _now().date(), 0, 0, "today()"),
+    "now": Function(_now, 0, 0, "now()"),
     "date": Function(_date, 1, 1, "date('2026-12-01')"),
     "datetime": Function(_datetime, 1, 1, "datetime('2026-12-01T10:00:00Z')"),
     "days": Function(_days, 1, 1, "days(14)"),

@@ -19,6 +19,8 @@ from typing import Iterator
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
 
+from engine.expressions.functions import CURRENT_TIME
+
 _NOW: ContextVar[datetime | None] = ContextVar("dealflow_now", default=None)
 
 
@@ -31,11 +33,14 @@ def require_aware(now: datetime) -> datetime:
 
 @contextmanager
 def frozen_now(now: datetime) -> Iterator[datetime]:
-    """Within the block, SpiffWorkflow's timers take ``now`` as the current time."""
+    """Within the block, SpiffWorkflow's timers and the expressions' now() and today()
+    take ``now`` as the current time."""
     token = _NOW.set(require_aware(now))
+    expressions_token = CURRENT_TIME.set(_NOW.get())
     try:
         yield _NOW.get()
     finally:
+        CURRENT_TIME.reset(expressions_token)
         _NOW.reset(token)
 
 

@@ -308,3 +308,11 @@ def test_the_worker_fires_an_r3_cycle_three_times_and_a_juel_gateway_closes_the_
         assert engine.show_opportunity(deal.id).stage_id == "won"
     finally:
         engine.close()
+
+
+def test_a_timer_computed_from_now_counts_from_the_steps_time_not_the_wall_clock():
+    run = Run(waiting("timeDate", "now() + days(3) + hours(4)"), now=T0)
+    assert run.result.error is None
+    assert run.result.timers[0].due == T0 + timedelta(days=3, hours=4)
+    run = Run(waiting("timeDuration", "${delay}"), {"delay": "PT1H"}, now=T0 + timedelta(days=400))
+    assert run.result.timers[0].due == T0 + timedelta(days=400, hours=1)
