@@ -88,12 +88,13 @@ class SafeScriptEngine(PythonScriptEngine):
 
         SpiffWorkflow's DMNEngine relies on SyntaxError to tell a full expression
         (``'gold'``) from a cell that continues the input (``> 1000``), so a parse
-        failure keeps that exception type; it always carries a line number.
+        failure keeps that exception type; it always carries a line number. JUEL that
+        cannot be translated is a refusal, not a continuation.
         """
         try:
             _expression(expression)
         except ExpressionError as exc:
-            if _does_not_parse(expression):
+            if not is_juel(expression) and _does_not_parse(expression):
                 raise SyntaxError(exc.message, ("<expression>", exc.line or 1, exc.column or 1,
                                                 expression, None, None)) from None
             raise

@@ -316,3 +316,15 @@ def test_a_timer_computed_from_now_counts_from_the_steps_time_not_the_wall_clock
     assert run.result.timers[0].due == T0 + timedelta(days=3, hours=4)
     run = Run(waiting("timeDuration", "${delay}"), {"delay": "PT1H"}, now=T0 + timedelta(days=400))
     assert run.result.timers[0].due == T0 + timedelta(days=400, hours=1)
+
+
+def test_the_script_engine_refuses_untranslatable_juel_as_a_refusal_not_a_syntax_error():
+    from engine.errors import ExpressionError
+    from engine.runtime.script_engine import SafeScriptEngine
+
+    engine = SafeScriptEngine()
+    engine.validate("${approved && amount > 5}")
+    with pytest.raises(ExpressionError, match="method calls are not supported"):
+        engine.validate("${bean.check()}")
+    with pytest.raises(SyntaxError):
+        engine.validate("amount >")
