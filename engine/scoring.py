@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping
 
-from .methodology.model import FormField, Questionnaire, ScoreClass
+from .methodology.model import FormField, Methodology, Questionnaire, ScoreClass, Stage
 
 HUNDRED = Decimal(100)
 ONE_DECIMAL = Decimal("0.1")
@@ -124,6 +124,25 @@ def automatic_probability(stage_probability: int, classes: Iterable[tuple[ScoreC
         elif klass.probability_adjustment is not None:
             value += klass.probability_adjustment
     return max(0, min(100, value))
+
+
+def stage_probability(stage: Stage | None, methodology: Methodology, records: Mapping[str, dict]) -> int:
+    """The automatic probability of a deal in ``stage`` with these stored
+    questionnaire ``records`` (the opportunity's ``scores``): won and lost stages
+    settle it; an open stage's is changed by the classes, in the order answered. A
+    record of a questionnaire ``methodology`` does not have (the deal was swapped to
+    another methodology) is kept but has no effect."""
+    if stage is None:
+        return 0
+    if stage.outcome != "open":
+        return stage.probability
+    classes = []
+    for record in sorted(records.values(), key=lambda r: r.get("answered_at", "")):
+        questionnaire = methodology.questionnaire(record["questionnaire"])
+        klass = questionnaire and next((c for c in questionnaire.classes if c.id == record["class"]), None)
+        if klass is not None:
+            classes.append((klass, record.get("stage") == stage.id))
+    return automatic_probability(stage.probability, classes)
 
 
 def question_fields(questionnaire: Questionnaire) -> tuple[FormField, ...]:

@@ -12,21 +12,21 @@ since gets its exact old state back, the others move back by the inverse map.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from sqlalchemy.orm import Session
 
-from . import due_dates
 from . import swap as swapping
 from .errors import ConflictError, NotFoundError, PermissionDeniedError, WorkflowError
 from .methodology.model import Methodology, Segment, Stage
 from .methodology.problems import did_you_mean_or_known
 from .runtime.workflow import StepResult
+from .scoring import stage_probability
 from .store import queries
 from .store import segment_queries as sq
+from .store.inbox_rows import Assigner, activity_values, workflow_task_values
 from .store.models import User
 from .views_segments import NotMoved, SegmentView, StageMoveCount, SwapReport, SwapView
 
@@ -194,7 +194,8 @@ class SegmentUseCases:
               actor_row: User, now: datetime):
         """Start each deal's new workflow at its move's node; (moved rows, not moved)."""
         runner = self._catalog.runner(session, target_id)
-        assign = sq.lane_assigner(session, self._catalog.lanes(session, new.id))
+        assign = Assigner(session, self._catalog.lanes(session, new.id))
+        done = sq.done_activities(session, [deal.id for _, deal in moves])
         moved, not_moved = [], {}
         for move, deal in moves:
             old_version, old = self._catalog.version(session, deal.version_id)
@@ -210,7 +211,8 @@ class SegmentUseCases:
                 continue
             event = dict(swap=swap_id, from_methodology=_label(old_version), to_methodology=_label(
                 self._catalog.version(session, target_id)[0]), from_stage=deal.stage_id, to_stage=stage.id)
-            row = _moved(deal, target_id, state, result, stage, new, assign, actor_row.id, now, event)
+            row = _moved(deal, target_id, state, result, stage, new, assign, done.get(deal.id, ()), actor_row.id,
+                         now, event)
             row.move = dict(swap_id=swap_id, opportunity_id=deal.id, from_version_id=deal.version_id,
                             from_stage=deal.stage_id, to_stage=stage.id, from_state=deal.workflow_state,
                             row_version_after=deal.row_version + 1)
@@ -222,7 +224,8 @@ class SegmentUseCases:
         back_id, came_from_id = original.from_version_id, original.to_version_id
         back_runner = self._catalog.runner(session, back_id)
         came_runner = self._catalog.runner(session, came_from_id)
-        assign = sq.lane_assigner(session, self._catalog.lanes(session, old.id))
+        assign = Assigner(session, self._catalog.lanes(session, old.id))
+        done = sq.done_activities(session, [m[0] for m in moves])
         inverse = {new: old_ for old_, new in (original.stage_map or {}).items()}
         labels = {"from_methodology": _label(self._catalog.version(session, came_from_id)[0])}
         moved, not_moved = [], {}
@@ -269,28 +272,26 @@ class SegmentUseCases:
             event = dict(swap=swap_id, reverses=original.id, to_methodology=_label(
                 self._catalog.version(session, version_id)[0]), from_stage=deal.stage_id, to_stage=stage.id,
                 **labels)
-            moved.append(_moved(deal, version_id, state, result, stage, methodology, assign, actor_row.id,
-                                now, event))
+            moved.append(_moved(deal, version_id, state, result, stage, methodology, assign,
+                                done.get(deal.id, ()), actor_row.id, now, event))
         return moved, not_moved
 
 
 def _moved(deal: sq.DealRow, version_id: int, state: str, result: StepResult, stage: Stage,
-           methodology: Methodology, assign, actor_id: int, now: datetime, event: dict) -> sq.MovedDeal:
-    """The rows of one deal put on ``version_id`` at ``stage`` with ``state``."""
-    probability = deal.probability_override if deal.probability_override is not None else stage.probability
-    tasks = []
-    for task in result.ready:
-        assignee_id, team_id = assign(task.lane, deal)
-        node = methodology.process.nodes.get(task.node_id)
-        tasks.append(dict(
-            id=task.task_id, opportunity_id=deal.id, node_id=task.node_id, name=task.name,
-            instructions=task.instructions, form=[asdict(f) for f in task.form], lane=task.lane,
-            assignee_id=assignee_id, candidate_team_id=team_id, status="ready",
-            due_at=due_dates.due_at(node.due_date if node else None, now), created_at=now, kind="workflow"))
+           methodology: Methodology, assign: Assigner, done: Iterable[str], actor_id: int, now: datetime,
+           event: dict) -> sq.MovedDeal:
+    """The rows of one deal put on ``version_id`` at ``stage`` with ``state``: its
+    process's ready tasks and the stage's suggested activities (those not done
+    before) as a step would make them, the probability from the stage and the
+    deal's scores (a manager's override stays)."""
+    tasks = [workflow_task_values(deal, methodology, task, assign, now) for task in result.ready]
+    tasks += activity_values(deal, stage, assign, now, done)
+    automatic = stage_probability(stage, methodology, deal.scores or {})
+    probability = deal.probability_override if deal.probability_override is not None else automatic
     next_timer = min((t.due for t in result.timers), default=None)
     next_action = min([t.due for t in result.timers] + [t["due_at"] for t in tasks if t["due_at"]], default=None)
     values = dict(methodology_version_id=version_id, workflow_state=state, stage_id=stage.id,
-                  stage_entered_at=now, probability_auto=stage.probability, probability=probability,
+                  stage_entered_at=now, probability_auto=automatic, probability=probability,
                   expected_revenue=(Decimal(deal.amount) * probability / 100).quantize(Decimal("0.01")),
                   next_timer_at=next_timer, next_action_at=next_action, error_message=None, error_node=None)
     history = dict(opportunity_id=deal.id, from_stage=deal.stage_id, to_stage=stage.id, probability=probability,

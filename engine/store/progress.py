@@ -4,21 +4,17 @@ and an error as visible state. Runs inside the caller's transaction."""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import due_dates
 from ..methodology.model import LaneRole, Methodology, Stage
-from ..routing import explicit_role
-from ..scoring import automatic_probability, question_fields
 from ..runtime.workflow import StepResult
-from ..methodology.model import FormField
-from .models import Event, InboxTask, Opportunity, StageChange, Team, User
+from ..scoring import stage_probability
+from .inbox_rows import Assigner, activity_values, workflow_task_values
+from .models import Event, InboxTask, Opportunity, StageChange
 
 
 def record_event(session: Session, opportunity: Opportunity, kind: str, actor_id: int | None,
@@ -35,18 +31,7 @@ def refresh_probability(opportunity: Opportunity, methodology: Methodology) -> N
     manager's override stays in force over it until reset — except that winning or
     losing settles the question (100 or 0)."""
     stage = methodology.stage(opportunity.stage_id) if opportunity.stage_id else None
-    if stage is None:
-        automatic = 0
-    elif stage.outcome != "open":
-        automatic = stage.probability
-    else:
-        classes = []
-        for record in sorted((opportunity.scores or {}).values(), key=lambda r: r.get("answered_at", "")):
-            questionnaire = methodology.questionnaire(record["questionnaire"])
-            klass = questionnaire and next((c for c in questionnaire.classes if c.id == record["class"]), None)
-            if klass is not None:
-                classes.append((klass, record.get("stage") == stage.id))
-        automatic = automatic_probability(stage.probability, classes)
+    automatic = stage_probability(stage, methodology, opportunity.scores or {})
     opportunity.probability_auto = automatic
     in_force = automatic
     if opportunity.probability_override is not None and (stage is None or stage.outcome == "open"):
@@ -69,12 +54,13 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
     opportunity.workflow_state = state
     opportunity.error_message = None
     opportunity.error_node = None
+    assign = Assigner(session, lanes)
     for node_id in result.reached:
         stage = methodology.stage_of_node(node_id)
         if stage is not None and stage.id != opportunity.stage_id:
-            change_stage(session, opportunity, methodology, stage.id, actor_id, now, lanes)
+            change_stage(session, opportunity, methodology, stage.id, actor_id, now, assign)
     with session.no_autoflush:  # one flush, below, not one per query
-        ready_rows, new_rows = _sync_inbox(session, opportunity, methodology, result, lanes, now)
+        ready_rows, new_rows = _sync_inbox(session, opportunity, methodology, result, assign, now)
         opportunity.next_timer_at = min((t.due for t in result.timers), default=None)
         due_dates = [t.due for t in result.timers]
         due_dates += [row.due_at for row in ready_rows if row.due_at is not None]
@@ -90,9 +76,9 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
 
 
 def change_stage(session: Session, opportunity: Opportunity, methodology: Methodology, stage_id: str,
-                 actor_id: int | None, now: datetime, lanes: dict[str, LaneRole] | None = None) -> None:
+                 actor_id: int | None, now: datetime, assign: Assigner | None = None) -> None:
     """Move the deal into a stage: history, probability, and the stage's suggested
-    activities (whose lanes ``lanes`` routes; without it they go to the owner)."""
+    activities (routed by ``assign``; without it they go to the owner)."""
     stage = next(s for s in methodology.stages if s.id == stage_id)
     previous = opportunity.stage_id
     opportunity.stage_id = stage.id
@@ -107,7 +93,7 @@ def change_stage(session: Session, opportunity: Opportunity, methodology: Method
         opportunity.closed_at = now
         opportunity.closed_by_id = actor_id
         record_event(session, opportunity, "closed", actor_id, now, outcome=stage.outcome, stage=stage.id)
-    _enter_activities(session, opportunity, stage, lanes or {}, now)
+    _enter_activities(session, opportunity, stage, assign or Assigner(session, {}), now)
 
 
 def refresh_next_action(session: Session, opportunity: Opportunity) -> None:
@@ -132,34 +118,21 @@ def _open_activity_dues(session: Session, opportunity: Opportunity) -> list[date
             if row.kind == "activity" and row.status == "ready" and row.due_at is not None]
 
 
-def _enter_activities(session: Session, opportunity: Opportunity, stage: Stage,
-                      lanes: dict[str, LaneRole], now: datetime) -> None:
-    """Cancel what the stages left behind suggested and still waits (required ones
-    were done, or the deal could not have left), then suggest this stage's."""
-    open_rows = list(session.scalars(select(InboxTask).where(
+def _enter_activities(session: Session, opportunity: Opportunity, stage: Stage, assign: Assigner,
+                      now: datetime) -> None:
+    """Withdraw what earlier stages suggested and still waits (required ones were
+    done, or the deal could not have left), then suggest what this stage has and
+    the deal was not given before."""
+    rows = list(session.scalars(select(InboxTask).where(
         InboxTask.opportunity_id == opportunity.id, InboxTask.kind == "activity",
-        InboxTask.status == "ready")))
-    waiting = {row.node_id for row in open_rows if row.stage_id == stage.id}
-    for row in open_rows:
-        if row.stage_id != stage.id:
+        InboxTask.status.in_(("ready", "completed")))))
+    for row in rows:
+        if row.status == "ready" and row.stage_id != stage.id:
             row.status = "cancelled"
     if opportunity.status != "open":
         return
-    for activity in stage.activities:
-        node_id = f"{stage.id}/{activity.id}"
-        if node_id in waiting:
-            continue  # re-entered the stage: its suggestion is still open
-        assignee_id, team_id = _assign(session, opportunity, lanes.get(activity.role))
-        session.add(InboxTask(
-            id=str(uuid.uuid4()), opportunity_id=opportunity.id, node_id=node_id, name=activity.title,
-            instructions=activity.guidance, form=[asdict(f) for f in ACTIVITY_FORM], lane=activity.role,
-            assignee_id=assignee_id, candidate_team_id=team_id, status="ready",
-            due_at=due_dates.due_at(activity.due, now), created_at=now, kind="activity",
-            stage_id=stage.id, required=activity.required))
-
-
-# What a rep fills in when marking an activity done.
-ACTIVITY_FORM = (FormField(id="note", label="What happened (optional)", type="string", line=0),)
+    given = {row.node_id for row in rows if row.status != "cancelled"}
+    session.add_all(InboxTask(**values) for values in activity_values(opportunity, stage, assign, now, given))
 
 
 def _ready_rows(session: Session, opportunity: Opportunity) -> list[InboxTask]:
@@ -169,7 +142,7 @@ def _ready_rows(session: Session, opportunity: Opportunity) -> list[InboxTask]:
 
 
 def _sync_inbox(session: Session, opportunity: Opportunity, methodology: Methodology, result: StepResult,
-                lanes: dict[str, LaneRole], now: datetime) -> tuple[list[InboxTask], list[InboxTask]]:
+                assign: Assigner, now: datetime) -> tuple[list[InboxTask], list[InboxTask]]:
     """Inbox rows for exactly the READY tasks of ``result``: cancels the others and
     returns (every ready row, the new ones — for the caller to add)."""
     ready_ids = {t.task_id for t in result.ready}
@@ -182,37 +155,8 @@ def _sync_inbox(session: Session, opportunity: Opportunity, methodology: Methodo
         else:
             ready_rows.append(row)
     for task in result.ready:
-        if task.task_id in existing:
-            continue
-        node = methodology.process.nodes.get(task.node_id)
-        # The task's own assignment (camunda:assignee, candidateGroups) wins over its lane's role.
-        role = explicit_role(node, getattr(lanes, "groups", {}), getattr(lanes, "users", {}))
-        assignee_id, team_id = _assign(session, opportunity, role or lanes.get(task.lane or ""))
-        form = task.form
-        questionnaire = methodology.questionnaire_for_task(task.node_id)
-        if questionnaire is not None:
-            # The questionnaire is this task's form, after the BPMN's own fields.
-            form = form + question_fields(questionnaire)
-        row = InboxTask(
-            id=task.task_id, opportunity_id=opportunity.id, node_id=task.node_id, name=task.name,
-            instructions=task.instructions, form=[asdict(f) for f in form], lane=task.lane,
-            assignee_id=assignee_id, candidate_team_id=team_id, status="ready",
-            due_at=due_dates.due_at(node.due_date if node else None, now), created_at=now)
-        ready_rows.append(row)
-        new_rows.append(row)
+        if task.task_id not in existing:
+            row = InboxTask(**workflow_task_values(opportunity, methodology, task, assign, now))
+            ready_rows.append(row)
+            new_rows.append(row)
     return ready_rows, new_rows
-
-
-def _assign(session: Session, opportunity: Opportunity, role: LaneRole | None) -> tuple[int | None, int | None]:
-    """(assignee, candidate team) for a lane's role; an unmapped lane goes to the owner."""
-    if role is None or role.kind == "owner":
-        return opportunity.owner_id, None
-    if role.kind == "owner_manager":
-        return (opportunity.manager_id or opportunity.owner_id), None
-    if role.kind == "team_queue":
-        return None, opportunity.team_id
-    if role.kind == "user":
-        user_id = session.scalar(select(User.id).where(User.username == role.name))
-        return (user_id or opportunity.owner_id), None
-    team_id = session.scalar(select(Team.id).where(Team.name == role.name))
-    return (None, team_id) if team_id is not None else (opportunity.owner_id, None)

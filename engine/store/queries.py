@@ -243,7 +243,9 @@ def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: 
     open_tasks = completed = history = events = ()
     if detail:
         tasks = list(session.scalars(select(InboxTask).where(InboxTask.opportunity_id == o.id)
-                                     .order_by(InboxTask.created_at, InboxTask.id)))
+                                     # made in one step: the process's own tasks ('workflow')
+                                     # before the stage's suggestions ('activity')
+                                     .order_by(InboxTask.created_at, InboxTask.kind.desc(), InboxTask.id)))
         changes = list(session.scalars(select(StageChange).where(StageChange.opportunity_id == o.id)
                                        .order_by(StageChange.id)))
         event_rows = list(session.scalars(select(Event).where(Event.opportunity_id == o.id).order_by(Event.id)))

@@ -12,22 +12,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Iterable, Sequence
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import ConflictError
-from ..methodology.model import LaneRole
 from .models import (Event, InboxTask, MethodologySwap, MethodologyVersion, Opportunity, SegmentMethodology,
-                     StageChange, SwapMove, Team, User)
+                     StageChange, SwapMove, User)
 
 CHUNK = 500
 
 _OPEN_COLUMNS = (Opportunity.id, Opportunity.stage_id, Opportunity.methodology_version_id,
                  Opportunity.row_version, Opportunity.error_message, Opportunity.amount,
                  Opportunity.probability_override, Opportunity.owner_id, Opportunity.manager_id,
-                 Opportunity.team_id, Opportunity.status)
+                 Opportunity.team_id, Opportunity.status, Opportunity.scores)
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,7 @@ class DealRow:
     manager_id: int | None
     team_id: int | None
     status: str
+    scores: dict
     workflow_state: str | None = None
 
 
@@ -113,29 +113,15 @@ def deals_by_id(session: Session, ids: Sequence[int]) -> dict[int, DealRow]:
     return result
 
 
-def lane_assigner(session: Session, lanes: Mapping[str, LaneRole]
-                  ) -> Callable[[str | None, DealRow], tuple[int | None, int | None]]:
-    """(assignee, candidate team) for a lane, as ``store.progress`` assigns a new
-    task, with the users and teams the lanes name looked up once."""
-    users = {name: user_id for name, user_id in session.execute(select(User.username, User.id).where(
-        User.username.in_([r.name for r in lanes.values() if r.kind == "user"])))}
-    teams = {name: team_id for name, team_id in session.execute(select(Team.name, Team.id).where(
-        Team.name.in_([r.name for r in lanes.values() if r.kind == "team"])))}
-
-    def assign(lane: str | None, deal: DealRow) -> tuple[int | None, int | None]:
-        role = lanes.get(lane or "")
-        if role is None or role.kind == "owner":
-            return deal.owner_id, None
-        if role.kind == "owner_manager":
-            return (deal.manager_id or deal.owner_id), None
-        if role.kind == "team_queue":
-            return None, deal.team_id
-        if role.kind == "user":
-            return (users.get(role.name) or deal.owner_id), None
-        team_id = teams.get(role.name)
-        return (None, team_id) if team_id is not None else (deal.owner_id, None)
-
-    return assign
+def done_activities(session: Session, ids: Sequence[int]) -> dict[int, set[str]]:
+    """Node ids of the suggested activities each deal has done (not suggested again)."""
+    done: dict[int, set[str]] = {}
+    for chunk in _chunks(list(ids)):
+        rows = session.execute(select(InboxTask.opportunity_id, InboxTask.node_id).where(
+            InboxTask.opportunity_id.in_(chunk), InboxTask.kind == "activity", InboxTask.status == "completed"))
+        for opportunity_id, node_id in rows:
+            done.setdefault(opportunity_id, set()).add(node_id)
+    return done
 
 
 # --- swaps -------------------------------------------------------------------------
@@ -210,8 +196,8 @@ def write_moves(session: Session, moved: Sequence[MovedDeal]) -> None:
     tasks_table = InboxTask.__table__
     for chunk in _chunks(ids):
         session.connection().execute(
-            update(tasks_table).where(tasks_table.c.opportunity_id.in_(chunk), tasks_table.c.status == "ready",
-                                      tasks_table.c.kind == "workflow").values(status="cancelled"))
+            update(tasks_table).where(tasks_table.c.opportunity_id.in_(chunk), tasks_table.c.status == "ready")
+            .values(status="cancelled"))  # the old process's tasks and stage's suggestions
     new_tasks = [t for m in moved for t in m.tasks]
     for chunk in _chunks(new_tasks):
         existing = set(session.scalars(select(InboxTask.id).where(InboxTask.id.in_([t["id"] for t in chunk]))))

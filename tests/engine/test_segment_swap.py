@@ -4,7 +4,7 @@ completed tasks; dry run, audit, reversal and who may. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -59,11 +59,9 @@ def test_a_dry_run_says_how_many_move_where_and_why_others_cannot_and_changes_no
 def test_a_swap_moves_open_deals_keeping_history_data_contacts_scores_and_completed_tasks(engine, clock):
     offer = at_offer(engine)
     fresh = horeca_deal(engine)
-    with engine._sessions() as session, session.begin():
-        session.add(Contact(opportunity_id=offer.id, name="Anna Nowak", job_title="Owner", role="economic_buyer",
-                            influence=5, attitude="supporter", created_at=clock.now, updated_at=clock.now))
-        session.execute(update(Opportunity).where(Opportunity.id == offer.id)
-                        .values(scores={"qualification": {"score": 70}}, score=70, score_class="A"))
+    engine.add_contact(offer.id, actor="rep1", name="Anna Nowak", job_title="Owner", role="economic_buyer",
+                       influence=5, attitude="supporter")
+    engine.answer_questionnaire(offer.id, "qualification", {"budget": "yes", "timeline": "later"}, actor="rep1")
     before = engine.show_opportunity(offer.id)
     clock.advance(hours=1)
 
@@ -85,14 +83,19 @@ def test_a_swap_moves_open_deals_keeping_history_data_contacts_scores_and_comple
                             "to_methodology": "quick-deal@1.0", "from_stage": "offer", "to_stage": "proposal"}
     done = [(t.id, t.name, t.status, t.completed_by, t.completed_at) for t in before.completed_tasks]
     assert [(t.id, t.name, t.status, t.completed_by, t.completed_at) for t in moved.completed_tasks] == done
-    assert [t.name for t in moved.open_tasks] == ["Send a proposal"] and moved.open_tasks[0].assignee == "rep1"
+    assert [(t.kind, t.name, t.assignee) for t in moved.open_tasks] == [
+        ("workflow", "Send a proposal", "rep1"), ("activity", "Check the price list", "rep1")]
+    suggested = moved.open_tasks[1]  # the new stage's suggested activity, as entering it would give
+    assert (suggested.node_id, suggested.instructions, suggested.due_at) == (
+        "proposal/price_check", "Use this quarter's list.", clock.now + timedelta(days=2))
+    assert moved.next_action_at == clock.now + timedelta(days=2)
     with engine._sessions() as session:
         old_task = session.get(InboxTask, before.open_tasks[0].id)
         assert old_task.status == "cancelled"
         contact = session.scalar(select(Contact).where(Contact.opportunity_id == offer.id))
         assert (contact.name, contact.role) == ("Anna Nowak", "economic_buyer")
         row = session.get(Opportunity, offer.id)
-        assert (row.scores, row.score, row.score_class) == ({"qualification": {"score": 70}}, 70, "A")
+        assert (row.scores["qualification"]["score"], row.score, row.score_class) == ("80.0", 80, "A")
     runner = engine._catalog.runner(None, moved.methodology_version_id)
     assert runner.data(state_of(engine, offer.id))["amount"] == 1000  # the workflow data came along
 
