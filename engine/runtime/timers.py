@@ -135,7 +135,7 @@ def timer_text(value: object, part: str, now: datetime) -> str:
     if cycle is not None:
         if part != "timeCycle":
             raise TimerValueError(_wrong_kind(text, "a repeating cycle", part))
-        return _cycle_text(text, *cycle)
+        return _cycle_text(text, *cycle, now=_utc(now))
     if upper.startswith("R") and "/" in upper:
         raise TimerValueError(f"{text!r} is not an ISO 8601 cycle: write R3/PT10M (three times, every 10 "
                               "minutes), R/PT1H (every hour, forever) or R3/2026-12-01T10:00:00Z/PT1H "
@@ -157,15 +157,43 @@ def _wrong_kind(text: str, what: str, part: str) -> str:
     return f"{text!r} is {what}, but a {part} needs {_NEEDS[part]}{hint}"
 
 
-def _cycle_text(text: str, count: int | None, start: str | None, duration: str, end: str | None) -> str:
+def _cycle_text(text: str, count: int | None, start: str | None, duration: str, end: str | None, *,
+                now: datetime) -> str:
+    """The cycle as SpiffWorkflow parses it. A start already past moves to the first
+    firing from ``now`` on, the missed firings counted as spent (as Camunda does), so
+    a worker never replays months of reminders one transaction at a time."""
     if count == 0:
         raise TimerValueError(f"{text!r} repeats zero times, so it never fires: write R1/… or more")
-    head = "R" if count is None else f"R{count}"
+    period = _fixed_length(duration)
+    if period is not None and period <= timedelta(0):
+        raise TimerValueError(f"{text!r} repeats every {duration}, which is no time at all: write a longer "
+                              "interval, e.g. R/PT5M")
     if start is not None:
-        return f"{head}/{_date_time(start).isoformat()}/{duration}"
+        first = _date_time(start)
+        if period is not None and first < now:
+            missed = -((first - now) // period)  # firings strictly before now
+            first += missed * period
+            if count is not None:
+                count -= missed
+                if count <= 0:
+                    raise TimerValueError(f"every firing of {text!r} is in the past; move its start "
+                                          "or write R/… to repeat from now on")
+        head = "R" if count is None else f"R{count}"
+        return f"{head}/{first.isoformat()}/{duration}"
+    head = "R" if count is None else f"R{count}"
     if end is not None:
         return f"{head}/{duration}/{_date_time(end).isoformat()}"
     return f"{head}/{duration}"
+
+
+def _fixed_length(duration: str) -> timedelta | None:
+    """The length of a duration without years or months (which vary), else None."""
+    match = _DURATION.fullmatch(duration)
+    if match is None or match["years"] or match["months"]:
+        return None
+    return timedelta(weeks=int(match["weeks"] or 0), days=int(match["days"] or 0),
+                     hours=int(match["hours"] or 0), minutes=int(match["minutes"] or 0),
+                     seconds=float((match["seconds"] or "0").replace(",", ".")))
 
 
 def _iso_duration(value: timedelta) -> str:

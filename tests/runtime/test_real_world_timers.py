@@ -328,3 +328,29 @@ def test_the_script_engine_refuses_untranslatable_juel_as_a_refusal_not_a_syntax
         engine.validate("${bean.check()}")
     with pytest.raises(SyntaxError):
         engine.validate("amount >")
+
+
+def test_a_cycle_whose_start_has_passed_skips_the_missed_firings_instead_of_replaying_them():
+    run = Run(reminding("R3/2026-11-02T08:00:00Z/PT1H"), now=T0 + timedelta(minutes=30))
+    # 08:00 and 09:00 passed before the deal got here: of three firings, 10:00 is left.
+    assert run.result.error is None
+    assert [t.due for t in run.result.timers] == [T0 + timedelta(hours=1)]
+    run.fire(T0 + timedelta(hours=1, seconds=1))
+    assert run.ready("Remind") == 1 and run.result.timers == ()
+    run.fire(T0 + timedelta(days=3))
+    assert run.ready("Remind") == 1
+
+
+def test_an_endless_cycle_from_a_past_start_fires_from_now_on():
+    run = Run(reminding("R/2020-01-01T00:00:00Z/PT1H"), now=T0 + timedelta(minutes=30))
+    assert [t.due for t in run.result.timers] == [T0 + timedelta(hours=1)]
+
+
+@pytest.mark.parametrize("cycle, words", [
+    ("R3/2020-01-01T00:00:00Z/PT1H", "every firing of 'R3/2020-01-01T00:00:00Z/PT1H' is in the past"),
+    ("R/PT0S", "which is no time at all"),
+])
+def test_a_cycle_that_would_never_fire_or_never_stop_is_an_error_on_its_timer(cycle, words):
+    run = Run(reminding(cycle))
+    assert run.result.error is not None and run.result.error.node_id == "Cycle"
+    assert words in run.result.error.message
