@@ -1,5 +1,6 @@
 """Command line of the Sales Assistant: answering a stage questionnaire, the
-manager's probability override, and the assistant's view of a deal. The commands
+manager's probability override, the assistant's view of a deal, and closing a
+deal as lost by hand. The commands
 join the ``opportunity`` group of cli_ops."""
 
 from __future__ import annotations
@@ -50,3 +51,14 @@ def opportunity_probability(opportunity_id: int, percent: str | None, reset: boo
     else:
         deal = engine.override_probability(opportunity_id, percent, actor=actor, reason=reason)
     click.echo(render.opportunity(deal))
+
+
+@opportunity.command("lose")
+@click.argument("opportunity_id", type=int)
+@click.option("--reason", required=True, help="Why the deal was lost (recorded).")
+@click.option("--stage", default=None, help="A lost stage of the methodology (default: its first).")
+@click.option("--as", "actor", required=True, help="The deal's owner, its manager or an admin.")
+@reports_errors
+def opportunity_lose(opportunity_id: int, reason: str, stage: str | None, actor: str) -> None:
+    """Close an open deal as lost by hand: its open tasks are withdrawn, its timers stop."""
+    click.echo(render.opportunity(_engine().close_as_lost(opportunity_id, actor=actor, reason=reason, stage=stage)))

@@ -29,6 +29,7 @@ from .store.progress import apply_step, expected_revenue, record_event
 from .store import queries
 from .service_accounts import AccountUseCases
 from .service_buying_center import BuyingCenterUseCases
+from .service_closing import ClosingUseCases
 from .service_inbox import InboxUseCases
 from .service_methodologies import MethodologyUseCases
 from .service_sales import SalesUseCases
@@ -41,7 +42,7 @@ def utc_now() -> datetime:
 
 
 class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingCenterUseCases, SegmentUseCases,
-             MethodologyUseCases):
+             MethodologyUseCases, ClosingUseCases):
     """Dealflow's use cases over one database."""
 
     def __init__(self, database_url: str | None = None, *, clock: Callable[[], datetime] = utc_now,

@@ -26,17 +26,17 @@ def test_import_writes_stages_in_flow_order_a_routing_skeleton_and_validates(run
            "check their names and order" in result.output
 
 
-def test_a_process_without_a_lost_end_gets_a_placeholder_that_validation_names(run_cli, tmp_path):
+def test_a_process_without_a_lost_end_gets_a_lost_stage_entered_by_hand(run_cli, tmp_path):
     source = tmp_path / "flow.bpmn"
     source.write_bytes((REAL_WORLD / "flow_without_id.bpmn").read_bytes())
     into = tmp_path / "methodologies"
     result = run_cli("import-bpmn", str(source), "--methodology", "calls", "--into", str(into))
-    assert result.exit_code == 1
+    assert result.exit_code == 0, result.output
     assert ("  - stages/calls.yaml: the process has no end event for a lost deal (none is named lost, "
-            "rejected or cancelled): draw one, e.g. after a gateway, and put its id in stage 'lost' (now "
-            "the placeholder TODO_lost_end_event)") in result.output
-    assert (f"{into}/stages/calls.yaml:30: stage 'lost' is entered at BPMN node 'TODO_lost_end_event', "
-            "which process 'flow_without_id' does not have") in result.output.splitlines()
+            "rejected or cancelled), so deals are lost only when closed by hand; to lose them in the "
+            "process too, draw one and put its id in stage 'lost'") in result.output
+    assert result.output.endswith("OK\n")
+    assert "    outcome: lost\n    entered_at: []\n" in (into / "stages" / "calls.yaml").read_text("utf-8")
 
 
 def test_an_existing_routing_file_is_left_alone_and_the_lines_to_add_are_printed(run_cli, tmp_path):

@@ -60,3 +60,11 @@ def test_completing_a_task_too_early_is_refused_naming_what_is_missing(deal, run
     assert result.stderr.startswith("error: the opportunity cannot leave stage ") and "not yet: " in result.stderr
     assert result.stderr.count("\n") == 1
     assert "stage          Discovery" in run_cli("opportunity", "show", deal).output
+
+
+def test_a_deal_is_closed_as_lost_by_hand(deal, run_cli):
+    closed = run_cli("opportunity", "lose", deal, "--reason", "Chose a cheaper supplier", "--as", "rep1")
+    assert closed.exit_code == 0, closed.output
+    assert "status         lost (Chose a cheaper supplier)" in closed.output and "Open tasks: none" in closed.output
+    again = run_cli("opportunity", "lose", deal, "--reason", "x", "--as", "rep1")
+    assert again.exit_code == 1 and again.stderr == f"error: opportunity {deal} is already lost\n"

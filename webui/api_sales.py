@@ -1,6 +1,6 @@
 """JSON API routes of the Sales Assistant and questionnaires, on the ``api``
-blueprint: the panel's facts, answering a stage questionnaire, and the manager's
-probability override. Described in webui/openapi.py like every other route."""
+blueprint: the panel's facts, answering a stage questionnaire, the manager's
+probability override, and closing a deal as lost by hand. Described in webui/openapi.py like every other route."""
 
 from __future__ import annotations
 
@@ -43,6 +43,20 @@ def override_probability(opportunity_id: int):
 @bp.delete("/opportunities/<int:opportunity_id>/probability")
 def reset_probability(opportunity_id: int):
     return jsonify(opportunity_json(_engine().reset_probability(opportunity_id, actor=_username())))
+
+
+@bp.post("/opportunities/<int:opportunity_id>/lose")
+def close_as_lost(opportunity_id: int):
+    body = _json_object()
+    errors = {str(k): "unknown field; use reason, stage" for k in body if k not in ("reason", "stage")}
+    for name in ("reason", "stage"):
+        if body.get(name) is not None and not isinstance(body[name], str):
+            errors[name] = "send text"
+    if errors:
+        raise ApiError(422, "the data has errors; see fields", errors)
+    deal = _engine().close_as_lost(opportunity_id, actor=_username(), reason=body.get("reason") or "",
+                                   stage=body.get("stage"))
+    return jsonify(opportunity_json(deal))
 
 
 def assistant_json(a) -> dict:

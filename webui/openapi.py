@@ -337,6 +337,21 @@ PATHS.update({
         },
     },
 })
+PATHS["/opportunities/{opportunity_id}/lose"] = {"post": {
+    "operationId": "closeAsLost",
+    "summary": "Close an open deal as lost, whatever its process says (owner, manager or admin)",
+    "description": "Its open tasks are withdrawn and its timers stop; it enters the methodology's first lost "
+                   "stage, or 'stage'. Never refused for exit criteria.",
+    "parameters": [OPPORTUNITY_ID],
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["reason"], "additionalProperties": False,
+        "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 2000},
+                       "stage": {"type": "string", "description": "A lost stage of the methodology."}}}}}},
+    "responses": {"200": _json(_ref("Opportunity"), "Closed as lost."), "401": UNAUTHORIZED,
+                  "403": _error("The caller sees the deal but neither owns nor manages it."),
+                  "404": NOT_YOURS, "409": _error("The deal is already closed."),
+                  "422": _error("No reason, or not a lost stage.")},
+}}
 PATHS["/tasks/{task_id}/complete"]["post"]["responses"]["409"] = _error(
     "The task is no longer ready (someone else completed it), or the step would leave a stage whose exit "
     "criteria are not met (error 'exit_criteria_not_met', one message per missing criterion).")

@@ -1,6 +1,6 @@
 """Blueprint 'sales_assistant': what the opportunity page's Sales Assistant panel
-posts — answers to a stage questionnaire, and the manager's probability override
-and its reset. Each parses the form, calls one façade method and goes back to the
+posts — answers to a stage questionnaire, the manager's probability override and
+its reset — and closing a deal as lost by hand. Each parses the form, calls one façade method and goes back to the
 opportunity page; a mistake in the form comes back on that page, with what was
 entered and a message per field (422)."""
 
@@ -62,3 +62,19 @@ def reset(opportunity_id: int):
     else:
         flash(f"Probability back to automatic: {deal.probability} %.", "success")
     return redirect(url_for("opportunities.show", opportunity_id=opportunity_id, _anchor="sales-assistant"), 303)
+
+
+@bp.post("/opportunities/<int:opportunity_id>/lose")
+@login_required
+def lose(opportunity_id: int):
+    engine = engine_of(current_app)
+    reason, stage = request.form.get("reason", ""), request.form.get("stage") or None
+    try:
+        deal = engine.close_as_lost(opportunity_id, actor=current_user.username, reason=reason, stage=stage)
+    except FormError as err:
+        return page(opportunity_id, status=422, lose_errors=err.fields, lose_values={"reason": reason})
+    except ConflictError as err:
+        flash(str(err), "error")
+        return redirect(url_for("opportunities.show", opportunity_id=opportunity_id), 303)
+    flash(f"{deal.title} is closed as lost ({deal.stage_name}); its open tasks were withdrawn.", "success")
+    return redirect(url_for("opportunities.show", opportunity_id=opportunity_id), 303)

@@ -46,6 +46,11 @@ def stage_table(doc: YamlDocument) -> tuple[tuple[Stage, ...], list[Problem]]:
                             description=s.get("description", ""), entered_at=tuple(s["entered_at"]),
                             position=i, activities=activities, exit_criteria=exit_criteria))
     stages = tuple(stages)
+    for i, stage in enumerate(stages):
+        if not stage.entered_at and stage.outcome != "lost":
+            problems.append(Problem(doc.path, doc.key_line_of(("stages", i, "entered_at")),
+                                    f"stage '{stage.id}' is entered at no BPMN node; only a lost stage may be "
+                                    "(deals enter it when someone closes them as lost by hand)"))
     for outcome in ("won", "lost"):
         if not any(s.outcome == outcome for s in stages):
             problems.append(Problem(doc.path, doc.key_line_of(("stages",)),

@@ -22,7 +22,8 @@ def check_stages(doc: YamlDocument, stages: tuple[Stage, ...], process: BpmnProc
     owner: dict[str, str] = {}
     reachable_outcomes = set()
     for si, stage in enumerate(stages):
-        stage_reachable = False
+        # A lost stage without nodes is entered by closing a deal by hand, which is always possible.
+        stage_reachable = not stage.entered_at and stage.outcome == "lost"
         for ni, node_id in enumerate(stage.entered_at):
             line = doc.line_of(("stages", si, "entered_at", ni))
             if node_id not in process.nodes:

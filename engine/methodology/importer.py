@@ -189,11 +189,12 @@ def _stage_table(plan: ImportPlan, process: BpmnProcess, file_name: str) -> str:
         stages.append((_stage_id("lost", taken), "Lost", "lost", [n.id for n in lost],
                        "# a lost stage always gives 0"))
     else:
-        stages.append((_stage_id("lost", taken), "Lost", "lost", ["TODO_lost_end_event"],
-                       "# TODO: TODO_lost_end_event is a placeholder: draw the end event of a lost deal"))
+        # Deals can always be closed as lost by hand; a stage entered at no node is for that.
+        stages.append((_stage_id("lost", taken), "Lost", "lost", [],
+                       "# entered when someone closes a deal as lost by hand"))
         plan.decide.append(f"{stages_path}: the process has no end event for a lost deal (none is named "
-                           "lost, rejected or cancelled): draw one, e.g. after a gateway, and put its id in "
-                           "stage 'lost' (now the placeholder TODO_lost_end_event)")
+                           "lost, rejected or cancelled), so deals are lost only when closed by hand; to lose "
+                           "them in the process too, draw one and put its id in stage 'lost'")
     open_count = sum(1 for s in stages if s[2] == "open")
     plan.decide.append(f"{stages_path}: set the probability of each of the {open_count} open stages "
                        "(marked TODO), and check their names and order")

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from engine.errors import ExitCriteriaError, FormError, NotFoundError, PermissionDeniedError
+from engine.errors import ConflictError, ExitCriteriaError, FormError, NotFoundError, PermissionDeniedError
 from tests.conftest import BASE_METHODOLOGY, make_engine
 
 GUIDED_STAGES = """\
@@ -281,3 +281,38 @@ def test_a_suggested_activitys_due_date_is_the_deals_next_action_when_it_comes_f
     clock.advance(hours=1)
     done = guided.complete_activity(activity(deal, "call_prospect").id, actor="rep1")
     assert done.next_action_at == deal.next_action_at + timedelta(days=1)  # now Task_Qualify's
+
+
+# --- closing as lost by hand ------------------------------------------------------------
+
+def test_a_deal_is_closed_as_lost_by_hand_whatever_its_exit_criteria(guided, clock):
+    deal = open_deal(guided)
+    clock.advance(hours=3)
+    closed = guided.close_as_lost(deal.id, actor="rep1", reason="Chose a competitor on price")
+    assert (closed.status, closed.stage_id, closed.probability, closed.lost_reason) == (
+        "lost", "lost", 0, "Chose a competitor on price")
+    assert (closed.closed_by, closed.closed_at, closed.open_tasks) == ("rep1", clock.now, ())
+    assert closed.next_timer_at is None and closed.next_action_at is None
+    assert closed.stage_history[-1].from_stage == "qualification"
+    by_hand = [e for e in closed.events if e.kind == "closed_by_hand"][0]
+    assert by_hand.data == {"stage": "lost", "reason": "Chose a competitor on price", "withdrawn": 3}
+    clock.advance(days=10)
+    assert guided.fire_due_timers() == 0  # the chase timer does not fire on a closed deal
+
+
+def test_closing_by_hand_needs_a_reason_and_the_owner_manager_or_an_admin(guided):
+    deal = open_deal(guided)
+    with pytest.raises(FormError) as err:
+        guided.close_as_lost(deal.id, actor="rep1", reason="  ")
+    assert err.value.fields == {"reason": "say why the deal was lost"}
+    with pytest.raises(FormError) as err:
+        guided.close_as_lost(deal.id, actor="rep1", reason="x", stage="won")
+    assert err.value.fields == {"stage": "not a lost stage of this methodology; choose one of lost"}
+    guided.reassign_task(activity(deal, "call_prospect").id, to="rep2", actor="manager")
+    with pytest.raises(PermissionDeniedError):
+        guided.close_as_lost(deal.id, actor="rep2", reason="x")  # works on it, does not own it
+    with pytest.raises(NotFoundError):
+        guided.close_as_lost(deal.id, actor="rep3", reason="x")
+    guided.close_as_lost(deal.id, actor="manager", reason="Budget frozen")
+    with pytest.raises(ConflictError):
+        guided.close_as_lost(deal.id, actor="manager", reason="again")

@@ -15,7 +15,7 @@ from tests.webui.test_api_openapi import PREFIX, Checker, every_status
 
 SALES_PATHS = {"/opportunities/{opportunity_id}/sales-assistant",
                "/opportunities/{opportunity_id}/questionnaires/{questionnaire_id}",
-               "/opportunities/{opportunity_id}/probability"}
+               "/opportunities/{opportunity_id}/probability", "/opportunities/{opportunity_id}/lose"}
 
 
 class SalesApi(Api):
@@ -77,8 +77,9 @@ def test_every_sales_route_answers_as_documented_also_to_the_wrong_user(api):
     assert (reset["probability"], reset["probability_override"]) == (40, None)
 
     check(api.post(f"{base}/questionnaires/nope", "rep1", {"answers": {"a": "b"}}), "POST", answer_path, 404)
-    # The two 409s need a closed deal: the next test.
-    assert every_status(check.document, SALES_PATHS) - check.checked == {
+    # The two 409s need a closed deal, closing is the last test's: these are checked there.
+    lose_path = "/opportunities/{opportunity_id}/lose"
+    assert every_status(check.document, SALES_PATHS - {lose_path}) - check.checked == {
         ("POST", answer_path, "409"), ("PUT", probability_path, "409")}
 
 
@@ -111,3 +112,19 @@ def test_answering_or_overriding_a_closed_deal_is_409(api):
           "POST", "/opportunities/{opportunity_id}/questionnaires/{questionnaire_id}", 409)
     check(api.put(f"{base}/probability", "manager", {"probability": 50}),
           "PUT", "/opportunities/{opportunity_id}/probability", 409)
+
+
+def test_closing_a_deal_as_lost_through_the_api(api):
+    deal = api.open_deal()
+    check = Checker(api.client.get(f"{PREFIX}/openapi.json").get_json())
+    path, lose = "/opportunities/{opportunity_id}/lose", f"/opportunities/{deal['id']}/lose"
+    check(api.post(lose, None, {"reason": "x"}), "POST", path, 401)
+    check(api.post(lose, "rep3", {"reason": "x"}), "POST", path, 404)
+    check(api.post(lose, "rep1", {"reason": ""}), "POST", path, 422)
+    activity = next(t for t in deal["open_tasks"] if t["kind"] == "activity" and t["lane"] == "manager")
+    api.engine.reassign_task(activity["id"], to="rep2", actor="manager")  # rep2 now sees the deal
+    check(api.post(lose, "rep2", {"reason": "x"}), "POST", path, 403)
+    closed = check(api.post(lose, "rep1", {"reason": "Went with a competitor"}), "POST", path, 200)
+    assert (closed["status"], closed["lost_reason"], closed["open_tasks"]) == ("lost", "Went with a competitor", [])
+    check(api.post(lose, "rep1", {"reason": "again"}), "POST", path, 409)
+    assert every_status(check.document, {path}) - check.checked == set()

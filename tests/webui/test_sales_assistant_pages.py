@@ -80,3 +80,18 @@ def test_completing_a_task_that_would_leave_the_stage_too_early_names_what_is_mi
     assert '<li data-criterion="economic_buyer">someone in the buying center is the economic buyer</li>' in response.text
     assert 'value="700"' in response.text  # what the rep typed is still there
     assert engine.show_opportunity(deal.id).stage_id == "qualification"
+
+
+def test_the_owner_closes_the_deal_as_lost_from_its_page(engine, app):
+    deal = open_deal(engine)
+    rep = client_for(app, "rep1")
+    assert 'id="lose-form"' in rep.get(f"/opportunities/{deal.id}").text
+    empty = rep.post(f"/opportunities/{deal.id}/lose", data={"reason": ""})
+    assert empty.status_code == 422 and "say why the deal was lost" in empty.text
+    outsider = client_for(app, "rep3").post(f"/opportunities/{deal.id}/lose", data={"reason": "x"})
+    assert outsider.status_code == 404
+    assert_nothing_leaks(outsider)
+    done = rep.post(f"/opportunities/{deal.id}/lose", data={"reason": "Chose a competitor"})
+    page = rep.get(done.headers["Location"]).text
+    assert "is closed as lost (Przegrana)" in page and 'id="lose-form"' not in page
+    assert engine.show_opportunity(deal.id).lost_reason == "Chose a competitor"
