@@ -86,14 +86,13 @@ def check_questionnaire(q: Questionnaire, doc: YamlDocument,
 
 
 def check_lanes_assigned(methodology: Methodology) -> list[Problem]:
-    """A user task outside every lane, naming nobody itself, could not be routed to anyone."""
+    """In a process with lanes, a user task outside every lane that names nobody
+    itself is a drawing mistake: routing could not say who works it. A process
+    without any lanes is one person's: its unassigned tasks go to the deal's owner."""
     process = methodology.process
+    if not process.lanes:
+        return []
     unassigned = [t for t in process.user_tasks if t.lane is None and not t.assigned]
-    if not process.lanes and unassigned:
-        return [Problem(process.path, process.line,
-                        f"process '{process.id}' has no lanes: put its user tasks in lanes "
-                        "(e.g. 'rep' and 'manager') so routing can assign them, or give each "
-                        "camunda:candidateGroups or camunda:assignee")]
     return [Problem(process.path, t.line,
                     f"user task '{t.id}' is in no lane and names no camunda:candidateGroups or "
                     "camunda:assignee, so routing cannot assign it to anyone")

@@ -47,14 +47,20 @@ def test_a_user_without_mapping_is_refused_and_initiator_needs_none(folder):
         "{assigned: {demo: ROLE}}' with ROLE one of owner, owner_manager, team_queue, {user: NAME} or {team: NAME}"]
 
 
-def test_a_task_outside_lanes_without_assignment_is_still_refused(folder):
+def test_in_a_process_without_lanes_a_task_naming_nobody_goes_to_the_owner(db_url, clock, folder):
     _edit(folder / "bpmn" / "assigned.bpmn", ' camunda:assignee="demo"', "")
     _edit(folder / "routing" / "default.yaml", "users:\n  assigned:\n    demo: {user: rep3}\n", "")
-    problems = [str(p) for p in load_methodologies(str(folder)).problems]
-    assert problems == [
-        f"{folder / 'bpmn' / 'assigned.bpmn'}:3: process 'assigned' has no lanes: put its user tasks in "
-        "lanes (e.g. 'rep' and 'manager') so routing can assign them, or give each camunda:candidateGroups "
-        "or camunda:assignee"]
+    assert load_methodologies(str(folder)).problems == []
+    engine = make_engine(db_url, clock, methodologies=folder)
+    try:
+        deal = engine.create_opportunity(title="Deal", amount="1000.00", partner="P", actor="manager")
+        for data in ({"qualified": True}, {}, {}):
+            task = engine.opportunity_for(deal.id, viewer="admin").open_tasks[0]
+            engine.complete_task(task.id, actor="admin", data=data)
+        (deliver,) = engine.opportunity_for(deal.id, viewer="admin").open_tasks
+        assert (deliver.node_id, deliver.assignee, deliver.candidate_team) == ("Task_Deliver", deal.owner, None)
+    finally:
+        engine.close()
 
 
 def test_each_task_goes_where_its_own_assignment_says(db_url, clock, folder):
