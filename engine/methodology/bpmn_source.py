@@ -230,6 +230,37 @@ def _walk(facts: BpmnFacts, container, parent_id, parent_lane, lanes, nodes, flo
                 _walk(facts, el, node.id, lane, lanes, nodes, flows, flow_ids)
 
 
+# A multi-instance task's collection is the name of a list in the task data; Camunda
+# writes it as an expression, ${name}: that simple form is read as the name.
+_COLLECTION_NAME = re.compile(r"^\s*[$#]\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\s*$")
+
+
+def multi_instance_collection(loop) -> str | None:
+    """The collection a multi-instance task runs over, as a variable name (or the
+    attribute as written when it is not a plain name)."""
+    for ns in VENDORS:
+        value = loop.get(f"{{{ns}}}collection")
+        if value is not None:
+            match = _COLLECTION_NAME.match(value)
+            return match.group(1) if match else value.strip()
+    return None
+
+
+def _multi_instance(facts: BpmnFacts, el, node_id: str) -> None:
+    for loop in _bpmn(el, "multiInstanceLoopCharacteristics"):
+        for part, what in (("loopCardinality", "loop cardinality"), ("completionCondition", "completion condition")):
+            for expr in _bpmn(loop, part):
+                facts.expressions.append(ExpressionSite(
+                    facts.path, expr.sourceline, f"{what} of '{node_id}'", (expr.text or "").strip()))
+        collection = multi_instance_collection(loop)
+        if collection is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", collection):
+            facts.problems.append(Problem(
+                facts.path, loop.sourceline,
+                f"multi-instance task '{node_id}' runs over collection {collection!r}, which is not a variable "
+                "name: Dealflow runs a task once per item of a list in the task data; compute the list in a "
+                "form field or a script task and name it, e.g. camunda:collection=\"weekdays\""))
+
+
 def _sequence_flow(facts: BpmnFacts, el, generated_id: str | None) -> SequenceFlow:
     flow_id = el.get("id") or generated_id or f"(line {el.sourceline})"
     condition = None
@@ -249,6 +280,7 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
             for expr in _bpmn(timer, part):
                 facts.expressions.append(ExpressionSite(
                     facts.path, expr.sourceline, f"timer {part} of '{node_id}'", (expr.text or "").strip()))
+    _multi_instance(facts, el, node_id)
     language = script_language_problem(facts.path, el, kind)
     if language is not None:
         facts.problems.append(language)

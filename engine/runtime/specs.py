@@ -16,7 +16,8 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from ..methodology.bpmn_source import BPMN, CAMUNDA, decision_ref_of, missing_flow_ids
+from ..methodology.bpmn_source import (BPMN, CAMUNDA, decision_ref_of, missing_flow_ids,
+                                       multi_instance_collection)
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,17 @@ class ProcessSpecs:
 
 def _as_spiff_reads_it(root):
     """A copy of the document with what SpiffWorkflow would drop made explicit: an
-    id for each sequence flow written without one, and the decision of a business
-    rule task (Activiti/Flowable namespace, SpiffWorkflow's calledDecisionId) as
-    camunda:decisionRef. Element lines stay as they were."""
+    id for each sequence flow written without one, the decision of a business rule
+    task (Activiti/Flowable namespace, SpiffWorkflow's calledDecisionId) as
+    camunda:decisionRef, and a multi-instance collection written ${name} (or under
+    another vendor's namespace) as the plain camunda:collection name SpiffWorkflow
+    reads. Element lines stay as they were."""
     flows = missing_flow_ids(root)
     rules = [el for el in root.iter(f"{{{BPMN}}}businessRuleTask")
              if el.get(f"{{{CAMUNDA}}}decisionRef") is None and decision_ref_of(el)]
-    if not flows and not rules:
+    loops = {el: name for el in root.iter(f"{{{BPMN}}}multiInstanceLoopCharacteristics")
+             if (name := multi_instance_collection(el)) is not None and el.get(f"{{{CAMUNDA}}}collection") != name}
+    if not flows and not rules and not loops:
         return root
     copied = copy.deepcopy(root)
     originals = list(root.iter())
@@ -89,6 +94,8 @@ def _as_spiff_reads_it(root):
         twin[el].set("id", ident)
     for el in rules:
         twin[el].set(f"{{{CAMUNDA}}}decisionRef", decision_ref_of(el))
+    for el, name in loops.items():  # ${items} or an Activiti/Flowable attribute: the plain name
+        twin[el].set(f"{{{CAMUNDA}}}collection", name)
     return copied
 
 
