@@ -4,6 +4,7 @@ server on a free local port, on an SQLite database of the test's own."""
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,34 @@ def serve(app):
         thread.join()
 
     return f"http://127.0.0.1:{server.server_port}", stop
+
+
+def log_in(page, url, username):
+    """Log in through the login form (every demo and test user's password is 'demo')."""
+    page.goto(f"{url}/login")
+    page.fill("#username", username)
+    page.fill("#password", "demo")
+    page.click("#login-submit")
+    page.wait_for_url(f"{url}/")
+
+
+@contextmanager
+def demo_site(tmp_path, **deal):
+    """The real app (CSRF on) on a free port over a fresh SQLite database with the
+    demo accounts and the shipped methodologies, and one deal opened with ``deal``
+    (create_opportunity's arguments, actor 'manager'); yields (url, deal, engine)."""
+    from engine.demo import seed_demo
+    from engine.service import Engine
+    from tests.conftest import SHIPPED
+    from webui import create_app
+
+    engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}")
+    seed_demo(engine, str(SHIPPED), count=0)
+    opened = engine.create_opportunity(actor="manager", **deal)
+    url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"}))
+    try:
+        yield url, opened, engine
+    finally:
+        stop()
+        engine.close()
+

@@ -5,26 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from engine.demo import seed_demo
-from engine.service import Engine
-from tests.browser.conftest import serve
-from tests.browser.test_inbox_in_chromium import log_in
-from tests.conftest import SHIPPED
-from webui import create_app
+from tests.browser.conftest import demo_site, log_in
 
 
 @pytest.fixture
 def site(tmp_path):
-    engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}")
-    seed_demo(engine, str(SHIPPED), count=0)
-    deal = engine.create_opportunity(title="Chłodnie dla Delikatesów", amount="48000.00",
-                                     partner="Delikatesy Centrum",
-                                     attributes={"channel": "retail_chain", "territory": "PL-MZ"},
-                                     actor="manager", owner="rep1")
-    url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"}))
-    yield url, deal, engine
-    stop()
-    engine.close()
+    with demo_site(tmp_path, title="Chłodnie dla Delikatesów", amount="48000.00", partner="Delikatesy Centrum",
+                   attributes={"channel": "retail_chain", "territory": "PL-MZ"}, owner="rep1") as site:
+        yield site
 
 
 def add_person(page, name, job_title, role, influence, attitude):

@@ -4,35 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from engine.demo import seed_demo
-from engine.service import Engine
-from tests.browser.conftest import serve
-from tests.conftest import SHIPPED
-from webui import create_app
+from tests.browser.conftest import demo_site, log_in
 
 
 @pytest.fixture
 def site(tmp_path):
-    """The real app, CSRF on, on a free port; demo accounts and one fresh deal for rep1."""
-    engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}")
-    seed_demo(engine, str(SHIPPED), count=0)
-    deal = engine.create_opportunity(title="Chłodnie dla Delikatesów", amount="48000.00", partner="Delikatesy Centrum",
-                                     # a northern wholesaler: the seed-002 funnel (retail chains follow key-account)
-                                     attributes={"channel": "wholesale", "territory": "PL-PM"},
-                                     actor="manager", owner="rep1")
-    app = create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"})
-    url, stop = serve(app)
-    yield url, deal, engine
-    stop()
-    engine.close()
-
-
-def log_in(page, url, username):
-    page.goto(f"{url}/login")
-    page.fill("#username", username)
-    page.fill("#password", "demo")
-    page.click("#login-submit")
-    page.wait_for_url(f"{url}/")
+    """One fresh deal for rep1: a northern wholesaler, so the seed-002 funnel (retail
+    chains follow key-account)."""
+    with demo_site(tmp_path, title="Chłodnie dla Delikatesów", amount="48000.00", partner="Delikatesy Centrum",
+                   attributes={"channel": "wholesale", "territory": "PL-PM"}, owner="rep1") as site:
+        yield site
 
 
 def test_a_rep_fixes_a_form_mistake_completes_the_task_and_sees_the_deal_move(site, page):

@@ -7,26 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from engine.demo import seed_demo
-from engine.service import Engine
-from tests.browser.conftest import serve
-from tests.browser.test_inbox_in_chromium import log_in
-from tests.conftest import SHIPPED
-from webui import create_app
+from tests.browser.conftest import demo_site, log_in
 
 
 @pytest.fixture
 def site(tmp_path):
-    engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}")
-    seed_demo(engine, str(SHIPPED), count=0)
-    deal = engine.create_opportunity(title="Hurtownia Mazowsze", amount="250000.00", partner="Hurt-Pol",
-                                     attributes={"channel": "wholesale", "territory": "PL-MZ"},
-                                     actor="manager", owner="rep1")
-    assert deal.methodology_id == "meddpicc" and deal.stage_id == "discovery"
-    url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"}))
-    yield url, deal, engine
-    stop()
-    engine.close()
+    with demo_site(tmp_path, title="Hurtownia Mazowsze", amount="250000.00", partner="Hurt-Pol",
+                   attributes={"channel": "wholesale", "territory": "PL-MZ"}, owner="rep1") as site:
+        assert site[1].methodology_id == "meddpicc" and site[1].stage_id == "discovery"
+        yield site
 
 
 def test_a_rep_answers_the_questionnaire_and_sees_why_the_deal_has_its_class(site, page):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import serve
+from tests.browser.conftest import log_in, serve
 from tests.conftest import REPO, FakeClock, make_engine
 from tests.webui.pages_support import with_passwords
 from webui import create_app
@@ -27,13 +27,6 @@ def site(tmp_path):
     stop()
     engine.close()
 
-
-def log_in(page, url, username):
-    page.goto(f"{url}/login")
-    page.fill("#username", username)
-    page.fill("#password", "demo")
-    page.click("#login-submit")
-    page.wait_for_url(f"{url}/")
 
 
 def test_the_manager_swaps_horeca_and_the_deal_continues_on_the_new_methodology(site, browser):
