@@ -1,0 +1,1 @@
+"""Conformance: real-world BPMN files from the team's shared corpus, run as users run them."""

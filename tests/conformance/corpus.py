@@ -1,0 +1,189 @@
+"""Running one folder of the shared BPMN corpus the way a designer and a sales team
+would: ``dealflow import-bpmn``, ``dealflow validate``, deploy, open a deal, work
+every task with what a user could type, let the clock run the timers.
+
+The outcome of a folder is one of:
+
+- ``refused``: import-bpmn and validate exit 1, and every line validate prints is
+  ``path:line: message``;
+- ``completes``: the deal is closed (won or lost) or the process finished;
+- ``waits``: nothing is ready and no timer is waiting (a message that never comes);
+- ``crash``: an exception anywhere, or a refusal that is not ``path:line: message``;
+- ``fails at run time``: it validated, then a step left an error on the deal,
+  raised, or did not end within ``STEP_CAP`` steps.
+
+The last two are bugs. What the test fills in for the designer is documented in
+``drive``.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from engine.cli import main
+from tests.conftest import REPO, FakeClock, make_engine
+
+CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS_BPMN = CORPUS / "bpmn"
+SOURCES = CORPUS / "SOURCES.md"
+
+REFUSED, COMPLETES, WAITS = "refused", "completes", "waits"
+CRASH, FAILS_AT_RUN_TIME = "crash", "fails at run time"
+FORBIDDEN = (CRASH, FAILS_AT_RUN_TIME)
+
+STEP_CAP = 200
+PROBLEM_LINE = re.compile(r"^[^:]+:\d+: .+$")
+SUMMARY_LINE = re.compile(r"^\d+ problems? in \d+ files?$")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    folder: str
+    category: str
+    detail: str  # the first refusal, how the run ended, or what went wrong
+    steps: int = 0  # tasks completed and timer sweeps run
+
+    def __str__(self) -> str:
+        return f"{self.folder}: {self.category} — {self.detail}"
+
+
+def missing_corpus_message() -> str | None:
+    if CORPUS_BPMN.is_dir() and SOURCES.is_file():
+        return None
+    return (f"the shared BPMN corpus is missing: expected {CORPUS_BPMN} and {SOURCES} beside the "
+            f"repository (at {REPO.parent / 'shared'}); the conformance test runs on the team's "
+            "machine, where /work/shared holds it")
+
+
+def folders_on_disk() -> list[str]:
+    return sorted(p.name for p in CORPUS_BPMN.iterdir() if p.is_dir())
+
+
+def process_file(folder: str) -> Path:
+    """The folder's process file: the first file SOURCES.md lists for the folder that
+    is BPMN (the others are its companions: called processes, DMN)."""
+    for line in SOURCES.read_text("utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0] == folder:
+            name = cells[2].strip("`").rsplit("/", 1)[-1]
+            if name.lower().endswith((".bpmn", ".xml")):
+                return CORPUS_BPMN / folder / name
+    raise AssertionError(f"SOURCES.md lists no BPMN file for corpus folder {folder}")
+
+
+def _invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def _crashed(result) -> str | None:
+    """The traceback, if the command raised anything but its own exit."""
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        return "".join(traceback.format_exception(*result.exc_info))
+    if "Traceback" in result.output:
+        return result.output
+    return None
+
+
+def run_folder(folder: str, work: Path) -> Outcome:
+    """Import, validate and, where it validates, run one corpus folder under ``work``."""
+    into = work / "methodologies"
+    imported = _invoke("import-bpmn", str(process_file(folder)), "--into", str(into))
+    if (crash := _crashed(imported)) is not None:
+        return Outcome(folder, CRASH, f"dealflow import-bpmn raised:\n{crash}")
+    if not (into / "bpmn").is_dir():
+        # import-bpmn wrote nothing: its one-line error is the refusal, not a path:line.
+        return Outcome(folder, CRASH, f"dealflow import-bpmn refused without path:line: {imported.output!r}")
+    validated = _invoke("validate", str(into))
+    if (crash := _crashed(validated)) is not None:
+        return Outcome(folder, CRASH, f"dealflow validate raised:\n{crash}")
+    if imported.exit_code != validated.exit_code:
+        return Outcome(folder, CRASH, f"import-bpmn exited {imported.exit_code} but validate exited "
+                                      f"{validated.exit_code}:\n{imported.output}\n{validated.output}")
+    if validated.exit_code != 0:
+        lines = validated.stdout.splitlines()
+        unclear = [line for line in lines if not PROBLEM_LINE.match(line)]
+        unclear += [line for line in validated.stderr.splitlines() if not SUMMARY_LINE.match(line)]
+        if not lines or unclear:
+            return Outcome(folder, CRASH, f"validate refused without path:line: {unclear or validated.output!r}")
+        return Outcome(folder, REFUSED, lines[0].removeprefix(f"{into}/"))
+    try:
+        return drive(folder, into, work)
+    except Exception:  # noqa: BLE001 — any exception while running is the finding
+        return Outcome(folder, FAILS_AT_RUN_TIME, f"a step raised:\n{traceback.format_exc()}")
+
+
+def drive(folder: str, methodologies: Path, work: Path) -> Outcome:
+    """Deploy what import-bpmn wrote and drive one deal to its end.
+
+    The designer's decisions are the skeleton's defaults, unchanged: the one segment
+    takes every deal to team ``sales`` (which ``make_engine`` creates: manager
+    ``manager``, reps rep1 and rep2), lanes, groups and users go to the roles
+    import-bpmn proposed (owner, team_queue, owner_manager), probabilities stay 0.
+    The deal is opened by rep1. Each step takes the earliest READY task of the deal
+    (workflow tasks and suggested activities alike), completed by its assignee or,
+    for a task waiting in a team queue, by the deal's manager, with ``form_data``; when
+    nothing is ready, the clock moves to the deal's next timer and the worker's sweep
+    (``fire_due_timers``) runs."""
+    clock = FakeClock()
+    engine = make_engine(f"sqlite:///{work / 'dealflow.db'}", clock, methodologies)
+    try:
+        deal = engine.create_opportunity(title=f"corpus {folder}", amount="1000", partner="ACME",
+                                         actor="rep1")
+        for steps in range(STEP_CAP + 1):
+            deal = engine.show_opportunity(deal.id)
+            if deal.error_message:
+                return Outcome(folder, FAILS_AT_RUN_TIME, f"after {steps} steps, in stage {deal.stage_id}: "
+                                                          f"{deal.error_message}", steps)
+            if deal.status != "open":
+                return Outcome(folder, COMPLETES, f"closed {deal.status} in stage {deal.stage_id}", steps)
+            if any(event.kind == "process_finished" for event in deal.events):
+                return Outcome(folder, COMPLETES, f"process finished, deal open in stage {deal.stage_id}", steps)
+            if steps == STEP_CAP:
+                break
+            ready = [t for t in engine.list_tasks() if t.opportunity_id == deal.id]
+            if ready:
+                task = ready[0]
+                engine.complete_task(task.id, actor=task.assignee or deal.manager,
+                                     data=form_data(task.form, clock.now.date()))
+            elif deal.next_timer_at is not None:
+                clock.now = max(clock.now, deal.next_timer_at)
+                engine.fire_due_timers()
+            else:
+                return Outcome(folder, WAITS, f"nothing ready and no timer, in stage {deal.stage_id}", steps)
+        return Outcome(folder, FAILS_AT_RUN_TIME, f"still running after {STEP_CAP} steps, in stage "
+                                                  f"{deal.stage_id}", STEP_CAP)
+    finally:
+        engine.close()
+
+
+def form_data(fields, today: date) -> dict:
+    """What a user types into every field: text 'x', whole numbers 1, amounts 1,
+    yes, today, the first choice (so a questionnaire question gets its first
+    answer); within the field's limits."""
+    values = {field.id: _value(field, today) for field in fields}
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def _value(field, today: date):
+    kind = field.type.lower()
+    if kind == "boolean":
+        return True
+    if kind == "date":
+        return today
+    if kind == "enum":
+        return field.choices[0][0] if field.choices else None  # nothing to choose: left empty
+    if kind in ("long", "integer", "int", "money", "decimal"):
+        number = Decimal(1)
+        if field.minimum is not None:
+            number = max(number, Decimal(field.minimum))
+        if field.maximum is not None:
+            number = min(number, Decimal(field.maximum))
+        return int(number) if kind in ("long", "integer", "int") else number
+    return "x" * max(1, int(field.minimum or 1))
