@@ -17,7 +17,7 @@ from pathlib import Path
 from . import expressions
 from .errors import ExpressionError
 from .expressions import juel
-from .methodology import build, crossref
+from .methodology import build, crossref, variables
 from .methodology.bpmn_source import (BpmnFacts, DmnFacts, check_bpmn_xsd, check_flows, parse_xml,
                                       read_bpmn, read_dmn)
 from .methodology.files import YAML_KINDS, SourceFile, discover, kind_from_first_key, kind_of
@@ -111,6 +111,8 @@ def load_sources(files: list[SourceFile], problems: list[Problem]) -> LoadResult
     for doc, routing in loaded.routing:
         problems += crossref.check_routing(routing, doc, known)
         problems += _check_routing_conditions(doc)
+    if not missing_decisions:  # a missing decision's outputs are unknown: say nothing about them
+        problems += _unset_variables(loaded)
     problems += _unique_ids(loaded)
     problems += _spec_problems(specs, loaded)
     methodologies = _with_questionnaires(methodologies, loaded)
@@ -287,6 +289,22 @@ def _check_routing_conditions(doc: YamlDocument) -> list[Problem]:
                             f"condition of segment '{s['id']}'", s["when"])
              for i, s in enumerate(doc.data["segments"]) if "when" in s]
     return _check_expressions(sites)
+
+
+def _unset_variables(loaded: _Loaded) -> list[Problem]:
+    """Expressions of the BPMN and DMN files that read a variable nothing sets."""
+    sets = set()
+    for facts in loaded.bpmn.values():
+        sets |= facts.sets
+        sets |= {f.id for process in facts.processes.values() for node in process.nodes.values() for f in node.form}
+    for facts in loaded.dmn.values():
+        sets |= facts.outputs
+    sets |= {q.id for _, questionnaire in loaded.questionnaires for q in questionnaire.questions}
+    for _, routing in loaded.routing:
+        for segment in routing.segments:
+            sets |= variables.reads_and_sets(ExpressionSite("", 0, "", segment.when or ""))[0]
+    sites = [site for facts in [*loaded.bpmn.values(), *loaded.dmn.values()] for site in facts.expressions]
+    return variables.unset_variable_problems(sites, sets)
 
 
 # --- cross-file assembly -----------------------------------------------------------

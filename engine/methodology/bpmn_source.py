@@ -144,6 +144,7 @@ class BpmnFacts:
     expressions: list[ExpressionSite] = field(default_factory=list)
     decision_refs: list[tuple[str, int, str]] = field(default_factory=list)  # (decision id, line, task id)
     problems: list[Problem] = field(default_factory=list)
+    sets: set[str] = field(default_factory=set)  # variables set besides forms (multi-instance items)
 
 
 def _local(el) -> str:
@@ -252,6 +253,9 @@ def _multi_instance(facts: BpmnFacts, el, node_id: str) -> None:
             for expr in _bpmn(loop, part):
                 facts.expressions.append(ExpressionSite(
                     facts.path, expr.sourceline, f"{what} of '{node_id}'", (expr.text or "").strip()))
+        for ns in VENDORS:
+            if loop.get(f"{{{ns}}}elementVariable"):
+                facts.sets.add(loop.get(f"{{{ns}}}elementVariable"))
         collection = multi_instance_collection(loop)
         if collection is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", collection):
             facts.problems.append(Problem(
@@ -463,6 +467,7 @@ class DmnFacts:
     decisions: dict[str, int] = field(default_factory=dict)  # decision id -> line
     expressions: list[ExpressionSite] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    outputs: set[str] = field(default_factory=set)  # the variables the decisions set
 
 
 def read_dmn(path: str, tree: etree._ElementTree) -> DmnFacts:
@@ -482,6 +487,7 @@ def read_dmn(path: str, tree: etree._ElementTree) -> DmnFacts:
 
 
 def _decision_table(facts: DmnFacts, ns: str, decision_id: str, table) -> None:
+    facts.outputs |= {out.get("name") for out in table.findall(f"{{{ns}}}output") if out.get("name")}
     inputs = []
     for inp in table.findall(f"{{{ns}}}input"):
         text_el = inp.find(f"{{{ns}}}inputExpression/{{{ns}}}text")

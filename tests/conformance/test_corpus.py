@@ -36,11 +36,8 @@ EXPECTED = {
     WAITS: set(),
     REFUSED: {"B01", "C01", "D03", "D04", "D05", "E01", "E03", "E04", "E05", "E07", "E08", "I03", "I04",
               "M01", "M02", "M03", "P02", "P03", "P05", "P07", "S01", "S03", "S05",
-              # BUG (reported, not fixed here): these three pass `dealflow validate`, then the
-              # first gateway fails with "unknown variable": its condition reads a variable
-              # that no form field, script or decision of the process sets (Camunda's
-              # external/embedded form, named by formKey, would have set it). Validation
-              # must refuse them with path:line; until it does, they fail below.
+              # A condition reads a variable that no form field, script or decision sets
+              # (Camunda's or Flowable's external form, formKey, would): named at its line.
               "F02", "I02", "S02"},
 }
 FOLDERS = sorted(set().union(*EXPECTED.values()))

@@ -55,7 +55,7 @@ def test_juel_conditions_in_the_supported_subset_validate(tmp_path, monkeypatch,
 @pytest.mark.parametrize("timer", [
     ("timeDuration", "P3D"),
     ("timeDuration", "PT5M"),
-    ("timeDuration", "${chase_after}"),
+    ("timeDuration", "${amount > 1000 ? 'P3D' : 'P7D'}"),
     ("timeDuration", "days(3)"),
     ("timeDate", "2026-12-01T10:00:00Z"),
     ("timeCycle", "R3/PT10M"),
@@ -140,3 +140,9 @@ def test_juel_in_a_routing_rule_is_still_refused_there(tmp_path, monkeypatch):
         "methodologies/routing/default.yaml:10: condition of segment 'horeca' is written in JUEL "
         "(${channel == 'horeca'}); routing rules are written in Dealflow's expression language, "
         "e.g. amount > 1000"]
+
+
+def test_a_timer_reading_a_variable_nothing_sets_is_named(tmp_path, monkeypatch):
+    result = validate(tmp_path, monkeypatch, timer=("timeDuration", "${chase_after}"))
+    assert result.exit_code == 1
+    assert "timer timeDuration of 'Timer_Chase' reads 'chase_after', which nothing sets" in result.stdout

@@ -1,0 +1,67 @@
+"""Variables a methodology's expressions read that nothing can set. Pure.
+
+A gateway condition that reads ``vacationApproved`` when no form field, script or
+decision sets it fails at run time with "unknown variable" — typically a process
+drawn for Camunda or Flowable, whose external form (``formKey``) Dealflow cannot
+see, or a typo. Validation names it at the condition's line instead.
+
+What a process may read: the form fields of every user task (and a task
+questionnaire's question ids), what scripts assign, what decision tables output,
+the element variable of a multi-instance task, the questionnaire's ``score`` and
+``score_class``, and the opportunity's routing variables — territory, channel,
+industry, source, amount, currency, partner, and any attribute a routing
+condition reads (the designer's evidence that opportunities carry it).
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from typing import Iterable
+
+from ..errors import ExpressionError
+from ..expressions import compile_expression, compile_script, juel
+from ..runtime import timers
+from .model import ExpressionSite
+from .problems import Problem, did_you_mean
+
+ALWAYS_SET = frozenset({"territory", "channel", "industry", "source", "amount", "currency", "partner",
+                        "score", "score_class"})
+_TIMER_SITE = re.compile(r"timer (timeDuration|timeDate|timeCycle) of ")
+
+
+def reads_and_sets(site: ExpressionSite) -> tuple[frozenset[str], frozenset[str]]:
+    """(names the expression or script reads, names a script assigns); nothing for
+    text that does not compile — its own problem is reported elsewhere."""
+    source = site.source
+    timer = _TIMER_SITE.match(site.where)
+    if not source.strip() or (timer and not site.is_script and timers.is_bare(source)):
+        return frozenset(), frozenset()
+    try:
+        if juel.is_juel(source) and not site.is_script:
+            source = juel.translate(source, "timers" if timer else
+                                    "decision tables" if site.path.endswith(".dmn") else "conditions")
+        if site.is_script:
+            script = compile_script(textwrap.dedent(source))
+            return script.names, script.assigns
+        return compile_expression(source).names, frozenset()
+    except ExpressionError:
+        return frozenset(), frozenset()
+
+
+def unset_variable_problems(sites: Iterable[ExpressionSite], set_elsewhere: Iterable[str]) -> list[Problem]:
+    """A problem for each variable a site reads that nothing sets."""
+    sites = list(sites)
+    analysed = [(site, *reads_and_sets(site)) for site in sites]
+    known = set(ALWAYS_SET) | set(set_elsewhere)
+    for _, _, assigns in analysed:
+        known |= assigns
+    problems = []
+    for site, reads, _ in analysed:
+        for name in sorted(reads - known):
+            problems.append(Problem(site.path, site.line, (
+                f"{site.where} reads '{name}', which nothing sets: no form field, script or decision of "
+                f"the methodology and no opportunity attribute a routing condition reads"
+                f"{did_you_mean(name, sorted(known))}; add a form field '{name}' to the user task before "
+                "it (a form Camunda or Flowable kept outside the file, formKey, does not come along)")))
+    return problems
