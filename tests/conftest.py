@@ -113,3 +113,20 @@ def queue_methodology(tmp_path) -> Path:
     routing = target / "routing" / "default.yaml"
     routing.write_text(routing.read_text("utf-8").replace("manager: owner_manager", "manager: team_queue"), "utf-8")
     return target
+
+
+# --- the team's shared BPMN corpus ------------------------------------------------------
+
+def shared_corpus() -> Path:
+    """The public BPMN files the conformance tests run (outside the repository: their
+    own licences apply). $DEALFLOW_CORPUS if set, else ``shared/corpus`` beside the
+    repository, else the team machines' /work/shared/corpus. Tests that need it fail —
+    never skip — when it is missing, saying where it was looked for."""
+    candidates = [Path(os.environ["DEALFLOW_CORPUS"])] if os.environ.get("DEALFLOW_CORPUS") else []
+    candidates += [REPO.parent / "shared" / "corpus", Path("/work/shared/corpus")]
+    for candidate in candidates:
+        if (candidate / "bpmn").is_dir() and (candidate / "SOURCES.md").is_file():
+            return candidate
+    pytest.fail("the shared BPMN corpus is missing: looked for bpmn/ and SOURCES.md in "
+                + ", ".join(str(c) for c in candidates) + "; set DEALFLOW_CORPUS to its folder")
+

@@ -28,11 +28,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from engine.cli import main
-from tests.conftest import REPO, FakeClock, make_engine
-
-CORPUS = REPO.parent / "shared" / "corpus"
-CORPUS_BPMN = CORPUS / "bpmn"
-SOURCES = CORPUS / "SOURCES.md"
+from tests.conftest import FakeClock, make_engine, shared_corpus
 
 REFUSED, COMPLETES, WAITS = "refused", "completes", "waits"
 CRASH, FAILS_AT_RUN_TIME = "crash", "fails at run time"
@@ -54,27 +50,20 @@ class Outcome:
         return f"{self.folder}: {self.category} — {self.detail}"
 
 
-def missing_corpus_message() -> str | None:
-    if CORPUS_BPMN.is_dir() and SOURCES.is_file():
-        return None
-    return (f"the shared BPMN corpus is missing: expected {CORPUS_BPMN} and {SOURCES} beside the "
-            f"repository (at {REPO.parent / 'shared'}); the conformance test runs on the team's "
-            "machine, where /work/shared holds it")
-
-
 def folders_on_disk() -> list[str]:
-    return sorted(p.name for p in CORPUS_BPMN.iterdir() if p.is_dir())
+    return sorted(p.name for p in (shared_corpus() / "bpmn").iterdir() if p.is_dir())
 
 
 def process_file(folder: str) -> Path:
     """The folder's process file: the first file SOURCES.md lists for the folder that
     is BPMN (the others are its companions: called processes, DMN)."""
-    for line in SOURCES.read_text("utf-8").splitlines():
+    corpus = shared_corpus()
+    for line in (corpus / "SOURCES.md").read_text("utf-8").splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) == 4 and cells[0] == folder:
             name = cells[2].strip("`").rsplit("/", 1)[-1]
             if name.lower().endswith((".bpmn", ".xml")):
-                return CORPUS_BPMN / folder / name
+                return corpus / "bpmn" / folder / name
     raise AssertionError(f"SOURCES.md lists no BPMN file for corpus folder {folder}")
 
 

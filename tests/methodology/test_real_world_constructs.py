@@ -9,9 +9,9 @@ import pytest
 
 from engine.runtime.workflow import ProcessRunner
 from engine.validation import load_methodologies
+from tests.conftest import shared_corpus
 
 HERE = Path(__file__).parent / "real_world"
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "bpmn"
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 
 REFUSED = {
@@ -115,7 +115,6 @@ def test_activiti_form_properties_become_form_fields_with_types_choices_and_requ
     assert task.candidate_groups == ("sales", "management")
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not next to the repository")
 @pytest.mark.parametrize("folder, expected", [
     ("S03", "waits for message 'Message_Interrupt': nothing in its process sends it"),
     ("D05", "boundary event 'BoundaryEvent_1n8ese5' is a compensation event"),
@@ -123,13 +122,12 @@ def test_activiti_form_properties_become_form_fields_with_types_choices_and_requ
     ("M03", "business rule task 'Activity_0v0xwro' names no decision"),
 ])
 def test_corpus_files_are_refused_with_a_line_not_a_traceback(folder, expected):
-    problems = [str(p) for p in load_methodologies(str(CORPUS / folder)).problems]
+    problems = [str(p) for p in load_methodologies(str(shared_corpus() / "bpmn" / folder)).problems]
     assert any(expected in p for p in problems), problems
     assert not any("SpiffWorkflow cannot load" in p for p in problems)
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not next to the repository")
 def test_the_corpus_spiffworkflow_decision_reference_is_read():
     """M02 names its decision with spiffworkflow:calledDecisionId: no KeyError any more."""
-    problems = [str(p) for p in load_methodologies(str(CORPUS / "M02")).problems]
+    problems = [str(p) for p in load_methodologies(str(shared_corpus() / "bpmn" / "M02")).problems]
     assert not any("decisionRef" in p or "names no decision" in p for p in problems), problems
