@@ -295,7 +295,7 @@ def _moved(deal: sq.DealRow, version_id: int, state: str, result: StepResult, st
                   expected_revenue=(Decimal(deal.amount) * probability / 100).quantize(Decimal("0.01")),
                   next_timer_at=next_timer, next_action_at=next_action, error_message=None, error_node=None)
     history = dict(opportunity_id=deal.id, from_stage=deal.stage_id, to_stage=stage.id, probability=probability,
-                   changed_by_id=actor_id, changed_at=now)
+                   changed_by_id=actor_id, changed_at=now, methodology_version_id=version_id)
     return sq.MovedDeal(deal.id, deal.row_version, values, tasks, history,
                         dict(opportunity_id=deal.id, kind=SWAPPED, actor_id=actor_id, at=now, data=event))
 

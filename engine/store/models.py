@@ -267,6 +267,9 @@ class StageChange(Base):
     probability: Mapped[int] = mapped_column(Integer)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the engine (a timer)
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The version whose stage table names to_stage: a swap moves a deal to another
+    # methodology, and its history keeps the names it had (None: the deal's version).
+    methodology_version_id: Mapped[int | None] = mapped_column(ForeignKey("methodology_versions.id"))
 
 
 class Event(Base):

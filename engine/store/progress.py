@@ -85,7 +85,8 @@ def change_stage(session: Session, opportunity: Opportunity, methodology: Method
     opportunity.stage_entered_at = now
     refresh_probability(opportunity, methodology)
     session.add(StageChange(opportunity_id=opportunity.id, from_stage=previous, to_stage=stage.id,
-                            probability=opportunity.probability, changed_by_id=actor_id, changed_at=now))
+                            probability=opportunity.probability, changed_by_id=actor_id, changed_at=now,
+                            methodology_version_id=opportunity.methodology_version_id))
     record_event(session, opportunity, "stage_changed", actor_id, now,
                  from_stage=previous, to_stage=stage.id, probability=opportunity.probability)
     if stage.outcome in ("won", "lost") and opportunity.status == "open":

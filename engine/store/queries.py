@@ -204,10 +204,12 @@ class Lookup:
             self.teams.update(self.session.execute(
                 select(Team.id, Team.name).where(Team.id.in_(missing))).all())
 
-    def stage_name(self, opportunity: Opportunity | DealFacts, stage_id: str | None) -> str | None:
+    def stage_name(self, opportunity: Opportunity | DealFacts, stage_id: str | None,
+                   version_id: int | None = None) -> str | None:
+        """The stage's name in ``version_id``'s stage table (default: the deal's version)."""
         if stage_id is None:
             return None
-        _, methodology = self.catalog.version(self.session, opportunity.methodology_version_id)
+        _, methodology = self.catalog.version(self.session, version_id or opportunity.methodology_version_id)
         return next((s.name for s in methodology.stages if s.id == stage_id), stage_id)
 
     def task_view(self, row: InboxTask, opportunity: Opportunity | DealFacts) -> TaskView:
@@ -255,7 +257,8 @@ def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: 
         lookup.need_teams(t.candidate_team_id for t in tasks)
         open_tasks = tuple(lookup.task_view(t, o) for t in tasks if t.status == "ready")
         completed = tuple(lookup.task_view(t, o) for t in tasks if t.status == "completed")
-        history = tuple(StageChangeView(c.from_stage, c.to_stage, lookup.stage_name(o, c.to_stage),
+        history = tuple(StageChangeView(c.from_stage, c.to_stage,
+                                        lookup.stage_name(o, c.to_stage, c.methodology_version_id),
                                         c.probability, lookup.user(c.changed_by_id), c.changed_at)
                         for c in changes)
         events = tuple(EventView(e.kind, lookup.user(e.actor_id), e.at, e.data) for e in event_rows)

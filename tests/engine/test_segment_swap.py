@@ -76,6 +76,10 @@ def test_a_swap_moves_open_deals_keeping_history_data_contacts_scores_and_comple
     assert facts[:-1] == [(s.from_stage, s.to_stage, s.probability, s.changed_by, s.changed_at)
                           for s in before.stage_history]
     assert (moved.stage_history[-1].from_stage, moved.stage_history[-1].to_stage) == ("offer", "proposal")
+    # Earlier stages keep the names of the methodology they were entered in.
+    assert [s.to_stage_name for s in moved.stage_history] == [
+        s.to_stage_name for s in before.stage_history] + ["Proposal"]
+    assert "Oferta" in [s.to_stage_name for s in moved.stage_history]
     assert moved.events[:len(before.events)] == before.events
     swapped = moved.events[-1]
     assert swapped.kind == "methodology_swapped" and swapped.actor == "manager"

@@ -109,6 +109,11 @@ def upgrade() -> None:
         batch_op.create_foreign_key('fk_opportunities_probability_override_by_id_users', 'users', ['probability_override_by_id'], ['id'])
     op.execute("UPDATE opportunities SET probability_auto = probability")
 
+    with op.batch_alter_table('stage_history', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('methodology_version_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key('fk_stage_history_methodology_version_id', 'methodology_versions',
+                                    ['methodology_version_id'], ['id'])
+
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.add_column(sa.Column('kind', sa.String(length=10), nullable=False, server_default='workflow'))
         batch_op.add_column(sa.Column('stage_id', sa.String(length=80), nullable=True))
@@ -118,6 +123,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('stage_history', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_stage_history_methodology_version_id', type_='foreignkey')
+        batch_op.drop_column('methodology_version_id')
+
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.drop_column('note')
         batch_op.drop_column('required')
