@@ -93,7 +93,7 @@ def assistant(a) -> str:
         lines.append("  To leave this stage:")
         lines += [f"    [{'x' if c.met else ' '}] {c.label}" for c in a.checklist]
     for q in a.questionnaires:
-        where = f"task {q.task}" if q.task else f"stage {q.stage_name or q.stage}"
+        where = f"task '{q.task_name or q.task}'" if q.task else f"stage {q.stage_name or q.stage}"
         lines.append(f"  Questionnaire {q.id} ({q.name}, answered in {where}):")
         if q.score is None:
             lines.append("    not answered yet")

@@ -242,6 +242,7 @@ def _questionnaire_view(q: Questionnaire, opportunity: Opportunity, methodology:
     stage = methodology.stage(q.stage) if q.stage else None
     return QuestionnaireView(
         id=q.id, name=q.name, description=q.description, task=q.task, stage=q.stage,
+        task_name=(node.name or node.id) if q.task and (node := methodology.process.nodes.get(q.task)) else None,
         stage_name=stage.name if stage else None,
         answerable=q.task is None and opportunity.status == "open",
         questions=tuple((question.id, question.text, question.help, question.group,

@@ -45,6 +45,7 @@ class QuestionnaireView:
     name: str
     description: str
     task: str | None  # answered in this user task's form
+    task_name: str | None
     stage: str | None  # or on the opportunity page, while in this stage
     stage_name: str | None
     answerable: bool  # may be answered on the opportunity page now

@@ -95,3 +95,13 @@ def test_the_owner_closes_the_deal_as_lost_from_its_page(engine, app):
     page = rep.get(done.headers["Location"]).text
     assert "is closed as lost (Przegrana)" in page and 'id="lose-form"' not in page
     assert engine.show_opportunity(deal.id).lost_reason == "Chose a competitor"
+
+
+def test_a_task_questionnaire_is_named_by_its_task(db_url, clock, tmp_path):
+    engine = with_passwords(make_engine(db_url, clock, guided_methodology(tmp_path, task_questionnaire=True)))
+    try:
+        deal = open_deal(engine)
+        page = client_for(make_app(engine), "rep1").get(f"/opportunities/{deal.id}").text
+        assert "Answered in the task “Qualify the lead” when it comes up." in page
+    finally:
+        engine.close()
