@@ -46,17 +46,21 @@ from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from engine.demo import ANSWERS, PEOPLE, WALKS
+from engine.demo import ANSWERS, WALKS, seed_demo
 from engine.forms import validate_form
 from engine.methodology.bpmn_source import read_bpmn
 from engine.routing import routing_variables
+from engine.scoring import question_fields
 from engine.service import Engine
+from engine.validation import load_methodologies
 
 REPO = Path(__file__).resolve().parent.parent
 METHODOLOGIES = REPO / "methodologies"
 BPMN = METHODOLOGIES / "bpmn" / "seed002-funnel.bpmn"
 PROCESS_ID = "seed002_funnel"
-WALK = WALKS[0]  # retail chain, 120 000 PLN; the demo's path to won with the default answers
+# The demo's northern wholesaler (86 000 PLN): routed to the seed-002 funnel, the process the
+# floor runs, and walked to won with the demo's answers.
+WALK = next(w for w in WALKS if w.attributes.get("channel") == "wholesale" and w.attributes.get("territory") == "PL-PM")
 WARMUP_WALKS = 2
 
 # --- typed answers ------------------------------------------------------------------
@@ -65,8 +69,10 @@ WARMUP_WALKS = 2
 def typed_answers() -> dict[str, dict]:
     """ANSWERS per node, as validate_form types them for that node's form (defaults applied)."""
     facts = read_bpmn(str(BPMN), etree.parse(str(BPMN)))
-    forms = {node.id: node.form for process in facts.processes.values()
-             for node in process.nodes.values() if node.form}
+    methodology = load_methodologies(str(METHODOLOGIES)).library.methodologies["seed002-funnel"]
+    # A task's form is its BPMN fields and, where a questionnaire is attached, its questions.
+    forms = {node.id: node.form + (question_fields(q) if (q := methodology.questionnaire_for_task(node.id)) else ())
+             for process in facts.processes.values() for node in process.nodes.values() if node.form}
     typed = {}
     for node, fields in forms.items():
         clean, errors = validate_form(fields, ANSWERS.get(node, {}))
@@ -160,10 +166,7 @@ class Floor:
 
 def setup_engine(url: str) -> Engine:
     engine = Engine(url, upgrade_schema=True)
-    for username, role, name in PEOPLE:
-        engine.create_user(username, role, name)
-    engine.create_team("retail", "manager", ["rep1", "rep2"])  # WALK's segment: retail chains
-    engine.deploy(str(METHODOLOGIES), actor="designer")
+    seed_demo(engine, str(METHODOLOGIES), count=0)  # the demo's people, teams and territory reps; deployed
     return engine
 
 
@@ -172,6 +175,8 @@ def dealflow_walk(engine: Engine, times: list[float] | None, limit: int,
     opportunity = engine.create_opportunity(
         title=WALK.title, amount=WALK.amount, currency="PLN", partner=WALK.partner,
         attributes=WALK.attributes, actor="manager")
+    if opportunity.methodology_id != "seed002-funnel":
+        raise SystemExit(f"the walk follows {opportunity.methodology_id}, not the floor's seed002-funnel")
     nodes = []
     while opportunity.open_tasks and (times is None or len(times) < limit):
         task = opportunity.open_tasks[0]
