@@ -166,6 +166,10 @@ class SalesUseCases:
                 target = reached
         if target is None or target.outcome == "lost":
             return
+        criteria = stage.exit_criteria
+        if not (criteria.fields or criteria.answered or criteria.buying_center
+                or any(a.required for a in stage.activities)):
+            return  # nothing to check: no data to load, no queries
         criteria = self._criteria(session, opportunity, methodology, stage, data_of())
         message = exit_criteria.refusal(stage, criteria)
         if message is not None:
