@@ -306,7 +306,7 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
         lane=lane, parent=parent_id, documentation=docs,
         form=_checked_form(facts, el, node_id) if kind == "userTask" else (),
         attached_to=el.get("attachedToRef"), decision_ref=decision_ref, due_date=due_date,
-        assignee=assignee, candidate_users=users, candidate_groups=groups)
+        assignee=assignee, candidate_users=users, candidate_groups=groups, default_flow=el.get("default"))
 
 
 def vendor_attribute(el, name: str) -> tuple[str, str] | None:
@@ -413,6 +413,8 @@ def check_flows(facts: BpmnFacts) -> list[Problem]:
     problems = []
     for process in facts.processes.values():
         outgoing: dict[str, list[str]] = {}
+        conditions = {flow.id: flow.condition for flow in process.flows}
+        lines = {flow.id: flow.line for flow in process.flows}
         for flow in process.flows:
             for end, ref in (("comes from", flow.source), ("goes to", flow.target)):
                 if ref not in process.nodes:
@@ -430,6 +432,14 @@ def check_flows(facts: BpmnFacts) -> list[Problem]:
                     f"({', '.join(repr(f) for f in flows)}); the engine follows one flow out of a "
                     "task or event: put an exclusive gateway (to choose) or a parallel gateway "
                     "(to do both) after it"))
+            if node is not None and len(flows) > 1 and node.kind == "exclusiveGateway":
+                for flow_id in flows:
+                    if not conditions.get(flow_id) and flow_id != node.default_flow:
+                        problems.append(Problem(
+                            facts.path, lines[flow_id],
+                            f"sequence flow '{flow_id}' leaves exclusive gateway '{node_id}' with no condition "
+                            f"and is not its default, so the gateway could never choose it: give it a "
+                            f"condition, or make it the default (default=\"{flow_id}\" on the gateway)"))
     return problems
 
 

@@ -46,6 +46,7 @@ class FlowNode:
     attached_to: str | None = None  # for boundary events
     decision_ref: str | None = None  # for business rule tasks
     due_date: str | None = None  # camunda:dueDate as written: P3D, or a date-time
+    default_flow: str | None = None  # a gateway's default sequence flow
     # Explicit assignment of a user task (camunda:/activiti:/flowable: attributes):
     # literal names the routing file maps, or INITIATOR for the opportunity's owner.
     assignee: str | None = None
