@@ -105,3 +105,14 @@ def test_a_task_questionnaire_is_named_by_its_task(db_url, clock, tmp_path):
         assert "Answered in the task “Qualify the lead” when it comes up." in page
     finally:
         engine.close()
+
+
+def test_suggested_activities_are_marked_in_the_inbox_and_on_their_page(engine, app):
+    deal = open_deal(engine)
+    call = next(t for t in deal.open_tasks if t.node_id == "qualification/call_prospect")
+    rep = client_for(app, "rep1")
+    inbox = rep.get("/").text
+    row = inbox[inbox.index(f'id="task-{call.id}"'):]
+    assert 'title="suggested by the Sales Assistant for this stage">required</span>' in row[:800]
+    page = rep.get(f"/tasks/{call.id}").text
+    assert '<span class="badge" id="task-kind">required activity</span>' in page and "Mark done" in page
