@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from engine.errors import ConflictError, ExitCriteriaError, FormError, NotFoundError, PermissionDeniedError
+from engine.store.models import Opportunity
 from tests.conftest import BASE_METHODOLOGY, make_engine
 
 GUIDED_STAGES = """\
@@ -316,3 +317,27 @@ def test_closing_by_hand_needs_a_reason_and_the_owner_manager_or_an_admin(guided
     guided.close_as_lost(deal.id, actor="manager", reason="Budget frozen")
     with pytest.raises(ConflictError):
         guided.close_as_lost(deal.id, actor="manager", reason="again")
+
+
+def test_a_decision_table_routes_on_the_score_class(db_url, clock, tmp_path):
+    target = guided_methodology(tmp_path, task_questionnaire=True)
+    table = target / "bpmn" / "deal_tier.dmn"
+    text = table.read_text("utf-8").replace("<text>amount</text>", "<text>score_class</text>")
+    text = text.replace("<text>&gt;= 10000</text>", "<text>'A'</text>").replace("<text>&lt; 10000</text>", "<text>-</text>")
+    table.write_text(text.replace('typeRef="integer"', 'typeRef="string"'), "utf-8")
+    engine = make_engine(db_url, clock, target)
+    try:
+        tiers = []
+        for answers in ({"budget": "yes", "timeline": "quarter"}, {"budget": "no", "timeline": "later"}):
+            deal = open_deal(engine)
+            engine.complete_activity(activity(deal, "call_prospect").id, actor=deal.owner)
+            engine.add_contact(deal.id, actor=deal.owner, name="Ewa Nowak", role="economic_buyer")
+            deal = engine.complete_task(workflow_task(engine.show_opportunity(deal.id)).id, actor=deal.owner,
+                                        data={"amount": "100", **answers})
+            runner = engine._catalog.runner(None, deal.methodology_version_id)
+            with engine._sessions() as session:
+                state = session.get(Opportunity, deal.id).workflow_state
+            tiers.append((deal.score_class, runner.data(state)["tier"]))
+        assert tiers == [("A", "gold"), ("C", "standard")]  # the table read score_class, not the amount
+    finally:
+        engine.close()
