@@ -3,13 +3,11 @@ says, as any CRM allows. Mixed into ``engine.service.Engine``."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from .errors import ConflictError, FormError, PermissionDeniedError
 from .store.inbox_rows import Assigner
-from .store.models import InboxTask
-from .store.progress import change_stage, record_event
+from .store.progress import change_stage, record_event, withdraw_open_tasks
 from .views import OpportunityView
 
 MAX_REASON = 2000
@@ -42,16 +40,14 @@ class ClosingUseCases:
                 if chosen is None:
                     raise FormError({"stage": "not a lost stage of this methodology; choose one of "
                                               + ", ".join(s.id for s in lost)})
-                withdrawn = list(session.scalars(select(InboxTask.id).where(
-                    InboxTask.opportunity_id == opportunity.id, InboxTask.status == "ready")))
-                session.execute(update(InboxTask).where(InboxTask.id.in_(withdrawn)).values(status="cancelled"))
+                withdrawn = withdraw_open_tasks(session, opportunity)
                 opportunity.next_timer_at = None  # the process stops here: nothing fires any more
                 opportunity.next_action_at = None
                 opportunity.lost_reason = reason
                 opportunity.failed_step = None
                 opportunity.error_message = opportunity.error_node = None
                 record_event(session, opportunity, "closed_by_hand", actor_row.id, now, stage=chosen.id,
-                             reason=reason, withdrawn=len(withdrawn))
+                             reason=reason, withdrawn=withdrawn)
                 change_stage(session, opportunity, methodology, chosen.id, actor_row.id, now,
                              Assigner(session, {}))
         except StaleDataError:

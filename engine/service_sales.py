@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable, Mapping
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,6 +15,7 @@ from .errors import ConflictError, ExitCriteriaError, FormError, NotFoundError, 
 from .methodology.model import Methodology, Questionnaire
 from .runtime.workflow import StepResult
 from .store import queries
+from .store.buying_center_queries import roles_identified
 from .store.models import InboxTask, Opportunity, User
 from .store.progress import record_event, refresh_next_action, refresh_probability
 from .views import OpportunityView
@@ -177,19 +177,14 @@ class SalesUseCases:
 
     def _criteria(self, session: Session, opportunity: Opportunity, methodology: Methodology, stage,
                   data: Mapping[str, object]) -> tuple[exit_criteria.Criterion, ...]:
-        from .store.buying_center_queries import roles_identified
-
         values = {**opportunity.attributes, **data,
                   "title": opportunity.title, "partner_name": opportunity.partner_name,
                   "currency": opportunity.currency,
                   "amount": opportunity.amount if opportunity.amount > 0 else None}
-        open_required = session.scalars(select(InboxTask.node_id).where(
-            InboxTask.opportunity_id == opportunity.id, InboxTask.kind == "activity",
-            InboxTask.stage_id == stage.id, InboxTask.required, InboxTask.status == "ready"))
         return exit_criteria.evaluate(
             stage, methodology, values=values, scores=opportunity.scores or {},
             roles=roles_identified(session, opportunity.id),
-            open_required={node.partition("/")[2] for node in open_required})
+            open_required=queries.open_required_activities(session, opportunity.id, stage.id))
 
     # --- the opportunity page's Sales Assistant panel ----------------------------------
 

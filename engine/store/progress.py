@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..methodology.model import LaneRole, Methodology, Stage
@@ -95,6 +95,12 @@ def change_stage(session: Session, opportunity: Opportunity, methodology: Method
         opportunity.closed_by_id = actor_id
         record_event(session, opportunity, "closed", actor_id, now, outcome=stage.outcome, stage=stage.id)
     _enter_activities(session, opportunity, stage, assign or Assigner(session, {}), now)
+
+
+def withdraw_open_tasks(session: Session, opportunity: Opportunity) -> int:
+    """Cancel every open task and suggestion of the deal (it is closed by hand); how many."""
+    return session.execute(update(InboxTask).where(
+        InboxTask.opportunity_id == opportunity.id, InboxTask.status == "ready").values(status="cancelled")).rowcount
 
 
 def refresh_next_action(session: Session, opportunity: Opportunity) -> None:

@@ -274,3 +274,12 @@ def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: 
         closed_at=o.closed_at, next_timer_at=o.next_timer_at, open_tasks=open_tasks,
         completed_tasks=completed, stage_history=history, events=events, probability_auto=o.probability_auto,
         probability_override=o.probability_override, score=o.score, score_class=o.score_class)
+
+
+def open_required_activities(session: Session, opportunity_id: int, stage_id: str) -> set[str]:
+    """Ids of ``stage_id``'s required suggested activities the deal has not done yet."""
+    nodes = session.scalars(select(InboxTask.node_id).where(
+        InboxTask.opportunity_id == opportunity_id, InboxTask.kind == "activity",
+        InboxTask.stage_id == stage_id, InboxTask.required, InboxTask.status == "ready"))
+    return {node.partition("/")[2] for node in nodes}  # node ids are stage/activity
+
