@@ -47,12 +47,12 @@ from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from engine.demo import ANSWERS, WALKS, seed_demo
-from engine.forms import validate_form
+from engine.rules.forms import validate_form
 from engine.methodology.bpmn_source import read_bpmn
-from engine.routing import routing_variables
-from engine.scoring import question_fields
+from engine.rules.routing import routing_variables
+from engine.rules.scoring import question_fields
 from engine.service import Engine
-from engine.validation import load_methodologies
+from engine.service.validation import load_methodologies
 
 REPO = Path(__file__).resolve().parent.parent
 METHODOLOGIES = REPO / "methodologies"

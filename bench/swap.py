@@ -38,7 +38,7 @@ from sqlalchemy import create_engine, insert, select, text
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from engine import due_dates  # noqa: E402
+from engine.methodology import due_dates  # noqa: E402
 from engine.service import Engine  # noqa: E402
 from engine.store.models import Event, InboxTask, Opportunity, StageChange  # noqa: E402
 
@@ -79,7 +79,7 @@ def build(url: str, opportunities: int, root: Path) -> Engine:
     runner = engine._catalog.runner(None, version_id)
     with engine._sessions() as session:
         _, methodology = engine._catalog.version(session, version_id)
-    from engine.swap import entry_node
+    from engine.rules.swap_plan import entry_node
 
     stages = [(stage, entry_node(methodology, stage.id)[0]) for stage in methodology.stages]
     stages = [(stage, node) for stage, node in stages if node is not None][:10]
@@ -139,7 +139,7 @@ def floor_seconds(engine: Engine) -> float:
                                          Opportunity.workflow_state).where(
             Opportunity.segment_id == SEGMENT, Opportunity.status == "open")).all()
     database.dispose()
-    from engine.swap import entry_node
+    from engine.rules.swap_plan import entry_node
 
     with engine._sessions() as session:
         new_info, new = engine._catalog.newest(session, express(engine))

@@ -3,10 +3,10 @@
 The public API; everything else is internal and may change.
 """
 
-from .errors import DealflowError, ExpressionError, ExpressionLimitError, MethodologyError
-from .methodology.model import Library, Methodology
-from .methodology.problems import Problem
-from .validation import LoadResult, load_methodologies
+from engine.errors import DealflowError, ExpressionError, ExpressionLimitError, MethodologyError
+from engine.methodology.model import Library, Methodology
+from engine.methodology.problems import Problem
+from engine.service.validation import LoadResult, load_methodologies
 
 __all__ = [
     "DealflowError",

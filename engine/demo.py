@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .errors import ConflictError
-from .service import Engine
-from .views import OpportunityView
+from engine.errors import ConflictError
+from engine.service import Engine
+from engine.views import OpportunityView
 
 PEOPLE = [
     ("admin", "admin", "Ada Admin"),
@@ -221,7 +221,7 @@ def _meet_exit_criteria(engine: Engine, opportunity: OpportunityView,
 
 
 def _setup_people(engine: Engine, methodologies: str) -> None:
-    from .validation import load_methodologies
+    from engine.service.validation import load_methodologies
 
     existing = {u.username for u in engine.list_users()}
     for username, role, name in PEOPLE:

@@ -1,4 +1,4 @@
-"""engine.buying_center, pure: the input rules and the SVG diagram (layout by networkx)."""
+"""engine.rules.buying_center, pure: the input rules and the SVG diagram (layout by networkx)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 
 from lxml import etree
 
-from engine.buying_center import (EMPTY_MESSAGE, clean_contact, clean_relationship, layout, render_svg)
-from engine.views_buying_center import ContactView, RelationshipView
+from engine.rules.buying_center import (EMPTY_MESSAGE, clean_contact, clean_relationship, layout, render_svg)
+from engine.views.buying_center import ContactView, RelationshipView
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)

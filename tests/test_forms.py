@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from engine.forms import validate_form
+from engine.rules.forms import validate_form
 from engine.methodology.model import FormField
 
 

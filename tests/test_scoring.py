@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from engine.methodology.model import Answer, Question, Questionnaire, ScoreClass
-from engine.scoring import answer_errors, automatic_probability, score
+from engine.rules.scoring import answer_errors, automatic_probability, score
 
 A = ScoreClass("A", "Worth attention", Decimal(70), probability=60)
 B = ScoreClass("B", "Needs work", Decimal(40))

@@ -42,7 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.extensions["dealflow"] = app.config.get("ENGINE") or Engine(app.config["DATABASE_URL"])
 
-    from . import api, auth, buying_center, inbox, manager, opportunities, pages, sales_assistant, segments
+    from webui import api, auth, buying_center, inbox, manager, opportunities, pages, sales_assistant, segments
 
     for module in (auth, inbox, opportunities, manager, segments, buying_center, sales_assistant):
         app.register_blueprint(module.bp)

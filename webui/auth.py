@@ -10,8 +10,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from engine.errors import PermissionDeniedError
 
-from . import engine_of
-from .pages import TZ_COOKIE, WebUser, zone
+from webui import engine_of
+from webui.pages import TZ_COOKIE, WebUser, zone
 
 bp = Blueprint("auth", __name__)
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from engine.buying_center import CONTACT_FIELDS, RELATIONSHIP_FIELDS
+from engine.rules.buying_center import CONTACT_FIELDS, RELATIONSHIP_FIELDS
 from engine.errors import FormError
 
-from . import engine_of, opportunities
+from webui import engine_of, opportunities
 
 bp = Blueprint("buying_center", __name__)
 

@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 
 from engine.errors import ConflictError, ExitCriteriaError, FormError
 
-from . import engine_of
-from .auth import _safe_next
-from .forms import controls, submitted
+from webui import engine_of
+from webui.auth import _safe_next
+from webui.forms import controls, submitted
 
 bp = Blueprint("inbox", __name__)
 

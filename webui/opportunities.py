@@ -1,5 +1,5 @@
 """Blueprint 'opportunities': one deal — its figures, stage history, tasks, event
-log and, once engine.diagram is there, its BPMN diagram with the current position."""
+log and, once engine.drawing.bpmn_diagram is there, its BPMN diagram with the current position."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from . import engine_of
+from webui import engine_of
 
 bp = Blueprint("opportunities", __name__)
 
@@ -34,7 +34,7 @@ def page(opportunity_id: int, *, status: int = 200, **extra):
 
 
 def _diagram(engine, deal) -> Markup | None:
-    """The deal's BPMN diagram as inline SVG (engine.diagram escapes every name from
+    """The deal's BPMN diagram as inline SVG (engine.drawing.bpmn_diagram escapes every name from
     the file and writes no scripts), or None when it cannot be drawn."""
     svg = engine.diagram_for(deal.id, viewer=current_user.username)
     return Markup(svg) if svg else None

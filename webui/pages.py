@@ -51,7 +51,7 @@ class WebUser(UserMixin):
 
 
 def init_app(app: Flask, exempt=()) -> None:
-    from . import engine_of
+    from webui import engine_of
 
     login = LoginManager(app)
     login.login_view = "auth.login"

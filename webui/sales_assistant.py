@@ -11,8 +11,8 @@ from flask_login import current_user, login_required
 
 from engine.errors import ConflictError, FormError
 
-from . import engine_of
-from .opportunities import page
+from webui import engine_of
+from webui.opportunities import page
 
 bp = Blueprint("sales_assistant", __name__)
 

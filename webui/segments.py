@@ -9,9 +9,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from engine.errors import DealflowError, PermissionDeniedError
-from engine.swap import parse_stage_map
+from engine.rules.swap_plan import parse_stage_map
 
-from . import engine_of
+from webui import engine_of
 
 bp = Blueprint("segments", __name__)
 

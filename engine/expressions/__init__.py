@@ -11,10 +11,10 @@ user text is never handed to eval, exec or compile. See docs/expressions.md.
 
 from engine.errors import ExpressionError, ExpressionLimitError
 
-from .compiled import (Expression, Script, check_expression, check_script, compile_expression,
+from engine.expressions.compiled import (Expression, Script, check_expression, check_script, compile_expression,
                        compile_script)
-from .functions import FUNCTIONS
-from .limits import MAX_ITEMS, MAX_STEPS, MAX_TEXT_CHARS
+from engine.expressions.functions import FUNCTIONS
+from engine.expressions.limits import MAX_ITEMS, MAX_STEPS, MAX_TEXT_CHARS
 
 __all__ = [
     "Expression",

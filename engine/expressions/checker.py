@@ -16,9 +16,9 @@ from decimal import Decimal, InvalidOperation
 
 from engine.errors import ExpressionError
 
-from .functions import DICT_METHODS, FUNCTIONS, STR_METHODS
-from .limits import MAX_NESTING
-from .parsing import Positions
+from engine.expressions.functions import DICT_METHODS, FUNCTIONS, STR_METHODS
+from engine.expressions.limits import MAX_NESTING
+from engine.expressions.parsing import Positions
 
 # Names that reach Python internals; refused even where a variable of that name might exist.
 FORBIDDEN_NAMES = frozenset({

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from engine.errors import ExpressionError, ExpressionLimitError
 
-from .checker import check_tree
-from .interpreter import Interpreter
-from .limits import MAX_STEPS, Budget
-from .parsing import Positions, parse_expression, parse_script
+from engine.expressions.checker import check_tree
+from engine.expressions.interpreter import Interpreter
+from engine.expressions.limits import MAX_STEPS, Budget
+from engine.expressions.parsing import Positions, parse_expression, parse_script
 
 # Money arithmetic: 28 significant digits, and overflow or 0/0 is an error, never Infinity/NaN.
 DECIMAL_CONTEXT = decimal.Context(

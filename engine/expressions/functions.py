@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Callable
 
-from .limits import check_item_count, check_sized, check_text_length
-from .values import decimal_to_int, is_number, kind, to_decimal
+from engine.expressions.limits import check_item_count, check_sized, check_text_length
+from engine.expressions.values import decimal_to_int, is_number, kind, to_decimal
 
 UTC = dt.timezone.utc
 

@@ -18,13 +18,13 @@ from typing import Callable
 
 from engine.errors import ExpressionError, ExpressionLimitError
 
-from .checker import FORBIDDEN_NAMES, forbidden_name_message, method_message, private_name_message, unknown_function_message
-from .functions import DICT_METHODS, FUNCTIONS, STR_METHODS
-from .limits import Budget, check_item_count, check_sized
-from .operators import binary, compare, unary
-from .parsing import Positions
-from .statements import StatementsMixin, _Break, _Continue
-from .values import kind
+from engine.expressions.checker import FORBIDDEN_NAMES, forbidden_name_message, method_message, private_name_message, unknown_function_message
+from engine.expressions.functions import DICT_METHODS, FUNCTIONS, STR_METHODS
+from engine.expressions.limits import Budget, check_item_count, check_sized
+from engine.expressions.operators import binary, compare, unary
+from engine.expressions.parsing import Positions
+from engine.expressions.statements import StatementsMixin, _Break, _Continue
+from engine.expressions.values import kind
 
 _FORMAT_NUMBER = re.compile(r"\d+")
 _MAX_FORMAT_WIDTH = 100

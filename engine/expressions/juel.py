@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 
 from engine.errors import ExpressionError, ExpressionLimitError
 
-from .limits import MAX_SOURCE_CHARS
+from engine.expressions.limits import MAX_SOURCE_CHARS
 
 __all__ = ["is_juel", "translate"]
 

@@ -13,9 +13,9 @@ from typing import Callable
 
 from engine.errors import ExpressionError, ExpressionLimitError
 
-from .limits import (MAX_INT_BITS, Budget, check_int_bits, check_item_count, check_sized,
+from engine.expressions.limits import (MAX_INT_BITS, Budget, check_int_bits, check_item_count, check_sized,
                      check_text_length)
-from .values import exact_pair, is_number, kind, to_decimal
+from engine.expressions.values import exact_pair, is_number, kind, to_decimal
 
 MAX_EXPONENT = 10_000
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from engine.errors import ExpressionError, ExpressionLimitError
 
-from .limits import MAX_SOURCE_CHARS
+from engine.expressions.limits import MAX_SOURCE_CHARS
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from typing import Callable
 
 from engine.errors import ExpressionError
 
-from .checker import private_name_message
-from .limits import check_item_count
-from .operators import binary
-from .values import kind
+from engine.expressions.checker import private_name_message
+from engine.expressions.limits import check_item_count
+from engine.expressions.operators import binary
+from engine.expressions.values import kind
 
 
 class _Break(Exception):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from .limits import MAX_INT_BITS, check_int_bits
+from engine.expressions.limits import MAX_INT_BITS, check_int_bits
 
 _KINDS: tuple[tuple[type, str], ...] = (
     (bool, "yes/no"),

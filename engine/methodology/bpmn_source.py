@@ -15,10 +15,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from .model import INITIATOR, BpmnProcess, ExpressionSite, FlowNode, FormField, SequenceFlow, frozen_map
-from .. import due_dates
-from .constructs import check_constructs, prefix_in_file, script_language_problem
-from .problems import Problem, did_you_mean
+from engine.methodology.model import INITIATOR, BpmnProcess, ExpressionSite, FlowNode, FormField, SequenceFlow, frozen_map
+from engine.methodology import due_dates
+from engine.methodology.constructs import check_constructs, prefix_in_file, script_language_problem
+from engine.methodology.problems import Problem, did_you_mean
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"

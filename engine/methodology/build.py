@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .model import (DEFAULT_BUYING_CENTER_ROLES, Activity, Answer, BuyingCenterRole, ExitCriteria,
+from engine.methodology.model import (DEFAULT_BUYING_CENTER_ROLES, Activity, Answer, BuyingCenterRole, ExitCriteria,
                     LaneRole, Question, Questionnaire, Routing, ScoreClass, Segment, Stage, frozen_map)
-from .problems import Problem
-from .yaml_source import YamlDocument
+from engine.methodology.problems import Problem
+from engine.methodology.yaml_source import YamlDocument
 
 
 def _number(value) -> Decimal:

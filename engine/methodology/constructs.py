@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .problems import Problem
+from engine.methodology.problems import Problem
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _VENDORS = {"http://camunda.org/schema/1.0/bpmn": "camunda", "http://activiti.org/bpmn": "activiti",

@@ -3,11 +3,11 @@ stage, routing -> methodology, and that won and lost outcomes are reachable."""
 
 from __future__ import annotations
 
-from .. import due_dates
-from .graph import reachable_nodes
-from .model import INITIATOR, BpmnProcess, Methodology, Questionnaire, Routing, Stage
-from .problems import Problem, did_you_mean, did_you_mean_or_known
-from .yaml_source import YamlDocument
+from engine.methodology import due_dates
+from engine.methodology.graph import reachable_nodes
+from engine.methodology.model import INITIATOR, BpmnProcess, Methodology, Questionnaire, Routing, Stage
+from engine.methodology.problems import Problem, did_you_mean, did_you_mean_or_known
+from engine.methodology.yaml_source import YamlDocument
 
 
 def check_stages(doc: YamlDocument, stages: tuple[Stage, ...], process: BpmnProcess,

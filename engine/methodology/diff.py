@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Iterable, Sequence, TypeVar
 
-from .model import (Activity, BpmnProcess, BuyingCenterRole, FlowNode, FormField, Methodology, Question,
+from engine.methodology.model import (Activity, BpmnProcess, BuyingCenterRole, FlowNode, FormField, Methodology, Question,
                     Questionnaire, ScoreClass, Stage)
 
 ADDED, REMOVED, CHANGED = "+", "-", "~"

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .problems import Problem
+from engine.methodology.problems import Problem
 
 YAML_KINDS = ("stages", "questionnaires", "routing")
 _KIND_BY_FIRST_KEY = {"methodology": "stages", "questionnaire": "questionnaires", "routing": "routing"}

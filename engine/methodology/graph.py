@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 
-from .model import BpmnProcess
+from engine.methodology.model import BpmnProcess
 
 
 def reachable_nodes(process: BpmnProcess) -> frozenset[str]:

@@ -14,10 +14,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ..errors import DealflowError
-from .bpmn_source import read_bpmn, read_dmn, parse_xml
-from .crossref import assignment_names
-from .model import BpmnProcess, FlowNode
+from engine.errors import DealflowError
+from engine.methodology.bpmn_source import read_bpmn, read_dmn, parse_xml
+from engine.methodology.crossref import assignment_names
+from engine.methodology.model import BpmnProcess, FlowNode
 
 _LOST = re.compile(r"lost|los[st]|reject|refus|cancel|declin|abort|fail|not.?qualif|verlor|abgelehnt|ablehn"
                    r"|storn|utracon|odrzuc", re.IGNORECASE)

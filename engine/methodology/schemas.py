@@ -14,8 +14,8 @@ from importlib import resources
 
 import jsonschema
 
-from .problems import Problem, did_you_mean, one_of
-from .yaml_source import YamlDocument
+from engine.methodology.problems import Problem, did_you_mean, one_of
+from engine.methodology.yaml_source import YamlDocument
 
 #: kind name -> schema file; the kind names are also the folder names.
 KINDS = {

@@ -19,11 +19,11 @@ import re
 import textwrap
 from typing import Iterable
 
-from ..errors import ExpressionError
-from ..expressions import compile_expression, compile_script, juel
-from ..runtime import timers
-from .model import ExpressionSite
-from .problems import Problem, did_you_mean
+from engine.errors import ExpressionError
+from engine.expressions import compile_expression, compile_script, juel
+from engine.methodology import timers
+from engine.methodology.model import ExpressionSite
+from engine.methodology.problems import Problem, did_you_mean
 
 ALWAYS_SET = frozenset({"territory", "channel", "industry", "source", "amount", "currency", "partner",
                         "score", "score_class"})

@@ -15,7 +15,7 @@ import re
 
 import yaml
 
-from .problems import Problem
+from engine.methodology.problems import Problem
 
 JsonPath = tuple  # of str keys and int indexes, as jsonschema's error.absolute_path
 

@@ -11,7 +11,7 @@ Two dialects are accepted besides Dealflow's own, both turned into it once, when
 text is first compiled (and cached): JUEL (``${approved}``, ``#{amount > 1000}``, see
 ``engine.expressions.juel``), and timer bodies as modelers write them — bare ISO 8601
 (``PT5M``), cron, or an expression whose value is a date-time or duration — which
-``engine.runtime.timers`` turns into the ISO text SpiffWorkflow's timers parse.
+``engine.methodology.timers`` turns into the ISO text SpiffWorkflow's timers parse.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from engine.errors import ExpressionError
 from engine.expressions import Expression, Script, compile_expression, compile_script
 from engine.expressions.juel import is_juel, translate
 
-from . import timers
+from engine.methodology import timers
 
 _CACHE_SIZE = 4096
 

@@ -22,7 +22,7 @@ from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 
 from engine.errors import WorkflowError
 
-from .script_engine import SafeScriptEngine
+from engine.runtime.script_engine import SafeScriptEngine
 
 SPEC_FORMAT = "dealflow-spec/1"
 STATE_FORMAT = "dealflow-state/1"

@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from ..methodology.bpmn_source import (BPMN, CAMUNDA, decision_ref_of, missing_flow_ids,
+from engine.methodology.bpmn_source import (BPMN, CAMUNDA, decision_ref_of, missing_flow_ids,
                                        multi_instance_collection)
 
 

@@ -32,10 +32,10 @@ from engine.methodology.bpmn_source import parse_xml, read_bpmn
 from engine.methodology.model import FormField
 from engine.methodology.problems import Problem
 
-from .clock import frozen_now
-from .script_engine import SafeScriptEngine
-from .serialization import Serializer
-from .specs import ProcessSpecs
+from engine.runtime.clock import frozen_now
+from engine.runtime.script_engine import SafeScriptEngine
+from engine.runtime.serialization import Serializer
+from engine.runtime.specs import ProcessSpecs
 
 __all__ = ["ProcessRunner", "ReadyTask", "StepError", "StepResult", "TimerInfo"]
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..buying_center import kind
-from ..methodology.model import BuyingCenterRole
-from ..views_buying_center import ContactView, RelationshipView
-from .models import Contact, ContactRelationship, Opportunity
+from engine.rules.buying_center import kind
+from engine.methodology.model import BuyingCenterRole
+from engine.views.buying_center import ContactView, RelationshipView
+from engine.store.models import Contact, ContactRelationship, Opportunity
 
 
 def roles_identified(session: Session, opportunity_id: int) -> set[str]:

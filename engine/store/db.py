@@ -22,7 +22,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..errors import DealflowError
+from engine.errors import DealflowError
 
 DEFAULT_URL = "sqlite:///dealflow.db"
 MIGRATIONS = Path(__file__).parent / "migrations"

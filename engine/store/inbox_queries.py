@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from .models import InboxTask, Opportunity, Team, TeamMember, User
+from engine.store.models import InboxTask, Opportunity, Team, TeamMember, User
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from typing import Iterable, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import due_dates
-from ..methodology.model import FormField, LaneRole, Methodology, Stage
-from ..routing import explicit_role
-from ..runtime.workflow import ReadyTask
-from ..scoring import question_fields
-from .models import Team, User
+from engine.methodology import due_dates
+from engine.methodology.model import FormField, LaneRole, Methodology, Stage
+from engine.rules.routing import explicit_role
+from engine.runtime.workflow import ReadyTask
+from engine.rules.scoring import question_fields
+from engine.store.models import Team, User
 
 # What a rep fills in when marking an activity done.
 ACTIVITY_FORM = (FormField(id="note", label="What happened (optional)", type="string", line=0),)

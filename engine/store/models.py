@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from .types import Money, UtcDateTime
+from engine.store.types import Money, UtcDateTime
 
 
 class Base(DeclarativeBase):

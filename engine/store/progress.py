@@ -10,11 +10,11 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..methodology.model import LaneRole, Methodology, Stage
-from ..runtime.workflow import StepResult
-from ..scoring import stage_probability
-from .inbox_rows import Assigner, activity_values, workflow_task_values
-from .models import Event, InboxTask, Opportunity, StageChange
+from engine.methodology.model import LaneRole, Methodology, Stage
+from engine.runtime.workflow import StepResult
+from engine.rules.scoring import stage_probability
+from engine.store.inbox_rows import Assigner, activity_values, workflow_task_values
+from engine.store.models import Event, InboxTask, Opportunity, StageChange
 
 
 def record_event(session: Session, opportunity: Opportunity, kind: str, actor_id: int | None,

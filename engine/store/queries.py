@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, undefer
 
-from ..errors import NotFoundError
-from ..routing import Candidate
-from ..views import EventView, FieldView, OpportunityView, StageChangeView, TaskView, UserView
-from .models import (ApiToken, Event, InboxTask, MethodologyVersion, Opportunity, StageChange, Team,
+from engine.errors import NotFoundError
+from engine.rules.routing import Candidate
+from engine.views import EventView, FieldView, OpportunityView, StageChangeView, TaskView, UserView
+from engine.store.models import (ApiToken, Event, InboxTask, MethodologyVersion, Opportunity, StageChange, Team,
                      TeamMember, User)
 
 

@@ -17,8 +17,8 @@ from typing import Iterable, Sequence
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..errors import ConflictError
-from .models import (Event, InboxTask, MethodologySwap, MethodologyVersion, Opportunity, SegmentMethodology,
+from engine.errors import ConflictError
+from engine.store.models import (Event, InboxTask, MethodologySwap, MethodologyVersion, Opportunity, SegmentMethodology,
                      StageChange, SwapMove, User)
 
 CHUNK = 500

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import MethodologyVersion
+from engine.store.models import MethodologyVersion
 
 
 def version_files(session: Session, methodology_id: str, label: str | None) -> dict[str, str] | None:

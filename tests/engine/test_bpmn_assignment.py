@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.validation import load_methodologies
+from engine.service.validation import load_methodologies
 from tests.conftest import make_engine
 
 ASSIGNED = Path(__file__).parents[1] / "methodology" / "real_world" / "assigned"

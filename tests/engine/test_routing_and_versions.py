@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from engine.errors import MethodologyError
-from engine.routing import RoutingError
+from engine.rules.routing import RoutingError
 from tests.conftest import BASE_METHODOLOGY
 
 

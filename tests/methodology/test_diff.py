@@ -8,7 +8,7 @@ import pytest
 
 from engine.methodology.diff import Change, diff_methodologies, render
 from engine.methodology.model import Activity, Answer, ExitCriteria, FormField, Question, frozen_map
-from engine.validation import load_methodologies
+from engine.service.validation import load_methodologies
 from tests.conftest import SHIPPED
 
 

@@ -4,7 +4,7 @@ drawn elsewhere) still makes a methodology."""
 
 import shutil
 
-from engine.validation import load_methodologies
+from engine.service.validation import load_methodologies
 from tests.conftest import BASE_METHODOLOGY
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from engine.runtime.workflow import ProcessRunner
-from engine.validation import load_methodologies
+from engine.service.validation import load_methodologies
 from tests.conftest import shared_corpus
 
 HERE = Path(__file__).parent / "real_world"

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from engine.runtime.workflow import ProcessRunner
-from engine.runtime.timers import cron_cycle, timer_text
+from engine.methodology.timers import cron_cycle, timer_text
 from tests.conftest import BASE_METHODOLOGY, make_engine
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)

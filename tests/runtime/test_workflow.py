@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from engine.errors import TaskNotReadyError, WorkflowError
-from engine.forms import validate_form
+from engine.rules.forms import validate_form
 from engine.runtime.workflow import ProcessRunner, StepResult
-from engine.validation import load_methodologies
+from engine.service.validation import load_methodologies
 
 REPO = Path(__file__).resolve().parents[2]
 SEED002 = REPO / "methodologies" / "bpmn" / "seed002-funnel.bpmn"

@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from engine.cli_ops import SECRET_FILE, _secret_key
+from engine.cli.ops import SECRET_FILE, _secret_key
 from engine.demo import seed_demo
 from engine.service import Engine
 from tests.conftest import SHIPPED

@@ -1,0 +1,63 @@
+"""``dealflow import-bpmn``: a BPMN file from Camunda Modeler, Flowable or another
+tool becomes a starting methodology (the pure part is methodology/importer.py)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from engine.cli import DEFAULT_PATH, main
+from engine.methodology.importer import ImportError_, plan_import
+from engine.service.validation import load_methodologies
+
+
+@main.command("import-bpmn")
+@click.argument("file", type=click.Path())
+@click.option("--methodology", "methodology_id", help="Id of the new methodology (default: from the file name).")
+@click.option("--into", default=DEFAULT_PATH, show_default=True, type=click.Path(),
+              help="The methodologies folder to write into.")
+def import_bpmn(file: str, methodology_id: str | None, into: str) -> None:
+    """Copy FILE's process into INTO/bpmn/, write a stage table with one stage per user
+    task and a routing skeleton, print what is left to decide, then validate."""
+    source = Path(file)
+    if not source.is_file():
+        _fail(f"{file}: no such file")
+    if source.suffix.lower() not in (".bpmn", ".xml"):
+        _fail(f"{file}: not a BPMN file (expected .bpmn or .bpmn20.xml)")
+    root = Path(into)
+    if root.exists() and not root.is_dir():
+        _fail(f"{into} is not a folder")
+    companions = {p.name: p.read_bytes() for p in source.parent.iterdir()
+                  if p.is_file() and p.suffix.lower() == ".dmn"}
+    existing = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()} \
+        if root.is_dir() else {}
+    try:
+        plan = plan_import(source.name, source.read_bytes(), companions=companions, existing=existing,
+                           methodology=methodology_id)
+    except ImportError_ as err:
+        _fail(str(err))
+    for relative, data in plan.files.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        click.echo(f"wrote {os.path.join(into, relative)}")
+    if plan.routing_lines:
+        click.echo(plan.routing_lines)
+    click.echo("still to decide:")
+    for line in plan.decide:
+        click.echo(f"  - {line}")
+    result = load_methodologies(into)
+    if result.problems:
+        for problem in result.problems:
+            click.echo(str(problem))
+        click.echo(f"{len(result.problems)} problem(s) to fix before deploying", err=True)
+        sys.exit(1)
+    click.echo("OK")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)

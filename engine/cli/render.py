@@ -1,0 +1,105 @@
+"""Plain-text rendering of the façade's views for the command line."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from engine.views import OpportunityView, TaskView
+
+
+def when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "-"
+
+
+def task_line(task: TaskView) -> str:
+    who = task.assignee or (f"queue {task.candidate_team}" if task.candidate_team else "-")
+    return (f"{task.id}  #{task.opportunity_id} {task.opportunity_title[:32]:<32}  {task.name[:36]:<36}  "
+            f"{who:<16} due {when(task.due_at)}")
+
+
+def task_form(task: TaskView) -> str:
+    lines = []
+    for f in task.form:
+        extra = []
+        if f.required:
+            extra.append("required")
+        if f.choices:
+            extra.append("one of " + ", ".join(c[0] for c in f.choices))
+        if f.minimum is not None:
+            extra.append(f"min {f.minimum}")
+        if f.maximum is not None:
+            extra.append(f"max {f.maximum}")
+        if f.default is not None:
+            extra.append(f"default {f.default}")
+        lines.append(f"      {f.id}={f.type}  {f.label}" + (f" ({'; '.join(extra)})" if extra else ""))
+    return "\n".join(lines)
+
+
+def opportunity(o: OpportunityView) -> str:
+    lines = [
+        f"Opportunity #{o.id}: {o.title}",
+        f"  partner        {o.partner_name}",
+        f"  amount         {o.amount} {o.currency}",
+        f"  stage          {o.stage_name or '-'} (since {when(o.stage_entered_at)})",
+        f"  probability    {o.probability} %" + (f" (set by hand; automatic {o.probability_auto} %)"
+                                                   if o.probability_override is not None else ""),
+        f"  expected       {o.expected_revenue} {o.currency}",
+        f"  status         {o.status}" + (f" ({o.lost_reason})" if o.lost_reason else ""),
+        f"  next action    {when(o.next_action_at)}",
+        f"  owner          {o.owner}; manager {o.manager or '-'}; team {o.team or '-'}; segment {o.segment_id}",
+        f"  methodology    {o.methodology_id} {o.methodology_label} (version {o.methodology_version_id})",
+        f"  opened         {when(o.opened_at)} by {o.opened_by or '-'}",
+    ]
+    if o.closed_at:
+        lines.append(f"  closed         {when(o.closed_at)} by {o.closed_by or 'the engine'}")
+    if o.error_message:
+        lines.append(f"  ERROR          {o.error_message} — fix it, then 'dealflow opportunity retry {o.id} --as USER [--upgrade]'")
+    if o.score is not None:
+        lines.append(f"  score          {o.score} (class {o.score_class}) — 'dealflow opportunity assistant {o.id}' explains it")
+    if o.attributes:
+        lines.append("  attributes     " + ", ".join(f"{k}={v}" for k, v in sorted(o.attributes.items())))
+    lines.append("")
+    lines.append("  Stage history:")
+    for change in o.stage_history:
+        lines.append(f"    {when(change.changed_at)}  {change.from_stage or '(start)'} -> {change.to_stage} "
+                     f"({change.to_stage_name}, {change.probability} %) by {change.changed_by or 'the engine'}")
+    lines.append("")
+    lines.append("  Open tasks:" if o.open_tasks else "  Open tasks: none")
+    for task in o.open_tasks:
+        who = task.assignee or f"queue {task.candidate_team}"
+        kind = " [suggested activity" + (", required]" if task.required else "]") if task.kind == "activity" else ""
+        lines.append(f"    {task.id}  {task.name}{kind} — {who}")
+        if task.form:
+            lines.append(task_form(task))
+    if o.completed_tasks:
+        lines.append("")
+        lines.append("  Completed tasks:")
+        for task in o.completed_tasks:
+            lines.append(f"    {when(task.completed_at)}  {task.name} by {task.completed_by}")
+    return "\n".join(lines)
+
+
+def assistant(a) -> str:
+    """The Sales Assistant's view of a deal: checklist, questionnaires, probability."""
+    lines = [f"Sales Assistant — opportunity #{a.opportunity_id}, stage {a.stage_name or '-'}"]
+    if a.stage_description:
+        lines.append(f"  {a.stage_description}")
+    probability = f"  probability    {a.probability} %"
+    if a.probability_override is not None:
+        probability += (f" set by hand by {a.probability_override_by} at {when(a.probability_override_at)}; "
+                        f"automatic {a.probability_auto} %")
+    lines.append(probability)
+    if a.checklist:
+        lines.append("  To leave this stage:")
+        lines += [f"    [{'x' if c.met else ' '}] {c.label}" for c in a.checklist]
+    for q in a.questionnaires:
+        where = f"task '{q.task_name or q.task}'" if q.task else f"stage {q.stage_name or q.stage}"
+        lines.append(f"  Questionnaire {q.id} ({q.name}, answered in {where}):")
+        if q.score is None:
+            lines.append("    not answered yet")
+            continue
+        lines.append(f"    score {q.score.score} of 100, class {q.score.class_id} ({q.score.class_name}), "
+                     f"which {q.score.class_effect}")
+        for s in q.score.questions:
+            lines.append(f"    {s.contribution:>5} of {s.possible:>5}  {s.text} — {s.answer_text or 'not answered'}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Pure drawing: diagrams as SVG text."""

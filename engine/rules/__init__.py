@@ -1,0 +1,1 @@
+"""Pure decisions over plain data: routing, scoring, exit criteria, forms, swap plans."""

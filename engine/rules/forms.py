@@ -1,0 +1,184 @@
+"""Checking what a user typed into a task's form, field by field. Pure: no I/O.
+
+``validate_form`` turns raw input (strings from an HTML form or the command line,
+or already typed values from JSON) into typed values — ``int``, ``bool``,
+``datetime.date``, ``Decimal`` for money, never ``float`` — and collects one short
+message per field that does not fit, so the form can show them all at once.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Callable, Mapping
+
+from engine.methodology.model import FormField
+
+REQUIRED = "this field is required"
+
+_TRUE = frozenset({"true", "yes", "on", "1"})
+_FALSE = frozenset({"false", "no", "off", "0"})
+_MONEY_TYPES = frozenset({"money", "decimal"})
+_INTEGER_TYPES = frozenset({"long", "integer", "int"})
+_WHOLE = re.compile(r"[+-]?[0-9]{1,30}")  # ASCII digits only; int() would take 1_000 and '٣'
+
+
+class _Invalid(Exception):
+    """One field's value does not fit; the message is shown next to the field."""
+
+
+def validate_form(fields: tuple[FormField, ...], raw: Mapping[str, object]) -> tuple[dict, dict[str, str]]:
+    """(clean typed values, field id -> message) for ``raw`` against ``fields``.
+
+    A field absent from ``raw`` takes its default, if it has one; a required field
+    that is absent (with no default) or empty is an error. Optional fields left
+    empty are left out of the clean values. Keys the form does not have are errors."""
+    clean: dict = {}
+    errors: dict[str, str] = {}
+    known = {f.id for f in fields}
+    for key in raw:
+        if key not in known:
+            listed = ", ".join(f.id for f in fields) or "no fields"
+            errors[str(key)] = f"unknown field; the form has: {listed}"
+    for field in fields:
+        present = field.id in raw
+        value = raw[field.id] if present else field.default
+        if _is_empty(value):
+            if field.required:
+                errors[field.id] = REQUIRED
+            continue
+        try:
+            clean[field.id] = _convert(field, value)
+        except _Invalid as err:
+            errors[field.id] = str(err) if present else f"the form's default {value!r} is invalid: {err}"
+    return clean, errors
+
+
+def _is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _convert(field: FormField, value):
+    kind = field.type.lower()
+    if kind == "boolean":
+        return _boolean(value)
+    if kind in _INTEGER_TYPES:
+        return _bounded(field, _integer(value))
+    if kind in _MONEY_TYPES:
+        return _bounded(field, _decimal(value))
+    if kind == "date":
+        return _date(value)
+    if kind == "enum":
+        return _choice(field, value)
+    return _string(field, value)
+
+
+def _string(field: FormField, value) -> str:
+    if not isinstance(value, str):
+        raise _Invalid("enter text")
+    text = value.strip()
+    low, high = _int_limit(field.minimum), _int_limit(field.maximum)
+    if low is not None and len(text) < low:
+        raise _Invalid(f"enter at least {low} characters")
+    if high is not None and len(text) > high:
+        raise _Invalid(f"enter at most {high} characters")
+    return text
+
+
+def _boolean(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+    raise _Invalid("answer yes or no")
+
+
+def _integer(value) -> int:
+    if isinstance(value, bool):
+        raise _Invalid("enter a whole number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    if isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
+        return int(value.strip())
+    raise _Invalid("enter a whole number")
+
+
+def _decimal(value) -> Decimal:
+    if isinstance(value, bool) or isinstance(value, float):
+        # A float has already lost cents (0.1 + 0.2); money arrives as text or Decimal.
+        raise _Invalid("enter an amount such as 1250.00")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, str) and len(value.strip()) <= 40:
+        try:
+            number = Decimal(value.strip().replace(",", "."))
+        except InvalidOperation:
+            raise _Invalid("enter an amount such as 1250.00") from None
+    else:
+        raise _Invalid("enter an amount such as 1250.00")
+    if not number.is_finite():
+        raise _Invalid("enter an amount such as 1250.00")
+    return number
+
+
+def _bounded(field: FormField, number):
+    low, high = _number_limit(field.minimum), _number_limit(field.maximum)
+    if low is not None and number < low:
+        raise _Invalid(f"enter {_show(low)} or more")
+    if high is not None and number > high:
+        raise _Invalid(f"enter {_show(high)} or less")
+    return number
+
+
+def _date(value) -> date:
+    if isinstance(value, datetime):
+        raise _Invalid("enter a date such as 2026-03-31")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _Invalid("enter a date such as 2026-03-31")
+
+
+def _choice(field: FormField, value) -> str:
+    ids = [choice_id for choice_id, _ in field.choices]
+    text = value.strip() if isinstance(value, str) else value
+    if text in ids:
+        return text
+    labels = ", ".join(label for _, label in field.choices)
+    raise _Invalid(f"choose one of: {labels}" if labels else "this field has no choices")
+
+
+def _parse_limit(text: str | None, parse: Callable):
+    if text is None or not str(text).strip():
+        return None
+    try:
+        return parse(str(text).strip())
+    except (ValueError, InvalidOperation):
+        return None  # the methodology checks report a malformed constraint
+
+
+def _int_limit(text: str | None) -> int | None:
+    return _parse_limit(text, int)
+
+
+def _number_limit(text: str | None) -> Decimal | None:
+    return _parse_limit(text, Decimal)
+
+
+def _show(number: Decimal) -> str:
+    return format(number, "f")

@@ -1,0 +1,116 @@
+"""Routing, pure: which segment an opportunity falls in, and who owns it.
+
+Segments are tried in order and the first whose condition holds wins (a segment
+without a condition matches every opportunity). The owner is chosen among the
+segment team's reps by the segment's assignment strategy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Mapping, Sequence
+
+from engine.errors import DealflowError, ExpressionError
+from engine.expressions import compile_expression
+from engine.methodology.model import INITIATOR, FlowNode, LaneRole, Routing, Segment
+
+
+class RoutingError(DealflowError):
+    """No segment matches, a condition failed, or nobody can own the opportunity."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A rep who could own the opportunity."""
+
+    user_id: int
+    username: str
+    open_tasks: int
+
+
+def routing_variables(amount: Decimal, currency: str, attributes: Mapping[str, object],
+                      partner: Mapping[str, object]) -> dict[str, object]:
+    """What a segment condition can read: the attributes, amount, currency, partner."""
+    variables: dict[str, object] = {key: None for key in ("territory", "channel", "industry", "source")}
+    variables.update(attributes)
+    variables.update(amount=amount, currency=currency, partner=dict(partner))
+    return variables
+
+
+def choose_segment(routing: Routing, variables: Mapping[str, object]) -> Segment:
+    for segment in routing.segments:
+        if segment.when is None:
+            return segment
+        try:
+            matched = compile_expression(segment.when).evaluate(variables)
+        except ExpressionError as err:
+            raise RoutingError(f"the condition of segment '{segment.id}' failed: {err.message}") from None
+        if matched is True:
+            return segment
+        if matched is not False:
+            raise RoutingError(f"the condition of segment '{segment.id}' gave {matched!r}, "
+                               "not True or False")
+    raise RoutingError("no segment of the routing rules matches this opportunity; add a segment "
+                       "without 'when' at the end to catch every other opportunity")
+
+
+def choose_owner(segment: Segment, candidates: Sequence[Candidate], *, territory: object,
+                 last_user_id: int | None) -> Candidate:
+    """The owner by the segment's strategy; ``candidates`` are ordered by user id."""
+    if segment.assignment == "territory_map":
+        username = segment.territory_map.get(str(territory)) if territory is not None else None
+        if username is None:
+            raise RoutingError(f"segment '{segment.id}' maps no rep to territory {territory!r}")
+        for candidate in candidates:
+            if candidate.username == username:
+                return candidate
+        raise RoutingError(f"segment '{segment.id}' maps territory {territory!r} to '{username}', "
+                           f"who is not an active rep of team '{segment.team}'")
+    if not candidates:
+        raise RoutingError(f"team '{segment.team}' of segment '{segment.id}' has no active reps")
+    if segment.assignment == "fewest_open_tasks":
+        return min(candidates, key=lambda c: (c.open_tasks, c.user_id))
+    # round_robin: the next rep after the last one chosen, wrapping around.
+    for candidate in candidates:
+        if last_user_id is None or candidate.user_id > last_user_id:
+            return candidate
+    return candidates[0]
+
+
+class TaskRoles(dict):
+    """Lane name -> role (a plain dict to whoever knows only lanes), with the
+    methodology's ``groups`` and ``users`` maps for tasks that name their own
+    assignment (camunda:assignee, candidateGroups, candidateUsers)."""
+
+    def __init__(self, lanes: Mapping[str, LaneRole] = (), groups: Mapping[str, LaneRole] | None = None,
+                 users: Mapping[str, LaneRole] | None = None):
+        super().__init__(lanes)
+        self.groups = dict(groups or {})
+        self.users = dict(users or {})
+
+
+def task_roles(routing: Routing, methodology_id: str) -> TaskRoles:
+    return TaskRoles(routing.lanes.get(methodology_id, {}), routing.groups.get(methodology_id, {}),
+                     routing.users.get(methodology_id, {}))
+
+
+OWNER = LaneRole("owner")
+
+
+def explicit_role(node: FlowNode | None, groups: Mapping[str, LaneRole],
+                  users: Mapping[str, LaneRole]) -> LaneRole | None:
+    """The role a task's own assignment names, which wins over its lane's: the
+    assignee, else the first candidate group, else the first candidate user
+    (Dealflow gives a task one assignee or one team queue). ``${initiator}`` is
+    the opportunity's owner. None: no assignment, or a name the routing does not
+    map (validation refuses that; a routing deployed later falls back to the lane)."""
+    if node is None:
+        return None
+    for name, names in ((node.assignee, users), *((g, groups) for g in node.candidate_groups),
+                        *((u, users) for u in node.candidate_users)):
+        if name == INITIATOR:
+            return OWNER
+        if name:
+            return names.get(name)
+    return None

@@ -1,0 +1,106 @@
+"""Use cases about people: users, teams, passwords and API tokens (part of the
+façade, mixed into engine.service.Engine)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from engine.errors import ConflictError, DealflowError, PermissionDeniedError
+from engine.store import queries
+from engine.store.models import ApiToken, Team, TeamMember, User
+from engine.views import UserView
+
+ROLES = ("rep", "manager", "designer", "admin")
+MIN_PASSWORD_LENGTH = 8
+# A hash to compare against when the user does not exist, so a login takes as long
+# for an unknown name as for a wrong password.
+_DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class AccountUseCases:
+    def create_user(self, username: str, role: str, display_name: str | None = None,
+                    password: str | None = None) -> UserView:
+        if role not in ROLES:
+            raise DealflowError(f"unknown role '{role}'; use one of: {', '.join(ROLES)}")
+        if password is not None and len(password) < MIN_PASSWORD_LENGTH and password != "demo":
+            raise DealflowError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        with self._sessions() as session, session.begin():
+            if queries.find_user(session, username) is not None:
+                raise ConflictError(f"user '{username}' already exists")
+            user = User(username=username, display_name=display_name or username, role=role,
+                        password_hash=generate_password_hash(password, method="scrypt") if password else None,
+                        active=True, created_at=self._now())
+            session.add(user)
+            session.flush()
+            return UserView(user.id, user.username, user.display_name, user.role)
+
+    def set_password(self, username: str, password: str) -> None:
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise DealflowError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        with self._sessions() as session, session.begin():
+            queries.user(session, username).password_hash = generate_password_hash(password, method="scrypt")
+
+    def authenticate(self, username: str, password: str) -> UserView:
+        """The user, if the password is theirs; PermissionDeniedError otherwise (the
+        same message whether the name or the password was wrong)."""
+        with self._sessions() as session:
+            user = queries.find_user(session, username, active_only=True)
+            stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+            if not check_password_hash(stored, password) or user is None or not user.password_hash:
+                raise PermissionDeniedError("wrong username or password")
+            return self._user_view(session, user)
+
+    def user_view(self, username: str) -> UserView:
+        with self._sessions() as session:
+            return self._user_view(session, queries.user(session, username))
+
+    def _user_view(self, session, user: User) -> UserView:
+        teams = queries.team_names_of(session, user.id)
+        return UserView(user.id, user.username, user.display_name, user.role, tuple(teams))
+
+    def create_token(self, username: str) -> str:
+        """A new API token for the user; shown once, only its hash is stored."""
+        token = "dft_" + secrets.token_urlsafe(32)
+        with self._sessions() as session, session.begin():
+            user = queries.user(session, username)
+            session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), created_at=self._now()))
+        return token
+
+    def user_for_token(self, token: str) -> UserView:
+        with self._reads() as session:
+            user, teams = queries.user_by_token_hash(session, _token_hash(token))
+            if user is None:
+                raise PermissionDeniedError("invalid or revoked API token")
+            return UserView(user.id, user.username, user.display_name, user.role, tuple(teams))
+
+    def create_team(self, name: str, manager: str | None, members: list[str]) -> None:
+        with self._sessions() as session, session.begin():
+            if queries.find_team(session, name) is not None:
+                raise ConflictError(f"team '{name}' already exists")
+            manager_id = queries.user_id(session, manager) if manager else None
+            team = Team(name=name, manager_id=manager_id, created_at=self._now())
+            session.add(team)
+            session.flush()
+            for username in members:
+                session.add(TeamMember(team_id=team.id, user_id=queries.user_id(session, username)))
+
+    def add_team_member(self, team: str, username: str) -> None:
+        with self._sessions() as session, session.begin():
+            found = queries.find_team(session, team)
+            if found is None:
+                raise DealflowError(f"no team '{team}'")
+            team_id = found.id
+            user_id = queries.user_id(session, username)
+            if session.get(TeamMember, (team_id, user_id)) is None:
+                session.add(TeamMember(team_id=team_id, user_id=user_id))
+
+    def list_users(self) -> list[UserView]:
+        with self._sessions() as session:
+            return queries.users(session)

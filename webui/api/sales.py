@@ -1,0 +1,84 @@
+"""JSON API routes of the Sales Assistant and questionnaires, on the ``api``
+blueprint: the panel's facts, answering a stage questionnaire, the manager's
+probability override, and closing a deal as lost by hand. Described in webui/openapi.py like every other route."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from webui.api import ApiError, _engine, _json_object, _username, bp, opportunity_json, when
+
+
+@bp.get("/opportunities/<int:opportunity_id>/sales-assistant")
+def sales_assistant(opportunity_id: int):
+    return jsonify(assistant_json(_engine().sales_assistant(opportunity_id, viewer=_username())))
+
+
+@bp.post("/opportunities/<int:opportunity_id>/questionnaires/<questionnaire_id>")
+def answer_questionnaire(opportunity_id: int, questionnaire_id: str):
+    body = _json_object()
+    unknown = {str(k): "unknown field; send {\"answers\": {question: answer}}" for k in body if k != "answers"}
+    answers = body.get("answers")
+    if not isinstance(answers, dict) or unknown:
+        raise ApiError(422, "the data has errors; see fields",
+                       unknown or {"answers": "send an object of question ids and answer ids"})
+    deal = _engine().answer_questionnaire(opportunity_id, questionnaire_id, answers, actor=_username())
+    return jsonify(opportunity_json(deal))
+
+
+@bp.put("/opportunities/<int:opportunity_id>/probability")
+def override_probability(opportunity_id: int):
+    body = _json_object()
+    unknown = {str(k): "unknown field; use probability, reason" for k in body if k not in ("probability", "reason")}
+    reason = body.get("reason", "")
+    if not isinstance(reason, str):
+        unknown["reason"] = "send text"
+    if unknown:
+        raise ApiError(422, "the data has errors; see fields", unknown)
+    deal = _engine().override_probability(opportunity_id, body.get("probability"), actor=_username(),
+                                          reason=reason)
+    return jsonify(opportunity_json(deal))
+
+
+@bp.delete("/opportunities/<int:opportunity_id>/probability")
+def reset_probability(opportunity_id: int):
+    return jsonify(opportunity_json(_engine().reset_probability(opportunity_id, actor=_username())))
+
+
+@bp.post("/opportunities/<int:opportunity_id>/lose")
+def close_as_lost(opportunity_id: int):
+    body = _json_object()
+    errors = {str(k): "unknown field; use reason, stage" for k in body if k not in ("reason", "stage")}
+    for name in ("reason", "stage"):
+        if body.get(name) is not None and not isinstance(body[name], str):
+            errors[name] = "send text"
+    if errors:
+        raise ApiError(422, "the data has errors; see fields", errors)
+    deal = _engine().close_as_lost(opportunity_id, actor=_username(), reason=body.get("reason") or "",
+                                   stage=body.get("stage"))
+    return jsonify(opportunity_json(deal))
+
+
+def assistant_json(a) -> dict:
+    return {
+        "opportunity_id": a.opportunity_id, "stage_id": a.stage_id, "stage_name": a.stage_name,
+        "stage_description": a.stage_description,
+        "checklist": [{"kind": c.kind, "name": c.name, "label": c.label, "met": c.met} for c in a.checklist],
+        "probability": a.probability, "probability_auto": a.probability_auto,
+        "probability_override": a.probability_override, "probability_override_by": a.probability_override_by,
+        "probability_override_at": when(a.probability_override_at),
+        "questionnaires": [{
+            "id": q.id, "name": q.name, "task": q.task, "stage": q.stage, "answerable": q.answerable,
+            "questions": [{"id": qid, "text": text, "help": help_text, "group": group,
+                           "answers": [{"id": aid, "text": atext} for aid, atext in answers]}
+                          for qid, text, help_text, group, answers in q.questions],
+            "answers": dict(q.answers),
+            "score": None if q.score is None else {
+                "score": q.score.score, "class": q.score.class_id, "class_name": q.score.class_name,
+                "class_effect": q.score.class_effect, "answered_by": q.score.answered_by,
+                "answered_at": when(q.score.answered_at),
+                "questions": [{"id": s.id, "answer": s.answer, "points": s.points, "best_points": s.best_points,
+                               "weight": s.weight, "contribution": s.contribution, "possible": s.possible}
+                              for s in q.score.questions]},
+        } for q in a.questionnaires],
+    }
