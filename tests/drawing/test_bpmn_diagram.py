@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from engine.diagram import NO_DI_MESSAGE, render_svg
+from engine.drawing.bpmn_diagram import NO_DI_MESSAGE, render_svg
 from engine.methodology.bpmn_source import FLOW_NODE_KINDS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = (ROOT / "methodologies/bpmn/seed002-funnel.bpmn").read_bytes()
 NO_DI = (ROOT / "tests/methodology/base/bpmn/deal.bpmn").read_bytes()
 SVG = "{http://www.w3.org/2000/svg}"
