@@ -1,0 +1,257 @@
+"""Who may do what: every permission decision of Dealflow, as pure functions over
+plain facts (no database, no web). The façade asks these for every use case, the
+web app and the command line alike; views carry the answers as ``may_*`` flags, so
+nothing outside this module compares role names.
+
+The rules (``manager of the deal`` = the manager of the deal's team when it opened,
+``Deal.manager_id``; ``team`` = a team the actor is a member of):
+
+    decision                  rep                          manager                          designer  admin
+    may_create_deal           no                           yes                              no        yes
+    may_see_deal              owns it, or worked on it*    manages it, its team's, worked*  yes       yes
+    may_see_task              may work it, assignee,       (same as rep)                    yes       yes
+                              completed it, owns the deal
+    may_work                  assignee; queued for a team  also on deals they manage        no**      yes
+                              of theirs while unclaimed
+    may_claim                 the task waits for a team of theirs                           (same)    (same)
+    may_release               whoever claimed it           also the deal's manager          no**      yes
+    may_manage (reassign)     no                           the deal's manager               no        yes
+    may_close (as lost)       the deal's owner             the deal's manager (or owner)    no        yes
+    may_override_probability  no                           the deal's manager               no        yes
+    may_retry                 no                           the deal's manager               yes       yes
+    may_edit_buying_center,   whoever may see the deal (may_see_deal)
+      may_answer_questionnaire
+    may_swap (segments)       no                           yes                              no        yes
+    may_see_pipeline          no                           their own deals                  all       all
+    may_deploy                no                           no                               yes       yes
+    may_own_deals             yes                          no                               no        no
+    may_take_tasks            yes                          yes                              no        yes
+
+    *  worked on it: assigned a task of it, completed one, or one of its READY tasks
+       waits in a queue of the actor's team (today even after someone else claimed
+       it — issue 11 asks that visibility follow the claim: ``worked_on`` would then
+       use ``waits_for`` instead of ``queued_for_team``).
+    ** unless the task is theirs (assigned to them) or queued for a team of theirs.
+
+Use cases raise PermissionDeniedError where the actor may see the deal but not do
+the thing, and NotFoundError (saying nothing of the deal) where they may not see it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from engine.errors import DealflowError, PermissionDeniedError
+
+
+class Role(str, Enum):
+    """What a user is in the sales organisation (stored as its value)."""
+
+    REP = "rep"
+    MANAGER = "manager"
+    DESIGNER = "designer"
+    ADMIN = "admin"
+
+    @classmethod
+    def of(cls, name: "str | Role") -> "Role":
+        """The role named ``name``; DealflowError naming the roles otherwise."""
+        try:
+            return cls(name)
+        except ValueError:
+            raise DealflowError(f"unknown role '{name}'; use one of: {', '.join(ROLES)}") from None
+
+    def __str__(self) -> str:
+        return self.value
+
+
+ROLES = tuple(r.value for r in Role)  # in the order people are told about them
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asks: their user id, role and the ids of the teams they belong to."""
+
+    user_id: int
+    role: Role
+    team_ids: frozenset[int] = frozenset()
+
+    def __post_init__(self):
+        object.__setattr__(self, "role", Role.of(self.role))
+        object.__setattr__(self, "team_ids", frozenset(self.team_ids))
+
+
+@dataclass(frozen=True)
+class Task:
+    """A task of a deal as the rules see it: who holds it, which queue it waits in,
+    who completed it, and its status (ready, completed, cancelled)."""
+
+    assignee_id: int | None
+    candidate_team_id: int | None = None
+    completed_by_id: int | None = None
+    status: str = "ready"
+
+
+@dataclass(frozen=True)
+class Deal:
+    """A deal as the rules see it. ``tasks``: its tasks (any status) — what
+    ``worked_on`` reads; leave it empty when the decision does not need it."""
+
+    owner_id: int
+    manager_id: int | None
+    team_id: int | None = None
+    tasks: tuple[Task, ...] = ()
+
+
+# --- by role alone --------------------------------------------------------------------
+
+def sees_everything(actor: Actor) -> bool:
+    """Admins and designers see every deal and task (designers fix what broke)."""
+    return actor.role in (Role.ADMIN, Role.DESIGNER)
+
+
+def may_create_deal(actor: Actor) -> bool:
+    """Managers and admins open new deals (routing then picks the owner)."""
+    return actor.role in (Role.MANAGER, Role.ADMIN)
+
+
+def may_swap(actor: Actor) -> bool:
+    """Managers and admins see the segments, swap a segment's methodology and reverse a swap."""
+    return actor.role in (Role.MANAGER, Role.ADMIN)
+
+
+def may_see_pipeline(actor: Actor) -> bool:
+    return actor.role in (Role.MANAGER, Role.ADMIN, Role.DESIGNER)
+
+
+def pipeline_manager(actor: Actor) -> int | None:
+    """Whose deals the actor's pipeline shows: None for every deal (admins and
+    designers), else the actor's own (a manager). Ask ``may_see_pipeline`` first."""
+    return None if sees_everything(actor) else actor.user_id
+
+
+def may_deploy(actor: Actor) -> bool:
+    """Designers and admins deploy methodologies. (Deploying from the command line
+    names no actor: whoever runs it has the files and the database already.)"""
+    return actor.role in (Role.DESIGNER, Role.ADMIN)
+
+
+def may_own_deals(role: Role | str) -> bool:
+    """A deal's owner is a rep (routing assigns reps; reassigning hands to a rep)."""
+    return Role.of(role) is Role.REP
+
+
+def may_take_tasks(role: Role | str) -> bool:
+    """Whom a manager may hand a task to: reps, managers and admins (designers fix
+    methodologies, they do not work deals)."""
+    return Role.of(role) in (Role.REP, Role.MANAGER, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class InboxScope:
+    """Which READY tasks an inbox lists: ``everything`` (an admin), else the actor's
+    own and those queued for their teams, plus — ``managed`` — those on the deals
+    they manage (a manager)."""
+
+    everything: bool
+    managed: bool
+
+
+def inbox_scope(actor: Actor) -> InboxScope:
+    return InboxScope(everything=actor.role is Role.ADMIN, managed=actor.role is Role.MANAGER)
+
+
+# --- over a deal and its tasks --------------------------------------------------------
+
+def manages(actor: Actor, deal: Deal) -> bool:
+    """The deal's manager (whatever their role) or an admin."""
+    return actor.role is Role.ADMIN or (deal.manager_id is not None and actor.user_id == deal.manager_id)
+
+
+def waits_for(actor: Actor, task: Task) -> bool:
+    """The task waits, unclaimed, in the queue of one of the actor's teams."""
+    return (task.assignee_id is None and task.candidate_team_id is not None
+            and task.candidate_team_id in actor.team_ids)
+
+
+def queued_for_team(actor: Actor, task: Task) -> bool:
+    """The task is READY and was queued for one of the actor's teams, claimed or not."""
+    return (task.status == "ready" and task.candidate_team_id is not None
+            and task.candidate_team_id in actor.team_ids)
+
+
+def worked_on(actor: Actor, deal: Deal) -> bool:
+    """The actor has, had, or may claim a task of the deal."""
+    return any(actor.user_id in (t.assignee_id, t.completed_by_id) or queued_for_team(actor, t)
+               for t in deal.tasks)
+
+
+def may_see_deal(actor: Actor, deal: Deal) -> bool:
+    """Admins and designers every deal; anyone the deals they own or manage; a
+    manager their teams' deals; anyone the deals they worked on (``worked_on``)."""
+    if sees_everything(actor) or actor.user_id in (deal.owner_id, deal.manager_id):
+        return True
+    if actor.role is Role.MANAGER and deal.team_id is not None and deal.team_id in actor.team_ids:
+        return True
+    return worked_on(actor, deal)
+
+
+def may_work(actor: Actor, task: Task, deal: Deal) -> bool:
+    """Complete the task: its assignee, a member of its queue's team while nobody has
+    claimed it, the deal's manager, or an admin. (Whether it is still READY is not a
+    permission: that is a conflict.)"""
+    return manages(actor, deal) or actor.user_id == task.assignee_id or waits_for(actor, task)
+
+
+def may_see_task(actor: Actor, task: Task, deal: Deal) -> bool:
+    """Whoever may work it, sees everything, holds or completed it, or owns the deal."""
+    if sees_everything(actor) or may_work(actor, task, deal):
+        return True
+    return actor.user_id in (task.assignee_id, task.completed_by_id, deal.owner_id)
+
+
+def may_claim(actor: Actor, task: Task) -> bool:
+    """Take a queued task: a member of the team it waits for (whether someone was
+    quicker is a conflict, not a permission)."""
+    return task.candidate_team_id is not None and task.candidate_team_id in actor.team_ids
+
+
+def may_release(actor: Actor, task: Task, deal: Deal) -> bool:
+    """Put a claimed task back: whoever claimed it, the deal's manager or an admin."""
+    return manages(actor, deal) or (task.assignee_id is not None and actor.user_id == task.assignee_id)
+
+
+def may_manage(actor: Actor, deal: Deal) -> bool:
+    """Hand the deal, or one of its tasks, to someone else: its manager or an admin."""
+    return manages(actor, deal)
+
+
+def may_close(actor: Actor, deal: Deal) -> bool:
+    """Close the deal as lost by hand: its owner, its manager or an admin."""
+    return manages(actor, deal) or actor.user_id == deal.owner_id
+
+
+def may_override_probability(actor: Actor, deal: Deal) -> bool:
+    """Set or reset the deal's probability by hand: its manager or an admin."""
+    return manages(actor, deal)
+
+
+def may_retry(actor: Actor, deal: Deal) -> bool:
+    """Run a deal's failed step again: its manager, a designer or an admin."""
+    return manages(actor, deal) or actor.role is Role.DESIGNER
+
+
+def may_edit_buying_center(actor: Actor, deal: Deal) -> bool:
+    """Whoever may see the deal may read and change its buying center."""
+    return may_see_deal(actor, deal)
+
+
+def may_answer_questionnaire(actor: Actor, deal: Deal) -> bool:
+    """Whoever may see the deal may answer its questionnaires."""
+    return may_see_deal(actor, deal)
+
+
+def require(allowed: bool, message: str) -> None:
+    """PermissionDeniedError(message) unless ``allowed``."""
+    if not allowed:
+        raise PermissionDeniedError(message)
