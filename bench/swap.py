@@ -65,7 +65,7 @@ def build(url: str, opportunities: int, root: Path) -> Engine:
     engine.deploy(str(REPO / "methodologies"), actor="manager")
     segment = next(s for s in engine.list_segments(viewer=None) if s.id == SEGMENT)
     with engine._sessions() as session:
-        from engine.store.queries import version_files
+        from engine.store.versions import version_files
 
         files = version_files(session, segment.version_id)
     engine.deploy(str(second_methodology(root, files, segment.methodology_id)), actor="manager")

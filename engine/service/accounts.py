@@ -9,7 +9,7 @@ import secrets
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine.errors import ConflictError, DealflowError, PermissionDeniedError
-from engine.store import queries
+from engine.store import people
 from engine.store.models import ApiToken, Team, TeamMember, User
 from engine.views import UserView
 
@@ -32,7 +32,7 @@ class AccountUseCases:
         if password is not None and len(password) < MIN_PASSWORD_LENGTH and password != "demo":
             raise DealflowError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
         with self._sessions() as session, session.begin():
-            if queries.find_user(session, username) is not None:
+            if people.find_user(session, username) is not None:
                 raise ConflictError(f"user '{username}' already exists")
             user = User(username=username, display_name=display_name or username, role=role,
                         password_hash=generate_password_hash(password, method="scrypt") if password else None,
@@ -45,13 +45,13 @@ class AccountUseCases:
         if len(password) < MIN_PASSWORD_LENGTH:
             raise DealflowError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
         with self._sessions() as session, session.begin():
-            queries.user(session, username).password_hash = generate_password_hash(password, method="scrypt")
+            people.user(session, username).password_hash = generate_password_hash(password, method="scrypt")
 
     def authenticate(self, username: str, password: str) -> UserView:
         """The user, if the password is theirs; PermissionDeniedError otherwise (the
         same message whether the name or the password was wrong)."""
         with self._sessions() as session:
-            user = queries.find_user(session, username, active_only=True)
+            user = people.find_user(session, username, active_only=True)
             stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
             if not check_password_hash(stored, password) or user is None or not user.password_hash:
                 raise PermissionDeniedError("wrong username or password")
@@ -59,48 +59,48 @@ class AccountUseCases:
 
     def user_view(self, username: str) -> UserView:
         with self._sessions() as session:
-            return self._user_view(session, queries.user(session, username))
+            return self._user_view(session, people.user(session, username))
 
     def _user_view(self, session, user: User) -> UserView:
-        teams = queries.team_names_of(session, user.id)
+        teams = people.team_names_of(session, user.id)
         return UserView(user.id, user.username, user.display_name, user.role, tuple(teams))
 
     def create_token(self, username: str) -> str:
         """A new API token for the user; shown once, only its hash is stored."""
         token = "dft_" + secrets.token_urlsafe(32)
         with self._sessions() as session, session.begin():
-            user = queries.user(session, username)
+            user = people.user(session, username)
             session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), created_at=self._now()))
         return token
 
     def user_for_token(self, token: str) -> UserView:
         with self._reads() as session:
-            user, teams = queries.user_by_token_hash(session, _token_hash(token))
+            user, teams = people.user_by_token_hash(session, _token_hash(token))
             if user is None:
                 raise PermissionDeniedError("invalid or revoked API token")
             return UserView(user.id, user.username, user.display_name, user.role, tuple(teams))
 
     def create_team(self, name: str, manager: str | None, members: list[str]) -> None:
         with self._sessions() as session, session.begin():
-            if queries.find_team(session, name) is not None:
+            if people.find_team(session, name) is not None:
                 raise ConflictError(f"team '{name}' already exists")
-            manager_id = queries.user_id(session, manager) if manager else None
+            manager_id = people.user_id(session, manager) if manager else None
             team = Team(name=name, manager_id=manager_id, created_at=self._now())
             session.add(team)
             session.flush()
             for username in members:
-                session.add(TeamMember(team_id=team.id, user_id=queries.user_id(session, username)))
+                session.add(TeamMember(team_id=team.id, user_id=people.user_id(session, username)))
 
     def add_team_member(self, team: str, username: str) -> None:
         with self._sessions() as session, session.begin():
-            found = queries.find_team(session, team)
+            found = people.find_team(session, team)
             if found is None:
                 raise DealflowError(f"no team '{team}'")
             team_id = found.id
-            user_id = queries.user_id(session, username)
+            user_id = people.user_id(session, username)
             if session.get(TeamMember, (team_id, user_id)) is None:
                 session.add(TeamMember(team_id=team_id, user_id=user_id))
 
     def list_users(self) -> list[UserView]:
         with self._sessions() as session:
-            return queries.users(session)
+            return people.users(session)

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from engine.rules import buying_center as rules
 from engine.errors import ConflictError, FormError, NotFoundError
-from engine.store import buying_center_queries as bc_queries
-from engine.store import queries
+from engine.store import buying_center as bc_store
+from engine.store import opportunities, people
 from engine.store.models import Contact, ContactRelationship, Opportunity, User
-from engine.store.progress import record_event
+from engine.store.events import record_event
 from engine.views.buying_center import BuyingCenterView, ContactView, RelationshipView, RoleView
 
 _KEEP = object()  # update_contact: this field stays as it is
@@ -29,11 +29,11 @@ class BuyingCenterUseCases:
     def buying_center(self, opportunity_id: int, *, viewer: str) -> BuyingCenterView:
         """The deal's people and relationships, its methodology's roles, and the diagram."""
         with self._reads() as session:
-            actor = queries.user(session, viewer)
+            actor = people.user(session, viewer)
             opportunity = session.get(Opportunity, opportunity_id)
             self._check_sees(session, actor, opportunity, f"no opportunity {opportunity_id}")
             roles = self._roles(session, opportunity)
-            contacts, relationships = bc_queries.views(session, opportunity.id, roles)
+            contacts, relationships = bc_store.views(session, opportunity.id, roles)
             status = opportunity.status
         return BuyingCenterView(
             opportunity_id=opportunity_id, editable=status == "open", contacts=contacts,
@@ -46,11 +46,11 @@ class BuyingCenterUseCases:
     def contact(self, contact_id: int, *, viewer: str) -> ContactView:
         """One person of a buying center, if the viewer may see the deal (else 404)."""
         with self._reads() as session:
-            actor = queries.user(session, viewer)
+            actor = people.user(session, viewer)
             row = session.get(Contact, contact_id)
             opportunity = session.get(Opportunity, row.opportunity_id) if row else None
             self._check_sees(session, actor, opportunity, f"no contact {contact_id}")
-            return bc_queries.contact_view(row, self._roles(session, opportunity))
+            return bc_store.contact_view(row, self._roles(session, opportunity))
 
     def add_contact(self, opportunity_id: int, *, actor: str, name: object, job_title: object = "",
                     role: object = None, influence: object = rules.DEFAULT_INFLUENCE,
@@ -64,7 +64,7 @@ class BuyingCenterUseCases:
             clean, errors = rules.clean_contact(
                 dict(name=name, job_title=job_title, role=role, influence=influence, attitude=attitude,
                      notes=notes), [r.id for r in roles])
-            if not errors and bc_queries.count_contacts(session, opportunity.id) >= rules.MAX_CONTACTS:
+            if not errors and bc_store.count_contacts(session, opportunity.id) >= rules.MAX_CONTACTS:
                 errors = {"name": f"a buying center holds at most {rules.MAX_CONTACTS} people"}
             if errors:
                 raise FormError(errors)
@@ -73,7 +73,7 @@ class BuyingCenterUseCases:
             session.flush()
             record_event(session, opportunity, "contact_added", actor_row.id, now, contact=row.id,
                          name=row.name, role=row.role, influence=row.influence, attitude=row.attitude)
-            return bc_queries.contact_view(row, roles)
+            return bc_store.contact_view(row, roles)
 
     def update_contact(self, contact_id: int, *, actor: str, name: object = _KEEP, job_title: object = _KEEP,
                        role: object = _KEEP, influence: object = _KEEP, attitude: object = _KEEP,
@@ -98,7 +98,7 @@ class BuyingCenterUseCases:
                 record_event(session, opportunity, "contact_updated", actor_row.id, now, contact=row.id,
                              name=row.name, changed=sorted(changes))
             session.flush()
-            return bc_queries.contact_view(row, roles)
+            return bc_store.contact_view(row, roles)
 
     def remove_contact(self, contact_id: int, *, actor: str) -> ContactView:
         """Take a person out of the buying center, with every relationship they are part
@@ -108,8 +108,8 @@ class BuyingCenterUseCases:
             row = session.get(Contact, contact_id)
             actor_row, opportunity = self._open_for_change(session, actor, row and row.opportunity_id,
                                                            f"no contact {contact_id}")
-            gone = bc_queries.contact_view(row, self._roles(session, opportunity))
-            removed = bc_queries.remove_relationships_of(session, row.id)
+            gone = bc_store.contact_view(row, self._roles(session, opportunity))
+            removed = bc_store.remove_relationships_of(session, row.id)
             session.delete(row)
             record_event(session, opportunity, "contact_removed", actor_row.id, now, contact=contact_id,
                          name=row.name, relationships=removed)
@@ -123,8 +123,8 @@ class BuyingCenterUseCases:
         with self._sessions() as session, session.begin():
             actor_row, opportunity = self._open_for_change(session, actor, opportunity_id,
                                                            f"no opportunity {opportunity_id}")
-            names = {c.id: c.name for c in bc_queries.contact_rows(session, opportunity.id)}
-            existing = bc_queries.relationship_rows(session, opportunity.id)
+            names = {c.id: c.name for c in bc_store.contact_rows(session, opportunity.id)}
+            existing = bc_store.relationship_rows(session, opportunity.id)
             clean, errors = rules.clean_relationship(
                 dict(from_contact=from_contact, to_contact=to_contact, kind=kind, strength=strength),
                 names, [(r.from_contact_id, r.to_contact_id, r.kind) for r in existing])
@@ -140,7 +140,7 @@ class BuyingCenterUseCases:
             record_event(session, opportunity, "relationship_added", actor_row.id, now, relationship=row.id,
                          relationship_kind=row.kind, from_contact=names[row.from_contact_id],
                          to_contact=names[row.to_contact_id], strength=row.strength)
-            return bc_queries.relationship_view(row, names)
+            return bc_store.relationship_view(row, names)
 
     def remove_relationship(self, relationship_id: int, *, actor: str) -> RelationshipView:
         """Forget one relationship; returns it as it was."""
@@ -149,8 +149,8 @@ class BuyingCenterUseCases:
             row = session.get(ContactRelationship, relationship_id)
             actor_row, opportunity = self._open_for_change(session, actor, row and row.opportunity_id,
                                                            f"no relationship {relationship_id}")
-            names = {c.id: c.name for c in bc_queries.contact_rows(session, opportunity.id)}
-            gone = bc_queries.relationship_view(row, names)
+            names = {c.id: c.name for c in bc_store.contact_rows(session, opportunity.id)}
+            gone = bc_store.relationship_view(row, names)
             session.delete(row)
             record_event(session, opportunity, "relationship_removed", actor_row.id, now,
                          relationship=relationship_id, relationship_kind=row.kind,
@@ -166,8 +166,9 @@ class BuyingCenterUseCases:
     def _open_for_change(self, session: Session, username: str, opportunity_id: int | None,
                          missing: str) -> tuple[User, Opportunity]:
         """The actor and the deal (row-locked), if the actor may see it and it is open."""
-        actor = queries.user(session, username)
-        opportunity = bc_queries.lock_opportunity(session, opportunity_id) if opportunity_id else None
+        actor = people.user(session, username)
+        opportunity = (opportunities.lock_opportunity(session, opportunity_id, with_state=False, missing=missing)
+                       if opportunity_id else None)
         self._check_sees(session, actor, opportunity, missing)
         if opportunity.status != "open":
             raise ConflictError(f"opportunity {opportunity.id} is {opportunity.status}; its buying center "

@@ -6,8 +6,10 @@ from __future__ import annotations
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import ConflictError, FormError, PermissionDeniedError
-from engine.store.inbox_rows import Assigner
-from engine.store.progress import change_stage, record_event, withdraw_open_tasks
+from engine.store.events import record_event
+from engine.store.inbox import Assigner
+from engine.store.opportunities import withdraw_open_tasks
+from engine.store.progress import change_stage
 from engine.views import OpportunityView
 
 MAX_REASON = 2000

@@ -25,8 +25,9 @@ from engine.errors import TaskNotReadyError
 from engine.store import db
 from engine.service.catalog import Catalog
 from engine.store.models import (AssignmentCursor, InboxTask, Opportunity, Team, User)
-from engine.store.progress import apply_step, expected_revenue, record_event
-from engine.store import queries
+from engine.store.events import record_event
+from engine.store.progress import apply_step, expected_revenue
+from engine.store import inbox, opportunities, people
 from engine.service.accounts import AccountUseCases
 from engine.service.buying_center import BuyingCenterUseCases
 from engine.service.closing import ClosingUseCases
@@ -96,16 +97,16 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingC
         partner_attributes = dict(partner_attributes or {})
         now = self._now()
         with self._sessions() as session, session.begin():
-            actor_row = queries.user(session, actor)
+            actor_row = people.user(session, actor)
             routing = self._catalog.routing(session)
             variables = routing_variables(amount, currency, attributes, partner_attributes)
             segment = choose_segment(routing, variables)
             version, methodology = self._segment_methodology(session, segment)  # a swap wins
-            team = queries.find_team(session, segment.team)
+            team = people.find_team(session, segment.team)
             if team is None:
                 raise RoutingError(f"segment '{segment.id}' names team '{segment.team}', which does not "
                                    "exist; create it with 'dealflow team create'")
-            owner_row = (queries.user(session, owner) if owner
+            owner_row = (people.user(session, owner) if owner
                          else self._choose_owner(session, segment, team, attributes.get("territory")))
             opportunity = Opportunity(
                 title=title, partner_name=partner, partner=partner_attributes, amount=amount,
@@ -124,10 +125,10 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingC
             if result.error is not None:
                 opportunity.workflow_state = state
             session.flush()
-            return queries.opportunity_view(session, opportunity.id, self._catalog)
+            return opportunities.opportunity_view(session, opportunity.id, self._catalog)
 
     def _choose_owner(self, session: Session, segment, team: Team, territory) -> User:
-        candidates = queries.candidates(session, team.id)
+        candidates = people.candidates(session, team.id)
         cursor = session.get(AssignmentCursor, segment.id)
         chosen: Candidate = choose_owner(segment, candidates, territory=territory,
                                          last_user_id=cursor.last_user_id if cursor else None)
@@ -140,12 +141,12 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingC
 
     def show_opportunity(self, opportunity_id: int) -> OpportunityView:
         with self._sessions() as session:
-            return queries.opportunity_view(session, opportunity_id, self._catalog)
+            return opportunities.opportunity_view(session, opportunity_id, self._catalog)
 
     def list_opportunities(self) -> list[OpportunityView]:
         with self._sessions() as session:
-            ids = queries.opportunity_ids(session)
-            return [queries.opportunity_view(session, i, self._catalog, detail=False) for i in ids]
+            ids = opportunities.opportunity_ids(session)
+            return [opportunities.opportunity_view(session, i, self._catalog, detail=False) for i in ids]
 
     def reassign_opportunity(self, opportunity_id: int, *, to: str, actor: str) -> OpportunityView:
         """Hand a deal to another rep (M12): its open tasks of the old owner go with it;
@@ -153,19 +154,19 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingC
         now = self._now()
         try:
             with self._sessions() as session, session.begin():
-                actor_row = queries.user(session, actor)
-                opportunity = queries.lock_opportunity(session, opportunity_id)
+                actor_row = people.user(session, actor)
+                opportunity = opportunities.lock_opportunity(session, opportunity_id)
                 self._check_manages(actor_row, opportunity)
-                new_owner = queries.user(session, to)
+                new_owner = people.user(session, to)
                 if new_owner.role != "rep":
                     raise DealflowError(f"'{to}' is a {new_owner.role}, not a rep; a deal's owner is a rep")
                 old_owner_id = opportunity.owner_id
                 if new_owner.id == old_owner_id:
                     raise ConflictError(f"opportunity {opportunity_id} is already owned by '{to}'")
-                moved = queries.reassign_open_tasks(session, opportunity.id, old_owner_id, new_owner.id)
+                moved = opportunities.reassign_open_tasks(session, opportunity.id, old_owner_id, new_owner.id)
                 opportunity.owner_id = new_owner.id
                 record_event(session, opportunity, "reassigned", actor_row.id, now,
-                             from_owner=queries.username(session, old_owner_id), to_owner=to, tasks=moved)
+                             from_owner=people.username(session, old_owner_id), to_owner=to, tasks=moved)
         except StaleDataError:
             raise ConflictError("someone else changed this opportunity at the same time") from None
         return self.show_opportunity(opportunity_id)
@@ -175,16 +176,16 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingC
         now = self._now()
         try:
             with self._sessions() as session, session.begin():
-                actor_row = queries.user(session, actor)
+                actor_row = people.user(session, actor)
                 task = session.get(InboxTask, task_id)
                 if task is None:
                     raise NotFoundError(f"no task '{task_id}'")
-                opportunity = queries.lock_opportunity(session, task.opportunity_id)
+                opportunity = opportunities.lock_opportunity(session, task.opportunity_id)
                 self._check_manages(actor_row, opportunity)
                 if task.status != "ready":
                     raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
-                new_assignee = queries.user(session, to)
-                before = queries.username(session, task.assignee_id) if task.assignee_id else None
+                new_assignee = people.user(session, to)
+                before = people.username(session, task.assignee_id) if task.assignee_id else None
                 task.assignee_id, task.candidate_team_id = new_assignee.id, None
                 record_event(session, opportunity, "reassigned", actor_row.id, now, task=task_id,
                              name=task.name, from_assignee=before, to_assignee=to)
@@ -206,7 +207,7 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingC
         """READY tasks: all of them, or those a user may work (assigned to them, queued
         for one of their teams, or on a deal they manage)."""
         with self._sessions() as session:
-            return queries.ready_tasks(session, user, self._catalog)
+            return inbox.ready_tasks(session, user, self._catalog)
 
     def complete_task(self, task_id: str, *, actor: str, data: Mapping[str, object]) -> OpportunityView:
         """Check the task is still ready, the actor may complete it and the data fits its
@@ -224,11 +225,11 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingC
                     task = session.get(InboxTask, task_id)
                     if task is None:
                         raise NotFoundError(f"no task '{task_id}'")
-                    actor_row = queries.user(session, actor)
-                    opportunity = queries.lock_opportunity(session, task.opportunity_id)
+                    actor_row = people.user(session, actor)
+                    opportunity = opportunities.lock_opportunity(session, task.opportunity_id)
                     if task.status != "ready":
                         raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
-                    if not queries.may_work(session, actor_row, task, opportunity):
+                    if not inbox.may_work(session, actor_row, task, opportunity):
                         raise PermissionDeniedError(f"user '{actor}' may not complete task '{task_id}'")
                     fields = tuple(FormField(**f) for f in task.form)
                     clean, errors = validate_form(fields, data)
@@ -287,7 +288,7 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingC
             now = self._now()
             try:
                 with self._sessions() as session, session.begin():
-                    opportunity = queries.next_due_opportunity(session, now)
+                    opportunity = opportunities.next_due_opportunity(session, now)
                     if opportunity is None:
                         break
                     opportunity_id = opportunity.id
@@ -315,7 +316,7 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingC
 
     def _park(self, opportunity_id: int, err: DealflowError, now: datetime) -> None:
         with self._sessions() as session, session.begin():
-            opportunity = queries.lock_opportunity(session, opportunity_id)
+            opportunity = opportunities.lock_opportunity(session, opportunity_id)
             opportunity.error_message = str(err)
             opportunity.next_timer_at = None
             opportunity.failed_step = {"kind": "timers"}
@@ -328,8 +329,8 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingC
         now = self._now()
         try:
             with self._sessions() as session, session.begin():
-                actor_row = queries.user(session, actor)
-                opportunity = queries.lock_opportunity(session, opportunity_id)
+                actor_row = people.user(session, actor)
+                opportunity = opportunities.lock_opportunity(session, opportunity_id)
                 if opportunity.error_message is None:
                     raise ConflictError(f"opportunity {opportunity_id} has no error to retry")
                 if actor_row.role not in ("admin", "designer") and actor_row.id != opportunity.manager_id:

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import ConflictError, NotFoundError, PermissionDeniedError
-from engine.store import inbox_queries, queries
+from engine.store import inbox, opportunities, people
+from engine.store.lookup import DealFacts, Lookup
 from engine.store.models import InboxTask, Opportunity, User
-from engine.store.progress import record_event
+from engine.store.events import record_event
 from engine.views import InboxPage, OpportunityView, PipelineStage, PipelineView, TaskView
 
 SEES_EVERYTHING = ("admin", "designer")
@@ -25,26 +26,26 @@ class InboxUseCases:
         page, per_page = max(1, page), min(max(1, per_page), 200)
         now = self._now()
         with self._reads() as session:
-            actor, team_ids = inbox_queries.user_and_team_ids(session, username)
+            actor, team_ids = people.user_and_team_ids(session, username)
             if actor is None:
                 raise NotFoundError(f"no user '{username}'")
-            visible = inbox_queries.Visibility.of(actor, team_ids)
-            groups = inbox_queries.groups(session, visible, now)
+            visible = inbox.Visibility.of(actor, team_ids)
+            groups = inbox.groups(session, visible, now)
             versions = {g.version_id: self._catalog.version(session, g.version_id) for g in groups}
             wanted = [g for g in groups
                       if (not stage or g.stage_id == stage)
                       and (not methodology or versions[g.version_id][0].methodology_id == methodology)]
             total, n_mine, n_queued, n_overdue = (sum(getattr(g, field) for g in wanted)
                                                   for field in ("total", "mine", "queued", "overdue"))
-            rows = inbox_queries.page(
+            rows = inbox.page(
                 session, visible, stage=stage, limit=per_page, offset=(page - 1) * per_page,
                 version_ids=None if not methodology else
                 [v for v, (info, _) in versions.items() if info.methodology_id == methodology])
-            lookup = queries.Lookup(session, self._catalog)
+            lookup = Lookup(session, self._catalog)
             for task, _, _, _, assignee, team in rows:  # the names came with the page
                 lookup.users[task.assignee_id] = assignee
                 lookup.teams[task.candidate_team_id] = team
-            tasks = tuple(lookup.task_view(task, queries.DealFacts(task.opportunity_id, title, stage_id, version_id))
+            tasks = tuple(lookup.task_view(task, DealFacts(task.opportunity_id, title, stage_id, version_id))
                           for task, title, stage_id, version_id, _, _ in rows)
             stages = {}
             for g in groups:
@@ -59,15 +60,15 @@ class InboxUseCases:
     def task(self, task_id: str, *, viewer: str) -> TaskView:
         """One task, if the viewer may see it (404 otherwise, whether or not it exists)."""
         with self._sessions() as session:
-            actor = queries.user(session, viewer)
+            actor = people.user(session, viewer)
             task = session.get(InboxTask, task_id)
             opportunity = session.get(Opportunity, task.opportunity_id) if task else None
             if task is None or not self._may_see_task(session, actor, task, opportunity):
                 raise NotFoundError(f"no task '{task_id}'")
-            return queries.Lookup(session, self._catalog).task_view(task, opportunity)
+            return Lookup(session, self._catalog).task_view(task, opportunity)
 
     def _may_see_task(self, session: Session, actor: User, task: InboxTask, opportunity: Opportunity) -> bool:
-        if actor.role in SEES_EVERYTHING or queries.may_work(session, actor, task, opportunity):
+        if actor.role in SEES_EVERYTHING or inbox.may_work(session, actor, task, opportunity):
             return True
         return actor.id in (task.assignee_id, task.completed_by_id, opportunity.owner_id)
 
@@ -76,23 +77,23 @@ class InboxUseCases:
         for and their teams'; a rep the deals they own or have (had) a task on."""
         if actor.role in SEES_EVERYTHING or actor.id in (opportunity.owner_id, opportunity.manager_id):
             return True
-        team_ids = queries.team_ids_of(session, actor.id)
+        team_ids = people.team_ids_of(session, actor.id)
         if opportunity.team_id in team_ids and actor.role == "manager":
             return True
-        return inbox_queries.has_worked_on(session, actor, opportunity.id, team_ids)
+        return inbox.has_worked_on(session, actor, opportunity.id, team_ids)
 
     def opportunity_for(self, opportunity_id: int, *, viewer: str) -> OpportunityView:
         """The deal as ``show_opportunity`` gives it, if the viewer may see it (else 404)."""
         with self._sessions() as session:
             self._visible_opportunity(session, viewer, opportunity_id)
-            return queries.opportunity_view(session, opportunity_id, self._catalog)
+            return opportunities.opportunity_view(session, opportunity_id, self._catalog)
 
     def _visible_opportunity(self, session: Session, username: str, opportunity_id: int, *,
                              lock: bool = False) -> tuple[User, Opportunity]:
         """The user and the deal, if they may see it; otherwise NotFoundError, which
         names only the id asked for. ``lock``: row-locked, for a change."""
-        actor = queries.user(session, username)
-        opportunity = (queries.lock_opportunity(session, opportunity_id) if lock
+        actor = people.user(session, username)
+        opportunity = (opportunities.lock_opportunity(session, opportunity_id) if lock
                        else session.get(Opportunity, opportunity_id))
         if opportunity is None or not self.may_see_opportunity(session, actor, opportunity):
             raise NotFoundError(f"no opportunity {opportunity_id}")
@@ -110,9 +111,9 @@ class InboxUseCases:
         now = self._now()
         try:
             with self._sessions() as session, session.begin():
-                actor = queries.user(session, username)
+                actor = people.user(session, username)
                 task = session.get(InboxTask, task_id)
-                opportunity = queries.lock_opportunity(session, task.opportunity_id) if task else None
+                opportunity = opportunities.lock_opportunity(session, task.opportunity_id) if task else None
                 if task is None or not self._may_see_task(session, actor, task, opportunity):
                     raise NotFoundError(f"no task '{task_id}'")
                 if task.status != "ready":
@@ -121,11 +122,11 @@ class InboxUseCases:
                     raise ConflictError(f"task '{task_id}' is assigned to a person, not waiting in a team queue")
                 if claim:
                     if task.assignee_id is not None:
-                        holder = queries.username(session, task.assignee_id)
+                        holder = people.username(session, task.assignee_id)
                         raise ConflictError(f"task '{task_id}' was already claimed by {holder}")
-                    if task.candidate_team_id not in queries.team_ids_of(session, actor.id):
+                    if task.candidate_team_id not in people.team_ids_of(session, actor.id):
                         raise PermissionDeniedError(f"'{username}' is not in the team this task waits for")
-                    if not inbox_queries.claim(session, task_id, actor.id):
+                    if not inbox.claim(session, task_id, actor.id):
                         raise ConflictError(f"task '{task_id}' was claimed by someone else just now")
                     session.refresh(task)
                 else:
@@ -136,7 +137,7 @@ class InboxUseCases:
                 record_event(session, opportunity, "claimed" if claim else "released", actor.id, now,
                              task=task_id, name=task.name)
                 session.flush()
-                return queries.Lookup(session, self._catalog).task_view(task, opportunity)
+                return Lookup(session, self._catalog).task_view(task, opportunity)
         except StaleDataError:
             raise ConflictError("someone else changed this task at the same time") from None
 
@@ -144,12 +145,12 @@ class InboxUseCases:
         """The open deals a manager is responsible for (an admin: all), with counts and
         sums per stage in funnel order."""
         with self._sessions() as session:
-            actor = queries.user(session, username)
+            actor = people.user(session, username)
             if actor.role not in SEES_EVERYTHING and actor.role != "manager":
                 raise PermissionDeniedError("the pipeline is for managers")
-            ids = inbox_queries.open_opportunity_ids(
+            ids = opportunities.open_opportunity_ids(
                 session, None if actor.role in SEES_EVERYTHING else actor.id)
-            deals = [queries.opportunity_view(session, i, self._catalog, detail=False) for i in ids]
+            deals = [opportunities.opportunity_view(session, i, self._catalog, detail=False) for i in ids]
         order: dict[str | None, tuple[int, str]] = {}
         for deal in deals:
             _, methodology = self._catalog_methodology(deal.methodology_version_id)

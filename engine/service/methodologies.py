@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.errors import NotFoundError
-from engine.store.version_queries import deployed_labels, version_files
+from engine.store.versions import deployed_files, deployed_labels
 
 
 class MethodologyUseCases:
@@ -12,7 +12,7 @@ class MethodologyUseCases:
         made of: the one with the designer's ``version`` label (deployed last, if the
         label was deployed twice), or without it the version new deals start on."""
         with self._reads() as session:
-            files = version_files(session, methodology_id, version)
+            files = deployed_files(session, methodology_id, version)
             if files is not None:
                 return files
             labels = deployed_labels(session, methodology_id)

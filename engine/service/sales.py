@@ -15,10 +15,12 @@ from engine.rules import scoring
 from engine.errors import ConflictError, ExitCriteriaError, FormError, NotFoundError, PermissionDeniedError
 from engine.methodology.model import Methodology, Questionnaire
 from engine.runtime.workflow import StepResult
-from engine.store import queries
-from engine.store.buying_center_queries import roles_identified
+from engine.store import opportunities, people
+from engine.store.buying_center import roles_identified
 from engine.store.models import InboxTask, Opportunity, User
-from engine.store.progress import record_event, refresh_next_action, refresh_probability
+from engine.store.events import record_event
+from engine.store.opportunities import refresh_next_action
+from engine.store.progress import refresh_probability
 from engine.views import OpportunityView
 from engine.views.sales import (CriterionView, QuestionScoreView, QuestionnaireView, SalesAssistantView,
                           ScoreView)
@@ -185,7 +187,7 @@ class SalesUseCases:
         return exit_criteria.evaluate(
             stage, methodology, values=values, scores=opportunity.scores or {},
             roles=roles_identified(session, opportunity.id),
-            open_required=queries.open_required_activities(session, opportunity.id, stage.id))
+            open_required=opportunities.open_required_activities(session, opportunity.id, stage.id))
 
     # --- the opportunity page's Sales Assistant panel ----------------------------------
 
@@ -204,7 +206,7 @@ class SalesUseCases:
                                   for c in self._criteria(session, opportunity, methodology, stage, data))
             questionnaires = tuple(_questionnaire_view(q, opportunity, methodology)
                                    for q in methodology.questionnaires)
-            override_by = (queries.username(session, opportunity.probability_override_by_id)
+            override_by = (people.username(session, opportunity.probability_override_by_id)
                            if opportunity.probability_override_by_id else None)
             return SalesAssistantView(
                 opportunity_id=opportunity.id, stage_id=stage.id if stage else None,

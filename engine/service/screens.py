@@ -9,7 +9,7 @@ from datetime import datetime
 
 from werkzeug.security import generate_password_hash
 
-from engine.store import queries
+from engine.store import opportunities, people, versions
 from engine.store.models import Opportunity, User
 from engine.views import UserView
 
@@ -25,7 +25,7 @@ class WebUseCases:
         """Whether ``viewer`` may hand this deal or its tasks to someone else: the
         deal's manager or an admin (the rule reassign_opportunity enforces)."""
         with self._sessions() as session:
-            actor = queries.user(session, viewer)
+            actor = people.user(session, viewer)
             opportunity = session.get(Opportunity, opportunity_id)
             return opportunity is not None and (actor.role == "admin" or actor.id == opportunity.manager_id)
 
@@ -40,8 +40,8 @@ class WebUseCases:
         with self._sessions() as session:
             _, opportunity = self._visible_opportunity(session, viewer, opportunity_id)
             _, methodology = self._catalog.version(session, opportunity.methodology_version_id)
-            files = queries.version_files(session, opportunity.methodology_version_id)
-            tasks = queries.task_states(session, opportunity_id)
+            files = versions.version_files(session, opportunity.methodology_version_id)
+            tasks = opportunities.task_states(session, opportunity_id)
         bpmn = (files or {}).get(methodology.process.path)
         if bpmn is None:
             return None
@@ -57,7 +57,7 @@ class WebUseCases:
         an existing account without a password (from 'dealflow demo') gets it. An
         account with a password of its own keeps it."""
         with self._sessions() as session, session.begin():
-            user = queries.find_user(session, username)
+            user = people.find_user(session, username)
             if user is None:
                 user = User(username=username, display_name=display_name, role=role, active=True,
                             password_hash=generate_password_hash(DEMO_PASSWORD, method="scrypt"),

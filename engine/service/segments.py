@@ -6,7 +6,7 @@ stage of the new process, keeping their history, events, workflow data, buying
 center, scores and completed tasks. One swap is one transaction over all of the
 segment's deals: the plan is pure (``engine.rules.swap_plan``), the workflows are positioned
 by ``ProcessRunner.start_at`` (one runner per version), and the rows are written in
-bulk (``store.segment_queries``). A swap can be reversed: a deal nobody touched
+bulk (``store.segments``). A swap can be reversed: a deal nobody touched
 since gets its exact old state back, the others move back by the inverse map.
 """
 
@@ -24,9 +24,8 @@ from engine.methodology.model import Methodology, Segment, Stage
 from engine.methodology.problems import did_you_mean_or_known
 from engine.runtime.workflow import StepResult
 from engine.rules.scoring import stage_probability
-from engine.store import queries
-from engine.store import segment_queries as sq
-from engine.store.inbox_rows import Assigner, activity_values, workflow_task_values
+from engine.store import people, segments, versions
+from engine.store.inbox import Assigner, activity_values, workflow_task_values
 from engine.store.models import User
 from engine.views.segments import NotMoved, SegmentView, StageMoveCount, SwapReport, SwapView
 
@@ -43,10 +42,10 @@ class SegmentUseCases:
         many open deals it has. ``viewer`` None: the command line's operator."""
         with self._reads() as session:
             if viewer is not None:
-                _check_may_swap(queries.user(session, viewer), "see the segments")
+                _check_may_swap(people.user(session, viewer), "see the segments")
             routing = self._catalog.routing(session)
-            chosen = sq.overrides(session)
-            counts = sq.open_counts(session)
+            chosen = segments.overrides(session)
+            counts = segments.open_counts(session)
             views = []
             for segment in routing.segments:
                 version, _, pinned = self._segment_choice(session, segment, chosen.get(segment.id))
@@ -62,7 +61,7 @@ class SegmentUseCases:
     def list_swaps(self, segment_id: str | None = None) -> list[SwapView]:
         """Every swap (of one segment), newest first."""
         with self._reads() as session:
-            rows = sq.swaps(session, segment_id)
+            rows = segments.swaps(session, segment_id)
             latest: dict[str, int] = {}
             for row, *_ in rows:
                 latest.setdefault(row.segment_id, row.id)
@@ -78,7 +77,7 @@ class SegmentUseCases:
     def methodology_choices(self) -> list[str]:
         """Every deployed methodology as "id@label", newest version first per id."""
         with self._reads() as session:
-            return sq.deployed_labels(session)
+            return versions.deployed_versions(session)
 
     # --- swapping ----------------------------------------------------------------------
 
@@ -93,15 +92,15 @@ class SegmentUseCases:
         stage_map = dict(stage_map or {})
         now = self._now()
         with self._sessions() as session, session.begin():
-            actor_row = queries.user(session, actor)
+            actor_row = people.user(session, actor)
             _check_may_swap(actor_row, "swap a segment's methodology")
             segment = _segment(self._catalog.routing(session), segment_id)
-            current, _, _ = self._segment_choice(session, segment, sq.override(session, segment.id))
+            current, _, _ = self._segment_choice(session, segment, segments.override(session, segment.id))
             target, new = self._catalog.newest(session, methodology, version)
-            swap = None if dry_run else sq.new_swap(
+            swap = None if dry_run else segments.new_swap(
                 session, segment_id=segment.id, from_version_id=current.id, to_version_id=target.id,
                 stage_map=stage_map, moved=0, not_moved={}, by_id=actor_row.id, at=now)
-            deals = sq.open_deals(session, segment.id, not_on=target.id, lock=not dry_run)
+            deals = segments.open_deals(session, segment.id, not_on=target.id, lock=not dry_run)
             olds = {vid: self._catalog.version(session, vid)[1]
                     for vid in {current.id} | {d.version_id for d in deals}}
             swapping.check_stage_map(stage_map, olds.values(), new)
@@ -117,9 +116,9 @@ class SegmentUseCases:
             moved, not_moved = self._move(session, [(m, by_id[m.opportunity_id]) for m in plan.moves],
                                           target.id, new, swap.id, actor_row, now)
             not_moved = _merge(plan.not_moved, not_moved)
-            sq.write_moves(session, moved)
+            segments.write_moves(session, moved)
             swap.moved, swap.not_moved = len(moved), {r: list(ids) for r, ids in not_moved.items()}
-            sq.set_override(session, segment.id, target.id, pinned=version is not None, swap_id=swap.id,
+            segments.set_override(session, segment.id, target.id, pinned=version is not None, swap_id=swap.id,
                             actor_id=actor_row.id, now=now)
             done = [swapping.Move(m.opportunity_id, m.move["from_stage"], m.move["to_stage"], "") for m in moved]
             return _report(done, not_moved, dry_run=False, swap_id=swap.id, **report)
@@ -130,9 +129,9 @@ class SegmentUseCases:
         the stage they came from (or by the inverse map). Recorded as a swap itself."""
         now = self._now()
         with self._sessions() as session, session.begin():
-            actor_row = queries.user(session, actor)
+            actor_row = people.user(session, actor)
             _check_may_swap(actor_row, "reverse a swap")
-            original = sq.swap(session, swap_id)
+            original = segments.swap(session, swap_id)
             if original is None:
                 raise NotFoundError(f"no swap {swap_id}; 'dealflow segment list' shows the swaps")
             if original.reversed_by_swap_id is not None:
@@ -140,7 +139,7 @@ class SegmentUseCases:
             if original.reverses_id is not None:
                 raise ConflictError(f"swap {swap_id} is itself the reversal of swap {original.reverses_id}; "
                                     "swap the segment again instead")
-            latest = sq.latest_swap_id(session, original.segment_id)
+            latest = segments.latest_swap_id(session, original.segment_id)
             if latest != swap_id:
                 raise ConflictError(f"swap {swap_id} is not the latest swap of segment '{original.segment_id}'; "
                                     f"reverse swap {latest} first")
@@ -149,13 +148,13 @@ class SegmentUseCases:
             back_to, old = self._catalog.version(session, original.from_version_id)
             came_from, _ = self._catalog.version(session, original.to_version_id)
             inverse = {new: old_ for old_, new in (original.stage_map or {}).items()}
-            swap = sq.new_swap(session, segment_id=original.segment_id, from_version_id=original.to_version_id,
+            swap = segments.new_swap(session, segment_id=original.segment_id, from_version_id=original.to_version_id,
                                to_version_id=original.from_version_id, stage_map=inverse, moved=0, not_moved={},
                                reverses_id=original.id, by_id=actor_row.id, at=now)
-            moves = sq.swap_moves(session, swap_id)
-            deals = sq.deals_by_id(session, [m[0] for m in moves])
+            moves = segments.swap_moves(session, swap_id)
+            deals = segments.deals_by_id(session, [m[0] for m in moves])
             moved, not_moved = self._move_back(session, moves, deals, original, old, swap.id, actor_row, now)
-            sq.write_moves(session, moved)
+            segments.write_moves(session, moved)
             swap.moved, swap.not_moved = len(moved), {r: list(ids) for r, ids in not_moved.items()}
             original.reversed_by_swap_id = swap.id
             segment = next((s for s in self._catalog.routing(session).segments if s.id == original.segment_id), None)
@@ -163,9 +162,9 @@ class SegmentUseCases:
             if segment is not None:
                 routed, _, _ = self._segment_choice(session, segment, None)
             if routed is not None and routed.id == back_to.id:
-                sq.drop_override(session, original.segment_id)  # the routing file decides again
+                segments.drop_override(session, original.segment_id)  # the routing file decides again
             else:
-                sq.set_override(session, original.segment_id, back_to.id, pinned=True, swap_id=swap.id,
+                segments.set_override(session, original.segment_id, back_to.id, pinned=True, swap_id=swap.id,
                                 actor_id=actor_row.id, now=now)
             done = [swapping.Move(m.opportunity_id, m.history["from_stage"], m.history["to_stage"], "")
                     for m in moved]
@@ -178,7 +177,7 @@ class SegmentUseCases:
     def _segment_methodology(self, session: Session, segment: Segment):
         """(version, methodology) new opportunities of ``segment`` start on: a manager's
         swap wins over the routing file's line."""
-        version, methodology, _ = self._segment_choice(session, segment, sq.override(session, segment.id))
+        version, methodology, _ = self._segment_choice(session, segment, segments.override(session, segment.id))
         return version, methodology
 
     def _segment_choice(self, session: Session, segment: Segment, chosen):
@@ -195,7 +194,7 @@ class SegmentUseCases:
         """Start each deal's new workflow at its move's node; (moved rows, not moved)."""
         runner = self._catalog.runner(session, target_id)
         assign = Assigner(session, self._catalog.lanes(session, new.id))
-        done = sq.done_activities(session, [deal.id for _, deal in moves])
+        done = segments.done_activities(session, [deal.id for _, deal in moves])
         moved, not_moved = [], {}
         for move, deal in moves:
             old_version, old = self._catalog.version(session, deal.version_id)
@@ -225,7 +224,7 @@ class SegmentUseCases:
         back_runner = self._catalog.runner(session, back_id)
         came_runner = self._catalog.runner(session, came_from_id)
         assign = Assigner(session, self._catalog.lanes(session, old.id))
-        done = sq.done_activities(session, [m[0] for m in moves])
+        done = segments.done_activities(session, [m[0] for m in moves])
         inverse = {new: old_ for old_, new in (original.stage_map or {}).items()}
         labels = {"from_methodology": _label(self._catalog.version(session, came_from_id)[0])}
         moved, not_moved = [], {}
@@ -277,9 +276,9 @@ class SegmentUseCases:
         return moved, not_moved
 
 
-def _moved(deal: sq.DealRow, version_id: int, state: str, result: StepResult, stage: Stage,
+def _moved(deal: segments.DealRow, version_id: int, state: str, result: StepResult, stage: Stage,
            methodology: Methodology, assign: Assigner, done: Iterable[str], actor_id: int, now: datetime,
-           event: dict) -> sq.MovedDeal:
+           event: dict) -> segments.MovedDeal:
     """The rows of one deal put on ``version_id`` at ``stage`` with ``state``: its
     process's ready tasks and the stage's suggested activities (those not done
     before) as a step would make them, the probability from the stage and the
@@ -296,8 +295,8 @@ def _moved(deal: sq.DealRow, version_id: int, state: str, result: StepResult, st
                   next_timer_at=next_timer, next_action_at=next_action, error_message=None, error_node=None)
     history = dict(opportunity_id=deal.id, from_stage=deal.stage_id, to_stage=stage.id, probability=probability,
                    changed_by_id=actor_id, changed_at=now, methodology_version_id=version_id)
-    return sq.MovedDeal(deal.id, deal.row_version, values, tasks, history,
-                        dict(opportunity_id=deal.id, kind=SWAPPED, actor_id=actor_id, at=now, data=event))
+    return segments.MovedDeal(deal.id, deal.row_version, values, tasks, history,
+                              dict(opportunity_id=deal.id, kind=SWAPPED, actor_id=actor_id, at=now, data=event))
 
 
 def _stage_after(methodology: Methodology, result: StepResult, target: str) -> tuple[Stage | None, str | None]:

@@ -7,19 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.methodology.model import LaneRole, Methodology, Stage
 from engine.runtime.workflow import StepResult
 from engine.rules.scoring import stage_probability
-from engine.store.inbox_rows import Assigner, activity_values, workflow_task_values
-from engine.store.models import Event, InboxTask, Opportunity, StageChange
-
-
-def record_event(session: Session, opportunity: Opportunity, kind: str, actor_id: int | None,
-                 now: datetime, **data) -> None:
-    session.add(Event(opportunity_id=opportunity.id, kind=kind, actor_id=actor_id, at=now, data=data))
+from engine.store.events import record_event
+from engine.store.inbox import Assigner, activity_values, workflow_task_values
+from engine.store.models import InboxTask, Opportunity, StageChange
 
 
 def expected_revenue(amount: Decimal, probability: int) -> Decimal:
@@ -95,23 +91,6 @@ def change_stage(session: Session, opportunity: Opportunity, methodology: Method
         opportunity.closed_by_id = actor_id
         record_event(session, opportunity, "closed", actor_id, now, outcome=stage.outcome, stage=stage.id)
     _enter_activities(session, opportunity, stage, assign or Assigner(session, {}), now)
-
-
-def withdraw_open_tasks(session: Session, opportunity: Opportunity) -> int:
-    """Cancel every open task and suggestion of the deal (it is closed by hand); how many."""
-    return session.execute(update(InboxTask).where(
-        InboxTask.opportunity_id == opportunity.id, InboxTask.status == "ready").values(status="cancelled")).rowcount
-
-
-def refresh_next_action(session: Session, opportunity: Opportunity) -> None:
-    """The deal's next action after something outside the process changed (an
-    activity done): the earliest of its open tasks' due dates and its next timer."""
-    dues = [d for d in session.scalars(select(InboxTask.due_at).where(
-        InboxTask.opportunity_id == opportunity.id, InboxTask.status == "ready",
-        InboxTask.due_at.is_not(None)))]
-    if opportunity.next_timer_at is not None:
-        dues.append(opportunity.next_timer_at)
-    opportunity.next_action_at = min(dues, default=None)
 
 
 def _open_activity_dues(session: Session, opportunity: Opportunity) -> list[datetime]:

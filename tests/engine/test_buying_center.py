@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from engine.errors import ConflictError, FormError, NotFoundError
-from engine.store.buying_center_queries import roles_identified
+from engine.store.buying_center import roles_identified
 from tests.conftest import BASE_METHODOLOGY, make_engine
 
 

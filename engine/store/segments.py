@@ -1,4 +1,4 @@
-"""The SQL of segments and methodology swaps: segment overrides, open deals of a
+"""Segments and methodology swaps: segment overrides, open deals of a
 segment read in bulk, and a swap's changes written in bulk.
 
 A swap touches thousands of opportunities in one transaction, so rows are read as
@@ -18,10 +18,12 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.errors import ConflictError
-from engine.store.models import (Event, InboxTask, MethodologySwap, MethodologyVersion, Opportunity, SegmentMethodology,
-                     StageChange, SwapMove, User)
+from engine.store.models import (Event, InboxTask, MethodologySwap, MethodologyVersion, Opportunity,
+                                 SegmentMethodology, StageChange, SwapMove, User)
+
 
 CHUNK = 500
+
 
 _OPEN_COLUMNS = (Opportunity.id, Opportunity.stage_id, Opportunity.methodology_version_id,
                  Opportunity.row_version, Opportunity.error_message, Opportunity.amount,
@@ -59,8 +61,6 @@ class MovedDeal:
     event: dict | None = None
     move: dict | None = None
 
-
-# --- segments ----------------------------------------------------------------------
 
 def overrides(session: Session) -> dict[str, SegmentMethodology]:
     return {row.segment_id: row for row in session.scalars(select(SegmentMethodology))}
@@ -124,8 +124,6 @@ def done_activities(session: Session, ids: Sequence[int]) -> dict[int, set[str]]
     return done
 
 
-# --- swaps -------------------------------------------------------------------------
-
 def new_swap(session: Session, **values) -> MethodologySwap:
     """The swap's audit row, inserted first: on SQLite this write takes the database's
     write lock, so nothing changes the deals between reading and writing them."""
@@ -161,21 +159,6 @@ def swaps(session: Session, segment_id: str | None = None) -> list[tuple]:
         query = query.where(MethodologySwap.segment_id == segment_id)
     return [(row, versions.get(row.from_version_id), versions[row.to_version_id], username)
             for row, username in session.execute(query)]
-
-
-def deployed_labels(session: Session) -> list[str]:
-    """Every deployed version as "id@label": by methodology, the current one first."""
-    rows = session.execute(select(MethodologyVersion.methodology_id, MethodologyVersion.label)
-                           .order_by(MethodologyVersion.methodology_id, MethodologyVersion.activation.desc()))
-    return [f"{methodology_id}@{label}" for methodology_id, label in rows]
-
-
-def version_label(session: Session, version_id: int | None) -> str | None:
-    if version_id is None:
-        return None
-    row = session.execute(select(MethodologyVersion.methodology_id, MethodologyVersion.label)
-                          .where(MethodologyVersion.id == version_id)).first()
-    return f"{row[0]}@{row[1]}" if row else None
 
 
 def write_moves(session: Session, moved: Sequence[MovedDeal]) -> None:

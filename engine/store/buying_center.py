@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from engine.rules.buying_center import kind
 from engine.methodology.model import BuyingCenterRole
 from engine.views.buying_center import ContactView, RelationshipView
-from engine.store.models import Contact, ContactRelationship, Opportunity
+from engine.store.models import Contact, ContactRelationship
 
 
 def roles_identified(session: Session, opportunity_id: int) -> set[str]:
@@ -17,13 +17,6 @@ def roles_identified(session: Session, opportunity_id: int) -> set[str]:
     criteria such as "economic buyer identified")."""
     return set(session.scalars(select(Contact.role).distinct().where(
         Contact.opportunity_id == opportunity_id, Contact.role.is_not(None))))
-
-
-def lock_opportunity(session: Session, opportunity_id: int) -> Opportunity | None:
-    """The deal, row-locked on PostgreSQL (without its workflow state), so that two
-    changes of one buying center — say two reporting lines that together would make
-    a circle — run one after the other. SQLite serialises writers anyway."""
-    return session.scalar(select(Opportunity).where(Opportunity.id == opportunity_id).with_for_update())
 
 
 def contact_rows(session: Session, opportunity_id: int) -> list[Contact]:

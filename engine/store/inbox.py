@@ -1,0 +1,230 @@
+"""The inbox: the rows a deal gets — a READY user task of its process, or the suggested
+activities of a stage it enters — and who each goes to (shared by the step that runs
+one deal and the swap that moves thousands, so a task looks the same however the deal
+arrived at it); which READY tasks a user may see, their counts per stage and version,
+one page of them, and claiming a queued task."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Iterable, Protocol
+
+from sqlalchemy import and_, case, false, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from engine.methodology import due_dates
+from engine.methodology.model import FormField, LaneRole, Methodology, Stage
+from engine.rules.routing import explicit_role
+from engine.rules.scoring import question_fields
+from engine.views import TaskView
+from engine.store.lookup import Lookup
+from engine.store.models import InboxTask, Opportunity, Team, User
+from engine.store.people import team_ids_of, user
+
+
+ACTIVITY_FORM = (FormField(id="note", label="What happened (optional)", type="string", line=0),)
+
+
+class Deal(Protocol):
+    id: int
+    owner_id: int
+    manager_id: int | None
+    team_id: int | None
+
+
+class ReadyTask(Protocol):
+    """What an inbox row needs of a READY user task (the runtime's ReadyTask)."""
+
+    task_id: str
+    node_id: str
+    name: str
+    lane: str | None
+    instructions: str
+    form: tuple[FormField, ...]
+
+
+class Assigner:
+    """(assignee, candidate team) for a role, with the users and teams roles name
+    looked up once; an unmapped lane, user or team falls back to the deal's owner."""
+
+    def __init__(self, session: Session, lanes):
+        self._session = session
+        self.lanes = lanes  # lane -> LaneRole; may carry .groups and .users (assignment attributes)
+        self._users: dict[str, int | None] = {}
+        self._teams: dict[str, int | None] = {}
+
+    def role_of_task(self, methodology: Methodology, task: ReadyTask) -> LaneRole | None:
+        # The task's own assignment (camunda:assignee, candidateGroups) wins over its lane's role.
+        node = methodology.process.nodes.get(task.node_id)
+        explicit = explicit_role(node, getattr(self.lanes, "groups", {}), getattr(self.lanes, "users", {}))
+        return explicit or self.lanes.get(task.lane or "")
+
+    def __call__(self, role: LaneRole | None, deal: Deal) -> tuple[int | None, int | None]:
+        if role is None or role.kind == "owner":
+            return deal.owner_id, None
+        if role.kind == "owner_manager":
+            return (deal.manager_id or deal.owner_id), None
+        if role.kind == "team_queue":
+            return None, deal.team_id
+        if role.kind == "user":
+            return (self._id(self._users, User.id, User.username, role.name) or deal.owner_id), None
+        team_id = self._id(self._teams, Team.id, Team.name, role.name)
+        return (None, team_id) if team_id is not None else (deal.owner_id, None)
+
+    def _id(self, cache: dict, column, name_column, name: str) -> int | None:
+        if name not in cache:
+            cache[name] = self._session.scalar(select(column).where(name_column == name))
+        return cache[name]
+
+
+def workflow_task_values(deal: Deal, methodology: Methodology, task: ReadyTask, assign: Assigner,
+                         now: datetime) -> dict:
+    """Column values of the inbox row of a READY user task."""
+    node = methodology.process.nodes.get(task.node_id)
+    assignee_id, team_id = assign(assign.role_of_task(methodology, task), deal)
+    form = task.form
+    questionnaire = methodology.questionnaire_for_task(task.node_id)
+    if questionnaire is not None:
+        # The questionnaire is this task's form, after the BPMN's own fields.
+        form = form + question_fields(questionnaire)
+    return dict(
+        id=task.task_id, opportunity_id=deal.id, node_id=task.node_id, name=task.name,
+        instructions=task.instructions, form=[asdict(f) for f in form], lane=task.lane,
+        assignee_id=assignee_id, candidate_team_id=team_id, status="ready",
+        due_at=due_dates.due_at(node.due_date if node else None, now), created_at=now, kind="workflow",
+        stage_id=None, required=False)  # every row has the same keys: they are inserted in bulk too
+
+
+def activity_values(deal: Deal, stage: Stage, assign: Assigner, now: datetime,
+                    already: Iterable[str] = ()) -> list[dict]:
+    """Column values of the rows of ``stage``'s suggested activities, except those
+    whose node id (``stage/activity``) is in ``already`` — open or done before: an
+    activity is suggested once per deal."""
+    already = set(already)
+    rows = []
+    for activity in stage.activities:
+        node_id = activity_node(stage.id, activity.id)
+        if node_id in already:
+            continue
+        assignee_id, team_id = assign(assign.lanes.get(activity.role), deal)
+        rows.append(dict(
+            id=str(uuid.uuid4()), opportunity_id=deal.id, node_id=node_id, name=activity.title,
+            instructions=activity.guidance, form=[asdict(f) for f in ACTIVITY_FORM], lane=activity.role,
+            assignee_id=assignee_id, candidate_team_id=team_id, status="ready",
+            due_at=due_dates.due_at(activity.due, now), created_at=now, kind="activity",
+            stage_id=stage.id, required=activity.required))
+    return rows
+
+
+def activity_node(stage_id: str, activity_id: str) -> str:
+    """The inbox row's node id of a suggested activity."""
+    return f"{stage_id}/{activity_id}"
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """The conditions for the READY tasks a user may see and work: theirs, queued for
+    their teams, and — for a manager only — those on the deals they are responsible
+    for (a rep's inbox then needs only the two indexed task conditions)."""
+
+    mine: object
+    queued: object
+    all: tuple  # to put in a WHERE
+
+    @classmethod
+    def of(cls, actor: User, team_ids: list[int]) -> "Visibility":
+        mine = InboxTask.assignee_id == actor.id
+        queued = and_(InboxTask.assignee_id.is_(None), InboxTask.candidate_team_id.in_(team_ids))
+        managed = Opportunity.manager_id == actor.id if actor.role == "manager" else false()
+        conditions = [InboxTask.status == "ready"]
+        if actor.role != "admin":
+            conditions.append(or_(mine, queued, managed))
+        return cls(mine, queued, tuple(conditions))
+
+
+@dataclass(frozen=True)
+class Group:
+    stage_id: str | None
+    version_id: int
+    total: int
+    mine: int
+    queued: int
+    overdue: int
+
+
+def groups(session: Session, visible: Visibility, now: datetime) -> list[Group]:
+    """Per (stage, methodology version): how many visible tasks, mine, queued, overdue —
+    the counts and the filter choices of the inbox in one query."""
+    rows = session.execute(
+        select(Opportunity.stage_id, Opportunity.methodology_version_id, func.count(),
+               func.sum(case((visible.mine, 1), else_=0)), func.sum(case((visible.queued, 1), else_=0)),
+               func.sum(case((InboxTask.due_at < now, 1), else_=0)))
+        .join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
+        .where(*visible.all).group_by(Opportunity.stage_id, Opportunity.methodology_version_id)).all()
+    return [Group(s, v, int(t or 0), int(m or 0), int(q or 0), int(o or 0)) for s, v, t, m, q, o in rows]
+
+
+def page(session: Session, visible: Visibility, *, stage: str | None, version_ids: list[int] | None,
+         limit: int, offset: int) -> list[tuple]:
+    """(task, deal title, deal stage, deal version, assignee's username, queue's team
+    name) rows, earliest due first — names joined in, so no query per name."""
+    query = (select(InboxTask, Opportunity.title, Opportunity.stage_id, Opportunity.methodology_version_id,
+                    User.username, Team.name)
+             .join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
+             .outerjoin(User, User.id == InboxTask.assignee_id)
+             .outerjoin(Team, Team.id == InboxTask.candidate_team_id)
+             .where(*visible.all))
+    if stage:
+        query = query.where(Opportunity.stage_id == stage)
+    if version_ids is not None:
+        query = query.where(Opportunity.methodology_version_id.in_(version_ids or [-1]))
+    return session.execute(
+        query.order_by(InboxTask.due_at.is_(None), InboxTask.due_at, InboxTask.created_at, InboxTask.id)
+        .limit(limit).offset(offset)).all()
+
+
+def ready_tasks(session: Session, username: str | None, catalog) -> list[TaskView]:
+    query = (select(InboxTask, Opportunity).join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
+             .where(InboxTask.status == "ready"))
+    if username is not None:
+        actor = user(session, username)
+        if actor.role != "admin":
+            query = query.where(or_(
+                InboxTask.assignee_id == actor.id,
+                and_(InboxTask.assignee_id.is_(None),
+                     InboxTask.candidate_team_id.in_(team_ids_of(session, actor.id))),
+                Opportunity.manager_id == actor.id))
+    rows = session.execute(query.order_by(InboxTask.due_at.is_(None), InboxTask.due_at,
+                                          InboxTask.created_at, InboxTask.id)).all()
+    lookup = Lookup(session, catalog)
+    lookup.need_users(id_ for task, _ in rows for id_ in (task.assignee_id, task.completed_by_id))
+    lookup.need_teams(task.candidate_team_id for task, _ in rows)
+    return [lookup.task_view(task, opportunity) for task, opportunity in rows]
+
+
+def may_work(session: Session, actor: User, task: InboxTask, opportunity: Opportunity) -> bool:
+    """The assignee, a member of the candidate team while nobody has claimed the task,
+    the deal's manager, or an admin."""
+    if actor.role == "admin" or actor.id == task.assignee_id or actor.id == opportunity.manager_id:
+        return True
+    return (task.assignee_id is None and task.candidate_team_id is not None
+            and task.candidate_team_id in team_ids_of(session, actor.id))
+
+
+def has_worked_on(session: Session, actor: User, opportunity_id: int, team_ids: list[int]) -> bool:
+    """Whether the user has, had, or may claim a task of the deal."""
+    return session.scalar(select(func.count()).select_from(InboxTask).where(
+        InboxTask.opportunity_id == opportunity_id,
+        or_(InboxTask.assignee_id == actor.id, InboxTask.completed_by_id == actor.id,
+            and_(InboxTask.status == "ready", InboxTask.candidate_team_id.in_(team_ids))))) > 0
+
+
+def claim(session: Session, task_id: str, user_id: int) -> bool:
+    """Guarded update: of two simultaneous claims exactly one changes the row."""
+    claimed = session.execute(
+        update(InboxTask).where(InboxTask.id == task_id, InboxTask.assignee_id.is_(None),
+                                InboxTask.status == "ready")
+        .values(assignee_id=user_id).execution_options(synchronize_session=False))
+    return claimed.rowcount == 1

@@ -1,0 +1,88 @@
+"""Turning inbox rows into task views with the names of their users, teams and stages,
+fetched in one query each for a whole view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.views import FieldView, TaskView
+from engine.store.models import InboxTask, Opportunity, Team, User
+
+
+@dataclass(frozen=True)
+class DealFacts:
+    """The few columns of a deal a task view needs (instead of the whole row with its
+    workflow state)."""
+
+    id: int
+    title: str
+    stage_id: str | None
+    methodology_version_id: int
+
+
+class Lookup:
+    """Names of users and teams, and stage names, fetched in one query each for a
+    whole view instead of one per row."""
+
+    def __init__(self, session: Session, catalog):
+        self.session, self.catalog = session, catalog
+        self.users: dict[int, str] = {}
+        self.teams: dict[int, str] = {}
+        self._user_ids: set[int] = set()
+        self._team_ids: set[int] = set()
+
+    def need_users(self, ids) -> None:
+        self._user_ids.update(i for i in ids if i is not None)
+
+    def need_teams(self, ids) -> None:
+        self._team_ids.update(i for i in ids if i is not None)
+
+    def user(self, user_id_: int | None) -> str | None:
+        self._fetch()
+        return self.users.get(user_id_)
+
+    def team(self, team_id: int | None) -> str | None:
+        self._fetch()
+        return self.teams.get(team_id)
+
+    def _fetch(self) -> None:
+        missing = self._user_ids - self.users.keys()
+        if missing:
+            self.users.update(self.session.execute(
+                select(User.id, User.username).where(User.id.in_(missing))).all())
+        missing = self._team_ids - self.teams.keys()
+        if missing:
+            self.teams.update(self.session.execute(
+                select(Team.id, Team.name).where(Team.id.in_(missing))).all())
+
+    def stage_name(self, opportunity: Opportunity | DealFacts, stage_id: str | None,
+                   version_id: int | None = None) -> str | None:
+        """The stage's name in ``version_id``'s stage table (default: the deal's version)."""
+        if stage_id is None:
+            return None
+        _, methodology = self.catalog.version(self.session, version_id or opportunity.methodology_version_id)
+        return next((s.name for s in methodology.stages if s.id == stage_id), stage_id)
+
+    def task_view(self, row: InboxTask, opportunity: Opportunity | DealFacts) -> TaskView:
+        self.need_users((row.assignee_id, row.completed_by_id))  # no query if asked for in bulk before
+        self.need_teams((row.candidate_team_id,))
+        return TaskView(
+            id=row.id, opportunity_id=row.opportunity_id, opportunity_title=opportunity.title,
+            node_id=row.node_id, name=row.name, instructions=row.instructions, lane=row.lane,
+            assignee=self.user(row.assignee_id), candidate_team=self.team(row.candidate_team_id),
+            status=row.status, due_at=row.due_at, created_at=row.created_at,
+            stage_name=self.stage_name(opportunity, opportunity.stage_id),
+            form=tuple(FieldView(f["id"], f["label"], f["type"], f["required"], f["default"], f["minimum"],
+                                 f["maximum"], tuple(tuple(c) for c in f["choices"]), f.get("help", ""))
+                       for f in row.form),
+            completed_by=self.user(row.completed_by_id), completed_at=row.completed_at,
+            stage_id=opportunity.stage_id, methodology_id=self.methodology_id(opportunity),
+            claimable=row.status == "ready" and row.assignee_id is None and row.candidate_team_id is not None,
+            kind=row.kind, required=row.required, note=row.note)
+
+    def methodology_id(self, opportunity: Opportunity | DealFacts) -> str:
+        version, _ = self.catalog.version(self.session, opportunity.methodology_version_id)
+        return version.methodology_id

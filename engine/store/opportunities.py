@@ -1,0 +1,136 @@
+"""Opportunities: locking one for a change, the next one whose timer is due, their ids,
+the states of their tasks, and the view of one with its tasks, history and events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, undefer
+
+from engine.errors import NotFoundError
+from engine.views import EventView, OpportunityView, StageChangeView
+from engine.store.lookup import Lookup
+from engine.store.models import Event, InboxTask, Opportunity, StageChange
+
+
+def lock_opportunity(session: Session, opportunity_id: int, *, with_state: bool = True,
+                     missing: str | None = None) -> Opportunity:
+    """The opportunity, row-locked on PostgreSQL (SQLite serialises writers anyway);
+    its version counter catches any concurrent change at commit. ``with_state``: its
+    workflow state loaded too (a change of its buying center does not need it).
+    NotFoundError (with ``missing`` as the message, if given) when there is none."""
+    query = select(Opportunity).where(Opportunity.id == opportunity_id).with_for_update()
+    if with_state:
+        query = query.options(undefer(Opportunity.workflow_state))
+    row = session.scalar(query)
+    if row is None:
+        raise NotFoundError(missing or f"no opportunity {opportunity_id}")
+    return row
+
+
+def next_due_opportunity(session: Session, now: datetime) -> Opportunity | None:
+    """The opportunity whose timer is due first and that no other worker holds.
+
+    Due means strictly before ``now``, as SpiffWorkflow decides it: a timer picked at
+    exactly its due time would not fire, keep its due time, and be picked again."""
+    return session.scalar(
+        select(Opportunity).options(undefer(Opportunity.workflow_state))
+        .where(Opportunity.next_timer_at < now, Opportunity.error_message.is_(None))
+        .order_by(Opportunity.next_timer_at)
+        .limit(1)
+        .with_for_update(skip_locked=True))
+
+
+def opportunity_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(Opportunity.id).order_by(Opportunity.id)))
+
+
+def open_opportunity_ids(session: Session, manager_id: int | None) -> list[int]:
+    """Open deals, of one manager or (None) of everyone."""
+    query = select(Opportunity.id).where(Opportunity.status == "open")
+    if manager_id is not None:
+        query = query.where(Opportunity.manager_id == manager_id)
+    return list(session.scalars(query.order_by(Opportunity.id)))
+
+
+def task_states(session: Session, opportunity_id: int) -> list[tuple[str, str]]:
+    """(BPMN node id, status) of every inbox row of a deal."""
+    return [tuple(row) for row in session.execute(
+        select(InboxTask.node_id, InboxTask.status).where(InboxTask.opportunity_id == opportunity_id))]
+
+
+def open_required_activities(session: Session, opportunity_id: int, stage_id: str) -> set[str]:
+    """Ids of ``stage_id``'s required suggested activities the deal has not done yet."""
+    nodes = session.scalars(select(InboxTask.node_id).where(
+        InboxTask.opportunity_id == opportunity_id, InboxTask.kind == "activity",
+        InboxTask.stage_id == stage_id, InboxTask.required, InboxTask.status == "ready"))
+    return {node.partition("/")[2] for node in nodes}  # node ids are stage/activity
+
+
+def reassign_open_tasks(session: Session, opportunity_id: int, from_user: int, to_user: int) -> int:
+    rows = list(session.scalars(select(InboxTask).where(
+        InboxTask.opportunity_id == opportunity_id, InboxTask.status == "ready",
+        InboxTask.assignee_id == from_user)))
+    for row in rows:
+        row.assignee_id = to_user
+    return len(rows)
+
+
+def withdraw_open_tasks(session: Session, opportunity: Opportunity) -> int:
+    """Cancel every open task and suggestion of the deal (it is closed by hand); how many."""
+    return session.execute(update(InboxTask).where(
+        InboxTask.opportunity_id == opportunity.id, InboxTask.status == "ready").values(status="cancelled")).rowcount
+
+
+def refresh_next_action(session: Session, opportunity: Opportunity) -> None:
+    """The deal's next action after something outside the process changed (an
+    activity done): the earliest of its open tasks' due dates and its next timer."""
+    dues = [d for d in session.scalars(select(InboxTask.due_at).where(
+        InboxTask.opportunity_id == opportunity.id, InboxTask.status == "ready",
+        InboxTask.due_at.is_not(None)))]
+    if opportunity.next_timer_at is not None:
+        dues.append(opportunity.next_timer_at)
+    opportunity.next_action_at = min(dues, default=None)
+
+
+def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: bool = True) -> OpportunityView:
+    o = session.get(Opportunity, opportunity_id)
+    if o is None:
+        raise NotFoundError(f"no opportunity {opportunity_id}")
+    version, _ = catalog.version(session, o.methodology_version_id)
+    lookup = Lookup(session, catalog)
+    lookup.need_users([o.owner_id, o.manager_id, o.opened_by_id, o.closed_by_id])
+    lookup.need_teams([o.team_id])
+    open_tasks = completed = history = events = ()
+    if detail:
+        tasks = list(session.scalars(select(InboxTask).where(InboxTask.opportunity_id == o.id)
+                                     # made in one step: the process's own tasks ('workflow')
+                                     # before the stage's suggestions ('activity')
+                                     .order_by(InboxTask.created_at, InboxTask.kind.desc(), InboxTask.id)))
+        changes = list(session.scalars(select(StageChange).where(StageChange.opportunity_id == o.id)
+                                       .order_by(StageChange.id)))
+        event_rows = list(session.scalars(select(Event).where(Event.opportunity_id == o.id).order_by(Event.id)))
+        lookup.need_users(id_ for t in tasks for id_ in (t.assignee_id, t.completed_by_id))
+        lookup.need_users(c.changed_by_id for c in changes)
+        lookup.need_users(e.actor_id for e in event_rows)
+        lookup.need_teams(t.candidate_team_id for t in tasks)
+        open_tasks = tuple(lookup.task_view(t, o) for t in tasks if t.status == "ready")
+        completed = tuple(lookup.task_view(t, o) for t in tasks if t.status == "completed")
+        history = tuple(StageChangeView(c.from_stage, c.to_stage,
+                                        lookup.stage_name(o, c.to_stage, c.methodology_version_id),
+                                        c.probability, lookup.user(c.changed_by_id), c.changed_at)
+                        for c in changes)
+        events = tuple(EventView(e.kind, lookup.user(e.actor_id), e.at, e.data) for e in event_rows)
+    return OpportunityView(
+        id=o.id, title=o.title, partner_name=o.partner_name, amount=o.amount, currency=o.currency,
+        attributes=dict(o.attributes), segment_id=o.segment_id, team=lookup.team(o.team_id),
+        owner=lookup.user(o.owner_id), manager=lookup.user(o.manager_id), methodology_id=version.methodology_id,
+        methodology_label=version.label, methodology_version_id=version.id, stage_id=o.stage_id,
+        stage_name=lookup.stage_name(o, o.stage_id), stage_entered_at=o.stage_entered_at,
+        probability=o.probability, expected_revenue=o.expected_revenue, next_action_at=o.next_action_at,
+        status=o.status, lost_reason=o.lost_reason, error_message=o.error_message,
+        opened_by=lookup.user(o.opened_by_id), opened_at=o.opened_at, closed_by=lookup.user(o.closed_by_id),
+        closed_at=o.closed_at, next_timer_at=o.next_timer_at, open_tasks=open_tasks,
+        completed_tasks=completed, stage_history=history, events=events, probability_auto=o.probability_auto,
+        probability_override=o.probability_override, score=o.score, score_class=o.score_class)

@@ -1,0 +1,91 @@
+"""Users and teams: finding them by name, id or API token, the reps a team's work can
+go to, and the list of everyone."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.errors import NotFoundError
+from engine.rules.routing import Candidate
+from engine.views import UserView
+from engine.store.models import ApiToken, InboxTask, Team, TeamMember, User
+
+
+def user(session: Session, username: str) -> User:
+    row = session.scalar(select(User).where(User.username == username))
+    if row is None or not row.active:
+        raise NotFoundError(f"no user '{username}'")
+    return row
+
+
+def find_user(session: Session, username: str, *, active_only: bool = False) -> User | None:
+    """The user, or None (``user`` raises NotFoundError instead)."""
+    query = select(User).where(User.username == username)
+    if active_only:
+        query = query.where(User.active.is_(True))
+    return session.scalar(query)
+
+
+def user_id(session: Session, username: str) -> int:
+    return user(session, username).id
+
+
+def username(session: Session, user_id_: int | None) -> str | None:
+    return session.scalar(select(User.username).where(User.id == user_id_)) if user_id_ else None
+
+
+def users(session: Session) -> list[UserView]:
+    teams = {}
+    for team_name, member in session.execute(
+            select(Team.name, TeamMember.user_id).join(TeamMember, TeamMember.team_id == Team.id)):
+        teams.setdefault(member, []).append(team_name)
+    return [UserView(u.id, u.username, u.display_name, u.role, tuple(sorted(teams.get(u.id, ()))))
+            for u in session.scalars(select(User).order_by(User.username))]
+
+
+def user_by_token_hash(session: Session, token_hash: str) -> tuple[User | None, list[str]]:
+    """The active user holding this (unrevoked) token and their team names, in one query."""
+    rows = session.execute(
+        select(User, Team.name).join(ApiToken, ApiToken.user_id == User.id)
+        .outerjoin(TeamMember, TeamMember.user_id == User.id).outerjoin(Team, Team.id == TeamMember.team_id)
+        .where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None), User.active.is_(True))).all()
+    if not rows:
+        return None, []
+    return rows[0][0], sorted(name for _, name in rows if name is not None)
+
+
+def user_and_team_ids(session: Session, username: str) -> tuple[User | None, list[int]]:
+    """The active user and the ids of their teams, in one query."""
+    rows = session.execute(select(User, TeamMember.team_id)
+                           .outerjoin(TeamMember, TeamMember.user_id == User.id)
+                           .where(User.username == username, User.active.is_(True))).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [team_id for _, team_id in rows if team_id is not None]
+
+
+def team_names_of(session: Session, user_id_: int) -> list[str]:
+    return list(session.scalars(select(Team.name).join(TeamMember, TeamMember.team_id == Team.id)
+                                .where(TeamMember.user_id == user_id_).order_by(Team.name)))
+
+
+def team_ids_of(session: Session, user_id_: int) -> list[int]:
+    return list(session.scalars(select(TeamMember.team_id).where(TeamMember.user_id == user_id_)))
+
+
+def find_team(session: Session, name: str) -> Team | None:
+    return session.scalar(select(Team).where(Team.name == name))
+
+
+def candidates(session: Session, team_id: int) -> list[Candidate]:
+    """The team's active reps with their number of ready tasks, by user id."""
+    open_tasks = (select(InboxTask.assignee_id, func.count().label("n"))
+                  .where(InboxTask.status == "ready").group_by(InboxTask.assignee_id).subquery())
+    rows = session.execute(
+        select(User.id, User.username, func.coalesce(open_tasks.c.n, 0))
+        .join(TeamMember, TeamMember.user_id == User.id)
+        .outerjoin(open_tasks, open_tasks.c.assignee_id == User.id)
+        .where(TeamMember.team_id == team_id, User.active.is_(True), User.role == "rep")
+        .order_by(User.id))
+    return [Candidate(uid, name, count) for uid, name, count in rows]
