@@ -28,8 +28,8 @@ def test_validating_one_file_checks_it_against_its_siblings(run_cli):
 
 def test_a_missing_path_is_one_line_and_exit_code_1(run_cli):
     result = run_cli("validate", "no/such/folder")
-    assert result.exit_code == 1
-    assert result.stdout == "no/such/folder:1: no such file or folder\n"
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "error: no methodologies folder or file at no/such/folder\n"
 
 
 def test_schema_prints_the_shipped_json_schema(run_cli):

@@ -7,21 +7,16 @@ import os
 
 import click
 
-from engine.cli import main
-from engine.cli.ops import _engine, reports_errors
-from engine.errors import DealflowError
-from engine.methodology.diff import diff_methodologies, render
-from engine.methodology.model import Methodology
-from engine.service.validation import load_files, load_methodologies
+from engine import DealflowError, Methodology, diff_methodologies, load_files, load_methodologies
+from engine.cli.common import open_engine
 
 
-@main.command()
+@click.command()
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
 @click.option("--methodology", "methodology_id", metavar="ID",
               help="Which methodology of a folder to compare (needed when a folder holds several "
                    "and neither side is ID@VERSION).")
-@reports_errors
 def diff(old: str, new: str, methodology_id: str | None) -> None:
     """Show what changed from OLD to NEW: stages, activities and exit criteria, user
     tasks and their forms, lanes, gateway conditions, questionnaires.
@@ -38,7 +33,7 @@ def diff(old: str, new: str, methodology_id: str | None) -> None:
     finally:
         if engine is not None:
             engine.close()
-    click.echo(render(diff_methodologies(before, after)))
+    click.echo("\n".join(str(change) for change in diff_methodologies(before, after)) or "no differences")
 
 
 def _deployed_id(side: str) -> str | None:
@@ -52,7 +47,7 @@ def _load(side: str, wanted: str | None, engine):
     if _deployed_id(side) is not None:
         methodology_id, _, label = side.partition("@")
         if engine is None:
-            engine = _engine()
+            engine = open_engine()
         files = engine.methodology_files(methodology_id, label or None)
         result = load_files({path: text.encode("utf-8") for path, text in files.items()})
         return _pick(result, methodology_id, side), engine
@@ -75,3 +70,6 @@ def _pick(result, wanted: str | None, side: str) -> Methodology:
         raise DealflowError(f"{side} has no methodology '{wanted}'"
                             + (f"; it has {', '.join(sorted(methodologies))}" if methodologies else ""))
     return methodologies[wanted]
+
+
+COMMANDS = [diff]

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import click
 
-from engine.cli import DEFAULT_PATH, main
-from engine.methodology.importer import ImportError_, plan_import
-from engine.service.validation import load_methodologies
+from engine import load_methodologies, plan_import
+from engine.cli.common import DEFAULT_PATH, fail
 
 
-@main.command("import-bpmn")
+@click.command("import-bpmn")
 @click.argument("file", type=click.Path())
 @click.option("--methodology", "methodology_id", help="Id of the new methodology (default: from the file name).")
 @click.option("--into", default=DEFAULT_PATH, show_default=True, type=click.Path(),
@@ -24,21 +23,18 @@ def import_bpmn(file: str, methodology_id: str | None, into: str) -> None:
     task and a routing skeleton, print what is left to decide, then validate."""
     source = Path(file)
     if not source.is_file():
-        _fail(f"{file}: no such file")
+        fail(f"{file}: no such file")
     if source.suffix.lower() not in (".bpmn", ".xml"):
-        _fail(f"{file}: not a BPMN file (expected .bpmn or .bpmn20.xml)")
+        fail(f"{file}: not a BPMN file (expected .bpmn or .bpmn20.xml)")
     root = Path(into)
     if root.exists() and not root.is_dir():
-        _fail(f"{into} is not a folder")
+        fail(f"{into} is not a folder")
     companions = {p.name: p.read_bytes() for p in source.parent.iterdir()
                   if p.is_file() and p.suffix.lower() == ".dmn"}
     existing = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()} \
         if root.is_dir() else {}
-    try:
-        plan = plan_import(source.name, source.read_bytes(), companions=companions, existing=existing,
-                           methodology=methodology_id)
-    except ImportError_ as err:
-        _fail(str(err))
+    plan = plan_import(source.name, source.read_bytes(), companions=companions, existing=existing,
+                       methodology=methodology_id)  # a mistake is an engine error: one line
     for relative, data in plan.files.items():
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -58,6 +54,5 @@ def import_bpmn(file: str, methodology_id: str | None, into: str) -> None:
     click.echo("OK")
 
 
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
+
+COMMANDS = [import_bpmn]

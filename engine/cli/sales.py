@@ -1,51 +1,47 @@
 """Command line of the Sales Assistant: answering a stage questionnaire, the
 manager's probability override, the assistant's view of a deal, and closing a
-deal as lost by hand. The commands
-join the ``opportunity`` group of cli_ops."""
+deal as lost by hand. They join the ``opportunity`` group of opportunities.py (see __init__)."""
 
 from __future__ import annotations
 
 import click
 
 from engine.cli import render
-from engine.cli.ops import _engine, _pairs, opportunity, reports_errors
+from engine.cli.common import open_engine, pairs
 
 
-@opportunity.command("assistant")
+@click.command("assistant")
 @click.argument("opportunity_id", type=int)
 @click.option("--as", "viewer", required=True, help="Who looks (a username who may see the deal).")
-@reports_errors
 def opportunity_assistant(opportunity_id: int, viewer: str) -> None:
     """What leaving the current stage needs, the questionnaires with their scores
     explained answer by answer, and what makes the probability."""
-    click.echo(render.assistant(_engine().sales_assistant(opportunity_id, viewer=viewer)))
+    click.echo(render.assistant(open_engine().sales_assistant(opportunity_id, viewer=viewer)))
 
 
-@opportunity.command("answer")
+@click.command("answer")
 @click.argument("opportunity_id", type=int)
 @click.argument("questionnaire")
 @click.argument("answers", nargs=-1, required=True, metavar="QUESTION=ANSWER...")
 @click.option("--as", "actor", required=True, help="Who answers (a username).")
-@reports_errors
 def opportunity_answer(opportunity_id: int, questionnaire: str, answers: tuple[str, ...], actor: str) -> None:
     """Answer questions of a stage questionnaire (some or all); earlier answers stay."""
-    engine = _engine()
-    engine.answer_questionnaire(opportunity_id, questionnaire, _pairs(answers, "ANSWERS"), actor=actor)
+    engine = open_engine()
+    engine.answer_questionnaire(opportunity_id, questionnaire, pairs(answers, "ANSWERS"), actor=actor)
     click.echo(render.assistant(engine.sales_assistant(opportunity_id, viewer=actor)))
 
 
-@opportunity.command("probability")
+@click.command("probability")
 @click.argument("opportunity_id", type=int)
 @click.argument("percent", required=False)
 @click.option("--reset", is_flag=True, help="Drop the override: the automatic probability applies again.")
 @click.option("--reason", default="", help="Why (recorded with the override).")
 @click.option("--as", "actor", required=True, help="The deal's manager or an admin.")
-@reports_errors
 def opportunity_probability(opportunity_id: int, percent: str | None, reset: bool, reason: str, actor: str) -> None:
     """Set a deal's probability by hand (it stays until --reset), or reset it."""
     if reset == (percent is not None):
         raise click.UsageError("give either a PERCENT or --reset")
-    engine = _engine()
+    engine = open_engine()
     if reset:
         deal = engine.reset_probability(opportunity_id, actor=actor)
     else:
@@ -53,12 +49,14 @@ def opportunity_probability(opportunity_id: int, percent: str | None, reset: boo
     click.echo(render.opportunity(deal))
 
 
-@opportunity.command("lose")
+@click.command("lose")
 @click.argument("opportunity_id", type=int)
 @click.option("--reason", required=True, help="Why the deal was lost (recorded).")
 @click.option("--stage", default=None, help="A lost stage of the methodology (default: its first).")
 @click.option("--as", "actor", required=True, help="The deal's owner, its manager or an admin.")
-@reports_errors
 def opportunity_lose(opportunity_id: int, reason: str, stage: str | None, actor: str) -> None:
     """Close an open deal as lost by hand: its open tasks are withdrawn, its timers stop."""
-    click.echo(render.opportunity(_engine().close_as_lost(opportunity_id, actor=actor, reason=reason, stage=stage)))
+    click.echo(render.opportunity(open_engine().close_as_lost(opportunity_id, actor=actor, reason=reason, stage=stage)))
+
+
+OPPORTUNITY_COMMANDS = [opportunity_assistant, opportunity_answer, opportunity_probability, opportunity_lose]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import click
 
+from engine import parse_stage_map
 from engine.cli import render
-from engine.cli.ops import _engine, reports_errors
-from engine.rules.swap_plan import parse_stage_map
+from engine.cli.common import open_engine
 from engine.views.segments import SwapReport
 
 
@@ -17,11 +17,10 @@ def segment() -> None:
 
 
 @segment.command("list")
-@reports_errors
 def segment_list() -> None:
     """Each segment with its methodology@version now, who chose it, and its open deals;
     then the swaps, newest first."""
-    engine = _engine()
+    engine = open_engine()
     segments = engine.list_segments(viewer=None)
     click.echo(f"{'SEGMENT':<22} {'METHODOLOGY':<28} {'SET BY':<16} {'OPEN':>5}")
     for s in segments:
@@ -44,12 +43,11 @@ def segment_list() -> None:
               help="Where deals in OLD_STAGE go (default: the stage with the same id); repeat for more.")
 @click.option("--dry-run", is_flag=True, help="Only show how many deals would move where, and which cannot.")
 @click.option("--as", "actor", required=True, help="The manager or admin who swaps (a username).")
-@reports_errors
 def segment_swap(segment_id: str, methodology: str, maps: tuple[str, ...], dry_run: bool, actor: str) -> None:
     """Make SEGMENT follow METHODOLOGY (newest version, or exactly @VERSION): new deals
     start on it at once, open deals move to the mapped stage keeping their history."""
     name, _, version = methodology.partition("@")
-    report = _engine().swap_segment(segment_id, name, version=version or None, stage_map=parse_stage_map(maps),
+    report = open_engine().swap_segment(segment_id, name, version=version or None, stage_map=parse_stage_map(maps),
                                     dry_run=dry_run, actor=actor)
     click.echo(report_text(report))
 
@@ -57,11 +55,10 @@ def segment_swap(segment_id: str, methodology: str, maps: tuple[str, ...], dry_r
 @segment.command("reverse")
 @click.argument("swap_id", type=int)
 @click.option("--as", "actor", required=True, help="The manager or admin who reverses it.")
-@reports_errors
 def segment_reverse(swap_id: int, actor: str) -> None:
     """Undo swap SWAP_ID: the segment follows its old methodology again and the deals
     it moved go back (exactly as they were, if nobody touched them since)."""
-    click.echo(report_text(_engine().reverse_swap(swap_id, actor=actor)))
+    click.echo(report_text(open_engine().reverse_swap(swap_id, actor=actor)))
 
 
 def report_text(report: SwapReport) -> str:

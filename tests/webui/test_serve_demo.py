@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from engine.cli.ops import SECRET_FILE, _secret_key
+from webui.serve import SECRET_FILE, secret_key
 from engine.demo import seed_demo
 from engine.service import Engine
 from tests.conftest import SHIPPED
@@ -71,9 +71,9 @@ def test_serve_without_a_secret_key_and_without_demo_refuses_to_start_in_one_lin
 def test_the_demo_makes_a_secret_key_once_and_keeps_it_next_to_the_database(tmp_path, monkeypatch):
     monkeypatch.delenv("DEALFLOW_SECRET_KEY", raising=False)
     url = f"sqlite:///{tmp_path / 'demo.db'}"
-    key = _secret_key(url, demo=True)
-    assert len(key) > 40 and _secret_key(url, demo=True) == key
+    key = secret_key(url, demo=True)
+    assert len(key) > 40 and secret_key(url, demo=True) == key
     assert stat.S_IMODE(os.stat(tmp_path / SECRET_FILE).st_mode) == 0o600
-    assert _secret_key(url, demo=False) is None
+    assert secret_key(url, demo=False) is None
     monkeypatch.setenv("DEALFLOW_SECRET_KEY", "from-the-environment")
-    assert _secret_key(url, demo=True) == "from-the-environment"
+    assert secret_key(url, demo=True) == "from-the-environment"

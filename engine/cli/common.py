@@ -1,0 +1,48 @@
+"""What the commands share: opening the engine, KEY=VALUE arguments, a user's mistake
+as one line, and the methodologies folder a command reads."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from engine import Engine
+
+DEFAULT_PATH = "methodologies"
+
+
+def open_engine() -> Engine:
+    """The engine of DEALFLOW_DATABASE_URL (default: SQLite dealflow.db)."""
+    engine = Engine()
+    if engine.url.startswith("sqlite"):
+        # The embedded default has no worker: each command first fires what is due
+        # (an indexed query when nothing is), so timers work without one.
+        engine.fire_due_timers()
+    return engine
+
+
+def fail(message: str) -> NoReturn:
+    """A user's mistake: one line on stderr, exit code 1."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def existing(path: str, what: str = "methodologies folder") -> str:
+    """``path`` when something is there, else the one-line mistake (instead of the
+    loader's ``path:1: no such file or folder``)."""
+    if not Path(path).exists():
+        fail(f"no {what} at {path}")
+    return path
+
+
+def pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
+    result = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"'{item}' is not KEY=VALUE", param_hint=what)
+        result[key] = value
+    return result

@@ -1,0 +1,68 @@
+"""``dealflow opportunity``: opening, showing, listing, retrying and handing over deals
+(the Sales Assistant's subcommands are in sales.py)."""
+
+from __future__ import annotations
+
+import click
+
+from engine.cli import render
+from engine.cli.common import open_engine, pairs
+
+
+@click.group()
+def opportunity() -> None:
+    """Sales opportunities."""
+
+
+@opportunity.command("create")
+@click.option("--title", required=True)
+@click.option("--amount", required=True, help="An exact amount, e.g. 12500.00.")
+@click.option("--currency", default="PLN", show_default=True)
+@click.option("--partner", required=True, help="The customer's name.")
+@click.option("--attr", "attrs", multiple=True, metavar="KEY=VALUE",
+              help="An attribute routing uses: territory, channel, industry, source, ...")
+@click.option("--owner", default=None, help="Give it to this rep instead of the segment's assignment.")
+@click.option("--as", "actor", required=True, help="Who opens it (a username).")
+def opportunity_create(title, amount, currency, partner, attrs, owner, actor) -> None:
+    """Open an opportunity: routing picks segment, methodology, team and owner."""
+    created = open_engine().create_opportunity(
+        title=title, amount=amount, currency=currency, partner=partner,
+        attributes=pairs(attrs, "--attr"), actor=actor, owner=owner)
+    click.echo(render.opportunity(created))
+
+
+@opportunity.command("show")
+@click.argument("opportunity_id", type=int)
+def opportunity_show(opportunity_id: int) -> None:
+    """Stage, probability, expected revenue, history and open tasks of one opportunity."""
+    click.echo(render.opportunity(open_engine().show_opportunity(opportunity_id)))
+
+
+@opportunity.command("list")
+def opportunity_list() -> None:
+    """Every opportunity, one per line."""
+    for o in open_engine().list_opportunities():
+        click.echo(f"#{o.id:<5} {o.status:<5} {o.stage_name or '-':<28} {o.probability:>3} %  "
+                   f"{o.amount:>12} {o.currency}  {o.owner:<16} {o.title}")
+
+
+@opportunity.command("retry")
+@click.argument("opportunity_id", type=int)
+@click.option("--as", "actor", required=True)
+@click.option("--upgrade", is_flag=True,
+              help="Move it to the current version of its methodology first (after a fix was deployed).")
+def opportunity_retry(opportunity_id: int, actor: str, upgrade: bool) -> None:
+    """Run the step that failed on an opportunity again."""
+    click.echo(render.opportunity(open_engine().retry(opportunity_id, actor=actor, upgrade=upgrade)))
+
+
+@opportunity.command("reassign")
+@click.argument("opportunity_id", type=int)
+@click.option("--to", "to", required=True, help="The new owner (a rep).")
+@click.option("--as", "actor", required=True, help="The deal's manager or an admin.")
+def opportunity_reassign(opportunity_id: int, to: str, actor: str) -> None:
+    """Hand a deal and its owner's open tasks to another rep, keeping all history."""
+    click.echo(render.opportunity(open_engine().reassign_opportunity(opportunity_id, to=to, actor=actor)))
+
+
+COMMANDS = [opportunity]
