@@ -45,7 +45,7 @@ class DealflowGroup(click.Group):
         if command is None and name in CONTRIBUTED:
             raise click.UsageError(
                 f"'dealflow {name}' comes with {CONTRIBUTED[name]} through the '{ENTRY_POINT_GROUP}' "
-                "entry points, and none is installed; reinstall Dealflow (pip install .)", ctx)
+                "entry points, and none is installed; reinstall Dealflow (pip install -e . in a clone)", ctx)
         return command
 
     def invoke(self, ctx: click.Context):
