@@ -24,8 +24,8 @@ def page(opportunity_id: int, *, status: int = 200, **extra):
     deal = engine.opportunity_for(opportunity_id, viewer=current_user.username)  # 404 unless visible
     manages = engine.may_reassign(opportunity_id, viewer=current_user.username)
     users = engine.list_users() if manages else []
-    reps = [u for u in users if u.role == "rep" and u.username != deal.owner]
-    workers = [u for u in users if u.role in ("rep", "manager", "admin")]
+    reps = [u for u in users if u.may_own_deals and u.username != deal.owner]
+    workers = [u for u in users if u.may_take_tasks]
     return render_template("opportunity.html", deal=deal, now=engine.now(), manages=manages, reps=reps,
                            workers=workers, diagram=_diagram(engine, deal),
                            assistant=engine.sales_assistant(opportunity_id, viewer=current_user.username),

@@ -47,7 +47,11 @@ class WebUser(UserMixin):
 
     @property
     def may_see_pipeline(self) -> bool:
-        return self.role in ("manager", "admin", "designer")
+        return self.view.may_see_pipeline
+
+    @property
+    def may_swap(self) -> bool:
+        return self.view.may_swap
 
 
 def init_app(app: Flask, exempt=()) -> None:

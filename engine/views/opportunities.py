@@ -7,14 +7,46 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from engine.rules import policy
+
 
 @dataclass(frozen=True)
 class UserView:
+    """A user; the ``may_*`` flags are what engine.rules.policy decides from the role
+    alone, so screens show a link or a choice without comparing role names."""
+
     id: int
     username: str
     display_name: str
     role: str
     teams: tuple[str, ...] = ()
+
+    @property
+    def may_see_pipeline(self) -> bool:
+        return policy.may_see_pipeline(self._actor)
+
+    @property
+    def may_swap(self) -> bool:
+        """See the segments, swap a segment's methodology, reverse a swap."""
+        return policy.may_swap(self._actor)
+
+    @property
+    def may_create_deals(self) -> bool:
+        return policy.may_create_deal(self._actor)
+
+    @property
+    def may_own_deals(self) -> bool:
+        """A deal may be handed to this user as its owner."""
+        return policy.may_own_deals(self.role)
+
+    @property
+    def may_take_tasks(self) -> bool:
+        """A task may be handed to this user."""
+        return policy.may_take_tasks(self.role)
+
+    @property
+    def _actor(self) -> policy.Actor:
+        return policy.Actor(self.id, policy.Role.of(self.role))
 
 
 @dataclass(frozen=True)

@@ -216,3 +216,14 @@ def test_require_raises_permission_denied_with_the_message():
 def test_facts_are_frozen():
     with pytest.raises(AttributeError):
         owner.role = ADMIN  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("role, pipeline, swap, create, own, take", [
+    ("rep", False, False, False, True, True), ("manager", True, True, True, False, True),
+    ("designer", True, False, False, False, False), ("admin", True, True, True, False, True)])
+def test_a_user_view_carries_the_policy_flags_of_its_role(role, pipeline, swap, create, own, take):
+    from engine.views import UserView
+
+    view = UserView(1, "someone", "Someone", role)
+    assert (view.may_see_pipeline, view.may_swap, view.may_create_deals, view.may_own_deals,
+            view.may_take_tasks) == (pipeline, swap, create, own, take)

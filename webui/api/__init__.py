@@ -30,7 +30,6 @@ bp = Blueprint("api", __name__)
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 422: "invalid", 500: "internal_error"}
 PUBLIC = ("api.openapi_document", "api.no_such_route")
-CREATORS = ("manager", "admin")
 CHALLENGE = 'Bearer realm="dealflow"'  # RFC 6750
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal(10) ** 15  # whole cents of this still fit the BIGINT column
@@ -117,7 +116,7 @@ def inbox():
 
 @bp.post("/opportunities")
 def create_opportunity():
-    if g.api_user.role not in CREATORS:
+    if not g.api_user.may_create_deals:
         raise ApiError(403, "only managers and admins may open opportunities")
     values = _opportunity_input(_json_object())
     if values["owner"] is not None:
