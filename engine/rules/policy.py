@@ -138,7 +138,10 @@ def may_deploy(actor: Actor) -> bool:
 
 def may_own_deals(role: Role | str) -> bool:
     """A deal's owner is a rep (routing assigns reps; reassigning hands to a rep)."""
-    return Role.of(role) is Role.REP
+    return Role.of(role) in OWNER_ROLES
+
+
+OWNER_ROLES = (Role.REP,)  # may_own_deals, for a query that picks owners
 
 
 def may_take_tasks(role: Role | str) -> bool:
