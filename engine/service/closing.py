@@ -9,7 +9,7 @@ from engine.errors import ConflictError, FormError, PermissionDeniedError
 from engine.store.events import record_event
 from engine.store.inbox import Assigner
 from engine.store.opportunities import withdraw_open_tasks
-from engine.store.progress import change_stage
+from engine.service.progress import change_stage
 from engine.views import OpportunityView
 
 MAX_REASON = 2000

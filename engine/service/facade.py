@@ -26,7 +26,8 @@ from engine.store import db
 from engine.service.catalog import Catalog
 from engine.store.models import (AssignmentCursor, InboxTask, Opportunity, Team, User)
 from engine.store.events import record_event
-from engine.store.progress import apply_step, expected_revenue
+from engine.rules.progress import expected_revenue
+from engine.service.progress import apply_step
 from engine.store import inbox, opportunities, people
 from engine.service.accounts import AccountUseCases
 from engine.service.buying_center import BuyingCenterUseCases

@@ -20,7 +20,7 @@ from engine.store.buying_center import roles_identified
 from engine.store.models import InboxTask, Opportunity, User
 from engine.store.events import record_event
 from engine.store.opportunities import refresh_next_action
-from engine.store.progress import refresh_probability
+from engine.service.progress import refresh_probability
 from engine.views import OpportunityView
 from engine.views.sales import (CriterionView, QuestionScoreView, QuestionnaireView, SalesAssistantView,
                           ScoreView)

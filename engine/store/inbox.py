@@ -123,6 +123,32 @@ def activity_node(stage_id: str, activity_id: str) -> str:
     return f"{stage_id}/{activity_id}"
 
 
+
+def ready_workflow_rows(session: Session, opportunity_id: int) -> list[InboxTask]:
+    """The deal's READY rows of its process's user tasks."""
+    return list(session.scalars(select(InboxTask).where(
+        InboxTask.opportunity_id == opportunity_id, InboxTask.status == "ready",
+        InboxTask.kind == "workflow")))
+
+
+def activity_rows(session: Session, opportunity_id: int) -> list[InboxTask]:
+    """The deal's suggested activities still open or done (not the withdrawn ones)."""
+    return list(session.scalars(select(InboxTask).where(
+        InboxTask.opportunity_id == opportunity_id, InboxTask.kind == "activity",
+        InboxTask.status.in_(("ready", "completed")))))
+
+
+def open_activity_dues(session: Session, opportunity_id: int) -> list[datetime]:
+    """Due dates of the suggested activities still open: they are next actions too.
+    Run it without autoflush: rows added or withdrawn in this step are seen in memory."""
+    stored = session.scalars(select(InboxTask).where(
+        InboxTask.opportunity_id == opportunity_id, InboxTask.kind == "activity",
+        InboxTask.status == "ready", InboxTask.due_at.is_not(None)))
+    pending = [row for row in session.new if isinstance(row, InboxTask) and row.opportunity_id == opportunity_id]
+    return [row.due_at for row in {*stored, *pending}
+            if row.kind == "activity" and row.status == "ready" and row.due_at is not None]
+
+
 @dataclass(frozen=True)
 class Visibility:
     """The conditions for the READY tasks a user may see and work: theirs, queued for

@@ -94,6 +94,14 @@ def refresh_next_action(session: Session, opportunity: Opportunity) -> None:
     opportunity.next_action_at = min(dues, default=None)
 
 
+def add_stage_change(session: Session, opportunity: Opportunity, previous: str | None, actor_id: int | None,
+                     now: datetime) -> None:
+    """The stage-history row of the deal's move from ``previous`` into its current stage."""
+    session.add(StageChange(opportunity_id=opportunity.id, from_stage=previous, to_stage=opportunity.stage_id,
+                            probability=opportunity.probability, changed_by_id=actor_id, changed_at=now,
+                            methodology_version_id=opportunity.methodology_version_id))
+
+
 def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: bool = True) -> OpportunityView:
     o = session.get(Opportunity, opportunity_id)
     if o is None:

@@ -1,0 +1,120 @@
+"""Applying what one workflow step did to a deal's rows: the stages it entered with
+their history and probability, closing won or lost deals, the inbox rows of the
+tasks that became ready and of the stages' suggested activities, the next timer
+and next action, and an error as visible state. The decisions are
+engine.rules.progress's, the reads engine.store's; runs inside the caller's
+transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from engine.methodology.model import LaneRole, Methodology, Stage
+from engine.rules import progress
+from engine.runtime.workflow import StepResult
+from engine.store import inbox, opportunities
+from engine.store.events import record_event
+from engine.store.inbox import Assigner
+from engine.store.models import InboxTask, Opportunity
+
+
+def refresh_probability(opportunity: Opportunity, methodology: Methodology) -> None:
+    """Recompute the deal's probability and expected revenue (rules.progress.probability)."""
+    decided = progress.probability(methodology, opportunity.stage_id, opportunity.scores,
+                                   opportunity.probability_override, opportunity.amount)
+    opportunity.probability_auto = decided.automatic
+    opportunity.probability = decided.in_force
+    opportunity.expected_revenue = decided.expected_revenue
+
+
+def apply_step(session: Session, opportunity: Opportunity, methodology: Methodology,
+               lanes: dict[str, LaneRole], state: str, result: StepResult,
+               actor_id: int | None, now: datetime) -> None:
+    """Make the opportunity's rows reflect ``result``; ``state`` is the new workflow state."""
+    if result.error is not None:
+        # The runner kept the state from before the step: nothing half-applied.
+        opportunity.error_message = result.error.message
+        opportunity.error_node = result.error.node_id
+        record_event(session, opportunity, "error", actor_id, now,
+                     node=result.error.node_id, message=result.error.message)
+        return
+    opportunity.workflow_state = state
+    opportunity.error_message = None
+    opportunity.error_node = None
+    assign = Assigner(session, lanes)
+    for stage in progress.stages_entered(methodology, opportunity.stage_id, result.reached):
+        change_stage(session, opportunity, methodology, stage.id, actor_id, now, assign)
+    timer_dues = [t.due for t in result.timers]
+    with session.no_autoflush:  # one flush, below, not one per query
+        ready_rows, new_rows = _sync_inbox(session, opportunity, methodology, result, assign, now)
+        opportunity.next_timer_at = progress.earliest(timer_dues)
+        opportunity.next_action_at = progress.earliest(
+            timer_dues, (row.due_at for row in ready_rows), inbox.open_activity_dues(session, opportunity.id))
+    # The opportunity's UPDATE checks its version counter: flushing it before the new
+    # inbox rows are added makes a concurrent step on the same deal fail on that,
+    # not on a task id both steps would insert.
+    session.flush()
+    session.add_all(new_rows)
+    if result.finished:
+        record_event(session, opportunity, "process_finished", actor_id, now, ended_at=list(result.ended_at))
+
+
+def change_stage(session: Session, opportunity: Opportunity, methodology: Methodology, stage_id: str,
+                 actor_id: int | None, now: datetime, assign: Assigner | None = None) -> None:
+    """Move the deal into a stage: history, probability, closing on a won or lost
+    stage, and the stage's suggested activities (routed by ``assign``; without it
+    they go to the owner)."""
+    stage = next(s for s in methodology.stages if s.id == stage_id)
+    previous = opportunity.stage_id
+    opportunity.stage_id = stage.id
+    opportunity.stage_entered_at = now
+    refresh_probability(opportunity, methodology)
+    opportunities.add_stage_change(session, opportunity, previous, actor_id, now)
+    record_event(session, opportunity, "stage_changed", actor_id, now,
+                 from_stage=previous, to_stage=stage.id, probability=opportunity.probability)
+    outcome = progress.closing_outcome(stage, opportunity.status)
+    if outcome is not None:
+        opportunity.status = outcome
+        opportunity.closed_at = now
+        opportunity.closed_by_id = actor_id
+        record_event(session, opportunity, "closed", actor_id, now, outcome=outcome, stage=stage.id)
+    _enter_activities(session, opportunity, stage, assign or Assigner(session, {}), now)
+
+
+def _enter_activities(session: Session, opportunity: Opportunity, stage: Stage, assign: Assigner,
+                      now: datetime) -> None:
+    """Withdraw what earlier stages suggested and still waits (required ones were
+    done, or the deal could not have left), then suggest what this stage has and
+    the deal was not given before."""
+    rows = inbox.activity_rows(session, opportunity.id)
+    for row in rows:
+        if row.status == "ready" and row.stage_id != stage.id:
+            row.status = "cancelled"
+    if opportunity.status != "open":
+        return
+    given = {row.node_id for row in rows if row.status != "cancelled"}
+    session.add_all(InboxTask(**values)
+                    for values in inbox.activity_values(opportunity, stage, assign, now, given))
+
+
+def _sync_inbox(session: Session, opportunity: Opportunity, methodology: Methodology, result: StepResult,
+                assign: Assigner, now: datetime) -> tuple[list[InboxTask], list[InboxTask]]:
+    """Inbox rows for exactly the READY tasks of ``result``: cancels the others and
+    returns (every ready row, the new ones — for the caller to add)."""
+    ready_ids = {t.task_id for t in result.ready}
+    existing = {row.id: row for row in inbox.ready_workflow_rows(session, opportunity.id)}
+    ready_rows, new_rows = [], []
+    for task_id, row in existing.items():
+        if task_id not in ready_ids:
+            # A boundary event or a gateway took the token elsewhere.
+            row.status = "cancelled"
+        else:
+            ready_rows.append(row)
+    for task in result.ready:
+        if task.task_id not in existing:
+            row = InboxTask(**inbox.workflow_task_values(opportunity, methodology, task, assign, now))
+            ready_rows.append(row)
+            new_rows.append(row)
+    return ready_rows, new_rows
