@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from engine.drawing.buying_center_diagram import render_svg
 from engine.rules import buying_center as rules
 from engine.errors import ConflictError, FormError, NotFoundError
 from engine.store import buying_center as bc_store
@@ -38,7 +39,7 @@ class BuyingCenterUseCases:
         return BuyingCenterView(
             opportunity_id=opportunity_id, editable=status == "open", contacts=contacts,
             relationships=relationships, roles=tuple(RoleView(r.id, r.name, r.description) for r in roles),
-            kinds=rules.KINDS, attitudes=rules.ATTITUDES, svg=rules.render_svg(contacts, relationships))
+            kinds=rules.KINDS, attitudes=rules.ATTITUDES, svg=render_svg(contacts, relationships))
 
     def buying_center_svg(self, opportunity_id: int, *, viewer: str) -> str:
         return self.buying_center(opportunity_id, viewer=viewer).svg

@@ -1,4 +1,4 @@
-"""engine.rules.buying_center, pure: the input rules and the SVG diagram (layout by networkx)."""
+"""engine.drawing.buying_center_diagram, pure: the layout (networkx) and the SVG of a buying center."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from datetime import datetime, timezone
 
 from lxml import etree
 
-from engine.rules.buying_center import (EMPTY_MESSAGE, clean_contact, clean_relationship, layout, render_svg)
+from engine.drawing.buying_center_diagram import EMPTY_MESSAGE, layout, render_svg
 from engine.views.buying_center import ContactView, RelationshipView
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
-ROLES = ("economic_buyer", "coach")
 
 
 def person(id_, name="P", *, role=None, influence=3, attitude="neutral", job_title="", notes=""):
@@ -35,42 +34,6 @@ def card(root, contact_id):
 
 def edge(root, relationship_id):
     return root.find(f".//s:g[@data-relationship-id='{relationship_id}']", NS).find("s:path", NS)
-
-
-# --- input rules ----------------------------------------------------------------------------
-
-def test_a_new_person_gets_defaults_for_what_was_not_given_and_texts_are_tidied():
-    clean, errors = clean_contact({"name": "  Anna\tNowak ", "job_title": None, "notes": " a\r\nb\x00 "}, ROLES)
-    assert errors == {}
-    assert clean == {"name": "Anna Nowak", "job_title": "", "notes": "a\nb", "role": None, "influence": 3,
-                     "attitude": "neutral"}
-
-
-def test_a_change_checks_only_the_fields_given():
-    assert clean_contact({"influence": "5"}, ROLES, partial=True) == ({"influence": 5}, {})
-    assert clean_contact({"role": " coach "}, ROLES, partial=True) == ({"role": "coach"}, {})
-    assert clean_contact({"name": None}, ROLES, partial=True) == ({}, {"name": "enter the person's name"})
-
-
-def test_a_methodology_without_roles_refuses_any_role():
-    assert clean_contact({"name": "A", "role": "coach"}, ())[1] == {
-        "role": "this methodology names no buying-center roles; leave it empty"}
-
-
-def test_relationship_values_may_come_as_form_strings_or_json_numbers():
-    clean, errors = clean_relationship({"from_contact": "1", "to_contact": 2, "kind": "listens_to",
-                                        "strength": ""}, {1, 2}, [])
-    assert (clean, errors) == ({"from_contact": 1, "to_contact": 2, "kind": "listens_to", "strength": 3}, {})
-    assert set(clean_relationship({"from_contact": True, "to_contact": "2x", "kind": None, "strength": 2.5},
-                                  {1, 2}, [])[1]) == {"from_contact", "to_contact", "kind", "strength"}
-
-
-def test_a_reporting_line_that_would_close_a_circle_is_refused_however_long_the_way_round():
-    chain = [(2, 1, "reports_to"), (3, 2, "reports_to"), (4, 3, "reports_to"), (1, 4, "listens_to")]
-    assert "circle" in clean_relationship({"from_contact": 1, "to_contact": 4, "kind": "reports_to"},
-                                          {1, 2, 3, 4}, chain)[1]["to_contact"]
-    assert clean_relationship({"from_contact": 4, "to_contact": 1, "kind": "reports_to"},
-                              {1, 2, 3, 4}, chain)[1] == {}  # a second boss further up is fine
 
 
 # --- layout ---------------------------------------------------------------------------------
