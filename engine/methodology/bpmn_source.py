@@ -1,17 +1,16 @@
-"""Reading BPMN 2.0 and DMN files: XML syntax, the BPMN XSD, and the facts Dealflow
+"""Reading BPMN 2.0 and DMN files: XML syntax and the facts Dealflow
 needs (processes, flow nodes with their lanes and lines, sequence flows, forms,
 and every expression written in them).
 
 Files are untrusted, so the XML parser resolves no entities and fetches nothing.
-Every fact keeps its ``sourceline`` so later checks can say ``path:line``.
+Every fact keeps its ``sourceline`` so later checks can say ``path:line``. The check
+against the BPMN XSD is ``bpmn_schema``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 from lxml import etree
 
@@ -55,24 +54,6 @@ def _xml_parser() -> etree.XMLParser:
                            huge_tree=False, remove_comments=True)
 
 
-@lru_cache(maxsize=1)
-def _bpmn_schema() -> etree.XMLSchema:
-    # SpiffWorkflow ships the OMG's BPMN 2.0 XSD; we validate with it ourselves so
-    # that every violation is reported, not only the first.
-    import SpiffWorkflow.bpmn.parser as spiff_parser
-
-    xsd = Path(spiff_parser.__file__).parent / "schema" / "BPMN20.xsd"
-    return etree.XMLSchema(etree.parse(str(xsd)))
-
-
-def _short(text: str) -> str:
-    """Error text with namespaces as a designer sees them in the file."""
-    text = text.replace("{%s}" % BPMN, "bpmn:")
-    for namespace, prefix in VENDORS.items():
-        text = text.replace("{%s}" % namespace, prefix + ":")
-    return re.sub(r"\{[^}]*\}", "", text)
-
-
 def parse_xml(path: str, data: bytes) -> tuple[etree._ElementTree | None, list[Problem]]:
     """The parsed document, or ``None`` and the syntax error at its line."""
     try:
@@ -96,43 +77,6 @@ def _as_written(data: bytes, local: str) -> str:
     """``bpmn:endEvent`` for libxml2's ``endEvent``: the tag with the prefix the file uses."""
     found = re.search(rb"<([\w.-]+:)?" + re.escape(local.encode()) + rb"[\s/>]", data)
     return (found.group(1) or b"").decode("utf-8", "replace") + local if found else local
-
-
-def check_bpmn_xsd(path: str, tree: etree._ElementTree) -> list[Problem]:
-    """Every violation of the BPMN 2.0 XSD, each at its line."""
-    schema = _bpmn_schema()
-    if schema.validate(tree):
-        return []
-    problems = []
-    for entry in schema.error_log:
-        message = _short(entry.message)
-        message = message.replace("This element is not expected.", "this element is not allowed here.")
-        message = _xsd_hint(message)
-        problems.append(Problem(path, entry.line or 1, f"BPMN schema: {message}"))
-    return problems
-
-
-@lru_cache(maxsize=1)
-def _bpmn_element_names() -> frozenset[str]:
-    """Every element the BPMN 2.0 semantic XSD declares (userTask, sequenceFlow, ...)."""
-    import SpiffWorkflow.bpmn.parser as spiff_parser
-
-    xsd = etree.parse(str(Path(spiff_parser.__file__).parent / "schema" / "Semantic.xsd"))
-    return frozenset(xsd.getroot().xpath("/xs:schema/xs:element/@name",
-                                         namespaces={"xs": "http://www.w3.org/2001/XMLSchema"}))
-
-
-def _xsd_hint(message: str) -> str:
-    """What to write instead, where libxml2's message only says what is wrong."""
-    unknown = re.match(r"Element 'bpmn:(\w+)': this element is not allowed here\.", message)
-    if unknown and unknown.group(1) not in _bpmn_element_names():
-        # libxml2 lists what may come next, which hides the point: the name is misspelled.
-        name = unknown.group(1)
-        hint = did_you_mean(name, _bpmn_element_names()).replace("'", "'bpmn:", 1)
-        return f"Element 'bpmn:{name}': BPMN 2.0 has no element '{name}'{hint}"
-    if "the atomic type 'xs:boolean'" in message:
-        return message + " Write true or false."
-    return message
 
 
 @dataclass

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from pathlib import Path
 
+import SpiffWorkflow.bpmn.parser as spiff_parser
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
@@ -18,6 +20,12 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.methodology.bpmn_source import (BPMN, CAMUNDA, decision_ref_of, missing_flow_ids,
                                        multi_instance_collection)
+
+
+def bpmn_schema_folder() -> Path:
+    """The folder of the OMG's BPMN 2.0 XSD files (BPMN20.xsd, Semantic.xsd...) that
+    SpiffWorkflow ships: the methodology checks validate every file against them."""
+    return Path(spiff_parser.__file__).parent / "schema"
 
 
 @dataclass(frozen=True)

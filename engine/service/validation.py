@@ -18,15 +18,15 @@ from engine import expressions
 from engine.errors import ExpressionError
 from engine.expressions import juel
 from engine.methodology import build, crossref, variables
-from engine.methodology.bpmn_source import (BpmnFacts, DmnFacts, check_bpmn_xsd, check_flows, parse_xml,
-                                      read_bpmn, read_dmn)
+from engine.methodology.bpmn_schema import check_bpmn_xsd, load_bpmn_schema
+from engine.methodology.bpmn_source import BpmnFacts, DmnFacts, check_flows, parse_xml, read_bpmn, read_dmn
 from engine.methodology.files import YAML_KINDS, SourceFile, discover, kind_from_first_key, kind_of
 from engine.methodology.model import ExpressionSite, Library, Methodology, Questionnaire, Routing, frozen_map
 from engine.methodology.problems import Problem, did_you_mean
 from engine.methodology.schemas import check_against_schema
 from engine.methodology.yaml_source import YamlDocument, read_yaml
 from engine.methodology import timers
-from engine.runtime.specs import ProcessSpecs
+from engine.runtime.specs import ProcessSpecs, bpmn_schema_folder
 
 
 @dataclass
@@ -157,7 +157,7 @@ def _read_xml(source: SourceFile, loaded: _Loaded, specs: ProcessSpecs) -> list[
         if not facts.problems:
             specs.add_dmn(source.path, tree.getroot())
         return facts.problems
-    problems = check_bpmn_xsd(source.path, tree)
+    problems = check_bpmn_xsd(source.path, tree, load_bpmn_schema(bpmn_schema_folder()))
     facts = read_bpmn(source.path, tree)
     loaded.bpmn[source.path] = facts
     problems += facts.problems

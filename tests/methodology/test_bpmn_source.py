@@ -6,7 +6,9 @@ from lxml import etree
 
 from tests.conftest import REPO
 
-from engine.methodology.bpmn_source import check_bpmn_xsd, parse_xml, read_bpmn, read_dmn
+from engine.methodology.bpmn_schema import check_bpmn_xsd, load_bpmn_schema
+from engine.methodology.bpmn_source import parse_xml, read_bpmn, read_dmn
+from engine.runtime.specs import bpmn_schema_folder
 
 BASE = REPO / "tests" / "methodology" / "base" / "bpmn"
 
@@ -98,7 +100,7 @@ def test_the_xsd_reports_every_violation_not_only_the_first():
     text = HEAD + ('<bpmn:process id="p" isExecutable="maybe">\n'
                    '<bpmn:startEvent id="S" bogus="1" />\n</bpmn:process></bpmn:definitions>')
     tree, _ = parse_xml("x.bpmn", text.encode())
-    problems = check_bpmn_xsd("x.bpmn", tree)
+    problems = check_bpmn_xsd("x.bpmn", tree, load_bpmn_schema(bpmn_schema_folder()))
     assert [p.line for p in problems] == [3, 4]
 
 
