@@ -1,0 +1,94 @@
+"""engine.rules.swap_plan, pure: where each open deal goes when a segment swaps methodology."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import DealflowError
+from engine.rules.swap_plan import Deal, Move, check_stage_map, entry_node, parallel_nodes, parse_stage_map, plan
+from tests.rules.factories import methodology, node, process, stage
+
+# Start -> A -> (B1 | B2 in parallel) -> subprocess Sub (Task_Sub inside) -> C -> End
+PROCESS = process(
+    [node("Start", "startEvent"), node("Task_A"), node("Split", "parallelGateway"), node("Task_B1"),
+     node("Task_B2"), node("Join", "parallelGateway"), node("Sub", "subProcess"), node("Task_Sub", parent="Sub"),
+     node("Task_C"), node("End", "endEvent")],
+    [("Start", "Task_A"), ("Task_A", "Split"), ("Split", "Task_B1"), ("Split", "Task_B2"), ("Task_B1", "Join"),
+     ("Task_B2", "Join"), ("Join", "Sub"), ("Sub", "Task_C"), ("Task_C", "End")])
+NEW = methodology("new", PROCESS, [
+    stage("discovery", 0, ("Task_A",)),
+    stage("proposal", 1, ("Task_B1",)),
+    stage("legal", 2, ("Task_Sub",)),
+    stage("negotiation", 3, ("Task_B2", "Task_C")),  # the first node a swap can start at wins
+    stage("won", 4, ("End",), outcome="won"),
+    stage("ghost", 5, ("Nope", "End")),
+])
+OLD = methodology("old", PROCESS, [stage("discovery", 0, ("Task_A",)), stage("offer", 1, ("Task_B1",))])
+
+
+def test_a_stage_map_is_read_from_old_equals_new_items():
+    assert parse_stage_map(["offer=proposal", " qualify = discovery ", "offer=proposal"]) == {
+        "offer": "proposal", "qualify": "discovery"}
+    assert parse_stage_map([]) == {}
+
+
+@pytest.mark.parametrize(("items", "message"), [
+    (["offer"], "--map 'offer' is not OLD_STAGE=NEW_STAGE"),
+    (["=proposal"], "--map '=proposal' is not OLD_STAGE=NEW_STAGE"),
+    (["offer= "], "--map 'offer= ' is not OLD_STAGE=NEW_STAGE"),
+    (["offer=proposal", "offer=legal"], "--map maps stage 'offer' twice ('proposal' and 'legal')"),
+])
+def test_a_bad_stage_map_item_is_one_clear_error(items, message):
+    with pytest.raises(DealflowError) as caught:
+        parse_stage_map(items)
+    assert str(caught.value) == message
+
+
+def test_a_stage_map_names_stages_of_the_old_and_the_new_methodology_with_a_did_you_mean():
+    check_stage_map({"offer": "proposal"}, [OLD], NEW)  # fine: no error
+    with pytest.raises(DealflowError, match=r"^--map ofer=proposal: 'ofer' is not a stage of old; "
+                                            r"did you mean 'offer'\?$"):
+        check_stage_map({"ofer": "proposal"}, [OLD], NEW)
+    with pytest.raises(DealflowError, match=r"^--map offer=proposl: 'proposl' is not a stage of new; "
+                                            r"did you mean 'proposal'\?$"):
+        check_stage_map({"offer": "proposl"}, [OLD], NEW)
+
+
+def test_the_nodes_between_a_parallel_split_and_its_join_are_parallel():
+    assert parallel_nodes(PROCESS) == {"Task_B1", "Task_B2"}
+
+
+@pytest.mark.parametrize(("stage_id", "entry"), [
+    ("discovery", ("Task_A", None)),
+    ("negotiation", ("Task_C", None)),
+    ("proposal", (None, "stage 'proposal' of new is entered where a swap cannot start: "
+                        "Task_B1 is on a parallel branch")),
+    ("legal", (None, "stage 'legal' of new is entered where a swap cannot start: Task_Sub is inside subprocess Sub")),
+    ("won", (None, "stage 'won' of new closes the deal (won); a swap moves open deals to open stages")),
+    ("ghost", (None, "stage 'ghost' of new is entered where a swap cannot start: 'Nope' is not a node of deal; "
+                     "End ends the process")),
+    ("nope", (None, "'nope' is not a stage of new")),
+])
+def test_a_swap_starts_a_stage_at_its_first_top_level_node_outside_parallel_branches(stage_id, entry):
+    assert entry_node(NEW, stage_id) == entry
+
+
+def test_the_plan_moves_deals_by_the_map_or_the_same_stage_id_and_says_why_the_others_stay():
+    deals = [Deal(1, "discovery"), Deal(2, "offer"), Deal(3, "offer"), Deal(4, None), Deal(5, "lost_cause"),
+             Deal(6, "discovery", error="boom"), Deal(7, "legal"), Deal(8, "negotiation")]
+    result = plan(deals, NEW, {"offer": "negotiation"})
+    assert result.moves == (Move(1, "discovery", "discovery", "Task_A"), Move(2, "offer", "negotiation", "Task_C"),
+                            Move(3, "offer", "negotiation", "Task_C"), Move(8, "negotiation", "negotiation", "Task_C"))
+    assert dict(result.not_moved) == {
+        "the deal has no stage": (4,),
+        "no stage 'lost_cause' in new and no --map lost_cause=STAGE": (5,),
+        "a step failed (boom); retry or fix it first": (6,),
+        "stage 'legal' of new is entered where a swap cannot start: Task_Sub is inside subprocess Sub": (7,),
+    }
+    assert result.counts() == (("discovery", "discovery", 1), ("offer", "negotiation", 2),
+                               ("negotiation", "negotiation", 1))
+
+
+def test_a_map_wins_over_a_stage_of_the_same_id():
+    result = plan([Deal(1, "discovery")], NEW, {"discovery": "negotiation"})
+    assert result.moves == (Move(1, "discovery", "negotiation", "Task_C"),) and dict(result.not_moved) == {}
