@@ -1,45 +1,53 @@
 """Dealflow: a workflow engine for declarative sales methodologies.
 
-The public API; everything else is internal and may change.
+The public API; everything else is internal and may change. The command line and the
+web interface import only this package, ``engine.views`` and ``engine.errors``:
+
+    Engine                 the façade: every use case (engine.service)
+    views                  the frozen values Engine returns (engine.views)
+    errors                 the one exception hierarchy (engine.errors)
+    methodologies          load_methodologies, load_files, LoadResult, Library,
+                           Methodology, Problem; diff_methodologies, Change;
+                           plan_import, ImportPlan; schema_text, SCHEMA_KINDS
+    input contracts        parse_stage_map (a swap's --map), CONTACT_FIELDS and
+                           RELATIONSHIP_FIELDS (what a buying-center form sends)
 """
 
-from engine.errors import (ConflictError, DealflowError, ExitCriteriaError, ExpressionError, ExpressionLimitError,
-                           FormError, MethodologyError, NotFoundError, PermissionDeniedError, TaskNotReadyError,
-                           WorkflowError)
+from engine.errors import (BpmnImportError, ConflictError, DatabaseError, DealflowError, ExitCriteriaError,
+                           ExpressionError, ExpressionLimitError, FormError, MethodologyError, NotFoundError,
+                           PermissionDeniedError, RoutingError, TaskNotReadyError, WorkflowError)
 from engine.methodology.diff import Change, diff_methodologies
 from engine.methodology.importer import ImportPlan, plan_import
 from engine.methodology.model import Library, Methodology
 from engine.methodology.problems import Problem
 from engine.methodology.schemas import KINDS as SCHEMA_KINDS
 from engine.methodology.schemas import schema_text
+from engine.rules.buying_center import CONTACT_FIELDS, RELATIONSHIP_FIELDS
 from engine.rules.swap_plan import parse_stage_map
 from engine.service import Engine
 from engine.service.validation import LoadResult, load_files, load_methodologies
+from engine.views import (BuyingCenterView, ContactView, CriterionView, DeployedVersion, DeployReport, EventView,
+                          FieldView, InboxPage, NotMoved, OpportunityView, PipelineStage, PipelineView,
+                          QuestionnaireView, QuestionScoreView, RelationshipKindView, RelationshipView, RoleView,
+                          SalesAssistantView, ScoreView, SegmentView, StageChangeView, StageMoveCount, SwapReport,
+                          SwapView, TaskView, UserView)
 
 __all__ = [
-    "SCHEMA_KINDS",
-    "Change",
-    "ConflictError",
-    "DealflowError",
+    # the façade
     "Engine",
-    "ExitCriteriaError",
-    "ExpressionError",
-    "ExpressionLimitError",
-    "FormError",
-    "ImportPlan",
-    "Library",
-    "LoadResult",
-    "Methodology",
-    "MethodologyError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "Problem",
-    "TaskNotReadyError",
-    "WorkflowError",
-    "diff_methodologies",
-    "load_files",
-    "load_methodologies",
-    "parse_stage_map",
-    "plan_import",
-    "schema_text",
+    # errors
+    "BpmnImportError", "ConflictError", "DatabaseError", "DealflowError", "ExitCriteriaError", "ExpressionError",
+    "ExpressionLimitError", "FormError", "MethodologyError", "NotFoundError", "PermissionDeniedError",
+    "RoutingError", "TaskNotReadyError", "WorkflowError",
+    # views
+    "BuyingCenterView", "ContactView", "CriterionView", "DeployReport", "DeployedVersion", "EventView",
+    "FieldView", "InboxPage", "NotMoved", "OpportunityView", "PipelineStage", "PipelineView",
+    "QuestionScoreView", "QuestionnaireView", "RelationshipKindView", "RelationshipView", "RoleView",
+    "SalesAssistantView", "ScoreView", "SegmentView", "StageChangeView", "StageMoveCount", "SwapReport",
+    "SwapView", "TaskView", "UserView",
+    # methodologies
+    "Change", "ImportPlan", "Library", "LoadResult", "Methodology", "Problem", "SCHEMA_KINDS",
+    "diff_methodologies", "load_files", "load_methodologies", "plan_import", "schema_text",
+    # input contracts
+    "CONTACT_FIELDS", "RELATIONSHIP_FIELDS", "parse_stage_map",
 ]

@@ -14,6 +14,12 @@
     │                              names the criteria not met
     ├── FormError                  submitted data does not fit the task's form;
     │                              ``fields`` maps each field to its message
+    ├── RoutingError               no segment matches the opportunity, a segment's
+    │                              condition failed, or nobody can own it
+    ├── BpmnImportError            a BPMN file cannot be imported: missing, not BPMN,
+    │                              or clashing with what the folder holds
+    ├── DatabaseError              the database is unreachable, or its schema is not
+    │                              the one this version needs
     └── WorkflowError              a running workflow cannot do what was asked
         └── TaskNotReadyError      the task is not a READY user task of the workflow
 
@@ -83,6 +89,18 @@ class FormError(DealflowError):
         self.fields = dict(fields)
         listed = "; ".join(f"{name}: {message}" for name, message in self.fields.items())
         super().__init__(f"the form has errors: {listed}")
+
+
+class RoutingError(DealflowError):
+    """No segment matches, a condition failed, or nobody can own the opportunity."""
+
+
+class BpmnImportError(DealflowError):
+    """A user mistake: the file is missing, not BPMN, or clashes with what exists."""
+
+
+class DatabaseError(DealflowError):
+    """The database is unreachable, or its schema is not the one this version needs."""
 
 
 class WorkflowError(DealflowError):

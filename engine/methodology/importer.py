@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from engine.errors import DealflowError
+from engine.errors import BpmnImportError
 from engine.methodology.bpmn_source import read_bpmn, read_dmn, parse_xml
 from engine.methodology.crossref import assignment_names
 from engine.methodology.model import BpmnProcess, FlowNode
@@ -24,8 +24,7 @@ _LOST = re.compile(r"lost|los[st]|reject|refus|cancel|declin|abort|fail|not.?qua
 _MANAGER = re.compile(r"manag|approv|boss|head|lead|director|supervis|kierown|leiter", re.IGNORECASE)
 
 
-class ImportError_(DealflowError):
-    """A user mistake: the file is missing, not BPMN, or clashes with what exists."""
+ImportError_ = BpmnImportError  # the name engine/cli/import_bpmn.py imports; engine.BpmnImportError is the public one
 
 
 @dataclass
@@ -60,15 +59,15 @@ def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], ex
     ``existing``: the methodologies folder's files (relative path -> bytes)."""
     tree, problems = parse_xml(file_name, data)
     if tree is None:
-        raise ImportError_(f"{file_name} is not a BPMN file: {problems[0].message}")
+        raise BpmnImportError(f"{file_name} is not a BPMN file: {problems[0].message}")
     facts = read_bpmn(file_name, tree)
     if not facts.processes:
         reason = facts.problems[0].message if facts.problems else "it defines no process"
-        raise ImportError_(f"{file_name} is not a BPMN file Dealflow can import: {reason}")
+        raise BpmnImportError(f"{file_name} is not a BPMN file Dealflow can import: {reason}")
     process = _main_process(facts.processes)
     mid = methodology or methodology_id_for(PurePosixPath(file_name).name.split(".")[0] or process.id)
     if not re.fullmatch(r"[a-z][a-z0-9_-]{0,62}", mid):
-        raise ImportError_(f"'{mid}' cannot be a methodology id: use lowercase letters, digits, '-' and '_', "
+        raise BpmnImportError(f"'{mid}' cannot be a methodology id: use lowercase letters, digits, '-' and '_', "
                            "starting with a letter")
     plan = ImportPlan(methodology=mid, process=process.id)
     bpmn_path = f"bpmn/{mid}.bpmn"
@@ -94,16 +93,16 @@ def _main_process(processes: dict[str, BpmnProcess]) -> BpmnProcess:
 def _refuse_clashes(existing: dict[str, bytes], mid: str, process_id: str, paths: tuple[str, ...]) -> None:
     for path in paths:
         if path in existing:
-            raise ImportError_(f"{path} already exists; choose another id with --methodology or remove it")
+            raise BpmnImportError(f"{path} already exists; choose another id with --methodology or remove it")
     for path, data in existing.items():
         if path.startswith("stages/") and re.search(rb"^methodology:\s*['\"]?" + re.escape(mid.encode()) +
                                                     rb"['\"]?\s*$", data, re.MULTILINE):
-            raise ImportError_(f"methodology '{mid}' is already defined in {path}; choose another id with "
+            raise BpmnImportError(f"methodology '{mid}' is already defined in {path}; choose another id with "
                                "--methodology")
         if path.startswith("bpmn/") and path.endswith((".bpmn", ".xml")):
             tree, _ = parse_xml(path, data)
             if tree is not None and process_id in read_bpmn(path, tree).processes:
-                raise ImportError_(f"process '{process_id}' is already defined in {path}; process ids "
+                raise BpmnImportError(f"process '{process_id}' is already defined in {path}; process ids "
                                    "must be unique: rename one of them")
 
 
@@ -118,7 +117,7 @@ def _companion_dmn(plan: ImportPlan, refs, companions: dict[str, bytes], existin
         if decisions & wanted:
             path = f"bpmn/{name}"
             if path in existing:
-                raise ImportError_(f"{path} already exists; remove it or rename the DMN file")
+                raise BpmnImportError(f"{path} already exists; remove it or rename the DMN file")
             plan.files[path] = data
             found |= decisions
     for ref, _, task in refs:

@@ -11,13 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Mapping, Sequence
 
-from engine.errors import DealflowError, ExpressionError
+from engine.errors import DealflowError, ExpressionError, RoutingError
 from engine.expressions import compile_expression
 from engine.methodology.model import INITIATOR, FlowNode, LaneRole, Routing, Segment
-
-
-class RoutingError(DealflowError):
-    """No segment matches, a condition failed, or nobody can own the opportunity."""
 
 
 @dataclass(frozen=True)

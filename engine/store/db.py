@@ -22,14 +22,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.errors import DealflowError
+from engine.errors import DatabaseError
 
 DEFAULT_URL = "sqlite:///dealflow.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-class DatabaseError(DealflowError):
-    """The database is unreachable, or its schema is not the one this version needs."""
 
 
 def database_url(url: str | None = None) -> str:
