@@ -1,10 +1,10 @@
-"""Reading BPMN 2.0 and DMN files: XML syntax and the facts Dealflow
+"""Reading BPMN 2.0 files: XML syntax and the facts Dealflow
 needs (processes, flow nodes with their lanes and lines, sequence flows, forms,
 and every expression written in them).
 
 Files are untrusted, so the XML parser resolves no entities and fetches nothing.
 Every fact keeps its ``sourceline`` so later checks can say ``path:line``. The check
-against the BPMN XSD is ``bpmn_schema``.
+against the BPMN XSD is ``bpmn_schema``; DMN files are read by ``dmn_source``.
 """
 
 from __future__ import annotations
@@ -27,11 +27,6 @@ SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 # Camunda 7 grew out of Activiti, and Flowable out of Activiti too: the same
 # attributes and form elements under three namespaces.
 VENDORS = {CAMUNDA: "camunda", ACTIVITI: "activiti", FLOWABLE: "flowable"}
-DMN_NAMESPACES = (
-    "https://www.omg.org/spec/DMN/20191111/MODEL/",
-    "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
-    "http://www.omg.org/spec/DMN/20180521/MODEL/",
-)
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 
 FLOW_NODE_KINDS = frozenset({
@@ -411,70 +406,3 @@ def _checked_form(facts: BpmnFacts, el, node_id: str) -> tuple[FormField, ...]:
                 f"{fp.get('expression')}, which Dealflow does not evaluate in forms; remove expression= "
                 "(the field then shows and stores its own value)"))
     return form
-
-
-# --- DMN -------------------------------------------------------------------------
-
-@dataclass
-class DmnFacts:
-    path: str
-    decisions: dict[str, int] = field(default_factory=dict)  # decision id -> line
-    expressions: list[ExpressionSite] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    outputs: set[str] = field(default_factory=set)  # the variables the decisions set
-
-
-def read_dmn(path: str, tree: etree._ElementTree) -> DmnFacts:
-    facts = DmnFacts(path=path)
-    root = tree.getroot()
-    ns = etree.QName(root).namespace
-    if _local(root) != "definitions" or ns not in DMN_NAMESPACES:
-        facts.problems.append(Problem(path, root.sourceline or 1,
-                                      "not a DMN file: expected <definitions> in a DMN 1.1–1.3 namespace"))
-        return facts
-    for decision in root.findall(f"{{{ns}}}decision"):
-        did = decision.get("id", "")
-        facts.decisions[did] = decision.sourceline
-        for table in decision.findall(f"{{{ns}}}decisionTable"):
-            _decision_table(facts, ns, did, table)
-    return facts
-
-
-def _decision_table(facts: DmnFacts, ns: str, decision_id: str, table) -> None:
-    facts.outputs |= {out.get("name") for out in table.findall(f"{{{ns}}}output") if out.get("name")}
-    inputs = []
-    for inp in table.findall(f"{{{ns}}}input"):
-        text_el = inp.find(f"{{{ns}}}inputExpression/{{{ns}}}text")
-        text = (text_el.text or "").strip() if text_el is not None else ""
-        inputs.append(text)
-        if text_el is not None:
-            facts.expressions.append(ExpressionSite(
-                facts.path, text_el.sourceline, f"input expression of decision '{decision_id}'", text))
-    for row, rule in enumerate(table.findall(f"{{{ns}}}rule"), start=1):
-        for column, entry in enumerate(rule.findall(f"{{{ns}}}inputEntry")):
-            text_el = entry.find(f"{{{ns}}}text")
-            text = (text_el.text or "").strip() if text_el is not None else ""
-            if not text or text == "-" or column >= len(inputs):
-                continue
-            facts.expressions.append(ExpressionSite(
-                facts.path, text_el.sourceline, f"rule {row} of decision '{decision_id}'",
-                dmn_test_as_expression(inputs[column], text)))
-        for entry in rule.findall(f"{{{ns}}}outputEntry"):
-            text_el = entry.find(f"{{{ns}}}text")
-            text = (text_el.text or "").strip() if text_el is not None else ""
-            if text:
-                facts.expressions.append(ExpressionSite(
-                    facts.path, text_el.sourceline, f"output of rule {row} of decision '{decision_id}'", text))
-
-
-def dmn_test_as_expression(input_expr: str, test: str) -> str:
-    """The expression SpiffWorkflow's DMN engine evaluates for one input cell.
-
-    Mirrors its rules: ``?`` stands for the input; a cell starting with an operator
-    (``> 10``) is appended to the input; anything else is compared with ``==``.
-    """
-    if "?" in test:
-        return re.sub(r"\?(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)", f"({input_expr})", test)
-    if re.match(r"^\s*(<=|>=|<|>|==|!=|not\s+in\b|in\b)", test):
-        return f"({input_expr}) {test}"
-    return f"({input_expr}) == ({test})"

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from engine.errors import BpmnImportError
-from engine.methodology.bpmn_source import read_bpmn, read_dmn, parse_xml
+from engine.methodology.bpmn_source import parse_xml, read_bpmn
+from engine.methodology.dmn_source import read_dmn
 from engine.methodology.crossref import assignment_names
 from engine.methodology.model import BpmnProcess, FlowNode
 

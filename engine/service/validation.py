@@ -19,7 +19,8 @@ from engine.errors import ExpressionError
 from engine.expressions import juel
 from engine.methodology import build, crossref, variables
 from engine.methodology.bpmn_schema import check_bpmn_xsd, load_bpmn_schema
-from engine.methodology.bpmn_source import BpmnFacts, DmnFacts, check_flows, parse_xml, read_bpmn, read_dmn
+from engine.methodology.bpmn_source import BpmnFacts, check_flows, parse_xml, read_bpmn
+from engine.methodology.dmn_source import DmnFacts, read_dmn
 from engine.methodology.files import YAML_KINDS, SourceFile, discover, kind_from_first_key, kind_of
 from engine.methodology.model import ExpressionSite, Library, Methodology, Questionnaire, Routing, frozen_map
 from engine.methodology.problems import Problem, did_you_mean

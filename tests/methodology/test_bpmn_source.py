@@ -7,7 +7,8 @@ from lxml import etree
 from tests.conftest import REPO
 
 from engine.methodology.bpmn_schema import check_bpmn_xsd, load_bpmn_schema
-from engine.methodology.bpmn_source import parse_xml, read_bpmn, read_dmn
+from engine.methodology.bpmn_source import parse_xml, read_bpmn
+from engine.methodology.dmn_source import read_dmn
 from engine.runtime.specs import bpmn_schema_folder
 
 BASE = REPO / "tests" / "methodology" / "base" / "bpmn"
