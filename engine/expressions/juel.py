@@ -4,7 +4,7 @@ Dealflow's expression language.
 Pure text in, text out: ``translate('${amount > 1000 && !approved}')`` gives
 ``'((amount > 1000) and (not approved))'``, which is then checked and interpreted like
 anything else a methodology file says. JUEL is never evaluated itself, and no part of
-its text reaches Python except through this tokenizer and parser: names are checked
+its text reaches Python except through this tokenizer (``juel_tokens``) and parser: names are checked
 one by one, string literals are rebuilt with ``repr``, and everything outside the
 supported subset is refused with a message that says what to write instead.
 
@@ -19,11 +19,10 @@ from __future__ import annotations
 import keyword
 import re
 import unicodedata
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from engine.errors import ExpressionError, ExpressionLimitError
-
+from engine.expressions.juel_tokens import Token, line_col, tokenize
 from engine.expressions.limits import MAX_SOURCE_CHARS
 
 __all__ = ["is_juel", "translate"]
@@ -31,15 +30,8 @@ __all__ = ["is_juel", "translate"]
 # Brackets and operators inside one another; the Python text we emit nests a little
 # deeper than the JUEL, and Python's own parser stops at 200.
 MAX_JUEL_NESTING = 40
-_MAX_NUMBER_DIGITS = 100
 
 _OPENING = re.compile(r"\s*([$#])\{")
-_KEYWORDS = frozenset({"and", "or", "not", "eq", "ne", "lt", "gt", "le", "ge", "true", "false",
-                       "null", "empty", "div", "mod", "instanceof"})
-_WORD_OPERATORS = {"and": "&&", "or": "||", "not": "!", "eq": "==", "ne": "!=", "lt": "<",
-                   "gt": ">", "le": "<=", "ge": ">=", "div": "/", "mod": "%"}
-_SYMBOLS = ("==", "!=", "<=", ">=", "&&", "||", "->", "+=", "=", "<", ">", "!", "(", ")", "[", "]",
-            ".", ",", "?", ":", "+", "-", "*", "/", "%", ";", "{", "}")
 # Roots that name Camunda's engine objects rather than task data.
 _ENGINE_OBJECTS = {
     "execution": "the running process instance",
@@ -73,114 +65,19 @@ def translate(text: str, what: str = "conditions") -> str:
     opening = _OPENING.match(text)
     if opening is None:
         raise ExpressionError("a JUEL expression starts with ${ or #{", 1, 1)
-    tokens, end = _tokenize(text, opening.end())
+    tokens, end = tokenize(text, opening.end())
     rest = text[end:]
     if rest.strip():
         column = end + len(rest) - len(rest.lstrip()) + 1
         raise ExpressionError(
             f"text after the closing '}}' at column {end}: write the whole {_singular(what)} as one "
-            "${…}, e.g. ${a && b} rather than ${a} and ${b}", *_line_col(text, column))
+            "${…}, e.g. ${a && b} rather than ${a} and ${b}", *line_col(text, column))
     parser = _Parser(text, tokens, what)
     return parser.parse()
 
 
 def _singular(what: str) -> str:
     return what[:-1] if what.endswith("s") else what
-
-
-def _line_col(text: str, column: int) -> tuple[int, int]:
-    """(line, column) both 1-based of the 1-based character offset ``column``."""
-    before = text[: column - 1]
-    line = before.count("\n") + 1
-    return line, column - (before.rfind("\n") + 1)
-
-
-# --- tokens --------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # "name", "string", "number", "op", "end"
-    value: str | Decimal | int
-    start: int  # 0-based offsets into the whole text
-    stop: int
-
-
-_NUMBER = re.compile(r"(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?")
-
-
-def _tokenize(text: str, pos: int) -> tuple[list[_Token], int]:
-    """Tokens from ``pos`` up to the closing ``}``; returns them and the offset after it."""
-    tokens: list[_Token] = []
-    n = len(text)
-    while True:
-        while pos < n and text[pos].isspace():
-            pos += 1
-        if pos >= n:
-            raise ExpressionError("the JUEL expression is never closed: add '}' at its end",
-                                  *_line_col(text, n + 1))
-        ch = text[pos]
-        if ch == "}":
-            tokens.append(_Token("end", "}", pos, pos + 1))
-            return tokens, pos + 1
-        if ch in "'\"":
-            value, stop = _string(text, pos)
-            tokens.append(_Token("string", value, pos, stop))
-            pos = stop
-        elif ch.isdigit() or (ch == "." and pos + 1 < n and text[pos + 1].isdigit()):
-            match = _NUMBER.match(text, pos)
-            tokens.append(_Token("number", _number(text, match), pos, match.end()))
-            pos = match.end()
-        elif ch.isalpha() or ch in "_$":
-            stop = pos
-            while stop < n and (text[stop].isalnum() or text[stop] in "_$"):
-                stop += 1
-            word = text[pos:stop]
-            kind = "op" if word in _KEYWORDS else "name"
-            tokens.append(_Token(kind, _WORD_OPERATORS.get(word, word), pos, stop))
-            pos = stop
-        else:
-            symbol = next((s for s in _SYMBOLS if text.startswith(s, pos)), None)
-            if symbol is None:
-                raise ExpressionError(f"unexpected character {ch!r} in the JUEL expression",
-                                      *_line_col(text, pos + 1))
-            tokens.append(_Token("op", symbol, pos, pos + len(symbol)))
-            pos += len(symbol)
-        if len(tokens) > MAX_SOURCE_CHARS:  # unreachable given the text limit; a guard all the same
-            raise ExpressionLimitError("the JUEL expression is too long")
-
-
-def _string(text: str, pos: int) -> tuple[str, int]:
-    r"""A JUEL string literal: ``\'``, ``\"`` and ``\\`` are escapes; nothing else is."""
-    quote, out, i, n = text[pos], [], pos + 1, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\\" and i + 1 < n and text[i + 1] in "'\"\\":
-            out.append(text[i + 1])
-            i += 2
-        elif ch == quote:
-            return "".join(out), i + 1
-        else:
-            out.append(ch)
-            i += 1
-    raise ExpressionError(f"the text starting with {quote} is never closed: end it with {quote}",
-                          *_line_col(text, pos + 1))
-
-
-def _number(text: str, match: re.Match) -> Decimal | int:
-    digits, exponent = match.group(1), match.group(2)
-    if len(match.group(0)) > _MAX_NUMBER_DIGITS:
-        raise ExpressionLimitError(f"the number at column {match.start() + 1} is too long",
-                                   *_line_col(text, match.start() + 1))
-    if exponent is None and "." not in digits:
-        return int(digits)
-    try:
-        value = Decimal(match.group(0))
-    except InvalidOperation:  # pragma: no cover - the pattern only matches valid numbers
-        raise ExpressionError(f"{match.group(0)!r} is not a number") from None
-    if abs(value.adjusted()) > _MAX_NUMBER_DIGITS:
-        raise ExpressionLimitError(f"the number {match.group(0)} is too large",
-                                   *_line_col(text, match.start() + 1))
-    return value
 
 
 # --- the parser ------------------------------------------------------------------------
@@ -197,7 +94,7 @@ class _Parser:
     Every operator keeps JUEL's precedence and left-to-right grouping because each
     level is wrapped in its own brackets; comparisons never chain as Python's do."""
 
-    def __init__(self, text: str, tokens: list[_Token], what: str):
+    def __init__(self, text: str, tokens: list[Token], what: str):
         self.text = text
         self.tokens = tokens
         self.pos = 0
@@ -206,18 +103,18 @@ class _Parser:
 
     # -- helpers ---------------------------------------------------------------------
     @property
-    def token(self) -> _Token:
+    def token(self) -> Token:
         return self.tokens[self.pos]
 
     def at(self, *ops: str) -> bool:
         return self.token.kind == "op" and self.token.value in ops
 
-    def take(self) -> _Token:
+    def take(self) -> Token:
         token = self.tokens[self.pos]
         self.pos += 1
         return token
 
-    def expect(self, op: str, opened: _Token | None = None) -> _Token:
+    def expect(self, op: str, opened: Token | None = None) -> Token:
         if not self.at(op):
             if opened is not None:
                 raise self.error(self.token, f"'{opened.value}' at column {opened.start + 1} is never "
@@ -225,7 +122,7 @@ class _Parser:
             raise self.error(self.token, f"expected '{op}' {self.describe(self.token)}")
         return self.take()
 
-    def describe(self, token: _Token) -> str:
+    def describe(self, token: Token) -> str:
         if token.kind == "end":
             return "before the closing '}'"
         return f"at column {token.start + 1}, found {self.source(token.start, token.stop)!r}"
@@ -233,9 +130,9 @@ class _Parser:
     def source(self, start: int, stop: int) -> str:
         return self.text[start:stop]
 
-    def error(self, token: _Token, message: str, limit: bool = False) -> ExpressionError:
+    def error(self, token: Token, message: str, limit: bool = False) -> ExpressionError:
         cls = ExpressionLimitError if limit else ExpressionError
-        return cls(message, *_line_col(self.text, token.start + 1))
+        return cls(message, *line_col(self.text, token.start + 1))
 
     def deeper(self) -> None:
         self.depth += 1
@@ -414,7 +311,7 @@ class _Parser:
             return inner
         raise self.unexpected(token)
 
-    def variable(self, token: _Token) -> str:
+    def variable(self, token: Token) -> str:
         name = token.value
         if "$" in name:
             raise self.error(token, f"'$' is not allowed in a variable name ({name!r}); rename the variable")
@@ -436,7 +333,7 @@ class _Parser:
         return name
 
     # -- refusals ---------------------------------------------------------------------
-    def unexpected(self, token: _Token) -> ExpressionError:
+    def unexpected(self, token: Token) -> ExpressionError:
         value = token.value
         if token.kind == "end":
             last = self.tokens[self.pos - 1] if self.pos else token
@@ -457,7 +354,7 @@ class _Parser:
         shown = self.source(token.start, token.stop)
         return self.error(token, f"unexpected {shown!r} at column {token.start + 1} in the JUEL expression")
 
-    def snippet(self, start: _Token) -> str:
+    def snippet(self, start: Token) -> str:
         """The construct from ``start`` to the end of its chain of fields, calls and
         brackets, as written; the whole expression as ``${…}`` when it is all of it."""
         stop = self.tokens[self.pos - 1].stop
@@ -477,7 +374,7 @@ class _Parser:
         body = self.text[_OPENING.match(self.text).end():self.tokens[-1].start].strip()
         return self.whole() if text.strip() == body else text
 
-    def method_call(self, start: _Token, value: str, method: str, path: list[str]) -> str:
+    def method_call(self, start: Token, value: str, method: str, path: list[str]) -> str:
         if method == "equals" and start.kind == "name" and start.value not in _ENGINE_OBJECTS:
             opened = self.take()
             self.deeper()
@@ -501,7 +398,7 @@ class _Parser:
         raise self.error(start, f"method calls are not supported in {self.what}: `{shown}`; compute the value "
                                 f"in a form field or a script task and {self.use()}: `${{{suggestion}}}`")
 
-    def function_call(self, start: _Token) -> ExpressionError:
+    def function_call(self, start: Token) -> ExpressionError:
         """Refuse ``f(…)`` or ``fn:f(…)``; the current token is the '('."""
         shown = self.snippet(start)
         before = self.tokens[self.pos - 1]
@@ -513,7 +410,7 @@ class _Parser:
     def use(self) -> str:
         return "compare it" if self.what == "conditions" else "use it"
 
-    def engine_object(self, start: _Token, root: str, field: str | None) -> ExpressionError:
+    def engine_object(self, start: Token, root: str, field: str | None) -> ExpressionError:
         shown = self.snippet(start)
         if root == "execution" and field == "getVariable":
             argument = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else None
