@@ -25,9 +25,6 @@ _LOST = re.compile(r"lost|los[st]|reject|refus|cancel|declin|abort|fail|not.?qua
 _MANAGER = re.compile(r"manag|approv|boss|head|lead|director|supervis|kierown|leiter", re.IGNORECASE)
 
 
-ImportError_ = BpmnImportError  # the name engine/cli/import_bpmn.py imports; engine.BpmnImportError is the public one
-
-
 @dataclass
 class ImportPlan:
     methodology: str
