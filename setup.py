@@ -18,8 +18,8 @@ class BuildWithExamples(build_py):
         super().run()
         if not self.editable_mode:
             target = Path(self.build_lib, "engine", "demo", "methodologies")
-            shutil.copytree(EXAMPLES, target, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
+            shutil.rmtree(target, ignore_errors=True)  # build/ outlives a build: no file removed since
+            shutil.copytree(EXAMPLES, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
 
 
 setup(cmdclass={"build_py": BuildWithExamples})
