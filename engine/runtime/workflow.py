@@ -15,19 +15,17 @@ one the step started from, so nothing half-applied is ever stored and ``retry``
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Mapping
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.defaults import EndEvent, InclusiveGateway, ParallelGateway, StartEvent
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.task import Task
+from SpiffWorkflow.bpmn.specs.defaults import EndEvent, StartEvent
 from SpiffWorkflow.util.task import TaskState
 
-from engine.errors import ExpressionError, MethodologyError, TaskNotReadyError, WorkflowError
+from engine.errors import MethodologyError, TaskNotReadyError, WorkflowError
 from engine.methodology.bpmn_source import parse_xml, read_bpmn
 from engine.methodology.model import FormField
 from engine.methodology.problems import Problem
@@ -36,44 +34,10 @@ from engine.runtime.clock import frozen_now
 from engine.runtime.script_engine import SafeScriptEngine
 from engine.runtime.serialization import Serializer
 from engine.runtime.specs import ProcessSpecs
+from engine.runtime.inspection import all_tasks, parallel_nodes, run_engine, timers
+from engine.runtime.step import ReadyTask, StepError, StepResult, step_error
 
-__all__ = ["ProcessRunner", "ReadyTask", "StepError", "StepResult", "TimerInfo"]
-
-
-@dataclass(frozen=True)
-class ReadyTask:
-    task_id: str  # SpiffWorkflow's task UUID as text, stable across save and restore
-    node_id: str  # the BPMN element id
-    name: str
-    lane: str | None
-    instructions: str  # the element's bpmn:documentation
-    form: tuple[FormField, ...]
-
-
-@dataclass(frozen=True)
-class TimerInfo:
-    node_id: str
-    due: datetime  # aware, UTC
-
-
-@dataclass(frozen=True)
-class StepError:
-    node_id: str
-    message: str
-
-
-@dataclass(frozen=True)
-class StepResult:
-    reached: tuple[str, ...]  # node ids that became ready, started or completed, in order
-    ready: tuple[ReadyTask, ...]  # every READY user task after the step
-    timers: tuple[TimerInfo, ...]  # every waiting timer, earliest first
-    finished: bool
-    ended_at: tuple[str, ...]  # end events of the top-level process reached in this step
-    error: StepError | None = None
-
-    @property
-    def next_due(self) -> datetime | None:
-        return self.timers[0].due if self.timers else None
+__all__ = ["ProcessRunner"]
 
 
 _REACHED = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED
@@ -198,11 +162,11 @@ class ProcessRunner:
                 split = f"{node_id}.BoundaryEventSplit"  # a task with boundary events
                 child = anchor._add_child(specs[split if split in specs else node_id], TaskState.FUTURE)
                 child.task_spec._predict(child, mask=TaskState.NOT_FINISHED_MASK)
-                before = {t.id: t.state for t in _all_tasks(workflow)}
+                before = {t.id: t.state for t in all_tasks(workflow)}
                 child.task_spec._update(child)
             positioned = self._dump(workflow)
             try:
-                _run_engine(workflow)
+                run_engine(workflow)
             except _STEP_FAILURES as err:
                 return positioned, self._failed(positioned, err)
             return self._dump(workflow), self._result(workflow, before, None)
@@ -215,7 +179,7 @@ class ProcessRunner:
                 if node_id in sub.task_specs:
                     return f"node '{node_id}' is inside subprocess '{name}'; a workflow cannot start there"
             return f"node '{node_id}' is not a node of process '{self.process_id}'"
-        if node_id in _parallel_nodes(self._spec):
+        if node_id in parallel_nodes(self._spec):
             return f"node '{node_id}' is on a parallel branch; a workflow cannot start there"
         return None
 
@@ -241,7 +205,7 @@ class ProcessRunner:
         gateways and decision tables may read. Nothing runs."""
         _check_storable(values)
         workflow = self._load(state)
-        for task in _all_tasks(workflow):
+        for task in all_tasks(workflow):
             if not task.has_state(TaskState.FINISHED_MASK):
                 task.data.update(values)
         return self._dump(workflow)
@@ -262,18 +226,18 @@ class ProcessRunner:
         with frozen_now(now):
             workflow = self._load(state)
             task = self._ready_user_task(workflow, task_id) if task_id is not None else None
-            before = {t.id: t.state for t in _all_tasks(workflow)}
+            before = {t.id: t.state for t in all_tasks(workflow)}
             try:
                 if action is not None:
                     action(workflow, task)
-                _run_engine(workflow)
+                run_engine(workflow)
             except _STEP_FAILURES as err:
                 return state, self._failed(state, err)
             return self._dump(workflow), self._result(workflow, before, None)
 
     def _failed(self, state: str, err: Exception) -> StepResult:
         """The result of the untouched ``state``, carrying the error."""
-        return self._result(self._load(state), None, _step_error(err))
+        return self._result(self._load(state), None, step_error(err))
 
     def _load(self, state: str) -> BpmnWorkflow:
         return self._serializer.state_from_text(state, self._spec, self._subprocess_specs, self._script_engine)
@@ -286,7 +250,7 @@ class ProcessRunner:
             uuid = UUID(str(task_id))
         except ValueError:
             raise TaskNotReadyError(task_id, f"'{task_id}' is not a task id") from None
-        task = next((t for t in _all_tasks(workflow) if t.id == uuid), None)
+        task = next((t for t in all_tasks(workflow) if t.id == uuid), None)
         if task is None:
             raise TaskNotReadyError(task_id, f"task {task_id} is not part of this workflow")
         name = task.task_spec.bpmn_name or task.task_spec.bpmn_id or task.task_spec.name
@@ -299,7 +263,7 @@ class ProcessRunner:
         return task
 
     def _result(self, workflow: BpmnWorkflow, before: dict | None, error: StepError | None) -> StepResult:
-        tasks = _all_tasks(workflow)
+        tasks = all_tasks(workflow)
         reached_tasks = [] if before is None else [
             t for t in tasks if t.task_spec.bpmn_id and t.state & _REACHED and before.get(t.id) != t.state]
         # Tree order breaks ties between state changes in the same clock tick.
@@ -311,7 +275,7 @@ class ProcessRunner:
         ready = tuple(self._ready_task(t) for t in tasks if t.state == TaskState.READY and t.task_spec.manual)
         return StepResult(
             reached=tuple(t.task_spec.bpmn_id for t in reached_tasks),
-            ready=ready, timers=_timers(workflow), finished=workflow.is_completed(),
+            ready=ready, timers=timers(workflow), finished=workflow.is_completed(),
             ended_at=ended, error=error)
 
     def _ready_task(self, task) -> ReadyTask:
@@ -319,104 +283,6 @@ class ProcessRunner:
         return ReadyTask(task_id=str(task.id), node_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
                          lane=spec.lane, instructions=(spec.documentation or "").strip(),
                          form=self._forms.get(spec.bpmn_id, ()))
-
-
-def _all_tasks(workflow: BpmnWorkflow) -> list:
-    """Every task of the workflow and its subprocesses, in the order they were created.
-
-    Read from the task dictionaries: SpiffWorkflow's tree iterator costs more than
-    the rest of a step."""
-    tasks = list(workflow.tasks.values())
-    for sub in workflow.subprocesses.values():
-        tasks.extend(sub.tasks.values())
-    return tasks
-
-
-def _parallel_nodes(spec) -> set[str]:
-    """Node ids of ``spec`` that a token can reach while another token of the same
-    instance is alive: after a parallel or inclusive split, before its join."""
-    start = next(t for t in spec.task_specs.values() if isinstance(t, StartEvent))
-    inside: set[str] = set()
-    seen: set[tuple[str, int]] = set()
-    todo = [(start, 0)]
-    while todo:
-        task_spec, depth = todo.pop()
-        if (task_spec.name, depth) in seen or depth > 50:
-            continue
-        seen.add((task_spec.name, depth))
-        forking = isinstance(task_spec, (ParallelGateway, InclusiveGateway))
-        if forking and len(task_spec.inputs) > 1:
-            depth = max(0, depth - 1)
-        if depth > 0 and task_spec.bpmn_id:
-            inside.add(task_spec.bpmn_id)
-        if forking and len(task_spec.outputs) > 1:
-            depth += 1
-        todo.extend((output, depth) for output in task_spec.outputs)
-    return inside
-
-
-def _run_engine(workflow: BpmnWorkflow) -> None:
-    """Engine steps until nothing automatic is READY.
-
-    ``do_engine_steps`` refreshes timers at its end, so a timer that fired there is
-    READY but not yet run; run again until the workflow only waits."""
-    while True:
-        workflow.do_engine_steps()
-        if not any(t.state == TaskState.READY and not t.task_spec.manual for t in _all_tasks(workflow)):
-            return
-
-
-def _timers(workflow: BpmnWorkflow) -> tuple[TimerInfo, ...]:
-    timers = []
-    for task in workflow.event_manager.tasks.values():
-        definition = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(definition, TimerEventDefinition) or task.state != TaskState.WAITING:
-            continue
-        due = _due(task.internal_data.get("event_value"))
-        if due is not None:
-            timers.append(TimerInfo(task.task_spec.bpmn_id, due))
-    return tuple(sorted(timers, key=lambda t: (t.due, t.node_id)))
-
-
-def _due(value) -> datetime | None:
-    if isinstance(value, dict):  # a cycle: the next firing
-        value = value.get("next") if value.get("cycles") != 0 else None
-    if not isinstance(value, str):
-        return None
-    try:
-        return TimerEventDefinition.get_datetime(value)
-    except ValueError:
-        return None
-
-
-def _step_error(err: Exception) -> StepError:
-    task = getattr(err, "task", None) or _task_in_traceback(err)
-    spec = getattr(task, "task_spec", None) or getattr(err, "task_spec", None)
-    node_id = (getattr(spec, "bpmn_id", None) or getattr(spec, "name", None) or "") if spec else ""
-    cause = getattr(err, "exception", None) or err.__cause__
-    if isinstance(cause, ExpressionError):
-        message = cause.message
-    elif isinstance(err, ExpressionError):
-        message = err.message
-    else:
-        text = str(err.args[0]) if err.args else str(err)
-        message = text.strip().splitlines()[0] if text.strip() else type(err).__name__
-    return StepError(node_id=node_id, message=message)
-
-
-def _task_in_traceback(err: Exception):
-    """The task SpiffWorkflow was working on when a bare exception escaped it (its
-    timer parsing raises ``Exception('Invalid duration')`` with no task attached)."""
-    frames = []
-    tb = err.__traceback__
-    while tb is not None:
-        frames.append(tb.tb_frame)
-        tb = tb.tb_next
-    for frame in reversed(frames):  # innermost first
-        candidate = frame.f_locals.get("my_task")
-        if isinstance(candidate, Task):
-            return candidate
-    return None
 
 
 def _check_storable(data: dict) -> None:

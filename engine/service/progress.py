@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine.methodology.model import LaneRole, Methodology, Stage
 from engine.rules import progress
-from engine.runtime.workflow import StepResult
+from engine.runtime.step import StepResult
 from engine.store import inbox, opportunities
 from engine.store.events import record_event
 from engine.store.inbox import Assigner

@@ -14,7 +14,7 @@ from engine.rules import exit_criteria
 from engine.rules import scoring
 from engine.errors import ConflictError, ExitCriteriaError, FormError, NotFoundError, PermissionDeniedError
 from engine.methodology.model import Methodology, Questionnaire
-from engine.runtime.workflow import StepResult
+from engine.runtime.step import StepResult
 from engine.store import opportunities, people
 from engine.store.buying_center import roles_identified
 from engine.store.models import InboxTask, Opportunity, User

@@ -22,7 +22,7 @@ from engine.rules import swap_plan as swapping
 from engine.errors import ConflictError, NotFoundError, PermissionDeniedError, WorkflowError
 from engine.methodology.model import Methodology, Segment, Stage
 from engine.methodology.problems import did_you_mean_or_known
-from engine.runtime.workflow import StepResult
+from engine.runtime.step import StepResult
 from engine.rules.scoring import stage_probability
 from engine.store import people, segments, versions
 from engine.store.inbox import Assigner, activity_values, workflow_task_values

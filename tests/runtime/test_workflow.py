@@ -13,7 +13,8 @@ import pytest
 
 from engine.errors import TaskNotReadyError, WorkflowError
 from engine.rules.forms import validate_form
-from engine.runtime.workflow import ProcessRunner, StepResult
+from engine.runtime.step import StepResult
+from engine.runtime.workflow import ProcessRunner
 from engine.service.validation import load_methodologies
 
 REPO = Path(__file__).resolve().parents[2]

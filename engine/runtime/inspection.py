@@ -1,0 +1,81 @@
+"""Reading a live SpiffWorkflow workflow: its tasks, the nodes inside parallel branches,
+its waiting timers, and running it until only people or timers are awaited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.defaults import InclusiveGateway, ParallelGateway, StartEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from engine.runtime.step import TimerInfo
+
+
+def all_tasks(workflow: BpmnWorkflow) -> list:
+    """Every task of the workflow and its subprocesses, in the order they were created.
+
+    Read from the task dictionaries: SpiffWorkflow's tree iterator costs more than
+    the rest of a step."""
+    tasks = list(workflow.tasks.values())
+    for sub in workflow.subprocesses.values():
+        tasks.extend(sub.tasks.values())
+    return tasks
+
+
+def parallel_nodes(spec) -> set[str]:
+    """Node ids of ``spec`` that a token can reach while another token of the same
+    instance is alive: after a parallel or inclusive split, before its join."""
+    start = next(t for t in spec.task_specs.values() if isinstance(t, StartEvent))
+    inside: set[str] = set()
+    seen: set[tuple[str, int]] = set()
+    todo = [(start, 0)]
+    while todo:
+        task_spec, depth = todo.pop()
+        if (task_spec.name, depth) in seen or depth > 50:
+            continue
+        seen.add((task_spec.name, depth))
+        forking = isinstance(task_spec, (ParallelGateway, InclusiveGateway))
+        if forking and len(task_spec.inputs) > 1:
+            depth = max(0, depth - 1)
+        if depth > 0 and task_spec.bpmn_id:
+            inside.add(task_spec.bpmn_id)
+        if forking and len(task_spec.outputs) > 1:
+            depth += 1
+        todo.extend((output, depth) for output in task_spec.outputs)
+    return inside
+
+
+def run_engine(workflow: BpmnWorkflow) -> None:
+    """Engine steps until nothing automatic is READY.
+
+    ``do_engine_steps`` refreshes timers at its end, so a timer that fired there is
+    READY but not yet run; run again until the workflow only waits."""
+    while True:
+        workflow.do_engine_steps()
+        if not any(t.state == TaskState.READY and not t.task_spec.manual for t in all_tasks(workflow)):
+            return
+
+
+def timers(workflow: BpmnWorkflow) -> tuple[TimerInfo, ...]:
+    timers = []
+    for task in workflow.event_manager.tasks.values():
+        definition = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(definition, TimerEventDefinition) or task.state != TaskState.WAITING:
+            continue
+        due = timer_due(task.internal_data.get("event_value"))
+        if due is not None:
+            timers.append(TimerInfo(task.task_spec.bpmn_id, due))
+    return tuple(sorted(timers, key=lambda t: (t.due, t.node_id)))
+
+
+def timer_due(value) -> datetime | None:
+    if isinstance(value, dict):  # a cycle: the next firing
+        value = value.get("next") if value.get("cycles") != 0 else None
+    if not isinstance(value, str):
+        return None
+    try:
+        return TimerEventDefinition.get_datetime(value)
+    except ValueError:
+        return None
