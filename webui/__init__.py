@@ -7,9 +7,10 @@ never touch SQL or SpiffWorkflow. One blueprint per screen family:
     inbox          the inbox and the task page
     opportunities  the opportunity page and its diagram
     manager        pipeline, reassigning deals and tasks
-    api            the JSON API under /api/v1 (tokens, OpenAPI document)
+    api            the JSON API under /api/v1 (tokens, OpenAPI document), a package
 
-Every HTML form carries a CSRF token (Flask-WTF's CSRFProtect); the JSON API is
+Every error is answered by webui/errors.py: JSON of one shape under /api/, an HTML
+page elsewhere. Every HTML form carries a CSRF token (Flask-WTF's CSRFProtect); the JSON API is
 exempt, it authenticates each request with a bearer token instead.
 """
 
@@ -20,6 +21,12 @@ import os
 from flask import Flask, jsonify
 
 from engine.service import Engine
+
+from webui import (api, auth, buying_center, errors, inbox, manager, opportunities, pages, sales_assistant,
+                   segments)
+from webui.app_engine import EXTENSION, engine_of
+
+__all__ = ["create_app", "engine_of"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -40,14 +47,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
-    app.extensions["dealflow"] = app.config.get("ENGINE") or Engine(app.config["DATABASE_URL"])
-
-    from webui import api, auth, buying_center, inbox, manager, opportunities, pages, sales_assistant, segments
+    app.extensions[EXTENSION] = app.config.get("ENGINE") or Engine(app.config["DATABASE_URL"])
 
     for module in (auth, inbox, opportunities, manager, segments, buying_center, sales_assistant):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     pages.init_app(app, exempt=[api.bp])
+    errors.init_app(app)
 
     @app.get("/healthz")
     def healthz():
@@ -55,7 +61,3 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     return app
 
-
-def engine_of(app: Flask) -> Engine:
-    """The façade this application works with."""
-    return app.extensions["dealflow"]

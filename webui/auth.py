@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from engine.errors import PermissionDeniedError
 
-from webui import engine_of
+from webui.app_engine import engine_of
 from webui.pages import TZ_COOKIE, WebUser, zone
 
 bp = Blueprint("auth", __name__)

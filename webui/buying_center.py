@@ -15,7 +15,8 @@ from flask_login import current_user, login_required
 from engine.rules.buying_center import CONTACT_FIELDS, RELATIONSHIP_FIELDS
 from engine.errors import FormError
 
-from webui import engine_of, opportunities
+from webui import opportunities
+from webui.app_engine import engine_of
 
 bp = Blueprint("buying_center", __name__)
 

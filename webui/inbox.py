@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from engine.errors import ConflictError, ExitCriteriaError, FormError
 
-from webui import engine_of
+from webui.app_engine import engine_of
 from webui.auth import _safe_next
 from webui.forms import controls, submitted
 

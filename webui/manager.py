@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from engine.errors import DealflowError, NotFoundError
 
-from webui import engine_of
+from webui.app_engine import engine_of
 
 bp = Blueprint("manager", __name__)
 

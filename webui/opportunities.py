@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from webui import engine_of
+from webui.app_engine import engine_of
 
 bp = Blueprint("opportunities", __name__)
 

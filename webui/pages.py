@@ -1,6 +1,6 @@
-"""What every screen shares: logging in (Flask-Login), CSRF tokens (Flask-WTF),
-error pages that say nothing about the deal, and the template filters that show
-UTC moments in the viewer's time zone.
+"""What every screen shares: logging in (Flask-Login), CSRF tokens (Flask-WTF) and
+the template filters that show UTC moments in the viewer's time zone. Error pages
+are webui/errors.py's.
 
 The time zone comes from a ``tz`` cookie that a one-line script in the layout sets
 from the browser (``Intl.DateTimeFormat().resolvedOptions().timeZone``), or that
@@ -12,26 +12,17 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, request
 from flask_login import LoginManager, UserMixin, current_user
-from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import HTTPException
+from flask_wtf.csrf import CSRFProtect
 
-from engine.errors import ConflictError, DealflowError, NotFoundError, PermissionDeniedError
+from engine.errors import NotFoundError
 from engine.views import UserView
+
+from webui.app_engine import engine_of
 
 csrf = CSRFProtect()
 TZ_COOKIE = "tz"
-
-# What an error page says: a fixed text per status, never the failing deal's data.
-ERROR_PAGES = {
-    400: ("Bad request", "The request could not be understood."),
-    403: ("Not allowed", "You may not see or do this. Ask your manager if you think you should."),
-    404: ("Not found", "There is nothing here, or nothing you may see."),
-    405: ("Not allowed", "This address does not take that kind of request."),
-    409: ("Changed by someone else", "Someone else changed this first."),
-    422: ("Check the form", "Some of what was entered does not fit."),
-}
 
 
 class WebUser(UserMixin):
@@ -55,8 +46,6 @@ class WebUser(UserMixin):
 
 
 def init_app(app: Flask, exempt=()) -> None:
-    from webui import engine_of
-
     login = LoginManager(app)
     login.login_view = "auth.login"
     login.login_message = "Log in to continue."
@@ -85,7 +74,6 @@ def init_app(app: Flask, exempt=()) -> None:
     app.add_template_filter(localdate)
     app.add_template_filter(money)
     app.add_template_filter(zone_label)
-    _error_handlers(app)
 
 
 def zone(name: str | None):
@@ -135,38 +123,3 @@ def money(amount: Decimal | None, currency: str = "") -> str:
         return "—"
     text = f"{Decimal(amount):,.2f}".replace(",", "\u202f")
     return f"{text} {currency}".strip()
-
-
-def _error_handlers(app: Flask) -> None:
-    def page(status: int, message: str | None = None):
-        title, text = ERROR_PAGES.get(status, ("Error", "Something went wrong."))
-        if request.path.startswith("/api/"):
-            return jsonify(error=title.lower().replace(" ", "_"), message=message or text), status
-        return render_template("error.html", status=status, title=title, text=text, message=message), status
-
-    @app.errorhandler(NotFoundError)
-    def not_found(err):
-        return page(404)
-
-    @app.errorhandler(PermissionDeniedError)
-    def denied(err):
-        return page(403)
-
-    @app.errorhandler(ConflictError)
-    def conflict(err):
-        return page(409, str(err))
-
-    @app.errorhandler(CSRFError)
-    def csrf_missing(err):
-        return page(400, "The form's security token is missing or has expired. "
-                         "Go back, reload the page and send the form again.")
-
-    @app.errorhandler(DealflowError)
-    def refused(err):
-        return page(400, str(err))
-
-    @app.errorhandler(HTTPException)
-    def http_error(err):
-        if err.code in ERROR_PAGES:
-            return page(err.code)
-        return err

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from engine.errors import ConflictError, FormError
 
-from webui import engine_of
+from webui.app_engine import engine_of
 from webui.opportunities import page
 
 bp = Blueprint("sales_assistant", __name__)

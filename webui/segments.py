@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from engine.errors import DealflowError, PermissionDeniedError
 from engine.rules.swap_plan import parse_stage_map
 
-from webui import engine_of
+from webui.app_engine import engine_of
 
 bp = Blueprint("segments", __name__)
 

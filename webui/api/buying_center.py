@@ -1,5 +1,5 @@
-"""The buying center's JSON API (M6), on the api blueprint (webui/api.py loads this
-module; webui/openapi.py documents the routes).
+"""The buying center's routes (M6): its people and their relationships, read, added,
+changed and removed, and its diagram as SVG. Documented in webui/api/openapi/buying_center.py.
 
 Whoever may see the deal may read and change its buying center; anyone else gets
 404 with nothing of the deal. A won or lost deal's buying center is read-only (409).
@@ -12,55 +12,57 @@ from flask import Response, jsonify
 from engine.rules.buying_center import CONTACT_FIELDS, RELATIONSHIP_FIELDS
 from engine.views.buying_center import BuyingCenterView, ContactView, RelationshipView
 
-from webui.api import ApiError, _engine, _json_object, _username, bp, when
+from webui.api.blueprint import bp, facade, username
+from webui.api.parsing import json_object, only
+from webui.api.shapes import when
 
 
 @bp.get("/opportunities/<int:opportunity_id>/contacts")
 def buying_center(opportunity_id: int):
-    return jsonify(buying_center_json(_engine().buying_center(opportunity_id, viewer=_username())))
+    return jsonify(buying_center_json(facade().buying_center(opportunity_id, viewer=username())))
 
 
 @bp.post("/opportunities/<int:opportunity_id>/contacts")
 def add_contact(opportunity_id: int):
-    body = _fields(_json_object(), CONTACT_FIELDS)
+    body = only(json_object(), CONTACT_FIELDS)
     if "name" not in body:
         body["name"] = None  # the engine says it is required
-    added = _engine().add_contact(opportunity_id, actor=_username(), **body)
+    added = facade().add_contact(opportunity_id, actor=username(), **body)
     return jsonify(contact_json(added)), 201
 
 
 @bp.patch("/contacts/<int:contact_id>")
 def update_contact(contact_id: int):
-    _engine().contact(contact_id, viewer=_username())  # 404 before anything says what is wrong with the body
-    body = _fields(_json_object(), CONTACT_FIELDS)
-    return jsonify(contact_json(_engine().update_contact(contact_id, actor=_username(), **body)))
+    facade().contact(contact_id, viewer=username())  # 404 before anything says what is wrong with the body
+    body = only(json_object(), CONTACT_FIELDS)
+    return jsonify(contact_json(facade().update_contact(contact_id, actor=username(), **body)))
 
 
 @bp.delete("/contacts/<int:contact_id>")
 def remove_contact(contact_id: int):
-    _engine().remove_contact(contact_id, actor=_username())
+    facade().remove_contact(contact_id, actor=username())
     return Response(status=204)
 
 
 @bp.post("/opportunities/<int:opportunity_id>/relationships")
 def add_relationship(opportunity_id: int):
-    body = _fields(_json_object(), RELATIONSHIP_FIELDS)
+    body = only(json_object(), RELATIONSHIP_FIELDS)
     values = {name: body.get(name) for name in ("from_contact", "to_contact", "kind")}
     if "strength" in body:
         values["strength"] = body["strength"]
-    added = _engine().add_relationship(opportunity_id, actor=_username(), **values)
+    added = facade().add_relationship(opportunity_id, actor=username(), **values)
     return jsonify(relationship_json(added)), 201
 
 
 @bp.delete("/relationships/<int:relationship_id>")
 def remove_relationship(relationship_id: int):
-    _engine().remove_relationship(relationship_id, actor=_username())
+    facade().remove_relationship(relationship_id, actor=username())
     return Response(status=204)
 
 
 @bp.get("/opportunities/<int:opportunity_id>/buying-center.svg")
 def buying_center_svg(opportunity_id: int):
-    svg = _engine().buying_center_svg(opportunity_id, viewer=_username())
+    svg = facade().buying_center_svg(opportunity_id, viewer=username())
     response = Response(svg, mimetype="image/svg+xml")
     # Drawn by engine.rules.buying_center: every name escaped, no scripts; opened on its own,
     # it may still not run anything or load anything.
@@ -69,14 +71,7 @@ def buying_center_svg(opportunity_id: int):
     return response
 
 
-def _fields(body: dict, known: tuple[str, ...]) -> dict:
-    unknown = {str(key): "unknown field; use " + ", ".join(known) for key in body if key not in known}
-    if unknown:
-        raise ApiError(422, "the data has errors; see fields", unknown)
-    return body
-
-
-# --- JSON out (schemas Contact, Relationship and BuyingCenter in webui/openapi.py) -------------
+# --- JSON out (schemas Contact, Relationship and BuyingCenter) ---------------------------------
 
 def contact_json(c: ContactView) -> dict:
     return {"id": c.id, "opportunity_id": c.opportunity_id, "name": c.name, "job_title": c.job_title,

@@ -1,65 +1,65 @@
-"""JSON API routes of the Sales Assistant and questionnaires, on the ``api``
-blueprint: the panel's facts, answering a stage questionnaire, the manager's
-probability override, and closing a deal as lost by hand. Described in webui/openapi.py like every other route."""
+"""The Sales Assistant's routes: the panel's facts (GET .../sales-assistant), answering
+a stage questionnaire, the manager's probability override and its reset, and closing
+a deal as lost by hand. Documented in webui/api/openapi/sales.py."""
 
 from __future__ import annotations
 
 from flask import jsonify
 
-from webui.api import ApiError, _engine, _json_object, _username, bp, opportunity_json, when
+from webui.api.blueprint import bp, facade, username
+from webui.api.parsing import json_object, refuse, unknown_fields
+from webui.api.shapes import opportunity_json, when
 
 
 @bp.get("/opportunities/<int:opportunity_id>/sales-assistant")
 def sales_assistant(opportunity_id: int):
-    return jsonify(assistant_json(_engine().sales_assistant(opportunity_id, viewer=_username())))
+    return jsonify(assistant_json(facade().sales_assistant(opportunity_id, viewer=username())))
 
 
 @bp.post("/opportunities/<int:opportunity_id>/questionnaires/<questionnaire_id>")
 def answer_questionnaire(opportunity_id: int, questionnaire_id: str):
-    body = _json_object()
-    unknown = {str(k): "unknown field; send {\"answers\": {question: answer}}" for k in body if k != "answers"}
+    body = json_object()
+    refuse(unknown_fields(body, ("answers",), 'send {"answers": {question: answer}}'))
     answers = body.get("answers")
-    if not isinstance(answers, dict) or unknown:
-        raise ApiError(422, "the data has errors; see fields",
-                       unknown or {"answers": "send an object of question ids and answer ids"})
-    deal = _engine().answer_questionnaire(opportunity_id, questionnaire_id, answers, actor=_username())
+    if not isinstance(answers, dict):
+        refuse({"answers": "send an object of question ids and answer ids"})
+    deal = facade().answer_questionnaire(opportunity_id, questionnaire_id, answers, actor=username())
     return jsonify(opportunity_json(deal))
 
 
 @bp.put("/opportunities/<int:opportunity_id>/probability")
 def override_probability(opportunity_id: int):
-    body = _json_object()
-    unknown = {str(k): "unknown field; use probability, reason" for k in body if k not in ("probability", "reason")}
+    body = json_object()
+    errors = unknown_fields(body, ("probability", "reason"))
     reason = body.get("reason", "")
     if not isinstance(reason, str):
-        unknown["reason"] = "send text"
-    if unknown:
-        raise ApiError(422, "the data has errors; see fields", unknown)
-    deal = _engine().override_probability(opportunity_id, body.get("probability"), actor=_username(),
+        errors["reason"] = "send text"
+    refuse(errors)
+    deal = facade().override_probability(opportunity_id, body.get("probability"), actor=username(),
                                           reason=reason)
     return jsonify(opportunity_json(deal))
 
 
 @bp.delete("/opportunities/<int:opportunity_id>/probability")
 def reset_probability(opportunity_id: int):
-    return jsonify(opportunity_json(_engine().reset_probability(opportunity_id, actor=_username())))
+    return jsonify(opportunity_json(facade().reset_probability(opportunity_id, actor=username())))
 
 
 @bp.post("/opportunities/<int:opportunity_id>/lose")
 def close_as_lost(opportunity_id: int):
-    body = _json_object()
-    errors = {str(k): "unknown field; use reason, stage" for k in body if k not in ("reason", "stage")}
+    body = json_object()
+    errors = unknown_fields(body, ("reason", "stage"))
     for name in ("reason", "stage"):
         if body.get(name) is not None and not isinstance(body[name], str):
             errors[name] = "send text"
-    if errors:
-        raise ApiError(422, "the data has errors; see fields", errors)
-    deal = _engine().close_as_lost(opportunity_id, actor=_username(), reason=body.get("reason") or "",
+    refuse(errors)
+    deal = facade().close_as_lost(opportunity_id, actor=username(), reason=body.get("reason") or "",
                                    stage=body.get("stage"))
     return jsonify(opportunity_json(deal))
 
 
 def assistant_json(a) -> dict:
+    """The SalesAssistant schema."""
     return {
         "opportunity_id": a.opportunity_id, "stage_id": a.stage_id, "stage_name": a.stage_name,
         "stage_description": a.stage_description,

@@ -1,0 +1,45 @@
+"""The ``api`` blueprint and who calls it.
+
+Every request but the public ones (the OpenAPI document, the catch-all for unknown
+routes) carries ``Authorization: Bearer <token>`` (``dealflow token create USER``
+prints one); the token names the caller, whose username every route passes to the
+façade. Errors are answered by webui/errors.py, like the screens'."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, request
+
+from engine.errors import PermissionDeniedError
+from engine.service import Engine
+
+from webui.app_engine import engine_of
+from webui.errors import HttpError
+
+bp = Blueprint("api", __name__)
+
+PUBLIC = ("api.openapi_document", "api.no_such_route")
+CHALLENGE = 'Bearer realm="dealflow"'  # RFC 6750
+
+
+@bp.before_request
+def _authenticate():
+    if request.endpoint in PUBLIC:
+        return
+    credentials = request.authorization
+    if credentials is None or credentials.type != "bearer" or not credentials.token:
+        raise HttpError(401, "send an API token as 'Authorization: Bearer <token>'; "
+                             "'dealflow token create USER' prints one", headers={"WWW-Authenticate": CHALLENGE})
+    try:
+        g.api_user = facade().user_for_token(credentials.token)
+    except PermissionDeniedError:
+        raise HttpError(401, "the API token is invalid or revoked",
+                        headers={"WWW-Authenticate": CHALLENGE + ', error="invalid_token"'}) from None
+
+
+def facade() -> Engine:
+    return engine_of(current_app)
+
+
+def username() -> str:
+    """The caller's username, as the token named it."""
+    return g.api_user.username

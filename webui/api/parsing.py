@@ -1,0 +1,51 @@
+"""Request bodies in: JSON objects whose numbers stay exact, and the names a route
+takes. What the values must look like is the façade's to say."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from flask import request
+
+from webui.errors import FORM_MESSAGE, HttpError
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def json_object() -> dict:
+    """The request body as a JSON object; an empty body is an empty object. Numbers
+    with a fraction become Decimal, so amounts stay exact."""
+    raw = request.get_data(cache=False)
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant)
+    except json.JSONDecodeError as err:
+        raise HttpError(422, "the body is not valid JSON",
+                        {"body": f"{err.msg} (line {err.lineno}, column {err.colno})"}) from None
+    except (ValueError, RecursionError) as err:
+        raise HttpError(422, "the body is not valid JSON", {"body": str(err) or "too deeply nested"}) from None
+    if not isinstance(body, dict):
+        raise HttpError(422, "the body must be a JSON object", {"body": "send a JSON object: {...}"})
+    return body
+
+
+def unknown_fields(body: dict, known: tuple[str, ...], hint: str | None = None) -> dict[str, str]:
+    """A message for each key of ``body`` that is not in ``known``."""
+    message = "unknown field; " + (hint or "use " + ", ".join(known))
+    return {str(key): message for key in body if key not in known}
+
+
+def only(body: dict, known: tuple[str, ...]) -> dict:
+    """``body`` itself, when it has no key but ``known``; a 422 naming the others."""
+    refuse(unknown_fields(body, known))
+    return body
+
+
+def refuse(fields: dict[str, str]) -> None:
+    """A 422 with a message per field, when there is any."""
+    if fields:
+        raise HttpError(422, FORM_MESSAGE, fields)

@@ -1,0 +1,76 @@
+"""The JSON the API answers for the façade's views shared by several routes: times,
+money, free-form data, a form field, a task, an opportunity. Each shape is a schema
+of webui/api/openapi/ (FormField, Task, Opportunity...); the tests hold them together."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from engine.views import FieldView, OpportunityView, TaskView
+
+CENT = Decimal("0.01")
+
+
+def when(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def money(value: Decimal) -> str:
+    return format(value.quantize(CENT), "f")
+
+
+def plain(value):
+    """Free-form data (attributes, event details) as JSON: Decimals as strings, dates ISO."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        return when(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def field_json(f: FieldView) -> dict:
+    return {"id": f.id, "label": f.label, "type": f.type, "required": f.required, "default": f.default,
+            "minimum": f.minimum, "maximum": f.maximum, "help": f.help,
+            "choices": [{"id": choice_id, "label": label} for choice_id, label in f.choices]}
+
+
+def task_json(t: TaskView) -> dict:
+    return {"id": t.id, "opportunity_id": t.opportunity_id, "opportunity_title": t.opportunity_title,
+            "node_id": t.node_id, "name": t.name, "instructions": t.instructions, "lane": t.lane,
+            "assignee": t.assignee, "candidate_team": t.candidate_team, "claimable": t.claimable,
+            "status": t.status, "due_at": when(t.due_at), "created_at": when(t.created_at),
+            "stage_id": t.stage_id, "stage_name": t.stage_name, "methodology_id": t.methodology_id,
+            "completed_by": t.completed_by, "completed_at": when(t.completed_at),
+            "form": [field_json(f) for f in t.form], "kind": t.kind, "required": t.required}
+
+
+def opportunity_json(o: OpportunityView) -> dict:
+    return {
+        "id": o.id, "title": o.title, "partner_name": o.partner_name, "amount": money(o.amount),
+        "currency": o.currency, "attributes": plain(o.attributes), "segment_id": o.segment_id,
+        "team": o.team, "owner": o.owner, "manager": o.manager, "methodology_id": o.methodology_id,
+        "methodology_label": o.methodology_label, "stage_id": o.stage_id, "stage_name": o.stage_name,
+        "stage_entered_at": when(o.stage_entered_at), "probability": o.probability,
+        "probability_auto": o.probability_auto, "probability_override": o.probability_override,
+        "score": o.score, "score_class": o.score_class,
+        "expected_revenue": money(o.expected_revenue), "next_action_at": when(o.next_action_at),
+        "status": o.status, "lost_reason": o.lost_reason, "error_message": o.error_message,
+        "opened_by": o.opened_by, "opened_at": when(o.opened_at), "closed_by": o.closed_by,
+        "closed_at": when(o.closed_at),
+        "open_tasks": [task_json(t) for t in o.open_tasks],
+        "completed_tasks": [task_json(t) for t in o.completed_tasks],
+        "stage_history": [{"from_stage": s.from_stage, "to_stage": s.to_stage, "to_stage_name": s.to_stage_name,
+                           "probability": s.probability, "changed_by": s.changed_by,
+                           "changed_at": when(s.changed_at)} for s in o.stage_history],
+        "events": [{"kind": e.kind, "actor": e.actor, "at": when(e.at), "data": plain(e.data)}
+                   for e in o.events],
+    }
