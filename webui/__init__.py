@@ -20,7 +20,7 @@ import os
 
 from flask import Flask, jsonify
 
-from engine.service import Engine
+from engine import Engine
 
 from webui import (api, auth, buying_center, errors, inbox, manager, opportunities, pages, sales_assistant,
                    segments)

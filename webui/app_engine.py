@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from engine.service import Engine
+from engine import Engine
 
 EXTENSION = "dealflow"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from engine.rules.buying_center import CONTACT_FIELDS, RELATIONSHIP_FIELDS
+from engine import CONTACT_FIELDS, RELATIONSHIP_FIELDS
 from engine.errors import FormError
 
 from webui import opportunities

@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from engine import parse_stage_map
 from engine.errors import DealflowError, PermissionDeniedError
-from engine.rules.swap_plan import parse_stage_map
 
 from webui.app_engine import engine_of
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, request
 
 from engine.errors import PermissionDeniedError
-from engine.service import Engine
+from engine import Engine
 
 from webui.app_engine import engine_of
 from webui.errors import HttpError

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
-from engine.rules.buying_center import CONTACT_FIELDS, RELATIONSHIP_FIELDS
+from engine import CONTACT_FIELDS, RELATIONSHIP_FIELDS
 from engine.views.buying_center import BuyingCenterView, ContactView, RelationshipView
 
 from webui.api.blueprint import bp, facade, username
