@@ -65,3 +65,24 @@ def test_importing_an_entry_point_first_in_a_fresh_interpreter_meets_no_import_c
     result = subprocess.run([sys.executable, "-c", f"import {module}; import engine; engine.Engine"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_every_error_dealflow_raises_on_purpose_is_declared_in_engine_errors():
+    """The one hierarchy: no module declares its own subclass of a Dealflow error."""
+    import ast
+    from pathlib import Path
+
+    errors = {name for name, value in vars(engine.errors).items()
+              if inspect.isclass(value) and issubclass(value, engine.DealflowError)}
+    root = Path(engine.__file__).resolve().parents[1]
+    elsewhere = []
+    for path in sorted([*(root / "engine").rglob("*.py"), *(root / "webui").rglob("*.py")]):
+        if path == root / "engine" / "errors.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                bases = {base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")
+                         for base in node.bases}
+                if bases & errors:
+                    elsewhere.append(f"{path.relative_to(root)}:{node.lineno} {node.name}")
+    assert elsewhere == []
