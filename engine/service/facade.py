@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import (ConflictError, DealflowError, FormError, MethodologyError, NotFoundError,
                      PermissionDeniedError)
+from engine.rules import policy
 from engine.rules.forms import validate_form
 from engine.methodology.model import FormField
 from engine.rules.routing import Candidate, RoutingError, choose_owner, choose_segment, routing_variables
@@ -129,7 +130,7 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingC
             return opportunities.opportunity_view(session, opportunity.id, self._catalog)
 
     def _choose_owner(self, session: Session, segment, team: Team, territory) -> User:
-        candidates = people.candidates(session, team.id)
+        candidates = people.candidates(session, team.id, policy.OWNER_ROLES)
         cursor = session.get(AssignmentCursor, segment.id)
         chosen: Candidate = choose_owner(segment, candidates, territory=territory,
                                          last_user_id=cursor.last_user_id if cursor else None)
@@ -208,7 +209,10 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingC
         """READY tasks: all of them, or those a user may work (assigned to them, queued
         for one of their teams, or on a deal they manage)."""
         with self._sessions() as session:
-            return inbox.ready_tasks(session, user, self._catalog)
+            worker = None if user is None else people.actor_facts(session, people.user(session, user))
+            if worker is not None and policy.inbox_scope(worker).everything:
+                worker = None  # an admin works every task
+            return inbox.ready_tasks(session, self._catalog, worker)
 
     def complete_task(self, task_id: str, *, actor: str, data: Mapping[str, object]) -> OpportunityView:
         """Check the task is still ready, the actor may complete it and the data fits its
@@ -230,7 +234,8 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingC
                     opportunity = opportunities.lock_opportunity(session, task.opportunity_id)
                     if task.status != "ready":
                         raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
-                    if not inbox.may_work(session, actor_row, task, opportunity):
+                    if not policy.may_work(people.actor_facts(session, actor_row), inbox.task_facts(task),
+                                           opportunities.deal_facts(opportunity)):
                         raise PermissionDeniedError(f"user '{actor}' may not complete task '{task_id}'")
                     fields = tuple(FormField(**f) for f in task.form)
                     clean, errors = validate_form(fields, data)

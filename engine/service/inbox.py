@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import ConflictError, NotFoundError, PermissionDeniedError
+from engine.rules import policy
 from engine.store import inbox, opportunities, people
 from engine.store.lookup import DealFacts, Lookup
 from engine.store.models import InboxTask, Opportunity, User
@@ -29,7 +30,8 @@ class InboxUseCases:
             actor, team_ids = people.user_and_team_ids(session, username)
             if actor is None:
                 raise NotFoundError(f"no user '{username}'")
-            visible = inbox.Visibility.of(actor, team_ids)
+            visible = inbox.Visibility.of(actor.id, team_ids,
+                                          policy.inbox_scope(policy.Actor(actor.id, actor.role, team_ids)))
             groups = inbox.groups(session, visible, now)
             versions = {g.version_id: self._catalog.version(session, g.version_id) for g in groups}
             wanted = [g for g in groups
@@ -68,7 +70,8 @@ class InboxUseCases:
             return Lookup(session, self._catalog).task_view(task, opportunity)
 
     def _may_see_task(self, session: Session, actor: User, task: InboxTask, opportunity: Opportunity) -> bool:
-        if actor.role in SEES_EVERYTHING or inbox.may_work(session, actor, task, opportunity):
+        if actor.role in SEES_EVERYTHING or policy.may_work(
+                people.actor_facts(session, actor), inbox.task_facts(task), opportunities.deal_facts(opportunity)):
             return True
         return actor.id in (task.assignee_id, task.completed_by_id, opportunity.owner_id)
 

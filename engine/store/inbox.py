@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from engine.methodology import due_dates
 from engine.methodology.model import FormField, LaneRole, Methodology, Stage
+from engine.rules import policy
 from engine.rules.routing import explicit_role
 from engine.rules.scoring import question_fields
 from engine.views import TaskView
 from engine.store.lookup import Lookup
 from engine.store.models import InboxTask, Opportunity, Team, User
-from engine.store.people import team_ids_of, user
 
 
 ACTIVITY_FORM = (FormField(id="note", label="What happened (optional)", type="string", line=0),)
@@ -152,20 +152,21 @@ def open_activity_dues(session: Session, opportunity_id: int) -> list[datetime]:
 @dataclass(frozen=True)
 class Visibility:
     """The conditions for the READY tasks a user may see and work: theirs, queued for
-    their teams, and — for a manager only — those on the deals they are responsible
-    for (a rep's inbox then needs only the two indexed task conditions)."""
+    their teams, and — when ``scope.managed`` (policy.inbox_scope: a manager) — those
+    on the deals they are responsible for (a rep's inbox then needs only the two
+    indexed task conditions); every one when ``scope.everything`` (an admin)."""
 
     mine: object
     queued: object
     all: tuple  # to put in a WHERE
 
     @classmethod
-    def of(cls, actor: User, team_ids: list[int]) -> "Visibility":
-        mine = InboxTask.assignee_id == actor.id
+    def of(cls, user_id: int, team_ids: list[int], scope: policy.InboxScope) -> "Visibility":
+        mine = InboxTask.assignee_id == user_id
         queued = and_(InboxTask.assignee_id.is_(None), InboxTask.candidate_team_id.in_(team_ids))
-        managed = Opportunity.manager_id == actor.id if actor.role == "manager" else false()
+        managed = Opportunity.manager_id == user_id if scope.managed else false()
         conditions = [InboxTask.status == "ready"]
-        if actor.role != "admin":
+        if not scope.everything:
             conditions.append(or_(mine, queued, managed))
         return cls(mine, queued, tuple(conditions))
 
@@ -211,17 +212,17 @@ def page(session: Session, visible: Visibility, *, stage: str | None, version_id
         .limit(limit).offset(offset)).all()
 
 
-def ready_tasks(session: Session, username: str | None, catalog) -> list[TaskView]:
+def ready_tasks(session: Session, catalog, worker: policy.Actor | None = None) -> list[TaskView]:
+    """Every READY task, or (``worker``) those policy.may_work lets them work: assigned
+    to them, waiting unclaimed in a queue of one of their teams, or on a deal they
+    manage. (Whoever may work every task — an admin — is asked for as None.)"""
     query = (select(InboxTask, Opportunity).join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
              .where(InboxTask.status == "ready"))
-    if username is not None:
-        actor = user(session, username)
-        if actor.role != "admin":
-            query = query.where(or_(
-                InboxTask.assignee_id == actor.id,
-                and_(InboxTask.assignee_id.is_(None),
-                     InboxTask.candidate_team_id.in_(team_ids_of(session, actor.id))),
-                Opportunity.manager_id == actor.id))
+    if worker is not None:
+        query = query.where(or_(
+            InboxTask.assignee_id == worker.user_id,
+            and_(InboxTask.assignee_id.is_(None), InboxTask.candidate_team_id.in_(sorted(worker.team_ids))),
+            Opportunity.manager_id == worker.user_id))
     rows = session.execute(query.order_by(InboxTask.due_at.is_(None), InboxTask.due_at,
                                           InboxTask.created_at, InboxTask.id)).all()
     lookup = Lookup(session, catalog)
@@ -230,13 +231,9 @@ def ready_tasks(session: Session, username: str | None, catalog) -> list[TaskVie
     return [lookup.task_view(task, opportunity) for task, opportunity in rows]
 
 
-def may_work(session: Session, actor: User, task: InboxTask, opportunity: Opportunity) -> bool:
-    """The assignee, a member of the candidate team while nobody has claimed the task,
-    the deal's manager, or an admin."""
-    if actor.role == "admin" or actor.id == task.assignee_id or actor.id == opportunity.manager_id:
-        return True
-    return (task.assignee_id is None and task.candidate_team_id is not None
-            and task.candidate_team_id in team_ids_of(session, actor.id))
+def task_facts(row: InboxTask) -> policy.Task:
+    """The task as the policy sees it (engine.rules.policy decides who may do what)."""
+    return policy.Task(row.assignee_id, row.candidate_team_id, row.completed_by_id, row.status)
 
 
 def has_worked_on(session: Session, actor: User, opportunity_id: int, team_ids: list[int]) -> bool:

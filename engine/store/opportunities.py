@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, undefer
 
 from engine.errors import NotFoundError
+from engine.rules import policy
 from engine.views import EventView, OpportunityView, StageChangeView
 from engine.store.lookup import Lookup
 from engine.store.models import Event, InboxTask, Opportunity, StageChange
@@ -100,6 +101,19 @@ def add_stage_change(session: Session, opportunity: Opportunity, previous: str |
     session.add(StageChange(opportunity_id=opportunity.id, from_stage=previous, to_stage=opportunity.stage_id,
                             probability=opportunity.probability, changed_by_id=actor_id, changed_at=now,
                             methodology_version_id=opportunity.methodology_version_id))
+
+
+def deal_facts(opportunity: Opportunity, tasks: tuple[policy.Task, ...] = ()) -> policy.Deal:
+    """The deal as the policy sees it; ``tasks`` (``task_facts_of``) when the decision
+    needs them (whether the actor worked on it)."""
+    return policy.Deal(opportunity.owner_id, opportunity.manager_id, opportunity.team_id, tasks)
+
+
+def task_facts_of(session: Session, opportunity_id: int) -> tuple[policy.Task, ...]:
+    """Every task of the deal (any status) as the policy sees it, in one query."""
+    return tuple(policy.Task(*row) for row in session.execute(
+        select(InboxTask.assignee_id, InboxTask.candidate_team_id, InboxTask.completed_by_id, InboxTask.status)
+        .where(InboxTask.opportunity_id == opportunity_id).order_by(InboxTask.id)))
 
 
 def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: bool = True) -> OpportunityView:

@@ -3,10 +3,13 @@ go to, and the list of everyone."""
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFoundError
+from engine.rules import policy
 from engine.rules.routing import Candidate
 from engine.views import UserView
 from engine.store.models import ApiToken, InboxTask, Team, TeamMember, User
@@ -74,18 +77,25 @@ def team_ids_of(session: Session, user_id_: int) -> list[int]:
     return list(session.scalars(select(TeamMember.team_id).where(TeamMember.user_id == user_id_)))
 
 
+def actor_facts(session: Session, row: User) -> policy.Actor:
+    """The user as the policy sees them: id, role and the ids of their teams."""
+    return policy.Actor(row.id, row.role, team_ids_of(session, row.id))
+
+
 def find_team(session: Session, name: str) -> Team | None:
     return session.scalar(select(Team).where(Team.name == name))
 
 
-def candidates(session: Session, team_id: int) -> list[Candidate]:
-    """The team's active reps with their number of ready tasks, by user id."""
+def candidates(session: Session, team_id: int, roles: Iterable[str]) -> list[Candidate]:
+    """The team's active members of ``roles`` (those who may own deals:
+    policy.OWNER_ROLES) with their number of ready tasks, by user id."""
     open_tasks = (select(InboxTask.assignee_id, func.count().label("n"))
                   .where(InboxTask.status == "ready").group_by(InboxTask.assignee_id).subquery())
     rows = session.execute(
         select(User.id, User.username, func.coalesce(open_tasks.c.n, 0))
         .join(TeamMember, TeamMember.user_id == User.id)
         .outerjoin(open_tasks, open_tasks.c.assignee_id == User.id)
-        .where(TeamMember.team_id == team_id, User.active.is_(True), User.role == "rep")
+        .where(TeamMember.team_id == team_id, User.active.is_(True),
+               User.role.in_([str(role) for role in roles]))
         .order_by(User.id))
     return [Candidate(uid, name, count) for uid, name, count in rows]
