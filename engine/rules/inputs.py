@@ -7,6 +7,8 @@ line); the adapters only show the ``FormError`` they raise, one message per fiel
                a bool, NaN or infinity; at least 0, below MAX_AMOUNT (whole cents of
                it still fit the BIGINT column), at most two decimal places
     currency   three capital letters (ISO 4217), e.g. PLN
+    percent    a whole number from 0 to 100: an int, an integral Decimal (46.0 in JSON)
+               or ASCII digits with an optional "%"
     text       a string, trimmed; required or not; at most ``limit`` characters;
                never a NUL character or a lone surrogate (neither can be stored as
                text in PostgreSQL or encoded as UTF-8)
@@ -43,11 +45,13 @@ TEXT_EXPECTED = "enter text"
 NUL_REFUSED = "remove the NUL character (\\x00); it cannot be stored"
 SURROGATE_REFUSED = "remove the broken character (a lone UTF-16 surrogate); it cannot be stored"
 ID_EXPECTED = f"enter a whole number from 1 to {MAX_ID}"
+PERCENT_EXPECTED = "a whole number of percent from 0 to 100"
 
 # ASCII digits only: Decimal() and int() would also take '١٢' and '1_000'.
 _AMOUNT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _WHOLE = re.compile(r"[0-9]{1,19}")
+_PERCENT = re.compile(r"([0-9]{1,6})\s*%?")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -91,6 +95,21 @@ def currency(value: object, field: str = "currency") -> str:
 
 
 _currency = currency  # for new_deal, whose argument has the same name
+
+
+def percent(value: object, field: str = "probability") -> int:
+    """A probability set by hand: a whole number of percent from 0 to 100."""
+    number: object = None
+    if isinstance(value, str):
+        match = _PERCENT.fullmatch(value.strip())
+        number = int(match.group(1)) if match else None
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        number = int(value)
+    if number is None or not 0 <= number <= 100:  # type: ignore[operator]
+        _refuse(field, PERCENT_EXPECTED)
+    return number  # type: ignore[return-value]
 
 
 # --- text -----------------------------------------------------------------------------

@@ -33,6 +33,12 @@ The rules (``manager of the deal`` = the manager of the deal's team when it open
        use ``waits_for`` instead of ``queued_for_team``).
     ** unless the task is theirs (assigned to them) or queued for a team of theirs.
 
+Defects this module settles once the façade asks it (issue 10): the façade's
+create_opportunity checked no role, so a rep could open a deal through it (the
+command line, tests/conformance/corpus.py) that the API refused — may_create_deal
+is the one answer for both; and show_opportunity names no viewer at all (the command
+line's operator view), while opportunity_for asks may_see_deal.
+
 Use cases raise PermissionDeniedError where the actor may see the deal but not do
 the thing, and NotFoundError (saying nothing of the deal) where they may not see it.
 """

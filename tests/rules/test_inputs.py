@@ -138,3 +138,15 @@ def test_a_new_deal_is_checked_as_a_whole():
         "partner": "remove the NUL character (\\x00); it cannot be stored", "owner": "enter at most 80 characters",
         "attributes": "send an object of names and values",
         "partner_attributes": "remove the broken character (a lone UTF-16 surrogate); it cannot be stored"}
+
+
+@pytest.mark.parametrize("raw, expected", [("46", 46), (" 0 ", 0), ("100", 100), ("45 %", 45), ("7%", 7), (46, 46),
+                                           (Decimal("46.0"), 46), (Decimal("1E+2"), 100)])
+def test_a_percent_is_a_whole_number_from_0_to_100(raw, expected):
+    assert inputs.percent(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["101", "-1", "4.5", "٤٥", "4_5", "", None, True, 46.0, Decimal("4.5"), Decimal("NaN"),
+                                 101, "1" * 400, "45\x00"])
+def test_a_percent_out_of_range_or_not_in_ascii_digits_is_refused(raw):
+    assert refused(inputs.percent, raw) == {"probability": "a whole number of percent from 0 to 100"}
