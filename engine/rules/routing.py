@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from engine.errors import DealflowError, ExpressionError, RoutingError
 from engine.expressions import compile_expression
@@ -110,3 +110,30 @@ def explicit_role(node: FlowNode | None, groups: Mapping[str, LaneRole],
         if name:
             return names.get(name)
     return None
+
+
+def task_role(node: FlowNode | None, lane: str | None, lanes: Mapping[str, LaneRole]) -> LaneRole | None:
+    """The role that works a task: its own assignment (camunda:assignee,
+    candidateGroups; ``explicit_role``) wins over its lane's. ``lanes`` may carry
+    ``groups`` and ``users``, the routing's names for assignment attributes."""
+    explicit = explicit_role(node, getattr(lanes, "groups", {}), getattr(lanes, "users", {}))
+    return explicit or lanes.get(lane or "")
+
+
+def task_holder(role: LaneRole | None, owner_id: int, manager_id: int | None, team_id: int | None,
+                user_id: Callable[[str], int | None],
+                named_team_id: Callable[[str], int | None]) -> tuple[int | None, int | None]:
+    """(assignee, candidate team) of a task worked by ``role`` on a deal with this
+    owner, manager and team; ``user_id``/``named_team_id`` give the id of the user or
+    team a role names (None: there is none). An unmapped lane, user or team falls
+    back to the deal's owner."""
+    if role is None or role.kind == "owner":
+        return owner_id, None
+    if role.kind == "owner_manager":
+        return (manager_id or owner_id), None
+    if role.kind == "team_queue":
+        return None, team_id
+    if role.kind == "user":
+        return (user_id(role.name) or owner_id), None
+    named = named_team_id(role.name)
+    return (None, named) if named is not None else (owner_id, None)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from engine.methodology import due_dates
 from engine.methodology.model import FormField, LaneRole, Methodology, Stage
 from engine.rules import policy
-from engine.rules.routing import explicit_role
+from engine.rules.routing import task_holder, task_role
 from engine.rules.scoring import question_fields
 from engine.views import TaskView
 from engine.store.lookup import Lookup
@@ -46,8 +46,8 @@ class ReadyTask(Protocol):
 
 
 class Assigner:
-    """(assignee, candidate team) for a role, with the users and teams roles name
-    looked up once; an unmapped lane, user or team falls back to the deal's owner."""
+    """(assignee, candidate team) for a role (rules.routing.task_holder decides), with
+    the users and teams roles name looked up once."""
 
     def __init__(self, session: Session, lanes):
         self._session = session
@@ -56,22 +56,16 @@ class Assigner:
         self._teams: dict[str, int | None] = {}
 
     def role_of_task(self, methodology: Methodology, task: ReadyTask) -> LaneRole | None:
-        # The task's own assignment (camunda:assignee, candidateGroups) wins over its lane's role.
-        node = methodology.process.nodes.get(task.node_id)
-        explicit = explicit_role(node, getattr(self.lanes, "groups", {}), getattr(self.lanes, "users", {}))
-        return explicit or self.lanes.get(task.lane or "")
+        return task_role(methodology.process.nodes.get(task.node_id), task.lane, self.lanes)
 
     def __call__(self, role: LaneRole | None, deal: Deal) -> tuple[int | None, int | None]:
-        if role is None or role.kind == "owner":
-            return deal.owner_id, None
-        if role.kind == "owner_manager":
-            return (deal.manager_id or deal.owner_id), None
-        if role.kind == "team_queue":
-            return None, deal.team_id
-        if role.kind == "user":
-            return (self._id(self._users, User.id, User.username, role.name) or deal.owner_id), None
-        team_id = self._id(self._teams, Team.id, Team.name, role.name)
-        return (None, team_id) if team_id is not None else (deal.owner_id, None)
+        return task_holder(role, deal.owner_id, deal.manager_id, deal.team_id, self._user_id, self._team_id)
+
+    def _user_id(self, username: str) -> int | None:
+        return self._id(self._users, User.id, User.username, username)
+
+    def _team_id(self, name: str) -> int | None:
+        return self._id(self._teams, Team.id, Team.name, name)
 
     def _id(self, cache: dict, column, name_column, name: str) -> int | None:
         if name not in cache:
