@@ -123,7 +123,7 @@ def answer(err: Exception):
     if failure.shown:
         message = str(err) if isinstance(err, FormError) else failure.message
     return render_template("error.html", status=failure.status, title=title, text=text,
-                           message=message), failure.status
+                           message=message), failure.status, failure.headers
 
 
 def init_app(app: Flask) -> None:

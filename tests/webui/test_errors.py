@@ -57,6 +57,8 @@ def test_an_engine_error_under_the_api_is_json_and_elsewhere_an_html_page(api):
     assert_error(api.get(f"/opportunities/{deal['id']}", "rep3"), 404, "not_found", set())
     page = api.client.get("/nope")
     assert page.status_code == 404 and page.mimetype == "text/html" and 'id="error-404"' in page.text
+    wrong = api.client.put("/healthz")
+    assert wrong.status_code == 405 and 'id="error-405"' in wrong.text and "GET" in wrong.headers["Allow"]
 
 
 def test_html_error_pages_say_nothing_about_the_deal(app, engine):
