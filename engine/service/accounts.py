@@ -1,5 +1,4 @@
-"""Use cases about people: users, teams, passwords and API tokens (part of the
-façade, mixed into engine.service.Engine)."""
+"""Use cases about people: users, teams, passwords and API tokens."""
 
 from __future__ import annotations
 
@@ -9,6 +8,9 @@ import secrets
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine.errors import ConflictError, DealflowError, PermissionDeniedError
+from engine.service import unit_of_work
+from engine.service.context import ServiceContext
+from engine.service.unit_of_work import Session
 from engine.store import people
 from engine.store.models import ApiToken, Team, TeamMember, User
 from engine.views import UserView
@@ -24,83 +26,105 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class AccountUseCases:
-    def create_user(self, username: str, role: str, display_name: str | None = None,
-                    password: str | None = None) -> UserView:
-        if role not in ROLES:
-            raise DealflowError(f"unknown role '{role}'; use one of: {', '.join(ROLES)}")
-        if password is not None and len(password) < MIN_PASSWORD_LENGTH and password != "demo":
-            raise DealflowError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
-        with self._sessions() as session, session.begin():
-            if people.find_user(session, username) is not None:
-                raise ConflictError(f"user '{username}' already exists")
-            user = User(username=username, display_name=display_name or username, role=role,
-                        password_hash=generate_password_hash(password, method="scrypt") if password else None,
-                        active=True, created_at=self._now())
-            session.add(user)
-            session.flush()
-            return UserView(user.id, user.username, user.display_name, user.role)
+def create_user(ctx: ServiceContext, username: str, role: str, display_name: str | None = None,
+                password: str | None = None) -> UserView:
+    if role not in ROLES:
+        raise DealflowError(f"unknown role '{role}'; use one of: {', '.join(ROLES)}")
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH and password != "demo":
+        raise DealflowError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
 
-    def set_password(self, username: str, password: str) -> None:
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise DealflowError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
-        with self._sessions() as session, session.begin():
-            people.user(session, username).password_hash = generate_password_hash(password, method="scrypt")
+    def work(session: Session) -> UserView:
+        if people.find_user(session, username) is not None:
+            raise ConflictError(f"user '{username}' already exists")
+        user = User(username=username, display_name=display_name or username, role=role,
+                    password_hash=generate_password_hash(password, method="scrypt") if password else None,
+                    active=True, created_at=ctx.now())
+        session.add(user)
+        session.flush()
+        return UserView(user.id, user.username, user.display_name, user.role)
 
-    def authenticate(self, username: str, password: str) -> UserView:
-        """The user, if the password is theirs; PermissionDeniedError otherwise (the
-        same message whether the name or the password was wrong)."""
-        with self._sessions() as session:
-            user = people.find_user(session, username, active_only=True)
-            stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
-            if not check_password_hash(stored, password) or user is None or not user.password_hash:
-                raise PermissionDeniedError("wrong username or password")
-            return self._user_view(session, user)
+    return unit_of_work.run(ctx, work, duplicate=f"user '{username}' already exists")
 
-    def user_view(self, username: str) -> UserView:
-        with self._sessions() as session:
-            return self._user_view(session, people.user(session, username))
 
-    def _user_view(self, session, user: User) -> UserView:
-        teams = people.team_names_of(session, user.id)
+def set_password(ctx: ServiceContext, username: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DealflowError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+
+    def work(session: Session) -> None:
+        people.user(session, username).password_hash = generate_password_hash(password, method="scrypt")
+
+    unit_of_work.run(ctx, work)
+
+
+def authenticate(ctx: ServiceContext, username: str, password: str) -> UserView:
+    """The user, if the password is theirs; PermissionDeniedError otherwise (the
+    same message whether the name or the password was wrong)."""
+    with unit_of_work.read(ctx) as session:
+        user = people.find_user(session, username, active_only=True)
+        stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+        if not check_password_hash(stored, password) or user is None or not user.password_hash:
+            raise PermissionDeniedError("wrong username or password")
+        return view_of(session, user)
+
+
+def user_view(ctx: ServiceContext, username: str) -> UserView:
+    with unit_of_work.read(ctx) as session:
+        return view_of(session, people.user(session, username))
+
+
+def view_of(session: Session, user: User) -> UserView:
+    """The user as callers see them, with the names of their teams."""
+    teams = people.team_names_of(session, user.id)
+    return UserView(user.id, user.username, user.display_name, user.role, tuple(teams))
+
+
+def create_token(ctx: ServiceContext, username: str) -> str:
+    """A new API token for the user; shown once, only its hash is stored."""
+    token = "dft_" + secrets.token_urlsafe(32)
+
+    def work(session: Session) -> None:
+        user = people.user(session, username)
+        session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), created_at=ctx.now()))
+
+    unit_of_work.run(ctx, work)
+    return token
+
+
+def user_for_token(ctx: ServiceContext, token: str) -> UserView:
+    with unit_of_work.quick_read(ctx) as session:
+        user, teams = people.user_by_token_hash(session, _token_hash(token))
+        if user is None:
+            raise PermissionDeniedError("invalid or revoked API token")
         return UserView(user.id, user.username, user.display_name, user.role, tuple(teams))
 
-    def create_token(self, username: str) -> str:
-        """A new API token for the user; shown once, only its hash is stored."""
-        token = "dft_" + secrets.token_urlsafe(32)
-        with self._sessions() as session, session.begin():
-            user = people.user(session, username)
-            session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), created_at=self._now()))
-        return token
 
-    def user_for_token(self, token: str) -> UserView:
-        with self._reads() as session:
-            user, teams = people.user_by_token_hash(session, _token_hash(token))
-            if user is None:
-                raise PermissionDeniedError("invalid or revoked API token")
-            return UserView(user.id, user.username, user.display_name, user.role, tuple(teams))
+def create_team(ctx: ServiceContext, name: str, manager: str | None, members: list[str]) -> None:
+    def work(session: Session) -> None:
+        if people.find_team(session, name) is not None:
+            raise ConflictError(f"team '{name}' already exists")
+        manager_id = people.user_id(session, manager) if manager else None
+        team = Team(name=name, manager_id=manager_id, created_at=ctx.now())
+        session.add(team)
+        session.flush()
+        for username in members:
+            session.add(TeamMember(team_id=team.id, user_id=people.user_id(session, username)))
 
-    def create_team(self, name: str, manager: str | None, members: list[str]) -> None:
-        with self._sessions() as session, session.begin():
-            if people.find_team(session, name) is not None:
-                raise ConflictError(f"team '{name}' already exists")
-            manager_id = people.user_id(session, manager) if manager else None
-            team = Team(name=name, manager_id=manager_id, created_at=self._now())
-            session.add(team)
-            session.flush()
-            for username in members:
-                session.add(TeamMember(team_id=team.id, user_id=people.user_id(session, username)))
+    unit_of_work.run(ctx, work, duplicate=f"team '{name}' already exists")
 
-    def add_team_member(self, team: str, username: str) -> None:
-        with self._sessions() as session, session.begin():
-            found = people.find_team(session, team)
-            if found is None:
-                raise DealflowError(f"no team '{team}'")
-            team_id = found.id
-            user_id = people.user_id(session, username)
-            if session.get(TeamMember, (team_id, user_id)) is None:
-                session.add(TeamMember(team_id=team_id, user_id=user_id))
 
-    def list_users(self) -> list[UserView]:
-        with self._sessions() as session:
-            return people.users(session)
+def add_team_member(ctx: ServiceContext, team: str, username: str) -> None:
+    def work(session: Session) -> None:
+        found = people.find_team(session, team)
+        if found is None:
+            raise DealflowError(f"no team '{team}'")
+        team_id = found.id
+        user_id = people.user_id(session, username)
+        if session.get(TeamMember, (team_id, user_id)) is None:
+            session.add(TeamMember(team_id=team_id, user_id=user_id))
+
+    unit_of_work.run(ctx, work)
+
+
+def list_users(ctx: ServiceContext) -> list[UserView]:
+    with unit_of_work.read(ctx) as session:
+        return people.users(session)

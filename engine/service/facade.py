@@ -1,4 +1,7 @@
-"""The façade: one public method per use case, each owning its transaction.
+"""The façade: one public method per use case, each delegating to the function of
+its use-case family (accounts, opportunities, tasks, timers, inbox, sales,
+buying_center, closing, segments, methodologies, screens) with this engine's
+``ServiceContext``. Each of those owns its transaction through the unit of work.
 
 Callers (the CLI, the web app) parse their input, call one method, and render the
 frozen views it returns. Below this line live SQL (engine.store) and SpiffWorkflow
@@ -8,83 +11,98 @@ frozen views it returns. Below this line live SQL (engine.store) and SpiffWorkfl
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
 from typing import Callable, Mapping
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
-
-from engine.errors import (ConflictError, DealflowError, FormError, MethodologyError, NotFoundError,
-                     PermissionDeniedError)
-from engine.rules import policy
-from engine.rules.forms import validate_form
-from engine.methodology.model import FormField
-from engine.rules.routing import Candidate, RoutingError, choose_owner, choose_segment, routing_variables
-from engine.errors import TaskNotReadyError
-from engine.store import db
+from engine.errors import DatabaseError
+from engine.rules import buying_center as bc_rules
+from engine.service import (accounts, buying_center, closing, inbox, methodologies, opportunities, sales, screens,
+                            segments, tasks, timers)
+from engine.service.buying_center import KEEP
 from engine.service.catalog import Catalog
-from engine.store.models import (AssignmentCursor, InboxTask, Opportunity, Team, User)
-from engine.store.events import record_event
-from engine.rules.progress import expected_revenue
-from engine.service.progress import apply_step
-from engine.store import inbox, opportunities, people
-from engine.service.accounts import AccountUseCases
-from engine.service.buying_center import BuyingCenterUseCases
-from engine.service.closing import ClosingUseCases
-from engine.service.inbox import InboxUseCases
-from engine.service.methodologies import MethodologyUseCases
-from engine.service.sales import SalesUseCases
-from engine.service.screens import WebUseCases
-from engine.service.segments import SegmentUseCases
-from engine.views import DeployReport, OpportunityView, TaskView
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+from engine.service.context import ServiceContext, utc_now
+from engine.service.unit_of_work import Retry
+from engine.store import db
+from engine.views import DeployReport, InboxPage, OpportunityView, PipelineView, TaskView, UserView
+from engine.views.buying_center import BuyingCenterView, ContactView, RelationshipView
+from engine.views.sales import SalesAssistantView
+from engine.views.segments import SegmentView, SwapReport, SwapView
 
 
-class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingCenterUseCases, SegmentUseCases,
-             MethodologyUseCases, ClosingUseCases):
+class Engine:
     """Dealflow's use cases over one database."""
 
     def __init__(self, database_url: str | None = None, *, clock: Callable[[], datetime] = utc_now,
-                 upgrade_schema: bool | None = None):
+                 upgrade_schema: bool | None = None, retry: Retry | None = None):
         self.url = db.database_url(database_url)
         self._engine = db.make_engine(self.url)
-        self._sessions = db.session_factory(self._engine)
-        self._reads = db.read_session_factory(self._engine)
-        self._clock = clock
         embedded = self.url.startswith("sqlite")
         if upgrade_schema if upgrade_schema is not None else embedded:
             db.upgrade(self._engine)
         elif not db.schema_is_current(self._engine):
-            raise db.DatabaseError(
+            raise DatabaseError(
                 "the database schema is not up to date; run 'dealflow db upgrade' "
                 f"(DEALFLOW_DATABASE_URL={self.url.split('@')[-1]})")
-        self._catalog = Catalog()
+        self.context = ServiceContext(
+            sessions=db.session_factory(self._engine), reads=db.read_session_factory(self._engine),
+            catalog=Catalog(), clock=clock, retry=retry or Retry())
+
+    @property
+    def _sessions(self):
+        return self.context.sessions
+
+    @property
+    def _catalog(self) -> Catalog:
+        return self.context.catalog
 
     def close(self) -> None:
         self._engine.dispose()
 
-    def _now(self) -> datetime:
-        now = self._clock()
-        if now.tzinfo is None:
-            raise ValueError("the clock must give aware datetimes")
-        return now.astimezone(timezone.utc)
+    def now(self) -> datetime:
+        """The current moment (UTC) as this engine's clock gives it."""
+        return screens.now(self.context)
 
     # --- methodologies ---------------------------------------------------------------
 
     def deploy(self, path: str, actor: str | None = None) -> DeployReport:
-        """Validate the methodology files under ``path`` and store what changed as new,
-        immutable versions; running opportunities stay on the version they started on."""
-        from engine.service.validation import load_methodologies
+        return methodologies.deploy(self.context, path, actor)
 
-        result = load_methodologies(path)
-        if result.problems:
-            raise MethodologyError(result.problems)
-        with self._sessions() as session, session.begin():
-            return self._catalog.deploy(session, result, path, actor, self._now())
+    def methodology_files(self, methodology_id: str, version: str | None = None) -> dict[str, str]:
+        return methodologies.methodology_files(self.context, methodology_id, version)
+
+    # --- people ----------------------------------------------------------------------
+
+    def create_user(self, username: str, role: str, display_name: str | None = None,
+                    password: str | None = None) -> UserView:
+        return accounts.create_user(self.context, username, role, display_name, password)
+
+    def set_password(self, username: str, password: str) -> None:
+        return accounts.set_password(self.context, username, password)
+
+    def authenticate(self, username: str, password: str) -> UserView:
+        return accounts.authenticate(self.context, username, password)
+
+    def user_view(self, username: str) -> UserView:
+        return accounts.user_view(self.context, username)
+
+    def create_token(self, username: str) -> str:
+        return accounts.create_token(self.context, username)
+
+    def user_for_token(self, token: str) -> UserView:
+        return accounts.user_for_token(self.context, token)
+
+    def create_team(self, name: str, manager: str | None, members: list[str]) -> None:
+        return accounts.create_team(self.context, name, manager, members)
+
+    def add_team_member(self, team: str, username: str) -> None:
+        return accounts.add_team_member(self.context, team, username)
+
+    def list_users(self) -> list[UserView]:
+        return accounts.list_users(self.context)
+
+    def ensure_demo_user(self, username: str, role: str, display_name: str) -> UserView:
+        return screens.ensure_demo_user(self.context, username, role, display_name)
 
     # --- opportunities ---------------------------------------------------------------
 
@@ -92,301 +110,140 @@ class Engine(AccountUseCases, InboxUseCases, WebUseCases, SalesUseCases, BuyingC
                            partner: str, partner_attributes: Mapping[str, object] | None = None,
                            attributes: Mapping[str, object] | None = None, actor: str,
                            owner: str | None = None) -> OpportunityView:
-        """Route a new opportunity to its segment, methodology, team and owner, and
-        start its methodology's process."""
-        amount = _money(amount)
-        attributes = dict(attributes or {})
-        partner_attributes = dict(partner_attributes or {})
-        now = self._now()
-        with self._sessions() as session, session.begin():
-            actor_row = people.user(session, actor)
-            routing = self._catalog.routing(session)
-            variables = routing_variables(amount, currency, attributes, partner_attributes)
-            segment = choose_segment(routing, variables)
-            version, methodology = self._segment_methodology(session, segment)  # a swap wins
-            team = people.find_team(session, segment.team)
-            if team is None:
-                raise RoutingError(f"segment '{segment.id}' names team '{segment.team}', which does not "
-                                   "exist; create it with 'dealflow team create'")
-            owner_row = (people.user(session, owner) if owner
-                         else self._choose_owner(session, segment, team, attributes.get("territory")))
-            opportunity = Opportunity(
-                title=title, partner_name=partner, partner=partner_attributes, amount=amount,
-                currency=currency, attributes=attributes, segment_id=segment.id, team_id=team.id,
-                owner_id=owner_row.id, manager_id=team.manager_id, methodology_version_id=version.id,
-                probability=0, probability_auto=0, expected_revenue=expected_revenue(amount, 0), status="open",
-                opened_by_id=actor_row.id, opened_at=now, workflow_state="")
-            session.add(opportunity)
-            session.flush()
-            record_event(session, opportunity, "opened", actor_row.id, now, segment=segment.id,
-                         methodology=methodology.id, version=version.label, owner=owner_row.username)
-            runner = self._catalog.runner(session, version.id)
-            state, result = runner.start(dict(variables), now)
-            apply_step(session, opportunity, methodology, self._catalog.lanes(session, methodology.id),
-                       state, result, actor_row.id, now)
-            if result.error is not None:
-                opportunity.workflow_state = state
-            session.flush()
-            return opportunities.opportunity_view(session, opportunity.id, self._catalog)
-
-    def _choose_owner(self, session: Session, segment, team: Team, territory) -> User:
-        candidates = people.candidates(session, team.id, policy.OWNER_ROLES)
-        cursor = session.get(AssignmentCursor, segment.id)
-        chosen: Candidate = choose_owner(segment, candidates, territory=territory,
-                                         last_user_id=cursor.last_user_id if cursor else None)
-        if segment.assignment == "round_robin":
-            if cursor is None:
-                session.add(AssignmentCursor(segment_id=segment.id, last_user_id=chosen.user_id))
-            else:
-                cursor.last_user_id = chosen.user_id
-        return session.get(User, chosen.user_id)
+        return opportunities.create_opportunity(
+            self.context, title=title, amount=amount, currency=currency, partner=partner,
+            partner_attributes=partner_attributes, attributes=attributes, actor=actor, owner=owner)
 
     def show_opportunity(self, opportunity_id: int) -> OpportunityView:
-        with self._sessions() as session:
-            return opportunities.opportunity_view(session, opportunity_id, self._catalog)
+        return opportunities.show_opportunity(self.context, opportunity_id)
 
     def list_opportunities(self) -> list[OpportunityView]:
-        with self._sessions() as session:
-            ids = opportunities.opportunity_ids(session)
-            return [opportunities.opportunity_view(session, i, self._catalog, detail=False) for i in ids]
+        return opportunities.list_opportunities(self.context)
+
+    def opportunity_for(self, opportunity_id: int, *, viewer: str) -> OpportunityView:
+        return inbox.opportunity_for(self.context, opportunity_id, viewer=viewer)
 
     def reassign_opportunity(self, opportunity_id: int, *, to: str, actor: str) -> OpportunityView:
-        """Hand a deal to another rep (M12): its open tasks of the old owner go with it;
-        history, data and completed work stay as they are."""
-        now = self._now()
-        try:
-            with self._sessions() as session, session.begin():
-                actor_row = people.user(session, actor)
-                opportunity = opportunities.lock_opportunity(session, opportunity_id)
-                self._check_manages(actor_row, opportunity)
-                new_owner = people.user(session, to)
-                if new_owner.role != "rep":
-                    raise DealflowError(f"'{to}' is a {new_owner.role}, not a rep; a deal's owner is a rep")
-                old_owner_id = opportunity.owner_id
-                if new_owner.id == old_owner_id:
-                    raise ConflictError(f"opportunity {opportunity_id} is already owned by '{to}'")
-                moved = opportunities.reassign_open_tasks(session, opportunity.id, old_owner_id, new_owner.id)
-                opportunity.owner_id = new_owner.id
-                record_event(session, opportunity, "reassigned", actor_row.id, now,
-                             from_owner=people.username(session, old_owner_id), to_owner=to, tasks=moved)
-        except StaleDataError:
-            raise ConflictError("someone else changed this opportunity at the same time") from None
-        return self.show_opportunity(opportunity_id)
+        return opportunities.reassign_opportunity(self.context, opportunity_id, to=to, actor=actor)
 
-    def reassign_task(self, task_id: str, *, to: str, actor: str) -> OpportunityView:
-        """Give one open task (also one waiting in a team queue) to a specific user."""
-        now = self._now()
-        try:
-            with self._sessions() as session, session.begin():
-                actor_row = people.user(session, actor)
-                task = session.get(InboxTask, task_id)
-                if task is None:
-                    raise NotFoundError(f"no task '{task_id}'")
-                opportunity = opportunities.lock_opportunity(session, task.opportunity_id)
-                self._check_manages(actor_row, opportunity)
-                if task.status != "ready":
-                    raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
-                new_assignee = people.user(session, to)
-                before = people.username(session, task.assignee_id) if task.assignee_id else None
-                task.assignee_id, task.candidate_team_id = new_assignee.id, None
-                record_event(session, opportunity, "reassigned", actor_row.id, now, task=task_id,
-                             name=task.name, from_assignee=before, to_assignee=to)
-                session.flush()
-                opportunity_id = opportunity.id
-        except StaleDataError:
-            raise ConflictError("someone else changed this opportunity at the same time") from None
-        return self.show_opportunity(opportunity_id)
+    def may_reassign(self, opportunity_id: int, *, viewer: str) -> bool:
+        return screens.may_reassign(self.context, opportunity_id, viewer=viewer)
 
-    @staticmethod
-    def _check_manages(actor_row: User, opportunity: Opportunity) -> None:
-        if actor_row.role != "admin" and actor_row.id != opportunity.manager_id:
-            raise PermissionDeniedError(f"only the deal's manager or an admin may reassign "
-                                        f"opportunity {opportunity.id}; '{actor_row.username}' may not")
+    def diagram_for(self, opportunity_id: int, *, viewer: str) -> str | None:
+        return screens.diagram_for(self.context, opportunity_id, viewer=viewer)
 
-    # --- tasks -----------------------------------------------------------------------
+    def close_as_lost(self, opportunity_id: int, *, actor: str, reason: str,
+                      stage: str | None = None) -> OpportunityView:
+        return closing.close_as_lost(self.context, opportunity_id, actor=actor, reason=reason, stage=stage)
+
+    # --- tasks and the inbox ---------------------------------------------------------
 
     def list_tasks(self, user: str | None = None) -> list[TaskView]:
-        """READY tasks: all of them, or those a user may work (assigned to them, queued
-        for one of their teams, or on a deal they manage)."""
-        with self._sessions() as session:
-            worker = None if user is None else people.actor_facts(session, people.user(session, user))
-            if worker is not None and policy.inbox_scope(worker).everything:
-                worker = None  # an admin works every task
-            return inbox.ready_tasks(session, self._catalog, worker)
+        return tasks.list_tasks(self.context, user)
 
     def complete_task(self, task_id: str, *, actor: str, data: Mapping[str, object]) -> OpportunityView:
-        """Check the task is still ready, the actor may complete it and the data fits its
-        form; then run the workflow to its next wait state, all in one transaction.
+        return tasks.complete_task(self.context, task_id, actor=actor, data=data)
 
-        If another step of the same opportunity committed first (its version counter
-        moved — on SQLite, where nothing is row-locked, that is how two users working
-        on one deal meet), the whole use case runs again on what is now stored: a
-        different task still completes, the same task is then no longer ready."""
-        now = self._now()
-        attempts = 3  # two users on one deal: the second run always sees the first's commit
-        for attempt in range(1, attempts + 1):
-            try:
-                with self._sessions() as session, session.begin():
-                    task = session.get(InboxTask, task_id)
-                    if task is None:
-                        raise NotFoundError(f"no task '{task_id}'")
-                    actor_row = people.user(session, actor)
-                    opportunity = opportunities.lock_opportunity(session, task.opportunity_id)
-                    if task.status != "ready":
-                        raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
-                    if not policy.may_work(people.actor_facts(session, actor_row), inbox.task_facts(task),
-                                           opportunities.deal_facts(opportunity)):
-                        raise PermissionDeniedError(f"user '{actor}' may not complete task '{task_id}'")
-                    fields = tuple(FormField(**f) for f in task.form)
-                    clean, errors = validate_form(fields, data)
-                    if errors:
-                        raise FormError(errors)
-                    if task.kind == "activity":
-                        self._complete_activity(session, opportunity, task, actor_row, clean, now)
-                    else:
-                        self._run_completion(session, opportunity, task, actor_row, clean, now)
-                    opportunity_id = opportunity.id
-                break
-            except StaleDataError:
-                if attempt == attempts:
-                    raise ConflictError("someone else changed this opportunity at the same time; "
-                                        "reload it and try again") from None
-            except IntegrityError:
-                raise ConflictError("someone else completed this task at the same time") from None
-        return self.show_opportunity(opportunity_id)
+    def complete_activity(self, task_id: str, *, actor: str, note: str | None = None) -> OpportunityView:
+        return tasks.complete_activity(self.context, task_id, actor=actor, note=note)
 
-    def _run_completion(self, session: Session, opportunity: Opportunity, task: InboxTask, actor_row: User,
-                        clean: dict, now: datetime) -> None:
-        version, methodology = self._catalog.version(session, opportunity.methodology_version_id)
-        runner = self._catalog.runner(session, version.id)
-        variables = self._score_task(session, opportunity, methodology, task, clean, actor_row, now)
-        try:
-            state, result = runner.complete(opportunity.workflow_state, task.id, {**clean, **variables}, now)
-        except TaskNotReadyError as err:
-            raise ConflictError(str(err)) from None
-        if result.error is None:
-            self._check_exit(session, opportunity, methodology, result, lambda: {**runner.data(state), **clean})
-            if clean.get("lost_reason"):
-                # By convention a form field named lost_reason records why a deal was lost.
-                opportunity.lost_reason = str(clean["lost_reason"])
-            task.status = "completed"
-            task.completed_by_id = actor_row.id
-            task.completed_at = now
-            record_event(session, opportunity, "task_completed", actor_row.id, now,
-                         task=task.id, node=task.node_id, name=task.name, data=clean)
-            opportunity.failed_step = None
-        else:
-            # Nothing of the step is kept; remember it so that retry can run it again.
-            opportunity.failed_step = {"kind": "complete", "task": task.id, "actor": actor_row.id,
-                                       "data": clean}
-        apply_step(session, opportunity, methodology, self._catalog.lanes(session, methodology.id),
-                   state, result, actor_row.id, now)
+    def reassign_task(self, task_id: str, *, to: str, actor: str) -> OpportunityView:
+        return tasks.reassign_task(self.context, task_id, to=to, actor=actor)
+
+    def inbox(self, username: str, *, stage: str | None = None, methodology: str | None = None,
+              page: int = 1, per_page: int = 25) -> InboxPage:
+        return inbox.inbox(self.context, username, stage=stage, methodology=methodology, page=page,
+                           per_page=per_page)
+
+    def task(self, task_id: str, *, viewer: str) -> TaskView:
+        return inbox.task(self.context, task_id, viewer=viewer)
+
+    def claim_task(self, task_id: str, *, actor: str) -> TaskView:
+        return inbox.claim_task(self.context, task_id, actor=actor)
+
+    def release_task(self, task_id: str, *, actor: str) -> TaskView:
+        return inbox.release_task(self.context, task_id, actor=actor)
+
+    def pipeline(self, username: str) -> PipelineView:
+        return inbox.pipeline(self.context, username)
 
     # --- timers and errors -----------------------------------------------------------
 
     def fire_due_timers(self, limit: int = 100) -> int:
-        """Fire the timers that are due, one opportunity per transaction; returns how
-        many opportunities moved. Safe with several workers on one database: each
-        picks a due opportunity no other worker holds, and the version counter
-        catches the rest."""
-        fired = 0
-        for _ in range(limit):
-            now = self._now()
-            try:
-                with self._sessions() as session, session.begin():
-                    opportunity = opportunities.next_due_opportunity(session, now)
-                    if opportunity is None:
-                        break
-                    opportunity_id = opportunity.id
-                    version, methodology = self._catalog.version(session, opportunity.methodology_version_id)
-                    runner = self._catalog.runner(session, version.id)
-                    due = opportunity.next_timer_at
-                    state, result = runner.fire_due_timers(opportunity.workflow_state, now)
-                    if result.error is None:
-                        record_event(session, opportunity, "timer_fired", None, now, due=due.isoformat())
-                        opportunity.failed_step = None
-                    else:
-                        opportunity.failed_step = {"kind": "timers"}
-                    apply_step(session, opportunity, methodology, self._catalog.lanes(session, methodology.id),
-                               state, result, None, now)
-                    if result.error is not None:
-                        opportunity.next_timer_at = None  # retried by hand, not fired again and again
-                fired += 1
-            except StaleDataError:
-                continue  # another worker fired it first
-            except DealflowError as err:
-                # This opportunity cannot be run at all (e.g. its stored state does not
-                # load): park it with the error, so the sweep goes on with the others.
-                self._park(opportunity_id, err, now)
-        return fired
-
-    def _park(self, opportunity_id: int, err: DealflowError, now: datetime) -> None:
-        with self._sessions() as session, session.begin():
-            opportunity = opportunities.lock_opportunity(session, opportunity_id)
-            opportunity.error_message = str(err)
-            opportunity.next_timer_at = None
-            opportunity.failed_step = {"kind": "timers"}
-            record_event(session, opportunity, "error", None, now, message=str(err))
+        return timers.fire_due_timers(self.context, limit)
 
     def retry(self, opportunity_id: int, *, actor: str, upgrade: bool = False) -> OpportunityView:
-        """Run the step that failed on an opportunity again — after the data was fixed
-        or, with ``upgrade``, on the newest version of its methodology after the
-        designer fixed it (the opportunity moves to that version)."""
-        now = self._now()
-        try:
-            with self._sessions() as session, session.begin():
-                actor_row = people.user(session, actor)
-                opportunity = opportunities.lock_opportunity(session, opportunity_id)
-                if opportunity.error_message is None:
-                    raise ConflictError(f"opportunity {opportunity_id} has no error to retry")
-                if actor_row.role not in ("admin", "designer") and actor_row.id != opportunity.manager_id:
-                    raise PermissionDeniedError(f"user '{actor}' may not retry opportunity {opportunity_id}")
-                if upgrade:
-                    self._upgrade_version(session, opportunity, actor_row, now)
-                record_event(session, opportunity, "retried", actor_row.id, now,
-                             step=(opportunity.failed_step or {}).get("kind"))
-                step = opportunity.failed_step or {"kind": "engine"}
-                if step["kind"] == "complete":
-                    task = session.get(InboxTask, step["task"])
-                    fields = tuple(FormField(**f) for f in task.form)
-                    clean, _ = validate_form(fields, step["data"])  # stored as JSON text: re-type it
-                    worker = session.get(User, step["actor"])
-                    self._run_completion(session, opportunity, task, worker, clean, now)
-                else:
-                    version, methodology = self._catalog.version(session, opportunity.methodology_version_id)
-                    runner = self._catalog.runner(session, version.id)
-                    state, result = runner.retry(opportunity.workflow_state, now)
-                    opportunity.failed_step = None if result.error is None else step
-                    apply_step(session, opportunity, methodology, self._catalog.lanes(session, methodology.id),
-                               state, result, actor_row.id, now)
-        except StaleDataError:
-            raise ConflictError("someone else changed this opportunity at the same time") from None
-        return self.show_opportunity(opportunity_id)
+        return timers.retry(self.context, opportunity_id, actor=actor, upgrade=upgrade)
 
-    def _upgrade_version(self, session: Session, opportunity: Opportunity, actor_row: User,
-                         now: datetime) -> None:
-        current, methodology = self._catalog.version(session, opportunity.methodology_version_id)
-        newest, _ = self._catalog.newest(session, current.methodology_id)
-        if newest.id == current.id:
-            raise ConflictError(f"version {current.label} is the newest of '{current.methodology_id}'; "
-                                "deploy the fixed methodology first")
-        opportunity.methodology_version_id = newest.id
-        record_event(session, opportunity, "version_changed", actor_row.id, now,
-                     from_version=current.id, to_version=newest.id, label=newest.label)
+    # --- the Sales Assistant ---------------------------------------------------------
 
+    def answer_questionnaire(self, opportunity_id: int, questionnaire_id: str, answers: Mapping[str, object],
+                             *, actor: str) -> OpportunityView:
+        return sales.answer_questionnaire(self.context, opportunity_id, questionnaire_id, answers, actor=actor)
 
-def _money(value: Decimal | str) -> Decimal:
-    if isinstance(value, float):
-        raise DealflowError("amounts are exact: pass a Decimal or text, not a float")
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise DealflowError(f"amount {value!r} is not a number") from None
-    if not amount.is_finite() or amount < 0:
-        raise DealflowError(f"amount {value!r} must be a number of at least 0")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise DealflowError(f"amount {value!r} has more than two decimal places")
-    return amount
+    def override_probability(self, opportunity_id: int, probability: object, *, actor: str,
+                             reason: str = "") -> OpportunityView:
+        return sales.override_probability(self.context, opportunity_id, probability, actor=actor, reason=reason)
+
+    def reset_probability(self, opportunity_id: int, *, actor: str) -> OpportunityView:
+        return sales.reset_probability(self.context, opportunity_id, actor=actor)
+
+    def sales_assistant(self, opportunity_id: int, *, viewer: str) -> SalesAssistantView:
+        return sales.sales_assistant(self.context, opportunity_id, viewer=viewer)
+
+    # --- the buying center -----------------------------------------------------------
+
+    def buying_center(self, opportunity_id: int, *, viewer: str) -> BuyingCenterView:
+        return buying_center.buying_center(self.context, opportunity_id, viewer=viewer)
+
+    def buying_center_svg(self, opportunity_id: int, *, viewer: str) -> str:
+        return buying_center.buying_center_svg(self.context, opportunity_id, viewer=viewer)
+
+    def contact(self, contact_id: int, *, viewer: str) -> ContactView:
+        return buying_center.contact(self.context, contact_id, viewer=viewer)
+
+    def add_contact(self, opportunity_id: int, *, actor: str, name: object, job_title: object = "",
+                    role: object = None, influence: object = bc_rules.DEFAULT_INFLUENCE,
+                    attitude: object = "neutral", notes: object = "") -> ContactView:
+        return buying_center.add_contact(self.context, opportunity_id, actor=actor, name=name, job_title=job_title,
+                                         role=role, influence=influence, attitude=attitude, notes=notes)
+
+    def update_contact(self, contact_id: int, *, actor: str, name: object = KEEP, job_title: object = KEEP,
+                       role: object = KEEP, influence: object = KEEP, attitude: object = KEEP,
+                       notes: object = KEEP) -> ContactView:
+        return buying_center.update_contact(self.context, contact_id, actor=actor, name=name, job_title=job_title,
+                                            role=role, influence=influence, attitude=attitude, notes=notes)
+
+    def remove_contact(self, contact_id: int, *, actor: str) -> ContactView:
+        return buying_center.remove_contact(self.context, contact_id, actor=actor)
+
+    def add_relationship(self, opportunity_id: int, *, actor: str, from_contact: object, to_contact: object,
+                         kind: object, strength: object = bc_rules.DEFAULT_STRENGTH) -> RelationshipView:
+        return buying_center.add_relationship(self.context, opportunity_id, actor=actor, from_contact=from_contact,
+                                              to_contact=to_contact, kind=kind, strength=strength)
+
+    def remove_relationship(self, relationship_id: int, *, actor: str) -> RelationshipView:
+        return buying_center.remove_relationship(self.context, relationship_id, actor=actor)
+
+    # --- segments --------------------------------------------------------------------
+
+    def list_segments(self, *, viewer: str | None) -> list[SegmentView]:
+        return segments.list_segments(self.context, viewer=viewer)
+
+    def list_swaps(self, segment_id: str | None = None) -> list[SwapView]:
+        return segments.list_swaps(self.context, segment_id)
+
+    def methodology_choices(self) -> list[str]:
+        return segments.methodology_choices(self.context)
+
+    def swap_segment(self, segment_id: str, methodology: str, *, version: str | None = None,
+                     stage_map: Mapping[str, str] | None = None, dry_run: bool = False,
+                     actor: str) -> SwapReport:
+        return segments.swap_segment(self.context, segment_id, methodology, version=version, stage_map=stage_map,
+                                     dry_run=dry_run, actor=actor)
+
+    def reverse_swap(self, swap_id: int, *, actor: str) -> SwapReport:
+        return segments.reverse_swap(self.context, swap_id, actor=actor)
 
 
 def default_engine() -> Engine:

@@ -1,171 +1,149 @@
 """Use cases of the inbox: what a user may see and work, claiming from a team queue,
-and a manager's pipeline (part of the façade, mixed into engine.service.Engine)."""
+and a manager's pipeline."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
-
 from engine.errors import ConflictError, NotFoundError, PermissionDeniedError
 from engine.rules import policy
-from engine.store import inbox, opportunities, people
-from engine.store.lookup import DealFacts, Lookup
-from engine.store.models import InboxTask, Opportunity, User
+from engine.service import unit_of_work, visibility
+from engine.service.context import ServiceContext
+from engine.service.visibility import SEES_EVERYTHING
+from engine.service.unit_of_work import Session
+from engine.store import inbox as inbox_store
+from engine.store import opportunities as opportunity_store
+from engine.store import people
 from engine.store.events import record_event
+from engine.store.lookup import DealFacts, Lookup
+from engine.store.models import InboxTask, Opportunity
 from engine.views import InboxPage, OpportunityView, PipelineStage, PipelineView, TaskView
 
-SEES_EVERYTHING = ("admin", "designer")
+
+def inbox(ctx: ServiceContext, username: str, *, stage: str | None = None, methodology: str | None = None,
+          page: int = 1, per_page: int = 25) -> InboxPage:
+    """The user's READY tasks, earliest due first: assigned to them, waiting in their
+    teams' queues, and (for a manager) on the deals they are responsible for."""
+    page, per_page = max(1, page), min(max(1, per_page), 200)
+    now = ctx.now()
+    with unit_of_work.quick_read(ctx) as session:
+        actor, team_ids = people.user_and_team_ids(session, username)
+        if actor is None:
+            raise NotFoundError(f"no user '{username}'")
+        visible = inbox_store.Visibility.of(actor.id, team_ids,
+                                            policy.inbox_scope(policy.Actor(actor.id, actor.role, team_ids)))
+        groups = inbox_store.groups(session, visible, now)
+        versions = {g.version_id: ctx.catalog.version(session, g.version_id) for g in groups}
+        wanted = [g for g in groups
+                  if (not stage or g.stage_id == stage)
+                  and (not methodology or versions[g.version_id][0].methodology_id == methodology)]
+        total, n_mine, n_queued, n_overdue = (sum(getattr(g, field) for g in wanted)
+                                              for field in ("total", "mine", "queued", "overdue"))
+        rows = inbox_store.page(
+            session, visible, stage=stage, limit=per_page, offset=(page - 1) * per_page,
+            version_ids=None if not methodology else
+            [v for v, (info, _) in versions.items() if info.methodology_id == methodology])
+        lookup = Lookup(session, ctx.catalog)
+        for task, _, _, _, assignee, team in rows:  # the names came with the page
+            lookup.users[task.assignee_id] = assignee
+            lookup.teams[task.candidate_team_id] = team
+        tasks = tuple(lookup.task_view(task, DealFacts(task.opportunity_id, title, stage_id, version_id))
+                      for task, title, stage_id, version_id, _, _ in rows)
+        stages = {}
+        for g in groups:
+            if g.stage_id is not None:
+                stages[g.stage_id] = next(
+                    (s.name for s in versions[g.version_id][1].stages if s.id == g.stage_id), g.stage_id)
+        return InboxPage(tasks=tasks, total=total, page=page, per_page=per_page, mine=n_mine,
+                         queued=n_queued, team=total - n_mine - n_queued, overdue=n_overdue,
+                         stages=tuple(sorted(stages.items(), key=lambda item: item[1])),
+                         methodologies=tuple(sorted({info.methodology_id for info, _ in versions.values()})))
 
 
-class InboxUseCases:
-    def inbox(self, username: str, *, stage: str | None = None, methodology: str | None = None,
-              page: int = 1, per_page: int = 25) -> InboxPage:
-        """The user's READY tasks, earliest due first: assigned to them, waiting in their
-        teams' queues, and (for a manager) on the deals they are responsible for."""
-        page, per_page = max(1, page), min(max(1, per_page), 200)
-        now = self._now()
-        with self._reads() as session:
-            actor, team_ids = people.user_and_team_ids(session, username)
-            if actor is None:
-                raise NotFoundError(f"no user '{username}'")
-            visible = inbox.Visibility.of(actor.id, team_ids,
-                                          policy.inbox_scope(policy.Actor(actor.id, actor.role, team_ids)))
-            groups = inbox.groups(session, visible, now)
-            versions = {g.version_id: self._catalog.version(session, g.version_id) for g in groups}
-            wanted = [g for g in groups
-                      if (not stage or g.stage_id == stage)
-                      and (not methodology or versions[g.version_id][0].methodology_id == methodology)]
-            total, n_mine, n_queued, n_overdue = (sum(getattr(g, field) for g in wanted)
-                                                  for field in ("total", "mine", "queued", "overdue"))
-            rows = inbox.page(
-                session, visible, stage=stage, limit=per_page, offset=(page - 1) * per_page,
-                version_ids=None if not methodology else
-                [v for v, (info, _) in versions.items() if info.methodology_id == methodology])
-            lookup = Lookup(session, self._catalog)
-            for task, _, _, _, assignee, team in rows:  # the names came with the page
-                lookup.users[task.assignee_id] = assignee
-                lookup.teams[task.candidate_team_id] = team
-            tasks = tuple(lookup.task_view(task, DealFacts(task.opportunity_id, title, stage_id, version_id))
-                          for task, title, stage_id, version_id, _, _ in rows)
-            stages = {}
-            for g in groups:
-                if g.stage_id is not None:
-                    stages[g.stage_id] = next(
-                        (s.name for s in versions[g.version_id][1].stages if s.id == g.stage_id), g.stage_id)
-            return InboxPage(tasks=tasks, total=total, page=page, per_page=per_page, mine=n_mine,
-                             queued=n_queued, team=total - n_mine - n_queued, overdue=n_overdue,
-                             stages=tuple(sorted(stages.items(), key=lambda item: item[1])),
-                             methodologies=tuple(sorted({info.methodology_id for info, _ in versions.values()})))
+def task(ctx: ServiceContext, task_id: str, *, viewer: str) -> TaskView:
+    """One task, if the viewer may see it (404 otherwise, whether or not it exists)."""
+    with unit_of_work.read(ctx) as session:
+        actor = people.user(session, viewer)
+        row = session.get(InboxTask, task_id)
+        opportunity = session.get(Opportunity, row.opportunity_id) if row else None
+        if row is None or not visibility.may_see_task(session, actor, row, opportunity):
+            raise NotFoundError(f"no task '{task_id}'")
+        return Lookup(session, ctx.catalog).task_view(row, opportunity)
 
-    def task(self, task_id: str, *, viewer: str) -> TaskView:
-        """One task, if the viewer may see it (404 otherwise, whether or not it exists)."""
-        with self._sessions() as session:
-            actor = people.user(session, viewer)
-            task = session.get(InboxTask, task_id)
-            opportunity = session.get(Opportunity, task.opportunity_id) if task else None
-            if task is None or not self._may_see_task(session, actor, task, opportunity):
-                raise NotFoundError(f"no task '{task_id}'")
-            return Lookup(session, self._catalog).task_view(task, opportunity)
 
-    def _may_see_task(self, session: Session, actor: User, task: InboxTask, opportunity: Opportunity) -> bool:
-        if actor.role in SEES_EVERYTHING or policy.may_work(
-                people.actor_facts(session, actor), inbox.task_facts(task), opportunities.deal_facts(opportunity)):
-            return True
-        return actor.id in (task.assignee_id, task.completed_by_id, opportunity.owner_id)
+def opportunity_for(ctx: ServiceContext, opportunity_id: int, *, viewer: str) -> OpportunityView:
+    """The deal as ``show_opportunity`` gives it, if the viewer may see it (else 404)."""
+    with unit_of_work.read(ctx) as session:
+        visibility.visible_opportunity(session, viewer, opportunity_id)
+        return opportunity_store.opportunity_view(session, opportunity_id, ctx.catalog)
 
-    def may_see_opportunity(self, session: Session, actor: User, opportunity: Opportunity) -> bool:
-        """Admins and designers see every deal; a manager the deals they are responsible
-        for and their teams'; a rep the deals they own or have (had) a task on."""
-        if actor.role in SEES_EVERYTHING or actor.id in (opportunity.owner_id, opportunity.manager_id):
-            return True
-        team_ids = people.team_ids_of(session, actor.id)
-        if opportunity.team_id in team_ids and actor.role == "manager":
-            return True
-        return inbox.has_worked_on(session, actor, opportunity.id, team_ids)
 
-    def opportunity_for(self, opportunity_id: int, *, viewer: str) -> OpportunityView:
-        """The deal as ``show_opportunity`` gives it, if the viewer may see it (else 404)."""
-        with self._sessions() as session:
-            self._visible_opportunity(session, viewer, opportunity_id)
-            return opportunities.opportunity_view(session, opportunity_id, self._catalog)
+def claim_task(ctx: ServiceContext, task_id: str, *, actor: str) -> TaskView:
+    """Take a task from one of the actor's team queues."""
+    return _claim_or_release(ctx, task_id, actor, claim=True)
 
-    def _visible_opportunity(self, session: Session, username: str, opportunity_id: int, *,
-                             lock: bool = False) -> tuple[User, Opportunity]:
-        """The user and the deal, if they may see it; otherwise NotFoundError, which
-        names only the id asked for. ``lock``: row-locked, for a change."""
+
+def release_task(ctx: ServiceContext, task_id: str, *, actor: str) -> TaskView:
+    """Put a claimed task back into its team's queue."""
+    return _claim_or_release(ctx, task_id, actor, claim=False)
+
+
+def _claim_or_release(ctx: ServiceContext, task_id: str, username: str, *, claim: bool) -> TaskView:
+    now = ctx.now()
+
+    def work(session: Session) -> TaskView:
         actor = people.user(session, username)
-        opportunity = (opportunities.lock_opportunity(session, opportunity_id) if lock
-                       else session.get(Opportunity, opportunity_id))
-        if opportunity is None or not self.may_see_opportunity(session, actor, opportunity):
-            raise NotFoundError(f"no opportunity {opportunity_id}")
-        return actor, opportunity
+        task = session.get(InboxTask, task_id)
+        opportunity = opportunity_store.lock_opportunity(session, task.opportunity_id) if task else None
+        if task is None or not visibility.may_see_task(session, actor, task, opportunity):
+            raise NotFoundError(f"no task '{task_id}'")
+        if task.status != "ready":
+            raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
+        if task.candidate_team_id is None:
+            raise ConflictError(f"task '{task_id}' is assigned to a person, not waiting in a team queue")
+        if claim:
+            if task.assignee_id is not None:
+                holder = people.username(session, task.assignee_id)
+                raise ConflictError(f"task '{task_id}' was already claimed by {holder}")
+            if task.candidate_team_id not in people.team_ids_of(session, actor.id):
+                raise PermissionDeniedError(f"'{username}' is not in the team this task waits for")
+            if not inbox_store.claim(session, task_id, actor.id):
+                raise ConflictError(f"task '{task_id}' was claimed by someone else just now")
+            session.refresh(task)
+        else:
+            if task.assignee_id != actor.id and actor.id != opportunity.manager_id and actor.role != "admin":
+                raise PermissionDeniedError(f"only whoever claimed task '{task_id}' may release it")
+            task.assignee_id = None
+        record_event(session, opportunity, "claimed" if claim else "released", actor.id, now,
+                     task=task_id, name=task.name)
+        session.flush()
+        return Lookup(session, ctx.catalog).task_view(task, opportunity)
 
-    def claim_task(self, task_id: str, *, actor: str) -> TaskView:
-        """Take a task from one of the actor's team queues."""
-        return self._claim_or_release(task_id, actor, claim=True)
+    return unit_of_work.run(ctx, work, changed="someone else changed this task at the same time")
 
-    def release_task(self, task_id: str, *, actor: str) -> TaskView:
-        """Put a claimed task back into its team's queue."""
-        return self._claim_or_release(task_id, actor, claim=False)
 
-    def _claim_or_release(self, task_id: str, username: str, *, claim: bool) -> TaskView:
-        now = self._now()
-        try:
-            with self._sessions() as session, session.begin():
-                actor = people.user(session, username)
-                task = session.get(InboxTask, task_id)
-                opportunity = opportunities.lock_opportunity(session, task.opportunity_id) if task else None
-                if task is None or not self._may_see_task(session, actor, task, opportunity):
-                    raise NotFoundError(f"no task '{task_id}'")
-                if task.status != "ready":
-                    raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
-                if task.candidate_team_id is None:
-                    raise ConflictError(f"task '{task_id}' is assigned to a person, not waiting in a team queue")
-                if claim:
-                    if task.assignee_id is not None:
-                        holder = people.username(session, task.assignee_id)
-                        raise ConflictError(f"task '{task_id}' was already claimed by {holder}")
-                    if task.candidate_team_id not in people.team_ids_of(session, actor.id):
-                        raise PermissionDeniedError(f"'{username}' is not in the team this task waits for")
-                    if not inbox.claim(session, task_id, actor.id):
-                        raise ConflictError(f"task '{task_id}' was claimed by someone else just now")
-                    session.refresh(task)
-                else:
-                    if task.assignee_id != actor.id and actor.id != opportunity.manager_id \
-                            and actor.role != "admin":
-                        raise PermissionDeniedError(f"only whoever claimed task '{task_id}' may release it")
-                    task.assignee_id = None
-                record_event(session, opportunity, "claimed" if claim else "released", actor.id, now,
-                             task=task_id, name=task.name)
-                session.flush()
-                return Lookup(session, self._catalog).task_view(task, opportunity)
-        except StaleDataError:
-            raise ConflictError("someone else changed this task at the same time") from None
+def pipeline(ctx: ServiceContext, username: str) -> PipelineView:
+    """The open deals a manager is responsible for (an admin: all), with counts and
+    sums per stage in funnel order."""
+    with unit_of_work.read(ctx) as session:
+        actor = people.user(session, username)
+        if actor.role not in SEES_EVERYTHING and actor.role != "manager":
+            raise PermissionDeniedError("the pipeline is for managers")
+        ids = opportunity_store.open_opportunity_ids(session, None if actor.role in SEES_EVERYTHING else actor.id)
+        deals = [opportunity_store.opportunity_view(session, i, ctx.catalog, detail=False) for i in ids]
+    order: dict[str | None, tuple[int, str]] = {}
+    for deal in deals:
+        _, methodology = _methodology(ctx, deal.methodology_version_id)
+        position = next((s.position for s in methodology.stages if s.id == deal.stage_id), 999)
+        order.setdefault(deal.stage_id, (position, deal.stage_name or "-"))
+    stages = []
+    for stage_id, (_, name) in sorted(order.items(), key=lambda item: item[1]):
+        members = [d for d in deals if d.stage_id == stage_id]
+        stages.append(PipelineStage(stage_id, name, len(members), sum((d.amount for d in members), Decimal(0)),
+                                    sum((d.expected_revenue for d in members), Decimal(0))))
+    return PipelineView(tuple(stages), tuple(deals))
 
-    def pipeline(self, username: str) -> PipelineView:
-        """The open deals a manager is responsible for (an admin: all), with counts and
-        sums per stage in funnel order."""
-        with self._sessions() as session:
-            actor = people.user(session, username)
-            if actor.role not in SEES_EVERYTHING and actor.role != "manager":
-                raise PermissionDeniedError("the pipeline is for managers")
-            ids = opportunities.open_opportunity_ids(
-                session, None if actor.role in SEES_EVERYTHING else actor.id)
-            deals = [opportunities.opportunity_view(session, i, self._catalog, detail=False) for i in ids]
-        order: dict[str | None, tuple[int, str]] = {}
-        for deal in deals:
-            _, methodology = self._catalog_methodology(deal.methodology_version_id)
-            position = next((s.position for s in methodology.stages if s.id == deal.stage_id), 999)
-            order.setdefault(deal.stage_id, (position, deal.stage_name or "-"))
-        stages = []
-        for stage_id, (_, name) in sorted(order.items(), key=lambda item: item[1]):
-            members = [d for d in deals if d.stage_id == stage_id]
-            stages.append(PipelineStage(stage_id, name, len(members), sum((d.amount for d in members), Decimal(0)),
-                                        sum((d.expected_revenue for d in members), Decimal(0))))
-        return PipelineView(tuple(stages), tuple(deals))
 
-    def _catalog_methodology(self, version_id: int):
-        with self._sessions() as session:
-            return self._catalog.version(session, version_id)
+def _methodology(ctx: ServiceContext, version_id: int):
+    with unit_of_work.read(ctx) as session:
+        return ctx.catalog.version(session, version_id)

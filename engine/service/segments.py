@@ -1,4 +1,4 @@
-"""Façade mixin: segments and swapping their methodology (M7).
+"""Segments and swapping their methodology (M7).
 
 A manager swaps the methodology of a segment: new opportunities of the segment
 follow the new methodology at once, and its open opportunities move to the mapped
@@ -16,15 +16,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Iterable, Mapping
 
-from sqlalchemy.orm import Session
-
 from engine.rules import swap_plan as swapping
 from engine.errors import ConflictError, NotFoundError, PermissionDeniedError, WorkflowError
 from engine.methodology.model import Methodology, Segment, Stage
 from engine.methodology.problems import did_you_mean_or_known
 from engine.runtime.step import StepResult
 from engine.rules.scoring import stage_probability
-from engine.store import people, segments, versions
+from engine.service import unit_of_work
+from engine.service.context import ServiceContext
+from engine.service.unit_of_work import Session
+from engine.store import people, versions
+from engine.store import segments as segment_store
 from engine.store.inbox import Assigner, activity_values, workflow_task_values
 from engine.store.models import User
 from engine.views.segments import NotMoved, SegmentView, StageMoveCount, SwapReport, SwapView
@@ -32,253 +34,262 @@ from engine.views.segments import NotMoved, SegmentView, StageMoveCount, SwapRep
 SWAPPED = "methodology_swapped"
 
 
-class SegmentUseCases:
-    """Mixed into ``engine.service.Engine``; uses its sessions, catalog and clock."""
+# --- reading -----------------------------------------------------------------------
 
-    # --- reading -----------------------------------------------------------------------
+def list_segments(ctx: ServiceContext, *, viewer: str | None) -> list[SegmentView]:
+    """The routing file's segments with the methodology each follows now and how
+    many open deals it has. ``viewer`` None: the command line's operator."""
+    with unit_of_work.quick_read(ctx) as session:
+        if viewer is not None:
+            _check_may_swap(people.user(session, viewer), "see the segments")
+        routing = ctx.catalog.routing(session)
+        chosen = segment_store.overrides(session)
+        counts = segment_store.open_counts(session)
+        views = []
+        for segment in routing.segments:
+            version, _, pinned = _segment_choice(ctx, session, segment, chosen.get(segment.id))
+            routed = segment.methodology + (f"@{segment.methodology_version}"
+                                            if segment.methodology_version else "")
+            views.append(SegmentView(
+                id=segment.id, name=segment.name, team=segment.team, methodology_id=version.methodology_id,
+                methodology_label=version.label, version_id=version.id,
+                chosen_by="swap" if segment.id in chosen else "routing", pinned=pinned,
+                open_deals=counts.get(segment.id, 0), routing_methodology=routed))
+        return views
 
-    def list_segments(self, *, viewer: str | None) -> list[SegmentView]:
-        """The routing file's segments with the methodology each follows now and how
-        many open deals it has. ``viewer`` None: the command line's operator."""
-        with self._reads() as session:
-            if viewer is not None:
-                _check_may_swap(people.user(session, viewer), "see the segments")
-            routing = self._catalog.routing(session)
-            chosen = segments.overrides(session)
-            counts = segments.open_counts(session)
-            views = []
-            for segment in routing.segments:
-                version, _, pinned = self._segment_choice(session, segment, chosen.get(segment.id))
-                routed = segment.methodology + (f"@{segment.methodology_version}"
-                                                if segment.methodology_version else "")
-                views.append(SegmentView(
-                    id=segment.id, name=segment.name, team=segment.team, methodology_id=version.methodology_id,
-                    methodology_label=version.label, version_id=version.id,
-                    chosen_by="swap" if segment.id in chosen else "routing", pinned=pinned,
-                    open_deals=counts.get(segment.id, 0), routing_methodology=routed))
-            return views
 
-    def list_swaps(self, segment_id: str | None = None) -> list[SwapView]:
-        """Every swap (of one segment), newest first."""
-        with self._reads() as session:
-            rows = segments.swaps(session, segment_id)
-            latest: dict[str, int] = {}
-            for row, *_ in rows:
-                latest.setdefault(row.segment_id, row.id)
-            return [SwapView(
-                id=row.id, segment_id=row.segment_id, from_methodology=from_, to_methodology=to,
-                stage_map=dict(row.stage_map or {}), moved=row.moved,
-                not_moved=sum(len(ids) for ids in (row.not_moved or {}).values()), by=by, at=row.at,
-                reverses_id=row.reverses_id, reversed_by_id=row.reversed_by_swap_id,
-                reversible=(latest[row.segment_id] == row.id and row.reverses_id is None
-                            and row.reversed_by_swap_id is None))
-                for row, from_, to, by in rows]
+def list_swaps(ctx: ServiceContext, segment_id: str | None = None) -> list[SwapView]:
+    """Every swap (of one segment), newest first."""
+    with unit_of_work.quick_read(ctx) as session:
+        rows = segment_store.swaps(session, segment_id)
+        latest: dict[str, int] = {}
+        for row, *_ in rows:
+            latest.setdefault(row.segment_id, row.id)
+        return [SwapView(
+            id=row.id, segment_id=row.segment_id, from_methodology=from_, to_methodology=to,
+            stage_map=dict(row.stage_map or {}), moved=row.moved,
+            not_moved=sum(len(ids) for ids in (row.not_moved or {}).values()), by=by, at=row.at,
+            reverses_id=row.reverses_id, reversed_by_id=row.reversed_by_swap_id,
+            reversible=(latest[row.segment_id] == row.id and row.reverses_id is None
+                        and row.reversed_by_swap_id is None))
+            for row, from_, to, by in rows]
 
-    def methodology_choices(self) -> list[str]:
-        """Every deployed methodology as "id@label", newest version first per id."""
-        with self._reads() as session:
-            return versions.deployed_versions(session)
 
-    # --- swapping ----------------------------------------------------------------------
+def methodology_choices(ctx: ServiceContext) -> list[str]:
+    """Every deployed methodology as "id@label", newest version first per id."""
+    with unit_of_work.quick_read(ctx) as session:
+        return versions.deployed_versions(session)
 
-    def swap_segment(self, segment_id: str, methodology: str, *, version: str | None = None,
-                     stage_map: Mapping[str, str] | None = None, dry_run: bool = False,
-                     actor: str) -> SwapReport:
-        """Move segment ``segment_id`` to ``methodology`` (its ``version``, else the
-        newest, followed as new versions are deployed). ``stage_map`` maps old stage
-        ids to new ones (default: the same id). ``dry_run``: only say what would happen."""
-        if "@" in methodology and version is None:
-            methodology, version = methodology.split("@", 1)
-        stage_map = dict(stage_map or {})
-        now = self._now()
-        with self._sessions() as session, session.begin():
-            actor_row = people.user(session, actor)
-            _check_may_swap(actor_row, "swap a segment's methodology")
-            segment = _segment(self._catalog.routing(session), segment_id)
-            current, _, _ = self._segment_choice(session, segment, segments.override(session, segment.id))
-            target, new = self._catalog.newest(session, methodology, version)
-            swap = None if dry_run else segments.new_swap(
-                session, segment_id=segment.id, from_version_id=current.id, to_version_id=target.id,
-                stage_map=stage_map, moved=0, not_moved={}, by_id=actor_row.id, at=now)
-            deals = segments.open_deals(session, segment.id, not_on=target.id, lock=not dry_run)
-            olds = {vid: self._catalog.version(session, vid)[1]
-                    for vid in {current.id} | {d.version_id for d in deals}}
-            swapping.check_stage_map(stage_map, olds.values(), new)
-            if not deals and current.id == target.id:
-                raise ConflictError(f"segment '{segment.id}' already follows {_label(target)} and none of "
-                                    "its open deals is on another version")
-            plan = swapping.plan((swapping.Deal(d.id, d.stage_id, d.error_message) for d in deals),
-                                 new, stage_map)
-            report = dict(segment_id=segment.id, from_methodology=_label(current), to_methodology=_label(target))
-            if dry_run:
-                return _report(plan.moves, plan.not_moved, dry_run=True, **report)
-            by_id = {d.id: d for d in deals}
-            moved, not_moved = self._move(session, [(m, by_id[m.opportunity_id]) for m in plan.moves],
-                                          target.id, new, swap.id, actor_row, now)
-            not_moved = _merge(plan.not_moved, not_moved)
-            segments.write_moves(session, moved)
-            swap.moved, swap.not_moved = len(moved), {r: list(ids) for r, ids in not_moved.items()}
-            segments.set_override(session, segment.id, target.id, pinned=version is not None, swap_id=swap.id,
-                            actor_id=actor_row.id, now=now)
-            done = [swapping.Move(m.opportunity_id, m.move["from_stage"], m.move["to_stage"], "") for m in moved]
-            return _report(done, not_moved, dry_run=False, swap_id=swap.id, **report)
 
-    def reverse_swap(self, swap_id: int, *, actor: str) -> SwapReport:
-        """Undo swap ``swap_id``: the segment follows its old methodology again; a deal
-        nobody touched since gets its exact old state back, the others move back to
-        the stage they came from (or by the inverse map). Recorded as a swap itself."""
-        now = self._now()
-        with self._sessions() as session, session.begin():
-            actor_row = people.user(session, actor)
-            _check_may_swap(actor_row, "reverse a swap")
-            original = segments.swap(session, swap_id)
-            if original is None:
-                raise NotFoundError(f"no swap {swap_id}; 'dealflow segment list' shows the swaps")
-            if original.reversed_by_swap_id is not None:
-                raise ConflictError(f"swap {swap_id} was already reversed by swap {original.reversed_by_swap_id}")
-            if original.reverses_id is not None:
-                raise ConflictError(f"swap {swap_id} is itself the reversal of swap {original.reverses_id}; "
-                                    "swap the segment again instead")
-            latest = segments.latest_swap_id(session, original.segment_id)
-            if latest != swap_id:
-                raise ConflictError(f"swap {swap_id} is not the latest swap of segment '{original.segment_id}'; "
-                                    f"reverse swap {latest} first")
-            if original.from_version_id is None:
-                raise ConflictError(f"swap {swap_id} does not record the methodology it replaced")
-            back_to, old = self._catalog.version(session, original.from_version_id)
-            came_from, _ = self._catalog.version(session, original.to_version_id)
-            inverse = {new: old_ for old_, new in (original.stage_map or {}).items()}
-            swap = segments.new_swap(session, segment_id=original.segment_id, from_version_id=original.to_version_id,
-                               to_version_id=original.from_version_id, stage_map=inverse, moved=0, not_moved={},
-                               reverses_id=original.id, by_id=actor_row.id, at=now)
-            moves = segments.swap_moves(session, swap_id)
-            deals = segments.deals_by_id(session, [m[0] for m in moves])
-            moved, not_moved = self._move_back(session, moves, deals, original, old, swap.id, actor_row, now)
-            segments.write_moves(session, moved)
-            swap.moved, swap.not_moved = len(moved), {r: list(ids) for r, ids in not_moved.items()}
-            original.reversed_by_swap_id = swap.id
-            segment = next((s for s in self._catalog.routing(session).segments if s.id == original.segment_id), None)
-            routed = None
-            if segment is not None:
-                routed, _, _ = self._segment_choice(session, segment, None)
-            if routed is not None and routed.id == back_to.id:
-                segments.drop_override(session, original.segment_id)  # the routing file decides again
-            else:
-                segments.set_override(session, original.segment_id, back_to.id, pinned=True, swap_id=swap.id,
-                                actor_id=actor_row.id, now=now)
-            done = [swapping.Move(m.opportunity_id, m.history["from_stage"], m.history["to_stage"], "")
-                    for m in moved]
-            return _report(done, not_moved, dry_run=False, swap_id=swap.id, reverses_id=original.id,
-                           segment_id=original.segment_id, from_methodology=_label(came_from),
-                           to_methodology=_label(back_to))
+# --- swapping ----------------------------------------------------------------------
 
-    # --- internals ---------------------------------------------------------------------
+def swap_segment(ctx: ServiceContext, segment_id: str, methodology: str, *, version: str | None = None,
+                 stage_map: Mapping[str, str] | None = None, dry_run: bool = False,
+                 actor: str) -> SwapReport:
+    """Move segment ``segment_id`` to ``methodology`` (its ``version``, else the
+    newest, followed as new versions are deployed). ``stage_map`` maps old stage
+    ids to new ones (default: the same id). ``dry_run``: only say what would happen."""
+    if "@" in methodology and version is None:
+        methodology, version = methodology.split("@", 1)
+    stage_map = dict(stage_map or {})
+    now = ctx.now()
+    def work(session: Session):
+        actor_row = people.user(session, actor)
+        _check_may_swap(actor_row, "swap a segment's methodology")
+        segment = _segment(ctx.catalog.routing(session), segment_id)
+        current, _, _ = _segment_choice(ctx, session, segment, segment_store.override(session, segment.id))
+        target, new = ctx.catalog.newest(session, methodology, version)
+        swap = None if dry_run else segment_store.new_swap(
+            session, segment_id=segment.id, from_version_id=current.id, to_version_id=target.id,
+            stage_map=stage_map, moved=0, not_moved={}, by_id=actor_row.id, at=now)
+        deals = segment_store.open_deals(session, segment.id, not_on=target.id, lock=not dry_run)
+        olds = {vid: ctx.catalog.version(session, vid)[1]
+                for vid in {current.id} | {d.version_id for d in deals}}
+        swapping.check_stage_map(stage_map, olds.values(), new)
+        if not deals and current.id == target.id:
+            raise ConflictError(f"segment '{segment.id}' already follows {_label(target)} and none of "
+                                "its open deals is on another version")
+        plan = swapping.plan((swapping.Deal(d.id, d.stage_id, d.error_message) for d in deals),
+                             new, stage_map)
+        report = dict(segment_id=segment.id, from_methodology=_label(current), to_methodology=_label(target))
+        if dry_run:
+            return _report(plan.moves, plan.not_moved, dry_run=True, **report)
+        by_id = {d.id: d for d in deals}
+        moved, not_moved = _move(ctx, session, [(m, by_id[m.opportunity_id]) for m in plan.moves],
+                                 target.id, new, swap.id, actor_row, now)
+        not_moved = _merge(plan.not_moved, not_moved)
+        segment_store.write_moves(session, moved)
+        swap.moved, swap.not_moved = len(moved), {r: list(ids) for r, ids in not_moved.items()}
+        segment_store.set_override(session, segment.id, target.id, pinned=version is not None, swap_id=swap.id,
+                        actor_id=actor_row.id, now=now)
+        done = [swapping.Move(m.opportunity_id, m.move["from_stage"], m.move["to_stage"], "") for m in moved]
+        return _report(done, not_moved, dry_run=False, swap_id=swap.id, **report)
 
-    def _segment_methodology(self, session: Session, segment: Segment):
-        """(version, methodology) new opportunities of ``segment`` start on: a manager's
-        swap wins over the routing file's line."""
-        version, methodology, _ = self._segment_choice(session, segment, segments.override(session, segment.id))
-        return version, methodology
+    return unit_of_work.run(ctx, work)
 
-    def _segment_choice(self, session: Session, segment: Segment, chosen):
-        if chosen is None:
-            version, methodology = self._catalog.newest(session, segment.methodology, segment.methodology_version)
-            return version, methodology, segment.methodology_version is not None
-        version, methodology = self._catalog.version(session, chosen.methodology_version_id)
-        if not chosen.pinned:
-            version, methodology = self._catalog.newest(session, version.methodology_id)
-        return version, methodology, chosen.pinned
 
-    def _move(self, session: Session, moves, target_id: int, new: Methodology, swap_id: int,
-              actor_row: User, now: datetime):
-        """Start each deal's new workflow at its move's node; (moved rows, not moved)."""
-        runner = self._catalog.runner(session, target_id)
-        assign = Assigner(session, self._catalog.lanes(session, new.id))
-        done = segments.done_activities(session, [deal.id for _, deal in moves])
-        moved, not_moved = [], {}
-        for move, deal in moves:
-            old_version, old = self._catalog.version(session, deal.version_id)
-            data = self._catalog.runner(session, deal.version_id).data(deal.workflow_state)
-            try:
-                state, result = runner.start_at(move.node_id, data, now)
-            except WorkflowError as err:
-                not_moved.setdefault(str(err), []).append(deal.id)
-                continue
-            stage, reason = _stage_after(new, result, move.to_stage)
-            if reason is not None:
-                not_moved.setdefault(reason, []).append(deal.id)
-                continue
-            event = dict(swap=swap_id, from_methodology=_label(old_version), to_methodology=_label(
-                self._catalog.version(session, target_id)[0]), from_stage=deal.stage_id, to_stage=stage.id)
-            row = _moved(deal, target_id, state, result, stage, new, assign, done.get(deal.id, ()), actor_row.id,
-                         now, event)
-            row.move = dict(swap_id=swap_id, opportunity_id=deal.id, from_version_id=deal.version_id,
-                            from_stage=deal.stage_id, to_stage=stage.id, from_state=deal.workflow_state,
-                            row_version_after=deal.row_version + 1)
-            moved.append(row)
-        return moved, not_moved
-
-    def _move_back(self, session: Session, moves, deals, original, old: Methodology, swap_id: int,
-                   actor_row: User, now: datetime):
-        back_id, came_from_id = original.from_version_id, original.to_version_id
-        back_runner = self._catalog.runner(session, back_id)
-        came_runner = self._catalog.runner(session, came_from_id)
-        assign = Assigner(session, self._catalog.lanes(session, old.id))
-        done = segments.done_activities(session, [m[0] for m in moves])
+def reverse_swap(ctx: ServiceContext, swap_id: int, *, actor: str) -> SwapReport:
+    """Undo swap ``swap_id``: the segment follows its old methodology again; a deal
+    nobody touched since gets its exact old state back, the others move back to
+    the stage they came from (or by the inverse map). Recorded as a swap itself."""
+    now = ctx.now()
+    def work(session: Session):
+        actor_row = people.user(session, actor)
+        _check_may_swap(actor_row, "reverse a swap")
+        original = segment_store.swap(session, swap_id)
+        if original is None:
+            raise NotFoundError(f"no swap {swap_id}; 'dealflow segment list' shows the swaps")
+        if original.reversed_by_swap_id is not None:
+            raise ConflictError(f"swap {swap_id} was already reversed by swap {original.reversed_by_swap_id}")
+        if original.reverses_id is not None:
+            raise ConflictError(f"swap {swap_id} is itself the reversal of swap {original.reverses_id}; "
+                                "swap the segment again instead")
+        latest = segment_store.latest_swap_id(session, original.segment_id)
+        if latest != swap_id:
+            raise ConflictError(f"swap {swap_id} is not the latest swap of segment '{original.segment_id}'; "
+                                f"reverse swap {latest} first")
+        if original.from_version_id is None:
+            raise ConflictError(f"swap {swap_id} does not record the methodology it replaced")
+        back_to, old = ctx.catalog.version(session, original.from_version_id)
+        came_from, _ = ctx.catalog.version(session, original.to_version_id)
         inverse = {new: old_ for old_, new in (original.stage_map or {}).items()}
-        labels = {"from_methodology": _label(self._catalog.version(session, came_from_id)[0])}
-        moved, not_moved = [], {}
-        for opportunity_id, from_version, from_stage, to_stage, from_state, row_version_after in moves:
-            deal = deals.get(opportunity_id)
-            reason = None
-            if deal is None:
-                reason = "someone else is changing the deal right now; swap it back by hand"
-            elif deal.status != "open":
-                reason = f"closed ({deal.status}) since the swap"
-            elif deal.version_id != came_from_id:
-                reason = "moved to another methodology version since the swap"
+        swap = segment_store.new_swap(session, segment_id=original.segment_id, from_version_id=original.to_version_id,
+                           to_version_id=original.from_version_id, stage_map=inverse, moved=0, not_moved={},
+                           reverses_id=original.id, by_id=actor_row.id, at=now)
+        moves = segment_store.swap_moves(session, swap_id)
+        deals = segment_store.deals_by_id(session, [m[0] for m in moves])
+        moved, not_moved = _move_back(ctx, session, moves, deals, original, old, swap.id, actor_row, now)
+        segment_store.write_moves(session, moved)
+        swap.moved, swap.not_moved = len(moved), {r: list(ids) for r, ids in not_moved.items()}
+        original.reversed_by_swap_id = swap.id
+        segment = next((s for s in ctx.catalog.routing(session).segments if s.id == original.segment_id), None)
+        routed = None
+        if segment is not None:
+            routed, _, _ = _segment_choice(ctx, session, segment, None)
+        if routed is not None and routed.id == back_to.id:
+            segment_store.drop_override(session, original.segment_id)  # the routing file decides again
+        else:
+            segment_store.set_override(session, original.segment_id, back_to.id, pinned=True, swap_id=swap.id,
+                            actor_id=actor_row.id, now=now)
+        done = [swapping.Move(m.opportunity_id, m.history["from_stage"], m.history["to_stage"], "")
+                for m in moved]
+        return _report(done, not_moved, dry_run=False, swap_id=swap.id, reverses_id=original.id,
+                       segment_id=original.segment_id, from_methodology=_label(came_from),
+                       to_methodology=_label(back_to))
+
+    return unit_of_work.run(ctx, work)
+
+
+# --- internals ---------------------------------------------------------------------
+
+def segment_methodology(ctx: ServiceContext, session: Session, segment: Segment):
+    """(version, methodology) new opportunities of ``segment`` start on: a manager's
+    swap wins over the routing file's line."""
+    version, methodology, _ = _segment_choice(ctx, session, segment, segment_store.override(session, segment.id))
+    return version, methodology
+
+
+def _segment_choice(ctx: ServiceContext, session: Session, segment: Segment, chosen):
+    if chosen is None:
+        version, methodology = ctx.catalog.newest(session, segment.methodology, segment.methodology_version)
+        return version, methodology, segment.methodology_version is not None
+    version, methodology = ctx.catalog.version(session, chosen.methodology_version_id)
+    if not chosen.pinned:
+        version, methodology = ctx.catalog.newest(session, version.methodology_id)
+    return version, methodology, chosen.pinned
+
+
+def _move(ctx: ServiceContext, session: Session, moves, target_id: int, new: Methodology, swap_id: int,
+          actor_row: User, now: datetime):
+    """Start each deal's new workflow at its move's node; (moved rows, not moved)."""
+    runner = ctx.catalog.runner(session, target_id)
+    assign = Assigner(session, ctx.catalog.lanes(session, new.id))
+    done = segment_store.done_activities(session, [deal.id for _, deal in moves])
+    moved, not_moved = [], {}
+    for move, deal in moves:
+        old_version, old = ctx.catalog.version(session, deal.version_id)
+        data = ctx.catalog.runner(session, deal.version_id).data(deal.workflow_state)
+        try:
+            state, result = runner.start_at(move.node_id, data, now)
+        except WorkflowError as err:
+            not_moved.setdefault(str(err), []).append(deal.id)
+            continue
+        stage, reason = _stage_after(new, result, move.to_stage)
+        if reason is not None:
+            not_moved.setdefault(reason, []).append(deal.id)
+            continue
+        event = dict(swap=swap_id, from_methodology=_label(old_version), to_methodology=_label(
+            ctx.catalog.version(session, target_id)[0]), from_stage=deal.stage_id, to_stage=stage.id)
+        row = _moved(deal, target_id, state, result, stage, new, assign, done.get(deal.id, ()), actor_row.id,
+                     now, event)
+        row.move = dict(swap_id=swap_id, opportunity_id=deal.id, from_version_id=deal.version_id,
+                        from_stage=deal.stage_id, to_stage=stage.id, from_state=deal.workflow_state,
+                        row_version_after=deal.row_version + 1)
+        moved.append(row)
+    return moved, not_moved
+
+
+def _move_back(ctx: ServiceContext, session: Session, moves, deals, original, old: Methodology, swap_id: int,
+               actor_row: User, now: datetime):
+    back_id, came_from_id = original.from_version_id, original.to_version_id
+    back_runner = ctx.catalog.runner(session, back_id)
+    came_runner = ctx.catalog.runner(session, came_from_id)
+    assign = Assigner(session, ctx.catalog.lanes(session, old.id))
+    done = segment_store.done_activities(session, [m[0] for m in moves])
+    inverse = {new: old_ for old_, new in (original.stage_map or {}).items()}
+    labels = {"from_methodology": _label(ctx.catalog.version(session, came_from_id)[0])}
+    moved, not_moved = [], {}
+    for opportunity_id, from_version, from_stage, to_stage, from_state, row_version_after in moves:
+        deal = deals.get(opportunity_id)
+        reason = None
+        if deal is None:
+            reason = "someone else is changing the deal right now; swap it back by hand"
+        elif deal.status != "open":
+            reason = f"closed ({deal.status}) since the swap"
+        elif deal.version_id != came_from_id:
+            reason = "moved to another methodology version since the swap"
+        if reason is not None:
+            not_moved.setdefault(reason, []).append(opportunity_id)
+            continue
+        version_id = from_version
+        methodology = ctx.catalog.version(session, version_id)[1]
+        if deal.row_version == row_version_after:  # untouched since: exactly as it was
+            state, result = from_state, ctx.catalog.runner(session, version_id).result(from_state)
+            stage = methodology.stage(from_stage) if from_stage else None
+            if stage is None:
+                not_moved.setdefault(f"stage '{from_stage}' is gone", []).append(opportunity_id)
+                continue
+        else:
+            if deal.error_message is not None:
+                not_moved.setdefault(f"a step failed ({deal.error_message}); retry or fix it first",
+                                     []).append(opportunity_id)
+                continue
+            version_id, methodology, runner = back_id, old, back_runner
+            target = from_stage if deal.stage_id == to_stage else inverse.get(deal.stage_id, deal.stage_id)
+            node_id, reason = swapping.entry_node(methodology, target or "")
+            if node_id is None:
+                not_moved.setdefault(reason, []).append(opportunity_id)
+                continue
+            try:
+                state, result = runner.start_at(node_id, came_runner.data(deal.workflow_state), now)
+            except WorkflowError as err:
+                not_moved.setdefault(str(err), []).append(opportunity_id)
+                continue
+            stage, reason = _stage_after(methodology, result, target)
             if reason is not None:
                 not_moved.setdefault(reason, []).append(opportunity_id)
                 continue
-            version_id = from_version
-            methodology = self._catalog.version(session, version_id)[1]
-            if deal.row_version == row_version_after:  # untouched since: exactly as it was
-                state, result = from_state, self._catalog.runner(session, version_id).result(from_state)
-                stage = methodology.stage(from_stage) if from_stage else None
-                if stage is None:
-                    not_moved.setdefault(f"stage '{from_stage}' is gone", []).append(opportunity_id)
-                    continue
-            else:
-                if deal.error_message is not None:
-                    not_moved.setdefault(f"a step failed ({deal.error_message}); retry or fix it first",
-                                         []).append(opportunity_id)
-                    continue
-                version_id, methodology, runner = back_id, old, back_runner
-                target = from_stage if deal.stage_id == to_stage else inverse.get(deal.stage_id, deal.stage_id)
-                node_id, reason = swapping.entry_node(methodology, target or "")
-                if node_id is None:
-                    not_moved.setdefault(reason, []).append(opportunity_id)
-                    continue
-                try:
-                    state, result = runner.start_at(node_id, came_runner.data(deal.workflow_state), now)
-                except WorkflowError as err:
-                    not_moved.setdefault(str(err), []).append(opportunity_id)
-                    continue
-                stage, reason = _stage_after(methodology, result, target)
-                if reason is not None:
-                    not_moved.setdefault(reason, []).append(opportunity_id)
-                    continue
-            event = dict(swap=swap_id, reverses=original.id, to_methodology=_label(
-                self._catalog.version(session, version_id)[0]), from_stage=deal.stage_id, to_stage=stage.id,
-                **labels)
-            moved.append(_moved(deal, version_id, state, result, stage, methodology, assign,
-                                done.get(deal.id, ()), actor_row.id, now, event))
-        return moved, not_moved
+        event = dict(swap=swap_id, reverses=original.id, to_methodology=_label(
+            ctx.catalog.version(session, version_id)[0]), from_stage=deal.stage_id, to_stage=stage.id,
+            **labels)
+        moved.append(_moved(deal, version_id, state, result, stage, methodology, assign,
+                            done.get(deal.id, ()), actor_row.id, now, event))
+    return moved, not_moved
 
 
-def _moved(deal: segments.DealRow, version_id: int, state: str, result: StepResult, stage: Stage,
+def _moved(deal: segment_store.DealRow, version_id: int, state: str, result: StepResult, stage: Stage,
            methodology: Methodology, assign: Assigner, done: Iterable[str], actor_id: int, now: datetime,
-           event: dict) -> segments.MovedDeal:
+           event: dict) -> segment_store.MovedDeal:
     """The rows of one deal put on ``version_id`` at ``stage`` with ``state``: its
     process's ready tasks and the stage's suggested activities (those not done
     before) as a step would make them, the probability from the stage and the
@@ -295,8 +306,8 @@ def _moved(deal: segments.DealRow, version_id: int, state: str, result: StepResu
                   next_timer_at=next_timer, next_action_at=next_action, error_message=None, error_node=None)
     history = dict(opportunity_id=deal.id, from_stage=deal.stage_id, to_stage=stage.id, probability=probability,
                    changed_by_id=actor_id, changed_at=now, methodology_version_id=version_id)
-    return segments.MovedDeal(deal.id, deal.row_version, values, tasks, history,
-                              dict(opportunity_id=deal.id, kind=SWAPPED, actor_id=actor_id, at=now, data=event))
+    return segment_store.MovedDeal(deal.id, deal.row_version, values, tasks, history,
+                        dict(opportunity_id=deal.id, kind=SWAPPED, actor_id=actor_id, at=now, data=event))
 
 
 def _stage_after(methodology: Methodology, result: StepResult, target: str) -> tuple[Stage | None, str | None]:

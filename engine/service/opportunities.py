@@ -1,0 +1,131 @@
+"""Use cases of a deal as a whole: opening it (routing picks its segment,
+methodology, team and owner, and its process starts), showing and listing deals,
+and handing a deal to another rep."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Mapping
+
+from engine.errors import ConflictError, DealflowError
+from engine.rules import policy
+from engine.rules.progress import expected_revenue
+from engine.rules.routing import Candidate, RoutingError, choose_owner, choose_segment, routing_variables
+from engine.service import segments, unit_of_work, visibility
+from engine.service.context import ServiceContext
+from engine.service.progress import apply_step
+from engine.service.unit_of_work import Session
+from engine.store import opportunities as opportunity_store
+from engine.store import people
+from engine.store.events import record_event
+from engine.store.models import AssignmentCursor, Opportunity, Team, User
+from engine.views import OpportunityView
+
+
+def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str, currency: str = "PLN",
+                       partner: str, partner_attributes: Mapping[str, object] | None = None,
+                       attributes: Mapping[str, object] | None = None, actor: str,
+                       owner: str | None = None) -> OpportunityView:
+    """Route a new opportunity to its segment, methodology, team and owner, and
+    start its methodology's process."""
+    amount = money(amount)
+    attributes = dict(attributes or {})
+    partner_attributes = dict(partner_attributes or {})
+    now = ctx.now()
+
+    def work(session: Session) -> OpportunityView:
+        actor_row = people.user(session, actor)
+        routing = ctx.catalog.routing(session)
+        variables = routing_variables(amount, currency, attributes, partner_attributes)
+        segment = choose_segment(routing, variables)
+        version, methodology = segments.segment_methodology(ctx, session, segment)  # a swap wins
+        team = people.find_team(session, segment.team)
+        if team is None:
+            raise RoutingError(f"segment '{segment.id}' names team '{segment.team}', which does not "
+                               "exist; create it with 'dealflow team create'")
+        owner_row = (people.user(session, owner) if owner
+                     else _choose_owner(session, segment, team, attributes.get("territory")))
+        opportunity = Opportunity(
+            title=title, partner_name=partner, partner=partner_attributes, amount=amount,
+            currency=currency, attributes=attributes, segment_id=segment.id, team_id=team.id,
+            owner_id=owner_row.id, manager_id=team.manager_id, methodology_version_id=version.id,
+            probability=0, probability_auto=0, expected_revenue=expected_revenue(amount, 0), status="open",
+            opened_by_id=actor_row.id, opened_at=now, workflow_state="")
+        session.add(opportunity)
+        session.flush()
+        record_event(session, opportunity, "opened", actor_row.id, now, segment=segment.id,
+                     methodology=methodology.id, version=version.label, owner=owner_row.username)
+        runner = ctx.catalog.runner(session, version.id)
+        state, result = runner.start(dict(variables), now)
+        apply_step(session, opportunity, methodology, ctx.catalog.lanes(session, methodology.id),
+                   state, result, actor_row.id, now)
+        if result.error is not None:
+            opportunity.workflow_state = state
+        session.flush()
+        return opportunity_store.opportunity_view(session, opportunity.id, ctx.catalog)
+
+    return unit_of_work.run(ctx, work, changed="someone else opened a deal of this segment at the same "
+                                               "time; try again")
+
+
+def _choose_owner(session: Session, segment, team: Team, territory) -> User:
+    candidates = people.candidates(session, team.id, policy.OWNER_ROLES)
+    cursor = session.get(AssignmentCursor, segment.id)
+    chosen: Candidate = choose_owner(segment, candidates, territory=territory,
+                                     last_user_id=cursor.last_user_id if cursor else None)
+    if segment.assignment == "round_robin":
+        if cursor is None:
+            session.add(AssignmentCursor(segment_id=segment.id, last_user_id=chosen.user_id))
+        else:
+            cursor.last_user_id = chosen.user_id
+    return session.get(User, chosen.user_id)
+
+
+def show_opportunity(ctx: ServiceContext, opportunity_id: int) -> OpportunityView:
+    with unit_of_work.read(ctx) as session:
+        return opportunity_store.opportunity_view(session, opportunity_id, ctx.catalog)
+
+
+def list_opportunities(ctx: ServiceContext) -> list[OpportunityView]:
+    with unit_of_work.read(ctx) as session:
+        ids = opportunity_store.opportunity_ids(session)
+        return [opportunity_store.opportunity_view(session, i, ctx.catalog, detail=False) for i in ids]
+
+
+def reassign_opportunity(ctx: ServiceContext, opportunity_id: int, *, to: str, actor: str) -> OpportunityView:
+    """Hand a deal to another rep (M12): its open tasks of the old owner go with it;
+    history, data and completed work stay as they are."""
+    now = ctx.now()
+
+    def work(session: Session) -> None:
+        actor_row = people.user(session, actor)
+        opportunity = opportunity_store.lock_opportunity(session, opportunity_id)
+        visibility.check_manages(actor_row, opportunity)
+        new_owner = people.user(session, to)
+        if new_owner.role != "rep":
+            raise DealflowError(f"'{to}' is a {new_owner.role}, not a rep; a deal's owner is a rep")
+        old_owner_id = opportunity.owner_id
+        if new_owner.id == old_owner_id:
+            raise ConflictError(f"opportunity {opportunity_id} is already owned by '{to}'")
+        moved = opportunity_store.reassign_open_tasks(session, opportunity.id, old_owner_id, new_owner.id)
+        opportunity.owner_id = new_owner.id
+        record_event(session, opportunity, "reassigned", actor_row.id, now,
+                     from_owner=people.username(session, old_owner_id), to_owner=to, tasks=moved)
+
+    unit_of_work.run(ctx, work)
+    return show_opportunity(ctx, opportunity_id)
+
+
+def money(value: Decimal | str) -> Decimal:
+    """An amount as an exact Decimal of at least 0 with at most two decimal places."""
+    if isinstance(value, float):
+        raise DealflowError("amounts are exact: pass a Decimal or text, not a float")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise DealflowError(f"amount {value!r} is not a number") from None
+    if not amount.is_finite() or amount < 0:
+        raise DealflowError(f"amount {value!r} must be a number of at least 0")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise DealflowError(f"amount {value!r} has more than two decimal places")
+    return amount

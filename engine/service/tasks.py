@@ -1,0 +1,129 @@
+"""Use cases of one task: listing the READY ones, completing a task (running the
+process to its next wait state), marking a suggested activity done, and handing a
+task to someone else."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Mapping
+
+from engine.errors import ConflictError, FormError, NotFoundError, PermissionDeniedError, TaskNotReadyError
+from engine.rules import policy
+from engine.methodology.model import FormField
+from engine.rules.forms import validate_form
+from engine.service import opportunities, sales, unit_of_work, visibility
+from engine.service.context import ServiceContext
+from engine.service.progress import apply_step
+from engine.service.unit_of_work import Session
+from engine.store import inbox as inbox_store
+from engine.store import opportunities as opportunity_store
+from engine.store import people
+from engine.store.events import record_event
+from engine.store.models import InboxTask, Opportunity, User
+from engine.views import OpportunityView, TaskView
+
+
+def list_tasks(ctx: ServiceContext, user: str | None = None) -> list[TaskView]:
+    """READY tasks: all of them, or those a user may work (assigned to them, queued
+    for one of their teams, or on a deal they manage)."""
+    with unit_of_work.read(ctx) as session:
+        worker = None if user is None else people.actor_facts(session, people.user(session, user))
+        if worker is not None and policy.inbox_scope(worker).everything:
+            worker = None  # an admin works every task
+        return inbox_store.ready_tasks(session, ctx.catalog, worker)
+
+
+def complete_task(ctx: ServiceContext, task_id: str, *, actor: str,
+                  data: Mapping[str, object]) -> OpportunityView:
+    """Check the task is still ready, the actor may complete it and the data fits its
+    form; then run the workflow to its next wait state, all in one transaction.
+
+    If another step of the same opportunity committed first (its version counter
+    moved — on SQLite, where nothing is row-locked, that is how two users working
+    on one deal meet), the unit of work runs the use case again on what is now
+    stored: a different task still completes, the same task is then no longer ready."""
+    now = ctx.now()
+
+    def work(session: Session) -> int:
+        task = session.get(InboxTask, task_id)
+        if task is None:
+            raise NotFoundError(f"no task '{task_id}'")
+        actor_row = people.user(session, actor)
+        opportunity = opportunity_store.lock_opportunity(session, task.opportunity_id)
+        if task.status != "ready":
+            raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
+        if not policy.may_work(people.actor_facts(session, actor_row), inbox_store.task_facts(task),
+                               opportunity_store.deal_facts(opportunity)):
+            raise PermissionDeniedError(f"user '{actor}' may not complete task '{task_id}'")
+        fields = tuple(FormField(**f) for f in task.form)
+        clean, errors = validate_form(fields, data)
+        if errors:
+            raise FormError(errors)
+        if task.kind == "activity":
+            sales.finish_activity(session, opportunity, task, actor_row, clean, now)
+        else:
+            run_completion(ctx, session, opportunity, task, actor_row, clean, now)
+        return opportunity.id
+
+    opportunity_id = unit_of_work.run(ctx, work, duplicate="someone else completed this task at the same time")
+    return opportunities.show_opportunity(ctx, opportunity_id)
+
+
+def complete_activity(ctx: ServiceContext, task_id: str, *, actor: str,
+                      note: str | None = None) -> OpportunityView:
+    """Mark a suggested activity done (the same as completing it as a task)."""
+    return complete_task(ctx, task_id, actor=actor, data={"note": note} if note else {})
+
+
+def run_completion(ctx: ServiceContext, session: Session, opportunity: Opportunity, task: InboxTask,
+                   actor_row: User, clean: dict, now: datetime) -> None:
+    """Complete the workflow task ``task`` of the locked ``opportunity`` with the
+    form's ``clean`` data and store the step; a step that fails is remembered on the
+    deal (``failed_step``) so that ``retry`` can run it again."""
+    version, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
+    runner = ctx.catalog.runner(session, version.id)
+    variables = sales.score_task(session, opportunity, methodology, task, clean, actor_row, now)
+    try:
+        state, result = runner.complete(opportunity.workflow_state, task.id, {**clean, **variables}, now)
+    except TaskNotReadyError as err:
+        raise ConflictError(str(err)) from None
+    if result.error is None:
+        sales.check_exit(session, opportunity, methodology, result, lambda: {**runner.data(state), **clean})
+        if clean.get("lost_reason"):
+            # By convention a form field named lost_reason records why a deal was lost.
+            opportunity.lost_reason = str(clean["lost_reason"])
+        task.status = "completed"
+        task.completed_by_id = actor_row.id
+        task.completed_at = now
+        record_event(session, opportunity, "task_completed", actor_row.id, now,
+                     task=task.id, node=task.node_id, name=task.name, data=clean)
+        opportunity.failed_step = None
+    else:
+        # Nothing of the step is kept; remember it so that retry can run it again.
+        opportunity.failed_step = {"kind": "complete", "task": task.id, "actor": actor_row.id, "data": clean}
+    apply_step(session, opportunity, methodology, ctx.catalog.lanes(session, methodology.id),
+               state, result, actor_row.id, now)
+
+
+def reassign_task(ctx: ServiceContext, task_id: str, *, to: str, actor: str) -> OpportunityView:
+    """Give one open task (also one waiting in a team queue) to a specific user."""
+    now = ctx.now()
+
+    def work(session: Session) -> int:
+        actor_row = people.user(session, actor)
+        task = session.get(InboxTask, task_id)
+        if task is None:
+            raise NotFoundError(f"no task '{task_id}'")
+        opportunity = opportunity_store.lock_opportunity(session, task.opportunity_id)
+        visibility.check_manages(actor_row, opportunity)
+        if task.status != "ready":
+            raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
+        new_assignee = people.user(session, to)
+        before = people.username(session, task.assignee_id) if task.assignee_id else None
+        task.assignee_id, task.candidate_team_id = new_assignee.id, None
+        record_event(session, opportunity, "reassigned", actor_row.id, now, task=task_id,
+                     name=task.name, from_assignee=before, to_assignee=to)
+        session.flush()
+        return opportunity.id
+
+    return opportunities.show_opportunity(ctx, unit_of_work.run(ctx, work))
