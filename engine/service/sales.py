@@ -146,9 +146,7 @@ def _set_override(ctx: ServiceContext, opportunity_id: int, value: int | None, a
 
 def finish_activity(session: Session, opportunity: Opportunity, task: InboxTask,
                     actor_row: User, clean: dict, now: datetime) -> None:
-    """Mark the suggested activity ``task`` of the locked deal done, with its note."""
-    if opportunity.status != "open":
-        raise ConflictError(f"opportunity {opportunity.id} is {opportunity.status}")
+    """Mark the suggested activity ``task`` of the locked, open deal done, with its note."""
     task.status = "completed"
     task.completed_by_id = actor_row.id
     task.completed_at = now

@@ -35,8 +35,10 @@ def list_tasks(ctx: ServiceContext, user: str | None = None) -> list[TaskView]:
 
 def complete_task(ctx: ServiceContext, task_id: str, *, actor: str,
                   data: Mapping[str, object]) -> OpportunityView:
-    """Check the task is still ready, the actor may complete it and the data fits its
-    form; then run the workflow to its next wait state, all in one transaction.
+    """Lock the task's deal; check, as things are under the lock, that the deal is
+    not lost (nor closed at all, for a suggested activity), the task still ready,
+    the actor may complete it and the data fits its form; then run the workflow to
+    its next wait state, all in one transaction.
 
     If another step of the same opportunity committed first (its version counter
     moved — on SQLite, where nothing is row-locked, that is how two users working
@@ -50,8 +52,12 @@ def complete_task(ctx: ServiceContext, task_id: str, *, actor: str,
             raise NotFoundError(f"no task '{task_id}'")
         actor_row = people.user(session, actor)
         opportunity = opportunity_store.lock_opportunity(session, task.opportunity_id)
+        session.refresh(task)  # as it is now that the deal is locked, not as it was read before
         if task.status != "ready":
             raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
+        if opportunity.status == "lost" or (task.kind == "activity" and opportunity.status != "open"):
+            # A won deal's process may still have work (the rollout); a lost one stopped.
+            raise ConflictError(f"opportunity {opportunity.id} is {opportunity.status}")
         if not policy.may_work(people.actor_facts(session, actor_row), inbox_store.task_facts(task),
                                opportunity_store.deal_facts(opportunity)):
             raise PermissionDeniedError(f"user '{actor}' may not complete task '{task_id}'")
@@ -115,6 +121,7 @@ def reassign_task(ctx: ServiceContext, task_id: str, *, to: str, actor: str) -> 
         if task is None:
             raise NotFoundError(f"no task '{task_id}'")
         opportunity = opportunity_store.lock_opportunity(session, task.opportunity_id)
+        session.refresh(task)  # as it is now that the deal is locked
         visibility.check_manages(actor_row, opportunity)
         if task.status != "ready":
             raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")

@@ -1,0 +1,63 @@
+"""Completing a task locks its deal first and decides on what is stored under the
+lock (issue 11: a task completed while the deal was being closed as lost corrupted it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import ConflictError
+from engine.service import Engine
+from engine.store.models import Opportunity
+from tests.conftest import make_engine
+from tests.engine.test_concurrency import at_once
+
+ROUNDS = 8
+
+
+def open_deal(engine, title="Cold room"):
+    return engine.create_opportunity(title=title, amount="20000.00", partner="Bar Mleczny",
+                                     attributes={"channel": "retail", "territory": "PL-MZ"}, actor="manager")
+
+
+@pytest.fixture
+def engines(db_url, clock):
+    first = make_engine(db_url, clock)
+    second = Engine(db_url, clock=clock)
+    yield first, second
+    first.close()
+    second.close()
+
+
+def test_a_task_of_a_lost_deal_is_not_completed_even_while_it_is_still_ready(engine):
+    deal = open_deal(engine)
+    (task,) = deal.open_tasks
+    with engine._sessions() as session, session.begin():  # lost with the task still ready, as a race left it
+        session.get(Opportunity, deal.id).status = "lost"
+    with pytest.raises(ConflictError, match=f"opportunity {deal.id} is lost"):
+        engine.complete_task(task.id, actor=deal.owner, data={"amount": "100"})
+    after = engine.show_opportunity(deal.id)
+    assert (after.stage_id, [t.node_id for t in after.open_tasks]) == ("qualification", ["Task_Qualify"])
+    assert "task_completed" not in [e.kind for e in after.events]
+
+
+def test_completing_a_task_while_the_deal_is_closed_as_lost_leaves_a_lost_deal_either_way(engines):
+    first, second = engines
+    for round_ in range(ROUNDS):
+        deal = open_deal(first, f"deal {round_}")
+        (task,) = deal.open_tasks
+        completed, closed = at_once(
+            lambda: first.complete_task(task.id, actor=deal.owner, data={"amount": "100"}),
+            lambda: second.close_as_lost(deal.id, actor="manager", reason="Chose a competitor"))
+        assert not isinstance(closed, Exception), closed  # closing by hand is never refused
+        after = first.show_opportunity(deal.id)
+        kinds = [e.kind for e in after.events]
+        assert (after.status, after.stage_id, after.open_tasks) == ("lost", "lost", ())
+        assert after.stage_history[-1].to_stage == "lost"
+        assert kinds[-1] == "closed"  # nothing happened to the deal after it was closed
+        assert "task_completed" not in kinds[kinds.index("closed_by_hand"):]
+        (qualify,) = [t for t in after.completed_tasks if t.node_id == "Task_Qualify"] or [None]
+        if isinstance(completed, Exception):
+            assert isinstance(completed, ConflictError), repr(completed)
+            assert qualify is None and "task_completed" not in kinds
+        else:
+            assert qualify is not None and kinds.count("task_completed") == 1
