@@ -47,8 +47,11 @@ def test_mistakes_are_one_line_errors_not_tracebacks(in_tmp, run_cli):
     run_cli("demo", str(SHIPPED))
     cases = [
         (["opportunity", "show", "999"], "error: no opportunity 999\n"),
+        (["opportunity", "show", "99999999999"], "error: no opportunity 99999999999\n"),
         (["opportunity", "create", "--title", "X", "--amount", "1.234", "--partner", "P", "--as", "manager"],
-         "error: amount '1.234' has more than two decimal places\n"),
+         "error: amount: enter at most two decimal places\n"),
+        (["opportunity", "create", "--title", "X", "--amount", "1e400", "--partner", "P", "--as", "manager"],
+         "error: amount: enter an amount below 1000000000000000\n"),
         (["task", "complete", "nope", "--as", "rep1"], "error: no task 'nope'\n"),
         (["opportunity", "create", "--title", "X", "--amount", "1", "--partner", "P", "--as", "ghost"],
          "error: no user 'ghost'\n"),

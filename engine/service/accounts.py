@@ -8,6 +8,7 @@ import secrets
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine.errors import ConflictError, DealflowError, PermissionDeniedError
+from engine.rules import inputs, policy
 from engine.service import unit_of_work
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
@@ -15,7 +16,6 @@ from engine.store import people
 from engine.store.models import ApiToken, Team, TeamMember, User
 from engine.views import UserView
 
-ROLES = ("rep", "manager", "designer", "admin")
 MIN_PASSWORD_LENGTH = 8
 # A hash to compare against when the user does not exist, so a login takes as long
 # for an unknown name as for a wrong password.
@@ -28,8 +28,9 @@ def _token_hash(token: str) -> str:
 
 def create_user(ctx: ServiceContext, username: str, role: str, display_name: str | None = None,
                 password: str | None = None) -> UserView:
-    if role not in ROLES:
-        raise DealflowError(f"unknown role '{role}'; use one of: {', '.join(ROLES)}")
+    role = policy.Role.of(role).value
+    username = inputs.text(username, "username", limit=inputs.MAX_USERNAME)
+    display_name = inputs.text(display_name, "display_name", limit=inputs.MAX_DISPLAY_NAME, required=False)
     if password is not None and len(password) < MIN_PASSWORD_LENGTH and password != "demo":
         raise DealflowError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
 
@@ -78,6 +79,7 @@ def view_of(session: Session, user: User) -> UserView:
     return UserView(user.id, user.username, user.display_name, user.role, tuple(teams))
 
 
+
 def create_token(ctx: ServiceContext, username: str) -> str:
     """A new API token for the user; shown once, only its hash is stored."""
     token = "dft_" + secrets.token_urlsafe(32)
@@ -99,6 +101,8 @@ def user_for_token(ctx: ServiceContext, token: str) -> UserView:
 
 
 def create_team(ctx: ServiceContext, name: str, manager: str | None, members: list[str]) -> None:
+    name = inputs.text(name, "name", limit=inputs.MAX_TEAM_NAME)
+
     def work(session: Session) -> None:
         if people.find_team(session, name) is not None:
             raise ConflictError(f"team '{name}' already exists")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from engine.drawing.buying_center_diagram import render_svg
 from engine.rules import buying_center as rules
+from engine.rules import policy
 from engine.errors import ConflictError, FormError
 from engine.service import unit_of_work, visibility
 from engine.service.context import ServiceContext
@@ -31,7 +32,7 @@ def buying_center(ctx: ServiceContext, opportunity_id: int, *, viewer: str) -> B
     """The deal's people and relationships, its methodology's roles, and the diagram."""
     with unit_of_work.quick_read(ctx) as session:
         actor = people.user(session, viewer)
-        opportunity = session.get(Opportunity, opportunity_id)
+        opportunity = session.get(Opportunity, visibility.known_id(opportunity_id, f"no opportunity {opportunity_id}"))
         visibility.check_sees(session, actor, opportunity, f"no opportunity {opportunity_id}")
         roles = _roles(ctx, session, opportunity)
         contacts, relationships = bc_store.views(session, opportunity.id, roles)
@@ -50,7 +51,7 @@ def contact(ctx: ServiceContext, contact_id: int, *, viewer: str) -> ContactView
     """One person of a buying center, if the viewer may see the deal (else 404)."""
     with unit_of_work.quick_read(ctx) as session:
         actor = people.user(session, viewer)
-        row = session.get(Contact, contact_id)
+        row = session.get(Contact, visibility.known_id(contact_id, f"no contact {contact_id}"))
         opportunity = session.get(Opportunity, row.opportunity_id) if row else None
         visibility.check_sees(session, actor, opportunity, f"no contact {contact_id}")
         return bc_store.contact_view(row, _roles(ctx, session, opportunity))
@@ -61,6 +62,7 @@ def add_contact(ctx: ServiceContext, opportunity_id: int, *, actor: str, name: o
                 attitude: object = "neutral", notes: object = "") -> ContactView:
     """Add a person to the deal's buying center; FormError with a message per field."""
     now = ctx.now()
+
     def work(session: Session):
         actor_row, opportunity = _open_for_change(session, actor, opportunity_id,
                                                   f"no opportunity {opportunity_id}")
@@ -89,8 +91,9 @@ def update_contact(ctx: ServiceContext, contact_id: int, *, actor: str, name: ob
     now = ctx.now()
     given = {k: v for k, v in dict(name=name, job_title=job_title, role=role, influence=influence,
                                    attitude=attitude, notes=notes).items() if v is not KEEP}
+
     def work(session: Session):
-        row = session.get(Contact, contact_id)
+        row = session.get(Contact, visibility.known_id(contact_id, f"no contact {contact_id}"))
         actor_row, opportunity = _open_for_change(session, actor, row and row.opportunity_id,
                                                   f"no contact {contact_id}")
         roles = _roles(ctx, session, opportunity)
@@ -114,8 +117,9 @@ def remove_contact(ctx: ServiceContext, contact_id: int, *, actor: str) -> Conta
     """Take a person out of the buying center, with every relationship they are part
     of; returns the person as they were."""
     now = ctx.now()
+
     def work(session: Session):
-        row = session.get(Contact, contact_id)
+        row = session.get(Contact, visibility.known_id(contact_id, f"no contact {contact_id}"))
         actor_row, opportunity = _open_for_change(session, actor, row and row.opportunity_id,
                                                   f"no contact {contact_id}")
         gone = bc_store.contact_view(row, _roles(ctx, session, opportunity))
@@ -133,6 +137,7 @@ def add_relationship(ctx: ServiceContext, opportunity_id: int, *, actor: str, fr
     """Record how two of the deal's people relate (``from_contact`` reports to,
     listens to, ... ``to_contact``); FormError with a message per field."""
     now = ctx.now()
+
     def work(session: Session):
         actor_row, opportunity = _open_for_change(session, actor, opportunity_id,
                                                   f"no opportunity {opportunity_id}")
@@ -161,8 +166,10 @@ def add_relationship(ctx: ServiceContext, opportunity_id: int, *, actor: str, fr
 def remove_relationship(ctx: ServiceContext, relationship_id: int, *, actor: str) -> RelationshipView:
     """Forget one relationship; returns it as it was."""
     now = ctx.now()
+
     def work(session: Session):
-        row = session.get(ContactRelationship, relationship_id)
+        missing = f"no relationship {relationship_id}"
+        row = session.get(ContactRelationship, visibility.known_id(relationship_id, missing))
         actor_row, opportunity = _open_for_change(session, actor, row and row.opportunity_id,
                                                   f"no relationship {relationship_id}")
         names = {c.id: c.name for c in bc_store.contact_rows(session, opportunity.id)}
@@ -182,9 +189,12 @@ def _open_for_change(session: Session, username: str, opportunity_id: int | None
                      missing: str) -> tuple[User, Opportunity]:
     """The actor and the deal (row-locked), if the actor may see it and it is open."""
     actor = people.user(session, username)
-    opportunity = (opportunity_store.lock_opportunity(session, opportunity_id, with_state=False, missing=missing)
-                   if opportunity_id else None)
+    opportunity = (opportunity_store.lock_opportunity(session, visibility.known_id(opportunity_id, missing),
+                                                      with_state=False, missing=missing)
+                   if opportunity_id is not None else None)
     visibility.check_sees(session, actor, opportunity, missing)
+    policy.require(policy.may_edit_buying_center(visibility.actor_of(session, actor), visibility.deal_of(opportunity)),
+                   f"'{username}' may not change the buying center of opportunity {opportunity.id}")
     if opportunity.status != "open":
         raise ConflictError(f"opportunity {opportunity.id} is {opportunity.status}; its buying center "
                             "is kept as it was at the close")

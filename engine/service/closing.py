@@ -3,7 +3,8 @@ says, as any CRM allows."""
 
 from __future__ import annotations
 
-from engine.errors import ConflictError, FormError, PermissionDeniedError
+from engine.errors import ConflictError, FormError
+from engine.rules import inputs, policy
 from engine.service import opportunities, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.progress import change_stage
@@ -13,7 +14,7 @@ from engine.store.inbox import Assigner
 from engine.store.opportunities import withdraw_open_tasks
 from engine.views import OpportunityView
 
-MAX_REASON = 2000
+MAX_REASON = inputs.MAX_REASON
 
 
 def close_as_lost(ctx: ServiceContext, opportunity_id: int, *, actor: str, reason: str,
@@ -22,18 +23,16 @@ def close_as_lost(ctx: ServiceContext, opportunity_id: int, *, actor: str, reaso
     its timers stop, and it enters the methodology's lost stage (``stage``, or the
     first lost stage of the table) with ``reason`` recorded. Never refused for
     exit criteria. The owner, the deal's manager or an admin may do it."""
-    reason = (reason or "").strip()
+    reason = inputs.text(reason, "reason", limit=MAX_REASON, required=False)
     if not reason:
         raise FormError({"reason": "say why the deal was lost"})
-    if len(reason) > MAX_REASON:
-        raise FormError({"reason": f"at most {MAX_REASON} characters"})
     now = ctx.now()
 
     def work(session: Session) -> None:
         actor_row, opportunity = visibility.visible_opportunity(session, actor, opportunity_id, lock=True)
-        if actor_row.role != "admin" and actor_row.id not in (opportunity.owner_id, opportunity.manager_id):
-            raise PermissionDeniedError(f"only the deal's owner, its manager or an admin may close "
-                                        f"opportunity {opportunity_id}; '{actor}' may not")
+        policy.require(policy.may_close(visibility.actor_of(session, actor_row), visibility.deal_of(opportunity)),
+                       f"only the deal's owner, its manager or an admin may close opportunity {opportunity_id}; "
+                       f"'{actor}' may not")
         if opportunity.status != "open":
             raise ConflictError(f"opportunity {opportunity_id} is already {opportunity.status}")
         _, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)

@@ -3,13 +3,13 @@ and a manager's pipeline."""
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
-from engine.errors import ConflictError, NotFoundError, PermissionDeniedError
+from engine.errors import ConflictError, NotFoundError
 from engine.rules import policy
 from engine.service import unit_of_work, visibility
 from engine.service.context import ServiceContext
-from engine.service.visibility import SEES_EVERYTHING
 from engine.service.unit_of_work import Session
 from engine.store import inbox as inbox_store
 from engine.store import opportunities as opportunity_store
@@ -64,7 +64,7 @@ def task(ctx: ServiceContext, task_id: str, *, viewer: str) -> TaskView:
     """One task, if the viewer may see it (404 otherwise, whether or not it exists)."""
     with unit_of_work.read(ctx) as session:
         actor = people.user(session, viewer)
-        row = session.get(InboxTask, task_id)
+        row = session.get(InboxTask, visibility.known_task_id(task_id))
         opportunity = session.get(Opportunity, row.opportunity_id) if row else None
         if row is None or not visibility.may_see_task(session, actor, row, opportunity):
             raise NotFoundError(f"no task '{task_id}'")
@@ -72,10 +72,17 @@ def task(ctx: ServiceContext, task_id: str, *, viewer: str) -> TaskView:
 
 
 def opportunity_for(ctx: ServiceContext, opportunity_id: int, *, viewer: str) -> OpportunityView:
-    """The deal as ``show_opportunity`` gives it, if the viewer may see it (else 404)."""
+    """The deal as ``show_opportunity`` gives it, if the viewer may see it (else 404),
+    with what the viewer may do to it (``may_reassign``, ``may_close``,
+    ``may_override_probability``, ``may_retry``) as the policy decides."""
     with unit_of_work.read(ctx) as session:
-        visibility.visible_opportunity(session, viewer, opportunity_id)
-        return opportunity_store.opportunity_view(session, opportunity_id, ctx.catalog)
+        actor, opportunity = visibility.visible_opportunity(session, viewer, opportunity_id)
+        who, deal = visibility.actor_of(session, actor), visibility.deal_of(opportunity)
+        return dataclasses.replace(
+            opportunity_store.opportunity_view(session, opportunity_id, ctx.catalog),
+            may_reassign=policy.may_manage(who, deal), may_close=policy.may_close(who, deal),
+            may_override_probability=policy.may_override_probability(who, deal),
+            may_retry=policy.may_retry(who, deal))
 
 
 def claim_task(ctx: ServiceContext, task_id: str, *, actor: str) -> TaskView:
@@ -93,7 +100,7 @@ def _claim_or_release(ctx: ServiceContext, task_id: str, username: str, *, claim
 
     def work(session: Session) -> TaskView:
         actor = people.user(session, username)
-        task = session.get(InboxTask, task_id)
+        task = session.get(InboxTask, visibility.known_task_id(task_id))
         opportunity = opportunity_store.lock_opportunity(session, task.opportunity_id) if task else None
         if task is None or not visibility.may_see_task(session, actor, task, opportunity):
             raise NotFoundError(f"no task '{task_id}'")
@@ -105,14 +112,15 @@ def _claim_or_release(ctx: ServiceContext, task_id: str, username: str, *, claim
             if task.assignee_id is not None:
                 holder = people.username(session, task.assignee_id)
                 raise ConflictError(f"task '{task_id}' was already claimed by {holder}")
-            if task.candidate_team_id not in people.team_ids_of(session, actor.id):
-                raise PermissionDeniedError(f"'{username}' is not in the team this task waits for")
+            policy.require(policy.may_claim(visibility.actor_of(session, actor), visibility.task_of(task)),
+                           f"'{username}' is not in the team this task waits for")
             if not inbox_store.claim(session, task_id, actor.id):
                 raise ConflictError(f"task '{task_id}' was claimed by someone else just now")
             session.refresh(task)
         else:
-            if task.assignee_id != actor.id and actor.id != opportunity.manager_id and actor.role != "admin":
-                raise PermissionDeniedError(f"only whoever claimed task '{task_id}' may release it")
+            policy.require(policy.may_release(visibility.actor_of(session, actor), visibility.task_of(task),
+                                              visibility.deal_of(opportunity)),
+                           f"only whoever claimed task '{task_id}' may release it")
             task.assignee_id = None
         record_event(session, opportunity, "claimed" if claim else "released", actor.id, now,
                      task=task_id, name=task.name)
@@ -126,10 +134,9 @@ def pipeline(ctx: ServiceContext, username: str) -> PipelineView:
     """The open deals a manager is responsible for (an admin: all), with counts and
     sums per stage in funnel order."""
     with unit_of_work.read(ctx) as session:
-        actor = people.user(session, username)
-        if actor.role not in SEES_EVERYTHING and actor.role != "manager":
-            raise PermissionDeniedError("the pipeline is for managers")
-        ids = opportunity_store.open_opportunity_ids(session, None if actor.role in SEES_EVERYTHING else actor.id)
+        actor = visibility.actor_of(session, people.user(session, username))
+        policy.require(policy.may_see_pipeline(actor), "the pipeline is for managers")
+        ids = opportunity_store.open_opportunity_ids(session, policy.pipeline_manager(actor))
         deals = [opportunity_store.opportunity_view(session, i, ctx.catalog, detail=False) for i in ids]
     order: dict[str | None, tuple[int, str]] = {}
     for deal in deals:

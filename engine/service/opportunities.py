@@ -4,11 +4,11 @@ and handing a deal to another rep."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Mapping
 
 from engine.errors import ConflictError, DealflowError
-from engine.rules import policy
+from engine.rules import inputs, policy
 from engine.rules.progress import expected_revenue
 from engine.rules.routing import Candidate, RoutingError, choose_owner, choose_segment, routing_variables
 from engine.service import segments, unit_of_work, visibility
@@ -27,14 +27,18 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
                        attributes: Mapping[str, object] | None = None, actor: str,
                        owner: str | None = None) -> OpportunityView:
     """Route a new opportunity to its segment, methodology, team and owner, and
-    start its methodology's process."""
-    amount = money(amount)
-    attributes = dict(attributes or {})
-    partner_attributes = dict(partner_attributes or {})
+    start its methodology's process. Managers and admins open deals
+    (``policy.may_create_deal``); the values must pass ``inputs.new_deal``."""
+    deal = inputs.new_deal(title=title, amount=amount, currency=currency, partner=partner, owner=owner,
+                           attributes=attributes, partner_attributes=partner_attributes)
+    title, amount, currency, partner, owner = deal.title, deal.amount, deal.currency, deal.partner, deal.owner
+    attributes, partner_attributes = deal.attributes, deal.partner_attributes
     now = ctx.now()
 
     def work(session: Session) -> OpportunityView:
         actor_row = people.user(session, actor)
+        policy.require(policy.may_create_deal(visibility.actor_of(session, actor_row)),
+                       f"only managers and admins may open opportunities; '{actor}' is a {actor_row.role}")
         routing = ctx.catalog.routing(session)
         variables = routing_variables(amount, currency, attributes, partner_attributes)
         segment = choose_segment(routing, variables)
@@ -82,6 +86,7 @@ def _choose_owner(session: Session, segment, team: Team, territory) -> User:
 
 
 def show_opportunity(ctx: ServiceContext, opportunity_id: int) -> OpportunityView:
+    visibility.known_id(opportunity_id, f"no opportunity {opportunity_id}")
     with unit_of_work.read(ctx) as session:
         return opportunity_store.opportunity_view(session, opportunity_id, ctx.catalog)
 
@@ -99,10 +104,11 @@ def reassign_opportunity(ctx: ServiceContext, opportunity_id: int, *, to: str, a
 
     def work(session: Session) -> None:
         actor_row = people.user(session, actor)
-        opportunity = opportunity_store.lock_opportunity(session, opportunity_id)
-        visibility.check_manages(actor_row, opportunity)
+        opportunity = opportunity_store.lock_opportunity(
+            session, visibility.known_id(opportunity_id, f"no opportunity {opportunity_id}"))
+        visibility.check_manages(session, actor_row, opportunity)
         new_owner = people.user(session, to)
-        if new_owner.role != "rep":
+        if not policy.may_own_deals(new_owner.role):
             raise DealflowError(f"'{to}' is a {new_owner.role}, not a rep; a deal's owner is a rep")
         old_owner_id = opportunity.owner_id
         if new_owner.id == old_owner_id:
@@ -115,17 +121,3 @@ def reassign_opportunity(ctx: ServiceContext, opportunity_id: int, *, to: str, a
     unit_of_work.run(ctx, work)
     return show_opportunity(ctx, opportunity_id)
 
-
-def money(value: Decimal | str) -> Decimal:
-    """An amount as an exact Decimal of at least 0 with at most two decimal places."""
-    if isinstance(value, float):
-        raise DealflowError("amounts are exact: pass a Decimal or text, not a float")
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise DealflowError(f"amount {value!r} is not a number") from None
-    if not amount.is_finite() or amount < 0:
-        raise DealflowError(f"amount {value!r} must be a number of at least 0")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise DealflowError(f"amount {value!r} has more than two decimal places")
-    return amount

@@ -9,7 +9,8 @@ from typing import Callable, Mapping
 
 from engine.rules import exit_criteria
 from engine.rules import scoring
-from engine.errors import ConflictError, ExitCriteriaError, FormError, NotFoundError, PermissionDeniedError
+from engine.errors import ConflictError, ExitCriteriaError, FormError, NotFoundError
+from engine.rules import inputs, policy
 from engine.methodology.model import Methodology, Questionnaire
 from engine.runtime.workflow import StepResult
 from engine.service import opportunities, unit_of_work, visibility
@@ -33,10 +34,15 @@ def answer_questionnaire(ctx: ServiceContext, opportunity_id: int, questionnaire
                          answers: Mapping[str, object], *, actor: str) -> OpportunityView:
     """Record answers to a stage questionnaire (some or all questions; earlier
     answers stay unless replaced), score it, and update the probability."""
+    for name, value in answers.items():
+        inputs.storable_data(value, str(name))
     now = ctx.now()
 
     def work(session: Session) -> None:
         actor_row, opportunity = visibility.visible_opportunity(session, actor, opportunity_id, lock=True)
+        policy.require(policy.may_answer_questionnaire(visibility.actor_of(session, actor_row),
+                                                       visibility.deal_of(opportunity)),
+                       f"'{actor}' may not answer the questionnaires of opportunity {opportunity_id}")
         if opportunity.status != "open":
             raise ConflictError(f"opportunity {opportunity_id} is {opportunity.status}; "
                                 "its questionnaires can no longer change")
@@ -105,7 +111,8 @@ def override_probability(ctx: ServiceContext, opportunity_id: int, probability: 
     """A manager sets the probability by hand; it stays until reset, whatever the
     stage or a questionnaire would say."""
     value = _percent(probability)
-    return _set_override(ctx, opportunity_id, value, actor, reason.strip())
+    reason = inputs.text(reason, "reason", limit=inputs.MAX_REASON, required=False) or ""
+    return _set_override(ctx, opportunity_id, value, actor, reason)
 
 
 def reset_probability(ctx: ServiceContext, opportunity_id: int, *, actor: str) -> OpportunityView:
@@ -119,9 +126,10 @@ def _set_override(ctx: ServiceContext, opportunity_id: int, value: int | None, a
 
     def work(session: Session) -> None:
         actor_row, opportunity = visibility.visible_opportunity(session, actor, opportunity_id, lock=True)
-        if actor_row.role != "admin" and actor_row.id != opportunity.manager_id:
-            raise PermissionDeniedError(f"only the deal's manager or an admin may set the probability "
-                                        f"of opportunity {opportunity_id}; '{actor}' may not")
+        policy.require(policy.may_override_probability(visibility.actor_of(session, actor_row),
+                                                       visibility.deal_of(opportunity)),
+                       f"only the deal's manager or an admin may set the probability of opportunity "
+                       f"{opportunity_id}; '{actor}' may not")
         if opportunity.status != "open":
             raise ConflictError(f"opportunity {opportunity_id} is {opportunity.status}; "
                                 "its probability is settled")
@@ -219,7 +227,8 @@ def sales_assistant(ctx: ServiceContext, opportunity_id: int, *, viewer: str) ->
             checklist=checklist, questionnaires=questionnaires, probability=opportunity.probability,
             probability_auto=opportunity.probability_auto, probability_override=opportunity.probability_override,
             probability_override_by=override_by, probability_override_at=opportunity.probability_override_at,
-            may_override=actor_row.role == "admin" or actor_row.id == opportunity.manager_id,
+            may_override=policy.may_override_probability(visibility.actor_of(session, actor_row),
+                                                         visibility.deal_of(opportunity)),
             is_open=opportunity.status == "open")
 
 

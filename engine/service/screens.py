@@ -8,6 +8,7 @@ from datetime import datetime
 
 from werkzeug.security import generate_password_hash
 
+from engine.rules import inputs
 from engine.service import accounts, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
@@ -29,8 +30,8 @@ def may_reassign(ctx: ServiceContext, opportunity_id: int, *, viewer: str) -> bo
     deal's manager or an admin (the rule reassign_opportunity enforces)."""
     with unit_of_work.read(ctx) as session:
         actor = people.user(session, viewer)
-        opportunity = session.get(Opportunity, opportunity_id)
-        return opportunity is not None and visibility.manages(actor, opportunity)
+        opportunity = session.get(Opportunity, opportunity_id) if inputs.is_record_id(opportunity_id) else None
+        return opportunity is not None and visibility.manages(session, actor, opportunity)
 
 
 def diagram_for(ctx: ServiceContext, opportunity_id: int, *, viewer: str) -> str | None:

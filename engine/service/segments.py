@@ -17,7 +17,8 @@ from decimal import Decimal
 from typing import Iterable, Mapping
 
 from engine.rules import swap_plan as swapping
-from engine.errors import ConflictError, NotFoundError, PermissionDeniedError, WorkflowError
+from engine.errors import ConflictError, NotFoundError, WorkflowError
+from engine.rules import inputs, policy
 from engine.methodology.model import Methodology, Segment, Stage
 from engine.methodology.problems import did_you_mean_or_known
 from engine.runtime.step import StepResult
@@ -93,6 +94,7 @@ def swap_segment(ctx: ServiceContext, segment_id: str, methodology: str, *, vers
         methodology, version = methodology.split("@", 1)
     stage_map = dict(stage_map or {})
     now = ctx.now()
+
     def work(session: Session):
         actor_row = people.user(session, actor)
         _check_may_swap(actor_row, "swap a segment's methodology")
@@ -133,10 +135,11 @@ def reverse_swap(ctx: ServiceContext, swap_id: int, *, actor: str) -> SwapReport
     nobody touched since gets its exact old state back, the others move back to
     the stage they came from (or by the inverse map). Recorded as a swap itself."""
     now = ctx.now()
+
     def work(session: Session):
         actor_row = people.user(session, actor)
         _check_may_swap(actor_row, "reverse a swap")
-        original = segment_store.swap(session, swap_id)
+        original = segment_store.swap(session, swap_id) if inputs.is_record_id(swap_id) else None
         if original is None:
             raise NotFoundError(f"no swap {swap_id}; 'dealflow segment list' shows the swaps")
         if original.reversed_by_swap_id is not None:
@@ -323,9 +326,8 @@ def _stage_after(methodology: Methodology, result: StepResult, target: str) -> t
 
 
 def _check_may_swap(actor_row: User, what: str) -> None:
-    if actor_row.role not in ("manager", "admin"):
-        raise PermissionDeniedError(f"only managers and admins may {what}; "
-                                    f"'{actor_row.username}' is a {actor_row.role}")
+    policy.require(policy.may_swap(policy.Actor(actor_row.id, actor_row.role)),
+                   f"only managers and admins may {what}; '{actor_row.username}' is a {actor_row.role}")
 
 
 def _segment(routing, segment_id: str) -> Segment:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Mapping
 
-from engine.errors import ConflictError, FormError, NotFoundError, PermissionDeniedError, TaskNotReadyError
-from engine.rules import policy
+from engine.errors import ConflictError, FormError, NotFoundError, TaskNotReadyError
+from engine.rules import inputs, policy
 from engine.methodology.model import FormField
 from engine.rules.forms import validate_form
 from engine.service import opportunities, sales, unit_of_work, visibility
@@ -27,7 +27,7 @@ def list_tasks(ctx: ServiceContext, user: str | None = None) -> list[TaskView]:
     """READY tasks: all of them, or those a user may work (assigned to them, queued
     for one of their teams, or on a deal they manage)."""
     with unit_of_work.read(ctx) as session:
-        worker = None if user is None else people.actor_facts(session, people.user(session, user))
+        worker = None if user is None else visibility.actor_of(session, people.user(session, user))
         if worker is not None and policy.inbox_scope(worker).everything:
             worker = None  # an admin works every task
         return inbox_store.ready_tasks(session, ctx.catalog, worker)
@@ -44,10 +44,12 @@ def complete_task(ctx: ServiceContext, task_id: str, *, actor: str,
     moved — on SQLite, where nothing is row-locked, that is how two users working
     on one deal meet), the unit of work runs the use case again on what is now
     stored: a different task still completes, the same task is then no longer ready."""
+    for name, value in data.items():  # no NUL or lone surrogate reaches the stored events
+        inputs.storable_data(value, str(name))
     now = ctx.now()
 
     def work(session: Session) -> int:
-        task = session.get(InboxTask, task_id)
+        task = session.get(InboxTask, visibility.known_task_id(task_id))
         if task is None:
             raise NotFoundError(f"no task '{task_id}'")
         actor_row = people.user(session, actor)
@@ -58,9 +60,8 @@ def complete_task(ctx: ServiceContext, task_id: str, *, actor: str,
         if opportunity.status == "lost" or (task.kind == "activity" and opportunity.status != "open"):
             # A won deal's process may still have work (the rollout); a lost one stopped.
             raise ConflictError(f"opportunity {opportunity.id} is {opportunity.status}")
-        if not policy.may_work(people.actor_facts(session, actor_row), inbox_store.task_facts(task),
-                               opportunity_store.deal_facts(opportunity)):
-            raise PermissionDeniedError(f"user '{actor}' may not complete task '{task_id}'")
+        policy.require(visibility.may_work(session, actor_row, task, opportunity),
+                       f"user '{actor}' may not complete task '{task_id}'")
         fields = tuple(FormField(**f) for f in task.form)
         clean, errors = validate_form(fields, data)
         if errors:
@@ -117,12 +118,12 @@ def reassign_task(ctx: ServiceContext, task_id: str, *, to: str, actor: str) -> 
 
     def work(session: Session) -> int:
         actor_row = people.user(session, actor)
-        task = session.get(InboxTask, task_id)
+        task = session.get(InboxTask, visibility.known_task_id(task_id))
         if task is None:
             raise NotFoundError(f"no task '{task_id}'")
         opportunity = opportunity_store.lock_opportunity(session, task.opportunity_id)
         session.refresh(task)  # as it is now that the deal is locked
-        visibility.check_manages(actor_row, opportunity)
+        visibility.check_manages(session, actor_row, opportunity)
         if task.status != "ready":
             raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
         new_assignee = people.user(session, to)

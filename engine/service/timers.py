@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from engine.errors import ConflictError, DealflowError, PermissionDeniedError
+from engine.errors import ConflictError, DealflowError
+from engine.rules import policy
 from engine.methodology.model import FormField
 from engine.rules.forms import validate_form
-from engine.service import opportunities, tasks, unit_of_work
+from engine.service import opportunities, tasks, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.progress import apply_step
 from engine.service.unit_of_work import Session
@@ -87,11 +88,12 @@ def retry(ctx: ServiceContext, opportunity_id: int, *, actor: str, upgrade: bool
 
     def work(session: Session) -> None:
         actor_row = people.user(session, actor)
-        opportunity = opportunity_store.lock_opportunity(session, opportunity_id)
+        opportunity = opportunity_store.lock_opportunity(
+            session, visibility.known_id(opportunity_id, f"no opportunity {opportunity_id}"))
         if opportunity.error_message is None:
             raise ConflictError(f"opportunity {opportunity_id} has no error to retry")
-        if actor_row.role not in ("admin", "designer") and actor_row.id != opportunity.manager_id:
-            raise PermissionDeniedError(f"user '{actor}' may not retry opportunity {opportunity_id}")
+        policy.require(policy.may_retry(visibility.actor_of(session, actor_row), visibility.deal_of(opportunity)),
+                       f"user '{actor}' may not retry opportunity {opportunity_id}")
         if upgrade:
             _upgrade_version(ctx, session, opportunity, actor_row, now)
         record_event(session, opportunity, "retried", actor_row.id, now,

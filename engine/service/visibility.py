@@ -1,37 +1,49 @@
-"""Who sees which deal and task, and who manages a deal: the checks every use-case
-family shares. A deal or task the actor may not see is a NotFoundError that names
-only what was asked for, never anything of the deal."""
+"""The checks every use-case family shares, each decided by ``engine.rules.policy``
+over the facts the store reads: who sees which deal and task, who works a task, who
+manages a deal, and which ids can name a row at all. A deal or task the actor may
+not see is a NotFoundError that names only what was asked for, never anything of
+the deal."""
 
 from __future__ import annotations
 
-from engine.errors import NotFoundError, PermissionDeniedError
-from engine.rules import policy
+from engine.errors import FormError, NotFoundError
+from engine.rules import inputs, policy
 from engine.service.unit_of_work import Session
 from engine.store import inbox as inbox_store
 from engine.store import opportunities as opportunity_store
 from engine.store import people
 from engine.store.models import InboxTask, Opportunity, User
 
-SEES_EVERYTHING = ("admin", "designer")
+
+def actor_of(session: Session, user: User) -> policy.Actor:
+    return people.actor_facts(session, user)
+
+
+def deal_of(opportunity: Opportunity) -> policy.Deal:
+    """The deal without its tasks (``inbox_store.has_worked_on`` asks for those only
+    when nothing else lets the actor see the deal)."""
+    return opportunity_store.deal_facts(opportunity)
+
+
+def task_of(task: InboxTask) -> policy.Task:
+    return inbox_store.task_facts(task)
 
 
 def may_see_opportunity(session: Session, actor: User, opportunity: Opportunity) -> bool:
-    """Admins and designers see every deal; a manager the deals they are responsible
-    for and their teams'; a rep the deals they own or have (had) a task on."""
-    if actor.role in SEES_EVERYTHING or actor.id in (opportunity.owner_id, opportunity.manager_id):
+    """``policy.may_see_deal``; whether the actor worked on the deal is asked of the
+    store (one query) only when nothing else lets them see it."""
+    who = actor_of(session, actor)
+    if policy.may_see_deal(who, deal_of(opportunity)):
         return True
-    team_ids = people.team_ids_of(session, actor.id)
-    if opportunity.team_id in team_ids and actor.role == "manager":
-        return True
-    return inbox_store.has_worked_on(session, actor, opportunity.id, team_ids)
+    return inbox_store.has_worked_on(session, actor, opportunity.id, sorted(who.team_ids))
 
 
 def may_see_task(session: Session, actor: User, task: InboxTask, opportunity: Opportunity) -> bool:
-    """Whoever may work the task, sees everything, holds or completed it, or owns its deal."""
-    if actor.role in SEES_EVERYTHING or policy.may_work(people.actor_facts(session, actor), inbox_store.task_facts(task),
-                                                        opportunity_store.deal_facts(opportunity)):
-        return True
-    return actor.id in (task.assignee_id, task.completed_by_id, opportunity.owner_id)
+    return policy.may_see_task(actor_of(session, actor), task_of(task), deal_of(opportunity))
+
+
+def may_work(session: Session, actor: User, task: InboxTask, opportunity: Opportunity) -> bool:
+    return policy.may_work(actor_of(session, actor), task_of(task), deal_of(opportunity))
 
 
 def check_sees(session: Session, actor: User, opportunity: Opportunity | None, missing: str) -> None:
@@ -40,23 +52,42 @@ def check_sees(session: Session, actor: User, opportunity: Opportunity | None, m
         raise NotFoundError(missing)  # says only what was asked for, nothing of the deal
 
 
+def known_id(number: object, missing: str) -> int:
+    """``number`` if it can name a row at all; NotFoundError(``missing``) otherwise,
+    without asking the database (an id past 2^31-1 is an error there)."""
+    if not inputs.is_record_id(number):
+        raise NotFoundError(missing)
+    return number  # type: ignore[return-value]
+
+
+def known_task_id(task_id: object) -> str:
+    """``task_id`` if it can name a task at all (text the database can compare);
+    NotFoundError otherwise."""
+    try:
+        return inputs.storable(task_id, "task") if isinstance(task_id, str) else inputs.storable("\x00", "task")
+    except FormError:
+        raise NotFoundError(f"no task '{task_id}'") from None
+
+
 def visible_opportunity(session: Session, username: str, opportunity_id: int, *,
                         lock: bool = False) -> tuple[User, Opportunity]:
     """The user and the deal, if they may see it; otherwise NotFoundError, which
     names only the id asked for. ``lock``: row-locked, for a change."""
+    missing = f"no opportunity {opportunity_id}"
     actor = people.user(session, username)
+    known_id(opportunity_id, missing)
     opportunity = (opportunity_store.lock_opportunity(session, opportunity_id) if lock
                    else session.get(Opportunity, opportunity_id))
-    check_sees(session, actor, opportunity, f"no opportunity {opportunity_id}")
+    check_sees(session, actor, opportunity, missing)
     return actor, opportunity
 
 
-def manages(actor: User, opportunity: Opportunity) -> bool:
-    """The deal's manager or an admin."""
-    return actor.role == "admin" or actor.id == opportunity.manager_id
+def manages(session: Session, actor: User, opportunity: Opportunity) -> bool:
+    """``policy.may_manage``: the deal's manager or an admin."""
+    return policy.may_manage(actor_of(session, actor), deal_of(opportunity))
 
 
-def check_manages(actor: User, opportunity: Opportunity) -> None:
-    if not manages(actor, opportunity):
-        raise PermissionDeniedError(f"only the deal's manager or an admin may reassign "
-                                    f"opportunity {opportunity.id}; '{actor.username}' may not")
+def check_manages(session: Session, actor: User, opportunity: Opportunity) -> None:
+    policy.require(manages(session, actor, opportunity),
+                   f"only the deal's manager or an admin may reassign opportunity {opportunity.id}; "
+                   f"'{actor.username}' may not")

@@ -143,6 +143,12 @@ class OpportunityView:
     probability_override: int | None = None
     score: int | None = None  # the last questionnaire's score, 0-100
     score_class: str | None = None
+    # What the viewer may do to the deal (set by Engine.opportunity_for, from
+    # engine.rules.policy; False where no viewer was named).
+    may_reassign: bool = False
+    may_close: bool = False
+    may_override_probability: bool = False
+    may_retry: bool = False
 
 
 @dataclass(frozen=True)

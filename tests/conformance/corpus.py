@@ -115,16 +115,16 @@ def drive(folder: str, methodologies: Path, work: Path) -> Outcome:
     takes every deal to team ``sales`` (which ``make_engine`` creates: manager
     ``manager``, reps rep1 and rep2), lanes, groups and users go to the roles
     import-bpmn proposed (owner, team_queue, owner_manager), probabilities stay 0.
-    The deal is opened by rep1. Each step takes the earliest READY task of the deal
-    (workflow tasks and suggested activities alike), completed by its assignee or,
-    for a task waiting in a team queue, by the deal's manager, with ``form_data``; when
-    nothing is ready, the clock moves to the deal's next timer and the worker's sweep
-    (``fire_due_timers``) runs."""
+    The deal is opened by the manager (reps may not open deals). Each step takes the
+    earliest READY task of the deal (workflow tasks and suggested activities alike),
+    completed by its assignee or, for a task waiting in a team queue, by the deal's
+    manager, with ``form_data``; when nothing is ready, the clock moves to the deal's
+    next timer and the worker's sweep (``fire_due_timers``) runs."""
     clock = FakeClock()
     engine = make_engine(f"sqlite:///{work / 'dealflow.db'}", clock, methodologies)
     try:
         deal = engine.create_opportunity(title=f"corpus {folder}", amount="1000", partner="ACME",
-                                         actor="rep1")
+                                         actor="manager")
         for steps in range(STEP_CAP + 1):
             deal = engine.show_opportunity(deal.id)
             if deal.error_message:
