@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.errors import MethodologyError, NotFoundError
@@ -21,7 +20,7 @@ from engine.methodology.model import LaneRole, Methodology, Routing
 from engine.rules.routing import task_roles
 from engine.runtime.workflow import ProcessRunner
 from engine.views import DeployedVersion, DeployReport
-from engine.store.models import MethodologyVersion, RoutingVersion
+from engine.store import versions
 
 
 @dataclass(frozen=True)
@@ -48,48 +47,44 @@ class Catalog:
     def deploy(self, session: Session, result, root: str, actor: str | None, now: datetime) -> DeployReport:
         files_by_path = {f.path: f for f in result.files}
         dmn_paths = [f.path for f in result.files if f.kind == "dmn"]
-        versions = []
+        deployed = []
         for methodology in result.library.methodologies.values():
             paths = {methodology.stage_table_path, methodology.process.path, *dmn_paths,
                      *(q.path for q in methodology.questionnaires)}
             files = {_relative(p, root): files_by_path[p].data.decode("utf-8") for p in sorted(paths)}
-            existing = session.scalar(select(MethodologyVersion).where(
-                MethodologyVersion.methodology_id == methodology.id,
-                MethodologyVersion.content_hash == methodology.content_hash))
+            existing = versions.find_version(session, methodology.id, methodology.content_hash)
             if existing is not None:
-                current = self._current(session, methodology.id)
+                current = versions.current_version_id(session, methodology.id)
                 if current is not None and current != existing.id:
-                    existing.activation = _next_activation(session)  # redeployed: current again
-                versions.append(DeployedVersion(methodology.id, existing.label, existing.id,
+                    existing.activation = versions.next_activation(session)  # redeployed: current again
+                deployed.append(DeployedVersion(methodology.id, existing.label, existing.id,
                                                 existing.content_hash, new=False))
                 continue
             runner = ProcessRunner.from_files(
                 {p: d.encode("utf-8") for p, d in files.items() if p.endswith((".bpmn", ".bpmn20.xml", ".bpmn2"))},
                 {p: d.encode("utf-8") for p, d in files.items() if p.endswith(".dmn")},
                 methodology.process.id)
-            row = MethodologyVersion(
-                methodology_id=methodology.id, label=methodology.version,
+            row = versions.add_version(
+                session, methodology_id=methodology.id, label=methodology.version,
                 content_hash=methodology.content_hash, process_id=methodology.process.id, files=files,
-                spec=runner.spec_text(), deployed_at=now, deployed_by=actor,
-                activation=_next_activation(session))
-            session.add(row)
-            session.flush()
-            versions.append(DeployedVersion(methodology.id, row.label, row.id, row.content_hash, new=True))
+                spec=runner.spec_text(), deployed_at=now, deployed_by=actor)
+            deployed.append(DeployedVersion(methodology.id, row.label, row.id, row.content_hash, new=True))
         for routing in result.library.routing:
             for segment in routing.segments:
                 if segment.methodology_version:
-                    self._current(session, segment.methodology, segment.methodology_version) or _unpinnable(
+                    versions.current_version_id(session, segment.methodology,
+                                                segment.methodology_version) or _unpinnable(
                         routing, segment)
         routing_files = {_relative(f.path, root): f.data.decode("utf-8")
                          for f in result.files if f.kind == "routing"}
         routing_changed = False
         if routing_files:
             digest = hashlib.sha256(repr(sorted(routing_files.items())).encode("utf-8")).hexdigest()
-            newest = session.scalar(select(RoutingVersion).order_by(RoutingVersion.id.desc()).limit(1))
+            newest = versions.newest_routing(session)
             if newest is None or newest.content_hash != digest:
-                session.add(RoutingVersion(content_hash=digest, files=routing_files, deployed_at=now))
+                versions.add_routing(session, digest, routing_files, now)
                 routing_changed = True
-        return DeployReport(tuple(versions), routing_changed)
+        return DeployReport(tuple(deployed), routing_changed)
 
     # --- reading back ----------------------------------------------------------------
 
@@ -98,30 +93,20 @@ class Catalog:
             info = self._versions.get(version_id)
             methodology = self._methodologies.get(version_id)
         if info is None:
-            row = session.execute(select(
-                MethodologyVersion.methodology_id, MethodologyVersion.label, MethodologyVersion.content_hash)
-                .where(MethodologyVersion.id == version_id)).first()
-            if row is None:
+            facts = versions.version_facts(session, version_id)
+            if facts is None:
                 raise NotFoundError(f"no methodology version {version_id}")
-            info = VersionInfo(version_id, *row)
+            info = VersionInfo(version_id, *facts)
         if methodology is None:
-            files = session.scalar(select(MethodologyVersion.files).where(MethodologyVersion.id == version_id))
-            methodology = _load(files, info.methodology_id)
+            methodology = _load(versions.version_files(session, version_id), info.methodology_id)
         with self._lock:
             self._versions[version_id] = info
             self._methodologies[version_id] = methodology
         return info, methodology
 
-    def _current(self, session: Session, methodology_id: str, label: str | None = None) -> int | None:
-        """The id of the version deployed last (optionally with this label)."""
-        query = select(MethodologyVersion.id).where(MethodologyVersion.methodology_id == methodology_id)
-        if label is not None:
-            query = query.where(MethodologyVersion.label == label)
-        return session.scalar(query.order_by(MethodologyVersion.activation.desc()).limit(1))
-
     def newest(self, session: Session, methodology_id: str, label: str | None = None):
         """The current version: the one deployed last (optionally with this label)."""
-        version_id = self._current(session, methodology_id, label)
+        version_id = versions.current_version_id(session, methodology_id, label)
         if version_id is None:
             wanted = f"{methodology_id}@{label}" if label else methodology_id
             raise NotFoundError(f"methodology '{wanted}' is not deployed; run 'dealflow deploy'")
@@ -131,14 +116,13 @@ class Catalog:
         with self._lock:
             runner = self._runners.get(version_id)
         if runner is None:
-            runner = ProcessRunner.from_spec_text(
-                session.scalar(select(MethodologyVersion.spec).where(MethodologyVersion.id == version_id)))
+            runner = ProcessRunner.from_spec_text(versions.version_spec(session, version_id))
             with self._lock:
                 self._runners[version_id] = runner
         return runner
 
     def routing(self, session: Session) -> Routing:
-        routing_id = session.scalar(select(func.max(RoutingVersion.id)))
+        routing_id = versions.newest_routing_id(session)
         if routing_id is None:
             raise NotFoundError("no routing rules are deployed; run 'dealflow deploy'")
         with self._lock:
@@ -146,7 +130,7 @@ class Catalog:
         if routing is None:
             from engine.service.validation import load_files
 
-            files = session.scalar(select(RoutingVersion.files).where(RoutingVersion.id == routing_id))
+            files = versions.routing_files(session, routing_id)
             result = load_files({p: d.encode("utf-8") for p, d in files.items()})
             routing = result.library.routing[0]
             with self._lock:
@@ -156,10 +140,6 @@ class Catalog:
     def lanes(self, session: Session, methodology_id: str) -> dict[str, LaneRole]:
         # A dict of lanes that also carries the groups/users maps tasks may name.
         return task_roles(self.routing(session), methodology_id)
-
-
-def _next_activation(session: Session) -> int:
-    return (session.scalar(select(func.max(MethodologyVersion.activation))) or 0) + 1
 
 
 def _unpinnable(routing: Routing, segment) -> None:
