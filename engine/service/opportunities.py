@@ -29,31 +29,30 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
     """Route a new opportunity to its segment, methodology, team and owner, and
     start its methodology's process. Managers and admins open deals
     (``policy.may_create_deal``); the values must pass ``inputs.new_deal``."""
-    deal = inputs.new_deal(title=title, amount=amount, currency=currency, partner=partner, owner=owner,
-                           attributes=attributes, partner_attributes=partner_attributes)
-    title, amount, currency, partner, owner = deal.title, deal.amount, deal.currency, deal.partner, deal.owner
-    attributes, partner_attributes = deal.attributes, deal.partner_attributes
     now = ctx.now()
 
     def work(session: Session) -> OpportunityView:
         actor_row = people.user(session, actor)
         policy.require(policy.may_create_deal(visibility.actor_of(session, actor_row)),
                        f"only managers and admins may open opportunities; '{actor}' is a {actor_row.role}")
+        # The values only once the actor may open deals: someone who may not learns nothing from them.
+        deal = inputs.new_deal(title=title, amount=amount, currency=currency, partner=partner, owner=owner,
+                               attributes=attributes, partner_attributes=partner_attributes)
         routing = ctx.catalog.routing(session)
-        variables = routing_variables(amount, currency, attributes, partner_attributes)
+        variables = routing_variables(deal.amount, deal.currency, deal.attributes, deal.partner_attributes)
         segment = choose_segment(routing, variables)
         version, methodology = segments.segment_methodology(ctx, session, segment)  # a swap wins
         team = people.find_team(session, segment.team)
         if team is None:
             raise RoutingError(f"segment '{segment.id}' names team '{segment.team}', which does not "
                                "exist; create it with 'dealflow team create'")
-        owner_row = (people.user(session, owner) if owner
-                     else _choose_owner(session, segment, team, attributes.get("territory")))
+        owner_row = (people.user(session, deal.owner) if deal.owner
+                     else _choose_owner(session, segment, team, deal.attributes.get("territory")))
         opportunity = Opportunity(
-            title=title, partner_name=partner, partner=partner_attributes, amount=amount,
-            currency=currency, attributes=attributes, segment_id=segment.id, team_id=team.id,
+            title=deal.title, partner_name=deal.partner, partner=deal.partner_attributes, amount=deal.amount,
+            currency=deal.currency, attributes=deal.attributes, segment_id=segment.id, team_id=team.id,
             owner_id=owner_row.id, manager_id=team.manager_id, methodology_version_id=version.id,
-            probability=0, probability_auto=0, expected_revenue=expected_revenue(amount, 0), status="open",
+            probability=0, probability_auto=0, expected_revenue=expected_revenue(deal.amount, 0), status="open",
             opened_by_id=actor_row.id, opened_at=now, workflow_state="")
         session.add(opportunity)
         session.flush()
