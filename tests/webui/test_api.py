@@ -136,25 +136,34 @@ def test_a_json_number_is_read_as_a_decimal_never_as_a_float(api, number):
     assert response.get_json()["amount"] == number
 
 
-def test_a_rep_may_not_open_an_opportunity(api):
+def test_a_rep_may_not_open_an_opportunity_whatever_the_values(api):
     response = api.post("/opportunities", "rep1", {"title": "Mine", "amount": "10", "partner": "P"})
-    assert_error(response, 403, "forbidden", set())
+    assert "only managers and admins" in assert_error(response, 403, "forbidden", set())["message"]
+    for body in ({}, {"title": " ", "amount": "1e400", "currency": "pln"},
+                 {"title": "T", "amount": "1", "partner": "P", "owner": "nobody"}):
+        assert_error(api.post("/opportunities", "rep1", body), 403, "forbidden", set())
     assert api.engine.list_opportunities() == []
 
 
 def test_invalid_opportunity_data_is_422_with_a_message_per_field(api):
     response = api.post("/opportunities", "manager", {
-        "title": " ", "amount": "1.005", "currency": "pln", "colour": "red", "attributes": ["x"], "owner": 7})
-    body = assert_error(response, 422, "invalid", {"title", "partner", "amount", "currency", "colour",
-                                                    "attributes", "owner"})
-    assert body["fields"]["title"] == "this field is required"
-    assert body["fields"]["amount"] == "enter at most two decimal places"
-    assert body["fields"]["colour"].startswith("unknown field")
+        "title": " ", "amount": "1.005", "currency": "pln", "attributes": ["x"], "owner": 7})
+    body = assert_error(response, 422, "invalid", {"title", "partner", "amount", "currency", "attributes", "owner"})
+    assert body["fields"] == {"title": "this field is required", "partner": "this field is required",
+                              "amount": "enter at most two decimal places",
+                              "currency": "enter a three-letter currency code such as PLN",
+                              "attributes": "send an object of names and values", "owner": "enter text"}
+    # A name the API does not know is refused before anything is checked.
+    response = api.post("/opportunities", "manager", {"title": " ", "amount": "1", "partner": "P", "colour": "red"})
+    assert assert_error(response, 422, "invalid", {"colour"})["fields"]["colour"].startswith("unknown field")
     for amount, message in ((-1, "enter an amount of 0 or more"), ("ten", "enter an amount such as"),
                             (True, "enter an amount such as"), ({"v": 1}, "enter an amount such as"),
-                            ("1e20", "enter an amount below")):
+                            ("1e20", "enter an amount below"), ("1e400", "enter an amount below"),
+                            (10 ** 400, "enter an amount below")):
         response = api.post("/opportunities", "manager", {"title": "T", "amount": amount, "partner": "P"})
         assert assert_error(response, 422, "invalid", {"amount"})["fields"]["amount"].startswith(message)
+    response = api.post("/opportunities", "manager", {"title": "T\x00", "amount": "1", "partner": "P"})
+    assert assert_error(response, 422, "invalid", {"title"})["fields"]["title"].startswith("remove the NUL")
     response = api.post("/opportunities", "manager", {"title": "T", "amount": "1", "partner": "P", "owner": "nobody"})
     assert assert_error(response, 422, "invalid", {"owner"})["fields"]["owner"] == "no such user"
     assert api.engine.list_opportunities() == []
