@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
 
-from sqlalchemy.orm import Session
-
 from engine.errors import MethodologyError, NotFoundError
 from engine.methodology.model import LaneRole, Methodology, Routing
 from engine.rules.routing import task_roles
 from engine.runtime.workflow import ProcessRunner
+from engine.service.unit_of_work import Session
 from engine.views import DeployedVersion, DeployReport
 from engine.store import versions
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
 from engine.methodology.model import LaneRole, Methodology, Stage
 from engine.rules import progress
 from engine.runtime.step import StepResult
+from engine.service.unit_of_work import Session
 from engine.store import inbox, opportunities
 from engine.store.events import record_event
 from engine.store.inbox import Assigner

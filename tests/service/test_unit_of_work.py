@@ -175,3 +175,10 @@ def test_only_the_unit_of_work_handles_stale_rows():
     mentions = sorted(str(p.relative_to(ENGINE_ROOT)) for p in ENGINE_ROOT.rglob("*.py")
                       if "StaleDataError" in p.read_text("utf-8"))
     assert mentions == ["service/unit_of_work.py"]
+
+
+def test_only_the_unit_of_work_and_the_context_import_sqlalchemy_in_the_service_layer():
+    importers = sorted(p.name for p in (ENGINE_ROOT / "service").glob("*.py")
+                       if any(line.startswith(("import sqlalchemy", "from sqlalchemy"))
+                              for line in p.read_text("utf-8").splitlines()))
+    assert importers == ["context.py", "unit_of_work.py"]
