@@ -1,4 +1,5 @@
-"""Deployed methodology versions read back: the files each was made of, and their labels."""
+"""Deployed methodology versions and routing rules: storing them, finding the current one,
+and reading back the files, spec and labels each was made of."""
 
 from __future__ import annotations
 
@@ -18,11 +19,8 @@ def version_files(session: Session, version_id: int) -> dict:
 def deployed_files(session: Session, methodology_id: str, label: str | None) -> dict[str, str] | None:
     """The files (relative path -> text) of the version of ``methodology_id`` deployed
     last — with the designer's ``label`` if given; None when there is none."""
-    query = select(MethodologyVersion.files).where(MethodologyVersion.methodology_id == methodology_id)
-    if label is not None:
-        query = query.where(MethodologyVersion.label == label)
-    files = session.scalar(query.order_by(MethodologyVersion.activation.desc()).limit(1))
-    return dict(files) if files is not None else None
+    version_id = current_version_id(session, methodology_id, label)
+    return dict(version_files(session, version_id)) if version_id is not None else None
 
 
 def deployed_labels(session: Session, methodology_id: str) -> list[str]:
