@@ -22,7 +22,7 @@ def page(opportunity_id: int, *, status: int = 200, **extra):
     """The opportunity page; ``extra`` carries a form's entries and errors back to it."""
     engine = engine_of(current_app)
     deal = engine.opportunity_for(opportunity_id, viewer=current_user.username)  # 404 unless visible
-    manages = engine.may_reassign(opportunity_id, viewer=current_user.username)
+    manages = deal.may_reassign
     users = engine.list_users() if manages else []
     reps = [u for u in users if u.may_own_deals and u.username != deal.owner]
     workers = [u for u in users if u.may_take_tasks]
