@@ -1,6 +1,10 @@
 """The engine's commands, as a user types them, on the embedded SQLite default."""
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +97,29 @@ def test_a_user_created_on_the_command_line_logs_in_with_the_password_typed_twic
     assert Engine().authenticate("ola", "new password 3").username == "ola"
     short = runner.invoke(main, ["user", "password", "ola"], input="short\nshort\n")
     assert short.exit_code == 1 and "at least 8 characters" in short.stderr
+
+
+
+def test_numbers_no_column_holds_are_one_line_on_every_database(db_url, tmp_path):
+    """Run as the installed command, so that each run's connections close with it."""
+    env = {**os.environ, "DEALFLOW_DATABASE_URL": db_url, "DEALFLOW_NEW_PASSWORD": "a long password"}
+
+    def dealflow(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(Path(sys.executable).parent / "dealflow"), *args], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    assert dealflow("db", "upgrade").returncode == 0
+    assert dealflow("user", "create", "manager", "--role", "manager").returncode == 0
+    cases = [
+        (["opportunity", "show", "99999999999"], "error: no opportunity 99999999999\n"),
+        (["opportunity", "show", "99999999999999999999"], "error: no opportunity 99999999999999999999\n"),
+        (["segment", "reverse", "99999999999999999999", "--as", "manager"],
+         "error: no swap 99999999999999999999; 'dealflow segment list' shows the swaps\n"),
+        (["opportunity", "create", "--title", "X", "--amount", "1e400", "--currency", "zloty", "--partner", "P",
+          "--as", "manager"],
+         "error: amount: enter an amount below 1000000000000000\n"
+         "error: currency: enter a three-letter currency code such as PLN\n"),
+    ]
+    for args, expected in cases:
+        result = dealflow(*args)
+        assert (result.returncode, result.stdout, result.stderr) == (1, "", expected), args
