@@ -20,6 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.errors import DatabaseError
@@ -50,6 +51,22 @@ def _dumps(value) -> str:
 
 
 def make_engine(url: str) -> Engine:
+    """An SQLAlchemy engine for ``url``; a URL SQLAlchemy cannot read is a DatabaseError
+    that names it (without its password), not a traceback."""
+    try:
+        return _make_engine(url)
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as err:
+        raise DatabaseError(f"'{_without_password(url)}' is not a database URL Dealflow can use "
+                            f"({str(err).splitlines()[0]}); set DEALFLOW_DATABASE_URL to e.g. "
+                            "postgresql+psycopg://user@host/db or sqlite:///dealflow.db") from None
+
+
+def _without_password(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    return scheme + sep + rest.split("@")[-1] if sep else url
+
+
+def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, json_serializer=_dumps,
                                connect_args={"timeout": 30, "check_same_thread": False})
@@ -86,10 +103,21 @@ def _alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (creating it in an empty database)."""
-    command.upgrade(_alembic_config(engine), "head")
+    try:
+        command.upgrade(_alembic_config(engine), "head")
+    except OperationalError as err:
+        raise _unreachable(engine, err) from None
 
 
 def schema_is_current(engine: Engine) -> bool:
     head = ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision() == head
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision() == head
+    except OperationalError as err:
+        raise _unreachable(engine, err) from None
+
+
+def _unreachable(engine: Engine, err: OperationalError) -> DatabaseError:
+    reason = str(err.orig).strip().splitlines()[0] if err.orig is not None else "unreachable"
+    return DatabaseError(f"cannot reach the database {engine.url.render_as_string(hide_password=True)}: {reason}")
