@@ -64,7 +64,7 @@ def remove_relationship(relationship_id: int):
 def buying_center_svg(opportunity_id: int):
     svg = facade().buying_center_svg(opportunity_id, viewer=username())
     response = Response(svg, mimetype="image/svg+xml")
-    # Drawn by engine.rules.buying_center: every name escaped, no scripts; opened on its own,
+    # Drawn by engine.drawing.buying_center_diagram: every name escaped, no scripts; opened on its own,
     # it may still not run anything or load anything.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     response.headers["X-Content-Type-Options"] = "nosniff"
