@@ -106,6 +106,19 @@ def engine(db_url, clock):
     engine.close()
 
 
+@pytest.fixture
+def engines(db_url, clock):
+    """Two engines on the same database — two processes racing — the base methodology
+    deployed through the first."""
+    from engine.service import Engine
+
+    first = make_engine(db_url, clock)
+    second = Engine(db_url, clock=clock)
+    yield first, second
+    first.close()
+    second.close()
+
+
 def queue_methodology(tmp_path) -> Path:
     """A copy of the base methodology whose manager lane goes to the team's queue."""
     target = tmp_path / "methodologies"

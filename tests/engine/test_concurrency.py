@@ -4,24 +4,10 @@ connection pool), as two gunicorn workers or two `dealflow worker`s would."""
 import threading
 from collections import Counter
 
-import pytest
-
 from engine.errors import ConflictError
-from engine.service import Engine
-from tests.conftest import make_engine
 
 ROUNDS = 10
 DEALS = 20
-
-
-@pytest.fixture
-def engines(db_url, clock):
-    """Two engines on the same database, the base methodology deployed through the first."""
-    first = make_engine(db_url, clock)
-    second = Engine(db_url, clock=clock)
-    yield first, second
-    first.close()
-    second.close()
 
 
 def open_deal(engine, title="Cold room"):

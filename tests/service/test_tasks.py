@@ -6,26 +6,10 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import ConflictError
-from engine.service import Engine
 from engine.store.models import Opportunity
-from tests.conftest import make_engine
-from tests.engine.test_concurrency import at_once
+from tests.engine.test_concurrency import at_once, open_deal
 
 ROUNDS = 8
-
-
-def open_deal(engine, title="Cold room"):
-    return engine.create_opportunity(title=title, amount="20000.00", partner="Bar Mleczny",
-                                     attributes={"channel": "retail", "territory": "PL-MZ"}, actor="manager")
-
-
-@pytest.fixture
-def engines(db_url, clock):
-    first = make_engine(db_url, clock)
-    second = Engine(db_url, clock=clock)
-    yield first, second
-    first.close()
-    second.close()
 
 
 def test_a_task_of_a_lost_deal_is_not_completed_even_while_it_is_still_ready(engine):
