@@ -59,6 +59,8 @@ def test_mistakes_are_one_line_errors_not_tracebacks(in_tmp, run_cli):
         (["task", "complete", "nope", "--as", "rep1"], "error: no task 'nope'\n"),
         (["opportunity", "create", "--title", "X", "--amount", "1", "--partner", "P", "--as", "ghost"],
          "error: no user 'ghost'\n"),
+        (["opportunity", "create", "--title", "X", "--amount", "1", "--partner", "P", "--owner", "ghost",
+          "--as", "manager"], "error: owner: no such user\n"),
     ]
     for args, expected in cases:
         result = run_cli(*args)

@@ -1,5 +1,5 @@
 """Blueprint 'opportunities': one deal — its figures, stage history, tasks, event
-log and, once engine.drawing.bpmn_diagram is there, its BPMN diagram with the current position."""
+log and its BPMN diagram with the current position."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Mapping
 
-from engine.errors import ConflictError, DealflowError
+from engine.errors import ConflictError, DealflowError, FormError
 from engine.rules import inputs, policy
 from engine.rules.progress import expected_revenue
 from engine.rules.routing import Candidate, RoutingError, choose_owner, choose_segment, routing_variables
@@ -46,7 +46,7 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
         if team is None:
             raise RoutingError(f"segment '{segment.id}' names team '{segment.team}', which does not "
                                "exist; create it with 'dealflow team create'")
-        owner_row = (people.user(session, deal.owner) if deal.owner
+        owner_row = (_named_owner(session, deal.owner) if deal.owner
                      else _choose_owner(session, segment, team, deal.attributes.get("territory")))
         opportunity = Opportunity(
             title=deal.title, partner_name=deal.partner, partner=deal.partner_attributes, amount=deal.amount,
@@ -69,6 +69,15 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
 
     return unit_of_work.run(ctx, work, changed="someone else opened a deal of this segment at the same "
                                                "time; try again")
+
+
+def _named_owner(session: Session, username: str) -> User:
+    """The owner the caller named: an unknown name is a mistake in what they typed (a
+    field error), not a missing resource."""
+    owner = people.find_user(session, username, active_only=True)
+    if owner is None:
+        raise FormError({"owner": "no such user"})
+    return owner
 
 
 def _choose_owner(session: Session, segment, team: Team, territory) -> User:

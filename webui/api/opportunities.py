@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from flask import jsonify, url_for
 
-from engine.errors import NotFoundError
-
 from webui.api.blueprint import bp, facade, username
 from webui.api.parsing import json_object, refuse, unknown_fields
 from webui.api.shapes import opportunity_json
@@ -21,12 +19,7 @@ def create_opportunity():
     refuse(unknown_fields(body, OPPORTUNITY_FIELDS))
     values = {name: body.get(name) for name in OPPORTUNITY_FIELDS}
     values["currency"] = body.get("currency", "PLN")
-    try:
-        created = facade().create_opportunity(actor=username(), **values)
-    except NotFoundError:
-        if not _names_nobody(values["owner"]):
-            raise
-        refuse({"owner": "no such user"})  # the body's fault, not a missing resource
+    created = facade().create_opportunity(actor=username(), **values)
     response = jsonify(opportunity_json(created))
     response.status_code = 201
     response.headers["Location"] = url_for("api.show_opportunity", opportunity_id=created.id)
@@ -37,12 +30,3 @@ def create_opportunity():
 def show_opportunity(opportunity_id: int):
     return jsonify(opportunity_json(facade().opportunity_for(opportunity_id, viewer=username())))
 
-
-def _names_nobody(owner) -> bool:
-    if not isinstance(owner, str):
-        return False
-    try:
-        facade().user_view(owner.strip())
-    except NotFoundError:
-        return True
-    return False
