@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from engine.errors import ExpressionError
 
+from engine.expressions.formatting import check_spec
 from engine.expressions.functions import DICT_METHODS, FUNCTIONS, STR_METHODS
 from engine.expressions.limits import MAX_NESTING
 from engine.expressions.parsing import Positions
@@ -70,6 +71,14 @@ _REFUSED = {
 }
 if hasattr(ast, "TryStar"):
     _REFUSED[ast.TryStar] = _REFUSED[ast.Try]
+
+
+PERCENT_FORMATTING = "formatting text with '%' is not allowed: use an f-string, e.g. f'{amount} EUR'"
+
+
+def _is_text(node: ast.AST) -> bool:
+    """Whether ``node`` is written as text: a quoted string or an f-string."""
+    return isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str))
 
 
 @dataclass(frozen=True)
@@ -195,6 +204,8 @@ class _Checker(ast.NodeVisitor):
     def visit_BinOp(self, node: ast.BinOp) -> None:
         if not isinstance(node.op, _ARITHMETIC):
             self.generic_visit_refused(node)
+        if isinstance(node.op, ast.Mod) and _is_text(node.left):
+            self.fail(node, PERCENT_FORMATTING)
         self.visit(node.left)
         self.visit(node.right)
 
@@ -293,6 +304,10 @@ class _Checker(ast.NodeVisitor):
             parts = node.format_spec.values
             if not all(isinstance(p, ast.Constant) for p in parts):
                 self.fail(node, "a format inside {} must be fixed text, e.g. {amount:,.2f}")
+            try:
+                check_spec("".join(str(p.value) for p in parts))
+            except ExpressionError as err:
+                raise self.positions.error(node, err.message, limit=True) from None
         self.visit(node.value)
 
     # -- statements -----------------------------------------------------------------

@@ -69,17 +69,18 @@ def compile_script(source: str) -> Script:
 
 
 _LITERAL_NODES = (ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop,
-                  ast.Tuple, ast.List, ast.Load)
+                  ast.Tuple, ast.List, ast.Load, ast.JoinedStr, ast.FormattedValue)
 
 
 def _work_out_constants(tree: ast.AST, positions: Positions) -> None:
-    """Arithmetic on literals alone (``9 ** 9 ** 9 ** 9``, ``'a' * 10 ** 9``) has the
-    same result every time: work it out now, within the same budget, so that a
-    runaway one is refused when the file is validated rather than when a deal
-    reaches it. Its value is not kept; the interpreter recomputes it."""
+    """Arithmetic and f-strings on literals alone (``9 ** 9 ** 9 ** 9``, ``'a' * 10 ** 9``,
+    ``f'{1e999999999:f}'``) have the same result every time: work it out now, within
+    the same budget, so that a runaway one is refused when the file is validated
+    rather than when a deal reaches it. Its value is not kept; the interpreter
+    recomputes it."""
     done: set[int] = set()
     for node in ast.walk(tree):
-        if id(node) in done or not isinstance(node, (ast.BinOp, ast.UnaryOp)):
+        if id(node) in done or not isinstance(node, (ast.BinOp, ast.UnaryOp, ast.JoinedStr)):
             continue
         subtree = list(ast.walk(node))
         if all(isinstance(n, _LITERAL_NODES) for n in subtree):

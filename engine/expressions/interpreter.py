@@ -12,13 +12,13 @@ from __future__ import annotations
 import ast
 import decimal
 import difflib
-import re
 from collections.abc import Mapping
 from typing import Callable
 
-from engine.errors import ExpressionError, ExpressionLimitError
+from engine.errors import ExpressionError
 
 from engine.expressions.checker import FORBIDDEN_NAMES, forbidden_name_message, method_message, private_name_message, unknown_function_message
+from engine.expressions.formatting import format_value
 from engine.expressions.functions import DICT_METHODS, FUNCTIONS, STR_METHODS
 from engine.expressions.limits import Budget, check_item_count, check_sized
 from engine.expressions.operators import binary, compare, unary
@@ -26,8 +26,6 @@ from engine.expressions.parsing import Positions
 from engine.expressions.statements import StatementsMixin, _Break, _Continue
 from engine.expressions.values import kind
 
-_FORMAT_NUMBER = re.compile(r"\d+")
-_MAX_FORMAT_WIDTH = 100
 _STR_METHOD_IMPLS: dict[str, Callable[..., object]] = {
     "lower": str.lower, "upper": str.upper, "strip": str.strip,
     "startswith": str.startswith, "endswith": str.endswith,
@@ -299,14 +297,11 @@ class Interpreter(StatementsMixin):
         value = self.eval(node.value)
         self.budget.charge_for(value)
         spec = "" if node.format_spec is None else self.eval(node.format_spec)
-        if any(int(n) > _MAX_FORMAT_WIDTH for n in _FORMAT_NUMBER.findall(spec)):
-            raise ExpressionLimitError(f"format widths and precisions above {_MAX_FORMAT_WIDTH} are not allowed",
-                                       *self.positions.of(node.lineno, node.col_offset))
         if node.conversion in (ord("r"), ord("a")):
             value = repr(value)
         elif node.conversion == ord("s"):
             value = str(value)
-        return check_sized(format(value, spec))
+        return format_value(value, spec)
 
 
 def _signals(exc: decimal.DecimalException, signal: type) -> bool:

@@ -13,6 +13,7 @@ from typing import Callable
 
 from engine.errors import ExpressionError, ExpressionLimitError
 
+from engine.expressions.checker import PERCENT_FORMATTING
 from engine.expressions.limits import (MAX_INT_BITS, Budget, check_int_bits, check_item_count, check_sized,
                      check_text_length)
 from engine.expressions.values import exact_pair, is_number, kind, to_decimal
@@ -67,7 +68,7 @@ def _div(left, right):
 
 def _mod(left, right):
     if isinstance(left, str):
-        raise ExpressionError("formatting text with '%' is not allowed: use an f-string, e.g. f'{amount} EUR'")
+        raise ExpressionError(PERCENT_FORMATTING)
     return left % right
 
 

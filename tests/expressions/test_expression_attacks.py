@@ -29,7 +29,8 @@ STATIC_ATTACKS = [
     ("(lambda: 1)()", "lambda is not allowed", 1, 2),
     ("f'{x.__class__}'", "'__class__' is not allowed: names starting with '_' are private", 1, 6),
     ("'{0.__class__}'.format(x)", r"method '.format\(\)' is not allowed", 1, 17),
-    ("'%s' % x", None, None, None),  # refused at run time, see below
+    ("'%s' % x", "formatting text with '%' is not allowed: use an f-string", 1, 1),
+    ("f'{x}: %d' % n", "formatting text with '%' is not allowed", 1, 1),
     ("x.__class__", "'__class__' is not allowed", 1, 3),
     ("[c for c in ().__class__.__mro__]", "'__class__' is not allowed", 1, 16),
     ("(y := 1)", "':=' is not allowed", 1, 2),

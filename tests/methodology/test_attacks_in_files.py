@@ -21,6 +21,9 @@ ATTACKS = {
     "lambda": "(lambda: 1)()",
     "format-escape": "'{0.__class__}'.format(amount)",
     "huge-power": "9 ** 9 ** 9 ** 9",
+    "percent-format": "'%s' % amount",
+    "huge-fixed-point": "f'{1e999999999:f}'",
+    "huge-width": "f'{amount:>1000000000}'",
 }
 
 # (file, text in the base to replace, how the attack is written there)
