@@ -25,6 +25,7 @@ from engine import Engine
 from webui import (api, auth, buying_center, errors, inbox, manager, opportunities, pages, sales_assistant,
                    segments)
 from webui.app_engine import EXTENSION, engine_of
+from webui.ids import RecordId
 
 __all__ = ["create_app", "engine_of"]
 
@@ -37,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     and the demo), METHODOLOGIES_PATH, ENGINE (an Engine to use instead of making
     one), WTF_CSRF_ENABLED (default True)."""
     app = Flask(__name__)
+    app.url_map.converters["int"] = RecordId  # an id no row can have matches no route: 404
     app.config.from_mapping(
         METHODOLOGIES_PATH="methodologies",
         DATABASE_URL=os.environ.get("DEALFLOW_DATABASE_URL"),
