@@ -28,9 +28,10 @@ The rules (``manager of the deal`` = the manager of the deal's team when it open
     may_take_tasks            yes                          yes                              no        yes
 
     *  worked on it: assigned a task of it, completed one, or one of its READY tasks
-       waits in a queue of the actor's team (today even after someone else claimed
-       it — issue 11 asks that visibility follow the claim: ``worked_on`` would then
-       use ``waits_for`` instead of ``queued_for_team``).
+       waits, unclaimed, in a queue of the actor's team (``waits_for``). Visibility
+       follows the claim: once a teammate claims the deal's queued task, the others
+       of the team no longer see the deal through it (issue 11); releasing it shows
+       it to them again.
     ** unless the task is theirs (assigned to them) or queued for a team of theirs.
 
 Defects this module settles once the façade asks it (issue 10): the façade's
@@ -183,15 +184,10 @@ def waits_for(actor: Actor, task: Task) -> bool:
             and task.candidate_team_id in actor.team_ids)
 
 
-def queued_for_team(actor: Actor, task: Task) -> bool:
-    """The task is READY and was queued for one of the actor's teams, claimed or not."""
-    return (task.status == "ready" and task.candidate_team_id is not None
-            and task.candidate_team_id in actor.team_ids)
-
-
 def worked_on(actor: Actor, deal: Deal) -> bool:
-    """The actor has, had, or may claim a task of the deal."""
-    return any(actor.user_id in (t.assignee_id, t.completed_by_id) or queued_for_team(actor, t)
+    """The actor has, had, or may claim a task of the deal: a READY task that a
+    teammate claimed is theirs, not the team's."""
+    return any(actor.user_id in (t.assignee_id, t.completed_by_id) or (t.status == "ready" and waits_for(actor, t))
                for t in deal.tasks)
 
 

@@ -20,8 +20,8 @@ def actor_of(session: Session, user: User) -> policy.Actor:
 
 
 def deal_of(opportunity: Opportunity) -> policy.Deal:
-    """The deal without its tasks (``inbox_store.has_worked_on`` asks for those only
-    when nothing else lets the actor see the deal)."""
+    """The deal without its tasks (``may_see_opportunity`` reads those only when
+    nothing else lets the actor see it)."""
     return opportunity_store.deal_facts(opportunity)
 
 
@@ -30,12 +30,13 @@ def task_of(task: InboxTask) -> policy.Task:
 
 
 def may_see_opportunity(session: Session, actor: User, opportunity: Opportunity) -> bool:
-    """``policy.may_see_deal``; whether the actor worked on the deal is asked of the
-    store (one query) only when nothing else lets them see it."""
+    """``policy.may_see_deal``; the deal's tasks (one query), which tell whether the
+    actor worked on it, are read only when nothing else lets them see it."""
     who = actor_of(session, actor)
     if policy.may_see_deal(who, deal_of(opportunity)):
         return True
-    return inbox_store.has_worked_on(session, actor, opportunity.id, sorted(who.team_ids))
+    tasks = opportunity_store.task_facts_of(session, opportunity.id)
+    return policy.worked_on(who, opportunity_store.deal_facts(opportunity, tasks))
 
 
 def may_see_task(session: Session, actor: User, task: InboxTask, opportunity: Opportunity) -> bool:

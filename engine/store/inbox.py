@@ -230,14 +230,6 @@ def task_facts(row: InboxTask) -> policy.Task:
     return policy.Task(row.assignee_id, row.candidate_team_id, row.completed_by_id, row.status)
 
 
-def has_worked_on(session: Session, actor: User, opportunity_id: int, team_ids: list[int]) -> bool:
-    """Whether the user has, had, or may claim a task of the deal."""
-    return session.scalar(select(func.count()).select_from(InboxTask).where(
-        InboxTask.opportunity_id == opportunity_id,
-        or_(InboxTask.assignee_id == actor.id, InboxTask.completed_by_id == actor.id,
-            and_(InboxTask.status == "ready", InboxTask.candidate_team_id.in_(team_ids))))) > 0
-
-
 def claim(session: Session, task_id: str, user_id: int) -> bool:
     """Guarded update: of two simultaneous claims exactly one changes the row."""
     claimed = session.execute(

@@ -180,11 +180,15 @@ def test_a_managers_pipeline_shows_their_deals_and_an_admins_all(actor, expected
     assert policy.pipeline_manager(actor) == expected
 
 
-def test_a_rep_keeps_seeing_a_deal_whose_queued_task_a_teammate_claimed_until_issue_11():
-    # Today's rule (the store's has_worked_on): a READY task queued for the rep's team
-    # counts, claimed or not. Issue 11 asks that visibility follow the claim.
-    assert policy.may_see_deal(Actor(9, REP, {10}), deal_claimed) is True
-    assert policy.waits_for(Actor(9, REP, {10}), claimed) is False
+def test_a_rep_no_longer_sees_a_deal_once_a_teammate_claimed_its_queued_task():
+    # Issue 11: visibility follows the claim. The claimer, the owner and the manager
+    # still see it; a queued task cancelled with its deal shows it to nobody new.
+    rep = Actor(9, REP, {10})
+    assert policy.may_see_deal(rep, deal_with_queue) is True
+    assert policy.may_see_deal(rep, deal_claimed) is False
+    assert [policy.may_see_deal(a, deal_claimed) for a in (teammate, owner, boss)] == [True, True, True]
+    withdrawn = Task(assignee_id=None, candidate_team_id=10, status="cancelled")
+    assert policy.may_see_deal(rep, Deal(1, 3, 10, (withdrawn,))) is False
 
 
 def test_a_completed_queued_task_no_longer_shows_the_deal_to_the_team():
