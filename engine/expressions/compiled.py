@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import decimal
+from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from engine.expressions.checker import check_tree
 from engine.expressions.interpreter import Interpreter
 from engine.expressions.limits import MAX_STEPS, Budget
 from engine.expressions.parsing import Positions, parse_expression, parse_script
+from engine.expressions.storable import stored_size
 
 # Money arithmetic: 28 significant digits, and overflow or 0/0 is an error, never Infinity/NaN.
 DECIMAL_CONTEXT = decimal.Context(
@@ -35,8 +37,13 @@ class Expression:
     _positions: Positions = field(repr=False, compare=False)
 
     def evaluate(self, variables: Mapping[str, object]) -> object:
-        """The expression's value given these variables; raises ExpressionError."""
-        return _run(self._tree, self._positions, variables)
+        """The expression's value given these variables; raises ExpressionError.
+
+        The value may become task data (a DMN output), so it must be small enough,
+        shallow enough and free of cycles to be stored."""
+        value = _run(self._tree, self._positions, variables)
+        stored_size(value, "the expression's value")
+        return value
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,15 @@ class Script:
     _positions: Positions = field(repr=False, compare=False)
 
     def execute(self, variables: dict) -> None:
-        """Run the statements, assigning into ``variables``; raises ExpressionError."""
+        """Run the statements, assigning into ``variables``; raises ExpressionError.
+
+        Every variable the script could have set or changed must still be storable:
+        within the size cap, not too deep, not containing itself."""
         _run(self._tree, self._positions, variables)
+        written = variables.maps[0] if isinstance(variables, ChainMap) else variables
+        for name in sorted(self.assigns | self.names):
+            if name in written:
+                stored_size(written[name], f"variable '{name}'")
 
 
 def compile_expression(source: str) -> Expression:

@@ -133,7 +133,7 @@ class Interpreter(StatementsMixin):
 
     # -- operators ---------------------------------------------------------------------
     def binary(self, node: ast.BinOp) -> object:
-        result = binary(node.op, self.eval(node.left), self.eval(node.right))
+        result = binary(node.op, self.eval(node.left), self.eval(node.right), self.budget)
         self.budget.charge_copy(result)
         return result
 

@@ -14,8 +14,9 @@ from typing import Callable
 from engine.errors import ExpressionError, ExpressionLimitError
 
 from engine.expressions.checker import PERCENT_FORMATTING
-from engine.expressions.limits import (MAX_INT_BITS, Budget, check_int_bits, check_item_count, check_sized,
+from engine.expressions.limits import (MAX_INT_BITS, MAX_ITEMS, Budget, check_int_bits, check_item_count, check_sized,
                      check_text_length)
+from engine.expressions.storable import MAX_STORED_CHARS, stored_size
 from engine.expressions.values import exact_pair, is_number, kind, to_decimal
 
 MAX_EXPONENT = 10_000
@@ -30,8 +31,11 @@ _SEQUENCES = (str, list, tuple)
 _CONTAINERS = (list, tuple, set, frozenset, dict)
 
 
-def binary(op: ast.operator, left: object, right: object) -> object:
+def binary(op: ast.operator, left: object, right: object, budget: Budget | None = None) -> object:
     left, right = exact_pair(left, right)
+    if isinstance(op, ast.Mult):
+        _check_repetition(left, right, budget)
+        _check_repetition(right, left, budget)
     try:
         result = _BINARY[type(op)](left, right)
     except TypeError:
@@ -58,6 +62,21 @@ def _mul(left, right):
     if isinstance(left, int) and isinstance(right, int):
         check_int_bits(left.bit_length() + right.bit_length() - 1)
     return left * right
+
+
+def _check_repetition(seq, count, budget: Budget | None) -> None:
+    """Refuse ``[x] * n`` before building it when the n references to x would take more
+    than the stored-size cap: the list itself is small, its JSON is not."""
+    if not isinstance(seq, (list, tuple)) or not isinstance(count, int) or isinstance(count, bool) or count < 2:
+        return
+    if len(seq) * count > MAX_ITEMS:
+        return  # _mul refuses it by its item count, with that message
+    try:
+        stored_size(seq, limit=MAX_STORED_CHARS // count, budget=budget)
+    except ExpressionLimitError:
+        raise ExpressionLimitError(f"the list repeated {count} times would take more than {MAX_STORED_CHARS} "
+                                   "characters to store; the limit is for the value as saved, where every "
+                                   "repetition is written out") from None
 
 
 def _div(left, right):

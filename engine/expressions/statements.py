@@ -35,7 +35,7 @@ class StatementsMixin:
 
     def aug_assign(self, node: ast.AugAssign) -> None:
         load = _as_load(node.target)
-        result = binary(node.op, self.eval(load), self.eval(node.value))
+        result = binary(node.op, self.eval(load), self.eval(node.value), self.budget)
         self.budget.charge_copy(result)
         self.store(node.target, result)
 

@@ -20,11 +20,17 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 
-from engine.errors import WorkflowError
+from engine.errors import ExpressionError, WorkflowError
+from engine.expressions.storable import MAX_STORED_CHARS, stored_size
 
+from engine.runtime.inspection import all_tasks
 from engine.runtime.script_engine import SafeScriptEngine
 
 SPEC_FORMAT = "dealflow-spec/1"
+# One task's data (what a step leaves) and a whole state (every task's data, as
+# SpiffWorkflow writes it: changes per task, in full where it has no parent).
+MAX_TASK_DATA_CHARS = 2 * MAX_STORED_CHARS
+MAX_STATE_CHARS = 20 * MAX_STORED_CHARS
 STATE_FORMAT = "dealflow-state/1"
 
 
@@ -105,16 +111,29 @@ class Serializer:
     # --- states --------------------------------------------------------------------
 
     def state_to_text(self, workflow) -> str:
+        """The state as JSON text; StateNotStorable if its task data cannot be written.
+
+        Task data is checked first, without building any text (a value containing
+        itself or nested thousands deep would crash the writer, a value that repeats
+        a big list would fill the database), and any failure of the writer itself is
+        StateNotStorable too, so a step can report it like a failing expression."""
+        _check_task_data(workflow)
         serializer = self._serializer
         registry = serializer.registry
         registry._encoder_mode = True  # what serialize_json does: nested values go to the encoder
         try:
             dct = registry.convert(workflow)
+            dct["format"] = STATE_FORMAT
+            dct[serializer.VERSION_KEY] = serializer.VERSION
+            text = json.dumps(dct, cls=serializer._encoder_cls, separators=(",", ":"))
+        except (TypeError, ValueError, RecursionError, OverflowError) as err:
+            raise StateNotStorable("", f"the task data cannot be stored: {err}") from None
         finally:
             registry._encoder_mode = False
-        dct["format"] = STATE_FORMAT
-        dct[serializer.VERSION_KEY] = serializer.VERSION
-        return json.dumps(dct, cls=serializer._encoder_cls, separators=(",", ":"))
+        if len(text) > MAX_STATE_CHARS:
+            raise StateNotStorable("", f"the workflow state would take {len(text)} characters; the limit is "
+                                       f"{MAX_STATE_CHARS}: keep task data small")
+        return text
 
     def state_from_text(self, text: str, spec, subprocess_specs: dict, script_engine: SafeScriptEngine):
         serializer = self._serializer
@@ -132,6 +151,35 @@ class Serializer:
         _check_task_specs(dct, spec, subprocess_specs)
         return serializer.registry.restore(dct, spec=spec, subprocess_specs=subprocess_specs,
                                            script_engine=script_engine)
+
+
+class StateNotStorable(Exception):
+    """A workflow state that cannot be written; ``node_id`` names the task whose data
+    is at fault ("" when the writer cannot tell)."""
+
+    def __init__(self, node_id: str, message: str):
+        super().__init__(message)
+        self.node_id = node_id
+        self.message = message
+
+
+def _check_task_data(workflow) -> None:
+    """Every task's data storable (engine.expressions.storable), the task that made a
+    bad value named: tasks are checked in the order they last changed, so the script
+    or decision that produced it comes before the tasks that inherited it."""
+    tasks = all_tasks(workflow)
+    order = {id(t): i for i, t in enumerate(tasks)}
+    for task in sorted(tasks, key=lambda t: (t.last_state_change, order[id(t)])):
+        spec = task.task_spec
+        node_id = getattr(spec, "bpmn_id", None) or spec.name
+        try:
+            stored_size(task.data, "the task data", limit=MAX_TASK_DATA_CHARS, strict=True)
+        except ExpressionError as err:
+            raise StateNotStorable(node_id, err.message) from None
+    try:
+        stored_size(workflow.data, "the workflow data", limit=MAX_TASK_DATA_CHARS, strict=True)
+    except ExpressionError as err:
+        raise StateNotStorable("", err.message) from None
 
 
 def _check_task_specs(dct: dict, spec, subprocess_specs: dict) -> None:

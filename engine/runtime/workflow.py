@@ -25,14 +25,15 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.defaults import EndEvent, StartEvent
 from SpiffWorkflow.util.task import TaskState
 
-from engine.errors import MethodologyError, TaskNotReadyError, WorkflowError
+from engine.errors import ExpressionError, MethodologyError, TaskNotReadyError, WorkflowError
+from engine.expressions.storable import stored_size
 from engine.methodology.bpmn_source import parse_xml, read_bpmn
 from engine.methodology.model import FormField
 from engine.methodology.problems import Problem
 
 from engine.runtime.clock import frozen_now
 from engine.runtime.script_engine import SafeScriptEngine
-from engine.runtime.serialization import Serializer
+from engine.runtime.serialization import MAX_TASK_DATA_CHARS, Serializer, StateNotStorable
 from engine.runtime.specs import ProcessSpecs
 from engine.runtime.inspection import all_tasks, parallel_nodes, run_engine, timers
 from engine.runtime.step import ReadyTask, StepError, StepResult, step_error
@@ -169,7 +170,7 @@ class ProcessRunner:
                 run_engine(workflow)
             except _STEP_FAILURES as err:
                 return positioned, self._failed(positioned, err)
-            return self._dump(workflow), self._result(workflow, before, None)
+            return self._saved(positioned, workflow, before)
 
     def start_problem(self, node_id: str) -> str | None:
         """Why a workflow cannot be started at ``node_id`` (None: it can)."""
@@ -233,17 +234,32 @@ class ProcessRunner:
                 run_engine(workflow)
             except _STEP_FAILURES as err:
                 return state, self._failed(state, err)
-            return self._dump(workflow), self._result(workflow, before, None)
+            return self._saved(state, workflow, before)
 
     def _failed(self, state: str, err: Exception) -> StepResult:
         """The result of the untouched ``state``, carrying the error."""
         return self._result(self._load(state), None, step_error(err))
 
+    def _saved(self, state: str, workflow: BpmnWorkflow, before: dict) -> tuple[str, StepResult]:
+        """The new state and the step's result; or, when what the step left cannot be
+        stored (too big, too deep, containing itself, not JSON), the untouched
+        ``state`` and that error on the task that made it, as for a failing script."""
+        try:
+            text = self._serializer.state_to_text(workflow)
+        except StateNotStorable as err:
+            return state, self._result(self._load(state), None, StepError(err.node_id, err.message))
+        return text, self._result(workflow, before, None)
+
     def _load(self, state: str) -> BpmnWorkflow:
         return self._serializer.state_from_text(state, self._spec, self._subprocess_specs, self._script_engine)
 
     def _dump(self, workflow: BpmnWorkflow) -> str:
-        return self._serializer.state_to_text(workflow)
+        """The state of a workflow nothing has run in yet: data that cannot be stored
+        is the caller's mistake."""
+        try:
+            return self._serializer.state_to_text(workflow)
+        except StateNotStorable as err:
+            raise WorkflowError(err.message) from None
 
     def _ready_user_task(self, workflow: BpmnWorkflow, task_id: str):
         try:
@@ -286,6 +302,12 @@ class ProcessRunner:
 
 
 def _check_storable(data: dict) -> None:
+    """Refuse data from outside the process that the state could not hold; the size,
+    depth and cycle check comes first, so the type check below never recurses deep."""
+    try:
+        stored_size(data, "the task data", limit=MAX_TASK_DATA_CHARS)
+    except ExpressionError as err:
+        raise WorkflowError(err.message) from None
     if not isinstance(data, dict) or not _data_is_storable(data):
         raise WorkflowError("task data may hold only text, numbers, Decimal, booleans, dates, "
                             "and lists and mappings of them")
