@@ -10,7 +10,9 @@ web interface import only this package, ``engine.views`` and ``engine.errors``:
                            Methodology, Problem; diff_methodologies, Change;
                            plan_import, ImportPlan; schema_text, SCHEMA_KINDS
     input contracts        parse_stage_map (a swap's --map), CONTACT_FIELDS and
-                           RELATIONSHIP_FIELDS (what a buying-center form sends)
+                           RELATIONSHIP_FIELDS (what a buying-center form sends);
+                           MAX_ID and is_record_id (which ids can name a row),
+                           unstorable and shown_name (text no column can hold)
 """
 
 from engine.errors import (BpmnImportError, ConflictError, DatabaseError, DealflowError, ExitCriteriaError,
@@ -23,6 +25,7 @@ from engine.methodology.problems import Problem
 from engine.methodology.schemas import KINDS as SCHEMA_KINDS
 from engine.methodology.schemas import schema_text
 from engine.rules.buying_center import CONTACT_FIELDS, RELATIONSHIP_FIELDS
+from engine.rules.inputs import MAX_ID, is_record_id, shown_name, unstorable
 from engine.rules.swap_plan import parse_stage_map
 from engine.service import Engine
 from engine.service.validation import LoadResult, load_files, load_methodologies
@@ -49,5 +52,5 @@ __all__ = [
     "Change", "ImportPlan", "Library", "LoadResult", "Methodology", "Problem", "SCHEMA_KINDS",
     "diff_methodologies", "load_files", "load_methodologies", "plan_import", "schema_text",
     # input contracts
-    "CONTACT_FIELDS", "RELATIONSHIP_FIELDS", "parse_stage_map",
+    "CONTACT_FIELDS", "RELATIONSHIP_FIELDS", "parse_stage_map", "MAX_ID", "is_record_id", "shown_name", "unstorable",
 ]

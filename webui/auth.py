@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from engine.errors import PermissionDeniedError
+from engine import shown_name
+from engine.errors import FormError, PermissionDeniedError
 
 from webui.app_engine import engine_of
 from webui.pages import TZ_COOKIE, WebUser, zone
@@ -35,9 +36,10 @@ def login():
     if request.method == "POST":
         try:
             user = engine_of(current_app).authenticate(username, request.form.get("password", ""))
-        except PermissionDeniedError:
-            return render_template("login.html", error=WRONG_LOGIN, username=username,
-                                   next=request.form.get("next", "")), 401
+        except (PermissionDeniedError, FormError) as err:  # FormError: a name no user can have (a NUL)
+            shown = (WRONG_LOGIN, 401) if isinstance(err, PermissionDeniedError) else (str(err), 422)
+            return render_template("login.html", error=shown[0], username=shown_name(username),
+                                   next=request.form.get("next", "")), shown[1]
         login_user(WebUser(user))
         return redirect(_safe_next(request.form.get("next")))
     return render_template("login.html", error=None, username="", next=request.args.get("next", ""))

@@ -29,7 +29,7 @@ def _form_state():
 @bp.post("/opportunities/<int:opportunity_id>/contacts")
 @login_required
 def add_contact(opportunity_id: int):
-    values = _submitted(CONTACT_FIELDS)
+    values = {"name": None} | _submitted(CONTACT_FIELDS)  # a form without a name: the engine says it is required
     try:
         added = engine_of(current_app).add_contact(opportunity_id, actor=current_user.username, **values)
     except FormError as err:
@@ -63,7 +63,7 @@ def remove_contact(contact_id: int):
 @bp.post("/opportunities/<int:opportunity_id>/relationships")
 @login_required
 def add_relationship(opportunity_id: int):
-    values = _submitted(RELATIONSHIP_FIELDS)
+    values = dict.fromkeys(("from_contact", "to_contact", "kind")) | _submitted(RELATIONSHIP_FIELDS)
     try:
         added = engine_of(current_app).add_relationship(opportunity_id, actor=current_user.username, **values)
     except FormError as err:

@@ -31,6 +31,8 @@ from werkzeug.exceptions import HTTPException
 from engine.errors import (ConflictError, DealflowError, ExitCriteriaError, FormError, NotFoundError,
                            PermissionDeniedError)
 
+from webui import guard
+
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 422: "invalid", 500: "internal_error"}
 
@@ -127,6 +129,8 @@ def answer(err: Exception):
 
 
 def init_app(app: Flask) -> None:
-    """Answer every Dealflow error, parsing error and HTTP error of ``app`` by ``describe``."""
+    """Answer every Dealflow error, parsing error and HTTP error of ``app`` by ``describe``,
+    and refuse text no request may carry before any view runs (webui/guard.py)."""
     for error in (DealflowError, HttpError, HTTPException):
         app.register_error_handler(error, answer)
+    guard.init_app(app)

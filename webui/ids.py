@@ -9,7 +9,7 @@ from __future__ import annotations
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
-from engine.rules.inputs import MAX_ID, is_record_id
+from engine import MAX_ID, is_record_id
 
 
 class RecordId(IntegerConverter):

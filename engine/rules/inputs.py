@@ -114,13 +114,27 @@ def percent(value: object, field: str = "probability") -> int:
 
 # --- text -----------------------------------------------------------------------------
 
-def storable(value: str, field: str) -> str:
-    """``value`` unchanged, unless it holds a character no database text column and
-    no UTF-8 encoder takes: a NUL, or half of a UTF-16 surrogate pair."""
+def unstorable(value: str) -> str | None:
+    """What is wrong with ``value`` if it holds a character no database text column
+    and no UTF-8 encoder takes (a NUL, or half of a UTF-16 surrogate pair); else None."""
     bad = _UNSTORABLE.search(value)
-    if bad is not None:
-        _refuse(field, NUL_REFUSED if bad.group() == "\x00" else SURROGATE_REFUSED)
+    if bad is None:
+        return None
+    return NUL_REFUSED if bad.group() == "\x00" else SURROGATE_REFUSED
+
+
+def storable(value: str, field: str) -> str:
+    """``value`` unchanged, unless it is ``unstorable``."""
+    message = unstorable(value)
+    if message is not None:
+        _refuse(field, message)
     return value
+
+
+def shown_name(name: str) -> str:
+    """A field's name as a message may show it, whatever it holds (a NUL as \\x00,
+    a lone surrogate as \\ud800)."""
+    return name.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def text(value: object, field: str, *, limit: int, required: bool = True) -> str | None:

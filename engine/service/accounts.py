@@ -60,6 +60,7 @@ def set_password(ctx: ServiceContext, username: str, password: str) -> None:
 def authenticate(ctx: ServiceContext, username: str, password: str) -> UserView:
     """The user, if the password is theirs; PermissionDeniedError otherwise (the
     same message whether the name or the password was wrong)."""
+    inputs.storable(username, "username")  # no query compares a NUL
     with unit_of_work.read(ctx) as session:
         user = people.find_user(session, username, active_only=True)
         stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH

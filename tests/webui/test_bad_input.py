@@ -61,3 +61,162 @@ def test_an_id_no_row_can_have_is_404_on_every_route(app, engine, token, method,
             response = browser.open(path, method=method, data={"name": "x"})
             assert response.status_code == 404, (path, response.text)
             assert 'id="error-404"' in response.text
+
+
+# --- NUL characters, lone surrogates and invalid UTF-8 in text ----------------------------
+# A NUL cannot be stored in a PostgreSQL text column (nor compared with one), a lone surrogate
+# cannot be encoded as UTF-8: either is refused, naming the field, wherever text comes in.
+
+NUL = "a\x00b"
+SURROGATE = "a\ud800b"  # only JSON can carry one ("\ud800"); a browser's form cannot
+BROKEN_UTF8 = "%ED%A0%80"  # a surrogate's UTF-8 bytes, percent-encoded: werkzeug reads them as U+FFFD
+
+
+class Deal:
+    """A deal (rep1's, managed by 'manager'), its first task and a person of its buying center."""
+
+    def __init__(self, engine):
+        deal = open_deal(engine)
+        self.id, self.task = deal.id, deal.open_tasks[0].id
+        self.contact = engine.add_contact(deal.id, actor="manager", name="Ann").id
+
+
+# (name, method, path, form values, the field to taint, who sends it, the field named in the answer)
+HTML_FORMS = [
+    ("inbox stage", "GET", "/", {}, "stage", "rep1", "stage"),
+    ("inbox methodology", "GET", "/", {}, "methodology", "rep1", "methodology"),
+    ("task form", "POST", "/tasks/{task}", {"interested": "yes"}, "amount", "rep1", "amount"),
+    ("task form field name", "POST", "/tasks/{task}", {"amount": "1"}, "am\x00ount", "rep1", "am\\x00ount"),
+    ("task reassign", "POST", "/tasks/{task}/reassign", {}, "to", "manager", "to"),
+    ("deal reassign", "POST", "/opportunities/{deal}/reassign", {}, "to", "manager", "to"),
+    ("questionnaire", "POST", "/opportunities/{deal}/questionnaires/qualification", {}, "q-budget", "rep1",
+     "budget"),
+    ("probability reason", "POST", "/opportunities/{deal}/probability", {"probability": "40"}, "reason",
+     "manager", "reason"),
+    ("lost reason", "POST", "/opportunities/{deal}/lose", {}, "reason", "rep1", "reason"),
+    ("lost stage", "POST", "/opportunities/{deal}/lose", {"reason": "price"}, "stage", "rep1", "stage"),
+    ("contact name", "POST", "/opportunities/{deal}/contacts", {}, "name", "rep1", "name"),
+    ("contact job title", "POST", "/opportunities/{deal}/contacts", {"name": "Bo"}, "job_title", "rep1",
+     "job_title"),
+    ("contact notes", "POST", "/contacts/{contact}", {}, "notes", "rep1", "notes"),
+    ("relationship kind", "POST", "/opportunities/{deal}/relationships", {"from_contact": "{contact}"}, "kind",
+     "rep1", "kind"),
+    ("swap segment", "POST", "/segments/preview", {"methodology": "small-deal"}, "segment", "manager",
+     "segment"),
+    ("swap methodology", "POST", "/segments/swap", {"segment": "horeca"}, "methodology", "manager",
+     "methodology"),
+    ("swap map", "POST", "/segments/preview", {"segment": "horeca", "methodology": "small-deal"}, "map",
+     "manager", "map"),
+]
+
+
+def _fill(text: str, deal: Deal) -> str:
+    return text.format(deal=deal.id, task=deal.task, contact=deal.contact)
+
+
+@pytest.mark.parametrize("name, method, path, values, field, user, named", HTML_FORMS,
+                         ids=[case[0] for case in HTML_FORMS])
+def test_a_nul_in_any_html_form_is_refused_naming_the_field(app, engine, name, method, path, values, field,
+                                                           user, named):
+    deal = Deal(engine)
+    client = client_for(app, user)
+    sent = {key: _fill(value, deal) for key, value in values.items()} | {field: NUL}
+    if method == "GET":
+        response = client.get(_fill(path, deal), query_string=sent)
+    else:
+        response = client.post(_fill(path, deal), data=sent)
+    assert response.status_code in (400, 422), response.text
+    assert named in response.text and "NUL" in response.text
+    # invalid UTF-8 reads as U+FFFD, which can be stored: never a 500
+    raw = "&".join(f"{key}={value}" for key, value in (sent | {field: BROKEN_UTF8}).items())
+    if method == "GET":
+        again = client.get(_fill(path, deal) + "?" + raw)
+    else:
+        again = client.post(_fill(path, deal), data=raw, content_type="application/x-www-form-urlencoded")
+    assert again.status_code < 500, again.text
+
+
+def test_a_nul_in_the_login_form_shows_the_login_form_again_with_a_message(app):
+    client = app.test_client()
+    for username in (NUL, "%00", "\x00"):
+        response = client.post("/login", data={"username": username, "password": "demo"})
+        assert 400 <= response.status_code < 500
+        assert 'name="username"' in response.text and 'id="error-' not in response.text
+    broken = client.post("/login", data=f"username={BROKEN_UTF8}&password=demo",
+                         content_type="application/x-www-form-urlencoded")
+    assert broken.status_code == 401 and 'name="username"' in broken.text
+
+
+@pytest.mark.parametrize("path", ["/tasks/{bad}", "/api/v1/tasks/{bad}/claim", "/api/v1/tasks/{bad}/complete"])
+def test_a_task_id_with_a_nul_or_broken_utf8_is_404(app, engine, token, path):
+    Deal(engine)
+    client = client_for(app, "rep1")
+    for bad in ("%00", BROKEN_UTF8, "a%00b"):
+        url = path.format(bad=bad)
+        if url.startswith("/api/"):
+            response = client.post(url, headers={"Authorization": f"Bearer {token}"})
+        else:
+            response = client.get(url)
+        assert response.status_code == 404, (url, response.text)
+
+
+def test_an_api_token_with_a_nul_is_401(app, engine):
+    response = app.test_client().get("/api/v1/inbox", headers={"Authorization": "Bearer a\x00b"})
+    assert response.status_code == 401 and response.get_json()["error"] == "unauthorized"
+
+
+# (name, method, path, body, who sends it, the field named in the answer)
+API_CASES = [
+    ("new deal title", "POST", "/opportunities",
+     {"title": "{bad}", "amount": "1", "partner": "P", "attributes": {"channel": "retail"}}, "manager", "title"),
+    ("new deal attribute key", "POST", "/opportunities",
+     {"title": "T", "amount": "1", "partner": "P", "attributes": {"channel": "retail", "{bad}": 1}}, "manager",
+     "attributes"),
+    ("inbox query", "GET", "/inbox?stage={bad}", None, "rep1", "stage"),
+    ("task data", "POST", "/tasks/{task}/complete", {"amount": "{bad}"}, "rep1", "amount"),
+    ("task data key", "POST", "/tasks/{task}/complete", {"{bad}": "x"}, "rep1", None),
+    ("questionnaire answer", "POST", "/opportunities/{deal}/questionnaires/qualification",
+     {"answers": {"budget": "{bad}"}}, "rep1", "budget"),
+    ("questionnaire key", "POST", "/opportunities/{deal}/questionnaires/qualification",
+     {"answers": {"{bad}": "yes"}}, "rep1", None),
+    ("probability reason", "PUT", "/opportunities/{deal}/probability", {"probability": 40, "reason": "{bad}"},
+     "manager", "reason"),
+    ("lost reason", "POST", "/opportunities/{deal}/lose", {"reason": "{bad}"}, "rep1", "reason"),
+    ("lost stage", "POST", "/opportunities/{deal}/lose", {"reason": "r", "stage": "{bad}"}, "rep1", "stage"),
+    ("contact name", "POST", "/opportunities/{deal}/contacts", {"name": "{bad}"}, "rep1", "name"),
+    ("contact notes", "PATCH", "/contacts/{contact}", {"notes": "{bad}"}, "rep1", "notes"),
+    ("contact role", "PATCH", "/contacts/{contact}", {"role": "{bad}"}, "rep1", "role"),
+    ("relationship kind", "POST", "/opportunities/{deal}/relationships",
+     {"from_contact": "{contact}", "to_contact": "{contact}", "kind": "{bad}"}, "rep1", "kind"),
+    ("a body key", "POST", "/opportunities/{deal}/lose", {"{bad}": "x"}, "rep1", None),
+]
+
+
+def _body(value, deal: Deal, bad: str):
+    if isinstance(value, dict):
+        return {_body(k, deal, bad): _body(v, deal, bad) for k, v in value.items()}
+    if isinstance(value, str):
+        return _fill(value.replace("{bad}", "{{bad}}"), deal).replace("{bad}", bad)
+    return value
+
+
+@pytest.mark.parametrize("name, method, path, body, user, named", API_CASES, ids=[case[0] for case in API_CASES])
+def test_a_nul_or_a_lone_surrogate_in_any_api_operation_is_refused_naming_the_field(
+        app, engine, name, method, path, body, user, named):
+    deal = Deal(engine)
+    headers = {"Authorization": f"Bearer {engine.create_token(user)}"}
+    client = app.test_client()
+    for bad in (NUL, SURROGATE):
+        url = "/api/v1" + _fill(path.replace("{bad}", "%00" if bad == NUL else BROKEN_UTF8), deal)
+        data = None if body is None else json.dumps(_body(body, deal, bad))  # ensure_ascii: "\ud800" escaped
+        response = client.open(url, method=method, headers=headers, data=data, content_type="application/json")
+        if body is None and bad == SURROGATE:
+            assert response.status_code < 500  # a URL's broken UTF-8 reads as U+FFFD
+            continue
+        assert response.status_code in (400, 422), (bad, response.text)
+        fields = response.get_json()["fields"]
+        assert fields and (named is None or named in fields), fields
+    raw = b'{"reason": "\xed\xa0\x80"}'  # the bytes themselves (json reads them as a lone surrogate)
+    response = client.post(f"/api/v1/opportunities/{deal.id}/lose", headers=headers, data=raw,
+                           content_type="application/json")
+    assert response.status_code == 422 and list(response.get_json()["fields"]) == ["reason"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, request
 
 from engine.errors import PermissionDeniedError
-from engine import Engine
+from engine import Engine, unstorable
 
 from webui.app_engine import engine_of
 from webui.errors import HttpError
@@ -30,6 +30,8 @@ def _authenticate():
         raise HttpError(401, "send an API token as 'Authorization: Bearer <token>'; "
                              "'dealflow token create USER' prints one", headers={"WWW-Authenticate": CHALLENGE})
     try:
+        if unstorable(credentials.token):  # no token holds one; a query comparing it would fail
+            raise PermissionDeniedError("invalid token")
         g.api_user = facade().user_for_token(credentials.token)
     except PermissionDeniedError:
         raise HttpError(401, "the API token is invalid or revoked",

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from flask import request
 
+from engine import shown_name, unstorable
+
 from webui.errors import FORM_MESSAGE, HttpError
 
 
@@ -30,7 +32,33 @@ def json_object() -> dict:
         raise HttpError(422, "the body is not valid JSON", {"body": str(err) or "too deeply nested"}) from None
     if not isinstance(body, dict):
         raise HttpError(422, "the body must be a JSON object", {"body": "send a JSON object: {...}"})
+    refuse(unstorable_texts(body))
     return body
+
+
+def unstorable_texts(body: dict) -> dict[str, str]:
+    """A message per field holding text that cannot be stored (a NUL, a lone surrogate:
+    engine.rules.inputs.unstorable), at any depth, names too. A value is named by the
+    name it has in its object, a bad name by the field whose object holds it ("body"
+    at the top), as a form names the field it shows the message beside."""
+    problems: dict[str, str] = {}
+    pending: list[tuple[str, object]] = [("body", body)]
+    while pending:  # no recursion: the parser already allowed deep nesting
+        field, value = pending.pop()
+        if isinstance(value, str):
+            message = unstorable(value)
+            if message is not None:
+                problems.setdefault(shown_name(field), message)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                message = unstorable(key)
+                if message is not None:
+                    problems.setdefault(shown_name(field), "a name in it: " + message)
+                else:
+                    pending.append((key, item))
+        elif isinstance(value, list):
+            pending.extend((field, item) for item in value)
+    return problems
 
 
 def unknown_fields(body: dict, known: tuple[str, ...], hint: str | None = None) -> dict[str, str]:
