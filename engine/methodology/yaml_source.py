@@ -16,6 +16,7 @@ import re
 import yaml
 
 from engine.methodology.problems import Problem
+from engine.methodology.yaml_shape import shape_problem, too_deep
 
 JsonPath = tuple  # of str keys and int indexes, as jsonschema's error.absolute_path
 
@@ -88,7 +89,13 @@ class _Builder(yaml.constructor.SafeConstructor):
             # Dates stay text: the schema says which fields are dates, and a date
             # object would not survive JSON Schema validation or serialization.
             return node.value
-        return self.construct_object(node, deep=True)
+        try:
+            return self.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as err:
+            shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+            raise _UnreadableScalar(node.start_mark.line + 1,
+                                    f"YAML error: cannot read {shown!r} ({str(err).split(':')[0]}); "
+                                    "put it in quotes if it is text") from None
 
     def _mapping(self, node, path: JsonPath) -> dict:
         self.flatten_mapping(node)  # resolves YAML merge keys (<<)
@@ -115,11 +122,17 @@ class _Builder(yaml.constructor.SafeConstructor):
 
 
 def read_yaml(path: str, text: str) -> tuple[YamlDocument | None, list[Problem]]:
-    """Parse ``text`` (the contents of ``path``); ``None`` and a problem on bad syntax."""
+    """Parse ``text`` (the contents of ``path``); ``None`` and a problem on bad syntax,
+    or on a file too hostile to build (see ``yaml_shape``)."""
     problems: list[Problem] = []
     try:
+        hostile = shape_problem(path, text)
+        if hostile is not None:
+            return None, [hostile]
         nodes = list(yaml.compose_all(text, Loader=_Loader))
-    except yaml.MarkedYAMLError:
+    except yaml.MarkedYAMLError as err:
+        if "maximum nesting depth" in str(err.problem):  # libyaml's own limit, 1,000 levels
+            return None, [too_deep(path, err.problem_mark.line + 1 if err.problem_mark else 1)]
         return None, [_syntax_problem(path, text)]
     except yaml.YAMLError as err:  # errors without a position, e.g. bad encoding
         return None, [Problem(path, 1, f"YAML error: {err}")]
@@ -134,11 +147,27 @@ def read_yaml(path: str, text: str) -> tuple[YamlDocument | None, list[Problem]]
     except yaml.constructor.ConstructorError as err:
         mark = err.problem_mark or err.context_mark
         return None, [Problem(path, mark.line + 1 if mark else 1, f"YAML error: {err.problem}")]
+    except _UnreadableScalar as err:
+        return None, [Problem(path, err.line, err.message)]
     return doc, problems
+
+
+class _UnreadableScalar(Exception):
+    """A scalar PyYAML resolved to a type it then cannot build (a 5,000-digit number)."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
 
 
 def _syntax_problem(path: str, text: str) -> Problem:
     try:
+        # Events first, shape checked: libyaml refuses 1,000 levels of nesting as a
+        # syntax error, and PyYAML's composer would recurse through them.
+        hostile = shape_problem(path, text, _ExplainingLoader)
+        if hostile is not None:
+            return hostile
         list(yaml.compose_all(text, Loader=_ExplainingLoader))
         return Problem(path, 1, "YAML syntax error")  # only libyaml refused it
     except yaml.MarkedYAMLError as err:
