@@ -27,6 +27,7 @@ LIMITS = {"name": inputs.MAX_PARTNER, "tax_id": 40, "regon": 20, "email": normal
           "city": 120, "street": 300, "postal_code": 20, "country": 60, "contact_person": 200,
           "industry": 120, "source": 120, "territory": 120, "channel": 120, "notes": inputs.MAX_REASON}
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # as engine.rules.inputs refuses them
+_MESSY_SPACE = re.compile(r"\s\s|[^\S ]")         # two spaces in a row, or a tab, newline, NBSP…
 
 # Normalisers take the value and the row's country (or the import's default).
 _NORMALISE: dict[str, Callable[[str, str | None], str]] = {
@@ -69,24 +70,39 @@ class Rejected:
 
 
 def validate_row(row: SourceRow, columns: ColumnMap, default_country: str = "PL") -> Lead | Rejected:
+    return _validate(row, columns, _plan(columns), default_country)
+
+
+def screen(rows: Iterable[SourceRow], columns: ColumnMap, default_country: str = "PL") -> Iterator[Lead | Rejected]:
+    """Every row checked, lazily, in file order."""
+    plan = _plan(columns)
+    for row in rows:
+        yield _validate(row, columns, plan, default_country)
+
+
+def _plan(columns: ColumnMap) -> tuple[tuple[str, int, str], ...]:
+    """(field, column index, column name) of each mapped field, in ORDER."""
+    index = {field: i for i, field in columns.fields}
+    return tuple((field, index[field], columns.names[field]) for field in ORDER if field in index)
+
+
+def _validate(row: SourceRow, columns: ColumnMap, plan, default_country: str) -> Lead | Rejected:
     problems: list[tuple[str, str]] = []
-    if len(row.values) > len(columns.header) and any(v.strip() for v in row.values[len(columns.header):]):
-        problems.append(("row", f"{len(row.values)} values but the header names {len(columns.header)} "
+    values = row.values
+    width = len(values)
+    if width > len(columns.header) and any(v.strip() for v in values[len(columns.header):]):
+        problems.append(("row", f"{width} values but the header names {len(columns.header)} "
                                 "columns (an unquoted delimiter inside a value?)"))
-    raw = columns.values(row.values)
     # One search over the whole row for what no column can store (NUL, a lone
     # surrogate); only a row with one asks inputs.text which value holds it.
-    storable = _UNSTORABLE.search("".join(raw.values())) is None
-    clean: dict[str, str | None] = {}
+    storable = _UNSTORABLE.search("".join(values)) is None
+    clean: dict[str, str] = {}
     place = default_country
-    for field in ORDER:  # the country first: it says how to read the phone, postal code and tax id
-        value = raw.get(field)
-        text = value.strip() if value else ""
+    for field, index, column in plan:  # the country first: it says how to read phone, postal code, tax id
+        value = values[index] if index < width else ""
+        text = value.strip()
         if not text:
-            if field == "name":
-                problems.append((columns.names.get(field, field), inputs.REQUIRED))
             continue
-        column = columns.names[field]
         normalise = _NORMALISE.get(field)
         # A value to normalise may be longer as typed ("+48 (22) 123-45-67"); its
         # normal form is held to the limit below.
@@ -94,7 +110,7 @@ def validate_row(row: SourceRow, columns: ColumnMap, default_country: str = "PL"
         try:
             if not storable or len(text) > limit:
                 inputs.text(value, column, limit=limit)  # raises with the reason
-            if field != "notes":
+            if field != "notes" and _MESSY_SPACE.search(text):
                 text = " ".join(text.split())
             if normalise is not None:
                 text = normalise(text, place)
@@ -109,12 +125,9 @@ def validate_row(row: SourceRow, columns: ColumnMap, default_country: str = "PL"
         clean[field] = text
         if field == "country":
             place = text
+    if "name" not in clean and not any(column == columns.names.get("name") for column, _ in problems):
+        problems.insert(0, (columns.names.get("name", "name"), inputs.REQUIRED))
     if problems:
         return Rejected(row.number, tuple(problems), row.values)
     return Lead(row=row.number, **clean)
 
-
-def screen(rows: Iterable[SourceRow], columns: ColumnMap, default_country: str = "PL") -> Iterator[Lead | Rejected]:
-    """Every row checked, lazily, in file order."""
-    for row in rows:
-        yield validate_row(row, columns, default_country)
