@@ -153,3 +153,11 @@ def test_utf16_without_a_bom_is_not_taken_for_text(tmp_path):
     assert not path.read_bytes().startswith(codecs.BOM_UTF16_LE)
     with pytest.raises(FormError, match="neither a CSV file nor an XLSX workbook"):
         open_table(path)
+
+
+def test_a_line_longer_than_a_mebibyte_stops_the_file_instead_of_being_loaded(tmp_path):
+    path = tmp_path / "leads.csv"
+    path.write_bytes(b"Firma;Miasto\nAcme;" + b"x" * (1024 * 1024 + 10) + b"\n")
+    with open_table(path) as table:
+        with pytest.raises(FormError, match="file: leads.csv: row 2: a line longer than 1 MiB: is this a CSV file"):
+            list(table.rows)

@@ -26,6 +26,7 @@ from engine.rules.leads.table import SourceRow, Table, is_blank
 DELIMITERS = (";", ",", "\t", "|")
 SAMPLE_BYTES = 64 * 1024
 CHUNK_BYTES = 1024 * 1024
+MAX_LINE = 1024 * 1024  # bytes in one line of a CSV file
 NOT_TEXT = "{name} is neither a CSV file nor an XLSX workbook"
 
 
@@ -92,7 +93,11 @@ def open_csv(path: Path) -> Table:
 
 def _decoded(file, encoding: str) -> Iterator[str]:
     # b"\n" never occurs inside a UTF-8 or cp1250 character: splitting bytes at it is safe.
-    for line in file:
+    # A line is read at most MAX_LINE bytes at a time, so that a file with no line
+    # breaks (a binary file slipping through, a hostile upload) is refused, not loaded.
+    for line in iter(lambda: file.readline(MAX_LINE + 1), b""):
+        if len(line) > MAX_LINE:
+            raise csv.Error(f"a line longer than {MAX_LINE // 1024 // 1024} MiB: is this a CSV file?")
         yield line.decode(encoding)
 
 
