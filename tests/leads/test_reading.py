@@ -161,3 +161,13 @@ def test_a_line_longer_than_a_mebibyte_stops_the_file_instead_of_being_loaded(tm
     with open_table(path) as table:
         with pytest.raises(FormError, match="file: leads.csv: row 2: a line longer than 1 MiB: is this a CSV file"):
             list(table.rows)
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
+    from engine.rules.leads import xlsx_source
+    path = write_xlsx(tmp_path / "big.xlsx", [HEADER, *ROWS])
+    with open_table(path) as table:
+        assert table.header == tuple(HEADER)
+    monkeypatch.setattr(xlsx_source, "MAX_UNPACKED", 1000)
+    with pytest.raises(FormError, match="file: big.xlsx unpacks to more than .*: split it into smaller files"):
+        open_table(path)
