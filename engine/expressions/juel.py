@@ -4,7 +4,8 @@ Dealflow's expression language.
 Pure text in, text out: ``translate('${amount > 1000 && !approved}')`` gives
 ``'((amount > 1000) and (not approved))'``, which is then checked and interpreted like
 anything else a methodology file says. JUEL is never evaluated itself, and no part of
-its text reaches Python except through this tokenizer (``juel_tokens``) and parser: names are checked
+its text reaches Python except through this tokenizer (``juel_tokens``) and parser
+(its refusals, with what to write instead, are ``juel_refusals``): names are checked
 one by one, string literals are rebuilt with ``repr``, and everything outside the
 supported subset is refused with a message that says what to write instead.
 
@@ -17,12 +18,12 @@ Supported: variables and property access on task data (``deal.amount``,
 from __future__ import annotations
 
 import keyword
-import re
 import unicodedata
 from decimal import Decimal
 
 from engine.errors import ExpressionError, ExpressionLimitError
-from engine.expressions.juel_tokens import Token, line_col, tokenize
+from engine.expressions.juel_refusals import ENGINE_OBJECTS, RefusalsMixin, plain_field
+from engine.expressions.juel_tokens import OPENING, Token, line_col, tokenize
 from engine.expressions.limits import MAX_SOURCE_CHARS
 
 __all__ = ["is_juel", "translate"]
@@ -31,25 +32,11 @@ __all__ = ["is_juel", "translate"]
 # deeper than the JUEL, and Python's own parser stops at 200.
 MAX_JUEL_NESTING = 40
 
-_OPENING = re.compile(r"\s*([$#])\{")
-# Roots that name Camunda's engine objects rather than task data.
-_ENGINE_OBJECTS = {
-    "execution": "the running process instance",
-    "task": "the engine's task object",
-    "delegateTask": "the engine's task object",
-    "externalTask": "the engine's external task object",
-    "authenticatedUserId": "the engine's logged-in user",
-    "processEngine": "the process engine",
-    "processEngineServices": "the process engine",
-    "variableScope": "the engine's variable scope",
-    "connector": "the engine's connectors",
-}
-_SIZE_METHODS = frozenset({"size", "isEmpty", "length"})
 
 
 def is_juel(text: object) -> bool:
     """True for text written as a JUEL expression: ``${…}`` or ``#{…}``."""
-    return isinstance(text, str) and _OPENING.match(text) is not None
+    return isinstance(text, str) and OPENING.match(text) is not None
 
 
 def translate(text: str, what: str = "conditions") -> str:
@@ -62,7 +49,7 @@ def translate(text: str, what: str = "conditions") -> str:
     if len(text) > MAX_SOURCE_CHARS:
         raise ExpressionLimitError(
             f"the expression is {len(text)} characters long; the limit is {MAX_SOURCE_CHARS}")
-    opening = _OPENING.match(text)
+    opening = OPENING.match(text)
     if opening is None:
         raise ExpressionError("a JUEL expression starts with ${ or #{", 1, 1)
     tokens, end = tokenize(text, opening.end())
@@ -88,7 +75,7 @@ _ADDITIVE = {"+": "+", "-": "-"}
 _MULTIPLICATIVE = {"*": "*", "/": "/", "%": "%"}
 
 
-class _Parser:
+class _Parser(RefusalsMixin):
     """Recursive descent over JUEL's grammar (EL 2.2), emitting fully bracketed Python.
 
     Every operator keeps JUEL's precedence and left-to-right grouping because each
@@ -268,9 +255,9 @@ class _Parser:
                     raise self.error(name, f"names starting with '_' are private to the engine: '.{field}'")
                 if self.at("("):
                     return self.method_call(start, value, field, path)
-                if root in _ENGINE_OBJECTS:
+                if root in ENGINE_OBJECTS:
                     raise self.engine_object(start, root, field)
-                value = f"{value}.{field}" if _plain_field(field) else f"{value}[{field!r}]"
+                value = f"{value}.{field}" if plain_field(field) else f"{value}[{field!r}]"
                 path.append(field)
             else:
                 opened = self.take()
@@ -278,13 +265,13 @@ class _Parser:
                 key = self.expression()
                 self.depth -= 1
                 self.expect("]", opened)
-                if root in _ENGINE_OBJECTS:
+                if root in ENGINE_OBJECTS:
                     raise self.engine_object(start, root, None)
                 value = f"{value}[{key}]"
                 path = []
         if self.at("("):
             raise self.function_call(start)
-        if root in _ENGINE_OBJECTS and value == root:
+        if root in ENGINE_OBJECTS and value == root:
             raise self.engine_object(start, root, None)
         return value
 
@@ -332,98 +319,6 @@ class _Parser:
             raise self.function_call(token)
         return name
 
-    # -- refusals ---------------------------------------------------------------------
-    def unexpected(self, token: Token) -> ExpressionError:
-        value = token.value
-        if token.kind == "end":
-            last = self.tokens[self.pos - 1] if self.pos else token
-            return self.error(token, "the JUEL expression ends too early: something must follow "
-                                     f"{self.source(last.start, last.stop)!r}")
-        if token.kind == "op" and value in ("=", "+="):
-            return self.error(token, f"assignment ('{value}') is not supported in {self.what}: compare with "
-                                     "'==', or set variables in a script task")
-        if token.kind == "op" and value == ";":
-            return self.error(token, f"';' is not supported in {self.what}: write one expression")
-        if token.kind == "op" and value == "->":
-            return self.error(token, f"lambda expressions ('->') are not supported in {self.what}")
-        if token.kind == "op" and value in ("[", "{"):
-            return self.error(token, f"list and map literals are not supported in {self.what}; "
-                                     "compare values one by one: ${a == 'x' || a == 'y'}")
-        if token.kind == "op" and value == "instanceof":
-            return self.error(token, f"'instanceof' is not supported in {self.what}")
-        shown = self.source(token.start, token.stop)
-        return self.error(token, f"unexpected {shown!r} at column {token.start + 1} in the JUEL expression")
-
-    def snippet(self, start: Token) -> str:
-        """The construct from ``start`` to the end of its chain of fields, calls and
-        brackets, as written; the whole expression as ``${…}`` when it is all of it."""
-        stop = self.tokens[self.pos - 1].stop
-        depth = 0
-        for tok in self.tokens[self.pos:]:
-            if tok.kind == "end":
-                break
-            opens = tok.kind == "op" and tok.value in ("(", "[")
-            closes = tok.kind == "op" and tok.value in (")", "]")
-            if depth == 0 and not (opens or tok.kind == "name" or (tok.kind == "op" and tok.value == ".")):
-                break
-            depth += 1 if opens else -1 if closes else 0
-            if depth < 0:
-                break
-            stop = tok.stop
-        text = self.source(start.start, stop)
-        body = self.text[_OPENING.match(self.text).end():self.tokens[-1].start].strip()
-        return self.whole() if text.strip() == body else text
-
-    def method_call(self, start: Token, value: str, method: str, path: list[str]) -> str:
-        if method == "equals" and start.kind == "name" and start.value not in _ENGINE_OBJECTS:
-            opened = self.take()
-            self.deeper()
-            argument = self.expression()
-            self.depth -= 1
-            if self.at(","):
-                raise self.error(self.token, ".equals(…) takes one value")
-            self.expect(")", opened)
-            return f"({value} == {argument})"
-        if start.kind == "name" and start.value in _ENGINE_OBJECTS:
-            raise self.engine_object(start, start.value, method)
-        shown = self.snippet(start)
-        if method in _SIZE_METHODS and path:
-            target = ".".join(p for p in path)
-            return_hint = (f"test for an empty value with `${{empty {target}}}` or `${{not empty {target}}}`, "
-                           f"or count in Dealflow's own language: `len({target}) == 0`")
-            raise self.error(start, f"method calls are not supported in {self.what}: `{shown}`; {return_hint}")
-        argument = self.tokens[self.pos + 1]
-        suggestion = argument.value if argument.kind == "string" and _plain_field(argument.value) \
-            else _variable_for(method)
-        raise self.error(start, f"method calls are not supported in {self.what}: `{shown}`; compute the value "
-                                f"in a form field or a script task and {self.use()}: `${{{suggestion}}}`")
-
-    def function_call(self, start: Token) -> ExpressionError:
-        """Refuse ``f(…)`` or ``fn:f(…)``; the current token is the '('."""
-        shown = self.snippet(start)
-        before = self.tokens[self.pos - 1]
-        name = before.value if before.kind == "name" else "value"
-        return self.error(start, f"function calls are not supported in {self.what}: `{shown}`; compute the "
-                                 f"value in a form field or a script task and {self.use()}: "
-                                 f"`${{{_variable_for(str(name))}}}`")
-
-    def use(self) -> str:
-        return "compare it" if self.what == "conditions" else "use it"
-
-    def engine_object(self, start: Token, root: str, field: str | None) -> ExpressionError:
-        shown = self.snippet(start)
-        if root == "execution" and field == "getVariable":
-            argument = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else None
-            if argument is not None and argument.kind == "string":
-                return self.error(start, f"`{shown}` reads Camunda's process instance, which Dealflow does not "
-                                         f"have; read the variable by its name: `${{{argument.value}}}`")
-        return self.error(start, f"`{shown}` reads {_ENGINE_OBJECTS[root]} ('{root}'), which Dealflow does "
-                                 f"not expose to {self.what}; read task data by its name, e.g. `${{approved}}`")
-
-
-def _plain_field(field: str) -> bool:
-    return field.isidentifier() and not keyword.iskeyword(field) and field not in ("None", "True", "False") \
-        and unicodedata.normalize("NFKC", field) == field
 
 
 def _number_text(value: Decimal | int) -> str:
@@ -431,10 +326,3 @@ def _number_text(value: Decimal | int) -> str:
         return str(value)
     text = format(value, "f")
     return text if "." in text else text + ".0"
-
-
-def _variable_for(method: str) -> str:
-    """``isManager`` -> ``is_manager``, ``getEndDate`` -> ``end_date``: a variable name to suggest."""
-    name = re.sub(r"^get(?=[A-Z])", "", method)
-    name = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
-    return name if name.isidentifier() and not keyword.iskeyword(name) else "value"

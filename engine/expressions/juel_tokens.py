@@ -13,7 +13,10 @@ from decimal import Decimal, InvalidOperation
 from engine.errors import ExpressionError, ExpressionLimitError
 from engine.expressions.limits import MAX_SOURCE_CHARS
 
-__all__ = ["Token", "line_col", "tokenize"]
+__all__ = ["OPENING", "Token", "line_col", "tokenize"]
+
+# How a JUEL text opens: ${ or #{, after any spaces.
+OPENING = re.compile(r"\s*([$#])\{")
 
 _MAX_NUMBER_DIGITS = 100
 _KEYWORDS = frozenset({"and", "or", "not", "eq", "ne", "lt", "gt", "le", "ge", "true", "false",
