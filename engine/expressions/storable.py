@@ -42,7 +42,7 @@ def stored_size(value: object, what: str = "the value", *, limit: int = MAX_STOR
 
     ``what`` names the value in messages ("variable 'total'"). With ``strict``, kinds
     the workflow state cannot hold are refused instead of being counted as small.
-    With a ``budget``, every ten elements visited cost one step.
+    With a ``budget``, each list or record walked costs a step, plus one per ten elements.
 
     A list or record met again is counted again at its full size, as JSON would write
     it, but it is walked only once: its size and height are remembered."""
@@ -63,28 +63,22 @@ class _Walk:
         self.on_path: set[int] = set()  # containers between the root and the element visited
 
     def visit(self, root: object, depth: int) -> None:
-        pending: list[tuple] = [(root, depth)]
-        visited = 0
+        if not isinstance(root, _CONTAINERS):
+            self.size += _scalar_size(root, self.what, self.strict)
+        pending: list[tuple] = [(root, depth)] if isinstance(root, _CONTAINERS) else []
         while pending:
             entry = pending.pop()
             if len(entry) == 4:
                 self.close(*entry)
-                continue
-            item, depth = entry
-            visited += 1
-            if self.budget is not None and visited % 10 == 0:
-                self.budget.step()
-            if isinstance(item, _CONTAINERS):
-                self.open(item, depth, pending)
             else:
-                self.size += _scalar_size(item, self.what, self.strict)
-                self.deepest = max(self.deepest, depth)
+                self.open(*entry, pending)
             if self.size > self.limit:
                 raise ExpressionLimitError(f"{self.what} is too big to store: it may take at most "
                                            f"{self.limit} characters once saved, and a list or record "
                                            "that appears in several places counts in each")
 
     def open(self, item, depth: int, pending: list) -> None:
+        """Count a container's own text and its scalars at once; queue the containers in it."""
         known = self.measured.get(id(item))
         if known is not None:
             size, height = known
@@ -96,19 +90,32 @@ class _Walk:
             raise ExpressionError(f"{self.what} contains itself, so it cannot be stored; "
                                   "build a new list or record instead of putting one inside itself")
         self.check_depth(depth)
+        if self.budget is not None:
+            self.budget.step(1 + len(item) // 10)
         self.on_path.add(id(item))
         pending.append((item, depth, self.size, self.deepest))
         self.deepest = depth
-        self.size += 2 + len(item)  # brackets and separators
+        size = 2 + len(item)  # brackets and separators
         if isinstance(item, dict):
-            for key, child in item.items():
-                if not isinstance(key, _JSON_KEYS):
+            for key in item:
+                if type(key) is str:
+                    size += len(key) + 3
+                elif isinstance(key, _JSON_KEYS):
+                    size += _scalar_size(key, self.what, self.strict) + 1
+                else:
                     raise ExpressionError(f"{self.what} has a record key that is {kind(key)}; "
                                           "record keys must be text to be stored")
-                self.size += _scalar_size(key, self.what, self.strict) + 1
-                pending.append((child, depth + 1))
+            children = item.values()
         else:
-            pending.extend((child, depth + 1) for child in item)
+            children = item
+        for child in children:
+            if type(child) is str:  # the common case, counted without a call
+                size += len(child) + 2
+            elif isinstance(child, _CONTAINERS):
+                pending.append((child, depth + 1))
+            else:
+                size += _scalar_size(child, self.what, self.strict)
+        self.size += size
 
     def close(self, item, depth: int, size_before: int, deepest_before: int) -> None:
         self.on_path.discard(id(item))
