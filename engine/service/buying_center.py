@@ -14,7 +14,7 @@ from __future__ import annotations
 from engine.drawing.buying_center_diagram import render_svg
 from engine.rules import buying_center as rules
 from engine.rules import policy
-from engine.errors import ConflictError, FormError
+from engine.errors import ConflictError, FormError, NotFoundError
 from engine.service import unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
@@ -93,9 +93,7 @@ def update_contact(ctx: ServiceContext, contact_id: int, *, actor: str, name: ob
                                    attitude=attitude, notes=notes).items() if v is not KEEP}
 
     def work(session: Session):
-        row = session.get(Contact, visibility.known_id(contact_id, f"no contact {contact_id}"))
-        actor_row, opportunity = _open_for_change(session, actor, row and row.opportunity_id,
-                                                  f"no contact {contact_id}")
+        actor_row, opportunity, row = _contact_for_change(session, actor, contact_id)
         roles = _roles(ctx, session, opportunity)
         clean, errors = rules.clean_contact(given, [r.id for r in roles], partial=True)
         if errors:
@@ -119,9 +117,7 @@ def remove_contact(ctx: ServiceContext, contact_id: int, *, actor: str) -> Conta
     now = ctx.now()
 
     def work(session: Session):
-        row = session.get(Contact, visibility.known_id(contact_id, f"no contact {contact_id}"))
-        actor_row, opportunity = _open_for_change(session, actor, row and row.opportunity_id,
-                                                  f"no contact {contact_id}")
+        actor_row, opportunity, row = _contact_for_change(session, actor, contact_id)
         gone = bc_store.contact_view(row, _roles(ctx, session, opportunity))
         removed = bc_store.remove_relationships_of(session, row.id)
         session.delete(row)
@@ -169,9 +165,9 @@ def remove_relationship(ctx: ServiceContext, relationship_id: int, *, actor: str
 
     def work(session: Session):
         missing = f"no relationship {relationship_id}"
-        row = session.get(ContactRelationship, visibility.known_id(relationship_id, missing))
-        actor_row, opportunity = _open_for_change(session, actor, row and row.opportunity_id,
-                                                  f"no relationship {relationship_id}")
+        deal_id = bc_store.deal_of_relationship(session, visibility.known_id(relationship_id, missing))
+        actor_row, opportunity = _open_for_change(session, actor, deal_id, missing)
+        row = _locked_row(session, ContactRelationship, relationship_id, opportunity, missing)
         names = {c.id: c.name for c in bc_store.contact_rows(session, opportunity.id)}
         gone = bc_store.relationship_view(row, names)
         session.delete(row)
@@ -199,6 +195,25 @@ def _open_for_change(session: Session, username: str, opportunity_id: int | None
         raise ConflictError(f"opportunity {opportunity.id} is {opportunity.status}; its buying center "
                             "is kept as it was at the close")
     return actor, opportunity
+
+
+def _contact_for_change(session: Session, username: str, contact_id: int) -> tuple[User, Opportunity, Contact]:
+    """The actor, the person's deal (locked first, then checked as ``_open_for_change``
+    does) and the person as stored once the deal is locked: a rename or a removal
+    that committed while this waited is what it works on."""
+    missing = f"no contact {contact_id}"
+    deal_id = bc_store.deal_of_contact(session, visibility.known_id(contact_id, missing))
+    actor, opportunity = _open_for_change(session, username, deal_id, missing)
+    return actor, opportunity, _locked_row(session, Contact, contact_id, opportunity, missing)
+
+
+def _locked_row(session: Session, model, row_id: int, opportunity: Opportunity, missing: str):
+    """The row of the locked deal's buying center, re-read under the lock (NotFoundError
+    when another change removed it meanwhile)."""
+    row = session.get(model, row_id, populate_existing=True)
+    if row is None or row.opportunity_id != opportunity.id:
+        raise NotFoundError(missing)
+    return row
 
 
 def _roles(ctx: ServiceContext, session: Session, opportunity: Opportunity):

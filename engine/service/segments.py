@@ -33,6 +33,8 @@ from engine.store.models import User
 from engine.views.segments import NotMoved, SegmentView, StageMoveCount, SwapReport, SwapView
 
 SWAPPED = "methodology_swapped"
+# A deal another transaction held while the swap ran (a step on it): it stays where it is.
+BUSY = "someone else was changing the deal during the swap; swap the segment again to move it"
 
 
 # --- reading -----------------------------------------------------------------------
@@ -99,6 +101,8 @@ def swap_segment(ctx: ServiceContext, segment_id: str, methodology: str, *, vers
         actor_row = people.user(session, actor)
         _check_may_swap(actor_row, "swap a segment's methodology")
         segment = _segment(ctx.catalog.routing(session), segment_id)
+        if not dry_run:
+            segment_store.lock_segment(session, segment.id)  # one swap of a segment at a time
         current, _, _ = _segment_choice(ctx, session, segment, segment_store.override(session, segment.id))
         target, new = ctx.catalog.newest(session, methodology, version)
         swap = None if dry_run else segment_store.new_swap(
@@ -108,7 +112,9 @@ def swap_segment(ctx: ServiceContext, segment_id: str, methodology: str, *, vers
         olds = {vid: ctx.catalog.version(session, vid)[1]
                 for vid in {current.id} | {d.version_id for d in deals}}
         swapping.check_stage_map(stage_map, olds.values(), new)
-        if not deals and current.id == target.id:
+        busy = set() if dry_run else (
+            set(segment_store.open_deal_ids(session, segment.id, not_on=target.id)) - {d.id for d in deals})
+        if not deals and not busy and current.id == target.id:
             raise ConflictError(f"segment '{segment.id}' already follows {_label(target)} and none of "
                                 "its open deals is on another version")
         plan = swapping.plan((swapping.Deal(d.id, d.stage_id, d.error_message) for d in deals),
@@ -119,7 +125,7 @@ def swap_segment(ctx: ServiceContext, segment_id: str, methodology: str, *, vers
         by_id = {d.id: d for d in deals}
         moved, not_moved = _move(ctx, session, [(m, by_id[m.opportunity_id]) for m in plan.moves],
                                  target.id, new, swap.id, actor_row, now)
-        not_moved = _merge(plan.not_moved, not_moved)
+        not_moved = _merge(plan.not_moved, not_moved, {BUSY: sorted(busy)} if busy else {})
         segment_store.write_moves(session, moved)
         swap.moved, swap.not_moved = len(moved), {r: list(ids) for r, ids in not_moved.items()}
         segment_store.set_override(session, segment.id, target.id, pinned=version is not None, swap_id=swap.id,
@@ -142,6 +148,8 @@ def reverse_swap(ctx: ServiceContext, swap_id: int, *, actor: str) -> SwapReport
         original = segment_store.swap(session, swap_id) if inputs.is_record_id(swap_id) else None
         if original is None:
             raise NotFoundError(f"no swap {swap_id}; 'dealflow segment list' shows the swaps")
+        segment_store.lock_segment(session, original.segment_id)
+        session.refresh(original)  # decided on as it is once no other swap of the segment runs
         if original.reversed_by_swap_id is not None:
             raise ConflictError(f"swap {swap_id} was already reversed by swap {original.reversed_by_swap_id}")
         if original.reverses_id is not None:

@@ -53,13 +53,8 @@ def complete_task(ctx: ServiceContext, task_id: str, *, actor: str,
         if task is None:
             raise NotFoundError(f"no task '{task_id}'")
         actor_row = people.user(session, actor)
-        opportunity = opportunity_store.lock_opportunity(session, task.opportunity_id)
-        session.refresh(task)  # as it is now that the deal is locked, not as it was read before
-        if task.status != "ready":
-            raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
-        if opportunity.status == "lost" or (task.kind == "activity" and opportunity.status != "open"):
-            # A won deal's process may still have work (the rollout); a lost one stopped.
-            raise ConflictError(f"opportunity {opportunity.id} is {opportunity.status}")
+        opportunity = _lock_deal_of(session, task)
+        _check_workable(task, opportunity)
         policy.require(visibility.may_work(session, actor_row, task, opportunity),
                        f"user '{actor}' may not complete task '{task_id}'")
         fields = tuple(FormField(**f) for f in task.form)
@@ -74,6 +69,24 @@ def complete_task(ctx: ServiceContext, task_id: str, *, actor: str,
 
     opportunity_id = unit_of_work.run(ctx, work, duplicate="someone else completed this task at the same time")
     return opportunities.show_opportunity(ctx, opportunity_id)
+
+
+def _lock_deal_of(session: Session, task: InboxTask) -> Opportunity:
+    """Lock the task's deal, then re-read the task: what is decided next is decided on
+    both as they are once the lock is held, not as they were read before."""
+    opportunity = opportunity_store.lock_opportunity(session, task.opportunity_id)
+    session.refresh(task)
+    return opportunity
+
+
+def _check_workable(task: InboxTask, opportunity: Opportunity) -> None:
+    """The task must still be ready and its deal still running it — not lost (nor
+    closed at all, for a suggested activity). A won deal's process may still have work
+    (the rollout); a lost one stopped, whatever a row left by a race says."""
+    if task.status != "ready":
+        raise ConflictError(f"task '{task.id}' is no longer ready (it is {task.status})")
+    if opportunity.status == "lost" or (task.kind == "activity" and opportunity.status != "open"):
+        raise ConflictError(f"opportunity {opportunity.id} is {opportunity.status}")
 
 
 def complete_activity(ctx: ServiceContext, task_id: str, *, actor: str,
@@ -121,11 +134,9 @@ def reassign_task(ctx: ServiceContext, task_id: str, *, to: str, actor: str) -> 
         task = session.get(InboxTask, visibility.known_task_id(task_id))
         if task is None:
             raise NotFoundError(f"no task '{task_id}'")
-        opportunity = opportunity_store.lock_opportunity(session, task.opportunity_id)
-        session.refresh(task)  # as it is now that the deal is locked
+        opportunity = _lock_deal_of(session, task)
         visibility.check_manages(session, actor_row, opportunity)
-        if task.status != "ready":
-            raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
+        _check_workable(task, opportunity)
         new_assignee = people.user(session, to)
         before = people.username(session, task.assignee_id) if task.assignee_id else None
         task.assignee_id, task.candidate_team_id = new_assignee.id, None

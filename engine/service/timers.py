@@ -38,6 +38,11 @@ def fire_due_timers(ctx: ServiceContext, limit: int = 100) -> int:
             if opportunity is None:
                 return _NONE_DUE
             picked.append(opportunity.id)
+            if opportunity.status == "lost":
+                # A lost deal's process stopped: nothing of it fires any more, whatever
+                # timer a race left on the row.
+                opportunity.next_timer_at = None
+                return _TAKEN
             version, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
             runner = ctx.catalog.runner(session, version.id)
             due = opportunity.next_timer_at
@@ -90,10 +95,12 @@ def retry(ctx: ServiceContext, opportunity_id: int, *, actor: str, upgrade: bool
         actor_row = people.user(session, actor)
         opportunity = opportunity_store.lock_opportunity(
             session, visibility.known_id(opportunity_id, f"no opportunity {opportunity_id}"))
-        if opportunity.error_message is None:
-            raise ConflictError(f"opportunity {opportunity_id} has no error to retry")
         policy.require(policy.may_retry(visibility.actor_of(session, actor_row), visibility.deal_of(opportunity)),
                        f"user '{actor}' may not retry opportunity {opportunity_id}")
+        if opportunity.status == "lost":  # its process stopped; closing it cleared any error
+            raise ConflictError(f"opportunity {opportunity_id} is lost; there is nothing to retry")
+        if opportunity.error_message is None:
+            raise ConflictError(f"opportunity {opportunity_id} has no error to retry")
         if upgrade:
             _upgrade_version(ctx, session, opportunity, actor_row, now)
         record_event(session, opportunity, "retried", actor_row.id, now,
@@ -101,6 +108,9 @@ def retry(ctx: ServiceContext, opportunity_id: int, *, actor: str, upgrade: bool
         step = opportunity.failed_step or {"kind": "engine"}
         if step["kind"] == "complete":
             task = session.get(InboxTask, step["task"])
+            if task is None or task.status != "ready":
+                raise ConflictError(f"the step that failed completed task '{step['task']}', which is no "
+                                    f"longer ready ({task.status if task else 'gone'})")
             fields = tuple(FormField(**f) for f in task.form)
             clean, _ = validate_form(fields, step["data"])  # stored as JSON text: re-type it
             worker = session.get(User, step["actor"])

@@ -10,7 +10,8 @@ A write use case hands a function of the session to ``run``::
 
 ``run`` opens a session and a transaction, calls ``work``, and commits. When the
 commit (or any flush) meets an optimistic-lock conflict — another transaction
-moved the deal's version counter first (SQLAlchemy's ``StaleDataError``), or
+moved the deal's version counter first (SQLAlchemy's ``StaleDataError``, or a bulk
+write's ``RowsChangedError`` from the store), or
 PostgreSQL gave up on a serialization failure or a deadlock, or SQLite's writer
 lock was taken under a reader's snapshot — the transaction is rolled back and the
 whole function runs again, on what is stored now, after a short randomized wait
@@ -48,6 +49,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import ConflictError, DatabaseError
+from engine.store.db import RowsChangedError
 
 if TYPE_CHECKING:
     from engine.service.context import ServiceContext
@@ -89,7 +91,7 @@ class Retry:
 def is_conflict(err: BaseException) -> bool:
     """Whether ``err`` means another transaction got there first, so running the
     same work again on what is stored now may well succeed."""
-    if isinstance(err, StaleDataError):
+    if isinstance(err, (StaleDataError, RowsChangedError)):
         return True
     if isinstance(err, OperationalError):
         sqlstate = getattr(err.orig, "sqlstate", None)
@@ -113,7 +115,7 @@ def run(ctx: ServiceContext, work: Callable[[Session], T], *, attempts: int | No
         try:
             with _mapped(duplicate), ctx.sessions() as session, session.begin():
                 return work(session)
-        except (StaleDataError, OperationalError) as err:
+        except (StaleDataError, RowsChangedError, OperationalError) as err:
             if not is_conflict(err):
                 raise DatabaseError(f"the database failed: {err.orig if isinstance(err, DBAPIError) else err}") \
                     from err

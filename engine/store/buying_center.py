@@ -19,6 +19,17 @@ def roles_identified(session: Session, opportunity_id: int) -> set[str]:
         Contact.opportunity_id == opportunity_id, Contact.role.is_not(None))))
 
 
+def deal_of_contact(session: Session, contact_id: int) -> int | None:
+    """The id of the deal a person belongs to (None: no such person), read without
+    loading the row: the caller locks the deal before it reads the person."""
+    return session.scalar(select(Contact.opportunity_id).where(Contact.id == contact_id))
+
+
+def deal_of_relationship(session: Session, relationship_id: int) -> int | None:
+    return session.scalar(select(ContactRelationship.opportunity_id)
+                          .where(ContactRelationship.id == relationship_id))
+
+
 def contact_rows(session: Session, opportunity_id: int) -> list[Contact]:
     return list(session.scalars(select(Contact).where(Contact.opportunity_id == opportunity_id)
                                 .order_by(Contact.id)))

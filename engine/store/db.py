@@ -29,6 +29,12 @@ DEFAULT_URL = "sqlite:///dealflow.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+class RowsChangedError(Exception):
+    """Rows changed between a bulk write's read and its write (its optimistic-lock
+    check matched fewer rows than it read), as the ORM's version counter reports for
+    one row. Not an error of Dealflow's tree: the unit of work runs the use case again."""
+
+
 def database_url(url: str | None = None) -> str:
     """The URL to use: the argument, else DEALFLOW_DATABASE_URL, else the SQLite default."""
     url = url or os.environ.get("DEALFLOW_DATABASE_URL") or DEFAULT_URL

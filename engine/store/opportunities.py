@@ -20,8 +20,13 @@ def lock_opportunity(session: Session, opportunity_id: int, *, with_state: bool 
     """The opportunity, row-locked on PostgreSQL (SQLite serialises writers anyway);
     its version counter catches any concurrent change at commit. ``with_state``: its
     workflow state loaded too (a change of its buying center does not need it).
-    NotFoundError (with ``missing`` as the message, if given) when there is none."""
-    query = select(Opportunity).where(Opportunity.id == opportunity_id).with_for_update()
+    NotFoundError (with ``missing`` as the message, if given) when there is none.
+
+    Its columns are those stored once the lock is held, even if the session had read
+    the row before (``populate_existing``): a use case re-checks the deal's state on
+    them, never on what it read before it waited for the lock."""
+    query = (select(Opportunity).where(Opportunity.id == opportunity_id).with_for_update()
+             .execution_options(populate_existing=True))
     if with_state:
         query = query.options(undefer(Opportunity.workflow_state))
     row = session.scalar(query)

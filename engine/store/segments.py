@@ -10,14 +10,15 @@ commit instead of overwriting the swap (and the swap fails if one got in first).
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Sequence
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, false, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from engine.errors import ConflictError
+from engine.store.db import RowsChangedError
 from engine.store.models import (Event, InboxTask, MethodologySwap, MethodologyVersion, Opportunity,
                                  SegmentMethodology, StageChange, SwapMove, User)
 
@@ -84,6 +85,19 @@ def drop_override(session: Session, segment_id: str) -> None:
     session.execute(delete(SegmentMethodology).where(SegmentMethodology.segment_id == segment_id))
 
 
+def lock_segment(session: Session, segment_id: str) -> None:
+    """Hold the segment for this transaction, so two swaps (or a swap and its reversal)
+    of one segment run one after the other, each deciding on what the other stored.
+    PostgreSQL: a transaction-scoped advisory lock on the segment's id. SQLite: a write
+    that changes nothing, which takes the database's one write lock now — before the
+    swap reads the segment's methodology, not at its first real write."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(f"dealflow segment {segment_id}".encode())
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    else:
+        session.execute(update(SegmentMethodology).where(false()).values(pinned=False))
+
+
 def open_counts(session: Session) -> dict[str, int]:
     rows = session.execute(select(Opportunity.segment_id, func.count())
                            .where(Opportunity.status == "open").group_by(Opportunity.segment_id))
@@ -101,6 +115,14 @@ def open_deals(session: Session, segment_id: str, *, not_on: int, lock: bool) ->
     if lock:
         query = query.with_for_update(skip_locked=True)
     return [DealRow(*row) for row in session.execute(query)]
+
+
+def open_deal_ids(session: Session, segment_id: str, *, not_on: int) -> list[int]:
+    """Ids of the segment's open opportunities not on version ``not_on``, locked or not
+    (those ``open_deals`` skipped are the difference)."""
+    return list(session.scalars(select(Opportunity.id).where(
+        Opportunity.segment_id == segment_id, Opportunity.status == "open",
+        Opportunity.methodology_version_id != not_on)))
 
 
 def deals_by_id(session: Session, ids: Sequence[int]) -> dict[int, DealRow]:
@@ -173,8 +195,9 @@ def write_moves(session: Session, moved: Sequence[MovedDeal]) -> None:
         result = session.connection().execute(
             statement, [{"_id": m.opportunity_id, "_rv": m.row_version, **m.values} for m in chunk])
         if result.rowcount != len(chunk):
-            raise ConflictError("some of the segment's opportunities changed while they were being moved; "
-                                "nothing was swapped — run the swap again")
+            # A deal changed between reading and writing it: the unit of work runs the
+            # whole swap again on what is stored now, as for any concurrent change.
+            raise RowsChangedError("some of the segment's opportunities changed while they were being moved")
     ids = [m.opportunity_id for m in moved]
     tasks_table = InboxTask.__table__
     for chunk in _chunks(ids):

@@ -100,6 +100,26 @@ def test_a_sweep_may_skip_what_others_keep_changing_instead_of_failing(ctx, deal
     assert (skipped, calls) == ("skipped", [1])
 
 
+def test_a_swaps_bulk_write_that_finds_a_deal_changed_since_it_was_read_runs_again(ctx, deal_id, waits):
+    """store.segments.write_moves checks each deal's row version as the ORM does; a
+    mismatch is run again like any concurrent change, not a refusal at the first try."""
+    from engine.store.segments import MovedDeal, write_moves
+
+    calls: list[int] = []
+
+    def work(session):
+        calls.append(len(calls) + 1)
+        read = session.get(Opportunity, deal_id).row_version
+        if len(calls) == 1:
+            commit_a_rival_change(ctx, deal_id)
+        write_moves(session, [MovedDeal(deal_id, read, {"title": "Moved"})])
+        return "moved"
+
+    assert unit_of_work.run(ctx, work) == "moved"
+    assert calls == [1, 2] and len(waits.seconds) == 1
+    assert title_of(ctx, deal_id) == "Moved"
+
+
 def test_a_duplicate_row_is_a_conflict_error_at_once_and_nothing_is_kept(ctx, deal_id, waits):
     calls: list[int] = []
 
