@@ -3,7 +3,8 @@ its waiting timers, and running it until only people or timers are awaited."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from copy import deepcopy
+from datetime import datetime, timedelta
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.defaults import InclusiveGateway, ParallelGateway, StartEvent
@@ -68,6 +69,38 @@ def timers(workflow: BpmnWorkflow) -> tuple[TimerInfo, ...]:
         if due is not None:
             timers.append(TimerInfo(task.task_spec.bpmn_id, due))
     return tuple(sorted(timers, key=lambda t: (t.due, t.node_id)))
+
+
+def timer_marks(workflow: BpmnWorkflow) -> dict:
+    """What each waiting timer holds before a step (task id -> its event value: the due
+    moment, or a cycle's count and next firing), for ``firings`` to compare with after."""
+    return {task.id: deepcopy(task.internal_data.get("event_value"))
+            for task in workflow.event_manager.tasks.values()
+            if task.state == TaskState.WAITING
+            and isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)}
+
+
+def firings(workflow: BpmnWorkflow, marks: dict) -> tuple[TimerInfo, ...]:
+    """Every firing of a timer since ``marks`` were taken, each with the moment it was
+    due: a cycle overdue several times may fire several times in one step (when
+    nothing but automatic work follows it), and each firing counts."""
+    tasks = {task.id: task for task in all_tasks(workflow)}
+    fired = []
+    for task_id, before in marks.items():
+        task = tasks.get(task_id)
+        if task is None:
+            continue
+        node = task.task_spec.bpmn_id
+        if isinstance(before, dict):  # a cycle: its count went down once per firing
+            after = task.internal_data.get("event_value")
+            left = after["cycles"] if isinstance(after, dict) else 0  # spent: the value is dropped
+            first, every = TimerEventDefinition.get_datetime(before["next"]), before["duration"]
+            fired += [TimerInfo(node, first + timedelta(seconds=every * n)) for n in range(before["cycles"] - left)]
+        elif task.state & (TaskState.READY | TaskState.STARTED | TaskState.COMPLETED):
+            due = timer_due(before)
+            if due is not None:
+                fired.append(TimerInfo(node, due))
+    return tuple(sorted(fired, key=lambda t: (t.due, t.node_id)))
 
 
 def timer_due(value) -> datetime | None:

@@ -44,6 +44,7 @@ class StepResult:
     finished: bool
     ended_at: tuple[str, ...]  # end events of the top-level process reached in this step
     error: StepError | None = None
+    fired: tuple[TimerInfo, ...] = ()  # each firing of a timer in this step, with its due moment
 
     @property
     def next_due(self) -> datetime | None:

@@ -35,7 +35,7 @@ from engine.runtime.clock import frozen_now
 from engine.runtime.script_engine import SafeScriptEngine
 from engine.runtime.serialization import MAX_TASK_DATA_CHARS, Serializer, StateNotStorable
 from engine.runtime.specs import ProcessSpecs
-from engine.runtime.inspection import all_tasks, parallel_nodes, run_engine, timers
+from engine.runtime.inspection import all_tasks, firings, parallel_nodes, run_engine, timer_marks, timers
 from engine.runtime.step import ReadyTask, StepError, StepResult, step_error
 
 __all__ = ["ProcessRunner"]
@@ -228,19 +228,21 @@ class ProcessRunner:
             workflow = self._load(state)
             task = self._ready_user_task(workflow, task_id) if task_id is not None else None
             before = {t.id: t.state for t in all_tasks(workflow)}
+            marks = timer_marks(workflow)
             try:
                 if action is not None:
                     action(workflow, task)
                 run_engine(workflow)
             except _STEP_FAILURES as err:
                 return state, self._failed(state, err)
-            return self._saved(state, workflow, before)
+            return self._saved(state, workflow, before, marks)
 
     def _failed(self, state: str, err: Exception) -> StepResult:
         """The result of the untouched ``state``, carrying the error."""
         return self._result(self._load(state), None, step_error(err))
 
-    def _saved(self, state: str, workflow: BpmnWorkflow, before: dict) -> tuple[str, StepResult]:
+    def _saved(self, state: str, workflow: BpmnWorkflow, before: dict,
+               marks: dict | None = None) -> tuple[str, StepResult]:
         """The new state and the step's result; or, when what the step left cannot be
         stored (too big, too deep, containing itself, not JSON), the untouched
         ``state`` and that error on the task that made it, as for a failing script."""
@@ -248,7 +250,7 @@ class ProcessRunner:
             text = self._serializer.state_to_text(workflow)
         except StateNotStorable as err:
             return state, self._result(self._load(state), None, StepError(err.node_id, err.message))
-        return text, self._result(workflow, before, None)
+        return text, self._result(workflow, before, None, marks)
 
     def _load(self, state: str) -> BpmnWorkflow:
         return self._serializer.state_from_text(state, self._spec, self._subprocess_specs, self._script_engine)
@@ -278,7 +280,8 @@ class ProcessRunner:
                                              "reload the task list")
         return task
 
-    def _result(self, workflow: BpmnWorkflow, before: dict | None, error: StepError | None) -> StepResult:
+    def _result(self, workflow: BpmnWorkflow, before: dict | None, error: StepError | None,
+                marks: dict | None = None) -> StepResult:
         tasks = all_tasks(workflow)
         reached_tasks = [] if before is None else [
             t for t in tasks if t.task_spec.bpmn_id and t.state & _REACHED and before.get(t.id) != t.state]
@@ -292,7 +295,7 @@ class ProcessRunner:
         return StepResult(
             reached=tuple(t.task_spec.bpmn_id for t in reached_tasks),
             ready=ready, timers=timers(workflow), finished=workflow.is_completed(),
-            ended_at=ended, error=error)
+            ended_at=ended, error=error, fired=firings(workflow, marks) if marks else ())
 
     def _ready_task(self, task) -> ReadyTask:
         spec = task.task_spec

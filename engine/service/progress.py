@@ -42,6 +42,9 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
     opportunity.workflow_state = state
     opportunity.error_message = None
     opportunity.error_node = None
+    for firing in result.fired:  # a cycle overdue several times may fire several times in one step
+        record_event(session, opportunity, "timer_fired", None, now, node=firing.node_id,
+                     due=firing.due.isoformat())
     assign = Assigner(session, lanes)
     for stage in progress.stages_entered(methodology, opportunity.stage_id, result.reached):
         change_stage(session, opportunity, methodology, stage.id, actor_id, now, assign)

@@ -45,10 +45,8 @@ def fire_due_timers(ctx: ServiceContext, limit: int = 100) -> int:
                 return _TAKEN
             version, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
             runner = ctx.catalog.runner(session, version.id)
-            due = opportunity.next_timer_at
             state, result = runner.fire_due_timers(opportunity.workflow_state, now)
-            if result.error is None:
-                record_event(session, opportunity, "timer_fired", None, now, due=due.isoformat())
+            if result.error is None:  # apply_step records a timer_fired event per firing
                 opportunity.failed_step = None
             else:
                 opportunity.failed_step = {"kind": "timers"}

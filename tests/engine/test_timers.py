@@ -126,3 +126,80 @@ def test_a_deal_whose_state_cannot_be_loaded_is_parked_and_the_sweep_goes_on(eng
     assert [e.kind for e in broken.events][-1] == "error"
     assert len(chase_tasks(healthy)) == 1
     assert engine.fire_due_timers() == 0
+
+
+# --- overdue cycles: every firing is an event (issue 11) ---------------------------------
+
+def cycling(tmp_path, *, automatic: bool):
+    """The base methodology with an R3/PT1H chase cycle. ``automatic``: a script runs
+    before each chase task, so one step can fire every overdue firing of the cycle."""
+    root = tmp_path / ("automatic" if automatic else "cycling")
+    shutil.copytree(BASE_METHODOLOGY, root)
+    bpmn = root / "bpmn" / "deal.bpmn"
+    text = bpmn.read_text("utf-8").replace(
+        '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"P3D"</bpmn:timeDuration>',
+        '<bpmn:timeCycle xsi:type="bpmn:tFormalExpression">R3/PT1H</bpmn:timeCycle>')
+    if automatic:
+        text = text.replace(
+            '<bpmn:userTask id="Task_Chase" name="Chase the rep" />',
+            '<bpmn:scriptTask id="Script_Remind" name="Remind" scriptFormat="python">'
+            '<bpmn:script>reminded = True</bpmn:script></bpmn:scriptTask>'
+            '<bpmn:userTask id="Task_Chase" name="Chase the rep" />')
+        text = text.replace('<bpmn:flowNodeRef>Task_Chase</bpmn:flowNodeRef>',
+                            '<bpmn:flowNodeRef>Script_Remind</bpmn:flowNodeRef>'
+                            '<bpmn:flowNodeRef>Task_Chase</bpmn:flowNodeRef>')
+        text = text.replace('sourceRef="Timer_Chase" targetRef="Task_Chase"',
+                            'sourceRef="Timer_Chase" targetRef="Script_Remind"')
+        text = text.replace('<bpmn:sequenceFlow id="Flow_Chased"',
+                            '<bpmn:sequenceFlow id="Flow_Remind" sourceRef="Script_Remind" targetRef="Task_Chase" />'
+                            '<bpmn:sequenceFlow id="Flow_Chased"')
+        assert text.count("Script_Remind") == 4
+    bpmn.write_text(text, "utf-8")
+    return root
+
+
+def assert_each_firing_is_one_event(deal, opened_at):
+    """Three chase tasks in the stored workflow, three timer_fired events, one per
+    firing, each with its own due moment an hour apart."""
+    fired = kinds(deal, "timer_fired")
+    assert len(chase_tasks(deal)) == len(fired) == 3, deal.id
+    assert [e.data["due"] for e in fired] == [(opened_at + timedelta(hours=h)).isoformat() for h in (1, 2, 3)]
+    assert {e.data["node"] for e in fired} == {"Timer_Chase"}
+    assert deal.next_timer_at is None
+
+
+@pytest.mark.parametrize("automatic", [False, True], ids=["one-firing-a-step", "all-firings-in-one-step"])
+def test_a_cycle_overdue_three_times_writes_one_timer_fired_event_per_firing(db_url, clock, tmp_path, automatic):
+    engine = make_engine(db_url, clock, methodologies=cycling(tmp_path, automatic=automatic))
+    try:
+        opened_at = clock.now
+        deal = open_deal(engine)
+        clock.advance(days=1)  # the worker was down: all three firings are overdue
+        while engine.fire_due_timers(limit=1):  # one `dealflow worker --once` run after another
+            pass
+        assert_each_firing_is_one_event(engine.show_opportunity(deal.id), opened_at)
+        clock.advance(days=1)
+        assert engine.fire_due_timers() == 0
+    finally:
+        engine.close()
+
+
+@pytest.mark.parametrize("automatic", [False, True], ids=["one-firing-a-step", "all-firings-in-one-step"])
+def test_two_workers_sweeping_overdue_cycles_fire_and_record_each_firing_once(db_url, clock, tmp_path, automatic):
+    from engine.service import Engine
+    from tests.engine.test_concurrency import at_once
+
+    first = make_engine(db_url, clock, methodologies=cycling(tmp_path, automatic=automatic))
+    second = Engine(db_url, clock=clock)
+    try:
+        opened_at = clock.now
+        deals = [open_deal(first, f"deal {i}") for i in range(6)]
+        clock.advance(days=1)
+        swept = at_once(first.fire_due_timers, second.fire_due_timers)
+        assert all(isinstance(n, int) for n in swept), swept
+        for deal in deals:
+            assert_each_firing_is_one_event(first.show_opportunity(deal.id), opened_at)
+        assert first.fire_due_timers() == 0 and second.fire_due_timers() == 0
+    finally:
+        first.close()
+        second.close()
