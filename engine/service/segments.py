@@ -92,6 +92,9 @@ def swap_segment(ctx: ServiceContext, segment_id: str, methodology: str, *, vers
     """Move segment ``segment_id`` to ``methodology`` (its ``version``, else the
     newest, followed as new versions are deployed). ``stage_map`` maps old stage
     ids to new ones (default: the same id). ``dry_run``: only say what would happen."""
+    for field, value in (("segment", segment_id), ("methodology", methodology), ("version", version),
+                         ("stage_map", dict(stage_map or {}))):
+        inputs.storable_data(value, field)  # recorded on the swap and in every moved deal's event
     if "@" in methodology and version is None:
         methodology, version = methodology.split("@", 1)
     stage_map = dict(stage_map or {})
@@ -111,12 +114,12 @@ def swap_segment(ctx: ServiceContext, segment_id: str, methodology: str, *, vers
         deals = segment_store.open_deals(session, segment.id, not_on=target.id, lock=not dry_run)
         olds = {vid: ctx.catalog.version(session, vid)[1]
                 for vid in {current.id} | {d.version_id for d in deals}}
-        swapping.check_stage_map(stage_map, olds.values(), new)
         busy = set() if dry_run else (
             set(segment_store.open_deal_ids(session, segment.id, not_on=target.id)) - {d.id for d in deals})
-        if not deals and not busy and current.id == target.id:
+        if not deals and not busy and current.id == target.id:  # e.g. the same swap made just before
             raise ConflictError(f"segment '{segment.id}' already follows {_label(target)} and none of "
                                 "its open deals is on another version")
+        swapping.check_stage_map(stage_map, olds.values(), new)
         plan = swapping.plan((swapping.Deal(d.id, d.stage_id, d.error_message) for d in deals),
                              new, stage_map)
         report = dict(segment_id=segment.id, from_methodology=_label(current), to_methodology=_label(target))

@@ -45,6 +45,7 @@ def complete_task(ctx: ServiceContext, task_id: str, *, actor: str,
     on one deal meet), the unit of work runs the use case again on what is now
     stored: a different task still completes, the same task is then no longer ready."""
     for name, value in data.items():  # no NUL or lone surrogate reaches the stored events
+        inputs.storable(str(name), "form")  # not the name as the field: it would carry the NUL back
         inputs.storable_data(value, str(name))
     now = ctx.now()
 

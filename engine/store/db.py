@@ -19,7 +19,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,6 +33,16 @@ class RowsChangedError(Exception):
     """Rows changed between a bulk write's read and its write (its optimistic-lock
     check matched fewer rows than it read), as the ORM's version counter reports for
     one row. Not an error of Dealflow's tree: the unit of work runs the use case again."""
+
+
+def hold_sqlite_writes(session: Session) -> None:
+    """On SQLite, take the database's one write lock now, with a write that changes
+    nothing: the transaction's reads from here on are of the latest commit and nobody
+    else commits until it ends — what ``SELECT ... FOR UPDATE`` gives on PostgreSQL,
+    for a use case that may change no row the version counter guards (a task's
+    assignee, a contact). Nothing on other databases."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE opportunities SET id = id WHERE 0 = 1"))
 
 
 def database_url(url: str | None = None) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, undefer
 from engine.errors import NotFoundError
 from engine.rules import policy
 from engine.views import EventView, OpportunityView, StageChangeView
+from engine.store.db import hold_sqlite_writes
 from engine.store.lookup import Lookup
 from engine.store.models import Event, InboxTask, Opportunity, StageChange
 
@@ -25,6 +26,7 @@ def lock_opportunity(session: Session, opportunity_id: int, *, with_state: bool 
     Its columns are those stored once the lock is held, even if the session had read
     the row before (``populate_existing``): a use case re-checks the deal's state on
     them, never on what it read before it waited for the lock."""
+    hold_sqlite_writes(session)  # SQLite has no row locks: its write lock stands in
     query = (select(Opportunity).where(Opportunity.id == opportunity_id).with_for_update()
              .execution_options(populate_existing=True))
     if with_state:

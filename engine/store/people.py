@@ -8,15 +8,25 @@ from typing import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.errors import NotFoundError
-from engine.rules import policy
+from engine.errors import FormError, NotFoundError
+from engine.rules import inputs, policy
 from engine.rules.routing import Candidate
 from engine.views import UserView
 from engine.store.models import ApiToken, InboxTask, Team, TeamMember, User
 
 
+def _nameable(name: object) -> bool:
+    """Whether ``name`` can be a stored name at all: one holding a NUL or a lone
+    surrogate names nobody (and PostgreSQL would refuse the query itself)."""
+    try:
+        inputs.storable(name, "name")
+    except (FormError, TypeError):
+        return False
+    return True
+
+
 def user(session: Session, username: str) -> User:
-    row = session.scalar(select(User).where(User.username == username))
+    row = session.scalar(select(User).where(User.username == username)) if _nameable(username) else None
     if row is None or not row.active:
         raise NotFoundError(f"no user '{username}'")
     return row
@@ -24,6 +34,8 @@ def user(session: Session, username: str) -> User:
 
 def find_user(session: Session, username: str, *, active_only: bool = False) -> User | None:
     """The user, or None (``user`` raises NotFoundError instead)."""
+    if not _nameable(username):
+        return None
     query = select(User).where(User.username == username)
     if active_only:
         query = query.where(User.active.is_(True))
@@ -60,6 +72,8 @@ def user_by_token_hash(session: Session, token_hash: str) -> tuple[User | None, 
 
 def user_and_team_ids(session: Session, username: str) -> tuple[User | None, list[int]]:
     """The active user and the ids of their teams, in one query."""
+    if not _nameable(username):
+        return None, []
     rows = session.execute(select(User, TeamMember.team_id)
                            .outerjoin(TeamMember, TeamMember.user_id == User.id)
                            .where(User.username == username, User.active.is_(True))).all()
@@ -83,6 +97,8 @@ def actor_facts(session: Session, row: User) -> policy.Actor:
 
 
 def find_team(session: Session, name: str) -> Team | None:
+    if not _nameable(name):
+        return None
     return session.scalar(select(Team).where(Team.name == name))
 
 

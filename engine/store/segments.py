@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Sequence
 
-from sqlalchemy import bindparam, delete, false, func, insert, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from engine.store.db import RowsChangedError
+from engine.store.db import RowsChangedError, hold_sqlite_writes
 from engine.store.models import (Event, InboxTask, MethodologySwap, MethodologyVersion, Opportunity,
                                  SegmentMethodology, StageChange, SwapMove, User)
 
@@ -88,14 +88,13 @@ def drop_override(session: Session, segment_id: str) -> None:
 def lock_segment(session: Session, segment_id: str) -> None:
     """Hold the segment for this transaction, so two swaps (or a swap and its reversal)
     of one segment run one after the other, each deciding on what the other stored.
-    PostgreSQL: a transaction-scoped advisory lock on the segment's id. SQLite: a write
-    that changes nothing, which takes the database's one write lock now — before the
-    swap reads the segment's methodology, not at its first real write."""
+    PostgreSQL: a transaction-scoped advisory lock on the segment's id. SQLite: the
+    database's one write lock, taken now — before the swap reads the segment's
+    methodology, not at its first real write."""
     if session.get_bind().dialect.name == "postgresql":
         key = zlib.crc32(f"dealflow segment {segment_id}".encode())
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
-    else:
-        session.execute(update(SegmentMethodology).where(false()).values(pinned=False))
+    hold_sqlite_writes(session)
 
 
 def open_counts(session: Session) -> dict[str, int]:
