@@ -78,7 +78,7 @@ def clean_contact(values: Mapping[str, object], role_ids: Collection[str], *,
         clean["influence"] = _level(values.get("influence"), DEFAULT_INFLUENCE, errors, "influence")
     if present("attitude"):
         attitude = values.get("attitude")
-        if attitude is None or attitude == "":
+        if attitude is None:  # "" is a choice nobody made: refused like any other
             clean["attitude"] = "neutral"
         elif not isinstance(attitude, str) or attitude.strip() not in ATTITUDES:
             errors["attitude"] = "choose supporter, neutral or opponent"

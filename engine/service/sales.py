@@ -110,7 +110,7 @@ def override_probability(ctx: ServiceContext, opportunity_id: int, probability: 
                          reason: str = "") -> OpportunityView:
     """A manager sets the probability by hand; it stays until reset, whatever the
     stage or a questionnaire would say."""
-    value = _percent(probability)
+    value = inputs.percent(probability)
     reason = inputs.text(reason, "reason", limit=inputs.MAX_REASON, required=False) or ""
     return _set_override(ctx, opportunity_id, value, actor, reason)
 
@@ -234,13 +234,6 @@ def sales_assistant(ctx: ServiceContext, opportunity_id: int, *, viewer: str) ->
 
 def _score_variables(result: scoring.ScoreResult) -> dict:
     return {"score": result.score, "score_class": result.score_class.id}
-
-
-def _percent(value: object) -> int:
-    text = str(value).strip().rstrip("%").strip() if value is not None else ""
-    if isinstance(value, bool) or not text.isdigit() or not 0 <= int(text) <= 100:
-        raise FormError({"probability": "a whole number of percent from 0 to 100"})
-    return int(text)
 
 
 def _questionnaire_view(q: Questionnaire, opportunity: Opportunity, methodology: Methodology) -> QuestionnaireView:

@@ -13,8 +13,10 @@ from engine import CONTACT_FIELDS, RELATIONSHIP_FIELDS
 from engine.views.buying_center import BuyingCenterView, ContactView, RelationshipView
 
 from webui.api.blueprint import bp, facade, username
-from webui.api.parsing import json_object, only
+from webui.api.parsing import json_object, no_nulls, only
 from webui.api.shapes import when
+
+NULLABLE_CONTACT_FIELDS = ("job_title", "role", "notes")  # null: empty, no role
 
 
 @bp.get("/opportunities/<int:opportunity_id>/contacts")
@@ -25,6 +27,7 @@ def buying_center(opportunity_id: int):
 @bp.post("/opportunities/<int:opportunity_id>/contacts")
 def add_contact(opportunity_id: int):
     body = only(json_object(), CONTACT_FIELDS)
+    no_nulls(body, NULLABLE_CONTACT_FIELDS)
     if "name" not in body:
         body["name"] = None  # the engine says it is required
     added = facade().add_contact(opportunity_id, actor=username(), **body)
@@ -35,6 +38,7 @@ def add_contact(opportunity_id: int):
 def update_contact(contact_id: int):
     facade().contact(contact_id, viewer=username())  # 404 before anything says what is wrong with the body
     body = only(json_object(), CONTACT_FIELDS)
+    no_nulls(body, NULLABLE_CONTACT_FIELDS)
     return jsonify(contact_json(facade().update_contact(contact_id, actor=username(), **body)))
 
 
@@ -47,6 +51,7 @@ def remove_contact(contact_id: int):
 @bp.post("/opportunities/<int:opportunity_id>/relationships")
 def add_relationship(opportunity_id: int):
     body = only(json_object(), RELATIONSHIP_FIELDS)
+    no_nulls(body)
     values = {name: body.get(name) for name in ("from_contact", "to_contact", "kind")}
     if "strength" in body:
         values["strength"] = body["strength"]

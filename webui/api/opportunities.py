@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import jsonify, url_for
 
 from webui.api.blueprint import bp, facade, username
-from webui.api.parsing import json_object, refuse, unknown_fields
+from webui.api.parsing import json_object, no_nulls, refuse, unknown_fields
 from webui.api.shapes import opportunity_json
 
 OPPORTUNITY_FIELDS = ("title", "amount", "currency", "partner", "partner_attributes", "attributes", "owner")
@@ -17,6 +17,7 @@ OPPORTUNITY_FIELDS = ("title", "amount", "currency", "partner", "partner_attribu
 def create_opportunity():
     body = json_object()
     refuse(unknown_fields(body, OPPORTUNITY_FIELDS))
+    no_nulls(body)
     values = {name: body.get(name) for name in OPPORTUNITY_FIELDS}
     values["currency"] = body.get("currency", "PLN")
     created = facade().create_opportunity(actor=username(), **values)

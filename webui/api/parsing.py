@@ -73,6 +73,14 @@ def only(body: dict, known: tuple[str, ...]) -> dict:
     return body
 
 
+def no_nulls(values: dict, nullable: tuple[str, ...] = ()) -> None:
+    """A 422 naming each field sent as null that the document does not declare
+    nullable: null is not a way to leave a field out (the façade would take it as
+    absent and apply the default)."""
+    refuse({str(name): "send a value, or leave the field out; it may not be null"
+            for name, value in values.items() if value is None and name not in nullable})
+
+
 def refuse(fields: dict[str, str]) -> None:
     """A 422 with a message per field, when there is any."""
     if fields:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from webui.api.blueprint import bp, facade, username
-from webui.api.parsing import json_object, refuse, unknown_fields
+from webui.api.parsing import json_object, no_nulls, refuse, unknown_fields
 from webui.api.shapes import opportunity_json, when
 
 
@@ -23,6 +23,7 @@ def answer_questionnaire(opportunity_id: int, questionnaire_id: str):
     answers = body.get("answers")
     if not isinstance(answers, dict):
         refuse({"answers": "send an object of question ids and answer ids"})
+    no_nulls(answers)
     deal = facade().answer_questionnaire(opportunity_id, questionnaire_id, answers, actor=username())
     return jsonify(opportunity_json(deal))
 
@@ -30,6 +31,7 @@ def answer_questionnaire(opportunity_id: int, questionnaire_id: str):
 @bp.put("/opportunities/<int:opportunity_id>/probability")
 def override_probability(opportunity_id: int):
     body = json_object()
+    no_nulls(body)
     errors = unknown_fields(body, ("probability", "reason"))
     reason = body.get("reason", "")
     if not isinstance(reason, str):
@@ -48,6 +50,7 @@ def reset_probability(opportunity_id: int):
 @bp.post("/opportunities/<int:opportunity_id>/lose")
 def close_as_lost(opportunity_id: int):
     body = json_object()
+    no_nulls(body)
     errors = unknown_fields(body, ("reason", "stage"))
     for name in ("reason", "stage"):
         if body.get(name) is not None and not isinstance(body[name], str):

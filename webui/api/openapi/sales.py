@@ -76,8 +76,9 @@ PATHS = {
             "parameters": [OPPORTUNITY_ID],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["probability"], "additionalProperties": False,
-                "properties": {"probability": {"type": "integer", "minimum": 0, "maximum": 100},
-                               "reason": {"type": "string"}}}}}},
+                "properties": {"probability": {"type": "integer", "minimum": 0, "maximum": 100,
+                                               "description": "A whole number; 46.0 is 46."},
+                               "reason": {"type": "string", "maxLength": 2000}}}}}},
             "responses": {"200": answer(ref("Opportunity"), "Overridden."), "401": UNAUTHORIZED,
                           "403": error("The caller sees the deal but does not manage it."),
                           "404": NOT_YOURS, "409": error("The deal is closed."),
