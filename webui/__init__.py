@@ -11,7 +11,8 @@ never touch SQL or SpiffWorkflow. One blueprint per screen family:
 
 Every error is answered by webui/errors.py: JSON of one shape under /api/, an HTML
 page elsewhere. Every HTML form carries a CSRF token (Flask-WTF's CSRFProtect); the JSON API is
-exempt, it authenticates each request with a bearer token instead.
+exempt, it authenticates each request with a bearer token instead. Every response carries
+the security headers of webui/headers.py (docs/security.md).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from flask import Flask, jsonify
 
 from engine import Engine
 
-from webui import (api, auth, buying_center, errors, inbox, manager, opportunities, pages, sales_assistant,
-                   segments)
+from webui import (api, auth, buying_center, errors, headers, inbox, manager, opportunities, pages,
+                   sales_assistant, segments)
 from webui.app_engine import EXTENSION, engine_of
 from webui.ids import RecordId
 
@@ -36,7 +37,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     Settings: DATABASE_URL (default: DEALFLOW_DATABASE_URL, else SQLite
     dealflow.db), SECRET_KEY (default: DEALFLOW_SECRET_KEY; required outside tests
     and the demo), METHODOLOGIES_PATH, ENGINE (an Engine to use instead of making
-    one), WTF_CSRF_ENABLED (default True)."""
+    one), WTF_CSRF_ENABLED (default True).
+
+    Behind HTTPS: SECURE_COOKIES (default: DEALFLOW_SECURE_COOKIES=1) sends the
+    session cookies with ``Secure``; TRUSTED_PROXIES (default:
+    DEALFLOW_TRUSTED_PROXIES, 0) is how many proxies' X-Forwarded-* headers to believe,
+    so the app sees the client's address and whether it came over HTTPS (HSTS)."""
     app = Flask(__name__)
     app.url_map.converters["int"] = RecordId  # an id no row can have matches no route: 404
     app.config.from_mapping(
@@ -46,9 +52,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        SECURE_COOKIES=os.environ.get("DEALFLOW_SECURE_COOKIES", "") in ("1", "true", "yes"),
+        TRUSTED_PROXIES=int(os.environ.get("DEALFLOW_TRUSTED_PROXIES") or 0),
     )
     if test_config:
         app.config.update(test_config)
+    if app.config["SECURE_COOKIES"]:
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     app.extensions[EXTENSION] = app.config.get("ENGINE") or Engine(app.config["DATABASE_URL"])
 
     for module in (auth, inbox, opportunities, manager, segments, buying_center, sales_assistant):
@@ -56,6 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     pages.init_app(app, exempt=[api.bp])
     errors.init_app(app)
+    headers.init_app(app)
 
     @app.get("/healthz")
     def healthz():
