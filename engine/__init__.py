@@ -17,7 +17,8 @@ web interface import only this package, ``engine.views`` and ``engine.errors``:
 
 from engine.errors import (BpmnImportError, ConflictError, DatabaseError, DealflowError, ExitCriteriaError,
                            ExpressionError, ExpressionLimitError, FormError, MethodologyError, NotFoundError,
-                           PermissionDeniedError, RoutingError, TaskNotReadyError, WorkflowError)
+                           PermissionDeniedError, RoutingError, TaskNotReadyError, TooManyAttemptsError,
+                           WorkflowError)
 from engine.methodology.diff import Change, diff_methodologies
 from engine.methodology.importer import ImportPlan, plan_import
 from engine.methodology.model import Library, Methodology
@@ -41,7 +42,7 @@ __all__ = [
     # errors
     "BpmnImportError", "ConflictError", "DatabaseError", "DealflowError", "ExitCriteriaError", "ExpressionError",
     "ExpressionLimitError", "FormError", "MethodologyError", "NotFoundError", "PermissionDeniedError",
-    "RoutingError", "TaskNotReadyError", "WorkflowError",
+    "RoutingError", "TaskNotReadyError", "TooManyAttemptsError", "WorkflowError",
     # views
     "BuyingCenterView", "ContactView", "CriterionView", "DeployReport", "DeployedVersion", "EventView",
     "FieldView", "InboxPage", "NotMoved", "OpportunityView", "PipelineStage", "PipelineView",

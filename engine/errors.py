@@ -8,6 +8,7 @@
     │   └── ExpressionLimitError   it ran past its step, size or time budget
     ├── NotFoundError              no such opportunity, task, user, team or version
     ├── PermissionDeniedError      the actor may not do this
+    │   └── TooManyAttemptsError   too many failed logins: wait ``retry_after`` seconds
     ├── ConflictError              someone else changed it first (task no longer
     │   │                          ready, opportunity updated concurrently)
     │   └── ExitCriteriaError      the deal may not leave its stage yet; ``missing``
@@ -66,6 +67,15 @@ class NotFoundError(DealflowError):
 
 class PermissionDeniedError(DealflowError):
     """The actor is not allowed to do this."""
+
+
+class TooManyAttemptsError(PermissionDeniedError):
+    """Too many failed logins for the account or from the address: attempts are
+    refused, the password unchecked, for ``retry_after`` more seconds."""
+
+    def __init__(self, message: str, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(message)
 
 
 class ConflictError(DealflowError):

@@ -2,7 +2,7 @@
 the template filters that show UTC moments in the viewer's time zone. Error pages
 are webui/errors.py's.
 
-The time zone comes from a ``tz`` cookie that a one-line script in the layout sets
+The time zone comes from a ``tz`` cookie that static/timezone.js (loaded by the layout) sets
 from the browser (``Intl.DateTimeFormat().resolvedOptions().timeZone``), or that
 the zone form in the footer sets without JavaScript; without it, UTC."""
 
@@ -26,15 +26,19 @@ TZ_COOKIE = "tz"
 
 
 class WebUser(UserMixin):
-    """The logged-in person, as Flask-Login wants it; ``get_id`` is the username."""
+    """The logged-in person, as Flask-Login wants it. ``get_id`` — what the session
+    cookie holds — is the user's session generation and username: once the user's
+    sessions are ended on the server (logout counts the generation up), the id in
+    any copy of an older cookie names no session, and ``load_user`` finds nobody."""
 
-    def __init__(self, view: UserView):
+    def __init__(self, view: UserView, generation: int):
         self.view = view
         self.username = view.username
         self.role = view.role
+        self.generation = generation
 
     def get_id(self) -> str:
-        return self.username
+        return f"{self.generation}:{self.username}"
 
     @property
     def may_see_pipeline(self) -> bool:
@@ -52,9 +56,12 @@ def init_app(app: Flask, exempt=()) -> None:
     login.login_message_category = "info"
 
     @login.user_loader
-    def load_user(username: str):
+    def load_user(session_id: str):
+        generation, _, username = session_id.partition(":")
+        if not generation.isdigit() or not username:
+            return None  # a cookie from before sessions had generations
         try:
-            return WebUser(engine_of(app).user_view(username))
+            return WebUser(engine_of(app).user_for_session(username, int(generation)), int(generation))
         except NotFoundError:
             return None
 

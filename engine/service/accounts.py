@@ -7,9 +7,9 @@ import secrets
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from engine.errors import ConflictError, DealflowError, PermissionDeniedError
+from engine.errors import ConflictError, DealflowError, NotFoundError, PermissionDeniedError
 from engine.rules import inputs, policy
-from engine.service import unit_of_work
+from engine.service import logins, unit_of_work
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
 from engine.store import people
@@ -55,23 +55,41 @@ def set_password(ctx: ServiceContext, username: str, password: str) -> None:
         people.user(session, username).password_hash = generate_password_hash(password, method="scrypt")
 
     unit_of_work.run(ctx, work)
+    logins.end_sessions(ctx, username)  # whoever knew the old password is logged out
 
 
-def authenticate(ctx: ServiceContext, username: str, password: str) -> UserView:
+def authenticate(ctx: ServiceContext, username: str, password: str, address: str | None = None) -> UserView:
     """The user, if the password is theirs; PermissionDeniedError otherwise (the
-    same message whether the name or the password was wrong)."""
+    same message whether the name or the password was wrong), and
+    TooManyAttemptsError, without checking the password, while the account or the
+    client ``address`` must wait after failed logins (engine.service.logins)."""
     inputs.storable(username, "username")  # no query compares a NUL
+    logins.check(ctx, username, address)
     with unit_of_work.read(ctx) as session:
         user = people.find_user(session, username, active_only=True)
         stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
-        if not check_password_hash(stored, password) or user is None or not user.password_hash:
-            raise PermissionDeniedError("wrong username or password")
-        return view_of(session, user)
+        matches = check_password_hash(stored, password) and user is not None and bool(user.password_hash)
+        view = view_of(session, user) if matches else None
+    if view is None:
+        logins.failed(ctx, username, address)
+        raise PermissionDeniedError("wrong username or password")
+    logins.succeeded(ctx, username)
+    return view
 
 
 def user_view(ctx: ServiceContext, username: str) -> UserView:
     with unit_of_work.read(ctx) as session:
         return view_of(session, people.user(session, username))
+
+
+def user_for_session(ctx: ServiceContext, username: str, generation: int) -> UserView:
+    """The user of a login session of this ``generation``; NotFoundError once their
+    sessions were ended (logout, a new password) or the user is gone."""
+    with unit_of_work.read(ctx) as session:
+        user = people.user(session, username)
+        if user.session_generation != generation:
+            raise NotFoundError(f"the session of '{username}' has ended")
+        return view_of(session, user)
 
 
 def view_of(session: Session, user: User) -> UserView:

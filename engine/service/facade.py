@@ -17,8 +17,8 @@ from typing import Callable, Mapping
 
 from engine.errors import DatabaseError
 from engine.rules import buying_center as bc_rules
-from engine.service import (accounts, buying_center, closing, inbox, methodologies, opportunities, sales, screens,
-                            segments, tasks, timers)
+from engine.service import (accounts, buying_center, closing, inbox, logins, methodologies, opportunities, sales,
+                            screens, segments, tasks, timers)
 from engine.service.buying_center import KEEP
 from engine.service.catalog import Catalog
 from engine.service.context import ServiceContext, utc_now
@@ -80,11 +80,24 @@ class Engine:
     def set_password(self, username: str, password: str) -> None:
         return accounts.set_password(self.context, username, password)
 
-    def authenticate(self, username: str, password: str) -> UserView:
-        return accounts.authenticate(self.context, username, password)
+    def authenticate(self, username: str, password: str, *, address: str | None = None) -> UserView:
+        """TooManyAttemptsError while the account or the client ``address`` must wait."""
+        return accounts.authenticate(self.context, username, password, address)
 
     def user_view(self, username: str) -> UserView:
         return accounts.user_view(self.context, username)
+
+    def session_generation(self, username: str) -> int:
+        """Part of a new login session's id; ``end_sessions`` counts it up."""
+        return logins.session_generation(self.context, username)
+
+    def user_for_session(self, username: str, generation: int) -> UserView:
+        """NotFoundError once the user's sessions of that generation have ended."""
+        return accounts.user_for_session(self.context, username, generation)
+
+    def end_sessions(self, username: str) -> None:
+        """Log the user out everywhere: every session issued so far stops working."""
+        logins.end_sessions(self.context, username)
 
     def create_token(self, username: str) -> str:
         return accounts.create_token(self.context, username)

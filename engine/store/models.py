@@ -31,6 +31,22 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Part of every login session's id: logging out (or a new password) counts it up,
+    # so each cookie issued before stops working on every worker.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class LoginThrottle(Base):
+    """Failed logins in a row for one account or one client address (``key``: which,
+    hashed), and until when further attempts are refused (engine.rules.throttling).
+    A table, not process memory, so every gunicorn worker counts the same failures."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class ApiToken(Base):
