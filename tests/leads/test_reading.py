@@ -52,6 +52,14 @@ def test_the_delimiter_is_found(tmp_path, delimiter):
     assert [row.values for row in rows] == [tuple(r) for r in ROWS]
 
 
+def test_a_file_of_one_column_keeps_commas_inside_its_values(tmp_path):
+    path = tmp_path / "leads.csv"
+    path.write_text("Nazwa firmy\nKowalski, Nowak sp.j.\nAcme; Inc\nBeta, Gamma\n", encoding="utf-8")
+    table, rows = read(path)
+    assert table.header == ("Nazwa firmy",)
+    assert [row.values for row in rows] == [("Kowalski, Nowak sp.j.",), ("Acme; Inc",), ("Beta, Gamma",)]
+
+
 def test_a_semicolon_file_with_commas_in_its_values_is_read_by_semicolons(tmp_path):
     path = write_text(tmp_path / "leads.csv", [HEADER, ["Kowalski, Nowak i S-ka", "", "a@b.pl", "Kraków, Nowa Huta"]],
                       delimiter=";")

@@ -52,7 +52,9 @@ def encoding_of(path: Path) -> str:
 
 
 def delimiter_of(sample: str, complete: bool) -> str:
-    best, best_score = DELIMITERS[1], (-1.0, 0)
+    # A file of one column (names only) has no delimiter: the candidate its values use
+    # least, so that "Kowalski, Nowak sp.j." stays one value.
+    best, best_score = min(DELIMITERS, key=sample.count), (-1.0, 0)
     for delimiter in DELIMITERS:
         records = [r for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r and not is_blank(r)][:50]
         if not complete:
