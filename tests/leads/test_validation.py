@@ -38,6 +38,7 @@ def test_a_good_row_becomes_a_clean_normalised_lead():
 @pytest.mark.parametrize("typed, clean", [
     ("5261041147", "PL5261041147"), ("PL 526 104 11 47", "PL5261041147"), ("pl5261041147", "PL5261041147"),
     ("526.104.11.47", "PL5261041147"), ("DE136695976", "DE136695976"), ("GB 980 7806 84", "GB980780684"),
+    ("NIP: 526-104-11-47", "PL5261041147"), ("VAT ID DE136695976", "DE136695976"), ("nip ue PL5261041147", "PL5261041147"),
 ])
 def test_tax_ids_are_one_form_however_they_were_typed(typed, clean):
     assert validate_row(row(NIP=typed), COLUMNS).tax_id == clean
@@ -55,6 +56,7 @@ def test_a_tax_id_without_prefix_is_read_by_the_rows_country():
     ("52610411AB", "not a NIP: 10 digits, e.g. 123-456-32-18"),
     ("DE136695977", "the DE VAT number's check digit does not match (a typo?)"),
     ("DE13669597", "a DE VAT number has a different number of digits"),
+    ("NIP: 526-104-11-48", "the NIP's check digit does not match (a typo?)"),
 ])
 def test_a_wrong_tax_id_says_what_is_wrong(typed, reason):
     assert problems(NIP=typed) == {"NIP": reason}

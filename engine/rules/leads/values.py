@@ -28,6 +28,7 @@ _PHONE_CHARS = re.compile(r"\+?[0-9 ()./-]+")
 _COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
 _PL_POSTAL = re.compile(r"([0-9]{2})-?([0-9]{3})")
 _PREFIX = re.compile(r"[A-Za-z]{2}")
+_TAX_LABEL = re.compile(r"^\s*(?:nip|vat(?:\s*id)?|tax\s*id)\s*(?:ue|eu)?\s*[:.]?\s*(?=[A-Za-z]{0,2}[0-9])", re.IGNORECASE)
 
 EMAIL_EXAMPLE = "enter one e-mail address such as jan.kowalski@firma.pl"
 PHONE_EXAMPLE = "enter a phone number such as +48 600 123 456"
@@ -110,7 +111,7 @@ def tax_id(text: str, country: str | None) -> str:
     one form whichever way it was typed, so that it finds duplicates. With no prefix
     the lead's country decides (Poland when none is given); a number of a country
     python-stdnum has no VAT module for is kept as typed, compacted, unchecked."""
-    compact = re.sub(r"[\s./-]", "", text).upper()
+    compact = re.sub(r"[\s./-]", "", _TAX_LABEL.sub("", text)).upper()
     prefix = compact[:2] if _PREFIX.fullmatch(compact[:2]) else None
     code = prefix or country or "PL"
     number = compact[2:] if prefix else compact
