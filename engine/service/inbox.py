@@ -104,6 +104,9 @@ def _claim_or_release(ctx: ServiceContext, task_id: str, username: str, *, claim
         opportunity = opportunity_store.lock_opportunity(session, task.opportunity_id) if task else None
         if task is None or not visibility.may_see_task(session, actor, task, opportunity):
             raise NotFoundError(f"no task '{task_id}'")
+        # Decided on as the task is once the deal is locked (a close may have withdrawn
+        # it, a teammate claimed it); who may see it, on what the actor was shown.
+        session.refresh(task)
         if task.status != "ready":
             raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")
         if task.candidate_team_id is None:

@@ -10,7 +10,7 @@ import pytest
 
 from engine.errors import ConflictError, NotFoundError
 from engine.service import Engine
-from tests.conftest import make_engine
+from tests.conftest import make_engine, queue_methodology
 from tests.engine.test_concurrency import at_once
 from tests.engine.test_errors_and_retry import BROKEN_SCRIPT, methodology_with_script
 from tests.service.races import (KINDS, ROUNDS, SWAP_TARGET, assert_consistent, call, horeca_deal, pairs,
@@ -110,3 +110,46 @@ def test_creating_the_same_user_twice_at_once_lets_one_in_and_refuses_the_other_
         assert len(errors) == 1 and isinstance(errors[0], ConflictError), outcomes
         assert name in str(errors[0]), str(errors[0])
         assert [u.username for u in first.list_users()].count(name) == 1
+
+
+def test_releasing_a_claimed_task_while_the_deal_is_lost_leaves_nothing_after_the_close(db_url, clock, tmp_path):
+    """Claiming and releasing lock the deal and re-read the task: a release that waited
+    for the close finds the task withdrawn."""
+    first = make_engine(db_url, clock, queue_methodology(tmp_path))
+    second = Engine(db_url, clock=clock)
+    try:
+        for round_ in range(ROUNDS * 2):
+            deal = horeca_deal(first, f"queued {round_}")
+            clock.advance(days=3, minutes=1)
+            first.fire_due_timers()
+            (chase,) = [t for t in first.show_opportunity(deal.id).open_tasks if t.node_id == "Task_Chase"]
+            first.claim_task(chase.id, actor="rep2")
+            outcomes = at_once(lambda: first.release_task(chase.id, actor="rep2"),
+                               lambda: second.close_as_lost(deal.id, actor="manager", reason="Gone"))
+            assert_consistent(first, deal.id, outcomes, f"release vs lose, round {round_}")
+    finally:
+        first.close()
+        second.close()
+
+
+@pytest.mark.parametrize("rival", ["reverse", "complete", "lose"])
+def test_reversing_a_swap_while_it_is_reversed_or_its_deal_moves_on_leaves_the_deal_consistent(racing, rival):
+    """A reversal locks the segment and re-reads its swap: two reversals of one swap make
+    one; a moved deal someone works on meanwhile is reversed after them or not at all."""
+    first, second = racing
+    for round_ in range(ROUNDS):
+        deal = horeca_deal(first, f"swapped {round_}")
+        swap = first.swap_segment("horeca", "quick-deal", stage_map={"offer": "proposal"}, actor="manager")
+        (task,) = first.show_opportunity(deal.id).open_tasks
+        rivals = {"reverse": lambda: second.reverse_swap(swap.swap_id, actor="manager"),
+                  "complete": lambda: second.complete_task(task.id, actor="rep1", data={"budget_confirmed": "true"}),
+                  "lose": lambda: second.close_as_lost(deal.id, actor="manager", reason="Gone")}
+        outcomes = at_once(lambda: first.reverse_swap(swap.swap_id, actor="manager"), rivals[rival])
+        label = f"reverse vs {rival}, round {round_}"
+        assert_consistent(first, deal.id, outcomes, label)
+        reversals = [s for s in first.list_swaps("horeca") if s.reverses_id == swap.swap_id]
+        reversed_by = outcomes if rival == "reverse" else outcomes[:1]
+        assert len(reversals) == sum(not isinstance(o, Exception) for o in reversed_by), (label, outcomes)
+        if rival == "reverse":
+            assert len(reversals) == 1, (label, outcomes)  # the other was told it was reversed already
+        finish_round(first, deal.id)
