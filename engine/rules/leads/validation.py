@@ -26,7 +26,6 @@ from engine.rules.leads.table import SourceRow
 LIMITS = {"name": inputs.MAX_PARTNER, "tax_id": 40, "regon": 20, "email": normal.MAX_EMAIL, "phone": 40,
           "city": 120, "street": 300, "postal_code": 20, "country": 60, "contact_person": 200,
           "industry": 120, "source": 120, "territory": 120, "channel": 120, "notes": inputs.MAX_REASON}
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # as engine.rules.inputs refuses them
 _MESSY_SPACE = re.compile(r"\s\s|[^\S ]")         # two spaces in a row, or a tab, newline, NBSP…
 
 # Normalisers take the value and the row's country (or the import's default).
@@ -95,7 +94,7 @@ def _validate(row: SourceRow, columns: ColumnMap, plan, default_country: str) ->
                                 "columns (an unquoted delimiter inside a value?)"))
     # One search over the whole row for what no column can store (NUL, a lone
     # surrogate); only a row with one asks inputs.text which value holds it.
-    storable = _UNSTORABLE.search("".join(values)) is None
+    storable = inputs.unstorable("".join(values)) is None
     clean: dict[str, str] = {}
     place = default_country
     for field, index, column in plan:  # the country first: it says how to read phone, postal code, tax id
