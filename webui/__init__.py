@@ -37,7 +37,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     Settings: DATABASE_URL (default: DEALFLOW_DATABASE_URL, else SQLite
     dealflow.db), SECRET_KEY (default: DEALFLOW_SECRET_KEY; required outside tests
     and the demo), METHODOLOGIES_PATH, ENGINE (an Engine to use instead of making
-    one), WTF_CSRF_ENABLED (default True).
+    one), WTF_CSRF_ENABLED (default True), MAX_CONTENT_LENGTH (default:
+    DEALFLOW_MAX_CONTENT_LENGTH, else 1 MiB; a larger request body is refused, 413).
 
     Behind HTTPS: SECURE_COOKIES (default: DEALFLOW_SECURE_COOKIES=1) sends the
     session cookies with ``Secure``; TRUSTED_PROXIES (default:
@@ -54,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         SECURE_COOKIES=os.environ.get("DEALFLOW_SECURE_COOKIES", "") in ("1", "true", "yes"),
         TRUSTED_PROXIES=int(os.environ.get("DEALFLOW_TRUSTED_PROXIES") or 0),
+        MAX_CONTENT_LENGTH=int(os.environ.get("DEALFLOW_MAX_CONTENT_LENGTH") or 1024 * 1024),  # larger: 413
     )
     if test_config:
         app.config.update(test_config)

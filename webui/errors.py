@@ -16,7 +16,8 @@ a message and a message per field, then answered in one of two shapes:
     other DealflowError    422 invalid
     HttpError              what the API's parsing says (400, 401, 405, 422, with fields)
     CSRFError              400 bad_request
-    HTTPException          its code: 404 not_found, 405 method_not_allowed, ...
+    HTTPException          its code: 404 not_found, 405 method_not_allowed, 413 too_large
+                           (a body above MAX_CONTENT_LENGTH), ...
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from engine.errors import (ConflictError, DealflowError, ExitCriteriaError, Form
 from webui import guard
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-         405: "method_not_allowed", 409: "conflict", 422: "invalid", 500: "internal_error"}
+         405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid", 500: "internal_error"}
 
 # What an HTML error page says: a fixed text per status, never the failing deal's data.
 PAGES = {
@@ -43,6 +44,7 @@ PAGES = {
     404: ("Not found", "There is nothing here, or nothing you may see."),
     405: ("Not allowed", "This address does not take that kind of request."),
     409: ("Changed by someone else", "Someone else changed this first."),
+    413: ("Too large", "What was sent is larger than this site accepts."),
     422: ("Check the form", "Some of what was entered does not fit."),
 }
 FORM_MESSAGE = "the data has errors; see fields"
@@ -119,7 +121,7 @@ def answer(err: Exception):
     if wants_json():
         return json_answer(failure)
     if failure.status not in PAGES:
-        return err  # werkzeug's own page (500, 413, ...): nothing of the deal either
+        return err  # werkzeug's own page (500, ...): nothing of the deal either
     title, text = PAGES[failure.status]
     message = None
     if failure.shown:

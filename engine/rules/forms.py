@@ -22,6 +22,9 @@ _FALSE = frozenset({"false", "no", "off", "0"})
 _MONEY_TYPES = frozenset({"money", "decimal"})
 _INTEGER_TYPES = frozenset({"long", "integer", "int"})
 _WHOLE = re.compile(r"[+-]?[0-9]{1,30}")  # ASCII digits only; int() would take 1_000 and '٣'
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]{1,4})?")  # ASCII, as _WHOLE
+LONG_MIN, LONG_MAX = -(2 ** 63), 2 ** 63 - 1  # a BPMN 'long' (Java's): what the process may compute with
+MAX_TEXT = 10_000  # characters of a text field whose form declares no maximum
 
 
 class _Invalid(Exception):
@@ -64,7 +67,7 @@ def _convert(field: FormField, value):
     if kind == "boolean":
         return _boolean(value)
     if kind in _INTEGER_TYPES:
-        return _bounded(field, _integer(value))
+        return _bounded(field, _long(_integer(value)))
     if kind in _MONEY_TYPES:
         return _bounded(field, _decimal(value))
     if kind == "date":
@@ -79,6 +82,7 @@ def _string(field: FormField, value) -> str:
         raise _Invalid("enter text")
     text = value.strip()
     low, high = _int_limit(field.minimum), _int_limit(field.maximum)
+    high = MAX_TEXT if high is None else high
     if low is not None and len(text) < low:
         raise _Invalid(f"enter at least {low} characters")
     if high is not None and len(text) > high:
@@ -112,6 +116,12 @@ def _integer(value) -> int:
     raise _Invalid("enter a whole number")
 
 
+def _long(number: int) -> int:
+    if not LONG_MIN <= number <= LONG_MAX:
+        raise _Invalid(f"enter a whole number from {LONG_MIN} to {LONG_MAX}")
+    return number
+
+
 def _decimal(value) -> Decimal:
     if isinstance(value, bool) or isinstance(value, float):
         # A float has already lost cents (0.1 + 0.2); money arrives as text or Decimal.
@@ -120,7 +130,7 @@ def _decimal(value) -> Decimal:
         number = value
     elif isinstance(value, int):
         number = Decimal(value)
-    elif isinstance(value, str) and len(value.strip()) <= 40:
+    elif isinstance(value, str) and len(value.strip()) <= 40 and _DECIMAL.fullmatch(value.strip()):
         try:
             number = Decimal(value.strip().replace(",", "."))
         except InvalidOperation:

@@ -37,6 +37,10 @@ MAX_USERNAME = 80        # users.username
 MAX_DISPLAY_NAME = 200   # users.display_name
 MAX_TEAM_NAME = 80       # teams.name
 MAX_REASON = 2000        # a lost reason; an override's reason
+# Free-form data kept as JSON (a deal's attributes, a form's data, questionnaire answers):
+MAX_DATA_ITEMS = 200     # names in one object, items in one list
+MAX_DATA_NAME = 100      # characters of a name
+MAX_DATA_TEXT = 10_000   # characters of one text in it
 
 REQUIRED = "this field is required"
 AMOUNT_EXAMPLE = "enter an amount such as 12500.00"
@@ -153,15 +157,22 @@ def text(value: object, field: str, *, limit: int, required: bool = True) -> str
 
 def storable_data(value: object, field: str, *, depth: int = 0) -> object:
     """``value`` unchanged, if every text in it (keys too, at any depth) is
-    ``storable`` — for attributes and form data kept as JSON."""
+    ``storable`` and within the sizes above — for attributes and form data kept as
+    JSON, read back with every view of the deal (a 50 MB attribute would be too)."""
     if depth > 32:
         _refuse(field, "nested too deeply")
     if isinstance(value, str):
+        if len(value) > MAX_DATA_TEXT:
+            _refuse(field, f"a text in it is longer than {MAX_DATA_TEXT} characters")
         return storable(value, field)
+    if isinstance(value, (Mapping, list, tuple)) and len(value) > MAX_DATA_ITEMS:
+        _refuse(field, f"send at most {MAX_DATA_ITEMS} names or items in one object or list")
     if isinstance(value, Mapping):
         for key, item in value.items():
             if isinstance(key, str):
                 storable(key, field)
+                if len(key) > MAX_DATA_NAME:
+                    _refuse(field, f"a name in it is longer than {MAX_DATA_NAME} characters")
             storable_data(item, field, depth=depth + 1)
     elif isinstance(value, (list, tuple)):
         for item in value:

@@ -220,3 +220,41 @@ def test_a_nul_or_a_lone_surrogate_in_any_api_operation_is_refused_naming_the_fi
     response = client.post(f"/api/v1/opportunities/{deal.id}/lose", headers=headers, data=raw,
                            content_type="application/json")
     assert response.status_code == 422 and list(response.get_json()["fields"]) == ["reason"]
+
+
+# --- sizes -------------------------------------------------------------------------------
+
+def test_a_body_above_max_content_length_is_413_json_under_the_api_and_a_page_elsewhere(app, engine, token):
+    deal = Deal(engine)
+    huge = json.dumps({"reason": "x" * (1024 * 1024)})
+    api = app.test_client().post(f"/api/v1/opportunities/{deal.id}/lose", data=huge,
+                                 headers={"Authorization": f"Bearer {token}"}, content_type="application/json")
+    assert api.status_code == 413 and api.get_json()["error"] == "too_large" and api.get_json()["fields"] == {}
+    page = client_for(app, "rep1").post(f"/opportunities/{deal.id}/lose", data={"reason": "x" * (1024 * 1024)})
+    assert page.status_code == 413 and 'id="error-413"' in page.text
+    assert engine.opportunity_for(deal.id, viewer="rep1").status == "open"
+
+
+def test_max_content_length_is_a_setting_with_a_default_of_one_mebibyte(engine):
+    assert create_app({"ENGINE": engine, "SECRET_KEY": "x"}).config["MAX_CONTENT_LENGTH"] == 1024 * 1024
+    assert create_app({"ENGINE": engine, "SECRET_KEY": "x", "MAX_CONTENT_LENGTH": 10}).config[
+        "MAX_CONTENT_LENGTH"] == 10
+
+
+@pytest.mark.parametrize("field, body", [
+    ("reason", {"probability": 40, "reason": "x" * 2001}),
+])
+def test_an_override_reason_beyond_its_length_is_refused(app, engine, field, body):
+    deal = Deal(engine)
+    response = app.test_client().put(f"/api/v1/opportunities/{deal.id}/probability", data=json.dumps(body),
+                                     headers={"Authorization": f"Bearer {engine.create_token('manager')}"},
+                                     content_type="application/json")
+    assert response.status_code == 422 and field in response.get_json()["fields"]
+
+
+def test_a_long_field_beyond_a_64_bit_long_and_foreign_digits_are_refused_in_the_task_form(app, engine):
+    deal = Deal(engine)
+    client = client_for(app, "rep1")
+    for amount in (str(2 ** 63), "9" * 30, "\u0661\u0662"):
+        response = client.post(f"/tasks/{deal.task}", data={"amount": amount, "interested": "yes"})
+        assert response.status_code == 422 and "amount" in response.text, amount
