@@ -51,6 +51,12 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
     timer_dues = [t.due for t in result.timers]
     with session.no_autoflush:  # one flush, below, not one per query
         ready_rows, new_rows = _sync_inbox(session, opportunity, methodology, result, assign, now)
+        if opportunity.status == "lost":
+            # A lost deal's process stops, as closing it by hand stops it: what a parallel
+            # branch still waits for (a chase its timer started) is withdrawn, no timer fires.
+            for row in ready_rows:
+                row.status = "cancelled"
+            ready_rows, new_rows, timer_dues = [], [], []
         opportunity.next_timer_at = progress.earliest(timer_dues)
         opportunity.next_action_at = progress.earliest(
             timer_dues, (row.due_at for row in ready_rows), inbox.open_activity_dues(session, opportunity.id))

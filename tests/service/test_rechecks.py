@@ -64,3 +64,15 @@ def test_retrying_a_failed_completion_of_a_task_no_longer_ready_is_a_conflict(en
     with pytest.raises(ConflictError, match="no longer ready"):
         engine.retry(deal.id, actor="manager")
     assert kinds(engine, deal.id).count("task_completed") == 0
+
+
+def test_a_deal_its_process_loses_withdraws_what_a_parallel_branch_still_waits_for(engine, clock):
+    deal = open_deal(engine)
+    clock.advance(days=3, minutes=1)
+    assert engine.fire_due_timers() == 1  # the manager is asked to chase, beside the qualification
+    ready = {t.node_id: t for t in engine.show_opportunity(deal.id).open_tasks}
+    offer = engine.complete_task(ready["Task_Qualify"].id, actor=deal.owner, data={"amount": "100"})
+    (offer_task,) = [t for t in offer.open_tasks if t.node_id == "Task_Offer"]
+    lost = engine.complete_task(offer_task.id, actor=deal.owner, data={"result": "rejected"})
+    assert (lost.status, lost.stage_id, lost.open_tasks, lost.next_timer_at) == ("lost", "lost", (), None)
+    assert "Task_Chase" not in [t.node_id for t in engine.list_tasks("manager")]
