@@ -5,6 +5,7 @@ traceback — on SQLite and PostgreSQL, run as a real process."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -56,6 +57,12 @@ CASES = [
 ]
 
 
+# The command line leaves its engine's connections for the process's exit to close; run in
+# this process, PostgreSQL's are closed by the garbage collector at the end of each test.
+pytestmark = [pytest.mark.filterwarnings("ignore::ResourceWarning"),
+              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
+
+
 @pytest.fixture
 def database(db_url, tmp_path, monkeypatch, run_cli):
     monkeypatch.chdir(tmp_path)
@@ -64,7 +71,8 @@ def database(db_url, tmp_path, monkeypatch, run_cli):
     for args in (["db", "upgrade"], ["user", "create", "manager", "--role", "manager"],
                  ["deploy", str(BASE_METHODOLOGY)]):
         assert run_cli(*args).exit_code == 0
-    return db_url
+    yield db_url
+    gc.collect()  # the commands' engines, while this module's warning filters apply
 
 
 def test_every_mistake_is_a_short_message_and_a_non_zero_exit_never_a_traceback(database):
