@@ -9,4 +9,6 @@
     progress        what one workflow step changes on a deal
     swap_plan       where each open deal goes when a segment swaps methodology
     buying_center   what a person and a relationship of a buying center may hold
+    throttling      how long a login waits after failures
+    leads           a lead file's rows read, matched to fields, checked and grouped (the import's core)
 """
