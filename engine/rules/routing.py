@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Mapping, Sequence
 
-from engine.errors import DealflowError, ExpressionError, RoutingError
+from engine.errors import ExpressionError, RoutingError
 from engine.expressions import compile_expression
 from engine.methodology.model import INITIATOR, FlowNode, LaneRole, Routing, Segment
 
