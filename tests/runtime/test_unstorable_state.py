@@ -5,7 +5,6 @@ from before the step, nothing half-applied), never a raw ValueError or Recursion
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -33,9 +32,7 @@ def deep(levels: int) -> list:
 def test_a_script_value_the_state_cannot_hold_is_the_steps_error(script, message):
     runner = runner_of(scripted_process(script, "True"))
     state, result = runner.start({}, T0)
-    started = time.perf_counter()
     failed_state, failed = runner.complete(state, result.ready[0].task_id, {}, T0)
-    assert time.perf_counter() - started < 2
     assert failed.error is not None and failed.error.node_id == "Script_Prepare"
     assert failed.error.message.startswith(message)
     assert failed_state == state
