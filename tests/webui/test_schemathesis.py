@@ -107,6 +107,19 @@ def test_an_empty_attitude_is_refused_not_taken_as_neutral(api):
     assert nullable.status_code == 200, nullable.text
 
 
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/opportunities/1/contacts", {"name": "Bo", "influence": ""}, "influence"),
+    ("/opportunities/1/contacts", {"name": "Bo", "influence": "4"}, "influence"),
+    ("/opportunities/1/contacts", {"name": "Bo", "influence": True}, "influence"),
+    ("/opportunities/1/relationships", {"from_contact": "1", "to_contact": 1, "kind": "reports_to"}, "from_contact"),
+    ("/opportunities/1/relationships", {"from_contact": 1, "to_contact": 1, "kind": "reports_to", "strength": ""},
+     "strength"),
+])
+def test_an_integer_field_sent_as_text_or_a_flag_is_refused_not_taken_as_the_default(api, path, body, field):
+    response = api("POST", path, json.dumps(body))
+    assert response.status_code == 422 and field in response.get_json()["fields"], response.text
+
+
 @pytest.mark.parametrize("method", ["OPTIONS", "TRACE"])
 @pytest.mark.parametrize("path, allowed", [("/opportunities/1", "GET"), ("/contacts/1", "PATCH, DELETE"),
                                            ("/inbox", "GET"), ("/openapi.json", "GET")])

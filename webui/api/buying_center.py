@@ -13,7 +13,7 @@ from engine import CONTACT_FIELDS, RELATIONSHIP_FIELDS
 from engine.views.buying_center import BuyingCenterView, ContactView, RelationshipView
 
 from webui.api.blueprint import bp, facade, username
-from webui.api.parsing import json_object, no_nulls, only
+from webui.api.parsing import json_object, no_nulls, only, whole_numbers
 from webui.api.shapes import when
 
 NULLABLE_CONTACT_FIELDS = ("job_title", "role", "notes")  # null: empty, no role
@@ -28,6 +28,7 @@ def buying_center(opportunity_id: int):
 def add_contact(opportunity_id: int):
     body = only(json_object(), CONTACT_FIELDS)
     no_nulls(body, NULLABLE_CONTACT_FIELDS)
+    body = whole_numbers(body, ("influence",))
     if "name" not in body:
         body["name"] = None  # the engine says it is required
     added = facade().add_contact(opportunity_id, actor=username(), **body)
@@ -39,6 +40,7 @@ def update_contact(contact_id: int):
     facade().contact(contact_id, viewer=username())  # 404 before anything says what is wrong with the body
     body = only(json_object(), CONTACT_FIELDS)
     no_nulls(body, NULLABLE_CONTACT_FIELDS)
+    body = whole_numbers(body, ("influence",))
     return jsonify(contact_json(facade().update_contact(contact_id, actor=username(), **body)))
 
 
@@ -52,6 +54,7 @@ def remove_contact(contact_id: int):
 def add_relationship(opportunity_id: int):
     body = only(json_object(), RELATIONSHIP_FIELDS)
     no_nulls(body)
+    body = whole_numbers(body, ("from_contact", "to_contact", "strength"))
     values = {name: body.get(name) for name in ("from_contact", "to_contact", "kind")}
     if "strength" in body:
         values["strength"] = body["strength"]

@@ -81,6 +81,27 @@ def no_nulls(values: dict, nullable: tuple[str, ...] = ()) -> None:
             for name, value in values.items() if value is None and name not in nullable})
 
 
+class _NotAWholeNumber:
+    """Stands for a JSON value of another type where the document says integer."""
+
+    def __repr__(self) -> str:
+        return "not a whole number"
+
+
+NOT_A_WHOLE_NUMBER = _NotAWholeNumber()
+
+
+def whole_numbers(values: dict, names: tuple[str, ...]) -> dict:
+    """``values`` with each of ``names`` that is not a JSON integer ("", "4", true)
+    replaced by a value no rule of the façade accepts, so that the façade names it
+    beside every other problem of the body (all at once). The document says
+    integer; the façade's leniency for HTML forms, where "" means the default and
+    "3" is 3, is not the API's."""
+    return {name: NOT_A_WHOLE_NUMBER
+            if name in names and (isinstance(value, bool) or not isinstance(value, int)) else value
+            for name, value in values.items()}
+
+
 def refuse(fields: dict[str, str]) -> None:
     """A 422 with a message per field, when there is any."""
     if fields:
