@@ -16,9 +16,11 @@ from engine.service.context import ServiceContext
 from engine.service.progress import apply_step
 from engine.service.unit_of_work import Session
 from engine.store import opportunities as opportunity_store
+from engine.store import partners as partner_store
 from engine.store import people
 from engine.store.events import record_event
 from engine.store.models import AssignmentCursor, Opportunity, Team, User
+from engine.store.partner_models import Partner
 from engine.views import OpportunityView
 
 
@@ -48,8 +50,9 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
                                "exist; create it with 'dealflow team create'")
         owner_row = (_named_owner(session, deal.owner) if deal.owner
                      else _choose_owner(session, segment, team, deal.attributes.get("territory")))
+        partner_row = _partner_for(session, deal, owner_row.id, actor_row.id, now)
         opportunity = Opportunity(
-            title=deal.title, partner_name=deal.partner, partner=deal.partner_attributes, amount=deal.amount,
+            title=deal.title, partner_id=partner_row.id, partner_name=deal.partner, partner=deal.partner_attributes, amount=deal.amount,
             currency=deal.currency, attributes=deal.attributes, segment_id=segment.id, team_id=team.id,
             owner_id=owner_row.id, manager_id=team.manager_id, methodology_version_id=version.id,
             probability=0, probability_auto=0, expected_revenue=expected_revenue(deal.amount, 0), status="open",
@@ -69,6 +72,19 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
 
     return unit_of_work.run(ctx, work, changed="someone else opened a deal of this segment at the same "
                                                "time; try again")
+
+
+def _partner_for(session: Session, deal, owner_id: int, actor_id: int, now) -> Partner:
+    """The active partner the deal's partner name means (names compared as the lead
+    import compares them), or a new prospect owned by the deal's owner."""
+    found = partner_store.partner_named(session, deal.partner)
+    if found is not None:
+        return found
+    card = {name: value[:120] for name in partner_store.CARD_ATTRIBUTES
+            if isinstance(value := deal.attributes.get(name), str) and value}
+    return partner_store.add_partner(session, name=deal.partner, owner_id=owner_id, actor_id=actor_id, now=now,
+                                     currency=deal.currency, card=card, attributes=deal.partner_attributes,
+                                     history={"by": "a new deal"})
 
 
 def _named_owner(session: Session, username: str) -> User:

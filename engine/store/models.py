@@ -1,4 +1,6 @@
-"""The database schema, as SQLAlchemy 2.0 models. The only module that defines tables.
+"""The database schema, as SQLAlchemy 2.0 models: this module and ``partner_models``
+(imported at the end, so that ``Base.metadata`` always holds every table) are the
+only ones that define tables.
 
 Rows that record history (stage changes, events) are append-only: the code never
 updates or deletes them. Opportunities carry a version counter for optimistic
@@ -118,6 +120,9 @@ class Opportunity(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
+    # The deal's business partner (engine.store.partner_models). ``partner_name`` and
+    # ``partner`` are what routing read when the deal opened, kept as they were.
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
     partner_name: Mapped[str] = mapped_column(String(300))
     partner: Mapped[dict] = mapped_column(JSON, default=dict)  # the partner's attributes
     amount: Mapped[Decimal] = mapped_column(Money)
@@ -145,7 +150,8 @@ class Opportunity(Base):
     expected_revenue: Mapped[Decimal] = mapped_column(Money)  # amount x probability, kept for reports
     next_action_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(10), default="open")  # open, won, lost
-    lost_reason: Mapped[str | None] = mapped_column(Text)
+    lost_reason_code: Mapped[str | None] = mapped_column(String(80))  # one of the methodology's lost reasons
+    lost_reason: Mapped[str | None] = mapped_column(Text)  # the free text beside it
     error_message: Mapped[str | None] = mapped_column(Text)  # set while a step failed
     error_node: Mapped[str | None] = mapped_column(String(200))
     failed_step: Mapped[dict | None] = mapped_column(JSON)  # what to run again on retry
@@ -200,6 +206,8 @@ class Contact(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id"), index=True)
+    # The partner's contact person this is, if the buying center names one.
+    partner_contact_id: Mapped[int | None] = mapped_column(ForeignKey("partner_contacts.id"))
     name: Mapped[str] = mapped_column(String(200))
     job_title: Mapped[str] = mapped_column(String(200), default="")  # their function
     role: Mapped[str | None] = mapped_column(String(40))  # a buying-center role of the methodology
@@ -312,3 +320,7 @@ class AssignmentCursor(Base):
     row_version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": row_version}
+
+
+# The customer side (partners, activities, lead imports) shares this Base.
+from engine.store import partner_models  # noqa: E402,F401  (registers its tables)
