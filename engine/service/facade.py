@@ -17,14 +17,15 @@ from typing import Callable, Mapping
 
 from engine.errors import DatabaseError
 from engine.rules import buying_center as bc_rules
-from engine.service import (accounts, buying_center, closing, inbox, logins, methodologies, opportunities, sales,
-                            screens, segments, tasks, timers)
+from engine.service import (accounts, activities, buying_center, calendars, closing, inbox, logins, methodologies,
+                            opportunities, sales, screens, segments, tasks, timers)
 from engine.service.buying_center import KEEP
 from engine.service.catalog import Catalog
 from engine.service.context import ServiceContext, utc_now
 from engine.service.unit_of_work import Retry
 from engine.store import db
 from engine.views import DeployReport, InboxPage, OpportunityView, PipelineView, TaskView, UserView
+from engine.views.activities import ActivityView, AgendaView, CalendarFeedView, WeekView
 from engine.views.buying_center import BuyingCenterView, ContactView, RelationshipView
 from engine.views.sales import SalesAssistantView
 from engine.views.segments import SegmentView, SwapReport, SwapView
@@ -257,6 +258,72 @@ class Engine:
 
     def reverse_swap(self, swap_id: int, *, actor: str) -> SwapReport:
         return segments.reverse_swap(self.context, swap_id, actor=actor)
+
+    # --- activities and calendars ----------------------------------------------------
+
+    def plan_activity(self, *, actor: str, partner_id: int, opportunity_id: int | None = None, kind: object,
+                      subject: object, starts_at: object, duration_minutes: object = 30, owner: str | None = None,
+                      notes: object = "", zone: str | None = None) -> ActivityView:
+        """Plan a call, meeting, e-mail, visit or task with a partner (on one of its
+        open deals, if given); ``starts_at`` aware, or local text read in ``zone``."""
+        return activities.plan_activity(self.context, actor=actor, partner_id=partner_id,
+                                        opportunity_id=opportunity_id, kind=kind, subject=subject,
+                                        starts_at=starts_at, duration_minutes=duration_minutes, owner=owner,
+                                        notes=notes, zone=zone)
+
+    def log_done_activity(self, *, actor: str, partner_id: int, opportunity_id: int | None = None, kind: object,
+                          subject: object, starts_at: object, duration_minutes: object = 30, outcome: object = "",
+                          notes: object = "", owner: str | None = None, zone: str | None = None) -> ActivityView:
+        """Record an activity already done (a call just made), with its outcome."""
+        return activities.log_done_activity(self.context, actor=actor, partner_id=partner_id,
+                                            opportunity_id=opportunity_id, kind=kind, subject=subject,
+                                            starts_at=starts_at, duration_minutes=duration_minutes,
+                                            outcome=outcome, notes=notes, owner=owner, zone=zone)
+
+    def reschedule_activity(self, activity_id: int, *, actor: str, starts_at: object,
+                            duration_minutes: object = None, zone: str | None = None) -> ActivityView:
+        return activities.reschedule_activity(self.context, activity_id, actor=actor, starts_at=starts_at,
+                                              duration_minutes=duration_minutes, zone=zone)
+
+    def record_activity_outcome(self, activity_id: int, *, actor: str, outcome: object,
+                                notes: object = "") -> ActivityView:
+        return activities.record_activity_outcome(self.context, activity_id, actor=actor, outcome=outcome,
+                                                  notes=notes)
+
+    def cancel_activity(self, activity_id: int, *, actor: str, reason: object = "") -> ActivityView:
+        return activities.cancel_activity(self.context, activity_id, actor=actor, reason=reason)
+
+    def activity(self, activity_id: int, *, viewer: str) -> ActivityView:
+        return activities.activity(self.context, activity_id, viewer=viewer)
+
+    def activities_for_partner(self, partner_id: int, *, viewer: str) -> list[ActivityView]:
+        return activities.activities_for_partner(self.context, partner_id, viewer=viewer)
+
+    def activities_for_deal(self, opportunity_id: int, *, viewer: str) -> list[ActivityView]:
+        return activities.activities_for_deal(self.context, opportunity_id, viewer=viewer)
+
+    def agenda(self, username: str, *, viewer: str, days: object = 7, zone: str | None = None) -> AgendaView:
+        """Overdue items, then today and the next ``days - 1`` days in ``zone``."""
+        return calendars.agenda(self.context, username, viewer=viewer, days=days, zone=zone)
+
+    def week(self, username: str | None = None, *, team: str | None = None, viewer: str, start: object = None,
+             zone: str | None = None) -> WeekView:
+        """The Monday-to-Sunday week holding ``start`` of a rep, or of each member of ``team``."""
+        return calendars.week(self.context, username, team=team, viewer=viewer, start=start, zone=zone)
+
+    def calendar_feed_url_token(self, username: str, *, actor: str, rotate: bool = False) -> str:
+        """A new secret token for the user's feed URL (``rotate``: replacing the old one)."""
+        return calendars.calendar_feed_url_token(self.context, username, actor=actor, rotate=rotate)
+
+    def revoke_calendar_feed(self, username: str, *, actor: str) -> int:
+        return calendars.revoke_calendar_feed(self.context, username, actor=actor)
+
+    def calendar_feed_status(self, username: str, *, viewer: str) -> CalendarFeedView:
+        return calendars.calendar_feed_status(self.context, username, viewer=viewer)
+
+    def calendar_feed(self, token: str, *, base_url: str = "") -> bytes:
+        """The token's calendar as RFC 5545 text; NotFoundError for a wrong or revoked token."""
+        return calendars.calendar_feed(self.context, token, base_url=base_url)
 
 
 def default_engine() -> Engine:

@@ -1,0 +1,148 @@
+"""Activities and calendar feeds in the database: locking an activity, the rows a
+partner, a deal or some people's calendars show (with the names they need joined in,
+so a view costs a few queries, not one per row), the dated inbox tasks beside them,
+and finding a feed by the hash of its token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from engine.errors import NotFoundError
+from engine.store.db import hold_sqlite_writes
+from engine.store.models import InboxTask, Opportunity, Team, TeamMember, User
+from engine.store.partner_models import Activity, CalendarFeed, Partner
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """An activity with the names a view shows."""
+
+    activity: Activity
+    partner_name: str
+    opportunity_title: str | None
+    owner: str
+    owner_name: str
+    created_by: str | None
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """A dated READY inbox task with its deal's title and partner."""
+
+    task: InboxTask
+    opportunity_title: str
+    partner_id: int
+    partner_name: str
+    assignee: str | None
+
+
+def lock_activity(session: Session, activity_id: int, *, missing: str) -> Activity:
+    """The activity, row-locked (SQLite: the write lock), as stored once held."""
+    hold_sqlite_writes(session)
+    row = session.scalar(select(Activity).where(Activity.id == activity_id).with_for_update()
+                         .execution_options(populate_existing=True))
+    if row is None:
+        raise NotFoundError(missing)
+    return row
+
+
+def _rows(session: Session, *conditions, order=None, limit: int | None = None) -> list[ActivityRow]:
+    owner, creator = aliased(User), aliased(User)
+    query = (select(Activity, Partner.name, Opportunity.title, owner.username, owner.display_name,
+                    creator.username)
+             .join(Partner, Partner.id == Activity.partner_id)
+             .join(owner, owner.id == Activity.owner_id)
+             .outerjoin(Opportunity, Opportunity.id == Activity.opportunity_id)
+             .outerjoin(creator, creator.id == Activity.created_by_id)
+             .where(*conditions)
+             .order_by(*(order or (Activity.starts_at, Activity.id))))
+    if limit is not None:
+        query = query.limit(limit)
+    return [ActivityRow(*row) for row in session.execute(query).all()]
+
+
+def activity_row(session: Session, activity_id: int) -> ActivityRow | None:
+    found = _rows(session, Activity.id == activity_id)
+    return found[0] if found else None
+
+
+def of_partner(session: Session, partner_id: int, *, limit: int = 500) -> list[ActivityRow]:
+    """The partner's activities, the latest first."""
+    return _rows(session, Activity.partner_id == partner_id,
+                 order=(Activity.starts_at.desc(), Activity.id.desc()), limit=limit)
+
+
+def of_deal(session: Session, opportunity_id: int, *, limit: int = 500) -> list[ActivityRow]:
+    return _rows(session, Activity.opportunity_id == opportunity_id,
+                 order=(Activity.starts_at.desc(), Activity.id.desc()), limit=limit)
+
+
+def of_owners(session: Session, owner_ids: list[int], start: datetime, end: datetime, *,
+              statuses: tuple[str, ...] = ("planned", "done")) -> list[ActivityRow]:
+    """The owners' activities starting in [start, end)."""
+    return _rows(session, Activity.owner_id.in_(owner_ids or [-1]), Activity.starts_at >= start,
+                 Activity.starts_at < end, Activity.status.in_(statuses))
+
+
+def overdue_of(session: Session, owner_ids: list[int], now: datetime, since: datetime) -> list[ActivityRow]:
+    """Planned activities that started before ``now`` (and after ``since``) and are
+    still planned: the caller keeps those already over."""
+    return _rows(session, Activity.owner_id.in_(owner_ids or [-1]), Activity.status == "planned",
+                 Activity.starts_at < now, Activity.starts_at >= since)
+
+
+def for_feed(session: Session, owner_id: int, since: datetime) -> list[ActivityRow]:
+    """Everything of the owner a calendar feed carries: planned, done and cancelled
+    activities starting after ``since`` (the cancelled ones, so clients drop them)."""
+    return _rows(session, Activity.owner_id == owner_id, Activity.starts_at >= since)
+
+
+def dated_tasks(session: Session, user_ids: list[int], *, team_ids: list[int] | None = None,
+                start: datetime | None = None, end: datetime | None = None) -> list[TaskRow]:
+    """READY inbox tasks with a due date, assigned to ``user_ids`` (or waiting
+    unclaimed in a queue of ``team_ids``), due in [start, end) when given."""
+    holders = [InboxTask.assignee_id.in_(user_ids or [-1])]
+    if team_ids:
+        holders.append(and_(InboxTask.assignee_id.is_(None), InboxTask.candidate_team_id.in_(team_ids)))
+    conditions = [InboxTask.status == "ready", InboxTask.due_at.is_not(None), or_(*holders)]
+    if start is not None:
+        conditions.append(InboxTask.due_at >= start)
+    if end is not None:
+        conditions.append(InboxTask.due_at < end)
+    query = (select(InboxTask, Opportunity.title, Opportunity.partner_id, Opportunity.partner_name,
+                    User.username)
+             .join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
+             .outerjoin(User, User.id == InboxTask.assignee_id)
+             .where(*conditions).order_by(InboxTask.due_at, InboxTask.id))
+    return [TaskRow(*row) for row in session.execute(query).all()]
+
+
+def team_members(session: Session, team_id: int) -> list[User]:
+    return list(session.scalars(select(User).join(TeamMember, TeamMember.user_id == User.id)
+                                .where(TeamMember.team_id == team_id, User.active.is_(True))
+                                .order_by(User.display_name, User.username)))
+
+
+def managed_team_ids(session: Session, user_id: int) -> frozenset[int]:
+    return frozenset(session.scalars(select(Team.id).where(Team.manager_id == user_id)))
+
+
+def partner_deal_ids_seen_by(session: Session, partner_id: int, user_id: int) -> bool:
+    """Whether the user owns or manages one of the partner's deals."""
+    return session.scalar(select(Opportunity.id).where(
+        Opportunity.partner_id == partner_id,
+        or_(Opportunity.owner_id == user_id, Opportunity.manager_id == user_id)).limit(1)) is not None
+
+
+def feed_by_hash(session: Session, token_hash: str) -> CalendarFeed | None:
+    return session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == token_hash,
+                                                     CalendarFeed.revoked_at.is_(None)))
+
+
+def active_feeds(session: Session, user_id: int) -> list[CalendarFeed]:
+    return list(session.scalars(select(CalendarFeed).where(CalendarFeed.user_id == user_id,
+                                                           CalendarFeed.revoked_at.is_(None))))
