@@ -27,12 +27,27 @@ The rules (``manager of the deal`` = the manager of the deal's team when it open
     may_own_deals             yes                          no                               no        no
     may_take_tasks            yes                          yes                              no        yes
 
+    may_see_partner           owns it; may see one of      manages its owner*** or          no        yes
+                              its deals (may_see_deal)     may see one of its deals
+    may_edit_partner          owns it                      manages its owner***, or it has  no        yes
+      (archive, restore,                                   no owner and they see it
+       its contacts)
+    may_hand_over_partner     no                           (same as may_edit_partner)       no        yes
+    may_create_partner        yes (owned by themselves)    yes                              no        yes
+
     *  worked on it: assigned a task of it, completed one, or one of its READY tasks
        waits, unclaimed, in a queue of the actor's team (``waits_for``). Visibility
        follows the claim: once a teammate claims the deal's queued task, the others
        of the team no longer see the deal through it (issue 11); releasing it shows
        it to them again.
     ** unless the task is theirs (assigned to them) or queued for a team of theirs.
+    *** manages the owner: the manager of a team the partner's owner belongs to
+       (``Team.manager_id``), or a manager who is a member of such a team (as a
+       manager sees the deals of their teams).
+
+Designers see no partner: they fix methodologies, and a partner's card holds
+personal data (contact persons' e-mails and phones) they have no need for. The
+deals they see still carry the partner's name.
 
 Defects this module settles once the façade asks it (issue 10): the façade's
 create_opportunity checked no role, so a rep could open a deal through it (the
@@ -254,6 +269,89 @@ def may_edit_buying_center(actor: Actor, deal: Deal) -> bool:
 def may_answer_questionnaire(actor: Actor, deal: Deal) -> bool:
     """Whoever may see the deal may answer its questionnaires."""
     return may_see_deal(actor, deal)
+
+
+# --- over a business partner ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class PartnerFacts:
+    """A partner as the rules see it: its owner, the teams its owner belongs to and
+    those teams' managers, and its deals (``Deal``, with tasks when the decision
+    needs whether the actor worked on one)."""
+
+    owner_id: int | None
+    owner_team_ids: frozenset[int] = frozenset()
+    owner_manager_ids: frozenset[int] = frozenset()
+    deals: tuple[Deal, ...] = ()
+
+
+def manages_partner(actor: Actor, partner: PartnerFacts) -> bool:
+    """An admin, or the manager of a team the partner's owner belongs to (by
+    ``Team.manager_id``, or a manager who is a member of that team)."""
+    if actor.role is Role.ADMIN:
+        return True
+    if partner.owner_id is None:
+        return False
+    return actor.user_id in partner.owner_manager_ids or (
+        actor.role is Role.MANAGER and bool(partner.owner_team_ids & actor.team_ids))
+
+
+def may_see_partner(actor: Actor, partner: PartnerFacts) -> bool:
+    """Admins every partner; designers none; anyone the partners they own; managers
+    those whose owner they manage; anyone the partners of a deal they may see."""
+    if actor.role is Role.DESIGNER:
+        return False
+    if manages_partner(actor, partner) or (partner.owner_id is not None and actor.user_id == partner.owner_id):
+        return True
+    return any(may_see_deal(actor, deal) for deal in partner.deals)
+
+
+def may_edit_partner(actor: Actor, partner: PartnerFacts) -> bool:
+    """Change the card, its contacts, archive or restore it: its owner, whoever
+    manages its owner, an admin; a partner without an owner, any manager who sees it."""
+    if partner.owner_id is not None and actor.user_id == partner.owner_id and actor.role is not Role.DESIGNER:
+        return True
+    if manages_partner(actor, partner):
+        return True
+    return partner.owner_id is None and actor.role is Role.MANAGER and may_see_partner(actor, partner)
+
+
+def may_hand_over_partner(actor: Actor, partner: PartnerFacts) -> bool:
+    """Give the partner (and its open deals) to another rep: whoever manages its
+    owner, an admin; a partner without an owner, any manager who sees it."""
+    if actor.role not in (Role.MANAGER, Role.ADMIN):
+        return False
+    return may_edit_partner(actor, partner)
+
+
+def may_create_partner(actor: Actor) -> bool:
+    """Reps (a partner they open is theirs), managers and admins."""
+    return actor.role in (Role.REP, Role.MANAGER, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class PartnerScope:
+    """Which partners a list shows the actor, as ``may_see_partner`` decides one by
+    one: ``everything`` (an admin), ``nothing`` (a designer), else those owned by
+    ``user_id``, or by a member of a team in ``managed_team_ids`` or managed by
+    ``user_id`` (a manager), or with a deal the actor may see (the deal rules:
+    ``user_id`` owns or manages it, its team is in ``deal_team_ids``, or they worked
+    on it)."""
+
+    everything: bool
+    nothing: bool
+    user_id: int
+    member_team_ids: frozenset[int]  # the actor's teams: their queued tasks show the deal
+    deal_team_ids: frozenset[int]  # a manager's teams: their deals show the partner
+    managed_team_ids: frozenset[int]  # a manager's teams: their members' partners
+
+
+def partner_scope(actor: Actor) -> PartnerScope:
+    manager = actor.role is Role.MANAGER
+    return PartnerScope(everything=actor.role is Role.ADMIN, nothing=actor.role is Role.DESIGNER,
+                        user_id=actor.user_id, member_team_ids=actor.team_ids,
+                        deal_team_ids=actor.team_ids if manager else frozenset(),
+                        managed_team_ids=actor.team_ids if manager else frozenset())
 
 
 def require(allowed: bool, message: str) -> None:

@@ -18,7 +18,7 @@ from typing import Callable, Mapping
 from engine.errors import DatabaseError
 from engine.rules import buying_center as bc_rules
 from engine.service import (accounts, activities, buying_center, calendars, closing, inbox, logins, methodologies,
-                            opportunities, sales, screens, segments, tasks, timers)
+                            opportunities, partners, sales, screens, segments, tasks, timers)
 from engine.service.buying_center import KEEP
 from engine.service.catalog import Catalog
 from engine.service.context import ServiceContext, utc_now
@@ -27,6 +27,7 @@ from engine.store import db
 from engine.views import DeployReport, InboxPage, OpportunityView, PipelineView, TaskView, UserView
 from engine.views.activities import ActivityView, AgendaView, CalendarFeedView, WeekView
 from engine.views.buying_center import BuyingCenterView, ContactView, RelationshipView
+from engine.views.partners import PartnerContactView, PartnerListPage, PartnerView
 from engine.views.sales import SalesAssistantView
 from engine.views.segments import SegmentView, SwapReport, SwapView
 
@@ -324,6 +325,38 @@ class Engine:
     def calendar_feed(self, token: str, *, base_url: str = "") -> bytes:
         """The token's calendar as RFC 5545 text; NotFoundError for a wrong or revoked token."""
         return calendars.calendar_feed(self.context, token, base_url=base_url)
+
+    # --- partners --------------------------------------------------------------------
+
+    def partners(self, viewer: str, criteria: Mapping[str, object] | None = None, *, page: int = 1,
+                 per_page: int = 25) -> PartnerListPage:
+        """``criteria``: a PartnerCriteria (engine.rules.partners) or query parameters
+        (text or q, kind, territory, channel, industry, owner, source, status)."""
+        return partners.partners(self.context, viewer, criteria, page=page, per_page=per_page)
+
+    def partner(self, partner_id: int, *, viewer: str) -> PartnerView:
+        return partners.partner(self.context, partner_id, viewer=viewer)
+
+    def create_partner(self, *, actor: str, owner: str | None = None, **card: object) -> PartnerView:
+        return partners.create_partner(self.context, actor=actor, owner=owner, **card)
+
+    def update_partner(self, partner_id: int, *, actor: str, **changes: object) -> PartnerView:
+        return partners.update_partner(self.context, partner_id, actor=actor, **changes)
+
+    def archive_partner(self, partner_id: int, *, actor: str) -> PartnerView:
+        return partners.archive_partner(self.context, partner_id, actor=actor)
+
+    def restore_partner(self, partner_id: int, *, actor: str) -> PartnerView:
+        return partners.restore_partner(self.context, partner_id, actor=actor)
+
+    def add_partner_contact(self, partner_id: int, *, actor: str, name: object, function: object = "",
+                            email: object = None, phone: object = None) -> PartnerContactView:
+        return partners.add_partner_contact(self.context, partner_id, actor=actor, name=name, function=function,
+                                            email=email, phone=phone)
+
+    def update_partner_contact(self, contact_id: int, *, actor: str, **changes: object) -> PartnerContactView:
+        """``changes``: name, function, email, phone, active (a bool)."""
+        return partners.update_partner_contact(self.context, contact_id, actor=actor, **changes)
 
 
 def default_engine() -> Engine:

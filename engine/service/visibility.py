@@ -1,6 +1,6 @@
 """The checks every use-case family shares, each decided by ``engine.rules.policy``
-over the facts the store reads: who sees which deal and task, who works a task, who
-manages a deal, and which ids can name a row at all. A deal or task the actor may
+over the facts the store reads: who sees which deal, task and partner, who works a
+task, who manages a deal, who edits a partner, and which ids can name a row at all. A deal or task the actor may
 not see is a NotFoundError that names only what was asked for, never anything of
 the deal."""
 
@@ -11,8 +11,10 @@ from engine.rules import inputs, policy
 from engine.service.unit_of_work import Session
 from engine.store import inbox as inbox_store
 from engine.store import opportunities as opportunity_store
+from engine.store import partners as partner_store
 from engine.store import people
 from engine.store.models import InboxTask, Opportunity, User
+from engine.store.partner_models import Partner
 
 
 def actor_of(session: Session, user: User) -> policy.Actor:
@@ -91,4 +93,31 @@ def manages(session: Session, actor: User, opportunity: Opportunity) -> bool:
 def check_manages(session: Session, actor: User, opportunity: Opportunity) -> None:
     policy.require(manages(session, actor, opportunity),
                    f"only the deal's manager or an admin may reassign opportunity {opportunity.id}; "
+                   f"'{actor.username}' may not")
+
+
+# --- business partners ----------------------------------------------------------------
+
+def visible_partner(session: Session, username: str, partner_id: object, *,
+                    lock: bool = False) -> tuple[User, Partner, policy.PartnerFacts]:
+    """The user, the partner and its facts, if ``policy.may_see_partner``; otherwise
+    NotFoundError naming only the id asked for. ``lock``: row-locked first, and the
+    facts read under the lock (a change re-checks on what is stored now)."""
+    missing = f"no partner {partner_id}"
+    actor = people.user(session, username)
+    known_id(partner_id, missing)
+    partner = (partner_store.lock_partner(session, partner_id, missing=missing) if lock  # type: ignore[arg-type]
+               else session.get(Partner, partner_id))
+    if partner is None:
+        raise NotFoundError(missing)
+    facts = partner_store.partner_facts(session, partner)
+    if not policy.may_see_partner(actor_of(session, actor), facts):
+        raise NotFoundError(missing)  # says nothing of the partner
+    return actor, partner, facts
+
+
+def check_edits_partner(session: Session, actor: User, partner: Partner, facts: policy.PartnerFacts) -> None:
+    """PermissionDeniedError unless ``policy.may_edit_partner`` (the actor sees it)."""
+    policy.require(policy.may_edit_partner(actor_of(session, actor), facts),
+                   f"only the partner's owner, their manager or an admin may change partner {partner.id}; "
                    f"'{actor.username}' may not")

@@ -162,4 +162,5 @@ def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: 
         opened_by=lookup.user(o.opened_by_id), opened_at=o.opened_at, closed_by=lookup.user(o.closed_by_id),
         closed_at=o.closed_at, next_timer_at=o.next_timer_at, open_tasks=open_tasks,
         completed_tasks=completed, stage_history=history, events=events, probability_auto=o.probability_auto,
-        probability_override=o.probability_override, score=o.score, score_class=o.score_class)
+        probability_override=o.probability_override, score=o.score, score_class=o.score_class,
+        partner_id=o.partner_id)

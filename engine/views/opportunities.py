@@ -149,6 +149,10 @@ class OpportunityView:
     may_close: bool = False
     may_override_probability: bool = False
     may_retry: bool = False
+    partner_id: int | None = None  # the partner's card: /partners/<id>
+    # Set while the deal is open and its amount takes the partner past its credit
+    # limit (engine.rules.partners.credit_position), for the rep and the manager.
+    credit_warning: str | None = None
 
 
 @dataclass(frozen=True)
