@@ -25,7 +25,7 @@ from engine.service.context import ServiceContext, utc_now
 from engine.service.unit_of_work import Retry
 from engine.store import db
 from engine.views import DeployReport, InboxPage, OpportunityView, PipelineView, TaskView, UserView
-from engine.views.activities import ActivityView, AgendaView, CalendarFeedView, WeekView
+from engine.views.activities import ActivityView, AgendaView, CalendarFeedView, PlanTarget, WeekView
 from engine.views.buying_center import BuyingCenterView, ContactView, RelationshipView
 from engine.views.partners import PartnerContactView, PartnerListPage, PartnerView
 from engine.views.sales import SalesAssistantView
@@ -302,6 +302,10 @@ class Engine:
 
     def activities_for_deal(self, opportunity_id: int, *, viewer: str) -> list[ActivityView]:
         return activities.activities_for_deal(self.context, opportunity_id, viewer=viewer)
+
+    def plan_targets(self, *, viewer: str) -> list[PlanTarget]:
+        """The partners and open deals a plan-activity form offers the viewer."""
+        return activities.plan_targets(self.context, viewer=viewer)
 
     def agenda(self, username: str, *, viewer: str, days: object = 7, zone: str | None = None) -> AgendaView:
         """Overdue items, then today and the next ``days - 1`` days in ``zone``."""
