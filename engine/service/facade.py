@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from pathlib import Path
 from decimal import Decimal
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from engine.errors import DatabaseError
 from engine.rules import buying_center as bc_rules
 from engine.service import (accounts, activities, buying_center, calendars, closing, inbox, logins, methodologies,
                             opportunities, partners, sales, screens, segments, tasks, timers)
+from engine.service import lead_import, lead_imports
 from engine.service.buying_center import KEEP
 from engine.service.catalog import Catalog
 from engine.service.context import ServiceContext, utc_now
@@ -27,6 +29,7 @@ from engine.store import db
 from engine.views import DeployReport, InboxPage, OpportunityView, PipelineView, TaskView, UserView
 from engine.views.activities import ActivityView, AgendaView, CalendarFeedView, PlanTarget, WeekView
 from engine.views.buying_center import BuyingCenterView, ContactView, RelationshipView
+from engine.views.leads import LeadImportView, LeadPreview
 from engine.views.partners import PartnerContactView, PartnerListPage, PartnerView
 from engine.views.sales import SalesAssistantView
 from engine.views.segments import SegmentView, SwapReport, SwapView
@@ -49,6 +52,7 @@ class Engine:
         self.context = ServiceContext(
             sessions=db.session_factory(self._engine), reads=db.read_session_factory(self._engine),
             catalog=Catalog(), clock=clock, retry=retry or Retry())
+        self.lead_files = lead_import.LeadFiles.for_database(self.url)
 
     @property
     def _sessions(self):
@@ -361,6 +365,49 @@ class Engine:
     def update_partner_contact(self, contact_id: int, *, actor: str, **changes: object) -> PartnerContactView:
         """``changes``: name, function, email, phone, active (a bool)."""
         return partners.update_partner_contact(self.context, contact_id, actor=actor, **changes)
+    # --- lead import -----------------------------------------------------------------
+
+    def preview_leads(self, path: str | Path, *, maps: Iterable[str] = (), actor: str,
+                      file_name: str | None = None) -> LeadPreview:
+        """The file's first rows and column mapping, every problem as a message (never raises
+        for the file or the maps; PermissionDeniedError for a rep)."""
+        return lead_import.preview_leads(self.context, path, maps=maps, actor=actor, file_name=file_name)
+
+    def start_lead_import(self, path: str | Path, *, file_name: str, maps: Iterable[str] = (), actor: str,
+                          dry_run: bool = False, owner: str | None = None) -> int:
+        """Checks the file and the maps (FormError), records the import as running; its id.
+        ``owner``: the rep new partners go to (default: none, an unassigned pool)."""
+        return lead_import.start_lead_import(self.context, path, file_name=file_name, maps=maps, actor=actor,
+                                             dry_run=dry_run, owner=owner, files=self.lead_files)
+
+    def run_lead_import(self, import_id: int) -> LeadImportView:
+        """Does the import started as ``import_id``, committing progress every batch. A failure
+        is recorded on the import (status failed) and raised."""
+        return lead_import.run_lead_import(self.context, import_id, files=self.lead_files)
+
+    def import_leads(self, path: str | Path, *, maps: Iterable[str] = (), actor: str, dry_run: bool = False,
+                     file_name: str | None = None, owner: str | None = None) -> LeadImportView:
+        import_id = self.start_lead_import(path, file_name=file_name or Path(path).name, maps=maps, actor=actor,
+                                           dry_run=dry_run, owner=owner)
+        return self.run_lead_import(import_id)
+
+    def lead_import(self, import_id: int, *, viewer: str) -> LeadImportView:
+        return lead_imports.lead_import(self.context, import_id, viewer=viewer)
+
+    def lead_imports(self, *, viewer: str) -> list[LeadImportView]:
+        """The imports the viewer may see, newest first."""
+        return lead_imports.lead_imports(self.context, viewer=viewer)
+
+    def revert_lead_import(self, import_id: int, *, actor: str) -> LeadImportView:
+        return lead_imports.revert_lead_import(self.context, import_id, actor=actor)
+
+    def lead_rejects_file(self, import_id: int, *, viewer: str) -> Path:
+        """The rejects file to send for download; NotFoundError when the import refused no row."""
+        return lead_imports.lead_rejects_file(self.context, import_id, viewer=viewer, files=self.lead_files)
+
+    def lead_upload_path(self, file_name: str) -> Path:
+        """A fresh server-chosen path to save an uploaded lead file at (its suffix kept)."""
+        return self.lead_files.upload_path(file_name)
 
 
 def default_engine() -> Engine:
