@@ -365,6 +365,7 @@ class Engine:
     def update_partner_contact(self, contact_id: int, *, actor: str, **changes: object) -> PartnerContactView:
         """``changes``: name, function, email, phone, active (a bool)."""
         return partners.update_partner_contact(self.context, contact_id, actor=actor, **changes)
+
     # --- lead import -----------------------------------------------------------------
 
     def preview_leads(self, path: str | Path, *, maps: Iterable[str] = (), actor: str,
