@@ -13,6 +13,7 @@ group:
     opportunities  opening, showing and handing over deals (sales: the Sales Assistant's)
     tasks          the inbox's tasks
     segments       segments and swapping their methodology
+    handover       handing a partner to another rep (dealflow partner hand-over)
     worker         firing due timers
     demo           the command-line walk-through
 
@@ -24,8 +25,8 @@ from __future__ import annotations
 
 import click
 
-from engine.cli import (db, demo, diff, import_bpmn, methodologies, opportunities, people, sales, segments, tasks,
-                        worker)
+from engine.cli import (db, demo, diff, handover, import_bpmn, methodologies, opportunities, people, sales, segments,
+                        tasks, worker)
 from engine.cli.group import DealflowGroup
 
 
@@ -36,8 +37,10 @@ def main() -> None:
     stage tables, questionnaires and routing rules."""
 
 
-for _part in (methodologies, diff, import_bpmn, db, people, opportunities, tasks, segments, worker, demo):
+for _part in (methodologies, diff, import_bpmn, db, people, opportunities, tasks, segments, handover, worker, demo):
     for _command in _part.COMMANDS:
         main.add_command(_command)
 for _command in sales.OPPORTUNITY_COMMANDS:
     opportunities.opportunity.add_command(_command)
+for _command in handover.PARTNER_COMMANDS:
+    handover.partner.add_command(_command)

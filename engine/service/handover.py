@@ -1,0 +1,116 @@
+"""Handing a partner to another rep (M12): the partner, its open deals with their
+open tasks, its planned activities and, if asked, its closed deals move to the new
+rep in one transaction, audited on the partner and on each moved deal. Nothing of
+the history is rewritten: who completed what, who closed a deal, who did an
+activity stay as they were."""
+
+from __future__ import annotations
+
+from engine.errors import ConflictError, FormError
+from engine.rules import handover as rules
+from engine.rules import policy
+from engine.service import unit_of_work, visibility
+from engine.service.context import ServiceContext
+from engine.service.unit_of_work import Session
+from engine.store import handover as store
+from engine.store import opportunities as opportunity_store
+from engine.store import partners as partner_store
+from engine.store import people
+from engine.store.models import User
+from engine.views.handover import HandOverReport
+
+
+def hand_over_partner(ctx: ServiceContext, partner_id: int, *, to: str, actor: str, closed_deals: object = "stay",
+                      open_deals: object = True, others_open_deals: object = False, activities: object = True,
+                      dry_run: bool = False) -> HandOverReport:
+    """Give the partner to rep ``to``, with what ``rules.options`` says moves along;
+    ``dry_run``: only say what would move (the confirmation step), changing nothing.
+
+    Locks the partner, then its deals (in id order), and decides on them as they are
+    under the locks: a deal lost or won meanwhile counts as closed; a task
+    completed meanwhile has been replaced by the next, which moves. Who may: an
+    admin, or a manager of a team the partner's owner is in
+    (``policy.may_hand_over_partner``); the new owner must be an active rep."""
+    chosen = rules.options(closed_deals=closed_deals, open_deals=open_deals,
+                           others_open_deals=others_open_deals, activities=activities)
+    if not isinstance(dry_run, bool):
+        raise FormError({"dry_run": "send true or false"})
+    now = ctx.now()
+
+    def work(session: Session) -> HandOverReport:
+        # The partner first, then its deals in id order: the order every use case
+        # that changes a partner and its deals takes (activities too).
+        actor_row, partner, facts = visibility.visible_partner(session, actor, partner_id, lock=not dry_run)
+        policy.require(policy.may_hand_over_partner(visibility.actor_of(session, actor_row), facts),
+                       f"only a manager of the owner's team or an admin may hand partner {partner_id} over; "
+                       f"'{actor}' may not")
+        deals = store.partner_deals(session, partner.id, lock=not dry_run)
+        new_owner = _new_owner(session, to)
+        if partner.status != "active":
+            raise ConflictError(f"partner {partner_id} is archived; restore it before handing it over")
+        old_owner_id = partner.owner_id
+        if new_owner.id == old_owner_id:
+            raise ConflictError(f"partner {partner_id} is already owned by '{to}'")
+        decided = rules.plan(deals, from_owner_id=old_owner_id, to_owner_id=new_owner.id, chosen=chosen)
+        by_id = {d.id: d for d in deals}
+        moving = [by_id[i] for i in decided.open_moved + decided.closed_moved]
+        # Planned activities go with the partner's owner, and with each moved deal of another rep.
+        activity_moves = ([] if not chosen.activities else
+                          ([(old_owner_id, None)] if old_owner_id is not None else [])
+                          + [(owner_id, [d.id for d in moving if d.owner_id == owner_id])
+                             for owner_id in sorted({d.owner_id for d in moving} - {old_owner_id})])
+        names = _usernames(session, {d.owner_id for d in moving} | {old_owner_id})
+
+        def report(tasks: int, activities_moved: int) -> HandOverReport:
+            return HandOverReport(
+                partner_id=partner.id, partner_name=partner.name, from_owner=names.get(old_owner_id), to_owner=to,
+                closed_deals=chosen.closed_deals, open_deals_moved=decided.open_moved,
+                open_deals_kept=decided.open_kept, tasks_moved=tasks, activities_moved=activities_moved,
+                closed_deals_moved=decided.closed_moved, closed_deals_kept=decided.closed_kept, dry_run=dry_run)
+
+        if dry_run:
+            return report(sum(store.open_task_counts(session, [d for d in moving if d.status == "open"]).values()),
+                          sum(store.count_planned_activities(session, partner.id, owner_id, deal_ids=ids)
+                              for owner_id, ids in activity_moves))
+        tasks_moved, events = 0, []
+        for deal in moving:
+            moved = (opportunity_store.reassign_open_tasks(session, deal.id, deal.owner_id, new_owner.id)
+                     if deal.status == "open" else 0)
+            tasks_moved += moved
+            events.append(dict(opportunity_id=deal.id, kind="reassigned", actor_id=actor_row.id, at=now,
+                               data={"from_owner": names.get(deal.owner_id), "to_owner": to, "tasks": moved,
+                                     "with_partner": partner.id}))
+        session.flush()  # the tasks' new assignees, before the bulk writes below
+        store.set_owners(session, moving, new_owner.id)
+        store.add_deal_events(session, events)
+        activities_moved = sum(store.move_planned_activities(session, partner.id, owner_id, new_owner.id, now,
+                                                             deal_ids=ids) for owner_id, ids in activity_moves)
+        partner.owner_id = new_owner.id
+        partner.updated_at = now
+        done = report(tasks_moved, activities_moved)
+        partner_store.record_partner_event(
+            session, partner.id, "handed_over", actor_row.id, now, **{"from": done.from_owner}, to=to,
+            open_deals=len(done.open_deals_moved), open_deals_kept=len(done.open_deals_kept),
+            tasks=tasks_moved, activities=activities_moved, closed_deals_moved=len(done.closed_deals_moved),
+            closed_deals_kept=len(done.closed_deals_kept),
+            options={"closed_deals": chosen.closed_deals, "open_deals": chosen.open_deals,
+                     "others_open_deals": chosen.others_open_deals, "activities": chosen.activities})
+        return done
+
+    return unit_of_work.run(ctx, work, changed=f"someone else changed partner {partner_id} or one of its deals "
+                                               "at the same time; reload it and try again")
+
+
+def _new_owner(session: Session, username: object) -> User:
+    """The active rep named ``username``; anything else is a mistake in the form's
+    "to" field (not a missing resource: the partner exists)."""
+    row = people.find_user(session, username, active_only=True) if isinstance(username, str) else None
+    if row is None:
+        raise FormError({"to": "no such user; choose an active rep"})
+    if not policy.may_own_deals(row.role):
+        raise FormError({"to": f"'{username}' is a {row.role}, not a rep; a partner's owner is a rep"})
+    return row
+
+
+def _usernames(session: Session, ids: set[int | None]) -> dict[int, str]:
+    return {i: name for i in ids if i is not None and (name := people.username(session, i))}
