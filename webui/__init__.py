@@ -7,6 +7,7 @@ never touch SQL or SpiffWorkflow. One blueprint per screen family:
     inbox          the inbox and the task page
     opportunities  the opportunity page and its diagram
     manager        pipeline, reassigning deals and tasks
+    calendar       the agenda, the week calendar, activities, the calendar feed
     api            the JSON API under /api/v1 (tokens, OpenAPI document), a package
 
 Every error is answered by webui/errors.py: JSON of one shape under /api/, an HTML
@@ -23,7 +24,7 @@ from flask import Flask, jsonify
 
 from engine import Engine
 
-from webui import (api, auth, buying_center, errors, headers, inbox, manager, opportunities, pages,
+from webui import (api, auth, buying_center, calendar, errors, headers, inbox, manager, opportunities, pages,
                    sales_assistant, segments)
 from webui.app_engine import EXTENSION, engine_of
 from webui.ids import RecordId
@@ -63,7 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     app.extensions[EXTENSION] = app.config.get("ENGINE") or Engine(app.config["DATABASE_URL"])
 
-    for module in (auth, inbox, opportunities, manager, segments, buying_center, sales_assistant):
+    for module in (auth, inbox, opportunities, manager, segments, buying_center, sales_assistant, calendar):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     pages.init_app(app, exempt=[api.bp])

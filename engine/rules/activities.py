@@ -24,9 +24,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.errors import FormError
 from engine.rules import inputs, policy
+from engine.views.activities import ACTIVITY_KINDS
 
-KINDS = ("call", "meeting", "email", "visit", "task")
-KIND_LABELS = {"call": "Call", "meeting": "Meeting", "email": "E-mail", "visit": "Visit", "task": "Task"}
+KINDS = tuple(kind for kind, _ in ACTIVITY_KINDS)
+KIND_LABELS = dict(ACTIVITY_KINDS)
 STATUSES = ("planned", "done", "cancelled")
 
 MAX_SUBJECT = 300     # activities.subject

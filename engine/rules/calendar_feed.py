@@ -25,12 +25,12 @@ from typing import Iterable
 
 from icalendar import Calendar, Event
 
-from engine.views.activities import ActivityView, AgendaItem
+from engine.views.activities import ACTIVITY_KINDS, ActivityView, AgendaItem
 
 PRODUCT = "-//Dealflow//Calendar feed//EN"
 DOMAIN = "dealflow"
 TASK_MINUTES = 30
-KIND_LABELS = {"call": "Call", "meeting": "Meeting", "email": "E-mail", "visit": "Visit", "task": "Task"}
+KIND_LABELS = dict(ACTIVITY_KINDS)
 
 
 def activity_uid(activity_id: int) -> str:

@@ -22,6 +22,9 @@ The rules (``manager of the deal`` = the manager of the deal's team when it open
     may_edit_buying_center,   whoever may see the deal (may_see_deal)
       may_answer_questionnaire
     may_swap (segments)       no                           yes                              no        yes
+    may_import_leads          no                           yes                              no        yes
+    may_see_lead_import,      no                           the imports they ran             no        yes
+      may_revert_lead_import
     may_see_pipeline          no                           their own deals                  all       all
     may_deploy                no                           no                               yes       yes
     may_own_deals             yes                          no                               no        no
@@ -140,6 +143,22 @@ def may_create_deal(actor: Actor) -> bool:
 def may_swap(actor: Actor) -> bool:
     """Managers and admins see the segments, swap a segment's methodology and reverse a swap."""
     return actor.role in (Role.MANAGER, Role.ADMIN)
+
+
+def may_import_leads(actor: Actor) -> bool:
+    """Managers and admins import lead files (and preview them)."""
+    return actor.role in (Role.MANAGER, Role.ADMIN)
+
+
+def may_see_lead_import(actor: Actor, importer_id: int | None) -> bool:
+    """An admin sees every lead import; a manager the ones they ran."""
+    if actor.role == Role.ADMIN:
+        return True
+    return actor.role == Role.MANAGER and importer_id == actor.user_id
+
+
+def may_revert_lead_import(actor: Actor, importer_id: int | None) -> bool:
+    return may_see_lead_import(actor, importer_id)
 
 
 def may_see_pipeline(actor: Actor) -> bool:
@@ -358,3 +377,32 @@ def require(allowed: bool, message: str) -> None:
     """PermissionDeniedError(message) unless ``allowed``."""
     if not allowed:
         raise PermissionDeniedError(message)
+
+
+# --- call and mailing lists, archiving and deleting partners (M11) ----------------------
+
+def may_keep_partner_lists(actor: Actor) -> bool:
+    """Reps, managers and admins save call and mailing lists (of the partners they see)."""
+    return actor.role in (Role.REP, Role.MANAGER, Role.ADMIN)
+
+
+def may_change_partner_list(actor: Actor, owner_id: int) -> bool:
+    """See, rename or delete a saved list: its owner or an admin."""
+    return actor.role is Role.ADMIN or actor.user_id == owner_id
+
+
+def may_archive_partners(actor: Actor) -> bool:
+    """Archive inactive prospects in bulk and undo it: managers and admins, each only
+    the prospects they may archive one by one (``may_edit_partner``)."""
+    return actor.role in (Role.MANAGER, Role.ADMIN)
+
+
+def archives_anyones(actor: Actor) -> bool:
+    """An admin archives anyone's prospects and sees every archival and saved list;
+    a manager their own archivals."""
+    return actor.role is Role.ADMIN
+
+
+def may_delete_partner(actor: Actor) -> bool:
+    """Delete a partner for good (one without deals or activities): admins only."""
+    return actor.role is Role.ADMIN

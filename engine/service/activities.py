@@ -32,7 +32,7 @@ from engine.store.events import record_event
 from engine.store.models import Opportunity, User
 from engine.store.partner_models import Activity, Partner
 from engine.store.partners import lock_partner, record_partner_event
-from engine.views.activities import ActivityView
+from engine.views.activities import ActivityView, PlanTarget
 
 CHANGED = "someone else changed this activity at the same time; reload it and try again"
 
@@ -287,3 +287,11 @@ def view_of(r: store.ActivityRow, now: datetime, may_edit: bool) -> ActivityView
         status=a.status, outcome=a.outcome, notes=a.notes, overdue=rules.is_overdue(a.status, ends, now),
         may_edit=may_edit and a.status == "planned", sequence=a.sequence, done_at=a.done_at,
         created_by=r.created_by, created_at=a.created_at, updated_at=a.updated_at)
+
+
+def plan_targets(ctx: ServiceContext, *, viewer: str) -> list[PlanTarget]:
+    """What the viewer's plan form offers: their partners and open deals."""
+    with unit_of_work.quick_read(ctx) as session:
+        who = Who.of(session, viewer)
+        return [PlanTarget(*row) for row in
+                store.plan_targets(session, who.user.id, everything=policy.sees_everything(who.actor))]

@@ -12,24 +12,31 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from pathlib import Path
 from decimal import Decimal
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from engine.errors import DatabaseError
 from engine.rules import buying_center as bc_rules
-from engine.service import (accounts, activities, buying_center, calendars, closing, handover, inbox, logins,
-                            methodologies, opportunities, partners, sales, screens, segments, tasks, timers)
+from engine.service import (accounts, activities, buying_center, calendars, closing, inbox, logins, methodologies,
+                            opportunities, partners, sales, screens, segments, tasks, timers)
+from engine.service import lead_import, lead_imports
+from engine.service import partner_archival, partner_lists
+from engine.service import handover
 from engine.service.buying_center import KEEP
 from engine.service.catalog import Catalog
 from engine.service.context import ServiceContext, utc_now
 from engine.service.unit_of_work import Retry
 from engine.store import db
 from engine.views import DeployReport, InboxPage, OpportunityView, PipelineView, TaskView, UserView
-from engine.views.activities import ActivityView, AgendaView, CalendarFeedView, WeekView
+from engine.views.activities import ActivityView, AgendaView, CalendarFeedView, PlanTarget, WeekView
 from engine.views.buying_center import BuyingCenterView, ContactView, RelationshipView
 from engine.views.handover import HandOverReport
+from engine.views.leads import LeadImportView, LeadPreview
 from engine.views.partners import PartnerContactView, PartnerListPage, PartnerView
 from engine.views.sales import SalesAssistantView
+from engine.views.partner_lists import (ArchivalReport, ArchivalView, DeletedPartner, ListExport, SavedListPage,
+                                       SavedListView)
 from engine.views.segments import SegmentView, SwapReport, SwapView
 
 
@@ -50,6 +57,7 @@ class Engine:
         self.context = ServiceContext(
             sessions=db.session_factory(self._engine), reads=db.read_session_factory(self._engine),
             catalog=Catalog(), clock=clock, retry=retry or Retry())
+        self.lead_files = lead_import.LeadFiles.for_database(self.url)
 
     @property
     def _sessions(self):
@@ -304,6 +312,10 @@ class Engine:
     def activities_for_deal(self, opportunity_id: int, *, viewer: str) -> list[ActivityView]:
         return activities.activities_for_deal(self.context, opportunity_id, viewer=viewer)
 
+    def plan_targets(self, *, viewer: str) -> list[PlanTarget]:
+        """The partners and open deals a plan-activity form offers the viewer."""
+        return activities.plan_targets(self.context, viewer=viewer)
+
     def agenda(self, username: str, *, viewer: str, days: object = 7, zone: str | None = None) -> AgendaView:
         """Overdue items, then today and the next ``days - 1`` days in ``zone``."""
         return calendars.agenda(self.context, username, viewer=viewer, days=days, zone=zone)
@@ -358,6 +370,86 @@ class Engine:
     def update_partner_contact(self, contact_id: int, *, actor: str, **changes: object) -> PartnerContactView:
         """``changes``: name, function, email, phone, active (a bool)."""
         return partners.update_partner_contact(self.context, contact_id, actor=actor, **changes)
+
+    # --- lead import -----------------------------------------------------------------
+
+    def preview_leads(self, path: str | Path, *, maps: Iterable[str] = (), actor: str,
+                      file_name: str | None = None) -> LeadPreview:
+        """The file's first rows and column mapping, every problem as a message (never raises
+        for the file or the maps; PermissionDeniedError for a rep)."""
+        return lead_import.preview_leads(self.context, path, maps=maps, actor=actor, file_name=file_name)
+
+    def start_lead_import(self, path: str | Path, *, file_name: str, maps: Iterable[str] = (), actor: str,
+                          dry_run: bool = False, owner: str | None = None) -> int:
+        """Checks the file and the maps (FormError), records the import as running; its id.
+        ``owner``: the rep new partners go to (default: none, an unassigned pool)."""
+        return lead_import.start_lead_import(self.context, path, file_name=file_name, maps=maps, actor=actor,
+                                             dry_run=dry_run, owner=owner, files=self.lead_files)
+
+    def run_lead_import(self, import_id: int) -> LeadImportView:
+        """Does the import started as ``import_id``, committing progress every batch. A failure
+        is recorded on the import (status failed) and raised."""
+        return lead_import.run_lead_import(self.context, import_id, files=self.lead_files)
+
+    def import_leads(self, path: str | Path, *, maps: Iterable[str] = (), actor: str, dry_run: bool = False,
+                     file_name: str | None = None, owner: str | None = None) -> LeadImportView:
+        import_id = self.start_lead_import(path, file_name=file_name or Path(path).name, maps=maps, actor=actor,
+                                           dry_run=dry_run, owner=owner)
+        return self.run_lead_import(import_id)
+
+    def lead_import(self, import_id: int, *, viewer: str) -> LeadImportView:
+        return lead_imports.lead_import(self.context, import_id, viewer=viewer)
+
+    def lead_imports(self, *, viewer: str) -> list[LeadImportView]:
+        """The imports the viewer may see, newest first."""
+        return lead_imports.lead_imports(self.context, viewer=viewer)
+
+    def revert_lead_import(self, import_id: int, *, actor: str) -> LeadImportView:
+        return lead_imports.revert_lead_import(self.context, import_id, actor=actor)
+
+    def lead_rejects_file(self, import_id: int, *, viewer: str) -> Path:
+        """The rejects file to send for download; NotFoundError when the import refused no row."""
+        return lead_imports.lead_rejects_file(self.context, import_id, viewer=viewer, files=self.lead_files)
+
+    def lead_upload_path(self, file_name: str) -> Path:
+        """A fresh server-chosen path to save an uploaded lead file at (its suffix kept)."""
+        return self.lead_files.upload_path(file_name)
+
+    # --- call and mailing lists, archiving inactive prospects (M11) --------------------
+
+    def save_partner_list(self, *, name: str, purpose: str, criteria: Mapping[str, object],
+                          actor: str) -> SavedListView:
+        return partner_lists.save_partner_list(self.context, name=name, purpose=purpose, criteria=criteria,
+                                               actor=actor)
+
+    def rename_partner_list(self, list_id: int, *, name: str, actor: str) -> SavedListView:
+        return partner_lists.rename_partner_list(self.context, list_id, name=name, actor=actor)
+
+    def delete_partner_list(self, list_id: int, *, actor: str) -> SavedListView:
+        return partner_lists.delete_partner_list(self.context, list_id, actor=actor)
+
+    def partner_lists(self, *, viewer: str) -> list[SavedListView]:
+        return partner_lists.partner_lists(self.context, viewer=viewer)
+
+    def partner_list(self, list_id: int, *, viewer: str) -> SavedListPage:
+        return partner_lists.partner_list(self.context, list_id, viewer=viewer)
+
+    def export_partner_list(self, list_id: int, *, format: str, viewer: str) -> ListExport:
+        """The list's every line as a file: ``format`` csv or xlsx."""
+        return partner_lists.export_partner_list(self.context, list_id, format=format, viewer=viewer)
+
+    def archive_inactive_prospects(self, *, months: int, actor: str, dry_run: bool = False) -> ArchivalReport:
+        return partner_archival.archive_inactive_prospects(self.context, months=months, actor=actor,
+                                                           dry_run=dry_run)
+
+    def undo_archival(self, archival_id: int, *, actor: str) -> ArchivalReport:
+        return partner_archival.undo_archival(self.context, archival_id, actor=actor)
+
+    def partner_archivals(self, *, viewer: str) -> list[ArchivalView]:
+        return partner_archival.archivals(self.context, viewer=viewer)
+
+    def delete_partner(self, partner_id: int, *, actor: str) -> DeletedPartner:
+        return partner_archival.delete_partner(self.context, partner_id, actor=actor)
 
     # --- hand-over ---------------------------------------------------------------------
 

@@ -146,3 +146,20 @@ def feed_by_hash(session: Session, token_hash: str) -> CalendarFeed | None:
 def active_feeds(session: Session, user_id: int) -> list[CalendarFeed]:
     return list(session.scalars(select(CalendarFeed).where(CalendarFeed.user_id == user_id,
                                                            CalendarFeed.revoked_at.is_(None))))
+
+
+def plan_targets(session: Session, user_id: int, *, everything: bool, limit: int = 300) -> list[tuple]:
+    """(partner id, name, deal id, title) of the open deals the user owns or manages
+    (every open deal for ``everything``), and (partner id, name, None, None) of the
+    active partners they own — what a plan form offers."""
+    deals = (select(Partner.id, Partner.name, Opportunity.id, Opportunity.title)
+             .join(Opportunity, Opportunity.partner_id == Partner.id)
+             .where(Opportunity.status == "open", Partner.status == "active"))
+    if not everything:
+        deals = deals.where(or_(Opportunity.owner_id == user_id, Opportunity.manager_id == user_id))
+    owned = select(Partner.id, Partner.name).where(Partner.status == "active")
+    if not everything:
+        owned = owned.where(Partner.owner_id == user_id)
+    rows = [tuple(r) for r in session.execute(deals.order_by(Partner.name, Opportunity.title).limit(limit))]
+    rows += [(pid, name, None, None) for pid, name in session.execute(owned.order_by(Partner.name).limit(limit))]
+    return sorted(set(rows), key=lambda r: (r[1].casefold(), r[0], r[3] is not None, r[3] or ""))

@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 
+# The kinds of activity, with the label a screen shows (engine.rules.activities checks them).
+ACTIVITY_KINDS = (("call", "Call"), ("meeting", "Meeting"), ("email", "E-mail"), ("visit", "Visit"),
+                  ("task", "Task"))
+
+
 @dataclass(frozen=True)
 class ActivityView:
     id: int
@@ -139,3 +144,22 @@ class CalendarFeedView:
     active: bool
     created_at: datetime | None
     token: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanTarget:
+    """Something an activity can be planned on: a partner, or one of its open deals."""
+
+    partner_id: int
+    partner_name: str
+    opportunity_id: int | None
+    opportunity_title: str | None
+
+    @property
+    def key(self) -> str:
+        """The value a form's choice sends: "partner_id" or "partner_id:opportunity_id"."""
+        return f"{self.partner_id}" if self.opportunity_id is None else f"{self.partner_id}:{self.opportunity_id}"
+
+    @property
+    def label(self) -> str:
+        return self.partner_name if self.opportunity_title is None else f"{self.partner_name} — {self.opportunity_title}"

@@ -1,0 +1,57 @@
+"""Where the lead import keeps its files: the rejects files it writes and the uploads
+the web saves before importing. Always a folder the server chose, never a path from a
+request; a rejects file is named by its import's id.
+
+    DEALFLOW_REJECTS_DIR     the rejects files' folder
+    DEALFLOW_UPLOADS_DIR     the uploaded lead files' folder
+    otherwise                ``rejects/`` and ``lead-uploads/`` beside the SQLite
+                             database file; for PostgreSQL (or an in-memory SQLite)
+                             under $XDG_DATA_HOME/dealflow (~/.local/share/dealflow)
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.store.leads import sqlite_file
+
+# Only these suffixes survive into an upload's name (the content decides the format anyway).
+_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
+
+
+@dataclass(frozen=True)
+class LeadFiles:
+    rejects_dir: Path
+    uploads_dir: Path
+
+    @classmethod
+    def for_database(cls, url: str) -> "LeadFiles":
+        base = _beside_database(url)
+        rejects = os.environ.get("DEALFLOW_REJECTS_DIR")
+        uploads = os.environ.get("DEALFLOW_UPLOADS_DIR")
+        return cls(rejects_dir=Path(rejects) if rejects else base / "rejects",
+                   uploads_dir=Path(uploads) if uploads else base / "lead-uploads")
+
+    def rejects_name(self, import_id: int) -> str:
+        return f"lead-import-{import_id}-rejects.csv"
+
+    def rejects_path(self, import_id: int) -> Path:
+        self.rejects_dir.mkdir(parents=True, exist_ok=True)
+        return self.rejects_dir / self.rejects_name(import_id)
+
+    def upload_path(self, file_name: str) -> Path:
+        """A new path in the uploads folder; only the suffix of ``file_name`` is kept."""
+        self.uploads_dir.mkdir(parents=True, exist_ok=True)
+        suffix = Path(file_name or "").suffix.lower()
+        return self.uploads_dir / f"{uuid.uuid4().hex}{suffix if suffix in _SUFFIXES else ''}"
+
+
+def _beside_database(url: str) -> Path:
+    database = sqlite_file(url)
+    if database is not None:
+        return database.resolve().parent
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "dealflow"
