@@ -151,6 +151,13 @@ def contact(given: Mapping[str, object], *, partial: bool = False) -> dict:
     return out
 
 
+def becomes_customer(kind: str) -> bool:
+    """Whether a won deal makes the partner a customer: only a prospect becomes one
+    (SAP Business One's lead -> customer); a customer, reseller or supplier keeps its
+    kind, and a partner is a customer once, from its first won deal."""
+    return kind == "prospect"
+
+
 # --- credit ---------------------------------------------------------------------------
 
 def credit_position(*, balance: Decimal, limit: Decimal | None, currency: str,

@@ -30,8 +30,8 @@ The rules (``manager of the deal`` = the manager of the deal's team when it open
     may_own_deals             yes                          no                               no        no
     may_take_tasks            yes                          yes                              no        yes
 
-    may_see_partner           owns it; may see one of      manages its owner*** or          no        yes
-                              its deals (may_see_deal)     may see one of its deals
+    may_see_partner           owns it; may see one of      manages its owner***, it has no  no        yes
+                              its deals (may_see_deal)     owner, or may see one of its deals
     may_edit_partner          owns it                      manages its owner***, or it has  no        yes
       (archive, restore,                                   no owner and they see it
        its contacts)
@@ -317,9 +317,12 @@ def manages_partner(actor: Actor, partner: PartnerFacts) -> bool:
 
 def may_see_partner(actor: Actor, partner: PartnerFacts) -> bool:
     """Admins every partner; designers none; anyone the partners they own; managers
-    those whose owner they manage; anyone the partners of a deal they may see."""
+    those whose owner they manage and those nobody owns; anyone the partners of a
+    deal they may see."""
     if actor.role is Role.DESIGNER:
         return False
+    if partner.owner_id is None and actor.role is Role.MANAGER:
+        return True  # the pool of partners nobody owns yet: any manager may give them to a rep
     if manages_partner(actor, partner) or (partner.owner_id is not None and actor.user_id == partner.owner_id):
         return True
     return any(may_see_deal(actor, deal) for deal in partner.deals)
@@ -355,10 +358,11 @@ class PartnerScope:
     ``user_id``, or by a member of a team in ``managed_team_ids`` or managed by
     ``user_id`` (a manager), or with a deal the actor may see (the deal rules:
     ``user_id`` owns or manages it, its team is in ``deal_team_ids``, or they worked
-    on it)."""
+    on it), or — ``unowned`` — that nobody owns."""
 
     everything: bool
     nothing: bool
+    unowned: bool  # a manager: the partners nobody owns
     user_id: int
     member_team_ids: frozenset[int]  # the actor's teams: their queued tasks show the deal
     deal_team_ids: frozenset[int]  # a manager's teams: their deals show the partner
@@ -368,7 +372,7 @@ class PartnerScope:
 def partner_scope(actor: Actor) -> PartnerScope:
     manager = actor.role is Role.MANAGER
     return PartnerScope(everything=actor.role is Role.ADMIN, nothing=actor.role is Role.DESIGNER,
-                        user_id=actor.user_id, member_team_ids=actor.team_ids,
+                        unowned=manager, user_id=actor.user_id, member_team_ids=actor.team_ids,
                         deal_team_ids=actor.team_ids if manager else frozenset(),
                         managed_team_ids=actor.team_ids if manager else frozenset())
 

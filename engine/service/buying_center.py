@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from engine.drawing.buying_center_diagram import render_svg
 from engine.rules import buying_center as rules
-from engine.rules import policy
+from engine.rules import inputs, policy
 from engine.errors import ConflictError, FormError, NotFoundError
 from engine.service import unit_of_work, visibility
 from engine.service.context import ServiceContext
@@ -23,6 +23,7 @@ from engine.store import opportunities as opportunity_store
 from engine.store import people
 from engine.store.events import record_event
 from engine.store.models import Contact, ContactRelationship, Opportunity, User
+from engine.store.partner_models import PartnerContact
 from engine.views.buying_center import BuyingCenterView, ContactView, RelationshipView, RoleView
 
 KEEP = object()  # update_contact: this field stays as it is
@@ -57,16 +58,23 @@ def contact(ctx: ServiceContext, contact_id: int, *, viewer: str) -> ContactView
         return bc_store.contact_view(row, _roles(ctx, session, opportunity))
 
 
-def add_contact(ctx: ServiceContext, opportunity_id: int, *, actor: str, name: object, job_title: object = "",
+def add_contact(ctx: ServiceContext, opportunity_id: int, *, actor: str, name: object = None, job_title: object = "",
                 role: object = None, influence: object = rules.DEFAULT_INFLUENCE,
-                attitude: object = "neutral", notes: object = "") -> ContactView:
-    """Add a person to the deal's buying center; FormError with a message per field."""
+                attitude: object = "neutral", notes: object = "", partner_contact_id: object = None) -> ContactView:
+    """Add a person to the deal's buying center; FormError with a message per field.
+    ``partner_contact_id``: one of the deal's partner's contact persons, whose name
+    and function fill ``name`` and ``job_title`` where those are empty."""
     now = ctx.now()
 
     def work(session: Session):
+        nonlocal name, job_title
         actor_row, opportunity = _open_for_change(session, actor, opportunity_id,
                                                   f"no opportunity {opportunity_id}")
         roles = _roles(ctx, session, opportunity)
+        person = _partner_contact(session, opportunity, partner_contact_id)
+        if person is not None:
+            name = name if isinstance(name, str) and name.strip() else person.name
+            job_title = job_title if isinstance(job_title, str) and job_title.strip() else person.function
         clean, errors = rules.clean_contact(
             dict(name=name, job_title=job_title, role=role, influence=influence, attitude=attitude,
                  notes=notes), [r.id for r in roles])
@@ -74,11 +82,13 @@ def add_contact(ctx: ServiceContext, opportunity_id: int, *, actor: str, name: o
             errors = {"name": f"a buying center holds at most {rules.MAX_CONTACTS} people"}
         if errors:
             raise FormError(errors)
-        row = Contact(opportunity_id=opportunity.id, created_at=now, updated_at=now, **clean)
+        row = Contact(opportunity_id=opportunity.id, created_at=now, updated_at=now,
+                      partner_contact_id=person.id if person is not None else None, **clean)
         session.add(row)
         session.flush()
         record_event(session, opportunity, "contact_added", actor_row.id, now, contact=row.id,
-                     name=row.name, role=row.role, influence=row.influence, attitude=row.attitude)
+                     name=row.name, role=row.role, influence=row.influence, attitude=row.attitude,
+                     partner_contact=row.partner_contact_id)
         return bc_store.contact_view(row, roles)
 
     return unit_of_work.run(ctx, work)
@@ -205,6 +215,17 @@ def _contact_for_change(session: Session, username: str, contact_id: int) -> tup
     deal_id = bc_store.deal_of_contact(session, visibility.known_id(contact_id, missing))
     actor, opportunity = _open_for_change(session, username, deal_id, missing)
     return actor, opportunity, _locked_row(session, Contact, contact_id, opportunity, missing)
+
+
+def _partner_contact(session: Session, opportunity: Opportunity, contact_id: object) -> PartnerContact | None:
+    """The deal's partner's contact person ``contact_id`` names (None for none);
+    FormError when it names no contact person of that partner."""
+    if contact_id is None:
+        return None
+    person = session.get(PartnerContact, contact_id) if inputs.is_record_id(contact_id) else None  # type: ignore[arg-type]
+    if person is None or person.partner_id != opportunity.partner_id:
+        raise FormError({"partner_contact_id": "not a contact person of this deal's partner"})
+    return person
 
 
 def _locked_row(session: Session, model, row_id: int, opportunity: Opportunity, missing: str):

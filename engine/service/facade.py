@@ -131,12 +131,15 @@ class Engine:
     # --- opportunities ---------------------------------------------------------------
 
     def create_opportunity(self, *, title: str, amount: Decimal | str, currency: str = "PLN",
-                           partner: str, partner_attributes: Mapping[str, object] | None = None,
+                           partner: str | None = None, partner_attributes: Mapping[str, object] | None = None,
                            attributes: Mapping[str, object] | None = None, actor: str,
-                           owner: str | None = None) -> OpportunityView:
+                           owner: str | None = None, partner_id: int | None = None) -> OpportunityView:
+        """``partner_id`` names the deal's partner (its card lends the deal its name
+        and attributes); else ``partner`` names it by name."""
         return opportunities.create_opportunity(
             self.context, title=title, amount=amount, currency=currency, partner=partner,
-            partner_attributes=partner_attributes, attributes=attributes, actor=actor, owner=owner)
+            partner_attributes=partner_attributes, attributes=attributes, actor=actor, owner=owner,
+            partner_id=partner_id)
 
     def show_opportunity(self, opportunity_id: int) -> OpportunityView:
         return opportunities.show_opportunity(self.context, opportunity_id)
@@ -226,11 +229,14 @@ class Engine:
     def contact(self, contact_id: int, *, viewer: str) -> ContactView:
         return buying_center.contact(self.context, contact_id, viewer=viewer)
 
-    def add_contact(self, opportunity_id: int, *, actor: str, name: object, job_title: object = "",
+    def add_contact(self, opportunity_id: int, *, actor: str, name: object = None, job_title: object = "",
                     role: object = None, influence: object = bc_rules.DEFAULT_INFLUENCE,
-                    attitude: object = "neutral", notes: object = "") -> ContactView:
+                    attitude: object = "neutral", notes: object = "",
+                    partner_contact_id: object = None) -> ContactView:
+        """``partner_contact_id``: a contact person of the deal's partner (fills name and job title)."""
         return buying_center.add_contact(self.context, opportunity_id, actor=actor, name=name, job_title=job_title,
-                                         role=role, influence=influence, attitude=attitude, notes=notes)
+                                         role=role, influence=influence, attitude=attitude, notes=notes,
+                                         partner_contact_id=partner_contact_id)
 
     def update_contact(self, contact_id: int, *, actor: str, name: object = KEEP, job_title: object = KEEP,
                        role: object = KEEP, influence: object = KEEP, attitude: object = KEEP,

@@ -11,7 +11,7 @@ from engine.errors import ConflictError, DealflowError, FormError
 from engine.rules import inputs, policy
 from engine.rules.progress import expected_revenue
 from engine.rules.routing import Candidate, RoutingError, choose_owner, choose_segment, routing_variables
-from engine.service import segments, unit_of_work, visibility
+from engine.service import partner_deals, segments, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.progress import apply_step
 from engine.service.unit_of_work import Session
@@ -25,12 +25,18 @@ from engine.views import OpportunityView
 
 
 def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str, currency: str = "PLN",
-                       partner: str, partner_attributes: Mapping[str, object] | None = None,
+                       partner: str | None = None, partner_attributes: Mapping[str, object] | None = None,
                        attributes: Mapping[str, object] | None = None, actor: str,
-                       owner: str | None = None) -> OpportunityView:
+                       owner: str | None = None, partner_id: int | None = None) -> OpportunityView:
     """Route a new opportunity to its segment, methodology, team and owner, and
     start its methodology's process. Managers and admins open deals
-    (``policy.may_create_deal``); the values must pass ``inputs.new_deal``."""
+    (``policy.may_create_deal``); the values must pass ``inputs.new_deal``.
+
+    The deal belongs to a partner: ``partner_id`` names one (the actor must see it;
+    its card gives the deal its partner name, and its territory, channel, industry
+    and source where ``attributes`` names none), else ``partner`` names it by name
+    (the partner that name means, or a new prospect). A deal that takes the partner
+    past its credit limit opens all the same, with a ``credit_warning`` event."""
     now = ctx.now()
 
     def work(session: Session) -> OpportunityView:
@@ -38,8 +44,11 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
         policy.require(policy.may_create_deal(visibility.actor_of(session, actor_row)),
                        f"only managers and admins may open opportunities; '{actor}' is a {actor_row.role}")
         # The values only once the actor may open deals: someone who may not learns nothing from them.
-        deal = inputs.new_deal(title=title, amount=amount, currency=currency, partner=partner, owner=owner,
-                               attributes=attributes, partner_attributes=partner_attributes)
+        chosen = partner_deals.chosen_partner(session, actor_row, partner_id) if partner_id is not None else None
+        deal = inputs.new_deal(title=title, amount=amount, currency=currency,
+                               partner=chosen.name if chosen is not None else partner, owner=owner,
+                               attributes=partner_deals.lent_attributes(chosen, attributes) if chosen else attributes,
+                               partner_attributes=partner_attributes)
         routing = ctx.catalog.routing(session)
         variables = routing_variables(deal.amount, deal.currency, deal.attributes, deal.partner_attributes)
         segment = choose_segment(routing, variables)
@@ -50,7 +59,7 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
                                "exist; create it with 'dealflow team create'")
         owner_row = (_named_owner(session, deal.owner) if deal.owner
                      else _choose_owner(session, segment, team, deal.attributes.get("territory")))
-        partner_row = _partner_for(session, deal, owner_row.id, actor_row.id, now)
+        partner_row = chosen or _partner_for(session, deal, owner_row.id, actor_row.id, now)
         opportunity = Opportunity(
             title=deal.title, partner_id=partner_row.id, partner_name=deal.partner, partner=deal.partner_attributes, amount=deal.amount,
             currency=deal.currency, attributes=deal.attributes, segment_id=segment.id, team_id=team.id,
@@ -61,6 +70,9 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
         session.flush()
         record_event(session, opportunity, "opened", actor_row.id, now, segment=segment.id,
                      methodology=methodology.id, version=version.label, owner=owner_row.username)
+        partner_store.record_partner_event(session, partner_row.id, "deal_opened", actor_row.id, now,
+                                           opportunity_id=opportunity.id, title=deal.title)
+        partner_deals.check_credit(session, partner_row, opportunity, actor_row.id, now)
         runner = ctx.catalog.runner(session, version.id)
         state, result = runner.start(dict(variables), now)
         apply_step(session, opportunity, methodology, ctx.catalog.lanes(session, methodology.id),
@@ -79,7 +91,7 @@ def _partner_for(session: Session, deal, owner_id: int, actor_id: int, now) -> P
     import compares them), or a new prospect owned by the deal's owner."""
     found = partner_store.partner_named(session, deal.partner)
     if found is not None:
-        return found
+        return partner_store.lock_partner(session, found.id)  # its open deals and limit hold for the credit check
     card = {name: value[:120] for name in partner_store.CARD_ATTRIBUTES
             if isinstance(value := deal.attributes.get(name), str) and value}
     return partner_store.add_partner(session, name=deal.partner, owner_id=owner_id, actor_id=actor_id, now=now,

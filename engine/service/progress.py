@@ -1,5 +1,6 @@
 """Applying what one workflow step did to a deal's rows: the stages it entered with
-their history and probability, closing won or lost deals, the inbox rows of the
+their history and probability, closing won or lost deals (a won deal's partner
+becomes a customer: ``partner_deals.deal_won``), the inbox rows of the
 tasks that became ready and of the stages' suggested activities, the next timer
 and next action, and an error as visible state. The decisions are
 engine.rules.progress's, the reads engine.store's; runs inside the caller's
@@ -12,6 +13,7 @@ from datetime import datetime
 from engine.methodology.model import LaneRole, Methodology, Stage
 from engine.rules import progress
 from engine.runtime.step import StepResult
+from engine.service import partner_deals
 from engine.service.unit_of_work import Session
 from engine.store import inbox, opportunities
 from engine.store.events import record_event
@@ -88,6 +90,8 @@ def change_stage(session: Session, opportunity: Opportunity, methodology: Method
         opportunity.closed_at = now
         opportunity.closed_by_id = actor_id
         record_event(session, opportunity, "closed", actor_id, now, outcome=outcome, stage=stage.id)
+        if outcome == "won":
+            partner_deals.deal_won(session, opportunity, actor_id, now)  # a prospect becomes a customer
     _enter_activities(session, opportunity, stage, assign or Assigner(session, {}), now)
 
 

@@ -57,7 +57,8 @@ def contact_view(row: Contact, roles: tuple[BuyingCenterRole, ...]) -> ContactVi
     role_name = next((r.name for r in roles if r.id == row.role), row.role)
     return ContactView(id=row.id, opportunity_id=row.opportunity_id, name=row.name, job_title=row.job_title,
                        role=row.role, role_name=role_name, influence=row.influence, attitude=row.attitude,
-                       notes=row.notes, created_at=row.created_at, updated_at=row.updated_at)
+                       notes=row.notes, created_at=row.created_at, updated_at=row.updated_at,
+                       partner_contact_id=row.partner_contact_id)
 
 
 def relationship_view(row: ContactRelationship, names: dict[int, str]) -> RelationshipView:

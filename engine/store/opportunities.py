@@ -14,6 +14,8 @@ from engine.views import EventView, OpportunityView, StageChangeView
 from engine.store.db import hold_sqlite_writes
 from engine.store.lookup import Lookup
 from engine.store.models import Event, InboxTask, Opportunity, StageChange
+from engine.store.partner_cards import credit_of
+from engine.store.partner_models import Partner
 
 
 def lock_opportunity(session: Session, opportunity_id: int, *, with_state: bool = True,
@@ -132,7 +134,9 @@ def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: 
     lookup.need_users([o.owner_id, o.manager_id, o.opened_by_id, o.closed_by_id])
     lookup.need_teams([o.team_id])
     open_tasks = completed = history = events = ()
+    credit_warning = None
     if detail:
+        credit_warning = _credit_warning(session, o)
         tasks = list(session.scalars(select(InboxTask).where(InboxTask.opportunity_id == o.id)
                                      # made in one step: the process's own tasks ('workflow')
                                      # before the stage's suggestions ('activity')
@@ -163,4 +167,15 @@ def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: 
         closed_at=o.closed_at, next_timer_at=o.next_timer_at, open_tasks=open_tasks,
         completed_tasks=completed, stage_history=history, events=events, probability_auto=o.probability_auto,
         probability_override=o.probability_override, score=o.score, score_class=o.score_class,
-        partner_id=o.partner_id)
+        partner_id=o.partner_id, credit_warning=credit_warning)
+
+
+def _credit_warning(session: Session, o: Opportunity) -> str | None:
+    """While the deal is open: the warning when its partner's open deals, this one
+    among them, and balance exceed the partner's credit limit."""
+    if o.status != "open" or o.partner_id is None:
+        return None
+    partner = session.get(Partner, o.partner_id)
+    if partner is None or partner.credit_limit is None:
+        return None
+    return credit_of(session, partner).warning

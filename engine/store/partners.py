@@ -138,7 +138,7 @@ def visible_to(session: Session, viewer_id: int | None):
                                and_(InboxTask.status == "ready", InboxTask.assignee_id.is_(None),
                                     InboxTask.candidate_team_id.in_(scope.member_team_ids)))))
     return or_(Partner.owner_id == me, Partner.owner_id.in_(managed_owners), Partner.id.in_(seen_deals),
-               Partner.id.in_(worked_deals))
+               Partner.id.in_(worked_deals), Partner.owner_id.is_(None) if scope.unowned else false())
 
 
 # --- the partner list -----------------------------------------------------------------

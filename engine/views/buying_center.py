@@ -38,6 +38,7 @@ class ContactView:
     notes: str
     created_at: datetime
     updated_at: datetime
+    partner_contact_id: int | None = None  # the partner's contact person this is, if any
 
 
 @dataclass(frozen=True)
