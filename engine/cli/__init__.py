@@ -8,6 +8,7 @@ group:
     methodologies  validate, describe, schema, deploy
     diff           what changed between two versions of a methodology
     import_bpmn    a BPMN file from another tool -> a starting methodology
+    import_leads   ``import leads``: a lead file into partners; ``import list``, ``import revert``
     db             the database schema
     people         users, teams, API tokens
     opportunities  opening, showing and handing over deals (sales: the Sales Assistant's)
@@ -25,8 +26,8 @@ from __future__ import annotations
 
 import click
 
-from engine.cli import (db, demo, diff, handover, import_bpmn, methodologies, opportunities, people, sales, segments,
-                        tasks, worker)
+from engine.cli import (db, demo, diff, handover, import_bpmn, import_leads, methodologies, opportunities, people,
+                        sales, segments, tasks, worker)
 from engine.cli.group import DealflowGroup
 
 
@@ -37,7 +38,8 @@ def main() -> None:
     stage tables, questionnaires and routing rules."""
 
 
-for _part in (methodologies, diff, import_bpmn, db, people, opportunities, tasks, segments, handover, worker, demo):
+for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opportunities, tasks, segments, handover,
+              worker, demo):
     for _command in _part.COMMANDS:
         main.add_command(_command)
 for _command in sales.OPPORTUNITY_COMMANDS:
