@@ -15,6 +15,7 @@ group:
     tasks          the inbox's tasks
     segments       segments and swapping their methodology
     handover       handing a partner to another rep (dealflow partner hand-over)
+    activities     activities with partners; calendar feed links
     worker         firing due timers
     demo           the command-line walk-through
 
@@ -26,8 +27,8 @@ from __future__ import annotations
 
 import click
 
-from engine.cli import (db, demo, diff, handover, import_bpmn, import_leads, methodologies, opportunities, people,
-                        sales, segments, tasks, worker)
+from engine.cli import (activities, db, demo, diff, handover, import_bpmn, import_leads, methodologies, opportunities,
+                        people, sales, segments, tasks, worker)
 from engine.cli.group import DealflowGroup
 
 
@@ -39,7 +40,7 @@ def main() -> None:
 
 
 for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opportunities, tasks, segments, handover,
-              worker, demo):
+              worker, demo, activities):
     for _command in _part.COMMANDS:
         main.add_command(_command)
 for _command in sales.OPPORTUNITY_COMMANDS:

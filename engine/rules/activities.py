@@ -202,14 +202,15 @@ class Person:
 
 def may_see_calendar_of(actor: policy.Actor, managed_team_ids: frozenset[int], person: Person) -> bool:
     """A user's agenda, week and activities: the user, a manager of one of their
-    teams, an admin (or a designer, who sees everything)."""
-    return (policy.sees_everything(actor) or actor.user_id == person.user_id
+    teams, an admin (not a designer: activities name partners, and designers see
+    no partner)."""
+    return (actor.role is policy.Role.ADMIN or actor.user_id == person.user_id
             or bool(managed_team_ids & person.team_ids))
 
 
 def may_see_team_calendar(actor: policy.Actor, managed_team_ids: frozenset[int], team_id: int) -> bool:
-    """A team's week: its manager, an admin (or a designer)."""
-    return policy.sees_everything(actor) or team_id in managed_team_ids
+    """A team's week: its manager, an admin."""
+    return actor.role is policy.Role.ADMIN or team_id in managed_team_ids
 
 
 def may_plan_for(actor: policy.Actor, managed_team_ids: frozenset[int], owner: Person) -> bool:

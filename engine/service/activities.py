@@ -31,6 +31,7 @@ from engine.store import people
 from engine.store.events import record_event
 from engine.store.models import Opportunity, User
 from engine.store.partner_models import Activity, Partner
+from engine.store import partners as partner_store
 from engine.store.partners import lock_partner, record_partner_event
 from engine.views.activities import ActivityView, PlanTarget
 
@@ -73,17 +74,17 @@ def activities_for_deal(ctx: ServiceContext, opportunity_id: int, *, viewer: str
 
 # --- changing --------------------------------------------------------------------------
 
-def plan_activity(ctx: ServiceContext, *, actor: str, partner_id: int, opportunity_id: int | None = None,
+def plan_activity(ctx: ServiceContext, *, actor: str, partner_id: int | None, opportunity_id: int | None = None,
                   kind: object, subject: object, starts_at: object, duration_minutes: object = rules.DEFAULT_DURATION,
                   owner: str | None = None, notes: object = "", zone: str | None = None) -> ActivityView:
-    """Plan an activity with the partner (on one of its open deals, if given), for
-    ``owner`` (default: the actor). FormError naming every field that does not fit."""
+    """Plan an activity with the partner (on one of its open deals, if given; with
+    only the deal, its partner), for ``owner`` (default: the actor). FormError naming every field that does not fit."""
     clean = rules.planned(kind=kind, subject=subject, starts_at=starts_at, duration_minutes=duration_minutes,
                           notes=notes, zone=zone)
     return _add(ctx, actor, partner_id, opportunity_id, owner, clean, status="planned", outcome="")
 
 
-def log_done_activity(ctx: ServiceContext, *, actor: str, partner_id: int, opportunity_id: int | None = None,
+def log_done_activity(ctx: ServiceContext, *, actor: str, partner_id: int | None, opportunity_id: int | None = None,
                       kind: object, subject: object, starts_at: object,
                       duration_minutes: object = rules.DEFAULT_DURATION, outcome: object = "", notes: object = "",
                       owner: str | None = None, zone: str | None = None) -> ActivityView:
@@ -96,7 +97,7 @@ def log_done_activity(ctx: ServiceContext, *, actor: str, partner_id: int, oppor
     return _add(ctx, actor, partner_id, opportunity_id, owner, clean, status="done", outcome=result[0])
 
 
-def _add(ctx: ServiceContext, actor: str, partner_id: int, opportunity_id: int | None, owner: str | None,
+def _add(ctx: ServiceContext, actor: str, partner_id: int | None, opportunity_id: int | None, owner: str | None,
          clean: rules.PlannedActivity, *, status: str, outcome: str) -> ActivityView:
     now = ctx.now()
     missing = f"no partner {partner_id}"
@@ -105,7 +106,11 @@ def _add(ctx: ServiceContext, actor: str, partner_id: int, opportunity_id: int |
 
     def work(session: Session) -> ActivityView:
         who = Who.of(session, actor)
-        partner = lock_partner(session, visibility.known_id(partner_id, missing), missing=missing)
+        if partner_id is None:  # the deal's partner (checked again once both are locked)
+            partner_id_ = _partner_of_deal(session, who, opportunity_id)
+        else:
+            partner_id_ = partner_id
+        partner = lock_partner(session, visibility.known_id(partner_id_, missing), missing=missing)
         if not who.sees_partner(session, partner):
             raise NotFoundError(missing)
         if partner.status != "active":
@@ -223,14 +228,8 @@ class Who:
         return rules.Person(user.id, frozenset(people.team_ids_of(session, user.id)))
 
     def sees_partner(self, session: Session, partner: Partner) -> bool:
-        """Until partners-core's partner policy lands: everything for admins and
-        designers; the partner's owner, a manager of the owner's team, and whoever
-        owns or manages one of the partner's deals."""
-        if policy.sees_everything(self.actor) or partner.owner_id == self.user.id:
-            return True
-        if partner.owner_id is not None and self.managed & frozenset(people.team_ids_of(session, partner.owner_id)):
-            return True
-        return store.partner_deal_ids_seen_by(session, partner.id, self.user.id)
+        """``policy.may_see_partner`` (partners-core's rule)."""
+        return policy.may_see_partner(self.actor, partner_store.partner_facts(session, partner))
 
     def sees_activity(self, session: Session, row: Activity) -> bool:
         owner = session.get(User, row.owner_id)
@@ -242,6 +241,15 @@ class Who:
     def may_edit(self, session: Session, row: Activity) -> bool:
         owner = session.get(User, row.owner_id)
         return rules.may_edit_activity(self.actor, self.managed, self.person(session, owner), row.created_by_id)
+
+
+def _partner_of_deal(session: Session, who: Who, opportunity_id: object) -> int:
+    """The partner of the deal an activity is planned on without naming a partner."""
+    if opportunity_id in (None, ""):
+        raise FormError({"partner_id": "choose a partner or a deal"})
+    _, deal = visibility.visible_opportunity(session, who.user.username,
+                                             inputs.record_id(opportunity_id, "opportunity_id"))
+    return deal.partner_id
 
 
 def _deal_of(session: Session, who: Who, partner: Partner, opportunity_id: int | None, *,
@@ -294,4 +302,4 @@ def plan_targets(ctx: ServiceContext, *, viewer: str) -> list[PlanTarget]:
     with unit_of_work.quick_read(ctx) as session:
         who = Who.of(session, viewer)
         return [PlanTarget(*row) for row in
-                store.plan_targets(session, who.user.id, everything=policy.sees_everything(who.actor))]
+                store.plan_targets(session, who.user.id, everything=who.actor.role is policy.Role.ADMIN)]

@@ -277,17 +277,18 @@ class Engine:
 
     # --- activities and calendars ----------------------------------------------------
 
-    def plan_activity(self, *, actor: str, partner_id: int, opportunity_id: int | None = None, kind: object,
+    def plan_activity(self, *, actor: str, partner_id: int | None, opportunity_id: int | None = None, kind: object,
                       subject: object, starts_at: object, duration_minutes: object = 30, owner: str | None = None,
                       notes: object = "", zone: str | None = None) -> ActivityView:
         """Plan a call, meeting, e-mail, visit or task with a partner (on one of its
-        open deals, if given); ``starts_at`` aware, or local text read in ``zone``."""
+        open deals, if given; None: the deal's partner); ``starts_at`` aware, or local
+        text read in ``zone``."""
         return activities.plan_activity(self.context, actor=actor, partner_id=partner_id,
                                         opportunity_id=opportunity_id, kind=kind, subject=subject,
                                         starts_at=starts_at, duration_minutes=duration_minutes, owner=owner,
                                         notes=notes, zone=zone)
 
-    def log_done_activity(self, *, actor: str, partner_id: int, opportunity_id: int | None = None, kind: object,
+    def log_done_activity(self, *, actor: str, partner_id: int | None, opportunity_id: int | None = None, kind: object,
                           subject: object, starts_at: object, duration_minutes: object = 30, outcome: object = "",
                           notes: object = "", owner: str | None = None, zone: str | None = None) -> ActivityView:
         """Record an activity already done (a call just made), with its outcome."""

@@ -15,6 +15,7 @@ from engine.errors import NotFoundError
 from engine.store.db import hold_sqlite_writes
 from engine.store.models import InboxTask, Opportunity, Team, TeamMember, User
 from engine.store.partner_models import Activity, CalendarFeed, Partner
+from engine.store.partners import visible_to
 
 
 @dataclass(frozen=True)
@@ -131,13 +132,6 @@ def managed_team_ids(session: Session, user_id: int) -> frozenset[int]:
     return frozenset(session.scalars(select(Team.id).where(Team.manager_id == user_id)))
 
 
-def partner_deal_ids_seen_by(session: Session, partner_id: int, user_id: int) -> bool:
-    """Whether the user owns or manages one of the partner's deals."""
-    return session.scalar(select(Opportunity.id).where(
-        Opportunity.partner_id == partner_id,
-        or_(Opportunity.owner_id == user_id, Opportunity.manager_id == user_id)).limit(1)) is not None
-
-
 def feed_by_hash(session: Session, token_hash: str) -> CalendarFeed | None:
     return session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == token_hash,
                                                      CalendarFeed.revoked_at.is_(None)))
@@ -151,15 +145,14 @@ def active_feeds(session: Session, user_id: int) -> list[CalendarFeed]:
 def plan_targets(session: Session, user_id: int, *, everything: bool, limit: int = 300) -> list[tuple]:
     """(partner id, name, deal id, title) of the open deals the user owns or manages
     (every open deal for ``everything``), and (partner id, name, None, None) of the
-    active partners they own — what a plan form offers."""
+    active partners they may see (``partners.visible_to``) — what a plan form offers."""
     deals = (select(Partner.id, Partner.name, Opportunity.id, Opportunity.title)
              .join(Opportunity, Opportunity.partner_id == Partner.id)
              .where(Opportunity.status == "open", Partner.status == "active"))
     if not everything:
         deals = deals.where(or_(Opportunity.owner_id == user_id, Opportunity.manager_id == user_id))
-    owned = select(Partner.id, Partner.name).where(Partner.status == "active")
-    if not everything:
-        owned = owned.where(Partner.owner_id == user_id)
+    owned = select(Partner.id, Partner.name).where(Partner.status == "active",
+                                                   visible_to(session, None if everything else user_id))
     rows = [tuple(r) for r in session.execute(deals.order_by(Partner.name, Opportunity.title).limit(limit))]
     rows += [(pid, name, None, None) for pid, name in session.execute(owned.order_by(Partner.name).limit(limit))]
     return sorted(set(rows), key=lambda r: (r[1].casefold(), r[0], r[3] is not None, r[3] or ""))
