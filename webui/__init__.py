@@ -24,8 +24,8 @@ from flask import Flask, jsonify
 
 from engine import Engine
 
-from webui import (api, auth, buying_center, calendar, errors, headers, inbox, manager, opportunities, pages,
-                   sales_assistant, segments)
+from webui import (api, auth, buying_center, calendar, errors, headers, inbox, lead_import, lead_runs, manager,
+                   opportunities, pages, sales_assistant, segments)
 from webui.app_engine import EXTENSION, engine_of
 from webui.ids import RecordId
 
@@ -64,9 +64,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     app.extensions[EXTENSION] = app.config.get("ENGINE") or Engine(app.config["DATABASE_URL"])
 
-    for module in (auth, inbox, opportunities, manager, segments, buying_center, sales_assistant, calendar):
+    for module in (auth, inbox, opportunities, manager, segments, buying_center, sales_assistant, calendar,
+                   lead_import):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
+    lead_runs.init_app(app, engine_of(app))
+    lead_import.init_app(app)  # the upload's body limit: before anything reads a form
     pages.init_app(app, exempt=[api.bp])
     errors.init_app(app)
     headers.init_app(app)

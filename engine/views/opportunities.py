@@ -45,6 +45,21 @@ class UserView:
         return policy.may_take_tasks(self.role)
 
     @property
+    def may_import_leads(self) -> bool:
+        """Import lead files (the lead import page)."""
+        return policy.may_import_leads(self._actor)
+
+    @property
+    def may_keep_partner_lists(self) -> bool:
+        """Save call and mailing lists (the Lists page)."""
+        return policy.may_keep_partner_lists(self._actor)
+
+    @property
+    def may_archive_partners(self) -> bool:
+        """Archive inactive prospects in bulk, and undo it."""
+        return policy.may_archive_partners(self._actor)
+
+    @property
     def _actor(self) -> policy.Actor:
         return policy.Actor(self.id, policy.Role.of(self.role))
 
