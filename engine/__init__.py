@@ -11,6 +11,9 @@ web interface import only this package, ``engine.views`` and ``engine.errors``:
                            plan_import, ImportPlan; schema_text, SCHEMA_KINDS
     input contracts        parse_stage_map (a swap's --map), CONTACT_FIELDS and
                            RELATIONSHIP_FIELDS (what a buying-center form sends);
+                           PARTNER_FIELDS, PARTNER_CONTACT_FIELDS, PARTNER_KINDS and
+                           PARTNER_FILTERS (a partner's card, its contact persons,
+                           the partner list's query parameters);
                            MAX_ID and is_record_id (which ids can name a row),
                            unstorable and shown_name (text no column can hold)
 """
@@ -27,6 +30,10 @@ from engine.methodology.schemas import KINDS as SCHEMA_KINDS
 from engine.methodology.schemas import schema_text
 from engine.rules.buying_center import CONTACT_FIELDS, RELATIONSHIP_FIELDS
 from engine.rules.inputs import MAX_ID, is_record_id, shown_name, unstorable
+from engine.rules.partners import CARD_FIELDS as PARTNER_FIELDS
+from engine.rules.partners import CONTACT_FIELDS as PARTNER_CONTACT_FIELDS
+from engine.rules.partners import CRITERIA_FIELDS as PARTNER_FILTERS
+from engine.rules.partners import KINDS as PARTNER_KINDS
 from engine.rules.swap_plan import parse_stage_map
 from engine.service import Engine
 from engine.service.validation import LoadResult, load_files, load_methodologies
@@ -53,5 +60,6 @@ __all__ = [
     "Change", "ImportPlan", "Library", "LoadResult", "Methodology", "Problem", "SCHEMA_KINDS",
     "diff_methodologies", "load_files", "load_methodologies", "plan_import", "schema_text",
     # input contracts
-    "CONTACT_FIELDS", "RELATIONSHIP_FIELDS", "parse_stage_map", "MAX_ID", "is_record_id", "shown_name", "unstorable",
+    "CONTACT_FIELDS", "RELATIONSHIP_FIELDS", "PARTNER_FIELDS", "PARTNER_CONTACT_FIELDS", "PARTNER_KINDS",
+    "PARTNER_FILTERS", "parse_stage_map", "MAX_ID", "is_record_id", "shown_name", "unstorable",
 ]

@@ -374,6 +374,9 @@ class Engine:
         return partners.add_partner_contact(self.context, partner_id, actor=actor, name=name, function=function,
                                             email=email, phone=phone)
 
+    def partner_contact(self, contact_id: int, *, viewer: str) -> PartnerContactView:
+        return partners.partner_contact(self.context, contact_id, viewer=viewer)
+
     def update_partner_contact(self, contact_id: int, *, actor: str, **changes: object) -> PartnerContactView:
         """``changes``: name, function, email, phone, active (a bool)."""
         return partners.update_partner_contact(self.context, contact_id, actor=actor, **changes)

@@ -46,7 +46,7 @@ def chosen_partner(session: Session, actor: User, partner_id: object) -> Partner
 def lent_attributes(partner: Partner, given: Mapping[str, object] | None) -> dict:
     """The deal's attributes: those ``given``, and the card's territory, channel,
     industry and source where the deal names none (routing reads them)."""
-    attributes = dict(given or {}) if isinstance(given, Mapping) else given
+    attributes = dict(given) if isinstance(given, Mapping) else {} if given is None else given
     if not isinstance(attributes, dict):
         return attributes  # type: ignore[return-value]  # inputs.new_deal refuses it
     for name in ("territory", "channel", "industry", "source"):

@@ -56,6 +56,20 @@ def partner(ctx: ServiceContext, partner_id: int, *, viewer: str) -> PartnerView
         return _card(ctx, session, *visibility.visible_partner(session, viewer, partner_id))
 
 
+def partner_contact(ctx: ServiceContext, contact_id: int, *, viewer: str) -> PartnerContactView:
+    """A contact person, if the viewer may see their partner (else NotFoundError)."""
+    missing = f"no partner contact {contact_id}"
+    with unit_of_work.read(ctx) as session:
+        row = session.get(PartnerContact, visibility.known_id(contact_id, missing))
+        if row is None:
+            raise NotFoundError(missing)
+        try:
+            visibility.visible_partner(session, viewer, row.partner_id)
+        except NotFoundError:
+            raise NotFoundError(missing) from None  # says nothing of the partner
+        return contact_view(row)
+
+
 def _card(ctx: ServiceContext, session: Session, actor, row: Partner, facts: policy.PartnerFacts) -> PartnerView:
     who = visibility.actor_of(session, actor)
     return partner_card(session, row.id, ctx.catalog, may_edit=policy.may_edit_partner(who, facts),

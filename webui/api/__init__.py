@@ -10,6 +10,7 @@ and the modules that put their routes on it.
     sales          the Sales Assistant: questionnaires, probability override, closing as lost
     buying_center  contacts, relationships, the diagram
     handover       handing a partner to another rep
+    partners       the partner list, a partner's card, its contact persons
     discovery      the OpenAPI document; JSON 404/405 for unknown routes
     openapi/       the OpenAPI 3.1 document, one module per family of routes
 
@@ -22,9 +23,9 @@ in UTC.
 
 from __future__ import annotations
 
-from webui.api import buying_center, discovery, handover, inbox, opportunities, sales, tasks
+from webui.api import buying_center, discovery, handover, inbox, opportunities, partners, sales, tasks
 from webui.api.blueprint import bp
 
-ROUTES = (inbox, opportunities, tasks, sales, buying_center, handover, discovery)
+ROUTES = (inbox, opportunities, tasks, sales, buying_center, handover, partners, discovery)
 
 __all__ = ["bp"]

@@ -26,11 +26,11 @@ def buying_center(opportunity_id: int):
 
 @bp.post("/opportunities/<int:opportunity_id>/contacts")
 def add_contact(opportunity_id: int):
-    body = only(json_object(), CONTACT_FIELDS)
+    body = only(json_object(), CONTACT_FIELDS + ("partner_contact_id",))
     no_nulls(body, NULLABLE_CONTACT_FIELDS)
-    body = whole_numbers(body, ("influence",))
+    body = whole_numbers(body, ("influence", "partner_contact_id"))
     if "name" not in body:
-        body["name"] = None  # the engine says it is required
+        body["name"] = None  # the engine says it is required (unless a partner contact names the person)
     added = facade().add_contact(opportunity_id, actor=username(), **body)
     return jsonify(contact_json(added)), 201
 
@@ -84,7 +84,8 @@ def buying_center_svg(opportunity_id: int):
 def contact_json(c: ContactView) -> dict:
     return {"id": c.id, "opportunity_id": c.opportunity_id, "name": c.name, "job_title": c.job_title,
             "role": c.role, "role_name": c.role_name, "influence": c.influence, "attitude": c.attitude,
-            "notes": c.notes, "created_at": when(c.created_at), "updated_at": when(c.updated_at)}
+            "notes": c.notes, "created_at": when(c.created_at), "updated_at": when(c.updated_at),
+            "partner_contact_id": c.partner_contact_id}
 
 
 def relationship_json(r: RelationshipView) -> dict:

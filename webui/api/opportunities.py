@@ -10,7 +10,8 @@ from webui.api.blueprint import bp, facade, username
 from webui.api.parsing import json_object, no_nulls, refuse, unknown_fields
 from webui.api.shapes import opportunity_json
 
-OPPORTUNITY_FIELDS = ("title", "amount", "currency", "partner", "partner_attributes", "attributes", "owner")
+OPPORTUNITY_FIELDS = ("title", "amount", "currency", "partner", "partner_attributes", "attributes", "owner",
+                      "partner_id")
 
 
 @bp.post("/opportunities")

@@ -55,7 +55,8 @@ def task_json(t: TaskView) -> dict:
 
 def opportunity_json(o: OpportunityView) -> dict:
     return {
-        "id": o.id, "title": o.title, "partner_name": o.partner_name, "amount": money(o.amount),
+        "id": o.id, "title": o.title, "partner_id": o.partner_id, "partner_name": o.partner_name,
+        "credit_warning": o.credit_warning, "amount": money(o.amount),
         "currency": o.currency, "attributes": plain(o.attributes), "segment_id": o.segment_id,
         "team": o.team, "owner": o.owner, "manager": o.manager, "methodology_id": o.methodology_id,
         "methodology_label": o.methodology_label, "stage_id": o.stage_id, "stage_name": o.stage_name,

@@ -32,6 +32,7 @@ SCHEMAS = {
         "notes": {"type": "string"},
         "created_at": DATETIME,
         "updated_at": DATETIME,
+        "partner_contact_id": nullable("integer", description="The partner's contact person this is, if any."),
     }, "A person of the customer's buying center."),
     "Relationship": record({
         "id": {"type": "integer"},
@@ -59,8 +60,11 @@ SCHEMAS = {
                                                     "directed": {"type": "boolean"}})},
         "roles_identified": {"type": "array", "items": {"type": "string"}},
     }),
-    "NewContact": {"type": "object", "required": ["name"], "additionalProperties": False,
-                   "properties": CONTACT_INPUT},
+    "NewContact": {"type": "object", "additionalProperties": False,
+                   "properties": {**CONTACT_INPUT, "partner_contact_id": {
+                       "type": "integer", "description": "A contact person of the deal's partner; their name "
+                                                         "and function fill name and job_title when not sent."}},
+                   "description": "name is required unless partner_contact_id names the person."},
     "ContactChange": {"type": "object", "additionalProperties": False, "properties": CONTACT_INPUT,
                       "description": "Only the fields sent change."},
     "NewRelationship": {"type": "object", "required": ["from_contact", "to_contact", "kind"],

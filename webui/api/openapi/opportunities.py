@@ -24,7 +24,10 @@ SCHEMAS = {
     "Opportunity": record({
         "id": {"type": "integer"},
         "title": {"type": "string"},
+        "partner_id": nullable("integer", description="The partner's card: GET /partners/{partner_id}."),
         "partner_name": {"type": "string"},
+        "credit_warning": nullable("string", description="Set while the deal is open and its partner's open "
+                                                         "deals and balance exceed the partner's credit limit."),
         "amount": MONEY,
         "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
         "attributes": FREE_FORM,
@@ -60,7 +63,10 @@ SCHEMAS = {
     }),
     "NewOpportunity": {
         "type": "object",
-        "required": ["title", "amount", "partner"],
+        "required": ["title", "amount"],
+        "description": "Name the partner by partner_id (its card lends the deal its name, territory, channel, "
+                       "industry and source where attributes name none) or by partner (its name: that "
+                       "partner, or a new prospect); one of the two is required.",
         "additionalProperties": False,
         "properties": {
             "title": {"type": "string", "minLength": 1, "maxLength": 300},
@@ -70,6 +76,7 @@ SCHEMAS = {
                        "examples": ["12500.00"]},
             "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "default": "PLN"},
             "partner": {"type": "string", "minLength": 1, "maxLength": 300, "description": "The customer's name."},
+            "partner_id": {"type": "integer", "description": "The partner's id; wins over partner."},
             "partner_attributes": FREE_FORM,
             "attributes": {**FREE_FORM, "description": "What routing reads: territory, channel, industry, "
                                                        "source, ..."},
