@@ -1,0 +1,98 @@
+"""A rep plans a call on a partner's deal from the agenda, in a real Chromium against
+the real server (CSRF on), and finds it in the week calendar — on a desktop screen
+and on a phone (390 px, the days stacked); the calendar link is made and serves the
+call to a client that is not logged in."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+
+from tests.browser.conftest import demo_site, log_in
+
+WARSAW = ZoneInfo("Europe/Warsaw")  # the browser's zone (tests/browser/conftest.py)
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where screenshots go: $DEALFLOW_SCREENSHOTS, else the test's own folder."""
+    folder = Path(os.environ.get("DEALFLOW_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def site(tmp_path):
+    with demo_site(tmp_path, title="Chłodnie dla Delikatesów", amount="48000.00", partner="Delikatesy Centrum",
+                   attributes={"channel": "retail_chain", "territory": "PL-MZ"}, owner="rep1") as site:
+        yield site
+
+
+def plan_call(page, url, when: datetime, subject: str) -> None:
+    page.goto(f"{url}/agenda")
+    page.select_option("#plan-target", label="Delikatesy Centrum — Chłodnie dla Delikatesów")
+    page.select_option("#plan-kind", "call")
+    page.fill("#plan-subject", subject)
+    page.fill("#plan-starts_at", f"{when:%Y-%m-%dT%H:%M}")
+    page.fill("#plan-duration_minutes", "45")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.click("#plan-submit")
+    assert answer.value.status == 303
+    page.wait_for_selector(".flash-success")
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_call_planned_on_the_agenda_shows_in_the_week_calendar(site, page, width, shots):
+    url, deal, engine = site
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, url, "rep1")
+    assert page.locator("#nav-calendar").is_visible()
+    when = (datetime.now(WARSAW) + timedelta(days=1)).replace(hour=10, minute=30, second=0, microsecond=0)
+    plan_call(page, url, when, "Omówić ofertę <chłodni>")
+    assert "Planned: Omówić ofertę <chłodni> (call)" in page.locator(".flash-success").inner_text()
+    tomorrow = page.locator(f"#agenda-{when:%Y-%m-%d}")
+    assert "Omówić ofertę <chłodni>" in tomorrow.inner_text() and "10:30–11:15" in tomorrow.inner_text()
+    page.screenshot(path=str(shots / f"agenda-{width}.png"), full_page=True)
+
+    page.click("#to-week")
+    page.goto(f"{url}/calendar/week?user=rep1&start={when:%Y-%m-%d}")
+    cell = page.locator(f"#day-rep1-{when:%Y-%m-%d}")
+    assert cell.locator(".week-item").count() >= 1
+    assert "Omówić ofertę <chłodni>" in cell.inner_text() and "10:30" in cell.inner_text()
+    monday = page.locator(".week-day").first.bounding_box()
+    tuesday = page.locator(".week-day").nth(1).bounding_box()
+    if width == 390:  # stacked: each day below the one before, as wide as the page
+        assert tuesday["y"] >= monday["y"] + monday["height"] and monday["width"] > 300
+    else:  # seven columns side by side
+        assert abs(tuesday["y"] - monday["y"]) < 1 and tuesday["x"] > monday["x"] + monday["width"] - 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing sticks out sideways
+    page.screenshot(path=str(shots / f"week-{width}.png"), full_page=True)
+    stored = engine.activities_for_deal(deal.id, viewer="rep1")
+    assert [(a.subject, a.starts_at, a.duration_minutes) for a in stored] == [
+        ("Omówić ofertę <chłodni>", when.astimezone(ZoneInfo("UTC")), 45)]
+
+
+def test_the_calendar_link_is_made_on_the_agenda_and_read_without_a_login(site, page, browser, shots):
+    url, deal, engine = site
+    log_in(page, url, "rep1")
+    when = (datetime.now(WARSAW) + timedelta(days=2)).replace(hour=9, minute=0, second=0, microsecond=0)
+    plan_call(page, url, when, "Telefon do zakupów")
+    page.click("#new-feed-link")
+    feed_url = page.locator("#feed-url").input_value()
+    assert feed_url.startswith(f"{url}/calendar/") and feed_url.endswith(".ics")
+    page.screenshot(path=str(shots / "agenda-feed-link-1366.png"), full_page=True)
+    stranger = browser.new_context()  # no cookies: a calendar client
+    answer = stranger.request.get(feed_url)
+    assert answer.status == 200 and answer.headers["content-type"].startswith("text/calendar")
+    events = icalendar.Calendar.from_ical(answer.body()).walk("VEVENT")
+    call = next(e for e in events if str(e["SUMMARY"]) == "Call: Telefon do zakupów")
+    assert call.decoded("DTSTART") == when
+    page.click("#revoke-feed-link")
+    page.wait_for_selector(".flash-success")
+    assert stranger.request.get(feed_url).status == 404
+    stranger.close()
