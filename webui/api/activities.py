@@ -108,7 +108,10 @@ def week():
 
 
 def _query(known: tuple[str, ...]) -> dict[str, str]:
+    """The query's parameters; unknown ones, and a day or a count sent empty, are a 422."""
     refuse({name: "unknown parameter; use " + ", ".join(known) for name in request.args if name not in known})
+    refuse({name: "send a value, or leave the parameter out" for name in ("days", "start")
+            if request.args.get(name, None) == ""})
     return {name: request.args[name] for name in known if name in request.args}
 
 
