@@ -14,6 +14,7 @@ group:
     opportunities  opening, showing and handing over deals (sales: the Sales Assistant's)
     tasks          the inbox's tasks
     segments       segments and swapping their methodology
+    partners       business partners and their contact persons (dealflow partner ...)
     handover       handing a partner to another rep (dealflow partner hand-over)
     activities     activities with partners; calendar feed links
     worker         firing due timers
@@ -28,7 +29,7 @@ from __future__ import annotations
 import click
 
 from engine.cli import (activities, db, demo, diff, handover, import_bpmn, import_leads, methodologies, opportunities,
-                        people, sales, segments, tasks, worker)
+                        partners, people, sales, segments, tasks, worker)
 from engine.cli.group import DealflowGroup
 
 
@@ -39,11 +40,11 @@ def main() -> None:
     stage tables, questionnaires and routing rules."""
 
 
-for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opportunities, tasks, segments, handover,
-              worker, demo, activities):
+for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opportunities, tasks, segments, partners,
+              handover, worker, demo, activities):
     for _command in _part.COMMANDS:
         main.add_command(_command)
 for _command in sales.OPPORTUNITY_COMMANDS:
     opportunities.opportunity.add_command(_command)
 for _command in handover.PARTNER_COMMANDS:
-    handover.partner.add_command(_command)
+    partners.partner.add_command(_command)

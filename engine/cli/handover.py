@@ -1,7 +1,6 @@
 """``dealflow partner hand-over``: giving a partner, its open deals with their open
 tasks and its planned activities to another rep (M12). ``PARTNER_COMMANDS`` go on
-the ``partner`` group (engine/cli/__init__.py); ``partner`` here is that group until
-the partner commands have their own module."""
+the ``partner`` group of engine/cli/partners.py (engine/cli/__init__.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +8,6 @@ import click
 
 from engine.cli.common import open_engine
 from engine.views.handover import HandOverReport
-
-
-@click.group()
-def partner() -> None:
-    """Business partners."""
 
 
 @click.command("hand-over")
@@ -54,4 +48,4 @@ def report_text(report: HandOverReport) -> str:
 
 
 PARTNER_COMMANDS = [hand_over]
-COMMANDS = [partner]
+COMMANDS: list = []  # the group is partners.py's

@@ -18,15 +18,17 @@ def opportunity() -> None:
 @click.option("--title", required=True)
 @click.option("--amount", required=True, help="An exact amount, e.g. 12500.00.")
 @click.option("--currency", default="PLN", show_default=True)
-@click.option("--partner", required=True, help="The customer's name.")
+@click.option("--partner", default=None, help="The customer's name (that partner, or a new prospect).")
+@click.option("--partner-id", type=int, default=None,
+              help="The partner's id: its card lends the deal its name, territory, channel, industry, source.")
 @click.option("--attr", "attrs", multiple=True, metavar="KEY=VALUE",
               help="An attribute routing uses: territory, channel, industry, source, ...")
 @click.option("--owner", default=None, help="Give it to this rep instead of the segment's assignment.")
 @click.option("--as", "actor", required=True, help="Who opens it (a username).")
-def opportunity_create(title, amount, currency, partner, attrs, owner, actor) -> None:
+def opportunity_create(title, amount, currency, partner, partner_id, attrs, owner, actor) -> None:
     """Open an opportunity: routing picks segment, methodology, team and owner."""
     created = open_engine().create_opportunity(
-        title=title, amount=amount, currency=currency, partner=partner,
+        title=title, amount=amount, currency=currency, partner=partner, partner_id=partner_id,
         attributes=pairs(attrs, "--attr"), actor=actor, owner=owner)
     click.echo(render.opportunity(created))
 

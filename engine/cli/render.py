@@ -40,7 +40,7 @@ def task_form(task: TaskView) -> str:
 def opportunity(o: OpportunityView) -> str:
     lines = [
         f"Opportunity #{o.id}: {o.title}",
-        f"  partner        {o.partner_name}",
+        f"  partner        {o.partner_name}" + (f" (#{o.partner_id})" if o.partner_id else ""),
         f"  amount         {o.amount} {o.currency}",
         f"  stage          {o.stage_name or '-'} (since {when(o.stage_entered_at)})",
         f"  probability    {o.probability} %" + (f" (set by hand; automatic {o.probability_auto} %)"
@@ -54,6 +54,8 @@ def opportunity(o: OpportunityView) -> str:
     ]
     if o.closed_at:
         lines.append(f"  closed         {when(o.closed_at)} by {o.closed_by or 'the engine'}")
+    if o.credit_warning:
+        lines.append(f"  CREDIT         {o.credit_warning}")
     if o.error_message:
         lines.append(f"  ERROR          {o.error_message} — fix it, then 'dealflow opportunity retry {o.id} --as USER [--upgrade]'")
     if o.score is not None:
