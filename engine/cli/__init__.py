@@ -17,6 +17,7 @@ group:
     partners       business partners and their contact persons (dealflow partner ...)
     handover       handing a partner to another rep (dealflow partner hand-over)
     activities     activities with partners; calendar feed links
+    partner_lists  call and mailing lists, their export; archiving inactive prospects, deleting a partner
     worker         firing due timers
     demo           the command-line walk-through
 
@@ -29,7 +30,7 @@ from __future__ import annotations
 import click
 
 from engine.cli import (activities, db, demo, diff, handover, import_bpmn, import_leads, methodologies, opportunities,
-                        partners, people, sales, segments, tasks, worker)
+                        partner_lists, partners, people, sales, segments, tasks, worker)
 from engine.cli.group import DealflowGroup
 
 
@@ -46,5 +47,5 @@ for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opport
         main.add_command(_command)
 for _command in sales.OPPORTUNITY_COMMANDS:
     opportunities.opportunity.add_command(_command)
-for _command in handover.PARTNER_COMMANDS:
+for _command in handover.PARTNER_COMMANDS + partner_lists.PARTNER_COMMANDS:
     partners.partner.add_command(_command)
