@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from engine.methodology.model import (DEFAULT_BUYING_CENTER_ROLES, Activity, Answer, BuyingCenterRole, ExitCriteria,
-                    LaneRole, Question, Questionnaire, Routing, ScoreClass, Segment, Stage, frozen_map)
+from engine.methodology.model import (DEFAULT_BUYING_CENTER_ROLES, DEFAULT_LOST_REASONS, Activity, Answer,
+                                      BuyingCenterRole, ExitCriteria, LaneRole, LostReason, Question, Questionnaire, Routing,
+                                      ScoreClass, Segment, Stage, frozen_map)
 from engine.methodology.problems import Problem
 from engine.methodology.yaml_source import YamlDocument
 
@@ -65,6 +66,14 @@ def buying_center_roles(doc: YamlDocument) -> tuple[tuple[BuyingCenterRole, ...]
     roles = doc.data["buying_center"]["roles"]
     problems = _duplicates(doc, roles, ("buying_center", "roles"), "buying-center role")
     return tuple(BuyingCenterRole(r["id"], r["name"], r.get("description", "")) for r in roles), problems
+
+
+def lost_reasons(doc: YamlDocument) -> tuple[tuple[LostReason, ...], list[Problem]]:
+    if "lost_reasons" not in doc.data:
+        return DEFAULT_LOST_REASONS, []
+    reasons = doc.data["lost_reasons"]
+    problems = _duplicates(doc, reasons, ("lost_reasons",), "lost reason")
+    return tuple(LostReason(r["id"], r["label"], r.get("needs_note", False)) for r in reasons), problems
 
 
 def readable_stages(doc: YamlDocument) -> tuple[Stage, ...]:

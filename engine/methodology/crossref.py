@@ -235,3 +235,27 @@ def check_stage_guidance(doc: YamlDocument, methodology: Methodology) -> list[Pr
                         f"exit criterion of stage '{stage.id}' names {what} '{name}', which methodology "
                         f"'{methodology.id}' does not have{did_you_mean_or_known(name, known, plural)}"))
     return problems
+
+
+# Form fields by these names record why the process lost a deal (M13).
+LOST_REASON_FIELDS = ("lost_reason_code", "lost_reason")
+
+
+def check_lost_reason_fields(methodology: Methodology) -> list[Problem]:
+    """A choice field named lost_reason(_code) in a task's form offers only the
+    methodology's lost reasons: what the rep picks there is recorded as the deal's
+    reason code when the process loses it."""
+    problems = []
+    known = [r.id for r in methodology.lost_reasons]
+    for node in methodology.process.nodes.values():
+        for form_field in node.form:
+            if form_field.id not in LOST_REASON_FIELDS or not form_field.choices:
+                continue
+            for value, _ in form_field.choices:
+                if value not in known:
+                    problems.append(Problem(
+                        methodology.process.path, form_field.line,
+                        f"field '{form_field.id}' of task '{node.id}' offers '{value}', which is not among the "
+                        f"lost reasons of methodology '{methodology.id}' ({', '.join(known)}); add it to "
+                        f"'lost_reasons' in {methodology.stage_table_path} or remove the choice"))
+    return problems

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Iterable, Sequence, TypeVar
 
-from engine.methodology.model import (Activity, BpmnProcess, BuyingCenterRole, FlowNode, FormField, Methodology, Question,
-                    Questionnaire, ScoreClass, Stage)
+from engine.methodology.model import (Activity, BpmnProcess, BuyingCenterRole, FlowNode, FormField, LostReason, Methodology,
+                    Question, Questionnaire, ScoreClass, Stage)
 
 ADDED, REMOVED, CHANGED = "+", "-", "~"
 T = TypeVar("T")
@@ -45,6 +45,7 @@ def diff_methodologies(old: Methodology, new: Methodology) -> list[Change]:
     changes += _stages(old.stages, new.stages)
     changes += _keyed(old.buying_center_roles, new.buying_center_roles, _role_subject, _role_summary,
                       _role_changes)
+    changes += _keyed(old.lost_reasons, new.lost_reasons, _reason_subject, _reason_summary, _reason_changes)
     changes += _lanes(old.process, new.process)
     changes += _keyed(_tasks(old.process), _tasks(new.process), _task_subject, _task_summary, _task_changes)
     changes += _conditions(old.process, new.process)
@@ -218,6 +219,20 @@ def _role_changes(old: BuyingCenterRole, new: BuyingCenterRole) -> list[Change]:
     subject = _role_subject(new)
     return (_field(subject, "name", old.name, new.name)
             + _text(subject, "description", old.description, new.description))
+
+
+def _reason_subject(reason: LostReason) -> str:
+    return f"lost reason '{reason.id}'"
+
+
+def _reason_summary(reason: LostReason) -> str:
+    return reason.label + (", needs a note" if reason.needs_note else "")
+
+
+def _reason_changes(old: LostReason, new: LostReason) -> list[Change]:
+    subject = _reason_subject(new)
+    return (_field(subject, "label", old.label, new.label)
+            + _field(subject, "needs_note", old.needs_note, new.needs_note))
 
 
 # --- the process ----------------------------------------------------------------------

@@ -156,6 +156,29 @@ DEFAULT_BUYING_CENTER_ROLES = (
 
 
 @dataclass(frozen=True)
+class LostReason:
+    """One answer to "why was this deal lost?" (M13); ``needs_note``: the rep must
+    say more in the free text beside it (the usual "other")."""
+
+    id: str
+    label: str
+    needs_note: bool = False
+
+
+# Used when a stage table does not list its own lost reasons (the usual CRM list:
+# Odoo's crm.lost.reason, Pipedrive's admin list; see docs/methodology-format.md).
+DEFAULT_LOST_REASONS = (
+    LostReason("price", "Price too high"),
+    LostReason("competitor", "Chose a competitor"),
+    LostReason("no_budget", "No budget"),
+    LostReason("no_decision", "No decision / status quo"),
+    LostReason("timing", "Bad timing / postponed"),
+    LostReason("lost_contact", "Lost contact"),
+    LostReason("other", "Other", needs_note=True),
+)
+
+
+@dataclass(frozen=True)
 class Answer:
     id: str
     text: str
@@ -239,6 +262,10 @@ class Methodology:
     stage_table_path: str
     content_hash: str  # sha256 over every file the methodology is made of
     buying_center_roles: tuple[BuyingCenterRole, ...] = DEFAULT_BUYING_CENTER_ROLES
+    lost_reasons: tuple[LostReason, ...] = DEFAULT_LOST_REASONS
+
+    def lost_reason(self, reason_id: str) -> LostReason | None:
+        return next((r for r in self.lost_reasons if r.id == reason_id), None)
 
     def stage(self, stage_id: str) -> Stage | None:
         return next((s for s in self.stages if s.id == stage_id), None)

@@ -121,6 +121,7 @@ def load_sources(files: list[SourceFile], problems: list[Problem]) -> LoadResult
         methodology = methodologies.get(doc.data["methodology"])
         if methodology is not None and methodology.stage_table_path == doc.path:
             problems += crossref.check_stage_guidance(doc, methodology)
+            problems += crossref.check_lost_reason_fields(methodology)
     library = Library(methodologies=frozen_map(methodologies),
                       routing=tuple(r for _, r in loaded.routing))
     return LoadResult(library, sorted(set(problems)), files)
@@ -351,12 +352,15 @@ def _assemble(loaded: _Loaded, specs: ProcessSpecs) -> tuple[dict[str, Methodolo
         problems += crossref.check_stages(doc, stages, process)
         roles, more = build.buying_center_roles(doc)
         problems += more
+        reasons, more = build.lost_reasons(doc)
+        problems += more
         if process.path in loaded.parsed_by_spiff:
             specs.check_process(process.id, process.path)
         methodology = Methodology(
             id=mid, version=data["version"], name=data["name"], description=data.get("description", ""),
             process=process, stages=stages, questionnaires=(), stage_table_path=doc.path,
-            content_hash="", buying_center_roles=roles)
+            content_hash="", buying_center_roles=roles,
+            lost_reasons=reasons)
         problems += crossref.check_lanes_assigned(methodology)
         methodologies[mid] = methodology
     return methodologies, problems
