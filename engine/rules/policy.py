@@ -26,6 +26,7 @@ The rules (``manager of the deal`` = the manager of the deal's team when it open
     may_see_lead_import,      no                           the imports they ran             no        yes
       may_revert_lead_import
     may_see_pipeline          no                           their own deals                  all       all
+    may_see_lost_report       no                           their own deals                  all       all
     may_deploy                no                           no                               yes       yes
     may_own_deals             yes                          no                               no        no
     may_take_tasks            yes                          yes                              no        yes
@@ -163,6 +164,14 @@ def may_revert_lead_import(actor: Actor, importer_id: int | None) -> bool:
 
 def may_see_pipeline(actor: Actor) -> bool:
     return actor.role in (Role.MANAGER, Role.ADMIN, Role.DESIGNER)
+
+
+def may_see_lost_report(actor: Actor) -> bool:
+    """The lost-deal report (M13) follows the pipeline: managers see the deals they
+    are responsible for (``pipeline_manager``), admins and designers every deal (a
+    designer reads where a methodology loses deals); reps are refused, as for the
+    pipeline — their own lost deals are on their deal pages."""
+    return may_see_pipeline(actor)
 
 
 def pipeline_manager(actor: Actor) -> int | None:

@@ -1,41 +1,49 @@
-"""Closing a deal as lost by hand: a customer walks away whatever the process
-says, as any CRM allows."""
+"""Losing a deal and why (M13): closing it as lost by hand — a customer walks away
+whatever the process says, as any CRM allows — always with a reason from the
+methodology's list; noting the reason a process gave when it lost the deal; and
+recording the reason of a deal the process lost without one."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Mapping
+
 from engine.errors import ConflictError, FormError
-from engine.rules import inputs, policy
+from engine.methodology.model import Methodology
+from engine.rules import inputs, lost_reasons, policy
 from engine.service import opportunities, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.progress import change_stage
 from engine.service.unit_of_work import Session
+from engine.store import opportunities as opportunity_store
+from engine.store import people
 from engine.store.events import record_event
 from engine.store.inbox import Assigner
+from engine.store.models import Opportunity
 from engine.store.opportunities import withdraw_open_tasks
 from engine.views import OpportunityView
 
 MAX_REASON = inputs.MAX_REASON
 
 
-def close_as_lost(ctx: ServiceContext, opportunity_id: int, *, actor: str, reason: str,
-                  stage: str | None = None) -> OpportunityView:
+def close_as_lost(ctx: ServiceContext, opportunity_id: int, *, actor: str, reason_code: str | None = None,
+                  reason: str = "", stage: str | None = None) -> OpportunityView:
     """Close an open deal as lost: its open tasks and suggestions are withdrawn,
     its timers stop, and it enters the methodology's lost stage (``stage``, or the
-    first lost stage of the table) with ``reason`` recorded. Never refused for
+    first lost stage of the table) with ``reason_code`` (one of the methodology's
+    lost reasons) and the free text ``reason`` beside it recorded; free text
+    without a code counts as 'other' (engine.rules.lost_reasons). Never refused for
     exit criteria. The owner, the deal's manager or an admin may do it."""
-    reason = inputs.text(reason, "reason", limit=MAX_REASON, required=False)
-    if not reason:
-        raise FormError({"reason": "say why the deal was lost"})
+    inputs.text(reason, "reason", limit=MAX_REASON, required=False)  # checked before the deal is read
     now = ctx.now()
 
     def work(session: Session) -> None:
         actor_row, opportunity = visibility.visible_opportunity(session, actor, opportunity_id, lock=True)
-        policy.require(policy.may_close(visibility.actor_of(session, actor_row), visibility.deal_of(opportunity)),
-                       f"only the deal's owner, its manager or an admin may close opportunity {opportunity_id}; "
-                       f"'{actor}' may not")
+        _require_may_close(session, actor_row, opportunity, actor, "close")
         if opportunity.status != "open":
             raise ConflictError(f"opportunity {opportunity_id} is already {opportunity.status}")
         _, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
+        decided = lost_reasons.decide(methodology.lost_reasons, reason_code, reason)
         lost = [s for s in methodology.stages if s.outcome == "lost"]
         chosen = next((s for s in lost if s.id == stage), None) if stage else lost[0]
         if chosen is None:
@@ -44,12 +52,61 @@ def close_as_lost(ctx: ServiceContext, opportunity_id: int, *, actor: str, reaso
         withdrawn = withdraw_open_tasks(session, opportunity)
         opportunity.next_timer_at = None  # the process stops here: nothing fires any more
         opportunity.next_action_at = None
-        opportunity.lost_reason = reason
+        opportunity.lost_reason_code = decided.code
+        opportunity.lost_reason = decided.note
         opportunity.failed_step = None
         opportunity.error_message = opportunity.error_node = None
         record_event(session, opportunity, "closed_by_hand", actor_row.id, now, stage=chosen.id,
-                     reason=reason, withdrawn=withdrawn)
+                     reason_code=decided.code, reason=decided.note, withdrawn=withdrawn)
         change_stage(session, opportunity, methodology, chosen.id, actor_row.id, now, Assigner(session, {}))
 
     unit_of_work.run(ctx, work)
     return opportunities.show_opportunity(ctx, opportunity_id)
+
+
+def record_lost_reason(ctx: ServiceContext, opportunity_id: int, *, actor: str, reason_code: str | None,
+                       reason: str = "") -> OpportunityView:
+    """Say why a lost deal was lost: for a deal the process lost without a reason,
+    or to correct one (the event keeps what it was). Whoever may close the deal may
+    record it."""
+    inputs.text(reason, "reason", limit=MAX_REASON, required=False)
+    now = ctx.now()
+
+    def work(session: Session) -> None:
+        actor_row = people.user(session, actor)
+        missing = f"no opportunity {opportunity_id}"
+        visibility.known_id(opportunity_id, missing)
+        opportunity = opportunity_store.lock_opportunity(session, opportunity_id, with_state=False,
+                                                         missing=missing)
+        visibility.check_sees(session, actor_row, opportunity, missing)
+        _require_may_close(session, actor_row, opportunity, actor, "record why")
+        if opportunity.status != "lost":
+            raise ConflictError(f"opportunity {opportunity_id} is {opportunity.status}, not lost")
+        _, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
+        decided = lost_reasons.decide(methodology.lost_reasons, reason_code, reason)
+        record_event(session, opportunity, "lost_reason_recorded", actor_row.id, now,
+                     reason_code=decided.code, reason=decided.note,
+                     was_code=opportunity.lost_reason_code, was=opportunity.lost_reason)
+        opportunity.lost_reason_code = decided.code
+        opportunity.lost_reason = decided.note
+
+    unit_of_work.run(ctx, work)
+    return opportunities.show_opportunity(ctx, opportunity_id)
+
+
+def note_process_loss(session: Session, opportunity: Opportunity, methodology: Methodology,
+                      form: Mapping[str, object], actor_id: int | None, now: datetime) -> None:
+    """The process has just lost the deal: the completed form's lost_reason(_code)
+    field gives the reason if it names one of the list; else the deal is lost
+    without one (its page asks for it). Runs in the caller's transaction."""
+    code = lost_reasons.from_form(methodology.lost_reasons, form)
+    if code is not None:
+        opportunity.lost_reason_code = code
+    record_event(session, opportunity, "lost_reason_recorded" if code else "lost_reason_missing", actor_id, now,
+                 reason_code=code)
+
+
+def _require_may_close(session: Session, actor_row, opportunity: Opportunity, actor: str, what: str) -> None:
+    policy.require(policy.may_close(visibility.actor_of(session, actor_row), visibility.deal_of(opportunity)),
+                   f"only the deal's owner, its manager or an admin may {what} opportunity {opportunity.id}"
+                   f"{' was lost' if what == 'record why' else ''}; '{actor}' may not")

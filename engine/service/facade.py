@@ -23,6 +23,9 @@ from engine.service import (accounts, activities, buying_center, calendars, clos
 from engine.service import lead_import, lead_imports
 from engine.service import partner_archival, partner_lists
 from engine.service import handover
+from engine.service import (accounts, buying_center, closing, inbox, logins, methodologies, opportunities, sales,
+                            screens, segments, tasks, timers)
+from engine.service import lost_analysis
 from engine.service.buying_center import KEEP
 from engine.service.catalog import Catalog
 from engine.service.context import ServiceContext, utc_now
@@ -38,6 +41,7 @@ from engine.views.sales import SalesAssistantView
 from engine.views.partner_lists import (ArchivalReport, ArchivalView, DeletedPartner, ListExport, SavedListPage,
                                        SavedListView)
 from engine.views.segments import SegmentView, SwapReport, SwapView
+from engine.views.lost_analysis import LostReport
 
 
 class Engine:
@@ -159,9 +163,10 @@ class Engine:
     def diagram_for(self, opportunity_id: int, *, viewer: str) -> str | None:
         return screens.diagram_for(self.context, opportunity_id, viewer=viewer)
 
-    def close_as_lost(self, opportunity_id: int, *, actor: str, reason: str,
+    def close_as_lost(self, opportunity_id: int, *, actor: str, reason_code: str | None = None, reason: str = "",
                       stage: str | None = None) -> OpportunityView:
-        return closing.close_as_lost(self.context, opportunity_id, actor=actor, reason=reason, stage=stage)
+        return closing.close_as_lost(self.context, opportunity_id, actor=actor, reason_code=reason_code,
+                                     reason=reason, stage=stage)
 
     # --- tasks and the inbox ---------------------------------------------------------
 
@@ -470,6 +475,18 @@ class Engine:
         return handover.hand_over_partner(self.context, partner_id, to=to, actor=actor, closed_deals=closed_deals,
                                           open_deals=open_deals, others_open_deals=others_open_deals,
                                           activities=activities, dry_run=dry_run)
+    # --- lost reasons and the lost-deal report (M13) ---
+
+    def record_lost_reason(self, opportunity_id: int, *, actor: str, reason_code: str | None,
+                           reason: str = "") -> OpportunityView:
+        return closing.record_lost_reason(self.context, opportunity_id, actor=actor, reason_code=reason_code,
+                                          reason=reason)
+
+    def lost_report(self, *, viewer: str, since: object = None, until: object = None, methodology: object = None,
+                    segment: object = None, rep: object = None) -> LostReport:
+        return lost_analysis.lost_report(self.context, viewer=viewer, since=since, until=until,
+                                         methodology=methodology, segment=segment, rep=rep)
+
 
 
 def default_engine() -> Engine:

@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Mapping
 
 from engine.errors import ConflictError, FormError, NotFoundError, TaskNotReadyError
-from engine.rules import inputs, policy
+from engine.rules import inputs, lost_reasons, policy
 from engine.methodology.model import FormField
 from engine.rules.forms import validate_form
-from engine.service import opportunities, sales, unit_of_work, visibility
+from engine.service import closing, opportunities, sales, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.progress import apply_step
 from engine.service.unit_of_work import Session
@@ -110,8 +110,8 @@ def run_completion(ctx: ServiceContext, session: Session, opportunity: Opportuni
         raise ConflictError(str(err)) from None
     if result.error is None:
         sales.check_exit(session, opportunity, methodology, result, lambda: {**runner.data(state), **clean})
-        if clean.get("lost_reason"):
-            # By convention a form field named lost_reason records why a deal was lost.
+        if clean.get("lost_reason") and not lost_reasons.from_form(methodology.lost_reasons, clean):
+            # A free-text lost_reason field is the note beside the code (engine.rules.lost_reasons).
             opportunity.lost_reason = str(clean["lost_reason"])
         task.status = "completed"
         task.completed_by_id = actor_row.id
@@ -122,8 +122,11 @@ def run_completion(ctx: ServiceContext, session: Session, opportunity: Opportuni
     else:
         # Nothing of the step is kept; remember it so that retry can run it again.
         opportunity.failed_step = {"kind": "complete", "task": task.id, "actor": actor_row.id, "data": clean}
+    was = opportunity.status
     apply_step(session, opportunity, methodology, ctx.catalog.lanes(session, methodology.id),
                state, result, actor_row.id, now)
+    if was != "lost" and opportunity.status == "lost":
+        closing.note_process_loss(session, opportunity, methodology, clean, actor_row.id, now)
 
 
 def reassign_task(ctx: ServiceContext, task_id: str, *, to: str, actor: str) -> OpportunityView:

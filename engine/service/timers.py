@@ -9,7 +9,7 @@ from engine.errors import ConflictError, DealflowError
 from engine.rules import policy
 from engine.methodology.model import FormField
 from engine.rules.forms import validate_form
-from engine.service import opportunities, tasks, unit_of_work, visibility
+from engine.service import closing, opportunities, tasks, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.progress import apply_step
 from engine.service.unit_of_work import Session
@@ -52,6 +52,8 @@ def fire_due_timers(ctx: ServiceContext, limit: int = 100) -> int:
                 opportunity.failed_step = {"kind": "timers"}
             apply_step(session, opportunity, methodology, ctx.catalog.lanes(session, methodology.id),
                        state, result, None, now)
+            if opportunity.status == "lost":  # a timer took the deal to a lost end: no form, no reason
+                closing.note_process_loss(session, opportunity, methodology, {}, None, now)
             if result.error is not None:
                 opportunity.next_timer_at = None  # retried by hand, not fired again and again
             return _FIRED

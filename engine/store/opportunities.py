@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, undefer
 from engine.errors import NotFoundError
 from engine.rules import policy
 from engine.views import EventView, OpportunityView, StageChangeView
+from engine.views.opportunities import LostReasonChoice
 from engine.store.db import hold_sqlite_writes
 from engine.store.lookup import Lookup
 from engine.store.models import Event, InboxTask, Opportunity, StageChange
@@ -129,7 +130,7 @@ def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: 
     o = session.get(Opportunity, opportunity_id)
     if o is None:
         raise NotFoundError(f"no opportunity {opportunity_id}")
-    version, _ = catalog.version(session, o.methodology_version_id)
+    version, methodology = catalog.version(session, o.methodology_version_id)
     lookup = Lookup(session, catalog)
     lookup.need_users([o.owner_id, o.manager_id, o.opened_by_id, o.closed_by_id])
     lookup.need_teams([o.team_id])
@@ -167,7 +168,18 @@ def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: 
         closed_at=o.closed_at, next_timer_at=o.next_timer_at, open_tasks=open_tasks,
         completed_tasks=completed, stage_history=history, events=events, probability_auto=o.probability_auto,
         probability_override=o.probability_override, score=o.score, score_class=o.score_class,
-        partner_id=o.partner_id, credit_warning=credit_warning)
+        partner_id=o.partner_id, credit_warning=credit_warning,
+        lost_reason_code=o.lost_reason_code, lost_reason_label=_reason_label(methodology, o.lost_reason_code),
+        lost_reason_choices=tuple(LostReasonChoice(r.id, r.label, r.needs_note)
+                                  for r in methodology.lost_reasons))
+
+
+def _reason_label(methodology, code: str | None) -> str | None:
+    """The label of ``code`` in the deal's methodology (a code no longer listed shows as itself)."""
+    if code is None:
+        return None
+    reason = methodology.lost_reason(code)
+    return reason.label if reason else code
 
 
 def _credit_warning(session: Session, o: Opportunity) -> str | None:

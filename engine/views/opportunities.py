@@ -122,6 +122,15 @@ class EventView:
 
 
 @dataclass(frozen=True)
+class LostReasonChoice:
+    """One of the methodology's lost reasons (M13), as a form offers it."""
+
+    id: str
+    label: str
+    needs_note: bool = False
+
+
+@dataclass(frozen=True)
 class OpportunityView:
     id: int
     title: str
@@ -168,6 +177,16 @@ class OpportunityView:
     # Set while the deal is open and its amount takes the partner past its credit
     # limit (engine.rules.partners.credit_position), for the rep and the manager.
     credit_warning: str | None = None
+    # Why it was lost (M13): the code from the methodology's list and its label;
+    # ``lost_reason`` above is the free text beside it. The choices are the list.
+    lost_reason_code: str | None = None
+    lost_reason_label: str | None = None
+    lost_reason_choices: tuple[LostReasonChoice, ...] = ()
+
+    @property
+    def lost_reason_missing(self) -> bool:
+        """Lost (by the process) without a reason: its page asks for one."""
+        return self.status == "lost" and self.lost_reason_code is None
 
 
 @dataclass(frozen=True)

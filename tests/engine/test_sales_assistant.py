@@ -289,14 +289,17 @@ def test_a_suggested_activitys_due_date_is_the_deals_next_action_when_it_comes_f
 def test_a_deal_is_closed_as_lost_by_hand_whatever_its_exit_criteria(guided, clock):
     deal = open_deal(guided)
     clock.advance(hours=3)
-    closed = guided.close_as_lost(deal.id, actor="rep1", reason="Chose a competitor on price")
+    closed = guided.close_as_lost(deal.id, actor="rep1", reason_code="competitor", reason="Chose a competitor on price")
     assert (closed.status, closed.stage_id, closed.probability, closed.lost_reason) == (
         "lost", "lost", 0, "Chose a competitor on price")
+    assert (closed.lost_reason_code, closed.lost_reason_label, closed.lost_reason_missing) == (
+        "competitor", "Chose a competitor", False)
     assert (closed.closed_by, closed.closed_at, closed.open_tasks) == ("rep1", clock.now, ())
     assert closed.next_timer_at is None and closed.next_action_at is None
     assert closed.stage_history[-1].from_stage == "qualification"
     by_hand = [e for e in closed.events if e.kind == "closed_by_hand"][0]
-    assert by_hand.data == {"stage": "lost", "reason": "Chose a competitor on price", "withdrawn": 3}
+    assert by_hand.data == {"stage": "lost", "reason_code": "competitor", "reason": "Chose a competitor on price",
+                            "withdrawn": 3}
     clock.advance(days=10)
     assert guided.fire_due_timers() == 0  # the chase timer does not fire on a closed deal
 
@@ -305,7 +308,8 @@ def test_closing_by_hand_needs_a_reason_and_the_owner_manager_or_an_admin(guided
     deal = open_deal(guided)
     with pytest.raises(FormError) as err:
         guided.close_as_lost(deal.id, actor="rep1", reason="  ")
-    assert err.value.fields == {"reason": "say why the deal was lost"}
+    assert err.value.fields == {"reason_code": "choose why the deal was lost: one of price (Price too high), "
+                                               "competitor (Chose a competitor), no_budget (No budget), other (Other)"}
     with pytest.raises(FormError) as err:
         guided.close_as_lost(deal.id, actor="rep1", reason="x", stage="won")
     assert err.value.fields == {"stage": "not a lost stage of this methodology; choose one of lost"}

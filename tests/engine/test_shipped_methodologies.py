@@ -133,7 +133,7 @@ def test_a_c_class_chain_is_nurtured_requalified_and_lost_when_it_is_not_interes
     assert deal.stage_id == "qualification"
     deal = complete(engine, deal, "Task_QualifyAccount", **KEY_ACCOUNT_C)
     deal = complete(engine, deal, "Task_Nurture", nurture_outcome="not_interested", lost_reason="no_budget")
-    assert (deal.status, deal.stage_id, deal.probability, deal.lost_reason) == ("lost", "lost", 0, "no_budget")
+    assert (deal.status, deal.stage_id, deal.probability, deal.lost_reason_code) == ("lost", "lost", 0, "no_budget")
     assert stages(deal) == ["qualification", "nurturing", "qualification", "nurturing", "lost"]
     assert not [t for t in deal.open_tasks if t.kind == "activity"]  # what a lost deal was still suggested goes
 
@@ -223,7 +223,7 @@ def test_an_enterprise_deal_disqualified_at_the_deal_review_is_lost_whatever_its
     deal = complete(engine, deal, "Task_MeetEconomicBuyer", economic_buyer_meeting="2026-11-09")
     # No champion, no economic buyer answers: losing the deal is never refused.
     deal = complete(engine, deal, "Task_DealReview", review_decision="no_go", lost_reason="no_access")
-    assert (deal.status, deal.stage_id, deal.lost_reason, deal.open_tasks) == ("lost", "lost", "no_access", ())
+    assert (deal.status, deal.stage_id, deal.lost_reason_code, deal.open_tasks) == ("lost", "lost", "no_access", ())
     assert stages(deal) == ["discovery", "qualification", "lost"]
 
 
@@ -283,7 +283,7 @@ def test_a_c_class_horeca_lead_with_some_budget_is_called_again_then_lost(engine
                     **BANT_CALL, budget="depends", authority="unknown", need="nice_to_have", timeline="no_date")
     assert (deal.score_class, deal.stage_id, step(deal).node_id) == ("C", "nurture", "Task_Nurture")
     deal = complete(engine, deal, "Task_Nurture", nurture_outcome="not_interested", lost_reason="closed")
-    assert (deal.status, deal.stage_id, deal.lost_reason) == ("lost", "lost", "closed")
+    assert (deal.status, deal.stage_id, deal.lost_reason_code) == ("lost", "lost", "closed")
 
 
 def test_a_horeca_quote_without_an_answer_for_14_days_expires_and_the_deal_is_lost(engine, clock):
