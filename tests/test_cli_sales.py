@@ -63,8 +63,21 @@ def test_completing_a_task_too_early_is_refused_naming_what_is_missing(deal, run
 
 
 def test_a_deal_is_closed_as_lost_by_hand(deal, run_cli):
-    closed = run_cli("opportunity", "lose", deal, "--reason", "Chose a cheaper supplier", "--as", "rep1")
+    unknown = run_cli("opportunity", "lose", deal, "--reason-code", "weather", "--as", "rep1")
+    assert unknown.exit_code == 1 and unknown.stderr.count("\n") == 1
+    assert unknown.stderr.startswith("error: reason_code: 'weather' is not a lost reason of this methodology; "
+                                     "choose one of no_pain (No pain worth solving), ")
+    closed = run_cli("opportunity", "lose", deal, "--reason-code", "competitor", "--reason", "Chose a cheaper supplier",
+                     "--as", "rep1")
     assert closed.exit_code == 0, closed.output
-    assert "status         lost (Chose a cheaper supplier)" in closed.output and "Open tasks: none" in closed.output
+    assert "status         lost (Chose a competitor — Chose a cheaper supplier)" in closed.output
+    assert "Open tasks: none" in closed.output
+    report = run_cli("report", "lost", "--methodology", "meddpicc", "--as", "admin")
+    assert report.exit_code == 0, report.output
+    assert report.output.startswith("1 deals lost (") and "Chose a competitor     1  #" in report.output
+    refused = run_cli("report", "lost", "--as", "rep1")
+    assert refused.exit_code == 1 and refused.stderr.count("\n") == 1 and refused.stderr.startswith("error: ")
+    bad_day = run_cli("report", "lost", "--from", "tomorrow", "--as", "admin")
+    assert bad_day.stderr == "error: from: 'tomorrow' is not a day; write it as YYYY-MM-DD\n"
     again = run_cli("opportunity", "lose", deal, "--reason", "x", "--as", "rep1")
     assert again.exit_code == 1 and again.stderr == f"error: opportunity {deal} is already lost\n"

@@ -48,6 +48,10 @@ class WebUser(UserMixin):
     def may_swap(self) -> bool:
         return self.view.may_swap
 
+    @property
+    def may_see_reports(self) -> bool:
+        return self.view.may_see_reports
+
 
 def init_app(app: Flask, exempt=()) -> None:
     login = LoginManager(app)

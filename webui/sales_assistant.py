@@ -1,12 +1,13 @@
 """Blueprint 'sales_assistant': what the opportunity page's Sales Assistant panel
 posts — answers to a stage questionnaire, the manager's probability override and
-its reset — and closing a deal as lost by hand. Each parses the form, calls one façade method and goes back to the
+its reset — closing a deal as lost by hand (with a confirmation step) and
+recording why a deal the process lost was lost. Each parses the form, calls one façade method and goes back to the
 opportunity page; a mistake in the form comes back on that page, with what was
 entered and a message per field (422)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from engine.errors import ConflictError, FormError
@@ -67,14 +68,39 @@ def reset(opportunity_id: int):
 @bp.post("/opportunities/<int:opportunity_id>/lose")
 @login_required
 def lose(opportunity_id: int):
+    """Two steps, as closing is final: the deal page's form comes here first and gets
+    the confirmation page (nothing changed yet); that page posts again with
+    ``confirmed=yes``, which closes the deal."""
     engine = engine_of(current_app)
-    reason, stage = request.form.get("reason", ""), request.form.get("stage") or None
+    values = {"reason_code": request.form.get("reason_code") or None, "reason": request.form.get("reason", ""),
+              "stage": request.form.get("stage") or None}
     try:
-        deal = engine.close_as_lost(opportunity_id, actor=current_user.username, reason=reason, stage=stage)
+        if request.form.get("confirmed") != "yes":
+            preview = engine.preview_loss(opportunity_id, actor=current_user.username, **values)
+            return render_template("lose_confirm.html", preview=preview, values=values)
+        deal = engine.close_as_lost(opportunity_id, actor=current_user.username, **values)
     except FormError as err:
-        return page(opportunity_id, status=422, lose_errors=err.fields, lose_values={"reason": reason})
+        return page(opportunity_id, status=422, lose_errors=err.fields, lose_values=values)
     except ConflictError as err:
         flash(str(err), "error")
         return redirect(url_for("opportunities.show", opportunity_id=opportunity_id), 303)
-    flash(f"{deal.title} is closed as lost ({deal.stage_name}); its open tasks were withdrawn.", "success")
+    flash(f"{deal.title} is closed as lost ({deal.stage_name}: {deal.lost_reason_label}); "
+          "its open tasks were withdrawn.", "success")
+    return redirect(url_for("opportunities.show", opportunity_id=opportunity_id), 303)
+
+
+@bp.post("/opportunities/<int:opportunity_id>/lost-reason")
+@login_required
+def record_lost_reason(opportunity_id: int):
+    """Say why a deal the process lost was lost (or correct the reason)."""
+    engine = engine_of(current_app)
+    values = {"reason_code": request.form.get("reason_code") or None, "reason": request.form.get("reason", "")}
+    try:
+        deal = engine.record_lost_reason(opportunity_id, actor=current_user.username, **values)
+    except FormError as err:
+        return page(opportunity_id, status=422, reason_errors=err.fields, reason_values=values)
+    except ConflictError as err:
+        flash(str(err), "error")
+        return redirect(url_for("opportunities.show", opportunity_id=opportunity_id), 303)
+    flash(f"Recorded: {deal.title} was lost because of {deal.lost_reason_label}.", "success")
     return redirect(url_for("opportunities.show", opportunity_id=opportunity_id), 303)

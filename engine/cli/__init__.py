@@ -20,6 +20,7 @@ group:
     partner_lists  call and mailing lists, their export; archiving inactive prospects, deleting a partner
     worker         firing due timers
     demo           the command-line walk-through
+    reports        the lost-deal report
 
 Other packages contribute commands through the ``dealflow.commands`` entry points
 (webui contributes ``dealflow serve``); see group.py.
@@ -30,7 +31,7 @@ from __future__ import annotations
 import click
 
 from engine.cli import (activities, db, demo, diff, handover, import_bpmn, import_leads, methodologies, opportunities,
-                        partner_lists, partners, people, sales, segments, tasks, worker)
+                        partner_lists, partners, people, reports, sales, segments, tasks, worker)
 from engine.cli.group import DealflowGroup
 
 
@@ -42,7 +43,7 @@ def main() -> None:
 
 
 for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opportunities, tasks, segments, partners,
-              handover, worker, demo, activities):
+              handover, worker, demo, activities, reports):
     for _command in _part.COMMANDS:
         main.add_command(_command)
 for _command in sales.OPPORTUNITY_COMMANDS:

@@ -37,6 +37,13 @@ def task_form(task: TaskView) -> str:
     return "\n".join(lines)
 
 
+def _lost_because(o: OpportunityView) -> str:
+    if o.lost_reason_missing:
+        return f" (reason missing: 'dealflow opportunity lost-reason {o.id} --reason-code CODE --as USER')"
+    said = " — ".join(t for t in (o.lost_reason_label, o.lost_reason) if t)
+    return f" ({said})" if said else ""
+
+
 def opportunity(o: OpportunityView) -> str:
     lines = [
         f"Opportunity #{o.id}: {o.title}",
@@ -46,7 +53,7 @@ def opportunity(o: OpportunityView) -> str:
         f"  probability    {o.probability} %" + (f" (set by hand; automatic {o.probability_auto} %)"
                                                    if o.probability_override is not None else ""),
         f"  expected       {o.expected_revenue} {o.currency}",
-        f"  status         {o.status}" + (f" ({o.lost_reason})" if o.lost_reason else ""),
+        f"  status         {o.status}" + _lost_because(o),
         f"  next action    {when(o.next_action_at)}",
         f"  owner          {o.owner}; manager {o.manager or '-'}; team {o.team or '-'}; segment {o.segment_id}",
         f"  methodology    {o.methodology_id} {o.methodology_label} (version {o.methodology_version_id})",

@@ -51,12 +51,29 @@ def opportunity_probability(opportunity_id: int, percent: str | None, reset: boo
 
 @click.command("lose")
 @click.argument("opportunity_id", type=int)
-@click.option("--reason", required=True, help="Why the deal was lost (recorded).")
+@click.option("--reason-code", default=None,
+              help="Why, from the methodology's lost reasons (a wrong one lists them).")
+@click.option("--reason", default="", help="In your words (required for reasons such as 'other').")
 @click.option("--stage", default=None, help="A lost stage of the methodology (default: its first).")
 @click.option("--as", "actor", required=True, help="The deal's owner, its manager or an admin.")
-def opportunity_lose(opportunity_id: int, reason: str, stage: str | None, actor: str) -> None:
-    """Close an open deal as lost by hand: its open tasks are withdrawn, its timers stop."""
-    click.echo(render.opportunity(open_engine().close_as_lost(opportunity_id, actor=actor, reason=reason, stage=stage)))
+def opportunity_lose(opportunity_id: int, reason_code: str | None, reason: str, stage: str | None,
+                     actor: str) -> None:
+    """Close an open deal as lost by hand: its open tasks are withdrawn, its timers
+    stop. --reason alone is recorded under the reason code 'other'."""
+    click.echo(render.opportunity(open_engine().close_as_lost(opportunity_id, actor=actor, reason_code=reason_code,
+                                                              reason=reason, stage=stage)))
 
 
-OPPORTUNITY_COMMANDS = [opportunity_assistant, opportunity_answer, opportunity_probability, opportunity_lose]
+@click.command("lost-reason")
+@click.argument("opportunity_id", type=int)
+@click.option("--reason-code", required=True, help="Why, from the methodology's lost reasons.")
+@click.option("--reason", default="", help="In your words.")
+@click.option("--as", "actor", required=True, help="The deal's owner, its manager or an admin.")
+def opportunity_lost_reason(opportunity_id: int, reason_code: str, reason: str, actor: str) -> None:
+    """Say why a lost deal was lost (the process lost it without a reason, or a correction)."""
+    click.echo(render.opportunity(open_engine().record_lost_reason(opportunity_id, actor=actor,
+                                                                   reason_code=reason_code, reason=reason)))
+
+
+OPPORTUNITY_COMMANDS = [opportunity_assistant, opportunity_answer, opportunity_probability, opportunity_lose,
+                        opportunity_lost_reason]

@@ -22,6 +22,7 @@ from engine.store.inbox import Assigner
 from engine.store.models import Opportunity
 from engine.store.opportunities import withdraw_open_tasks
 from engine.views import OpportunityView
+from engine.views.lost_analysis import LossPreview
 
 MAX_REASON = inputs.MAX_REASON
 
@@ -39,16 +40,8 @@ def close_as_lost(ctx: ServiceContext, opportunity_id: int, *, actor: str, reaso
 
     def work(session: Session) -> None:
         actor_row, opportunity = visibility.visible_opportunity(session, actor, opportunity_id, lock=True)
-        _require_may_close(session, actor_row, opportunity, actor, "close")
-        if opportunity.status != "open":
-            raise ConflictError(f"opportunity {opportunity_id} is already {opportunity.status}")
-        _, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
-        decided = lost_reasons.decide(methodology.lost_reasons, reason_code, reason)
-        lost = [s for s in methodology.stages if s.outcome == "lost"]
-        chosen = next((s for s in lost if s.id == stage), None) if stage else lost[0]
-        if chosen is None:
-            raise FormError({"stage": "not a lost stage of this methodology; choose one of "
-                                      + ", ".join(s.id for s in lost)})
+        methodology, decided, chosen = _checked_loss(ctx, session, actor_row, opportunity, actor,
+                                                     reason_code, reason, stage)
         withdrawn = withdraw_open_tasks(session, opportunity)
         opportunity.next_timer_at = None  # the process stops here: nothing fires any more
         opportunity.next_action_at = None
@@ -62,6 +55,36 @@ def close_as_lost(ctx: ServiceContext, opportunity_id: int, *, actor: str, reaso
 
     unit_of_work.run(ctx, work)
     return opportunities.show_opportunity(ctx, opportunity_id)
+
+
+def preview_loss(ctx: ServiceContext, opportunity_id: int, *, actor: str, reason_code: str | None = None,
+                 reason: str = "", stage: str | None = None) -> LossPreview:
+    """What ``close_as_lost`` would do with these arguments, checked the same way,
+    changing nothing: the confirmation step of the web form (closing is final)."""
+    inputs.text(reason, "reason", limit=MAX_REASON, required=False)
+    with unit_of_work.read(ctx) as session:
+        actor_row, opportunity = visibility.visible_opportunity(session, actor, opportunity_id)
+        _, decided, chosen = _checked_loss(ctx, session, actor_row, opportunity, actor, reason_code, reason, stage)
+        _, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
+        label = methodology.lost_reason(decided.code).label
+        return LossPreview(opportunity.id, opportunity.title, decided.code, label, decided.note,
+                           chosen.id, chosen.name)
+
+
+def _checked_loss(ctx: ServiceContext, session: Session, actor_row, opportunity: Opportunity, actor: str,
+                  reason_code, reason, stage):
+    """The checks of closing a deal as lost: who, its status, the reason, the stage."""
+    _require_may_close(session, actor_row, opportunity, actor, "close")
+    if opportunity.status != "open":
+        raise ConflictError(f"opportunity {opportunity.id} is already {opportunity.status}")
+    _, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
+    decided = lost_reasons.decide(methodology.lost_reasons, reason_code, reason)
+    lost = [s for s in methodology.stages if s.outcome == "lost"]
+    chosen = next((s for s in lost if s.id == stage), None) if stage else lost[0]
+    if chosen is None:
+        raise FormError({"stage": "not a lost stage of this methodology; choose one of "
+                                  + ", ".join(s.id for s in lost)})
+    return methodology, decided, chosen
 
 
 def record_lost_reason(ctx: ServiceContext, opportunity_id: int, *, actor: str, reason_code: str | None,

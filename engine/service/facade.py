@@ -23,9 +23,7 @@ from engine.service import (accounts, activities, buying_center, calendars, clos
 from engine.service import lead_import, lead_imports
 from engine.service import partner_archival, partner_lists
 from engine.service import handover
-from engine.service import (accounts, buying_center, closing, inbox, logins, methodologies, opportunities, sales,
-                            screens, segments, tasks, timers)
-from engine.service import lost_analysis
+from engine.service import lost_analysis, lost_csv
 from engine.service.buying_center import KEEP
 from engine.service.catalog import Catalog
 from engine.service.context import ServiceContext, utc_now
@@ -41,7 +39,7 @@ from engine.views.sales import SalesAssistantView
 from engine.views.partner_lists import (ArchivalReport, ArchivalView, DeletedPartner, ListExport, SavedListPage,
                                        SavedListView)
 from engine.views.segments import SegmentView, SwapReport, SwapView
-from engine.views.lost_analysis import LostReport
+from engine.views.lost_analysis import LossPreview, LostReport
 
 
 class Engine:
@@ -482,10 +480,19 @@ class Engine:
         return closing.record_lost_reason(self.context, opportunity_id, actor=actor, reason_code=reason_code,
                                           reason=reason)
 
+    def preview_loss(self, opportunity_id: int, *, actor: str, reason_code: str | None = None, reason: str = "",
+                     stage: str | None = None) -> LossPreview:
+        return closing.preview_loss(self.context, opportunity_id, actor=actor, reason_code=reason_code,
+                                    reason=reason, stage=stage)
+
     def lost_report(self, *, viewer: str, since: object = None, until: object = None, methodology: object = None,
                     segment: object = None, rep: object = None) -> LostReport:
         return lost_analysis.lost_report(self.context, viewer=viewer, since=since, until=until,
                                          methodology=methodology, segment=segment, rep=rep)
+
+    def lost_report_csv(self, *, viewer: str, **filters: object) -> str:
+        """The same report as CSV text, one row per deal (engine.service.lost_csv)."""
+        return lost_csv.report_csv(self.lost_report(viewer=viewer, **filters))
 
 
 

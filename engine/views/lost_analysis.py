@@ -104,3 +104,16 @@ class LostReport:
     deals: tuple[LostDeal, ...]
     missing_reasons: int  # deals lost without a reason
     everything: bool  # the viewer sees every deal (else those they manage)
+
+
+@dataclass(frozen=True)
+class LossPreview:
+    """What closing a deal as lost will record: the confirmation step's facts."""
+
+    opportunity_id: int
+    title: str
+    reason_code: str
+    reason_label: str
+    reason: str | None
+    stage_id: str
+    stage_name: str

@@ -26,6 +26,11 @@ class UserView:
         return policy.may_see_pipeline(self._actor)
 
     @property
+    def may_see_reports(self) -> bool:
+        """The lost-deal report (M13)."""
+        return policy.may_see_lost_report(self._actor)
+
+    @property
     def may_swap(self) -> bool:
         """See the segments, swap a segment's methodology, reverse a swap."""
         return policy.may_swap(self._actor)

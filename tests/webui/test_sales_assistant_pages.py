@@ -87,13 +87,14 @@ def test_the_owner_closes_the_deal_as_lost_from_its_page(engine, app):
     rep = client_for(app, "rep1")
     assert 'id="lose-form"' in rep.get(f"/opportunities/{deal.id}").text
     empty = rep.post(f"/opportunities/{deal.id}/lose", data={"reason": ""})
-    assert empty.status_code == 422 and "say why the deal was lost" in empty.text
+    assert empty.status_code == 422 and "choose why the deal was lost" in empty.text
     outsider = client_for(app, "rep3").post(f"/opportunities/{deal.id}/lose", data={"reason": "x"})
     assert outsider.status_code == 404
     assert_nothing_leaks(outsider)
-    done = rep.post(f"/opportunities/{deal.id}/lose", data={"reason": "Chose a competitor"})
+    # Free text alone still closes (as 'other'), after the confirmation step.
+    done = rep.post(f"/opportunities/{deal.id}/lose", data={"reason": "Chose a competitor", "confirmed": "yes"})
     page = rep.get(done.headers["Location"]).text
-    assert "is closed as lost (Przegrana)" in page and 'id="lose-form"' not in page
+    assert "is closed as lost (Przegrana: Other)" in page and 'id="lose-form"' not in page
     assert engine.show_opportunity(deal.id).lost_reason == "Chose a competitor"
 
 

@@ -12,6 +12,7 @@ and the modules that put their routes on it.
     handover       handing a partner to another rep
     partners       the partner list, a partner's card, its contact persons
     activities     activities, a rep's agenda, the week of a rep or a team
+    reports        the lost-deal report
     discovery      the OpenAPI document; JSON 404/405 for unknown routes
     openapi/       the OpenAPI 3.1 document, one module per family of routes
 
@@ -24,9 +25,10 @@ in UTC.
 
 from __future__ import annotations
 
-from webui.api import activities, buying_center, discovery, handover, inbox, opportunities, partners, sales, tasks
+from webui.api import activities, buying_center, discovery, handover, inbox, opportunities, partners, reports, sales, \
+    tasks
 from webui.api.blueprint import bp
 
-ROUTES = (inbox, opportunities, tasks, sales, buying_center, handover, partners, activities, discovery)
+ROUTES = (inbox, opportunities, tasks, sales, buying_center, handover, partners, activities, reports, discovery)
 
 __all__ = ["bp"]

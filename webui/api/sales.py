@@ -1,6 +1,7 @@
 """The Sales Assistant's routes: the panel's facts (GET .../sales-assistant), answering
 a stage questionnaire, the manager's probability override and its reset, and closing
-a deal as lost by hand. Documented in webui/api/openapi/sales.py."""
+a deal as lost by hand and recording why a lost deal was lost. Documented in
+webui/api/openapi/sales.py."""
 
 from __future__ import annotations
 
@@ -49,16 +50,29 @@ def reset_probability(opportunity_id: int):
 
 @bp.post("/opportunities/<int:opportunity_id>/lose")
 def close_as_lost(opportunity_id: int):
+    body = _lost_reason_body(("reason_code", "reason", "stage"))
+    deal = facade().close_as_lost(opportunity_id, actor=username(), reason_code=body.get("reason_code"),
+                                   reason=body.get("reason") or "", stage=body.get("stage"))
+    return jsonify(opportunity_json(deal))
+
+
+@bp.put("/opportunities/<int:opportunity_id>/lost-reason")
+def record_lost_reason(opportunity_id: int):
+    body = _lost_reason_body(("reason_code", "reason"))
+    deal = facade().record_lost_reason(opportunity_id, actor=username(), reason_code=body.get("reason_code"),
+                                       reason=body.get("reason") or "")
+    return jsonify(opportunity_json(deal))
+
+
+def _lost_reason_body(names: tuple[str, ...]) -> dict:
     body = json_object()
     no_nulls(body)
-    errors = unknown_fields(body, ("reason", "stage"))
-    for name in ("reason", "stage"):
+    errors = unknown_fields(body, names)
+    for name in names:
         if body.get(name) is not None and not isinstance(body[name], str):
             errors[name] = "send text"
     refuse(errors)
-    deal = facade().close_as_lost(opportunity_id, actor=username(), reason=body.get("reason") or "",
-                                   stage=body.get("stage"))
-    return jsonify(opportunity_json(deal))
+    return body
 
 
 def assistant_json(a) -> dict:

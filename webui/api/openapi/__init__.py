@@ -8,10 +8,11 @@ answers (errors too) fit its schemas.
 
 from __future__ import annotations
 
-from webui.api.openapi import activities, buying_center, handover, inbox, opportunities, partners, sales, tasks
+from webui.api.openapi import activities, buying_center, handover, inbox, opportunities, partners, reports, sales, \
+    tasks
 from webui.api.openapi.parts import ERROR
 
-FAMILIES = (inbox, opportunities, tasks, sales, buying_center, handover, partners, activities)
+FAMILIES = (inbox, opportunities, tasks, sales, buying_center, handover, partners, activities, reports)
 
 PATHS = {"/openapi.json": {"get": {
     "operationId": "openapiDocument",

@@ -97,15 +97,31 @@ PATHS = {
         "operationId": "closeAsLost",
         "summary": "Close an open deal as lost, whatever its process says (owner, manager or admin)",
         "description": "Its open tasks are withdrawn and its timers stop; it enters the methodology's first lost "
-                       "stage, or 'stage'. Never refused for exit criteria.",
+                       "stage, or 'stage'. Never refused for exit criteria. 'reason_code' is one of the "
+                       "methodology's lost reasons (a 422 lists them); 'reason' is free text beside it, required "
+                       "for reasons that need a note. Free text without a code is recorded as 'other'.",
         "parameters": [OPPORTUNITY_ID],
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "required": ["reason"], "additionalProperties": False,
-            "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 2000},
+            "type": "object", "additionalProperties": False,
+            "properties": {"reason_code": {"type": "string", "maxLength": 80},
+                           "reason": {"type": "string", "maxLength": 2000},
                            "stage": {"type": "string", "description": "A lost stage of the methodology."}}}}}},
         "responses": {"200": answer(ref("Opportunity"), "Closed as lost."), "401": UNAUTHORIZED,
                       "403": error("The caller sees the deal but neither owns nor manages it."),
                       "404": NOT_YOURS, "409": error("The deal is already closed."),
-                      "422": error("No reason, or not a lost stage.")},
+                      "422": error("No reason, an unknown reason code, a note missing, or not a lost stage.")},
+    }},
+    "/opportunities/{opportunity_id}/lost-reason": {"put": {
+        "operationId": "recordLostReason",
+        "summary": "Say why a lost deal was lost (the process lost it without a reason, or a correction)",
+        "parameters": [OPPORTUNITY_ID],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "additionalProperties": False,
+            "properties": {"reason_code": {"type": "string", "maxLength": 80},
+                           "reason": {"type": "string", "maxLength": 2000}}}}}},
+        "responses": {"200": answer(ref("Opportunity"), "Recorded."), "401": UNAUTHORIZED,
+                      "403": error("The caller sees the deal but neither owns nor manages it."),
+                      "404": NOT_YOURS, "409": error("The deal is not lost."),
+                      "422": error("No reason, an unknown reason code or a note missing.")},
     }},
 }
