@@ -9,6 +9,7 @@ from typing import Callable
 
 from engine import Engine
 from engine.demo.answers import ANSWERS, LOST_EARLY, LOST_ON_PRICE, PEOPLE, WALKS
+from engine.demo.partners import seed_partner_cards
 from engine.demo.walk import meet_exit_criteria, next_step, setup_people
 
 _PRODUCTS = ["Cold-room shelving", "Refrigerated counters", "Bar fridges", "Display cabinets",
@@ -99,4 +100,5 @@ def seed_demo(engine: Engine, methodologies: str, count: int = 50,
     finally:
         past.close()
     engine.fire_due_timers()  # meetings left open too long: the manager is asked to chase them
+    seed_partner_cards(engine, now)
     return created

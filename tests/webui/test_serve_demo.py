@@ -22,8 +22,11 @@ def engine(db_url, clock):
 
 def counts(engine):
     deals = engine.list_opportunities()
+    partners = engine.partners("admin", per_page=100).items
     return (len(deals), sorted(d.status for d in deals), len(engine.list_users()),
-            {u: engine.inbox(u).total for u in ("rep1", "rep2", "manager", "admin")})
+            {u: engine.inbox(u).total for u in ("rep1", "rep2", "manager", "admin")},
+            {p.name: len(engine.partner(p.id, viewer="admin").contacts) for p in partners},
+            {p.name: len(engine.activities_for_partner(p.id, viewer="admin")) for p in partners})
 
 
 def test_seeding_the_demo_twice_gives_the_same_users_deals_and_tasks(engine):
@@ -42,6 +45,20 @@ def test_the_seeded_demo_has_work_for_both_reps_and_the_manager_some_of_it_overd
     assert any(t.node_id == "Task_ManagerApproveProject" for t in manager.tasks)
     assert rep1.overdue + rep2.overdue > 0
     assert len({d.stage_id for d in engine.list_opportunities()}) >= 6
+
+
+def test_the_seeded_demo_partners_have_cards_contacts_and_activities_in_the_reps_calendars(engine):
+    seed_demo(engine, str(SHIPPED), count=12)
+    partners = engine.partners("admin", per_page=100).items
+    assert len(partners) == 12 and {p.kind for p in partners} == {"prospect", "customer"}
+    assert all(p.tax_id and p.tax_id.startswith("PL") and p.city for p in partners)
+    cards = [engine.partner(p.id, viewer="admin") for p in partners]
+    assert all(len(card.contacts) == 2 for card in cards)
+    assert any(card.credit_limit is not None for card in cards)
+    for rep in ("rep1", "rep2"):
+        agenda = engine.agenda(rep, viewer=rep, days=7)
+        planned = [i for day in agenda.days for i in day.items if i.is_activity and i.status == "planned"]
+        assert planned, f"{rep} has no call or visit planned in the coming week"
 
 
 def test_every_demo_account_logs_in_with_the_password_demo(engine):
