@@ -172,3 +172,39 @@ def test_the_list_filters_by_each_criterion_and_searches_folded_text(engine):
     assert page.choices.territories == ("PL-LD", "PL-MZ") and page.choices.owners == (("rep1", "rep1"), ("rep2", "rep2"))
     with pytest.raises(FormError):
         engine.partners("admin", {"kind": "friend"})
+
+
+def test_partners_nobody_owns_are_a_pool_every_manager_sees_and_may_change(engine):
+    pool = engine.create_partner(actor="manager", name="Pool")
+    assert pool.owner is None and pool.may_edit and pool.may_hand_over
+    assert engine.partner(pool.id, viewer="manager2").may_edit
+    with pytest.raises(NotFoundError):
+        engine.partner(pool.id, viewer="rep1")
+    given = engine.create_partner(actor="admin", name="Given", owner="rep3")
+    assert given.owner == "rep3"
+    with pytest.raises(FormError) as caught:
+        engine.create_partner(actor="manager", name="X", owner="manager2")
+    assert "not a rep" in caught.value.fields["owner"]
+
+
+def test_the_list_shows_exactly_the_partners_whose_card_the_viewer_may_open(engine, tmp_path):
+    engine.create_user("designer", "designer")
+    for actor, name in (("rep1", "A"), ("rep2", "B"), ("rep3", "C"), ("manager", "D")):
+        engine.create_partner(actor=actor, name=name)
+    open_deal(engine, partner="C", owner="rep1")  # rep1 and the sales team's manager see C through its deal
+    deal = open_deal(engine, partner="E", attributes={"channel": "horeca", "territory": "PL-S"})  # rep2's
+    engine.complete_task(deal.open_tasks[0].id, actor="rep2", data={"amount": "5"})
+    everyone = {p.id for p in engine.partners("admin").items}
+    for viewer in ("admin", "manager", "manager2", "rep1", "rep2", "rep3", "designer"):
+        listed = {p.id for p in engine.partners(viewer).items}
+        opened = set()
+        for partner_id in everyone:
+            try:
+                engine.partner(partner_id, viewer=viewer)
+                opened.add(partner_id)
+            except NotFoundError:
+                pass
+        assert listed == opened, viewer
+    names = lambda viewer: sorted(p.name for p in engine.partners(viewer).items)  # noqa: E731
+    assert names("rep1") == ["A", "C"] and names("rep3") == ["C"] and names("designer") == []
+    assert names("manager") == ["A", "B", "C", "D", "E"] and names("manager2") == ["C", "D"]
