@@ -74,7 +74,7 @@ def test_a_deal_is_closed_as_lost_by_hand(deal, run_cli):
     assert "Open tasks: none" in closed.output
     report = run_cli("report", "lost", "--methodology", "meddpicc", "--as", "admin")
     assert report.exit_code == 0, report.output
-    assert report.output.startswith("1 deals lost (") and "Chose a competitor     1  #" in report.output
+    assert report.output.startswith("1 deal lost (") and "Chose a competitor     1  #" in report.output
     refused = run_cli("report", "lost", "--as", "rep1")
     assert refused.exit_code == 1 and refused.stderr.count("\n") == 1 and refused.stderr.startswith("error: ")
     bad_day = run_cli("report", "lost", "--from", "tomorrow", "--as", "admin")

@@ -38,7 +38,7 @@ def report_lost(since, until, methodology, segment, rep, csv_file, viewer) -> No
 
 def render_report(r: LostReport) -> str:
     amounts = ", ".join(f"{a.total} {a.currency}" for a in r.amounts) or "nothing"
-    lines = [f"{r.count} deals lost ({amounts})"
+    lines = [f"{r.count} deal{'' if r.count == 1 else 's'} lost ({amounts})"
              + (f"; {r.missing_reasons} without a reason" if r.missing_reasons else "")]
     for m in r.methodologies:
         lines.append("")
