@@ -25,7 +25,7 @@ from flask import Flask, jsonify
 from engine import Engine
 
 from webui import (api, auth, buying_center, calendar, errors, headers, inbox, lead_import, lead_runs, manager,
-                   opportunities, pages, reports, sales_assistant, segments)
+                   opportunities, pages, partner_lists, reports, sales_assistant, segments)
 from webui.app_engine import EXTENSION, engine_of
 from webui.ids import RecordId
 
@@ -65,7 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions[EXTENSION] = app.config.get("ENGINE") or Engine(app.config["DATABASE_URL"])
 
     for module in (auth, inbox, opportunities, manager, segments, buying_center, sales_assistant, calendar,
-                   lead_import, reports):
+                   lead_import, reports, partner_lists):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     lead_runs.init_app(app, engine_of(app))
