@@ -37,7 +37,8 @@ def test_every_get_route_answers_with_the_security_headers_logged_in_and_not(app
     deal = open_deal(engine)
     values = {"opportunity_id": deal.id, "task_id": deal.open_tasks[0].id, "filename": "dealflow.css",
               "rest": "no-such-thing", "questionnaire_id": "bant",
-              "token": "no-such-token", "import_id": 1}
+              "token": "no-such-token", "import_id": 1, "list_id": 1, "kind": "csv", "activity_id": 1,
+              "partner_id": deal.partner_id}
     token = engine.create_token("manager")
     manager = client_for(app, "manager")
     statuses = {}
