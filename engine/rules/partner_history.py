@@ -37,32 +37,50 @@ def changes_text(changes: Mapping[str, object]) -> str:
     return ", ".join(parts) or "nothing"
 
 
+# kind -> the sentence, from who ("the system" when nobody), the deal ("deal 7") and the data.
+_SENTENCES = {
+    "created": lambda who, deal, data: f"{who} created the partner" + (f" ({data['by']})" if data.get("by") else ""),
+    "updated": lambda who, deal, data: f"{who} changed {_changed(data)}",
+    "became_customer": lambda who, deal, data: f"became a customer when {who} won {deal}",
+    "credit_warning": lambda who, deal, data: f"{deal} opened over the credit limit: {data.get('warning', '')}",
+    "archived": lambda who, deal, data: f"{who} archived the partner",
+    "restored": lambda who, deal, data: f"{who} restored the partner",
+    "contact_added": lambda who, deal, data: f"{who} added contact person {data.get('contact') or ''}".rstrip(),
+    "contact_updated": lambda who, deal, data: (f"{who} changed contact person {data.get('contact') or ''}: "
+                                                f"{changes_text(data.get('changes') or {})}"),
+    "deal_opened": lambda who, deal, data: f"{who} opened {deal}",
+    "handed_over": lambda who, deal, data: (f"{who} handed the partner from {data.get('from') or 'nobody'} "
+                                            f"to {_value(data.get('to'))}"),
+    "imported": lambda who, deal, data: f"{who} imported the partner from {_lead_row(data)}",
+    "import_reverted": lambda who, deal, data: f"{who} reverted lead import {_value(data.get('lead_import_id'))}",
+    "activity_planned": lambda who, deal, data: f"{who} planned {_activity(data)}",
+    "activity_done": lambda who, deal, data: f"{who} did {_activity(data)}",
+    "activity_moved": lambda who, deal, data: f"{who} moved {_activity(data)}",
+    "activity_cancelled": lambda who, deal, data: f"{who} cancelled {_activity(data)}",
+}
+
+
+def _changed(data: Mapping[str, object]) -> str:
+    """What an update changed: with before and after, or (a lead import) the fields' names."""
+    if data.get("changes"):
+        return changes_text(data["changes"])  # type: ignore[arg-type]
+    fields = data.get("fields") or []
+    named = ", ".join(f"the {FIELD_LABELS.get(str(f), str(f))}" for f in fields) or "nothing"  # type: ignore[union-attr]
+    return named + (f" from {_lead_row(data)}" if data.get("lead_import_id") else "")
+
+
+def _lead_row(data: Mapping[str, object]) -> str:
+    row = f", row {data['row']}" if data.get("row") else ""
+    return f"lead import {_value(data.get('lead_import_id'))}{row}" if data.get("lead_import_id") else "a lead file"
+
+
+def _activity(data: Mapping[str, object]) -> str:
+    return f"the {data.get('activity_kind') or 'activity'} '{data.get('subject') or ''}'"
+
+
 def sentence(kind: str, actor: str | None, data: Mapping[str, object], opportunity_id: int | None = None) -> str:
     """The entry as one sentence; ``actor`` None reads as "the system"."""
     who = actor or "the system"
     deal = f"deal {opportunity_id}" if opportunity_id is not None else "a deal"
-    contact = data.get("contact") or "a contact person"
-    if kind == "created":
-        by = data.get("by")
-        return f"{who} created the partner" + (f" ({by})" if by else "")
-    if kind == "updated":
-        return f"{who} changed {changes_text(data.get('changes') or {})}"
-    if kind == "became_customer":
-        return f"became a customer when {who} won {deal}"
-    if kind == "credit_warning":
-        return f"{deal} opened over the credit limit: {data.get('warning', '')}".rstrip(": ")
-    if kind == "archived":
-        return f"{who} archived the partner"
-    if kind == "restored":
-        return f"{who} restored the partner"
-    if kind == "contact_added":
-        return f"{who} added contact person {contact}"
-    if kind == "contact_updated":
-        return f"{who} changed contact person {contact}: {changes_text(data.get('changes') or {})}"
-    if kind == "deal_opened":
-        return f"{who} opened {deal}"
-    if kind == "handed_over":
-        return f"{who} handed the partner from {_value(data.get('from_owner'))} to {_value(data.get('to_owner'))}"
-    if kind == "imported":
-        return f"{who} imported the partner from a lead file"
-    return f"{who} did '{kind}'"
+    told = _SENTENCES.get(kind)
+    return told(who, deal, data) if told is not None else f"{who} did '{kind}'"
