@@ -33,6 +33,7 @@ from engine.rules.leads.summary import ImportCounts
 from engine.service import unit_of_work
 from engine.service.context import ServiceContext
 from engine.store import leads as lead_store
+from engine.store.partner_models import LeadImportChange, PartnerEvent
 from engine.store.partners import email_domain, name_city_key
 
 TAX, NAME, DOMAIN = "tax id", "name and city", "e-mail domain"
@@ -180,40 +181,38 @@ def _card(lead: Lead) -> dict:
 
 
 def write(session, plan: Plan, job: Job, now) -> None:
-    partners = [lead_store.new_partner(name=lead.name, card={"source": f"import {job.file_name}"[:120], **card},
-                                       owner_id=job.owner_id, actor_id=job.actor_id, import_id=job.import_id,
-                                       now=now)
-                for lead, card in plan.created]
-    session.add_all(partners)
-    session.flush()
-    rows = []
-    for (lead, _), partner in zip(plan.created, partners):
-        rows.append(lead_store.new_event(partner_id=partner.id, kind="imported", actor_id=job.actor_id, now=now,
-                                         lead_import_id=job.import_id, row=lead.row, file=job.file_name))
-        rows.append(lead_store.new_change(import_id=job.import_id, partner_id=partner.id, row=lead.row,
-                                          action="created", before={}))
+    """The batch's new partners, filled fields, contact persons, history and import
+    changes: each kind of row in one multi-row INSERT."""
+    ids = lead_store.insert_partners(session, [
+        lead_store.new_partner(name=lead.name, card={"source": f"import {job.file_name}"[:120], **card},
+                               owner_id=job.owner_id, actor_id=job.actor_id, import_id=job.import_id, now=now)
+        for lead, card in plan.created])
+    events, changes, contacts = [], [], []
+    for (lead, _), partner_id in zip(plan.created, ids):
+        events.append(lead_store.new_event(partner_id=partner_id, kind="imported", actor_id=job.actor_id, now=now,
+                                           lead_import_id=job.import_id, row=lead.row, file=job.file_name))
+        changes.append(lead_store.new_change(import_id=job.import_id, partner_id=partner_id, row=lead.row,
+                                             action="created", before={}))
         if lead.contact_person:
-            rows.append(lead_store.new_contact(partner_id=partner.id, name=lead.contact_person, email=lead.email,
-                                               phone=lead.phone, now=now))
-    contacts = {}
-    for lead, partner, values, contact in plan.updated:
-        if contact:
-            contacts[lead.row] = lead_store.new_contact(partner_id=partner.id, name=contact, email=lead.email,
-                                                        phone=lead.phone, now=now)
-    session.add_all(contacts.values())
-    session.flush()
+            contacts.append(lead_store.new_contact(partner_id=partner_id, name=lead.contact_person,
+                                                   email=lead.email, phone=lead.phone, now=now))
+    lead_store.insert_contacts(session, contacts)
+    added = dict(zip([lead.row for lead, _, _, contact in plan.updated if contact], lead_store.insert_contacts(
+        session, [lead_store.new_contact(partner_id=partner.id, name=contact, email=lead.email, phone=lead.phone,
+                                         now=now)
+                  for lead, partner, _, contact in plan.updated if contact])))
     for lead, partner, values, contact in plan.updated:
         before = lead_store.fill(partner, values, now) if values else {}
         written = {column: getattr(partner, column) for column in before}
-        added = [contacts[lead.row].id] if lead.row in contacts else []
-        rows.append(lead_store.new_change(import_id=job.import_id, partner_id=partner.id, row=lead.row,
-                                          action="updated",
-                                          before={"fields": before, "set": written, "contacts": added}))
-        rows.append(lead_store.new_event(partner_id=partner.id, kind="updated", actor_id=job.actor_id, now=now,
-                                         lead_import_id=job.import_id, row=lead.row, fields=sorted(values),
-                                         **({"contact_added": contact} if contact else {})))
-    session.add_all(rows)
-    session.flush()
+        changes.append(lead_store.new_change(
+            import_id=job.import_id, partner_id=partner.id, row=lead.row, action="updated",
+            before={"fields": before, "set": written, "contacts": [added[lead.row]] if lead.row in added else []}))
+        events.append(lead_store.new_event(partner_id=partner.id, kind="updated", actor_id=job.actor_id, now=now,
+                                           lead_import_id=job.import_id, row=lead.row, fields=sorted(values),
+                                           **({"contact_added": contact} if contact else {})))
+    session.flush()  # the filled partners, their version counted up
+    lead_store.insert_rows(session, PartnerEvent, events)
+    lead_store.insert_rows(session, LeadImportChange, changes)
 
 
 def commit_progress(ctx: ServiceContext, job: Job, progress: Progress) -> None:

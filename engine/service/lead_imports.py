@@ -27,7 +27,7 @@ from engine.service.lead_batch import summary
 from engine.service.lead_files import LeadFiles
 from engine.store import leads as lead_store
 from engine.store import people
-from engine.store.partner_models import LeadImport, Partner
+from engine.store.partner_models import LeadImport, Partner, PartnerEvent
 from engine.views.leads import LeadImportView, LeadMatch
 
 CHUNK = 500
@@ -148,8 +148,8 @@ def _undo_created(session, changes, actor_id: int, import_id: int, now, tally: d
             partner.status = "archived"
             partner.archived_at = now
             partner.updated_at = now
-        session.add(lead_store.new_event(partner_id=partner_id, kind="import_reverted", actor_id=actor_id, now=now,
-                                         lead_import_id=import_id, archived=True))
+        lead_store.insert_rows(session, PartnerEvent, [lead_store.new_event(partner_id=partner_id, kind="import_reverted", actor_id=actor_id, now=now,
+                                         lead_import_id=import_id, archived=True)])
     lead_store.delete_partners(session, set(partners) - keep)
     tally["archived"] += len(keep)
     tally["deleted"] += len(set(partners) - keep)
@@ -173,6 +173,6 @@ def _undo_updated(session, change, actor_id: int, import_id: int, now, tally: di
     removed = lead_store.delete_contacts(session, change.before.get("contacts", []))
     tally["restored"] += len(restore)
     tally["kept"] += len(kept)
-    session.add(lead_store.new_event(partner_id=partner.id, kind="import_reverted", actor_id=actor_id, now=now,
+    lead_store.insert_rows(session, PartnerEvent, [lead_store.new_event(partner_id=partner.id, kind="import_reverted", actor_id=actor_id, now=now,
                                      lead_import_id=import_id, restored=sorted(restore), kept=sorted(kept),
-                                     contacts_removed=removed))
+                                     contacts_removed=removed)])

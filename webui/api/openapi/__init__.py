@@ -8,11 +8,12 @@ answers (errors too) fit its schemas.
 
 from __future__ import annotations
 
-from webui.api.openapi import activities, buying_center, handover, inbox, opportunities, partners, reports, sales, \
-    tasks
+from webui.api.openapi import activities, buying_center, handover, inbox, lead_imports, opportunities, partners, \
+    reports, sales, tasks
 from webui.api.openapi.parts import ERROR
 
-FAMILIES = (inbox, opportunities, tasks, sales, buying_center, handover, partners, activities, reports)
+FAMILIES = (inbox, opportunities, tasks, sales, buying_center, handover, partners, activities, reports,
+            lead_imports)
 
 PATHS = {"/openapi.json": {"get": {
     "operationId": "openapiDocument",
