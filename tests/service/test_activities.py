@@ -68,6 +68,9 @@ def test_moving_counts_the_sequence_up_and_recording_makes_it_done(engine, clock
         "done", "Wants a demo", "Call back in May", clock.now, False)
     kinds = [k for k, _ in partner_events(engine, partner_id)]
     assert kinds[-3:] == ["activity_planned", "activity_moved", "activity_done"]
+    texts = [e.text for e in engine.partner(partner_id, viewer="rep1").history]
+    assert {"rep1 planned the call 'Follow up on the offer'", "rep1 moved the call 'Follow up on the offer'",
+            "rep1 did the call 'Follow up on the offer'"} <= set(texts), texts
     deal_kinds = [e.kind for e in engine.opportunity_for(deal.id, viewer="rep1").events]
     assert deal_kinds[-3:] == ["activity_planned", "activity_moved", "activity_done"]
 
@@ -176,3 +179,30 @@ def test_an_activity_past_its_end_is_overdue_until_recorded(engine, clock):
     clock.advance(minutes=30)
     assert engine.activity(call.id, viewer="rep1").overdue
     assert not engine.record_activity_outcome(call.id, actor="rep1", outcome="Done").overdue
+
+
+def test_recording_cancelling_and_moving_at_once_from_two_engines_lets_exactly_one_finish_it(engines):
+    """The status is re-checked under the lock: of a record and a cancel released
+    together, one wins and the other is refused; a move racing either leaves one
+    history entry per change that went through."""
+    from tests.engine.test_concurrency import at_once
+
+    first, second = engines
+    deal, partner_id = open_deal(first)
+    for round_ in range(4):
+        call = plan_call(first, partner_id, deal.id, subject=f"Call {round_}")
+        recorded, cancelled, moved = at_once(
+            lambda: first.record_activity_outcome(call.id, actor="rep1", outcome="Reached"),
+            lambda: second.cancel_activity(call.id, actor="manager"),
+            lambda: second.reschedule_activity(call.id, actor="rep1", starts_at="2026-11-06T10:00Z"))
+        finished = [r for r in (recorded, cancelled) if not isinstance(r, Exception)]
+        assert len(finished) == 1, (recorded, cancelled)
+        for outcome in (recorded, cancelled, moved):
+            assert not isinstance(outcome, Exception) or isinstance(outcome, ConflictError), repr(outcome)
+        stored = first.activity(call.id, viewer="rep1")
+        assert stored.status == finished[0].status
+        mine = [k for k, subject in partner_events(first, partner_id) if subject == f"Call {round_}"]
+        assert mine[0] == "activity_planned" and mine[-1] == {"done": "activity_done",
+                                                              "cancelled": "activity_cancelled"}[stored.status]
+        assert len(mine) == 2 + (not isinstance(moved, Exception))
+        assert stored.sequence == (stored.status == "cancelled") + (not isinstance(moved, Exception))
