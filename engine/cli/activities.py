@@ -144,8 +144,8 @@ def calendar() -> None:
 
 @calendar.command("url")
 @click.argument("username")
-@click.option("--base-url", default="http://localhost:8000", show_default=True,
-              help="Where the web app is served, as calendar clients reach it.")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+              help="Where the web app is served (dealflow serve's default), as calendar clients reach it.")
 @click.option("--rotate", is_flag=True, help="Make a new link; the old one stops working.")
 @click.option("--as", "actor", default=None, help="Who asks: the user (default) or an admin.")
 def calendar_url(username: str, base_url: str, rotate: bool, actor: str | None) -> None:

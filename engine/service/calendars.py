@@ -156,7 +156,8 @@ def calendar_feed_url_token(ctx: ServiceContext, username: str, *, actor: str, r
         current = store.active_feeds(session, user.id)
         if current and not rotate:
             raise ConflictError(f"'{username}' already has a calendar link (shown once, when it was made); "
-                                "make a new one to replace it (the old one then stops working)")
+                                "ask for a new one to replace it ('dealflow calendar url --rotate', or "
+                                "'New link' on the agenda); the old one then stops working")
         for feed in current:
             feed.revoked_at = now
         session.add(CalendarFeed(user_id=user.id, token_hash=_hash(token), created_at=now))
