@@ -162,4 +162,6 @@ class PlanTarget:
 
     @property
     def label(self) -> str:
-        return self.partner_name if self.opportunity_title is None else f"{self.partner_name} — {self.opportunity_title}"
+        if self.opportunity_title is None:
+            return self.partner_name
+        return f"{self.partner_name} — {self.opportunity_title}"
