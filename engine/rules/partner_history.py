@@ -49,8 +49,8 @@ _SENTENCES = {
     "contact_updated": lambda who, deal, data: (f"{who} changed contact person {data.get('contact') or ''}: "
                                                 f"{changes_text(data.get('changes') or {})}"),
     "deal_opened": lambda who, deal, data: f"{who} opened {deal}",
-    "handed_over": lambda who, deal, data: (f"{who} handed the partner from {data.get('from') or 'nobody'} "
-                                            f"to {_value(data.get('to'))}"),
+    "handed_over": lambda who, deal, data: (f"{who} handed the partner from {data.get('from_owner') or 'nobody'} "
+                                            f"to {_value(data.get('to_owner'))}" + _hand_over_counts(data)),
     "imported": lambda who, deal, data: f"{who} imported the partner from {_lead_row(data)}",
     "import_reverted": lambda who, deal, data: f"{who} reverted lead import {_value(data.get('lead_import_id'))}",
     "activity_planned": lambda who, deal, data: f"{who} planned {_activity(data)}",
@@ -72,6 +72,19 @@ def _changed(data: Mapping[str, object]) -> str:
 def _lead_row(data: Mapping[str, object]) -> str:
     row = f", row {data['row']}" if data.get("row") else ""
     return f"lead import {_value(data.get('lead_import_id'))}{row}" if data.get("lead_import_id") else "a lead file"
+
+
+def _hand_over_counts(data: Mapping[str, object]) -> str:
+    """What a hand-over moved (" with 2 open deals, 3 tasks, 1 planned activity"), from
+    the counts engine/service/handover.py records; "" when it moved nothing counted."""
+    parts = []
+    for key, one, many in (("open_deals", "open deal", "open deals"), ("tasks", "task", "tasks"),
+                           ("activities", "planned activity", "planned activities"),
+                           ("closed_deals_moved", "closed deal", "closed deals")):
+        count = data.get(key)
+        if isinstance(count, int) and count:
+            parts.append(f"{count} {one if count == 1 else many}")
+    return " with " + ", ".join(parts) if parts else ""
 
 
 def _activity(data: Mapping[str, object]) -> str:

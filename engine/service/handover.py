@@ -89,7 +89,7 @@ def hand_over_partner(ctx: ServiceContext, partner_id: int, *, to: str, actor: s
         partner.updated_at = now
         done = report(tasks_moved, activities_moved)
         partner_store.record_partner_event(
-            session, partner.id, "handed_over", actor_row.id, now, **{"from": done.from_owner}, to=to,
+            session, partner.id, "handed_over", actor_row.id, now, from_owner=done.from_owner, to_owner=to,
             open_deals=len(done.open_deals_moved), open_deals_kept=len(done.open_deals_kept),
             tasks=tasks_moved, activities=activities_moved, closed_deals_moved=len(done.closed_deals_moved),
             closed_deals_kept=len(done.closed_deals_kept),

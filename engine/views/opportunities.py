@@ -40,6 +40,15 @@ class UserView:
         return policy.may_create_deal(self._actor)
 
     @property
+    def may_create_partners(self) -> bool:
+        return policy.may_create_partner(self._actor)
+
+    @property
+    def may_see_partners(self) -> bool:
+        """Some partners at all (designers see none: a card holds personal data)."""
+        return not policy.partner_scope(self._actor).nothing
+
+    @property
     def may_own_deals(self) -> bool:
         """A deal may be handed to this user as its owner."""
         return policy.may_own_deals(self.role)

@@ -78,3 +78,22 @@ def demo_site(tmp_path, **deal):
         stop()
         engine.close()
 
+
+
+@contextmanager
+def watched_page(browser, width: int, height: int, watch_script: str):
+    """A page of ``width`` x ``height`` in Warsaw's zone that runs ``watch_script``
+    before any page script, and the list of console errors and page errors seen
+    (a missing favicon aside); closed afterwards."""
+    context = browser.new_context(timezone_id="Europe/Warsaw", viewport={"width": width, "height": height})
+    context.add_init_script(watch_script)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico") else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page, errors
+    finally:
+        context.close()

@@ -65,8 +65,11 @@ def test_history_entries_read_as_sentences_even_of_unknown_kinds():
     assert sentence("merged", None, {}) == "the system did 'merged'"
     assert sentence("updated", "ola", {"lead_import_id": 4, "row": 12, "fields": ["city", "tax_id"]}) == (
         "ola changed the city, the tax id from lead import 4, row 12")
-    assert sentence("handed_over", "manager", {"from": None, "to": "rep2"}) == (
+    assert sentence("handed_over", "manager", {"from_owner": None, "to_owner": "rep2"}) == (
         "manager handed the partner from nobody to rep2")
+    assert sentence("handed_over", "manager", {"from_owner": "rep1", "to_owner": "rep2", "open_deals": 2, "tasks": 1,
+                                               "activities": 0, "closed_deals_moved": 1}) == (
+        "manager handed the partner from rep1 to rep2 with 2 open deals, 1 task, 1 closed deal")
     assert sentence("activity_planned", "rep1", {"activity_kind": "call", "subject": "Prices"}) == (
         "rep1 planned the call 'Prices'")
 

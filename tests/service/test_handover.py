@@ -102,7 +102,7 @@ def test_a_hand_over_moves_the_partner_its_open_deals_their_tasks_and_planned_ac
         assert new.stage_history == old.stage_history and new.completed_tasks == old.completed_tasks
         assert new.events[:len(old.events)] == old.events and new.closed_by == old.closed_by
     (audit,) = [e for e in partner_history(engine, bistro["partner"]) if e.kind == "handed_over"]
-    assert audit.data == {"from": "rep1", "to": "rep3", "open_deals": 2, "open_deals_kept": 1, "tasks": 2,
+    assert audit.data == {"from_owner": "rep1", "to_owner": "rep3", "open_deals": 2, "open_deals_kept": 1, "tasks": 2,
                           "activities": 1, "closed_deals_moved": 0, "closed_deals_kept": 1,
                           "options": {"closed_deals": "stay", "open_deals": True, "others_open_deals": False,
                                       "activities": True}}
@@ -207,5 +207,5 @@ def test_a_second_hand_over_starts_from_the_new_owner(engine, bistro):
     # rep3 is in manager2's team now: manager2 manages the partner's owner.
     report = engine.hand_over_partner(bistro["partner"], to="rep2", actor="manager2")
     assert report.from_owner == "rep3" and report.open_deals_moved == (bistro["first"].id, bistro["second"].id)
-    assert [e.data["to"] for e in partner_history(engine, bistro["partner"]) if e.kind == "handed_over"] == [
+    assert [e.data["to_owner"] for e in partner_history(engine, bistro["partner"]) if e.kind == "handed_over"] == [
         "rep3", "rep2"]
