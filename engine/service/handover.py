@@ -13,7 +13,6 @@ from engine.service import unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
 from engine.store import handover as store
-from engine.store import opportunities as opportunity_store
 from engine.store import partners as partner_store
 from engine.store import people
 from engine.store.models import User
@@ -72,15 +71,12 @@ def hand_over_partner(ctx: ServiceContext, partner_id: int, *, to: str, actor: s
             return report(sum(store.open_task_counts(session, [d for d in moving if d.status == "open"]).values()),
                           sum(store.count_planned_activities(session, partner.id, owner_id, deal_ids=ids)
                               for owner_id, ids in activity_moves))
-        tasks_moved, events = 0, []
-        for deal in moving:
-            moved = (opportunity_store.reassign_open_tasks(session, deal.id, deal.owner_id, new_owner.id)
-                     if deal.status == "open" else 0)
-            tasks_moved += moved
-            events.append(dict(opportunity_id=deal.id, kind="reassigned", actor_id=actor_row.id, at=now,
-                               data={"from_owner": names.get(deal.owner_id), "to_owner": to, "tasks": moved,
-                                     "with_partner": partner.id}))
-        session.flush()  # the tasks' new assignees, before the bulk writes below
+        session.flush()  # anything pending, before the bulk writes below
+        tasks = store.move_open_tasks(session, [d for d in moving if d.status == "open"], new_owner.id)
+        tasks_moved = sum(tasks.values())
+        events = [dict(opportunity_id=deal.id, kind="reassigned", actor_id=actor_row.id, at=now,
+                       data={"from_owner": names.get(deal.owner_id), "to_owner": to, "tasks": tasks.get(deal.id, 0),
+                             "with_partner": partner.id}) for deal in moving]
         store.set_owners(session, moving, new_owner.id)
         store.add_deal_events(session, events)
         activities_moved = sum(store.move_planned_activities(session, partner.id, owner_id, new_owner.id, now,

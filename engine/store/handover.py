@@ -63,6 +63,24 @@ def open_task_counts(session: Session, deals: Sequence[PartnerDeal]) -> dict[int
     return counts
 
 
+def move_open_tasks(session: Session, deals: Sequence[PartnerDeal], to_user_id: int) -> dict[int, int]:
+    """Give each deal's READY tasks of its owner to ``to_user_id``; how many per deal.
+    What ``opportunities.reassign_open_tasks`` does for one deal, in a few statements
+    for all of them (one UPDATE per owner and chunk): a thousand deals' worth of
+    ORM rows and round trips took seconds."""
+    counts = open_task_counts(session, deals)
+    table = InboxTask.__table__
+    by_owner: dict[int, list[int]] = {}
+    for deal in deals:
+        by_owner.setdefault(deal.owner_id, []).append(deal.id)
+    for owner_id, ids in by_owner.items():
+        for chunk in _chunks(ids):
+            session.connection().execute(update(table).where(
+                table.c.opportunity_id.in_(list(chunk)), table.c.status == "ready",
+                table.c.assignee_id == owner_id).values(assignee_id=to_user_id))
+    return counts
+
+
 def set_owners(session: Session, deals: Sequence[PartnerDeal], to_user_id: int) -> None:
     """Give each deal to ``to_user_id``; RowsChangedError if one changed since it was
     read (the unit of work then runs the whole hand-over again)."""
