@@ -16,8 +16,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from engine import PARTNER_CONTACT_FIELDS as CONTACT_FIELDS
+from engine import PARTNER_FIELDS as CARD_FIELDS
+from engine import PARTNER_KINDS as KINDS
 from engine.errors import ConflictError, FormError
-from engine.rules.partners import CARD_FIELDS, CONTACT_FIELDS, KINDS
 
 from webui.app_engine import engine_of
 
