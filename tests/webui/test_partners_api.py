@@ -169,4 +169,5 @@ def test_real_answers_fit_the_documented_schemas(api):
     check(api.post(f"{url}/contacts", "rep1", {"name": "X"}), "POST", contacts, 409)
     check(patch(api, person_url, "rep1", {"name": "X"}), "PATCH", people, 409)
     check(api.post(f"{url}/restore", "rep1"), "POST", "/partners/{partner_id}/restore", 200)
-    assert every_status(check.document, PARTNER_PATHS) - check.checked == set()
+    deleting = {s for s in every_status(check.document, PARTNER_PATHS) if s[0] == "DELETE"}  # test_api_partner_lists
+    assert every_status(check.document, PARTNER_PATHS) - deleting - check.checked == set()

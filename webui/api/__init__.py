@@ -26,11 +26,11 @@ in UTC.
 
 from __future__ import annotations
 
-from webui.api import activities, buying_center, discovery, handover, inbox, lead_imports, opportunities, partners, \
-    reports, sales, tasks
+from webui.api import activities, buying_center, discovery, handover, inbox, lead_imports, opportunities, partner_lists, \
+    partners, reports, sales, tasks
 from webui.api.blueprint import bp
 
 ROUTES = (inbox, opportunities, tasks, sales, buying_center, handover, partners, activities, reports, lead_imports,
-          discovery)
+          partner_lists, discovery)
 
 __all__ = ["bp"]

@@ -8,12 +8,12 @@ answers (errors too) fit its schemas.
 
 from __future__ import annotations
 
-from webui.api.openapi import activities, buying_center, handover, inbox, lead_imports, opportunities, partners, \
-    reports, sales, tasks
+from webui.api.openapi import activities, buying_center, handover, inbox, lead_imports, opportunities, partner_lists, \
+    partners, reports, sales, tasks
 from webui.api.openapi.parts import ERROR
 
 FAMILIES = (inbox, opportunities, tasks, sales, buying_center, handover, partners, activities, reports,
-            lead_imports)
+            lead_imports, partner_lists)
 
 PATHS = {"/openapi.json": {"get": {
     "operationId": "openapiDocument",
@@ -24,7 +24,8 @@ PATHS = {"/openapi.json": {"get": {
 }}}
 SCHEMAS = {"Error": ERROR}
 for family in FAMILIES:
-    PATHS.update(family.PATHS)
+    for path, operations in family.PATHS.items():  # two families may share a path (GET and DELETE /partners/{id})
+        PATHS.setdefault(path, {}).update(operations)
     SCHEMAS.update(family.SCHEMAS)
 
 DOCUMENT = {
