@@ -13,6 +13,8 @@ database; the service hands in plain rows.
 from __future__ import annotations
 
 import calendar
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Sequence
@@ -146,6 +148,9 @@ def _main_contact(contacts: Sequence[ContactFacts], wanted: str) -> ContactFacts
 
 
 def file_name(name: str, extension: str) -> str:
-    """A download's file name from the list's name: letters, digits, '-' and '_' only."""
-    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in name).strip("-")
+    """A download's file name from the list's name: ASCII letters (accents dropped,
+    "Północ" is "Polnoc"), digits, '-' and '_' only, any other run of characters one '-'."""
+    plain = unicodedata.normalize("NFKD", name.replace("ł", "l").replace("Ł", "L"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    safe = re.sub(r"[^A-Za-z0-9_]+", "-", plain).strip("-")
     return f"{safe or 'partners'}.{extension}"
