@@ -40,7 +40,7 @@ def plan_call(page, url, when: datetime, subject: str) -> None:
     page.fill("#plan-subject", subject)
     page.fill("#plan-starts_at", f"{when:%Y-%m-%dT%H:%M}")
     page.fill("#plan-duration_minutes", "45")
-    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+    with page.expect_response(lambda r: r.request.method == "POST", timeout=30_000) as answer:
         page.click("#plan-submit")
     assert answer.value.status == 303
     page.wait_for_selector(".flash-success")
@@ -96,3 +96,31 @@ def test_the_calendar_link_is_made_on_the_agenda_and_read_without_a_login(site, 
     page.wait_for_selector(".flash-success")
     assert stranger.request.get(feed_url).status == 404
     stranger.close()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_call_planned_on_the_partner_page_shows_there_and_in_the_week(site, page, width, shots):
+    url, deal, engine = site
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, url, "rep1")
+    page.goto(f"{url}/partners/{deal.partner_id}")
+    panel = page.locator("#activities")
+    assert "No activities yet." in panel.inner_text()
+    when = (datetime.now(WARSAW) + timedelta(days=3)).replace(hour=14, minute=0, second=0, microsecond=0)
+    page.select_option("#partner-plan-deal", str(deal.id))
+    page.select_option("#partner-plan-kind", "visit")
+    page.fill("#partner-plan-subject", "Pomiar chłodni")
+    page.fill("#partner-plan-starts_at", f"{when:%Y-%m-%dT%H:%M}")
+    page.fill("#partner-plan-duration_minutes", "90")
+    with page.expect_response(lambda r: r.request.method == "POST", timeout=30_000) as answer:
+        page.click("#partner-plan-submit")
+    assert answer.value.status == 303
+    page.wait_for_selector(".flash-success")
+    assert page.url == f"{url}/partners/{deal.partner_id}#activities"
+    item = page.locator("#partner-activity-list li").first
+    assert "Pomiar chłodni" in item.inner_text() and "Visit" in item.inner_text()
+    assert f"{when:%Y-%m-%d %H:%M}" in item.inner_text()
+    panel.screenshot(path=str(shots / f"partner-activities-{width}.png"))
+    page.screenshot(path=str(shots / f"partner-page-{width}.png"), full_page=True)
+    page.goto(f"{url}/calendar/week?user=rep1&start={when:%Y-%m-%d}")
+    assert "Pomiar chłodni" in page.locator(f"#day-rep1-{when:%Y-%m-%d}").inner_text()
