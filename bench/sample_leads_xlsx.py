@@ -5,7 +5,8 @@ code into a column formatted as text), so both files import with the same counts
     created 12, updated 0, unchanged 0, duplicates 3, rejected 5
 
 One command (from the repository):  python bench/sample_leads_xlsx.py
-The workbook's dates are fixed, so running it again writes the same content.
+The workbook's dates are fixed, so running it again writes the same cells and properties
+(the ZIP entries' own timestamps still differ).
 """
 
 from __future__ import annotations

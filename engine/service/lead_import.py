@@ -158,13 +158,16 @@ def _sha256(path: Path) -> str:
 
 
 def run_lead_import(ctx: ServiceContext, import_id: int, *, files: LeadFiles) -> LeadImportView:
-    with unit_of_work.quick_read(ctx) as session:
-        row = lead_store.find_import(session, import_id)
-        if row.status != "running" or row.finished_at is not None or row.processed_rows:
+    def claim(session):
+        # Under the import's row lock: two callers racing to run one import, one wins.
+        row = lead_store.find_import(session, import_id, lock=True)
+        if row.status != "running" or row.mapping.get("claimed"):
             raise ConflictError(f"lead import {import_id} has run already ({row.status})")
+        row.mapping = {**row.mapping, "claimed": True}
         job = lead_batch.Job(import_id=row.id, actor_id=row.actor_id, file_name=row.file_name,
                              owner_id=row.mapping.get("owner_id"), dry_run=bool(row.mapping.get("dry_run")))
-        source, maps = Path(row.mapping["source"]), tuple(row.mapping.get("maps") or ())
+        return job, Path(row.mapping["source"]), tuple(row.mapping.get("maps") or ())
+    job, source, maps = unit_of_work.run(ctx, claim)
     try:
         _run(ctx, job, source, maps, files)
     except DealflowError as err:
