@@ -1,6 +1,5 @@
 """The database schema, as SQLAlchemy 2.0 models: this module and ``partner_models``
-(imported at the end, so that ``Base.metadata`` always holds every table) are the
-only ones that define tables.
+are the only ones that define tables (``schema.metadata`` holds both).
 
 Rows that record history (stage changes, events) are append-only: the code never
 updates or deletes them. Opportunities carry a version counter for optimistic
@@ -320,7 +319,3 @@ class AssignmentCursor(Base):
     row_version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": row_version}
-
-
-# The customer side (partners, activities, lead imports) shares this Base.
-from engine.store import partner_models  # noqa: E402,F401  (registers its tables)

@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from engine.store.db import make_engine, schema_is_current, upgrade
-from engine.store.models import Base
+from engine.store.schema import metadata
 
 
 def test_migrating_an_empty_database_gives_the_models_schema(db_url):
@@ -13,7 +13,7 @@ def test_migrating_an_empty_database_gives_the_models_schema(db_url):
     upgrade(engine)
     assert schema_is_current(engine)
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
     engine.dispose()
     assert differences == []
 

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from engine.store.models import Base
+from engine.store.schema import metadata
 
 engine = context.config.attributes["engine"]
 with engine.connect() as connection:
@@ -12,7 +12,7 @@ with engine.connect() as connection:
         # keys enforced, dropping a table other rows point at fails. The pragma only
         # works outside a transaction, so before the migration's own begins.
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=sqlite)
+    context.configure(connection=connection, target_metadata=metadata, render_as_batch=sqlite)
     with context.begin_transaction():
         context.run_migrations()
     connection.commit()
