@@ -2,7 +2,7 @@
 ``partner_models`` (partners, activities, lead imports) in one MetaData, which the
 migrations are compared against."""
 
-from engine.store import partner_models  # noqa: F401  (registers its tables on Base)
-from engine.store.models import Base
+from engine.store import partner_models
 
-metadata = Base.metadata
+# models' Base: importing partner_models registers its tables on it.
+metadata = partner_models.Base.metadata
