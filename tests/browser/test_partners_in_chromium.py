@@ -69,10 +69,12 @@ def walk_through(page, errors, url, deal, engine, shot) -> None:
     assert rows.count() == 2 and "2 partners match" in page.locator("#partner-count").inner_text()
     page.fill("#filter-q", "ziarno")
     page.click("#filter-submit")
+    page.wait_for_url("**/partners?q=ziarno&channel=horeca")  # counting needs the new page, not the old one
     assert rows.count() == 1 and "Kawiarnie Ziarno" in rows.first.inner_text()
     shot("filtered")
 
     page.click("#filter-clear")
+    page.wait_for_url(f"{url}/partners")
     page.click("text=Delikatesy Centrum")
     page.wait_for_selector("#partner-name")
     partner_url = page.url
