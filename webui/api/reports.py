@@ -16,6 +16,8 @@ PARAMS = {"from": "since", "to": "until", "methodology": "methodology", "segment
 @bp.get("/reports/lost")
 def lost_report():
     unknown = {name: "unknown parameter; use " + ", ".join(PARAMS) for name in request.args if name not in PARAMS}
+    unknown.update({name: "give a day (YYYY-MM-DD) or leave the parameter out"
+                    for name in ("from", "to") if request.args.get(name) == ""})
     if unknown:
         raise HttpError(400, "bad query parameters; see fields", unknown)
     filters = {PARAMS[name]: value for name, value in request.args.items() if value}

@@ -57,7 +57,7 @@ PATHS = {"/reports/lost": {"get": {
         {"name": "rep", "in": "query", "schema": {"type": "string"}, "description": "The owner's username."},
     ],
     "responses": {"200": answer(ref("LostReport"), "The report."),
-                  "400": error("An unknown parameter."), "401": UNAUTHORIZED,
+                  "400": error("An unknown parameter, or an empty day."), "401": UNAUTHORIZED,
                   "403": error("The caller is a rep."),
                   "422": error("A day that is not YYYY-MM-DD, or the period ends before it starts.")},
 }}}
