@@ -38,7 +38,7 @@ from engine.rules.swap_plan import parse_stage_map
 from engine.service import Engine
 from engine.service.validation import LoadResult, load_files, load_methodologies
 from engine.views import (BuyingCenterView, ContactView, CriterionView, DeployedVersion, DeployReport, EventView,
-                          FieldView, InboxPage, NotMoved, OpportunityView, PipelineStage, PipelineView,
+                          FieldView, InboxPage, LostReasonChoice, NotMoved, OpportunityView, PipelineStage, PipelineView,
                           QuestionnaireView, QuestionScoreView, RelationshipKindView, RelationshipView, RoleView,
                           SalesAssistantView, ScoreView, SegmentView, StageChangeView, StageMoveCount, SwapReport,
                           SwapView, TaskView, UserView)
@@ -52,7 +52,7 @@ __all__ = [
     "RoutingError", "TaskNotReadyError", "TooManyAttemptsError", "WorkflowError",
     # views
     "BuyingCenterView", "ContactView", "CriterionView", "DeployReport", "DeployedVersion", "EventView",
-    "FieldView", "InboxPage", "NotMoved", "OpportunityView", "PipelineStage", "PipelineView",
+    "FieldView", "InboxPage", "LostReasonChoice", "NotMoved", "OpportunityView", "PipelineStage", "PipelineView",
     "QuestionScoreView", "QuestionnaireView", "RelationshipKindView", "RelationshipView", "RoleView",
     "SalesAssistantView", "ScoreView", "SegmentView", "StageChangeView", "StageMoveCount", "SwapReport",
     "SwapView", "TaskView", "UserView",

@@ -2,7 +2,7 @@
 
 from engine.views.buying_center import (BuyingCenterView, ContactView, RelationshipKindView, RelationshipView,
                                         RoleView)
-from engine.views.opportunities import (DeployedVersion, DeployReport, EventView, FieldView, InboxPage,
+from engine.views.opportunities import (DeployedVersion, DeployReport, EventView, FieldView, InboxPage, LostReasonChoice,
                                         OpportunityView, PipelineStage, PipelineView, StageChangeView,
                                         TaskView, UserView)
 from engine.views.sales import CriterionView, QuestionnaireView, QuestionScoreView, SalesAssistantView, ScoreView
@@ -10,7 +10,7 @@ from engine.views.segments import NotMoved, SegmentView, StageMoveCount, SwapRep
 
 __all__ = [
     # opportunities, tasks, the inbox and deployments
-    "DeployReport", "DeployedVersion", "EventView", "FieldView", "InboxPage", "OpportunityView",
+    "DeployReport", "DeployedVersion", "EventView", "FieldView", "InboxPage", "LostReasonChoice", "OpportunityView",
     "PipelineStage", "PipelineView", "StageChangeView", "TaskView", "UserView",
     # the buying center
     "BuyingCenterView", "ContactView", "RelationshipKindView", "RelationshipView", "RoleView",
