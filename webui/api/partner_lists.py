@@ -25,8 +25,8 @@ def save_partner_list():
     body = only(json_object(), ("name", "purpose", "criteria"))
     no_nulls(body)
     criteria = body.get("criteria", {})
-    if not isinstance(criteria, dict):
-        refuse({"criteria": "send an object of the partner list's filters, e.g. {\"territory\": \"north\"}"})
+    if not isinstance(criteria, dict) or not all(isinstance(value, str) for value in criteria.values()):
+        refuse({"criteria": "send an object of the partner list's filters as text, e.g. {\"territory\": \"north\"}"})
     saved = facade().save_partner_list(name=body.get("name"), purpose=body.get("purpose", "call"),
                                        criteria=criteria, actor=username())
     response = jsonify(list_json(saved))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import jsonify, request, url_for
 
-from engine import PARTNER_CONTACT_FIELDS, PARTNER_FIELDS, PARTNER_FILTERS
+from engine import PARTNER_CONTACT_FIELDS, PARTNER_FIELDS, PARTNER_FILTERS, PARTNER_KINDS
 from engine.views.partners import PartnerContactView, PartnerListPage, PartnerSummary, PartnerView
 
 from webui.api.blueprint import bp, facade, username
@@ -22,12 +22,16 @@ REQUIRED_CARD_FIELDS = ("name", "kind", "currency", "balance")
 NULLABLE_CARD_FIELDS = tuple(name for name in PARTNER_FIELDS if name not in REQUIRED_CARD_FIELDS)
 NULLABLE_CONTACT_FIELDS = ("function", "email", "phone")
 LIST_PARAMETERS = PARTNER_FILTERS + ("q", "page", "per_page")
+# The list's parameters the document gives as an enum: exactly one of these, or a 400.
+LIST_CHOICES = {"kind": PARTNER_KINDS, "status": ("active", "archived", "all")}
 
 
 @bp.get("/partners")
 def list_partners():
     refuse({name: "unknown parameter; use " + ", ".join(LIST_PARAMETERS)
             for name in request.args if name not in LIST_PARAMETERS})
+    refuse({name: "one of " + ", ".join(choices) for name, choices in LIST_CHOICES.items()
+            if name in request.args and request.args[name] not in choices})
     criteria = {name: request.args[name] for name in PARTNER_FILTERS + ("q",) if name in request.args}
     page = _whole(request.args.get("page", "1"), "page", 1_000_000)
     per_page = _whole(request.args.get("per_page", "25"), "per_page", 500)
