@@ -9,10 +9,10 @@ commit fails instead of silently overwriting the first.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from engine.store.types import Money, UtcDateTime
@@ -148,6 +148,14 @@ class Opportunity(Base):
     scores: Mapped[dict] = mapped_column(JSON, default=dict)
     expected_revenue: Mapped[Decimal] = mapped_column(Money)  # amount x probability, kept for reports
     next_action_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The day the deal is expected to close: a calendar date in the company's sense, not an
+    # instant, so it is stored as a date (forecasts group deals into periods by it).
+    expected_close_date: Mapped[date | None] = mapped_column(Date, index=True)
+    # The rep's forecast category for this deal when it differs from the one its
+    # probability gives (commit, best_case, pipeline, omitted): shown and audited.
+    forecast_category_override: Mapped[str | None] = mapped_column(String(20))
+    forecast_override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    forecast_override_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(10), default="open")  # open, won, lost
     lost_reason_code: Mapped[str | None] = mapped_column(String(80))  # one of the methodology's lost reasons
     lost_reason: Mapped[str | None] = mapped_column(Text)  # the free text beside it
