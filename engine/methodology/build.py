@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from engine.methodology.model import (DEFAULT_BUYING_CENTER_ROLES, DEFAULT_LOST_REASONS, Activity, Answer,
-                                      BuyingCenterRole, ExitCriteria, LaneRole, LostReason, Question, Questionnaire, Routing,
+from engine.methodology.model import (DEFAULT_BUYING_CENTER_ROLES, DEFAULT_FORECAST_RANGES, DEFAULT_LOST_REASONS,
+                                      Activity, Answer, BuyingCenterRole, ForecastRanges, ExitCriteria, LaneRole, LostReason, Question, Questionnaire, Routing,
                                       ScoreClass, Segment, Stage, frozen_map)
 from engine.methodology.problems import Problem
 from engine.methodology.yaml_source import YamlDocument
@@ -74,6 +74,37 @@ def lost_reasons(doc: YamlDocument) -> tuple[tuple[LostReason, ...], list[Proble
     reasons = doc.data["lost_reasons"]
     problems = _duplicates(doc, reasons, ("lost_reasons",), "lost reason")
     return tuple(LostReason(r["id"], r["label"], r.get("needs_note", False)) for r in reasons), problems
+
+
+def forecast(doc: YamlDocument) -> tuple[ForecastRanges, list[Problem]]:
+    """The ``forecast:`` block; the schema has checked each value's range, this
+    checks that the thresholds make every bucket reachable."""
+    if "forecast" not in doc.data:
+        return DEFAULT_FORECAST_RANGES, []
+    block = doc.data["forecast"]
+    problems = []
+    mode, commit = block["ranges"], block["commit"]
+    cycle = block.get("typical_cycle_days")
+    if mode == "binary":
+        for key in ("best_case", "pipeline"):
+            if key in block:
+                problems.append(Problem(doc.path, doc.key_line_of(("forecast", key)),
+                                        f"binary ranges only have 'commit' (include) and pipeline "
+                                        f"(exclude); remove '{key}' or write 'ranges: buckets'"))
+        return ForecastRanges("binary", commit, None, 0, cycle), problems
+    best_case, pipeline = block.get("best_case"), block.get("pipeline", 0)
+    below, below_name = commit, "commit"
+    if best_case is not None:
+        if best_case >= commit:
+            problems.append(Problem(doc.path, doc.line_of(("forecast", "best_case")),
+                                    f"best_case {best_case} must be below commit {commit}, "
+                                    "or no deal could ever be best case"))
+        below, below_name = best_case, "best_case"
+    if "pipeline" in block and pipeline >= below:
+        problems.append(Problem(doc.path, doc.line_of(("forecast", "pipeline")),
+                                f"pipeline {pipeline} must be below {below_name} {below}, "
+                                "or no deal could ever be pipeline"))
+    return ForecastRanges("buckets", commit, best_case, pipeline, cycle), problems
 
 
 def readable_stages(doc: YamlDocument) -> tuple[Stage, ...]:

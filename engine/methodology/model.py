@@ -179,6 +179,28 @@ DEFAULT_LOST_REASONS = (
 
 
 @dataclass(frozen=True)
+class ForecastRanges:
+    """How a deal's probability becomes a forecast category (M15; the rule is
+    engine.rules.forecast_categories). ``mode`` ``binary`` is SugarCRM's
+    include/exclude: at or above ``commit`` a deal is committed, below it is only
+    pipeline. ``buckets``: commit at or above ``commit``, best case at or above
+    ``best_case``, pipeline at or above ``pipeline``, omitted below that.
+    ``typical_cycle_days``: how long a deal of this methodology usually takes —
+    a new deal's default expected close date (None: the end of the quarter)."""
+
+    mode: str = "buckets"
+    commit: int = 85
+    best_case: int | None = 70
+    pipeline: int = 0
+    typical_cycle_days: int | None = None
+
+
+# SugarCRM's default buckets (ForecastsDefaults: include 85-100, upside 70-84,
+# exclude below): the company-wide default for a stage table without 'forecast'.
+DEFAULT_FORECAST_RANGES = ForecastRanges()
+
+
+@dataclass(frozen=True)
 class Answer:
     id: str
     text: str
@@ -263,6 +285,7 @@ class Methodology:
     content_hash: str  # sha256 over every file the methodology is made of
     buying_center_roles: tuple[BuyingCenterRole, ...] = DEFAULT_BUYING_CENTER_ROLES
     lost_reasons: tuple[LostReason, ...] = DEFAULT_LOST_REASONS
+    forecast: ForecastRanges = DEFAULT_FORECAST_RANGES
 
     def lost_reason(self, reason_id: str) -> LostReason | None:
         return next((r for r in self.lost_reasons if r.id == reason_id), None)

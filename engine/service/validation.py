@@ -354,13 +354,15 @@ def _assemble(loaded: _Loaded, specs: ProcessSpecs) -> tuple[dict[str, Methodolo
         problems += more
         reasons, more = build.lost_reasons(doc)
         problems += more
+        forecast, more = build.forecast(doc)
+        problems += more
         if process.path in loaded.parsed_by_spiff:
             specs.check_process(process.id, process.path)
         methodology = Methodology(
             id=mid, version=data["version"], name=data["name"], description=data.get("description", ""),
             process=process, stages=stages, questionnaires=(), stage_table_path=doc.path,
             content_hash="", buying_center_roles=roles,
-            lost_reasons=reasons)
+            lost_reasons=reasons, forecast=forecast)
         problems += crossref.check_lanes_assigned(methodology)
         methodologies[mid] = methodology
     return methodologies, problems
