@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import click
 
-from engine.cli import (activities, db, demo, diff, handover, import_bpmn, import_leads, methodologies, opportunities,
-                        partner_lists, partners, people, reports, sales, segments, tasks, worker)
+from engine.cli import (activities, analysis, db, demo, diff, handover, import_bpmn, import_leads, methodologies,
+                        opportunities, partner_lists, partners, people, reports, sales, segments, tasks, worker)
 from engine.cli.group import DealflowGroup
 
 
@@ -46,6 +46,8 @@ for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opport
               handover, worker, demo, activities, reports):
     for _command in _part.COMMANDS:
         main.add_command(_command)
+for _command in analysis.REPORT_COMMANDS:
+    reports.report.add_command(_command)
 for _command in sales.OPPORTUNITY_COMMANDS:
     opportunities.opportunity.add_command(_command)
 for _command in handover.PARTNER_COMMANDS + partner_lists.PARTNER_COMMANDS:

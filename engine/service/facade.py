@@ -24,6 +24,7 @@ from engine.service import lead_import, lead_imports
 from engine.service import partner_archival, partner_lists
 from engine.service import handover
 from engine.service import lost_analysis, lost_csv
+from engine.service import pipeline_analysis
 from engine.service.buying_center import KEEP
 from engine.service.catalog import Catalog
 from engine.service.context import ServiceContext, utc_now
@@ -40,6 +41,7 @@ from engine.views.partner_lists import (ArchivalReport, ArchivalView, DeletedPar
                                        SavedListView)
 from engine.views.segments import SegmentView, SwapReport, SwapView
 from engine.views.lost_analysis import LossPreview, LostReport
+from engine.views.pipeline_analysis import MethodologyReport, PipelineReport, ReportFile
 
 
 class Engine:
@@ -493,6 +495,27 @@ class Engine:
     def lost_report_csv(self, *, viewer: str, **filters: object) -> str:
         """The same report as CSV text, one row per deal (engine.service.lost_csv)."""
         return lost_csv.report_csv(self.lost_report(viewer=viewer, **filters))
+
+    # --- pipeline analysis and the methodology comparison (M16) ---
+
+    def pipeline_report(self, *, viewer: str, group_by: object = None) -> PipelineReport:
+        """The viewer's deals (engine.rules.report_scope) grouped by ``group_by`` (one
+        of engine.service.pipeline_analysis.GROUPS; default stage), with the funnel,
+        time in stage and lead-source effectiveness."""
+        return pipeline_analysis.pipeline_report(self.context, viewer=viewer, group_by=group_by)
+
+    def pipeline_report_file(self, *, viewer: str, format: object, group_by: object = None,
+                             table: object = None) -> ReportFile:
+        """The same as CSV (one table) or XLSX (every table)."""
+        return pipeline_analysis.report_file(self.pipeline_report(viewer=viewer, group_by=group_by), format, table)
+
+    def methodology_report(self, *, viewer: str) -> MethodologyReport:
+        """Per methodology version and segment: win rate with its 95 % interval, cycle
+        length, average won amount, stage conversion; before and after each swap."""
+        return pipeline_analysis.methodology_report(self.context, viewer=viewer)
+
+    def methodology_report_file(self, *, viewer: str, format: object, table: object = None) -> ReportFile:
+        return pipeline_analysis.report_file(self.methodology_report(viewer=viewer), format, table)
 
 
 

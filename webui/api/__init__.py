@@ -13,6 +13,7 @@ and the modules that put their routes on it.
     partners       the partner list, a partner's card, its contact persons
     activities     activities, a rep's agenda, the week of a rep or a team
     reports        the lost-deal report
+    analysis       the pipeline analysis and the methodology comparison
     lead_imports   uploading a lead file, an import's progress, its revert and rejects
     discovery      the OpenAPI document; JSON 404/405 for unknown routes
     openapi/       the OpenAPI 3.1 document, one module per family of routes
@@ -26,11 +27,11 @@ in UTC.
 
 from __future__ import annotations
 
-from webui.api import activities, buying_center, discovery, handover, inbox, lead_imports, opportunities, partner_lists, \
-    partners, reports, sales, tasks
+from webui.api import activities, analysis, buying_center, discovery, handover, inbox, lead_imports, opportunities, \
+    partner_lists, partners, reports, sales, tasks
 from webui.api.blueprint import bp
 
-ROUTES = (inbox, opportunities, tasks, sales, buying_center, handover, partners, activities, reports, lead_imports,
-          partner_lists, discovery)
+ROUTES = (inbox, opportunities, tasks, sales, buying_center, handover, partners, activities, reports, analysis,
+          lead_imports, partner_lists, discovery)
 
 __all__ = ["bp"]

@@ -1,0 +1,87 @@
+"""The analysis charts as Vega-Lite specifications, built here as plain dicts from
+the report values the façade returns; the page embeds each as JSON, and
+webui/static/charts.js hands it to vega-embed (served from the npm-installed
+vendor folder, webui/vendor.py). The same numbers are always in the table beside
+the chart, so a page without the libraries, a screen reader and the tests read
+them there.
+
+Amounts are never added across currencies: a chart of amounts draws one bar per
+currency (``yOffset``), and says so in its legend."""
+
+from __future__ import annotations
+
+from engine.views.pipeline_analysis import MethodologyReport, PipelineReport
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # names the grammar; vega-embed never fetches it
+ROW_HEIGHT = 26
+
+
+def _base(title: str, values: list[dict], rows: int) -> dict:
+    return {"$schema": SCHEMA, "title": title, "data": {"values": values}, "width": "container",
+            "height": max(rows, 1) * ROW_HEIGHT, "autosize": {"type": "fit-x", "contains": "padding"},
+            "config": {"view": {"stroke": None}, "axis": {"labelLimit": 150}}}
+
+
+def funnel(report: PipelineReport) -> dict:
+    """Per methodology version, how many deals reached each stage (open stages in
+    funnel order, then won)."""
+    values = []
+    methodologies = sorted({(s.methodology_id, s.version_label) for s in report.stages})
+    for rank, (methodology, version) in enumerate(methodologies):
+        for s in report.stages:
+            if (s.methodology_id, s.version_label) == (methodology, version) and s.outcome != "lost":
+                values.append({"stage": f"{s.stage_name} ({methodology} {version})", "order": rank * 1000 + s.position,
+                               "methodology": f"{methodology} {version}", "deals": s.reached,
+                               "conversion": None if s.conversion is None else round(s.conversion * 100, 1)})
+    spec = _base("Funnel: deals that reached each stage", values, len(values))
+    spec.update(mark={"type": "bar", "tooltip": True}, encoding={
+        "y": {"field": "stage", "type": "nominal", "sort": {"field": "order"}, "title": None},
+        "x": {"field": "deals", "type": "quantitative", "title": "deals"},
+        "color": {"field": "methodology", "type": "nominal", "legend": {"orient": "bottom", "title": None}},
+        "tooltip": [{"field": "stage"}, {"field": "deals", "type": "quantitative"},
+                    {"field": "conversion", "type": "quantitative", "title": "went on %"}]})
+    return spec
+
+
+def pipeline_by_stage(report: PipelineReport) -> dict:
+    """The open deals' amounts and weighted amounts per stage, one bar per currency."""
+    values = []
+    for rank, s in enumerate(report.stages):
+        if s.outcome != "open":
+            continue
+        for c in s.currencies:
+            values.append({"stage": f"{s.stage_name} ({s.methodology_id} {s.version_label})", "order": rank,
+                           "currency": c.currency, "amount": float(c.open_amount), "weighted": float(c.weighted),
+                           "deals": s.now_in})
+    spec = _base("Open pipeline by stage (per currency)", values, len(values))
+    spec.update(mark={"type": "bar", "tooltip": True}, encoding={
+        "y": {"field": "stage", "type": "nominal", "sort": {"field": "order"}, "title": None},
+        "yOffset": {"field": "currency"},
+        "x": {"field": "amount", "type": "quantitative", "title": "open amount"},
+        "color": {"field": "currency", "type": "nominal", "legend": {"orient": "bottom", "title": "currency"}},
+        "tooltip": [{"field": "stage"}, {"field": "currency"}, {"field": "deals", "type": "quantitative"},
+                    {"field": "amount", "type": "quantitative", "format": ",.2f"},
+                    {"field": "weighted", "type": "quantitative", "format": ",.2f"}]})
+    return spec
+
+
+def win_rates(report: MethodologyReport) -> dict:
+    """Win rate per methodology version and segment, with its 95 % interval as a
+    bar behind the point: a wide bar means too few closed deals to tell."""
+    values = [{"row": f"{r.segment_id} · {r.methodology_id} {r.version_label}",
+               "rate": round(r.outcomes.win_rate * 100, 1), "low": round((r.outcomes.interval_low or 0) * 100, 1),
+               "high": round((r.outcomes.interval_high or 0) * 100, 1), "closed": r.outcomes.won + r.outcomes.lost}
+              for r in report.rows if r.outcomes.win_rate is not None]
+    spec = _base("Win rate with its 95 % interval", values, len(values))
+    y = {"field": "row", "type": "nominal", "title": None, "sort": None}
+    x = {"field": "low", "type": "quantitative", "title": "win rate %", "scale": {"domain": [0, 100]}}
+    spec.update(encoding={"y": y}, layer=[
+        {"mark": {"type": "rule", "strokeWidth": 3, "opacity": 0.5},
+         "encoding": {"x": x, "x2": {"field": "high"}}},
+        {"mark": {"type": "point", "filled": True, "size": 70, "tooltip": True},
+         "encoding": {"x": {"field": "rate", "type": "quantitative"},
+                      "tooltip": [{"field": "row", "title": "segment · version"},
+                                  {"field": "rate", "title": "win rate %"}, {"field": "low", "title": "from %"},
+                                  {"field": "high", "title": "to %"}, {"field": "closed", "title": "closed deals"}]}},
+    ])
+    return spec
