@@ -16,6 +16,11 @@ SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # names the grammar;
 ROW_HEIGHT = 26
 
 
+def percent(rate: float | None) -> float | None:
+    """As the tables show it (engine.rules.report_tables.percent): one decimal."""
+    return None if rate is None else round(rate * 100, 1)
+
+
 def _base(title: str, values: list[dict], rows: int) -> dict:
     return {"$schema": SCHEMA, "title": title, "data": {"values": values}, "width": "container",
             "height": max(rows, 1) * ROW_HEIGHT, "autosize": {"type": "fit-x", "contains": "padding"},
@@ -32,7 +37,7 @@ def funnel(report: PipelineReport) -> dict:
             if (s.methodology_id, s.version_label) == (methodology, version) and s.outcome != "lost":
                 values.append({"stage": f"{s.stage_name} ({methodology} {version})", "order": rank * 1000 + s.position,
                                "methodology": f"{methodology} {version}", "deals": s.reached,
-                               "conversion": None if s.conversion is None else round(s.conversion * 100, 1)})
+                               "conversion": percent(s.conversion)})
     spec = _base("Funnel: deals that reached each stage", values, len(values))
     spec.update(mark={"type": "bar", "tooltip": True}, encoding={
         "y": {"field": "stage", "type": "nominal", "sort": {"field": "order"}, "title": None},
@@ -69,8 +74,8 @@ def win_rates(report: MethodologyReport) -> dict:
     """Win rate per methodology version and segment, with its 95 % interval as a
     bar behind the point: a wide bar means too few closed deals to tell."""
     values = [{"row": f"{r.segment_id} · {r.methodology_id} {r.version_label}",
-               "rate": round(r.outcomes.win_rate * 100, 1), "low": round((r.outcomes.interval_low or 0) * 100, 1),
-               "high": round((r.outcomes.interval_high or 0) * 100, 1), "closed": r.outcomes.won + r.outcomes.lost}
+               "rate": percent(r.outcomes.win_rate), "low": percent(r.outcomes.interval_low),
+               "high": percent(r.outcomes.interval_high), "closed": r.outcomes.won + r.outcomes.lost}
               for r in report.rows if r.outcomes.win_rate is not None]
     spec = _base("Win rate with its 95 % interval", values, len(values))
     y = {"field": "row", "type": "nominal", "title": None, "sort": None}

@@ -3,7 +3,8 @@ facts: the deals (one ``DealFacts`` each) and their stage history (``Step``s).
 
 Definitions, so that every screen says the same:
 
-    win rate        won / (won + lost), over closed deals only; with the 95 % Wilson
+    win rate        won / (won + lost), over closed deals only (rates keep their
+                    precision here: screens, files and the API round them once); with the 95 % Wilson
                     score interval (Wilson 1927), which stays inside 0..1 and is honest
                     for small counts, where the normal approximation is not
     cycle length    days from opened to closed, closed deals only
@@ -92,9 +93,9 @@ def outcomes(deals: Iterable[DealFacts]) -> Outcomes:
     interval = wilson(won, won + lost)
     return Outcomes(
         deals=len(deals), open=len(deals) - won - lost, won=won, lost=lost,
-        win_rate=_round(won / (won + lost)) if won + lost else None,
-        interval_low=_round(interval[0]) if interval else None,
-        interval_high=_round(interval[1]) if interval else None,
+        win_rate=won / (won + lost) if won + lost else None,
+        interval_low=interval[0] if interval else None,
+        interval_high=interval[1] if interval else None,
         median_cycle_days=round(median(cycles), 1) if cycles else None,
         average_cycle_days=round(sum(cycles) / len(cycles), 1) if cycles else None)
 
@@ -190,7 +191,7 @@ def stage_figures(deals: Iterable[DealFacts], steps: Iterable[Step],
                 methodology_id=version.methodology_id, version_label=version.label, stage_id=stage.stage_id,
                 stage_name=stage.name, position=stage.position, outcome=stage.outcome, now_in=len(now_in[key]),
                 currencies=currency_figures(now_in[key]), reached=n_reached, advanced=n_advanced,
-                conversion=_round(n_advanced / n_reached) if stage.outcome == "open" and n_reached else None,
+                conversion=n_advanced / n_reached if stage.outcome == "open" and n_reached else None,
                 median_days_in_stage=round(median(stays[key]), 1) if stays[key] else None,
                 stays=len(stays[key])))
     return tuple(rows)
@@ -200,6 +201,3 @@ def conversions(stages: Iterable[StageFigures]) -> tuple[StageConversion, ...]:
     return tuple(StageConversion(s.stage_id, s.stage_name, s.reached, s.advanced, s.conversion)
                  for s in stages if s.outcome == "open")
 
-
-def _round(value: float) -> float:
-    return round(value, 4)

@@ -20,6 +20,11 @@ def history(engine, clock):
     return seed_history(engine, clock)
 
 
+def r4(*rates):
+    """Rates as the API shows them: four decimals."""
+    return tuple(None if r is None else round(r, 4) for r in rates)
+
+
 def by(rows, **want):
     return next(r for r in rows if all(getattr(r, k) == v for k, v in want.items()))
 
@@ -29,7 +34,7 @@ def test_the_totals_amounts_per_currency_win_rate_and_cycle(engine, history):
     assert r.group_by == "stage" and r.scope == "the deals you and your teams work"
     t = r.total
     assert (t.deals, t.open, t.won, t.lost) == (5, 2, 1, 2)
-    assert (t.win_rate, t.interval_low, t.interval_high) == (0.3333, 0.0615, 0.7923)
+    assert r4(t.win_rate, t.interval_low, t.interval_high) == (0.3333, 0.0615, 0.7923)
     assert (t.median_cycle_days, t.average_cycle_days) == (5.0, 6.7)  # A 5, B 5, C 10 days
     eur, pln = r.currencies
     assert (eur.currency, eur.lost_amount, eur.won_amount) == ("EUR", Decimal("2000.00"), Decimal("0.00"))
@@ -44,10 +49,10 @@ def test_funnel_conversion_and_time_in_stage_from_the_stage_history(engine, hist
     qualification = by(stages, methodology_id="small-deal", stage_id="qualification")
     offer = by(stages, methodology_id="small-deal", stage_id="offer")
     assert (lead.reached, lead.advanced, lead.conversion) == (4, 4, 1.0)
-    assert (qualification.reached, qualification.advanced, qualification.conversion) == (4, 3, 0.75)
+    assert (qualification.reached, qualification.advanced, *r4(qualification.conversion)) == (4, 3, 0.75)
     assert (qualification.now_in, qualification.median_days_in_stage, qualification.stays) == (1, 2.0, 3)
     # A won from the offer; B lost; C left it for quick-deal's proposal when its segment swapped (day 2 -> 7).
-    assert (offer.reached, offer.advanced, offer.conversion, offer.median_days_in_stage) == (3, 1, 0.3333, 3.0)
+    assert (offer.reached, offer.advanced, *r4(offer.conversion), offer.median_days_in_stage) == (3, 1, 0.3333, 3.0)
     proposal = by(stages, methodology_id="quick-deal", stage_id="proposal")
     assert (proposal.reached, proposal.median_days_in_stage) == (1, 3.0)  # day 7 -> lost on day 10
     assert [s.stage_id for s in stages if s.methodology_id == "small-deal"] == [
@@ -91,14 +96,14 @@ def test_the_methodology_comparison_per_version_and_segment_and_around_the_swap(
     m = engine.methodology_report(viewer="admin")
     small = by(m.rows, methodology_id="small-deal", segment_id="everyone-else")
     assert (small.outcomes.deals, small.outcomes.won, small.outcomes.lost, small.outcomes.win_rate) == (3, 1, 1, 0.5)
-    assert (small.outcomes.interval_low, small.outcomes.interval_high) == (0.0945, 0.9055)
+    assert r4(small.outcomes.interval_low, small.outcomes.interval_high) == (0.0945, 0.9055)
     assert small.outcomes.median_cycle_days == 5.0
     assert [(c.currency, c.won_average) for c in small.currencies] == [("EUR", None), ("PLN", Decimal("1000.00"))]
     assert [(s.stage_id, s.reached, s.advanced) for s in small.stages] == [
         ("lead", 3, 3), ("qualification", 3, 2), ("offer", 2, 1)]
     quick = by(m.rows, methodology_id="quick-deal", segment_id="horeca")
     assert (quick.outcomes.deals, quick.outcomes.lost, quick.outcomes.open, quick.outcomes.win_rate) == (2, 1, 1, 0.0)
-    assert (quick.outcomes.interval_high, quick.outcomes.median_cycle_days) == (0.7935, 10.0)
+    assert (*r4(quick.outcomes.interval_high), quick.outcomes.median_cycle_days) == (0.7935, 10.0)
     (swap,) = m.swaps
     assert (swap.segment_id, swap.from_label, swap.to_label, swap.reversed) == (
         "horeca", "small-deal@1.0", "quick-deal@1.0", False)

@@ -30,7 +30,7 @@ def pipeline_report():
         "stages": [{"methodology_id": s.methodology_id, "version": s.version_label, "stage_id": s.stage_id,
                     "stage_name": s.stage_name, "position": s.position, "outcome": s.outcome, "now_in": s.now_in,
                     "currencies": currencies_json(s.currencies), "reached": s.reached, "advanced": s.advanced,
-                    "conversion": s.conversion, "median_days_in_stage": s.median_days_in_stage, "stays": s.stays}
+                    "conversion": rate(s.conversion), "median_days_in_stage": s.median_days_in_stage, "stays": s.stays}
                    for s in r.stages],
         "sources": [{"source": s.source, "campaign": s.campaign, "outcomes": outcomes_json(s.outcomes),
                      "currencies": currencies_json(s.won_revenue)} for s in r.sources],
@@ -46,7 +46,7 @@ def methodology_report():
         "rows": [{"methodology_id": m.methodology_id, "version": m.version_label, "segment_id": m.segment_id,
                   "outcomes": outcomes_json(m.outcomes), "currencies": currencies_json(m.currencies),
                   "stages": [{"stage_id": c.stage_id, "stage_name": c.stage_name, "reached": c.reached,
-                              "advanced": c.advanced, "conversion": c.conversion} for c in m.stages]}
+                              "advanced": c.advanced, "conversion": rate(c.conversion)} for c in m.stages]}
                  for m in r.rows],
         "swaps": [{"swap_id": s.swap_id, "segment_id": s.segment_id, "at": when(s.at), "from": s.from_label,
                    "to": s.to_label, "reversed": s.reversed, "before": outcomes_json(s.before),
@@ -56,8 +56,8 @@ def methodology_report():
 
 def outcomes_json(o) -> dict:
     """The Outcomes schema."""
-    return {"deals": o.deals, "open": o.open, "won": o.won, "lost": o.lost, "win_rate": o.win_rate,
-            "interval_low": o.interval_low, "interval_high": o.interval_high,
+    return {"deals": o.deals, "open": o.open, "won": o.won, "lost": o.lost, "win_rate": rate(o.win_rate),
+            "interval_low": rate(o.interval_low), "interval_high": rate(o.interval_high),
             "median_cycle_days": o.median_cycle_days, "average_cycle_days": o.average_cycle_days}
 
 
@@ -66,3 +66,8 @@ def currencies_json(figures) -> list[dict]:
     return [{"currency": c.currency, "open_amount": money(c.open_amount), "weighted": money(c.weighted),
              "won_amount": money(c.won_amount), "lost_amount": money(c.lost_amount),
              "won_average": None if c.won_average is None else money(c.won_average)} for c in figures]
+
+
+def rate(value: float | None) -> float | None:
+    """A fraction to four decimals (0.3333)."""
+    return None if value is None else round(value, 4)

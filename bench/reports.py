@@ -1,0 +1,188 @@
+"""How long the analysis reports take over a big database (issue 13, M16).
+
+One command:  python bench/reports.py [--opportunities 100000] [--runs 7]
+
+Builds 100,000 opportunities of the base test methodology (small-deal: lead ->
+qualification -> offer -> won | lost) over 1,000 partners and 50 reps in two teams,
+with Core inserts: one in three deals open (in lead, qualification or offer), the
+others won or lost, opened over the past year, each with its stage history (three
+to four rows, ~370,000 in all), deal attributes for territory and lead source and
+partner cards with industry and campaign; then times each report through the
+façade as the manager (who sees every deal here): the pipeline analysis grouped by
+each of its groupings, and the methodology comparison. ``--runs`` timings per
+report after one warm-up run.
+
+When DEALFLOW_BENCH_POSTGRES_URL (or DEALFLOW_TEST_POSTGRES_URL) is set, the same on
+PostgreSQL, in a fresh schema dropped afterwards.
+
+Target (issue 13): every report p95 <= 300 ms. Prints, per database, each report's
+p50 and p95, and last ``p95=... ms (worst report: NAME)`` — the worst p95 of any
+report on any database.
+
+Not yet: the "as of" and trend reports over daily snapshots (they do not exist yet).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import create_engine, insert, text
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from engine.service import Engine  # noqa: E402
+from engine.store.models import Opportunity, StageChange, TeamMember, User  # noqa: E402
+from engine.store.partner_models import Partner  # noqa: E402
+
+METHODOLOGY = REPO / "tests" / "methodology" / "base"
+REPS = 50
+PARTNERS = 1_000
+OPEN_STAGES = [("lead", 5), ("qualification", 20), ("offer", 50)]
+TERRITORIES = ["PL-MZ", "PL-PM", "PL-MA", "PL-DS", "PL-LD", None]
+SOURCES = ["fair", "web", "campaign", "cold call", "partner referral", None]
+INDUSTRIES = ["retail", "wholesale", "hospitality", "cafés", None]
+CAMPAIGNS = ["spring", "autumn", None]
+GROUPINGS = ["stage", "methodology", "segment", "rep", "team", "territory", "industry", "source", "campaign"]
+
+
+def build(url: str, opportunities: int) -> Engine:
+    engine = Engine(url, upgrade_schema=True)
+    engine.create_user("manager", "manager")
+    engine.create_team("sales", "manager", [])
+    engine.create_team("horeca", "manager", [])
+    engine.deploy(str(METHODOLOGY), actor="manager")
+    database = create_engine(engine.url)
+    now = datetime.now(timezone.utc)
+    rng = random.Random(13)
+    with database.begin() as connection:
+        version_id = connection.execute(text("SELECT max(id) FROM methodology_versions")).scalar()
+        teams = [t for (t,) in connection.execute(text("SELECT id FROM teams ORDER BY id"))]
+        manager_id = connection.execute(text("SELECT id FROM users WHERE username = 'manager'")).scalar()
+        connection.execute(insert(User.__table__), [
+            dict(username=f"rep{i}", display_name=f"Rep {i}", role="rep", password_hash=None, active=True,
+                 created_at=now) for i in range(1, REPS + 1)])
+        rep_ids = [r for (r,) in connection.execute(text("SELECT id FROM users WHERE role = 'rep' ORDER BY id"))]
+        connection.execute(insert(TeamMember.__table__), [dict(team_id=teams[i % 2], user_id=r)
+                                                           for i, r in enumerate(rep_ids)])
+        connection.execute(insert(Partner.__table__), [dict(
+            id=p + 1, kind="prospect", name=f"Partner {p}", name_city_key=f"partner {p} | ", addresses=[],
+            industry=INDUSTRIES[p % len(INDUSTRIES)], campaign=CAMPAIGNS[p % len(CAMPAIGNS)], balance=Decimal(0),
+            currency="PLN", status="active", notes="", attributes={}, created_at=now, updated_at=now, row_version=1)
+            for p in range(PARTNERS)])
+    batch = 5_000
+    changes = 0
+    for start in range(0, opportunities, batch):
+        deals, history = [], []
+        for n in range(start, min(start + batch, opportunities)):
+            opened = now - timedelta(days=rng.uniform(1, 365))
+            amount = Decimal(rng.randrange(1_000, 500_000))
+            currency = "EUR" if n % 10 == 0 else "PLN"
+            path = [("lead", 5), ("qualification", 20)]
+            if n % 3 == 0:
+                path = path[:rng.randrange(1, 3)] + ([("offer", 50)] if rng.random() < 0.4 else [])
+                status, closed = "open", None
+            else:
+                path.append(("offer", 50))
+                won = rng.random() < 0.35
+                path.append(("won", 100) if won else ("lost", 0))
+                status = "won" if won else "lost"
+            at = opened
+            for i, (stage, probability) in enumerate(path):
+                history.append(dict(opportunity_id=n + 1, from_stage=path[i - 1][0] if i else None, to_stage=stage,
+                                    probability=probability, changed_by_id=manager_id, changed_at=at))
+                if i + 1 < len(path):
+                    at = min(at + timedelta(days=rng.uniform(0, 20)), now)
+            closed = at if status != "open" else None
+            stage, probability = path[-1]
+            attributes = {k: v for k, v in (("territory", TERRITORIES[n % len(TERRITORIES)]),
+                                            ("source", SOURCES[(n // 7) % len(SOURCES)])) if v}
+            deals.append(dict(
+                id=n + 1, title=f"Deal {n}", partner_id=n % PARTNERS + 1, partner_name=f"Partner {n % PARTNERS}",
+                partner={}, amount=amount, currency=currency, attributes=attributes,
+                segment_id="horeca" if n % 4 == 0 else "everyone-else", team_id=teams[n % 2],
+                owner_id=rep_ids[n % REPS], manager_id=manager_id, methodology_version_id=version_id,
+                stage_id=stage, stage_entered_at=at, probability=probability,
+                expected_revenue=(amount * probability / 100).quantize(Decimal("0.01")), status=status,
+                opened_at=opened, closed_at=closed, workflow_state="", row_version=1))
+        with database.begin() as connection:
+            connection.execute(insert(Opportunity.__table__), deals)
+            connection.execute(insert(StageChange.__table__), history)
+        changes += len(history)
+        done = min(start + batch, opportunities)
+        print(f"\r  {done:>7} opportunities, {changes:>7} stage changes", end="", flush=True)
+    print()
+    with database.begin() as connection:
+        connection.execute(text("ANALYZE"))  # fresh statistics, as a live database has
+    database.dispose()
+    return engine
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def measure(engine: Engine, runs: int, label: str) -> dict[str, float]:
+    reports = {f"pipeline --group-by {g}": (lambda g=g: engine.pipeline_report(viewer="manager", group_by=g))
+               for g in GROUPINGS}
+    reports["methodologies"] = lambda: engine.methodology_report(viewer="manager")
+    worst = {}
+    for name, run in reports.items():
+        run()  # warm-up: the catalog's methodology cache, the statement cache
+        samples = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            run()
+            samples.append((time.perf_counter() - started) * 1000)
+        p50, p95 = percentiles(samples)
+        worst[f"{label}: {name}"] = p95
+        print(f"  {label:<10} {name:<32} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms")
+    return worst
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--opportunities", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    results: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        print(f"SQLite: building {args.opportunities} opportunities ...")
+        engine = build(f"sqlite:///{folder}/reports.db", args.opportunities)
+        results.update(measure(engine, args.runs, "SQLite"))
+        engine.close()
+    postgres = os.environ.get("DEALFLOW_BENCH_POSTGRES_URL") or os.environ.get("DEALFLOW_TEST_POSTGRES_URL")
+    if postgres:
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(postgres.replace("postgresql://", "postgresql+psycopg://", 1))
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            print(f"PostgreSQL: building {args.opportunities} opportunities ...")
+            separator = "&" if "?" in postgres else "?"
+            engine = build(f"{postgres}{separator}options=-csearch_path%3D{schema}", args.opportunities)
+            results.update(measure(engine, args.runs, "PostgreSQL"))
+            engine.close()
+        finally:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+    else:
+        print("PostgreSQL: skipped; set DEALFLOW_BENCH_POSTGRES_URL (or DEALFLOW_TEST_POSTGRES_URL) to measure it")
+    name, p95 = max(results.items(), key=lambda item: item[1])
+    print(f"p95={p95:.0f} ms (worst report: {name})")
+
+
+if __name__ == "__main__":
+    main()
