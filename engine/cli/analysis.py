@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from contextlib import closing
 from datetime import datetime
 from decimal import Decimal
 
@@ -29,12 +30,12 @@ GROUPS = ["stage", "methodology", "segment", "rep", "team", "territory", "indust
 def report_pipeline(group_by, fmt, table, viewer) -> None:
     """Deals grouped: counts, amounts per currency, weighted, win rate, cycle; the
     funnel with conversion and time in stage; lead-source effectiveness."""
-    engine = open_engine()
-    if fmt == "csv":
-        click.echo(engine.pipeline_report_file(viewer=viewer, format="csv", group_by=group_by,
-                                               table=table).content.decode("utf-8-sig"), nl=False)
-        return
-    report = engine.pipeline_report(viewer=viewer, group_by=group_by)
+    with closing(open_engine()) as engine:
+        if fmt == "csv":
+            click.echo(engine.pipeline_report_file(viewer=viewer, format="csv", group_by=group_by,
+                                                   table=table).content.decode("utf-8-sig"), nl=False)
+            return
+        report = engine.pipeline_report(viewer=viewer, group_by=group_by)
     click.echo(as_json(report) if fmt == "json" else render(report.tables, f"Counting {report.scope}."))
 
 
@@ -48,12 +49,12 @@ def report_methodologies(fmt, table, viewer) -> None:
     """Which methodology sells better: per version and segment the win rate with its
     95 % interval, cycle length, average won amount, stage conversion; before and
     after each swap."""
-    engine = open_engine()
-    if fmt == "csv":
-        click.echo(engine.methodology_report_file(viewer=viewer, format="csv", table=table)
-                   .content.decode("utf-8-sig"), nl=False)
-        return
-    report = engine.methodology_report(viewer=viewer)
+    with closing(open_engine()) as engine:  # its connections closed, also on a mistake
+        if fmt == "csv":
+            click.echo(engine.methodology_report_file(viewer=viewer, format="csv", table=table)
+                       .content.decode("utf-8-sig"), nl=False)
+            return
+        report = engine.methodology_report(viewer=viewer)
     click.echo(as_json(report) if fmt == "json" else render(
         report.tables, f"Counting {report.scope}. Win rate = won / (won + lost), with its 95 % Wilson interval."))
 
