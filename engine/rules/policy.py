@@ -69,6 +69,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from engine.errors import DealflowError, PermissionDeniedError
+from engine.rules.hierarchy import Hierarchy
 
 
 class Role(str, Enum):
@@ -390,6 +391,65 @@ def require(allowed: bool, message: str) -> None:
     """PermissionDeniedError(message) unless ``allowed``."""
     if not allowed:
         raise PermissionDeniedError(message)
+
+
+# --- quotas and forecasts (M14, M15), over the manager hierarchy ------------------------
+# "above": the person's manager, or their manager's, at any depth (engine.rules.hierarchy).
+#
+#    decision               rep          manager                                    designer  admin
+#    may_set_quota          no           of someone below them                      no        anyone's
+#    may_split_quota        no           their own, or of a manager below them      no        any manager's
+#    may_see_quota          their own    their own, and of everyone below them      no        anyone's
+#    may_see_split          committed splits of their manager (their team's); drafts: only their author
+#    may_see_forecast       their own    their own, and of everyone below them      no        anyone's
+#    may_adjust_forecast    no           a direct report's                          no        no
+#    may_submit_forecast    their own    their own                                  no        no
+
+def may_set_quota(actor: Actor, hierarchy: Hierarchy, subject_id: int) -> bool:
+    """Set someone's quota from above: an admin, or a manager above them (so the
+    top manager's quota comes from an admin or their own manager)."""
+    return actor.role is Role.ADMIN or hierarchy.is_above(actor.user_id, subject_id)
+
+
+def may_split_quota(actor: Actor, hierarchy: Hierarchy, manager_id: int) -> bool:
+    """Split a manager's quota among their direct reports: the manager themselves,
+    a manager above them, or an admin."""
+    if actor.role is Role.ADMIN:
+        return True
+    return actor.role is Role.MANAGER and (actor.user_id == manager_id or hierarchy.is_above(actor.user_id,
+                                                                                             manager_id))
+
+
+def may_see_quota(actor: Actor, hierarchy: Hierarchy, subject_id: int) -> bool:
+    """A person's quota and forecast: their own, a manager's above them, an admin's."""
+    if actor.role is Role.ADMIN or actor.user_id == subject_id:
+        return True
+    return actor.role is not Role.DESIGNER and hierarchy.is_above(actor.user_id, subject_id)
+
+
+def may_see_split(actor: Actor, hierarchy: Hierarchy, manager_id: int, *, committed: bool,
+                  author_id: int | None = None) -> bool:
+    """A draft only by its author; a committed split by whoever may see the
+    manager's quota, and by the team it was split among (the manager's reports)."""
+    if not committed:
+        return author_id == actor.user_id
+    return (may_see_quota(actor, hierarchy, manager_id)
+            or actor.user_id in hierarchy.direct_reports(manager_id))
+
+
+def may_see_forecast(actor: Actor, hierarchy: Hierarchy, subject_id: int) -> bool:
+    """Reps their own forecast, managers their hierarchy's, admins everyone's."""
+    return may_see_quota(actor, hierarchy, subject_id)
+
+
+def may_adjust_forecast(actor: Actor, hierarchy: Hierarchy, subject_id: int) -> bool:
+    """Adjust a direct report's forecast (with a note): their manager."""
+    return actor.user_id in hierarchy.managers_of(subject_id)
+
+
+def may_submit_forecast(actor: Actor, subject_id: int) -> bool:
+    """Submit a forecast: its person, for themselves (reps and managers)."""
+    return actor.user_id == subject_id and actor.role in (Role.REP, Role.MANAGER)
 
 
 # --- call and mailing lists, archiving and deleting partners (M11) ----------------------

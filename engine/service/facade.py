@@ -25,6 +25,7 @@ from engine.service import partner_archival, partner_lists
 from engine.service import handover
 from engine.service import lost_analysis, lost_csv
 from engine.service import pipeline_analysis
+from engine.service import organisation, quotas
 from engine.service.buying_center import KEEP
 from engine.service.catalog import Catalog
 from engine.service.context import ServiceContext, utc_now
@@ -42,6 +43,7 @@ from engine.views.partner_lists import (ArchivalReport, ArchivalView, DeletedPar
 from engine.views.segments import SegmentView, SwapReport, SwapView
 from engine.views.lost_analysis import LossPreview, LostReport
 from engine.views.pipeline_analysis import MethodologyReport, PipelineReport, ReportFile
+from engine.views.quotas import QuotaSheet, SplitView
 
 
 class Engine:
@@ -517,6 +519,29 @@ class Engine:
     def methodology_report_file(self, *, viewer: str, format: object, table: object = None) -> ReportFile:
         return pipeline_analysis.report_file(self.methodology_report(viewer=viewer), format, table)
 
+    # --- quotas (M14) -------------------------------------------------------------------
+
+    def fiscal_year_start(self) -> int:
+        """The fiscal year's first month (1-12; default 1, January)."""
+        return organisation.fiscal_year_start(self.context)
+
+    def set_fiscal_year_start(self, month: object, *, actor: str) -> int:
+        return organisation.set_fiscal_year_start(self.context, month, actor=actor)
+
+    def set_quota(self, username: str, period: object, amount: object, *, actor: str, currency: object = None,
+                  note: object = "") -> SplitView:
+        """Commit a person's quota from above (a new version each time)."""
+        return quotas.set_quota(self.context, username, period, amount, actor=actor, currency=currency, note=note)
+
+    def split_quota(self, manager: str, period: object, parts: Mapping[str, object] | None, *, actor: str,
+                    currency: object = None, commit: bool = False, note: object = "") -> SplitView:
+        """Save a split of ``manager``'s quota among their direct reports as the actor's
+        draft, or commit it (``parts`` None: commit the actor's draft)."""
+        return quotas.split_quota(self.context, manager, period, parts, actor=actor, currency=currency,
+                                  commit=commit, note=note)
+
+    def quota_sheet(self, *, viewer: str, period: object = None, manager: str | None = None) -> QuotaSheet:
+        return quotas.quota_sheet(self.context, viewer=viewer, period=period, manager=manager)
 
 
 def default_engine() -> Engine:

@@ -1,8 +1,10 @@
-"""The whole schema: every table of ``models`` (deals, tasks, methodologies) and of
-``partner_models`` (partners, activities, lead imports) in one MetaData, which the
+"""The whole schema: every table of ``models`` (deals, tasks, methodologies), of
+``partner_models`` (partners, activities, lead imports) and of ``quota_models``
+(settings, quotas, forecast adjustments and submissions) in one MetaData, which the
 migrations are compared against."""
 
-from engine.store import partner_models
+from engine.store import partner_models, quota_models
 
-# models' Base: importing partner_models registers its tables on it.
+# models' Base: importing partner_models and quota_models registers their tables on it.
+assert partner_models.Base is quota_models.Base
 metadata = partner_models.Base.metadata

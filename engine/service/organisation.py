@@ -1,0 +1,83 @@
+"""What quotas and forecasts read first, in the use case's session: the company's
+fiscal calendar (the fiscal year's first month, default January, set by an admin)
+and the manager hierarchy built from the teams, with everyone's names — and the
+use cases that read and set the fiscal calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from engine.errors import NotFoundError
+from engine.rules import periods, policy
+from engine.rules.hierarchy import Hierarchy
+from engine.service import unit_of_work, visibility
+from engine.service.context import ServiceContext
+from engine.store import hierarchy as hierarchy_store
+from engine.store import people, settings
+from engine.views.quotas import PeriodView
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The fiscal calendar's first month, the hierarchy, and id -> (username,
+    display name, role) of every active user."""
+
+    start_month: int
+    hierarchy: Hierarchy
+    people: dict[int, tuple[str, str, str]]
+
+    def id_of(self, username: object, missing: str | None = None) -> int:
+        for uid, (name, _, _) in self.people.items():
+            if name == username:
+                return uid
+        raise NotFoundError(missing or f"no user '{username}'")
+
+    def name(self, user_id: int) -> str:
+        return self.people[user_id][0] if user_id in self.people else f"#{user_id}"
+
+    def display(self, user_id: int) -> str:
+        return self.people[user_id][1] if user_id in self.people else f"#{user_id}"
+
+    def period(self, text: object, today: date, kind: str = "quarter") -> periods.Period:
+        """``text`` on this calendar; empty: the ``kind`` period holding ``today``."""
+        if text is None or (isinstance(text, str) and not text.strip()):
+            return periods.period_of(today, kind, self.start_month)
+        return periods.parse(text, self.start_month)
+
+    def period_view(self, period: periods.Period) -> PeriodView:
+        return PeriodView(period.name, period.kind, period.start, period.last_day,
+                          periods.shift(period, -1, self.start_month).name,
+                          periods.shift(period, 1, self.start_month).name)
+
+
+def fiscal_start(session: Session) -> int:
+    stored = settings.get(session, settings.FISCAL_YEAR_START)
+    return int(stored) if stored else periods.DEFAULT_START_MONTH
+
+
+def organisation(session: Session) -> Organisation:
+    names = hierarchy_store.people(session)
+    hierarchy = Hierarchy.of(hierarchy_store.teams(session), {uid: n[0] for uid, n in names.items()})
+    return Organisation(fiscal_start(session), hierarchy, names)
+
+
+def fiscal_year_start(ctx: ServiceContext) -> int:
+    with unit_of_work.quick_read(ctx) as session:
+        return fiscal_start(session)
+
+
+def set_fiscal_year_start(ctx: ServiceContext, month: object, *, actor: str) -> int:
+    """Admins set the fiscal year's first month (1-12). Stored quotas keep their days."""
+    number = periods.start_month(month)
+
+    def work(session: Session) -> int:
+        user = people.user(session, actor)
+        policy.require(visibility.actor_of(session, user).role is policy.Role.ADMIN,
+                       "only an admin sets the fiscal calendar")
+        settings.put(session, settings.FISCAL_YEAR_START, str(number), by=user.id, at=ctx.now())
+        return number
+
+    return unit_of_work.run(ctx, work)
