@@ -21,6 +21,7 @@ group:
     worker         firing due timers
     demo           the command-line walk-through
     reports        the lost-deal report
+    quotas         quotas split down the hierarchy (quota ...), the fiscal calendar (fiscal-year)
 
 Other packages contribute commands through the ``dealflow.commands`` entry points
 (webui contributes ``dealflow serve``); see group.py.
@@ -31,7 +32,8 @@ from __future__ import annotations
 import click
 
 from engine.cli import (activities, analysis, db, demo, diff, handover, import_bpmn, import_leads, methodologies,
-                        opportunities, partner_lists, partners, people, reports, sales, segments, tasks, worker)
+                        opportunities, partner_lists, partners, people, quotas, reports, sales, segments, tasks,
+                        worker)
 from engine.cli.group import DealflowGroup
 
 
@@ -43,7 +45,7 @@ def main() -> None:
 
 
 for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opportunities, tasks, segments, partners,
-              handover, worker, demo, activities, reports):
+              handover, worker, demo, activities, reports, quotas):
     for _command in _part.COMMANDS:
         main.add_command(_command)
 for _command in analysis.REPORT_COMMANDS:

@@ -11,6 +11,7 @@ from engine.errors import ConflictError, DealflowError, NotFoundError, Permissio
 from engine.rules import inputs, policy
 from engine.service import logins, unit_of_work
 from engine.service.context import ServiceContext
+from engine.service.organisation import organisation
 from engine.service.unit_of_work import Session
 from engine.store import people
 from engine.store.models import ApiToken, Team, TeamMember, User
@@ -131,6 +132,8 @@ def create_team(ctx: ServiceContext, name: str, manager: str | None, members: li
         session.flush()
         for username in members:
             session.add(TeamMember(team_id=team.id, user_id=people.user_id(session, username)))
+        session.flush()
+        organisation(session)  # HierarchyCycleError: the team would make a manager report to themselves
 
     unit_of_work.run(ctx, work, duplicate=f"team '{name}' already exists")
 
@@ -144,6 +147,8 @@ def add_team_member(ctx: ServiceContext, team: str, username: str) -> None:
         user_id = people.user_id(session, username)
         if session.get(TeamMember, (team_id, user_id)) is None:
             session.add(TeamMember(team_id=team_id, user_id=user_id))
+            session.flush()
+            organisation(session)  # HierarchyCycleError: no manager may end up reporting to themselves
 
     unit_of_work.run(ctx, work)
 
