@@ -11,8 +11,10 @@
     │   └── TooManyAttemptsError   too many failed logins: wait ``retry_after`` seconds
     ├── ConflictError              someone else changed it first (task no longer
     │   │                          ready, opportunity updated concurrently)
-    │   └── ExitCriteriaError      the deal may not leave its stage yet; ``missing``
-    │                              names the criteria not met
+    │   ├── ExitCriteriaError      the deal may not leave its stage yet; ``missing``
+    │   │                          names the criteria not met
+    │   └── HierarchyCycleError    the teams would make a manager report to
+    │                              themselves; ``people`` are the user ids in the cycle
     ├── FormError                  submitted data does not fit the task's form;
     │                              ``fields`` maps each field to its message
     ├── RoutingError               no segment matches the opportunity, a segment's
@@ -90,6 +92,16 @@ class ExitCriteriaError(ConflictError):
         super().__init__(message)
         self.details = dict(details)
         self.missing = tuple(self.details)
+
+
+class HierarchyCycleError(ConflictError):
+    """The teams make someone their own manager (engine.rules.hierarchy); ``people``
+    are the user ids in the cycle. A conflict with how the teams stand: changing a
+    team settles it."""
+
+    def __init__(self, people: tuple[int, ...], message: str):
+        self.people = people
+        super().__init__(message)
 
 
 class FormError(DealflowError):

@@ -9,6 +9,7 @@ never touch SQL or SpiffWorkflow. One blueprint per screen family:
     manager        pipeline, reassigning deals and tasks
     calendar       the agenda, the week calendar, activities, the calendar feed
     partners       the partner list and page, archiving, handing a partner over
+    quotas         quotas split down the hierarchy (draft, commit, versions)
     api            the JSON API under /api/v1 (tokens, OpenAPI document), a package
 
 Every error is answered by webui/errors.py: JSON of one shape under /api/, an HTML
@@ -26,7 +27,8 @@ from flask import Flask, jsonify
 from engine import Engine
 
 from webui import (analysis, api, auth, buying_center, calendar, errors, headers, inbox, lead_import, lead_runs,
-                   manager, opportunities, pages, partner_lists, partners, reports, sales_assistant, segments, vendor)
+                   manager, opportunities, pages, partner_lists, partners, quotas, reports, sales_assistant, segments,
+                   vendor)
 from webui.app_engine import EXTENSION, engine_of
 from webui.ids import RecordId
 
@@ -66,7 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions[EXTENSION] = app.config.get("ENGINE") or Engine(app.config["DATABASE_URL"])
 
     for module in (auth, inbox, opportunities, manager, segments, buying_center, sales_assistant, calendar,
-                   lead_import, reports, analysis, vendor, partner_lists, partners):
+                   lead_import, reports, analysis, vendor, partner_lists, partners, quotas):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     lead_runs.init_app(app, engine_of(app))

@@ -15,18 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, TypeVar
 
-from engine.errors import ConflictError
+from engine.errors import HierarchyCycleError
 
 T = TypeVar("T")
-
-
-class HierarchyCycleError(ConflictError):
-    """The teams make someone their own manager; ``people`` are the ids in the cycle.
-    A conflict with how the teams stand: changing a team settles it."""
-
-    def __init__(self, people: tuple[int, ...], message: str):
-        self.people = people
-        super().__init__(message)
 
 
 @dataclass(frozen=True)

@@ -405,6 +405,11 @@ def require(allowed: bool, message: str) -> None:
 #    may_adjust_forecast    no           a direct report's                          no        no
 #    may_submit_forecast    their own    their own                                  no        no
 
+def may_use_quotas(actor: Actor) -> bool:
+    """Quotas and forecasts are for the sales organisation: reps, managers, admins."""
+    return actor.role in (Role.REP, Role.MANAGER, Role.ADMIN)
+
+
 def may_set_quota(actor: Actor, hierarchy: Hierarchy, subject_id: int) -> bool:
     """Set someone's quota from above: an admin, or a manager above them (so the
     top manager's quota comes from an admin or their own manager)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm import Session
+from engine.service.unit_of_work import Session
 
 from engine.errors import NotFoundError
 from engine.rules import periods, policy

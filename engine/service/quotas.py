@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Mapping
 
-from sqlalchemy.orm import Session
+from engine.service.unit_of_work import Session
 
 from engine.errors import FormError, NotFoundError
 from engine.rules import inputs, policy
@@ -136,6 +136,7 @@ def quota_sheet(ctx: ServiceContext, *, viewer: str, period: object = None, mana
     with unit_of_work.read(ctx) as session:
         org = organisation(session)
         who = _actor(session, viewer)
+        policy.require(policy.may_use_quotas(who), "quotas are for reps, managers and admins")
         chosen = org.period(period, ctx.now().date())
         h = org.hierarchy
         managers = tuple(sorted((org.name(m) for m in h.reports

@@ -69,6 +69,11 @@ class UserView:
         return policy.may_keep_partner_lists(self._actor)
 
     @property
+    def may_see_quotas(self) -> bool:
+        """The quota and forecast pages (M14, M15): reps, managers and admins."""
+        return policy.may_use_quotas(self._actor)
+
+    @property
     def may_archive_partners(self) -> bool:
         """Archive inactive prospects in bulk, and undo it."""
         return policy.may_archive_partners(self._actor)

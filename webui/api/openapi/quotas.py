@@ -88,25 +88,22 @@ PATHS = {
                        {"name": "manager", "in": "query", "schema": {"type": "string"},
                         "description": "Default: the caller (a manager) or the caller's manager."}],
         "responses": {"200": answer(ref("QuotaSheet"), "The sheet."), "400": error("An unknown parameter."),
-                      "401": UNAUTHORIZED, "404": NOT_YOURS, "422": INVALID},
+                      "401": UNAUTHORIZED, "403": error("The caller is a designer."), "404": NOT_YOURS, "422": INVALID},
     }},
     "/quotas/set": {"post": {
         "operationId": "setQuota", "summary": "Commit a person's quota from above (an admin or a manager above them)",
         "requestBody": json_body("QuotaSet"),
-        "responses": {"201": CREATED, "401": UNAUTHORIZED, "403": FORBIDDEN, "404": NOT_YOURS, "409":
-                      error("The teams make someone their own manager."), "422": INVALID},
+        "responses": {"201": CREATED, "401": UNAUTHORIZED, "403": FORBIDDEN, "404": NOT_YOURS, "422": INVALID},
     }},
     "/quotas/splits": {"post": {
         "operationId": "splitQuota",
         "summary": "Split a manager's quota among their direct reports: the caller's draft, or committed",
         "requestBody": json_body("QuotaSplitRequest"),
-        "responses": {"201": CREATED, "401": UNAUTHORIZED, "403": FORBIDDEN, "404": NOT_YOURS, "409":
-                      error("The teams make someone their own manager."), "422": INVALID},
+        "responses": {"201": CREATED, "401": UNAUTHORIZED, "403": FORBIDDEN, "404": NOT_YOURS, "422": INVALID},
     }},
     "/quotas/splits/commit": {"post": {
         "operationId": "commitQuotaSplit", "summary": "Commit the caller's draft split as the next version",
         "requestBody": json_body("QuotaCommit"),
-        "responses": {"201": CREATED, "401": UNAUTHORIZED, "403": FORBIDDEN, "404": NOT_YOURS, "409":
-                      error("The teams make someone their own manager."), "422": INVALID},
+        "responses": {"201": CREATED, "401": UNAUTHORIZED, "403": FORBIDDEN, "404": NOT_YOURS, "422": INVALID},
     }},
 }
