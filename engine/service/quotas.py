@@ -58,6 +58,20 @@ def _split_view(org: Organisation, period: Period, row: store.RecordRow, manager
                      total, row.note, org.name(row.created_by_id), row.created_at, warning)
 
 
+def _begin(ctx: ServiceContext, session: Session, actor: str, subject_name: str, period: object, allowed,
+           refusal: str) -> tuple[Organisation, policy.Actor, int, Period]:
+    """What every quota write starts with: the organisation, the actor, the person
+    whose quota it is, the policy's answer, the period — and then the lock on that
+    person's quotas, before anything is read to decide on."""
+    org = organisation(session)
+    who = _actor(session, actor)
+    subject = org.id_of(subject_name)
+    policy.require(allowed(who, org.hierarchy, subject), refusal)
+    chosen = org.period(period, ctx.now().date())
+    store.lock_subject(session, subject)
+    return org, who, subject, chosen
+
+
 def set_quota(ctx: ServiceContext, username: str, period: object, amount: object, *, actor: str,
               currency: object = None, note: object = "") -> SplitView:
     """Commit ``username``'s quota for the period from above (an admin, or a manager
@@ -66,13 +80,8 @@ def set_quota(ctx: ServiceContext, username: str, period: object, amount: object
     text = rules.note(note)
 
     def work(session: Session) -> SplitView:
-        org = organisation(session)
-        who = _actor(session, actor)
-        subject = org.id_of(username)
-        policy.require(policy.may_set_quota(who, org.hierarchy, subject),
-                       f"only an admin or a manager above {username} sets their quota")
-        chosen = org.period(period, ctx.now().date())
-        store.lock_subject(session, subject)
+        org, who, subject, chosen = _begin(ctx, session, actor, username, period, policy.may_set_quota,
+                                           f"only an admin or a manager above {username} sets their quota")
         version = store.next_version(session, rules.SET, subject, chosen)
         store.add(session, kind=rules.SET, subject_id=subject, period=chosen,
                   currency=_currency(currency, DEFAULT_CURRENCY), status=rules.COMMITTED, version=version,
@@ -90,16 +99,12 @@ def split_quota(ctx: ServiceContext, manager: str, period: object, parts: Mappin
     text = rules.note(note)
 
     def work(session: Session) -> SplitView:
-        org = organisation(session)
-        who = _actor(session, actor)
-        subject = org.id_of(manager)
-        policy.require(policy.may_split_quota(who, org.hierarchy, subject),
-                       f"only {manager}, a manager above them or an admin splits {manager}'s quota")
-        chosen = org.period(period, ctx.now().date())
+        org, who, subject, chosen = _begin(
+            ctx, session, actor, manager, period, policy.may_split_quota,
+            f"only {manager}, a manager above them or an admin splits {manager}'s quota")
         reports = org.hierarchy.direct_reports(subject)
         if not reports:
             raise FormError({"manager": f"{manager} has no direct reports to split a quota among"})
-        store.lock_subject(session, subject)
         manager_quota = store.in_force(session, chosen, [subject]).get(subject)
         draft = store.draft_of(session, rules.SPLIT, subject, chosen, who.user_id)
         if parts is None:

@@ -4,19 +4,10 @@ warning shows), commits an even split, and a rep sees their part."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from tests.browser.conftest import demo_site, log_in
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("DEALFLOW_SCREENSHOTS") or tmp_path / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+from tests.browser.test_lost_report_in_chromium import shots  # noqa: F401  (the screenshots folder fixture)
 
 
 @pytest.mark.parametrize("width", [1366, 390])
