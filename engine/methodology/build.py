@@ -45,8 +45,14 @@ def stage_table(doc: YamlDocument) -> tuple[tuple[Stage, ...], list[Problem]]:
                                      tuple(criteria.get("buying_center", ())))
         stages.append(Stage(id=s["id"], name=s["name"], probability=s["probability"], outcome=s["outcome"],
                             description=s.get("description", ""), entered_at=tuple(s["entered_at"]),
-                            position=i, activities=activities, exit_criteria=exit_criteria))
+                            position=i, activities=activities, exit_criteria=exit_criteria,
+                            max_days_in_stage=s.get("max_days_in_stage")))
     stages = tuple(stages)
+    for i, stage in enumerate(stages):
+        if stage.max_days_in_stage is not None and stage.outcome != "open":
+            problems.append(Problem(doc.path, doc.key_line_of(("stages", i, "max_days_in_stage")),
+                                    f"stage '{stage.id}' is {stage.outcome}, which closes the deal: it cannot "
+                                    "stay too long there; remove 'max_days_in_stage' or put it on an open stage"))
     for i, stage in enumerate(stages):
         if not stage.entered_at and stage.outcome != "lost":
             problems.append(Problem(doc.path, doc.key_line_of(("stages", i, "entered_at")),

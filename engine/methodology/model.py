@@ -134,6 +134,9 @@ class Stage:
     position: int  # 0-based order in the table
     activities: tuple[Activity, ...] = ()
     exit_criteria: ExitCriteria = ExitCriteria()
+    # Days a deal may stay in this stage before it is "rotting" (an early warning,
+    # engine.rules.warnings); None: no limit.
+    max_days_in_stage: int | None = None
 
 
 @dataclass(frozen=True)
