@@ -26,6 +26,7 @@ from engine.service import handover
 from engine.service import lost_analysis, lost_csv
 from engine.service import pipeline_analysis
 from engine.service import organisation, quotas
+from engine.service import warnings as deal_warnings
 from engine.service.buying_center import KEEP
 from engine.service.catalog import Catalog
 from engine.service.context import ServiceContext, utc_now
@@ -44,6 +45,7 @@ from engine.views.segments import SegmentView, SwapReport, SwapView
 from engine.views.lost_analysis import LossPreview, LostReport
 from engine.views.pipeline_analysis import MethodologyReport, PipelineReport, ReportFile
 from engine.views.quotas import QuotaSheet, SplitView
+from engine.views.warnings import SweepReport, WarningBoard, WarningView
 
 
 class Engine:
@@ -542,6 +544,28 @@ class Engine:
 
     def quota_sheet(self, *, viewer: str, period: object = None, manager: str | None = None) -> QuotaSheet:
         return quotas.quota_sheet(self.context, viewer=viewer, period=period, manager=manager)
+
+    # --- early warnings (M18) -----------------------------------------------------------
+
+    def sweep_warnings(self, *, idle_days: object = 14, actor: str | None = None) -> SweepReport:
+        """Raise the warnings open deals deserve now (once per cause), clear those whose
+        cause went away. ``actor``: an admin asking; None: the worker."""
+        return deal_warnings.sweep(self.context, idle_days=idle_days, actor=actor)
+
+    def warnings(self, *, viewer: str, include_cleared: bool = False,
+                 include_acknowledged: bool = True) -> list[WarningView]:
+        return deal_warnings.list_warnings(self.context, viewer=viewer, include_cleared=include_cleared,
+                                           include_acknowledged=include_acknowledged)
+
+    def warning_board(self, *, viewer: str) -> WarningBoard:
+        return deal_warnings.board(self.context, viewer=viewer)
+
+    def deal_warnings(self, opportunity_id: int, *, viewer: str) -> list[WarningView]:
+        return deal_warnings.for_deal(self.context, opportunity_id, viewer=viewer)
+
+    def acknowledge_warning(self, warning_id: int, *, actor: str) -> WarningView:
+        return deal_warnings.acknowledge(self.context, warning_id, actor=actor)
+
 
 
 def default_engine() -> Engine:

@@ -3,8 +3,9 @@
 (settings, quotas, forecast adjustments and submissions) in one MetaData, which the
 migrations are compared against."""
 
-from engine.store import partner_models, quota_models
+from engine.store import partner_models, quota_models, warning_models
 
 # models' Base: importing partner_models and quota_models registers their tables on it.
 assert partner_models.Base is quota_models.Base
 metadata = partner_models.Base.metadata
+assert warning_models.Base.metadata is metadata  # the warnings' tables (M18) are on it too

@@ -1,0 +1,192 @@
+"""Early warnings (M18): which deals are going wrong, and why, early enough to act.
+Pure: the sweep (engine/service/warnings.py) reads the facts of every open deal and
+asks ``warnings_for`` which warnings it deserves now.
+
+A warning has a *cause key*: a deal gets at most one warning per cause, however
+often the sweep runs, and the warning clears by itself when the sweep no longer
+finds its cause (the deal moved on, an activity was done, the date was put right).
+Each key names the very fact that raised it — the stage and when the deal entered
+it, the missed date, the last activity — so that the same trouble coming back
+later is a new cause, and a new warning, while the old one stays cleared.
+
+The rules (Pipedrive's and Odoo's rotting, Salesforce's inspection flags):
+
+    rotting             longer in its stage than the stage table's max_days_in_stage
+    next_action_missed  the deal's next action (a task or activity due date) has passed
+    idle                nothing done on the deal (an activity or a task) for N days
+    close_date_passed   the expected close date is in the past, and the deal still open
+    probability_dropped the probability is lower than it was within the last DROP_WINDOW
+    amount_dropped      the amount is lower than it was within the last DROP_WINDOW
+
+Not yet: "close date slipping again" (needs the close-date change events of the
+forecast work) and "a committed deal leaving commit" (needs its forecast
+categories); see /work/wt/notes/warnings.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Iterable
+
+__all__ = ["RULES", "LABELS", "DEFAULT_IDLE_DAYS", "DROP_WINDOW", "DealFacts", "Point", "Warning",
+           "warnings_for", "peak_since", "label"]
+
+ROTTING, NEXT_ACTION, IDLE, CLOSE_DATE, PROBABILITY, AMOUNT = (
+    "rotting", "next_action_missed", "idle", "close_date_passed", "probability_dropped", "amount_dropped")
+#: in the order a manager reads them: the most urgent first
+RULES = (NEXT_ACTION, CLOSE_DATE, ROTTING, IDLE, PROBABILITY, AMOUNT)
+LABELS = {
+    ROTTING: "Stuck in its stage",
+    NEXT_ACTION: "Next action missed",
+    IDLE: "No activity",
+    CLOSE_DATE: "Close date passed",
+    PROBABILITY: "Probability dropped",
+    AMOUNT: "Amount dropped",
+}
+DEFAULT_IDLE_DAYS = 14
+#: how far back a drop in probability or amount counts (Salesforce's "recent
+#: changes" look back 7 days; a daily sweep with a week off needs two)
+DROP_WINDOW = timedelta(days=14)
+
+
+def label(rule: str) -> str:
+    return LABELS.get(rule, rule.replace("_", " ").capitalize())
+
+
+@dataclass(frozen=True)
+class Point:
+    """A value the deal held from ``at`` on (a probability in percent, or an amount)."""
+
+    at: datetime
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class DealFacts:
+    """What the rules need of one open deal. ``last_activity_at``: the latest done
+    activity or completed task (None: none yet — the deal's opening counts then).
+    ``*_history``: the values it held, oldest first (empty: it never changed)."""
+
+    opportunity_id: int
+    stage_name: str | None
+    stage_entered_at: datetime | None
+    max_days_in_stage: int | None
+    next_action_at: datetime | None
+    expected_close_date: date | None
+    opened_at: datetime
+    last_activity_at: datetime | None
+    probability: int
+    amount: Decimal
+    currency: str = ""
+    probability_history: tuple[Point, ...] = ()
+    amount_history: tuple[Point, ...] = ()
+
+
+@dataclass(frozen=True)
+class Warning:
+    """One warning: which deal, which rule, its cause key, what is wrong (``message``)
+    and what to do (``advice``), in plain words without ids."""
+
+    opportunity_id: int
+    rule: str
+    cause: str
+    message: str
+    advice: str
+
+
+def warnings_for(deal: DealFacts, now: datetime, *, idle_days: int = DEFAULT_IDLE_DAYS) -> list[Warning]:
+    """Every warning ``deal`` deserves at ``now`` (UTC), in RULES order."""
+    found = [_next_action(deal, now), _close_date(deal, now), _rotting(deal, now), _idle(deal, now, idle_days),
+             _probability(deal, now), _amount(deal, now)]
+    return [w for w in found if w is not None]
+
+
+def _days(delta: timedelta) -> int:
+    return delta.days
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _rotting(deal: DealFacts, now: datetime) -> Warning | None:
+    limit = deal.max_days_in_stage
+    if limit is None or deal.stage_entered_at is None:
+        return None
+    days = _days(now - deal.stage_entered_at)
+    if days <= limit:
+        return None
+    return Warning(deal.opportunity_id, ROTTING, f"{ROTTING}:{deal.stage_entered_at.isoformat()}",
+                   f"In {deal.stage_name} for {_plural(days, 'day')}; this stage expects at most "
+                   f"{_plural(limit, 'day')}.",
+                   "Find out what holds it up and agree the next step with the customer — or close it as lost.")
+
+
+def _next_action(deal: DealFacts, now: datetime) -> Warning | None:
+    due = deal.next_action_at
+    if due is None or due >= now:
+        return None
+    late = _days(now - due)
+    when = "today" if late == 0 else f"{_plural(late, 'day')} ago"
+    return Warning(deal.opportunity_id, NEXT_ACTION, f"{NEXT_ACTION}:{due.isoformat()}",
+                   f"The next action was due {when} and is not done.",
+                   "Do the overdue task or activity, or plan a new date with the customer.")
+
+
+def _idle(deal: DealFacts, now: datetime, idle_days: int) -> Warning | None:
+    last = deal.last_activity_at or deal.opened_at
+    days = _days(now - last)
+    if days < idle_days:
+        return None
+    since = "since it was opened" if deal.last_activity_at is None else "on it"
+    return Warning(deal.opportunity_id, IDLE, f"{IDLE}:{last.isoformat()}",
+                   f"Nothing done {since} for {_plural(days, 'day')}.",
+                   "Call or write to the customer and log it, or plan the next activity.")
+
+
+def _close_date(deal: DealFacts, now: datetime) -> Warning | None:
+    close = deal.expected_close_date
+    if close is None or close >= now.date():
+        return None
+    days = (now.date() - close).days
+    return Warning(deal.opportunity_id, CLOSE_DATE, f"{CLOSE_DATE}:{close.isoformat()}",
+                   f"Expected to close on {close.isoformat()}, {_plural(days, 'day')} ago, and still open.",
+                   "Set a close date you believe in, or close the deal as won or lost.")
+
+
+def peak_since(history: Iterable[Point], since: datetime) -> Decimal | None:
+    """The highest value held at any moment from ``since`` on: the one in force at
+    ``since`` (the last set before it) and every one set after. None: no value set
+    after ``since`` — nothing changed recently, so nothing dropped."""
+    before, after = None, []
+    for point in history:
+        if point.at < since:
+            before = point.value
+        else:
+            after.append(point.value)
+    if not after:
+        return None
+    return max(after + ([before] if before is not None else []))
+
+
+def _probability(deal: DealFacts, now: datetime) -> Warning | None:
+    peak = peak_since(deal.probability_history, now - DROP_WINDOW)
+    if peak is None or deal.probability >= peak:
+        return None
+    return Warning(deal.opportunity_id, PROBABILITY, f"{PROBABILITY}:{int(peak)}>{deal.probability}",
+                   f"The probability fell from {int(peak)}% to {deal.probability}% in the last "
+                   f"{DROP_WINDOW.days} days.",
+                   "Ask the rep what changed, and whether the deal still belongs in the forecast.")
+
+
+def _amount(deal: DealFacts, now: datetime) -> Warning | None:
+    peak = peak_since(deal.amount_history, now - DROP_WINDOW)
+    if peak is None or deal.amount >= peak:
+        return None
+    currency = f" {deal.currency}" if deal.currency else ""
+    return Warning(deal.opportunity_id, AMOUNT, f"{AMOUNT}:{peak}>{deal.amount}",
+                   f"The amount fell from {peak}{currency} to {deal.amount}{currency} in the last "
+                   f"{DROP_WINDOW.days} days.",
+                   "Check with the customer what was cut, and update the forecast.")

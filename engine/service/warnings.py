@@ -1,0 +1,172 @@
+"""Early warnings (M18): the sweep, the board, a deal's warnings, acknowledging.
+
+The sweep reads every open deal's facts with a handful of whole-table queries
+(store.warnings), asks the pure rules (rules.warnings) what each deserves, and in
+one transaction inserts the warnings whose cause is new and clears those whose
+cause went away. It changes no deal, so it locks none: the (deal, cause) unique
+pair is what keeps two sweeps at once from doubling a warning. A deal that changes
+between the sweep's read and its write may get a warning whose cause just went;
+the next sweep clears it.
+
+Who sees which warnings is policy.warning_scope's: reps their own deals', managers
+their teams', admins all.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import datetime
+from decimal import Decimal
+
+from engine.errors import ConflictError, FormError, NotFoundError
+from engine.rules import policy
+from engine.rules import warnings as rules
+from engine.service import unit_of_work, visibility
+from engine.service.context import ServiceContext
+from engine.store import people
+from engine.store import warnings as store
+from engine.store.models import Opportunity
+from engine.views.warnings import RepGroup, RuleGroup, SweepReport, WarningBoard, WarningView
+
+
+def _idle_days(value: object) -> int:
+    try:
+        days = int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise FormError({"idle_days": "give a whole number of days"}) from None
+    if not 1 <= days <= 3650:
+        raise FormError({"idle_days": "give a number of days from 1 to 3650"})
+    return days
+
+
+def find(ctx: ServiceContext, now: datetime, idle_days: int) -> tuple[int, list[store.Found]]:
+    """(open deals looked at, the warnings they deserve now)."""
+    since = now - rules.DROP_WINDOW
+    with unit_of_work.quick_read(ctx) as session:
+        deals = store.open_deals(session)
+        last_work = store.last_work(session)
+        probabilities = store.value_history(session, store.PROBABILITY_EVENTS, "probability", since)
+        amounts = store.value_history(session, store.AMOUNT_EVENTS, "amount", since)
+        stages = {}
+        for version_id in {d.methodology_version_id for d in deals}:
+            methodology = ctx.catalog.version(session, version_id)[1]
+            stages[version_id] = {s.id: s for s in methodology.stages}
+    found = []
+    for deal in deals:
+        stage = stages[deal.methodology_version_id].get(deal.stage_id) if deal.stage_id else None
+        facts = rules.DealFacts(
+            opportunity_id=deal.id, stage_name=stage.name if stage else deal.stage_id,
+            stage_entered_at=deal.stage_entered_at, max_days_in_stage=stage.max_days_in_stage if stage else None,
+            next_action_at=deal.next_action_at, expected_close_date=deal.expected_close_date,
+            opened_at=deal.opened_at, last_activity_at=last_work.get(deal.id), probability=deal.probability,
+            amount=deal.amount, currency=deal.currency,
+            probability_history=tuple(rules.Point(at, v) for at, v in probabilities.get(deal.id, ())),
+            amount_history=tuple(rules.Point(at, Decimal(v)) for at, v in amounts.get(deal.id, ())))
+        for w in rules.warnings_for(facts, now, idle_days=idle_days):
+            found.append(store.Found(w.opportunity_id, w.rule, w.cause, w.message, w.advice))
+    return len(deals), found
+
+
+def sweep(ctx: ServiceContext, *, idle_days: object = rules.DEFAULT_IDLE_DAYS,
+          actor: str | None = None) -> SweepReport:
+    """Raise the warnings open deals deserve now, once per cause, and clear those
+    whose cause went away. ``actor``: who asks (an admin); None: the worker."""
+    days = _idle_days(idle_days)
+    if actor is not None:
+        with unit_of_work.read(ctx) as session:
+            asker = visibility.actor_of(session, people.user(session, actor))
+            policy.require(policy.may_sweep_warnings(asker), "only an admin runs the warnings' sweep by hand")
+    now = ctx.now()
+    deals, found = find(ctx, now, days)
+
+    def write(session) -> SweepReport:
+        wanted = {(f.opportunity_id, f.cause) for f in found}
+        existing = store.open_causes(session)  # inside the transaction: what other sweeps committed
+        fired = store.fire(session, (f for f in found if (f.opportunity_id, f.cause) not in existing), now)
+        cleared = store.clear(session, (wid for key, wid in existing.items() if key not in wanted), now)
+        return SweepReport(deals=deals, fired=fired, cleared=cleared, open=len(wanted))
+
+    return unit_of_work.run(ctx, write)
+
+
+# --- reading and acknowledging ----------------------------------------------------------
+
+def _view(row: store.WarningRow, may_acknowledge: bool) -> WarningView:
+    return WarningView(id=row.id, opportunity_id=row.opportunity_id, deal_title=row.deal_title,
+                       partner_name=row.partner_name, owner=row.owner, owner_name=row.owner_name, rule=row.rule,
+                       rule_label=rules.label(row.rule), message=row.message, advice=row.advice,
+                       fired_at=row.fired_at, acknowledged_at=row.acknowledged_at,
+                       acknowledged_by=row.acknowledged_by, cleared_at=row.cleared_at,
+                       may_acknowledge=may_acknowledge and row.acknowledged_at is None and row.cleared_at is None)
+
+
+def list_warnings(ctx: ServiceContext, *, viewer: str, include_cleared: bool = False,
+                  include_acknowledged: bool = True, limit: int = 1000) -> list[WarningView]:
+    """The viewer's warnings, newest first: reps their own deals', managers their
+    teams', admins all."""
+    with unit_of_work.quick_read(ctx) as session:
+        scope = policy.warning_scope(visibility.actor_of(session, people.user(session, viewer)))
+        rows = store.visible(session, scope, include_cleared=include_cleared,
+                             include_acknowledged=include_acknowledged, limit=limit)
+    return [_view(row, True) for row in rows]
+
+
+def board(ctx: ServiceContext, *, viewer: str) -> WarningBoard:
+    """The dashboard: open warnings grouped by rep, then rule (RULES order), newest first."""
+    with unit_of_work.quick_read(ctx) as session:
+        scope = policy.warning_scope(visibility.actor_of(session, people.user(session, viewer)))
+        rows = store.visible(session, scope, limit=5000)
+    per_rep: OrderedDict[str, list[WarningView]] = OrderedDict()
+    for row in sorted(rows, key=lambda r: (r.owner_name.casefold(), r.owner)):
+        per_rep.setdefault(row.owner, []).append(_view(row, True))
+    reps = []
+    for owner, views in per_rep.items():
+        groups = []
+        for rule in rules.RULES + tuple(sorted({v.rule for v in views} - set(rules.RULES))):
+            mine = sorted((v for v in views if v.rule == rule), key=lambda v: (v.fired_at, v.id), reverse=True)
+            if mine:
+                groups.append(RuleGroup(rule, rules.label(rule), tuple(mine)))
+        reps.append(RepGroup(owner, views[0].owner_name, len(views), tuple(groups)))
+    return WarningBoard(total=len(rows), unacknowledged=sum(1 for r in rows if r.acknowledged_at is None),
+                        reps=tuple(reps), everything=scope.everything)
+
+
+def for_deal(ctx: ServiceContext, opportunity_id: int, *, viewer: str) -> list[WarningView]:
+    """The deal's open warnings, if the viewer may see them (else none: the deal page
+    shows warnings only to those who act on them)."""
+    with unit_of_work.quick_read(ctx) as session:
+        _, opportunity = visibility.visible_opportunity(session, viewer, opportunity_id)
+        actor = visibility.actor_of(session, people.user(session, viewer))
+        if not policy.may_see_warnings_of(actor, visibility.deal_of(opportunity)):
+            return []
+        rows = store.visible(session, policy.WarningScope(everything=True), opportunity_id=opportunity_id)
+    return [_view(row, True) for row in rows]
+
+
+def acknowledge(ctx: ServiceContext, warning_id: int, *, actor: str) -> WarningView:
+    """Mark the warning seen and in hand: its deal's owner, manager or team manager,
+    or an admin. A warning someone acknowledged already, or that cleared, is a conflict."""
+    missing = f"no warning {warning_id}"
+    now = ctx.now()
+
+    def work(session) -> None:
+        visibility.known_id(warning_id, missing)
+        actor_row = people.user(session, actor)
+        warning = store.lock_warning(session, warning_id)
+        if warning is None:
+            raise NotFoundError(missing)
+        opportunity = session.get(Opportunity, warning.opportunity_id)
+        if not policy.may_see_warnings_of(visibility.actor_of(session, actor_row), visibility.deal_of(opportunity)):
+            raise NotFoundError(missing)
+        if warning.cleared_at is not None:
+            raise ConflictError(f"this warning cleared on {warning.cleared_at:%Y-%m-%d}: its cause went away")
+        if warning.acknowledged_at is not None:
+            raise ConflictError("this warning was acknowledged already")
+        warning.acknowledged_at = now
+        warning.acknowledged_by_id = actor_row.id
+
+    unit_of_work.run(ctx, work)
+    with unit_of_work.quick_read(ctx) as session:
+        row, = store.visible(session, policy.WarningScope(everything=True), include_cleared=True,
+                             warning_id=warning_id)
+    return _view(row, True)

@@ -1,0 +1,228 @@
+"""The early warnings' SQL (M18): the facts the sweep reads of every open deal (one
+query each for the whole database, not one per deal), writing what it found —
+new warnings inserted once per cause, vanished causes cleared — and the warnings a
+viewer may see, acknowledging one, and the digests."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Iterable, Sequence
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased
+
+from engine.rules.policy import WarningScope
+from engine.store.models import Event, InboxTask, Opportunity, User
+from engine.store.partner_models import Activity
+from engine.store.warning_models import DealWarning, WarningDigest
+
+#: events whose data give the probability in force after them
+PROBABILITY_EVENTS = ("stage_changed", "probability_overridden", "probability_reset", "questionnaire_answered")
+#: events whose data give the amount after them (none is written yet: the amount is
+#: fixed when a deal opens; a use case that changes it should record one)
+AMOUNT_EVENTS = ("amount_changed",)
+_CHUNK = 1000  # rows per INSERT/UPDATE statement
+
+
+@dataclass(frozen=True)
+class OpenDeal:
+    id: int
+    methodology_version_id: int
+    stage_id: str | None
+    stage_entered_at: datetime | None
+    next_action_at: datetime | None
+    expected_close_date: date | None
+    opened_at: datetime
+    probability: int
+    amount: Decimal
+    currency: str
+
+
+def open_deals(session: Session) -> list[OpenDeal]:
+    o = Opportunity
+    rows = session.execute(select(o.id, o.methodology_version_id, o.stage_id, o.stage_entered_at, o.next_action_at,
+                                  o.expected_close_date, o.opened_at, o.probability, o.amount, o.currency)
+                           .where(o.status == "open"))
+    return [OpenDeal(*row) for row in rows]
+
+
+def last_work(session: Session) -> dict[int, datetime]:
+    """Each open deal's latest done activity or completed task (inbox row)."""
+    latest: dict[int, datetime] = {}
+    for query in (
+        select(Activity.opportunity_id, func.max(Activity.done_at))
+        .join(Opportunity, Opportunity.id == Activity.opportunity_id)
+        .where(Opportunity.status == "open", Activity.status == "done", Activity.done_at.is_not(None))
+        .group_by(Activity.opportunity_id),
+        select(InboxTask.opportunity_id, func.max(InboxTask.completed_at))
+        .join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
+        .where(Opportunity.status == "open", InboxTask.status == "completed", InboxTask.completed_at.is_not(None))
+        .group_by(InboxTask.opportunity_id),
+    ):
+        for deal_id, at in session.execute(query):
+            if at is not None and (deal_id not in latest or at > latest[deal_id]):
+                latest[deal_id] = at
+    return latest
+
+
+def value_history(session: Session, kinds: Sequence[str], key: str, since: datetime) -> dict[int, list[tuple]]:
+    """(at, value) of every event of ``kinds`` with ``key`` in its data, oldest first,
+    for the deals that had one from ``since`` on (the others changed nothing lately)."""
+    recent = (select(Event.opportunity_id).where(Event.kind.in_(kinds), Event.at >= since).distinct())
+    rows = session.execute(select(Event.opportunity_id, Event.at, Event.data)
+                           .join(Opportunity, Opportunity.id == Event.opportunity_id)
+                           .where(Opportunity.status == "open", Event.kind.in_(kinds),
+                                  Event.opportunity_id.in_(recent))
+                           .order_by(Event.opportunity_id, Event.at, Event.id))
+    history: dict[int, list[tuple]] = defaultdict(list)
+    for deal_id, at, data in rows:
+        value = _number((data or {}).get(key))
+        if value is not None:
+            history[deal_id].append((at, value))
+    return history
+
+
+def _number(value: object) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+# --- the sweep's write -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Found:
+    """A warning the sweep found (engine.rules.warnings.Warning, as a row)."""
+
+    opportunity_id: int
+    rule: str
+    cause: str
+    message: str
+    advice: str
+
+
+def open_causes(session: Session) -> dict[tuple[int, str], int]:
+    """(deal, cause) -> id of every warning not cleared."""
+    rows = session.execute(select(DealWarning.opportunity_id, DealWarning.cause, DealWarning.id)
+                           .where(DealWarning.cleared_at.is_(None)))
+    return {(deal_id, cause): warning_id for deal_id, cause, warning_id in rows}
+
+
+def fire(session: Session, found: Iterable[Found], now: datetime) -> int:
+    """Insert each warning unless its (deal, cause) row exists; a cleared one whose
+    cause came back is raised again. Two sweeps at once: the unique pair makes the
+    later insert meet the earlier row (PostgreSQL waits for the earlier transaction,
+    then skips), never a second warning. Returns how many rows were written."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    written = 0
+    found = list(found)
+    for start in range(0, len(found), _CHUNK):
+        values = [dict(opportunity_id=f.opportunity_id, rule=f.rule, cause=f.cause, message=f.message,
+                       advice=f.advice, fired_at=now) for f in found[start:start + _CHUNK]]
+        statement = insert(DealWarning).values(values)
+        statement = statement.on_conflict_do_update(
+            index_elements=[DealWarning.opportunity_id, DealWarning.cause],
+            set_=dict(cleared_at=None, fired_at=statement.excluded.fired_at, acknowledged_at=None,
+                      acknowledged_by_id=None, message=statement.excluded.message,
+                      advice=statement.excluded.advice),
+            where=DealWarning.cleared_at.is_not(None)).returning(DealWarning.id)
+        written += len(session.execute(statement).all())  # rowcount is -1 here on psycopg
+    return written
+
+
+def clear(session: Session, warning_ids: Iterable[int], now: datetime) -> int:
+    ids = list(warning_ids)
+    cleared = 0
+    for start in range(0, len(ids), _CHUNK):
+        cleared += session.execute(update(DealWarning).where(DealWarning.id.in_(ids[start:start + _CHUNK]),
+                                                             DealWarning.cleared_at.is_(None))
+                                   .values(cleared_at=now)).rowcount or 0
+    return cleared
+
+
+# --- reading them ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WarningRow:
+    id: int
+    opportunity_id: int
+    deal_title: str
+    partner_name: str
+    owner: str
+    owner_name: str
+    rule: str
+    message: str
+    advice: str
+    fired_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    cleared_at: datetime | None
+
+
+def _scoped(query, scope: WarningScope):
+    if scope.everything:
+        return query
+    allowed = []
+    if scope.owner_id is not None:
+        allowed.append(Opportunity.owner_id == scope.owner_id)
+    if scope.manager_id is not None:
+        allowed.append(Opportunity.manager_id == scope.manager_id)
+    if scope.team_ids:
+        allowed.append(Opportunity.team_id.in_(sorted(scope.team_ids)))
+    return query.where(or_(*allowed)) if allowed else query.where(False)
+
+
+def visible(session: Session, scope: WarningScope, *, include_cleared: bool = False,
+            include_acknowledged: bool = True, opportunity_id: int | None = None, since: datetime | None = None,
+            warning_id: int | None = None, limit: int = 1000) -> list[WarningRow]:
+    """The warnings ``scope`` sees, newest first."""
+    owner, acker = aliased(User), aliased(User)
+    query = (select(DealWarning.id, DealWarning.opportunity_id, Opportunity.title, Opportunity.partner_name,
+                    owner.username, owner.display_name, DealWarning.rule, DealWarning.message, DealWarning.advice,
+                    DealWarning.fired_at, DealWarning.acknowledged_at, acker.username, DealWarning.cleared_at)
+             .join(Opportunity, Opportunity.id == DealWarning.opportunity_id)
+             .join(owner, owner.id == Opportunity.owner_id)
+             .outerjoin(acker, acker.id == DealWarning.acknowledged_by_id))
+    query = _scoped(query, scope)
+    if not include_cleared:
+        query = query.where(DealWarning.cleared_at.is_(None))
+    if not include_acknowledged:
+        query = query.where(DealWarning.acknowledged_at.is_(None))
+    if opportunity_id is not None:
+        query = query.where(DealWarning.opportunity_id == opportunity_id)
+    if since is not None:
+        query = query.where(DealWarning.fired_at >= since)
+    if warning_id is not None:
+        query = query.where(DealWarning.id == warning_id)
+    query = query.order_by(DealWarning.fired_at.desc(), DealWarning.id.desc()).limit(limit)
+    return [WarningRow(*row) for row in session.execute(query)]
+
+
+def lock_warning(session: Session, warning_id: int) -> DealWarning | None:
+    return session.scalars(select(DealWarning).where(DealWarning.id == warning_id).with_for_update()).first()
+
+
+# --- digests ----------------------------------------------------------------------------
+
+def digest_exists(session: Session, user_id: int, day: str) -> bool:
+    return session.scalar(select(WarningDigest.id).where(WarningDigest.user_id == user_id,
+                                                         WarningDigest.day == day)) is not None
+
+
+def add_digest(session: Session, user_id: int, day: str, text: str, warning_ids: list[int],
+               sent_to: str | None, now: datetime) -> None:
+    session.add(WarningDigest(user_id=user_id, day=day, text=text, warning_ids=warning_ids, sent_to=sent_to,
+                              created_at=now))
+    session.flush()
+
+
+def latest_digest(session: Session, user_id: int) -> WarningDigest | None:
+    return session.scalars(select(WarningDigest).where(WarningDigest.user_id == user_id)
+                           .order_by(WarningDigest.day.desc()).limit(1)).first()
