@@ -26,6 +26,7 @@ from engine.service import handover
 from engine.service import lost_analysis, lost_csv
 from engine.service import pipeline_analysis
 from engine.service import organisation, quotas
+from engine.service import warning_digest
 from engine.service import warnings as deal_warnings
 from engine.service.buying_center import KEEP
 from engine.service.catalog import Catalog
@@ -45,7 +46,7 @@ from engine.views.segments import SegmentView, SwapReport, SwapView
 from engine.views.lost_analysis import LossPreview, LostReport
 from engine.views.pipeline_analysis import MethodologyReport, PipelineReport, ReportFile
 from engine.views.quotas import QuotaSheet, SplitView
-from engine.views.warnings import SweepReport, WarningBoard, WarningView
+from engine.views.warnings import DigestView, SweepReport, WarningBoard, WarningView
 
 
 class Engine:
@@ -565,6 +566,14 @@ class Engine:
 
     def acknowledge_warning(self, warning_id: int, *, actor: str) -> WarningView:
         return deal_warnings.acknowledge(self.context, warning_id, actor=actor)
+
+    def send_warning_digests(self, *, env: Mapping[str, str] | None = None) -> list[DigestView]:
+        """Today's digest for each user with unacknowledged warnings: by e-mail when
+        DEALFLOW_SMTP_HOST is set in ``env`` (default: the environment), else in the app."""
+        return warning_digest.send_digests(self.context, smtp=warning_digest.SmtpSettings.from_env(env))
+
+    def latest_warning_digest(self, *, viewer: str) -> DigestView | None:
+        return warning_digest.latest_digest(self.context, viewer=viewer)
 
 
 

@@ -226,3 +226,9 @@ def add_digest(session: Session, user_id: int, day: str, text: str, warning_ids:
 def latest_digest(session: Session, user_id: int) -> WarningDigest | None:
     return session.scalars(select(WarningDigest).where(WarningDigest.user_id == user_id)
                            .order_by(WarningDigest.day.desc()).limit(1)).first()
+
+
+def mark_unsent(session: Session, user_id: int, day: str) -> None:
+    """The digest could not be mailed: it is the in-app one."""
+    session.execute(update(WarningDigest).where(WarningDigest.user_id == user_id, WarningDigest.day == day)
+                    .values(sent_to=None))
