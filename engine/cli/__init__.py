@@ -22,6 +22,7 @@ group:
     demo           the command-line walk-through
     reports        the lost-deal report
     quotas         quotas split down the hierarchy (quota ...), the fiscal calendar (fiscal-year)
+    warnings       early warnings: sweep, list, ack, digest
 
 Other packages contribute commands through the ``dealflow.commands`` entry points
 (webui contributes ``dealflow serve``); see group.py.
@@ -33,6 +34,7 @@ import click
 
 from engine.cli import (activities, analysis, db, demo, diff, handover, import_bpmn, import_leads, methodologies,
                         opportunities, partner_lists, partners, people, quotas, reports, sales, segments, tasks,
+                        warnings,
                         worker)
 from engine.cli.group import DealflowGroup
 
@@ -45,7 +47,7 @@ def main() -> None:
 
 
 for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opportunities, tasks, segments, partners,
-              handover, worker, demo, activities, reports, quotas):
+              handover, worker, demo, activities, reports, quotas, warnings):
     for _command in _part.COMMANDS:
         main.add_command(_command)
 for _command in analysis.REPORT_COMMANDS:

@@ -1,7 +1,9 @@
-"""``dealflow worker``: fires due timers, again and again (or once)."""
+"""``dealflow worker``: fires due timers, again and again (or once), and sweeps the
+deals for early warnings (M18) every so often, sending the day's digests after."""
 
 from __future__ import annotations
 
+import os
 import time
 
 import click
@@ -10,15 +12,26 @@ from engine.cli.common import open_engine
 
 
 @click.command()
-@click.option("--once", is_flag=True, help="Fire what is due now, then exit.")
+@click.option("--once", is_flag=True, help="Fire what is due now and sweep for warnings once, then exit.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between sweeps.")
-def worker(once: bool, interval: float) -> None:
+@click.option("--warnings-every", default=3600.0, show_default=True,
+              help="Seconds between the warnings' sweeps (0: never).")
+def worker(once: bool, interval: float, warnings_every: float) -> None:
     """Fire due timers, again and again (or once). Several workers may share a database."""
     engine = open_engine()
+    idle_days = os.environ.get("DEALFLOW_WARNING_IDLE_DAYS") or 14
+    last_sweep = None
     while True:
         fired = engine.fire_due_timers()
         if fired or once:
             click.echo(f"fired timers on {fired} opportunit{'y' if fired == 1 else 'ies'}")
+        if warnings_every > 0 and (last_sweep is None or time.monotonic() - last_sweep >= warnings_every):
+            # Two workers may sweep at once: the warnings' (deal, cause) key keeps each single.
+            report = engine.sweep_warnings(idle_days=idle_days)
+            digests = engine.send_warning_digests()
+            last_sweep = time.monotonic()
+            click.echo(f"warnings: {report.fired} new, {report.cleared} cleared, {report.open} open; "
+                       f"{len(digests)} digests")
         if once:
             return
         time.sleep(interval)  # polling: the next-timer column is indexed, a sweep is cheap
