@@ -10,6 +10,7 @@ never touch SQL or SpiffWorkflow. One blueprint per screen family:
     calendar       the agenda, the week calendar, activities, the calendar feed
     partners       the partner list and page, archiving, handing a partner over
     quotas         quotas split down the hierarchy (draft, commit, versions)
+    warnings       early warnings: the dashboard, acknowledging, the inbox's and deal page's partials
     api            the JSON API under /api/v1 (tokens, OpenAPI document), a package
 
 Every error is answered by webui/errors.py: JSON of one shape under /api/, an HTML
@@ -28,7 +29,7 @@ from engine import Engine
 
 from webui import (analysis, api, auth, buying_center, calendar, errors, headers, inbox, lead_import, lead_runs,
                    manager, opportunities, pages, partner_lists, partners, quotas, reports, sales_assistant, segments,
-                   vendor)
+                   vendor, warnings)
 from webui.app_engine import EXTENSION, engine_of
 from webui.ids import RecordId
 
@@ -68,7 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions[EXTENSION] = app.config.get("ENGINE") or Engine(app.config["DATABASE_URL"])
 
     for module in (auth, inbox, opportunities, manager, segments, buying_center, sales_assistant, calendar,
-                   lead_import, reports, analysis, vendor, partner_lists, partners, quotas):
+                   lead_import, reports, analysis, vendor, partner_lists, partners, quotas, warnings):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     lead_runs.init_app(app, engine_of(app))

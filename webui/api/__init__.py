@@ -16,6 +16,7 @@ and the modules that put their routes on it.
     analysis       the pipeline analysis and the methodology comparison
     quotas         quotas (M14): the split sheet, setting, splitting, committing; the fiscal calendar
     lead_imports   uploading a lead file, an import's progress, its revert and rejects
+    warnings       the early warnings (M18) and acknowledging one
     discovery      the OpenAPI document; JSON 404/405 for unknown routes
     openapi/       the OpenAPI 3.1 document, one module per family of routes
 
@@ -29,10 +30,10 @@ in UTC.
 from __future__ import annotations
 
 from webui.api import activities, analysis, buying_center, discovery, handover, inbox, lead_imports, opportunities, \
-    partner_lists, partners, quotas, reports, sales, tasks
+    partner_lists, partners, quotas, reports, sales, tasks, warnings
 from webui.api.blueprint import bp
 
 ROUTES = (inbox, opportunities, tasks, sales, buying_center, handover, partners, activities, reports, analysis,
-          lead_imports, partner_lists, quotas, discovery)
+          lead_imports, partner_lists, quotas, warnings, discovery)
 
 __all__ = ["bp"]
