@@ -25,7 +25,7 @@ PROBABILITY_EVENTS = ("stage_changed", "probability_overridden", "probability_re
 #: events whose data give the amount after them (none is written yet: the amount is
 #: fixed when a deal opens; a use case that changes it should record one)
 AMOUNT_EVENTS = ("amount_changed",)
-_CHUNK = 1000  # rows per INSERT/UPDATE statement
+_CHUNK = 1000  # ids per UPDATE statement
 
 
 @dataclass(frozen=True)
@@ -120,21 +120,21 @@ def fire(session: Session, found: Iterable[Found], now: datetime) -> int:
     cause came back is raised again. Two sweeps at once: the unique pair makes the
     later insert meet the earlier row (PostgreSQL waits for the earlier transaction,
     then skips), never a second warning. Returns how many rows were written."""
+    rows = [dict(opportunity_id=f.opportunity_id, rule=f.rule, cause=f.cause, message=f.message, advice=f.advice,
+                 fired_at=now) for f in found]
+    if not rows:
+        return 0
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    written = 0
-    found = list(found)
-    for start in range(0, len(found), _CHUNK):
-        values = [dict(opportunity_id=f.opportunity_id, rule=f.rule, cause=f.cause, message=f.message,
-                       advice=f.advice, fired_at=now) for f in found[start:start + _CHUNK]]
-        statement = insert(DealWarning).values(values)
-        statement = statement.on_conflict_do_update(
-            index_elements=[DealWarning.opportunity_id, DealWarning.cause],
-            set_=dict(cleared_at=None, fired_at=statement.excluded.fired_at, acknowledged_at=None,
-                      acknowledged_by_id=None, message=statement.excluded.message,
-                      advice=statement.excluded.advice),
-            where=DealWarning.cleared_at.is_not(None)).returning(DealWarning.id)
-        written += len(session.execute(statement).all())  # rowcount is -1 here on psycopg
-    return written
+    table = DealWarning.__table__
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.opportunity_id, table.c.cause],
+        set_=dict(cleared_at=None, fired_at=statement.excluded.fired_at, acknowledged_at=None,
+                  acknowledged_by_id=None, message=statement.excluded.message, advice=statement.excluded.advice),
+        where=table.c.cleared_at.is_not(None)).returning(table.c.id)
+    # One statement compiled once, its rows sent in batches (SQLAlchemy's
+    # "insertmanyvalues"); RETURNING counts what was written (rowcount is -1 on psycopg).
+    return len(session.connection().execute(statement, rows).all())
 
 
 def clear(session: Session, warning_ids: Iterable[int], now: datetime) -> int:
