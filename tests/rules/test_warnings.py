@@ -1,0 +1,88 @@
+"""The early warnings' pure rules (M18): each rule's threshold, its cause key (the
+same trouble is one cause; trouble coming back later is a new one), and plain
+words naming what is wrong and what to do."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+from engine.rules.warnings import DealFacts, Point, label, peak_since, warnings_for
+
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+
+
+def deal(**changes) -> DealFacts:
+    facts = dict(opportunity_id=7, stage_name="Proposal", stage_entered_at=NOW - timedelta(days=2),
+                 max_days_in_stage=None, next_action_at=NOW + timedelta(days=1), expected_close_date=None,
+                 opened_at=NOW - timedelta(days=3), last_activity_at=None, probability=50,
+                 amount=Decimal("1000.00"), currency="PLN")
+    return DealFacts(**{**facts, **changes})
+
+
+def rules(facts: DealFacts, now=NOW, **options) -> list[str]:
+    return [w.rule for w in warnings_for(facts, now, **options)]
+
+
+def test_a_healthy_deal_raises_nothing():
+    assert warnings_for(deal(), NOW) == []
+
+
+def test_rotting_starts_the_day_after_the_limit_and_its_cause_is_the_stay():
+    entered = NOW - timedelta(days=14)
+    assert rules(deal(max_days_in_stage=14, stage_entered_at=entered)) == []
+    (w,) = warnings_for(deal(max_days_in_stage=14, stage_entered_at=entered - timedelta(days=1)), NOW)
+    assert (w.rule, w.message) == ("rotting", "In Proposal for 15 days; this stage expects at most 14 days.")
+    assert w.cause == f"rotting:{(entered - timedelta(days=1)).isoformat()}"
+    assert rules(deal(max_days_in_stage=None, stage_entered_at=NOW - timedelta(days=400))) == []
+
+
+def test_a_missed_next_action_is_one_cause_per_due_date():
+    late = deal(next_action_at=NOW - timedelta(hours=2))
+    (w,) = warnings_for(late, NOW)
+    assert (w.rule, w.message) == ("next_action_missed", "The next action was due today and is not done.")
+    (later,) = warnings_for(late, NOW + timedelta(days=2))
+    assert later.cause == w.cause and later.message == "The next action was due 2 days ago and is not done."
+    assert rules(deal(next_action_at=None)) == []
+
+
+def test_no_activity_counts_from_the_last_one_or_the_opening():
+    assert rules(deal(opened_at=NOW - timedelta(days=13))) == []
+    (w,) = warnings_for(deal(opened_at=NOW - timedelta(days=14)), NOW)
+    assert (w.rule, w.message) == ("idle", "Nothing done since it was opened for 14 days.")
+    active = deal(opened_at=NOW - timedelta(days=60), last_activity_at=NOW - timedelta(days=3))
+    assert rules(active) == [] and rules(active, idle_days=3) == ["idle"]
+    assert warnings_for(active, NOW, idle_days=3)[0].message == "Nothing done on it for 3 days."
+
+
+def test_a_close_date_before_today_warns_and_today_does_not():
+    assert rules(deal(expected_close_date=NOW.date())) == []
+    (w,) = warnings_for(deal(expected_close_date=date(2026, 11, 1)), NOW)
+    assert (w.rule, w.cause) == ("close_date_passed", "close_date_passed:2026-11-01")
+    assert w.message == "Expected to close on 2026-11-01, 19 days ago, and still open."
+
+
+def test_a_drop_is_against_the_highest_value_of_the_window_including_the_one_in_force_at_its_start():
+    history = (Point(NOW - timedelta(days=40), Decimal(70)), Point(NOW - timedelta(days=3), Decimal(40)))
+    (w,) = warnings_for(deal(probability=40, probability_history=history), NOW)
+    assert (w.rule, w.cause) == ("probability_dropped", "probability_dropped:70>40")
+    assert w.message == "The probability fell from 70% to 40% in the last 14 days."
+    assert "probability_dropped" not in rules(deal(probability=40, probability_history=history), NOW + timedelta(days=12))
+    assert peak_since(history[:1], NOW - timedelta(days=14)) is None  # nothing changed lately
+    rose = history + (Point(NOW - timedelta(days=1), Decimal(80)),)
+    assert rules(deal(probability=80, probability_history=rose)) == []
+
+
+def test_an_amount_drop_names_the_currency():
+    history = (Point(NOW - timedelta(days=2), Decimal("5000.00")),)
+    (w,) = warnings_for(deal(amount=Decimal("3000.00"), amount_history=history), NOW)
+    assert w.message == "The amount fell from 5000.00 PLN to 3000.00 PLN in the last 14 days."
+
+
+def test_warnings_come_in_the_order_a_manager_reads_them_with_labels_and_advice():
+    bad = deal(max_days_in_stage=1, next_action_at=NOW - timedelta(days=1), opened_at=NOW - timedelta(days=30),
+               expected_close_date=date(2026, 11, 1))
+    found = warnings_for(bad, NOW)
+    assert [w.rule for w in found] == ["next_action_missed", "close_date_passed", "rotting", "idle"]
+    assert all(w.advice and w.opportunity_id == 7 for w in found)
+    assert label("rotting") == "Stuck in its stage" and label("committed_left") == "Committed left"
