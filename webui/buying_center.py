@@ -17,6 +17,7 @@ from engine.errors import FormError
 
 from webui import opportunities
 from webui.app_engine import engine_of
+from webui.forms import sent
 
 bp = Blueprint("buying_center", __name__)
 
@@ -29,7 +30,7 @@ def _form_state():
 @bp.post("/opportunities/<int:opportunity_id>/contacts")
 @login_required
 def add_contact(opportunity_id: int):
-    values = {"name": None} | _submitted(CONTACT_FIELDS)  # a form without a name: the engine says it is required
+    values = {"name": None} | sent(CONTACT_FIELDS, request.form)  # a form without a name: the engine says it is required
     try:
         added = engine_of(current_app).add_contact(opportunity_id, actor=current_user.username, **values)
     except FormError as err:
@@ -42,7 +43,7 @@ def add_contact(opportunity_id: int):
 @login_required
 def update_contact(contact_id: int):
     engine = engine_of(current_app)
-    values = _submitted(CONTACT_FIELDS)
+    values = sent(CONTACT_FIELDS, request.form)
     try:
         changed = engine.update_contact(contact_id, actor=current_user.username, **values)
     except FormError as err:
@@ -63,7 +64,7 @@ def remove_contact(contact_id: int):
 @bp.post("/opportunities/<int:opportunity_id>/relationships")
 @login_required
 def add_relationship(opportunity_id: int):
-    values = dict.fromkeys(("from_contact", "to_contact", "kind")) | _submitted(RELATIONSHIP_FIELDS)
+    values = dict.fromkeys(("from_contact", "to_contact", "kind")) | sent(RELATIONSHIP_FIELDS, request.form)
     try:
         added = engine_of(current_app).add_relationship(opportunity_id, actor=current_user.username, **values)
     except FormError as err:
@@ -78,12 +79,6 @@ def remove_relationship(relationship_id: int):
     gone = engine_of(current_app).remove_relationship(relationship_id, actor=current_user.username)
     flash(f"Removed: {gone.from_name} {gone.kind_label} {gone.to_name}.", "success")
     return _back(gone.opportunity_id)
-
-
-def _submitted(fields: tuple[str, ...]) -> dict[str, str]:
-    """The form's own fields (nothing else, not the CSRF token); a field left out
-    of the form stays as it is."""
-    return {name: request.form[name] for name in fields if name in request.form}
 
 
 def _again(opportunity_id: int, form: str, values: dict, err: FormError):

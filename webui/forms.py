@@ -1,4 +1,5 @@
-"""A task's fields (FieldView) as HTML form controls. Pure: no request, no engine.
+"""A task's fields (FieldView) as HTML form controls, and the fields a form sent. Pure: no
+request, no engine (the caller hands the request's form in).
 
 The browser gets the same limits the server enforces (required, min/max, length) as
 HTML attributes; the server still checks everything (``Engine.complete_task``), so
@@ -39,7 +40,14 @@ def controls(fields: tuple[FieldView, ...], values: dict[str, str] | None = None
 
 def submitted(fields: tuple[FieldView, ...], form) -> dict[str, str]:
     """The form's own fields from the request (nothing else, not the CSRF token)."""
-    return {f.id: form[f.id] for f in fields if f.id in form}
+    return sent(tuple(f.id for f in fields), form)
+
+
+def sent(names: tuple[str, ...], form) -> dict[str, str]:
+    """The fields ``names`` that ``form`` (a request's form) carries, nothing else
+    (not the CSRF token). A field left out of the form is left out here, so that an
+    update leaves it as it is."""
+    return {name: form[name] for name in names if name in form}
 
 
 def _control(f: FieldView, value: str, error: str | None) -> Control:

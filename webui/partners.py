@@ -22,6 +22,7 @@ from engine import PARTNER_KINDS as KINDS
 from engine.errors import ConflictError, FormError
 
 from webui.app_engine import engine_of
+from webui.forms import sent
 
 bp = Blueprint("partners", __name__)
 
@@ -52,7 +53,7 @@ def index():
 @bp.post("/partners")
 @login_required
 def create():
-    values = _submitted(NEW_FIELDS)
+    values = sent(NEW_FIELDS, request.form)
     owner = values.pop("owner", "") or None
     try:
         created = engine_of(current_app).create_partner(actor=current_user.username, owner=owner, **values)
@@ -103,7 +104,7 @@ def page(partner_id: int, *, status: int = 200, **extra):
 @bp.post("/partners/<int:partner_id>")
 @login_required
 def update(partner_id: int):
-    values = _submitted(EDIT_FIELDS)
+    values = sent(EDIT_FIELDS, request.form)
     try:
         changed = engine_of(current_app).update_partner(partner_id, actor=current_user.username, **values)
     except FormError as err:
@@ -115,7 +116,7 @@ def update(partner_id: int):
 @bp.post("/partners/<int:partner_id>/contacts")
 @login_required
 def add_contact(partner_id: int):
-    values = {"name": None} | _submitted(CONTACT_FIELDS)
+    values = {"name": None} | sent(CONTACT_FIELDS, request.form)
     try:
         added = engine_of(current_app).add_partner_contact(partner_id, actor=current_user.username, **values)
     except FormError as err:
@@ -127,7 +128,7 @@ def add_contact(partner_id: int):
 @bp.post("/partners/<int:partner_id>/contacts/<int:contact_id>")
 @login_required
 def update_contact(partner_id: int, contact_id: int):
-    values: dict[str, object] = _submitted(CONTACT_FIELDS)
+    values: dict[str, object] = sent(CONTACT_FIELDS, request.form)
     if "active" in request.form or "form" in request.form:  # the edit form: an unticked box sends nothing
         values["active"] = request.form.get("active") == "1"
     try:
@@ -204,12 +205,6 @@ def hand_over(partner_id: int):
 
 
 # --- shared ------------------------------------------------------------------------------
-
-def _submitted(fields: tuple[str, ...]) -> dict[str, str]:
-    """The form's own fields (nothing else, not the CSRF token); a field left out of
-    the form stays as it is."""
-    return {name: request.form[name] for name in fields if name in request.form}
-
 
 def _display_names(engine) -> dict[str, str]:
     return {u.username: u.display_name for u in engine.list_users()}

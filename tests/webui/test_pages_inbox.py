@@ -49,7 +49,7 @@ def test_the_inbox_filters_by_stage_and_methodology_and_pages(app, engine):
     engine.complete_task(deals[0].open_tasks[0].id, actor="rep1", data={"amount": "5"})
     client = client_for(app, "manager")
     second = client.get("/?per_page=2&page=2")
-    assert len(rows(second.text)) == 2 and "Page 2 of 3 (6 tasks)" in second.text
+    assert len(rows(second.text)) == 2 and "Page 2 of 3 · 3–4 of 6 tasks" in second.text
     assert 'href="/?page=3&amp;per_page=2"' in second.text and 'href="/?page=1&amp;per_page=2"' in second.text
     offers = client.get("/?stage=offer")
     assert rows(offers.text) == [engine.opportunity_for(deals[0].id, viewer="manager").open_tasks[0].id]
