@@ -27,7 +27,7 @@ from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
 from engine.store import activities as store
 from engine.store import people
-from engine.store.models import User
+from engine.store.models import Team, User
 from engine.store.partner_models import CalendarFeed
 from engine.views.activities import (ACTIVITY, SUGGESTED, TASK, AgendaDay, AgendaItem, AgendaView,
                                      CalendarFeedView, WeekRow, WeekView)
@@ -54,10 +54,11 @@ def agenda(ctx: ServiceContext, username: str, *, viewer: str, days: object = 7,
         late = [r for r in store.overdue_of(session, [user.id], now, now - OVERDUE_LOOKBACK)
                 if rules.is_overdue("planned", rules.ends_at(r.activity.starts_at, r.activity.duration_minutes), now)]
         tasks = store.dated_tasks(session, [user.id], team_ids=team_ids, end=end)
+        queues = _team_names(session, team_ids)
         items = ([_activity_item(session, who, r, now) for r in acts]
-                 + [_task_item(t, now) for t in tasks if t.task.due_at >= start])
+                 + [_task_item(t, now, queues) for t in tasks if t.task.due_at >= start])
         overdue = ([_activity_item(session, who, r, now) for r in late if r.activity.starts_at < start]
-                   + [_task_item(t, now) for t in tasks if t.task.due_at < start])
+                   + [_task_item(t, now, queues) for t in tasks if t.task.due_at < start])
         by_day = _by_day(items, tz)
         return AgendaView(
             username=user.username, display_name=user.display_name, zone=_zone_name(tz), today=today,
@@ -87,15 +88,32 @@ def week(ctx: ServiceContext, username: str | None = None, *, team: str | None =
         else:
             members = [_person_seen_by(session, who, username)]
         ids = [m.id for m in members]
+        # Unclaimed tasks count for whoever may claim them: a rep's week shows those of
+        # their teams' queues; a team's week shows its own queue as a row of its own.
+        queue_teams = [team_row.id] if team is not None else people.team_ids_of(session, members[0].id)
+        queues = _team_names(session, queue_teams)
         items = ([_activity_item(session, who, r, now) for r in store.of_owners(session, ids, first, last)]
-                 + [_task_item(t, now) for t in store.dated_tasks(session, ids, start=first, end=last)])
-        rows = []
-        for member in members:
-            by_day = _by_day([i for i in items if i.owner == member.username], tz)
-            rows.append(WeekRow(member.username, member.display_name,
-                                tuple(tuple(by_day.get(monday + timedelta(days=i), ())) for i in range(7))))
+                 + [_task_item(t, now, queues) for t in store.dated_tasks(session, ids, team_ids=queue_teams,
+                                                                          start=first, end=last)])
+
+        def row(username_: str, display_name: str, mine) -> WeekRow:
+            by_day = _by_day([i for i in items if mine(i)], tz)
+            return WeekRow(username_, display_name,
+                           tuple(tuple(by_day.get(monday + timedelta(days=i), ())) for i in range(7)))
+
+        if team is None:
+            rows = [row(members[0].username, members[0].display_name,
+                        lambda i: i.owner == members[0].username or i.is_queued)]
+            queue = None
+        else:
+            rows = [row(m.username, m.display_name, lambda i, m=m: i.owner == m.username) for m in members]
+            queue = row("", f"Queue of {team}", lambda i: i.is_queued)
         return WeekView(start=monday, zone=_zone_name(tz), user=username if team is None else None, team=team,
-                        rows=tuple(rows), today=today)
+                        rows=tuple(rows), today=today, queue=queue)
+
+
+def _team_names(session: Session, team_ids: list[int]) -> dict[int, str]:
+    return {team_id: session.get(Team, team_id).name for team_id in team_ids}
 
 
 def _person_seen_by(session: Session, who: Who, username: str) -> User:
@@ -115,12 +133,15 @@ def _activity_item(session: Session, who: Who, r: store.ActivityRow, now: dateti
                       activity=view)
 
 
-def _task_item(t: store.TaskRow, now: datetime) -> AgendaItem:
+def _task_item(t: store.TaskRow, now: datetime, queues: dict[int, str] | None = None) -> AgendaItem:
+    """``queues``: the names of the teams whose unclaimed tasks are asked for, by id."""
     suggested = t.task.kind == "activity"
+    queue = (queues or {}).get(t.task.candidate_team_id) if t.task.assignee_id is None else None
     return AgendaItem(source=SUGGESTED if suggested else TASK, ref=t.task.id, title=t.task.name,
                       kind="suggested" if suggested else "task", at=t.task.due_at, ends_at=None, owner=t.assignee,
                       partner_id=t.partner_id, partner_name=t.partner_name, opportunity_id=t.task.opportunity_id,
-                      opportunity_title=t.opportunity_title, status=t.task.status, overdue=t.task.due_at < now)
+                      opportunity_title=t.opportunity_title, status=t.task.status, overdue=t.task.due_at < now,
+                      queue=queue)
 
 
 def _order(item: AgendaItem):

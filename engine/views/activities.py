@@ -73,10 +73,15 @@ class AgendaItem:
     status: str  # planned/done/cancelled for activities; ready/completed for tasks
     overdue: bool
     activity: ActivityView | None = None  # for ACTIVITY items
+    queue: str | None = None  # the team whose queue holds this task, unclaimed (anyone of it may claim it)
 
     @property
     def is_activity(self) -> bool:
         return self.source == ACTIVITY
+
+    @property
+    def is_queued(self) -> bool:
+        return self.queue is not None
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,10 @@ class WeekRow:
 
 @dataclass(frozen=True)
 class WeekView:
-    """A week (Monday to Sunday in ``zone``) for one rep or a team (one row each)."""
+    """A week (Monday to Sunday in ``zone``) for one rep or a team (one row each).
+    A rep's row holds, beside their own items, the unclaimed tasks due that week in
+    the queues of their teams (``AgendaItem.queue`` says which); a team's week has
+    those of its own queue in ``queue``, a row of their own."""
 
     start: date  # a Monday
     zone: str
@@ -121,6 +129,7 @@ class WeekView:
     team: str | None
     rows: tuple[WeekRow, ...]
     today: date
+    queue: WeekRow | None = None  # a team's week: the tasks waiting unclaimed in its queue
 
     @property
     def dates(self) -> tuple[date, ...]:

@@ -9,6 +9,7 @@ import icalendar
 import pytest
 
 from engine.errors import ConflictError, FormError, NotFoundError, PermissionDeniedError
+from tests.conftest import make_engine, queue_methodology
 from tests.service.test_activities import open_deal, plan_call
 
 BASE = "https://crm.example.com/"
@@ -105,6 +106,49 @@ def test_the_agenda_puts_overdue_first_then_each_local_day(engine, clock):
     assert str(tonight.id) in [i.ref for i in utc_agenda.days[0].items]
     with pytest.raises(FormError):
         engine.agenda("rep1", viewer="rep1", days=0)
+
+
+def everything_queued(tmp_path):
+    """The base methodology with both lanes going to the team's queue: the first task
+    (due in two days) waits unclaimed for anyone of the deal's team."""
+    target = queue_methodology(tmp_path)
+    routing = target / "routing" / "default.yaml"
+    routing.write_text(routing.read_text("utf-8").replace("rep: owner", "rep: team_queue"), "utf-8")
+    return target
+
+
+@pytest.fixture
+def queue_engine(db_url, clock, tmp_path):
+    engine = make_engine(db_url, clock, everything_queued(tmp_path))
+    yield engine
+    engine.close()
+
+
+def test_the_week_shows_the_unclaimed_tasks_of_the_reps_teams_marked_as_queued(queue_engine, clock):
+    deal, partner_id = open_deal(queue_engine)  # its first task waits in the queue of 'sales', due Wednesday
+    plan_call(queue_engine, partner_id, subject="Own call", starts_at="2026-11-04T08:00Z")
+    week = queue_engine.week("rep2", viewer="rep2", start="2026-11-02")
+    wednesday = week.rows[0].days[2]
+    assert [(i.title, i.source, i.queue, i.owner) for i in wednesday] == [
+        ("Qualify the lead", "task", "sales", None)]  # rep2 may claim it; rep1's call is not rep2's
+    mine = queue_engine.week("rep1", viewer="rep1", start="2026-11-02").rows[0].days[2]
+    assert [(i.title, i.is_queued) for i in mine] == [("Own call", False), ("Qualify the lead", True)]
+    assert not any(queue_engine.week("rep3", viewer="rep3", start="2026-11-02").rows[0].days)  # not their team
+    assert not any(queue_engine.week("rep2", viewer="rep2", start="2026-11-09").rows[0].days)  # not due that week
+    team = queue_engine.week(team="sales", viewer="manager", start="2026-11-02")
+    assert [i.title for i in team.rows[0].days[2]] == ["Own call"] and not any(team.rows[1].days)
+    assert team.queue is not None and [(i.title, i.queue) for i in team.queue.days[2]] == [
+        ("Qualify the lead", "sales")]
+    assert queue_engine.week("rep1", viewer="rep1").queue is None  # a rep's week has no separate queue row
+    task_id = next(i.ref for i in wednesday)
+    queue_engine.claim_task(task_id, actor="rep2")  # claimed: rep2's own task now, in nobody's queue
+    claimed = queue_engine.week("rep2", viewer="rep2", start="2026-11-02").rows[0].days[2]
+    assert [(i.title, i.queue, i.owner) for i in claimed] == [("Qualify the lead", None, "rep2")]
+    assert [i.title for i in queue_engine.week("rep1", viewer="rep1", start="2026-11-02").rows[0].days[2]] == [
+        "Own call"]
+    assert not any(queue_engine.week(team="sales", viewer="manager", start="2026-11-02").queue.days)
+    assert [i.queue for d in queue_engine.agenda("rep2", viewer="rep2", days=7).days for i in d.items] == [None]
+    assert deal.id
 
 
 def test_the_week_starts_on_monday_for_a_rep_or_each_member_of_a_team(engine, clock):

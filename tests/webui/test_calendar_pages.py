@@ -10,9 +10,13 @@ from datetime import datetime, timezone
 import icalendar
 from flask import render_template
 
+import pytest
+
 from engine.store.models import Opportunity
+from tests.conftest import make_engine
+from tests.service.test_calendars import everything_queued
 from tests.webui.pages_support import (PARTNER, TITLE, assert_nothing_leaks, client_for, csrf_token, make_app,
-                                       open_deal)
+                                       open_deal, with_passwords)
 
 
 def partner_of(engine, deal_id):
@@ -162,3 +166,30 @@ def test_the_partner_panel_lists_activities_and_plans_one(app, engine):
                     next=f"/partners/{partner_id}#activities")
     assert (response.status_code, response.location) == (303, f"/partners/{partner_id}#activities")
     assert [a.subject for a in engine.activities_for_deal(deal.id, viewer="rep1")] == ["From the panel", "Kick-off"]
+
+
+@pytest.fixture
+def queue_app(db_url, clock, tmp_path):
+    engine = with_passwords(make_engine(db_url, clock, everything_queued(tmp_path)))
+    yield make_app(engine)
+    engine.close()
+
+
+def test_the_week_shows_the_team_queue_tasks_marked_apart_from_own_ones(queue_app):
+    engine = queue_app.config["ENGINE"]
+    deal = open_deal(engine)  # its first task waits unclaimed in the queue of 'sales', due Wednesday 2026-11-04
+    engine.plan_activity(actor="rep2", partner_id=partner_of(engine, deal.id), kind="call", subject="Own call",
+                         starts_at="2026-11-04T08:00Z", duration_minutes=30)
+    rep = client_for(queue_app, "rep2")
+    week = rep.get("/calendar/week?start=2026-11-02")
+    wednesday = week.text.split('id="day-rep2-2026-11-04"')[1].split('id="day-rep2-2026-11-05"')[0]
+    queued = wednesday.split("Own call")[1]
+    assert 'cal-queued' in queued and "queue: sales" in queued and "Qualify the lead" in queued
+    assert "cal-queued" not in wednesday.split("Own call")[0].rsplit('<div class="week-item', 1)[1]
+    team = client_for(queue_app, "manager").get("/calendar/week?team=sales&start=2026-11-02")
+    queue_row = team.text.split('id="week-queue"')[1]
+    assert "Queue of sales" in queue_row and "Qualify the lead" in queue_row.split('id="day-queue-2026-11-05"')[0]
+    assert "Qualify the lead" not in team.text.split('id="week-queue"')[0]  # not in a member's row
+    other = client_for(queue_app, "rep3")
+    assert "Qualify the lead" not in other.get("/calendar/week?start=2026-11-02").text
+    assert other.get("/calendar/week?team=sales").status_code == 404
