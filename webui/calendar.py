@@ -49,7 +49,8 @@ def _tz():
     return g.get("tz", timezone.utc)
 
 
-def _zone() -> str:
+def zone() -> str:
+    """The viewer's zone as the façade takes it (an IANA name, or UTC)."""
     return zone_label(_tz())
 
 
@@ -65,7 +66,7 @@ def _agenda_page(*, feed_url: str | None = None, status: int = 200):
     engine = engine_of(current_app)
     who = request.args.get("user") or current_user.username
     days = request.args.get("days") or 7
-    view = engine.agenda(who, viewer=current_user.username, days=days, zone=_zone())
+    view = engine.agenda(who, viewer=current_user.username, days=days, zone=zone())
     mine = view.username == current_user.username
     return render_template(
         "agenda.html", agenda=view, mine=mine, feed_url=feed_url,
@@ -80,7 +81,7 @@ def week():
     team = request.args.get("team") or None
     user = None if team else (request.args.get("user") or current_user.username)
     view = engine.week(user, team=team, viewer=current_user.username, start=request.args.get("start") or None,
-                       zone=_zone())
+                       zone=zone())
     teams = sorted({t for u in engine.list_users() for t in u.teams}) if current_user.may_see_pipeline else []
     return render_template("week.html", week=view, teams=teams, now=engine.now())
 
@@ -108,7 +109,7 @@ def _plan(partner_id: int, opportunity_id):
     engine = engine_of(current_app)
     try:
         planned = engine.plan_activity(actor=current_user.username, partner_id=partner_id,
-                                       opportunity_id=opportunity_id, zone=_zone(),
+                                       opportunity_id=opportunity_id, zone=zone(),
                                        **{k: v for k, v in values.items() if v not in (None, "") or k != "owner"})
     except FormError as err:
         return _plan_again(partner_id, opportunity_id, values, err)
@@ -143,7 +144,7 @@ def record(activity_id: int):
 def move(activity_id: int):
     return _change(activity_id, "moved", lambda engine, actor: engine.reschedule_activity(
         activity_id, actor=actor, starts_at=request.form.get("starts_at", ""),
-        duration_minutes=request.form.get("duration_minutes") or None, zone=_zone()))
+        duration_minutes=request.form.get("duration_minutes") or None, zone=zone()))
 
 
 @bp.post("/activities/<int:activity_id>/cancel")

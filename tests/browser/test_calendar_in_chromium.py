@@ -124,3 +124,53 @@ def test_a_call_planned_on_the_partner_page_shows_there_and_in_the_week(site, pa
     page.screenshot(path=str(shots / f"partner-page-{width}.png"), full_page=True)
     page.goto(f"{url}/calendar/week?user=rep1&start={when:%Y-%m-%d}")
     assert "Pomiar chłodni" in page.locator(f"#day-rep1-{when:%Y-%m-%d}").inner_text()
+
+
+@pytest.fixture
+def queue_site(tmp_path):
+    """The test methodology with both lanes going to the team's queue: a new deal's
+    first task (due in two days) waits unclaimed for anyone of team 'sales'."""
+    from tests.browser.conftest import serve
+    from tests.conftest import FakeClock, make_engine
+    from tests.service.test_calendars import everything_queued
+    from tests.webui.pages_support import with_passwords
+    from webui import create_app
+
+    clock = FakeClock(datetime.now(WARSAW).astimezone(ZoneInfo("UTC")))
+    engine = with_passwords(make_engine(f"sqlite:///{tmp_path / 'queue.db'}", clock, everything_queued(tmp_path)))
+    deal = engine.create_opportunity(title="Chłodnia dla Baru", amount="9000.00", partner="Bar Mleczny",
+                                     actor="manager")
+    url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"}))
+    try:
+        yield url, deal, engine
+    finally:
+        stop()
+        engine.close()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_week_shows_unclaimed_queue_tasks_apart_from_own_ones(queue_site, page, width, shots):
+    url, deal, engine = queue_site
+    (task,) = [t for t in engine.inbox("rep2").tasks if t.claimable]
+    engine.plan_activity(actor="rep2", partner_id=deal.partner_id, kind="call", subject="Własny telefon",
+                         starts_at=task.due_at - timedelta(hours=1), duration_minutes=15)
+    day = task.due_at.astimezone(WARSAW).date()
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, url, "rep2")
+    page.goto(f"{url}/calendar/week?start={day.isoformat()}")
+    cell = page.locator(f"#day-rep2-{day.isoformat()}")
+    queued = cell.locator(".week-item.cal-queued")
+    assert queued.count() == 1 and "Qualify the lead" in queued.inner_text() and "queue: sales" in queued.inner_text()
+    own = cell.locator(".week-item:not(.cal-queued)")
+    assert own.count() == 1 and "Własny telefon" in own.inner_text()
+    assert queued.evaluate("e => getComputedStyle(e).borderLeftStyle") == "dashed"  # set apart, not only by words
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(shots / f"week-queue-rep-{width}.png"), full_page=True)
+    page.context.clear_cookies()
+    log_in(page, url, "manager")
+    page.goto(f"{url}/calendar/week?team=sales&start={day.isoformat()}")
+    row = page.locator("#week-queue")
+    assert "Queue of sales" in row.inner_text() and "Qualify the lead" in row.inner_text()
+    assert "Qualify the lead" not in page.locator("#week-rep1").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(shots / f"week-queue-team-{width}.png"), full_page=True)
