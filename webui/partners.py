@@ -30,7 +30,8 @@ PER_PAGE = 25
 FILTERS = ("q", "kind", "territory", "channel", "industry", "owner", "source", "status")
 NEW_FIELDS = ("kind", "name", "tax_id", "email", "phone", "city", "country", "territory", "channel", "industry",
               "source", "owner")
-EDIT_FIELDS = tuple(name for name in CARD_FIELDS if name != "addresses")  # further addresses: not on the form
+EDIT_FIELDS = tuple(name for name in CARD_FIELDS if name != "addresses")  # further addresses: rows of their own
+ADDRESS_PARTS = ("kind", "street", "postal_code", "city", "country")
 HAND_OVER_FLAGS = {"open_deals": True, "others_open_deals": False, "activities": True}
 
 
@@ -104,7 +105,9 @@ def page(partner_id: int, *, status: int = 200, **extra):
 @bp.post("/partners/<int:partner_id>")
 @login_required
 def update(partner_id: int):
-    values = sent(EDIT_FIELDS, request.form)
+    values: dict[str, object] = sent(EDIT_FIELDS, request.form)
+    if "addresses_rows" in request.form:  # the card form's further addresses (a form without them keeps them)
+        values["addresses"] = _addresses_sent()
     try:
         changed = engine_of(current_app).update_partner(partner_id, actor=current_user.username, **values)
     except FormError as err:
@@ -205,6 +208,26 @@ def hand_over(partner_id: int):
 
 
 # --- shared ------------------------------------------------------------------------------
+
+def _addresses_sent() -> list[dict[str, str]]:
+    """The further addresses of the card form: rows ``address-<n>-<part>``; a row
+    ticked for removal, or left wholly empty (the spare row for a new one), is none."""
+    rows = []
+    for n in range(_int_form("addresses_rows", 0, 0, 100)):
+        if request.form.get(f"address-{n}-remove") == "1":
+            continue
+        row = {part: request.form.get(f"address-{n}-{part}", "") for part in ADDRESS_PARTS}
+        if any(value.strip() for value in row.values()):
+            rows.append(row)
+    return rows
+
+
+def _int_form(name: str, default: int, low: int, high: int) -> int:
+    try:
+        return min(max(int(request.form.get(name, default)), low), high)
+    except ValueError:
+        return default
+
 
 def _display_names(engine) -> dict[str, str]:
     return {u.username: u.display_name for u in engine.list_users()}

@@ -30,11 +30,31 @@ def changes_text(changes: Mapping[str, object]) -> str:
     parts = []
     for name, pair in changes.items():
         label = FIELD_LABELS.get(name, name)
-        if name in _UNQUOTED or not isinstance(pair, (list, tuple)) or len(pair) != 2:
+        if name == "addresses" and isinstance(pair, (list, tuple)) and len(pair) == 2:
+            parts.append(f"the {label}{_addresses_change(pair[0], pair[1])}")
+        elif name in _UNQUOTED or not isinstance(pair, (list, tuple)) or len(pair) != 2:
             parts.append(f"the {label}")
         else:
             parts.append(f"the {label} from {_value(pair[0])} to {_value(pair[1])}")
     return ", ".join(parts) or "nothing"
+
+
+def _address(address: object) -> str:
+    if not isinstance(address, Mapping):
+        return str(address)
+    place = ", ".join(str(address[k]) for k in ("street", "postal_code", "city", "country") if address.get(k))
+    return f"{address.get('kind') or 'address'}: {place}" if place else str(address.get("kind") or "address")
+
+
+def _addresses_change(before: object, after: object) -> str:
+    """" (added delivery: Polna 1, Kraków; removed invoice: …)": which addresses came
+    and went (a changed one reads as removed and added); "" when that cannot be told."""
+    if not isinstance(before, list) or not isinstance(after, list):
+        return ""
+    added = [_address(a) for a in after if a not in before]
+    removed = [_address(a) for a in before if a not in after]
+    parts = ([f"added {'; '.join(added)}"] if added else []) + ([f"removed {'; '.join(removed)}"] if removed else [])
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 # kind -> the sentence, from who ("the system" when nobody), the deal ("deal 7") and the data.

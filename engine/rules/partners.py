@@ -89,7 +89,8 @@ def _addresses(value: object) -> list[dict]:
     for item in value:
         address = {name: _optional(item.get(name), "addresses", MAX_STREET)
                    for name in ("kind", "street", "postal_code", "city", "country")}
-        kept.append({name: text for name, text in address.items() if text is not None})
+        if any(text is not None for text in address.values()):  # a wholly empty one is none
+            kept.append({name: text for name, text in address.items() if text is not None})
     return kept
 
 

@@ -118,3 +118,39 @@ def walk_through(page, errors, url, deal, engine, shot) -> None:
     assert page.locator("#deal-partner a").inner_text() == "Delikatesy Centrum"
 
     assert page.evaluate("window.__violations") == [] and errors == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_rep_adds_changes_and_removes_further_addresses_on_the_card(site, browser, width, tmp_path):
+    url, deal, engine = site
+    shots = Path(os.environ.get("DEALFLOW_SCREENSHOTS") or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    width_px, height = WIDTHS[width]
+    with watched_page(browser, width_px, height, WATCH_VIOLATIONS) as (page, errors):
+        log_in(page, url, "rep1")
+        page.goto(f"{url}/partners/{deal.partner_id}")
+        page.click("#edit-card summary")
+        page.fill("#address-0-kind", "delivery")
+        page.fill("#address-0-street", "ul. Magazynowa 7")
+        page.fill("#address-0-postal_code", "02-001")
+        page.fill("#address-0-city", "Warszawa")
+        take_shot(page, shots / f"partner-addresses-{width}-editing.png", width_px)
+        page.click("#edit-card-submit")
+        page.wait_for_selector(".flash-success")
+        card = page.locator("#partner-card").inner_text()
+        assert "ul. Magazynowa 7, 02-001 Warszawa" in card
+        assert "added delivery: ul. Magazynowa 7, 02-001, Warszawa" in page.locator("#partner-history").inner_text()
+        page.click("#edit-card summary")
+        assert page.locator("#address-0-street").input_value() == "ul. Magazynowa 7"
+        page.fill("#address-1-kind", "invoice")
+        page.fill("#address-1-city", "Kraków")
+        page.check("#address-0-remove")
+        take_shot(page, shots / f"partner-addresses-{width}-second.png", width_px)
+        page.locator("#card-addresses").screenshot(path=str(shots / f"partner-addresses-{width}-rows.png"))
+        page.click("#edit-card-submit")
+        page.wait_for_selector(".flash-success")
+        assert engine.partner(deal.partner_id, viewer="rep1").addresses == ({"kind": "invoice", "city": "Kraków"},)
+        history = page.locator("#partner-history").inner_text()
+        assert "added invoice: Kraków; removed delivery: ul. Magazynowa 7, 02-001, Warszawa" in history
+        take_shot(page, shots / f"partner-addresses-{width}-saved.png", width_px)
+        assert errors == []

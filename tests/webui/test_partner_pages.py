@@ -278,3 +278,60 @@ def test_a_nul_in_any_partner_form_is_refused_naming_the_field(app, bistro, path
     else:
         response = manager.post(url, data={"name": "Someone", "to": "rep2"} | {field: NUL})
     assert response.status_code == 422 and field in response.text and "NUL" in response.text
+
+
+# --- further addresses ------------------------------------------------------------------
+
+def address_rows(*rows: dict, spare: dict | None = None) -> dict:
+    """The card form's further-address rows as the page sends them (the last one the spare)."""
+    data = {"addresses_rows": str(len(rows) + 1)}
+    for n, row in enumerate(list(rows) + [spare or {}]):
+        for part in ("kind", "street", "postal_code", "city", "country"):
+            data[f"address-{n}-{part}"] = row.get(part, "")
+        if row.get("remove"):
+            data[f"address-{n}-remove"] = "1"
+    return data
+
+
+def test_further_addresses_are_added_changed_and_removed_on_the_card_and_audited(app, engine, bistro):
+    partner_id, _ = bistro
+    rep = client_for(app, "rep1")
+    page = rep.get(f"/partners/{partner_id}").text
+    assert 'name="addresses_rows" value="1"' in page and 'id="address-0-street"' in page  # the spare row
+    added = rep.post(f"/partners/{partner_id}", data=card_values() | address_rows(
+        spare={"kind": "delivery", "street": "ul. Portowa 3", "postal_code": "80-001", "city": "Gdańsk"}))
+    assert added.status_code == 303
+    card = engine.partner(partner_id, viewer="rep1")
+    assert card.addresses == ({"kind": "delivery", "street": "ul. Portowa 3", "postal_code": "80-001",
+                               "city": "Gdańsk"},)
+    page = rep.get(f"/partners/{partner_id}").text
+    assert 'value="ul. Portowa 3"' in page and 'name="addresses_rows" value="2"' in page
+    assert "the further addresses (added delivery: ul. Portowa 3, 80-001, Gdańsk)" in page
+    delivery = dict(card.addresses[0])
+    rep.post(f"/partners/{partner_id}", data=card_values() | address_rows(
+        delivery | {"street": "ul. Portowa 5"}, spare={"kind": "invoice", "city": "Sopot"}))
+    assert [a.get("street") for a in engine.partner(partner_id, viewer="rep1").addresses] == ["ul. Portowa 5", None]
+    rep.post(f"/partners/{partner_id}", data=card_values() | address_rows(
+        delivery | {"street": "ul. Portowa 5", "remove": True}, {"kind": "invoice", "city": "Sopot"}))
+    assert engine.partner(partner_id, viewer="rep1").addresses == ({"kind": "invoice", "city": "Sopot"},)
+    history = [e.text for e in engine.partner(partner_id, viewer="rep1").history if e.kind == "updated"]  # latest first
+    assert history[0] == "rep1 changed the further addresses (removed delivery: ul. Portowa 5, 80-001, Gdańsk)"
+    untouched = rep.post(f"/partners/{partner_id}", data=card_values(industry="Bars"))  # a form without the rows
+    assert untouched.status_code == 303 and len(engine.partner(partner_id, viewer="rep1").addresses) == 1
+
+
+def test_a_further_address_that_does_not_fit_comes_back_and_others_may_not_change_them(app, engine, bistro):
+    partner_id, _ = bistro
+    rep = client_for(app, "rep1")
+    refused = rep.post(f"/partners/{partner_id}", data=card_values() | address_rows(
+        spare={"kind": "delivery", "street": "x" * 301}))
+    assert refused.status_code == 422 and 'id="card-error-addresses"' in refused.text
+    assert 'id="edit-card" open' in refused.text and "x" * 301 in refused.text  # the row sent is kept
+    assert engine.partner(partner_id, viewer="rep1").addresses == ()
+    engine.create_opportunity(title="Freezer", amount="10.00", partner="Bistro", actor="manager",
+                              attributes=HORECA, owner="rep2")
+    sees_only = client_for(app, "rep2")
+    assert sees_only.post(f"/partners/{partner_id}", data=address_rows(spare={"city": "Mine"})).status_code == 403
+    assert client_for(app, "rep3").post(f"/partners/{partner_id}",
+                                        data=address_rows(spare={"city": "Mine"})).status_code == 404
+    assert engine.partner(partner_id, viewer="rep1").addresses == ()

@@ -171,3 +171,18 @@ def test_real_answers_fit_the_documented_schemas(api):
     check(api.post(f"{url}/restore", "rep1"), "POST", "/partners/{partner_id}/restore", 200)
     deleting = {s for s in every_status(check.document, PARTNER_PATHS) if s[0] == "DELETE"}  # test_api_partner_lists
     assert every_status(check.document, PARTNER_PATHS) - deleting - check.checked == set()
+
+
+def test_further_addresses_are_changed_by_patch_audited_and_refused_to_others(api):
+    card = acme(api, addresses=[{"kind": "invoice", "street": "Piotrkowska 1", "city": "Łódź"}])
+    url = f"/partners/{card['id']}"
+    delivery = {"kind": "delivery", "street": "Magazynowa 7", "postal_code": "90-001", "city": "Łódź"}
+    changed = patch(api, url, "rep1", {"addresses": [card["addresses"][0], delivery, {"kind": " ", "city": ""}]})
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.get_json()["addresses"] == [card["addresses"][0], delivery]  # a wholly empty one is none
+    text = api.engine.partner(card["id"], viewer="rep1").history[0].text
+    assert text == "rep1 changed the further addresses (added delivery: Magazynowa 7, 90-001, Łódź)"
+    assert_error(patch(api, url, "rep1", {"addresses": "Magazynowa 7"}), 422, "invalid", {"addresses"})
+    for user, status in (("rep2", 404), (None, 401)):
+        assert patch(api, url, user, {"addresses": []}).status_code == status
+    assert len(api.get(url, "rep1").get_json()["addresses"]) == 2
