@@ -6,6 +6,7 @@ call to a client that is not logged in."""
 from __future__ import annotations
 
 import os
+from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -40,8 +41,13 @@ def plan_call(page, url, when: datetime, subject: str) -> None:
     page.fill("#plan-subject", subject)
     page.fill("#plan-starts_at", f"{when:%Y-%m-%dT%H:%M}")
     page.fill("#plan-duration_minutes", "45")
+    submit(page, "#plan-submit")
+
+
+def submit(page, button: str) -> None:
+    """Click ``button``, which posts a form answered by a redirect to a page with a success message."""
     with page.expect_response(lambda r: r.request.method == "POST", timeout=30_000) as answer:
-        page.click("#plan-submit")
+        page.click(button)
     assert answer.value.status == 303
     page.wait_for_selector(".flash-success")
 
@@ -137,15 +143,13 @@ def queue_site(tmp_path):
     from webui import create_app
 
     clock = FakeClock(datetime.now(WARSAW).astimezone(ZoneInfo("UTC")))
-    engine = with_passwords(make_engine(f"sqlite:///{tmp_path / 'queue.db'}", clock, everything_queued(tmp_path)))
-    deal = engine.create_opportunity(title="Chłodnia dla Baru", amount="9000.00", partner="Bar Mleczny",
-                                     actor="manager")
-    url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"}))
-    try:
+    with closing(with_passwords(make_engine(f"sqlite:///{tmp_path / 'queue.db'}", clock,
+                                            everything_queued(tmp_path)))) as engine:
+        deal = engine.create_opportunity(title="Chłodnia dla Baru", amount="9000.00", partner="Bar Mleczny",
+                                         actor="manager")
+        url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"}))
         yield url, deal, engine
-    finally:
         stop()
-        engine.close()
 
 
 @pytest.mark.parametrize("width", [1366, 390])

@@ -9,31 +9,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.browser.conftest import demo_site, log_in
-from tests.browser.test_calendar_in_chromium import shots  # noqa: F401 (a fixture)
+from tests.browser import test_calendar_in_chromium as calendar_tests
+from tests.browser.conftest import log_in
 
-WARSAW = ZoneInfo("Europe/Warsaw")  # the browser's zone (tests/browser/conftest.py)
-
-
-@pytest.fixture
-def site(tmp_path):
-    with demo_site(tmp_path, title="Chłodnie dla Delikatesów", amount="48000.00", partner="Delikatesy Centrum",
-                   attributes={"channel": "retail_chain", "territory": "PL-MZ"}, owner="rep1") as site:
-        yield site
-
-
-def submit(page, button: str) -> None:
-    with page.expect_response(lambda r: r.request.method == "POST", timeout=30_000) as answer:
-        page.click(button)
-    assert answer.value.status == 303
-    page.wait_for_selector(".flash-success")
+WARSAW = calendar_tests.WARSAW  # the browser's zone (tests/browser/conftest.py)
+site, shots = calendar_tests.site, calendar_tests.shots  # the same deal of rep1's, and where screenshots go
+submit = calendar_tests.submit
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_a_rep_plans_and_logs_activities_on_the_deal_page(site, page, width, shots):  # noqa: F811
+def test_a_rep_plans_and_logs_activities_on_the_deal_page(site, page, width, shots):
     url, deal, engine = site
-    page.set_viewport_size({"width": width, "height": 900})
     log_in(page, url, "rep1")
+    page.set_viewport_size({"width": width, "height": 900})  # the phone's width from the deal page on
     page.goto(f"{url}/opportunities/{deal.id}")
     panel = page.locator("#deal-activities")
     assert "Nothing planned on this deal." in panel.inner_text()

@@ -3,6 +3,7 @@ PostgreSQL; the feed parsed back with ``icalendar`` as a calendar client would."
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import date, datetime, timedelta, timezone
 
 import icalendar
@@ -119,9 +120,8 @@ def everything_queued(tmp_path):
 
 @pytest.fixture
 def queue_engine(db_url, clock, tmp_path):
-    engine = make_engine(db_url, clock, everything_queued(tmp_path))
-    yield engine
-    engine.close()
+    with closing(make_engine(db_url, clock, everything_queued(tmp_path))) as engine:
+        yield engine
 
 
 def test_the_week_shows_the_unclaimed_tasks_of_the_reps_teams_marked_as_queued(queue_engine, clock):
