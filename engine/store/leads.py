@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
-from sqlalchemy import delete, exists, insert, or_, select, update
+from sqlalchemy import delete, exists, insert, or_, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -156,7 +156,8 @@ def new_partner(*, name: str, card: dict, owner_id: int | None, actor_id: int | 
 
 def insert_partners(session: Session, rows: list[dict]) -> list[int]:
     """The new partners' ids, in the order of ``rows``: one Core INSERT of many rows
-    (the ORM builds an object per row, several times slower for an import)."""
+    (the ORM builds an object per row, several times slower for an import); COPY on
+    PostgreSQL."""
     return _insert_returning_ids(session, Partner.__table__, rows)
 
 
@@ -168,6 +169,14 @@ def _insert_returning_ids(session: Session, table, rows: list[dict]) -> list[int
     if not rows:
         return []
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # The ids drawn from the table's sequence first, then the rows COPYed with them:
+        # an INSERT ... RETURNING of 500 rows is a statement psycopg parses anew each
+        # time (longer than its cache takes), ≈ 200 ms a batch, where COPY parses none.
+        ids = list(connection.scalars(text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                                           "FROM generate_series(1, :n)"), {"table": table.name, "n": len(rows)}))
+        _copy(connection, table, [{**row, "id": id_} for row, id_ in zip(rows, ids)])
+        return ids
     if connection.dialect.name == "sqlite":
         # SQLAlchemy keeps RETURNING in parameter order on SQLite only by inserting one
         # row at a time. One multi-row INSERT gives its rows increasing rowids in
@@ -177,9 +186,44 @@ def _insert_returning_ids(session: Session, table, rows: list[dict]) -> list[int
 
 
 def insert_rows(session: Session, model, rows: list[dict]) -> None:
-    """History entries or import changes, many at once."""
-    if rows:
-        session.connection().execute(insert(model.__table__), rows)
+    """History entries or import changes, many at once (COPY on PostgreSQL)."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _copy(connection, model.__table__, rows)
+    else:
+        connection.execute(insert(model.__table__), rows)
+
+
+def _copy(connection, table, rows: list[dict]) -> None:
+    """``rows`` into ``table`` by PostgreSQL's COPY, in the transaction of ``connection``.
+    Each value goes through its column's type as an INSERT would send it (JSON
+    serialised, aware datetimes in UTC, Money in cents); a column the rows leave out
+    gets its scalar default, as an INSERT gives it."""
+    dialect = connection.dialect
+    given = list(rows[0])
+    columns = [table.c[name] for name in given]
+    missing = [column for column in table.c if column.name not in rows[0] and column.default is not None
+               and column.default.is_scalar]
+    processors = [column.type._cached_bind_processor(dialect) for column in columns]
+    extra = []
+    for column in missing:
+        process = column.type._cached_bind_processor(dialect)
+        value = column.default.arg
+        extra.append(process(value) if process else value)
+    names = ", ".join(f'"{column.name}"' for column in (*columns, *missing))
+    cursor = connection.connection.cursor()
+    try:
+        with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                values = [row[name] for name in given]
+                for i, process in enumerate(processors):
+                    if process is not None:
+                        values[i] = process(values[i])
+                copy.write_row((*values, *extra))
+    finally:
+        cursor.close()
 
 
 def fill(partner: Partner, values: dict, now: datetime) -> dict:
