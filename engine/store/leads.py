@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
-from sqlalchemy import delete, exists, insert, or_, select, text, update
+from sqlalchemy import delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -169,39 +169,44 @@ def _insert_returning_ids(session: Session, table, rows: list[dict]) -> list[int
     if not rows:
         return []
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
         # The ids drawn from the table's sequence first, then the rows COPYed with them:
         # an INSERT ... RETURNING of 500 rows is a statement psycopg parses anew each
         # time (longer than its cache takes), ≈ 200 ms a batch, where COPY parses none.
         ids = list(connection.scalars(text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
                                            "FROM generate_series(1, :n)"), {"table": table.name, "n": len(rows)}))
-        _copy(connection, table, [{**row, "id": id_} for row, id_ in zip(rows, ids)])
-        return ids
-    if connection.dialect.name == "sqlite":
-        # SQLAlchemy keeps RETURNING in parameter order on SQLite only by inserting one
-        # row at a time. One multi-row INSERT gives its rows increasing rowids in
-        # VALUES order, and the import holds the write lock: the ids sorted are in order.
-        return sorted(connection.scalars(insert(table).returning(table.c.id), rows))
-    return list(connection.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows))
+    elif dialect == "sqlite":
+        # The ids SQLite would give (its rowid: the largest plus one, the tables have
+        # no AUTOINCREMENT), chosen here: the import holds the database's write lock,
+        # so nobody else inserts in between.
+        hold_sqlite_writes(session)
+        last = connection.scalar(select(func.coalesce(func.max(table.c.id), 0)))
+        ids = list(range(last + 1, last + 1 + len(rows)))
+    else:
+        return list(connection.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows))
+    _bulk_insert(connection, table, [{**row, "id": id_} for row, id_ in zip(rows, ids)])
+    return ids
 
 
 def insert_rows(session: Session, model, rows: list[dict]) -> None:
-    """History entries or import changes, many at once (COPY on PostgreSQL)."""
-    if not rows:
-        return
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        _copy(connection, model.__table__, rows)
-    else:
-        connection.execute(insert(model.__table__), rows)
+    """History entries or import changes, many at once."""
+    if rows:
+        _bulk_insert(session.connection(), model.__table__, rows)
 
 
-def _copy(connection, table, rows: list[dict]) -> None:
-    """``rows`` into ``table`` by PostgreSQL's COPY, in the transaction of ``connection``.
-    Each value goes through its column's type as an INSERT would send it (JSON
-    serialised, aware datetimes in UTC, Money in cents); a column the rows leave out
-    gets its scalar default, as an INSERT gives it."""
+def _bulk_insert(connection, table, rows: list[dict]) -> None:
+    """``rows`` into ``table`` straight through the driver, in the transaction of
+    ``connection``: COPY on PostgreSQL, the driver's ``executemany`` on SQLite (the
+    profile of a 100,000-row import put SQLAlchemy's statement building and
+    per-parameter handling above the databases' own time). Each value still goes
+    through its column's type as an INSERT would send it (JSON serialised, aware
+    datetimes in UTC, Money in cents); a column the rows leave out gets its scalar
+    default, as an INSERT gives it."""
     dialect = connection.dialect
+    if dialect.name not in ("postgresql", "sqlite"):
+        connection.execute(insert(table), rows)
+        return
     given = list(rows[0])
     columns = [table.c[name] for name in given]
     missing = [column for column in table.c if column.name not in rows[0] and column.default is not None
@@ -210,18 +215,26 @@ def _copy(connection, table, rows: list[dict]) -> None:
     extra = []
     for column in missing:
         process = column.type._cached_bind_processor(dialect)
-        value = column.default.arg
-        extra.append(process(value) if process else value)
+        extra.append(process(column.default.arg) if process else column.default.arg)
+    extra = tuple(extra)
+    processed = [(i, process) for i, process in enumerate(processors) if process is not None]
+
+    def values(row: dict) -> tuple:
+        found = [row[name] for name in given]
+        for i, process in processed:
+            found[i] = process(found[i])
+        return (*found, *extra)
+
     names = ", ".join(f'"{column.name}"' for column in (*columns, *missing))
     cursor = connection.connection.cursor()
     try:
-        with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-            for row in rows:
-                values = [row[name] for name in given]
-                for i, process in enumerate(processors):
-                    if process is not None:
-                        values[i] = process(values[i])
-                copy.write_row((*values, *extra))
+        if dialect.name == "postgresql":
+            with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(values(row))
+        else:
+            marks = ", ".join("?" * (len(columns) + len(missing)))
+            cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', [values(r) for r in rows])
     finally:
         cursor.close()
 
