@@ -427,13 +427,25 @@ class Engine:
     def revert_lead_import(self, import_id: int, *, actor: str) -> LeadImportView:
         return lead_imports.revert_lead_import(self.context, import_id, actor=actor)
 
+    def resume_lead_import(self, import_id: int, *, actor: str) -> int:
+        """Hands an interrupted import (its worker not heard of for long) to a new run; then
+        ``run_lead_import(import_id)`` goes on after its last committed batch."""
+        return lead_imports.resume_lead_import(self.context, import_id, actor=actor)
+
     def lead_rejects_file(self, import_id: int, *, viewer: str) -> Path:
         """The rejects file to send for download; NotFoundError when the import refused no row."""
         return lead_imports.lead_rejects_file(self.context, import_id, viewer=viewer, files=self.lead_files)
 
     def lead_upload_path(self, file_name: str) -> Path:
-        """A fresh server-chosen path to save an uploaded lead file at (its suffix kept)."""
+        """A fresh server-chosen path to save an uploaded lead file at (its suffix kept);
+        uploads abandoned long ago are removed first (``sweep_lead_uploads``)."""
+        self.sweep_lead_uploads()
         return self.lead_files.upload_path(file_name)
+
+    def sweep_lead_uploads(self) -> list[Path]:
+        """Uploaded lead files older than DEALFLOW_LEAD_UPLOAD_HOURS (default 24) that no
+        running or interrupted import reads, deleted; which."""
+        return lead_imports.sweep_uploads(self.context, files=self.lead_files)
 
     # --- call and mailing lists, archiving inactive prospects (M11) --------------------
 

@@ -25,8 +25,10 @@ kept in ``Progress.filled``, so later rows see it as a real run's would.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
+from engine.errors import ConflictError
 from engine.rules.leads import Lead, Rejected, RejectsWriter, keys, summary_line
 from engine.rules.leads.folding import folded
 from engine.rules.leads.summary import ImportCounts
@@ -37,6 +39,11 @@ from engine.store.partner_models import LeadImportChange, PartnerEvent
 from engine.store.partners import email_domain, name_city_key
 
 TAX, NAME, DOMAIN = "tax id", "name and city", "e-mail domain"
+
+
+class Superseded(ConflictError):
+    """The import is no longer this runner's: it was reverted, or resumed by another
+    runner, while this one was away (the batch it was writing is rolled back)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,14 @@ class Progress:
     more_matches: int = 0
     filled: dict = field(default_factory=dict)        # dry run: partner id -> {column: value} filled
     contacts: dict = field(default_factory=dict)      # dry run: partner id -> folded contact names added
+    beat: datetime | None = None                      # the heartbeat this runner wrote last
+
+    @classmethod
+    def resumed(cls, total: int, processed: int, stored: dict, beat: datetime | None) -> "Progress":
+        """Where an interrupted import stopped: its committed rows and counts."""
+        return cls(total=total, processed=processed, beat=beat,
+                   counts={name: int(stored.get(name, 0)) for name in lead_store.COUNTS},
+                   matches=list(stored.get("matches") or []), more_matches=int(stored.get("more_matches", 0)))
 
     def stored(self) -> dict:
         return {**self.counts, "matches": self.matches, "more_matches": self.more_matches}
@@ -87,13 +102,17 @@ def place(ctx: ServiceContext, job: Job, batch: list, progress: Progress, reject
 
     def work(session):
         plan = decide(session, placing, progress, lock=not job.dry_run)
+        now = ctx.now()
         if not job.dry_run:
-            write(session, plan, job, ctx.now())
+            write(session, plan, job, now)
         counts, matches, more = _after(progress, plan, duplicates, len(rejected))
-        lead_store.set_progress(session, job.import_id, progress.processed + len(batch),
-                                {**counts, "matches": matches, "more_matches": more})
-        return plan, counts, matches, more
-    plan, progress.counts, progress.matches, progress.more_matches = unit_of_work.run(ctx, work)
+        held = lead_store.set_progress(session, job.import_id, progress.processed + len(batch),
+                                       {**counts, "matches": matches, "more_matches": more},
+                                       beat=now, last_beat=progress.beat)
+        if not held:
+            raise superseded(job)
+        return plan, counts, matches, more, now
+    plan, progress.counts, progress.matches, progress.more_matches, progress.beat = unit_of_work.run(ctx, work)
     progress.processed += len(batch)
     if job.dry_run:
         for partner_id, values in plan.filled.items():
@@ -215,16 +234,37 @@ def write(session, plan: Plan, job: Job, now) -> None:
     lead_store.insert_rows(session, LeadImportChange, changes)
 
 
+def superseded(job: Job) -> Superseded:
+    return Superseded(f"lead import {job.import_id} was reverted or resumed elsewhere; this run stopped")
+
+
 def commit_progress(ctx: ServiceContext, job: Job, progress: Progress) -> None:
-    unit_of_work.run(ctx, lambda session: lead_store.set_progress(
-        session, job.import_id, progress.processed, progress.stored(), total=progress.total))
+    def work(session):
+        now = ctx.now()
+        if not lead_store.set_progress(session, job.import_id, progress.processed, progress.stored(),
+                                       beat=now, last_beat=progress.beat, total=progress.total):
+            raise superseded(job)
+        return now
+    progress.beat = unit_of_work.run(ctx, work)
+
+
+def beat(ctx: ServiceContext, job: Job, progress: Progress) -> None:
+    """The heartbeat alone (while the file is read, before any batch)."""
+    def work(session):
+        now = ctx.now()
+        if not lead_store.heartbeat(session, job.import_id, beat=now, last_beat=progress.beat):
+            raise superseded(job)
+        return now
+    progress.beat = unit_of_work.run(ctx, work)
 
 
 def finish(ctx: ServiceContext, job: Job, progress: Progress, rejects: Path | None) -> None:
     def work(session):
         row = lead_store.find_import(session, job.import_id, lock=True)
+        if row.status != "running" or row.heartbeat_at != progress.beat:
+            raise superseded(job)
         row.status = "done"
-        row.finished_at = ctx.now()
+        row.finished_at = row.heartbeat_at = ctx.now()
         row.processed_rows = progress.processed
         row.total_rows = progress.total
         row.counts = progress.stored()

@@ -7,6 +7,11 @@ request; a rejects file is named by its import's id.
     otherwise                ``rejects/`` and ``lead-uploads/`` beside the SQLite
                              database file; for PostgreSQL (or an in-memory SQLite)
                              under $XDG_DATA_HOME/dealflow (~/.local/share/dealflow)
+
+An upload is deleted when its import ends; one uploaded and never imported (the
+preview left, a dry run not followed by the import) stays until it is older than
+DEALFLOW_LEAD_UPLOAD_HOURS (default 24, by its modification time) and then goes with
+the next upload's sweep (``sweep``), unless a running or interrupted import reads it.
 """
 
 from __future__ import annotations
@@ -14,12 +19,22 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from engine.store.leads import sqlite_file
 
 # Only these suffixes survive into an upload's name (the content decides the format anyway).
 _SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
+DEFAULT_UPLOAD_HOURS = 24
+
+
+def upload_lifetime() -> timedelta:
+    try:
+        hours = float(os.environ.get("DEALFLOW_LEAD_UPLOAD_HOURS") or DEFAULT_UPLOAD_HOURS)
+    except ValueError:
+        hours = DEFAULT_UPLOAD_HOURS
+    return timedelta(hours=max(hours, 0))
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,22 @@ class LeadFiles:
         self.uploads_dir.mkdir(parents=True, exist_ok=True)
         suffix = Path(file_name or "").suffix.lower()
         return self.uploads_dir / f"{uuid.uuid4().hex}{suffix if suffix in _SUFFIXES else ''}"
+
+    def sweep(self, now: datetime, keep: set[str]) -> list[Path]:
+        """The uploads last written before ``now`` less their lifetime, except those in
+        ``keep`` (resolved paths), deleted; which."""
+        if not self.uploads_dir.is_dir():
+            return []
+        before = (now - upload_lifetime()).timestamp()
+        gone = []
+        for path in self.uploads_dir.iterdir():
+            try:
+                if path.is_file() and path.stat().st_mtime < before and str(path.resolve()) not in keep:
+                    path.unlink()
+                    gone.append(path)
+            except FileNotFoundError:
+                continue  # removed meanwhile (its import ended)
+        return sorted(gone)
 
 
 def _beside_database(url: str) -> Path:

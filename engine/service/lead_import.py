@@ -19,7 +19,6 @@ run's, since the deciding sees what the earlier batches would have written.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import tempfile
@@ -44,6 +43,7 @@ from engine.views.leads import (IGNORED, MAPPED, UNKNOWN, LeadColumn, LeadField,
                                 LeadProblem)
 
 BATCH = 500            # rows per transaction
+HEARTBEAT_ROWS = 10_000  # rows read between two heartbeats while the file is read
 PREVIEW_ROWS = 10
 DEFAULT_MAX_ROWS = 1_000_000
 NO_NAME = "no column holds the company name: map one, e.g. \"Firma=name\""
@@ -122,7 +122,7 @@ def start_lead_import(ctx: ServiceContext, path: str | Path, *, file_name: str, 
         columns = match_columns(table.header, overrides)
     if "name" not in dict(columns.fields).values():
         raise FormError({MAP: NO_NAME})
-    digest = _sha256(path)
+    digest = lead_imports.sha256_of(path)
 
     def work(session):
         user = importer(session, actor)
@@ -149,14 +149,6 @@ def _owner(session, owner: str | None, actor: User) -> int | None:
     return row.id
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for chunk in iter(lambda: file.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def run_lead_import(ctx: ServiceContext, import_id: int, *, files: LeadFiles) -> LeadImportView:
     def claim(session):
         # Under the import's row lock: two callers racing to run one import, one wins.
@@ -164,12 +156,20 @@ def run_lead_import(ctx: ServiceContext, import_id: int, *, files: LeadFiles) ->
         if row.status != "running" or row.mapping.get("claimed"):
             raise ConflictError(f"lead import {import_id} has run already ({row.status})")
         row.mapping = {**row.mapping, "claimed": True}
+        row.heartbeat_at = ctx.now()
         job = lead_batch.Job(import_id=row.id, actor_id=row.actor_id, file_name=row.file_name,
                              owner_id=row.mapping.get("owner_id"), dry_run=bool(row.mapping.get("dry_run")))
-        return job, Path(row.mapping["source"]), tuple(row.mapping.get("maps") or ())
-    job, source, maps = unit_of_work.run(ctx, claim)
+        # A resumed import goes on after the rows it committed (a dry run, which
+        # committed nothing but its numbers, starts again).
+        done = 0 if job.dry_run else row.processed_rows
+        progress = lead_batch.Progress.resumed(row.total_rows or 0, done, row.counts if done else {},
+                                               row.heartbeat_at)
+        return job, Path(row.mapping["source"]), tuple(row.mapping.get("maps") or ()), progress
+    job, source, maps, progress = unit_of_work.run(ctx, claim)
     try:
-        _run(ctx, job, source, maps, files)
+        _run(ctx, job, source, maps, files, progress)
+    except lead_batch.Superseded:
+        raise  # the import is someone else's now: not this run's to mark failed
     except DealflowError as err:
         lead_imports.fail(ctx, import_id, _message(err))
         raise
@@ -185,24 +185,33 @@ def _message(err: DealflowError) -> str:
     return str(err)
 
 
-def _run(ctx: ServiceContext, job: lead_batch.Job, source: Path, maps: tuple[str, ...], files: LeadFiles) -> None:
+def _run(ctx: ServiceContext, job: lead_batch.Job, source: Path, maps: tuple[str, ...], files: LeadFiles,
+         progress: lead_batch.Progress) -> None:
     if not source.is_file():
         raise NotFoundError(f"the file of lead import {job.import_id} is gone")
+    skip = progress.processed
+
+    def beat() -> None:
+        lead_batch.beat(ctx, job, progress)
     with tempfile.TemporaryFile() as spool:
         with open_table(source) as table:
             columns = match_columns(table.header, parse_overrides(maps))
             header, delimiter = table.header, table.delimiter or ","
             counter = _Counter()
-            groups = group_duplicates(_spooled(screen(table.rows, columns), spool, counter, max_rows()))
-        progress = lead_batch.Progress(total=counter.rows)
+            groups = group_duplicates(_spooled(screen(table.rows, columns), spool, counter, max_rows(), beat))
+        progress.total = counter.rows
         for group in groups:
             for row in group.rows[1:]:
                 progress.kept_row[row] = (group.rows[0], group.keys)
         lead_batch.commit_progress(ctx, job, progress)
         spool.seek(0)
         with RejectsWriter(files.rejects_path(job.import_id), header, delimiter) as rejects:
+            results = _unspooled(spool)
+            for result in islice(results, skip):  # committed before the import was interrupted
+                if not isinstance(result, Lead):
+                    rejects.add(result)  # the rejects file is written anew, whole
             batch: list = []
-            for result in _unspooled(spool):
+            for result in results:
                 batch.append(result)
                 if len(batch) == BATCH:
                     lead_batch.place(ctx, job, batch, progress, rejects)
@@ -216,13 +225,16 @@ class _Counter:
     rows = 0
 
 
-def _spooled(results, spool: IO[bytes], counter: _Counter, limit: int) -> Iterator[Lead]:
-    """Each result pickled to ``spool``; the leads passed on (to group_duplicates)."""
+def _spooled(results, spool: IO[bytes], counter: _Counter, limit: int, beat) -> Iterator[Lead]:
+    """Each result pickled to ``spool``; the leads passed on (to group_duplicates);
+    the heartbeat every HEARTBEAT_ROWS rows."""
     for result in results:
         counter.rows += 1
         if counter.rows > limit:
             raise FormError({FILE: f"the file has more than {limit:,} rows; split it "
                                    "(DEALFLOW_MAX_LEAD_ROWS sets the limit)"})
+        if counter.rows % HEARTBEAT_ROWS == 0:
+            beat()
         pickle.dump(result, spool, pickle.HIGHEST_PROTOCOL)
         if isinstance(result, Lead):
             yield result
@@ -234,4 +246,3 @@ def _unspooled(spool: IO[bytes]) -> Iterator:
             yield pickle.load(spool)
         except EOFError:
             return
-

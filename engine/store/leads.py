@@ -56,7 +56,7 @@ def sqlite_file(url: str) -> Path | None:
 def add_import(session: Session, *, file_name: str, sha256: str, mapping: dict, actor_id: int | None,
                now: datetime) -> LeadImport:
     row = LeadImport(file_name=file_name, file_sha256=sha256, mapping=mapping, actor_id=actor_id,
-                     started_at=now, status="running", processed_rows=0,
+                     started_at=now, heartbeat_at=now, status="running", processed_rows=0,
                      counts={name: 0 for name in COUNTS})
     session.add(row)
     session.flush()
@@ -265,11 +265,30 @@ def new_change(*, import_id: int, partner_id: int, row: int, action: str, before
     return {"import_id": import_id, "partner_id": partner_id, "row": row, "action": action, "before": before}
 
 
-def set_progress(session: Session, import_id: int, processed: int, counts: dict, total: int | None = None) -> None:
+def set_progress(session: Session, import_id: int, processed: int, counts: dict, *, beat: datetime,
+                 last_beat: datetime | None, total: int | None = None) -> bool:
+    """The import's progress and heartbeat, if its runner still holds it: it is still
+    running and its heartbeat is the one this runner wrote last (a resume writes its
+    own, a revert ends it). False, changing nothing, otherwise."""
     values = {"processed_rows": processed, "counts": counts}
     if total is not None:
         values["total_rows"] = total
-    session.execute(update(LeadImport).where(LeadImport.id == import_id).values(**values))
+    return heartbeat(session, import_id, beat=beat, last_beat=last_beat, **values)
+
+
+def heartbeat(session: Session, import_id: int, *, beat: datetime, last_beat: datetime | None, **values) -> bool:
+    """``heartbeat_at`` (and ``values``) written if the runner still holds the import
+    (see ``set_progress``); whether it did."""
+    result = session.execute(update(LeadImport).where(LeadImport.id == import_id, LeadImport.status == "running",
+                                                      LeadImport.heartbeat_at == last_beat)
+                             .values(heartbeat_at=beat, **values))
+    return result.rowcount == 1
+
+
+def running_sources(session: Session) -> set[str]:
+    """The files running imports (interrupted ones included) read from."""
+    return {(mapping or {}).get("source") for mapping in
+            session.scalars(select(LeadImport.mapping).where(LeadImport.status == "running"))} - {None}
 
 
 # --- reverting --------------------------------------------------------------------------

@@ -162,8 +162,12 @@ class LeadImport(Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(10), default="running")  # running, done, failed, reverted
+    # (a view shows a running import whose heartbeat is stale as "interrupted")
     total_rows: Mapped[int | None] = mapped_column(Integer)
     processed_rows: Mapped[int] = mapped_column(Integer, default=0)
+    # When its worker last reported (each batch, and while the file is read): a running
+    # import not heard of for long is interrupted (its worker died), to resume or revert.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     counts: Mapped[dict] = mapped_column(JSON, default=dict)  # created, updated, unchanged, duplicates, rejected
     rejects_path: Mapped[str | None] = mapped_column(String(500))
     error: Mapped[str | None] = mapped_column(Text)

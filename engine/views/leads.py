@@ -18,6 +18,7 @@ IGNORED = "ignored"    # left out on purpose (an override COLUMN=ignore)
 
 # LeadImportView.status
 RUNNING, DONE, FAILED, REVERTED = "running", "done", "failed", "reverted"
+INTERRUPTED = "interrupted"  # running, but its worker not heard of for long (see service/lead_imports.py)
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class LeadMatch:
 class LeadImportView:
     id: int
     file_name: str
-    status: str                            # running, done, failed, reverted
+    status: str                            # running, interrupted (its worker not heard of), done, failed, reverted
     dry_run: bool                          # a dry run changed nothing and cannot be reverted
     total_rows: int | None                 # data rows, known once the file was read through
     processed_rows: int
@@ -106,6 +107,8 @@ class LeadImportView:
     reverted_by: str | None
     may_revert: bool                       # the viewer may revert it now
     revert: dict | None = None             # after a revert: deleted, archived, restored, kept (counts)
+    heartbeat_at: datetime | None = None   # when its worker last reported
+    may_resume: bool = False               # interrupted, and the viewer may resume it (its file is still there)
 
     @property
     def duplicate_groups(self) -> dict[int, tuple[int, ...]]:
@@ -119,7 +122,7 @@ class LeadImportView:
     @property
     def percent(self) -> int:
         """Progress 0-100 for a progress bar (0 while the file is still being counted)."""
-        if self.status != RUNNING:
+        if self.status not in (RUNNING, INTERRUPTED):
             return 100
         if not self.total_rows:
             return 0
