@@ -18,8 +18,9 @@ Each step runs in a fresh child process, so its peak memory (ru_maxrss) is its o
     facade  Engine.import_leads on a fresh SQLite database (and on PostgreSQL when
             DEALFLOW_BENCH_POSTGRES_URL is set, in a schema of its own, dropped after):
             everything a manager's import does — both passes, the partners, contact
-            persons, history and import changes written 500 rows a transaction, the
-            rejects file, the progress
+            persons, history and import changes written 500 rows a transaction (COPY
+            on PostgreSQL, the driver's executemany on SQLite), the rejects file, the
+            progress and heartbeat
 
 It runs the core again on a tenth of the rows, to see what of the peak memory grows
 with the file. Prints wall and CPU seconds (the machine is shared: CPU time moves
@@ -35,6 +36,7 @@ import argparse
 import csv
 import importlib
 import json
+import os
 import random
 import resource
 import subprocess
@@ -192,6 +194,8 @@ def main() -> None:
     if args.step:
         return child(args.step, args.path)
     ratios, whole = [], []
+    print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+          f"({os.cpu_count()} cores; the machine is shared: compare CPU seconds)")
     with tempfile.TemporaryDirectory(prefix="dealflow-bench-leads-") as tmp:
         started = time.perf_counter()
         small = generate(Path(tmp), max(1, args.rows // 10))
@@ -220,6 +224,7 @@ def main() -> None:
                 print(f"    {kind} {database}: {whole[-1]:.2f} x the core's wall time; target <= 60 s wall: "
                       f"{'met' if result['seconds'] <= 60 else 'NOT met'}")
                 drop(url)
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"ratio={max(whole or ratios):.2f}")
 
 
