@@ -85,3 +85,32 @@ def test_a_map_and_an_owner(database, run_cli, tmp_path):
 
 def test_import_bpmn_still_works(database, run_cli):
     assert run_cli("import-bpmn", "--help").exit_code == 0
+
+
+def test_resume_goes_on_with_an_interrupted_import_and_refuses_a_finished_one(database, run_cli, monkeypatch):
+    """The import's worker died an hour ago (an engine on a clock an hour back); the
+    command, on the real clock, finds it interrupted."""
+    import os
+    import shutil
+    from datetime import datetime, timedelta, timezone
+
+    from engine.service import lead_batch, lead_import
+    monkeypatch.setattr(lead_import, "BATCH", 4)
+    source = shutil.copy(SAMPLE, database / "leads.csv")
+    from engine.service import Engine
+    earlier = Engine(os.environ["DEALFLOW_DATABASE_URL"],
+                     clock=FakeClock(datetime.now(timezone.utc) - timedelta(hours=1)))
+    import_id = earlier.start_lead_import(source, file_name="leads.csv", actor="manager")
+    real = lead_batch.place
+    monkeypatch.setattr(lead_batch, "place", lambda *a, **k: (_ for _ in ()).throw(SystemExit("died")))
+    with pytest.raises(SystemExit):
+        earlier.run_lead_import(import_id)
+    earlier.close()
+    monkeypatch.setattr(lead_batch, "place", real)
+    listed = run_cli("import", "list", "--as", "manager")
+    assert "[interrupted]" in listed.output
+    result = run_cli("import", "resume", str(import_id), "--as", "manager")
+    assert result.exit_code == 0, result.output
+    assert lines(result)[-1] == SUMMARY.format(path=database / "rejects" / f"lead-import-{import_id}-rejects.csv")
+    again = run_cli("import", "resume", str(import_id), "--as", "manager")
+    assert again.exit_code != 0 and len(lines(again)) == 1 and "not interrupted (done)" in again.output

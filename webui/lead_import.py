@@ -9,6 +9,7 @@
     GET  /leads/import/<id>/rejects      the rejects file
     GET  /leads/import/<id>/revert       what a revert does, and its confirm button
     POST /leads/import/<id>/revert       revert it
+    POST /leads/import/<id>/resume       go on with an interrupted import (its worker died)
 
 The upload is saved where the engine says (``Engine.lead_upload_path``: a folder of
 the server's, a random name); the browser only ever holds a random token that this
@@ -205,6 +206,25 @@ def rejects(import_id: int):
     job = engine.lead_import(import_id, viewer=current_user.username)
     return send_file(path, mimetype="text/csv", as_attachment=True,
                      download_name=job.rejects_file or f"lead-import-{import_id}-rejects.csv")
+
+
+@bp.post("/leads/import/<int:import_id>/resume")
+@login_required
+def resume(import_id: int):
+    try:
+        engine_of(current_app).resume_lead_import(import_id, actor=current_user.username)
+    except (PermissionDeniedError, NotFoundError):
+        raise
+    except DealflowError as err:
+        flash(str(err), "error")  # e.g. not interrupted, or its file is gone
+        return redirect(url_for("lead_import.show", import_id=import_id), 303)
+    runner_of(current_app).start(import_id)
+    flash(f"Import #{import_id} resumed after row {_done(import_id)}.", "success")
+    return redirect(url_for("lead_import.show", import_id=import_id), 303)
+
+
+def _done(import_id: int) -> int:
+    return engine_of(current_app).lead_import(import_id, viewer=current_user.username).processed_rows
 
 
 @bp.get("/leads/import/<int:import_id>/revert")

@@ -9,8 +9,12 @@ import (status failed, with its message), which is what its page shows; the runn
 only logs an unexpected error besides.
 
 Limits: the thread lives in the worker that took the request; if that process ends
-(a restart, gunicorn's max-requests), the import stays "running" at the row it
-reached. ``wait`` is for tests and for an orderly shutdown.
+(a restart, gunicorn's max-requests), the import stops at the last batch it
+committed. Its heartbeat then goes stale and after DEALFLOW_LEAD_IMPORT_STALE_MINUTES
+its page shows it interrupted, with a button to resume it (a new thread here goes on
+after that batch) or to revert what it wrote. Its uploaded file stays for a resume
+until the import is done or reverted (then the upload sweep takes it).
+``wait`` is for tests and for an orderly shutdown.
 """
 
 from __future__ import annotations

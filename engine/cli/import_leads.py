@@ -98,12 +98,26 @@ def revert_import(import_id: int, actor: str | None) -> None:
                f"fields restored {done.get('restored', 0)}, fields kept (changed since) {done.get('kept', 0)}")
 
 
+@click.command("resume")
+@click.argument("import_id", type=int)
+@click.option("--as", "actor", default=None, help="The manager who imported, or an admin.")
+def resume_import(import_id: int, actor: str | None) -> None:
+    """Go on with lead import IMPORT_ID, interrupted (its worker died: not heard of for
+    DEALFLOW_LEAD_IMPORT_STALE_MINUTES), after the last batch it committed."""
+    engine = open_engine()
+    actor = _actor(actor)
+    engine.resume_lead_import(import_id, actor=actor)
+    view = engine.run_lead_import(import_id)
+    rejects = engine.lead_rejects_file(view.id, viewer=actor) if view.rejects_file else None
+    click.echo(summary(view, rejects))
+
+
 @click.group("import")
 def import_group() -> None:
     """Import data from files: lead lists (``import leads``)."""
 
 
-for _command in (import_leads, list_imports, revert_import):
+for _command in (import_leads, list_imports, revert_import, resume_import):
     import_group.add_command(_command)
 
 COMMANDS = [import_group]

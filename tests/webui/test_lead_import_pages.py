@@ -188,3 +188,63 @@ def test_every_form_of_the_import_needs_its_csrf_token(engine):
     runner_of(app).wait()
     assert client.post("/leads/import/1/revert").status_code == 400
     assert client.post("/leads/import/1/revert", data={"csrf_token": token}).status_code == 303
+
+
+def interrupted_import(engine, clock, monkeypatch, tmp_path) -> int:
+    """An import of the sample whose worker died after two batches of four rows, not
+    heard of for 11 minutes."""
+    import shutil
+
+    from engine.service import lead_batch, lead_import
+    monkeypatch.setattr(lead_import, "BATCH", 4)
+    source = shutil.copy(SAMPLE, tmp_path / "leads.csv")
+    import_id = engine.start_lead_import(source, file_name="leads.csv", actor="manager")
+    real, calls = lead_batch.place, []
+
+    def place(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise SystemExit("the worker's process ended")
+        return real(*args, **kwargs)
+    monkeypatch.setattr(lead_batch, "place", place)
+    with pytest.raises(SystemExit):
+        engine.run_lead_import(import_id)
+    monkeypatch.setattr(lead_batch, "place", real)
+    clock.advance(minutes=11)
+    return import_id
+
+
+def test_an_interrupted_import_is_said_on_its_page_and_resumed_there(app, engine, clock, monkeypatch, tmp_path):
+    import_id = interrupted_import(engine, clock, monkeypatch, tmp_path)
+    client = client_for(app, "manager")
+    page = client.get(f"/leads/import/{import_id}")
+    assert 'id="import-interrupted"' in page.text and "stopped at row 8 of 20" in page.text
+    assert 'id="resume-import"' in page.text and "Resume from row 9" in page.text and 'id="revert-link"' in page.text
+    assert json.loads(client.get(f"/leads/import/{import_id}/status").data)["status"] == "interrupted"
+    assert 'status-interrupted' in client.get("/leads/import").text
+    resumed = client.post(f"/leads/import/{import_id}/resume")
+    assert resumed.status_code == 303
+    page = finished(app, client, resumed.headers["Location"])
+    assert "resumed after row 8" in page.text
+    assert SAMPLE_SUMMARY in page.text and 'id="import-interrupted"' not in page.text
+    again = client.post(f"/leads/import/{import_id}/resume")  # done now: refused, said
+    assert again.status_code == 303 and "not interrupted" in client.get(again.headers["Location"]).text
+
+
+def test_only_its_manager_resumes_an_interrupted_import_and_the_form_needs_its_token(engine, clock, monkeypatch,
+                                                                                      tmp_path):
+    import_id = interrupted_import(engine, clock, monkeypatch, tmp_path)
+    app = make_app(engine, csrf=True)
+    for who, refused in (("rep1", 403), ("manager2", 404)):
+        client = app.test_client()
+        log_in(client, who, csrf=True)
+        token = csrf_token(client.get("/").text)
+        assert client.post(f"/leads/import/{import_id}/resume", data={"csrf_token": token}).status_code == refused
+    client = app.test_client()
+    log_in(client, "manager", csrf=True)
+    assert client.post(f"/leads/import/{import_id}/resume").status_code == 400
+    assert engine.lead_import(import_id, viewer="manager").status == "interrupted"
+    token = csrf_token(client.get(f"/leads/import/{import_id}").text)
+    assert client.post(f"/leads/import/{import_id}/resume", data={"csrf_token": token}).status_code == 303
+    runner_of(app).wait()
+    assert engine.lead_import(import_id, viewer="manager").created == 12

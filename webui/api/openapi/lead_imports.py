@@ -46,7 +46,9 @@ SCHEMAS = {
     "LeadImport": record({
         "id": {"type": "integer"},
         "file_name": {"type": "string"},
-        "status": {"type": "string", "enum": ["running", "done", "failed", "reverted"]},
+        "status": {"type": "string", "enum": ["running", "interrupted", "done", "failed", "reverted"],
+                   "description": "interrupted: running, but not heard of for DEALFLOW_LEAD_IMPORT_STALE_MINUTES "
+                                  "(its worker died); it may be reverted, or resumed on its page."},
         "dry_run": {"type": "boolean"},
         "total_rows": nullable("integer", description="Data rows; null until the file was read through."),
         "processed_rows": COUNT,
