@@ -29,12 +29,16 @@ _SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
 DEFAULT_UPLOAD_HOURS = 24
 
 
-def upload_lifetime() -> timedelta:
+def setting(name: str, default: float) -> float:
+    """A number from the environment; ``default`` when unset or not a number."""
     try:
-        hours = float(os.environ.get("DEALFLOW_LEAD_UPLOAD_HOURS") or DEFAULT_UPLOAD_HOURS)
+        return float(os.environ.get(name) or default)
     except ValueError:
-        hours = DEFAULT_UPLOAD_HOURS
-    return timedelta(hours=max(hours, 0))
+        return default
+
+
+def upload_lifetime() -> timedelta:
+    return timedelta(hours=max(setting("DEALFLOW_LEAD_UPLOAD_HOURS", DEFAULT_UPLOAD_HOURS), 0))
 
 
 @dataclass(frozen=True)

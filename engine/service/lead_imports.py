@@ -27,7 +27,6 @@ without writing (``lead_batch.Superseded``).
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -36,7 +35,7 @@ from engine.rules import policy
 from engine.service import unit_of_work
 from engine.service.context import ServiceContext
 from engine.service.lead_batch import summary
-from engine.service.lead_files import LeadFiles
+from engine.service.lead_files import LeadFiles, setting
 from engine.store import leads as lead_store
 from engine.store import people
 from engine.store.partner_models import LeadImport, Partner, PartnerEvent
@@ -49,11 +48,7 @@ INTERRUPTED = "interrupted"
 
 def stale_after() -> timedelta:
     """How long a running import may go unheard of before it counts as interrupted."""
-    try:
-        minutes = float(os.environ.get("DEALFLOW_LEAD_IMPORT_STALE_MINUTES") or DEFAULT_STALE_MINUTES)
-    except ValueError:
-        minutes = DEFAULT_STALE_MINUTES
-    return timedelta(minutes=max(minutes, 0.1))
+    return timedelta(minutes=max(setting("DEALFLOW_LEAD_IMPORT_STALE_MINUTES", DEFAULT_STALE_MINUTES), 0.1))
 
 
 def interrupted(row: LeadImport, now: datetime) -> bool:

@@ -19,7 +19,10 @@ from engine.errors import ConflictError, NotFoundError, PermissionDeniedError
 from engine.rules.leads import read_rejects
 from engine.service import lead_batch, lead_import
 from engine.store.partner_models import LeadImportChange, Partner, PartnerContact, PartnerEvent
-from tests.service.lead_fixtures import SAMPLE, leads_engine  # noqa: F401 (fixture)
+from tests.service import lead_fixtures
+from tests.service.lead_fixtures import SAMPLE
+
+leads_engine = lead_fixtures.leads_engine  # the fixture, here
 
 SAMPLE_COUNTS = (12, 0, 0, 3, 5)  # created, updated, unchanged, duplicates, rejected of the sample's 20 rows
 
