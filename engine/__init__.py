@@ -19,8 +19,8 @@ web interface import only this package, ``engine.views`` and ``engine.errors``:
 """
 
 from engine.errors import (BpmnImportError, ConflictError, DatabaseError, DealflowError, ExitCriteriaError,
-                           ExpressionError, ExpressionLimitError, FormError, HierarchyCycleError, MethodologyError,
-                           NotFoundError,
+                           ExpressionError, ExpressionLimitError, FormError, HierarchyCycleError,
+                           ImportSupersededError, MethodologyError, NotFoundError,
                            PermissionDeniedError, RoutingError, TaskNotReadyError, TooManyAttemptsError,
                            WorkflowError)
 from engine.methodology.diff import Change, diff_methodologies
@@ -49,7 +49,8 @@ __all__ = [
     "Engine",
     # errors
     "BpmnImportError", "ConflictError", "DatabaseError", "DealflowError", "ExitCriteriaError", "ExpressionError",
-    "ExpressionLimitError", "FormError", "HierarchyCycleError", "MethodologyError", "NotFoundError", "PermissionDeniedError",
+    "ExpressionLimitError", "FormError", "HierarchyCycleError", "ImportSupersededError", "MethodologyError",
+    "NotFoundError", "PermissionDeniedError",
     "RoutingError", "TaskNotReadyError", "TooManyAttemptsError", "WorkflowError",
     # views
     "BuyingCenterView", "ContactView", "CriterionView", "DeployReport", "DeployedVersion", "EventView",

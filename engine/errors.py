@@ -84,6 +84,11 @@ class ConflictError(DealflowError):
     """Someone else changed the same thing first; reload and try again."""
 
 
+class ImportSupersededError(ConflictError):
+    """A lead import's runner found the import no longer its own (reverted, or resumed
+    by another runner, while it was away): it stopped, its last batch rolled back."""
+
+
 class ExitCriteriaError(ConflictError):
     """Leaving a stage was refused; ``details`` maps each criterion not met to what
     it asks for, ``missing`` lists their names."""

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from engine.errors import ConflictError
+from engine.errors import ImportSupersededError
 from engine.rules.leads import Lead, Rejected, RejectsWriter, keys, summary_line
 from engine.rules.leads.folding import folded
 from engine.rules.leads.summary import ImportCounts
@@ -41,9 +41,9 @@ from engine.store.partners import email_domain, name_city_key
 TAX, NAME, DOMAIN = "tax id", "name and city", "e-mail domain"
 
 
-class Superseded(ConflictError):
-    """The import is no longer this runner's: it was reverted, or resumed by another
-    runner, while this one was away (the batch it was writing is rolled back)."""
+# The import is no longer this runner's: reverted, or resumed by another runner, while
+# this one was away (the batch it was writing is rolled back).
+Superseded = ImportSupersededError
 
 
 @dataclass(frozen=True)
