@@ -1,4 +1,4 @@
-"""Migration 0009 gives the lead imports made before it a heartbeat: when they
+"""Migration 0010 gives the lead imports made before it a heartbeat: when they
 finished, or else when they started (a running one is then seen as interrupted once
 that is long ago, not running forever)."""
 
@@ -22,7 +22,7 @@ def test_imports_before_the_heartbeat_get_their_last_known_moment(db_url, clock,
     dealflow.close()
 
     engine = make_engine(db_url)
-    command.downgrade(_alembic_config(engine), "0008")
+    command.downgrade(_alembic_config(engine), "0009")
     upgrade(engine)
     assert schema_is_current(engine)
     engine.dispose()

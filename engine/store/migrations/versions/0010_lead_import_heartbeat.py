@@ -1,16 +1,16 @@
 """Each lead import's heartbeat: when its worker last reported, so that an import whose
 worker died is seen as interrupted instead of running forever
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-05
 """
 
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
