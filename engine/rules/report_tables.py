@@ -20,7 +20,10 @@ from engine.rules.partner_export import CSV_TYPE, XLSX_TYPE, sheet_title
 from engine.views.pipeline_analysis import (CurrencyFigures, MethodologyReport, Outcomes, PipelineReport,
                                             ReportFile, ReportTable)
 
-OUTCOME_HEADERS = ("deals", "open", "won", "lost", "win rate %", "95% low %", "95% high %", "median cycle days")
+# The pipeline's sums come grouped from the database: the average cycle. The
+# methodology comparison reads each closed deal's days: the median beside it.
+OUTCOME_HEADERS = ("deals", "open", "won", "lost", "win rate %", "95% low %", "95% high %", "average cycle days")
+MEDIAN_HEADERS = (*OUTCOME_HEADERS, "median cycle days")
 FORMATS = ("csv", "xlsx")
 
 
@@ -28,9 +31,10 @@ def percent(rate: float | None) -> float | None:
     return None if rate is None else round(rate * 100, 1)
 
 
-def _outcome_cells(o: Outcomes) -> tuple:
-    return (o.deals, o.open, o.won, o.lost, percent(o.win_rate), percent(o.interval_low),
-            percent(o.interval_high), o.median_cycle_days)
+def _outcome_cells(o: Outcomes, with_median: bool = False) -> tuple:
+    cells = (o.deals, o.open, o.won, o.lost, percent(o.win_rate), percent(o.interval_low),
+             percent(o.interval_high), o.average_cycle_days)
+    return (*cells, o.median_cycle_days) if with_median else cells
 
 
 def _currencies(figures: Iterable[tuple[CurrencyFigures, ...]]) -> list[str]:
@@ -65,9 +69,9 @@ def pipeline_tables(report: PipelineReport) -> tuple[ReportTable, ...]:
     stages = ReportTable(
         "stages", "Stages: funnel, conversion and time in stage",
         ("methodology", "version", "stage", "outcome", "now in stage", "reached", "went on", "conversion %",
-         "median days in stage", "finished stays", *_money_headers(stage_currencies, ("open_amount", "weighted"))),
+         "average days in stage", "finished stays", *_money_headers(stage_currencies, ("open_amount", "weighted"))),
         tuple((s.methodology_id, s.version_label, s.stage_name, s.outcome, s.now_in, s.reached, s.advanced,
-               percent(s.conversion), s.median_days_in_stage, s.stays,
+               percent(s.conversion), s.average_days_in_stage, s.stays,
                *_money(s.currencies, stage_currencies, ("open_amount", "weighted"))) for s in report.stages))
     source_currencies = _currencies(s.won_revenue for s in report.sources)
     sources = ReportTable(
@@ -82,8 +86,8 @@ def methodology_tables(report: MethodologyReport) -> tuple[ReportTable, ...]:
     currencies = _currencies(r.currencies for r in report.rows)
     rows = ReportTable(
         "methodologies", "Methodology versions per segment",
-        ("segment", "methodology", "version", *OUTCOME_HEADERS, *_money_headers(currencies, ("won_average",))),
-        tuple((r.segment_id, r.methodology_id, r.version_label, *_outcome_cells(r.outcomes),
+        ("segment", "methodology", "version", *MEDIAN_HEADERS, *_money_headers(currencies, ("won_average",))),
+        tuple((r.segment_id, r.methodology_id, r.version_label, *_outcome_cells(r.outcomes, True),
                *_money(r.currencies, currencies, ("won_average",))) for r in report.rows))
     conversions = ReportTable(
         "conversions", "Stage conversion per methodology version and segment",
@@ -93,9 +97,9 @@ def methodology_tables(report: MethodologyReport) -> tuple[ReportTable, ...]:
     swaps = ReportTable(
         "swaps", "Before and after each methodology swap",
         ("swap", "segment", "at", "from", "to", "reversed",
-         *(f"before: {h}" for h in OUTCOME_HEADERS), *(f"after: {h}" for h in OUTCOME_HEADERS)),
+         *(f"before: {h}" for h in MEDIAN_HEADERS), *(f"after: {h}" for h in MEDIAN_HEADERS)),
         tuple((s.swap_id, s.segment_id, s.at.isoformat(), s.from_label, s.to_label, "yes" if s.reversed else "no",
-               *_outcome_cells(s.before), *_outcome_cells(s.after)) for s in report.swaps))
+               *_outcome_cells(s.before, True), *_outcome_cells(s.after, True)) for s in report.swaps))
     return rows, conversions, swaps
 
 

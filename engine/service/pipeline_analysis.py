@@ -38,71 +38,51 @@ def pipeline_report(ctx: ServiceContext, *, viewer: str, group_by: object = None
     group_by = group_by_of(group_by)
     now = ctx.now()
     with unit_of_work.read(ctx) as session:
-        user = people.user(session, viewer)
-        scope = scope_of(visibility.actor_of(session, user), store.led_team_ids(session, user.id))
-        rows = store.deals(session, scope)
-        steps = store.steps(session, scope)
-        versions = _versions(ctx, session, {r.version_id for r in rows} | {s.version_id for s in steps})
-    deals = [_facts(r, versions) for r in rows]
-    stage_rows = rules.stage_figures(deals, (rules.Step(s.deal_id, s.version_id, s.stage_id, s.at) for s in steps),
-                                    versions)
-    order = None
-    if group_by == "stage":
-        rank = {_stage_key(versions[vid], stage.stage_id): (versions[vid].methodology_id, versions[vid].label,
-                                                            stage.position)
-                for vid in versions for stage in versions[vid].stages}
-        order = lambda g: rank.get(g.key, ("~", g.label, 0))  # noqa: E731
+        scope = _scope(session, viewer)
+        versions = _versions(ctx, session, store.version_ids(session, scope))
+        by_stage = store.totals(session, scope, "stage")
+        grouped = by_stage if group_by == "stage" else store.totals(session, scope, group_by)
+        history = store.stages(session, scope, rules.positions(versions))
+        source_totals = store.totals(session, scope, "source_campaign")
+    label, order = _labels(group_by, versions)
     report = PipelineReport(
-        group_by=group_by, group_label=GROUPS[group_by], groups=rules.groups(deals, group_by, order),
-        stages=stage_rows, sources=rules.sources(deals), total=rules.outcomes(deals),
-        currencies=rules.currency_figures(deals), scope=scope.label, at=now)
+        group_by=group_by, group_label=GROUPS[group_by], groups=rules.groups(grouped, label, order),
+        stages=rules.stage_figures(history, by_stage, versions), sources=rules.sources(source_totals),
+        total=rules.outcomes(by_stage), currencies=rules.currency_figures(by_stage), scope=scope.label, at=now)
     return replace(report, tables=report_tables.pipeline_tables(report))
 
 
 def methodology_report(ctx: ServiceContext, *, viewer: str) -> MethodologyReport:
     now = ctx.now()
     with unit_of_work.read(ctx) as session:
-        user = people.user(session, viewer)
-        scope = scope_of(visibility.actor_of(session, user), store.led_team_ids(session, user.id))
-        rows = store.deals(session, scope)
-        steps = store.steps(session, scope)
+        scope = _scope(session, viewer)
         swaps = store.swaps(session)
-        versions = _versions(ctx, session, {r.version_id for r in rows} | {s.version_id for s in steps}
+        versions = _versions(ctx, session, store.version_ids(session, scope)
                              | {v for s in swaps for v in (s.from_version_id, s.to_version_id) if v})
-    deals = [_facts(r, versions) for r in rows]
-    segment_of = {r.id: r.segment_id for r in rows}
-    history: dict[int, list[rules.Step]] = defaultdict(list)
-    for s in steps:
-        history[s.deal_id].append(rules.Step(s.deal_id, s.version_id, s.stage_id, s.at))
-    members: dict[tuple[int, str], list[rules.DealFacts]] = defaultdict(list)
-    for d in deals:
-        members[(d.version_id, segment_of[d.id])].append(d)
+        totals = rules.by_key(store.totals(session, scope, "version_segment"))
+        cycles: dict[tuple, list[float]] = defaultdict(list)
+        for version_id, segment, days in store.cycles(session, scope, "version_segment"):
+            cycles[(version_id, segment)].append(float(days))
+        history = rules.by_key(store.stages(session, scope, rules.positions(versions), by_segment=True),
+                               lambda k: (k[0], k[2]))
+        compared = _swaps(session, scope, swaps, versions)
     figures = []
-    for (vid, segment), group in members.items():
+    for (vid, segment), members in totals.items():
         version = versions[vid]
-        stage_rows = rules.stage_figures(group, (s for d in group for s in history.get(d.id, ())
-                                                 if s.version_id == vid), {vid: version})
-        figures.append(MethodologyFigures(version.methodology_id, version.label, segment, rules.outcomes(group),
-                                          rules.currency_figures(group), rules.conversions(stage_rows)))
+        figures.append(MethodologyFigures(
+            version.methodology_id, version.label, segment, rules.outcomes(members, cycles.get((vid, segment), [])),
+            rules.currency_figures(members), rules.conversions(history.get((vid, segment), []), version)))
     figures.sort(key=lambda f: (f.segment_id, f.methodology_id, f.version_label))
-    report = MethodologyReport(rows=tuple(figures), swaps=_swaps(swaps, deals, segment_of, versions),
-                               scope=scope.label, at=now)
+    report = MethodologyReport(rows=tuple(figures), swaps=compared, scope=scope.label, at=now)
     return replace(report, tables=report_tables.methodology_tables(report))
 
 
-def report_file(report: PipelineReport | MethodologyReport, fmt: object, table: object = None) -> ReportFile:
-    """The report's tables as a CSV (one table: ``table``, else the first) or XLSX
-    (all) download; FormError for another format or an unknown table."""
-    if fmt not in report_tables.FORMATS:
-        raise FormError({"format": f"use one of {', '.join(report_tables.FORMATS)}"})
-    names = [t.name for t in report.tables]
-    if table not in (None, "") and table not in names:
-        raise FormError({"table": f"use one of {', '.join(names)}"})
-    base = "pipeline" if isinstance(report, PipelineReport) else "methodologies"
-    return report_tables.table_file(report.tables, fmt, base, table or None)  # type: ignore[arg-type]
+def _scope(session, viewer: str):
+    user = people.user(session, viewer)
+    return scope_of(visibility.actor_of(session, user), store.led_team_ids(session, user.id))
 
 
-def _swaps(swaps, deals, segment_of, versions) -> tuple[SwapComparison, ...]:
+def _swaps(session, scope, swaps, versions) -> tuple[SwapComparison, ...]:
     """Per swap (not its reversal), the segment's deals opened since the swap
     before it, up to the swap, against those opened from the swap to the next one."""
     by_segment: dict[str, list] = defaultdict(list)
@@ -110,21 +90,39 @@ def _swaps(swaps, deals, segment_of, versions) -> tuple[SwapComparison, ...]:
         by_segment[s.segment_id].append(s)
     result = []
     for segment, its in by_segment.items():
-        bounds = [s.at for s in its]
-        segment_deals = [d for d in deals if segment_of[d.id] == segment]
         for i, swap in enumerate(its):
             if swap.reverses_id is not None:
                 continue
-            start = bounds[i - 1] if i else None
-            end = bounds[i + 1] if i + 1 < len(bounds) else None
-            before = [d for d in segment_deals if d.opened_at < swap.at and (start is None or d.opened_at >= start)]
-            after = [d for d in segment_deals if d.opened_at >= swap.at and (end is None or d.opened_at < end)]
+            windows = ((its[i - 1].at if i else None, swap.at),
+                       (swap.at, its[i + 1].at if i + 1 < len(its) else None))
+            before, after = (rules.outcomes(
+                store.totals(session, scope, "segment", segment_id=segment, opened_from=start, opened_before=end),
+                [float(days) for _, days in store.cycles(session, scope, "segment", segment_id=segment,
+                                                         opened_from=start, opened_before=end)])
+                for start, end in windows)
             result.append(SwapComparison(
                 swap_id=swap.id, segment_id=segment, at=swap.at,
                 from_label=_label(versions.get(swap.from_version_id)), to_label=_label(versions.get(swap.to_version_id)),
-                reversed=swap.reversed_by_swap_id is not None,
-                before=rules.outcomes(before), after=rules.outcomes(after)))
+                reversed=swap.reversed_by_swap_id is not None, before=before, after=after))
     return tuple(sorted(result, key=lambda c: (c.at, c.swap_id)))
+
+
+def _labels(group_by: str, versions: dict[int, rules.VersionInfo]):
+    """How a grouping's database key reads (its key text and label), and the
+    groups' order: funnel order for stages, most deals first otherwise."""
+    if group_by == "stage":
+        def stage_label(key):
+            version = versions[key[0]]
+            names = {s.stage_id: s.name for s in version.stages}
+            return (f"{version.methodology_id}@{version.label}:{key[1] or '-'}",
+                    f"{names.get(key[1], key[1] or '(no stage)')} · {version.methodology_id} {version.label}")
+        rank = {f"{v.methodology_id}@{v.label}:{s.stage_id}": (v.methodology_id, v.label, s.position)
+                for v in versions.values() for s in v.stages}
+        return stage_label, lambda g: rank.get(g.key, ("~", g.label, 0))
+    if group_by == "methodology":
+        return (lambda key: (f"{versions[key[0]].methodology_id}@{versions[key[0]].label}",
+                             f"{versions[key[0]].methodology_id} {versions[key[0]].label}")), None
+    return (lambda key: (key[0] or rules.NONE, key[0] or rules.NONE)), None
 
 
 def _label(version: rules.VersionInfo | None) -> str:
@@ -140,23 +138,13 @@ def _versions(ctx: ServiceContext, session, ids) -> dict[int, rules.VersionInfo]
     return result
 
 
-def _stage_key(version: rules.VersionInfo, stage_id: str | None) -> str:
-    return f"{version.methodology_id}@{version.label}:{stage_id or '-'}"
-
-
-def _facts(row: store.DealRow, versions: dict[int, rules.VersionInfo]) -> rules.DealFacts:
-    version = versions[row.version_id]
-    names = {s.stage_id: s.name for s in version.stages}
-    stage_label = f"{names.get(row.stage_id, row.stage_id or '(no stage)')} · {version.methodology_id} {version.label}"
-    keys = {
-        "stage": (_stage_key(version, row.stage_id), stage_label),
-        "methodology": (f"{version.methodology_id}@{version.label}", f"{version.methodology_id} {version.label}"),
-        "segment": (row.segment_id, row.segment_id),
-        "rep": (row.owner, row.owner),
-    }
-    for name in ("team", *store.ATTRIBUTES):
-        value = getattr(row, name) or rules.NONE
-        keys[name] = (value, value)
-    return rules.DealFacts(id=row.id, status=row.status, currency=row.currency, amount=row.amount,
-                           weighted=row.weighted, opened_at=row.opened_at, closed_at=row.closed_at,
-                           version_id=row.version_id, stage_id=row.stage_id, keys=keys)
+def report_file(report: PipelineReport | MethodologyReport, fmt: object, table: object = None) -> ReportFile:
+    """The report's tables as a CSV (one table: ``table``, else the first) or XLSX
+    (all) download; FormError for another format or an unknown table."""
+    if fmt not in report_tables.FORMATS:
+        raise FormError({"format": f"use one of {', '.join(report_tables.FORMATS)}"})
+    names = [t.name for t in report.tables]
+    if table not in (None, "") and table not in names:
+        raise FormError({"table": f"use one of {', '.join(names)}"})
+    base = "pipeline" if isinstance(report, PipelineReport) else "methodologies"
+    return report_tables.table_file(report.tables, fmt, base, table or None)  # type: ignore[arg-type]

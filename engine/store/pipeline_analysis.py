@@ -1,53 +1,38 @@
-"""The reads of the pipeline analysis and the methodology comparison: the deals in
-a report's scope with the attributes they are grouped by, their stage history,
-and the segments' methodology swaps. One query each, narrow columns only (a
-report over 100,000 deals reads tuples, never ORM objects).
+"""The reads of the pipeline analysis and the methodology comparison, summed up by
+the database: a report over 100,000 deals and their stage history reads a few
+hundred grouped rows, never the deals one by one (issue 13: every report p95
+<= 300 ms; bench/reports.py).
+
+    totals      per group key, status and currency: deals, amount, weighted amount
+                (expected revenue), and the days from opened to closed summed
+    stages      per methodology version and stage of the stage history: the deals
+                that entered it, the finished stays in it and their days, and the
+                deals that later entered a later stage other than a lost one
+    cycles      the days from opened to closed of closed deals, per key, for the
+                medians the methodology comparison shows (one narrow column)
 
 Territory, industry, lead source and campaign: the deal's own attribute (set when
-it was opened, routing reads it), else its partner card's column."""
+it was opened, routing reads it), else its partner card's column. Days between two
+stored moments are computed by the database (julianday on SQLite, epoch seconds on
+PostgreSQL)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Mapping
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Float, and_, case, cast, distinct, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from engine.rules.pipeline_analysis import StageTotal, Total
 from engine.rules.report_scope import Scope
 from engine.store.models import MethodologySwap, Opportunity, StageChange, Team, User
 from engine.store.partner_models import Partner
 
 ATTRIBUTES = ("territory", "industry", "source", "campaign")  # deal attribute, else the partner card's column
-
-
-@dataclass(frozen=True)
-class DealRow:
-    id: int
-    status: str
-    currency: str
-    amount: Decimal
-    weighted: Decimal
-    opened_at: datetime
-    closed_at: datetime | None
-    version_id: int
-    stage_id: str | None
-    segment_id: str
-    owner: str
-    team: str | None
-    territory: str | None
-    industry: str | None
-    source: str | None
-    campaign: str | None
-
-
-@dataclass(frozen=True)
-class StepRow:
-    deal_id: int
-    version_id: int
-    stage_id: str
-    at: datetime
+NO_STAGE = ""  # a deal without a stage (its process failed before the first one)
 
 
 @dataclass(frozen=True)
@@ -81,27 +66,123 @@ def _attribute(name: str):
     return func.coalesce(deal_value, func.nullif(getattr(Partner, name), ""))
 
 
-def deals(session: Session, scope: Scope, *, segment_id: str | None = None) -> list[DealRow]:
-    query = (select(Opportunity.id, Opportunity.status, Opportunity.currency, Opportunity.amount,
-                    Opportunity.expected_revenue, Opportunity.opened_at, Opportunity.closed_at,
-                    Opportunity.methodology_version_id, Opportunity.stage_id, Opportunity.segment_id,
-                    User.username, Team.name, *(_attribute(name) for name in ATTRIBUTES))
-             .join(User, User.id == Opportunity.owner_id)
-             .join(Partner, Partner.id == Opportunity.partner_id)
-             .outerjoin(Team, Team.id == Opportunity.team_id))
-    if segment_id:
+def _days(session: Session, later, earlier):
+    if session.get_bind().dialect.name == "sqlite":
+        return func.julianday(later) - func.julianday(earlier)
+    return cast(func.extract("epoch", later - earlier), Float) / 86400.0
+
+
+# What each grouping groups by, and the tables it joins besides the opportunities.
+KEYS = {
+    "stage": lambda: (Opportunity.methodology_version_id, func.coalesce(Opportunity.stage_id, NO_STAGE)),
+    "methodology": lambda: (Opportunity.methodology_version_id,),
+    "segment": lambda: (Opportunity.segment_id,),
+    "rep": lambda: (User.username,),
+    "team": lambda: (Team.name,),
+    "version_segment": lambda: (Opportunity.methodology_version_id, Opportunity.segment_id),
+    "source_campaign": lambda: (_attribute("source"), _attribute("campaign")),
+    **{name: (lambda name=name: (_attribute(name),)) for name in ATTRIBUTES},
+}
+JOINS = {"rep": "users", "team": "teams", "source_campaign": "partners", **{name: "partners" for name in ATTRIBUTES}}
+
+
+def _joined(query, grouping: str):
+    table = JOINS.get(grouping)
+    if table == "users":
+        return query.join(User, User.id == Opportunity.owner_id)
+    if table == "teams":
+        return query.outerjoin(Team, Team.id == Opportunity.team_id)
+    if table == "partners":
+        return query.join(Partner, Partner.id == Opportunity.partner_id)
+    return query
+
+
+def totals(session: Session, scope: Scope, grouping: str, *, segment_id: str | None = None,
+           opened_from: datetime | None = None, opened_before: datetime | None = None) -> list[Total]:
+    """Per key of ``grouping`` (a KEYS name), status and currency; optionally only
+    one segment's deals opened in [opened_from, opened_before)."""
+    keys = KEYS[grouping]()
+    closed = Opportunity.status != "open"
+    cycle = func.sum(case((closed, _days(session, Opportunity.closed_at, Opportunity.opened_at)), else_=0.0))
+    query = _joined(select(*keys, Opportunity.status, Opportunity.currency, func.count(),
+                           func.sum(Opportunity.amount), func.sum(Opportunity.expected_revenue), cycle)
+                    .select_from(Opportunity), grouping)
+    if segment_id is not None:
         query = query.where(Opportunity.segment_id == segment_id)
-    return [DealRow(*row) for row in session.execute(_in_scope(query, scope).order_by(Opportunity.id))]
+    if opened_from is not None:
+        query = query.where(Opportunity.opened_at >= opened_from)
+    if opened_before is not None:
+        query = query.where(Opportunity.opened_at < opened_before)
+    query = _in_scope(query, scope).group_by(*keys, Opportunity.status, Opportunity.currency)
+    n = len(keys)
+    return [Total(tuple(row[:n]), row[n], row[n + 1], row[n + 2], row[n + 3] or Decimal("0.00"),
+                     row[n + 4] or Decimal("0.00"), float(row[n + 5] or 0.0)) for row in session.execute(query)]
 
 
-def steps(session: Session, scope: Scope) -> list[StepRow]:
-    """Every move of the deals in scope into a stage, oldest first; each with the
-    version whose stage table names the stage (a swap keeps the old names)."""
+def cycles(session: Session, scope: Scope, grouping: str, *, segment_id: str | None = None,
+           opened_from: datetime | None = None, opened_before: datetime | None = None) -> list[tuple]:
+    """(key..., days opened -> closed) of each closed deal, for medians."""
+    keys = KEYS[grouping]()
+    query = _joined(select(*keys, _days(session, Opportunity.closed_at, Opportunity.opened_at))
+                    .select_from(Opportunity).where(Opportunity.status != "open",
+                                                    Opportunity.closed_at.is_not(None)), grouping)
+    if segment_id is not None:
+        query = query.where(Opportunity.segment_id == segment_id)
+    if opened_from is not None:
+        query = query.where(Opportunity.opened_at >= opened_from)
+    if opened_before is not None:
+        query = query.where(Opportunity.opened_at < opened_before)
+    return [tuple(row) for row in session.execute(_in_scope(query, scope))]
+
+
+def stages(session: Session, scope: Scope, positions: Mapping[tuple[int, str], tuple[int, str]], *,
+           by_segment: bool = False) -> list[StageTotal]:
+    """Per (version, stage[, segment]) of the stage history of the deals in scope;
+    ``positions``: (version id, stage id) -> (position, outcome) of every stage of
+    the versions involved (a stage not in it never counts as advanced)."""
     version = func.coalesce(StageChange.methodology_version_id, Opportunity.methodology_version_id)
-    query = (select(StageChange.opportunity_id, version, StageChange.to_stage, StageChange.changed_at)
-             .join(Opportunity, Opportunity.id == StageChange.opportunity_id))
-    query = _in_scope(query, scope).order_by(StageChange.opportunity_id, StageChange.id)
-    return [StepRow(*row) for row in session.execute(query)]
+    moves = _in_scope(select(
+        StageChange.opportunity_id.label("deal"), version.label("version"), StageChange.to_stage.label("stage"),
+        Opportunity.segment_id.label("segment"), StageChange.changed_at.label("at"),
+        func.lead(StageChange.changed_at).over(partition_by=StageChange.opportunity_id,
+                                               order_by=StageChange.id).label("next_at"))
+        .join(Opportunity, Opportunity.id == StageChange.opportunity_id), scope).cte("moves")
+    position = _position_of(moves.c.version, moves.c.stage, positions)
+    outcome = _outcome_of(moves.c.version, moves.c.stage, positions)
+    furthest = (select(moves.c.deal, moves.c.version, func.max(position).label("top"))
+                .where(outcome != "lost").group_by(moves.c.deal, moves.c.version).subquery("furthest"))
+    went_on = case((and_(outcome == "open", furthest.c.top > position), moves.c.deal))
+    keys = [moves.c.version, moves.c.stage] + ([moves.c.segment] if by_segment else [])
+    query = (select(*keys, func.count(distinct(moves.c.deal)), func.count(moves.c.next_at),
+                    func.sum(case((moves.c.next_at.is_not(None), _days(session, moves.c.next_at, moves.c.at)),
+                                  else_=0.0)),
+                    func.count(distinct(went_on)))
+             .outerjoin(furthest, and_(furthest.c.deal == moves.c.deal, furthest.c.version == moves.c.version))
+             .group_by(*keys))
+    n = len(keys)
+    return [StageTotal(tuple(row[:n]), row[n], row[n + 1], float(row[n + 2] or 0.0), row[n + 3])
+            for row in session.execute(query)]
+
+
+def _position_of(version, stage, positions):
+    if not positions:
+        return literal(-1)
+    return case(*[(and_(version == v, stage == s), p) for (v, s), (p, _) in positions.items()], else_=-1)
+
+
+def _outcome_of(version, stage, positions):
+    if not positions:
+        return literal("unknown")
+    return case(*[(and_(version == v, stage == s), o) for (v, s), (_, o) in positions.items()], else_="unknown")
+
+
+def version_ids(session: Session, scope: Scope) -> set[int]:
+    """Every methodology version the deals in scope are in or were in (history)."""
+    now = set(session.scalars(_in_scope(select(Opportunity.methodology_version_id).distinct(), scope)))
+    before = session.scalars(_in_scope(select(StageChange.methodology_version_id).distinct()
+                                       .join(Opportunity, Opportunity.id == StageChange.opportunity_id)
+                                       .where(StageChange.methodology_version_id.is_not(None)), scope))
+    return now | set(before)
 
 
 def swaps(session: Session) -> list[SwapRow]:

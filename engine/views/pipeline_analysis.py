@@ -66,8 +66,8 @@ class StageFigures:
     reached: int
     advanced: int
     conversion: float | None  # advanced / reached; None for closing stages and stages nobody reached
-    median_days_in_stage: float | None
-    stays: int  # finished stays the median is taken over
+    average_days_in_stage: float | None
+    stays: int  # finished stays the average is taken over
 
 
 @dataclass(frozen=True)

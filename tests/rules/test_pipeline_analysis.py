@@ -1,10 +1,9 @@
 """The pure sums of the pipeline analysis: the Wilson interval against published
-values, outcomes and currencies kept apart, the funnel's reached/advanced and time
-in stage from a hand-made history, and whose deals each role's scope counts."""
+values, outcomes and currencies kept apart, the funnel from stage totals, and
+whose deals each role's scope counts."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -13,13 +12,9 @@ from engine.rules import pipeline_analysis as rules
 from engine.rules.policy import Actor
 from engine.rules.report_scope import scope_of
 
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
-
-def deal(id_, status, currency="PLN", amount="100.00", weighted="0.00", days=None, stage=None, **keys):
-    return rules.DealFacts(id_, status, currency, Decimal(amount), Decimal(weighted), T0,
-                           T0 + timedelta(days=days) if days is not None else None, 1, stage,
-                           {k: (v, v) for k, v in keys.items()})
+def total(key, status, deals=1, currency="PLN", amount="100.00", weighted="0.00", days=0.0):
+    return rules.Total(key, status, currency, deals, Decimal(amount), Decimal(weighted), days)
 
 
 @pytest.mark.parametrize("won, n, low, high", [
@@ -35,41 +30,44 @@ def test_the_wilson_interval_matches_published_values(won, n, low, high):
 
 def test_no_trials_has_no_interval_and_no_win_rate():
     assert rules.wilson(0, 0) is None
-    o = rules.outcomes([deal(1, "open")])
-    assert (o.deals, o.open, o.win_rate, o.interval_low, o.median_cycle_days) == (1, 1, None, None, None)
+    o = rules.outcomes([total(("x",), "open")])
+    assert (o.deals, o.open, o.win_rate, o.interval_low, o.average_cycle_days) == (1, 1, None, None, None)
 
 
 def test_outcomes_and_amounts_per_currency_are_never_added_across_currencies():
-    deals = [deal(1, "won", days=4), deal(2, "lost", "EUR", "50.00", days=10), deal(3, "open", weighted="20.00"),
-             deal(4, "won", amount="300.00", days=6)]
-    o = rules.outcomes(deals)
+    totals = [total(("x",), "won", 2, amount="400.00", days=10.0), total(("x",), "lost", 1, "EUR", "50.00", days=10.0),
+              total(("x",), "open", 1, weighted="20.00")]
+    o = rules.outcomes(totals, [4.0, 6.0, 10.0])
     assert (o.won, o.lost, o.open, round(o.win_rate, 4), o.median_cycle_days, o.average_cycle_days) == (
         2, 1, 1, 0.6667, 6.0, 6.7)
-    eur, pln = rules.currency_figures(deals)
+    eur, pln = rules.currency_figures(totals)
     assert (eur.currency, eur.lost_amount, eur.won_average) == ("EUR", Decimal("50.00"), None)
     assert (pln.open_amount, pln.weighted, pln.won_amount, pln.won_average) == (
         Decimal("100.00"), Decimal("20.00"), Decimal("400.00"), Decimal("200.00"))
 
 
-def test_the_funnel_counts_who_reached_and_who_went_on_and_finished_stays_only():
+def test_the_funnel_from_stage_totals_in_funnel_order():
     version = rules.VersionInfo("m", "1", (rules.StageInfo("a", "A", 0, "open"), rules.StageInfo("b", "B", 1, "open"),
                                           rules.StageInfo("won", "Won", 2, "won"),
                                           rules.StageInfo("lost", "Lost", 3, "lost")))
-    deals = [deal(1, "won", stage="won", days=5), deal(2, "lost", stage="lost", days=3), deal(3, "open", stage="b")]
-    steps = [rules.Step(1, 1, "a", T0), rules.Step(1, 1, "b", T0 + timedelta(days=1)),
-             rules.Step(1, 1, "won", T0 + timedelta(days=5)),
-             rules.Step(2, 1, "a", T0), rules.Step(2, 1, "lost", T0 + timedelta(days=3)),
-             rules.Step(3, 1, "a", T0), rules.Step(3, 1, "b", T0 + timedelta(days=2))]
-    a, b, won, lost = rules.stage_figures(deals, steps, {1: version})
-    assert (a.reached, a.advanced, round(a.conversion, 4), a.median_days_in_stage, a.stays) == (3, 2, 0.6667, 2.0, 3)
-    assert (b.reached, b.advanced, b.conversion, b.now_in, b.median_days_in_stage, b.stays) == (2, 1, 0.5, 1, 4.0, 1)
-    assert (won.reached, won.conversion, lost.reached, lost.now_in) == (1, None, 1, 1)
+    history = [rules.StageTotal((1, "b"), 2, 1, 4.0, 1), rules.StageTotal((1, "a"), 3, 3, 6.0, 2),
+               rules.StageTotal((1, "won"), 1, 0, 0.0, 0)]
+    now_in = [total((1, "b"), "open", 1, amount="70.00", weighted="35.00"), total((1, "lost"), "lost", 1)]
+    a, b, won, lost = rules.stage_figures(history, now_in, {1: version})
+    assert (a.reached, a.advanced, round(a.conversion, 4), a.average_days_in_stage, a.stays) == (3, 2, 0.6667, 2.0, 3)
+    assert (b.now_in, b.conversion, b.currencies[0].weighted) == (1, 0.5, Decimal("35.00"))
+    assert (won.reached, won.conversion, lost.reached, lost.now_in) == (1, None, 0, 1)
+    assert [(c.stage_id, c.reached, c.advanced) for c in rules.conversions(history, version)] == [
+        ("a", 3, 2), ("b", 2, 1)]
 
 
-def test_groups_put_deals_without_the_attribute_under_none():
-    groups = rules.groups([deal(1, "open", source="fair"), deal(2, "open"), deal(3, "won", days=1, source="fair")],
-                          "source")
-    assert [(g.label, g.outcomes.deals) for g in groups] == [("fair", 2), (rules.NONE, 1)]
+def test_groups_merge_keys_that_read_the_same_and_sources_name_the_missing():
+    groups = rules.groups([total(("fair",), "open"), total(("fair",), "won", days=2.0), total((None,), "open")],
+                          lambda key: (key[0] or rules.NONE, key[0] or rules.NONE))
+    assert [(g.label, g.outcomes.deals, g.outcomes.average_cycle_days) for g in groups] == [
+        ("fair", 2, 2.0), (rules.NONE, 1, None)]
+    (source,) = rules.sources([total((None, None), "won")])
+    assert (source.source, source.campaign, source.outcomes.won) == (rules.NONE, rules.NONE, 1)
 
 
 def test_each_role_counts_its_own_scope():

@@ -30,7 +30,7 @@ def pipeline_report():
         "stages": [{"methodology_id": s.methodology_id, "version": s.version_label, "stage_id": s.stage_id,
                     "stage_name": s.stage_name, "position": s.position, "outcome": s.outcome, "now_in": s.now_in,
                     "currencies": currencies_json(s.currencies), "reached": s.reached, "advanced": s.advanced,
-                    "conversion": rate(s.conversion), "median_days_in_stage": s.median_days_in_stage, "stays": s.stays}
+                    "conversion": rate(s.conversion), "average_days_in_stage": s.average_days_in_stage, "stays": s.stays}
                    for s in r.stages],
         "sources": [{"source": s.source, "campaign": s.campaign, "outcomes": outcomes_json(s.outcomes),
                      "currencies": currencies_json(s.won_revenue)} for s in r.sources],

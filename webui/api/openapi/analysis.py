@@ -19,8 +19,10 @@ SCHEMAS = {
         "win_rate": {**RATE, "description": "won / (won + lost); null while nothing is closed."},
         "interval_low": {**RATE, "description": "The 95 % Wilson interval of the win rate."},
         "interval_high": RATE,
-        "median_cycle_days": {**DAYS, "description": "Opened to closed, closed deals only."},
-        "average_cycle_days": DAYS}),
+        "median_cycle_days": {**DAYS, "description": "Opened to closed, closed deals only; given by the "
+                                                     "methodology comparison, null in the pipeline analysis "
+                                                     "(whose sums come grouped from the database)."},
+        "average_cycle_days": {**DAYS, "description": "Opened to closed, closed deals only."}}),
     "CurrencyFigures": record({
         "currency": {"type": "string"}, "open_amount": MONEY,
         "weighted": {**MONEY, "description": "The open deals' amount x probability."},
@@ -44,7 +46,7 @@ SCHEMAS = {
                        "advanced": {"type": "integer", "description": "Of those, deals that went on to a later "
                                                                       "stage other than lost."},
                        "conversion": {**RATE, "description": "advanced / reached; null for closing stages."},
-                       "median_days_in_stage": {**DAYS, "description": "Over finished stays."},
+                       "average_days_in_stage": {**DAYS, "description": "The average finished stay."},
                        "stays": {"type": "integer"}})},
         "sources": {"type": "array", "description": "Lead-source effectiveness, per source and campaign.",
                     "items": record({"source": {"type": "string"}, "campaign": {"type": "string"},
