@@ -107,13 +107,8 @@ def totals(session: Session, scope: Scope, grouping: str, *, segment_id: str | N
     query = _joined(select(*keys, Opportunity.status, Opportunity.currency, func.count(),
                            func.sum(Opportunity.amount), func.sum(Opportunity.expected_revenue), cycle)
                     .select_from(Opportunity), grouping)
-    if segment_id is not None:
-        query = query.where(Opportunity.segment_id == segment_id)
-    if opened_from is not None:
-        query = query.where(Opportunity.opened_at >= opened_from)
-    if opened_before is not None:
-        query = query.where(Opportunity.opened_at < opened_before)
-    query = _in_scope(query, scope).group_by(*keys, Opportunity.status, Opportunity.currency)
+    query = _in_scope(_window(query, segment_id, opened_from, opened_before), scope)
+    query = query.group_by(*keys, Opportunity.status, Opportunity.currency)
     n = len(keys)
     return [Total(tuple(row[:n]), row[n], row[n + 1], row[n + 2], row[n + 3] or Decimal("0.00"),
                      row[n + 4] or Decimal("0.00"), float(row[n + 5] or 0.0)) for row in session.execute(query)]
@@ -126,13 +121,19 @@ def cycles(session: Session, scope: Scope, grouping: str, *, segment_id: str | N
     query = _joined(select(*keys, _days(session, Opportunity.closed_at, Opportunity.opened_at))
                     .select_from(Opportunity).where(Opportunity.status != "open",
                                                     Opportunity.closed_at.is_not(None)), grouping)
+    query = _in_scope(_window(query, segment_id, opened_from, opened_before), scope)
+    return [tuple(row) for row in session.execute(query)]
+
+
+def _window(query, segment_id: str | None, opened_from: datetime | None, opened_before: datetime | None):
+    """Only one segment's deals opened in [opened_from, opened_before), when given."""
     if segment_id is not None:
         query = query.where(Opportunity.segment_id == segment_id)
     if opened_from is not None:
         query = query.where(Opportunity.opened_at >= opened_from)
     if opened_before is not None:
         query = query.where(Opportunity.opened_at < opened_before)
-    return [tuple(row) for row in session.execute(_in_scope(query, scope))]
+    return query
 
 
 def stages(session: Session, scope: Scope, positions: Mapping[tuple[int, str], tuple[int, str]], *,
