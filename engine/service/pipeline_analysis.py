@@ -11,9 +11,11 @@ from dataclasses import replace
 from engine.errors import FormError
 from engine.rules import pipeline_analysis as rules
 from engine.rules import report_tables
+from engine.rules.hierarchy import Hierarchy
 from engine.rules.report_scope import scope_of
 from engine.service import unit_of_work, visibility
 from engine.service.context import ServiceContext
+from engine.store import hierarchy as hierarchy_store
 from engine.store import people
 from engine.store import pipeline_analysis as store
 from engine.views.pipeline_analysis import (MethodologyFigures, MethodologyReport, PipelineReport, ReportFile,
@@ -79,7 +81,9 @@ def methodology_report(ctx: ServiceContext, *, viewer: str) -> MethodologyReport
 
 def _scope(session, viewer: str):
     user = people.user(session, viewer)
-    return scope_of(visibility.actor_of(session, user), store.led_team_ids(session, user.id))
+    actor = visibility.actor_of(session, user)
+    below = Hierarchy.of(hierarchy_store.teams(session)).members_under(user.id) if actor.role == "manager" else ()
+    return scope_of(actor, store.led_team_ids(session, user.id), below)
 
 
 def _swaps(session, scope, swaps, versions) -> tuple[SwapComparison, ...]:

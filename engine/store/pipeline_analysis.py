@@ -55,7 +55,8 @@ def _in_scope(query, scope: Scope):
         return query
     if not scope.managed:
         return query.where(Opportunity.owner_id == scope.user_id)
-    either = [Opportunity.owner_id == scope.user_id, Opportunity.manager_id == scope.user_id]
+    people = sorted({scope.user_id} | scope.below)
+    either = [Opportunity.owner_id.in_(people), Opportunity.manager_id.in_(people)]
     if scope.team_ids:
         either.append(Opportunity.team_id.in_(sorted(scope.team_ids)))
     return query.where(or_(*either))

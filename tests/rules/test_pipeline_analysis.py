@@ -73,8 +73,9 @@ def test_groups_merge_keys_that_read_the_same_and_sources_name_the_missing():
 def test_each_role_counts_its_own_scope():
     admin = scope_of(Actor(1, "admin"))
     designer = scope_of(Actor(2, "designer"))
-    manager = scope_of(Actor(3, "manager", frozenset({7})), frozenset({8}))
+    manager = scope_of(Actor(3, "manager", frozenset({7})), frozenset({8}), [5, 6])
     rep = scope_of(Actor(4, "rep", frozenset({7})))
     assert admin.everything and designer.everything
-    assert (manager.everything, manager.managed, manager.team_ids) == (False, True, frozenset({7, 8}))
+    assert (manager.everything, manager.managed, manager.team_ids, manager.below) == (
+        False, True, frozenset({7, 8}), frozenset({5, 6}))
     assert (rep.everything, rep.managed, rep.team_ids, rep.label) == (False, False, frozenset(), "your deals")

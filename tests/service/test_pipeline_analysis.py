@@ -138,3 +138,15 @@ def test_the_csv_and_xlsx_hold_the_tables_numbers(engine, history):
     header, *rows = list(book["methodologies"].iter_rows(values_only=True))
     quick = dict(zip(header, next(r for r in rows if r[1] == "quick-deal")))
     assert (quick["deals"], quick["lost"], quick["95% high %"], quick["median cycle days"]) == (2, 1, 79.3, 10.0)
+
+
+def test_a_manager_of_managers_sees_the_deals_below_them_at_any_depth(engine, history):
+    engine.create_user("director", "manager")
+    engine.create_user("vp", "manager")
+    assert engine.pipeline_report(viewer="director").total.deals == 0
+    engine.create_team("regions", "director", ["manager"])  # manager reports to director
+    engine.create_team("board", "vp", ["director"])  # director reports to vp
+    assert engine.pipeline_report(viewer="director").total.deals == 5
+    assert engine.methodology_report(viewer="vp").rows != ()
+    assert engine.pipeline_report(viewer="vp").total.deals == 5
+    assert engine.pipeline_report(viewer="manager2").total.deals == 0  # beside them, not below
