@@ -41,7 +41,7 @@ def pipeline_report(ctx: ServiceContext, *, viewer: str, group_by: object = None
     now = ctx.now()
     with unit_of_work.read(ctx) as session:
         scope = _scope(session, viewer)
-        versions = _versions(ctx, session, store.version_ids(session, scope))
+        versions = _versions(ctx, session, store.version_ids(session))
         by_stage = store.totals(session, scope, "stage")
         grouped = by_stage if group_by == "stage" else store.totals(session, scope, group_by)
         history = store.stages(session, scope, rules.positions(versions))
@@ -59,8 +59,7 @@ def methodology_report(ctx: ServiceContext, *, viewer: str) -> MethodologyReport
     with unit_of_work.read(ctx) as session:
         scope = _scope(session, viewer)
         swaps = store.swaps(session)
-        versions = _versions(ctx, session, store.version_ids(session, scope)
-                             | {v for s in swaps for v in (s.from_version_id, s.to_version_id) if v})
+        versions = _versions(ctx, session, store.version_ids(session))
         totals = rules.by_key(store.totals(session, scope, "version_segment"))
         cycles: dict[tuple, list[float]] = defaultdict(list)
         for version_id, segment, days in store.cycles(session, scope, "version_segment"):

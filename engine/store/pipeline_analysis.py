@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from engine.rules.pipeline_analysis import StageTotal, Total
 from engine.rules.report_scope import Scope
-from engine.store.models import MethodologySwap, Opportunity, StageChange, Team, User
+from engine.store.models import MethodologySwap, MethodologyVersion, Opportunity, StageChange, Team, User
 from engine.store.partner_models import Partner
 
 ATTRIBUTES = ("territory", "industry", "source", "campaign")  # deal attribute, else the partner card's column
@@ -143,27 +143,32 @@ def stages(session: Session, scope: Scope, positions: Mapping[tuple[int, str], t
     ``positions``: (version id, stage id) -> (position, outcome) of every stage of
     the versions involved (a stage not in it never counts as advanced)."""
     version = func.coalesce(StageChange.methodology_version_id, Opportunity.methodology_version_id)
-    moves = _in_scope(select(
-        StageChange.opportunity_id.label("deal"), version.label("version"), StageChange.to_stage.label("stage"),
-        Opportunity.segment_id.label("segment"), StageChange.changed_at.label("at"),
+    columns = (StageChange.opportunity_id.label("deal"), version.label("version"), StageChange.to_stage.label("stage"),
+               Opportunity.segment_id.label("segment"))
+    joined = select(*columns).join(Opportunity, Opportunity.id == StageChange.opportunity_id)
+    # Entered and finished stays: the next move of the same deal ends a stay (one window pass).
+    timed = _in_scope(joined.add_columns(
+        StageChange.changed_at.label("at"),
         func.lead(StageChange.changed_at).over(partition_by=StageChange.opportunity_id,
-                                               order_by=StageChange.id).label("next_at"))
-        .join(Opportunity, Opportunity.id == StageChange.opportunity_id), scope).cte("moves")
+                                               order_by=StageChange.id).label("next_at")), scope).subquery("timed")
+    keys = [timed.c.version, timed.c.stage] + ([timed.c.segment] if by_segment else [])
+    entered = {tuple(row[:len(keys)]): row[len(keys):] for row in session.execute(
+        select(*keys, func.count(distinct(timed.c.deal)), func.count(timed.c.next_at),
+               func.sum(case((timed.c.next_at.is_not(None), _days(session, timed.c.next_at, timed.c.at)), else_=0.0)))
+        .group_by(*keys))}
+    # Went on: the furthest position a deal reached in a version, lost stages aside.
+    moves = _in_scope(joined, scope).subquery("moves")
     position = _position_of(moves.c.version, moves.c.stage, positions)
     outcome = _outcome_of(moves.c.version, moves.c.stage, positions)
     furthest = (select(moves.c.deal, moves.c.version, func.max(position).label("top"))
                 .where(outcome != "lost").group_by(moves.c.deal, moves.c.version).subquery("furthest"))
-    went_on = case((and_(outcome == "open", furthest.c.top > position), moves.c.deal))
     keys = [moves.c.version, moves.c.stage] + ([moves.c.segment] if by_segment else [])
-    query = (select(*keys, func.count(distinct(moves.c.deal)), func.count(moves.c.next_at),
-                    func.sum(case((moves.c.next_at.is_not(None), _days(session, moves.c.next_at, moves.c.at)),
-                                  else_=0.0)),
-                    func.count(distinct(went_on)))
-             .outerjoin(furthest, and_(furthest.c.deal == moves.c.deal, furthest.c.version == moves.c.version))
-             .group_by(*keys))
-    n = len(keys)
-    return [StageTotal(tuple(row[:n]), row[n], row[n + 1], float(row[n + 2] or 0.0), row[n + 3])
-            for row in session.execute(query)]
+    went_on = {tuple(row[:len(keys)]): row[len(keys)] for row in session.execute(
+        select(*keys, func.count(distinct(moves.c.deal)))
+        .join(furthest, and_(furthest.c.deal == moves.c.deal, furthest.c.version == moves.c.version))
+        .where(outcome == "open", furthest.c.top > position).group_by(*keys))}
+    return [StageTotal(key, reached, stays, float(days or 0.0), went_on.get(key, 0))
+            for key, (reached, stays, days) in entered.items()]
 
 
 def _position_of(version, stage, positions):
@@ -178,13 +183,10 @@ def _outcome_of(version, stage, positions):
     return case(*[(and_(version == v, stage == s), o) for (v, s), (_, o) in positions.items()], else_="unknown")
 
 
-def version_ids(session: Session, scope: Scope) -> set[int]:
-    """Every methodology version the deals in scope are in or were in (history)."""
-    now = set(session.scalars(_in_scope(select(Opportunity.methodology_version_id).distinct(), scope)))
-    before = session.scalars(_in_scope(select(StageChange.methodology_version_id).distinct()
-                                       .join(Opportunity, Opportunity.id == StageChange.opportunity_id)
-                                       .where(StageChange.methodology_version_id.is_not(None)), scope))
-    return now | set(before)
+def version_ids(session: Session) -> set[int]:
+    """Every deployed methodology version (a handful of rows; reading the versions
+    the deals in scope touch would scan the whole stage history)."""
+    return set(session.scalars(select(MethodologyVersion.id)))
 
 
 def swaps(session: Session) -> list[SwapRow]:
