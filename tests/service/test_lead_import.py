@@ -139,3 +139,29 @@ def test_a_second_run_of_one_import_is_refused(leads_engine):
     view = leads_engine.import_leads(SAMPLE, actor="manager")
     with pytest.raises(ConflictError, match="has run already"):
         leads_engine.run_lead_import(view.id)
+
+
+def test_the_rows_written_in_bulk_read_back_as_the_orm_writes_them(leads_engine, clock):
+    """Partners, contacts, history and import changes go in by COPY (PostgreSQL) or the
+    driver's executemany (SQLite), past SQLAlchemy's INSERT: their types and defaults
+    must come back as an ORM-written row's would."""
+    from decimal import Decimal
+
+    view = leads_engine.import_leads(SAMPLE, actor="manager")
+    with leads_engine.context.sessions() as session:
+        partner = session.scalar(select(Partner).where(Partner.tax_id == "PL5261041147"))
+        assert (partner.balance, partner.currency, partner.status, partner.kind) == (
+            Decimal("0.00"), "PLN", "active", "prospect")
+        assert partner.created_at == partner.updated_at == clock.now and partner.created_at.tzinfo is not None
+        assert (partner.addresses, partner.attributes, partner.row_version) == ([], {}, 1)
+        contact = session.scalar(select(PartnerContact).where(PartnerContact.partner_id == partner.id))
+        assert (contact.active, contact.function, contact.created_at) == (True, "", clock.now)
+        event = session.scalar(select(PartnerEvent).where(PartnerEvent.partner_id == partner.id))
+        assert (event.kind, event.at, event.data["lead_import_id"], event.data["file"]) == (
+            "imported", clock.now, view.id, "leads.csv")
+        change = session.scalar(select(LeadImportChange).where(LeadImportChange.partner_id == partner.id))
+        assert (change.action, change.before, change.import_id) == ("created", {}, view.id)
+        ids = list(session.scalars(select(Partner.id).order_by(Partner.id)))
+    # A partner made afterwards by hand gets the next id (the sequence / rowid moved on).
+    made = leads_engine.create_partner(name="Ręcznie Sp. z o.o.", kind="prospect", actor="manager")
+    assert made.id > max(ids)
