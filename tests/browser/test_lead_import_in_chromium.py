@@ -91,3 +91,54 @@ def test_the_progress_bar_follows_a_running_import_to_its_result(site, browser, 
     page.wait_for_selector("#import-summary")
     assert "A dry run: nothing was changed." in page.inner_text("main")
     page.context.close()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_an_interrupted_import_is_resumed_from_its_page(tmp_path, browser, monkeypatch, width):
+    """The import's worker died after two batches (SystemExit before the third); 11
+    minutes later its page says where it stopped and the Resume button finishes it."""
+    import shutil
+
+    from engine.service import lead_batch, lead_import
+    clock = FakeClock()
+    engine = with_passwords(make_engine(f"sqlite:///{tmp_path / 'dealflow.db'}", clock))
+    monkeypatch.setattr(lead_import, "BATCH", 4)
+    source = shutil.copy(SAMPLE, tmp_path / "leads.csv")
+    import_id = engine.start_lead_import(source, file_name="leads.csv", actor="manager")
+    real, calls = lead_batch.place, []
+
+    def place(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise SystemExit("the worker's process ended")
+        return real(*args, **kwargs)
+    monkeypatch.setattr(lead_batch, "place", place)
+    with pytest.raises(SystemExit):
+        engine.run_lead_import(import_id)
+    monkeypatch.setattr(lead_batch, "place", real)
+    clock.advance(minutes=11)
+    app = create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"})
+    url, stop = serve(app)
+    try:
+        context = browser.new_context(timezone_id="Europe/Warsaw", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        folder = shots(tmp_path)
+        log_in(page, url, "manager")
+        page.goto(f"{url}/leads/import/{import_id}")
+        notice = page.locator("#import-interrupted")
+        assert "stopped at row 8 of 20" in notice.inner_text()
+        assert page.locator("#revert-link").is_visible()
+        page.screenshot(path=str(folder / f"{width}-lead-interrupted.png"), full_page=True)
+        page.click("#resume-import")
+        page.wait_for_selector("#import-summary")
+        runner_of(app).wait()
+        page.reload()
+        assert page.locator("#import-summary").inner_text().startswith(
+            "created 12, updated 0, unchanged 0, duplicates 3, rejected 5")
+        page.screenshot(path=str(folder / f"{width}-lead-resumed.png"), full_page=True)
+        context.close()
+    finally:
+        stop()
+        runner_of(app).wait()
+        engine.close()
