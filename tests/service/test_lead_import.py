@@ -10,7 +10,10 @@ from engine.errors import ConflictError, FormError, NotFoundError, PermissionDen
 from engine.rules.leads import read_rejects, summary_line
 from engine.rules.leads.summary import ImportCounts
 from engine.store.partner_models import LeadImportChange, Partner, PartnerContact, PartnerEvent
-from tests.service.lead_fixtures import SAMPLE, leads_engine, write_csv  # noqa: F401 (fixture)
+from tests.service import lead_fixtures
+from tests.service.lead_fixtures import SAMPLE, write_csv
+
+leads_engine = lead_fixtures.leads_engine  # the fixture, here
 
 SAMPLE_LINE = "created 12, updated 0, unchanged 0, duplicates 3, rejected 5"
 
