@@ -280,6 +280,12 @@ def may_close(actor: Actor, deal: Deal) -> bool:
     return manages(actor, deal) or actor.user_id == deal.owner_id
 
 
+def may_set_forecast(actor: Actor, deal: Deal) -> bool:
+    """Move the deal's expected close date, or override its forecast category (M15):
+    its owner (the rep who believes in it), its manager or an admin."""
+    return manages(actor, deal) or actor.user_id == deal.owner_id
+
+
 def may_override_probability(actor: Actor, deal: Deal) -> bool:
     """Set or reset the deal's probability by hand: its manager or an admin."""
     return manages(actor, deal)

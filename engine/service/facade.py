@@ -23,6 +23,7 @@ from engine.service import (accounts, activities, buying_center, calendars, clos
 from engine.service import lead_import, lead_imports
 from engine.service import partner_archival, partner_lists
 from engine.service import handover
+from engine.service import deal_forecast
 from engine.service import lost_analysis, lost_csv
 from engine.service import pipeline_analysis
 from engine.service import organisation, quotas
@@ -142,13 +143,15 @@ class Engine:
     def create_opportunity(self, *, title: str, amount: Decimal | str, currency: str = "PLN",
                            partner: str | None = None, partner_attributes: Mapping[str, object] | None = None,
                            attributes: Mapping[str, object] | None = None, actor: str,
-                           owner: str | None = None, partner_id: int | None = None) -> OpportunityView:
+                           owner: str | None = None, partner_id: int | None = None,
+                           expected_close_date: object = None) -> OpportunityView:
         """``partner_id`` names the deal's partner (its card lends the deal its name
-        and attributes); else ``partner`` names it by name."""
+        and attributes); else ``partner`` names it by name. ``expected_close_date``
+        defaults by the methodology's typical cycle, else to the end of the quarter."""
         return opportunities.create_opportunity(
             self.context, title=title, amount=amount, currency=currency, partner=partner,
             partner_attributes=partner_attributes, attributes=attributes, actor=actor, owner=owner,
-            partner_id=partner_id)
+            partner_id=partner_id, expected_close_date=expected_close_date)
 
     def show_opportunity(self, opportunity_id: int) -> OpportunityView:
         return opportunities.show_opportunity(self.context, opportunity_id)
@@ -167,6 +170,15 @@ class Engine:
 
     def diagram_for(self, opportunity_id: int, *, viewer: str) -> str | None:
         return screens.diagram_for(self.context, opportunity_id, viewer=viewer)
+
+    def set_close_date(self, opportunity_id: int, close_date: object, *, actor: str) -> OpportunityView:
+        """Move the deal's expected close date (a date or YYYY-MM-DD); audited before/after."""
+        return deal_forecast.set_close_date(self.context, opportunity_id, close_date, actor=actor)
+
+    def set_forecast_category(self, opportunity_id: int, category: object, *, actor: str) -> OpportunityView:
+        """The rep's forecast-category override (commit, best_case, pipeline, omitted);
+        None or ``none`` clears it. Audited: who, when, from -> to."""
+        return deal_forecast.set_forecast_category(self.context, opportunity_id, category, actor=actor)
 
     def close_as_lost(self, opportunity_id: int, *, actor: str, reason_code: str | None = None, reason: str = "",
                       stage: str | None = None) -> OpportunityView:

@@ -82,7 +82,7 @@ def opportunity_for(ctx: ServiceContext, opportunity_id: int, *, viewer: str) ->
             opportunity_store.opportunity_view(session, opportunity_id, ctx.catalog),
             may_reassign=policy.may_manage(who, deal), may_close=policy.may_close(who, deal),
             may_override_probability=policy.may_override_probability(who, deal),
-            may_retry=policy.may_retry(who, deal))
+            may_retry=policy.may_retry(who, deal), may_set_forecast=policy.may_set_forecast(who, deal))
 
 
 def claim_task(ctx: ServiceContext, task_id: str, *, actor: str) -> TaskView:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from engine.errors import ConflictError, DealflowError, FormError
-from engine.rules import inputs, policy
+from engine.rules import close_dates, inputs, policy
 from engine.rules.progress import expected_revenue
 from engine.rules.routing import Candidate, RoutingError, choose_owner, choose_segment, routing_variables
 from engine.service import partner_deals, segments, unit_of_work, visibility
@@ -27,7 +27,8 @@ from engine.views import OpportunityView
 def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str, currency: str = "PLN",
                        partner: str | None = None, partner_attributes: Mapping[str, object] | None = None,
                        attributes: Mapping[str, object] | None = None, actor: str,
-                       owner: str | None = None, partner_id: int | None = None) -> OpportunityView:
+                       owner: str | None = None, partner_id: int | None = None,
+                       expected_close_date: object = None) -> OpportunityView:
     """Route a new opportunity to its segment, methodology, team and owner, and
     start its methodology's process. Managers and admins open deals
     (``policy.may_create_deal``); the values must pass ``inputs.new_deal``.
@@ -36,7 +37,10 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
     its card gives the deal its partner name, and its territory, channel, industry
     and source where ``attributes`` names none), else ``partner`` names it by name
     (the partner that name means, or a new prospect). A deal that takes the partner
-    past its credit limit opens all the same, with a ``credit_warning`` event."""
+    past its credit limit opens all the same, with a ``credit_warning`` event.
+
+    ``expected_close_date`` (a date or YYYY-MM-DD) defaults to the opening day plus
+    the methodology's typical cycle, else the end of the quarter (engine.rules.close_dates)."""
     now = ctx.now()
 
     def work(session: Session) -> OpportunityView:
@@ -53,6 +57,8 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
         variables = routing_variables(deal.amount, deal.currency, deal.attributes, deal.partner_attributes)
         segment = choose_segment(routing, variables)
         version, methodology = segments.segment_methodology(ctx, session, segment)  # a swap wins
+        close_date = close_dates.opening_close_date(expected_close_date, now.date(),
+                                                    methodology.forecast.typical_cycle_days)
         team = people.find_team(session, segment.team)
         if team is None:
             raise RoutingError(f"segment '{segment.id}' names team '{segment.team}', which does not "
@@ -65,11 +71,12 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
             currency=deal.currency, attributes=deal.attributes, segment_id=segment.id, team_id=team.id,
             owner_id=owner_row.id, manager_id=team.manager_id, methodology_version_id=version.id,
             probability=0, probability_auto=0, expected_revenue=expected_revenue(deal.amount, 0), status="open",
-            opened_by_id=actor_row.id, opened_at=now, workflow_state="")
+            opened_by_id=actor_row.id, opened_at=now, workflow_state="", expected_close_date=close_date)
         session.add(opportunity)
         session.flush()
         record_event(session, opportunity, "opened", actor_row.id, now, segment=segment.id,
-                     methodology=methodology.id, version=version.label, owner=owner_row.username)
+                     methodology=methodology.id, version=version.label, owner=owner_row.username,
+                     expected_close_date=close_date.isoformat())
         partner_store.record_partner_event(session, partner_row.id, "deal_opened", actor_row.id, now,
                                            opportunity_id=opportunity.id, title=deal.title)
         partner_deals.check_credit(session, partner_row, opportunity, actor_row.id, now)

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, undefer
 
 from engine.errors import NotFoundError
-from engine.rules import policy
+from engine.rules import forecast_categories, policy
 from engine.views import EventView, OpportunityView, StageChangeView
 from engine.views.opportunities import LostReasonChoice
 from engine.store.db import hold_sqlite_writes
@@ -132,7 +132,7 @@ def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: 
         raise NotFoundError(f"no opportunity {opportunity_id}")
     version, methodology = catalog.version(session, o.methodology_version_id)
     lookup = Lookup(session, catalog)
-    lookup.need_users([o.owner_id, o.manager_id, o.opened_by_id, o.closed_by_id])
+    lookup.need_users([o.owner_id, o.manager_id, o.opened_by_id, o.closed_by_id, o.forecast_override_by_id])
     lookup.need_teams([o.team_id])
     open_tasks = completed = history = events = ()
     credit_warning = None
@@ -171,7 +171,23 @@ def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: 
         partner_id=o.partner_id, credit_warning=credit_warning,
         lost_reason_code=o.lost_reason_code, lost_reason_label=_reason_label(methodology, o.lost_reason_code),
         lost_reason_choices=tuple(LostReasonChoice(r.id, r.label, r.needs_note)
-                                  for r in methodology.lost_reasons))
+                                  for r in methodology.lost_reasons),
+        **_forecast_fields(o, methodology, lookup))
+
+
+def _forecast_fields(o: Opportunity, methodology, lookup: Lookup) -> dict:
+    """The view's forecast fields (engine.rules.forecast_categories): a category only
+    while the deal is open — a closed deal counts by its outcome."""
+    is_open = o.status == "open"
+    return dict(
+        expected_close_date=o.expected_close_date,
+        forecast_category=(forecast_categories.category_of(o.probability, o.forecast_category_override,
+                                                           methodology.forecast) if is_open else None),
+        forecast_category_derived=(forecast_categories.derived(o.probability, methodology.forecast)
+                                   if is_open else None),
+        forecast_category_override=o.forecast_category_override,
+        forecast_override_by=lookup.user(o.forecast_override_by_id), forecast_override_at=o.forecast_override_at,
+        forecast_ranges=forecast_categories.describe(methodology.forecast))
 
 
 def _reason_label(methodology, code: str | None) -> str | None:

@@ -4,7 +4,7 @@ the database session or lazy-load anything."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from engine.rules import policy
@@ -201,6 +201,17 @@ class OpportunityView:
     lost_reason_code: str | None = None
     lost_reason_label: str | None = None
     lost_reason_choices: tuple[LostReasonChoice, ...] = ()
+    # The forecast (M15): the day it is expected to close; while open, the category
+    # it counts in (the rep's override, else what its probability gives through the
+    # methodology's ranges, described in ``forecast_ranges``) and who overrode it.
+    expected_close_date: date | None = None
+    forecast_category: str | None = None
+    forecast_category_derived: str | None = None
+    forecast_category_override: str | None = None
+    forecast_override_by: str | None = None
+    forecast_override_at: datetime | None = None
+    forecast_ranges: str = ""
+    may_set_forecast: bool = False
 
     @property
     def lost_reason_missing(self) -> bool:
