@@ -27,9 +27,9 @@ from flask import Flask, jsonify
 
 from engine import Engine
 
-from webui import (analysis, api, auth, buying_center, calendar, errors, headers, inbox, lead_import, lead_runs,
-                   manager, opportunities, pages, partner_lists, partners, quotas, reports, sales_assistant, segments,
-                   vendor, warnings)
+from webui import (analysis, api, auth, buying_center, calendar, deal_forecast, errors, headers, inbox, lead_import,
+                   lead_runs, manager, opportunities, pages, partner_lists, partners, quotas, reports, sales_assistant,
+                   segments, vendor, warnings)
 from webui.app_engine import EXTENSION, engine_of
 from webui.ids import RecordId
 
@@ -69,7 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions[EXTENSION] = app.config.get("ENGINE") or Engine(app.config["DATABASE_URL"])
 
     for module in (auth, inbox, opportunities, manager, segments, buying_center, sales_assistant, calendar,
-                   lead_import, reports, analysis, vendor, partner_lists, partners, quotas, warnings):
+                   lead_import, reports, analysis, vendor, partner_lists, partners, quotas, warnings, deal_forecast):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     lead_runs.init_app(app, engine_of(app))

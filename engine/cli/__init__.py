@@ -11,7 +11,8 @@ group:
     import_leads   ``import leads``: a lead file into partners; ``import list``, ``import revert``
     db             the database schema
     people         users, teams, API tokens
-    opportunities  opening, showing and handing over deals (sales: the Sales Assistant's)
+    opportunities  opening, showing and handing over deals (sales: the Sales Assistant's;
+                   deal_forecast: a deal's close date and forecast category)
     tasks          the inbox's tasks
     segments       segments and swapping their methodology
     partners       business partners and their contact persons (dealflow partner ...)
@@ -32,10 +33,9 @@ from __future__ import annotations
 
 import click
 
-from engine.cli import (activities, analysis, db, demo, diff, handover, import_bpmn, import_leads, methodologies,
-                        opportunities, partner_lists, partners, people, quotas, reports, sales, segments, tasks,
-                        warnings,
-                        worker)
+from engine.cli import (activities, analysis, db, deal_forecast, demo, diff, handover, import_bpmn, import_leads,
+                        methodologies, opportunities, partner_lists, partners, people, quotas, reports, sales,
+                        segments, tasks, warnings, worker)
 from engine.cli.group import DealflowGroup
 
 
@@ -52,7 +52,7 @@ for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opport
         main.add_command(_command)
 for _command in analysis.REPORT_COMMANDS:
     reports.report.add_command(_command)
-for _command in sales.OPPORTUNITY_COMMANDS:
+for _command in sales.OPPORTUNITY_COMMANDS + deal_forecast.OPPORTUNITY_COMMANDS:
     opportunities.opportunity.add_command(_command)
 for _command in handover.PARTNER_COMMANDS + partner_lists.PARTNER_COMMANDS:
     partners.partner.add_command(_command)

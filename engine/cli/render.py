@@ -44,6 +44,16 @@ def _lost_because(o: OpportunityView) -> str:
     return f" ({said})" if said else ""
 
 
+def _forecast(o: OpportunityView) -> str:
+    """``; forecast commit (set by hand by rep1; by probability: pipeline)``."""
+    if o.forecast_category is None:
+        return ""
+    if o.forecast_category_override:
+        return (f"; forecast {o.forecast_category} (set by hand by {o.forecast_override_by or '-'}; "
+                f"by probability: {o.forecast_category_derived})")
+    return f"; forecast {o.forecast_category} ({o.forecast_ranges})"
+
+
 def opportunity(o: OpportunityView) -> str:
     lines = [
         f"Opportunity #{o.id}: {o.title}",
@@ -53,6 +63,7 @@ def opportunity(o: OpportunityView) -> str:
         f"  probability    {o.probability} %" + (f" (set by hand; automatic {o.probability_auto} %)"
                                                    if o.probability_override is not None else ""),
         f"  expected       {o.expected_revenue} {o.currency}",
+        f"  close date     {o.expected_close_date or '-'}" + _forecast(o),
         f"  status         {o.status}" + _lost_because(o),
         f"  next action    {when(o.next_action_at)}",
         f"  owner          {o.owner}; manager {o.manager or '-'}; team {o.team or '-'}; segment {o.segment_id}",

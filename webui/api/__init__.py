@@ -6,6 +6,7 @@ and the modules that put their routes on it.
     shapes         JSON out: times, money, tasks, opportunities (schemas of openapi/)
     inbox          GET /inbox
     opportunities  opening one, showing one
+    deal_forecast  a deal's expected close date and forecast-category override
     tasks          claiming and completing a task
     sales          the Sales Assistant: questionnaires, probability override, closing as lost
     buying_center  contacts, relationships, the diagram
@@ -29,11 +30,11 @@ in UTC.
 
 from __future__ import annotations
 
-from webui.api import activities, analysis, buying_center, discovery, handover, inbox, lead_imports, opportunities, \
-    partner_lists, partners, quotas, reports, sales, tasks, warnings
+from webui.api import activities, analysis, buying_center, deal_forecast, discovery, handover, inbox, lead_imports, \
+    opportunities, partner_lists, partners, quotas, reports, sales, tasks, warnings
 from webui.api.blueprint import bp
 
-ROUTES = (inbox, opportunities, tasks, sales, buying_center, handover, partners, activities, reports, analysis,
-          lead_imports, partner_lists, quotas, warnings, discovery)
+ROUTES = (inbox, opportunities, deal_forecast, tasks, sales, buying_center, handover, partners, activities, reports,
+          analysis, lead_imports, partner_lists, quotas, warnings, discovery)
 
 __all__ = ["bp"]

@@ -11,7 +11,7 @@ from webui.api.parsing import json_object, no_nulls, refuse, unknown_fields
 from webui.api.shapes import opportunity_json
 
 OPPORTUNITY_FIELDS = ("title", "amount", "currency", "partner", "partner_attributes", "attributes", "owner",
-                      "partner_id")
+                      "partner_id", "expected_close_date")
 
 
 @bp.post("/opportunities")

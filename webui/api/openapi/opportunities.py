@@ -6,6 +6,8 @@ from __future__ import annotations
 from webui.api.openapi.parts import (DATETIME, FREE_FORM, MONEY, NOT_YOURS, NULLABLE_DATETIME, OPPORTUNITY_ID,
                                      UNAUTHORIZED, answer, error, nullable, record, ref)
 
+_CATEGORIES = ["commit", "best_case", "pipeline", "omitted"]
+
 SCHEMAS = {
     "StageChange": record({
         "from_stage": nullable("string"),
@@ -60,6 +62,17 @@ SCHEMAS = {
         "opened_at": DATETIME,
         "closed_by": nullable("string"),
         "closed_at": NULLABLE_DATETIME,
+        "expected_close_date": nullable("string", format="date",
+                                        description="The day the deal is expected to close (YYYY-MM-DD)."),
+        "forecast_category": {"type": ["string", "null"], "enum": [*_CATEGORIES, None],
+                              "description": "While open: the rep's override, else what the probability "
+                                             "gives through the methodology's ranges; null once closed."},
+        "forecast_category_derived": {"type": ["string", "null"], "enum": [*_CATEGORIES, None],
+                                      "description": "What the probability alone gives (null once closed)."},
+        "forecast_category_override": {"type": ["string", "null"], "enum": [*_CATEGORIES, None],
+                                       "description": "Set by the owner, the manager or an admin."},
+        "forecast_override_by": nullable("string"),
+        "forecast_override_at": NULLABLE_DATETIME,
         "open_tasks": {"type": "array", "items": ref("Task")},
         "completed_tasks": {"type": "array", "items": ref("Task")},
         "stage_history": {"type": "array", "items": ref("StageChange")},
@@ -85,6 +98,9 @@ SCHEMAS = {
             "attributes": {**FREE_FORM, "description": "What routing reads: territory, channel, industry, "
                                                        "source, ..."},
             "owner": {"type": "string", "description": "Give it to this rep instead of the segment's assignment."},
+            "expected_close_date": {"type": "string", "format": "date",
+                                    "description": "YYYY-MM-DD, not before today; default: today plus the "
+                                                   "methodology's typical cycle, else the end of the quarter."},
         },
     },
 }
