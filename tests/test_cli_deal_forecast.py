@@ -54,3 +54,14 @@ def test_mistakes_are_one_line_errors(deal, run_cli, args, message):
     result = run_cli("opportunity", *[a.format(d=deal) for a in args])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.output == message.format(d=deal)
+
+
+def test_snapshot_files_the_open_deals_once_a_day_and_refuses_a_bad_date(deal, run_cli):
+    first = run_cli("snapshot", "--date", "2026-11-02")
+    assert first.exit_code == 0 and first.output == "snapshot 2026-11-02: 1 open deal on file (1 new)\n", first.output
+    again = run_cli("snapshot", "--date", "2026-11-02")
+    assert again.output == "snapshot 2026-11-02: 1 open deal on file (0 new)\n"
+    bad = run_cli("snapshot", "--date", "02.11.2026")
+    assert bad.exit_code == 1 and bad.output == "error: date: '02.11.2026' is not a day; write it as YYYY-MM-DD\n"
+    future = run_cli("snapshot", "--date", "2999-01-01")
+    assert future.exit_code == 1 and "has not come yet" in future.output and "Traceback" not in future.output

@@ -79,9 +79,12 @@ def test_worker_once_fires_nothing_when_nothing_is_due(in_tmp, run_cli):
     run_cli("demo", str(SHIPPED))
     result = run_cli("worker", "--once")
     assert result.exit_code == 0
-    assert result.output.startswith("fired timers on 0 opportunities\n")
-    assert re.fullmatch(r"warnings: \d+ new, 0 cleared, \d+ open; \d+ digests\n",
-                        result.output.splitlines(keepends=True)[1])
+    fired, snapshot, warnings = result.output.splitlines()
+    assert fired == "fired timers on 0 opportunities"
+    assert re.fullmatch(r"snapshot \d{4}-\d\d-\d\d: \d+ open deals on file \(\d+ new\)", snapshot), snapshot
+    assert re.fullmatch(r"warnings: \d+ new, 0 cleared, \d+ open; \d+ digests", warnings), warnings
+    again = run_cli("worker", "--once", "--no-snapshots", "--warnings-every", "0")
+    assert again.output == "fired timers on 0 opportunities\n"
 
 
 def test_a_user_created_on_the_command_line_logs_in_with_the_password_typed_twice(in_tmp, run_cli):

@@ -19,7 +19,8 @@ group:
     handover       handing a partner to another rep (dealflow partner hand-over)
     activities     activities with partners; calendar feed links
     partner_lists  call and mailing lists, their export; archiving inactive prospects, deleting a partner
-    worker         firing due timers
+    worker         firing due timers and the daily snapshot
+    snapshots      the daily snapshot of the open deals, by hand
     demo           the command-line walk-through
     reports        the lost-deal report
     quotas         quotas split down the hierarchy (quota ...), the fiscal calendar (fiscal-year)
@@ -35,7 +36,7 @@ import click
 
 from engine.cli import (activities, analysis, db, deal_forecast, demo, diff, handover, import_bpmn, import_leads,
                         methodologies, opportunities, partner_lists, partners, people, quotas, reports, sales,
-                        segments, tasks, warnings, worker)
+                        segments, snapshots, tasks, warnings, worker)
 from engine.cli.group import DealflowGroup
 
 
@@ -47,7 +48,7 @@ def main() -> None:
 
 
 for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opportunities, tasks, segments, partners,
-              handover, worker, demo, activities, reports, quotas, warnings):
+              handover, worker, snapshots, demo, activities, reports, quotas, warnings):
     for _command in _part.COMMANDS:
         main.add_command(_command)
 for _command in analysis.REPORT_COMMANDS:

@@ -1,4 +1,5 @@
-"""``dealflow worker``: fires due timers, again and again (or once), and sweeps the
+"""``dealflow worker``: fires due timers, again and again (or once), files the daily
+snapshot of the open deals at its first sweep of each day (UTC), and sweeps the
 deals for early warnings (M18) every so often, sending the day's digests after."""
 
 from __future__ import annotations
@@ -9,22 +10,33 @@ import time
 import click
 
 from engine.cli.common import open_engine
+from engine.cli.snapshots import summary
 
 
 @click.command()
-@click.option("--once", is_flag=True, help="Fire what is due now and sweep for warnings once, then exit.")
+@click.option("--once", is_flag=True,
+              help="Fire what is due now, file today's snapshot and sweep for warnings once, then exit.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between sweeps.")
 @click.option("--warnings-every", default=3600.0, show_default=True,
               help="Seconds between the warnings' sweeps (0: never).")
-def worker(once: bool, interval: float, warnings_every: float) -> None:
+@click.option("--snapshots/--no-snapshots", default=True, show_default=True,
+              help="File the daily snapshot of the open deals at the first sweep of each day.")
+def worker(once: bool, interval: float, warnings_every: float, snapshots: bool) -> None:
     """Fire due timers, again and again (or once). Several workers may share a database."""
     engine = open_engine()
     idle_days = os.environ.get("DEALFLOW_WARNING_IDLE_DAYS") or 14
     last_sweep = None
+    snapshot_day = None
     while True:
         fired = engine.fire_due_timers()
         if fired or once:
             click.echo(f"fired timers on {fired} opportunit{'y' if fired == 1 else 'ies'}")
+        today = engine.now().date()
+        if snapshots and snapshot_day != today:
+            # Idempotent and safe with other workers: a second worker, or a restart the
+            # same day, files nothing twice (engine.service.snapshots).
+            click.echo(summary(engine.take_snapshots(today)))
+            snapshot_day = today
         if warnings_every > 0 and (last_sweep is None or time.monotonic() - last_sweep >= warnings_every):
             # Two workers may sweep at once: the warnings' (deal, cause) key keeps each single.
             report = engine.sweep_warnings(idle_days=idle_days)

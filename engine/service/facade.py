@@ -23,7 +23,7 @@ from engine.service import (accounts, activities, buying_center, calendars, clos
 from engine.service import lead_import, lead_imports
 from engine.service import partner_archival, partner_lists
 from engine.service import handover
-from engine.service import deal_forecast
+from engine.service import deal_forecast, snapshots
 from engine.service import lost_analysis, lost_csv
 from engine.service import pipeline_analysis
 from engine.service import organisation, quotas
@@ -48,6 +48,7 @@ from engine.views.lost_analysis import LossPreview, LostReport
 from engine.views.pipeline_analysis import MethodologyReport, PipelineReport, ReportFile
 from engine.views.quotas import QuotaSheet, SplitView
 from engine.views.warnings import DigestView, SweepReport, WarningBoard, WarningView
+from engine.views.snapshots import SnapshotDay, SnapshotReport
 
 
 class Engine:
@@ -220,6 +221,15 @@ class Engine:
 
     def fire_due_timers(self, limit: int = 100) -> int:
         return timers.fire_due_timers(self.context, limit)
+
+    def take_snapshots(self, day: object = None) -> SnapshotReport:
+        """File every open deal's snapshot under ``day`` (default today, UTC); idempotent,
+        safe with several processes (engine.service.snapshots). A future day: FormError."""
+        return snapshots.take_snapshots(self.context, day)
+
+    def deals_as_of(self, day: object, *, viewer: str) -> SnapshotDay:
+        """The open deals as the snapshot of ``day`` (or the latest day before it) has them."""
+        return snapshots.deals_as_of(self.context, day, viewer=viewer)
 
     def retry(self, opportunity_id: int, *, actor: str, upgrade: bool = False) -> OpportunityView:
         return timers.retry(self.context, opportunity_id, actor=actor, upgrade=upgrade)

@@ -1,0 +1,90 @@
+"""Daily deal snapshots (M17): reading the open deals a sweep files, filing them
+idempotently, and "the deals as of day D" for reports.
+
+Filing uses ``INSERT … ON CONFLICT (snapshot_date, opportunity_id) DO NOTHING`` on
+both SQLite and PostgreSQL: a row already filed for the day — by an earlier sweep,
+or by another process sweeping at the same moment — is left as it is, never
+duplicated and never an error. (On PostgreSQL a second inserter of the same key
+waits for the first's transaction and then skips the row.)
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Iterable
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from engine.store.models import Opportunity, User
+from engine.store.snapshot_models import DealSnapshot
+
+#: the columns of an open deal a snapshot copies, in the order open_deals gives them
+DEAL_COLUMNS = (Opportunity.id, Opportunity.stage_id, Opportunity.amount, Opportunity.currency,
+                Opportunity.probability, Opportunity.forecast_category_override, Opportunity.expected_close_date,
+                Opportunity.owner_id, Opportunity.manager_id, Opportunity.team_id,
+                Opportunity.methodology_version_id, Opportunity.segment_id)
+
+
+def open_deals(session: Session, *, after_id: int, opened_before: datetime, limit: int) -> list:
+    """The next ``limit`` open deals by id after ``after_id`` that were opened before
+    ``opened_before`` (a deal opened after the day it would be filed under is not
+    part of that day)."""
+    return list(session.execute(
+        select(*DEAL_COLUMNS)
+        .where(Opportunity.status == "open", Opportunity.id > after_id, Opportunity.opened_at < opened_before)
+        .order_by(Opportunity.id).limit(limit)))
+
+
+def file_rows(session: Session, rows: list[dict]) -> None:
+    """Insert the snapshot rows, skipping any (day, deal) already filed."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    session.execute(insert(DealSnapshot).on_conflict_do_nothing(
+        index_elements=[DealSnapshot.snapshot_date, DealSnapshot.opportunity_id]), rows)
+
+
+def count_on(session: Session, day: date) -> int:
+    return session.scalar(select(func.count()).select_from(DealSnapshot)
+                          .where(DealSnapshot.snapshot_date == day)) or 0
+
+
+def day_on_or_before(session: Session, day: date) -> date | None:
+    """The latest day up to ``day`` that has snapshots (a day the sweep did not run
+    — the worker was down — reads as the last day before it that it did)."""
+    return session.scalar(select(func.max(DealSnapshot.snapshot_date)).where(DealSnapshot.snapshot_date <= day))
+
+
+def as_of(day: date, *, manager_id: int | None = None) -> Select:
+    """The snapshot rows of exactly ``day`` (resolve it with ``day_on_or_before``
+    first), as a query reports can group and sum in SQL; ``manager_id``: only the
+    deals that manager was responsible for that day."""
+    query = select(DealSnapshot).where(DealSnapshot.snapshot_date == day)
+    if manager_id is not None:
+        query = query.where(DealSnapshot.manager_id == manager_id)
+    return query
+
+
+def deals_as_of(session: Session, day: date, *, manager_id: int | None = None) -> tuple[date | None,
+                                                                                         list[DealSnapshot]]:
+    """The day the snapshots were read from (None: none that early) and its rows,
+    by deal id."""
+    found = day_on_or_before(session, day)
+    if found is None:
+        return None, []
+    return found, list(session.scalars(as_of(found, manager_id=manager_id).order_by(DealSnapshot.opportunity_id)))
+
+
+def history_of(session: Session, opportunity_ids: Iterable[int]) -> list[DealSnapshot]:
+    """Every snapshot of these deals, oldest first per deal."""
+    ids = list(opportunity_ids)
+    return list(session.scalars(select(DealSnapshot).where(DealSnapshot.opportunity_id.in_(ids))
+                                .order_by(DealSnapshot.opportunity_id, DealSnapshot.snapshot_date))) if ids else []
+
+
+def usernames(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
+    ids = list(user_ids)
+    return {i: name for i, name in session.execute(select(User.id, User.username).where(User.id.in_(ids)))} if ids else {}
