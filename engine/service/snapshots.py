@@ -48,7 +48,7 @@ def take_snapshots(ctx: ServiceContext, day: object = None, *, batch: int = BATC
     last_id = 0
     while True:
         def work(session: Session) -> int | None:
-            deals = store.open_deals(session, after_id=last_id, opened_before=opened_before, limit=batch)
+            deals = store.open_deals(session, day, after_id=last_id, opened_before=opened_before, limit=batch)
             store.file_rows(session, [_row(d, day, now, range_of(session, d.methodology_version_id)) for d in deals])
             return deals[-1].id if len(deals) == batch else None
 

@@ -27,13 +27,16 @@ DEAL_COLUMNS = (Opportunity.id, Opportunity.stage_id, Opportunity.amount, Opport
                 Opportunity.methodology_version_id, Opportunity.segment_id)
 
 
-def open_deals(session: Session, *, after_id: int, opened_before: datetime, limit: int) -> list:
+def open_deals(session: Session, day: date, *, after_id: int, opened_before: datetime, limit: int) -> list:
     """The next ``limit`` open deals by id after ``after_id`` that were opened before
     ``opened_before`` (a deal opened after the day it would be filed under is not
-    part of that day)."""
+    part of that day) and are not on file for ``day`` yet."""
+    filed = (select(DealSnapshot.opportunity_id)
+             .where(DealSnapshot.snapshot_date == day, DealSnapshot.opportunity_id == Opportunity.id))
     return list(session.execute(
         select(*DEAL_COLUMNS)
-        .where(Opportunity.status == "open", Opportunity.id > after_id, Opportunity.opened_at < opened_before)
+        .where(Opportunity.status == "open", Opportunity.id > after_id, Opportunity.opened_at < opened_before,
+               ~filed.exists())  # a re-run reads only what is not on file yet
         .order_by(Opportunity.id).limit(limit)))
 
 
@@ -43,8 +46,11 @@ def file_rows(session: Session, rows: list[dict]) -> None:
         return
     dialect = session.get_bind().dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    session.execute(insert(DealSnapshot).on_conflict_do_nothing(
-        index_elements=[DealSnapshot.snapshot_date, DealSnapshot.opportunity_id]), rows)
+    table = DealSnapshot.__table__
+    # Core, not the ORM's bulk path: nothing here needs identity or events, and the
+    # ORM's per-row bookkeeping was most of a sweep's time.
+    session.connection().execute(insert(table).on_conflict_do_nothing(
+        index_elements=[table.c.snapshot_date, table.c.opportunity_id]), rows)
 
 
 def count_on(session: Session, day: date) -> int:
@@ -68,14 +74,15 @@ def as_of(day: date, *, manager_id: int | None = None) -> Select:
     return query
 
 
-def deals_as_of(session: Session, day: date, *, manager_id: int | None = None) -> tuple[date | None,
-                                                                                         list[DealSnapshot]]:
-    """The day the snapshots were read from (None: none that early) and its rows,
-    by deal id."""
+def deals_as_of(session: Session, day: date, *, manager_id: int | None = None) -> tuple[date | None, list]:
+    """The day the snapshots were read from (None: none that early) and its rows
+    (plain rows with DealSnapshot's columns, not entities: a day is 100,000 of
+    them), by deal id."""
     found = day_on_or_before(session, day)
     if found is None:
         return None, []
-    return found, list(session.scalars(as_of(found, manager_id=manager_id).order_by(DealSnapshot.opportunity_id)))
+    query = as_of(found, manager_id=manager_id).order_by(DealSnapshot.opportunity_id)
+    return found, list(session.execute(query.with_only_columns(*DealSnapshot.__table__.c)))
 
 
 def history_of(session: Session, opportunity_ids: Iterable[int]) -> list[DealSnapshot]:
