@@ -46,12 +46,24 @@ def diff_methodologies(old: Methodology, new: Methodology) -> list[Change]:
     changes += _keyed(old.buying_center_roles, new.buying_center_roles, _role_subject, _role_summary,
                       _role_changes)
     changes += _keyed(old.lost_reasons, new.lost_reasons, _reason_subject, _reason_summary, _reason_changes)
+    if old.forecast != new.forecast:
+        changes.append(Change(CHANGED, "forecast ranges", f"{_ranges(old.forecast)} -> {_ranges(new.forecast)}"))
     changes += _lanes(old.process, new.process)
     changes += _keyed(_tasks(old.process), _tasks(new.process), _task_subject, _task_summary, _task_changes)
     changes += _conditions(old.process, new.process)
     changes += _keyed(old.questionnaires, new.questionnaires, _questionnaire_subject, _questionnaire_summary,
                       _questionnaire_changes)
     return changes
+
+
+def _ranges(r) -> str:
+    """``buckets: commit 85, best_case 70, pipeline 0`` (the stage table's ``forecast:``)."""
+    parts = [f"commit {r.commit}"]
+    if r.mode == "buckets":
+        parts += ([f"best_case {r.best_case}"] if r.best_case is not None else []) + [f"pipeline {r.pipeline}"]
+    if r.typical_cycle_days:
+        parts.append(f"typical_cycle_days {r.typical_cycle_days}")
+    return f"{r.mode}: " + ", ".join(parts)
 
 
 def render(changes: Sequence[Change]) -> str:

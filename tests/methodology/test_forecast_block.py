@@ -34,3 +34,12 @@ def test_without_a_block_the_company_default_applies(tmp_path):
     shutil.copytree(BASE_METHODOLOGY, target)
     m = load_methodologies(str(target)).library.methodologies["small-deal"]
     assert m.forecast == DEFAULT_FORECAST_RANGES
+
+
+def test_dealflow_diff_names_a_change_of_the_ranges(tmp_path):
+    from engine.methodology.diff import diff_methodologies
+
+    old = load_methodologies(str(BASE_METHODOLOGY)).library.methodologies["small-deal"]
+    new = _with_block(tmp_path, "forecast: {ranges: binary, commit: 60, typical_cycle_days: 30}\n")
+    assert [str(c) for c in diff_methodologies(old, new) if "forecast" in c.subject] == [
+        "~ forecast ranges: buckets: commit 85, best_case 70, pipeline 0 -> binary: commit 60, typical_cycle_days 30"]
