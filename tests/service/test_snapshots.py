@@ -11,7 +11,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, select, text
 
 from engine.errors import FormError, PermissionDeniedError
 from engine.store.snapshot_models import DealSnapshot
