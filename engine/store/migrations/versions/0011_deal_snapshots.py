@@ -1,7 +1,7 @@
 """Daily snapshots of every open deal (issue 13, M17): one row per deal per day
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-05
 
 A new table, so there is no existing data to carry over: the first sweep after the
@@ -11,8 +11,8 @@ upgrade writes the first day.
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
