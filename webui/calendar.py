@@ -1,8 +1,9 @@
 """Blueprint 'calendar': a rep's agenda (/agenda), the week of a rep or a team
 (/calendar/week), planning an activity (from the agenda, or from the partner page's
 panel, templates/_partner_activities.html), recording, moving and cancelling one,
-the calendar link (made, renewed, revoked on the agenda), and the iCalendar feed
-itself (/calendar/<token>.ics), which needs no login: the secret token is the key.
+the calendar link (shown on the agenda with a copy button whenever its owner comes
+back; made there, renewed or stopped after asking), and the iCalendar feed itself
+(/calendar/<token>.ics), which needs no login: the secret token is the key.
 
 Times typed into a form are local times in the viewer's zone (the ``tz`` cookie,
 webui/pages.py); the façade reads them in that zone. A plan that does not fit shows
@@ -62,15 +63,15 @@ def agenda():
     return _agenda_page()
 
 
-def _agenda_page(*, feed_url: str | None = None, status: int = 200):
+def _agenda_page(*, status: int = 200):
     engine = engine_of(current_app)
     who = request.args.get("user") or current_user.username
     days = request.args.get("days") or 7
     view = engine.agenda(who, viewer=current_user.username, days=days, zone=zone())
     mine = view.username == current_user.username
+    feed = engine.calendar_feed_status(view.username, viewer=current_user.username) if mine else None
     return render_template(
-        "agenda.html", agenda=view, mine=mine, feed_url=feed_url,
-        feed=engine.calendar_feed_status(view.username, viewer=current_user.username) if mine else None,
+        "agenda.html", agenda=view, mine=mine, feed=feed, feed_url=feed_url(feed.token) if feed else None,
         targets=engine.plan_targets(viewer=current_user.username), now=engine.now()), status
 
 
@@ -173,18 +174,49 @@ def _change(activity_id: int, done: str, use_case):
 @bp.post("/calendar/link")
 @login_required
 def new_link():
-    """Make the user's calendar link, replacing the old one; shown once, on the agenda."""
-    token = engine_of(current_app).calendar_feed_url_token(current_user.username, actor=current_user.username,
-                                                            rotate=True)
-    return _agenda_page(feed_url=url_for("calendar.feed", token=token, _external=True))
+    """Make the user's calendar link if they have none (else it stays as it is); it is
+    shown on the agenda, with a copy button, whenever they come back."""
+    try:
+        engine_of(current_app).calendar_feed_url_token(current_user.username, actor=current_user.username)
+    except ConflictError as err:  # a link made before links were kept: renewing it is asked first
+        flash(str(err), "error")
+        return redirect(url_for("calendar.agenda", _anchor="calendar-link"), 303)
+    flash("Your calendar link is ready: copy it into your calendar app.", "success")
+    return redirect(url_for("calendar.agenda", _anchor="calendar-link"), 303)
 
 
-@bp.post("/calendar/link/revoke")
+@bp.route("/calendar/link/renew", methods=["GET", "POST"])
+@login_required
+def renew_link():
+    """A new link replacing the old (asked first: every calendar subscribed to the old one stops updating)."""
+    if request.method == "GET":
+        return _confirm_link("renew")
+    engine_of(current_app).calendar_feed_url_token(current_user.username, actor=current_user.username, rotate=True)
+    flash("Your calendar has a new link; the old one no longer works. Subscribe to the new one in your calendar "
+          "apps.", "success")
+    return redirect(url_for("calendar.agenda", _anchor="calendar-link"), 303)
+
+
+@bp.route("/calendar/link/revoke", methods=["GET", "POST"])
 @login_required
 def revoke_link():
+    """Stop the link (asked first)."""
+    if request.method == "GET":
+        return _confirm_link("revoke")
     engine_of(current_app).revoke_calendar_feed(current_user.username, actor=current_user.username)
     flash("Your calendar link no longer works; calendars subscribed to it stop updating.", "success")
     return redirect(url_for("calendar.agenda", _anchor="calendar-link"), 303)
+
+
+def _confirm_link(act: str):
+    feed = engine_of(current_app).calendar_feed_status(current_user.username, viewer=current_user.username)
+    if not feed.active:  # nothing to renew or stop: the agenda offers to make one
+        return redirect(url_for("calendar.agenda", _anchor="calendar-link"), 303)
+    return render_template("calendar_link_confirm.html", act=act, feed=feed)
+
+
+def feed_url(token: str | None) -> str | None:
+    return url_for("calendar.feed", token=token, _external=True) if token else None
 
 
 @bp.get("/calendar/<token>.ics")

@@ -149,7 +149,7 @@ def calendar() -> None:
 @click.option("--rotate", is_flag=True, help="Make a new link; the old one stops working.")
 @click.option("--as", "actor", default=None, help="Who asks: the user (default) or an admin.")
 def calendar_url(username: str, base_url: str, rotate: bool, actor: str | None) -> None:
-    """Print the secret address of USERNAME's calendar feed (shown only now)."""
+    """Print the secret address of USERNAME's calendar feed (made if there is none)."""
     if not base_url.startswith(("http://", "https://")):
         fail(f"--base-url must start with http:// or https://, not '{base_url}'")
     token = open_engine().calendar_feed_url_token(username, actor=actor or username, rotate=rotate)

@@ -6,8 +6,9 @@ tasks with a due date (the process's steps, and the activities the Sales Assista
 suggests for a stage) and the activities planned with partners. Days are the
 viewer's local days (``zone``, an IANA name; UTC without one).
 
-The feed's URL holds a secret token; only its SHA-256 is stored (CalendarFeed), so
-the link is shown once, when it is made. Making a new one revokes the old; a
+The feed's URL holds a secret token, found by its SHA-256 (CalendarFeed) and kept so
+that its owner can see and copy the link again (a second device subscribes to the same
+link; making a new one would break the first). Making a new one revokes the old; a
 revoked or unknown token is NotFoundError (404), saying nothing more.
 """
 
@@ -166,9 +167,10 @@ def _hash(token: str) -> str:
 
 
 def calendar_feed_url_token(ctx: ServiceContext, username: str, *, actor: str, rotate: bool = False) -> str:
-    """A new secret token for ``username``'s feed (the user or an admin). Without
-    ``rotate`` it is refused while a feed exists (its link was shown when it was
-    made, and is not stored); with it, the old link stops working."""
+    """The secret token of ``username``'s feed (the user or an admin): the current
+    one, or a new one when there is none or with ``rotate`` (the old link then stops
+    working). A link made before tokens were kept cannot be shown again:
+    ConflictError, saying to make a new one."""
     now = ctx.now()
     token = secrets.token_urlsafe(32)
 
@@ -176,12 +178,15 @@ def calendar_feed_url_token(ctx: ServiceContext, username: str, *, actor: str, r
         user = _feed_owner(session, username, actor)
         current = store.active_feeds(session, user.id)
         if current and not rotate:
-            raise ConflictError(f"'{username}' already has a calendar link (shown once, when it was made); "
-                                "ask for a new one to replace it ('dealflow calendar url --rotate', or "
-                                "'New link' on the agenda); the old one then stops working")
+            known = [feed.token for feed in current if feed.token]
+            if known:
+                return known[0]
+            raise ConflictError(f"'{username}' has a calendar link made before links were kept, so it cannot be "
+                                "shown again; ask for a new one to replace it ('dealflow calendar url --rotate', "
+                                "or 'New link' on the agenda); the old one then stops working")
         for feed in current:
             feed.revoked_at = now
-        session.add(CalendarFeed(user_id=user.id, token_hash=_hash(token), created_at=now))
+        session.add(CalendarFeed(user_id=user.id, token_hash=_hash(token), token=token, created_at=now))
         return token
 
     return unit_of_work.run(ctx, work)
@@ -203,9 +208,10 @@ def revoke_calendar_feed(ctx: ServiceContext, username: str, *, actor: str) -> i
 def calendar_feed_status(ctx: ServiceContext, username: str, *, viewer: str) -> CalendarFeedView:
     with unit_of_work.quick_read(ctx) as session:
         user = _feed_owner(session, username, viewer)
-        feeds = store.active_feeds(session, user.id)
+        feeds = sorted(store.active_feeds(session, user.id), key=lambda f: f.created_at)
         return CalendarFeedView(username=user.username, active=bool(feeds),
-                                created_at=max((f.created_at for f in feeds), default=None))
+                                created_at=feeds[-1].created_at if feeds else None,
+                                token=feeds[-1].token if feeds else None)
 
 
 def calendar_feed(ctx: ServiceContext, token: object, *, base_url: str = "") -> bytes:

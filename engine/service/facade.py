@@ -365,7 +365,8 @@ class Engine:
         return calendars.week(self.context, username, team=team, viewer=viewer, start=start, zone=zone)
 
     def calendar_feed_url_token(self, username: str, *, actor: str, rotate: bool = False) -> str:
-        """A new secret token for the user's feed URL (``rotate``: replacing the old one)."""
+        """The secret token of the user's feed URL: the current one, or a new one
+        (when there is none, or with ``rotate``, replacing the old one)."""
         return calendars.calendar_feed_url_token(self.context, username, actor=actor, rotate=rotate)
 
     def revoke_calendar_feed(self, username: str, *, actor: str) -> int:

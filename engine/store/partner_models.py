@@ -136,14 +136,17 @@ class Activity(Base):
 
 
 class CalendarFeed(Base):
-    """A user's iCalendar feed: only the SHA-256 of its secret URL token is stored; a
-    revoked feed answers 404."""
+    """A user's iCalendar feed, found by the SHA-256 of its secret URL token; a revoked
+    feed answers 404. The token itself is kept too, for its owner to see and copy again
+    (a feed reads only the owner's calendar, which the database holds anyway); NULL for
+    feeds made before migration 0010."""
 
     __tablename__ = "calendar_feeds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 

@@ -146,8 +146,9 @@ class WeekView:
 
 @dataclass(frozen=True)
 class CalendarFeedView:
-    """A user's calendar feed as its owner sees it: the secret ``token`` only right
-    after it was made (it is stored as a hash), else None."""
+    """A user's calendar feed as its owner (or an admin) sees it: the secret
+    ``token`` of the active link, None when there is none or it was made before
+    tokens were kept (migration 0010)."""
 
     username: str
     active: bool

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import demo_site, log_in
 
@@ -83,24 +84,42 @@ def test_a_call_planned_on_the_agenda_shows_in_the_week_calendar(site, page, wid
         ("Omówić ofertę <chłodni>", when.astimezone(ZoneInfo("UTC")), 45)]
 
 
-def test_the_calendar_link_is_made_on_the_agenda_and_read_without_a_login(site, page, browser, shots):
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_calendar_link_is_made_copied_shown_again_renewed_and_stopped_after_asking(site, page, browser, width,
+                                                                                        shots):
     url, deal, engine = site
+    page.set_viewport_size({"width": width, "height": 900})
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
     log_in(page, url, "rep1")
     when = (datetime.now(WARSAW) + timedelta(days=2)).replace(hour=9, minute=0, second=0, microsecond=0)
     plan_call(page, url, when, "Telefon do zakupów")
-    page.click("#new-feed-link")
+    submit(page, "#new-feed-link")
     feed_url = page.locator("#feed-url").input_value()
     assert feed_url.startswith(f"{url}/calendar/") and feed_url.endswith(".ics")
-    page.screenshot(path=str(shots / "agenda-feed-link-1366.png"), full_page=True)
+    page.click("#copy-feed-url")
+    expect(page.locator("#copy-feed-url")).to_have_text("Copied")  # polled by Playwright, not by eval (CSP)
+    assert page.evaluate("navigator.clipboard.readText()") == feed_url
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.locator("#calendar-link").screenshot(path=str(shots / f"agenda-feed-link-{width}.png"))
+    page.goto(f"{url}/agenda")
+    assert page.locator("#feed-url").input_value() == feed_url  # shown again, for another device
     stranger = browser.new_context()  # no cookies: a calendar client
     answer = stranger.request.get(feed_url)
     assert answer.status == 200 and answer.headers["content-type"].startswith("text/calendar")
     events = icalendar.Calendar.from_ical(answer.body()).walk("VEVENT")
     call = next(e for e in events if str(e["SUMMARY"]) == "Call: Telefon do zakupów")
     assert call.decoded("DTSTART") == when
+    page.click("#renew-feed-link")
+    page.wait_for_selector("#renew-link-confirm")
+    assert stranger.request.get(feed_url).status == 200  # nothing changed before confirming
+    page.screenshot(path=str(shots / f"calendar-link-renew-confirm-{width}.png"), full_page=True)
+    submit(page, "#renew-link-submit")
+    new_url = page.locator("#feed-url").input_value()
+    assert new_url != feed_url and stranger.request.get(feed_url).status == 404
     page.click("#revoke-feed-link")
-    page.wait_for_selector(".flash-success")
-    assert stranger.request.get(feed_url).status == 404
+    submit(page, "#revoke-link-submit")
+    assert stranger.request.get(new_url).status == 404
+    assert "You have no calendar link yet." in page.locator("#calendar-link").inner_text()
     stranger.close()
 
 

@@ -64,8 +64,7 @@ def test_a_move_keeps_the_uid_and_counts_sequence_and_last_modified_up(engine, c
 def test_a_wrong_or_revoked_token_finds_nothing(engine):
     first = engine.calendar_feed_url_token("rep1", actor="rep1")
     assert engine.calendar_feed(first)
-    with pytest.raises(ConflictError, match="already has a calendar link"):
-        engine.calendar_feed_url_token("rep1", actor="rep1")
+    assert engine.calendar_feed_url_token("rep1", actor="rep1") == first  # the same link, shown again
     second = engine.calendar_feed_url_token("rep1", actor="rep1", rotate=True)
     for wrong in (first, first[:-1] + ("A" if first[-1] != "A" else "B"), "", "x" * 5000, None, 42):
         with pytest.raises(NotFoundError):
@@ -82,13 +81,33 @@ def test_a_wrong_or_revoked_token_finds_nothing(engine):
         engine.calendar_feed_url_token("rep1", actor="manager")
 
 
-def test_only_the_tokens_hash_is_stored(engine):
+def test_a_feed_is_found_by_its_tokens_hash_and_its_owner_sees_the_link_again(engine):
     token = engine.calendar_feed_url_token("rep2", actor="rep2")
     from engine.store.partner_models import CalendarFeed
     with engine._sessions() as session:
-        stored = [f.token_hash for f in session.query(CalendarFeed)]
+        stored = [(f.token_hash, f.token) for f in session.query(CalendarFeed)]
     import hashlib
-    assert stored == [hashlib.sha256(token.encode()).hexdigest()] and token not in stored
+    assert stored == [(hashlib.sha256(token.encode()).hexdigest(), token)]
+    status = engine.calendar_feed_status("rep2", viewer="rep2")
+    assert (status.active, status.token) == (True, token)
+    assert engine.calendar_feed_status("rep2", viewer="admin").token == token
+    for other in ("rep1", "manager"):  # the link reads rep2's calendar: only rep2 and an admin see it
+        with pytest.raises(PermissionDeniedError):
+            engine.calendar_feed_status("rep2", viewer=other)
+
+
+def test_a_link_made_before_tokens_were_kept_must_be_renewed_to_be_seen(engine):
+    token = engine.calendar_feed_url_token("rep2", actor="rep2")
+    from engine.store.partner_models import CalendarFeed
+    with engine._sessions() as session, session.begin():
+        session.query(CalendarFeed).update({"token": None})  # as migration 0010 leaves older links
+    assert engine.calendar_feed(token)  # it still works
+    status = engine.calendar_feed_status("rep2", viewer="rep2")
+    assert status.active and status.token is None
+    with pytest.raises(ConflictError, match="cannot be shown again"):
+        engine.calendar_feed_url_token("rep2", actor="rep2")
+    renewed = engine.calendar_feed_url_token("rep2", actor="rep2", rotate=True)
+    assert engine.calendar_feed_status("rep2", viewer="rep2").token == renewed != token
 
 
 def test_the_agenda_puts_overdue_first_then_each_local_day(engine, clock):

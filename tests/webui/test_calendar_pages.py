@@ -110,16 +110,24 @@ def test_other_people_get_404_for_activities_calendars_and_partners_they_may_not
     assert app.test_client().get("/agenda").status_code == 302  # to the login page
 
 
-def test_the_calendar_link_is_shown_once_works_without_login_and_stops_when_revoked(app, engine):
+def feed_url_on(html: str) -> str:
+    return re.search(r'id="feed-url" class="feed-url" value="([^"]+)"', html).group(1)
+
+
+def test_the_calendar_link_is_shown_again_works_without_login_and_stops_when_renewed_or_revoked(app, engine):
     deal = open_deal(engine)
     engine.plan_activity(actor="rep1", partner_id=partner_of(engine, deal.id), opportunity_id=deal.id, kind="visit",
                          subject="Visit the warehouse", starts_at="2026-11-05T08:00Z", duration_minutes=90)
     rep = client_for(app, "rep1")
     assert "You have no calendar link yet." in rep.get("/agenda").text
     made = rep.post("/calendar/link")
-    url = re.search(r'id="feed-url" class="feed-url" value="([^"]+)"', made.text).group(1)
+    assert (made.status_code, made.location) == (303, "/agenda#calendar-link")
+    page = rep.get("/agenda").text
+    url = feed_url_on(page)
     assert url.startswith("http://localhost/calendar/") and url.endswith(".ics")
-    assert url not in rep.get("/agenda").text  # only its hash is kept: shown once
+    assert 'data-copy="feed-url"' in page and "copy_link.js" in page
+    assert feed_url_on(rep.get("/agenda").text) == url  # shown again, whenever its owner comes back
+    assert rep.post("/calendar/link").status_code == 303 and feed_url_on(rep.get("/agenda").text) == url
     anonymous = app.test_client()
     feed = anonymous.get(url)
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"
@@ -127,12 +135,35 @@ def test_the_calendar_link_is_shown_once_works_without_login_and_stops_when_revo
     visit = next(e for uid, e in events.items() if uid.startswith("activity-"))
     assert str(visit["SUMMARY"]) == "Visit: Visit the warehouse"
     assert f"http://localhost/opportunities/{deal.id}" == str(visit["URL"])
-    renewed = rep.post("/calendar/link")
-    new_url = re.search(r'id="feed-url" class="feed-url" value="([^"]+)"', renewed.text).group(1)
+    asked = rep.get("/calendar/link/renew")  # asked first: nothing changes yet
+    assert asked.status_code == 200 and 'id="renew-link-form"' in asked.text and "stops working" in asked.text
+    assert anonymous.get(url).status_code == 200
+    renewed = rep.post("/calendar/link/renew")
+    assert (renewed.status_code, renewed.location) == (303, "/agenda#calendar-link")
+    new_url = feed_url_on(rep.get("/agenda").text)
     assert anonymous.get(url).status_code == 404 and anonymous.get(new_url).status_code == 200
+    assert 'id="revoke-link-form"' in rep.get("/calendar/link/revoke").text
+    assert anonymous.get(new_url).status_code == 200
     assert rep.post("/calendar/link/revoke").status_code == 303
     assert anonymous.get(new_url).status_code == 404
+    assert "You have no calendar link yet." in rep.get("/agenda").text
+    assert rep.get("/calendar/link/revoke").location == "/agenda#calendar-link"  # nothing to stop
     assert anonymous.get("/calendar/not-a-token.ics").status_code == 404
+
+
+def test_nobody_else_sees_or_changes_a_users_calendar_link(app, engine):
+    rep = client_for(app, "rep1")
+    rep.post("/calendar/link")
+    url = feed_url_on(rep.get("/agenda").text)
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    for username in ("rep2", "manager"):
+        other = client_for(app, username)
+        assert token not in other.get("/agenda?user=rep1").text  # a manager sees rep1's agenda, not the link
+        assert other.post("/calendar/link/renew").status_code == 303 and other.post("/calendar/link/revoke")
+        assert token not in other.get("/agenda").text  # each renews or stops only their own
+    assert app.test_client().get(url).status_code == 200
+    assert app.test_client().post("/calendar/link/renew").status_code == 302  # to the login page
+    assert engine.calendar_feed_status("rep1", viewer="rep1").token == token
 
 
 def test_the_forms_carry_csrf_tokens_and_a_post_without_one_is_refused(engine):
@@ -145,6 +176,7 @@ def test_the_forms_carry_csrf_tokens_and_a_post_without_one_is_refused(engine):
     assert page.text.count('name="csrf_token"') >= 3
     assert plan(client, partner_of(engine, deal.id)).status_code == 400
     assert client.post("/calendar/link").status_code == 400
+    assert client.post("/calendar/link/renew").status_code == 400 and client.post("/calendar/link/revoke").status_code == 400
 
 
 def test_the_partner_panel_lists_activities_and_plans_one(app, engine):
