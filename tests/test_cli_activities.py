@@ -60,7 +60,7 @@ def test_the_calendar_link_is_printed_parsed_rotated_and_revoked(deal, run_cli):
     calendar = icalendar.Calendar.from_ical(engine.calendar_feed(token, base_url="https://crm.example.com/"))
     assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT") if str(e["UID"]).startswith("activity-")] == [
         "Visit: Visit"]
-    again = run_cli("calendar", "url", "rep1")
+    again = run_cli("calendar", "url", "rep1", "--base-url", "https://crm.example.com")
     assert (again.exit_code, again.output.strip()) == (0, url)  # the same link, shown again
     rotated = run_cli("calendar", "url", "rep1", "--rotate")
     assert rotated.exit_code == 0 and rotated.output.strip() != url
