@@ -139,7 +139,7 @@ class CalendarFeed(Base):
     """A user's iCalendar feed, found by the SHA-256 of its secret URL token; a revoked
     feed answers 404. The token itself is kept too, for its owner to see and copy again
     (a feed reads only the owner's calendar, which the database holds anyway); NULL for
-    feeds made before migration 0011."""
+    feeds made before migration 0012."""
 
     __tablename__ = "calendar_feeds"
 

@@ -148,7 +148,7 @@ class WeekView:
 class CalendarFeedView:
     """A user's calendar feed as its owner (or an admin) sees it: the secret
     ``token`` of the active link, None when there is none or it was made before
-    tokens were kept (migration 0011)."""
+    tokens were kept (migration 0012)."""
 
     username: str
     active: bool

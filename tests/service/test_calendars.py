@@ -100,7 +100,7 @@ def test_a_link_made_before_tokens_were_kept_must_be_renewed_to_be_seen(engine):
     token = engine.calendar_feed_url_token("rep2", actor="rep2")
     from engine.store.partner_models import CalendarFeed
     with engine._sessions() as session, session.begin():
-        session.query(CalendarFeed).update({"token": None})  # as migration 0011 leaves older links
+        session.query(CalendarFeed).update({"token": None})  # as migration 0012 leaves older links
     assert engine.calendar_feed(token)  # it still works
     status = engine.calendar_feed_status("rep2", viewer="rep2")
     assert status.active and status.token is None

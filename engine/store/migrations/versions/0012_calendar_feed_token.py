@@ -3,16 +3,16 @@ again (as Google Calendar shows its secret iCal address) instead of breaking eve
 subscribed calendar by making a new one; links made before keep working, their token
 unknown (NULL) until renewed
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-05
 """
 
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
