@@ -26,7 +26,7 @@ from pathlib import Path
 from flask import Flask
 
 from engine import Engine
-from engine.errors import DealflowError
+from engine.errors import DealflowError, ImportSupersededError
 
 EXTENSION = "dealflow.lead_runs"
 log = logging.getLogger(__name__)
@@ -50,13 +50,14 @@ class ImportRunner:
     def _run(self, import_id: int, remove_after: Path | None) -> None:
         try:
             self.engine.run_lead_import(import_id)
+        except ImportSupersededError:
+            return  # resumed by another run, which reads the file: it stays (the sweep takes it later)
         except DealflowError:
             pass  # recorded on the import: its page says why
         except Exception:  # noqa: BLE001 - a thread's error would otherwise vanish
             log.exception("lead import %s failed", import_id)
-        finally:
-            if remove_after is not None:
-                remove_after.unlink(missing_ok=True)
+        if remove_after is not None:
+            remove_after.unlink(missing_ok=True)
 
     def wait(self, timeout: float | None = None) -> None:
         """Until every import started so far has finished."""

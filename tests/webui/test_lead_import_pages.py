@@ -248,3 +248,28 @@ def test_only_its_manager_resumes_an_interrupted_import_and_the_form_needs_its_t
     assert client.post(f"/leads/import/{import_id}/resume", data={"csrf_token": token}).status_code == 303
     runner_of(app).wait()
     assert engine.lead_import(import_id, viewer="manager").created == 12
+
+
+def test_a_runner_superseded_by_a_resume_leaves_the_upload_to_the_run_that_reads_it(app, engine, clock,
+                                                                                     monkeypatch, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from engine.service import lead_batch, lead_import
+    monkeypatch.setattr(lead_import, "BATCH", 4)
+    source = Path(shutil.copy(SAMPLE, tmp_path / "upload.csv"))
+    import_id = engine.start_lead_import(source, file_name="leads.csv", actor="manager")
+    real, calls = lead_batch.place, []
+
+    def place(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:  # the thread was away long enough for someone to resume the import
+            clock.advance(minutes=11)
+            engine.resume_lead_import(import_id, actor="manager")
+        return real(*args, **kwargs)
+    monkeypatch.setattr(lead_batch, "place", place)
+    runner_of(app).start(import_id, remove_after=source)
+    runner_of(app).wait()
+    assert source.is_file()  # the resumed run needs it
+    monkeypatch.setattr(lead_batch, "place", real)
+    assert engine.run_lead_import(import_id).created == 12
