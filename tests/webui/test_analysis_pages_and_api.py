@@ -60,6 +60,8 @@ def test_the_pipeline_page_as_the_wrong_users(engine, app, clock):
     rep = client_for(app, "rep1")
     mine = rep.get("/reports/pipeline")
     assert mine.status_code == 200 and 'id="pipeline-deals">2<' in mine.text
+    assert 'id="nav-analysis"' in mine.text and 'id="nav-reports"' not in mine.text  # a rep's way in
+    assert 'id="tab-pipeline"' in mine.text and "Lost deals</a>" not in mine.text
     assert_nothing_leaks(mine, "rep2")  # Beta, Delta and Epsilon are rep2's
     assert 'id="pipeline-deals">0<' in client_for(app, "manager2").get("/reports/pipeline").text
     rows = list(csv.reader(io.StringIO(client_for(app, "rep3").get("/reports/pipeline.csv?group_by=rep")
