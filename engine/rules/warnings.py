@@ -15,12 +15,12 @@ The rules (Pipedrive's and Odoo's rotting, Salesforce's inspection flags):
     next_action_missed  the deal's next action (a task or activity due date) has passed
     idle                nothing done on the deal (an activity or a task) for N days
     close_date_passed   the expected close date is in the past, and the deal still open
+    close_date_slipping the close date was moved later twice or more (each new date a cause)
     probability_dropped the probability is lower than it was within the last DROP_WINDOW
     amount_dropped      the amount is lower than it was within the last DROP_WINDOW
 
-Not yet: "close date slipping again" (needs the close-date change events of the
-forecast work) and "a committed deal leaving commit" (needs its forecast
-categories); see /work/wt/notes/warnings.md.
+Not yet: "a committed deal leaving commit" (needs each deal's category over time:
+the daily snapshots); see /work/wt/notes/warnings.md.
 """
 
 from __future__ import annotations
@@ -33,15 +33,19 @@ from typing import Iterable
 __all__ = ["RULES", "LABELS", "DEFAULT_IDLE_DAYS", "DROP_WINDOW", "DealFacts", "Point", "Warning",
            "warnings_for", "peak_since", "label"]
 
-ROTTING, NEXT_ACTION, IDLE, CLOSE_DATE, PROBABILITY, AMOUNT = (
-    "rotting", "next_action_missed", "idle", "close_date_passed", "probability_dropped", "amount_dropped")
+ROTTING, NEXT_ACTION, IDLE, CLOSE_DATE, SLIPPING, PROBABILITY, AMOUNT = (
+    "rotting", "next_action_missed", "idle", "close_date_passed", "close_date_slipping", "probability_dropped",
+    "amount_dropped")
 #: in the order a manager reads them: the most urgent first
-RULES = (NEXT_ACTION, CLOSE_DATE, ROTTING, IDLE, PROBABILITY, AMOUNT)
+RULES = (NEXT_ACTION, CLOSE_DATE, SLIPPING, ROTTING, IDLE, PROBABILITY, AMOUNT)
+#: moving the close date later this many times is "slipping again"
+SLIPS = 2
 LABELS = {
     ROTTING: "Stuck in its stage",
     NEXT_ACTION: "Next action missed",
     IDLE: "No activity",
     CLOSE_DATE: "Close date passed",
+    SLIPPING: "Close date slipping",
     PROBABILITY: "Probability dropped",
     AMOUNT: "Amount dropped",
 }
@@ -67,7 +71,8 @@ class Point:
 class DealFacts:
     """What the rules need of one open deal. ``last_activity_at``: the latest done
     activity or completed task (None: none yet — the deal's opening counts then).
-    ``*_history``: the values it held, oldest first (empty: it never changed)."""
+    ``*_history``: the values it held, oldest first (empty: it never changed).
+    ``close_date_moves``: each change of the expected close date (before, after)."""
 
     opportunity_id: int
     stage_name: str | None
@@ -82,6 +87,7 @@ class DealFacts:
     currency: str = ""
     probability_history: tuple[Point, ...] = ()
     amount_history: tuple[Point, ...] = ()
+    close_date_moves: tuple[tuple[date | None, date | None], ...] = ()  # (before, after), oldest first
 
 
 @dataclass(frozen=True)
@@ -98,8 +104,8 @@ class Warning:
 
 def warnings_for(deal: DealFacts, now: datetime, *, idle_days: int = DEFAULT_IDLE_DAYS) -> list[Warning]:
     """Every warning ``deal`` deserves at ``now`` (UTC), in RULES order."""
-    found = [_next_action(deal, now), _close_date(deal, now), _rotting(deal, now), _idle(deal, now, idle_days),
-             _probability(deal, now), _amount(deal, now)]
+    found = [_next_action(deal, now), _close_date(deal, now), _slipping(deal), _rotting(deal, now),
+             _idle(deal, now, idle_days), _probability(deal, now), _amount(deal, now)]
     return [w for w in found if w is not None]
 
 
@@ -154,6 +160,18 @@ def _close_date(deal: DealFacts, now: datetime) -> Warning | None:
     return Warning(deal.opportunity_id, CLOSE_DATE, f"{CLOSE_DATE}:{close.isoformat()}",
                    f"Expected to close on {close.isoformat()}, {_plural(days, 'day')} ago, and still open.",
                    "Set a close date you believe in, or close the deal as won or lost.")
+
+
+def _slipping(deal: DealFacts) -> Warning | None:
+    later = sum(1 for before, after in deal.close_date_moves
+                if before is not None and after is not None and after > before)
+    close = deal.expected_close_date
+    if later < SLIPS or close is None:
+        return None
+    return Warning(deal.opportunity_id, SLIPPING, f"{SLIPPING}:{close.isoformat()}",
+                   f"The close date was moved later {later} times; it is now {close.isoformat()}.",
+                   "Ask what really stands between the deal and a signature, and whether it belongs in "
+                   "this period's forecast.")
 
 
 def peak_since(history: Iterable[Point], since: datetime) -> Decimal | None:

@@ -47,6 +47,7 @@ def find(ctx: ServiceContext, now: datetime, idle_days: int) -> tuple[int, list[
         last_work = store.last_work(session)
         probabilities = store.value_history(session, store.PROBABILITY_EVENTS, "probability", since)
         amounts = store.value_history(session, store.AMOUNT_EVENTS, "amount", since)
+        close_moves = store.close_date_moves(session)
         stages = {}
         for version_id in {d.methodology_version_id for d in deals}:
             methodology = ctx.catalog.version(session, version_id)[1]
@@ -61,7 +62,8 @@ def find(ctx: ServiceContext, now: datetime, idle_days: int) -> tuple[int, list[
             opened_at=deal.opened_at, last_activity_at=last_work.get(deal.id), probability=deal.probability,
             amount=deal.amount, currency=deal.currency,
             probability_history=tuple(rules.Point(at, v) for at, v in probabilities.get(deal.id, ())),
-            amount_history=tuple(rules.Point(at, Decimal(v)) for at, v in amounts.get(deal.id, ())))
+            amount_history=tuple(rules.Point(at, Decimal(v)) for at, v in amounts.get(deal.id, ())),
+            close_date_moves=tuple(close_moves.get(deal.id, ())))
         for w in rules.warnings_for(facts, now, idle_days=idle_days):
             found.append(store.Found(w.opportunity_id, w.rule, w.cause, w.message, w.advice))
     return len(deals), found

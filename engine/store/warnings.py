@@ -26,6 +26,8 @@ PROBABILITY_EVENTS = ("stage_changed", "probability_overridden", "probability_re
 #: events whose data give the amount after them (none is written yet: the amount is
 #: fixed when a deal opens; a use case that changes it should record one)
 AMOUNT_EVENTS = ("amount_changed",)
+#: the event of a moved expected close date (data: before, after as YYYY-MM-DD)
+CLOSE_DATE_EVENT = "close_date_changed"
 _CHUNK = 1000  # ids per UPDATE statement
 
 
@@ -85,6 +87,26 @@ def value_history(session: Session, kinds: Sequence[str], key: str, since: datet
         if value is not None:
             history[deal_id].append((at, value))
     return history
+
+
+def close_date_moves(session: Session) -> dict[int, list[tuple[date | None, date | None]]]:
+    """Every open deal's moves of its expected close date, oldest first."""
+    rows = session.execute(select(Event.opportunity_id, Event.data)
+                           .join(Opportunity, Opportunity.id == Event.opportunity_id)
+                           .where(Opportunity.status == "open", Event.kind == CLOSE_DATE_EVENT)
+                           .order_by(Event.opportunity_id, Event.at, Event.id))
+    moves: dict[int, list[tuple[date | None, date | None]]] = defaultdict(list)
+    for deal_id, data in rows:
+        data = data or {}
+        moves[deal_id].append((_day(data.get("before")), _day(data.get("after"))))
+    return moves
+
+
+def _day(value: object) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _number(value: object) -> Decimal | None:

@@ -86,3 +86,12 @@ def test_warnings_come_in_the_order_a_manager_reads_them_with_labels_and_advice(
     assert [w.rule for w in found] == ["next_action_missed", "close_date_passed", "rotting", "idle"]
     assert all(w.advice and w.opportunity_id == 7 for w in found)
     assert label("rotting") == "Stuck in its stage" and label("committed_left") == "Committed left"
+
+
+def test_a_close_date_moved_later_twice_is_slipping_and_each_new_date_a_new_cause():
+    once = ((None, date(2026, 12, 1)), (date(2026, 12, 1), date(2026, 12, 15)))
+    assert rules(deal(expected_close_date=date(2026, 12, 15), close_date_moves=once)) == []
+    twice = once + ((date(2026, 12, 15), date(2026, 12, 10)), (date(2026, 12, 10), date(2027, 1, 31)))
+    (w,) = warnings_for(deal(expected_close_date=date(2027, 1, 31), close_date_moves=twice), NOW)
+    assert (w.rule, w.cause) == ("close_date_slipping", "close_date_slipping:2027-01-31")
+    assert w.message == "The close date was moved later 2 times; it is now 2027-01-31."

@@ -118,6 +118,22 @@ def test_a_close_date_in_the_past_warns_until_it_is_moved(engine, clock):
     assert [w.rule for w in engine.warnings(viewer="rep1")] == []
 
 
+def test_a_close_date_moved_later_twice_warns_as_slipping(engine, clock):
+    deal = open_deal(engine)
+    set_columns(engine, deal.id, expected_close_date=date(2027, 2, 1))
+    db = create_engine(engine.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with db.begin() as connection:  # what the close-date use case records (another branch's, not here yet)
+        for before, after in (("2026-12-01", "2027-01-05"), ("2027-01-05", "2027-02-01")):
+            connection.execute(text("INSERT INTO events (opportunity_id, kind, actor_id, at, data) "
+                                    "VALUES (:deal, 'close_date_changed', NULL, :at, :data)"),
+                               {"deal": deal.id, "at": clock.now.replace(tzinfo=None),
+                                "data": f'{{"before": "{before}", "after": "{after}"}}'})
+    db.dispose()
+    engine.sweep_warnings()
+    (slip,) = [w for w in engine.warnings(viewer="rep1") if w.rule == "close_date_slipping"]
+    assert slip.message == "The close date was moved later 2 times; it is now 2027-02-01."
+
+
 def test_a_probability_override_below_the_stage_warns_as_a_drop(engine, clock):
     deal = open_deal(engine)
     clock.advance(hours=1)
