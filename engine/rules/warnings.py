@@ -18,9 +18,13 @@ The rules (Pipedrive's and Odoo's rotting, Salesforce's inspection flags):
     close_date_slipping the close date was moved later twice or more (each new date a cause)
     probability_dropped the probability is lower than it was within the last DROP_WINDOW
     amount_dropped      the amount is lower than it was within the last DROP_WINDOW
+    left_commit         the deal counted as commit within the last DROP_WINDOW and no longer
+                        does (SugarCRM tells the manager when a deal drops out of commit)
 
-Not yet: "a committed deal leaving commit" (needs each deal's category over time:
-the daily snapshots); see /work/wt/notes/warnings.md.
+"Counted as commit" is read from the deal's probabilities in the window through
+its methodology's forecast ranges, and from the category events of the rep's
+overrides; an override set and cleared again inside the window without an event
+is not seen.
 """
 
 from __future__ import annotations
@@ -30,14 +34,17 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Iterable
 
+from engine.rules.forecast_categories import COMMIT, LABELS as CATEGORY_LABELS, category_of, derived
+from engine.methodology.model import DEFAULT_FORECAST_RANGES, ForecastRanges
+
 __all__ = ["RULES", "LABELS", "DEFAULT_IDLE_DAYS", "DROP_WINDOW", "DealFacts", "Point", "Warning",
            "warnings_for", "peak_since", "label"]
 
-ROTTING, NEXT_ACTION, IDLE, CLOSE_DATE, SLIPPING, PROBABILITY, AMOUNT = (
+ROTTING, NEXT_ACTION, IDLE, CLOSE_DATE, SLIPPING, PROBABILITY, AMOUNT, LEFT_COMMIT = (
     "rotting", "next_action_missed", "idle", "close_date_passed", "close_date_slipping", "probability_dropped",
-    "amount_dropped")
+    "amount_dropped", "left_commit")
 #: in the order a manager reads them: the most urgent first
-RULES = (NEXT_ACTION, CLOSE_DATE, SLIPPING, ROTTING, IDLE, PROBABILITY, AMOUNT)
+RULES = (LEFT_COMMIT, NEXT_ACTION, CLOSE_DATE, SLIPPING, ROTTING, IDLE, PROBABILITY, AMOUNT)
 #: moving the close date later this many times is "slipping again"
 SLIPS = 2
 LABELS = {
@@ -48,6 +55,7 @@ LABELS = {
     SLIPPING: "Close date slipping",
     PROBABILITY: "Probability dropped",
     AMOUNT: "Amount dropped",
+    LEFT_COMMIT: "Left commit",
 }
 DEFAULT_IDLE_DAYS = 14
 #: how far back a drop in probability or amount counts (Salesforce's "recent
@@ -88,6 +96,9 @@ class DealFacts:
     probability_history: tuple[Point, ...] = ()
     amount_history: tuple[Point, ...] = ()
     close_date_moves: tuple[tuple[date | None, date | None], ...] = ()  # (before, after), oldest first
+    ranges: ForecastRanges = DEFAULT_FORECAST_RANGES  # the methodology's forecast ranges
+    category_override: str | None = None  # the rep's forecast category override in force
+    category_history: tuple[tuple[datetime, str | None, str | None], ...] = ()  # (at, before, after)
 
 
 @dataclass(frozen=True)
@@ -104,7 +115,8 @@ class Warning:
 
 def warnings_for(deal: DealFacts, now: datetime, *, idle_days: int = DEFAULT_IDLE_DAYS) -> list[Warning]:
     """Every warning ``deal`` deserves at ``now`` (UTC), in RULES order."""
-    found = [_next_action(deal, now), _close_date(deal, now), _slipping(deal), _rotting(deal, now),
+    found = [_left_commit(deal, now), _next_action(deal, now), _close_date(deal, now), _slipping(deal),
+             _rotting(deal, now),
              _idle(deal, now, idle_days), _probability(deal, now), _amount(deal, now)]
     return [w for w in found if w is not None]
 
@@ -160,6 +172,22 @@ def _close_date(deal: DealFacts, now: datetime) -> Warning | None:
     return Warning(deal.opportunity_id, CLOSE_DATE, f"{CLOSE_DATE}:{close.isoformat()}",
                    f"Expected to close on {close.isoformat()}, {_plural(days, 'day')} ago, and still open.",
                    "Set a close date you believe in, or close the deal as won or lost.")
+
+
+def _left_commit(deal: DealFacts, now: datetime) -> Warning | None:
+    since = now - DROP_WINDOW
+    current = category_of(deal.probability, deal.category_override, deal.ranges)
+    if current == COMMIT:
+        return None
+    peak = peak_since(deal.probability_history, since)  # derived categories rise with the probability
+    was_commit = peak is not None and derived(int(peak), deal.ranges) == COMMIT
+    was_commit = was_commit or any(at >= since and COMMIT in (old, new) for at, old, new in deal.category_history)
+    if not was_commit:
+        return None
+    return Warning(deal.opportunity_id, LEFT_COMMIT, f"{LEFT_COMMIT}:{current}",
+                   f"It counted as commit in the last {DROP_WINDOW.days} days and is now "
+                   f"{CATEGORY_LABELS[current].lower()}.",
+                   "Find out what changed before the forecast goes up; put it back in commit only with a reason.")
 
 
 def _slipping(deal: DealFacts) -> Warning | None:

@@ -48,10 +48,12 @@ def find(ctx: ServiceContext, now: datetime, idle_days: int) -> tuple[int, list[
         probabilities = store.value_history(session, store.PROBABILITY_EVENTS, "probability", since)
         amounts = store.value_history(session, store.AMOUNT_EVENTS, "amount", since)
         close_moves = store.close_date_moves(session)
-        stages = {}
+        categories = store.category_changes(session, since)
+        stages, ranges = {}, {}
         for version_id in {d.methodology_version_id for d in deals}:
             methodology = ctx.catalog.version(session, version_id)[1]
             stages[version_id] = {s.id: s for s in methodology.stages}
+            ranges[version_id] = methodology.forecast
     found = []
     for deal in deals:
         stage = stages[deal.methodology_version_id].get(deal.stage_id) if deal.stage_id else None
@@ -63,7 +65,8 @@ def find(ctx: ServiceContext, now: datetime, idle_days: int) -> tuple[int, list[
             amount=deal.amount, currency=deal.currency,
             probability_history=tuple(rules.Point(at, v) for at, v in probabilities.get(deal.id, ())),
             amount_history=tuple(rules.Point(at, Decimal(v)) for at, v in amounts.get(deal.id, ())),
-            close_date_moves=tuple(close_moves.get(deal.id, ())))
+            close_date_moves=tuple(close_moves.get(deal.id, ())), ranges=ranges[deal.methodology_version_id],
+            category_override=deal.category_override, category_history=tuple(categories.get(deal.id, ())))
         for w in rules.warnings_for(facts, now, idle_days=idle_days):
             found.append(store.Found(w.opportunity_id, w.rule, w.cause, w.message, w.advice))
     return len(deals), found

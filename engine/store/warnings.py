@@ -28,6 +28,8 @@ PROBABILITY_EVENTS = ("stage_changed", "probability_overridden", "probability_re
 AMOUNT_EVENTS = ("amount_changed",)
 #: the event of a moved expected close date (data: before, after as YYYY-MM-DD)
 CLOSE_DATE_EVENT = "close_date_changed"
+#: the events of the rep's forecast-category override (data: category_before, category)
+CATEGORY_EVENTS = ("forecast_category_overridden", "forecast_category_cleared")
 _CHUNK = 1000  # ids per UPDATE statement
 
 
@@ -43,12 +45,14 @@ class OpenDeal:
     probability: int
     amount: Decimal
     currency: str
+    category_override: str | None
 
 
 def open_deals(session: Session) -> list[OpenDeal]:
     o = Opportunity
     rows = session.execute(select(o.id, o.methodology_version_id, o.stage_id, o.stage_entered_at, o.next_action_at,
-                                  o.expected_close_date, o.opened_at, o.probability, o.amount, o.currency)
+                                  o.expected_close_date, o.opened_at, o.probability, o.amount, o.currency,
+                                  o.forecast_category_override)
                            .where(o.status == "open"))
     return [OpenDeal(*row) for row in rows]
 
@@ -100,6 +104,20 @@ def close_date_moves(session: Session) -> dict[int, list[tuple[date | None, date
         data = data or {}
         moves[deal_id].append((_day(data.get("before")), _day(data.get("after"))))
     return moves
+
+
+def category_changes(session: Session, since: datetime) -> dict[int, list[tuple]]:
+    """(at, category before, category after) of the rep's forecast-category overrides
+    and clearings from ``since`` on, per open deal."""
+    rows = session.execute(select(Event.opportunity_id, Event.at, Event.data)
+                           .join(Opportunity, Opportunity.id == Event.opportunity_id)
+                           .where(Opportunity.status == "open", Event.kind.in_(CATEGORY_EVENTS), Event.at >= since)
+                           .order_by(Event.opportunity_id, Event.at, Event.id))
+    changes: dict[int, list[tuple]] = defaultdict(list)
+    for deal_id, at, data in rows:
+        data = data or {}
+        changes[deal_id].append((at, data.get("category_before"), data.get("category")))
+    return changes
 
 
 def _day(value: object) -> date | None:

@@ -95,3 +95,20 @@ def test_a_close_date_moved_later_twice_is_slipping_and_each_new_date_a_new_caus
     (w,) = warnings_for(deal(expected_close_date=date(2027, 1, 31), close_date_moves=twice), NOW)
     assert (w.rule, w.cause) == ("close_date_slipping", "close_date_slipping:2027-01-31")
     assert w.message == "The close date was moved later 2 times; it is now 2027-01-31."
+
+
+def test_a_deal_that_counted_as_commit_in_the_window_and_no_longer_does_left_commit():
+    from engine.methodology.model import ForecastRanges
+
+    ranges = ForecastRanges("buckets", 80, 60, 0)
+    history = (Point(NOW - timedelta(days=30), Decimal(90)), Point(NOW - timedelta(days=2), Decimal(60)))
+    (left,) = [w for w in warnings_for(deal(probability=60, probability_history=history, ranges=ranges), NOW)
+               if w.rule == "left_commit"]
+    assert (left.cause, left.message) == ("left_commit:best_case",
+                                          "It counted as commit in the last 14 days and is now best case.")
+    kept = deal(probability=60, probability_history=history, ranges=ranges, category_override="commit")
+    assert "left_commit" not in rules(kept)  # the rep still believes in it: it counts as commit
+    cleared = deal(probability=60, ranges=ranges,
+                   category_history=((NOW - timedelta(days=1), "commit", "best_case"),))
+    assert "left_commit" in rules(cleared)  # the rep's override taken back
+    assert "left_commit" not in rules(deal(probability=60, probability_history=history[:1], ranges=ranges))

@@ -146,6 +146,21 @@ def test_a_probability_override_below_the_stage_warns_as_a_drop(engine, clock):
     assert "probability_dropped" not in [w.rule for w in engine.warnings(viewer="manager")]
 
 
+def test_a_deal_whose_probability_falls_out_of_the_commit_range_left_commit(engine, clock):
+    deal = open_deal(engine)
+    engine.override_probability(deal.id, 90, actor="manager", reason="verbal yes")
+    engine.sweep_warnings()
+    assert [w.rule for w in engine.warnings(viewer="manager")] == []
+    clock.advance(days=1)
+    engine.override_probability(deal.id, 40, actor="manager", reason="legal found a problem")
+    engine.sweep_warnings()
+    rules = {w.rule: w for w in engine.warnings(viewer="manager")}
+    assert set(rules) == {"left_commit", "probability_dropped"}
+    assert rules["left_commit"].message == "It counted as commit in the last 14 days and is now pipeline."
+    engine.override_probability(deal.id, 85, actor="manager", reason="solved")
+    assert engine.sweep_warnings().cleared == 2
+
+
 def test_a_closed_deal_has_its_warnings_cleared(engine, clock):
     deal = open_deal(engine)
     clock.advance(days=3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from webui.api.openapi.parts import DATETIME, NOT_YOURS, NULLABLE_DATETIME, UNAUTHORIZED, answer, error, nullable, \
     path_id, record, ref
 
-RULES = ["next_action_missed", "close_date_passed", "close_date_slipping", "rotting", "idle", "probability_dropped",
+RULES = ["left_commit", "next_action_missed", "close_date_passed", "close_date_slipping", "rotting", "idle", "probability_dropped",
          "amount_dropped"]
 FLAG = {"type": "string", "enum": ["true", "false", "1", "0"]}
 
