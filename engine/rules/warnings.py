@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Iterable
+from typing import Callable, Iterable
 
 from engine.rules.forecast_categories import COMMIT, LABELS as CATEGORY_LABELS, category_of, derived
 from engine.methodology.model import DEFAULT_FORECAST_RANGES, ForecastRanges
@@ -218,21 +218,24 @@ def peak_since(history: Iterable[Point], since: datetime) -> Decimal | None:
 
 
 def _probability(deal: DealFacts, now: datetime) -> Warning | None:
-    peak = peak_since(deal.probability_history, now - DROP_WINDOW)
-    if peak is None or deal.probability >= peak:
-        return None
-    return Warning(deal.opportunity_id, PROBABILITY, f"{PROBABILITY}:{int(peak)}>{deal.probability}",
-                   f"The probability fell from {int(peak)}% to {deal.probability}% in the last "
-                   f"{DROP_WINDOW.days} days.",
-                   "Ask the rep what changed, and whether the deal still belongs in the forecast.")
+    return _drop(deal, now, PROBABILITY, deal.probability_history, Decimal(deal.probability),
+                 lambda v: f"{int(v)}%", "Ask the rep what changed, and whether the deal still belongs in the forecast.")
 
 
 def _amount(deal: DealFacts, now: datetime) -> Warning | None:
-    peak = peak_since(deal.amount_history, now - DROP_WINDOW)
-    if peak is None or deal.amount >= peak:
-        return None
     currency = f" {deal.currency}" if deal.currency else ""
-    return Warning(deal.opportunity_id, AMOUNT, f"{AMOUNT}:{peak}>{deal.amount}",
-                   f"The amount fell from {peak}{currency} to {deal.amount}{currency} in the last "
-                   f"{DROP_WINDOW.days} days.",
-                   "Check with the customer what was cut, and update the forecast.")
+    return _drop(deal, now, AMOUNT, deal.amount_history, deal.amount, lambda v: f"{v}{currency}",
+                 "Check with the customer what was cut, and update the forecast.")
+
+
+def _drop(deal: DealFacts, now: datetime, rule: str, history: tuple[Point, ...], current: Decimal,
+          shown: Callable[[Decimal], str], advice: str) -> Warning | None:
+    """``current`` below the highest value of the window: one cause per (peak, now) pair."""
+    peak = peak_since(history, now - DROP_WINDOW)
+    if peak is None or current >= peak:
+        return None
+    what = "probability" if rule == PROBABILITY else "amount"
+    key = f"{int(peak)}>{int(current)}" if rule == PROBABILITY else f"{peak}>{current}"
+    return Warning(deal.opportunity_id, rule, f"{rule}:{key}",
+                   f"The {what} fell from {shown(peak)} to {shown(current)} in the last {DROP_WINDOW.days} days.",
+                   advice)
