@@ -6,8 +6,11 @@ methodology's list, and reading one from a completed form. Pure.
                 the list existed send free text only: it is recorded under
                 ``FALLBACK_CODE`` when the list has that code, else refused.
     by process  a form field named ``lost_reason_code`` or ``lost_reason`` whose value
-                is a code of the list gives the reason; otherwise the deal is lost
-                without one, and its page asks for it ("reason missing").
+                is a code of the list gives the reason, and a ``lost_reason`` that is
+                not a code is the free text beside it. A deal lost without a code, or
+                with one that ``needs_note`` and no text, is still owed its reason
+                (``owed``): its owner gets a to-do in the inbox ("reason missing")
+                until someone records it by hand, where the rule above applies.
 """
 
 from __future__ import annotations
@@ -61,4 +64,24 @@ def from_form(reasons: tuple[LostReason, ...], data: Mapping[str, object]) -> st
         value = data.get(name)
         if isinstance(value, str) and value.strip() in known:
             return value.strip()
+    return None
+
+
+def note_from_form(reasons: tuple[LostReason, ...], data: Mapping[str, object]) -> str | None:
+    """The free text a completed form gives beside the code: its ``lost_reason``
+    field when that is not itself a code of the list (trimmed; None when empty)."""
+    value = data.get("lost_reason")
+    if not isinstance(value, str) or value.strip() in {r.id for r in reasons}:
+        return None
+    return value.strip()[:inputs.MAX_REASON] or None
+
+
+def owed(reasons: tuple[LostReason, ...], code: str | None, note: str | None) -> str | None:
+    """What a lost deal still owes of its reason: ``"reason"`` (no code of the list),
+    ``"note"`` (a code that needs the free text, and none), or None (complete)."""
+    chosen = next((r for r in reasons if r.id == code), None)
+    if chosen is None:
+        return "reason"
+    if chosen.needs_note and not (note or "").strip():
+        return "note"
     return None

@@ -1,7 +1,8 @@
 """Losing a deal and why (M13): closing it as lost by hand — a customer walks away
 whatever the process says, as any CRM allows — always with a reason from the
-methodology's list; noting the reason a process gave when it lost the deal; and
-recording the reason of a deal the process lost without one."""
+methodology's list; noting the reason a process gave when it lost the deal, and
+asking the owner for it (an inbox to-do) when the process gave none or not enough;
+and recording the reason, which completes that to-do."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from engine.service.context import ServiceContext
 from engine.service.progress import change_stage
 from engine.service.unit_of_work import Session
 from engine.store import opportunities as opportunity_store
-from engine.store import people
+from engine.store import lost_asks, people
 from engine.store.events import record_event
 from engine.store.inbox import Assigner
-from engine.store.models import Opportunity
+from engine.store.models import InboxTask, Opportunity, User
 from engine.store.opportunities import withdraw_open_tasks
 from engine.views import OpportunityView
 from engine.views.lost_analysis import LossPreview
@@ -89,9 +90,10 @@ def _checked_loss(ctx: ServiceContext, session: Session, actor_row, opportunity:
 
 def record_lost_reason(ctx: ServiceContext, opportunity_id: int, *, actor: str, reason_code: str | None,
                        reason: str = "") -> OpportunityView:
-    """Say why a lost deal was lost: for a deal the process lost without a reason,
-    or to correct one (the event keeps what it was). Whoever may close the deal may
-    record it."""
+    """Say why a lost deal was lost: for a deal the process lost without a reason
+    (this completes the owner's "Record why … was lost" to-do), or to correct one
+    (the event keeps what it was). Whoever may close the deal may record it; a
+    reason that needs a note needs it here too."""
     inputs.text(reason, "reason", limit=MAX_REASON, required=False)
     now = ctx.now()
 
@@ -102,31 +104,62 @@ def record_lost_reason(ctx: ServiceContext, opportunity_id: int, *, actor: str, 
         opportunity = opportunity_store.lock_opportunity(session, opportunity_id, with_state=False,
                                                          missing=missing)
         visibility.check_sees(session, actor_row, opportunity, missing)
-        _require_may_close(session, actor_row, opportunity, actor, "record why")
-        if opportunity.status != "lost":
-            raise ConflictError(f"opportunity {opportunity_id} is {opportunity.status}, not lost")
-        _, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
-        decided = lost_reasons.decide(methodology.lost_reasons, reason_code, reason)
-        record_event(session, opportunity, "lost_reason_recorded", actor_row.id, now,
-                     reason_code=decided.code, reason=decided.note,
-                     was_code=opportunity.lost_reason_code, was=opportunity.lost_reason)
-        opportunity.lost_reason_code = decided.code
-        opportunity.lost_reason = decided.note
+        record_reason(ctx, session, actor_row, opportunity, actor, reason_code, reason, now)
 
     unit_of_work.run(ctx, work)
     return opportunities.show_opportunity(ctx, opportunity_id)
 
 
+def answer_ask(ctx: ServiceContext, session: Session, task: InboxTask, opportunity: Opportunity, actor_row: User,
+               data: Mapping[str, object], now: datetime) -> None:
+    """Complete the to-do ``task`` (kind WHY_LOST) of the locked deal with its form's
+    ``reason_code`` and ``reason``: the same as ``record_lost_reason``, from the inbox."""
+    if task.status != "ready":
+        raise ConflictError(f"task '{task.id}' is no longer ready (it is {task.status})")
+    policy.require(visibility.may_work(session, actor_row, task, opportunity),
+                   f"user '{actor_row.username}' may not complete task '{task.id}'")
+    record_reason(ctx, session, actor_row, opportunity, actor_row.username, data.get("reason_code"),
+                  data.get("reason", ""), now)
+
+
+def record_reason(ctx: ServiceContext, session: Session, actor_row: User, opportunity: Opportunity, actor: str,
+                  reason_code: object, reason: object, now: datetime) -> None:
+    """Record the reason of the locked, lost ``opportunity`` and close its open asks."""
+    _require_may_close(session, actor_row, opportunity, actor, "record why")
+    if opportunity.status != "lost":
+        raise ConflictError(f"opportunity {opportunity.id} is {opportunity.status}, not lost")
+    _, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
+    decided = lost_reasons.decide(methodology.lost_reasons, reason_code, reason)
+    asks = lost_asks.close_asks(session, opportunity.id, actor_row.id, now)
+    record_event(session, opportunity, "lost_reason_recorded", actor_row.id, now,
+                 reason_code=decided.code, reason=decided.note,
+                 was_code=opportunity.lost_reason_code, was=opportunity.lost_reason,
+                 **({"tasks": asks} if asks else {}))
+    opportunity.lost_reason_code = decided.code
+    opportunity.lost_reason = decided.note
+
+
 def note_process_loss(session: Session, opportunity: Opportunity, methodology: Methodology,
                       form: Mapping[str, object], actor_id: int | None, now: datetime) -> None:
     """The process has just lost the deal: the completed form's lost_reason(_code)
-    field gives the reason if it names one of the list; else the deal is lost
-    without one (its page asks for it). Runs in the caller's transaction."""
+    field gives the reason if it names one of the list, and a free-text
+    lost_reason the note beside it. A deal left without a reason — or with one
+    that needs a note and none — is owed it: its owner gets the to-do "Record why
+    … was lost" (engine.store.lost_asks), which ``record_reason`` completes. Runs in
+    the caller's transaction."""
     code = lost_reasons.from_form(methodology.lost_reasons, form)
+    note = lost_reasons.note_from_form(methodology.lost_reasons, form)
     if code is not None:
         opportunity.lost_reason_code = code
-    record_event(session, opportunity, "lost_reason_recorded" if code else "lost_reason_missing", actor_id, now,
-                 reason_code=code)
+    if note is not None:
+        opportunity.lost_reason = note
+    owed = lost_reasons.owed(methodology.lost_reasons, opportunity.lost_reason_code, opportunity.lost_reason)
+    if owed is None:
+        record_event(session, opportunity, "lost_reason_recorded", actor_id, now, reason_code=code)
+        return
+    task = lost_asks.ask_why_lost(session, opportunity, methodology.lost_reasons, owed, now)
+    record_event(session, opportunity, "lost_reason_missing", actor_id, now, reason_code=code,
+                 **({"missing": "note"} if owed == "note" else {}), task=task.id)
 
 
 def _require_may_close(session: Session, actor_row, opportunity: Opportunity, actor: str, what: str) -> None:

@@ -19,6 +19,7 @@ from engine.store import inbox as inbox_store
 from engine.store import opportunities as opportunity_store
 from engine.store import people
 from engine.store.events import record_event
+from engine.store.lost_asks import WHY_LOST
 from engine.store.models import InboxTask, Opportunity, User
 from engine.views import OpportunityView, TaskView
 
@@ -55,6 +56,9 @@ def complete_task(ctx: ServiceContext, task_id: str, *, actor: str,
             raise NotFoundError(f"no task '{task_id}'")
         actor_row = people.user(session, actor)
         opportunity = _lock_deal_of(session, task)
+        if task.kind == WHY_LOST:  # a lost deal's "Record why … was lost": its reason, checked as by hand
+            closing.answer_ask(ctx, session, task, opportunity, actor_row, data, now)
+            return opportunity.id
         _check_workable(task, opportunity)
         policy.require(visibility.may_work(session, actor_row, task, opportunity),
                        f"user '{actor}' may not complete task '{task_id}'")
@@ -86,6 +90,8 @@ def _check_workable(task: InboxTask, opportunity: Opportunity) -> None:
     (the rollout); a lost one stopped, whatever a row left by a race says."""
     if task.status != "ready":
         raise ConflictError(f"task '{task.id}' is no longer ready (it is {task.status})")
+    if task.kind == WHY_LOST:
+        return  # the one task of a lost deal: asking for its reason (closing.answer_ask)
     if opportunity.status == "lost" or (task.kind == "activity" and opportunity.status != "open"):
         raise ConflictError(f"opportunity {opportunity.id} is {opportunity.status}")
 

@@ -215,8 +215,14 @@ class OpportunityView:
 
     @property
     def lost_reason_missing(self) -> bool:
-        """Lost (by the process) without a reason: its page asks for one."""
-        return self.status == "lost" and self.lost_reason_code is None
+        """Lost (by the process) without a reason, or with one that needs a note and
+        none: its page (and its owner's inbox) asks for it."""
+        if self.status != "lost":
+            return False
+        if self.lost_reason_code is None:
+            return True
+        chosen = next((c for c in self.lost_reason_choices if c.id == self.lost_reason_code), None)
+        return chosen is not None and chosen.needs_note and not self.lost_reason  # a code since unlisted counts
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,8 @@ SCHEMAS = {
         "lost_reason_code": nullable("string", description="One of the methodology's lost reasons (M13)."),
         "lost_reason_label": nullable("string"),
         "lost_reason_missing": {"type": "boolean",
-                                "description": "Lost by the process without a reason: PUT .../lost-reason."},
+                                "description": "Lost by the process without a reason, or with one that needs a "
+                                               "note and none: PUT .../lost-reason (or complete the why_lost task)."},
         "error_message": nullable("string", description="Set when a step failed; a manager can retry it."),
         "opened_by": nullable("string"),
         "opened_at": DATETIME,

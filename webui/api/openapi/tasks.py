@@ -37,9 +37,11 @@ SCHEMAS = {
         "completed_by": nullable("string"),
         "completed_at": NULLABLE_DATETIME,
         "form": {"type": "array", "items": ref("FormField")},
-        "kind": {"type": "string", "enum": ["workflow", "activity"],
+        "kind": {"type": "string", "enum": ["workflow", "activity", "why_lost"],
                  "description": "workflow: a step of the process; activity: a Sales Assistant suggestion, "
-                                "created when the deal entered its stage (its form is an optional note)."},
+                                "created when the deal entered its stage (its form is an optional note); "
+                                "why_lost: the owner's to-do of a deal the process lost without a (complete) "
+                                "reason — completing it with reason_code and reason records the reason."},
         "required": {"type": "boolean", "description": "An activity the deal cannot leave its stage without."},
     }),
 }
