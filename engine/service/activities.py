@@ -2,9 +2,11 @@
 a partner (and maybe one of its deals), moving it, recording how it went, cancelling
 it, logging one already done, and listing a partner's or a deal's.
 
-Locks, in one order for every change: the partner, then the deal (if any), then the
-activity — each re-read under its lock, the activity's status re-checked there (two
-people recording the same call: one wins, the other gets ConflictError). Every
+Locks, in the house order (docs/architecture.md, "Lock order"): the deal (if any),
+then the partner, then the activity — each re-read under its lock, the activity's
+status re-checked there (two people recording the same call: one wins, the other
+gets ConflictError). Winning a deal locks it and then its partner too, so the two
+wait for each other instead of deadlocking. Every
 change appends to the partner's history (PartnerEvent) and, for an activity on a
 deal, to the deal's (Event): activity_planned, activity_moved, activity_done,
 activity_cancelled.
@@ -106,16 +108,16 @@ def _add(ctx: ServiceContext, actor: str, partner_id: int | None, opportunity_id
 
     def work(session: Session) -> ActivityView:
         who = Who.of(session, actor)
-        if partner_id is None:  # the deal's partner (checked again once both are locked)
-            partner_id_ = _partner_of_deal(session, who, opportunity_id)
-        else:
-            partner_id_ = partner_id
+        if partner_id is None and opportunity_id in (None, ""):
+            raise FormError({"partner_id": "choose a partner or a deal"})
+        deal = _locked_deal(session, who, opportunity_id)  # the deal first, then its partner
+        partner_id_ = deal.partner_id if partner_id is None else partner_id  # type: ignore[union-attr]
         partner = lock_partner(session, visibility.known_id(partner_id_, missing), missing=missing)
         if not who.sees_partner(session, partner):
             raise NotFoundError(missing)
         if partner.status != "active":
             raise ConflictError(f"partner {partner.id} is {partner.status}; restore it to plan activities")
-        deal = _deal_of(session, who, partner, opportunity_id, planning=status == "planned")
+        _check_deal(deal, partner, planning=status == "planned")
         owner_row = who.user if not owner else people.find_user(session, owner, active_only=True)
         if owner_row is None:
             raise FormError({"owner": f"no user '{owner}'"})
@@ -195,9 +197,9 @@ def _change(ctx: ServiceContext, activity_id: int, actor: str, change, now: date
         first = session.get(Activity, activity_id)
         if first is None or not who.sees_activity(session, first):
             raise NotFoundError(missing)
-        lock_partner(session, first.partner_id, missing=missing)  # the order every change takes
         deal = (opportunity_store.lock_opportunity(session, first.opportunity_id, with_state=False)
-                if first.opportunity_id is not None else None)
+                if first.opportunity_id is not None else None)  # the deal, then the partner: the house order
+        lock_partner(session, first.partner_id, missing=missing)
         row = store.lock_activity(session, activity_id, missing=missing)  # re-read under the lock
         policy.require(who.may_edit(session, row), f"'{actor}' may not change activity {activity_id}")
         if row.status != "planned":
@@ -243,19 +245,9 @@ class Who:
         return rules.may_edit_activity(self.actor, self.managed, self.person(session, owner), row.created_by_id)
 
 
-def _partner_of_deal(session: Session, who: Who, opportunity_id: object) -> int:
-    """The partner of the deal an activity is planned on without naming a partner."""
-    if opportunity_id in (None, ""):
-        raise FormError({"partner_id": "choose a partner or a deal"})
-    _, deal = visibility.visible_opportunity(session, who.user.username,
-                                             inputs.record_id(opportunity_id, "opportunity_id"))
-    return deal.partner_id
-
-
-def _deal_of(session: Session, who: Who, partner: Partner, opportunity_id: int | None, *,
-             planning: bool) -> Opportunity | None:
-    """The deal the activity is on, locked and checked: the actor sees it, it is the
-    partner's, and (to plan something) it is still open."""
+def _locked_deal(session: Session, who: Who, opportunity_id: object) -> Opportunity | None:
+    """The deal an activity is to be on, row-locked, if the actor sees it (else
+    NotFoundError); None when none is named."""
     if opportunity_id in (None, ""):
         return None
     missing = f"no opportunity {opportunity_id}"
@@ -265,11 +257,17 @@ def _deal_of(session: Session, who: Who, partner: Partner, opportunity_id: int |
         raise NotFoundError(missing) from None
     deal = opportunity_store.lock_opportunity(session, deal_id, with_state=False, missing=missing)
     visibility.check_sees(session, who.user, deal, missing)
+    return deal
+
+
+def _check_deal(deal: Opportunity | None, partner: Partner, *, planning: bool) -> None:
+    """The deal is the partner's and (to plan something) still open."""
+    if deal is None:
+        return
     if deal.partner_id != partner.id:
         raise FormError({"opportunity_id": f"opportunity {deal.id} is not a deal of partner {partner.id}"})
     if planning and deal.status != "open":
         raise ConflictError(f"opportunity {deal.id} is {deal.status}; plan activities on an open deal")
-    return deal
 
 
 def _history(session: Session, row: Activity, deal: Opportunity | None, kind: str, actor_id: int,

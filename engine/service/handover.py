@@ -15,7 +15,9 @@ from engine.service.unit_of_work import Session
 from engine.store import handover as store
 from engine.store import partners as partner_store
 from engine.store import people
+from engine.store.db import RowsChangedError
 from engine.store.models import User
+from engine.store.partner_models import Partner
 from engine.views.handover import HandOverReport
 
 
@@ -25,11 +27,13 @@ def hand_over_partner(ctx: ServiceContext, partner_id: int, *, to: str, actor: s
     """Give the partner to rep ``to``, with what ``rules.options`` says moves along;
     ``dry_run``: only say what would move (the confirmation step), changing nothing.
 
-    Locks the partner, then its deals (in id order), and decides on them as they are
-    under the locks: a deal lost or won meanwhile counts as closed; a task
-    completed meanwhile has been replaced by the next, which moves. Who may: an
-    admin, or a manager of a team the partner's owner is in
-    (``policy.may_hand_over_partner``); the new owner must be an active rep."""
+    Locks the partner's deals (in id order), then the partner — the house order, a
+    deal before its partner (docs/architecture.md, "Lock order"), the order winning
+    a deal takes — and decides on them as they are under the locks: a deal lost or
+    won meanwhile counts as closed; a task completed meanwhile has been replaced by
+    the next, which moves. Who may: an admin, or a manager of a team the partner's
+    owner is in (``policy.may_hand_over_partner``), checked before the locks and
+    again under them; the new owner must be an active rep."""
     chosen = rules.options(closed_deals=closed_deals, open_deals=open_deals,
                            others_open_deals=others_open_deals, activities=activities)
     if not isinstance(dry_run, bool):
@@ -37,13 +41,17 @@ def hand_over_partner(ctx: ServiceContext, partner_id: int, *, to: str, actor: s
     now = ctx.now()
 
     def work(session: Session) -> HandOverReport:
-        # The partner first, then its deals in id order: the order every use case
-        # that changes a partner and its deals takes (activities too).
-        actor_row, partner, facts = visibility.visible_partner(session, actor, partner_id, lock=not dry_run)
-        policy.require(policy.may_hand_over_partner(visibility.actor_of(session, actor_row), facts),
-                       f"only a manager of the owner's team or an admin may hand partner {partner_id} over; "
-                       f"'{actor}' may not")
+        actor_row, partner = _may_hand_over(session, actor, partner_id)  # 404/403 before taking any lock
         deals = store.partner_deals(session, partner.id, lock=not dry_run)
+        if not dry_run:
+            # Its deals first (in id order), then the partner: the order every use case
+            # takes, so this one and a deal being won wait for each other, never deadlock.
+            partner_store.lock_partner(session, partner.id)
+            actor_row, partner = _may_hand_over(session, actor, partner_id)  # as it is under the lock
+            if store.partner_deal_ids(session, partner.id) != [d.id for d in deals]:
+                # A deal was opened between the two locks (opening one locks the partner
+                # only): run again, locking it with the others, rather than lock it now.
+                raise RowsChangedError(f"partner {partner.id} gained a deal while it was being locked")
         new_owner = _new_owner(session, to)
         if partner.status != "active":
             raise ConflictError(f"partner {partner_id} is archived; restore it before handing it over")
@@ -95,6 +103,15 @@ def hand_over_partner(ctx: ServiceContext, partner_id: int, *, to: str, actor: s
 
     return unit_of_work.run(ctx, work, changed=f"someone else changed partner {partner_id} or one of its deals "
                                                "at the same time; reload it and try again")
+
+
+def _may_hand_over(session: Session, actor: str, partner_id: int) -> tuple[User, Partner]:
+    """The actor and the partner if they see it (NotFoundError) and may hand it over."""
+    actor_row, partner, facts = visibility.visible_partner(session, actor, partner_id)
+    policy.require(policy.may_hand_over_partner(visibility.actor_of(session, actor_row), facts),
+                   f"only a manager of the owner's team or an admin may hand partner {partner_id} over; "
+                   f"'{actor}' may not")
+    return actor_row, partner
 
 
 def _new_owner(session: Session, username: object) -> User:

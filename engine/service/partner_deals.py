@@ -2,10 +2,11 @@
 a new deal belongs to and the attributes its card lends the deal, the credit check
 when a deal opens, and a prospect becoming a customer with its first won deal.
 
-Lock order: a new deal locks its partner (nothing else is locked yet); a deal that is
-won holds its own lock and then takes its partner's. A use case that locks a partner
-and then one of its deals (an activity on a deal) may meet the second order: that is
-a deadlock PostgreSQL detects, and the unit of work runs the loser again.
+Lock order — the house's (docs/architecture.md, "Lock order"): a deal before its
+partner. A deal that is won holds its own lock and then takes its partner's, as a
+hand-over (the partner's deals, then the partner) and an activity on a deal (the
+deal, then the partner) do; so two of them wait for each other instead of
+deadlocking. A new deal locks its partner only: the deal's row is nobody else's yet.
 """
 
 from __future__ import annotations

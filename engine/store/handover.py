@@ -50,6 +50,12 @@ def partner_deals(session: Session, partner_id: int, *, lock: bool = True) -> li
     return [PartnerDeal(*row) for row in session.execute(query)]
 
 
+def partner_deal_ids(session: Session, partner_id: int) -> list[int]:
+    """The ids of the partner's deals as committed now, in id order (no lock)."""
+    return list(session.scalars(select(Opportunity.id).where(Opportunity.partner_id == partner_id)
+                                .order_by(Opportunity.id)))
+
+
 def open_task_counts(session: Session, deals: Sequence[PartnerDeal]) -> dict[int, int]:
     """How many READY tasks each deal's owner holds on it (what a hand-over would move)."""
     counts: dict[int, int] = {}
