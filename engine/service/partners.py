@@ -13,8 +13,11 @@ history is never rewritten. An archived partner is read-only until restored.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from decimal import Decimal
-from typing import Mapping
+from typing import Iterator, Mapping
+
+from sqlalchemy.exc import IntegrityError
 
 from engine.errors import ConflictError, FormError, NotFoundError
 from engine.rules import partners as rules
@@ -93,8 +96,9 @@ def create_partner(ctx: ServiceContext, *, actor: str, owner: str | None = None,
         owner_id = _owner_for(session, who, actor_row, owner)
         _no_other_with_tax_id(session, values.get("tax_id"), None)
         name, kind, currency = values.pop("name"), values.pop("kind"), values.pop("currency")
-        row = partner_store.add_partner(session, name=name, kind=kind, owner_id=owner_id, actor_id=actor_row.id,
-                                        now=now, currency=currency, card=values)
+        with _one_per_tax_id():
+            row = partner_store.add_partner(session, name=name, kind=kind, owner_id=owner_id,
+                                            actor_id=actor_row.id, now=now, currency=currency, card=values)
         return _card(ctx, session, actor_row, row, partner_store.partner_facts(session, row))
 
     return unit_of_work.run(ctx, work, changed=CHANGED)
@@ -116,10 +120,28 @@ def _owner_for(session: Session, who: policy.Actor, actor_row, owner: object) ->
     return found.id
 
 
+TAX_ID_TAKEN = "another partner already has this tax id"
+
+
 def _no_other_with_tax_id(session: Session, tax_id: str | None, partner_id: int | None) -> None:
+    """The check that gives the clear message; ``_one_per_tax_id`` the same when two
+    writers pass it at once (the unique index of active partners' tax ids)."""
     other = partner_store.partner_with_tax_id(session, tax_id) if tax_id else None
     if other is not None and other != partner_id:
-        raise FormError({"tax_id": "another partner already has this tax id"})
+        raise FormError({"tax_id": TAX_ID_TAKEN})
+
+
+@contextmanager
+def _one_per_tax_id() -> Iterator[None]:
+    """Around the flush that writes a partner's tax id or status: the unique index's
+    refusal (another writer committed the same tax id after our check) is the check's
+    FormError, not a bare conflict. The transaction is rolled back either way."""
+    try:
+        yield
+    except IntegrityError as err:
+        if partner_store.is_tax_id_taken(err):
+            raise FormError({"tax_id": TAX_ID_TAKEN}) from None
+        raise
 
 
 def update_partner(ctx: ServiceContext, partner_id: int, *, actor: str, **changes: object) -> PartnerView:
@@ -131,8 +153,9 @@ def update_partner(ctx: ServiceContext, partner_id: int, *, actor: str, **change
     def work(session: Session) -> PartnerView:
         actor_row, row, facts = _for_change(session, actor, partner_id)
         values = rules.card(changes, country=row.country, partial=True)
-        if "tax_id" in values:
+        if "tax_id" in values and values["tax_id"] != row.tax_id:  # a form sends it unchanged too
             _no_other_with_tax_id(session, values["tax_id"], row.id)
+            row.tax_id_clash = False  # a new tax id: the index holds it to it (migration 0008)
         changed = {name: [_shown(getattr(row, name)), _shown(value)] for name, value in values.items()
                    if getattr(row, name) != value}
         if changed:
@@ -144,7 +167,8 @@ def update_partner(ctx: ServiceContext, partner_id: int, *, actor: str, **change
                 row.email_domain = partner_store.email_domain(row.email)
             row.updated_at = now
             partner_store.record_partner_event(session, row.id, "updated", actor_row.id, now, changes=changed)
-        session.flush()
+        with _one_per_tax_id():
+            session.flush()
         return _card(ctx, session, actor_row, row, facts)
 
     return unit_of_work.run(ctx, work, changed=CHANGED)
@@ -173,13 +197,24 @@ def _set_status(ctx: ServiceContext, partner_id: int, actor: str, status: str) -
         actor_row, row, facts = _for_change(session, actor, partner_id, archived_ok=True)
         if row.status == status:
             raise ConflictError(f"partner {partner_id} is already {status}")
+        if status == "active" and row.tax_id and not row.tax_id_clash:
+            other = partner_store.partner_with_tax_id(session, row.tax_id)
+            if other is not None:
+                raise ConflictError(f"active partner {other} has this partner's tax id {row.tax_id}; "
+                                    "change one of them before restoring this one")
         row.status = status
         row.archived_at = now if status == "archived" else None
         row.archive_batch_id = None  # archived or restored by hand, not by a bulk archival any more
         row.updated_at = now
         partner_store.record_partner_event(session, row.id, "archived" if status == "archived" else "restored",
                                            actor_row.id, now)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as err:  # another partner took the tax id after the check above
+            if partner_store.is_tax_id_taken(err):
+                raise ConflictError(f"an active partner has this partner's tax id {row.tax_id}; "
+                                    "change one of them before restoring this one") from None
+            raise
         return _card(ctx, session, actor_row, row, facts)
 
     return unit_of_work.run(ctx, work, changed=CHANGED)

@@ -12,11 +12,14 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.store.models import Base
 from engine.store.types import Money, UtcDateTime
+
+TAX_ID_INDEX = "ux_partners_active_tax_id"
+TAX_ID_UNIQUE_WHERE = "status = 'active' AND tax_id IS NOT NULL AND NOT tax_id_clash"
 
 
 class Partner(Base):
@@ -31,6 +34,11 @@ class Partner(Base):
     __table_args__ = (
         Index("ix_partners_kind_status", "kind", "status"),
         Index("ix_partners_owner_status", "owner_id", "status"),
+        # One active partner per tax id, whoever writes at the same time (the service
+        # checks first for a clear message; this is what makes it race-proof). Partners
+        # that shared a tax id before migration 0008 keep it, flagged tax_id_clash.
+        Index(TAX_ID_INDEX, "tax_id", unique=True,
+              postgresql_where=text(TAX_ID_UNIQUE_WHERE), sqlite_where=text(TAX_ID_UNIQUE_WHERE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +66,9 @@ class Partner(Base):
     credit_limit: Mapped[Decimal | None] = mapped_column(Money)  # None: no limit
     currency: Mapped[str] = mapped_column(String(3), default="PLN")  # of balance and credit limit
     status: Mapped[str] = mapped_column(String(10), default="active")  # active, archived
+    # Shared its tax id with an older active partner when migration 0008 made tax ids
+    # unique: left out of the index until its tax id is changed (never set otherwise).
+    tax_id_clash: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     archive_batch_id: Mapped[int | None] = mapped_column(ForeignKey("partner_archivals.id"))
     notes: Mapped[str] = mapped_column(Text, default="")

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Mapping
 
 from sqlalchemy import and_, false, func, or_, select, true
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFoundError
@@ -20,7 +21,7 @@ from engine.rules.partners import KINDS, PartnerCriteria
 from engine.store import people
 from engine.store.db import hold_sqlite_writes
 from engine.store.models import InboxTask, Opportunity, Team, TeamMember, User
-from engine.store.partner_models import Partner, PartnerEvent
+from engine.store.partner_models import TAX_ID_INDEX, Partner, PartnerEvent
 from engine.views.partners import PartnerChoices, PartnerListPage, PartnerSummary
 
 # The deal attributes a new partner takes over from the deal that created it.
@@ -65,6 +66,13 @@ def partner_with_tax_id(session: Session, tax_id: str) -> int | None:
     """The id of the oldest active partner with this (normalised) tax id, or None."""
     return session.scalar(select(Partner.id).where(Partner.tax_id == tax_id, Partner.status == "active")
                           .order_by(Partner.id).limit(1))
+
+
+def is_tax_id_taken(err: IntegrityError) -> bool:
+    """Whether ``err`` is the unique index of active partners' tax ids refusing a
+    second one (PostgreSQL names the index; SQLite names the column)."""
+    message = str(err.orig)
+    return TAX_ID_INDEX in message or "partners.tax_id" in message
 
 
 def add_partner(session: Session, *, name: str, kind: str = "prospect", owner_id: int | None,
