@@ -67,6 +67,9 @@ def hand_over_partner(ctx: ServiceContext, partner_id: int, *, to: str, actor: s
                           + [(owner_id, [d.id for d in moving if d.owner_id == owner_id])
                              for owner_id in sorted({d.owner_id for d in moving} - {old_owner_id})])
         names = _usernames(session, {d.owner_id for d in moving} | {old_owner_id})
+        # Open tasks go with the open deals that move, and with the lost ones: a lost
+        # deal's one open task is its owner's "Record why … was lost" (closing.py).
+        with_tasks = [d for d in moving if d.status != "won"]
 
         def report(tasks: int, activities_moved: int) -> HandOverReport:
             return HandOverReport(
@@ -76,11 +79,11 @@ def hand_over_partner(ctx: ServiceContext, partner_id: int, *, to: str, actor: s
                 closed_deals_moved=decided.closed_moved, closed_deals_kept=decided.closed_kept, dry_run=dry_run)
 
         if dry_run:
-            return report(sum(store.open_task_counts(session, [d for d in moving if d.status == "open"]).values()),
+            return report(sum(store.open_task_counts(session, with_tasks).values()),
                           sum(store.count_planned_activities(session, partner.id, owner_id, deal_ids=ids)
                               for owner_id, ids in activity_moves))
         session.flush()  # anything pending, before the bulk writes below
-        tasks = store.move_open_tasks(session, [d for d in moving if d.status == "open"], new_owner.id)
+        tasks = store.move_open_tasks(session, with_tasks, new_owner.id)
         tasks_moved = sum(tasks.values())
         events = [dict(opportunity_id=deal.id, kind="reassigned", actor_id=actor_row.id, at=now,
                        data={"from_owner": names.get(deal.owner_id), "to_owner": to, "tasks": tasks.get(deal.id, 0),

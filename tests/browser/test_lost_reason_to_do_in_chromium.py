@@ -5,23 +5,16 @@ is told a note is needed for "Other", records the reason, and the to-do is gone
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
+from tests.browser import test_lost_report_in_chromium as lost_report
 from tests.browser.conftest import log_in, serve
 from tests.conftest import FakeClock, make_engine
 from tests.service.test_lost_reason_asks import asks, lost_by_process
 from tests.webui.pages_support import with_passwords
 
 
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    """Where screenshots go: $DEALFLOW_SCREENSHOTS, else the test's own folder."""
-    folder = Path(os.environ.get("DEALFLOW_SCREENSHOTS") or tmp_path / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+shots = lost_report.shots  # where screenshots go: $DEALFLOW_SCREENSHOTS, else the test's own folder
 
 
 @pytest.mark.parametrize("width", [1366, 390])
@@ -43,6 +36,7 @@ def test_the_owner_records_why_the_process_lost_a_deal_from_the_inbox(tmp_path, 
 
         row.locator(".task-link").click()
         page.wait_for_selector("#task-form")
+        assert page.locator("#task-submit").inner_text() == "Record the reason"
         page.select_option("#input-reason_code", "other")
         page.click("#task-submit")
         page.wait_for_selector("#error-reason")

@@ -127,3 +127,14 @@ def test_a_process_reason_that_needs_a_note_given_without_one_asks_for_the_note(
             code, note, False, ())
         assert [e.data for e in deal.events if e.kind.startswith("lost_reason")] == [{"reason_code": code}]
     assert asks(engine, "admin") == []
+
+
+def test_a_lost_deal_handed_over_with_its_partner_takes_its_to_do_along(engine):
+    lost = lost_by_process(engine)
+    (ask,) = asks(engine, lost.owner)
+    partner_id = engine.show_opportunity(lost.id).partner_id
+    report = engine.hand_over_partner(partner_id, to="rep2", actor="manager", closed_deals="move",
+                                      others_open_deals=True)
+    assert report.closed_deals_moved == (lost.id,) and report.tasks_moved == 1
+    assert [t.id for t in asks(engine, "rep2")] == [ask.id] and asks(engine, lost.owner) == []
+    assert engine.record_lost_reason(lost.id, actor="rep2", reason_code="price").lost_reason_missing is False
