@@ -10,6 +10,10 @@ ones; completed activities and history never move. Here:
     others_open_deals  open deals of the partner that other reps own              no by default
     closed_deals       the old owner's won and lost deals: "stay" or "move"       "stay" by default
     activities         the old owner's planned activities with the partner        yes by default
+
+A moved deal whose team the new rep is not in goes to the team its segment routes
+to, when the new rep is in that one (``team_for``); else it keeps its team and
+manager, as it did before — a rep may work a deal outside their teams.
 """
 
 from __future__ import annotations
@@ -76,3 +80,15 @@ def plan(deals: Iterable[Deal], *, from_owner_id: int | None, to_owner_id: int, 
             moves = old_owners and chosen.closed_deals == "move"
             (closed_moved if moves else closed_kept).append(deal.id)
     return Plan(tuple(open_moved), tuple(open_kept), tuple(closed_moved), tuple(closed_kept))
+
+
+def team_for(deal_team_id: int | None, segment_team_id: int | None, owner_team_ids: Iterable[int]) -> int | None:
+    """The team a deal moved to a new owner goes to, or None to keep its own: the
+    new owner is in its team already (None), else the team of the deal's segment if
+    the new owner is in that one, else None."""
+    teams = set(owner_team_ids)
+    if deal_team_id in teams:
+        return None
+    if segment_team_id is not None and segment_team_id in teams:
+        return segment_team_id
+    return None

@@ -1,7 +1,8 @@
 """Handing a partner to another rep (M12): the partner, its open deals with their
 open tasks, its planned activities and, if asked, its closed deals move to the new
-rep in one transaction, audited on the partner and on each moved deal. Nothing of
-the history is rewritten: who completed what, who closed a deal, who did an
+rep in one transaction, audited on the partner and on each moved deal; a moved deal
+whose team the new rep is not in goes to its segment's team if the new rep is in
+that one (its manager with it), else keeps its team. Nothing of the history is rewritten: who completed what, who closed a deal, who did an
 activity stay as they were."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from engine.store import handover as store
 from engine.store import partners as partner_store
 from engine.store import people
 from engine.store.db import RowsChangedError
-from engine.store.models import User
+from engine.store.models import Team, User
 from engine.store.partner_models import Partner
 from engine.views.handover import HandOverReport
 
@@ -85,10 +86,12 @@ def hand_over_partner(ctx: ServiceContext, partner_id: int, *, to: str, actor: s
         session.flush()  # anything pending, before the bulk writes below
         tasks = store.move_open_tasks(session, with_tasks, new_owner.id)
         tasks_moved = sum(tasks.values())
+        teams = _new_teams(ctx, session, moving, new_owner.id)
         events = [dict(opportunity_id=deal.id, kind="reassigned", actor_id=actor_row.id, at=now,
                        data={"from_owner": names.get(deal.owner_id), "to_owner": to, "tasks": tasks.get(deal.id, 0),
-                             "with_partner": partner.id}) for deal in moving]
-        store.set_owners(session, moving, new_owner.id)
+                             "with_partner": partner.id, **_team_change(session, deal, teams.get(deal.id))})
+                  for deal in moving]
+        store.set_owners(session, moving, new_owner.id, teams)
         store.add_deal_events(session, events)
         activities_moved = sum(store.move_planned_activities(session, partner.id, owner_id, new_owner.id, now,
                                                              deal_ids=ids) for owner_id, ids in activity_moves)
@@ -99,7 +102,7 @@ def hand_over_partner(ctx: ServiceContext, partner_id: int, *, to: str, actor: s
             session, partner.id, "handed_over", actor_row.id, now, from_owner=done.from_owner, to_owner=to,
             open_deals=len(done.open_deals_moved), open_deals_kept=len(done.open_deals_kept),
             tasks=tasks_moved, activities=activities_moved, closed_deals_moved=len(done.closed_deals_moved),
-            closed_deals_kept=len(done.closed_deals_kept),
+            closed_deals_kept=len(done.closed_deals_kept), teams_changed=len(teams),
             options={"closed_deals": chosen.closed_deals, "open_deals": chosen.open_deals,
                      "others_open_deals": chosen.others_open_deals, "activities": chosen.activities})
         return done
@@ -115,6 +118,35 @@ def _may_hand_over(session: Session, actor: str, partner_id: int) -> tuple[User,
                    f"only a manager of the owner's team or an admin may hand partner {partner_id} over; "
                    f"'{actor}' may not")
     return actor_row, partner
+
+
+def _new_teams(ctx: ServiceContext, session: Session, deals, new_owner_id: int) -> dict[int, tuple[int, int | None]]:
+    """(team, manager) for each moved deal whose team the new owner is not in and
+    whose segment routes to a team they are in (``rules.team_for``); the others keep
+    theirs. A segment no longer in the routing, or its team gone: kept."""
+    owner_teams = people.team_ids_of(session, new_owner_id)
+    segment_teams = {s.id: s.team for s in ctx.catalog.routing(session).segments}
+    found: dict[str, Team | None] = {}
+    changes = {}
+    for deal in deals:
+        name = segment_teams.get(deal.segment_id)
+        if name is not None and name not in found:
+            found[name] = people.find_team(session, name)
+        team = found.get(name) if name is not None else None
+        chosen = rules.team_for(deal.team_id, team.id if team else None, owner_teams)
+        if team is not None and chosen == team.id:
+            changes[deal.id] = (team.id, team.manager_id)
+    return changes
+
+
+def _team_change(session: Session, deal, change: tuple[int, int | None] | None) -> dict:
+    """What the deal's "reassigned" event says of its team and manager, when they change."""
+    if change is None:
+        return {}
+    team_name = store.team_names(session, (deal.team_id, change[0]))
+    return {"from_team": team_name.get(deal.team_id), "to_team": team_name.get(change[0]),
+            "from_manager": people.username(session, deal.manager_id) if deal.manager_id else None,
+            "to_manager": people.username(session, change[1]) if change[1] else None}
 
 
 def _new_owner(session: Session, username: object) -> User:

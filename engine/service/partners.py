@@ -13,11 +13,8 @@ history is never rewritten. An archived partner is read-only until restored.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from decimal import Decimal
-from typing import Iterator, Mapping
-
-from sqlalchemy.exc import IntegrityError
+from typing import Mapping
 
 from engine.errors import ConflictError, FormError, NotFoundError
 from engine.rules import partners as rules
@@ -123,25 +120,17 @@ def _owner_for(session: Session, who: policy.Actor, actor_row, owner: object) ->
 TAX_ID_TAKEN = "another partner already has this tax id"
 
 
+def _one_per_tax_id():
+    return partner_store.refusing_a_second_tax_id(FormError({"tax_id": TAX_ID_TAKEN}))
+
+
 def _no_other_with_tax_id(session: Session, tax_id: str | None, partner_id: int | None) -> None:
     """The check that gives the clear message; ``_one_per_tax_id`` the same when two
-    writers pass it at once (the unique index of active partners' tax ids)."""
+    writers pass it at once (the unique index of active partners' tax ids,
+    migration 0008)."""
     other = partner_store.partner_with_tax_id(session, tax_id) if tax_id else None
     if other is not None and other != partner_id:
         raise FormError({"tax_id": TAX_ID_TAKEN})
-
-
-@contextmanager
-def _one_per_tax_id() -> Iterator[None]:
-    """Around the flush that writes a partner's tax id or status: the unique index's
-    refusal (another writer committed the same tax id after our check) is the check's
-    FormError, not a bare conflict. The transaction is rolled back either way."""
-    try:
-        yield
-    except IntegrityError as err:
-        if partner_store.is_tax_id_taken(err):
-            raise FormError({"tax_id": TAX_ID_TAKEN}) from None
-        raise
 
 
 def update_partner(ctx: ServiceContext, partner_id: int, *, actor: str, **changes: object) -> PartnerView:
@@ -208,13 +197,10 @@ def _set_status(ctx: ServiceContext, partner_id: int, actor: str, status: str) -
         row.updated_at = now
         partner_store.record_partner_event(session, row.id, "archived" if status == "archived" else "restored",
                                            actor_row.id, now)
-        try:
+        with partner_store.refusing_a_second_tax_id(ConflictError(  # taken after the check above
+                f"an active partner has this partner's tax id {row.tax_id}; "
+                "change one of them before restoring this one")):
             session.flush()
-        except IntegrityError as err:  # another partner took the tax id after the check above
-            if partner_store.is_tax_id_taken(err):
-                raise ConflictError(f"an active partner has this partner's tax id {row.tax_id}; "
-                                    "change one of them before restoring this one") from None
-            raise
         return _card(ctx, session, actor_row, row, facts)
 
     return unit_of_work.run(ctx, work, changed=CHANGED)

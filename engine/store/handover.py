@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.store.db import RowsChangedError, hold_sqlite_writes
-from engine.store.models import Event, InboxTask, Opportunity
+from engine.store.models import Event, InboxTask, Opportunity, Team
 from engine.store.partner_models import Activity
 
 CHUNK = 500
@@ -35,6 +35,9 @@ class PartnerDeal:
     owner_id: int
     status: str  # open, won, lost
     row_version: int
+    team_id: int | None = None
+    manager_id: int | None = None
+    segment_id: str | None = None
 
 
 def partner_deals(session: Session, partner_id: int, *, lock: bool = True) -> list[PartnerDeal]:
@@ -42,7 +45,8 @@ def partner_deals(session: Session, partner_id: int, *, lock: bool = True) -> li
     (SQLite: the write lock), as stored once the locks are held. In id order, as every
     use case that locks several deals does, so two of them wait for each other instead
     of deadlocking; PostgreSQL locks the rows in the order the query returns them."""
-    query = (select(Opportunity.id, Opportunity.owner_id, Opportunity.status, Opportunity.row_version)
+    query = (select(Opportunity.id, Opportunity.owner_id, Opportunity.status, Opportunity.row_version,
+                    Opportunity.team_id, Opportunity.manager_id, Opportunity.segment_id)
              .where(Opportunity.partner_id == partner_id).order_by(Opportunity.id))
     if lock:
         hold_sqlite_writes(session)
@@ -54,6 +58,11 @@ def partner_deal_ids(session: Session, partner_id: int) -> list[int]:
     """The ids of the partner's deals as committed now, in id order (no lock)."""
     return list(session.scalars(select(Opportunity.id).where(Opportunity.partner_id == partner_id)
                                 .order_by(Opportunity.id)))
+
+
+def team_names(session: Session, team_ids: Iterable[int | None]) -> dict[int, str]:
+    return {id_: name for id_, name in session.execute(
+        select(Team.id, Team.name).where(Team.id.in_([i for i in team_ids if i])))}
 
 
 def open_task_counts(session: Session, deals: Sequence[PartnerDeal]) -> dict[int, int]:
@@ -87,14 +96,20 @@ def move_open_tasks(session: Session, deals: Sequence[PartnerDeal], to_user_id: 
     return counts
 
 
-def set_owners(session: Session, deals: Sequence[PartnerDeal], to_user_id: int) -> None:
-    """Give each deal to ``to_user_id``; RowsChangedError if one changed since it was
+def set_owners(session: Session, deals: Sequence[PartnerDeal], to_user_id: int,
+               teams: Mapping[int, tuple[int, int | None]] | None = None) -> None:
+    """Give each deal to ``to_user_id`` — and the (team, manager) ``teams`` names for
+    it, if any; the others keep theirs; RowsChangedError if one changed since it was
     read (the unit of work then runs the whole hand-over again)."""
+    teams = teams or {}
     table = Opportunity.__table__
     statement = (update(table).where(table.c.id == bindparam("_id"), table.c.row_version == bindparam("_rv"))
-                 .values(owner_id=to_user_id, row_version=table.c.row_version + 1))
+                 .values(owner_id=to_user_id, team_id=bindparam("_team"), manager_id=bindparam("_manager"),
+                         row_version=table.c.row_version + 1))
     for chunk in _chunks(deals):
-        result = session.connection().execute(statement, [{"_id": d.id, "_rv": d.row_version} for d in chunk])
+        result = session.connection().execute(statement, [
+            {"_id": d.id, "_rv": d.row_version, "_team": teams.get(d.id, (d.team_id, d.manager_id))[0],
+             "_manager": teams.get(d.id, (d.team_id, d.manager_id))[1]} for d in chunk])
         if result.rowcount != len(chunk):
             raise RowsChangedError("some of the partner's deals changed while they were being handed over")
 

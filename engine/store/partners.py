@@ -6,8 +6,9 @@ lists and exports reuse)."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime
-from typing import Mapping
+from typing import Iterator, Mapping
 
 from sqlalchemy import and_, false, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
@@ -68,11 +69,19 @@ def partner_with_tax_id(session: Session, tax_id: str) -> int | None:
                           .order_by(Partner.id).limit(1))
 
 
-def is_tax_id_taken(err: IntegrityError) -> bool:
-    """Whether ``err`` is the unique index of active partners' tax ids refusing a
-    second one (PostgreSQL names the index; SQLite names the column)."""
-    message = str(err.orig)
-    return TAX_ID_INDEX in message or "partners.tax_id" in message
+@contextmanager
+def refusing_a_second_tax_id(error: Exception) -> Iterator[None]:
+    """Around a flush that writes an active partner's tax id (or makes one active):
+    the unique index's refusal of a second active partner with that tax id — a
+    writer that committed it after the caller's check — is ``error``; the
+    transaction is rolled back all the same. PostgreSQL names the index, SQLite the
+    column."""
+    try:
+        yield
+    except IntegrityError as err:
+        if TAX_ID_INDEX in str(err.orig) or "partners.tax_id" in str(err.orig):
+            raise error from None
+        raise
 
 
 def add_partner(session: Session, *, name: str, kind: str = "prospect", owner_id: int | None,
