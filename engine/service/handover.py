@@ -102,7 +102,7 @@ def hand_over_partner(ctx: ServiceContext, partner_id: int, *, to: str, actor: s
             session, partner.id, "handed_over", actor_row.id, now, from_owner=done.from_owner, to_owner=to,
             open_deals=len(done.open_deals_moved), open_deals_kept=len(done.open_deals_kept),
             tasks=tasks_moved, activities=activities_moved, closed_deals_moved=len(done.closed_deals_moved),
-            closed_deals_kept=len(done.closed_deals_kept), teams_changed=len(teams),
+            closed_deals_kept=len(done.closed_deals_kept), **({"teams_changed": len(teams)} if teams else {}),
             options={"closed_deals": chosen.closed_deals, "open_deals": chosen.open_deals,
                      "others_open_deals": chosen.others_open_deals, "activities": chosen.activities})
         return done
