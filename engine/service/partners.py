@@ -127,7 +127,7 @@ def _one_per_tax_id():
 def _no_other_with_tax_id(session: Session, tax_id: str | None, partner_id: int | None) -> None:
     """The check that gives the clear message; ``_one_per_tax_id`` the same when two
     writers pass it at once (the unique index of active partners' tax ids,
-    migration 0011)."""
+    migration 0013)."""
     other = partner_store.partner_with_tax_id(session, tax_id) if tax_id else None
     if other is not None and other != partner_id:
         raise FormError({"tax_id": TAX_ID_TAKEN})
@@ -144,7 +144,7 @@ def update_partner(ctx: ServiceContext, partner_id: int, *, actor: str, **change
         values = rules.card(changes, country=row.country, partial=True)
         if "tax_id" in values and values["tax_id"] != row.tax_id:  # a form sends it unchanged too
             _no_other_with_tax_id(session, values["tax_id"], row.id)
-            row.tax_id_clash = False  # a new tax id: the index holds it to it (migration 0011)
+            row.tax_id_clash = False  # a new tax id: the index holds it to it (migration 0013)
         changed = {name: [_shown(getattr(row, name)), _shown(value)] for name, value in values.items()
                    if getattr(row, name) != value}
         if changed:

@@ -36,7 +36,7 @@ class Partner(Base):
         Index("ix_partners_owner_status", "owner_id", "status"),
         # One active partner per tax id, whoever writes at the same time (the service
         # checks first for a clear message; this is what makes it race-proof). Partners
-        # that shared a tax id before migration 0011 keep it, flagged tax_id_clash.
+        # that shared a tax id before migration 0013 keep it, flagged tax_id_clash.
         Index(TAX_ID_INDEX, "tax_id", unique=True,
               postgresql_where=text(TAX_ID_UNIQUE_WHERE), sqlite_where=text(TAX_ID_UNIQUE_WHERE)),
     )
@@ -66,7 +66,7 @@ class Partner(Base):
     credit_limit: Mapped[Decimal | None] = mapped_column(Money)  # None: no limit
     currency: Mapped[str] = mapped_column(String(3), default="PLN")  # of balance and credit limit
     status: Mapped[str] = mapped_column(String(10), default="active")  # active, archived
-    # Shared its tax id with an older active partner when migration 0011 made tax ids
+    # Shared its tax id with an older active partner when migration 0013 made tax ids
     # unique: left out of the index until its tax id is changed (never set otherwise).
     tax_id_clash: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -1,7 +1,7 @@
 """One active partner per tax id (M10), race-proof: two engines creating (or
 updating) partners with the same tax id at once — on PostgreSQL both pass the
 service's check, and the unique index refuses the second with the check's own
-message; a restore that would double a tax id is refused; and migration 0011
+message; a restore that would double a tax id is refused; and migration 0013
 carries partners that already share one over, flagged, without failing."""
 
 from __future__ import annotations
@@ -71,13 +71,13 @@ def test_restoring_a_partner_whose_tax_id_another_took_meanwhile_is_refused(engi
     assert engine.restore_partner(old.id, actor="manager").status == "active"
 
 
-def test_migration_0011_carries_partners_that_already_share_a_tax_id_over(engine):
+def test_migration_0013_carries_partners_that_already_share_a_tax_id_over(engine):
     ids = [engine.create_partner(actor="manager", name=name, tax_id=tax_id).id for name, tax_id in (
         ("Keeps it", "PL5261041147"), ("Shares it", "PL5261041443"), ("Archived", "PL1234563218"),
         ("Shares it too", "PL5213017228"))]
     engine.archive_partner(ids[2], actor="manager")
     store = make_engine(engine.url)
-    command.downgrade(_alembic_config(store), "0010")
+    command.downgrade(_alembic_config(store), "0012")
     with store.begin() as connection:  # what the service refused, and a race could have left
         connection.execute(text("UPDATE partners SET tax_id = 'PL5261041147' WHERE id <> :id"), {"id": ids[0]})
     upgrade(store)  # does not fail

@@ -7,8 +7,8 @@ one of each group keeps the tax id in the index; the others are flagged
 ``tax_id_shared`` entry in their history naming the partner that keeps it, so they
 can be found and merged by hand. Nothing is archived or rewritten.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-05
 """
 
@@ -17,8 +17,8 @@ from datetime import datetime, timezone
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0011'
-down_revision = '0010'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
