@@ -118,14 +118,17 @@ def answer_ask(ctx: ServiceContext, session: Session, task: InboxTask, opportuni
         raise ConflictError(f"task '{task.id}' is no longer ready (it is {task.status})")
     policy.require(visibility.may_work(session, actor_row, task, opportunity),
                    f"user '{actor_row.username}' may not complete task '{task.id}'")
+    # Whoever the deal's manager gave the to-do to (reassign_task) may answer it too.
     record_reason(ctx, session, actor_row, opportunity, actor_row.username, data.get("reason_code"),
-                  data.get("reason", ""), now)
+                  data.get("reason", ""), now, delegated=task.assignee_id == actor_row.id)
 
 
 def record_reason(ctx: ServiceContext, session: Session, actor_row: User, opportunity: Opportunity, actor: str,
-                  reason_code: object, reason: object, now: datetime) -> None:
-    """Record the reason of the locked, lost ``opportunity`` and close its open asks."""
-    _require_may_close(session, actor_row, opportunity, actor, "record why")
+                  reason_code: object, reason: object, now: datetime, *, delegated: bool = False) -> None:
+    """Record the reason of the locked, lost ``opportunity`` and close its open asks.
+    Whoever may close the deal may; ``delegated``: the actor holds its to-do."""
+    if not delegated:
+        _require_may_close(session, actor_row, opportunity, actor, "record why")
     if opportunity.status != "lost":
         raise ConflictError(f"opportunity {opportunity.id} is {opportunity.status}, not lost")
     _, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)

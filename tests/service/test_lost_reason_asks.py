@@ -138,3 +138,14 @@ def test_a_lost_deal_handed_over_with_its_partner_takes_its_to_do_along(engine):
     assert report.closed_deals_moved == (lost.id,) and report.tasks_moved == 1
     assert [t.id for t in asks(engine, "rep2")] == [ask.id] and asks(engine, lost.owner) == []
     assert engine.record_lost_reason(lost.id, actor="rep2", reason_code="price").lost_reason_missing is False
+
+
+def test_the_deals_manager_may_give_the_to_do_to_someone_else(engine):
+    lost = lost_by_process(engine)
+    (ask,) = asks(engine, lost.owner)
+    with pytest.raises(PermissionDeniedError):
+        engine.reassign_task(ask.id, to="rep2", actor=lost.owner)  # only the deal's manager or an admin
+    engine.reassign_task(ask.id, to="rep2", actor="manager")
+    assert [t.id for t in asks(engine, "rep2")] == [ask.id] and asks(engine, lost.owner) == []
+    done = engine.complete_task(ask.id, actor="rep2", data={"reason_code": "price"})
+    assert (done.lost_reason_code, done.lost_reason_missing) == ("price", False)
