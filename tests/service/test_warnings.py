@@ -120,30 +120,20 @@ def test_a_close_date_in_the_past_warns_until_it_is_moved(engine, clock):
 
 def test_a_close_date_moved_later_twice_warns_as_slipping(engine, clock):
     deal = open_deal(engine)
-    set_columns(engine, deal.id, expected_close_date=date(2027, 2, 1))
-    db = create_engine(engine.url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with db.begin() as connection:  # what the close-date use case records (another branch's, not here yet)
-        for before, after in (("2026-12-01", "2027-01-05"), ("2027-01-05", "2027-02-01")):
-            connection.execute(text("INSERT INTO events (opportunity_id, kind, actor_id, at, data) "
-                                    "VALUES (:deal, 'close_date_changed', NULL, :at, :data)"),
-                               {"deal": deal.id, "at": clock.now.replace(tzinfo=None),
-                                "data": f'{{"before": "{before}", "after": "{after}"}}'})
-    db.dispose()
+    engine.set_close_date(deal.id, "2026-12-01", actor="rep1")
+    engine.set_close_date(deal.id, "2027-01-05", actor="rep1")  # later: once
+    engine.set_close_date(deal.id, "2026-12-20", actor="rep1")  # earlier: not a slip
+    engine.sweep_warnings()
+    assert "close_date_slipping" not in [w.rule for w in engine.warnings(viewer="rep1")]
+    engine.set_close_date(deal.id, "2027-02-01", actor="manager")  # later: twice
     engine.sweep_warnings()
     (slip,) = [w for w in engine.warnings(viewer="rep1") if w.rule == "close_date_slipping"]
     assert slip.message == "The close date was moved later 2 times; it is now 2027-02-01."
-
-
-def test_a_probability_override_below_the_stage_warns_as_a_drop(engine, clock):
-    deal = open_deal(engine)
-    clock.advance(hours=1)
-    engine.override_probability(deal.id, 5, actor="manager", reason="budget frozen")
-    engine.sweep_warnings()
-    (drop,) = [w for w in engine.warnings(viewer="manager") if w.rule == "probability_dropped"]
-    assert drop.message == "The probability fell from 20% to 5% in the last 14 days."
-    clock.advance(days=15)  # out of the window: no longer a recent drop
-    engine.sweep_warnings()
-    assert "probability_dropped" not in [w.rule for w in engine.warnings(viewer="manager")]
+    engine.set_close_date(deal.id, "2027-03-01", actor="rep1")  # a new date: a new cause, the old one clears
+    report = engine.sweep_warnings()
+    assert (report.fired, report.cleared) == (1, 1)
+    assert [w.message for w in engine.warnings(viewer="rep1") if w.rule == "close_date_slipping"] == [
+        "The close date was moved later 3 times; it is now 2027-03-01."]
 
 
 def test_a_deal_whose_probability_falls_out_of_the_commit_range_left_commit(engine, clock):
@@ -159,6 +149,18 @@ def test_a_deal_whose_probability_falls_out_of_the_commit_range_left_commit(engi
     assert rules["left_commit"].message == "It counted as commit in the last 14 days and is now pipeline."
     engine.override_probability(deal.id, 85, actor="manager", reason="solved")
     assert engine.sweep_warnings().cleared == 2
+
+
+def test_a_deal_the_rep_takes_out_of_commit_left_commit(engine, clock):
+    deal = open_deal(engine)
+    engine.set_forecast_category(deal.id, "commit", actor="rep1")  # the rep believes in it
+    engine.sweep_warnings()
+    assert "left_commit" not in [w.rule for w in engine.warnings(viewer="manager")]
+    clock.advance(days=1)
+    engine.set_forecast_category(deal.id, None, actor="rep1")
+    engine.sweep_warnings()
+    (left,) = [w for w in engine.warnings(viewer="manager") if w.rule == "left_commit"]
+    assert left.message == "It counted as commit in the last 14 days and is now pipeline."
 
 
 def test_a_closed_deal_has_its_warnings_cleared(engine, clock):
