@@ -61,6 +61,8 @@ def serve(demo: bool, host: str, port: int, path: str | None) -> None:
         opened = seed_demo(engine, path)
         click.echo(f"demo: {opened} new deal(s); log in as rep1, rep2, manager, designer or admin, "
                    "password 'demo'")
+    if engine.url.startswith("sqlite"):
+        engine.sweep_warnings()  # no worker on the embedded default: the warnings are raised at start
     app = create_app({"ENGINE": engine, "SECRET_KEY": key, "METHODOLOGIES_PATH": path or "methodologies"})
     click.echo(f"Dealflow at http://{host}:{port}/ (Ctrl+C stops it)")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
