@@ -26,7 +26,7 @@ from engine.service import handover
 from engine.service import deal_forecast, snapshots
 from engine.service import lost_analysis, lost_csv
 from engine.service import pipeline_analysis
-from engine.service import organisation, quotas
+from engine.service import forecast, organisation, quotas
 from engine.service import warning_digest
 from engine.service import warnings as deal_warnings
 from engine.service.buying_center import KEEP
@@ -46,6 +46,7 @@ from engine.views.partner_lists import (ArchivalReport, ArchivalView, DeletedPar
 from engine.views.segments import SegmentView, SwapReport, SwapView
 from engine.views.lost_analysis import LossPreview, LostReport
 from engine.views.pipeline_analysis import MethodologyReport, PipelineReport, ReportFile
+from engine.views.forecast import ForecastView, Submission
 from engine.views.quotas import QuotaSheet, SplitView
 from engine.views.warnings import DigestView, SweepReport, WarningBoard, WarningView
 from engine.views.snapshots import SnapshotDay, SnapshotReport
@@ -610,6 +611,21 @@ class Engine:
     def latest_warning_digest(self, *, viewer: str) -> DigestView | None:
         return warning_digest.latest_digest(self.context, viewer=viewer)
 
+    # --- the forecast (M15) -------------------------------------------------------------
+
+    def forecast(self, *, viewer: str, period: object = None, user: str | None = None) -> ForecastView:
+        """``user``'s forecast (default: the viewer's) with everyone below them, rolled up."""
+        return forecast.forecast(self.context, viewer=viewer, period=period, user=user)
+
+    def adjust_forecast(self, *, actor: str, user: str, period: object, category: object, amount: object,
+                        note: object, currency: object = "PLN") -> ForecastView:
+        """A manager's figure for a direct report's category, with a note (the computed one stays)."""
+        return forecast.adjust_forecast(self.context, actor=actor, user=user, period=period, category=category,
+                                        amount=amount, note=note, currency=currency)
+
+    def submit_forecast(self, *, actor: str, period: object = None) -> Submission:
+        """Store the actor's forecast of the period as an immutable snapshot."""
+        return forecast.submit_forecast(self.context, actor=actor, period=period)
 
 
 def default_engine() -> Engine:
