@@ -25,6 +25,7 @@ group:
     reports        the lost-deal report
     quotas         quotas split down the hierarchy (quota ...), the fiscal calendar (fiscal-year)
     warnings       early warnings: sweep, list, ack, digest
+    forecast       the forecast rolled up the hierarchy, adjusting and submitting it
 
 Other packages contribute commands through the ``dealflow.commands`` entry points
 (webui contributes ``dealflow serve``); see group.py.
@@ -34,9 +35,9 @@ from __future__ import annotations
 
 import click
 
-from engine.cli import (activities, analysis, db, deal_forecast, demo, diff, handover, import_bpmn, import_leads,
-                        methodologies, opportunities, partner_lists, partners, people, quotas, reports, sales,
-                        segments, snapshots, tasks, warnings, worker)
+from engine.cli import (activities, analysis, db, deal_forecast, demo, diff, forecast, handover, import_bpmn,
+                        import_leads, methodologies, opportunities, partner_lists, partners, people, quotas, reports,
+                        sales, segments, snapshots, tasks, warnings, worker)
 from engine.cli.group import DealflowGroup
 
 
@@ -48,7 +49,7 @@ def main() -> None:
 
 
 for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opportunities, tasks, segments, partners,
-              handover, worker, snapshots, demo, activities, reports, quotas, warnings):
+              handover, worker, snapshots, demo, activities, reports, quotas, warnings, forecast):
     for _command in _part.COMMANDS:
         main.add_command(_command)
 for _command in analysis.REPORT_COMMANDS:

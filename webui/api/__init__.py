@@ -15,6 +15,7 @@ and the modules that put their routes on it.
     activities     activities, a rep's agenda, the week of a rep or a team
     reports        the lost-deal report
     analysis       the pipeline analysis and the methodology comparison
+    forecast       the forecast (M15): rolled up, adjusting, submitting
     quotas         quotas (M14): the split sheet, setting, splitting, committing; the fiscal calendar
     lead_imports   uploading a lead file, an import's progress, its revert and rejects
     warnings       the early warnings (M18) and acknowledging one
@@ -30,11 +31,11 @@ in UTC.
 
 from __future__ import annotations
 
-from webui.api import activities, analysis, buying_center, deal_forecast, discovery, handover, inbox, lead_imports, \
-    opportunities, partner_lists, partners, quotas, reports, sales, tasks, warnings
+from webui.api import activities, analysis, buying_center, deal_forecast, discovery, forecast, handover, inbox, \
+    lead_imports, opportunities, partner_lists, partners, quotas, reports, sales, tasks, warnings
 from webui.api.blueprint import bp
 
 ROUTES = (inbox, opportunities, deal_forecast, tasks, sales, buying_center, handover, partners, activities, reports,
-          analysis, lead_imports, partner_lists, quotas, warnings, discovery)
+          analysis, lead_imports, partner_lists, quotas, warnings, forecast, discovery)
 
 __all__ = ["bp"]
