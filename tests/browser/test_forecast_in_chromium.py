@@ -9,12 +9,13 @@ from datetime import date
 import pytest
 
 from tests.browser.conftest import demo_site, log_in
-from tests.browser.test_lost_report_in_chromium import shots  # noqa: F401  (the screenshots folder fixture)
+from tests.browser.test_quotas_in_chromium import screenshots
 from tests.service.forecast_seeds import deal
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_a_manager_sees_progress_adjusts_a_rep_and_submits(tmp_path, browser, page, shots, width):
+def test_a_manager_sees_progress_adjusts_a_rep_and_submits(tmp_path, browser, page, width):
+    shots = screenshots(tmp_path)
     with demo_site(tmp_path, title="Hurtownia", amount="1000.00", partner="Hurt-Pol",
                    attributes={"channel": "wholesale", "territory": "PL-MZ"}) as (url, _, engine):
         period = engine.quota_sheet(viewer="manager").period

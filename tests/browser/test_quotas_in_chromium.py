@@ -4,14 +4,24 @@ warning shows), commits an even split, and a rep sees their part."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from tests.browser.conftest import demo_site, log_in
-from tests.browser.test_lost_report_in_chromium import shots  # noqa: F401  (the screenshots folder fixture)
+
+
+def screenshots(tmp_path) -> Path:
+    """Where screenshots go: $DEALFLOW_SCREENSHOTS, else the test's own folder."""
+    folder = Path(os.environ.get("DEALFLOW_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_a_manager_drafts_and_commits_a_split_that_a_rep_then_sees(tmp_path, browser, page, shots, width):
+def test_a_manager_drafts_and_commits_a_split_that_a_rep_then_sees(tmp_path, browser, page, width):
+    shots = screenshots(tmp_path)
     with demo_site(tmp_path, title="Hurtownia", amount="1000.00", partner="Hurt-Pol",
                    attributes={"channel": "wholesale", "territory": "PL-MZ"}) as (url, _, engine):
         period = engine.quota_sheet(viewer="manager").period.name

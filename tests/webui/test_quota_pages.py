@@ -35,7 +35,7 @@ def test_a_manager_drafts_then_commits_a_split_and_the_team_sees_it_only_then(en
                                                     "part-rep2": "50000", "action": "commit", "note": "even"},
                              follow_redirects=True)
     assert "Version 1 committed" in committed.text and 'id="version-1"' in committed.text
-    assert "Warning" not in committed.text
+    assert 'id="split-warning"' not in committed.text
     after = rep.get(f"/quotas?period={Q}")
     assert 'id="team-quotas"' in after.text and 'id="own-quota">50\u202f000.00 PLN' in after.text
 
