@@ -29,8 +29,8 @@ from flask import Flask, jsonify
 from engine import Engine
 
 from webui import (analysis, api, auth, buying_center, calendar, deal_forecast, errors, forecast, headers, inbox,
-                   lead_import, lead_runs, manager, opportunities, pages, partner_lists, partners, quotas, reports, sales_assistant,
-                   segments, vendor, warnings)
+                   lead_import, lead_runs, manager, opportunities, pages, partner_lists, partners, quotas, reports,
+                   sales_assistant, segments, vendor, warnings)
 from webui.app_engine import EXTENSION, engine_of
 from webui.ids import RecordId
 

@@ -4,8 +4,6 @@ bars and the rollup, adjusts a rep's commit with a note, and submits."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from tests.browser.conftest import demo_site, log_in
@@ -19,7 +17,7 @@ def test_a_manager_sees_progress_adjusts_a_rep_and_submits(tmp_path, browser, pa
     with demo_site(tmp_path, title="Hurtownia", amount="1000.00", partner="Hurt-Pol",
                    attributes={"channel": "wholesale", "territory": "PL-MZ"}) as (url, _, engine):
         period = engine.quota_sheet(viewer="manager").period
-        close = period.start.replace(day=20) if period.start <= date.today() else period.start
+        close = engine.now().date()  # in the current quarter, and not before the deals open
         engine.set_quota("manager", period.name, "100000", actor="admin")
         engine.split_quota("manager", period.name, {"rep1": "60000", "rep2": "40000"}, actor="manager", commit=True)
         deal(engine, "rep1", "30000", 90, close, title="Cold room")

@@ -1,15 +1,11 @@
-"""Deals the forecast tests count: opened through the façade, their probability set
-by the manager's override, won through the process; the expected close date and
-the rep's category override are written to the deal's row (the use cases that set
-them belong to the forecast-categories work, which lands separately)."""
+"""Deals the forecast tests count, all through the façade: opened, their probability
+set by an override, their expected close date and the rep's category override set
+by their use cases, or won through the process."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import update
-
-from engine.store.models import Opportunity
 from tests.service.test_lost_reasons import task, to_offer
 
 
@@ -18,9 +14,9 @@ def deal(engine, owner: str, amount: str, probability: int, close: date | None, 
     opened = engine.create_opportunity(title=title, amount=amount, currency=currency, partner=f"{title} Ltd",
                                        attributes={"channel": "retail"}, actor="manager", owner=owner)
     engine.override_probability(opened.id, probability, actor="admin", reason="test")
-    with engine.context.sessions() as session, session.begin():
-        session.execute(update(Opportunity).where(Opportunity.id == opened.id)
-                        .values(expected_close_date=close, forecast_category_override=override))
+    engine.set_close_date(opened.id, close, actor="admin")
+    if override:
+        engine.set_forecast_category(opened.id, override, actor=owner)
     return opened
 
 
@@ -38,10 +34,10 @@ def seed(engine) -> None:
     rep3 under manager2, both managers under director."""
     deal(engine, "rep1", "10000", 90, date(2026, 11, 30), title="A")             # commit
     deal(engine, "rep1", "20000", 75, date(2026, 12, 15), title="B")             # best case
-    deal(engine, "rep1", "1000", 10, date(2026, 10, 5), override="commit", title="E")  # the rep believes in it
+    deal(engine, "rep1", "1000", 10, date(2026, 11, 5), override="commit", title="E")  # the rep believes in it
     deal(engine, "rep1", "50000", 95, date(2027, 1, 15), title="G")              # next quarter
     deal(engine, "rep2", "5000", 30, date(2026, 12, 1), title="C")               # pipeline
     deal(engine, "rep2", "8000", 90, date(2026, 12, 1), currency="EUR", title="D")  # commit, in euros
     deal(engine, "rep2", "9000", 90, date(2026, 12, 1), override="omitted", title="O")  # left out by hand
     won(engine, "rep2", "4000", title="F")                                        # closed won
-    deal(engine, "rep3", "7000", 90, date(2026, 11, 1), title="H")                # commit
+    deal(engine, "rep3", "7000", 90, date(2026, 11, 20), title="H")                # commit
