@@ -35,7 +35,8 @@ def pipeline():
     except FormError as err:
         return _page("reports_pipeline.html", 422, report=None, errors=err.fields, group_by=group_by)
     return _page("reports_pipeline.html", report=report, errors={}, group_by=report.group_by,
-                 specs={"funnel": charts.funnel(report), "by_stage": charts.pipeline_by_stage(report)})
+                 specs={"funnel": charts.funnel(report), "by_stage": charts.pipeline_by_stage(report),
+                        "trend": charts.trend(report)})
 
 
 @bp.get("/reports/pipeline.<any(csv, xlsx):fmt>")

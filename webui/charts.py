@@ -90,3 +90,19 @@ def win_rates(report: MethodologyReport) -> dict:
                                   {"field": "high", "title": "to %"}, {"field": "closed", "title": "closed deals"}]}},
     ])
     return spec
+
+
+def trend(report: PipelineReport) -> dict:
+    """The open pipeline per day of the daily snapshots, one line per currency."""
+    values = [{"day": t.day.isoformat(), "currency": t.currency, "amount": float(t.open_amount),
+               "weighted": float(t.weighted), "deals": t.deals} for t in report.trend]
+    spec = _base("Open pipeline over time (per currency)", values, 8)
+    spec.update(mark={"type": "line", "point": True, "tooltip": True}, encoding={
+        "x": {"field": "day", "type": "temporal", "title": None},
+        "y": {"field": "amount", "type": "quantitative", "title": "open amount"},
+        "color": {"field": "currency", "type": "nominal", "legend": {"orient": "bottom", "title": "currency"}},
+        "tooltip": [{"field": "day", "type": "temporal"}, {"field": "currency"},
+                    {"field": "deals", "type": "quantitative"},
+                    {"field": "amount", "type": "quantitative", "format": ",.2f"},
+                    {"field": "weighted", "type": "quantitative", "format": ",.2f"}]})
+    return spec

@@ -79,7 +79,10 @@ def pipeline_tables(report: PipelineReport) -> tuple[ReportTable, ...]:
         ("source", "campaign", *OUTCOME_HEADERS, *_money_headers(source_currencies, ("won_amount",))),
         tuple((s.source, s.campaign, *_outcome_cells(s.outcomes),
                *_money(s.won_revenue, source_currencies, ("won_amount",))) for s in report.sources))
-    return groups, stages, sources
+    trend = ReportTable(
+        "trend", "Open pipeline over time (daily snapshots)", ("day", "currency", "open deals", "open", "weighted"),
+        tuple((t.day.isoformat(), t.currency, t.deals, t.open_amount, t.weighted) for t in report.trend))
+    return groups, stages, sources, trend
 
 
 def methodology_tables(report: MethodologyReport) -> tuple[ReportTable, ...]:

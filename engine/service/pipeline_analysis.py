@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
+from datetime import timedelta
 
 from engine.errors import FormError
 from engine.rules import pipeline_analysis as rules
@@ -19,8 +20,9 @@ from engine.store import hierarchy as hierarchy_store
 from engine.store import people
 from engine.store import pipeline_analysis as store
 from engine.views.pipeline_analysis import (MethodologyFigures, MethodologyReport, PipelineReport, ReportFile,
-                                            SwapComparison)
+                                            SwapComparison, TrendPoint)
 
+TREND_DAYS = 90  # the open pipeline over the last 90 days of snapshots
 GROUPS = {"stage": "Stage", "methodology": "Methodology version", "segment": "Segment", "rep": "Rep",
           "team": "Team", "territory": "Territory", "industry": "Industry", "source": "Lead source",
           "campaign": "Campaign"}
@@ -46,11 +48,13 @@ def pipeline_report(ctx: ServiceContext, *, viewer: str, group_by: object = None
         grouped = by_stage if group_by == "stage" else store.totals(session, scope, group_by)
         history = store.stages(session, scope, rules.positions(versions))
         source_totals = store.totals(session, scope, "source_campaign")
+        trend = store.trend(session, scope, now.date() - timedelta(days=TREND_DAYS - 1))
     label, order = _labels(group_by, versions)
     report = PipelineReport(
         group_by=group_by, group_label=GROUPS[group_by], groups=rules.groups(grouped, label, order),
         stages=rules.stage_figures(history, by_stage, versions), sources=rules.sources(source_totals),
-        total=rules.outcomes(by_stage), currencies=rules.currency_figures(by_stage), scope=scope.label, at=now)
+        total=rules.outcomes(by_stage), currencies=rules.currency_figures(by_stage), scope=scope.label, at=now,
+        trend=tuple(TrendPoint(*row) for row in trend))
     return replace(report, tables=report_tables.pipeline_tables(report))
 
 

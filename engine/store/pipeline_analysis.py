@@ -19,17 +19,20 @@ PostgreSQL)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Mapping
 
-from sqlalchemy import Float, and_, case, cast, distinct, func, literal, or_, select
+from sqlalchemy import BigInteger, Float, and_, case, cast, distinct, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from engine.rules.pipeline_analysis import StageTotal, Total
 from engine.rules.report_scope import Scope
 from engine.store.models import MethodologySwap, MethodologyVersion, Opportunity, StageChange, Team, User
 from engine.store.partner_models import Partner
+from engine.store.snapshot_models import DealSnapshot
+
+CENT = Decimal("0.01")
 
 ATTRIBUTES = ("territory", "industry", "source", "campaign")  # deal attribute, else the partner card's column
 NO_STAGE = ""  # a deal without a stage (its process failed before the first one)
@@ -187,6 +190,28 @@ def version_ids(session: Session) -> set[int]:
     """Every deployed methodology version (a handful of rows; reading the versions
     the deals in scope touch would scan the whole stage history)."""
     return set(session.scalars(select(MethodologyVersion.id)))
+
+
+def trend(session: Session, scope: Scope, since: date) -> list[tuple]:
+    """(day, currency, deals, amount, amount x probability / 100) per snapshot day
+    from ``since`` on, of the snapshot rows in scope (the snapshot keeps the owner,
+    manager and team the deal had that day)."""
+    cents = type_coerce(DealSnapshot.amount, BigInteger)  # raw cents: x probability stays exact
+    query = (select(DealSnapshot.snapshot_date, DealSnapshot.currency, func.count(),
+                    func.sum(cents), func.sum(cents * DealSnapshot.probability))
+             .where(DealSnapshot.snapshot_date >= since)
+             .group_by(DealSnapshot.snapshot_date, DealSnapshot.currency)
+             .order_by(DealSnapshot.snapshot_date, DealSnapshot.currency))
+    if not scope.everything:
+        people = sorted({scope.user_id} | scope.below)
+        either = [DealSnapshot.owner_id.in_(people)]
+        if scope.managed:
+            either.append(DealSnapshot.manager_id.in_(people))
+            if scope.team_ids:
+                either.append(DealSnapshot.team_id.in_(sorted(scope.team_ids)))
+        query = query.where(or_(*either))
+    return [(day, currency, n, (Decimal(amount or 0) / 100).quantize(CENT),
+             (Decimal(weighted or 0) / 10000).quantize(CENT)) for day, currency, n, amount, weighted in session.execute(query)]
 
 
 def swaps(session: Session) -> list[SwapRow]:

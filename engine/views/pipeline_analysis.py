@@ -8,7 +8,7 @@ long they stayed; per lead source and campaign the won revenue and win rate."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 
@@ -82,6 +82,17 @@ class SourceFigures:
 
 
 @dataclass(frozen=True)
+class TrendPoint:
+    """The open pipeline of one day and currency, as that day's snapshot (M17) had it."""
+
+    day: date
+    currency: str
+    deals: int
+    open_amount: Decimal
+    weighted: Decimal
+
+
+@dataclass(frozen=True)
 class PipelineReport:
     group_by: str
     group_label: str
@@ -92,7 +103,8 @@ class PipelineReport:
     currencies: tuple[CurrencyFigures, ...]
     scope: str  # every deal, the deals you manage, your deals
     at: datetime
-    tables: tuple["ReportTable", ...] = ()  # the same numbers as rows: groups, stages, sources
+    tables: tuple["ReportTable", ...] = ()  # the same numbers as rows: groups, stages, sources, trend
+    trend: tuple[TrendPoint, ...] = ()  # the last TREND_DAYS snapshot days, oldest first
 
 
 @dataclass(frozen=True)

@@ -150,3 +150,22 @@ def test_a_manager_of_managers_sees_the_deals_below_them_at_any_depth(engine, hi
     assert engine.methodology_report(viewer="vp").rows != ()
     assert engine.pipeline_report(viewer="vp").total.deals == 5
     assert engine.pipeline_report(viewer="manager2").total.deals == 0  # beside them, not below
+
+
+def test_the_trend_sums_the_open_pipeline_of_each_snapshot_day_in_the_viewers_scope(engine, clock, history):
+    assert engine.pipeline_report(viewer="manager").trend == ()
+    engine.take_snapshots()  # day 10: D (3000.00 at 20 %) and E (700.00 at 25 %) are open
+    clock.advance(days=1)
+    engine.close_as_lost(history["D"].id, actor="rep2", reason_code="price")
+    engine.take_snapshots()  # day 11: E only
+    trend = engine.pipeline_report(viewer="manager").trend
+    assert [(t.day.isoformat(), t.currency, t.deals, t.open_amount, t.weighted) for t in trend] == [
+        ("2026-11-12", "PLN", 2, Decimal("3700.00"), Decimal("775.00")),
+        ("2026-11-13", "PLN", 1, Decimal("700.00"), Decimal("175.00"))]
+    assert engine.pipeline_report(viewer="rep1").trend == ()  # D and E are rep2's
+    assert [t.deals for t in engine.pipeline_report(viewer="rep2").trend] == [2, 1]
+    assert engine.pipeline_report(viewer="manager2").trend == ()
+    rows = list(csv.DictReader(io.StringIO(engine.pipeline_report_file(
+        viewer="manager", format="csv", table="trend").content.decode("utf-8-sig"))))
+    assert [(r["day"], r["open"], r["weighted"]) for r in rows] == [
+        ("2026-11-12", "3700.00", "775.00"), ("2026-11-13", "700.00", "175.00")]

@@ -39,6 +39,10 @@ def test_the_pipeline_page_draws_from_the_same_numbers_as_its_tables(engine, app
         ("Kwalifikacja (small-deal 1.0)", "PLN", 3000.0), ("Qualification (quick-deal 1.0)", "PLN", 700.0)}
     assert 'src="/static/vendor/vega-embed/build/vega-embed.min.js"' in page.text
     assert "<script>" not in page.text  # nothing inline: the CSP would refuse it
+    assert 'id="trend-empty"' in page.text  # no snapshot taken yet
+    engine.take_snapshots()
+    trend = _spec(manager.get("/reports/pipeline").text, "trend")["data"]["values"]
+    assert trend == [{"day": "2026-11-12", "currency": "PLN", "amount": 3700.0, "weighted": 775.0, "deals": 2}]
 
     grouped = manager.get("/reports/pipeline?group_by=source")
     assert "<caption>Pipeline by lead source" in grouped.text
@@ -101,7 +105,10 @@ def test_the_api_answers_fit_the_document_and_follow_each_scope(engine, clock):
     api = Api(engine)
     check = Checker(api.client.get(f"{PREFIX}/openapi.json").get_json())
     pipeline, methodologies = "/reports/pipeline", "/reports/methodologies"
+    api.engine.take_snapshots()
     report = check(api.get("/reports/pipeline?group_by=source", "manager"), "GET", pipeline, 200)
+    assert report["trend"] == [{"day": "2026-11-12", "currency": "PLN", "deals": 2, "open_amount": "3700.00",
+                                "weighted": "775.00"}]
     assert (report["total"]["deals"], report["total"]["win_rate"], report["total"]["interval_low"]) == (
         5, 0.3333, 0.0615)
     fair = next(g for g in report["groups"] if g["key"] == "fair")

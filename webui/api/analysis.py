@@ -34,6 +34,8 @@ def pipeline_report():
                    for s in r.stages],
         "sources": [{"source": s.source, "campaign": s.campaign, "outcomes": outcomes_json(s.outcomes),
                      "currencies": currencies_json(s.won_revenue)} for s in r.sources],
+        "trend": [{"day": t.day.isoformat(), "currency": t.currency, "deals": t.deals,
+                   "open_amount": money(t.open_amount), "weighted": money(t.weighted)} for t in r.trend],
     })
 
 

@@ -50,7 +50,11 @@ SCHEMAS = {
                        "stays": {"type": "integer"}})},
         "sources": {"type": "array", "description": "Lead-source effectiveness, per source and campaign.",
                     "items": record({"source": {"type": "string"}, "campaign": {"type": "string"},
-                                     "outcomes": ref("Outcomes"), "currencies": CURRENCIES})}}),
+                                     "outcomes": ref("Outcomes"), "currencies": CURRENCIES})},
+        "trend": {"type": "array", "description": "The open pipeline per day of the daily snapshots (last 90 days), "
+                                                  "oldest first, one entry per currency.",
+                  "items": record({"day": {"type": "string", "format": "date"}, "currency": {"type": "string"},
+                                   "deals": {"type": "integer"}, "open_amount": MONEY, "weighted": MONEY})}}),
     "MethodologyReport": record({
         "scope": SCOPE, "at": DATETIME,
         "rows": {"type": "array", "items": record({
