@@ -98,10 +98,11 @@ def trend(report: PipelineReport) -> dict:
                "weighted": float(t.weighted), "deals": t.deals} for t in report.trend]
     spec = _base("Open pipeline over time (per currency)", values, 8)
     spec.update(mark={"type": "line", "point": True, "tooltip": True}, encoding={
-        "x": {"field": "day", "type": "temporal", "title": None},
+        "x": {"field": "day", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": None,
+              "axis": {"format": "%d %b", "tickCount": "day"}},  # a snapshot's day, not a moment in the viewer's zone
         "y": {"field": "amount", "type": "quantitative", "title": "open amount"},
         "color": {"field": "currency", "type": "nominal", "legend": {"orient": "bottom", "title": "currency"}},
-        "tooltip": [{"field": "day", "type": "temporal"}, {"field": "currency"},
+        "tooltip": [{"field": "day", "type": "temporal", "timeUnit": "utcyearmonthdate"}, {"field": "currency"},
                     {"field": "deals", "type": "quantitative"},
                     {"field": "amount", "type": "quantitative", "format": ",.2f"},
                     {"field": "weighted", "type": "quantitative", "format": ",.2f"}]})

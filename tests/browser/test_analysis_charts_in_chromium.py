@@ -1,5 +1,5 @@
 """The analysis charts in a real Chromium against the real server: the pipeline
-analysis draws its funnel and its pipeline-by-stage chart, the methodology
+analysis draws its funnel, its pipeline-by-stage and its trend chart, the methodology
 comparison its win rates with intervals — SVG from the npm-installed Vega-Lite,
 served from this site — with no CSP violation and no console error, at 1366 and
 390 px, with screenshots; and without the vendor folder the page says how to get
@@ -40,6 +40,7 @@ def demo_deals(tmp_path, **config):
 
     engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}")
     seed_demo(engine, str(SHIPPED), count=12)
+    engine.take_snapshots()  # today's: the trend chart has a point to draw
     url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests", **config}))
     try:
         yield url, engine
@@ -56,6 +57,7 @@ def test_the_pipeline_and_methodology_charts_render_without_csp_violations(tmp_p
         page.goto(f"{url}/reports/pipeline")
         page.wait_for_selector("#chart-funnel.chart-drawn svg")
         page.wait_for_selector("#chart-by-stage.chart-drawn svg")
+        page.wait_for_selector("#chart-trend.chart-drawn svg")
         assert page.locator("#charts-missing").count() == 0
         # The chart's bars are the table's numbers: as many funnel bars as stage rows drawn in it.
         funnel_rows = engine.pipeline_report(viewer="manager").stages
