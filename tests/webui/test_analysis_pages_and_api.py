@@ -121,6 +121,8 @@ def test_the_api_answers_fit_the_document_and_follow_each_scope(engine, clock):
     check(api.get(pipeline, None), "GET", pipeline, 401)
     check(api.get("/reports/pipeline?colour=red", "manager"), "GET", pipeline, 400)
     check(api.get("/reports/pipeline?group_by=colour", "manager"), "GET", pipeline, 422)
+    empty = check(api.get("/reports/pipeline?group_by=", "manager"), "GET", pipeline, 400)
+    assert "group_by" in empty["fields"]
 
     compared = check(api.get(methodologies, "admin"), "GET", methodologies, 200)
     assert [(s["segment_id"], s["before"]["lost"], s["after"]["open"]) for s in compared["swaps"]] == [

@@ -21,6 +21,8 @@ def _only(*names: str) -> None:
 @bp.get("/reports/pipeline")
 def pipeline_report():
     _only("group_by")
+    if request.args.get("group_by") == "":  # the page's empty picker means the default; the API's document does not
+        raise HttpError(400, "bad query parameters; see fields", {"group_by": "give a grouping or leave the parameter out"})
     r = facade().pipeline_report(viewer=username(), group_by=request.args.get("group_by"))
     return jsonify({
         "group_by": r.group_by, "scope": r.scope, "at": when(r.at), "total": outcomes_json(r.total),
