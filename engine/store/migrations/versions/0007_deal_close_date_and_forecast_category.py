@@ -1,4 +1,6 @@
-"""Each deal's expected close date and the rep's forecast-category override (who, when)
+"""Each deal's expected close date and the rep's forecast-category override (who, when);
+existing deals get a close date: a closed one the day it closed, an open one the last
+day of the quarter it opened in (the default a new deal without a typical cycle gets)
 
 Revision ID: 0007
 Revises: 0006
@@ -7,6 +9,8 @@ Create Date: 2026-12-05
 
 from alembic import op
 import sqlalchemy as sa
+
+from engine.rules.close_dates import end_of_quarter
 
 revision = '0007'
 down_revision = '0006'
@@ -23,6 +27,23 @@ def upgrade() -> None:
         batch_op.create_foreign_key('fk_opportunities_forecast_override_by_id', 'users',
                                     ['forecast_override_by_id'], ['id'])
         batch_op.create_index('ix_opportunities_expected_close_date', ['expected_close_date'], unique=False)
+    _date_existing_deals()
+
+
+def _date_existing_deals() -> None:
+    """Without a date a deal would count in no forecast period; the stage table's
+    typical cycle is not read here (methodologies are files), so an open deal gets
+    the quarter's end, which its owner can move."""
+    connection = op.get_bind()
+    deals = sa.table('opportunities', sa.column('id', sa.Integer()), sa.column('status', sa.String()),
+                     sa.column('opened_at', sa.DateTime(timezone=True)),
+                     sa.column('closed_at', sa.DateTime(timezone=True)),
+                     sa.column('expected_close_date', sa.Date()))
+    rows = connection.execute(sa.select(deals.c.id, deals.c.status, deals.c.opened_at, deals.c.closed_at)
+                              .where(deals.c.expected_close_date.is_(None))).all()
+    for row in rows:
+        day = row.closed_at.date() if row.status != 'open' and row.closed_at else end_of_quarter(row.opened_at.date())
+        connection.execute(deals.update().where(deals.c.id == row.id).values(expected_close_date=day))
 
 
 def downgrade() -> None:
