@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 PEOPLE = [
     ("admin", "admin", "Ada Admin"),
+    ("director", "manager", "Dorota Director"),  # manages the manager (sales-management team)
     ("manager", "manager", "Marta Manager"),
     ("designer", "designer", "Dawid Designer"),
     ("rep1", "rep", "Radek Rep"),

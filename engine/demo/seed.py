@@ -1,16 +1,19 @@
-"""``dealflow serve --demo``: accounts with the password 'demo' and a populated
-funnel — deals opened in the past and walked to various depths, some tasks overdue."""
+"""``dealflow serve --demo``: accounts with the password 'demo', a year of history
+(engine.demo.year) and a populated funnel — deals opened in the last weeks and
+walked to various depths, some tasks overdue."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Callable
 
-from engine import Engine
-from engine.demo.answers import ANSWERS, LOST_EARLY, LOST_ON_PRICE, PEOPLE, WALKS
+from engine import ConflictError, Engine
+from engine.demo.answers import LOST_EARLY, LOST_ON_PRICE, PEOPLE, WALKS
 from engine.demo.partners import seed_partner_cards
-from engine.demo.walk import meet_exit_criteria, next_step, setup_people
+from engine.demo.walk import setup_people
+from engine.demo.year import as_scheduled, live_through, quotas_and_forecast, year_deals
+
+DIRECTORS_TEAM = "sales-management"
 
 _PRODUCTS = ["Cold-room shelving", "Refrigerated counters", "Bar fridges", "Display cabinets",
              "Freezer islands", "Bottle coolers", "Walk-in cold store", "Ice machines", "Chilled vending",
@@ -55,50 +58,36 @@ def demo_deals(count: int = 50) -> list[DemoDeal]:
     return deals
 
 
-class _SettableClock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
 def seed_demo(engine: Engine, methodologies: str, count: int = 50,
-              say: Callable[[str], None] = lambda _: None) -> int:
-    """Demo accounts (manager, rep1, rep2, designer, admin; password 'demo'), teams,
-    the methodologies deployed, and ``count`` deals walked to various depths of their
-    methodology, opened in the past so that some tasks are overdue. Idempotent:
-    what exists already (a user, a team, a deal with the same title) is left as it
-    is. Returns how many deals it opened."""
+              say: Callable[[str], None] = lambda _: None, history: int | None = None) -> int:
+    """Demo accounts (director, manager, rep1, rep2, designer, admin; password 'demo'),
+    teams, the methodologies deployed, and ``count`` deals walked to various depths of
+    their methodology in the last weeks, some tasks overdue — after a year of
+    ``history`` deals (default three times ``count``; engine.demo.year) won, lost and still
+    open, with a daily snapshot, a segment swap half-way, the year's quotas from the
+    director down, two deals included in commit by hand and the warnings sweep.
+    Idempotent: what exists already (a user, a team, a deal with the same title, a
+    committed quota) is left as it is. Returns how many deals it opened."""
+    history = 3 * count if history is None else history
     for username, role, name in PEOPLE:
         engine.ensure_demo_user(username, role, name)
     setup_people(engine, methodologies)
+    if history:
+        try:
+            engine.create_team(DIRECTORS_TEAM, "director", ["manager"])  # a manager of managers: rollup depth
+        except ConflictError:
+            pass  # created by an earlier run
     engine.deploy(methodologies, actor="designer")
     existing = {o.title for o in engine.list_opportunities()}
     now = engine.now()
-    clock = _SettableClock(now)
-    past = Engine(engine.url, clock=clock, upgrade_schema=False)  # the same database, an earlier "now"
-    created = 0
-    try:
-        for deal in demo_deals(count):
-            if deal.title in existing:
-                continue
-            planned = deal.steps if deal.steps is not None else 20
-            clock.now = now - timedelta(days=deal.rest_days + planned, hours=len(deal.title) % 7)
-            opportunity = past.create_opportunity(title=deal.title, amount=deal.amount, currency="PLN",
-                                                  partner=deal.partner, attributes=deal.attributes,
-                                                  actor="manager", owner=deal.owner)
-            done = 0
-            while (task := next_step(opportunity)) and (deal.steps is None or done < deal.steps) and done < 40:
-                clock.now += timedelta(days=1)
-                opportunity = meet_exit_criteria(past, opportunity)
-                data = {**ANSWERS.get(task.node_id, {}), **deal.answers.get(task.node_id, {})}
-                opportunity = past.complete_task(task.id, actor=task.assignee or "manager", data=data)
-                done += 1
-            created += 1
-            say(f"#{opportunity.id} {deal.title}: {opportunity.stage_name} ({opportunity.status})")
-    finally:
-        past.close()
+    planned = ([d for d in year_deals(history, now, _PARTNERS, _PRODUCTS, _AMOUNTS) if d.title not in existing]
+               + [as_scheduled(d, now) for d in demo_deals(count) if d.title not in existing])
+    created = live_through(engine, planned, now, swap=bool(history), say=say)
     engine.fire_due_timers()  # meetings left open too long: the manager is asked to chase them
+    if created:
+        engine.take_snapshots()  # today's, as the worker files it
+    if history:
+        quotas_and_forecast(engine, now.date(), say)
+        engine.sweep_warnings()  # stalled deals: the dashboard and the reps' inboxes have warnings
     seed_partner_cards(engine, now)
     return created
