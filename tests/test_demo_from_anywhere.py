@@ -72,7 +72,7 @@ def test_dealflow_serve_demo_from_an_empty_folder_serves_the_packaged_examples(e
         output = server.communicate(timeout=30)[0]
     lines = output.splitlines()
     assert lines[0] == PACKAGED_LINE
-    assert lines[1].startswith("demo: 50 new deal(s); log in as rep1")
+    assert lines[1].startswith("demo: 200 new deal(s); log in as rep1")
 
 
 def test_a_methodologies_folder_in_the_current_folder_is_used_and_named(shipped_copy, run_cli, monkeypatch):

@@ -44,10 +44,14 @@ def test_the_year_opens_every_deal_once_and_seeding_again_adds_nothing(seeded):
     engine, opened = seeded
     assert opened == 44 and len(engine.list_opportunities()) == 44
     before = (sorted((o.id, o.status) for o in engine.list_opportunities()),
+              {u: engine.inbox(u).total for u in ("rep1", "rep2", "manager", "director")},
+             engine.deals_as_of(engine.now().date(), viewer="admin").deals,
               len(engine.warnings(viewer="manager")), len(engine.list_swaps()),
               engine.quota_sheet(viewer="director", period="FY2026", manager="manager").history)
     assert seed_demo(engine, str(SHIPPED), count=4, history=40) == 0
     after = (sorted((o.id, o.status) for o in engine.list_opportunities()),
+             {u: engine.inbox(u).total for u in ("rep1", "rep2", "manager", "director")},
+             engine.deals_as_of(engine.now().date(), viewer="admin").deals,
              len(engine.warnings(viewer="manager")), len(engine.list_swaps()),
              engine.quota_sheet(viewer="director", period="FY2026", manager="manager").history)
     assert after == before

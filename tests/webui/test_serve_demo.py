@@ -30,16 +30,16 @@ def counts(engine):
 
 
 def test_seeding_the_demo_twice_gives_the_same_users_deals_and_tasks(engine):
-    assert seed_demo(engine, str(SHIPPED), count=12) == 12
+    assert seed_demo(engine, str(SHIPPED), count=12, history=0) == 12
     first = counts(engine)
-    assert seed_demo(engine, str(SHIPPED), count=12) == 0
+    assert seed_demo(engine, str(SHIPPED), count=12, history=0) == 0
     assert counts(engine) == first
     statuses = first[1]
     assert "won" in statuses and "lost" in statuses and "open" in statuses
 
 
 def test_the_seeded_demo_has_work_for_both_reps_and_the_manager_some_of_it_overdue(engine):
-    seed_demo(engine, str(SHIPPED), count=12)
+    seed_demo(engine, str(SHIPPED), count=12, history=0)
     rep1, rep2, manager = engine.inbox("rep1"), engine.inbox("rep2"), engine.inbox("manager")
     assert rep1.mine > 0 and rep2.mine > 0
     assert any(t.node_id == "Task_ManagerApproveProject" for t in manager.tasks)
@@ -48,7 +48,7 @@ def test_the_seeded_demo_has_work_for_both_reps_and_the_manager_some_of_it_overd
 
 
 def test_the_seeded_demo_partners_have_cards_contacts_and_activities_in_the_reps_calendars(engine):
-    seed_demo(engine, str(SHIPPED), count=12)
+    seed_demo(engine, str(SHIPPED), count=12, history=0)
     partners = engine.partners("admin", per_page=100).items
     assert len(partners) == 12 and {p.kind for p in partners} == {"prospect", "customer"}
     assert all(p.tax_id and p.tax_id.startswith("PL") and p.city for p in partners)
@@ -62,7 +62,7 @@ def test_the_seeded_demo_partners_have_cards_contacts_and_activities_in_the_reps
 
 
 def test_every_demo_account_logs_in_with_the_password_demo(engine):
-    seed_demo(engine, str(SHIPPED), count=1)
+    seed_demo(engine, str(SHIPPED), count=1, history=0)
     app = make_app(engine)
     for username in ("manager", "rep1", "rep2", "designer", "admin"):
         assert client_for(app, username).get("/").status_code == 200
