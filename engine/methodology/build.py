@@ -10,7 +10,7 @@ from decimal import Decimal
 from engine.methodology.model import (DEFAULT_BUYING_CENTER_ROLES, DEFAULT_FORECAST_RANGES, DEFAULT_LOST_REASONS,
                                       Activity, Answer, BuyingCenterRole, ForecastRanges, ExitCriteria, LaneRole, LostReason, Question, Questionnaire, Routing,
                                       ScoreClass, Segment, Stage, frozen_map)
-from engine.methodology.problems import Problem
+from engine.methodology.problems import Problem, did_you_mean
 from engine.methodology.yaml_source import YamlDocument
 
 
@@ -46,13 +46,18 @@ def stage_table(doc: YamlDocument) -> tuple[tuple[Stage, ...], list[Problem]]:
         stages.append(Stage(id=s["id"], name=s["name"], probability=s["probability"], outcome=s["outcome"],
                             description=s.get("description", ""), entered_at=tuple(s["entered_at"]),
                             position=i, activities=activities, exit_criteria=exit_criteria,
-                            max_days_in_stage=s.get("max_days_in_stage")))
+                            max_days_in_stage=s.get("max_days_in_stage"), lost_reason=s.get("lost_reason")))
     stages = tuple(stages)
     for i, stage in enumerate(stages):
         if stage.max_days_in_stage is not None and stage.outcome != "open":
             problems.append(Problem(doc.path, doc.key_line_of(("stages", i, "max_days_in_stage")),
                                     f"stage '{stage.id}' is {stage.outcome}, which closes the deal: it cannot "
                                     "stay too long there; remove 'max_days_in_stage' or put it on an open stage"))
+    for i, stage in enumerate(stages):
+        if stage.lost_reason is not None and stage.outcome != "lost":
+            problems.append(Problem(doc.path, doc.key_line_of(("stages", i, "lost_reason")),
+                                    f"stage '{stage.id}' is {stage.outcome}: only a lost stage has a lost "
+                                    "reason; remove 'lost_reason' or set 'outcome: lost'"))
     for i, stage in enumerate(stages):
         if not stage.entered_at and stage.outcome != "lost":
             problems.append(Problem(doc.path, doc.key_line_of(("stages", i, "entered_at")),
@@ -72,6 +77,17 @@ def buying_center_roles(doc: YamlDocument) -> tuple[tuple[BuyingCenterRole, ...]
     roles = doc.data["buying_center"]["roles"]
     problems = _duplicates(doc, roles, ("buying_center", "roles"), "buying-center role")
     return tuple(BuyingCenterRole(r["id"], r["name"], r.get("description", "")) for r in roles), problems
+
+
+def stage_lost_reasons(doc: YamlDocument, stages: tuple[Stage, ...],
+                       reasons: tuple[LostReason, ...]) -> list[Problem]:
+    """A lost stage's ``lost_reason`` must be a code of the methodology's list."""
+    codes = [r.id for r in reasons]
+    return [Problem(doc.path, doc.line_of(("stages", i, "lost_reason")),
+                    f"stage '{stage.id}': lost reason '{stage.lost_reason}' is not in 'lost_reasons'"
+                    f"{did_you_mean(stage.lost_reason, codes)}; the codes are: {', '.join(codes)}")
+            for i, stage in enumerate(stages)
+            if stage.lost_reason is not None and stage.lost_reason not in codes]
 
 
 def lost_reasons(doc: YamlDocument) -> tuple[tuple[LostReason, ...], list[Problem]]:

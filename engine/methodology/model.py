@@ -137,6 +137,10 @@ class Stage:
     # Days a deal may stay in this stage before it is "rotting" (an early warning,
     # engine.rules.warnings); None: no limit.
     max_days_in_stage: int | None = None
+    # A lost stage's reason when the process knows it (a "not qualified" end): a code
+    # of the methodology's lost_reasons, recorded when the process ends the deal here
+    # without a form giving one, so that nobody is asked what the process decided.
+    lost_reason: str | None = None
 
 
 @dataclass(frozen=True)

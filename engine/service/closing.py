@@ -145,13 +145,16 @@ def record_reason(ctx: ServiceContext, session: Session, actor_row: User, opport
 def note_process_loss(session: Session, opportunity: Opportunity, methodology: Methodology,
                       form: Mapping[str, object], actor_id: int | None, now: datetime) -> None:
     """The process has just lost the deal: the completed form's lost_reason(_code)
-    field gives the reason if it names one of the list, and a free-text
+    field gives the reason if it names one of the list, else the lost stage's own
+    ``lost_reason`` if the stage table gives one, and a free-text
     lost_reason the note beside it. A deal left without a reason — or with one
     that needs a note and none — is owed it: its owner gets the to-do "Record why
     … was lost" (engine.store.lost_asks), which ``record_reason`` completes. Runs in
     the caller's transaction."""
     code = lost_reasons.from_form(methodology.lost_reasons, form)
     note = lost_reasons.note_from_form(methodology.lost_reasons, form)
+    if code is None:  # no form said why: the lost stage may know (a "not qualified" end)
+        code = next((s.lost_reason for s in methodology.stages if s.id == opportunity.stage_id), None)
     if code is not None:
         opportunity.lost_reason_code = code
     if note is not None:

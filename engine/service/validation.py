@@ -354,6 +354,7 @@ def _assemble(loaded: _Loaded, specs: ProcessSpecs) -> tuple[dict[str, Methodolo
         problems += more
         reasons, more = build.lost_reasons(doc)
         problems += more
+        problems += build.stage_lost_reasons(doc, stages, reasons)
         forecast, more = build.forecast(doc)
         problems += more
         if process.path in loaded.parsed_by_spiff:

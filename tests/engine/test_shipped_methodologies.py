@@ -275,7 +275,8 @@ def test_a_c_class_horeca_lead_without_a_budget_is_lost_as_not_qualified(engine)
                     **BANT_CALL, budget="none", authority="unknown", need="nice_to_have", timeline="no_date")
     assert (deal.score_class, deal.status, deal.stage_id, deal.stage_name) == ("C", "lost", "not_qualified",
                                                                                "Not qualified")
-    assert deal.open_tasks == () and deal.probability == 0
+    # the stage knows why (lost_reason: no_budget): nobody is asked to record it
+    assert deal.open_tasks == () and deal.probability == 0 and deal.lost_reason_code == "no_budget"
 
 
 def test_a_c_class_horeca_lead_with_some_budget_is_called_again_then_lost(engine):
@@ -296,4 +297,6 @@ def test_a_horeca_quote_without_an_answer_for_14_days_expires_and_the_deal_is_lo
     clock.advance(days=14, minutes=1)
     assert engine.fire_due_timers() == 1
     deal = engine.show_opportunity(deal.id)
-    assert (deal.status, deal.stage_id, deal.open_tasks) == ("lost", "lost", ())
+    # an expired quote's stage names no reason: the owner is asked why in the inbox
+    assert (deal.status, deal.stage_id, deal.lost_reason_code) == ("lost", "lost", None)
+    assert [(t.kind, t.assignee) for t in deal.open_tasks] == [("why_lost", deal.owner)]
