@@ -165,27 +165,41 @@ def quotas_and_forecast(engine: Engine, today: date, say: Callable[[str], None])
     fiscal_year = today.year + (1 if start > 1 and today.month >= start else 0)
     quarter = f"{fiscal_year}-Q{months // 3 + 1}"
     committed = False
-    for period, amount in ((f"FY{fiscal_year}", 4_800_000), (quarter, 1_200_000)):
+    # what the demo's year wins, about 6.6 M PLN (2.8 M in the last quarter): quotas a
+    # little above it; rep1 and rep2, who own most deals, carry six shares each
+    for period, amount in ((f"FY{fiscal_year}", 8_000_000), (quarter, 3_200_000)):
         if engine.quota_sheet(viewer="admin", period=period, manager="director").manager_quota is not None:
             continue  # committed by an earlier run
         engine.set_quota("director", period, str(amount), actor="admin", note="demo: the year's target")
         engine.split_quota("director", period, {"manager": str(amount)}, actor="director", commit=True)
         reports = [r.username for r in engine.quota_sheet(viewer="manager", period=period,
                                                           manager="manager").reports]
-        share, rest = divmod(amount, len(reports))
-        parts = {name: str(share + (rest if i == 0 else 0)) for i, name in enumerate(reports)}
-        engine.split_quota("manager", period, parts, actor="manager", commit=True, note="demo: split evenly")
+        engine.split_quota("manager", period, _shares(amount, reports), actor="manager", commit=True,
+                           note="demo: six shares for rep1 and rep2, one for each territory rep")
         say(f"quota {period}: {amount} PLN, split among {len(reports)} reps")
         committed = True
     if not committed:
         return  # an earlier run set the quotas and included its deals
+    quarter_end = engine.quota_sheet(viewer="manager", period=quarter, manager="manager").period.last_day
     included = 0
     for summary in engine.list_opportunities():
         if included == 2:
             break
         if summary.status != "open" or summary.owner not in ("rep1", "rep2"):
             continue
-        if engine.show_opportunity(summary.id).forecast_category_derived not in ("best_case", "pipeline"):
+        deal = engine.show_opportunity(summary.id)
+        if deal.forecast_category_derived not in ("best_case", "pipeline"):
             continue  # a deal that counts already: nothing to include
+        if deal.expected_close_date is None or not today <= deal.expected_close_date <= quarter_end:
+            continue  # included in this quarter's forecast, where the rep believes it closes
         engine.set_forecast_category(summary.id, "commit", actor=summary.owner)
         included += 1
+
+
+def _shares(amount: int, reports: list[str]) -> dict[str, str]:
+    """``amount`` split by shares (six for rep1 and rep2, one for everyone else),
+    the rounding left with the first, so that the parts add up exactly."""
+    weights = {name: 6 if name in ("rep1", "rep2") else 1 for name in reports}
+    parts = {name: amount * weight // sum(weights.values()) for name, weight in weights.items()}
+    parts[reports[0]] += amount - sum(parts.values())
+    return {name: str(value) for name, value in parts.items()}

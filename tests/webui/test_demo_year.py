@@ -4,7 +4,7 @@ a snapshot for each day of the year, a swap half-way with deals on both sides of
 the year's quotas committed from the director down, deals included in commit by
 hand, and warnings on stalled deals. Seeding again adds nothing."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import uuid
 
@@ -100,14 +100,14 @@ def test_the_horeca_segment_was_swapped_half_way_with_deals_before_and_after(see
 def test_the_years_quotas_are_committed_from_the_director_down(seeded):
     engine, _ = seeded
     director = engine.quota_sheet(viewer="director", period="FY2026", manager="director")
-    assert director.manager_quota.amount == 4_800_000 and director.manager_quota.source == "set"
+    assert director.manager_quota.amount == 8_000_000 and director.manager_quota.source == "set"
     sheet = engine.quota_sheet(viewer="director", period="FY2026", manager="manager")
     assert sheet.manager_quota.source == "split" and sheet.manager_quota.from_user == "director"
     assert {"rep1", "rep2"} <= {r.username for r in sheet.reports}
     assert all(r.quota is not None for r in sheet.reports)
     assert sum(r.quota.amount for r in sheet.reports) == sheet.manager_quota.amount
     quarter = engine.quota_sheet(viewer="manager", period="2026-Q4", manager="manager")
-    assert sum(r.quota.amount for r in quarter.reports) == 1_200_000
+    assert sum(r.quota.amount for r in quarter.reports) == 3_200_000
 
 
 def test_a_rep_included_deals_by_hand_and_stalled_deals_raised_warnings(seeded):
@@ -115,6 +115,9 @@ def test_a_rep_included_deals_by_hand_and_stalled_deals_raised_warnings(seeded):
     shown = [engine.show_opportunity(o.id) for o in engine.list_opportunities() if o.status == "open"]
     overridden = [o for o in shown if o.forecast_category_override == "commit"]
     assert len(overridden) == 2 and {o.owner for o in overridden} <= {"rep1", "rep2"}
+    today = engine.now().date()
+    assert all(o.forecast_category_derived != "commit" for o in overridden)
+    assert all(today <= o.expected_close_date <= date(2026, 12, 31) for o in overridden)  # counts in 2026-Q4
     warnings = engine.warnings(viewer="manager")
     assert warnings and all(w.cleared_at is None for w in warnings)
     assert any(engine.warnings(viewer=rep) for rep in ("rep1", "rep2"))
