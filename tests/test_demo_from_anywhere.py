@@ -55,7 +55,7 @@ def test_dealflow_serve_demo_from_an_empty_folder_serves_the_packaged_examples(e
     server = subprocess.Popen([str(DEALFLOW), "serve", "--demo", "--port", str(port)], cwd=empty_folder,
                               env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 240  # seeding about 50 deals takes a while
+        deadline = time.monotonic() + 240  # seeding a year of about 200 deals takes a while
         while True:
             assert server.poll() is None, f"dealflow serve --demo stopped:\n{server.stdout.read()}"
             assert time.monotonic() < deadline, "dealflow serve --demo did not listen within 240 s"

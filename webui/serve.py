@@ -38,7 +38,8 @@ def secret_key(url: str, demo: bool) -> str | None:
 
 
 @click.command()
-@click.option("--demo", is_flag=True, help="Seed demo accounts (password 'demo') and about 50 deals first.")
+@click.option("--demo", is_flag=True, help="Seed demo accounts (password 'demo') and a year of sales history "
+                                           "(about 200 deals, quotas, daily snapshots) first.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--methodologies", "path", default=None, type=click.Path(),
@@ -59,7 +60,7 @@ def serve(demo: bool, host: str, port: int, path: str | None) -> None:
         click.echo(str(chosen))
         path = chosen.path
         opened = seed_demo(engine, path)
-        click.echo(f"demo: {opened} new deal(s); log in as rep1, rep2, manager, designer or admin, "
+        click.echo(f"demo: {opened} new deal(s); log in as rep1, rep2, manager, director, designer or admin, "
                    "password 'demo'")
     if engine.url.startswith("sqlite"):
         engine.sweep_warnings()  # no worker on the embedded default: the warnings are raised at start
