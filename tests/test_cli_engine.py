@@ -79,12 +79,39 @@ def test_worker_once_fires_nothing_when_nothing_is_due(in_tmp, run_cli):
     run_cli("demo", str(SHIPPED))
     result = run_cli("worker", "--once")
     assert result.exit_code == 0
-    fired, snapshot, warnings = result.output.splitlines()
+    fired, snapshot, warnings, digests = result.output.splitlines()
     assert fired == "fired timers on 0 opportunities"
     assert re.fullmatch(r"snapshot \d{4}-\d\d-\d\d: \d+ open deals on file \(\d+ new\)", snapshot), snapshot
-    assert re.fullmatch(r"warnings: \d+ new, 0 cleared, \d+ open; \d+ digests", warnings), warnings
+    assert re.fullmatch(r"warnings: \d+ new, 0 cleared, \d+ open", warnings), warnings
+    assert re.fullmatch(r"digests: \d+ sent or kept", digests), digests
     again = run_cli("worker", "--once", "--no-snapshots", "--warnings-every", "0")
     assert again.output == "fired timers on 0 opportunities\n"
+
+
+def test_a_digest_the_smtp_server_refuses_is_one_line_and_stops_neither_the_sweep_nor_the_worker(
+        in_tmp, run_cli, monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    from tests.conftest import FakeClock, make_engine
+    from tests.service.test_warning_digest import free_port
+
+    # a deal opened three days ago whose next action is missed: the sweep warns its rep
+    past = make_engine(f"sqlite:///{in_tmp / 'dealflow.db'}",
+                       FakeClock(datetime.now(timezone.utc) - timedelta(days=3)))
+    past.create_opportunity(title="Kiosk for Hotel Rex", amount="1000.00", partner="Hotel Rex",
+                            attributes={"channel": "retail"}, actor="manager", owner="rep1")
+    past.close()
+    for name, value in (("HOST", "127.0.0.1"), ("PORT", str(free_port())), ("DOMAIN", "example.com")):
+        monkeypatch.setenv(f"DEALFLOW_SMTP_{name}", value)  # nothing listens on that port
+    result = run_cli("worker", "--once")
+    assert result.exit_code == 1  # --once says something failed ...
+    assert re.search(r"^warnings: [1-9]\d* new", result.stdout, re.M), result.output  # ... after the sweep
+    (failure,) = result.stderr.splitlines()
+    assert failure.startswith("worker: the warnings' digest failed and will be tried again: ") \
+        and "127.0.0.1" in failure, failure
+    monkeypatch.delenv("DEALFLOW_SMTP_HOST")
+    again = run_cli("worker", "--once", "--no-snapshots")  # no SMTP: the digest is kept in the app
+    assert again.exit_code == 0 and re.search(r"^digests: [1-9]\d* sent or kept$", again.stdout, re.M), again.output
 
 
 def test_a_user_created_on_the_command_line_logs_in_with_the_password_typed_twice(in_tmp, run_cli):

@@ -11,6 +11,7 @@ import click
 
 from engine.cli.common import open_engine
 from engine.cli.snapshots import summary
+from engine.errors import DealflowError
 
 
 @click.command()
@@ -27,24 +28,48 @@ def worker(once: bool, interval: float, warnings_every: float, snapshots: bool) 
     idle_days = os.environ.get("DEALFLOW_WARNING_IDLE_DAYS") or 14
     last_sweep = None
     snapshot_day = None
+    failed = False
+
+    def housekeeping(what: str, step) -> bool:
+        """Run a step beside the timers; its failure (an SMTP server down, say) is
+        reported in one line and tried again later — it never stops the timers."""
+        nonlocal failed
+        try:
+            step()
+            return True
+        except DealflowError as error:
+            failed = True
+            click.echo(f"worker: {what} failed and will be tried again: {error}", err=True)
+            return False
+
+    def file_snapshot(today) -> None:
+        # Idempotent and safe with other workers: a second worker, or a restart the
+        # same day, files nothing twice (engine.service.snapshots).
+        click.echo(summary(engine.take_snapshots(today)))
+
+    def sweep() -> None:
+        # Two workers may sweep at once: the warnings' (deal, cause) key keeps each single.
+        report = engine.sweep_warnings(idle_days=idle_days)
+        click.echo(f"warnings: {report.fired} new, {report.cleared} cleared, {report.open} open")
+
+    def digests() -> None:
+        click.echo(f"digests: {len(engine.send_warning_digests())} sent or kept")
+
     while True:
         fired = engine.fire_due_timers()
         if fired or once:
             click.echo(f"fired timers on {fired} opportunit{'y' if fired == 1 else 'ies'}")
         today = engine.now().date()
         if snapshots and snapshot_day != today:
-            # Idempotent and safe with other workers: a second worker, or a restart the
-            # same day, files nothing twice (engine.service.snapshots).
-            click.echo(summary(engine.take_snapshots(today)))
-            snapshot_day = today
+            if housekeeping("the daily snapshot", lambda: file_snapshot(today)):
+                snapshot_day = today
         if warnings_every > 0 and (last_sweep is None or time.monotonic() - last_sweep >= warnings_every):
-            # Two workers may sweep at once: the warnings' (deal, cause) key keeps each single.
-            report = engine.sweep_warnings(idle_days=idle_days)
-            digests = engine.send_warning_digests()
             last_sweep = time.monotonic()
-            click.echo(f"warnings: {report.fired} new, {report.cleared} cleared, {report.open} open; "
-                       f"{len(digests)} digests")
+            if housekeeping("the warnings' sweep", sweep):
+                housekeeping("the warnings' digest", digests)
         if once:
+            if failed:
+                raise SystemExit(1)
             return
         time.sleep(interval)  # polling: the next-timer column is indexed, a sweep is cheap
 
