@@ -25,7 +25,9 @@ from engine.errors import FormError
 
 KINDS = ("month", "quarter", "year")
 DEFAULT_START_MONTH = 1
-MIN_YEAR, MAX_YEAR = 1900, 9998  # a period's end day must still be a date
+# a period's end day, and the end of the period after it (pages link to the next
+# one), must still be dates: FY9998 would end on 10000-01-01
+MIN_YEAR, MAX_YEAR = 1900, 9997
 EXAMPLES = "write a month as 2027-03, a quarter as 2027-Q1, a fiscal year as FY2027"
 
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")

@@ -40,11 +40,19 @@ def test_months_are_calendar_months_and_periods_tile_without_gaps():
         date(2027, 3, 1))
 
 
-@pytest.mark.parametrize("text", ["2027-13", "2027-Q5", "Q1", "", "FY27", "0000-01", "9999-Q4", "2027-03-01", None])
+@pytest.mark.parametrize("text", ["2027-13", "2027-Q5", "Q1", "", "FY27", "0000-01", "9999-Q4", "FY9998", "2027-03-01", None])
 def test_what_is_not_a_period_is_one_message_that_shows_how_to_write_one(text):
     with pytest.raises(FormError) as caught:
         periods.parse(text)
     assert "period" in caught.value.fields and caught.value.fields["period"]
+
+
+@pytest.mark.parametrize("text", ["FY9997", "9997-Q4", "9997-12", "FY1900", "1900-01"])
+@pytest.mark.parametrize("start", [1, 4, 12])
+def test_the_first_and_last_periods_accepted_have_a_period_before_and_after(text, start):
+    period = periods.parse(text, start)  # the pages link to both neighbours
+    assert periods.shift(period, 1, start).start == period.end
+    assert periods.shift(period, -1, start).end == period.start
 
 
 @pytest.mark.parametrize("value", ["0", "13", "x", "", None, "1.5"])
