@@ -408,7 +408,7 @@ def require(allowed: bool, message: str) -> None:
 #    may_see_quota          their own    their own, and of everyone below them      no        anyone's
 #    may_see_split          committed splits of their manager (their team's); drafts: only their author
 #    may_see_forecast       their own    their own, and of everyone below them      no        anyone's
-#    may_adjust_forecast    no           a direct report's                          no        no
+#    may_adjust_forecast    no           a direct report's who has no reports       no        no
 #    may_submit_forecast    their own    their own                                  no        no
 
 def may_use_quotas(actor: Actor) -> bool:
@@ -454,8 +454,12 @@ def may_see_forecast(actor: Actor, hierarchy: Hierarchy, subject_id: int) -> boo
 
 
 def may_adjust_forecast(actor: Actor, hierarchy: Hierarchy, subject_id: int) -> bool:
-    """Adjust a direct report's forecast (with a note): their manager."""
-    return actor.user_id in hierarchy.managers_of(subject_id)
+    """Adjust a direct report's forecast (with a note): their manager. Only of a person
+    without reports: an adjustment replaces that person's own figures, and a manager's
+    figures are their team's rollup, which their own reps' adjustments already make
+    (adjusting the rollup itself is not built: it would count the team twice)."""
+    return (actor.role == Role.MANAGER and actor.user_id in hierarchy.managers_of(subject_id)
+            and not hierarchy.direct_reports(subject_id))
 
 
 def may_submit_forecast(actor: Actor, subject_id: int) -> bool:

@@ -155,7 +155,8 @@ def adjust_forecast(ctx: ServiceContext, *, actor: str, user: str, period: objec
         who = _actor(session, actor)
         subject = _subject(org, who, user)
         policy.require(policy.may_adjust_forecast(who, org.hierarchy, subject),
-                       f"only {user}'s manager adjusts their forecast")
+                       f"only {user}'s manager adjusts their forecast, and only of a person without "
+                       "reports (a team's figures are adjusted through its members')")
         store.add_adjustment(session, subject_id=subject, period=org.period(period, ctx.now().date()),
                              currency=currency, category=category, amount=inputs.money(amount, "amount"),
                              note=inputs.text(note, "note", limit=MAX_NOTE), by=who.user_id, at=ctx.now())

@@ -54,7 +54,7 @@ class PersonForecast:
     is_manager: bool
     own: tuple[CurrencyLine, ...]
     rollup: tuple[CurrencyLine, ...]  # own plus everyone below them (a rep: the same as own)
-    may_adjust: bool  # the viewer is their manager
+    may_adjust: bool  # the viewer is their manager and they have no reports of their own
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,9 @@ def test_the_wrong_users_are_refused(org):
     assert org.forecast(viewer="admin", period=Q, user="rep3").username == "rep3"
     with pytest.raises(PermissionDeniedError):  # sees rep1's forecast but is not their direct manager
         org.adjust_forecast(actor="director", user="rep1", period=Q, category="commit", amount="1", note="n")
+    with pytest.raises(PermissionDeniedError, match="without reports"):  # the team's rollup would count twice
+        org.adjust_forecast(actor="director", user="manager", period=Q, category="commit", amount="1", note="n")
+    assert not person(org.forecast(viewer="director", period=Q), "manager").may_adjust
     with pytest.raises(NotFoundError):
         org.adjust_forecast(actor="manager2", user="rep1", period=Q, category="commit", amount="1", note="n")
     with pytest.raises(PermissionDeniedError):
