@@ -191,11 +191,11 @@ def _left_commit(deal: DealFacts, now: datetime) -> Warning | None:
 
 
 def _slipping(deal: DealFacts) -> Warning | None:
-    later = sum(1 for before, after in deal.close_date_moves
-                if before is not None and after is not None and after > before)
+    moves = [(before, after) for before, after in deal.close_date_moves if before is not None and after is not None]
+    later = sum(1 for before, after in moves if after > before)
     close = deal.expected_close_date
-    if later < SLIPS or close is None:
-        return None
+    if later < SLIPS or close is None or not moves[-1][1] > moves[-1][0]:
+        return None  # a date pulled in last is the good news: the warning clears, none fires
     return Warning(deal.opportunity_id, SLIPPING, f"{SLIPPING}:{close.isoformat()}",
                    f"The close date was moved later {later} times; it is now {close.isoformat()}.",
                    "Ask what really stands between the deal and a signature, and whether it belongs in "

@@ -134,6 +134,10 @@ def test_a_close_date_moved_later_twice_warns_as_slipping(engine, clock):
     assert (report.fired, report.cleared) == (1, 1)
     assert [w.message for w in engine.warnings(viewer="rep1") if w.rule == "close_date_slipping"] == [
         "The close date was moved later 3 times; it is now 2027-03-01."]
+    engine.set_close_date(deal.id, "2027-02-15", actor="rep1")  # pulled in: good news, the cause is gone
+    report = engine.sweep_warnings()
+    assert (report.fired, report.cleared) == (0, 1)
+    assert "close_date_slipping" not in [w.rule for w in engine.warnings(viewer="rep1")]
 
 
 def test_a_deal_whose_probability_falls_out_of_the_commit_range_left_commit(engine, clock):
