@@ -104,11 +104,21 @@ def _records(session: Session, *where) -> list[RecordRow]:
 
 def in_force(session: Session, period: Period, user_ids: list[int] | None = None) -> dict[int, InForce]:
     """Each person's quota of the period: the line of the newest committed record
-    (by commit time, then id) that holds one for them."""
+    (by commit time, then id) that holds one for them — counting only the newest
+    version of each split or set, so that a re-committed split that leaves a person
+    out withdraws the part an older version gave them."""
+    newest: dict[tuple[str, int], tuple[int, int]] = {}
+    for record_id, kind, subject_id, version in session.execute(
+            select(QuotaRecord.id, QuotaRecord.kind, QuotaRecord.subject_id, QuotaRecord.version)
+            .where(QuotaRecord.status == "committed", *_in(period))):
+        if (kind, subject_id) not in newest or version > newest[kind, subject_id][1]:
+            newest[kind, subject_id] = (record_id, version)
+    if not newest:
+        return {}
     query = (select(QuotaLine.user_id, QuotaLine.amount, QuotaRecord.currency, QuotaRecord.kind,
                     QuotaRecord.version, QuotaRecord.subject_id)
              .join(QuotaRecord, QuotaRecord.id == QuotaLine.record_id)
-             .where(QuotaRecord.status == "committed", *_in(period))
+             .where(QuotaRecord.id.in_([record_id for record_id, _ in newest.values()]))
              .order_by(QuotaRecord.created_at, QuotaRecord.id))
     if user_ids is not None:
         query = query.where(QuotaLine.user_id.in_(user_ids))

@@ -58,6 +58,15 @@ def test_a_recommit_is_version_n_plus_1_and_keeps_the_history(org):
     assert org.quota_sheet(viewer="rep2", period=Q).own_quota.amount == Decimal("40000.00")
 
 
+def test_a_recommitted_split_that_leaves_a_rep_out_withdraws_their_part(org):
+    org.set_quota("manager", Q, "80000", actor="admin")
+    org.split_quota("manager", Q, {"rep1": "40000", "rep2": "40000"}, actor="manager", commit=True)
+    org.split_quota("manager", Q, {"rep2": "80000"}, actor="manager", commit=True, note="rep1 moved to key accounts")
+    assert org.quota_sheet(viewer="rep1", period=Q).own_quota is None  # version 1's part no longer counts
+    assert {r.username: r.quota.amount if r.quota else None
+            for r in org.quota_sheet(viewer="manager", period=Q).reports} == {"rep1": None, "rep2": Decimal("80000.00")}
+
+
 def test_a_manager_of_managers_splits_among_managers_and_each_splits_further(org):
     org.set_quota("director", "FY2026", "1000000", actor="admin")
     split = org.split_quota("director", "FY2026", {"manager": "600000", "manager2": "400000"}, actor="director",
