@@ -39,11 +39,15 @@ def _date_existing_deals() -> None:
                      sa.column('opened_at', sa.DateTime(timezone=True)),
                      sa.column('closed_at', sa.DateTime(timezone=True)),
                      sa.column('expected_close_date', sa.Date()))
-    rows = connection.execute(sa.select(deals.c.id, deals.c.status, deals.c.opened_at, deals.c.closed_at)
-                              .where(deals.c.expected_close_date.is_(None))).all()
-    for row in rows:
+    by_day: dict = {}
+    for row in connection.execute(sa.select(deals.c.id, deals.c.status, deals.c.opened_at, deals.c.closed_at)
+                                  .where(deals.c.expected_close_date.is_(None))):
         day = row.closed_at.date() if row.status != 'open' and row.closed_at else end_of_quarter(row.opened_at.date())
-        connection.execute(deals.update().where(deals.c.id == row.id).values(expected_close_date=day))
+        by_day.setdefault(day, []).append(row.id)
+    for day, ids in by_day.items():  # one statement per day and thousand deals, not one per deal
+        for first in range(0, len(ids), 1000):
+            connection.execute(deals.update().where(deals.c.id.in_(ids[first:first + 1000]))
+                               .values(expected_close_date=day))
 
 
 def downgrade() -> None:
