@@ -3,9 +3,9 @@ person may give. Pure.
 
 The default is the day the deal opens plus the methodology's typical cycle
 (``forecast.typical_cycle_days`` in the stage table) when it has one, else the
-last day of the calendar quarter the deal opens in — where a forecast would put a
-deal nobody has dated yet. A given date may not lie before the day the deal
-opened, nor more than ``MAX_YEARS_AHEAD`` years after it (a typo such as 20270
+last day of the fiscal quarter the deal opens in (the company's fiscal calendar,
+engine.rules.periods) — where a forecast would put a deal nobody has dated yet. A
+given date may not lie before the day the deal opened, nor more than ``MAX_YEARS_AHEAD`` years after it (a typo such as 20270
 would otherwise push a deal out of every forecast unnoticed).
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from engine.errors import FormError
+from engine.rules import periods
 
 FIELD = "expected_close_date"
 MAX_YEARS_AHEAD = 10
@@ -24,10 +25,11 @@ def end_of_quarter(day: date) -> date:
     return first_of_next - timedelta(days=1)
 
 
-def default_close_date(opened: date, typical_cycle_days: int | None) -> date:
+def default_close_date(opened: date, typical_cycle_days: int | None,
+                       fiscal_start: int = periods.DEFAULT_START_MONTH) -> date:
     if typical_cycle_days:
         return opened + timedelta(days=typical_cycle_days)
-    return end_of_quarter(opened)
+    return periods.period_of(opened, "quarter", fiscal_start).last_day
 
 
 def parse(value: object, opened: date, field: str = FIELD) -> date:
@@ -51,8 +53,9 @@ def parse(value: object, opened: date, field: str = FIELD) -> date:
     return day
 
 
-def opening_close_date(given: object, opened: date, typical_cycle_days: int | None) -> date:
+def opening_close_date(given: object, opened: date, typical_cycle_days: int | None,
+                       fiscal_start: int = periods.DEFAULT_START_MONTH) -> date:
     """A new deal's expected close date: the one given (checked), else the default."""
     if given is None or (isinstance(given, str) and not given.strip()):
-        return default_close_date(opened, typical_cycle_days)
+        return default_close_date(opened, typical_cycle_days, fiscal_start)
     return parse(given, opened)

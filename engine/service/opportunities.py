@@ -11,7 +11,7 @@ from engine.errors import ConflictError, DealflowError, FormError
 from engine.rules import close_dates, inputs, policy
 from engine.rules.progress import expected_revenue
 from engine.rules.routing import Candidate, RoutingError, choose_owner, choose_segment, routing_variables
-from engine.service import partner_deals, segments, unit_of_work, visibility
+from engine.service import organisation, partner_deals, segments, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.progress import apply_step
 from engine.service.unit_of_work import Session
@@ -58,7 +58,8 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
         segment = choose_segment(routing, variables)
         version, methodology = segments.segment_methodology(ctx, session, segment)  # a swap wins
         close_date = close_dates.opening_close_date(expected_close_date, now.date(),
-                                                    methodology.forecast.typical_cycle_days)
+                                                    methodology.forecast.typical_cycle_days,
+                                                    organisation.fiscal_start(session))
         team = people.find_team(session, segment.team)
         if team is None:
             raise RoutingError(f"segment '{segment.id}' names team '{segment.team}', which does not "

@@ -18,6 +18,11 @@ def open_deal(engine, **extra):
                                      attributes={"channel": "retail"}, actor="manager", **extra)
 
 
+def test_the_default_close_date_is_the_end_of_the_fiscal_quarter(engine):
+    engine.set_fiscal_year_start(2, actor="admin")  # quarters Nov–Jan, Feb–Apr, …
+    assert open_deal(engine).expected_close_date == date(2027, 1, 31)  # the clock says 2026-11-02
+
+
 def test_a_new_deal_is_expected_to_close_at_the_end_of_the_quarter_unless_told(engine):
     deal = open_deal(engine)  # the clock says 2026-11-02
     assert deal.expected_close_date == date(2026, 12, 31)
