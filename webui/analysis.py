@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from engine.errors import FormError
+from engine.views.pipeline_analysis import GROUPS
 
 from webui import charts
 from webui.app_engine import engine_of
@@ -17,11 +18,9 @@ from webui.vendor import SCRIPTS, vendor_ready
 
 bp = Blueprint("analysis", __name__)
 
-GROUPS = ("stage", "methodology", "segment", "rep", "team", "territory", "industry", "source", "campaign")
-
 
 def _page(template: str, status: int = 200, **values):
-    return render_template(template, vendor_ready=vendor_ready(), vendor_scripts=SCRIPTS, groups=GROUPS,
+    return render_template(template, vendor_ready=vendor_ready(), vendor_scripts=SCRIPTS, groups=tuple(GROUPS),
                            **values), status
 
 

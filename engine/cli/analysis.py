@@ -14,14 +14,13 @@ from decimal import Decimal
 import click
 
 from engine.cli.common import open_engine
-from engine.views.pipeline_analysis import ReportTable
+from engine.views.pipeline_analysis import GROUPS, ReportTable
 
 FORMATS = click.Choice(["table", "json", "csv"])
-GROUPS = ["stage", "methodology", "segment", "rep", "team", "territory", "industry", "source", "campaign"]
 
 
 @click.command("pipeline")
-@click.option("--group-by", default="stage", type=click.Choice(GROUPS), show_default=True,
+@click.option("--group-by", default="stage", type=click.Choice(list(GROUPS)), show_default=True,
               help="What the deals are grouped by.")
 @click.option("--format", "fmt", default="table", type=FORMATS, show_default=True)
 @click.option("--table", "table", default=None, help="With --format csv: groups (default), stages or sources.")

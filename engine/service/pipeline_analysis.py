@@ -19,13 +19,10 @@ from engine.service.context import ServiceContext
 from engine.store import hierarchy as hierarchy_store
 from engine.store import people
 from engine.store import pipeline_analysis as store
-from engine.views.pipeline_analysis import (MethodologyFigures, MethodologyReport, PipelineReport, ReportFile,
+from engine.views.pipeline_analysis import (GROUPS, MethodologyFigures, MethodologyReport, PipelineReport, ReportFile,
                                             SwapComparison, TrendPoint)
 
 TREND_DAYS = 90  # the open pipeline over the last 90 days of snapshots
-GROUPS = {"stage": "Stage", "methodology": "Methodology version", "segment": "Segment", "rep": "Rep",
-          "team": "Team", "territory": "Territory", "industry": "Industry", "source": "Lead source",
-          "campaign": "Campaign"}
 
 
 def group_by_of(value: object) -> str:

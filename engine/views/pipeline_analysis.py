@@ -12,6 +12,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 
+#: what the pipeline analysis groups by, with each grouping's label: the one list the
+#: service checks and the page and the command line offer
+GROUPS = {"stage": "Stage", "methodology": "Methodology version", "segment": "Segment", "rep": "Rep",
+          "team": "Team", "territory": "Territory", "industry": "Industry", "source": "Lead source",
+          "campaign": "Campaign"}
+
+
 @dataclass(frozen=True)
 class CurrencyFigures:
     """One currency's sums over a group's deals."""
