@@ -17,6 +17,11 @@ DEFAULT_PATH = "methodologies"
 def open_engine() -> Engine:
     """The engine of DEALFLOW_DATABASE_URL (default: SQLite dealflow.db)."""
     engine = Engine()
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        # Return the pool's connections when the command ends: a command left them to
+        # the garbage collector, which PostgreSQL logs as an unexpected disconnect.
+        context.call_on_close(engine.close)
     if engine.url.startswith("sqlite"):
         # The embedded default has no worker: each command first fires what is due
         # (an indexed query when nothing is), so timers work without one.
