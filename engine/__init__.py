@@ -38,7 +38,7 @@ from engine.rules.partners import KINDS as PARTNER_KINDS
 from engine.rules.swap_plan import parse_stage_map
 from engine.service import Engine
 from engine.service.validation import LoadResult, load_files, load_methodologies
-from engine.views import (BuyingCenterView, ContactView, CriterionView, DeployedVersion, DeployReport, EventView,
+from engine.views import (BuyingCenterView, ContactView, CriterionView, CurrencyTotal, PipelineMethodology, DeployedVersion, DeployReport, EventView,
                           FieldView, InboxPage, LostReasonChoice, NotMoved, OpportunityView, PipelineStage, PipelineView,
                           QuestionnaireView, QuestionScoreView, RelationshipKindView, RelationshipView, RoleView,
                           SalesAssistantView, ScoreView, SegmentView, StageChangeView, StageMoveCount, SwapReport,
@@ -55,6 +55,7 @@ __all__ = [
     # views
     "BuyingCenterView", "ContactView", "CriterionView", "DeployReport", "DeployedVersion", "EventView",
     "FieldView", "InboxPage", "LostReasonChoice", "NotMoved", "OpportunityView", "PipelineStage", "PipelineView",
+    "CurrencyTotal", "PipelineMethodology",
     "QuestionScoreView", "QuestionnaireView", "RelationshipKindView", "RelationshipView", "RoleView",
     "SalesAssistantView", "ScoreView", "SegmentView", "StageChangeView", "StageMoveCount", "SwapReport",
     "SwapView", "TaskView", "UserView",

@@ -26,6 +26,7 @@ from engine.service import handover
 from engine.service import deal_forecast, snapshots
 from engine.service import lost_analysis, lost_csv
 from engine.service import pipeline_analysis
+from engine.service import pipeline as team_pipeline
 from engine.service import forecast, organisation, quotas
 from engine.service import warning_digest
 from engine.service import warnings as deal_warnings
@@ -216,7 +217,8 @@ class Engine:
         return inbox.release_task(self.context, task_id, actor=actor)
 
     def pipeline(self, username: str) -> PipelineView:
-        return inbox.pipeline(self.context, username)
+        """The manager's open deals per methodology, stages per version, sums per currency."""
+        return team_pipeline.pipeline(self.context, username)
 
     # --- timers and errors -----------------------------------------------------------
 

@@ -1,10 +1,9 @@
 """Use cases of the inbox: what a user may see and work, claiming from a team queue,
-and a manager's pipeline."""
+(the manager's pipeline: engine.service.pipeline)."""
 
 from __future__ import annotations
 
 import dataclasses
-from decimal import Decimal
 
 from engine.errors import ConflictError, NotFoundError
 from engine.rules import policy
@@ -17,7 +16,7 @@ from engine.store import people
 from engine.store.events import record_event
 from engine.store.lookup import DealFacts, Lookup
 from engine.store.models import InboxTask, Opportunity
-from engine.views import InboxPage, OpportunityView, PipelineStage, PipelineView, TaskView
+from engine.views import InboxPage, OpportunityView, TaskView
 
 
 def inbox(ctx: ServiceContext, username: str, *, stage: str | None = None, methodology: str | None = None,
@@ -131,27 +130,6 @@ def _claim_or_release(ctx: ServiceContext, task_id: str, username: str, *, claim
         return Lookup(session, ctx.catalog).task_view(task, opportunity)
 
     return unit_of_work.run(ctx, work, changed="someone else changed this task at the same time")
-
-
-def pipeline(ctx: ServiceContext, username: str) -> PipelineView:
-    """The open deals a manager is responsible for (an admin: all), with counts and
-    sums per stage in funnel order."""
-    with unit_of_work.read(ctx) as session:
-        actor = visibility.actor_of(session, people.user(session, username))
-        policy.require(policy.may_see_pipeline(actor), "the pipeline is for managers")
-        ids = opportunity_store.open_opportunity_ids(session, policy.pipeline_manager(actor))
-        deals = [opportunity_store.opportunity_view(session, i, ctx.catalog, detail=False) for i in ids]
-    order: dict[str | None, tuple[int, str]] = {}
-    for deal in deals:
-        _, methodology = _methodology(ctx, deal.methodology_version_id)
-        position = next((s.position for s in methodology.stages if s.id == deal.stage_id), 999)
-        order.setdefault(deal.stage_id, (position, deal.stage_name or "-"))
-    stages = []
-    for stage_id, (_, name) in sorted(order.items(), key=lambda item: item[1]):
-        members = [d for d in deals if d.stage_id == stage_id]
-        stages.append(PipelineStage(stage_id, name, len(members), sum((d.amount for d in members), Decimal(0)),
-                                    sum((d.expected_revenue for d in members), Decimal(0))))
-    return PipelineView(tuple(stages), tuple(deals))
 
 
 def _methodology(ctx: ServiceContext, version_id: int):

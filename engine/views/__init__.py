@@ -3,7 +3,8 @@
 from engine.views.buying_center import (BuyingCenterView, ContactView, RelationshipKindView, RelationshipView,
                                         RoleView)
 from engine.views.opportunities import (DeployedVersion, DeployReport, EventView, FieldView, InboxPage, LostReasonChoice,
-                                        OpportunityView, PipelineStage, PipelineView, StageChangeView,
+                                        CurrencyTotal, OpportunityView, PipelineMethodology, PipelineStage,
+                                        PipelineView, StageChangeView,
                                         TaskView, UserView)
 from engine.views.sales import CriterionView, QuestionnaireView, QuestionScoreView, SalesAssistantView, ScoreView
 from engine.views.segments import NotMoved, SegmentView, StageMoveCount, SwapReport, SwapView
@@ -11,7 +12,7 @@ from engine.views.segments import NotMoved, SegmentView, StageMoveCount, SwapRep
 __all__ = [
     # opportunities, tasks, the inbox and deployments
     "DeployReport", "DeployedVersion", "EventView", "FieldView", "InboxPage", "LostReasonChoice", "OpportunityView",
-    "PipelineStage", "PipelineView", "StageChangeView", "TaskView", "UserView",
+    "CurrencyTotal", "PipelineMethodology", "PipelineStage", "PipelineView", "StageChangeView", "TaskView", "UserView",
     # the buying center
     "BuyingCenterView", "ContactView", "RelationshipKindView", "RelationshipView", "RoleView",
     # the Sales Assistant: exit criteria, questionnaires and scores

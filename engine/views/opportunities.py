@@ -262,15 +262,49 @@ class InboxPage:
 
 
 @dataclass(frozen=True)
+class CurrencyTotal:
+    """One currency's sums; amounts in different currencies are never added."""
+
+    currency: str
+    amount: Decimal
+    expected_revenue: Decimal  # amount x probability
+
+
+@dataclass(frozen=True)
 class PipelineStage:
+    """One stage of one methodology version: its open deals' count and sums."""
+
     stage_id: str | None
     stage_name: str
     count: int
-    amount: Decimal
-    expected_revenue: Decimal
+    totals: tuple[CurrencyTotal, ...]
+    methodology_id: str = ""
+    methodology_version_id: int = 0
+    version_label: str = ""
+
+
+@dataclass(frozen=True)
+class PipelineMethodology:
+    """One methodology's part of the pipeline: its stages per version in funnel order
+    (two versions after a swap or a redeploy), its deals in the same order."""
+
+    methodology_id: str
+    name: str
+    stages: tuple[PipelineStage, ...]
+    opportunities: tuple[OpportunityView, ...]
+    totals: tuple[CurrencyTotal, ...]
+    several_versions: bool = False
 
 
 @dataclass(frozen=True)
 class PipelineView:
-    stages: tuple[PipelineStage, ...]
-    opportunities: tuple[OpportunityView, ...]
+    methodologies: tuple[PipelineMethodology, ...]
+    totals: tuple[CurrencyTotal, ...] = ()  # over every methodology, per currency
+
+    @property
+    def stages(self) -> tuple[PipelineStage, ...]:
+        return tuple(s for m in self.methodologies for s in m.stages)
+
+    @property
+    def opportunities(self) -> tuple[OpportunityView, ...]:
+        return tuple(d for m in self.methodologies for d in m.opportunities)

@@ -143,7 +143,7 @@ def test_the_pipeline_counts_a_managers_open_deals_per_stage_in_funnel_order(eng
     engine.complete_task(deals[0].open_tasks[0].id, actor="rep1", data={"amount": "5"})
     pipeline = engine.pipeline("manager")
     assert [(s.stage_id, s.count) for s in pipeline.stages] == [("qualification", 2), ("offer", 1)]
-    assert pipeline.stages[0].expected_revenue == 400  # 2 x 1000 x 20 %
+    assert [(t.currency, t.expected_revenue) for t in pipeline.stages[0].totals] == [("PLN", 400)]  # 2 x 1000 x 20 %
     assert engine.pipeline("manager2").opportunities == ()
     with pytest.raises(PermissionDeniedError):
         engine.pipeline("rep1")

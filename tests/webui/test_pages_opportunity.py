@@ -94,8 +94,8 @@ def test_the_pipeline_lists_the_managers_open_deals_with_stage_counts(app, engin
     engine.complete_task(first.open_tasks[0].id, actor="rep1", data={"amount": "5"})
     page = client_for(app, "manager").get("/pipeline")
     assert page.status_code == 200
-    assert 'id="stage-qualification"' in page.text and 'id="stage-offer"' in page.text
-    qualification = page.text.split('id="stage-qualification"')[1].split("</tr>")[0]
+    assert 'class="stage-qualification"' in page.text and 'class="stage-offer"' in page.text
+    qualification = page.text.split('class="stage-qualification"')[1].split("</tr>")[0]
     assert 'class="num count" data-label="Deals">1<' in qualification
     assert "Deal one" in page.text and "Deal two" in page.text
     other = client_for(app, "manager2").get("/pipeline")
@@ -108,3 +108,14 @@ def test_a_rep_may_not_see_the_pipeline(app, engine):
     assert response.status_code == 403
     assert_nothing_leaks(response)
     assert 'id="nav-pipeline"' not in client_for(app, "rep1").get("/").text
+
+
+def test_the_pipeline_page_shows_each_currency_on_its_own_line(app, engine):
+    engine.create_opportunity(title="Euro deal", amount="500.00", currency="EUR", partner="P", actor="manager",
+                              attributes={"channel": "retail"})
+    open_deal(engine, title="Zloty deal")
+    page = client_for(app, "manager").get("/pipeline").text
+    row = page.split('class="stage-qualification"')[1].split("</tr>")[0]
+    assert "500.00 EUR" in row and "1\u202f000.00 PLN" in row
+    assert "1\u202f500.00" not in page  # never the two added together
+    assert 'id="methodology-small-deal"' in page
