@@ -6,11 +6,14 @@ Builds 100,000 opportunities of the base test methodology (small-deal: lead ->
 qualification -> offer -> won | lost) over 1,000 partners and 50 reps in two teams,
 with Core inserts: one in three deals open (in lead, qualification or offer), the
 others won or lost, opened over the past year, each with its stage history (three
-to four rows, ~370,000 in all), deal attributes for territory and lead source and
-partner cards with industry and campaign; then times each report through the
-façade as the manager (who sees every deal here): the pipeline analysis grouped by
-each of its groupings, and the methodology comparison. ``--runs`` timings per
-report after one warm-up run.
+to four rows, ~330,000 in all), deal attributes for territory and lead source and
+partner cards with industry and campaign, and a year of daily snapshots of the
+deals open each day (~8,000,000 rows at 100,000 deals; see ``file_snapshots``) with
+the per-day totals the trend reads; then times each report through the façade as
+the manager (who sees every deal here): the pipeline analysis grouped by each of
+its groupings (each run includes the stage funnel, the lead sources and the 90-day
+trend), and the methodology comparison. ``--runs`` timings per report after one
+warm-up run.
 
 When DEALFLOW_BENCH_POSTGRES_URL (or DEALFLOW_TEST_POSTGRES_URL) is set, the same on
 PostgreSQL, in a fresh schema dropped afterwards.
@@ -19,7 +22,7 @@ Target (issue 13): every report p95 <= 300 ms. Prints, per database, each report
 p50 and p95, and last ``p95=... ms (worst report: NAME)`` — the worst p95 of any
 report on any database.
 
-Not yet: the "as of" and trend reports over daily snapshots (they do not exist yet).
+Not yet: the "as of" reports (issue 13's --as-of and deal changes; not on main yet).
 """
 
 from __future__ import annotations
@@ -41,7 +44,10 @@ from sqlalchemy import create_engine, insert, text
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from engine.rules import forecast_categories  # noqa: E402
 from engine.service import Engine  # noqa: E402
+from engine.store import snapshot_totals  # noqa: E402
+from engine.store.snapshot_models import DealSnapshot  # noqa: E402
 from engine.store.models import Opportunity, StageChange, TeamMember, User  # noqa: E402
 from engine.store.partner_models import Partner  # noqa: E402
 
@@ -82,6 +88,7 @@ def build(url: str, opportunities: int) -> Engine:
             for p in range(PARTNERS)])
     batch = 5_000
     changes = 0
+    lives: list[tuple] = []  # (id, opened, closed, [(at, stage, probability)], deal columns) for the snapshots
     for start in range(0, opportunities, batch):
         deals, history = [], []
         for n in range(start, min(start + batch, opportunities)):
@@ -98,9 +105,11 @@ def build(url: str, opportunities: int) -> Engine:
                 path.append(("won", 100) if won else ("lost", 0))
                 status = "won" if won else "lost"
             at = opened
+            moves = []
             for i, (stage, probability) in enumerate(path):
                 history.append(dict(opportunity_id=n + 1, from_stage=path[i - 1][0] if i else None, to_stage=stage,
                                     probability=probability, changed_by_id=manager_id, changed_at=at))
+                moves.append((at, stage, probability))
                 if i + 1 < len(path):
                     at = min(at + timedelta(days=rng.uniform(0, 20)), now)
             closed = at if status != "open" else None
@@ -115,6 +124,7 @@ def build(url: str, opportunities: int) -> Engine:
                 stage_id=stage, stage_entered_at=at, probability=probability,
                 expected_revenue=(amount * probability / 100).quantize(Decimal("0.01")), status=status,
                 opened_at=opened, closed_at=closed, workflow_state="", row_version=1))
+            lives.append((n + 1, opened, closed, moves, deals[-1]))
         with database.begin() as connection:
             connection.execute(insert(Opportunity.__table__), deals)
             connection.execute(insert(StageChange.__table__), history)
@@ -122,10 +132,59 @@ def build(url: str, opportunities: int) -> Engine:
         done = min(start + batch, opportunities)
         print(f"\r  {done:>7} opportunities, {changes:>7} stage changes", end="", flush=True)
     print()
+    file_snapshots(database, lives, now)
     with database.begin() as connection:
         connection.execute(text("ANALYZE"))  # fresh statistics, as a live database has
     database.dispose()
     return engine
+
+
+def file_snapshots(database, lives: list[tuple], now: datetime) -> None:
+    """A year of daily snapshots as the sweep files them (its row shape:
+    engine.service.snapshots._row): on each past day, a row per deal open when the
+    day began (or opened that day), in the stage it stood in then. Core inserts on
+    SQLite, COPY on PostgreSQL, a month of days at a time; then the per-day totals
+    the trend reads, rebuilt by the function the migration that adds them uses
+    (engine.store.snapshot_totals.rebuild), as a deployment upgraded with a year of
+    snapshots on file has them (from then on the sweep adds to them)."""
+    today = now.date()
+    first = today - timedelta(days=365)
+    category = {p: forecast_categories.category_of(p, None) for p in (5, 20, 50)}
+    columns = [c.name for c in DealSnapshot.__table__.columns]
+    filed = 0
+    for start in range(0, 366, 31):
+        days = [first + timedelta(days=d) for d in range(start, min(start + 31, 366))]
+        rows = []
+        chunk_begins = datetime.combine(days[0], datetime.min.time(), tzinfo=timezone.utc)
+        chunk_ends = chunk_begins + timedelta(days=len(days))
+        alive = [life for life in lives if life[1] < chunk_ends and (life[2] is None or life[2] > chunk_begins)]
+        for day in days:
+            begins = datetime.combine(day, datetime.min.time(), tzinfo=timezone.utc)
+            ends = begins + timedelta(days=1)
+            for deal_id, opened, closed, moves, deal in alive:
+                if opened >= ends or (closed is not None and closed <= begins):
+                    continue
+                _, stage, probability = next((m for m in reversed(moves) if m[0] <= begins), moves[0])
+                rows.append((day, deal_id, stage, int(deal["amount"]) * 100, deal["currency"], probability,
+                             category[probability], False, None, deal["owner_id"], deal["manager_id"],
+                             deal["team_id"], deal["methodology_version_id"], deal["segment_id"], begins))
+        with database.begin() as connection:
+            if database.dialect.name == "postgresql":
+                with connection.connection.cursor() as cursor, cursor.copy(
+                        f"COPY deal_snapshots ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:  # the text SQLAlchemy's Date, DateTime and Boolean store on SQLite; amounts in cents
+                connection.exec_driver_sql(
+                    f"INSERT INTO deal_snapshots ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                    [(day.isoformat(), *rest[:6], int(rest[6]), *rest[7:13],
+                      taken.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")) for day, *rest, taken in rows])
+        filed += len(rows)
+        print(f"\r  {filed:>9} snapshot rows up to {days[-1]}", end="", flush=True)
+    print()
+    with database.begin() as connection:
+        totals = snapshot_totals.rebuild(connection)
+    print(f"  {totals} per-day totals rebuilt from them")
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:

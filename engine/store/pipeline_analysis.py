@@ -23,14 +23,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Mapping
 
-from sqlalchemy import BigInteger, Float, and_, case, cast, distinct, func, literal, or_, select, type_coerce
+from sqlalchemy import Float, and_, case, cast, distinct, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from engine.rules.pipeline_analysis import StageTotal, Total
 from engine.rules.report_scope import Scope
 from engine.store.models import MethodologySwap, MethodologyVersion, Opportunity, StageChange, Team, User
 from engine.store.partner_models import Partner
-from engine.store.snapshot_models import DealSnapshot
+from engine.store.analysis_models import SnapshotDayTotal
 
 CENT = Decimal("0.01")
 
@@ -195,23 +195,24 @@ def version_ids(session: Session) -> set[int]:
 def trend(session: Session, scope: Scope, since: date) -> list[tuple]:
     """(day, currency, deals, amount, amount x probability / 100) per snapshot day
     from ``since`` on, of the snapshot rows in scope (the snapshot keeps the owner,
-    manager and team the deal had that day)."""
-    cents = type_coerce(DealSnapshot.amount, BigInteger)  # raw cents: x probability stays exact
-    query = (select(DealSnapshot.snapshot_date, DealSnapshot.currency, func.count(),
-                    func.sum(cents), func.sum(cents * DealSnapshot.probability))
-             .where(DealSnapshot.snapshot_date >= since)
-             .group_by(DealSnapshot.snapshot_date, DealSnapshot.currency)
-             .order_by(DealSnapshot.snapshot_date, DealSnapshot.currency))
+    manager and team the deal had that day), read from the per-day totals the sweep
+    keeps (``engine.store.snapshot_totals``): a few thousand rows, not millions."""
+    day = SnapshotDayTotal
+    query = (select(day.snapshot_date, day.currency, func.sum(day.deals), func.sum(day.amount_cents),
+                    func.sum(day.weighted_cents))
+             .where(day.snapshot_date >= since)
+             .group_by(day.snapshot_date, day.currency)
+             .order_by(day.snapshot_date, day.currency))
     if not scope.everything:
         people = sorted({scope.user_id} | scope.below)
-        either = [DealSnapshot.owner_id.in_(people)]
+        either = [day.owner_id.in_(people)]
         if scope.managed:
-            either.append(DealSnapshot.manager_id.in_(people))
+            either.append(day.manager_id.in_(people))
             if scope.team_ids:
-                either.append(DealSnapshot.team_id.in_(sorted(scope.team_ids)))
+                either.append(day.team_id.in_(sorted(scope.team_ids)))
         query = query.where(or_(*either))
-    return [(day, currency, n, (Decimal(amount or 0) / 100).quantize(CENT),
-             (Decimal(weighted or 0) / 10000).quantize(CENT)) for day, currency, n, amount, weighted in session.execute(query)]
+    return [(day_, currency, int(n), (Decimal(amount or 0) / 100).quantize(CENT),
+             (Decimal(weighted or 0) / 10000).quantize(CENT)) for day_, currency, n, amount, weighted in session.execute(query)]
 
 
 def swaps(session: Session) -> list[SwapRow]:

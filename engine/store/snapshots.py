@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from engine.store import snapshot_totals
 from engine.store.models import Opportunity, User
 from engine.store.snapshot_models import DealSnapshot
 
@@ -41,7 +42,8 @@ def open_deals(session: Session, day: date, *, after_id: int, opened_before: dat
 
 
 def file_rows(session: Session, rows: list[dict]) -> None:
-    """Insert the snapshot rows, skipping any (day, deal) already filed."""
+    """Insert the snapshot rows of one day, skipping any deal already filed, and add
+    the inserted ones to the day's totals (``engine.store.snapshot_totals``)."""
     if not rows:
         return
     dialect = session.get_bind().dialect.name
@@ -49,8 +51,12 @@ def file_rows(session: Session, rows: list[dict]) -> None:
     table = DealSnapshot.__table__
     # Core, not the ORM's bulk path: nothing here needs identity or events, and the
     # ORM's per-row bookkeeping was most of a sweep's time.
-    session.connection().execute(insert(table).on_conflict_do_nothing(
-        index_elements=[table.c.snapshot_date, table.c.opportunity_id]), rows)
+    inserted = session.connection().execute(insert(table).on_conflict_do_nothing(
+        index_elements=[table.c.snapshot_date, table.c.opportunity_id]).returning(table.c.opportunity_id), rows)
+    # the day's totals for the trend, in the same transaction, of the rows really
+    # inserted (a row another sweep filed first is not returned)
+    new = set(inserted.scalars())
+    snapshot_totals.add_filed(session, (row for row in rows if row["opportunity_id"] in new))
 
 
 def count_on(session: Session, day: date) -> int:
