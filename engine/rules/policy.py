@@ -498,40 +498,7 @@ def may_delete_partner(actor: Actor) -> bool:
 
 # --- early warnings (M18) -------------------------------------------------------------
 
-@dataclass(frozen=True)
-class WarningScope:
-    """Whose deals' warnings someone sees: every deal's (admins), else the deals they
-    own (``owner_id``: reps), manage (``manager_id``) or their teams' (``team_ids``:
-    managers). Nothing of these: no warnings (designers fix methodologies)."""
-
-    everything: bool = False
-    owner_id: int | None = None
-    manager_id: int | None = None
-    team_ids: frozenset[int] = frozenset()
-
-
-def warning_scope(actor: Actor) -> WarningScope:
-    """Reps see their own deals' warnings, managers their teams', admins all."""
-    if actor.role is Role.ADMIN:
-        return WarningScope(everything=True)
-    if actor.role is Role.MANAGER:
-        return WarningScope(manager_id=actor.user_id, team_ids=actor.team_ids)
-    if actor.role is Role.REP:
-        return WarningScope(owner_id=actor.user_id)
-    return WarningScope()
-
-
-def may_see_warnings_of(actor: Actor, deal: Deal) -> bool:
-    """The deal's warnings (and acknowledging one): its owner, its manager or a
-    manager of its team, or an admin — ``warning_scope`` for one deal."""
-    scope = warning_scope(actor)
-    if scope.everything:
-        return True
-    if scope.owner_id is not None and deal.owner_id == scope.owner_id:
-        return True
-    if scope.manager_id is not None and deal.manager_id == scope.manager_id:
-        return True
-    return deal.team_id is not None and deal.team_id in scope.team_ids
+# Whose deals' warnings someone sees is engine.rules.report_scope's (for_warnings).
 
 
 def may_sweep_warnings(actor: Actor) -> bool:

@@ -103,8 +103,15 @@ def _build(ctx: ServiceContext, session: Session, org: Organisation, who: policy
     def rolled(values: dict[int, rules.ByCurrency], uid: int) -> rules.ByCurrency:
         return rollup(h, uid, values, rules.add_currencies, {})
 
+    def counts(uid: int) -> bool:
+        """Active, or deactivated with something in the period (quota, deals,
+        adjustments) themselves or below them: a rep who left stays in the
+        rollup of the periods they worked, marked inactive."""
+        return org.is_active(uid) or any(own.get(p) or in_force.get(p) or p in quotas
+                                         for p in (uid, *h.members_under(uid)))
+
     people_rows = []
-    for uid, depth, above in _tree(h, subject):
+    for uid, depth, above in _tree(h, subject, keep=lambda uid: uid == subject or counts(uid)):
         mine = own.get(uid, {})
         under = bool(h.direct_reports(uid))
         people_rows.append(PersonForecast(
@@ -112,9 +119,9 @@ def _build(ctx: ServiceContext, session: Session, org: Organisation, who: policy
             _lines(mine, adjusted[uid], shown[uid], quotas.get(uid)),
             _lines(rolled(own, uid), rolled(adjusted, uid), {}, quotas.get(uid)) if under
             else _lines(mine, adjusted[uid], shown[uid], quotas.get(uid)),
-            policy.may_adjust_forecast(who, h, uid)))
-    choices = sorted({org.name(uid) for uid in org.people  # everyone in the hierarchy the viewer may see
-                      if policy.may_see_forecast(who, h, uid) and (h.is_manager(uid) or h.managers_of(uid))},
+            policy.may_adjust_forecast(who, h, uid), org.is_active(uid)))
+    choices = sorted({org.name(uid) for uid in org.people  # everyone active in the hierarchy the viewer may see
+                      if org.is_active(uid) and policy.may_see_forecast(who, h, uid) and (h.is_manager(uid) or h.managers_of(uid))},
                      key=str.lower)
     return ForecastView(org.period_view(period), org.name(subject), tuple(people_rows), people_rows[0].rollup,
                         tuple(Submission(i, at, figures) for i, at, figures in store.submissions(session, subject,
@@ -122,12 +129,13 @@ def _build(ctx: ServiceContext, session: Session, org: Organisation, who: policy
                         policy.may_submit_forecast(who, subject), tuple(choices))
 
 
-def _tree(h, root: int):
-    """(person, depth, their manager in this tree) depth first, each person once."""
+def _tree(h, root: int, keep):
+    """(person, depth, their manager in this tree) depth first, each person once;
+    a person ``keep`` refuses is left out with everyone below them."""
     seen, stack = set(), [(root, 0, None)]
     while stack:
         uid, depth, above = stack.pop()
-        if uid in seen:
+        if uid in seen or not keep(uid):
             continue
         seen.add(uid)
         yield uid, depth, above

@@ -23,15 +23,16 @@ from engine.views.quotas import PeriodView
 @dataclass(frozen=True)
 class Organisation:
     """The fiscal calendar's first month, the hierarchy, and id -> (username,
-    display name, role) of every active user."""
+    display name, role, active) of every user — deactivated ones too, whose past
+    quotas and deals still roll up (engine.store.hierarchy)."""
 
     start_month: int
     hierarchy: Hierarchy
-    people: dict[int, tuple[str, str, str]]
+    people: dict[int, hierarchy_store.Person]
 
     def id_of(self, username: object, missing: str | None = None) -> int:
-        for uid, (name, _, _) in self.people.items():
-            if name == username:
+        for uid, person in self.people.items():
+            if person.username == username:
                 return uid
         raise NotFoundError(missing or f"no user '{username}'")
 
@@ -40,6 +41,13 @@ class Organisation:
 
     def display(self, user_id: int) -> str:
         return self.people[user_id][1] if user_id in self.people else f"#{user_id}"
+
+    def is_active(self, user_id: int) -> bool:
+        return user_id in self.people and self.people[user_id].active
+
+    def active_reports(self, user_id: int) -> tuple[int, ...]:
+        """The direct reports a new quota split is made among: the active ones."""
+        return tuple(uid for uid in self.hierarchy.direct_reports(user_id) if self.is_active(uid))
 
     def period(self, text: object, today: date, kind: str = "quarter") -> periods.Period:
         """``text`` on this calendar; empty: the ``kind`` period holding ``today``."""

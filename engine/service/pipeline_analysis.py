@@ -12,11 +12,9 @@ from datetime import timedelta
 from engine.errors import FormError
 from engine.rules import pipeline_analysis as rules
 from engine.rules import report_tables
-from engine.rules.hierarchy import Hierarchy
-from engine.rules.report_scope import scope_of
-from engine.service import unit_of_work, visibility
+from engine.service import unit_of_work
 from engine.service.context import ServiceContext
-from engine.store import hierarchy as hierarchy_store
+from engine.service.report_scope import scope_for
 from engine.store import people
 from engine.store import pipeline_analysis as store
 from engine.views.pipeline_analysis import (GROUPS, MethodologyFigures, MethodologyReport, PipelineReport, ReportFile,
@@ -80,10 +78,7 @@ def methodology_report(ctx: ServiceContext, *, viewer: str) -> MethodologyReport
 
 
 def _scope(session, viewer: str):
-    user = people.user(session, viewer)
-    actor = visibility.actor_of(session, user)
-    below = Hierarchy.of(hierarchy_store.teams(session)).members_under(user.id) if actor.role == "manager" else ()
-    return scope_of(actor, store.led_team_ids(session, user.id), below)
+    return scope_for(session, people.user(session, viewer))
 
 
 def _swaps(session, scope, swaps, versions) -> tuple[SwapComparison, ...]:

@@ -102,7 +102,7 @@ def split_quota(ctx: ServiceContext, manager: str, period: object, parts: Mappin
         org, who, subject, chosen = _begin(
             ctx, session, actor, manager, period, policy.may_split_quota,
             f"only {manager}, a manager above them or an admin splits {manager}'s quota")
-        reports = org.hierarchy.direct_reports(subject)
+        reports = org.active_reports(subject)  # a deactivated rep gets no new quota
         if not reports:
             raise FormError({"manager": f"{manager} has no direct reports to split a quota among"})
         manager_quota = store.in_force(session, chosen, [subject]).get(subject)
@@ -175,7 +175,7 @@ def quota_sheet(ctx: ServiceContext, *, viewer: str, period: object = None, mana
                                   if policy.may_see_quota(who, h, uid) or uid in h.direct_reports(subject)
                                   and history else None,
                                   drafted.get(uid))
-                        for uid in h.direct_reports(subject))
+                        for uid in org.active_reports(subject))
         return QuotaSheet(org.period_view(chosen), org.start_month, org.name(subject), org.display(subject),
                           _quota(org, subject, manager_quota) if sees_quota or history else None, reports, draft,
                           history, managers, may_split, policy.may_set_quota(who, h, subject), own)

@@ -18,10 +18,10 @@ from email.message import EmailMessage
 from typing import Mapping
 
 from engine.errors import ConflictError, DealflowError
-from engine.rules import policy
 from engine.rules import warnings as rules
-from engine.service import unit_of_work, visibility
+from engine.service import unit_of_work
 from engine.service.context import ServiceContext
+from engine.service.warnings import scope_of_user
 from engine.store import people
 from engine.store import warnings as store
 from engine.views.warnings import DigestView
@@ -95,7 +95,7 @@ def send_digests(ctx: ServiceContext, *, smtp: SmtpSettings | None = None) -> li
             row = people.find_user(session, user.username, active_only=True)
             if row is None or store.digest_exists(session, row.id, day):
                 continue
-            scope = policy.warning_scope(visibility.actor_of(session, row))
+            scope = scope_of_user(session, row)
             warnings = store.visible(session, scope, include_acknowledged=False, limit=5000)
             if warnings:
                 todo.append((row.id, row.username, row.display_name, warnings))

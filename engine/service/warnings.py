@@ -8,8 +8,9 @@ pair is what keeps two sweeps at once from doubling a warning. A deal that chang
 between the sweep's read and its write may get a warning whose cause just went;
 the next sweep clears it.
 
-Who sees which warnings is policy.warning_scope's: reps their own deals', managers
-their teams', admins all.
+Who sees which warnings is engine.rules.report_scope's, the same scope every report
+counts: reps their own deals', managers those of everyone below them in the
+hierarchy and of the teams they lead, admins all, designers none.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from decimal import Decimal
 from engine.errors import ConflictError, FormError, NotFoundError
 from engine.rules import policy
 from engine.rules import warnings as rules
+from engine.rules.report_scope import Scope, for_warnings
 from engine.service import unit_of_work, visibility
+from engine.service.report_scope import scope_for
 from engine.service.context import ServiceContext
 from engine.store import people
 from engine.store import warnings as store
@@ -96,6 +99,22 @@ def sweep(ctx: ServiceContext, *, idle_days: object = rules.DEFAULT_IDLE_DAYS,
 
 # --- reading and acknowledging ----------------------------------------------------------
 
+EVERY_DEAL = Scope(everything=True, user_id=0, managed=True)
+
+
+def _scope(session, viewer: str) -> Scope:
+    return scope_of_user(session, people.user(session, viewer))
+
+
+def scope_of_user(session, user) -> Scope:
+    """Whose deals' warnings ``user`` (a User row) sees (also the digest's)."""
+    return for_warnings(visibility.actor_of(session, user), scope_for(session, user))
+
+
+def _may_see(session, viewer: str, opportunity: Opportunity) -> bool:
+    """The deal's warnings (and acknowledging one): the board's scope, for one deal."""
+    return _scope(session, viewer).covers(opportunity.owner_id, opportunity.manager_id, opportunity.team_id)
+
 def _view(row: store.WarningRow, may_acknowledge: bool) -> WarningView:
     return WarningView(id=row.id, opportunity_id=row.opportunity_id, deal_title=row.deal_title,
                        partner_name=row.partner_name, owner=row.owner, owner_name=row.owner_name, rule=row.rule,
@@ -110,7 +129,7 @@ def list_warnings(ctx: ServiceContext, *, viewer: str, include_cleared: bool = F
     """The viewer's warnings, newest first: reps their own deals', managers their
     teams', admins all."""
     with unit_of_work.quick_read(ctx) as session:
-        scope = policy.warning_scope(visibility.actor_of(session, people.user(session, viewer)))
+        scope = _scope(session, viewer)
         rows = store.visible(session, scope, include_cleared=include_cleared,
                              include_acknowledged=include_acknowledged, limit=limit)
     return [_view(row, True) for row in rows]
@@ -119,7 +138,7 @@ def list_warnings(ctx: ServiceContext, *, viewer: str, include_cleared: bool = F
 def board(ctx: ServiceContext, *, viewer: str) -> WarningBoard:
     """The dashboard: open warnings grouped by rep, then rule (RULES order), newest first."""
     with unit_of_work.quick_read(ctx) as session:
-        scope = policy.warning_scope(visibility.actor_of(session, people.user(session, viewer)))
+        scope = _scope(session, viewer)
         rows = store.visible(session, scope, limit=5000)
     per_rep: OrderedDict[str, list[WarningView]] = OrderedDict()
     for row in sorted(rows, key=lambda r: (r.owner_name.casefold(), r.owner)):
@@ -141,10 +160,9 @@ def for_deal(ctx: ServiceContext, opportunity_id: int, *, viewer: str) -> list[W
     shows warnings only to those who act on them)."""
     with unit_of_work.quick_read(ctx) as session:
         _, opportunity = visibility.visible_opportunity(session, viewer, opportunity_id)
-        actor = visibility.actor_of(session, people.user(session, viewer))
-        if not policy.may_see_warnings_of(actor, visibility.deal_of(opportunity)):
+        if not _may_see(session, viewer, opportunity):
             return []
-        rows = store.visible(session, policy.WarningScope(everything=True), opportunity_id=opportunity_id)
+        rows = store.visible(session, EVERY_DEAL, opportunity_id=opportunity_id)
     return [_view(row, True) for row in rows]
 
 
@@ -161,7 +179,7 @@ def acknowledge(ctx: ServiceContext, warning_id: int, *, actor: str) -> WarningV
         if warning is None:
             raise NotFoundError(missing)
         opportunity = session.get(Opportunity, warning.opportunity_id)
-        if not policy.may_see_warnings_of(visibility.actor_of(session, actor_row), visibility.deal_of(opportunity)):
+        if not _may_see(session, actor, opportunity):
             raise NotFoundError(missing)
         if warning.cleared_at is not None:
             raise ConflictError(f"this warning cleared on {warning.cleared_at:%Y-%m-%d}: its cause went away")
@@ -172,6 +190,6 @@ def acknowledge(ctx: ServiceContext, warning_id: int, *, actor: str) -> WarningV
 
     unit_of_work.run(ctx, work)
     with unit_of_work.quick_read(ctx) as session:
-        row, = store.visible(session, policy.WarningScope(everything=True), include_cleared=True,
+        row, = store.visible(session, EVERY_DEAL, include_cleared=True,
                              warning_id=warning_id)
     return _view(row, True)

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from engine.rules.pipeline_analysis import StageTotal, Total
 from engine.rules.report_scope import Scope
+from engine.store.report_scope import where_in_scope
 from engine.store.models import MethodologySwap, MethodologyVersion, Opportunity, StageChange, Team, User
 from engine.store.partner_models import Partner
 from engine.store.analysis_models import SnapshotDayTotal
@@ -49,20 +50,8 @@ class SwapRow:
     reversed_by_swap_id: int | None
 
 
-def led_team_ids(session: Session, user_id: int) -> frozenset[int]:
-    return frozenset(session.scalars(select(Team.id).where(Team.manager_id == user_id)))
-
-
 def _in_scope(query, scope: Scope):
-    if scope.everything:
-        return query
-    if not scope.managed:
-        return query.where(Opportunity.owner_id == scope.user_id)
-    people = sorted({scope.user_id} | scope.below)
-    either = [Opportunity.owner_id.in_(people), Opportunity.manager_id.in_(people)]
-    if scope.team_ids:
-        either.append(Opportunity.team_id.in_(sorted(scope.team_ids)))
-    return query.where(or_(*either))
+    return where_in_scope(query, scope, Opportunity.owner_id, Opportunity.manager_id, Opportunity.team_id)
 
 
 def _attribute(name: str):

@@ -11,14 +11,15 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Sequence
 
-from sqlalchemy import column, func, literal, or_, select, table as table_clause, update
+from sqlalchemy import column, func, literal, select, table as table_clause, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
-from engine.rules.policy import WarningScope
+from engine.rules.report_scope import Scope
 from engine.store.models import Event, InboxTask, Opportunity, User
 from engine.store.types import UtcDateTime
 from engine.store.partner_models import Activity
+from engine.store.report_scope import where_in_scope
 from engine.store.warning_models import DealWarning, WarningDigest
 
 #: events whose data give the probability in force after them
@@ -238,20 +239,7 @@ class WarningRow:
     cleared_at: datetime | None
 
 
-def _scoped(query, scope: WarningScope):
-    if scope.everything:
-        return query
-    allowed = []
-    if scope.owner_id is not None:
-        allowed.append(Opportunity.owner_id == scope.owner_id)
-    if scope.manager_id is not None:
-        allowed.append(Opportunity.manager_id == scope.manager_id)
-    if scope.team_ids:
-        allowed.append(Opportunity.team_id.in_(sorted(scope.team_ids)))
-    return query.where(or_(*allowed)) if allowed else query.where(False)
-
-
-def visible(session: Session, scope: WarningScope, *, include_cleared: bool = False,
+def visible(session: Session, scope: Scope, *, include_cleared: bool = False,
             include_acknowledged: bool = True, opportunity_id: int | None = None, since: datetime | None = None,
             warning_id: int | None = None, limit: int = 1000) -> list[WarningRow]:
     """The warnings ``scope`` sees, newest first."""
@@ -262,7 +250,7 @@ def visible(session: Session, scope: WarningScope, *, include_cleared: bool = Fa
              .join(Opportunity, Opportunity.id == DealWarning.opportunity_id)
              .join(owner, owner.id == Opportunity.owner_id)
              .outerjoin(acker, acker.id == DealWarning.acknowledged_by_id))
-    query = _scoped(query, scope)
+    query = where_in_scope(query, scope, Opportunity.owner_id, Opportunity.manager_id, Opportunity.team_id)
     if not include_cleared:
         query = query.where(DealWarning.cleared_at.is_(None))
     if not include_acknowledged:

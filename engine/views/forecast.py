@@ -55,6 +55,7 @@ class PersonForecast:
     own: tuple[CurrencyLine, ...]
     rollup: tuple[CurrencyLine, ...]  # own plus everyone below them (a rep: the same as own)
     may_adjust: bool  # the viewer is their manager and they have no reports of their own
+    active: bool = True  # False: deactivated, shown for the quota, deals or adjustments they have in the period
 
 
 @dataclass(frozen=True)

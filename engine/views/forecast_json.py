@@ -31,7 +31,7 @@ def forecast_json(v: ForecastView, *, submissions: bool = True) -> dict:
     result = {"period": period_json(v.period), "username": v.username,
               "rollup": [line_json(line) for line in v.total],
               "people": [{"username": p.username, "display_name": p.display_name, "depth": p.depth,
-                          "manager": p.manager, "is_manager": p.is_manager, "may_adjust": p.may_adjust,
+                          "manager": p.manager, "is_manager": p.is_manager, "may_adjust": p.may_adjust, "active": p.active,
                           "own": [line_json(line) for line in p.own],
                           "rollup": [line_json(line) for line in p.rollup]} for p in v.people]}
     if submissions:

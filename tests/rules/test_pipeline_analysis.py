@@ -77,5 +77,5 @@ def test_each_role_counts_its_own_scope():
     rep = scope_of(Actor(4, "rep", frozenset({7})))
     assert admin.everything and designer.everything
     assert (manager.everything, manager.managed, manager.team_ids, manager.below) == (
-        False, True, frozenset({7, 8}), frozenset({5, 6}))
+        False, True, frozenset({8}), frozenset({5, 6}))
     assert (rep.everything, rep.managed, rep.team_ids, rep.label) == (False, False, frozenset(), "your deals")

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 
 from engine.errors import ConflictError, FormError, NotFoundError, PermissionDeniedError
 from tests.conftest import BASE_METHODOLOGY, make_engine
+from tests.service.quota_seeds import with_director
 
 
 def open_deal(engine, title="Kiosk for Hotel Rex", owner=None):
@@ -190,6 +191,20 @@ def test_reps_see_their_own_managers_their_teams_admins_all_and_designers_none(e
     board = engine.warning_board(viewer="manager")
     assert [(r.owner, r.count) for r in board.reps] == [("rep1", 1), ("rep2", 1)]
     assert [g.rule for g in board.reps[0].rules] == ["next_action_missed"]
+
+
+def test_a_director_sees_the_warnings_of_the_deals_below_their_managers_as_the_report_counts_them(engine, clock):
+    with_director(engine)  # director manages manager (rep1, rep2) and manager2 (rep3)
+    open_deal(engine, "Rex kiosk", owner="rep1")
+    open_deal(engine, "Bar kiosk", owner="rep3")
+    clock.advance(days=3)
+    engine.sweep_warnings()
+    seen = {w.deal_title for w in engine.warnings(viewer="director")}
+    assert seen == {"Rex kiosk", "Bar kiosk"}
+    assert engine.pipeline_report(viewer="director").total.deals == 2
+    assert engine.warning_board(viewer="director").total == 2
+    assert engine.warnings(viewer="designer") == []
+    assert {w.deal_title for w in engine.warnings(viewer="manager2")} == {"Bar kiosk"}
 
 
 def test_acknowledging_records_who_and_when_once_and_only_by_those_who_see_it(engine, clock):

@@ -30,6 +30,7 @@ SCHEMAS = {
         "people": {"type": "array", "items": record({
             "username": {"type": "string"}, "display_name": {"type": "string"}, "depth": {"type": "integer"},
             "manager": nullable("string"), "is_manager": {"type": "boolean"}, "may_adjust": {"type": "boolean"},
+            "active": {"type": "boolean"},
             "own": {"type": "array", "items": ref("ForecastLine")},
             "rollup": {"type": "array", "items": ref("ForecastLine"),
                        "description": "Own deals plus everyone's below, each person once."}})},
