@@ -88,6 +88,21 @@ def test_worker_once_fires_nothing_when_nothing_is_due(in_tmp, run_cli):
     assert again.output == "fired timers on 0 opportunities\n"
 
 
+def test_worker_once_reports_the_timers_it_fired(in_tmp, run_cli):
+    from datetime import datetime, timedelta, timezone
+
+    from tests.conftest import FakeClock, make_engine
+
+    # A deal opened four days ago: its three-day chase timer is a day overdue.
+    past = make_engine(f"sqlite:///{in_tmp / 'dealflow.db'}",
+                       FakeClock(datetime.now(timezone.utc) - timedelta(days=4)))
+    past.create_opportunity(title="Kiosk", amount="1000.00", partner="Hotel Rex",
+                            attributes={"channel": "retail"}, actor="manager", owner="rep1")
+    past.close()
+    result = run_cli("worker", "--once", "--no-snapshots", "--warnings-every", "0")
+    assert result.output == "fired timers on 1 opportunity\n"  # not fired unseen before it looked
+
+
 def test_a_digest_the_smtp_server_refuses_is_one_line_and_stops_neither_the_sweep_nor_the_worker(
         in_tmp, run_cli, monkeypatch):
     from datetime import datetime, timedelta, timezone

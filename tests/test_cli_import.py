@@ -28,7 +28,8 @@ def test_import_writes_stages_in_flow_order_a_routing_skeleton_and_validates(run
 
 def test_a_process_without_a_lost_end_gets_a_lost_stage_entered_by_hand(run_cli, tmp_path):
     source = tmp_path / "flow.bpmn"
-    source.write_bytes((REAL_WORLD / "flow_without_id.bpmn").read_bytes())
+    source.write_bytes((REAL_WORLD / "flow_without_id.bpmn").read_bytes().replace(
+        b'<bpmn:endEvent id="End_1" />', b'<bpmn:endEvent id="End_1" name="Order placed" />'))
     into = tmp_path / "methodologies"
     result = run_cli("import-bpmn", str(source), "--methodology", "calls", "--into", str(into))
     assert result.exit_code == 0, result.output
@@ -37,6 +38,43 @@ def test_a_process_without_a_lost_end_gets_a_lost_stage_entered_by_hand(run_cli,
             "process too, draw one and put its id in stage 'lost'") in result.output
     assert result.output.endswith("OK\n")
     assert "    outcome: lost\n    entered_at: []\n" in (into / "stages" / "calls.yaml").read_text("utf-8")
+
+
+def test_an_end_event_whose_name_says_neither_won_nor_lost_is_a_todo_that_cannot_deploy(run_cli, tmp_path):
+    source = tmp_path / "flow.bpmn"
+    source.write_bytes((REAL_WORLD / "flow_without_id.bpmn").read_bytes())  # one end event, End_1, no name
+    into = tmp_path / "methodologies"
+    result = run_cli("import-bpmn", str(source), "--methodology", "calls", "--into", str(into))
+    assert result.exit_code == 1
+    stages = (into / "stages" / "calls.yaml").read_text("utf-8")
+    assert "\n    outcome: won" not in stages
+    assert "    outcome: TODO\n    entered_at: [End_1]\n" in stages
+    assert ("  - stages/calls.yaml: end event End_1 says neither won nor lost: write 'outcome: won' or "
+            "'outcome: lost' in its stage (now TODO, which cannot be deployed)") in result.output
+    assert "'outcome' must be 'open', 'won' or 'lost'; got 'TODO'" in result.output
+
+
+def test_disqualified_and_nurtured_ends_are_lost_and_a_parallel_block_is_one_stage_in_flow_order(
+        run_cli, tmp_path):
+    into = tmp_path / "methodologies"
+    result = run_cli("import-bpmn", str(REAL_WORLD / "import" / "lead_paths.bpmn"), "--into", str(into))
+    assert result.exit_code == 0, result.output
+    stages = (into / "stages" / "lead_paths.yaml").read_text("utf-8")
+    assert [line.split(": ")[1] for line in stages.splitlines() if line.startswith("  - id: ")] == [
+        "lead_in", "qualify", "meet", "demo", "check_credit_legal_review_price_it", "proposal", "won", "lost"]
+    assert "    entered_at: [Credit, Legal, Price]\n" in stages  # one stage: a deal is in one at a time
+    assert "    outcome: won\n    entered_at: [End_Won]\n" in stages
+    assert "    outcome: lost\n    entered_at: [End_Disqualified, End_Nurtured]\n" in stages
+
+
+def test_the_schema_line_points_at_the_shipped_schemas_from_any_folder(run_cli, tmp_path):
+    into = tmp_path / "elsewhere" / "methodologies"
+    assert run_cli("import-bpmn", str(QUOTE), "--into", str(into)).exit_code == 0
+    for kind, schema in (("stages", "stages.schema.json"), ("routing", "routing.schema.json")):
+        first = (into / kind / "quote.yaml").read_text("utf-8").splitlines()[0]
+        location = first.removeprefix("# yaml-language-server: $schema=")
+        assert location.endswith(schema)
+        assert (into / kind / location).resolve().is_file(), first
 
 
 def test_an_existing_routing_file_is_left_alone_and_the_lines_to_add_are_printed(run_cli, tmp_path):

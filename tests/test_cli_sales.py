@@ -57,7 +57,7 @@ def test_completing_a_task_too_early_is_refused_naming_what_is_missing(deal, run
     result = run_cli("task", "complete", task_id, "--as", "rep1", "pain_summary=Spoiled stock",
                      "worth_pursuing=true")
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: the opportunity cannot leave stage ") and "not yet: " in result.stderr
+    assert result.stderr.startswith("error: the opportunity cannot leave stage ") and "; still to do: " in result.stderr
     assert result.stderr.count("\n") == 1
     assert "stage          Discovery" in run_cli("opportunity", "show", deal).output
 

@@ -14,15 +14,17 @@ from engine import Engine
 DEFAULT_PATH = "methodologies"
 
 
-def open_engine() -> Engine:
-    """The engine of DEALFLOW_DATABASE_URL (default: SQLite dealflow.db)."""
+def open_engine(*, fire_due_timers: bool = True) -> Engine:
+    """The engine of DEALFLOW_DATABASE_URL (default: SQLite dealflow.db). On the
+    embedded SQLite default every command first fires the timers that are due, unless
+    told not to (the worker fires them itself, and reports how many)."""
     engine = Engine()
     context = click.get_current_context(silent=True)
     if context is not None:
         # Return the pool's connections when the command ends: a command left them to
         # the garbage collector, which PostgreSQL logs as an unexpected disconnect.
         context.call_on_close(engine.close)
-    if engine.url.startswith("sqlite"):
+    if fire_due_timers and engine.url.startswith("sqlite"):
         # The embedded default has no worker: each command first fires what is due
         # (an indexed query when nothing is), so timers work without one.
         engine.fire_due_timers()

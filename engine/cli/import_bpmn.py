@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib import resources
 from pathlib import Path
 
 import click
@@ -34,7 +35,8 @@ def import_bpmn(file: str, methodology_id: str | None, into: str) -> None:
     existing = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()} \
         if root.is_dir() else {}
     plan = plan_import(source.name, source.read_bytes(), companions=companions, existing=existing,
-                       methodology=methodology_id)  # a mistake is an engine error: one line
+                       methodology=methodology_id,  # a mistake is an engine error: one line
+                       schemas=_schemas_seen_from((root / "stages").resolve()))
     for relative, data in plan.files.items():
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -53,6 +55,15 @@ def import_bpmn(file: str, methodology_id: str | None, into: str) -> None:
         sys.exit(1)
     click.echo("OK")
 
+
+def _schemas_seen_from(folder: Path) -> str:
+    """The shipped JSON Schemas' folder as a path relative to ``folder`` (absolute when
+    there is none, as between drives), wherever the package is installed."""
+    schemas = Path(str(resources.files("engine.methodology").joinpath("schemas"))).resolve()
+    try:
+        return Path(os.path.relpath(schemas, folder)).as_posix()
+    except ValueError:
+        return schemas.as_posix()
 
 
 COMMANDS = [import_bpmn]

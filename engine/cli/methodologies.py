@@ -53,12 +53,19 @@ def schema(kind: str) -> None:
 @click.command()
 @click.argument("path", default=DEFAULT_PATH, type=click.Path())
 @click.option("--as", "actor", default=None, help="Who deploys (recorded with each new version).")
-def deploy(path: str, actor: str | None) -> None:
+@click.option("--force", is_flag=True,
+              help="Store changed files even under a version: label already deployed.")
+def deploy(path: str, actor: str | None, force: bool) -> None:
     """Validate PATH and store each changed methodology as a new, immutable version."""
-    report = open_engine().deploy(existing(path), actor=actor)
+    report = open_engine().deploy(existing(path), actor=actor, force=force)
     for v in report.versions:
-        state = "new version" if v.new else "unchanged"
-        click.echo(f"{v.methodology_id} {v.label}: {state} {v.version_id} ({v.content_hash[:12]})")
+        if not v.new:
+            click.echo(f"{v.methodology_id} {v.label}: unchanged (its version {v.number})")
+        elif v.number == 1:
+            click.echo(f"{v.methodology_id} {v.label}: deployed, its first version")
+        else:
+            click.echo(f"{v.methodology_id} {v.label}: new, its version {v.number}; "
+                       f"changed {', '.join(v.changed)}")
     click.echo("routing: " + ("new rules in force" if report.routing_changed else "unchanged"))
 
 

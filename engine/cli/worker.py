@@ -24,7 +24,7 @@ from engine.errors import DealflowError
               help="File the daily snapshot of the open deals at the first sweep of each day.")
 def worker(once: bool, interval: float, warnings_every: float, snapshots: bool) -> None:
     """Fire due timers, again and again (or once). Several workers may share a database."""
-    engine = open_engine()
+    engine = open_engine(fire_due_timers=False)  # its own first sweep fires them, and says how many
     idle_days = os.environ.get("DEALFLOW_WARNING_IDLE_DAYS") or 14
     last_sweep = None
     snapshot_day = None

@@ -124,7 +124,9 @@ class Interpreter(StatementsMixin):
                 return scope[node.id]
         if node.id in self.variables:
             return self.variables[node.id]
-        known = [k for k in self.variables if isinstance(k, str)] + [k for s in self.scopes for k in s]
+        # Suggest only names that hold something: an attribute the deal never got is None.
+        known = [k for k, v in self.variables.items() if isinstance(k, str) and v is not None]
+        known += [k for s in self.scopes for k in s]
         close = difflib.get_close_matches(node.id, known, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         if node.id in FUNCTIONS and not hint:

@@ -255,7 +255,8 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
         id=node_id, kind=kind, name=el.get("name") or node_id, line=el.sourceline,
         lane=lane, parent=parent_id, documentation=docs,
         form=_checked_form(facts, el, node_id) if kind == "userTask" else (),
-        attached_to=el.get("attachedToRef"), decision_ref=decision_ref, due_date=due_date,
+        attached_to=el.get("attachedToRef"), interrupting=el.get("cancelActivity", "true").strip() in ("true", "1"),
+        decision_ref=decision_ref, due_date=due_date,
         assignee=assignee, candidate_users=users, candidate_groups=groups, default_flow=el.get("default"))
 
 
@@ -315,6 +316,7 @@ def _assignment(facts: BpmnFacts, el, node_id: str) -> tuple[str | None, tuple[s
 
 # Task data keys that SpiffWorkflow's serializer reads as its own markers.
 RESERVED_FIELD_IDS = frozenset({"typename"})
+QUESTIONNAIRE_FIELD_IDS = frozenset({"score", "score_class"})  # what an answered questionnaire sets
 
 
 def _vendor_iter(el, name: str):
@@ -402,6 +404,10 @@ def _checked_form(facts: BpmnFacts, el, node_id: str) -> tuple[FormField, ...]:
         elif form_field.id in RESERVED_FIELD_IDS or form_field.id.startswith("_"):
             facts.problems.append(Problem(facts.path, form_field.line,
                                           f"form field id '{form_field.id}' of '{node_id}' is reserved; rename it"))
+        elif form_field.id in QUESTIONNAIRE_FIELD_IDS:
+            facts.problems.append(Problem(facts.path, form_field.line, (
+                f"form field id '{form_field.id}' of '{node_id}' is reserved: a questionnaire's score and "
+                "class are stored as score and score_class; rename it")))
         elif form_field.id in seen:
             facts.problems.append(Problem(facts.path, form_field.line,
                                           f"form field '{form_field.id}' appears twice in the form of '{node_id}'"))

@@ -54,6 +54,27 @@ def check_stages(doc: YamlDocument, stages: tuple[Stage, ...], process: BpmnProc
             problems.append(Problem(
                 doc.path, doc.key_line_of(("stages",)),
                 f"no {outcome} stage can be reached from the start of process '{process.id}'"))
+    if outcomes and {"won", "lost"} <= defined:  # else that is the problem to fix first
+        problems += _ends_without_outcome(doc, stages, process, reachable_nodes(process, side_branches=False))
+    return problems
+
+
+def _ends_without_outcome(doc: YamlDocument, stages: tuple[Stage, ...], process: BpmnProcess,
+                          reachable: frozenset[str]) -> list[Problem]:
+    """A deal whose process ends where no won or lost stage is entered would stay open
+    forever with nothing left to do: every end event on the main path (not the end of
+    a side branch a non-interrupting boundary event started) must close it."""
+    closing = {node for s in stages if s.outcome in ("won", "lost") for node in s.entered_at}
+    problems = []
+    for node in process.nodes.values():
+        if node.kind != "endEvent" or node.parent is not None or node.id not in reachable or node.id in closing:
+            continue
+        named = f" ('{node.name}')" if node.name != node.id else ""
+        problems.append(Problem(
+            doc.path, doc.key_line_of(("stages",)),
+            f"end event '{node.id}'{named} ({process.path}:{node.line}) ends the process, but no won or lost "
+            "stage is entered there, so a deal ending there would stay open with nothing to do; put it "
+            "in the entered_at of a won or a lost stage"))
     return problems
 
 

@@ -15,7 +15,10 @@ from collections import defaultdict, deque
 from engine.methodology.model import BpmnProcess
 
 
-def reachable_nodes(process: BpmnProcess) -> frozenset[str]:
+def reachable_nodes(process: BpmnProcess, *, side_branches: bool = True) -> frozenset[str]:
+    """The nodes a token can reach from the process's start; without ``side_branches``,
+    not those reached only through a non-interrupting boundary event (whose branch runs
+    beside the main path: its end does not end the process)."""
     nodes = process.nodes
     successors: dict[str, set[str]] = defaultdict(set)
     has_incoming: set[str] = set()
@@ -26,7 +29,7 @@ def reachable_nodes(process: BpmnProcess) -> frozenset[str]:
     children: dict[str | None, list[str]] = defaultdict(list)
     for node in nodes.values():
         children[node.parent].append(node.id)
-        if node.attached_to in nodes:
+        if node.attached_to in nodes and (side_branches or node.interrupting):
             successors[node.attached_to].add(node.id)
             has_incoming.add(node.id)
     for node in nodes.values():

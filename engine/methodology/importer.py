@@ -2,9 +2,12 @@
 file's bytes in, the files to write and what the designer still has to decide out.
 
 One stage at the start event, one per user task in the order a token first
-reaches them, a won stage at the end events and a lost stage at those whose id or
-name says so (a placeholder node id, which validation names, if there is none);
-a routing skeleton with one role per lane, candidate group and user.
+reaches them (the tasks between a parallel split and its join share one stage: a
+deal is in one stage at a time), a won stage at the end events whose id or name says
+won, a lost stage at those that say lost (disqualified, nurtured, rejected…), and
+for every other end event a stage whose outcome is a TODO that validation refuses:
+the importer never guesses "won". A routing skeleton with one role per lane,
+candidate group and user.
 """
 
 from __future__ import annotations
@@ -20,8 +23,13 @@ from engine.methodology.dmn_source import read_dmn
 from engine.methodology.crossref import assignment_names
 from engine.methodology.model import BpmnProcess, FlowNode
 
-_LOST = re.compile(r"lost|los[st]|reject|refus|cancel|declin|abort|fail|not.?qualif|verlor|abgelehnt|ablehn"
-                   r"|storn|utracon|odrzuc", re.IGNORECASE)
+_LOST = re.compile(r"lost|los[st]|reject|refus|cancel|declin|abort|fail|not.?qualif|disqualif|unqualif|nurtur"
+                   r"|abandon|dropped|no.?deal|verlor|abgelehnt|ablehn|storn|utracon|odrzuc|dyskwalif"
+                   r"|rezygn|anulow|porzuc", re.IGNORECASE)
+# An end event counts as won only when its id or name says so.
+_WON = re.compile(r"(?<![a-z])(won|win|sold)(?![a-z])|closed.?won|success|signed|(?<![a-z])order|contract"
+                  r"|deal.?closed|purchase|gewonnen|auftrag|wygran|podpisan|zam[oó]wien|sprzedan|umow",
+                  re.IGNORECASE)
 _MANAGER = re.compile(r"manag|approv|boss|head|lead|director|supervis|kierown|leiter", re.IGNORECASE)
 
 
@@ -52,9 +60,11 @@ def _stage_id(text: str, taken: set[str]) -> str:
 
 
 def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], existing: dict[str, bytes],
-                methodology: str | None = None) -> ImportPlan:
+                methodology: str | None = None, schemas: str = "../../engine/methodology/schemas") -> ImportPlan:
     """``companions``: other files in the BPMN file's folder (name -> bytes), for DMN;
-    ``existing``: the methodologies folder's files (relative path -> bytes)."""
+    ``existing``: the methodologies folder's files (relative path -> bytes);
+    ``schemas``: where the JSON Schemas are, seen from the folder a YAML file is
+    written to (for the editor's ``$schema`` line)."""
     tree, problems = parse_xml(file_name, data)
     if tree is None:
         raise BpmnImportError(f"{file_name} is not a BPMN file: {problems[0].message}")
@@ -77,8 +87,8 @@ def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], ex
         plan.decide.append(f"{bpmn_path}: the file also holds process(es) {', '.join(others)}, which "
                            f"no stage table uses; process '{process.id}' was imported")
     _companion_dmn(plan, facts.decision_refs, companions, existing)
-    plan.files[stages_path] = _stage_table(plan, process, file_name).encode("utf-8")
-    _routing(plan, process, existing)
+    plan.files[stages_path] = _stage_table(plan, process, file_name, schemas).encode("utf-8")
+    _routing(plan, process, existing, schemas)
     return plan
 
 
@@ -124,17 +134,29 @@ def _companion_dmn(plan: ImportPlan, refs, companions: dict[str, bytes], existin
                                "that defines it into bpmn/")
 
 
-def _flow_order(process: BpmnProcess) -> list[FlowNode]:
-    """Nodes in the order a token first reaches them from the top-level start
-    events; a subprocess leads into its own start events first."""
+def _successors(process: BpmnProcess) -> dict[str, list[str]]:
+    """Where a token goes next from each node. A subprocess leads into its own start
+    events, and its end events lead on to where the subprocess's flows go, so that
+    what follows a subprocess comes after what is inside it."""
+    inner_ends: dict[str, list[str]] = {}
+    for node in process.nodes.values():
+        if node.parent and node.kind == "endEvent":
+            inner_ends.setdefault(node.parent, []).append(node.id)
     successors: dict[str, list[str]] = {}
     for flow in process.flows:
-        successors.setdefault(flow.source, []).append(flow.target)
+        for source in inner_ends.get(flow.source, [flow.source]):
+            successors.setdefault(source, []).append(flow.target)
     for node in process.nodes.values():
         if node.attached_to:
             successors.setdefault(node.attached_to, []).append(node.id)
         if node.parent and node.kind == "startEvent":
             successors.setdefault(node.parent, []).insert(0, node.id)
+    return successors
+
+
+def _flow_order(process: BpmnProcess) -> list[FlowNode]:
+    """Nodes in the order a token first reaches them from the top-level start events."""
+    successors = _successors(process)
     starts = [n.id for n in process.nodes.values() if n.kind == "startEvent" and n.parent is None]
     seen, order, queue = set(starts), [], deque(starts)
     while queue:
@@ -149,11 +171,44 @@ def _flow_order(process: BpmnProcess) -> list[FlowNode]:
     return order
 
 
+_FORKING = ("parallelGateway", "inclusiveGateway")
+
+
+def _parallel_blocks(process: BpmnProcess) -> dict[str, str]:
+    """user task id -> the parallel (or inclusive) split whose block it is in, the
+    outermost one: the nodes between a split and its matching join run at once."""
+    successors = _successors(process)
+    incoming: dict[str, int] = {}
+    for flow in process.flows:
+        incoming[flow.target] = incoming.get(flow.target, 0) + 1
+    block_of: dict[str, str] = {}
+    for split in (n for n in process.nodes.values()
+                  if n.kind in _FORKING and len(successors.get(n.id, ())) > 1):
+        seen: set[tuple[str, int]] = set()
+        stack = [(nxt, 1) for nxt in successors[split.id]]
+        while stack:
+            node_id, depth = stack.pop()
+            node = process.nodes.get(node_id)
+            if node is None or (node_id, depth) in seen:
+                continue
+            seen.add((node_id, depth))
+            if node.kind in _FORKING and incoming.get(node_id, 0) > 1:
+                depth -= 1  # a join closes the innermost open split
+                if depth == 0:
+                    continue
+            if node.kind in _FORKING and len(successors.get(node_id, ())) > 1:
+                depth += 1
+            if node.kind == "userTask":
+                block_of.setdefault(node_id, split.id)
+            stack += [(nxt, depth) for nxt in successors.get(node_id, ())]
+    return block_of
+
+
 def _yaml_text(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def _stage_table(plan: ImportPlan, process: BpmnProcess, file_name: str) -> str:
+def _stage_table(plan: ImportPlan, process: BpmnProcess, file_name: str, schemas: str) -> str:
     order = _flow_order(process)
     reached = {n.id for n in order}
     taken: set[str] = set()
@@ -163,20 +218,34 @@ def _stage_table(plan: ImportPlan, process: BpmnProcess, file_name: str) -> str:
         stages.append((_stage_id(starts[0].name if starts[0].name != starts[0].id else "new", taken),
                        starts[0].name if starts[0].name != starts[0].id else "New", "open",
                        [starts[0].id], "# TODO: probability of winning at this stage (0-100)"))
+    blocks = _parallel_blocks(process)
+    done_blocks: set[str] = set()
     for task in (n for n in order if n.kind == "userTask"):
-        stages.append((_stage_id(task.name, taken), task.name, "open", [task.id],
-                       "# TODO: probability of winning at this stage (0-100)"))
+        block = blocks.get(task.id)
+        if block is None:
+            stages.append((_stage_id(task.name, taken), task.name, "open", [task.id],
+                           "# TODO: probability of winning at this stage (0-100)"))
+        elif block not in done_blocks:
+            done_blocks.add(block)
+            together = [n for n in order if blocks.get(n.id) == block]
+            name = " + ".join(n.name for n in together)
+            stages.append((_stage_id(name, taken), name, "open", [n.id for n in together],
+                           "# TODO: probability (0-100); these tasks run at the same time"))
     unreached = [t.id for t in process.user_tasks if t.id not in reached]
     if unreached:
         plan.decide.append(f"user task(s) {', '.join(unreached)} cannot be reached from the start event, "
                            "so they have no stage: draw a sequence flow to them or delete them")
     ends = [n for n in order if n.kind == "endEvent" and n.parent is None]
     lost = [n for n in ends if _LOST.search(n.id) or _LOST.search(n.name)]
-    won = [n for n in ends if n not in lost]
+    won = [n for n in ends if n not in lost and (_WON.search(n.id) or _WON.search(n.name))]
+    unknown = [n for n in ends if n not in lost and n not in won]
     stages_path = f"stages/{plan.methodology}.yaml"
     if won:
         stages.append((_stage_id("won", taken), "Won", "won", [n.id for n in won],
                        "# a won stage always gives 100"))
+    elif unknown:
+        plan.decide.append(f"{stages_path}: no end event says the deal is won: make one of the TODO "
+                           "stages 'outcome: won'")
     else:
         stages.append((_stage_id("won", taken), "Won", "won", ["TODO_won_end_event"],
                        "# TODO: TODO_won_end_event is a placeholder: draw the end event of a won deal"))
@@ -192,11 +261,19 @@ def _stage_table(plan: ImportPlan, process: BpmnProcess, file_name: str) -> str:
         plan.decide.append(f"{stages_path}: the process has no end event for a lost deal (none is named "
                            "lost, rejected or cancelled), so deals are lost only when closed by hand; to lose "
                            "them in the process too, draw one and put its id in stage 'lost'")
+    for end in unknown:
+        name = end.name if end.name != end.id else f"End {end.id}"
+        stages.append((_stage_id(name, taken), name, "TODO", [end.id],
+                       "# TODO: won or lost? (outcome: won or outcome: lost)"))
+        plan.decide.append(f"{stages_path}: end event {end.id}"
+                           + (f" ('{end.name}')" if end.name != end.id else "")
+                           + " says neither won nor lost: write 'outcome: won' or 'outcome: lost' in its "
+                           "stage (now TODO, which cannot be deployed)")
     open_count = sum(1 for s in stages if s[2] == "open")
     plan.decide.append(f"{stages_path}: set the probability of each of the {open_count} open stages "
                        "(marked TODO), and check their names and order")
     lines = [
-        "# yaml-language-server: $schema=../../engine/methodology/schemas/stages.schema.json",
+        f"# yaml-language-server: $schema={schemas}/stages.schema.json",
         f"# Imported by 'dealflow import-bpmn' from {PurePosixPath(file_name).name}.",
         f"methodology: {plan.methodology}",
         'version: "0.1"',
@@ -205,14 +282,14 @@ def _stage_table(plan: ImportPlan, process: BpmnProcess, file_name: str) -> str:
         "stages:",
     ]
     for ident, name, outcome, nodes, comment in stages:
-        probability = {"won": 100, "lost": 0}.get(outcome, 0)
+        probability = {"won": 100, "lost": 0}.get(outcome, 0)  # a TODO outcome: the designer decides
         lines += [f"  - id: {ident}", f"    name: {_yaml_text(name)}",
                   f"    probability: {probability}  {comment}",
                   f"    outcome: {outcome}", f"    entered_at: [{', '.join(nodes)}]", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _routing(plan: ImportPlan, process: BpmnProcess, existing: dict[str, bytes]) -> None:
+def _routing(plan: ImportPlan, process: BpmnProcess, existing: dict[str, bytes], schemas: str) -> None:
     mid = plan.methodology
     names = assignment_names(process)
     blocks: list[tuple[str, list[str]]] = []
@@ -240,7 +317,7 @@ def _routing(plan: ImportPlan, process: BpmnProcess, existing: dict[str, bytes])
         plan.routing_lines = "\n".join(text)
         plan.decide.append(f"{target}: add this methodology's roles and a segment (lines printed above)")
         return
-    lines = ["# yaml-language-server: $schema=../../engine/methodology/schemas/routing.schema.json",
+    lines = [f"# yaml-language-server: $schema={schemas}/routing.schema.json",
              "routing: default"]
     if not lanes:
         lines.append("lanes: {}  # the process has no lanes: its tasks name their groups and users")

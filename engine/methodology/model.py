@@ -44,6 +44,7 @@ class FlowNode:
     documentation: str = ""
     form: tuple[FormField, ...] = ()
     attached_to: str | None = None  # for boundary events
+    interrupting: bool = True  # a boundary event with cancelActivity="false" starts a side branch
     decision_ref: str | None = None  # for business rule tasks
     due_date: str | None = None  # camunda:dueDate as written: P3D, or a date-time
     default_flow: str | None = None  # a gateway's default sequence flow
@@ -293,6 +294,9 @@ class Methodology:
     buying_center_roles: tuple[BuyingCenterRole, ...] = DEFAULT_BUYING_CENTER_ROLES
     lost_reasons: tuple[LostReason, ...] = DEFAULT_LOST_REASONS
     forecast: ForecastRanges = DEFAULT_FORECAST_RANGES
+    # The DMN files whose decisions its process calls: part of its content (and its hash),
+    # so that changing another methodology's decision table leaves this one unchanged.
+    decision_files: tuple[str, ...] = ()
 
     def lost_reason(self, reason_id: str) -> LostReason | None:
         return next((r for r in self.lost_reasons if r.id == reason_id), None)

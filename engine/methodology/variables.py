@@ -8,7 +8,7 @@ see, or a typo. Validation names it at the condition's line instead.
 What a process may read: the form fields of every user task (and a task
 questionnaire's question ids), what scripts assign, what decision tables output,
 the element variable of a multi-instance task, the questionnaire's ``score`` and
-``score_class``, and the opportunity's routing variables — territory, channel,
+``score_class`` (where there is a questionnaire), and the opportunity's routing variables — territory, channel,
 industry, source, amount, currency, partner, and any attribute a routing
 condition reads (the designer's evidence that opportunities carry it).
 """
@@ -25,8 +25,10 @@ from engine.methodology import timers
 from engine.methodology.model import ExpressionSite
 from engine.methodology.problems import Problem, did_you_mean
 
-ALWAYS_SET = frozenset({"territory", "channel", "industry", "source", "amount", "currency", "partner",
-                        "score", "score_class"})
+ALWAYS_SET = frozenset({"territory", "channel", "industry", "source", "amount", "currency", "partner"})
+# Set when a questionnaire is answered, so only where the methodologies have one; a
+# form field or script of the same name would overwrite it unseen, so they are reserved.
+QUESTIONNAIRE_SETS = frozenset({"score", "score_class"})
 _TIMER_SITE = re.compile(r"timer (timeDuration|timeDate|timeCycle) of ")
 
 
@@ -57,8 +59,18 @@ def unset_variable_problems(sites: Iterable[ExpressionSite], set_elsewhere: Iter
     for _, _, assigns in analysed:
         known |= assigns
     problems = []
+    for site, _, assigns in analysed:
+        for name in sorted(assigns & QUESTIONNAIRE_SETS):
+            problems.append(Problem(site.path, site.line, (
+                f"{site.where} sets '{name}', which is reserved: a questionnaire's score and class are "
+                "stored as score and score_class; use another name")))
     for site, reads, _ in analysed:
         for name in sorted(reads - known):
+            if name in QUESTIONNAIRE_SETS:
+                problems.append(Problem(site.path, site.line, (
+                    f"{site.where} reads '{name}', which only an answered questionnaire sets, and no "
+                    "questionnaire belongs to these methodologies; add one, or read another variable")))
+                continue
             problems.append(Problem(site.path, site.line, (
                 f"{site.where} reads '{name}', which nothing sets: no form field, script or decision of "
                 f"the methodology and no opportunity attribute a routing condition reads"

@@ -16,6 +16,7 @@ class Criterion:
     name: str  # activity id, field id, questionnaire[/group], role id
     label: str  # what a rep reads: "required activity 'Call the CFO' is done"
     met: bool
+    to_do: str = ""  # what to do while it is not met: "do the activity 'Call the CFO'"
 
 
 def evaluate(stage: Stage, methodology: Methodology, *, values: Mapping[str, object],
@@ -31,11 +32,12 @@ def evaluate(stage: Stage, methodology: Methodology, *, values: Mapping[str, obj
     for activity in stage.activities:
         if activity.required:
             result.append(Criterion("activity", activity.id, f"activity '{activity.title}' is done",
-                                    activity.id not in open_required))
+                                    activity.id not in open_required, f"do the activity '{activity.title}'"))
     criteria = stage.exit_criteria
     for name in criteria.fields:
-        result.append(Criterion("field", name, f"'{_field_label(methodology, name)}' is filled in",
-                                _has_value(values.get(name))))
+        label = _field_label(methodology, name)
+        result.append(Criterion("field", name, f"'{label}' is filled in", _has_value(values.get(name)),
+                                f"fill in '{label}'"))
     for name in criteria.answered:
         questionnaire_id, _, group = name.partition("/")
         questionnaire = methodology.questionnaire(questionnaire_id)
@@ -43,22 +45,22 @@ def evaluate(stage: Stage, methodology: Methodology, *, values: Mapping[str, obj
         if group:
             what = f"the '{group}' questions of " + what
         result.append(Criterion("answered", name, f"{what} answered",
-                                _answered(scores.get(questionnaire_id), group or None)))
+                                _answered(scores.get(questionnaire_id), group or None), f"answer {what}"))
     role_names = {r.id: r.name for r in methodology.buying_center_roles}
     for role in criteria.buying_center:
-        result.append(Criterion("buying_center", role,
-                                f"someone in the buying center is the {role_names.get(role, role).lower()}",
-                                role in roles))
+        role_name = role_names.get(role, role).lower()
+        result.append(Criterion("buying_center", role, f"someone in the buying center is the {role_name}",
+                                role in roles, f"name the {role_name} in the buying center"))
     return tuple(result)
 
 
 def refusal(stage: Stage, criteria: Iterable[Criterion]) -> str | None:
     """The message that refuses leaving ``stage``, or None when every criterion is met."""
-    missing = [c.label for c in criteria if not c.met]
+    missing = [c.to_do or c.label for c in criteria if not c.met]
     if not missing:
         return None
-    return (f"the opportunity cannot leave stage '{stage.name}' yet: "
-            + "; ".join(f"not yet: {m}" for m in missing))
+    # Imperatives, not "not yet: 'X' is filled in", which reads as if X were filled in.
+    return f"the opportunity cannot leave stage '{stage.name}' yet; still to do: " + "; ".join(missing)
 
 
 def _has_value(value) -> bool:

@@ -15,6 +15,7 @@ from threading import Lock
 
 from engine.errors import MethodologyError, NotFoundError
 from engine.methodology.model import LaneRole, Methodology, Routing
+from engine.methodology.problems import Problem
 from engine.rules.routing import task_roles
 from engine.runtime.workflow import ProcessRunner
 from engine.service.unit_of_work import Session
@@ -43,12 +44,12 @@ class Catalog:
 
     # --- deploying -------------------------------------------------------------------
 
-    def deploy(self, session: Session, result, root: str, actor: str | None, now: datetime) -> DeployReport:
+    def deploy(self, session: Session, result, root: str, actor: str | None, now: datetime,
+               force: bool = False) -> DeployReport:
         files_by_path = {f.path: f for f in result.files}
-        dmn_paths = [f.path for f in result.files if f.kind == "dmn"]
-        deployed = []
+        deployed, clashes = [], []
         for methodology in result.library.methodologies.values():
-            paths = {methodology.stage_table_path, methodology.process.path, *dmn_paths,
+            paths = {methodology.stage_table_path, methodology.process.path, *methodology.decision_files,
                      *(q.path for q in methodology.questionnaires)}
             files = {_relative(p, root): files_by_path[p].data.decode("utf-8") for p in sorted(paths)}
             existing = versions.find_version(session, methodology.id, methodology.content_hash)
@@ -57,7 +58,17 @@ class Catalog:
                 if current is not None and current != existing.id:
                     existing.activation = versions.next_activation(session)  # redeployed: current again
                 deployed.append(DeployedVersion(methodology.id, existing.label, existing.id,
-                                                existing.content_hash, new=False))
+                                                existing.content_hash, new=False,
+                                                number=versions.version_number(session, existing)))
+                continue
+            previous_id = versions.current_version_id(session, methodology.id)
+            previous = versions.version_files(session, previous_id) if previous_id is not None else {}
+            changed = changed_files(previous, files)
+            same_label = versions.current_version_id(session, methodology.id, methodology.version)
+            if same_label is not None and not force:
+                # "1.0" must always mean one set of files: a changed methodology needs a new label.
+                clashes.append(_label_clash(methodology, files_by_path[methodology.stage_table_path].data,
+                                            changed_files(versions.version_files(session, same_label), files)))
                 continue
             runner = ProcessRunner.from_files(
                 {p: d.encode("utf-8") for p, d in files.items() if p.endswith((".bpmn", ".bpmn20.xml", ".bpmn2"))},
@@ -67,7 +78,10 @@ class Catalog:
                 session, methodology_id=methodology.id, label=methodology.version,
                 content_hash=methodology.content_hash, process_id=methodology.process.id, files=files,
                 spec=runner.spec_text(), deployed_at=now, deployed_by=actor)
-            deployed.append(DeployedVersion(methodology.id, row.label, row.id, row.content_hash, new=True))
+            deployed.append(DeployedVersion(methodology.id, row.label, row.id, row.content_hash, new=True,
+                                            number=versions.version_number(session, row), changed=changed))
+        if clashes:
+            raise MethodologyError(clashes)
         for routing in result.library.routing:
             for segment in routing.segments:
                 if segment.methodology_version:
@@ -145,6 +159,20 @@ def _unpinnable(routing: Routing, segment) -> None:
     raise NotFoundError(
         f"{routing.path}: segment '{segment.id}' pins {segment.methodology}@{segment.methodology_version}, "
         f"which has never been deployed; deploy that version first or remove '@{segment.methodology_version}'")
+
+
+def changed_files(before: dict[str, str], after: dict[str, str]) -> tuple[str, ...]:
+    """The files added, changed or removed between two versions, by path."""
+    return tuple(sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p)))
+
+
+def _label_clash(methodology: Methodology, stage_table: bytes, changed: tuple[str, ...]) -> Problem:
+    lines = stage_table.decode("utf-8", "replace").splitlines()
+    line = next((n for n, text in enumerate(lines, 1) if text.startswith("version:")), 1)
+    return Problem(methodology.stage_table_path, line,
+                   f"version \"{methodology.version}\" of '{methodology.id}' is already deployed with other "
+                   f"files (changed: {', '.join(changed) or 'none'}): raise the version: label, or deploy "
+                   f"with --force to store these files as another \"{methodology.version}\"")
 
 
 def _relative(path: str, root: str) -> str:

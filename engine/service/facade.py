@@ -89,8 +89,8 @@ class Engine:
 
     # --- methodologies ---------------------------------------------------------------
 
-    def deploy(self, path: str, actor: str | None = None) -> DeployReport:
-        return methodologies.deploy(self.context, path, actor)
+    def deploy(self, path: str, actor: str | None = None, *, force: bool = False) -> DeployReport:
+        return methodologies.deploy(self.context, path, actor, force=force)
 
     def methodology_files(self, methodology_id: str, version: str | None = None) -> dict[str, str]:
         return methodologies.methodology_files(self.context, methodology_id, version)

@@ -10,9 +10,11 @@ from engine.views import DeployReport
 from engine.store.versions import deployed_files, deployed_labels
 
 
-def deploy(ctx: ServiceContext, path: str, actor: str | None = None) -> DeployReport:
+def deploy(ctx: ServiceContext, path: str, actor: str | None = None, *, force: bool = False) -> DeployReport:
     """Validate the methodology files under ``path`` and store what changed as new,
-    immutable versions; running opportunities stay on the version they started on."""
+    immutable versions; running opportunities stay on the version they started on.
+    Changed files under a ``version:`` label already deployed are refused (nothing is
+    stored) unless ``force``."""
     from engine.service.validation import load_methodologies
 
     result = load_methodologies(path)
@@ -21,7 +23,7 @@ def deploy(ctx: ServiceContext, path: str, actor: str | None = None) -> DeployRe
     now = ctx.now()
 
     def work(session: Session) -> DeployReport:
-        return ctx.catalog.deploy(session, result, path, actor, now)
+        return ctx.catalog.deploy(session, result, path, actor, now, force=force)
 
     return unit_of_work.run(ctx, work, duplicate="someone else deployed the same files at the same time; "
                                                  "deploy again")

@@ -302,6 +302,8 @@ def _unset_variables(loaded: _Loaded) -> list[Problem]:
     for facts in loaded.dmn.values():
         sets |= facts.outputs
     sets |= {q.id for _, questionnaire in loaded.questionnaires for q in questionnaire.questions}
+    if loaded.questionnaires:
+        sets |= variables.QUESTIONNAIRE_SETS
     for _, routing in loaded.routing:
         for segment in routing.segments:
             sets |= variables.reads_and_sets(ExpressionSite("", 0, "", segment.when or ""))[0]
@@ -374,13 +376,21 @@ def _with_questionnaires(methodologies: dict[str, Methodology], loaded: _Loaded)
     result = {}
     for mid, m in methodologies.items():
         qs = tuple(q for _, q in loaded.questionnaires if q.methodology == mid)
-        paths = [m.stage_table_path, m.process.path, *[q.path for q in qs]]
-        paths += [p for p in loaded.dmn]  # decision tables the process may call
+        decision_files = _decision_files(m.process.path, loaded)
+        paths = [m.stage_table_path, m.process.path, *[q.path for q in qs], *decision_files]
         digest = hashlib.sha256()
         for path in sorted(set(paths)):
             digest.update(os.path.basename(path).encode() + b"\0" + loaded.data[path] + b"\0")
-        result[mid] = Methodology(**{**m.__dict__, "questionnaires": qs, "content_hash": digest.hexdigest()})
+        result[mid] = Methodology(**{**m.__dict__, "questionnaires": qs, "content_hash": digest.hexdigest(),
+                                     "decision_files": decision_files})
     return result
+
+
+def _decision_files(process_path: str, loaded: _Loaded) -> tuple[str, ...]:
+    """The DMN files defining a decision that the process's file calls."""
+    facts = loaded.bpmn.get(process_path)
+    called = {ref for ref, _, _ in facts.decision_refs} if facts else set()
+    return tuple(sorted(path for path, dmn in loaded.dmn.items() if called & set(dmn.decisions)))
 
 
 def _check_decision_refs(loaded: _Loaded) -> list[Problem]:

@@ -52,6 +52,13 @@ def add_version(session: Session, **values) -> MethodologyVersion:
     return row
 
 
+def version_number(session: Session, row: MethodologyVersion) -> int:
+    """Which version of its methodology ``row`` is: 1 for the first one deployed (the row
+    ids count across every methodology, which reads wrong in "its version 7")."""
+    return session.scalar(select(func.count()).select_from(MethodologyVersion).where(
+        MethodologyVersion.methodology_id == row.methodology_id, MethodologyVersion.id <= row.id))
+
+
 def next_activation(session: Session) -> int:
     """The activation number that makes a version the current one of its methodology."""
     return (session.scalar(select(func.max(MethodologyVersion.activation))) or 0) + 1

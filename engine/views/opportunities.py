@@ -232,6 +232,8 @@ class DeployedVersion:
     version_id: int
     content_hash: str
     new: bool
+    number: int = 0  # which version of its methodology this is: 1, 2, ...
+    changed: tuple[str, ...] = ()  # for a new version: the files that differ from the one before
 
 
 @dataclass(frozen=True)

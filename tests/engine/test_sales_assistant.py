@@ -211,10 +211,10 @@ def test_leaving_a_stage_is_refused_naming_everything_missing_and_nothing_change
     with pytest.raises(ExitCriteriaError) as err:
         guided.complete_task(workflow_task(deal).id, actor="rep1", data={"amount": "100"})
     assert str(err.value) == (
-        "the opportunity cannot leave stage 'Kwalifikacja' yet: "
-        "not yet: activity 'Call the prospect' is done; "
-        "not yet: questionnaire 'Qualification' answered; "
-        "not yet: someone in the buying center is the economic buyer")
+        "the opportunity cannot leave stage 'Kwalifikacja' yet; still to do: "
+        "do the activity 'Call the prospect'; "
+        "answer questionnaire 'Qualification'; "
+        "name the economic buyer in the buying center")
     assert err.value.missing == ("call_prospect", "qualification", "economic_buyer")
     after = guided.show_opportunity(deal.id)
     assert after.stage_id == "qualification" and workflow_task(after).status == "ready"
@@ -243,7 +243,7 @@ def test_losing_a_deal_is_never_refused_but_winning_it_is(guided):
     guided.add_contact(deal.id, actor="rep1", name="Ewa Nowak", role="economic_buyer")
     deal = guided.complete_task(workflow_task(guided.show_opportunity(deal.id)).id, actor="rep1",
                                 data={"amount": "100"})
-    with pytest.raises(ExitCriteriaError, match="buying center is the decision maker"):
+    with pytest.raises(ExitCriteriaError, match="name the decision maker in the buying center"):
         guided.complete_task(workflow_task(deal).id, actor="rep1", data={"result": "accepted"})
     lost = guided.complete_task(workflow_task(deal).id, actor="rep1", data={"result": "rejected"})
     assert lost.status == "lost"

@@ -24,6 +24,12 @@ def test_an_unknown_variable_suggests_the_closest_name():
     assert (error.line, error.column) == (1, 1)
 
 
+def test_an_unknown_variable_never_suggests_one_that_holds_nothing():
+    # The deal never got a source: suggesting it for 'score' would send the designer astray.
+    error = fails_with("score > 50", {"source": None, "amount": 1})
+    assert error.message == "unknown variable 'score'"
+
+
 def test_a_missing_key_suggests_the_closest_key():
     error = fails_with("deal.amont", {"deal": {"amount": 1}})
     assert error.message == "'deal' has no field 'amont'; did you mean 'amount'?"

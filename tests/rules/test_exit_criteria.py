@@ -71,7 +71,7 @@ def test_the_refusal_names_every_criterion_not_met_and_nothing_when_all_are():
     criteria = judged(values={"budget": 5, "pain": "high", "decision_date": "2026-12-01"},
                       roles=["economic_buyer", "sponsor"], open_required={"call_cfo"})
     assert refusal(QUALIFY, criteria) == (
-        "the opportunity cannot leave stage 'Qualify' yet: not yet: activity 'Call the CFO' is done; "
-        "not yet: questionnaire 'BANT' answered; not yet: the 'need' questions of questionnaire 'BANT' answered")
+        "the opportunity cannot leave stage 'Qualify' yet; still to do: do the activity 'Call the CFO'; "
+        "answer questionnaire 'BANT'; answer the 'need' questions of questionnaire 'BANT'")
     assert refusal(QUALIFY, [c for c in criteria if c.met]) is None
     assert refusal(QUALIFY, ()) is None
