@@ -64,3 +64,13 @@ def test_mistakes_and_the_wrong_user_are_one_line(database, run_cli, args, messa
     result = run_cli(*args)
     assert result.exit_code == 1 and result.output.startswith(message) and result.output.count("\n") == 1, \
         result.output
+
+
+def test_an_admin_sets_the_company_time_zone_and_a_mistake_is_one_line(database, run_cli):
+    assert run_cli("time-zone").output.strip() == "the company's time zone is UTC"
+    wrong = run_cli("time-zone", "Mars/Base", "--as", "admin")
+    assert wrong.exit_code != 0 and len(wrong.output.strip().splitlines()) == 1 and "IANA" in wrong.output
+    assert run_cli("time-zone", "Europe/Warsaw", "--as", "manager").exit_code != 0
+    done = run_cli("time-zone", "Europe/Warsaw", "--as", "admin")
+    assert done.exit_code == 0 and "Europe/Warsaw" in done.output
+    assert run_cli("time-zone").output.strip() == "the company's time zone is Europe/Warsaw"

@@ -61,6 +61,22 @@ def forecast_submit(period, actor) -> None:
                f"{done.submitted_at:%Y-%m-%d %H:%M} UTC")
 
 
+@click.command("time-zone")
+@click.argument("name", required=False)
+@click.option("--as", "actor", default=None, help="An admin, to set it.")
+def time_zone(name, actor) -> None:
+    """Show the company's time zone, or set it (an IANA name such as Europe/Warsaw; an
+    admin): the day, and so the forecast period, a won deal's close counts on."""
+    engine = open_engine()
+    if name is None:
+        click.echo(f"the company's time zone is {engine.company_time_zone()}")
+        return
+    if not actor:
+        raise click.UsageError("setting the time zone needs --as ADMIN")
+    click.echo(f"the company's time zone is {engine.set_company_time_zone(name, actor=actor)}; "
+               "won deals count on the day they closed there")
+
+
 def _line(label: str, line: CurrencyLine) -> str:
     f, a = line.figures, line.adjusted
     quota = f"{line.quota}" if line.quota is not None else "-"
@@ -86,4 +102,4 @@ def render(v: ForecastView) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = [forecast, forecast_adjust, forecast_submit]
+COMMANDS = [forecast, forecast_adjust, forecast_submit, time_zone]

@@ -58,7 +58,7 @@ class DealFacts:
     amount: Decimal
     probability: int
     status: str  # open, won, lost
-    closed_on: date | None  # the UTC day it closed
+    closed_on: date | None  # the company's day it closed (engine.rules.time_zones)
     expected_close_date: date | None
     category: str | None
 

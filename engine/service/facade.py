@@ -569,6 +569,13 @@ class Engine:
     def set_fiscal_year_start(self, month: object, *, actor: str) -> int:
         return organisation.set_fiscal_year_start(self.context, month, actor=actor)
 
+    def company_time_zone(self) -> str:
+        """The company's time zone (IANA name; default UTC): which day a won deal counts on."""
+        return organisation.time_zone(self.context)
+
+    def set_company_time_zone(self, name: object, *, actor: str) -> str:
+        return organisation.set_time_zone(self.context, name, actor=actor)
+
     def set_quota(self, username: str, period: object, amount: object, *, actor: str, currency: object = None,
                   note: object = "") -> SplitView:
         """Commit a person's quota from above (a new version each time)."""

@@ -18,6 +18,7 @@ from engine.rules import inputs, policy
 from engine.rules.forecast_categories import category_of
 from engine.rules.hierarchy import rollup
 from engine.rules.periods import Period
+from engine.rules.time_zones import local_day
 from engine.service import unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.organisation import Organisation, organisation
@@ -52,7 +53,7 @@ def forecast(ctx: ServiceContext, *, viewer: str, period: object = None, user: s
         who = _actor(session, viewer)
         policy.require(policy.may_use_quotas(who), "forecasts are for reps, managers and admins")
         subject = _subject(org, who, user)
-        return _build(ctx, session, org, who, subject, org.period(period, ctx.now().date()))
+        return _build(ctx, session, org, who, subject, org.period(period, org.today(ctx.now())))
 
 
 def _amounts(f: rules.Figures) -> Amounts:
@@ -79,12 +80,12 @@ def _build(ctx: ServiceContext, session: Session, org: Organisation, who: policy
     members = [subject, *h.members_under(subject)]
     ranges: dict[int, object] = {}
     facts = []
-    for row in store.deals(session, members, period):
+    for row in store.deals(session, members, period, org.time_zone):
         if row.methodology_version_id not in ranges:
             ranges[row.methodology_version_id] = ctx.catalog.version(session, row.methodology_version_id)[1].forecast
         facts.append(rules.DealFacts(
             row.owner_id, row.currency, row.amount, row.probability, row.status,
-            row.closed_at.date() if row.closed_at else None, row.expected_close_date,
+            local_day(row.closed_at, org.time_zone) if row.closed_at else None, row.expected_close_date,
             category_of(row.probability, row.override, ranges[row.methodology_version_id])
             if row.status == "open" else None))
     own = rules.own_figures(facts, period)
@@ -165,7 +166,7 @@ def adjust_forecast(ctx: ServiceContext, *, actor: str, user: str, period: objec
         policy.require(policy.may_adjust_forecast(who, org.hierarchy, subject),
                        f"only {user}'s manager adjusts their forecast, and only of a person without "
                        "reports (a team's figures are adjusted through its members')")
-        store.add_adjustment(session, subject_id=subject, period=org.period(period, ctx.now().date()),
+        store.add_adjustment(session, subject_id=subject, period=org.period(period, org.today(ctx.now())),
                              currency=currency, category=category, amount=inputs.money(amount, "amount"),
                              note=inputs.text(note, "note", limit=MAX_NOTE), by=who.user_id, at=ctx.now())
 
@@ -179,7 +180,7 @@ def submit_forecast(ctx: ServiceContext, *, actor: str, period: object = None) -
         org = organisation(session)
         who = _actor(session, actor)
         policy.require(policy.may_submit_forecast(who, who.user_id), "only reps and managers submit forecasts")
-        chosen = org.period(period, ctx.now().date())
+        chosen = org.period(period, org.today(ctx.now()))
         figures = forecast_json(_build(ctx, session, org, who, who.user_id, chosen), submissions=False)
         at = ctx.now()
         return Submission(store.add_submission(session, user_id=who.user_id, period=chosen, at=at,

@@ -6,12 +6,12 @@ use cases that read and set the fiscal calendar."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from engine.service.unit_of_work import Session
 
 from engine.errors import NotFoundError
-from engine.rules import periods, policy
+from engine.rules import periods, policy, time_zones
 from engine.rules.hierarchy import Hierarchy
 from engine.service import unit_of_work, visibility
 from engine.service.context import ServiceContext
@@ -29,6 +29,10 @@ class Organisation:
     start_month: int
     hierarchy: Hierarchy
     people: dict[int, hierarchy_store.Person]
+    time_zone: str = time_zones.DEFAULT  # the company's, for which day a moment falls on
+
+    def today(self, now: datetime) -> date:
+        return time_zones.local_day(now, self.time_zone)
 
     def id_of(self, username: object, missing: str | None = None) -> int:
         for uid, person in self.people.items():
@@ -69,7 +73,31 @@ def fiscal_start(session: Session) -> int:
 def organisation(session: Session) -> Organisation:
     names = hierarchy_store.people(session)
     hierarchy = Hierarchy.of(hierarchy_store.teams(session), {uid: n[0] for uid, n in names.items()})
-    return Organisation(fiscal_start(session), hierarchy, names)
+    return Organisation(fiscal_start(session), hierarchy, names, company_zone(session))
+
+
+def company_zone(session: Session) -> str:
+    return settings.get(session, settings.TIME_ZONE) or time_zones.DEFAULT
+
+
+def time_zone(ctx: ServiceContext) -> str:
+    with unit_of_work.quick_read(ctx) as session:
+        return company_zone(session)
+
+
+def set_time_zone(ctx: ServiceContext, name: object, *, actor: str) -> str:
+    """Admins set the company's time zone (an IANA name): from then on a won deal
+    counts in the period of its close's local day."""
+    zone = time_zones.zone_name(name)
+
+    def work(session: Session) -> str:
+        user = people.user(session, actor)
+        policy.require(visibility.actor_of(session, user).role is policy.Role.ADMIN,
+                       "only an admin sets the company's time zone")
+        settings.put(session, settings.TIME_ZONE, zone, by=user.id, at=ctx.now())
+        return zone
+
+    return unit_of_work.run(ctx, work)
 
 
 def fiscal_year_start(ctx: ServiceContext) -> int:

@@ -6,12 +6,13 @@ force) and submitted forecasts (append-only snapshots)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from engine.rules import time_zones
 from engine.rules.periods import Period
 from engine.store.models import Opportunity, User
 from engine.store.quota_models import ForecastAdjustment, ForecastSubmission
@@ -41,20 +42,17 @@ class AdjustmentRow:
     at: datetime
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=timezone.utc)
-
-
-def deals(session: Session, owner_ids: list[int], period: Period) -> list[DealRow]:
-    """Won deals closed in the period (by UTC day) and open deals expected in it."""
+def deals(session: Session, owner_ids: list[int], period: Period, zone: str = time_zones.DEFAULT) -> list[DealRow]:
+    """Won deals closed in the period (by the company's day, ``zone``) and open
+    deals expected in it."""
     if not owner_ids:
         return []
     query = (select(Opportunity.owner_id, Opportunity.currency, Opportunity.amount, Opportunity.probability,
                     Opportunity.status, Opportunity.closed_at, Opportunity.expected_close_date,
                     Opportunity.forecast_category_override, Opportunity.methodology_version_id)
              .where(Opportunity.owner_id.in_(owner_ids),
-                    or_(and_(Opportunity.status == "won", Opportunity.closed_at >= _midnight(period.start),
-                             Opportunity.closed_at < _midnight(period.end)),
+                    or_(and_(Opportunity.status == "won", Opportunity.closed_at >= time_zones.day_start(period.start, zone),
+                             Opportunity.closed_at < time_zones.day_start(period.end, zone)),
                         and_(Opportunity.status == "open", Opportunity.expected_close_date >= period.start,
                              Opportunity.expected_close_date < period.end))))
     return [DealRow(*row) for row in session.execute(query)]

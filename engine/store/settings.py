@@ -1,5 +1,7 @@
-"""Company-wide settings an admin changes (``company_settings``): for now the fiscal
-year's first month, which every quota and forecast period is computed on."""
+"""Company-wide settings an admin changes (``company_settings``): the fiscal year's
+first month, which every quota and forecast period is computed on, and the
+company's time zone, which decides on which day (so in which period) a deal won
+at a given UTC moment counts."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from sqlalchemy.orm import Session
 from engine.store.quota_models import CompanySetting
 
 FISCAL_YEAR_START = "fiscal_year_start_month"
+TIME_ZONE = "company_time_zone"  # an IANA name (engine.rules.time_zones); absent: UTC
 
 
 def get(session: Session, key: str) -> str | None:

@@ -3,12 +3,14 @@ each also as the wrong user."""
 
 from __future__ import annotations
 
+import json
+
 from tests.service.forecast_seeds import seed
 from tests.service.quota_seeds import with_director
 from tests.webui.test_api import Api
 from tests.webui.test_api_openapi import PREFIX, Checker, every_status
 
-FORECAST_PATHS = {"/forecast", "/forecast/adjustments", "/forecast/submissions"}
+FORECAST_PATHS = {"/forecast", "/forecast/adjustments", "/forecast/submissions", "/company-time-zone"}
 Q = "2026-Q4"
 
 
@@ -50,5 +52,19 @@ def test_the_forecast_api_shows_adjusts_and_submits_as_documented(engine):
     assert done["figures"]["username"] == "rep1"
     shown = check(api.get(f"/forecast?period={Q}", "rep1"), "GET", path, 200)
     assert [s["id"] for s in shown["submissions"]] == [done["id"]]
+
+    zone = "/company-time-zone"
+
+    def put(user, body):
+        return api.client.put("/api/v1" + zone, headers=api.headers(user), data=json.dumps(body),
+                              content_type="application/json")
+
+    assert check(api.get(zone, "rep1"), "GET", zone, 200) == {"time_zone": "UTC"}
+    check(api.get(zone, None), "GET", zone, 401)
+    check(put(None, {"time_zone": "Europe/Warsaw"}), "PUT", zone, 401)
+    check(put("manager", {"time_zone": "Europe/Warsaw"}), "PUT", zone, 403)
+    assert "time_zone" in check(put("admin", {"time_zone": "Mars/Base"}), "PUT", zone, 422)["fields"]
+    check(put("admin", {"time_zone": 2}), "PUT", zone, 422)
+    assert check(put("admin", {"time_zone": "Europe/Warsaw"}), "PUT", zone, 200) == {"time_zone": "Europe/Warsaw"}
 
     assert every_status(check.document, FORECAST_PATHS) - check.checked == set()

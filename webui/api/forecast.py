@@ -40,6 +40,20 @@ def adjust_forecast():
     return jsonify(forecast_json(view)), 201
 
 
+@bp.get("/company-time-zone")
+def company_time_zone():
+    return jsonify(time_zone=facade().company_time_zone())
+
+
+@bp.put("/company-time-zone")
+def set_company_time_zone():
+    body = only(json_object(), ("time_zone",))
+    no_nulls(body)
+    if not isinstance(body.get("time_zone"), str):
+        refuse({"time_zone": "send an IANA time zone's name as text, such as Europe/Warsaw"})
+    return jsonify(time_zone=facade().set_company_time_zone(body["time_zone"], actor=username()))
+
+
 @bp.post("/forecast/submissions")
 def submit_forecast():
     body = only(json_object(), ("period",))

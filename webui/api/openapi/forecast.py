@@ -47,6 +47,9 @@ SCHEMAS["ForecastAdjustment"] = record({
     "category": CATEGORY, "amount": AMOUNT_IN, "currency": CURRENCY,
     "note": {"type": "string", "description": "Why; required."}}) | {
     "required": ["user", "period", "category", "amount", "note"]}
+SCHEMAS["CompanyTimeZone"] = record({"time_zone": {
+    "type": "string", "description": "An IANA time zone (Europe/Warsaw; default UTC): the day, and so the "
+                                     "forecast period, a won deal's close counts on."}})
 SCHEMAS["ForecastSubmissionRequest"] = record({"period": PERIOD_TEXT}) | {"required": []}
 SCHEMAS["ForecastSubmission"] = record({"id": {"type": "integer"}, "submitted_at": DATETIME,
                                         "figures": ref("ForecastSnapshot")})
@@ -72,6 +75,15 @@ PATHS = {
         "responses": {"201": answer(ref("Forecast"), "The caller's forecast after the adjustment."),
                       "401": UNAUTHORIZED, "403": FORBIDDEN, "404": NOT_YOURS, "422": INVALID},
     }},
+    "/company-time-zone": {
+        "get": {"operationId": "companyTimeZone", "summary": "The company's time zone",
+                "responses": {"200": answer(ref("CompanyTimeZone"), "The time zone."), "401": UNAUTHORIZED}},
+        "put": {"operationId": "setCompanyTimeZone", "summary": "Set the company's time zone (admins)",
+                "description": "From then on a won deal counts in the period of its close's local day.",
+                "requestBody": json_body("CompanyTimeZone"),
+                "responses": {"200": answer(ref("CompanyTimeZone"), "The time zone now."), "401": UNAUTHORIZED,
+                              "403": error("The caller is not an admin."), "422": INVALID}},
+    },
     "/forecast/submissions": {"post": {
         "operationId": "submitForecast", "summary": "Submit the caller's forecast: an immutable snapshot",
         "requestBody": json_body("ForecastSubmissionRequest"),
