@@ -79,12 +79,13 @@ def test_worker_once_fires_nothing_when_nothing_is_due(in_tmp, run_cli):
     run_cli("demo", str(SHIPPED))
     result = run_cli("worker", "--once")
     assert result.exit_code == 0
-    fired, snapshot, warnings, digests = result.output.splitlines()
+    fired, snapshot, learned, warnings, digests = result.output.splitlines()
     assert fired == "fired timers on 0 opportunities"
     assert re.fullmatch(r"snapshot \d{4}-\d\d-\d\d: \d+ open deals on file \(\d+ new\)", snapshot), snapshot
+    assert learned.startswith("learned win probability: disabled (too few closed deals to learn from: "), learned
     assert re.fullmatch(r"warnings: \d+ new, 0 cleared, \d+ open", warnings), warnings
     assert re.fullmatch(r"digests: \d+ sent or kept", digests), digests
-    again = run_cli("worker", "--once", "--no-snapshots", "--warnings-every", "0")
+    again = run_cli("worker", "--once", "--no-snapshots", "--no-train", "--warnings-every", "0")
     assert again.output == "fired timers on 0 opportunities\n"
 
 

@@ -12,6 +12,7 @@ never touch SQL or SpiffWorkflow. One blueprint per screen family:
     quotas         quotas split down the hierarchy (draft, commit, versions)
     warnings       early warnings: the dashboard, acknowledging, the inbox's and deal page's partials
     forecast       the forecast rolled up the hierarchy, adjustments, submitting
+    win_model      the learned win probability: its page, the deal page's partial
     api            the JSON API under /api/v1 (tokens, OpenAPI document), a package
 
 Every error is answered by webui/errors.py: JSON of one shape under /api/, an HTML
@@ -31,6 +32,7 @@ from engine import Engine
 from webui import (analysis, api, auth, buying_center, calendar, deal_forecast, errors, forecast, headers, inbox,
                    lead_import, lead_runs, manager, opportunities, pages, partner_lists, partners, quotas, reports,
                    sales_assistant, segments, vendor, warnings)
+from webui import win_model
 from webui.app_engine import EXTENSION, engine_of
 from webui.ids import RecordId
 
@@ -71,7 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for module in (auth, inbox, opportunities, manager, segments, buying_center, sales_assistant, calendar,
                    lead_import, reports, analysis, vendor, partner_lists, partners, quotas, warnings, deal_forecast,
-                   forecast):
+                   forecast, win_model):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     lead_runs.init_app(app, engine_of(app))

@@ -26,6 +26,7 @@ group:
     quotas         quotas split down the hierarchy (quota ...), the fiscal calendar (fiscal-year)
     warnings       early warnings: sweep, list, ack, digest
     forecast       the forecast rolled up the hierarchy, adjusting and submitting it
+    model          the learned win probability: train, show
 
 Other packages contribute commands through the ``dealflow.commands`` entry points
 (webui contributes ``dealflow serve``); see group.py.
@@ -38,6 +39,7 @@ import click
 from engine.cli import (activities, analysis, db, deal_forecast, demo, diff, forecast, handover, import_bpmn,
                         import_leads, methodologies, opportunities, partner_lists, partners, people, quotas, reports,
                         sales, segments, snapshots, tasks, warnings, worker)
+from engine.cli import model
 from engine.cli.group import DealflowGroup
 
 
@@ -49,7 +51,7 @@ def main() -> None:
 
 
 for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opportunities, tasks, segments, partners,
-              handover, worker, snapshots, demo, activities, reports, quotas, warnings, forecast):
+              handover, worker, snapshots, demo, activities, reports, quotas, warnings, forecast, model):
     for _command in _part.COMMANDS:
         main.add_command(_command)
 for _command in analysis.REPORT_COMMANDS:

@@ -1,6 +1,7 @@
 """``dealflow worker``: fires due timers, again and again (or once), files the daily
-snapshot of the open deals at its first sweep of each day (UTC), and sweeps the
-deals for early warnings (M18) every so often, sending the day's digests after."""
+snapshot of the open deals and trains the learned win probability at its first
+sweep of each day (UTC), and sweeps the deals for early warnings (M18) every so
+often, sending the day's digests after."""
 
 from __future__ import annotations
 
@@ -16,18 +17,22 @@ from engine.errors import DealflowError
 
 @click.command()
 @click.option("--once", is_flag=True,
-              help="Fire what is due now, file today's snapshot and sweep for warnings once, then exit.")
+              help="Fire what is due now, file today's snapshot, train the learned win probability and sweep for "
+                   "warnings once, then exit.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between sweeps.")
 @click.option("--warnings-every", default=3600.0, show_default=True,
               help="Seconds between the warnings' sweeps (0: never).")
 @click.option("--snapshots/--no-snapshots", default=True, show_default=True,
               help="File the daily snapshot of the open deals at the first sweep of each day.")
-def worker(once: bool, interval: float, warnings_every: float, snapshots: bool) -> None:
+@click.option("--train/--no-train", default=True, show_default=True,
+              help="Train the learned win probability on the closed deals at the first sweep of each day.")
+def worker(once: bool, interval: float, warnings_every: float, snapshots: bool, train: bool) -> None:
     """Fire due timers, again and again (or once). Several workers may share a database."""
     engine = open_engine(fire_due_timers=False)  # its own first sweep fires them, and says how many
     idle_days = os.environ.get("DEALFLOW_WARNING_IDLE_DAYS") or 14
     last_sweep = None
     snapshot_day = None
+    trained_day = None
     failed = False
 
     def housekeeping(what: str, step) -> bool:
@@ -47,6 +52,11 @@ def worker(once: bool, interval: float, warnings_every: float, snapshots: bool) 
         # same day, files nothing twice (engine.service.snapshots).
         click.echo(summary(engine.take_snapshots(today)))
 
+    def train_model() -> None:
+        # The learned win probability, retrained on the day's closed deals (issue 13).
+        trained = engine.train_win_model(actor=None)
+        click.echo(f"learned win probability: {'enabled' if trained.enabled else 'disabled'} ({trained.reason})")
+
     def sweep() -> None:
         # Two workers may sweep at once: the warnings' (deal, cause) key keeps each single.
         report = engine.sweep_warnings(idle_days=idle_days)
@@ -63,6 +73,8 @@ def worker(once: bool, interval: float, warnings_every: float, snapshots: bool) 
         if snapshots and snapshot_day != today:
             if housekeeping("the daily snapshot", lambda: file_snapshot(today)):
                 snapshot_day = today
+        if train and trained_day != today and housekeeping("the learned win probability's training", train_model):
+            trained_day = today
         if warnings_every > 0 and (last_sweep is None or time.monotonic() - last_sweep >= warnings_every):
             last_sweep = time.monotonic()
             if housekeeping("the warnings' sweep", sweep):

@@ -11,7 +11,7 @@ from engine import ConflictError, Engine
 from engine.demo.answers import LOST_EARLY, LOST_ON_PRICE, PEOPLE, WALKS
 from engine.demo.partners import seed_partner_cards
 from engine.demo.walk import setup_people
-from engine.demo.year import as_scheduled, live_through, quotas_and_forecast, year_deals
+from engine.demo.year import as_scheduled, learned_probability, live_through, quotas_and_forecast, year_deals
 
 DIRECTORS_TEAM = "sales-management"
 
@@ -90,4 +90,6 @@ def seed_demo(engine: Engine, methodologies: str, count: int = 50,
         quotas_and_forecast(engine, now.date(), say)
         engine.sweep_warnings()  # stalled deals: the dashboard and the reps' inboxes have warnings
     seed_partner_cards(engine, now)
+    if history:
+        learned_probability(engine, say)  # after the cards: their lead source and industry are factors
     return created

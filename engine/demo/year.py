@@ -203,3 +203,12 @@ def _shares(amount: int, reports: list[str]) -> dict[str, str]:
     parts = {name: amount * weight // sum(weights.values()) for name, weight in weights.items()}
     parts[reports[0]] += amount - sum(parts.values())
     return {name: str(value) for name, value in parts.items()}
+
+
+def learned_probability(engine: Engine, say: Callable[[str], None]) -> None:
+    """The learned win probability trained on the year's closed deals, as the worker
+    does each night, so that the deal page shows it beside the stage table's when it
+    beat the stage table on the year's later deals (and the model's page says why
+    not otherwise)."""
+    model = engine.train_win_model(actor="designer")
+    say(f"learned win probability {'enabled' if model.enabled else 'disabled'}: {model.reason}")

@@ -501,6 +501,12 @@ def may_delete_partner(actor: Actor) -> bool:
 # Whose deals' warnings someone sees is engine.rules.report_scope's (for_warnings).
 
 
+def may_train_win_model(actor: Actor) -> bool:
+    """Training the learned win probability by hand (the worker trains it daily
+    without an actor): admins and designers, who look after how deals are judged."""
+    return actor.role in (Role.ADMIN, Role.DESIGNER)
+
+
 def may_sweep_warnings(actor: Actor) -> bool:
     """Running the warnings' sweep by hand (the worker runs it without an actor): admins."""
     return actor.role is Role.ADMIN

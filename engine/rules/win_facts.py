@@ -47,6 +47,7 @@ class StageEntry:
     at: datetime
     probability: int  # the deal's probability as it entered: the stage table's (and the classes' then)
     outcome: str = "open"  # the stage's: open, won or lost
+    methodology: str | None = None  # whose stage table names it, when not the deal's (before a swap)
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def features_at(deal: DealHistory, at: datetime, edges: Sequence[float]) -> dict
     if entry is None or entry.outcome != "open":
         return None
     features = {
-        "stage": f"{deal.methodology}/{entry.stage}",
+        "stage": f"{entry.methodology or deal.methodology}/{entry.stage}",
         "days_in_stage": band((at - entry.at).total_seconds() / 86400, DAYS_IN_STAGE_BANDS),
         "age": band((at - deal.opened_at).total_seconds() / 86400, AGE_BANDS),
         "methodology": deal.methodology,

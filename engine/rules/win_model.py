@@ -29,7 +29,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from engine.rules.win_facts import FACTORS, QUESTIONNAIRE, DealHistory, Point, amount_band
+from engine.rules.win_facts import FACTORS, QUESTIONNAIRE, UNANSWERED, UNKNOWN, DealHistory, Point, amount_band
 
 SMOOTHING = 1.0  # Laplace: one more won and lost deal of every value
 MAX_NEWTON_STEPS = 50
@@ -87,11 +87,12 @@ class NaiveBayes:
 
 
 def _final_values(deal: DealHistory, edges: Sequence[float]) -> Iterable[tuple[str, str]]:
-    yield from (("methodology", deal.methodology), ("segment", deal.segment or "unknown"),
-                ("source", deal.source or "unknown"), ("industry", deal.industry or "unknown"),
+    yield from (("methodology", deal.methodology), ("segment", deal.segment or UNKNOWN),
+                ("source", deal.source or UNKNOWN), ("industry", deal.industry or UNKNOWN),
                 ("amount_band", amount_band(deal.amount, edges)))
-    reached = {entry.stage for entry in deal.stages if entry.outcome == "open"}
-    yield from (("stage", f"{deal.methodology}/{stage}") for stage in sorted(reached))
+    reached = {f"{entry.methodology or deal.methodology}/{entry.stage}" for entry in deal.stages
+               if entry.outcome == "open"}
+    yield from (("stage", stage) for stage in sorted(reached))
     last = {}
     for given in sorted(deal.classes, key=lambda c: c.at):
         last[QUESTIONNAIRE + given.questionnaire] = given.score_class
@@ -142,7 +143,8 @@ class LogisticModel:
         by_factor: dict[str, float] = defaultdict(float)
         for (factor, value), beta, mean in zip(self.columns, self.coefficients, self.means):
             by_factor[factor] += beta * ((1.0 if features.get(factor) == value else 0.0) - mean)
-        parts = [Contribution(f, features.get(f, "—"), by_factor[f]) for f in factor_order(by_factor)]
+        parts = [Contribution(f, features.get(f, UNANSWERED if f.startswith(QUESTIONNAIRE) else "—"), by_factor[f])
+                 for f in factor_order(by_factor)]
         return self.intercept, parts
 
     def as_record(self) -> dict:

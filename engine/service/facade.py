@@ -29,6 +29,7 @@ from engine.service import pipeline_analysis
 from engine.service import pipeline as team_pipeline
 from engine.service import forecast, organisation, quotas
 from engine.service import warning_digest
+from engine.service import win_model as learned_probability
 from engine.service import warnings as deal_warnings
 from engine.service.buying_center import KEEP
 from engine.service.catalog import Catalog
@@ -51,6 +52,7 @@ from engine.views.forecast import ForecastView, Submission
 from engine.views.quotas import QuotaSheet, SplitView
 from engine.views.warnings import DigestView, SweepReport, WarningBoard, WarningView
 from engine.views.snapshots import SnapshotDay, SnapshotReport
+from engine.views.win_model import DealWinProbability, WinModelView
 
 
 class Engine:
@@ -636,6 +638,21 @@ class Engine:
         """Store the actor's forecast of the period as an immutable snapshot."""
         return forecast.submit_forecast(self.context, actor=actor, period=period)
 
+
+    # --- the learned win probability (issue 13) ----------------------------------------
+
+    def train_win_model(self, *, actor: str | None) -> WinModelView:
+        """Backtests and trains on the closed deals; enabled only if it beats the stage
+        table on the held-out ones. ``actor`` None: the worker."""
+        return learned_probability.train(self.context, actor=actor)
+
+    def win_model(self, *, viewer: str | None = None) -> WinModelView | None:
+        """The model in force (None: never trained)."""
+        return learned_probability.model(self.context, viewer=viewer)
+
+    def win_probability(self, opportunity_id: int, *, viewer: str) -> DealWinProbability:
+        """The deal's learned probability, explained per factor, when the model is enabled."""
+        return learned_probability.deal_probability(self.context, opportunity_id, viewer=viewer)
 
 def default_engine() -> Engine:
     """The engine for DEALFLOW_DATABASE_URL (or the SQLite default)."""

@@ -2,7 +2,8 @@
 manager's screen has something true to show: deals won and lost month after month,
 a snapshot for each day of the year, a swap half-way with deals on both sides of it,
 the year's quotas committed from the director down, deals included in commit by
-hand, and warnings on stalled deals. Seeding again adds nothing."""
+hand, warnings on stalled deals and the learned win probability trained. Seeding
+again adds nothing."""
 
 from datetime import date, timedelta
 
@@ -121,3 +122,14 @@ def test_a_rep_included_deals_by_hand_and_stalled_deals_raised_warnings(seeded):
     warnings = engine.warnings(viewer="manager")
     assert warnings and all(w.cleared_at is None for w in warnings)
     assert any(engine.warnings(viewer=rep) for rep in ("rep1", "rep2"))
+
+
+def test_the_learned_win_probability_was_trained_on_the_years_closed_deals(seeded):
+    engine, _ = seeded
+    model = engine.win_model()
+    closed = [o for o in engine.list_opportunities() if o.status != "open"]
+    assert model.trained_by == "designer" and model.deals_used == len(closed)
+    # 40 deals over the year are too few to judge a model on: it stays off, and says why
+    assert not model.enabled and model.reason.startswith("too few closed deals to learn from: ")
+    deal = next(o for o in engine.list_opportunities() if o.status == "open")
+    assert not engine.win_probability(deal.id, viewer="admin").shown
