@@ -100,7 +100,7 @@ def test_worker_once_reports_the_timers_it_fired(in_tmp, run_cli):
     past.create_opportunity(title="Kiosk", amount="1000.00", partner="Hotel Rex",
                             attributes={"channel": "retail"}, actor="manager", owner="rep1")
     past.close()
-    result = run_cli("worker", "--once", "--no-snapshots", "--warnings-every", "0")
+    result = run_cli("worker", "--once", "--no-snapshots", "--no-train", "--warnings-every", "0")
     assert result.output == "fired timers on 1 opportunity\n"  # not fired unseen before it looked
 
 
