@@ -22,7 +22,8 @@ from typing import Mapping
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.defaults import EndEvent, StartEvent
+from SpiffWorkflow.bpmn.specs.defaults import (EndEvent, EventBasedGateway, IntermediateCatchEvent, ReceiveTask,
+                                               StartEvent)
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import ExpressionError, MethodologyError, TaskNotReadyError, WorkflowError
@@ -42,6 +43,15 @@ __all__ = ["ProcessRunner"]
 
 
 _REACHED = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED
+
+
+def _waits_there(task) -> bool:
+    """A token waiting at an intermediate catch event or a receive task has reached
+    it: a deal is in that node's stage for the whole wait, not from when it fires. Not
+    a boundary event (it waits beside its task from the start) nor one of the events
+    after an event-based gateway (only the one that fires is taken)."""
+    return (task.state == TaskState.WAITING and isinstance(task.task_spec, (IntermediateCatchEvent, ReceiveTask))
+            and not isinstance(task.parent.task_spec, EventBasedGateway))
 
 # What can fail while SpiffWorkflow runs methodology text: its own exceptions (our
 # ExpressionError arrives wrapped in a WorkflowTaskException), and bare errors it
@@ -284,7 +294,8 @@ class ProcessRunner:
                 marks: dict | None = None) -> StepResult:
         tasks = all_tasks(workflow)
         reached_tasks = [] if before is None else [
-            t for t in tasks if t.task_spec.bpmn_id and t.state & _REACHED and before.get(t.id) != t.state]
+            t for t in tasks if t.task_spec.bpmn_id and (t.state & _REACHED or _waits_there(t))
+            and before.get(t.id) != t.state]
         # Tree order breaks ties between state changes in the same clock tick.
         order = {t.id: i for i, t in enumerate(tasks)}
         reached_tasks.sort(key=lambda t: (t.last_state_change, order[t.id]))

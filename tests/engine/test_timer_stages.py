@@ -1,0 +1,46 @@
+"""A deal is in a stage from the moment its token waits at a node the stage lists — an
+intermediate timer as much as a user task — not from when the timer fires (issue 17)."""
+
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import make_engine
+from tests.file_edits import copy_base, edit
+
+
+@pytest.fixture
+def cooling(db_url, clock, tmp_path):
+    """The base methodology with a five-day cooling-off wait after qualification, a stage of its own."""
+    folder = copy_base(tmp_path)
+    bpmn = folder / "bpmn" / "deal.bpmn"
+    edit(bpmn, '<bpmn:sequenceFlow id="Flow_2" sourceRef="Task_Qualify" targetRef="Rule_Tier" />',
+         '<bpmn:sequenceFlow id="Flow_2" sourceRef="Task_Qualify" targetRef="Wait_Cooling" />\n'
+         '    <bpmn:sequenceFlow id="Flow_2b" sourceRef="Wait_Cooling" targetRef="Rule_Tier" />')
+    edit(bpmn, '<bpmn:endEvent id="End_Chased" />',
+         '<bpmn:endEvent id="End_Chased" />\n'
+         '    <bpmn:intermediateCatchEvent id="Wait_Cooling" name="Five days to think">\n'
+         '      <bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">P5D'
+         '</bpmn:timeDuration></bpmn:timerEventDefinition>\n'
+         '    </bpmn:intermediateCatchEvent>')
+    edit(folder / "stages" / "small-deal.yaml", "  - id: offer\n",
+         "  - id: cooling\n    name: Cooling off\n    probability: 30\n    outcome: open\n"
+         "    entered_at: [Wait_Cooling]\n  - id: offer\n")
+    engine = make_engine(db_url, clock, folder)
+    yield engine
+    engine.close()
+
+
+def test_the_stage_of_a_timer_is_entered_when_the_deal_starts_waiting_there(cooling, clock):
+    deal = cooling.create_opportunity(title="Cold room", amount="1000.00", partner="Bar",
+                                      attributes={"channel": "retail"}, actor="manager")
+    [task] = [t for t in deal.open_tasks if t.node_id == "Task_Qualify"]
+    waiting = cooling.complete_task(task.id, actor=deal.owner, data={"amount": "10"})
+    assert (waiting.stage_id, waiting.probability) == ("cooling", 30)  # for the whole wait
+    clock.advance(days=5, minutes=1)
+    assert cooling.fire_due_timers() == 1
+    after = cooling.show_opportunity(deal.id)
+    assert after.stage_id == "offer"
+    entered = [(h.to_stage, h.changed_at) for h in after.stage_history if h.to_stage in ("cooling", "offer")]
+    assert [stage for stage, _ in entered] == ["cooling", "offer"]  # cooling entered once, days apart
+    assert entered[1][1] - entered[0][1] >= timedelta(days=5)
