@@ -11,7 +11,7 @@ from engine.rules import exit_criteria
 from engine.rules import scoring
 from engine.errors import ConflictError, ExitCriteriaError, FormError, NotFoundError
 from engine.rules import inputs, policy
-from engine.methodology.model import Methodology, Questionnaire
+from engine.methodology.model import Methodology, Questionnaire, Stage
 from engine.runtime.workflow import StepResult
 from engine.service import opportunities, unit_of_work, visibility
 from engine.service.context import ServiceContext
@@ -170,24 +170,33 @@ def check_exit(session: Session, opportunity: Opportunity, methodology: Methodol
                result: StepResult, data_of: Callable[[], Mapping[str, object]]) -> None:
     """Refuse a step that would take the deal out of its stage while the stage's
     criteria are not met. Losing a deal is never refused."""
+    unmet = unmet_exit_criteria(session, opportunity, methodology, result, data_of)
+    if unmet is not None:
+        stage, criteria = unmet
+        raise ExitCriteriaError(exit_criteria.refusal(stage, criteria), {c.name: c.label for c in criteria})
+
+
+def unmet_exit_criteria(session: Session, opportunity: Opportunity, methodology: Methodology,
+                        result: StepResult, data_of: Callable[[], Mapping[str, object]]
+                        ) -> tuple[Stage, tuple[exit_criteria.Criterion, ...]] | None:
+    """(the deal's stage, its criteria not met) when ``result`` takes the deal out of
+    its stage to another that is not lost while some are not met; else None."""
     stage = methodology.stage(opportunity.stage_id) if opportunity.stage_id else None
     if stage is None:
-        return
+        return None
     target = None
     for node_id in result.reached:
         reached = methodology.stage_of_node(node_id)
         if reached is not None and reached.id != stage.id:
             target = reached
     if target is None or target.outcome == "lost":
-        return
+        return None
     criteria = stage.exit_criteria
     if not (criteria.fields or criteria.answered or criteria.buying_center
             or any(a.required for a in stage.activities)):
-        return  # nothing to check: no data to load, no queries
-    criteria = _criteria(session, opportunity, methodology, stage, data_of())
-    message = exit_criteria.refusal(stage, criteria)
-    if message is not None:
-        raise ExitCriteriaError(message, {c.name: c.label for c in criteria if not c.met})
+        return None  # nothing to check: no data to load, no queries
+    missing = tuple(c for c in _criteria(session, opportunity, methodology, stage, data_of()) if not c.met)
+    return (stage, missing) if missing else None
 
 
 def _criteria(session: Session, opportunity: Opportunity, methodology: Methodology, stage,

@@ -25,7 +25,9 @@ def cooling(db_url, clock, tmp_path):
          '    </bpmn:intermediateCatchEvent>')
     edit(folder / "stages" / "small-deal.yaml", "  - id: offer\n",
          "  - id: cooling\n    name: Cooling off\n    probability: 30\n    outcome: open\n"
-         "    entered_at: [Wait_Cooling]\n  - id: offer\n")
+         "    entered_at: [Wait_Cooling]\n"
+         "    activities:\n      - {id: call_back, title: Call back, role: rep, due: P1D, required: true}\n"
+         "  - id: offer\n")
     engine = make_engine(db_url, clock, folder)
     yield engine
     engine.close()
@@ -44,3 +46,16 @@ def test_the_stage_of_a_timer_is_entered_when_the_deal_starts_waiting_there(cool
     entered = [(h.to_stage, h.changed_at) for h in after.stage_history if h.to_stage in ("cooling", "offer")]
     assert [stage for stage, _ in entered] == ["cooling", "offer"]  # cooling entered once, days apart
     assert entered[1][1] - entered[0][1] >= timedelta(days=5)
+
+
+def test_a_timer_leaving_a_stage_whose_exit_criteria_are_unmet_passes_and_records_what_was_skipped(cooling, clock):
+    deal = cooling.create_opportunity(title="Cold room", amount="1000.00", partner="Bar",
+                                      attributes={"channel": "retail"}, actor="manager")
+    [task] = [t for t in deal.open_tasks if t.node_id == "Task_Qualify"]
+    cooling.complete_task(task.id, actor=deal.owner, data={"amount": "10"})  # the call back is never done
+    clock.advance(days=5, minutes=1)
+    assert cooling.fire_due_timers() == 1
+    after = cooling.show_opportunity(deal.id)
+    assert after.stage_id == "offer"  # time is not held back ...
+    [skipped] = [e for e in after.events if e.kind == "exit_criteria_skipped"]  # ... but nothing is silent
+    assert skipped.data["stage"] == "cooling" and skipped.data["missing"] == ["do the activity 'Call back'"]
