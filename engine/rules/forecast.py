@@ -16,6 +16,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping
 
+from engine.rules import money
 from engine.rules.forecast_categories import BEST_CASE, COMMIT, OMITTED, PIPELINE
 from engine.rules.periods import Period
 
@@ -41,8 +42,8 @@ class Figures:
                        self.weighted + other.weighted, self.deals + other.deals)
 
     def rounded(self) -> "Figures":
-        """Weighted amounts are exact (amount x probability / 100) until shown: cents then."""
-        return replace(self, weighted=self.weighted.quantize(CENT, ROUND_HALF_UP))
+        """Weighted amounts are exact until shown: cents then (engine.rules.money)."""
+        return replace(self, weighted=money.cents(self.weighted))
 
     def adjusted(self, adjustments: Mapping[str, Decimal]) -> "Figures":
         """These figures with a manager's amount in place of each adjusted category."""
@@ -86,7 +87,7 @@ def _counted(deal: DealFacts, period: Period) -> Figures | None:
         return None
     if deal.category == OMITTED or deal.category not in ADJUSTABLE:
         return None
-    weighted = deal.amount * deal.probability / Decimal(100)
+    weighted = money.weighted(deal.amount, deal.probability)
     return replace(Figures(weighted=weighted, deals=1), **{deal.category: deal.amount})
 
 

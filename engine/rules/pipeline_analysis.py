@@ -28,6 +28,7 @@ from decimal import Decimal
 from statistics import median
 from typing import Callable, Iterable, Mapping
 
+from engine.rules import money
 from engine.views.pipeline_analysis import (CurrencyFigures, Outcomes, PipelineGroup, SourceFigures,
                                             StageConversion, StageFigures)
 
@@ -121,7 +122,7 @@ def currency_figures(totals: Iterable[Total]) -> tuple[CurrencyFigures, ...]:
             row[4] += t.deals
         elif t.status == "lost":
             row[3] += t.amount
-    return tuple(CurrencyFigures(currency, open_, weighted, won, lost,
+    return tuple(CurrencyFigures(currency, open_, money.cents(weighted), won, lost,
                                  (won / count).quantize(Decimal("0.01")) if count else None)
                  for currency, (open_, weighted, won, lost, count) in sorted(sums.items()))
 

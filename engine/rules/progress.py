@@ -10,6 +10,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Iterable, Mapping
 
+from engine.rules import money
+
 from engine.methodology.model import Methodology, Stage
 from engine.rules.scoring import stage_probability
 
@@ -17,8 +19,9 @@ CLOSING_OUTCOMES = ("won", "lost")
 
 
 def expected_revenue(amount: Decimal, probability: int) -> Decimal:
-    """The amount weighted by the probability (a percentage), to the cent."""
-    return (amount * probability / 100).quantize(Decimal("0.01"))
+    """The amount weighted by the probability (a percentage), to the cent
+    (engine.rules.money's rule: exact, then rounded half up)."""
+    return money.cents(money.weighted(amount, probability))
 
 
 @dataclass(frozen=True)

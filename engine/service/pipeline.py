@@ -10,6 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Iterable
 
+from engine.rules import money
 from engine.rules import policy
 from engine.service import unit_of_work, visibility
 from engine.service.context import ServiceContext
@@ -63,8 +64,8 @@ def currency_totals(deals: Iterable[OpportunityView]) -> tuple[CurrencyTotal, ..
     expected: dict[str, Decimal] = defaultdict(Decimal)
     for deal in deals:
         amounts[deal.currency] += deal.amount
-        expected[deal.currency] += deal.expected_revenue
-    return tuple(CurrencyTotal(c, amounts[c], expected[c]) for c in sorted(amounts))
+        expected[deal.currency] += money.weighted(deal.amount, deal.probability)  # exact; rounded once below
+    return tuple(CurrencyTotal(c, amounts[c], money.cents(expected[c])) for c in sorted(amounts))
 
 
 def _name(members: list[OpportunityView], names: dict[int, str]) -> str:

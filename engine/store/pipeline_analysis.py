@@ -23,8 +23,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Mapping
 
-from sqlalchemy import Float, and_, case, cast, distinct, func, literal, or_, select
+from sqlalchemy import BigInteger, Float, and_, case, cast, distinct, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
+
+from engine.rules import money
 
 from engine.rules.pipeline_analysis import StageTotal, Total
 from engine.rules.report_scope import Scope
@@ -52,6 +54,13 @@ class SwapRow:
 
 def _in_scope(query, scope: Scope):
     return where_in_scope(query, scope, Opportunity.owner_id, Opportunity.manager_id, Opportunity.team_id)
+
+
+def _weighted_units():
+    """A deal's exact weighted amount in hundredths of a cent (cents x probability):
+    summed exactly, rounded once when shown (engine.rules.money), not the stored
+    per-deal expected revenue, which is already rounded."""
+    return type_coerce(Opportunity.amount, BigInteger) * Opportunity.probability
 
 
 def _attribute(name: str):
@@ -98,13 +107,13 @@ def totals(session: Session, scope: Scope, grouping: str, *, segment_id: str | N
     closed = Opportunity.status != "open"
     cycle = func.sum(case((closed, _days(session, Opportunity.closed_at, Opportunity.opened_at)), else_=0.0))
     query = _joined(select(*keys, Opportunity.status, Opportunity.currency, func.count(),
-                           func.sum(Opportunity.amount), func.sum(Opportunity.expected_revenue), cycle)
+                           func.sum(Opportunity.amount), func.sum(_weighted_units()), cycle)
                     .select_from(Opportunity), grouping)
     query = _in_scope(_window(query, segment_id, opened_from, opened_before), scope)
     query = query.group_by(*keys, Opportunity.status, Opportunity.currency)
     n = len(keys)
     return [Total(tuple(row[:n]), row[n], row[n + 1], row[n + 2], row[n + 3] or Decimal("0.00"),
-                     row[n + 4] or Decimal("0.00"), float(row[n + 5] or 0.0)) for row in session.execute(query)]
+                     Decimal(row[n + 4] or 0) / 10000, float(row[n + 5] or 0.0)) for row in session.execute(query)]
 
 
 def cycles(session: Session, scope: Scope, grouping: str, *, segment_id: str | None = None,
@@ -201,7 +210,7 @@ def trend(session: Session, scope: Scope, since: date) -> list[tuple]:
                 either.append(day.team_id.in_(sorted(scope.team_ids)))
         query = query.where(or_(*either))
     return [(day_, currency, int(n), (Decimal(amount or 0) / 100).quantize(CENT),
-             (Decimal(weighted or 0) / 10000).quantize(CENT)) for day_, currency, n, amount, weighted in session.execute(query)]
+             money.cents(Decimal(weighted or 0) / 10000)) for day_, currency, n, amount, weighted in session.execute(query)]
 
 
 def swaps(session: Session) -> list[SwapRow]:
