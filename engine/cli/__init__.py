@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import click
 
+from engine.cli import external_tasks
 from engine.cli import (activities, analysis, db, deal_forecast, demo, diff, forecast, handover, import_bpmn,
                         import_leads, methodologies, opportunities, partner_lists, partners, people, quotas, reports,
                         sales, segments, snapshots, tasks, warnings, worker)
@@ -51,7 +52,8 @@ def main() -> None:
 
 
 for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opportunities, tasks, segments, partners,
-              handover, worker, snapshots, demo, activities, reports, quotas, warnings, forecast, model):
+              handover, worker, snapshots, demo, activities, reports, quotas, warnings, forecast, model,
+              external_tasks):
     for _command in _part.COMMANDS:
         main.add_command(_command)
 for _command in analysis.REPORT_COMMANDS:

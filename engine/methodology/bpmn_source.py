@@ -10,7 +10,7 @@ against the BPMN XSD is ``bpmn_schema``; DMN files are read by ``dmn_source``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
@@ -18,6 +18,8 @@ from engine.methodology.model import INITIATOR, BpmnProcess, ExpressionSite, Flo
 from engine.methodology import due_dates
 from engine.methodology.constructs import check_constructs, prefix_in_file, script_language_problem
 from engine.methodology.problems import Problem, did_you_mean
+from engine.methodology.service_tasks import implementation_of
+from engine.methodology.variables import reads_and_sets
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
@@ -95,6 +97,7 @@ class BpmnFacts:
     decision_refs: list[tuple[str, int, str]] = field(default_factory=list)  # (decision id, line, task id)
     problems: list[Problem] = field(default_factory=list)
     sets: set[str] = field(default_factory=set)  # variables set besides forms (multi-instance items)
+    reads: set[str] = field(default_factory=set)  # variables read besides expressions (collections)
 
 
 def _local(el) -> str:
@@ -128,6 +131,9 @@ def read_bpmn(path: str, tree: etree._ElementTree) -> BpmnFacts:
             executable=process.get("isExecutable", "false") == "true",
             nodes=frozen_map(nodes), flows=tuple(flows),
             lanes=tuple(dict.fromkeys(lanes.values())))
+    if facts.processes:
+        reads = frozenset(facts.reads).union(*(reads_and_sets(site)[0] for site in facts.expressions))
+        facts.processes = {pid: replace(p, reads=reads) for pid, p in facts.processes.items()}
     return facts
 
 
@@ -207,6 +213,8 @@ def _multi_instance(facts: BpmnFacts, el, node_id: str) -> None:
             if loop.get(f"{{{ns}}}elementVariable"):
                 facts.sets.add(loop.get(f"{{{ns}}}elementVariable"))
         collection = multi_instance_collection(loop)
+        if collection is not None:
+            facts.reads.add(collection)
         if collection is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", collection):
             facts.problems.append(Problem(
                 facts.path, loop.sourceline,
@@ -257,7 +265,8 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
         form=_checked_form(facts, el, node_id) if kind == "userTask" else (),
         attached_to=el.get("attachedToRef"), interrupting=el.get("cancelActivity", "true").strip() in ("true", "1"),
         decision_ref=decision_ref, due_date=due_date,
-        assignee=assignee, candidate_users=users, candidate_groups=groups, default_flow=el.get("default"))
+        assignee=assignee, candidate_users=users, candidate_groups=groups, default_flow=el.get("default"),
+        external=implementation_of(el))
 
 
 def vendor_attribute(el, name: str) -> tuple[str, str] | None:

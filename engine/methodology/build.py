@@ -220,7 +220,9 @@ def routing(doc: YamlDocument) -> tuple[Routing, list[Problem]]:
                       for methodology, roles in data.get(key, {}).items()} for key in ("groups", "users"))
     return Routing(id=data["routing"], path=doc.path, lanes=frozen_map(lanes),
                    segments=tuple(segments), description=data.get("description", ""),
-                   groups=frozen_map(groups), users=frozen_map(users)), problems
+                   groups=frozen_map(groups), users=frozen_map(users),
+                   topics=frozen_map({mid: frozen_map(part["topics"])
+                                      for mid, part in data.get("integration", {}).items()})), problems
 
 
 def _role(value) -> LaneRole:

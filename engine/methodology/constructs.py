@@ -11,6 +11,7 @@ from __future__ import annotations
 from lxml import etree
 
 from engine.methodology.problems import Problem
+from engine.methodology.service_tasks import is_external, unimplemented_problem
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _VENDORS = {"http://camunda.org/schema/1.0/bpmn": "camunda", "http://activiti.org/bpmn": "activiti",
@@ -86,10 +87,13 @@ def check_constructs(path: str, root) -> list[Problem]:
         refuse(store, f"data store '{store.get('name') or store.get('id')}' has no implementation in Dealflow "
                       "(a process keeps its data in the opportunity's task data); remove the data store and "
                       "its references — Camunda ignores them at run time too")
-    for el in root.iter(_b("serviceTask")):
-        refuse(el, f"service task '{el.get('id')}'{_implementation(el)} needs code that Dealflow does not run; "
-                   + USER_OR_SCRIPT)
+    for el in root.iter(_b("serviceTask")):  # external ones wait for a worker (service_tasks)
+        unimplemented = unimplemented_problem(path, el)
+        if unimplemented is not None:
+            problems.append(unimplemented)
     for el in root.iter(_b("businessRuleTask")):
+        if is_external(el) and not _has_decision(el):
+            continue  # done by a worker, like a service task
         if not _has_decision(el):
             refuse(el, f"business rule task '{el.get('id')}'{_implementation(el)} names no decision: set "
                        "camunda:decisionRef to the id of a decision in a .dmn file under bpmn/")
@@ -123,13 +127,20 @@ def check_constructs(path: str, root) -> list[Problem]:
         refuse(event, f"{_label(event)} is a conditional event, which Dealflow does not run; test the "
                       "condition with an exclusive gateway after the step that changes the data")
     problems += _unthrown(path, root, names)
+    for cycle in root.iter(_b("timeCycle")):
+        event = cycle.getparent().getparent()
+        if _local(event) == "startEvent" and _local(event.getparent()) == "process":
+            refuse(event, f"{_label(event)} starts the process again and again on a timer cycle, but a Dealflow "
+                          "process starts once, when an opportunity is opened; use a plain start event (and a "
+                          "timer event after it to wait)")
     return problems
 
 
 def _messages(root):
     """(element, message ref, catches?) for every message event, send and receive task."""
     for el in root.iter(_b("sendTask"), _b("receiveTask")):
-        yield el, el.get("messageRef"), _local(el) == "receiveTask"
+        if not is_external(el):  # a send task with an implementation is an external task
+            yield el, el.get("messageRef"), _local(el) == "receiveTask"
     for definition in root.iter(_b("messageEventDefinition")):
         event = definition.getparent()
         yield event, definition.get("messageRef"), _local(event) in _CATCHING
@@ -174,6 +185,9 @@ def _unthrown(path: str, root, names: dict) -> list[Problem]:
     """Signal, error and escalation catches need a throw in the same file: nothing
     outside a process can send one to Dealflow."""
     problems = []
+    # A worker may report a BPMN error on an external task (engine.methodology.service_tasks).
+    external = {el.get("id") for kind in ("serviceTask", "sendTask", "businessRuleTask")
+                for el in root.iter(_b(kind)) if is_external(el)}
     thrown: dict[str, set] = {}
     for kind in ("signal", "error", "escalation"):
         for definition in root.iter(_b(f"{kind}EventDefinition")):
@@ -190,6 +204,8 @@ def _unthrown(path: str, root, names: dict) -> list[Problem]:
                 problems.append(Problem(path, event.sourceline, (
                     f"{_label(event)} starts on a {kind}, but a Dealflow process starts when an opportunity "
                     "is opened; use a plain start event")))
+                continue
+            if kind == "error" and event.get("attachedToRef") in external:
                 continue
             throws = thrown.get(kind, set())
             if (ref in throws) or (ref is None and throws) or None in throws:

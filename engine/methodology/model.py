@@ -32,6 +32,21 @@ class FormField:
 
 
 @dataclass(frozen=True)
+class ExternalImplementation:
+    """How a service, send or business-rule task has its work done outside the process
+    (engine.methodology.service_tasks): an external task's topic, or the other engine's
+    implementation the routing file maps to one."""
+
+    node_id: str
+    line: int
+    how: str  # as the modeler wrote it: camunda:topic, zeebe:taskDefinition type, camunda:class...
+    value: str  # the topic, job type, class name or expression as written
+    topic: str | None  # None: the routing's integration section must map ``value``
+    retries: int = 3
+    outputs: tuple[str, ...] = ()  # variables it declares it sets
+
+
+@dataclass(frozen=True)
 class FlowNode:
     """A task, event or gateway; ``kind`` is the BPMN element's local name."""
 
@@ -53,6 +68,7 @@ class FlowNode:
     assignee: str | None = None
     candidate_users: tuple[str, ...] = ()
     candidate_groups: tuple[str, ...] = ()
+    external: ExternalImplementation | None = None  # an external task's implementation
 
     @property
     def assigned(self) -> bool:
@@ -83,6 +99,9 @@ class BpmnProcess:
     nodes: Mapping[str, FlowNode]
     flows: tuple[SequenceFlow, ...]
     lanes: tuple[str, ...]
+    # Variables its file's expressions and multi-instance collections read: what a worker
+    # completing an external task may set (engine.service.external_tasks)
+    reads: frozenset[str] = frozenset()
 
     @property
     def user_tasks(self) -> tuple[FlowNode, ...]:
@@ -278,6 +297,8 @@ class Routing:
     # methodology id -> BPMN candidate group / user name -> role (camunda:candidateGroups, ...)
     groups: Mapping[str, Mapping[str, LaneRole]] = field(default_factory=frozen_map)
     users: Mapping[str, Mapping[str, LaneRole]] = field(default_factory=frozen_map)
+    # methodology id -> implementation as the BPMN writes it -> topic (engine.methodology.service_tasks)
+    topics: Mapping[str, Mapping[str, str]] = field(default_factory=frozen_map)
 
 
 @dataclass(frozen=True)

@@ -80,15 +80,16 @@ class TaskRoles(dict):
     assignment (camunda:assignee, candidateGroups, candidateUsers)."""
 
     def __init__(self, lanes: Mapping[str, LaneRole] = (), groups: Mapping[str, LaneRole] | None = None,
-                 users: Mapping[str, LaneRole] | None = None):
+                 users: Mapping[str, LaneRole] | None = None, topics: Mapping[str, str] | None = None):
         super().__init__(lanes)
         self.groups = dict(groups or {})
         self.users = dict(users or {})
+        self.topics = dict(topics or {})  # service task implementation -> worker topic
 
 
 def task_roles(routing: Routing, methodology_id: str) -> TaskRoles:
     return TaskRoles(routing.lanes.get(methodology_id, {}), routing.groups.get(methodology_id, {}),
-                     routing.users.get(methodology_id, {}))
+                     routing.users.get(methodology_id, {}), routing.topics.get(methodology_id, {}))
 
 
 OWNER = LaneRole("owner")

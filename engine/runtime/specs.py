@@ -15,11 +15,15 @@ from pathlib import Path
 import SpiffWorkflow.bpmn.parser as spiff_parser
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.specs.defaults import ManualTask
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.methodology.bpmn_source import (BPMN, CAMUNDA, decision_ref_of, missing_flow_ids,
                                        multi_instance_collection)
+from engine.methodology.service_tasks import is_external
 
 
 def bpmn_schema_folder() -> Path:
@@ -36,13 +40,23 @@ class SpecProblem:
     line: int | None = None
 
 
+class _Parser(CamundaParser):
+    """Camunda's parser, with every service task an external task: a task that waits,
+    like a user task, until a worker completes it (engine.runtime.external); nothing
+    runs in it. Send and business-rule tasks with an external implementation arrive
+    here rewritten as service tasks (``_as_spiff_reads_it``)."""
+
+    OVERRIDE_PARSER_CLASSES = {**CamundaParser.OVERRIDE_PARSER_CLASSES,
+                               full_tag("serviceTask"): (CamundaTaskParser, ManualTask)}
+
+
 class ProcessSpecs:
     """BPMN and DMN documents loaded into one SpiffWorkflow parser."""
 
     def __init__(self):
         # Validation against the XSD happens before, in the methodology checks,
         # where every violation (not just the first) is reported.
-        self._parser = CamundaParser(validator=None)
+        self._parser = _Parser(validator=None)
         self.problems: list[SpecProblem] = []
 
     def add_bpmn(self, path: str, root) -> bool:
@@ -93,7 +107,9 @@ def _as_spiff_reads_it(root):
              if el.get(f"{{{CAMUNDA}}}decisionRef") is None and decision_ref_of(el)]
     loops = {el: name for el in root.iter(f"{{{BPMN}}}multiInstanceLoopCharacteristics")
              if (name := multi_instance_collection(el)) is not None and el.get(f"{{{CAMUNDA}}}collection") != name}
-    if not flows and not rules and not loops:
+    external = [el for kind in ("sendTask", "businessRuleTask") for el in root.iter(f"{{{BPMN}}}{kind}")
+                if is_external(el)]
+    if not flows and not rules and not loops and not external:
         return root
     copied = copy.deepcopy(root)
     originals = list(root.iter())
@@ -102,6 +118,8 @@ def _as_spiff_reads_it(root):
         twin[el].set("id", ident)
     for el in rules:
         twin[el].set(f"{{{CAMUNDA}}}decisionRef", decision_ref_of(el))
+    for el in external:  # done by a worker, like a service task
+        twin[el].tag = f"{{{BPMN}}}serviceTask"
     for el, name in loops.items():  # ${items} or an Activiti/Flowable attribute: the plain name
         twin[el].set(f"{{{CAMUNDA}}}collection", name)
     return copied

@@ -45,6 +45,7 @@ class StepResult:
     ended_at: tuple[str, ...]  # end events of the top-level process reached in this step
     error: StepError | None = None
     fired: tuple[TimerInfo, ...] = ()  # each firing of a timer in this step, with its due moment
+    external: tuple = ()  # every READY external task (engine.runtime.external.ExternalWait)
 
     @property
     def next_due(self) -> datetime | None:

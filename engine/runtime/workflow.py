@@ -29,9 +29,10 @@ from SpiffWorkflow.util.task import TaskState
 from engine.errors import ExpressionError, MethodologyError, TaskNotReadyError, WorkflowError
 from engine.expressions.storable import stored_size
 from engine.methodology.bpmn_source import parse_xml, read_bpmn
-from engine.methodology.model import FormField
+from engine.methodology.model import ExternalImplementation, FormField
 from engine.methodology.problems import Problem
 
+from engine.runtime import external as external_tasks
 from engine.runtime.clock import frozen_now
 from engine.runtime.script_engine import SafeScriptEngine
 from engine.runtime.serialization import MAX_TASK_DATA_CHARS, Serializer, StateNotStorable
@@ -63,8 +64,10 @@ class ProcessRunner:
     """One per methodology version; built from stored spec text, reused for every opportunity."""
 
     def __init__(self, spec, subprocess_specs: dict, process_id: str,
-                 forms: Mapping[str, tuple[FormField, ...]], serializer: Serializer):
+                 forms: Mapping[str, tuple[FormField, ...]], serializer: Serializer,
+                 external: Mapping[str, ExternalImplementation] | None = None):
         self._spec = spec
+        self._external = dict(external or {})  # node id -> how a worker does it
         self._subprocess_specs = subprocess_specs
         self.process_id = process_id
         self._forms = dict(forms)
@@ -77,7 +80,7 @@ class ProcessRunner:
     @classmethod
     def from_files(cls, bpmn: dict[str, bytes], dmn: dict[str, bytes], process_id: str) -> ProcessRunner:
         """Parse BPMN and DMN documents (path -> bytes); MethodologyError lists what failed."""
-        specs, problems, forms = ProcessSpecs(), [], {}
+        specs, problems, forms, external = ProcessSpecs(), [], {}, {}
         for path, data in sorted(dmn.items()):
             tree, more = parse_xml(path, data)
             problems += more
@@ -92,6 +95,7 @@ class ProcessRunner:
             problems += facts.problems
             for process in facts.processes.values():
                 forms.update({node.id: node.form for node in process.nodes.values() if node.form})
+                external.update({node.id: node.external for node in process.nodes.values() if node.external})
             specs.add_bpmn(path, tree.getroot())
         if not problems:
             specs.check_process(process_id, next(iter(sorted(bpmn)), "<no BPMN file>"))
@@ -99,7 +103,7 @@ class ProcessRunner:
         if problems:
             raise MethodologyError(problems)
         spec, subprocess_specs = specs.workflow_spec(process_id)
-        return cls(spec, subprocess_specs, process_id, forms, Serializer())
+        return cls(spec, subprocess_specs, process_id, forms, Serializer(), external)
 
     @classmethod
     def from_spec_text(cls, text: str) -> ProcessRunner:
@@ -109,7 +113,9 @@ class ProcessRunner:
         forms = {node: tuple(FormField(**{**f, "choices": tuple(tuple(c) for c in f["choices"])})
                              for f in fields)
                  for node, fields in dct.get("forms", {}).items()}
-        runner = cls(spec, subprocess_specs, dct["process_id"], forms, serializer)
+        external = {node: ExternalImplementation(**{**impl, "outputs": tuple(impl["outputs"])})
+                    for node, impl in dct.get("external", {}).items()}
+        runner = cls(spec, subprocess_specs, dct["process_id"], forms, serializer, external)
         runner._spec_text = text
         return runner
 
@@ -118,7 +124,9 @@ class ProcessRunner:
         if self._spec_text is None:
             forms = {node: [asdict(f) for f in fields] for node, fields in self._forms.items()}
             self._spec_text = self._serializer.spec_to_text(
-                self._spec, self._subprocess_specs, {"process_id": self.process_id, "forms": forms})
+                self._spec, self._subprocess_specs, {
+                    "process_id": self.process_id, "forms": forms,
+                    "external": {node: asdict(impl) for node, impl in self._external.items()}})
         return self._spec_text
 
     # --- running ---------------------------------------------------------------------
@@ -144,6 +152,36 @@ class ProcessRunner:
             task.run()
 
         return self._step(state, now, action, task_id)
+
+    def complete_external(self, state: str, task_id: str, data: dict, now: datetime) -> tuple[str, StepResult]:
+        """Merge a worker's ``data`` (already checked) into a READY external task, complete it, run on."""
+        _check_storable(data)
+
+        def action(workflow, task):
+            task.data.update(data)
+            task.run()
+
+        return self._step(state, now, action, task_id, external=True)
+
+    def throw_error(self, state: str, task_id: str, code: str, data: dict,
+                    now: datetime) -> tuple[str, StepResult] | None:
+        """A worker's BPMN error on a READY external task: the error boundary event of
+        that task catching ``code`` takes the token (``data`` becomes its task data) and
+        the engine runs on. None when no boundary event of the task catches it."""
+        _check_storable(data)
+        with frozen_now(now):
+            task = self._ready_user_task(self._load(state), task_id, external=True)
+            if external_tasks.error_catcher(task, code) is None:
+                return None
+
+        def action(workflow, task):
+            external_tasks.deliver_error(external_tasks.error_catcher(task, code), data)
+
+        return self._step(state, now, action, task_id, external=True)
+
+    def implementation(self, node_id: str) -> ExternalImplementation | None:
+        """How the external task ``node_id`` is done (None: it is not one)."""
+        return self._external.get(node_id)
 
     def start_at(self, node_id: str, data: dict, now: datetime) -> tuple[str, StepResult]:
         """A new workflow positioned just before ``node_id`` (Camunda's "start before
@@ -230,13 +268,13 @@ class ProcessRunner:
 
     # --- internals -------------------------------------------------------------------
 
-    def _step(self, state: str, now: datetime, action=None, task_id: str | None = None
-              ) -> tuple[str, StepResult]:
+    def _step(self, state: str, now: datetime, action=None, task_id: str | None = None,
+              external: bool = False) -> tuple[str, StepResult]:
         """Load ``state``, run ``action`` on the READY user task ``task_id`` (if any) and
         the engine at ``now``; on a failure, the untouched ``state`` and the error."""
         with frozen_now(now):
             workflow = self._load(state)
-            task = self._ready_user_task(workflow, task_id) if task_id is not None else None
+            task = self._ready_user_task(workflow, task_id, external) if task_id is not None else None
             before = {t.id: t.state for t in all_tasks(workflow)}
             marks = timer_marks(workflow)
             try:
@@ -273,7 +311,7 @@ class ProcessRunner:
         except StateNotStorable as err:
             raise WorkflowError(err.message) from None
 
-    def _ready_user_task(self, workflow: BpmnWorkflow, task_id: str):
+    def _ready_user_task(self, workflow: BpmnWorkflow, task_id: str, external: bool = False):
         try:
             uuid = UUID(str(task_id))
         except ValueError:
@@ -282,8 +320,9 @@ class ProcessRunner:
         if task is None:
             raise TaskNotReadyError(task_id, f"task {task_id} is not part of this workflow")
         name = task.task_spec.bpmn_name or task.task_spec.bpmn_id or task.task_spec.name
-        if not task.task_spec.manual:
-            raise TaskNotReadyError(task_id, f"task {task_id} ('{name}') is not a user task")
+        if not task.task_spec.manual or (task.task_spec.bpmn_id in self._external) != external:
+            what = "an external task" if external else "a user task"
+            raise TaskNotReadyError(task_id, f"task {task_id} ('{name}') is not {what}")
         if task.state != TaskState.READY:
             state = TaskState.get_name(task.state).lower()
             raise TaskNotReadyError(task_id, f"task {task_id} ('{name}') is {state}, not ready; "
@@ -302,11 +341,13 @@ class ProcessRunner:
         ended = tuple(t.task_spec.bpmn_id for t in reached_tasks
                       if isinstance(t.task_spec, EndEvent) and t.workflow is workflow
                       and t.state == TaskState.COMPLETED)
-        ready = tuple(self._ready_task(t) for t in tasks if t.state == TaskState.READY and t.task_spec.manual)
+        ready = tuple(self._ready_task(t) for t in tasks if t.state == TaskState.READY and t.task_spec.manual
+                      and t.task_spec.bpmn_id not in self._external)
         return StepResult(
             reached=tuple(t.task_spec.bpmn_id for t in reached_tasks),
             ready=ready, timers=timers(workflow), finished=workflow.is_completed(),
-            ended_at=ended, error=error, fired=firings(workflow, marks) if marks else ())
+            ended_at=ended, error=error, fired=firings(workflow, marks) if marks else (),
+            external=external_tasks.waiting(workflow, self._external))
 
     def _ready_task(self, task) -> ReadyTask:
         spec = task.task_spec

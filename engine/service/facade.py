@@ -30,6 +30,7 @@ from engine.service import pipeline as team_pipeline
 from engine.service import forecast, organisation, quotas
 from engine.service import warning_digest
 from engine.service import win_model as learned_probability
+from engine.service import external_tasks
 from engine.service import warnings as deal_warnings
 from engine.service.buying_center import KEEP
 from engine.service.catalog import Catalog
@@ -53,6 +54,7 @@ from engine.views.quotas import QuotaSheet, SplitView
 from engine.views.warnings import DigestView, SweepReport, WarningBoard, WarningView
 from engine.views.snapshots import SnapshotDay, SnapshotReport
 from engine.views.win_model import DealWinProbability, WinModelView
+from engine.views.external_tasks import ExternalTaskView, WorkerView
 
 
 class Engine:
@@ -637,6 +639,42 @@ class Engine:
     def submit_forecast(self, *, actor: str, period: object = None) -> Submission:
         """Store the actor's forecast of the period as an immutable snapshot."""
         return forecast.submit_forecast(self.context, actor=actor, period=period)
+
+    # --- external tasks: workers over the API (docs/integration.md) ------------------------
+
+    def create_worker_token(self, name: str, topics: list[str], *, actor: str | None = None) -> str:
+        """A worker's token for ``topics`` (shown once); ``actor``: a designer or admin."""
+        return external_tasks.create_worker_token(self.context, name, topics, actor=actor)
+
+    def worker_for_token(self, token: str) -> WorkerView:
+        return external_tasks.worker_for_token(self.context, token)
+
+    def fetch_and_lock(self, worker: WorkerView, worker_id: str, max_tasks: int, topics: list[tuple[str, int]],
+                       wait_ms: int = 0) -> list[ExternalTaskView]:
+        """Lock up to ``max_tasks`` open tasks of ``topics`` (name, lock ms) for ``worker_id``;
+        ``wait_ms``: long polling."""
+        return external_tasks.fetch_and_lock(self.context, worker, worker_id, max_tasks, topics, wait_ms)
+
+    def complete_external_task(self, worker: WorkerView, task_id: str, worker_id: str,
+                               variables: Mapping[str, object]) -> None:
+        return external_tasks.complete(self.context, worker, task_id, worker_id, variables)
+
+    def fail_external_task(self, worker: WorkerView, task_id: str, worker_id: str, message: str, retries: int,
+                           retry_timeout_ms: int = 0) -> None:
+        return external_tasks.failure(self.context, worker, task_id, worker_id, message, retries, retry_timeout_ms)
+
+    def bpmn_error(self, worker: WorkerView, task_id: str, worker_id: str, code: str, message: str = "",
+                   variables: Mapping[str, object] | None = None) -> None:
+        return external_tasks.bpmn_error(self.context, worker, task_id, worker_id, code, message, variables)
+
+    def extend_lock(self, worker: WorkerView, task_id: str, worker_id: str, new_duration_ms: int) -> None:
+        return external_tasks.extend_lock(self.context, worker, task_id, worker_id, new_duration_ms)
+
+    def incidents(self, *, viewer: str, opportunity_id: int | None = None) -> list[ExternalTaskView]:
+        return external_tasks.incidents(self.context, viewer, opportunity_id)
+
+    def retry_incident(self, incident_id: str, *, actor: str, retries: int = 1) -> ExternalTaskView:
+        return external_tasks.retry_incident(self.context, incident_id, actor=actor, retries=retries)
 
 
     # --- the learned win probability (issue 13) ----------------------------------------

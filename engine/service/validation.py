@@ -17,7 +17,7 @@ from pathlib import Path
 from engine import expressions
 from engine.errors import ExpressionError
 from engine.expressions import juel
-from engine.methodology import build, crossref, variables
+from engine.methodology import build, crossref, service_tasks, variables
 from engine.methodology.bpmn_schema import check_bpmn_xsd, load_bpmn_schema
 from engine.methodology.bpmn_source import BpmnFacts, check_flows, parse_xml, read_bpmn
 from engine.methodology.dmn_source import DmnFacts, read_dmn
@@ -112,6 +112,7 @@ def load_sources(files: list[SourceFile], problems: list[Problem]) -> LoadResult
     for doc, routing in loaded.routing:
         problems += crossref.check_routing(routing, doc, known)
         problems += _check_routing_conditions(doc)
+    problems += _unmapped_service_tasks(loaded, methodologies)
     if not missing_decisions:  # a missing decision's outputs are unknown: say nothing about them
         problems += _unset_variables(loaded)
     problems += _unique_ids(loaded)
@@ -308,7 +309,40 @@ def _unset_variables(loaded: _Loaded) -> list[Problem]:
         for segment in routing.segments:
             sets |= variables.reads_and_sets(ExpressionSite("", 0, "", segment.when or ""))[0]
     sites = [site for facts in [*loaded.bpmn.values(), *loaded.dmn.values()] for site in facts.expressions]
+    sets |= _set_by_workers(loaded, sites)
     return variables.unset_variable_problems(sites, sets)
+
+
+def _external_tasks(process) -> list:
+    return [node.external for node in process.nodes.values() if node.external is not None]
+
+
+def _set_by_workers(loaded: _Loaded, sites) -> set[str]:
+    """What external tasks' workers may set: the outputs they declare, or — when one
+    declares none — any variable the process reads (docs/integration.md)."""
+    tasks = [t for facts in loaded.bpmn.values() for p in facts.processes.values() for t in _external_tasks(p)]
+    sets = {name for task in tasks for name in task.outputs}
+    if any(not task.outputs for task in tasks):
+        for site in sites:
+            sets |= variables.reads_and_sets(site)[0]
+    return sets
+
+
+def _unmapped_service_tasks(loaded: _Loaded, methodologies: dict) -> list[Problem]:
+    """A service task running another engine's code needs a topic from the routing
+    files: those of the methodologies running its process (a process no methodology
+    runs directly, e.g. a called one: any routing file's)."""
+    users = {m.process.id: mid for mid, m in methodologies.items()}
+    every = {k: v for _, routing in loaded.routing for part in routing.topics.values() for k, v in part.items()}
+    problems = []
+    for facts in loaded.bpmn.values():
+        for process in facts.processes.values():
+            mid = users.get(process.id)
+            topics = every if mid is None else {
+                k: v for _, routing in loaded.routing for k, v in routing.topics.get(mid, {}).items()}
+            problems += service_tasks.check_mapped(_external_tasks(process), process.path, mid or "METHODOLOGY",
+                                                   topics)
+    return problems
 
 
 # --- cross-file assembly -----------------------------------------------------------

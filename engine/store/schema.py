@@ -4,8 +4,8 @@
 ``snapshot_models`` (daily deal snapshots) in one MetaData, which the migrations are
 compared against."""
 
-from engine.store import (analysis_models, partner_models, quota_models, snapshot_models, warning_models,
-                          win_model_models)
+from engine.store import (analysis_models, external_task_models, partner_models, quota_models, snapshot_models,
+                          warning_models, win_model_models)
 
 # models' Base: importing partner_models and quota_models registers their tables on it.
 assert partner_models.Base is quota_models.Base
@@ -14,3 +14,4 @@ assert warning_models.Base.metadata is metadata  # the warnings' tables (M18) ar
 assert snapshot_models.Base.metadata is metadata  # the daily deal snapshots (M17) too
 assert analysis_models.Base.metadata is metadata  # the totals the analysis reports read (issue 13)
 assert win_model_models.Base.metadata is metadata  # the learned win probability's models too
+assert external_task_models.Base.metadata is metadata  # external tasks and worker tokens too

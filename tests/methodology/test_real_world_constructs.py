@@ -16,9 +16,9 @@ NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 
 REFUSED = {
     "service_task.bpmn": [
-        "6: service task 'Task_Charge' (camunda:class=\"com.acme.Charge\") needs code that Dealflow does not run; "
-        "make it a user task (someone does it and confirms) or a script task (a computation in Dealflow's "
-        "expression language)"],
+        "6: task 'Task_Charge' runs camunda:class=\"com.acme.Charge\", code Dealflow does not run; map it to a "
+        "topic a worker fetches in the routing file — integration: {METHODOLOGY: {topics: {\"com.acme.Charge\": "
+        "TOPIC}}} — or write camunda:type=\"external\" camunda:topic=\"TOPIC\" (see docs/integration.md)"],
     "send_and_receive_tasks.bpmn": [
         "8: send task 'Task_Send' sends message 'offer': nothing in its process waits for it, and Dealflow has "
         "no message correlation that could deliver it elsewhere; use a user task (someone sends it and confirms)",

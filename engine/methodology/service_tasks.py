@@ -1,0 +1,141 @@
+"""Service, send and business-rule tasks that hand work to the outside: external tasks. Pure.
+
+Dealflow runs no code a methodology names. A task whose work is done outside the
+process becomes an *external task*: the token waits there, a worker fetches it over
+the API (Camunda 7's external-task protocol), does the work and completes it with
+variables. What makes a task external:
+
+- Camunda 7: ``camunda:type="external" camunda:topic="invoice"`` — the topic as written;
+- Camunda 8: ``<zeebe:taskDefinition type="invoice" retries="3"/>`` — the job type is
+  the topic;
+- anything else a modeler may have written — ``camunda:class``,
+  ``camunda:delegateExpression``, ``camunda:expression``, a Camunda 7 connector
+  (``camunda:connector/camunda:connectorId``) or a Camunda 8 connector job type
+  (``io.camunda:http-json:1``) — names code of another engine. It runs only when the
+  routing file's ``integration:`` section maps that implementation, as written, to a
+  topic (``check_mapped``), so a worker can be written for it.
+
+A service task with no implementation at all is refused at its line.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+from lxml import etree
+
+from engine.methodology.model import ExternalImplementation
+from engine.methodology.problems import Problem
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+ZEEBE = "http://camunda.org/schema/zeebe/1.0"
+# Old Camunda files bind camunda: to Activiti's namespace; Flowable kept the attributes.
+_C7 = (CAMUNDA, "http://activiti.org/bpmn", "http://flowable.org/bpmn")
+EXTERNAL_KINDS = ("serviceTask", "sendTask", "businessRuleTask")
+DEFAULT_RETRIES = 3
+# Camunda 8's own connectors: job types a Zeebe connector runtime runs, not a worker topic.
+CONNECTOR_PREFIX = "io.camunda:"
+
+
+def _local(el) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _c7(el, name: str) -> str | None:
+    for namespace in _C7:
+        value = el.get(f"{{{namespace}}}{name}")
+        if value is not None:
+            return value.strip()
+    return None
+
+
+def implementation_of(el) -> ExternalImplementation | None:
+    """How ``el`` (a service, send or business-rule task) says its work is done;
+    None when it names nothing (a business rule task with a decision is not external)."""
+    if _local(el) not in EXTERNAL_KINDS:
+        return None
+    if _local(el) == "businessRuleTask" and _c7(el, "decisionRef"):
+        return None  # a decision table Dealflow evaluates itself
+    node_id = el.get("id", "")
+    retries = DEFAULT_RETRIES
+    definition = el.find(f"{{{BPMN}}}extensionElements/{{{ZEEBE}}}taskDefinition")
+    if definition is not None:
+        job_type = (definition.get("type") or "").strip()
+        retries = _retries(definition.get("retries"))
+        if job_type and not job_type.startswith(CONNECTOR_PREFIX) and not job_type.startswith("="):
+            return ExternalImplementation(node_id, el.sourceline or 1, "zeebe:taskDefinition type",
+                                          job_type, job_type, retries, _outputs(el))
+        if job_type:
+            return ExternalImplementation(node_id, el.sourceline or 1, "zeebe:taskDefinition type",
+                                          job_type, None, retries, _outputs(el))
+    if (_c7(el, "type") or "") == "external":
+        topic = _c7(el, "topic") or ""
+        return ExternalImplementation(node_id, el.sourceline or 1, "camunda:topic", topic, topic or None,
+                                      retries, _outputs(el))
+    for attribute in ("class", "delegateExpression", "expression"):
+        value = _c7(el, attribute)
+        if value:
+            return ExternalImplementation(node_id, el.sourceline or 1, f"camunda:{attribute}", value, None,
+                                          retries, _outputs(el))
+    connector = el.find(f"{{{BPMN}}}extensionElements/{{{CAMUNDA}}}connector/{{{CAMUNDA}}}connectorId")
+    if connector is not None and (connector.text or "").strip():
+        return ExternalImplementation(node_id, el.sourceline or 1, "camunda:connectorId",
+                                      connector.text.strip(), None, retries, _outputs(el))
+    return None
+
+
+def _retries(text: str | None) -> int:
+    try:
+        value = int(str(text).strip())
+    except (TypeError, ValueError):
+        return DEFAULT_RETRIES
+    return value if 0 <= value <= 100 else DEFAULT_RETRIES
+
+
+def _outputs(el) -> tuple[str, ...]:
+    """Variables the task declares it sets: Camunda 7 output parameters, Zeebe output mappings."""
+    names = [p.get("name") for p in el.iter(f"{{{CAMUNDA}}}outputParameter")]
+    names += [o.get("target") for o in el.iter(f"{{{ZEEBE}}}output")]
+    return tuple(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+
+
+def is_external(el) -> bool:
+    return implementation_of(el) is not None
+
+
+def unimplemented_problem(path: str, el) -> Problem | None:
+    """A service task that names no implementation at all: nothing could ever do it."""
+    if _local(el) != "serviceTask" or is_external(el):
+        return None
+    return Problem(path, el.sourceline or 1, (
+        f"service task '{el.get('id')}' names no implementation; make it an external task a worker "
+        "does — camunda:type=\"external\" camunda:topic=\"TOPIC\" (Camunda 7) or "
+        "<zeebe:taskDefinition type=\"TOPIC\"/> (Camunda 8), see docs/integration.md — or a user task "
+        "(someone does it and confirms)"))
+
+
+def topic_for(impl: ExternalImplementation, topics: Mapping[str, str]) -> str | None:
+    """The topic workers fetch this task by: its own, or the one the routing maps its
+    implementation to (None: unmapped)."""
+    return impl.topic or topics.get(impl.value)
+
+
+def check_mapped(impls: Iterable[ExternalImplementation], path: str, methodology_id: str,
+                 topics: Mapping[str, str]) -> list[Problem]:
+    """An implementation that is not a topic must be mapped to one by the routing file."""
+    problems = []
+    for impl in impls:
+        if topic_for(impl, topics) is not None:
+            continue
+        if not impl.value:
+            problems.append(Problem(path, impl.line, (
+                f"external task '{impl.node_id}' names no topic; set camunda:topic=\"TOPIC\" (the topic "
+                "workers fetch it by)")))
+            continue
+        problems.append(Problem(path, impl.line, (
+            f"task '{impl.node_id}' runs {impl.how}=\"{impl.value}\", code Dealflow does not run; map it to "
+            f"a topic a worker fetches in the routing file — integration: {{{methodology_id}: {{topics: "
+            f"{{\"{impl.value}\": TOPIC}}}}}} — or write camunda:type=\"external\" camunda:topic=\"TOPIC\" "
+            "(see docs/integration.md)")))
+    return problems
