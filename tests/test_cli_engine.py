@@ -173,3 +173,21 @@ def test_numbers_no_column_holds_are_one_line_on_every_database(db_url, tmp_path
     for args, expected in cases:
         result = dealflow(*args)
         assert (result.returncode, result.stdout, result.stderr) == (1, "", expected), args
+
+
+def test_task_complete_exits_1_naming_the_node_when_the_process_fails_after_the_task(in_tmp, run_cli):
+    from datetime import datetime, timezone
+
+    from tests.conftest import FakeClock, make_engine
+    from tests.engine.test_errors_and_retry import BROKEN_SCRIPT, methodology_with_script
+
+    setup = make_engine(f"sqlite:///{in_tmp / 'dealflow.db'}", FakeClock(datetime.now(timezone.utc)),
+                        methodology_with_script(in_tmp, "broken", "2.0", BROKEN_SCRIPT))
+    deal = setup.create_opportunity(title="Deal", amount="20000.00", partner="P", actor="manager",
+                                    attributes={"channel": "retail"})
+    deal = setup.complete_task(deal.open_tasks[0].id, actor=deal.owner, data={"amount": "20000"})
+    setup.close()
+    result = run_cli("task", "complete", deal.open_tasks[0].id, "--as", deal.owner, "result=accepted")
+    assert result.exit_code == 1
+    assert result.stderr == ("error: the task stays open: the process failed at script task 'Compute the "
+                             "discount' (Script_Discount): division by zero\n")

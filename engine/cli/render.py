@@ -75,7 +75,9 @@ def opportunity(o: OpportunityView) -> str:
     if o.credit_warning:
         lines.append(f"  CREDIT         {o.credit_warning}")
     if o.error_message:
-        lines.append(f"  ERROR          {o.error_message} — fix it, then 'dealflow opportunity retry {o.id} --as USER [--upgrade]'")
+        where = f"at {o.error_at}: " if o.error_at else ""
+        lines.append(f"  ERROR          {where}{o.error_message} — fix it, then "
+                     f"'dealflow opportunity retry {o.id} --as USER [--upgrade]'")
     if o.score is not None:
         lines.append(f"  score          {o.score} (class {o.score_class}) — 'dealflow opportunity assistant {o.id}' explains it")
     if o.attributes:

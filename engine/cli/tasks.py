@@ -7,7 +7,7 @@ import json
 import click
 
 from engine.cli import render
-from engine.cli.common import open_engine, pairs
+from engine.cli.common import fail, open_engine, pairs
 
 
 @click.group()
@@ -41,7 +41,12 @@ def task_complete(task_id: str, values: tuple[str, ...], actor: str, data_json: 
         if not isinstance(data, dict):
             raise click.BadParameter("must be a JSON object", param_hint="--data")
     data.update(pairs(values, "KEY=VALUE"))
-    click.echo(render.opportunity(open_engine().complete_task(task_id, actor=actor, data=data)))
+    deal = open_engine().complete_task(task_id, actor=actor, data=data)
+    click.echo(render.opportunity(deal))
+    if deal.error_message:
+        # The process failed right after the task: nothing was saved but the error, and a
+        # script calling this command must not read success.
+        fail(f"the task stays open: the process failed at {deal.error_at}: {deal.error_message}")
 
 
 @task.command("reassign")

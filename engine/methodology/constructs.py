@@ -226,6 +226,13 @@ def script_language_problem(path: str, el, kind: str) -> Problem | None:
     if resource:
         return Problem(path, el.sourceline, f"script task '{el.get('id')}' runs the file {resource}; write "
                                             "the script inside the task, in Dealflow's expression language")
+    result_variable = _vendor(el, "resultVariable")
+    if result_variable:
+        # Camunda stores the script's last value there; Dealflow's scripts assign by name,
+        # so the attribute would be ignored and the variable never set.
+        return Problem(path, el.sourceline, (
+            f"script task '{el.get('id')}' has resultVariable=\"{result_variable}\", which Dealflow does not "
+            f"read; assign it in the script instead ({result_variable} = ...) and remove the attribute"))
     language = (el.get("scriptFormat") or "").strip()
     if language.lower() not in _SCRIPT_LANGUAGES:
         return Problem(path, el.sourceline, f"script task '{el.get('id')}' is written in {language}; Dealflow "

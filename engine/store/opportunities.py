@@ -3,6 +3,8 @@ the states of their tasks, and the view of one with its tasks, history and event
 
 from __future__ import annotations
 
+import re
+
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -164,6 +166,7 @@ def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: 
         stage_name=lookup.stage_name(o, o.stage_id), stage_entered_at=o.stage_entered_at,
         probability=o.probability, expected_revenue=o.expected_revenue, next_action_at=o.next_action_at,
         status=o.status, lost_reason=o.lost_reason, error_message=o.error_message,
+        error_at=_node_described(methodology, o.error_node) if o.error_message else None,
         opened_by=lookup.user(o.opened_by_id), opened_at=o.opened_at, closed_by=lookup.user(o.closed_by_id),
         closed_at=o.closed_at, next_timer_at=o.next_timer_at, open_tasks=open_tasks,
         completed_tasks=completed, stage_history=history, events=events, probability_auto=o.probability_auto,
@@ -188,6 +191,15 @@ def _forecast_fields(o: Opportunity, methodology, lookup: Lookup) -> dict:
         forecast_category_override=o.forecast_category_override,
         forecast_override_by=lookup.user(o.forecast_override_by_id), forecast_override_at=o.forecast_override_at,
         forecast_ranges=forecast_categories.describe(methodology.forecast))
+
+
+def _node_described(methodology, node_id: str | None) -> str | None:
+    """A BPMN node as a designer finds it in the modeler: its kind, name and id."""
+    node = methodology.process.nodes.get(node_id) if node_id else None
+    if node is None:
+        return node_id or None
+    kind = re.sub(r"(?<!^)([A-Z])", r" \1", node.kind).lower()  # exclusiveGateway -> exclusive gateway
+    return f"{kind} '{node.name}' ({node.id})" if node.name != node.id else f"{kind} {node.id}"
 
 
 def _reason_label(methodology, code: str | None) -> str | None:

@@ -212,6 +212,8 @@ class OpportunityView:
     forecast_override_at: datetime | None = None
     forecast_ranges: str = ""
     may_set_forecast: bool = False
+    # Where a failed step stopped, as a designer finds it: "exclusive gateway 'Accepted?' (Gateway_Result)".
+    error_at: str | None = None
 
     @property
     def lost_reason_missing(self) -> bool:

@@ -42,6 +42,7 @@ def test_a_failing_script_leaves_the_deal_in_a_visible_error_state_with_nothing_
     offer = deal.open_tasks[0]
     failed = broken_engine.complete_task(offer.id, actor=deal.owner, data={"result": "accepted"})
     assert failed.error_message == "division by zero"
+    assert failed.error_at == "script task 'Compute the discount' (Script_Discount)"  # where the designer looks
     assert failed.status == "open" and failed.stage_id == "offer"
     assert [t.id for t in failed.open_tasks] == [offer.id]  # not completed, not lost
     assert [e.kind for e in failed.events][-1] == "error"
