@@ -104,6 +104,25 @@ def test_worker_once_reports_the_timers_it_fired(in_tmp, run_cli):
     assert result.output == "fired timers on 1 opportunity\n"  # not fired unseen before it looked
 
 
+def test_worker_now_replays_a_sweep_as_of_another_moment(in_tmp, run_cli, monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    from tests.conftest import FakeClock, make_engine
+
+    opened = datetime.now(timezone.utc)
+    setup = make_engine(f"sqlite:///{in_tmp / 'dealflow.db'}", FakeClock(opened))
+    setup.create_opportunity(title="Kiosk", amount="1000.00", partner="Hotel Rex",
+                             attributes={"channel": "retail"}, actor="manager", owner="rep1")
+    setup.close()
+    quiet = ("--once", "--no-snapshots", "--no-train", "--warnings-every", "0")
+    assert run_cli("worker", *quiet).output == "fired timers on 0 opportunities\n"  # due in three days
+    later = (opened + timedelta(days=3, hours=1)).isoformat()
+    assert run_cli("worker", *quiet, "--now", later).output == "fired timers on 1 opportunity\n"
+    wrong = run_cli("worker", *quiet, "--now", "next tuesday")
+    assert (wrong.exit_code, wrong.stderr) == (
+        1, "error: --now: 'next tuesday' is not a date-time such as 2026-12-01T09:00:00Z\n")
+
+
 def test_a_digest_the_smtp_server_refuses_is_one_line_and_stops_neither_the_sweep_nor_the_worker(
         in_tmp, run_cli, monkeypatch):
     from datetime import datetime, timedelta, timezone

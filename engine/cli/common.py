@@ -3,9 +3,12 @@ as one line, and the methodologies folder a command reads."""
 
 from __future__ import annotations
 
+import os
 import sys
+import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import NoReturn
+from typing import Callable, NoReturn
 
 import click
 
@@ -14,11 +17,15 @@ from engine import Engine
 DEFAULT_PATH = "methodologies"
 
 
-def open_engine(*, fire_due_timers: bool = True) -> Engine:
+def open_engine(*, fire_due_timers: bool = True, now: str | None = None) -> Engine:
     """The engine of DEALFLOW_DATABASE_URL (default: SQLite dealflow.db). On the
     embedded SQLite default every command first fires the timers that are due, unless
-    told not to (the worker fires them itself, and reports how many)."""
-    engine = Engine()
+    told not to (the worker fires them itself, and reports how many).
+
+    ``now`` (else DEALFLOW_NOW), an ISO 8601 date-time: the engine's clock starts
+    there and runs on, for an operator replaying a sweep as of a past moment."""
+    now = now or os.environ.get("DEALFLOW_NOW")
+    engine = Engine(clock=replay_clock(now)) if now else Engine()
     context = click.get_current_context(silent=True)
     if context is not None:
         # Return the pool's connections when the command ends: a command left them to
@@ -29,6 +36,19 @@ def open_engine(*, fire_due_timers: bool = True) -> Engine:
         # (an indexed query when nothing is), so timers work without one.
         engine.fire_due_timers()
     return engine
+
+
+def replay_clock(text: str) -> Callable[[], datetime]:
+    """A clock that reads ``text`` (a date-time; without a zone, UTC) now and runs on
+    from there; a text that is no date-time is the user's one-line mistake."""
+    try:
+        start = datetime.fromisoformat(text.strip())
+    except ValueError:
+        fail(f"--now: '{text}' is not a date-time such as 2026-12-01T09:00:00Z")
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=timezone.utc)
+    started = time.monotonic()
+    return lambda: start.astimezone(timezone.utc) + timedelta(seconds=time.monotonic() - started)
 
 
 def fail(message: str) -> NoReturn:

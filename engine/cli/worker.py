@@ -26,9 +26,13 @@ from engine.errors import DealflowError
               help="File the daily snapshot of the open deals at the first sweep of each day.")
 @click.option("--train/--no-train", default=True, show_default=True,
               help="Train the learned win probability on the closed deals at the first sweep of each day.")
-def worker(once: bool, interval: float, warnings_every: float, snapshots: bool, train: bool) -> None:
+@click.option("--now", default=None, metavar="DATETIME",
+              help="Run as if it were DATETIME (ISO 8601, e.g. 2026-12-01T09:00:00Z; the clock runs on from "
+                   "there): to replay a sweep. Other commands take DEALFLOW_NOW for the same.")
+def worker(once: bool, interval: float, warnings_every: float, snapshots: bool, train: bool,
+           now: str | None) -> None:
     """Fire due timers, again and again (or once). Several workers may share a database."""
-    engine = open_engine(fire_due_timers=False)  # its own first sweep fires them, and says how many
+    engine = open_engine(fire_due_timers=False, now=now)  # its own first sweep fires them, and says how many
     idle_days = os.environ.get("DEALFLOW_WARNING_IDLE_DAYS") or 14
     last_sweep = None
     snapshot_day = None
