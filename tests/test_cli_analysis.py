@@ -54,3 +54,19 @@ def test_mistakes_are_one_line_and_a_non_zero_exit(database, run_cli):
     assert "Traceback" not in table.output
     grouping = run_cli("report", "pipeline", "--group-by", "colour", "--as", "admin")
     assert grouping.exit_code == 2 and "Invalid value for '--group-by'" in grouping.output
+
+
+@pytest.mark.parametrize("report, path", [("pipeline", "/reports/pipeline"),
+                                          ("methodologies", "/reports/methodologies")])
+def test_the_json_is_exactly_the_apis(database, run_cli, report, path):
+    from engine.service import Engine
+    from tests.webui.test_api import Api
+
+    printed = json.loads(run_cli("report", report, "--format", "json", "--as", "manager").output)
+    engine = Engine(database)  # the real clock, as the command's
+    try:
+        answered = Api(engine).get(path, "manager").get_json()
+    finally:
+        engine.close()
+    assert printed.pop("at")[:13] == answered.pop("at")[:13]  # made a moment apart: the same hour
+    assert printed == answered and printed.get("groups", printed.get("rows"))  # not empty

@@ -74,3 +74,18 @@ def test_an_admin_sets_the_company_time_zone_and_a_mistake_is_one_line(database,
     done = run_cli("time-zone", "Europe/Warsaw", "--as", "admin")
     assert done.exit_code == 0 and "Europe/Warsaw" in done.output
     assert run_cli("time-zone").output.strip() == "the company's time zone is Europe/Warsaw"
+
+
+def test_the_json_is_exactly_the_apis(database, run_cli):
+    import os
+
+    from engine.service import Engine
+    from tests.webui.test_api import Api
+
+    printed = json.loads(run_cli("forecast", "2026-Q4", "--format", "json", "--as", "manager").output)
+    engine = Engine(os.environ["DEALFLOW_DATABASE_URL"])
+    try:
+        answered = Api(engine).get("/forecast?period=2026-Q4", "manager").get_json()
+    finally:
+        engine.close()
+    assert printed == answered and printed["people"]

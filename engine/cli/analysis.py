@@ -5,16 +5,14 @@ CSV."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from contextlib import closing
-from datetime import datetime
-from decimal import Decimal
 
 import click
 
 from engine.cli.common import open_engine
 from engine.views.pipeline_analysis import GROUPS, ReportTable
+from engine.views.report_json import methodology_report_json, pipeline_report_json
 
 FORMATS = click.Choice(["table", "json", "csv"])
 
@@ -35,7 +33,7 @@ def report_pipeline(group_by, fmt, table, viewer) -> None:
                                                    table=table).content.decode("utf-8-sig"), nl=False)
             return
         report = engine.pipeline_report(viewer=viewer, group_by=group_by)
-    click.echo(as_json(report) if fmt == "json" else render(report.tables, f"Counting {report.scope}."))
+    click.echo(_json(pipeline_report_json(report)) if fmt == "json" else render(report.tables, f"Counting {report.scope}."))
 
 
 @click.command("methodologies")
@@ -54,7 +52,7 @@ def report_methodologies(fmt, table, viewer) -> None:
                        .content.decode("utf-8-sig"), nl=False)
             return
         report = engine.methodology_report(viewer=viewer)
-    click.echo(as_json(report) if fmt == "json" else render(
+    click.echo(_json(methodology_report_json(report)) if fmt == "json" else render(
         report.tables, f"Counting {report.scope}. Win rate = won / (won + lost), with its 95 % Wilson interval."))
 
 
@@ -74,18 +72,9 @@ def render(tables: tuple[ReportTable, ...], heading: str) -> str:
     return "\n".join(lines)
 
 
-def as_json(report) -> str:
-    data = dataclasses.asdict(report)
-    data.pop("tables", None)  # the same numbers as the rest
-    return json.dumps(data, indent=2, ensure_ascii=False, default=_plain)
-
-
-def _plain(value):
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
+def _json(data: dict) -> str:
+    """The API's JSON (engine.views.report_json), indented for a reader."""
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 REPORT_COMMANDS = [report_pipeline, report_methodologies]

@@ -4,22 +4,13 @@ of webui/api/openapi/ (FormField, Task, Opportunity...); the tests hold them tog
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 
 from engine.views import FieldView, OpportunityView, TaskView
+from engine.views.json_text import money, when  # noqa: F401 (shared by the routes)
 
 CENT = Decimal("0.01")
-
-
-def when(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-def money(value: Decimal) -> str:
-    return format(value.quantize(CENT), "f")
 
 
 def plain(value):
