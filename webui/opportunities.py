@@ -48,7 +48,8 @@ def page(opportunity_id: int, *, status: int = 200, **extra):
                            workers=workers, diagram=_diagram(engine, deal),
                            assistant=engine.sales_assistant(opportunity_id, viewer=viewer),
                            buying_center=engine.buying_center(opportunity_id, viewer=viewer),
-                           activities=activities, **extra), status
+                           activities=activities,
+                           incidents=engine.incidents(viewer=viewer, opportunity_id=opportunity_id), **extra), status
 
 
 @bp.post("/opportunities/<int:opportunity_id>/activities")
@@ -82,3 +83,17 @@ def _diagram(engine, deal) -> Markup | None:
     the file and writes no scripts), or None when it cannot be drawn."""
     svg = engine.diagram_for(deal.id, viewer=current_user.username)
     return Markup(svg) if svg else None
+
+
+@bp.post("/opportunities/<int:opportunity_id>/incidents/<incident_id>/retry")
+@login_required
+def retry_incident(opportunity_id: int, incident_id: str):
+    """Make an incident's external task fetchable again (designers and admins)."""
+    engine = engine_of(current_app)
+    engine.opportunity_for(opportunity_id, viewer=current_user.username)  # 404 unless visible
+    try:
+        engine.retry_incident(incident_id, actor=current_user.username)
+        flash("The task is open again; a worker will fetch it.")
+    except ConflictError as err:
+        flash(str(err), "error")
+    return redirect(url_for("opportunities.show", opportunity_id=opportunity_id))

@@ -20,6 +20,7 @@ group:
     activities     activities with partners; calendar feed links
     partner_lists  call and mailing lists, their export; archiving inactive prospects, deleting a partner
     worker         firing due timers and the daily snapshot
+    external_tasks ``worker-token create`` (external-task workers' tokens), ``incident list``/``retry``
     snapshots      the daily snapshot of the open deals, by hand
     demo           the command-line walk-through
     reports        the lost-deal report

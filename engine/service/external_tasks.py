@@ -223,12 +223,13 @@ def incidents(ctx: ServiceContext, viewer: str, opportunity_id: int | None = Non
             opportunity = session.get(Opportunity, visibility.known_id(opportunity_id, f"no opportunity {opportunity_id}"))
             visibility.check_sees(session, actor, opportunity, f"no opportunity {opportunity_id}")
         rows = store.incidents(session, opportunity_id)
+        may_retry = policy.may_deploy(visibility.actor_of(session, actor))
         seen = {}
         for row in rows:
             if row.opportunity_id not in seen:
                 seen[row.opportunity_id] = visibility.may_see_opportunity(
                     session, actor, session.get(Opportunity, row.opportunity_id))
-        return [_view(row) for row in rows if seen[row.opportunity_id]]
+        return [_view(row, may_retry) for row in rows if seen[row.opportunity_id]]
 
 
 def retry_incident(ctx: ServiceContext, incident_id: str, *, actor: str, retries: int = 1) -> ExternalTaskView:
@@ -346,7 +347,7 @@ def _check_variables(methodology: Methodology, row: ExternalTask, variables: Map
         raise FormError(errors)
 
 
-def _view(row: ExternalTask) -> ExternalTaskView:
+def _view(row: ExternalTask, may_retry: bool = False) -> ExternalTaskView:
     return ExternalTaskView(row.id, row.opportunity_id, row.node_id, row.name, row.topic, row.status,
                             dict(row.variables or {}), row.retries, row.worker_id, row.lock_expires_at,
-                            row.error_message, row.created_at)
+                            row.error_message, row.created_at, may_retry and row.status == "incident")

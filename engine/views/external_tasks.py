@@ -30,3 +30,4 @@ class ExternalTaskView:
     lock_expires_at: datetime | None
     error_message: str | None
     created_at: datetime
+    may_retry: bool = False  # the viewer may retry it (an incident; designers and admins)

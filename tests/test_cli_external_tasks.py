@@ -1,0 +1,34 @@
+"""dealflow worker-token create and dealflow incident list/retry: a user mistake is one
+line without a traceback."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from click.testing import CliRunner
+
+from engine.cli import main
+from tests.conftest import make_engine
+from tests.service.test_external_tasks import ERP
+
+
+def test_a_worker_token_and_an_incident_from_the_command_line(tmp_path, clock, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'dealflow.db'}"
+    clock.now = datetime.now(timezone.utc)  # the command line fires due timers on the real clock
+    engine = make_engine(url, clock, ERP)
+    deal = engine.create_opportunity(title="Order", amount="1000.00", partner="Order Ltd", actor="manager",
+                                     owner="rep1")
+    monkeypatch.setenv("DEALFLOW_DATABASE_URL", url)
+    runner = CliRunner()
+    made = runner.invoke(main, ["worker-token", "create", "erp", "--topic", "invoice"])
+    assert made.exit_code == 0 and made.stdout.startswith("dfw_")
+    worker = engine.worker_for_token(made.stdout.strip())
+    [task] = engine.fetch_and_lock(worker, "w1", 1, [("invoice", 60_000)])
+    engine.fail_external_task(worker, task.id, "w1", "ERP down", retries=0)
+    listed = runner.invoke(main, ["incident", "list", "--as", "admin"])
+    assert listed.stdout == f"{task.id}  opportunity {deal.id}  Task_Invoice (invoice): ERP down\n"
+    refused = runner.invoke(main, ["incident", "retry", task.id, "--as", "rep1"])
+    assert refused.exit_code != 0 and "Traceback" not in refused.output and len(refused.output.splitlines()) == 1
+    retried = runner.invoke(main, ["incident", "retry", task.id, "--as", "admin"])
+    assert retried.stdout == f"{task.id}: open again on topic invoice, 1 retries\n"
+    engine.close()
