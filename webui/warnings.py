@@ -23,9 +23,11 @@ INBOX_LIMIT = 5  # the inbox shows the newest few; the dashboard has them all
 @login_required
 def dashboard():
     engine = engine_of(current_app)
-    board = engine.warning_board(viewer=current_user.username)
+    per_page = request.args.get("per_page")
+    board = engine.warning_board(viewer=current_user.username, page=request.args.get("page"), per_page=per_page)
     digest = engine.latest_warning_digest(viewer=current_user.username)
-    return render_template("warnings.html", board=board, digest=digest)
+    return render_template("warnings.html", board=board, digest=digest,
+                           pager_args={"per_page": per_page} if per_page else {})
 
 
 @bp.post("/warnings/<int:warning_id>/ack")

@@ -51,7 +51,7 @@ from engine.views.lost_analysis import LossPreview, LostReport
 from engine.views.pipeline_analysis import MethodologyReport, PipelineReport, ReportFile
 from engine.views.forecast import ForecastView, Submission
 from engine.views.quotas import QuotaSheet, SplitView
-from engine.views.warnings import DigestView, SweepReport, WarningBoard, WarningView
+from engine.views.warnings import DigestView, SweepReport, WarningBoard, WarningPage, WarningView
 from engine.views.snapshots import SnapshotDay, SnapshotReport
 from engine.views.win_model import DealWinProbability, WinModelView
 from engine.views.external_tasks import ExternalTaskView, WorkerView
@@ -607,8 +607,15 @@ class Engine:
         return deal_warnings.list_warnings(self.context, viewer=viewer, include_cleared=include_cleared,
                                            include_acknowledged=include_acknowledged)
 
-    def warning_board(self, *, viewer: str) -> WarningBoard:
-        return deal_warnings.board(self.context, viewer=viewer)
+    def warnings_page(self, *, viewer: str, include_cleared: bool = False, include_acknowledged: bool = True,
+                      page: object = 1, per_page: object = None) -> WarningPage:
+        """One page (at most 1000) of the viewer's warnings, newest first, and their total."""
+        return deal_warnings.warnings_page(self.context, viewer=viewer, include_cleared=include_cleared,
+                                           include_acknowledged=include_acknowledged, page=page, per_page=per_page)
+
+    def warning_board(self, *, viewer: str, page: object = 1, per_page: object = None) -> WarningBoard:
+        """The dashboard, a page (default 500 warnings) at a time; counts of all."""
+        return deal_warnings.board(self.context, viewer=viewer, page=page, per_page=per_page)
 
     def deal_warnings(self, opportunity_id: int, *, viewer: str) -> list[WarningView]:
         return deal_warnings.for_deal(self.context, opportunity_id, viewer=viewer)

@@ -29,7 +29,7 @@ from engine.service.context import ServiceContext
 from engine.store import people
 from engine.store import warnings as store
 from engine.store.models import Opportunity
-from engine.views.warnings import RepGroup, RuleGroup, SweepReport, WarningBoard, WarningView
+from engine.views.warnings import RepGroup, RuleGroup, SweepReport, WarningBoard, WarningPage, WarningView
 
 
 def _idle_days(value: object) -> int:
@@ -124,24 +124,65 @@ def _view(row: store.WarningRow, may_acknowledge: bool) -> WarningView:
                        may_acknowledge=may_acknowledge and row.acknowledged_at is None and row.cleared_at is None)
 
 
+MAX_PER_PAGE = 1000  # the API's page at most
+BOARD_PER_PAGE = 500  # the dashboard's page
+
+
+def paging(page: object, per_page: object, default: int) -> tuple[int, int]:
+    """(page, per_page) from what was asked: whole numbers, page from 1, per_page
+    from 1 to MAX_PER_PAGE; FormError per field otherwise."""
+    problems, values = {}, {}
+    for name, value, fallback, top in (("page", page, 1, None), ("per_page", per_page, default, MAX_PER_PAGE)):
+        if value is None or value == "":
+            values[name] = fallback
+            continue
+        try:
+            number = int(str(value).strip()) if not isinstance(value, bool) else None
+        except ValueError:
+            number = None
+        if number is None or number < 1 or (top is not None and number > top):
+            problems[name] = "a whole number from 1" + (f" to {top}" if top else "")
+        else:
+            values[name] = number
+    if problems:
+        raise FormError(problems)
+    return values["page"], values["per_page"]
+
+
 def list_warnings(ctx: ServiceContext, *, viewer: str, include_cleared: bool = False,
-                  include_acknowledged: bool = True, limit: int = 1000) -> list[WarningView]:
-    """The viewer's warnings, newest first: reps their own deals', managers their
-    teams', admins all."""
+                  include_acknowledged: bool = True, limit: int = MAX_PER_PAGE) -> list[WarningView]:
+    """The viewer's newest warnings (at most ``limit``): the board's scope
+    (engine.rules.report_scope). ``warnings_page`` pages through all of them."""
     with unit_of_work.quick_read(ctx) as session:
-        scope = _scope(session, viewer)
-        rows = store.visible(session, scope, include_cleared=include_cleared,
+        rows = store.visible(session, _scope(session, viewer), include_cleared=include_cleared,
                              include_acknowledged=include_acknowledged, limit=limit)
     return [_view(row, True) for row in rows]
 
 
-def board(ctx: ServiceContext, *, viewer: str) -> WarningBoard:
-    """The dashboard: open warnings grouped by rep, then rule (RULES order), newest first."""
+def warnings_page(ctx: ServiceContext, *, viewer: str, include_cleared: bool = False,
+                  include_acknowledged: bool = True, page: object = 1, per_page: object = None) -> WarningPage:
+    """One page of the viewer's warnings, newest first, with their total."""
+    number, size = paging(page, per_page, MAX_PER_PAGE)
     with unit_of_work.quick_read(ctx) as session:
         scope = _scope(session, viewer)
-        rows = store.visible(session, scope, limit=5000)
+        total, _ = store.count_visible(session, scope, include_cleared=include_cleared,
+                                       include_acknowledged=include_acknowledged)
+        rows = store.visible(session, scope, include_cleared=include_cleared,
+                             include_acknowledged=include_acknowledged, limit=size, offset=(number - 1) * size)
+    return WarningPage(tuple(_view(row, True) for row in rows), number, size, total)
+
+
+def board(ctx: ServiceContext, *, viewer: str, page: object = 1, per_page: object = None) -> WarningBoard:
+    """The dashboard: open warnings grouped by rep, then rule (RULES order), newest
+    first; a page of ``per_page`` (default BOARD_PER_PAGE) warnings in rep order,
+    the counts of all."""
+    number, size = paging(page, per_page, BOARD_PER_PAGE)
+    with unit_of_work.quick_read(ctx) as session:
+        scope = _scope(session, viewer)
+        total, unacknowledged = store.count_visible(session, scope)
+        rows = store.visible(session, scope, limit=size, offset=(number - 1) * size, by_owner=True)
     per_rep: OrderedDict[str, list[WarningView]] = OrderedDict()
-    for row in sorted(rows, key=lambda r: (r.owner_name.casefold(), r.owner)):
+    for row in rows:  # in the owner's order already
         per_rep.setdefault(row.owner, []).append(_view(row, True))
     reps = []
     for owner, views in per_rep.items():
@@ -151,8 +192,8 @@ def board(ctx: ServiceContext, *, viewer: str) -> WarningBoard:
             if mine:
                 groups.append(RuleGroup(rule, rules.label(rule), tuple(mine)))
         reps.append(RepGroup(owner, views[0].owner_name, len(views), tuple(groups)))
-    return WarningBoard(total=len(rows), unacknowledged=sum(1 for r in rows if r.acknowledged_at is None),
-                        reps=tuple(reps), everything=scope.everything)
+    return WarningBoard(total=total, unacknowledged=unacknowledged, reps=tuple(reps), everything=scope.everything,
+                        page=number, per_page=size, pages=max(1, -(-total // size)))
 
 
 def for_deal(ctx: ServiceContext, opportunity_id: int, *, viewer: str) -> list[WarningView]:

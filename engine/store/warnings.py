@@ -239,10 +239,31 @@ class WarningRow:
     cleared_at: datetime | None
 
 
+def _filtered(query, scope: Scope, include_cleared: bool, include_acknowledged: bool):
+    query = where_in_scope(query, scope, Opportunity.owner_id, Opportunity.manager_id, Opportunity.team_id)
+    if not include_cleared:
+        query = query.where(DealWarning.cleared_at.is_(None))
+    if not include_acknowledged:
+        query = query.where(DealWarning.acknowledged_at.is_(None))
+    return query
+
+
+def count_visible(session: Session, scope: Scope, *, include_cleared: bool = False,
+                  include_acknowledged: bool = True) -> tuple[int, int]:
+    """(how many warnings ``scope`` sees, how many of them are unacknowledged)."""
+    query = _filtered(select(func.count(), func.count(DealWarning.id).filter(DealWarning.acknowledged_at.is_(None)))
+                      .select_from(DealWarning).join(Opportunity, Opportunity.id == DealWarning.opportunity_id),
+                      scope, include_cleared, include_acknowledged)
+    total, unacknowledged = session.execute(query).one()
+    return int(total), int(unacknowledged)
+
+
 def visible(session: Session, scope: Scope, *, include_cleared: bool = False,
             include_acknowledged: bool = True, opportunity_id: int | None = None, since: datetime | None = None,
-            warning_id: int | None = None, limit: int = 1000) -> list[WarningRow]:
-    """The warnings ``scope`` sees, newest first."""
+            warning_id: int | None = None, limit: int = 1000, offset: int = 0,
+            by_owner: bool = False) -> list[WarningRow]:
+    """The warnings ``scope`` sees, newest first (``by_owner``: by the deal owner's
+    name first, as the board groups them); ``limit`` from ``offset`` (a page)."""
     owner, acker = aliased(User), aliased(User)
     query = (select(DealWarning.id, DealWarning.opportunity_id, Opportunity.title, Opportunity.partner_name,
                     owner.username, owner.display_name, DealWarning.rule, DealWarning.message, DealWarning.advice,
@@ -250,18 +271,15 @@ def visible(session: Session, scope: Scope, *, include_cleared: bool = False,
              .join(Opportunity, Opportunity.id == DealWarning.opportunity_id)
              .join(owner, owner.id == Opportunity.owner_id)
              .outerjoin(acker, acker.id == DealWarning.acknowledged_by_id))
-    query = where_in_scope(query, scope, Opportunity.owner_id, Opportunity.manager_id, Opportunity.team_id)
-    if not include_cleared:
-        query = query.where(DealWarning.cleared_at.is_(None))
-    if not include_acknowledged:
-        query = query.where(DealWarning.acknowledged_at.is_(None))
+    query = _filtered(query, scope, include_cleared, include_acknowledged)
     if opportunity_id is not None:
         query = query.where(DealWarning.opportunity_id == opportunity_id)
     if since is not None:
         query = query.where(DealWarning.fired_at >= since)
     if warning_id is not None:
         query = query.where(DealWarning.id == warning_id)
-    query = query.order_by(DealWarning.fired_at.desc(), DealWarning.id.desc()).limit(limit)
+    owner_order = (func.lower(owner.display_name), owner.username) if by_owner else ()
+    query = query.order_by(*owner_order, DealWarning.fired_at.desc(), DealWarning.id.desc()).limit(limit).offset(offset)
     return [WarningRow(*row) for row in session.execute(query)]
 
 

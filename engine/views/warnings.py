@@ -48,12 +48,31 @@ class RepGroup:
 @dataclass(frozen=True)
 class WarningBoard:
     """The dashboard: the viewer's warnings grouped by rep (the deal's owner), then by
-    rule, newest first within a rule. ``everything``: the viewer sees every deal's."""
+    rule, newest first within a rule. ``everything``: the viewer sees every deal's.
+    One page of them (``page`` of ``pages``, ``per_page`` each, in rep order);
+    ``total`` and ``unacknowledged`` count them all. A rep may go on on the next page."""
 
     total: int
     unacknowledged: int
     reps: tuple[RepGroup, ...]
     everything: bool
+    page: int = 1
+    per_page: int = 500
+    pages: int = 1
+
+
+@dataclass(frozen=True)
+class WarningPage:
+    """One page of the viewer's warnings, newest first, and how many there are in all."""
+
+    warnings: tuple[WarningView, ...]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
 
 
 @dataclass(frozen=True)

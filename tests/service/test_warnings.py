@@ -207,6 +207,23 @@ def test_a_director_sees_the_warnings_of_the_deals_below_their_managers_as_the_r
     assert {w.deal_title for w in engine.warnings(viewer="manager2")} == {"Bar kiosk"}
 
 
+def test_the_warnings_and_the_board_come_a_page_at_a_time_with_the_total(engine, clock):
+    for title, owner in (("Rex kiosk", "rep1"), ("Bar kiosk", "rep2"), ("Inn kiosk", "rep1")):
+        open_deal(engine, title, owner=owner)
+        clock.advance(minutes=1)
+    clock.advance(days=3)
+    engine.sweep_warnings()
+    first, second = (engine.warnings_page(viewer="manager", page=n, per_page=2) for n in (1, 2))
+    assert (first.total, first.pages, len(first.warnings), len(second.warnings)) == (3, 2, 2, 1)
+    assert [w.deal_title for w in first.warnings + second.warnings] == ["Inn kiosk", "Bar kiosk", "Rex kiosk"]
+    board = engine.warning_board(viewer="manager", page=2, per_page=2)
+    assert (board.total, board.unacknowledged, board.pages, board.page) == (3, 3, 2, 2)
+    assert [(r.owner, r.count) for r in board.reps] == [("rep2", 1)]  # rep1's two filled page 1
+    for wrong in ({"page": 0}, {"per_page": 1001}, {"page": "x"}):
+        with pytest.raises(FormError):
+            engine.warnings_page(viewer="manager", **wrong)
+
+
 def test_acknowledging_records_who_and_when_once_and_only_by_those_who_see_it(engine, clock):
     deal = open_deal(engine, owner="rep1")
     clock.advance(days=3)

@@ -31,6 +31,14 @@ def test_the_dashboard_groups_the_teams_warnings_by_rep_and_rule(engine, app, cl
     assert "The next action was due 1 day ago and is not done." in page.text
     rep = client_for(app, "rep1").get("/warnings")
     assert "Cold room for Rex" in rep.text and "Bar fridge" not in rep.text
+    first_page = manager.get("/warnings?per_page=1")
+    assert 'id="pager"' in first_page.text and "Page 1 of 2" in first_page.text
+    assert 'href="/warnings?page=2&amp;per_page=1"' in first_page.text or \
+        'href="/warnings?per_page=1&amp;page=2"' in first_page.text
+    assert "Cold room for Rex" in first_page.text and "Bar fridge" not in first_page.text
+    second_page = manager.get("/warnings?per_page=1&page=2")
+    assert "Bar fridge" in second_page.text and 'id="count-warnings">2<' in second_page.text
+    assert 'id="pager"' not in page.text  # one page: no pager
     other = client_for(app, "manager2").get("/warnings")
     assert 'id="warnings-empty"' in other.text
     assert_nothing_leaks(other, "Cold room for Rex", "Bar fridge")
@@ -84,7 +92,11 @@ def test_the_api_lists_and_acknowledges_as_documented(engine, clock):
     assert check(api.get("/warnings", "rep3"), "GET", "/warnings", 200)["warnings"] == []
     check(api.get("/warnings", None), "GET", "/warnings", 401)
     bad = check(api.get("/warnings?cleared=maybe&colour=red", "manager"), "GET", "/warnings", 400)
-    assert bad["fields"] == {"cleared": "true or false", "colour": "unknown parameter; use cleared, acknowledged"}
+    assert bad["fields"] == {"cleared": "true or false", "colour": "unknown parameter; use cleared, acknowledged, page, per_page"}
+    paged = check(api.get("/warnings?per_page=1&page=2", "manager"), "GET", "/warnings", 200)
+    assert (paged["total"], paged["pages"], paged["page"], len(paged["warnings"])) == (2, 2, 2, 1)
+    assert paged["warnings"][0]["id"] == listed[1]["id"]  # the second of the one list, newest first
+    assert "per_page" in check(api.get("/warnings?per_page=1001", "manager"), "GET", "/warnings", 400)["fields"]
 
     warning_id = mine[0]["id"]
     path = "/warnings/{warning_id}/ack"

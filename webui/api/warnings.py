@@ -6,25 +6,34 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from engine.errors import FormError
+
 from webui.api.blueprint import bp, facade, username
 from webui.api.shapes import when
 from webui.errors import HttpError
 
 FLAGS = ("cleared", "acknowledged")
+PAGING = ("page", "per_page")
 YES_NO = {"true": True, "1": True, "false": False, "0": False}
 
 
 @bp.get("/warnings")
 def list_warnings():
-    bad = {name: "unknown parameter; use " + ", ".join(FLAGS) for name in request.args if name not in FLAGS}
+    bad = {name: "unknown parameter; use " + ", ".join(FLAGS + PAGING) for name in request.args
+           if name not in FLAGS + PAGING}
     bad.update({name: "true or false" for name in FLAGS if name in request.args
                 and request.args[name].lower() not in YES_NO})
     if bad:
         raise HttpError(400, "bad query parameters; see fields", bad)
     flag = {name: YES_NO[request.args[name].lower()] for name in FLAGS if name in request.args}
-    items = facade().warnings(viewer=username(), include_cleared=flag.get("cleared", False),
-                              include_acknowledged=flag.get("acknowledged", True))
-    return jsonify({"warnings": [warning_json(w) for w in items]})
+    try:
+        found = facade().warnings_page(viewer=username(), include_cleared=flag.get("cleared", False),
+                                       include_acknowledged=flag.get("acknowledged", True),
+                                       page=request.args.get("page"), per_page=request.args.get("per_page"))
+    except FormError as err:  # a query parameter, like the others: 400 per field
+        raise HttpError(400, "bad query parameters; see fields", err.fields) from None
+    return jsonify({"warnings": [warning_json(w) for w in found.warnings], "page": found.page,
+                    "per_page": found.per_page, "total": found.total, "pages": found.pages})
 
 
 @bp.post("/warnings/<int:warning_id>/ack")

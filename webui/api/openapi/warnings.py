@@ -28,22 +28,33 @@ SCHEMAS = {
         "may_acknowledge": {"type": "boolean"},
     }, "An early warning about an open deal: one per cause; it clears by itself when the cause goes away."),
     "WarningList": record({"warnings": {"type": "array", "items": ref("Warning"),
-                                        "description": "Newest first."}}),
+                                        "description": "Newest first; one page."},
+                           "page": {"type": "integer", "minimum": 1},
+                           "per_page": {"type": "integer", "minimum": 1, "maximum": 1000},
+                           "total": {"type": "integer", "minimum": 0,
+                                     "description": "How many warnings there are on all pages."},
+                           "pages": {"type": "integer", "minimum": 1}}),
 }
 
 PATHS = {
     "/warnings": {"get": {
         "operationId": "listWarnings",
         "summary": "The caller's early warnings",
-        "description": "Reps see their own deals' warnings, managers their teams', admins all.",
+        "description": "Reps see their own deals' warnings, managers those of everyone below them and of the "
+                       "teams they lead, admins all. Paged: at most 1000 a page, with the total.",
         "parameters": [
             {"name": "cleared", "in": "query", "schema": FLAG,
              "description": "Also warnings whose cause went away (default false)."},
             {"name": "acknowledged", "in": "query", "schema": FLAG,
              "description": "Also acknowledged warnings (default true)."},
+            {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1},
+             "description": "Which page (default 1)."},
+            {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
+             "description": "Warnings a page (default and at most 1000)."},
         ],
         "responses": {"200": answer(ref("WarningList"), "The warnings."),
-                      "400": error("An unknown parameter, or a flag that is not true or false."),
+                      "400": error("An unknown parameter, a flag that is not true or false, or a page that is "
+                                   "not a whole number in range."),
                       "401": UNAUTHORIZED},
     }},
     "/warnings/{warning_id}/ack": {"post": {
