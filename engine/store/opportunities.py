@@ -16,6 +16,7 @@ from engine.views import EventView, OpportunityView, StageChangeView
 from engine.views.opportunities import LostReasonChoice
 from engine.store.db import hold_sqlite_writes
 from engine.store.lookup import Lookup
+from engine.store.external_task_models import ExternalTask
 from engine.store.models import Event, InboxTask, Opportunity, StageChange
 from engine.store.partner_cards import credit_of
 from engine.store.partner_models import Partner
@@ -91,7 +92,11 @@ def reassign_open_tasks(session: Session, opportunity_id: int, from_user: int, t
 
 
 def withdraw_open_tasks(session: Session, opportunity: Opportunity) -> int:
-    """Cancel every open task and suggestion of the deal (it is closed by hand); how many."""
+    """Cancel every open task and suggestion of the deal (it is closed by hand); how many.
+    Its external tasks are withdrawn from workers too (not counted: nobody's inbox)."""
+    session.execute(update(ExternalTask).where(
+        ExternalTask.opportunity_id == opportunity.id, ExternalTask.status.in_(("open", "incident")))
+        .values(status="cancelled"))
     return session.execute(update(InboxTask).where(
         InboxTask.opportunity_id == opportunity.id, InboxTask.status == "ready").values(status="cancelled")).rowcount
 

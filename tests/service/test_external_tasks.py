@@ -138,3 +138,10 @@ def test_a_token_works_only_the_topics_it_names(erp):
         erp.create_worker_token("sneaky", ["invoice"], actor="rep1")
     with pytest.raises(PermissionDeniedError):
         erp.worker_for_token("dfw_nonsense")
+
+
+def test_a_deal_closed_as_lost_by_hand_withdraws_its_external_tasks(erp):
+    deal = open_deal(erp)
+    w = worker(erp, "invoice")
+    erp.close_as_lost(deal.id, actor="manager", reason_code="price")
+    assert fetch(erp, w) == []
