@@ -229,6 +229,9 @@ def _move(ctx: ServiceContext, session: Session, moves, target_id: int, new: Met
             not_moved.setdefault(str(err), []).append(deal.id)
             continue
         stage, reason = _stage_after(new, result, move.to_stage)
+        if reason is None and result.external:  # a swap writes rows in bulk, external tasks' rows not
+            reason = (f"the new process waits at external task '{result.external[0].node_id}' at once; "
+                      "map that stage to the node before it")
         if reason is not None:
             not_moved.setdefault(reason, []).append(deal.id)
             continue

@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from engine.store.db import RowsChangedError, hold_sqlite_writes
+from engine.store.external_task_models import ExternalTask
 from engine.store.models import (Event, InboxTask, MethodologySwap, MethodologyVersion, Opportunity,
                                  SegmentMethodology, StageChange, SwapMove, User)
 
@@ -203,6 +204,10 @@ def write_moves(session: Session, moved: Sequence[MovedDeal]) -> None:
         session.connection().execute(
             update(tasks_table).where(tasks_table.c.opportunity_id.in_(chunk), tasks_table.c.status == "ready")
             .values(status="cancelled"))  # the old process's tasks and stage's suggestions
+        session.connection().execute(
+            update(ExternalTask.__table__).where(ExternalTask.opportunity_id.in_(chunk),
+                                                 ExternalTask.status.in_(("open", "incident")))
+            .values(status="cancelled"))  # and its external tasks: withdrawn from workers
     new_tasks = [t for m in moved for t in m.tasks]
     for chunk in _chunks(new_tasks):
         existing = set(session.scalars(select(InboxTask.id).where(InboxTask.id.in_([t["id"] for t in chunk]))))
