@@ -11,6 +11,7 @@ currency (``yOffset``), and says so in its legend."""
 from __future__ import annotations
 
 from engine.views.pipeline_analysis import MethodologyReport, PipelineReport
+from engine.views.snapshot_reports import AsOfPipeline, DealChanges
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # names the grammar; vega-embed never fetches it
 ROW_HEIGHT = 26
@@ -106,4 +107,46 @@ def trend(report: PipelineReport) -> dict:
                     {"field": "deals", "type": "quantitative"},
                     {"field": "amount", "type": "quantitative", "format": ",.2f"},
                     {"field": "weighted", "type": "quantitative", "format": ",.2f"}]})
+    return spec
+
+
+def as_of_groups(report: AsOfPipeline) -> dict:
+    """The open pipeline of a past day per group, one bar per currency."""
+    values = [{"group": g.label, "order": rank, "currency": f.currency, "amount": float(f.amount),
+               "weighted": float(f.weighted), "deals": f.deals}
+              for rank, g in enumerate(report.groups) for f in g.currencies]
+    spec = _base(f"Open pipeline on {report.day.isoformat()}", values, len(values))
+    spec.update(mark={"type": "bar", "tooltip": True}, encoding={
+        "y": {"field": "group", "type": "nominal", "sort": {"field": "order"}, "title": None},
+        "yOffset": {"field": "currency"},
+        "x": {"field": "amount", "type": "quantitative", "title": "open amount"},
+        "color": {"field": "currency", "type": "nominal", "legend": {"orient": "bottom", "title": "currency"}},
+        "tooltip": [{"field": "group"}, {"field": "currency"}, {"field": "deals", "type": "quantitative"},
+                    {"field": "amount", "type": "quantitative", "format": ",.2f"},
+                    {"field": "weighted", "type": "quantitative", "format": ",.2f"}]})
+    return spec
+
+
+WATERFALL_COLOURS = {"total": "#4c78a8", "up": "#54a24b", "down": "#e45756"}
+
+
+def waterfall(report: DealChanges, currency: str) -> dict:
+    """One currency's waterfall: the start pipeline, each step as a floating bar
+    from the running total before it to the one after (green adds, red takes
+    away), the end pipeline. Horizontal, so that it reads on a phone too."""
+    values = []
+    for order, w in enumerate(x for x in report.waterfall if x.currency == currency):
+        kind = "total" if w.step in ("start", "end") else ("up" if w.amount >= 0 else "down")
+        values.append({"step": w.label, "order": order, "from": float(w.before), "to": float(w.after),
+                       "amount": float(w.amount), "deals": w.deals, "kind": kind})
+    spec = _base(f"Start to end pipeline ({currency})", values, len(values))
+    spec.update(mark={"type": "bar", "tooltip": True}, encoding={
+        "y": {"field": "step", "type": "nominal", "sort": {"field": "order"}, "title": None},
+        "x": {"field": "from", "type": "quantitative", "title": f"amount {currency}"},
+        "x2": {"field": "to"},
+        "color": {"field": "kind", "type": "nominal", "legend": None,
+                  "scale": {"domain": list(WATERFALL_COLOURS), "range": list(WATERFALL_COLOURS.values())}},
+        "tooltip": [{"field": "step"}, {"field": "deals", "type": "quantitative"},
+                    {"field": "amount", "type": "quantitative", "format": ",.2f"},
+                    {"field": "to", "type": "quantitative", "format": ",.2f", "title": "running total"}]})
     return spec

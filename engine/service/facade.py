@@ -27,6 +27,7 @@ from engine.service import deal_forecast, snapshots
 from engine.service import lost_analysis, lost_csv
 from engine.service import pipeline_analysis
 from engine.service import pipeline as team_pipeline
+from engine.service import snapshot_reports
 from engine.service import forecast, organisation, quotas
 from engine.service import warning_digest
 from engine.service import win_model as learned_probability
@@ -55,6 +56,7 @@ from engine.views.warnings import DigestView, SweepReport, WarningBoard, Warning
 from engine.views.snapshots import SnapshotDay, SnapshotReport
 from engine.views.win_model import DealWinProbability, WinModelView
 from engine.views.external_tasks import ExternalTaskView, WorkerView
+from engine.views.snapshot_reports import AsOfPipeline, DealChanges
 
 
 class Engine:
@@ -563,6 +565,30 @@ class Engine:
 
     def methodology_report_file(self, *, viewer: str, format: object, table: object = None) -> ReportFile:
         return pipeline_analysis.report_file(self.methodology_report(viewer=viewer), format, table)
+
+    # --- reports over the daily snapshots (M17) ---
+
+    def pipeline_report_as_of(self, *, viewer: str, as_of: object, group_by: object = None) -> AsOfPipeline:
+        """The viewer's open deals as the snapshot of ``as_of`` (or the last day before
+        it with one) had them, grouped by one of engine.views.snapshot_reports.AS_OF_GROUPS."""
+        return snapshot_reports.pipeline_as_of(self.context, viewer=viewer, as_of=as_of, group_by=group_by)
+
+    def pipeline_as_of_file(self, *, viewer: str, as_of: object, format: object, group_by: object = None,
+                            table: object = None) -> ReportFile:
+        return snapshot_reports.report_file(
+            self.pipeline_report_as_of(viewer=viewer, as_of=as_of, group_by=group_by), format, table)
+
+    def deal_changes(self, *, viewer: str, since: object = None, as_of: object = None,
+                     period: object = None) -> DealChanges:
+        """What moved in the viewer's pipeline due by the end of ``period`` (default:
+        the fiscal quarter of the end day) between the snapshot of ``since`` (default:
+        a week before the end) and that of ``as_of`` (default: the live deals now)."""
+        return snapshot_reports.deal_changes(self.context, viewer=viewer, since=since, as_of=as_of, period=period)
+
+    def deal_changes_file(self, *, viewer: str, format: object, since: object = None, as_of: object = None,
+                          period: object = None, table: object = None) -> ReportFile:
+        return snapshot_reports.report_file(
+            self.deal_changes(viewer=viewer, since=since, as_of=as_of, period=period), format, table)
 
     # --- quotas (M14) -------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""The document's analysis reports: the pipeline analysis (M16) and the methodology
-comparison."""
+"""The document's analysis reports: the pipeline analysis (M16), the open pipeline
+as of a past day and the deal changes (M17), and the methodology comparison."""
 
 from __future__ import annotations
 
@@ -12,7 +12,50 @@ CURRENCIES = {"type": "array", "description": "One entry per currency: amounts a
 SCOPE = {"type": "string", "description": "Whose deals are counted: every deal (admins, designers), a manager's "
                                           "and their teams' deals, or a rep's own."}
 
+SIGNED = {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$",
+          "description": "An exact amount that may be negative (what a waterfall step takes away)."}
+DAY = {"type": "string", "format": "date"}
+AMOUNTS = {"type": "array", "description": "One entry per currency: amounts are never added across currencies.",
+           "items": ref("AmountFigures")}
+NOTE = nullable("string", description="Set when a day asked for has no snapshot of its own: the report read the "
+                                      "last day before it that has one.")
+AS_OF_GROUPS = ["stage", "category", "methodology", "segment", "rep", "team"]
+STEP_NAMES = ["new", "moved_in", "pulled_in", "increased", "decreased", "won", "lost", "pushed", "moved_out"]
+STATE = nullable("object", properties={
+    "stage": {"type": "string"}, "amount": MONEY, "currency": {"type": "string"}, "category": {"type": "string"},
+    "close_date": nullable("string", format="date")},
+    required=["stage", "amount", "currency", "category", "close_date"], additionalProperties=False,
+    description="The deal at that side; null when it was not open in scope then.")
+
 SCHEMAS = {
+    "AmountFigures": record({"currency": {"type": "string"}, "deals": {"type": "integer"}, "amount": SIGNED,
+                             "weighted": {**SIGNED, "description": "amount x probability."}}),
+    "AsOfPipeline": record({
+        "as_of": {**DAY, "description": "The day asked for."},
+        "day": {**DAY, "description": "The snapshot day read: as_of, or the last day before it with a snapshot."},
+        "note": NOTE, "group_by": {"type": "string", "enum": AS_OF_GROUPS}, "scope": SCOPE, "currencies": AMOUNTS,
+        "groups": {"type": "array", "items": record({"key": {"type": "string"}, "label": {"type": "string"},
+                                                     "deals": {"type": "integer"}, "currencies": AMOUNTS})}},
+        "The open deals as that day's snapshot had them; only the groupings a snapshot keeps."),
+    "DealChanges": record({
+        "since": DAY, "since_asked": DAY,
+        "until": nullable("string", format="date", description="The end snapshot's day; null: the live deals."),
+        "until_asked": nullable("string", format="date"),
+        "period": {"type": "string", "description": "The pipeline compared: the deals due by this period's end."},
+        "period_end": DAY, "scope": SCOPE, "at": DATETIME, "note": NOTE, "start": AMOUNTS, "end": AMOUNTS,
+        "waterfall": {"type": "array", "description": "Per currency: start, the steps that moved something, end; "
+                                                      "each step moves the running total from before to after.",
+                      "items": record({"currency": {"type": "string"},
+                                       "step": {"type": "string", "enum": ["start", *STEP_NAMES, "end"]},
+                                       "label": {"type": "string"}, "deals": {"type": "integer"}, "amount": SIGNED,
+                                       "before": SIGNED, "after": SIGNED})},
+        "changes": {"type": "array", "items": record({
+            "change": {"type": "string"}, "label": {"type": "string"}, "deals": {"type": "integer"},
+            "amounts": {"type": "array", "items": record({"currency": {"type": "string"}, "amount": SIGNED})}})},
+        "deals": {"type": "array", "items": record({
+            "id": {"type": "integer"}, "title": {"type": "string"}, "owner": {"type": "string"},
+            "step": nullable("string", enum=[*STEP_NAMES, None]),
+            "changes": {"type": "array", "items": {"type": "string"}}, "before": STATE, "after": STATE})}}),
     "Outcomes": record({
         "deals": {"type": "integer"}, "open": {"type": "integer"}, "won": {"type": "integer"},
         "lost": {"type": "integer"},
@@ -78,10 +121,32 @@ PATHS = {
         "description": "Reps see their own deals, managers theirs and their teams', admins and designers all.",
         "parameters": [{"name": "group_by", "in": "query", "description": "Default: stage.",
                         "schema": {"type": "string", "enum": ["stage", "methodology", "segment", "rep", "team",
-                                                              "territory", "industry", "source", "campaign"]}}],
-        "responses": {"200": answer(ref("PipelineReport"), "The report."),
+                                                              "territory", "industry", "source", "campaign",
+                                                              "category"]}},
+                       {"name": "as_of", "in": "query", "schema": DAY,
+                        "description": "The open pipeline as the daily snapshot of this day had it (an AsOfPipeline); "
+                                       "group_by then one of " + ", ".join(AS_OF_GROUPS) + "."}],
+        "responses": {"200": answer({"oneOf": [ref("PipelineReport"), ref("AsOfPipeline")]},
+                                    "The report (with as_of: the open pipeline of that day)."),
                       "400": error("An unknown parameter."), "401": UNAUTHORIZED,
-                      "422": error("A grouping that is not one of the list.")},
+                      "422": error("A grouping that is not one of the list; with as_of: a day that is not "
+                                   "YYYY-MM-DD, before the first snapshot or not come yet (fields.as_of).")},
+    }},
+    "/reports/changes": {"get": {
+        "operationId": "dealChanges",
+        "summary": "Deal changes: what moved in the pipeline since a day, as a waterfall per currency, with the deals",
+        "description": "Compares the daily snapshot of since with that of as_of (or the live deals). Reps see their "
+                       "own deals, managers theirs and their teams', admins and designers all.",
+        "parameters": [
+            {"name": "since", "in": "query", "schema": DAY, "description": "Default: a week before the end."},
+            {"name": "as_of", "in": "query", "schema": DAY, "description": "Default: the deals as they are now."},
+            {"name": "period", "in": "query", "schema": {"type": "string", "examples": ["2027-Q1", "FY2027"]},
+             "description": "The pipeline compared is the deals due by its end; default: the end day's fiscal "
+                            "quarter."}],
+        "responses": {"200": answer(ref("DealChanges"), "The changes."),
+                      "400": error("An unknown or empty parameter."), "401": UNAUTHORIZED,
+                      "422": error("A day that is not YYYY-MM-DD, before the first snapshot or not come yet, or a "
+                                   "period that is not one (fields name which).")},
     }},
     "/reports/methodologies": {"get": {
         "operationId": "methodologyReport",
