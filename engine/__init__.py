@@ -9,6 +9,8 @@ web interface import only this package, ``engine.views`` and ``engine.errors``:
     methodologies          load_methodologies, load_files, LoadResult, Library,
                            Methodology, Problem; diff_methodologies, Change;
                            plan_import, ImportPlan; schema_text, SCHEMA_KINDS
+    testing methodologies  read_scenario, Scenario (scenario files), duration_length, sample_answers
+                           (what a tester types into a form when told nothing)
     input contracts        parse_stage_map (a swap's --map), CONTACT_FIELDS and
                            RELATIONSHIP_FIELDS (what a buying-center form sends);
                            PARTNER_FIELDS, PARTNER_CONTACT_FIELDS, PARTNER_KINDS and
@@ -29,6 +31,9 @@ from engine.methodology.model import Library, Methodology
 from engine.methodology.problems import Problem
 from engine.methodology.schemas import KINDS as SCHEMA_KINDS
 from engine.methodology.schemas import schema_text
+from engine.methodology.scenarios import Scenario, read_scenario
+from engine.methodology.timers import fixed_length as duration_length
+from engine.rules.sample_answers import sample_answers
 from engine.rules.buying_center import CONTACT_FIELDS, RELATIONSHIP_FIELDS
 from engine.rules.inputs import MAX_ID, is_record_id, shown_name, unstorable
 from engine.rules.partners import CARD_FIELDS as PARTNER_FIELDS
@@ -62,6 +67,8 @@ __all__ = [
     # methodologies
     "Change", "ImportPlan", "Library", "LoadResult", "Methodology", "Problem", "SCHEMA_KINDS",
     "diff_methodologies", "load_files", "load_methodologies", "plan_import", "schema_text",
+    # testing methodologies
+    "Scenario", "duration_length", "read_scenario", "sample_answers",
     # input contracts
     "CONTACT_FIELDS", "RELATIONSHIP_FIELDS", "PARTNER_FIELDS", "PARTNER_CONTACT_FIELDS", "PARTNER_KINDS",
     "PARTNER_FILTERS", "parse_stage_map", "MAX_ID", "is_record_id", "shown_name", "unstorable",

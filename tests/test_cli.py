@@ -42,7 +42,7 @@ def test_schema_prints_the_shipped_json_schema(run_cli):
 def test_an_unknown_schema_kind_is_a_usage_error_not_a_traceback(run_cli):
     result = run_cli("schema", "stagez")
     assert result.exit_code == 2
-    assert "Invalid value for '{questionnaires|routing|stages}'" in result.output
+    assert "Invalid value for '{questionnaires|routing|scenarios|stages}'" in result.output
     assert "Traceback" not in result.output
 
 

@@ -28,6 +28,7 @@ group:
     warnings       early warnings: sweep, list, ack, digest
     forecast       the forecast rolled up the hierarchy, adjusting and submitting it
     model          the learned win probability: train, show
+    simulate       simulate and test: a methodology proved on a throw-away database
 
 Other packages contribute commands through the ``dealflow.commands`` entry points
 (webui contributes ``dealflow serve``); see group.py.
@@ -42,6 +43,7 @@ from engine.cli import (activities, analysis, db, deal_forecast, demo, diff, for
                         import_leads, methodologies, opportunities, partner_lists, partners, people, quotas, reports,
                         sales, segments, snapshots, tasks, warnings, worker)
 from engine.cli import model
+from engine.cli import simulate
 from engine.cli.group import DealflowGroup
 
 
@@ -54,7 +56,7 @@ def main() -> None:
 
 for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opportunities, tasks, segments, partners,
               handover, worker, snapshots, demo, activities, reports, quotas, warnings, forecast, model,
-              external_tasks):
+              external_tasks, simulate):
     for _command in _part.COMMANDS:
         main.add_command(_command)
 for _command in analysis.REPORT_COMMANDS:

@@ -1,9 +1,10 @@
 """Finding methodology files and telling which kind each one is.
 
 A methodologies folder holds ``bpmn/`` (BPMN and DMN), ``stages/``,
-``questionnaires/`` and ``routing/``. The folder decides a YAML file's kind; a
+``questionnaires/`` and ``routing/``, and ``scenarios/`` (its tests, which are
+checked against their schema here and run by ``dealflow test``). The folder decides a YAML file's kind; a
 YAML file elsewhere is recognised by its first key (``methodology:`` for a stage
-table, ``questionnaire:``, ``routing:``). Paths are shown as the user gave them.
+table, ``questionnaire:``, ``routing:``, ``scenario:``). Paths are shown as the user gave them.
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ from pathlib import Path
 
 from engine.methodology.problems import Problem
 
-YAML_KINDS = ("stages", "questionnaires", "routing")
-_KIND_BY_FIRST_KEY = {"methodology": "stages", "questionnaire": "questionnaires", "routing": "routing"}
+YAML_KINDS = ("stages", "questionnaires", "routing", "scenarios")
+_KIND_BY_FIRST_KEY = {"methodology": "stages", "questionnaire": "questionnaires", "routing": "routing",
+                      "scenario": "scenarios"}
 _SKIPPED_DIRS = {".git", "__pycache__", ".venv", "node_modules"}
 
 
 @dataclass(frozen=True)
 class SourceFile:
     path: str  # as shown in messages: the user's path joined with the relative part
-    kind: str  # bpmn, dmn, stages, questionnaires, routing, or yaml (kind still unknown)
+    kind: str  # bpmn, dmn, stages, questionnaires, routing, scenarios, or yaml (kind still unknown)
     data: bytes
 
 

@@ -22,6 +22,7 @@ KINDS = {
     "stages": "stages.schema.json",
     "questionnaires": "questionnaire.schema.json",
     "routing": "routing.schema.json",
+    "scenarios": "scenario.schema.json",
 }
 
 _PATTERN_MEANING = {

@@ -325,3 +325,9 @@ def _weekday(text: str, raw: str, quartz: bool) -> int | None:
             return (number - 1) % 7
     raise TimerValueError(f"the cron expression {text!r} does not repeat at a fixed interval (weekdays "
                           f"'{raw}'); {_FIXED_INTERVAL_HINT}")
+
+
+def fixed_length(duration: str) -> timedelta | None:
+    """How long an ISO 8601 duration is (P3D, PT4H), or None when it has years or
+    months (their length varies) or is not a duration: for moving a virtual clock."""
+    return _fixed_length(duration.strip())
