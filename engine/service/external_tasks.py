@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import threading
+import time
 from datetime import timedelta
 from typing import Mapping
 
@@ -97,13 +98,15 @@ def fetch_and_lock(ctx: ServiceContext, worker: WorkerView, worker_id: str, max_
         errors["topics"] = "name at least one topic"
     if errors:
         raise FormError(errors)
-    deadline = ctx.now() + timedelta(milliseconds=wait_ms)
+    # The wait is real time (the business clock, ctx.now, may be a test's frozen one).
+    deadline = time.monotonic() + wait_ms / 1000
     waiter = woken or threading.Event()
     while True:
         got = _lock_some(ctx, worker_id, max_tasks, topics)
-        if got or ctx.now() >= deadline:
+        left = deadline - time.monotonic()
+        if got or left <= 0:
             return got
-        waiter.wait(POLL_SECONDS)
+        waiter.wait(min(POLL_SECONDS, left))
 
 
 def _lock_some(ctx: ServiceContext, worker_id: str, max_tasks: int, topics) -> list[ExternalTaskView]:

@@ -6,6 +6,7 @@ interrupts the task, and tokens scoped to topics."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,14 @@ def test_a_deal_closed_as_lost_by_hand_withdraws_its_external_tasks(erp):
     w = worker(erp, "invoice")
     erp.close_as_lost(deal.id, actor="manager", reason_code="price")
     assert fetch(erp, w) == []
+
+
+def test_a_long_poll_returns_the_task_that_arrives_while_it_waits(erp):
+    w = worker(erp, "invoice")
+    got = []
+    poll = threading.Thread(target=lambda: got.extend(erp.fetch_and_lock(w, "w1", 1, [("invoice", MINUTE)],
+                                                                         wait_ms=60_000)))
+    poll.start()
+    deal = open_deal(erp)  # arrives while the poll waits
+    poll.join(timeout=120)
+    assert not poll.is_alive() and [t.opportunity_id for t in got] == [deal.id]
