@@ -148,3 +148,16 @@ def test_the_schema_command_lists_scenarios(run_cli):
     result = run_cli("schema", "scenarios")
     assert result.exit_code == 0
     assert '"title": "Dealflow scenario"' in result.output
+
+
+def test_the_documented_scenario_passes(run_cli, shipped_copy, no_database):
+    import re
+
+    from tests.conftest import REPO
+
+    docs = (REPO / "docs" / "methodology-format.md").read_text("utf-8")
+    example = re.search(r"```yaml\n(# yaml-language-server: \$schema=\S+scenario\.schema\.json\n.*?)```", docs, re.S)
+    (shipped_copy / "scenarios" / "documented.yaml").write_text(example.group(1), "utf-8")
+    result = run_cli("test", "methodologies/scenarios/documented.yaml")
+    assert result.output.splitlines() == [
+        "PASSED seed002 funnel — the manager chases a meeting not held in 14 days", "1 passed, 0 failed"]
