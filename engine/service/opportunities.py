@@ -17,7 +17,7 @@ from engine.service.progress import apply_step
 from engine.service.unit_of_work import Session
 from engine.store import opportunities as opportunity_store
 from engine.store import partners as partner_store
-from engine.store import people
+from engine.store import people, stage_totals
 from engine.store.events import record_event
 from engine.store.models import AssignmentCursor, Opportunity, Team, User
 from engine.store.partner_models import Partner
@@ -159,6 +159,7 @@ def reassign_opportunity(ctx: ServiceContext, opportunity_id: int, *, to: str, a
             raise ConflictError(f"opportunity {opportunity_id} is already owned by '{to}'")
         moved = opportunity_store.reassign_open_tasks(session, opportunity.id, old_owner_id, new_owner.id)
         opportunity.owner_id = new_owner.id
+        stage_totals.mark(session, [opportunity.id])  # its stage figures count under the new owner
         record_event(session, opportunity, "reassigned", actor_row.id, now,
                      from_owner=people.username(session, old_owner_id), to_owner=to, tasks=moved)
 

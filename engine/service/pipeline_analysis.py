@@ -41,7 +41,7 @@ def pipeline_report(ctx: ServiceContext, *, viewer: str, group_by: object = None
         versions = _versions(ctx, session, store.version_ids(session))
         by_stage = store.totals(session, scope, "stage")
         grouped = by_stage if group_by == "stage" else store.totals(session, scope, group_by)
-        history = store.stages(session, scope, rules.positions(versions))
+        history = store.stages(session, scope)
         source_totals = store.totals(session, scope, "source_campaign")
         trend = store.trend(session, scope, now.date() - timedelta(days=TREND_DAYS - 1))
     label, order = _labels(group_by, versions)
@@ -63,7 +63,7 @@ def methodology_report(ctx: ServiceContext, *, viewer: str) -> MethodologyReport
         cycles: dict[tuple, list[float]] = defaultdict(list)
         for version_id, segment, days in store.cycles(session, scope, "version_segment"):
             cycles[(version_id, segment)].append(float(days))
-        history = rules.by_key(store.stages(session, scope, rules.positions(versions), by_segment=True),
+        history = rules.by_key(store.stages(session, scope, by_segment=True),
                                lambda k: (k[0], k[2]))
         compared = _swaps(session, scope, swaps, versions)
     figures = []

@@ -14,7 +14,7 @@ from engine.service.context import ServiceContext
 from engine.service.progress import apply_step
 from engine.service.unit_of_work import Session
 from engine.store import opportunities as opportunity_store
-from engine.store import people
+from engine.store import people, stage_totals
 from engine.store.events import record_event
 from engine.store.models import InboxTask, Opportunity, User
 from engine.views import OpportunityView
@@ -142,6 +142,7 @@ def _upgrade_version(ctx: ServiceContext, session: Session, opportunity: Opportu
         raise ConflictError(f"version {current.label} is the newest of '{current.methodology_id}'; "
                             "deploy the fixed methodology first")
     opportunity.methodology_version_id = newest.id
+    stage_totals.mark(session, [opportunity.id])  # history rows without a version now name the new one
     record_event(session, opportunity, "version_changed", actor_row.id, now,
                  from_version=current.id, to_version=newest.id, label=newest.label)
 

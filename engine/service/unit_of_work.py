@@ -49,6 +49,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import ConflictError, DatabaseError
+from engine.service import stage_totals
 from engine.store.db import RowsChangedError
 
 if TYPE_CHECKING:
@@ -114,7 +115,10 @@ def run(ctx: ServiceContext, work: Callable[[Session], T], *, attempts: int | No
     for attempt in range(1, tries + 1):
         try:
             with _mapped(duplicate), ctx.sessions() as session, session.begin():
-                return work(session)
+                result = work(session)
+                # the pipeline analysis's kept stage figures of the deals the use case moved
+                stage_totals.replace_marked(ctx.catalog, session)
+                return result
         except (StaleDataError, RowsChangedError, OperationalError) as err:
             if not is_conflict(err):
                 raise DatabaseError(f"the database failed: {err.orig if isinstance(err, DBAPIError) else err}") \

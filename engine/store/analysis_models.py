@@ -9,6 +9,10 @@ x probability (exact: the trend divides by 10,000 once). The trend over 90 days 
 a few thousand of these instead of ~3,000,000 snapshot rows. No manager or no team
 is stored as 0 (a key column cannot be NULL; no user or team has id 0, so a scope
 naming people or teams never matches it, as it never matches NULL).
+
+``deal_stage_facts`` and ``stage_history_totals``: each deal's part in the funnel's
+stage figures (reached, finished stays, advanced) and their sums per owner,
+manager, team, segment, version and stage (``engine.store.stage_totals``).
 """
 
 from __future__ import annotations
@@ -32,3 +36,42 @@ class SnapshotDayTotal(Base):
     deals: Mapped[int] = mapped_column(Integer)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     weighted_cents: Mapped[int] = mapped_column(BigInteger)  # sum of amount cents x probability (0..100)
+
+
+class DealStageFact(Base):
+    """One deal's part in the stage figures (``engine.rules.stage_facts.Fact``) with
+    the keys it was summed under, kept so that it can be taken out of the sums again
+    when the deal changes. ``reached`` is implied (1)."""
+
+    __tablename__ = "deal_stage_facts"
+
+    opportunity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    methodology_version_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(Integer)
+    manager_id: Mapped[int] = mapped_column(Integer)  # 0: none
+    team_id: Mapped[int] = mapped_column(Integer)  # 0: none
+    segment_id: Mapped[str] = mapped_column(String(80))
+    stays: Mapped[int] = mapped_column(Integer)
+    stay_us: Mapped[int] = mapped_column(BigInteger)  # microseconds of the finished stays
+    advanced: Mapped[int] = mapped_column(Integer)  # 1: went on to a later stage, 0: not
+
+
+class StageHistoryTotal(Base):
+    """The deals' parts summed per owner, manager, team, segment, version and stage:
+    what the funnel and the methodology comparison read (a few thousand rows at
+    100,000 deals instead of ~330,000 history rows). A row whose deals all moved to
+    other keys stays, with zero deals."""
+
+    __tablename__ = "stage_history_totals"
+
+    owner_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    manager_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    segment_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    methodology_version_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    reached: Mapped[int] = mapped_column(Integer)
+    stays: Mapped[int] = mapped_column(Integer)
+    stay_us: Mapped[int] = mapped_column(BigInteger)
+    advanced: Mapped[int] = mapped_column(Integer)

@@ -20,6 +20,7 @@ from typing import Iterable, Mapping, Sequence
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from engine.store import stage_totals
 from engine.store.db import RowsChangedError, hold_sqlite_writes
 from engine.store.models import Event, InboxTask, Opportunity, Team
 from engine.store.partner_models import Activity
@@ -112,6 +113,7 @@ def set_owners(session: Session, deals: Sequence[PartnerDeal], to_user_id: int,
              "_manager": teams.get(d.id, (d.team_id, d.manager_id))[1]} for d in chunk])
         if result.rowcount != len(chunk):
             raise RowsChangedError("some of the partner's deals changed while they were being handed over")
+    stage_totals.mark(session, [d.id for d in deals])  # their stage figures count under the new owner and team
 
 
 def move_planned_activities(session: Session, partner_id: int, from_user_id: int, to_user_id: int,

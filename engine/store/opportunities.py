@@ -17,6 +17,7 @@ from engine.views.opportunities import LostReasonChoice
 from engine.store.db import hold_sqlite_writes
 from engine.store.lookup import Lookup
 from engine.store.external_task_models import ExternalTask
+from engine.store import stage_totals
 from engine.store.models import Event, InboxTask, Opportunity, StageChange
 from engine.store.partner_cards import credit_of
 from engine.store.partner_models import Partner
@@ -118,6 +119,7 @@ def add_stage_change(session: Session, opportunity: Opportunity, previous: str |
     session.add(StageChange(opportunity_id=opportunity.id, from_stage=previous, to_stage=opportunity.stage_id,
                             probability=opportunity.probability, changed_by_id=actor_id, changed_at=now,
                             methodology_version_id=opportunity.methodology_version_id))
+    stage_totals.mark(session, [opportunity.id])  # its part in the analysis's stage figures
 
 
 def deal_facts(opportunity: Opportunity, tasks: tuple[policy.Task, ...] = ()) -> policy.Deal:

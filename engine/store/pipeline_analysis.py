@@ -33,9 +33,10 @@ from engine.rules.report_scope import Scope
 from engine.store.report_scope import where_in_scope
 from engine.store.models import MethodologySwap, MethodologyVersion, Opportunity, StageChange, Team, User
 from engine.store.partner_models import Partner
-from engine.store.analysis_models import SnapshotDayTotal
+from engine.store.analysis_models import SnapshotDayTotal, StageHistoryTotal
 
 CENT = Decimal("0.01")
+US_PER_DAY = 86_400_000_000
 
 ATTRIBUTES = ("territory", "industry", "source", "campaign")  # deal attribute, else the partner card's column
 NO_STAGE = ""  # a deal without a stage (its process failed before the first one)
@@ -138,11 +139,42 @@ def _window(query, segment_id: str | None, opened_from: datetime | None, opened_
     return query
 
 
-def stages(session: Session, scope: Scope, positions: Mapping[tuple[int, str], tuple[int, str]], *,
-           by_segment: bool = False) -> list[StageTotal]:
-    """Per (version, stage[, segment]) of the stage history of the deals in scope;
-    ``positions``: (version id, stage id) -> (position, outcome) of every stage of
-    the versions involved (a stage not in it never counts as advanced)."""
+def stages(session: Session, scope: Scope, *, by_segment: bool = False) -> list[StageTotal]:
+    """Per (version, stage[, segment]) of the stage history of the deals in scope,
+    from the sums kept per owner, manager, team, segment, version and stage
+    (``engine.store.stage_totals``): what ``stages_from_history`` computes, read from
+    a few thousand rows."""
+    kept = StageHistoryTotal
+    keys = [kept.methodology_version_id, kept.stage_id] + ([kept.segment_id] if by_segment else [])
+    query = (select(*keys, func.sum(kept.reached), func.sum(kept.stays), func.sum(kept.stay_us),
+                    func.sum(kept.advanced)).group_by(*keys).having(func.sum(kept.reached) > 0))
+    query = _kept_in_scope(query, scope, kept.owner_id, kept.manager_id, kept.team_id)
+    n = len(keys)
+    return [StageTotal(tuple(row[:n]), int(row[n]), int(row[n + 1]), int(row[n + 2]) / US_PER_DAY, int(row[n + 3]))
+            for row in session.execute(query)]
+
+
+def _kept_in_scope(query, scope: Scope, owner, manager, team):
+    """The scope over kept totals' owner, manager and team columns (0: none, which
+    no scope names), as ``_in_scope`` over the deals'."""
+    if scope.everything:
+        return query
+    people = sorted({scope.user_id} | scope.below)
+    either = [owner.in_(people)]
+    if scope.managed:
+        either.append(manager.in_(people))
+        if scope.team_ids:
+            either.append(team.in_(sorted(scope.team_ids)))
+    return query.where(or_(*either))
+
+
+def stages_from_history(session: Session, scope: Scope, positions: Mapping[tuple[int, str], tuple[int, str]], *,
+                        by_segment: bool = False) -> list[StageTotal]:
+    """``stages`` recomputed from the stage history itself (a window pass and a
+    furthest-stage join over every history row in scope: seconds at 100,000
+    deals), the definition the kept sums are tested against. ``positions``:
+    (version id, stage id) -> (position, outcome) of every stage of the versions
+    involved (a stage not in it never counts as advanced)."""
     version = func.coalesce(StageChange.methodology_version_id, Opportunity.methodology_version_id)
     columns = (StageChange.opportunity_id.label("deal"), version.label("version"), StageChange.to_stage.label("stage"),
                Opportunity.segment_id.label("segment"))
@@ -196,19 +228,11 @@ def trend(session: Session, scope: Scope, since: date) -> list[tuple]:
     manager and team the deal had that day), read from the per-day totals the sweep
     keeps (``engine.store.snapshot_totals``): a few thousand rows, not millions."""
     day = SnapshotDayTotal
-    query = (select(day.snapshot_date, day.currency, func.sum(day.deals), func.sum(day.amount_cents),
-                    func.sum(day.weighted_cents))
-             .where(day.snapshot_date >= since)
-             .group_by(day.snapshot_date, day.currency)
-             .order_by(day.snapshot_date, day.currency))
-    if not scope.everything:
-        people = sorted({scope.user_id} | scope.below)
-        either = [day.owner_id.in_(people)]
-        if scope.managed:
-            either.append(day.manager_id.in_(people))
-            if scope.team_ids:
-                either.append(day.team_id.in_(sorted(scope.team_ids)))
-        query = query.where(or_(*either))
+    query = _kept_in_scope(select(day.snapshot_date, day.currency, func.sum(day.deals), func.sum(day.amount_cents),
+                                  func.sum(day.weighted_cents))
+                           .where(day.snapshot_date >= since)
+                           .group_by(day.snapshot_date, day.currency)
+                           .order_by(day.snapshot_date, day.currency), scope, day.owner_id, day.manager_id, day.team_id)
     return [(day_, currency, int(n), (Decimal(amount or 0) / 100).quantize(CENT),
              money.cents(Decimal(weighted or 0) / 10000)) for day_, currency, n, amount, weighted in session.execute(query)]
 

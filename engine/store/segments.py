@@ -18,6 +18,7 @@ from typing import Iterable, Sequence
 from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from engine.store import stage_totals
 from engine.store.db import RowsChangedError, hold_sqlite_writes
 from engine.store.external_task_models import ExternalTask
 from engine.store.models import (Event, InboxTask, MethodologySwap, MethodologyVersion, Opportunity,
@@ -218,6 +219,7 @@ def write_moves(session: Session, moved: Sequence[MovedDeal]) -> None:
         if fresh:
             session.connection().execute(insert(tasks_table), fresh)
     _insert(session, StageChange, [m.history for m in moved if m.history])
+    stage_totals.mark(session, ids)  # their part in the analysis's stage figures (new version, new history)
     _insert(session, Event, [m.event for m in moved if m.event])
     _insert(session, SwapMove, [m.move for m in moved if m.move])
 

@@ -1,0 +1,142 @@
+"""The kept stage figures of the pipeline analysis (``analysis_models``
+DealStageFact and StageHistoryTotal): each deal's part, replaced whenever the deal's
+history, version, owner, manager or team changes, and the sums the reports read.
+
+Writers do not compute anything: they ``mark`` the deals they changed (a stage
+change, a swap's moves, a hand-over, a reassignment, a version upgrade), and the
+unit of work replaces the marked deals' parts in the same transaction, just before
+it commits (``engine.service.stage_totals``). Replacing a part subtracts the old one
+from the sums and adds the new one, so it is right however often it runs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Callable, Iterable, Mapping, Sequence
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from engine.rules.stage_facts import Fact, Move, facts
+from engine.store.analysis_models import DealStageFact, StageHistoryTotal
+from engine.store.models import Opportunity, StageChange
+
+MARKED = "dealflow.stage_totals.marked"  # the session.info key of the deals to replace
+CHUNK = 2000
+SUMMED = ("reached", "stays", "stay_us", "advanced")
+KEY = ("owner_id", "manager_id", "team_id", "segment_id", "methodology_version_id", "stage_id")
+Positions = Callable[[int], Mapping[tuple[int, str], tuple[int, str]]]
+
+
+def mark(session: Session, opportunity_ids: Iterable[int]) -> None:
+    """The deals whose part must be replaced before this transaction commits."""
+    session.info.setdefault(MARKED, set()).update(opportunity_ids)
+
+
+def take_marked(session: Session) -> list[int]:
+    return sorted(session.info.pop(MARKED, ()))
+
+
+def replace(session: Session, opportunity_ids: Sequence[int], positions_of: Positions) -> None:
+    """Recompute these deals' parts from their history and current row, and move
+    the sums by the difference (in key order, so that two transactions lock shared
+    rows in one order)."""
+    session.flush()
+    for start in range(0, len(opportunity_ids), CHUNK):
+        chunk = list(opportunity_ids[start:start + CHUNK])
+        old = [dict(r._mapping) for r in session.execute(
+            select(DealStageFact.__table__).where(DealStageFact.opportunity_id.in_(chunk)))]
+        new = _parts(session, chunk, positions_of)
+        delta: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+        for rows, sign in ((old, -1), (new, 1)):
+            for row in rows:
+                sums = delta[tuple(row[k] for k in KEY)]
+                for i, value in enumerate((1, row["stays"], row["stay_us"], row["advanced"])):
+                    sums[i] += sign * value
+        connection = session.connection()
+        if old:
+            connection.execute(delete(DealStageFact.__table__).where(DealStageFact.opportunity_id.in_(chunk)))
+        if new:
+            connection.execute(insert(DealStageFact.__table__), new)
+        changed = [dict(zip(KEY, key), **dict(zip(SUMMED, sums))) for key, sums in sorted(delta.items())
+                   if any(sums)]
+        if changed:
+            connection.execute(_add(session), changed)
+
+
+def _add(session: Session):
+    table = StageHistoryTotal.__table__
+    upsert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name](table)
+    return upsert.on_conflict_do_update(index_elements=[table.c[k] for k in KEY],
+                                        set_={name: table.c[name] + upsert.excluded[name] for name in SUMMED})
+
+
+def _parts(session: Session, chunk: list[int], positions_of: Positions) -> list[dict]:
+    """The deals' parts as DealStageFact rows."""
+    deals = {row.id: row for row in session.execute(
+        select(Opportunity.id, Opportunity.owner_id, Opportunity.manager_id, Opportunity.team_id,
+               Opportunity.segment_id).where(Opportunity.id.in_(chunk)))}
+    moves: dict[int, list[Move]] = defaultdict(list)
+    version = func.coalesce(StageChange.methodology_version_id, Opportunity.methodology_version_id)
+    for deal_id, version_id, stage_id, at in session.execute(
+            select(StageChange.opportunity_id, version, StageChange.to_stage, StageChange.changed_at)
+            .join(Opportunity, Opportunity.id == StageChange.opportunity_id)
+            .where(StageChange.opportunity_id.in_(chunk)).order_by(StageChange.opportunity_id, StageChange.id)):
+        moves[deal_id].append(Move(version_id, stage_id, at))
+    positions: dict[tuple[int, str], tuple[int, str]] = {}
+    for version_id in {m.version_id for its in moves.values() for m in its}:
+        positions.update(positions_of(version_id))
+    rows = []
+    for deal_id, its in moves.items():
+        deal = deals[deal_id]
+        for fact in facts(its, positions):
+            rows.append(_row(deal, fact))
+    return rows
+
+
+def _row(deal, fact: Fact) -> dict:
+    return dict(opportunity_id=deal.id, methodology_version_id=fact.version_id, stage_id=fact.stage_id,
+                owner_id=deal.owner_id, manager_id=deal.manager_id or 0, team_id=deal.team_id or 0,
+                segment_id=deal.segment_id, stays=fact.stays, stay_us=fact.stay_us, advanced=int(fact.advanced))
+
+
+def rebuild(session: Session, positions_of: Positions, *, batch: int = 5000) -> int:
+    """Every deal's part and the sums, anew, ``batch`` deals at a time; how many
+    parts. For the migration that adds the tables and for histories written around
+    the use cases (bench/reports.py's Core inserts)."""
+    connection = session.connection()
+    connection.execute(delete(StageHistoryTotal.__table__))
+    connection.execute(delete(DealStageFact.__table__))
+    last, parts = 0, 0
+    while True:
+        ids = list(session.scalars(select(Opportunity.id).where(Opportunity.id > last)
+                                   .order_by(Opportunity.id).limit(batch)))
+        if not ids:
+            break
+        rows = _parts(session, ids, positions_of)
+        if rows:
+            connection.execute(insert(DealStageFact.__table__), rows)
+        parts += len(rows)
+        last = ids[-1]
+    fact = DealStageFact
+    keys = [getattr(fact, k) for k in KEY]
+    connection.execute(insert(StageHistoryTotal.__table__).from_select(
+        [*KEY, *SUMMED], select(*keys, func.count(), func.sum(fact.stays), func.sum(fact.stay_us),
+                                func.sum(fact.advanced)).group_by(*keys)))
+    return parts
+
+
+def kept(session) -> dict[tuple, tuple[int, ...]]:
+    """The sums as stored, rows of zero deals left out (tests compare them with
+    ``summed_parts`` and the reports with a recomputation from the history)."""
+    t = StageHistoryTotal.__table__
+    return {tuple(r[k] for k in KEY): tuple(r[k] for k in SUMMED)
+            for r in (row._mapping for row in session.execute(select(t))) if r["reached"]}
+
+
+def summed_parts(session) -> dict[tuple, tuple[int, ...]]:
+    fact = DealStageFact
+    keys = [getattr(fact, k) for k in KEY]
+    return {tuple(row[:6]): tuple(int(v) for v in row[6:]) for row in session.execute(
+        select(*keys, func.count(), func.sum(fact.stays), func.sum(fact.stay_us), func.sum(fact.advanced))
+        .group_by(*keys))}
