@@ -46,8 +46,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from engine.rules import forecast_categories  # noqa: E402
-from engine.service import Engine, stage_totals  # noqa: E402
-from engine.store import snapshot_totals  # noqa: E402
+from engine.service import Engine  # noqa: E402
+from engine.store import snapshot_totals, stage_totals  # noqa: E402
 from engine.store.snapshot_models import DealSnapshot  # noqa: E402
 from engine.store.models import Opportunity, StageChange, TeamMember, User  # noqa: E402
 from engine.store.partner_models import Partner  # noqa: E402
@@ -136,7 +136,7 @@ def build(url: str, opportunities: int) -> Engine:
     with database.begin() as connection:
         # the kept stage figures, as the migration that adds them computes them for a
         # deployment's existing history (the use cases keep them from then on)
-        parts = stage_totals.rebuild(connection)
+        parts = stage_totals.rebuild_on(connection)
     print(f"  {parts} deal-stage parts of the kept stage figures rebuilt from the history")
     file_snapshots(database, lives, now)
     with database.begin() as connection:

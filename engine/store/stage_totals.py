@@ -13,13 +13,16 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable, Iterable, Mapping, Sequence
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from engine.methodology import build
+from engine.methodology.yaml_source import read_yaml
 from engine.rules.stage_facts import Fact, Move, facts
 from engine.store.analysis_models import DealStageFact, StageHistoryTotal
-from engine.store.models import Opportunity, StageChange
+from engine.store.models import MethodologyVersion, Opportunity, StageChange
+from engine.store.versions import version_files
 
 MARKED = "dealflow.stage_totals.marked"  # the session.info key of the deals to replace
 CHUNK = 2000
@@ -100,10 +103,37 @@ def _row(deal, fact: Fact) -> dict:
                 segment_id=deal.segment_id, stays=fact.stays, stay_us=fact.stay_us, advanced=int(fact.advanced))
 
 
+def rebuild_on(connection: Connection) -> int:
+    """``rebuild`` over ``connection`` (in its transaction), with the stage tables
+    stored with each version (the migration that adds the tables, bench/reports.py
+    after its Core inserts); how many parts."""
+    with Session(bind=connection) as session:
+        return rebuild(session, stored_positions(session))
+
+
+def stored_positions(session: Session) -> Positions:
+    """(version id, stage id) -> (position, outcome) read from the stage table
+    stored with the version (the catalog's parse, without the rest of the
+    methodology the catalog checks and builds)."""
+    def of(version_id: int) -> dict[tuple[int, str], tuple[int, str]]:
+        methodology_id = session.scalar(select(MethodologyVersion.methodology_id)
+                                        .where(MethodologyVersion.id == version_id))
+        for path, text in sorted(version_files(session, version_id).items()):
+            if not path.endswith((".yaml", ".yml")):
+                continue
+            doc, _ = read_yaml(path, text)
+            if (doc is None or not isinstance(doc.data, dict) or doc.data.get("methodology") != methodology_id
+                    or "stages" not in doc.data):  # the stage table, not a questionnaire of the methodology
+                continue
+            stages, _ = build.stage_table(doc)
+            return {(version_id, s.id): (s.position, s.outcome) for s in stages}
+        return {}
+    return of
+
+
 def rebuild(session: Session, positions_of: Positions, *, batch: int = 5000) -> int:
     """Every deal's part and the sums, anew, ``batch`` deals at a time; how many
-    parts. For the migration that adds the tables and for histories written around
-    the use cases (bench/reports.py's Core inserts)."""
+    parts."""
     connection = session.connection()
     connection.execute(delete(StageHistoryTotal.__table__))
     connection.execute(delete(DealStageFact.__table__))

@@ -9,7 +9,7 @@ rows at 100,000 deals) per request, with a window pass and a furthest-stage join
 they now read sums kept per owner, manager, team, segment, version and stage, and
 each deal's part in them (replaced in the transaction that changes the deal). The
 parts of the deals already on file are computed here, 5,000 deals per batch, with
-their versions' stage tables (engine.service.stage_totals.rebuild, which
+their versions' stored stage tables (engine.store.stage_totals.rebuild_on, which
 bench/reports.py uses too).
 """
 
@@ -52,8 +52,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('owner_id', 'manager_id', 'team_id', 'segment_id', 'methodology_version_id',
                                 'stage_id'),
     )
-    from engine.service import stage_totals  # the same rebuild the bench uses
-    stage_totals.rebuild(op.get_bind())
+    from engine.store import stage_totals  # the same rebuild the bench uses
+    stage_totals.rebuild_on(op.get_bind())
 
 
 def downgrade() -> None:
