@@ -1,7 +1,7 @@
 """Kept stage figures for the pipeline analysis (issue 13: report p95 <= 300 ms)
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-05
 
 The funnel and the methodology comparison scanned the whole stage history (~330,000
@@ -16,8 +16,8 @@ bench/reports.py uses too).
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0016'
-down_revision = '0015'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
