@@ -161,3 +161,14 @@ def test_the_documented_scenario_passes(run_cli, shipped_copy, no_database):
     result = run_cli("test", "methodologies/scenarios/documented.yaml")
     assert result.output.splitlines() == [
         "PASSED seed002 funnel — the manager chases a meeting not held in 14 days", "1 passed, 0 failed"]
+
+
+def test_a_warnings_expectation_names_the_warnings_the_deal_has(run_cli, shipped_copy, no_database):
+    scenario = shipped_copy / "scenarios" / "mine.yaml"
+    scenario.write_text("scenario: idle\nmethodology: seed002-funnel\nsteps:\n"
+                        "  - answer: {task: Task_RecordNeed}\n  - advance: P14D\n"
+                        "  - expect: {warnings: []}\n", "utf-8")
+    result = run_cli("test", str(scenario))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (f"FAILED {scenario}:6: expected warnings [], "
+                                             "got ['idle', 'next_action_missed']")

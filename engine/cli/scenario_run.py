@@ -70,4 +70,8 @@ def _unmet(sim: Simulation, expectation) -> list[tuple[int, str]]:
             if missing:
                 found.append((line, f"expected event{'s' if len(missing) > 1 else ''} {', '.join(missing)}, "
                                     f"recorded: {', '.join(sorted(kinds)) or 'none'}"))
+        elif name == "warnings":
+            rules = sim.warnings()
+            if sorted(wanted) != rules:
+                found.append((line, f"expected warnings {sorted(wanted)}, got {rules}"))
     return found

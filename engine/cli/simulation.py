@@ -96,6 +96,11 @@ class Simulation:
         return next((t for t in steps if t.node_id == wanted), None) or next(
             (t for t in steps if t.name.casefold() == wanted.casefold()), None)
 
+    def warnings(self) -> list[str]:
+        """The rules of the early warnings the deal has now, after a sweep at this moment."""
+        self.engine.sweep_warnings()
+        return sorted(w.rule for w in self.engine.deal_warnings(self.deal.id, viewer=MANAGER) if w.cleared_at is None)
+
     def report(self) -> None:
         """Print what changed since the last report: stages, events, tasks, timers, the end."""
         deal = self.deal

@@ -17,7 +17,7 @@ from engine.methodology.timers import fixed_length
 from engine.methodology.yaml_source import YamlDocument, read_yaml
 
 DEFAULT_AMOUNT = Decimal("10000")
-EXPECTED_FIELDS = ("stage", "status", "probability", "open_tasks", "events")
+EXPECTED_FIELDS = ("stage", "status", "probability", "open_tasks", "events", "warnings")
 
 
 @dataclass(frozen=True)
