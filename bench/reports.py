@@ -23,7 +23,8 @@ Target (issue 13): every report p95 <= 300 ms. Prints, per database, each report
 p50 and p95, and last ``p95=... ms (worst report: NAME)`` — the worst p95 of any
 report on any database.
 
-Not yet: the "as of" reports (issue 13's --as-of and deal changes; not on main yet).
+Also over the snapshots: the pipeline as of a month ago (by stage, by rep) and the
+deal changes from a week ago and from a month ago to the live deals.
 """
 
 from __future__ import annotations
@@ -202,6 +203,13 @@ def measure(engine: Engine, runs: int, label: str) -> dict[str, float]:
     reports = {f"pipeline --group-by {g}": (lambda g=g: engine.pipeline_report(viewer="manager", group_by=g))
                for g in GROUPINGS}
     reports["methodologies"] = lambda: engine.methodology_report(viewer="manager")
+    # over the snapshots (issue 13's --as-of and deal changes): a month ago, and what moved since
+    month_ago = (datetime.now(timezone.utc) - timedelta(days=30)).date().isoformat()
+    for g in ("stage", "rep"):
+        reports[f"pipeline --as-of {month_ago} --group-by {g}"] = (
+            lambda g=g: engine.pipeline_report_as_of(viewer="manager", as_of=month_ago, group_by=g))
+    reports["changes (last week to now)"] = lambda: engine.deal_changes(viewer="manager")
+    reports[f"changes --since {month_ago}"] = lambda: engine.deal_changes(viewer="manager", since=month_ago)
     worst = {}
     for name, run in reports.items():
         run()  # warm-up: the catalog's methodology cache, the statement cache
@@ -212,7 +220,7 @@ def measure(engine: Engine, runs: int, label: str) -> dict[str, float]:
             samples.append((time.perf_counter() - started) * 1000)
         p50, p95 = percentiles(samples)
         worst[f"{label}: {name}"] = p95
-        print(f"  {label:<10} {name:<32} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms")
+        print(f"  {label:<10} {name:<46} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms")
     return worst
 
 
