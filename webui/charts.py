@@ -149,4 +149,42 @@ def waterfall(report: DealChanges, currency: str) -> dict:
         "tooltip": [{"field": "step"}, {"field": "deals", "type": "quantitative"},
                     {"field": "amount", "type": "quantitative", "format": ",.2f"},
                     {"field": "to", "type": "quantitative", "format": ",.2f", "title": "running total"}]})
+
+
+# --- the forecast page (M15): forecast against quota ---------------------------------
+
+FORECAST_PARTS = (("closed won", "closed won"), ("commit", "commit"), ("best case", "best case"))
+
+
+def forecast_vs_quota(table, currency: str) -> dict:
+    """One currency of engine.views.forecast_table's rows: per person (a manager's
+    team rolled up, a rep's own) closed won + commit + best case stacked, and a tick
+    at their quota. One chart per currency: amounts are never added across them."""
+    index = {name: i for i, name in enumerate(table.headers)}
+    bars, quotas = [], []
+    for order, row in enumerate(r for r in table.rows if r[index["currency"]] == currency):
+        who = f"{row[index['person']]}" + (" (team)" if row[index["scope"]] == "team" else "")
+        for rank, (column, label) in enumerate(FORECAST_PARTS):
+            bars.append({"person": who, "order": order, "part": label, "rank": rank,
+                         "amount": float(row[index[column]])})
+        if row[index["quota"]] is not None:
+            quotas.append({"person": who, "order": order, "quota": float(row[index["quota"]])})
+    people = len({b["person"] for b in bars})
+    spec = _base(f"Forecast against quota ({currency})", [], people)
+    person = {"field": "person", "type": "nominal", "sort": {"field": "order"}, "title": None}
+    spec["layer"] = [
+        {"data": {"values": bars}, "mark": {"type": "bar", "tooltip": True},
+         "encoding": {"y": person, "x": {"field": "amount", "type": "quantitative", "stack": "zero",
+                                         "title": currency, "axis": {"format": "~s"}},
+                      "color": {"field": "part", "type": "nominal",
+                                "scale": {"domain": [label for _, label in FORECAST_PARTS]},
+                                "legend": {"orient": "bottom", "title": None}},
+                      "order": {"field": "rank"},
+                      "tooltip": [{"field": "person"}, {"field": "part"},
+                                  {"field": "amount", "type": "quantitative", "format": ",.2f"}]}},
+        {"data": {"values": quotas}, "mark": {"type": "tick", "thickness": 3, "color": "#222", "tooltip": True},
+         "encoding": {"y": person, "x": {"field": "quota", "type": "quantitative"},
+                      "tooltip": [{"field": "person"}, {"field": "quota", "type": "quantitative", "format": ",.2f"}]}},
+    ]
+    del spec["data"]
     return spec

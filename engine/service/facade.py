@@ -659,6 +659,11 @@ class Engine:
 
     # --- the forecast (M15) -------------------------------------------------------------
 
+    def forecast_file(self, *, viewer: str, format: object, period: object = None,
+                      user: str | None = None) -> ReportFile:
+        """The forecast against quota (per person and currency) as a CSV or XLSX download."""
+        return forecast.forecast_file(self.context, viewer=viewer, period=period, user=user, fmt=format)
+
     def forecast(self, *, viewer: str, period: object = None, user: str | None = None) -> ForecastView:
         """``user``'s forecast (default: the viewer's) with everyone below them, rolled up."""
         return forecast.forecast(self.context, viewer=viewer, period=period, user=user)

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from engine.errors import FormError, NotFoundError
 from engine.rules import forecast as rules
-from engine.rules import inputs, policy
+from engine.rules import inputs, policy, report_tables
 from engine.rules.forecast_categories import category_of
 from engine.rules.hierarchy import rollup
 from engine.rules.periods import Period
@@ -29,6 +29,8 @@ from engine.store import quotas as quota_store
 from engine.views.forecast import (Adjustment, Amounts, CurrencyLine, ForecastView, PersonForecast,
                                    Submission)
 from engine.views.forecast_json import forecast_json
+from engine.views.forecast_table import forecast_vs_quota
+from engine.views.pipeline_analysis import ReportFile
 
 MAX_NOTE = 2000
 
@@ -54,6 +56,16 @@ def forecast(ctx: ServiceContext, *, viewer: str, period: object = None, user: s
         policy.require(policy.may_use_quotas(who), "forecasts are for reps, managers and admins")
         subject = _subject(org, who, user)
         return _build(ctx, session, org, who, subject, org.period(period, org.today(ctx.now())))
+
+
+def forecast_file(ctx: ServiceContext, *, viewer: str, period: object = None, user: str | None = None,
+                  fmt: object = "csv") -> ReportFile:
+    """The forecast against quota (engine.views.forecast_table) as CSV or XLSX."""
+    if fmt not in report_tables.FORMATS:
+        raise FormError({"format": f"use one of {', '.join(report_tables.FORMATS)}"})
+    view = forecast(ctx, viewer=viewer, period=period, user=user)
+    base = f"forecast-{view.username}-{view.period.name}"
+    return report_tables.table_file((forecast_vs_quota(view),), str(fmt), base)
 
 
 def _amounts(f: rules.Figures) -> Amounts:

@@ -54,3 +54,32 @@ def test_a_rep_sees_only_their_own_forecast(engine, app):
     assert client_for(app, "designer").get("/forecast").status_code == 403
     assert client_for(app, "admin").post("/forecast/submit", data={"period": Q}).status_code == 403
     assert rep.get("/forecast?period=2026-Q0").status_code == 422
+
+
+def test_the_forecast_against_quota_chart_has_one_spec_per_currency_and_its_table_downloads(engine, app):
+    import csv
+    import io
+    import json
+    import re
+
+    _org(engine)
+    manager = client_for(app, "manager")
+    page = manager.get(f"/forecast?period={Q}")
+    specs = {m.group(1): json.loads(m.group(2)) for m in re.finditer(
+        r'<script type="application/json" id="spec-forecast-(\w+)">(.*?)</script>', page.text, re.S)}
+    assert set(specs) == {"EUR", "PLN"}  # never added across currencies
+    bars, ticks = (layer["data"]["values"] for layer in specs["PLN"]["layer"])
+    team = {b["part"]: b["amount"] for b in bars if b["person"] == "manager (team)"}
+    assert team == {"closed won": 4000.0, "commit": 11000.0, "best case": 20000.0}
+    assert ticks == [{"person": "manager (team)", "order": 0, "quota": 80000.0}]
+    assert 'id="table-forecast_vs_quota"' in page.text
+
+    rows = list(csv.DictReader(io.StringIO(manager.get(f"/forecast.csv?period={Q}").data.decode("utf-8-sig"))))
+    mine = next(r for r in rows if r["username"] == "manager" and r["currency"] == "PLN")
+    assert (mine["scope"], mine["closed won"], mine["commit"], mine["best case"], mine["quota"]) == (
+        "team", "4000.00", "11000.00", "20000.00", "80000.00")
+    xlsx = manager.get(f"/forecast.xlsx?period={Q}")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    assert client_for(app, "rep1").get(f"/forecast.csv?period={Q}&user=rep2").status_code == 404
+    assert client_for(app, "designer").get(f"/forecast.csv?period={Q}").status_code == 403
+    assert app.test_client().get(f"/forecast.csv?period={Q}").status_code in (302, 401)
