@@ -29,7 +29,7 @@ from flask import Flask, jsonify
 
 from engine import Engine
 
-from webui import (analysis, api, auth, buying_center, calendar, deal_forecast, errors, forecast, headers, inbox,
+from webui import (analysis, api, auth, buying_center, calendar, deal_forecast, deals, errors, forecast, headers, inbox,
                    lead_import, lead_runs, manager, opportunities, pages, partner_lists, partners, quotas, reports,
                    sales_assistant, segments, vendor, warnings)
 from webui import win_model
@@ -72,7 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions[EXTENSION] = app.config.get("ENGINE") or Engine(app.config["DATABASE_URL"])
 
     for module in (auth, inbox, opportunities, manager, segments, buying_center, sales_assistant, calendar,
-                   lead_import, reports, analysis, vendor, partner_lists, partners, quotas, warnings, deal_forecast,
+                   lead_import, reports, analysis, vendor, partner_lists, partners, quotas, warnings, deal_forecast, deals,
                    forecast, win_model):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")

@@ -59,6 +59,7 @@ for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opport
               external_tasks, simulate):
     for _command in _part.COMMANDS:
         main.add_command(_command)
+main.add_command(opportunities.opportunity, "deal")  # the word the web app uses: dealflow deal edit ...
 for _command in analysis.REPORT_COMMANDS:
     reports.report.add_command(_command)
 for _command in sales.OPPORTUNITY_COMMANDS + deal_forecast.OPPORTUNITY_COMMANDS:

@@ -69,4 +69,26 @@ def opportunity_reassign(opportunity_id: int, to: str, actor: str) -> None:
     click.echo(render.opportunity(open_engine().reassign_opportunity(opportunity_id, to=to, actor=actor)))
 
 
+@opportunity.command("edit")
+@click.argument("opportunity_id", type=int)
+@click.option("--title", default=None)
+@click.option("--partner-id", type=int, default=None, help="An active partner you may see (dealflow partner list).")
+@click.option("--amount", default=None, help="An exact amount: 12500.50 or \"12 500,50\".")
+@click.option("--currency", default=None, help="An ISO 4217 code, e.g. EUR.")
+@click.option("--close-date", default=None, metavar="YYYY-MM-DD", help="The day it is expected to close.")
+@click.option("--row-version", type=int, default=None,
+              help="Refuse if the deal changed since this version (dealflow opportunity show).")
+@click.option("--as", "actor", required=True, help="The deal's owner, a manager of it, or an admin.")
+def opportunity_edit(opportunity_id, title, partner_id, amount, currency, close_date, row_version, actor) -> None:
+    """Change a deal's title, partner, amount, currency or expected close date (only
+    the options given); recorded in its history with the values before."""
+    changes = {name: value for name, value in (
+        ("title", title), ("partner_id", partner_id), ("amount", amount), ("currency", currency),
+        ("expected_close_date", close_date)) if value is not None}
+    if not changes:
+        raise click.UsageError("give at least one of --title, --partner-id, --amount, --currency, --close-date")
+    click.echo(render.opportunity(open_engine().edit_deal(opportunity_id, changes, actor=actor,
+                                                          row_version=row_version)))
+
+
 COMMANDS = [opportunity]

@@ -46,7 +46,8 @@ def stage_table(doc: YamlDocument) -> tuple[tuple[Stage, ...], list[Problem]]:
         stages.append(Stage(id=s["id"], name=s["name"], probability=s["probability"], outcome=s["outcome"],
                             description=s.get("description", ""), entered_at=tuple(s["entered_at"]),
                             position=i, activities=activities, exit_criteria=exit_criteria,
-                            max_days_in_stage=s.get("max_days_in_stage"), lost_reason=s.get("lost_reason")))
+                            max_days_in_stage=s.get("max_days_in_stage"), lost_reason=s.get("lost_reason"),
+                            sets=tuple(s.get("sets", {}).items())))
     stages = tuple(stages)
     for i, stage in enumerate(stages):
         if stage.max_days_in_stage is not None and stage.outcome != "open":

@@ -224,6 +224,7 @@ def check_stage_guidance(doc: YamlDocument, methodology: Methodology) -> list[Pr
     problems = []
     process = methodology.process
     fields = {f.id for node in process.nodes.values() for f in node.form}
+    form_fields = sorted(fields)
     fields |= {q.id for qn in methodology.questionnaires for q in qn.questions}
     fields |= set(OPPORTUNITY_FIELDS)
     answerable = {q.id for q in methodology.questionnaires}
@@ -240,6 +241,17 @@ def check_stage_guidance(doc: YamlDocument, methodology: Methodology) -> list[Pr
                     doc.path, doc.line_of(("stages", si, "activities", ai, "role")),
                     f"activity '{activity.id}' of stage '{stage.id}' is for lane '{activity.role}', which "
                     f"process '{process.id}' does not have{did_you_mean_or_known(activity.role, process.lanes, 'lanes')}"))
+        for deal_field, form_field in stage.sets:
+            if stage.outcome != "open":
+                problems.append(Problem(doc.path, doc.key_line_of(("stages", si, "sets")),
+                                        f"stage '{stage.id}' is {stage.outcome}, which closes the deal: its "
+                                        "figures are settled; put 'sets' on an open stage"))
+                break
+            if form_field not in form_fields:
+                problems.append(Problem(
+                    doc.path, doc.line_of(("stages", si, "sets", deal_field)),
+                    f"stage '{stage.id}' sets the deal's {deal_field} from form field '{form_field}', which no "
+                    f"task of process '{process.id}' has{did_you_mean_or_known(form_field, form_fields, 'fields')}"))
         criteria = stage.exit_criteria
         if stage.outcome != "open" and (criteria.fields or criteria.answered or criteria.buying_center):
             problems.append(Problem(doc.path, doc.key_line_of(("stages", si, "exit_criteria")),

@@ -161,6 +161,9 @@ class Stage:
     # of the methodology's lost_reasons, recorded when the process ends the deal here
     # without a form giving one, so that nobody is asked what the process decided.
     lost_reason: str | None = None
+    # (deal field, form field) pairs: a task completed in this stage with that form
+    # field sets the deal's amount or expected close date (``sets:`` in the table).
+    sets: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

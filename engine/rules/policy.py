@@ -18,6 +18,7 @@ The rules (``manager of the deal`` = the manager of the deal's team when it open
     may_manage (reassign)     no                           the deal's manager               no        yes
     may_close (as lost)       the deal's owner             the deal's manager (or owner)    no        yes
     may_override_probability  no                           the deal's manager               no        yes
+    may_edit_deal             the deal's owner             the deal's manager, or above     no        yes
     may_retry                 no                           the deal's manager               yes       yes
     may_edit_buying_center,   whoever may see the deal (may_see_deal)
       may_answer_questionnaire
@@ -284,6 +285,13 @@ def may_set_forecast(actor: Actor, deal: Deal) -> bool:
     """Move the deal's expected close date, or override its forecast category (M15):
     its owner (the rep who believes in it), its manager or an admin."""
     return manages(actor, deal) or actor.user_id == deal.owner_id
+
+
+def may_edit_deal(actor: Actor, deal: Deal, *, above: bool = False) -> bool:
+    """Change the deal's title, partner, amount, currency or close date: its owner,
+    its manager, a manager above the owner or manager in the hierarchy (``above``,
+    which the caller reads from engine.rules.hierarchy), or an admin. Never a designer."""
+    return manages(actor, deal) or actor.user_id == deal.owner_id or (above and actor.role is Role.MANAGER)
 
 
 def may_override_probability(actor: Actor, deal: Deal) -> bool:

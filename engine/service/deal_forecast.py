@@ -27,15 +27,27 @@ def set_close_date(ctx: ServiceContext, opportunity_id: int, close_date: object,
     def work(session: Session) -> None:
         actor_row, opportunity = _open_deal_for(session, actor, opportunity_id, "move the expected close date of")
         day = close_dates.parse(close_date, opportunity.opened_at.date())
-        before = opportunity.expected_close_date
-        if day == before:
+        if day == opportunity.expected_close_date:
             raise ConflictError(f"opportunity {opportunity_id} is already expected to close on {day.isoformat()}")
-        opportunity.expected_close_date = day
-        record_event(session, opportunity, "close_date_changed", actor_row.id, now,
-                     before=before.isoformat() if before else None, after=day.isoformat())
+        move_close_date(session, opportunity, day, actor_row.id, now)
 
     unit_of_work.run(ctx, work)
     return show_opportunity(ctx, opportunity_id)
+
+
+def move_close_date(session: Session, opportunity: Opportunity, day, actor_id: int | None, now,
+                    **context: object) -> bool:
+    """Set the locked, open deal's expected close date to ``day`` (already parsed
+    with close_dates.parse) and audit it as ``close_date_changed``; whether it moved.
+    Shared by set_close_date, the deal edit and a form field a stage maps to it
+    (engine.service.deal_edit); ``context`` joins the event (the task it came from)."""
+    before = opportunity.expected_close_date
+    if day == before:
+        return False
+    opportunity.expected_close_date = day
+    record_event(session, opportunity, "close_date_changed", actor_id, now,
+                 before=before.isoformat() if before else None, after=day.isoformat(), **context)
+    return True
 
 
 def set_forecast_category(ctx: ServiceContext, opportunity_id: int, category: object, *,

@@ -23,7 +23,7 @@ from engine.service import (accounts, activities, buying_center, calendars, clos
 from engine.service import lead_import, lead_imports
 from engine.service import partner_archival, partner_lists
 from engine.service import handover
-from engine.service import deal_forecast, snapshots
+from engine.service import deal_edit, deal_forecast, deal_list, snapshots
 from engine.service import lost_analysis, lost_csv
 from engine.service import pipeline_analysis
 from engine.service import pipeline as team_pipeline
@@ -38,6 +38,7 @@ from engine.service.catalog import Catalog
 from engine.service.context import ServiceContext, utc_now
 from engine.service.unit_of_work import Retry
 from engine.store import db
+from engine.views.deals import DealListPage, RoutingPreview
 from engine.views import DeployReport, InboxPage, OpportunityView, PipelineView, TaskView, UserView
 from engine.views.activities import ActivityView, AgendaView, CalendarFeedView, PlanTarget, WeekView
 from engine.views.buying_center import BuyingCenterView, ContactView, RelationshipView
@@ -183,6 +184,29 @@ class Engine:
     def set_close_date(self, opportunity_id: int, close_date: object, *, actor: str) -> OpportunityView:
         """Move the deal's expected close date (a date or YYYY-MM-DD); audited before/after."""
         return deal_forecast.set_close_date(self.context, opportunity_id, close_date, actor=actor)
+
+    def preview_opportunity(self, *, title: str, amount: Decimal | str, currency: str = "PLN",
+                            partner: str | None = None, attributes: Mapping[str, object] | None = None,
+                            actor: str, owner: str | None = None, partner_id: int | None = None,
+                            expected_close_date: object = None) -> RoutingPreview:
+        """What create_opportunity with these values would decide (segment,
+        methodology, team, owner, close date), opening nothing."""
+        return opportunities.preview_opportunity(
+            self.context, title=title, amount=amount, currency=currency, partner=partner, partner_attributes=None,
+            attributes=attributes, actor=actor, owner=owner, partner_id=partner_id,
+            expected_close_date=expected_close_date)
+
+    def deals(self, viewer: str, params: Mapping[str, object] | None = None) -> DealListPage:
+        """My deals (``scope=mine``) or the team's (``scope=team``, a rep: still theirs),
+        searched, filtered, sorted and paged (engine.rules.deal_query), sums per currency."""
+        return deal_list.deals(self.context, viewer, params)
+
+    def edit_deal(self, opportunity_id: int, changes: Mapping[str, object], *, actor: str,
+                  row_version: object = None) -> OpportunityView:
+        """Change a deal's title, partner_id, amount, currency or expected_close_date
+        (the fields ``changes`` names); audited with old and new values. ``row_version``:
+        refuse (ConflictError) if the deal changed since that version was read."""
+        return deal_edit.edit_deal(self.context, opportunity_id, changes, actor=actor, row_version=row_version)
 
     def set_forecast_category(self, opportunity_id: int, category: object, *, actor: str) -> OpportunityView:
         """The rep's forecast-category override (commit, best_case, pipeline, omitted);

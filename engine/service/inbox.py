@@ -7,7 +7,7 @@ import dataclasses
 
 from engine.errors import ConflictError, NotFoundError
 from engine.rules import policy
-from engine.service import unit_of_work, visibility
+from engine.service import deal_edit, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
 from engine.store import inbox as inbox_store
@@ -81,7 +81,8 @@ def opportunity_for(ctx: ServiceContext, opportunity_id: int, *, viewer: str) ->
             opportunity_store.opportunity_view(session, opportunity_id, ctx.catalog),
             may_reassign=policy.may_manage(who, deal), may_close=policy.may_close(who, deal),
             may_override_probability=policy.may_override_probability(who, deal),
-            may_retry=policy.may_retry(who, deal), may_set_forecast=policy.may_set_forecast(who, deal))
+            may_retry=policy.may_retry(who, deal), may_set_forecast=policy.may_set_forecast(who, deal),
+            may_edit=deal_edit.may_edit(session, actor, opportunity))
 
 
 def claim_task(ctx: ServiceContext, task_id: str, *, actor: str) -> TaskView:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from engine.errors import ConflictError, DealflowError, FormError
-from engine.rules import close_dates, inputs, policy
+from engine.rules import close_dates, deal_fields, inputs, policy
 from engine.rules.progress import expected_revenue
 from engine.rules.routing import Candidate, RoutingError, choose_owner, choose_segment, routing_variables
 from engine.service import organisation, partner_deals, segments, unit_of_work, visibility
@@ -22,6 +22,7 @@ from engine.store.events import record_event
 from engine.store.models import AssignmentCursor, Opportunity, Team, User
 from engine.store.partner_models import Partner
 from engine.views import OpportunityView
+from engine.views.deals import RoutingPreview
 
 
 def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str, currency: str = "PLN",
@@ -42,30 +43,13 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
     ``expected_close_date`` (a date or YYYY-MM-DD) defaults to the opening day plus
     the methodology's typical cycle, else the end of the quarter (engine.rules.close_dates)."""
     now = ctx.now()
+    asked = dict(title=title, amount=amount, currency=currency, partner=partner, partner_attributes=partner_attributes,
+                 attributes=attributes, owner=owner, partner_id=partner_id, expected_close_date=expected_close_date)
 
     def work(session: Session) -> OpportunityView:
         actor_row = people.user(session, actor)
-        policy.require(policy.may_create_deal(visibility.actor_of(session, actor_row)),
-                       f"only managers and admins may open opportunities; '{actor}' is a {actor_row.role}")
-        # The values only once the actor may open deals: someone who may not learns nothing from them.
-        chosen = partner_deals.chosen_partner(session, actor_row, partner_id) if partner_id is not None else None
-        deal = inputs.new_deal(title=title, amount=amount, currency=currency,
-                               partner=chosen.name if chosen is not None else partner, owner=owner,
-                               attributes=partner_deals.lent_attributes(chosen, attributes) if chosen else attributes,
-                               partner_attributes=partner_attributes)
-        routing = ctx.catalog.routing(session)
-        variables = routing_variables(deal.amount, deal.currency, deal.attributes, deal.partner_attributes)
-        segment = choose_segment(routing, variables)
-        version, methodology = segments.segment_methodology(ctx, session, segment)  # a swap wins
-        close_date = close_dates.opening_close_date(expected_close_date, now.date(),
-                                                    methodology.forecast.typical_cycle_days,
-                                                    organisation.fiscal_start(session))
-        team = people.find_team(session, segment.team)
-        if team is None:
-            raise RoutingError(f"segment '{segment.id}' names team '{segment.team}', which does not "
-                               "exist; create it with 'dealflow team create'")
-        owner_row = (_named_owner(session, deal.owner) if deal.owner
-                     else _choose_owner(session, segment, team, deal.attributes.get("territory")))
+        deal, chosen, variables, segment, version, methodology, close_date, team, owner_row = _routed(
+            ctx, session, actor_row, now, **asked)
         partner_row = chosen or _partner_for(session, deal, owner_row.id, actor_row.id, now)
         opportunity = Opportunity(
             title=deal.title, partner_id=partner_row.id, partner_name=deal.partner, partner=deal.partner_attributes, amount=deal.amount,
@@ -92,6 +76,67 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
 
     return unit_of_work.run(ctx, work, changed="someone else opened a deal of this segment at the same "
                                                "time; try again")
+
+
+def preview_opportunity(ctx: ServiceContext, *, actor: str, **asked) -> RoutingPreview:
+    """What ``create_opportunity`` with the same arguments would decide — segment,
+    methodology, team, owner, close date — without opening anything (the new-deal
+    form's preview). A round-robin owner is the next in turn now; the deal, opened
+    later, goes to whoever is next then."""
+    now = ctx.now()
+    with unit_of_work.read(ctx) as session:  # never committed: the round robin's cursor stays
+        actor_row = people.user(session, actor)
+        deal, chosen, _, segment, version, methodology, close_date, team, owner_row = _routed(
+            ctx, session, actor_row, now, **asked)
+        return RoutingPreview(
+            title=deal.title, partner=deal.partner, partner_id=chosen.id if chosen is not None else None,
+            partner_exists=chosen is not None or partner_store.partner_named(session, deal.partner) is not None,
+            amount=deal.amount, currency=deal.currency, attributes=dict(deal.attributes),
+            segment_id=segment.id, segment_name=segment.name, methodology_id=methodology.id,
+            methodology_name=methodology.name, version_label=version.label, team=team.name,
+            owner=owner_row.username, owner_name=owner_row.display_name, round_robin=segment.assignment == "round_robin"
+            and not deal.owner, expected_close_date=close_date)
+
+
+def _routed(ctx: ServiceContext, session: Session, actor_row: User, now, *, title, amount, currency, partner,
+            partner_attributes, attributes, owner, partner_id, expected_close_date):
+    """The checked values of a new deal and what routing decides for it: the deal,
+    its chosen partner card (or None), the routing variables, segment, version,
+    methodology, close date, team and owner. Shared by opening and previewing."""
+    policy.require(policy.may_create_deal(visibility.actor_of(session, actor_row)),
+                   f"only managers and admins may open opportunities; '{actor_row.username}' is a {actor_row.role}")
+    # The values only once the actor may open deals: someone who may not learns nothing from them.
+    chosen = partner_deals.chosen_partner(session, actor_row, partner_id) if partner_id is not None else None
+    amount = _as_typed(amount)
+    deal = inputs.new_deal(title=title, amount=amount, currency=currency,
+                           partner=chosen.name if chosen is not None else partner, owner=owner,
+                           attributes=partner_deals.lent_attributes(chosen, attributes) if chosen else attributes,
+                           partner_attributes=partner_attributes)
+    routing = ctx.catalog.routing(session)
+    variables = routing_variables(deal.amount, deal.currency, deal.attributes, deal.partner_attributes)
+    segment = choose_segment(routing, variables)
+    version, methodology = segments.segment_methodology(ctx, session, segment)  # a swap wins
+    close_date = close_dates.opening_close_date(expected_close_date, now.date(),
+                                                methodology.forecast.typical_cycle_days,
+                                                organisation.fiscal_start(session))
+    team = people.find_team(session, segment.team)
+    if team is None:
+        raise RoutingError(f"segment '{segment.id}' names team '{segment.team}', which does not "
+                           "exist; create it with 'dealflow team create'")
+    owner_row = (_named_owner(session, deal.owner) if deal.owner
+                 else _choose_owner(session, segment, team, deal.attributes.get("territory")))
+    return deal, chosen, variables, segment, version, methodology, close_date, team, owner_row
+
+
+def _as_typed(amount: object) -> object:
+    """An amount typed as people type it ("12 500,50") in the form inputs.money reads;
+    anything else as it is, for inputs.new_deal to report with the other fields."""
+    if not isinstance(amount, str):
+        return amount
+    try:
+        return deal_fields.typed_amount(amount)
+    except FormError:
+        return amount
 
 
 def _partner_for(session: Session, deal, owner_id: int, actor_id: int, now) -> Partner:

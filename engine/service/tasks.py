@@ -11,7 +11,7 @@ from engine.errors import ConflictError, FormError, NotFoundError, TaskNotReadyE
 from engine.rules import inputs, lost_reasons, policy
 from engine.methodology.model import FormField
 from engine.rules.forms import validate_form
-from engine.service import closing, opportunities, sales, unit_of_work, visibility
+from engine.service import closing, deal_edit, opportunities, sales, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.progress import apply_step
 from engine.service.unit_of_work import Session
@@ -69,6 +69,7 @@ def complete_task(ctx: ServiceContext, task_id: str, *, actor: str,
         if task.kind == "activity":
             sales.finish_activity(session, opportunity, task, actor_row, clean, now)
         else:
+            deal_edit.apply_sets(ctx, session, opportunity, task, actor_row, clean, now)  # a stage's 'sets:'
             run_completion(ctx, session, opportunity, task, actor_row, clean, now)
         return opportunity.id
 

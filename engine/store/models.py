@@ -115,6 +115,10 @@ class Opportunity(Base):
         Index("ix_opportunities_next_timer_at", "next_timer_at"),
         Index("ix_opportunities_owner_status", "owner_id", "status"),
         Index("ix_opportunities_manager_status", "manager_id", "status"),
+        # the deals lists (engine.store.deal_search)
+        Index("ix_opportunities_status_close", "status", "expected_close_date"),
+        Index("ix_opportunities_team_status", "team_id", "status"),
+        Index("ix_opportunities_segment_status", "segment_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -178,7 +178,7 @@ def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: 
         closed_at=o.closed_at, next_timer_at=o.next_timer_at, open_tasks=open_tasks,
         completed_tasks=completed, stage_history=history, events=events, probability_auto=o.probability_auto,
         probability_override=o.probability_override, score=o.score, score_class=o.score_class,
-        partner_id=o.partner_id, credit_warning=credit_warning,
+        partner_id=o.partner_id, credit_warning=credit_warning, row_version=o.row_version,
         lost_reason_code=o.lost_reason_code, lost_reason_label=_reason_label(methodology, o.lost_reason_code),
         lost_reason_choices=tuple(LostReasonChoice(r.id, r.label, r.needs_note)
                                   for r in methodology.lost_reasons),

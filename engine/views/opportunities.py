@@ -214,6 +214,10 @@ class OpportunityView:
     may_set_forecast: bool = False
     # Where a failed step stopped, as a designer finds it: "exclusive gateway 'Accepted?' (Gateway_Result)".
     error_at: str | None = None
+    # Issue 15: whether the viewer may edit title, partner, amount, currency and close
+    # date (engine.service.deal_edit), and the row version an edit may name (If-Match).
+    may_edit: bool = False
+    row_version: int = 0
 
     @property
     def lost_reason_missing(self) -> bool:

@@ -4,6 +4,7 @@ the documented response schemas."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -86,6 +87,12 @@ def test_real_answers_fit_the_documented_schemas_for_every_documented_status(que
     check(api.get(f"/opportunities/{created['id']}", "rep1"), "GET", show, 200)
     check(api.get(f"/opportunities/{created['id']}", "rep3"), "GET", show, 404)
     check(api.get(f"/opportunities/{created['id']}", None), "GET", show, 401)
+    check_edit_answers(api, check, created["id"], created["owner"])
+    listed = check(api.get("/opportunities?q=T&sort=-amount", "manager"), "GET", create, 200)
+    assert [d["id"] for d in listed["items"]] == [created["id"]] and listed["totals"][0]["currency"] == "PLN"
+    assert check(api.get("/opportunities", "rep3"), "GET", create, 200)["items"] == []  # not theirs
+    check(api.get("/opportunities?status=maybe&colour=red", "manager"), "GET", create, 422)
+    check(api.get("/opportunities", None), "GET", create, 401)
 
     clock.advance(days=4)
     api.engine.fire_due_timers()  # the chase task now waits in the sales team's queue
@@ -119,6 +126,23 @@ def test_real_answers_fit_the_documented_schemas_for_every_documented_status(que
 # (tests/webui/test_api_sales.py, ...), and together they cover the whole document.
 CORE_PATHS = {"/openapi.json", "/inbox", "/opportunities", "/opportunities/{opportunity_id}",
               "/tasks/{task_id}/claim", "/tasks/{task_id}/complete"}
+
+
+def check_edit_answers(api, check, deal: int, owner: str) -> None:
+    """PATCH /opportunities/{id}: each documented answer, as the right user and the wrong ones."""
+    show = "/opportunities/{opportunity_id}"
+
+    def patch(user, body, **headers):
+        return api.client.patch(f"{PREFIX}/opportunities/{deal}", data=json.dumps(body),
+                                content_type="application/json", headers={**api.headers(user), **headers})
+    etag = api.get(f"/opportunities/{deal}", owner).headers["ETag"]
+    edited = check(patch(owner, {"amount": "12 500,50"}, **{"If-Match": etag}), "PATCH", show, 200)
+    assert (edited["amount"], edited["may_edit"]) == ("12500.50", True)
+    check(patch(owner, {"title": "stale"}, **{"If-Match": etag}), "PATCH", show, 409)  # changed since
+    check(patch(owner, {"amount": "x", "colour": 1}), "PATCH", show, 422)
+    check(patch("designer", {"title": "x"}), "PATCH", show, 403)
+    check(patch("rep3", {"title": "x"}), "PATCH", show, 404)
+    check(patch(None, {"title": "x"}), "PATCH", show, 401)
 
 
 def every_status(document: dict, paths: set[str]) -> set[tuple[str, str, str]]:

@@ -71,4 +71,21 @@ def opportunity_json(o: OpportunityView) -> dict:
                            "changed_at": when(s.changed_at)} for s in o.stage_history],
         "events": [{"kind": e.kind, "actor": e.actor, "at": when(e.at), "data": plain(e.data)}
                    for e in o.events],
+        "may_edit": o.may_edit, "row_version": o.row_version,
+    }
+
+
+def deal_list_json(page) -> dict:
+    """A page of the deals list (engine.views.deals.DealListPage)."""
+    return {
+        "items": [{"id": r.id, "title": r.title, "partner_id": r.partner_id, "partner_name": r.partner_name,
+                   "amount": money(r.amount), "currency": r.currency, "stage_id": r.stage_id,
+                   "stage_name": r.stage_name, "methodology_id": r.methodology_id, "owner": r.owner,
+                   "segment_id": r.segment_id, "status": r.status, "waiting": r.waiting,
+                   "probability": r.probability,
+                   "expected_close_date": r.expected_close_date.isoformat() if r.expected_close_date else None,
+                   "next_action_at": when(r.next_action_at)} for r in page.rows],
+        "total": page.total, "page": page.page, "per_page": page.per_page, "pages": page.pages,
+        "scope": page.scope, "sort": ("-" if page.descending else "") + page.sort,
+        "totals": [{"currency": t.currency, "count": t.count, "amount": money(t.amount)} for t in page.totals],
     }

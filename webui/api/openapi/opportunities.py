@@ -78,7 +78,51 @@ SCHEMAS = {
         "completed_tasks": {"type": "array", "items": ref("Task")},
         "stage_history": {"type": "array", "items": ref("StageChange")},
         "events": {"type": "array", "items": ref("Event")},
+        "may_edit": {"type": "boolean", "description": "The caller may PATCH the deal's own fields."},
+        "row_version": {"type": "integer", "description": "Changes with every change of the deal; send it "
+                                                          "back (or the ETag as If-Match) to edit safely."},
     }),
+    "DealRow": record({
+        "id": {"type": "integer"}, "title": {"type": "string"}, "partner_id": {"type": "integer"},
+        "partner_name": {"type": "string"}, "amount": MONEY, "currency": {"type": "string"},
+        "stage_id": nullable("string"), "stage_name": nullable("string"), "methodology_id": {"type": "string"},
+        "owner": {"type": "string"}, "segment_id": {"type": "string"},
+        "status": {"type": "string", "enum": ["open", "won", "lost"]},
+        "waiting": {"type": "boolean", "description": "Open with nothing to do until a timer fires."},
+        "probability": {"type": "integer"},
+        "expected_close_date": nullable("string", format="date"), "next_action_at": NULLABLE_DATETIME,
+    }),
+    "DealList": record({
+        "items": {"type": "array", "items": ref("DealRow")},
+        "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+        "pages": {"type": "integer"}, "scope": {"type": "string", "enum": ["mine", "team"]},
+        "sort": {"type": "string"},
+        "totals": {"type": "array", "description": "Over every matching deal, one per currency (never added "
+                                                   "together).",
+                   "items": record({"currency": {"type": "string"}, "count": {"type": "integer"},
+                                    "amount": MONEY})},
+    }),
+    "OpportunityEdit": {
+        "type": "object",
+        "minProperties": 1,
+        "additionalProperties": False,
+        "description": "The fields to change; the others stay. Every mistake comes back at once, one "
+                       "message per field.",
+        "properties": {
+            "title": {"type": "string", "minLength": 1, "maxLength": 300},
+            "partner_id": {"type": "integer", "description": "An active partner the caller may see."},
+            "partner": {"type": "string", "minLength": 1, "maxLength": 300,
+                        "description": "The same, named (when partner_id is not given)."},
+            "amount": {"oneOf": [{"type": "string"}, {"type": "number", "minimum": 0}],
+                       "description": "At most two decimal places; \"12500.50\" or \"12 500,50\".",
+                       "examples": ["12500.50"]},
+            "currency": {"type": "string", "pattern": "^[A-Za-z]{3}$"},
+            "expected_close_date": {"type": "string", "format": "date",
+                                    "description": "YYYY-MM-DD, not before the deal opened."},
+            "row_version": {"type": "integer",
+                            "description": "The version read; 409 if the deal changed since (or If-Match)."},
+        },
+    },
     "NewOpportunity": {
         "type": "object",
         "required": ["title", "amount"],
@@ -107,7 +151,27 @@ SCHEMAS = {
 }
 
 PATHS = {
-    "/opportunities": {"post": {
+    "/opportunities": {"get": {
+        "operationId": "listOpportunities",
+        "summary": "My deals or the team's: search, filters, sort, pages, sums per currency",
+        "parameters": [{"name": name, "in": "query", "required": False, "schema": schema, "description": text}
+                       for name, schema, text in (
+            ("q", {"type": "string"}, "Words in the title, the partner's name or a contact's name."),
+            ("scope", {"type": "string", "enum": ["mine", "team"]}, "Default: team, for a rep mine."),
+            ("status", {"type": "string", "enum": ["open", "won", "lost", "waiting"]}, ""),
+            ("stage", {"type": "string"}, "A stage id."), ("methodology", {"type": "string"}, ""),
+            ("owner", {"type": "string"}, "A username."), ("segment", {"type": "string"}, ""),
+            ("close_from", {"type": "string", "format": "date"}, ""),
+            ("close_to", {"type": "string", "format": "date"}, ""),
+            ("amount_min", {"type": "string"}, ""), ("amount_max", {"type": "string"}, ""),
+            ("sort", {"type": "string"}, "title, partner, amount, currency, stage, methodology, owner, "
+                                         "segment, status, probability, close_date, next_action, opened; "
+                                         "'-' before it for descending."),
+            ("page", {"type": "integer", "minimum": 1}, ""),
+            ("per_page", {"type": "integer", "minimum": 1, "maximum": 200}, ""))],
+        "responses": {"200": answer(ref("DealList"), "A page of deals."), "401": UNAUTHORIZED,
+                      "422": error("A parameter does not fit; one message per parameter.")},
+    }, "post": {
         "operationId": "createOpportunity",
         "summary": "Open an opportunity (managers and admins)",
         "description": "Routing picks its segment, methodology, team and owner (unless owner is given), "
@@ -122,11 +186,27 @@ PATHS = {
             "422": error("The body is not a JSON object or has errors; one message per field."),
         },
     }},
-    "/opportunities/{opportunity_id}": {"get": {
-        "operationId": "showOpportunity",
-        "summary": "One opportunity with its tasks, stage history and events",
-        "parameters": [OPPORTUNITY_ID],
-        "responses": {"200": answer(ref("Opportunity"), "The opportunity."),
-                      "401": UNAUTHORIZED, "404": NOT_YOURS},
-    }},
+    "/opportunities/{opportunity_id}": {
+        "get": {
+            "operationId": "showOpportunity",
+            "summary": "One opportunity with its tasks, stage history and events (ETag: its row version)",
+            "parameters": [OPPORTUNITY_ID],
+            "responses": {"200": answer(ref("Opportunity"), "The opportunity."),
+                          "401": UNAUTHORIZED, "404": NOT_YOURS},
+        },
+        "patch": {
+            "operationId": "editOpportunity",
+            "summary": "Change the deal's title, partner, amount, currency or expected close date (audited)",
+            "parameters": [OPPORTUNITY_ID, {"name": "If-Match", "in": "header", "required": False,
+                                            "schema": {"type": "string"},
+                                            "description": "The ETag of GET; 409 if the deal changed since."}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": ref("OpportunityEdit")}}},
+            "responses": {"200": answer(ref("Opportunity"), "Edited."), "401": UNAUTHORIZED,
+                          "403": error("The caller sees the deal but is neither its owner, a manager of it "
+                                       "nor an admin."),
+                          "404": NOT_YOURS,
+                          "409": error("The deal is closed, changed since the row version, or already so."),
+                          "422": error("The body has errors; one message per field.")},
+        },
+    },
 }

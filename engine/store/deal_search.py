@@ -1,0 +1,137 @@
+"""The deals lists' one query: a page of deals in the viewer's scope that match a
+engine.rules.deal_query.DealQuery, how many match, and their sums per currency.
+
+Filters and sorts are columns of ``opportunities`` (indexed where a list narrows by
+them: status with the close date, owner, manager, team, segment); the text search
+compares lower-cased text with LIKE, in the title, the partner's name and the
+buying-center contacts' names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import and_, exists, func, not_, or_, select
+from sqlalchemy.orm import Session
+
+from engine.rules.deal_query import DealQuery
+from engine.rules.report_scope import Scope
+from engine.views.deals import DealListRow
+from engine.store.models import Contact, InboxTask, MethodologyVersion, Opportunity, User
+from engine.store.report_scope import where_in_scope
+
+
+def _waiting():
+    """Open, with a timer pending and no task of the process to do: waiting on time."""
+    to_do = exists().where(InboxTask.opportunity_id == Opportunity.id, InboxTask.status == "ready",
+                           InboxTask.kind == "workflow")
+    return and_(Opportunity.status == "open", Opportunity.next_timer_at.is_not(None), not_(to_do))
+
+
+_SORT_COLUMNS = {
+    "title": func.lower(Opportunity.title), "partner": func.lower(Opportunity.partner_name),
+    "amount": Opportunity.amount, "currency": Opportunity.currency, "stage": Opportunity.stage_id,
+    "methodology": MethodologyVersion.methodology_id, "owner": User.username, "segment": Opportunity.segment_id,
+    "status": Opportunity.status, "probability": Opportunity.probability,
+    "close_date": Opportunity.expected_close_date, "next_action": Opportunity.next_action_at,
+    "opened": Opportunity.opened_at,
+}
+
+
+def in_scope(query, scope: Scope):
+    return where_in_scope(query, scope, Opportunity.owner_id, Opportunity.manager_id, Opportunity.team_id)
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _filtered(base, scope: Scope, query: DealQuery):
+    q = in_scope(base, scope)
+    if query.q:
+        pattern = _like(query.q)
+        contact = exists().where(Contact.opportunity_id == Opportunity.id,
+                                 func.lower(Contact.name).like(pattern, escape="\\"))
+        q = q.where(or_(func.lower(Opportunity.title).like(pattern, escape="\\"),
+                        func.lower(Opportunity.partner_name).like(pattern, escape="\\"), contact))
+    if query.status == "waiting":
+        q = q.where(_waiting())
+    elif query.status:
+        q = q.where(Opportunity.status == query.status)
+    if query.stage:
+        q = q.where(Opportunity.stage_id == query.stage)
+    if query.methodology:
+        q = q.where(MethodologyVersion.methodology_id == query.methodology)
+    if query.owner:
+        q = q.where(User.username == query.owner)
+    if query.segment:
+        q = q.where(Opportunity.segment_id == query.segment)
+    if query.close_from:
+        q = q.where(Opportunity.expected_close_date >= query.close_from)
+    if query.close_to:
+        q = q.where(Opportunity.expected_close_date <= query.close_to)
+    if query.amount_min is not None:
+        q = q.where(Opportunity.amount >= query.amount_min)
+    if query.amount_max is not None:
+        q = q.where(Opportunity.amount <= query.amount_max)
+    return q
+
+
+def _joined(columns):
+    return (select(*columns).select_from(Opportunity)
+            .join(MethodologyVersion, MethodologyVersion.id == Opportunity.methodology_version_id)
+            .join(User, User.id == Opportunity.owner_id))
+
+
+def search(session: Session, scope: Scope, query: DealQuery) -> tuple[list[DealListRow], int, list[tuple[str, int, Decimal]]]:
+    """The page of rows (their stage names for the caller, who has the methodologies), how many match, and (currency, count, sum of amounts) per currency."""
+    rows_query = _filtered(_joined((
+        Opportunity.id, Opportunity.title, Opportunity.partner_id, Opportunity.partner_name, Opportunity.amount,
+        Opportunity.currency, Opportunity.stage_id, Opportunity.methodology_version_id,
+        MethodologyVersion.methodology_id, User.username, Opportunity.segment_id, Opportunity.status,
+        Opportunity.probability, Opportunity.expected_close_date, Opportunity.next_action_at,
+        _waiting().label("waiting"))), scope, query)
+    column = _SORT_COLUMNS[query.sort]
+    order = column.desc() if query.descending else column.asc()
+    # NULLs (no close date, no next action) last either way, then a stable tie-break.
+    rows_query = rows_query.order_by(column.is_(None), order, Opportunity.id.desc() if query.descending
+                                     else Opportunity.id)
+    rows_query = rows_query.limit(query.per_page).offset((query.page - 1) * query.per_page)
+    rows = [DealListRow(*row[:7], stage_name=None, methodology_version_id=row[7], methodology_id=row[8],
+                        owner=row[9], segment_id=row[10], status=row[11], probability=row[12],
+                        expected_close_date=row[13], next_action_at=row[14], waiting=bool(row[15]))
+            for row in session.execute(rows_query)]
+    sums = session.execute(_filtered(_joined((Opportunity.currency, func.count(), func.sum(Opportunity.amount))),
+                                     scope, query).group_by(Opportunity.currency).order_by(Opportunity.currency))
+    totals = [(currency, count, Decimal(total or 0)) for currency, count, total in sums]
+    return rows, sum(count for _, count, _ in totals), totals
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the filters offer: the values the deals in scope have."""
+
+    version_ids: tuple[int, ...]
+    methodologies: tuple[str, ...]
+    owners: tuple[str, ...]
+    segments: tuple[str, ...]
+
+
+def choices(session: Session, scope: Scope) -> Choices:
+    version_ids = tuple(sorted(session.scalars(in_scope(select(Opportunity.methodology_version_id).distinct(),
+                                                        scope))))
+    methodologies = tuple(session.scalars(select(MethodologyVersion.methodology_id).distinct()
+                                          .where(MethodologyVersion.id.in_(version_ids))
+                                          .order_by(MethodologyVersion.methodology_id)))
+    owners = tuple(session.scalars(in_scope(
+        select(User.username).distinct().select_from(Opportunity).join(User, User.id == Opportunity.owner_id),
+        scope).order_by(User.username)))
+    segments = tuple(session.scalars(in_scope(select(Opportunity.segment_id).distinct(), scope)
+                                     .order_by(Opportunity.segment_id)))
+    return Choices(version_ids, methodologies, owners, segments)
+
+
+def owner_scope(user_id: int) -> Scope:
+    """A scope of the deals the user owns (``My deals``)."""
+    return Scope(False, user_id, False)

@@ -1,0 +1,97 @@
+"""The deals pages in a real Chromium against the real server (CSRF on), at a desktop
+and a phone width (issue 15): a rep finds a deal by its partner's name, edits its
+amount (typed with a decimal comma and another currency), and the totals — the
+rep's list and the manager's pipeline — change in that currency; a manager previews
+a new deal's routing. Every page fits the screen."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.browser.conftest import demo_site, log_in
+
+SHOTS = os.environ.get("DEALFLOW_SCREENSHOTS")  # a folder to keep screenshots in, for a person to look at
+
+
+def fits(page, width: int) -> None:
+    wide = page.evaluate("() => document.documentElement.scrollWidth")
+    assert wide <= width, f"{page.url} is {wide} px wide"
+
+
+def shot(page, name: str, width: int) -> None:
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"{name}-{width}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_rep_finds_a_deal_by_partner_edits_its_amount_and_the_totals_follow(tmp_path, browser, width):
+    with demo_site(tmp_path, title="Hurtownia Mazowsze", amount="250000.00", partner="Hurt-Pol",
+                   attributes={"channel": "wholesale", "territory": "PL-MZ"}, owner="rep1") as (url, deal, engine):
+        context = browser.new_context(viewport={"width": width, "height": 900}, timezone_id="Europe/Warsaw")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        try:
+            log_in(page, url, "rep1")
+            page.click("#nav-deals")
+            page.fill("#filter-q", "hurt-pol")
+            page.click("#filter-submit")
+            page.wait_for_selector(f"#deal-{deal.id}")
+            assert page.locator(".deal-row").count() == 1
+            fits(page, width)
+            shot(page, "deals-list", width)
+            page.click(f"#deal-{deal.id} a")
+            page.click("#edit-deal")
+            fits(page, width)
+            page.fill("#edit-amount", "12 500,50")
+            page.fill("#edit-currency", "EUR")
+            shot(page, "deal-edit", width)
+            with page.expect_response(lambda r: r.request.method == "POST") as saved:
+                page.click("#deal-edit-save")
+            assert saved.value.status == 303
+            page.wait_for_selector(".flash-success")
+            assert page.locator("#deal-amount").inner_text() == "12\u202f500.50 EUR"
+            page.goto(f"{url}/deals")
+            assert "12\u202f500.50 EUR" in page.locator("#deal-totals").inner_text()
+
+            page.click("#logout")
+            log_in(page, url, "manager")
+            page.goto(f"{url}/pipeline")
+            assert page.locator("#pipeline-totals .total-EUR").inner_text() == "12\u202f500.50 EUR"
+            assert page.locator("#pipeline-totals .total-PLN").count() == 0
+            fits(page, width)
+            shot(page, "pipeline", width)
+        finally:
+            context.close()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_manager_previews_routing_before_opening_a_deal(tmp_path, browser, width):
+    with demo_site(tmp_path, title="Kiosk", amount="1000.00", partner="Hurt-Pol",
+                   attributes={"channel": "wholesale", "territory": "PL-MZ"}, owner="rep1") as (url, deal, engine):
+        context = browser.new_context(viewport={"width": width, "height": 900}, timezone_id="Europe/Warsaw")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        try:
+            log_in(page, url, "manager")
+            page.goto(f"{url}/deals")
+            page.click("#new-deal")
+            page.fill("#new-title", "Chłodnia")
+            page.fill("#new-partner", "Hurt-Pol")
+            page.fill("#new-amount", "80 000,00")
+            page.fill("#new-channel", "wholesale")
+            page.fill("#new-territory", "PL-MZ")
+            page.click("#new-deal-preview")
+            page.wait_for_selector("#routing-preview")
+            assert page.locator("#preview-owner").inner_text().strip()
+            fits(page, width)
+            shot(page, "deal-new-preview", width)
+            with page.expect_response(lambda r: r.request.method == "POST") as opened:
+                page.click("#new-deal-open")
+            assert opened.value.status == 303
+            page.wait_for_selector("#deal-title")
+            assert page.locator("#deal-title").inner_text() == "Chłodnia"
+            assert page.locator("#deal-amount").inner_text() == "80\u202f000.00 PLN"
+        finally:
+            context.close()
