@@ -65,6 +65,13 @@ def test_disqualified_and_nurtured_ends_are_lost_and_a_parallel_block_is_one_sta
     assert "    entered_at: [Credit, Legal, Price]\n" in stages  # one stage: a deal is in one at a time
     assert "    outcome: won\n    entered_at: [End_Won]\n" in stages
     assert "    outcome: lost\n    entered_at: [End_Disqualified, End_Nurtured]\n" in stages
+    # One scenario per end event as a starting point for 'dealflow test' (validated with the rest).
+    scenarios = sorted(p.name for p in (into / "scenarios").iterdir())
+    assert scenarios == ["lead_paths-deal_closed.yaml", "lead_paths-disqualified.yaml", "lead_paths-nurtured.yaml"]
+    won = (into / "scenarios" / "lead_paths-deal_closed.yaml").read_text("utf-8")
+    assert [line.split("task: ")[1].rstrip("}") for line in won.splitlines() if "task: " in line] == [
+        "Qualify", "Meet", "Demo", "Credit", "Legal", "Price", "Proposal"]  # the whole parallel block
+    assert won.endswith("expect:\n  status: won\n")
 
 
 def test_the_schema_line_points_at_the_shipped_schemas_from_any_folder(run_cli, tmp_path):

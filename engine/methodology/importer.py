@@ -87,8 +87,10 @@ def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], ex
         plan.decide.append(f"{bpmn_path}: the file also holds process(es) {', '.join(others)}, which "
                            f"no stage table uses; process '{process.id}' was imported")
     _companion_dmn(plan, facts.decision_refs, companions, existing)
-    plan.files[stages_path] = _stage_table(plan, process, file_name, schemas).encode("utf-8")
+    table, end_stages = _stage_table(plan, process, file_name, schemas)
+    plan.files[stages_path] = table.encode("utf-8")
     _routing(plan, process, existing, schemas)
+    _scenarios(plan, process, end_stages, existing, schemas)
     return plan
 
 
@@ -208,7 +210,9 @@ def _yaml_text(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def _stage_table(plan: ImportPlan, process: BpmnProcess, file_name: str, schemas: str) -> str:
+def _stage_table(plan: ImportPlan, process: BpmnProcess, file_name: str,
+                 schemas: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The stage table's text, and for each top-level end event (stage id, outcome)."""
     order = _flow_order(process)
     reached = {n.id for n in order}
     taken: set[str] = set()
@@ -281,12 +285,71 @@ def _stage_table(plan: ImportPlan, process: BpmnProcess, file_name: str, schemas
         f"process: {process.id}",
         "stages:",
     ]
+    end_ids = {n.id for n in ends}
+    end_stages = {node: (ident, outcome) for ident, _, outcome, nodes, _ in stages for node in nodes
+                  if node in end_ids}
     for ident, name, outcome, nodes, comment in stages:
         probability = {"won": 100, "lost": 0}.get(outcome, 0)  # a TODO outcome: the designer decides
         lines += [f"  - id: {ident}", f"    name: {_yaml_text(name)}",
                   f"    probability: {probability}  {comment}",
                   f"    outcome: {outcome}", f"    entered_at: [{', '.join(nodes)}]", ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return "\n".join(lines).rstrip("\n") + "\n", end_stages
+
+
+def _path_to(process: BpmnProcess, target: str) -> list[FlowNode]:
+    """The user tasks on the shortest way from the start to ``target``."""
+    successors = _successors(process)
+    starts = [n.id for n in process.nodes.values() if n.kind == "startEvent" and n.parent is None]
+    before: dict[str, str | None] = {s: None for s in starts}
+    queue = deque(starts)
+    while queue and target not in before:
+        node_id = queue.popleft()
+        for nxt in successors.get(node_id, ()):
+            if nxt not in before:
+                before[nxt] = node_id
+                queue.append(nxt)
+    path, node_id = [], target if target in before else None
+    while node_id is not None:
+        path.append(node_id)
+        node_id = before[node_id]
+    # The shortest way takes one branch of a parallel block; a deal has to do them all.
+    blocks, order = _parallel_blocks(process), _flow_order(process)
+    tasks: list[FlowNode] = []
+    for node_id in reversed(path):
+        node = process.nodes.get(node_id)
+        if node is None or node.kind != "userTask" or node in tasks:
+            continue
+        block = blocks.get(node_id)
+        tasks += [n for n in order if n.kind == "userTask" and blocks.get(n.id) == block] if block else [node]
+    return tasks
+
+
+def _scenarios(plan: ImportPlan, process: BpmnProcess, end_stages: dict[str, tuple[str, str]],
+               existing: dict[str, bytes], schemas: str) -> None:
+    """One scenario per end event (``dealflow test``), as a starting point: the user
+    tasks on the shortest way there, and what must hold at the end. Which answers
+    lead there is the designer's to write."""
+    written = []
+    for end_id, (stage_id, outcome) in end_stages.items():
+        end = process.nodes[end_id]
+        path = f"scenarios/{plan.methodology}-{_stage_id(end.name if end.name != end.id else end.id, set())}.yaml"
+        if path in existing or path in plan.files:
+            continue
+        lines = [f"# yaml-language-server: $schema={schemas}/scenario.schema.json",
+                 f"# Written by 'dealflow import-bpmn': the user tasks on the shortest way to {end_id}.",
+                 "# TODO: give each task the answers (values: {field: value}) that lead there.",
+                 f"scenario: {_yaml_text(f'{process.name} ends at {end.name}')}",
+                 f"methodology: {plan.methodology}"]
+        tasks = _path_to(process, end_id)
+        lines.append("steps:" if tasks else "steps: []  # no user task on the way")
+        lines += [f"  - answer: {{task: {task.id}}}" for task in tasks]
+        lines.append("expect:")
+        lines.append(f"  status: {outcome}" if outcome in ("won", "lost") else f"  stage: {stage_id}")
+        plan.files[path] = ("\n".join(lines) + "\n").encode("utf-8")
+        written.append(path)
+    if written:
+        plan.decide.append(f"scenarios/: {len(written)} scenario(s), one per end event: give each task the "
+                           "answers that lead to its end, then run 'dealflow test'")
 
 
 def _routing(plan: ImportPlan, process: BpmnProcess, existing: dict[str, bytes], schemas: str) -> None:
