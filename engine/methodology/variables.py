@@ -20,7 +20,7 @@ import textwrap
 from typing import Iterable
 
 from engine.errors import ExpressionError
-from engine.expressions import compile_expression, compile_script, juel
+from engine.expressions import compile_expression, compile_script, feel, juel
 from engine.methodology import timers
 from engine.methodology.model import ExpressionSite
 from engine.methodology.problems import Problem, did_you_mean
@@ -43,6 +43,8 @@ def reads_and_sets(site: ExpressionSite) -> tuple[frozenset[str], frozenset[str]
         if juel.is_juel(source) and not site.is_script:
             source = juel.translate(source, "timers" if timer else
                                     "decision tables" if site.path.endswith(".dmn") else "conditions")
+        elif feel.is_feel(source) and not site.is_script:
+            source = feel.translate(source, "timers" if timer else "conditions")
         if site.is_script:
             script = compile_script(textwrap.dedent(source))
             return script.names, script.assigns

@@ -7,9 +7,10 @@ tasks, timer expressions, DMN cells and process conditions all come through
 ``engine.expressions``. Failures become ``WorkflowTaskException`` carrying our
 message, the 1-based line/column inside the expression, and the offending line.
 
-Two dialects are accepted besides Dealflow's own, both turned into it once, when a
+Three dialects are accepted besides Dealflow's own, all turned into it once, when a
 text is first compiled (and cached): JUEL (``${approved}``, ``#{amount > 1000}``, see
-``engine.expressions.juel``), and timer bodies as modelers write them — bare ISO 8601
+``engine.expressions.juel``), Camunda 8's FEEL (``= amount > 1000``, see
+``engine.expressions.feel``), and timer bodies as modelers write them — bare ISO 8601
 (``PT5M``), cron, or an expression whose value is a date-time or duration — which
 ``engine.methodology.timers`` turns into the ISO text SpiffWorkflow's timers parse.
 """
@@ -29,6 +30,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 
 from engine.errors import ExpressionError
 from engine.expressions import Expression, Script, compile_expression, compile_script
+from engine.expressions import feel
 from engine.expressions.juel import is_juel, translate
 
 from engine.methodology import timers
@@ -42,6 +44,8 @@ def _expression(source: str) -> Expression:
     Dealflow's own language."""
     if is_juel(source):
         return compile_expression(translate(source, "expressions"))
+    if feel.is_feel(source):
+        return compile_expression(feel.translate(source, "expressions"))
     return compile_expression(source)
 
 
@@ -94,7 +98,7 @@ class SafeScriptEngine(PythonScriptEngine):
         try:
             _expression(expression)
         except ExpressionError as exc:
-            if not is_juel(expression) and _does_not_parse(expression):
+            if not is_juel(expression) and not feel.is_feel(expression) and _does_not_parse(expression):
                 raise SyntaxError(exc.message, ("<expression>", exc.line or 1, exc.column or 1,
                                                 expression, None, None)) from None
             raise

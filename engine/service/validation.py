@@ -16,7 +16,7 @@ from pathlib import Path
 
 from engine import expressions
 from engine.errors import ExpressionError
-from engine.expressions import juel
+from engine.expressions import feel, juel
 from engine.methodology import build, crossref, service_tasks, variables
 from engine.methodology.bpmn_schema import check_bpmn_xsd, load_bpmn_schema
 from engine.methodology.bpmn_source import BpmnFacts, check_flows, parse_xml, read_bpmn
@@ -265,6 +265,14 @@ def _expression_problem(site: ExpressionSite) -> tuple[int, str] | None:
         try:
             source = juel.translate(source, "timers" if part else
                                     "decision tables" if site.path.endswith(".dmn") else "conditions")
+        except ExpressionError as err:
+            return site.line + (err.line - 1 if err.line else 0), f"{site.where}: {err.message}"
+    elif feel.is_feel(source) and not site.is_script:
+        if in_yaml:
+            return site.line, (f"{site.where} is written in FEEL ({source.strip()}); routing rules are "
+                               "written in Dealflow's expression language, e.g. amount > 1000")
+        try:
+            source = feel.translate(source, "timers" if part else "conditions")
         except ExpressionError as err:
             return site.line + (err.line - 1 if err.line else 0), f"{site.where}: {err.message}"
     try:

@@ -1,0 +1,271 @@
+"""FEEL, the expression language of Camunda 8 (Zeebe), translated into Dealflow's
+expression language.
+
+Camunda 8 marks an expression with a leading ``=`` in conditions, timers and
+``zeebe:`` attributes: ``translate('= amount > 1000 and not(approved)')`` gives
+``'((amount > 1000) and (not approved))'``, which is then checked and interpreted like
+anything else a methodology file says. FEEL is never evaluated itself: its text is cut
+by ``feel_tokens``, parsed here, and everything outside the supported subset is refused
+(``feel_refusals``) with what to write instead.
+
+Supported: paths (``customer.address.city``); string (double quotes), number, boolean
+and null literals; ``= != < <= > >=`` (``=`` is equality); ``and``, ``or``, ``not(…)``;
+``+ - * /``; ``if … then … else …``; ``x = null``, ``is defined(a.b)``;
+``contains(s, t)``, ``starts with``, ``ends with``, ``string length``, ``upper case``,
+``lower case``, ``count``; ``date("…")``, ``date and time("…")``, ``duration("…")``,
+``@"…"``, ``now()``, ``today()``.
+"""
+
+from __future__ import annotations
+
+import keyword
+import unicodedata
+from decimal import Decimal
+
+from engine.errors import ExpressionError, ExpressionLimitError
+from engine.expressions.feel_refusals import RefusalsMixin
+from engine.expressions.feel_tokens import OPENING, Token, line_col, tokenize
+from engine.expressions.juel_refusals import plain_field
+from engine.expressions.limits import MAX_SOURCE_CHARS
+
+__all__ = ["is_feel", "translate"]
+
+# Brackets and operators inside one another (Python's own parser stops at 200).
+MAX_FEEL_NESTING = 40
+
+_COMPARISONS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_ADDITIVE = ("+", "-")
+_MULTIPLICATIVE = ("*", "/")
+
+
+def is_feel(text: object) -> bool:
+    """True for text written as a Camunda 8 FEEL expression: it starts with ``=``."""
+    return isinstance(text, str) and OPENING.match(text) is not None
+
+
+def translate(text: str, what: str = "conditions") -> str:
+    """The Dealflow expression meaning the same as the FEEL ``text`` (``= …``).
+
+    ``what`` names where the text was written, for messages ("conditions", "timers",
+    "input mappings" …). Raises ``ExpressionError`` (line and column inside ``text``)
+    for anything not supported."""
+    if not isinstance(text, str):
+        raise ExpressionError(f"a FEEL expression must be text, not {type(text).__name__}")
+    if len(text) > MAX_SOURCE_CHARS:
+        raise ExpressionLimitError(
+            f"the expression is {len(text)} characters long; the limit is {MAX_SOURCE_CHARS}")
+    opening = OPENING.match(text)
+    if opening is None:
+        raise ExpressionError("a FEEL expression starts with '='", 1, 1)
+    return _Parser(text, tokenize(text, opening.end()), what).parse()
+
+
+class _Parser(RefusalsMixin):
+    """Recursive descent over the supported part of FEEL (DMN 1.3, chapter 10),
+    emitting fully bracketed Python-like text: every level keeps FEEL's precedence,
+    and comparisons never chain (FEEL does not chain them either)."""
+
+    def __init__(self, text: str, tokens: list[Token], what: str):
+        self.text = text
+        self.tokens = tokens
+        self.pos = 0
+        self.depth = 0
+        self.what = what
+
+    # -- helpers ---------------------------------------------------------------------
+    @property
+    def token(self) -> Token:
+        return self.tokens[self.pos]
+
+    def at(self, *ops: str) -> bool:
+        return self.token.kind == "op" and self.token.value in ops
+
+    def take(self) -> Token:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def expect(self, op: str, opened: Token | None = None) -> Token:
+        if not self.at(op):
+            if opened is not None:
+                raise self.error(self.token, f"'{opened.value}' at column {opened.start + 1} is never "
+                                             f"closed: expected '{op}' {self.describe(self.token)}")
+            raise self.error(self.token, f"expected '{op}' {self.describe(self.token)}")
+        return self.take()
+
+    def describe(self, token: Token) -> str:
+        if token.kind == "end":
+            return "at the end of the expression"
+        return f"at column {token.start + 1}, found {self.source(token.start, token.stop)!r}"
+
+    def source(self, start: int, stop: int) -> str:
+        return self.text[start:stop]
+
+    def error(self, token: Token, message: str, limit: bool = False) -> ExpressionError:
+        cls = ExpressionLimitError if limit else ExpressionError
+        return cls(message, *line_col(self.text, token.start + 1))
+
+    def deeper(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_FEEL_NESTING:
+            raise self.error(self.token, "the FEEL expression is nested too deeply (more than "
+                                         f"{MAX_FEEL_NESTING} levels); split it into simpler steps", limit=True)
+
+    def nested(self, parse):
+        self.deeper()
+        result = parse()
+        self.depth -= 1
+        return result
+
+    # -- grammar ---------------------------------------------------------------------
+    def parse(self) -> str:
+        if self.token.kind == "end":
+            raise self.error(self.token, "the FEEL expression after '=' is empty: write a condition such "
+                                         "as = amount > 1000")
+        result = self.expression()
+        if self.token.kind != "end":
+            raise self.unexpected(self.token)
+        return result
+
+    def expression(self) -> str:
+        if self.at("if"):
+            self.take()
+            condition = self.nested(self.expression)
+            self.expect("then")
+            then = self.nested(self.expression)
+            self.expect("else")
+            otherwise = self.nested(self.expression)
+            return f"({then} if {condition} else {otherwise})"
+        if self.at("for", "some", "every", "function"):
+            raise self.unexpected(self.token)
+        return self.chain(self.conjunction, "or")
+
+    def conjunction(self) -> str:
+        return self.chain(self.comparison, "and")
+
+    def chain(self, operand, word: str) -> str:
+        parts = [operand()]
+        while self.at(word):
+            self.take()
+            parts.append(operand())
+        return parts[0] if len(parts) == 1 else "(" + f" {word} ".join(parts) + ")"
+
+    def comparison(self) -> str:
+        left = self.additive()
+        if self.at("between", "in", "instance"):
+            raise self.unexpected(self.token)
+        if not self.at(*_COMPARISONS):
+            return left
+        op = _COMPARISONS[self.take().value]
+        right = self.nested(self.additive)
+        if self.at(*_COMPARISONS):
+            raise self.error(self.token, "comparisons do not chain in FEEL: write two comparisons joined "
+                                         "by 'and', e.g. = a < b and b < c")
+        if "None" in (left, right) and op in ("==", "!="):
+            other = left if right == "None" else right
+            return f"({other} is {'' if op == '==' else 'not '}None)"
+        return f"({left} {op} {right})"
+
+    def additive(self) -> str:
+        return self.arithmetic(self.multiplicative, _ADDITIVE)
+
+    def multiplicative(self) -> str:
+        return self.arithmetic(self.unary, _MULTIPLICATIVE)
+
+    def arithmetic(self, operand, ops: tuple[str, ...]) -> str:
+        out, count = operand(), 0
+        while self.at(*ops):
+            op = self.take().value
+            out += f" {op} {self.nested(operand)}"
+            count += 1
+        return f"({out})" if count else out
+
+    def unary(self) -> str:
+        if self.at("-"):
+            self.take()
+            return f"(-{self.nested(self.unary)})"
+        return self.postfix()
+
+    def postfix(self) -> str:
+        start = self.token
+        value = self.primary()
+        while self.at(".", "["):
+            if self.at("["):
+                raise self.filter_refused(start)
+            self.take()
+            name = self.token
+            if name.kind != "name":
+                raise self.error(name, f"expected a field name after '.' {self.describe(name)}")
+            self.take()
+            field = str(name.value)
+            if field.startswith("_"):
+                raise self.error(name, f"names starting with '_' are private to the engine: '.{field}'")
+            if self.at("("):
+                raise self.function_refused(name)
+            value = f"{value}.{field}" if plain_field(field) else f"{value}[{field!r}]"
+        return value
+
+    def primary(self) -> str:
+        token = self.token
+        if token.kind == "string":
+            self.take()
+            return repr(token.value)
+        if token.kind == "number":
+            self.take()
+            return _number_text(token.value)
+        if token.kind == "temporal":
+            self.take()
+            return self.temporal(token)
+        if self.at("true", "false", "null"):
+            self.take()
+            return {"true": "True", "false": "False", "null": "None"}[token.value]
+        if token.kind == "name":
+            self.take()
+            if self.at("("):
+                return self.call(token)
+            return self.variable(token)
+        if self.at("("):
+            opened = self.take()
+            inner = self.nested(self.expression)
+            self.expect(")", opened)
+            return inner
+        raise self.unexpected(token)
+
+    def variable(self, token: Token) -> str:
+        name = str(token.value)
+        if unicodedata.normalize("NFKC", name) != name or not name.isidentifier():
+            raise self.error(token, f"{name!r} is not a variable name Dealflow can read; use letters, "
+                                    "digits and '_'")
+        if name.startswith("_"):
+            raise self.error(token, f"names starting with '_' are private to the engine: '{name}'")
+        if keyword.iskeyword(name) or name in ("None", "True", "False"):
+            raise self.error(token, f"a variable cannot be called '{name}' in Dealflow's expressions "
+                                    f"('{name}' is a keyword there); rename the variable")
+        return name
+
+    def arguments(self, opened: Token) -> list[tuple[Token, str]]:
+        """The arguments of a call, each with its first token; the current token is '('."""
+        self.take()
+        args: list[tuple[Token, str]] = []
+        if self.at(")"):
+            self.take()
+            return args
+        while True:
+            first = self.token
+            if first.kind == "name" and self.tokens[self.pos + 1].kind == "op" and \
+                    self.tokens[self.pos + 1].value == ":":
+                raise self.error(first, f"named arguments ({first.value}: …) are not supported in "
+                                        f"{self.what}; give the values in order")
+            args.append((first, self.nested(self.expression)))
+            if not self.at(","):
+                break
+            self.take()
+        self.expect(")", opened)
+        return args
+
+
+def _number_text(value: Decimal | int) -> str:
+    if isinstance(value, int):
+        return str(value)
+    text = format(value, "f")
+    return text if "." in text else text + ".0"

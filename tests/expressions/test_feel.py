@@ -1,0 +1,175 @@
+"""FEEL (Camunda 8's ``= …``) translated into Dealflow's expression language: what each
+supported construct becomes, what it computes on task data, and what is refused —
+never evaluated — at its column, with a message that says what to write instead."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from engine.errors import ExpressionError, ExpressionLimitError
+from engine.expressions import compile_expression
+from engine.expressions.feel import is_feel, translate
+
+
+def run(feel: str, **data):
+    return compile_expression(translate(feel)).evaluate(data)
+
+
+def refusal(feel: str, what: str = "conditions") -> ExpressionError:
+    with pytest.raises(ExpressionError) as caught:
+        translate(feel, what)
+    return caught.value
+
+
+@pytest.mark.parametrize("text", ["=approved", "= approved", "  =x", "\n= a > 1"])
+def test_text_starting_with_an_equals_sign_is_feel(text):
+    assert is_feel(text)
+
+
+@pytest.mark.parametrize("text", ["approved", "${a}", "a = 1", "PT5M", "", None, "'=x'"])
+def test_anything_else_is_not_feel(text):
+    assert not is_feel(text)
+
+
+# --- translations, exactly -----------------------------------------------------------
+
+@pytest.mark.parametrize("feel, dealflow", [
+    ("= approved", "approved"),
+    ("=not(autoApproval)", "(not autoApproval)"),
+    ("= amount > 1000", "(amount > 1000)"),
+    ("= amount >= 1000.50", "(amount >= 1000.50)"),
+    ("= a < b", "(a < b)"),
+    ("= a <= b", "(a <= b)"),
+    ('= status = "won"', "(status == 'won')"),
+    ('= status != "won"', "(status != 'won')"),
+    ("= a and b or c", "((a and b) or c)"),
+    ("= a and (b or c)", "(a and (b or c))"),
+    ('=not( approved = true or approved = "true")', "(not ((approved == True) or (approved == 'true')))"),
+    ('=communicationContext.channel = "email"', "(communicationContext.channel == 'email')"),
+    ("= x = null", "(x is None)"),
+    ("= null != x", "(x is not None)"),
+    ("= false", "False"),
+    ('= if a > 1 then "big" else "small"', "('big' if (a > 1) else 'small')"),
+    ("= -a * 2 + b / 4 - 1", "(((-a) * 2) + (b / 4) - 1)"),
+    ('= contains(name, "GmbH")', "('GmbH' in name)"),
+    ('= starts with(name, "A")', "name.startswith('A')"),
+    ('= ends with(name, "z")', "name.endswith('z')"),
+    ("= string length(name) > 3", "(len(name) > 3)"),
+    ("= string   length(name)", "len(name)"),
+    ("= count(items)", "len(items)"),
+    ('= upper case(region) = "EMEA"', "(upper(region) == 'EMEA')"),
+    ("= is defined(customer.email)", "('email' in customer)"),
+    ("= is defined(deal.customer.class)", "('class' in deal.customer)"),
+    ('= date("2024-01-01")', "date('2024-01-01')"),
+    ('= date and time("2024-01-01T10:00:00Z")', "datetime('2024-01-01T10:00:00Z')"),
+    ('= duration("P3D")', "duration('P3D')"),
+    ('= @"P3D"', "duration('P3D')"),
+    ('= @"2024-01-01"', "date('2024-01-01')"),
+    ('= @"2024-01-01T10:00:00Z"', "datetime('2024-01-01T10:00:00Z')"),
+    ("= now()", "now()"),
+    ('= "it\\"s"', "'it\"s'"),
+    ("= a.class", "a['class']"),
+])
+def test_each_construct_translates_to_the_same_meaning(feel, dealflow):
+    assert translate(feel) == dealflow
+
+
+# --- what the translation computes ---------------------------------------------------
+
+def test_equality_is_a_single_equals_sign_and_text_in_quotes_stays_text():
+    assert run('= approved = "true"', approved="true") is True
+    assert run('= approved = "true"', approved=True) is False
+    assert run("= approved = true", approved=True) is True
+
+
+def test_numbers_are_exact_decimals():
+    assert run("= amount * 0.1", amount=Decimal("1000.10")) == Decimal("100.010")
+    assert run("= amount > 999.99", amount=1000) is True
+
+
+def test_if_then_else_chooses_a_branch():
+    assert run('= if amount > 1000 then "large" else "small"', amount=5000) == "large"
+    assert run('= if amount > 1000 then "large" else "small"', amount=5) == "small"
+
+
+def test_null_checks_and_is_defined_read_missing_values():
+    assert run("= x = null", x=None) is True
+    assert run("= x != null", x="a") is True
+    assert run("= is defined(customer.email)", customer={"email": "a@b"}) is True
+    assert run("= is defined(customer.email)", customer={}) is False
+
+
+def test_text_functions_compute_on_task_data():
+    assert run('= contains(name, "GmbH") and string length(name) > 5', name="ACME GmbH") is True
+    assert run('= contains(name, "GmbH")', name="ACME AG") is False
+
+
+def test_date_and_duration_literals_become_dates_and_durations():
+    assert run('= date("2024-01-01")') == dt.date(2024, 1, 1)
+    assert run('= duration("P3D")') == dt.timedelta(days=3)
+    assert run('= @"PT4H"') == dt.timedelta(hours=4)
+    assert run('= close_date > date("2024-01-01")', close_date=dt.date(2024, 2, 1)) is True
+
+
+# --- refusals, at their column ----------------------------------------------------------
+
+@pytest.mark.parametrize("feel, column, words", [
+    ("= a == b", 5, "single '='"),
+    ("= a && b", 5, "'and'"),
+    ("= !a", 3, "not(…)"),
+    ("= {a: 1}", 3, "context literals"),
+    ("= [1, 2]", 3, "list literals"),
+    ("= items[1]", 8, "FEEL counts from 1"),
+    ("= items[amount > 1]", 8, "list filters"),
+    ("= fromAi(toolCall.sku)", 3, "fromAi() is not supported in conditions"),
+    ("= a.size()", 5, "size() is not supported"),
+    ("= x in [1, 2]", 5, "'in' (unary tests)"),
+    ("= a between 1 and 2", 5, "x >= low and x <= high"),
+    ("= a < b < c", 9, "do not chain"),
+    ("= 'x'", 3, "double quotes"),
+    ("= for x in xs return x", 3, "'for' loops"),
+    ("= some x in xs satisfies x > 1", 3, "any(…)"),
+    ("= every x in xs satisfies x > 1", 3, "all(…)"),
+    ("= is defined(x)", 3, "= x != null"),
+    ('= duration("P1M")', 12, "years or months"),
+    ('= date("2024-13-01")', 8, "YYYY-MM-DD"),
+    ('= @"tomorrow"', 3, "datetime()"),
+    ("= (a", 5, "never closed"),
+    ("= a and", 8, "ends too early"),
+    ("=", 2, "is empty"),
+    ("= a ? b : c", 5, "if condition then a else b"),
+    ("= x instance of string", 5, "instance of"),
+    ("= _secret", 3, "private"),
+    ("= from", 3, "keyword"),
+    ("= f(a: 1)", 3, "not supported"),
+    ("= not(a, b)", 3, "takes 1 value"),
+    ('= "open', 3, "never closed"),
+    ("= a # b", 5, "unexpected '#'"),
+])
+def test_what_dealflow_does_not_run_is_refused_at_its_column_with_what_to_write(feel, column, words):
+    error = refusal(feel)
+    assert error.line == 1
+    assert error.column == column, error.message
+    assert words in error.message
+
+
+def test_a_refusal_on_a_later_line_names_that_line():
+    error = refusal("= a and\n  b == c")
+    assert (error.line, error.column) == (2, 5)
+
+
+def test_refusals_name_where_the_expression_was_written():
+    assert "in input mappings" in refusal("= {a: 1}", "input mappings").message
+
+
+def test_deep_nesting_is_refused_as_a_limit():
+    with pytest.raises(ExpressionLimitError):
+        translate("=" + "(" * 60 + "a" + ")" * 60)
+
+
+def test_text_that_is_not_feel_is_refused():
+    with pytest.raises(ExpressionError):
+        translate("approved")
