@@ -18,15 +18,13 @@ and null literals; ``= != < <= > >=`` (``=`` is equality); ``and``, ``or``, ``no
 
 from __future__ import annotations
 
-import keyword
-import unicodedata
-from decimal import Decimal
 
 from engine.errors import ExpressionError, ExpressionLimitError
 from engine.expressions.feel_refusals import RefusalsMixin
-from engine.expressions.feel_tokens import OPENING, Token, line_col, tokenize
+from engine.expressions.feel_tokens import OPENING, Token, tokenize
 from engine.expressions.juel_refusals import plain_field
 from engine.expressions.limits import MAX_SOURCE_CHARS
+from engine.expressions.token_parser import TokenParser
 
 __all__ = ["is_feel", "translate"]
 
@@ -60,73 +58,18 @@ def translate(text: str, what: str = "conditions") -> str:
     return _Parser(text, tokenize(text, opening.end()), what).parse()
 
 
-class _Parser(RefusalsMixin):
+class _Parser(RefusalsMixin, TokenParser):
     """Recursive descent over the supported part of FEEL (DMN 1.3, chapter 10),
     emitting fully bracketed Python-like text: every level keeps FEEL's precedence,
     and comparisons never chain (FEEL does not chain them either)."""
 
-    def __init__(self, text: str, tokens: list[Token], what: str):
-        self.text = text
-        self.tokens = tokens
-        self.pos = 0
-        self.depth = 0
-        self.what = what
-
-    # -- helpers ---------------------------------------------------------------------
-    @property
-    def token(self) -> Token:
-        return self.tokens[self.pos]
-
-    def at(self, *ops: str) -> bool:
-        return self.token.kind == "op" and self.token.value in ops
-
-    def take(self) -> Token:
-        token = self.tokens[self.pos]
-        self.pos += 1
-        return token
-
-    def expect(self, op: str, opened: Token | None = None) -> Token:
-        if not self.at(op):
-            if opened is not None:
-                raise self.error(self.token, f"'{opened.value}' at column {opened.start + 1} is never "
-                                             f"closed: expected '{op}' {self.describe(self.token)}")
-            raise self.error(self.token, f"expected '{op}' {self.describe(self.token)}")
-        return self.take()
-
-    def describe(self, token: Token) -> str:
-        if token.kind == "end":
-            return "at the end of the expression"
-        return f"at column {token.start + 1}, found {self.source(token.start, token.stop)!r}"
-
-    def source(self, start: int, stop: int) -> str:
-        return self.text[start:stop]
-
-    def error(self, token: Token, message: str, limit: bool = False) -> ExpressionError:
-        cls = ExpressionLimitError if limit else ExpressionError
-        return cls(message, *line_col(self.text, token.start + 1))
-
-    def deeper(self) -> None:
-        self.depth += 1
-        if self.depth > MAX_FEEL_NESTING:
-            raise self.error(self.token, "the FEEL expression is nested too deeply (more than "
-                                         f"{MAX_FEEL_NESTING} levels); split it into simpler steps", limit=True)
-
-    def nested(self, parse):
-        self.deeper()
-        result = parse()
-        self.depth -= 1
-        return result
+    language = "FEEL"
+    end_words = "at the end of the expression"
+    max_nesting = MAX_FEEL_NESTING
+    empty_message = ("the FEEL expression after '=' is empty: write a condition such "
+                     "as = amount > 1000")
 
     # -- grammar ---------------------------------------------------------------------
-    def parse(self) -> str:
-        if self.token.kind == "end":
-            raise self.error(self.token, "the FEEL expression after '=' is empty: write a condition such "
-                                         "as = amount > 1000")
-        result = self.expression()
-        if self.token.kind != "end":
-            raise self.unexpected(self.token)
-        return result
-
     def expression(self) -> str:
         if self.at("if"):
             self.take()
@@ -206,19 +149,13 @@ class _Parser(RefusalsMixin):
         return value
 
     def primary(self) -> str:
+        literal = self.literal()
+        if literal is not None:
+            return literal
         token = self.token
-        if token.kind == "string":
-            self.take()
-            return repr(token.value)
-        if token.kind == "number":
-            self.take()
-            return _number_text(token.value)
         if token.kind == "temporal":
             self.take()
             return self.temporal(token)
-        if self.at("true", "false", "null"):
-            self.take()
-            return {"true": "True", "false": "False", "null": "None"}[token.value]
         if token.kind == "name":
             self.take()
             if self.at("("):
@@ -232,16 +169,7 @@ class _Parser(RefusalsMixin):
         raise self.unexpected(token)
 
     def variable(self, token: Token) -> str:
-        name = str(token.value)
-        if unicodedata.normalize("NFKC", name) != name or not name.isidentifier():
-            raise self.error(token, f"{name!r} is not a variable name Dealflow can read; use letters, "
-                                    "digits and '_'")
-        if name.startswith("_"):
-            raise self.error(token, f"names starting with '_' are private to the engine: '{name}'")
-        if keyword.iskeyword(name) or name in ("None", "True", "False"):
-            raise self.error(token, f"a variable cannot be called '{name}' in Dealflow's expressions "
-                                    f"('{name}' is a keyword there); rename the variable")
-        return name
+        return self.check_variable_name(token)
 
     def arguments(self, opened: Token) -> list[tuple[Token, str]]:
         """The arguments of a call, each with its first token; the current token is '('."""
@@ -262,10 +190,3 @@ class _Parser(RefusalsMixin):
             self.take()
         self.expect(")", opened)
         return args
-
-
-def _number_text(value: Decimal | int) -> str:
-    if isinstance(value, int):
-        return str(value)
-    text = format(value, "f")
-    return text if "." in text else text + ".0"

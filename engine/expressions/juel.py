@@ -17,14 +17,12 @@ Supported: variables and property access on task data (``deal.amount``,
 
 from __future__ import annotations
 
-import keyword
-import unicodedata
-from decimal import Decimal
 
 from engine.errors import ExpressionError, ExpressionLimitError
 from engine.expressions.juel_refusals import ENGINE_OBJECTS, RefusalsMixin, plain_field
 from engine.expressions.juel_tokens import OPENING, Token, line_col, tokenize
 from engine.expressions.limits import MAX_SOURCE_CHARS
+from engine.expressions.token_parser import TokenParser
 
 __all__ = ["is_juel", "translate"]
 
@@ -75,73 +73,23 @@ _ADDITIVE = {"+": "+", "-": "-"}
 _MULTIPLICATIVE = {"*": "*", "/": "/", "%": "%"}
 
 
-class _Parser(RefusalsMixin):
+class _Parser(RefusalsMixin, TokenParser):
     """Recursive descent over JUEL's grammar (EL 2.2), emitting fully bracketed Python.
 
     Every operator keeps JUEL's precedence and left-to-right grouping because each
     level is wrapped in its own brackets; comparisons never chain as Python's do."""
 
-    def __init__(self, text: str, tokens: list[Token], what: str):
-        self.text = text
-        self.tokens = tokens
-        self.pos = 0
-        self.depth = 0
-        self.what = what
-
-    # -- helpers ---------------------------------------------------------------------
-    @property
-    def token(self) -> Token:
-        return self.tokens[self.pos]
-
-    def at(self, *ops: str) -> bool:
-        return self.token.kind == "op" and self.token.value in ops
-
-    def take(self) -> Token:
-        token = self.tokens[self.pos]
-        self.pos += 1
-        return token
-
-    def expect(self, op: str, opened: Token | None = None) -> Token:
-        if not self.at(op):
-            if opened is not None:
-                raise self.error(self.token, f"'{opened.value}' at column {opened.start + 1} is never "
-                                             f"closed: expected '{op}' {self.describe(self.token)}")
-            raise self.error(self.token, f"expected '{op}' {self.describe(self.token)}")
-        return self.take()
-
-    def describe(self, token: Token) -> str:
-        if token.kind == "end":
-            return "before the closing '}'"
-        return f"at column {token.start + 1}, found {self.source(token.start, token.stop)!r}"
-
-    def source(self, start: int, stop: int) -> str:
-        return self.text[start:stop]
-
-    def error(self, token: Token, message: str, limit: bool = False) -> ExpressionError:
-        cls = ExpressionLimitError if limit else ExpressionError
-        return cls(message, *line_col(self.text, token.start + 1))
-
-    def deeper(self) -> None:
-        self.depth += 1
-        if self.depth > MAX_JUEL_NESTING:
-            raise self.error(self.token, "the JUEL expression is nested too deeply (more than "
-                                         f"{MAX_JUEL_NESTING} levels); split it into simpler steps",
-                             limit=True)
+    language = "JUEL"
+    end_words = "before the closing '}'"
+    max_nesting = MAX_JUEL_NESTING
+    empty_message = ("the JUEL expression is empty: write a condition such as "
+                     "${amount > 1000}")
 
     def whole(self) -> str:
         """The JUEL text as written, for messages."""
         return self.text.strip()
 
     # -- grammar ---------------------------------------------------------------------
-    def parse(self) -> str:
-        if self.token.kind == "end":
-            raise self.error(self.token, "the JUEL expression is empty: write a condition such as "
-                                         "${amount > 1000}")
-        result = self.expression()
-        if self.token.kind != "end":
-            raise self.unexpected(self.token)
-        return result
-
     def expression(self) -> str:
         self.deeper()
         condition = self.or_()
@@ -276,19 +224,13 @@ class _Parser(RefusalsMixin):
         return value
 
     def primary(self) -> str:
+        literal = self.literal()
+        if literal is not None:
+            return literal
         token = self.token
-        if token.kind == "string":
-            self.take()
-            return repr(token.value)
-        if token.kind == "number":
-            self.take()
-            return _number_text(token.value)
         if token.kind == "name":
             self.take()
             return self.variable(token)
-        if self.at("true", "false", "null"):
-            self.take()
-            return {"true": "True", "false": "False", "null": "None"}[token.value]
         if self.at("("):
             opened = self.take()
             self.deeper()
@@ -302,14 +244,7 @@ class _Parser(RefusalsMixin):
         name = token.value
         if "$" in name:
             raise self.error(token, f"'$' is not allowed in a variable name ({name!r}); rename the variable")
-        if unicodedata.normalize("NFKC", name) != name or not name.isidentifier():
-            raise self.error(token, f"{name!r} is not a variable name Dealflow can read; use letters, "
-                                    "digits and '_'")
-        if name.startswith("_"):
-            raise self.error(token, f"names starting with '_' are private to the engine: '{name}'")
-        if keyword.iskeyword(name) or name in ("None", "True", "False"):
-            raise self.error(token, f"a variable cannot be called '{name}' in Dealflow's expressions "
-                                    f"('{name}' is a keyword there); rename the variable")
+        self.check_variable_name(token)
         if self.at("("):
             raise self.function_call(token)
         after = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else None
@@ -318,11 +253,3 @@ class _Parser(RefusalsMixin):
             self.pos += 2  # a namespaced function, fn:contains(…)
             raise self.function_call(token)
         return name
-
-
-
-def _number_text(value: Decimal | int) -> str:
-    if isinstance(value, int):
-        return str(value)
-    text = format(value, "f")
-    return text if "." in text else text + ".0"
