@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from lxml import etree
 
 from engine.methodology.model import INITIATOR, BpmnProcess, ExpressionSite, FlowNode, FormField, SequenceFlow, frozen_map
-from engine.methodology import due_dates
+from engine.methodology import due_dates, zeebe
 from engine.methodology.constructs import check_constructs, prefix_in_file, script_language_problem
 from engine.methodology.problems import Problem, did_you_mean
 from engine.methodology.service_tasks import implementation_of
@@ -97,6 +97,8 @@ class BpmnFacts:
     decision_refs: list[tuple[str, int, str]] = field(default_factory=list)  # (decision id, line, task id)
     problems: list[Problem] = field(default_factory=list)
     sets: set[str] = field(default_factory=set)  # variables set besides forms (multi-instance items)
+    form_refs: list[tuple[str, str, int]] = field(default_factory=list)  # (task id, Camunda Form id, line)
+    task_headers: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # zeebe:taskHeaders
     reads: set[str] = field(default_factory=set)  # variables read besides expressions (collections)
 
 
@@ -131,6 +133,12 @@ def read_bpmn(path: str, tree: etree._ElementTree) -> BpmnFacts:
             executable=process.get("isExecutable", "false") == "true",
             nodes=frozen_map(nodes), flows=tuple(flows),
             lanes=tuple(dict.fromkeys(lanes.values())))
+    zeebe.check_subscriptions(facts, root)
+    embedded = zeebe.embedded_forms(path, root)
+    for form in embedded.values():
+        facts.problems += form.problems
+        facts.expressions += form.expressions
+    facts.problems += zeebe.attach_forms(facts, embedded, embedded=True)
     if facts.processes:
         reads = frozenset(facts.reads).union(*(reads_and_sets(site)[0] for site in facts.expressions))
         facts.processes = {pid: replace(p, reads=reads) for pid, p in facts.processes.items()}
@@ -258,7 +266,9 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
     decision_ref = decision_ref_of(el)
     if kind == "businessRuleTask" and decision_ref:
         facts.decision_refs.append((decision_ref, el.sourceline, node_id))
-    assignee, users, groups = _assignment(facts, el, node_id) if kind == "userTask" else (None, (), ())
+    zeebe.read_extensions(facts, el, kind, node_id)
+    assignee, users, groups = (zeebe.assignment(facts.path, el, node_id, facts.problems)
+                               or _assignment(facts, el, node_id)) if kind == "userTask" else (None, (), ())
     return FlowNode(
         id=node_id, kind=kind, name=el.get("name") or node_id, line=el.sourceline,
         lane=lane, parent=parent_id, documentation=docs,

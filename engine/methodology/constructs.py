@@ -16,6 +16,7 @@ from engine.methodology.service_tasks import is_external, unimplemented_problem
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _VENDORS = {"http://camunda.org/schema/1.0/bpmn": "camunda", "http://activiti.org/bpmn": "activiti",
             "http://flowable.org/bpmn": "flowable"}
+_ZEEBE = "http://camunda.org/schema/zeebe/1.0"
 _IMPLEMENTATIONS = ("class", "expression", "delegateExpression", "type", "topic")
 _CATCHING = ("startEvent", "intermediateCatchEvent", "boundaryEvent")
 _THROWING = ("intermediateThrowEvent", "endEvent")
@@ -94,6 +95,9 @@ def check_constructs(path: str, root) -> list[Problem]:
     for el in root.iter(_b("businessRuleTask")):
         if is_external(el) and not _has_decision(el):
             continue  # done by a worker, like a service task
+        if el.find(f"{_b('extensionElements')}/{{{_ZEEBE}}}calledDecision") is not None and \
+                not (_vendor(el, "decisionRef") or "").strip():
+            continue  # the Camunda 8 way: engine.methodology.zeebe says what to write
         if not _has_decision(el):
             refuse(el, f"business rule task '{el.get('id')}'{_implementation(el)} names no decision: set "
                        "camunda:decisionRef to the id of a decision in a .dmn file under bpmn/")
@@ -102,6 +106,8 @@ def check_constructs(path: str, root) -> list[Problem]:
                        "expression; write the decision's id")
     for el in root.iter(_b("callActivity")):
         called = (el.get("calledElement") or "").strip()
+        if not called and el.find(f"{_b('extensionElements')}/{{{_ZEEBE}}}calledElement") is not None:
+            continue  # the Camunda 8 way: engine.methodology.zeebe says what to write
         if not called:
             refuse(el, f"call activity '{el.get('id')}' names no process: set calledElement to the id of a "
                        "process in a .bpmn file under bpmn/")

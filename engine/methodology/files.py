@@ -34,6 +34,8 @@ def kind_of(path: Path) -> str | None:
         return "bpmn"
     if name.endswith(".dmn"):
         return "dmn"
+    if name.endswith(".form"):
+        return "form"  # a Camunda Forms file (engine.methodology.camunda_forms)
     if name.endswith((".yaml", ".yml")):
         parent = path.parent.name
         return parent if parent in YAML_KINDS else "yaml"

@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 
 from engine.errors import BpmnImportError
 from engine.methodology.bpmn_source import parse_xml, read_bpmn
+from engine.methodology.camunda_forms import read_form
 from engine.methodology.dmn_source import read_dmn
 from engine.methodology.crossref import assignment_names
 from engine.methodology.model import BpmnProcess, FlowNode
@@ -87,6 +88,7 @@ def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], ex
         plan.decide.append(f"{bpmn_path}: the file also holds process(es) {', '.join(others)}, which "
                            f"no stage table uses; process '{process.id}' was imported")
     _companion_dmn(plan, facts.decision_refs, companions, existing)
+    _companion_forms(plan, facts.form_refs, companions, existing)
     table, end_stages = _stage_table(plan, process, file_name, schemas)
     plan.files[stages_path] = table.encode("utf-8")
     _routing(plan, process, existing, schemas)
@@ -134,6 +136,26 @@ def _companion_dmn(plan: ImportPlan, refs, companions: dict[str, bytes], existin
         if ref not in found:
             plan.decide.append(f"business rule task '{task}' calls decision '{ref}': copy the DMN file "
                                "that defines it into bpmn/")
+
+
+def _companion_forms(plan: ImportPlan, refs, companions: dict[str, bytes], existing: dict[str, bytes]) -> None:
+    """The Camunda Forms (``.form``) the process's user tasks name by formId."""
+    wanted = {form_id for _, form_id, _ in refs if not form_id.startswith("#")}
+    found: set[str] = set()
+    for name, data in sorted(companions.items()):
+        if not name.endswith(".form"):
+            continue
+        form = read_form(name, data)
+        if form.id in wanted and form.id not in found:
+            path = f"bpmn/{name}"
+            if path in existing:
+                raise BpmnImportError(f"{path} already exists; remove it or rename the form file")
+            plan.files[path] = data
+            found.add(form.id)
+    for form_id in sorted(wanted - found):
+        tasks = ", ".join(sorted(t for t, f, _ in refs if f == form_id))
+        plan.decide.append(f"user task(s) {tasks} show Camunda Form '{form_id}': copy the .form file that "
+                           "defines it into bpmn/")
 
 
 def _successors(process: BpmnProcess) -> dict[str, list[str]]:

@@ -29,6 +29,8 @@ class FormField:
     maximum: str | None = None
     choices: tuple[tuple[str, str], ...] = ()  # enum (value id, label) pairs
     help: str = ""  # guidance shown beside the field (a questionnaire question's help)
+    pattern: str | None = None  # a regular expression the whole text must match (Camunda Forms)
+    hidden_when: str | None = None  # an expression over the form's values; hidden fields are ignored
 
 
 @dataclass(frozen=True)
@@ -321,6 +323,8 @@ class Methodology:
     # The DMN files whose decisions its process calls: part of its content (and its hash),
     # so that changing another methodology's decision table leaves this one unchanged.
     decision_files: tuple[str, ...] = ()
+    # The Camunda Forms (.form) its user tasks name, likewise.
+    form_files: tuple[str, ...] = ()
 
     def lost_reason(self, reason_id: str) -> LostReason | None:
         return next((r for r in self.lost_reasons if r.id == reason_id), None)

@@ -13,6 +13,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Callable, Mapping
 
+from engine.errors import ExpressionError
+from engine.expressions import compile_expression
 from engine.methodology.model import FormField
 
 REQUIRED = "this field is required"
@@ -44,7 +46,12 @@ def validate_form(fields: tuple[FormField, ...], raw: Mapping[str, object]) -> t
         if key not in known:
             listed = ", ".join(f.id for f in fields) or "no fields"
             errors[str(key)] = f"unknown field; the form has: {listed}"
-    for field in fields:
+    # Fields shown only on a condition are checked after the others, whose values
+    # the condition reads; a field its condition hides is neither required nor kept.
+    ordered = [f for f in fields if not f.hidden_when] + [f for f in fields if f.hidden_when]
+    for field in ordered:
+        if field.hidden_when and _hidden(field.hidden_when, clean):
+            continue
         present = field.id in raw
         value = raw[field.id] if present else field.default
         if _is_empty(value):
@@ -56,6 +63,24 @@ def validate_form(fields: tuple[FormField, ...], raw: Mapping[str, object]) -> t
         except _Invalid as err:
             errors[field.id] = str(err) if present else f"the form's default {value!r} is invalid: {err}"
     return clean, errors
+
+
+class _Unset(dict):
+    """The form's values, where a field left empty reads as None (FEEL's null)."""
+
+    def __contains__(self, key) -> bool:
+        return True
+
+    def __missing__(self, key):
+        return None
+
+
+def _hidden(condition: str, values: dict) -> bool:
+    """Whether a field's hide condition holds; one that cannot be evaluated hides nothing."""
+    try:
+        return bool(compile_expression(condition).evaluate(_Unset(values)))
+    except ExpressionError:
+        return False
 
 
 def _is_empty(value) -> bool:
@@ -87,6 +112,8 @@ def _string(field: FormField, value) -> str:
         raise _Invalid(f"enter at least {low} characters")
     if high is not None and len(text) > high:
         raise _Invalid(f"enter at most {high} characters")
+    if field.pattern and re.fullmatch(field.pattern, text) is None:
+        raise _Invalid(f"enter text of the form {field.pattern}")
     return text
 
 

@@ -29,6 +29,8 @@ from SpiffWorkflow.util.task import TaskState
 from engine.errors import ExpressionError, MethodologyError, TaskNotReadyError, WorkflowError
 from engine.expressions.storable import stored_size
 from engine.methodology.bpmn_source import parse_xml, read_bpmn
+from engine.methodology.camunda_forms import read_forms
+from engine.methodology.zeebe import attach_forms
 from engine.methodology.model import ExternalImplementation, FormField
 from engine.methodology.problems import Problem
 
@@ -78,9 +80,13 @@ class ProcessRunner:
     # --- building --------------------------------------------------------------------
 
     @classmethod
-    def from_files(cls, bpmn: dict[str, bytes], dmn: dict[str, bytes], process_id: str) -> ProcessRunner:
-        """Parse BPMN and DMN documents (path -> bytes); MethodologyError lists what failed."""
+    def from_files(cls, bpmn: dict[str, bytes], dmn: dict[str, bytes], process_id: str,
+                   camunda_forms: dict[str, bytes] | None = None) -> ProcessRunner:
+        """Parse BPMN and DMN documents (path -> bytes), and the Camunda Forms (``.form``)
+        their user tasks name; MethodologyError lists what failed."""
         specs, problems, forms, external = ProcessSpecs(), [], {}, {}
+        by_form_id, more = read_forms(camunda_forms or {})
+        problems += more
         for path, data in sorted(dmn.items()):
             tree, more = parse_xml(path, data)
             problems += more
@@ -92,7 +98,7 @@ class ProcessRunner:
             if tree is None:
                 continue
             facts = read_bpmn(path, tree)
-            problems += facts.problems
+            problems += facts.problems + attach_forms(facts, by_form_id)
             for process in facts.processes.values():
                 forms.update({node.id: node.form for node in process.nodes.values() if node.form})
                 external.update({node.id: node.external for node in process.nodes.values() if node.external})

@@ -50,6 +50,7 @@ class Catalog:
         deployed, clashes = [], []
         for methodology in result.library.methodologies.values():
             paths = {methodology.stage_table_path, methodology.process.path, *methodology.decision_files,
+                     *methodology.form_files,
                      *(q.path for q in methodology.questionnaires)}
             files = {_relative(p, root): files_by_path[p].data.decode("utf-8") for p in sorted(paths)}
             existing = versions.find_version(session, methodology.id, methodology.content_hash)
@@ -73,7 +74,8 @@ class Catalog:
             runner = ProcessRunner.from_files(
                 {p: d.encode("utf-8") for p, d in files.items() if p.endswith((".bpmn", ".bpmn20.xml", ".bpmn2"))},
                 {p: d.encode("utf-8") for p, d in files.items() if p.endswith(".dmn")},
-                methodology.process.id)
+                methodology.process.id,
+                {p: d.encode("utf-8") for p, d in files.items() if p.endswith(".form")})
             row = versions.add_version(
                 session, methodology_id=methodology.id, label=methodology.version,
                 content_hash=methodology.content_hash, process_id=methodology.process.id, files=files,

@@ -19,6 +19,7 @@ from engine.errors import ExpressionError
 from engine.expressions import feel, juel
 from engine.methodology import build, crossref, service_tasks, variables
 from engine.methodology.bpmn_schema import check_bpmn_xsd, load_bpmn_schema
+from engine.methodology import camunda_forms, zeebe
 from engine.methodology.bpmn_source import BpmnFacts, check_flows, parse_xml, read_bpmn
 from engine.methodology.dmn_source import DmnFacts, read_dmn
 from engine.methodology.files import YAML_KINDS, SourceFile, discover, kind_from_first_key, kind_of
@@ -56,6 +57,7 @@ class _Loaded:
     broken_methodologies: set[str] = field(default_factory=set)  # ids of stage tables that failed
     schema_broken_stage_tables: list[YamlDocument] = field(default_factory=list)
     unknown_stage_table: bool = False  # a stage table too broken to tell its methodology id
+    forms: dict = field(default_factory=dict)  # Camunda Form id -> camunda_forms.CamundaForm
     unreadable_processes: set[str] = field(default_factory=set)  # process ids seen in BPMN that failed to parse
 
 
@@ -92,8 +94,12 @@ def load_sources(files: list[SourceFile], problems: list[Problem]) -> LoadResult
         loaded.data[source.path] = source.data
         if source.kind in ("bpmn", "dmn"):
             problems += _read_xml(source, loaded, specs)
-        else:
+        elif source.kind != "form":  # Camunda Forms: read below, once every BPMN file is
             problems += _read_yaml(source, loaded)
+    loaded.forms, more = camunda_forms.read_forms({s.path: s.data for s in files if s.kind == "form"})
+    problems += more + _check_expressions([site for form in loaded.forms.values() for site in form.expressions])
+    for facts in loaded.bpmn.values():
+        problems += zeebe.attach_forms(facts, loaded.forms)
     for facts in [*loaded.bpmn.values(), *loaded.dmn.values()]:
         problems += _check_expressions(facts.expressions)
     missing_decisions = _check_decision_refs(loaded)
@@ -421,13 +427,21 @@ def _with_questionnaires(methodologies: dict[str, Methodology], loaded: _Loaded)
     for mid, m in methodologies.items():
         qs = tuple(q for _, q in loaded.questionnaires if q.methodology == mid)
         decision_files = _decision_files(m.process.path, loaded)
-        paths = [m.stage_table_path, m.process.path, *[q.path for q in qs], *decision_files]
+        form_files = _form_files(m.process.path, loaded)
+        paths = [m.stage_table_path, m.process.path, *[q.path for q in qs], *decision_files, *form_files]
         digest = hashlib.sha256()
         for path in sorted(set(paths)):
             digest.update(os.path.basename(path).encode() + b"\0" + loaded.data[path] + b"\0")
         result[mid] = Methodology(**{**m.__dict__, "questionnaires": qs, "content_hash": digest.hexdigest(),
-                                     "decision_files": decision_files})
+                                     "decision_files": decision_files, "form_files": form_files})
     return result
+
+
+def _form_files(process_path: str, loaded: _Loaded) -> tuple[str, ...]:
+    """The Camunda Forms (``.form``) that the process's file names by formId."""
+    facts = loaded.bpmn.get(process_path)
+    named = {form_id for _, form_id, _ in facts.form_refs} if facts else set()
+    return tuple(sorted(form.path for form_id, form in loaded.forms.items() if form_id in named))
 
 
 def _decision_files(process_path: str, loaded: _Loaded) -> tuple[str, ...]:

@@ -50,21 +50,33 @@ class Outcome:
         return f"{self.folder}: {self.category} — {self.detail}"
 
 
-def folders_on_disk() -> list[str]:
-    return sorted(p.name for p in (shared_corpus() / "bpmn").iterdir() if p.is_dir())
+DIALECTS = ("bpmn", "camunda8", "plain")  # sub-folders of the corpus; folder names are unique across them
+_SOURCES = {"bpmn": "SOURCES.md", "camunda8": "SOURCES-2.md", "plain": "SOURCES-2.md"}
+
+
+def folders_on_disk(dialect: str = "bpmn") -> list[str]:
+    return sorted(p.name for p in (shared_corpus() / dialect).iterdir() if p.is_dir())
+
+
+def dialect_of(folder: str) -> str:
+    for dialect in DIALECTS:
+        if (shared_corpus() / dialect / folder).is_dir():
+            return dialect
+    raise AssertionError(f"no corpus folder {folder}")
 
 
 def process_file(folder: str) -> Path:
-    """The folder's process file: the first file SOURCES.md lists for the folder that
-    is BPMN (the others are its companions: called processes, DMN)."""
+    """The folder's process file: the first file the sources list names for the folder
+    that is BPMN (the others are its companions: called processes, DMN, forms)."""
     corpus = shared_corpus()
-    for line in (corpus / "SOURCES.md").read_text("utf-8").splitlines():
+    dialect = dialect_of(folder)
+    for line in (corpus / _SOURCES[dialect]).read_text("utf-8").splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 4 and cells[0] == folder:
+        if len(cells) >= 4 and cells[0] == folder:
             name = cells[2].strip("`").rsplit("/", 1)[-1]
             if name.lower().endswith((".bpmn", ".xml")):
-                return corpus / "bpmn" / folder / name
-    raise AssertionError(f"SOURCES.md lists no BPMN file for corpus folder {folder}")
+                return corpus / dialect / folder / name
+    raise AssertionError(f"{_SOURCES[dialect]} lists no BPMN file for corpus folder {folder}")
 
 
 def _invoke(*args: str):

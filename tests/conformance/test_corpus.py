@@ -26,7 +26,6 @@ from tests.conformance.corpus import (
     REFUSED,
     WAITS,
     folders_on_disk,
-    run_folder,
 )
 
 # Each corpus folder and what it does today.
@@ -41,19 +40,6 @@ EXPECTED = {
 }
 FOLDERS = sorted(set().union(*EXPECTED.values()))
 EXPECTED_CATEGORY = {folder: category for category, folders in EXPECTED.items() for folder in folders}
-
-
-@pytest.fixture(scope="session")
-def outcome_of(tmp_path_factory):
-    """Runs a folder once per test session, however many tests ask for it."""
-    cache = {}
-
-    def outcome(folder: str):
-        if folder not in cache:
-            cache[folder] = run_folder(folder, tmp_path_factory.mktemp(folder))
-        return cache[folder]
-
-    return outcome
 
 
 @pytest.mark.parametrize("folder", FOLDERS)

@@ -1,0 +1,225 @@
+"""Camunda 8 (Zeebe) extension elements of a BPMN flow node, read into Dealflow's
+facts. Pure: lxml elements in, facts and ``path:line`` problems out.
+
+- ``zeebe:assignmentDefinition`` — assignee, candidateGroups, candidateUsers: names
+  mapped by the routing file like Camunda 7's ``camunda:assignee`` (a FEEL text
+  literal ``="sales"`` or list ``=["a", "b"]`` is a name too; other FEEL is refused,
+  as Dealflow assigns through routing, not from process data);
+- ``zeebe:formDefinition formId="…"`` — a Camunda Forms ``.form`` file in the
+  methodology folder (attached by ``camunda_forms``), or ``formKey="camunda-forms:bpmn:…"``
+  naming a form embedded in the file (``zeebe:userTaskForm``);
+- ``zeebe:ioMapping`` — each source is FEEL, checked here; Dealflow does not copy
+  variables in and out of a task, so a mapping on an element that runs is refused;
+- ``zeebe:taskHeaders`` — kept as data;
+- ``zeebe:subscription correlationKey`` — checked (messages are refused elsewhere);
+- ``zeebe:calledElement`` — refused with what to write (``calledElement="…"``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from lxml import etree
+
+from engine.errors import ExpressionError
+from engine.expressions import feel
+from engine.methodology.camunda_forms import CamundaForm, read_form
+from engine.methodology.model import INITIATOR, frozen_map
+from engine.methodology.problems import Problem
+
+__all__ = ["ZEEBE", "assignment", "attach_forms", "called_element", "check_subscriptions",
+           "read_extensions"]
+
+ZEEBE = "http://camunda.org/schema/zeebe/1.0"
+EMBEDDED_PREFIX = "camunda-forms:bpmn:"
+# Elements whose io mappings would run with an external implementation (issue 14's
+# external tasks); everywhere else a mapping would silently do nothing.
+_MAPPED_ELSEWHERE = frozenset({"serviceTask", "sendTask", "businessRuleTask", "scriptTask"})
+_DECISION_NAMESPACES = ("http://camunda.org/schema/1.0/bpmn", "http://activiti.org/bpmn", "http://flowable.org/bpmn")
+_LABELS = {"startEvent": "start event", "endEvent": "end event", "callActivity": "call activity",
+           "userTask": "user task", "intermediateCatchEvent": "intermediate catch event",
+           "intermediateThrowEvent": "intermediate throw event", "boundaryEvent": "boundary event",
+           "subProcess": "subprocess", "receiveTask": "receive task", "manualTask": "manual task"}
+_FEEL_TEXT = re.compile(r'^\s*=\s*"([^"\\]*)"\s*$')
+_FEEL_LIST = re.compile(r'^\s*=\s*\[\s*("[^"\\]*"\s*(?:,\s*"[^"\\]*"\s*)*)?\]\s*$')
+_INITIATOR = re.compile(r"^\s*=\s*(?:initiator|processInitiator)\s*$")
+
+
+def _z(name: str) -> str:
+    return f"{{{ZEEBE}}}{name}"
+
+
+def _extension(el, name: str):
+    found = el.find(f"{{http://www.omg.org/spec/BPMN/20100524/MODEL}}extensionElements/{_z(name)}")
+    return found
+
+
+def assignment(path: str, el, node_id: str, problems: list[Problem]):
+    """(assignee, candidate users, candidate groups) of a user task's
+    ``zeebe:assignmentDefinition``, or None when it has none."""
+    definition = _extension(el, "assignmentDefinition")
+    if definition is None:
+        return None
+    values: dict[str, tuple[str, ...]] = {}
+    for attribute in ("assignee", "candidateUsers", "candidateGroups"):
+        value = definition.get(attribute)
+        if value is None or not value.strip():
+            continue
+        names = _names(value)
+        if names is None:
+            problems.append(Problem(
+                path, definition.sourceline,
+                f"user task '{node_id}': zeebe:assignmentDefinition {attribute}=\"{value}\" is an expression, "
+                "which Dealflow does not evaluate for assignment; write a group or user name and map it in "
+                "the routing file's 'groups:' or 'users:', or =initiator for the opportunity's owner"))
+            continue
+        values[attribute] = names
+    assignee = values.get("assignee", ())
+    return (assignee[0] if assignee else None, values.get("candidateUsers", ()), values.get("candidateGroups", ()))
+
+
+def _names(value: str) -> tuple[str, ...] | None:
+    """The names an assignment attribute gives, or None for an expression."""
+    if _INITIATOR.match(value):
+        return (INITIATOR,)
+    text = _FEEL_TEXT.match(value)
+    if text:
+        return (text.group(1).strip(),)
+    listed = _FEEL_LIST.match(value)
+    if listed:
+        return tuple(n.strip() for n in re.findall(r'"([^"\\]*)"', listed.group(1) or "") if n.strip())
+    if feel.is_feel(value) or "{" in value:
+        return None
+    return tuple(n.strip() for n in value.split(",") if n.strip())
+
+
+def called_element(el) -> str | None:
+    """The process id of a call activity's ``zeebe:calledElement``, as written."""
+    called = _extension(el, "calledElement")
+    return None if called is None else (called.get("processId") or "").strip()
+
+
+def embedded_forms(path: str, root) -> dict[str, CamundaForm]:
+    """Forms embedded in the file (``zeebe:userTaskForm id="…"``), by ``#id``, with
+    their lines counted in the BPMN file."""
+    result = {}
+    for embedded in root.iter(_z("userTaskForm")):
+        form = read_form(path, (embedded.text or "").encode("utf-8"))
+        offset = (embedded.sourceline or 1) - 1
+        form.fields = tuple(dataclasses.replace(f, line=f.line + offset) for f in form.fields)
+        form.problems = [Problem(p.path, p.line + offset, p.message) for p in form.problems
+                         if "has no \"id\"" not in p.message]
+        form.expressions = [dataclasses.replace(e, line=e.line + offset) for e in form.expressions]
+        result["#" + embedded.get("id", "")] = form
+    return result
+
+
+def attach_forms(facts, forms: dict[str, CamundaForm], embedded: bool = False) -> list[Problem]:
+    """Give each user task of ``facts`` the fields of the form it names: ``forms`` are
+    the Camunda Forms of the methodology folder by id or, with ``embedded``, the forms
+    embedded in the file by ``#id``. A form nobody has is a problem at the task's
+    ``zeebe:formDefinition``. Returns the problems; ``facts`` is updated."""
+    problems = []
+    by_node = {}
+    for node_id, form_id, line in facts.form_refs:
+        if form_id.startswith("#") != embedded:
+            continue
+        form = forms.get(form_id)
+        if form is None:
+            shown = form_id.lstrip("#")
+            known = sorted(k for k in forms if not k.startswith("#"))
+            missing = "the file does not embed (zeebe:userTaskForm)" if embedded else \
+                "no .form file in the methodology folder defines"
+            listed = f" (forms here: {', '.join(known)})" if known else ""
+            problems.append(Problem(facts.path, line, (
+                f"user task '{node_id}' shows form '{shown}', which {missing}{listed}; copy the form Camunda "
+                "Modeler saved (a .form file with that \"id\") beside the BPMN file")))
+            continue
+        by_node[node_id] = form
+    for pid, process in list(facts.processes.items()):
+        nodes = {nid: dataclasses.replace(node, form=by_node[nid].fields) if nid in by_node else node
+                 for nid, node in process.nodes.items()}
+        facts.processes[pid] = dataclasses.replace(process, nodes=frozen_map(nodes))
+    return problems
+
+
+def read_extensions(facts, el, kind: str, node_id: str) -> None:
+    """Record the ``zeebe:`` facts of one flow node on ``facts`` (a ``BpmnFacts``)."""
+    path = facts.path
+    form = _extension(el, "formDefinition")
+    if form is not None and kind == "userTask":
+        form_id, key = (form.get("formId") or "").strip(), (form.get("formKey") or "").strip()
+        if form_id:
+            facts.form_refs.append((node_id, form_id, form.sourceline))
+        elif key.startswith(EMBEDDED_PREFIX):
+            facts.form_refs.append((node_id, "#" + key[len(EMBEDDED_PREFIX):], form.sourceline))
+        elif key:
+            facts.problems.append(Problem(path, form.sourceline, (
+                f"user task '{node_id}': formKey \"{key}\" names a form outside the process (a custom UI), "
+                "which Dealflow cannot show; save the form with Camunda Modeler as a .form file in the "
+                "methodology folder and link it with formId")))
+    headers = _extension(el, "taskHeaders")
+    if headers is not None:
+        facts.task_headers[node_id] = tuple((h.get("key", ""), h.get("value", "")) for h in headers.iter(_z("header")))
+    mapping = _extension(el, "ioMapping")
+    if mapping is not None:
+        _io_mapping(facts, mapping, kind, node_id)
+    decision = _extension(el, "calledDecision") if kind == "businessRuleTask" else None
+    if decision is not None and _no_decision_ref(el):
+        decision_id = (decision.get("decisionId") or "").strip()
+        facts.problems.append(Problem(path, el.sourceline, (
+            f"business rule task '{node_id}' calls decision '{decision_id}' the Camunda 8 way "
+            "(zeebe:calledDecision), which Dealflow does not run yet; name the decision as Camunda 7 does: "
+            f"camunda:decisionRef=\"{decision_id}\" (xmlns:camunda=\"http://camunda.org/schema/1.0/bpmn\"), "
+            "with its .dmn file under bpmn/")))
+    called = called_element(el) if kind == "callActivity" else None
+    if called is not None and not (el.get("calledElement") or "").strip():
+        shown = f'calledElement="{called}"' if called and not feel.is_feel(called) else \
+            'calledElement="<the called process id>"'
+        facts.problems.append(Problem(path, el.sourceline, (
+            f"call activity '{node_id}' names its process the Camunda 8 way (zeebe:calledElement "
+            f"processId=\"{called}\"), which Dealflow does not run yet; Dealflow runs call activities that "
+            f"name the process in BPMN's own attribute: write {shown} on the callActivity element and put "
+            "the called process's file under bpmn/")))
+
+
+def _no_decision_ref(el) -> bool:
+    return not any((el.get(f"{{{ns}}}decisionRef") or "").strip() for ns in _DECISION_NAMESPACES)
+
+
+def check_subscriptions(facts, root) -> None:
+    """The correlation key of each message (``zeebe:subscription``): checked FEEL.
+    Messages from outside are refused elsewhere (``constructs``); the key is read so
+    that a mistake in it is named all the same."""
+    for subscription in root.iter(_z("subscription")):
+        key = subscription.get("correlationKey")
+        message = subscription.getparent().getparent()
+        name = message.get("name") or message.get("id") or ""
+        if key is not None:
+            _feel_problem(facts, subscription.sourceline, key, f"correlation key of message '{name}'",
+                          "correlation keys")
+
+
+def _io_mapping(facts, mapping, kind: str, node_id: str) -> None:
+    entries = [(e, etree.QName(e).localname) for e in mapping if isinstance(e.tag, str)]
+    for entry, direction in entries:
+        source = entry.get("source")
+        if source is not None and feel.is_feel(source):
+            _feel_problem(facts, entry.sourceline, source,
+                          f"{direction} mapping '{entry.get('target', '')}' of '{node_id}'", f"{direction} mappings")
+    if entries and kind not in _MAPPED_ELSEWHERE:
+        facts.problems.append(Problem(facts.path, mapping.sourceline, (
+            f"{_LABELS.get(kind, kind)} '{node_id}' has zeebe:ioMapping ({len(entries)} input/output mappings), which Dealflow "
+            "does not run: a task reads and writes the deal's process data directly; remove the mappings and "
+            "name the variables themselves (a form field's key, a condition's variable), or compute a value "
+            "in a script task")))
+
+
+def _feel_problem(facts, line: int, text: str, where: str, what: str = "conditions") -> None:
+    if not feel.is_feel(text):
+        return
+    try:
+        feel.translate(text, what)
+    except ExpressionError as err:
+        facts.problems.append(Problem(facts.path, line + (err.line - 1 if err.line else 0), f"{where}: {err.message}"))

@@ -1,0 +1,220 @@
+"""Camunda 8 (Zeebe) extensions read by the methodology reader: assignment, Camunda
+Forms (``.form`` files and embedded forms) turned into Dealflow form fields, and what
+is refused — io mappings, ``zeebe:calledElement``, FEEL outside the subset — at its
+line. Pure: ``read_bpmn`` and ``read_form`` on text, plus ``dealflow validate``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from engine.cli import main
+from engine.methodology.bpmn_source import parse_xml, read_bpmn
+from engine.methodology.camunda_forms import read_form
+from engine.methodology.model import INITIATOR
+from engine.methodology.zeebe import attach_forms
+from engine.methodology.camunda_forms import read_forms
+from engine.rules.forms import validate_form
+
+HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+        'xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="http://x">\n'
+        '<bpmn:process id="p" isExecutable="true">\n')
+TAIL = "</bpmn:process>\n</bpmn:definitions>\n"
+
+
+def facts_of(body: str):
+    tree, problems = parse_xml("p.bpmn", (HEAD + body + TAIL).encode())
+    assert problems == []
+    return read_bpmn("p.bpmn", tree)
+
+
+def user_task(extensions: str, task_id: str = "Review") -> str:
+    return (f'<bpmn:userTask id="{task_id}" name="Review">\n<bpmn:extensionElements>\n{extensions}\n'
+            '</bpmn:extensionElements>\n</bpmn:userTask>\n')
+
+
+def messages(facts) -> list[str]:
+    return [f"{p.line}: {p.message}" for p in facts.problems]
+
+
+# --- assignment ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("attributes, assignee, users, groups", [
+    ('assignee="alice" candidateGroups="sales, management"', "alice", (), ("sales", "management")),
+    ('candidateUsers="bob,carol"', None, ("bob", "carol"), ()),
+    ('assignee="=&quot;alice&quot;" candidateGroups="=[&quot;sales&quot;, &quot;ops&quot;]"', "alice", (),
+     ("sales", "ops")),
+    ('assignee="=initiator"', INITIATOR, (), ()),
+])
+def test_an_assignment_definition_names_users_and_groups_for_routing(attributes, assignee, users, groups):
+    facts = facts_of(user_task(f"<zeebe:assignmentDefinition {attributes} />"))
+    node = facts.processes["p"].nodes["Review"]
+    assert (node.assignee, node.candidate_users, node.candidate_groups) == (assignee, users, groups)
+    assert facts.problems == []
+
+
+def test_an_assignment_computed_from_process_data_is_refused_at_its_line():
+    facts = facts_of(user_task('<zeebe:assignmentDefinition assignee="=request.owner" />'))
+    assert messages(facts) == [
+        "6: user task 'Review': zeebe:assignmentDefinition assignee=\"=request.owner\" is an expression, which "
+        "Dealflow does not evaluate for assignment; write a group or user name and map it in the routing "
+        "file's 'groups:' or 'users:', or =initiator for the opportunity's owner"]
+
+
+# --- Camunda Forms ------------------------------------------------------------------------
+
+FORM = {
+    "id": "review-form", "type": "default", "components": [
+        {"type": "text", "id": "Intro", "text": "# Review"},
+        {"type": "checkbox", "id": "F1", "key": "approved", "label": "Approved"},
+        {"type": "textarea", "id": "F2", "key": "reason", "label": "Reason", "validate": {"required": True},
+         "conditional": {"hide": "=approved"}},
+        {"type": "group", "id": "G", "components": [
+            {"type": "number", "id": "F3", "key": "discount", "label": "Discount",
+             "validate": {"min": 0, "max": 30}, "decimalDigits": 0},
+            {"type": "textfield", "id": "F4", "key": "code", "label": "Code",
+             "validate": {"pattern": "[A-Z]{3}", "minLength": 3, "maxLength": 3}},
+        ]},
+        {"type": "select", "id": "F5", "key": "tier", "label": "Tier",
+         "values": [{"label": "Gold", "value": "gold"}, {"label": "Silver", "value": "silver"}]},
+        {"type": "radio", "id": "F6", "key": "channel", "label": "Channel", "defaultValue": "web",
+         "values": [{"label": "Web", "value": "web"}, {"label": "Phone", "value": "phone"}]},
+        {"type": "datetime", "id": "F7", "key": "startDate", "subtype": "date", "dateLabel": "Start"},
+        {"type": "textfield", "id": "F8", "key": "shown", "readonly": True},
+        {"type": "button", "id": "Submit", "action": "submit"},
+    ]}
+
+
+def test_a_camunda_form_becomes_typed_fields_with_its_validation_rules():
+    form = read_form("review.form", json.dumps(FORM, indent=2).encode())
+    assert form.problems == [] and form.id == "review-form"
+    by_id = {f.id: f for f in form.fields}
+    assert list(by_id) == ["approved", "reason", "discount", "code", "tier", "channel", "startDate"]
+    assert [by_id[k].type for k in by_id] == ["boolean", "string", "long", "string", "enum", "enum", "date"]
+    assert by_id["reason"].required and by_id["reason"].hidden_when == "approved"
+    assert (by_id["discount"].minimum, by_id["discount"].maximum) == ("0", "30")
+    assert (by_id["code"].pattern, by_id["code"].minimum, by_id["code"].maximum) == ("[A-Z]{3}", "3", "3")
+    assert by_id["tier"].choices == (("gold", "Gold"), ("silver", "Silver"))
+    assert by_id["channel"].default == "web"
+    assert by_id["approved"].line == 12  # the line of its "id" in the file as written
+
+
+def test_the_server_checks_a_camunda_forms_rules_and_ignores_a_field_its_condition_hides():
+    fields = read_form("review.form", json.dumps(FORM).encode()).fields
+    clean, errors = validate_form(fields, {"approved": "true", "code": "abc", "discount": "40"})
+    assert errors == {"code": "enter text of the form [A-Z]{3}", "discount": "enter 30 or less"}
+    clean, errors = validate_form(fields, {"approved": "false"})
+    assert errors == {"reason": "this field is required"}
+    clean, errors = validate_form(fields, {"approved": "false", "reason": "too expensive", "code": "ABC"})
+    assert errors == {} and clean["reason"] == "too expensive" and clean["channel"] == "web"
+
+
+@pytest.mark.parametrize("component, words", [
+    ({"type": "iframe", "id": "X", "url": "https://x"}, "of type 'iframe' is not supported"),
+    ({"type": "select", "id": "X", "key": "k", "valuesKey": "options"}, "takes its options from process data"),
+    ({"type": "datetime", "id": "X", "key": "k", "subtype": "datetime"}, "set the datetime field's subtype"),
+    ({"type": "textfield", "id": "X", "key": "a.b"}, "plain name"),
+    ({"type": "textfield", "id": "X", "key": "k", "validate": {"pattern": "(a+)+$"}}, "nested repetition"),
+    ({"type": "textfield", "id": "X", "key": "k", "conditional": {"hide": "=fromAi(x)"}},
+     "condition hiding form field 'k': the FEEL function fromAi() is not supported"),
+    ({"type": "group", "id": "X", "path": "address", "components": []}, "clear the group's path"),
+])
+def test_what_a_dealflow_form_cannot_ask_is_refused_at_the_components_line(component, words):
+    document = {"id": "f", "components": [{"type": "text", "id": "T", "text": "x"}, component]}
+    form = read_form("f.form", json.dumps(document, indent=2).encode())
+    assert len(form.problems) == 1 and words in form.problems[0].message
+    assert form.problems[0].line == 11  # the component's "id"
+
+
+def test_a_user_task_gets_the_fields_of_the_form_it_names_by_form_id():
+    facts = facts_of(user_task('<zeebe:userTask />\n<zeebe:formDefinition formId="review-form" />'))
+    forms, problems = read_forms({"review.form": json.dumps(FORM).encode()})
+    assert attach_forms(facts, forms) == [] and problems == []
+    assert [f.id for f in facts.processes["p"].nodes["Review"].form][:2] == ["approved", "reason"]
+
+
+def test_a_form_id_no_form_file_defines_is_named_at_the_form_definition():
+    facts = facts_of(user_task('<zeebe:formDefinition formId="missing" />'))
+    forms, _ = read_forms({"review.form": json.dumps(FORM).encode()})
+    assert [f"{p.line}: {p.message}" for p in attach_forms(facts, forms)] == [
+        "6: user task 'Review' shows form 'missing', which no .form file in the methodology folder defines "
+        "(forms here: review-form); copy the form Camunda Modeler saved (a .form file with that \"id\") beside "
+        "the BPMN file"]
+
+
+def test_a_form_embedded_in_the_file_is_read_with_lines_counted_in_the_file():
+    embedded = json.dumps({"components": [{"type": "textfield", "id": "F1", "key": "note", "label": "Note"}]},
+                          indent=2)
+    body = (f'<bpmn:extensionElements><zeebe:userTaskForm id="uf1">{embedded}</zeebe:userTaskForm>'
+            '</bpmn:extensionElements>\n'
+            + user_task('<zeebe:formDefinition formKey="camunda-forms:bpmn:uf1" />'))
+    facts = facts_of(body)
+    assert facts.problems == []
+    [note] = facts.processes["p"].nodes["Review"].form
+    assert (note.id, note.type, note.line) == ("note", "string", 8)
+
+
+def test_a_form_key_naming_a_custom_ui_is_refused():
+    facts = facts_of(user_task('<zeebe:formDefinition formKey="custom:my-app/review" />'))
+    assert "names a form outside the process (a custom UI)" in messages(facts)[0]
+
+
+# --- what Dealflow does not run ---------------------------------------------------------------
+
+def test_io_mappings_on_a_user_task_are_refused_and_their_feel_checked_at_its_line():
+    facts = facts_of(user_task('<zeebe:ioMapping>\n<zeebe:input source="=a.b" target="x" />\n'
+                               '<zeebe:output source="={x: 1}" target="y" />\n</zeebe:ioMapping>'))
+    assert messages(facts) == [
+        "8: output mapping 'y' of 'Review': context literals ({…}) are not supported in output mappings: give "
+        "each value its own mapping or form field, e.g. = customer.name",
+        "6: user task 'Review' has zeebe:ioMapping (2 input/output mappings), which Dealflow does not run: a "
+        "task reads and writes the deal's process data directly; remove the mappings and name the variables "
+        "themselves (a form field's key, a condition's variable), or compute a value in a script task"]
+
+
+def test_task_headers_are_kept_as_data():
+    facts = facts_of(user_task('<zeebe:taskHeaders><zeebe:header key="priority" value="high" />'
+                               '</zeebe:taskHeaders>'))
+    assert facts.task_headers == {"Review": (("priority", "high"),)} and facts.problems == []
+
+
+def test_a_call_activity_named_the_camunda_8_way_is_refused_with_what_to_write():
+    facts = facts_of('<bpmn:callActivity id="Call">\n<bpmn:extensionElements>'
+                     '<zeebe:calledElement processId="billing" /></bpmn:extensionElements>\n'
+                     '</bpmn:callActivity>\n')
+    [message] = messages(facts)
+    assert message.startswith("4: call activity 'Call' names its process the Camunda 8 way")
+    assert 'write calledElement="billing" on the callActivity element' in message
+
+
+def test_a_correlation_key_outside_the_feel_subset_is_named_at_its_line():
+    facts = facts_of('<bpmn:receiveTask id="Wait" messageRef="M" />\n</bpmn:process>\n'
+                     '<bpmn:message id="M" name="paid">\n<bpmn:extensionElements>\n'
+                     '<zeebe:subscription correlationKey="=orders[1].id" />\n</bpmn:extensionElements>\n'
+                     '</bpmn:message>\n<bpmn:process id="q">\n')
+    assert "8: correlation key of message 'paid': list filters and indexes ('[…]' after 'orders') are not " \
+           "supported in correlation keys: FEEL counts from 1 and Dealflow from 0; compute the value in a " \
+           "script task and use it by its name" in messages(facts)
+
+
+def test_dealflow_validate_reads_the_form_files_of_the_methodology_folder(tmp_path, monkeypatch):
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "review.form").write_text(json.dumps(FORM, indent=2), "utf-8")
+    (source / "deal.bpmn").write_text(
+        HEAD + '<bpmn:startEvent id="start" />\n'
+        + user_task('<zeebe:userTask />\n<zeebe:formDefinition formId="review-form" />')
+        + '<bpmn:endEvent id="won" />\n<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="Review" />\n'
+        '<bpmn:sequenceFlow id="f2" sourceRef="Review" targetRef="won" />\n' + TAIL, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    imported = CliRunner().invoke(main, ["import-bpmn", "source/deal.bpmn", "--into", "methodologies"])
+    assert "wrote methodologies/bpmn/review.form" in imported.output
+    result = CliRunner().invoke(main, ["validate", "methodologies"])
+    assert result.exit_code == 0, result.output
+    (tmp_path / "methodologies" / "bpmn" / "review.form").unlink()
+    result = CliRunner().invoke(main, ["validate", "methodologies"])
+    assert result.exit_code == 1
+    assert "methodologies/bpmn/deal.bpmn:8: user task 'Review' shows form 'review-form'" in result.stdout
