@@ -34,6 +34,7 @@ __all__ = ["CamundaForm", "read_form", "read_forms"]
 
 _DISPLAY_ONLY = frozenset({"text", "spacer", "separator", "button", "html", "image"})
 _TEXT = frozenset({"textfield", "textarea"})
+_MAX_GROUP_DEPTH = 10
 _MAX_TEXTAREA = "10000"  # a textarea without maxLength: the server's own limit for text
 
 
@@ -52,6 +53,8 @@ def read_form(path: str, data: bytes) -> CamundaForm:
     text = data.decode("utf-8", errors="replace")
     try:
         document = json.loads(text)
+    except RecursionError:
+        return CamundaForm(path, None, problems=[Problem(path, 1, "the form nests too deeply to read")])
     except ValueError as err:
         line = getattr(err, "lineno", 1)
         return CamundaForm(path, None, problems=[Problem(path, line, f"not a Camunda Forms file: {err}")])
@@ -103,7 +106,11 @@ def _line_of(text: str, component: dict) -> int:
     return 1
 
 
-def _components(form: CamundaForm, text: str, components: list, fields: list[FormField]) -> None:
+def _components(form: CamundaForm, text: str, components: list, fields: list[FormField], depth: int = 0) -> None:
+    if depth > _MAX_GROUP_DEPTH:
+        form.problems.append(Problem(form.path, 1, f"groups nest more than {_MAX_GROUP_DEPTH} deep in the form; "
+                                                   "flatten them"))
+        return
     for component in components:
         if not isinstance(component, dict):
             continue
@@ -116,7 +123,8 @@ def _components(form: CamundaForm, text: str, components: list, fields: list[For
                 form.problems.append(Problem(form.path, line, f"group '{component.get('label', '')}' stores its "
                                                               "fields under a path (nested data), which Dealflow's "
                                                               "task data does not have; clear the group's path"))
-            _components(form, text, component.get("components") or [], fields)
+            inner = component.get("components")
+            _components(form, text, inner if isinstance(inner, list) else [], fields, depth + 1)
             continue
         converted = _field(form, component, kind, line)
         if converted is not None:

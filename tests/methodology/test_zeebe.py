@@ -218,3 +218,16 @@ def test_dealflow_validate_reads_the_form_files_of_the_methodology_folder(tmp_pa
     result = CliRunner().invoke(main, ["validate", "methodologies"])
     assert result.exit_code == 1
     assert "methodologies/bpmn/deal.bpmn:8: user task 'Review' shows form 'review-form'" in result.stdout
+
+
+@pytest.mark.parametrize("text, words", [
+    ("[" * 100_000, "the form nests too deeply to read"),
+    (json.dumps({"id": "f", "components": [{"type": "group", "id": "G0", "components": []}]}).replace(
+        '"components": []', '"components": [' + '{"type": "group", "components": [' * 50 + "]}" * 50 + "]"),
+     "groups nest more than 10 deep"),
+    ('{"id": "f", "components": [1, "x", {"type": "group", "components": "nope"}]}', None),
+])
+def test_a_hostile_form_file_is_a_problem_not_a_crash(text, words):
+    form = read_form("f.form", text.encode())
+    assert form.fields == ()
+    assert [words in p.message for p in form.problems] == ([True] if words else [])
