@@ -213,7 +213,9 @@ def _parallel_blocks(process: BpmnProcess) -> dict[str, str]:
         while stack:
             node_id, depth = stack.pop()
             node = process.nodes.get(node_id)
-            if node is None or (node_id, depth) in seen:
+            # A split inside a loop would open one more level on every pass: no
+            # block nests deeper than there are nodes, so stop there (else: no end).
+            if node is None or (node_id, depth) in seen or depth > len(process.nodes):
                 continue
             seen.add((node_id, depth))
             if node.kind in _FORKING and incoming.get(node_id, 0) > 1:
