@@ -190,7 +190,9 @@ def drive(folder: str, methodologies: Path, work: Path) -> Outcome:
 
 # What the examples' own workers answer, per topic (the test worker answers nothing else):
 # E03's credit-score checker returns the scores its loan subprocess loops over.
-WORKER_ANSWERS = {"creditScoreChecker": {"creditScores": [3, 8]}}
+# Z10's plausibility check (camunda8/) says whether a person must approve the change.
+WORKER_ANSWERS = {"creditScoreChecker": {"creditScores": [3, 8]},
+                  "checkPlausibility": {"manualApprovalNecessary": False}}
 
 
 def worker_topics(methodologies: Path) -> list[str]:
