@@ -42,7 +42,8 @@ def test_nothing_known_meets_nothing():
 
 def test_a_required_activity_is_met_once_it_is_no_longer_open():
     assert judged(open_required={"call_cfo"})[0].met is False
-    assert judged(open_required=())[0] == Criterion("activity", "call_cfo", "activity 'Call the CFO' is done", True)
+    assert judged(open_required=())[0] == Criterion("activity", "call_cfo", "activity 'Call the CFO' is done", True,
+                                                    "do the activity 'Call the CFO'")
 
 
 def test_a_field_counts_as_filled_unless_it_is_missing_none_false_or_blank_text():
