@@ -21,6 +21,7 @@ from engine.methodology.model import ForecastRanges
 from engine.rules import forecast_categories, policy
 from engine.service import unit_of_work, visibility
 from engine.service.context import ServiceContext
+from engine.service.report_scope import scope_for
 from engine.service.unit_of_work import Session
 from engine.store import people
 from engine.store import snapshots as store
@@ -74,13 +75,14 @@ def _row(deal, day: date, now: datetime, ranges: ForecastRanges) -> dict:
 
 def deals_as_of(ctx: ServiceContext, day: object, *, viewer: str) -> SnapshotDay:
     """The open deals as the snapshot of ``day`` (or the latest before it) has
-    them: for managers (the deals they were responsible for then), designers and
-    admins (every deal), like the pipeline."""
+    them: for managers (their deals as the reports count them, by who owned and
+    managed each deal that day), designers and admins (every deal), like the pipeline."""
     asked = _day(day, ctx.now().date())
     with unit_of_work.read(ctx) as session:
-        actor = visibility.actor_of(session, people.user(session, viewer))
+        user = people.user(session, viewer)
+        actor = visibility.actor_of(session, user)
         policy.require(policy.may_see_pipeline(actor), "past pipelines are for managers, designers and admins")
-        found, rows = store.deals_as_of(session, asked, manager_id=policy.pipeline_manager(actor))
+        found, rows = store.deals_as_of(session, asked, scope_for(session, user))
         owners = store.usernames(session, {r.owner_id for r in rows})
         deals = tuple(DealSnapshotView(
             r.opportunity_id, r.stage_id, r.amount, r.currency, r.probability, r.forecast_category,

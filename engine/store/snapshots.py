@@ -17,6 +17,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from engine.rules.report_scope import Scope
+from engine.store.report_scope import where_in_scope
+
 from engine.store import snapshot_totals
 from engine.store.models import Opportunity, User
 from engine.store.snapshot_models import DealSnapshot
@@ -70,24 +73,22 @@ def day_on_or_before(session: Session, day: date) -> date | None:
     return session.scalar(select(func.max(DealSnapshot.snapshot_date)).where(DealSnapshot.snapshot_date <= day))
 
 
-def as_of(day: date, *, manager_id: int | None = None) -> Select:
+def as_of(day: date, scope: Scope) -> Select:
     """The snapshot rows of exactly ``day`` (resolve it with ``day_on_or_before``
-    first), as a query reports can group and sum in SQL; ``manager_id``: only the
-    deals that manager was responsible for that day."""
-    query = select(DealSnapshot).where(DealSnapshot.snapshot_date == day)
-    if manager_id is not None:
-        query = query.where(DealSnapshot.manager_id == manager_id)
-    return query
+    first) that ``scope`` covers, as they were that day (owner, manager, team), as a
+    query reports can group and sum in SQL."""
+    return where_in_scope(select(DealSnapshot).where(DealSnapshot.snapshot_date == day), scope,
+                          DealSnapshot.owner_id, DealSnapshot.manager_id, DealSnapshot.team_id)
 
 
-def deals_as_of(session: Session, day: date, *, manager_id: int | None = None) -> tuple[date | None, list]:
+def deals_as_of(session: Session, day: date, scope: Scope) -> tuple[date | None, list]:
     """The day the snapshots were read from (None: none that early) and its rows
     (plain rows with DealSnapshot's columns, not entities: a day is 100,000 of
     them), by deal id."""
     found = day_on_or_before(session, day)
     if found is None:
         return None, []
-    query = as_of(found, manager_id=manager_id).order_by(DealSnapshot.opportunity_id)
+    query = as_of(found, scope).order_by(DealSnapshot.opportunity_id)
     return found, list(session.execute(query.with_only_columns(*DealSnapshot.__table__.c)))
 
 

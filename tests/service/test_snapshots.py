@@ -104,10 +104,28 @@ def test_past_pipelines_are_for_managers_of_their_deals_designers_and_admins(eng
         engine.deals_as_of("2026-11-02", viewer="rep1")
     assert {d.opportunity_id for d in engine.deals_as_of("2026-11-02", viewer="admin").deals} == {ours.id,
                                                                                                    theirs.id}
-    managers = {d.id: engine.show_opportunity(d.id).manager for d in (ours, theirs)}
-    for manager in ("manager", "manager2"):
+    # A manager's deals as the reports and warnings count them (engine.rules.report_scope):
+    # those they or anyone below them owns or manages, and those of the teams they lead.
+    deals = {d.id: engine.show_opportunity(d.id) for d in (ours, theirs)}
+    for manager, below, leads in (("manager", {"rep1", "rep2"}, {"sales", "horeca"}),
+                                  ("manager2", {"rep3"}, {"others"})):
+        people = below | {manager}
         seen = {d.opportunity_id for d in engine.deals_as_of("2026-11-02", viewer=manager).deals}
-        assert seen == {i for i, m in managers.items() if m == manager}
+        assert seen == {i for i, d in deals.items() if {d.manager, d.owner} & people or d.team in leads}
+    # rep3's deal is in manager's team 'sales' and owned by manager2's report: both count it
+    assert {d.opportunity_id for d in engine.deals_as_of("2026-11-02", viewer="manager2").deals} == {theirs.id}
+
+
+def test_a_director_sees_the_past_pipeline_of_every_team_below_them_as_the_reports_do(engine):
+    from tests.service.quota_seeds import with_director
+
+    with_director(engine)  # director leads manager and manager2
+    ours = open_deal(engine)
+    theirs = engine.create_opportunity(title="Bar", amount="5.00", partner="Bar", actor="manager2",
+                                       attributes={"channel": "retail"}, owner="rep3")
+    engine.take_snapshots()
+    seen = {d.opportunity_id for d in engine.deals_as_of("2026-11-02", viewer="director").deals}
+    assert seen == {ours.id, theirs.id}  # the one scope of reports and warnings, not "managed by me"
 
 
 def test_two_processes_sweeping_at_once_file_each_deal_once(engines, db_url):
