@@ -103,8 +103,9 @@ def test_every_shipped_scenario_passes(run_cli, shipped_copy, no_database):
     result = run_cli("test", "methodologies")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[-1] == "12 passed, 0 failed"
+    assert lines[-1] == "14 passed, 0 failed"
     assert "PASSED HORECA BANT — a quote without an answer for 14 days expires" in lines
+    assert "PASSED key account — a C-class account nurtured for 90 days without news is lost" in lines
     assert not no_database.exists()
 
 
