@@ -20,6 +20,8 @@ The rules (Pipedrive's and Odoo's rotting, Salesforce's inspection flags):
     amount_dropped      the amount is lower than it was within the last DROP_WINDOW
     left_commit         the deal counted as commit within the last DROP_WINDOW and no longer
                         does (SugarCRM tells the manager when a deal drops out of commit)
+    criteria_skipped    a timer took the deal out of its last stage with that stage's exit
+                        criteria unmet (timers are never held back); until it moves on
 
 "Counted as commit" is read from the deal's probabilities in the window through
 its methodology's forecast ranges, and from the category events of the rep's
@@ -40,11 +42,11 @@ from engine.methodology.model import DEFAULT_FORECAST_RANGES, ForecastRanges
 __all__ = ["RULES", "LABELS", "DEFAULT_IDLE_DAYS", "DROP_WINDOW", "DealFacts", "Point", "Warning",
            "warnings_for", "peak_since", "label"]
 
-ROTTING, NEXT_ACTION, IDLE, CLOSE_DATE, SLIPPING, PROBABILITY, AMOUNT, LEFT_COMMIT = (
+ROTTING, NEXT_ACTION, IDLE, CLOSE_DATE, SLIPPING, PROBABILITY, AMOUNT, LEFT_COMMIT, SKIPPED = (
     "rotting", "next_action_missed", "idle", "close_date_passed", "close_date_slipping", "probability_dropped",
-    "amount_dropped", "left_commit")
+    "amount_dropped", "left_commit", "criteria_skipped")
 #: in the order a manager reads them: the most urgent first
-RULES = (LEFT_COMMIT, NEXT_ACTION, CLOSE_DATE, SLIPPING, ROTTING, IDLE, PROBABILITY, AMOUNT)
+RULES = (LEFT_COMMIT, NEXT_ACTION, CLOSE_DATE, SLIPPING, SKIPPED, ROTTING, IDLE, PROBABILITY, AMOUNT)
 #: moving the close date later this many times is "slipping again"
 SLIPS = 2
 LABELS = {
@@ -56,6 +58,7 @@ LABELS = {
     PROBABILITY: "Probability dropped",
     AMOUNT: "Amount dropped",
     LEFT_COMMIT: "Left commit",
+    SKIPPED: "Exit criteria skipped",
 }
 DEFAULT_IDLE_DAYS = 14
 #: how far back a drop in probability or amount counts (Salesforce's "recent
@@ -99,6 +102,9 @@ class DealFacts:
     ranges: ForecastRanges = DEFAULT_FORECAST_RANGES  # the methodology's forecast ranges
     category_override: str | None = None  # the rep's forecast category override in force
     category_history: tuple[tuple[datetime, str | None, str | None], ...] = ()  # (at, before, after)
+    # The latest time a timer took the deal out of a stage whose exit criteria were
+    # unmet: (event id, at, that stage's name, what was still to do), or None.
+    criteria_skipped: tuple[int, datetime, str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -116,7 +122,7 @@ class Warning:
 def warnings_for(deal: DealFacts, now: datetime, *, idle_days: int = DEFAULT_IDLE_DAYS) -> list[Warning]:
     """Every warning ``deal`` deserves at ``now`` (UTC), in RULES order."""
     found = [_left_commit(deal, now), _next_action(deal, now), _close_date(deal, now), _slipping(deal),
-             _rotting(deal, now),
+             _criteria_skipped(deal), _rotting(deal, now),
              _idle(deal, now, idle_days), _probability(deal, now), _amount(deal, now)]
     return [w for w in found if w is not None]
 
@@ -127,6 +133,20 @@ def _days(delta: timedelta) -> int:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _criteria_skipped(deal: DealFacts) -> Warning | None:
+    # Only while the deal is still in the stage the timer took it to: once it moves on,
+    # someone has worked it since, and the warning clears.
+    if deal.criteria_skipped is None or deal.stage_entered_at is None:
+        return None
+    event_id, at, left, missing = deal.criteria_skipped
+    if at < deal.stage_entered_at:
+        return None
+    return Warning(deal.opportunity_id, SKIPPED, f"{SKIPPED}:{event_id}",
+                   f"A timer moved the deal on from {left} with its exit criteria unmet: "
+                   f"{'; '.join(missing) or 'see the deal'}.",
+                   "Catch up on what was skipped, or decide with the rep whether the deal is still real.")
 
 
 def _rotting(deal: DealFacts, now: datetime) -> Warning | None:

@@ -52,6 +52,7 @@ def find(ctx: ServiceContext, now: datetime, idle_days: int) -> tuple[int, list[
         amounts = store.value_history(session, store.AMOUNT_EVENTS, "amount", since)
         close_moves = store.close_date_moves(session)
         categories = store.category_changes(session, since)
+        skipped = store.criteria_skipped(session)
         stages, ranges = {}, {}
         for version_id in {d.methodology_version_id for d in deals}:
             methodology = ctx.catalog.version(session, version_id)[1]
@@ -69,7 +70,8 @@ def find(ctx: ServiceContext, now: datetime, idle_days: int) -> tuple[int, list[
             probability_history=tuple(rules.Point(at, v) for at, v in probabilities.get(deal.id, ())),
             amount_history=tuple(rules.Point(at, Decimal(v)) for at, v in amounts.get(deal.id, ())),
             close_date_moves=tuple(close_moves.get(deal.id, ())), ranges=ranges[deal.methodology_version_id],
-            category_override=deal.category_override, category_history=tuple(categories.get(deal.id, ())))
+            category_override=deal.category_override, category_history=tuple(categories.get(deal.id, ())),
+            criteria_skipped=skipped.get(deal.id))
         for w in rules.warnings_for(facts, now, idle_days=idle_days):
             found.append(store.Found(w.opportunity_id, w.rule, w.cause, w.message, w.advice))
     return len(deals), found

@@ -31,6 +31,7 @@ AMOUNT_EVENTS = ("amount_changed",)
 CLOSE_DATE_EVENT = "close_date_changed"
 #: the events of the rep's forecast-category override (data: category_before, category)
 CATEGORY_EVENTS = ("forecast_category_overridden", "forecast_category_cleared")
+SKIPPED_EVENT = "exit_criteria_skipped"  # a timer left a stage with its criteria unmet (service/timers.py)
 _CHUNK = 1000  # ids per UPDATE statement
 
 
@@ -105,6 +106,17 @@ def close_date_moves(session: Session) -> dict[int, list[tuple[date | None, date
         data = data or {}
         moves[deal_id].append((_day(data.get("before")), _day(data.get("after"))))
     return moves
+
+
+def criteria_skipped(session: Session) -> dict[int, tuple]:
+    """The latest exit_criteria_skipped event of each open deal: (event id, at, stage
+    name, what was still to do)."""
+    latest = (select(func.max(Event.id)).join(Opportunity, Opportunity.id == Event.opportunity_id)
+              .where(Opportunity.status == "open", Event.kind == SKIPPED_EVENT)
+              .group_by(Event.opportunity_id))
+    rows = session.execute(select(Event.id, Event.opportunity_id, Event.at, Event.data).where(Event.id.in_(latest)))
+    return {deal_id: (event_id, at, (data or {}).get("stage_name", ""), tuple((data or {}).get("missing", ())))
+            for event_id, deal_id, at, data in rows}
 
 
 def category_changes(session: Session, since: datetime) -> dict[int, list[tuple]]:

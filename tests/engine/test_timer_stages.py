@@ -59,3 +59,23 @@ def test_a_timer_leaving_a_stage_whose_exit_criteria_are_unmet_passes_and_record
     assert after.stage_id == "offer"  # time is not held back ...
     [skipped] = [e for e in after.events if e.kind == "exit_criteria_skipped"]  # ... but nothing is silent
     assert skipped.data["stage"] == "cooling" and skipped.data["missing"] == ["do the activity 'Call back'"]
+
+
+def test_a_timer_that_skipped_exit_criteria_warns_until_the_deal_moves_on(cooling, clock):
+    deal = cooling.create_opportunity(title="Cold room", amount="1000.00", partner="Bar",
+                                      attributes={"channel": "retail"}, actor="manager")
+    [task] = [t for t in deal.open_tasks if t.node_id == "Task_Qualify"]
+    cooling.complete_task(task.id, actor=deal.owner, data={"amount": "10"})
+    clock.advance(days=5, minutes=1)
+    cooling.fire_due_timers()
+    cooling.sweep_warnings()
+    [skipped] = [w for w in cooling.deal_warnings(deal.id, viewer="manager") if w.rule == "criteria_skipped"]
+    assert skipped.message == ("A timer moved the deal on from Cooling off with its exit criteria unmet: "
+                               "do the activity 'Call back'.")
+    assert skipped.cleared_at is None and skipped.rule_label == "Exit criteria skipped"
+    offer = next(t for t in cooling.show_opportunity(deal.id).open_tasks if t.node_id == "Task_Offer")
+    cooling.complete_task(offer.id, actor=deal.owner, data={"result": "rejected"})  # worked on: lost
+    cooling.sweep_warnings()
+    assert [w.rule for w in cooling.deal_warnings(deal.id, viewer="manager")] == []  # open ones only
+    [after] = [w for w in cooling.warnings(viewer="manager", include_cleared=True) if w.id == skipped.id]
+    assert after.cleared_at is not None
