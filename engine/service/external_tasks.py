@@ -24,7 +24,7 @@ from engine.rules import inputs, policy
 from engine.runtime.step import StepResult
 from engine.service import unit_of_work, visibility
 from engine.service.context import ServiceContext
-from engine.service.progress import apply_step
+from engine.service.unattended import apply_unattended_step
 from engine.service.unit_of_work import Session
 from engine.store import external_tasks as store
 from engine.store import opportunities as opportunity_store
@@ -138,7 +138,7 @@ def complete(ctx: ServiceContext, worker: WorkerView, task_id: str, worker_id: s
         runner = ctx.catalog.runner(session, version.id)
         state, result = runner.complete_external(opportunity.workflow_state, row.id, dict(variables), ctx.now())
         _finish(ctx, session, opportunity, methodology, row, state, result, "external_task_completed",
-                variables=variables)
+                lambda: runner.data(state), variables=variables)
 
     unit_of_work.run(ctx, work, duplicate="another worker completed this task at the same time")
 
@@ -197,7 +197,7 @@ def bpmn_error(ctx: ServiceContext, worker: WorkerView, task_id: str, worker_id:
             return
         state, result = caught
         _finish(ctx, session, opportunity, methodology, row, state, result, "external_task_error",
-                code=code, message=message)
+                lambda: runner.data(state), code=code, message=message)
 
     unit_of_work.run(ctx, work)
 
@@ -296,7 +296,7 @@ def _held(ctx: ServiceContext, session: Session, worker: WorkerView, task_id: st
 
 
 def _finish(ctx: ServiceContext, session: Session, opportunity: Opportunity, methodology: Methodology,
-            row: ExternalTask, state: str, result: StepResult, event: str, **data) -> None:
+            row: ExternalTask, state: str, result: StepResult, event: str, data_of, **data) -> None:
     now = ctx.now()
     if result.error is None:
         row.status, row.completed_at, row.lock_expires_at = "completed", now, None
@@ -305,8 +305,10 @@ def _finish(ctx: ServiceContext, session: Session, opportunity: Opportunity, met
         row.status, row.worker_id, row.lock_expires_at = "incident", None, None
         row.error_message = f"the step after the worker's answer failed at '{result.error.node_id}': " \
                             f"{result.error.message}"
-    apply_step(session, opportunity, methodology, ctx.catalog.lanes(session, methodology.id),
-               state, result, None, now)
+    # Like a timer, a worker's answer is never held back by exit criteria (recorded and
+    # warned about), and a deal it loses is asked for its reason.
+    apply_unattended_step(session, opportunity, methodology, ctx.catalog.lanes(session, methodology.id),
+                          state, result, data_of, now, form=data.get("variables"))
 
 
 def _worker_id(worker_id: object) -> str:

@@ -9,9 +9,10 @@ from engine.errors import ConflictError, DealflowError
 from engine.rules import policy
 from engine.methodology.model import FormField
 from engine.rules.forms import validate_form
-from engine.service import closing, opportunities, sales, tasks, unit_of_work, visibility
+from engine.service import opportunities, tasks, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.progress import apply_step
+from engine.service.unattended import apply_unattended_step
 from engine.service.unit_of_work import Session
 from engine.store import opportunities as opportunity_store
 from engine.store import people, stage_totals
@@ -50,17 +51,9 @@ def fire_due_timers(ctx: ServiceContext, limit: int = 100) -> int:
                 opportunity.failed_step = None
             else:
                 opportunity.failed_step = {"kind": "timers"}
-            # A timer is never held back by exit criteria (time passes whatever the rep did),
-            # but leaving a stage with criteria unmet is recorded on the deal, never silent.
-            unmet = sales.unmet_exit_criteria(session, opportunity, methodology, result, lambda: runner.data(state))
-            apply_step(session, opportunity, methodology, ctx.catalog.lanes(session, methodology.id),
-                       state, result, None, now)
-            if unmet is not None:
-                stage, missing = unmet
-                record_event(session, opportunity, "exit_criteria_skipped", None, now, stage=stage.id,
-                             stage_name=stage.name, missing=[c.to_do or c.label for c in missing])
-            if opportunity.status == "lost":  # a timer took the deal to a lost end: no form, no reason
-                closing.note_process_loss(session, opportunity, methodology, {}, None, now)
+            # Time passes whatever the rep did: never held back by exit criteria (recorded).
+            apply_unattended_step(session, opportunity, methodology, ctx.catalog.lanes(session, methodology.id),
+                                  state, result, lambda: runner.data(state), now)
             if result.error is not None:
                 opportunity.next_timer_at = None  # retried by hand, not fired again and again
             return _FIRED

@@ -157,3 +157,16 @@ def test_a_long_poll_returns_the_task_that_arrives_while_it_waits(erp):
     deal = open_deal(erp)  # arrives while the poll waits
     poll.join(timeout=120)
     assert not poll.is_alive() and [t.opportunity_id for t in got] == [deal.id]
+
+
+def test_a_worker_that_loses_the_deal_leaves_it_asking_for_its_reason_like_any_process_loss(erp):
+    deal = open_deal(erp)
+    w = worker(erp, "invoice", "shipping")
+    [invoice] = fetch(erp, w)
+    erp.complete_external_task(w, invoice.id, "w1", {"paid": False})  # unpaid: the process ends lost
+    [ship] = fetch(erp, w, topic="shipping")
+    erp.complete_external_task(w, ship.id, "w1", {})
+    lost = erp.show_opportunity(deal.id)
+    assert (lost.status, lost.stage_id) == ("lost", "lost")
+    assert lost.lost_reason_missing  # the owner is asked, as after a timer or a person's form
+    assert [t.kind for t in erp.list_tasks(lost.owner) if t.opportunity_id == deal.id] == ["why_lost"]

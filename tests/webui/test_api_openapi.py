@@ -188,3 +188,10 @@ def test_response_schemas_list_every_property_as_required_and_allow_no_others(ap
     # So a field added to the JSON but not to the document (or the reverse) fails the test above.
     schema = api.client.get(f"{PREFIX}/openapi.json").get_json()["components"]["schemas"][name]
     assert set(schema["required"]) == set(schema["properties"]) and schema["additionalProperties"] is False
+
+
+def test_the_documented_warning_rules_are_the_engines():
+    from engine.rules.warnings import RULES
+    from webui.api.openapi.warnings import RULES as DOCUMENTED
+
+    assert DOCUMENTED == list(RULES)  # a new rule must be documented (webui may not import the core)
