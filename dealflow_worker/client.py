@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -135,9 +136,18 @@ class Worker:
             self._handle(task)
         return len(tasks)
 
-    def run(self, stop: Callable[[], bool] = lambda: False) -> None:
+    def run(self, stop: Callable[[], bool] = lambda: False, *, max_backoff_s: float = 60.0) -> None:
+        """Fetch and handle until ``stop()``; an unreachable or restarting Dealflow is
+        waited for (backing off up to ``max_backoff_s``), never the end of the loop."""
+        backoff = 1.0
         while not stop():
-            self.run_once()
+            try:
+                self.run_once()
+                backoff = 1.0
+            except (ApiError, OSError) as err:  # urllib's URLError is an OSError
+                log.warning("fetching failed, trying again in %.0f s: %s", backoff, err)
+                time.sleep(backoff)
+                backoff = min(backoff * 2, max_backoff_s)
 
     def _handle(self, task: ExternalTask) -> None:
         handler, _ = self._handlers[task.topic]
@@ -150,4 +160,11 @@ class Worker:
             log.warning("task %s (%s) failed: %s", task.id, task.topic, err)
             self.client.failure(task.id, f"{type(err).__name__}: {err}", task.retries - 1, self.retry_timeout_ms)
             return
-        self.client.complete(task.id, variables)
+        try:
+            self.client.complete(task.id, variables)
+        except ApiError as err:
+            # Dealflow refused the answer (e.g. a variable the process does not read): the
+            # work is done, so running the handler again would repeat its side effects
+            # (an e-mail, an invoice). No retries: an incident a person looks at.
+            log.warning("task %s (%s): the answer was refused: %s", task.id, task.topic, err)
+            self.client.failure(task.id, f"the worker's answer was refused: {err}", 0, 0)

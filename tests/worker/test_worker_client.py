@@ -96,6 +96,23 @@ def test_a_handlers_exception_is_a_failure_and_a_bpmn_error_reaches_the_boundary
     assert (again.opportunity_id, again.retries) == (failing, 2)  # 3 retries, one spent
 
 
+def test_an_answer_dealflow_refuses_becomes_an_incident_so_the_handler_never_runs_twice(served):
+    engine, url = served
+    [deal] = open_deals(engine, 1)
+    worker = Worker(WorkerClient(url, engine.create_worker_token("erp", ["invoice"], actor="admin"), "w1"))
+    runs = []
+
+    @worker.topic("invoice")
+    def invoice(task):
+        runs.append(task.id)  # an e-mail sent, an invoice made: not to be done twice
+        return {"payd": True}  # a variable the process does not read: refused with 422
+
+    assert worker.run_once(wait_ms=0) == 1
+    assert worker.client.fetch_and_lock({"invoice": 1000}) == []  # not handed out again
+    [incident] = [i for i in engine.incidents(viewer="admin") if i.opportunity_id == deal]
+    assert "the worker's answer was refused" in incident.error_message and len(runs) == 1
+
+
 class Erp(BaseHTTPRequestHandler):
     """A stand-in ERP: POST /invoices/{deal} answers the invoice it made."""
 
