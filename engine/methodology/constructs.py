@@ -216,7 +216,7 @@ def _unthrown(path: str, root, names: dict) -> list[Problem]:
             throws = thrown.get(kind, set())
             if (ref in throws) or (ref is None and throws) or None in throws:
                 continue
-            what = f"{kind} '{names.get(ref, ref)}'" if ref else f"a {kind}"
+            what = f"{kind} '{names.get(ref, ref)}'" if ref else ("an " if kind[0] in "aeiou" else "a ") + kind
             problems.append(Problem(path, event.sourceline, (
                 f"{_label(event)} waits for {what}, which nothing in this file throws (Dealflow runs no "
                 f"code that could); throw it from an intermediate throw event or end event, or remove "
