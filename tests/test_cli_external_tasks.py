@@ -32,3 +32,27 @@ def test_a_worker_token_and_an_incident_from_the_command_line(tmp_path, clock, m
     retried = runner.invoke(main, ["incident", "retry", task.id, "--as", "admin"])
     assert retried.stdout == f"{task.id}: open again on topic invoice, 1 retries\n"
     engine.close()
+
+
+def test_a_leaked_worker_token_is_revoked_from_the_command_line_and_opens_nothing_after(tmp_path, clock,
+                                                                                      monkeypatch):
+    import pytest
+
+    from engine.errors import PermissionDeniedError
+
+    url = f"sqlite:///{tmp_path / 'dealflow.db'}"
+    clock.now = datetime.now(timezone.utc)
+    engine = make_engine(url, clock, ERP)
+    monkeypatch.setenv("DEALFLOW_DATABASE_URL", url)
+    runner = CliRunner()
+    token = runner.invoke(main, ["worker-token", "create", "erp", "--topic", "invoice"]).stdout.strip()
+    assert engine.worker_for_token(token).name == "erp"
+    listed = runner.invoke(main, ["worker-token", "list"]).stdout
+    assert listed.startswith("erp  invoice  made ") and listed.rstrip().endswith("live") and token not in listed
+    assert runner.invoke(main, ["worker-token", "revoke", "erp"]).stdout == "revoked 1 token of erp\n"
+    with pytest.raises(PermissionDeniedError, match="invalid or revoked"):
+        engine.worker_for_token(token)
+    assert "revoked " in runner.invoke(main, ["worker-token", "list"]).stdout
+    again = runner.invoke(main, ["worker-token", "revoke", "erp"])
+    assert (again.exit_code, again.stderr) == (1, "error: no live worker token named 'erp'\n")
+    engine.close()

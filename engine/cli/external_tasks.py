@@ -23,6 +23,22 @@ def worker_token_create(name: str, topics: tuple[str, ...]) -> None:
     click.echo(f"worker token for {name} ({', '.join(topics)}): shown once, store it safely", err=True)
 
 
+@worker_token.command("list")
+def worker_token_list() -> None:
+    """Every worker token: name, topics, when made, and whether revoked (never the token)."""
+    for t in open_engine().worker_tokens():
+        state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M} UTC" if t.revoked_at else "live"
+        click.echo(f"{t.name}  {', '.join(t.topics)}  made {t.created_at:%Y-%m-%d %H:%M} UTC  {state}")
+
+
+@worker_token.command("revoke")
+@click.argument("name")
+def worker_token_revoke(name: str) -> None:
+    """Revoke every live token of worker NAME at once (a leaked token, a retired worker)."""
+    revoked = open_engine().revoke_worker_tokens(name)
+    click.echo(f"revoked {revoked} token{'' if revoked == 1 else 's'} of {name}")
+
+
 @click.group()
 def incident() -> None:
     """External tasks whose retries ran out."""

@@ -32,7 +32,7 @@ from engine.store import people
 from engine.store.events import record_event
 from engine.store.external_task_models import ExternalTask, WorkerToken
 from engine.store.models import Opportunity
-from engine.views.external_tasks import ExternalTaskView, WorkerView
+from engine.views.external_tasks import ExternalTaskView, WorkerTokenView, WorkerView
 
 MAX_LOCK_MS = 7 * 24 * 3600 * 1000
 MAX_TASKS = 100
@@ -65,6 +65,31 @@ def create_worker_token(ctx: ServiceContext, name: str, topics: list[str], *, ac
 
     unit_of_work.run(ctx, work)
     return token
+
+
+def worker_tokens(ctx: ServiceContext) -> list[WorkerTokenView]:
+    """Every worker token (never the token itself): name, topics, made, revoked."""
+    with unit_of_work.quick_read(ctx) as session:
+        return [WorkerTokenView(t.id, t.name, tuple(t.topics), t.created_at, t.revoked_at)
+                for t in store.worker_tokens(session)]
+
+
+def revoke_worker_tokens(ctx: ServiceContext, name: str, *, actor: str | None) -> int:
+    """Revoke every live token of the worker ``name`` (a leaked token, a worker retired);
+    how many. ``actor``: a designer or admin — None from the command line."""
+
+    def work(session: Session) -> int:
+        if actor is not None:
+            policy.require(policy.may_deploy(visibility.actor_of(session, people.user(session, actor))),
+                           f"user '{actor}' may not revoke worker tokens")
+        live = [t for t in store.worker_tokens(session) if t.name == name and t.revoked_at is None]
+        if not live:
+            raise NotFoundError(f"no live worker token named '{name}'")
+        for token in live:
+            token.revoked_at = ctx.now()
+        return len(live)
+
+    return unit_of_work.run(ctx, work)
 
 
 def worker_for_token(ctx: ServiceContext, token: str) -> WorkerView:

@@ -56,7 +56,7 @@ from engine.views.quotas import QuotaSheet, SplitView
 from engine.views.warnings import DigestView, SweepReport, WarningBoard, WarningPage, WarningView
 from engine.views.snapshots import SnapshotDay, SnapshotReport
 from engine.views.win_model import DealWinProbability, WinModelView
-from engine.views.external_tasks import ExternalTaskView, WorkerView
+from engine.views.external_tasks import ExternalTaskView, WorkerTokenView, WorkerView
 from engine.views.snapshot_reports import AsOfPipeline, DealChanges
 
 
@@ -707,6 +707,13 @@ class Engine:
     def create_worker_token(self, name: str, topics: list[str], *, actor: str | None = None) -> str:
         """A worker's token for ``topics`` (shown once); ``actor``: a designer or admin."""
         return external_tasks.create_worker_token(self.context, name, topics, actor=actor)
+
+    def worker_tokens(self) -> list[WorkerTokenView]:
+        return external_tasks.worker_tokens(self.context)
+
+    def revoke_worker_tokens(self, name: str, *, actor: str | None = None) -> int:
+        """Revoke every live token of worker ``name``; ``actor``: a designer or admin."""
+        return external_tasks.revoke_worker_tokens(self.context, name, actor=actor)
 
     def worker_for_token(self, token: str) -> WorkerView:
         return external_tasks.worker_for_token(self.context, token)

@@ -54,3 +54,8 @@ def incidents(session: Session, opportunity_id: int | None = None) -> list[Exter
 def worker_by_token_hash(session: Session, token_hash: str) -> WorkerToken | None:
     return session.scalar(select(WorkerToken).where(WorkerToken.token_hash == token_hash,
                                                     WorkerToken.revoked_at.is_(None)))
+
+
+def worker_tokens(session: Session) -> list[WorkerToken]:
+    """Every worker token, oldest first."""
+    return list(session.scalars(select(WorkerToken).order_by(WorkerToken.id)))

@@ -8,6 +8,17 @@ from datetime import datetime
 
 
 @dataclass(frozen=True)
+class WorkerTokenView:
+    """A worker token as an admin lists it (the token itself is never kept)."""
+
+    id: int
+    name: str
+    topics: tuple[str, ...]
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
 class WorkerView:
     """The worker an API token names, and the topics it may fetch."""
 
