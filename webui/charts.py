@@ -149,6 +149,7 @@ def waterfall(report: DealChanges, currency: str) -> dict:
         "tooltip": [{"field": "step"}, {"field": "deals", "type": "quantitative"},
                     {"field": "amount", "type": "quantitative", "format": ",.2f"},
                     {"field": "to", "type": "quantitative", "format": ",.2f", "title": "running total"}]})
+    return spec
 
 
 # --- the forecast page (M15): forecast against quota ---------------------------------
