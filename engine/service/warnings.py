@@ -130,11 +130,14 @@ MAX_PER_PAGE = 1000  # the API's page at most
 BOARD_PER_PAGE = 500  # the dashboard's page
 
 
+MAX_PAGE = 100_000  # a page beyond it is a mistake, not an offset the database overflows on
+
+
 def paging(page: object, per_page: object, default: int) -> tuple[int, int]:
-    """(page, per_page) from what was asked: whole numbers, page from 1, per_page
-    from 1 to MAX_PER_PAGE; FormError per field otherwise."""
+    """(page, per_page) from what was asked: whole numbers, page from 1 to MAX_PAGE,
+    per_page from 1 to MAX_PER_PAGE; FormError per field otherwise."""
     problems, values = {}, {}
-    for name, value, fallback, top in (("page", page, 1, None), ("per_page", per_page, default, MAX_PER_PAGE)):
+    for name, value, fallback, top in (("page", page, 1, MAX_PAGE), ("per_page", per_page, default, MAX_PER_PAGE)):
         if value is None or value == "":
             values[name] = fallback
             continue

@@ -38,6 +38,10 @@ def list_opportunities():
     """The caller's deals (scope=mine) or the team's (scope=team), searched, filtered,
     sorted and paged as /deals is; every bad parameter named (422)."""
     refuse(unknown_fields(request.args, LIST_PARAMETERS))
+    # The web form sends empty fields for "any"; an API caller leaves a parameter out.
+    refuse({**{name: "empty: leave it out for the default" for name in LIST_PARAMETERS
+               if name in request.args and not request.args[name].strip()},
+            **{name: "give it once" for name in LIST_PARAMETERS if len(request.args.getlist(name)) > 1}})
     listing = facade().deals(username(), {name: request.args[name] for name in LIST_PARAMETERS
                                           if name in request.args})
     return jsonify(deal_list_json(listing))

@@ -23,6 +23,7 @@ def list_warnings():
            if name not in FLAGS + PAGING}
     bad.update({name: "true or false" for name in FLAGS if name in request.args
                 and request.args[name].lower() not in YES_NO})
+    bad.update({name: "give it once" for name in FLAGS + PAGING if len(request.args.getlist(name)) > 1})
     if bad:
         raise HttpError(400, "bad query parameters; see fields", bad)
     flag = {name: YES_NO[request.args[name].lower()] for name in FLAGS if name in request.args}

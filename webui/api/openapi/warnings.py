@@ -48,7 +48,7 @@ PATHS = {
              "description": "Also warnings whose cause went away (default false)."},
             {"name": "acknowledged", "in": "query", "schema": FLAG,
              "description": "Also acknowledged warnings (default true)."},
-            {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1},
+            {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000},
              "description": "Which page (default 1)."},
             {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
              "description": "Warnings a page (default and at most 1000)."},
