@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from webui.api.openapi.parts import UNAUTHORIZED, answer, error, record, ref
+from webui.api.openapi.parts import UNAUTHORIZED, UNSTORABLE_PARAMETER, answer, error, record, ref
 
 SCHEMAS = {
     "Inbox": record({
@@ -39,6 +39,7 @@ PATHS = {
         ],
         "responses": {"200": answer(ref("Inbox"), "One page of the inbox."),
                       "400": error("A parameter is unknown or out of range."),
+                      "422": UNSTORABLE_PARAMETER,
                       "401": UNAUTHORIZED},
     }},
 }

@@ -56,6 +56,8 @@ ERROR = record({
 }, "Every error answer has this shape.")
 
 UNAUTHORIZED = error("No token, or an invalid or revoked one (with WWW-Authenticate: Bearer).")
+UNSTORABLE_PARAMETER = error("A parameter holding a character no database can store (NUL, a lone surrogate); "
+                             "refused before the route runs (webui/guard.py).")
 NOT_YOURS = error("No such item, or not one the caller may see.")
 NO_CONTENT = {"description": "Done; no content."}
 OPPORTUNITY_ID = path_id("opportunity_id")

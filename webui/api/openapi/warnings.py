@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from webui.api.openapi.parts import DATETIME, NOT_YOURS, NULLABLE_DATETIME, UNAUTHORIZED, answer, error, nullable, \
+from webui.api.openapi.parts import DATETIME, NOT_YOURS, NULLABLE_DATETIME, UNAUTHORIZED, UNSTORABLE_PARAMETER, answer, error, nullable, \
     path_id, record, ref
 
 # engine.rules.warnings.RULES (webui may not import the core; a test keeps the two equal)
@@ -56,6 +56,7 @@ PATHS = {
         "responses": {"200": answer(ref("WarningList"), "The warnings."),
                       "400": error("An unknown parameter, a flag that is not true or false, or a page that is "
                                    "not a whole number in range."),
+                      "422": UNSTORABLE_PARAMETER,
                       "401": UNAUTHORIZED},
     }},
     "/warnings/{warning_id}/ack": {"post": {
