@@ -296,6 +296,11 @@ def _move_back(ctx: ServiceContext, session: Session, moves, deals, original, ol
             if reason is not None:
                 not_moved.setdefault(reason, []).append(opportunity_id)
                 continue
+        if result.external:  # the swap withdrew its external tasks' rows, and a reversal writes none
+            not_moved.setdefault(f"the old process would wait at external task '{result.external[0].node_id}', "
+                                 "which the swap withdrew from workers; swap it back by hand", []
+                                 ).append(opportunity_id)
+            continue
         event = dict(swap=swap_id, reverses=original.id, to_methodology=_label(
             ctx.catalog.version(session, version_id)[0]), from_stage=deal.stage_id, to_stage=stage.id,
             **labels)
