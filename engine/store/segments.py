@@ -10,7 +10,6 @@ commit instead of overwriting the swap (and the swap fails if one got in first).
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Sequence
@@ -90,12 +89,14 @@ def drop_override(session: Session, segment_id: str) -> None:
 def lock_segment(session: Session, segment_id: str) -> None:
     """Hold the segment for this transaction, so two swaps (or a swap and its reversal)
     of one segment run one after the other, each deciding on what the other stored.
-    PostgreSQL: a transaction-scoped advisory lock on the segment's id. SQLite: the
+    PostgreSQL: a transaction-scoped advisory lock on the schema and the segment's id
+    (advisory locks are per database; two deployments in schemas of one database must
+    not wait on each other). SQLite: the
     database's one write lock, taken now — before the swap reads the segment's
     methodology, not at its first real write."""
     if session.get_bind().dialect.name == "postgresql":
-        key = zlib.crc32(f"dealflow segment {segment_id}".encode())
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(current_schema()), hashtext(:name))"),
+                        {"name": f"dealflow segment {segment_id}"})
     hold_sqlite_writes(session)
 
 

@@ -153,6 +153,8 @@ def test_a_row_another_process_filed_first_is_kept_and_the_sweep_files_the_rest(
     raw = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://", 1))
     try:
         with raw.connect() as other:
+            other_pid = other.execute(text("SELECT pg_backend_pid()")).scalar() \
+                if raw.dialect.name == "postgresql" else None
             other.execute(text(
                 "INSERT INTO deal_snapshots (snapshot_date, opportunity_id, stage_id, amount, currency, probability, "
                 "forecast_category, category_overridden, expected_close_date, owner_id, manager_id, team_id, "
@@ -164,7 +166,7 @@ def test_a_row_another_process_filed_first_is_kept_and_the_sweep_files_the_rest(
                 outcomes = []
                 sweep = threading.Thread(target=lambda: outcomes.append(_outcome(second.take_snapshots)))
                 sweep.start()
-                _wait_for_a_lock_wait(raw)
+                _wait_for_a_lock_wait(raw, other_pid)
                 other.commit()
                 sweep.join(timeout=60)
                 assert not sweep.is_alive(), "the sweep hung"
@@ -187,12 +189,15 @@ def _outcome(call):
         return err
 
 
-def _wait_for_a_lock_wait(raw) -> None:
-    """Until some backend waits for a lock (the sweep, on A's uncommitted key): a
-    wait on the condition itself, bounded, not a guess at how long the sweep takes."""
+def _wait_for_a_lock_wait(raw, holder_pid: int) -> None:
+    """Until some backend waits for a lock held by ``holder_pid`` (the sweep, on A's
+    uncommitted key): a wait on the condition itself, bounded, not a guess at how long
+    the sweep takes. Only waits on that backend count: tests in other worker processes
+    share the database and may be waiting on locks of their own."""
     deadline = time.monotonic() + 30
+    blocked = text("SELECT count(*) FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid))")
     with raw.connect() as watcher:
-        while not watcher.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar():
+        while not watcher.execute(blocked, {"holder": holder_pid}).scalar():
             assert time.monotonic() < deadline, "the sweep never waited on the uncommitted row"
             watcher.rollback()
             time.sleep(0.01)
