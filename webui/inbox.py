@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from engine.errors import ConflictError, ExitCriteriaError, FormError
+from engine.errors import ConflictError, ExitCriteriaError, FormError, PermissionDeniedError
 
 from webui.app_engine import engine_of
 from webui.auth import _safe_next
@@ -81,6 +81,12 @@ def task(task_id: str):
         return _task_page(task, values=values, refusal=err, status=409)
     except ConflictError:
         return _task_page(engine.task(task_id, viewer=viewer), status=409)
+    except PermissionDeniedError:
+        # The viewer may see the task (else engine.task was a 404) but not work it —
+        # someone claimed it meanwhile: say so, and give back what they typed.
+        current = engine.task(task_id, viewer=viewer)
+        whom = f"{current.assignee} has it now." if current.assignee else "It is not yours to complete."
+        return _task_page(current, values=values, refused=whom, status=403)
     message = f"Done: “{task.name}”. {deal.title} is now at stage {deal.stage_name or '—'} ({deal.probability} %)"
     following = [t.name for t in deal.open_tasks]
     if deal.status != "open":
@@ -93,10 +99,11 @@ def task(task_id: str):
     return redirect(url_for("inbox.index"), 303)
 
 
-def _task_page(task, *, values=None, errors=None, refusal=None, status=200):
+def _task_page(task, *, values=None, errors=None, refusal=None, refused=None, status=200):
     errors = errors or {}
     known = {f.id for f in task.form}
     other_errors = {k: v for k, v in errors.items() if k not in known}
     return render_template("task.html", task=task, controls=controls(task.form, values, errors),
                            errors=errors, other_errors=other_errors, now=engine_of(current_app).now(),
-                           conflict=status == 409 and refusal is None, refusal=refusal), status
+                           conflict=status == 409 and refusal is None, refusal=refusal,
+                           refused=refused), status

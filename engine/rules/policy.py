@@ -20,8 +20,8 @@ The rules (``manager of the deal`` = the manager of the deal's team when it open
     may_override_probability  no                           the deal's manager               no        yes
     may_edit_deal             the deal's owner             the deal's manager, or above     no        yes
     may_retry                 no                           the deal's manager               yes       yes
-    may_edit_buying_center,   whoever may see the deal (may_see_deal)
-      may_answer_questionnaire
+    may_edit_buying_center    the deal's owner             the deal's manager, or above     no        yes
+    may_answer_questionnaire  whoever may see the deal (may_see_deal)
     may_swap (segments)       no                           yes                              no        yes
     may_import_leads          no                           yes                              no        yes
     may_see_lead_import,      no                           the imports they ran             no        yes
@@ -262,7 +262,11 @@ def may_see_task(actor: Actor, task: Task, deal: Deal) -> bool:
 
 def may_claim(actor: Actor, task: Task) -> bool:
     """Take a queued task: a member of the team it waits for (whether someone was
-    quicker is a conflict, not a permission)."""
+    quicker is a conflict, not a permission). The one rule for claiming: the inbox
+    shows a Claim button and counts a task "in my teams' queues" exactly when this
+    holds (engine.store.inbox.Visibility.queued is its SQL form), so a manager who
+    sees a queued task on a deal they manage, outside their teams, may work or hand
+    it over but is not offered a claim the façade would refuse."""
     return task.candidate_team_id is not None and task.candidate_team_id in actor.team_ids
 
 
@@ -304,9 +308,12 @@ def may_retry(actor: Actor, deal: Deal) -> bool:
     return manages(actor, deal) or actor.role is Role.DESIGNER
 
 
-def may_edit_buying_center(actor: Actor, deal: Deal) -> bool:
-    """Whoever may see the deal may read and change its buying center."""
-    return may_see_deal(actor, deal)
+def may_edit_buying_center(actor: Actor, deal: Deal, *, above: bool = False) -> bool:
+    """Add, change and remove the people of the deal's buying center and their
+    relationships: whoever may change the deal (``may_edit_deal``: its owner, its
+    manager or a manager above, an admin — never a designer, who sees every deal to
+    fix methodologies). Whoever may see the deal may read it."""
+    return may_edit_deal(actor, deal, above=above)
 
 
 def may_answer_questionnaire(actor: Actor, deal: Deal) -> bool:

@@ -15,7 +15,7 @@ from engine.drawing.buying_center_diagram import render_svg
 from engine.rules import buying_center as rules
 from engine.rules import inputs, policy
 from engine.errors import ConflictError, FormError, NotFoundError
-from engine.service import unit_of_work, visibility
+from engine.service import deal_edit, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
 from engine.store import buying_center as bc_store
@@ -38,8 +38,9 @@ def buying_center(ctx: ServiceContext, opportunity_id: int, *, viewer: str) -> B
         roles = _roles(ctx, session, opportunity)
         contacts, relationships = bc_store.views(session, opportunity.id, roles)
         status = opportunity.status
+        may_change = deal_edit.may_edit(session, actor, opportunity, policy.may_edit_buying_center)
     return BuyingCenterView(
-        opportunity_id=opportunity_id, editable=status == "open", contacts=contacts,
+        opportunity_id=opportunity_id, editable=status == "open", may_edit=may_change, contacts=contacts,
         relationships=relationships, roles=tuple(RoleView(r.id, r.name, r.description) for r in roles),
         kinds=rules.KINDS, attitudes=rules.ATTITUDES, svg=render_svg(contacts, relationships))
 
@@ -199,7 +200,7 @@ def _open_for_change(session: Session, username: str, opportunity_id: int | None
                                                       with_state=False, missing=missing)
                    if opportunity_id is not None else None)
     visibility.check_sees(session, actor, opportunity, missing)
-    policy.require(policy.may_edit_buying_center(visibility.actor_of(session, actor), visibility.deal_of(opportunity)),
+    policy.require(deal_edit.may_edit(session, actor, opportunity, policy.may_edit_buying_center),
                    f"'{username}' may not change the buying center of opportunity {opportunity.id}")
     if opportunity.status != "open":
         raise ConflictError(f"opportunity {opportunity.id} is {opportunity.status}; its buying center "

@@ -102,16 +102,17 @@ def editable_deal(session: Session, username: str, opportunity_id: int) -> tuple
     return actor_row, opportunity
 
 
-def may_edit(session: Session, actor_row: User, opportunity: Opportunity) -> bool:
-    """``policy.may_edit_deal``; the hierarchy is read only for a manager who is
-    neither the deal's owner nor its manager."""
+def may_edit(session: Session, actor_row: User, opportunity: Opportunity, rule=policy.may_edit_deal) -> bool:
+    """``policy.may_edit_deal`` (or another ``rule`` taking ``above`` as it does: the
+    buying center's); the hierarchy is read only for a manager who is neither the
+    deal's owner nor its manager."""
     who, deal = visibility.actor_of(session, actor_row), visibility.deal_of(opportunity)
-    if policy.may_edit_deal(who, deal):
+    if rule(who, deal):
         return True
     if who.role is not policy.Role.MANAGER:
         return False
     below = set(Hierarchy.of(hierarchy_store.teams(session)).members_under(actor_row.id))
-    return policy.may_edit_deal(who, deal, above=bool(below & {deal.owner_id, deal.manager_id}))
+    return rule(who, deal, above=bool(below & {deal.owner_id, deal.manager_id}))
 
 
 def apply_changes(session: Session, opportunity: Opportunity, methodology: Methodology,

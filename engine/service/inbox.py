@@ -46,8 +46,11 @@ def inbox(ctx: ServiceContext, username: str, *, stage: str | None = None, metho
         for task, _, _, _, assignee, team in rows:  # the names came with the page
             lookup.users[task.assignee_id] = assignee
             lookup.teams[task.candidate_team_id] = team
-        tasks = tuple(lookup.task_view(task, DealFacts(task.opportunity_id, title, stage_id, version_id))
-                      for task, title, stage_id, version_id, _, _ in rows)
+        who = policy.Actor(actor.id, actor.role, team_ids)
+        tasks = tuple(dataclasses.replace(
+            lookup.task_view(task, DealFacts(task.opportunity_id, title, stage_id, version_id)),
+            may_claim=task.assignee_id is None and policy.may_claim(who, inbox_store.task_facts(task)))
+            for task, title, stage_id, version_id, _, _ in rows)
         stages = {}
         for g in groups:
             if g.stage_id is not None:
@@ -67,7 +70,17 @@ def task(ctx: ServiceContext, task_id: str, *, viewer: str) -> TaskView:
         opportunity = session.get(Opportunity, row.opportunity_id) if row else None
         if row is None or not visibility.may_see_task(session, actor, row, opportunity):
             raise NotFoundError(f"no task '{task_id}'")
-        return Lookup(session, ctx.catalog).task_view(row, opportunity)
+        return with_rights(session, actor, row, opportunity, Lookup(session, ctx.catalog).task_view(row, opportunity))
+
+
+def with_rights(session: Session, actor, row: InboxTask, opportunity: Opportunity, view: TaskView) -> TaskView:
+    """``view`` with what ``actor`` may do with the task (the page offers only those)."""
+    who, task, deal = visibility.actor_of(session, actor), visibility.task_of(row), visibility.deal_of(opportunity)
+    ready = row.status == "ready"
+    return dataclasses.replace(view, may_claim=ready and policy.may_claim(who, task) and view.claimable,
+                               may_work=ready and policy.may_work(who, task, deal),
+                               may_release=ready and row.candidate_team_id is not None
+                               and row.assignee_id is not None and policy.may_release(who, task, deal))
 
 
 def opportunity_for(ctx: ServiceContext, opportunity_id: int, *, viewer: str) -> OpportunityView:

@@ -71,6 +71,7 @@ class BuyingCenterView:
     kinds: tuple[RelationshipKindView, ...]
     attitudes: tuple[str, ...]
     svg: str
+    may_edit: bool = False  # the viewer may change it (policy.may_edit_buying_center), while editable
 
     @property
     def roles_identified(self) -> frozenset[str]:

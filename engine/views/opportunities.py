@@ -120,6 +120,11 @@ class TaskView:
     kind: str = "workflow"  # workflow: a step of the process; activity: a Sales Assistant suggestion
     required: bool = False  # an activity the deal cannot leave its stage without
     note: str | None = None  # what was written when an activity was marked done
+    # What the viewer it was read for may do with it (engine.rules.policy decides;
+    # set by the inbox and the task page, False elsewhere):
+    may_claim: bool = False  # take it from the queue (policy.may_claim)
+    may_work: bool = False  # complete it (policy.may_work)
+    may_release: bool = False  # put it back into its queue (policy.may_release)
 
 
 @dataclass(frozen=True)

@@ -73,12 +73,13 @@ DEAL_ROWS = [
     ("may_retry", other_manager, deal, False),
     ("may_retry", designer, deal, True),
     ("may_retry", admin, deal, True),
-    # may_edit_buying_center / may_answer_questionnaire: whoever sees the deal
+    # may_edit_buying_center: whoever may change the deal (issue 15: never a designer);
+    # may_answer_questionnaire: whoever sees the deal
     ("may_edit_buying_center", owner, deal, True),
     ("may_edit_buying_center", teammate, deal, False),
     ("may_edit_buying_center", boss, deal, True),
     ("may_edit_buying_center", stranger_manager, deal, False),
-    ("may_edit_buying_center", designer, deal, True),
+    ("may_edit_buying_center", designer, deal, False),
     ("may_edit_buying_center", admin, deal, True),
     ("may_answer_questionnaire", owner, deal, True),
     ("may_answer_questionnaire", outsider, deal, False),
