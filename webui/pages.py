@@ -18,6 +18,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from engine.errors import NotFoundError
 from engine.views import UserView
+from engine.views.sales import score_text
 
 from webui.app_engine import engine_of
 
@@ -84,6 +85,7 @@ def init_app(app: Flask, exempt=()) -> None:
     app.add_template_filter(localtime)
     app.add_template_filter(localdate)
     app.add_template_filter(money)
+    app.add_template_filter(score_text, "score")  # one rule for every score shown (engine.rules.score_format)
     app.add_template_filter(zone_label)
 
 

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from engine.errors import ConflictError, FormError
+from engine.views.sales import score_text
 
 from webui.app_engine import engine_of
 from webui.opportunities import page
@@ -31,7 +32,7 @@ def answer(opportunity_id: int, questionnaire_id: str):
     except ConflictError as err:
         flash(str(err), "error")
         return redirect(url_for("opportunities.show", opportunity_id=opportunity_id), 303)
-    flash(f"Answers saved: the deal scores {deal.score} (class {deal.score_class}); "
+    flash(f"Answers saved: the deal scores {score_text(deal.score_exact)} (class {deal.score_class}); "
           f"probability {deal.probability} %.", "success")
     return redirect(url_for("opportunities.show", opportunity_id=opportunity_id, _anchor="sales-assistant"), 303)
 

@@ -126,23 +126,59 @@ def automatic_probability(stage_probability: int, classes: Iterable[tuple[ScoreC
     return max(0, min(100, value))
 
 
+def current_records(records: Mapping[str, dict] | None, methodology: Methodology) -> dict[str, dict]:
+    """The deal's questionnaire ``records`` (its ``scores``) that belong to the
+    methodology version it follows now: of one of ``methodology``'s questionnaires and
+    answered under this methodology and version. A record answered under another
+    (before a segment swap, or after it and then reversed) is kept but neither shown,
+    nor counted in the probability or the exit criteria (issue 15). Records stored
+    before they were stamped with their methodology count as the current one's."""
+    return {qid: r for qid, r in (records or {}).items()
+            if methodology.questionnaire(r.get("questionnaire", qid)) is not None
+            and r.get("methodology", methodology.id) == methodology.id
+            and r.get("version", methodology.version) == methodology.version}
+
+
+def latest_record(records: Mapping[str, dict]) -> dict | None:
+    """The record answered last (the deal's header shows its score and class)."""
+    return max(records.values(), key=lambda r: r.get("answered_at", ""), default=None)
+
+
 def stage_probability(stage: Stage | None, methodology: Methodology, records: Mapping[str, dict]) -> int:
     """The automatic probability of a deal in ``stage`` with these stored
     questionnaire ``records`` (the opportunity's ``scores``): won and lost stages
     settle it; an open stage's is changed by the classes, in the order answered. A
-    record of a questionnaire ``methodology`` does not have (the deal was swapped to
-    another methodology) is kept but has no effect."""
+    record of another methodology or version (``current_records``: the deal was
+    swapped) is kept but has no effect."""
     if stage is None:
         return 0
     if stage.outcome != "open":
         return stage.probability
+    return automatic_probability(stage.probability, _classes(stage, methodology, records))
+
+
+def applied_classes(stage: Stage | None, methodology: Methodology, records: Mapping[str, dict]) -> tuple[str, ...]:
+    """The ids of the score classes that change the automatic probability of a deal
+    in ``stage`` now (as ``stage_probability`` applies them): what "automatic: the
+    stage and score class …" may name — never a class of a questionnaire answered
+    under another methodology, nor one that only sets the probability of a stage the
+    deal has left."""
+    if stage is None or stage.outcome != "open":
+        return ()
+    return tuple(dict.fromkeys(
+        klass.id for klass, in_current_stage in _classes(stage, methodology, records)
+        if (klass.probability is not None and in_current_stage) or klass.probability_adjustment))
+
+
+def _classes(stage: Stage, methodology: Methodology, records: Mapping[str, dict]) -> list[tuple[ScoreClass, bool]]:
+    """(class, scored in ``stage``) of the current records, in the order answered."""
     classes = []
-    for record in sorted(records.values(), key=lambda r: r.get("answered_at", "")):
+    for record in sorted(current_records(records, methodology).values(), key=lambda r: r.get("answered_at", "")):
         questionnaire = methodology.questionnaire(record["questionnaire"])
         klass = questionnaire and next((c for c in questionnaire.classes if c.id == record["class"]), None)
         if klass is not None:
             classes.append((klass, record.get("stage") == stage.id))
-    return automatic_probability(stage.probability, classes)
+    return classes
 
 
 def question_fields(questionnaire: Questionnaire) -> tuple[FormField, ...]:

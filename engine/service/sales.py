@@ -53,7 +53,7 @@ def answer_questionnaire(ctx: ServiceContext, opportunity_id: int, questionnaire
         if questionnaire.task is not None:
             raise ConflictError(f"questionnaire '{questionnaire_id}' is answered in task "
                                 f"'{questionnaire.task}', not on its own")
-        previous = (opportunity.scores or {}).get(questionnaire_id, {}).get("answers", {})
+        previous = scoring.current_records(opportunity.scores, methodology).get(questionnaire_id, {}).get("answers", {})
         given = {k: v for k, v in answers.items() if v not in (None, "")}
         errors = scoring.answer_errors(questionnaire, given, require_all=False)
         if errors:
@@ -91,7 +91,7 @@ def _record_score(session: Session, opportunity: Opportunity, methodology: Metho
                   now: datetime) -> scoring.ScoreResult:
     result = scoring.score(questionnaire, answers)
     record = {**result.as_record(), "answered_at": now.isoformat(), "answered_by": actor_row.username,
-              "stage": opportunity.stage_id}
+              "stage": opportunity.stage_id, "methodology": methodology.id, "version": methodology.version}
     # A new dict: the JSON column notices assignment, not mutation.
     opportunity.scores = {**(opportunity.scores or {}), questionnaire.id: record}
     opportunity.score = int(result.score.to_integral_value())
@@ -206,7 +206,7 @@ def _criteria(session: Session, opportunity: Opportunity, methodology: Methodolo
               "currency": opportunity.currency,
               "amount": opportunity.amount if opportunity.amount > 0 else None}
     return exit_criteria.evaluate(
-        stage, methodology, values=values, scores=opportunity.scores or {},
+        stage, methodology, values=values, scores=scoring.current_records(opportunity.scores, methodology),
         roles=roles_identified(session, opportunity.id),
         open_required=opportunity_store.open_required_activities(session, opportunity.id, stage.id))
 
@@ -238,7 +238,8 @@ def sales_assistant(ctx: ServiceContext, opportunity_id: int, *, viewer: str) ->
             probability_override_by=override_by, probability_override_at=opportunity.probability_override_at,
             may_override=policy.may_override_probability(visibility.actor_of(session, actor_row),
                                                          visibility.deal_of(opportunity)),
-            is_open=opportunity.status == "open")
+            is_open=opportunity.status == "open",
+            classes_applied=scoring.applied_classes(stage, methodology, opportunity.scores or {}))
 
 
 def _score_variables(result: scoring.ScoreResult) -> dict:
@@ -246,7 +247,7 @@ def _score_variables(result: scoring.ScoreResult) -> dict:
 
 
 def _questionnaire_view(q: Questionnaire, opportunity: Opportunity, methodology: Methodology) -> QuestionnaireView:
-    record = (opportunity.scores or {}).get(q.id)
+    record = scoring.current_records(opportunity.scores, methodology).get(q.id)
     score = None
     if record is not None:
         klass = next((c for c in q.classes if c.id == record["class"]), None)

@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, undefer
 
 from engine.errors import NotFoundError
-from engine.rules import forecast_categories, policy
+from engine.rules import forecast_categories, policy, scoring
 from engine.views import EventView, OpportunityView, StageChangeView
 from engine.views.opportunities import LostReasonChoice
 from engine.store.db import hold_sqlite_writes
@@ -177,12 +178,23 @@ def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: 
         opened_by=lookup.user(o.opened_by_id), opened_at=o.opened_at, closed_by=lookup.user(o.closed_by_id),
         closed_at=o.closed_at, next_timer_at=o.next_timer_at, open_tasks=open_tasks,
         completed_tasks=completed, stage_history=history, events=events, probability_auto=o.probability_auto,
-        probability_override=o.probability_override, score=o.score, score_class=o.score_class,
+        probability_override=o.probability_override, **_score_fields(o, methodology),
         partner_id=o.partner_id, credit_warning=credit_warning, row_version=o.row_version,
         lost_reason_code=o.lost_reason_code, lost_reason_label=_reason_label(methodology, o.lost_reason_code),
         lost_reason_choices=tuple(LostReasonChoice(r.id, r.label, r.needs_note)
                                   for r in methodology.lost_reasons),
         **_forecast_fields(o, methodology, lookup))
+
+
+def _score_fields(o: Opportunity, methodology) -> dict:
+    """The score and class the header shows: the last answered questionnaire of the
+    methodology version the deal follows now (engine.rules.scoring.current_records) —
+    not one answered before a swap."""
+    last = scoring.latest_record(scoring.current_records(o.scores, methodology))
+    if last is None:
+        return {"score": None, "score_class": None, "score_exact": None}
+    exact = Decimal(last["score"])
+    return {"score": int(exact.to_integral_value()), "score_class": last["class"], "score_exact": exact}
 
 
 def _forecast_fields(o: Opportunity, methodology, lookup: Lookup) -> dict:

@@ -189,8 +189,9 @@ class OpportunityView:
     events: tuple[EventView, ...] = field(default=())
     probability_auto: int = 0  # what stage and score say; ``probability`` is it unless overridden
     probability_override: int | None = None
-    score: int | None = None  # the last questionnaire's score, 0-100
+    score: int | None = None  # the last questionnaire's score, 0-100 (of the methodology version it follows)
     score_class: str | None = None
+    score_exact: Decimal | None = None  # that score to one decimal (show it with engine.rules.score_format)
     # What the viewer may do to the deal (set by Engine.opportunity_for, from
     # engine.rules.policy; False where no viewer was named).
     may_reassign: bool = False

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from engine.rules.score_format import shown as score_text  # noqa: F401 -- how every screen shows a score
+
 
 @dataclass(frozen=True)
 class CriterionView:
@@ -70,3 +72,4 @@ class SalesAssistantView:
     probability_override_at: datetime | None
     may_override: bool
     is_open: bool
+    classes_applied: tuple[str, ...] = ()  # score classes that change the automatic probability now

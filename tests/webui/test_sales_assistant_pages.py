@@ -38,8 +38,8 @@ def test_answers_are_scored_and_the_page_explains_the_class(engine, app):
     assert response.status_code == 303
     page = rep.get(response.headers["Location"]).text
     assert "Answers saved: the deal scores 80 (class A); probability 40 %." in page
-    assert '<strong class="score-value">80.0</strong>' in page and "sets the probability to 40%" in page
-    assert "<td data-label=\"Earned\">75.0</td>" in page and "<td data-label=\"Possible\">25.0</td>" in page
+    assert '<strong class="score-value">80</strong>' in page and "sets the probability to 40%" in page
+    assert "<td data-label=\"Earned\">75</td>" in page and "<td data-label=\"Possible\">25</td>" in page
     assert 'id="deal-probability">40 %' in page
 
 
