@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine.rules.score_format import shown as score_text  # noqa: F401 -- how every screen shows a score
+from engine.rules import score_format
+
+
+def score_text(value: object) -> str:
+    """A score as every screen writes it (engine.rules.score_format: 95.5, 96)."""
+    return score_format.shown(value)
 
 
 @dataclass(frozen=True)
