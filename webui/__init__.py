@@ -13,6 +13,8 @@ never touch SQL or SpiffWorkflow. One blueprint per screen family:
     warnings       early warnings: the dashboard, acknowledging, the inbox's and deal page's partials
     forecast       the forecast rolled up the hierarchy, adjustments, submitting
     win_model      the learned win probability: its page, the deal page's partial
+    methodologies  the designer's: deployed versions, validate, deploy, diff between versions
+    admin          users and teams, roles, API tokens (admins)
     api            the JSON API under /api/v1 (tokens, OpenAPI document), a package
 
 Every error is answered by webui/errors.py: JSON of one shape under /api/, an HTML
@@ -33,6 +35,7 @@ from webui import (analysis, api, auth, buying_center, calendar, deal_forecast, 
                    lead_import, lead_runs, manager, opportunities, pages, partner_lists, partners, quotas, reports,
                    sales_assistant, segments, vendor, warnings)
 from webui import win_model
+from webui import admin, methodologies
 from webui.app_engine import EXTENSION, engine_of
 from webui.ids import RecordId
 
@@ -73,7 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for module in (auth, inbox, opportunities, manager, segments, buying_center, sales_assistant, calendar,
                    lead_import, reports, analysis, vendor, partner_lists, partners, quotas, warnings, deal_forecast, deals,
-                   forecast, win_model):
+                   forecast, win_model, methodologies, admin):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     lead_runs.init_app(app, engine_of(app))

@@ -525,3 +525,8 @@ def may_train_win_model(actor: Actor) -> bool:
 def may_sweep_warnings(actor: Actor) -> bool:
     """Running the warnings' sweep by hand (the worker runs it without an actor): admins."""
     return actor.role is Role.ADMIN
+
+
+def may_administer(actor: Actor) -> bool:
+    """Admins manage users, roles, teams and API tokens (the users-and-teams screen)."""
+    return actor.role is Role.ADMIN

@@ -30,6 +30,7 @@ from engine.service import pipeline as team_pipeline
 from engine.service import snapshot_reports
 from engine.service import forecast, organisation, quotas
 from engine.service import warning_digest
+from engine.service import administration, designer
 from engine.service import win_model as learned_probability
 from engine.service import external_tasks
 from engine.service import warnings as deal_warnings
@@ -58,6 +59,8 @@ from engine.views.snapshots import SnapshotDay, SnapshotReport
 from engine.views.win_model import DealWinProbability, WinModelView
 from engine.views.external_tasks import ExternalTaskView, WorkerTokenView, WorkerView
 from engine.views.snapshot_reports import AsOfPipeline, DealChanges
+from engine.views.admin import Organisation as AdminOrganisation, TokenRow
+from engine.views.designer import MethodologyRow, ValidationReport, VersionDiff
 
 
 class Engine:
@@ -760,6 +763,53 @@ class Engine:
     def win_probability(self, opportunity_id: int, *, viewer: str) -> DealWinProbability:
         """The deal's learned probability, explained per factor, when the model is enabled."""
         return learned_probability.deal_probability(self.context, opportunity_id, viewer=viewer)
+
+    # --- the methodology and users-and-teams screens (issue 15) -------------------------
+
+    def methodologies_overview(self, *, viewer: str) -> list[MethodologyRow]:
+        """Each deployed methodology with its versions (designers and admins)."""
+        return designer.methodologies_overview(self.context, viewer=viewer)
+
+    def validate_methodologies(self, path: str, *, viewer: str) -> ValidationReport:
+        """Every problem of the files under ``path`` as path:line: message; nothing stored."""
+        return designer.validate_folder(self.context, path, viewer=viewer)
+
+    def deploy_as(self, path: str, *, actor: str) -> DeployReport:
+        """``deploy`` for a designer or admin of the web app; audited."""
+        return designer.deploy_folder(self.context, path, actor=actor)
+
+    def version_diff(self, methodology_id: str, old: int, new: int, *, viewer: str) -> VersionDiff:
+        """What changed between two version numbers of one methodology."""
+        return designer.version_diff(self.context, methodology_id, old, new, viewer=viewer)
+
+    def organisation_overview(self, *, viewer: str) -> AdminOrganisation:
+        """Users with roles and teams, teams with manager and members, recent changes (admins)."""
+        return administration.organisation(self.context, viewer=viewer)
+
+    def admin_create_user(self, username: str, role: str, display_name: str | None = None, *,
+                          actor: str) -> UserView:
+        return administration.create_user(self.context, username, role, display_name, actor=actor)
+
+    def set_role(self, username: str, role: str, *, actor: str) -> str:
+        return administration.set_role(self.context, username, role, actor=actor)
+
+    def admin_add_team_member(self, team: str, username: str, *, actor: str) -> None:
+        return administration.add_team_member(self.context, team, username, actor=actor)
+
+    def remove_team_member(self, team: str, username: str, *, actor: str) -> None:
+        return administration.remove_team_member(self.context, team, username, actor=actor)
+
+    def api_tokens(self, username: str, *, viewer: str) -> list[TokenRow]:
+        """A user's API tokens (never the secret), newest first."""
+        return administration.tokens(self.context, username, viewer=viewer)
+
+    def admin_create_token(self, username: str, *, actor: str) -> str:
+        """A new API token for ``username``, returned once."""
+        return administration.create_token(self.context, username, actor=actor)
+
+    def revoke_token(self, username: str, token_id: int, *, actor: str) -> None:
+        return administration.revoke_token(self.context, username, token_id, actor=actor)
+
 
 def default_engine() -> Engine:
     """The engine for DEALFLOW_DATABASE_URL (or the SQLite default)."""

@@ -4,6 +4,7 @@
 ``snapshot_models`` (daily deal snapshots) in one MetaData, which the migrations are
 compared against."""
 
+from engine.store import admin_events  # noqa: F401  (its table, on the same Base)
 from engine.store import (analysis_models, external_task_models, partner_models, quota_models, snapshot_models,
                           warning_models, win_model_models)
 

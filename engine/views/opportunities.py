@@ -74,6 +74,16 @@ class UserView:
         return policy.may_use_quotas(self._actor)
 
     @property
+    def may_deploy(self) -> bool:
+        """The methodology screens: versions, validate, deploy, diff (designers, admins)."""
+        return policy.may_deploy(self._actor)
+
+    @property
+    def may_administer(self) -> bool:
+        """The users-and-teams screen (admins)."""
+        return policy.may_administer(self._actor)
+
+    @property
     def may_archive_partners(self) -> bool:
         """Archive inactive prospects in bulk, and undo it."""
         return policy.may_archive_partners(self._actor)

@@ -1,0 +1,42 @@
+"""What the users-and-teams screen reads and changes beside engine.store.people:
+teams with their manager and members, a user's API tokens, leaving a team."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from engine.store.models import ApiToken, Team, TeamMember, User
+
+
+def people_rows(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def team_rows(session: Session) -> list[tuple[str, int | None, list[int]]]:
+    """(name, manager id, member ids) per team, by name."""
+    members: dict[int, list[int]] = {}
+    for team_id, user_id in session.execute(select(TeamMember.team_id, TeamMember.user_id)):
+        members.setdefault(team_id, []).append(user_id)
+    return [(name, manager_id, members.get(team_id, []))
+            for team_id, name, manager_id in session.execute(select(Team.id, Team.name, Team.manager_id)
+                                                              .order_by(Team.name))]
+
+
+def teams_led_by(session: Session, user_id: int) -> list[str]:
+    return list(session.scalars(select(Team.name).where(Team.manager_id == user_id).order_by(Team.name)))
+
+
+def leave_team(session: Session, team_id: int, user_id: int) -> bool:
+    """Whether the user was a member (and is no longer)."""
+    return session.execute(delete(TeamMember).where(TeamMember.team_id == team_id,
+                                                     TeamMember.user_id == user_id)).rowcount > 0
+
+
+def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())))
+
+
+def token_of(session: Session, token_id: int, user_id: int) -> ApiToken | None:
+    return session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user_id)
+                          .with_for_update())

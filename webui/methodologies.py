@@ -1,0 +1,102 @@
+"""Blueprint 'methodologies': the designer's screens (issue 15). The deployed
+methodologies with their versions; validating the folder the server deploys from
+(the app's METHODOLOGIES_PATH, the one ``dealflow serve --methodologies`` names) with
+every problem as path:line: message; deploying it (the façade's deploy, as
+``dealflow deploy``), then what changed; the difference between any two versions.
+The façade decides who may: designers and admins (403 for everyone else)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from engine.errors import MethodologyError, NotFoundError, PermissionDeniedError
+
+from webui.app_engine import engine_of
+
+bp = Blueprint("methodologies", __name__)
+
+
+@bp.errorhandler(PermissionDeniedError)
+def refused(err: PermissionDeniedError):
+    """A clear 403 page: whose screens these are (a rep or manager followed a link)."""
+    return render_template("error.html", status=403, title="Not allowed",
+                           text="The methodology screens are for designers and admins.", message=None), 403
+
+
+def _folder() -> str:
+    return str(current_app.config["METHODOLOGIES_PATH"])
+
+
+def _just_deployed(text: str) -> list[tuple[str, int]]:
+    """``key-account:2,meddpicc:1`` -> [(key-account, 2), (meddpicc, 1)]; junk is ignored."""
+    pairs = []
+    for item in text.split(",")[:20]:
+        methodology_id, _, number = item.partition(":")
+        if methodology_id and number.isdigit() and 0 < int(number) < 10**6:
+            pairs.append((methodology_id, int(number)))
+    return pairs
+
+
+@bp.get("/methodologies")
+@login_required
+def index():
+    engine = engine_of(current_app)
+    rows = engine.methodologies_overview(viewer=current_user.username)  # 403 for reps and managers
+    diffs, firsts = [], []
+    for methodology_id, number in _just_deployed(request.args.get("deployed", "")):
+        if number == 1:
+            firsts.append(methodology_id)
+            continue
+        try:
+            diffs.append(engine.version_diff(methodology_id, number - 1, number, viewer=current_user.username))
+        except NotFoundError:
+            pass  # a hand-typed address: nothing to show
+    return render_template("methodologies.html", rows=rows, folder=_folder(), report=None, problems=(),
+                           diffs=diffs, firsts=firsts)
+
+
+@bp.get("/methodologies/validate")
+@login_required
+def validate():
+    engine = engine_of(current_app)
+    report = engine.validate_methodologies(_folder(), viewer=current_user.username)
+    rows = engine.methodologies_overview(viewer=current_user.username)
+    return render_template("methodologies.html", rows=rows, folder=_folder(), report=report,
+                           problems=report.problems, diffs=[], firsts=[])
+
+
+@bp.post("/methodologies/deploy")
+@login_required
+def deploy():
+    engine = engine_of(current_app)
+    try:
+        report = engine.deploy_as(_folder(), actor=current_user.username)
+    except MethodologyError as err:  # nothing was stored
+        rows = engine.methodologies_overview(viewer=current_user.username)
+        return render_template("methodologies.html", rows=rows, folder=_folder(), report=None, deploy_failed=True,
+                               problems=tuple(str(p) for p in err.problems), diffs=[], firsts=[]), 400
+    new = [v for v in report.versions if v.new]
+    if not new:
+        flash("Nothing to deploy: every methodology is unchanged"
+              + ("; the routing rules are new." if report.routing_changed else "."), "success")
+        return redirect(url_for("methodologies.index"), 303)
+    flash("Deployed " + ", ".join(f"{v.methodology_id} {v.label} (its version {v.number})" for v in new)
+          + ("; new routing rules in force." if report.routing_changed else "."), "success")
+    return redirect(url_for("methodologies.index",
+                            deployed=",".join(f"{v.methodology_id}:{v.number}" for v in new)), 303)
+
+
+@bp.get("/methodologies/<methodology_id>/diff")
+@login_required
+def diff(methodology_id: str):
+    engine = engine_of(current_app)
+    rows = {row.id: row for row in engine.methodologies_overview(viewer=current_user.username)}
+    row = rows.get(methodology_id)
+    if row is None:
+        raise NotFoundError(f"methodology '{methodology_id}' is not deployed")
+    newest = row.versions[0].number
+    old = request.args.get("old", type=int) or max(newest - 1, 1)
+    new = request.args.get("new", type=int) or newest
+    result = engine.version_diff(methodology_id, old, new, viewer=current_user.username)
+    return render_template("methodology_diff.html", row=row, diff=result)
