@@ -52,10 +52,11 @@ def create_user():
     username = request.form.get("username", "").strip()
     role = request.form.get("role", "")
     display = request.form.get("display_name", "").strip() or None
-    return _change(lambda: engine_of(current_app).admin_create_user(username, role, display,
+    password = request.form.get("password") or None
+    return _change(lambda: engine_of(current_app).admin_create_user(username, role, display, password,
                                                                      actor=current_user.username),
-                   f"User {username} created as {role}. They log in once a password is set "
-                   f"('dealflow user passwd').", "users")
+                   f"User {username} created as {role}." + ("" if password else
+                   " They log in once a password is set ('dealflow user password')."), "users")
 
 
 @bp.post("/admin/users/<username>/role")

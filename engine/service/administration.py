@@ -55,10 +55,10 @@ def organisation(ctx: ServiceContext, *, viewer: str) -> Organisation:
             tuple(team_views), policy.ROLES, audit)
 
 
-def create_user(ctx: ServiceContext, username: str, role: str, display_name: str | None, *,
-                actor: str) -> UserView:
+def create_user(ctx: ServiceContext, username: str, role: str, display_name: str | None,
+                password: str | None = None, *, actor: str) -> UserView:
     _check(ctx, actor, "create users")
-    user = accounts.create_user(ctx, username, role, display_name)
+    user = accounts.create_user(ctx, username, role, display_name, password)
     _audit(ctx, "user_created", actor, user.username, role=user.role)
     return user
 

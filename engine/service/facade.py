@@ -786,9 +786,10 @@ class Engine:
         """Users with roles and teams, teams with manager and members, recent changes (admins)."""
         return administration.organisation(self.context, viewer=viewer)
 
-    def admin_create_user(self, username: str, role: str, display_name: str | None = None, *,
-                          actor: str) -> UserView:
-        return administration.create_user(self.context, username, role, display_name, actor=actor)
+    def admin_create_user(self, username: str, role: str, display_name: str | None = None,
+                          password: str | None = None, *, actor: str) -> UserView:
+        """A new user (an admin asking); without ``password`` they cannot log in yet."""
+        return administration.create_user(self.context, username, role, display_name, password, actor=actor)
 
     def set_role(self, username: str, role: str, *, actor: str) -> str:
         return administration.set_role(self.context, username, role, actor=actor)

@@ -46,6 +46,15 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), "utf-8")
 
 
+def logged_in(browser, url: str, username: str, width: int):
+    """A new window of ``width`` px in Warsaw's zone, logged in as ``username``."""
+    context = browser.new_context(timezone_id="Europe/Warsaw", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, url, username)
+    return page
+
+
 def fits(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"the page is {width} px wide"
@@ -54,10 +63,7 @@ def fits(page) -> None:
 @pytest.mark.parametrize("width", [1366, 390])
 def test_the_designer_validates_deploys_and_sees_the_diff(site, browser, shots, width):
     url, folder, engine = site
-    context = browser.new_context(timezone_id="Europe/Warsaw", viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    log_in(page, url, "designer")
+    page = logged_in(browser, url, "designer", width)
     page.click("#home-methodologies")  # the inbox leads there
     page.wait_for_selector("#methodology-small-deal")
     assert "2026-11-02 10:00 CET" in page.locator("#version-small-deal-1").inner_text()
@@ -91,17 +97,14 @@ def test_the_designer_validates_deploys_and_sees_the_diff(site, browser, shots, 
     assert "probability 55 % -> 50 %" in page.locator("ul[data-section=Stages]").inner_text()
     page.screenshot(path=str(shots / f"methodology-diff-{width}.png"), full_page=True)
     fits(page)
-    context.close()
+    page.context.close()
     assert [v.label for m in engine.methodologies_overview(viewer="admin") for v in m.versions] == ["1.1", "1.0"]
 
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_the_admin_adds_a_user_to_a_team(site, browser, shots, width):
     url, _, engine = site
-    context = browser.new_context(timezone_id="Europe/Warsaw", viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    log_in(page, url, "admin")
+    page = logged_in(browser, url, "admin", width)
     page.click("#nav-admin")
     page.wait_for_selector("#team-sales")
     page.select_option("#add-sales", "rep3")
@@ -111,5 +114,5 @@ def test_the_admin_adds_a_user_to_a_team(site, browser, shots, width):
     assert "others, sales" in page.locator("#user-rep3 .teams").inner_text()
     page.screenshot(path=str(shots / f"admin-users-{width}.png"), full_page=True)
     fits(page)
-    context.close()
+    page.context.close()
     assert engine.user_view("rep3").teams == ("others", "sales")

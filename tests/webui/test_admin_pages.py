@@ -27,9 +27,11 @@ def test_the_admin_sees_users_with_roles_and_teams_with_manager_and_members(admi
 
 
 def test_create_a_user_then_add_them_to_a_team_and_remove_them(admin, engine):
-    made = admin.post("/admin/users", data={"username": "rep4", "display_name": "Rita Rep", "role": "rep"})
+    made = admin.post("/admin/users", data={"username": "rep4", "display_name": "Rita Rep", "role": "rep",
+                                            "password": "long enough"})
     assert made.status_code == 303
     assert engine.user_view("rep4").role == "rep"
+    assert engine.authenticate("rep4", "long enough").display_name == "Rita Rep"
     added = admin.post("/admin/teams/sales/members", data={"username": "rep4"})
     assert added.status_code == 303 and added.location.endswith("/admin/users#teams")
     page = admin.get("/admin/users")
@@ -48,6 +50,8 @@ def test_refused_changes_are_messages_on_the_page(admin, engine):
     twice = admin.post("/admin/users", data={"username": "rep1", "role": "rep"})
     assert twice.status_code == 303
     assert "user &#39;rep1&#39; already exists" in admin.get("/admin/users").text
+    admin.post("/admin/users", data={"username": "x", "role": "rep", "password": "short"})
+    assert "a password needs at least 8 characters" in admin.get("/admin/users").text
     admin.post("/admin/users", data={"username": "x", "role": "boss"})
     assert "unknown role &#39;boss&#39;" in admin.get("/admin/users").text
     admin.post("/admin/teams/sales/members/rep3/remove")

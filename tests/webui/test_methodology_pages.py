@@ -167,3 +167,13 @@ def test_deploy_needs_the_csrf_token(engine, folder):
     token = csrf_token(client.get("/methodologies").text)
     assert client.post("/methodologies/deploy", data={"csrf_token": token}).status_code == 303
     assert [v.number for m in engine.methodologies_overview(viewer="admin") for v in m.versions] == [2, 1]
+
+
+def test_a_missing_folder_is_a_problem_not_a_crash(app, engine, tmp_path):
+    app.config["METHODOLOGIES_PATH"] = str(tmp_path / "nowhere")
+    client = client_for(app, "designer")
+    page = client.get("/methodologies/validate")
+    assert page.status_code == 200
+    assert f"{tmp_path / 'nowhere'}:1: no such file or folder" in page.text
+    assert client.post("/methodologies/deploy").status_code == 400
+    assert [v.number for m in engine.methodologies_overview(viewer="admin") for v in m.versions] == [1]
