@@ -4,7 +4,7 @@
 ``snapshot_models`` (daily deal snapshots) in one MetaData, which the migrations are
 compared against."""
 
-from engine.store import admin_events  # noqa: F401  (its table, on the same Base)
+from engine.store import admin_events
 from engine.store import (analysis_models, external_task_models, partner_models, quota_models, snapshot_models,
                           warning_models, win_model_models)
 
@@ -16,3 +16,4 @@ assert snapshot_models.Base.metadata is metadata  # the daily deal snapshots (M1
 assert analysis_models.Base.metadata is metadata  # the totals the analysis reports read (issue 13)
 assert win_model_models.Base.metadata is metadata  # the learned win probability's models too
 assert external_task_models.Base.metadata is metadata  # external tasks and worker tokens too
+assert admin_events.Base.metadata is metadata  # the admin screens' audit trail (issue 15) too
