@@ -65,7 +65,8 @@ def create_user(ctx: ServiceContext, username: str, role: str, display_name: str
 
 def set_role(ctx: ServiceContext, username: str, role: str, *, actor: str) -> str:
     """The user's new role. An admin does not change their own (someone must stay
-    admin); a team's manager stays a manager or admin until the team has another."""
+    admin); a team's manager stays a manager or admin until the team has another; whoever
+    owns open deals or holds open tasks keeps a role that may, until they are handed over."""
     new = policy.Role.of(role)
 
     def work(session: Session) -> str:
@@ -78,6 +79,13 @@ def set_role(ctx: ServiceContext, username: str, role: str, *, actor: str) -> st
             if led:
                 raise DealflowError(f"{user.display_name} manages {', '.join(led)}; give the team another "
                                     f"manager before making them a {new.value}")
+        deals, tasks = account_reads.open_work(session, user.id)
+        if deals and not policy.may_own_deals(new):
+            raise DealflowError(f"{user.display_name} owns {deals} open deal(s); hand them over before "
+                                f"making them a {new.value}")
+        if tasks and not policy.may_take_tasks(new):
+            raise DealflowError(f"{user.display_name} holds {tasks} open task(s); hand them over before "
+                                f"making them a {new.value}")
         old = user.role
         if old != new.value:
             user.role = new.value

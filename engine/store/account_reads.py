@@ -3,10 +3,10 @@ teams with their manager and members, a user's API tokens, leaving a team."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from engine.store.models import ApiToken, Team, TeamMember, User
+from engine.store.models import ApiToken, InboxTask, Opportunity, Team, TeamMember, User
 
 
 def people_rows(session: Session) -> list[User]:
@@ -40,3 +40,12 @@ def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
 def token_of(session: Session, token_id: int, user_id: int) -> ApiToken | None:
     return session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user_id)
                           .with_for_update())
+
+
+def open_work(session: Session, user_id: int) -> tuple[int, int]:
+    """(open deals the user owns, ready tasks they hold)."""
+    deals = session.scalar(select(func.count()).select_from(Opportunity)
+                           .where(Opportunity.owner_id == user_id, Opportunity.status == "open"))
+    tasks = session.scalar(select(func.count()).select_from(InboxTask)
+                           .where(InboxTask.assignee_id == user_id, InboxTask.status == "ready"))
+    return deals or 0, tasks or 0

@@ -102,7 +102,7 @@ def test_the_designer_validates_deploys_and_sees_the_diff(site, browser, shots, 
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_the_admin_adds_a_user_to_a_team(site, browser, shots, width):
+def test_the_admin_adds_a_user_to_a_team_and_makes_and_revokes_a_token(site, browser, shots, width):
     url, _, engine = site
     page = logged_in(browser, url, "admin", width)
     page.click("#nav-admin")
@@ -114,5 +114,18 @@ def test_the_admin_adds_a_user_to_a_team(site, browser, shots, width):
     assert "others, sales" in page.locator("#user-rep3 .teams").inner_text()
     page.screenshot(path=str(shots / f"admin-users-{width}.png"), full_page=True)
     fits(page)
-    page.context.close()
     assert engine.user_view("rep3").teams == ("others", "sales")
+
+    page.click("#tokens-rep3")
+    page.click("#create-token")
+    secret = page.locator("#token-secret").inner_text()
+    assert engine.user_for_token(secret).username == "rep3"
+    page.screenshot(path=str(shots / f"admin-token-{width}.png"), full_page=True)
+    fits(page)
+    token_id = engine.api_tokens("rep3", viewer="admin")[0].id
+    page.once("dialog", lambda dialog: dialog.accept())  # "Revoke token #1? ..."
+    page.click(f"#revoke-{token_id}")
+    page.wait_for_selector(".flash-success")
+    assert "revoked" in page.locator(f"#token-{token_id}").inner_text()
+    assert secret not in page.content()
+    page.context.close()

@@ -64,6 +64,15 @@ def test_refused_changes_are_messages_on_the_page(admin, engine):
     assert engine.user_view("admin").role == "admin"
 
 
+def test_open_work_keeps_a_role_that_may_hold_it(admin, engine):
+    from tests.webui.pages_support import open_deal
+
+    deal = open_deal(engine)  # rep1's, with its first task
+    admin.post(f"/admin/users/{deal.owner}/role", data={"role": "designer"})
+    assert f"{deal.owner} owns 1 open deal(s); hand them over" in admin.get("/admin/users").text
+    assert engine.user_view(deal.owner).role == "rep"
+
+
 def test_change_a_role(admin, engine):
     assert admin.post("/admin/users/rep3/role", data={"role": "designer"}).status_code == 303
     assert engine.user_view("rep3").role == "designer"
