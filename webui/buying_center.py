@@ -56,7 +56,12 @@ def update_contact(contact_id: int):
 @bp.post("/contacts/<int:contact_id>/remove")
 @login_required
 def remove_contact(contact_id: int):
-    gone = engine_of(current_app).remove_contact(contact_id, actor=current_user.username)
+    engine = engine_of(current_app)
+    if request.form.get("confirm") != "yes":  # the box the form requires (the browser may not have checked it)
+        contact = engine.contact(contact_id, viewer=current_user.username)  # 404 unless the viewer may see it
+        flash(f"{contact.name} was not removed: tick the box to confirm that their relationships go too.", "error")
+        return _back(contact.opportunity_id)
+    gone = engine.remove_contact(contact_id, actor=current_user.username)
     flash(f"{gone.name} is no longer in the buying center; their relationships went with them.", "success")
     return _back(gone.opportunity_id)
 

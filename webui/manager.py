@@ -25,6 +25,9 @@ def pipeline():
 @login_required
 def reassign_opportunity(opportunity_id: int):
     to = request.form.get("to", "").strip()
+    if not to and engine_of(current_app).may_reassign(opportunity_id, viewer=current_user.username):
+        flash("Choose who takes the deal: nothing was changed.", "error")  # the list starts blank, on purpose
+        return redirect(url_for("opportunities.show", opportunity_id=opportunity_id), 303)
     try:
         deal = engine_of(current_app).reassign_opportunity(opportunity_id, to=to, actor=current_user.username)
     except DealflowError as err:
@@ -41,6 +44,11 @@ def reassign_opportunity(opportunity_id: int):
 def reassign_task(task_id: str):
     engine = engine_of(current_app)
     to = request.form.get("to", "").strip()
+    if not to:
+        task = engine.task(task_id, viewer=current_user.username)  # 404 unless the viewer may see it
+        if engine.may_reassign(task.opportunity_id, viewer=current_user.username):
+            flash(f"Choose who takes “{task.name}”: nothing was changed.", "error")
+            return redirect(url_for("opportunities.show", opportunity_id=task.opportunity_id), 303)
     try:
         deal = engine.reassign_task(task_id, to=to, actor=current_user.username)
     except DealflowError as err:

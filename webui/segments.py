@@ -78,6 +78,10 @@ def swap():
 @bp.post("/segments/swaps/<int:swap_id>/reverse")
 @login_required
 def reverse(swap_id: int):
+    if request.form.get("confirm") != "yes":  # the box the form requires (the browser may not have checked it)
+        engine_of(current_app).list_segments(viewer=current_user.username)  # 403 for reps and designers
+        flash(f"Swap #{swap_id} was not reversed: tick the box to confirm.", "error")
+        return redirect(url_for("segments.index"), 303)
     try:
         report = engine_of(current_app).reverse_swap(swap_id, actor=current_user.username)
     except PermissionDeniedError:

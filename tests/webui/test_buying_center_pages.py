@@ -86,7 +86,7 @@ def test_the_manager_changes_and_removes_people_and_relationships(app, engine):
     assert (changed.name, changed.job_title, changed.role, changed.influence, changed.attitude, changed.notes) == (
         "Anna N.", "CEO", "decision_maker", 5, "supporter", "Met twice")
     assert manager.post(f"/relationships/{rel.id}/remove").status_code == 303
-    assert manager.post(f"/contacts/{bob.id}/remove").status_code == 303
+    assert manager.post(f"/contacts/{bob.id}/remove", data={"confirm": "yes"}).status_code == 303
     center = engine.buying_center(deal.id, viewer="manager")
     assert [c.name for c in center.contacts] == ["Anna N."] and center.relationships == ()
     page = manager.get(f"/opportunities/{deal.id}")
@@ -128,7 +128,7 @@ def test_a_closed_deal_shows_its_buying_center_without_forms_and_refuses_changes
     assert f'id="contact-{anna.id}"' in page.text and "stays as it was at the close" in page.text
     assert 'id="add-contact"' not in page.text and f'id="remove-contact-{anna.id}"' not in page.text
     assert add(rep, deal.id, name="Late").status_code == 409
-    assert rep.post(f"/contacts/{anna.id}/remove").status_code == 409
+    assert rep.post(f"/contacts/{anna.id}/remove", data={"confirm": "yes"}).status_code == 409
 
 
 def test_the_forms_need_the_csrf_token(engine):

@@ -46,7 +46,7 @@ def test_preview_then_confirm_moves_the_deals_and_reverse_moves_them_back(app, e
     assert "Swap #1: horeca now follows quick-deal@1.0; 1 open deal(s) moved, 0 could not." in page.text
     assert engine.show_opportunity(deal.id).methodology_id == "quick-deal"
     assert 'id="reverse-1"' in page.text
-    back = client.post("/segments/swaps/1/reverse")
+    back = client.post("/segments/swaps/1/reverse", data={"confirm": "yes"})
     assert back.status_code == 303
     page = client.get("/segments")
     assert "Swap #1 reversed (swap #2)" in page.text and 'id="reverse-' not in page.text
@@ -68,7 +68,7 @@ def test_reversing_twice_is_a_message_not_an_error_page(app, engine):
     swap = engine.swap_segment("horeca", "quick-deal", actor="manager")
     engine.reverse_swap(swap.swap_id, actor="manager")
     client = client_for(app, "admin")
-    assert client.post(f"/segments/swaps/{swap.swap_id}/reverse").status_code == 303
+    assert client.post(f"/segments/swaps/{swap.swap_id}/reverse", data={"confirm": "yes"}).status_code == 303
     assert "was already reversed by swap 2" in client.get("/segments").text
 
 
