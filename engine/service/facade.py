@@ -33,6 +33,7 @@ from engine.service import warning_digest
 from engine.service import administration, designer
 from engine.service import win_model as learned_probability
 from engine.service import external_tasks
+from engine.service import board as pipeline_board
 from engine.service import warnings as deal_warnings
 from engine.service.buying_center import KEEP
 from engine.service.catalog import Catalog
@@ -61,6 +62,7 @@ from engine.views.external_tasks import ExternalTaskView, WorkerTokenView, Worke
 from engine.views.snapshot_reports import AsOfPipeline, DealChanges
 from engine.views.admin import Organisation as AdminOrganisation, TokenRow
 from engine.views.designer import MethodologyRow, ValidationReport, VersionDiff
+from engine.views.board import BoardView
 
 
 class Engine:
@@ -810,6 +812,14 @@ class Engine:
 
     def revoke_token(self, username: str, token_id: int, *, actor: str) -> None:
         return administration.revoke_token(self.context, username, token_id, actor=actor)
+
+    # --- the pipeline board (issue 15) ---------------------------------------------------
+
+    def board(self, viewer: str, params: Mapping[str, object] | None = None) -> BoardView:
+        """The viewer's deals as a kanban per methodology version (engine.service.board):
+        columns in stage order, won and lost last; cards with the moves the process
+        allows; totals and weighted totals per column per currency. Read-only."""
+        return pipeline_board.board(self.context, viewer, params)
 
 
 def default_engine() -> Engine:
