@@ -15,6 +15,7 @@ never touch SQL or SpiffWorkflow. One blueprint per screen family:
     win_model      the learned win probability: its page, the deal page's partial
     methodologies  the designer's: deployed versions, validate, deploy, diff between versions
     admin          users and teams, roles, API tokens (admins)
+    board          the pipeline board: a kanban per methodology version, its table beside it
     api            the JSON API under /api/v1 (tokens, OpenAPI document), a package
 
 Every error is answered by webui/errors.py: JSON of one shape under /api/, an HTML
@@ -36,6 +37,7 @@ from webui import (analysis, api, auth, buying_center, calendar, deal_forecast, 
                    sales_assistant, segments, vendor, warnings)
 from webui import win_model
 from webui import admin, methodologies
+from webui import board
 from webui.app_engine import EXTENSION, engine_of
 from webui.ids import RecordId
 
@@ -76,7 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for module in (auth, inbox, opportunities, manager, segments, buying_center, sales_assistant, calendar,
                    lead_import, reports, analysis, vendor, partner_lists, partners, quotas, warnings, deal_forecast, deals,
-                   forecast, win_model, methodologies, admin):
+                   forecast, win_model, methodologies, admin, board):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     lead_runs.init_app(app, engine_of(app))

@@ -96,7 +96,8 @@ def task(task_id: str):
     else:
         message += "."
     flash(message, "success")
-    return redirect(url_for("inbox.index"), 303)
+    back = request.args.get("next")  # e.g. the pipeline board that opened this step
+    return redirect(_safe_next(back) if back else url_for("inbox.index"), 303)
 
 
 def _task_page(task, *, values=None, errors=None, refusal=None, refused=None, status=200):

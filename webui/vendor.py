@@ -20,12 +20,18 @@ bp = Blueprint("vendor", __name__)
 
 # The UMD bundles, in the order a page loads them (vega-embed needs vega and vega-lite).
 SCRIPTS = ("vega/build/vega.min.js", "vega-lite/build/vega-lite.min.js", "vega-embed/build/vega-embed.min.js")
+# The pipeline board's drag and drop (webui/board.py); the board works without it (its Move to… menus).
+SORTABLE = "sortablejs/Sortable.min.js"
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "node_modules"
 
 
 def vendor_dir() -> Path:
     configured = current_app.config.get("VENDOR_DIR") or os.environ.get("DEALFLOW_VENDOR_DIR")
     return Path(configured) if configured else DEFAULT_DIR
+
+
+def sortable_ready() -> bool:
+    return (vendor_dir() / SORTABLE).is_file()
 
 
 def vendor_ready() -> bool:
@@ -36,6 +42,6 @@ def vendor_ready() -> bool:
 
 @bp.get("/static/vendor/<path:name>")
 def script(name: str):
-    if name not in SCRIPTS:
+    if name not in SCRIPTS and name != SORTABLE:
         abort(404)
     return send_from_directory(vendor_dir(), name, mimetype="text/javascript", max_age=3600)

@@ -12,18 +12,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
-from decimal import Decimal
-from typing import Iterable, Mapping
+from typing import Mapping
 
 from engine.errors import FormError
-from engine.rules import board_moves, inputs, money, policy
+from engine.rules import board_moves, inputs, policy
 from engine.service import unit_of_work, visibility
+from engine.service.pipeline import currency_totals  # amount and weighted per currency, never one sum
 from engine.service.context import ServiceContext
 from engine.service.report_scope import scope_for
 from engine.store import board as board_store
 from engine.store import people
 from engine.views.board import Board, BoardCard, BoardColumn, BoardMove, BoardView
-from engine.views.opportunities import CurrencyTotal
 
 CLOSED_DAYS = 30  # the won and lost columns show the deals closed in the last 30 days
 
@@ -100,13 +99,14 @@ def _board(info, methodology, deals: list[board_store.DealRow], tasks_of, warnin
                                    targets, order, names))
     columns = []
     if cards.get(None):
-        columns.append(BoardColumn(None, "No stage", "open", None, tuple(cards[None]), totals(cards[None])))
+        columns.append(BoardColumn(None, "No stage", "open", None, tuple(cards[None]),
+                                   currency_totals(cards[None])))
     for stage in stages:
         in_column = cards.get(stage.id, [])
         columns.append(BoardColumn(stage.id, stage.name, stage.outcome, stage.probability, tuple(in_column),
-                                   totals(in_column)))
+                                   currency_totals(in_column)))
     every = [card for column in columns for card in column.cards]
-    return Board(info.methodology_id, methodology.name, info.id, info.label, tuple(columns), totals(every))
+    return Board(info.methodology_id, methodology.name, info.id, info.label, tuple(columns), currency_totals(every))
 
 
 def _card(deal: board_store.DealRow, tasks: list[board_store.TaskRow], warnings: int, actor: policy.Actor,
@@ -125,14 +125,3 @@ def _card(deal: board_store.DealRow, tasks: list[board_store.TaskRow], warnings:
         warnings=warnings,
         moves=tuple(BoardMove(m.stage_id, names.get(m.stage_id, m.stage_id), m.task_id, m.task_name)
                     for m in moves))
-
-
-def totals(cards: Iterable[BoardCard]) -> tuple[CurrencyTotal, ...]:
-    """Amount and weighted amount per currency, alphabetically; never one sum
-    (engine.rules.money: weighted exactly per deal, summed, rounded once)."""
-    amounts: dict[str, Decimal] = defaultdict(Decimal)
-    weighted: dict[str, Decimal] = defaultdict(Decimal)
-    for card in cards:
-        amounts[card.currency] += card.amount
-        weighted[card.currency] += money.weighted(card.amount, card.probability)
-    return tuple(CurrencyTotal(c, amounts[c], money.cents(weighted[c])) for c in sorted(amounts))

@@ -1,0 +1,87 @@
+"""The pipeline board page (issue 15): the kanban and its table, totals per
+currency, the moves a card offers (links to the task form with a way back), the
+filters, and the page as the wrong user. GET only: no CSRF to check."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+from tests.webui.pages_support import TITLE, assert_nothing_leaks, client_for, open_deal
+
+
+def _moves(page: str, deal_id: int) -> dict:
+    match = re.search(rf'id="card-{deal_id}" data-title="[^"]*"\s+data-moves=\'([^\']*)\'', page)
+    assert match, "the card has no moves"
+    return json.loads(unescape(match.group(1)))
+
+
+def test_the_board_shows_the_reps_card_in_its_stage_with_the_move_the_process_allows(app, engine):
+    deal = open_deal(engine)
+    client = client_for(app, "rep1")
+    page = client.get("/board")
+    assert page.status_code == 200 and 'id="nav-board"' in page.text
+    text = page.text
+    column = text.index('id="column-1-qualification"')
+    assert column < text.index(f'id="card-{deal.id}"') < text.index('id="column-1-offer"')
+    assert text.index('id="column-1-offer"') < text.index('id="column-1-won"') < text.index('id="column-1-lost"')
+    assert 'class="money-line total-PLN">1\u202f000.00 PLN' in text and "200.00 PLN" in text  # 20 % weighted
+    moves = _moves(text, deal.id)
+    assert list(moves) == ["offer"] and moves["offer"]["task"] == "Qualify the lead"
+    url = urlsplit(moves["offer"]["url"])
+    assert url.path == f"/tasks/{deal.open_tasks[0].id}" and parse_qs(url.query)["next"] == ["/board"]
+    assert f'href="/tasks/{deal.open_tasks[0].id}?next=/board" class="move-link" data-stage="offer">Oferta</a>' \
+        in text.replace("%2F", "/")
+    assert "sortablejs/Sortable.min.js" in text or 'id="board-no-drag"' in text
+
+
+def test_completing_the_step_from_the_board_returns_to_the_board(app, engine):
+    deal = open_deal(engine)
+    client = client_for(app, "rep1")
+    task_id = deal.open_tasks[0].id
+    form = client.get(f"/tasks/{task_id}?next=/board")
+    assert 'id="back-to-board"' in form.text and "next=/board" in form.text.replace("%2F", "/")
+    done = client.post(f"/tasks/{task_id}?next=/board", data={"amount": "1000", "interested": "true"})
+    assert done.status_code == 303 and done.headers["Location"] == "/board"
+    page = client.get("/board").text
+    assert page.index('id="column-1-offer"') < page.index(f'id="card-{deal.id}"')
+    evil = client.post(f"/tasks/{engine.show_opportunity(deal.id).open_tasks[0].id}?next=//evil.example",
+                       data={"result": "accepted"})
+    assert evil.headers["Location"] == "/"  # never off the site
+
+
+def test_totals_stay_per_currency_and_the_table_shows_the_same_deals(app, engine):
+    open_deal(engine)
+    engine.create_opportunity(title="Euro deal", amount="500.00", currency="EUR", partner="P", actor="manager",
+                              attributes={"channel": "retail"})
+    client = client_for(app, "manager")
+    page = client.get("/board").text
+    assert "500.00 EUR" in page and "1\u202f000.00 PLN" in page and "1\u202f500.00" not in page
+    table = client.get("/board?view=table")
+    assert table.status_code == 200 and 'id="stages-1"' in table.text and 'aria-current="page">Table' in \
+        table.text.replace('id="view-table" ', "")
+    assert "Euro deal" in table.text and TITLE in table.text and 'class="board-cards"' not in table.text
+
+
+def test_the_filters_narrow_the_board_and_a_bad_one_is_named(app, engine):
+    open_deal(engine)                                   # rep1
+    open_deal(engine, title="Other deal", partner="X")  # rep2
+    client = client_for(app, "manager")
+    assert 'id="filter-owner"' in client.get("/board").text
+    page = client.get("/board?owner=rep2").text
+    assert "Other deal" in page and TITLE not in page
+    bad = client.get("/board?team=sales")
+    assert bad.status_code == 400 and 'id="filter-errors"' in bad.text and TITLE in bad.text
+
+
+def test_the_wrong_user_sees_none_of_the_deals(app, engine):
+    open_deal(engine)
+    for other in ("rep2", "manager2", "rep3"):
+        page = client_for(app, other).get("/board")
+        assert page.status_code == 200 and 'id="board-empty"' in page.text
+        assert_nothing_leaks(page)
+        assert_nothing_leaks(client_for(app, other).get("/board?view=table"))
+    anonymous = app.test_client().get("/board")
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
