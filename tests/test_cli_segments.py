@@ -40,7 +40,7 @@ def test_a_dry_run_then_a_swap_then_its_reversal(database, run_cli):
         "2 deal(s) would move:\n"
         "       2  qualification -> qualification\n"
         "1 deal(s) cannot move:\n"
-        "       1  no stage 'offer' in quick-deal and no --map offer=STAGE: #3\n")
+        "       1  no stage 'offer' in quick-deal and the stage map does not say where it goes: #3\n")
     swapped = run_cli("segment", "swap", "horeca", "quick-deal@1.0", "--map", "offer=proposal", "--as", "manager")
     assert swapped.exit_code == 0, swapped.output
     assert swapped.output.splitlines()[:4] == [
@@ -61,11 +61,11 @@ def test_a_dry_run_then_a_swap_then_its_reversal(database, run_cli):
 
 @pytest.mark.parametrize("args, message", [
     (["swap", "horeca", "quick-deal", "--map", "ofer=proposal", "--as", "manager"],
-     "error: --map ofer=proposal: 'ofer' is not a stage of small-deal; did you mean 'offer'?\n"),
+     "error: stage map ofer=proposal: 'ofer' is not a stage of small-deal; did you mean 'offer'?\n"),
     (["swap", "horeca", "quick-deal", "--map", "offer=propsal", "--as", "manager"],
-     "error: --map offer=propsal: 'propsal' is not a stage of quick-deal; did you mean 'proposal'?\n"),
+     "error: stage map offer=propsal: 'propsal' is not a stage of quick-deal; did you mean 'proposal'?\n"),
     (["swap", "horeca", "quick-deal", "--map", "offer", "--as", "manager"],
-     "error: --map 'offer' is not OLD_STAGE=NEW_STAGE\n"),
+     "error: stage map 'offer' is not OLD_STAGE=NEW_STAGE\n"),
     (["swap", "horeka", "quick-deal", "--as", "manager"], "error: no segment 'horeka'; did you mean 'horeca'?\n"),
     (["swap", "horeca", "quick-deal@2.0", "--as", "manager"],
      "error: methodology 'quick-deal@2.0' is not deployed; run 'dealflow deploy'\n"),

@@ -34,7 +34,7 @@ from engine.drawing.svg import SVG_NS, SvgWriter, number
 from engine.rules.buying_center import ATTITUDES, FORMAL, HIGH, KINDS, LOW, kind
 from engine.views.buying_center import ContactView, RelationshipView
 
-__all__ = ["EMPTY_MESSAGE", "card_size", "layout", "render_svg"]
+__all__ = ["EMPTY_MESSAGE", "NOBODY_MESSAGE", "card_size", "layout", "render_svg"]
 
 # --- layout ------------------------------------------------------------------------------
 
@@ -93,6 +93,7 @@ def layout(contacts: Iterable[ContactView], relationships: Iterable[Relationship
 # --- drawing -----------------------------------------------------------------------------
 
 EMPTY_MESSAGE = "Nobody in the buying center yet: add the customer's people below."
+NOBODY_MESSAGE = "Nobody in the buying center."  # for whoever cannot add anyone, or a closed deal
 INK, PAPER, MUTED = "#22242a", "#ffffff", "#495057"
 INFORMAL = "#6741d9"
 ATTITUDE_STYLES = {  # fill, stroke of the mark, mark
@@ -105,11 +106,13 @@ ARROW, OPEN_ARROW = "dealflow-bc-arrow", "dealflow-bc-open-arrow"
 LEGEND_H, LEGEND_W = 170, 760
 
 
-def render_svg(contacts: Iterable[ContactView], relationships: Iterable[RelationshipView]) -> str:
-    """The buying center as SVG text (see the module's docstring for what shows what)."""
+def render_svg(contacts: Iterable[ContactView], relationships: Iterable[RelationshipView], *,
+               invite: bool = True) -> str:
+    """The buying center as SVG text (see the module's docstring for what shows what);
+    empty, it asks to add people only when ``invite`` (the viewer may, the deal is open)."""
     contacts, relationships = list(contacts), list(relationships)
     if not contacts:
-        return _empty_svg()
+        return _empty_svg(EMPTY_MESSAGE if invite else NOBODY_MESSAGE)
     centres = layout(contacts, relationships)
     by_id = {c.id: c for c in contacts}
     right = max(x + card_size(by_id[i].influence)[0] / 2 for i, (x, _) in centres.items())
@@ -288,13 +291,13 @@ def _legend(out: SvgWriter, x: float, y: float) -> None:
     out.close()
 
 
-def _empty_svg() -> str:
+def _empty_svg(message: str) -> str:
     out = SvgWriter()
     out.open("svg", xmlns=SVG_NS, class_="buying-center-diagram empty", viewBox="0 0 640 60", width="640",
-             height="60", role="img", aria_label=EMPTY_MESSAGE, font_family="system-ui, sans-serif",
+             height="60", role="img", aria_label=message, font_family="system-ui, sans-serif",
              font_size="13")
     out.el("rect", x="0.5", y="0.5", width="639", height="59", rx="6", fill="#f8f9fa", stroke="#ced4da")
-    out.el("text", EMPTY_MESSAGE, x="320", y="35", fill=MUTED, text_anchor="middle")
+    out.el("text", message, x="320", y="35", fill=MUTED, text_anchor="middle")
     out.close()
     return out.markup()
 

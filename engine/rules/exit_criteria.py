@@ -43,7 +43,7 @@ def evaluate(stage: Stage, methodology: Methodology, *, values: Mapping[str, obj
         questionnaire = methodology.questionnaire(questionnaire_id)
         what = f"questionnaire '{questionnaire.name if questionnaire else questionnaire_id}'"
         if group:
-            what = f"the '{group}' questions of " + what
+            what = f"the '{group.replace('_', ' ').capitalize()}' questions of " + what  # a name, not the id
         result.append(Criterion("answered", name, f"{what} answered",
                                 _answered(scores.get(questionnaire_id), group or None), f"answer {what}"))
     role_names = {r.id: r.name for r in methodology.buying_center_roles}

@@ -60,9 +60,9 @@ def parse_stage_map(items: Iterable[str]) -> dict[str, str]:
     for item in items:
         old, sep, new = (part.strip() for part in item.partition("="))
         if not sep or not old or not new:
-            raise DealflowError(f"--map '{item}' is not OLD_STAGE=NEW_STAGE")
+            raise DealflowError(f"stage map '{item}' is not OLD_STAGE=NEW_STAGE")
         if old in result and result[old] != new:
-            raise DealflowError(f"--map maps stage '{old}' twice ('{result[old]}' and '{new}')")
+            raise DealflowError(f"the stage map maps stage '{old}' twice ('{result[old]}' and '{new}')")
         result[old] = new
     return result
 
@@ -76,10 +76,10 @@ def check_stage_map(stage_map: Mapping[str, str], old: Iterable[Methodology], ne
     names = "/".join(sorted({m.id for m in old})) or "the segment's methodology"
     for key, value in stage_map.items():
         if key not in old_ids:
-            raise DealflowError(f"--map {key}={value}: '{key}' is not a stage of {names}"
+            raise DealflowError(f"stage map {key}={value}: '{key}' is not a stage of {names}"
                                 + did_you_mean_or_known(key, old_ids, "stages"))
         if value not in new_ids:
-            raise DealflowError(f"--map {key}={value}: '{value}' is not a stage of {new.id}"
+            raise DealflowError(f"stage map {key}={value}: '{value}' is not a stage of {new.id}"
                                 + did_you_mean_or_known(value, new_ids, "stages"))
 
 
@@ -159,7 +159,7 @@ def plan(deals: Iterable[Deal], new: Methodology, stage_map: Mapping[str, str]) 
             if deal.stage_id in stage_ids:
                 target = deal.stage_id
             else:
-                reason = (f"no stage '{deal.stage_id}' in {new.id} and no --map {deal.stage_id}=STAGE"
+                reason = (f"no stage '{deal.stage_id}' in {new.id} and the stage map does not say where it goes"
                           if deal.stage_id else "the deal has no stage")
                 not_moved.setdefault(reason, []).append(deal.id)
                 continue

@@ -42,7 +42,8 @@ def buying_center(ctx: ServiceContext, opportunity_id: int, *, viewer: str) -> B
     return BuyingCenterView(
         opportunity_id=opportunity_id, editable=status == "open", may_edit=may_change, contacts=contacts,
         relationships=relationships, roles=tuple(RoleView(r.id, r.name, r.description) for r in roles),
-        kinds=rules.KINDS, attitudes=rules.ATTITUDES, svg=render_svg(contacts, relationships))
+        kinds=rules.KINDS, attitudes=rules.ATTITUDES,
+        svg=render_svg(contacts, relationships, invite=status == "open" and may_change))
 
 
 def buying_center_svg(ctx: ServiceContext, opportunity_id: int, *, viewer: str) -> str:

@@ -50,7 +50,7 @@ def test_a_dry_run_says_how_many_move_where_and_why_others_cannot_and_changes_no
         True, None, "small-deal@1.0", "quick-deal@1.0")
     assert [(m.from_stage, m.to_stage, m.count) for m in report.moves] == [("qualification", "qualification", 2)]
     assert [(n.reason, n.opportunity_ids) for n in report.not_moved] == [
-        ("no stage 'offer' in quick-deal and no --map offer=STAGE", (offer.id,))]
+        ("no stage 'offer' in quick-deal and the stage map does not say where it goes", (offer.id,))]
     assert engine.list_swaps() == []
     assert {engine.show_opportunity(d.id).methodology_id for d in fresh} == {"small-deal"}
     assert horeca_deal(engine).methodology_id == "small-deal"
@@ -131,10 +131,10 @@ def test_stage_map_names_are_checked_against_both_stage_tables(engine):
     horeca_deal(engine)
     with pytest.raises(DealflowError) as caught:
         engine.swap_segment("horeca", "quick-deal", stage_map={"ofer": "proposal"}, dry_run=True, actor="manager")
-    assert str(caught.value) == "--map ofer=proposal: 'ofer' is not a stage of small-deal; did you mean 'offer'?"
+    assert str(caught.value) == "stage map ofer=proposal: 'ofer' is not a stage of small-deal; did you mean 'offer'?"
     with pytest.raises(DealflowError) as caught:
         engine.swap_segment("horeca", "quick-deal", stage_map={"offer": "propsal"}, actor="manager")
-    assert str(caught.value) == "--map offer=propsal: 'propsal' is not a stage of quick-deal; did you mean 'proposal'?"
+    assert str(caught.value) == "stage map offer=propsal: 'propsal' is not a stage of quick-deal; did you mean 'proposal'?"
     assert engine.list_swaps() == []  # the failed swap left no audit row
 
 

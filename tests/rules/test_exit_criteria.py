@@ -30,7 +30,7 @@ def test_every_criterion_is_listed_in_order_with_the_words_a_rep_reads():
         ("field", "pain", "'What about pain?' is filled in"),  # a question's text
         ("field", "decision_date", "'decision date' is filled in"),  # neither: the id in words
         ("answered", "bant", "questionnaire 'BANT' answered"),
-        ("answered", "bant/need", "the 'need' questions of questionnaire 'BANT' answered"),
+        ("answered", "bant/need", "the 'Need' questions of questionnaire 'BANT' answered"),
         ("buying_center", "economic_buyer", "someone in the buying center is the economic buyer"),
         ("buying_center", "sponsor", "someone in the buying center is the sponsor"),  # not a known role
     ]
@@ -73,6 +73,6 @@ def test_the_refusal_names_every_criterion_not_met_and_nothing_when_all_are():
                       roles=["economic_buyer", "sponsor"], open_required={"call_cfo"})
     assert refusal(QUALIFY, criteria) == (
         "the opportunity cannot leave stage 'Qualify' yet; still to do: do the activity 'Call the CFO'; "
-        "answer questionnaire 'BANT'; answer the 'need' questions of questionnaire 'BANT'")
+        "answer questionnaire 'BANT'; answer the 'Need' questions of questionnaire 'BANT'")
     assert refusal(QUALIFY, [c for c in criteria if c.met]) is None
     assert refusal(QUALIFY, ()) is None

@@ -33,10 +33,10 @@ def test_a_stage_map_is_read_from_old_equals_new_items():
 
 
 @pytest.mark.parametrize(("items", "message"), [
-    (["offer"], "--map 'offer' is not OLD_STAGE=NEW_STAGE"),
-    (["=proposal"], "--map '=proposal' is not OLD_STAGE=NEW_STAGE"),
-    (["offer= "], "--map 'offer= ' is not OLD_STAGE=NEW_STAGE"),
-    (["offer=proposal", "offer=legal"], "--map maps stage 'offer' twice ('proposal' and 'legal')"),
+    (["offer"], "stage map 'offer' is not OLD_STAGE=NEW_STAGE"),
+    (["=proposal"], "stage map '=proposal' is not OLD_STAGE=NEW_STAGE"),
+    (["offer= "], "stage map 'offer= ' is not OLD_STAGE=NEW_STAGE"),
+    (["offer=proposal", "offer=legal"], "the stage map maps stage 'offer' twice ('proposal' and 'legal')"),
 ])
 def test_a_bad_stage_map_item_is_one_clear_error(items, message):
     with pytest.raises(DealflowError) as caught:
@@ -46,10 +46,10 @@ def test_a_bad_stage_map_item_is_one_clear_error(items, message):
 
 def test_a_stage_map_names_stages_of_the_old_and_the_new_methodology_with_a_did_you_mean():
     check_stage_map({"offer": "proposal"}, [OLD], NEW)  # fine: no error
-    with pytest.raises(DealflowError, match=r"^--map ofer=proposal: 'ofer' is not a stage of old; "
+    with pytest.raises(DealflowError, match=r"^stage map ofer=proposal: 'ofer' is not a stage of old; "
                                             r"did you mean 'offer'\?$"):
         check_stage_map({"ofer": "proposal"}, [OLD], NEW)
-    with pytest.raises(DealflowError, match=r"^--map offer=proposl: 'proposl' is not a stage of new; "
+    with pytest.raises(DealflowError, match=r"^stage map offer=proposl: 'proposl' is not a stage of new; "
                                             r"did you mean 'proposal'\?$"):
         check_stage_map({"offer": "proposl"}, [OLD], NEW)
 
@@ -81,7 +81,7 @@ def test_the_plan_moves_deals_by_the_map_or_the_same_stage_id_and_says_why_the_o
                             Move(3, "offer", "negotiation", "Task_C"), Move(8, "negotiation", "negotiation", "Task_C"))
     assert dict(result.not_moved) == {
         "the deal has no stage": (4,),
-        "no stage 'lost_cause' in new and no --map lost_cause=STAGE": (5,),
+        "no stage 'lost_cause' in new and the stage map does not say where it goes": (5,),
         "a step failed (boom); retry or fix it first": (6,),
         "stage 'legal' of new is entered where a swap cannot start: Task_Sub is inside subprocess Sub": (7,),
     }

@@ -46,7 +46,7 @@ def test_the_manager_hands_a_deal_to_another_rep_who_then_sees_its_tasks_and_his
     assert (response.status_code, response.location) == (303, f"/opportunities/{deal.id}")
     after = manager.get(f"/opportunities/{deal.id}")
     assert "now belongs to rep2" in after.text and 'id="deal-owner">rep2<' in after.text
-    assert "from_owner=rep1" in after.text and "Kwalifikacja" in after.text
+    assert "from owner: rep1" in after.text and "Kwalifikacja" in after.text
     rep2_inbox = client_for(app, "rep2").get("/")
     assert f'id="task-{deal.open_tasks[0].id}"' in rep2_inbox.text
 
