@@ -85,3 +85,34 @@ def test_the_wrong_user_sees_none_of_the_deals(app, engine):
         assert_nothing_leaks(client_for(app, other).get("/board?view=table"))
     anonymous = app.test_client().get("/board")
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+
+
+def test_a_move_from_the_board_meets_the_stages_exit_criteria_as_the_task_form_does(db_url, clock, tmp_path):
+    """The qualification stage may be left only with an economic buyer in the buying
+    center: the board offers the move (the process allows it), the task form it opens
+    refuses it, nothing is saved and the card stays where it was."""
+    import shutil
+
+    from tests.conftest import BASE_METHODOLOGY, make_engine
+    from tests.webui.pages_support import make_app, with_passwords
+
+    folder = tmp_path / "methodologies"
+    shutil.copytree(BASE_METHODOLOGY, folder)
+    stages = folder / "stages" / "small-deal.yaml"
+    stages.write_text(stages.read_text().replace(
+        "entered_at: [Task_Qualify]", "entered_at: [Task_Qualify]\n    exit_criteria:\n      buying_center: [economic_buyer]"))
+    engine = with_passwords(make_engine(db_url, clock, methodologies=folder))
+    try:
+        app = make_app(engine)
+        deal = open_deal(engine)
+        client = client_for(app, "rep1")
+        move = _moves(client.get("/board").text, deal.id)["offer"]
+        refused = client.post(move["url"], data={"amount": "1000", "interested": "true"})
+        assert refused.status_code == 409 and 'id="exit-refused"' in refused.text
+        assert 'id="back-to-board"' in refused.text  # the way back survives the refusal
+        page = client.get("/board").text
+        assert page.index('id="column-1-qualification"') < page.index(f'id="card-{deal.id}"') \
+            < page.index('id="column-1-offer"')
+        assert engine.show_opportunity(deal.id).stage_id == "qualification"
+    finally:
+        engine.close()
