@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from engine.errors import MethodologyError, NotFoundError, PermissionDeniedError
+from engine.errors import DealflowError, FormError, MethodologyError, NotFoundError, PermissionDeniedError
 
 from webui.app_engine import engine_of
 
@@ -100,3 +100,41 @@ def diff(methodology_id: str):
     new = request.args.get("new", type=int) or newest
     result = engine.version_diff(methodology_id, old, new, viewer=current_user.username)
     return render_template("methodology_diff.html", row=row, diff=result)
+
+
+def _workers_page(secret: str | None = None, status: int = 200):
+    tokens = engine_of(current_app).worker_tokens_for(viewer=current_user.username)
+    response = current_app.make_response((render_template("worker_tokens.html", tokens=tokens, secret=secret),
+                                          status))
+    response.headers["Cache-Control"] = "no-store"  # a new token's secret is shown once
+    return response
+
+
+@bp.get("/methodologies/workers")
+@login_required
+def workers():
+    return _workers_page()
+
+
+@bp.post("/methodologies/workers")
+@login_required
+def create_worker_token():
+    name = request.form.get("name", "").strip()
+    topics = [t.strip() for t in request.form.get("topics", "").replace(",", " ").split() if t.strip()]
+    try:
+        secret = engine_of(current_app).create_worker_token_as(name, topics, actor=current_user.username)
+    except PermissionDeniedError:
+        raise
+    except DealflowError as err:
+        flash(str(err) if not isinstance(err, FormError) else "; ".join(err.fields.values()), "error")
+        return redirect(url_for("methodologies.workers"), 303)
+    flash(f"Worker token for {name} ({', '.join(topics)}) created.", "success")
+    return _workers_page(secret)
+
+
+@bp.post("/methodologies/workers/<name>/revoke")
+@login_required
+def revoke_worker(name: str):
+    count = engine_of(current_app).revoke_worker_tokens(name, actor=current_user.username)
+    flash(f"{count} token(s) of worker {name} revoked.", "success")
+    return redirect(url_for("methodologies.workers"), 303)

@@ -13,11 +13,12 @@ from engine.methodology.diff import diff_methodologies
 from engine.methodology.model import Methodology
 from engine.methodology.problems import Problem
 from engine.rules import policy
-from engine.service import methodologies, segments, unit_of_work, visibility
+from engine.service import external_tasks, methodologies, segments, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
 from engine.store import admin_events, people, version_reads
 from engine.views import DeployReport
+from engine.views.external_tasks import WorkerTokenView
 from engine.views.designer import DiffLine, MethodologyRow, ValidationReport, VersionDiff, VersionRow
 
 
@@ -150,3 +151,18 @@ def _section(subject: str) -> str:
         if subject.startswith(prefix):
             return section
     return "Other"
+
+
+def worker_tokens(ctx: ServiceContext, *, viewer: str) -> list[WorkerTokenView]:
+    """The external-task workers' tokens (never the secret) for the designer's page;
+    creating and revoking them are engine.service.external_tasks' use cases."""
+    with unit_of_work.quick_read(ctx) as session:
+        _require(session, viewer, "see the workers' tokens")
+    return external_tasks.worker_tokens(ctx)
+
+
+def create_worker_token(ctx: ServiceContext, name: str, topics: list[str], *, actor: str) -> str:
+    """A worker token (external_tasks' use case), the actor's right checked before the input."""
+    with unit_of_work.quick_read(ctx) as session:
+        _require(session, actor, "create worker tokens")
+    return external_tasks.create_worker_token(ctx, name, topics, actor=actor)

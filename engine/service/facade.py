@@ -784,6 +784,14 @@ class Engine:
         """What changed between two version numbers of one methodology."""
         return designer.version_diff(self.context, methodology_id, old, new, viewer=viewer)
 
+    def worker_tokens_for(self, *, viewer: str) -> list[WorkerTokenView]:
+        """``worker_tokens`` for a designer or admin of the web app."""
+        return designer.worker_tokens(self.context, viewer=viewer)
+
+    def create_worker_token_as(self, name: str, topics: list[str], *, actor: str) -> str:
+        """``create_worker_token`` for the web: a designer or admin, checked before the input."""
+        return designer.create_worker_token(self.context, name, topics, actor=actor)
+
     def organisation_overview(self, *, viewer: str) -> AdminOrganisation:
         """Users with roles and teams, teams with manager and members, recent changes (admins)."""
         return administration.organisation(self.context, viewer=viewer)

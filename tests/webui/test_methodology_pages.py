@@ -177,3 +177,41 @@ def test_a_missing_folder_is_a_problem_not_a_crash(app, engine, tmp_path):
     assert f"{tmp_path / 'nowhere'}:1: no such file or folder" in page.text
     assert client.post("/methodologies/deploy").status_code == 400
     assert [v.number for m in engine.methodologies_overview(viewer="admin") for v in m.versions] == [1]
+
+
+def test_the_designer_makes_and_revokes_a_workers_token(app, engine):
+    client = client_for(app, "designer")
+    assert 'id="workers-link"' in client.get("/methodologies").text
+    made = client.post("/methodologies/workers", data={"name": "erp", "topics": "invoice, credit-check"})
+    assert made.status_code == 200 and made.headers["Cache-Control"] == "no-store"
+    secret = made.text.split('id="token-secret">')[1].split("<")[0]
+    assert engine.worker_for_token(secret).topics == ("credit-check", "invoice")
+    listed = client.get("/methodologies/workers")
+    assert secret not in listed.text and "credit-check, invoice" in listed.text and "in use" in listed.text
+    empty = client.post("/methodologies/workers", data={"name": "erp", "topics": ""})
+    assert empty.status_code == 303 and "name at least one topic" in client.get(empty.location).text
+    revoked = client.post("/methodologies/workers/erp/revoke")
+    assert revoked.status_code == 303
+    assert "1 token(s) of worker erp revoked." in client.get(revoked.location).text
+    assert client.post("/methodologies/workers/erp/revoke").status_code == 404  # none live any more
+
+
+@pytest.mark.parametrize("user", ["rep1", "manager"])
+def test_reps_and_managers_may_not_touch_workers_tokens(app, engine, user):
+    engine.create_worker_token("erp", ["invoice"], actor="admin")
+    client = client_for(app, user)
+    assert client.get("/methodologies/workers").status_code == 403
+    assert client.post("/methodologies/workers", data={"name": "x", "topics": ""}).status_code == 403
+    assert client.post("/methodologies/workers/erp/revoke").status_code == 403
+    assert [t.revoked_at for t in engine.worker_tokens()] == [None]
+
+
+def test_workers_tokens_need_login_and_csrf(engine):
+    app = make_app(engine, csrf=True)
+    client = app.test_client()
+    assert client.get("/methodologies/workers").status_code == 302
+    assert client.post("/methodologies/workers").status_code == 400  # CSRF is checked first
+    assert log_in(client, "designer", csrf=True).status_code == 302
+    assert client.post("/methodologies/workers", data={"name": "erp", "topics": "x"}).status_code == 400
+    assert client.post("/methodologies/workers/erp/revoke").status_code == 400
+    assert engine.worker_tokens() == []
