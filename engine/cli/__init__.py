@@ -29,6 +29,7 @@ group:
     forecast       the forecast rolled up the hierarchy, adjusting and submitting it
     model          the learned win probability: train, show
     simulate       simulate and test: a methodology proved on a throw-away database
+    messages       ``message send``: a message to the deals waiting for it
 
 Other packages contribute commands through the ``dealflow.commands`` entry points
 (webui contributes ``dealflow serve``); see group.py.
@@ -44,6 +45,7 @@ from engine.cli import (activities, analysis, db, deal_forecast, demo, diff, for
                         sales, segments, snapshots, tasks, warnings, worker)
 from engine.cli import model
 from engine.cli import simulate
+from engine.cli import messages
 from engine.cli.group import DealflowGroup
 
 
@@ -56,7 +58,7 @@ def main() -> None:
 
 for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opportunities, tasks, segments, partners,
               handover, worker, snapshots, demo, activities, reports, quotas, warnings, forecast, model,
-              external_tasks, simulate):
+              external_tasks, simulate, messages):
     for _command in _part.COMMANDS:
         main.add_command(_command)
 main.add_command(opportunities.opportunity, "deal")  # the word the web app uses: dealflow deal edit ...

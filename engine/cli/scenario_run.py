@@ -29,6 +29,10 @@ def run_scenario(scenario: Scenario, folder: str) -> list[str]:
                 if step.kind == "advance":
                     sim.advance(step.duration, step.duration_text)
                     continue
+                if step.kind == "messages":
+                    for name, values in step.messages:
+                        sim.send_message(name, values)
+                    continue
                 task = sim.find_task(step.task)
                 if task is None:
                     open_now = ", ".join(t.node_id for t in sim.open_steps()) or "none"

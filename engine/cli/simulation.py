@@ -24,6 +24,7 @@ import yaml
 from engine import (Engine, ExitCriteriaError, Library, MethodologyError, NotFoundError, OpportunityView, TaskView,
                     load_methodologies, sample_answers)
 from engine.demo.walk import meet_exit_criteria
+from engine.views.messages import Correlation
 
 REP, MANAGER, DESIGNER = "rep", "manager", "designer"
 SHOWN_EVENTS = {"exit_criteria_skipped"}  # events worth a line of their own
@@ -145,6 +146,15 @@ class Simulation:
             self.deal = meet_exit_criteria(self.engine, self.engine.show_opportunity(self.deal.id),
                                            lambda line: self.say("  met: " + line.strip().removeprefix("done:").strip()))
             self.deal = self.engine.complete_task(task.id, actor=actor, data=data)
+        self.report()
+
+    def send_message(self, name: str, values: Mapping[str, object]) -> None:
+        """Deliver message ``name`` with ``values`` to the deal (by its id), as the ERP or
+        a web form would; NotFoundError when the deal does not wait for it."""
+        shown = ", ".join(f"{k}={v}" for k, v in values.items()) or "no variables"
+        self.say(f"{self.clock.now:%Y-%m-%d %H:%M} message {name}: {shown}")
+        self.engine.send_message(name, Correlation(deal_id=self.deal.id), dict(values))
+        self.deal = self.engine.show_opportunity(self.deal.id)
         self.report()
 
     def advance(self, duration: timedelta, shown: str) -> None:

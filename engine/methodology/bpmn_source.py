@@ -16,7 +16,7 @@ from lxml import etree
 
 from engine.methodology.model import INITIATOR, BpmnProcess, ExpressionSite, FlowNode, FormField, SequenceFlow, frozen_map
 from engine.methodology import due_dates, zeebe
-from engine.methodology.constructs import check_constructs, prefix_in_file, script_language_problem
+from engine.methodology.constructs import catches_messages, check_constructs, prefix_in_file, script_language_problem
 from engine.methodology.problems import Problem, did_you_mean
 from engine.methodology.service_tasks import implementation_of
 from engine.methodology.variables import reads_and_sets
@@ -100,6 +100,7 @@ class BpmnFacts:
     form_refs: list[tuple[str, str, int]] = field(default_factory=list)  # (task id, Camunda Form id, line)
     task_headers: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # zeebe:taskHeaders
     reads: set[str] = field(default_factory=set)  # variables read besides expressions (collections)
+    catches_messages: bool = False  # a message from outside may set any variable the process reads
 
 
 def _local(el) -> str:
@@ -120,6 +121,7 @@ def read_bpmn(path: str, tree: etree._ElementTree) -> BpmnFacts:
         return facts
     flow_ids = missing_flow_ids(root)
     facts.problems += check_constructs(path, root)
+    facts.catches_messages = catches_messages(root)
     for process in _bpmn(root, "process"):
         pid = process.get("id")
         if not pid:

@@ -2,7 +2,7 @@
 
 SpiffWorkflow either crashes on these (a data store without implementation, a
 compensation event, a business rule task without a decision), or parses them and
-then waits forever (a message nobody can send, a service task nobody completes).
+then waits forever (a service task nobody completes).
 Each one is refused here with what to draw instead, before SpiffWorkflow sees it.
 """
 
@@ -152,39 +152,35 @@ def _messages(root):
         yield event, definition.get("messageRef"), _local(event) in _CATCHING
 
 
-def _process_of(el):
-    while el is not None and _local(el) != "process":
-        el = el.getparent()
-    return el
-
-
 def _unmatched_messages(path: str, root, names: dict) -> list[Problem]:
-    """A message thrown and caught inside one process runs (SpiffWorkflow delivers
-    it within the workflow); anything else would need message correlation from
-    outside, which Dealflow does not have — refused."""
-    found = list(_messages(root))
-    sent = {(_process_of(el), ref) for el, ref, catches in found if not catches}
-    awaited = {(_process_of(el), ref) for el, ref, catches in found if catches}
+    """Messages run (docs/integration.md): a catch waits for a message thrown in the
+    same deal, sent by another deal's throw or over the API (POST /api/v1/messages); a
+    top-level message start event opens a new deal. What a sender names is the
+    message's name, so every message event needs a messageRef to a named bpmn:message."""
+    declared = {el.get("id"): el for el in root.iter(_b("message")) if el.get("id")}
     problems = []
-    for el, ref, catches in found:
-        what = f"message '{names.get(ref, ref)}'" if ref else "a message"
-        process = _process_of(el)
-        top_start = _local(el) == "startEvent" and el.getparent() is process
-        if catches and not top_start and ref and (process, ref) in sent:
-            continue
-        if not catches and ref and (process, ref) in awaited:
-            continue
-        if top_start:
-            hint = "a Dealflow process starts when an opportunity is opened; use a plain start event"
-        elif catches:
-            hint = ("nothing in its process sends it, and Dealflow has no message correlation that could "
-                    "deliver one from outside; use a user task where someone records what arrived")
-        else:
-            hint = ("nothing in its process waits for it, and Dealflow has no message correlation that "
-                    "could deliver it elsewhere; use a user task (someone sends it and confirms)")
+    for message in declared.values():
+        if not (message.get("name") or "").strip():
+            problems.append(Problem(path, message.sourceline or 1, (
+                f"message '{message.get('id')}' has no name; senders name the message they send "
+                "(POST /api/v1/messages, dealflow message send): add name=\"...\"")))
+    for el, ref, catches in _messages(root):
         verb = "waits for" if catches else "sends"
-        problems.append(Problem(path, el.sourceline or 1, f"{_label(el)} {verb} {what}: {hint}"))
+        if not ref:
+            problems.append(Problem(path, el.sourceline or 1, (
+                f"{_label(el)} {verb} a message but names none; declare <bpmn:message id=\"Message_1\" "
+                "name=\"order-confirmed\"/> and set messageRef=\"Message_1\"")))
+        elif ref not in declared:
+            known = ", ".join(sorted(declared)) or "none"
+            problems.append(Problem(path, el.sourceline or 1, (
+                f"{_label(el)} {verb} message '{ref}', which no bpmn:message of this file declares "
+                f"(declared: {known}); fix messageRef or add <bpmn:message id=\"{ref}\" name=\"...\"/>")))
     return problems
+
+
+def catches_messages(root) -> bool:
+    """Whether the document waits for any message (its variables then come from outside)."""
+    return any(catches for _, _, catches in _messages(root))
 
 
 def _unthrown(path: str, root, names: dict) -> list[Problem]:

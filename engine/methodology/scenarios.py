@@ -30,12 +30,13 @@ class Expectation:
 @dataclass(frozen=True)
 class Step:
     line: int
-    kind: str  # answer, advance or expect
+    kind: str  # answer, advance, messages or expect
     task: str | None = None
     values: dict = field(default_factory=dict)
     duration: timedelta | None = None
     duration_text: str | None = None
     expectation: Expectation | None = None
+    messages: tuple[tuple[str, dict], ...] = ()  # (name, values) of each message sent, in order
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,9 @@ def _step(doc: YamlDocument, where: tuple, raw: dict) -> tuple[Step, list[Proble
     line = doc.key_line_of(where + (kind,))
     if kind == "answer":
         return Step(line, "answer", task=str(value["task"]), values=dict(value.get("values", {}))), []
+    if kind == "messages":
+        sent = value if isinstance(value, list) else [value]
+        return Step(line, "messages", messages=tuple((str(m["name"]), dict(m.get("values", {}))) for m in sent)), []
     if kind == "advance":
         length = fixed_length(value)
         if length is None:

@@ -133,9 +133,12 @@ def _timer_part(task, expression) -> str | None:
     """``timeDuration``/``timeDate``/``timeCycle`` when SpiffWorkflow is asking for the
     value of ``task``'s own timer, else None."""
     definition = getattr(task.task_spec, "event_definition", None) if task is not None else None
-    if definition is None or getattr(definition, "expression", None) != expression:
-        return None
-    return _TIMER_PARTS.get(type(definition))
+    # An event-based gateway holds its events' definitions (a message and a timer racing)
+    # and asks for the timer's value itself when it is reached.
+    for one in [definition, *getattr(definition, "event_definitions", ())]:
+        if one is not None and getattr(one, "expression", None) == expression:
+            return _TIMER_PARTS.get(type(one))
+    return None
 
 
 def _does_not_parse(text: str) -> bool:

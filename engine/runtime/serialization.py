@@ -18,10 +18,12 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.event_definition import MessageEventDefinitionConverter
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 
 from engine.errors import ExpressionError, WorkflowError
 from engine.expressions.storable import MAX_STORED_CHARS, stored_size
+from engine.runtime.messages import DealflowMessage
 
 from engine.runtime.inspection import all_tasks
 from engine.runtime.script_engine import SafeScriptEngine
@@ -56,7 +58,7 @@ class _StateConverter(BpmnWorkflowConverter):
 
 
 def _registry():
-    registry = BpmnWorkflowSerializer.configure(CAMUNDA_CONFIG)
+    registry = BpmnWorkflowSerializer.configure({**CAMUNDA_CONFIG, DealflowMessage: MessageEventDefinitionConverter})
     _StateConverter(BpmnWorkflow, registry)  # replaces the converter that embeds the spec
     registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
     registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))

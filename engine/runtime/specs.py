@@ -24,6 +24,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from engine.methodology.bpmn_source import (BPMN, CAMUNDA, decision_ref_of, missing_flow_ids,
                                        multi_instance_collection)
 from engine.methodology.service_tasks import is_external
+from engine.runtime.messages import plain_messages
 
 
 def bpmn_schema_folder() -> Path:
@@ -76,7 +77,9 @@ class ProcessSpecs:
     def workflow_spec(self, process_id: str):
         """(spec, subprocess_specs) for ``BpmnWorkflow`` — for engine/runtime use only."""
         spec = self._parser.get_spec(process_id)
-        return spec, self._parser.get_subprocess_specs(process_id)
+        subprocess_specs = self._parser.get_subprocess_specs(process_id)
+        plain_messages(spec, *subprocess_specs.values())
+        return spec, subprocess_specs
 
     def _guard(self, path: str, action) -> bool:
         try:

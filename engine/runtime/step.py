@@ -46,6 +46,8 @@ class StepResult:
     error: StepError | None = None
     fired: tuple[TimerInfo, ...] = ()  # each firing of a timer in this step, with its due moment
     external: tuple = ()  # every READY external task (engine.runtime.external.ExternalWait)
+    messages: tuple = ()  # every message catch waiting (engine.runtime.messages.MessageWait)
+    thrown: tuple = ()  # messages thrown in this step that nothing in the workflow caught (ThrownMessage)
 
     @property
     def next_due(self) -> datetime | None:

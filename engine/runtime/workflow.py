@@ -35,6 +35,7 @@ from engine.methodology.model import ExternalImplementation, FormField
 from engine.methodology.problems import Problem
 
 from engine.runtime import external as external_tasks
+from engine.runtime import messages
 from engine.runtime.clock import frozen_now
 from engine.runtime.script_engine import SafeScriptEngine
 from engine.runtime.serialization import MAX_TASK_DATA_CHARS, Serializer, StateNotStorable
@@ -185,6 +186,25 @@ class ProcessRunner:
 
         return self._step(state, now, action, task_id, external=True)
 
+    def deliver_message(self, state: str, message: str, data: dict,
+                        now: datetime) -> tuple[str, StepResult] | None:
+        """Deliver ``message`` with ``data`` (already checked) to the catches of ``state``
+        waiting for it (a receive task, catch event, boundary event or event
+        subprocess start) and run on; None when nothing there waits for it."""
+        _check_storable(data)
+        with frozen_now(now):
+            if not any(w.message == message for w in messages.waiting(self._load(state))):
+                return None
+
+        def action(workflow, task):
+            messages.deliver(workflow, message, data)
+
+        return self._step(state, now, action)
+
+    def message_starts(self) -> tuple[str, ...]:
+        """Names of the messages a top-level message start event of the process waits for."""
+        return messages.start_messages(self._spec)
+
     def implementation(self, node_id: str) -> ExternalImplementation | None:
         """How the external task ``node_id`` is done (None: it is not one)."""
         return self._external.get(node_id)
@@ -289,14 +309,15 @@ class ProcessRunner:
                 run_engine(workflow)
             except _STEP_FAILURES as err:
                 return state, self._failed(state, err)
-            return self._saved(state, workflow, before, marks)
+            thrown = messages.thrown(workflow)  # taken out of the state: each is delivered once
+            return self._saved(state, workflow, before, marks, thrown)
 
     def _failed(self, state: str, err: Exception) -> StepResult:
         """The result of the untouched ``state``, carrying the error."""
         return self._result(self._load(state), None, step_error(err))
 
     def _saved(self, state: str, workflow: BpmnWorkflow, before: dict,
-               marks: dict | None = None) -> tuple[str, StepResult]:
+               marks: dict | None = None, thrown: tuple = ()) -> tuple[str, StepResult]:
         """The new state and the step's result; or, when what the step left cannot be
         stored (too big, too deep, containing itself, not JSON), the untouched
         ``state`` and that error on the task that made it, as for a failing script."""
@@ -304,7 +325,7 @@ class ProcessRunner:
             text = self._serializer.state_to_text(workflow)
         except StateNotStorable as err:
             return state, self._result(self._load(state), None, StepError(err.node_id, err.message))
-        return text, self._result(workflow, before, None, marks)
+        return text, self._result(workflow, before, None, marks, thrown)
 
     def _load(self, state: str) -> BpmnWorkflow:
         return self._serializer.state_from_text(state, self._spec, self._subprocess_specs, self._script_engine)
@@ -336,7 +357,7 @@ class ProcessRunner:
         return task
 
     def _result(self, workflow: BpmnWorkflow, before: dict | None, error: StepError | None,
-                marks: dict | None = None) -> StepResult:
+                marks: dict | None = None, thrown: tuple = ()) -> StepResult:
         tasks = all_tasks(workflow)
         reached_tasks = [] if before is None else [
             t for t in tasks if t.task_spec.bpmn_id and (t.state & _REACHED or _waits_there(t))
@@ -353,7 +374,8 @@ class ProcessRunner:
             reached=tuple(t.task_spec.bpmn_id for t in reached_tasks),
             ready=ready, timers=timers(workflow), finished=workflow.is_completed(),
             ended_at=ended, error=error, fired=firings(workflow, marks) if marks else (),
-            external=external_tasks.waiting(workflow, self._external))
+            external=external_tasks.waiting(workflow, self._external),
+            messages=messages.waiting(workflow), thrown=thrown)
 
     def _ready_task(self, task) -> ReadyTask:
         spec = task.task_spec

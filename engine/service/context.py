@@ -28,6 +28,9 @@ class ServiceContext:
     catalog: Catalog
     clock: Callable[[], datetime] = utc_now
     retry: Retry = field(default_factory=Retry)
+    # Run by unit_of_work.run after each use case's work, in its transaction (the
+    # façade passes engine.service.messages.deliver_pending: messages its steps left).
+    after_work: tuple[Callable[[ServiceContext, Session], None], ...] = ()
 
     def now(self) -> datetime:
         """The clock's time in UTC; the clock must give aware datetimes."""

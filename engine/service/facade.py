@@ -34,6 +34,7 @@ from engine.service import administration, designer
 from engine.service import win_model as learned_probability
 from engine.service import external_tasks
 from engine.service import board as pipeline_board
+from engine.service import messages
 from engine.service import warnings as deal_warnings
 from engine.service.buying_center import KEEP
 from engine.service.catalog import Catalog
@@ -59,6 +60,7 @@ from engine.views.warnings import DigestView, SweepReport, WarningBoard, Warning
 from engine.views.snapshots import SnapshotDay, SnapshotReport
 from engine.views.win_model import DealWinProbability, WinModelView
 from engine.views.external_tasks import ExternalTaskView, WorkerTokenView, WorkerView
+from engine.views.messages import Correlation, MessageSent
 from engine.views.snapshot_reports import AsOfPipeline, DealChanges
 from engine.views.admin import Organisation as AdminOrganisation, TokenRow
 from engine.views.designer import MethodologyRow, ValidationReport, VersionDiff
@@ -81,7 +83,7 @@ class Engine:
                 f"(DEALFLOW_DATABASE_URL={self.url.split('@')[-1]})")
         self.context = ServiceContext(
             sessions=db.session_factory(self._engine), reads=db.read_session_factory(self._engine),
-            catalog=Catalog(), clock=clock, retry=retry or Retry())
+            catalog=Catalog(), clock=clock, retry=retry or Retry(), after_work=(messages.deliver_pending,))
         self.lead_files = lead_import.LeadFiles.for_database(self.url)
 
     @property
@@ -828,6 +830,23 @@ class Engine:
         columns in stage order, won and lost last; cards with the moves the process
         allows; totals and weighted totals per column per currency. Read-only."""
         return pipeline_board.board(self.context, viewer, params)
+
+    # --- messages (issue 14, docs/integration.md) ------------------------------------
+
+    def send_message(self, message: str, correlation: Correlation | None = None,
+                     variables: Mapping[str, object] | None = None, *, buffer_seconds: int | None = None,
+                     actor: str | None = None, worker: WorkerView | None = None,
+                     deal: Mapping[str, object] | None = None) -> MessageSent:
+        """Deliver ``message`` to the deals ``correlation`` names that wait for it (or
+        open a deal at a message start event, or keep it ``buffer_seconds``); sent by
+        ``actor`` (a designer or admin; None: the command line) or a ``worker`` token
+        naming the topic ``message:NAME``. NotFoundError when nothing takes it."""
+        return messages.send_message(self.context, message, correlation or Correlation(), variables or {},
+                                     buffer_seconds=buffer_seconds, actor=actor, worker=worker, deal=deal)
+
+    def waiting_messages(self, opportunity_id: int) -> tuple[str, ...]:
+        """The names of the messages deal ``opportunity_id`` waits for now."""
+        return messages.waiting_messages(self.context, opportunity_id)
 
 
 def default_engine() -> Engine:

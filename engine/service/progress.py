@@ -13,7 +13,7 @@ from datetime import datetime
 from engine.methodology.model import LaneRole, Methodology, Stage
 from engine.rules import progress
 from engine.runtime.step import StepResult
-from engine.service import external_rows, partner_deals
+from engine.service import external_rows, message_rows, partner_deals
 from engine.service.unit_of_work import Session
 from engine.store import inbox, opportunities
 from engine.store.events import record_event
@@ -68,6 +68,7 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
     session.flush()
     session.add_all(new_rows)
     external_rows.sync_rows(session, opportunity, result, getattr(lanes, "topics", {}), now)
+    message_rows.sync_rows(session, opportunity, result, now)
     if result.finished:
         record_event(session, opportunity, "process_finished", actor_id, now, ended_at=list(result.ended_at))
 

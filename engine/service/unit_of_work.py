@@ -116,6 +116,8 @@ def run(ctx: ServiceContext, work: Callable[[Session], T], *, attempts: int | No
         try:
             with _mapped(duplicate), ctx.sessions() as session, session.begin():
                 result = work(session)
+                for hook in ctx.after_work:  # messages the use case's steps left to deliver
+                    hook(ctx, session)
                 # the pipeline analysis's kept stage figures of the deals the use case moved
                 stage_totals.replace_marked(ctx.catalog, session)
                 return result

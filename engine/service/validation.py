@@ -338,7 +338,7 @@ def _set_by_workers(loaded: _Loaded, sites) -> set[str]:
     declares none — any variable the process reads (docs/integration.md)."""
     tasks = [t for facts in loaded.bpmn.values() for p in facts.processes.values() for t in _external_tasks(p)]
     sets = {name for task in tasks for name in task.outputs}
-    if any(not task.outputs for task in tasks):
+    if any(not task.outputs for task in tasks) or any(f.catches_messages for f in loaded.bpmn.values()):
         for site in sites:
             sets |= variables.reads_and_sets(site)[0]
     return sets

@@ -7,6 +7,7 @@ compared against."""
 from engine.store import admin_events
 from engine.store import (analysis_models, external_task_models, partner_models, quota_models, snapshot_models,
                           warning_models, win_model_models)
+from engine.store import message_models
 
 # models' Base: importing partner_models and quota_models registers their tables on it.
 assert partner_models.Base is quota_models.Base
@@ -17,3 +18,4 @@ assert analysis_models.Base.metadata is metadata  # the totals the analysis repo
 assert win_model_models.Base.metadata is metadata  # the learned win probability's models too
 assert external_task_models.Base.metadata is metadata  # external tasks and worker tokens too
 assert admin_events.Base.metadata is metadata  # the admin screens' audit trail (issue 15) too
+assert message_models.Base.metadata is metadata  # message waits and buffered messages too

@@ -28,6 +28,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from engine.cli import main
+from engine.views.messages import Correlation
 from tests.conftest import FakeClock, make_engine, shared_corpus
 
 REFUSED, COMPLETES, WAITS = "refused", "completes", "waits"
@@ -177,6 +178,8 @@ def drive(folder: str, methodologies: Path, work: Path) -> Outcome:
                     if t.opportunity_id == deal.id]):
                 engine.complete_external_task(worker, fetched[0].id, "conformance",
                                               WORKER_ANSWERS.get(fetched[0].topic, {}))
+            elif awaited := engine.waiting_messages(deal.id):  # the test worker sends what a deal awaits
+                engine.send_message(awaited[0], Correlation(deal_id=deal.id))
             elif deal.next_timer_at is not None:
                 clock.now = max(clock.now, deal.next_timer_at + timedelta(seconds=1))  # due: strictly before now
                 engine.fire_due_timers()
@@ -191,7 +194,8 @@ def drive(folder: str, methodologies: Path, work: Path) -> Outcome:
 # What the examples' own workers answer, per topic (the test worker answers nothing else):
 # E03's credit-score checker returns the scores its loan subprocess loops over.
 # Z10's plausibility check (camunda8/) says whether a person must approve the change.
-WORKER_ANSWERS = {"creditScoreChecker": {"creditScores": [3, 8]},
+# Z17's seat check says the seats are there.
+WORKER_ANSWERS = {"creditScoreChecker": {"creditScores": [3, 8]}, "check-seats": {"seatsAvailable": True},
                   "checkPlausibility": {"manualApprovalNecessary": False}}
 
 
@@ -201,11 +205,16 @@ def worker_topics(methodologies: Path) -> list[str]:
     return sorted(set(re.findall(r'(?:camunda:topic|<zeebe:taskDefinition[^>]*\btype)="([^"$={}]+)"', text)))
 
 
+# What the designer answers where the generated value would loop forever: S03's "Interrupt
+# work?" asks again until someone says Yes (which throws the message its boundary event catches).
+FORM_ANSWERS = {"interrupt_task": "Yes"}
+
+
 def form_data(fields, today: date) -> dict:
     """What a user types into every field: text 'x', whole numbers 1, amounts 1,
     yes, today, the first choice (so a questionnaire question gets its first
     answer); within the field's limits."""
-    values = {field.id: _value(field, today) for field in fields}
+    values = {field.id: FORM_ANSWERS.get(field.id, _value(field, today)) for field in fields}
     return {key: value for key, value in values.items() if value is not None}
 
 

@@ -19,15 +19,14 @@ REFUSED = {
         "6: task 'Task_Charge' runs camunda:class=\"com.acme.Charge\", code Dealflow does not run; map it to a "
         "topic a worker fetches in the routing file — integration: {METHODOLOGY: {topics: {\"com.acme.Charge\": "
         "TOPIC}}} — or write camunda:type=\"external\" camunda:topic=\"TOPIC\" (see docs/integration.md)"],
-    "send_and_receive_tasks.bpmn": [
-        "8: send task 'Task_Send' sends message 'offer': nothing in its process waits for it, and Dealflow has "
-        "no message correlation that could deliver it elsewhere; use a user task (someone sends it and confirms)",
-        "10: receive task 'Task_Receive' waits for message 'order': nothing in its process sends it, and "
-        "Dealflow has no message correlation that could deliver one from outside; use a user task where "
-        "someone records what arrived"],
-    "message_start_event.bpmn": [
-        "5: start event 'Start_1' waits for message 'new lead': a Dealflow process starts when an opportunity "
-        "is opened; use a plain start event"],
+    "message_dangling_ref.bpmn": [
+        "3: message 'Message_Order' has no name; senders name the message they send (POST /api/v1/messages, "
+        "dealflow message send): add name=\"...\"",
+        "7: receive task 'Task_Receive' waits for message 'Message_Ordr', which no bpmn:message of this file "
+        "declares (declared: Message_Order); fix messageRef or add <bpmn:message id=\"Message_Ordr\" "
+        "name=\"...\"/>",
+        "9: intermediate catch event 'Wait_Paid' waits for a message but names none; declare <bpmn:message "
+        "id=\"Message_1\" name=\"order-confirmed\"/> and set messageRef=\"Message_1\""],
     "compensation.bpmn": [
         "7: boundary event 'Boundary_Undo' is a compensation event, and Dealflow does not run compensation; "
         "draw the undo steps as ordinary tasks after an exclusive gateway that checks what went wrong",
@@ -93,6 +92,13 @@ def test_the_second_decision_of_a_dmn_file_is_the_one_its_task_calls(amount, tas
     assert runner.data(state)["approver"] == ("manager" if amount >= 1000 else "rep")
 
 
+@pytest.mark.parametrize("name", ["send_and_receive_tasks.bpmn", "message_start_event.bpmn"])
+def test_message_events_send_tasks_and_receive_tasks_validate(name, tmp_path):
+    (tmp_path / "bpmn").mkdir()
+    shutil.copy(HERE / name, tmp_path / "bpmn" / name)
+    assert load_methodologies(str(tmp_path)).problems == []
+
+
 def test_a_dmn_file_with_two_decisions_validates(tmp_path):
     for name in ("second_decision.bpmn", "two_decisions.dmn"):
         (tmp_path / "bpmn").mkdir(exist_ok=True)
@@ -116,7 +122,6 @@ def test_activiti_form_properties_become_form_fields_with_types_choices_and_requ
 
 
 @pytest.mark.parametrize("folder, expected", [
-    ("S03", "waits for message 'Message_Interrupt': nothing in its process sends it"),
     ("D05", "boundary event 'BoundaryEvent_1n8ese5' is a compensation event"),
     ("P03", "data store 'Financial Accounting System' has no implementation in Dealflow"),
     ("M03", "business rule task 'Activity_0v0xwro' names no decision"),

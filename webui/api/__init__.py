@@ -21,6 +21,7 @@ and the modules that put their routes on it.
     warnings       the early warnings (M18) and acknowledging one
     win_model      the learned win probability: the model, one deal's
     external_tasks workers' fetch-and-lock, complete, failure, bpmn-error, extend-lock; incidents
+    messages       a message delivered to the deals waiting for it (or buffered, or opening a deal)
     discovery      the OpenAPI document; JSON 404/405 for unknown routes
     openapi/       the OpenAPI 3.1 document, one module per family of routes
 
@@ -37,10 +38,11 @@ from webui.api import activities, analysis, buying_center, deal_forecast, discov
     lead_imports, opportunities, partner_lists, partners, quotas, reports, sales, tasks, warnings
 from webui.api import win_model
 from webui.api import external_tasks
+from webui.api import messages
 from webui.api.blueprint import bp
 
 ROUTES = (inbox, opportunities, deal_forecast, tasks, sales, buying_center, handover, partners, activities, reports,
           analysis, lead_imports, partner_lists, quotas, warnings, forecast, win_model, external_tasks,
-          discovery)
+          messages, discovery)
 
 __all__ = ["bp"]

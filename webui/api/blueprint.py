@@ -21,6 +21,8 @@ PUBLIC = ("api.openapi_document", "api.no_such_route")
 # External tasks' worker routes (webui/api/external_tasks.py): a worker token, not a user's.
 WORKER_ROUTES = ("api.fetch_and_lock", "api.complete_external_task", "api.external_task_failure",
                  "api.external_task_bpmn_error", "api.extend_external_task_lock")
+# Messages (webui/api/messages.py): a worker token (scoped to message:NAME) or a user's.
+EITHER_ROUTES = ("api.send_message",)
 CHALLENGE = 'Bearer realm="dealflow"'  # RFC 6750
 
 
@@ -35,7 +37,9 @@ def _authenticate():
     try:
         if unstorable(credentials.token):  # no token holds one; a query comparing it would fail
             raise PermissionDeniedError("invalid token")
-        if request.endpoint in WORKER_ROUTES:  # a worker's token opens these and nothing else
+        if request.endpoint in WORKER_ROUTES or (request.endpoint in EITHER_ROUTES
+                                                 and credentials.token.startswith("dfw_")):
+            # a worker's token opens these and nothing else
             g.api_worker = facade().worker_for_token(credentials.token)
             return
         g.api_user = facade().user_for_token(credentials.token)

@@ -1,0 +1,62 @@
+"""Messages' rows: the deals waiting for a message (by deal, by business key — the
+deal's ``business_key`` attribute), a deal's waits, and buffered messages still
+waiting for a deal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from engine.store.message_models import BufferedMessage, MessageWait
+from engine.store.models import Opportunity
+
+
+def business_key_of(attributes: dict | None) -> str | None:
+    value = (attributes or {}).get("business_key")
+    return None if value is None else str(value)
+
+
+def waiting(session: Session, message: str, opportunity_id: int | None = None,
+            business_key: str | None = None) -> list[MessageWait]:
+    """The waits for ``message`` of open deals (of one deal, or of the deals whose
+    business key is ``business_key``), oldest deal first."""
+    query = (select(MessageWait).join(Opportunity, Opportunity.id == MessageWait.opportunity_id)
+             .where(MessageWait.message == message, Opportunity.status == "open"))
+    if opportunity_id is not None:
+        query = query.where(MessageWait.opportunity_id == opportunity_id)
+    if business_key is not None:
+        query = query.where(Opportunity.attributes["business_key"].as_string() == business_key)
+    return list(session.scalars(query.order_by(MessageWait.opportunity_id, MessageWait.id)))
+
+
+def waits_of(session: Session, opportunity_id: int) -> list[MessageWait]:
+    """A deal's waits as stored now."""
+    return list(session.scalars(select(MessageWait).where(MessageWait.opportunity_id == opportunity_id)
+                                .order_by(MessageWait.id).execution_options(populate_existing=True)))
+
+
+def replace_waits(session: Session, opportunity_id: int, rows: list[MessageWait]) -> None:
+    session.execute(delete(MessageWait).where(MessageWait.opportunity_id == opportunity_id))
+    session.add_all(rows)
+
+
+def live_buffered(session: Session, messages: set[str], now: datetime) -> list[BufferedMessage]:
+    """Undelivered, unexpired buffered messages of these names, oldest first, locked."""
+    if not messages:
+        return []
+    return list(session.scalars(
+        select(BufferedMessage).where(BufferedMessage.message.in_(sorted(messages)),
+                                      BufferedMessage.delivered_at.is_(None), BufferedMessage.expires_at > now)
+        .order_by(BufferedMessage.id).with_for_update(skip_locked=True)))
+
+
+def buffered(session: Session, message_id: int) -> BufferedMessage | None:
+    return session.get(BufferedMessage, message_id)
+
+
+def expired(session: Session, now: datetime) -> int:
+    """Drop the buffered messages whose time ran out undelivered; how many."""
+    return session.execute(delete(BufferedMessage).where(BufferedMessage.delivered_at.is_(None),
+                                                         BufferedMessage.expires_at <= now)).rowcount

@@ -1,0 +1,61 @@
+"""The document's messages (Camunda 7's ``POST /message`` shape): SendMessage, MessageSent."""
+
+from __future__ import annotations
+
+from webui.api.openapi.parts import NULLABLE_DATETIME, answer, error, json_body, nullable, record, ref
+
+SCHEMAS = {
+    "SendMessage": {
+        "type": "object", "required": ["messageName"], "additionalProperties": False,
+        "description": "Name at most one correlation: opportunityId, businessKey (the deal's business_key "
+                       "attribute) or correlationKeys (one process variable and its value). With none, only a "
+                       "message start event takes the message, opening the deal described by 'deal'.",
+        "properties": {
+            "messageName": {"type": "string", "minLength": 1, "maxLength": 200,
+                            "description": "The name of a bpmn:message."},
+            "opportunityId": {"type": "integer", "minimum": 1},
+            "businessKey": {"type": "string", "minLength": 1, "maxLength": 200},
+            "correlationKeys": {"type": "object", "minProperties": 1, "maxProperties": 1,
+                                "description": "One variable: {\"orderNumber\": \"ZA/7\"} or Camunda's "
+                                               "{\"orderNumber\": {\"value\": \"ZA/7\"}}.",
+                                "additionalProperties": True},
+            "processVariables": {"type": "object", "additionalProperties": True,
+                                 "description": "What the message brings into the deal's process data; only "
+                                                "names the process reads, declares or holds."},
+            "bufferSeconds": {"type": "integer", "minimum": 1, "maximum": 2592000,
+                              "description": "Keep the message this long when nothing waits yet (202)."},
+            "deal": {"type": "object", "additionalProperties": True,
+                     "description": "The deal a message start event opens (title, amount, currency, partner, "
+                                    "attributes), routed like any other."},
+        },
+    },
+    "MessageSent": record({
+        "messageName": {"type": "string"},
+        "deliveredTo": {"type": "array", "items": {"type": "integer"},
+                        "description": "The opportunities whose waiting catch took the message."},
+        "opened": nullable("integer", description="The opportunity a message start event opened."),
+        "bufferedId": nullable("integer", description="The buffered message's id (202)."),
+        "expiresAt": NULLABLE_DATETIME,
+    }, "What a message reached."),
+}
+
+PATHS = {
+    "/messages": {"post": {
+        "operationId": "sendMessage",
+        "summary": "Deliver a message to the deals waiting for it, buffer it, or open a deal at a message start",
+        "description": "A worker token naming the topic 'message:NAME', or a designer's or admin's token. Each "
+                       "deal is locked and re-checked before the message is delivered: two senders racing for "
+                       "one deal deliver once (the other gets 404).",
+        "requestBody": json_body("SendMessage"),
+        "responses": {
+            "200": answer(ref("MessageSent"), "Delivered (or a deal opened)."),
+            "202": answer(ref("MessageSent"), "Nothing waited: kept until bufferSeconds have passed."),
+            "401": error("No token, or an invalid or revoked one."),
+            "403": error("The caller may not send messages, or the worker token does not name message:NAME."),
+            "404": error("Nothing waits for the message and it was not to be buffered."),
+            "409": error("The deal's process fails at the step after the message; nothing was delivered. "
+                         "Or another sender delivered to the same deal at the same time."),
+            "422": error("The body has errors; one message per field."),
+        },
+    }},
+}
