@@ -102,6 +102,11 @@ def test_the_rep_drags_a_card_completes_the_step_and_sees_it_in_the_next_column(
             page.wait_for_selector(f"#column-1-won {card}")
             assert page.locator("#column-1-won .column-weighted").inner_text().startswith("12\u202f500")
             assert page.locator(f"#move-{deal.id}").count() == 0  # a won deal offers no moves
+            page.click("#view-table")
+            page.wait_for_selector(f"#deal-{deal.id}")
+            assert "Wygrana" in page.locator(f"#deal-{deal.id}").inner_text()
+            fits(page, width)
+            shot(page, "board-table", width)
             assert errors == []
         finally:
             context.close()
