@@ -101,6 +101,7 @@ def test_real_answers_fit_the_documented_schemas_for_every_documented_status(que
     api.engine.fire_due_timers()  # the chase task now waits in the sales team's queue
     check(api.get("/inbox", "rep1"), "GET", "/inbox", 200)
     check(api.get("/inbox?page=0", "rep1"), "GET", "/inbox", 400)
+    assert "stage" in check(api.get("/inbox?stage=%00", "rep1"), "GET", "/inbox", 422)["fields"]  # the guard's
     check(api.get("/inbox", None), "GET", "/inbox", 401)
     inbox = check(api.get("/inbox", "rep2"), "GET", "/inbox", 200)
     chase = next(t["id"] for t in inbox["tasks"] if t["node_id"] == "Task_Chase")

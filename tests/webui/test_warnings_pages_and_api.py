@@ -102,6 +102,8 @@ def test_the_api_lists_and_acknowledges_as_documented(engine, clock):
     assert huge["fields"] == {"page": "a whole number from 1 to 100000"}
     twice = check(api.get("/warnings?page=2&page=3", "manager"), "GET", "/warnings", 400)
     assert twice["fields"] == {"page": "give it once"}
+    nul = check(api.get("/warnings?acknowledged=%00", "manager"), "GET", "/warnings", 422)  # the request guard's
+    assert set(nul["fields"]) == {"acknowledged"}
 
     warning_id = mine[0]["id"]
     path = "/warnings/{warning_id}/ack"
