@@ -42,13 +42,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
+from sqlalchemy.orm import Session
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from engine.rules import forecast_categories  # noqa: E402
 from engine.service import Engine  # noqa: E402
-from engine.store import snapshot_totals, stage_totals  # noqa: E402
+from engine.store import deal_totals, snapshot_totals, stage_totals  # noqa: E402
 from engine.store.snapshot_models import DealSnapshot  # noqa: E402
 from engine.store.models import Opportunity, StageChange, TeamMember, User  # noqa: E402
 from engine.store.partner_models import Partner  # noqa: E402
@@ -139,6 +140,10 @@ def build(url: str, opportunities: int) -> Engine:
         # deployment's existing history (the use cases keep them from then on)
         parts = stage_totals.rebuild_on(connection)
     print(f"  {parts} deal-stage parts of the kept stage figures rebuilt from the history")
+    with database.begin() as connection, Session(bind=connection) as session:
+        # the kept grouped totals (engine.store.deal_totals), as the use cases keep them
+        parts = deal_totals.rebuild(session)
+    print(f"  {parts} deal parts of the kept grouped totals rebuilt from the deals")
     file_snapshots(database, lives, now)
     with database.begin() as connection:
         connection.execute(text("ANALYZE"))  # fresh statistics, as a live database has

@@ -87,8 +87,10 @@ def wilson(successes: int, trials: int, z: float = Z95) -> tuple[float, float] |
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def outcomes(totals: Iterable[Total], cycle_days: Iterable[float] | None = None) -> Outcomes:
-    """``cycle_days``: each closed deal's days, when read (for the median)."""
+def outcomes(totals: Iterable[Total], cycle_days: Iterable[float] | None = None, *,
+             median_days: float | None = None) -> Outcomes:
+    """``cycle_days``: each closed deal's days, when read (for the median); or
+    ``median_days``, their median as the database found it."""
     deals = won = lost = 0
     days = 0.0
     for t in totals:
@@ -105,7 +107,8 @@ def outcomes(totals: Iterable[Total], cycle_days: Iterable[float] | None = None)
     return Outcomes(
         deals=deals, open=deals - closed, won=won, lost=lost, win_rate=won / closed if closed else None,
         interval_low=interval[0] if interval else None, interval_high=interval[1] if interval else None,
-        median_cycle_days=round(median(each), 1) if each else None,
+        median_cycle_days=round(median(each), 1) if each else (
+            round(median_days, 1) if median_days is not None else None),
         average_cycle_days=round(days / closed, 1) if closed else None)
 
 

@@ -60,9 +60,7 @@ def methodology_report(ctx: ServiceContext, *, viewer: str) -> MethodologyReport
         swaps = store.swaps(session)
         versions = _versions(ctx, session, store.version_ids(session))
         totals = rules.by_key(store.totals(session, scope, "version_segment"))
-        cycles: dict[tuple, list[float]] = defaultdict(list)
-        for version_id, segment, days in store.cycles(session, scope, "version_segment"):
-            cycles[(version_id, segment)].append(float(days))
+        medians = store.cycle_medians(session, scope)
         history = rules.by_key(store.stages(session, scope, by_segment=True),
                                lambda k: (k[0], k[2]))
         compared = _swaps(session, scope, swaps, versions)
@@ -70,7 +68,7 @@ def methodology_report(ctx: ServiceContext, *, viewer: str) -> MethodologyReport
     for (vid, segment), members in totals.items():
         version = versions[vid]
         figures.append(MethodologyFigures(
-            version.methodology_id, version.label, segment, rules.outcomes(members, cycles.get((vid, segment), [])),
+            version.methodology_id, version.label, segment, rules.outcomes(members, median_days=medians.get((vid, segment))),
             rules.currency_figures(members), rules.conversions(history.get((vid, segment), []), version)))
     figures.sort(key=lambda f: (f.segment_id, f.methodology_id, f.version_label))
     report = MethodologyReport(rows=tuple(figures), swaps=compared, scope=scope.label, at=now)

@@ -50,6 +50,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import ConflictError, DatabaseError
 from engine.service import stage_totals
+from engine.store import deal_totals
 from engine.store.db import RowsChangedError
 
 if TYPE_CHECKING:
@@ -115,9 +116,11 @@ def run(ctx: ServiceContext, work: Callable[[Session], T], *, attempts: int | No
     for attempt in range(1, tries + 1):
         try:
             with _mapped(duplicate), ctx.sessions() as session, session.begin():
+                deal_totals.watch(session)  # the deals it writes: their parts in the kept report totals
                 result = work(session)
                 for hook in ctx.after_work:  # messages the use case's steps left to deliver
                     hook(ctx, session)
+                deal_totals.replace_marked(session)
                 # the pipeline analysis's kept stage figures of the deals the use case moved
                 stage_totals.replace_marked(ctx.catalog, session)
                 return result

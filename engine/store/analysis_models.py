@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import BigInteger, Date, Integer, String
+from sqlalchemy import BigInteger, Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.store.models import Base
@@ -75,3 +75,64 @@ class StageHistoryTotal(Base):
     stays: Mapped[int] = mapped_column(Integer)
     stay_us: Mapped[int] = mapped_column(BigInteger)
     advanced: Mapped[int] = mapped_column(Integer)
+
+
+class DealReportFact(Base):
+    """One deal's part in the pipeline analysis's grouped totals (``DealReportTotal``)
+    with every key it is summed under, kept so that it can be taken out of the sums
+    again when the deal (or its partner card) changes (``engine.store.deal_totals``).
+    No manager or team is 0, no stage or attribute is '' (key columns)."""
+
+    __tablename__ = "deal_report_facts"
+
+    opportunity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(Integer)
+    manager_id: Mapped[int] = mapped_column(Integer)  # 0: none
+    team_id: Mapped[int] = mapped_column(Integer)  # 0: none
+    status: Mapped[str] = mapped_column(String(10))
+    currency: Mapped[str] = mapped_column(String(3))
+    methodology_version_id: Mapped[int] = mapped_column(Integer)
+    stage_id: Mapped[str] = mapped_column(Text)  # '': no stage
+    segment_id: Mapped[str] = mapped_column(Text)
+    territory: Mapped[str] = mapped_column(Text)  # the deal's attribute, else the partner card's; '': none
+    industry: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+    campaign: Mapped[str] = mapped_column(Text)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    weighted_units: Mapped[int] = mapped_column(BigInteger)  # amount cents x probability (0..100)
+    cycle_us: Mapped[int] = mapped_column(BigInteger)  # opened -> closed in microseconds; 0 while open
+
+    __table_args__ = (
+        # the methodology comparison's medians: the closed deals' cycles in order, per version and segment
+        Index("ix_deal_report_facts_cycle", "methodology_version_id", "segment_id", "status", "cycle_us"),
+    )
+
+
+class DealReportTotal(Base):
+    """The deals' parts summed per grouping kind and key, owner, manager, team,
+    status and currency: what the pipeline analysis and the methodology comparison
+    read (a few thousand rows at 100,000 deals instead of the deals). Kinds:
+
+        stage      k1 version id, k2 stage, k3 segment (stage, methodology, segment,
+                   rep and team groupings: rep and team are the owner and team columns)
+        source     k1 lead source, k2 campaign
+        territory  k1
+        industry   k1
+
+    A row whose deals all moved to other keys stays, with zero deals."""
+
+    __tablename__ = "deal_report_totals"
+
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    k1: Mapped[str] = mapped_column(Text, primary_key=True)
+    k2: Mapped[str] = mapped_column(Text, primary_key=True)
+    k3: Mapped[str] = mapped_column(Text, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    manager_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(10), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    deals: Mapped[int] = mapped_column(Integer)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    weighted_units: Mapped[int] = mapped_column(BigInteger)
+    cycle_us: Mapped[int] = mapped_column(BigInteger)

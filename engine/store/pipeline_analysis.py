@@ -30,6 +30,7 @@ from engine.rules import money
 
 from engine.rules.pipeline_analysis import StageTotal, Total
 from engine.rules.report_scope import Scope
+from engine.store import deal_totals
 from engine.store.report_scope import where_in_scope
 from engine.store.models import MethodologySwap, MethodologyVersion, Opportunity, StageChange, Team, User
 from engine.store.partner_models import Partner
@@ -103,7 +104,20 @@ def _joined(query, grouping: str):
 def totals(session: Session, scope: Scope, grouping: str, *, segment_id: str | None = None,
            opened_from: datetime | None = None, opened_before: datetime | None = None) -> list[Total]:
     """Per key of ``grouping`` (a KEYS name), status and currency; optionally only
-    one segment's deals opened in [opened_from, opened_before)."""
+    one segment's deals opened in [opened_from, opened_before). The whole scope is
+    read from the kept sums (``engine.store.deal_totals``: a few thousand rows); a
+    window (the swap comparison) is summed from the deals."""
+    if segment_id is None and opened_from is None and opened_before is None:
+        return deal_totals.totals(session, scope, grouping)
+    return totals_from_deals(session, scope, grouping, segment_id=segment_id, opened_from=opened_from,
+                             opened_before=opened_before)
+
+
+def totals_from_deals(session: Session, scope: Scope, grouping: str, *, segment_id: str | None = None,
+                      opened_from: datetime | None = None, opened_before: datetime | None = None) -> list[Total]:
+    """``totals`` summed from the deals themselves (a scan of every deal in scope,
+    with the partner join for the attribute groupings): the definition the kept
+    sums are tested against."""
     keys = KEYS[grouping]()
     closed = Opportunity.status != "open"
     cycle = func.sum(case((closed, _days(session, Opportunity.closed_at, Opportunity.opened_at)), else_=0.0))
@@ -115,6 +129,12 @@ def totals(session: Session, scope: Scope, grouping: str, *, segment_id: str | N
     n = len(keys)
     return [Total(tuple(row[:n]), row[n], row[n + 1], row[n + 2], row[n + 3] or Decimal("0.00"),
                      Decimal(row[n + 4] or 0) / 10000, float(row[n + 5] or 0.0)) for row in session.execute(query)]
+
+
+def cycle_medians(session: Session, scope: Scope) -> dict[tuple[int, str | None], float]:
+    """The median cycle (days opened -> closed) of the closed deals in scope per
+    (version, segment), from the kept parts (``engine.store.deal_totals``)."""
+    return deal_totals.cycle_medians(session, scope)
 
 
 def cycles(session: Session, scope: Scope, grouping: str, *, segment_id: str | None = None,

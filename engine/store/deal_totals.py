@@ -1,0 +1,326 @@
+"""The kept grouped totals of the pipeline analysis (``analysis_models``
+DealReportFact and DealReportTotal): each deal's part — its keys (owner, manager,
+team, status, currency, version, stage, segment, territory, industry, lead source,
+campaign) and its figures (amount in cents, amount cents x probability, cycle in
+microseconds) — and the sums per grouping kind, key, owner, manager, team, status
+and currency that the reports read instead of scanning the deals.
+
+Nothing has to be remembered by the writers: ``watch`` makes the unit of work's
+session note every deal it inserts, changes or deletes through the ORM, and every
+partner card whose industry or campaign changes (all its deals); the bulk writers
+that update deals in Core mark them for the stage figures
+(``engine.store.stage_totals.mark``) and those are taken too. Just before the
+transaction commits, ``replace_marked`` recomputes the noted deals' parts, moves the
+sums by the difference (exact integers: cents, hundredths of a cent, microseconds)
+and stores the new parts. Money stays per currency: currency is a key.
+
+``recount`` sums the parts anew from the deals themselves (the definition the tests
+compare the kept sums with)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Iterable, Sequence
+
+from sqlalchemy import BigInteger, cast, delete, event, func, insert, inspect, literal, select, type_coerce
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from engine.rules.pipeline_analysis import Total
+from engine.store import stage_totals
+from engine.store.analysis_models import DealReportFact, DealReportTotal
+from engine.store.models import Opportunity, Team, User
+from engine.store.partner_models import Partner
+from engine.store.report_scope import where_in_scope
+
+MARKED = "dealflow.deal_totals.marked"  # session.info: deal ids to replace
+PARTNERS = "dealflow.deal_totals.partners"  # session.info: partner ids whose cards' groupings changed
+CHUNK = 2000
+CENT = Decimal("0.01")
+US = timedelta(microseconds=1)
+US_PER_DAY = 86_400_000_000
+ATTRIBUTES = ("territory", "industry", "source", "campaign")
+PARTNER_COLUMNS = ("industry", "campaign", "territory", "source")  # card columns a grouping falls back to
+SCOPE = ("owner_id", "manager_id", "team_id", "status", "currency")
+SUMMED = ("deals", "amount_cents", "weighted_units", "cycle_us")
+KEY = ("kind", "k1", "k2", "k3", *SCOPE)
+
+
+# --- keeping ---------------------------------------------------------------------------
+
+def watch(session: Session) -> None:
+    """Note, at each flush of ``session``, the deals and partner cards it writes."""
+    event.listen(session, "before_flush", _noted)
+
+
+def _noted(session: Session, _context, _instances) -> None:
+    deals = session.info.setdefault(MARKED, set())
+    partners = session.info.setdefault(PARTNERS, set())
+    for item in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(item, Opportunity):
+            if item.id is None:
+                session.info.setdefault(MARKED + ".new", []).append(item)  # its id comes with the flush
+            else:
+                deals.add(item.id)
+        elif isinstance(item, Partner) and item.id is not None and item not in session.new:
+            if any(_changed(item, c) for c in PARTNER_COLUMNS if hasattr(Partner, c)):
+                partners.add(item.id)
+
+
+def _changed(item, column: str) -> bool:
+    return inspect(item).attrs[column].history.has_changes()
+
+
+def mark(session: Session, opportunity_ids: Iterable[int]) -> None:
+    session.info.setdefault(MARKED, set()).update(opportunity_ids)
+
+
+def replace_marked(session: Session) -> None:
+    """Replace the parts of every deal noted in this transaction (see the module)."""
+    session.flush()
+    ids = set(session.info.pop(MARKED, ()))
+    ids.update(item.id for item in session.info.pop(MARKED + ".new", ()) if item.id is not None)
+    ids.update(session.info.get(stage_totals.MARKED, ()))  # the Core writers' deals (taken later by stage_totals)
+    partners = session.info.pop(PARTNERS, set())
+    if partners:
+        ids.update(session.scalars(select(Opportunity.id).where(Opportunity.partner_id.in_(sorted(partners)))))
+    if ids:
+        replace(session, sorted(ids))
+
+
+def replace(session: Session, opportunity_ids: Sequence[int]) -> None:
+    """Recompute these deals' parts and move the sums by the difference (in key
+    order, so that two transactions lock shared rows in one order)."""
+    connection = session.connection()
+    table = DealReportFact.__table__
+    for start in range(0, len(opportunity_ids), CHUNK):
+        chunk = list(opportunity_ids[start:start + CHUNK])
+        old = [dict(r._mapping) for r in connection.execute(select(table).where(table.c.opportunity_id.in_(chunk)))]
+        new = parts(session, chunk)
+        current = {row["opportunity_id"]: row for row in new}
+        unchanged = {row["opportunity_id"] for row in old if current.get(row["opportunity_id"]) == row}
+        old = [row for row in old if row["opportunity_id"] not in unchanged]
+        new = [row for row in new if row["opportunity_id"] not in unchanged]
+        delta: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+        for rows, sign in ((old, -1), (new, 1)):
+            for row in rows:
+                for key in keys_of(row):
+                    sums = delta[key]
+                    for i, value in enumerate((1, row["amount_cents"], row["weighted_units"], row["cycle_us"])):
+                        sums[i] += sign * value
+        if old:
+            connection.execute(delete(table).where(table.c.opportunity_id.in_([r["opportunity_id"] for r in old])))
+        if new:
+            connection.execute(insert(table), new)
+        changed = [dict(zip(KEY, key), **dict(zip(SUMMED, sums))) for key, sums in sorted(delta.items())
+                   if any(sums)]
+        if changed:
+            connection.execute(_add(session), changed)
+
+
+def keys_of(part: dict) -> list[tuple]:
+    """The total rows one deal's part counts in: one per grouping kind."""
+    scope = tuple(part[c] for c in SCOPE)
+    return [("stage", str(part["methodology_version_id"]), part["stage_id"], part["segment_id"], *scope),
+            ("source", part["source"], part["campaign"], "", *scope),
+            ("territory", part["territory"], "", "", *scope),
+            ("industry", part["industry"], "", "", *scope)]
+
+
+def _add(session: Session):
+    table = DealReportTotal.__table__
+    upsert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name](table)
+    return upsert.on_conflict_do_update(index_elements=[table.c[k] for k in KEY],
+                                        set_={name: table.c[name] + upsert.excluded[name] for name in SUMMED})
+
+
+def _attribute(name: str):
+    deal_value = func.nullif(Opportunity.attributes[name].as_string(), "")
+    card = getattr(Partner, name, None)
+    return func.coalesce(deal_value, func.nullif(card, ""), "") if card is not None else func.coalesce(deal_value, "")
+
+
+def parts(session: Session, opportunity_ids: Sequence[int]) -> list[dict]:
+    """The deals' parts as DealReportFact rows, from the deals and their partner cards."""
+    query = (select(Opportunity.id, Opportunity.owner_id, func.coalesce(Opportunity.manager_id, 0),
+                    func.coalesce(Opportunity.team_id, 0), Opportunity.status, Opportunity.currency,
+                    Opportunity.methodology_version_id, func.coalesce(Opportunity.stage_id, ""),
+                    func.coalesce(Opportunity.segment_id, ""), *(_attribute(a) for a in ATTRIBUTES),
+                    type_coerce(Opportunity.amount, BigInteger), func.coalesce(Opportunity.probability, 0),
+                    Opportunity.opened_at, Opportunity.closed_at)
+             .outerjoin(Partner, Partner.id == Opportunity.partner_id)
+             .where(Opportunity.id.in_(list(opportunity_ids))))
+    rows = []
+    for (deal_id, owner, manager, team, status, currency, version, stage, segment, territory, industry, source,
+         campaign, cents, probability, opened, closed) in session.execute(query):
+        rows.append(dict(
+            opportunity_id=deal_id, owner_id=owner, manager_id=int(manager), team_id=int(team), status=status,
+            currency=currency, methodology_version_id=version, stage_id=stage, segment_id=segment,
+            territory=territory, industry=industry, source=source, campaign=campaign, amount_cents=int(cents or 0),
+            weighted_units=int(cents or 0) * int(probability), cycle_us=_cycle(status, opened, closed)))
+    return rows
+
+
+def _cycle(status: str, opened: datetime | None, closed: datetime | None) -> int:
+    if status == "open" or opened is None or closed is None:
+        return 0
+    return (closed - opened) // US
+
+
+def rebuild(session: Session, *, batch: int = 5000) -> int:
+    """Every deal's part and the sums, anew, ``batch`` deals at a time; how many
+    parts (bench/reports.py after its Core inserts)."""
+    connection = session.connection()
+    connection.execute(delete(DealReportTotal.__table__))
+    connection.execute(delete(DealReportFact.__table__))
+    last, count = 0, 0
+    while True:
+        ids = list(session.scalars(select(Opportunity.id).where(Opportunity.id > last)
+                                   .order_by(Opportunity.id).limit(batch)))
+        if not ids:
+            break
+        rows = parts(session, ids)
+        if rows:
+            connection.execute(insert(DealReportFact.__table__), rows)
+        count += len(rows)
+        last = ids[-1]
+    sum_parts(session)
+    return count
+
+
+def sum_parts(session: Session) -> None:
+    """Fill the sums from the parts on file (one grouped INSERT per kind)."""
+    fact = DealReportFact
+    scope = [getattr(fact, c) for c in SCOPE]
+    sums = [func.count(), func.sum(fact.amount_cents), func.sum(fact.weighted_units), func.sum(fact.cycle_us)]
+    kinds = {"stage": (cast(fact.methodology_version_id, DealReportTotal.k1.type), fact.stage_id, fact.segment_id),
+             "source": (fact.source, fact.campaign, None),
+             "territory": (fact.territory, None, None),
+             "industry": (fact.industry, None, None)}
+    connection = session.connection()
+    for kind, (k1, k2, k3) in kinds.items():
+        columns = [func.coalesce(k, "") if k is not None else _empty() for k in (k1, k2, k3)]
+        group = [k for k in (k1, k2, k3) if k is not None]
+        connection.execute(insert(DealReportTotal.__table__).from_select(
+            list(KEY) + list(SUMMED),
+            select(_text(kind), *columns, *scope, *sums).group_by(*group, *scope)))
+
+
+def _text(value: str):
+    return literal(value, DealReportTotal.kind.type)
+
+
+def _empty():
+    return literal("", DealReportTotal.k1.type)
+
+
+# --- reading ---------------------------------------------------------------------------
+
+def _in_scope(query, scope, table):
+    return where_in_scope(query, scope, table.c.owner_id, table.c.manager_id, table.c.team_id)
+
+
+def _none(value: str | None) -> str | None:
+    return value or None
+
+
+# grouping -> (kind, the key columns' readers); rep and team read the owner's name and the team's
+READS = {
+    "stage": ("stage", ("k1_int", "k2")),
+    "methodology": ("stage", ("k1_int",)),
+    "segment": ("stage", ("k3",)),
+    "version_segment": ("stage", ("k1_int", "k3")),
+    "rep": ("stage", ("rep",)),
+    "team": ("stage", ("team",)),
+    "source_campaign": ("source", ("k1_none", "k2_none")),
+    "source": ("source", ("k1_none",)),
+    "campaign": ("source", ("k2_none",)),
+    "territory": ("territory", ("k1_none",)),
+    "industry": ("industry", ("k1_none",)),
+}
+
+
+def totals(session: Session, scope, grouping: str) -> list[Total]:
+    """What ``engine.store.pipeline_analysis.totals_from_deals`` gives for
+    ``grouping`` (per key, status and currency), read from the kept sums."""
+    table = DealReportTotal.__table__
+    kind, readers = READS[grouping]
+    columns, joins = [], []
+    for reader in readers:
+        if reader == "rep":
+            columns.append(User.username)
+            joins.append((User.__table__, User.id == table.c.owner_id, False))
+        elif reader == "team":
+            columns.append(Team.name)
+            joins.append((Team.__table__, Team.id == table.c.team_id, True))
+        elif reader == "k1_int":
+            columns.append(table.c.k1)
+        else:
+            columns.append(table.c[reader[:2]])
+    query = select(*columns, table.c.status, table.c.currency, func.sum(table.c.deals), func.sum(table.c.amount_cents),
+                   func.sum(table.c.weighted_units), func.sum(table.c.cycle_us)).select_from(table)
+    for joined, on, outer in joins:
+        query = query.join(joined, on, isouter=outer)
+    query = _in_scope(query.where(table.c.kind == kind), scope, table)
+    query = query.group_by(*columns, table.c.status, table.c.currency).having(func.sum(table.c.deals) > 0)
+    n = len(columns)
+    result = []
+    for row in session.execute(query):
+        key = []
+        for reader, value in zip(readers, row[:n]):
+            if reader == "k1_int":
+                key.append(int(value))
+            elif reader.endswith("_none") or reader == "k3":
+                key.append(_none(value))
+            else:
+                key.append(value)
+        result.append(Total(tuple(key), row[n], row[n + 1], int(row[n + 2]),
+                            (Decimal(int(row[n + 3] or 0)) / 100).quantize(CENT), Decimal(int(row[n + 4] or 0)) / 10000,
+                            int(row[n + 5] or 0) / US_PER_DAY))
+    return result
+
+
+def cycle_medians(session: Session, scope) -> dict[tuple[int, str | None], float]:
+    """The median days from opened to closed of the closed deals in scope, per
+    (version, segment): the two middle cycles read through the index in order
+    (count, then OFFSET), never every closed deal."""
+    fact = DealReportFact
+    closed = fact.status != "open"
+    counted = _in_scope(select(fact.methodology_version_id, fact.segment_id, func.count())
+                        .where(closed).group_by(fact.methodology_version_id, fact.segment_id),
+                        scope, fact.__table__)
+    result = {}
+    for version_id, segment, n in session.execute(counted):
+        query = _in_scope(select(fact.cycle_us).where(closed, fact.methodology_version_id == version_id,
+                                                      fact.segment_id == segment), scope, fact.__table__)
+        middle = list(session.scalars(query.order_by(fact.cycle_us).offset((n - 1) // 2).limit(2 - n % 2)))
+        result[(version_id, _none(segment))] = sum(middle) / len(middle) / US_PER_DAY
+    return result
+
+
+def kept(session: Session) -> dict[tuple, tuple[int, ...]]:
+    """The sums as stored, rows of zero deals left out."""
+    t = DealReportTotal.__table__
+    return {tuple(r[k] for k in KEY): tuple(int(r[k]) for k in SUMMED)
+            for r in (row._mapping for row in session.execute(select(t))) if r["deals"]}
+
+
+def recount(session: Session) -> tuple[dict[tuple, tuple[int, ...]], dict[int, dict]]:
+    """The sums and the parts computed anew from every deal (what ``kept`` and the
+    stored parts must equal)."""
+    ids = list(session.scalars(select(Opportunity.id).order_by(Opportunity.id)))
+    fresh = [p for start in range(0, len(ids), CHUNK) for p in parts(session, ids[start:start + CHUNK])]
+    sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for part in fresh:
+        for key in keys_of(part):
+            for i, value in enumerate((1, part["amount_cents"], part["weighted_units"], part["cycle_us"])):
+                sums[key][i] += value
+    return {k: tuple(v) for k, v in sums.items()}, {p["opportunity_id"]: p for p in fresh}
+
+
+def stored_parts(session: Session) -> dict[int, dict]:
+    t = DealReportFact.__table__
+    return {r["opportunity_id"]: dict(r) for r in (row._mapping for row in session.execute(select(t)))}
+
