@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from engine.errors import FormError, NotFoundError
 from engine.rules import inputs, policy
+from engine.rules import report_scope
+from engine.rules.hierarchy import Hierarchy
+from engine.rules.report_scope import Scope
 from engine.service.unit_of_work import Session
+from engine.store import hierarchy as hierarchy_store
 from engine.store import inbox as inbox_store
 from engine.store import opportunities as opportunity_store
 from engine.store import partners as partner_store
@@ -31,11 +35,29 @@ def task_of(task: InboxTask) -> policy.Task:
     return inbox_store.task_facts(task)
 
 
+def scope_of(session: Session, user: User) -> Scope:
+    """Whose deals ``user`` sees in lists and reports (``engine.rules.report_scope``):
+    their role, the teams they lead and everyone below them in the manager hierarchy,
+    at any depth."""
+    actor = actor_of(session, user)
+    if actor.role is not policy.Role.MANAGER:
+        return report_scope.scope_of(actor)
+    below = Hierarchy.of(hierarchy_store.teams(session)).members_under(user.id)
+    return report_scope.scope_of(actor, hierarchy_store.led_team_ids(session, user.id), below)
+
+
 def may_see_opportunity(session: Session, actor: User, opportunity: Opportunity) -> bool:
-    """``policy.may_see_deal``; the deal's tasks (one query), which tell whether the
-    actor worked on it, are read only when nothing else lets them see it."""
+    """The one rule of who sees a deal, for its page, the API and every change:
+    ``policy.may_see_deal`` (owner, manager, their teams', admins and designers),
+    or the viewer's list and report scope covers it (``scope_of``: a director sees
+    the deals of everyone below them, so a deal a list or report shows always
+    opens), or they worked on it. The hierarchy and the deal's tasks (a query each)
+    are read only when the cheaper facts do not decide."""
     who = actor_of(session, actor)
     if policy.may_see_deal(who, deal_of(opportunity)):
+        return True
+    if who.role is policy.Role.MANAGER and scope_of(session, actor).covers(
+            opportunity.owner_id, opportunity.manager_id, opportunity.team_id):
         return True
     tasks = opportunity_store.task_facts_of(session, opportunity.id)
     return policy.worked_on(who, opportunity_store.deal_facts(opportunity, tasks))
