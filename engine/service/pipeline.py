@@ -23,12 +23,15 @@ UNKNOWN_POSITION = 10_000  # a stage the version no longer names sorts last
 
 
 def pipeline(ctx: ServiceContext, username: str) -> PipelineView:
-    """The open deals a manager is responsible for (an admin: all)."""
+    """The open deals in the viewer's report scope (engine.rules.report_scope: a
+    manager's own, their teams' and everyone's below them; an admin: all) — the
+    deals their lists and reports count — read set-based."""
     with unit_of_work.read(ctx) as session:
-        actor = visibility.actor_of(session, people.user(session, username))
+        user = people.user(session, username)
+        actor = visibility.actor_of(session, user)
         policy.require(policy.may_see_pipeline(actor), "the pipeline is for managers")
-        ids = opportunity_store.open_opportunity_ids(session, policy.pipeline_manager(actor))
-        deals = [opportunity_store.opportunity_view(session, i, ctx.catalog, detail=False) for i in ids]
+        ids = opportunity_store.open_opportunity_ids(session, visibility.scope_of(session, user))
+        deals = opportunity_store.opportunity_views(session, ids, ctx.catalog)
         versions = {v: ctx.catalog.version(session, v) for v in {d.methodology_version_id for d in deals}}
     positions = {vid: {s.id: s.position for s in methodology.stages} for vid, (_, methodology) in versions.items()}
     names = {vid: methodology.name for vid, (_, methodology) in versions.items()}

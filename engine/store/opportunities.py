@@ -16,6 +16,7 @@ from engine.rules import forecast_categories, policy, scoring
 from engine.views import EventView, OpportunityView, StageChangeView
 from engine.views.opportunities import LostReasonChoice
 from engine.store.db import hold_sqlite_writes
+from engine.store.report_scope import where_in_scope
 from engine.store.lookup import Lookup
 from engine.store.external_task_models import ExternalTask
 from engine.store import stage_totals
@@ -62,11 +63,10 @@ def opportunity_ids(session: Session) -> list[int]:
     return list(session.scalars(select(Opportunity.id).order_by(Opportunity.id)))
 
 
-def open_opportunity_ids(session: Session, manager_id: int | None) -> list[int]:
-    """Open deals, of one manager or (None) of everyone."""
-    query = select(Opportunity.id).where(Opportunity.status == "open")
-    if manager_id is not None:
-        query = query.where(Opportunity.manager_id == manager_id)
+def open_opportunity_ids(session: Session, scope) -> list[int]:
+    """The open deals ``scope`` (engine.rules.report_scope.Scope) covers."""
+    query = where_in_scope(select(Opportunity.id).where(Opportunity.status == "open"), scope,
+                           Opportunity.owner_id, Opportunity.manager_id, Opportunity.team_id)
     return list(session.scalars(query.order_by(Opportunity.id)))
 
 
@@ -140,10 +140,32 @@ def opportunity_view(session: Session, opportunity_id: int, catalog, *, detail: 
     o = session.get(Opportunity, opportunity_id)
     if o is None:
         raise NotFoundError(f"no opportunity {opportunity_id}")
-    version, methodology = catalog.version(session, o.methodology_version_id)
     lookup = Lookup(session, catalog)
+    _need(lookup, o)
+    return _view(session, o, catalog, lookup, detail)
+
+
+def opportunity_views(session: Session, opportunity_ids: list[int], catalog) -> list[OpportunityView]:
+    """The deals' summary views (``opportunity_view(..., detail=False)``) in the order
+    given, set-based: the rows in chunked queries and every name in one lookup, not
+    a round of queries per deal."""
+    rows: dict[int, Opportunity] = {}
+    for start in range(0, len(opportunity_ids), 1000):
+        chunk = opportunity_ids[start:start + 1000]
+        rows.update((o.id, o) for o in session.scalars(select(Opportunity).where(Opportunity.id.in_(chunk))))
+    lookup = Lookup(session, catalog)
+    for o in rows.values():
+        _need(lookup, o)
+    return [_view(session, rows[i], catalog, lookup, False) for i in opportunity_ids if i in rows]
+
+
+def _need(lookup: Lookup, o: Opportunity) -> None:
     lookup.need_users([o.owner_id, o.manager_id, o.opened_by_id, o.closed_by_id, o.forecast_override_by_id])
     lookup.need_teams([o.team_id])
+
+
+def _view(session: Session, o: Opportunity, catalog, lookup: Lookup, detail: bool) -> OpportunityView:
+    version, methodology = catalog.version(session, o.methodology_version_id)
     open_tasks = completed = history = events = ()
     credit_warning = None
     if detail:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import event
 
 from engine.errors import NotFoundError
 from tests.service.quota_seeds import with_director
@@ -66,3 +67,30 @@ def test_the_api_answers_the_director_and_404s_the_wrong_user(engine, deal):
                                    data=json.dumps({"amount": "1.00"}), content_type="application/json")
         assert refused.status_code == 404
     assert str(engine.show_opportunity(deal.id).amount) == "900.00"
+
+
+def pipeline_ids(engine, viewer: str) -> set[int]:
+    return {d.id for m in engine.pipeline(viewer).methodologies for d in m.opportunities}
+
+
+def test_the_live_pipeline_shows_the_report_scope_in_a_fixed_number_of_statements(engine, deal):
+    assert deal.id in pipeline_ids(engine, "director")  # above the deal's manager: the old page left it out
+    assert deal.id in pipeline_ids(engine, "manager2")  # the owner's manager
+    assert deal.id not in pipeline_ids(engine, "manager3")
+    statements = []
+
+    def count(*_):
+        statements.append(1)
+
+    event.listen(engine._engine, "before_cursor_execute", count)
+    try:
+        engine.pipeline("director")
+        few = len(statements)
+        for n in range(6):
+            engine.create_opportunity(title=f"More {n}", amount="10.00", partner=f"More {n} Ltd",
+                                      attributes={"channel": "retail"}, actor="manager", owner="rep1")
+        statements.clear()
+        assert len(pipeline_ids(engine, "director")) == 7
+        assert len(statements) == few  # set-based: not a round of queries per deal
+    finally:
+        event.remove(engine._engine, "before_cursor_execute", count)
