@@ -101,10 +101,13 @@ class DealReportFact(Base):
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     weighted_units: Mapped[int] = mapped_column(BigInteger)  # amount cents x probability (0..100)
     cycle_us: Mapped[int] = mapped_column(BigInteger)  # opened -> closed in microseconds; 0 while open
+    closed_cycle_us: Mapped[int | None] = mapped_column(BigInteger)  # the same, None while open (the medians)
 
     __table_args__ = (
-        # the methodology comparison's medians: the closed deals' cycles in order, per version and segment
-        Index("ix_deal_report_facts_cycle", "methodology_version_id", "segment_id", "status", "cycle_us"),
+        # the methodology comparison's medians: the closed deals' cycles in order per version and segment,
+        # with the scope's columns (the index alone answers a manager's median)
+        Index("ix_deal_report_facts_cycle", "methodology_version_id", "segment_id", "closed_cycle_us",
+              "owner_id", "manager_id", "team_id"),
     )
 
 

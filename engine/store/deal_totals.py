@@ -159,7 +159,8 @@ def parts(session: Session, opportunity_ids: Sequence[int]) -> list[dict]:
             opportunity_id=deal_id, owner_id=owner, manager_id=int(manager), team_id=int(team), status=status,
             currency=currency, methodology_version_id=version, stage_id=stage, segment_id=segment,
             territory=territory, industry=industry, source=source, campaign=campaign, amount_cents=int(cents or 0),
-            weighted_units=int(cents or 0) * int(probability), cycle_us=_cycle(status, opened, closed)))
+            weighted_units=int(cents or 0) * int(probability), cycle_us=_cycle(status, opened, closed),
+            closed_cycle_us=None if status == "open" else _cycle(status, opened, closed)))
     return rows
 
 
@@ -284,18 +285,19 @@ def totals(session: Session, scope, grouping: str) -> list[Total]:
 
 def cycle_medians(session: Session, scope) -> dict[tuple[int, str | None], float]:
     """The median days from opened to closed of the closed deals in scope, per
-    (version, segment): the two middle cycles read through the index in order
+    (version, segment): the one or two middle cycles read in order from the index
     (count, then OFFSET), never every closed deal."""
     fact = DealReportFact
-    closed = fact.status != "open"
+    closed = fact.closed_cycle_us.is_not(None)
     counted = _in_scope(select(fact.methodology_version_id, fact.segment_id, func.count())
                         .where(closed).group_by(fact.methodology_version_id, fact.segment_id),
                         scope, fact.__table__)
     result = {}
     for version_id, segment, n in session.execute(counted):
-        query = _in_scope(select(fact.cycle_us).where(closed, fact.methodology_version_id == version_id,
-                                                      fact.segment_id == segment), scope, fact.__table__)
-        middle = list(session.scalars(query.order_by(fact.cycle_us).offset((n - 1) // 2).limit(2 - n % 2)))
+        query = _in_scope(select(fact.closed_cycle_us).where(fact.methodology_version_id == version_id,
+                                                             fact.segment_id == segment, closed),
+                          scope, fact.__table__)
+        middle = list(session.scalars(query.order_by(fact.closed_cycle_us).offset((n - 1) // 2).limit(2 - n % 2)))
         result[(version_id, _none(segment))] = sum(middle) / len(middle) / US_PER_DAY
     return result
 

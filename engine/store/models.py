@@ -320,6 +320,11 @@ class Event(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
 
+    __table_args__ = (
+        # the warnings sweep reads events by kind (per deal, recent ones): migration 0020
+        Index("ix_events_kind_opportunity_at", "kind", "opportunity_id", "at"),
+    )
+
 
 class AssignmentCursor(Base):
     """Where round-robin assignment stands in each segment."""

@@ -6,9 +6,9 @@ Create Date: 2026-12-05
 
 The trend summed ~3,000,000 snapshot rows (90 days of 33,000 open deals) per
 request; it now reads these totals, which the sweep adds to in the transaction that
-files the rows. The snapshots already on file are summed into them here, a month of
-days per statement (engine.store.snapshot_totals.rebuild, which bench/reports.py
-uses too).
+files the rows. The snapshots already on file are summed into them here in one
+plain-SQL statement, frozen with the migration (it imported the application's
+engine.store.snapshot_totals.rebuild before; bench/reports.py still uses that).
 """
 
 from alembic import op
@@ -33,8 +33,15 @@ def upgrade() -> None:
         sa.Column('weighted_cents', sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint('snapshot_date', 'owner_id', 'manager_id', 'team_id', 'currency'),
     )
-    from engine.store import snapshot_totals  # the same rebuild the bench uses
-    snapshot_totals.rebuild(op.get_bind())
+    # frozen with the migration (no application code): the snapshot rows on file
+    # summed per day, owner, manager, team and currency (amounts are whole cents)
+    op.get_bind().execute(sa.text("""
+        INSERT INTO snapshot_day_totals (snapshot_date, owner_id, manager_id, team_id, currency, deals,
+            amount_cents, weighted_cents)
+        SELECT snapshot_date, owner_id, coalesce(manager_id, 0), coalesce(team_id, 0), currency, count(*),
+            sum(amount), sum(amount * probability)
+        FROM deal_snapshots
+        GROUP BY snapshot_date, owner_id, coalesce(manager_id, 0), coalesce(team_id, 0), currency"""))
 
 
 def downgrade() -> None:

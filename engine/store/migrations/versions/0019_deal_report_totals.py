@@ -52,10 +52,11 @@ def upgrade() -> None:
         sa.Column('amount_cents', sa.BigInteger(), nullable=False),
         sa.Column('weighted_units', sa.BigInteger(), nullable=False),
         sa.Column('cycle_us', sa.BigInteger(), nullable=False),
+        sa.Column('closed_cycle_us', sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint('opportunity_id'),
     )
     op.create_index('ix_deal_report_facts_cycle', 'deal_report_facts',
-                    ['methodology_version_id', 'segment_id', 'status', 'cycle_us'])
+                    ['methodology_version_id', 'segment_id', 'closed_cycle_us', 'owner_id', 'manager_id', 'team_id'])
     op.create_table(
         'deal_report_totals',
         sa.Column('kind', sa.String(length=10), nullable=False),
@@ -92,13 +93,15 @@ def upgrade() -> None:
     bind.execute(sa.text(f"""
         INSERT INTO deal_report_facts (opportunity_id, owner_id, manager_id, team_id, status, currency,
             methodology_version_id, stage_id, segment_id, territory, industry, source, campaign, amount_cents,
-            weighted_units, cycle_us)
+            weighted_units, cycle_us, closed_cycle_us)
         SELECT o.id, o.owner_id, coalesce(o.manager_id, 0), coalesce(o.team_id, 0), o.status, o.currency,
             o.methodology_version_id, coalesce(o.stage_id, ''), coalesce(o.segment_id, ''),
             {attribute('territory')}, {attribute('industry')}, {attribute('source')}, {attribute('campaign')},
             coalesce(o.amount, 0), coalesce(o.amount, 0) * coalesce(o.probability, 0),
             CASE WHEN o.status <> 'open' AND o.closed_at IS NOT NULL AND o.opened_at IS NOT NULL
-                 THEN {cycle} ELSE 0 END
+                 THEN {cycle} ELSE 0 END,
+            CASE WHEN o.status = 'open' THEN NULL
+                 WHEN o.closed_at IS NOT NULL AND o.opened_at IS NOT NULL THEN {cycle} ELSE 0 END
         FROM opportunities o LEFT JOIN partners p ON p.id = o.partner_id"""))
     for kind, keys in KINDS.items():
         columns = ', '.join(k if k else "''" for k in keys)
