@@ -321,7 +321,7 @@ class Event(Base):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
 
     __table_args__ = (
-        # the warnings sweep reads events by kind (per deal, recent ones): migration 0021
+        # the warnings sweep reads events by kind (per deal, recent ones): migration 0022
         Index("ix_events_kind_opportunity_at", "kind", "opportunity_id", "at"),
     )
 

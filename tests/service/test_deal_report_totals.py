@@ -106,7 +106,7 @@ def test_the_migration_fills_the_kept_totals_from_the_deals_on_file(engine, cloc
                   for v in VIEWERS}
     engine.close()
     raw = make_engine(db_url)
-    command.downgrade(_alembic_config(raw), "0019")  # the kept totals go; the deals stay
+    command.downgrade(_alembic_config(raw), "0020")  # the kept totals go; the deals stay
     upgrade(raw)
     raw.dispose()
     again = Engine(db_url, clock=clock)

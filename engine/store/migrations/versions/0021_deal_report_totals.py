@@ -1,7 +1,7 @@
 """Kept grouped totals of the pipeline analysis (issue 13: every report p95 <= 300 ms)
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-05
 
 Each pipeline report summed the deals in scope three times (its grouping, by stage,
@@ -18,8 +18,8 @@ application code), then summed.
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0020'
-down_revision = '0019'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

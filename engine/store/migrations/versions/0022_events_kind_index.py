@@ -6,15 +6,15 @@ databases): with (kind, opportunity_id, at) three of the sweep's four event read
 search the index (the fourth, the recent probability changes, still walks the
 opportunity index for its DISTINCT); see docs/benchmarks.md.
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-05
 """
 
 from alembic import op
 
-revision = '0021'
-down_revision = '0020'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
