@@ -72,4 +72,8 @@ def set_timezone():
     response = redirect(_safe_next(request.form.get("next")))
     if str(zone(chosen)) == chosen or chosen == "UTC":
         response.set_cookie(TZ_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax")
+    else:  # said beside the field (base.html's footer), not ignored
+        typed = chosen.strip()[:64] or "an empty name"
+        flash(f"“{typed}” is not a time zone; times stay as they were. Type a name such as Europe/Warsaw or UTC.",
+              "tz")
     return response

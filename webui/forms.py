@@ -60,7 +60,9 @@ def _control(f: FieldView, value: str, error: str | None) -> Control:
     if kind in ("long", "integer", "int"):
         return Control(kind="number", attrs=_limits(f, "min", "max", step="1"), **common)
     if kind in ("money", "decimal"):
-        return Control(kind="number", attrs=_limits(f, "min", "max", step="0.01", inputmode="decimal"), **common)
+        # Text, not a number input: an amount is typed as the app shows it ("12 500,50",
+        # "12 500.00"), which a browser's number input refuses; the server reads it (issue 15).
+        return Control(kind="text", attrs={"inputmode": "decimal", "autocomplete": "off"}, **common)
     if kind == "date":
         return Control(kind="date", **common)
     text_kind = "textarea" if _long_text(f) else "text"

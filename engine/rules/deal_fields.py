@@ -25,14 +25,18 @@ _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]*")
 
 def typed_amount(value: object, field: str = "amount") -> Decimal:
     """``value`` as inputs.money reads it, after the spaces and decimal comma people type."""
-    if isinstance(value, str):
-        text = _SPACES.sub("", value.strip())
-        if _GROUPED.fullmatch(text):
-            text = text.replace(",", "")
-        elif "," in text and "." not in text and text.count(",") == 1:
-            text = text.replace(",", ".")
-        value = text
-    return inputs.money(value, field)
+    return inputs.money(typed_number(value) if isinstance(value, str) else value, field)
+
+
+def typed_number(text: str) -> str:
+    """A number as people type it and the app shows it — "12 500,50", "12 500.00"
+    (thin or no-break spaces), "12,500.50" — as plain "12500.50" (anything else as typed)."""
+    text = _SPACES.sub("", text.strip())
+    if _GROUPED.fullmatch(text):
+        return text.replace(",", "")
+    if "," in text and "." not in text and text.count(",") == 1:
+        return text.replace(",", ".")
+    return text
 
 
 def typed_currency(value: object, field: str = "currency") -> str:

@@ -16,6 +16,7 @@ from typing import Callable, Mapping
 from engine.errors import ExpressionError
 from engine.expressions import compile_expression
 from engine.methodology.model import FormField
+from engine.rules.deal_fields import typed_number
 
 REQUIRED = "this field is required"
 
@@ -157,9 +158,9 @@ def _decimal(value) -> Decimal:
         number = value
     elif isinstance(value, int):
         number = Decimal(value)
-    elif isinstance(value, str) and len(value.strip()) <= 40 and _DECIMAL.fullmatch(value.strip()):
+    elif isinstance(value, str) and len(value.strip()) <= 40 and _DECIMAL.fullmatch(typed_number(value)):
         try:
-            number = Decimal(value.strip().replace(",", "."))
+            number = Decimal(typed_number(value).replace(",", "."))
         except InvalidOperation:
             raise _Invalid("enter an amount such as 1250.00") from None
     else:

@@ -30,7 +30,7 @@ LOGGED_NAME = 100  # characters of a typed username a log line shows (it may be 
 
 
 def _keys(username: str, address: str | None) -> list[tuple[str, throttling.Limit]]:
-    keys = [(logins.key("account", username), throttling.ACCOUNT)]
+    keys = [(logins.key("account", username.lower()), throttling.ACCOUNT)]  # 'Rep1' is 'rep1''s account
     if address:
         keys.append((logins.key("address", address), throttling.ADDRESS))
     return keys
@@ -79,7 +79,7 @@ def failed(ctx: ServiceContext, username: str, address: str | None) -> None:
 
 def succeeded(ctx: ServiceContext, username: str) -> None:
     """The account's failures are forgotten (the address's are not: see rules.throttling)."""
-    unit_of_work.run(ctx, lambda session: logins.forget(session, logins.key("account", username)))
+    unit_of_work.run(ctx, lambda session: logins.forget(session, logins.key("account", username.lower())))
 
 
 def session_generation(ctx: ServiceContext, username: str) -> int:

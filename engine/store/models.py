@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from engine.store.types import Money, UtcDateTime
@@ -36,6 +36,11 @@ class User(Base):
     # so each cookie issued before stops working on every worker.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
+
+
+# One account per name whatever its case (issue 15): 'Rep1' logs in as 'rep1' and cannot
+# be created beside it (migration 0020).
+Index("ux_users_username_lower", func.lower(User.username), unique=True)
 
 class LoginThrottle(Base):
     """Failed logins in a row for one account or one client address (``key``: which,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.errors import FormError, NotFoundError
@@ -33,10 +33,13 @@ def user(session: Session, username: str) -> User:
 
 
 def find_user(session: Session, username: str, *, active_only: bool = False) -> User | None:
-    """The user, or None (``user`` raises NotFoundError instead)."""
+    """The user, or None (``user`` raises NotFoundError instead). The name is matched
+    whatever its case (issue 15: logging in and creating a user); there is at most one
+    (the unique index on lower(username)), the exact spelling first."""
     if not _nameable(username):
         return None
-    query = select(User).where(User.username == username)
+    query = (select(User).where(or_(User.username == username, func.lower(User.username) == username.lower()))
+             .order_by((User.username != username)).limit(1))
     if active_only:
         query = query.where(User.active.is_(True))
     return session.scalar(query)
