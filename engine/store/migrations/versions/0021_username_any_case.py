@@ -2,16 +2,16 @@
 lower(username), so that 'Rep1' cannot be created beside 'rep1' and logging in as
 'REP1' finds exactly one account
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-05
 """
 
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0020'
-down_revision = '0019'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
