@@ -64,6 +64,8 @@ def fits(page) -> None:
 def test_the_designer_validates_deploys_and_sees_the_diff(site, browser, shots, width):
     url, folder, engine = site
     page = logged_in(browser, url, "designer", width)
+    page.screenshot(path=str(shots / f"designer-home-{width}.png"), full_page=True)
+    fits(page)
     page.click("#home-methodologies")  # the inbox leads there
     page.wait_for_selector("#methodology-small-deal")
     assert "2026-11-02 10:00 CET" in page.locator("#version-small-deal-1").inner_text()
