@@ -39,7 +39,7 @@ class User(Base):
 
 
 # One account per name whatever its case (issue 15): 'Rep1' logs in as 'rep1' and cannot
-# be created beside it (migration 0021).
+# be created beside it (migration 0023).
 Index("ux_users_username_lower", func.lower(User.username), unique=True)
 
 class LoginThrottle(Base):

@@ -2,16 +2,16 @@
 lower(username), so that 'Rep1' cannot be created beside 'rep1' and logging in as
 'REP1' finds exactly one account
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-05
 """
 
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0021'
-down_revision = '0020'
+revision = '0023'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 
