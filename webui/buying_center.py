@@ -88,9 +88,7 @@ def remove_relationship(relationship_id: int):
 
 def _again(opportunity_id: int, form: str, values: dict, err: FormError):
     g.buying_center_form = {"form": form, "values": values, "errors": err.fields}
-    response = current_app.make_response(opportunities.show(opportunity_id))
-    response.status_code = 422
-    return response
+    return opportunities.page(opportunity_id, status=422)  # with the error summary at the top
 
 
 def _back(opportunity_id: int):

@@ -10,7 +10,7 @@ beside each field (``activity_form``: {form, values, errors})."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -32,6 +32,36 @@ def show(opportunity_id: int):
     return page(opportunity_id)
 
 
+# Where on the deal page each form that failed is, and what it is called (issue 15: the
+# error of a failed post was far below the fold; the page now starts with a summary
+# linking to it, focused by static/form_errors.js).
+_FORMS = (("activity_form", "deal-activities", "the activity"), ("questionnaire_errors", "sales-assistant",
+          "the questionnaire"), ("override_errors", "override-form", "the probability"),
+          ("lose_errors", "lose-form", "closing as lost"), ("reason_errors", "sales-assistant", "the lost reason"),
+          ("forecast_errors", "deal-forecast", "the forecast"))
+
+
+def _error_summary(extra: dict) -> list[tuple[str, str, list[str]]]:
+    """(anchor, what, messages) of each form on the page that came back with errors."""
+    found = []
+    bc = g.get("buying_center_form")
+    if bc and bc.get("errors"):
+        found.append(("buying-center", "the buying center", _messages(bc["errors"])))
+    for key, anchor, what in _FORMS:
+        errors = extra.get(key) or {}
+        if key == "activity_form":
+            errors = errors.get("errors") or {}
+        elif key == "questionnaire_errors":
+            errors = {k: v for fields in errors.values() for k, v in fields.items()}
+        if errors:
+            found.append((anchor, what, _messages(errors)))
+    return found
+
+
+def _messages(errors: dict) -> list[str]:
+    return [f"{str(name).replace('_', ' ')}: {message}" for name, message in errors.items()]
+
+
 def page(opportunity_id: int, *, status: int = 200, **extra):
     """The opportunity page; ``extra`` carries a form's entries and errors back to it."""
     engine = engine_of(current_app)
@@ -44,6 +74,8 @@ def page(opportunity_id: int, *, status: int = 200, **extra):
     activities = engine.activities_for_deal(opportunity_id, viewer=viewer) if current_user.view.may_see_partners \
         else []
     extra.setdefault("activity_form", {})
+    if status >= 400:
+        extra["error_summary"] = _error_summary(extra)
     return render_template("opportunity.html", deal=deal, now=engine.now(), manages=manages, reps=reps,
                            workers=workers, diagram=_diagram(engine, deal),
                            assistant=engine.sales_assistant(opportunity_id, viewer=viewer),
@@ -97,3 +129,13 @@ def retry_incident(opportunity_id: int, incident_id: str):
     except ConflictError as err:
         flash(str(err), "error")
     return redirect(url_for("opportunities.show", opportunity_id=opportunity_id))
+
+
+@bp.get("/opportunities/<int:opportunity_id>/<any(activities, contacts, relationships, lose, probability, "
+        "'lost-reason', 'close-date', 'forecast-category', reassign):form>")
+@login_required
+def form_address(opportunity_id: int, form: str):
+    """A form's address opened directly — bookmarked, or reloaded after a failed post
+    whose page showed there — leads to the deal's page, not to a 405 (issue 15)."""
+    engine_of(current_app).opportunity_for(opportunity_id, viewer=current_user.username)  # 404 unless visible
+    return redirect(url_for("opportunities.show", opportunity_id=opportunity_id), 303)
