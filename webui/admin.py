@@ -109,6 +109,9 @@ def create_token(username: str):
 @bp.post("/admin/users/<username>/tokens/<int:token_id>/revoke")
 @login_required
 def revoke_token(username: str, token_id: int):
+    if request.form.get("confirm") != "yes":  # the box the form requires (the browser may not have checked it)
+        flash(f"Token #{token_id} was not revoked: tick the box to confirm.", "error")
+        return redirect(url_for("admin.tokens", username=username), 303)
     engine_of(current_app).revoke_token(username, token_id, actor=current_user.username)
     flash(f"Token #{token_id} revoked: it no longer opens the API.", "success")
     return redirect(url_for("admin.tokens", username=username), 303)

@@ -135,6 +135,9 @@ def create_worker_token():
 @bp.post("/methodologies/workers/<name>/revoke")
 @login_required
 def revoke_worker(name: str):
+    if request.form.get("confirm") != "yes":  # the box the form requires (the browser may not have checked it)
+        flash(f"The tokens of worker {name} were not revoked: tick the box to confirm.", "error")
+        return redirect(url_for("methodologies.workers"), 303)
     count = engine_of(current_app).revoke_worker_tokens(name, actor=current_user.username)
     flash(f"{count} token(s) of worker {name} revoked.", "success")
     return redirect(url_for("methodologies.workers"), 303)

@@ -90,12 +90,16 @@ def test_tokens_are_listed_without_secret_shown_once_and_revoked(admin, engine):
     listed = admin.get("/admin/users/rep1/tokens")
     assert secret not in listed.text and "in use" in listed.text
     token_id = engine.api_tokens("rep1", viewer="admin")[0].id
-    revoked = admin.post(f"/admin/users/rep1/tokens/{token_id}/revoke")
+    unticked = admin.post(f"/admin/users/rep1/tokens/{token_id}/revoke")  # the confirm box left empty
+    assert "was not revoked: tick the box" in admin.get(unticked.location).text
+    assert engine.user_for_token(secret).username == "rep1"
+    revoked = admin.post(f"/admin/users/rep1/tokens/{token_id}/revoke", data={"confirm": "yes"})
     assert revoked.status_code == 303
     assert f"Token #{token_id} revoked" in admin.get(revoked.location).text
     with pytest.raises(PermissionDeniedError):
         engine.user_for_token(secret)
-    assert admin.post(f"/admin/users/rep2/tokens/{token_id}/revoke").status_code == 404  # not rep2's
+    assert admin.post(f"/admin/users/rep2/tokens/{token_id}/revoke",
+                      data={"confirm": "yes"}).status_code == 404  # not rep2's
     kinds = [e.kind for e in engine.organisation_overview(viewer="admin").audit]
     assert kinds[:2] == ["token_revoked", "token_created"]
 
@@ -114,7 +118,7 @@ def test_everyone_but_an_admin_is_refused(app, engine, user):
     for path in GETS:
         page = client.get(path)
         assert page.status_code == 403 and "managed by admins" in page.text, path
-    data = {"username": "rep3", "role": "admin"}
+    data = {"username": "rep3", "role": "admin", "confirm": "yes"}
     for path in POSTS:
         assert client.post(path, data=data).status_code == 403, path
     assert engine.user_view("rep1").role == "rep" and engine.user_view("rep1").teams == ("horeca", "sales")

@@ -190,10 +190,13 @@ def test_the_designer_makes_and_revokes_a_workers_token(app, engine):
     assert secret not in listed.text and "credit-check, invoice" in listed.text and "in use" in listed.text
     empty = client.post("/methodologies/workers", data={"name": "erp", "topics": ""})
     assert empty.status_code == 303 and "name at least one topic" in client.get(empty.location).text
-    revoked = client.post("/methodologies/workers/erp/revoke")
+    unticked = client.post("/methodologies/workers/erp/revoke")  # the confirm box left empty
+    assert "were not revoked: tick the box" in client.get(unticked.location).text
+    assert [t.revoked_at for t in engine.worker_tokens()] == [None]
+    revoked = client.post("/methodologies/workers/erp/revoke", data={"confirm": "yes"})
     assert revoked.status_code == 303
     assert "1 token(s) of worker erp revoked." in client.get(revoked.location).text
-    assert client.post("/methodologies/workers/erp/revoke").status_code == 404  # none live any more
+    assert client.post("/methodologies/workers/erp/revoke", data={"confirm": "yes"}).status_code == 404  # none live any more
 
 
 @pytest.mark.parametrize("user", ["rep1", "manager"])
@@ -202,7 +205,7 @@ def test_reps_and_managers_may_not_touch_workers_tokens(app, engine, user):
     client = client_for(app, user)
     assert client.get("/methodologies/workers").status_code == 403
     assert client.post("/methodologies/workers", data={"name": "x", "topics": ""}).status_code == 403
-    assert client.post("/methodologies/workers/erp/revoke").status_code == 403
+    assert client.post("/methodologies/workers/erp/revoke", data={"confirm": "yes"}).status_code == 403
     assert [t.revoked_at for t in engine.worker_tokens()] == [None]
 
 

@@ -39,7 +39,8 @@ def test_every_get_route_answers_with_the_security_headers_logged_in_and_not(app
               "rest": "no-such-thing", "questionnaire_id": "bant",
               "token": "no-such-token", "import_id": 1, "list_id": 1, "kind": "csv", "activity_id": 1,
               "partner_id": deal.partner_id, "fmt": "csv", "warning_id": 1,
-              "name": "vega/build/vega.min.js", "form": "contacts"}
+              "name": "vega/build/vega.min.js", "form": "contacts",
+              "methodology_id": "base", "username": "rep1", "team": "sales"}
     token = engine.create_token("manager")
     manager = client_for(app, "manager")
     statuses = {}
