@@ -38,6 +38,7 @@ from webui import (analysis, api, auth, buying_center, calendar, deal_forecast, 
 from webui import win_model
 from webui import admin, methodologies
 from webui import board
+from webui import notifications
 from webui.app_engine import EXTENSION, engine_of
 from webui.ids import RecordId
 
@@ -78,7 +79,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for module in (auth, inbox, opportunities, manager, segments, buying_center, sales_assistant, calendar,
                    lead_import, reports, analysis, vendor, partner_lists, partners, quotas, warnings, deal_forecast, deals,
-                   forecast, win_model, methodologies, admin, board):
+                   forecast, win_model, methodologies, admin, board, notifications):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     lead_runs.init_app(app, engine_of(app))

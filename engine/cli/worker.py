@@ -69,6 +69,12 @@ def worker(once: bool, interval: float, warnings_every: float, snapshots: bool, 
     def digests() -> None:
         click.echo(f"digests: {len(engine.send_warning_digests())} sent or kept")
 
+    def notification_mails() -> None:
+        # Each notification is claimed before it is mailed: two workers send it once.
+        mailed = engine.send_notification_mails()
+        if mailed:
+            click.echo(f"notifications: {len(mailed)} mailed or kept")
+
     while True:
         fired = engine.fire_due_timers()
         if fired or once:
@@ -79,6 +85,7 @@ def worker(once: bool, interval: float, warnings_every: float, snapshots: bool, 
                 snapshot_day = today
         if train and trained_day != today and housekeeping("the learned win probability's training", train_model):
             trained_day = today
+        housekeeping("the notifications' mail", notification_mails)
         if warnings_every > 0 and (last_sweep is None or time.monotonic() - last_sweep >= warnings_every):
             last_sweep = time.monotonic()
             if housekeeping("the warnings' sweep", sweep):

@@ -65,6 +65,8 @@ from engine.views.snapshot_reports import AsOfPipeline, DealChanges
 from engine.views.admin import Organisation as AdminOrganisation, TokenRow
 from engine.views.designer import MethodologyRow, ValidationReport, VersionDiff
 from engine.views.board import BoardView
+from engine.service import notifications as notification_service
+from engine.views.notifications import MailedNotification, NotificationPage, NotificationView
 
 
 class Engine:
@@ -847,6 +849,27 @@ class Engine:
     def waiting_messages(self, opportunity_id: int) -> tuple[str, ...]:
         """The names of the messages deal ``opportunity_id`` waits for now."""
         return messages.waiting_messages(self.context, opportunity_id)
+
+
+    # --- notifications (issue 15) --------------------------------------------------------
+
+    def notifications(self, *, viewer: str) -> NotificationPage:
+        """The viewer's own notifications, newest first, and how many are unread."""
+        return notification_service.notifications(self.context, viewer=viewer)
+
+    def unread_notification_count(self, *, viewer: str) -> int:
+        return notification_service.unread_count(self.context, viewer=viewer)
+
+    def mark_notification_read(self, notification_id: int, *, viewer: str) -> NotificationView:
+        """NotFoundError for a notification that is not the viewer's."""
+        return notification_service.mark_read(self.context, notification_id, viewer=viewer)
+
+    def mark_all_notifications_read(self, *, viewer: str) -> int:
+        return notification_service.mark_all_read(self.context, viewer=viewer)
+
+    def send_notification_mails(self, *, env: Mapping[str, str] | None = None) -> list[MailedNotification]:
+        """Mail each notification once (the worker), when DEALFLOW_SMTP_HOST is set."""
+        return notification_service.send_mails(self.context, smtp=warning_digest.SmtpSettings.from_env(env))
 
 
 def default_engine() -> Engine:

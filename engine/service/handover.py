@@ -10,7 +10,7 @@ from __future__ import annotations
 from engine.errors import ConflictError, FormError
 from engine.rules import handover as rules
 from engine.rules import policy
-from engine.service import unit_of_work, visibility
+from engine.service import notifications, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
 from engine.store import handover as store
@@ -98,6 +98,13 @@ def hand_over_partner(ctx: ServiceContext, partner_id: int, *, to: str, actor: s
         partner.owner_id = new_owner.id
         partner.updated_at = now
         done = report(tasks_moved, activities_moved)
+        deals_moved = len(done.open_deals_moved) + len(done.closed_deals_moved)
+        notifications.notify(session, new_owner.id, "partner_handed_over",
+                             f"{actor_row.display_name} handed {partner.name} over to you with {deals_moved} "
+                             f"deal{'' if deals_moved == 1 else 's'} and {tasks_moved} open "
+                             f"task{'' if tasks_moved == 1 else 's'}.",
+                             now, actor_id=actor_row.id, partner_id=partner.id,
+                             opportunity_id=moving[0].id if len(moving) == 1 else None)
         partner_store.record_partner_event(
             session, partner.id, "handed_over", actor_row.id, now, from_owner=done.from_owner, to_owner=to,
             open_deals=len(done.open_deals_moved), open_deals_kept=len(done.open_deals_kept),

@@ -12,6 +12,7 @@ from engine.rules import close_dates, deal_fields, inputs, policy
 from engine.rules.progress import expected_revenue
 from engine.rules.routing import Candidate, RoutingError, choose_owner, choose_segment, routing_variables
 from engine.service import organisation, partner_deals, segments, unit_of_work, visibility
+from engine.service import notifications
 from engine.service.context import ServiceContext
 from engine.service.progress import apply_step
 from engine.service.unit_of_work import Session
@@ -207,6 +208,10 @@ def reassign_opportunity(ctx: ServiceContext, opportunity_id: int, *, to: str, a
         stage_totals.mark(session, [opportunity.id])  # its stage figures count under the new owner
         record_event(session, opportunity, "reassigned", actor_row.id, now,
                      from_owner=people.username(session, old_owner_id), to_owner=to, tasks=moved)
+        notifications.notify(session, new_owner.id, "deal_handed_over",
+                             f"{actor_row.display_name} handed the deal {opportunity.title} over to you"
+                             + (f" with {moved} open task{'' if moved == 1 else 's'}." if moved else "."),
+                             now, actor_id=actor_row.id, opportunity_id=opportunity.id)
 
     unit_of_work.run(ctx, work)
     return show_opportunity(ctx, opportunity_id)

@@ -23,7 +23,7 @@ from engine.methodology.model import Methodology, Segment, Stage
 from engine.methodology.problems import did_you_mean_or_known
 from engine.runtime.step import StepResult
 from engine.rules.scoring import stage_probability
-from engine.service import unit_of_work
+from engine.service import notifications, unit_of_work
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
 from engine.store import people, versions
@@ -134,6 +134,7 @@ def swap_segment(ctx: ServiceContext, segment_id: str, methodology: str, *, vers
         segment_store.set_override(session, segment.id, target.id, pinned=version is not None, swap_id=swap.id,
                         actor_id=actor_row.id, now=now)
         done = [swapping.Move(m.opportunity_id, m.move["from_stage"], m.move["to_stage"], "") for m in moved]
+        _notify_owners(session, [by_id[m.opportunity_id] for m in done], segment.id, _label(target), actor_row, now)
         return _report(done, not_moved, dry_run=False, swap_id=swap.id, **report)
 
     return unit_of_work.run(ctx, work)
@@ -375,3 +376,15 @@ def _report(moves, not_moved, **fields) -> SwapReport:
         moved=len(moves), moves=tuple(StageMoveCount(a, b, n) for a, b, n in plan.counts()),
         not_moved=tuple(NotMoved(reason, tuple(sorted(ids))) for reason, ids in sorted(not_moved.items())),
         **fields)
+
+
+def _notify_owners(session: Session, deals, segment_id: str, target: str, actor_row: User, now: datetime) -> None:
+    """Tell each owner how many of their deals the swap moved (issue 15)."""
+    by_owner: dict[int, list] = {}
+    for deal in deals:
+        by_owner.setdefault(deal.owner_id, []).append(deal)
+    for owner_id, mine in sorted(by_owner.items()):
+        notifications.notify(session, owner_id, "deals_swapped",
+                             f"{actor_row.display_name} moved segment {segment_id} to {target}: "
+                             f"{len(mine)} of your deal{'' if len(mine) == 1 else 's'} moved to its stages.",
+                             now, actor_id=actor_row.id, opportunity_id=mine[0].id if len(mine) == 1 else None)

@@ -12,6 +12,7 @@ from engine.rules import inputs, lost_reasons, policy
 from engine.methodology.model import FormField
 from engine.rules.forms import validate_form
 from engine.service import closing, deal_edit, opportunities, sales, unit_of_work, visibility
+from engine.service import notifications
 from engine.service.context import ServiceContext
 from engine.service.progress import apply_step
 from engine.service.unit_of_work import Session
@@ -153,6 +154,9 @@ def reassign_task(ctx: ServiceContext, task_id: str, *, to: str, actor: str) -> 
         task.assignee_id, task.candidate_team_id = new_assignee.id, None
         record_event(session, opportunity, "reassigned", actor_row.id, now, task=task_id,
                      name=task.name, from_assignee=before, to_assignee=to)
+        notifications.notify(session, new_assignee.id, "task_assigned",
+                             f"{actor_row.display_name} handed you the task “{task.name}” on {opportunity.title}.",
+                             now, actor_id=actor_row.id, opportunity_id=opportunity.id, task_id=task.id)
         session.flush()
         return opportunity.id
 

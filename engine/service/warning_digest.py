@@ -138,6 +138,11 @@ def latest_digest(ctx: ServiceContext, *, viewer: str) -> DigestView | None:
 
 
 def _send(smtp: SmtpSettings, to: str, subject: str, text: str) -> None:
+    send_mail(smtp, to, subject, text, what="the digest")
+
+
+def send_mail(smtp: SmtpSettings, to: str, subject: str, text: str, *, what: str = "the notification") -> None:
+    """One plain-text mail through ``smtp``; DealflowError when it cannot be sent."""
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = smtp.sender, to, subject
     message.set_content(text)
@@ -149,5 +154,5 @@ def _send(smtp: SmtpSettings, to: str, subject: str, text: str) -> None:
                 client.login(smtp.username, smtp.password or "")
             client.send_message(message)
     except (OSError, smtplib.SMTPException) as err:
-        raise DealflowError(f"the digest for {to} could not be sent through {smtp.host}:{smtp.port}: {err}; "
+        raise DealflowError(f"{what} for {to} could not be sent through {smtp.host}:{smtp.port}: {err}; "
                             "it is kept in the app") from err

@@ -8,6 +8,7 @@ from engine.store import admin_events
 from engine.store import (analysis_models, external_task_models, partner_models, quota_models, snapshot_models,
                           warning_models, win_model_models)
 from engine.store import message_models
+from engine.store import notification_models
 
 # models' Base: importing partner_models and quota_models registers their tables on it.
 assert partner_models.Base is quota_models.Base
@@ -19,3 +20,4 @@ assert win_model_models.Base.metadata is metadata  # the learned win probability
 assert external_task_models.Base.metadata is metadata  # external tasks and worker tokens too
 assert admin_events.Base.metadata is metadata  # the admin screens' audit trail (issue 15) too
 assert message_models.Base.metadata is metadata  # message waits and buffered messages too
+assert notification_models.Base.metadata is metadata  # the notifications (issue 15) too
