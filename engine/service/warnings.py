@@ -26,6 +26,7 @@ from engine.rules.report_scope import Scope, for_warnings
 from engine.service import unit_of_work, visibility
 from engine.service.report_scope import scope_for
 from engine.service.context import ServiceContext
+from engine.store import notifications as notification_store
 from engine.store import people
 from engine.store import warnings as store
 from engine.store.models import Opportunity
@@ -92,11 +93,20 @@ def sweep(ctx: ServiceContext, *, idle_days: object = rules.DEFAULT_IDLE_DAYS,
     def write(session) -> SweepReport:
         wanted = {(f.opportunity_id, f.cause) for f in found}
         existing = store.open_causes(session)  # inside the transaction: what other sweeps committed
-        fired = store.fire(session, (f for f in found if (f.opportunity_id, f.cause) not in existing), now)
+        new = [f for f in found if (f.opportunity_id, f.cause) not in existing]
+        fired = store.fire(session, new, now)
+        _tell_owners_overdue(session, [f for f in new if f.rule == rules.NEXT_ACTION], now)
         cleared = store.clear(session, (wid for key, wid in existing.items() if key not in wanted), now)
         return SweepReport(deals=deals, fired=fired, cleared=cleared, open=len(wanted))
 
     return unit_of_work.run(ctx, write)
+
+
+def _tell_owners_overdue(session, overdue: list[store.Found], now: datetime) -> None:
+    """A notification for each deal's owner whose next action has just become overdue
+    (issue 15): once per deal and missed date, however many sweeps find it."""
+    notification_store.tell_owners_once(session, "task_overdue", [
+        (f.opportunity_id, f"{f.opportunity_id}:{f.cause}", f.message) for f in overdue], now)
 
 
 # --- reading and acknowledging ----------------------------------------------------------

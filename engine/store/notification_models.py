@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.store.models import Base
@@ -16,12 +16,13 @@ from engine.store.types import UtcDateTime
 
 class Notification(Base):
     """What ``user_id`` is told: ``kind`` (task_assigned, deal_handed_over,
-    partner_handed_over, deals_swapped), a sentence, and what it links to."""
+    partner_handed_over, deals_swapped, task_overdue), a sentence, and what it links to."""
 
     __tablename__ = "notifications"
     __table_args__ = (
         Index("ix_notifications_user", "user_id", "read_at", "id"),
         Index("ix_notifications_unmailed", "mailed_at", "id"),
+        UniqueConstraint("user_id", "cause", name="uq_notifications_cause"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,3 +36,4 @@ class Notification(Base):
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     mailed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # claimed for the mail (or sent)
     mailed_to: Mapped[str | None] = mapped_column(String(320))
+    cause: Mapped[str | None] = mapped_column(String(250))  # told once per user and cause (an overdue action)

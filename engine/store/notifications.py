@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from engine.store.models import Opportunity
 from engine.store.notification_models import Notification
 
 
@@ -15,6 +17,31 @@ def add(session: Session, user_id: int, kind: str, text: str, now: datetime, *, 
         task_id: str | None = None, partner_id: int | None = None) -> None:
     session.add(Notification(user_id=user_id, kind=kind, text=text[:1000], opportunity_id=opportunity_id,
                              task_id=task_id, partner_id=partner_id, created_at=now))
+
+
+def add_once(session: Session, rows: list[dict], now: datetime) -> None:
+    """Insert each row (user_id, kind, text, opportunity_id, cause) unless its user has
+    been told that cause already: two sweeps at once tell them once (the unique pair;
+    PostgreSQL waits for the other transaction, then skips)."""
+    if not rows:
+        return
+    table = Notification.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=[table.c.user_id, table.c.cause])
+    session.execute(statement, [dict(row, text=row["text"][:1000], created_at=now) for row in rows])
+
+
+def tell_owners_once(session: Session, kind: str, items: list[tuple[int, str, str]], now: datetime) -> None:
+    """For each (deal id, cause, message): tell the deal's owner "TITLE: message",
+    once per cause (``add_once``)."""
+    if not items:
+        return
+    deals = {row.id: row for row in session.execute(
+        select(Opportunity.id, Opportunity.owner_id, Opportunity.title)
+        .where(Opportunity.id.in_({deal_id for deal_id, _, _ in items})))}
+    add_once(session, [dict(user_id=deals[deal_id].owner_id, kind=kind, opportunity_id=deal_id, cause=cause,
+                            text=f"{deals[deal_id].title}: {message}")
+                       for deal_id, cause, message in items if deal_id in deals], now)
 
 
 def of_user(session: Session, user_id: int, limit: int) -> list[Notification]:

@@ -145,3 +145,30 @@ def test_without_an_address_a_notification_stays_in_the_app(engine, smtp_server)
     assert [(m.username, m.address) for m in engine.send_notification_mails(env=env)] == [("rep2", None)]
     assert inbox.messages == [] and engine.send_notification_mails(env=env) == []
     assert engine.unread_notification_count(viewer="rep2") == 1
+
+
+def test_an_overdue_next_action_tells_the_owner_once_however_many_sweeps(engine, clock):
+    deal = deal_of_rep1(engine)
+    engine.sweep_warnings()
+    assert texts(engine, "rep1") == []  # not due yet
+    clock.advance(days=3)
+    engine.sweep_warnings()
+    engine.sweep_warnings()
+    (item,) = engine.notifications(viewer="rep1").items
+    assert (item.kind, item.opportunity_id) == ("task_overdue", deal.id)
+    assert item.text == "Kiosk for Hotel Rex: The next action was due 1 day ago and is not done."
+    assert texts(engine, "rep2") == [] and texts(engine, "manager") == []
+
+
+def test_two_sweeps_at_once_tell_the_owner_once(engine, clock, db_url):
+    from concurrent.futures import ThreadPoolExecutor
+    deal_of_rep1(engine)
+    clock.advance(days=3)
+    from engine import Engine
+    second = Engine(db_url, clock=clock)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(lambda e: e.sweep_warnings(), (engine, second)))
+    finally:
+        second.close()
+    assert [n.kind for n in engine.notifications(viewer="rep1").items] == ["task_overdue"]

@@ -31,10 +31,12 @@ def upgrade() -> None:
         sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('mailed_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('mailed_to', sa.String(length=320), nullable=True),
+        sa.Column('cause', sa.String(length=250), nullable=True),
         sa.ForeignKeyConstraint(['user_id'], ['users.id']),
         sa.ForeignKeyConstraint(['opportunity_id'], ['opportunities.id']),
         sa.ForeignKeyConstraint(['partner_id'], ['partners.id']),
         sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('user_id', 'cause', name='uq_notifications_cause'),
     )
     op.create_index('ix_notifications_user', 'notifications', ['user_id', 'read_at', 'id'])
     op.create_index('ix_notifications_unmailed', 'notifications', ['mailed_at', 'id'])
