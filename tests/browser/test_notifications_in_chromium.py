@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import log_in, serve
+from tests.browser.test_confirmations_in_chromium import new_page
 from tests.conftest import FakeClock, make_engine
 from tests.webui.pages_support import with_passwords
 from webui import create_app
@@ -26,13 +27,6 @@ def site(tmp_path):
     yield url, deal, engine
     stop()
     engine.close()
-
-
-def new_page(browser, width):
-    context = browser.new_context(timezone_id="Europe/Warsaw", viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return page
 
 
 def fits(page, width) -> bool:

@@ -9,9 +9,10 @@ import pytest
 
 from engine.errors import ConflictError, DealflowError, NotFoundError
 from tests.conftest import REPO, make_engine
-from tests.service.test_warning_digest import smtp_server  # noqa: F401  (the real SMTP server fixture)
+from tests.service import test_warning_digest as digest_tests
 
 SWAP_TARGET = REPO / "tests" / "methodology" / "swap_target"
+smtp_server = digest_tests.smtp_server  # a real SMTP server (aiosmtpd) on a free port
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def test_a_swap_tells_each_owner_how_many_of_their_deals_moved(engine):
     assert texts(engine, "rep2") == []
 
 
-def test_notifications_are_mailed_once_through_smtp_by_the_worker(engine, smtp_server):  # noqa: F811
+def test_notifications_are_mailed_once_through_smtp_by_the_worker(engine, smtp_server):
     inbox, port = smtp_server
     deal = deal_of_rep1(engine)
     engine.reassign_task(deal.open_tasks[0].id, to="rep2", actor="manager")
@@ -123,12 +124,11 @@ def test_notifications_are_mailed_once_through_smtp_by_the_worker(engine, smtp_s
     assert engine.unread_notification_count(viewer="rep2") == 3  # mailing does not mark them read
 
 
-def test_a_failed_mail_is_given_back_and_sent_on_the_next_run(engine, smtp_server):  # noqa: F811
+def test_a_failed_mail_is_given_back_and_sent_on_the_next_run(engine, smtp_server):
     inbox, port = smtp_server
     deal = deal_of_rep1(engine)
     engine.reassign_opportunity(deal.id, to="rep2", actor="manager")
-    from tests.service.test_warning_digest import free_port
-    down = {"DEALFLOW_SMTP_HOST": "127.0.0.1", "DEALFLOW_SMTP_PORT": str(free_port()),
+    down = {"DEALFLOW_SMTP_HOST": "127.0.0.1", "DEALFLOW_SMTP_PORT": str(digest_tests.free_port()),
             "DEALFLOW_SMTP_DOMAIN": "example.com"}
     with pytest.raises(DealflowError, match="could not be sent"):
         engine.send_notification_mails(env=down)
@@ -137,7 +137,7 @@ def test_a_failed_mail_is_given_back_and_sent_on_the_next_run(engine, smtp_serve
     assert len(inbox.messages) == 1
 
 
-def test_without_an_address_a_notification_stays_in_the_app(engine, smtp_server):  # noqa: F811
+def test_without_an_address_a_notification_stays_in_the_app(engine, smtp_server):
     inbox, port = smtp_server
     deal = deal_of_rep1(engine)
     engine.reassign_opportunity(deal.id, to="rep2", actor="manager")
