@@ -1,8 +1,8 @@
 """Notifications (issue 15): a task or deal handed to you, a swap that moved your
 deals — read in the app, mailed once by the worker when SMTP is configured
 
-Revision ID: 0023
-Revises: 0022
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-05
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 
-revision = '0023'
-down_revision = '0022'
+revision = '0024'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
