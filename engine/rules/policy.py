@@ -169,17 +169,11 @@ def may_see_pipeline(actor: Actor) -> bool:
 
 
 def may_see_lost_report(actor: Actor) -> bool:
-    """The lost-deal report (M13) follows the pipeline: managers see the deals they
-    are responsible for (``pipeline_manager``), admins and designers every deal (a
-    designer reads where a methodology loses deals); reps are refused, as for the
+    """The lost-deal report (M13) follows the pipeline: managers see the deals of
+    their report scope (engine.rules.report_scope), admins and designers every deal
+    (a designer reads where a methodology loses deals); reps are refused, as for the
     pipeline — their own lost deals are on their deal pages."""
     return may_see_pipeline(actor)
-
-
-def pipeline_manager(actor: Actor) -> int | None:
-    """Whose deals the actor's pipeline shows: None for every deal (admins and
-    designers), else the actor's own (a manager). Ask ``may_see_pipeline`` first."""
-    return None if sees_everything(actor) else actor.user_id
 
 
 def may_deploy(actor: Actor) -> bool:

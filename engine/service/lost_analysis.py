@@ -1,8 +1,9 @@
 """The lost-deal report (M13): per methodology version, at which stage deals die
 (the stage before lost) and why (reason codes, with the free texts), the amounts
 lost per currency, how long they were open, and per rep and segment; each deal
-with the work done on it before. Who sees which deals is
-policy.may_see_lost_report's (the pipeline's rule)."""
+with the work done on it before. Who may open it is policy.may_see_lost_report's;
+which deals it counts is the viewer's report scope (engine.service.report_scope),
+as every other report counts them."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from engine.errors import FormError
 from engine.rules import inputs, policy
 from engine.service import unit_of_work, visibility
 from engine.service.context import ServiceContext
+from engine.service.report_scope import scope_for
 from engine.store import lost_analysis as store
 from engine.store import people
 from engine.views.lost_analysis import (Amount, CountRow, LostDeal, LostFilters, LostReport, MatrixCell,
@@ -37,10 +39,10 @@ def lost_report(ctx: ServiceContext, *, viewer: str, since: object = None, until
         actor = visibility.actor_of(session, people.user(session, viewer))
         policy.require(policy.may_see_lost_report(actor),
                        "the lost-deal report is for managers, designers and admins")
-        manager = policy.pipeline_manager(actor)
+        scope = scope_for(session, people.user(session, viewer))
         rows = store.lost_deals(session, since=_start(filters.since), until=_start(filters.until, 1),
                                 methodology_id=filters.methodology, segment_id=filters.segment,
-                                owner=filters.rep, manager_id=manager)
+                                owner=filters.rep, scope=scope)
         before = store.stages_before_loss(session, rows)
         work = defaultdict(list)
         for item in store.work_done(session, [r.id for r in rows]):
@@ -55,7 +57,7 @@ def lost_report(ctx: ServiceContext, *, viewer: str, since: object = None, until
         by_rep=_counts(deals, lambda d: (d.owner, d.owner)),
         by_segment=_counts(deals, lambda d: (d.segment_id, d.segment_id)),
         deals=deals, missing_reasons=sum(1 for d in deals if d.reason_code is None),
-        everything=manager is None)
+        everything=scope.everything)
 
 
 def _deal(row: store.LostRow, methodology, stage_before: str | None, work: list[WorkDone]) -> LostDeal:

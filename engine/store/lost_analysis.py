@@ -13,6 +13,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.rules.report_scope import Scope
+from engine.store.report_scope import where_in_scope
 from engine.store.models import InboxTask, MethodologyVersion, Opportunity, StageChange, User
 from engine.store.partner_models import Activity
 
@@ -52,9 +54,9 @@ class WorkRow:
 
 def lost_deals(session: Session, *, since: datetime | None, until: datetime | None,
                methodology_id: str | None, segment_id: str | None, owner: str | None,
-               manager_id: int | None) -> list[LostRow]:
-    """Lost deals closed in [since, until), newest first; ``manager_id``: only the
-    deals that manager is responsible for (None: every deal)."""
+               scope: Scope) -> list[LostRow]:
+    """Lost deals closed in [since, until), newest first, of those ``scope`` covers
+    (the viewer's report scope, as every other report counts them)."""
     query = (select(Opportunity.id, Opportunity.title, Opportunity.partner_name, Opportunity.amount,
                     Opportunity.currency, Opportunity.segment_id, User.username, MethodologyVersion.methodology_id,
                     MethodologyVersion.id, MethodologyVersion.label, Opportunity.stage_id,
@@ -73,8 +75,7 @@ def lost_deals(session: Session, *, since: datetime | None, until: datetime | No
         query = query.where(Opportunity.segment_id == segment_id)
     if owner:
         query = query.where(User.username == owner)
-    if manager_id is not None:
-        query = query.where(Opportunity.manager_id == manager_id)
+    query = where_in_scope(query, scope, Opportunity.owner_id, Opportunity.manager_id, Opportunity.team_id)
     query = query.order_by(Opportunity.closed_at.desc(), Opportunity.id.desc())
     return [LostRow(*row) for row in session.execute(query).all()]
 

@@ -176,11 +176,6 @@ def test_the_inbox_lists_everything_for_an_admin_and_managed_deals_for_a_manager
     assert policy.inbox_scope(actor) == policy.InboxScope(everything=everything, managed=managed)
 
 
-@pytest.mark.parametrize("actor, expected", [(boss, 3), (designer, None), (admin, None)])
-def test_a_managers_pipeline_shows_their_deals_and_an_admins_all(actor, expected):
-    assert policy.pipeline_manager(actor) == expected
-
-
 def test_a_rep_no_longer_sees_a_deal_once_a_teammate_claimed_its_queued_task():
     # Issue 11: visibility follows the claim. The claimer, the owner and the manager
     # still see it; a queued task cancelled with its deal shows it to nobody new.

@@ -145,6 +145,17 @@ def test_the_report_filters_and_shows_each_viewer_only_their_deals(engine, clock
     assert err.value.fields == {"from": "'03/12/2026' is not a day; write it as YYYY-MM-DD"}
 
 
+def test_the_report_counts_the_deals_every_other_report_counts_for_a_director(engine, clock):
+    """A director leads the managers' managers: the lost report used to count only the
+    deals they manage themselves (none), while the pipeline counted everyone below them."""
+    from tests.service.quota_seeds import with_director
+
+    lose_three(with_director(engine), clock)
+    lost = engine.lost_report(viewer="director")
+    assert lost.count == 3 and not lost.everything
+    assert engine.lost_report(viewer="manager").count == 3  # the three deals' own manager
+
+
 def test_the_report_as_csv_has_a_row_per_deal_and_no_formulas(engine, clock):
     lose_three(engine, clock)
     rows = list(csv.reader(io.StringIO(engine.lost_report_csv(viewer="admin"))))
