@@ -19,6 +19,9 @@ def add(session: Session, user_id: int, kind: str, text: str, now: datetime, *, 
                              task_id=task_id, partner_id=partner_id, created_at=now))
 
 
+IN_CHUNK = 1000
+
+
 def add_once(session: Session, rows: list[dict], now: datetime) -> None:
     """Insert each row (user_id, kind, text, opportunity_id, cause) unless its user has
     been told that cause already: two sweeps at once tell them once (the unique pair;
@@ -36,9 +39,12 @@ def tell_owners_once(session: Session, kind: str, items: list[tuple[int, str, st
     once per cause (``add_once``)."""
     if not items:
         return
-    deals = {row.id: row for row in session.execute(
-        select(Opportunity.id, Opportunity.owner_id, Opportunity.title)
-        .where(Opportunity.id.in_({deal_id for deal_id, _, _ in items})))}
+    ids = sorted({deal_id for deal_id, _, _ in items})
+    deals = {}
+    for start in range(0, len(ids), IN_CHUNK):  # a first sweep finds tens of thousands: SQLite caps bound variables
+        deals.update((row.id, row) for row in session.execute(
+            select(Opportunity.id, Opportunity.owner_id, Opportunity.title)
+            .where(Opportunity.id.in_(ids[start:start + IN_CHUNK]))))
     add_once(session, [dict(user_id=deals[deal_id].owner_id, kind=kind, opportunity_id=deal_id, cause=cause,
                             text=f"{deals[deal_id].title}: {message}")
                        for deal_id, cause, message in items if deal_id in deals], now)
