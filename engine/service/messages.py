@@ -268,16 +268,19 @@ def _open_by_message_start(ctx: ServiceContext, message: str, variables: dict, a
     with unit_of_work.read(ctx) as session:
         if not starts(session):
             return None
-    opened = opportunities.create_opportunity(ctx, actor=opener, **_asked(fields))
+    now = ctx.now()
 
     def work(session: Session) -> MessageSent:
+        # one transaction: a deal whose message cannot be delivered (variables refused,
+        # the segment's methodology changed since the preview) is not left behind
+        opened = opportunities.open_in(ctx, session, actor=opener, now=now, **_asked(fields))
         user = people.user(session, opener)
         if not _deliver(ctx, session, opened.id, message, variables, None, user.id, sender):
-            raise ConflictError(f"opportunity {opened.id} was opened but does not wait for '{message}' at its "
-                                "start (its segment's methodology changed meanwhile)")
+            raise ConflictError(f"no deal was opened: the methodology its segment follows now does not start on "
+                                f"'{message}' (it changed meanwhile)")
         return MessageSent(message, (opened.id,), opened=opened.id)
 
-    return unit_of_work.run(ctx, work)
+    return unit_of_work.run(ctx, work, changed=opportunities.SEGMENT_RACE)
 
 
 def _asked(fields: dict) -> dict:

@@ -4,6 +4,7 @@ and handing a deal to another rep."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Mapping
 
@@ -48,35 +49,45 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
                  attributes=attributes, owner=owner, partner_id=partner_id, expected_close_date=expected_close_date)
 
     def work(session: Session) -> OpportunityView:
-        actor_row = people.user(session, actor)
-        deal, chosen, variables, segment, version, methodology, close_date, team, owner_row = _routed(
-            ctx, session, actor_row, now, **asked)
-        partner_row = chosen or _partner_for(session, deal, owner_row.id, actor_row.id, now)
-        opportunity = Opportunity(
-            title=deal.title, partner_id=partner_row.id, partner_name=deal.partner, partner=deal.partner_attributes, amount=deal.amount,
-            currency=deal.currency, attributes=deal.attributes, segment_id=segment.id, team_id=team.id,
-            owner_id=owner_row.id, manager_id=team.manager_id, methodology_version_id=version.id,
-            probability=0, probability_auto=0, expected_revenue=expected_revenue(deal.amount, 0), status="open",
-            opened_by_id=actor_row.id, opened_at=now, workflow_state="", expected_close_date=close_date)
-        session.add(opportunity)
-        session.flush()
-        record_event(session, opportunity, "opened", actor_row.id, now, segment=segment.id,
-                     methodology=methodology.id, version=version.label, owner=owner_row.username,
-                     expected_close_date=close_date.isoformat())
-        partner_store.record_partner_event(session, partner_row.id, "deal_opened", actor_row.id, now,
-                                           opportunity_id=opportunity.id, title=deal.title)
-        partner_deals.check_credit(session, partner_row, opportunity, actor_row.id, now)
-        runner = ctx.catalog.runner(session, version.id)
-        state, result = runner.start(dict(variables), now)
-        apply_step(session, opportunity, methodology, ctx.catalog.lanes(session, methodology.id),
-                   state, result, actor_row.id, now)
-        if result.error is not None:
-            opportunity.workflow_state = state
-        session.flush()
+        opportunity = open_in(ctx, session, actor=actor, now=now, **asked)
         return opportunity_store.opportunity_view(session, opportunity.id, ctx.catalog)
 
-    return unit_of_work.run(ctx, work, changed="someone else opened a deal of this segment at the same "
-                                               "time; try again")
+    return unit_of_work.run(ctx, work, changed=SEGMENT_RACE)
+
+
+SEGMENT_RACE = "someone else opened a deal of this segment at the same time; try again"
+
+
+def open_in(ctx: ServiceContext, session: Session, *, actor: str, now: datetime, **asked) -> Opportunity:
+    """``create_opportunity``'s work inside the caller's transaction (a message start
+    event opens its deal and delivers the message in one): routed, stored, its
+    process started."""
+    actor_row = people.user(session, actor)
+    deal, chosen, variables, segment, version, methodology, close_date, team, owner_row = _routed(
+        ctx, session, actor_row, now, **asked)
+    partner_row = chosen or _partner_for(session, deal, owner_row.id, actor_row.id, now)
+    opportunity = Opportunity(
+        title=deal.title, partner_id=partner_row.id, partner_name=deal.partner, partner=deal.partner_attributes, amount=deal.amount,
+        currency=deal.currency, attributes=deal.attributes, segment_id=segment.id, team_id=team.id,
+        owner_id=owner_row.id, manager_id=team.manager_id, methodology_version_id=version.id,
+        probability=0, probability_auto=0, expected_revenue=expected_revenue(deal.amount, 0), status="open",
+        opened_by_id=actor_row.id, opened_at=now, workflow_state="", expected_close_date=close_date)
+    session.add(opportunity)
+    session.flush()
+    record_event(session, opportunity, "opened", actor_row.id, now, segment=segment.id,
+                 methodology=methodology.id, version=version.label, owner=owner_row.username,
+                 expected_close_date=close_date.isoformat())
+    partner_store.record_partner_event(session, partner_row.id, "deal_opened", actor_row.id, now,
+                                       opportunity_id=opportunity.id, title=deal.title)
+    partner_deals.check_credit(session, partner_row, opportunity, actor_row.id, now)
+    runner = ctx.catalog.runner(session, version.id)
+    state, result = runner.start(dict(variables), now)
+    apply_step(session, opportunity, methodology, ctx.catalog.lanes(session, methodology.id),
+               state, result, actor_row.id, now)
+    if result.error is not None:
+        opportunity.workflow_state = state
+    session.flush()
+    return opportunity
 
 
 def preview_opportunity(ctx: ServiceContext, *, actor: str, **asked) -> RoutingPreview:

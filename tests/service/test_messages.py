@@ -95,6 +95,17 @@ def test_a_message_start_event_opens_a_deal_routed_like_any_other(erp):
         erp.send_message("web-lead", actor="admin", deal={"title": "Order", "amount": "5.00", "partner": "P"})
 
 
+def test_a_message_start_whose_variables_are_refused_opens_no_deal(erp):
+    """The deal is opened and the message delivered in one transaction: a refused
+    message leaves no deal behind without it."""
+    before = len(erp.list_opportunities())
+    with pytest.raises(FormError):
+        erp.send_message("web-lead", variables={"no_such_variable": 1}, actor="admin",
+                         deal={"title": "Web form: Bistro", "amount": "500.00", "partner": "Bistro",
+                               "attributes": {"source": "web"}})
+    assert len(erp.list_opportunities()) == before
+
+
 def test_an_interrupting_boundary_message_ends_the_task_and_a_non_interrupting_one_keeps_it(erp):
     deal = order(erp)
     erp.send_message("order-confirmed", by_key("ORD-1"), actor="admin")
