@@ -97,6 +97,13 @@ def replace(session: Session, opportunity_ids: Sequence[int]) -> None:
     table = DealReportFact.__table__
     for start in range(0, len(opportunity_ids), CHUNK):
         chunk = list(opportunity_ids[start:start + CHUNK])
+        # Hold the deals first (PostgreSQL; SQLite has one writer): a partner's edit marks
+        # deals its use case did not lock, and a deal edit committing between this read
+        # of the old parts and the write would be subtracted twice. In id order, as the
+        # use cases that hold many deals lock them; a deal this transaction holds already
+        # is no wait.
+        connection.execute(select(Opportunity.id).where(Opportunity.id.in_(chunk))
+                           .order_by(Opportunity.id).with_for_update())
         old = [dict(r._mapping) for r in connection.execute(select(table).where(table.c.opportunity_id.in_(chunk)))]
         new = parts(session, chunk)
         current = {row["opportunity_id"]: row for row in new}
