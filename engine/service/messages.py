@@ -26,6 +26,7 @@ from engine.service.message_rows import PENDING, matches
 from engine.service.unattended import apply_unattended_step
 from engine.service.unit_of_work import Session
 from engine.store import messages as store
+from engine.store.db import RowsChangedError
 from engine.store import opportunities as opportunity_store
 from engine.store import people
 from engine.store.events import record_event
@@ -75,11 +76,15 @@ def send_message(ctx: ServiceContext, message: str, correlation: Correlation, va
         actor_id = _authorize(session, message, actor, worker)
         now = ctx.now()
         store.expired(session, now)  # housekeeping: buffered messages whose time ran out
-        delivered = [deal_id for deal_id in _candidates(session, message, correlation)
+        candidates = _candidates(session, message, correlation)
+        delivered = [deal_id for deal_id in candidates
                      if _deliver(ctx, session, deal_id, message, variables, correlation, actor_id, sender)]
         if delivered:
             return MessageSent(message, tuple(delivered))
         if buffer_seconds is not None:
+            store.hold_name(session, message)
+            if set(_candidates(session, message, correlation)) - set(candidates):  # began waiting meanwhile
+                raise RowsChangedError("a deal began to wait for the message meanwhile")  # run again: deliver
             row = BufferedMessage(
                 message=message, opportunity_id=correlation.deal_id, business_key=correlation.business_key,
                 variable_name=correlation.variable[0] if correlation.variable else None,

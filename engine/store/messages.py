@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
+from engine.store.db import hold_sqlite_writes
 from engine.store.message_models import BufferedMessage, MessageWait
 from engine.store.models import Opportunity
 
@@ -42,14 +43,30 @@ def replace_waits(session: Session, opportunity_id: int, rows: list[MessageWait]
     session.add_all(rows)
 
 
+def hold_name(session: Session, message: str) -> None:
+    """Hold a message name for this transaction, so that a sender buffering it and a
+    deal beginning to wait for it run one after the other: else each could look before
+    the other committed, and the message sit buffered beside the deal waiting for it.
+    PostgreSQL: an advisory lock on the schema and the name; SQLite: the one write lock.
+    Take it holding no deal a sender could want next (a sender holding it locks no deal)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(current_schema()), hashtext(:name))"),
+                        {"name": f"dealflow message {message}"})
+    hold_sqlite_writes(session)
+
+
 def live_buffered(session: Session, messages: set[str], now: datetime) -> list[BufferedMessage]:
-    """Undelivered, unexpired buffered messages of these names, oldest first, locked."""
+    """Undelivered, unexpired buffered messages of these names, oldest first, locked:
+    waiting for a deal that takes one of them meanwhile (never skipping it: the row
+    may be the only one for this deal), then read as that deal left it."""
     if not messages:
         return []
+    for message in sorted(messages):
+        hold_name(session, message)
     return list(session.scalars(
         select(BufferedMessage).where(BufferedMessage.message.in_(sorted(messages)),
                                       BufferedMessage.delivered_at.is_(None), BufferedMessage.expires_at > now)
-        .order_by(BufferedMessage.id).with_for_update(skip_locked=True)))
+        .order_by(BufferedMessage.id).with_for_update()))
 
 
 def buffered(session: Session, message_id: int) -> BufferedMessage | None:
