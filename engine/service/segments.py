@@ -23,7 +23,7 @@ from engine.methodology.model import Methodology, Segment, Stage
 from engine.methodology.problems import did_you_mean_or_known
 from engine.runtime.step import StepResult
 from engine.rules.scoring import stage_probability
-from engine.service import notifications, unit_of_work
+from engine.service import message_rows, notifications, unit_of_work
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
 from engine.store import people, versions
@@ -130,6 +130,7 @@ def swap_segment(ctx: ServiceContext, segment_id: str, methodology: str, *, vers
                                  target.id, new, swap.id, actor_row, now)
         not_moved = _merge(plan.not_moved, not_moved, {BUSY: sorted(busy)} if busy else {})
         segment_store.write_moves(session, moved)
+        message_rows.sync_moved(session, moved, now)  # the bulk write bypasses apply_step's sync
         swap.moved, swap.not_moved = len(moved), {r: list(ids) for r, ids in not_moved.items()}
         segment_store.set_override(session, segment.id, target.id, pinned=version is not None, swap_id=swap.id,
                         actor_id=actor_row.id, now=now)
@@ -175,6 +176,7 @@ def reverse_swap(ctx: ServiceContext, swap_id: int, *, actor: str) -> SwapReport
         deals = segment_store.deals_by_id(session, [m[0] for m in moves])
         moved, not_moved = _move_back(ctx, session, moves, deals, original, old, swap.id, actor_row, now)
         segment_store.write_moves(session, moved)
+        message_rows.sync_moved(session, moved, now)  # the bulk write bypasses apply_step's sync
         swap.moved, swap.not_moved = len(moved), {r: list(ids) for r, ids in not_moved.items()}
         original.reversed_by_swap_id = swap.id
         segment = next((s for s in ctx.catalog.routing(session).segments if s.id == original.segment_id), None)
@@ -330,7 +332,8 @@ def _moved(deal: segment_store.DealRow, version_id: int, state: str, result: Ste
     history = dict(opportunity_id=deal.id, from_stage=deal.stage_id, to_stage=stage.id, probability=probability,
                    changed_by_id=actor_id, changed_at=now, methodology_version_id=version_id)
     return segment_store.MovedDeal(deal.id, deal.row_version, values, tasks, history,
-                        dict(opportunity_id=deal.id, kind=SWAPPED, actor_id=actor_id, at=now, data=event))
+                        dict(opportunity_id=deal.id, kind=SWAPPED, actor_id=actor_id, at=now, data=event),
+                        waits=tuple(result.messages))
 
 
 def _stage_after(methodology: Methodology, result: StepResult, target: str) -> tuple[Stage | None, str | None]:

@@ -62,6 +62,7 @@ class MovedDeal:
     history: dict | None = None
     event: dict | None = None
     move: dict | None = None
+    waits: tuple = ()  # the messages its new workflow waits for (engine.runtime.step.MessageWait)
 
 
 def overrides(session: Session) -> dict[str, SegmentMethodology]:

@@ -182,3 +182,20 @@ def test_two_senders_racing_for_one_deal_deliver_once(db_url, clock):
     finally:
         first.close()
         second.close()
+
+
+def test_a_deal_a_swap_puts_at_a_receive_task_takes_its_message_and_one_swapped_away_does_not(erp):
+    """A swap writes its deals in bulk, not through a step: their message waits must
+    follow (found in review: senders looked for the old process's catches)."""
+    opened = erp.send_message("web-lead", variables={"interest": "high"}, actor="admin",
+                              deal={"title": "Web form: Bistro", "amount": "500.00", "partner": "Bistro",
+                                    "attributes": {"source": "web"}}).opened
+    lead = erp.show_opportunity(opened)
+    waiting = order(erp, "ORD-7", "Seventh")
+    assert erp.swap_segment("web", "after-sale", stage_map={"new": "order"}, actor="manager").moved == 1
+    assert erp.swap_segment("orders", "web-lead", stage_map={"order": "new"}, actor="manager").moved == 1
+    sent = erp.send_message("order-confirmed", Correlation(deal_id=lead.id), actor="admin")
+    assert sent.delivered_to == (lead.id,) and stage(erp, lead) == "delivery"
+    with pytest.raises(NotFoundError):
+        erp.send_message("order-confirmed", by_key("ORD-7"), actor="admin")
+    assert stage(erp, waiting) == "new"
