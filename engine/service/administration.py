@@ -70,6 +70,9 @@ def set_role(ctx: ServiceContext, username: str, role: str, *, actor: str) -> st
     new = policy.Role.of(role)
 
     def work(session: Session) -> str:
+        # both rows held first, then the rules checked on them: two admins demoting each
+        # other at once must not both succeed (no admin left)
+        people.lock_users(session, [people.user(session, actor).id, people.user(session, username).id])
         actor_id = _admin(session, actor, "change roles")
         user = people.user(session, username)
         if user.id == actor_id:

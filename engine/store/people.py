@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine.errors import FormError, NotFoundError
 from engine.rules import inputs, policy
 from engine.rules.routing import Candidate
+from engine.store.db import hold_sqlite_writes
 from engine.views import UserView
 from engine.store.models import ApiToken, InboxTask, Team, TeamMember, User
 
@@ -30,6 +31,15 @@ def user(session: Session, username: str) -> User:
     if row is None or not row.active:
         raise NotFoundError(f"no user '{username}'")
     return row
+
+
+def lock_users(session: Session, user_ids: Iterable[int]) -> None:
+    """Hold these users' rows for the transaction (PostgreSQL; SQLite: the write lock),
+    in id order, and read them afresh: a role change re-checks its rule on what the
+    other role changes committed."""
+    hold_sqlite_writes(session)
+    list(session.scalars(select(User).where(User.id.in_(sorted(set(user_ids)))).order_by(User.id)
+                         .with_for_update().execution_options(populate_existing=True)))
 
 
 def find_user(session: Session, username: str, *, active_only: bool = False) -> User | None:
