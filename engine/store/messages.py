@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import String, cast, delete, select, text
 from sqlalchemy.orm import Session
 
 from engine.store.db import hold_sqlite_writes
@@ -28,7 +28,8 @@ def waiting(session: Session, message: str, opportunity_id: int | None = None,
     if opportunity_id is not None:
         query = query.where(MessageWait.opportunity_id == opportunity_id)
     if business_key is not None:
-        query = query.where(Opportunity.attributes["business_key"].as_string() == business_key)
+        # as text on both databases: SQLite's json_extract gives a number for a numeric key
+        query = query.where(cast(Opportunity.attributes["business_key"].as_string(), String) == business_key)
     return list(session.scalars(query.order_by(MessageWait.opportunity_id, MessageWait.id)))
 
 

@@ -199,3 +199,8 @@ def test_a_deal_a_swap_puts_at_a_receive_task_takes_its_message_and_one_swapped_
     with pytest.raises(NotFoundError):
         erp.send_message("order-confirmed", by_key("ORD-7"), actor="admin")
     assert stage(erp, waiting) == "new"
+
+
+def test_a_numeric_business_key_correlates_on_both_databases(erp):
+    deal = order(erp, 4711, "Numbered")  # the attribute holds a number; senders send text
+    assert erp.send_message("order-confirmed", by_key("4711"), actor="admin").delivered_to == (deal.id,)
