@@ -162,6 +162,7 @@ def _new_owner(session: Session, username: object) -> User:
     row = people.find_user(session, username, active_only=True) if isinstance(username, str) else None
     if row is None:
         raise FormError({"to": "no such user; choose an active rep"})
+    people.lock_users(session, [row.id])  # a role change waits, then counts the deals handed over
     if not policy.may_own_deals(row.role):
         raise FormError({"to": f"'{username}' is a {row.role}, not a rep; a partner's owner is a rep"})
     return row

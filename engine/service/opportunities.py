@@ -209,6 +209,7 @@ def reassign_opportunity(ctx: ServiceContext, opportunity_id: int, *, to: str, a
             session, visibility.known_id(opportunity_id, f"no opportunity {opportunity_id}"))
         visibility.check_manages(session, actor_row, opportunity)
         new_owner = people.user(session, to)
+        people.lock_users(session, [new_owner.id])  # a role change waits, then counts this deal as theirs
         if not policy.may_own_deals(new_owner.role):
             raise DealflowError(f"'{to}' is a {new_owner.role}, not a rep; a deal's owner is a rep")
         old_owner_id = opportunity.owner_id
