@@ -1,75 +1,114 @@
 """Blueprint 'segments': a manager's page of the segments with the methodology each
-follows, a swap form (a dry-run preview first, then confirm) and the swap history
-with a button to reverse the latest swap. The façade decides who may: managers and
-admins (403 for everyone else)."""
+follows, a swap in three steps (choose the segment and the new methodology; map each
+stage of the current methodology to a stage of the new one by name and preview the
+deals that move — a dry run; then swap) and the swap history with a button to reverse
+the latest swap. The façade decides who may: managers and admins (403 for everyone else)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from engine import parse_stage_map
 from engine.errors import DealflowError, PermissionDeniedError
 
 from webui.app_engine import engine_of
 
 bp = Blueprint("segments", __name__)
 
+MAP_PREFIX = "map-"  # one select per stage of the current methodology: map-<old stage id> = new stage id
 
-def _page(report=None, form=None, status: int = 200):
+
+def _page(form: dict, *, report=None, status: int = 200):
     engine = engine_of(current_app)
     segments = engine.list_segments(viewer=current_user.username)  # 403 for reps and designers
     choices = engine.methodology_choices()
+    options = None
+    if form["segment"] and form["methodology"]:
+        try:
+            options = engine.swap_options(form["segment"], form["methodology"], viewer=current_user.username)
+        except PermissionDeniedError:
+            raise
+        except DealflowError as err:
+            flash(str(err), "error")  # e.g. a segment or methodology that does not exist
+            status = max(status, 400)
+    chosen = _chosen(options, form["map"]) if options else {}
+    moving = _moving(options, report) if options and report else ()
     return render_template("segments.html", segments=segments, swaps=engine.list_swaps(), choices=choices,
                            methodologies=sorted({c.split("@")[0] for c in choices}), report=report,
-                           form=form or {}), status
+                           form=form, options=options, chosen=chosen, moving=moving,
+                           deals={d.id: d for d in options.deals} if options else {},
+                           to_names={s.id: s.name for s in options.to_stages} if options else {}), status
 
 
-def _swap_input() -> dict:
-    return {"segment": request.form.get("segment", "").strip(),
-            "methodology": request.form.get("methodology", "").strip(),
-            "map": request.form.get("map", "")}
+def _chosen(options, posted: dict) -> dict:
+    """Old stage id -> the new stage id its select shows: what was posted, else the
+    stage with the same id, else the same name, else '' ("choose…")."""
+    by_id = {s.id for s in options.to_stages}
+    by_name = {s.name.casefold(): s.id for s in options.to_stages}
+    chosen = {}
+    for stage in options.from_stages:
+        if stage.id in posted:
+            chosen[stage.id] = posted[stage.id]
+        elif stage.id in by_id:
+            chosen[stage.id] = stage.id
+        else:
+            chosen[stage.id] = by_name.get(stage.name.casefold(), "")
+    return chosen
+
+
+def _moving(options, report) -> list[tuple]:
+    """(deal, to stage id) for each deal the dry run moves: every deal it does not
+    list as not moving goes where the report's move from its stage goes."""
+    staying = {i for n in report.not_moved for i in n.opportunity_ids}
+    to = {m.from_stage: m.to_stage for m in report.moves}
+    return [(d, to.get(d.stage_id)) for d in options.deals if d.id not in staying]
+
+
+def _form(source) -> dict:
+    return {"segment": source.get("segment", "").strip(), "methodology": source.get("methodology", "").strip(),
+            "map": {key[len(MAP_PREFIX):]: value.strip() for key, value in source.items()
+                    if key.startswith(MAP_PREFIX) and len(key) > len(MAP_PREFIX)}}
 
 
 def _swap(form: dict, *, dry_run: bool):
+    stage_map = {old: new for old, new in form["map"].items() if new and new != old}  # the same id is the default
     name, _, version = form["methodology"].partition("@")
-    lines = [item for line in form["map"].replace(",", "\n").splitlines() if (item := line.strip())]
     return engine_of(current_app).swap_segment(
-        form["segment"], name, version=version or None, stage_map=parse_stage_map(lines), dry_run=dry_run,
+        form["segment"], name, version=version or None, stage_map=stage_map, dry_run=dry_run,
         actor=current_user.username)
 
 
 @bp.get("/segments")
 @login_required
 def index():
-    return _page()
+    return _page(_form(request.args))
 
 
 @bp.post("/segments/preview")
 @login_required
 def preview():
-    form = _swap_input()
+    form = _form(request.form)
     try:
         report = _swap(form, dry_run=True)
     except PermissionDeniedError:
         raise
     except DealflowError as err:
-        flash(str(err), "error")  # e.g. a stage name in the map that does not exist
-        return _page(form=form, status=400)
-    return _page(report=report, form=form)
+        flash(str(err), "error")
+        return _page(form, status=400)
+    return _page(form, report=report)
 
 
 @bp.post("/segments/swap")
 @login_required
 def swap():
-    form = _swap_input()
+    form = _form(request.form)
     try:
         report = _swap(form, dry_run=False)
     except PermissionDeniedError:
         raise
     except DealflowError as err:
         flash(str(err), "error")
-        return _page(form=form, status=400)
+        return _page(form, status=400)
     flash(f"Swap #{report.swap_id}: {report.segment_id} now follows {report.to_methodology}; "
           f"{report.moved} open deal(s) moved, {report.not_moved_count} could not.", "success")
     return redirect(url_for("segments.index"), 303)

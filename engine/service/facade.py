@@ -52,6 +52,7 @@ from engine.views.sales import SalesAssistantView
 from engine.views.partner_lists import (ArchivalReport, ArchivalView, DeletedPartner, ListExport, SavedListPage,
                                        SavedListView)
 from engine.views.segments import SegmentView, SwapReport, SwapView
+from engine.views.swap_options import SwapOptions
 from engine.views.lost_analysis import LossPreview, LostReport
 from engine.views.pipeline_analysis import MethodologyReport, PipelineReport, ReportFile
 from engine.views.forecast import ForecastView, Submission
@@ -348,6 +349,12 @@ class Engine:
 
     def reverse_swap(self, swap_id: int, *, actor: str) -> SwapReport:
         return segments.reverse_swap(self.context, swap_id, actor=actor)
+
+    def swap_options(self, segment_id: str, methodology: str, *, version: str | None = None,
+                     viewer: str) -> SwapOptions:
+        """Read only: the stages (by name, with open-deal counts) and deals a manager maps
+        when swapping ``segment_id`` to ``methodology``; 403 for reps and designers."""
+        return segments.swap_options(self.context, segment_id, methodology, version=version, viewer=viewer)
 
     # --- activities and calendars ----------------------------------------------------
 

@@ -30,7 +30,9 @@ from engine.store import people, versions
 from engine.store import segments as segment_store
 from engine.store.inbox import Assigner, activity_values, workflow_task_values
 from engine.store.models import User
+from engine.store.opportunities import opportunity_views
 from engine.views.segments import NotMoved, SegmentView, StageMoveCount, SwapReport, SwapView
+from engine.views.swap_options import SwapOptions, SwapStage
 
 SWAPPED = "methodology_swapped"
 # A deal another transaction held while the swap ran (a step on it): it stays where it is.
@@ -391,3 +393,31 @@ def _notify_owners(session: Session, deals, segment_id: str, target: str, actor_
                              f"{actor_row.display_name} moved segment {segment_id} to {target}: "
                              f"{len(mine)} of your deal{'' if len(mine) == 1 else 's'} moved to its stages.",
                              now, actor_id=actor_row.id, opportunity_id=mine[0].id if len(mine) == 1 else None)
+
+
+def swap_options(ctx: ServiceContext, segment_id: str, methodology: str, *, version: str | None = None,
+                 viewer: str) -> SwapOptions:
+    """Read only: what a manager maps when swapping ``segment_id`` to ``methodology``:
+    the current methodology's stages with their open-deal counts, the target's open
+    stages, and the open deals a swap would consider (those not on the target version)."""
+    if "@" in methodology and version is None:
+        methodology, version = methodology.split("@", 1)
+    with unit_of_work.quick_read(ctx) as session:
+        _check_may_swap(people.user(session, viewer), "swap a segment's methodology")
+        segment = _segment(ctx.catalog.routing(session), segment_id)
+        current, old, _ = _segment_choice(ctx, session, segment, segment_store.override(session, segment.id))
+        target, new = ctx.catalog.newest(session, methodology, version)
+        ids = [d.id for d in segment_store.open_deals(session, segment.id, not_on=target.id, lock=False)]
+        deals = tuple(opportunity_views(session, ids, ctx.catalog))
+        counts: dict[str, int] = {}
+        names: dict[str, str] = {}
+        for deal in deals:
+            counts[deal.stage_id or ""] = counts.get(deal.stage_id or "", 0) + 1
+            names.setdefault(deal.stage_id or "", deal.stage_name or deal.stage_id or "")
+        stages = [SwapStage(s.id, s.name, counts.get(s.id, 0)) for s in old.stages if s.outcome == "open"]
+        known = {s.id for s in stages}
+        stages += [SwapStage(i, names[i], n) for i, n in counts.items() if i and i not in known]
+        return SwapOptions(segment_id=segment.id, from_methodology=_label(current), to_methodology=_label(target),
+                           from_stages=tuple(stages),
+                           to_stages=tuple(SwapStage(s.id, s.name, 0) for s in new.stages if s.outcome == "open"),
+                           deals=deals)

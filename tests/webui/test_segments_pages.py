@@ -3,6 +3,8 @@ the history and reverses it; everyone else gets a 403 and no nav link."""
 
 import pytest
 
+from engine.errors import PermissionDeniedError
+
 from tests.conftest import REPO, make_engine
 from tests.webui.pages_support import client_for, csrf_token, log_in, make_app, with_passwords
 
@@ -32,35 +34,84 @@ def test_the_manager_sees_segments_with_their_methodology_and_a_nav_link(app, en
     assert '<option value="quick-deal@1.0"' in page.text and '<option value="quick-deal"' in page.text
 
 
-def test_preview_then_confirm_moves_the_deals_and_reverse_moves_them_back(app, engine):
-    deal = horeca_deal(engine)
+def offer_deal(engine, title="Hotel Pod Lipami"):
+    """A HORECA deal of rep1's at small-deal's 'offer' stage ("Oferta"), which quick-deal lacks."""
+    deal = engine.create_opportunity(title=title, amount="30000.00", partner="Hotel Pod Lipami",
+                                     attributes={"channel": "horeca", "territory": "PL-N"}, actor="manager")
+    deal = engine.complete_task(deal.open_tasks[0].id, actor="rep1", data={"amount": "30000"})
+    assert deal.stage_id == "offer"
+    return deal
+
+
+def test_choosing_the_methodology_lists_each_stage_by_name_with_its_deals_and_a_select_by_name(app, engine):
+    horeca_deal(engine)
+    offer_deal(engine)
+    page = client_for(app, "manager").get("/segments?segment=horeca&methodology=quick-deal")
+    assert page.status_code == 200
+    assert "small-deal@1.0 → quick-deal@1.0" in page.text
+    offer = page.text.split('id="map-row-offer"')[1].split("</tr>")[0]
+    assert ">Oferta</label>" in offer and '<td class="num" data-label="Open deals">1</td>' in offer
+    assert 'name="map-offer" required' in offer  # a deal sits there: a stage must be chosen
+    assert '<option value="" selected>(choose…)</option>' in offer  # quick-deal has no 'offer' stage
+    assert '<option value="proposal" >Proposal</option>' in offer
+    qualification = page.text.split('id="map-row-qualification"')[1].split("</tr>")[0]
+    assert '<option value="qualification" selected>Qualification</option>' in qualification
+    lead = page.text.split('id="map-row-lead"')[1].split("</tr>")[0]
+    assert "required" not in lead and '<option value="lead" selected>Lead</option>' in lead
+    assert "map-" not in page.text.split('id="swap-form"')[1].split("</form>")[0]  # no ids to type
+
+
+def test_preview_lists_the_deals_that_move_and_those_that_stay_then_swap_moves_them(app, engine):
+    bistro = horeca_deal(engine)
+    hotel = offer_deal(engine)
     client = client_for(app, "manager")
-    preview = client.post("/segments/preview", data={"segment": "horeca", "methodology": "quick-deal", "map": ""})
-    assert preview.status_code == 200
-    assert 'id="preview-moved">1 open deal(s) would move.' in preview.text
-    assert "<td>qualification</td><td>qualification</td>" in preview.text
-    assert engine.show_opportunity(deal.id).methodology_id == "small-deal"  # nothing changed yet
-    done = client.post("/segments/swap", data={"segment": "horeca", "methodology": "quick-deal", "map": ""})
+    form = {"segment": "horeca", "methodology": "quick-deal", "map-lead": "lead",
+            "map-qualification": "qualification", "map-offer": ""}
+    stays = client.post("/segments/preview", data=form)
+    assert stays.status_code == 200
+    assert 'id="preview-moved">1 open deal(s) would move.' in stays.text
+    row = stays.text.split(f'id="preview-deal-{bistro.id}"')[1].split("</tr>")[0]
+    assert ">Bistro</a>" in row and ">P</td>" in row and "Kwalifikacja" in row and "→ Qualification" in row
+    why = stays.text.split(f'id="preview-stays-{hotel.id}"')[1].split("</tr>")[0]
+    assert ">Hotel Pod Lipami</a>" in why and "Oferta" in why
+    assert "no stage &#39;offer&#39; in quick-deal and the stage map does not say where it goes" in why
+
+    moves = client.post("/segments/preview", data=dict(form, **{"map-offer": "proposal"}))
+    assert 'id="preview-moved">2 open deal(s) would move.' in moves.text and "preview-stays-" not in moves.text
+    row = moves.text.split(f'id="preview-deal-{hotel.id}"')[1].split("</tr>")[0]
+    assert "Oferta" in row and "→ Proposal" in row
+    confirm = moves.text.split('id="swap-confirm-form"')[1].split("</form>")[0]
+    assert '<input type="hidden" name="map-offer" value="proposal">' in confirm  # the same mapping
+    assert engine.show_opportunity(hotel.id).methodology_id == "small-deal"  # nothing changed yet
+
+    done = client.post("/segments/swap", data=dict(form, **{"map-offer": "proposal"}))
     assert done.status_code == 303
     page = client.get("/segments")
-    assert "Swap #1: horeca now follows quick-deal@1.0; 1 open deal(s) moved, 0 could not." in page.text
-    assert engine.show_opportunity(deal.id).methodology_id == "quick-deal"
+    assert "Swap #1: horeca now follows quick-deal@1.0; 2 open deal(s) moved, 0 could not." in page.text
+    assert engine.show_opportunity(hotel.id).stage_id == "proposal"
+    assert engine.show_opportunity(bistro.id).stage_id == "qualification"
+    assert engine.list_swaps()[0].stage_map == {"offer": "proposal"}
     assert 'id="reverse-1"' in page.text
     back = client.post("/segments/swaps/1/reverse", data={"confirm": "yes"})
     assert back.status_code == 303
     page = client.get("/segments")
     assert "Swap #1 reversed (swap #2)" in page.text and 'id="reverse-' not in page.text
-    assert engine.show_opportunity(deal.id).methodology_id == "small-deal"
+    assert engine.show_opportunity(hotel.id).methodology_id == "small-deal"
 
 
-def test_a_stage_map_with_a_typo_is_shown_on_the_page_not_swapped(app, engine):
+def test_a_stage_that_is_not_in_the_target_is_a_message_not_a_swap(app, engine):
     horeca_deal(engine)
-    page = client_for(app, "manager").post("/segments/preview", data={
-        "segment": "horeca", "methodology": "quick-deal", "map": "ofer=proposal"})
+    page = client_for(app, "manager").post("/segments/swap", data={
+        "segment": "horeca", "methodology": "quick-deal", "map-offer": "propsal"})
     assert page.status_code == 400
-    assert "&#39;ofer&#39; is not a stage of small-deal; did you mean &#39;offer&#39;?" in page.text
-    assert "ofer=proposal</textarea>" in page.text
+    assert "&#39;propsal&#39; is not a stage of quick-deal; did you mean &#39;proposal&#39;?" in page.text
+    assert 'id="swap-map"' in page.text  # the stage selects are shown again
     assert engine.list_swaps() == []
+
+
+def test_an_unknown_segment_in_the_address_is_a_message(app, engine):
+    page = client_for(app, "manager").get("/segments?segment=nope&methodology=quick-deal")
+    assert page.status_code == 400 and "no segment &#39;nope&#39;" in page.text
 
 
 def test_reversing_twice_is_a_message_not_an_error_page(app, engine):
@@ -72,14 +123,19 @@ def test_reversing_twice_is_a_message_not_an_error_page(app, engine):
     assert "was already reversed by swap 2" in client.get("/segments").text
 
 
-@pytest.mark.parametrize("who", ["rep1", "rep3"])
-def test_reps_get_403_on_every_segments_endpoint_and_no_nav_link(app, engine, who):
+@pytest.mark.parametrize("who", ["rep1", "rep3", "designer"])
+def test_reps_and_designers_get_403_on_every_segments_endpoint_and_no_nav_link(app, engine, who):
+    engine.create_user("designer", "designer")
+    engine.ensure_demo_user("designer", "designer", "designer")
     horeca_deal(engine)
     swap = engine.swap_segment("horeca", "quick-deal", actor="manager")
     client = client_for(app, who)
     assert 'id="nav-segments"' not in client.get("/").text
     assert client.get("/segments").status_code == 403
-    form = {"segment": "horeca", "methodology": "small-deal", "map": ""}
+    assert client.get("/segments?segment=horeca&methodology=small-deal").status_code == 403
+    with pytest.raises(PermissionDeniedError):
+        engine.swap_options("horeca", "small-deal", viewer=who)
+    form = {"segment": "horeca", "methodology": "small-deal", "map-proposal": "offer"}
     assert client.post("/segments/preview", data=form).status_code == 403
     assert client.post("/segments/swap", data=form).status_code == 403
     assert client.post(f"/segments/swaps/{swap.swap_id}/reverse").status_code == 403
@@ -99,8 +155,12 @@ def test_forms_without_a_csrf_token_are_refused(engine):
     page = client.get("/segments")
     assert 'name="csrf_token"' in page.text
     refused = client.post("/segments/swap", data={"segment": "horeca", "methodology": "quick-deal"})
-    assert refused.status_code == 400
+    assert refused.status_code == 400 and engine.list_swaps() == []
+    assert client.post("/segments/preview", data={"segment": "horeca", "methodology": "quick-deal"}).status_code == 400
     token = csrf_token(page.text)
-    ok = client.post("/segments/preview", data={"segment": "horeca", "methodology": "quick-deal", "map": "",
-                                                "csrf_token": token})
+    ok = client.post("/segments/preview", data={"segment": "horeca", "methodology": "quick-deal",
+                                                "map-lead": "lead", "csrf_token": token})
     assert ok.status_code == 200
+    done = client.post("/segments/swap", data={"segment": "horeca", "methodology": "quick-deal",
+                                               "csrf_token": csrf_token(ok.text)})
+    assert done.status_code == 303 and len(engine.list_swaps()) == 1
