@@ -3,6 +3,9 @@ HORECA deal continues on the new one with its history intact."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from tests.browser.conftest import log_in, serve
@@ -29,35 +32,46 @@ def site(tmp_path):
 
 
 
-def test_the_manager_swaps_horeca_and_the_deal_continues_on_the_new_methodology(site, browser):
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_manager_maps_stages_by_name_previews_the_deals_and_swaps(site, browser, width, tmp_path):
     url, deal, engine = site
-    manager = browser.new_context(timezone_id="Europe/Warsaw").new_page()
+    shots = Path(os.environ.get("DEALFLOW_SCREENSHOTS") or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    manager = browser.new_context(timezone_id="Europe/Warsaw", viewport={"width": width, "height": 900}).new_page()
     manager.set_default_timeout(10_000)
     log_in(manager, url, "manager")
-    manager.click("#nav-segments")
+    manager.click("#nav-segments") if width > 600 else manager.goto(f"{url}/segments")
     manager.wait_for_selector("#segments")
     assert "small-deal@1.0" in manager.locator("#segment-horeca .methodology").inner_text()
 
     manager.select_option("#swap-segment", "horeca")
     manager.select_option("#swap-methodology", "quick-deal")
-    manager.fill("#swap-map", "ofer=proposal")  # a typo first: a message, nothing swapped
-    with manager.expect_response(lambda r: r.request.method == "POST") as answer:
-        manager.click("#swap-preview")
-    assert answer.value.status == 400
-    manager.wait_for_selector(".flash-error")
-    assert "did you mean 'offer'?" in manager.locator(".flash-error").inner_text()
+    manager.click("#swap-choose")
+    manager.wait_for_selector("#swap-map")
+    offer = manager.locator("#map-row-offer")
+    assert "Oferta" in offer.inner_text() and "1" in offer.locator("td.num").inner_text()
+    assert manager.locator("#map-offer").input_value() == ""  # "(choose…)": quick-deal has no 'offer'
+    assert manager.locator("#map-qualification").input_value() == "qualification"  # the same id
+    manager.click("#swap-preview")  # the stage a deal sits in must be chosen: the browser says so
+    assert manager.locator("#swap-preview-result").count() == 0
+    assert manager.evaluate("document.querySelector('#map-offer').validity.valueMissing")
 
-    manager.fill("#swap-map", "offer=proposal")
+    manager.select_option("#map-offer", label="Proposal")  # by name, no id typed
     manager.click("#swap-preview")
     manager.wait_for_selector("#swap-preview-result")
     assert manager.locator("#preview-moved").inner_text() == "1 open deal(s) would move."
-    assert "offer" in manager.locator("#preview-moves").inner_text()
+    row = manager.locator(f"#preview-deal-{deal.id}").inner_text()
+    assert "Hotel Pod Lipami" in row and "rep1" in row and "Oferta" in row and "Proposal" in row
+    assert manager.locator("#map-offer").input_value() == "proposal"  # the choice is kept
+    assert manager.evaluate("document.documentElement.scrollWidth") <= width
+    manager.screenshot(path=str(shots / f"swap-preview-{width}.png"), full_page=True)
     assert engine.show_opportunity(deal.id).methodology_id == "small-deal"
     manager.click("#swap-confirm")
     manager.wait_for_selector(".flash-success")
     assert "horeca now follows quick-deal@1.0; 1 open deal(s) moved" in manager.locator(".flash-success").inner_text()
     assert "quick-deal@1.0" in manager.locator("#segment-horeca .methodology").inner_text()
     assert manager.locator("#swaps tbody tr").count() == 1
+    manager.screenshot(path=str(shots / f"swap-done-{width}.png"), full_page=True)
 
     manager.goto(f"{url}/opportunities/{deal.id}")
     assert manager.locator("#deal-stage").inner_text().strip() == "Proposal"

@@ -109,8 +109,8 @@ HTML_FORMS = [
      "segment"),
     ("swap methodology", "POST", "/segments/swap", {"segment": "horeca"}, "methodology", "manager",
      "methodology"),
-    ("swap map", "POST", "/segments/preview", {"segment": "horeca", "methodology": "small-deal"}, "map",
-     "manager", "map"),
+    ("swap map", "POST", "/segments/preview", {"segment": "horeca", "methodology": "small-deal"}, "map-offer",
+     "manager", "map-offer"),
 ]
 
 
