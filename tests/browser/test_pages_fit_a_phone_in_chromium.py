@@ -61,19 +61,18 @@ def site(tmp_path_factory):
     engine.add_relationship(deal.id, actor="rep1", from_contact=piotr.id, to_contact=anna.id, kind="reports_to")
     engine.add_relationship(deal.id, actor="rep1", from_contact=ewa.id, to_contact=anna.id, kind="reports_to")
     task = next(t for t in engine.list_tasks("rep1") if t.opportunity_id == deal.id)
-    partner = engine.partners("rep1").items[0]
     pages = {
         "rep1": ["/", f"/opportunities/{deal.id}", f"/tasks/{task.id}", "/deals",
                  f"/deals/{deal.id}/edit", "/board", "/partners", "/agenda", "/calendar/week",
-                 "/notifications", "/lists"],
-        "manager": ["/", f"/opportunities/{deal.id}", "/deals", "/deals/new", "/board", "/pipeline", "/forecast", "/warnings",
-                    "/reports/pipeline", "/reports/lost", "/reports/changes", "/reports/methodologies",
-                    "/quotas", "/win-model", "/notifications"],
-        "designer": ["/", "/methodologies", "/methodologies/validate"],
+                 "/notifications", "/lists", f"/partners/{deal.partner_id}"],
+        "manager": ["/", f"/opportunities/{deal.id}", "/deals", "/deals/new", "/board", "/pipeline", "/forecast",
+                    "/warnings", "/reports/pipeline", "/reports/lost", "/reports/changes", "/reports/methodologies",
+                    "/quotas", "/win-model", "/notifications", "/segments", "/partners", "/leads/import",
+                    "/agenda", "/calendar/week"],
+        "designer": ["/", "/methodologies", "/methodologies/validate", "/methodologies/workers",
+                     "/methodologies/key-account/diff", "/notifications"],
         "admin": ["/", "/admin/users", "/admin/users/rep1/tokens"],
     }
-    if partner is not None:
-        pages["rep1"].append(f"/partners/{partner.id}")
     url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"}))
     try:
         yield url, pages, deal.id
