@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from engine.rules.score_format import shown as score_shown
 from tests.browser.conftest import demo_site, log_in
 
 
@@ -36,13 +37,13 @@ def test_a_rep_answers_the_questionnaire_and_sees_why_the_deal_has_its_class(sit
 
     scored = engine.sales_assistant(deal.id, viewer="rep1").questionnaires[0].score
     shown = engine.show_opportunity(deal.id)
-    assert page.locator("#score-meddpicc .score-value").inner_text() == scored.score
+    assert page.locator("#score-meddpicc .score-value").inner_text() == score_shown(scored.score)
     assert page.locator("#score-meddpicc .score-class").inner_text() == scored.class_id
     assert page.locator("#deal-probability").inner_text().startswith(f"{shown.probability} %")
     rows = page.locator("#explain-meddpicc tbody tr")
     assert rows.count() == len(scored.questions)
     earned = [rows.nth(i).locator("td").nth(2).inner_text() for i in range(rows.count())]
-    assert earned == [q.contribution for q in scored.questions]
+    assert earned == [score_shown(q.contribution) for q in scored.questions]  # the one rule for showing a score
     assert sum(float(e) for e in earned) == pytest.approx(float(scored.score), abs=0.5)
     # What was answered stays selected for the next visit.
     assert selects.nth(0).input_value() != "" and selects.nth(5).input_value() == ""
