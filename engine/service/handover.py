@@ -53,7 +53,7 @@ def hand_over_partner(ctx: ServiceContext, partner_id: int, *, to: str, actor: s
                 # A deal was opened between the two locks (opening one locks the partner
                 # only): run again, locking it with the others, rather than lock it now.
                 raise RowsChangedError(f"partner {partner.id} gained a deal while it was being locked")
-        new_owner = _new_owner(session, to)
+        new_owner = _new_owner(session, to, lock=not dry_run)
         if partner.status != "active":
             raise ConflictError(f"partner {partner_id} is archived; restore it before handing it over")
         old_owner_id = partner.owner_id
@@ -156,13 +156,14 @@ def _team_change(session: Session, deal, change: tuple[int, int | None] | None) 
             "to_manager": people.username(session, change[1]) if change[1] else None}
 
 
-def _new_owner(session: Session, username: object) -> User:
+def _new_owner(session: Session, username: object, *, lock: bool) -> User:
     """The active rep named ``username``; anything else is a mistake in the form's
     "to" field (not a missing resource: the partner exists)."""
     row = people.find_user(session, username, active_only=True) if isinstance(username, str) else None
     if row is None:
         raise FormError({"to": "no such user; choose an active rep"})
-    people.lock_users(session, [row.id])  # a role change waits, then counts the deals handed over
+    if lock:  # a role change waits, then counts the deals handed over (a dry run changes nothing)
+        people.lock_users(session, [row.id])
     if not policy.may_own_deals(row.role):
         raise FormError({"to": f"'{username}' is a {row.role}, not a rep; a partner's owner is a rep"})
     return row
