@@ -1,5 +1,5 @@
-"""The HTTP side (``WorkerClient``: one method per route of /api/v1/external-tasks) and
-the loop (``Worker``: a handler per topic, fetch-and-lock, complete or report)."""
+"""The HTTP side (``WorkerClient``: one method per route of /api/v1/external-tasks, and
+/api/v1/messages) and the loop (``Worker``: a handler per topic, fetch-and-lock, complete or report)."""
 
 from __future__ import annotations
 
@@ -97,6 +97,20 @@ class WorkerClient:
     def extend_lock(self, task_id: str, new_duration_ms: int) -> None:
         self._post(f"/external-tasks/{task_id}/extend-lock", {"workerId": self.worker_id,
                                                               "newDuration": new_duration_ms})
+
+    def send_message(self, name: str, *, business_key: str | None = None, opportunity_id: int | None = None,
+                     correlation_keys: Mapping[str, object] | None = None,
+                     variables: Mapping[str, object] | None = None, buffer_seconds: int | None = None) -> dict:
+        """POST /messages (the token needs the topic ``message:NAME``): the answer,
+        ``{"deliveredTo", "opened", "bufferedId", "expiresAt"}``; ApiError 404 when
+        nothing waits and no ``buffer_seconds`` was given."""
+        body: dict = {"messageName": name, "processVariables": dict(variables or {})}
+        for key, value in (("businessKey", business_key), ("opportunityId", opportunity_id),
+                           ("correlationKeys", dict(correlation_keys) if correlation_keys else None),
+                           ("bufferSeconds", buffer_seconds)):
+            if value is not None:
+                body[key] = value
+        return self._post("/messages", body)
 
 
 Handler = Callable[[ExternalTask], "Mapping[str, object] | None"]
