@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Callable
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -29,6 +30,14 @@ def _token_hash(token: str) -> str:
 
 def create_user(ctx: ServiceContext, username: str, role: str, display_name: str | None = None,
                 password: str | None = None) -> UserView:
+    return unit_of_work.run(ctx, user_creation(ctx, username, role, display_name, password),
+                            duplicate=f"user '{username}' already exists")
+
+
+def user_creation(ctx: ServiceContext, username: str, role: str, display_name: str | None = None,
+                  password: str | None = None) -> Callable[[Session], UserView]:
+    """The input checked now, and the work that creates the user in a caller's
+    transaction (the admin's screen records its audit row in the same one)."""
     role = policy.Role.of(role).value
     username = inputs.text(username, "username", limit=inputs.MAX_USERNAME)
     display_name = inputs.text(display_name, "display_name", limit=inputs.MAX_DISPLAY_NAME, required=False)
@@ -45,7 +54,7 @@ def create_user(ctx: ServiceContext, username: str, role: str, display_name: str
         session.flush()
         return UserView(user.id, user.username, user.display_name, user.role)
 
-    return unit_of_work.run(ctx, work, duplicate=f"user '{username}' already exists")
+    return work
 
 
 def set_password(ctx: ServiceContext, username: str, password: str) -> None:
@@ -102,13 +111,14 @@ def view_of(session: Session, user: User) -> UserView:
 
 def create_token(ctx: ServiceContext, username: str) -> str:
     """A new API token for the user; shown once, only its hash is stored."""
+    return unit_of_work.run(ctx, lambda session: add_token(ctx, session, username))
+
+
+def add_token(ctx: ServiceContext, session: Session, username: str) -> str:
+    """``create_token``'s work in a caller's transaction."""
     token = "dft_" + secrets.token_urlsafe(32)
-
-    def work(session: Session) -> None:
-        user = people.user(session, username)
-        session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), created_at=ctx.now()))
-
-    unit_of_work.run(ctx, work)
+    user = people.user(session, username)
+    session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), created_at=ctx.now()))
     return token
 
 
@@ -139,18 +149,20 @@ def create_team(ctx: ServiceContext, name: str, manager: str | None, members: li
 
 
 def add_team_member(ctx: ServiceContext, team: str, username: str) -> None:
-    def work(session: Session) -> None:
-        found = people.find_team(session, team)
-        if found is None:
-            raise DealflowError(f"no team '{team}'")
-        team_id = found.id
-        user_id = people.user_id(session, username)
-        if session.get(TeamMember, (team_id, user_id)) is None:
-            session.add(TeamMember(team_id=team_id, user_id=user_id))
-            session.flush()
-            organisation(session)  # HierarchyCycleError: no manager may end up reporting to themselves
+    unit_of_work.run(ctx, lambda session: join_team(session, team, username))
 
-    unit_of_work.run(ctx, work)
+
+def join_team(session: Session, team: str, username: str) -> None:
+    """``add_team_member``'s work in a caller's transaction."""
+    found = people.find_team(session, team)
+    if found is None:
+        raise DealflowError(f"no team '{team}'")
+    team_id = found.id
+    user_id = people.user_id(session, username)
+    if session.get(TeamMember, (team_id, user_id)) is None:
+        session.add(TeamMember(team_id=team_id, user_id=user_id))
+        session.flush()
+        organisation(session)  # HierarchyCycleError: no manager may end up reporting to themselves
 
 
 def list_users(ctx: ServiceContext) -> list[UserView]:

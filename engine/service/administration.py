@@ -1,8 +1,8 @@
 """The admin's users-and-teams screen (issue 15): who is who, creating a user,
 changing a role, adding people to teams and removing them, a user's API tokens.
 Admins only; every change is audited (engine.store.admin_events). Creating users and
-tokens and joining a team are engine.service.accounts' use cases, called as they are
-(after the admin's check; the audit row follows in its own transaction)."""
+tokens and joining a team are engine.service.accounts' work, run here in one
+transaction with the admin's check and the audit row: no change goes unaudited."""
 
 from __future__ import annotations
 
@@ -27,9 +27,17 @@ def _check(ctx: ServiceContext, actor: str, what: str) -> None:
         _admin(session, actor, what)
 
 
-def _audit(ctx: ServiceContext, kind: str, actor: str, subject: str, **data: object) -> None:
-    unit_of_work.run(ctx, lambda session: admin_events.record(
-        session, kind, actor_id=people.user_id(session, actor), at=ctx.now(), subject=subject, **data))
+def _audited(ctx: ServiceContext, actor: str, what: str, change, kind: str, subject, *, duplicate=None, **data):
+    """Runs ``change(session)`` as ``actor`` (an admin, checked inside the
+    transaction too) and records it in the same transaction; ``subject(result)``
+    names what changed."""
+    def work(session: Session):
+        actor_id = _admin(session, actor, what)
+        result = change(session)
+        admin_events.record(session, kind, actor_id=actor_id, at=ctx.now(), subject=subject(result), **data)
+        return result
+
+    return unit_of_work.run(ctx, work, **({"duplicate": duplicate} if duplicate else {}))
 
 
 def organisation(ctx: ServiceContext, *, viewer: str) -> Organisation:
@@ -57,10 +65,10 @@ def organisation(ctx: ServiceContext, *, viewer: str) -> Organisation:
 
 def create_user(ctx: ServiceContext, username: str, role: str, display_name: str | None,
                 password: str | None = None, *, actor: str) -> UserView:
-    _check(ctx, actor, "create users")
-    user = accounts.create_user(ctx, username, role, display_name, password)
-    _audit(ctx, "user_created", actor, user.username, role=user.role)
-    return user
+    _check(ctx, actor, "create users")  # before the input: a non-admin learns nothing from it
+    create = accounts.user_creation(ctx, username, role, display_name, password)
+    return _audited(ctx, actor, "create users", create, "user_created", lambda user: user.username,
+                    duplicate=f"user '{username}' already exists", role=policy.Role.of(role).value)
 
 
 def set_role(ctx: ServiceContext, username: str, role: str, *, actor: str) -> str:
@@ -101,8 +109,8 @@ def set_role(ctx: ServiceContext, username: str, role: str, *, actor: str) -> st
 
 def add_team_member(ctx: ServiceContext, team: str, username: str, *, actor: str) -> None:
     _check(ctx, actor, "change teams")
-    accounts.add_team_member(ctx, team, username)
-    _audit(ctx, "team_member_added", actor, team, member=username)
+    _audited(ctx, actor, "change teams", lambda session: accounts.join_team(session, team, username),
+             "team_member_added", lambda _: team, member=username)
 
 
 def remove_team_member(ctx: ServiceContext, team: str, username: str, *, actor: str) -> None:
@@ -132,9 +140,8 @@ def create_token(ctx: ServiceContext, username: str, *, actor: str) -> str:
     """A new API token for the user (the same use case as ``dealflow token create``);
     the secret is returned once and never stored."""
     _check(ctx, actor, "create API tokens")
-    token = accounts.create_token(ctx, username)
-    _audit(ctx, "token_created", actor, username)
-    return token
+    return _audited(ctx, actor, "create API tokens", lambda session: accounts.add_token(ctx, session, username),
+                    "token_created", lambda _: username)
 
 
 def revoke_token(ctx: ServiceContext, username: str, token_id: int, *, actor: str) -> None:
