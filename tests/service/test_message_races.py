@@ -1,8 +1,7 @@
 """Buffered messages under races, on SQLite and PostgreSQL, from two engines on one
 database: a sender buffering a message while the deal it is for begins to wait (the
 message must not be left buffered beside a waiting deal) — released together, and
-forced into the one interleaving that loses it without the message name's lock — and
-two deals beginning to wait for one buffered message (exactly one takes it)."""
+forced on PostgreSQL to buffer only after the deal began to look — and two deals beginning to wait for one buffered message (exactly one takes it)."""
 
 from __future__ import annotations
 
@@ -65,10 +64,12 @@ def test_a_sender_held_up_after_finding_nothing_waiting_still_reaches_the_deal_t
                                                                                                   db_url):
     """PostgreSQL: the test holds the buffered messages' table against inserts, so the
     sender stops after it found no deal waiting, just before it buffers; then the deal
-    is opened. Without the message name's lock the deal would look for buffered
-    messages now, find none, wait, and the sender would then buffer the message beside
-    it for good; with it the deal waits for the sender, and takes the message.
-    SQLite has one writer at a time: there the two run one after the other."""
+    is opened. The message name's lock makes the deal wait for the sender and take the
+    buffered message; without it the deal finds nothing buffered and waits, and the
+    sender's second look for waiting deals, after buffering, must deliver it (the two
+    defences cover each other here; the name lock alone covers a sender that looks
+    again before the deal commits). SQLite has one writer at a time: there the two run
+    one after the other."""
     first, second = two_engines
     correlation = Correlation(business_key="HELD-1")
     if not db_url.startswith("postgresql"):
