@@ -1,7 +1,8 @@
 """Buffered messages under races, on SQLite and PostgreSQL, from two engines on one
 database: a sender buffering a message while the deal it is for begins to wait (the
 message must not be left buffered beside a waiting deal) — released together, and
-forced on PostgreSQL to buffer only after the deal began to look — and two deals beginning to wait for one buffered message (exactly one takes it)."""
+forced on PostgreSQL to buffer only after the deal began to look — and two deals
+beginning to wait for one buffered message (exactly one takes it)."""
 
 from __future__ import annotations
 
