@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Mapping
 
-from engine.errors import ConflictError, FormError, NotFoundError, TaskNotReadyError
+from engine.errors import ConflictError, DealflowError, FormError, NotFoundError, TaskNotReadyError
 from engine.rules import inputs, lost_reasons, policy
 from engine.methodology.model import FormField
 from engine.rules.forms import validate_form
@@ -150,6 +150,9 @@ def reassign_task(ctx: ServiceContext, task_id: str, *, to: str, actor: str) -> 
         visibility.check_manages(session, actor_row, opportunity)
         _check_workable(task, opportunity)
         new_assignee = people.user(session, to)
+        people.lock_users(session, [new_assignee.id])  # a role change waits, then counts this task as theirs
+        if not policy.may_take_tasks(new_assignee.role):
+            raise DealflowError(f"'{to}' is a {new_assignee.role}; tasks go to reps, managers and admins")
         before = people.username(session, task.assignee_id) if task.assignee_id else None
         task.assignee_id, task.candidate_team_id = new_assignee.id, None
         record_event(session, opportunity, "reassigned", actor_row.id, now, task=task_id,
