@@ -51,7 +51,7 @@ def test_a_task_goes_only_to_someone_who_may_work_it(engine):
     assert [t.assignee for t in engine.show_opportunity(deal.id).open_tasks] == ["rep1"]
 
 
-@pytest.mark.parametrize("hand_over", ["deal", "task"])
+@pytest.mark.parametrize("hand_over", ["deal", "task", "partner"])
 def test_handing_work_to_someone_while_an_admin_makes_them_a_designer_leaves_no_work_with_a_designer(
         engines, hand_over):
     """The hand-over holds the new owner's row, as the role change does: one of the
@@ -63,8 +63,9 @@ def test_handing_work_to_someone_while_an_admin_makes_them_a_designer_leaves_no_
         deal = first.create_opportunity(title=f"Round {round_}", amount="100.00", partner=f"P{round_}",
                                         actor="manager", owner="rep1")
         task_id = deal.open_tasks[0].id
-        give = (lambda: first.reassign_opportunity(deal.id, to="rep3", actor="manager")) if hand_over == "deal" \
-            else (lambda: first.reassign_task(task_id, to="rep3", actor="manager"))
+        give = {"deal": lambda: first.reassign_opportunity(deal.id, to="rep3", actor="manager"),
+                "task": lambda: first.reassign_task(task_id, to="rep3", actor="manager"),
+                "partner": lambda: first.hand_over_partner(deal.partner_id, to="rep3", actor="manager")}[hand_over]
         given, demoted = at_once(give, lambda: second.set_role("rep3", "designer", actor="admin"))
         assert [isinstance(o, Exception) for o in (given, demoted)].count(True) == 1, (round_, given, demoted)
         shown = first.show_opportunity(deal.id)
