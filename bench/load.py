@@ -1,0 +1,479 @@
+"""Throughput under many workers: gunicorn, PostgreSQL, 16 reps working their inboxes.
+
+One command:
+    DEALFLOW_BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
+        python bench/load.py [--deals 10000] [--reps 16] [--workers 4] [--seconds 60] [--profile FILE]
+
+1. A fresh PostgreSQL schema (dropped at the end; DEALFLOW_BENCH_POSTGRES_URL, else
+   DEALFLOW_TEST_POSTGRES_URL; ``--sqlite`` uses a temporary SQLite file instead, for
+   the smoke test on a machine without PostgreSQL), the demo's people and the shipped
+   methodologies, ``--reps`` reps (load01, ...) in the wholesale team, each with an API
+   token.
+2. ``--deals`` open deals spread evenly over the reps and over the 13 positions of the
+   seed-002 funnel where the next step is the rep's (bench/clones.py: one deal walked
+   through the façade to won, its rows read back after every step, cloned with fresh
+   ids — the rows the use cases write, in bulk).
+3. ``gunicorn -w WORKERS "webui:create_app()"`` on 127.0.0.1 (as the README deploys it),
+   then one thread per rep, on its own connection: open the inbox (GET /api/v1/inbox,
+   the first page), complete its first workflow task with the demo's answers (POST
+   /api/v1/tasks/{id}/complete), again — for ``--warmup`` seconds not counted, then
+   ``--seconds`` measured. Concurrency is bounded by the reps: one request in flight
+   each.
+4. CPU: the gunicorn processes' user+system time (from /proc) over the measured
+   window, and that of their PostgreSQL backends (found by application_name in
+   pg_stat_activity), per completion (its inbox opening included).
+
+Every answer that is not 2xx/3xx is an error, counted by status and route, and so is
+a completion whose step failed (the deal's error_message set). With ``--profile FILE``
+the first gunicorn worker runs cProfile over the measured requests and counts SQL
+statements per route; the profile is written to FILE and summarised.
+
+Last line:  completions/s=… inbox_p95=… ms errors=… cpu_ms_per_completion=…
+(cpu_ms_per_completion: the gunicorn workers' CPU; the database's is printed above it).
+Target (issue 16): >= 300 completions/s, inbox p95 <= 50 ms, zero errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import http.client
+import json
+import os
+import pstats
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.clones import Cloner, snapshot  # noqa: E402
+from engine.demo import ANSWERS, WALKS, seed_demo  # noqa: E402
+from engine.service import Engine  # noqa: E402
+
+METHODOLOGIES = REPO / "methodologies"
+# The demo's northern wholesaler: the seed-002 funnel, 13 of its 14 steps the owner's.
+WALK = next(w for w in WALKS if w.attributes.get("channel") == "wholesale" and w.attributes.get("territory") == "PL-PM")
+INBOX = "GET /api/v1/inbox"
+COMPLETE = "POST /api/v1/tasks/{id}/complete"
+TICK = os.sysconf("SC_CLK_TCK")
+
+# --- the database ---------------------------------------------------------------------
+
+
+def templates(engine: Engine, url: str) -> tuple[list, str]:
+    """The WALK deal walked to won through the façade; its rows after each step whose
+    next step is the owner's (bench/clones.py); and its team's name."""
+    deal = engine.create_opportunity(title=WALK.title, amount=WALK.amount, currency="PLN", partner=WALK.partner,
+                                     attributes=WALK.attributes, actor="manager")
+    if deal.methodology_id != "seed002-funnel":
+        raise SystemExit(f"the walk follows {deal.methodology_id}, not seed002-funnel")
+    database = create_engine(url)
+    found = []
+    with database.connect() as connection:
+        team = connection.execute(text("SELECT t.name FROM teams t JOIN opportunities o ON o.team_id = t.id "
+                                       "WHERE o.id = :id"), {"id": deal.id}).scalar_one()
+    while deal.open_tasks:
+        steps = [t for t in deal.open_tasks if t.kind == "workflow"]
+        if steps and all(t.assignee == deal.owner for t in steps):
+            with database.connect() as connection:
+                found.append(snapshot(connection, deal.id))
+        task = steps[0]
+        deal = engine.complete_task(task.id, actor=task.assignee or "manager", data=dict(ANSWERS.get(task.node_id, {})))
+    database.dispose()
+    if deal.status != "won":
+        raise SystemExit(f"the template walk ended {deal.status}, not won")
+    return found, team
+
+
+def build(url: str, deals: int, reps: int) -> dict[str, str]:
+    """The database of step 1 and 2; each rep's API token."""
+    started = time.perf_counter()
+    engine = Engine(url, upgrade_schema=True)
+    seed_demo(engine, str(METHODOLOGIES), count=0)
+    found, team = templates(engine, engine.url)
+    names = [f"load{n:02d}" for n in range(1, reps + 1)]
+    for name in names:
+        engine.create_user(name, "rep", f"Load Rep {name[4:]}")
+        engine.add_team_member(team, name)
+    tokens = {name: engine.create_token(name) for name in names}
+    database = create_engine(engine.url)
+    with database.connect() as connection:
+        ids = dict(connection.execute(text("SELECT username, id FROM users WHERE username LIKE 'load%'")).all())
+    database.dispose()
+    engine.close()
+    cloner = Cloner(url)
+    plan = ((found[n % len(found)], ids[names[n % reps]], f"{WALK.title} #{n + 1}") for n in range(deals))
+    for written in cloner.clone(plan):
+        print(f"\r  {written:>6} open deals cloned", end="", flush=True)
+    cloner.finish()
+    print(f"\n  {deals} open deals for {reps} reps over {len(found)} positions of the funnel "
+          f"in {time.perf_counter() - started:.1f} s")
+    return tokens
+
+
+# --- gunicorn ---------------------------------------------------------------------------
+
+PROFILE_HOOKS = '''
+import cProfile, json, os, re
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+OUT = {out!r}
+state = {{}}
+
+
+def post_fork(server, worker):
+    if worker.age != 1:  # the first worker only
+        return
+    state.update(profile=cProfile.Profile(), statements=0, routes={{}})
+    event.listen(Engine, "before_cursor_execute", lambda *a: state.__setitem__("statements", state["statements"] + 1))
+
+
+def pre_request(worker, req):
+    if "profile" in state and os.path.exists(OUT + ".start"):
+        state["before"] = state["statements"]
+        state["profile"].enable()
+
+
+def post_request(worker, req, environ, resp):
+    if "before" in state:
+        state["profile"].disable()
+        route = req.method + " " + re.sub(r"/tasks/[^/]+/", "/tasks/{{id}}/", req.path)
+        seen = state["routes"].setdefault(route, [0, 0])
+        seen[0] += 1
+        seen[1] += state["statements"] - state.pop("before")
+
+
+def worker_exit(server, worker):
+    if "profile" in state:
+        state["profile"].dump_stats(OUT)
+        with open(OUT + ".json", "w") as f:
+            json.dump(state["routes"], f)
+'''
+
+
+class Gunicorn:
+    """gunicorn in its own process group; ``stop`` ends the group and checks that no
+    process of it remains."""
+
+    def __init__(self, url: str, workers: int, folder: Path, profile: str | None):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.app_name = f"dealflow-load-{uuid.uuid4().hex[:8]}"
+        separator = "&" if "?" in url else "?"
+        database_url = f"{url}{separator}application_name={self.app_name}" if url.startswith("postgresql") else url
+        command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
+                   "--chdir", str(REPO), "--log-level", "warning"]
+        if profile:
+            hooks = folder / "gunicorn_profile.py"
+            hooks.write_text(PROFILE_HOOKS.format(out=str(Path(profile).resolve())), "utf-8")
+            command += ["-c", str(hooks)]
+        self.log = open(folder / "gunicorn.log", "w+")
+        env = {**os.environ, "DEALFLOW_DATABASE_URL": database_url, "DEALFLOW_SECRET_KEY": uuid.uuid4().hex}
+        self.process = subprocess.Popen(command + ["webui:create_app()"], env=env, stdout=self.log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        print(f"  gunicorn: pid {self.process.pid}, {workers} workers on 127.0.0.1:{self.port}")
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {self.process.returncode}:\n{self.tail()}")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    connection.close()
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)  # polling a server that is starting
+        raise SystemExit(f"gunicorn did not answer /healthz in {timeout:.0f} s:\n{self.tail()}")
+
+    def tail(self) -> str:
+        self.log.flush()
+        self.log.seek(0)
+        return "".join(self.log.readlines()[-30:])
+
+    def pids(self) -> list[int]:
+        """The master and its workers."""
+        return [self.process.pid] + children(self.process.pid)
+
+    def stop(self) -> None:
+        group = self.process.pid
+        try:
+            os.killpg(group, signal.SIGTERM)  # graceful: the workers finish their request (and dump a profile)
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(group, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+        deadline = time.monotonic() + 10
+        while group_members(group) and time.monotonic() < deadline:
+            time.sleep(0.1)  # workers are reaped by their master's exit
+        left = group_members(group)
+        if left:
+            for pid in left:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            raise SystemExit(f"gunicorn left processes behind: {left} (killed)")
+        self.log.close()
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            fields = _stat(int(entry))
+            if fields and int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def group_members(group: int) -> list[int]:
+    """Live processes (not zombies) whose process group is ``group``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            fields = _stat(int(entry))
+            if fields and int(fields[2]) == group and fields[0] != "Z":
+                found.append(int(entry))
+    return found
+
+
+def _stat(pid: int) -> list[str] | None:
+    """/proc/PID/stat from the state field on (state, ppid, pgrp, ...), or None."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            data = f.read()
+    except OSError:
+        return None
+    return data[data.rindex(")") + 2:].split()
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        fields = _stat(pid)
+        if fields:
+            total += (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+    return total
+
+
+def backend_pids(admin, app_name: str) -> list[int]:
+    if admin is None:
+        return []
+    with admin.connect() as connection:
+        return [p for (p,) in connection.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"), {"name": app_name})]
+
+
+# --- the reps ---------------------------------------------------------------------------
+
+
+class Tally:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.inbox: list[float] = []
+        self.complete: list[float] = []
+        self.errors: collections.Counter = collections.Counter()
+        self.examples: dict[str, str] = {}
+        self.idle_reps = 0
+
+    def error(self, key: str, example: str) -> None:
+        with self.lock:
+            self.errors[key] += 1
+            self.examples.setdefault(key, example[:300])
+
+
+def rep(port: int, token: str, until: float, tally: Tally) -> None:
+    """One rep: open the inbox, complete its first workflow task, again, until ``until``."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    inbox, complete = [], []
+
+    def call(method: str, path: str, route: str, body: bytes | None = None):
+        start = time.perf_counter()
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException) as error:
+            connection.close()
+            tally.error(f"{type(error).__name__} {route}", str(error))
+            return None, None, 0.0
+        elapsed = time.perf_counter() - start
+        if response.getheader("Connection", "").lower() == "close":
+            connection.close()  # gunicorn's sync workers answer one request per connection
+        if not 200 <= response.status < 400:
+            tally.error(f"{response.status} {route}", data.decode("utf-8", "replace"))
+            return None, None, elapsed
+        return response.status, data, elapsed
+
+    while time.perf_counter() < until:
+        status, data, elapsed = call("GET", "/api/v1/inbox", INBOX)
+        if status is None:
+            continue
+        inbox.append(elapsed)
+        steps = [t for t in json.loads(data)["tasks"] if t["kind"] == "workflow"]
+        if not steps:
+            with tally.lock:
+                tally.idle_reps += 1  # nothing left to do: the rep stops
+            break
+        task = steps[0]
+        body = json.dumps(ANSWERS.get(task["node_id"], {})).encode()
+        status, data, elapsed = call("POST", f"/api/v1/tasks/{task['id']}/complete", COMPLETE, body)
+        if status is None:
+            continue
+        deal = json.loads(data)
+        if deal.get("error_message"):
+            tally.error(f"step failed {COMPLETE}", f"{task['node_id']}: {deal['error_message']}")
+            continue
+        complete.append(elapsed)
+    connection.close()
+    with tally.lock:
+        tally.inbox += inbox
+        tally.complete += complete
+
+
+def run_reps(port: int, tokens: dict[str, str], seconds: float) -> Tally:
+    tally = Tally()
+    until = time.perf_counter() + seconds
+    threads = [threading.Thread(target=rep, args=(port, token, until, tally), name=name)
+               for name, token in tokens.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return tally
+
+
+def percentile(samples: list[float], share: float) -> float:
+    if not samples:
+        return float("nan")
+    ordered = sorted(samples)
+    return ordered[max(0, min(len(ordered) - 1, int(len(ordered) * share + 0.5) - 1))] * 1000
+
+
+# --- main -------------------------------------------------------------------------------
+
+
+def measure(url: str, admin, args, folder: Path) -> str:
+    tokens = build(url, args.deals, args.reps)
+    server = Gunicorn(url, args.workers, folder, args.profile)
+    try:
+        server.wait_ready()
+        print(f"  warm-up {args.warmup:.0f} s ...")
+        warm = run_reps(server.port, tokens, args.warmup)
+        if args.profile:
+            Path(args.profile + ".start").touch()
+        pids, backends = server.pids(), backend_pids(admin, server.app_name)
+        loads = os.getloadavg()
+        app_cpu, db_cpu, own_cpu = cpu_seconds(pids), cpu_seconds(backends), time.process_time()
+        started = time.perf_counter()
+        tally = run_reps(server.port, tokens, args.seconds)
+        wall = time.perf_counter() - started
+        app_cpu = cpu_seconds(pids) - app_cpu
+        db_cpu = cpu_seconds(backends) - db_cpu
+        own_cpu = time.process_time() - own_cpu
+        loads_after = os.getloadavg()
+        if sorted(server.pids()) != sorted(pids):
+            print(f"  note: gunicorn's workers changed during the run ({pids} -> {server.pids()}): a worker's "
+                  f"CPU may be missing")
+    finally:
+        server.stop()
+        if args.profile:
+            Path(args.profile + ".start").unlink(missing_ok=True)
+    print("  gunicorn stopped; no process of its group remains")
+    for key, count in warm.errors.items():
+        tally.errors[key] += count
+        tally.examples.setdefault(key, warm.examples[key])
+    done = len(tally.complete)
+    rate = done / wall
+    per = 1000 / max(done, 1)
+    print(f"measured {wall:.1f} s: {done} completions ({rate:.1f}/s), {len(tally.inbox)} inbox openings; "
+          f"{tally.idle_reps} reps ran out of tasks")
+    print(f"  inbox     p50 {percentile(tally.inbox, .5):7.1f} ms  p95 {percentile(tally.inbox, .95):7.1f} ms  "
+          f"p99 {percentile(tally.inbox, .99):7.1f} ms")
+    print(f"  complete  p50 {percentile(tally.complete, .5):7.1f} ms  p95 {percentile(tally.complete, .95):7.1f} ms  "
+          f"p99 {percentile(tally.complete, .99):7.1f} ms")
+    print(f"  CPU per completion (with its inbox opening): gunicorn {app_cpu * per:.1f} ms, its PostgreSQL "
+          f"backends {db_cpu * per:.1f} ms{'' if backends else ' (not measured)'}, this load generator "
+          f"{own_cpu * per:.1f} ms; gunicorn used {app_cpu / wall:.2f} cores, the backends {db_cpu / wall:.2f}")
+    print(f"  load average {loads[0]:.2f} {loads[1]:.2f} {loads[2]:.2f} before, "
+          f"{loads_after[0]:.2f} {loads_after[1]:.2f} {loads_after[2]:.2f} after")
+    errors = sum(tally.errors.values())
+    for key, count in sorted(tally.errors.items()):
+        print(f"  error: {key} x {count}, e.g. {tally.examples[key]}")
+    if args.profile:
+        report_profile(args.profile)
+    return (f"completions/s={rate:.1f} inbox_p95={percentile(tally.inbox, .95):.1f} ms errors={errors} "
+            f"cpu_ms_per_completion={app_cpu * per:.1f}")
+
+
+def report_profile(path: str) -> None:
+    routes = Path(path + ".json")
+    if not routes.exists():
+        print(f"  profile: the first worker wrote none to {path}")
+        return
+    for route, (count, statements) in sorted(json.loads(routes.read_text()).items()):
+        print(f"  profile: {route}: {count} requests in the first worker, {statements / max(count, 1):.1f} "
+              f"SQL statements each")
+    print(f"  profile: {path} (the first worker's measured requests), by cumulative time:")
+    stats = pstats.Stats(path)
+    stats.sort_stats("cumulative").print_stats(30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--deals", type=int, default=10_000)
+    parser.add_argument("--reps", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--warmup", type=float, default=5.0)
+    parser.add_argument("--profile", metavar="FILE", help="cProfile the first worker's measured requests into FILE")
+    parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead of PostgreSQL")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="dealflow-load-") as folder:
+        if args.sqlite:
+            print(f"SQLite: {args.deals} deals, {args.reps} reps, {args.workers} gunicorn workers")
+            last = measure(f"sqlite:///{folder}/load.db", None, args, Path(folder))
+        else:
+            postgres = os.environ.get("DEALFLOW_BENCH_POSTGRES_URL") or os.environ.get("DEALFLOW_TEST_POSTGRES_URL")
+            if not postgres:
+                raise SystemExit("bench/load.py: set DEALFLOW_BENCH_POSTGRES_URL (or DEALFLOW_TEST_POSTGRES_URL), "
+                                 "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test, or pass --sqlite")
+            postgres = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", postgres)
+            schema = f"bench_{uuid.uuid4().hex[:10]}"
+            admin = create_engine(postgres)
+            with admin.begin() as connection:
+                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            try:
+                separator = "&" if "?" in postgres else "?"
+                print(f"PostgreSQL (schema {schema}): {args.deals} deals, {args.reps} reps, "
+                      f"{args.workers} gunicorn workers")
+                last = measure(f"{postgres}{separator}options=-csearch_path%3D{schema}", admin, args, Path(folder))
+            finally:
+                with admin.begin() as connection:
+                    connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                admin.dispose()
+    print(last)
+
+
+if __name__ == "__main__":
+    main()
