@@ -26,9 +26,12 @@ from typing import Iterable, Iterator
 from sqlalchemy import Table, create_engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from engine.demo import ANSWERS, WALKS
 from engine.store import deal_totals, stage_totals
 from engine.store.schema import metadata
 
+# The demo's northern wholesaler: the seed-002 funnel, 13 of its 14 steps the owner's.
+WALK = next(w for w in WALKS if w.attributes.get("channel") == "wholesale" and w.attributes.get("territory") == "PL-PM")
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 DERIVED = ("deal_report_facts", "deal_stage_facts")  # rebuilt from the deals, never copied
 
@@ -65,6 +68,31 @@ def _user_columns(table: Table) -> set[str]:
 
 def _integer_id(table: Table) -> bool:
     return "id" in table.c and table.c.id.primary_key and table.c.id.type.python_type is int
+
+
+def walked_templates(engine) -> tuple[list[Template], str]:
+    """The WALK deal walked to won through the façade; its rows after each step whose
+    next step is the owner's; and its team's name."""
+    deal = engine.create_opportunity(title=WALK.title, amount=WALK.amount, currency="PLN", partner=WALK.partner,
+                                     attributes=WALK.attributes, actor="manager")
+    if deal.methodology_id != "seed002-funnel":
+        raise SystemExit(f"the walk follows {deal.methodology_id}, not seed002-funnel")
+    database = create_engine(engine.url)
+    found = []
+    with database.connect() as connection:
+        team = connection.execute(text("SELECT t.name FROM teams t JOIN opportunities o ON o.team_id = t.id "
+                                       "WHERE o.id = :id"), {"id": deal.id}).scalar_one()
+    while deal.open_tasks:
+        steps = [t for t in deal.open_tasks if t.kind == "workflow"]
+        if steps and all(t.assignee == deal.owner for t in steps):
+            with database.connect() as connection:
+                found.append(snapshot(connection, deal.id))
+        task = steps[0]
+        deal = engine.complete_task(task.id, actor=task.assignee or "manager", data=dict(ANSWERS.get(task.node_id, {})))
+    database.dispose()
+    if deal.status != "won":
+        raise SystemExit(f"the template walk ended {deal.status}, not won")
+    return found, team
 
 
 class Cloner:
@@ -133,7 +161,7 @@ class Cloner:
         with self.database.begin() as connection:
             for table in self.tables:
                 if pending[table.name]:
-                    connection.execute(insert(table), pending[table.name])
+                    write(connection, table, pending[table.name])
                     pending[table.name] = []
 
     def finish(self) -> None:
@@ -146,3 +174,24 @@ class Cloner:
             with self.database.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(text("ANALYZE"))
         self.database.dispose()
+
+
+def write(connection, table: Table, rows: list[dict]) -> None:
+    """Core INSERT; on PostgreSQL COPY, each value through its column's type as an
+    INSERT would bind it (SQLAlchemy's multi-row INSERT text made psycopg parse ~40
+    rows a deal: 10,000 deals took minutes)."""
+    dialect = connection.dialect
+    if dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    columns = ", ".join(f'"{name}"' for name in names)
+    cursor = connection.connection.cursor()
+    try:
+        with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([process(row[name]) if process else row[name]
+                                for name, process in zip(names, processors)])
+    finally:
+        cursor.close()

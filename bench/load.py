@@ -57,13 +57,11 @@ from sqlalchemy import create_engine, text
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.clones import Cloner, snapshot  # noqa: E402
-from engine.demo import ANSWERS, WALKS, seed_demo  # noqa: E402
+from bench.clones import Cloner, walked_templates  # noqa: E402
+from engine.demo import ANSWERS, seed_demo  # noqa: E402
 from engine.service import Engine  # noqa: E402
 
 METHODOLOGIES = REPO / "methodologies"
-# The demo's northern wholesaler: the seed-002 funnel, 13 of its 14 steps the owner's.
-WALK = next(w for w in WALKS if w.attributes.get("channel") == "wholesale" and w.attributes.get("territory") == "PL-PM")
 INBOX = "GET /api/v1/inbox"
 COMPLETE = "POST /api/v1/tasks/{id}/complete"
 TICK = os.sysconf("SC_CLK_TCK")
@@ -71,37 +69,12 @@ TICK = os.sysconf("SC_CLK_TCK")
 # --- the database ---------------------------------------------------------------------
 
 
-def templates(engine: Engine, url: str) -> tuple[list, str]:
-    """The WALK deal walked to won through the façade; its rows after each step whose
-    next step is the owner's (bench/clones.py); and its team's name."""
-    deal = engine.create_opportunity(title=WALK.title, amount=WALK.amount, currency="PLN", partner=WALK.partner,
-                                     attributes=WALK.attributes, actor="manager")
-    if deal.methodology_id != "seed002-funnel":
-        raise SystemExit(f"the walk follows {deal.methodology_id}, not seed002-funnel")
-    database = create_engine(url)
-    found = []
-    with database.connect() as connection:
-        team = connection.execute(text("SELECT t.name FROM teams t JOIN opportunities o ON o.team_id = t.id "
-                                       "WHERE o.id = :id"), {"id": deal.id}).scalar_one()
-    while deal.open_tasks:
-        steps = [t for t in deal.open_tasks if t.kind == "workflow"]
-        if steps and all(t.assignee == deal.owner for t in steps):
-            with database.connect() as connection:
-                found.append(snapshot(connection, deal.id))
-        task = steps[0]
-        deal = engine.complete_task(task.id, actor=task.assignee or "manager", data=dict(ANSWERS.get(task.node_id, {})))
-    database.dispose()
-    if deal.status != "won":
-        raise SystemExit(f"the template walk ended {deal.status}, not won")
-    return found, team
-
-
 def build(url: str, deals: int, reps: int) -> dict[str, str]:
     """The database of step 1 and 2; each rep's API token."""
     started = time.perf_counter()
     engine = Engine(url, upgrade_schema=True)
     seed_demo(engine, str(METHODOLOGIES), count=0)
-    found, team = templates(engine, engine.url)
+    found, team = walked_templates(engine)
     names = [f"load{n:02d}" for n in range(1, reps + 1)]
     for name in names:
         engine.create_user(name, "rep", f"Load Rep {name[4:]}")
@@ -113,7 +86,7 @@ def build(url: str, deals: int, reps: int) -> dict[str, str]:
     database.dispose()
     engine.close()
     cloner = Cloner(url)
-    plan = ((found[n % len(found)], ids[names[n % reps]], f"{WALK.title} #{n + 1}") for n in range(deals))
+    plan = ((found[n % len(found)], ids[names[n % reps]], f"Cloned deal #{n + 1}") for n in range(deals))
     for written in cloner.clone(plan):
         print(f"\r  {written:>6} open deals cloned", end="", flush=True)
     cloner.finish()
@@ -440,6 +413,7 @@ def report_profile(path: str) -> None:
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks: stop servers, drop the schema
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--deals", type=int, default=10_000)
     parser.add_argument("--reps", type=int, default=16)
