@@ -1,8 +1,10 @@
 """BPMN constructs Dealflow does not run, named at their line.
 
-SpiffWorkflow either crashes on these (a data store without implementation, a
-compensation event, a business rule task without a decision), or parses them and
-then waits forever (a service task nobody completes).
+SpiffWorkflow either crashes on these (a compensation event, a business rule task
+without a decision), or parses them and then waits forever (a service task nobody
+completes). Data stores it would crash on too are not refused: like Camunda, Dealflow
+ignores them at run time (they document where data lives), and engine.runtime.specs
+leaves them out of what SpiffWorkflow reads.
 Each one is refused here with what to draw instead, before SpiffWorkflow sees it.
 """
 
@@ -84,10 +86,7 @@ def check_constructs(path: str, root) -> list[Problem]:
 
     names = {el.get("id"): el.get("name") or el.get("id")
              for kind in ("signal", "error", "escalation", "message") for el in root.iter(_b(kind))}
-    for store in root.iter(_b("dataStore")):
-        refuse(store, f"data store '{store.get('name') or store.get('id')}' has no implementation in Dealflow "
-                      "(a process keeps its data in the opportunity's task data); remove the data store and "
-                      "its references — Camunda ignores them at run time too")
+    # Data stores are documentation, as in Camunda: ignored (engine.runtime.specs drops them).
     for el in root.iter(_b("serviceTask")):  # external ones wait for a worker (service_tasks)
         unimplemented = unimplemented_problem(path, el)
         if unimplemented is not None:
@@ -156,14 +155,11 @@ def _unmatched_messages(path: str, root, names: dict) -> list[Problem]:
     """Messages run (docs/integration.md): a catch waits for a message thrown in the
     same deal, sent by another deal's throw or over the API (POST /api/v1/messages); a
     top-level message start event opens a new deal. What a sender names is the
-    message's name, so every message event needs a messageRef to a named bpmn:message."""
+    message's name — its id when it has none, as Camunda Modeler often saves it
+    (engine.runtime.specs) — so every message event needs a messageRef to a
+    bpmn:message."""
     declared = {el.get("id"): el for el in root.iter(_b("message")) if el.get("id")}
     problems = []
-    for message in declared.values():
-        if not (message.get("name") or "").strip():
-            problems.append(Problem(path, message.sourceline or 1, (
-                f"message '{message.get('id')}' has no name; senders name the message they send "
-                "(POST /api/v1/messages, dealflow message send): add name=\"...\"")))
     for el, ref, catches in _messages(root):
         verb = "waits for" if catches else "sends"
         if not ref:

@@ -7,7 +7,9 @@ deal is in one stage at a time), a won stage at the end events whose id or name 
 won, a lost stage at those that say lost (disqualified, nurtured, rejected…), and
 for every other end event a stage whose outcome is a TODO that validation refuses:
 the importer never guesses "won". A routing skeleton with one role per lane,
-candidate group and user.
+candidate group and user, and a proposed worker topic for every service task that
+runs another engine's code (a delegate, class, expression or connector), marked as a
+proposal to review.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from engine.methodology.camunda_forms import read_form
 from engine.methodology.dmn_source import read_dmn
 from engine.methodology.crossref import assignment_names
 from engine.methodology.model import BpmnProcess, FlowNode
+from engine.methodology.service_tasks import proposed_topic
 
 _LOST = re.compile(r"lost|los[st]|reject|refus|cancel|declin|abort|fail|not.?qualif|disqualif|unqualif|nurtur"
                    r"|abandon|dropped|no.?deal|verlor|abgelehnt|ablehn|storn|utracon|odrzuc|dyskwalif"
@@ -91,7 +94,7 @@ def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], ex
     _companion_forms(plan, facts.form_refs, companions, existing)
     table, end_stages = _stage_table(plan, process, file_name, schemas)
     plan.files[stages_path] = table.encode("utf-8")
-    _routing(plan, process, existing, schemas)
+    _routing(plan, process, _proposed_topics(facts.processes.values()), existing, schemas)
     _scenarios(plan, process, end_stages, existing, schemas)
     return plan
 
@@ -376,8 +379,35 @@ def _scenarios(plan: ImportPlan, process: BpmnProcess, end_stages: dict[str, tup
                            "answers that lead to its end, then run 'dealflow test'")
 
 
-def _routing(plan: ImportPlan, process: BpmnProcess, existing: dict[str, bytes], schemas: str) -> None:
+def _proposed_topics(processes) -> list[str]:
+    """``key: topic  # PROPOSAL ...`` lines for the routing's integration section: one
+    per implementation another engine would run (every process of the file, as
+    validation checks them all), the tasks that run it named in the comment."""
+    proposals: dict[str, tuple[str, str, list[str]]] = {}  # key -> (topic, how, task ids)
+    for process in processes:
+        for node in process.nodes.values():
+            proposal = proposed_topic(node.external, node.name) if node.external is not None else None
+            if proposal is not None:
+                key, topic = proposal
+                how = node.external.how if key != node.id else \
+                    f"{node.external.how}=\"{_one_line(node.external.value, 60)}\""
+                proposals.setdefault(key, (topic, how, []))[2].append(node.id)
+    return [f"      {_key(key)}: {topic}  # PROPOSAL: {how} of {', '.join(tasks)}"
+            for key, (topic, how, tasks) in proposals.items()]
+
+
+def _one_line(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _routing(plan: ImportPlan, process: BpmnProcess, topics: list[str], existing: dict[str, bytes],
+             schemas: str) -> None:
     mid = plan.methodology
+    if topics:
+        plan.decide.append(
+            f"integration: {len(topics)} worker topic(s) proposed for what the service tasks ran in the other "
+            "engine (marked PROPOSAL): review each name, then write a worker that fetches it (docs/integration.md)")
     names = assignment_names(process)
     blocks: list[tuple[str, list[str]]] = []
     lanes = []
@@ -400,6 +430,8 @@ def _routing(plan: ImportPlan, process: BpmnProcess, existing: dict[str, bytes],
         text = [f"add to {target} (the engine reads one routing file):"]
         for key, entries in blocks:
             text += [f"  under '{key}:'", f"    {mid}:", *("  " + e for e in entries)]
+        if topics:
+            text += ["  under 'integration:'", f"    {mid}:", "      topics:", *("  " + t for t in topics)]
         text += ["  under 'segments:' (before the catch-all), a segment with", f"    methodology: {mid}"]
         plan.routing_lines = "\n".join(text)
         plan.decide.append(f"{target}: add this methodology's roles and a segment (lines printed above)")
@@ -410,6 +442,10 @@ def _routing(plan: ImportPlan, process: BpmnProcess, existing: dict[str, bytes],
         lines.append("lanes: {}  # the process has no lanes: its tasks name their groups and users")
     for key, entries in blocks:
         lines += [f"{key}:", f"  {mid}:", *entries]
+    if topics:
+        lines += ["integration:  # PROPOSALS by import-bpmn: review each topic; a worker fetches it (docs/integration.md)",
+                  f"  {mid}:", "    topics:  # what the task ran in the other engine (or the task's id) -> topic",
+                  *topics]
     lines += ["segments:", f"  - id: {mid}-all  # TODO: which opportunities follow this methodology",
               f"    name: {_yaml_text(process.name)}", f"    methodology: {mid}",
               "    team: sales  # TODO: the team that works these deals",

@@ -12,14 +12,17 @@ variables. What makes a task external:
   ``camunda:delegateExpression``, ``camunda:expression``, a Camunda 7 connector
   (``camunda:connector/camunda:connectorId``) or a Camunda 8 connector job type
   (``io.camunda:http-json:1``) — names code of another engine. It runs only when the
-  routing file's ``integration:`` section maps that implementation, as written, to a
-  topic (``check_mapped``), so a worker can be written for it.
+  routing file's ``integration:`` section maps that implementation, as written, or the
+  task's id to a topic (``check_mapped``), so a worker can be written for it.
+  ``dealflow import-bpmn`` proposes such a mapping for every one (``proposed_topic``),
+  as Camunda's own 7-to-8 migration turns delegates into job-worker types.
 
 A service task with no implementation at all is refused at its line.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, Mapping
 
 from lxml import etree
@@ -116,9 +119,50 @@ def unimplemented_problem(path: str, el) -> Problem | None:
 
 
 def topic_for(impl: ExternalImplementation, topics: Mapping[str, str]) -> str | None:
-    """The topic workers fetch this task by: its own, or the one the routing maps its
-    implementation to (None: unmapped)."""
-    return impl.topic or topics.get(impl.value)
+    """The topic workers fetch this task by: its own, or the one the routing maps the
+    task's id to (an expression says nothing about the work, and one ``${true}`` may
+    stand for several), or its implementation (None: unmapped)."""
+    return impl.topic or topics.get(impl.node_id) or topics.get(impl.value)
+
+
+# A bean or class name says what the work is; these suffixes say only how it was coded.
+_CODE_SUFFIX = re.compile(r"(JavaDelegate|Delegate)$")
+_BEAN = re.compile(r"^[$#]\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$")
+_TOPIC_MAX = 100  # the routing schema's topic pattern
+
+
+def proposed_topic(impl: ExternalImplementation, task_name: str) -> tuple[str, str] | None:
+    """What ``dealflow import-bpmn`` proposes to map an implementation Dealflow does not
+    run to: (the routing key, a readable topic), None when the task names its own topic.
+
+    A delegate bean, class or connector names the work: ``${logger}`` -> ``logger``,
+    ``com.x.SendMailDelegate`` -> ``send-mail``, ``http-connector`` -> ``http-connector``,
+    ``io.camunda:http-json:1`` -> ``http-json``, keyed by the implementation so every
+    task running it shares the topic. An expression (or a job type computed by FEEL)
+    says how, not what: the topic comes from the task's name (else its id), keyed by the
+    task's id."""
+    if impl.topic is not None or not impl.value:
+        return None
+    value = impl.value
+    if impl.how == "camunda:class":
+        return value, _slug(_CODE_SUFFIX.sub("", value.rsplit(".", 1)[-1]), impl.node_id)
+    if impl.how == "camunda:delegateExpression" and (bean := _BEAN.match(value)):
+        return value, _slug(_CODE_SUFFIX.sub("", bean.group(1)), impl.node_id)
+    if impl.how == "camunda:connectorId":
+        return value, _slug(value, impl.node_id)
+    if impl.how == "zeebe:taskDefinition type" and value.startswith(CONNECTOR_PREFIX):
+        name = value.removeprefix(CONNECTOR_PREFIX).split(":", 1)[0]
+        return value, _slug(name, impl.node_id)
+    return impl.node_id, _slug(task_name if task_name and task_name != impl.node_id else impl.node_id,
+                               impl.node_id)
+
+
+def _slug(text: str, fallback: str) -> str:
+    """``SendMail``, ``send_mail`` or ``Send mail!`` -> ``send-mail``: a topic a worker's
+    author reads at once (the routing schema's letters, digits, ``_ . : -``)."""
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1-\2", text))
+    slug = re.sub(r"[^a-z0-9]+", "-", words.lower()).strip("-")[:_TOPIC_MAX].rstrip("-")
+    return slug or (_slug(fallback, "task") if fallback != text else "task")
 
 
 def check_mapped(impls: Iterable[ExternalImplementation], path: str, methodology_id: str,
@@ -133,9 +177,10 @@ def check_mapped(impls: Iterable[ExternalImplementation], path: str, methodology
                 f"external task '{impl.node_id}' names no topic; set camunda:topic=\"TOPIC\" (the topic "
                 "workers fetch it by)")))
             continue
+        key = proposed_topic(impl, "")[0]  # an expression is mapped by the task's id
         problems.append(Problem(path, impl.line, (
             f"task '{impl.node_id}' runs {impl.how}=\"{impl.value}\", code Dealflow does not run; map it to "
             f"a topic a worker fetches in the routing file — integration: {{{methodology_id}: {{topics: "
-            f"{{\"{impl.value}\": TOPIC}}}}}} — or write camunda:type=\"external\" camunda:topic=\"TOPIC\" "
+            f"{{\"{key}\": TOPIC}}}}}} — or write camunda:type=\"external\" camunda:topic=\"TOPIC\" "
             "(see docs/integration.md)")))
     return problems

@@ -102,7 +102,8 @@ def _as_spiff_reads_it(root):
     """A copy of the document with what SpiffWorkflow would drop made explicit: an
     id for each sequence flow written without one, the decision of a business rule
     task (Activiti/Flowable namespace, SpiffWorkflow's calledDecisionId) as
-    camunda:decisionRef, and a multi-instance collection written ${name} (or under
+    camunda:decisionRef, no data stores (ignored, as Camunda does), a message's id as
+    the name of a message that has none, and a multi-instance collection written ${name} (or under
     another vendor's namespace) as the plain camunda:collection name SpiffWorkflow
     reads. Element lines stay as they were."""
     flows = missing_flow_ids(root)
@@ -112,7 +113,9 @@ def _as_spiff_reads_it(root):
              if (name := multi_instance_collection(el)) is not None and el.get(f"{{{CAMUNDA}}}collection") != name}
     external = [el for kind in ("sendTask", "businessRuleTask") for el in root.iter(f"{{{BPMN}}}{kind}")
                 if is_external(el)]
-    if not flows and not rules and not loops and not external:
+    stores = _data_stores(root)
+    unnamed = [el for el in root.iter(f"{{{BPMN}}}message") if el.get("id") and not (el.get("name") or "").strip()]
+    if not flows and not rules and not loops and not external and not stores and not unnamed:
         return root
     copied = copy.deepcopy(root)
     originals = list(root.iter())
@@ -125,7 +128,24 @@ def _as_spiff_reads_it(root):
         twin[el].tag = f"{{{BPMN}}}serviceTask"
     for el, name in loops.items():  # ${items} or an Activiti/Flowable attribute: the plain name
         twin[el].set(f"{{{CAMUNDA}}}collection", name)
+    for el in stores:
+        twin[el].getparent().remove(twin[el])
+    for el in unnamed:  # Camunda Modeler leaves the name out: senders name the message by its id
+        twin[el].set("name", el.get("id"))
     return copied
+
+
+def _data_stores(root) -> list:
+    """The data stores and the data associations that read or write them: Camunda
+    ignores them at run time and so does Dealflow (SpiffWorkflow would want an
+    implementation for each)."""
+    references = {el.get("id") for el in root.iter(f"{{{BPMN}}}dataStoreReference")}
+    found = list(root.iter(f"{{{BPMN}}}dataStore"))
+    for kind, end in (("dataInputAssociation", "sourceRef"), ("dataOutputAssociation", "targetRef")):
+        for association in root.iter(f"{{{BPMN}}}{kind}"):
+            if any((ref.text or "").strip() in references for ref in association.iter(f"{{{BPMN}}}{end}")):
+                found.append(association)
+    return found
 
 
 def _one_per_decision(root) -> list:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Mapping
 
+from engine.methodology import service_tasks
 from engine.runtime.step import StepResult
 from engine.service.unit_of_work import Session
 from engine.store import external_tasks as store
@@ -25,7 +26,7 @@ def sync_rows(session: Session, opportunity: Opportunity, result: StepResult, to
         waiting.pop(row.id, None)
     for wait in waiting.values():
         impl = wait.implementation
-        topic = impl.topic or topics.get(impl.value)
+        topic = service_tasks.topic_for(impl, topics)
         session.add(ExternalTask(
             id=wait.task_id, opportunity_id=opportunity.id, node_id=wait.node_id, name=wait.name[:300],
             topic=topic, status="open" if topic else "incident", variables=wait.variables,

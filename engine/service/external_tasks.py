@@ -19,6 +19,7 @@ from datetime import timedelta
 from typing import Mapping
 
 from engine.errors import ConflictError, FormError, NotFoundError, PermissionDeniedError
+from engine.methodology import service_tasks
 from engine.methodology.model import Methodology
 from engine.rules import inputs, policy
 from engine.runtime.step import StepResult
@@ -282,7 +283,7 @@ def retry_incident(ctx: ServiceContext, incident_id: str, *, actor: str, retries
         if row.topic is None:  # the routing mapped no topic when it became ready: perhaps now
             version, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
             impl = ctx.catalog.runner(session, version.id).implementation(row.node_id)
-            row.topic = impl.topic or ctx.catalog.lanes(session, methodology.id).topics.get(impl.value)
+            row.topic = service_tasks.topic_for(impl, ctx.catalog.lanes(session, methodology.id).topics)
             if row.topic is None:
                 raise ConflictError(f"'{row.node_id}' is still mapped to no topic; add it to the routing file's "
                                     "integration: topics and deploy it first")

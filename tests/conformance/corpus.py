@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import yaml
 from click.testing import CliRunner
 
 from engine.cli import main
@@ -200,9 +201,15 @@ WORKER_ANSWERS = {"creditScoreChecker": {"creditScores": [3, 8]}, "check-seats":
 
 
 def worker_topics(methodologies: Path) -> list[str]:
-    """The topics the BPMN files name (camunda:topic, zeebe:taskDefinition type)."""
+    """The topics the BPMN files name (camunda:topic, zeebe:taskDefinition type) and
+    those the routing files map other engines' implementations to (the topics
+    import-bpmn proposed: the designer kept them)."""
     text = " ".join(p.read_text("utf-8", errors="replace") for p in methodologies.rglob("*.bpmn"))
-    return sorted(set(re.findall(r'(?:camunda:topic|<zeebe:taskDefinition[^>]*\btype)="([^"$={}]+)"', text)))
+    named = set(re.findall(r'(?:camunda:topic|<zeebe:taskDefinition[^>]*\btype)="([^"$={}]+)"', text))
+    for routing in methodologies.glob("routing/*.yaml"):
+        for part in (yaml.safe_load(routing.read_text("utf-8")).get("integration") or {}).values():
+            named |= set(part["topics"].values())
+    return sorted(named)
 
 
 # What the designer answers where the generated value would loop forever: S03's "Interrupt
