@@ -34,6 +34,7 @@ _LOST = re.compile(r"lost|los[st]|reject|refus|cancel|declin|abort|fail|not.?qua
 _WON = re.compile(r"(?<![a-z])(won|win|sold)(?![a-z])|closed.?won|success|signed|(?<![a-z])order|contract"
                   r"|deal.?closed|purchase|gewonnen|auftrag|wygran|podpisan|zam[oó]wien|sprzedan|umow",
                   re.IGNORECASE)
+_BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _MANAGER = re.compile(r"manag|approv|boss|head|lead|director|supervis|kierown|leiter", re.IGNORECASE)
 
 
@@ -77,6 +78,12 @@ def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], ex
         reason = facts.problems[0].message if facts.problems else "it defines no process"
         raise BpmnImportError(f"{file_name} is not a BPMN file Dealflow can import: {reason}")
     process = _main_process(facts.processes)
+    ended = _with_end_event(data, tree, process)
+    if ended is not None:  # BPMN ends a path where it stops; the stage table needs an event there
+        data, end_id, after = ended
+        tree, _ = parse_xml(file_name, data)
+        facts = read_bpmn(file_name, tree)
+        process = facts.processes[process.id]
     mid = methodology or methodology_id_for(PurePosixPath(file_name).name.split(".")[0] or process.id)
     if not re.fullmatch(r"[a-z][a-z0-9_-]{0,62}", mid):
         raise BpmnImportError(f"'{mid}' cannot be a methodology id: use lowercase letters, digits, '-' and '_', "
@@ -86,6 +93,10 @@ def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], ex
     stages_path = f"stages/{mid}.yaml"
     _refuse_clashes(existing, mid, process.id, (bpmn_path, stages_path))
     plan.files[bpmn_path] = data
+    if ended is not None:
+        plan.decide.append(f"{bpmn_path}: the process has no end event (BPMN ends it where a path stops: after "
+                           f"{', '.join(after)}); import-bpmn drew end event '{end_id}' there, in the copy: say "
+                           "in its stage whether a deal that ends there is won or lost")
     others = [p for p in facts.processes if p != process.id]
     if others:
         plan.decide.append(f"{bpmn_path}: the file also holds process(es) {', '.join(others)}, which "
@@ -103,6 +114,40 @@ def _main_process(processes: dict[str, BpmnProcess]) -> BpmnProcess:
     """The executable process with the most user tasks (a collaboration's other
     pools are often drawn as black boxes)."""
     return max(processes.values(), key=lambda p: (p.executable, len(p.user_tasks), len(p.nodes)))
+
+
+def _with_end_event(data: bytes, tree, process: BpmnProcess) -> tuple[bytes, str, list[str]] | None:
+    """For a process without an end event (BPMN ends a path at a node that has no
+    outgoing flow): the file with one drawn after each such node, written on the line
+    of the process's first flow element so that no other line moves, and (file, the
+    end event's id, the nodes it follows). None when the process has an end event."""
+    if any(n.kind == "endEvent" and n.parent is None for n in process.nodes.values()):
+        return None
+    sources = {f.source for f in process.flows}
+    order = _flow_order(process)
+    stops = [n.id for n in order if n.parent is None and n.id not in sources and n.kind != "startEvent"]
+    element = next((el for el in tree.getroot().iter(f"{{{_BPMN}}}process") if el.get("id") == process.id), None)
+    first = next((child for child in (element if element is not None else ())
+                  if child.get("id") in process.nodes or _local_name(child) == "sequenceFlow"), None)
+    if not stops or first is None or not first.sourceline:
+        return None
+    taken = set(process.nodes) | {f.id for f in process.flows}
+    end_id = next(ident for n in range(1, 1000) if (ident := f"EndEvent_import{'' if n == 1 else n}") not in taken)
+    tag = (first.prefix + ":" if first.prefix else "")
+    drawn = f'<{tag}endEvent id="{end_id}" name="End"/>' + "".join(
+        f'<{tag}sequenceFlow id="Flow_{end_id}_{i}" sourceRef="{stop}" targetRef="{end_id}"/>'
+        for i, stop in enumerate(stops, 1))
+    lines = data.split(b"\n")
+    at = lines[first.sourceline - 1].find(f"<{tag}{_local_name(first)}".encode())
+    if at < 0:
+        return None
+    lines[first.sourceline - 1] = lines[first.sourceline - 1][:at] + drawn.encode() + \
+        lines[first.sourceline - 1][at:]
+    return b"\n".join(lines), end_id, stops
+
+
+def _local_name(el) -> str:
+    return el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
 
 
 def _refuse_clashes(existing: dict[str, bytes], mid: str, process_id: str, paths: tuple[str, ...]) -> None:
