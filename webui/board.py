@@ -6,7 +6,12 @@ A stage move is a process step: a card's "Move to…" menu (and dropping it on a
 column, board.js with SortableJS) opens the task form of the open task that leads
 there, with ``next`` pointing back here; the task form enforces its fields and the
 stage's exit criteria as always. A drop on a column no open task leads to snaps
-back with a message."""
+back with a message.
+
+Each column shows its first cards (the next action due first) with a "Show all"
+link (``?expand=VERSION:STAGE``); its count and totals cover every deal in it. A card
+the viewer may close has a "Close as lost…" form posting to the deal's two-step
+close (webui.sales_assistant.lose), which confirms first and comes back here."""
 
 from __future__ import annotations
 
@@ -27,13 +32,19 @@ FILTERS = ("methodology", "owner", "team", "segment")
 def index():
     engine = engine_of(current_app)
     params = {name: request.args.get(name, "") for name in FILTERS}
+    table = request.args.get("view") == "table"
+    # the table lists every deal; the board shows each column's first cards, or all of
+    # the one column "Show all" expanded
+    per_column = current_app.config.get("BOARD_CARDS_PER_COLUMN")  # unset: the engine's default
+    options = {"cards_per_column": None} if table else ({"cards_per_column": per_column} if per_column else {})
+    expand = {"expand": request.args.get("expand", "")}
     errors: dict[str, str] = {}
     try:
-        view = engine.board(current_user.username, params)
+        view = engine.board(current_user.username, params | expand, **options)
     except FormError as err:
         errors = err.fields
-        view = engine.board(current_user.username, {k: v for k, v in params.items() if k not in errors})
-    table = request.args.get("view") == "table"
+        view = engine.board(current_user.username, {k: v for k, v in params.items() if k not in errors} | expand,
+                            **options)
     here = url_for("board.index", **view.filters(**({"view": "table"} if table else {})))
     def moves_of(card) -> dict:
         """What board.js needs to open the step of a drop: per stage, the task form's address."""

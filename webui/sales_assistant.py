@@ -14,6 +14,7 @@ from engine.errors import ConflictError, FormError
 from engine.views.sales import score_text
 
 from webui.app_engine import engine_of
+from webui.auth import _safe_next
 from webui.opportunities import page
 
 bp = Blueprint("sales_assistant", __name__)
@@ -75,19 +76,21 @@ def lose(opportunity_id: int):
     engine = engine_of(current_app)
     values = {"reason_code": request.form.get("reason_code") or None, "reason": request.form.get("reason", ""),
               "stage": request.form.get("stage") or None}
+    # where the form was (the pipeline board): the confirmation goes back there
+    back = _safe_next(request.form.get("next")) if request.form.get("next") else None
     try:
         if request.form.get("confirmed") != "yes":
             preview = engine.preview_loss(opportunity_id, actor=current_user.username, **values)
-            return render_template("lose_confirm.html", preview=preview, values=values)
+            return render_template("lose_confirm.html", preview=preview, values=values, back=back)
         deal = engine.close_as_lost(opportunity_id, actor=current_user.username, **values)
     except FormError as err:
         return page(opportunity_id, status=422, lose_errors=err.fields, lose_values=values)
     except ConflictError as err:
         flash(str(err), "error")
-        return redirect(url_for("opportunities.show", opportunity_id=opportunity_id), 303)
+        return redirect(back or url_for("opportunities.show", opportunity_id=opportunity_id), 303)
     flash(f"{deal.title} is closed as lost ({deal.stage_name}: {deal.lost_reason_label}); "
           "its open tasks were withdrawn.", "success")
-    return redirect(url_for("opportunities.show", opportunity_id=opportunity_id), 303)
+    return redirect(back or url_for("opportunities.show", opportunity_id=opportunity_id), 303)
 
 
 @bp.post("/opportunities/<int:opportunity_id>/lost-reason")

@@ -25,11 +25,16 @@ from engine.store import people
 from engine.views.board import Board, BoardCard, BoardColumn, BoardMove, BoardView
 
 CLOSED_DAYS = 30  # the won and lost columns show the deals closed in the last 30 days
+CARDS_PER_COLUMN = 40  # a column shows its first cards; its count and totals cover every deal in it
 
 
-def board(ctx: ServiceContext, viewer: str, params: Mapping[str, object] | None = None) -> BoardView:
+def board(ctx: ServiceContext, viewer: str, params: Mapping[str, object] | None = None, *,
+          cards_per_column: int | None = CARDS_PER_COLUMN) -> BoardView:
     """``params``: methodology (id), owner (username), team (id), segment; a FormError
-    names each one that cannot be a filter at all."""
+    names each one that cannot be a filter at all. Each column shows its first
+    ``cards_per_column`` cards (the next action due first; None: all), except the
+    column ``params['expand']`` names ("VERSION_ID:STAGE_ID"), which shows them all."""
+    expand = params.get("expand") if params else None
     where = parse_filter(params or {})
     closed_since = ctx.now() - timedelta(days=CLOSED_DAYS)
     with unit_of_work.read(ctx) as session:
@@ -52,7 +57,8 @@ def board(ctx: ServiceContext, viewer: str, params: Mapping[str, object] | None 
     for version_id in sorted(deals_of, key=lambda v: (versions[v][1].name.lower(), versions[v][0].methodology_id,
                                                       -v)):
         info, methodology = versions[version_id]
-        boards.append(_board(info, methodology, deals_of[version_id], tasks_of, warnings, actor))
+        boards.append(_board(info, methodology, deals_of[version_id], tasks_of, warnings, actor,
+                             cards_per_column, expand))
     names: dict[str, str] = {}
     for version_id in sorted(versions, reverse=True):  # the newest version names the methodology
         info, methodology = versions[version_id]
@@ -87,26 +93,35 @@ def parse_filter(params: Mapping[str, object]) -> board_store.BoardFilter:
 
 
 def _board(info, methodology, deals: list[board_store.DealRow], tasks_of, warnings: Mapping[int, int],
-           actor: policy.Actor) -> Board:
+           actor: policy.Actor, cards_per_column: int | None, expand: object) -> Board:
     stages = board_moves.columns(methodology)
     order = {s.id: i for i, s in enumerate(stages)}
     names = {s.id: s.name for s in stages}
     targets = board_moves.stage_targets(methodology)
-    cards: dict[str | None, list[BoardCard]] = defaultdict(list)
+    in_columns: dict[str | None, list[board_store.DealRow]] = defaultdict(list)
     for deal in deals:
-        column = board_moves.column_of(methodology, deal.stage_id, deal.status)
-        cards[column].append(_card(deal, tasks_of.get(deal.id, []), warnings.get(deal.id, 0), actor,
-                                   targets, order, names))
-    columns = []
-    if cards.get(None):
-        columns.append(BoardColumn(None, "No stage", "open", None, tuple(cards[None]),
-                                   currency_totals(cards[None])))
-    for stage in stages:
-        in_column = cards.get(stage.id, [])
-        columns.append(BoardColumn(stage.id, stage.name, stage.outcome, stage.probability, tuple(in_column),
-                                   currency_totals(in_column)))
-    every = [card for column in columns for card in column.cards]
-    return Board(info.methodology_id, methodology.name, info.id, info.label, tuple(columns), currency_totals(every))
+        in_columns[board_moves.column_of(methodology, deal.stage_id, deal.status)].append(deal)
+
+    def column(stage_id, name, outcome, probability) -> BoardColumn:
+        rows = sorted(in_columns.get(stage_id, []), key=lambda d: _urgency(d, tasks_of.get(d.id, [])))
+        limit = None if expand == f"{info.id}:{stage_id or ''}" else cards_per_column
+        # only the cards shown are built (their tasks and moves): a column of a thousand
+        # deals costs its count and totals, not a thousand cards
+        cards = tuple(_card(d, tasks_of.get(d.id, []), warnings.get(d.id, 0), actor, targets, order, names)
+                      for d in (rows if limit is None else rows[:limit]))
+        return BoardColumn(stage_id, name, outcome, probability, cards, currency_totals(rows), len(rows))
+
+    columns = [column(None, "No stage", "open", None)] if in_columns.get(None) else []
+    columns += [column(stage.id, stage.name, stage.outcome, stage.probability) for stage in stages]
+    return Board(info.methodology_id, methodology.name, info.id, info.label, tuple(columns), currency_totals(deals),
+                 tuple(methodology.lost_reasons))
+
+
+def _urgency(deal: board_store.DealRow, tasks: list[board_store.TaskRow]) -> tuple:
+    """A column's order: the deals whose next task is due soonest first, then those
+    with nothing due (closed ones too), oldest first."""
+    due = min((t.due_at for t in tasks if t.due_at is not None), default=None)
+    return (True, 0, deal.id) if due is None else (False, due, deal.id)
 
 
 def _card(deal: board_store.DealRow, tasks: list[board_store.TaskRow], warnings: int, actor: policy.Actor,
@@ -124,4 +139,5 @@ def _card(deal: board_store.DealRow, tasks: list[board_store.TaskRow], warnings:
         next_action_due=first.due_at if first else None, next_task_id=first.id if first else None,
         warnings=warnings,
         moves=tuple(BoardMove(m.stage_id, names.get(m.stage_id, m.stage_id), m.task_id, m.task_name)
-                    for m in moves))
+                    for m in moves),
+        may_close=deal.status == "open" and policy.may_close(actor, facts))

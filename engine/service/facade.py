@@ -834,11 +834,13 @@ class Engine:
 
     # --- the pipeline board (issue 15) ---------------------------------------------------
 
-    def board(self, viewer: str, params: Mapping[str, object] | None = None) -> BoardView:
+    def board(self, viewer: str, params: Mapping[str, object] | None = None, *,
+              cards_per_column: int | None = pipeline_board.CARDS_PER_COLUMN) -> BoardView:
         """The viewer's deals as a kanban per methodology version (engine.service.board):
         columns in stage order, won and lost last; cards with the moves the process
-        allows; totals and weighted totals per column per currency. Read-only."""
-        return pipeline_board.board(self.context, viewer, params)
+        allows (the first ``cards_per_column`` of each column; None: all); totals and
+        weighted totals per column per currency over every deal. Read-only."""
+        return pipeline_board.board(self.context, viewer, params, cards_per_column=cards_per_column)
 
     # --- messages (issue 14, docs/integration.md) ------------------------------------
 

@@ -38,6 +38,7 @@ class BoardCard:
     next_task_id: str | None
     warnings: int  # open, unacknowledged early warnings
     moves: tuple[BoardMove, ...]
+    may_close: bool = False  # the viewer may close it as lost (its owner, their manager, an admin)
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,14 @@ class BoardColumn:
     name: str
     outcome: str  # open, won, lost
     probability: int | None
-    cards: tuple[BoardCard, ...]
+    cards: tuple[BoardCard, ...]  # the first ones (see ``count``): next action due first
     totals: tuple[CurrencyTotal, ...]  # per currency: amount and weighted amount, never one sum
+    count: int = 0  # every deal in the column, shown or not; totals count them all
+
+    @property
+    def hidden(self) -> int:
+        """How many of the column's deals are not among its cards."""
+        return self.count - len(self.cards)
 
 
 @dataclass(frozen=True)
@@ -58,10 +65,11 @@ class Board:
     version_label: str
     columns: tuple[BoardColumn, ...]
     totals: tuple[CurrencyTotal, ...]
+    lost_reasons: tuple = ()  # the methodology's reasons for closing a deal as lost (id, label, needs_note)
 
     @property
     def count(self) -> int:
-        return sum(len(c.cards) for c in self.columns)
+        return sum(c.count for c in self.columns)
 
 
 @dataclass(frozen=True)

@@ -111,3 +111,42 @@ def test_the_rep_drags_a_card_completes_the_step_and_sees_it_in_the_next_column(
         finally:
             context.close()
             stop()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_manager_closes_a_deal_as_lost_from_its_card_after_confirming(tmp_path, browser, width):
+    from webui import create_app
+
+    with closing(with_passwords(make_engine(f"sqlite:///{tmp_path / 'board.db'}", FakeClock()))) as engine:
+        deal = engine.create_opportunity(title="Bistro Nord", amount="4200.00", partner="Bistro Nord",
+                                         attributes={"channel": "retail"}, actor="manager")
+        url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"}))
+        context = browser.new_context(viewport={"width": width, "height": 1400 if width < 500 else 900},
+                                      timezone_id="Europe/Warsaw")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        try:
+            log_in(page, url, "manager")
+            page.goto(f"{url}/board")
+            page.click(f"#lose-{deal.id} summary")
+            page.select_option(f"#lose-{deal.id}-reason-code", "competitor")
+            page.fill(f"#lose-{deal.id}-reason", "They bought from the wholesaler")
+            fits(page, width)
+            shot(page, "board-lose", width)
+            page.click(f"#lose-submit-{deal.id}")
+            page.wait_for_selector("#lose-confirm")
+            assert engine.show_opportunity(deal.id).status == "open"  # not before the confirmation
+            shot(page, "board-lose-confirm", width)
+            page.click("#lose-confirm-submit")
+            page.wait_for_url(f"{url}/board")
+            page.wait_for_selector(f"#column-1-lost #card-{deal.id}")
+            assert "closed as lost" in page.locator(".flash-success").inner_text()
+            assert page.locator(f"#lose-{deal.id}").count() == 0  # closed: nothing more to close
+            fits(page, width)
+            shot(page, "board-lost", width)
+            assert errors == []
+        finally:
+            context.close()
+            stop()

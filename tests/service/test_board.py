@@ -146,6 +146,28 @@ def test_the_board_takes_the_same_statements_for_two_deals_as_for_a_thousand(eng
                                                          for i in ids])
     database.dispose()
     many, view = _count_statements(engine, "manager")
-    assert len(cards(view)) == 1000
+    assert (len(cards(view)), view.boards[0].count) == (40, 1000)  # each column's first cards; all counted
     assert many == few <= 15, few
     assert all(len(card.moves) == 1 for _, card in cards(view).values())
+
+
+def test_a_column_shows_its_first_cards_and_counts_and_totals_every_deal_in_it(engine):
+    for i in range(5):
+        open_deal(engine, title=f"Deal {i}", amount="100.00")
+    view = engine.board("manager", cards_per_column=3)
+    shown = column(view, "qualification")
+    assert (len(shown.cards), shown.count, shown.hidden, view.boards[0].count) == (3, 5, 2, 5)
+    assert [(t.currency, t.amount) for t in shown.totals] == [("PLN", Decimal("500.00"))]
+    version = view.boards[0].version_id
+    expanded = engine.board("manager", {"expand": f"{version}:qualification"}, cards_per_column=3)
+    assert (len(column(expanded, "qualification").cards), column(expanded, "qualification").hidden) == (5, 0)
+    assert len(engine.board("manager", cards_per_column=None).boards[0].columns[1].cards) == 5
+
+
+def test_a_card_may_be_closed_as_lost_by_its_owner_and_manager_only_while_open(engine):
+    deal = open_deal(engine)  # rep1's
+    assert cards(engine.board("rep1"))["Cold room"][1].may_close
+    assert cards(engine.board("manager"))["Cold room"][1].may_close
+    assert [r.id for r in engine.board("rep1").boards[0].lost_reasons][:2] == ["price", "competitor"]
+    engine.close_as_lost(deal.id, actor="rep1", reason_code="price")
+    assert not cards(engine.board("manager"))["Cold room"][1].may_close

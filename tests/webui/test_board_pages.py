@@ -116,3 +116,33 @@ def test_a_move_from_the_board_meets_the_stages_exit_criteria_as_the_task_form_d
         assert engine.show_opportunity(deal.id).stage_id == "qualification"
     finally:
         engine.close()
+
+
+def test_closing_a_deal_as_lost_from_the_board_is_confirmed_first_then_returns_to_the_board(app, engine):
+    deal = open_deal(engine)
+    client = client_for(app, "rep1")
+    assert f'id="lose-form-{deal.id}"' in client.get("/board").text
+    assert f'id="lose-form-{deal.id}"' not in client_for(app, "rep2").get("/board").text  # not rep2's to see
+    preview = client.post(f"/opportunities/{deal.id}/lose", data={"reason_code": "price", "next": "/board"})
+    assert preview.status_code == 200 and 'name="next" value="/board"' in preview.text
+    assert 'id="lose-cancel" href="/board"' in preview.text or 'href="/board" id="lose-cancel"' in preview.text
+    assert engine.show_opportunity(deal.id).status == "open"  # nothing changed before the confirmation
+    outsider = client_for(app, "rep2").post(f"/opportunities/{deal.id}/lose",
+                                            data={"reason_code": "price", "confirmed": "yes", "next": "/board"})
+    assert outsider.status_code in (403, 404) and engine.show_opportunity(deal.id).status == "open"
+    done = client.post(f"/opportunities/{deal.id}/lose",
+                       data={"reason_code": "price", "confirmed": "yes", "next": "/board"})
+    assert done.status_code == 303 and done.headers["Location"] == "/board"
+    assert engine.show_opportunity(deal.id).status == "lost"
+
+
+def test_a_long_column_shows_its_first_cards_and_a_link_to_all_of_them(app, engine):
+    app.config["BOARD_CARDS_PER_COLUMN"] = 2
+    deals = [open_deal(engine, title=f"Deal {i}") for i in range(4)]
+    page = client_for(app, "manager").get("/board").text
+    assert sum(f'id="card-{d.id}"' in page for d in deals) == 2
+    assert 'id="more-1-qualification"' in page and "Show all 4 (2 more)" in page
+    expanded = client_for(app, "manager").get("/board?expand=1:qualification").text
+    assert all(f'id="card-{d.id}"' in expanded for d in deals) and 'id="more-1-qualification"' not in expanded
+    table = client_for(app, "manager").get("/board?view=table").text
+    assert all(f'id="deal-{d.id}"' in table for d in deals)  # the table lists every deal
