@@ -18,6 +18,12 @@ variables. What makes a task external:
   as Camunda's own 7-to-8 migration turns delegates into job-worker types.
 
 A service task with no implementation at all is refused at its line.
+
+In Camunda 8 an intermediate message throw event or a message end event with a
+``zeebe:taskDefinition`` is a job for a worker, like a service task: an external task
+too. An end event's job runs before the process ends there: its external task is
+``<end event id>__job`` (engine.runtime.specs draws it in front of the end event), so
+the deal enters the end event's stage once the worker is done.
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ ZEEBE = "http://camunda.org/schema/zeebe/1.0"
 # Old Camunda files bind camunda: to Activiti's namespace; Flowable kept the attributes.
 _C7 = (CAMUNDA, "http://activiti.org/bpmn", "http://flowable.org/bpmn")
 EXTERNAL_KINDS = ("serviceTask", "sendTask", "businessRuleTask")
+JOB_EVENTS = ("intermediateThrowEvent", "endEvent")  # with a message definition and a zeebe:taskDefinition
+END_JOB_SUFFIX = "__job"
 DEFAULT_RETRIES = 3
 # Camunda 8's own connectors: job types a Zeebe connector runtime runs, not a worker topic.
 CONNECTOR_PREFIX = "io.camunda:"
@@ -56,6 +64,8 @@ def _c7(el, name: str) -> str | None:
 def implementation_of(el) -> ExternalImplementation | None:
     """How ``el`` (a service, send or business-rule task) says its work is done;
     None when it names nothing (a business rule task with a decision is not external)."""
+    if _local(el) in JOB_EVENTS:
+        return _job_event(el)
     if _local(el) not in EXTERNAL_KINDS:
         return None
     if _local(el) == "businessRuleTask" and _c7(el, "decisionRef"):
@@ -86,6 +96,18 @@ def implementation_of(el) -> ExternalImplementation | None:
         return ExternalImplementation(node_id, el.sourceline or 1, "camunda:connectorId",
                                       connector.text.strip(), None, retries, _outputs(el))
     return None
+
+
+def _job_event(el) -> ExternalImplementation | None:
+    """A Camunda 8 message throw or end event whose work a worker does (a job type)."""
+    definition = el.find(f"{{{BPMN}}}extensionElements/{{{ZEEBE}}}taskDefinition")
+    job_type = (definition.get("type") or "").strip() if definition is not None else ""
+    if not job_type or el.find(f"{{{BPMN}}}messageEventDefinition") is None:
+        return None
+    node_id = el.get("id", "") + (END_JOB_SUFFIX if _local(el) == "endEvent" else "")
+    named = not job_type.startswith(CONNECTOR_PREFIX) and not job_type.startswith("=")
+    return ExternalImplementation(node_id, el.sourceline or 1, "zeebe:taskDefinition type", job_type,
+                                  job_type if named else None, _retries(definition.get("retries")), _outputs(el))
 
 
 def _retries(text: str | None) -> int:

@@ -23,7 +23,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.methodology.bpmn_source import (BPMN, CAMUNDA, decision_ref_of, missing_flow_ids,
                                        multi_instance_collection)
-from engine.methodology.service_tasks import is_external
+from engine.methodology.service_tasks import END_JOB_SUFFIX, JOB_EVENTS, is_external
 from engine.runtime.messages import plain_messages
 
 
@@ -111,7 +111,7 @@ def _as_spiff_reads_it(root):
              if el.get(f"{{{CAMUNDA}}}decisionRef") is None and decision_ref_of(el)]
     loops = {el: name for el in root.iter(f"{{{BPMN}}}multiInstanceLoopCharacteristics")
              if (name := multi_instance_collection(el)) is not None and el.get(f"{{{CAMUNDA}}}collection") != name}
-    external = [el for kind in ("sendTask", "businessRuleTask") for el in root.iter(f"{{{BPMN}}}{kind}")
+    external = [el for kind in ("sendTask", "businessRuleTask", *JOB_EVENTS) for el in root.iter(f"{{{BPMN}}}{kind}")
                 if is_external(el)]
     stores = _data_stores(root)
     unnamed = [el for el in root.iter(f"{{{BPMN}}}message") if el.get("id") and not (el.get("name") or "").strip()]
@@ -125,7 +125,7 @@ def _as_spiff_reads_it(root):
     for el in rules:
         twin[el].set(f"{{{CAMUNDA}}}decisionRef", decision_ref_of(el))
     for el in external:  # done by a worker, like a service task
-        twin[el].tag = f"{{{BPMN}}}serviceTask"
+        _as_service_task(twin[el])
     for el, name in loops.items():  # ${items} or an Activiti/Flowable attribute: the plain name
         twin[el].set(f"{{{CAMUNDA}}}collection", name)
     for el in stores:
@@ -133,6 +133,30 @@ def _as_spiff_reads_it(root):
     for el in unnamed:  # Camunda Modeler leaves the name out: senders name the message by its id
         twin[el].set("name", el.get("id"))
     return copied
+
+
+def _as_service_task(el) -> None:
+    """A send or business-rule task, or a Camunda 8 message throw with a job type,
+    becomes the service task SpiffWorkflow makes wait for a worker; a message end
+    event with a job type keeps its place and gets that service task in front of it
+    (``<id>__job``, engine.methodology.service_tasks), so that the process ends there
+    once the worker is done."""
+    kind = etree.QName(el).localname
+    for definition in el.findall(f"{{{BPMN}}}messageEventDefinition"):
+        el.remove(definition)
+    if kind != "endEvent":
+        el.tag = f"{{{BPMN}}}serviceTask"
+        return
+    job_id = el.get("id") + END_JOB_SUFFIX
+    process = el.getparent()
+    for flow in process.iter(f"{{{BPMN}}}sequenceFlow"):
+        if flow.get("targetRef") == el.get("id"):
+            flow.set("targetRef", job_id)
+    for incoming in el.findall(f"{{{BPMN}}}incoming"):
+        el.remove(incoming)
+    etree.SubElement(process, f"{{{BPMN}}}serviceTask", id=job_id, name=el.get("name") or el.get("id"))
+    etree.SubElement(process, f"{{{BPMN}}}sequenceFlow", id=f"{job_id}_flow", sourceRef=job_id,
+                     targetRef=el.get("id"))
 
 
 def _data_stores(root) -> list:

@@ -102,7 +102,8 @@ class ProcessRunner:
             problems += facts.problems + attach_forms(facts, by_form_id)
             for process in facts.processes.values():
                 forms.update({node.id: node.form for node in process.nodes.values() if node.form})
-                external.update({node.id: node.external for node in process.nodes.values() if node.external})
+                external.update({node.external.node_id: node.external for node in process.nodes.values()
+                                 if node.external})
             specs.add_bpmn(path, tree.getroot())
         if not problems:
             specs.check_process(process_id, next(iter(sorted(bpmn)), "<no BPMN file>"))
