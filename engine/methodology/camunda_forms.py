@@ -14,7 +14,7 @@ checks them like any other task form:
 
 ``validate.required`` is kept for every kind. ``conditional.hide`` (FEEL) is
 translated into Dealflow's expression language; the server ignores a hidden field.
-Display-only components (text, spacer, separator, button, html, image) and read-only
+Display-only components (text, spacer, separator, button, html, image, iframe) and read-only
 or disabled fields (they show process data) contribute no field. Everything else is
 refused at its line, saying what to use instead.
 """
@@ -32,7 +32,9 @@ from engine.methodology.problems import Problem
 
 __all__ = ["CamundaForm", "read_form", "read_forms"]
 
-_DISPLAY_ONLY = frozenset({"text", "spacer", "separator", "button", "html", "image"})
+# An iframe shows a page inside the form: display-only too. Dealflow never frames an
+# arbitrary address (its Content-Security-Policy forbids it); the task shows no field for it.
+_DISPLAY_ONLY = frozenset({"text", "spacer", "separator", "button", "html", "image", "iframe"})
 _TEXT = frozenset({"textfield", "textarea"})
 _MAX_GROUP_DEPTH = 10
 _MAX_TEXTAREA = "10000"  # a textarea without maxLength: the server's own limit for text

@@ -164,9 +164,14 @@ def _unmatched_messages(path: str, root, names: dict) -> list[Problem]:
     for el, ref, catches in _messages(root):
         verb = "waits for" if catches else "sends"
         if not ref:
+            # A deal whose process starts on a message nobody can name would never open by one (Camunda
+            # refuses to deploy it too); opened by hand, it needs no message at all.
+            opened = _local(el) == "startEvent" and _local(el.getparent()) == "process"
             problems.append(Problem(path, el.sourceline or 1, (
                 f"{_label(el)} {verb} a message but names none; declare <bpmn:message id=\"Message_1\" "
-                "name=\"order-confirmed\"/> and set messageRef=\"Message_1\"")))
+                "name=\"order-confirmed\"/> and set messageRef=\"Message_1\""
+                + (" — or, if someone opens the deal (by hand or POST /api/v1/opportunities), remove the "
+                   "messageEventDefinition: a plain start event" if opened else ""))))
         elif ref not in declared:
             known = ", ".join(sorted(declared)) or "none"
             problems.append(Problem(path, el.sourceline or 1, (

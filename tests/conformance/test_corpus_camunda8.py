@@ -40,7 +40,8 @@ EXPECTED = {
         "Z02", "Z06", "Z11", "Z14", "N04",
         # refused for what else they hold (see their outcome's detail)
         "Z07", "Z08", "Z13", "N01",
-        # a Camunda Form component Dealflow's forms do not have (an iframe)
+        # input/output mappings on its start event, a Camunda 8 call activity (its review form's iframe is
+        # display-only since 2026-12-05)
         "Z09",
         # a call activity named the Camunda 8 way (zeebe:calledElement), one by a FEEL expression
         "Z15", "Z27",

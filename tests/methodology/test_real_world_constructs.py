@@ -25,6 +25,11 @@ REFUSED = {
         "name=\"...\"/>",
         "9: intermediate catch event 'Wait_Paid' waits for a message but names none; declare <bpmn:message "
         "id=\"Message_1\" name=\"order-confirmed\"/> and set messageRef=\"Message_1\""],
+    # Signavio's "message start event" naming no message (the corpus's N01): refused, as Camunda does.
+    "start_message_without_ref.bpmn": [
+        "4: start event 'Start_Request' waits for a message but names none; declare <bpmn:message "
+        "id=\"Message_1\" name=\"order-confirmed\"/> and set messageRef=\"Message_1\" — or, if someone opens "
+        "the deal (by hand or POST /api/v1/opportunities), remove the messageEventDefinition: a plain start event"],
     "compensation.bpmn": [
         "7: boundary event 'Boundary_Undo' is a compensation event, and Dealflow does not run compensation; "
         "draw the undo steps as ordinary tasks after an exclusive gateway that checks what went wrong",

@@ -112,8 +112,17 @@ def test_the_server_checks_a_camunda_forms_rules_and_ignores_a_field_its_conditi
     assert errors == {} and clean["reason"] == "too expensive" and clean["channel"] == "web"
 
 
+def test_an_iframe_is_display_only_and_asks_for_nothing():
+    """Z09's review form frames the claim's document: Dealflow frames no address (its CSP
+    forbids it), and the component asks for nothing, so it adds no field."""
+    document = {"id": "f", "components": [{"type": "iframe", "id": "Doc", "url": "=documentUrl", "height": 500},
+                                          {"type": "textfield", "id": "U", "key": "documentUrl", "label": "URL"}]}
+    form = read_form("f.form", json.dumps(document).encode())
+    assert form.problems == [] and [f.id for f in form.fields] == ["documentUrl"]
+
+
 @pytest.mark.parametrize("component, words", [
-    ({"type": "iframe", "id": "X", "url": "https://x"}, "of type 'iframe' is not supported"),
+    ({"type": "filepicker", "id": "X", "key": "k"}, "of type 'filepicker' is not supported"),
     ({"type": "select", "id": "X", "key": "k", "valuesKey": "options"}, "takes its options from process data"),
     ({"type": "datetime", "id": "X", "key": "k", "subtype": "datetime"}, "set the datetime field's subtype"),
     ({"type": "textfield", "id": "X", "key": "a.b"}, "plain name"),
