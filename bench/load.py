@@ -248,6 +248,35 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+class Waits(threading.Thread):
+    """Samples, every 0.2 s, what the gunicorn workers' PostgreSQL backends are doing
+    (pg_stat_activity: running, idle — waiting for the app — or waiting on a lock, I/O,
+    the client): where a request's time goes on the database's side."""
+
+    def __init__(self, admin, app_name: str):
+        super().__init__(daemon=True)
+        self.admin, self.app_name = admin, app_name
+        self.seen: collections.Counter = collections.Counter()
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        if self.admin is None:
+            return
+        with self.admin.connect() as connection:
+            while not self.done.wait(0.2):
+                for state, kind, event in connection.execute(text(
+                        "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
+                        "WHERE application_name = :name"), {"name": self.app_name}):
+                    what = "running" if state == "active" and kind is None else (
+                        state if kind is None or state.startswith("idle") else f"{state}: {kind}/{event}")
+                    self.seen[what] += 1
+                connection.rollback()
+
+    def summary(self) -> str:
+        total = sum(self.seen.values())
+        return ", ".join(f"{what} {count / total:.0%}" for what, count in self.seen.most_common(6)) if total else ""
+
+
 def backend_pids(admin, app_name: str) -> list[int]:
     if admin is None:
         return []
@@ -359,7 +388,11 @@ def measure(url: str, admin, args, folder: Path) -> str:
         loads = os.getloadavg()
         app_cpu, db_cpu, own_cpu = cpu_seconds(pids), cpu_seconds(backends), time.process_time()
         started = time.perf_counter()
+        waits = Waits(admin, server.app_name)
+        waits.start()
         tally = run_reps(server.port, tokens, args.seconds)
+        waits.done.set()
+        waits.join()
         wall = time.perf_counter() - started
         app_cpu = cpu_seconds(pids) - app_cpu
         db_cpu = cpu_seconds(backends) - db_cpu
@@ -388,6 +421,8 @@ def measure(url: str, admin, args, folder: Path) -> str:
     print(f"  CPU per completion (with its inbox opening): gunicorn {app_cpu * per:.1f} ms, its PostgreSQL "
           f"backends {db_cpu * per:.1f} ms{'' if backends else ' (not measured)'}, this load generator "
           f"{own_cpu * per:.1f} ms; gunicorn used {app_cpu / wall:.2f} cores, the backends {db_cpu / wall:.2f}")
+    if waits.seen:
+        print(f"  the backends, sampled every 0.2 s: {waits.summary()}")
     print(f"  load average {loads[0]:.2f} {loads[1]:.2f} {loads[2]:.2f} before, "
           f"{loads_after[0]:.2f} {loads_after[1]:.2f} {loads_after[2]:.2f} after")
     errors = sum(tally.errors.values())
