@@ -25,8 +25,9 @@ One command:
 
 Every answer that is not 2xx/3xx is an error, counted by status and route, and so is
 a completion whose step failed (the deal's error_message set). With ``--profile FILE``
-the first gunicorn worker runs cProfile over the measured requests and counts SQL
-statements per route; the profile is written to FILE and summarised.
+the first gunicorn worker runs cProfile over the measured requests, in CPU time (on a
+shared machine wall time is mostly waiting for a core), and counts SQL statements per
+route; the profile is written to FILE and summarised.
 
 Last line:  completions/s=… inbox_p95=… ms errors=… cpu_ms_per_completion=…
 (cpu_ms_per_completion: the gunicorn workers' CPU; the database's is printed above it).
@@ -98,7 +99,7 @@ def build(url: str, deals: int, reps: int) -> dict[str, str]:
 # --- gunicorn ---------------------------------------------------------------------------
 
 PROFILE_HOOKS = '''
-import cProfile, json, os, re
+import cProfile, json, os, re, time
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -109,7 +110,7 @@ state = {{}}
 def post_fork(server, worker):
     if worker.age != 1:  # the first worker only
         return
-    state.update(profile=cProfile.Profile(), statements=0, routes={{}})
+    state.update(profile=cProfile.Profile(time.process_time), statements=0, routes={{}})  # CPU, not wall
     event.listen(Engine, "before_cursor_execute", lambda *a: state.__setitem__("statements", state["statements"] + 1))
 
 
