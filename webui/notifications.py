@@ -1,14 +1,15 @@
 """Blueprint 'notifications' (issue 15): the bell with the unread count in the nav
 (a template function base.html calls), the viewer's own notifications newest first,
 opening one (marks it read and goes to its task, deal or partner), marking one or all
-read — each a POST with the CSRF token. Another user's notification is a 404."""
+read, turning their e-mail off or on — each a POST with the CSRF token. Another
+user's notification is a 404. A page holds the newest 200; "Older" pages on."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from engine.errors import NotFoundError
+from engine.errors import FormError, NotFoundError
 
 from webui.app_engine import engine_of
 
@@ -18,8 +19,21 @@ bp = Blueprint("notifications", __name__)
 @bp.get("/notifications")
 @login_required
 def index():
-    page = engine_of(current_app).notifications(viewer=current_user.username)
-    return render_template("notifications.html", page=page)
+    try:
+        page = engine_of(current_app).notifications(viewer=current_user.username, before=request.args.get("before"))
+    except FormError:
+        abort(404)  # a page address that was never a link
+    return render_template("notifications.html", page=page, paged=bool(request.args.get("before")))
+
+
+@bp.post("/notifications/mail")
+@login_required
+def mail():
+    on = engine_of(current_app).set_notification_mail(viewer=current_user.username,
+                                                      mail=request.form.get("mail") == "on")
+    flash("Your notifications are mailed to you too." if on else
+          "Your notifications are no longer mailed to you; they stay here.", "success")
+    return redirect(url_for("notifications.index"), 303)
 
 
 @bp.post("/notifications/<int:notification_id>/open")

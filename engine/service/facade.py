@@ -862,9 +862,15 @@ class Engine:
 
     # --- notifications (issue 15) --------------------------------------------------------
 
-    def notifications(self, *, viewer: str) -> NotificationPage:
-        """The viewer's own notifications, newest first, and how many are unread."""
-        return notification_service.notifications(self.context, viewer=viewer)
+    def notifications(self, *, viewer: str, before: object = None, limit: object = None) -> NotificationPage:
+        """The viewer's own notifications, newest first, a page at a time (``before``:
+        the previous page's ``older``), how many are unread, whether they are mailed;
+        FormError for a ``before`` or ``limit`` that is not a whole number in range."""
+        return notification_service.notifications(self.context, viewer=viewer, before=before, limit=limit)
+
+    def set_notification_mail(self, *, viewer: str, mail: bool) -> bool:
+        """Whether the viewer's notifications are mailed to them (they stay in the app)."""
+        return notification_service.set_mail(self.context, viewer=viewer, mail=mail)
 
     def unread_notification_count(self, *, viewer: str) -> int:
         return notification_service.unread_count(self.context, viewer=viewer)

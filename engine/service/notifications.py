@@ -7,13 +7,14 @@ never send one twice (the warnings' digest does the same, engine.service.warning
 
 from __future__ import annotations
 
-from engine.errors import DealflowError, NotFoundError
+from engine.errors import DealflowError, FormError, NotFoundError
 from engine.service import unit_of_work
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
 from engine.service.warning_digest import SmtpSettings, send_mail
 from engine.store import notifications as store
 from engine.store import people
+from engine.store.models import User
 from engine.store.notification_models import Notification
 from engine.views.notifications import MailedNotification, NotificationPage, NotificationView
 
@@ -30,12 +31,38 @@ def notify(session: Session, user_id: int, kind: str, text: str, now, *, actor_i
               partner_id=partner_id)
 
 
-def notifications(ctx: ServiceContext, *, viewer: str) -> NotificationPage:
-    """The viewer's notifications, newest first, and how many are unread."""
+def notifications(ctx: ServiceContext, *, viewer: str, before: object = None,
+                  limit: object = None) -> NotificationPage:
+    """The viewer's notifications, newest first — ``limit`` of them (at most and by
+    default LISTED), older than notification ``before`` when given — how many are
+    unread, the ``before`` of the next (older) page, and whether they are mailed."""
+    before = _whole(before, "before", 1, None)
+    limit = _whole(limit, "limit", 1, LISTED) or LISTED
     with unit_of_work.quick_read(ctx) as session:
         user = people.user(session, viewer)
-        return NotificationPage(tuple(_view(row) for row in store.of_user(session, user.id, LISTED)),
-                                store.unread_count(session, user.id))
+        rows = store.of_user(session, user.id, limit + 1, before)
+        older = rows[limit - 1].id if len(rows) > limit else None
+        return NotificationPage(tuple(_view(row) for row in rows[:limit]), store.unread_count(session, user.id),
+                                older, bool(user.mail_notifications))
+
+
+def set_mail(ctx: ServiceContext, *, viewer: str, mail: bool) -> bool:
+    """Whether the worker mails the viewer their notifications from now on."""
+    def work(session: Session) -> bool:
+        people.user(session, viewer).mail_notifications = bool(mail)
+        return bool(mail)
+
+    return unit_of_work.run(ctx, work)
+
+
+def _whole(value: object, name: str, least: int, most: int | None) -> int | None:
+    """A query parameter that must be a whole number in range (None: not given)."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or int(text) < least or (most is not None and int(text) > most):
+        raise FormError({name: f"a whole number from {least}" + (f" to {most}" if most else "")})
+    return int(text)
 
 
 def unread_count(ctx: ServiceContext, *, viewer: str) -> int:
@@ -66,11 +93,13 @@ def send_mails(ctx: ServiceContext, *, smtp: SmtpSettings | None) -> list[Mailed
     if smtp is None:
         return []
     with unit_of_work.quick_read(ctx) as session:
-        todo = [(row.id, row.text, people.username(session, row.user_id)) for row in store.unmailed(
-            session, MAILED_PER_RUN)]
+        todo = [(row.id, row.text, user.username, user.mail_notifications) for row in store.unmailed(
+            session, MAILED_PER_RUN) for user in (session.get(User, row.user_id),)]
     done = []
-    for notification_id, text, username in todo:
-        address = smtp.address_of(username)
+    for notification_id, text, username, wanted in todo:
+        # a user who turned mail off keeps them in the app; claimed all the same, so
+        # turning it back on does not mail a backlog
+        address = smtp.address_of(username) if wanted else None
         if not unit_of_work.run(ctx, lambda session, i=notification_id, a=address: store.claim_mail(
                 session, i, a, ctx.now())):
             continue  # another worker has it

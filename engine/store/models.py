@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from engine.store.types import Money, UtcDateTime
@@ -35,6 +35,8 @@ class User(Base):
     # Part of every login session's id: logging out (or a new password) counts it up,
     # so each cookie issued before stops working on every worker.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Whether the worker mails them their notifications (they stay in the app either way).
+    mail_notifications: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 

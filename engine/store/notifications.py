@@ -50,10 +50,12 @@ def tell_owners_once(session: Session, kind: str, items: list[tuple[int, str, st
                        for deal_id, cause, message in items if deal_id in deals], now)
 
 
-def of_user(session: Session, user_id: int, limit: int) -> list[Notification]:
-    """The user's notifications, newest first."""
-    return list(session.scalars(select(Notification).where(Notification.user_id == user_id)
-                                .order_by(Notification.id.desc()).limit(limit)))
+def of_user(session: Session, user_id: int, limit: int, before: int | None = None) -> list[Notification]:
+    """The user's notifications, newest first; only those older than id ``before``."""
+    q = select(Notification).where(Notification.user_id == user_id)
+    if before is not None:
+        q = q.where(Notification.id < before)
+    return list(session.scalars(q.order_by(Notification.id.desc()).limit(limit)))
 
 
 def unread_count(session: Session, user_id: int) -> int:

@@ -27,6 +27,8 @@ class NotificationView:
 class NotificationPage:
     items: tuple[NotificationView, ...]
     unread: int
+    older: int | None = None  # the ``before`` that gives the next, older page; None: this is the last
+    mailed: bool = True  # whether the worker mails them to the viewer (when e-mail is configured)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import ConflictError, DealflowError, NotFoundError
+from engine.errors import ConflictError, DealflowError, FormError, NotFoundError
 from tests.conftest import REPO, make_engine
 from tests.service import test_warning_digest as digest_tests
 
@@ -172,3 +172,38 @@ def test_two_sweeps_at_once_tell_the_owner_once(engine, clock, db_url):
     finally:
         second.close()
     assert [n.kind for n in engine.notifications(viewer="rep1").items] == ["task_overdue"]
+
+
+def test_notifications_page_newest_first_a_page_at_a_time(engine, clock):
+    deal = deal_of_rep1(engine)
+    for _ in range(5):  # five hand-overs of the task between rep2 and rep3: two notifications each way
+        engine.reassign_task(deal.open_tasks[0].id, to="rep2", actor="manager")
+        engine.reassign_task(deal.open_tasks[0].id, to="rep3", actor="manager")
+        clock.advance(minutes=1)
+    every = engine.notifications(viewer="rep2")
+    assert (len(every.items), every.older) == (5, None)
+    first = engine.notifications(viewer="rep2", limit=2)
+    second = engine.notifications(viewer="rep2", before=first.older, limit=2)
+    third = engine.notifications(viewer="rep2", before=second.older, limit=2)
+    assert [n.id for n in first.items + second.items + third.items] == [n.id for n in every.items]
+    assert third.older is None and first.unread == 5
+    for bad in ({"before": "x"}, {"limit": "0"}, {"limit": "201"}):
+        with pytest.raises(FormError):
+            engine.notifications(viewer="rep2", **bad)
+
+
+def test_a_user_who_turns_mail_off_keeps_notifications_in_the_app_only(engine, smtp_server):
+    inbox, port = smtp_server
+    env = {"DEALFLOW_SMTP_HOST": "127.0.0.1", "DEALFLOW_SMTP_PORT": str(port), "DEALFLOW_SMTP_DOMAIN": "example.com"}
+    deal = deal_of_rep1(engine)
+    assert engine.notifications(viewer="rep2").mailed
+    assert engine.set_notification_mail(viewer="rep2", mail=False) is False
+    engine.reassign_opportunity(deal.id, to="rep2", actor="manager")
+    assert [(m.username, m.address) for m in engine.send_notification_mails(env=env)] == [("rep2", None)]
+    assert inbox.messages == [] and engine.unread_notification_count(viewer="rep2") == 1
+    engine.set_notification_mail(viewer="rep2", mail=True)
+    assert engine.send_notification_mails(env=env) == []  # no backlog mailed when it is turned back on
+    engine.reassign_task(engine.show_opportunity(deal.id).open_tasks[0].id, to="rep3", actor="manager")
+    engine.reassign_task(engine.show_opportunity(deal.id).open_tasks[0].id, to="rep2", actor="manager")
+    assert [m.address for m in engine.send_notification_mails(env=env) if m.username == "rep2"] == [
+        "rep2@example.com"]

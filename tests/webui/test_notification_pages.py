@@ -66,3 +66,21 @@ def test_marking_read_needs_the_csrf_token(engine):
     done = client.post("/notifications/read-all", data={"csrf_token": csrf_token(page)})
     assert done.status_code == 303 and engine.unread_notification_count(viewer="rep2") == 0
     assert "1 notification marked read." in client.get("/notifications").text
+
+
+def test_older_notifications_are_a_page_away_and_mail_can_be_turned_off(app, engine):
+    deal = open_deal(engine)
+    for _ in range(3):
+        engine.reassign_task(deal.open_tasks[0].id, to="rep2", actor="manager")
+        engine.reassign_task(deal.open_tasks[0].id, to="rep3", actor="manager")
+    rep2 = client_for(app, "rep2")
+    page = rep2.get("/notifications").text
+    assert 'id="older-page"' not in page and page.count('class="card notification') == 3
+    assert 'id="mail-notifications" checked' in page
+    assert rep2.get("/notifications?before=abc").status_code == 404
+    older = rep2.get(f"/notifications?before={engine.notifications(viewer='rep2').items[0].id}").text
+    assert older.count('class="card notification') == 2 and 'id="newest-page"' in older
+    saved = rep2.post("/notifications/mail", data={})  # the box unticked
+    assert saved.status_code == 303 and not engine.notifications(viewer="rep2").mailed
+    assert engine.notifications(viewer="rep3").mailed  # only the caller's own setting
+    assert 'id="mail-notifications" checked' not in rep2.get("/notifications").text

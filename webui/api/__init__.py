@@ -22,6 +22,7 @@ and the modules that put their routes on it.
     win_model      the learned win probability: the model, one deal's
     external_tasks workers' fetch-and-lock, complete, failure, bpmn-error, extend-lock; incidents
     messages       a message delivered to the deals waiting for it (or buffered, or opening a deal)
+    notifications  the caller's own notifications, marking them read
     discovery      the OpenAPI document; JSON 404/405 for unknown routes
     openapi/       the OpenAPI 3.1 document, one module per family of routes
 
@@ -39,10 +40,11 @@ from webui.api import activities, analysis, buying_center, deal_forecast, discov
 from webui.api import win_model
 from webui.api import external_tasks
 from webui.api import messages
+from webui.api import notifications
 from webui.api.blueprint import bp
 
 ROUTES = (inbox, opportunities, deal_forecast, tasks, sales, buying_center, handover, partners, activities, reports,
           analysis, lead_imports, partner_lists, quotas, warnings, forecast, win_model, external_tasks,
-          messages, discovery)
+          messages, notifications, discovery)
 
 __all__ = ["bp"]
