@@ -192,6 +192,7 @@ def _unthrown(path: str, root, names: dict) -> list[Problem]:
     # A worker may report a BPMN error on an external task (engine.methodology.service_tasks).
     external = {el.get("id") for kind in ("serviceTask", "sendTask", "businessRuleTask")
                 for el in root.iter(_b(kind)) if is_external(el)}
+    user_tasks = {el.get("id") for el in root.iter(_b("userTask"))}
     thrown: dict[str, set] = {}
     for kind in ("signal", "error", "escalation"):
         for definition in root.iter(_b(f"{kind}EventDefinition")):
@@ -215,10 +216,14 @@ def _unthrown(path: str, root, names: dict) -> list[Problem]:
             if (ref in throws) or (ref is None and throws) or None in throws:
                 continue
             what = f"{kind} '{names.get(ref, ref)}'" if ref else ("an " if kind[0] in "aeiou" else "a ") + kind
+            # Camunda's task form may report an error or escalation (its task API); a Dealflow user completes.
+            on_user_task = event.get("attachedToRef") in user_tasks and kind != "signal"
             problems.append(Problem(path, event.sourceline, (
                 f"{_label(event)} waits for {what}, which nothing in this file throws (Dealflow runs no "
-                f"code that could); throw it from an intermediate throw event or end event, or remove "
-                "the catch")))
+                f"code that could{', and a user completes a task without reporting one' if on_user_task else ''}"
+                "); throw it from an intermediate throw event or end event"
+                + (", make the task an external task (its worker reports errors: docs/integration.md)"
+                   if on_user_task and kind == "error" else "") + ", or remove the catch")))
     return problems
 
 

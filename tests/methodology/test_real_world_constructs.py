@@ -42,8 +42,9 @@ REFUSED = {
         "{\"${creditCheck}\": TOPIC}}} — or write camunda:type=\"external\" camunda:topic=\"TOPIC\" (see "
         "docs/integration.md)",
         "13: boundary event 'Boundary_User' waits for error 'No credit', which nothing in this file throws "
-        "(Dealflow runs no code that could); throw it from an intermediate throw event or end event, or remove "
-        "the catch"],
+        "(Dealflow runs no code that could, and a user completes a task without reporting one); throw it from an "
+        "intermediate throw event or end event, make the task an external task (its worker reports errors: "
+        "docs/integration.md), or remove the catch"],
     "rule_without_decision.bpmn": [
         "6: business rule task 'Task_Rule' names no decision: set camunda:decisionRef to the id of a "
         "decision in a .dmn file under bpmn/"],
