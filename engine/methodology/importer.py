@@ -138,12 +138,15 @@ def _with_end_event(data: bytes, tree, process: BpmnProcess) -> tuple[bytes, str
         f'<{tag}sequenceFlow id="Flow_{end_id}_{i}" sourceRef="{stop}" targetRef="{end_id}"/>'
         for i, stop in enumerate(stops, 1))
     lines = data.split(b"\n")
-    at = lines[first.sourceline - 1].find(f"<{tag}{_local_name(first)}".encode())
-    if at < 0:
-        return None
-    lines[first.sourceline - 1] = lines[first.sourceline - 1][:at] + drawn.encode() + \
-        lines[first.sourceline - 1][at:]
-    return b"\n".join(lines), end_id, stops
+    # lxml gives the line where the start tag ends: it may begin a few lines above.
+    opening = re.compile(rb"<" + re.escape(f"{tag}{_local_name(first)}".encode()) + rb"(?=[\s/>]|$)")
+    for row in range(first.sourceline - 1, max(-1, first.sourceline - 51), -1):
+        found = list(opening.finditer(lines[row])) if row < len(lines) else []
+        if found:
+            at = found[-1].start()
+            lines[row] = lines[row][:at] + drawn.encode() + lines[row][at:]
+            return b"\n".join(lines), end_id, stops
+    return None
 
 
 def _local_name(el) -> str:

@@ -48,3 +48,11 @@ def test_a_process_with_an_end_event_is_copied_as_it_is():
                               b'<userTask id="mail" name="Mail the customer" /><endEvent id="won" />'
                               b'<sequenceFlow id="f4" sourceRef="mail" targetRef="won" />')
     assert plan_import("no_end.bpmn", with_end, companions={}, existing={}).files["bpmn/no_end.bpmn"] == with_end
+
+
+def test_a_start_tag_written_over_several_lines_gets_the_end_event_on_its_first_line():
+    spread = SOURCE.replace(b'    <startEvent id="start" />', b'    <startEvent\n      id="start"\n    />')
+    copied = plan_import("no_end.bpmn", spread, companions={}, existing={}).files["bpmn/no_end.bpmn"]
+    assert copied.split(b"\n")[3].startswith(b'    <endEvent id="EndEvent_import" name="End"/>')
+    assert copied.split(b"\n")[3].endswith(b"<startEvent")
+    assert len(copied.split(b"\n")) == len(spread.split(b"\n"))
