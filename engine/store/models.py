@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, true
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from engine.store.types import Money, UtcDateTime
@@ -195,6 +195,11 @@ class InboxTask(Base):
     __table_args__ = (
         Index("ix_tasks_assignee_status", "assignee_id", "status"),
         Index("ix_tasks_team_status", "candidate_team_id", "status"),
+        # The team queues: READY tasks nobody has claimed, by team (migration 0026). Without it
+        # PostgreSQL reads every unclaimed task of every team to find a user's 50 teams' ones.
+        Index("ix_tasks_queued_team", "candidate_team_id",
+              postgresql_where=text("status = 'ready' AND assignee_id IS NULL"),
+              sqlite_where=text("status = 'ready' AND assignee_id IS NULL")),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the workflow's task id
