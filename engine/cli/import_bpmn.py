@@ -31,7 +31,7 @@ def import_bpmn(file: str, methodology_id: str | None, into: str) -> None:
     if root.exists() and not root.is_dir():
         fail(f"{into} is not a folder")
     companions = {p.name: p.read_bytes() for p in source.parent.iterdir()
-                  if p.is_file() and p.suffix.lower() in (".dmn", ".form")}
+                  if p.is_file() and p.suffix.lower() in (".dmn", ".form", ".bpmn", ".xml") and p != source}
     existing = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()} \
         if root.is_dir() else {}
     plan = plan_import(source.name, source.read_bytes(), companions=companions, existing=existing,

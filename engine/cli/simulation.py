@@ -224,9 +224,7 @@ def _narrowed_copy(folder: str, target: Path, library: Library, methodology: str
     questionnaires: less to deploy) with one routing file whose only segment sends
     every deal to it and ``team``; its lanes, groups, users and topics kept."""
     chosen = library.methodologies[methodology]
-    paths = {chosen.stage_table_path, chosen.process.path, *chosen.decision_files,
-             *(q.path for q in chosen.questionnaires)}
-    for path in paths:
+    for path in chosen.files:
         copy = target / os.path.relpath(path, folder)
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, copy)

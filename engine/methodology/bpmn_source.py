@@ -95,6 +95,8 @@ class BpmnFacts:
     processes: dict[str, BpmnProcess] = field(default_factory=dict)
     expressions: list[ExpressionSite] = field(default_factory=list)
     decision_refs: list[tuple[str, int, str]] = field(default_factory=list)  # (decision id, line, task id)
+    call_refs: list[tuple[str, int, str]] = field(default_factory=list)  # (called process id, line, call activity id)
+    result_variables: dict[str, str] = field(default_factory=dict)  # business rule task -> zeebe resultVariable
     problems: list[Problem] = field(default_factory=list)
     sets: set[str] = field(default_factory=set)  # variables set besides forms (multi-instance items)
     form_refs: list[tuple[str, str, int]] = field(default_factory=list)  # (task id, Camunda Form id, line)
@@ -293,12 +295,15 @@ def vendor_attribute(el, name: str) -> tuple[str, str] | None:
 
 def decision_ref_of(el) -> str | None:
     """The decision a business rule task calls: ``camunda:decisionRef`` (also under
-    the Activiti/Flowable namespaces) or SpiffWorkflow's ``calledDecisionId``."""
+    the Activiti/Flowable namespaces), SpiffWorkflow's ``calledDecisionId`` or Camunda 8's
+    ``zeebe:calledDecision decisionId``."""
     found = vendor_attribute(el, "decisionRef")
     if found is not None:
         return found[1].strip() or None
     called = el.find(f"{{{BPMN}}}extensionElements/{{{SPIFF}}}calledDecisionId")
-    return (called.text or "").strip() or None if called is not None else None
+    if called is not None:
+        return (called.text or "").strip() or None
+    return zeebe.called_decision(el)
 
 
 _INITIATOR = re.compile(r"^(?:[$#]\{\s*initiator\s*\}|\$INITIATOR)$")

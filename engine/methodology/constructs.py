@@ -96,7 +96,7 @@ def check_constructs(path: str, root) -> list[Problem]:
             continue  # done by a worker, like a service task
         if el.find(f"{_b('extensionElements')}/{{{_ZEEBE}}}calledDecision") is not None and \
                 not (_vendor(el, "decisionRef") or "").strip():
-            continue  # the Camunda 8 way: engine.methodology.zeebe says what to write
+            continue  # the Camunda 8 way: engine.methodology.zeebe checks it
         if not _has_decision(el):
             refuse(el, f"business rule task '{el.get('id')}'{_implementation(el)} names no decision: set "
                        "camunda:decisionRef to the id of a decision in a .dmn file under bpmn/")
@@ -105,14 +105,11 @@ def check_constructs(path: str, root) -> list[Problem]:
                        "expression; write the decision's id")
     for el in root.iter(_b("callActivity")):
         called = (el.get("calledElement") or "").strip()
-        if not called and el.find(f"{_b('extensionElements')}/{{{_ZEEBE}}}calledElement") is not None:
-            continue  # the Camunda 8 way: engine.methodology.zeebe says what to write
-        if not called:
-            refuse(el, f"call activity '{el.get('id')}' names no process: set calledElement to the id of a "
-                       "process in a .bpmn file under bpmn/")
-        elif "{" in called:
-            refuse(el, f"call activity '{el.get('id')}': calledElement \"{called}\" is an expression; write "
-                       "the called process's id")
+        zeebe = el.find(f"{_b('extensionElements')}/{{{_ZEEBE}}}calledElement")
+        if not called and not (zeebe is not None and (zeebe.get("processId") or "").strip()):
+            refuse(el, f"call activity '{el.get('id')}' names no process: set calledElement (or Camunda 8's "
+                       "zeebe:calledElement processId) to the id of a process in a .bpmn file under bpmn/")
+        # an expression naming the process: engine.methodology.zeebe says what to write
     for el in root.iter(_b("complexGateway")):
         refuse(el, f"complex gateway '{el.get('id')}' is not supported; use an inclusive gateway (every "
                    "flow whose condition holds) or an exclusive gateway (the first that holds)")

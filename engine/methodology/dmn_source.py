@@ -30,6 +30,7 @@ class DmnFacts:
     expressions: list[ExpressionSite] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     outputs: set[str] = field(default_factory=set)  # the variables the decisions set
+    without_table: set[str] = field(default_factory=set)  # decisions drawn without a decision table
 
 
 def read_dmn(path: str, tree: etree._ElementTree) -> DmnFacts:
@@ -43,7 +44,10 @@ def read_dmn(path: str, tree: etree._ElementTree) -> DmnFacts:
     for decision in root.findall(f"{{{ns}}}decision"):
         did = decision.get("id", "")
         facts.decisions[did] = decision.sourceline
-        for table in decision.findall(f"{{{ns}}}decisionTable"):
+        tables = decision.findall(f"{{{ns}}}decisionTable")
+        if not tables:
+            facts.without_table.add(did)
+        for table in tables:
             _decision_table(facts, ns, did, table)
     return facts
 

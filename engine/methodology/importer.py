@@ -66,7 +66,8 @@ def _stage_id(text: str, taken: set[str]) -> str:
 
 def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], existing: dict[str, bytes],
                 methodology: str | None = None, schemas: str = "../../engine/methodology/schemas") -> ImportPlan:
-    """``companions``: other files in the BPMN file's folder (name -> bytes), for DMN;
+    """``companions``: other files in the BPMN file's folder (name -> bytes): the called
+    processes' BPMN files, DMN and Camunda Forms;
     ``existing``: the methodologies folder's files (relative path -> bytes);
     ``schemas``: where the JSON Schemas are, seen from the folder a YAML file is
     written to (for the editor's ``$schema`` line)."""
@@ -101,8 +102,9 @@ def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], ex
     if others:
         plan.decide.append(f"{bpmn_path}: the file also holds process(es) {', '.join(others)}, which "
                            f"no stage table uses; process '{process.id}' was imported")
-    _companion_dmn(plan, facts.decision_refs, companions, existing)
-    _companion_forms(plan, facts.form_refs, companions, existing)
+    called = _companion_bpmn(plan, file_name, facts, companions, existing)
+    _companion_dmn(plan, facts.decision_refs + [r for f in called for r in f.decision_refs], companions, existing)
+    _companion_forms(plan, facts.form_refs + [r for f in called for r in f.form_refs], companions, existing)
     table, end_stages = _stage_table(plan, process, file_name, schemas)
     plan.files[stages_path] = table.encode("utf-8")
     _routing(plan, process, _proposed_topics(facts.processes.values()), existing, schemas)
@@ -167,6 +169,47 @@ def _refuse_clashes(existing: dict[str, bytes], mid: str, process_id: str, paths
             if tree is not None and process_id in read_bpmn(path, tree).processes:
                 raise BpmnImportError(f"process '{process_id}' is already defined in {path}; process ids "
                                    "must be unique: rename one of them")
+
+
+def _companion_bpmn(plan: ImportPlan, source: str, facts, companions: dict[str, bytes], existing: dict[str, bytes]) -> list:
+    """The BPMN files beside the imported one that define the processes its call
+    activities call (and those they call in turn), copied under bpmn/ with their
+    names: a called process runs within the same deal. Returns their facts."""
+    defined = {}  # process id -> (file name, bytes, facts)
+    for name, data in sorted(companions.items()):
+        if not name.lower().endswith((".bpmn", ".xml")) or name == PurePosixPath(source).name:
+            continue
+        tree, _ = parse_xml(name, data)
+        if tree is None:
+            continue
+        other = read_bpmn(name, tree)
+        for pid in other.processes:
+            defined.setdefault(pid, (name, data, other))
+    copied: list = []
+    wanted = deque(ref for ref, _, _ in facts.call_refs)
+    seen = set(facts.processes)
+    while wanted:
+        pid = wanted.popleft()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        if pid not in defined:
+            tasks = ", ".join(sorted(t for r, _, t in facts.call_refs + [x for f in copied for x in f.call_refs]
+                                     if r == pid))
+            plan.decide.append(f"call activity {tasks} calls process '{pid}': copy the BPMN file that defines "
+                               "it into bpmn/")
+            continue
+        name, data, other = defined[pid]
+        path = f"bpmn/{name}"
+        if path in plan.files:
+            continue
+        if path in existing:
+            raise BpmnImportError(f"{path} already exists; remove it or rename the BPMN file it calls")
+        plan.files[path] = data
+        copied.append(other)
+        seen.update(other.processes)
+        wanted.extend(ref for ref, _, _ in other.call_refs)
+    return copied
 
 
 def _companion_dmn(plan: ImportPlan, refs, companions: dict[str, bytes], existing: dict[str, bytes]) -> None:

@@ -325,6 +325,15 @@ class Methodology:
     decision_files: tuple[str, ...] = ()
     # The Camunda Forms (.form) its user tasks name, likewise.
     form_files: tuple[str, ...] = ()
+    # The BPMN files of the processes its call activities call (and those they call): a
+    # called process runs within the same deal, so it is deployed with the methodology.
+    called_files: tuple[str, ...] = ()
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """Every file the methodology is made of (its content), sorted."""
+        return tuple(sorted({self.stage_table_path, self.process.path, *self.called_files, *self.decision_files,
+                             *self.form_files, *(q.path for q in self.questionnaires)}))
 
     def lost_reason(self, reason_id: str) -> LostReason | None:
         return next((r for r in self.lost_reasons if r.id == reason_id), None)

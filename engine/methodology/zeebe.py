@@ -12,7 +12,12 @@ facts. Pure: lxml elements in, facts and ``path:line`` problems out.
   variables in and out of a task, so a mapping on an element that runs is refused;
 - ``zeebe:taskHeaders`` — kept as data;
 - ``zeebe:subscription correlationKey`` — checked (messages are refused elsewhere);
-- ``zeebe:calledElement`` — refused with what to write (``calledElement="…"``).
+- ``zeebe:calledDecision decisionId="…" resultVariable="…"`` — the decision a
+  business rule task evaluates, like ``camunda:decisionRef``; its result is also
+  stored under ``resultVariable`` (``facts.result_variables``);
+- ``zeebe:calledElement processId="…"`` — the called process, like BPMN's own
+  ``calledElement`` (``called_process``); a process id given by a FEEL expression
+  is refused.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from engine.methodology.camunda_forms import CamundaForm, read_form
 from engine.methodology.model import INITIATOR, frozen_map
 from engine.methodology.problems import Problem
 
-__all__ = ["ZEEBE", "assignment", "attach_forms", "called_element", "check_subscriptions",
+__all__ = ["ZEEBE", "assignment", "attach_forms", "called_decision", "called_element", "called_process", "check_subscriptions",
            "read_extensions"]
 
 ZEEBE = "http://camunda.org/schema/zeebe/1.0"
@@ -168,20 +173,50 @@ def read_extensions(facts, el, kind: str, node_id: str) -> None:
     decision = _extension(el, "calledDecision") if kind == "businessRuleTask" else None
     if decision is not None and _no_decision_ref(el):
         decision_id = (decision.get("decisionId") or "").strip()
-        facts.problems.append(Problem(path, el.sourceline, (
-            f"business rule task '{node_id}' calls decision '{decision_id}' the Camunda 8 way "
-            "(zeebe:calledDecision), which Dealflow does not run yet; name the decision as Camunda 7 does: "
-            f"camunda:decisionRef=\"{decision_id}\" (xmlns:camunda=\"http://camunda.org/schema/1.0/bpmn\"), "
-            "with its .dmn file under bpmn/")))
-    called = called_element(el) if kind == "callActivity" else None
-    if called is not None and not (el.get("calledElement") or "").strip():
-        shown = f'calledElement="{called}"' if called and not feel.is_feel(called) else \
-            'calledElement="<the called process id>"'
-        facts.problems.append(Problem(path, el.sourceline, (
-            f"call activity '{node_id}' names its process the Camunda 8 way (zeebe:calledElement "
-            f"processId=\"{called}\"), which Dealflow does not run yet; Dealflow runs call activities that "
-            f"name the process in BPMN's own attribute: write {shown} on the callActivity element and put "
-            "the called process's file under bpmn/")))
+        if not decision_id or feel.is_feel(decision_id):
+            facts.problems.append(Problem(path, decision.sourceline, (
+                f"business rule task '{node_id}' names no decision: write the id of a decision in a .dmn file "
+                f"under bpmn/ as zeebe:calledDecision decisionId=\"…\"" + (
+                    f" (Dealflow does not evaluate the expression {decision_id})" if decision_id else ""))))
+        result = (decision.get("resultVariable") or "").strip()
+        if decision_id and not feel.is_feel(decision_id) and result:
+            facts.result_variables[node_id] = result
+            facts.sets.add(result)
+    if kind == "callActivity":
+        _call(facts, el, node_id)
+
+
+def called_decision(el) -> str | None:
+    """The decision id of a business rule task's ``zeebe:calledDecision``, as written."""
+    decision = _extension(el, "calledDecision")
+    decision_id = "" if decision is None else (decision.get("decisionId") or "").strip()
+    return decision_id if decision_id and not feel.is_feel(decision_id) else None
+
+
+def called_process(el) -> str | None:
+    """The process a call activity calls, as written: BPMN's ``calledElement`` or,
+    without it, Camunda 8's ``zeebe:calledElement processId`` (None: it names none)."""
+    called = (el.get("calledElement") or "").strip() or (called_element(el) or "")
+    return called or None
+
+
+def _call(facts, el, node_id: str) -> None:
+    """Record the process a call activity calls (``facts.call_refs``); a target chosen
+    by a FEEL expression is refused at its line."""
+    called = called_process(el)
+    if called is None:
+        return  # engine.methodology.constructs: "names no process"
+    if feel.is_feel(called) or "{" in called:
+        definition = _extension(el, "calledElement")
+        line = definition.sourceline if definition is not None and not (el.get("calledElement") or "").strip() \
+            else el.sourceline
+        facts.problems.append(Problem(facts.path, line, (
+            f"call activity '{node_id}' chooses the process it calls with an expression ({called}), which "
+            "Dealflow does not evaluate: the processes a deal runs are fixed when its methodology is "
+            "deployed; write the called process's id (processId=\"…\"), or draw an exclusive gateway that "
+            "chooses between call activities, one per process")))
+        return
+    facts.call_refs.append((called, el.sourceline, node_id))
 
 
 def _no_decision_ref(el) -> bool:

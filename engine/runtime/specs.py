@@ -24,6 +24,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from engine.methodology.bpmn_source import (BPMN, CAMUNDA, decision_ref_of, missing_flow_ids,
                                        multi_instance_collection)
 from engine.methodology.service_tasks import END_JOB_SUFFIX, JOB_EVENTS, is_external
+from engine.methodology.zeebe import called_process
 from engine.runtime.messages import plain_messages
 
 
@@ -101,9 +102,11 @@ class ProcessSpecs:
 def _as_spiff_reads_it(root):
     """A copy of the document with what SpiffWorkflow would drop made explicit: an
     id for each sequence flow written without one, the decision of a business rule
-    task (Activiti/Flowable namespace, SpiffWorkflow's calledDecisionId) as
-    camunda:decisionRef, no data stores (ignored, as Camunda does), a message's id as
-    the name of a message that has none, and a multi-instance collection written ${name} (or under
+    task (Activiti/Flowable namespace, SpiffWorkflow's calledDecisionId, Camunda 8's
+    zeebe:calledDecision) as camunda:decisionRef, the process of a call activity named
+    the Camunda 8 way (zeebe:calledElement) as calledElement, no data stores (ignored, as
+    Camunda does), a message's id as the name of a message that has none, and a
+    multi-instance collection written ${name} (or under
     another vendor's namespace) as the plain camunda:collection name SpiffWorkflow
     reads. Element lines stay as they were."""
     flows = missing_flow_ids(root)
@@ -115,7 +118,9 @@ def _as_spiff_reads_it(root):
                 if is_external(el)]
     stores = _data_stores(root)
     unnamed = [el for el in root.iter(f"{{{BPMN}}}message") if el.get("id") and not (el.get("name") or "").strip()]
-    if not flows and not rules and not loops and not external and not stores and not unnamed:
+    calls = {el: called for el in root.iter(f"{{{BPMN}}}callActivity")
+             if not (el.get("calledElement") or "").strip() and (called := called_process(el))}
+    if not flows and not rules and not loops and not external and not stores and not unnamed and not calls:
         return root
     copied = copy.deepcopy(root)
     originals = list(root.iter())
@@ -132,6 +137,8 @@ def _as_spiff_reads_it(root):
         twin[el].getparent().remove(twin[el])
     for el in unnamed:  # Camunda Modeler leaves the name out: senders name the message by its id
         twin[el].set("name", el.get("id"))
+    for el, called in calls.items():  # Camunda 8's zeebe:calledElement processId
+        twin[el].set("calledElement", called)
     return copied
 
 

@@ -49,10 +49,7 @@ class Catalog:
         files_by_path = {f.path: f for f in result.files}
         deployed, clashes = [], []
         for methodology in result.library.methodologies.values():
-            paths = {methodology.stage_table_path, methodology.process.path, *methodology.decision_files,
-                     *methodology.form_files,
-                     *(q.path for q in methodology.questionnaires)}
-            files = {_relative(p, root): files_by_path[p].data.decode("utf-8") for p in sorted(paths)}
+            files = {_relative(p, root): files_by_path[p].data.decode("utf-8") for p in methodology.files}
             existing = versions.find_version(session, methodology.id, methodology.content_hash)
             if existing is not None:
                 current = versions.current_version_id(session, methodology.id)

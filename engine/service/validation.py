@@ -104,8 +104,10 @@ def load_sources(files: list[SourceFile], problems: list[Problem]) -> LoadResult
         problems += _check_expressions(facts.expressions)
     missing_decisions = _check_decision_refs(loaded)
     problems += missing_decisions
-    # SpiffWorkflow would repeat a missing decision, less clearly: don't ask it.
-    loaded.parsed_by_spiff -= {p.path for p in missing_decisions}
+    missing_calls = _check_call_refs(loaded)
+    problems += missing_calls
+    # SpiffWorkflow would repeat a missing decision or process, less clearly: don't ask it.
+    loaded.parsed_by_spiff -= {p.path for p in missing_decisions + missing_calls}
     methodologies, more = _assemble(loaded, specs)
     problems += more
     # Files that refer to a methodology whose stage table is broken get no
@@ -409,7 +411,7 @@ def _assemble(loaded: _Loaded, specs: ProcessSpecs) -> tuple[dict[str, Methodolo
         problems += build.stage_lost_reasons(doc, stages, reasons)
         forecast, more = build.forecast(doc)
         problems += more
-        if process.path in loaded.parsed_by_spiff:
+        if {process.path, *_called_files(process.path, loaded)} <= loaded.parsed_by_spiff:
             specs.check_process(process.id, process.path)
         methodology = Methodology(
             id=mid, version=data["version"], name=data["name"], description=data.get("description", ""),
@@ -426,15 +428,44 @@ def _with_questionnaires(methodologies: dict[str, Methodology], loaded: _Loaded)
     result = {}
     for mid, m in methodologies.items():
         qs = tuple(q for _, q in loaded.questionnaires if q.methodology == mid)
-        decision_files = _decision_files(m.process.path, loaded)
-        form_files = _form_files(m.process.path, loaded)
-        paths = [m.stage_table_path, m.process.path, *[q.path for q in qs], *decision_files, *form_files]
+        called_files = _called_files(m.process.path, loaded)
+        decision_files = tuple(sorted({f for path in (m.process.path, *called_files)
+                                       for f in _decision_files(path, loaded)}))
+        form_files = tuple(sorted({f for path in (m.process.path, *called_files) for f in _form_files(path, loaded)}))
+        paths = [m.stage_table_path, m.process.path, *[q.path for q in qs], *called_files, *decision_files,
+                 *form_files]
         digest = hashlib.sha256()
         for path in sorted(set(paths)):
             digest.update(os.path.basename(path).encode() + b"\0" + loaded.data[path] + b"\0")
         result[mid] = Methodology(**{**m.__dict__, "questionnaires": qs, "content_hash": digest.hexdigest(),
-                                     "decision_files": decision_files, "form_files": form_files})
+                                     "decision_files": decision_files, "form_files": form_files,
+                                     "called_files": called_files})
     return result
+
+
+def _called_files(process_path: str, loaded: _Loaded) -> tuple[str, ...]:
+    """The BPMN files defining the processes that the file's call activities call, and
+    the ones those call in turn (without the file itself)."""
+    where = {pid: path for path, facts in loaded.bpmn.items() for pid in facts.processes}
+    found, todo = {process_path}, [process_path]
+    while todo:
+        facts = loaded.bpmn.get(todo.pop())
+        for called, _, _ in facts.call_refs if facts else ():
+            path = where.get(called)
+            if path is not None and path not in found:
+                found.add(path)
+                todo.append(path)
+    return tuple(sorted(found - {process_path}))
+
+
+def _check_call_refs(loaded: _Loaded) -> list[Problem]:
+    """Every call activity calls a process some BPMN file of the folder defines."""
+    processes = {pid for facts in loaded.bpmn.values() for pid in facts.processes} | loaded.unreadable_processes
+    return [Problem(facts.path, line, f"call activity '{task}' calls process '{called}', which no BPMN file "
+                                      "under bpmn/ defines (dealflow import-bpmn copies the called processes "
+                                      f"it finds beside the imported file){did_you_mean(called, processes)}")
+            for facts in loaded.bpmn.values() for called, line, task in facts.call_refs
+            if called not in processes]
 
 
 def _form_files(process_path: str, loaded: _Loaded) -> tuple[str, ...]:
@@ -452,11 +483,20 @@ def _decision_files(process_path: str, loaded: _Loaded) -> tuple[str, ...]:
 
 
 def _check_decision_refs(loaded: _Loaded) -> list[Problem]:
-    decisions = {d for facts in loaded.dmn.values() for d in facts.decisions}
-    return [Problem(facts.path, line, f"business rule task '{task}' calls decision '{ref}', which no DMN "
-                                      f"file defines{did_you_mean(ref, decisions)}")
-            for facts in loaded.bpmn.values() for ref, line, task in facts.decision_refs
-            if ref not in decisions]
+    decisions = {d: (facts.path, line) for facts in loaded.dmn.values() for d, line in facts.decisions.items()}
+    empty = {d for facts in loaded.dmn.values() for d in facts.without_table}
+    problems = []
+    for facts in loaded.bpmn.values():
+        for ref, line, task in facts.decision_refs:
+            if ref not in decisions:
+                problems.append(Problem(facts.path, line, f"business rule task '{task}' calls decision '{ref}', "
+                                                          f"which no DMN file defines{did_you_mean(ref, decisions)}"))
+            elif ref in empty:
+                where = f"{decisions[ref][0]}:{decisions[ref][1]}"
+                problems.append(Problem(facts.path, line, (
+                    f"business rule task '{task}' calls decision '{ref}' ({where}), which has no decision table: "
+                    "Dealflow evaluates decision tables; give the decision one in the DMN editor")))
+    return problems
 
 
 def _unique_ids(loaded: _Loaded) -> list[Problem]:

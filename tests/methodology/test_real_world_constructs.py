@@ -49,8 +49,8 @@ REFUSED = {
         "6: business rule task 'Task_Rule' names no decision: set camunda:decisionRef to the id of a "
         "decision in a .dmn file under bpmn/"],
     "call_without_element.bpmn": [
-        "6: call activity 'Call_1' names no process: set calledElement to the id of a process in a .bpmn "
-        "file under bpmn/"],
+        "6: call activity 'Call_1' names no process: set calledElement (or Camunda 8's zeebe:calledElement "
+        "processId) to the id of a process in a .bpmn file under bpmn/"],
     "multiple_outgoing_flows.bpmn": [
         "6: userTask 'Task_Offer' has 2 outgoing sequence flows ('Flow_Yes', 'Flow_No'); the engine follows "
         "one flow out of a task or event: put an exclusive gateway (to choose) or a parallel gateway (to do "

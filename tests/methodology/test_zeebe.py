@@ -190,13 +190,23 @@ def test_task_headers_are_kept_as_data():
     assert facts.task_headers == {"Review": (("priority", "high"),)} and facts.problems == []
 
 
-def test_a_call_activity_named_the_camunda_8_way_is_refused_with_what_to_write():
+def test_a_call_activity_named_the_camunda_8_way_calls_that_process():
     facts = facts_of('<bpmn:callActivity id="Call">\n<bpmn:extensionElements>'
                      '<zeebe:calledElement processId="billing" /></bpmn:extensionElements>\n'
                      '</bpmn:callActivity>\n')
-    [message] = messages(facts)
-    assert message.startswith("4: call activity 'Call' names its process the Camunda 8 way")
-    assert 'write calledElement="billing" on the callActivity element' in message
+    assert messages(facts) == [] and facts.call_refs == [("billing", 4, "Call")]
+
+
+def test_a_call_activity_choosing_its_process_by_a_feel_expression_is_refused_at_its_line():
+    facts = facts_of('<bpmn:callActivity id="Call">\n<bpmn:extensionElements>\n'
+                     '<zeebe:calledElement processId="= &quot;phase_&quot; + variant" /></bpmn:extensionElements>\n'
+                     '</bpmn:callActivity>\n')
+    assert messages(facts) == [
+        "6: call activity 'Call' chooses the process it calls with an expression (= \"phase_\" + variant), which "
+        "Dealflow does not evaluate: the processes a deal runs are fixed when its methodology is deployed; "
+        "write the called process's id (processId=\"…\"), or draw an exclusive gateway that chooses between "
+        "call activities, one per process"]
+    assert facts.call_refs == []
 
 
 def test_a_correlation_key_outside_the_feel_subset_is_named_at_its_line():
