@@ -13,7 +13,9 @@ and null literals; ``= != < <= > >=`` (``=`` is equality); ``and``, ``or``, ``no
 ``+ - * /``; ``if … then … else …``; ``x = null``, ``is defined(a.b)``;
 ``contains(s, t)``, ``starts with``, ``ends with``, ``string length``, ``upper case``,
 ``lower case``, ``count``; ``date("…")``, ``date and time("…")``, ``duration("…")``,
-``@"…"``, ``now()``, ``today()``.
+``@"…"``, ``now()``, ``today()``; list literals (``["a", "b"]``), context literals
+(``{name: "x", total: amount}``, a mapping), a literal position in a list (``x[1]``
+is the first, ``x[-1]`` the last).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from engine.expressions.feel_refusals import RefusalsMixin
 from engine.expressions.feel_tokens import OPENING, Token, tokenize
 from engine.expressions.juel_refusals import plain_field
 from engine.expressions.limits import MAX_SOURCE_CHARS
-from engine.expressions.token_parser import TokenParser
+from engine.expressions.token_parser import TokenParser, number_text
 
 __all__ = ["is_feel", "translate"]
 
@@ -134,7 +136,8 @@ class _Parser(RefusalsMixin, TokenParser):
         value = self.primary()
         while self.at(".", "["):
             if self.at("["):
-                raise self.filter_refused(start)
+                value = f"{value}[{self.index(start)}]"
+                continue
             self.take()
             name = self.token
             if name.kind != "name":
@@ -148,10 +151,59 @@ class _Parser(RefusalsMixin, TokenParser):
             value = f"{value}.{field}" if plain_field(field) else f"{value}[{field!r}]"
         return value
 
+    def index(self, start: Token) -> int:
+        """``[1]``, ``[-1]``: a literal position in a list, FEEL counting from 1 (and
+        from the end with a minus), as Dealflow's index. A filter is refused."""
+        at, sign = self.pos + 1, 1
+        if self.tokens[at].kind == "op" and self.tokens[at].value == "-":
+            at, sign = at + 1, -1
+        number = self.tokens[at]
+        closing = self.tokens[at + 1] if number.kind == "number" else None
+        whole = number.kind == "number" and "." not in number_text(number.value)
+        if not whole or closing.kind != "op" or closing.value != "]":
+            raise self.filter_refused(start)
+        position = sign * int(number.value)
+        if position == 0:
+            raise self.error(number, "FEEL counts list positions from 1 (the first is [1], the last [-1])")
+        self.pos = at + 2
+        return position - 1 if position > 0 else position
+
+    def list_literal(self) -> str:
+        opened = self.take()
+        items = []
+        while not self.at("]"):
+            items.append(self.nested(self.expression))
+            if not self.at(","):
+                break
+            self.take()
+        self.expect("]", opened)
+        return "[" + ", ".join(items) + "]"
+
+    def context_literal(self) -> str:
+        """``{name: "x", "full name": y}``: a record, as Dealflow's mapping."""
+        opened = self.take()
+        entries = []
+        while not self.at("}"):
+            key = self.token
+            if key.kind not in ("name", "string") and not (key.kind == "op" and str(key.value).isalpha()):
+                raise self.error(key, f"expected a field name in the context {self.describe(key)}")
+            self.take()
+            self.expect(":")
+            entries.append(f"{str(key.value)!r}: {self.nested(self.expression)}")
+            if not self.at(","):
+                break
+            self.take()
+        self.expect("}", opened)
+        return "{" + ", ".join(entries) + "}"
+
     def primary(self) -> str:
         literal = self.literal()
         if literal is not None:
             return literal
+        if self.at("["):
+            return self.list_literal()
+        if self.at("{"):
+            return self.context_literal()
         token = self.token
         if token.kind == "temporal":
             self.take()

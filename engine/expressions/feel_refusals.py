@@ -103,10 +103,11 @@ class RefusalsMixin:
                                 f"one of {supported} and the others listed in docs/expressions.md")
 
     def filter_refused(self, start: Token) -> ExpressionError:
-        return self.error(self.token, f"list filters and indexes ('[…]' after "
+        return self.error(self.token, f"list filters and computed positions ('[…]' after "
                                       f"'{self.source(start.start, self.token.start).strip()}') are not "
-                                      f"supported in {self.what}: FEEL counts from 1 and Dealflow from 0; "
-                                      "compute the value in a script task and use it by its name")
+                                      f"supported in {self.what}: write a literal position (x[1] is the first, "
+                                      "x[-1] the last) or compute the value in a script task and use it by its "
+                                      "name")
 
     def unexpected(self, token: Token) -> ExpressionError:
         value = token.value
@@ -123,10 +124,6 @@ class RefusalsMixin:
 
 
 _HINTS = {
-    "{": "context literals ({{…}}) are not supported in {what}: give each value its own mapping or "
-         "form field, e.g. = customer.name",
-    "[": "list literals ([…]) are not supported in {what}: compare values one by one, "
-         "e.g. = a = \"x\" or a = \"y\"",
     "in": "'in' (unary tests) is not supported in {what}: compare values one by one, "
           "e.g. = a = \"x\" or a = \"y\"",
     "between": "'between' is not supported in {what}: write = x >= low and x <= high",

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
-from engine.methodology.model import INITIATOR, BpmnProcess, ExpressionSite, FlowNode, FormField, SequenceFlow, frozen_map
+from engine.methodology.model import (INITIATOR, BpmnProcess, ExpressionSite, FlowNode, FormField, IoMapping,
+                                      SequenceFlow, frozen_map)
 from engine.methodology import due_dates, zeebe
 from engine.methodology.constructs import catches_messages, check_constructs, prefix_in_file, script_language_problem
 from engine.methodology.problems import Problem, did_you_mean
@@ -78,7 +79,18 @@ def parse_xml(path: str, data: bytes) -> tuple[etree._ElementTree | None, list[P
         line = data.count(b"\n", 0, declared.start()) + 1 if declared else 1
         return None, [Problem(path, line, "a DOCTYPE (<!DOCTYPE ...>) is not allowed in BPMN and DMN files: "
                                           "remove it, and write any entity (&name;) as the text it stands for")]
+    _drop_spiff_arena_leftovers(tree.getroot())
     return tree, []
+
+
+def _drop_spiff_arena_leftovers(root) -> None:
+    """spiff-arena's modeler writes a ``messageRef`` attribute on a message start event
+    itself (often ``"[object Object]"``), which the BPMN schema does not allow; the
+    event's messageEventDefinition says which message it waits for, so the attribute
+    is dropped, unambiguously."""
+    for event in root.iter(f"{{{BPMN}}}startEvent"):
+        if event.get("messageRef") is not None and event.find(f"{{{BPMN}}}messageEventDefinition") is not None:
+            del event.attrib["messageRef"]
 
 
 def _as_written(data: bytes, local: str) -> str:
@@ -97,6 +109,7 @@ class BpmnFacts:
     decision_refs: list[tuple[str, int, str]] = field(default_factory=list)  # (decision id, line, task id)
     call_refs: list[tuple[str, int, str]] = field(default_factory=list)  # (called process id, line, call activity id)
     result_variables: dict[str, str] = field(default_factory=dict)  # business rule task -> zeebe resultVariable
+    io_mappings: dict[str, IoMapping] = field(default_factory=dict)  # node id -> zeebe:ioMapping
     problems: list[Problem] = field(default_factory=list)
     sets: set[str] = field(default_factory=set)  # variables set besides forms (multi-instance items)
     form_refs: list[tuple[str, str, int]] = field(default_factory=list)  # (task id, Camunda Form id, line)

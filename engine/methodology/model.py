@@ -121,6 +121,20 @@ class ExpressionSite:
     is_script: bool = False
 
 
+@dataclass(frozen=True)
+class IoMapping:
+    """An element's input and output mappings (Camunda 8's ``zeebe:ioMapping``): each a
+    target (a variable or a path of names, ``customer.name``) and an expression of
+    Dealflow's language. Inputs are assigned before the element runs and are its own
+    (the variable goes back to what it was afterwards, unless the element changed it);
+    outputs are assigned after it. ``propagate`` False: a call activity gives back only
+    its outputs, not the called process's data."""
+
+    inputs: tuple[tuple[str, str], ...] = ()
+    outputs: tuple[tuple[str, str], ...] = ()
+    propagate: bool = True
+
+
 # --- the YAML kinds ------------------------------------------------------------
 
 @dataclass(frozen=True)

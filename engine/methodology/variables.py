@@ -20,7 +20,7 @@ import textwrap
 from typing import Iterable
 
 from engine.errors import ExpressionError
-from engine.expressions import compile_expression, compile_script, feel, juel
+from engine.expressions import compile_expression, compile_script, feel, juel, zeebe_legacy
 from engine.methodology import timers
 from engine.methodology.model import ExpressionSite
 from engine.methodology.problems import Problem, did_you_mean
@@ -45,6 +45,8 @@ def reads_and_sets(site: ExpressionSite) -> tuple[frozenset[str], frozenset[str]
                                     "decision tables" if site.path.endswith(".dmn") else "conditions")
         elif feel.is_feel(source) and not site.is_script:
             source = feel.translate(source, "timers" if timer else "conditions")
+        elif zeebe_legacy.is_legacy_condition(source) and not site.is_script:
+            source = zeebe_legacy.translate(source)
         if site.is_script:
             script = compile_script(textwrap.dedent(source))
             return script.names, script.assigns

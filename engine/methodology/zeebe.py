@@ -8,8 +8,10 @@ facts. Pure: lxml elements in, facts and ``path:line`` problems out.
 - ``zeebe:formDefinition formId="…"`` — a Camunda Forms ``.form`` file in the
   methodology folder (attached by ``camunda_forms``), or ``formKey="camunda-forms:bpmn:…"``
   naming a form embedded in the file (``zeebe:userTaskForm``);
-- ``zeebe:ioMapping`` — each source is FEEL, checked here; Dealflow does not copy
-  variables in and out of a task, so a mapping on an element that runs is refused;
+- ``zeebe:ioMapping`` — input and output mappings of any task, event, call
+  activity or subprocess, each FEEL source translated here (``facts.io_mappings``)
+  and run around the element by engine.runtime.mappings; with
+  ``propagateAllChildVariables="false"`` a call activity gives back only its outputs;
 - ``zeebe:taskHeaders`` — kept as data;
 - ``zeebe:subscription correlationKey`` — checked (messages are refused elsewhere);
 - ``zeebe:calledDecision decisionId="…" resultVariable="…"`` — the decision a
@@ -30,7 +32,7 @@ from lxml import etree
 from engine.errors import ExpressionError
 from engine.expressions import feel
 from engine.methodology.camunda_forms import CamundaForm, read_form
-from engine.methodology.model import INITIATOR, frozen_map
+from engine.methodology.model import INITIATOR, ExpressionSite, IoMapping, frozen_map
 from engine.methodology.problems import Problem
 
 __all__ = ["ZEEBE", "assignment", "attach_forms", "called_decision", "called_element", "called_process", "check_subscriptions",
@@ -38,14 +40,7 @@ __all__ = ["ZEEBE", "assignment", "attach_forms", "called_decision", "called_ele
 
 ZEEBE = "http://camunda.org/schema/zeebe/1.0"
 EMBEDDED_PREFIX = "camunda-forms:bpmn:"
-# Elements whose io mappings would run with an external implementation (issue 14's
-# external tasks); everywhere else a mapping would silently do nothing.
-_MAPPED_ELSEWHERE = frozenset({"serviceTask", "sendTask", "businessRuleTask", "scriptTask"})
 _DECISION_NAMESPACES = ("http://camunda.org/schema/1.0/bpmn", "http://activiti.org/bpmn", "http://flowable.org/bpmn")
-_LABELS = {"startEvent": "start event", "endEvent": "end event", "callActivity": "call activity",
-           "userTask": "user task", "intermediateCatchEvent": "intermediate catch event",
-           "intermediateThrowEvent": "intermediate throw event", "boundaryEvent": "boundary event",
-           "subProcess": "subprocess", "receiveTask": "receive task", "manualTask": "manual task"}
 _FEEL_TEXT = re.compile(r'^\s*=\s*"([^"\\]*)"\s*$')
 _FEEL_LIST = re.compile(r'^\s*=\s*\[\s*("[^"\\]*"\s*(?:,\s*"[^"\\]*"\s*)*)?\]\s*$')
 _INITIATOR = re.compile(r"^\s*=\s*(?:initiator|processInitiator)\s*$")
@@ -168,8 +163,10 @@ def read_extensions(facts, el, kind: str, node_id: str) -> None:
     if headers is not None:
         facts.task_headers[node_id] = tuple((h.get("key", ""), h.get("value", "")) for h in headers.iter(_z("header")))
     mapping = _extension(el, "ioMapping")
-    if mapping is not None:
-        _io_mapping(facts, mapping, kind, node_id)
+    called = _extension(el, "calledElement") if kind == "callActivity" else None
+    propagate = called is None or (called.get("propagateAllChildVariables") or "true").strip() != "false"
+    if mapping is not None or not propagate:
+        _io_mapping(facts, mapping if mapping is not None else (), kind, node_id, propagate)
     decision = _extension(el, "calledDecision") if kind == "businessRuleTask" else None
     if decision is not None and _no_decision_ref(el):
         decision_id = (decision.get("decisionId") or "").strip()
@@ -236,19 +233,41 @@ def check_subscriptions(facts, root) -> None:
                           "correlation keys")
 
 
-def _io_mapping(facts, mapping, kind: str, node_id: str) -> None:
-    entries = [(e, etree.QName(e).localname) for e in mapping if isinstance(e.tag, str)]
-    for entry, direction in entries:
-        source = entry.get("source")
-        if source is not None and feel.is_feel(source):
-            _feel_problem(facts, entry.sourceline, source,
-                          f"{direction} mapping '{entry.get('target', '')}' of '{node_id}'", f"{direction} mappings")
-    if entries and kind not in _MAPPED_ELSEWHERE:
-        facts.problems.append(Problem(facts.path, mapping.sourceline, (
-            f"{_LABELS.get(kind, kind)} '{node_id}' has zeebe:ioMapping ({len(entries)} input/output mappings), which Dealflow "
-            "does not run: a task reads and writes the deal's process data directly; remove the mappings and "
-            "name the variables themselves (a form field's key, a condition's variable), or compute a value "
-            "in a script task")))
+_TARGET = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+def _io_mapping(facts, mapping, kind: str, node_id: str, propagate: bool = True) -> None:
+    """Record an element's input and output mappings (``facts.io_mappings``), each
+    source as an expression of Dealflow's language: FEEL (``= …``) translated, any
+    other text a text value, a missing source null. They run around the element
+    (engine.runtime.mappings)."""
+    directions: dict[str, list] = {"input": [], "output": []}
+    for entry in mapping:
+        direction = etree.QName(entry).localname if isinstance(entry.tag, str) else ""
+        if direction not in directions:
+            continue
+        target, source = (entry.get("target") or "").strip(), entry.get("source")
+        where = f"{direction} mapping '{target}' of '{node_id}'"
+        if not _TARGET.match(target) or target.split(".")[0].startswith("_"):
+            facts.problems.append(Problem(facts.path, entry.sourceline, (
+                f"{where}: the target must be a variable name or a path of names (customer.name)")))
+            continue
+        if source is None or not source.strip():
+            expression = "None"
+        elif feel.is_feel(source):
+            try:
+                expression = feel.translate(source, f"{direction} mappings")
+            except ExpressionError as err:
+                facts.problems.append(Problem(facts.path, entry.sourceline + (err.line - 1 if err.line else 0),
+                                              f"{where}: {err.message}"))
+                continue
+            facts.expressions.append(ExpressionSite(facts.path, entry.sourceline, where, expression))
+        else:
+            expression = repr(source)
+        directions[direction].append((target, expression))
+        facts.sets.add(target.split(".")[0])
+    if any(directions.values()) or not propagate:
+        facts.io_mappings[node_id] = IoMapping(tuple(directions["input"]), tuple(directions["output"]), propagate)
 
 
 def _feel_problem(facts, line: int, text: str, where: str, what: str = "conditions") -> None:

@@ -7,10 +7,11 @@ tasks, timer expressions, DMN cells and process conditions all come through
 ``engine.expressions``. Failures become ``WorkflowTaskException`` carrying our
 message, the 1-based line/column inside the expression, and the offending line.
 
-Three dialects are accepted besides Dealflow's own, all turned into it once, when a
+Four dialects are accepted besides Dealflow's own, all turned into it once, when a
 text is first compiled (and cached): JUEL (``${approved}``, ``#{amount > 1000}``, see
 ``engine.expressions.juel``), Camunda 8's FEEL (``= amount > 1000``, see
-``engine.expressions.feel``), and timer bodies as modelers write them — bare ISO 8601
+``engine.expressions.feel``), Zeebe 0.x's JSON-path conditions (``$.approved == true``,
+``engine.expressions.zeebe_legacy``), and timer bodies as modelers write them — bare ISO 8601
 (``PT5M``), cron, or an expression whose value is a date-time or duration — which
 ``engine.methodology.timers`` turns into the ISO text SpiffWorkflow's timers parse.
 """
@@ -30,7 +31,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 
 from engine.errors import ExpressionError
 from engine.expressions import Expression, Script, compile_expression, compile_script
-from engine.expressions import feel
+from engine.expressions import feel, zeebe_legacy
 from engine.expressions.juel import is_juel, translate
 
 from engine.methodology import timers
@@ -46,6 +47,8 @@ def _expression(source: str) -> Expression:
         return compile_expression(translate(source, "expressions"))
     if feel.is_feel(source):
         return compile_expression(feel.translate(source, "expressions"))
+    if zeebe_legacy.is_legacy_condition(source):
+        return compile_expression(zeebe_legacy.translate(source))
     return compile_expression(source)
 
 

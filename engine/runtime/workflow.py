@@ -31,11 +31,12 @@ from engine.expressions.storable import stored_size
 from engine.methodology.bpmn_source import parse_xml, read_bpmn
 from engine.methodology.camunda_forms import read_forms
 from engine.methodology.zeebe import attach_forms
-from engine.methodology.model import ExternalImplementation, FormField
+from engine.methodology.model import ExternalImplementation, FormField, IoMapping
 from engine.methodology.problems import Problem
 
 from engine.runtime import external as external_tasks
-from engine.runtime import messages
+from engine.runtime import mappings, messages
+from engine.runtime.mappings import Around
 from engine.runtime.clock import frozen_now
 from engine.runtime.script_engine import SafeScriptEngine
 from engine.runtime.serialization import MAX_TASK_DATA_CHARS, Serializer, StateNotStorable
@@ -68,8 +69,12 @@ class ProcessRunner:
 
     def __init__(self, spec, subprocess_specs: dict, process_id: str,
                  forms: Mapping[str, tuple[FormField, ...]], serializer: Serializer,
-                 external: Mapping[str, ExternalImplementation] | None = None):
+                 external: Mapping[str, ExternalImplementation] | None = None,
+                 around: Mapping[str, Mapping[str, Around]] | None = None):
         self._spec = spec
+        self._around = {name: dict(nodes) for name, nodes in (around or {}).items()}
+        # io mappings and result variables, hung on this runner's own spec objects
+        self._callbacks = mappings.attach([spec, *subprocess_specs.values()], self._around)
         self._external = dict(external or {})  # node id -> how a worker does it
         self._subprocess_specs = subprocess_specs
         self.process_id = process_id
@@ -85,7 +90,7 @@ class ProcessRunner:
                    camunda_forms: dict[str, bytes] | None = None) -> ProcessRunner:
         """Parse BPMN and DMN documents (path -> bytes), and the Camunda Forms (``.form``)
         their user tasks name; MethodologyError lists what failed."""
-        specs, problems, forms, external = ProcessSpecs(), [], {}, {}
+        specs, problems, forms, external, around = ProcessSpecs(), [], {}, {}, {}
         by_form_id, more = read_forms(camunda_forms or {})
         problems += more
         for path, data in sorted(dmn.items()):
@@ -104,6 +109,12 @@ class ProcessRunner:
                 forms.update({node.id: node.form for node in process.nodes.values() if node.form})
                 external.update({node.external.node_id: node.external for node in process.nodes.values()
                                  if node.external})
+                for node in process.nodes.values():
+                    if node.id in facts.io_mappings or node.id in facts.result_variables:
+                        io = facts.io_mappings.get(node.id) or IoMapping()
+                        # a node inside an embedded subprocess belongs to that subprocess's spec
+                        around.setdefault(node.parent or process.id, {})[node.id] = Around(
+                            io.inputs, io.outputs, io.propagate, facts.result_variables.get(node.id))
             specs.add_bpmn(path, tree.getroot())
         if not problems:
             specs.check_process(process_id, next(iter(sorted(bpmn)), "<no BPMN file>"))
@@ -111,7 +122,7 @@ class ProcessRunner:
         if problems:
             raise MethodologyError(problems)
         spec, subprocess_specs = specs.workflow_spec(process_id)
-        return cls(spec, subprocess_specs, process_id, forms, Serializer(), external)
+        return cls(spec, subprocess_specs, process_id, forms, Serializer(), external, around)
 
     @classmethod
     def from_spec_text(cls, text: str) -> ProcessRunner:
@@ -123,7 +134,9 @@ class ProcessRunner:
                  for node, fields in dct.get("forms", {}).items()}
         external = {node: ExternalImplementation(**{**impl, "outputs": tuple(impl["outputs"])})
                     for node, impl in dct.get("external", {}).items()}
-        runner = cls(spec, subprocess_specs, dct["process_id"], forms, serializer, external)
+        around = {name: {node: Around.from_dict(what) for node, what in nodes.items()}
+                  for name, nodes in dct.get("around", {}).items()}
+        runner = cls(spec, subprocess_specs, dct["process_id"], forms, serializer, external, around)
         runner._spec_text = text
         return runner
 
@@ -134,7 +147,9 @@ class ProcessRunner:
             self._spec_text = self._serializer.spec_to_text(
                 self._spec, self._subprocess_specs, {
                     "process_id": self.process_id, "forms": forms,
-                    "external": {node: asdict(impl) for node, impl in self._external.items()}})
+                    "external": {node: asdict(impl) for node, impl in self._external.items()},
+                    "around": {name: {node: what.to_dict() for node, what in nodes.items()}
+                               for name, nodes in self._around.items()}})
         return self._spec_text
 
     # --- running ---------------------------------------------------------------------

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from engine import expressions
 from engine.errors import ExpressionError
-from engine.expressions import feel, juel
+from engine.expressions import feel, juel, zeebe_legacy
 from engine.methodology import build, crossref, service_tasks, variables
 from engine.methodology.bpmn_schema import check_bpmn_xsd, load_bpmn_schema
 from engine.methodology import camunda_forms, zeebe
@@ -283,6 +283,11 @@ def _expression_problem(site: ExpressionSite) -> tuple[int, str] | None:
             source = feel.translate(source, "timers" if part else "conditions")
         except ExpressionError as err:
             return site.line + (err.line - 1 if err.line else 0), f"{site.where}: {err.message}"
+    elif zeebe_legacy.is_legacy_condition(source) and not site.is_script and not in_yaml:
+        try:
+            source = zeebe_legacy.translate(source)
+        except ExpressionError as err:
+            return site.line, f"{site.where}: {err.message}"
     try:
         if site.is_script:
             expressions.check_script(textwrap.dedent(source))

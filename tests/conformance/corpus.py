@@ -196,8 +196,13 @@ def drive(folder: str, methodologies: Path, work: Path) -> Outcome:
 # E03's credit-score checker returns the scores its loan subprocess loops over.
 # Z10's plausibility check (camunda8/) says whether a person must approve the change.
 # Z17's seat check says the seats are there.
+# Z30's (camunda8/) document classifier decides among the types its input mapping offers (its
+# result expression maps result.decision to documentType), and the language detector's answer
+# goes to language. Z14's DMN worker evaluates its approval table into approved.
 WORKER_ANSWERS = {"creditScoreChecker": {"creditScores": [3, 8]}, "check-seats": {"seatsAvailable": True},
-                  "checkPlausibility": {"manualApprovalNecessary": False}}
+                  "checkPlausibility": {"manualApprovalNecessary": False},
+                  "io.holunda:connector-decide:2": {"documentType": "INVOICE", "language": "de"},
+                  "DMN": {"approved": True}}
 
 
 def worker_topics(methodologies: Path) -> list[str]:

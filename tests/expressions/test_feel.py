@@ -114,15 +114,22 @@ def test_date_and_duration_literals_become_dates_and_durations():
     assert run('= close_date > date("2024-01-01")', close_date=dt.date(2024, 2, 1)) is True
 
 
+def test_list_and_context_literals_and_literal_list_positions_become_lists_mappings_and_indexes():
+    assert run('= [1, "two", x]', x=3) == [1, "two", 3]
+    assert run('= {name: "Acme", "full name": n, address: {city: c}}', n="Acme Ltd", c="Kraków") == \
+        {"name": "Acme", "full name": "Acme Ltd", "address": {"city": "Kraków"}}
+    assert run("= items[1]", items=[5, 6, 7]) == 5  # FEEL counts from 1
+    assert run("= items[-1]", items=[5, 6, 7]) == 7  # and from the end with a minus
+    assert run("= order.lines[2].sku", order={"lines": [{"sku": "A"}, {"sku": "B"}]}) == "B"
+
+
 # --- refusals, at their column ----------------------------------------------------------
 
 @pytest.mark.parametrize("feel, column, words", [
     ("= a == b", 5, "single '='"),
     ("= a && b", 5, "'and'"),
     ("= !a", 3, "not(…)"),
-    ("= {a: 1}", 3, "context literals"),
-    ("= [1, 2]", 3, "list literals"),
-    ("= items[1]", 8, "FEEL counts from 1"),
+    ("= items[0]", 9, "FEEL counts list positions from 1"),
     ("= items[amount > 1]", 8, "list filters"),
     ("= fromAi(toolCall.sku)", 3, "fromAi() is not supported in conditions"),
     ("= a.size()", 5, "size() is not supported"),
@@ -162,7 +169,7 @@ def test_a_refusal_on_a_later_line_names_that_line():
 
 
 def test_refusals_name_where_the_expression_was_written():
-    assert "in input mappings" in refusal("= {a: 1}", "input mappings").message
+    assert "in input mappings" in refusal("= fromAi(x)", "input mappings").message
 
 
 def test_deep_nesting_is_refused_as_a_limit():

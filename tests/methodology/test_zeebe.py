@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from engine.cli import main
 from engine.methodology.bpmn_source import parse_xml, read_bpmn
 from engine.methodology.camunda_forms import read_form
-from engine.methodology.model import INITIATOR
+from engine.methodology.model import INITIATOR, IoMapping
 from engine.methodology.zeebe import attach_forms
 from engine.methodology.camunda_forms import read_forms
 from engine.rules.forms import validate_form
@@ -173,15 +173,17 @@ def test_a_form_key_naming_a_custom_ui_is_refused():
 
 # --- what Dealflow does not run ---------------------------------------------------------------
 
-def test_io_mappings_on_a_user_task_are_refused_and_their_feel_checked_at_its_line():
-    facts = facts_of(user_task('<zeebe:ioMapping>\n<zeebe:input source="=a.b" target="x" />\n'
-                               '<zeebe:output source="={x: 1}" target="y" />\n</zeebe:ioMapping>'))
-    assert messages(facts) == [
-        "8: output mapping 'y' of 'Review': context literals ({…}) are not supported in output mappings: give "
-        "each value its own mapping or form field, e.g. = customer.name",
-        "6: user task 'Review' has zeebe:ioMapping (2 input/output mappings), which Dealflow does not run: a "
-        "task reads and writes the deal's process data directly; remove the mappings and name the variables "
-        "themselves (a form field's key, a condition's variable), or compute a value in a script task"]
+def test_io_mappings_are_read_as_dealflow_expressions_and_their_feel_checked_at_its_line():
+    facts = facts_of(user_task('<zeebe:ioMapping>\n<zeebe:input source="=a.b[1]" target="x" />\n'
+                               '<zeebe:input source="plain text" target="y.z" />\n'
+                               '<zeebe:output source="={x: 1, y: [2]}" target="w" />\n</zeebe:ioMapping>'))
+    assert messages(facts) == []
+    assert facts.io_mappings["Review"] == IoMapping(inputs=(("x", "a.b[0]"), ("y.z", "'plain text'")),
+                                                    outputs=(("w", "{'x': 1, 'y': [2]}"),))
+    assert {"x", "y", "w"} <= facts.sets
+    facts = facts_of(user_task('<zeebe:ioMapping>\n<zeebe:input source="=fromAi(x)" target="x" />\n'
+                               '<zeebe:output source="=1" target="2bad" />\n</zeebe:ioMapping>'))
+    assert [m.split(":")[0] for m in messages(facts)] == ["7", "8"]
 
 
 def test_task_headers_are_kept_as_data():
@@ -212,11 +214,11 @@ def test_a_call_activity_choosing_its_process_by_a_feel_expression_is_refused_at
 def test_a_correlation_key_outside_the_feel_subset_is_named_at_its_line():
     facts = facts_of('<bpmn:receiveTask id="Wait" messageRef="M" />\n</bpmn:process>\n'
                      '<bpmn:message id="M" name="paid">\n<bpmn:extensionElements>\n'
-                     '<zeebe:subscription correlationKey="=orders[1].id" />\n</bpmn:extensionElements>\n'
+                     '<zeebe:subscription correlationKey="=orders[n].id" />\n</bpmn:extensionElements>\n'
                      '</bpmn:message>\n<bpmn:process id="q">\n')
-    assert "8: correlation key of message 'paid': list filters and indexes ('[…]' after 'orders') are not " \
-           "supported in correlation keys: FEEL counts from 1 and Dealflow from 0; compute the value in a " \
-           "script task and use it by its name" in messages(facts)
+    assert "8: correlation key of message 'paid': list filters and computed positions ('[…]' after 'orders') " \
+           "are not supported in correlation keys: write a literal position (x[1] is the first, x[-1] the last) " \
+           "or compute the value in a script task and use it by its name" in messages(facts)
 
 
 def test_dealflow_validate_reads_the_form_files_of_the_methodology_folder(tmp_path, monkeypatch):

@@ -1,7 +1,8 @@
 """Call activities through the façade, on SQLite and PostgreSQL: the called process
 (another BPMN file of the methodology, named the Camunda 8 way) runs within the same
 deal — its user task is in the deal owner's inbox, what it sets is the deal's data
-afterwards — and is deployed with the methodology as part of its content."""
+afterwards — and is deployed with the methodology as part of its content; the io
+mappings of the start event and the call activity run around them."""
 
 from __future__ import annotations
 
@@ -37,6 +38,10 @@ def test_the_called_process_runs_within_the_deal_and_its_data_is_the_deals_after
     worker = credit.worker_for_token(credit.create_worker_token("erp", ["invoice"], actor="admin"))
     [invoice] = credit.fetch_and_lock(worker, "w1", 10, [("invoice", 60_000)])
     assert (invoice.opportunity_id, invoice.variables["approved"], invoice.variables["limit"]) == (deal.id, True, 5000)
+    # the io mappings ran: the start event's output, the call's output; the call's input (which the
+    # called process's gateway read, or its task would not have been reached) was the call's own
+    assert (invoice.variables["lead"], invoice.variables["offer"]) == ({"channel": "web"}, {"limit": 10000})
+    assert "tier" not in invoice.variables
     credit.complete_external_task(worker, invoice.id, "w1", {})
     shown = credit.show_opportunity(deal.id)
     assert (shown.stage_id, shown.status) == ("won", "won")  # the gateway read what the called process set
