@@ -43,8 +43,9 @@ EXPECTED = {
         "Z06", "Z11", "N04",
         # refused for what else they hold (see their outcome's detail)
         "Z07", "Z08", "N01",
-        # input/output mappings on its start event, a Camunda 8 call activity (its review form's iframe is
-        # display-only since 2026-12-05)
+        # Z09: its called process (copied beside it since call activities run) names nodes Start and End,
+        # ids the workflow engine reserves, and calls an AI connector; FEEL append() (its review form's
+        # iframe is display-only since 2026-12-05)
         "Z09",
         # a call activity choosing its process by a FEEL expression (Z15); Camunda Modeler's broken-link
         # fixture (Z27): it calls a process no file defines and a decision without a decision table
