@@ -106,7 +106,12 @@ def check_constructs(path: str, root) -> list[Problem]:
     for el in root.iter(_b("callActivity")):
         called = (el.get("calledElement") or "").strip()
         zeebe = el.find(f"{_b('extensionElements')}/{{{_ZEEBE}}}calledElement")
-        if not called and not (zeebe is not None and (zeebe.get("processId") or "").strip()):
+        case = _vendor(el, "caseRef")
+        if not called and case:
+            refuse(el, f"call activity '{el.get('id')}' calls the CMMN case '{case}' (camunda:caseRef); Dealflow "
+                       "runs BPMN processes only: draw the case's steps as a process in a .bpmn file under bpmn/ "
+                       "and name it in calledElement")
+        elif not called and not (zeebe is not None and (zeebe.get("processId") or "").strip()):
             refuse(el, f"call activity '{el.get('id')}' names no process: set calledElement (or Camunda 8's "
                        "zeebe:calledElement processId) to the id of a process in a .bpmn file under bpmn/")
         # an expression naming the process: engine.methodology.zeebe says what to write

@@ -7,7 +7,7 @@ from copy import deepcopy
 from datetime import datetime, timedelta
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.defaults import InclusiveGateway, ParallelGateway, StartEvent
+from SpiffWorkflow.bpmn.specs.defaults import CallActivity, InclusiveGateway, ParallelGateway, StartEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
@@ -23,6 +23,31 @@ def all_tasks(workflow: BpmnWorkflow) -> list:
     for sub in workflow.subprocesses.values():
         tasks.extend(sub.tasks.values())
     return tasks
+
+
+def called_tasks(workflow: BpmnWorkflow) -> set:
+    """The ids of the tasks that run inside a called process (a call activity's, and
+    whatever that one calls or embeds): their node ids belong to another BPMN
+    process, so they enter none of the deal's stages even where an id repeats one of
+    the deal's own process (StartEvent_1, EndEvent_1)."""
+    owners = {t.id: t for t in all_tasks(workflow)}
+    inside: set = set()
+
+    def called(sub) -> bool:
+        owner = owners.get(sub.parent_task_id)
+        while owner is not None:
+            # Camunda's parser makes an embedded subprocess a CallActivity too, whose
+            # subprocess spec is named after the node itself
+            if isinstance(owner.task_spec, CallActivity) and owner.task_spec.spec != owner.task_spec.bpmn_id:
+                return True
+            parent = owner.workflow
+            owner = owners.get(getattr(parent, "parent_task_id", None))
+        return False
+
+    for sub in workflow.subprocesses.values():
+        if called(sub):
+            inside.update(sub.tasks)
+    return inside
 
 
 def parallel_nodes(spec) -> set[str]:

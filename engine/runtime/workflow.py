@@ -41,7 +41,8 @@ from engine.runtime.clock import frozen_now
 from engine.runtime.script_engine import SafeScriptEngine
 from engine.runtime.serialization import MAX_TASK_DATA_CHARS, Serializer, StateNotStorable
 from engine.runtime.specs import ProcessSpecs
-from engine.runtime.inspection import all_tasks, firings, parallel_nodes, run_engine, timer_marks, timers
+from engine.runtime.inspection import (all_tasks, called_tasks, firings, parallel_nodes, run_engine, timer_marks,
+                                      timers)
 from engine.runtime.step import ReadyTask, StepError, StepResult, step_error
 
 __all__ = ["ProcessRunner"]
@@ -375,9 +376,10 @@ class ProcessRunner:
     def _result(self, workflow: BpmnWorkflow, before: dict | None, error: StepError | None,
                 marks: dict | None = None, thrown: tuple = ()) -> StepResult:
         tasks = all_tasks(workflow)
+        called = called_tasks(workflow) if before else set()  # a called process's nodes enter no stage
         reached_tasks = [] if before is None else [
             t for t in tasks if t.task_spec.bpmn_id and (t.state & _REACHED or _waits_there(t))
-            and before.get(t.id) != t.state]
+            and before.get(t.id) != t.state and t.id not in called]
         # Tree order breaks ties between state changes in the same clock tick.
         order = {t.id: i for i, t in enumerate(tasks)}
         reached_tasks.sort(key=lambda t: (t.last_state_change, order[t.id]))

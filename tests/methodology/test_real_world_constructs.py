@@ -51,6 +51,10 @@ REFUSED = {
     "call_without_element.bpmn": [
         "6: call activity 'Call_1' names no process: set calledElement (or Camunda 8's zeebe:calledElement "
         "processId) to the id of a process in a .bpmn file under bpmn/"],
+    "call_to_a_case.bpmn": [
+        "6: call activity 'Call_1' calls the CMMN case 'credit-check' (camunda:caseRef); Dealflow runs BPMN "
+        "processes only: draw the case's steps as a process in a .bpmn file under bpmn/ and name it in "
+        "calledElement"],
     "multiple_outgoing_flows.bpmn": [
         "6: userTask 'Task_Offer' has 2 outgoing sequence flows ('Flow_Yes', 'Flow_No'); the engine follows "
         "one flow out of a task or event: put an exclusive gateway (to choose) or a parallel gateway (to do "

@@ -34,6 +34,8 @@ def test_the_called_process_runs_within_the_deal_and_its_data_is_the_deals_after
     assert (task.node_id, task.name, task.assignee) == ("Task_Review", "Review the customer's credit", "rep1")
     assert [f.id for f in task.form] == ["approved", "limit"]
     credit.complete_task(task.id, actor="rep1", data={"approved": True, "limit": 5000})
+    # the called process ended at its own End_Lost, an id the deal's process uses for its lost stage:
+    # a called process's nodes enter none of the deal's stages
     assert credit.show_opportunity(deal.id).stage_id == "invoicing"
     worker = credit.worker_for_token(credit.create_worker_token("erp", ["invoice"], actor="admin"))
     [invoice] = credit.fetch_and_lock(worker, "w1", 10, [("invoice", 60_000)])
