@@ -233,8 +233,9 @@ class Engine:
     def list_tasks(self, user: str | None = None) -> list[TaskView]:
         return tasks.list_tasks(self.context, user)
 
-    def complete_task(self, task_id: str, *, actor: str, data: Mapping[str, object]) -> OpportunityView:
-        return tasks.complete_task(self.context, task_id, actor=actor, data=data)
+    def complete_task(self, task_id: str, *, actor: str, data: Mapping[str, object],
+                      view: bool = True) -> OpportunityView | None:
+        return tasks.complete_task(self.context, task_id, actor=actor, data=data, view=view)
 
     def complete_activity(self, task_id: str, *, actor: str, note: str | None = None) -> OpportunityView:
         return tasks.complete_activity(self.context, task_id, actor=actor, note=note)

@@ -36,7 +36,7 @@ def list_tasks(ctx: ServiceContext, user: str | None = None) -> list[TaskView]:
 
 
 def complete_task(ctx: ServiceContext, task_id: str, *, actor: str,
-                  data: Mapping[str, object]) -> OpportunityView:
+                  data: Mapping[str, object], view: bool = True) -> OpportunityView | None:
     """Lock the task's deal; check, as things are under the lock, that the deal is
     not lost (nor closed at all, for a suggested activity), the task still ready,
     the actor may complete it and the data fits its form; then run the workflow to
@@ -45,7 +45,11 @@ def complete_task(ctx: ServiceContext, task_id: str, *, actor: str,
     If another step of the same opportunity committed first (its version counter
     moved — on SQLite, where nothing is row-locked, that is how two users working
     on one deal meet), the unit of work runs the use case again on what is now
-    stored: a different task still completes, the same task is then no longer ready."""
+    stored: a different task still completes, the same task is then no longer ready.
+
+    Returns the deal's full view as committed, or None with ``view=False``: a caller
+    that does not render the deal (a worker, a redirect) spares the view's reads —
+    rebuilding it costs about as much as the step itself."""
     for name, value in data.items():  # no NUL or lone surrogate reaches the stored events
         inputs.storable(str(name), "form")  # not the name as the field: it would carry the NUL back
         inputs.storable_data(value, str(name))
@@ -75,7 +79,7 @@ def complete_task(ctx: ServiceContext, task_id: str, *, actor: str,
         return opportunity.id
 
     opportunity_id = unit_of_work.run(ctx, work, duplicate="someone else completed this task at the same time")
-    return opportunities.show_opportunity(ctx, opportunity_id)
+    return opportunities.show_opportunity(ctx, opportunity_id) if view else None
 
 
 def _lock_deal_of(session: Session, task: InboxTask) -> Opportunity:

@@ -45,3 +45,16 @@ def test_completing_a_task_while_the_deal_is_closed_as_lost_leaves_a_lost_deal_e
             assert qualify is None and "task_completed" not in kinds
         else:
             assert qualify is not None and kinds.count("task_completed") == 1
+
+
+
+def test_a_caller_that_renders_nothing_gets_no_view_and_the_same_step_is_committed(engine):
+    shown, quiet = open_deal(engine, "shown"), open_deal(engine, "quiet")
+    returned = engine.complete_task(shown.open_tasks[0].id, actor=shown.owner, data={"amount": "100"})
+    assert engine.complete_task(quiet.open_tasks[0].id, actor=quiet.owner, data={"amount": "100"},
+                                view=False) is None
+    after = engine.show_opportunity(quiet.id)  # another session: what was committed
+    assert [t.node_id for t in after.completed_tasks] == ["Task_Qualify"]
+    assert (after.stage_id, after.status, [t.node_id for t in after.open_tasks]) == (
+        returned.stage_id, returned.status, [t.node_id for t in returned.open_tasks])
+    assert [e.kind for e in after.events] == [e.kind for e in returned.events]
