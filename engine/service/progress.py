@@ -48,10 +48,10 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
         record_event(session, opportunity, "timer_fired", None, now, node=firing.node_id,
                      due=firing.due.isoformat())
     assign = Assigner(session, lanes)
-    for stage in progress.stages_entered(methodology, opportunity.stage_id, result.reached):
-        change_stage(session, opportunity, methodology, stage.id, actor_id, now, assign)
     timer_dues = [t.due for t in result.timers]
-    with session.no_autoflush:  # one flush, below, not one per query
+    with session.no_autoflush:  # one flush, below, not one per query (each UPDATEs the deal again)
+        for stage in progress.stages_entered(methodology, opportunity.stage_id, result.reached):
+            change_stage(session, opportunity, methodology, stage.id, actor_id, now, assign)
         ready_rows, new_rows = _sync_inbox(session, opportunity, methodology, result, assign, now)
         if opportunity.status == "lost":
             # A lost deal's process stops, as closing it by hand stops it: what a parallel
@@ -102,7 +102,7 @@ def _enter_activities(session: Session, opportunity: Opportunity, stage: Stage, 
     """Withdraw what earlier stages suggested and still waits (required ones were
     done, or the deal could not have left), then suggest what this stage has and
     the deal was not given before."""
-    rows = inbox.activity_rows(session, opportunity.id)
+    rows = inbox.activity_rows(session, opportunity.id)  # with those added, unflushed, in this step
     for row in rows:
         if row.status == "ready" and row.stage_id != stage.id:
             row.status = "cancelled"

@@ -126,10 +126,14 @@ def ready_workflow_rows(session: Session, opportunity_id: int) -> list[InboxTask
 
 
 def activity_rows(session: Session, opportunity_id: int) -> list[InboxTask]:
-    """The deal's suggested activities still open or done (not the withdrawn ones)."""
-    return list(session.scalars(select(InboxTask).where(
+    """The deal's suggested activities still open or done (not the withdrawn ones);
+    rows added to the session and not flushed yet (no autoflush) are among them."""
+    stored = list(session.scalars(select(InboxTask).where(
         InboxTask.opportunity_id == opportunity_id, InboxTask.kind == "activity",
         InboxTask.status.in_(("ready", "completed")))))
+    pending = [row for row in session.new if isinstance(row, InboxTask) and row.opportunity_id == opportunity_id
+               and row.kind == "activity" and row.status in ("ready", "completed")]
+    return stored + pending
 
 
 def open_activity_dues(session: Session, opportunity_id: int) -> list[datetime]:
