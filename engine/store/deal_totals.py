@@ -36,6 +36,7 @@ from engine.store.partner_models import Partner
 from engine.store.report_scope import where_in_scope
 
 MARKED = "dealflow.deal_totals.marked"  # session.info: deal ids to replace
+LOCKED = "dealflow.deal_totals.locked"  # session.info: deal ids this transaction holds locked already
 PARTNERS = "dealflow.deal_totals.partners"  # session.info: partner ids whose cards' groupings changed
 CHUNK = 2000
 CENT = Decimal("0.01")
@@ -46,13 +47,27 @@ PARTNER_COLUMNS = ("industry", "campaign", "territory", "source")  # card column
 SCOPE = ("owner_id", "manager_id", "team_id", "status", "currency")
 SUMMED = ("deals", "amount_cents", "weighted_units", "cycle_us")
 KEY = ("kind", "k1", "k2", "k3", *SCOPE)
+# The deal's columns its part is made of (``parts``): a deal written with none of them
+# changed (its workflow state, next action, scores) keeps its part, and is not noted.
+PART_COLUMNS = ("owner_id", "manager_id", "team_id", "status", "currency", "methodology_version_id", "stage_id",
+                "segment_id", "attributes", "partner_id", "amount", "probability", "opened_at", "closed_at")
 
 
 # --- keeping ---------------------------------------------------------------------------
 
 def watch(session: Session) -> None:
-    """Note, at each flush of ``session``, the deals and partner cards it writes."""
+    """Note, at each flush of ``session``, the deals and partner cards it writes
+    (``session`` is one unit of work's: one transaction)."""
+    session.info[LOCKED] = set()
     event.listen(session, "before_flush", _noted)
+
+
+def note_locked(session: Session, opportunity_id: int) -> None:
+    """``opportunity_id`` is row-locked by this watched transaction (until it ends):
+    ``replace`` need not lock it again."""
+    locked = session.info.get(LOCKED)
+    if locked is not None:
+        locked.add(opportunity_id)
 
 
 def _noted(session: Session, _context, _instances) -> None:
@@ -62,7 +77,7 @@ def _noted(session: Session, _context, _instances) -> None:
         if isinstance(item, Opportunity):
             if item.id is None:
                 session.info.setdefault(MARKED + ".new", []).append(item)  # its id comes with the flush
-            else:
+            elif item in session.new or item in session.deleted or any(_changed(item, c) for c in PART_COLUMNS):
                 deals.add(item.id)
         elif isinstance(item, Partner) and item.id is not None and item not in session.new:
             if any(_changed(item, c) for c in PARTNER_COLUMNS if hasattr(Partner, c)):
@@ -102,8 +117,10 @@ def replace(session: Session, opportunity_ids: Sequence[int]) -> None:
         # of the old parts and the write would be subtracted twice. In id order, as the
         # use cases that hold many deals lock them; a deal this transaction holds already
         # is no wait.
-        connection.execute(select(Opportunity.id).where(Opportunity.id.in_(chunk))
-                           .order_by(Opportunity.id).with_for_update())
+        to_lock = [i for i in chunk if i not in session.info.get(LOCKED, ())]
+        if to_lock:
+            connection.execute(select(Opportunity.id).where(Opportunity.id.in_(to_lock))
+                               .order_by(Opportunity.id).with_for_update())
         old = [dict(r._mapping) for r in connection.execute(select(table).where(table.c.opportunity_id.in_(chunk)))]
         new = parts(session, chunk)
         current = {row["opportunity_id"]: row for row in new}

@@ -19,7 +19,7 @@ from engine.store.db import hold_sqlite_writes
 from engine.store.report_scope import where_in_scope
 from engine.store.lookup import Lookup
 from engine.store.external_task_models import ExternalTask
-from engine.store import stage_totals
+from engine.store import deal_totals, stage_totals
 from engine.store.models import Event, InboxTask, Opportunity, StageChange
 from engine.store.partner_cards import credit_of
 from engine.store.partner_models import Partner
@@ -43,6 +43,7 @@ def lock_opportunity(session: Session, opportunity_id: int, *, with_state: bool 
     row = session.scalar(query)
     if row is None:
         raise NotFoundError(missing or f"no opportunity {opportunity_id}")
+    deal_totals.note_locked(session, row.id)
     return row
 
 
