@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Iterable, Sequence
 
-from sqlalchemy import BigInteger, cast, delete, event, func, insert, inspect, literal, select, type_coerce
+from sqlalchemy import BigInteger, bindparam, cast, delete, event, func, insert, inspect, literal, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -121,7 +121,7 @@ def replace(session: Session, opportunity_ids: Sequence[int]) -> None:
         if to_lock:
             connection.execute(select(Opportunity.id).where(Opportunity.id.in_(to_lock))
                                .order_by(Opportunity.id).with_for_update())
-        old = [dict(r._mapping) for r in connection.execute(select(table).where(table.c.opportunity_id.in_(chunk)))]
+        old = [dict(r._mapping) for r in connection.execute(_OLD_PARTS, {"ids": chunk})]
         new = parts(session, chunk)
         current = {row["opportunity_id"]: row for row in new}
         unchanged = {row["opportunity_id"] for row in old if current.get(row["opportunity_id"]) == row}
@@ -134,14 +134,15 @@ def replace(session: Session, opportunity_ids: Sequence[int]) -> None:
                     sums = delta[key]
                     for i, value in enumerate((1, row["amount_cents"], row["weighted_units"], row["cycle_us"])):
                         sums[i] += sign * value
-        if old:
-            connection.execute(delete(table).where(table.c.opportunity_id.in_([r["opportunity_id"] for r in old])))
+        gone = sorted({r["opportunity_id"] for r in old} - {r["opportunity_id"] for r in new})  # deleted deals
+        if gone:
+            connection.execute(delete(table).where(table.c.opportunity_id.in_(gone)))
         if new:
-            connection.execute(insert(table), new)
+            connection.execute(_upsert(session, "parts"), new)
         changed = [dict(zip(KEY, key), **dict(zip(SUMMED, sums))) for key, sums in sorted(delta.items())
                    if any(sums)]
         if changed:
-            connection.execute(_add(session), changed)
+            connection.execute(_upsert(session, "sums"), changed)
 
 
 def keys_of(part: dict) -> list[tuple]:
@@ -153,11 +154,26 @@ def keys_of(part: dict) -> list[tuple]:
             ("industry", part["industry"], "", "", *scope)]
 
 
-def _add(session: Session):
-    table = DealReportTotal.__table__
-    upsert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name](table)
-    return upsert.on_conflict_do_update(index_elements=[table.c[k] for k in KEY],
-                                        set_={name: table.c[name] + upsert.excluded[name] for name in SUMMED})
+_UPSERTS: dict[tuple[str, str], object] = {}  # (dialect, which) -> statement, built once
+
+
+def _upsert(session: Session, which: str):
+    """The kept parts written over (``parts``) or the sums moved by a difference (``sums``)."""
+    dialect = session.get_bind().dialect.name
+    statement = _UPSERTS.get((dialect, which))
+    if statement is None:
+        table = (DealReportFact if which == "parts" else DealReportTotal).__table__
+        upsert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](table)
+        if which == "parts":
+            statement = upsert.on_conflict_do_update(
+                index_elements=[table.c.opportunity_id],
+                set_={c.name: upsert.excluded[c.name] for c in table.c if c.name != "opportunity_id"})
+        else:
+            statement = upsert.on_conflict_do_update(
+                index_elements=[table.c[k] for k in KEY],
+                set_={name: table.c[name] + upsert.excluded[name] for name in SUMMED})
+        _UPSERTS[(dialect, which)] = statement
+    return statement
 
 
 def _attribute(name: str):
@@ -166,19 +182,24 @@ def _attribute(name: str):
     return func.coalesce(deal_value, func.nullif(card, ""), "") if card is not None else func.coalesce(deal_value, "")
 
 
+# Built once (statements are compiled and cached by SQLAlchemy; building them is not).
+_PARTS = (select(Opportunity.id, Opportunity.owner_id, func.coalesce(Opportunity.manager_id, 0),
+                 func.coalesce(Opportunity.team_id, 0), Opportunity.status, Opportunity.currency,
+                 Opportunity.methodology_version_id, func.coalesce(Opportunity.stage_id, ""),
+                 func.coalesce(Opportunity.segment_id, ""), *(_attribute(a) for a in ATTRIBUTES),
+                 type_coerce(Opportunity.amount, BigInteger), func.coalesce(Opportunity.probability, 0),
+                 Opportunity.opened_at, Opportunity.closed_at)
+          .outerjoin(Partner, Partner.id == Opportunity.partner_id)
+          .where(Opportunity.id.in_(bindparam("ids", expanding=True))))
+_OLD_PARTS = select(DealReportFact.__table__).where(
+    DealReportFact.opportunity_id.in_(bindparam("ids", expanding=True)))
+
+
 def parts(session: Session, opportunity_ids: Sequence[int]) -> list[dict]:
     """The deals' parts as DealReportFact rows, from the deals and their partner cards."""
-    query = (select(Opportunity.id, Opportunity.owner_id, func.coalesce(Opportunity.manager_id, 0),
-                    func.coalesce(Opportunity.team_id, 0), Opportunity.status, Opportunity.currency,
-                    Opportunity.methodology_version_id, func.coalesce(Opportunity.stage_id, ""),
-                    func.coalesce(Opportunity.segment_id, ""), *(_attribute(a) for a in ATTRIBUTES),
-                    type_coerce(Opportunity.amount, BigInteger), func.coalesce(Opportunity.probability, 0),
-                    Opportunity.opened_at, Opportunity.closed_at)
-             .outerjoin(Partner, Partner.id == Opportunity.partner_id)
-             .where(Opportunity.id.in_(list(opportunity_ids))))
     rows = []
     for (deal_id, owner, manager, team, status, currency, version, stage, segment, territory, industry, source,
-         campaign, cents, probability, opened, closed) in session.execute(query):
+         campaign, cents, probability, opened, closed) in session.execute(_PARTS, {"ids": list(opportunity_ids)}):
         rows.append(dict(
             opportunity_id=deal_id, owner_id=owner, manager_id=int(manager), team_id=int(team), status=status,
             currency=currency, methodology_version_id=version, stage_id=stage, segment_id=segment,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable, Iterable, Mapping, Sequence
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, bindparam, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -47,8 +47,7 @@ def replace(session: Session, opportunity_ids: Sequence[int], positions_of: Posi
     session.flush()
     for start in range(0, len(opportunity_ids), CHUNK):
         chunk = list(opportunity_ids[start:start + CHUNK])
-        old = [dict(r._mapping) for r in session.execute(
-            select(DealStageFact.__table__).where(DealStageFact.opportunity_id.in_(chunk)))]
+        old = [dict(r._mapping) for r in session.execute(_OLD_PARTS, {"ids": chunk})]
         new = _parts(session, chunk, positions_of)
         delta: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         for rows, sign in ((old, -1), (new, 1)):
@@ -56,35 +55,66 @@ def replace(session: Session, opportunity_ids: Sequence[int], positions_of: Posi
                 sums = delta[tuple(row[k] for k in KEY)]
                 for i, value in enumerate((1, row["stays"], row["stay_us"], row["advanced"])):
                     sums[i] += sign * value
+        # Only the rows that differ are written: a step adds the new stage's row and
+        # changes the left one's; the rest of the deal's history stays as stored.
+        stored = {_part_key(row): row for row in old}
+        kept = {_part_key(row) for row in new}
         connection = session.connection()
-        if old:
-            connection.execute(delete(DealStageFact.__table__).where(DealStageFact.opportunity_id.in_(chunk)))
-        if new:
-            connection.execute(insert(DealStageFact.__table__), new)
+        for key in sorted(stored.keys() - kept):
+            connection.execute(_DELETE_PART, dict(zip(PART_KEY, key)))
+        changed_parts = [row for row in new if stored.get(_part_key(row)) != row]
+        if changed_parts:
+            connection.execute(_upsert(session, "parts"), changed_parts)
         changed = [dict(zip(KEY, key), **dict(zip(SUMMED, sums))) for key, sums in sorted(delta.items())
                    if any(sums)]
         if changed:
-            connection.execute(_add(session), changed)
+            connection.execute(_upsert(session, "sums"), changed)
 
 
-def _add(session: Session):
-    table = StageHistoryTotal.__table__
-    upsert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name](table)
-    return upsert.on_conflict_do_update(index_elements=[table.c[k] for k in KEY],
-                                        set_={name: table.c[name] + upsert.excluded[name] for name in SUMMED})
+PART_KEY = ("opportunity_id", "methodology_version_id", "stage_id")
+_OLD_PARTS = select(DealStageFact.__table__).where(DealStageFact.opportunity_id.in_(bindparam("ids", expanding=True)))
+_DELETE_PART = delete(DealStageFact.__table__).where(*(DealStageFact.__table__.c[k] == bindparam(k) for k in PART_KEY))
+_UPSERTS: dict[tuple[str, str], object] = {}  # (dialect, which) -> statement, built once
+
+
+def _part_key(row: dict) -> tuple:
+    return tuple(row[k] for k in PART_KEY)
+
+
+def _upsert(session: Session, which: str):
+    """Deal parts written over (``parts``) or the sums moved by a difference (``sums``)."""
+    dialect = session.get_bind().dialect.name
+    statement = _UPSERTS.get((dialect, which))
+    if statement is None:
+        table = (DealStageFact if which == "parts" else StageHistoryTotal).__table__
+        upsert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](table)
+        if which == "parts":
+            statement = upsert.on_conflict_do_update(
+                index_elements=[table.c[k] for k in PART_KEY],
+                set_={c.name: upsert.excluded[c.name] for c in table.c if c.name not in PART_KEY})
+        else:
+            statement = upsert.on_conflict_do_update(
+                index_elements=[table.c[k] for k in KEY],
+                set_={name: table.c[name] + upsert.excluded[name] for name in SUMMED})
+        _UPSERTS[(dialect, which)] = statement
+    return statement
+
+
+_DEALS = select(Opportunity.id, Opportunity.owner_id, Opportunity.manager_id, Opportunity.team_id,
+                Opportunity.segment_id).where(Opportunity.id.in_(bindparam("ids", expanding=True)))
+_MOVES = (select(StageChange.opportunity_id,
+                 func.coalesce(StageChange.methodology_version_id, Opportunity.methodology_version_id),
+                 StageChange.to_stage, StageChange.changed_at)
+          .join(Opportunity, Opportunity.id == StageChange.opportunity_id)
+          .where(StageChange.opportunity_id.in_(bindparam("ids", expanding=True)))
+          .order_by(StageChange.opportunity_id, StageChange.id))
 
 
 def _parts(session: Session, chunk: list[int], positions_of: Positions) -> list[dict]:
     """The deals' parts as DealStageFact rows."""
-    deals = {row.id: row for row in session.execute(
-        select(Opportunity.id, Opportunity.owner_id, Opportunity.manager_id, Opportunity.team_id,
-               Opportunity.segment_id).where(Opportunity.id.in_(chunk)))}
+    deals = {row.id: row for row in session.execute(_DEALS, {"ids": chunk})}
     moves: dict[int, list[Move]] = defaultdict(list)
-    version = func.coalesce(StageChange.methodology_version_id, Opportunity.methodology_version_id)
-    for deal_id, version_id, stage_id, at in session.execute(
-            select(StageChange.opportunity_id, version, StageChange.to_stage, StageChange.changed_at)
-            .join(Opportunity, Opportunity.id == StageChange.opportunity_id)
-            .where(StageChange.opportunity_id.in_(chunk)).order_by(StageChange.opportunity_id, StageChange.id)):
+    for deal_id, version_id, stage_id, at in session.execute(_MOVES, {"ids": chunk}):
         moves[deal_id].append(Move(version_id, stage_id, at))
     positions: dict[tuple[int, str], tuple[int, str]] = {}
     for version_id in {m.version_id for its in moves.values() for m in its}:
