@@ -56,11 +56,8 @@ def complete_task(ctx: ServiceContext, task_id: str, *, actor: str,
     now = ctx.now()
 
     def work(session: Session) -> int:
-        task = session.get(InboxTask, visibility.known_task_id(task_id))
-        if task is None:
-            raise NotFoundError(f"no task '{task_id}'")
+        task, opportunity = _locked_task(session, task_id)
         actor_row = people.user(session, actor)
-        opportunity = _lock_deal_of(session, task)
         if task.kind == WHY_LOST:  # a lost deal's "Record why … was lost": its reason, checked as by hand
             closing.answer_ask(ctx, session, task, opportunity, actor_row, data, now)
             return opportunity.id
@@ -82,12 +79,15 @@ def complete_task(ctx: ServiceContext, task_id: str, *, actor: str,
     return opportunities.show_opportunity(ctx, opportunity_id) if view else None
 
 
-def _lock_deal_of(session: Session, task: InboxTask) -> Opportunity:
-    """Lock the task's deal, then re-read the task: what is decided next is decided on
+def _locked_task(session: Session, task_id: str) -> tuple[InboxTask, Opportunity]:
+    """Lock the task's deal, then read the task: what is decided next is decided on
     both as they are once the lock is held, not as they were read before."""
-    opportunity = opportunity_store.lock_opportunity(session, task.opportunity_id)
-    session.refresh(task)
-    return opportunity
+    known = visibility.known_task_id(task_id)
+    opportunity = opportunity_store.lock_opportunity_of_task(session, known)
+    task = session.get(InboxTask, known, populate_existing=True) if opportunity is not None else None
+    if task is None:
+        raise NotFoundError(f"no task '{task_id}'")
+    return task, opportunity
 
 
 def _check_workable(task: InboxTask, opportunity: Opportunity) -> None:
@@ -147,10 +147,7 @@ def reassign_task(ctx: ServiceContext, task_id: str, *, to: str, actor: str) -> 
 
     def work(session: Session) -> int:
         actor_row = people.user(session, actor)
-        task = session.get(InboxTask, visibility.known_task_id(task_id))
-        if task is None:
-            raise NotFoundError(f"no task '{task_id}'")
-        opportunity = _lock_deal_of(session, task)
+        task, opportunity = _locked_task(session, task_id)
         visibility.check_manages(session, actor_row, opportunity)
         _check_workable(task, opportunity)
         new_assignee = people.user(session, to)

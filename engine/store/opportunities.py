@@ -35,15 +35,28 @@ def lock_opportunity(session: Session, opportunity_id: int, *, with_state: bool 
     Its columns are those stored once the lock is held, even if the session had read
     the row before (``populate_existing``): a use case re-checks the deal's state on
     them, never on what it read before it waited for the lock."""
+    row = _locked(session, Opportunity.id == opportunity_id, with_state)
+    if row is None:
+        raise NotFoundError(missing or f"no opportunity {opportunity_id}")
+    return row
+
+
+def lock_opportunity_of_task(session: Session, task_id: str) -> Opportunity | None:
+    """``lock_opportunity`` of the deal of inbox row ``task_id``, found in the same
+    statement (None when there is no such task): the caller reads the task once, under
+    the lock, instead of reading it for its deal's id first and again once locked."""
+    return _locked(session, Opportunity.id == select(InboxTask.opportunity_id)
+                   .where(InboxTask.id == task_id).scalar_subquery(), True)
+
+
+def _locked(session: Session, where, with_state: bool) -> Opportunity | None:
     hold_sqlite_writes(session)  # SQLite has no row locks: its write lock stands in
-    query = (select(Opportunity).where(Opportunity.id == opportunity_id).with_for_update()
-             .execution_options(populate_existing=True))
+    query = select(Opportunity).where(where).with_for_update().execution_options(populate_existing=True)
     if with_state:
         query = query.options(undefer(Opportunity.workflow_state))
     row = session.scalar(query)
-    if row is None:
-        raise NotFoundError(missing or f"no opportunity {opportunity_id}")
-    deal_totals.note_locked(session, row.id)
+    if row is not None:
+        deal_totals.note_locked(session, row.id)
     return row
 
 
