@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import signal
 import statistics
 import sys
@@ -49,6 +48,7 @@ from sqlalchemy import create_engine, insert, text
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.fresh_schema import postgres_schema  # noqa: E402
 from engine.service import Engine  # noqa: E402
 from engine.store.models import InboxTask, Opportunity, Team, TeamMember, User  # noqa: E402
 from webui import create_app  # noqa: E402
@@ -325,25 +325,11 @@ def main() -> None:
             engine.close()
         print(f"p95={p95:.2f} ms ratio={ratio:.2f}")
         return
-    postgres = os.environ.get("DEALFLOW_BENCH_POSTGRES_URL") or os.environ.get("DEALFLOW_TEST_POSTGRES_URL")
-    if not postgres:
-        raise SystemExit("bench/inbox.py: set DEALFLOW_BENCH_POSTGRES_URL (or DEALFLOW_TEST_POSTGRES_URL), "
-                         "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test, or pass --sqlite")
-    postgres = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", postgres)
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(postgres)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
+    with postgres_schema("inbox.py") as (url, _, schema):
         print(f"PostgreSQL (schema {schema}): building {args.rows} task rows ...")
-        separator = "&" if "?" in postgres else "?"
-        engine = build(f"{postgres}{separator}options=-csearch_path%3D{schema}", args.rows, args.teams_per_user)
+        engine = build(url, args.rows, args.teams_per_user)
         p95, ratio = measure(engine, args.requests, "PostgreSQL")
         engine.close()
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
     print(f"p95={p95:.2f} ms ratio={ratio:.2f}")
 
 

@@ -42,7 +42,6 @@ import http.client
 import json
 import os
 import pstats
-import re
 import signal
 import socket
 import subprocess
@@ -59,6 +58,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.clones import Cloner, walked_templates  # noqa: E402
+from bench.fresh_schema import postgres_schema  # noqa: E402
 from engine.demo import ANSWERS, seed_demo  # noqa: E402
 from engine.service import Engine  # noqa: E402
 
@@ -464,24 +464,10 @@ def main() -> None:
             print(f"SQLite: {args.deals} deals, {args.reps} reps, {args.workers} gunicorn workers")
             last = measure(f"sqlite:///{folder}/load.db", None, args, Path(folder))
         else:
-            postgres = os.environ.get("DEALFLOW_BENCH_POSTGRES_URL") or os.environ.get("DEALFLOW_TEST_POSTGRES_URL")
-            if not postgres:
-                raise SystemExit("bench/load.py: set DEALFLOW_BENCH_POSTGRES_URL (or DEALFLOW_TEST_POSTGRES_URL), "
-                                 "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test, or pass --sqlite")
-            postgres = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", postgres)
-            schema = f"bench_{uuid.uuid4().hex[:10]}"
-            admin = create_engine(postgres)
-            with admin.begin() as connection:
-                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-            try:
-                separator = "&" if "?" in postgres else "?"
+            with postgres_schema("load.py") as (url, admin, schema):
                 print(f"PostgreSQL (schema {schema}): {args.deals} deals, {args.reps} reps, "
                       f"{args.workers} gunicorn workers")
-                last = measure(f"{postgres}{separator}options=-csearch_path%3D{schema}", admin, args, Path(folder))
-            finally:
-                with admin.begin() as connection:
-                    connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                admin.dispose()
+                last = measure(url, admin, args, Path(folder))
     print(last)
 
 

@@ -36,7 +36,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -46,6 +45,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.clones import Cloner, walked_templates  # noqa: E402
+from bench.fresh_schema import postgres_schema  # noqa: E402
 from engine.demo import seed_demo  # noqa: E402
 from engine.service import Engine  # noqa: E402
 
@@ -182,24 +182,9 @@ def main() -> None:
             print(f"SQLite: {args.timers} due timers, {args.workers} workers")
             line = run(f"sqlite:///{folder}/timers.db", args.timers, args.workers, args.timeout, Path(folder))
         else:
-            postgres = os.environ.get("DEALFLOW_BENCH_POSTGRES_URL") or os.environ.get("DEALFLOW_TEST_POSTGRES_URL")
-            if not postgres:
-                raise SystemExit("bench/timers.py: set DEALFLOW_BENCH_POSTGRES_URL (or DEALFLOW_TEST_POSTGRES_URL), "
-                                 "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test, or pass --sqlite")
-            postgres = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", postgres)
-            schema = f"bench_{uuid.uuid4().hex[:10]}"
-            admin = create_engine(postgres)
-            with admin.begin() as connection:
-                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-            try:
-                separator = "&" if "?" in postgres else "?"
+            with postgres_schema("timers.py") as (url, _, schema):
                 print(f"PostgreSQL (schema {schema}): {args.timers} due timers, {args.workers} workers")
-                line = run(f"{postgres}{separator}options=-csearch_path%3D{schema}", args.timers, args.workers,
-                           args.timeout, Path(folder))
-            finally:
-                with admin.begin() as connection:
-                    connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                admin.dispose()
+                line = run(url, args.timers, args.workers, args.timeout, Path(folder))
     print(line)
 
 
