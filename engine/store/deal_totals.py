@@ -25,11 +25,10 @@ from decimal import Decimal
 from typing import Iterable, Sequence
 
 from sqlalchemy import BigInteger, bindparam, cast, delete, event, func, insert, inspect, literal, select, type_coerce
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine.rules.pipeline_analysis import Total
-from engine.store import stage_totals
+from engine.store import stage_totals, upserts
 from engine.store.analysis_models import DealReportFact, DealReportTotal
 from engine.store.models import Opportunity, Team, User
 from engine.store.partner_models import Partner
@@ -138,11 +137,11 @@ def replace(session: Session, opportunity_ids: Sequence[int]) -> None:
         if gone:
             connection.execute(delete(table).where(table.c.opportunity_id.in_(gone)))
         if new:
-            connection.execute(_upsert(session, "parts"), new)
+            connection.execute(upserts.upsert(session, DealReportFact.__table__, ("opportunity_id",)), new)
         changed = [dict(zip(KEY, key), **dict(zip(SUMMED, sums))) for key, sums in sorted(delta.items())
                    if any(sums)]
         if changed:
-            connection.execute(_upsert(session, "sums"), changed)
+            connection.execute(upserts.upsert(session, DealReportTotal.__table__, KEY, add=SUMMED), changed)
 
 
 def keys_of(part: dict) -> list[tuple]:
@@ -152,28 +151,6 @@ def keys_of(part: dict) -> list[tuple]:
             ("source", part["source"], part["campaign"], "", *scope),
             ("territory", part["territory"], "", "", *scope),
             ("industry", part["industry"], "", "", *scope)]
-
-
-_UPSERTS: dict[tuple[str, str], object] = {}  # (dialect, which) -> statement, built once
-
-
-def _upsert(session: Session, which: str):
-    """The kept parts written over (``parts``) or the sums moved by a difference (``sums``)."""
-    dialect = session.get_bind().dialect.name
-    statement = _UPSERTS.get((dialect, which))
-    if statement is None:
-        table = (DealReportFact if which == "parts" else DealReportTotal).__table__
-        upsert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](table)
-        if which == "parts":
-            statement = upsert.on_conflict_do_update(
-                index_elements=[table.c.opportunity_id],
-                set_={c.name: upsert.excluded[c.name] for c in table.c if c.name != "opportunity_id"})
-        else:
-            statement = upsert.on_conflict_do_update(
-                index_elements=[table.c[k] for k in KEY],
-                set_={name: table.c[name] + upsert.excluded[name] for name in SUMMED})
-        _UPSERTS[(dialect, which)] = statement
-    return statement
 
 
 def _attribute(name: str):

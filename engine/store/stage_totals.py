@@ -14,12 +14,12 @@ from collections import defaultdict
 from typing import Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine.methodology import build
 from engine.methodology.yaml_source import read_yaml
 from engine.rules.stage_facts import Fact, Move, facts
+from engine.store import upserts
 from engine.store.analysis_models import DealStageFact, StageHistoryTotal
 from engine.store.models import MethodologyVersion, Opportunity, StageChange
 from engine.store.versions import version_files
@@ -64,40 +64,20 @@ def replace(session: Session, opportunity_ids: Sequence[int], positions_of: Posi
             connection.execute(_DELETE_PART, dict(zip(PART_KEY, key)))
         changed_parts = [row for row in new if stored.get(_part_key(row)) != row]
         if changed_parts:
-            connection.execute(_upsert(session, "parts"), changed_parts)
+            connection.execute(upserts.upsert(session, DealStageFact.__table__, PART_KEY), changed_parts)
         changed = [dict(zip(KEY, key), **dict(zip(SUMMED, sums))) for key, sums in sorted(delta.items())
                    if any(sums)]
         if changed:
-            connection.execute(_upsert(session, "sums"), changed)
+            connection.execute(upserts.upsert(session, StageHistoryTotal.__table__, KEY, add=SUMMED), changed)
 
 
 PART_KEY = ("opportunity_id", "methodology_version_id", "stage_id")
 _OLD_PARTS = select(DealStageFact.__table__).where(DealStageFact.opportunity_id.in_(bindparam("ids", expanding=True)))
 _DELETE_PART = delete(DealStageFact.__table__).where(*(DealStageFact.__table__.c[k] == bindparam(k) for k in PART_KEY))
-_UPSERTS: dict[tuple[str, str], object] = {}  # (dialect, which) -> statement, built once
 
 
 def _part_key(row: dict) -> tuple:
     return tuple(row[k] for k in PART_KEY)
-
-
-def _upsert(session: Session, which: str):
-    """Deal parts written over (``parts``) or the sums moved by a difference (``sums``)."""
-    dialect = session.get_bind().dialect.name
-    statement = _UPSERTS.get((dialect, which))
-    if statement is None:
-        table = (DealStageFact if which == "parts" else StageHistoryTotal).__table__
-        upsert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](table)
-        if which == "parts":
-            statement = upsert.on_conflict_do_update(
-                index_elements=[table.c[k] for k in PART_KEY],
-                set_={c.name: upsert.excluded[c.name] for c in table.c if c.name not in PART_KEY})
-        else:
-            statement = upsert.on_conflict_do_update(
-                index_elements=[table.c[k] for k in KEY],
-                set_={name: table.c[name] + upsert.excluded[name] for name in SUMMED})
-        _UPSERTS[(dialect, which)] = statement
-    return statement
 
 
 _DEALS = select(Opportunity.id, Opportunity.owner_id, Opportunity.manager_id, Opportunity.team_id,
