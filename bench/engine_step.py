@@ -38,11 +38,10 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date
 from decimal import Decimal
+from contextlib import ExitStack
 from pathlib import Path
-from contextlib import ExitStack, contextmanager
 from typing import Callable
 from uuid import UUID
 
@@ -61,6 +60,7 @@ from engine.rules.routing import routing_variables
 from engine.rules.scoring import question_fields
 from engine.service import Engine
 from engine.service.validation import load_methodologies
+from fresh_schema import postgres_schema
 
 REPO = Path(__file__).resolve().parent.parent
 METHODOLOGIES = REPO / "methodologies"
@@ -217,26 +217,6 @@ def dealflow_walk(engine: Engine, times: list[float] | None, limit: int, view: b
 # --- (c) PostgreSQL ---------------------------------------------------------------------
 
 
-@contextmanager
-def postgres_url(base_url: str):
-    """A URL of ``base_url``'s database whose search path is a fresh schema, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-
-    if base_url.startswith(("postgresql://", "postgres://")):
-        base_url = "postgresql+psycopg://" + base_url.split("://", 1)[1]
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        separator = "&" if "?" in base_url else "?"
-        yield f"{base_url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 # --- main -------------------------------------------------------------------------------
 
 
@@ -260,7 +240,8 @@ def main() -> None:
         engines = {"sqlite": setup_engine(f"sqlite:///{Path(tmp) / 'bench.db'}")}
         stack.callback(engines["sqlite"].close)
         if pg_url:
-            engines["postgresql"] = setup_engine(stack.enter_context(postgres_url(pg_url)))
+            url, _, _ = stack.enter_context(postgres_schema("engine_step.py"))
+            engines["postgresql"] = setup_engine(url)
             stack.callback(engines["postgresql"].close)
         # The sides take turns, one walk each, so that they share the machine's load.
         sides: dict[str, Callable] = {"floor": floor.walk}
