@@ -20,7 +20,7 @@ from engine.methodology import due_dates, zeebe
 from engine.methodology.constructs import catches_messages, check_constructs, prefix_in_file, script_language_problem
 from engine.methodology.problems import Problem, did_you_mean
 from engine.methodology.service_tasks import implementation_of
-from engine.methodology.variables import reads_and_sets
+from engine.methodology.variables import ALWAYS_SET, reads_and_sets
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
@@ -233,7 +233,7 @@ def _multi_instance(facts: BpmnFacts, el, node_id: str) -> None:
         for part, what in (("loopCardinality", "loop cardinality"), ("completionCondition", "completion condition")):
             for expr in _bpmn(loop, part):
                 facts.expressions.append(ExpressionSite(
-                    facts.path, expr.sourceline, f"{what} of '{node_id}'", (expr.text or "").strip()))
+                    facts.path, expr.sourceline, f"{what} of '{node_id}'", (expr.text or "").strip(), node=node_id))
         for ns in VENDORS:
             if loop.get(f"{{{ns}}}elementVariable"):
                 facts.sets.add(loop.get(f"{{{ns}}}elementVariable"))
@@ -254,7 +254,8 @@ def _sequence_flow(facts: BpmnFacts, el, generated_id: str | None) -> SequenceFl
     for cond in _bpmn(el, "conditionExpression"):
         condition = (cond.text or "").strip()
         facts.expressions.append(ExpressionSite(
-            facts.path, cond.sourceline, f"condition of sequence flow '{flow_id}'", condition))
+            facts.path, cond.sourceline, f"condition of sequence flow '{flow_id}'", condition,
+            node=el.get("sourceRef") or None))
     return SequenceFlow(flow_id, el.get("sourceRef", ""), el.get("targetRef", ""),
                         el.sourceline, condition)
 
@@ -266,7 +267,8 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
         for part in ("timeDuration", "timeDate", "timeCycle"):
             for expr in _bpmn(timer, part):
                 facts.expressions.append(ExpressionSite(
-                    facts.path, expr.sourceline, f"timer {part} of '{node_id}'", (expr.text or "").strip()))
+                    facts.path, expr.sourceline, f"timer {part} of '{node_id}'", (expr.text or "").strip(),
+                    node=node_id))
     _multi_instance(facts, el, node_id)
     language = script_language_problem(facts.path, el, kind)
     if language is not None:
@@ -274,7 +276,8 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
     elif kind == "scriptTask":
         for script in _bpmn(el, "script"):
             facts.expressions.append(ExpressionSite(
-                facts.path, script.sourceline, f"script of '{node_id}'", script.text or "", is_script=True))
+                facts.path, script.sourceline, f"script of '{node_id}'", script.text or "", is_script=True,
+                node=node_id))
     due_date = el.get(f"{{{CAMUNDA}}}dueDate")
     if kind == "userTask" and due_date is not None:
         reason = due_dates.problem_with(due_date)
@@ -289,7 +292,8 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
     return FlowNode(
         id=node_id, kind=kind, name=el.get("name") or node_id, line=el.sourceline,
         lane=lane, parent=parent_id, documentation=docs,
-        form=_checked_form(facts, el, node_id) if kind == "userTask" else (),
+        form=_checked_form(facts, el, node_id) if kind == "userTask" or (kind == "startEvent" and not parent_id)
+        else (),
         attached_to=el.get("attachedToRef"), interrupting=el.get("cancelActivity", "true").strip() in ("true", "1"),
         decision_ref=decision_ref, due_date=due_date,
         assignee=assignee, candidate_users=users, candidate_groups=groups, default_flow=el.get("default"),
@@ -356,6 +360,7 @@ def _assignment(facts: BpmnFacts, el, node_id: str) -> tuple[str | None, tuple[s
 # Task data keys that SpiffWorkflow's serializer reads as its own markers.
 RESERVED_FIELD_IDS = frozenset({"typename"})
 QUESTIONNAIRE_FIELD_IDS = frozenset({"score", "score_class"})  # what an answered questionnaire sets
+START_FORM_RESERVED = ALWAYS_SET  # what every deal's process starts with (the routing variables)
 
 
 def _vendor_iter(el, name: str):
@@ -447,6 +452,10 @@ def _checked_form(facts: BpmnFacts, el, node_id: str) -> tuple[FormField, ...]:
             facts.problems.append(Problem(facts.path, form_field.line, (
                 f"form field id '{form_field.id}' of '{node_id}' is reserved: a questionnaire's score and "
                 "class are stored as score and score_class; rename it")))
+        elif _local(el) == "startEvent" and form_field.id in START_FORM_RESERVED:
+            facts.problems.append(Problem(facts.path, form_field.line, (
+                f"start form field '{form_field.id}' of '{node_id}' is a value every deal has (the process reads "
+                "the deal's own as it opens); rename the field, or read the deal's value")))
         elif form_field.id in seen:
             facts.problems.append(Problem(facts.path, form_field.line,
                                           f"form field '{form_field.id}' appears twice in the form of '{node_id}'"))

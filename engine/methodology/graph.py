@@ -15,10 +15,13 @@ from collections import defaultdict, deque
 from engine.methodology.model import BpmnProcess
 
 
-def reachable_nodes(process: BpmnProcess, *, side_branches: bool = True) -> frozenset[str]:
+def reachable_nodes(process: BpmnProcess, *, side_branches: bool = True,
+                    stopping_at: frozenset[str] = frozenset()) -> frozenset[str]:
     """The nodes a token can reach from the process's start; without ``side_branches``,
     not those reached only through a non-interrupting boundary event (whose branch runs
-    beside the main path: its end does not end the process)."""
+    beside the main path: its end does not end the process). A token reaches the nodes
+    of ``stopping_at`` but goes no further from them (nor to their boundary events):
+    what is left out is what runs only after one of them."""
     nodes = process.nodes
     successors: dict[str, set[str]] = defaultdict(set)
     has_incoming: set[str] = set()
@@ -48,6 +51,8 @@ def reachable_nodes(process: BpmnProcess, *, side_branches: bool = True) -> froz
     queue = deque(starts)
     while queue:
         current = queue.popleft()
+        if current in stopping_at:
+            continue
         for nxt in successors[current]:
             if nxt not in seen:
                 seen.add(nxt)

@@ -14,6 +14,7 @@ proposal to review.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ from pathlib import PurePosixPath
 
 from engine.errors import BpmnImportError
 from engine.methodology.bpmn_source import parse_xml, read_bpmn
-from engine.methodology.camunda_forms import read_form
+from engine.methodology import proposals
+from engine.methodology.camunda_forms import read_form, read_forms
 from engine.methodology.dmn_source import read_dmn
 from engine.methodology.crossref import assignment_names
 from engine.methodology.model import BpmnProcess, FlowNode
@@ -93,7 +95,7 @@ def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], ex
     bpmn_path = f"bpmn/{mid}.bpmn"
     stages_path = f"stages/{mid}.yaml"
     _refuse_clashes(existing, mid, process.id, (bpmn_path, stages_path))
-    plan.files[bpmn_path] = data
+    plan.files[bpmn_path] = _with_proposals(plan, bpmn_path, data, tree, facts, process, companions)
     if ended is not None:
         plan.decide.append(f"{bpmn_path}: the process has no end event (BPMN ends it where a path stops: after "
                            f"{', '.join(after)}); import-bpmn drew end event '{end_id}' there, in the copy: say "
@@ -110,6 +112,42 @@ def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], ex
     _routing(plan, process, _proposed_topics(facts.processes.values()), existing, schemas)
     _scenarios(plan, process, end_stages, existing, schemas)
     return plan
+
+
+def _with_proposals(plan: ImportPlan, bpmn_path: str, data: bytes, tree, facts, process: BpmnProcess,
+                    companions: dict[str, bytes]) -> bytes:
+    """The file with form fields proposed for what it reads and nothing sets
+    (engine.methodology.proposals), each listed in what is left to decide."""
+    sites = [site for site in facts.expressions if site.node in process.nodes]
+    also_set = set(facts.sets) | {name for n in process.nodes.values() if n.external for name in n.external.outputs}
+    callers = {ref: task for ref, _, task in facts.decision_refs}
+    forms, _ = read_forms({name: blob for name, blob in companions.items() if name.endswith(".form")})
+    also_set |= {f.id for form in forms.values() for f in form.fields}
+    for name, blob in sorted(companions.items()):
+        dmn_tree, _ = parse_xml(name, blob) if name.endswith(".dmn") else (None, [])
+        if dmn_tree is None:
+            continue
+        dmn = read_dmn(name, dmn_tree)
+        if not set(dmn.decisions) & set(callers):
+            continue
+        also_set |= dmn.outputs
+        for site in dmn.expressions:
+            decision = re.search(r"decision '([^']+)'", site.where)
+            if decision and decision.group(1) in callers:
+                sites.append(dataclasses.replace(site, node=callers[decision.group(1)]))
+    found = proposals.propose(process, sites, also_set, proposals.form_keys_of(tree.getroot()))
+    if not found:
+        return data
+    for node_id, fields in found.items():
+        node = process.nodes[node_id]
+        where = (f"the start event {node_id}, asked when a deal is opened (a start form: a token reaches the read "
+                 "before any user task)" if node.kind == "startEvent" else
+                 f"user task {node_id} ('{node.name}'), whose form Dealflow cannot see (an external formKey "
+                 "form, or none)")
+        plan.decide.append(f"{bpmn_path}: nothing in the file sets " + ", ".join(map(proposals.describe, fields))
+                           + f"; import-bpmn proposes form fields for them on {where}: check label, type and "
+                           "choices, or set the values another way (a script, a worker's declared output)")
+    return proposals.write_proposals(data, found)
 
 
 def _main_process(processes: dict[str, BpmnProcess]) -> BpmnProcess:

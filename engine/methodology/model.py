@@ -109,6 +109,12 @@ class BpmnProcess:
     def user_tasks(self) -> tuple[FlowNode, ...]:
         return tuple(n for n in self.nodes.values() if n.kind == "userTask")
 
+    @property
+    def start_form(self) -> tuple[FormField, ...]:
+        """The fields of its start events' forms (Camunda's start form): asked when a
+        deal is opened, their values the process's first variables."""
+        return tuple(f for n in self.nodes.values() if n.kind == "startEvent" and n.parent is None for f in n.form)
+
 
 @dataclass(frozen=True)
 class ExpressionSite:
@@ -119,6 +125,7 @@ class ExpressionSite:
     where: str  # "condition of sequence flow 'Flow_1'" — for messages
     source: str
     is_script: bool = False
+    node: str | None = None  # the flow node that evaluates it (a condition: its gateway), where known
 
 
 @dataclass(frozen=True)

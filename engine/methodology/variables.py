@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from engine.errors import ExpressionError
 from engine.expressions import compile_expression, compile_script, feel, juel, zeebe_legacy
@@ -55,25 +55,36 @@ def reads_and_sets(site: ExpressionSite) -> tuple[frozenset[str], frozenset[str]
         return frozenset(), frozenset()
 
 
-def unset_variable_problems(sites: Iterable[ExpressionSite], set_elsewhere: Iterable[str]) -> list[Problem]:
-    """A problem for each variable a site reads that nothing sets."""
+def unset_variable_problems(sites: Iterable[ExpressionSite], set_elsewhere: Iterable[str],
+                            set_before: Mapping[ExpressionSite, Iterable[str]] | None = None,
+                            workers_later: Iterable[ExpressionSite] = ()) -> list[Problem]:
+    """A problem for each variable a site reads that nothing sets; ``set_before``:
+    what may be set by the time one site is evaluated (a worker that ran before it);
+    ``workers_later``: sites evaluated before any worker that could set their reads."""
     sites = list(sites)
     analysed = [(site, *reads_and_sets(site)) for site in sites]
     known = set(ALWAYS_SET) | set(set_elsewhere)
     for _, _, assigns in analysed:
         known |= assigns
-    problems = []
+    problems, early = [], set(workers_later)
     for site, _, assigns in analysed:
         for name in sorted(assigns & QUESTIONNAIRE_SETS):
             problems.append(Problem(site.path, site.line, (
                 f"{site.where} sets '{name}', which is reserved: a questionnaire's score and class are "
                 "stored as score and score_class; use another name")))
     for site, reads, _ in analysed:
-        for name in sorted(reads - known):
+        for name in sorted(reads - known - frozenset((set_before or {}).get(site, ()))):
             if name in QUESTIONNAIRE_SETS:
                 problems.append(Problem(site.path, site.line, (
                     f"{site.where} reads '{name}', which only an answered questionnaire sets, and no "
                     "questionnaire belongs to these methodologies; add one, or read another variable")))
+                continue
+            if site in early:
+                problems.append(Problem(site.path, site.line, (
+                    f"{site.where} reads '{name}', which nothing sets before it: the external tasks that declare "
+                    "no outputs (a worker may set any variable) run only after it; declare it in the start "
+                    f"event's form (camunda:formField '{name}': asked when a deal is opened) or a form of a user "
+                    "task before it")))
                 continue
             problems.append(Problem(site.path, site.line, (
                 f"{site.where} reads '{name}', which nothing sets: no form field, script or decision of "

@@ -164,14 +164,16 @@ class Engine:
                            partner: str | None = None, partner_attributes: Mapping[str, object] | None = None,
                            attributes: Mapping[str, object] | None = None, actor: str,
                            owner: str | None = None, partner_id: int | None = None,
-                           expected_close_date: object = None) -> OpportunityView:
+                           expected_close_date: object = None,
+                           start_form: Mapping[str, object] | None = None) -> OpportunityView:
         """``partner_id`` names the deal's partner (its card lends the deal its name
         and attributes); else ``partner`` names it by name. ``expected_close_date``
-        defaults by the methodology's typical cycle, else to the end of the quarter."""
+        defaults by the methodology's typical cycle, else to the end of the quarter.
+        ``start_form`` answers the methodology's start form (the preview's ``start_form``)."""
         return opportunities.create_opportunity(
             self.context, title=title, amount=amount, currency=currency, partner=partner,
             partner_attributes=partner_attributes, attributes=attributes, actor=actor, owner=owner,
-            partner_id=partner_id, expected_close_date=expected_close_date)
+            partner_id=partner_id, expected_close_date=expected_close_date, start_form=start_form)
 
     def show_opportunity(self, opportunity_id: int) -> OpportunityView:
         return opportunities.show_opportunity(self.context, opportunity_id)

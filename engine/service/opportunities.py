@@ -10,6 +10,7 @@ from typing import Mapping
 
 from engine.errors import ConflictError, DealflowError, FormError
 from engine.rules import close_dates, deal_fields, inputs, policy
+from engine.rules.forms import validate_form
 from engine.rules.progress import expected_revenue
 from engine.rules.routing import Candidate, RoutingError, choose_owner, choose_segment, routing_variables
 from engine.service import organisation, partner_deals, segments, unit_of_work, visibility
@@ -24,6 +25,7 @@ from engine.store.events import record_event
 from engine.store.models import AssignmentCursor, Opportunity, Team, User
 from engine.store.partner_models import Partner
 from engine.views import OpportunityView
+from engine.views.opportunities import FieldView
 from engine.views.deals import RoutingPreview
 
 
@@ -31,7 +33,8 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
                        partner: str | None = None, partner_attributes: Mapping[str, object] | None = None,
                        attributes: Mapping[str, object] | None = None, actor: str,
                        owner: str | None = None, partner_id: int | None = None,
-                       expected_close_date: object = None) -> OpportunityView:
+                       expected_close_date: object = None,
+                       start_form: Mapping[str, object] | None = None) -> OpportunityView:
     """Route a new opportunity to its segment, methodology, team and owner, and
     start its methodology's process. Managers and admins open deals
     (``policy.may_create_deal``); the values must pass ``inputs.new_deal``.
@@ -43,13 +46,17 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
     past its credit limit opens all the same, with a ``credit_warning`` event.
 
     ``expected_close_date`` (a date or YYYY-MM-DD) defaults to the opening day plus
-    the methodology's typical cycle, else the end of the quarter (engine.rules.close_dates)."""
+    the methodology's typical cycle, else the end of the quarter (engine.rules.close_dates).
+
+    ``start_form`` answers the methodology's start form (its process's start event's
+    form fields, ``RoutingPreview.start_form``): checked like a task's form, each
+    problem under ``start_form.FIELD``; the values are the process's first variables."""
     now = ctx.now()
     asked = dict(title=title, amount=amount, currency=currency, partner=partner, partner_attributes=partner_attributes,
                  attributes=attributes, owner=owner, partner_id=partner_id, expected_close_date=expected_close_date)
 
     def work(session: Session) -> OpportunityView:
-        opportunity = open_in(ctx, session, actor=actor, now=now, **asked)
+        opportunity = open_in(ctx, session, actor=actor, now=now, start_form=start_form or {}, **asked)
         return opportunity_store.opportunity_view(session, opportunity.id, ctx.catalog)
 
     return unit_of_work.run(ctx, work, changed=SEGMENT_RACE)
@@ -58,13 +65,17 @@ def create_opportunity(ctx: ServiceContext, *, title: str, amount: Decimal | str
 SEGMENT_RACE = "someone else opened a deal of this segment at the same time; try again"
 
 
-def open_in(ctx: ServiceContext, session: Session, *, actor: str, now: datetime, **asked) -> Opportunity:
+def open_in(ctx: ServiceContext, session: Session, *, actor: str, now: datetime,
+            start_form: Mapping[str, object] | None = None, **asked) -> Opportunity:
     """``create_opportunity``'s work inside the caller's transaction (a message start
     event opens its deal and delivers the message in one): routed, stored, its
-    process started."""
+    process started. ``start_form`` None: the start form is not asked (a message
+    brings the deal's data instead)."""
     actor_row = people.user(session, actor)
     deal, chosen, variables, segment, version, methodology, close_date, team, owner_row = _routed(
         ctx, session, actor_row, now, **asked)
+    if start_form is not None:
+        variables = {**variables, **_answered_start_form(methodology.process.start_form, start_form)}
     partner_row = chosen or _partner_for(session, deal, owner_row.id, actor_row.id, now)
     opportunity = Opportunity(
         title=deal.title, partner_id=partner_row.id, partner_name=deal.partner, partner=deal.partner_attributes, amount=deal.amount,
@@ -107,7 +118,9 @@ def preview_opportunity(ctx: ServiceContext, *, actor: str, **asked) -> RoutingP
             segment_id=segment.id, segment_name=segment.name, methodology_id=methodology.id,
             methodology_name=methodology.name, version_label=version.label, team=team.name,
             owner=owner_row.username, owner_name=owner_row.display_name, round_robin=segment.assignment == "round_robin"
-            and not deal.owner, expected_close_date=close_date)
+            and not deal.owner, expected_close_date=close_date,
+            start_form=tuple(FieldView(f.id, f.label, f.type, f.required, f.default, f.minimum, f.maximum, f.choices)
+                             for f in methodology.process.start_form))
 
 
 def _routed(ctx: ServiceContext, session: Session, actor_row: User, now, *, title, amount, currency, partner,
@@ -138,6 +151,16 @@ def _routed(ctx: ServiceContext, session: Session, actor_row: User, now, *, titl
     owner_row = (_named_owner(session, deal.owner) if deal.owner
                  else _choose_owner(session, segment, team, deal.attributes.get("territory")))
     return deal, chosen, variables, segment, version, methodology, close_date, team, owner_row
+
+
+def _answered_start_form(fields, raw: Mapping[str, object]) -> dict:
+    """The start form's clean values, or a FormError naming each field as start_form.FIELD."""
+    if not isinstance(raw, Mapping):
+        raise FormError({"start_form": "an object of field -> value"})
+    clean, errors = validate_form(tuple(fields), raw)
+    if errors:
+        raise FormError({f"start_form.{name}": message for name, message in errors.items()})
+    return clean
 
 
 def _as_typed(amount: object) -> object:

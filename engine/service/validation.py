@@ -17,7 +17,7 @@ from pathlib import Path
 from engine import expressions
 from engine.errors import ExpressionError
 from engine.expressions import feel, juel, zeebe_legacy
-from engine.methodology import build, crossref, service_tasks, variables
+from engine.methodology import build, crossref, graph, service_tasks, variables
 from engine.methodology.bpmn_schema import check_bpmn_xsd, load_bpmn_schema
 from engine.methodology import camunda_forms, zeebe
 from engine.methodology.bpmn_source import BpmnFacts, check_flows, parse_xml, read_bpmn
@@ -332,23 +332,51 @@ def _unset_variables(loaded: _Loaded) -> list[Problem]:
         for segment in routing.segments:
             sets |= variables.reads_and_sets(ExpressionSite("", 0, "", segment.when or ""))[0]
     sites = [site for facts in [*loaded.bpmn.values(), *loaded.dmn.values()] for site in facts.expressions]
-    sets |= _set_by_workers(loaded, sites)
-    return variables.unset_variable_problems(sites, sets)
+    declared, after_workers, early = _set_by_workers(loaded, sites)
+    return variables.unset_variable_problems(sites, sets | declared, set_before=after_workers, workers_later=early)
 
 
 def _external_tasks(process) -> list:
     return [node.external for node in process.nodes.values() if node.external is not None]
 
 
-def _set_by_workers(loaded: _Loaded, sites) -> set[str]:
-    """What external tasks' workers may set: the outputs they declare, or — when one
-    declares none — any variable the process reads (docs/integration.md)."""
+def _set_by_workers(loaded: _Loaded, sites) -> tuple[set[str], dict, list]:
+    """What external tasks' workers may set (docs/integration.md): the outputs they
+    declare, everywhere; and, where one declares none, any variable the process
+    reads — but only at a site a token cannot reach without passing such a worker
+    (graph.reachable_nodes): a gateway before every worker reads what nothing has
+    set yet. Where the order is not known (decision tables, a process a stage
+    table does not run, e.g. a called one, a node the start never reaches) or a
+    message from outside may arrive, any such worker in the files still counts.
+    Returns (declared outputs, site -> what workers before it may set, the sites
+    evaluated before every such worker of their process)."""
     tasks = [t for facts in loaded.bpmn.values() for p in facts.processes.values() for t in _external_tasks(p)]
-    sets = {name for task in tasks for name in task.outputs}
-    if any(not task.outputs for task in tasks) or any(f.catches_messages for f in loaded.bpmn.values()):
-        for site in sites:
-            sets |= variables.reads_and_sets(site)[0]
-    return sets
+    declared = {name for task in tasks for name in task.outputs}
+    messages = any(f.catches_messages for f in loaded.bpmn.values())
+    if not messages and all(task.outputs for task in tasks):
+        return declared, {}, []
+    main = {doc.data.get("process") for doc in loaded.stage_tables if isinstance(doc.data, dict)}
+    after: dict = {}
+    early = []
+    reached: dict[str, tuple[frozenset, frozenset, frozenset]] = {}  # process id -> (all, workers, before them)
+    for site in sites:
+        process = None if messages or site.node is None or site.path not in loaded.bpmn else next(
+            (p for p in loaded.bpmn[site.path].processes.values() if site.node in p.nodes), None)
+        if process is not None and process.id not in reached:
+            # A called process may hand back what its own workers set: a call counts as one.
+            workers = frozenset(n.id for n in process.nodes.values()
+                                if (n.external and not n.external.outputs) or n.kind == "callActivity")
+            reached[process.id] = (graph.reachable_nodes(process), workers,
+                                   graph.reachable_nodes(process, stopping_at=workers))
+        if process is not None and process.id in main and site.node in reached[process.id][0]:
+            _, workers, before_workers = reached[process.id]
+            if workers and site.node in before_workers:
+                early.append(site)  # reachable before any worker ran
+                continue
+            if not workers:
+                continue  # no worker in this process
+        after[site] = variables.reads_and_sets(site)[0]
+    return declared, after, early
 
 
 def _unmapped_service_tasks(loaded: _Loaded, methodologies: dict) -> list[Problem]:

@@ -79,3 +79,6 @@ class RoutingPreview:
     owner_name: str
     round_robin: bool  # the owner is whoever is next in turn when the deal is opened
     expected_close_date: date
+    # The methodology's start form (its process's start event's form fields): what
+    # create_opportunity's ``start_form`` answers. FieldView (engine.views.opportunities).
+    start_form: tuple = ()

@@ -146,7 +146,9 @@ def drive(folder: str, methodologies: Path, work: Path) -> Outcome:
     ``sales`` (which ``make_engine`` creates: manager ``manager``, reps rep1 and
     rep2), lanes, groups and users go to the roles
     import-bpmn proposed (owner, team_queue, owner_manager), probabilities stay 0.
-    The deal is opened by the manager (reps may not open deals). Each step takes the
+    The deal is opened by the manager (reps may not open deals), answering its start
+    form (the fields import-bpmn proposed on the start event, shown by the preview)
+    as it fills every form. Each step takes the
     earliest READY task of the deal (workflow tasks and suggested activities alike),
     completed by its assignee or, for a task waiting in a team queue, by the deal's
     manager, with ``form_data``; when nothing is ready, the clock moves to the deal's
@@ -154,8 +156,9 @@ def drive(folder: str, methodologies: Path, work: Path) -> Outcome:
     clock = FakeClock()
     engine = make_engine(f"sqlite:///{work / 'dealflow.db'}", clock, methodologies)
     try:
-        deal = engine.create_opportunity(title=f"corpus {folder}", amount="1000", partner="ACME",
-                                         actor="manager")
+        opening = dict(title=f"corpus {folder}", amount="1000", partner="ACME", actor="manager")
+        start = engine.preview_opportunity(**opening).start_form
+        deal = engine.create_opportunity(**opening, start_form=form_data(start, clock.now.date()))
         topics = worker_topics(methodologies)  # a test worker completes external tasks (WORKER_ANSWERS)
         worker = engine.worker_for_token(engine.create_worker_token("conformance", topics)) if topics else None
         for steps in range(STEP_CAP + 1):
@@ -177,8 +180,8 @@ def drive(folder: str, methodologies: Path, work: Path) -> Outcome:
             elif worker is not None and (fetched := [t for t in engine.fetch_and_lock(
                     worker, "conformance", 100, [(topic, 60_000) for topic in worker.topics])
                     if t.opportunity_id == deal.id]):
-                engine.complete_external_task(worker, fetched[0].id, "conformance",
-                                              WORKER_ANSWERS.get(fetched[0].topic, {}))
+                for task in fetched:  # every task it locked: one left locked would wait out its lock
+                    engine.complete_external_task(worker, task.id, "conformance", WORKER_ANSWERS.get(task.topic, {}))
             elif awaited := engine.waiting_messages(deal.id):  # the test worker sends what a deal awaits
                 engine.send_message(awaited[0], Correlation(deal_id=deal.id))
             elif deal.next_timer_at is not None:
@@ -218,8 +221,10 @@ def worker_topics(methodologies: Path) -> list[str]:
 
 
 # What the designer answers where the generated value would loop forever: S03's "Interrupt
-# work?" asks again until someone says Yes (which throws the message its boundary event catches).
-FORM_ANSWERS = {"interrupt_task": "Yes"}
+# work?" asks again until someone says Yes (which throws the message its boundary event catches);
+# F02's employee, whose request the manager rejects (the first choice), does not resend it
+# (import-bpmn's proposed choice for resendRequest, else Yes again and again).
+FORM_ANSWERS = {"interrupt_task": "Yes", "resendRequest": "No"}
 
 
 def form_data(fields, today: date) -> dict:

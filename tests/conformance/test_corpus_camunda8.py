@@ -24,7 +24,7 @@ import pytest
 from engine.methodology.bpmn_source import parse_xml, read_bpmn
 from engine.methodology.camunda_forms import read_forms
 from engine.methodology.zeebe import attach_forms
-from tests.conformance.corpus import COMPLETES, FAILS_AT_RUN_TIME, FORBIDDEN, REFUSED, WAITS, folders_on_disk, process_file
+from tests.conformance.corpus import COMPLETES, FORBIDDEN, REFUSED, WAITS, folders_on_disk, process_file
 
 EXPECTED = {
     # Z24 and Z26: a user task showing a Camunda Form (.form), filled in field by field; Z01 (an

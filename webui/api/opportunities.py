@@ -12,7 +12,7 @@ from webui.api.parsing import json_object, no_nulls, refuse, unknown_fields
 from webui.api.shapes import deal_list_json, opportunity_json
 
 OPPORTUNITY_FIELDS = ("title", "amount", "currency", "partner", "partner_attributes", "attributes", "owner",
-                      "partner_id", "expected_close_date")
+                      "partner_id", "expected_close_date", "start_form")
 
 
 @bp.post("/opportunities")

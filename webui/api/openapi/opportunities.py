@@ -146,6 +146,9 @@ SCHEMAS = {
             "expected_close_date": {"type": "string", "format": "date",
                                     "description": "YYYY-MM-DD, not before today; default: today plus the "
                                                    "methodology's typical cycle, else the end of the quarter."},
+            "start_form": {**FREE_FORM, "description": "Answers to the methodology's start form (its process's "
+                                                       "start event's form fields), field id -> value, checked "
+                                                       "like a task's form; each problem as start_form.FIELD."},
         },
     },
 }

@@ -1,0 +1,239 @@
+"""What ``dealflow import-bpmn`` proposes for the variables a process reads and
+nothing in its file sets. Pure: the file's facts in, form fields per flow node out,
+and the file's bytes with them written in.
+
+Camunda and Flowable processes read data that their external forms (``formKey``),
+Camunda Tasklist's generic form or the variables an instance is started with
+provide; none of that comes along with the file. For each such variable the
+importer proposes a form field where the data evidently comes from:
+
+- on the nearest user task before the read whose form Dealflow cannot see (it
+  names a ``formKey``, or has no form at all);
+- on the start event — the process's start form, asked when a deal is opened —
+  when a token can reach the read from the start without passing a user task.
+
+The field's type follows how the process reads it: compared with text, a choice
+of those texts (in the order the file writes them); with True/False, yes/no; with
+numbers, a number. Each proposal is required (the process cannot go on without
+it) and written as Camunda's ``camunda:formData`` — Dealflow's own form format —
+with a comment asking the designer to review it.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import deque
+from dataclasses import dataclass, field
+
+from engine.errors import ExpressionError
+from engine.expressions import feel, juel
+from engine.methodology.model import BpmnProcess, ExpressionSite
+from engine.methodology.variables import ALWAYS_SET, reads_and_sets
+
+CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+_VENDORS = ("http://camunda.org/schema/1.0/bpmn", "http://activiti.org/bpmn", "http://flowable.org/bpmn")
+_TIMER = re.compile(r"timer (timeDuration|timeDate|timeCycle) of ")
+
+
+@dataclass
+class Proposal:
+    """A form field proposed for one variable: ``type`` is a Camunda form type."""
+
+    variable: str
+    type: str = "string"
+    choices: list[str] = field(default_factory=list)
+    read_at: int = 0  # the line of its first read
+    workers: list[str] = field(default_factory=list)  # external tasks before the read that may set it too
+
+
+def propose(process: BpmnProcess, sites: list[ExpressionSite], also_set: set[str],
+            form_keys: dict[str, str]) -> dict[str, list[Proposal]]:
+    """Flow node id -> the fields proposed for it. ``sites``: the expressions the
+    process evaluates (with their nodes; a decision's cells under the business rule
+    task that calls it); ``also_set``: what the file's other parts set (decision
+    outputs, multi-instance items, workers' declared outputs); ``form_keys``: user
+    task id -> its formKey."""
+    known = set(ALWAYS_SET) | set(also_set)
+    known |= {f.id for node in process.nodes.values() for f in node.form}
+    for site in sites:
+        known |= reads_and_sets(site)[1]
+    before = _predecessors(process)
+    starts = [n.id for n in process.nodes.values() if n.kind == "startEvent" and n.parent is None]
+    proposed: dict[str, dict[str, Proposal]] = {}
+    for site in sorted(sites, key=lambda s: s.line):
+        missing = sorted(reads_and_sets(site)[0] - known)
+        if not missing or site.node not in process.nodes:
+            continue
+        home, workers = _home(process, site.node, before, starts, form_keys)
+        if home is None:
+            continue
+        for name in missing:
+            proposal = proposed.setdefault(home, {}).setdefault(name, Proposal(name, read_at=site.line))
+            proposal.workers += [w for w in workers if w not in proposal.workers]
+            _learn_type(proposal, site)
+    return {node: list(fields.values()) for node, fields in proposed.items()}
+
+
+def _predecessors(process: BpmnProcess) -> dict[str, list[str]]:
+    """Where a token can come from, for each node: flows' sources, the activity a
+    boundary event is attached to, a subprocess for its start events and its end
+    events for the subprocess (what follows it comes after what is inside it)."""
+    before: dict[str, list[str]] = {}
+    for flow in process.flows:
+        before.setdefault(flow.target, []).append(flow.source)
+    for node in process.nodes.values():
+        if node.attached_to:
+            before.setdefault(node.id, []).append(node.attached_to)
+        if node.parent and node.kind == "startEvent":
+            before.setdefault(node.id, []).append(node.parent)
+        if node.parent and node.kind == "endEvent":
+            before.setdefault(node.parent, []).insert(0, node.id)
+    return before
+
+
+def _home(process: BpmnProcess, node_id: str, before, starts, form_keys) -> tuple[str | None, list[str]]:
+    """(The start event when the start reaches ``node_id`` without passing a user task,
+    else the nearest user task before it whose form Dealflow cannot see, else None;
+    the names of the external tasks declaring no outputs passed on the way)."""
+    seen, queue, tasks, workers = {node_id}, deque([node_id]), [], []
+    while queue:
+        current = queue.popleft()
+        node = process.nodes.get(current)
+        if node is None:
+            continue
+        if current != node_id and node.kind == "userTask":
+            tasks.append(node)
+            continue
+        if node.external is not None and not node.external.outputs:
+            workers.append(f"'{node.name}' ({node.external.value})")
+        if current in starts:
+            return current, workers
+        for previous in before.get(current, ()):
+            if previous not in seen:
+                seen.add(previous)
+                queue.append(previous)
+    for task in tasks:
+        if task.id in form_keys or not task.form:
+            return task.id, workers
+    return None, workers
+
+
+def _learn_type(proposal: Proposal, site: ExpressionSite) -> None:
+    """Read the site's comparisons of the variable: text, True/False or numbers."""
+    if _TIMER.match(site.where) or site.is_script:
+        return
+    source = site.source
+    try:
+        if juel.is_juel(source):
+            source = juel.translate(source, "decision tables" if site.path.endswith(".dmn") else "conditions")
+        elif feel.is_feel(source):
+            source = feel.translate(source, "conditions")
+        tree = ast.parse(source.strip(), mode="eval")
+    except (ExpressionError, SyntaxError, ValueError):
+        return
+    for node in ast.walk(tree):  # read as a condition of its own: yes/no
+        alone = [node.body] if isinstance(node, ast.Expression) else node.values if isinstance(
+            node, ast.BoolOp) else [node.operand] if isinstance(node, ast.UnaryOp) and isinstance(
+            node.op, ast.Not) else []
+        if any(isinstance(o, ast.Name) and o.id == proposal.variable for o in alone) and proposal.type == "string":
+            proposal.type = "boolean"
+    for compare in (n for n in ast.walk(tree) if isinstance(n, ast.Compare)):
+        operands = [compare.left, *compare.comparators]
+        if not any(isinstance(o, ast.Name) and o.id == proposal.variable for o in operands):
+            continue
+        for other in operands:
+            if not isinstance(other, ast.Constant):
+                continue
+            value = other.value
+            if isinstance(value, bool):
+                proposal.type = "boolean"
+            elif isinstance(value, str) and proposal.type in ("string", "enum"):
+                proposal.type = "enum"
+                if value not in proposal.choices:
+                    proposal.choices.append(value)
+            elif isinstance(value, (int, float)) and proposal.type == "string":
+                proposal.type = "long" if isinstance(value, int) else "decimal"
+            elif isinstance(value, float) and proposal.type == "long":
+                proposal.type = "decimal"
+
+
+def form_keys_of(root) -> dict[str, str]:
+    """User task id -> its formKey (Camunda, Activiti or Flowable)."""
+    found = {}
+    for task in root.iter(f"{{{BPMN}}}userTask"):
+        for namespace in _VENDORS:
+            key = task.get(f"{{{namespace}}}formKey")
+            if key is not None and task.get("id"):
+                found[task.get("id")] = key
+    return found
+
+
+def write_proposals(data: bytes, proposals: dict[str, list[Proposal]]) -> bytes:
+    """The BPMN file with each proposal written as a ``camunda:formField`` of its node,
+    inside its ``extensionElements`` (added where the schema puts it: after its
+    documentation). The rest of the file stays byte for byte as it was."""
+    for node_id, fields in proposals.items():
+        data = _insert_form(data, node_id, fields)
+    return data
+
+
+def _insert_form(data: bytes, node_id: str, fields: list[Proposal]) -> bytes:
+    opening = re.search(rb'<(?P<prefix>[\w.-]+:)?(?P<tag>userTask|startEvent)\b[^>]*?\bid="'
+                        + re.escape(node_id.encode("utf-8")) + rb'"[^>]*?(?P<empty>/?)>', data)
+    if opening is None:
+        return data
+    prefix = (opening.group("prefix") or b"").decode("utf-8")
+    line_start = data.rfind(b"\n", 0, opening.start()) + 1
+    indent = re.match(rb"[ \t]*", data[line_start:opening.start()]).group(0).decode("utf-8") + "  "
+    lines = [f'<camunda:formData xmlns:camunda="{CAMUNDA}">',
+             "  <!-- Proposed by dealflow import-bpmn: the process reads these and nothing in the file sets "
+             "them. Review each field (label, type, choices). -->"]
+    for proposal in fields:
+        lines.append(f'  <camunda:formField id="{proposal.variable}" label="{proposal.variable}" '
+                     f'type="{proposal.type}">')
+        lines.append('    <camunda:validation><camunda:constraint name="required" /></camunda:validation>')
+        lines += [f'    <camunda:value id="{_attr(c)}" name="{_attr(c)}" />' for c in proposal.choices]
+        lines.append("  </camunda:formField>")
+    lines.append("</camunda:formData>")
+    tag = prefix + opening.group("tag").decode("utf-8")
+    if opening.group("empty"):
+        block = "\n".join([f"{indent}<{prefix}extensionElements>", *(indent + "  " + x for x in lines),
+                           f"{indent}</{prefix}extensionElements>"])
+        closed = data[opening.start():opening.end() - 2].rstrip() + b">\n" + block.encode("utf-8") + \
+            f"\n{indent[:-2]}</{tag}>".encode("utf-8")
+        return data[:opening.start()] + closed + data[opening.end():]
+    closing = data.find(f"</{tag}>".encode("utf-8"), opening.end())
+    if closing < 0:
+        return data
+    inside = data[opening.end():closing]
+    existing = re.search(rb"<" + re.escape(prefix.encode("utf-8")) + rb"extensionElements\b[^>]*?(/?)>", inside)
+    if existing is not None and existing.group(1):  # <extensionElements />: open it
+        at, end = opening.end() + existing.start(), opening.end() + existing.end()
+        block = "\n".join([f"<{prefix}extensionElements>", *(indent + "  " + x for x in lines),
+                           f"{indent}</{prefix}extensionElements>"])
+        return data[:at] + block.encode("utf-8") + data[end:]
+    if existing is not None:
+        at = opening.end() + existing.end()
+        block = "".join("\n" + indent + "  " + x for x in lines)
+    else:
+        documented = inside.rfind(f"</{prefix}documentation>".encode("utf-8"))
+        at = opening.end() + (documented + len(f"</{prefix}documentation>") if documented >= 0 else 0)
+        block = "\n".join(["", f"{indent}<{prefix}extensionElements>", *(indent + "  " + x for x in lines),
+                           f"{indent}</{prefix}extensionElements>"])
+    return data[:at] + block.encode("utf-8") + data[at:]
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def describe(proposal: Proposal) -> str:
+    """``vacationApproved (a choice: Reject, Approve)`` for the importer's to-do list."""
+    kind = {"enum": "a choice: " + ", ".join(proposal.choices), "boolean": "yes/no", "long": "a whole number",
+            "decimal": "a number"}.get(proposal.type, "text")
+    workers = (f"; a worker may set it instead — {', '.join(proposal.workers)} before the read declare(s) no "
+               "outputs: if so, declare it as the task's output and delete the proposed field"
+               if proposal.workers else "")
+    return f"{proposal.variable} ({kind}; read at line {proposal.read_at}{workers})"
