@@ -20,7 +20,7 @@ from engine.methodology import due_dates, zeebe
 from engine.methodology.constructs import catches_messages, check_constructs, prefix_in_file, script_language_problem
 from engine.methodology.problems import Problem, did_you_mean
 from engine.methodology.service_tasks import implementation_of
-from engine.methodology.variables import ALWAYS_SET, reads_and_sets
+from engine.methodology.variables import reads_and_sets
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
@@ -360,7 +360,6 @@ def _assignment(facts: BpmnFacts, el, node_id: str) -> tuple[str | None, tuple[s
 # Task data keys that SpiffWorkflow's serializer reads as its own markers.
 RESERVED_FIELD_IDS = frozenset({"typename"})
 QUESTIONNAIRE_FIELD_IDS = frozenset({"score", "score_class"})  # what an answered questionnaire sets
-START_FORM_RESERVED = ALWAYS_SET  # what every deal's process starts with (the routing variables)
 
 
 def _vendor_iter(el, name: str):
@@ -452,10 +451,6 @@ def _checked_form(facts: BpmnFacts, el, node_id: str) -> tuple[FormField, ...]:
             facts.problems.append(Problem(facts.path, form_field.line, (
                 f"form field id '{form_field.id}' of '{node_id}' is reserved: a questionnaire's score and "
                 "class are stored as score and score_class; rename it")))
-        elif _local(el) == "startEvent" and form_field.id in START_FORM_RESERVED:
-            facts.problems.append(Problem(facts.path, form_field.line, (
-                f"start form field '{form_field.id}' of '{node_id}' is a value every deal has (the process reads "
-                "the deal's own as it opens); rename the field, or read the deal's value")))
         elif form_field.id in seen:
             facts.problems.append(Problem(facts.path, form_field.line,
                                           f"form field '{form_field.id}' appears twice in the form of '{node_id}'"))

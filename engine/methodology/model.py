@@ -15,6 +15,10 @@ def frozen_map(items: dict | None = None) -> Mapping:
 
 # --- BPMN, as far as Dealflow needs to know it -----------------------------------
 
+# What every deal's process starts with: the deal's own values (engine.rules.routing).
+DEAL_VARIABLES = frozenset({"territory", "channel", "industry", "source", "amount", "currency", "partner"})
+
+
 @dataclass(frozen=True)
 class FormField:
     """One field of a user task's generated form (``camunda:formField``)."""
@@ -112,8 +116,11 @@ class BpmnProcess:
     @property
     def start_form(self) -> tuple[FormField, ...]:
         """The fields of its start events' forms (Camunda's start form): asked when a
-        deal is opened, their values the process's first variables."""
-        return tuple(f for n in self.nodes.values() if n.kind == "startEvent" and n.parent is None for f in n.form)
+        deal is opened, their values the process's first variables. A field named like
+        a value every deal has (``amount``, ``territory``…) is not asked: the deal's own
+        value answers it."""
+        return tuple(f for n in self.nodes.values() if n.kind == "startEvent" and n.parent is None for f in n.form
+                     if f.id not in DEAL_VARIABLES)
 
 
 @dataclass(frozen=True)

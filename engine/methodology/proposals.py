@@ -46,6 +46,7 @@ class Proposal:
     choices: list[str] = field(default_factory=list)
     read_at: int = 0  # the line of its first read
     workers: list[str] = field(default_factory=list)  # external tasks before the read that may set it too
+    record: bool = False  # read as a record (``auction.authorized``): no form field can hold it
 
 
 def propose(process: BpmnProcess, sites: list[ExpressionSite], also_set: set[str],
@@ -73,7 +74,8 @@ def propose(process: BpmnProcess, sites: list[ExpressionSite], also_set: set[str
             proposal = proposed.setdefault(home, {}).setdefault(name, Proposal(name, read_at=site.line))
             proposal.workers += [w for w in workers if w not in proposal.workers]
             _learn_type(proposal, site)
-    return {node: list(fields.values()) for node, fields in proposed.items()}
+    found = {node: [p for p in fields.values() if not p.record] for node, fields in proposed.items()}
+    return {node: fields for node, fields in found.items() if fields}
 
 
 def _predecessors(process: BpmnProcess) -> dict[str, list[str]]:
@@ -133,6 +135,10 @@ def _learn_type(proposal: Proposal, site: ExpressionSite) -> None:
         tree = ast.parse(source.strip(), mode="eval")
     except (ExpressionError, SyntaxError, ValueError):
         return
+    for node in ast.walk(tree):  # a field or item of it: a record, which a form cannot give
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name) \
+                and node.value.id == proposal.variable:
+            proposal.record = True
     for node in ast.walk(tree):  # read as a condition of its own: yes/no
         alone = [node.body] if isinstance(node, ast.Expression) else node.values if isinstance(
             node, ast.BoolOp) else [node.operand] if isinstance(node, ast.UnaryOp) and isinstance(

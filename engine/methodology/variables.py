@@ -22,10 +22,10 @@ from typing import Iterable, Mapping
 from engine.errors import ExpressionError
 from engine.expressions import compile_expression, compile_script, feel, juel, zeebe_legacy
 from engine.methodology import timers
-from engine.methodology.model import ExpressionSite
+from engine.methodology.model import DEAL_VARIABLES, ExpressionSite
 from engine.methodology.problems import Problem, did_you_mean
 
-ALWAYS_SET = frozenset({"territory", "channel", "industry", "source", "amount", "currency", "partner"})
+ALWAYS_SET = DEAL_VARIABLES
 # Set when a questionnaire is answered, so only where the methodologies have one; a
 # form field or script of the same name would overwrite it unseen, so they are reserved.
 QUESTIONNAIRE_SETS = frozenset({"score", "score_class"})

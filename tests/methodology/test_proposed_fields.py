@@ -110,13 +110,21 @@ def test_without_the_proposal_the_read_is_still_refused_at_its_line(tmp_path):
     assert all("reads 'decision', which nothing sets" in p for p in problems)
 
 
-def test_a_start_form_field_may_not_take_the_name_of_a_value_every_deal_has(tmp_path):
+def test_a_start_form_field_named_like_a_value_every_deal_has_is_answered_by_the_deal():
     data = FORM_KEY.replace(b'<bpmn:startEvent id="start" />', b"""<bpmn:startEvent id="start">
     <bpmn:extensionElements><camunda:formData>
       <camunda:formField id="amount" label="Amount" type="long" />
+      <camunda:formField id="customer" label="Customer" type="string" />
     </camunda:formData></bpmn:extensionElements>
   </bpmn:startEvent>""")
     facts = read_bpmn("start.bpmn", parse_xml("start.bpmn", data)[0])
-    assert [str(p) for p in facts.problems] == [
-        "start.bpmn:7: start form field 'amount' of 'start' is a value every deal has (the process reads the "
-        "deal's own as it opens); rename the field, or read the deal's value"]
+    assert facts.problems == []
+    assert [f.id for f in facts.processes["p"].start_form] == ["customer"]
+
+
+def test_a_variable_read_as_a_record_gets_no_proposed_field():
+    data = FORM_KEY.replace(b"decision == 'Approve'", b"decision.approved").replace(
+        b"decision == 'Reject'", b"not decision.approved")
+    plan = plan_import("record.bpmn", data, companions={}, existing={})
+    assert plan.files["bpmn/record.bpmn"] == data
+    assert not any("nothing in the file sets" in line for line in plan.decide)
