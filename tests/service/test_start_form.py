@@ -28,13 +28,18 @@ TIERED = b"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-@pytest.fixture
-def engine(db_url, clock, tmp_path):
+def imported(tmp_path):
+    """The methodologies folder import-bpmn writes for TIERED (with its proposed start form)."""
     root = tmp_path / "methodologies"
     for relative, content in plan_import("tiered.bpmn", TIERED, companions={}, existing={}).files.items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).write_bytes(content)
-    engine = make_engine(db_url, clock, root)
+    return root
+
+
+@pytest.fixture
+def engine(db_url, clock, tmp_path):
+    engine = make_engine(db_url, clock, imported(tmp_path))
     yield engine
     engine.close()
 

@@ -7,18 +7,13 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import make_engine
-from tests.service.test_start_form import TIERED
+from tests.service.test_start_form import imported
 from tests.webui.test_api import Api, assert_error
-from engine.methodology.importer import plan_import
 
 
 @pytest.fixture
 def api(db_url, clock, tmp_path):
-    root = tmp_path / "methodologies"
-    for relative, content in plan_import("tiered.bpmn", TIERED, companions={}, existing={}).files.items():
-        (root / relative).parent.mkdir(parents=True, exist_ok=True)
-        (root / relative).write_bytes(content)
-    engine = make_engine(db_url, clock, root)
+    engine = make_engine(db_url, clock, imported(tmp_path))
     yield Api(engine)
     engine.close()
 
