@@ -26,12 +26,16 @@ def opportunity() -> None:
 @click.option("--owner", default=None, help="Give it to this rep instead of the segment's assignment.")
 @click.option("--close-date", default=None, metavar="YYYY-MM-DD",
               help="When it is expected to close (default: by the methodology's typical cycle, else end of quarter).")
+@click.option("--start", "start", multiple=True, metavar="FIELD=VALUE",
+              help="An answer to the methodology's start form (its start event's form fields); repeatable.")
 @click.option("--as", "actor", required=True, help="Who opens it (a username).")
-def opportunity_create(title, amount, currency, partner, partner_id, attrs, owner, close_date, actor) -> None:
+def opportunity_create(title, amount, currency, partner, partner_id, attrs, owner, close_date, start,
+                       actor) -> None:
     """Open an opportunity: routing picks segment, methodology, team and owner."""
     created = open_engine().create_opportunity(
         title=title, amount=amount, currency=currency, partner=partner, partner_id=partner_id,
-        attributes=pairs(attrs, "--attr"), actor=actor, owner=owner, expected_close_date=close_date)
+        attributes=pairs(attrs, "--attr"), actor=actor, owner=owner, expected_close_date=close_date,
+        start_form=pairs(start, "--start"))
     click.echo(render.opportunity(created))
 
 
