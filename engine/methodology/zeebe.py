@@ -261,7 +261,7 @@ def _io_mapping(facts, mapping, kind: str, node_id: str, propagate: bool = True)
                 facts.problems.append(Problem(facts.path, entry.sourceline + (err.line - 1 if err.line else 0),
                                               f"{where}: {err.message}"))
                 continue
-            facts.expressions.append(ExpressionSite(facts.path, entry.sourceline, where, expression))
+            facts.expressions.append(ExpressionSite(facts.path, entry.sourceline, where, expression, node=node_id))
         else:
             expression = repr(source)
         directions[direction].append((target, expression))
