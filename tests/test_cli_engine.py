@@ -210,3 +210,22 @@ def test_task_complete_exits_1_naming_the_node_when_the_process_fails_after_the_
     assert result.exit_code == 1
     assert result.stderr == ("error: the task stays open: the process failed at script task 'Compute the "
                              "discount' (Script_Discount): division by zero\n")
+
+
+def test_worker_fires_a_backlog_batch_after_batch_within_one_sweep(in_tmp, run_cli, monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    from engine.cli import worker
+    from tests.conftest import FakeClock, make_engine
+
+    past = make_engine(f"sqlite:///{in_tmp / 'dealflow.db'}",
+                       FakeClock(datetime.now(timezone.utc) - timedelta(days=4)))
+    for n in range(5):  # five deals whose chase timers are a day overdue
+        past.create_opportunity(title=f"Kiosk {n}", amount="1000.00", partner=f"Hotel {n}",
+                                attributes={"channel": "retail"}, actor="manager", owner="rep1")
+    past.close()
+    monkeypatch.setattr(worker, "TIMERS_A_BATCH", 2)
+    monkeypatch.setattr(worker, "BATCHES_A_SWEEP", 2)  # a sweep: two full batches, then the housekeeping
+    quiet = ("--once", "--no-snapshots", "--no-train", "--warnings-every", "0")
+    assert run_cli("worker", *quiet).output == "fired timers on 4 opportunities\n"  # 2 + 2, one sweep
+    assert run_cli("worker", *quiet).output == "fired timers on 1 opportunity\n"  # the rest, the next

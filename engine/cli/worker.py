@@ -15,6 +15,10 @@ from engine.cli.snapshots import summary
 from engine.errors import DealflowError
 
 
+TIMERS_A_BATCH = 100  # due deals a fire_due_timers call takes (one transaction each)
+BATCHES_A_SWEEP = 50  # then the housekeeping has its turn, so a backlog never starves it
+
+
 @click.command()
 @click.option("--once", is_flag=True,
               help="Fire what is due now, file today's snapshot, train the learned win probability and sweep for "
@@ -76,7 +80,12 @@ def worker(once: bool, interval: float, warnings_every: float, snapshots: bool, 
             click.echo(f"notifications: {len(mailed)} mailed or kept")
 
     while True:
-        fired = engine.fire_due_timers()
+        fired = batch = engine.fire_due_timers(TIMERS_A_BATCH)
+        for _ in range(BATCHES_A_SWEEP - 1):  # a backlog (a worker back after a stop): on at once
+            if batch < TIMERS_A_BATCH:
+                break
+            batch = engine.fire_due_timers(TIMERS_A_BATCH)
+            fired += batch
         if fired or once:
             click.echo(f"fired timers on {fired} opportunit{'y' if fired == 1 else 'ies'}")
         today = engine.now().date()
@@ -94,7 +103,8 @@ def worker(once: bool, interval: float, warnings_every: float, snapshots: bool, 
             if failed:
                 raise SystemExit(1)
             return
-        time.sleep(interval)  # polling: the next-timer column is indexed, a sweep is cheap
+        if batch < TIMERS_A_BATCH:  # else more are due: the next sweep starts without a pause
+            time.sleep(interval)  # polling: the next-timer column is indexed, a sweep is cheap
 
 
 COMMANDS = [worker]
