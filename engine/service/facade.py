@@ -23,7 +23,7 @@ from engine.service import (accounts, activities, buying_center, calendars, clos
 from engine.service import lead_import, lead_imports
 from engine.service import partner_archival, partner_lists
 from engine.service import handover
-from engine.service import deal_edit, deal_forecast, deal_list, snapshots
+from engine.service import deal_edit, deal_forecast, deal_list, deal_page, snapshots
 from engine.service import lost_analysis, lost_csv
 from engine.service import pipeline_analysis
 from engine.service import pipeline as team_pipeline
@@ -41,6 +41,7 @@ from engine.service.catalog import Catalog
 from engine.service.context import ServiceContext, utc_now
 from engine.service.unit_of_work import Retry
 from engine.store import db
+from engine.views.deal_page import DealRecordView, ProcessModelView
 from engine.views.deals import DealListPage, RoutingPreview
 from engine.views import DeployReport, InboxPage, OpportunityView, PipelineView, TaskView, UserView
 from engine.views.activities import ActivityView, AgendaView, CalendarFeedView, PlanTarget, WeekView
@@ -192,6 +193,14 @@ class Engine:
 
     def diagram_for(self, opportunity_id: int, *, viewer: str) -> str | None:
         return screens.diagram_for(self.context, opportunity_id, viewer=viewer)
+
+    def deal_record(self, opportunity_id: int, *, viewer: str) -> DealRecordView:
+        """What the deal's task forms captured (labelled, per stage) and its readable history."""
+        return deal_page.deal_record(self.context, opportunity_id, viewer=viewer)
+
+    def process_model(self, opportunity_id: int, *, viewer: str) -> ProcessModelView | None:
+        """The deployed BPMN of the deal's methodology version and the nodes to mark."""
+        return deal_page.process_model(self.context, opportunity_id, viewer=viewer)
 
     def set_close_date(self, opportunity_id: int, close_date: object, *, actor: str) -> OpportunityView:
         """Move the deal's expected close date (a date or YYYY-MM-DD); audited before/after."""

@@ -9,11 +9,10 @@ from datetime import datetime
 from werkzeug.security import generate_password_hash
 
 from engine.rules import inputs
-from engine.service import accounts, unit_of_work, visibility
+from engine.service import accounts, deal_page, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
-from engine.store import opportunities as opportunity_store
-from engine.store import people, versions
+from engine.store import people
 from engine.store.models import Opportunity, User
 from engine.views import UserView
 
@@ -42,18 +41,12 @@ def diagram_for(ctx: ServiceContext, opportunity_id: int, *, viewer: str) -> str
         from engine.drawing.bpmn_diagram import render_svg
     except ImportError:
         return None
-    with unit_of_work.read(ctx) as session:
-        _, opportunity = visibility.visible_opportunity(session, viewer, opportunity_id)
-        _, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
-        files = versions.version_files(session, opportunity.methodology_version_id)
-        tasks = opportunity_store.task_states(session, opportunity_id)
-    bpmn = (files or {}).get(methodology.process.path)
-    if bpmn is None:
+    model = deal_page.process_model(ctx, opportunity_id, viewer=viewer)
+    if model is None:
         return None
-    current = {node for node, status in tasks if status == "ready"}
-    done = {node for node, status in tasks if status == "completed"} - current
     try:
-        return render_svg(bpmn.encode("utf-8"), methodology.process.id, current=current, done=done)
+        return render_svg(model.xml.encode("utf-8"), model.process_id, current=set(model.current),
+                          done=set(model.done))
     except ValueError:
         return None
 
