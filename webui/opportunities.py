@@ -10,18 +10,22 @@ beside each field (``activity_form``: {form, values, errors})."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from types import SimpleNamespace
+
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from engine.errors import ConflictError, FormError
 
+from webui import error_summary, vendor
 from webui.app_engine import engine_of
 from webui.calendar import zone
 from webui.forms import sent
 
 bp = Blueprint("opportunities", __name__)
 
+BPMN = SimpleNamespace(script=vendor.BPMN_VIEWER, css=vendor.BPMN_STYLES)  # what the page loads for its diagram
 PLAN_FIELDS = ("kind", "subject", "starts_at", "duration_minutes", "notes")
 LOG_FIELDS = PLAN_FIELDS + ("outcome",)
 
@@ -34,8 +38,8 @@ def show(opportunity_id: int):
 
 # Where on the deal page each form that failed is, and what it is called (issue 15: the
 # error of a failed post was far below the fold; the page now starts with a summary
-# linking to it, focused by static/form_errors.js).
-_FORMS = (("activity_form", "deal-activities", "the activity"), ("questionnaire_errors", "sales-assistant",
+# linking to it, focused by static/form_errors.js, whose tab static/deal_page.js opens).
+_FORMS = (("activity_form", "deal-activities", "the activity"), ("questionnaire_errors", "questionnaires",
           "the questionnaire"), ("override_errors", "override-form", "the probability"),
           ("lose_errors", "lose-form", "closing as lost"), ("reason_errors", "sales-assistant", "the lost reason"),
           ("forecast_errors", "deal-forecast", "the forecast"))
@@ -43,23 +47,16 @@ _FORMS = (("activity_form", "deal-activities", "the activity"), ("questionnaire_
 
 def _error_summary(extra: dict) -> list[tuple[str, str, list[str]]]:
     """(anchor, what, messages) of each form on the page that came back with errors."""
-    found = []
-    bc = g.get("buying_center_form")
-    if bc and bc.get("errors"):
-        found.append(("buying-center", "the buying center", _messages(bc["errors"])))
+    bc = g.get("buying_center_form") or {}
+    found = [("buying-center", "the buying center", bc.get("errors"))]
     for key, anchor, what in _FORMS:
         errors = extra.get(key) or {}
         if key == "activity_form":
             errors = errors.get("errors") or {}
         elif key == "questionnaire_errors":
             errors = {k: v for fields in errors.values() for k, v in fields.items()}
-        if errors:
-            found.append((anchor, what, _messages(errors)))
-    return found
-
-
-def _messages(errors: dict) -> list[str]:
-    return [f"{str(name).replace('_', ' ')}: {message}" for name, message in errors.items()]
+        found.append((anchor, what, errors))
+    return error_summary.summary(found)
 
 
 def page(opportunity_id: int, *, status: int = 200, **extra):
@@ -76,8 +73,12 @@ def page(opportunity_id: int, *, status: int = 200, **extra):
     extra.setdefault("activity_form", {})
     if status >= 400:
         extra["error_summary"] = _error_summary(extra)
+        extra["summary_url"] = url_for("opportunities.show", opportunity_id=opportunity_id)
     return render_template("opportunity.html", deal=deal, now=engine.now(), manages=manages, reps=reps,
                            workers=workers, diagram=_diagram(engine, deal),
+                           record=engine.deal_record(opportunity_id, viewer=viewer),
+                           bpmn_viewer=BPMN if vendor.bpmn_ready() else None,
+                           process=engine.process_model(opportunity_id, viewer=viewer),
                            assistant=engine.sales_assistant(opportunity_id, viewer=viewer),
                            buying_center=engine.buying_center(opportunity_id, viewer=viewer),
                            activities=activities,
@@ -115,6 +116,21 @@ def _diagram(engine, deal) -> Markup | None:
     the file and writes no scripts), or None when it cannot be drawn."""
     svg = engine.diagram_for(deal.id, viewer=current_user.username)
     return Markup(svg) if svg else None
+
+
+@bp.get("/opportunities/<int:opportunity_id>/process.bpmn")
+@login_required
+def process_xml(opportunity_id: int):
+    """The deployed BPMN file of the deal's methodology version, for the page's diagram
+    viewer (static/deal_page.js), as deployed; 404 unless the viewer may see the deal.
+    The nodes it marks are on the deal's page (data-current, data-done)."""
+    model = engine_of(current_app).process_model(opportunity_id, viewer=current_user.username)
+    if model is None:
+        abort(404)
+    response = Response(model.xml, mimetype="application/xml")
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Content-Disposition"] = "inline"
+    return response
 
 
 @bp.post("/opportunities/<int:opportunity_id>/incidents/<incident_id>/retry")

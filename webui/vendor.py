@@ -22,6 +22,10 @@ bp = Blueprint("vendor", __name__)
 SCRIPTS = ("vega/build/vega.min.js", "vega-lite/build/vega-lite.min.js", "vega-embed/build/vega-embed.min.js")
 # The pipeline board's drag and drop (webui/board.py); the board works without it (its Move to… menus).
 SORTABLE = "sortablejs/Sortable.min.js"
+# The deal page's process diagram (bpmn-js's NavigatedViewer: zoom and pan) and its two
+# stylesheets; without them the page shows the server's own drawing (engine.drawing).
+BPMN_VIEWER = "bpmn-js/dist/bpmn-navigated-viewer.production.min.js"
+BPMN_STYLES = ("bpmn-js/dist/assets/diagram-js.css", "bpmn-js/dist/assets/bpmn-js.css")
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "node_modules"
 
 
@@ -34,6 +38,11 @@ def sortable_ready() -> bool:
     return (vendor_dir() / SORTABLE).is_file()
 
 
+def bpmn_ready() -> bool:
+    folder = vendor_dir()
+    return all((folder / name).is_file() for name in (BPMN_VIEWER, *BPMN_STYLES))
+
+
 def vendor_ready() -> bool:
     """Whether every bundle is installed (else the pages say how to install them)."""
     folder = vendor_dir()
@@ -42,6 +51,8 @@ def vendor_ready() -> bool:
 
 @bp.get("/static/vendor/<path:name>")
 def script(name: str):
-    if name not in SCRIPTS and name != SORTABLE:
+    if name in BPMN_STYLES:
+        return send_from_directory(vendor_dir(), name, mimetype="text/css", max_age=3600)
+    if name not in SCRIPTS and name not in (SORTABLE, BPMN_VIEWER):
         abort(404)
     return send_from_directory(vendor_dir(), name, mimetype="text/javascript", max_age=3600)

@@ -30,7 +30,7 @@ def add_person(page, name, job_title, role, influence, attitude):
 def test_a_rep_adds_two_people_and_a_reporting_line_and_sees_them_in_the_diagram(site, page):
     url, deal, engine = site
     log_in(page, url, "rep1")
-    page.goto(f"{url}/opportunities/{deal.id}")
+    page.goto(f"{url}/opportunities/{deal.id}#buying-center")
     assert "Nobody in the buying center yet" in page.locator("#buying-center-diagram").inner_html()
 
     add_person(page, "Anna Nowak", "Dyrektor finansowy", "economic_buyer", "5", "supporter")

@@ -77,7 +77,7 @@ def test_destructive_actions_wait_for_the_ticked_box_and_the_hand_over_for_a_cho
 
     manager = new_page(browser, width)
     log_in(manager, url, "manager")
-    manager.goto(f"{url}/opportunities/{deal.id}")
+    manager.goto(f"{url}/opportunities/{deal.id}#reassign-deal")
     assert manager.locator("#reassign-to").input_value() == ""
     manager.click("#reassign-submit")
     assert value_missing(manager, "#reassign-to")

@@ -22,7 +22,7 @@ def test_a_rep_plans_and_logs_activities_on_the_deal_page(site, page, width, sho
     url, deal, engine = site
     log_in(page, url, "rep1")
     page.set_viewport_size({"width": width, "height": 900})  # the phone's width from the deal page on
-    page.goto(f"{url}/opportunities/{deal.id}")
+    page.goto(f"{url}/opportunities/{deal.id}#deal-activities")
     panel = page.locator("#deal-activities")
     assert "Nothing planned on this deal." in panel.inner_text()
     assert page.locator("#deal-plan-form").is_visible()  # open while nothing is planned

@@ -42,6 +42,8 @@ def test_a_rep_finds_a_deal_by_partner_edits_its_amount_and_the_totals_follow(tm
             fits(page, width)
             shot(page, "deals-list", width)
             page.click(f"#deal-{deal.id} a")
+            if not page.locator("#edit-deal").is_visible():  # a phone folds the deal's actions into a menu
+                page.click("#deal-actions summary")
             page.click("#edit-deal")
             fits(page, width)
             page.fill("#edit-amount", "12 500,50")

@@ -38,7 +38,7 @@ def test_a_refused_post_shows_its_errors_first_and_a_reload_does_not_send_it_aga
     posts = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
     log_in(page, url, "rep1")
-    page.goto(f"{url}/opportunities/{deal.id}")
+    page.goto(f"{url}/opportunities/{deal.id}#buying-center")
     page.locator("#bc-add-name").evaluate("e => e.removeAttribute('required')")  # what the server must refuse
     page.fill("#bc-add-name", "   ")
     with page.expect_response(lambda r: r.request.method == "POST") as answer:

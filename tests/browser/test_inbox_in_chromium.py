@@ -52,7 +52,7 @@ def test_the_manager_hands_a_deal_to_rep2_who_then_sees_its_task(site, browser):
     url, deal, _ = site
     manager = browser.new_context().new_page()
     log_in(manager, url, "manager")
-    manager.goto(f"{url}/opportunities/{deal.id}")
+    manager.goto(f"{url}/opportunities/{deal.id}#reassign-deal")
     assert manager.locator("#deal-owner").inner_text().strip().startswith("rep1")
     manager.select_option("#reassign-to", "rep2")
     manager.click("#reassign-submit")

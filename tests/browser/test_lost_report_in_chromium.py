@@ -30,7 +30,7 @@ def test_a_deal_lost_with_a_reason_through_the_confirmation_shows_in_the_report(
         engine.complete_activity(done.id, actor="rep1", note="Met the COO")  # work done before the loss
         page.set_viewport_size({"width": width, "height": 900})
         log_in(page, url, "rep1")
-        page.goto(f"{url}/opportunities/{deal.id}")
+        page.goto(f"{url}/opportunities/{deal.id}#lose-form")
         page.select_option("#lose-reason-code", "competitor")
         page.fill("#lose-reason", "Went with the cheaper local supplier")
         page.locator("#lose-form").screenshot(path=str(shots / f"lose-form-{width}.png"))

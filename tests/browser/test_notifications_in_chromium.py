@@ -40,7 +40,7 @@ def test_a_deal_handed_over_by_the_manager_reaches_the_rep(site, browser, width,
     shots.mkdir(parents=True, exist_ok=True)
     manager = new_page(browser, width)
     log_in(manager, url, "manager")
-    manager.goto(f"{url}/opportunities/{deal.id}")
+    manager.goto(f"{url}/opportunities/{deal.id}#reassign-deal")
     manager.select_option("#reassign-to", "rep1")
     with manager.expect_response(lambda r: r.request.method == "POST") as answer:
         manager.click("#reassign-submit")

@@ -102,6 +102,12 @@ def test_every_page_of_a_role_fits_a_390_px_phone(site, browser, screenshots, ro
             if width > PHONE:
                 too_wide.append(f"{path} is {width} px wide: {', '.join(page.evaluate(STICKING_OUT, PHONE))}")
             if path == f"/opportunities/{deal_id}":
+                for tab in ("tasks", "questionnaires", "history", "buying"):  # the deal page's other tabs too
+                    page.click(f"#tab-{tab}")
+                    width = page.evaluate("document.documentElement.scrollWidth")
+                    if width > PHONE:
+                        too_wide.append(f"{path} ({tab} tab) is {width} px wide: "
+                                        f"{', '.join(page.evaluate(STICKING_OUT, PHONE))}")
                 page.screenshot(path=str(screenshots / f"deal-{role}-{PHONE}.png"), full_page=True)
                 drawing = page.locator("#buying-center-diagram svg")
                 assert drawing.count() == 1, "the deal page draws its buying center"
@@ -124,7 +130,7 @@ def test_the_deal_page_keeps_its_desktop_layout_at_1366_px(site, browser, screen
         page = context.new_page()
         page.set_default_timeout(10_000)
         log_in(page, url, role)
-        page.goto(f"{url}/opportunities/{deal_id}")
+        page.goto(f"{url}/opportunities/{deal_id}#buying-center")  # the tab with the drawing
         page.screenshot(path=str(screenshots / f"deal-{role}-1366.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= 1366
         drawing = page.locator("#buying-center-diagram svg")

@@ -22,7 +22,7 @@ def site(tmp_path):
 def test_a_rep_answers_the_questionnaire_and_sees_why_the_deal_has_its_class(site, page):
     url, deal, engine = site
     log_in(page, url, "rep1")
-    page.goto(f"{url}/opportunities/{deal.id}")
+    page.goto(f"{url}/opportunities/{deal.id}#questionnaires")
     form = page.locator("#answer-meddpicc")
     selects = form.locator("select")
     assert selects.count() >= 8

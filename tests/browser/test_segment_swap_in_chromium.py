@@ -79,8 +79,8 @@ def test_the_manager_maps_stages_by_name_previews_the_deals_and_swaps(site, brow
     # Earlier stages keep the names of the methodology they were entered in.
     assert history.index("Lead") < history.index("Kwalifikacja") < history.index("Oferta") < history.index("Proposal")
     assert manager.locator("#stage-history li").count() == len(deal.stage_history) + 1
-    assert manager.locator("tr.event-methodology_swapped").count() == 1
-    assert manager.locator("tr.event-task_completed").count() == 1  # the work done before the swap
+    assert manager.locator("#history-log li.event-methodology_swapped").count() == 1
+    assert manager.locator("#history-log li.event-task_completed").count() == 1  # the work done before the swap
     manager.context.close()
 
     rep = browser.new_context(timezone_id="Europe/Warsaw").new_page()

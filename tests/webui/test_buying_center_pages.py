@@ -43,7 +43,7 @@ def test_a_rep_adds_people_and_a_relationship_and_sees_them_drawn_listed_and_log
     assert f'id="contact-{anna.id}"' in section and "Economic buyer" in section and "Signs the order" in section
     assert "Bob <strong>reports to</strong> Anna &lt;b&gt;Nowak&lt;/b&gt;" in section
     assert 'id="buying-center-legend"' in section and 'id="add-relationship"' in section
-    for kind in ("contact added", "relationship added"):
+    for kind in ("Added a person to the buying center: Anna &lt;b&gt;Nowak&lt;/b&gt;", "Added a relationship"):
         assert kind in page.text
 
 

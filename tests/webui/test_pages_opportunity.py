@@ -15,7 +15,7 @@ def test_the_opportunity_page_shows_figures_history_tasks_and_events(app, engine
     for text in (TITLE, PARTNER, 'id="deal-amount">1\u202f000.00 PLN<', 'id="deal-stage">Oferta<',
                  'id="deal-probability">50 %<', 'id="deal-expected-revenue">500.00 PLN<', 'id="deal-owner">rep1<',
                  'id="deal-manager">manager<', "Kwalifikacja", "Send the offer", "Qualify the lead",
-                 "task completed", "opened"):
+                 "Completed a task: “Qualify the lead”", "Opened the deal"):
         assert text in page.text, text
     assert 'id="reassign-deal"' not in page.text  # a rep may not hand deals over
 
@@ -46,7 +46,7 @@ def test_the_manager_hands_a_deal_to_another_rep_who_then_sees_its_tasks_and_his
     assert (response.status_code, response.location) == (303, f"/opportunities/{deal.id}")
     after = manager.get(f"/opportunities/{deal.id}")
     assert "now belongs to rep2" in after.text and 'id="deal-owner">rep2<' in after.text
-    assert "from owner: rep1" in after.text and "Kwalifikacja" in after.text
+    assert "<dt>Previous owner</dt><dd>rep1</dd>" in after.text and "Kwalifikacja" in after.text
     rep2_inbox = client_for(app, "rep2").get("/")
     assert f'id="task-{deal.open_tasks[0].id}"' in rep2_inbox.text
 
