@@ -1,8 +1,8 @@
 """Blueprint 'deals': the deals lists (/deals, /deals?scope=team: search, filters, sort,
 pages, sums per currency) and editing a deal's title, partner, amount, currency and close
 date (/deals/<id>/edit). Each route parses the form, calls one façade method and
-renders; a form that does not fit comes back with status 422, what was typed kept
-and the message beside its field."""
+renders; a form that does not fit comes back with status 422, what was typed kept,
+the message beside its field and the error summary first (webui/error_summary.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from engine.errors import ConflictError, DealflowError, FormError, PermissionDeniedError
 
+from webui import error_summary
 from webui.app_engine import engine_of
 from webui.forms import sent
 
@@ -63,7 +64,9 @@ def _edit_page(opportunity_id: int, *, status: int = 200, values: dict | None = 
     if current_user.view.may_see_partners:
         names = tuple(p.name for p in engine.partners(viewer, {"status": "active"}, per_page=PARTNER_CHOICES).items)
     return render_template("deal_edit.html", deal=deal, partner_names=names,
-                           form_state={"form": "deal-edit", "values": values or {}, "errors": errors or {}}), status
+                           form_state={"form": "deal-edit", "values": values or {}, "errors": errors or {}},
+                           error_summary=error_summary.summary([("deal-edit-form", "the deal", errors)]),
+                           summary_url=url_for("deals.edit", opportunity_id=opportunity_id)), status
 
 
 def _row_version(value: str | None):

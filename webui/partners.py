@@ -21,6 +21,7 @@ from engine import PARTNER_FIELDS as CARD_FIELDS
 from engine import PARTNER_KINDS as KINDS
 from engine.errors import ConflictError, FormError
 
+from webui import error_summary
 from webui.app_engine import engine_of
 from webui.forms import sent
 
@@ -60,12 +61,13 @@ def create():
         created = engine_of(current_app).create_partner(actor=current_user.username, owner=owner, **values)
     except FormError as err:
         return _list_page(status=422, form_state={"form": "new-partner", "values": values | {"owner": owner or ""},
-                                                  "errors": err.fields})
+                                                  "errors": err.fields},
+                          summary=error_summary.summary([("new-partner", "the new partner", err.fields)]))
     flash(f"{created.name} is a new {created.kind}.", "success")
     return redirect(url_for("partners.show", partner_id=created.id), 303)
 
 
-def _list_page(status: int = 200, form_state: dict | None = None):
+def _list_page(status: int = 200, form_state: dict | None = None, summary: list | None = None):
     engine = engine_of(current_app)
     criteria = {name: request.args[name] for name in FILTERS if request.args.get(name)}
     page_number = _int_arg("page", 1, 1, 100_000)
@@ -78,7 +80,8 @@ def _list_page(status: int = 200, form_state: dict | None = None):
     owners = ([(u.username, f"{u.display_name} ({u.username})") for u in engine.list_users() if u.may_own_deals]
               if current_user.view.may_create_partners else [])
     return render_template("partners.html", page=page, criteria=criteria, filter_errors=filter_errors,
-                           owners=owners, kinds=KINDS, form_state=form_state or {}), status
+                           owners=owners, kinds=KINDS, form_state=form_state or {}, error_summary=summary,
+                           summary_url=url_for("partners.index", **criteria)), status
 
 
 # --- one partner ---------------------------------------------------------------------
@@ -240,8 +243,27 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
         return default
 
 
+# Where each form of the partner page is, and what the error summary calls it.
+_FORM_PLACES = {"edit-card": ("edit-card-form", "the partner's card"), "add-contact": ("add-contact-form",
+                "the new contact person"), "hand-over": ("hand-over-form", "the hand-over")}
+
+
 def _again(partner_id: int, form: str, values: dict, err: FormError):
-    return page(partner_id, status=422, form_state={"form": form, "values": values, "errors": err.fields})
+    """The partner page again after a refused post, the error summary first (issue 15)."""
+    anchor, what = _FORM_PLACES.get(form, (form, "the contact person"))
+    return page(partner_id, status=422, form_state={"form": form, "values": values, "errors": err.fields},
+                error_summary=error_summary.summary([(anchor, what, err.fields)]),
+                summary_url=url_for("partners.show", partner_id=partner_id))
+
+
+@bp.get("/partners/<int:partner_id>/contacts")
+@bp.get("/partners/<int:partner_id>/contacts/<int:contact_id>")
+@login_required
+def form_address(partner_id: int, contact_id: int | None = None):
+    """A contact form's address opened directly (bookmarked, or reloaded after a refused
+    post) leads to the partner's page, not to a 405."""
+    engine_of(current_app).partner(partner_id, viewer=current_user.username)  # 404 unless visible
+    return redirect(url_for("partners.show", partner_id=partner_id, _anchor="contacts"), 303)
 
 
 def _back(partner_id: int, anchor: str | None = None):

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from engine.errors import DealflowError, PermissionDeniedError
 
+from webui import error_summary
 from webui.app_engine import engine_of
 
 bp = Blueprint("segments", __name__)
@@ -18,7 +19,7 @@ bp = Blueprint("segments", __name__)
 MAP_PREFIX = "map-"  # one select per stage of the current methodology: map-<old stage id> = new stage id
 
 
-def _page(form: dict, *, report=None, status: int = 200):
+def _page(form: dict, *, report=None, status: int = 200, refused: str | None = None):
     engine = engine_of(current_app)
     segments = engine.list_segments(viewer=current_user.username)  # 403 for reps and designers
     choices = engine.methodology_choices()
@@ -33,7 +34,11 @@ def _page(form: dict, *, report=None, status: int = 200):
             status = max(status, 400)
     chosen = _chosen(options, form["map"]) if options else {}
     moving = _moving(options, report) if options and report else ()
+    # After a refused preview or swap: the error summary first, and the address of the
+    # page as it is (segment, methodology, mapping) instead of the form's (issue 15).
+    summary = error_summary.summary([("swap-map-form", "the swap", {"form": refused})]) if refused else None
     return render_template("segments.html", segments=segments, swaps=engine.list_swaps(), choices=choices,
+                           error_summary=summary, summary_url=_address(form),
                            methodologies=sorted({c.split("@")[0] for c in choices}), report=report,
                            form=form, options=options, chosen=chosen, moving=moving,
                            deals={d.id: d for d in options.deals} if options else {},
@@ -84,6 +89,23 @@ def index():
     return _page(_form(request.args))
 
 
+@bp.get("/segments/preview")
+@bp.get("/segments/swap")
+@login_required
+def form_address():
+    """The preview's or the swap's address opened directly (bookmarked, or reloaded
+    after a refused post): the page with what the address carries, not a 405."""
+    engine_of(current_app).list_segments(viewer=current_user.username)  # 403 for reps and designers
+    return redirect(_address(_form(request.args)), 303)
+
+
+def _address(form: dict) -> str:
+    """The page's own address for a chosen segment, methodology and mapping."""
+    mapping = {f"{MAP_PREFIX}{old}": new for old, new in form["map"].items() if new}
+    chosen = {k: v for k, v in (("segment", form["segment"]), ("methodology", form["methodology"])) if v}
+    return url_for("segments.index", **chosen, **mapping)
+
+
 @bp.post("/segments/preview")
 @login_required
 def preview():
@@ -93,8 +115,7 @@ def preview():
     except PermissionDeniedError:
         raise
     except DealflowError as err:
-        flash(str(err), "error")
-        return _page(form, status=400)
+        return _page(form, status=400, refused=str(err))
     return _page(form, report=report)
 
 
@@ -107,8 +128,7 @@ def swap():
     except PermissionDeniedError:
         raise
     except DealflowError as err:
-        flash(str(err), "error")
-        return _page(form, status=400)
+        return _page(form, status=400, refused=str(err))
     flash(f"Swap #{report.swap_id}: {report.segment_id} now follows {report.to_methodology}; "
           f"{report.moved} open deal(s) moved, {report.not_moved_count} could not.", "success")
     return redirect(url_for("segments.index"), 303)

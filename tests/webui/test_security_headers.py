@@ -40,7 +40,7 @@ def test_every_get_route_answers_with_the_security_headers_logged_in_and_not(app
               "token": "no-such-token", "import_id": 1, "list_id": 1, "kind": "csv", "activity_id": 1,
               "partner_id": deal.partner_id, "fmt": "csv", "warning_id": 1,
               "name": "vega/build/vega.min.js", "form": "contacts",
-              "methodology_id": "base", "username": "rep1", "team": "sales"}
+              "methodology_id": "base", "username": "rep1", "team": "sales", "contact_id": 1}
     token = engine.create_token("manager")
     manager = client_for(app, "manager")
     statuses = {}
