@@ -95,18 +95,19 @@ class _Names:
             yield self.ctx.catalog.version(self.session, version_id)[1]
 
     def stage(self, stage_id: object) -> str:
-        for methodology in self._methodologies():
-            found = next((s.name for s in methodology.stages if s.id == stage_id), None)
-            if found:
-                return found
-        return str(stage_id)
+        return self._named("stages", stage_id)
 
     def questionnaire(self, questionnaire_id: object) -> str:
+        return self._named("questionnaires", questionnaire_id)
+
+    def _named(self, part: str, item_id: object) -> str:
+        """The name of the stage or questionnaire ``item_id`` in the deal's methodology
+        versions (the current first), else the id itself."""
         for methodology in self._methodologies():
-            found = next((q.name for q in methodology.questionnaires if q.id == questionnaire_id), None)
+            found = next((item.name for item in getattr(methodology, part) if item.id == item_id), None)
             if found:
                 return found
-        return str(questionnaire_id)
+        return str(item_id)
 
     def methodology(self, methodology_id: object) -> str:
         version_id = versions.current_version_id(self.session, str(methodology_id))
