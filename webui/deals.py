@@ -6,6 +6,8 @@ the message beside its field and the error summary first (webui/error_summary.py
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -13,7 +15,7 @@ from engine.errors import ConflictError, DealflowError, FormError, PermissionDen
 
 from webui import error_summary
 from webui.app_engine import engine_of
-from webui.forms import sent
+from webui.forms import controls, sent
 
 bp = Blueprint("deals", __name__)
 
@@ -114,18 +116,29 @@ def create():
                   currency=(typed.get("currency") or "PLN").strip().upper(),
                   partner=typed.get("partner", ""), expected_close_date=typed.get("expected_close_date") or None,
                   attributes={k: typed[k].strip() for k in ROUTING_ATTRIBUTES if typed.get(k, "").strip()})
+    start = {key.removeprefix(START): value for key, value in request.form.items() if key.startswith(START)}
     try:
         if request.form.get("step") == "open":
-            opened = engine.create_opportunity(actor=current_user.username, **values)
+            opened = engine.create_opportunity(actor=current_user.username, start_form=start, **values)
             flash(f"Opened {opened.title}: {opened.segment_id}, {opened.methodology_label}, owner {opened.owner}.",
                   "success")
             return redirect(url_for("opportunities.show", opportunity_id=opened.id), 303)
         preview = engine.preview_opportunity(actor=current_user.username, **values)
     except FormError as err:
-        return _new_page(typed, err.fields, status=422)
+        # A start form's answer refused: the preview (which opens nothing) shows the form again.
+        preview = engine.preview_opportunity(actor=current_user.username, **values) \
+            if any(key.startswith(START) for key in err.fields) else None
+        return _new_page({**typed, **_prefixed(start)}, err.fields, status=422, preview=preview)
     except DealflowError as err:  # routing found no segment, or no owner
         return _new_page(typed, {"form": str(err)}, status=422)
-    return _new_page(typed, {}, preview=preview)
+    return _new_page({**typed, **_prefixed(start)}, {}, preview=preview)
+
+
+START = "start_form."  # the start form's answers: start_form.FIELD, as the façade names its errors
+
+
+def _prefixed(answers: dict) -> dict:
+    return {START + key: value for key, value in answers.items()}
 
 
 def _require_may_create() -> None:
@@ -136,5 +149,7 @@ def _require_may_create() -> None:
 def _new_page(values: dict, errors: dict, *, status: int = 200, preview=None):
     names = tuple(p.name for p in engine_of(current_app).partners(
         current_user.username, {"status": "active"}, per_page=PARTNER_CHOICES).items)
+    start = tuple(replace(f, id=START + f.id) for f in preview.start_form) if preview is not None else ()
     return render_template("deal_new.html", preview=preview, partner_names=names, attributes=ROUTING_ATTRIBUTES,
+                           start_controls=controls(start, values, errors),
                            form_state={"form": "deal-new", "values": values, "errors": errors}), status
