@@ -1,5 +1,7 @@
-"""Blueprint 'inbox': the inbox (my tasks, my teams' queues, the deals I manage),
-claiming and releasing queued tasks, and the task page with its generated form."""
+"""Blueprint 'inbox': the inbox (my tasks, my teams' queues, the deals I manage) with
+search, filters, sorting and saved filters; claiming and releasing queued tasks, one
+or many at once, handing many over; and the task page with its generated form, its
+follow-up date and its deal's context."""
 
 from __future__ import annotations
 
@@ -14,29 +16,91 @@ from webui.forms import controls, submitted
 
 bp = Blueprint("inbox", __name__)
 
-PER_PAGE = 25
-
-
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    try:
-        return min(max(int(request.args.get(name, default)), low), high)
-    except ValueError:
-        return default
+FILTERS = ("q", "stage", "methodology", "due", "follow_up", "assignee", "queue", "sort", "page", "per_page")
 
 
 @bp.get("/")
 @login_required
 def index():
+    """The inbox: every filter, the sort and the page are GET parameters, so a filtered
+    inbox is a link to bookmark or to save (engine.rules.inbox_query reads them)."""
     engine = engine_of(current_app)
-    stage = request.args.get("stage") or None
-    methodology = request.args.get("methodology") or None
-    page = engine.inbox(current_user.username, stage=stage, methodology=methodology,
-                        page=_int_arg("page", 1, 1, 10_000), per_page=_int_arg("per_page", PER_PAGE, 1, 100))
-    filters = {k: v for k, v in (("stage", stage), ("methodology", methodology)) if v}
-    if page.per_page != PER_PAGE:
-        filters["per_page"] = page.per_page
-    return render_template("inbox.html", page=page, now=engine.now(), stage=stage, methodology=methodology,
-                           filters=filters, me=current_user.username)
+    params = {name: request.args[name] for name in FILTERS if name in request.args}
+    try:
+        page = engine.inbox(current_user.username, params)
+        errors, status = {}, 200
+    except FormError as err:
+        errors, status = err.fields, 400
+        page = engine.inbox(current_user.username, {k: v for k, v in params.items() if k not in err.fields})
+    workers = [u for u in engine.list_users() if u.may_take_tasks] if page.may_hand_over else []
+    return render_template("inbox.html", page=page, query=page.query, now=engine.now(), errors=errors,
+                           typed=params, me=current_user.username, workers=workers), status
+
+
+@bp.post("/tasks/bulk")
+@login_required
+def bulk():
+    """Claim or hand over the ticked tasks (a plain form: it works without JavaScript);
+    each task is decided on its own and the summary says what was done and refused."""
+    engine = engine_of(current_app)
+    ids = request.form.getlist("task_id")
+    action = request.form.get("action")
+    back = _safe_next(request.form.get("next"))
+    try:
+        if action == "claim":
+            report = engine.bulk_claim(ids, actor=current_user.username)
+        elif action == "hand_over":
+            report = engine.bulk_hand_over(ids, to=request.form.get("to", ""), actor=current_user.username)
+        else:
+            raise FormError({"action": "choose Claim or Hand over"})
+    except FormError as err:
+        flash("Nothing was done: " + "; ".join(err.fields.values()) + ".", "error")
+        return redirect(back, 303)
+    verb = "Claimed" if report.action == "claim" else f"Handed to {report.to}"
+    if report.done:
+        flash(f"{verb} {len(report.done)}: " + ", ".join(f"“{o.name}”" for o in report.done) + ".", "success")
+    for o in report.refused:
+        flash(f"Not done: {'“' + o.name + '”' if o.name else 'a task'} — {o.reason}", "error")
+    return redirect(back, 303)
+
+
+@bp.post("/inbox/filters")
+@login_required
+def save_filter():
+    """Save the inbox's current filters (the form carries them as hidden fields) under a name."""
+    engine = engine_of(current_app)
+    params = {name: request.form[name] for name in FILTERS if name in request.form}
+    try:
+        saved = engine.save_inbox_filter(request.form.get("name", ""), params, actor=current_user.username)
+    except FormError as err:
+        flash("The filter was not saved: " + "; ".join(err.fields.values()) + ".", "error")
+        return redirect(url_for("inbox.index", **params), 303)
+    flash(f"Saved the filter “{saved.name}”.", "success")
+    return redirect("/?" + saved.query if saved.query else url_for("inbox.index"), 303)
+
+
+@bp.post("/inbox/filters/<int:filter_id>/delete")
+@login_required
+def delete_filter(filter_id: int):
+    engine_of(current_app).delete_inbox_filter(filter_id, actor=current_user.username)  # another's: 404
+    flash("The saved filter was deleted.", "success")
+    return redirect(_safe_next(request.form.get("next")), 303)
+
+
+@bp.post("/tasks/<task_id>/follow-up")
+@login_required
+def follow_up(task_id: str):
+    engine = engine_of(current_app)
+    try:
+        task = engine.set_follow_up(task_id, request.form.get("follow_up", ""), actor=current_user.username)
+    except FormError as err:
+        flash("The follow-up date was not set: " + "; ".join(err.fields.values()) + ".", "error")
+    except ConflictError as err:
+        flash(str(err), "error")
+    else:
+        flash(f"You will follow up “{task.name}” on the day set." if task.follow_up_at
+              else f"“{task.name}” has no follow-up date now.", "success")
+    return redirect(url_for("inbox.task", task_id=task_id), 303)
 
 
 @bp.post("/tasks/<task_id>/claim")
@@ -104,7 +168,9 @@ def _task_page(task, *, values=None, errors=None, refusal=None, refused=None, st
     errors = errors or {}
     known = {f.id for f in task.form}
     other_errors = {k: v for k, v in errors.items() if k not in known}
+    engine = engine_of(current_app)
     return render_template("task.html", task=task, controls=controls(task.form, values, errors),
-                           errors=errors, other_errors=other_errors, now=engine_of(current_app).now(),
+                           context=engine.task_context(task.id, viewer=current_user.username),
+                           errors=errors, other_errors=other_errors, now=engine.now(),
                            conflict=status == 409 and refusal is None, refusal=refusal,
                            refused=refused), status

@@ -69,6 +69,8 @@ from engine.views.designer import MethodologyRow, ValidationReport, VersionDiff
 from engine.views.board import BoardView
 from engine.service import notifications as notification_service
 from engine.views.notifications import MailedNotification, NotificationPage, NotificationView
+from engine.service import inbox_work, task_context
+from engine.views.inbox import BulkReport, SavedFilterView, TaskContext
 
 
 class Engine:
@@ -254,10 +256,31 @@ class Engine:
     def reassign_task(self, task_id: str, *, to: str, actor: str) -> OpportunityView:
         return tasks.reassign_task(self.context, task_id, to=to, actor=actor)
 
-    def inbox(self, username: str, *, stage: str | None = None, methodology: str | None = None,
-              page: int = 1, per_page: int = 25) -> InboxPage:
-        return inbox.inbox(self.context, username, stage=stage, methodology=methodology, page=page,
+    def inbox(self, username: str, params: Mapping[str, object] | None = None, *, stage: str | None = None,
+              methodology: str | None = None, page: int = 1, per_page: int = 25) -> InboxPage:
+        """The user's ready tasks searched, filtered, sorted and paged as ``params`` ask
+        (engine.rules.inbox_query: q, stage, methodology, due, follow_up, assignee, queue,
+        sort, page, per_page), with their saved filters."""
+        return inbox.inbox(self.context, username, params, stage=stage, methodology=methodology, page=page,
                            per_page=per_page)
+
+    def bulk_claim(self, task_ids: Iterable[object], *, actor: str) -> BulkReport:
+        return inbox_work.bulk_claim(self.context, task_ids, actor=actor)
+
+    def bulk_hand_over(self, task_ids: Iterable[object], *, to: object, actor: str) -> BulkReport:
+        return inbox_work.bulk_hand_over(self.context, task_ids, to=to, actor=actor)
+
+    def set_follow_up(self, task_id: str, day: object, *, actor: str) -> TaskView:
+        return inbox_work.set_follow_up(self.context, task_id, day, actor=actor)
+
+    def save_inbox_filter(self, name: object, params: Mapping[str, object], *, actor: str) -> SavedFilterView:
+        return inbox_work.save_filter(self.context, name, params, actor=actor)
+
+    def delete_inbox_filter(self, filter_id: int, *, actor: str) -> None:
+        inbox_work.delete_filter(self.context, filter_id, actor=actor)
+
+    def task_context(self, task_id: str, *, viewer: str) -> TaskContext:
+        return task_context.task_context(self.context, task_id, viewer=viewer)
 
     def task(self, task_id: str, *, viewer: str) -> TaskView:
         return inbox.task(self.context, task_id, viewer=viewer)

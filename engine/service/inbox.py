@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Mapping
 
 from engine.errors import ConflictError, NotFoundError
 from engine.rules import policy
-from engine.service import deal_edit, unit_of_work, visibility
+from engine.rules import inbox_query
+from engine.service import deal_edit, organisation, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
 from engine.store import inbox as inbox_store
+from engine.store import inbox_filters
 from engine.store import opportunities as opportunity_store
 from engine.store import people
 from engine.store.events import record_event
@@ -19,47 +22,68 @@ from engine.store.models import InboxTask, Opportunity
 from engine.views import InboxPage, OpportunityView, TaskView
 
 
-def inbox(ctx: ServiceContext, username: str, *, stage: str | None = None, methodology: str | None = None,
-          page: int = 1, per_page: int = 25) -> InboxPage:
-    """The user's READY tasks, earliest due first: assigned to them, waiting in their
-    teams' queues, and (for a manager) on the deals they are responsible for."""
-    page, per_page = max(1, page), min(max(1, per_page), 200)
+def inbox(ctx: ServiceContext, username: str, params: Mapping[str, object] | None = None, *,
+          stage: str | None = None, methodology: str | None = None, page: int = 1, per_page: int = 25) -> InboxPage:
+    """The user's READY tasks: assigned to them, waiting in their teams' queues, and (for
+    a manager) on the deals they are responsible for — searched, filtered, sorted and
+    paged as ``params`` ask (engine.rules.inbox_query; FormError names every bad one);
+    earliest due first by default. The keywords are the older spelling of the same."""
+    given = {"stage": stage, "methodology": methodology,
+             "page": None if page == 1 else str(page), "per_page": None if per_page == 25 else str(per_page)}
+    query = inbox_query.parse({**{k: v for k, v in given.items() if v is not None}, **(params or {})})
     now = ctx.now()
     with unit_of_work.quick_read(ctx) as session:
         actor, team_ids = people.user_and_team_ids(session, username)
         if actor is None:
             raise NotFoundError(f"no user '{username}'")
-        visible = inbox_store.Visibility.of(actor.id, team_ids,
-                                            policy.inbox_scope(policy.Actor(actor.id, actor.role, team_ids)))
-        groups = inbox_store.groups(session, visible, now)
+        who = policy.Actor(actor.id, actor.role, team_ids)
+        visible = inbox_store.Visibility.of(actor.id, team_ids, policy.inbox_scope(who))
+        zone = organisation.company_zone(session) if query.due or query.follow_up else "UTC"
+        narrowed = inbox_store.narrowing(
+            visible, actor.id, words=tuple(query.q.split()), assignee=query.assignee, queue=query.queue,
+            due=_window(query.due, now, zone), follow_up=_window(query.follow_up, now, zone))
+        groups = inbox_store.groups(session, visible, now, narrowed)
         versions = {g.version_id: ctx.catalog.version(session, g.version_id) for g in groups}
         wanted = [g for g in groups
-                  if (not stage or g.stage_id == stage)
-                  and (not methodology or versions[g.version_id][0].methodology_id == methodology)]
+                  if (not query.stage or g.stage_id == query.stage)
+                  and (not query.methodology or versions[g.version_id][0].methodology_id == query.methodology)]
         total, n_mine, n_queued, n_overdue = (sum(getattr(g, field) for g in wanted)
                                               for field in ("total", "mine", "queued", "overdue"))
         rows = inbox_store.page(
-            session, visible, stage=stage, limit=per_page, offset=(page - 1) * per_page,
-            version_ids=None if not methodology else
-            [v for v, (info, _) in versions.items() if info.methodology_id == methodology])
+            session, visible, stage=query.stage, limit=query.per_page, offset=(query.page - 1) * query.per_page,
+            version_ids=None if not query.methodology else
+            [v for v, (info, _) in versions.items() if info.methodology_id == query.methodology],
+            narrowed=narrowed, sort=query.sort, descending=query.descending)
         lookup = Lookup(session, ctx.catalog)
-        for task, _, _, _, assignee, team in rows:  # the names came with the page
+        for task, _, _, _, assignee, team, _, _ in rows:  # the names came with the page
             lookup.users[task.assignee_id] = assignee
             lookup.teams[task.candidate_team_id] = team
-        who = policy.Actor(actor.id, actor.role, team_ids)
         tasks = tuple(dataclasses.replace(
             lookup.task_view(task, DealFacts(task.opportunity_id, title, stage_id, version_id)),
-            may_claim=task.assignee_id is None and policy.may_claim(who, inbox_store.task_facts(task)))
-            for task, title, stage_id, version_id, _, _ in rows)
+            partner_name=partner, may_claim=task.assignee_id is None
+            and policy.may_claim(who, inbox_store.task_facts(task)))
+            for task, title, stage_id, version_id, _, _, partner, _ in rows)
+        may_hand_over = any(policy.may_manage(who, policy.Deal(owner_id=0, manager_id=manager_id)) for *_, manager_id in rows)
         stages = {}
         for g in groups:
             if g.stage_id is not None:
                 stages[g.stage_id] = next(
                     (s.name for s in versions[g.version_id][1].stages if s.id == g.stage_id), g.stage_id)
-        return InboxPage(tasks=tasks, total=total, page=page, per_page=per_page, mine=n_mine,
+        return InboxPage(tasks=tasks, total=total, page=query.page, per_page=query.per_page, mine=n_mine,
                          queued=n_queued, team=total - n_mine - n_queued, overdue=n_overdue,
                          stages=tuple(sorted(stages.items(), key=lambda item: item[1])),
-                         methodologies=tuple(sorted({info.methodology_id for info, _ in versions.values()})))
+                         methodologies=tuple(sorted({info.methodology_id for info, _ in versions.values()})),
+                         query=query, queues=tuple(inbox_store.team_names(session, team_ids)),
+                         saved=inbox_filters.of_user(session, actor.id), may_hand_over=may_hand_over)
+
+
+def _window(kind: str | None, now, zone: str) -> inbox_store.Window | None:
+    if kind is None:
+        return None
+    if kind == "none":
+        return inbox_store.Window(none=True)
+    low, high = inbox_query.window(kind, now, zone)
+    return inbox_store.Window(low=low, high=high)
 
 
 def task(ctx: ServiceContext, task_id: str, *, viewer: str) -> TaskView:

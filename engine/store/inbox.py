@@ -179,35 +179,106 @@ class Group:
     overdue: int
 
 
-def groups(session: Session, visible: Visibility, now: datetime) -> list[Group]:
+def groups(session: Session, visible: Visibility, now: datetime, narrowed: tuple = ()) -> list[Group]:
     """Per (stage, methodology version): how many visible tasks, mine, queued, overdue —
-    the counts and the filter choices of the inbox in one query."""
-    rows = session.execute(
-        select(Opportunity.stage_id, Opportunity.methodology_version_id, func.count(),
-               func.sum(case((visible.mine, 1), else_=0)), func.sum(case((visible.queued, 1), else_=0)),
-               func.sum(case((InboxTask.due_at < now, 1), else_=0)))
-        .join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
-        .where(*visible.all).group_by(Opportunity.stage_id, Opportunity.methodology_version_id)).all()
+    the counts and the filter choices of the inbox in one query (``narrowed``: the
+    conditions of the filters other than stage and methodology, from ``narrowing``)."""
+    query = (select(Opportunity.stage_id, Opportunity.methodology_version_id, func.count(),
+                    func.sum(case((visible.mine, 1), else_=0)), func.sum(case((visible.queued, 1), else_=0)),
+                    func.sum(case((InboxTask.due_at < now, 1), else_=0)))
+             .join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
+             .where(*visible.all, *narrowed))
+    rows = session.execute(query.group_by(Opportunity.stage_id, Opportunity.methodology_version_id)).all()
     return [Group(s, v, int(t or 0), int(m or 0), int(q or 0), int(o or 0)) for s, v, t, m, q, o in rows]
 
 
+@dataclass(frozen=True)
+class Window:
+    """A due or follow-up filter: ``none`` (no date), or [low, high) with either open."""
+
+    none: bool = False
+    low: datetime | None = None
+    high: datetime | None = None
+
+    def condition(self, column):
+        if self.none:
+            return column.is_(None)
+        parts = [column.is_not(None)]
+        if self.low is not None:
+            parts.append(column >= self.low)
+        if self.high is not None:
+            parts.append(column < self.high)
+        return and_(*parts)
+
+
+def narrowing(visible: Visibility, user_id: int, *, words: tuple[str, ...] = (), due: Window | None = None,
+              follow_up: Window | None = None, assignee: str | None = None, queue: str | None = None) -> tuple:
+    """The WHERE conditions of the inbox's filters beyond who may see what: every word
+    in the task's name, the deal's title or the partner's name (any case); due and
+    follow-up windows; whose it is (me, queue, others, or a username); a team's queue."""
+    conditions = []
+    for word in words:
+        conditions.append(or_(InboxTask.name.icontains(word, autoescape=True),
+                              Opportunity.title.icontains(word, autoescape=True),
+                              Opportunity.partner_name.icontains(word, autoescape=True)))
+    if due is not None:
+        conditions.append(due.condition(InboxTask.due_at))
+    if follow_up is not None:
+        conditions.append(follow_up.condition(InboxTask.follow_up_at))
+    if assignee == "me":
+        conditions.append(visible.mine)
+    elif assignee == "queue":
+        conditions.append(visible.queued)
+    elif assignee == "others":
+        conditions.append(and_(InboxTask.assignee_id.is_not(None), InboxTask.assignee_id != user_id))
+    elif assignee:
+        conditions.append(InboxTask.assignee_id == select(User.id).where(
+            func.lower(User.username) == assignee.lower()).scalar_subquery())
+    if queue:
+        conditions.append(InboxTask.candidate_team_id.in_(select(Team.id).where(Team.name == queue)))
+    return tuple(conditions)
+
+
+def _order(sort: str, descending: bool) -> tuple:
+    """ORDER BY of a sort column: empty dates and names last either way, then the
+    default order, then the id (a stable order across pages)."""
+    def direction(column):
+        return column.desc() if descending else column.asc()
+
+    default = (InboxTask.due_at.is_(None), InboxTask.due_at, InboxTask.created_at, InboxTask.id)
+    if sort == "due":
+        return (InboxTask.due_at.is_(None), direction(InboxTask.due_at), direction(InboxTask.created_at),
+                direction(InboxTask.id))
+    nullable = {"follow_up": InboxTask.follow_up_at, "stage": Opportunity.stage_id, "assignee": User.username}
+    plain = {"task": InboxTask.name, "deal": Opportunity.title, "partner": Opportunity.partner_name,
+             "created": InboxTask.created_at}
+    if sort in nullable:
+        column = nullable[sort]
+        return (column.is_(None), direction(column), *default)
+    return (direction(plain[sort]), *default)
+
+
 def page(session: Session, visible: Visibility, *, stage: str | None, version_ids: list[int] | None,
-         limit: int, offset: int) -> list[tuple]:
+         limit: int, offset: int, narrowed: tuple = (), sort: str = "due", descending: bool = False) -> list[tuple]:
     """(task, deal title, deal stage, deal version, assignee's username, queue's team
-    name) rows, earliest due first — names joined in, so no query per name."""
+    name, partner's name, deal's manager id) rows in the order asked for (default:
+    earliest due first) — names joined in, so no query per name."""
     query = (select(InboxTask, Opportunity.title, Opportunity.stage_id, Opportunity.methodology_version_id,
-                    User.username, Team.name)
+                    User.username, Team.name, Opportunity.partner_name, Opportunity.manager_id)
              .join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
              .outerjoin(User, User.id == InboxTask.assignee_id)
              .outerjoin(Team, Team.id == InboxTask.candidate_team_id)
-             .where(*visible.all))
+             .where(*visible.all, *narrowed))
     if stage:
         query = query.where(Opportunity.stage_id == stage)
     if version_ids is not None:
         query = query.where(Opportunity.methodology_version_id.in_(version_ids or [-1]))
-    return session.execute(
-        query.order_by(InboxTask.due_at.is_(None), InboxTask.due_at, InboxTask.created_at, InboxTask.id)
-        .limit(limit).offset(offset)).all()
+    return session.execute(query.order_by(*_order(sort, descending)).limit(limit).offset(offset)).all()
+
+
+def team_names(session: Session, team_ids: list[int]) -> list[str]:
+    """The names of the user's teams: the queues the inbox filters by."""
+    return list(session.scalars(select(Team.name).where(Team.id.in_(team_ids or [-1])).order_by(Team.name)))
 
 
 def ready_tasks(session: Session, catalog, worker: policy.Actor | None = None) -> list[TaskView]:

@@ -81,7 +81,7 @@ class Lookup:
             completed_by=self.user(row.completed_by_id), completed_at=row.completed_at,
             stage_id=opportunity.stage_id, methodology_id=self.methodology_id(opportunity),
             claimable=row.status == "ready" and row.assignee_id is None and row.candidate_team_id is not None,
-            kind=row.kind, required=row.required, note=row.note)
+            kind=row.kind, required=row.required, note=row.note, follow_up_at=row.follow_up_at)
 
     def methodology_id(self, opportunity: Opportunity | DealFacts) -> str:
         version, _ = self.catalog.version(self.session, opportunity.methodology_version_id)

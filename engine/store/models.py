@@ -200,6 +200,8 @@ class InboxTask(Base):
         Index("ix_tasks_queued_team", "candidate_team_id",
               postgresql_where=text("status = 'ready' AND assignee_id IS NULL"),
               sqlite_where=text("status = 'ready' AND assignee_id IS NULL")),
+        # The inbox's default order within one holder's ready tasks (engine.store.inbox.page).
+        Index("ix_tasks_assignee_ready_due", "assignee_id", "status", "due_at", "created_at", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the workflow's task id
@@ -220,6 +222,7 @@ class InboxTask(Base):
     stage_id: Mapped[str | None] = mapped_column(String(80))  # activities: the stage that suggested it
     required: Mapped[bool] = mapped_column(default=False)  # activities: needed to leave the stage
     note: Mapped[str | None] = mapped_column(Text)  # activities: what the rep wrote when done
+    follow_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when its holder means to look again
 
 
 class Contact(Base):

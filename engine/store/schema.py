@@ -9,6 +9,7 @@ from engine.store import (analysis_models, external_task_models, partner_models,
                           warning_models, win_model_models)
 from engine.store import message_models
 from engine.store import notification_models
+from engine.store import inbox_filter_models
 
 # models' Base: importing partner_models and quota_models registers their tables on it.
 assert partner_models.Base is quota_models.Base
@@ -21,3 +22,4 @@ assert external_task_models.Base.metadata is metadata  # external tasks and work
 assert admin_events.Base.metadata is metadata  # the admin screens' audit trail (issue 15) too
 assert message_models.Base.metadata is metadata  # message waits and buffered messages too
 assert notification_models.Base.metadata is metadata  # the notifications (issue 15) too
+assert inbox_filter_models.Base.metadata is metadata  # the inbox's saved filters (issue 15) too

@@ -130,6 +130,8 @@ class TaskView:
     kind: str = "workflow"  # workflow: a step of the process; activity: a Sales Assistant suggestion
     required: bool = False  # an activity the deal cannot leave its stage without
     note: str | None = None  # what was written when an activity was marked done
+    partner_name: str | None = None  # the deal's partner (set by the inbox)
+    follow_up_at: datetime | None = None  # when its holder means to look at it again
     # What the viewer it was read for may do with it (engine.rules.policy decides;
     # set by the inbox and the task page, False elsewhere):
     may_claim: bool = False  # take it from the queue (policy.may_claim)
@@ -279,6 +281,10 @@ class InboxPage:
     overdue: int
     stages: tuple[tuple[str, str], ...]  # (id, name) of the stages the inbox's tasks are in
     methodologies: tuple[str, ...]
+    query: object = None  # the engine.rules.inbox_query.InboxQuery it answers
+    queues: tuple[str, ...] = ()  # the viewer's teams: the queue filter's choices
+    saved: tuple = ()  # the viewer's saved filters (engine.views.inbox.SavedFilterView)
+    may_hand_over: bool = False  # some task on this page may be handed over by the viewer
 
     @property
     def pages(self) -> int:

@@ -80,13 +80,15 @@ def test_the_inbox_lists_the_callers_tasks_earliest_due_first_with_counts_and_pa
     assert [t["opportunity_id"] for t in body["tasks"]] == [first["id"], third["id"]]
     assert body["counts"] == {"total": 2, "mine": 2, "queued": 0, "team": 0, "overdue": 0}
     assert body["filters"] == {"stages": [{"id": "qualification", "name": "Kwalifikacja"}],
-                               "methodologies": ["small-deal"]}
+                               "methodologies": ["small-deal"], "queues": ["horeca", "sales"]}
+    assert body["query"] == {}
     task = body["tasks"][0]
     assert task["assignee"] == "rep1" and [f["id"] for f in task["form"]] == ["amount", "interested"]
     assert ISO_UTC.match(task["due_at"]) and task["due_at"].startswith("2026-11-04T09:00:00")
     paged = api.get("/inbox?per_page=1&page=2", "rep1").get_json()
     assert paged["paging"] == {"page": 2, "per_page": 1, "pages": 2, "total": 2}
     assert [t["opportunity_id"] for t in paged["tasks"]] == [third["id"]]
+    assert paged["query"] == {"page": "2", "per_page": "1"}
 
 
 def test_the_inbox_filters_by_stage_and_methodology(api):
@@ -101,7 +103,7 @@ def test_the_inbox_filters_by_stage_and_methodology(api):
 def test_bad_inbox_parameters_are_400_with_a_message_per_parameter(api):
     response = api.get("/inbox?page=0&per_page=500&stag=offer", "rep1")
     body = assert_error(response, 400, "bad_request", {"page", "per_page", "stag"})
-    assert body["fields"]["per_page"] == "enter 200 or less"
+    assert body["fields"]["per_page"] == "a whole number from 1 to 200"
     assert_error(api.get("/inbox?page=two", "rep1"), 400, "bad_request", {"page"})
 
 

@@ -57,7 +57,9 @@ def test_the_inbox_filters_by_stage_and_methodology_and_pages(app, engine):
     assert len(rows(client.get("/?methodology=small-deal").text)) == 6
     none = client.get("/?methodology=other")
     assert rows(none.text) == [] and 'id="inbox-empty"' in none.text
-    assert client.get("/?page=abc").status_code == 200
+    bad = client.get("/?page=abc&due=soon")  # named, and the inbox shown without them
+    assert bad.status_code == 400 and len(rows(bad.text)) == 6
+    assert "page: a whole number from 1 to 100000" in bad.text and "due: one of overdue, today, week, none" in bad.text
 
 
 def test_a_queued_task_is_claimed_and_released_with_buttons(queue_engine, clock):

@@ -1,43 +1,34 @@
-"""GET /inbox: the caller's ready tasks, filtered and paged by query parameters."""
+"""GET /inbox: the caller's ready tasks, searched, filtered, sorted and paged by query
+parameters (engine.rules.inbox_query reads them, as for the web inbox)."""
 
 from __future__ import annotations
 
-import re
-
 from flask import jsonify, request
 
+from engine.errors import FormError
 from engine.views import InboxPage
 
 from webui.api.blueprint import bp, facade, username
 from webui.api.shapes import task_json
 from webui.errors import HttpError
 
-INBOX_PARAMS = ("stage", "methodology", "page", "per_page")
+INBOX_PARAMS = ("q", "stage", "methodology", "due", "follow_up", "assignee", "queue", "sort", "page", "per_page")
 
 
 @bp.get("/inbox")
 def inbox():
-    return jsonify(inbox_json(facade().inbox(username(), **_inbox_query())))
-
-
-def _inbox_query() -> dict:
     fields = {name: "unknown parameter; use " + ", ".join(INBOX_PARAMS)
               for name in request.args if name not in INBOX_PARAMS}
-    query: dict = {"stage": request.args.get("stage") or None,
-                   "methodology": request.args.get("methodology") or None}
-    for name, default, most in (("page", 1, None), ("per_page", 25, 200)):
-        text = request.args.get(name)
-        if text is None:
-            query[name] = default
-        elif not re.fullmatch(r"[0-9]{1,9}", text) or int(text) < 1:
-            fields[name] = "enter a whole number of at least 1"
-        elif most is not None and int(text) > most:
-            fields[name] = f"enter {most} or less"
-        else:
-            query[name] = int(text)
-    if fields:
+    fields |= {name: "give it once" for name in INBOX_PARAMS if len(request.args.getlist(name)) > 1}
+    page = None
+    try:
+        page = facade().inbox(username(), {name: request.args[name] for name in INBOX_PARAMS
+                                           if name in request.args})
+    except FormError as err:
+        fields |= err.fields  # every problem at once
+    if fields or page is None:
         raise HttpError(400, "bad query parameters; see fields", fields)
-    return query
+    return jsonify(inbox_json(page))
 
 
 def inbox_json(page: InboxPage) -> dict:
@@ -48,5 +39,6 @@ def inbox_json(page: InboxPage) -> dict:
                    "overdue": page.overdue},
         "paging": {"page": page.page, "per_page": page.per_page, "pages": page.pages, "total": page.total},
         "filters": {"stages": [{"id": stage_id, "name": name} for stage_id, name in page.stages],
-                    "methodologies": list(page.methodologies)},
+                    "methodologies": list(page.methodologies), "queues": list(page.queues)},
+        "query": page.query.as_query(),
     }

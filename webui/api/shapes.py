@@ -41,7 +41,8 @@ def task_json(t: TaskView) -> dict:
             "status": t.status, "due_at": when(t.due_at), "created_at": when(t.created_at),
             "stage_id": t.stage_id, "stage_name": t.stage_name, "methodology_id": t.methodology_id,
             "completed_by": t.completed_by, "completed_at": when(t.completed_at),
-            "form": [field_json(f) for f in t.form], "kind": t.kind, "required": t.required}
+            "form": [field_json(f) for f in t.form], "kind": t.kind, "required": t.required,
+            "partner_name": t.partner_name, "follow_up_at": when(t.follow_up_at)}
 
 
 def opportunity_json(o: OpportunityView) -> dict:

@@ -43,6 +43,9 @@ SCHEMAS = {
                                 "why_lost: the owner's to-do of a deal the process lost without a (complete) "
                                 "reason — completing it with reason_code and reason records the reason."},
         "required": {"type": "boolean", "description": "An activity the deal cannot leave its stage without."},
+        "partner_name": nullable("string", description="The deal's partner (in the inbox; null elsewhere)."),
+        "follow_up_at": nullable("string", format="date-time",
+                                 description="When its holder means to look at it again (ISO 8601 in UTC)."),
     }),
 }
 

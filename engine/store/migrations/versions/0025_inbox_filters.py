@@ -1,0 +1,41 @@
+"""The inbox as Camunda Tasklist users expect it (issue 15): saved filters per user, a
+follow-up date on tasks, and an index serving the inbox's default order per holder
+
+Revision ID: 0025
+Revises: 0024
+Create Date: 2026-12-05
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0025'
+down_revision = '0024'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'inbox_filters',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=100), nullable=False),
+        sa.Column('query', sa.String(length=2000), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('user_id', 'name', name='uq_inbox_filters_user_name'),
+    )
+    with op.batch_alter_table('tasks') as batch:
+        batch.add_column(sa.Column('follow_up_at', sa.DateTime(timezone=True), nullable=True))
+    op.create_index('ix_tasks_assignee_ready_due', 'tasks',
+                    ['assignee_id', 'status', 'due_at', 'created_at', 'id'])
+
+
+def downgrade() -> None:
+    op.drop_index('ix_tasks_assignee_ready_due', table_name='tasks')
+    with op.batch_alter_table('tasks') as batch:
+        batch.drop_column('follow_up_at')
+    op.drop_table('inbox_filters')
