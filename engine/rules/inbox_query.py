@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from engine.errors import FormError
 from engine.rules import inputs
+from engine.rules.deal_query import _one_of, _whole  # the same words for the same mistakes
 
 DATE_FILTERS = ("overdue", "today", "week", "none")
 ASSIGNEE_FILTERS = ("me", "queue", "others")  # or a username
@@ -120,16 +121,3 @@ def _utc(moment: datetime) -> datetime:
     # Adding days to an aware time keeps the wall clock: the next midnight in the zone,
     # also across a DST change (a 23 or 25 hour day).
     return moment.astimezone(timezone.utc)
-
-
-def _one_of(value: str, allowed: tuple[str, ...], field: str) -> str:
-    if value not in allowed:
-        raise FormError({field: f"one of {', '.join(allowed)}"})
-    return value
-
-
-def _whole(value: object, field: str, low: int, high: int) -> int:
-    text = str(value)
-    if not text.isdigit() or not low <= int(text) <= high:
-        raise FormError({field: f"a whole number from {low} to {high}"})
-    return int(text)

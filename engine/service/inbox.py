@@ -86,14 +86,26 @@ def _window(kind: str | None, now, zone: str) -> inbox_store.Window | None:
     return inbox_store.Window(low=low, high=high)
 
 
+def visible_task(session: Session, actor, task_id: str, *, lock: bool = False) -> tuple[InboxTask, Opportunity]:
+    """The task and its deal (locked when ``lock``), if ``actor`` may see the task;
+    NotFoundError otherwise, whether or not it exists."""
+    row = session.get(InboxTask, visibility.known_task_id(task_id))
+    if row is None:
+        opportunity = None
+    elif lock:
+        opportunity = opportunity_store.lock_opportunity(session, row.opportunity_id)
+    else:
+        opportunity = session.get(Opportunity, row.opportunity_id)
+    if row is None or not visibility.may_see_task(session, actor, row, opportunity):
+        raise NotFoundError(f"no task '{task_id}'")
+    return row, opportunity
+
+
 def task(ctx: ServiceContext, task_id: str, *, viewer: str) -> TaskView:
     """One task, if the viewer may see it (404 otherwise, whether or not it exists)."""
     with unit_of_work.read(ctx) as session:
         actor = people.user(session, viewer)
-        row = session.get(InboxTask, visibility.known_task_id(task_id))
-        opportunity = session.get(Opportunity, row.opportunity_id) if row else None
-        if row is None or not visibility.may_see_task(session, actor, row, opportunity):
-            raise NotFoundError(f"no task '{task_id}'")
+        row, opportunity = visible_task(session, actor, task_id)
         return with_rights(session, actor, row, opportunity, Lookup(session, ctx.catalog).task_view(row, opportunity))
 
 
@@ -137,10 +149,7 @@ def _claim_or_release(ctx: ServiceContext, task_id: str, username: str, *, claim
 
     def work(session: Session) -> TaskView:
         actor = people.user(session, username)
-        task = session.get(InboxTask, visibility.known_task_id(task_id))
-        opportunity = opportunity_store.lock_opportunity(session, task.opportunity_id) if task else None
-        if task is None or not visibility.may_see_task(session, actor, task, opportunity):
-            raise NotFoundError(f"no task '{task_id}'")
+        task, opportunity = visible_task(session, actor, task_id, lock=True)
         # Decided on as the task is once the deal is locked (a close may have withdrawn
         # it, a teammate claimed it); who may see it, on what the actor was shown.
         session.refresh(task)

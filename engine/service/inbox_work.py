@@ -15,10 +15,8 @@ from engine.service import inbox, organisation, tasks, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
 from engine.store import inbox_filters
-from engine.store import opportunities as opportunity_store
 from engine.store import people
 from engine.store.lookup import Lookup
-from engine.store.models import InboxTask
 from engine.views import TaskView
 from engine.views.inbox import BulkOutcome, BulkReport, SavedFilterView
 
@@ -95,10 +93,7 @@ def set_follow_up(ctx: ServiceContext, task_id: str, day: object, *, actor: str)
     may work the task may set it."""
     def work(session: Session) -> TaskView:
         user = people.user(session, actor)
-        task = session.get(InboxTask, visibility.known_task_id(task_id))
-        opportunity = opportunity_store.lock_opportunity(session, task.opportunity_id) if task else None
-        if task is None or not visibility.may_see_task(session, user, task, opportunity):
-            raise NotFoundError(f"no task '{task_id}'")
+        task, opportunity = inbox.visible_task(session, user, task_id, lock=True)
         session.refresh(task)  # decided on as it is now that the deal is locked
         if task.status != "ready":
             raise ConflictError(f"task '{task_id}' is no longer ready (it is {task.status})")

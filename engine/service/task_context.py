@@ -3,23 +3,17 @@ variables beside its form): customer, amount, stage, earlier answers, buying cen
 
 from __future__ import annotations
 
-from engine.errors import NotFoundError
-from engine.service import unit_of_work, visibility
+from engine.service import inbox, unit_of_work
 from engine.service.context import ServiceContext
 from engine.store import people
 from engine.store import task_context as context_store
-from engine.store.models import InboxTask, Opportunity
 from engine.views.inbox import TaskContext
 
 
 def task_context(ctx: ServiceContext, task_id: str, *, viewer: str) -> TaskContext:
     """The deal around the task, if the viewer may see the task (404 otherwise)."""
     with unit_of_work.quick_read(ctx) as session:
-        actor = people.user(session, viewer)
-        row = session.get(InboxTask, visibility.known_task_id(task_id))
-        deal = session.get(Opportunity, row.opportunity_id) if row else None
-        if row is None or not visibility.may_see_task(session, actor, row, deal):
-            raise NotFoundError(f"no task '{task_id}'")
+        _, deal = inbox.visible_task(session, people.user(session, viewer), task_id)
         _, methodology = ctx.catalog.version(session, deal.methodology_version_id)
         names = context_store.display_names
 
