@@ -1,8 +1,8 @@
 """The inbox as Camunda Tasklist users expect it (issue 15): saved filters per user, a
 follow-up date on tasks, and an index serving the inbox's default order per holder
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-05
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0026'
-down_revision = '0025'
+revision = '0027'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 
