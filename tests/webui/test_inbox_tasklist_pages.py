@@ -62,7 +62,9 @@ def test_bulk_claim_without_javascript_reports_what_was_done_and_refused(queue_e
         open_deal(queue_engine, title=f"Deal {i}")
     clock.advance(days=4)
     queue_engine.fire_due_timers()
-    chases = [t.id for t in queue_engine.inbox("rep1").tasks if t.node_id == "Task_Chase"]
+    chases = [t.id for t in sorted(queue_engine.inbox("rep1").tasks, key=lambda t: t.opportunity_title == "Deal 1")
+              if t.node_id == "Task_Chase"]
+    chases[1], chases[2] = chases[2], chases[1]  # rep2 takes one on a deal of rep1's (Deal 0 or 2), not Deal 1
     queue_engine.claim_task(chases[2], actor="rep2")
     rep1 = client_for(app, "rep1")
     page = rep1.get("/?assignee=queue")
