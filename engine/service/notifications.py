@@ -8,6 +8,7 @@ never send one twice (the warnings' digest does the same, engine.service.warning
 from __future__ import annotations
 
 from engine.errors import DealflowError, FormError, NotFoundError
+from engine.rules import inputs
 from engine.service import unit_of_work
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
@@ -36,7 +37,7 @@ def notifications(ctx: ServiceContext, *, viewer: str, before: object = None,
     """The viewer's notifications, newest first — ``limit`` of them (at most and by
     default LISTED), older than notification ``before`` when given — how many are
     unread, the ``before`` of the next (older) page, and whether they are mailed."""
-    before = _whole(before, "before", 1, None)
+    before = _whole(before, "before", 1, inputs.MAX_ID)  # an id: within what the column can hold
     limit = _whole(limit, "limit", 1, LISTED) or LISTED
     with unit_of_work.quick_read(ctx) as session:
         user = people.user(session, viewer)
@@ -56,8 +57,9 @@ def set_mail(ctx: ServiceContext, *, viewer: str, mail: bool) -> bool:
 
 
 def _whole(value: object, name: str, least: int, most: int | None) -> int | None:
-    """A query parameter that must be a whole number in range (None: not given)."""
-    if value is None or value == "":
+    """A query parameter that must be a whole number in range (None: not given; an
+    empty one is a mistake like any other)."""
+    if value is None:
         return None
     text = str(value).strip()
     if not (text.isascii() and text.isdigit()) or int(text) < least or (most is not None and int(text) > most):

@@ -187,7 +187,7 @@ def test_notifications_page_newest_first_a_page_at_a_time(engine, clock):
     third = engine.notifications(viewer="rep2", before=second.older, limit=2)
     assert [n.id for n in first.items + second.items + third.items] == [n.id for n in every.items]
     assert third.older is None and first.unread == 5
-    for bad in ({"before": "x"}, {"limit": "0"}, {"limit": "201"}):
+    for bad in ({"before": "x"}, {"limit": "0"}, {"limit": "201"}, {"before": "9223372036854775808"}, {"limit": ""}):
         with pytest.raises(FormError):
             engine.notifications(viewer="rep2", **bad)
 

@@ -1,6 +1,7 @@
 """GET /notifications, POST /notifications/{id}/read and POST /notifications/read-all:
 the caller's own notifications (a task or a deal handed to them, a partner handed
-over, a swap that moved their deals), newest first, a page at a time. Another
+over, a swap that moved their deals), newest first, 200 a page (``before``: the
+previous page's ``older``). Another
 user's notification is a 404. Documented in webui/api/openapi/notifications.py."""
 
 from __future__ import annotations
@@ -13,18 +14,17 @@ from webui.api.blueprint import bp, facade, username
 from webui.api.shapes import when
 from webui.errors import HttpError
 
-PARAMETERS = ("before", "limit")
+PARAMETERS = ("before",)
 
 
 @bp.get("/notifications")
 def list_notifications():
-    bad = {name: "unknown parameter; use before, limit" for name in request.args if name not in PARAMETERS}
+    bad = {name: "unknown parameter; use before" for name in request.args if name not in PARAMETERS}
     bad.update({name: "give it once" for name in PARAMETERS if len(request.args.getlist(name)) > 1})
     if bad:
         raise HttpError(400, "bad query parameters; see fields", bad)
     try:
-        page = facade().notifications(viewer=username(), before=request.args.get("before"),
-                                      limit=request.args.get("limit"))
+        page = facade().notifications(viewer=username(), before=request.args.get("before"))
     except FormError as err:
         raise HttpError(400, "bad query parameters; see fields", err.fields) from None
     return jsonify({"notifications": [notification_json(n) for n in page.items], "unread": page.unread,

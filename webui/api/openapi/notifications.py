@@ -32,15 +32,13 @@ PATHS = {
     "/notifications": {"get": {
         "operationId": "listNotifications",
         "summary": "The caller's notifications",
-        "description": "Only the caller's own, newest first, at most 200 a page.",
+        "description": "Only the caller's own, newest first, 200 a page.",
         "parameters": [
-            {"name": "before", "in": "query", "schema": {"type": "integer", "minimum": 1},
+            {"name": "before", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647},
              "description": "Only notifications older than this one (the previous page's older)."},
-            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200},
-             "description": "How many (default and at most 200)."},
         ],
         "responses": {"200": answer(ref("NotificationList"), "A page of notifications."),
-                      "400": error("An unknown parameter, or before or limit not a whole number in range."),
+                      "400": error("An unknown parameter, or before not a whole number in range."),
                       "422": UNSTORABLE_PARAMETER,
                       "401": UNAUTHORIZED},
     }},
