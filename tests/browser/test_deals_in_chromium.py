@@ -42,6 +42,7 @@ def test_a_rep_finds_a_deal_by_partner_edits_its_amount_and_the_totals_follow(tm
             fits(page, width)
             shot(page, "deals-list", width)
             page.click(f"#deal-{deal.id} a")
+            page.wait_for_selector(".tabs-ready")  # deal_page.js has run: on a phone the actions are folded now
             if not page.locator("#edit-deal").is_visible():  # a phone folds the deal's actions into a menu
                 page.click("#deal-actions summary")
             page.click("#edit-deal")

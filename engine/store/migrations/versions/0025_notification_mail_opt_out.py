@@ -22,4 +22,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_column('users', 'mail_notifications')
+    # Raw SQL: alembic's drop_column reflects the table on SQLite, and the expression
+    # index of 0023 makes that reflection warn; both databases drop a column in place.
+    op.execute('ALTER TABLE users DROP COLUMN mail_notifications')

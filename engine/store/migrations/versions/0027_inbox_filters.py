@@ -36,6 +36,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index('ix_tasks_assignee_ready_due', table_name='tasks')
-    with op.batch_alter_table('tasks') as batch:
-        batch.drop_column('follow_up_at')
+    # Raw SQL, not a batch copy of the table: on SQLite the copy reflects the tables
+    # tasks refers to (the users' expression index of 0023 warns) and would drop the
+    # partial index of 0026; both databases drop an unindexed column in place.
+    op.execute('ALTER TABLE tasks DROP COLUMN follow_up_at')
     op.drop_table('inbox_filters')
