@@ -6,21 +6,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from tests.conftest import make_engine, queue_methodology
-from tests.webui.pages_support import client_for, csrf_token, log_in, make_app, open_deal, with_passwords
+from tests.webui.pages_support import client_for, csrf_token, log_in, make_app, open_deal
+from tests.webui.test_pages_inbox import queue_engine, rows  # noqa: F401  (a fixture, and the page's task rows)
 
 
-@pytest.fixture
-def queue_engine(db_url, clock, tmp_path):
-    engine = with_passwords(make_engine(db_url, clock, queue_methodology(tmp_path)))
-    yield engine
-    engine.close()
-
-
-def rows(html: str) -> list[str]:
-    return re.findall(r'<tr class="task [^"]*" id="task-([^"]+)"', html)
 
 
 def test_filters_and_sort_are_get_parameters_kept_by_links_and_the_pager(app, engine):
