@@ -108,7 +108,7 @@ def _one_of(value: str, allowed: tuple[str, ...], field: str) -> str:
 
 
 def _whole(value: object, field: str, low: int, high: int) -> int:
-    text = str(value)
-    if not text.isdigit() or not low <= int(text) <= high:
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:  # '²' is a digit int() refuses
         raise FormError({field: f"a whole number from {low} to {high}"})
     return int(text)

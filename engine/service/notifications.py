@@ -7,8 +7,9 @@ never send one twice (the warnings' digest does the same, engine.service.warning
 
 from __future__ import annotations
 
-from engine.errors import DealflowError, FormError, NotFoundError
+from engine.errors import DealflowError, NotFoundError
 from engine.rules import inputs
+from engine.rules.deal_query import _whole as whole  # the same words for the same mistake
 from engine.service import unit_of_work
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
@@ -37,8 +38,9 @@ def notifications(ctx: ServiceContext, *, viewer: str, before: object = None,
     """The viewer's notifications, newest first — ``limit`` of them (at most and by
     default LISTED), older than notification ``before`` when given — how many are
     unread, the ``before`` of the next (older) page, and whether they are mailed."""
-    before = _whole(before, "before", 1, inputs.MAX_ID)  # an id: within what the column can hold
-    limit = _whole(limit, "limit", 1, LISTED) or LISTED
+    # not given: None; anything else must be a whole number in range (an id: within the column)
+    before = None if before is None else whole(before, "before", 1, inputs.MAX_ID)
+    limit = LISTED if limit is None else whole(limit, "limit", 1, LISTED)
     with unit_of_work.quick_read(ctx) as session:
         user = people.user(session, viewer)
         rows = store.of_user(session, user.id, limit + 1, before)
@@ -54,17 +56,6 @@ def set_mail(ctx: ServiceContext, *, viewer: str, mail: bool) -> bool:
         return bool(mail)
 
     return unit_of_work.run(ctx, work)
-
-
-def _whole(value: object, name: str, least: int, most: int | None) -> int | None:
-    """A query parameter that must be a whole number in range (None: not given; an
-    empty one is a mistake like any other)."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    if not (text.isascii() and text.isdigit()) or int(text) < least or (most is not None and int(text) > most):
-        raise FormError({name: f"a whole number from {least}" + (f" to {most}" if most else "")})
-    return int(text)
 
 
 def unread_count(ctx: ServiceContext, *, viewer: str) -> int:
