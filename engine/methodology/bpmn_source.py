@@ -178,11 +178,12 @@ def missing_flow_ids(root) -> dict:
 
     SpiffWorkflow drops such a flow silently, and with it whatever it leads to; the
     engine gives it ``Flow_<source>_<target>`` before parsing, so it runs."""
+    unnamed = [el for el in root.iter(f"{{{BPMN}}}sequenceFlow") if not el.get("id")]
+    if not unnamed:
+        return {}
     taken = set(root.xpath("//@id"))
     result = {}
-    for el in root.iter(f"{{{BPMN}}}sequenceFlow"):
-        if el.get("id"):
-            continue
+    for el in unnamed:
         base = re.sub(r"[^\w.-]", "_", f"Flow_{el.get('sourceRef', '')}_{el.get('targetRef', '')}")
         ident, n = base, 1
         while ident in taken:

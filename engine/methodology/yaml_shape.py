@@ -27,6 +27,9 @@ _HARMLESS_TAGS = frozenset({"tag:yaml.org,2002:str"})
 _CORE_TAG_PREFIX = "tag:yaml.org,2002:"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAGGED = frozenset({yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent})
+_OPENING = frozenset({yaml.SequenceStartEvent, yaml.MappingStartEvent})
+_CLOSING = frozenset({yaml.SequenceEndEvent, yaml.MappingEndEvent})
 
 
 def shape_problem(path: str, text: str, loader=_Loader) -> Problem | None:
@@ -37,36 +40,42 @@ def shape_problem(path: str, text: str, loader=_Loader) -> Problem | None:
     values = 0  # every value the file stands for, aliases expanded
     expands_to: dict[str, int] = {}  # anchor -> values under it, once closed
     open_collections: list[tuple[str | None, int]] = []  # (anchor, values before it)
+    # The loop runs once per value of every methodology file validated, so the event's
+    # kind is compared by identity (the parser makes exactly these classes) and its
+    # line is looked up only for a problem.
     for event in yaml.parse(text, Loader=loader):
-        line = event.start_mark.line + 1 if event.start_mark else 1
-        tag = getattr(event, "tag", None)
-        if tag is not None and tag not in _HARMLESS_TAGS:
-            return Problem(path, line, f"the tag {_as_written(tag)} is not allowed: methodology files hold "
-                                       "plain text, numbers, true/false, lists and mappings; remove it "
-                                       "(put text in quotes)")
-        if isinstance(event, yaml.AliasEvent):
-            if event.anchor in (anchor for anchor, _ in open_collections):
-                return Problem(path, line, f"the alias *{event.anchor} is inside its own anchor "
-                                           f"&{event.anchor}, so it would repeat forever; remove it")
-            values += expands_to.get(event.anchor, 1)  # an undefined one is the composer's to report
-        elif isinstance(event, yaml.ScalarEvent):
+        kind = type(event)
+        if kind in _TAGGED and event.tag is not None and event.tag not in _HARMLESS_TAGS:
+            return Problem(path, _line(event), f"the tag {_as_written(event.tag)} is not allowed: methodology "
+                                               "files hold plain text, numbers, true/false, lists and mappings; "
+                                               "remove it (put text in quotes)")
+        if kind is yaml.ScalarEvent:
             values += 1
             if event.anchor is not None:
                 expands_to[event.anchor] = 1
-        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+        elif kind in _OPENING:
             open_collections.append((event.anchor, values))
             values += 1
             if len(open_collections) > MAX_YAML_DEPTH:
-                return too_deep(path, line)
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                return too_deep(path, _line(event))
+        elif kind in _CLOSING:
             anchor, before = open_collections.pop()
             if anchor is not None:
                 expands_to[anchor] = values - before
+        elif kind is yaml.AliasEvent:
+            if event.anchor in (anchor for anchor, _ in open_collections):
+                return Problem(path, _line(event), f"the alias *{event.anchor} is inside its own anchor "
+                                                   f"&{event.anchor}, so it would repeat forever; remove it")
+            values += expands_to.get(event.anchor, 1)  # an undefined one is the composer's to report
         if values > MAX_YAML_VALUES:
-            return Problem(path, line, f"the file stands for more than {MAX_YAML_VALUES} values once its "
-                                       "aliases (*name) are expanded; each alias repeats everything under "
-                                       "its anchor (&name): use fewer aliases")
+            return Problem(path, _line(event), f"the file stands for more than {MAX_YAML_VALUES} values once "
+                                               "its aliases (*name) are expanded; each alias repeats everything "
+                                               "under its anchor (&name): use fewer aliases")
     return None
+
+
+def _line(event) -> int:
+    return event.start_mark.line + 1 if event.start_mark else 1
 
 
 def too_deep(path: str, line: int) -> Problem:

@@ -70,6 +70,9 @@ class _ExplainingLoader(yaml.SafeLoader):
     than libyaml's."""
 
 
+_STR = "tag:yaml.org,2002:str"  # most scalars: built as they are written
+
+
 class _Builder(yaml.constructor.SafeConstructor):
     """Turns composed nodes into plain values; scalars are resolved as safe_load would."""
 
@@ -85,6 +88,8 @@ class _Builder(yaml.constructor.SafeConstructor):
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         self.doc.raw_scalars[path] = node.value
+        if node.tag == _STR:
+            return node.value  # what construct_object would return, without its bookkeeping
         if node.tag == "tag:yaml.org,2002:timestamp":
             # Dates stay text: the schema says which fields are dates, and a date
             # object would not survive JSON Schema validation or serialization.
@@ -101,7 +106,7 @@ class _Builder(yaml.constructor.SafeConstructor):
         self.flatten_mapping(node)  # resolves YAML merge keys (<<)
         result: dict = {}
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
+            key = key_node.value if key_node.tag == _STR else self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             if not isinstance(key, str):
                 # `yes:` or `1:` as a key: YAML 1.1 turns them into bool/int.
