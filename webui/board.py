@@ -11,7 +11,9 @@ back with a message.
 Each column shows its first cards (the next action due first) with a "Show all"
 link (``?expand=VERSION:STAGE``); its count and totals cover every deal in it. A card
 the viewer may close has a "Close as lost…" form posting to the deal's two-step
-close (webui.sales_assistant.lose), which confirms first and comes back here."""
+close (webui.sales_assistant.lose), which confirms first and comes back here; a card
+the viewer manages has a "Hand over…" form posting to the deal's hand-over
+(webui.manager), which notifies the new owner and comes back here."""
 
 from __future__ import annotations
 
@@ -51,5 +53,8 @@ def index():
         return {m.stage_id: {"url": url_for("inbox.task", task_id=m.task_id, next=here), "task": m.task_name,
                              "stage": m.stage_name} for m in card.moves}
 
+    # the reps a manager may hand a card to (only asked for when some card offers it)
+    hands_over = not table and any(card.may_hand_over for b in view.boards for c in b.columns for card in c.cards)
+    reps = [u for u in engine.list_users() if u.may_own_deals] if hands_over else []
     return render_template("board.html", view=view, table=table, errors=errors, here=here, moves_of=moves_of,
-                           sortable=SORTABLE if sortable_ready() else None), 400 if errors else 200
+                           reps=reps, sortable=SORTABLE if sortable_ready() else None), 400 if errors else 200

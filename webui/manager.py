@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from engine.errors import DealflowError, NotFoundError
 
 from webui.app_engine import engine_of
+from webui.auth import _safe_next
 
 bp = Blueprint("manager", __name__)
 
@@ -25,9 +26,12 @@ def pipeline():
 @login_required
 def reassign_opportunity(opportunity_id: int):
     to = request.form.get("to", "").strip()
+    # where the form was (a card of the pipeline board): the answer goes back there
+    back = _safe_next(request.form.get("next")) if request.form.get("next") else \
+        url_for("opportunities.show", opportunity_id=opportunity_id)
     if not to and engine_of(current_app).may_reassign(opportunity_id, viewer=current_user.username):
         flash("Choose who takes the deal: nothing was changed.", "error")  # the list starts blank, on purpose
-        return redirect(url_for("opportunities.show", opportunity_id=opportunity_id), 303)
+        return redirect(back, 303)
     try:
         deal = engine_of(current_app).reassign_opportunity(opportunity_id, to=to, actor=current_user.username)
     except DealflowError as err:
@@ -36,7 +40,7 @@ def reassign_opportunity(opportunity_id: int):
         flash(str(err), "error")  # e.g. the new owner is not a rep, or already owns it
     else:
         flash(f"{deal.title} now belongs to {deal.owner}; its history stays.", "success")
-    return redirect(url_for("opportunities.show", opportunity_id=opportunity_id), 303)
+    return redirect(back, 303)
 
 
 @bp.post("/tasks/<task_id>/reassign")

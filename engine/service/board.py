@@ -140,4 +140,5 @@ def _card(deal: board_store.DealRow, tasks: list[board_store.TaskRow], warnings:
         warnings=warnings,
         moves=tuple(BoardMove(m.stage_id, names.get(m.stage_id, m.stage_id), m.task_id, m.task_name)
                     for m in moves),
-        may_close=deal.status == "open" and policy.may_close(actor, facts))
+        may_close=deal.status == "open" and policy.may_close(actor, facts),
+        may_hand_over=deal.status == "open" and policy.may_manage(actor, facts))

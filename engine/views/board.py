@@ -39,6 +39,7 @@ class BoardCard:
     warnings: int  # open, unacknowledged early warnings
     moves: tuple[BoardMove, ...]
     may_close: bool = False  # the viewer may close it as lost (its owner, their manager, an admin)
+    may_hand_over: bool = False  # the viewer may hand it to another rep (its manager, an admin)
 
 
 @dataclass(frozen=True)

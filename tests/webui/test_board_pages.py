@@ -146,3 +146,35 @@ def test_a_long_column_shows_its_first_cards_and_a_link_to_all_of_them(app, engi
     assert all(f'id="card-{d.id}"' in expanded for d in deals) and 'id="more-1-qualification"' not in expanded
     table = client_for(app, "manager").get("/board?view=table").text
     assert all(f'id="deal-{d.id}"' in table for d in deals)  # the table lists every deal
+
+
+def test_the_manager_hands_a_card_over_from_the_board_and_comes_back_to_it(app, engine):
+    """Issue 15: the manager works the board; a hand-over from a card reaches the new
+    owner as a notification, and the answer returns to the board it came from."""
+    deal = open_deal(engine)  # rep1's, managed by 'manager'
+    board = client_for(app, "manager").get("/board").text
+    form = board[board.index(f'id="hand-over-form-{deal.id}"'):]
+    form = form[:form.index("</form>")]
+    assert 'name="next" value="/board"' in form
+    assert '<option value="" selected>choose…</option>' in form  # no rep chosen for the manager
+    assert 'value="rep2"' in form and 'value="rep1"' not in form  # not to its owner
+    assert f'id="hand-over-{deal.id}"' not in client_for(app, "rep1").get("/board").text  # a rep does not hand over
+    for outsider in ("rep1", "rep2", "manager2"):
+        refused = client_for(app, outsider).post(f"/opportunities/{deal.id}/reassign",
+                                                 data={"to": "rep2", "next": "/board"})
+        assert refused.status_code in (403, 404), outsider
+    assert engine.show_opportunity(deal.id).owner == "rep1" and engine.unread_notification_count(viewer="rep2") == 0
+
+    manager = client_for(app, "manager")
+    blank = manager.post(f"/opportunities/{deal.id}/reassign", data={"to": "", "next": "/board?owner=rep1"})
+    assert blank.status_code == 303 and blank.headers["Location"] == "/board?owner=rep1"
+    assert "Choose who takes the deal" in manager.get("/board").text and engine.show_opportunity(deal.id).owner == "rep1"
+    done = manager.post(f"/opportunities/{deal.id}/reassign", data={"to": "rep2", "next": "/board?owner=rep1"})
+    assert done.status_code == 303 and done.headers["Location"] == "/board?owner=rep1"
+    assert engine.show_opportunity(deal.id).owner == "rep2"
+    (notice,) = engine.notifications(viewer="rep2").items
+    assert notice.kind == "deal_handed_over" and notice.opportunity_id == deal.id
+    back = manager.post(f"/opportunities/{deal.id}/reassign", data={"to": "rep1", "next": "//evil.example"})
+    assert back.headers["Location"] == "/"  # never off the site
+    plain = manager.post(f"/opportunities/{deal.id}/reassign", data={"to": "rep2"})
+    assert plain.headers["Location"] == f"/opportunities/{deal.id}"  # from the deal page: back to it

@@ -32,7 +32,7 @@
     Sortable.create(list, {
       group: "board-" + list.dataset.board,  /* a card never leaves its methodology version */
       draggable: ".board-card.status-open",
-      filter: "summary, details ul, details p",
+      filter: "summary, details ul, details p, details form",  /* the menus and forms on a card */
       preventOnFilter: false,
       delay: 180,
       delayOnTouchOnly: true,  /* on a phone a short touch scrolls; a long press drags */
