@@ -85,14 +85,23 @@ def demo_site(tmp_path, **deal):
     from engine.demo import seed_demo
     from engine.service import Engine
     from tests.conftest import SHIPPED
-    from webui import create_app
 
     engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}")
     seed_demo(engine, str(SHIPPED), count=0)
     opened = engine.create_opportunity(actor="manager", **deal)
-    url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"}))
-    try:
+    with served(engine) as url:
         yield url, opened, engine
+
+
+@contextmanager
+def served(engine, **config):
+    """The real app (CSRF on) over ``engine`` with ``config`` on a free port; yields its
+    url; the server is stopped and the engine closed afterwards."""
+    from webui import create_app
+
+    url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests", **config}))
+    try:
+        yield url
     finally:
         stop()
         engine.close()

@@ -25,6 +25,14 @@ def shot(page, name: str, width: int) -> None:
         page.screenshot(path=os.path.join(SHOTS, f"{name}-{width}.png"), full_page=True)
 
 
+def open_the_edit_form(page) -> None:
+    """From the deal page, its "Edit deal" action, as a person finds it at any width."""
+    page.wait_for_selector(".tabs-ready")  # deal_page.js has run: on a phone the actions are folded now
+    if not page.locator("#edit-deal").is_visible():  # a phone folds the deal's actions into a menu
+        page.click("#deal-actions summary")
+    page.click("#edit-deal")
+
+
 @pytest.mark.parametrize("width", [1366, 390])
 def test_a_rep_finds_a_deal_by_partner_edits_its_amount_and_the_totals_follow(tmp_path, browser, width):
     with demo_site(tmp_path, title="Hurtownia Mazowsze", amount="250000.00", partner="Hurt-Pol",
@@ -42,10 +50,7 @@ def test_a_rep_finds_a_deal_by_partner_edits_its_amount_and_the_totals_follow(tm
             fits(page, width)
             shot(page, "deals-list", width)
             page.click(f"#deal-{deal.id} a")
-            page.wait_for_selector(".tabs-ready")  # deal_page.js has run: on a phone the actions are folded now
-            if not page.locator("#edit-deal").is_visible():  # a phone folds the deal's actions into a menu
-                page.click("#deal-actions summary")
-            page.click("#edit-deal")
+            open_the_edit_form(page)
             fits(page, width)
             page.fill("#edit-amount", "12 500,50")
             page.fill("#edit-currency", "EUR")

@@ -23,9 +23,9 @@ from decimal import Decimal
 
 import pytest
 
-from tests.browser.conftest import log_in, serve, watched_page
+from tests.browser.conftest import log_in, served, watched_page
 from tests.browser.test_board_in_chromium import drag
-from tests.browser.test_deals_in_chromium import fits, shot
+from tests.browser.test_deals_in_chromium import fits, open_the_edit_form, shot
 
 # The demo deal of the journey: rep1's HORECA deal waiting on "Follow up the quote",
 # whose partner no other open deal of rep1 has.
@@ -46,19 +46,13 @@ def demo(tmp_path):
     from engine.demo import seed_demo
     from engine.service import Engine
     from tests.conftest import SHIPPED
-    from webui import create_app
 
     folder = tmp_path / "methodologies"
     shutil.copytree(SHIPPED, folder)
     engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}")
     seed_demo(engine, str(folder), count=12, history=12)
-    url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests",
-                                  "METHODOLOGIES_PATH": str(folder)}))
-    try:
+    with served(engine, METHODOLOGIES_PATH=str(folder)) as url:
         yield url, folder, engine
-    finally:
-        stop()
-        engine.close()
 
 
 @contextmanager
@@ -101,10 +95,7 @@ def test_issue_15_done_when_as_a_new_user_would(tmp_path, browser, width):
             fits(rep, width)
             shot(rep, "journey-deals-found", width)
             rep.click(f"#deal-{deal.id} a")
-            rep.wait_for_selector(".tabs-ready")
-            if not rep.locator("#edit-deal").is_visible():  # the phone folds the deal's actions into a menu
-                rep.click("#deal-actions summary")
-            rep.click("#edit-deal")
+            open_the_edit_form(rep)
             fits(rep, width)
             rep.fill("#edit-amount", "21 480,50")
             rep.fill("#edit-currency", "EUR")
