@@ -25,6 +25,13 @@ def shot(page, name: str, width: int) -> None:
         page.screenshot(path=os.path.join(SHOTS, f"{name}-{width}.png"), full_page=True)
 
 
+def search_deals(page, words: str) -> None:
+    """The Deals page from the menu, searched for ``words``."""
+    page.click("#nav-deals")
+    page.fill("#filter-q", words)
+    page.click("#filter-submit")
+
+
 def open_the_edit_form(page) -> None:
     """From the deal page, its "Edit deal" action, as a person finds it at any width."""
     page.wait_for_selector(".tabs-ready")  # deal_page.js has run: on a phone the actions are folded now
@@ -42,9 +49,7 @@ def test_a_rep_finds_a_deal_by_partner_edits_its_amount_and_the_totals_follow(tm
         page.set_default_timeout(10_000)
         try:
             log_in(page, url, "rep1")
-            page.click("#nav-deals")
-            page.fill("#filter-q", "hurt-pol")
-            page.click("#filter-submit")
+            search_deals(page, "hurt-pol")
             page.wait_for_selector(f"#deal-{deal.id}")
             assert page.locator(".deal-row").count() == 1
             fits(page, width)

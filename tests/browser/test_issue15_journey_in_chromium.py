@@ -25,7 +25,7 @@ import pytest
 
 from tests.browser.conftest import log_in, served, watched_page
 from tests.browser.test_board_in_chromium import drag
-from tests.browser.test_deals_in_chromium import fits, open_the_edit_form, shot
+from tests.browser.test_deals_in_chromium import fits, open_the_edit_form, search_deals, shot
 
 # The demo deal of the journey: rep1's HORECA deal waiting on "Follow up the quote",
 # whose partner no other open deal of rep1 has.
@@ -87,9 +87,7 @@ def test_issue_15_done_when_as_a_new_user_would(tmp_path, browser, width):
             assert column_total(rep, follow_up, "EUR") == 0
             assert amount_of(rep.locator(f"{card} .card-amount strong").inner_text()) == deal.amount
 
-            rep.click("#nav-deals")
-            rep.fill("#filter-q", "górski")  # part of the name, in lower case
-            rep.click("#filter-submit")
+            search_deals(rep, "górski")  # part of the name, in lower case
             rep.wait_for_selector(f"#deal-{deal.id}")
             assert all(PARTNER in row for row in rep.locator(".deal-row").all_inner_texts())
             fits(rep, width)
