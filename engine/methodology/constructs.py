@@ -13,7 +13,7 @@ from __future__ import annotations
 from lxml import etree
 
 from engine.methodology.problems import Problem
-from engine.methodology.service_tasks import is_external, unimplemented_problem
+from engine.methodology.service_tasks import is_external
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _VENDORS = {"http://camunda.org/schema/1.0/bpmn": "camunda", "http://activiti.org/bpmn": "activiti",
@@ -87,10 +87,8 @@ def check_constructs(path: str, root) -> list[Problem]:
     names = {el.get("id"): el.get("name") or el.get("id")
              for kind in ("signal", "error", "escalation", "message") for el in root.iter(_b(kind))}
     # Data stores are documentation, as in Camunda: ignored (engine.runtime.specs drops them).
-    for el in root.iter(_b("serviceTask")):  # external ones wait for a worker (service_tasks)
-        unimplemented = unimplemented_problem(path, el)
-        if unimplemented is not None:
-            problems.append(unimplemented)
+    # Service tasks all wait for a worker; one drawn without an implementation needs the
+    # routing to map it to a topic (service_tasks.check_mapped).
     for el in root.iter(_b("businessRuleTask")):
         if is_external(el) and not _has_decision(el):
             continue  # done by a worker, like a service task

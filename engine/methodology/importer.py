@@ -24,9 +24,11 @@ from engine.errors import BpmnImportError
 from engine.methodology.bpmn_source import parse_xml, read_bpmn
 from engine.methodology import proposals
 from engine.methodology.camunda_forms import read_form, read_forms
+from engine.methodology.dmn_literals import translate_literals
 from engine.methodology.dmn_source import read_dmn
 from engine.methodology.crossref import assignment_names
 from engine.methodology.model import BpmnProcess, FlowNode
+from engine.methodology.reserved_ids import rename_reserved
 from engine.methodology.service_tasks import proposed_topic
 
 _LOST = re.compile(r"lost|los[st]|reject|refus|cancel|declin|abort|fail|not.?qualif|disqualif|unqualif|nurtur"
@@ -73,6 +75,9 @@ def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], ex
     ``existing``: the methodologies folder's files (relative path -> bytes);
     ``schemas``: where the JSON Schemas are, seen from the folder a YAML file is
     written to (for the editor's ``$schema`` line)."""
+    companions, translated = _translated_dmn(companions)
+    data, renamed = rename_reserved(file_name, data)
+    companions, renamed_in = _renamed_companions(file_name, companions)
     tree, problems = parse_xml(file_name, data)
     if tree is None:
         raise BpmnImportError(f"{file_name} is not a BPMN file: {problems[0].message}")
@@ -106,12 +111,48 @@ def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], ex
                            f"no stage table uses; process '{process.id}' was imported")
     called = _companion_bpmn(plan, file_name, facts, companions, existing)
     _companion_dmn(plan, facts.decision_refs + [r for f in called for r in f.decision_refs], companions, existing)
+    for path, renames in [(bpmn_path, renamed)] + [(f"bpmn/{n}", r) for n, r in sorted(renamed_in.items())]:
+        if renames and path in plan.files:
+            plan.decide.append(f"{path}: " + ", ".join(f"'{old}'" for old in renames) + " are ids the workflow "
+                               "engine reserves: the copy names them " + ", ".join(f"'{new}'" for new in
+                                                                                   renames.values())
+                               + " (and every reference to them)")
+    for name, count in sorted(translated.items()):
+        if f"bpmn/{name}" in plan.files:
+            plan.decide.append(f"bpmn/{name}: {count} rule cell(s) written in FEEL (true, false, null) are "
+                               "written True, False, None in the copy, as Dealflow's expressions write them")
     _companion_forms(plan, facts.form_refs + [r for f in called for r in f.form_refs], companions, existing)
     table, end_stages = _stage_table(plan, process, file_name, schemas)
     plan.files[stages_path] = table.encode("utf-8")
-    _routing(plan, process, _proposed_topics(facts.processes.values()), existing, schemas)
+    _routing(plan, process, _proposed_topics([*facts.processes.values(),  # the called processes' tasks too
+                                              *(p for f in called for p in f.processes.values())]),
+             existing, schemas)
     _scenarios(plan, process, end_stages, existing, schemas)
     return plan
+
+
+def _translated_dmn(companions: dict[str, bytes]) -> tuple[dict[str, bytes], dict[str, int]]:
+    """The companions with their DMN files' FEEL literals translated (engine.methodology.
+    dmn_literals), and how many cells of each changed."""
+    result, counts = dict(companions), {}
+    for name, blob in companions.items():
+        if name.endswith(".dmn"):
+            result[name], count = translate_literals(name, blob)
+            if count:
+                counts[name] = count
+    return result, counts
+
+
+def _renamed_companions(source: str, companions: dict[str, bytes]) -> tuple[dict[str, bytes], dict]:
+    """The companions with reserved ids renamed in their BPMN files (engine.methodology.
+    reserved_ids), and file name -> old id -> new id."""
+    result, renamed = dict(companions), {}
+    for name, blob in companions.items():
+        if name.lower().endswith((".bpmn", ".xml")) and name != PurePosixPath(source).name:
+            result[name], renames = rename_reserved(name, blob)
+            if renames:
+                renamed[name] = renames
+    return result, renamed
 
 
 def _with_proposals(plan: ImportPlan, bpmn_path: str, data: bytes, tree, facts, process: BpmnProcess,
@@ -518,7 +559,7 @@ def _proposed_topics(processes) -> list[str]:
             proposal = proposed_topic(node.external, node.name) if node.external is not None else None
             if proposal is not None:
                 key, topic = proposal
-                how = node.external.how if key != node.id else \
+                how = node.external.how if key != node.id or not node.external.value else \
                     f"{node.external.how}=\"{_one_line(node.external.value, 60)}\""
                 proposals.setdefault(key, (topic, how, []))[2].append(node.id)
     return [f"      {_key(key)}: {topic}  # PROPOSAL: {how} of {', '.join(tasks)}"

@@ -14,7 +14,7 @@ importer proposes a form field where the data evidently comes from:
 
 The field's type follows how the process reads it: compared with text, a choice
 of those texts (in the order the file writes them); with True/False, yes/no; with
-numbers, a number. Each proposal is required (the process cannot go on without
+numbers, or in arithmetic other than ``+`` (which joins texts too), a number. Each proposal is required (the process cannot go on without
 it) and written as Camunda's ``camunda:formData`` — Dealflow's own form format —
 with a comment asking the designer to review it.
 """
@@ -29,12 +29,13 @@ from dataclasses import dataclass, field
 from engine.errors import ExpressionError
 from engine.expressions import feel, juel
 from engine.methodology.model import BpmnProcess, ExpressionSite
-from engine.methodology.variables import ALWAYS_SET, reads_and_sets
+from engine.methodology.variables import ALWAYS_SET, FEEL_LITERALS, reads_and_sets
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _VENDORS = ("http://camunda.org/schema/1.0/bpmn", "http://activiti.org/bpmn", "http://flowable.org/bpmn")
 _TIMER = re.compile(r"timer (timeDuration|timeDate|timeCycle) of ")
+_NUMERIC = (ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
 
 
 @dataclass
@@ -64,7 +65,7 @@ def propose(process: BpmnProcess, sites: list[ExpressionSite], also_set: set[str
     starts = [n.id for n in process.nodes.values() if n.kind == "startEvent" and n.parent is None]
     proposed: dict[str, dict[str, Proposal]] = {}
     for site in sorted(sites, key=lambda s: s.line):
-        missing = sorted(reads_and_sets(site)[0] - known)
+        missing = sorted(reads_and_sets(site)[0] - known - set(FEEL_LITERALS))  # validation names those
         if not missing or site.node not in process.nodes:
             continue
         home, workers = _home(process, site.node, before, starts, form_keys)
@@ -139,12 +140,19 @@ def _learn_type(proposal: Proposal, site: ExpressionSite) -> None:
         if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name) \
                 and node.value.id == proposal.variable:
             proposal.record = True
-    for node in ast.walk(tree):  # read as a condition of its own: yes/no
+    # A decision's input expression and output cells are values, not conditions: only
+    # its rule cells (comparisons) say what the variable holds.
+    dmn_value = site.path.endswith(".dmn") and not site.where.startswith("rule ")
+    for node in ast.walk(tree) if not dmn_value else ():  # read as a condition of its own: yes/no
         alone = [node.body] if isinstance(node, ast.Expression) else node.values if isinstance(
             node, ast.BoolOp) else [node.operand] if isinstance(node, ast.UnaryOp) and isinstance(
             node.op, ast.Not) else []
         if any(isinstance(o, ast.Name) and o.id == proposal.variable for o in alone) and proposal.type == "string":
             proposal.type = "boolean"
+    for arithmetic in (n for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, _NUMERIC)):
+        if proposal.type == "string" and any(isinstance(o, ast.Name) and o.id == proposal.variable
+                                             for o in (arithmetic.left, arithmetic.right)):
+            proposal.type = "decimal"  # divided, multiplied, subtracted: a number ('+' joins texts too)
     for compare in (n for n in ast.walk(tree) if isinstance(n, ast.Compare)):
         operands = [compare.left, *compare.comparators]
         if not any(isinstance(o, ast.Name) and o.id == proposal.variable for o in operands):

@@ -39,6 +39,9 @@ from engine.methodology.problems import Problem
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 ZEEBE = "http://camunda.org/schema/zeebe/1.0"
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+# ExternalImplementation.how of a service task / business rule task drawn without any implementation
+NO_IMPLEMENTATION, NO_DECISION = "no implementation", "no decision"
 # Old Camunda files bind camunda: to Activiti's namespace; Flowable kept the attributes.
 _C7 = (CAMUNDA, "http://activiti.org/bpmn", "http://flowable.org/bpmn")
 EXTERNAL_KINDS = ("serviceTask", "sendTask", "businessRuleTask")
@@ -95,7 +98,27 @@ def implementation_of(el) -> ExternalImplementation | None:
     if connector is not None and (connector.text or "").strip():
         return ExternalImplementation(node_id, el.sourceline or 1, "camunda:connectorId",
                                       connector.text.strip(), None, retries, _outputs(el))
+    operator = el.find(f"{{{BPMN}}}extensionElements/{{{SPIFF}}}serviceTaskOperator")
+    if operator is not None and (operator.get("id") or "").strip():
+        result = (operator.get("resultVariable") or "").strip()
+        return ExternalImplementation(node_id, el.sourceline or 1, "spiffworkflow:serviceTaskOperator",
+                                      operator.get("id").strip(), None, retries,
+                                      tuple(dict.fromkeys((*_outputs(el), *([result] if result else ())))))
+    if _bare(el):
+        how = NO_DECISION if _local(el) == "businessRuleTask" else NO_IMPLEMENTATION
+        return ExternalImplementation(node_id, el.sourceline or 1, how, "", None, retries, _outputs(el))
     return None
+
+
+def _bare(el) -> bool:
+    """A service task, or a business rule task, drawn with no implementation and no
+    decision at all (bpmn.io, Signavio): it runs only where the routing maps its id."""
+    if _local(el) == "businessRuleTask":
+        vendor = any(el.get(f"{{{namespace}}}decisionRef") is not None for namespace in _C7)
+        named = el.find(f"{{{BPMN}}}extensionElements/{{{ZEEBE}}}calledDecision") is not None or \
+            el.find(f"{{{BPMN}}}extensionElements/{{{SPIFF}}}calledDecisionId") is not None
+        return not vendor and not named
+    return _local(el) == "serviceTask"
 
 
 def _job_event(el) -> ExternalImplementation | None:
@@ -119,25 +142,46 @@ def _retries(text: str | None) -> int:
 
 
 def _outputs(el) -> tuple[str, ...]:
-    """Variables the task declares it sets: Camunda 7 output parameters, Zeebe output mappings."""
+    """Variables the task declares it sets: Camunda 7 output parameters, Zeebe output
+    mappings, and a Camunda 8 connector's result headers — ``resultVariable`` (the whole
+    response under that name) and ``resultExpression`` (a FEEL context: its keys)."""
     names = [p.get("name") for p in el.iter(f"{{{CAMUNDA}}}outputParameter")]
     names += [o.get("target") for o in el.iter(f"{{{ZEEBE}}}output")]
+    for header in el.iter(f"{{{ZEEBE}}}header"):
+        if header.get("key") == "resultVariable":
+            names.append(header.get("value"))
+        elif header.get("key") == "resultExpression":
+            names += context_keys(header.get("value") or "")
     return tuple(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+
+
+_KEY = re.compile(r'\s*(?:"([^"\\]+)"|([A-Za-z_][A-Za-z0-9_]*))\s*:')
+
+
+def context_keys(feel_text: str) -> list[str]:
+    """The top-level keys of the FEEL contexts an expression gives: ``={a: 1, "b": x}``
+    gives a, b; ``=if c then {a: 1} else {a: null, b: 2}`` gives a, b (each branch's)."""
+    keys, stack, quoted = [], [], False
+    text = feel_text.strip().removeprefix("=")
+    for i, char in enumerate(text):
+        if quoted:
+            quoted = char != '"' or text[i - 1] == "\\"
+            continue
+        if char == '"':
+            quoted = True
+        elif char in "{[(":
+            stack.append(char)
+        elif char in "}])":
+            stack = stack[:-1]
+        if (char == "{" or char == ",") and stack == ["{"]:  # a key of a top-level context follows
+            match = _KEY.match(text, i + 1)
+            if match:
+                keys.append(match.group(1) or match.group(2))
+    return list(dict.fromkeys(keys))
 
 
 def is_external(el) -> bool:
     return implementation_of(el) is not None
-
-
-def unimplemented_problem(path: str, el) -> Problem | None:
-    """A service task that names no implementation at all: nothing could ever do it."""
-    if _local(el) != "serviceTask" or is_external(el):
-        return None
-    return Problem(path, el.sourceline or 1, (
-        f"service task '{el.get('id')}' names no implementation; make it an external task a worker "
-        "does — camunda:type=\"external\" camunda:topic=\"TOPIC\" (Camunda 7) or "
-        "<zeebe:taskDefinition type=\"TOPIC\"/> (Camunda 8), see docs/integration.md — or a user task "
-        "(someone does it and confirms)"))
 
 
 def topic_for(impl: ExternalImplementation, topics: Mapping[str, str]) -> str | None:
@@ -163,6 +207,9 @@ def proposed_topic(impl: ExternalImplementation, task_name: str) -> tuple[str, s
     task running it shares the topic. An expression (or a job type computed by FEEL)
     says how, not what: the topic comes from the task's name (else its id), keyed by the
     task's id."""
+    if impl.how in (NO_IMPLEMENTATION, NO_DECISION):  # drawn without one: named after the task
+        return impl.node_id, _slug(task_name if task_name and task_name != impl.node_id else impl.node_id,
+                                   impl.node_id)
     if impl.topic is not None or not impl.value:
         return None
     value = impl.value
@@ -170,7 +217,7 @@ def proposed_topic(impl: ExternalImplementation, task_name: str) -> tuple[str, s
         return value, _slug(_CODE_SUFFIX.sub("", value.rsplit(".", 1)[-1]), impl.node_id)
     if impl.how == "camunda:delegateExpression" and (bean := _BEAN.match(value)):
         return value, _slug(_CODE_SUFFIX.sub("", bean.group(1)), impl.node_id)
-    if impl.how == "camunda:connectorId":
+    if impl.how in ("camunda:connectorId", "spiffworkflow:serviceTaskOperator"):
         return value, _slug(value, impl.node_id)
     if impl.how == "zeebe:taskDefinition type" and value.startswith(CONNECTOR_PREFIX):
         name = value.removeprefix(CONNECTOR_PREFIX).split(":", 1)[0]
@@ -193,6 +240,20 @@ def check_mapped(impls: Iterable[ExternalImplementation], path: str, methodology
     problems = []
     for impl in impls:
         if topic_for(impl, topics) is not None:
+            continue
+        mapping = f"integration: {{{methodology_id}: {{topics: {{{impl.node_id}: TOPIC}}}}}}"
+        if impl.how == NO_DECISION:
+            problems.append(Problem(path, impl.line, (
+                f"business rule task '{impl.node_id}' names no decision: set camunda:decisionRef to the id of a "
+                f"decision in a .dmn file under bpmn/, or, if a worker decides, map its id to a topic in the "
+                f"routing file — {mapping} (see docs/integration.md)")))
+            continue
+        if impl.how == NO_IMPLEMENTATION:
+            problems.append(Problem(path, impl.line, (
+                f"service task '{impl.node_id}' names no implementation; make it an external task a worker "
+                "does — camunda:type=\"external\" camunda:topic=\"TOPIC\" (Camunda 7) or "
+                "<zeebe:taskDefinition type=\"TOPIC\"/> (Camunda 8), or map its id to a topic in the routing "
+                f"file — {mapping}, see docs/integration.md — or a user task (someone does it and confirms)")))
             continue
         if not impl.value:
             problems.append(Problem(path, impl.line, (

@@ -29,6 +29,8 @@ ALWAYS_SET = DEAL_VARIABLES
 # Set when a questionnaire is answered, so only where the methodologies have one; a
 # form field or script of the same name would overwrite it unseen, so they are reserved.
 QUESTIONNAIRE_SETS = frozenset({"score", "score_class"})
+# FEEL's (and JSON's) literals, which Dealflow's expressions write True, False, None.
+FEEL_LITERALS = {"true": "True", "false": "False", "null": "None"}
 _TIMER_SITE = re.compile(r"timer (timeDuration|timeDate|timeCycle) of ")
 
 
@@ -78,6 +80,12 @@ def unset_variable_problems(sites: Iterable[ExpressionSite], set_elsewhere: Iter
                 problems.append(Problem(site.path, site.line, (
                     f"{site.where} reads '{name}', which only an answered questionnaire sets, and no "
                     "questionnaire belongs to these methodologies; add one, or read another variable")))
+                continue
+            if name in FEEL_LITERALS:
+                problems.append(Problem(site.path, site.line, (
+                    f"{site.where} reads '{name}' as a variable: FEEL's {name} is written "
+                    f"{FEEL_LITERALS[name]} in Dealflow's expressions (dealflow import-bpmn translates a "
+                    "decision table's cells when it copies one)")))
                 continue
             if site in early:
                 problems.append(Problem(site.path, site.line, (

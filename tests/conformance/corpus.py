@@ -201,11 +201,16 @@ def drive(folder: str, methodologies: Path, work: Path) -> Outcome:
 # Z17's seat check says the seats are there.
 # Z30's (camunda8/) document classifier decides among the types its input mapping offers (its
 # result expression maps result.decision to documentType), and the language detector's answer
-# goes to language. Z14's DMN worker evaluates its approval table into approved.
+# goes to language. Z14's DMN worker evaluates its approval table into approved. Z13's SQL
+# connector answers under its resultVariable header's name (beneficialOwner) the rows it read. M02's
+# spiff-arena BambooHR operator answers the pay rate its script's unit test (inputJson) gives.
 WORKER_ANSWERS = {"creditScoreChecker": {"creditScores": [3, 8]}, "check-seats": {"seatsAvailable": True},
                   "checkPlausibility": {"manualApprovalNecessary": False},
                   "io.holunda:connector-decide:2": {"documentType": "INVOICE", "language": "de"},
-                  "DMN": {"approved": True}}
+                  "DMN": {"approved": True},
+                  "com.infosys.camundaconnectors.db:postgresql:1": {"beneficialOwner": {"response": [
+                      {"customerId": "x", "name": "x"}]}},
+                  "bamboohr-get-pay-rate": {"resp_GetPayRate": {"amount": "10000"}}}
 
 
 def worker_topics(methodologies: Path) -> list[str]:

@@ -24,7 +24,7 @@ import pytest
 from engine.methodology.bpmn_source import parse_xml, read_bpmn
 from engine.methodology.camunda_forms import read_forms
 from engine.methodology.zeebe import attach_forms
-from tests.conformance.corpus import COMPLETES, FAILS_AT_RUN_TIME, FORBIDDEN, REFUSED, WAITS, folders_on_disk, process_file
+from tests.conformance.corpus import COMPLETES, FORBIDDEN, REFUSED, WAITS, folders_on_disk, process_file
 
 EXPECTED = {
     # Z24 and Z26: a user task showing a Camunda Form (.form), filled in field by field; Z01 (an
@@ -36,7 +36,12 @@ EXPECTED = {
     # conditions, $.approved == true) with their workers' answers; N09 (spiff-arena's stray messageRef
     # on its start event dropped). Z25's first gateway reads what its Camunda 8 test starts the
     # instance with: the start form import-bpmn proposes, answered when the deal is opened.
-    COMPLETES: {"Z01", "Z04", "Z10", "Z24", "Z26", "N10", "Z03", "Z05", "Z17", "Z22", "Z30", "Z14", "N09", "Z25"},
+    # Z02: its called process (zeebe:calledElement) runs within the deal; its decision's FEEL true/false are
+    # written True/False in import-bpmn's copy of the DMN file, and the start form asks paymentType as the
+    # choice the decision's rules compare it with. Z13: its SQL connector's resultVariable header declares
+    # beneficialOwner, which its worker answers.
+    COMPLETES: {"Z01", "Z04", "Z10", "Z24", "Z26", "N10", "Z03", "Z05", "Z17", "Z22", "Z30", "Z14", "N09", "Z25",
+                "Z02", "Z13"},
     WAITS: set(),
     REFUSED: {
         # a service task or connector the external tasks do not take (connectors, expressions), or
@@ -45,8 +50,8 @@ EXPECTED = {
         # refused for what else they hold (see their outcome's detail)
         "Z07", "Z08", "N01",
         # Z09: its called process (copied beside it since call activities run) names nodes Start and End,
-        # ids the workflow engine reserves, and calls an AI connector; FEEL append() (its review form's
-        # iframe is display-only since 2026-12-05)
+        # renamed in import-bpmn's copy, and its AI connector gets a proposed topic; one of its user tasks
+        # shows form 'xxx', which no .form file defines (its review form's iframe is display-only)
         "Z09",
         # a call activity choosing its process by a FEEL expression (Z15); Camunda Modeler's broken-link
         # fixture (Z27): it calls a process no file defines and a decision without a decision table
@@ -55,15 +60,10 @@ EXPECTED = {
         "N03", "N05", "N08",
     },
 }
-# Accepted, then failing at run time: a defect this test found, kept visible until fixed.
-# Z02's called process (zeebe:calledElement) runs within the deal, its decision's paymentType now
-# asked by the start form import-bpmn proposes; then the gateway after its decision task finds
-# neither automaticProcessing=true nor =false holding (what the decision gives).
-# Z13's input mapping reads customerId, now the proposed start form's; then a later mapping reads
-# beneficialOwner, which only its worker (no declared outputs, in a file that catches messages,
-# where any worker still counts) would set and the test worker does not.
-KNOWN_DEFECTS = {"Z02": "the gateway after its decision finds no condition true",
-                 "Z13": "a mapping reads what only a worker without declared outputs sets"}
+# Accepted, then failing at run time: a defect this test found, kept visible until fixed (none now: Z02
+# and Z13 were, while import-bpmn proposed start-form fields named 'true' and 'false' for a decision's FEEL
+# output cells and a connector's result header went unread).
+KNOWN_DEFECTS: dict[str, str] = {}
 FOLDERS = sorted(set().union(*EXPECTED.values()) | set(KNOWN_DEFECTS))
 EXPECTED_CATEGORY = {folder: category for category, folders in EXPECTED.items() for folder in folders}
 
@@ -82,7 +82,7 @@ def test_the_camunda_8_and_plain_corpus_figures_hold(outcome_of):
     assert on_disk == FOLDERS, "the corpus changed: update EXPECTED and docs/compatibility.md"
     outcomes = [outcome_of(folder) for folder in FOLDERS]
     assert {o.folder for o in outcomes if o.category in FORBIDDEN} == set(KNOWN_DEFECTS)
-    assert Counter(o.category for o in outcomes) == Counter({COMPLETES: 14, REFUSED: 12, FAILS_AT_RUN_TIME: 2})
+    assert Counter(o.category for o in outcomes) == Counter({COMPLETES: 16, REFUSED: 12})
 
 
 def test_a_camunda_form_is_what_the_user_task_asks_for(outcome_of):

@@ -47,7 +47,8 @@ REFUSED = {
         "docs/integration.md), or remove the catch"],
     "rule_without_decision.bpmn": [
         "6: business rule task 'Task_Rule' names no decision: set camunda:decisionRef to the id of a "
-        "decision in a .dmn file under bpmn/"],
+        "decision in a .dmn file under bpmn/, or, if a worker decides, map its id to a topic in the routing "
+        "file — integration: {METHODOLOGY: {topics: {Task_Rule: TOPIC}}} (see docs/integration.md)"],
     "call_without_element.bpmn": [
         "6: call activity 'Call_1' names no process: set calledElement (or Camunda 8's zeebe:calledElement "
         "processId) to the id of a process in a .bpmn file under bpmn/"],

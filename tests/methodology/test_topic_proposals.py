@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine import load_methodologies, plan_import
+from engine.methodology.bpmn_source import parse_xml, read_bpmn
 from engine.methodology.model import ExternalImplementation
 from engine.methodology.service_tasks import proposed_topic, topic_for
 
@@ -87,3 +88,55 @@ def test_what_import_bpmn_wrote_validates_and_without_the_proposals_each_task_is
             (18, "Task_Log_Again"))]
     # The line to add keys an expression by the task's id, as the proposal does.
     assert 'integration: {legacy_order: {topics: {"Task_Noop": TOPIC}}}' in problems[3]
+
+
+BARE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="http://x">
+<bpmn:process id="vacation" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:serviceTask id="Activity_fetch" name="Fetch vacation information" />
+  <bpmn:businessRuleTask id="Activity_rule" name="Vacation approval" />
+  <bpmn:serviceTask id="Activity_pay" name="Get pay rate"><bpmn:extensionElements>
+    <spiffworkflow:serviceTaskOperator id="bamboohr/GetPayRate" resultVariable="payRate" />
+  </bpmn:extensionElements></bpmn:serviceTask>
+  <bpmn:endEvent id="won" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="Activity_fetch" />
+  <bpmn:sequenceFlow id="f2" sourceRef="Activity_fetch" targetRef="Activity_rule" />
+  <bpmn:sequenceFlow id="f3" sourceRef="Activity_rule" targetRef="Activity_pay" />
+  <bpmn:sequenceFlow id="f4" sourceRef="Activity_pay" targetRef="won" />
+</bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_tasks_drawn_without_an_implementation_get_a_topic_named_after_them(run_cli, tmp_path):
+    """bpmn.io and Signavio draw service and business rule tasks with nothing behind them;
+    spiff-arena names a connector operator: import-bpmn proposes a topic for each, marked."""
+    source = tmp_path / "vacation.bpmn"
+    source.write_bytes(BARE)
+    into = tmp_path / "m"
+    run_cli("import-bpmn", str(source), "--into", str(into))
+    routing = into / "routing" / "vacation.yaml"
+    assert routing.read_text().split("topics:", 1)[1].split("segments:")[0].splitlines()[1:] == [
+        "      Activity_fetch: fetch-vacation-information  # PROPOSAL: no implementation of Activity_fetch",
+        "      Activity_rule: vacation-approval  # PROPOSAL: no decision of Activity_rule",
+        '      "bamboohr/GetPayRate": bamboohr-get-pay-rate  # PROPOSAL: spiffworkflow:serviceTaskOperator of '
+        "Activity_pay",
+    ]
+    stages = into / "stages" / "vacation.yaml"
+    stages.write_text(stages.read_text().replace("outcome: TODO", "outcome: won"))
+    assert load_methodologies(str(into)).problems == []
+    # Without the proposals each is refused at its line, saying how to map it.
+    text = routing.read_text()
+    routing.write_text(text[:text.index("integration:")] + text[text.index("segments:"):])
+    problems = [str(p).replace(f"{into}/", "") for p in load_methodologies(str(into)).problems]
+    assert [p.split(" names ")[0].split(" runs ")[0] for p in problems] == [
+        "bpmn/vacation.bpmn:6: service task 'Activity_fetch'", "bpmn/vacation.bpmn:7: business rule task "
+        "'Activity_rule'", "bpmn/vacation.bpmn:8: task 'Activity_pay'"]
+    assert "integration: {vacation: {topics: {Activity_fetch: TOPIC}}}" in problems[0]
+
+
+def test_a_spiff_arena_operators_result_variable_is_its_declared_output():
+    facts = read_bpmn("v.bpmn", parse_xml("v.bpmn", BARE)[0])
+    assert facts.processes["vacation"].nodes["Activity_pay"].external.outputs == ("payRate",)
