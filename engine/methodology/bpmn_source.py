@@ -184,14 +184,19 @@ def missing_flow_ids(root) -> dict:
     taken = set(root.xpath("//@id"))
     result = {}
     for el in unnamed:
-        base = re.sub(r"[^\w.-]", "_", f"Flow_{el.get('sourceRef', '')}_{el.get('targetRef', '')}")
-        ident, n = base, 1
-        while ident in taken:
-            n += 1
-            ident = f"{base}_{n}"
-        taken.add(ident)
-        result[el] = ident
+        result[el] = fresh_id(re.sub(r"[^\w.-]", "_", f"Flow_{el.get('sourceRef', '')}_{el.get('targetRef', '')}"),
+                              taken)
     return result
+
+
+def fresh_id(base: str, taken: set) -> str:
+    """``base``, or ``base_2``, ``base_3``… whichever ``taken`` lacks; added to it."""
+    ident, n = base, 1
+    while ident in taken:
+        n += 1
+        ident = f"{base}_{n}"
+    taken.add(ident)
+    return ident
 
 
 def _walk(facts: BpmnFacts, container, parent_id, parent_lane, lanes, nodes, flows, flow_ids) -> None:

@@ -16,7 +16,7 @@ import re
 
 from lxml import etree
 
-from engine.methodology.bpmn_source import FLOW_NODE_KINDS, RESERVED_IDS, RESERVED_SUFFIXES, parse_xml
+from engine.methodology.bpmn_source import FLOW_NODE_KINDS, RESERVED_IDS, RESERVED_SUFFIXES, fresh_id, parse_xml
 
 _REFERENCES = ("id", "sourceRef", "targetRef", "bpmnElement", "attachedToRef", "default")
 
@@ -36,13 +36,7 @@ def rename_reserved(name: str, data: bytes) -> tuple[bytes, dict[str, str]]:
         if old not in RESERVED_IDS and not old.endswith(RESERVED_SUFFIXES):
             continue
         kind = etree.QName(el).localname
-        base = f"{kind[0].upper()}{kind[1:]}_{old.replace('.', '_')}"
-        new, n = base, 1
-        while new in taken:
-            n += 1
-            new = f"{base}_{n}"
-        taken.add(new)
-        renamed[old] = new
+        renamed[old] = fresh_id(f"{kind[0].upper()}{kind[1:]}_{old.replace('.', '_')}", taken)
     for old, new in renamed.items():
         quoted = re.escape(old.encode("utf-8"))
         data = re.sub(rb'(\s(?:' + b"|".join(a.encode() for a in _REFERENCES) + rb')=")' + quoted + rb'"',
