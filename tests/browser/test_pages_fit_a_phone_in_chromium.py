@@ -63,15 +63,17 @@ def site(tmp_path_factory):
     task = next(t for t in engine.list_tasks("rep1") if t.opportunity_id == deal.id)
     pages = {
         "rep1": ["/", f"/opportunities/{deal.id}", f"/tasks/{task.id}", "/deals",
-                 f"/deals/{deal.id}/edit", "/board", "/partners", "/agenda", "/calendar/week",
+                 f"/deals/{deal.id}/edit", "/board", "/board?view=table", "/partners", "/agenda", "/calendar/week",
                  "/notifications", "/lists", f"/partners/{deal.partner_id}"],
-        "manager": ["/", f"/opportunities/{deal.id}", "/deals", "/deals/new", "/board", "/pipeline", "/forecast",
-                    "/warnings", "/reports/pipeline", "/reports/lost", "/reports/changes", "/reports/methodologies",
-                    "/quotas", "/win-model", "/notifications", "/segments", "/partners", "/leads/import",
-                    "/agenda", "/calendar/week"],
+        "manager": ["/", f"/opportunities/{deal.id}", "/deals", "/deals/new", "/board", "/board?view=table",
+                    "/pipeline", "/forecast", "/warnings", "/reports/pipeline", "/reports/lost", "/reports/changes",
+                    "/reports/methodologies", "/quotas", "/win-model", "/notifications", "/segments",
+                    "/segments?segment=horeca&methodology=key-account",  # the swap's stage map, by names
+                    "/partners", "/leads/import", "/agenda", "/calendar/week"],
         "designer": ["/", "/methodologies", "/methodologies/validate", "/methodologies/workers",
-                     "/methodologies/key-account/diff", "/notifications"],
-        "admin": ["/", "/admin/users", "/admin/users/rep1/tokens"],
+                     "/methodologies/key-account/diff", "/notifications", "/board", "/deals", "/pipeline",
+                     "/warnings", "/reports/pipeline"],
+        "admin": ["/", "/admin/users", "/admin/users/rep1/tokens", "/methodologies", "/board", "/notifications"],
     }
     url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"}))
     try:
