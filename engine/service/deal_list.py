@@ -29,10 +29,13 @@ def deals(ctx: ServiceContext, viewer: str, params: Mapping[str, object] | DealQ
         may_see_team = actor.role is not policy.Role.REP
         scope_name = query.scope or ("team" if may_see_team else "mine")
         scope = deal_search.owner_scope(user.id) if scope_name == "mine" else scope_for(session, user)
-        rows, total, totals = deal_search.search(session, scope, query)
         choices = deal_search.choices(session, scope)
         version_ids = set(choices.version_ids)
-        versions = {v: ctx.catalog.version(session, v) for v in version_ids | {r.methodology_version_id for r in rows}}
+        versions = {v: ctx.catalog.version(session, v) for v in version_ids}
+        positions = {(vid, stage.id): n for vid, (_, m) in versions.items() for n, stage in enumerate(m.stages)}
+        rows, total, totals = deal_search.search(session, scope, query, positions)
+        versions.update((v, ctx.catalog.version(session, v)) for v in {r.methodology_version_id for r in rows}
+                        if v not in versions)
     names = {(vid, s.id): s.name for vid, (_, m) in versions.items() for s in m.stages}
     stage_choices = {}
     for vid in sorted(version_ids):
@@ -42,6 +45,6 @@ def deals(ctx: ServiceContext, viewer: str, params: Mapping[str, object] | DealQ
         rows=tuple(replace(r, stage_name=names.get((r.methodology_version_id, r.stage_id))) for r in rows),
         total=total, page=query.page, per_page=query.per_page, scope=scope_name,
         totals=tuple(CurrencySum(c, n, a) for c, n, a in totals), filters=query.as_query(),
-        sort=query.sort, descending=query.descending, stages=tuple(sorted(stage_choices.items())),
+        sort=query.sort, descending=query.descending, stages=tuple(stage_choices.items()),
         methodologies=choices.methodologies, owners=choices.owners, segments=choices.segments,
         may_see_team=may_see_team)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Mapping
 
-from sqlalchemy import and_, exists, func, not_, or_, select
+from sqlalchemy import and_, case, exists, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 
 from engine.rules.deal_query import DealQuery
@@ -30,7 +31,7 @@ def _waiting():
 
 _SORT_COLUMNS = {
     "title": func.lower(Opportunity.title), "partner": func.lower(Opportunity.partner_name),
-    "amount": Opportunity.amount, "currency": Opportunity.currency, "stage": Opportunity.stage_id,
+    "amount": Opportunity.amount, "currency": Opportunity.currency,  # "stage": the funnel's order, _order
     "methodology": MethodologyVersion.methodology_id, "owner": User.username, "segment": Opportunity.segment_id,
     "status": Opportunity.status, "probability": Opportunity.probability,
     "close_date": Opportunity.expected_close_date, "next_action": Opportunity.next_action_at,
@@ -84,19 +85,45 @@ def _joined(columns):
             .join(User, User.id == Opportunity.owner_id))
 
 
-def search(session: Session, scope: Scope, query: DealQuery) -> tuple[list[DealListRow], int, list[tuple[str, int, Decimal]]]:
-    """The page of rows (their stage names for the caller, who has the methodologies), how many match, and (currency, count, sum of amounts) per currency."""
+def _funnel_position(stage_positions: Mapping[tuple[int, str], int]):
+    """A deal's stage's place in its methodology version's stage table (0 first), as
+    SQL: stages sort in the order the funnel goes, not by their ids' spelling. A stage
+    no version names any more (an old deal's) comes after the known ones."""
+    if not stage_positions:
+        return literal(0)
+    return case(*((and_(Opportunity.methodology_version_id == version_id, Opportunity.stage_id == stage_id),
+                   position) for (version_id, stage_id), position in stage_positions.items()),
+                else_=len(stage_positions))
+
+
+def _order(query: DealQuery, stage_positions: Mapping[tuple[int, str], int]) -> list:
+    if query.sort == "stage":
+        # Stages belong to a methodology: its deals stay together, each funnel in its order.
+        keys = [MethodologyVersion.methodology_id, _funnel_position(stage_positions)]
+    else:
+        keys = [_SORT_COLUMNS[query.sort]]
+    ordered = []
+    for key in keys:
+        # NULLs (no close date, no next action) last either way.
+        ordered += [key.is_(None), key.desc() if query.descending else key.asc()]
+    # then a stable tie-break
+    return ordered + [Opportunity.id.desc() if query.descending else Opportunity.id]
+
+
+def search(session: Session, scope: Scope, query: DealQuery,
+           stage_positions: Mapping[tuple[int, str], int] | None = None,
+           ) -> tuple[list[DealListRow], int, list[tuple[str, int, Decimal]]]:
+    """The page of rows (their stage names for the caller, who has the methodologies), how
+    many match, and (currency, count, sum of amounts) per currency. ``stage_positions``:
+    (methodology version id, stage id) -> place in that version's stage table, for the
+    stage sort."""
     rows_query = _filtered(_joined((
         Opportunity.id, Opportunity.title, Opportunity.partner_id, Opportunity.partner_name, Opportunity.amount,
         Opportunity.currency, Opportunity.stage_id, Opportunity.methodology_version_id,
         MethodologyVersion.methodology_id, User.username, Opportunity.segment_id, Opportunity.status,
         Opportunity.probability, Opportunity.expected_close_date, Opportunity.next_action_at,
         _waiting().label("waiting"))), scope, query)
-    column = _SORT_COLUMNS[query.sort]
-    order = column.desc() if query.descending else column.asc()
-    # NULLs (no close date, no next action) last either way, then a stable tie-break.
-    rows_query = rows_query.order_by(column.is_(None), order, Opportunity.id.desc() if query.descending
-                                     else Opportunity.id)
+    rows_query = rows_query.order_by(*_order(query, stage_positions or {}))
     rows_query = rows_query.limit(query.per_page).offset((query.page - 1) * query.per_page)
     rows = [DealListRow(*row[:7], stage_name=None, methodology_version_id=row[7], methodology_id=row[8],
                         owner=row[9], segment_id=row[10], status=row[11], probability=row[12],

@@ -75,3 +75,16 @@ def test_every_bad_parameter_is_named(engine, deals):
         engine.deals("manager", {"status": "maybe", "sort": "colour", "page": "0", "close_to": "soon",
                                  "amount_min": "lots"})
     assert set(err.value.fields) == {"status", "sort", "page", "close_to", "amount_min"}
+
+
+def test_the_stage_sort_follows_the_funnel_not_the_stage_ids_spelling(engine, deals):
+    engine.close_as_lost(deals[0].id, actor="manager", reason_code="price")       # Cold room: lost
+    fridges = engine.show_opportunity(deals[2].id)
+    engine.complete_task(fridges.open_tasks[0].id, actor="rep1", data={"amount": 1000, "interested": True})
+    stages = {r.title: r.stage_id for r in engine.deals("manager").rows}
+    assert stages == {"Cold room": "lost", "Oven": "qualification", "Fridges": "offer", "Kiosk": "qualification"}
+    # the stage table's order is lead, qualification, offer, won, lost (ids alone would put 'lost' first)
+    assert titles(engine.deals("manager", {"sort": "stage"})) == ["Oven", "Kiosk", "Fridges", "Cold room"]
+    assert titles(engine.deals("manager", {"sort": "-stage"})) == ["Cold room", "Fridges", "Kiosk", "Oven"]
+    page = engine.deals("manager")
+    assert [stage_id for stage_id, _ in page.stages] == ["lead", "qualification", "offer", "won", "lost"]
