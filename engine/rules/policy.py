@@ -22,6 +22,8 @@ The rules (``manager of the deal`` = the manager of the deal's team when it open
     may_retry                 no                           the deal's manager               yes       yes
     may_edit_buying_center    the deal's owner             the deal's manager, or above     no        yes
     may_answer_questionnaire  whoever may see the deal (may_see_deal)
+    may_revise_answers        whoever completed the task (while they still take tasks; when:
+                              engine.rules.revision)
     may_swap (segments)       no                           yes                              no        yes
     may_import_leads          no                           yes                              no        yes
     may_see_lead_import,      no                           the imports they ran             no        yes
@@ -245,6 +247,14 @@ def may_work(actor: Actor, task: Task, deal: Deal) -> bool:
     claimed it, the deal's manager, or an admin. (Whether it is still READY is not a
     permission: that is a conflict.)"""
     return manages(actor, deal) or actor.user_id == task.assignee_id or waits_for(actor, task)
+
+
+def may_revise_answers(actor: Actor, task: Task) -> bool:
+    """Revise the answers of a completed task: only whoever completed it — the answers
+    are theirs, as in Camunda Tasklist — and only while they still take tasks. (Whether
+    the stage was left meanwhile is not a permission: engine.rules.revision.)"""
+    return task.completed_by_id is not None and task.completed_by_id == actor.user_id \
+        and may_take_tasks(actor.role)
 
 
 def may_see_task(actor: Actor, task: Task, deal: Deal) -> bool:

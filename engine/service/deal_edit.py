@@ -145,10 +145,10 @@ def apply_changes(session: Session, opportunity: Opportunity, methodology: Metho
 
 
 def apply_sets(ctx: ServiceContext, session: Session, opportunity: Opportunity, task, actor_row: User,
-               clean: Mapping[str, object], now: datetime) -> None:
+               clean: Mapping[str, object], now: datetime, *, source: str = "task") -> None:
     """A task of the locked deal completes with ``clean`` form data: the fields its
     stage's ``sets`` maps become the deal's amount or close date, in the task's
-    transaction, audited (source ``task``). A value that does not fit is a FormError
+    transaction, audited (``source``: task, or revision when its answers are revised). A value that does not fit is a FormError
     on the form field, beside it in the task form."""
     if opportunity.status != "open":
         return  # a won deal's rollout tasks: its figures are settled
@@ -173,7 +173,7 @@ def apply_sets(ctx: ServiceContext, session: Session, opportunity: Opportunity, 
     if errors:
         raise FormError(errors)
     if values:
-        apply_changes(session, opportunity, methodology, values, actor_row.id, now, source="task",
+        apply_changes(session, opportunity, methodology, values, actor_row.id, now, source=source,
                       task=task.node_id)
 
 

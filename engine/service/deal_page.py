@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from engine.service import unit_of_work, visibility
+from engine.rules import revision
+from engine.service import task_revision, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
 from engine.store import deal_page as rows
@@ -31,7 +32,8 @@ _LABELS = {"to_owner": "new owner", "from_owner": "previous owner", "to_assignee
            "from_assignee": "before", "reason_code": "reason", "score_class": "class",
            "probability_before": "probability before", "expected_close_date": "expected close date"}
 _WHAT = {"opened": "Opened the deal", "stage_changed": "Stage changed", "task_completed": "Completed a task",
-         "activity_completed": "Did a suggested activity", "questionnaire_answered": "Answered a questionnaire",
+         "activity_completed": "Did a suggested activity",
+         "task_revised": "Revised the answers of a task", "questionnaire_answered": "Answered a questionnaire",
          "closed": "Closed the deal", "closed_by_hand": "Closed the deal by hand", "reassigned": "Handed over",
          "contact_added": "Added a person to the buying center", "contact_updated": "Changed a person",
          "contact_removed": "Removed a person from the buying center", "deal_edited": "Edited the deal",
@@ -45,13 +47,17 @@ _WHAT = {"opened": "Opened the deal", "stage_changed": "Stage changed", "task_co
 def deal_record(ctx: ServiceContext, opportunity_id: int, *, viewer: str) -> DealRecordView:
     """The deal's captured form data (per stage, in order) and its readable history."""
     with unit_of_work.read(ctx) as session:
-        _, opportunity = visibility.visible_opportunity(session, viewer, opportunity_id)
+        actor, opportunity = visibility.visible_opportunity(session, viewer, opportunity_id)
         events = rows.events(session, opportunity.id)
         tasks = rows.tasks_by_id(session, opportunity.id)
         names = _Names(ctx, session, opportunity)
         names.need_users(events)
-        return DealRecordView(captured=_captured(events, tasks, names),
-                              history=tuple(_entry(e, names) for e in reversed(events)))
+        triples = [(e.id, e.kind, e.data or {}) for e in events]
+        revisable = task_revision.revisable_task_ids(tasks.values(), opportunity, triples,
+                                                     visibility.actor_of(session, actor))
+        return DealRecordView(captured=_captured(events, tasks, names, revision.latest(triples)),
+                              history=tuple(_entry(e, names, tasks) for e in reversed(events)),
+                              revisable=revisable)
 
 
 def process_model(ctx: ServiceContext, opportunity_id: int, *, viewer: str) -> ProcessModelView | None:
@@ -116,7 +122,10 @@ class _Names:
         return self.ctx.catalog.version(self.session, version_id)[1].name
 
 
-def _captured(events: list[Event], tasks: dict[str, InboxTask], names: _Names) -> tuple[CapturedStage, ...]:
+def _captured(events: list[Event], tasks: dict[str, InboxTask], names: _Names,
+              answers: dict[str, tuple[int, dict]]) -> tuple[CapturedStage, ...]:
+    """Each completed task's answers as last given (a revision replaces them), grouped
+    by the stage it was completed in."""
     groups: list[tuple[str | None, list[CapturedTask]]] = []
     stage = names.stage(names.opportunity.stage_id) if not events else None
     for event in events:
@@ -125,12 +134,14 @@ def _captured(events: list[Event], tasks: dict[str, InboxTask], names: _Names) -
             stage = names.stage(data.get("to_stage"))
         elif event.kind == "task_completed" and data.get("task") in tasks:
             row = tasks[data["task"]]
-            fields = tuple(_fields(row.form, data.get("data") or {}, names.opportunity.currency))
+            given = answers.get(row.id, (None, data.get("data") or {}))[1]
+            fields = tuple(_fields(row.form, given, names.opportunity.currency))
             if not fields:
                 continue
             if not groups or groups[-1][0] != stage:
                 groups.append((stage, []))
-            groups[-1][1].append(CapturedTask(row.id, row.name, names.by_id.get(event.actor_id), event.at, fields))
+            groups[-1][1].append(CapturedTask(row.id, row.name, names.by_id.get(event.actor_id), event.at, fields,
+                                              revised=given != (data.get("data") or {})))
     return tuple(CapturedStage(name, tuple(done)) for name, done in groups)
 
 
@@ -160,7 +171,7 @@ def _typed(field: dict, value: object, currency: str) -> tuple[str, object]:
     return "text", choices.get(value, str(value))
 
 
-def _entry(event: Event, names: _Names) -> HistoryEntry:
+def _entry(event: Event, names: _Names, tasks: dict[str, InboxTask]) -> HistoryEntry:
     data = dict(event.data or {})
     what = _WHAT.get(event.kind, event.kind.replace("_", " ").capitalize())
     if event.kind == "stage_changed":
@@ -169,6 +180,11 @@ def _entry(event: Event, names: _Names) -> HistoryEntry:
         data.pop("from_stage", None)
     elif event.kind in ("task_completed", "activity_completed", "claimed", "released") and data.get("name"):
         what = f"{what}: “{data.pop('name')}”"
+    elif event.kind == "task_revised" and data.get("name"):
+        what = f"{what}: “{data.pop('name')}”"
+        row = tasks.get(str(data.get("task")))
+        labels = {f["id"]: f["label"] for f in (row.form if row is not None else [])}
+        data["changes"] = {labels.get(k, k): v for k, v in (data.get("changes") or {}).items()}
     elif event.kind == "questionnaire_answered" and data.get("questionnaire"):
         what = f"Answered {names.questionnaire(data.pop('questionnaire'))}"
     elif event.kind in ("contact_added", "contact_removed", "contact_updated") and data.get("name"):

@@ -29,6 +29,7 @@ from engine.service import pipeline_analysis
 from engine.service import pipeline as team_pipeline
 from engine.service import snapshot_reports
 from engine.service import forecast, organisation, quotas
+from engine.service import task_revision
 from engine.service import warning_digest
 from engine.service import administration, designer
 from engine.service import win_model as learned_probability
@@ -70,7 +71,7 @@ from engine.views.board import BoardView
 from engine.service import notifications as notification_service
 from engine.views.notifications import MailedNotification, NotificationPage, NotificationView
 from engine.service import inbox_work, task_context
-from engine.views.inbox import BulkReport, SavedFilterView, TaskContext
+from engine.views.inbox import BulkReport, SavedFilterView, TaskContext, TaskRevisionView
 
 
 class Engine:
@@ -284,6 +285,14 @@ class Engine:
 
     def task(self, task_id: str, *, viewer: str) -> TaskView:
         return inbox.task(self.context, task_id, viewer=viewer)
+
+    def task_revision(self, task_id: str, *, viewer: str) -> TaskRevisionView:
+        """A completed task's answers as last given, and whether the viewer may revise them now."""
+        return task_revision.task_revision(self.context, task_id, viewer=viewer)
+
+    def revise_task(self, task_id: str, *, actor: str, data: Mapping[str, object]) -> OpportunityView:
+        """Replace a completed task's answers until its stage is left (engine.rules.revision)."""
+        return task_revision.revise_task(self.context, task_id, actor=actor, data=data)
 
     def claim_task(self, task_id: str, *, actor: str) -> TaskView:
         return inbox.claim_task(self.context, task_id, actor=actor)

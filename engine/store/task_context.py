@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.rules import revision
 from engine.store.models import Contact, Event, InboxTask, User
 from engine.views.inbox import EarlierAnswer, EarlierStep
 
@@ -14,14 +15,15 @@ MAX_STEPS = 12
 
 def earlier_steps(session: Session, opportunity_id: int) -> tuple[EarlierStep, ...]:
     """The deal's completed steps, latest first, each with the labelled, non-empty
-    answers its form recorded (the task_completed event's data, labelled by the form)."""
+    answers its form recorded (the task_completed event's data, or its latest
+    task_revised one's, labelled by the form)."""
     rows = session.scalars(select(InboxTask).where(
         InboxTask.opportunity_id == opportunity_id, InboxTask.status == "completed")
         .order_by(InboxTask.completed_at.desc(), InboxTask.id).limit(MAX_STEPS)).all()
-    data = {}
-    for event in session.scalars(select(Event).where(Event.opportunity_id == opportunity_id,
-                                                     Event.kind == "task_completed")):
-        data[event.data.get("task")] = event.data.get("data") or {}
+    data = {task: answers for task, (_, answers) in revision.latest(session.execute(
+        select(Event.id, Event.kind, Event.data).where(Event.opportunity_id == opportunity_id,
+                                                       Event.kind.in_(revision.ANSWERED)).order_by(Event.id)))
+        .items()}
     names = display_names(session, {row.completed_by_id for row in rows})
     return tuple(EarlierStep(row.name, names.get(row.completed_by_id), row.completed_at,
                              _answers(row.form, data.get(row.id, {}))) for row in rows)

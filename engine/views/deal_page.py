@@ -27,6 +27,7 @@ class CapturedTask:
     completed_by: str | None  # the person's display name
     completed_at: datetime
     fields: tuple[CapturedField, ...]
+    revised: bool = False  # the answers shown replace the ones first given
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class HistoryEntry:
 class DealRecordView:
     captured: tuple[CapturedStage, ...]
     history: tuple[HistoryEntry, ...]
+    revisable: frozenset[str] = frozenset()  # tasks whose answers the viewer may revise now
 
 
 @dataclass(frozen=True)

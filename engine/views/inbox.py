@@ -68,3 +68,15 @@ class TaskContext:
     expected_close_date: object
     earlier: tuple[EarlierStep, ...]
     buying_center: tuple[tuple[str, str], ...]  # (name, role label)
+
+
+@dataclass(frozen=True)
+class TaskRevisionView:
+    """A completed task's answers as last given, and whether the viewer may revise
+    them now (engine.rules.revision): ``refusal`` says why not, in words."""
+
+    task_id: str
+    opportunity_id: int
+    answers: dict  # field id -> value, as stored (the form control prefills from it)
+    may_revise: bool
+    refusal: str | None
