@@ -39,6 +39,7 @@ from webui import win_model
 from webui import admin, methodologies
 from webui import board
 from webui import notifications
+from webui import people
 from webui.app_engine import EXTENSION, engine_of
 from webui.ids import RecordId
 
@@ -85,6 +86,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     lead_runs.init_app(app, engine_of(app))
     lead_import.init_app(app)  # the upload's body limit: before anything reads a form
     pages.init_app(app, exempt=[api.bp])
+    people.init_app(app)  # the person filter: display names for usernames
     errors.init_app(app)
     headers.init_app(app)
 

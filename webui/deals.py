@@ -16,6 +16,7 @@ from engine.errors import ConflictError, DealflowError, FormError, PermissionDen
 from webui import error_summary
 from webui.app_engine import engine_of
 from webui.forms import controls, sent
+from webui.people import person
 
 bp = Blueprint("deals", __name__)
 
@@ -120,7 +121,7 @@ def create():
     try:
         if request.form.get("step") == "open":
             opened = engine.create_opportunity(actor=current_user.username, start_form=start, **values)
-            flash(f"Opened {opened.title}: {opened.segment_id}, {opened.methodology_label}, owner {opened.owner}.",
+            flash(f"Opened {opened.title}: {opened.segment_id}, {opened.methodology_label}, owner {person(opened.owner)}.",
                   "success")
             return redirect(url_for("opportunities.show", opportunity_id=opened.id), 303)
         preview = engine.preview_opportunity(actor=current_user.username, **values)

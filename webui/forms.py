@@ -38,6 +38,19 @@ def controls(fields: tuple[FieldView, ...], values: dict[str, str] | None = None
     return [_control(f, values.get(f.id, f.default or ""), errors.get(f.id)) for f in fields]
 
 
+def as_text(fields: tuple[FieldView, ...], answers: dict) -> dict[str, str]:
+    """Stored answers (typed JSON values) as the form's controls take them back: a
+    yes/no as true/false, a number or amount as its digits; a field not answered is
+    empty (not its default: the person left it so)."""
+    def text(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value)
+    return {f.id: text(answers.get(f.id)) for f in fields}
+
+
 def submitted(fields: tuple[FieldView, ...], form) -> dict[str, str]:
     """The form's own fields from the request (nothing else, not the CSRF token)."""
     return sent(tuple(f.id for f in fields), form)

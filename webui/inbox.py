@@ -12,7 +12,8 @@ from engine.errors import ConflictError, ExitCriteriaError, FormError, Permissio
 
 from webui.app_engine import engine_of
 from webui.auth import _safe_next
-from webui.forms import controls, submitted
+from webui.forms import as_text, controls, submitted
+from webui.people import person
 
 bp = Blueprint("inbox", __name__)
 
@@ -56,7 +57,7 @@ def bulk():
     except FormError as err:
         flash("Nothing was done: " + "; ".join(err.fields.values()) + ".", "error")
         return redirect(back, 303)
-    verb = "Claimed" if report.action == "claim" else f"Handed to {report.to}"
+    verb = "Claimed" if report.action == "claim" else f"Handed to {person(report.to)}"
     if report.done:
         flash(f"{verb} {len(report.done)}: " + ", ".join(f"“{o.name}”" for o in report.done) + ".", "success")
     for o in report.refused:
@@ -149,7 +150,7 @@ def task(task_id: str):
         # The viewer may see the task (else engine.task was a 404) but not work it —
         # someone claimed it meanwhile: say so, and give back what they typed.
         current = engine.task(task_id, viewer=viewer)
-        whom = f"{current.assignee} has it now." if current.assignee else "It is not yours to complete."
+        whom = f"{person(current.assignee)} has it now." if current.assignee else "It is not yours to complete."
         return _task_page(current, values=values, refused=whom, status=403)
     message = f"Done: “{task.name}”. {deal.title} is now at stage {deal.stage_name or '—'} ({deal.probability} %)"
     following = [t.name for t in deal.open_tasks]
@@ -169,8 +170,46 @@ def _task_page(task, *, values=None, errors=None, refusal=None, refused=None, st
     known = {f.id for f in task.form}
     other_errors = {k: v for k, v in errors.items() if k not in known}
     engine = engine_of(current_app)
+    viewer = current_user.username
+    revision = engine.task_revision(task.id, viewer=viewer) if task.status == "completed" else None
     return render_template("task.html", task=task, controls=controls(task.form, values, errors),
-                           context=engine.task_context(task.id, viewer=current_user.username),
+                           context=engine.task_context(task.id, viewer=viewer),
                            errors=errors, other_errors=other_errors, now=engine.now(),
                            conflict=status == 409 and refusal is None, refusal=refusal,
-                           refused=refused), status
+                           refused=refused, revision=revision), status
+
+
+@bp.route("/tasks/<task_id>/revise", methods=["GET", "POST"])
+@login_required
+def revise(task_id: str):
+    """The form of a task the viewer completed, prefilled with their answers as last
+    given; saving it replaces them while the deal is still in the task's stage. The
+    form posts to its own address, so a failed save stays where a reload shows it
+    again; a saved one redirects to the deal (Post/Redirect/Get)."""
+    engine = engine_of(current_app)
+    viewer = current_user.username
+    task = engine.task(task_id, viewer=viewer)  # 404 unless the viewer may see it
+    revision = engine.task_revision(task_id, viewer=viewer)
+    if request.method == "GET":
+        return _revise_page(task, revision, as_text(task.form, revision.answers),
+                            status=403 if revision.not_yours else 200)
+    values = submitted(task.form, request.form)
+    if not revision.may_revise:  # said before anything is saved; what was typed is kept
+        return _revise_page(task, revision, values, status=403 if revision.not_yours else 409)
+    try:
+        deal = engine.revise_task(task_id, actor=viewer, data=values)
+    except FormError as err:
+        return _revise_page(task, revision, values, errors=err.fields, status=422)
+    except ConflictError:  # the stage was left (or the deal closed) since the form was opened
+        return _revise_page(task, engine.task_revision(task_id, viewer=viewer), values, status=409)
+    flash(f"Revised the answers of “{task.name}”. {deal.title} stays at stage {deal.stage_name or '—'} "
+          f"({deal.probability} %).", "success")
+    return redirect(url_for("opportunities.show", opportunity_id=deal.id, _anchor="panel-tasks"), 303)
+
+
+def _revise_page(task, revision, values, *, errors=None, status=200):
+    errors = errors or {}
+    known = {f.id for f in task.form}
+    return render_template("task_revise.html", task=task, revision=revision,
+                           controls=controls(task.form, values, errors), errors=errors,
+                           other_errors={k: v for k, v in errors.items() if k not in known}), status

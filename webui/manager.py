@@ -11,6 +11,7 @@ from engine.errors import DealflowError, NotFoundError
 
 from webui.app_engine import engine_of
 from webui.auth import _safe_next
+from webui.people import person
 
 bp = Blueprint("manager", __name__)
 
@@ -39,7 +40,7 @@ def reassign_opportunity(opportunity_id: int):
             raise  # 404 or 403: the error pages say nothing about the deal
         flash(str(err), "error")  # e.g. the new owner is not a rep, or already owns it
     else:
-        flash(f"{deal.title} now belongs to {deal.owner}; its history stays.", "success")
+        flash(f"{deal.title} now belongs to {person(deal.owner)}; its history stays.", "success")
     return redirect(back, 303)
 
 
@@ -64,5 +65,5 @@ def reassign_task(task_id: str):
             raise
         flash(str(err), "error")  # e.g. no such user, or the task was completed meanwhile
         return redirect(url_for("opportunities.show", opportunity_id=task.opportunity_id), 303)
-    flash(f"The task now goes to {to}.", "success")
+    flash(f"The task now goes to {person(to)}.", "success")
     return redirect(url_for("opportunities.show", opportunity_id=deal.id), 303)

@@ -168,3 +168,13 @@ def join_team(session: Session, team: str, username: str) -> None:
 def list_users(ctx: ServiceContext) -> list[UserView]:
     with unit_of_work.read(ctx) as session:
         return people.users(session)
+
+
+def display_names(ctx: ServiceContext, usernames) -> dict[str, str]:
+    """username -> display name (the username when none is set) of those of
+    ``usernames`` who exist; people are shown by their names (issue 15)."""
+    wanted = sorted({u for u in usernames if isinstance(u, str) and u and not inputs.unstorable(u)})
+    if not wanted:
+        return {}
+    with unit_of_work.quick_read(ctx) as session:
+        return people.display_names(session, wanted)

@@ -208,7 +208,7 @@ def _details(data: dict, names: _Names):
                 if name.endswith("_id"):
                     continue
                 before, after = (change + [None, None])[:2] if isinstance(change, list) else (None, change)
-                yield name.replace("_", " "), f"{before if before is not None else '—'} → {after}"
+                yield name.replace("_", " "), f"{_shown(before)} → {_shown(after)}"
             continue
         if isinstance(value, (dict, list)):
             continue  # structured internals (e.g. the process's end nodes)
@@ -227,3 +227,12 @@ def _details(data: dict, names: _Names):
         else:
             yield label, str(value).replace("_", " ") if key in ("reason_code", "role", "attitude", "source") \
                 else str(value)
+
+
+def _shown(value: object) -> str:
+    """One side of an old → new change: a yes/no answer in words, nothing as a dash."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)

@@ -159,6 +159,10 @@ class Engine:
     def list_users(self) -> list[UserView]:
         return accounts.list_users(self.context)
 
+    def display_names(self, usernames: Iterable[str]) -> dict[str, str]:
+        """username -> display name of those who exist (screens show people by name)."""
+        return accounts.display_names(self.context, usernames)
+
     def ensure_demo_user(self, username: str, role: str, display_name: str) -> UserView:
         return screens.ensure_demo_user(self.context, username, role, display_name)
 
@@ -273,6 +277,10 @@ class Engine:
 
     def set_follow_up(self, task_id: str, day: object, *, actor: str) -> TaskView:
         return inbox_work.set_follow_up(self.context, task_id, day, actor=actor)
+
+    def saved_inbox_filters(self, username: str) -> tuple[SavedFilterView, ...]:
+        """The user's own saved inbox filters, by name."""
+        return inbox_work.saved_filters(self.context, username)
 
     def save_inbox_filter(self, name: object, params: Mapping[str, object], *, actor: str) -> SavedFilterView:
         return inbox_work.save_filter(self.context, name, params, actor=actor)

@@ -128,3 +128,9 @@ def candidates(session: Session, team_id: int, roles: Iterable[str]) -> list[Can
                User.role.in_([str(role) for role in roles]))
         .order_by(User.id))
     return [Candidate(uid, name, count) for uid, name, count in rows]
+
+
+def display_names(session: Session, usernames: list[str]) -> dict[str, str]:
+    """username -> display name (or the username) of the users named."""
+    return {u: d or u for u, d in session.execute(
+        select(User.username, User.display_name).where(User.username.in_(usernames)))}

@@ -80,3 +80,4 @@ class TaskRevisionView:
     answers: dict  # field id -> value, as stored (the form control prefills from it)
     may_revise: bool
     refusal: str | None
+    not_yours: bool = False  # the refusal is a permission: someone else completed it

@@ -5,6 +5,8 @@ and the modules that put their routes on it.
     parsing        JSON bodies in (numbers exact), the names a route takes
     shapes         JSON out: times, money, tasks, opportunities (schemas of openapi/)
     inbox          GET /inbox
+    inbox_work     saved filters, a task's follow-up date, bulk claim and hand-over
+    task_revision  a completed task's answers, revised until its stage is left
     opportunities  opening one, showing one
     deal_forecast  a deal's expected close date and forecast-category override
     tasks          claiming and completing a task
@@ -41,10 +43,11 @@ from webui.api import win_model
 from webui.api import external_tasks
 from webui.api import messages
 from webui.api import notifications
+from webui.api import inbox_work, task_revision
 from webui.api.blueprint import bp
 
 ROUTES = (inbox, opportunities, deal_forecast, tasks, sales, buying_center, handover, partners, activities, reports,
           analysis, lead_imports, partner_lists, quotas, warnings, forecast, win_model, external_tasks,
-          messages, notifications, discovery)
+          messages, notifications, inbox_work, task_revision, discovery)
 
 __all__ = ["bp"]

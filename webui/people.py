@@ -1,0 +1,25 @@
+"""People shown by their names on every screen (issue 15): the ``person`` template
+filter turns a username — what views carry to name someone — into the person's
+display name, asking the façade once per request for every name a page shows."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+
+from webui.app_engine import engine_of
+
+
+def person(username: object) -> str:
+    """The display name of ``username``; the text itself for anything that names nobody
+    (a team's queue, "system", a user deleted since)."""
+    if not isinstance(username, str) or not username:
+        return "" if username is None else str(username)
+    known: dict[str, str] = g.setdefault("display_names", {})
+    if username not in known:
+        known.update(engine_of(current_app).display_names([username]))
+        known.setdefault(username, username)
+    return known[username]
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(person)
