@@ -37,6 +37,13 @@ class Api:
         return self.client.post("/api/v1" + path, headers=self.headers(user), data=data,
                                 content_type="application/json")
 
+    def put(self, path: str, user: str | None, body=None):
+        return self.client.put("/api/v1" + path, headers=self.headers(user),
+                               data=json.dumps(body) if body is not None else None, content_type="application/json")
+
+    def delete(self, path: str, user: str | None):
+        return self.client.delete("/api/v1" + path, headers=self.headers(user))
+
     def open_deal(self, amount="1000.00", **attributes):
         response = self.post("/opportunities", "manager", {
             "title": "Deal", "amount": amount, "partner": "P", "attributes": {"channel": "retail", **attributes}})

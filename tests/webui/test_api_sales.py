@@ -4,7 +4,6 @@ OpenAPI document, every route also as the wrong user."""
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
@@ -19,12 +18,7 @@ SALES_PATHS = {"/opportunities/{opportunity_id}/sales-assistant",
 
 
 class SalesApi(Api):
-    def put(self, path: str, user: str | None, body=None):
-        return self.client.put("/api/v1" + path, headers=self.headers(user),
-                               data=json.dumps(body) if body is not None else None, content_type="application/json")
-
-    def delete(self, path: str, user: str | None):
-        return self.client.delete("/api/v1" + path, headers=self.headers(user))
+    """The API client (put and delete are Api's own now)."""
 
 
 @pytest.fixture

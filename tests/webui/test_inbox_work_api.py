@@ -5,42 +5,32 @@ wrong user, errors per field, and real answers checked against the OpenAPI docum
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 import pytest
 
-from tests.conftest import make_engine, queue_methodology
+from tests.conftest import make_engine
 from tests.service.revision_fixtures import three_step_stage
+from tests.webui import test_api
 from tests.webui.test_api import Api, assert_error
 from tests.webui.test_api_openapi import PREFIX, Checker, every_status
 
 INBOX_WORK_PATHS = {"/inbox/filters", "/inbox/filters/{filter_id}", "/tasks/{task_id}/follow-up",
                     "/inbox/bulk-claim", "/inbox/bulk-hand-over", "/tasks/{task_id}/revision"}
 REVISION = "/tasks/{task_id}/revision"
-
-
-class WorkApi(Api):
-    def put(self, path: str, user: str | None, body=None):
-        return self.client.put("/api/v1" + path, headers=self.headers(user),
-                               data=json.dumps(body) if body is not None else None, content_type="application/json")
-
-    def delete(self, path: str, user: str | None):
-        return self.client.delete("/api/v1" + path, headers=self.headers(user))
+queue_api = test_api.queue_api  # the fixture: the base methodology, its manager lane to the team's queue
 
 
 @pytest.fixture
-def api(db_url, clock, tmp_path):
+def api(queue_api):
     """The base methodology, its manager lane going to the team's queue (bulk claims)."""
-    engine = make_engine(db_url, clock, queue_methodology(tmp_path))
-    yield WorkApi(engine)
-    engine.close()
+    return queue_api
 
 
 @pytest.fixture
 def revision_api(db_url, clock, tmp_path):
     engine = make_engine(db_url, clock, three_step_stage(tmp_path))
-    yield WorkApi(engine)
+    yield Api(engine)
     engine.close()
 
 
@@ -104,8 +94,12 @@ def test_the_follow_up_date_is_set_and_cleared_by_whoever_may_work_the_task(api)
 # --- bulk ---------------------------------------------------------------------------------
 
 def test_a_bulk_claim_is_decided_task_by_task(api, clock):
-    first, second = queued_chases(api, clock)
-    api.post(f"/tasks/{second}/claim", "rep1")  # claimed by someone else before the bulk claim
+    chases = queued_chases(api, clock)
+    # rep1 claims the one on rep2's own deal first: rep2 still sees it, and is told who has it.
+    (second,) = [t for t in chases if api.engine.task(t, viewer="admin").opportunity_id
+                 in {d.id for d in api.engine.list_opportunities() if d.owner == "rep2"}]
+    (first,) = set(chases) - {second}
+    api.post(f"/tasks/{second}/claim", "rep1")
     report = api.post("/inbox/bulk-claim", "rep2", {"task_ids": [first, second, "no-such-task"]})
     assert report.status_code == 200
     body = report.get_json()
