@@ -38,10 +38,12 @@ def _rows(ctx: ServiceContext, session: Session) -> dict[str, MethodologyRow]:
     by_methodology: dict[str, list] = {}
     for row in facts:
         by_methodology.setdefault(row.methodology_id, []).append(row)
+    names = {u.username: u.display_name for u in people.users(session)}  # who deployed, by name
     result = {}
     for methodology_id, rows in sorted(by_methodology.items()):
         current = max(rows, key=lambda r: r.activation).id
-        versions = tuple(VersionRow(r.id, number, r.label, r.deployed_at, r.deployed_by, counts.get(r.id, 0),
+        versions = tuple(VersionRow(r.id, number, r.label, r.deployed_at,
+                                    names.get(r.deployed_by, r.deployed_by), counts.get(r.id, 0),
                                     tuple(sorted(routed.get(r.id, ()))), r.id == current)
                          for number, r in reversed(list(enumerate(rows, start=1))))
         _, methodology = ctx.catalog.version(session, current)

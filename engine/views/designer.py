@@ -18,7 +18,7 @@ class VersionRow:
     number: int
     label: str
     deployed_at: datetime
-    deployed_by: str | None
+    deployed_by: str | None  # who deployed it, by their display name
     open_deals: int
     segments: tuple[str, ...]
     current: bool

@@ -89,6 +89,7 @@ def test_the_designer_validates_deploys_and_sees_the_diff(site, browser, shots, 
     shown = page.locator("#deployed-small-deal").inner_text()
     assert "stage \u201cOferta\u201d (offer): probability 50 % -> 55 %" in shown
     assert "new deals" in page.locator("#version-small-deal-2").inner_text()
+    assert page.locator("#version-small-deal-2 td[data-label=By]").inner_text() == "Dana Designer"  # a name, not an id
     page.screenshot(path=str(shots / f"methodologies-deployed-{width}.png"), full_page=True)
     fits(page)
 

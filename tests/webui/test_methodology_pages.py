@@ -93,7 +93,7 @@ def test_validate_deploy_and_see_what_changed(app, engine, folder):
     shown = page.text.split('id="deployed-small-deal"')[1].split("</article>")[0]
     assert "stage \u201cOferta\u201d (offer)" in shown and "probability 50 % -&gt; 55 %" in shown
     row2 = page.text.split('id="version-small-deal-2"')[1].split("</tr>")[0]
-    assert "designer" in row2 and '<td data-label="Open deals" class="num">0</td>' in row2 and "new deals" in row2
+    assert "Dana Designer" in row2 and '<td data-label="Open deals" class="num">0</td>' in row2 and "new deals" in row2
     row1 = page.text.split('id="version-small-deal-1"')[1].split("</tr>")[0]
     assert '<td data-label="Open deals" class="num">1</td>' in row1  # the open deal stays on its version
     assert engine.show_opportunity(deal.id).methodology_label == "1.0"
