@@ -28,6 +28,7 @@ from engine.methodology.dmn_literals import translate_literals
 from engine.methodology.dmn_source import read_dmn
 from engine.methodology.crossref import assignment_names
 from engine.methodology.model import BpmnProcess, FlowNode
+from engine.methodology.message_proposals import propose_messages
 from engine.methodology.reserved_ids import rename_reserved
 from engine.methodology.service_tasks import proposed_topic
 
@@ -76,8 +77,8 @@ def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], ex
     ``schemas``: where the JSON Schemas are, seen from the folder a YAML file is
     written to (for the editor's ``$schema`` line)."""
     companions, translated = _translated_dmn(companions)
-    data, renamed = rename_reserved(file_name, data)
-    companions, renamed_in = _renamed_companions(file_name, companions)
+    data, prepared = _prepared_bpmn(file_name, data)
+    companions, prepared_in = _prepared_companions(file_name, companions)
     tree, problems = parse_xml(file_name, data)
     if tree is None:
         raise BpmnImportError(f"{file_name} is not a BPMN file: {problems[0].message}")
@@ -111,12 +112,8 @@ def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], ex
                            f"no stage table uses; process '{process.id}' was imported")
     called = _companion_bpmn(plan, file_name, facts, companions, existing)
     _companion_dmn(plan, facts.decision_refs + [r for f in called for r in f.decision_refs], companions, existing)
-    for path, renames in [(bpmn_path, renamed)] + [(f"bpmn/{n}", r) for n, r in sorted(renamed_in.items())]:
-        if renames and path in plan.files:
-            plan.decide.append(f"{path}: " + ", ".join(f"'{old}'" for old in renames) + " are ids the workflow "
-                               "engine reserves: the copy names them " + ", ".join(f"'{new}'" for new in
-                                                                                   renames.values())
-                               + " (and every reference to them)")
+    for path, notes in [(bpmn_path, prepared)] + [(f"bpmn/{n}", r) for n, r in sorted(prepared_in.items())]:
+        plan.decide += [f"{path}: {note}" for note in notes if path in plan.files]
     for name, count in sorted(translated.items()):
         if f"bpmn/{name}" in plan.files:
             plan.decide.append(f"bpmn/{name}: {count} rule cell(s) written in FEEL (true, false, null) are "
@@ -143,16 +140,30 @@ def _translated_dmn(companions: dict[str, bytes]) -> tuple[dict[str, bytes], dic
     return result, counts
 
 
-def _renamed_companions(source: str, companions: dict[str, bytes]) -> tuple[dict[str, bytes], dict]:
-    """The companions with reserved ids renamed in their BPMN files (engine.methodology.
-    reserved_ids), and file name -> old id -> new id."""
-    result, renamed = dict(companions), {}
+def _prepared_bpmn(name: str, data: bytes) -> tuple[bytes, list[str]]:
+    """A BPMN file as import-bpmn copies it: ids the workflow engine reserves renamed
+    (engine.methodology.reserved_ids) and a message proposed for each message element
+    that names none (engine.methodology.message_proposals); a note on each change."""
+    notes = []
+    data, renames = rename_reserved(name, data)
+    if renames:
+        notes.append(", ".join(f"'{old}'" for old in renames) + " are ids the workflow engine reserves: the copy "
+                     "names them " + ", ".join(f"'{new}'" for new in renames.values()) + " (and every reference)")
+    data, messages = propose_messages(name, data)
+    if messages:
+        notes.append("message(s) proposed for what named none (marked PROPOSAL): " + ", ".join(
+            f"'{node}' -> {message}" for node, message in messages) + "; check each name: it is what a sender "
+            "(POST /api/v1/messages, another deal's throw) names")
+    return data, notes
+
+
+def _prepared_companions(source: str, companions: dict[str, bytes]) -> tuple[dict[str, bytes], dict]:
+    """The companions' BPMN files prepared like the imported one; file name -> notes."""
+    result, notes = dict(companions), {}
     for name, blob in companions.items():
         if name.lower().endswith((".bpmn", ".xml")) and name != PurePosixPath(source).name:
-            result[name], renames = rename_reserved(name, blob)
-            if renames:
-                renamed[name] = renames
-    return result, renamed
+            result[name], notes[name] = _prepared_bpmn(name, blob)
+    return result, notes
 
 
 def _with_proposals(plan: ImportPlan, bpmn_path: str, data: bytes, tree, facts, process: BpmnProcess,

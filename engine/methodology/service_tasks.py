@@ -226,6 +226,11 @@ def proposed_topic(impl: ExternalImplementation, task_name: str) -> tuple[str, s
                                impl.node_id)
 
 
+def readable_name(text: str, fallback: str) -> str:
+    """``Send mail!`` -> ``send-mail``: a topic or message name (see ``_slug``)."""
+    return _slug(text, fallback)
+
+
 def _slug(text: str, fallback: str) -> str:
     """``SendMail``, ``send_mail`` or ``Send mail!`` -> ``send-mail``: a topic a worker's
     author reads at once (the routing schema's letters, digits, ``_ . : -``)."""

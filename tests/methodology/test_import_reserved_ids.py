@@ -45,7 +45,7 @@ def test_import_bpmn_writes_the_renamed_copy_which_validates(tmp_path):
     plan = plan_import("letter.bpmn", DRAWN, companions={}, existing={})
     assert plan.files["bpmn/letter.bpmn"] == rename_reserved("letter.bpmn", DRAWN)[0]
     assert "bpmn/letter.bpmn: 'Start', 'End' are ids the workflow engine reserves: the copy names them " \
-           "'StartEvent_Start', 'EndEvent_End' (and every reference to them)" in plan.decide
+           "'StartEvent_Start', 'EndEvent_End' (and every reference)" in plan.decide
     assert "entered_at: [EndEvent_End]" in plan.files["stages/letter.yaml"].decode()
     root = tmp_path / "m"
     for relative, content in plan.files.items():
