@@ -16,7 +16,7 @@ from lxml import etree
 
 from engine.methodology.model import (INITIATOR, BpmnProcess, ExpressionSite, FlowNode, FormField, IoMapping,
                                       SequenceFlow, frozen_map)
-from engine.methodology import due_dates, zeebe
+from engine.methodology import data_objects, due_dates, zeebe
 from engine.methodology.constructs import catches_messages, check_constructs, prefix_in_file, script_language_problem
 from engine.methodology.problems import Problem, did_you_mean
 from engine.methodology.service_tasks import implementation_of
@@ -116,6 +116,8 @@ class BpmnFacts:
     task_headers: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # zeebe:taskHeaders
     reads: set[str] = field(default_factory=set)  # variables read besides expressions (collections)
     catches_messages: bool = False  # a message from outside may set any variable the process reads
+    # (line, element id, data object id, name, writes?) of each association with a data object
+    data_associations: list[tuple[int, str, str, str, bool]] = field(default_factory=list)
 
 
 def _local(el) -> str:
@@ -150,6 +152,7 @@ def read_bpmn(path: str, tree: etree._ElementTree) -> BpmnFacts:
             executable=process.get("isExecutable", "false") == "true",
             nodes=frozen_map(nodes), flows=tuple(flows),
             lanes=tuple(dict.fromkeys(lanes.values())))
+    facts.data_associations = data_objects.associations(root)
     zeebe.check_subscriptions(facts, root)
     embedded = zeebe.embedded_forms(path, root)
     for form in embedded.values():

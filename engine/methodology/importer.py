@@ -28,6 +28,7 @@ from engine.methodology.dmn_literals import translate_literals
 from engine.methodology.dmn_source import read_dmn
 from engine.methodology.crossref import assignment_names
 from engine.methodology.model import BpmnProcess, FlowNode
+from engine.methodology.gateway_proposals import propose_conditions
 from engine.methodology.message_proposals import propose_messages
 from engine.methodology.reserved_ids import rename_reserved
 from engine.methodology.service_tasks import proposed_topic
@@ -87,6 +88,12 @@ def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], ex
         reason = facts.problems[0].message if facts.problems else "it defines no process"
         raise BpmnImportError(f"{file_name} is not a BPMN file Dealflow can import: {reason}")
     process = _main_process(facts.processes)
+    executable = None if process.executable else _executable(data, process.id)
+    if executable is not None:  # descriptive models (Signavio, bpmn.io) leave the box unticked
+        data = executable
+        tree, _ = parse_xml(file_name, data)
+        facts = read_bpmn(file_name, tree)
+        process = facts.processes[process.id]
     ended = _with_end_event(data, tree, process)
     if ended is not None:  # BPMN ends a path where it stops; the stage table needs an event there
         data, end_id, after = ended
@@ -101,6 +108,9 @@ def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], ex
     bpmn_path = f"bpmn/{mid}.bpmn"
     stages_path = f"stages/{mid}.yaml"
     _refuse_clashes(existing, mid, process.id, (bpmn_path, stages_path))
+    if executable is not None:
+        plan.decide.append(f"{bpmn_path}: process '{process.id}' was not marked executable (isExecutable); the copy "
+                           "marks it so, as Camunda Modeler's 'Executable' box does: import-bpmn imports it to run")
     plan.files[bpmn_path] = _with_proposals(plan, bpmn_path, data, tree, facts, process, companions)
     if ended is not None:
         plan.decide.append(f"{bpmn_path}: the process has no end event (BPMN ends it where a path stops: after "
@@ -142,13 +152,20 @@ def _translated_dmn(companions: dict[str, bytes]) -> tuple[dict[str, bytes], dic
 
 def _prepared_bpmn(name: str, data: bytes) -> tuple[bytes, list[str]]:
     """A BPMN file as import-bpmn copies it: ids the workflow engine reserves renamed
-    (engine.methodology.reserved_ids) and a message proposed for each message element
-    that names none (engine.methodology.message_proposals); a note on each change."""
+    (engine.methodology.reserved_ids), conditions proposed for each exclusive gateway
+    drawn without any (engine.methodology.gateway_proposals) and a message for each
+    message element that names none (engine.methodology.message_proposals); a note on
+    each change."""
     notes = []
     data, renames = rename_reserved(name, data)
     if renames:
         notes.append(", ".join(f"'{old}'" for old in renames) + " are ids the workflow engine reserves: the copy "
                      "names them " + ", ".join(f"'{new}'" for new in renames.values()) + " (and every reference)")
+    data, gateways = propose_conditions(name, data)
+    for gateway, variable, labels in gateways:
+        notes.append(f"exclusive gateway '{gateway}' names no condition: the copy chooses by {variable} (a choice: "
+                     + ", ".join(labels) + "), one condition per way out (marked PROPOSAL); check the name and "
+                     "who answers it")
     data, messages = propose_messages(name, data)
     if messages:
         notes.append("message(s) proposed for what named none (marked PROPOSAL): " + ", ".join(
@@ -169,12 +186,12 @@ def _prepared_companions(source: str, companions: dict[str, bytes]) -> tuple[dic
 def _with_proposals(plan: ImportPlan, bpmn_path: str, data: bytes, tree, facts, process: BpmnProcess,
                     companions: dict[str, bytes]) -> bytes:
     """The file with form fields proposed for what it reads and nothing sets
-    (engine.methodology.proposals), each listed in what is left to decide."""
-    sites = [site for site in facts.expressions if site.node in process.nodes]
-    also_set = set(facts.sets) | {name for n in process.nodes.values() if n.external for name in n.external.outputs}
+    (engine.methodology.proposals), each listed in what is left to decide: for the
+    imported process and for the file's other processes (a collaboration's other
+    pools), which validation checks as well."""
     callers = {ref: task for ref, _, task in facts.decision_refs}
     forms, _ = read_forms({name: blob for name, blob in companions.items() if name.endswith(".form")})
-    also_set |= {f.id for form in forms.values() for f in form.fields}
+    decided, decision_sites = set(), []
     for name, blob in sorted(companions.items()):
         dmn_tree, _ = parse_xml(name, blob) if name.endswith(".dmn") else (None, [])
         if dmn_tree is None:
@@ -182,24 +199,41 @@ def _with_proposals(plan: ImportPlan, bpmn_path: str, data: bytes, tree, facts, 
         dmn = read_dmn(name, dmn_tree)
         if not set(dmn.decisions) & set(callers):
             continue
-        also_set |= dmn.outputs
+        decided |= dmn.outputs
         for site in dmn.expressions:
             decision = re.search(r"decision '([^']+)'", site.where)
             if decision and decision.group(1) in callers:
-                sites.append(dataclasses.replace(site, node=callers[decision.group(1)]))
-    found = proposals.propose(process, sites, also_set, proposals.form_keys_of(tree.getroot()))
-    if not found:
-        return data
-    for node_id, fields in found.items():
-        node = process.nodes[node_id]
-        where = (f"the start event {node_id}, asked when a deal is opened (a start form: a token reaches the read "
-                 "before any user task)" if node.kind == "startEvent" else
-                 f"user task {node_id} ('{node.name}'), whose form Dealflow cannot see (an external formKey "
-                 "form, or none)")
-        plan.decide.append(f"{bpmn_path}: nothing in the file sets " + ", ".join(map(proposals.describe, fields))
-                           + f"; import-bpmn proposes form fields for them on {where}: check label, type and "
-                           "choices, or set the values another way (a script, a worker's declared output)")
-    return proposals.write_proposals(data, found)
+                decision_sites.append(dataclasses.replace(site, node=callers[decision.group(1)]))
+    found: dict[str, list] = {}
+    for each in [process, *(p for p in facts.processes.values() if p.id != process.id)]:
+        sites = [site for site in [*facts.expressions, *decision_sites] if site.node in each.nodes]
+        also_set = set(facts.sets) | decided | {f.id for form in forms.values() for f in form.fields} | {
+            name for n in each.nodes.values() if n.external for name in n.external.outputs}
+        proposed = proposals.propose(each, sites, also_set, proposals.form_keys_of(tree.getroot()))
+        for node_id, fields in proposed.items():
+            node = each.nodes[node_id]
+            where = (f"the start event {node_id}, asked when a deal is opened (a start form: a token reaches the "
+                     "read before any user task)" if node.kind == "startEvent" else
+                     f"user task {node_id} ('{node.name}'), whose form Dealflow cannot see (an external formKey "
+                     "form, or none)")
+            plan.decide.append(f"{bpmn_path}: nothing in the file sets " + ", ".join(map(proposals.describe, fields))
+                               + f"; import-bpmn proposes form fields for them on {where}: check label, type and "
+                               "choices, or set the values another way (a script, a worker's declared output)")
+        found.update(proposed)
+    return proposals.write_proposals(data, found) if found else data
+
+
+def _executable(data: bytes, process_id: str) -> bytes | None:
+    """The file with the process's start tag saying isExecutable="true" (None: not found)."""
+    tag = re.search(rb'<(?:[\w.-]+:)?process\b[^>]*?\bid="' + re.escape(process_id.encode("utf-8")) + rb'"[^>]*>',
+                    data)
+    if tag is None:
+        return None
+    opening = tag.group(0)
+    marked = re.sub(rb'\bisExecutable="[^"]*"', b'isExecutable="true"', opening)
+    if marked == opening:
+        marked = re.sub(rb"^(<(?:[\w.-]+:)?process\b)", rb'\1 isExecutable="true"', opening)
+    return data[:tag.start()] + marked + data[tag.end():]
 
 
 def _main_process(processes: dict[str, BpmnProcess]) -> BpmnProcess:

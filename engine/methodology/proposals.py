@@ -14,7 +14,8 @@ importer proposes a form field where the data evidently comes from:
 
 The field's type follows how the process reads it: compared with text, a choice
 of those texts (in the order the file writes them); with True/False, yes/no; with
-numbers, or in arithmetic other than ``+`` (which joins texts too), a number. Each proposal is required (the process cannot go on without
+numbers, or in arithmetic other than ``+`` (which joins texts too), a number; the
+date a timer waits until (``timeDate``), a date. Each proposal is required (the process cannot go on without
 it) and written as Camunda's ``camunda:formData`` — Dealflow's own form format —
 with a comment asking the designer to review it.
 """
@@ -125,7 +126,11 @@ def _home(process: BpmnProcess, node_id: str, before, starts, form_keys) -> tupl
 
 def _learn_type(proposal: Proposal, site: ExpressionSite) -> None:
     """Read the site's comparisons of the variable: text, True/False or numbers."""
-    if _TIMER.match(site.where) or site.is_script:
+    timer = _TIMER.match(site.where)
+    if timer and timer.group(1) == "timeDate" and \
+            re.sub(r"^\$\{\s*|\s*\}$|^=\s*", "", site.source.strip()) == proposal.variable:
+        proposal.type = "date"  # the timer waits until the date the variable holds
+    if timer or site.is_script:
         return
     source = site.source
     try:
@@ -246,7 +251,7 @@ def _attr(text: str) -> str:
 def describe(proposal: Proposal) -> str:
     """``vacationApproved (a choice: Reject, Approve)`` for the importer's to-do list."""
     kind = {"enum": "a choice: " + ", ".join(proposal.choices), "boolean": "yes/no", "long": "a whole number",
-            "decimal": "a number"}.get(proposal.type, "text")
+            "decimal": "a number", "date": "a date"}.get(proposal.type, "text")
     workers = (f"; a worker may set it instead — {', '.join(proposal.workers)} before the read declare(s) no "
                "outputs: if so, declare it as the task's output and delete the proposed field"
                if proposal.workers else "")

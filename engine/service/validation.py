@@ -17,7 +17,7 @@ from pathlib import Path
 from engine import expressions
 from engine.errors import ExpressionError
 from engine.expressions import feel, juel, zeebe_legacy
-from engine.methodology import build, crossref, graph, service_tasks, variables
+from engine.methodology import build, crossref, data_objects, graph, service_tasks, variables
 from engine.methodology.bpmn_schema import check_bpmn_xsd, load_bpmn_schema
 from engine.methodology import camunda_forms, zeebe
 from engine.methodology.bpmn_source import BpmnFacts, check_flows, parse_xml, read_bpmn
@@ -333,7 +333,10 @@ def _unset_variables(loaded: _Loaded) -> list[Problem]:
             sets |= variables.reads_and_sets(ExpressionSite("", 0, "", segment.when or ""))[0]
     sites = [site for facts in [*loaded.bpmn.values(), *loaded.dmn.values()] for site in facts.expressions]
     declared, after_workers, early = _set_by_workers(loaded, sites)
-    return variables.unset_variable_problems(sites, sets | declared, set_before=after_workers, workers_later=early)
+    assigned = {name for site in sites for name in variables.reads_and_sets(site)[1]}
+    return variables.unset_variable_problems(sites, sets | declared, set_before=after_workers, workers_later=early) \
+        + [problem for facts in loaded.bpmn.values()
+           for problem in data_objects.unset_problems(facts.path, facts.data_associations, sets | declared | assigned)]
 
 
 def _external_tasks(process) -> list:
