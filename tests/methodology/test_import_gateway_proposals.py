@@ -7,12 +7,10 @@ refusing the drawn file, and refuses a data association nothing fills at its lin
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from engine import load_methodologies
 from engine.methodology.bpmn_source import parse_xml, read_bpmn
 from engine.methodology.gateway_proposals import propose_conditions
 from engine.methodology.importer import plan_import
+from tests.methodology.imported_files import problems_of, write_plan
 
 DRAWN = b"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="http://x">
@@ -33,17 +31,6 @@ DRAWN = b"""<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:process>
 </bpmn:definitions>
 """
-
-
-def _write(root: Path, files: dict[str, bytes]) -> Path:
-    for relative, content in files.items():
-        (root / relative).parent.mkdir(parents=True, exist_ok=True)
-        (root / relative).write_bytes(content)
-    return root
-
-
-def _problems(root: Path) -> list[str]:
-    return [f"{Path(p.path).name}:{p.line}: {p.message}" for p in load_methodologies(str(root)).problems]
 
 
 def test_a_gateway_without_conditions_gets_one_per_way_out_labelled_by_the_flow_or_its_target():
@@ -76,10 +63,10 @@ def test_the_imported_copy_asks_the_choice_on_the_task_before_and_validates(tmp_
     assert facts.processes["review"].executable
     assert [(f.id, f.type, f.choices) for f in facts.processes["review"].nodes["check"].form] == [
         ("review_action_outcome", "enum", (("Approve", "Approve"), ("Cancelled", "Cancelled")))]
-    root = _write(tmp_path / "m", plan.files)
-    assert _problems(root) == []
+    root = write_plan(tmp_path / "m", plan.files)
+    assert problems_of(root) == []
     (root / "bpmn" / "review.bpmn").write_bytes(DRAWN.replace(b'isExecutable="false"', b'isExecutable="true"'))
-    assert [p.split(" leaves ")[0] for p in _problems(root)] == [
+    assert [p.split(" leaves ")[0] for p in problems_of(root)] == [
         "review.bpmn:12: sequence flow 'f3'", "review.bpmn:15: sequence flow 'f4'"]
 
 
@@ -92,8 +79,8 @@ DATA = DRAWN.replace(b'<bpmn:userTask id="done" name="Do it" />', b"""<bpmn:user
 
 def test_a_data_object_nothing_sets_is_refused_at_its_association(tmp_path):
     plan = plan_import("review.bpmn", DATA, companions={}, existing={})
-    root = _write(tmp_path / "m", plan.files)
-    [problem] = _problems(root)
+    root = write_plan(tmp_path / "m", plan.files)
+    [problem] = problems_of(root)
     assert problem.endswith(": 'done' writes data object 'status' ('Status'), which SpiffWorkflow copies from the "
                             "task's variable of that id; nothing sets it: set a variable 'status' (a form field, a "
                             "script, a worker's declared output) or remove the data association (Camunda treats "

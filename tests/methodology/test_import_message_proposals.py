@@ -7,6 +7,7 @@ from __future__ import annotations
 from engine import load_methodologies
 from engine.methodology.importer import plan_import
 from engine.methodology.message_proposals import propose_messages
+from tests.methodology.imported_files import problems_of, write_plan
 
 DRAWN = b"""<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -41,11 +42,8 @@ def test_the_imported_copy_validates_and_the_drawn_file_is_refused_at_each_eleme
     plan = plan_import("service.bpmn", DRAWN, companions={}, existing={})
     assert any("message(s) proposed for what named none (marked PROPOSAL): 'wait' -> receive-the-parts, "
                "'start' -> receive-customer-request" in line for line in plan.decide)
-    root = tmp_path / "m"
-    for relative, content in plan.files.items():
-        (root / relative).parent.mkdir(parents=True, exist_ok=True)
-        (root / relative).write_bytes(content)
-    assert load_methodologies(str(root)).problems == []
+    root = write_plan(tmp_path / "m", plan.files)
+    assert problems_of(root) == []
     (root / "bpmn" / "service.bpmn").write_bytes(DRAWN)
     assert [(p.line, p.message.split(" but ")[0]) for p in load_methodologies(str(root)).problems] == [
         (5, "start event 'start' waits for a message"), (8, "receive task 'wait' waits for a message")]

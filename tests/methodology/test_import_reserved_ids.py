@@ -4,11 +4,10 @@ reference, and says so; validation keeps refusing them in a hand-written file.""
 
 from __future__ import annotations
 
-from pathlib import Path
 
-from engine import load_methodologies
 from engine.methodology.importer import plan_import
 from engine.methodology.reserved_ids import rename_reserved
+from tests.methodology.imported_files import problems_of, write_plan
 
 DRAWN = b"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -47,13 +46,10 @@ def test_import_bpmn_writes_the_renamed_copy_which_validates(tmp_path):
     assert "bpmn/letter.bpmn: 'Start', 'End' are ids the workflow engine reserves: the copy names them " \
            "'StartEvent_Start', 'EndEvent_End' (and every reference)" in plan.decide
     assert "entered_at: [EndEvent_End]" in plan.files["stages/letter.yaml"].decode()
-    root = tmp_path / "m"
-    for relative, content in plan.files.items():
-        (root / relative).parent.mkdir(parents=True, exist_ok=True)
-        (root / relative).write_bytes(content)
-    assert load_methodologies(str(root)).problems == []
+    root = write_plan(tmp_path / "m", plan.files)
+    assert problems_of(root) == []
     # The designer's own file, as drawn, is still refused at each id's line.
     (root / "bpmn" / "letter.bpmn").write_bytes(DRAWN)
-    assert [f"{Path(p.path).name}:{p.line}: {p.message}" for p in load_methodologies(str(root)).problems][:2] == [
+    assert problems_of(root)[:2] == [
         "letter.bpmn:7: the id 'Start' is reserved by the workflow engine; rename it (e.g. 'StartEvent_Start')",
         "letter.bpmn:9: the id 'End' is reserved by the workflow engine; rename it (e.g. 'EndEvent_End')"]

@@ -7,15 +7,13 @@ declares it sets."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from lxml import etree
 
-from engine import load_methodologies
 from engine.methodology.bpmn_source import parse_xml, read_bpmn
 from engine.methodology.dmn_literals import translate_literals
 from engine.methodology.importer import plan_import
 from engine.methodology.service_tasks import context_keys, implementation_of
+from tests.methodology.imported_files import problems_of, write_plan
 
 PROCESS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -58,17 +56,6 @@ DECISION = b"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def _write(root: Path, files: dict[str, bytes]) -> Path:
-    for relative, content in files.items():
-        (root / relative).parent.mkdir(parents=True, exist_ok=True)
-        (root / relative).write_bytes(content)
-    return root
-
-
-def _problems(root: Path) -> list[str]:
-    return [f"{Path(p.path).name}:{p.line}: {p.message}" for p in load_methodologies(str(root)).problems]
-
-
 def test_feel_literals_in_rule_cells_are_translated_and_nothing_else_moves():
     translated, count = translate_literals("auto.dmn", DECISION)
     assert count == 2
@@ -87,18 +74,14 @@ def test_import_bpmn_copies_the_decision_translated_and_proposes_its_input_as_a_
     # The rules compare it with texts: a choice of them, not a yes/no, and no field named 'true'.
     assert [(f.id, f.type, f.choices) for f in facts.processes["p"].start_form] == [
         ("paymentType", "enum", (("prepaid", "prepaid"), ("invoice", "invoice")))]
-    root = _write(tmp_path / "m", plan.files)
-    for table in (root / "stages").glob("*.yaml"):
-        table.write_text(table.read_text("utf-8").replace("outcome: TODO", "outcome: won"), "utf-8")
-    assert _problems(root) == []
+    root = write_plan(tmp_path / "m", plan.files)
+    assert problems_of(root) == []
 
 
 def test_a_hand_written_decision_with_feel_literals_is_refused_at_each_cell(tmp_path):
     plan = plan_import("order.bpmn", PROCESS, companions={"auto.dmn": DECISION}, existing={})
-    root = _write(tmp_path / "m", {**plan.files, "bpmn/auto.dmn": DECISION})
-    for table in (root / "stages").glob("*.yaml"):
-        table.write_text(table.read_text("utf-8").replace("outcome: TODO", "outcome: won"), "utf-8")
-    assert _problems(root) == [
+    root = write_plan(tmp_path / "m", {**plan.files, "bpmn/auto.dmn": DECISION})
+    assert problems_of(root) == [
         "auto.dmn:11: output of rule 1 of decision 'auto' reads 'true' as a variable: FEEL's true is written True "
         "in Dealflow's expressions (dealflow import-bpmn translates a decision table's cells when it copies one)",
         "auto.dmn:15: output of rule 2 of decision 'auto' reads 'false' as a variable: FEEL's false is written "
