@@ -1,8 +1,9 @@
 """Blueprint 'segments': a manager's page of the segments with the methodology each
 follows, a swap in three steps (choose the segment and the new methodology; map each
 stage of the current methodology to a stage of the new one by name and preview the
-deals that move — a dry run; then swap) and the swap history with a button to reverse
-the latest swap. The façade decides who may: managers and admins (403 for everyone else)."""
+deals that move — a dry run, so a GET: its address shows the preview again on reload
+and can be bookmarked, nothing is resubmitted; then swap) and the swap history with a
+button to reverse the latest swap. The façade decides who may: managers and admins (403 for everyone else)."""
 
 from __future__ import annotations
 
@@ -86,7 +87,18 @@ def _swap(form: dict, *, dry_run: bool):
 @bp.get("/segments")
 @login_required
 def index():
-    return _page(_form(request.args))
+    """The page; with ``preview=1`` (the stage map's Preview button) also the dry run
+    of the swap the address describes."""
+    form = _form(request.args)
+    if not request.args.get("preview"):
+        return _page(form)
+    try:
+        report = _swap(form, dry_run=True)
+    except PermissionDeniedError:
+        raise
+    except DealflowError as err:
+        return _page(form, status=400, refused=str(err))
+    return _page(form, report=report)
 
 
 @bp.get("/segments/preview")
@@ -99,24 +111,29 @@ def form_address():
     return redirect(_address(_form(request.args)), 303)
 
 
-def _address(form: dict) -> str:
-    """The page's own address for a chosen segment, methodology and mapping."""
+def _address(form: dict, *, preview: bool = False) -> str:
+    """The page's own address for a chosen segment, methodology and mapping (and its
+    preview's, with ``preview``)."""
     mapping = {f"{MAP_PREFIX}{old}": new for old, new in form["map"].items() if new}
     chosen = {k: v for k, v in (("segment", form["segment"]), ("methodology", form["methodology"])) if v}
-    return url_for("segments.index", **chosen, **mapping)
+    extra = {"preview": "1", "_anchor": "swap-preview-result"} if preview else {}
+    return url_for("segments.index", **chosen, **mapping, **extra)
 
 
 @bp.post("/segments/preview")
 @login_required
 def preview():
+    """A preview posted (the page's own form is a GET now; this keeps older pages and
+    scripts working): checked as the GET checks it, then Post/Redirect/Get to the
+    preview's address, so a reload shows the preview again instead of posting it."""
     form = _form(request.form)
     try:
-        report = _swap(form, dry_run=True)
+        _swap(form, dry_run=True)
     except PermissionDeniedError:
         raise
     except DealflowError as err:
         return _page(form, status=400, refused=str(err))
-    return _page(form, report=report)
+    return redirect(_address(form, preview=True), 303)
 
 
 @bp.post("/segments/swap")

@@ -67,7 +67,7 @@ def test_preview_lists_the_deals_that_move_and_those_that_stay_then_swap_moves_t
     client = client_for(app, "manager")
     form = {"segment": "horeca", "methodology": "quick-deal", "map-lead": "lead",
             "map-qualification": "qualification", "map-offer": ""}
-    stays = client.post("/segments/preview", data=form)
+    stays = client.get("/segments", query_string=dict(form, preview="1"))  # the stage map's form is a GET
     assert stays.status_code == 200
     assert 'id="preview-moved">1 open deal(s) would move.' in stays.text
     row = stays.text.split(f'id="preview-deal-{bistro.id}"')[1].split("</tr>")[0]
@@ -76,7 +76,7 @@ def test_preview_lists_the_deals_that_move_and_those_that_stay_then_swap_moves_t
     assert ">Hotel Pod Lipami</a>" in why and "Oferta" in why
     assert "no stage &#39;offer&#39; in quick-deal and the stage map does not say where it goes" in why
 
-    moves = client.post("/segments/preview", data=dict(form, **{"map-offer": "proposal"}))
+    moves = client.get("/segments", query_string=dict(form, preview="1", **{"map-offer": "proposal"}))
     assert 'id="preview-moved">2 open deal(s) would move.' in moves.text and "preview-stays-" not in moves.text
     row = moves.text.split(f'id="preview-deal-{hotel.id}"')[1].split("</tr>")[0]
     assert "Oferta" in row and "→ Proposal" in row
@@ -160,7 +160,31 @@ def test_forms_without_a_csrf_token_are_refused(engine):
     token = csrf_token(page.text)
     ok = client.post("/segments/preview", data={"segment": "horeca", "methodology": "quick-deal",
                                                 "map-lead": "lead", "csrf_token": token})
-    assert ok.status_code == 200
+    assert ok.status_code == 303
     done = client.post("/segments/swap", data={"segment": "horeca", "methodology": "quick-deal",
-                                               "csrf_token": csrf_token(ok.text)})
+                                               "csrf_token": csrf_token(client.get(ok.location).text)})
     assert done.status_code == 303 and len(engine.list_swaps()) == 1
+
+
+def test_the_preview_is_an_address_a_reload_shows_again_without_posting(app, engine):
+    """Issue 15: the preview stayed at the address of a POST (a reload resubmitted it).
+    The stage map's form is a GET of the page with preview=1; a posted preview (an older
+    page, a script) is answered Post/Redirect/Get to that address."""
+    horeca_deal(engine)
+    client = client_for(app, "manager")
+    page = client.get("/segments?segment=horeca&methodology=quick-deal").text
+    form = page.split('id="swap-map-form"')[0].rsplit("<form", 1)[1] + page.split('id="swap-map-form"')[1]
+    form = form.split("</form>")[0]
+    assert 'method="get"' in form and 'action="/segments#swap-preview-result"' in form
+    assert 'name="preview" value="1"' in form and "csrf_token" not in form  # a GET carries no token
+    posted = client.post("/segments/preview", data={"segment": "horeca", "methodology": "quick-deal",
+                                                   "map-lead": "lead", "map-qualification": "qualification"})
+    assert posted.status_code == 303
+    assert posted.location == ("/segments?segment=horeca&methodology=quick-deal&map-lead=lead"
+                               "&map-qualification=qualification&preview=1#swap-preview-result")
+    for _ in range(2):  # opened, then reloaded: the same preview, and nothing swapped
+        shown = client.get(posted.location)
+        assert shown.status_code == 200 and 'id="preview-moved">1 open deal(s) would move.' in shown.text
+    assert engine.list_swaps() == []
+    refused = client.get("/segments?segment=horeca&methodology=nope&preview=1")
+    assert refused.status_code == 400 and 'id="swap-preview-result"' not in refused.text

@@ -23,7 +23,8 @@ def test_the_swap_preview_speaks_of_the_stage_map_not_of_a_command_line_option(a
                                      attributes={"channel": "horeca", "territory": "PL-N"})
     engine.complete_task(deal.open_tasks[0].id, actor="rep1", data={"amount": "1000"})  # at 'offer'
     manager = client_for(app, "manager")
-    preview = manager.post("/segments/preview", data={"segment": "horeca", "methodology": "quick-deal", "map-offer": ""})
+    preview = manager.post("/segments/preview", data={"segment": "horeca", "methodology": "quick-deal",
+                                                      "map-offer": ""}, follow_redirects=True)
     assert "the stage map does not say where it goes" in preview.text
     typo = manager.post("/segments/preview", data={"segment": "horeca", "methodology": "quick-deal",
                                                    "map-ofer": "proposal"})
