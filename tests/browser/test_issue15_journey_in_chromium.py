@@ -148,6 +148,7 @@ def test_issue_15_done_when_as_a_new_user_would(tmp_path, browser, width):
             shot(manager, "journey-manager-hand-over", width)
             manager.click(f"#hand-over-submit-{handed.id}")
             manager.wait_for_selector(".flash-success")
+            assert f"now belongs to {engine.user_view('rep1').display_name}" in manager.locator(".flash-success").inner_text()
             assert manager.url.startswith(f"{url}/board")  # back on the board, filters kept
             assert "rep2" in manager.url
             assert manager.locator(f"#card-{handed.id}").count() == 0  # no longer rep2's
