@@ -11,6 +11,7 @@ line instead of the deal failing later.
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 
@@ -57,3 +58,37 @@ def unset_problems(path: str, found: Iterable[tuple[int, str, str, str, bool]], 
             f"'{owner}' {what}: set a variable '{object_id}' (a form field, a script, a worker's declared output) "
             "or remove the data association (Camunda treats data objects as documentation)")))
     return problems
+
+
+def drop_unfilled(data: bytes, root, sets: set[str]) -> tuple[bytes, list[str]]:
+    """What ``dealflow import-bpmn`` copies: the file with each association that
+    ``unset_problems`` would refuse replaced by a comment of as many lines (Camunda,
+    which the file was drawn for, ignores data associations), and the data objects
+    they named."""
+    found = associations(root)
+    lines_to_drop = {problem.line for problem in unset_problems("", found, sets)}
+    if not lines_to_drop:
+        return data, []
+    text, dropped = data.decode("utf-8"), []
+    for kind in ("dataInputAssociation", "dataOutputAssociation"):
+        for association in root.iter(f"{{{BPMN}}}{kind}"):
+            if association.sourceline not in lines_to_drop:
+                continue
+            start = _offset(text, association.sourceline)
+            opening = re.compile(r"<(?:[\w.-]+:)?" + kind + r"\b")
+            begin = opening.search(text, start)
+            close = re.compile(r"</(?:[\w.-]+:)?" + kind + r"\s*>|/>")
+            tag_end = text.index(">", begin.start())
+            end = tag_end + 1 if text[tag_end - 1] == "/" else close.search(text, tag_end).end()
+            span = text[begin.start():end]
+            text = text[:begin.start()] + "<!-- import-bpmn: data association dropped -->" + \
+                "\n" * span.count("\n") + text[end:]
+            dropped += [object_id for line, _, object_id, _, _ in found if line == association.sourceline]
+    return text.encode("utf-8"), sorted(set(dropped))
+
+
+def _offset(text: str, line: int) -> int:
+    at = 0
+    for _ in range(line - 1):
+        at = text.index("\n", at) + 1
+    return at

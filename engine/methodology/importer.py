@@ -22,7 +22,7 @@ from pathlib import PurePosixPath
 
 from engine.errors import BpmnImportError
 from engine.methodology.bpmn_source import parse_xml, read_bpmn
-from engine.methodology import proposals
+from engine.methodology import data_objects, proposals
 from engine.methodology.camunda_forms import read_form, read_forms
 from engine.methodology.dmn_literals import translate_literals
 from engine.methodology.dmn_source import read_dmn
@@ -32,6 +32,7 @@ from engine.methodology.gateway_proposals import propose_conditions
 from engine.methodology.message_proposals import propose_messages
 from engine.methodology.reserved_ids import rename_reserved
 from engine.methodology.service_tasks import proposed_topic
+from engine.methodology.variables import reads_and_sets
 
 _LOST = re.compile(r"lost|los[st]|reject|refus|cancel|declin|abort|fail|not.?qualif|disqualif|unqualif|nurtur"
                    r"|abandon|dropped|no.?deal|verlor|abgelehnt|ablehn|storn|utracon|odrzuc|dyskwalif"
@@ -94,6 +95,11 @@ def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], ex
         tree, _ = parse_xml(file_name, data)
         facts = read_bpmn(file_name, tree)
         process = facts.processes[process.id]
+    data, dropped = data_objects.drop_unfilled(data, tree.getroot(), _file_sets(facts))
+    if dropped:  # drawn for Camunda, which ignores them; SpiffWorkflow would stop the deal
+        tree, _ = parse_xml(file_name, data)
+        facts = read_bpmn(file_name, tree)
+        process = facts.processes[process.id]
     ended = _with_end_event(data, tree, process)
     if ended is not None:  # BPMN ends a path where it stops; the stage table needs an event there
         data, end_id, after = ended
@@ -108,6 +114,10 @@ def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], ex
     bpmn_path = f"bpmn/{mid}.bpmn"
     stages_path = f"stages/{mid}.yaml"
     _refuse_clashes(existing, mid, process.id, (bpmn_path, stages_path))
+    if dropped:
+        plan.decide.append(f"{bpmn_path}: data object(s) {', '.join(dropped)} were associated with tasks that set "
+                           "nothing of their id; Camunda ignores data associations, SpiffWorkflow would stop the deal: "
+                           "the copy drops those associations (set the variable and draw them again to keep them)")
     if executable is not None:
         plan.decide.append(f"{bpmn_path}: process '{process.id}' was not marked executable (isExecutable); the copy "
                            "marks it so, as Camunda Modeler's 'Executable' box does: import-bpmn imports it to run")
@@ -221,6 +231,15 @@ def _with_proposals(plan: ImportPlan, bpmn_path: str, data: bytes, tree, facts, 
                                "choices, or set the values another way (a script, a worker's declared output)")
         found.update(proposed)
     return proposals.write_proposals(data, found) if found else data
+
+
+def _file_sets(facts) -> set[str]:
+    """What the file itself sets: form fields, scripts' assignments, workers' declared
+    outputs, multi-instance items (for data objects: named after a variable)."""
+    nodes = [n for p in facts.processes.values() for n in p.nodes.values()]
+    return set(facts.sets) | {f.id for n in nodes for f in n.form} | {
+        name for n in nodes if n.external for name in n.external.outputs} | {
+        name for site in facts.expressions for name in reads_and_sets(site)[1]}
 
 
 def _executable(data: bytes, process_id: str) -> bytes | None:

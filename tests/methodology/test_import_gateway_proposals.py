@@ -79,10 +79,30 @@ DATA = DRAWN.replace(b'<bpmn:userTask id="done" name="Do it" />', b"""<bpmn:user
 
 def test_a_data_object_nothing_sets_is_refused_at_its_association(tmp_path):
     plan = plan_import("review.bpmn", DATA, companions={}, existing={})
-    root = write_plan(tmp_path / "m", plan.files)
+    root = write_plan(tmp_path / "m", plan.files)  # the copy, then the file as drawn (made executable)
+    drawn = plan.files["bpmn/review.bpmn"].replace(b"<!-- import-bpmn: data association dropped -->",
+                                                   b'<bpmn:dataOutputAssociation id="out"><bpmn:targetRef>ref'
+                                                   b"</bpmn:targetRef></bpmn:dataOutputAssociation>")
+    (root / "bpmn" / "review.bpmn").write_bytes(drawn)
     [problem] = problems_of(root)
     assert problem.endswith(": 'done' writes data object 'status' ('Status'), which SpiffWorkflow copies from the "
                             "task's variable of that id; nothing sets it: set a variable 'status' (a form field, a "
                             "script, a worker's declared output) or remove the data association (Camunda treats "
                             "data objects as documentation)")
     assert problem.startswith("review.bpmn:") and int(problem.split(":")[1]) > 0
+
+
+def test_import_bpmn_drops_the_association_nothing_fills_and_says_so(tmp_path):
+    plan = plan_import("review.bpmn", DATA, companions={}, existing={})
+    written = plan.files["bpmn/review.bpmn"]
+    assert b"dataOutputAssociation" not in written and b"<!-- import-bpmn: data association dropped -->" in written
+    write_plan(tmp_path / "m", plan.files)
+    assert any(line.startswith("bpmn/review.bpmn: data object(s) status were associated with tasks that set "
+                               "nothing of their id") for line in plan.decide)
+    assert problems_of(tmp_path / "m") == []
+    # A task whose form sets the data object's variable keeps its association.
+    filled = DATA.replace(b'<bpmn:userTask id="done" name="Do it">', b"""<bpmn:userTask id="done" name="Do it">
+    <bpmn:extensionElements><camunda:formData xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
+      <camunda:formField id="status" label="Status" type="string" /></camunda:formData></bpmn:extensionElements>""")
+    assert b"<bpmn:dataOutputAssociation" in plan_import("review.bpmn", filled, companions={},
+                                                         existing={}).files["bpmn/review.bpmn"]
