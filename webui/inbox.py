@@ -204,7 +204,7 @@ def revise(task_id: str):
         return _revise_page(task, engine.task_revision(task_id, viewer=viewer), values, status=409)
     flash(f"Revised the answers of “{task.name}”. {deal.title} stays at stage {deal.stage_name or '—'} "
           f"({deal.probability} %).", "success")
-    return redirect(url_for("opportunities.show", opportunity_id=deal.id, _anchor="panel-tasks"), 303)
+    return redirect(url_for("opportunities.show", opportunity_id=deal.id), 303)  # the flash in view, at the top
 
 
 def _revise_page(task, revision, values, *, errors=None, status=200):

@@ -63,6 +63,9 @@ def test_the_manager_maps_stages_by_name_previews_the_deals_and_swaps(site, brow
     row = manager.locator(f"#preview-deal-{deal.id}").inner_text()
     assert "Hotel Pod Lipami" in row and "rep1" in row and "Oferta" in row and "Proposal" in row
     assert manager.locator("#map-offer").input_value() == "proposal"  # the choice is kept
+    assert "preview=1" in manager.url and "map-offer=proposal" in manager.url  # a GET: reloading shows it again
+    manager.reload()
+    assert manager.locator("#preview-moved").inner_text() == "1 open deal(s) would move."
     assert manager.evaluate("document.documentElement.scrollWidth") <= width
     manager.screenshot(path=str(shots / f"swap-preview-{width}.png"), full_page=True)
     assert engine.show_opportunity(deal.id).methodology_id == "small-deal"
