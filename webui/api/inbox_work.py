@@ -15,14 +15,15 @@ from urllib.parse import parse_qsl
 
 from flask import jsonify
 
-from engine.rules.inbox_query import FILTER_PARAMETERS
 from engine.views.inbox import BulkReport, SavedFilterView
 
 from webui.api.blueprint import bp, facade, username
+from webui.api.inbox import INBOX_PARAMS
 from webui.api.parsing import json_object, no_nulls, refuse, unknown_fields
 from webui.api.shapes import task_json
 
 FILTER_FIELDS = ("name", "query")
+FILTER_PARAMETERS = tuple(p for p in INBOX_PARAMS if p not in ("page", "per_page"))  # a saved filter keeps no page
 BULK_FIELDS = ("task_ids",)
 HAND_OVER_FIELDS = ("task_ids", "to")
 
