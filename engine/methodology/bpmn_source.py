@@ -273,6 +273,10 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
     node_id = el.get("id")
     docs = " ".join((d.text or "").strip() for d in _bpmn(el, "documentation")).strip()
     for timer in el.iter(f"{{{BPMN}}}timerEventDefinition"):
+        if not any(_bpmn(timer, part) for part in ("timeDuration", "timeDate", "timeCycle")):
+            facts.problems.append(Problem(facts.path, timer.sourceline or el.sourceline, (
+                f"timer of '{node_id}' names no time: give it a timeDuration (how long to wait, e.g. P3D), a "
+                "timeDate (until when) or a timeCycle")))
         for part in ("timeDuration", "timeDate", "timeCycle"):
             for expr in _bpmn(timer, part):
                 facts.expressions.append(ExpressionSite(
