@@ -21,7 +21,10 @@ from engine.expressions.functions import DICT_METHODS, FUNCTIONS, STR_METHODS
 from engine.expressions.limits import MAX_NESTING
 from engine.expressions.parsing import Positions
 
-# Names that reach Python internals; refused even where a variable of that name might exist.
+# Names of Python built-ins that reach its internals, files or code. The interpreter
+# never resolves a name to a built-in (names are task data, calls go to FUNCTIONS), so
+# these are refused to say clearly that they do not work, and so that no later change
+# could make them work by accident.
 FORBIDDEN_NAMES = frozenset({
     "import", "open", "exec", "eval", "compile", "getattr", "setattr", "delattr", "hasattr",
     "globals", "locals", "vars", "type", "object", "dir", "help", "input", "print",
@@ -29,6 +32,10 @@ FORBIDDEN_NAMES = frozenset({
     "isinstance", "issubclass", "callable", "format", "repr", "ascii", "exit", "quit",
     "bytes", "bytearray", "iter", "next", "aiter", "anext", "setattr", "license", "credits",
 })
+# Of those, the names that are also ordinary field names in business data (a case's
+# 'id', a contact's 'type'): a variable may have them, read and assigned like any other;
+# calling them stays refused, as for every name in FORBIDDEN_NAMES.
+DATA_NAMES = frozenset({"id", "type", "input", "format", "property"})
 
 _DUNDER_HINTS = {
     "__len__": "len(x)", "__str__": "str(x)", "__repr__": "str(x)", "__abs__": "abs(x)",
@@ -189,10 +196,10 @@ class _Checker(ast.NodeVisitor):
         elif not any(node.id in scope for scope in self.bound):
             self.reads.add(node.id)
 
-    def check_name(self, node: ast.AST, name: str) -> None:
+    def check_name(self, node: ast.AST, name: str, *, called: bool = False) -> None:
         if name.startswith("_"):
             self.fail(node, private_name_message(name))
-        if name in FORBIDDEN_NAMES:
+        if name in FORBIDDEN_NAMES and (called or name not in DATA_NAMES):
             self.fail(node, forbidden_name_message(name))
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
@@ -242,7 +249,7 @@ class _Checker(ast.NodeVisitor):
         if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
             self.fail(node, "'*' and '**' argument unpacking are not allowed: pass the values one by one")
         if isinstance(func, ast.Name):
-            self.check_name(func, func.id)
+            self.check_name(func, func.id, called=True)
             spec = FUNCTIONS.get(func.id)
             if spec is None:
                 self.fail(func, unknown_function_message(func.id))

@@ -33,7 +33,11 @@ SUPPORTED_FUNCTIONS = {
     "duration": ("duration({0})", 1),
     "now": ("now()", 0),
     "today": ("today()", 0),
+    "uuid": ("uuid()", 0),
 }
+# Camunda 8's AI-agent tool parameters: fromAi(value, description, type, schema, options)
+# is the value (the agent's tool call fills it in); the rest describes it to the model.
+_FROM_AI_MOST_ARGUMENTS = 5
 # Functions whose literal argument is checked here, once, by Dealflow's own function.
 _CHECKED_LITERALS = {"date": "date", "date and time": "datetime", "duration": "duration"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -47,6 +51,8 @@ class RefusalsMixin:
         opened = self.token
         if function == "is defined":
             return self.is_defined(name, opened)
+        if function == "fromAi":
+            return self.from_ai(name, opened)
         if function not in SUPPORTED_FUNCTIONS:
             raise self.function_refused(name)
         template, count = SUPPORTED_FUNCTIONS[function]
@@ -79,6 +85,13 @@ class RefusalsMixin:
         record = text[:-len(field) - 1] if text.endswith(f".{field}") else text[:-len(repr(field)) - 2]
         key = repr(field)
         return f"({key} in {record})"
+
+    def from_ai(self, name: Token, opened: Token) -> str:
+        args = self.arguments(opened)
+        if not 1 <= len(args) <= _FROM_AI_MOST_ARGUMENTS:
+            raise self.error(name, f"fromAi() takes the value and at most {_FROM_AI_MOST_ARGUMENTS - 1} "
+                                   f"descriptions of it, not {len(args)} values")
+        return args[0][1]
 
     def check_literal(self, token: Token, function: str) -> None:
         try:

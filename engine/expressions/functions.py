@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Callable
 
 from engine.expressions.limits import check_item_count, check_sized, check_text_length
+from engine.expressions.list_functions import LIST_FUNCTIONS
 from engine.expressions.values import decimal_to_int, is_number, kind, to_decimal
 
 UTC = dt.timezone.utc
@@ -267,7 +269,11 @@ FUNCTIONS: dict[str, Function] = {
     "add_days": Function(_add_days, 2, 2, "add_days(close_date, 30)"),
     "days_between": Function(_days_between, 2, 2, "days_between(today(), close_date)"),
     "duration": Function(_duration, 1, 1, "duration('P3D')"),
+    # A new random identifier as text (Camunda 8's FEEL uuid() translates to it).
+    "uuid": Function(lambda: str(uuid.uuid4()), 0, 0, "uuid()"),
 }
+FUNCTIONS.update({name: Function(impl, low, high, example, frozenset(options), charges=True)
+                  for name, (impl, low, high, example, options) in LIST_FUNCTIONS.items()})
 
 # Methods that may be called on a value, by the kind of value they apply to.
 STR_METHODS: dict[str, tuple[int, int]] = {

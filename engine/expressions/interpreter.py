@@ -17,7 +17,7 @@ from typing import Callable
 
 from engine.errors import ExpressionError
 
-from engine.expressions.checker import FORBIDDEN_NAMES, forbidden_name_message, method_message, private_name_message, unknown_function_message
+from engine.expressions.checker import DATA_NAMES, FORBIDDEN_NAMES, forbidden_name_message, method_message, private_name_message, unknown_function_message
 from engine.expressions.formatting import format_value
 from engine.expressions.functions import DICT_METHODS, FUNCTIONS, STR_METHODS
 from engine.expressions.limits import Budget, check_item_count, check_sized
@@ -111,10 +111,10 @@ class Interpreter(StatementsMixin):
         return self.positions.error(node, message)
 
     # -- names -----------------------------------------------------------------------
-    def check_name(self, node: ast.AST, name: str) -> None:
+    def check_name(self, node: ast.AST, name: str, *, called: bool = False) -> None:
         if name.startswith("_"):
             raise self.error(node, private_name_message(name))
-        if name in FORBIDDEN_NAMES:
+        if name in FORBIDDEN_NAMES and (called or name not in DATA_NAMES):
             raise self.error(node, forbidden_name_message(name))
 
     def name(self, node: ast.Name) -> object:
@@ -209,7 +209,7 @@ class Interpreter(StatementsMixin):
             return self.method_call(node, func)
         if not isinstance(func, ast.Name):
             raise self.error(node, "only the listed functions can be called, by name: e.g. len(x)")
-        self.check_name(func, func.id)
+        self.check_name(func, func.id, called=True)
         spec = FUNCTIONS.get(func.id)
         if spec is None:
             raise self.error(func, unknown_function_message(func.id))

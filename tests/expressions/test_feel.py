@@ -70,6 +70,10 @@ def test_anything_else_is_not_feel(text):
     ('= @"2024-01-01"', "date('2024-01-01')"),
     ('= @"2024-01-01T10:00:00Z"', "datetime('2024-01-01T10:00:00Z')"),
     ("= now()", "now()"),
+    ('= url + "/" + uuid()', "(url + '/' + uuid())"),
+    ("= fromAi(toolCall.sku)", "toolCall.sku"),
+    ('= fromAi(toolCall.mobilePhone, "Customer mobile phone (E.164)", "string")', "toolCall.mobilePhone"),
+    ('= {text: fromAi(toolCall.text, "what to say")}', "{'text': toolCall.text}"),
     ('= "it\\"s"', "'it\"s'"),
     ("= a.class", "a['class']"),
 ])
@@ -131,7 +135,7 @@ def test_list_and_context_literals_and_literal_list_positions_become_lists_mappi
     ("= !a", 3, "not(…)"),
     ("= items[0]", 9, "FEEL counts list positions from 1"),
     ("= items[amount > 1]", 8, "list filters"),
-    ("= fromAi(toolCall.sku)", 3, "fromAi() is not supported in conditions"),
+    ("= append(items, sku)", 3, "append() is not supported in conditions"),
     ("= a.size()", 5, "size() is not supported"),
     ("= x in [1, 2]", 5, "'in' (unary tests)"),
     ("= a between 1 and 2", 5, "x >= low and x <= high"),
@@ -153,6 +157,9 @@ def test_list_and_context_literals_and_literal_list_positions_become_lists_mappi
     ("= from", 3, "keyword"),
     ("= f(a: 1)", 3, "not supported"),
     ("= not(a, b)", 3, "takes 1 value"),
+    ("= fromAi()", 3, "fromAi() takes the value and at most 4 descriptions of it, not 0 values"),
+    ('= fromAi(x, "a", "b", "c", "d", "e")', 3, "not 6 values"),
+    ("= uuid(x)", 3, "uuid() takes 0 values, not 1"),
     ('= "open', 3, "never closed"),
     ("= a # b", 5, "unexpected '#'"),
 ])
@@ -169,7 +176,7 @@ def test_a_refusal_on_a_later_line_names_that_line():
 
 
 def test_refusals_name_where_the_expression_was_written():
-    assert "in input mappings" in refusal("= fromAi(x)", "input mappings").message
+    assert "in input mappings" in refusal("= append(x, 1)", "input mappings").message
 
 
 def test_deep_nesting_is_refused_as_a_limit():

@@ -32,10 +32,10 @@ def test_feel_timers_validate(tmp_path, monkeypatch, timer):
 
 
 def test_feel_outside_the_subset_is_refused_at_the_conditions_line(tmp_path, monkeypatch):
-    result = validate(tmp_path, monkeypatch, condition='= fromAi(toolCall.result) = "accepted"')
+    result = validate(tmp_path, monkeypatch, condition='= append(results, 1) = "accepted"')
     assert result.exit_code == 1
     assert result.stdout.startswith(f"{BPMN}:77: condition of sequence flow 'Flow_Won': the FEEL function "
-                                    "fromAi() is not supported in conditions"), result.stdout
+                                    "append() is not supported in conditions"), result.stdout
 
 
 def test_a_feel_condition_reading_an_unset_variable_is_named(tmp_path, monkeypatch):

@@ -127,8 +127,8 @@ def test_an_iframe_is_display_only_and_asks_for_nothing():
     ({"type": "datetime", "id": "X", "key": "k", "subtype": "datetime"}, "set the datetime field's subtype"),
     ({"type": "textfield", "id": "X", "key": "a.b"}, "plain name"),
     ({"type": "textfield", "id": "X", "key": "k", "validate": {"pattern": "(a+)+$"}}, "nested repetition"),
-    ({"type": "textfield", "id": "X", "key": "k", "conditional": {"hide": "=fromAi(x)"}},
-     "condition hiding form field 'k': the FEEL function fromAi() is not supported"),
+    ({"type": "textfield", "id": "X", "key": "k", "conditional": {"hide": "=append(x, 1)"}},
+     "condition hiding form field 'k': the FEEL function append() is not supported"),
     ({"type": "group", "id": "X", "path": "address", "components": []}, "clear the group's path"),
 ])
 def test_what_a_dealflow_form_cannot_ask_is_refused_at_the_components_line(component, words):
@@ -181,7 +181,7 @@ def test_io_mappings_are_read_as_dealflow_expressions_and_their_feel_checked_at_
     assert facts.io_mappings["Review"] == IoMapping(inputs=(("x", "a.b[0]"), ("y.z", "'plain text'")),
                                                     outputs=(("w", "{'x': 1, 'y': [2]}"),))
     assert {"x", "y", "w"} <= facts.sets
-    facts = facts_of(user_task('<zeebe:ioMapping>\n<zeebe:input source="=fromAi(x)" target="x" />\n'
+    facts = facts_of(user_task('<zeebe:ioMapping>\n<zeebe:input source="=append(x, 1)" target="x" />\n'
                                '<zeebe:output source="=1" target="2bad" />\n</zeebe:ioMapping>'))
     assert [m.split(":")[0] for m in messages(facts)] == ["7", "8"]
 
