@@ -108,7 +108,9 @@ class BpmnFacts:
     expressions: list[ExpressionSite] = field(default_factory=list)
     decision_refs: list[tuple[str, int, str]] = field(default_factory=list)  # (decision id, line, task id)
     call_refs: list[tuple[str, int, str]] = field(default_factory=list)  # (called process id, line, call activity id)
-    result_variables: dict[str, str] = field(default_factory=dict)  # business rule task -> zeebe resultVariable
+    result_variables: dict[str, str] = field(default_factory=dict)  # business rule task -> its resultVariable
+    # business rule task -> Camunda 7's camunda:mapDecisionResult (its resultVariable's shape)
+    result_maps: dict[str, str] = field(default_factory=dict)
     io_mappings: dict[str, IoMapping] = field(default_factory=dict)  # node id -> zeebe:ioMapping
     problems: list[Problem] = field(default_factory=list)
     sets: set[str] = field(default_factory=set)  # variables set besides forms (multi-instance items)
@@ -299,9 +301,13 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
     decision_ref = decision_ref_of(el)
     if kind == "businessRuleTask" and decision_ref:
         facts.decision_refs.append((decision_ref, el.sourceline, node_id))
+        _camunda_7_result(facts, el, node_id)
     zeebe.read_extensions(facts, el, kind, node_id)
-    assignee, users, groups = (zeebe.assignment(facts.path, el, node_id, facts.problems)
-                               or _assignment(facts, el, node_id)) if kind == "userTask" else (None, (), ())
+    assignee, users, groups, computed = (None, (), (), ())
+    if kind == "userTask":
+        zeebe_assignment = zeebe.assignment(facts.path, el, node_id, facts.problems)
+        assignee, users, groups, computed = (*zeebe_assignment, ()) if zeebe_assignment else \
+            _assignment(facts, el, node_id)
     return FlowNode(
         id=node_id, kind=kind, name=el.get("name") or node_id, line=el.sourceline,
         lane=lane, parent=parent_id, documentation=docs,
@@ -309,8 +315,31 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
         else (),
         attached_to=el.get("attachedToRef"), interrupting=el.get("cancelActivity", "true").strip() in ("true", "1"),
         decision_ref=decision_ref, due_date=due_date,
-        assignee=assignee, candidate_users=users, candidate_groups=groups, default_flow=el.get("default"),
+        assignee=assignee, candidate_users=users, candidate_groups=groups, assignment_expressions=computed,
+        default_flow=el.get("default"),
         external=implementation_of(el))
+
+
+_RESULT_MAPS = ("resultList", "collectEntries", "singleEntry", "singleResult")
+
+
+def _camunda_7_result(facts: BpmnFacts, el, node_id: str) -> None:
+    """``camunda:resultVariable`` of a business rule task: the decision's result also
+    goes whole into that variable, shaped by ``camunda:mapDecisionResult`` (Camunda's
+    default, resultList: a list of records, one per matched rule)."""
+    found = vendor_attribute(el, "resultVariable")
+    if found is None or not found[1].strip():
+        return
+    name = found[1].strip()
+    mapped = vendor_attribute(el, "mapDecisionResult")
+    shape = mapped[1].strip() if mapped else "resultList"
+    if shape not in _RESULT_MAPS:
+        facts.problems.append(Problem(facts.path, el.sourceline, (
+            f"business rule task '{node_id}': {mapped[0]}=\"{shape}\" is not one of {', '.join(_RESULT_MAPS)}")))
+        return
+    facts.result_variables[node_id] = name
+    facts.result_maps[node_id] = shape
+    facts.sets.add(name)
 
 
 def vendor_attribute(el, name: str) -> tuple[str, str] | None:
@@ -339,13 +368,17 @@ def decision_ref_of(el) -> str | None:
 _INITIATOR = re.compile(r"^(?:[$#]\{\s*initiator\s*\}|\$INITIATOR)$")
 # Items of a comma-separated list; an expression's own commas stay inside it.
 _LIST_ITEM = re.compile(r"(?:[^,$#]|[$#]\{[^}]*\}?|[$#])+")
+_EXPRESSION = re.compile(r"[$#]\{[^{}]*\}")
 
 
-def _assignment(facts: BpmnFacts, el, node_id: str) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
+def _assignment(facts: BpmnFacts, el, node_id: str) -> tuple[str | None, tuple[str, ...], tuple[str, ...],
+                                                              tuple[tuple[str, str], ...]]:
     """``assignee``, ``candidateUsers`` and ``candidateGroups`` of a user task:
-    literal names (mapped by the routing file) or INITIATOR; other expressions are
-    refused — Dealflow assigns through routing, not from process data."""
+    literal names (mapped by the routing file) or INITIATOR, and the expressions
+    (``${approverGroups}``) evaluated from the task's data when it is reached, each
+    checked like a condition (an ExpressionSite)."""
     values: dict[str, tuple[str, ...]] = {}
+    computed: list[tuple[str, str]] = []
     for attribute in ("assignee", "candidateUsers", "candidateGroups"):
         found = vendor_attribute(el, attribute)
         if found is None:
@@ -356,18 +389,22 @@ def _assignment(facts: BpmnFacts, el, node_id: str) -> tuple[str | None, tuple[s
         for item in filter(None, items):
             if _INITIATOR.match(item):
                 names.append(INITIATOR)
+            elif _EXPRESSION.fullmatch(item):
+                computed.append((attribute, item))
+                facts.expressions.append(ExpressionSite(
+                    facts.path, el.sourceline, f"{written} of user task '{node_id}'", item, node=node_id))
             elif "{" in item or item.startswith("$"):
                 facts.problems.append(Problem(
                     facts.path, el.sourceline,
-                    f"user task '{node_id}': {written}=\"{value}\" is an expression, which Dealflow does not "
-                    "evaluate for assignment; write a group or user name and map it in the routing file's "
-                    "'groups:' or 'users:', or write ${initiator} for the opportunity's owner"))
+                    f"user task '{node_id}': {written}=\"{value}\" mixes names and an expression; write "
+                    "either names the routing file maps ('groups:' or 'users:') or one expression "
+                    "${...} per name, e.g. ${approverGroups}"))
             else:
                 names.append(item)
         values[attribute] = tuple(names)
     assignee = values.get("assignee", ())
     return (assignee[0] if assignee else None, values.get("candidateUsers", ()),
-            values.get("candidateGroups", ()))
+            values.get("candidateGroups", ()), tuple(computed))
 
 
 # Task data keys that SpiffWorkflow's serializer reads as its own markers.

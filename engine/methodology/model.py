@@ -74,12 +74,16 @@ class FlowNode:
     assignee: str | None = None
     candidate_users: tuple[str, ...] = ()
     candidate_groups: tuple[str, ...] = ()
+    # Assignment written as an expression (camunda:candidateGroups="${approverGroups}"):
+    # (attribute, Dealflow expression) pairs, evaluated from the task's data when it is
+    # reached; each name it gives is mapped through the routing like a literal one.
+    assignment_expressions: tuple[tuple[str, str], ...] = ()
     external: ExternalImplementation | None = None  # an external task's implementation
 
     @property
     def assigned(self) -> bool:
         """Whether the task names who works it, besides its lane."""
-        return bool(self.assignee or self.candidate_users or self.candidate_groups)
+        return bool(self.assignee or self.candidate_users or self.candidate_groups or self.assignment_expressions)
 
 
 # ``${initiator}``, ``#{initiator}`` and Flowable's ``$INITIATOR`` as read from a file.

@@ -96,28 +96,55 @@ OWNER = LaneRole("owner")
 
 
 def explicit_role(node: FlowNode | None, groups: Mapping[str, LaneRole],
-                  users: Mapping[str, LaneRole]) -> LaneRole | None:
+                  users: Mapping[str, LaneRole],
+                  assigned: Sequence[tuple[str, Sequence[str]]] = ()) -> LaneRole | None:
     """The role a task's own assignment names, which wins over its lane's: the
     assignee, else the first candidate group, else the first candidate user
     (Dealflow gives a task one assignee or one team queue). ``${initiator}`` is
-    the opportunity's owner. None: no assignment, or a name the routing does not
-    map (validation refuses that; a routing deployed later falls back to the lane)."""
+    the opportunity's owner. ``assigned``: the names the task's assignment
+    expressions gave when it was reached (attribute, names), each after the literal
+    names of its attribute; the first the routing maps counts. None: no assignment,
+    or a name the routing does not map (validation refuses a literal one; a routing
+    deployed later, or an expression's names, fall back to the lane)."""
     if node is None:
         return None
-    for name, names in ((node.assignee, users), *((g, groups) for g in node.candidate_groups),
-                        *((u, users) for u in node.candidate_users)):
-        if name == INITIATOR:
-            return OWNER
-        if name:
-            return names.get(name)
+    given = {attribute: tuple(names) for attribute, names in assigned}
+    for attribute, literal, names in (("assignee", (node.assignee,) if node.assignee else (), users),
+                                      ("candidateGroups", node.candidate_groups, groups),
+                                      ("candidateUsers", node.candidate_users, users)):
+        for name in literal:
+            return OWNER if name == INITIATOR else names.get(name)
+        for name in given.get(attribute, ()):
+            if name in names:
+                return names[name]
     return None
 
 
-def task_role(node: FlowNode | None, lane: str | None, lanes: Mapping[str, LaneRole]) -> LaneRole | None:
+def unresolved_assignment(node: FlowNode | None, groups: Mapping[str, LaneRole], users: Mapping[str, LaneRole],
+                          assigned: Sequence[tuple[str, Sequence[str]]], problem: str | None) -> str | None:
+    """Why a task whose assignment is an expression goes to its lane's role instead:
+    the expression failed, or none of the names it gave is in the routing file.
+    None when the assignment found its role (or the task has no expression)."""
+    if node is None or not node.assignment_expressions:
+        return None
+    if explicit_role(node, groups, users, assigned) is not None:
+        return None
+    if problem:
+        return f"user task '{node.id}': {problem}; it went to its lane's role"
+    names = [n for _, given in assigned for n in given]
+    written = ", ".join(f'{attribute}="{source}"' for attribute, source in node.assignment_expressions)
+    if not names:
+        return f"user task '{node.id}': {written} gave no name; it went to its lane's role"
+    return (f"user task '{node.id}': {written} gave {', '.join(repr(n) for n in names)}, which the routing "
+            "file's 'groups:' and 'users:' do not map; it went to its lane's role: map them to route it")
+
+
+def task_role(node: FlowNode | None, lane: str | None, lanes: Mapping[str, LaneRole],
+              assigned: Sequence[tuple[str, Sequence[str]]] = ()) -> LaneRole | None:
     """The role that works a task: its own assignment (camunda:assignee,
     candidateGroups; ``explicit_role``) wins over its lane's. ``lanes`` may carry
     ``groups`` and ``users``, the routing's names for assignment attributes."""
-    explicit = explicit_role(node, getattr(lanes, "groups", {}), getattr(lanes, "users", {}))
+    explicit = explicit_role(node, getattr(lanes, "groups", {}), getattr(lanes, "users", {}), assigned)
     return explicit or lanes.get(lane or "")
 
 

@@ -39,15 +39,19 @@ class Around:
     outputs: tuple[tuple[str, str], ...] = ()
     propagate: bool = True  # a call activity: False gives back only the outputs
     result_variable: str | None = None  # a business rule task: the decision's result, whole
+    # Camunda 7's camunda:mapDecisionResult (collectEntries, singleEntry, singleResult,
+    # resultList) shapes the result; None: Camunda 8's shape (_decision_result)
+    result_map: str | None = None
 
     def to_dict(self) -> dict:
         return {"inputs": [list(i) for i in self.inputs], "outputs": [list(o) for o in self.outputs],
-                "propagate": self.propagate, "result_variable": self.result_variable}
+                "propagate": self.propagate, "result_variable": self.result_variable,
+                "result_map": self.result_map}
 
     @classmethod
     def from_dict(cls, dct: dict) -> Around:
         return cls(tuple(tuple(i) for i in dct["inputs"]), tuple(tuple(o) for o in dct["outputs"]),
-                   dct["propagate"], dct["result_variable"])
+                   dct["propagate"], dct["result_variable"], dct.get("result_map"))
 
 
 def attach(specs, around: dict[str, dict[str, Around]]) -> list:
@@ -82,7 +86,7 @@ def _before(what: Around):
 def _after(what: Around):
     def assign_outputs(workflow, task) -> None:
         if what.result_variable is not None and isinstance(task.task_spec, BusinessRuleTaskMixin):
-            task.data[what.result_variable] = _decision_result(task)
+            task.data[what.result_variable] = _decision_result(task, what.result_map)
         outputs = [(target, _evaluate(task, source)) for target, source in what.outputs]
         before = task.parent.data if task.parent is not None else {}
         if not what.propagate and isinstance(task.task_spec, SubWorkflowTask):
@@ -115,12 +119,23 @@ def _assign(data: dict, target: str, value) -> None:
     data[name] = deepcopy(value)
 
 
-def _decision_result(task):
+def _decision_result(task, result_map: str | None = None):
     """The decision's result as Camunda 8 stores it in ``resultVariable``: the output
     value (one output) or a record of them, or for a COLLECT table a list of those;
-    null when no rule matched."""
+    null when no rule matched. With Camunda 7's ``result_map``: collectEntries, the
+    list of the (first) output's values; singleEntry, one value; singleResult, one
+    record; resultList, the list of records."""
     table = task.task_spec.dmnEngine.decision_table
     names = [output.name for output in table.outputs]
+    if result_map is not None:
+        rows = _matched_rows(task, names, (table.hit_policy or "").upper() == "COLLECT")
+        if result_map == "collectEntries":
+            return [row[names[0]] for row in rows]
+        if result_map == "singleEntry":
+            return rows[0][names[0]] if rows else None
+        if result_map == "singleResult":
+            return rows[0] if rows else None
+        return rows
     if (table.hit_policy or "").upper() == "COLLECT":
         columns = [task.data.get(name) or [] for name in names]
         rows = list(zip(*columns))
@@ -128,3 +143,12 @@ def _decision_result(task):
     if not any(name in task.data for name in names):
         return None
     return task.data.get(names[0]) if len(names) == 1 else {name: task.data.get(name) for name in names}
+
+
+def _matched_rows(task, names: list[str], collect: bool) -> list[dict]:
+    """One record (output name -> value) per rule that matched."""
+    if collect:
+        return [dict(zip(names, row)) for row in zip(*(task.data.get(name) or [] for name in names))]
+    if not any(name in task.data for name in names):
+        return []
+    return [{name: task.data.get(name) for name in names}]

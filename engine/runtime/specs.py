@@ -68,7 +68,8 @@ class ProcessSpecs:
     def add_dmn(self, path: str, root) -> bool:
         """Add one DMN document; one with several decisions goes in as one document
         per decision (SpiffWorkflow reads only the first and then fails)."""
-        return all(self._guard(path, lambda part=part: self._parser.add_dmn_xml(part, filename=path))
+        return all(self._guard(path, lambda part=part: self._parser.add_dmn_xml(_for_spiffworkflow(part),
+                                                                                 filename=path))
                    for part in _one_per_decision(root))
 
     def check_process(self, process_id: str, path: str) -> bool:
@@ -177,6 +178,38 @@ def _data_stores(root) -> list:
             if any((ref.text or "").strip() in references for ref in association.iter(f"{{{BPMN}}}{end}")):
                 found.append(association)
     return found
+
+
+_DMN_TABLE_PARTS = ("input", "output", "rule", "inputEntry", "outputEntry")
+
+
+def _for_spiffworkflow(root):
+    """``root`` as SpiffWorkflow's DMN parser reads it right: its decision tables'
+    inputs, outputs, rules and entries each with an id (DMN makes them optional, and
+    Camunda's own invoice example leaves empty entries without one; the parser raises
+    KeyError('id')), and hit policy RULE ORDER as COLLECT — every matched rule's
+    output, in rule order, which is what RULE ORDER means (SpiffWorkflow would take
+    only the first)."""
+    def missing(tree) -> list:
+        return [el for el in tree.iter() if isinstance(el.tag, str)
+                and etree.QName(el).localname in _DMN_TABLE_PARTS and not el.get("id")]
+
+    rule_order = [el for el in root.iter() if isinstance(el.tag, str)
+                  and etree.QName(el).localname == "decisionTable" and el.get("hitPolicy") == "RULE ORDER"]
+    if not missing(root) and not rule_order:
+        return root
+    root = copy.deepcopy(root)  # the caller's document stays as written
+    for table in root.iter(*{el.tag for el in rule_order}):
+        if table.get("hitPolicy") == "RULE ORDER":
+            table.set("hitPolicy", "COLLECT")
+    taken = set(root.xpath("//@id"))
+    for n, el in enumerate(missing(root)):
+        ident = f"{etree.QName(el).localname}_{n + 1}"
+        while ident in taken:
+            ident += "_"
+        taken.add(ident)
+        el.set("id", ident)
+    return root
 
 
 def _one_per_decision(root) -> list:

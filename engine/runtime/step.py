@@ -22,6 +22,10 @@ class ReadyTask:
     lane: str | None
     instructions: str  # the element's bpmn:documentation
     form: tuple[FormField, ...]
+    # names its assignment expressions gave, per attribute (engine.runtime.assignments),
+    # and what went wrong evaluating them
+    assigned: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    assignment_problem: str | None = None
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from engine.methodology.problems import Problem
 
 from engine.runtime import external as external_tasks
 from engine.runtime import mappings, messages
+from engine.runtime.assignments import AssignmentExpressions
 from engine.runtime.mappings import Around
 from engine.runtime.clock import frozen_now
 from engine.runtime.script_engine import SafeScriptEngine
@@ -71,8 +72,10 @@ class ProcessRunner:
     def __init__(self, spec, subprocess_specs: dict, process_id: str,
                  forms: Mapping[str, tuple[FormField, ...]], serializer: Serializer,
                  external: Mapping[str, ExternalImplementation] | None = None,
-                 around: Mapping[str, Mapping[str, Around]] | None = None):
+                 around: Mapping[str, Mapping[str, Around]] | None = None,
+                 assignments: Mapping[str, tuple[tuple[str, str], ...]] | None = None):
         self._spec = spec
+        self._assignments = AssignmentExpressions(assignments or {})
         self._around = {name: dict(nodes) for name, nodes in (around or {}).items()}
         # io mappings and result variables, hung on this runner's own spec objects
         self._callbacks = mappings.attach([spec, *subprocess_specs.values()], self._around)
@@ -91,7 +94,7 @@ class ProcessRunner:
                    camunda_forms: dict[str, bytes] | None = None) -> ProcessRunner:
         """Parse BPMN and DMN documents (path -> bytes), and the Camunda Forms (``.form``)
         their user tasks name; MethodologyError lists what failed."""
-        specs, problems, forms, external, around = ProcessSpecs(), [], {}, {}, {}
+        specs, problems, forms, external, around, assignments = ProcessSpecs(), [], {}, {}, {}, {}
         by_form_id, more = read_forms(camunda_forms or {})
         problems += more
         for path, data in sorted(dmn.items()):
@@ -110,12 +113,15 @@ class ProcessRunner:
                 forms.update({node.id: node.form for node in process.nodes.values() if node.form})
                 external.update({node.external.node_id: node.external for node in process.nodes.values()
                                  if node.external})
+                assignments.update({node.id: node.assignment_expressions for node in process.nodes.values()
+                                    if node.assignment_expressions})
                 for node in process.nodes.values():
                     if node.id in facts.io_mappings or node.id in facts.result_variables:
                         io = facts.io_mappings.get(node.id) or IoMapping()
                         # a node inside an embedded subprocess belongs to that subprocess's spec
                         around.setdefault(node.parent or process.id, {})[node.id] = Around(
-                            io.inputs, io.outputs, io.propagate, facts.result_variables.get(node.id))
+                            io.inputs, io.outputs, io.propagate, facts.result_variables.get(node.id),
+                            facts.result_maps.get(node.id))
             specs.add_bpmn(path, tree.getroot())
         if not problems:
             specs.check_process(process_id, next(iter(sorted(bpmn)), "<no BPMN file>"))
@@ -123,7 +129,7 @@ class ProcessRunner:
         if problems:
             raise MethodologyError(problems)
         spec, subprocess_specs = specs.workflow_spec(process_id)
-        return cls(spec, subprocess_specs, process_id, forms, Serializer(), external, around)
+        return cls(spec, subprocess_specs, process_id, forms, Serializer(), external, around, assignments)
 
     @classmethod
     def from_spec_text(cls, text: str) -> ProcessRunner:
@@ -137,7 +143,8 @@ class ProcessRunner:
                     for node, impl in dct.get("external", {}).items()}
         around = {name: {node: Around.from_dict(what) for node, what in nodes.items()}
                   for name, nodes in dct.get("around", {}).items()}
-        runner = cls(spec, subprocess_specs, dct["process_id"], forms, serializer, external, around)
+        runner = cls(spec, subprocess_specs, dct["process_id"], forms, serializer, external, around,
+                     dct.get("assignments"))  # versions stored before assignment expressions have none
         runner._spec_text = text
         return runner
 
@@ -150,7 +157,8 @@ class ProcessRunner:
                     "process_id": self.process_id, "forms": forms,
                     "external": {node: asdict(impl) for node, impl in self._external.items()},
                     "around": {name: {node: what.to_dict() for node, what in nodes.items()}
-                               for name, nodes in self._around.items()}})
+                               for name, nodes in self._around.items()},
+                    "assignments": self._assignments.written})
         return self._spec_text
 
     # --- running ---------------------------------------------------------------------
@@ -397,9 +405,10 @@ class ProcessRunner:
 
     def _ready_task(self, task) -> ReadyTask:
         spec = task.task_spec
+        assigned, problem = self._assignments.evaluate(spec.bpmn_id, task.data)
         return ReadyTask(task_id=str(task.id), node_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
                          lane=spec.lane, instructions=(spec.documentation or "").strip(),
-                         form=self._forms.get(spec.bpmn_id, ()))
+                         form=self._forms.get(spec.bpmn_id, ()), assigned=assigned, assignment_problem=problem)
 
 
 def _check_storable(data: dict) -> None:

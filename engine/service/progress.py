@@ -129,6 +129,10 @@ def _sync_inbox(session: Session, opportunity: Opportunity, methodology: Methodo
     for task in result.ready:
         if task.task_id not in existing:
             row = InboxTask(**inbox.workflow_task_values(opportunity, methodology, task, assign, now))
+            unresolved = assign.unresolved(methodology, task)
+            if unresolved is not None:  # visible on the deal: the task went to its lane's role
+                record_event(session, opportunity, "assignment_unresolved", None, now, node=task.node_id,
+                             problem=unresolved)
             ready_rows.append(row)
             new_rows.append(row)
     return ready_rows, new_rows

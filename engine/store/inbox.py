@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from engine.methodology import due_dates
 from engine.methodology.model import FormField, LaneRole, Methodology, Stage
 from engine.rules import policy
-from engine.rules.routing import task_holder, task_role
+from engine.rules.routing import task_holder, task_role, unresolved_assignment
 from engine.rules.scoring import question_fields
 from engine.views import TaskView
 from engine.store.lookup import Lookup
@@ -56,7 +56,14 @@ class Assigner:
         self._teams: dict[str, int | None] = {}
 
     def role_of_task(self, methodology: Methodology, task: ReadyTask) -> LaneRole | None:
-        return task_role(methodology.process.nodes.get(task.node_id), task.lane, self.lanes)
+        return task_role(methodology.process.nodes.get(task.node_id), task.lane, self.lanes,
+                         getattr(task, "assigned", ()))
+
+    def unresolved(self, methodology: Methodology, task: ReadyTask) -> str | None:
+        """Why the task's assignment expression found no role (it went to its lane's)."""
+        return unresolved_assignment(methodology.process.nodes.get(task.node_id),
+                                     getattr(self.lanes, "groups", {}), getattr(self.lanes, "users", {}),
+                                     getattr(task, "assigned", ()), getattr(task, "assignment_problem", None))
 
     def __call__(self, role: LaneRole | None, deal: Deal) -> tuple[int | None, int | None]:
         return task_holder(role, deal.owner_id, deal.manager_id, deal.team_id, self._user_id, self._team_id)

@@ -89,9 +89,14 @@ def test_timers_as_modelers_write_them_validate(tmp_path, monkeypatch, timer):
     ("${result == 'accepted' &amp;&amp; len(result) > 0}",
      "condition of sequence flow 'Flow_Won': function calls are not supported in conditions: `len(result)`; "
      "compute the value in a form field or a script task and compare it: `${len}`"),
+    ("${globals == 'x'}",
+     "condition of sequence flow 'Flow_Won': 'globals' is not allowed: it reaches Python internals, files or "
+     "code; if it is a field, read it as record['globals']"),
+    # 'type' is a field name a variable may have (docs/expressions.md): here nothing sets it
     ("${type == 'x'}",
-     "condition of sequence flow 'Flow_Won': 'type' is not allowed: it reaches Python internals, files or "
-     "code; if it is a field, read it as record['type']"),
+     "condition of sequence flow 'Flow_Won' reads 'type', which nothing sets: no form field, script or decision "
+     "of the methodology and no opportunity attribute a routing condition reads; add a form field 'type' to the "
+     "user task before it (a form Camunda or Flowable kept outside the file, formKey, does not come along)"),
 ])
 def test_juel_outside_the_subset_is_refused_at_its_line(tmp_path, monkeypatch, condition, message):
     result = validate(tmp_path, monkeypatch, condition=condition)

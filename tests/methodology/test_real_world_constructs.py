@@ -70,10 +70,12 @@ REFUSED = {
     "groovy_script.bpmn": [
         "6: script task 'Script_1' is written in groovy; Dealflow runs scripts in its own expression language "
         "(Python-like, e.g. discount = amount * 0.1): rewrite it and set scriptFormat=\"python\""],
+    # evaluated from the task's data (tests/engine/test_bpmn_assignment.py), so checked like a condition
     "assignment_expression.bpmn": [
-        "6: user task 'Task_Approve': camunda:candidateGroups=\"${approverGroups}\" is an expression, which "
-        "Dealflow does not evaluate for assignment; write a group or user name and map it in the routing "
-        "file's 'groups:' or 'users:', or write ${initiator} for the opportunity's owner"],
+        "6: camunda:candidateGroups of user task 'Task_Approve' reads 'approverGroups', which nothing sets: no "
+        "form field, script or decision of the methodology and no opportunity attribute a routing condition "
+        "reads; add a form field 'approverGroups' to the user task before it (a form Camunda or Flowable kept "
+        "outside the file, formKey, does not come along)"],
 }
 
 
@@ -139,7 +141,7 @@ def test_activiti_form_properties_become_form_fields_with_types_choices_and_requ
 
 @pytest.mark.parametrize("folder, expected", [
     ("D05", "boundary event 'BoundaryEvent_1n8ese5' is a compensation event"),
-    ("P03", "camunda:candidateGroups=\"${approverGroups}\" is an expression"),
+    ("P03", "task 'ServiceTask_1' runs camunda:class=\"org.camunda.bpm.example.invoice.service.ArchiveInvoice"),
     ("M03", "business rule task 'Activity_0v0xwro' names no decision"),
 ])
 def test_corpus_files_are_refused_with_a_line_not_a_traceback(folder, expected):

@@ -1,7 +1,7 @@
 """Who works a task: its role (own assignment over lane) and the assignee or queue it gives."""
 
 from engine.methodology.model import LaneRole
-from engine.rules.routing import task_holder, task_role
+from engine.rules.routing import task_holder, task_role, unresolved_assignment
 from tests.rules.factories import node
 
 USERS = {"ann": 7}
@@ -38,3 +38,26 @@ def test_a_tasks_own_assignment_wins_over_its_lane():
     assert task_role(node("T", candidate_groups=("sales",)), "rep", lanes) == LaneRole("team", "key-accounts")
     assert task_role(node("T", assignee="ann"), "rep", lanes) == LaneRole("user", "ann")
     assert task_role(None, "other", lanes) is None
+
+
+def test_names_an_assignment_expression_gave_count_after_the_literal_ones_and_only_if_mapped():
+    lanes = Lanes(rep=LaneRole("owner"))
+    computed = node("T", lane="rep", assignment_expressions=(("candidateGroups", "${groups}"),))
+    assert task_role(computed, "rep", lanes, (("candidateGroups", ("nobody", "sales")),)) == \
+        LaneRole("team", "key-accounts")
+    assert task_role(computed, "rep", lanes, (("candidateGroups", ("nobody",)),)) == LaneRole("owner")  # the lane
+    assert task_role(computed, "rep", lanes, (("candidateUsers", ("ann",)),)) == LaneRole("user", "ann")
+    literal_first = node("T", candidate_groups=("sales",), assignment_expressions=(("candidateUsers", "${u}"),))
+    assert task_role(literal_first, "rep", lanes, (("candidateUsers", ("ann",)),)) == LaneRole("team", "key-accounts")
+
+
+def test_an_assignment_expression_that_found_no_role_says_why():
+    computed = node("T", assignment_expressions=(("candidateGroups", "${groups}"),))
+    groups, users = Lanes.groups, Lanes.users
+    assert unresolved_assignment(computed, groups, users, (("candidateGroups", ("sales",)),), None) is None
+    assert unresolved_assignment(node("T"), groups, users, (), None) is None
+    assert unresolved_assignment(computed, groups, users, (("candidateGroups", ()),), None) == (
+        "user task 'T': candidateGroups=\"${groups}\" gave no name; it went to its lane's role")
+    assert unresolved_assignment(computed, groups, users, (), "candidateGroups=\"${groups}\": unknown variable "
+                                 "'groups'") == ("user task 'T': candidateGroups=\"${groups}\": unknown variable "
+                                                 "'groups'; it went to its lane's role")
