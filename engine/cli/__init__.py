@@ -30,6 +30,7 @@ group:
     model          the learned win probability: train, show
     simulate       simulate and test: a methodology proved on a throw-away database
     messages       ``message send``: a message to the deals waiting for it
+    signals        ``signal send``: a signal to every deal waiting for it
 
 Other packages contribute commands through the ``dealflow.commands`` entry points
 (webui contributes ``dealflow serve``); see group.py.
@@ -46,6 +47,7 @@ from engine.cli import (activities, analysis, db, deal_forecast, demo, diff, for
 from engine.cli import model
 from engine.cli import simulate
 from engine.cli import messages
+from engine.cli import signals
 from engine.cli.group import DealflowGroup
 
 
@@ -58,7 +60,7 @@ def main() -> None:
 
 for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opportunities, tasks, segments, partners,
               handover, worker, snapshots, demo, activities, reports, quotas, warnings, forecast, model,
-              external_tasks, simulate, messages):
+              external_tasks, simulate, messages, signals):
     for _command in _part.COMMANDS:
         main.add_command(_command)
 main.add_command(opportunities.opportunity, "deal")  # the word the web app uses: dealflow deal edit ...

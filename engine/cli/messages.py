@@ -11,7 +11,7 @@ from engine.cli.common import open_engine
 from engine.views.messages import Correlation
 
 
-def _pair(value: str, option: str) -> tuple[str, object]:
+def name_value(value: str, option: str) -> tuple[str, object]:
     """``name=value``: the value read as JSON when it is JSON (42, true, "x"), else as text."""
     name, sep, text = value.partition("=")
     if not sep or not name.strip():
@@ -44,7 +44,7 @@ def message_send(name: str, deal_id: int | None, business_key: str | None, varia
     keep it --buffer-seconds if nothing waits yet, or open --new-deal at a message start
     event."""
     correlation = Correlation(deal_id=deal_id, business_key=business_key,
-                              variable=_pair(variable, "--var") if variable is not None else None)
+                              variable=name_value(variable, "--var") if variable is not None else None)
     deal = None
     if new_deal is not None:
         try:
@@ -53,7 +53,7 @@ def message_send(name: str, deal_id: int | None, business_key: str | None, varia
             raise click.BadParameter(f"not JSON: {err}", param_hint="--new-deal") from None
         if not isinstance(deal, dict):
             raise click.BadParameter("must be a JSON object", param_hint="--new-deal")
-    sent = open_engine().send_message(name, correlation, dict(_pair(v, "--set") for v in values),
+    sent = open_engine().send_message(name, correlation, dict(name_value(v, "--set") for v in values),
                                       buffer_seconds=buffer_seconds, actor=actor, deal=deal)
     if sent.opened is not None:
         click.echo(f"{name}: opened opportunity {sent.opened}")

@@ -186,8 +186,9 @@ def catches_messages(root) -> bool:
 
 
 def _unthrown(path: str, root, names: dict) -> list[Problem]:
-    """Signal, error and escalation catches need a throw in the same file: nothing
-    outside a process can send one to Dealflow."""
+    """Error and escalation catches need a throw in the same file: nothing outside a
+    process can send one to Dealflow. A signal may come from outside (POST
+    /api/v1/signals, docs/integration.md), so a signal catch needs only a name."""
     problems = []
     # A worker may report a BPMN error on an external task (engine.methodology.service_tasks).
     external = {el.get("id") for kind in ("serviceTask", "sendTask", "businessRuleTask")
@@ -213,6 +214,14 @@ def _unthrown(path: str, root, names: dict) -> list[Problem]:
             if kind == "error" and event.get("attachedToRef") in external:
                 continue
             throws = thrown.get(kind, set())
+            if kind == "signal" and ref is not None:
+                continue  # thrown here or sent from outside
+            if kind == "signal" and not throws:
+                problems.append(Problem(path, event.sourceline, (
+                    f"{_label(event)} waits for a signal but names none, so nothing can send it; declare "
+                    '<bpmn:signal id="Signal_1" name="contract-cancelled"/> and set signalRef="Signal_1" '
+                    "(a signal is sent by a throw event or from outside: POST /api/v1/signals)")))
+                continue
             if (ref in throws) or (ref is None and throws) or None in throws:
                 continue
             what = f"{kind} '{names.get(ref, ref)}'" if ref else ("an " if kind[0] in "aeiou" else "a ") + kind

@@ -35,7 +35,7 @@ from engine.methodology.model import ExternalImplementation, FormField, IoMappin
 from engine.methodology.problems import Problem
 
 from engine.runtime import external as external_tasks
-from engine.runtime import mappings, messages
+from engine.runtime import mappings, messages, signals
 from engine.runtime.assignments import AssignmentExpressions
 from engine.runtime.mappings import Around
 from engine.runtime.clock import frozen_now
@@ -225,6 +225,23 @@ class ProcessRunner:
             messages.deliver(workflow, message, data)
 
         return self._step(state, now, action)
+
+    def deliver_signal(self, state: str, name: str, data: dict, now: datetime) -> tuple[str, StepResult] | None:
+        """Broadcast signal ``name`` with ``data`` (already checked) to every catch of
+        ``state`` waiting for it and run on; None when nothing there waits for it."""
+        _check_storable(data)
+        if name not in self.waiting_signals(state, now):
+            return None
+        return self._step(state, now, lambda workflow, task: signals.deliver(workflow, name, data))
+
+    def waiting_signals(self, state: str, now: datetime) -> tuple[str, ...]:
+        """Names of the signals ``state`` waits for now."""
+        with frozen_now(now):
+            return signals.waiting(self._load(state))
+
+    def signal_catches(self) -> frozenset[str]:
+        """Names of the signals some catch of the process (or what it calls) waits for."""
+        return signals.caught_anywhere(self._spec, *self._subprocess_specs.values())
 
     def message_starts(self) -> tuple[str, ...]:
         """Names of the messages a top-level message start event of the process waits for."""

@@ -36,6 +36,7 @@ from engine.service import win_model as learned_probability
 from engine.service import external_tasks
 from engine.service import board as pipeline_board
 from engine.service import messages
+from engine.service import signals
 from engine.service import warnings as deal_warnings
 from engine.service.buying_center import KEEP
 from engine.service.catalog import Catalog
@@ -64,6 +65,7 @@ from engine.views.snapshots import SnapshotDay, SnapshotReport
 from engine.views.win_model import DealWinProbability, WinModelView
 from engine.views.external_tasks import ExternalTaskView, WorkerTokenView, WorkerView
 from engine.views.messages import Correlation, MessageSent
+from engine.views.signals import SignalSent
 from engine.views.snapshot_reports import AsOfPipeline, DealChanges
 from engine.views.admin import Organisation as AdminOrganisation, TokenRow
 from engine.views.designer import MethodologyRow, ValidationReport, VersionDiff
@@ -910,6 +912,17 @@ class Engine:
     def waiting_messages(self, opportunity_id: int) -> tuple[str, ...]:
         """The names of the messages deal ``opportunity_id`` waits for now."""
         return messages.waiting_messages(self.context, opportunity_id)
+
+    def send_signal(self, signal: str, variables: Mapping[str, object] | None = None, *,
+                    actor: str | None = None, worker: WorkerView | None = None) -> SignalSent:
+        """Broadcast ``signal`` to every open deal waiting for it (engine.service.signals);
+        sent by ``actor`` (a designer or admin; None: the command line) or a ``worker``
+        token naming the topic ``signal:NAME``. Reaching no deal is not an error."""
+        return signals.send_signal(self.context, signal, variables, actor=actor, worker=worker)
+
+    def waiting_signals(self, opportunity_id: int) -> tuple[str, ...]:
+        """The names of the signals deal ``opportunity_id`` waits for now."""
+        return signals.waiting_signals(self.context, opportunity_id)
 
 
     # --- notifications (issue 15) --------------------------------------------------------

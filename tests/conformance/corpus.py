@@ -151,8 +151,10 @@ def drive(folder: str, methodologies: Path, work: Path) -> Outcome:
     as it fills every form. Each step takes the
     earliest READY task of the deal (workflow tasks and suggested activities alike),
     completed by its assignee or, for a task waiting in a team queue, by the deal's
-    manager, with ``form_data``; when nothing is ready, the clock moves to the deal's
-    next timer and the worker's sweep (``fire_due_timers``) runs."""
+    manager, with ``form_data``; when nothing is ready, a test worker completes the
+    deal's external tasks, else sends a message it awaits, else broadcasts a signal it
+    awaits; else the clock moves to the deal's next timer and the worker's sweep
+    (``fire_due_timers``) runs."""
     clock = FakeClock()
     engine = make_engine(f"sqlite:///{work / 'dealflow.db'}", clock, methodologies)
     try:
@@ -184,6 +186,8 @@ def drive(folder: str, methodologies: Path, work: Path) -> Outcome:
                     engine.complete_external_task(worker, task.id, "conformance", WORKER_ANSWERS.get(task.topic, {}))
             elif awaited := engine.waiting_messages(deal.id):  # the test worker sends what a deal awaits
                 engine.send_message(awaited[0], Correlation(deal_id=deal.id))
+            elif signalled := engine.waiting_signals(deal.id):  # and the signals it awaits (a broadcast)
+                engine.send_signal(signalled[0], {})
             elif deal.next_timer_at is not None:
                 clock.now = max(clock.now, deal.next_timer_at + timedelta(seconds=1))  # due: strictly before now
                 engine.fire_due_timers()

@@ -63,10 +63,6 @@ REFUSED = {
     "conditional_event.bpmn": [
         "6: intermediate catch event 'Wait_1' is a conditional event, which Dealflow does not run; test the "
         "condition with an exclusive gateway after the step that changes the data"],
-    "signal_nobody_throws.bpmn": [
-        "8: boundary event 'Boundary_Cancel' waits for signal 'cancel', which nothing in this file throws "
-        "(Dealflow runs no code that could); throw it from an intermediate throw event or end event, or "
-        "remove the catch"],
     "groovy_script.bpmn": [
         "6: script task 'Script_1' is written in groovy; Dealflow runs scripts in its own expression language "
         "(Python-like, e.g. discount = amount * 0.1): rewrite it and set scriptFormat=\"python\""],

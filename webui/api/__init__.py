@@ -24,6 +24,7 @@ and the modules that put their routes on it.
     win_model      the learned win probability: the model, one deal's
     external_tasks workers' fetch-and-lock, complete, failure, bpmn-error, extend-lock; incidents
     messages       a message delivered to the deals waiting for it (or buffered, or opening a deal)
+    signals        a signal broadcast to every deal waiting for it
     notifications  the caller's own notifications, marking them read
     discovery      the OpenAPI document; JSON 404/405 for unknown routes
     openapi/       the OpenAPI 3.1 document, one module per family of routes
@@ -42,12 +43,13 @@ from webui.api import activities, analysis, buying_center, deal_forecast, discov
 from webui.api import win_model
 from webui.api import external_tasks
 from webui.api import messages
+from webui.api import signals
 from webui.api import notifications
 from webui.api import inbox_work, task_revision
 from webui.api.blueprint import bp
 
 ROUTES = (inbox, opportunities, deal_forecast, tasks, sales, buying_center, handover, partners, activities, reports,
           analysis, lead_imports, partner_lists, quotas, warnings, forecast, win_model, external_tasks,
-          messages, notifications, inbox_work, task_revision, discovery)
+          messages, signals, notifications, inbox_work, task_revision, discovery)
 
 __all__ = ["bp"]

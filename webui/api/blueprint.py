@@ -21,8 +21,9 @@ PUBLIC = ("api.openapi_document", "api.no_such_route")
 # External tasks' worker routes (webui/api/external_tasks.py): a worker token, not a user's.
 WORKER_ROUTES = ("api.fetch_and_lock", "api.complete_external_task", "api.external_task_failure",
                  "api.external_task_bpmn_error", "api.extend_external_task_lock")
-# Messages (webui/api/messages.py): a worker token (scoped to message:NAME) or a user's.
-EITHER_ROUTES = ("api.send_message",)
+# Messages and signals (webui/api/messages.py, signals.py): a worker token (scoped to
+# message:NAME or signal:NAME) or a user's.
+EITHER_ROUTES = ("api.send_message", "api.send_signal")
 CHALLENGE = 'Bearer realm="dealflow"'  # RFC 6750
 
 

@@ -13,13 +13,14 @@ from webui.api.openapi import activities, analysis, buying_center, deal_forecast
 from webui.api.openapi import win_model
 from webui.api.openapi import external_tasks
 from webui.api.openapi import messages
+from webui.api.openapi import signals
 from webui.api.openapi import notifications
 from webui.api.openapi import inbox_work
 from webui.api.openapi.parts import ERROR
 
 FAMILIES = (inbox, opportunities, deal_forecast, tasks, sales, buying_center, handover, partners, activities, reports,
             analysis, lead_imports, partner_lists, quotas, warnings, forecast, win_model,
-            external_tasks, messages, notifications, inbox_work)
+            external_tasks, messages, signals, notifications, inbox_work)
 
 PATHS = {"/openapi.json": {"get": {
     "operationId": "openapiDocument",
