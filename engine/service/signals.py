@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from sqlalchemy import select
-
 from engine.errors import PermissionDeniedError
 from engine.rules import inputs, policy
 from engine.service import unit_of_work, visibility
@@ -28,8 +26,9 @@ from engine.service.unattended import apply_unattended_step
 from engine.service.unit_of_work import Session
 from engine.store import opportunities as opportunity_store
 from engine.store import people
+from engine.store import signals as store
 from engine.store.events import record_event
-from engine.store.models import MethodologyVersion, Opportunity
+from engine.store.models import Opportunity
 from engine.views.external_tasks import WorkerView
 from engine.views.signals import SignalSent
 
@@ -85,12 +84,8 @@ def _authorize(session: Session, signal: str, actor: str | None, worker: WorkerV
 
 def _candidates(ctx: ServiceContext, session: Session, signal: str) -> list[int]:
     """Open deals on a methodology version whose process has a catch for ``signal``."""
-    versions = [version_id for version_id in session.scalars(select(MethodologyVersion.id))
-                if signal in ctx.catalog.runner(session, version_id).signal_catches()]
-    if not versions:
-        return []
-    return list(session.scalars(select(Opportunity.id).where(
-        Opportunity.status == "open", Opportunity.methodology_version_id.in_(versions)).order_by(Opportunity.id)))
+    return store.open_deals_on(session, [version_id for version_id in store.version_ids(session)
+                                         if signal in ctx.catalog.runner(session, version_id).signal_catches()])
 
 
 def _deliver(ctx: ServiceContext, session: Session, deal_id: int, signal: str, variables: dict,
