@@ -138,16 +138,24 @@ def expire_buffered(ctx: ServiceContext) -> int:
 # --- internals ---------------------------------------------------------------------
 
 def _authorize(session: Session, message: str, actor: str | None, worker: WorkerView | None) -> int | None:
+    return authorize_sender(session, "message", message, actor, worker)
+
+
+def authorize_sender(session: Session, kind: str, name: str, actor: str | None,
+                     worker: WorkerView | None) -> int | None:
+    """Who may send a message or signal (``kind``) called ``name``: a worker token naming
+    the topic ``kind:name``, a designer or an admin, or the command line (no actor);
+    the sending user's id."""
     if worker is not None:
-        if f"message:{message}" not in worker.topics:
-            raise PermissionDeniedError(f"worker token '{worker.name}' may not send message '{message}'; create "
-                                        f"one with --topic message:{message}")
+        if f"{kind}:{name}" not in worker.topics:
+            raise PermissionDeniedError(f"worker token '{worker.name}' may not send {kind} '{name}'; create "
+                                        f"one with --topic {kind}:{name}")
         return None
     if actor is None:
         return None
     row = people.user(session, actor)
     policy.require(policy.may_deploy(visibility.actor_of(session, row)),
-                   f"user '{actor}' may not send messages (designers, admins and worker tokens do)")
+                   f"user '{actor}' may not send {kind}s (designers, admins and worker tokens do)")
     return row.id
 
 

@@ -17,15 +17,14 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from engine.errors import PermissionDeniedError
-from engine.rules import inputs, policy
-from engine.service import unit_of_work, visibility
+from engine.rules import inputs
+from engine.service import unit_of_work
 from engine.service.context import ServiceContext
 from engine.service.external_tasks import _plain_variables as plain_variables
+from engine.service.messages import authorize_sender
 from engine.service.unattended import apply_unattended_step
 from engine.service.unit_of_work import Session
 from engine.store import opportunities as opportunity_store
-from engine.store import people
 from engine.store import signals as store
 from engine.store.events import record_event
 from engine.store.models import Opportunity
@@ -45,7 +44,7 @@ def send_signal(ctx: ServiceContext, signal: str, variables: Mapping[str, object
     sender = f"worker {worker.name}" if worker is not None else f"user {actor}" if actor else "the command line"
 
     def work(session: Session) -> SignalSent:
-        actor_id = _authorize(session, signal, actor, worker)
+        actor_id = authorize_sender(session, "signal", signal, actor, worker)
         delivered, failed = [], []
         for deal_id in _candidates(ctx, session, signal):
             outcome = _deliver(ctx, session, deal_id, signal, variables, actor_id, sender)
@@ -66,20 +65,6 @@ def waiting_signals(ctx: ServiceContext, opportunity_id: int) -> tuple[str, ...]
             return ()
         runner = ctx.catalog.runner(session, opportunity.methodology_version_id)
         return runner.waiting_signals(opportunity.workflow_state, ctx.now())
-
-
-def _authorize(session: Session, signal: str, actor: str | None, worker: WorkerView | None) -> int | None:
-    if worker is not None:
-        if f"signal:{signal}" not in worker.topics:
-            raise PermissionDeniedError(f"worker token '{worker.name}' may not send signal '{signal}'; create "
-                                        f"one with --topic signal:{signal}")
-        return None
-    if actor is None:
-        return None
-    row = people.user(session, actor)
-    policy.require(policy.may_deploy(visibility.actor_of(session, row)),
-                   f"user '{actor}' may not send signals (designers, admins and worker tokens do)")
-    return row.id
 
 
 def _candidates(ctx: ServiceContext, session: Session, signal: str) -> list[int]:

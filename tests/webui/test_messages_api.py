@@ -17,6 +17,8 @@ MESSAGE_PATHS = {"/messages"}
 
 
 class Senders(Api):
+    path = "/messages"
+
     def send(self, who: str | None, body, *, worker_topics=None):
         if worker_topics is not None:
             if who not in self._tokens:
@@ -24,7 +26,7 @@ class Senders(Api):
             headers = {"Authorization": f"Bearer {self._tokens[who]}"}
         else:
             headers = self.headers(who)
-        return self.client.post(PREFIX + "/messages", headers=headers, data=json.dumps(body),
+        return self.client.post(PREFIX + self.path, headers=headers, data=json.dumps(body),
                                 content_type="application/json")
 
 

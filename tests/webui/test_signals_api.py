@@ -4,28 +4,19 @@ is refused; real answers (200, every error) fit the OpenAPI document."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from tests.conftest import make_engine
 from tests.service.test_signals import FIXTURE, offer
-from tests.webui.test_api import Api, assert_error
+from tests.webui.test_api import assert_error
 from tests.webui.test_api_openapi import PREFIX, Checker, every_status
+from tests.webui.test_messages_api import Senders as MessageSenders
 
 SIGNAL_PATHS = {"/signals"}
 
 
-class Senders(Api):
-    def send(self, who: str | None, body, *, worker_topics=None):
-        if worker_topics is not None:
-            if who not in self._tokens:
-                self._tokens[who] = self.engine.create_worker_token(who, list(worker_topics), actor="admin")
-            headers = {"Authorization": f"Bearer {self._tokens[who]}"}
-        else:
-            headers = self.headers(who)
-        return self.client.post(PREFIX + "/signals", headers=headers, data=json.dumps(body),
-                                content_type="application/json")
+class Senders(MessageSenders):
+    path = "/signals"
 
 
 @pytest.fixture
