@@ -29,6 +29,16 @@ UTC = dt.timezone.utc
 CURRENT_TIME: ContextVar[dt.datetime | None] = ContextVar("dealflow_expression_now", default=None)
 
 
+# The user a workflow step runs for (the runtime sets it: the one who opened the deal or
+# completed the task); None when the step runs unattended (a timer, a worker, a message).
+CURRENT_USER: ContextVar[str | None] = ContextVar("dealflow_expression_user", default=None)
+
+
+def _current_user() -> dict | None:
+    user = CURRENT_USER.get()
+    return {"username": user} if user is not None else None
+
+
 def _now() -> dt.datetime:
     fixed = CURRENT_TIME.get()
     return fixed if fixed is not None else dt.datetime.now(UTC)
@@ -271,6 +281,8 @@ FUNCTIONS: dict[str, Function] = {
     "duration": Function(_duration, 1, 1, "duration('P3D')"),
     # A new random identifier as text (Camunda 8's FEEL uuid() translates to it).
     "uuid": Function(lambda: str(uuid.uuid4()), 0, 0, "uuid()"),
+    # spiff-arena's name: the user the step runs for, as a record ({'username': 'anna'}), or None.
+    "get_current_user": Function(_current_user, 0, 0, "get_current_user()"),
 }
 FUNCTIONS.update({name: Function(impl, low, high, example, frozenset(options), charges=True)
                   for name, (impl, low, high, example, options) in LIST_FUNCTIONS.items()})

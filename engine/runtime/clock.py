@@ -19,7 +19,7 @@ from typing import Iterator
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
 
-from engine.expressions.functions import CURRENT_TIME
+from engine.expressions.functions import CURRENT_TIME, CURRENT_USER
 
 _NOW: ContextVar[datetime | None] = ContextVar("dealflow_now", default=None)
 
@@ -42,6 +42,16 @@ def frozen_now(now: datetime) -> Iterator[datetime]:
     finally:
         CURRENT_TIME.reset(expressions_token)
         _NOW.reset(token)
+
+
+@contextmanager
+def acting_user(username: str | None) -> Iterator[None]:
+    """Within the block, the expressions' get_current_user() gives ``username``."""
+    token = CURRENT_USER.set(username)
+    try:
+        yield
+    finally:
+        CURRENT_USER.reset(token)
 
 
 class _ClockMeta(type):

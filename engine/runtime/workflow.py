@@ -38,7 +38,7 @@ from engine.runtime import external as external_tasks
 from engine.runtime import mappings, messages, signals
 from engine.runtime.assignments import AssignmentExpressions
 from engine.runtime.mappings import Around
-from engine.runtime.clock import frozen_now
+from engine.runtime.clock import acting_user, frozen_now
 from engine.runtime.script_engine import SafeScriptEngine
 from engine.runtime.serialization import MAX_TASK_DATA_CHARS, Serializer, StateNotStorable
 from engine.runtime.specs import ProcessSpecs
@@ -163,8 +163,9 @@ class ProcessRunner:
 
     # --- running ---------------------------------------------------------------------
 
-    def start(self, data: dict, now: datetime) -> tuple[str, StepResult]:
-        """A new workflow with ``data`` as its initial task data, run to its first wait states.
+    def start(self, data: dict, now: datetime, user: str | None = None) -> tuple[str, StepResult]:
+        """A new workflow with ``data`` as its initial task data, run to its first wait states
+        (for ``user``, the one who opened the deal: get_current_user() in its scripts).
 
         On an error the returned state is the workflow not yet started; ``retry`` runs it."""
         _check_storable(data)
@@ -173,17 +174,21 @@ class ProcessRunner:
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
         before = self._dump(workflow)
-        return self._step(before, now)
+        with acting_user(user):
+            return self._step(before, now)
 
-    def complete(self, state: str, task_id: str, data: dict, now: datetime) -> tuple[str, StepResult]:
-        """Merge ``data`` (already validated) into a READY user task, complete it, run on."""
+    def complete(self, state: str, task_id: str, data: dict, now: datetime,
+                 user: str | None = None) -> tuple[str, StepResult]:
+        """Merge ``data`` (already validated) into a READY user task, complete it, run on
+        (for ``user``, the one completing it: get_current_user() in the scripts after it)."""
         _check_storable(data)
 
         def action(workflow, task):
             task.data.update(data)
             task.run()
 
-        return self._step(state, now, action, task_id)
+        with acting_user(user):
+            return self._step(state, now, action, task_id)
 
     def complete_external(self, state: str, task_id: str, data: dict, now: datetime) -> tuple[str, StepResult]:
         """Merge a worker's ``data`` (already checked) into a READY external task, complete it, run on."""

@@ -92,7 +92,7 @@ def open_in(ctx: ServiceContext, session: Session, *, actor: str, now: datetime,
                                        opportunity_id=opportunity.id, title=deal.title)
     partner_deals.check_credit(session, partner_row, opportunity, actor_row.id, now)
     runner = ctx.catalog.runner(session, version.id)
-    state, result = runner.start(dict(variables), now)
+    state, result = runner.start(dict(variables), now, user=actor_row.username)
     apply_step(session, opportunity, methodology, ctx.catalog.lanes(session, methodology.id),
                state, result, actor_row.id, now)
     if result.error is not None:

@@ -117,7 +117,8 @@ def run_completion(ctx: ServiceContext, session: Session, opportunity: Opportuni
     runner = ctx.catalog.runner(session, version.id)
     variables = sales.score_task(session, opportunity, methodology, task, clean, actor_row, now)
     try:
-        state, result = runner.complete(opportunity.workflow_state, task.id, {**clean, **variables}, now)
+        state, result = runner.complete(opportunity.workflow_state, task.id, {**clean, **variables}, now,
+                                        user=actor_row.username)
     except TaskNotReadyError as err:
         raise ConflictError(str(err)) from None
     if result.error is None:
