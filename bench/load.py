@@ -2,7 +2,7 @@
 
 One command:
     DEALFLOW_BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
-        python bench/load.py [--deals 10000] [--reps 16] [--workers 4] [--seconds 60] [--profile FILE]
+        python bench/load.py [--deals 10000] [--reps 16] [--workers 4] [--seconds 60] [--profile FILE] [--full-view]
 
 1. A fresh PostgreSQL schema (dropped at the end; DEALFLOW_BENCH_POSTGRES_URL, else
    DEALFLOW_TEST_POSTGRES_URL; ``--sqlite`` uses a temporary SQLite file instead, for
@@ -16,15 +16,17 @@ One command:
 3. ``gunicorn -w WORKERS "webui:create_app()"`` on 127.0.0.1 (as the README deploys it),
    then one thread per rep, on its own connection: open the inbox (GET /api/v1/inbox,
    the first page), complete its first workflow task with the demo's answers (POST
-   /api/v1/tasks/{id}/complete), again — for ``--warmup`` seconds not counted, then
-   ``--seconds`` measured. Concurrency is bounded by the reps: one request in flight
-   each.
+   /api/v1/tasks/{id}/complete with ``Prefer: return=minimal``: the rep opens its inbox
+   next, it does not show the deal; ``--full-view`` asks for the deal, as before), again
+   — for ``--warmup`` seconds not counted, then ``--seconds`` measured. Concurrency is
+   bounded by the reps: one request in flight each.
 4. CPU: the gunicorn processes' user+system time (from /proc) over the measured
    window, and that of their PostgreSQL backends (found by application_name in
    pg_stat_activity), per completion (its inbox opening included).
 
 Every answer that is not 2xx/3xx is an error, counted by status and route, and so is
-a completion whose step failed (the deal's error_message set). With ``--profile FILE``
+a completion whose step failed (the deal's error_message set: in the answer with
+``--full-view``, else counted in the database after the run). With ``--profile FILE``
 the first gunicorn worker runs cProfile over the measured requests, in CPU time (on a
 shared machine wall time is mostly waiting for a core), and counts SQL statements per
 route; the profile is written to FILE and summarised.
@@ -304,10 +306,12 @@ class Tally:
             self.examples.setdefault(key, example[:300])
 
 
-def rep(port: int, token: str, until: float, tally: Tally) -> None:
+def rep(port: int, token: str, until: float, tally: Tally, full_view: bool) -> None:
     """One rep: open the inbox, complete its first workflow task, again, until ``until``."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    if not full_view:
+        headers["Prefer"] = "return=minimal"  # 204: the deal is not rebuilt for a rep who does not look at it
     inbox, complete = [], []
 
     def call(method: str, path: str, route: str, body: bytes | None = None):
@@ -343,9 +347,13 @@ def rep(port: int, token: str, until: float, tally: Tally) -> None:
         status, data, elapsed = call("POST", f"/api/v1/tasks/{task['id']}/complete", COMPLETE, body)
         if status is None:
             continue
-        deal = json.loads(data)
-        if deal.get("error_message"):
-            tally.error(f"step failed {COMPLETE}", f"{task['node_id']}: {deal['error_message']}")
+        if status == 200:
+            deal = json.loads(data)
+            if deal.get("error_message"):
+                tally.error(f"step failed {COMPLETE}", f"{task['node_id']}: {deal['error_message']}")
+                continue
+        elif status != 204 or data:
+            tally.error(f"{status} {COMPLETE}", f"expected 204 and no content for Prefer: return=minimal: {data[:100]!r}")
             continue
         complete.append(elapsed)
     connection.close()
@@ -354,10 +362,10 @@ def rep(port: int, token: str, until: float, tally: Tally) -> None:
         tally.complete += complete
 
 
-def run_reps(port: int, tokens: dict[str, str], seconds: float) -> Tally:
+def run_reps(port: int, tokens: dict[str, str], seconds: float, full_view: bool) -> Tally:
     tally = Tally()
     until = time.perf_counter() + seconds
-    threads = [threading.Thread(target=rep, args=(port, token, until, tally), name=name)
+    threads = [threading.Thread(target=rep, args=(port, token, until, tally, full_view), name=name)
                for name, token in tokens.items()]
     for thread in threads:
         thread.start()
@@ -382,7 +390,7 @@ def measure(url: str, admin, args, folder: Path) -> str:
     try:
         server.wait_ready()
         print(f"  warm-up {args.warmup:.0f} s ...")
-        warm = run_reps(server.port, tokens, args.warmup)
+        warm = run_reps(server.port, tokens, args.warmup, args.full_view)
         if args.profile:
             Path(args.profile + ".start").touch()
         pids, backends = server.pids(), backend_pids(admin, server.app_name)
@@ -391,7 +399,7 @@ def measure(url: str, admin, args, folder: Path) -> str:
         started = time.perf_counter()
         waits = Waits(admin, server.app_name)
         waits.start()
-        tally = run_reps(server.port, tokens, args.seconds)
+        tally = run_reps(server.port, tokens, args.seconds, args.full_view)
         waits.done.set()
         waits.join()
         wall = time.perf_counter() - started
@@ -410,6 +418,10 @@ def measure(url: str, admin, args, folder: Path) -> str:
     for key, count in warm.errors.items():
         tally.errors[key] += count
         tally.examples.setdefault(key, warm.examples[key])
+    failed = failed_steps(url)  # the minimal answer does not carry error_message: the database does
+    if failed and not args.full_view:
+        tally.errors[f"step failed {COMPLETE}"] += len(failed)
+        tally.examples.setdefault(f"step failed {COMPLETE}", "; ".join(failed[:3]))
     done = len(tally.complete)
     rate = done / wall
     per = 1000 / max(done, 1)
@@ -435,6 +447,17 @@ def measure(url: str, admin, args, folder: Path) -> str:
             f"cpu_ms_per_completion={app_cpu * per:.1f}")
 
 
+def failed_steps(url: str) -> list[str]:
+    """'deal id: error' of every deal whose step failed (none has before the run)."""
+    database = create_engine(url)
+    try:
+        with database.connect() as connection:
+            return [f"{i}: {message}" for i, message in connection.execute(text(
+                "SELECT id, error_message FROM opportunities WHERE error_message IS NOT NULL ORDER BY id"))]
+    finally:
+        database.dispose()
+
+
 def report_profile(path: str) -> None:
     routes = Path(path + ".json")
     if not routes.exists():
@@ -458,6 +481,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--profile", metavar="FILE", help="cProfile the first worker's measured requests into FILE")
     parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead of PostgreSQL")
+    parser.add_argument("--full-view", action="store_true",
+                        help="complete without 'Prefer: return=minimal': every answer carries the deal")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="dealflow-load-") as folder:
         if args.sqlite:

@@ -237,6 +237,54 @@ def test_another_reps_task_is_404_whether_it_is_ready_or_completed(api):
     assert_error(api.post("/tasks/no-such-task/complete", "rep1", {}), 404, "not_found")
 
 
+MINIMAL = {"Prefer": "return=minimal"}
+
+
+def complete_minimal(api, task_id: str, user: str, body: dict, prefer: str = "return=minimal"):
+    return api.client.post(f"/api/v1/tasks/{task_id}/complete", data=json.dumps(body),
+                           content_type="application/json", headers={**api.headers(user), "Prefer": prefer})
+
+
+@pytest.mark.parametrize("prefer", ["return=minimal", "respond-async, RETURN = \"minimal\"; x=1",
+                                    "wait=5,return=minimal"])
+def test_prefer_return_minimal_completes_the_task_and_answers_204_without_the_deal(api, prefer):
+    deal = api.open_deal()
+    task_id = deal["open_tasks"][0]["id"]
+    response = complete_minimal(api, task_id, "rep1", {"amount": "5"}, prefer)
+    assert (response.status_code, response.data) == (204, b"")
+    assert response.headers["Preference-Applied"] == "return=minimal"
+    after = api.get(f"/opportunities/{deal['id']}", "rep1").get_json()  # what was committed
+    assert (after["stage_id"], [t["node_id"] for t in after["open_tasks"]]) == ("offer", ["Task_Offer"])
+    assert after["completed_tasks"][0]["completed_by"] == "rep1"
+
+
+@pytest.mark.parametrize("prefer", ["return=representation", "return=minimalist", "minimal", ""])
+def test_any_other_preference_gets_the_deal_as_before(api, prefer):
+    deal = api.open_deal()
+    response = complete_minimal(api, deal["open_tasks"][0]["id"], "rep1", {"amount": "5"}, prefer)
+    assert response.status_code == 200 and "Preference-Applied" not in response.headers
+    assert response.get_json()["stage_id"] == "offer"
+
+
+def test_the_minimal_answer_keeps_every_error_of_the_full_one_as_the_wrong_users(api):
+    api.engine.create_user("designer", "designer")
+    deal = api.open_deal()  # rep1's
+    task_id = deal["open_tasks"][0]["id"]
+    assert_error(complete_minimal(api, task_id, "rep3", {"amount": 5}), 404, "not_found", set())
+    # The designer sees every deal's tasks but works none of them.
+    assert_error(complete_minimal(api, task_id, "designer", {"amount": 5}), 403, "forbidden", set())
+    assert_error(complete_minimal(api, task_id, "rep1", {"amount": "x"}), 422, "invalid", {"amount"})
+    assert complete_minimal(api, task_id, "rep1", {"amount": 5}).status_code == 204
+    assert "no longer ready" in assert_error(complete_minimal(api, task_id, "rep1", {"amount": 5}),
+                                             409, "conflict")["message"]
+    # Completed, it is still nobody else's business: 404, not 409, for whoever may not see it.
+    response = complete_minimal(api, task_id, "rep3", {"amount": 5})
+    assert_error(response, 404, "not_found", set())
+    assert "Deal" not in response.get_data(as_text=True) and "no longer ready" not in response.get_data(as_text=True)
+    assert_error(complete_minimal(api, "no-such-task", "rep1", {}), 404, "not_found")
+    assert_error(api.client.post(f"/api/v1/tasks/{task_id}/complete", headers=MINIMAL), 401, "unauthorized")
+
+
 def test_a_queued_task_is_claimed_once_and_only_by_its_teams_members(queue_api, clock):
     queue_api.open_deal()
     clock.advance(days=4)

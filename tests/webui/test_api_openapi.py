@@ -122,6 +122,13 @@ def test_real_answers_fit_the_documented_schemas_for_every_documented_status(que
     offer = next(t["id"] for t in done["open_tasks"] if t["node_id"] == "Task_Offer")
     closed = check(api.post(f"/tasks/{offer}/complete", "rep1", {"result": "accepted"}), "POST", complete, 200)
     assert closed["status"] == "won" and closed["closed_at"] is not None and closed["stage_history"]
+    another = api.open_deal()
+    minimal = api.client.post(f"{PREFIX}/tasks/{another['open_tasks'][0]['id']}/complete",
+                              data='{"amount": 5}', content_type="application/json",
+                              headers={**api.headers(another["owner"]), "Prefer": "return=minimal"})
+    assert (minimal.status_code, minimal.data) == (204, b"")  # documented without content
+    assert "content" not in check.document["paths"][complete]["post"]["responses"]["204"]
+    check.checked.add(("POST", complete, "204"))
 
     assert every_status(check.document, CORE_PATHS) - check.checked == set()
 

@@ -50,6 +50,9 @@ SCHEMAS = {
 }
 
 TASK_ID = {"name": "task_id", "in": "path", "required": True, "schema": {"type": "string"}}
+PREFER = {"name": "Prefer", "in": "header", "required": False, "schema": {"type": "string"},
+          "description": "RFC 7240. 'return=minimal': answer 204 without the opportunity (a client that does not "
+                         "show the deal spares the server rebuilding it); anything else is ignored."}
 
 PATHS = {
     "/tasks/{task_id}/claim": {"post": {
@@ -67,10 +70,14 @@ PATHS = {
         "summary": "Complete a task with its form's data",
         "description": "The body maps the task's form fields (see Task.form) to values; money and numbers "
                        "as strings or JSON numbers, dates as YYYY-MM-DD, yes/no as booleans. The process "
-                       "then runs to its next step; the answer is the opportunity afterwards.",
-        "parameters": [TASK_ID],
+                       "then runs to its next step; the answer is the opportunity afterwards, or nothing "
+                       "(204) with 'Prefer: return=minimal'. A step that fails in the methodology's own "
+                       "logic is still a completion: the opportunity's error_message says what failed.",
+        "parameters": [TASK_ID, PREFER],
         "requestBody": {"required": False, "content": {"application/json": {"schema": FREE_FORM}}},
         "responses": {"200": answer(ref("Opportunity"), "Completed; the opportunity with its next step."),
+                      "204": {"description": "Completed, as asked by 'Prefer: return=minimal' (with "
+                                             "'Preference-Applied: return=minimal'); no content."},
                       "401": UNAUTHORIZED,
                       "403": error("The caller sees the task but may not complete it."),
                       "404": NOT_YOURS,
