@@ -264,12 +264,13 @@ class Engine:
         return tasks.reassign_task(self.context, task_id, to=to, actor=actor)
 
     def inbox(self, username: str, params: Mapping[str, object] | None = None, *, stage: str | None = None,
-              methodology: str | None = None, page: int = 1, per_page: int = 25) -> InboxPage:
+              methodology: str | None = None, page: int = 1, per_page: int = 25,
+              saved_filters: bool = True) -> InboxPage:
         """The user's ready tasks searched, filtered, sorted and paged as ``params`` ask
         (engine.rules.inbox_query: q, stage, methodology, due, follow_up, assignee, queue,
-        sort, page, per_page), with their saved filters."""
+        sort, page, per_page), with their saved filters (none with ``saved_filters=False``)."""
         return inbox.inbox(self.context, username, params, stage=stage, methodology=methodology, page=page,
-                           per_page=per_page)
+                           per_page=per_page, saved_filters=saved_filters)
 
     def bulk_claim(self, task_ids: Iterable[object], *, actor: str) -> BulkReport:
         return inbox_work.bulk_claim(self.context, task_ids, actor=actor)

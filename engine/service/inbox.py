@@ -23,19 +23,23 @@ from engine.views import InboxPage, OpportunityView, TaskView
 
 
 def inbox(ctx: ServiceContext, username: str, params: Mapping[str, object] | None = None, *,
-          stage: str | None = None, methodology: str | None = None, page: int = 1, per_page: int = 25) -> InboxPage:
+          stage: str | None = None, methodology: str | None = None, page: int = 1, per_page: int = 25,
+          saved_filters: bool = True) -> InboxPage:
     """The user's READY tasks: assigned to them, waiting in their teams' queues, and (for
     a manager) on the deals they are responsible for — searched, filtered, sorted and
     paged as ``params`` ask (engine.rules.inbox_query; FormError names every bad one);
-    earliest due first by default. The keywords are the older spelling of the same."""
+    earliest due first by default. The keywords are the older spelling of the same.
+    ``saved_filters=False``: without the user's saved filters (a caller that does not
+    show them spares their query)."""
     given = {"stage": stage, "methodology": methodology,
              "page": None if page == 1 else str(page), "per_page": None if per_page == 25 else str(per_page)}
     query = inbox_query.parse({**{k: v for k, v in given.items() if v is not None}, **(params or {})})
     now = ctx.now()
     with unit_of_work.quick_read(ctx) as session:
-        actor, team_ids = people.user_and_team_ids(session, username)
+        actor, teams = people.user_and_teams(session, username)
         if actor is None:
             raise NotFoundError(f"no user '{username}'")
+        team_ids = [team_id for team_id, _ in teams]
         who = policy.Actor(actor.id, actor.role, team_ids)
         visible = inbox_store.Visibility.of(actor.id, team_ids, policy.inbox_scope(who))
         zone = organisation.company_zone(session) if query.due or query.follow_up else "UTC"
@@ -55,15 +59,17 @@ def inbox(ctx: ServiceContext, username: str, params: Mapping[str, object] | Non
             [v for v, (info, _) in versions.items() if info.methodology_id == query.methodology],
             narrowed=narrowed, sort=query.sort, descending=query.descending)
         lookup = Lookup(session, ctx.catalog)
-        for task, _, _, _, assignee, team, _, _ in rows:  # the names came with the page
-            lookup.users[task.assignee_id] = assignee
-            lookup.teams[task.candidate_team_id] = team
+        for row in rows:  # the names came with the page
+            lookup.users[row.assignee_id] = row.assignee
+            lookup.teams[row.candidate_team_id] = row.team
         tasks = tuple(dataclasses.replace(
-            lookup.task_view(task, DealFacts(task.opportunity_id, title, stage_id, version_id)),
-            partner_name=partner, may_claim=task.assignee_id is None
-            and policy.may_claim(who, inbox_store.task_facts(task)))
-            for task, title, stage_id, version_id, _, _, partner, _ in rows)
-        may_hand_over = any(policy.may_manage(who, policy.Deal(owner_id=0, manager_id=manager_id)) for *_, manager_id in rows)
+            lookup.task_view(row, DealFacts(row.opportunity_id, row.deal_title, row.deal_stage_id,
+                                            row.deal_version_id)),
+            partner_name=row.partner_name, may_claim=row.assignee_id is None
+            and policy.may_claim(who, inbox_store.task_facts(row)))
+            for row in rows)
+        may_hand_over = any(policy.may_manage(who, policy.Deal(owner_id=0, manager_id=row.manager_id))
+                            for row in rows)
         stages = {}
         for g in groups:
             if g.stage_id is not None:
@@ -73,8 +79,9 @@ def inbox(ctx: ServiceContext, username: str, params: Mapping[str, object] | Non
                          queued=n_queued, team=total - n_mine - n_queued, overdue=n_overdue,
                          stages=tuple(sorted(stages.items(), key=lambda item: item[1])),
                          methodologies=tuple(sorted({info.methodology_id for info, _ in versions.values()})),
-                         query=query, queues=tuple(inbox_store.team_names(session, team_ids)),
-                         saved=inbox_filters.of_user(session, actor.id), may_hand_over=may_hand_over)
+                         query=query, queues=tuple(name for _, name in teams),
+                         saved=inbox_filters.of_user(session, actor.id) if saved_filters else (),
+                         may_hand_over=may_hand_over)
 
 
 def _window(kind: str | None, now, zone: str) -> inbox_store.Window | None:

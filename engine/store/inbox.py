@@ -265,13 +265,25 @@ def _order(sort: str, descending: bool) -> tuple:
     return (direction(plain[sort]), *default)
 
 
+# The task's columns an inbox row shows (all but an activity's stage), as plain columns:
+# a page is read as rows, not as ORM entities (no identity map, no instrumented
+# attributes) — the rows have the same attribute names, so Lookup.task_view takes them.
+_PAGE_TASK_COLUMNS = tuple(InboxTask.__table__.c[name] for name in (
+    "id", "opportunity_id", "node_id", "name", "instructions", "form", "lane", "assignee_id", "candidate_team_id",
+    "status", "due_at", "created_at", "completed_by_id", "completed_at", "kind", "required", "note",
+    "follow_up_at"))
+
+
 def page(session: Session, visible: Visibility, *, stage: str | None, version_ids: list[int] | None,
-         limit: int, offset: int, narrowed: tuple = (), sort: str = "due", descending: bool = False) -> list[tuple]:
-    """(task, deal title, deal stage, deal version, assignee's username, queue's team
-    name, partner's name, deal's manager id) rows in the order asked for (default:
-    earliest due first) — names joined in, so no query per name."""
-    query = (select(InboxTask, Opportunity.title, Opportunity.stage_id, Opportunity.methodology_version_id,
-                    User.username, Team.name, Opportunity.partner_name, Opportunity.manager_id)
+         limit: int, offset: int, narrowed: tuple = (), sort: str = "due", descending: bool = False) -> list:
+    """One page of rows, in the order asked for (default: earliest due first): the
+    task's columns (``_PAGE_TASK_COLUMNS``) and ``deal_title``, ``deal_stage_id``,
+    ``deal_version_id``, ``assignee``, ``team``, ``partner_name``, ``manager_id`` —
+    names joined in, so no query per name."""
+    query = (select(*_PAGE_TASK_COLUMNS, Opportunity.title.label("deal_title"),
+                    Opportunity.stage_id.label("deal_stage_id"),
+                    Opportunity.methodology_version_id.label("deal_version_id"), User.username.label("assignee"),
+                    Team.name.label("team"), Opportunity.partner_name, Opportunity.manager_id)
              .join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
              .outerjoin(User, User.id == InboxTask.assignee_id)
              .outerjoin(Team, Team.id == InboxTask.candidate_team_id)
@@ -281,11 +293,6 @@ def page(session: Session, visible: Visibility, *, stage: str | None, version_id
     if version_ids is not None:
         query = query.where(Opportunity.methodology_version_id.in_(version_ids or [-1]))
     return session.execute(query.order_by(*_order(sort, descending)).limit(limit).offset(offset)).all()
-
-
-def team_names(session: Session, team_ids: list[int]) -> list[str]:
-    """The names of the user's teams: the queues the inbox filters by."""
-    return list(session.scalars(select(Team.name).where(Team.id.in_(team_ids or [-1])).order_by(Team.name)))
 
 
 def ready_tasks(session: Session, catalog, worker: policy.Actor | None = None) -> list[TaskView]:

@@ -83,16 +83,18 @@ def user_by_token_hash(session: Session, token_hash: str) -> tuple[User | None, 
     return rows[0][0], sorted(name for _, name in rows if name is not None)
 
 
-def user_and_team_ids(session: Session, username: str) -> tuple[User | None, list[int]]:
-    """The active user and the ids of their teams, in one query."""
+def user_and_teams(session: Session, username: str) -> tuple[User | None, list[tuple[int, str]]]:
+    """The active user and their teams' (id, name), by name, in one query."""
     if not _nameable(username):
         return None, []
-    rows = session.execute(select(User, TeamMember.team_id)
+    rows = session.execute(select(User, Team.id, Team.name)
                            .outerjoin(TeamMember, TeamMember.user_id == User.id)
-                           .where(User.username == username, User.active.is_(True))).all()
+                           .outerjoin(Team, Team.id == TeamMember.team_id)
+                           .where(User.username == username, User.active.is_(True))
+                           .order_by(Team.name)).all()  # the queues' order, as the database sorts names
     if not rows:
         return None, []
-    return rows[0][0], [team_id for _, team_id in rows if team_id is not None]
+    return rows[0][0], [(team_id, name) for _, team_id, name in rows if team_id is not None]
 
 
 def team_names_of(session: Session, user_id_: int) -> list[str]:

@@ -23,7 +23,7 @@ def inbox():
     page = None
     try:
         page = facade().inbox(username(), {name: request.args[name] for name in INBOX_PARAMS
-                                           if name in request.args})
+                                           if name in request.args}, saved_filters=False)  # not in the answer
     except FormError as err:
         fields |= err.fields  # every problem at once
     if fields or page is None:
