@@ -52,7 +52,34 @@ def read_dmn(path: str, tree: etree._ElementTree) -> DmnFacts:
     return facts
 
 
+# Hit policies SpiffWorkflow's DMN engine would silently run as "the first rule that
+# matches" although they mean something else; each refused with what to write instead.
+_UNRUN_HIT_POLICIES = {
+    "PRIORITY": "it returns the match whose output comes first in the output's list of values",
+    "OUTPUT ORDER": "it returns every match sorted by the output's list of values",
+}
+
+
+def _hit_policy_problem(facts: DmnFacts, decision_id: str, table) -> None:
+    policy = (table.get("hitPolicy") or "UNIQUE").upper()
+    aggregation = table.get("aggregation")
+    if policy in _UNRUN_HIT_POLICIES:
+        facts.problems.append(Problem(
+            facts.path, table.sourceline,
+            f"decision '{decision_id}' has hit policy {policy}, which Dealflow does not run "
+            f"({_UNRUN_HIT_POLICIES[policy]}): order the rules by priority and use hit policy FIRST, "
+            "or RULE ORDER for every match in the rules' order"))
+    elif policy == "COLLECT" and aggregation:
+        facts.problems.append(Problem(
+            facts.path, table.sourceline,
+            f"decision '{decision_id}' collects with aggregation {aggregation}, which Dealflow does not run "
+            "(it would give the list of matches, not their "
+            f"{aggregation.lower()}): remove aggregation=\"{aggregation}\" and compute it from the list in a "
+            f"script task, e.g. total = {'len' if aggregation.upper() == 'COUNT' else aggregation.lower()}(result)"))
+
+
 def _decision_table(facts: DmnFacts, ns: str, decision_id: str, table) -> None:
+    _hit_policy_problem(facts, decision_id, table)
     facts.outputs |= {out.get("name") for out in table.findall(f"{{{ns}}}output") if out.get("name")}
     inputs = []
     for inp in table.findall(f"{{{ns}}}input"):
