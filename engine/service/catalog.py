@@ -133,8 +133,11 @@ class Catalog:
                 self._runners[version_id] = runner
         return runner
 
-    def routing(self, session: Session) -> Routing:
-        routing_id = versions.newest_routing_id(session)
+    def routing(self, session: Session, routing_id: int | None = None) -> Routing:
+        """The routing rules deployed last; ``routing_id``: their id, when the caller
+        read it already in this transaction (with its lock: ``lock_opportunity_of_task``)."""
+        if routing_id is None:
+            routing_id = versions.newest_routing_id(session)
         if routing_id is None:
             raise NotFoundError("no routing rules are deployed; run 'dealflow deploy'")
         with self._lock:
@@ -149,9 +152,9 @@ class Catalog:
                 self._routing[routing_id] = routing
         return routing
 
-    def lanes(self, session: Session, methodology_id: str) -> dict[str, LaneRole]:
+    def lanes(self, session: Session, methodology_id: str, routing_id: int | None = None) -> dict[str, LaneRole]:
         # A dict of lanes that also carries the groups/users maps tasks may name.
-        return task_roles(self.routing(session), methodology_id)
+        return task_roles(self.routing(session, routing_id), methodology_id)
 
 
 def _unpinnable(routing: Routing, segment) -> None:

@@ -32,8 +32,9 @@ def refresh_probability(opportunity: Opportunity, methodology: Methodology) -> N
 
 def apply_step(session: Session, opportunity: Opportunity, methodology: Methodology,
                lanes: dict[str, LaneRole], state: str, result: StepResult,
-               actor_id: int | None, now: datetime) -> None:
-    """Make the opportunity's rows reflect ``result``; ``state`` is the new workflow state."""
+               actor_id: int | None, now: datetime, rows: list[InboxTask] | None = None) -> None:
+    """Make the opportunity's rows reflect ``result``; ``state`` is the new workflow
+    state; ``rows``: the deal's ``inbox.step_rows`` if the caller read them already."""
     if result.error is not None:
         # The runner kept the state from before the step: nothing half-applied.
         opportunity.error_message = result.error.message
@@ -50,9 +51,10 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
     assign = Assigner(session, lanes)
     timer_dues = [t.due for t in result.timers]
     with session.no_autoflush:  # one flush, below, not one per query (each UPDATEs the deal again)
+        rows = inbox.step_rows(session, opportunity.id, stored=rows)  # the activities this step suggests join it
         for stage in progress.stages_entered(methodology, opportunity.stage_id, result.reached):
-            change_stage(session, opportunity, methodology, stage.id, actor_id, now, assign)
-        ready_rows, new_rows = _sync_inbox(session, opportunity, methodology, result, assign, now)
+            change_stage(session, opportunity, methodology, stage.id, actor_id, now, assign, rows)
+        ready_rows, new_rows = _sync_inbox(session, opportunity, methodology, result, assign, now, rows)
         if opportunity.status == "lost":
             # A lost deal's process stops, as closing it by hand stops it: what a parallel
             # branch still waits for (a chase its timer started) is withdrawn, no timer fires.
@@ -61,7 +63,7 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
             ready_rows, new_rows, timer_dues = [], [], []
         opportunity.next_timer_at = progress.earliest(timer_dues)
         opportunity.next_action_at = progress.earliest(
-            timer_dues, (row.due_at for row in ready_rows), inbox.open_activity_dues(session, opportunity.id))
+            timer_dues, (row.due_at for row in ready_rows), inbox.open_activity_dues(rows))
     # The opportunity's UPDATE checks its version counter: flushing it before the new
     # inbox rows are added makes a concurrent step on the same deal fail on that,
     # not on a task id both steps would insert.
@@ -74,10 +76,12 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
 
 
 def change_stage(session: Session, opportunity: Opportunity, methodology: Methodology, stage_id: str,
-                 actor_id: int | None, now: datetime, assign: Assigner | None = None) -> None:
+                 actor_id: int | None, now: datetime, assign: Assigner | None = None,
+                 rows: list[InboxTask] | None = None) -> None:
     """Move the deal into a stage: history, probability, closing on a won or lost
     stage, and the stage's suggested activities (routed by ``assign``; without it
-    they go to the owner)."""
+    they go to the owner). ``rows``: the deal's ``inbox.step_rows`` when the caller
+    read them already (the new activity rows are appended to it)."""
     stage = next(s for s in methodology.stages if s.id == stage_id)
     previous = opportunity.stage_id
     opportunity.stage_id = stage.id
@@ -94,31 +98,34 @@ def change_stage(session: Session, opportunity: Opportunity, methodology: Method
         record_event(session, opportunity, "closed", actor_id, now, outcome=outcome, stage=stage.id)
         if outcome == "won":
             partner_deals.deal_won(session, opportunity, actor_id, now)  # a prospect becomes a customer
-    _enter_activities(session, opportunity, stage, assign or Assigner(session, {}), now)
+    _enter_activities(session, opportunity, stage, assign or Assigner(session, {}), now,
+                      inbox.step_rows(session, opportunity.id) if rows is None else rows)
 
 
 def _enter_activities(session: Session, opportunity: Opportunity, stage: Stage, assign: Assigner,
-                      now: datetime) -> None:
+                      now: datetime, rows: list[InboxTask]) -> None:
     """Withdraw what earlier stages suggested and still waits (required ones were
     done, or the deal could not have left), then suggest what this stage has and
-    the deal was not given before."""
-    rows = inbox.activity_rows(session, opportunity.id)  # with those added, unflushed, in this step
-    for row in rows:
+    the deal was not given before (added to the session and to ``rows``)."""
+    activities = inbox.activity_rows(rows)
+    for row in activities:
         if row.status == "ready" and row.stage_id != stage.id:
             row.status = "cancelled"
     if opportunity.status != "open":
         return
-    given = {row.node_id for row in rows if row.status != "cancelled"}
-    session.add_all(InboxTask(**values)
-                    for values in inbox.activity_values(opportunity, stage, assign, now, given))
+    given = {row.node_id for row in activities if row.status != "cancelled"}
+    added = [InboxTask(**values) for values in inbox.activity_values(opportunity, stage, assign, now, given)]
+    session.add_all(added)
+    rows.extend(added)
 
 
 def _sync_inbox(session: Session, opportunity: Opportunity, methodology: Methodology, result: StepResult,
-                assign: Assigner, now: datetime) -> tuple[list[InboxTask], list[InboxTask]]:
-    """Inbox rows for exactly the READY tasks of ``result``: cancels the others and
-    returns (every ready row, the new ones — for the caller to add)."""
+                assign: Assigner, now: datetime, rows: list[InboxTask]) -> tuple[list[InboxTask], list[InboxTask]]:
+    """Inbox rows for exactly the READY tasks of ``result`` (``rows``: the deal's
+    ``inbox.step_rows``): cancels the others and returns (every ready row, the new
+    ones — for the caller to add)."""
     ready_ids = {t.task_id for t in result.ready}
-    existing = {row.id: row for row in inbox.ready_workflow_rows(session, opportunity.id)}
+    existing = {row.id: row for row in inbox.ready_workflow_rows(rows)}
     ready_rows, new_rows = [], []
     for task_id, row in existing.items():
         if task_id not in ready_ids:

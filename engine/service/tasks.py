@@ -4,6 +4,7 @@ task to someone else."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Mapping
 
@@ -56,13 +57,13 @@ def complete_task(ctx: ServiceContext, task_id: str, *, actor: str,
     now = ctx.now()
 
     def work(session: Session) -> int:
-        task, opportunity = _locked_task(session, task_id)
-        actor_row = people.user(session, actor)
+        task, opportunity, step = _locked_task(session, task_id, for_step=True)
+        actor_row, who = people.user_as_actor(session, actor)
         if task.kind == WHY_LOST:  # a lost deal's "Record why … was lost": its reason, checked as by hand
             closing.answer_ask(ctx, session, task, opportunity, actor_row, data, now)
             return opportunity.id
         _check_workable(task, opportunity)
-        policy.require(visibility.may_work(session, actor_row, task, opportunity),
+        policy.require(policy.may_work(who, visibility.task_of(task), visibility.deal_of(opportunity)),
                        f"user '{actor}' may not complete task '{task_id}'")
         fields = tuple(FormField(**f) for f in task.form)
         clean, errors = validate_form(fields, data)
@@ -72,22 +73,37 @@ def complete_task(ctx: ServiceContext, task_id: str, *, actor: str,
             sales.finish_activity(session, opportunity, task, actor_row, clean, now)
         else:
             deal_edit.apply_sets(ctx, session, opportunity, task, actor_row, clean, now)  # a stage's 'sets:'
-            run_completion(ctx, session, opportunity, task, actor_row, clean, now)
+            run_completion(ctx, session, opportunity, task, actor_row, clean, now, step)
         return opportunity.id
 
     opportunity_id = unit_of_work.run(ctx, work, duplicate="someone else completed this task at the same time")
     return opportunities.show_opportunity(ctx, opportunity_id) if view else None
 
 
-def _locked_task(session: Session, task_id: str) -> tuple[InboxTask, Opportunity]:
+@dataclass(frozen=True)
+class StepReads:
+    """What the lock and the task's read brought along for the workflow step: the
+    deal's ``inbox.step_rows`` and the id of the routing rules deployed last."""
+
+    rows: list[InboxTask]
+    routing_id: int | None
+
+
+def _locked_task(session: Session, task_id: str, *, for_step: bool = False):
     """Lock the task's deal, then read the task: what is decided next is decided on
-    both as they are once the lock is held, not as they were read before."""
+    both as they are once the lock is held, not as they were read before. ``for_step``:
+    (task, deal, StepReads) — the task is read with the deal's other live rows."""
     known = visibility.known_task_id(task_id)
-    opportunity = opportunity_store.lock_opportunity_of_task(session, known)
-    task = session.get(InboxTask, known, populate_existing=True) if opportunity is not None else None
+    opportunity, routing_id = opportunity_store.lock_opportunity_of_task(session, known)
+    task = rows = None
+    if opportunity is not None and for_step:
+        rows = inbox_store.step_rows(session, opportunity.id, task_id=known)
+        task = next((row for row in rows if row.id == known), None)  # the lists filter by status in memory
+    elif opportunity is not None:
+        task = session.get(InboxTask, known, populate_existing=True)
     if task is None:
         raise NotFoundError(f"no task '{task_id}'")
-    return task, opportunity
+    return (task, opportunity, StepReads(rows, routing_id)) if for_step else (task, opportunity)
 
 
 def _check_workable(task: InboxTask, opportunity: Opportunity) -> None:
@@ -109,12 +125,16 @@ def complete_activity(ctx: ServiceContext, task_id: str, *, actor: str,
 
 
 def run_completion(ctx: ServiceContext, session: Session, opportunity: Opportunity, task: InboxTask,
-                   actor_row: User, clean: dict, now: datetime) -> None:
+                   actor_row: User, clean: dict, now: datetime, reads: StepReads | None = None) -> None:
     """Complete the workflow task ``task`` of the locked ``opportunity`` with the
     form's ``clean`` data and store the step; a step that fails is remembered on the
-    deal (``failed_step``) so that ``retry`` can run it again."""
+    deal (``failed_step``) so that ``retry`` can run it again. ``reads``: what
+    ``_locked_task`` read with the lock (else read here)."""
     version, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
     runner = ctx.catalog.runner(session, version.id)
+    # Read before anything of the step is written: its query then flushes nothing, and
+    # the step's rows go out in apply_step's one flush (the events in one INSERT).
+    lanes = ctx.catalog.lanes(session, methodology.id, reads.routing_id if reads else None)
     variables = sales.score_task(session, opportunity, methodology, task, clean, actor_row, now)
     try:
         state, result = runner.complete(opportunity.workflow_state, task.id, {**clean, **variables}, now,
@@ -136,8 +156,8 @@ def run_completion(ctx: ServiceContext, session: Session, opportunity: Opportuni
         # Nothing of the step is kept; remember it so that retry can run it again.
         opportunity.failed_step = {"kind": "complete", "task": task.id, "actor": actor_row.id, "data": clean}
     was = opportunity.status
-    apply_step(session, opportunity, methodology, ctx.catalog.lanes(session, methodology.id),
-               state, result, actor_row.id, now)
+    apply_step(session, opportunity, methodology, lanes, state, result, actor_row.id, now,
+               reads.rows if reads else None)
     if was != "lost" and opportunity.status == "lost":
         closing.note_process_loss(session, opportunity, methodology, clean, actor_row.id, now)
 

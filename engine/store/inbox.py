@@ -125,33 +125,43 @@ def activity_node(stage_id: str, activity_id: str) -> str:
 
 
 
-def ready_workflow_rows(session: Session, opportunity_id: int) -> list[InboxTask]:
-    """The deal's READY rows of its process's user tasks."""
-    return list(session.scalars(select(InboxTask).where(
-        InboxTask.opportunity_id == opportunity_id, InboxTask.status == "ready",
-        InboxTask.kind == "workflow")))
+def step_rows(session: Session, opportunity_id: int, *, task_id: str | None = None,
+              stored: list[InboxTask] | None = None) -> list[InboxTask]:
+    """The deal's rows a workflow step works on, in one read: every READY one (its
+    process's tasks and the stages' suggested activities) and the activities done (an
+    activity is suggested once per deal); with ``task_id``, that row too, whatever its
+    status, and every row as stored now (``populate_existing``: read right after the
+    deal's lock, as ``lock_opportunity`` reads the deal). ``stored``: the rows such a
+    read gave earlier in the transaction (no query then). Activity rows added to the
+    session and not flushed yet (no autoflush) are among them. The step filters this
+    list in memory (``ready_workflow_rows``, ``activity_rows``, ``open_activity_dues``)
+    and appends the activities it suggests, instead of querying the table for each."""
+    if stored is None:
+        live = or_(InboxTask.status == "ready", and_(InboxTask.kind == "activity", InboxTask.status == "completed"))
+        query = select(InboxTask).where(InboxTask.opportunity_id == opportunity_id,
+                                        live if task_id is None else or_(live, InboxTask.id == task_id))
+        if task_id is not None:
+            query = query.execution_options(populate_existing=True)
+        stored = list(session.scalars(query))
+    known = {id(row) for row in stored}
+    return stored + [row for row in session.new if isinstance(row, InboxTask) and row.opportunity_id == opportunity_id
+                     and row.kind == "activity" and id(row) not in known]
 
 
-def activity_rows(session: Session, opportunity_id: int) -> list[InboxTask]:
-    """The deal's suggested activities still open or done (not the withdrawn ones);
-    rows added to the session and not flushed yet (no autoflush) are among them."""
-    stored = list(session.scalars(select(InboxTask).where(
-        InboxTask.opportunity_id == opportunity_id, InboxTask.kind == "activity",
-        InboxTask.status.in_(("ready", "completed")))))
-    pending = [row for row in session.new if isinstance(row, InboxTask) and row.opportunity_id == opportunity_id
-               and row.kind == "activity" and row.status in ("ready", "completed")]
-    return stored + pending
+def ready_workflow_rows(rows: Iterable[InboxTask]) -> list[InboxTask]:
+    """The READY rows of the process's user tasks among ``step_rows``."""
+    return [row for row in rows if row.kind == "workflow" and row.status == "ready"]
 
 
-def open_activity_dues(session: Session, opportunity_id: int) -> list[datetime]:
-    """Due dates of the suggested activities still open: they are next actions too.
-    Run it without autoflush: rows added or withdrawn in this step are seen in memory."""
-    stored = session.scalars(select(InboxTask).where(
-        InboxTask.opportunity_id == opportunity_id, InboxTask.kind == "activity",
-        InboxTask.status == "ready", InboxTask.due_at.is_not(None)))
-    pending = [row for row in session.new if isinstance(row, InboxTask) and row.opportunity_id == opportunity_id]
-    return [row.due_at for row in {*stored, *pending}
-            if row.kind == "activity" and row.status == "ready" and row.due_at is not None]
+def activity_rows(rows: Iterable[InboxTask]) -> list[InboxTask]:
+    """The suggested activities still open or done (not the withdrawn ones) among ``step_rows``."""
+    return [row for row in rows if row.kind == "activity" and row.status in ("ready", "completed")]
+
+
+def open_activity_dues(rows: Iterable[InboxTask]) -> list[datetime]:
+    """Due dates of the suggested activities still open among ``step_rows``: they
+    are next actions too."""
+    return [row.due_at for row in rows if row.kind == "activity" and row.status == "ready" and row.due_at is not None]
 
 
 @dataclass(frozen=True)

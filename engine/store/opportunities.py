@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, undefer
 
 from engine.errors import NotFoundError
@@ -20,9 +20,12 @@ from engine.store.report_scope import where_in_scope
 from engine.store.lookup import Lookup
 from engine.store.external_task_models import ExternalTask
 from engine.store import deal_totals, stage_totals
-from engine.store.models import Event, InboxTask, Opportunity, StageChange
+from engine.store.models import Event, InboxTask, Opportunity, RoutingVersion, StageChange
 from engine.store.partner_cards import credit_of
 from engine.store.partner_models import Partner
+
+
+NEWEST_ROUTING = select(func.max(RoutingVersion.id)).scalar_subquery()
 
 
 def lock_opportunity(session: Session, opportunity_id: int, *, with_state: bool = True,
@@ -41,22 +44,31 @@ def lock_opportunity(session: Session, opportunity_id: int, *, with_state: bool 
     return row
 
 
-def lock_opportunity_of_task(session: Session, task_id: str) -> Opportunity | None:
+def lock_opportunity_of_task(session: Session, task_id: str) -> tuple[Opportunity | None, int | None]:
     """``lock_opportunity`` of the deal of inbox row ``task_id``, found in the same
     statement (None when there is no such task): the caller reads the task once, under
-    the lock, instead of reading it for its deal's id first and again once locked."""
-    return _locked(session, Opportunity.id == select(InboxTask.opportunity_id)
-                   .where(InboxTask.id == task_id).scalar_subquery(), True)
+    the lock, instead of reading it for its deal's id first and again once locked.
+    With it, in the same statement, the id of the routing rules deployed last
+    (``versions.newest_routing_id``), which a step routes its new tasks by."""
+    row, routing_id = _locked(session, Opportunity.id == select(InboxTask.opportunity_id)
+                              .where(InboxTask.id == task_id).scalar_subquery(), True, NEWEST_ROUTING)
+    return row, routing_id
 
 
-def _locked(session: Session, where, with_state: bool) -> Opportunity | None:
+def _locked(session: Session, where, with_state: bool, *also) -> Opportunity | None:
+    """The row locked (``FOR UPDATE OF opportunities``); with the columns ``also``:
+    (the row or None, their values or None each)."""
     hold_sqlite_writes(session)  # SQLite has no row locks: its write lock stands in
-    query = select(Opportunity).where(where).with_for_update().execution_options(populate_existing=True)
+    query = (select(Opportunity, *also).where(where).with_for_update(of=Opportunity)
+             .execution_options(populate_existing=True))
     if with_state:
         query = query.options(undefer(Opportunity.workflow_state))
-    row = session.scalar(query)
+    found = session.execute(query).first()
+    row = found[0] if found is not None else None
     if row is not None:
         deal_totals.note_locked(session, row.id)
+    if also:
+        return (row, *(found[1:] if found is not None else (None,) * len(also)))
     return row
 
 

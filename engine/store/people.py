@@ -106,6 +106,16 @@ def team_ids_of(session: Session, user_id_: int) -> list[int]:
     return list(session.scalars(select(TeamMember.team_id).where(TeamMember.user_id == user_id_)))
 
 
+def user_as_actor(session: Session, username: str) -> tuple[User, policy.Actor]:
+    """``user`` and its ``actor_facts`` in one query (the user row once per team)."""
+    rows = session.execute(select(User, TeamMember.team_id).outerjoin(TeamMember, TeamMember.user_id == User.id)
+                           .where(User.username == username)).all() if _nameable(username) else []
+    row = rows[0][0] if rows else None
+    if row is None or not row.active:
+        raise NotFoundError(f"no user '{username}'")
+    return row, policy.Actor(row.id, row.role, [team for _, team in rows if team is not None])
+
+
 def actor_facts(session: Session, row: User) -> policy.Actor:
     """The user as the policy sees them: id, role and the ids of their teams."""
     return policy.Actor(row.id, row.role, team_ids_of(session, row.id))
