@@ -112,14 +112,16 @@ class Serializer:
 
     # --- states --------------------------------------------------------------------
 
-    def state_to_text(self, workflow) -> str:
+    def state_to_text(self, workflow, unchanged: frozenset = frozenset()) -> str:
         """The state as JSON text; StateNotStorable if its task data cannot be written.
 
         Task data is checked first, without building any text (a value containing
         itself or nested thousands deep would crash the writer, a value that repeats
         a big list would fill the database), and any failure of the writer itself is
-        StateNotStorable too, so a step can report it like a failing expression."""
-        _check_task_data(workflow)
+        StateNotStorable too, so a step can report it like a failing expression.
+        ``unchanged``: ids of tasks whose data is as read from a stored state (which
+        passed this check when it was written), not checked again."""
+        _check_task_data(workflow, unchanged)
         serializer = self._serializer
         registry = serializer.registry
         registry._encoder_mode = True  # what serialize_json does: nested values go to the encoder
@@ -165,11 +167,12 @@ class StateNotStorable(Exception):
         self.message = message
 
 
-def _check_task_data(workflow) -> None:
+def _check_task_data(workflow, unchanged: frozenset = frozenset()) -> None:
     """Every task's data storable (engine.expressions.storable), the task that made a
     bad value named: tasks are checked in the order they last changed, so the script
-    or decision that produced it comes before the tasks that inherited it."""
-    tasks = all_tasks(workflow)
+    or decision that produced it comes before the tasks that inherited it. Tasks in
+    ``unchanged`` are left out."""
+    tasks = [t for t in all_tasks(workflow) if t.id not in unchanged] if unchanged else all_tasks(workflow)
     order = {id(t): i for i, t in enumerate(tasks)}
     for task in sorted(tasks, key=lambda t: (t.last_state_change, order[id(t)])):
         spec = task.task_spec

@@ -187,8 +187,10 @@ class ProcessRunner:
             task.data.update(data)
             task.run()
 
+        # Its data is checked above and the task runs; a task the step left in its state
+        # keeps the data read from the stored state: only the others are checked again.
         with acting_user(user):
-            return self._step(state, now, action, task_id)
+            return self._step(state, now, action, task_id, recheck_changed_only=True)
 
     def complete_external(self, state: str, task_id: str, data: dict, now: datetime) -> tuple[str, StepResult]:
         """Merge a worker's ``data`` (already checked) into a READY external task, complete it, run on."""
@@ -342,7 +344,7 @@ class ProcessRunner:
     # --- internals -------------------------------------------------------------------
 
     def _step(self, state: str, now: datetime, action=None, task_id: str | None = None,
-              external: bool = False) -> tuple[str, StepResult]:
+              external: bool = False, recheck_changed_only: bool = False) -> tuple[str, StepResult]:
         """Load ``state``, run ``action`` on the READY user task ``task_id`` (if any) and
         the engine at ``now``; on a failure, the untouched ``state`` and the error."""
         with frozen_now(now):
@@ -357,19 +359,22 @@ class ProcessRunner:
             except _STEP_FAILURES as err:
                 return state, self._failed(state, err)
             thrown = messages.thrown(workflow)  # taken out of the state: each is delivered once
-            return self._saved(state, workflow, before, marks, thrown)
+            unchanged = frozenset(t.id for t in all_tasks(workflow) if before.get(t.id) == t.state) \
+                if recheck_changed_only else frozenset()
+            return self._saved(state, workflow, before, marks, thrown, unchanged)
 
     def _failed(self, state: str, err: Exception) -> StepResult:
         """The result of the untouched ``state``, carrying the error."""
         return self._result(self._load(state), None, step_error(err))
 
     def _saved(self, state: str, workflow: BpmnWorkflow, before: dict,
-               marks: dict | None = None, thrown: tuple = ()) -> tuple[str, StepResult]:
+               marks: dict | None = None, thrown: tuple = (), unchanged: frozenset = frozenset()
+               ) -> tuple[str, StepResult]:
         """The new state and the step's result; or, when what the step left cannot be
         stored (too big, too deep, containing itself, not JSON), the untouched
         ``state`` and that error on the task that made it, as for a failing script."""
         try:
-            text = self._serializer.state_to_text(workflow)
+            text = self._serializer.state_to_text(workflow, unchanged)
         except StateNotStorable as err:
             return state, self._result(self._load(state), None, StepError(err.node_id, err.message))
         return text, self._result(workflow, before, None, marks, thrown)

@@ -120,8 +120,7 @@ def replace(session: Session, opportunity_ids: Sequence[int]) -> None:
         if to_lock:
             connection.execute(select(Opportunity.id).where(Opportunity.id.in_(to_lock))
                                .order_by(Opportunity.id).with_for_update())
-        old = [dict(r._mapping) for r in connection.execute(_OLD_PARTS, {"ids": chunk})]
-        new = parts(session, chunk)
+        old, new = _old_and_new_parts(session, chunk)
         current = {row["opportunity_id"]: row for row in new}
         unchanged = {row["opportunity_id"] for row in old if current.get(row["opportunity_id"]) == row}
         old = [row for row in old if row["opportunity_id"] not in unchanged]
@@ -172,18 +171,41 @@ _OLD_PARTS = select(DealReportFact.__table__).where(
     DealReportFact.opportunity_id.in_(bindparam("ids", expanding=True)))
 
 
+# The new parts with the stored ones beside them, in one read (a deal's step replaces one part).
+_FACT_COLUMNS = tuple(DealReportFact.__table__.c)
+_PARTS_AND_OLD = (_PARTS.add_columns(*_FACT_COLUMNS)
+                  .outerjoin(DealReportFact, DealReportFact.opportunity_id == Opportunity.id))
+_PART_WIDTH = len(_PARTS.selected_columns)
+
+
 def parts(session: Session, opportunity_ids: Sequence[int]) -> list[dict]:
     """The deals' parts as DealReportFact rows, from the deals and their partner cards."""
-    rows = []
-    for (deal_id, owner, manager, team, status, currency, version, stage, segment, territory, industry, source,
-         campaign, cents, probability, opened, closed) in session.execute(_PARTS, {"ids": list(opportunity_ids)}):
-        rows.append(dict(
-            opportunity_id=deal_id, owner_id=owner, manager_id=int(manager), team_id=int(team), status=status,
-            currency=currency, methodology_version_id=version, stage_id=stage, segment_id=segment,
-            territory=territory, industry=industry, source=source, campaign=campaign, amount_cents=int(cents or 0),
-            weighted_units=int(cents or 0) * int(probability), cycle_us=_cycle(status, opened, closed),
-            closed_cycle_us=None if status == "open" else _cycle(status, opened, closed)))
-    return rows
+    return [_part(row) for row in session.execute(_PARTS, {"ids": list(opportunity_ids)})]
+
+
+def _old_and_new_parts(session: Session, chunk: list[int]) -> tuple[list[dict], list[dict]]:
+    """(the parts stored, the parts now) of these deals; a deleted deal has only the first."""
+    old, new = [], []
+    for row in session.execute(_PARTS_AND_OLD, {"ids": chunk}):
+        new.append(_part(row[:_PART_WIDTH]))
+        stored = row[_PART_WIDTH:]
+        if stored[0] is not None:
+            old.append({column.name: value for column, value in zip(_FACT_COLUMNS, stored)})
+    gone = sorted(set(chunk) - {row["opportunity_id"] for row in new})
+    if gone:
+        old += [dict(r._mapping) for r in session.execute(_OLD_PARTS, {"ids": gone})]
+    return old, new
+
+
+def _part(row) -> dict:
+    (deal_id, owner, manager, team, status, currency, version, stage, segment, territory, industry, source,
+     campaign, cents, probability, opened, closed) = row
+    return dict(
+        opportunity_id=deal_id, owner_id=owner, manager_id=int(manager), team_id=int(team), status=status,
+        currency=currency, methodology_version_id=version, stage_id=stage, segment_id=segment,
+        territory=territory, industry=industry, source=source, campaign=campaign, amount_cents=int(cents or 0),
+        weighted_units=int(cents or 0) * int(probability), cycle_us=_cycle(status, opened, closed),
+        closed_cycle_us=None if status == "open" else _cycle(status, opened, closed))
 
 
 def _cycle(status: str, opened: datetime | None, closed: datetime | None) -> int:

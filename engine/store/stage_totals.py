@@ -11,7 +11,7 @@ from the sums and adds the new one, so it is right however often it runs."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -80,11 +80,11 @@ def _part_key(row: dict) -> tuple:
     return tuple(row[k] for k in PART_KEY)
 
 
-_DEALS = select(Opportunity.id, Opportunity.owner_id, Opportunity.manager_id, Opportunity.team_id,
-                Opportunity.segment_id).where(Opportunity.id.in_(bindparam("ids", expanding=True)))
+# Each move with its deal's keys (read with the moves: a deal without any has no part).
 _MOVES = (select(StageChange.opportunity_id,
                  func.coalesce(StageChange.methodology_version_id, Opportunity.methodology_version_id),
-                 StageChange.to_stage, StageChange.changed_at)
+                 StageChange.to_stage, StageChange.changed_at, Opportunity.owner_id, Opportunity.manager_id,
+                 Opportunity.team_id, Opportunity.segment_id)
           .join(Opportunity, Opportunity.id == StageChange.opportunity_id)
           .where(StageChange.opportunity_id.in_(bindparam("ids", expanding=True)))
           .order_by(StageChange.opportunity_id, StageChange.id))
@@ -92,10 +92,11 @@ _MOVES = (select(StageChange.opportunity_id,
 
 def _parts(session: Session, chunk: list[int], positions_of: Positions) -> list[dict]:
     """The deals' parts as DealStageFact rows."""
-    deals = {row.id: row for row in session.execute(_DEALS, {"ids": chunk})}
+    deals: dict[int, _Deal] = {}
     moves: dict[int, list[Move]] = defaultdict(list)
-    for deal_id, version_id, stage_id, at in session.execute(_MOVES, {"ids": chunk}):
+    for deal_id, version_id, stage_id, at, *keys in session.execute(_MOVES, {"ids": chunk}):
         moves[deal_id].append(Move(version_id, stage_id, at))
+        deals[deal_id] = _Deal(deal_id, *keys)
     positions: dict[tuple[int, str], tuple[int, str]] = {}
     for version_id in {m.version_id for its in moves.values() for m in its}:
         positions.update(positions_of(version_id))
@@ -107,7 +108,15 @@ def _parts(session: Session, chunk: list[int], positions_of: Positions) -> list[
     return rows
 
 
-def _row(deal, fact: Fact) -> dict:
+class _Deal(NamedTuple):
+    id: int
+    owner_id: int
+    manager_id: int | None
+    team_id: int | None
+    segment_id: str
+
+
+def _row(deal: _Deal, fact: Fact) -> dict:
     return dict(opportunity_id=deal.id, methodology_version_id=fact.version_id, stage_id=fact.stage_id,
                 owner_id=deal.owner_id, manager_id=deal.manager_id or 0, team_id=deal.team_id or 0,
                 segment_id=deal.segment_id, stays=fact.stays, stay_us=fact.stay_us, advanced=int(fact.advanced))
