@@ -94,7 +94,10 @@ def _locked_task(session: Session, task_id: str, *, for_step: bool = False):
     both as they are once the lock is held, not as they were read before. ``for_step``:
     (task, deal, StepReads) — the task is read with the deal's other live rows."""
     known = visibility.known_task_id(task_id)
-    opportunity, routing_id = opportunity_store.lock_opportunity_of_task(session, known)
+    if for_step:
+        opportunity, routing_id = opportunity_store.lock_for_step(session, known)
+    else:
+        opportunity, routing_id = opportunity_store.lock_opportunity_of_task(session, known), None
     task = rows = None
     if opportunity is not None and for_step:
         rows = inbox_store.step_rows(session, opportunity.id, task_id=known)

@@ -44,18 +44,25 @@ def lock_opportunity(session: Session, opportunity_id: int, *, with_state: bool 
     return row
 
 
-def lock_opportunity_of_task(session: Session, task_id: str) -> tuple[Opportunity | None, int | None]:
+def lock_opportunity_of_task(session: Session, task_id: str) -> Opportunity | None:
     """``lock_opportunity`` of the deal of inbox row ``task_id``, found in the same
     statement (None when there is no such task): the caller reads the task once, under
-    the lock, instead of reading it for its deal's id first and again once locked.
-    With it, in the same statement, the id of the routing rules deployed last
-    (``versions.newest_routing_id``), which a step routes its new tasks by."""
-    row, routing_id = _locked(session, Opportunity.id == select(InboxTask.opportunity_id)
-                              .where(InboxTask.id == task_id).scalar_subquery(), True, NEWEST_ROUTING)
-    return row, routing_id
+    the lock, instead of reading it for its deal's id first and again once locked."""
+    return _locked(session, _of_task(task_id), True)
 
 
-def _locked(session: Session, where, with_state: bool, *also) -> Opportunity | None:
+def lock_for_step(session: Session, task_id: str) -> tuple[Opportunity | None, int | None]:
+    """``lock_opportunity_of_task`` and, in the same statement, the id of the routing
+    rules deployed last (``versions.newest_routing_id``), which the workflow step that
+    completes the task routes its new tasks by: one round trip instead of two."""
+    return _locked(session, _of_task(task_id), True, NEWEST_ROUTING)
+
+
+def _of_task(task_id: str):
+    return Opportunity.id == select(InboxTask.opportunity_id).where(InboxTask.id == task_id).scalar_subquery()
+
+
+def _locked(session: Session, where, with_state: bool, *also) -> Opportunity | None | tuple:
     """The row locked (``FOR UPDATE OF opportunities``); with the columns ``also``:
     (the row or None, their values or None each)."""
     hold_sqlite_writes(session)  # SQLite has no row locks: its write lock stands in
