@@ -107,13 +107,11 @@ def team_ids_of(session: Session, user_id_: int) -> list[int]:
 
 
 def user_as_actor(session: Session, username: str) -> tuple[User, policy.Actor]:
-    """``user`` and its ``actor_facts`` in one query (the user row once per team)."""
-    rows = session.execute(select(User, TeamMember.team_id).outerjoin(TeamMember, TeamMember.user_id == User.id)
-                           .where(User.username == username)).all() if _nameable(username) else []
-    row = rows[0][0] if rows else None
-    if row is None or not row.active:
+    """``user`` and its ``actor_facts``, read in one query (``user_and_teams``)."""
+    row, teams = user_and_teams(session, username)
+    if row is None:
         raise NotFoundError(f"no user '{username}'")
-    return row, policy.Actor(row.id, row.role, [team for _, team in rows if team is not None])
+    return row, policy.Actor(row.id, row.role, [team_id for team_id, _ in teams])
 
 
 def actor_facts(session: Session, row: User) -> policy.Actor:
