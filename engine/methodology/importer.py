@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from engine.errors import BpmnImportError
-from engine.methodology.bpmn_source import parse_xml, read_bpmn
+from engine.methodology.bpmn_source import fresh_id, parse_xml, read_bpmn
 from engine.methodology import data_objects, proposals
 from engine.methodology.camunda_forms import read_form, read_forms
 from engine.methodology.dmn_literals import translate_literals
@@ -63,12 +63,7 @@ def methodology_id_for(text: str) -> str:
 def _stage_id(text: str, taken: set[str]) -> str:
     base = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
     base = re.sub(r"^[^a-z]+", "", base)[:50].rstrip("_") or "stage"
-    ident, n = base, 1
-    while ident in taken:
-        n += 1
-        ident = f"{base}_{n}"
-    taken.add(ident)
-    return ident
+    return fresh_id(base, taken)
 
 
 def plan_import(file_name: str, data: bytes, *, companions: dict[str, bytes], existing: dict[str, bytes],
