@@ -21,5 +21,12 @@ def person(username: object) -> str:
     return known[username]
 
 
+def person_choices(usernames) -> list[tuple[str, str]]:
+    """(username, display name) pairs for a select: the value stays the username a
+    filter reads, the option shows the person."""
+    return [(username, person(username)) for username in usernames]
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(person)
+    app.add_template_filter(person_choices)

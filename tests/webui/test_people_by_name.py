@@ -47,3 +47,14 @@ def test_the_deal_page_names_its_owner_manager_and_task_holders(engine):
     assert "assigned to Anna Nowak" in text_of(task) and "assigned to rep1" not in task
     inbox = text_of(client_for(app, "manager").get("/").text)
     assert "Anna Nowak" in inbox
+
+
+def test_the_deals_lists_owner_filter_offers_people_by_name_and_filters_by_username(engine):
+    app = make_app(engine)
+    open_deal(engine)
+    page = client_for(app, "manager").get("/deals?scope=team").text
+    owner_filter = page.split('id="filter-owner"')[1].split("</select>")[0]
+    assert re.search(r'<option value="rep1"\s*>Anna Nowak</option>', owner_filter), owner_filter
+    assert ">rep1<" not in owner_filter
+    chosen = client_for(app, "manager").get("/deals?scope=team&owner=rep1").text
+    assert re.search(r'<option value="rep1"\s*selected>Anna Nowak</option>', chosen)
