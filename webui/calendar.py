@@ -83,8 +83,12 @@ def week():
     user = None if team else (request.args.get("user") or current_user.username)
     view = engine.week(user, team=team, viewer=current_user.username, start=request.args.get("start") or None,
                        zone=zone())
-    teams = sorted({t for u in engine.list_users() for t in u.teams}) if current_user.may_see_pipeline else []
-    return render_template("week.html", week=view, teams=teams, now=engine.now())
+    users = engine.list_users() if current_user.may_see_pipeline else []
+    teams = sorted({t for u in users for t in u.teams})
+    # Whose week to show, by name: the people who plan activities (reps and managers).
+    people = sorted(((u.username, u.display_name or u.username) for u in users if u.role in ("rep", "manager")),
+                    key=lambda pair: pair[1].lower())
+    return render_template("week.html", week=view, teams=teams, people=people, now=engine.now())
 
 
 # --- planning and changing activities ----------------------------------------------------

@@ -225,3 +225,15 @@ def test_the_week_shows_the_team_queue_tasks_marked_apart_from_own_ones(queue_ap
     other = client_for(queue_app, "rep3")
     assert "Qualify the lead" not in other.get("/calendar/week?start=2026-11-02").text
     assert other.get("/calendar/week?team=sales").status_code == 404
+
+
+def test_a_manager_picks_whose_week_by_name_and_a_rep_has_no_list_of_people(app, engine):
+    engine.create_user("rep4", "rep", "Zofia Wrona")
+    engine.create_user("designer", "designer", "Dana Designer")
+    page = client_for(app, "manager").get("/calendar/week?user=rep1").text
+    people = page.split('<select id="week-user" name="user">')[1].split("</select>")[0]
+    assert re.search(r'<option value="rep4"\s*>Zofia Wrona</option>', people)
+    assert re.search(r'<option value="rep1"\s*selected>', people)  # the week shown is rep1's
+    assert 'value="designer"' not in people and 'value="admin"' not in people  # they plan no activities
+    rep = client_for(app, "rep1").get("/calendar/week").text
+    assert '<select id="week-user"' not in rep and "Zofia Wrona" not in rep
