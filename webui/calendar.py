@@ -86,7 +86,7 @@ def week():
     users = engine.list_users() if current_user.may_see_pipeline else []
     teams = sorted({t for u in users for t in u.teams})
     # Whose week to show, by name: the people who plan activities (reps and managers).
-    people = sorted(((u.username, u.display_name or u.username) for u in users if u.role in ("rep", "manager")),
+    people = sorted(((u.username, u.display_name or u.username) for u in users if u.plans_activities),
                     key=lambda pair: pair[1].lower())
     return render_template("week.html", week=view, teams=teams, people=people, now=engine.now())
 

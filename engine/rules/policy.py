@@ -33,6 +33,7 @@ The rules (``manager of the deal`` = the manager of the deal's team when it open
     may_deploy                no                           no                               yes       yes
     may_own_deals             yes                          no                               no        no
     may_take_tasks            yes                          yes                              no        yes
+    plans_activities          yes                          yes                              no        no
 
     may_see_partner           owns it; may see one of      manages its owner***, it has no  no        yes
                               its deals (may_see_deal)     owner, or may see one of its deals
@@ -196,6 +197,12 @@ def may_take_tasks(role: Role | str) -> bool:
     """Whom a manager may hand a task to: reps, managers and admins (designers fix
     methodologies, they do not work deals)."""
     return Role.of(role) in (Role.REP, Role.MANAGER, Role.ADMIN)
+
+
+def plans_activities(role: Role | str) -> bool:
+    """Whose week a manager looks at: the people who plan and hold activities with
+    customers, reps and managers (an admin may see any week, but keeps none)."""
+    return Role.of(role) in (Role.REP, Role.MANAGER)
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,11 @@ class UserView:
         return policy.may_take_tasks(self.role)
 
     @property
+    def plans_activities(self) -> bool:
+        """Offered in the week calendar's list of people."""
+        return policy.plans_activities(self.role)
+
+    @property
     def may_import_leads(self) -> bool:
         """Import lead files (the lead import page)."""
         return policy.may_import_leads(self._actor)

@@ -61,6 +61,7 @@ def test_the_manager_gives_a_suggested_activity_to_another_rep(site, page):
         item.locator("button").click()
     assert answer.value.status == 303
     page.wait_for_selector(".flash-success")
-    heading = page.locator(f"#activity-{activity.id}").inner_text().splitlines()[0]
-    assert heading.startswith(f"{activity.name} — Renata Rep")  # rep2, shown by name
+    # Whom it is given to, after the name and the 'required' badge that a required activity carries.
+    given_to = page.locator(f"#activity-{activity.id} > span.muted").inner_text()
+    assert given_to.startswith("— Renata Rep")  # rep2, shown by name
     assert activity.id in {t.id for t in engine.list_tasks("rep2")}
