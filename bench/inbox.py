@@ -316,6 +316,8 @@ def main() -> None:
     parser.add_argument("--teams-per-user", type=int, default=50)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead of PostgreSQL")
+    parser.add_argument("--schema", help="PostgreSQL: build in this schema and keep it; if it already holds a "
+                                         "build, only measure (drop it yourself: DROP SCHEMA name CASCADE)")
     args = parser.parse_args()
     if args.sqlite:
         with tempfile.TemporaryDirectory() as folder:
@@ -325,9 +327,17 @@ def main() -> None:
             engine.close()
         print(f"p95={p95:.2f} ms ratio={ratio:.2f}")
         return
-    with postgres_schema("inbox.py") as (url, _, schema):
-        print(f"PostgreSQL (schema {schema}): building {args.rows} task rows ...")
-        engine = build(url, args.rows, args.teams_per_user)
+    with postgres_schema("inbox.py", args.schema, keep=bool(args.schema)) as (url, admin, schema):
+        with admin.connect() as connection:
+            built = connection.execute(text(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = :s AND table_name = 'tasks'"),
+                {"s": schema}).scalar()
+        if built:
+            print(f"PostgreSQL (schema {schema}, kept): measuring the database built before ...")
+            engine = Engine(url, upgrade_schema=True)
+        else:
+            print(f"PostgreSQL (schema {schema}): building {args.rows} task rows ...")
+            engine = build(url, args.rows, args.teams_per_user)
         p95, ratio = measure(engine, args.requests, "PostgreSQL")
         engine.close()
     print(f"p95={p95:.2f} ms ratio={ratio:.2f}")
