@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import threading
 import uuid
 from contextlib import contextmanager
 from typing import Iterator
@@ -15,8 +17,9 @@ from sqlalchemy import create_engine, text
 def postgres_schema(bench: str, name: str | None = None, keep: bool = False) -> Iterator[tuple[str, object, str]]:
     """(database URL with the schema as search path, an admin engine, the schema's
     name) in DEALFLOW_BENCH_POSTGRES_URL, else DEALFLOW_TEST_POSTGRES_URL; the schema
-    is dropped however the block ends, unless ``keep``. With ``name``, that schema is
-    used (created if missing) instead of a fresh one."""
+    is dropped however the block ends (a SIGTERM — a CI timeout, ``kill`` — included,
+    which Python would otherwise end without running ``finally``), unless ``keep``.
+    With ``name``, that schema is used (created if missing) instead of a fresh one."""
     postgres = os.environ.get("DEALFLOW_BENCH_POSTGRES_URL") or os.environ.get("DEALFLOW_TEST_POSTGRES_URL")
     if not postgres:
         raise SystemExit(f"bench/{bench}: set DEALFLOW_BENCH_POSTGRES_URL (or DEALFLOW_TEST_POSTGRES_URL), "
@@ -26,11 +29,27 @@ def postgres_schema(bench: str, name: str | None = None, keep: bool = False) -> 
     admin = create_engine(postgres)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    restore = _exit_on_sigterm()
     try:
         separator = "&" if "?" in postgres else "?"
         yield f"{postgres}{separator}options=-csearch_path%3D{schema}", admin, schema
     finally:
+        restore()
         if not keep:
             with admin.begin() as connection:
                 connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def _exit_on_sigterm():
+    """Make SIGTERM raise SystemExit (so the ``finally`` above drops the schema);
+    returns what puts the previous handler back. Signal handlers belong to the main
+    thread: elsewhere this changes nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def terminated(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    return lambda: signal.signal(signal.SIGTERM, previous)

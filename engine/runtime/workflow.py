@@ -39,6 +39,7 @@ from engine.runtime import mappings, messages, signals
 from engine.runtime.assignments import AssignmentExpressions
 from engine.runtime.mappings import Around
 from engine.runtime.clock import acting_user, frozen_now
+from engine.runtime.dmn_unique import check_unique_hit_policy
 from engine.runtime.script_engine import SafeScriptEngine
 from engine.runtime.serialization import MAX_TASK_DATA_CHARS, Serializer, StateNotStorable
 from engine.runtime.specs import ProcessSpecs
@@ -79,6 +80,7 @@ class ProcessRunner:
         self._around = {name: dict(nodes) for name, nodes in (around or {}).items()}
         # io mappings and result variables, hung on this runner's own spec objects
         self._callbacks = mappings.attach([spec, *subprocess_specs.values()], self._around)
+        check_unique_hit_policy([spec, *subprocess_specs.values()])
         self._external = dict(external or {})  # node id -> how a worker does it
         self._subprocess_specs = subprocess_specs
         self.process_id = process_id

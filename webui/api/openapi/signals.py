@@ -39,6 +39,8 @@ PATHS = {
             "200": answer(ref("SignalSent"), "Broadcast (to no deal, when none waits)."),
             "401": error("No token, or an invalid or revoked one."),
             "403": error("The caller may not send signals, or the worker token does not name signal:NAME."),
+            "409": error("The deals it would reach kept changing under other writers and the retries ran "
+                         "out; the broadcast is one transaction, so no deal took the signal: send it again."),
             "422": error("The body has errors; one message per field."),
         },
     }},

@@ -1,0 +1,70 @@
+"""Hit policy UNIQUE allows one matching rule: when two match, the business rule
+task fails with a step error naming the rules (SpiffWorkflow alone would take the
+first quietly), in a freshly parsed runner and in one rebuilt from a deployed
+version's spec text; one match, and FIRST with overlapping rules, still decide."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from engine.runtime.workflow import ProcessRunner
+
+T0 = datetime(2026, 12, 5, 9, tzinfo=timezone.utc)
+BPMN = '''<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="x">
+<bpmn:process id="main" isExecutable="true">
+<bpmn:startEvent id="S" />
+<bpmn:sequenceFlow id="F1" sourceRef="S" targetRef="Rule" />
+<bpmn:businessRuleTask id="Rule" camunda:decisionRef="discount" />
+<bpmn:sequenceFlow id="F2" sourceRef="Rule" targetRef="Look" />
+<bpmn:userTask id="Look" />
+<bpmn:sequenceFlow id="F3" sourceRef="Look" targetRef="E" />
+<bpmn:endEvent id="E" />
+</bpmn:process>
+</bpmn:definitions>
+'''
+DMN = '''<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
+  <decision id="discount" name="Discount">
+    <decisionTable id="table" {policy}>
+      <input id="in1"><inputExpression id="ie1" typeRef="number"><text>amount</text></inputExpression></input>
+      <output id="out1" name="discount" typeRef="number"/>
+      <rule id="r1"><inputEntry id="e1"><text>&gt; 1000</text></inputEntry><outputEntry id="o1"><text>5</text></outputEntry></rule>
+      <rule id="r2"><inputEntry id="e2"><text>&gt; 100</text></inputEntry><outputEntry id="o2"><text>2</text></outputEntry></rule>
+    </decisionTable>
+  </decision>
+</definitions>
+'''
+
+
+def runner(policy: str, deployed: bool) -> ProcessRunner:
+    built = ProcessRunner.from_files({"main.bpmn": BPMN.encode()}, {"discount.dmn": DMN.format(policy=policy).encode()},
+                                     "main")
+    return ProcessRunner.from_spec_text(built.spec_text()) if deployed else built
+
+
+@pytest.mark.parametrize("policy", ['hitPolicy="UNIQUE"', ""])  # UNIQUE is DMN's default
+@pytest.mark.parametrize("deployed", [False, True])
+def test_two_matching_rules_of_a_unique_table_are_a_step_error_naming_them(policy, deployed):
+    run = runner(policy, deployed)
+    state, result = run.start({"amount": 5000}, T0)  # both > 1000 and > 100
+    assert result.error is not None
+    assert "decision table 'table' has hit policy UNIQUE but its rules 1, 2 all match" in result.error.message
+    assert [t.node_id for t in result.ready] == []
+
+
+@pytest.mark.parametrize("deployed", [False, True])
+def test_one_matching_rule_of_a_unique_table_decides(deployed):
+    run = runner('hitPolicy="UNIQUE"', deployed)
+    state, result = run.start({"amount": 500}, T0)
+    assert result.error is None and [t.node_id for t in result.ready] == ["Look"]
+    assert run.data(state)["discount"] == 2
+
+
+def test_first_takes_the_first_of_overlapping_rules():
+    run = runner('hitPolicy="FIRST"', True)
+    state, result = run.start({"amount": 5000}, T0)
+    assert result.error is None and run.data(state)["discount"] == 5
