@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 import pytest
 
 from engine.runtime.workflow import ProcessRunner
+from tests.methodology.test_dmn_hit_policies import DMN  # the table: rules '> 1000' -> 5, '> 100' -> 2
 
 T0 = datetime(2026, 12, 5, 9, tzinfo=timezone.utc)
 BPMN = '''<?xml version="1.0" encoding="UTF-8"?>
@@ -26,22 +27,10 @@ BPMN = '''<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:process>
 </bpmn:definitions>
 '''
-DMN = '''<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
-  <decision id="discount" name="Discount">
-    <decisionTable id="table" {policy}>
-      <input id="in1"><inputExpression id="ie1" typeRef="number"><text>amount</text></inputExpression></input>
-      <output id="out1" name="discount" typeRef="number"/>
-      <rule id="r1"><inputEntry id="e1"><text>&gt; 1000</text></inputEntry><outputEntry id="o1"><text>5</text></outputEntry></rule>
-      <rule id="r2"><inputEntry id="e2"><text>&gt; 100</text></inputEntry><outputEntry id="o2"><text>2</text></outputEntry></rule>
-    </decisionTable>
-  </decision>
-</definitions>
-'''
 
 
 def runner(policy: str, deployed: bool) -> ProcessRunner:
-    built = ProcessRunner.from_files({"main.bpmn": BPMN.encode()}, {"discount.dmn": DMN.format(policy=policy).encode()},
+    built = ProcessRunner.from_files({"main.bpmn": BPMN.encode()}, {"discount.dmn": DMN.format(attributes=policy).encode()},
                                      "main")
     return ProcessRunner.from_spec_text(built.spec_text()) if deployed else built
 
