@@ -10,6 +10,7 @@ the first, in words a designer reads (``bpmn:userTask``, not ``{namespace}userTa
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,16 +44,73 @@ def load_bpmn_schema(folder: Path) -> BpmnSchema:
 
 
 def check_bpmn_xsd(path: str, tree: etree._ElementTree, schema: BpmnSchema) -> list[Problem]:
-    """Every violation of the BPMN 2.0 XSD, each at its line."""
-    if schema.schema.validate(tree):
-        return []
-    problems = []
+    """Every violation of the BPMN 2.0 XSD, each at its line.
+
+    An id must be unique in a file; a data object declared twice identically (same
+    id, same attributes, same place) is one data object, as spiff-arena reads it, and
+    any other id used twice is named with both lines instead of libxml2's 'xs:ID'."""
+    duplicates = _duplicate_ids(tree)
+    problems = [Problem(path, lines[-1], f"id '{value}' is used twice (lines {lines[0]} and {lines[1]})"
+                        if len(lines) == 2 else
+                        f"id '{value}' is used {len(lines)} times (lines {', '.join(map(str, lines))})")
+                for value, lines in duplicates.items()]
+    checked = _without_repeated_data_objects(tree)
+    if schema.schema.validate(checked):
+        return problems
     for entry in schema.schema.error_log:
+        if duplicates and _ID_TYPE.search(entry.message) and \
+                any(f"'{value}' is not a valid" in entry.message for value in duplicates):
+            continue  # named above, with both lines
         message = _short(entry.message)
         message = message.replace("This element is not expected.", "this element is not allowed here.")
         message = _xsd_hint(message, schema.element_names)
         problems.append(Problem(path, entry.line or 1, f"BPMN schema: {message}"))
     return problems
+
+
+_ID_TYPE = re.compile(r"atomic type 'xs:ID'")
+_DATA_OBJECT = f"{{{BPMN}}}dataObject"
+_OMG = "{http://www.omg.org/spec/"  # BPMN's model and diagram elements, whose ids the XSD makes unique
+
+
+def _same_declaration(a, b) -> bool:
+    return a.tag == b.tag == _DATA_OBJECT and a.getparent() is b.getparent() and \
+        dict(a.attrib) == dict(b.attrib) and etree.tostring(a, with_tail=False) == etree.tostring(b, with_tail=False)
+
+
+def _by_id(tree) -> dict[str, list]:
+    """The BPMN elements of each id (vendor extensions' ids are theirs: a form field's id may repeat)."""
+    found: dict[str, list] = {}
+    for el in tree.iter():
+        if isinstance(el.tag, str) and el.tag.startswith(_OMG) and el.get("id") is not None:
+            found.setdefault(el.get("id"), []).append(el)
+    return found
+
+
+def _duplicate_ids(tree) -> dict[str, list[int]]:
+    """Each id used by more than one element (a repeated identical data object
+    aside), with the lines of its elements."""
+    duplicates = {}
+    for value, elements in _by_id(tree).items():
+        distinct = [el for i, el in enumerate(elements)
+                    if not any(_same_declaration(el, earlier) for earlier in elements[:i])]
+        if len(distinct) > 1:
+            duplicates[value] = [el.sourceline or 1 for el in distinct]
+    return duplicates
+
+
+def _without_repeated_data_objects(tree):
+    """``tree`` itself, or a copy without the repeats of a data object declared twice."""
+    repeats = [(value, i) for value, elements in _by_id(tree).items() for i, el in enumerate(elements)
+               if any(_same_declaration(el, earlier) for earlier in elements[:i])]
+    if not repeats:
+        return tree
+    copied = copy.deepcopy(tree)  # keeps each element's line
+    copies = _by_id(copied)
+    for value, i in repeats:
+        el = copies[value][i]
+        el.getparent().remove(el)
+    return copied
 
 
 def _short(text: str) -> str:

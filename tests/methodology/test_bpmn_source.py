@@ -113,3 +113,25 @@ def test_dmn_cells_become_the_expressions_the_engine_evaluates():
     assert list(facts.decisions) == ["deal_tier"]
     sources = [s.source for s in facts.expressions]
     assert sources == ["amount", "(amount) >= 10000", "'gold'", "(amount) < 10000", "'standard'"]
+
+
+def test_a_data_object_declared_twice_identically_is_one_and_another_repeated_id_names_both_lines():
+    text = HEAD + ('<bpmn:process id="p" isExecutable="true">\n'
+                   '<bpmn:dataObject id="approved" />\n'
+                   '<bpmn:dataObject id="approved" />\n'
+                   '<bpmn:startEvent id="S" />\n'
+                   '<bpmn:endEvent id="S" />\n</bpmn:process></bpmn:definitions>')
+    tree, _ = parse_xml("x.bpmn", text.encode())
+    problems = check_bpmn_xsd("x.bpmn", tree, load_bpmn_schema(bpmn_schema_folder()))
+    assert [str(p) for p in problems] == ["x.bpmn:7: id 'S' is used twice (lines 6 and 7)"]
+    assert len(tree.findall(".//{http://www.omg.org/spec/BPMN/20100524/MODEL}dataObject")) == 2
+
+
+def test_data_objects_of_one_id_that_differ_are_a_repeated_id():
+    text = HEAD + ('<bpmn:process id="p" isExecutable="true">\n'
+                   '<bpmn:dataObject id="approved" />\n'
+                   '<bpmn:dataObject id="approved" isCollection="true" />\n'
+                   '<bpmn:startEvent id="S" />\n</bpmn:process></bpmn:definitions>')
+    tree, _ = parse_xml("x.bpmn", text.encode())
+    problems = check_bpmn_xsd("x.bpmn", tree, load_bpmn_schema(bpmn_schema_folder()))
+    assert [str(p) for p in problems] == ["x.bpmn:5: id 'approved' is used twice (lines 4 and 5)"]
