@@ -46,6 +46,8 @@ from typing import Callable
 from uuid import UUID
 
 from lxml import etree
+from sqlalchemy import event
+from sqlalchemy.engine import Engine as SqlEngine
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
@@ -74,6 +76,16 @@ WARMUP_WALKS = 2
 # shared machine the wall times carry the waits for a CPU, the CPU times do not (on SQLite
 # they hold nearly all of a step; PostgreSQL's own work is in its server, not here).
 CPU: dict[int, list[float]] = {}
+# SQL statements sent during the timed steps, by id() of the list of their wall times
+# (counted only while one is being timed: ``_timed`` names the list).
+STATEMENTS: dict[int, int] = {}
+_timed: list[int | None] = [None]
+
+
+@event.listens_for(SqlEngine, "before_cursor_execute")
+def _count(*_args) -> None:
+    if _timed[0] is not None:
+        STATEMENTS[_timed[0]] = STATEMENTS.get(_timed[0], 0) + 1
 
 # --- typed answers ------------------------------------------------------------------
 
@@ -199,12 +211,14 @@ def dealflow_walk(engine: Engine, times: list[float] | None, limit: int, view: b
         data = dict(ANSWERS.get(task.node_id, {}))  # raw, as typed: complete_task validates
         actor = task.assignee or "manager"
         nodes.append(task.node_id)
+        _timed[0] = id(times) if times is not None else None
         start, cpu = time.perf_counter(), time.thread_time()
         if view:  # the call as it was before the view became optional
             returned = engine.complete_task(task.id, actor=actor, data=data)
         else:
             returned = engine.complete_task(task.id, actor=actor, data=data, view=False)
         elapsed, cpu = time.perf_counter() - start, time.thread_time() - cpu
+        _timed[0] = None
         opportunity = returned if view else engine.show_opportunity(opportunity.id)
         if times is not None:
             times.append(elapsed)
@@ -270,6 +284,8 @@ def main() -> None:
     f_cpu, o_cpu = (statistics.median(CPU[id(times[side])]) for side in ("floor", "sqlite"))
     print(f"    CPU time of the process per step (not waiting for a CPU): floor median {ms(f_cpu)}, "
           f"dealflow median {ms(o_cpu)}, cpu_ratio={o_cpu / f_cpu:.2f}")
+    print("SQL statements per timed step: " + ", ".join(
+        f"{side} {STATEMENTS.get(id(times[side]), 0) / len(times[side]):.1f}" for side in times if side != "floor"))
     rate = ""
     if "postgresql" in times:
         pg = times["postgresql"]

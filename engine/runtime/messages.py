@@ -126,6 +126,12 @@ def thrown(workflow) -> tuple[ThrownMessage, ...]:
     return tuple(found)
 
 
+def any_message(*specs) -> bool:
+    """Whether any task spec of ``specs`` (workflow specs) catches or throws a message."""
+    return any(isinstance(d, MessageEventDefinition)
+               for spec in specs for task_spec in spec.task_specs.values() for d in _definitions(task_spec))
+
+
 def start_messages(spec) -> tuple[str, ...]:
     """Messages that a top-level start event of ``spec`` waits for."""
     from SpiffWorkflow.bpmn.specs.defaults import StartEvent

@@ -11,7 +11,7 @@ from SpiffWorkflow.task import Task
 from engine.errors import ExpressionError
 from engine.methodology.model import FormField
 
-__all__ = ["ReadyTask", "StepError", "StepResult", "TimerInfo", "step_error"]
+__all__ = ["OutsideWaits", "ReadyTask", "StepError", "StepResult", "TimerInfo", "step_error"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,17 @@ class StepResult:
     @property
     def next_due(self) -> datetime | None:
         return self.timers[0].due if self.timers else None
+
+
+@dataclass(frozen=True)
+class OutsideWaits:
+    """Whether a process (its spec and subprocesses) has nodes that wait outside the
+    workflow and so have rows of their own: external tasks (``external_tasks``) and
+    message catches (``message_waits``). Without them, a step of that process never
+    makes those rows, and need not read them."""
+
+    external: bool
+    messages: bool
 
 
 def step_error(err: Exception) -> StepError:

@@ -45,7 +45,7 @@ from engine.runtime.serialization import MAX_TASK_DATA_CHARS, Serializer, StateN
 from engine.runtime.specs import ProcessSpecs
 from engine.runtime.inspection import (all_tasks, called_tasks, firings, parallel_nodes, run_engine, timer_marks,
                                       timers)
-from engine.runtime.step import ReadyTask, StepError, StepResult, step_error
+from engine.runtime.step import OutsideWaits, ReadyTask, StepError, StepResult, step_error
 
 __all__ = ["ProcessRunner"]
 
@@ -88,6 +88,7 @@ class ProcessRunner:
         self._serializer = serializer
         self._script_engine = SafeScriptEngine()
         self._spec_text: str | None = None
+        self._outside: OutsideWaits | None = None
 
     # --- building --------------------------------------------------------------------
 
@@ -255,6 +256,15 @@ class ProcessRunner:
     def message_starts(self) -> tuple[str, ...]:
         """Names of the messages a top-level message start event of the process waits for."""
         return messages.start_messages(self._spec)
+
+    def outside_waits(self) -> OutsideWaits:
+        """Which rows outside the workflow this process can make (``OutsideWaits``):
+        a fact of the spec, worked out once per runner (one per version)."""
+        if self._outside is None:
+            self._outside = OutsideWaits(
+                external=bool(self._external),
+                messages=messages.any_message(self._spec, *self._subprocess_specs.values()))
+        return self._outside
 
     def implementation(self, node_id: str) -> ExternalImplementation | None:
         """How the external task ``node_id`` is done (None: it is not one)."""

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from engine.methodology.model import LaneRole, Methodology, Stage
 from engine.rules import progress
-from engine.runtime.step import StepResult
+from engine.runtime.step import OutsideWaits, StepResult
 from engine.service import external_rows, message_rows, partner_deals
 from engine.service.unit_of_work import Session
 from engine.store import inbox, opportunities
@@ -32,9 +32,12 @@ def refresh_probability(opportunity: Opportunity, methodology: Methodology) -> N
 
 def apply_step(session: Session, opportunity: Opportunity, methodology: Methodology,
                lanes: dict[str, LaneRole], state: str, result: StepResult,
-               actor_id: int | None, now: datetime, rows: list[InboxTask] | None = None) -> None:
+               actor_id: int | None, now: datetime, rows: list[InboxTask] | None = None,
+               waits: OutsideWaits | None = None) -> None:
     """Make the opportunity's rows reflect ``result``; ``state`` is the new workflow
-    state; ``rows``: the deal's ``inbox.step_rows`` if the caller read them already."""
+    state; ``rows``: the deal's ``inbox.step_rows`` if the caller read them already;
+    ``waits``: the process's ``runner.outside_waits()`` when the deal has been on its
+    version since its last synced step — a kind it lacks is not read (else both are)."""
     if result.error is not None:
         # The runner kept the state from before the step: nothing half-applied.
         opportunity.error_message = result.error.message
@@ -69,8 +72,10 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
     # not on a task id both steps would insert.
     session.flush()
     session.add_all(new_rows)
-    external_rows.sync_rows(session, opportunity, result, getattr(lanes, "topics", {}), now)
-    message_rows.sync_rows(session, opportunity, result, now)
+    if waits is None or waits.external or result.external:
+        external_rows.sync_rows(session, opportunity, result, getattr(lanes, "topics", {}), now)
+    if waits is None or waits.messages or result.messages or result.thrown:
+        message_rows.sync_rows(session, opportunity, result, now)
     if result.finished:
         record_event(session, opportunity, "process_finished", actor_id, now, ended_at=list(result.ended_at))
 
