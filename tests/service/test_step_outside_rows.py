@@ -9,8 +9,6 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
-import pytest
-
 from tests.conftest import make_engine
 from tests.service.test_messages import FIXTURE, by_key, order
 
@@ -44,18 +42,15 @@ def test_a_step_of_a_process_of_user_tasks_reads_no_external_or_message_rows(eng
     assert engine.show_opportunity(deal.id).stage_id == "offer"
 
 
-@pytest.fixture
-def erp(db_url, clock):
-    engine = make_engine(db_url, clock, FIXTURE)
-    yield engine
-    engine.close()
-
-
-def test_a_step_of_a_process_with_message_catches_keeps_its_waits(erp):
-    deal = order(erp)
-    erp.send_message("order-confirmed", by_key("ORD-1"), actor="admin")
-    task = erp.show_opportunity(deal.id).open_tasks[0]
-    with statements(erp) as seen:
-        erp.complete_task(task.id, actor="rep1", data={}, view=False)
-    assert touching(seen, "message_waits")  # read and replaced: the deal now waits for 'delivered'
-    assert "delivered" in erp.waiting_messages(deal.id)
+def test_a_step_of_a_process_with_message_catches_keeps_its_waits(db_url, clock):
+    erp = make_engine(db_url, clock, FIXTURE)
+    try:
+        deal = order(erp)
+        erp.send_message("order-confirmed", by_key("ORD-1"), actor="admin")
+        task = erp.show_opportunity(deal.id).open_tasks[0]
+        with statements(erp) as seen:
+            erp.complete_task(task.id, actor="rep1", data={}, view=False)
+        assert touching(seen, "message_waits")  # read and replaced: the deal now waits for 'delivered'
+        assert "delivered" in erp.waiting_messages(deal.id)
+    finally:
+        erp.close()
