@@ -12,6 +12,10 @@ from datetime import datetime, timezone
 from alembic import op
 import sqlalchemy as sa
 
+# Imported, not frozen here on purpose: the partners' name_city_key is compared with
+# the keys the running application computes for new leads, so a database migrated late
+# must fold names exactly as the application that reads it does. (Both are pure
+# functions of their text; nothing here depends on the models.)
 from engine.rules.leads.duplicates import company_name
 from engine.rules.leads.folding import words
 

@@ -10,6 +10,8 @@ Create Date: 2026-12-05
 from alembic import op
 import sqlalchemy as sa
 
+# A pure date function (no models): the default an old open deal gets is the one the
+# application gives a deal opened the same day.
 from engine.rules.close_dates import end_of_quarter
 
 revision = '0007'
