@@ -95,6 +95,10 @@ def email_handler(config: Mapping, env: Mapping[str, str]):
         message["From"] = env.get("DEALFLOW_SMTP_FROM") or "dealflow@localhost"
         message["To"] = render(config["to"], values)
         message["Subject"] = render(config.get("subject", ""), values)
+        # One external task, one Message-ID: when the mail went out but the completion
+        # did not reach Dealflow, the task is delivered again and mailed again, and the
+        # receiving side can tell it is the same mail.
+        message["Message-ID"] = f"<dealflow.external-task.{task.id}@{message['From'].rpartition('@')[2] or 'localhost'}>"
         message.set_content(render(config.get("body", ""), values))
         with smtplib.SMTP(host, int(env.get("DEALFLOW_SMTP_PORT") or 25), timeout=30) as smtp:
             if env.get("DEALFLOW_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"):

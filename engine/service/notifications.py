@@ -82,14 +82,17 @@ def mark_all_read(ctx: ServiceContext, *, viewer: str) -> int:
 
 def send_mails(ctx: ServiceContext, *, smtp: SmtpSettings | None) -> list[MailedNotification]:
     """Mail each notification not mailed yet (nothing without ``smtp``): claimed and
-    committed first, then sent; a failed send gives the claim back and raises."""
+    committed first, then sent; a failed send gives the claim back and raises. A send
+    that failed after the server took the message goes again on the next run, with the
+    same Message-ID (``message_id``), so that a duplicate can be recognised."""
     if smtp is None:
         return []
     with unit_of_work.quick_read(ctx) as session:
-        todo = [(row.id, row.text, user.username, user.mail_notifications) for row in store.unmailed(
+        todo = [(row.id, row.text, user.username, user.mail_notifications,
+                 f"notification.{row.id}.{row.created_at:%Y%m%d%H%M%S%f}") for row in store.unmailed(
             session, MAILED_PER_RUN) for user in (session.get(User, row.user_id),)]
     done = []
-    for notification_id, text, username, wanted in todo:
+    for notification_id, text, username, wanted, key in todo:
         # a user who turned mail off keeps them in the app; claimed all the same, so
         # turning it back on does not mail a backlog
         address = smtp.address_of(username) if wanted else None
@@ -98,7 +101,8 @@ def send_mails(ctx: ServiceContext, *, smtp: SmtpSettings | None) -> list[Mailed
             continue  # another worker has it
         if address is not None:
             try:
-                send_mail(smtp, address, "Dealflow: " + " ".join(text.split())[:120], text + "\n\nSee your notifications in Dealflow.")
+                send_mail(smtp, address, "Dealflow: " + " ".join(text.split())[:120],
+                          text + "\n\nSee your notifications in Dealflow.", key=key)
             except DealflowError:
                 unit_of_work.run(ctx, lambda session, i=notification_id: store.unclaim_mail(session, i))
                 raise

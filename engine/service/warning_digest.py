@@ -119,7 +119,7 @@ def send_digests(ctx: ServiceContext, *, smtp: SmtpSettings | None = None) -> li
         if address is not None:
             try:
                 _send(smtp, address, f"Dealflow: {len(warnings)} deal warning{'' if len(warnings) == 1 else 's'} "
-                                     f"on {day}", text)
+                                     f"on {day}", text, key=f"digest.{user_id}.{day}.{now:%Y%m%d%H%M%S%f}")
             except DealflowError:
                 unit_of_work.run(ctx, lambda session, user_id=user_id: store.mark_unsent(session, user_id, day))
                 raise
@@ -137,14 +137,29 @@ def latest_digest(ctx: ServiceContext, *, viewer: str) -> DigestView | None:
         return DigestView(viewer, digest.day, digest.text, len(digest.warning_ids), digest.sent_to)
 
 
-def _send(smtp: SmtpSettings, to: str, subject: str, text: str) -> None:
-    send_mail(smtp, to, subject, text, what="the digest")
+def _send(smtp: SmtpSettings, to: str, subject: str, text: str, key: str) -> None:
+    send_mail(smtp, to, subject, text, what="the digest", key=key)
 
 
-def send_mail(smtp: SmtpSettings, to: str, subject: str, text: str, *, what: str = "the notification") -> None:
-    """One plain-text mail through ``smtp``; DealflowError when it cannot be sent."""
+def message_id(smtp: SmtpSettings, key: str) -> str:
+    """The Message-ID of the mail ``key`` names (one notification, one day's digest),
+    the same however often it is sent. Mail is sent after its claim is committed, and a
+    send that fails after the server took the message (a timeout on the last reply)
+    is given back and sent again: with the same Message-ID, mail servers and clients
+    that drop duplicates show it once. ``key`` carries what tells two Dealflow
+    installations' mails apart (a creation time), the domain the sender's."""
+    domain = smtp.sender.rpartition("@")[2] or smtp.domain or "localhost"
+    return f"<dealflow.{key}@{domain}>"
+
+
+def send_mail(smtp: SmtpSettings, to: str, subject: str, text: str, *, what: str = "the notification",
+              key: str | None = None) -> None:
+    """One plain-text mail through ``smtp`` (with ``key``'s stable Message-ID);
+    DealflowError when it cannot be sent."""
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = smtp.sender, to, subject
+    if key is not None:
+        message["Message-ID"] = message_id(smtp, key)
     message.set_content(text)
     try:
         with smtplib.SMTP(smtp.host, smtp.port, timeout=30) as client:

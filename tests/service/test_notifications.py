@@ -5,6 +5,9 @@ by the worker when SMTP is configured. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
+from email import message_from_string
+
 import pytest
 
 from engine.errors import ConflictError, DealflowError, FormError, NotFoundError
@@ -121,6 +124,10 @@ def test_notifications_are_mailed_once_through_smtp_by_the_worker(engine, smtp_s
     assert [m.text for m in engine.send_notification_mails(env=env)] == [
         texts(engine, "rep2")[0]]  # only the new one
     assert len(inbox.messages) == 3 and "handed Bar Mleczny over to you" in inbox.messages[2][1]
+    # each mail has its own Message-ID, in the sender's domain (a resend keeps it: message_id)
+    ids = [message_from_string(content)["Message-ID"].strip() for _, content in inbox.messages]
+    assert len(set(ids)) == 3 and all(re.fullmatch(r"<dealflow\.notification\.\d+\.\d{20}@example\.com>", i)
+                                      for i in ids), ids
     assert engine.unread_notification_count(viewer="rep2") == 3  # mailing does not mark them read
 
 
@@ -135,6 +142,21 @@ def test_a_failed_mail_is_given_back_and_sent_on_the_next_run(engine, smtp_serve
     up = dict(down, DEALFLOW_SMTP_PORT=str(port))
     assert [m.address for m in engine.send_notification_mails(env=up)] == ["rep2@example.com"]
     assert len(inbox.messages) == 1
+
+
+def test_a_mail_the_server_kept_but_refused_to_confirm_goes_again_with_the_same_message_id(engine, smtp_server):
+    inbox, port = smtp_server
+    deal = deal_of_rep1(engine)
+    engine.reassign_opportunity(deal.id, to="rep2", actor="manager")
+    env = {"DEALFLOW_SMTP_HOST": "127.0.0.1", "DEALFLOW_SMTP_PORT": str(port), "DEALFLOW_SMTP_DOMAIN": "example.com",
+           "DEALFLOW_SMTP_FROM": "alerts@example.com"}
+    inbox.answer = "451 try again later"  # the message is kept, the sender is told it failed
+    with pytest.raises(DealflowError, match="could not be sent"):
+        engine.send_notification_mails(env=env)
+    inbox.answer = "250 OK"
+    assert [m.address for m in engine.send_notification_mails(env=env)] == ["rep2@example.com"]
+    first, second = (message_from_string(content)["Message-ID"].strip() for _, content in inbox.messages)
+    assert first == second  # at least once, recognisably the same mail
 
 
 def test_without_an_address_a_notification_stays_in_the_app(engine, smtp_server):

@@ -13,14 +13,15 @@ from tests.conftest import make_engine
 
 
 class Inbox:
-    """aiosmtpd's handler: keeps every message it is given."""
+    """aiosmtpd's handler: keeps every message it is given, and answers ``answer``."""
 
     def __init__(self):
         self.messages = []
+        self.answer = "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8")))
-        return "250 OK"
+        return self.answer
 
 
 def free_port() -> int:

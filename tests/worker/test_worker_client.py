@@ -7,7 +7,9 @@ the e-mail worker sends through a real SMTP server."""
 from __future__ import annotations
 
 import json
+from email import message_from_string
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -169,3 +171,5 @@ def test_the_built_in_email_worker_sends_the_templated_message(served, smtp_serv
     [(to, text)] = inbox.messages
     assert to == ["buyer@example.com"] and "Subject: Invoice for 1000.00 PLN" in text
     assert f"Deal {deal}: we invoice 1000.00 PLN." in text
+    assert re.fullmatch(r"<dealflow\.external-task\.[\w-]+@example\.com>",
+                        message_from_string(text)["Message-ID"].strip()), text
