@@ -108,6 +108,8 @@ class BpmnFacts:
     expressions: list[ExpressionSite] = field(default_factory=list)
     decision_refs: list[tuple[str, int, str]] = field(default_factory=list)  # (decision id, line, task id)
     call_refs: list[tuple[str, int, str]] = field(default_factory=list)  # (called process id, line, call activity id)
+    # (FEEL as written, its Dealflow expression, line, call activity id): the process chosen when reached
+    expression_calls: list[tuple[str, str, int, str]] = field(default_factory=list)
     result_variables: dict[str, str] = field(default_factory=dict)  # business rule task -> its resultVariable
     # business rule task -> Camunda 7's camunda:mapDecisionResult (its resultVariable's shape)
     result_maps: dict[str, str] = field(default_factory=dict)

@@ -33,6 +33,7 @@ from engine.methodology.message_proposals import propose_messages
 from engine.methodology.reserved_ids import rename_reserved
 from engine.methodology.service_tasks import proposed_topic
 from engine.methodology.variables import reads_and_sets
+from engine.methodology.zeebe import candidates
 
 _LOST = re.compile(r"lost|los[st]|reject|refus|cancel|declin|abort|fail|not.?qualif|disqualif|unqualif|nurtur"
                    r"|abandon|dropped|no.?deal|verlor|abgelehnt|ablehn|storn|utracon|odrzuc|dyskwalif"
@@ -324,7 +325,12 @@ def _companion_bpmn(plan: ImportPlan, source: str, facts, companions: dict[str, 
         for pid in other.processes:
             defined.setdefault(pid, (name, data, other))
     copied: list = []
-    wanted = deque(ref for ref, _, _ in facts.call_refs)
+
+    def called_by(other) -> list[str]:  # a process chosen by an expression: each it could name
+        return [ref for ref, _, _ in other.call_refs] + [
+            pid for _, expression, _, _ in other.expression_calls for pid in candidates(expression, defined)]
+
+    wanted = deque(called_by(facts))
     seen = set(facts.processes)
     while wanted:
         pid = wanted.popleft()
@@ -346,7 +352,7 @@ def _companion_bpmn(plan: ImportPlan, source: str, facts, companions: dict[str, 
         plan.files[path] = data
         copied.append(other)
         seen.update(other.processes)
-        wanted.extend(ref for ref, _, _ in other.call_refs)
+        wanted.extend(called_by(other))
     return copied
 
 

@@ -19,11 +19,12 @@ facts. Pure: lxml elements in, facts and ``path:line`` problems out.
   stored under ``resultVariable`` (``facts.result_variables``);
 - ``zeebe:calledElement processId="…"`` — the called process, like BPMN's own
   ``calledElement`` (``called_process``); a process id given by a FEEL expression
-  is refused.
+  (``= "phase_" + variant``) is evaluated when the call activity is reached.
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import re
 
@@ -35,7 +36,8 @@ from engine.methodology.camunda_forms import CamundaForm, read_form
 from engine.methodology.model import INITIATOR, ExpressionSite, IoMapping, frozen_map
 from engine.methodology.problems import Problem
 
-__all__ = ["ZEEBE", "assignment", "attach_forms", "called_decision", "called_element", "called_process", "check_subscriptions",
+__all__ = ["ZEEBE", "assignment", "attach_forms", "called_decision", "called_element", "called_process", "candidates",
+           "check_subscriptions",
            "read_extensions"]
 
 ZEEBE = "http://camunda.org/schema/zeebe/1.0"
@@ -198,22 +200,50 @@ def called_process(el) -> str | None:
 
 
 def _call(facts, el, node_id: str) -> None:
-    """Record the process a call activity calls (``facts.call_refs``); a target chosen
-    by a FEEL expression is refused at its line."""
+    """Record the process a call activity calls (``facts.call_refs``). A target chosen
+    by a FEEL expression (``processId="= \"phase_\" + variant"``) is evaluated when the
+    call activity is reached (engine.runtime.call_activities): it is checked here as
+    FEEL and recorded in ``facts.expression_calls``; the processes of bpmn/ are what it
+    may name (engine.service.validation wants at least one it could)."""
     called = called_process(el)
     if called is None:
         return  # engine.methodology.constructs: "names no process"
-    if feel.is_feel(called) or "{" in called:
-        definition = _extension(el, "calledElement")
-        line = definition.sourceline if definition is not None and not (el.get("calledElement") or "").strip() \
-            else el.sourceline
+    definition = _extension(el, "calledElement")
+    line = definition.sourceline if definition is not None and not (el.get("calledElement") or "").strip() \
+        else el.sourceline
+    if feel.is_feel(called):
+        where = f"called process of '{node_id}'"
+        try:
+            expression = feel.translate(called, "called processes")
+        except ExpressionError as err:
+            facts.problems.append(Problem(facts.path, line, f"{where}: {err.message}"))
+            return
+        facts.expressions.append(ExpressionSite(facts.path, line, where, expression, node=node_id))
+        facts.expression_calls.append((called, expression, line, node_id))
+        return
+    if "{" in called:
         facts.problems.append(Problem(facts.path, line, (
-            f"call activity '{node_id}' chooses the process it calls with an expression ({called}), which "
-            "Dealflow does not evaluate: the processes a deal runs are fixed when its methodology is "
-            "deployed; write the called process's id (processId=\"…\"), or draw an exclusive gateway that "
-            "chooses between call activities, one per process")))
+            f"call activity '{node_id}' chooses the process it calls with {called}, which is not FEEL: "
+            "write the called process's id (processId=\"…\"), or a FEEL expression giving it "
+            "(= \"phase_\" + variant)")))
         return
     facts.call_refs.append((called, el.sourceline, node_id))
+
+
+def candidates(expression: str, process_ids) -> list[str]:
+    """The processes of ``process_ids`` that a call activity's expression could name:
+    those starting with the text the expression starts with (``"phase_" + variant``:
+    every ``phase_…``), all of them when it starts with a variable."""
+    fixed = ""
+    try:
+        node = ast.parse(expression, mode="eval").body
+    except SyntaxError:
+        return sorted(process_ids)
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        node = node.left
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        fixed = node.value
+    return sorted(pid for pid in process_ids if pid.startswith(fixed))
 
 
 def _no_decision_ref(el) -> bool:

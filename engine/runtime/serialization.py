@@ -17,12 +17,16 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import (BpmnSubWorkflowConverter, BpmnWorkflowConverter,
+                                                             WorkflowConverter)
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.serializer.default.event_definition import MessageEventDefinitionConverter
+from SpiffWorkflow.bpmn.serializer.default.task_spec import SubWorkflowConverter
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 
 from engine.errors import ExpressionError, WorkflowError
 from engine.expressions.storable import MAX_STORED_CHARS, stored_size
+from engine.runtime.call_activities import ExpressionCallActivity
 from engine.runtime.messages import DealflowMessage
 
 from engine.runtime.inspection import all_tasks
@@ -57,8 +61,24 @@ class _StateConverter(BpmnWorkflowConverter):
         return workflow
 
 
+class _SubWorkflowConverter(BpmnSubWorkflowConverter):
+    """A called process restored from the spec its state names: a call activity whose
+    process is an expression (engine.runtime.call_activities) started the one it chose."""
+
+    def from_dict(self, dct, task, top_workflow):
+        spec = top_workflow.subprocess_specs.get(dct.get("spec")) or \
+            top_workflow.subprocess_specs.get(task.task_spec.spec)
+        subprocess = self.target_class(spec, task.id, top_workflow, deserializing=True)
+        subprocess.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=subprocess)
+        subprocess.task_tree = subprocess.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(subprocess, dct)
+        return subprocess
+
+
 def _registry():
-    registry = BpmnWorkflowSerializer.configure({**CAMUNDA_CONFIG, DealflowMessage: MessageEventDefinitionConverter})
+    registry = BpmnWorkflowSerializer.configure({**CAMUNDA_CONFIG, DealflowMessage: MessageEventDefinitionConverter,
+                                                 ExpressionCallActivity: SubWorkflowConverter,
+                                                 BpmnSubWorkflow: _SubWorkflowConverter})
     _StateConverter(BpmnWorkflow, registry)  # replaces the converter that embeds the spec
     registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
     registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))

@@ -19,12 +19,15 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.specs.defaults import ManualTask
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
+from SpiffWorkflow.bpmn.parser.task_parsers import CallActivityParser
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.methodology.bpmn_source import (BPMN, CAMUNDA, decision_ref_of, missing_flow_ids,
                                        multi_instance_collection)
 from engine.methodology.service_tasks import END_JOB_SUFFIX, JOB_EVENTS, is_external
 from engine.methodology.zeebe import called_process
+from engine.runtime.call_activities import ExpressionCallActivity, subprocess_names
 from engine.runtime.messages import plain_messages
 
 
@@ -49,7 +52,22 @@ class _Parser(CamundaParser):
     here rewritten as service tasks (``_as_spiff_reads_it``)."""
 
     OVERRIDE_PARSER_CLASSES = {**CamundaParser.OVERRIDE_PARSER_CLASSES,
-                               full_tag("serviceTask"): (CamundaTaskParser, ManualTask)}
+                               full_tag("serviceTask"): (CamundaTaskParser, ManualTask),
+                               full_tag("callActivity"): (CallActivityParser, ExpressionCallActivity)}
+
+    def get_subprocess_specs(self, name, specs=None, require_call_activity_specs=True):
+        """SpiffWorkflow's, with a call activity choosing its process by an expression
+        bringing every process it could name (engine.runtime.call_activities)."""
+        used = specs if specs is not None else {}
+        for task_spec in self.get_spec(name).task_specs.values():
+            if not isinstance(task_spec, SubWorkflowTask):
+                continue
+            for called in subprocess_names(task_spec.spec, self.get_process_ids()):
+                if called not in used:
+                    used[called] = self.get_spec(called, required=require_call_activity_specs)
+                    if used[called] is not None:
+                        self.get_subprocess_specs(called, used, require_call_activity_specs)
+        return used
 
 
 class ProcessSpecs:

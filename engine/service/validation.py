@@ -486,7 +486,10 @@ def _called_files(process_path: str, loaded: _Loaded) -> tuple[str, ...]:
     found, todo = {process_path}, [process_path]
     while todo:
         facts = loaded.bpmn.get(todo.pop())
-        for called, _, _ in facts.call_refs if facts else ():
+        named = [called for called, _, _ in facts.call_refs] if facts else []
+        for _, expression, _, _ in facts.expression_calls if facts else ():
+            named += zeebe.candidates(expression, where)  # chosen when reached: any it could name
+        for called in named:
             path = where.get(called)
             if path is not None and path not in found:
                 found.add(path)
@@ -501,7 +504,13 @@ def _check_call_refs(loaded: _Loaded) -> list[Problem]:
                                       "under bpmn/ defines (dealflow import-bpmn copies the called processes "
                                       f"it finds beside the imported file){did_you_mean(called, processes)}")
             for facts in loaded.bpmn.values() for called, line, task in facts.call_refs
-            if called not in processes]
+            if called not in processes] + [
+        Problem(facts.path, line, f"call activity '{task}' chooses the process it calls with {written.strip()}, "
+                                  "which could name none of the processes under bpmn/"
+                                  f" ({', '.join(sorted(processes)) or 'none'}): add the BPMN files of the processes "
+                                  "it may call beside it")
+        for facts in loaded.bpmn.values() for written, expression, line, task in facts.expression_calls
+        if not zeebe.candidates(expression, processes)]
 
 
 def _form_files(process_path: str, loaded: _Loaded) -> tuple[str, ...]:

@@ -232,8 +232,10 @@ def worker_topics(methodologies: Path) -> list[str]:
 # What the designer answers where the generated value would loop forever: S03's "Interrupt
 # work?" asks again until someone says Yes (which throws the message its boundary event catches);
 # F02's employee, whose request the manager rejects (the first choice), does not resend it
-# (import-bpmn's proposed choice for resendRequest, else Yes again and again).
-FORM_ANSWERS = {"interrupt_task": "Yes", "resendRequest": "No"}
+# (import-bpmn's proposed choice for resendRequest, else Yes again and again). Z15's variant names
+# the processes its call activities call ("process_phase1_" + variant): variantA is the one both
+# phases have (any other text is an incident on the call activity, engine.runtime.call_activities).
+FORM_ANSWERS = {"interrupt_task": "Yes", "resendRequest": "No", "variant": "variantA"}
 
 
 def form_data(fields, today: date) -> dict:

@@ -14,6 +14,7 @@ from engine.cli import main
 from engine.methodology.bpmn_source import parse_xml, read_bpmn
 from engine.methodology.camunda_forms import read_form
 from engine.methodology.model import INITIATOR, IoMapping
+from engine.methodology import zeebe
 from engine.methodology.zeebe import attach_forms
 from engine.methodology.camunda_forms import read_forms
 from engine.rules.forms import validate_form
@@ -199,16 +200,28 @@ def test_a_call_activity_named_the_camunda_8_way_calls_that_process():
     assert messages(facts) == [] and facts.call_refs == [("billing", 4, "Call")]
 
 
-def test_a_call_activity_choosing_its_process_by_a_feel_expression_is_refused_at_its_line():
+def test_a_call_activity_choosing_its_process_by_a_feel_expression_is_evaluated_when_reached():
     facts = facts_of('<bpmn:callActivity id="Call">\n<bpmn:extensionElements>\n'
                      '<zeebe:calledElement processId="= &quot;phase_&quot; + variant" /></bpmn:extensionElements>\n'
                      '</bpmn:callActivity>\n')
-    assert messages(facts) == [
-        "6: call activity 'Call' chooses the process it calls with an expression (= \"phase_\" + variant), which "
-        "Dealflow does not evaluate: the processes a deal runs are fixed when its methodology is deployed; "
-        "write the called process's id (processId=\"…\"), or draw an exclusive gateway that chooses between "
-        "call activities, one per process"]
-    assert facts.call_refs == []
+    assert messages(facts) == [] and facts.call_refs == []
+    assert facts.expression_calls == [('= "phase_" + variant', "('phase_' + variant)", 6, "Call")]
+    assert [(s.where, s.source) for s in facts.expressions] == [("called process of 'Call'", "('phase_' + variant)")]
+
+
+def test_the_processes_an_expression_could_name_start_with_its_text():
+    processes = ["phase_a", "phase_b", "main"]
+    assert zeebe.candidates("('phase_' + variant)", processes) == ["phase_a", "phase_b"]
+    assert zeebe.candidates("(('phase_' + kind) + '_x')", processes) == ["phase_a", "phase_b"]
+    assert zeebe.candidates("name", processes) == ["main", "phase_a", "phase_b"]
+    assert zeebe.candidates("('other_' + variant)", processes) == []
+
+
+def test_a_called_process_expression_outside_the_feel_subset_is_refused_at_its_line():
+    facts = facts_of('<bpmn:callActivity id="Call">\n<bpmn:extensionElements>\n'
+                     '<zeebe:calledElement processId="= for x in y return x" /></bpmn:extensionElements>\n'
+                     '</bpmn:callActivity>\n')
+    assert len(messages(facts)) == 1 and messages(facts)[0].startswith("6: called process of 'Call': 'for' loops")
 
 
 def test_a_correlation_key_outside_the_feel_subset_is_named_at_its_line():
