@@ -6,13 +6,8 @@ again once the data is right."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from engine.runtime.workflow import ProcessRunner
-
-T0 = datetime(2026, 12, 5, 9, tzinfo=timezone.utc)
-HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/'
-        '20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D" targetNamespace="x">\n')
+from tests.runtime.test_io_mappings import HEAD, T0
 MAIN = HEAD + '''<bpmn:process id="main" isExecutable="true">
 <bpmn:startEvent id="S" />
 <bpmn:sequenceFlow id="F1" sourceRef="S" targetRef="Call" />
