@@ -307,9 +307,7 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
     zeebe.read_extensions(facts, el, kind, node_id)
     assignee, users, groups, computed = (None, (), (), ())
     if kind == "userTask":
-        zeebe_assignment = zeebe.assignment(facts.path, el, node_id, facts.problems)
-        assignee, users, groups, computed = (*zeebe_assignment, ()) if zeebe_assignment else \
-            _assignment(facts, el, node_id)
+        assignee, users, groups, computed = zeebe.assignment(facts, el, node_id) or _assignment(facts, el, node_id)
     return FlowNode(
         id=node_id, kind=kind, name=el.get("name") or node_id, line=el.sourceline,
         lane=lane, parent=parent_id, documentation=docs,

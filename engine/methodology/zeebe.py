@@ -3,8 +3,9 @@ facts. Pure: lxml elements in, facts and ``path:line`` problems out.
 
 - ``zeebe:assignmentDefinition`` — assignee, candidateGroups, candidateUsers: names
   mapped by the routing file like Camunda 7's ``camunda:assignee`` (a FEEL text
-  literal ``="sales"`` or list ``=["a", "b"]`` is a name too; other FEEL is refused,
-  as Dealflow assigns through routing, not from process data);
+  literal ``="sales"`` or list ``=["a", "b"]`` is a name too); other FEEL is an
+  expression evaluated from the task's data when the task is reached, its names then
+  mapped by the routing like written ones;
 - ``zeebe:formDefinition formId="…"`` — a Camunda Forms ``.form`` file in the
   methodology folder (attached by ``camunda_forms``), or ``formKey="camunda-forms:bpmn:…"``
   naming a form embedded in the file (``zeebe:userTaskForm``);
@@ -57,28 +58,41 @@ def _extension(el, name: str):
     return found
 
 
-def assignment(path: str, el, node_id: str, problems: list[Problem]):
-    """(assignee, candidate users, candidate groups) of a user task's
-    ``zeebe:assignmentDefinition``, or None when it has none."""
+def assignment(facts, el, node_id: str):
+    """(assignee, candidate users, candidate groups, expressions) of a user task's
+    ``zeebe:assignmentDefinition``, or None when it has none. Names (``sales``,
+    ``="sales"``, ``=["a", "b"]``) go to the routing; any other FEEL (``= accountManager``)
+    is an expression evaluated from the task's data when it is reached, as Camunda 8
+    does (engine.runtime.assignments), translated and checked here like a condition."""
     definition = _extension(el, "assignmentDefinition")
     if definition is None:
         return None
     values: dict[str, tuple[str, ...]] = {}
+    computed: list[tuple[str, str]] = []
     for attribute in ("assignee", "candidateUsers", "candidateGroups"):
         value = definition.get(attribute)
         if value is None or not value.strip():
             continue
         names = _names(value)
-        if names is None:
-            problems.append(Problem(
-                path, definition.sourceline,
-                f"user task '{node_id}': zeebe:assignmentDefinition {attribute}=\"{value}\" is an expression, "
-                "which Dealflow does not evaluate for assignment; write a group or user name and map it in "
-                "the routing file's 'groups:' or 'users:', or =initiator for the opportunity's owner"))
-            continue
-        values[attribute] = names
+        if names is not None:
+            values[attribute] = names
+        elif feel.is_feel(value):
+            where = f"zeebe:assignmentDefinition {attribute} of user task '{node_id}'"
+            before = len(facts.problems)
+            _feel_problem(facts, definition.sourceline, value, where, "assignments")
+            if len(facts.problems) == before:
+                computed.append((attribute, value.strip()))
+                facts.expressions.append(ExpressionSite(facts.path, definition.sourceline, where, value.strip(),
+                                                        node=node_id))
+        else:
+            facts.problems.append(Problem(
+                facts.path, definition.sourceline,
+                f"user task '{node_id}': zeebe:assignmentDefinition {attribute}=\"{value}\" mixes names and an "
+                "expression; write names the routing file maps ('groups:' or 'users:'), or one FEEL expression "
+                "such as = accountManager"))
     assignee = values.get("assignee", ())
-    return (assignee[0] if assignee else None, values.get("candidateUsers", ()), values.get("candidateGroups", ()))
+    return (assignee[0] if assignee else None, values.get("candidateUsers", ()), values.get("candidateGroups", ()),
+            tuple(computed))
 
 
 def _names(value: str) -> tuple[str, ...] | None:

@@ -1,4 +1,5 @@
-"""Assignment written as an expression (``camunda:candidateGroups="${approverGroups}"``),
+"""Assignment written as an expression (``camunda:candidateGroups="${approverGroups}"``,
+Camunda 8's ``zeebe:assignmentDefinition assignee="= accountManager"``),
 evaluated from a user task's data when the task becomes READY.
 
 The names an expression gives go to the routing like literal ones (engine.rules.routing):
@@ -14,7 +15,7 @@ from typing import Mapping
 
 from engine.errors import ExpressionError
 from engine.expressions import compile_expression
-from engine.expressions import juel
+from engine.expressions import feel, juel
 from engine.expressions.compiled import Expression
 
 __all__ = ["AssignmentExpressions", "Evaluated"]
@@ -54,7 +55,8 @@ class AssignmentExpressions:
 
 def _compile(attribute: str, source: str):
     try:
-        text = juel.translate(source, "assignments") if juel.is_juel(source) else source
+        text = (juel.translate(source, "assignments") if juel.is_juel(source)
+                else feel.translate(source, "assignments") if feel.is_feel(source) else source)
         return attribute, source, compile_expression(text), None
     except ExpressionError as err:
         return attribute, source, None, err.message

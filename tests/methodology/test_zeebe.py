@@ -57,12 +57,25 @@ def test_an_assignment_definition_names_users_and_groups_for_routing(attributes,
     assert facts.problems == []
 
 
-def test_an_assignment_computed_from_process_data_is_refused_at_its_line():
-    facts = facts_of(user_task('<zeebe:assignmentDefinition assignee="=request.owner" />'))
-    assert messages(facts) == [
-        "6: user task 'Review': zeebe:assignmentDefinition assignee=\"=request.owner\" is an expression, which "
-        "Dealflow does not evaluate for assignment; write a group or user name and map it in the routing "
-        "file's 'groups:' or 'users:', or =initiator for the opportunity's owner"]
+def test_an_assignment_computed_from_process_data_is_an_expression_evaluated_when_the_task_is_reached():
+    facts = facts_of(user_task('<zeebe:assignmentDefinition assignee="=request.owner" '
+                               'candidateGroups="= if amount &gt; 1000 then [&quot;key&quot;] else [&quot;sales&quot;]" />'))
+    assert facts.problems == []
+    node = facts.processes["p"].nodes["Review"]
+    assert (node.assignee, node.candidate_groups) == (None, ())
+    assert node.assignment_expressions == (
+        ("assignee", "=request.owner"), ("candidateGroups", '= if amount > 1000 then ["key"] else ["sales"]'))
+
+
+@pytest.mark.parametrize("attribute, problem", [
+    ('assignee="= owner("', "6: zeebe:assignmentDefinition assignee of user task 'Review': "),
+    ('candidateGroups="sales, ${group}"', "6: user task 'Review': zeebe:assignmentDefinition "
+                                          "candidateGroups=\"sales, ${group}\" mixes names and an expression"),
+])
+def test_an_assignment_expression_that_cannot_run_is_refused_at_its_line(attribute, problem):
+    facts = facts_of(user_task(f"<zeebe:assignmentDefinition {attribute} />"))
+    (found,) = messages(facts)
+    assert found.startswith(problem), found
 
 
 # --- Camunda Forms ------------------------------------------------------------------------

@@ -65,6 +65,29 @@ def test_the_names_an_assignment_expression_gives_come_with_the_ready_task(data,
     assert (task.node_id, task.assigned, task.assignment_problem) == ("Approve", assigned, None)
 
 
+ZEEBE = BPMN.replace('xmlns:camunda="http://camunda.org/schema/1.0/bpmn"',
+                     'xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"').replace(
+    '<bpmn:businessRuleTask id="Decide" camunda:decisionRef="groups" camunda:resultVariable="approverGroups"\n'
+    '  camunda:mapDecisionResult="collectEntries" />',
+    '<bpmn:scriptTask id="Decide" scriptFormat="python"><bpmn:script>checked = True</bpmn:script></bpmn:scriptTask>').replace(
+    '<bpmn:userTask id="Approve" camunda:candidateGroups="${approverGroups}" camunda:candidateUsers="#{reviewer}" />',
+    '<bpmn:userTask id="Approve"><bpmn:extensionElements><zeebe:assignmentDefinition assignee="= account.manager" '
+    'candidateGroups="= if amount &gt; 1000 then [&quot;key-accounts&quot;] else [&quot;sales&quot;]" />'
+    '</bpmn:extensionElements></bpmn:userTask>')
+
+
+@pytest.mark.parametrize("data, assigned", [
+    ({"amount": 5000, "account": {"manager": "ann"}}, (("assignee", ("ann",)), ("candidateGroups", ("key-accounts",)))),
+    ({"amount": 10, "account": {"manager": None}}, (("assignee", ()), ("candidateGroups", ("sales",)))),
+])
+def test_camunda_8s_feel_assignment_is_evaluated_from_the_task_data(data, assigned):
+    assert "camunda:" not in ZEEBE and "zeebe:assignmentDefinition" in ZEEBE
+    _, result = _runner(ZEEBE).start(data, T0)
+    (task,) = result.ready
+    assert result.error is None
+    assert (task.node_id, task.assigned, task.assignment_problem) == ("Approve", assigned, None)
+
+
 def test_an_assignment_expression_that_fails_or_gives_no_names_is_reported_with_the_task():
     _, result = _runner().start({"amount": 100, "category": "Travel"}, T0)
     (task,) = result.ready
