@@ -16,7 +16,7 @@ from lxml import etree
 
 from engine.methodology.model import (INITIATOR, BpmnProcess, ExpressionSite, FlowNode, FormField, IoMapping,
                                       SequenceFlow, frozen_map)
-from engine.methodology import data_objects, due_dates, zeebe
+from engine.methodology import adhoc, data_objects, due_dates, zeebe
 from engine.methodology.constructs import catches_messages, check_constructs, prefix_in_file, script_language_problem
 from engine.methodology.problems import Problem, did_you_mean
 from engine.methodology.service_tasks import implementation_of
@@ -37,9 +37,9 @@ FLOW_NODE_KINDS = frozenset({
     "boundaryEvent", "task", "userTask", "manualTask", "scriptTask", "serviceTask",
     "sendTask", "receiveTask", "businessRuleTask", "callActivity", "subProcess",
     "transaction", "exclusiveGateway", "parallelGateway", "inclusiveGateway",
-    "eventBasedGateway", "complexGateway",
+    "eventBasedGateway", "complexGateway", adhoc.KIND,
 })
-CONTAINER_KINDS = frozenset({"subProcess", "transaction"})
+CONTAINER_KINDS = frozenset({"subProcess", "transaction", adhoc.KIND})
 
 # SpiffWorkflow names its own task specs like this; a flow node with the same id
 # silently replaces one of them and the process never leaves its start.
@@ -305,6 +305,15 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
         facts.decision_refs.append((decision_ref, el.sourceline, node_id))
         _camunda_7_result(facts, el, node_id)
     zeebe.read_extensions(facts, el, kind, node_id)
+    external = implementation_of(el)
+    if kind == adhoc.KIND:
+        problems, expressions, sets = adhoc.check(facts.path, el)
+        facts.problems += problems
+        facts.expressions += expressions
+        facts.sets |= sets
+        # its worker gives what is read once the worker has run: its outputs, outputElement, completionCondition
+        after = [site for site in facts.expressions if site.node == node_id and not site.where.startswith("input")]
+        external = adhoc.job_of(el, frozenset().union(*(reads_and_sets(site)[0] for site in after)))
     assignee, users, groups, computed = (None, (), (), ())
     if kind == "userTask":
         assignee, users, groups, computed = zeebe.assignment(facts, el, node_id) or _assignment(facts, el, node_id)
@@ -317,7 +326,7 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
         decision_ref=decision_ref, due_date=due_date,
         assignee=assignee, candidate_users=users, candidate_groups=groups, assignment_expressions=computed,
         default_flow=el.get("default"),
-        external=implementation_of(el))
+        external=external)
 
 
 _RESULT_MAPS = ("resultList", "collectEntries", "singleEntry", "singleResult")

@@ -39,6 +39,9 @@ def reachable_nodes(process: BpmnProcess, *, side_branches: bool = True,
         if node.parent is not None and node.parent in nodes:
             if node.kind == "startEvent" or (node.kind == "subProcess" and node.id not in has_incoming):
                 successors[node.parent].add(node.id)
+            elif nodes[node.parent].kind == "adHocSubProcess" and node.id not in has_incoming \
+                    and node.kind != "boundaryEvent":
+                successors[node.parent].add(node.id)  # each may be activated
             if node.kind == "endEvent":
                 successors[node.id] |= successors_by_flow(process, node.parent)
     # Only start events start a process: SpiffWorkflow never runs a task without

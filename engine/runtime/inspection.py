@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.specs.defaults import CallActivity, InclusiveGateway, Pa
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
+from engine.runtime import adhoc
 from engine.runtime.step import TimerInfo
 
 
@@ -77,9 +78,12 @@ def run_engine(workflow: BpmnWorkflow) -> None:
     """Engine steps until nothing automatic is READY.
 
     ``do_engine_steps`` refreshes timers at its end, so a timer that fired there is
-    READY but not yet run; run again until the workflow only waits."""
+    READY but not yet run; run again until the workflow only waits. Ad-hoc subprocesses
+    learn between runs what finished in them (engine.runtime.adhoc)."""
     while True:
         workflow.do_engine_steps()
+        if adhoc.advance(workflow):  # an ad-hoc subprocess took in what finished in it
+            continue
         if not any(t.state == TaskState.READY and not t.task_spec.manual for t in all_tasks(workflow)):
             return
 

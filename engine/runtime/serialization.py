@@ -26,6 +26,7 @@ from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 
 from engine.errors import ExpressionError, WorkflowError
 from engine.expressions.storable import MAX_STORED_CHARS, stored_size
+from engine.runtime.adhoc import AdHocTask, AdHocTaskConverter
 from engine.runtime.call_activities import ExpressionCallActivity
 from engine.runtime.messages import DealflowMessage
 
@@ -78,7 +79,8 @@ class _SubWorkflowConverter(BpmnSubWorkflowConverter):
 def _registry():
     registry = BpmnWorkflowSerializer.configure({**CAMUNDA_CONFIG, DealflowMessage: MessageEventDefinitionConverter,
                                                  ExpressionCallActivity: SubWorkflowConverter,
-                                                 BpmnSubWorkflow: _SubWorkflowConverter})
+                                                 BpmnSubWorkflow: _SubWorkflowConverter,
+                                                 AdHocTask: AdHocTaskConverter})
     _StateConverter(BpmnWorkflow, registry)  # replaces the converter that embeds the spec
     registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
     registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))

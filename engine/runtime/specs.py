@@ -27,6 +27,7 @@ from engine.methodology.bpmn_source import (BPMN, CAMUNDA, decision_ref_of, miss
                                        multi_instance_collection)
 from engine.methodology.service_tasks import END_JOB_SUFFIX, JOB_EVENTS, is_external
 from engine.methodology.zeebe import called_process
+from engine.runtime.adhoc import AdHocParser, AdHocTask
 from engine.runtime.call_activities import ExpressionCallActivity, subprocess_names
 from engine.runtime.messages import plain_messages
 
@@ -49,11 +50,13 @@ class _Parser(CamundaParser):
     """Camunda's parser, with every service task an external task: a task that waits,
     like a user task, until a worker completes it (engine.runtime.external); nothing
     runs in it. Send and business-rule tasks with an external implementation arrive
-    here rewritten as service tasks (``_as_spiff_reads_it``)."""
+    here rewritten as service tasks (``_as_spiff_reads_it``). Ad-hoc subprocesses run
+    as Camunda 8 runs them (engine.runtime.adhoc)."""
 
     OVERRIDE_PARSER_CLASSES = {**CamundaParser.OVERRIDE_PARSER_CLASSES,
                                full_tag("serviceTask"): (CamundaTaskParser, ManualTask),
-                               full_tag("callActivity"): (CallActivityParser, ExpressionCallActivity)}
+                               full_tag("callActivity"): (CallActivityParser, ExpressionCallActivity),
+                               full_tag("adHocSubProcess"): (AdHocParser, AdHocTask)}
 
     def get_subprocess_specs(self, name, specs=None, require_call_activity_specs=True):
         """SpiffWorkflow's, with a call activity choosing its process by an expression

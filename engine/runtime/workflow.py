@@ -31,6 +31,7 @@ from engine.expressions.storable import stored_size
 from engine.methodology.bpmn_source import parse_xml, read_bpmn
 from engine.methodology.camunda_forms import read_forms
 from engine.methodology.zeebe import attach_forms
+from engine.methodology.adhoc import spec_owner
 from engine.methodology.model import ExternalImplementation, FormField, IoMapping
 from engine.methodology.problems import Problem
 
@@ -122,7 +123,7 @@ class ProcessRunner:
                     if node.id in facts.io_mappings or node.id in facts.result_variables:
                         io = facts.io_mappings.get(node.id) or IoMapping()
                         # a node inside an embedded subprocess belongs to that subprocess's spec
-                        around.setdefault(node.parent or process.id, {})[node.id] = Around(
+                        around.setdefault(spec_owner(process, node) or process.id, {})[node.id] = Around(
                             io.inputs, io.outputs, io.propagate, facts.result_variables.get(node.id),
                             facts.result_maps.get(node.id))
             specs.add_bpmn(path, tree.getroot())

@@ -29,6 +29,7 @@ import yaml
 from click.testing import CliRunner
 
 from engine.cli import main
+from engine.methodology import adhoc
 from engine.views.messages import Correlation
 from tests.conftest import FakeClock, make_engine, shared_corpus
 
@@ -183,7 +184,7 @@ def drive(folder: str, methodologies: Path, work: Path) -> Outcome:
                     worker, "conformance", 100, [(topic, 60_000) for topic in worker.topics])
                     if t.opportunity_id == deal.id]):
                 for task in fetched:  # every task it locked: one left locked would wait out its lock
-                    engine.complete_external_task(worker, task.id, "conformance", WORKER_ANSWERS.get(task.topic, {}))
+                    engine.complete_external_task(worker, task.id, "conformance", worker_answer(task))
             elif awaited := engine.waiting_messages(deal.id):  # the test worker sends what a deal awaits
                 engine.send_message(awaited[0], Correlation(deal_id=deal.id))
             elif signalled := engine.waiting_signals(deal.id):  # and the signals it awaits (a broadcast)
@@ -207,14 +208,26 @@ def drive(folder: str, methodologies: Path, work: Path) -> Outcome:
 # result expression maps result.decision to documentType), and the language detector's answer
 # goes to language. Z14's DMN worker evaluates its approval table into approved. Z13's SQL
 # connector answers under its resultVariable header's name (beneficialOwner) the rows it read. M02's
-# spiff-arena BambooHR operator answers the pay rate its script's unit test (inputJson) gives.
+# spiff-arena BambooHR operator answers the pay rate its script's unit test (inputJson) gives. Camunda's
+# AI Agent (Z06, Z07: the job of an ad-hoc subprocess, see worker_answer) answers its agent record.
 WORKER_ANSWERS = {"creditScoreChecker": {"creditScores": [3, 8]}, "check-seats": {"seatsAvailable": True},
                   "checkPlausibility": {"manualApprovalNecessary": False},
                   "io.holunda:connector-decide:2": {"documentType": "INVOICE", "language": "de"},
                   "DMN": {"approved": True},
                   "com.infosys.camundaconnectors.db:postgresql:1": {"beneficialOwner": {"response": [
                       {"customerId": "x", "name": "x"}]}},
-                  "bamboohr-get-pay-rate": {"resp_GetPayRate": {"amount": "10000"}}}
+                  "bamboohr-get-pay-rate": {"resp_GetPayRate": {"amount": "10000"}},
+                  "io.camunda.agenticai:aiagent-job-worker:1": {"agent": {"responseMessage": "x"}}}
+
+
+def worker_answer(task) -> dict:
+    """What the test worker completes ``task`` with: its topic's answer; an ad-hoc
+    subprocess's job (engine.methodology.adhoc) is told besides that the subprocess
+    is done, with nothing (more) to activate — as an AI agent answering at once."""
+    answer = dict(WORKER_ANSWERS.get(task.topic, {}))
+    if task.node_id.endswith(adhoc.JOB_SUFFIX):
+        answer[adhoc.FULFILLED] = True
+    return answer
 
 
 def worker_topics(methodologies: Path) -> list[str]:

@@ -50,11 +50,13 @@ EXPECTED = {
     REFUSED: {
         # a service task or connector the external tasks do not take (connectors, expressions), or
         # what such a task would set
-        "Z06", "Z11",
-        # refused for what else they hold (see their outcome's detail): Z07's AI agent is an ad-hoc
-        # subprocess (its fromAi() tool parameters translate since 2026-12-05); Z08's FEEL list filters
-        # and context put() (its uuid() translates)
-        "Z07", "Z08",
+        "Z11",
+        # refused for what else they hold (see their outcome's detail): Z06's and Z07's AI agent, an ad-hoc
+        # subprocess whose job worker decides which tools run, validates and runs since 2026-12-05 (the test
+        # worker answers its job "done"), their fromAi() tool parameters translate; what keeps them out is
+        # FEEL: string() (Z06), a field named '_meta' (Z07's outputElement), a list position computed with
+        # count() (Z07's message-sender). Z08's FEEL list filters and context put() (its uuid() translates)
+        "Z06", "Z07", "Z08",
         # a Signavio drawing, given messages, gateway conditions and the executable flag by import-bpmn, with a
         # timer that names no time
         "N01",
