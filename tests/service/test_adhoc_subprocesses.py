@@ -63,25 +63,37 @@ def test_a_collection_driven_and_a_job_driven_ad_hoc_subprocess_run_to_the_end(d
         assert (shown.status, shown.stage_id) == ("won", "won")
 
 
+def _rep_asked(engine, deal, **result):
+    """Qualified; the research job completed asking the rep (Tool_AskRep), with ``result``."""
+    _qualified(engine, deal)
+    w = worker(engine, "research-agent", "crm-lookup")
+    [job] = fetch(engine, w, topic="research-agent")
+    engine.complete_external_task(w, job.id, "w1", {"activateElements": [
+        {"elementId": "Tool_AskRep", "variables": {"toolCall": {"query": "q"}}}], **result})
+    return w
+
+
 def test_a_fulfilled_completion_condition_cancels_what_still_runs(db_url, clock):
     with deal_of(db_url, clock, ADHOC) as (engine, deal):
-        _qualified(engine, deal)
-        w = worker(engine, "research-agent", "crm-lookup")
-        [job] = fetch(engine, w, topic="research-agent")
-        engine.complete_external_task(w, job.id, "w1", {"activateElements": [
-            {"elementId": "Tool_AskRep", "variables": {"toolCall": {"query": "q"}}}],
-            "isCompletionConditionFulfilled": True, "isCancelRemainingInstances": True, "agent": {"summary": "-"}})
+        _rep_asked(engine, deal, isCompletionConditionFulfilled=True, isCancelRemainingInstances=True,
+                   agent={"summary": "-"})
         assert _ready(engine, deal) == []
+        assert engine.show_opportunity(deal.id).status == "won"
+
+
+def test_fulfilled_without_cancelling_it_waits_for_what_runs_and_asks_no_more(db_url, clock):
+    with deal_of(db_url, clock, ADHOC) as (engine, deal):
+        w = _rep_asked(engine, deal, isCompletionConditionFulfilled=True, agent={"summary": "-"})
+        [ask] = _ready(engine, deal)
+        assert engine.show_opportunity(deal.id).status == "open"
+        engine.complete_task(ask.id, actor=ask.assignee, data={"toolCallResult": "yes"})
+        assert fetch(engine, w, topic="research-agent") == []
         assert engine.show_opportunity(deal.id).status == "won"
 
 
 def test_a_timer_on_the_subprocess_interrupts_it(db_url, clock):
     with deal_of(db_url, clock, ADHOC) as (engine, deal):
-        _qualified(engine, deal)
-        w = worker(engine, "research-agent", "crm-lookup")
-        [job] = fetch(engine, w, topic="research-agent")
-        engine.complete_external_task(w, job.id, "w1", {"activateElements": [
-            {"elementId": "Tool_AskRep", "variables": {"toolCall": {"query": "q"}}}]})
+        _rep_asked(engine, deal)
         clock.now += timedelta(days=8)
         engine.fire_due_timers()
         shown = engine.show_opportunity(deal.id)
