@@ -42,7 +42,10 @@ def hold_sqlite_writes(session: Session) -> None:
     for a use case that may change no row the version counter guards (a task's
     assignee, a contact). Nothing on other databases."""
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("UPDATE opportunities SET id = id WHERE 0 = 1"))
+        session.connection().execute(_HOLD)  # Core: nothing of the ORM's to do for it
+
+
+_HOLD = text("UPDATE opportunities SET id = id WHERE 0 = 1")
 
 
 def database_url(url: str | None = None) -> str:

@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, undefer
 
 from engine.errors import NotFoundError
@@ -38,7 +38,7 @@ def lock_opportunity(session: Session, opportunity_id: int, *, with_state: bool 
     Its columns are those stored once the lock is held, even if the session had read
     the row before (``populate_existing``): a use case re-checks the deal's state on
     them, never on what it read before it waited for the lock."""
-    row = _locked(session, Opportunity.id == opportunity_id, with_state)
+    row = _locked(session, _lock_query(Opportunity.id == opportunity_id, with_state))
     if row is None:
         raise NotFoundError(missing or f"no opportunity {opportunity_id}")
     return row
@@ -48,34 +48,41 @@ def lock_opportunity_of_task(session: Session, task_id: str) -> Opportunity | No
     """``lock_opportunity`` of the deal of inbox row ``task_id``, found in the same
     statement (None when there is no such task): the caller reads the task once, under
     the lock, instead of reading it for its deal's id first and again once locked."""
-    return _locked(session, _of_task(task_id), True)
+    return _locked(session, _lock_query(_of_task(task_id), True))
 
 
 def lock_for_step(session: Session, task_id: str) -> tuple[Opportunity | None, int | None]:
     """``lock_opportunity_of_task`` and, in the same statement, the id of the routing
     rules deployed last (``versions.newest_routing_id``), which the workflow step that
     completes the task routes its new tasks by: one round trip instead of two."""
-    return _locked(session, _of_task(task_id), True, NEWEST_ROUTING)
+    return _locked(session, _FOR_STEP, {"task_id": task_id}, also=1)
 
 
-def _of_task(task_id: str):
+def _of_task(task_id):
     return Opportunity.id == select(InboxTask.opportunity_id).where(InboxTask.id == task_id).scalar_subquery()
 
 
-def _locked(session: Session, where, with_state: bool, *also) -> Opportunity | None | tuple:
-    """The row locked (``FOR UPDATE OF opportunities``); with the columns ``also``:
-    (the row or None, their values or None each)."""
-    hold_sqlite_writes(session)  # SQLite has no row locks: its write lock stands in
+def _lock_query(where, with_state: bool, *also):
+    """The row locked (``FOR UPDATE OF opportunities``), read anew, with the columns ``also``."""
     query = (select(Opportunity, *also).where(where).with_for_update(of=Opportunity)
              .execution_options(populate_existing=True))
-    if with_state:
-        query = query.options(undefer(Opportunity.workflow_state))
-    found = session.execute(query).first()
+    return query.options(undefer(Opportunity.workflow_state)) if with_state else query
+
+
+# The durable step's lock, built once (building the statement costs more than running it cached).
+_FOR_STEP = _lock_query(_of_task(bindparam("task_id")), True, NEWEST_ROUTING)
+
+
+def _locked(session: Session, query, params: dict | None = None, *, also: int = 0) -> Opportunity | None | tuple:
+    """The row ``query`` locks; with ``also`` columns after it: (the row or None,
+    their values or None each)."""
+    hold_sqlite_writes(session)  # SQLite has no row locks: its write lock stands in
+    found = session.execute(query, params).first()
     row = found[0] if found is not None else None
     if row is not None:
         deal_totals.note_locked(session, row.id)
     if also:
-        return (row, *(found[1:] if found is not None else (None,) * len(also)))
+        return (row, *(found[1:] if found is not None else (None,) * also))
     return row
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.errors import FormError, NotFoundError
@@ -83,15 +83,19 @@ def user_by_token_hash(session: Session, token_hash: str) -> tuple[User | None, 
     return rows[0][0], sorted(name for _, name in rows if name is not None)
 
 
+# Built once: every durable step asks it (building costs more than running it cached).
+_USER_AND_TEAMS = (select(User, Team.id, Team.name)
+                   .outerjoin(TeamMember, TeamMember.user_id == User.id)
+                   .outerjoin(Team, Team.id == TeamMember.team_id)
+                   .where(User.username == bindparam("username"), User.active.is_(True))
+                   .order_by(Team.name))  # the queues' order, as the database sorts names
+
+
 def user_and_teams(session: Session, username: str) -> tuple[User | None, list[tuple[int, str]]]:
     """The active user and their teams' (id, name), by name, in one query."""
     if not _nameable(username):
         return None, []
-    rows = session.execute(select(User, Team.id, Team.name)
-                           .outerjoin(TeamMember, TeamMember.user_id == User.id)
-                           .outerjoin(Team, Team.id == TeamMember.team_id)
-                           .where(User.username == username, User.active.is_(True))
-                           .order_by(Team.name)).all()  # the queues' order, as the database sorts names
+    rows = session.execute(_USER_AND_TEAMS, {"username": username}).all()
     if not rows:
         return None, []
     return rows[0][0], [(team_id, name) for _, team_id, name in rows if team_id is not None]
