@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from copy import deepcopy
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
@@ -85,6 +86,14 @@ class AdHocTask(BpmnSpecMixin):
         for element in ids:
             self._activate(my_task, element, {})
         return not self._children(my_task)
+
+    def _on_complete_hook(self, my_task):
+        """Its output mappings run (completed_event); then the outputCollection, a
+        variable of the subprocess's own in Camunda 8, goes — unless a mapping set it."""
+        collected = my_task.data.get(self.output_collection) if self.output_collection else None
+        super()._on_complete_hook(my_task)
+        if collected is not None and my_task.data.get(self.output_collection) is collected:
+            del my_task.data[self.output_collection]
 
     # --- what advance() does ----------------------------------------------------------------
 
@@ -193,7 +202,10 @@ class AdHocTask(BpmnSpecMixin):
 
 def advance(workflow) -> bool:
     """Let every running ad-hoc subprocess of ``workflow`` take in what finished; True
-    if any changed (the engine then runs again)."""
+    if any changed (the engine then runs again). A process without one costs a look
+    at its specs, once."""
+    if not any(_has_ad_hoc(spec) for spec in (workflow.spec, *workflow.subprocess_specs.values())):
+        return False
     changed = False
     tasks = list(workflow.tasks.values())
     for sub in workflow.subprocesses.values():
@@ -202,6 +214,16 @@ def advance(workflow) -> bool:
         if isinstance(task.task_spec, AdHocTask) and task.state == TaskState.STARTED:
             changed = task.task_spec.advance(task) or changed
     return changed
+
+
+_HAS_AD_HOC: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # process spec -> has an AdHocTask
+
+
+def _has_ad_hoc(spec) -> bool:
+    found = _HAS_AD_HOC.get(spec)
+    if found is None:
+        found = _HAS_AD_HOC[spec] = any(isinstance(t, AdHocTask) for t in spec.task_specs.values())
+    return found
 
 
 def _digest(value) -> str:
