@@ -31,7 +31,9 @@ p95=X ms ratio=Y (the API's p95; its p50 over the floor's p50). Target (issue 16
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import random
 import signal
 import statistics
@@ -43,7 +45,8 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, event, insert, text
+from sqlalchemy.engine import Engine as SqlEngine
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -226,14 +229,20 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.95) - 1] * 1000
 
 
-def timed(action, requests: int) -> list[float]:
+def timed(action, requests: int, cpu: list | None = None) -> list[float]:
+    """Wall seconds of each of ``requests`` calls; ``cpu`` gets this process's CPU
+    seconds per call (on a shared machine the figure that waiting for a core does not
+    inflate)."""
     for _ in range(20):
         action()  # warm up
     samples = []
+    started = time.process_time()
     for _ in range(requests):
         start = time.perf_counter()
         action()
         samples.append(time.perf_counter() - start)
+    if cpu is not None:
+        cpu.append((time.process_time() - started) / requests)
     return samples
 
 
@@ -275,7 +284,36 @@ def floor(engine: Engine, requests: int) -> list[float]:
     return samples
 
 
-def measure(engine: Engine, requests: int, label: str) -> tuple[float, float]:
+def statements_per_request(action, requests: int = 20) -> float:
+    """SQL statements sent per call of ``action`` (every SQLAlchemy engine of the process)."""
+    seen = [0]
+
+    def count(*_):
+        seen[0] += 1
+
+    event.listen(SqlEngine, "before_cursor_execute", count)
+    try:
+        for _ in range(requests):
+            action()
+    finally:
+        event.remove(SqlEngine, "before_cursor_execute", count)
+    return seen[0] / requests
+
+
+def profiled(action, requests: int, path: str) -> None:
+    """cProfile ``requests`` calls of ``action`` in CPU time into ``path``; print the top."""
+    profile = cProfile.Profile(time.process_time)
+    profile.enable()
+    for _ in range(requests):
+        action()
+    profile.disable()
+    profile.dump_stats(path)
+    print(f"  profile of {requests} API requests (CPU time) in {path}, by own time:")
+    stats = pstats.Stats(path, stream=sys.stdout)
+    stats.sort_stats("tottime").print_stats(25)
+
+
+def measure(engine: Engine, requests: int, label: str, profile: str | None = None) -> tuple[float, float]:
     """(the API's p95, its p50 over the floor's p50)."""
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "ENGINE": engine, "WTF_CSRF_ENABLED": False})
     token = engine.create_token("rep1")
@@ -296,14 +334,20 @@ def measure(engine: Engine, requests: int, label: str) -> tuple[float, float]:
 
     first = api.get("/api/v1/inbox", headers=headers).get_json()
     floor_p50, floor_p95 = percentiles(floor(engine, requests))
-    api_p50, api_p95 = percentiles(timed(get_api, requests))
-    page_p50, page_p95 = percentiles(timed(get_page, requests))
+    cpu: list[float] = []
+    api_p50, api_p95 = percentiles(timed(get_api, requests, cpu))
+    page_p50, page_p95 = percentiles(timed(get_page, requests, cpu))
     counts = first["counts"]
     print(f"{label}: rep1's inbox, {counts['total']} tasks ({counts['mine']} theirs, {counts['queued']} in their "
           f"teams' queues), {len(first['tasks'])} on the first page; {requests} requests each")
     print(f"  floor  (the two inbox queries through the driver): p50 {floor_p50:6.2f} ms  p95 {floor_p95:6.2f} ms")
     print(f"  GET /api/v1/inbox:                                 p50 {api_p50:6.2f} ms  p95 {api_p95:6.2f} ms")
     print(f"  GET / (inbox page):                                p50 {page_p50:6.2f} ms  p95 {page_p95:6.2f} ms")
+    print(f"  CPU of this process per request: API {cpu[0] * 1000:.2f} ms, page {cpu[1] * 1000:.2f} ms; "
+          f"SQL statements per request: API {statements_per_request(get_api):.1f}, "
+          f"page {statements_per_request(get_page):.1f}")
+    if profile:
+        profiled(get_api, requests, profile)
     loads = os.getloadavg()
     print(f"  load average {loads[0]:.2f} {loads[1]:.2f} {loads[2]:.2f}")
     return api_p95, api_p50 / floor_p50
@@ -316,6 +360,7 @@ def main() -> None:
     parser.add_argument("--teams-per-user", type=int, default=50)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead of PostgreSQL")
+    parser.add_argument("--profile", metavar="FILE", help="also cProfile --requests API requests into FILE")
     parser.add_argument("--schema", help="PostgreSQL: build in this schema and keep it; if it already holds a "
                                          "build, only measure (drop it yourself: DROP SCHEMA name CASCADE)")
     args = parser.parse_args()
@@ -323,7 +368,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             print(f"SQLite: building {args.rows} task rows ...")
             engine = build(f"sqlite:///{folder}/inbox.db", args.rows, args.teams_per_user)
-            p95, ratio = measure(engine, args.requests, "SQLite")
+            p95, ratio = measure(engine, args.requests, "SQLite", args.profile)
             engine.close()
         print(f"p95={p95:.2f} ms ratio={ratio:.2f}")
         return
@@ -338,7 +383,7 @@ def main() -> None:
         else:
             print(f"PostgreSQL (schema {schema}): building {args.rows} task rows ...")
             engine = build(url, args.rows, args.teams_per_user)
-        p95, ratio = measure(engine, args.requests, "PostgreSQL")
+        p95, ratio = measure(engine, args.requests, "PostgreSQL", args.profile)
         engine.close()
     print(f"p95={p95:.2f} ms ratio={ratio:.2f}")
 

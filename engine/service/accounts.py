@@ -14,7 +14,7 @@ from engine.service import logins, unit_of_work
 from engine.service.context import ServiceContext
 from engine.service.organisation import organisation
 from engine.service.unit_of_work import Session
-from engine.store import people
+from engine.store import account_reads, people
 from engine.store.models import ApiToken, Team, TeamMember, User
 from engine.views import UserView
 
@@ -123,11 +123,14 @@ def add_token(ctx: ServiceContext, session: Session, username: str) -> str:
 
 
 def user_for_token(ctx: ServiceContext, token: str) -> UserView:
+    """The token's user with their teams' names and ids (``team_ids``: the inbox takes
+    the view as its caller and reads no user again)."""
     with unit_of_work.quick_read(ctx) as session:
-        user, teams = people.user_by_token_hash(session, _token_hash(token))
-        if user is None:
-            raise PermissionDeniedError("invalid or revoked API token")
-        return UserView(user.id, user.username, user.display_name, user.role, tuple(teams))
+        user, teams = account_reads.token_holder(session, _token_hash(token))
+    if user is None:
+        raise PermissionDeniedError("invalid or revoked API token")
+    return UserView(user.id, user.username, user.display_name, user.role, tuple(name for _, name in teams),
+                    team_ids=tuple(team_id for team_id, _ in teams))
 
 
 def create_team(ctx: ServiceContext, name: str, manager: str | None, members: list[str]) -> None:

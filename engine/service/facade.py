@@ -263,12 +263,13 @@ class Engine:
     def reassign_task(self, task_id: str, *, to: str, actor: str) -> OpportunityView:
         return tasks.reassign_task(self.context, task_id, to=to, actor=actor)
 
-    def inbox(self, username: str, params: Mapping[str, object] | None = None, *, stage: str | None = None,
-              methodology: str | None = None, page: int = 1, per_page: int = 25,
+    def inbox(self, username: str | UserView, params: Mapping[str, object] | None = None, *,
+              stage: str | None = None, methodology: str | None = None, page: int = 1, per_page: int = 25,
               saved_filters: bool = True) -> InboxPage:
         """The user's ready tasks searched, filtered, sorted and paged as ``params`` ask
         (engine.rules.inbox_query: q, stage, methodology, due, follow_up, assignee, queue,
-        sort, page, per_page), with their saved filters (none with ``saved_filters=False``)."""
+        sort, page, per_page), with their saved filters (none with ``saved_filters=False``).
+        ``username`` may be the caller as ``user_for_token`` gave them (no user query then)."""
         return inbox.inbox(self.context, username, params, stage=stage, methodology=methodology, page=page,
                            per_page=per_page, saved_filters=saved_filters)
 

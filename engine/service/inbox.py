@@ -19,10 +19,10 @@ from engine.store import people
 from engine.store.events import record_event
 from engine.store.lookup import DealFacts, Lookup
 from engine.store.models import InboxTask, Opportunity
-from engine.views import InboxPage, OpportunityView, TaskView
+from engine.views import InboxPage, OpportunityView, TaskView, UserView
 
 
-def inbox(ctx: ServiceContext, username: str, params: Mapping[str, object] | None = None, *,
+def inbox(ctx: ServiceContext, user: str | UserView, params: Mapping[str, object] | None = None, *,
           stage: str | None = None, methodology: str | None = None, page: int = 1, per_page: int = 25,
           saved_filters: bool = True) -> InboxPage:
     """The user's READY tasks: assigned to them, waiting in their teams' queues, and (for
@@ -30,18 +30,24 @@ def inbox(ctx: ServiceContext, username: str, params: Mapping[str, object] | Non
     paged as ``params`` ask (engine.rules.inbox_query; FormError names every bad one);
     earliest due first by default. The keywords are the older spelling of the same.
     ``saved_filters=False``: without the user's saved filters (a caller that does not
-    show them spares their query)."""
+    show them spares their query). ``user``: the username, or the caller as an
+    authentication gave them with their ``team_ids`` (the API's token check), then
+    neither the user nor their teams are read again."""
     given = {"stage": stage, "methodology": methodology,
              "page": None if page == 1 else str(page), "per_page": None if per_page == 25 else str(per_page)}
     query = inbox_query.parse({**{k: v for k, v in given.items() if v is not None}, **(params or {})})
     now = ctx.now()
     with unit_of_work.quick_read(ctx) as session:
-        actor, teams = people.user_and_teams(session, username)
-        if actor is None:
-            raise NotFoundError(f"no user '{username}'")
+        if isinstance(user, UserView) and user.team_ids is not None:
+            actor, teams = user, list(zip(user.team_ids, user.teams))
+        else:
+            username = user.username if isinstance(user, UserView) else user
+            actor, teams = people.user_and_teams(session, username)
+            if actor is None:
+                raise NotFoundError(f"no user '{username}'")
         team_ids = [team_id for team_id, _ in teams]
         who = policy.Actor(actor.id, actor.role, team_ids)
-        visible = inbox_store.Visibility.of(actor.id, team_ids, policy.inbox_scope(who))
+        visible = inbox_store.Visibility.of(session, actor.id, team_ids, policy.inbox_scope(who))
         zone = organisation.company_zone(session) if query.due or query.follow_up else "UTC"
         narrowed = inbox_store.narrowing(
             visible, actor.id, words=tuple(query.q.split()), assignee=query.assignee, queue=query.queue,
@@ -62,11 +68,11 @@ def inbox(ctx: ServiceContext, username: str, params: Mapping[str, object] | Non
         for row in rows:  # the names came with the page
             lookup.users[row.assignee_id] = row.assignee
             lookup.teams[row.candidate_team_id] = row.team
-        tasks = tuple(dataclasses.replace(
+        tasks = tuple(
             lookup.task_view(row, DealFacts(row.opportunity_id, row.deal_title, row.deal_stage_id,
-                                            row.deal_version_id)),
-            partner_name=row.partner_name, may_claim=row.assignee_id is None
-            and policy.may_claim(who, inbox_store.task_facts(row)))
+                                            row.deal_version_id),
+                             form=inbox_store.page_form(row.form_text), partner_name=row.partner_name,
+                             may_claim=row.assignee_id is None and policy.may_claim(who, inbox_store.task_facts(row)))
             for row in rows)
         may_hand_over = any(policy.may_manage(who, policy.Deal(owner_id=0, manager_id=row.manager_id))
                             for row in rows)

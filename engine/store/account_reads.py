@@ -3,7 +3,7 @@ teams with their manager and members, a user's API tokens, leaving a team."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from engine.store.models import ApiToken, InboxTask, Opportunity, Team, TeamMember, User
@@ -49,3 +49,23 @@ def open_work(session: Session, user_id: int) -> tuple[int, int]:
     tasks = session.scalar(select(func.count()).select_from(InboxTask)
                            .where(InboxTask.assignee_id == user_id, InboxTask.status == "ready"))
     return deals or 0, tasks or 0
+
+
+# Built once: the token check runs on every API request.
+_TOKEN_HOLDER = (select(User.id, User.username, User.display_name, User.role, Team.id.label("team_id"),
+                        Team.name.label("team"))
+                 .select_from(ApiToken).join(User, User.id == ApiToken.user_id)
+                 .outerjoin(TeamMember, TeamMember.user_id == User.id).outerjoin(Team, Team.id == TeamMember.team_id)
+                 .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
+                        User.active.is_(True))
+                 .order_by(Team.name))  # the teams in the order the database sorts names (the inbox's queues)
+
+
+def token_holder(session: Session, token_hash: str) -> tuple[object | None, list[tuple[int, str]]]:
+    """The active user holding this unrevoked token (a row: id, username,
+    display_name, role) and their teams' (id, name), by name — one statement, plain
+    rows, no ORM entities."""
+    rows = session.execute(_TOKEN_HOLDER, {"token_hash": token_hash}).all()
+    if not rows:
+        return None, []
+    return rows[0], [(row.team_id, row.team) for row in rows if row.team_id is not None]

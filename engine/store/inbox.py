@@ -6,12 +6,14 @@ one page of them, and claiming a queued task."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Iterable, Protocol
 
-from sqlalchemy import and_, case, false, func, or_, select, update
+from sqlalchemy import Integer, Text, and_, any_, bindparam, case, cast, func, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from engine.methodology import due_dates
@@ -19,8 +21,8 @@ from engine.methodology.model import FormField, LaneRole, Methodology, Stage
 from engine.rules import policy
 from engine.rules.routing import task_holder, task_role, unresolved_assignment
 from engine.rules.scoring import question_fields
-from engine.views import TaskView
-from engine.store.lookup import Lookup
+from engine.views import FieldView, TaskView
+from engine.store.lookup import Lookup, field_views
 from engine.store.models import InboxTask, Opportunity, Team, User
 
 
@@ -169,21 +171,53 @@ class Visibility:
     """The conditions for the READY tasks a user may see and work: theirs, queued for
     their teams, and — when ``scope.managed`` (policy.inbox_scope: a manager) — those
     on the deals they are responsible for (a rep's inbox then needs only the two
-    indexed task conditions); every one when ``scope.everything`` (an admin)."""
+    indexed task conditions); every one when ``scope.everything`` (an admin).
+
+    The conditions hold bound parameters, not the user's values (those are in
+    ``params``), so they — and the statements built on them (``groups``, ``page``) —
+    are built once per ``shape`` and reused for every user and request."""
 
     mine: object
     queued: object
     all: tuple  # to put in a WHERE
+    params: dict  # the values of the conditions' parameters
+    shape: tuple  # (PostgreSQL?, scope.everything, scope.managed): what the conditions depend on
 
     @classmethod
-    def of(cls, user_id: int, team_ids: list[int], scope: policy.InboxScope) -> "Visibility":
-        mine = InboxTask.assignee_id == user_id
-        queued = and_(InboxTask.assignee_id.is_(None), InboxTask.candidate_team_id.in_(team_ids))
-        managed = Opportunity.manager_id == user_id if scope.managed else false()
-        conditions = [InboxTask.status == "ready"]
-        if not scope.everything:
-            conditions.append(or_(mine, queued, managed))
-        return cls(mine, queued, tuple(conditions))
+    def of(cls, session: Session, user_id: int, team_ids: list[int], scope: policy.InboxScope) -> "Visibility":
+        shape = (session.get_bind().dialect.name == "postgresql", scope.everything, scope.managed)
+        if shape not in _CONDITIONS:
+            _CONDITIONS[shape] = _conditions(*shape)
+        mine, queued, conditions = _CONDITIONS[shape]
+        return cls(mine, queued, conditions, {"inbox_user": user_id, "inbox_teams": list(team_ids)}, shape)
+
+
+_CONDITIONS: dict[tuple, tuple] = {}  # Visibility.shape -> (mine, queued, all)
+
+
+def _conditions(postgres: bool, everything: bool, managed: bool) -> tuple:
+    user = bindparam("inbox_user", type_=Integer)
+    if postgres:
+        # One array parameter: the statement's text is the same however many teams the
+        # user is in (with an IN list of 50 team ids it passed the 4 kB under which
+        # psycopg keeps a statement's conversion, and was parsed again on every request).
+        # The planner reads = ANY(array) as it reads IN: the same indexes.
+        in_teams = InboxTask.candidate_team_id == any_(bindparam("inbox_teams", type_=ARRAY(Integer)))
+    else:
+        in_teams = InboxTask.candidate_team_id.in_(bindparam("inbox_teams", expanding=True))
+    mine = InboxTask.assignee_id == user
+    queued = and_(InboxTask.assignee_id.is_(None), in_teams)
+    conditions = [InboxTask.status == "ready"]
+    if not everything:
+        conditions.append(or_(mine, queued, Opportunity.manager_id == user) if managed else or_(mine, queued))
+    return mine, queued, tuple(conditions)
+
+
+# Statements without filters, per Visibility.shape and what else they depend on: built
+# once, their values passed as parameters (SQLAlchemy caches their compiled form; this
+# spares building the expression itself on every request).
+_STATEMENTS: dict[tuple, object] = {}
+_NOW = bindparam("inbox_now", type_=InboxTask.due_at.type)
 
 
 @dataclass(frozen=True)
@@ -200,12 +234,18 @@ def groups(session: Session, visible: Visibility, now: datetime, narrowed: tuple
     """Per (stage, methodology version): how many visible tasks, mine, queued, overdue —
     the counts and the filter choices of the inbox in one query (``narrowed``: the
     conditions of the filters other than stage and methodology, from ``narrowing``)."""
-    query = (select(Opportunity.stage_id, Opportunity.methodology_version_id, func.count(),
-                    func.sum(case((visible.mine, 1), else_=0)), func.sum(case((visible.queued, 1), else_=0)),
-                    func.sum(case((InboxTask.due_at < now, 1), else_=0)))
-             .join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
-             .where(*visible.all, *narrowed))
-    rows = session.execute(query.group_by(Opportunity.stage_id, Opportunity.methodology_version_id)).all()
+    key = ("groups", visible.shape)
+    query = _STATEMENTS.get(key) if not narrowed else None
+    if query is None:
+        query = (select(Opportunity.stage_id, Opportunity.methodology_version_id, func.count(),
+                        func.sum(case((visible.mine, 1), else_=0)), func.sum(case((visible.queued, 1), else_=0)),
+                        func.sum(case((InboxTask.due_at < _NOW, 1), else_=0)))
+                 .join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
+                 .where(*visible.all, *narrowed)
+                 .group_by(Opportunity.stage_id, Opportunity.methodology_version_id))
+        if not narrowed:
+            _STATEMENTS[key] = query
+    rows = session.execute(query, {**visible.params, "inbox_now": now}).all()
     return [Group(s, v, int(t or 0), int(m or 0), int(q or 0), int(o or 0)) for s, v, t, m, q, o in rows]
 
 
@@ -277,11 +317,31 @@ def _order(sort: str, descending: bool) -> tuple:
 
 # The task's columns an inbox row shows (all but an activity's stage), as plain columns:
 # a page is read as rows, not as ORM entities (no identity map, no instrumented
-# attributes) — the rows have the same attribute names, so Lookup.task_view takes them.
+# attributes) — the rows have the same attribute names, so Lookup.task_view takes them;
+# the form comes as its JSON text, ``form_text`` (``page_form`` turns it into fields).
 _PAGE_TASK_COLUMNS = tuple(InboxTask.__table__.c[name] for name in (
-    "id", "opportunity_id", "node_id", "name", "instructions", "form", "lane", "assignee_id", "candidate_team_id",
+    "id", "opportunity_id", "node_id", "name", "instructions", "lane", "assignee_id", "candidate_team_id",
     "status", "due_at", "created_at", "completed_by_id", "completed_at", "kind", "required", "note",
-    "follow_up_at"))
+    "follow_up_at")) + (cast(InboxTask.__table__.c.form, Text).label("form_text"),)
+
+# A form's JSON text -> its fields. Forms repeat: every task of one node of one
+# methodology version has the same (versions do not change once deployed), so a
+# page of 25 tasks has a few distinct forms, and a process serves a few hundred.
+# Keyed by the text itself rather than by version and node, so a row whose stored
+# form differs (written by an older release, or edited) still shows its own.
+_FORMS: dict[str, tuple[FieldView, ...]] = {}
+_FORMS_KEPT = 1_000
+
+
+def page_form(text: str | None) -> tuple[FieldView, ...]:
+    """The fields of a page row's ``form_text``, parsed once per process."""
+    text = text or "[]"
+    fields = _FORMS.get(text)
+    if fields is None:
+        if len(_FORMS) >= _FORMS_KEPT:
+            _FORMS.clear()  # bounded: a process never holds more than this many forms
+        fields = _FORMS[text] = field_views(json.loads(text))
+    return fields
 
 
 def page(session: Session, visible: Visibility, *, stage: str | None, version_ids: list[int] | None,
@@ -290,19 +350,31 @@ def page(session: Session, visible: Visibility, *, stage: str | None, version_id
     task's columns (``_PAGE_TASK_COLUMNS``) and ``deal_title``, ``deal_stage_id``,
     ``deal_version_id``, ``assignee``, ``team``, ``partner_name``, ``manager_id`` —
     names joined in, so no query per name."""
-    query = (select(*_PAGE_TASK_COLUMNS, Opportunity.title.label("deal_title"),
-                    Opportunity.stage_id.label("deal_stage_id"),
-                    Opportunity.methodology_version_id.label("deal_version_id"), User.username.label("assignee"),
-                    Team.name.label("team"), Opportunity.partner_name, Opportunity.manager_id)
-             .join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
-             .outerjoin(User, User.id == InboxTask.assignee_id)
-             .outerjoin(Team, Team.id == InboxTask.candidate_team_id)
-             .where(*visible.all, *narrowed))
-    if stage:
-        query = query.where(Opportunity.stage_id == stage)
+    key = ("page", visible.shape, stage is not None, version_ids is not None, sort, descending)
+    query = _STATEMENTS.get(key) if not narrowed else None
+    if query is None:
+        query = (select(*_PAGE_TASK_COLUMNS, Opportunity.title.label("deal_title"),
+                        Opportunity.stage_id.label("deal_stage_id"),
+                        Opportunity.methodology_version_id.label("deal_version_id"), User.username.label("assignee"),
+                        Team.name.label("team"), Opportunity.partner_name, Opportunity.manager_id)
+                 .join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
+                 .outerjoin(User, User.id == InboxTask.assignee_id)
+                 .outerjoin(Team, Team.id == InboxTask.candidate_team_id)
+                 .where(*visible.all, *narrowed))
+        if stage is not None:
+            query = query.where(Opportunity.stage_id == bindparam("inbox_stage"))
+        if version_ids is not None:
+            query = query.where(Opportunity.methodology_version_id.in_(bindparam("inbox_versions", expanding=True)))
+        query = (query.order_by(*_order(sort, descending))
+                 .limit(bindparam("inbox_limit", type_=Integer)).offset(bindparam("inbox_offset", type_=Integer)))
+        if not narrowed:
+            _STATEMENTS[key] = query
+    params = {**visible.params, "inbox_limit": limit, "inbox_offset": offset}
+    if stage is not None:
+        params["inbox_stage"] = stage
     if version_ids is not None:
-        query = query.where(Opportunity.methodology_version_id.in_(version_ids or [-1]))
-    return session.execute(query.order_by(*_order(sort, descending)).limit(limit).offset(offset)).all()
+        params["inbox_versions"] = version_ids or [-1]
+    return session.execute(query, params).all()
 
 
 def ready_tasks(session: Session, catalog, worker: policy.Actor | None = None) -> list[TaskView]:

@@ -33,12 +33,14 @@ class Lookup:
         self.teams: dict[int, str] = {}
         self._user_ids: set[int] = set()
         self._team_ids: set[int] = set()
+        # version id -> (its methodology's id, stage id -> name): read from the catalog once per view
+        self._versions: dict[int, tuple[str, dict[str, str]]] = {}
 
     def need_users(self, ids) -> None:
-        self._user_ids.update(i for i in ids if i is not None)
+        self._user_ids.update(i for i in ids if i is not None and i not in self.users)
 
     def need_teams(self, ids) -> None:
-        self._team_ids.update(i for i in ids if i is not None)
+        self._team_ids.update(i for i in ids if i is not None and i not in self.teams)
 
     def user(self, user_id_: int | None) -> str | None:
         self._fetch()
@@ -49,11 +51,13 @@ class Lookup:
         return self.teams.get(team_id)
 
     def _fetch(self) -> None:
-        missing = self._user_ids - self.users.keys()
+        if not self._user_ids and not self._team_ids:
+            return
+        missing, self._user_ids = self._user_ids - self.users.keys(), set()
         if missing:
             self.users.update(self.session.execute(
                 select(User.id, User.username).where(User.id.in_(missing))).all())
-        missing = self._team_ids - self.teams.keys()
+        missing, self._team_ids = self._team_ids - self.teams.keys(), set()
         if missing:
             self.teams.update(self.session.execute(
                 select(Team.id, Team.name).where(Team.id.in_(missing))).all())
@@ -63,10 +67,21 @@ class Lookup:
         """The stage's name in ``version_id``'s stage table (default: the deal's version)."""
         if stage_id is None:
             return None
-        _, methodology = self.catalog.version(self.session, version_id or opportunity.methodology_version_id)
-        return next((s.name for s in methodology.stages if s.id == stage_id), stage_id)
+        return self._version(version_id or opportunity.methodology_version_id)[1].get(stage_id, stage_id)
 
-    def task_view(self, row: InboxTask, opportunity: Opportunity | DealFacts) -> TaskView:
+    def _version(self, version_id: int) -> tuple[str, dict[str, str]]:
+        if version_id not in self._versions:
+            info, methodology = self.catalog.version(self.session, version_id)
+            stages = {}
+            for stage in methodology.stages:
+                stages.setdefault(stage.id, stage.name)  # the first of a name, as a search from the top finds
+            self._versions[version_id] = info.methodology_id, stages
+        return self._versions[version_id]
+
+    def task_view(self, row: InboxTask, opportunity: Opportunity | DealFacts, *,
+                  form: tuple[FieldView, ...] | None = None, **more) -> TaskView:
+        """The row as a TaskView; ``form``: its fields when the caller has them already
+        (``field_views`` of the row's form); ``more``: further TaskView fields."""
         self.need_users((row.assignee_id, row.completed_by_id))  # no query if asked for in bulk before
         self.need_teams((row.candidate_team_id,))
         return TaskView(
@@ -75,14 +90,18 @@ class Lookup:
             assignee=self.user(row.assignee_id), candidate_team=self.team(row.candidate_team_id),
             status=row.status, due_at=row.due_at, created_at=row.created_at,
             stage_name=self.stage_name(opportunity, opportunity.stage_id),
-            form=tuple(FieldView(f["id"], f["label"], f["type"], f["required"], f["default"], f["minimum"],
-                                 f["maximum"], tuple(tuple(c) for c in f["choices"]), f.get("help", ""))
-                       for f in row.form),
+            form=field_views(row.form) if form is None else form,
             completed_by=self.user(row.completed_by_id), completed_at=row.completed_at,
             stage_id=opportunity.stage_id, methodology_id=self.methodology_id(opportunity),
             claimable=row.status == "ready" and row.assignee_id is None and row.candidate_team_id is not None,
-            kind=row.kind, required=row.required, note=row.note, follow_up_at=row.follow_up_at)
+            kind=row.kind, required=row.required, note=row.note, follow_up_at=row.follow_up_at, **more)
 
     def methodology_id(self, opportunity: Opportunity | DealFacts) -> str:
-        version, _ = self.catalog.version(self.session, opportunity.methodology_version_id)
-        return version.methodology_id
+        return self._version(opportunity.methodology_version_id)[0]
+
+
+def field_views(form: list[dict]) -> tuple[FieldView, ...]:
+    """A task row's stored form (its ``form`` column) as the fields a view shows."""
+    return tuple(FieldView(f["id"], f["label"], f["type"], f["required"], f["default"], f["minimum"],
+                           f["maximum"], tuple(tuple(c) for c in f["choices"]), f.get("help", ""))
+                 for f in form)

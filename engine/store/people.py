@@ -13,7 +13,7 @@ from engine.rules import inputs, policy
 from engine.rules.routing import Candidate
 from engine.store.db import hold_sqlite_writes
 from engine.views import UserView
-from engine.store.models import ApiToken, InboxTask, Team, TeamMember, User
+from engine.store.models import InboxTask, Team, TeamMember, User
 
 
 def _nameable(name: object) -> bool:
@@ -70,17 +70,6 @@ def users(session: Session) -> list[UserView]:
         teams.setdefault(member, []).append(team_name)
     return [UserView(u.id, u.username, u.display_name, u.role, tuple(sorted(teams.get(u.id, ()))))
             for u in session.scalars(select(User).order_by(User.username))]
-
-
-def user_by_token_hash(session: Session, token_hash: str) -> tuple[User | None, list[str]]:
-    """The active user holding this (unrevoked) token and their team names, in one query."""
-    rows = session.execute(
-        select(User, Team.name).join(ApiToken, ApiToken.user_id == User.id)
-        .outerjoin(TeamMember, TeamMember.user_id == User.id).outerjoin(Team, Team.id == TeamMember.team_id)
-        .where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None), User.active.is_(True))).all()
-    if not rows:
-        return None, []
-    return rows[0][0], sorted(name for _, name in rows if name is not None)
 
 
 # Built once: every durable step asks it (building costs more than running it cached).

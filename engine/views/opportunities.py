@@ -20,6 +20,10 @@ class UserView:
     display_name: str
     role: str
     teams: tuple[str, ...] = ()
+    # The ids of ``teams``, in the same order, where the use case that made the view
+    # read them (the API's token check: the inbox then needs no query for them); None
+    # where it did not.
+    team_ids: tuple[int, ...] | None = field(default=None, compare=False)
 
     @property
     def may_see_pipeline(self) -> bool:

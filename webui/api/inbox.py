@@ -3,12 +3,12 @@ parameters (engine.rules.inbox_query reads them, as for the web inbox)."""
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import g, jsonify, request
 
 from engine.errors import FormError
 from engine.views import InboxPage
 
-from webui.api.blueprint import bp, facade, username
+from webui.api.blueprint import bp, facade
 from webui.api.shapes import task_json
 from webui.errors import HttpError
 
@@ -22,7 +22,7 @@ def inbox():
     fields |= {name: "give it once" for name in INBOX_PARAMS if len(request.args.getlist(name)) > 1}
     page = None
     try:
-        page = facade().inbox(username(), {name: request.args[name] for name in INBOX_PARAMS
+        page = facade().inbox(g.api_user, {name: request.args[name] for name in INBOX_PARAMS  # the token's user
                                            if name in request.args}, saved_filters=False)  # not in the answer
     except FormError as err:
         fields |= err.fields  # every problem at once
