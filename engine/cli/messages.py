@@ -32,19 +32,22 @@ def message() -> None:
 @click.option("--deal", "deal_id", type=int, default=None, help="Correlate by opportunity id.")
 @click.option("--business-key", default=None, help="Correlate by the deals' business_key attribute.")
 @click.option("--var", "variable", default=None, help="Correlate by a process variable: name=value.")
+@click.option("--key", "correlation_key", default=None,
+              help="Correlate by Camunda 8's correlation key (what the catch's correlationKey gave).")
 @click.option("--set", "values", multiple=True, help="A variable the message brings: name=value (repeat).")
 @click.option("--buffer-seconds", type=int, default=None, help="Keep it this long if nothing waits yet.")
 @click.option("--new-deal", "new_deal", default=None,
               help="For a message start event: the deal to open, as JSON (title, amount, partner, attributes).")
 @click.option("--as", "actor", default=None, help="Send (and open a deal) as this user (a designer or admin).")
 def message_send(name: str, deal_id: int | None, business_key: str | None, variable: str | None,
-                 values: tuple[str, ...], buffer_seconds: int | None, new_deal: str | None,
+                 correlation_key: str | None, values: tuple[str, ...], buffer_seconds: int | None, new_deal: str | None,
                  actor: str | None) -> None:
-    """Deliver message NAME to the deals waiting for it (--deal, --business-key or --var),
+    """Deliver message NAME to the deals waiting for it (--deal, --business-key, --var or --key),
     keep it --buffer-seconds if nothing waits yet, or open --new-deal at a message start
     event."""
     correlation = Correlation(deal_id=deal_id, business_key=business_key,
-                              variable=name_value(variable, "--var") if variable is not None else None)
+                              variable=name_value(variable, "--var") if variable is not None else None,
+                              key=correlation_key)
     deal = None
     if new_deal is not None:
         try:

@@ -120,6 +120,8 @@ class BpmnFacts:
     task_headers: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # zeebe:taskHeaders
     reads: set[str] = field(default_factory=set)  # variables read besides expressions (collections)
     catches_messages: bool = False  # a message from outside may set any variable the process reads
+    # message name -> its zeebe:subscription correlationKey as written (FEEL, or a fixed text)
+    correlation_keys: dict[str, str] = field(default_factory=dict)
     # (line, element id, data object id, name, writes?) of each association with a data object
     data_associations: list[tuple[int, str, str, str, bool]] = field(default_factory=list)
 

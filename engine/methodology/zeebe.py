@@ -14,7 +14,8 @@ facts. Pure: lxml elements in, facts and ``path:line`` problems out.
   and run around the element by engine.runtime.mappings; with
   ``propagateAllChildVariables="false"`` a call activity gives back only its outputs;
 - ``zeebe:taskHeaders`` — kept as data;
-- ``zeebe:subscription correlationKey`` — checked (messages are refused elsewhere);
+- ``zeebe:subscription correlationKey`` — checked and kept per message
+  (``facts.correlation_keys``), evaluated when a catch begins to wait;
 - ``zeebe:calledDecision decisionId="…" resultVariable="…"`` — the decision a
   business rule task evaluates, like ``camunda:decisionRef``; its result is also
   stored under ``resultVariable`` (``facts.result_variables``);
@@ -265,16 +266,21 @@ def _no_decision_ref(el) -> bool:
 
 
 def check_subscriptions(facts, root) -> None:
-    """The correlation key of each message (``zeebe:subscription``): checked FEEL.
-    Messages from outside are refused elsewhere (``constructs``); the key is read so
-    that a mistake in it is named all the same."""
+    """The correlation key of each message (``zeebe:subscription``), checked FEEL kept
+    in ``facts.correlation_keys``: a catch waiting for the message evaluates it on its
+    data when it begins to wait, and a message sent with that correlation key reaches
+    it (engine.runtime.messages, as Camunda 8 correlates)."""
     for subscription in root.iter(_z("subscription")):
         key = subscription.get("correlationKey")
         message = subscription.getparent().getparent()
         name = message.get("name") or message.get("id") or ""
-        if key is not None:
-            _feel_problem(facts, subscription.sourceline, key, f"correlation key of message '{name}'",
-                          "correlation keys")
+        if key is None or not key.strip() or not name:
+            continue
+        before = len(facts.problems)
+        _feel_problem(facts, subscription.sourceline, key, f"correlation key of message '{name}'",
+                      "correlation keys")
+        if len(facts.problems) == before:
+            facts.correlation_keys.setdefault(name, key.strip())
 
 
 _TARGET = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")

@@ -18,6 +18,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDef
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 
+from engine.runtime.correlation_keys import CorrelationKeys
+
 __all__ = ["DealflowMessage", "MessageWait", "ThrownMessage", "deliver", "plain_messages", "thrown", "waiting"]
 
 
@@ -34,6 +36,7 @@ class MessageWait:
     node_id: str  # the receive task, catch event, boundary event or event subprocess start
     message: str  # the message's name
     variables: dict  # the task's data when it began to wait (a copy), for correlation by variable
+    correlation_key: str | None = None  # Camunda 8's key, evaluated when it began to wait
 
 
 @dataclass(frozen=True)
@@ -70,19 +73,22 @@ def _messages_of(task) -> list[str]:
     return [d.name for d in parts if isinstance(d, MessageEventDefinition)]
 
 
-def waiting(workflow) -> tuple[MessageWait, ...]:
-    """Every message catch of the workflow (and its subprocesses) waiting now."""
+def waiting(workflow, keys: CorrelationKeys | None = None) -> tuple[MessageWait, ...]:
+    """Every message catch of the workflow (and its subprocesses) waiting now, each
+    with its correlation key (``keys``) evaluated on its data."""
+    def wait(task_id: str, node_id: str, name: str, data: dict) -> MessageWait:
+        return MessageWait(task_id, node_id, name, data, keys.key(name, data) if keys is not None else None)
+
     waits = []
     for task in workflow.event_manager.tasks.values():
         if task.state != TaskState.WAITING:
             continue
         for name in _messages_of(task):
-            waits.append(MessageWait(str(task.id), task.task_spec.bpmn_id or task.task_spec.name, name,
-                                     dict(task.data)))
+            waits.append(wait(str(task.id), task.task_spec.bpmn_id or task.task_spec.name, name, dict(task.data)))
     if not workflow.is_completed():
         data = dict(workflow.last_task.data) if workflow.last_task is not None else {}
         for start, definition in _event_subprocess_starts(workflow):
-            waits.append(MessageWait("", start.bpmn_id, definition.name, data))
+            waits.append(wait("", start.bpmn_id, definition.name, data))
     return tuple(sorted(waits, key=lambda w: (w.node_id, w.task_id)))
 
 

@@ -40,6 +40,7 @@ from engine.runtime import mappings, messages, signals
 from engine.runtime.assignments import AssignmentExpressions
 from engine.runtime.mappings import Around
 from engine.runtime.clock import acting_user, frozen_now
+from engine.runtime.correlation_keys import CorrelationKeys
 from engine.runtime.dmn_unique import check_unique_hit_policy
 from engine.runtime.script_engine import SafeScriptEngine
 from engine.runtime.serialization import MAX_TASK_DATA_CHARS, Serializer, StateNotStorable
@@ -75,9 +76,11 @@ class ProcessRunner:
                  forms: Mapping[str, tuple[FormField, ...]], serializer: Serializer,
                  external: Mapping[str, ExternalImplementation] | None = None,
                  around: Mapping[str, Mapping[str, Around]] | None = None,
-                 assignments: Mapping[str, tuple[tuple[str, str], ...]] | None = None):
+                 assignments: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
+                 correlation_keys: Mapping[str, str] | None = None):
         self._spec = spec
         self._assignments = AssignmentExpressions(assignments or {})
+        self._correlation_keys = CorrelationKeys(correlation_keys or {})
         self._around = {name: dict(nodes) for name, nodes in (around or {}).items()}
         # io mappings and result variables, hung on this runner's own spec objects
         self._callbacks = mappings.attach([spec, *subprocess_specs.values()], self._around)
@@ -99,6 +102,7 @@ class ProcessRunner:
         """Parse BPMN and DMN documents (path -> bytes), and the Camunda Forms (``.form``)
         their user tasks name; MethodologyError lists what failed."""
         specs, problems, forms, external, around, assignments = ProcessSpecs(), [], {}, {}, {}, {}
+        correlation_keys: dict[str, str] = {}
         by_form_id, more = read_forms(camunda_forms or {})
         problems += more
         for path, data in sorted(dmn.items()):
@@ -113,6 +117,8 @@ class ProcessRunner:
                 continue
             facts = read_bpmn(path, tree)
             problems += facts.problems + attach_forms(facts, by_form_id)
+            for message, key in facts.correlation_keys.items():
+                correlation_keys.setdefault(message, key)
             for process in facts.processes.values():
                 forms.update({node.id: node.form for node in process.nodes.values() if node.form})
                 external.update({node.external.node_id: node.external for node in process.nodes.values()
@@ -133,7 +139,8 @@ class ProcessRunner:
         if problems:
             raise MethodologyError(problems)
         spec, subprocess_specs = specs.workflow_spec(process_id)
-        return cls(spec, subprocess_specs, process_id, forms, Serializer(), external, around, assignments)
+        return cls(spec, subprocess_specs, process_id, forms, Serializer(), external, around, assignments,
+                   correlation_keys)
 
     @classmethod
     def from_spec_text(cls, text: str) -> ProcessRunner:
@@ -148,7 +155,8 @@ class ProcessRunner:
         around = {name: {node: Around.from_dict(what) for node, what in nodes.items()}
                   for name, nodes in dct.get("around", {}).items()}
         runner = cls(spec, subprocess_specs, dct["process_id"], forms, serializer, external, around,
-                     dct.get("assignments"))  # versions stored before assignment expressions have none
+                     dct.get("assignments"),  # versions stored before assignment expressions have none
+                     dct.get("correlation_keys"))  # nor those stored before correlation keys
         runner._spec_text = text
         return runner
 
@@ -162,7 +170,8 @@ class ProcessRunner:
                     "external": {node: asdict(impl) for node, impl in self._external.items()},
                     "around": {name: {node: what.to_dict() for node, what in nodes.items()}
                                for name, nodes in self._around.items()},
-                    "assignments": self._assignments.written})
+                    "assignments": self._assignments.written,
+                    "correlation_keys": self._correlation_keys.written})
         return self._spec_text
 
     # --- running ---------------------------------------------------------------------
@@ -441,7 +450,7 @@ class ProcessRunner:
             ready=ready, timers=timers(workflow), finished=workflow.is_completed(),
             ended_at=ended, error=error, fired=firings(workflow, marks) if marks else (),
             external=external_tasks.waiting(workflow, self._external),
-            messages=messages.waiting(workflow), thrown=thrown)
+            messages=messages.waiting(workflow, self._correlation_keys), thrown=thrown)
 
     def _ready_task(self, task) -> ReadyTask:
         spec = task.task_spec

@@ -40,7 +40,8 @@ def _replace(session: Session, opportunity_id: int, waits, now: datetime) -> Non
         old = {(w.message, w.node_id, w.task_id) for w in before}
         store.replace_waits(session, opportunity_id, [
             MessageWait(opportunity_id=opportunity_id, message=w.message[:200], node_id=w.node_id[:200],
-                        task_id=w.task_id, variables=w.variables, created_at=now) for w in waits])
+                        task_id=w.task_id, variables=w.variables, correlation_key=w.correlation_key,
+                        created_at=now) for w in waits])
         new = {w.message for w in waits if (w.message, w.node_id, w.task_id) not in old}
         if new:
             session.info.setdefault(PENDING, []).append(("waits", opportunity_id, tuple(sorted(new))))
@@ -52,6 +53,8 @@ def matches(row, opportunity: Opportunity, waits) -> bool:
         return row.opportunity_id == opportunity.id
     if row.business_key is not None:
         return store.business_key_of(opportunity.attributes) == row.business_key
+    if row.correlation_key is not None:
+        return any(w.message == row.message and w.correlation_key == row.correlation_key for w in waits)
     if row.variable_name is not None:
         return any(w.message == row.message and row.variable_name in (w.variables or {})
                    and (w.variables or {})[row.variable_name] == row.variable_value for w in waits)

@@ -2,7 +2,8 @@
 send`` deliver a named message to the deals waiting for it — at a receive task, an
 intermediate catch event, a boundary event or an event subprocess's message start —
 correlated Camunda-7 style by deal id, business key (the deal's ``business_key``
-attribute) or a process variable's value. When no deal waits, a message start event
+attribute) or a process variable's value, or Camunda-8 style by correlation key (the
+value the catch's ``zeebe:subscription correlationKey`` gave when it began to wait). When no deal waits, a message start event
 of the methodology the routing gives a new deal opens one; else the message is kept
 for a set time if the sender asked (delivered when a deal starts waiting for it),
 else NotFoundError. Messages a deal's process throws that nothing in it catches go to
@@ -51,9 +52,9 @@ def send_message(ctx: ServiceContext, message: str, correlation: Correlation, va
     message = inputs.text(message, "name", limit=200)
     variables = plain_variables(variables or {})
     errors = {}
-    given = [c for c in (correlation.deal_id, correlation.business_key, correlation.variable) if c is not None]
+    given = correlation.given()
     if len(given) > 1:
-        errors["correlation"] = "name one of: a deal id, a business key, a variable"
+        errors["correlation"] = "name one of: a deal id, a business key, a variable, a correlation key"
     if correlation.deal_id is not None and not inputs.is_record_id(correlation.deal_id):
         errors["correlation.opportunityId"] = "an opportunity id"
     if correlation.business_key is not None:
@@ -62,12 +63,14 @@ def send_message(ctx: ServiceContext, message: str, correlation: Correlation, va
         name, value = correlation.variable
         inputs.text(name, "correlation.variable.name", limit=200)
         inputs.storable_data(value, "correlation.variable.value")
+    if correlation.key is not None:
+        inputs.text(correlation.key, "correlation.correlationKey", limit=200)
     if buffer_seconds is not None:
         if not isinstance(buffer_seconds, int) or isinstance(buffer_seconds, bool) \
                 or not 1 <= buffer_seconds <= MAX_BUFFER_SECONDS:
             errors["bufferSeconds"] = f"a whole number of seconds from 1 to {MAX_BUFFER_SECONDS}"
         elif not given:
-            errors["bufferSeconds"] = "a buffered message needs a correlation (deal id, business key or variable)"
+            errors["bufferSeconds"] = "a buffered message needs a correlation (deal id, business key, variable or correlation key)"
     if errors:
         raise FormError(errors)
     sender = f"worker {worker.name}" if worker is not None else f"user {actor}" if actor else "the command line"
@@ -89,6 +92,7 @@ def send_message(ctx: ServiceContext, message: str, correlation: Correlation, va
                 message=message, opportunity_id=correlation.deal_id, business_key=correlation.business_key,
                 variable_name=correlation.variable[0] if correlation.variable else None,
                 variable_value=correlation.variable[1] if correlation.variable else None,
+                correlation_key=correlation.key,
                 variables=variables, sent_by=sender[:120], created_at=now,
                 expires_at=now + timedelta(seconds=buffer_seconds))
             session.add(row)
@@ -160,9 +164,9 @@ def authorize_sender(session: Session, kind: str, name: str, actor: str | None,
 
 
 def _candidates(session: Session, message: str, correlation: Correlation) -> list[int]:
-    if correlation.deal_id is None and correlation.business_key is None and correlation.variable is None:
+    if not correlation.given():
         return []  # no correlation: only a message start event takes it
-    rows = store.waiting(session, message, correlation.deal_id, correlation.business_key)
+    rows = store.waiting(session, message, correlation.deal_id, correlation.business_key, correlation.key)
     if correlation.variable is not None:
         rows = [r for r in rows if _has(r.variables, correlation.variable)]
     return sorted({r.opportunity_id for r in rows})
@@ -185,6 +189,8 @@ def _deliver(ctx: ServiceContext, session: Session, deal_id: int, message: str, 
     waits = [w for w in store.waits_of(session, deal_id) if w.message == message]
     if correlation is not None and correlation.variable is not None:
         waits = [w for w in waits if _has(w.variables, correlation.variable)]
+    if correlation is not None and correlation.key is not None:
+        waits = [w for w in waits if w.correlation_key == correlation.key]
     if not waits:
         return False
     version, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
@@ -317,7 +323,10 @@ def _nothing_waits(message: str, correlation: Correlation, described: bool) -> s
         whom = f"no open deal with business key '{correlation.business_key}' waits"
     elif correlation.variable is not None:
         whom = f"no open deal with {correlation.variable[0]} = {correlation.variable[1]!r} waits"
+    elif correlation.key is not None:
+        whom = f"no open deal with correlation key '{correlation.key}' waits"
     else:
         whom = ("no methodology a new deal of this kind is routed to starts" if described else
-                "no correlation given (deal id, business key or variable), and no deal described to open")
+                "no correlation given (deal id, business key, variable or correlation key), and no deal "
+                "described to open")
     return f"{whom} for message '{message}'; ask for it to be buffered (bufferSeconds) if it may come first"

@@ -19,7 +19,8 @@ class MessageWait(Base):
     subprocess's message start a deal's token waits at now."""
 
     __tablename__ = "message_waits"
-    __table_args__ = (Index("ix_message_waits_message", "message", "opportunity_id"),)
+    __table_args__ = (Index("ix_message_waits_message", "message", "opportunity_id"),
+                      Index("ix_message_waits_key", "message", "correlation_key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id"), index=True)
@@ -27,6 +28,7 @@ class MessageWait(Base):
     node_id: Mapped[str] = mapped_column(String(200))
     task_id: Mapped[str] = mapped_column(String(36))  # "" for an event subprocess's start
     variables: Mapped[dict] = mapped_column(JSON, default=dict)  # the data when it began to wait
+    correlation_key: Mapped[str | None] = mapped_column(String(200))  # Camunda 8's, evaluated then
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
@@ -43,6 +45,7 @@ class BufferedMessage(Base):
     business_key: Mapped[str | None] = mapped_column(String(200))  # or its business key
     variable_name: Mapped[str | None] = mapped_column(String(200))  # or one of its variables
     variable_value: Mapped[object | None] = mapped_column(JSON)
+    correlation_key: Mapped[str | None] = mapped_column(String(200))  # or Camunda 8's correlation key
     variables: Mapped[dict] = mapped_column(JSON, default=dict)  # what the message brings
     sent_by: Mapped[str] = mapped_column(String(120))  # "user NAME" or "worker NAME"
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

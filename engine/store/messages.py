@@ -20,13 +20,16 @@ def business_key_of(attributes: dict | None) -> str | None:
 
 
 def waiting(session: Session, message: str, opportunity_id: int | None = None,
-            business_key: str | None = None) -> list[MessageWait]:
-    """The waits for ``message`` of open deals (of one deal, or of the deals whose
-    business key is ``business_key``), oldest deal first."""
+            business_key: str | None = None, correlation_key: str | None = None) -> list[MessageWait]:
+    """The waits for ``message`` of open deals (of one deal, of the deals whose
+    business key is ``business_key``, or the waits with ``correlation_key``), oldest
+    deal first."""
     query = (select(MessageWait).join(Opportunity, Opportunity.id == MessageWait.opportunity_id)
              .where(MessageWait.message == message, Opportunity.status == "open"))
     if opportunity_id is not None:
         query = query.where(MessageWait.opportunity_id == opportunity_id)
+    if correlation_key is not None:
+        query = query.where(MessageWait.correlation_key == correlation_key)
     if business_key is not None:
         # as text on both databases: SQLite's json_extract gives a number for a numeric key
         query = query.where(cast(Opportunity.attributes["business_key"].as_string(), String) == business_key)

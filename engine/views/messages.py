@@ -20,8 +20,14 @@ class MessageSent:
 class Correlation:
     """Which deals a message is for: one deal, the deals with a business key (their
     ``business_key`` attribute), or those whose waiting catch's data holds a variable
-    with a value. None of them: only a message start event takes it."""
+    with a value, or Camunda 8's correlation key (what the catch's
+    ``zeebe:subscription correlationKey`` gave). None of them: only a message start
+    event takes it."""
 
     deal_id: int | None = None
     business_key: str | None = None
     variable: tuple[str, object] | None = None
+    key: str | None = None
+
+    def given(self) -> list:
+        return [c for c in (self.deal_id, self.business_key, self.variable, self.key) if c is not None]

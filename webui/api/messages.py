@@ -14,8 +14,8 @@ from webui.api.blueprint import bp, facade
 from webui.api.parsing import json_object, no_nulls, only, refuse, whole_numbers
 from webui.api.shapes import when
 
-FIELDS = ("messageName", "opportunityId", "businessKey", "correlationKeys", "processVariables", "bufferSeconds",
-          "deal")
+FIELDS = ("messageName", "opportunityId", "businessKey", "correlationKeys", "correlationKey", "processVariables",
+          "bufferSeconds", "deal")
 
 
 def _correlation(body: dict) -> Correlation:
@@ -32,10 +32,15 @@ def _correlation(body: dict) -> Correlation:
     business_key = body.get("businessKey")
     if business_key is not None and not isinstance(business_key, str):
         problems["businessKey"] = "text"
+    key = body.get("correlationKey")  # Camunda 8's: text, or a number as its text (as Zeebe takes it)
+    if isinstance(key, int) and not isinstance(key, bool):
+        key = str(key)
+    elif key is not None and not isinstance(key, str):
+        problems["correlationKey"] = "text (or a whole number): the value the catch's correlationKey gave"
     if "deal" in body and not isinstance(body["deal"], dict):
         problems["deal"] = "an object: title, amount, currency, partner, attributes"
     refuse(problems)
-    return Correlation(deal_id=body.get("opportunityId"), business_key=business_key, variable=variable)
+    return Correlation(deal_id=body.get("opportunityId"), business_key=business_key, variable=variable, key=key)
 
 
 @bp.post("/messages")

@@ -8,7 +8,9 @@ SCHEMAS = {
     "SendMessage": {
         "type": "object", "required": ["messageName"], "additionalProperties": False,
         "description": "Name at most one correlation: opportunityId, businessKey (the deal's business_key "
-                       "attribute) or correlationKeys (one process variable and its value). With none, only a "
+                       "attribute), correlationKeys (one process variable and its value, Camunda 7's way) or "
+                       "correlationKey (Camunda 8's: the value the waiting catch's zeebe:subscription "
+                       "correlationKey gave when it began to wait). With none, only a "
                        "message start event takes the message, opening the deal described by 'deal'.",
         "properties": {
             "messageName": {"type": "string", "minLength": 1, "maxLength": 200,
@@ -19,6 +21,8 @@ SCHEMAS = {
                                 "description": "One variable: {\"orderNumber\": \"ZA/7\"} or Camunda's "
                                                "{\"orderNumber\": {\"value\": \"ZA/7\"}}.",
                                 "additionalProperties": True},
+            "correlationKey": {"oneOf": [{"type": "string", "minLength": 1, "maxLength": 200}, {"type": "integer"}],
+                               "description": "Camunda 8's correlation key; a number is taken as its text."},
             "processVariables": {"type": "object", "additionalProperties": True,
                                  "description": "What the message brings into the deal's process data; only "
                                                 "names the process reads, declares or holds."},

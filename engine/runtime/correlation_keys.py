@@ -1,0 +1,45 @@
+"""Camunda 8's message correlation: each message's ``zeebe:subscription
+correlationKey`` is evaluated on a catch's data when the catch begins to wait, and
+a message published with that key reaches the catch. The key is text, as Zeebe
+keeps it: a number becomes its decimal text, anything else (a record, a list, a
+variable the data lacks) gives no key — the wait is still reachable by deal id,
+business key or variable, never by key."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Mapping
+
+from engine.errors import ExpressionError
+from engine.expressions import compile_expression, feel
+
+__all__ = ["CorrelationKeys"]
+
+
+class CorrelationKeys:
+    """The correlation key expressions of one process's messages, compiled once."""
+
+    def __init__(self, written: Mapping[str, str]):
+        self.written = dict(written)
+        self._compiled = {}
+        for message, source in self.written.items():
+            try:
+                self._compiled[message] = compile_expression(feel.translate(source, "correlation keys")) \
+                    if feel.is_feel(source) else source  # text without '=' is the key itself
+            except ExpressionError:
+                continue  # refused at validation; a version stored before that check keeps no key
+
+    def key(self, message: str, data: Mapping[str, object]) -> str | None:
+        """The key of a catch of ``message`` waiting with ``data``, or None."""
+        expression = self._compiled.get(message)
+        if expression is None or isinstance(expression, str):
+            return expression
+        try:
+            value = expression.evaluate(dict(data))
+        except ExpressionError:
+            return None
+        if isinstance(value, bool) or value is None:
+            return None
+        if isinstance(value, (int, Decimal)) or (isinstance(value, float) and value.is_integer()):
+            return str(int(value)) if isinstance(value, float) else str(value)
+        return value if isinstance(value, str) and len(value) <= 200 else None
