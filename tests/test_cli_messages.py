@@ -28,6 +28,8 @@ def test_message_send_from_the_command_line(tmp_path, clock, monkeypatch):
     assert engine.show_opportunity(second.id).stage_id == "delivery"
     assert send("order-confirmed", "--var", "region=north").stdout == \
         f"order-confirmed: delivered to opportunity {first.id}\n"
+    keyless = send("order-confirmed", "--key", "4711")  # this methodology's message has no correlationKey
+    assert keyless.exit_code == 1 and "no open deal with correlation key '4711' waits" in keyless.stderr
     kept = send("order-confirmed", "--business-key", "ORD-3", "--buffer-seconds", "600")
     assert kept.exit_code == 0 and kept.stdout.startswith("order-confirmed: nothing waits yet; kept as buffered ")
     opened = send("web-lead", "--as", "admin", "--set", "interest=high", "--new-deal",
@@ -38,7 +40,7 @@ def test_message_send_from_the_command_line(tmp_path, clock, monkeypatch):
              f"error: opportunity {first.id} does not wait for message 'order-confirmed'; ask for it to be "
              "buffered (bufferSeconds) if it may come first"),
             (("order-confirmed", "--deal", "1", "--business-key", "X"),
-             "error: correlation: name one of: a deal id, a business key, a variable"),
+             "error: correlation: name one of: a deal id, a business key, a variable, a correlation key"),
             (("order-confirmed", "--business-key", "ORD-1", "--as", "rep1"),
              "error: user 'rep1' may not send messages (designers, admins and worker tokens do)")):
         refused = send(*args)
