@@ -57,8 +57,7 @@ PART_COLUMNS = ("owner_id", "manager_id", "team_id", "status", "currency", "meth
 def watch(session: Session) -> None:
     """Note, at each flush of ``session``, the deals and partner cards it writes
     (``session`` is one unit of work's: one transaction)."""
-    session.info[LOCKED] = set()
-    event.listen(session, "before_flush", _noted)
+    session.info[LOCKED] = set()  # what marks it watched (one listener for every session, below)
 
 
 def note_locked(session: Session, opportunity_id: int) -> None:
@@ -69,22 +68,32 @@ def note_locked(session: Session, opportunity_id: int) -> None:
         locked.add(opportunity_id)
 
 
+@event.listens_for(Session, "before_flush")
 def _noted(session: Session, _context, _instances) -> None:
+    if LOCKED not in session.info:
+        return  # not a watched session
     deals = session.info.setdefault(MARKED, set())
     partners = session.info.setdefault(PARTNERS, set())
     for item in (*session.new, *session.dirty, *session.deleted):
         if isinstance(item, Opportunity):
             if item.id is None:
                 session.info.setdefault(MARKED + ".new", []).append(item)  # its id comes with the flush
-            elif item in session.new or item in session.deleted or any(_changed(item, c) for c in PART_COLUMNS):
+            elif item in session.new or item in session.deleted or _changed(item, _PART_SET):
                 deals.add(item.id)
         elif isinstance(item, Partner) and item.id is not None and item not in session.new:
-            if any(_changed(item, c) for c in PARTNER_COLUMNS if hasattr(Partner, c)):
+            if _changed(item, _PARTNER_SET):
                 partners.add(item.id)
 
 
-def _changed(item, column: str) -> bool:
-    return inspect(item).attrs[column].history.has_changes()
+_PART_SET = frozenset(PART_COLUMNS)
+_PARTNER_SET = frozenset(c for c in PARTNER_COLUMNS if hasattr(Partner, c))
+
+
+def _changed(item, columns: frozenset[str]) -> bool:
+    """Whether any of ``columns`` of ``item`` changed: only the attributes set since
+    the row was loaded (its ``committed_state``) can have, so only those are asked."""
+    state = inspect(item)
+    return any(state.attrs[c].history.has_changes() for c in columns & state.committed_state.keys())
 
 
 def mark(session: Session, opportunity_ids: Iterable[int]) -> None:
