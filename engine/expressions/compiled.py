@@ -35,13 +35,15 @@ class Expression:
     names: frozenset[str]
     _tree: ast.Expression = field(repr=False, compare=False)
     _positions: Positions = field(repr=False, compare=False)
+    # translated FEEL: a field a record lacks (or any field of null) reads as null, as in FEEL
+    missing_is_null: bool = False
 
     def evaluate(self, variables: Mapping[str, object]) -> object:
         """The expression's value given these variables; raises ExpressionError.
 
         The value may become task data (a DMN output), so it must be small enough,
         shallow enough and free of cycles to be stored."""
-        value = _run(self._tree, self._positions, variables)
+        value = _run(self._tree, self._positions, variables, self.missing_is_null)
         stored_size(value, "the expression's value")
         return value
 
@@ -68,11 +70,13 @@ class Script:
                 stored_size(written[name], f"variable '{name}'")
 
 
-def compile_expression(source: str) -> Expression:
+def compile_expression(source: str, *, missing_is_null: bool = False) -> Expression:
+    """``missing_is_null``: for FEEL translated into the language (``.field`` of a
+    record without it, or of null, is null instead of an error)."""
     tree, positions = parse_expression(source)
     result = check_tree(tree, positions, script=False)
     _work_out_constants(tree, positions)
-    return Expression(source, result.reads, tree, positions)
+    return Expression(source, result.reads, tree, positions, missing_is_null)
 
 
 def compile_script(source: str) -> Script:
@@ -110,8 +114,9 @@ def check_script(source: str) -> None:
     compile_script(source)
 
 
-def _run(tree: ast.AST, positions: Positions, variables: Mapping[str, object]) -> object:
-    interpreter = Interpreter(positions, variables, Budget(MAX_STEPS))
+def _run(tree: ast.AST, positions: Positions, variables: Mapping[str, object],
+         missing_is_null: bool = False) -> object:
+    interpreter = Interpreter(positions, variables, Budget(MAX_STEPS), missing_is_null)
     try:
         with decimal.localcontext(DECIMAL_CONTEXT):
             return interpreter.eval(tree)

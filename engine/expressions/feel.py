@@ -20,6 +20,7 @@ is the first, ``x[-1]`` the last).
 
 from __future__ import annotations
 
+import ast
 
 from engine.errors import ExpressionError, ExpressionLimitError
 from engine.expressions.feel_refusals import RefusalsMixin
@@ -36,6 +37,20 @@ MAX_FEEL_NESTING = 40
 _COMPARISONS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _ADDITIVE = ("+", "-")
 _MULTIPLICATIVE = ("*", "/")
+
+
+def _is_condition(text: str) -> bool:
+    """Whether translated text gives yes/no by its form (a comparison, and/or/not, a
+    boolean literal, a text test): a filter, where anything else in brackets is a position."""
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return False
+    return isinstance(node, (ast.Compare, ast.BoolOp)) or \
+        (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)) or \
+        (isinstance(node, ast.Constant) and isinstance(node.value, bool)) or \
+        (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+         and node.func.attr in ("startswith", "endswith"))
 
 
 def is_feel(text: object) -> bool:
@@ -72,6 +87,11 @@ class _Parser(RefusalsMixin, TokenParser):
                      "as = amount > 1000")
 
     # -- grammar ---------------------------------------------------------------------
+    def __init__(self, text: str, tokens: list[Token], what: str):
+        super().__init__(text, tokens, what)
+        self.filters: list[bool] = []  # filters being parsed, innermost last: True where bare
+        # names are the filtered item's fields
+
     def expression(self) -> str:
         if self.at("if"):
             self.take()
@@ -136,7 +156,7 @@ class _Parser(RefusalsMixin, TokenParser):
         value = self.primary()
         while self.at(".", "["):
             if self.at("["):
-                value = f"{value}[{self.index(start)}]"
+                value = self.bracket(value, start)
                 continue
             self.take()
             name = self.token
@@ -151,9 +171,31 @@ class _Parser(RefusalsMixin, TokenParser):
             value = f"{value}.{field}" if plain_field(field) else f"{value}[{field!r}]"
         return value
 
-    def index(self, start: Token) -> int:
-        """``[1]``, ``[-1]``: a literal position in a list, FEEL counting from 1 (and
-        from the end with a minus), as Dealflow's index. A filter is refused."""
+    def bracket(self, value: str, start: Token) -> str:
+        """``x[1]``, ``x[-1]``: a literal position (FEEL counts from 1, and from the end
+        with a minus); ``x[n]`` with a computed number: that position; ``x[cond]``: the
+        items for which the condition holds (a filter), as a comprehension over ``item``
+        — inside it ``item`` is the item, and when the condition does not name ``item``
+        its bare names are the item's fields (``parts[type = "text"]``), as in FEEL."""
+        literal = self.literal_position()
+        if literal is not None:
+            return f"{value}[{literal}]"
+        opened, at = self.take(), self.pos
+        inner = self.nested(self.expression)
+        if _is_condition(inner):
+            self.pos = at
+            self.filters.append(not self.names_item(at))
+            try:
+                inner = self.nested(self.expression)
+            finally:
+                self.filters.pop()
+            self.expect("]", opened)
+            return f"[item for item in {value} if {inner}]"
+        self.expect("]", opened)
+        return f"{value}[(({inner} - 1) if ({inner} > 0) else {inner})]"
+
+    def literal_position(self) -> int | None:
+        """A literal position ``[1]``, ``[-1]`` as Dealflow's index (taken), else None."""
         at, sign = self.pos + 1, 1
         if self.tokens[at].kind == "op" and self.tokens[at].value == "-":
             at, sign = at + 1, -1
@@ -161,12 +203,28 @@ class _Parser(RefusalsMixin, TokenParser):
         closing = self.tokens[at + 1] if number.kind == "number" else None
         whole = number.kind == "number" and "." not in number_text(number.value)
         if not whole or closing.kind != "op" or closing.value != "]":
-            raise self.filter_refused(start)
+            return None
         position = sign * int(number.value)
         if position == 0:
             raise self.error(number, "FEEL counts list positions from 1 (the first is [1], the last [-1])")
         self.pos = at + 2
         return position - 1 if position > 0 else position
+
+    def names_item(self, at: int) -> bool:
+        """Whether the filter starting at token ``at`` names ``item`` (before its ']')."""
+        depth = 0
+        for token in self.tokens[at:]:
+            if token.kind == "end":
+                break
+            if token.kind == "op" and token.value in ("[", "(", "{"):
+                depth += 1
+            elif token.kind == "op" and token.value in ("]", ")", "}"):
+                if depth == 0:
+                    break
+                depth -= 1
+            elif token.kind == "name" and token.value == "item":
+                return True
+        return False
 
     def list_literal(self) -> str:
         opened = self.take()
@@ -221,7 +279,10 @@ class _Parser(RefusalsMixin, TokenParser):
         raise self.unexpected(token)
 
     def variable(self, token: Token) -> str:
-        return self.check_variable_name(token)
+        name = self.check_variable_name(token)
+        if self.filters and self.filters[-1] and name != "item":  # a field of the filtered item
+            return f"item.{name}" if plain_field(name) else f"item[{name!r}]"
+        return name
 
     def arguments(self, opened: Token) -> list[tuple[Token, str]]:
         """The arguments of a call, each with its first token; the current token is '('."""

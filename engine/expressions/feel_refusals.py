@@ -35,6 +35,8 @@ SUPPORTED_FUNCTIONS = {
     "today": ("today()", 0),
     "uuid": ("uuid()", 0),
 }
+# FEEL functions taking a varying number of values (fewest, most), translated by ``variadic``.
+_VARIADIC = {"string join": (1, 2), "context put": (3, 3)}
 # Camunda 8's AI-agent tool parameters: fromAi(value, description, type, schema, options)
 # is the value (the agent's tool call fills it in); the rest describes it to the model.
 _FROM_AI_MOST_ARGUMENTS = 5
@@ -53,6 +55,8 @@ class RefusalsMixin:
             return self.is_defined(name, opened)
         if function == "fromAi":
             return self.from_ai(name, opened)
+        if function in _VARIADIC:
+            return self.variadic(name, opened)
         if function not in SUPPORTED_FUNCTIONS:
             raise self.function_refused(name)
         template, count = SUPPORTED_FUNCTIONS[function]
@@ -86,6 +90,20 @@ class RefusalsMixin:
         key = repr(field)
         return f"({key} in {record})"
 
+    def variadic(self, name: Token, opened: Token) -> str:
+        """``string join(list)``, ``string join(list, ", ")`` (nulls left out, as FEEL
+        does) and ``context put(record, key, value)`` (a copy with the key set)."""
+        function = str(name.value)
+        low, high = _VARIADIC[function]
+        args = [text for _, text in self.arguments(opened)]
+        if not low <= len(args) <= high:
+            wanted = f"{low} or {high}" if low != high else f"{low}"
+            raise self.error(name, f"{function}() takes {wanted} values, not {len(args)}")
+        if function == "string join":
+            separator = args[1] if len(args) > 1 else "''"
+            return f"{separator}.join([item for item in {args[0]} if item is not None])"
+        return f"put({args[0]}, {args[1]}, {args[2]})"
+
     def from_ai(self, name: Token, opened: Token) -> str:
         args = self.arguments(opened)
         if not 1 <= len(args) <= _FROM_AI_MOST_ARGUMENTS:
@@ -109,18 +127,11 @@ class RefusalsMixin:
 
     def function_refused(self, name: Token) -> ExpressionError:
         function = str(name.value)
-        supported = ", ".join(f"{f}()" for f in ("not", "contains", "string length", "is defined", "date",
-                                                "duration"))
+        supported = ", ".join(f"{f}()" for f in ("not", "contains", "string length", "string join", "context put",
+                                                "is defined", "date", "duration"))
         return self.error(name, f"the FEEL function {function}() is not supported in {self.what}: compute "
                                 f"the value in a form field or a script task and use it by its name, or use "
                                 f"one of {supported} and the others listed in docs/expressions.md")
-
-    def filter_refused(self, start: Token) -> ExpressionError:
-        return self.error(self.token, f"list filters and computed positions ('[…]' after "
-                                      f"'{self.source(start.start, self.token.start).strip()}') are not "
-                                      f"supported in {self.what}: write a literal position (x[1] is the first, "
-                                      "x[-1] the last) or compute the value in a script task and use it by its "
-                                      "name")
 
     def unexpected(self, token: Token) -> ExpressionError:
         value = token.value

@@ -290,5 +290,6 @@ FUNCTIONS.update({name: Function(impl, low, high, example, frozenset(options), c
 # Methods that may be called on a value, by the kind of value they apply to.
 STR_METHODS: dict[str, tuple[int, int]] = {
     "lower": (0, 0), "upper": (0, 0), "strip": (0, 1), "startswith": (1, 1), "endswith": (1, 1),
+    "join": (1, 1),
 }
 DICT_METHODS: dict[str, tuple[int, int]] = {"get": (1, 2)}

@@ -26,16 +26,25 @@ from engine.expressions.parsing import Positions
 from engine.expressions.statements import StatementsMixin, _Break, _Continue
 from engine.expressions.values import kind
 
+
+def _join(separator: str, items) -> str:
+    if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) for i in items):
+        raise TypeError(".join() needs a list of texts")
+    return check_sized(separator.join(items))
+
+
 _STR_METHOD_IMPLS: dict[str, Callable[..., object]] = {
     "lower": str.lower, "upper": str.upper, "strip": str.strip,
-    "startswith": str.startswith, "endswith": str.endswith,
+    "startswith": str.startswith, "endswith": str.endswith, "join": _join,
 }
 
 
 class Interpreter(StatementsMixin):
     """Evaluates one tree against one set of variables, under one budget."""
 
-    def __init__(self, positions: Positions, variables: Mapping[str, object], budget: Budget):
+    def __init__(self, positions: Positions, variables: Mapping[str, object], budget: Budget,
+                 missing_is_null: bool = False):
+        self.missing_is_null = missing_is_null  # FEEL's reading of a missing field (compile_expression)
         self.positions = positions
         self.variables = variables
         self.budget = budget
@@ -170,12 +179,24 @@ class Interpreter(StatementsMixin):
                     raise self.error(node, f"slice positions must be whole numbers, not {kind(bound)}")
             return container[slice(*bounds)]
         key = self.eval(node.slice)
+        if self.missing_is_null and isinstance(key, str) and (
+                container is None or (isinstance(container, dict) and key not in container)):
+            return None  # translated FEEL: message.class is message["class"]
         return self.lookup(node, container, key, "key")
 
     def attribute(self, node: ast.Attribute) -> object:
         if node.attr.startswith("_"):
             raise self.error(node, private_name_message(node.attr))
         record = self.eval(node.value)
+        if isinstance(record, (list, tuple)) and all(isinstance(item, dict) for item in record):
+            # FEEL's path over a list (translated FEEL: parts.content): each record's field
+            self.budget.charge_copy(record)
+            return [self.field(node, item) for item in record]
+        return self.field(node, record)
+
+    def field(self, node: ast.Attribute, record: object) -> object:
+        if self.missing_is_null and (record is None or (isinstance(record, dict) and node.attr not in record)):
+            return None
         if not isinstance(record, dict):
             raise self.error(node, f"'.{node.attr}' reads a field of a record, but {_describe(node.value)} "
                                    f"is {kind(record)}")

@@ -68,6 +68,15 @@ def _dict(values=None):
     return result
 
 
+def _put(record, key, value):
+    if not isinstance(record, dict):
+        raise TypeError(f"put() needs a record, not {kind(record)}")
+    result = dict(record)
+    result[key] = value
+    check_item_count(len(result))
+    return result
+
+
 # name: (implementation, fewest arguments, most arguments, example, named options)
 LIST_FUNCTIONS = {
     "zip": (_zip, 1, None, "zip(names, amounts)", ()),
@@ -77,4 +86,5 @@ LIST_FUNCTIONS = {
     "set": (_set, 0, 1, "set(regions)", ()),
     "dict": (_dict, 0, 1, "dict(zip(names, amounts))", ()),
     "reversed": (_reversed, 1, 1, "reversed(stages)", ()),
+    "put": (_put, 3, 3, "put(customer, 'tier', 'gold')", ()),
 }

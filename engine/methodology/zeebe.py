@@ -288,8 +288,9 @@ _TARGET = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 def _io_mapping(facts, mapping, kind: str, node_id: str, propagate: bool = True) -> None:
     """Record an element's input and output mappings (``facts.io_mappings``), each
-    source as an expression of Dealflow's language: FEEL (``= …``) translated, any
-    other text a text value, a missing source null. They run around the element
+    source as an expression the runtime evaluates: FEEL (``= …``) as written (checked
+    here by translating it; the script engine runs the translation with FEEL's reading
+    of a missing field, null), any other text a text value, a missing source null. They run around the element
     (engine.runtime.mappings)."""
     directions: dict[str, list] = {"input": [], "output": []}
     for entry in mapping:
@@ -312,6 +313,7 @@ def _io_mapping(facts, mapping, kind: str, node_id: str, propagate: bool = True)
                                               f"{where}: {err.message}"))
                 continue
             facts.expressions.append(ExpressionSite(facts.path, entry.sourceline, where, expression, node=node_id))
+            expression = source  # run as FEEL (a missing field is null): the runtime translates it again
         else:
             expression = repr(source)
         directions[direction].append((target, expression))

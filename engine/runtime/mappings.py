@@ -14,8 +14,9 @@ them on each task spec's events, which SpiffWorkflow emits at the right moments:
   every input goes back to what it was before the element — unless the element
   changed it — as an input is the element's own variable in Camunda 8.
 
-Every source is an expression of Dealflow's language (FEEL was translated at
-validation), evaluated by the workflow's script engine: never Python.
+Every source is FEEL (checked at validation; the script engine translates it into
+Dealflow's language and reads a missing field as null, as FEEL does) or an expression
+of Dealflow's language, evaluated by the workflow's script engine: never Python.
 """
 
 from __future__ import annotations

@@ -45,8 +45,8 @@ def _expression(source: str) -> Expression:
     Dealflow's own language."""
     if is_juel(source):
         return compile_expression(translate(source, "expressions"))
-    if feel.is_feel(source):
-        return compile_expression(feel.translate(source, "expressions"))
+    if feel.is_feel(source):  # a missing field is null, as in FEEL
+        return compile_expression(feel.translate(source, "expressions"), missing_is_null=True)
     if zeebe_legacy.is_legacy_condition(source):
         return compile_expression(zeebe_legacy.translate(source))
     return compile_expression(source)

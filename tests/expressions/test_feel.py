@@ -127,6 +127,56 @@ def test_list_and_context_literals_and_literal_list_positions_become_lists_mappi
     assert run("= order.lines[2].sku", order={"lines": [{"sku": "A"}, {"sku": "B"}]}) == "B"
 
 
+PARTS = [{"type": "text", "content": "hi"}, {"type": "image", "content": "pic"}, {"type": "text", "content": "bye"}]
+
+
+def test_a_filter_keeps_the_items_its_condition_holds_for_naming_fields_or_item():
+    assert translate('= parts[type = "text"]') == "[item for item in parts if (item.type == 'text')]"
+    assert run('= parts[type = "text"]', parts=PARTS) == [PARTS[0], PARTS[2]]
+    # naming item, the other names are the process's variables
+    assert run("= amounts[item > limit]", amounts=[5, 20, 30], limit=10) == [20, 30]
+    with pytest.raises(ExpressionError, match="'item' has no field 'kind'"):  # not naming item: fields only
+        run('= parts[type = kind]', parts=PARTS, kind="text")
+    assert run('= orders[item.total > 10 and item.region = region]', region="EU",
+               orders=[{"total": 20, "region": "EU"}, {"total": 5, "region": "EU"}]) == \
+        [{"total": 20, "region": "EU"}]
+    assert run('= parts[type = "text"][1].content', parts=PARTS) == "hi"
+
+
+def test_a_computed_position_counts_from_1_and_from_the_end_with_a_minus():
+    assert run("= parts[count(parts)].content", parts=PARTS) == "bye"
+    assert run("= items[i]", items=[5, 6, 7], i=2) == 6
+    assert run("= items[i]", items=[5, 6, 7], i=-1) == 7
+
+
+def test_a_path_over_a_list_of_records_gives_each_records_field():
+    assert run("= parts.content", parts=PARTS) == ["hi", "pic", "bye"]
+    assert run('= parts[type = "text"].content', parts=PARTS) == ["hi", "bye"]
+
+
+def test_string_join_and_context_put():
+    assert translate('= string join(names, ", ")') == "', '.join([item for item in names if item is not None])"
+    assert run('= string join(parts.content, "; ")', parts=PARTS) == "hi; pic; bye"
+    assert run("= string join(names)", names=["a", None, "b"]) == "ab"  # FEEL leaves out nulls
+    assert run('= context put(message, "text", said)', message={"id": 1, "text": "old"}, said="new") == \
+        {"id": 1, "text": "new"}
+    message = {"id": 1}
+    run('= context put(message, "text", "x")', message=message)
+    assert message == {"id": 1}  # a copy: the variable itself is unchanged
+
+
+def test_run_as_feel_a_missing_field_is_null_and_otherwise_an_error():
+    feel_reading = compile_expression(translate("= message.correlationId"), missing_is_null=True)
+    assert feel_reading.evaluate({"message": {"id": 1}}) is None
+    assert feel_reading.evaluate({"message": None}) is None
+    assert compile_expression(translate("= message.class"), missing_is_null=True).evaluate(
+        {"message": {}}) is None
+    assert compile_expression(translate("= parts.kind"), missing_is_null=True).evaluate(
+        {"parts": [{"kind": "a"}, {}]}) == ["a", None]
+    with pytest.raises(ExpressionError, match="has no field 'correlationId'"):
+        run("= message.correlationId", message={"id": 1})  # Dealflow's own reading
+
+
 # --- refusals, at their column ----------------------------------------------------------
 
 @pytest.mark.parametrize("feel, column, words", [
@@ -134,7 +184,8 @@ def test_list_and_context_literals_and_literal_list_positions_become_lists_mappi
     ("= a && b", 5, "'and'"),
     ("= !a", 3, "not(…)"),
     ("= items[0]", 9, "FEEL counts list positions from 1"),
-    ("= items[amount > 1]", 8, "list filters"),
+    ('= string join(a, "x", "y")', 3, "string join() takes 1 or 2 values, not 3"),
+    ('= context put(a, "k")', 3, "context put() takes 3 values, not 2"),
     ("= append(items, sku)", 3, "append() is not supported in conditions"),
     ("= a.size()", 5, "size() is not supported"),
     ("= x in [1, 2]", 5, "'in' (unary tests)"),
