@@ -13,6 +13,7 @@ task, node ``<id>__adhoc_job``) is completed with Camunda's job result as variab
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -27,6 +28,7 @@ JOB_SUFFIX = "__adhoc_job"  # the node id of an ad-hoc subprocess's job: "<its i
 ACTIVATE, FULFILLED, CANCEL_REMAINING = "activateElements", "isCompletionConditionFulfilled", \
     "isCancelRemainingInstances"
 JOB_RESULT = (ACTIVATE, FULFILLED, CANCEL_REMAINING)
+_LITERAL_LIST = re.compile(r'^\s*=\s*\[\s*(?:"[^"]*"\s*(?:,\s*"[^"]*"\s*)*)?\]\s*$')
 _NOT_ACTIVATED = frozenset({"boundaryEvent", "sequenceFlow", "association", "textAnnotation", "dataObject",
                             "dataObjectReference", "dataStoreReference", "group", "documentation",
                             "extensionElements", "completionCondition", "incoming", "outgoing", "laneSet",
@@ -123,7 +125,7 @@ def check(path: str, el) -> tuple[list[Problem], list[ExpressionSite], set[str]]
             "job worker the worker decides what runs; remove one of them")))
     if facts.job_type is not None and facts.job_type.startswith("="):
         problems.append(Problem(path, line, (
-            f"{name}'s job type {facts.job_type!r} is an expression: Dealflow's workers fetch tasks by a "
+            f"{name}: its job type {facts.job_type!r} is an expression: Dealflow's workers fetch tasks by a "
             "fixed topic; write the type itself")))
     if facts.output_element is not None and facts.output_collection is None:
         problems.append(Problem(path, line, (
@@ -133,6 +135,11 @@ def check(path: str, el) -> tuple[list[Problem], list[ExpressionSite], set[str]]
         problems.append(Problem(path, line, f"{name} holds no activity that could be activated (one that no "
                                             "sequence flow leads into)"))
     ad_hoc = el.find(f"{{{BPMN}}}extensionElements/{{{ZEEBE}}}adHoc")
+    if facts.active_elements is not None and _LITERAL_LIST.match(facts.active_elements):
+        for missing in [i for i in re.findall(r'"([^"]*)"', facts.active_elements) if i not in facts.elements]:
+            problems.append(Problem(path, (ad_hoc.sourceline if ad_hoc is not None else None) or line, (
+                f"{name}: its activeElementsCollection names '{missing}', which is not one of its activities "
+                f"(those no flow leads into): {', '.join(facts.elements) or 'none'}")))
     condition = el.find(f"{{{BPMN}}}completionCondition")
     for text, where, at in ((facts.active_elements, "activeElementsCollection", ad_hoc),
                             (facts.output_element, "outputElement", ad_hoc),
@@ -151,3 +158,38 @@ def spec_owner(process, node) -> str | None:
     while owner is not None and process.nodes[owner].kind == KIND:
         owner = process.nodes[owner].parent
     return owner
+
+
+def activatable(process, ad_hoc_id: str) -> frozenset[str]:
+    """The ids of the activities ad-hoc subprocess ``ad_hoc_id`` of ``process`` may activate."""
+    targets = {flow.target for flow in process.flows}
+    return frozenset(n.id for n in process.nodes.values()
+                     if n.parent == ad_hoc_id and n.kind != "boundaryEvent" and n.id not in targets)
+
+
+def job_result_errors(process, node_id: str, variables) -> dict[str, str]:
+    """Per variable, what is wrong with a worker's job result for the ad-hoc subprocess
+    of ``process`` whose job is ``node_id`` — {} when it fits, or the task is no such job
+    (of another process: the run checks it then)."""
+    owner = process.nodes.get(node_id.removesuffix(JOB_SUFFIX)) if node_id.endswith(JOB_SUFFIX) else None
+    if owner is None or owner.kind != KIND:
+        return {}
+    errors = {f"variables.{name}": "true or false" for name in (FULFILLED, CANCEL_REMAINING)
+              if name in variables and not isinstance(variables[name], bool)}
+    activate = variables.get(ACTIVATE)
+    if activate is None:
+        return errors
+    if not isinstance(activate, list):
+        errors[f"variables.{ACTIVATE}"] = 'a list of {"elementId": "...", "variables": {...}}'
+        return errors
+    elements = activatable(process, owner.id)
+    for i, item in enumerate(activate):
+        where = f"variables.{ACTIVATE}[{i}]"
+        if not isinstance(item, dict) or set(item) - {"elementId", "variables"}:
+            errors[where] = 'an object {"elementId": "...", "variables": {...}}'
+        elif item.get("elementId") not in elements:
+            errors[f"{where}.elementId"] = (f"{item.get('elementId')!r} is not an activity of ad-hoc subprocess "
+                                            f"'{owner.id}'; it has {', '.join(sorted(elements))}")
+        elif not isinstance(item.get("variables") or {}, dict):
+            errors[f"{where}.variables"] = "an object: variable name -> value"
+    return errors

@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Mapping
 
 from engine.errors import ConflictError, FormError, NotFoundError, PermissionDeniedError
-from engine.methodology import service_tasks
+from engine.methodology import adhoc, service_tasks
 from engine.methodology.model import Methodology
 from engine.rules import inputs, policy
 from engine.runtime.step import StepResult
@@ -161,6 +161,8 @@ def complete(ctx: ServiceContext, worker: WorkerView, task_id: str, worker_id: s
         row, opportunity = _held(ctx, session, worker, task_id, worker_id)
         version, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
         _check_variables(methodology, row, variables)
+        if errors := adhoc.job_result_errors(methodology.process, row.node_id, variables):
+            raise FormError(errors)  # an ad-hoc subprocess's job: what to activate must be its activities
         runner = ctx.catalog.runner(session, version.id)
         state, result = runner.complete_external(opportunity.workflow_state, row.id, dict(variables), ctx.now())
         _finish(ctx, session, opportunity, methodology, row, state, result, "external_task_completed",

@@ -74,3 +74,18 @@ def test_an_ad_hoc_subprocess_inside_an_embedded_one_runs_what_its_collection_na
             state, result = runner.complete(state, task.task_id, {}, NOW)
         assert result.finished and result.error is None
         assert "big" not in runner.data(state)  # an input mapping is the element's own
+
+
+def test_an_element_the_subprocess_lacks_is_the_step_error_of_the_job():
+    """The service refuses such a job result up front; in a called process (not checked
+    there) the run refuses it, leaving the state as it was."""
+    runner = ProcessRunner.from_files({"discovery.bpmn": FIXTURE.read_bytes()}, {}, "discovery")
+    state, result = runner.start({}, NOW)
+    for task in result.ready:
+        state, result = runner.complete(state, task.task_id, {}, NOW)
+    [job] = result.external
+    after, failed = runner.complete_external(state, job.task_id, {"activateElements": [{"elementId": "Call"}]}, NOW)
+    assert after == state
+    assert (failed.error.node_id, failed.error.message) == (
+        "Research__adhoc_job", "ad-hoc subprocess 'Research' has no element 'Call' to activate; it has "
+                               "Tool_AskRep, Tool_Lookup")

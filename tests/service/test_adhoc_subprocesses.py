@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from engine import load_methodologies
+import pytest
+
+from engine import FormError, load_methodologies
 from tests.service.test_camunda_modeler_habits import deal_of
 from tests.service.test_external_tasks import fetch, worker
 
@@ -106,10 +108,17 @@ def test_the_worker_may_activate_only_the_subprocess_elements(db_url, clock):
         _qualified(engine, deal)
         w = worker(engine, "research-agent")
         [job] = fetch(engine, w, topic="research-agent")
-        engine.complete_external_task(w, job.id, "w1", {"activateElements": [{"elementId": "Call"}]})
-        shown = engine.show_opportunity(deal.id)
-        assert "ad-hoc subprocess 'Research' has no element 'Call' to activate; it has Tool_AskRep, Tool_Lookup" \
-            in shown.error_message
+        with pytest.raises(FormError) as refused:
+            engine.complete_external_task(w, job.id, "w1", {"activateElements": [
+                {"elementId": "Tool_Lookup", "variables": {"toolCall": {}}}, {"elementId": "Call"}, "Tool_AskRep"],
+                "isCompletionConditionFulfilled": "yes"})
+        assert refused.value.fields == {
+            "variables.isCompletionConditionFulfilled": "true or false",
+            "variables.activateElements[1].elementId": "'Call' is not an activity of ad-hoc subprocess 'Research'; "
+                                                       "it has Tool_AskRep, Tool_Lookup",
+            "variables.activateElements[2]": 'an object {"elementId": "...", "variables": {...}}'}
+        engine.complete_external_task(w, job.id, "w1", {"activateElements": [{"elementId": "Tool_AskRep"}]})
+        assert [t.node_id for t in _ready(engine, deal)] == ["Tool_AskRep"]  # the job still there, done right
 
 
 def test_a_completion_condition_ends_a_collection_driven_subprocess_early(db_url, clock, tmp_path):
@@ -134,6 +143,13 @@ def test_what_dealflow_refuses_in_an_ad_hoc_subprocess_is_named_at_its_line(tmp_
         "(<zeebe:taskDefinition type=\"...\"/>, as Camunda's AI Agent)",
         "22: ad-hoc subprocess 'Qualify' contains start event 'Inner': nothing starts an ad-hoc subprocess's "
         "activities but its activeElementsCollection or its job worker; remove the start event"]
+
+
+def test_a_literal_collection_may_name_only_the_subprocess_activities(tmp_path):
+    root = _copy(tmp_path, lambda text: text.replace("&quot;Email&quot;]", "&quot;Lunch&quot;]"))
+    assert [str(p).split("discovery.bpmn:", 1)[1] for p in load_methodologies(str(root)).problems] == [
+        "14: ad-hoc subprocess 'Qualify': its activeElementsCollection names 'Lunch', which is not one of its "
+        "activities (those no flow leads into): Call, Email, Visit"]
 
 
 def _copy(tmp_path: Path, edit) -> Path:
