@@ -25,8 +25,8 @@ def test_demo_walks_opportunities_through_the_seed_funnel_to_won_and_to_lost(in_
     assert result.output.count("WON:") == 3 and result.output.count("LOST:") == 2
     assert "-> Należność (100 %)" in result.output
     assert "-> Negocjacje 2 (55 %)" in result.output  # one walk takes the optional second round
-    for methodology in ("seed002-funnel", "key-account", "meddpicc", "horeca-bant"):
-        assert f"methodology {methodology} 1.0" in result.output
+    for methodology in ("seed002-funnel 1.0", "key-account 1.0", "meddpicc 1.0", "horeca-bant 1.1"):
+        assert f"methodology {methodology}" in result.output
     listing = run_cli("opportunity", "list").output
     assert len(re.findall(r"^#\d+ +won ", listing, re.M)) == 3
     assert len(re.findall(r"^#\d+ +lost ", listing, re.M)) == 2

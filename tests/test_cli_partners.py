@@ -60,9 +60,9 @@ def test_a_deal_opened_for_a_partner_by_id_shows_it_and_a_credit_warning(databas
     deal = ok(run_cli, "opportunity", "create", "--title", "Cold room", "--amount", "500.00", "--partner-id", "1",
               "--as", "manager")
     assert "  partner        Acme (#1)" in deal
-    assert "  CREDIT         credit limit exceeded: balance 0.00 + open deals 500.00 = 500.00 PLN" in deal
+    assert "  CREDIT         Credit limit exceeded: balance 0.00 + open deals 500.00 = 500.00 PLN" in deal
     card = ok(run_cli, "partner", "show", "1", "--as", "manager")
-    assert "  WARNING        credit limit exceeded" in card and "#1 open" in card
+    assert "  WARNING        Credit limit exceeded" in card and "#1 open" in card
 
 
 def test_mistakes_are_one_line_errors(database, run_cli):

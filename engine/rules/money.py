@@ -26,3 +26,10 @@ def weighted(amount: Decimal, probability: int) -> Decimal:
 def cents(value: Decimal) -> Decimal:
     """``value`` rounded to cents, half up."""
     return value.quantize(CENT, ROUND_HALF_UP)
+
+
+def shown(value: Decimal, currency: str = "") -> str:
+    """12\u202f500.00 PLN: cents, a thin space grouping the thousands, as the web app
+    shows money (``webui.pages.money``), for texts the core writes (warnings)."""
+    text = f"{cents(Decimal(value)):,.2f}".replace(",", "\u202f")
+    return f"{text} {currency}".strip()

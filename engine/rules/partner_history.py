@@ -57,12 +57,17 @@ def _addresses_change(before: object, after: object) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
+def _lower_first(text: str) -> str:
+    """A warning (a sentence of its own elsewhere) continuing this one."""
+    return text[:1].lower() + text[1:]
+
+
 # kind -> the sentence, from who ("the system" when nobody), the deal ("deal 7") and the data.
 _SENTENCES = {
     "created": lambda who, deal, data: f"{who} created the partner" + (f" ({data['by']})" if data.get("by") else ""),
     "updated": lambda who, deal, data: f"{who} changed {_changed(data)}",
     "became_customer": lambda who, deal, data: f"became a customer when {who} won {deal}",
-    "credit_warning": lambda who, deal, data: f"{deal} opened over the credit limit: {data.get('warning', '')}",
+    "credit_warning": lambda who, deal, data: f"{deal} opened over the credit limit: {_lower_first(data.get('warning', ''))}",
     "archived": lambda who, deal, data: f"{who} archived the partner",
     "restored": lambda who, deal, data: f"{who} restored the partner",
     "contact_added": lambda who, deal, data: f"{who} added contact person {data.get('contact') or ''}".rstrip(),

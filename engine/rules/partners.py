@@ -25,6 +25,7 @@ from typing import Iterable, Mapping
 from engine.errors import FormError
 from engine.rules import inputs
 from engine.rules.leads import values
+from engine.rules.money import shown
 from engine.views.partners import CreditView
 
 KINDS = ("prospect", "customer", "reseller", "supplier")
@@ -183,8 +184,8 @@ def credit_position(*, balance: Decimal, limit: Decimal | None, currency: str,
     over = limit is not None and exposure > limit
     warning = None
     if over:
-        warning = (f"credit limit exceeded: balance {balance:.2f} + open deals {summed:.2f} = "
-                   f"{exposure:.2f} {currency}, over the limit of {limit:.2f} {currency}")
+        warning = (f"Credit limit exceeded: balance {shown(balance)} + open deals {shown(summed)} = "
+                   f"{shown(exposure, currency)}, over the limit of {shown(limit, currency)}")
         if others:
             warning += f" (deals in {', '.join(sorted(others))} not counted)"
     return CreditView(limit=limit, currency=currency, balance=balance, open_amount=summed, exposure=exposure,

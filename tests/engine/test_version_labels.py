@@ -53,7 +53,7 @@ def test_deploy_on_the_command_line_counts_versions_per_methodology(run_cli, shi
     monkeypatch.setenv("DEALFLOW_DATABASE_URL", f"sqlite:///{tmp_path / 'versions.db'}")
     first = run_cli("deploy", "methodologies", "--as", "designer")
     assert first.exit_code == 0, first.output
-    assert "horeca-bant 1.0: deployed, its first version" in first.output.splitlines()
+    assert "horeca-bant 1.1: deployed, its first version" in first.output.splitlines()
     edit(shipped_copy / "stages" / "key-account.yaml", "    probability: 40\n", "    probability: 45\n")
     refused = run_cli("deploy", "methodologies", "--as", "designer")
     assert refused.exit_code == 1
@@ -62,4 +62,4 @@ def test_deploy_on_the_command_line_counts_versions_per_methodology(run_cli, shi
     second = run_cli("deploy", "methodologies", "--as", "designer")
     assert second.exit_code == 0, second.output
     assert "key-account 1.1: new, its version 2; changed stages/key-account.yaml" in second.output.splitlines()
-    assert "horeca-bant 1.0: unchanged (its version 1)" in second.output.splitlines()
+    assert "horeca-bant 1.1: unchanged (its version 1)" in second.output.splitlines()

@@ -133,7 +133,7 @@ def test_user_tasks_added_removed_renamed_moved_to_another_lane_and_their_fields
         "~ task 'Task_Quote': lane rep -> manager",
         "~ task 'Task_Quote': due P2D -> P1D",
         "- field 'discount_pct' of task 'Task_Quote' (Discount (%), long)",
-        "~ field 'quote_value' of task 'Task_Quote': label 'Quote value (PLN)' -> 'Offer value (PLN)'",
+        "~ field 'quote_value' of task 'Task_Quote': label \"Quote value (in the deal's currency)\" -> 'Offer value (PLN)'",
         "~ field 'quote_value' of task 'Task_Quote': type decimal -> money",
         "+ field 'valid_until' of task 'Task_Quote' (Valid until, date, required)",
         "~ field 'customer_decision' of task 'Task_FollowUp': choices +postponed -declined",

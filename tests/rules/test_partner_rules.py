@@ -32,9 +32,9 @@ def test_a_partial_card_checks_only_what_it_names_and_reads_by_the_stored_countr
     ([], None, "100.00", None),
     ([(D("400.00"), "PLN")], D("500.00"), "1000.00", None),  # at the limit is not over it
     ([(D("400.00"), "PLN")], D("500.01"), "1000.01",
-     "credit limit exceeded: balance 100.00 + open deals 900.01 = 1000.01 PLN, over the limit of 1000.00 PLN"),
+     "Credit limit exceeded: balance 100.00 + open deals 900.01 = 1\u202f000.01 PLN, over the limit of 1\u202f000.00 PLN"),
     ([(D("5000.00"), "EUR"), (D("950.00"), "PLN")], None, "1050.00",
-     "credit limit exceeded: balance 100.00 + open deals 950.00 = 1050.00 PLN, over the limit of 1000.00 PLN "
+     "Credit limit exceeded: balance 100.00 + open deals 950.00 = 1\u202f050.00 PLN, over the limit of 1\u202f000.00 PLN "
      "(deals in EUR not counted)"),
 ])
 def test_the_credit_position_sums_the_partners_currency_only(deals, new, exposure, warning):

@@ -55,8 +55,8 @@ def test_a_deal_over_the_credit_limit_opens_with_a_warning_for_rep_and_manager(e
     first = open_deal(engine, partner_id=card.id, amount="20000.00")
     assert first.credit_warning is None and "credit_warning" not in [e.kind for e in first.events]
     second = open_deal(engine, partner_id=card.id, amount="10000.00", currency="PLN")
-    warning = ("credit limit exceeded: balance 5000.00 + open deals 30000.00 = 35000.00 PLN, "
-               "over the limit of 30000.00 PLN")
+    warning = ("Credit limit exceeded: balance 5\u202f000.00 + open deals 30\u202f000.00 = 35\u202f000.00 PLN, "
+               "over the limit of 30\u202f000.00 PLN")
     assert second.credit_warning == warning
     assert [e.data["warning"] for e in second.events if e.kind == "credit_warning"] == [warning]
     for viewer in (second.owner, "manager"):

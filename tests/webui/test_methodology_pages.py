@@ -137,6 +137,16 @@ def test_the_designers_inbox_leads_to_the_methodology_screens(app):
     assert 'id="designer-home"' not in rep.text and 'id="nav-methodologies"' not in rep.text
 
 
+def test_a_designer_with_nothing_to_do_sees_where_the_work_is_instead_of_an_empty_filter_bar(app):
+    page = client_for(app, "designer").get("/")
+    assert 'id="designer-empty"' in page.text and "methodology screens" in page.text
+    assert 'id="inbox-filters"' not in page.text and 'id="inbox-empty"' not in page.text
+    filtered = client_for(app, "designer").get("/?q=nothing")  # a filter typed by hand still gets its bar
+    assert 'id="inbox-filters"' in filtered.text and "Nothing to do with these filters." in filtered.text
+    rep = client_for(app, "rep1").get("/")
+    assert 'id="designer-empty"' not in rep.text and 'id="inbox-filters"' in rep.text
+
+
 @pytest.mark.parametrize("user", ["rep1", "manager"])
 def test_reps_and_managers_are_refused_every_screen(app, engine, folder, user):
     change_offer(folder)

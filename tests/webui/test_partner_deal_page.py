@@ -16,5 +16,5 @@ def test_the_rep_and_the_manager_see_the_credit_warning_with_a_link_to_the_partn
     for user in (over.owner, "manager"):
         page = client_for(app, user).get(f"/opportunities/{over.id}")
         warning = page.text.split('id="credit-warning">')[1].split("</p>")[0]
-        assert warning.startswith("credit limit exceeded: balance 0.00 + open deals 1100.00 = 1100.00 PLN")
+        assert warning.startswith("Credit limit exceeded: balance 0.00 + open deals 1\u202f100.00 = 1\u202f100.00 PLN")
         assert f'<a href="/partners/{card.id}">the partner\'s card</a>' in warning

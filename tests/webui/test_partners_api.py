@@ -114,7 +114,7 @@ def test_a_deal_opened_by_partner_id_carries_it_and_its_credit_warning(api):
     assert response.status_code == 201, response.get_json()
     deal = response.get_json()
     assert (deal["partner_id"], deal["partner_name"], deal["attributes"]["channel"]) == (card["id"], "Acme", "retail")
-    assert deal["credit_warning"].startswith("credit limit exceeded")
+    assert deal["credit_warning"].startswith("Credit limit exceeded")
     assert_error(api.post("/opportunities", "manager", {"title": "T", "amount": "1", "partner_id": "x"}),
                  422, "invalid", {"partner_id"})
     person = api.post(f"/partners/{card['id']}/contacts", "manager", {"name": "Anna", "function": "CFO"}).get_json()
