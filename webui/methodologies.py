@@ -3,18 +3,25 @@ methodologies with their versions; validating the folder the server deploys from
 (the app's METHODOLOGIES_PATH, the one ``dealflow serve --methodologies`` names) with
 every problem as path:line: message; deploying it (the façade's deploy, as
 ``dealflow deploy``), then what changed; the difference between any two versions.
+Changing a methodology in the browser: its draft page (upload a changed file or edit
+one in a text box, see every problem beside its file, compare, deploy or discard);
+the drafts live beside the methodologies folder (engine.service.drafts says why).
 The façade decides who may: designers and admins (403 for everyone else)."""
 
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from engine.errors import DealflowError, FormError, MethodologyError, NotFoundError, PermissionDeniedError
+from engine.errors import (ConflictError, DealflowError, FormError, MethodologyError, NotFoundError,
+                           PermissionDeniedError)
 
 from webui.app_engine import engine_of
 
 bp = Blueprint("methodologies", __name__)
+MAX_UPLOAD = 512 * 1024  # engine.service.drafts.MAX_FILE_BYTES refuses a larger file by name
 
 
 @bp.errorhandler(PermissionDeniedError)
@@ -26,6 +33,12 @@ def refused(err: PermissionDeniedError):
 
 def _folder() -> str:
     return str(current_app.config["METHODOLOGIES_PATH"])
+
+
+def _drafts() -> str:
+    """Where drafts are kept: METHODOLOGY_DRAFTS_PATH, else beside the methodologies folder."""
+    configured = current_app.config.get("METHODOLOGY_DRAFTS_PATH")
+    return str(configured) if configured else os.path.normpath(os.path.abspath(_folder())) + "-drafts"
 
 
 def _just_deployed(text: str) -> list[tuple[str, int]]:
@@ -100,6 +113,80 @@ def diff(methodology_id: str):
     new = request.args.get("new", type=int) or newest
     result = engine.version_diff(methodology_id, old, new, viewer=current_user.username)
     return render_template("methodology_diff.html", row=row, diff=result)
+
+
+def _draft_page(methodology_id: str, *, editing: str | None = None, typed: str | None = None,
+                errors: dict[str, str] | None = None, problems: tuple[str, ...] = (), status: int = 200):
+    """The draft page; after a refused save, ``typed`` keeps what was typed in the text box."""
+    draft = engine_of(current_app).methodology_draft(_drafts(), methodology_id, viewer=current_user.username,
+                                                     editing=editing)
+    return render_template("methodology_draft.html", draft=draft, typed=typed, errors=errors or {},
+                           deploy_problems=problems), status
+
+
+@bp.get("/methodologies/<methodology_id>/draft")
+@login_required
+def draft(methodology_id: str):
+    return _draft_page(methodology_id, editing=request.args.get("file"))
+
+
+@bp.post("/methodologies/<methodology_id>/draft/upload")
+@login_required
+def upload(methodology_id: str):
+    sent = request.files.get("file")
+    name = sent.filename if sent is not None else ""
+    try:
+        if not name:
+            raise FormError({"file": "choose a file of this methodology to upload"})
+        path = engine_of(current_app).save_draft_file(_drafts(), methodology_id, name,
+                                                      sent.read(MAX_UPLOAD + 1), actor=current_user.username)
+    except FormError as err:
+        return _draft_page(methodology_id, errors=err.fields, status=400)
+    flash(f"{path} uploaded into the draft; nothing deployed has changed.", "success")
+    return redirect(url_for("methodologies.draft", methodology_id=methodology_id, file=path) + "#editor", 303)
+
+
+@bp.post("/methodologies/<methodology_id>/draft/edit")
+@login_required
+def edit(methodology_id: str):
+    path, text = request.form.get("path", ""), request.form.get("text", "")
+    try:
+        path = engine_of(current_app).save_draft_file(_drafts(), methodology_id, path, text,
+                                                      actor=current_user.username)
+    except FormError as err:  # nothing saved: the text box keeps what was typed
+        return _draft_page(methodology_id, editing=path, typed=text, errors=err.fields, status=400)
+    flash(f"{path} saved in the draft; nothing deployed has changed.", "success")
+    return redirect(url_for("methodologies.draft", methodology_id=methodology_id, file=path) + "#editor", 303)
+
+
+@bp.post("/methodologies/<methodology_id>/draft/deploy")
+@login_required
+def deploy_draft(methodology_id: str):
+    try:
+        done = engine_of(current_app).deploy_draft(_drafts(), methodology_id, actor=current_user.username)
+    except MethodologyError as err:
+        return _draft_page(methodology_id, problems=tuple(str(p) for p in err.problems), status=400)
+    except ConflictError as err:
+        flash(f"Nothing was deployed: {err}.", "error")
+        return redirect(url_for("methodologies.draft", methodology_id=methodology_id), 303)
+    if done.new:
+        flash(f"Deployed {methodology_id} {done.label} (its version {done.number}); new deals start on it.",
+              "success")
+    else:
+        flash(f"The draft equals {methodology_id}'s version {done.number} ({done.label}): new deals start on it "
+              f"again.", "success")
+    return redirect(url_for("methodologies.index", deployed=f"{methodology_id}:{done.number}"), 303)
+
+
+@bp.post("/methodologies/<methodology_id>/draft/discard")
+@login_required
+def discard(methodology_id: str):
+    if request.form.get("confirm") != "yes":
+        flash("The draft was kept: tick the box to confirm throwing it away.", "error")
+        return redirect(url_for("methodologies.draft", methodology_id=methodology_id), 303)
+    if engine_of(current_app).discard_draft(_drafts(), methodology_id, actor=current_user.username):
+        flash(f"The draft of {methodology_id} was thrown away; the deployed version is unchanged.", "success")
+    return redirect(url_for("methodologies.index"), 303)
 
 
 def _workers_page(secret: str | None = None, status: int = 200):

@@ -31,7 +31,7 @@ from engine.service import snapshot_reports
 from engine.service import forecast, organisation, quotas
 from engine.service import task_revision
 from engine.service import warning_digest
-from engine.service import administration, designer
+from engine.service import administration, designer, drafts
 from engine.service import win_model as learned_probability
 from engine.service import external_tasks
 from engine.service import board as pipeline_board
@@ -45,7 +45,7 @@ from engine.service.unit_of_work import Retry
 from engine.store import db
 from engine.views.deal_page import DealRecordView, ProcessModelView
 from engine.views.deals import DealListPage, RoutingPreview
-from engine.views import DeployReport, InboxPage, OpportunityView, PipelineView, TaskView, UserView
+from engine.views import DeployedVersion, DeployReport, InboxPage, OpportunityView, PipelineView, TaskView, UserView
 from engine.views.activities import ActivityView, AgendaView, CalendarFeedView, PlanTarget, WeekView
 from engine.views.buying_center import BuyingCenterView, ContactView, RelationshipView
 from engine.views.handover import HandOverReport
@@ -69,6 +69,7 @@ from engine.views.signals import SignalSent
 from engine.views.snapshot_reports import AsOfPipeline, DealChanges
 from engine.views.admin import Organisation as AdminOrganisation, TokenRow
 from engine.views.designer import MethodologyRow, ValidationReport, VersionDiff
+from engine.views.drafts import DraftView
 from engine.views.board import BoardView
 from engine.service import notifications as notification_service
 from engine.views.notifications import MailedNotification, NotificationPage, NotificationView
@@ -850,6 +851,24 @@ class Engine:
     def version_diff(self, methodology_id: str, old: int, new: int, *, viewer: str) -> VersionDiff:
         """What changed between two version numbers of one methodology."""
         return designer.version_diff(self.context, methodology_id, old, new, viewer=viewer)
+
+    def methodology_draft(self, drafts_path: str, methodology_id: str, *, viewer: str,
+                          editing: str | None = None) -> DraftView:
+        """The methodology's draft in ``drafts_path`` (or its deployed files), checked and compared."""
+        return drafts.draft(self.context, drafts_path, methodology_id, viewer=viewer, editing=editing)
+
+    def save_draft_file(self, drafts_path: str, methodology_id: str, name: str, data: bytes | str, *,
+                        actor: str) -> str:
+        """One uploaded or edited file of the methodology into its draft; returns its path."""
+        return drafts.save_file(self.context, drafts_path, methodology_id, name, data, actor=actor)
+
+    def deploy_draft(self, drafts_path: str, methodology_id: str, *, actor: str) -> DeployedVersion:
+        """The draft as the methodology's new version (audited); the draft is gone."""
+        return drafts.deploy(self.context, drafts_path, methodology_id, actor=actor)
+
+    def discard_draft(self, drafts_path: str, methodology_id: str, *, actor: str) -> bool:
+        """Throw the methodology's draft away; True when there was one."""
+        return drafts.discard(self.context, drafts_path, methodology_id, actor=actor)
 
     def worker_tokens_for(self, *, viewer: str) -> list[WorkerTokenView]:
         """``worker_tokens`` for a designer or admin of the web app."""

@@ -1,0 +1,94 @@
+"""The designer changes a methodology in the browser, in real Chromium at 1366 px and
+390 px with CSRF on: uploads a changed stage table, sees its problem as path:line:
+message beside the file, fixes it in the text box, sees the differences, deploys, and
+finds the new version listed. Screenshots go to $DEALFLOW_SCREENSHOTS when set."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import log_in, serve
+from tests.conftest import BASE_METHODOLOGY, FakeClock, make_engine
+from tests.webui.pages_support import with_passwords
+from webui import create_app
+
+STAGES = "stages/small-deal.yaml"
+
+
+@pytest.fixture
+def site(tmp_path):
+    folder = tmp_path / "methodologies"
+    shutil.copytree(BASE_METHODOLOGY, folder)
+    engine = make_engine(f"sqlite:///{tmp_path / 'dealflow.db'}", FakeClock())
+    engine.create_user("designer", "designer", "Dana Designer")
+    with_passwords(engine)
+    url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests",
+                                  "METHODOLOGIES_PATH": str(folder)}))
+    yield url, folder, engine
+    stop()
+    engine.close()
+
+
+def fits(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"the page is {width} px wide"
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_designer_uploads_fixes_compares_and_deploys_a_stage_table(site, browser, tmp_path, width):
+    url, folder, engine = site
+    shots = Path(os.environ.get("DEALFLOW_SCREENSHOTS") or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(timezone_id="Europe/Warsaw", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, url, "designer")
+    assert "methodology screens" in page.locator("#designer-empty").inner_text()  # not a dead end
+    assert page.locator("#inbox-filters").count() == 0
+    page.screenshot(path=str(shots / f"draft-inbox-{width}.png"), full_page=True)
+    fits(page)
+    page.click("#home-methodologies")
+    page.click("#change-small-deal")
+    page.wait_for_selector("#draft-state")
+    fits(page)
+
+    deployed = (folder / STAGES).read_text("utf-8")
+    broken = (deployed.replace('version: "1.0"', 'version: "1.1"')
+              .replace("    name: Oferta\n    probability: 50\n", "    name: Oferta\n    probability: fifty\n"))
+    page.set_input_files("#upload-file", files=[{"name": "small-deal.yaml", "mimeType": "application/yaml",
+                                                 "buffer": broken.encode("utf-8")}])
+    page.click("#upload")
+    page.wait_for_selector("#draft-problems")
+    problems = page.locator("#draft-problems code.problem").all_inner_texts()
+    assert len(problems) == 1 and problems[0].startswith(f"{STAGES}:21: ")
+    beside = page.locator("#file-stages-small-deal-yaml .file-problems").inner_text()
+    assert problems[0] in beside  # shown next to the file
+    assert page.locator("#deploy-draft").is_disabled()
+    page.screenshot(path=str(shots / f"draft-problem-{width}.png"), full_page=True)
+    fits(page)
+
+    text = page.locator("#draft-text").input_value()
+    assert "probability: fifty" in text
+    page.fill("#draft-text", text.replace("probability: fifty", "probability: 55"))
+    page.click("#save")
+    page.wait_for_selector("#draft-valid")
+    diff = page.locator("#draft-diff").inner_text()
+    assert "stage \u201cOferta\u201d (offer): probability 50 % -> 55 %" in diff
+    assert "+    probability: 55" in diff and "-    probability: 50" in diff
+    page.screenshot(path=str(shots / f"draft-diff-{width}.png"), full_page=True)
+    fits(page)
+
+    page.click("#deploy-draft")
+    page.wait_for_selector("#deployed-small-deal")
+    assert "Deployed small-deal 1.1 (its version 2)" in page.locator(".flash-success").inner_text()
+    assert "new deals" in page.locator("#version-small-deal-2").inner_text()
+    assert "probability 50 % -> 55 %" in page.locator("#deployed-small-deal").inner_text()
+    page.screenshot(path=str(shots / f"draft-deployed-{width}.png"), full_page=True)
+    fits(page)
+    context.close()
+    assert [v.label for m in engine.methodologies_overview(viewer="admin") for v in m.versions] == ["1.1", "1.0"]
+    assert (folder / STAGES).read_text("utf-8") == deployed  # the server's files are not touched
