@@ -174,8 +174,8 @@ def test_issue_15_done_when_as_a_new_user_would(tmp_path, browser, width):
         # 4. The designer changes a methodology, deploys it from the web, sees the diff.
         stages = folder / STAGES
         text = stages.read_text("utf-8")
-        assert text.count('version: "1.0"') == 1 and text.count("  - id: follow_up\n") == 1
-        changed = text.replace('version: "1.0"', 'version: "1.1"')
+        assert text.count('version: "1.1"') == 1 and text.count("  - id: follow_up\n") == 1
+        changed = text.replace('version: "1.1"', 'version: "1.2"')
         follow_up_at = changed.index("  - id: follow_up\n")
         probability = re.compile(r"probability: (\d+)")
         old = probability.search(changed, follow_up_at)

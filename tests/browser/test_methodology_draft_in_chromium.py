@@ -6,36 +6,16 @@ finds the new version listed. Screenshots go to $DEALFLOW_SCREENSHOTS when set."
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import log_in, serve
-from tests.conftest import BASE_METHODOLOGY, FakeClock, make_engine
-from tests.webui.pages_support import with_passwords
-from webui import create_app
+from tests.browser import test_methodology_screens_in_chromium as screens
+
+fits, logged_in = screens.fits, screens.logged_in
+site = screens.site  # the fixture: the server over a copy of the base methodology, a designer
 
 STAGES = "stages/small-deal.yaml"
-
-
-@pytest.fixture
-def site(tmp_path):
-    folder = tmp_path / "methodologies"
-    shutil.copytree(BASE_METHODOLOGY, folder)
-    engine = make_engine(f"sqlite:///{tmp_path / 'dealflow.db'}", FakeClock())
-    engine.create_user("designer", "designer", "Dana Designer")
-    with_passwords(engine)
-    url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests",
-                                  "METHODOLOGIES_PATH": str(folder)}))
-    yield url, folder, engine
-    stop()
-    engine.close()
-
-
-def fits(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"the page is {width} px wide"
 
 
 @pytest.mark.parametrize("width", [1366, 390])
@@ -43,10 +23,7 @@ def test_the_designer_uploads_fixes_compares_and_deploys_a_stage_table(site, bro
     url, folder, engine = site
     shots = Path(os.environ.get("DEALFLOW_SCREENSHOTS") or tmp_path / "screenshots")
     shots.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(timezone_id="Europe/Warsaw", viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    log_in(page, url, "designer")
+    page = logged_in(browser, url, "designer", width)
     assert "methodology screens" in page.locator("#designer-empty").inner_text()  # not a dead end
     assert page.locator("#inbox-filters").count() == 0
     page.screenshot(path=str(shots / f"draft-inbox-{width}.png"), full_page=True)
@@ -89,6 +66,6 @@ def test_the_designer_uploads_fixes_compares_and_deploys_a_stage_table(site, bro
     assert "probability 50 % -> 55 %" in page.locator("#deployed-small-deal").inner_text()
     page.screenshot(path=str(shots / f"draft-deployed-{width}.png"), full_page=True)
     fits(page)
-    context.close()
+    page.context.close()
     assert [v.label for m in engine.methodologies_overview(viewer="admin") for v in m.versions] == ["1.1", "1.0"]
     assert (folder / STAGES).read_text("utf-8") == deployed  # the server's files are not touched

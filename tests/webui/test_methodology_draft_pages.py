@@ -4,40 +4,21 @@ deploy or discard. Reps and managers get 403 everywhere; every form carries and 
 its CSRF token; the typed text survives a refused save."""
 
 import io
-import shutil
 
 import pytest
 
-from tests.conftest import BASE_METHODOLOGY, make_engine
-from tests.webui.pages_support import client_for, csrf_token, log_in, make_app, with_passwords
+from tests.webui.pages_support import client_for, csrf_token, log_in, make_app
+from tests.webui import test_methodology_pages as screens
+
+app, engine, folder = screens.app, screens.engine, screens.folder  # the fixtures: a designer, the folder's copy
 
 STAGES = "stages/small-deal.yaml"
 PAGE = "/methodologies/small-deal/draft"
 
 
-@pytest.fixture
-def folder(tmp_path):
-    copy = tmp_path / "methodologies"
-    shutil.copytree(BASE_METHODOLOGY, copy)
-    return copy
-
-
-@pytest.fixture
-def engine(db_url, clock):
-    engine = make_engine(db_url, clock)
-    engine.create_user("designer", "designer", "Dana Designer")
-    yield with_passwords(engine)
-    engine.close()
-
-
 def configured(app, folder):
     app.config["METHODOLOGIES_PATH"] = str(folder)
     return app
-
-
-@pytest.fixture
-def app(engine, folder):
-    return configured(make_app(engine), folder)
 
 
 def changed(folder, probability="55", label="1.1"):
