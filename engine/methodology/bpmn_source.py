@@ -16,7 +16,7 @@ from lxml import etree
 
 from engine.methodology.model import (INITIATOR, BpmnProcess, ExpressionSite, FlowNode, FormField, IoMapping,
                                       SequenceFlow, frozen_map)
-from engine.methodology import adhoc, data_objects, due_dates, zeebe
+from engine.methodology import adhoc, camunda_io, data_objects, due_dates, zeebe
 from engine.methodology.constructs import catches_messages, check_constructs, prefix_in_file, script_language_problem
 from engine.methodology.problems import Problem, did_you_mean
 from engine.methodology.service_tasks import implementation_of
@@ -307,6 +307,7 @@ def _flow_node(facts: BpmnFacts, el, kind, parent_id, lane) -> FlowNode:
         facts.decision_refs.append((decision_ref, el.sourceline, node_id))
         _camunda_7_result(facts, el, node_id)
     zeebe.read_extensions(facts, el, kind, node_id)
+    camunda_io.read_mappings(facts, el, kind, node_id)
     external = implementation_of(el)
     if kind == adhoc.KIND:
         problems, expressions, sets = adhoc.check(facts.path, el)
