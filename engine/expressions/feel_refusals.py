@@ -34,6 +34,8 @@ SUPPORTED_FUNCTIONS = {
     "now": ("now()", 0),
     "today": ("today()", 0),
     "uuid": ("uuid()", 0),
+    "string": ("str({0})", 1),
+    "number": ("decimal({0})", 1),
 }
 # FEEL functions taking a varying number of values (fewest, most), translated by ``variadic``.
 _VARIADIC = {"string join": (1, 2), "context put": (3, 3)}

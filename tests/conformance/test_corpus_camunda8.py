@@ -57,7 +57,7 @@ EXPECTED = {
         # refused for what else they hold (see their outcome's detail): Z06's and Z07's AI agent, an ad-hoc
         # subprocess whose job worker decides which tools run, validates and runs since 2026-12-05 (the test
         # worker answers its job "done"), their fromAi() tool parameters translate; what keeps them out is
-        # FEEL: string() (Z06), a field named '_meta' (Z07's outputElement)
+        # FEEL: a field named '_meta' in their outputElement (Z06's string() and number() translate since 2026-12-05)
         "Z06", "Z07",
         # a Signavio drawing, given messages, gateway conditions and the executable flag by import-bpmn, with a
         # timer that names no time

@@ -154,6 +154,12 @@ def test_a_path_over_a_list_of_records_gives_each_records_field():
     assert run('= parts[type = "text"].content', parts=PARTS) == ["hi", "bye"]
 
 
+def test_string_and_number_convert_text_and_numbers():
+    assert translate("= string(amount)") == "str(amount)"
+    assert run('= "#" + string(amount)', amount=12) == "#12"
+    assert run('= number("12.50") + 1') == Decimal("13.50")
+
+
 def test_string_join_and_context_put():
     assert translate('= string join(names, ", ")') == "', '.join([item for item in names if item is not None])"
     assert run('= string join(parts.content, "; ")', parts=PARTS) == "hi; pic; bye"
