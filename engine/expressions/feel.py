@@ -246,8 +246,11 @@ class _Parser(RefusalsMixin, TokenParser):
             if key.kind not in ("name", "string") and not (key.kind == "op" and str(key.value).isalpha()):
                 raise self.error(key, f"expected a field name in the context {self.describe(key)}")
             self.take()
+            words = [str(key.value)]
+            while key.kind == "name" and self.token.kind == "name":  # FEEL's key of several words
+                words.append(str(self.take().value))
             self.expect(":")
-            entries.append(f"{str(key.value)!r}: {self.nested(self.expression)}")
+            entries.append(f"{' '.join(words)!r}: {self.nested(self.expression)}")
             if not self.at(","):
                 break
             self.take()

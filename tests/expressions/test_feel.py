@@ -154,6 +154,10 @@ def test_a_path_over_a_list_of_records_gives_each_records_field():
     assert run('= parts[type = "text"].content', parts=PARTS) == ["hi", "bye"]
 
 
+def test_a_context_key_may_be_several_words():
+    assert run("= {Financial Insights Report: {score: x}}", x=3) == {"Financial Insights Report": {"score": 3}}
+
+
 def test_string_and_number_convert_text_and_numbers():
     assert translate("= string(amount)") == "str(amount)"
     assert run('= "#" + string(amount)', amount=12) == "#12"
