@@ -106,3 +106,20 @@ def test_the_forms_kept_per_process_are_bounded():
         assert fields[0].id == f"f{n}"
     assert 0 < len(inbox._FORMS) <= _FORMS_KEPT
     assert page_form(None) == () and page_form("[]") == ()
+
+
+@pytest.mark.parametrize("sort", ["due", "-due", "task", "-created", "follow_up", "-follow_up"])
+def test_a_reps_page_chosen_among_tasks_first_is_the_page_of_the_joined_query(engine, clock, sort):
+    """An unfiltered rep's page picks its tasks before joining their deals; with a
+    filter ("assignee=me": every task of rep1's here) the joined query picks them.
+    Both give the same tasks in the same order, page by page."""
+    for n in range(5):
+        open_deal(engine)  # rep1's and rep2's by turns
+        clock.advance(hours=1 if n % 2 else 0)  # some due at the same time: the tie-breakers order them
+    task_ids = [t.id for t in engine.inbox("rep1").tasks]
+    engine.set_follow_up(task_ids[1], clock.now.date().isoformat(), actor="rep1")
+    unfiltered = [t.id for p in (1, 2, 3) for t in engine.inbox("rep1", {"sort": sort, "per_page": "1",
+                                                                          "page": str(p)}).tasks]
+    joined = [t.id for p in (1, 2, 3) for t in engine.inbox("rep1", {"sort": sort, "per_page": "1", "page": str(p),
+                                                                      "assignee": "me"}).tasks]
+    assert len(unfiltered) == 3 and unfiltered == joined
