@@ -163,7 +163,8 @@ def edit(methodology_id: str):
 @login_required
 def deploy_draft(methodology_id: str):
     try:
-        done = engine_of(current_app).deploy_draft(_drafts(), methodology_id, actor=current_user.username)
+        done = engine_of(current_app).deploy_draft(_drafts(), methodology_id, actor=current_user.username,
+                                                   folder=_folder())
     except MethodologyError as err:
         return _draft_page(methodology_id, problems=tuple(str(p) for p in err.problems), status=400)
     except ConflictError as err:
@@ -172,6 +173,10 @@ def deploy_draft(methodology_id: str):
     if done.new:
         flash(f"Deployed {methodology_id} {done.label} (its version {done.number}); new deals start on it.",
               "success")
+        unwritten = sorted(set(done.changed) - set(done.written))
+        if unwritten:
+            flash(f"The server's methodologies folder holds no writable copy of {', '.join(unwritten)}: copy the "
+                  "new text there by hand, or deploying the folder makes its older text current again.", "error")
     else:
         flash(f"The draft equals {methodology_id}'s version {done.number} ({done.label}): new deals start on it "
               f"again.", "success")

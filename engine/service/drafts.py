@@ -22,6 +22,7 @@ so nothing outside the draft's folder can be written."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import re
@@ -232,11 +233,19 @@ def _known(name: str, deployed: dict[str, str], methodology_id: str) -> str:
                              f"(its files: {known}); upload a changed copy of one of them"})
 
 
-def deploy(ctx: ServiceContext, drafts: str, methodology_id: str, *, actor: str) -> DeployedVersion:
+def deploy(ctx: ServiceContext, drafts: str, methodology_id: str, *, actor: str,
+           folder: str | None = None) -> DeployedVersion:
     """The draft as a new version of its methodology, audited; then the draft is gone
     (a file saved meanwhile stays, as a draft over the new version). MethodologyError
     with every problem when the draft has any; ConflictError when another version was
-    deployed after the draft began, or the draft changes nothing."""
+    deployed after the draft began, or the draft changes nothing.
+
+    ``folder``: the methodologies folder the server deploys from. The changed files
+    are written into it once the version is stored (``written`` names them), so that
+    the folder and the newest version agree and a later deploy of the folder keeps
+    the change rather than making the folder's older text current again. Only files
+    the folder already holds are written: a methodology deployed from elsewhere is
+    not copied into it piecemeal."""
     with unit_of_work.read(ctx) as session:
         draft_, current = _open(session, drafts, methodology_id, actor, "deploy methodologies")
         base, deployed, merged = _merged(session, draft_, current)
@@ -260,7 +269,28 @@ def deploy(ctx: ServiceContext, drafts: str, methodology_id: str, *, actor: str)
 
     done = unit_of_work.run(ctx, work, duplicate="someone else deployed the same files at the same time")
     draft_.deployed(merged, done.version_id)
-    return done
+    if folder is None:
+        return done
+    return dataclasses.replace(done, written=_into_folder(folder, {p: t for p, t in merged.items()
+                                                                  if deployed.get(p) != t}))
+
+
+def _into_folder(folder: str, files: dict[str, str]) -> tuple[str, ...]:
+    """Write ``files`` (path relative to the methodologies folder -> text) over the
+    folder's copies, each whole or not at all; the paths written. A path the folder
+    has no file at, or one leading out of it, is skipped."""
+    root = Path(folder).resolve()
+    written = []
+    for path, text in sorted(files.items()):
+        target = (root / PurePosixPath(path)).resolve()
+        if root not in target.parents or not target.is_file():
+            continue
+        try:
+            _write(target, text)
+        except OSError:
+            continue  # a read-only folder: the version is deployed all the same; the page says what was not written
+        written.append(path)
+    return tuple(written)
 
 
 def discard(ctx: ServiceContext, drafts: str, methodology_id: str, *, actor: str) -> bool:

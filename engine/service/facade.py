@@ -862,9 +862,12 @@ class Engine:
         """One uploaded or edited file of the methodology into its draft; returns its path."""
         return drafts.save_file(self.context, drafts_path, methodology_id, name, data, actor=actor)
 
-    def deploy_draft(self, drafts_path: str, methodology_id: str, *, actor: str) -> DeployedVersion:
-        """The draft as the methodology's new version (audited); the draft is gone."""
-        return drafts.deploy(self.context, drafts_path, methodology_id, actor=actor)
+    def deploy_draft(self, drafts_path: str, methodology_id: str, *, actor: str,
+                     folder: str | None = None) -> DeployedVersion:
+        """The draft as the methodology's new version (audited); the draft is gone, and
+        its changed files are written into ``folder`` (the methodologies folder) where it
+        holds them."""
+        return drafts.deploy(self.context, drafts_path, methodology_id, actor=actor, folder=folder)
 
     def discard_draft(self, drafts_path: str, methodology_id: str, *, actor: str) -> bool:
         """Throw the methodology's draft away; True when there was one."""

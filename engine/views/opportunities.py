@@ -267,6 +267,7 @@ class DeployedVersion:
     new: bool
     number: int = 0  # which version of its methodology this is: 1, 2, ...
     changed: tuple[str, ...] = ()  # for a new version: the files that differ from the one before
+    written: tuple[str, ...] = ()  # deployed from a web draft: the files written into the methodologies folder
 
 
 @dataclass(frozen=True)

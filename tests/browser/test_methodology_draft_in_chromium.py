@@ -62,10 +62,13 @@ def test_the_designer_uploads_fixes_compares_and_deploys_a_stage_table(site, bro
     page.click("#deploy-draft")
     page.wait_for_selector("#deployed-small-deal")
     assert "Deployed small-deal 1.1 (its version 2)" in page.locator(".flash-success").inner_text()
+    assert page.locator(".flash-error").count() == 0  # the folder held the file and took the new text
     assert "new deals" in page.locator("#version-small-deal-2").inner_text()
     assert "probability 50 % -> 55 %" in page.locator("#deployed-small-deal").inner_text()
     page.screenshot(path=str(shots / f"draft-deployed-{width}.png"), full_page=True)
     fits(page)
     page.context.close()
     assert [v.label for m in engine.methodologies_overview(viewer="admin") for v in m.versions] == ["1.1", "1.0"]
-    assert (folder / STAGES).read_text("utf-8") == deployed  # the server's files are not touched
+    # the server's folder now holds the deployed text, so deploying the folder later keeps it
+    assert (folder / STAGES).read_text("utf-8") == deployed.replace('version: "1.0"', 'version: "1.1"').replace(
+        "    name: Oferta\n    probability: 50\n", "    name: Oferta\n    probability: 55\n")

@@ -88,6 +88,25 @@ def test_a_fixed_draft_shows_its_differences_and_deploys_as_a_new_version(engine
     assert not after.exists and after.base.number == 2
 
 
+def test_a_deployed_draft_is_written_into_the_methodologies_folder_that_holds_its_files(engine, drafts, designer,
+                                                                                         tmp_path):
+    folder = tmp_path / "methodologies"
+    for path, text in engine.methodology_files("small-deal").items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text, encoding="utf-8")
+    engine.save_draft_file(drafts, "small-deal", STAGES, changed(engine), actor=designer)
+    done = engine.deploy_draft(drafts, "small-deal", actor=designer, folder=str(folder))
+    assert done.changed == done.written == (STAGES,)
+    assert (folder / STAGES).read_text(encoding="utf-8") == stages_text(engine)  # the folder is the new version
+    assert engine.deploy(str(folder), actor="admin").versions[0].new is False  # deploying the folder keeps it
+    elsewhere = tmp_path / "empty"
+    elsewhere.mkdir()
+    newer = stages_text(engine).replace('version: "1.1"', 'version: "1.2"').replace("probability: 55", "probability: 60")
+    engine.save_draft_file(drafts, "small-deal", STAGES, newer, actor=designer)
+    again = engine.deploy_draft(drafts, "small-deal", actor=designer, folder=str(elsewhere))
+    assert again.written == () and list(elsewhere.iterdir()) == []  # no piecemeal copy of a methodology
+
+
 def test_saving_the_deployed_text_again_leaves_no_draft(engine, drafts, designer):
     engine.save_draft_file(drafts, "small-deal", STAGES, changed(engine), actor=designer)
     engine.save_draft_file(drafts, "small-deal", STAGES, stages_text(engine), actor=designer)

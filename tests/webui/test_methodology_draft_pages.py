@@ -75,7 +75,9 @@ def test_upload_with_an_error_then_fix_in_the_text_box_compare_and_deploy(app, e
     assert "Deployed small-deal 1.1 (its version 2)" in listed.text and 'id="version-small-deal-2"' in listed.text
     assert "probability 50 % -&gt; 55 %" in listed.text.split('id="deployed-small-deal"')[1]
     assert numbers(engine) == [2, 1]
-    assert "probability: 50\n" in (folder / STAGES).read_text("utf-8")  # the server's folder is untouched
+    # the server's folder follows the deployed version, so deploying the folder later keeps the change
+    assert "probability: 55\n" in (folder / STAGES).read_text("utf-8")
+    assert "holds no writable copy" not in listed.text
 
 
 def test_a_refused_save_keeps_the_typed_text(app, engine, folder):
