@@ -15,7 +15,7 @@ from engine.cli.snapshots import summary
 from engine.errors import DealflowError
 
 
-TIMERS_A_BATCH = 100  # due deals a fire_due_timers call takes (one transaction each)
+TIMERS_A_BATCH = 100  # due deals a fire_due_timers call takes (engine.service.timers.BATCH a transaction)
 BATCHES_A_SWEEP = 50  # then the housekeeping has its turn, so a backlog never starves it
 
 

@@ -1,4 +1,4 @@
-"""Opportunities: locking one for a change, the next one whose timer is due, their ids,
+"""Opportunities: locking one for a change, a batch of those whose timers are due, their ids,
 the states of their tasks, and the view of one with its tasks, history and events."""
 
 from __future__ import annotations
@@ -86,17 +86,26 @@ def _locked(session: Session, query, params: dict | None = None, *, also: int = 
     return row
 
 
-def next_due_opportunity(session: Session, now: datetime) -> Opportunity | None:
-    """The opportunity whose timer is due first and that no other worker holds.
+def due_opportunities(session: Session, now: datetime, limit: int) -> list[Opportunity]:
+    """Up to ``limit`` opportunities whose timers are due, earliest first, that no
+    other worker holds — row-locked for this transaction (``FOR UPDATE SKIP LOCKED``
+    on PostgreSQL; SQLite's one write lock, taken first, stands in), with their
+    workflow states. The conditions are checked on each row as it stands once locked,
+    so a deal another transaction changed meanwhile is taken only if still due.
 
     Due means strictly before ``now``, as SpiffWorkflow decides it: a timer picked at
     exactly its due time would not fire, keep its due time, and be picked again."""
-    return session.scalar(
+    hold_sqlite_writes(session)
+    rows = list(session.scalars(
         select(Opportunity).options(undefer(Opportunity.workflow_state))
         .where(Opportunity.next_timer_at < now, Opportunity.error_message.is_(None))
-        .order_by(Opportunity.next_timer_at)
-        .limit(1)
-        .with_for_update(skip_locked=True))
+        .order_by(Opportunity.next_timer_at, Opportunity.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)))
+    for row in rows:
+        deal_totals.note_locked(session, row.id)  # the kept totals need not lock them again
+    return rows
 
 
 def opportunity_ids(session: Session) -> list[int]:

@@ -203,3 +203,106 @@ def test_two_workers_sweeping_overdue_cycles_fire_and_record_each_firing_once(db
     finally:
         first.close()
         second.close()
+
+
+# --- batches: several deals a transaction, a failing one costs only itself (issue 16) ---
+
+def refuse_inbox_rows_of(db_url, deal_id):
+    """A trigger that makes the database refuse any new inbox row of the deal: its
+    firing fails at the chase task's row, after the deal's UPDATE and its timer_fired
+    event were written — what a savepoint must undo."""
+    from sqlalchemy import create_engine, text
+
+    database = create_engine(db_url)
+    with database.begin() as connection:
+        if db_url.startswith("sqlite"):
+            connection.execute(text(f"CREATE TRIGGER refuse_rows BEFORE INSERT ON tasks WHEN NEW.opportunity_id = "
+                                    f"{deal_id} BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+        else:
+            connection.execute(text("CREATE FUNCTION refuse_rows() RETURNS trigger LANGUAGE plpgsql AS "
+                                    "$$ BEGIN RAISE EXCEPTION 'refused' USING ERRCODE = 'unique_violation'; END $$"))
+            connection.execute(text(f"CREATE TRIGGER refuse_rows BEFORE INSERT ON tasks FOR EACH ROW "
+                                    f"WHEN (NEW.opportunity_id = {deal_id}) EXECUTE FUNCTION refuse_rows()"))
+    database.dispose()
+
+
+def unloadable(db_url, deal_id):
+    from sqlalchemy import create_engine, text
+
+    database = create_engine(db_url)
+    with database.begin() as connection:  # a state written by some other, incompatible release
+        connection.execute(text("UPDATE opportunities SET workflow_state = '{\"serializer_version\": \"0.1\"}' "
+                                "WHERE id = :id"), {"id": deal_id})
+    database.dispose()
+
+
+def stored_state(db_url, deal_id):
+    from sqlalchemy import create_engine, text
+
+    database = create_engine(db_url)
+    with database.connect() as connection:
+        state = connection.execute(text("SELECT workflow_state FROM opportunities WHERE id = :id"),
+                                   {"id": deal_id}).scalar()
+    database.dispose()
+    return state
+
+
+def batches_with_two_failing_deals(engine, db_url, clock, deals):
+    """``deals`` deals due at once; the first two (picked first, in one batch) fail:
+    one's state does not load, the other's rows are refused half-way."""
+    from engine.service.timers import BATCH
+
+    assert deals > BATCH  # more than one batch
+    opened = [open_deal(engine, f"deal {i}") for i in range(deals)]
+    broken, refused, healthy = opened[0], opened[1], opened[2:]
+    unloadable(db_url, broken.id)
+    refuse_inbox_rows_of(db_url, refused.id)
+    clock.advance(days=3, minutes=1)
+    return broken, refused, healthy, stored_state(db_url, refused.id)
+
+
+def assert_failed_alone(engine, db_url, broken, refused, healthy, refused_state):
+    for deal in healthy:
+        after = engine.show_opportunity(deal.id)
+        assert len(kinds(after, "timer_fired")) == 1 and len(chase_tasks(after)) == 1, deal.id
+        assert after.next_timer_at is None and after.error_message is None
+    for deal in (broken, refused):
+        after = engine.show_opportunity(deal.id)
+        assert after.error_message and after.next_timer_at is None, deal.id
+        assert kinds(after, "timer_fired") == [] and chase_tasks(after) == [], deal.id
+        assert len(kinds(after, "error")) == 1 and after.events[-1].kind == "error"
+    # Nothing of the refused deal's firing stayed: its stored state is the one before.
+    assert stored_state(db_url, refused.id) == refused_state
+    assert "same change" in engine.show_opportunity(refused.id).error_message
+
+
+def test_a_batch_fires_its_other_deals_when_one_cannot_load_and_one_fails_half_way(engine, clock, db_url):
+    from engine.service.timers import BATCH
+
+    broken, refused, healthy, refused_state = batches_with_two_failing_deals(engine, db_url, clock, BATCH + 3)
+    assert engine.fire_due_timers() == len(healthy)
+    assert_failed_alone(engine, db_url, broken, refused, healthy, refused_state)
+    assert engine.fire_due_timers() == 0
+
+
+def test_two_workers_firing_batches_with_failing_deals_fire_every_other_deal_exactly_once(engines, clock, db_url):
+    from engine.service.timers import BATCH
+    from tests.engine.test_concurrency import at_once
+
+    first, second = engines
+    broken, refused, healthy, refused_state = batches_with_two_failing_deals(first, db_url, clock, 2 * BATCH + 5)
+    fired = at_once(first.fire_due_timers, second.fire_due_timers)
+    assert all(isinstance(n, int) for n in fired), fired
+    assert sum(fired) == len(healthy)
+    assert_failed_alone(first, db_url, broken, refused, healthy, refused_state)
+    assert first.fire_due_timers() == 0 and second.fire_due_timers() == 0
+
+
+def test_a_call_takes_at_most_its_limit_of_due_deals_across_batches(engine, clock):
+    from engine.service.timers import BATCH
+
+    deals = [open_deal(engine, f"deal {i}") for i in range(BATCH + 2)]
+    clock.advance(days=3, minutes=1)
+    assert engine.fire_due_timers(limit=BATCH + 1) == BATCH + 1
+    assert engine.fire_due_timers(limit=BATCH + 1) == 1
+    assert all(len(kinds(engine.show_opportunity(d.id), "timer_fired")) == 1 for d in deals)
