@@ -25,9 +25,11 @@ from engine.views import OpportunityView
 # Due deals fired in one transaction. Each transaction pays a fixed price — BEGIN and
 # the durable COMMIT, the pick, the newest routing's id, the kept report totals' upserts
 # of the grouping rows every deal shares — so a batch pays it once for all its deals.
-# Measured with bench/timers.py (10,000 timers, 2 workers, PostgreSQL; docs/benchmarks.md):
-# see CHOSEN below for the figures. A smaller batch holds its deals' locks and the shared
-# totals rows for less time; a larger one saves little more.
+# Chosen with bench/timers.py (10,000 timers, 2 workers, PostgreSQL, 2026-12-05 on a
+# machine at load 7-15; docs/benchmarks.md): the workers' CPU a timer was 8.3 ms with
+# 1 a batch, 6.2 ms with 10, 4.4 ms with 20 and 5.1 ms with 50 (one deal a transaction,
+# before batches: 5.9-6.9 ms). 50 saved nothing measurable over 20 and holds its deals
+# locked longer (the whole batch), so a rep's step on one of them waits longer.
 BATCH = 20
 
 
