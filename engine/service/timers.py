@@ -11,14 +11,15 @@ from engine.errors import ConflictError, DealflowError
 from engine.rules import policy
 from engine.methodology.model import FormField
 from engine.rules.forms import validate_form
-from engine.service import opportunities, tasks, unit_of_work, visibility
+from engine.service import message_rows, opportunities, tasks, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.progress import apply_step
 from engine.service.unattended import apply_unattended_step
 from engine.service.unit_of_work import Session
 from engine.store import opportunities as opportunity_store
 from engine.store import people, stage_totals
-from engine.store.events import record_event
+from engine.store.events import PENDING as PENDING_EVENTS
+from engine.store.events import record_event, write_pending
 from engine.store.models import InboxTask, Opportunity, User
 from engine.views import OpportunityView
 
@@ -54,16 +55,7 @@ def fire_due_timers(ctx: ServiceContext, limit: int = 100) -> int:
             lanes: dict[str, object] = {}  # per methodology, read once a batch
             moved = 0
             for deal in deals:
-                try:
-                    with session.begin_nested():  # a SAVEPOINT: a failure undoes this deal's rows only
-                        moved += _fire(ctx, session, deal, now, lanes)
-                        session.flush()  # its rows written inside the savepoint, failing there if at all
-                except IntegrityError:
-                    _park(session, deal, unit_of_work.DUPLICATE, now)
-                except DealflowError as err:
-                    # It cannot be run at all (e.g. its stored state does not load):
-                    # parked with the error, so the sweep goes on with the others.
-                    _park(session, deal, str(err), now)
+                moved += _fire_in_savepoint(ctx, session, deal, now, lanes)
             return len(deals), moved
 
         try:
@@ -77,6 +69,31 @@ def fire_due_timers(ctx: ServiceContext, limit: int = 100) -> int:
         if count == 0:  # none due any more (a batch smaller than asked for may leave a cycle due again)
             break
     return fired
+
+
+def _fire_in_savepoint(ctx: ServiceContext, session: Session, opportunity: Opportunity, now: datetime,
+                       lanes: dict[str, object]) -> int:
+    """``_fire`` inside a SAVEPOINT: if it fails, nothing of its firing stays — its
+    rows, and what the session noted to write or deliver later (events, messages) —
+    and the deal is parked with the error instead, so the sweep goes on with the
+    others of its batch."""
+    write_pending(session)  # the batch's events so far (a parked deal's) stay outside this savepoint
+    noted = len(session.info.get(message_rows.PENDING, ()))
+    try:
+        with session.begin_nested():
+            fired = _fire(ctx, session, opportunity, now, lanes)
+            session.flush()  # its rows written inside the savepoint, failing there if at all
+            write_pending(session)  # and its events
+            return fired
+    except IntegrityError:
+        message = unit_of_work.DUPLICATE
+    except DealflowError as err:  # e.g. its stored state does not load
+        message = str(err)
+    session.info.get(PENDING_EVENTS, []).clear()
+    del session.info.get(message_rows.PENDING, [])[noted:]
+    session.refresh(opportunity)  # as the rollback left it (expired), read while nothing is noted to write
+    _park(session, opportunity, message, now)
+    return 0
 
 
 def _fire(ctx: ServiceContext, session: Session, opportunity: Opportunity, now: datetime,
