@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from engine.store.models import Event, Opportunity
@@ -29,17 +29,33 @@ def record_event(session: Session, opportunity: Opportunity, kind: str, actor_id
 
 def write_pending(session: Session, *, may_flush: bool = True) -> None:
     """Write the events noted in ``session``; a deal still without an id is flushed
-    first (or, with ``may_flush`` false, everything waits for a later write)."""
-    pending = session.info.get(PENDING)
+    first (or, with ``may_flush`` false, everything waits for a later write).
+
+    A deal's id is read from its identity, never by loading it: a deal expired by a
+    savepoint's rollback would otherwise be loaded by a SELECT, whose read would come
+    back here. The noted rows are taken out of the session before anything runs, for
+    the same reason; what is noted meanwhile waits for the next write, after them."""
+    pending = session.info.pop(PENDING, None)
     if not pending:
         return
-    if any(deal.id is None for deal, _ in pending):
-        if not may_flush:
-            return
-        session.flush()
-    rows = [{"opportunity_id": deal.id, **values} for deal, values in pending]
-    pending.clear()
-    session.connection().execute(_INSERT, rows)
+    try:
+        ids = [_id_of(deal) for deal, _ in pending]
+        if None in ids:
+            if not may_flush:
+                session.info[PENDING] = pending + session.info.get(PENDING, [])
+                return
+            session.flush()
+            ids = [_id_of(deal) for deal, _ in pending]
+        session.connection().execute(_INSERT, [{"opportunity_id": i, **values}
+                                               for i, (_, values) in zip(ids, pending)])
+    except BaseException:
+        session.info[PENDING] = pending + session.info.get(PENDING, [])
+        raise
+
+
+def _id_of(deal: Opportunity) -> int | None:
+    identity = inspect(deal).identity
+    return identity[0] if identity else None
 
 
 @event.listens_for(Session, "do_orm_execute")
