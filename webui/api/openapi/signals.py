@@ -33,14 +33,15 @@ PATHS = {
         "operationId": "sendSignal",
         "summary": "Broadcast a signal to every open deal waiting for it",
         "description": "A worker token naming the topic 'signal:NAME', or a designer's or admin's token. Each "
-                       "deal is locked and re-checked before the signal is delivered.",
+                       "deal is locked and re-checked before the signal is delivered. The broadcast is one transaction: "
+                       "when the deals it would reach keep changing under other writers until the retries run out, "
+                       "no deal takes it and the answer is the API's 409 conflict (send it again), as for any "
+                       "write under contention.",
         "requestBody": json_body("SendSignal"),
         "responses": {
             "200": answer(ref("SignalSent"), "Broadcast (to no deal, when none waits)."),
             "401": error("No token, or an invalid or revoked one."),
             "403": error("The caller may not send signals, or the worker token does not name signal:NAME."),
-            "409": error("The deals it would reach kept changing under other writers and the retries ran "
-                         "out; the broadcast is one transaction, so no deal took the signal: send it again."),
             "422": error("The body has errors; one message per field."),
         },
     }},
