@@ -49,13 +49,15 @@ def check_bpmn_xsd(path: str, tree: etree._ElementTree, schema: BpmnSchema) -> l
     An id must be unique in a file; a data object declared twice identically (same
     id, same attributes, same place) is one data object, as spiff-arena reads it, and
     any other id used twice is named with both lines instead of libxml2's 'xs:ID'."""
+    if schema.schema.validate(tree):
+        return []  # the XSD checks ids are unique: a valid file has no duplicate to look for
     duplicates = _duplicate_ids(tree)
     problems = [Problem(path, lines[-1], f"id '{value}' is used twice (lines {lines[0]} and {lines[1]})"
                         if len(lines) == 2 else
                         f"id '{value}' is used {len(lines)} times (lines {', '.join(map(str, lines))})")
                 for value, lines in duplicates.items()]
     checked = _without_repeated_data_objects(tree)
-    if schema.schema.validate(checked):
+    if checked is not tree and schema.schema.validate(checked):  # else the log is the first validation's
         return problems
     for entry in schema.schema.error_log:
         if duplicates and _ID_TYPE.search(entry.message) and \
