@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-
 from engine.errors import ConflictError, DealflowError
 from engine.rules import policy
 from engine.methodology.model import FormField
@@ -80,14 +78,12 @@ def _fire_in_savepoint(ctx: ServiceContext, session: Session, opportunity: Oppor
     write_pending(session)  # the batch's events so far (a parked deal's) stay outside this savepoint
     noted = len(session.info.get(message_rows.PENDING, ()))
     try:
-        with session.begin_nested():
+        with unit_of_work.savepoint(session):
             fired = _fire(ctx, session, opportunity, now, lanes)
             session.flush()  # its rows written inside the savepoint, failing there if at all
             write_pending(session)  # and its events
             return fired
-    except IntegrityError:
-        message = unit_of_work.DUPLICATE
-    except DealflowError as err:  # e.g. its stored state does not load
+    except DealflowError as err:  # its stored state does not load; a row refused there (ConflictError)
         message = str(err)
     session.info.get(PENDING_EVENTS, []).clear()
     del session.info.get(message_rows.PENDING, [])[noted:]

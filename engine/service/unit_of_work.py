@@ -164,3 +164,15 @@ def _unreachable() -> Iterator[None]:
         yield
     except OperationalError as err:
         raise DatabaseError(f"the database failed: {err.orig}") from err
+
+
+@contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """A SAVEPOINT inside the unit of work: if the block fails, what it wrote is undone
+    and the rest of the transaction goes on; a row the database refuses there
+    (IntegrityError) is a ConflictError(DUPLICATE), as it is for a whole unit of work."""
+    try:
+        with session.begin_nested():
+            yield
+    except IntegrityError:
+        raise ConflictError(DUPLICATE) from None

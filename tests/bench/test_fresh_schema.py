@@ -40,15 +40,15 @@ def schema_exists(name: str) -> bool:
 def test_a_bench_stopped_by_sigterm_drops_its_schema(database):
     env = {**{k: v for k, v in os.environ.items() if k != "DEALFLOW_BENCH_POSTGRES_URL"},
            "DEALFLOW_TEST_POSTGRES_URL": POSTGRES_URL}
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER], cwd=REPO, env=env, text=True,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        schema = holder.stdout.readline().strip()
-        assert schema.startswith("bench_"), holder.stderr.read()
-        assert schema_exists(schema)
-        holder.send_signal(signal.SIGTERM)
-        assert holder.wait(timeout=60) == 128 + signal.SIGTERM
-        assert not schema_exists(schema)
-    finally:
-        if holder.poll() is None:
-            holder.kill()
+    with subprocess.Popen([sys.executable, "-c", HOLDER], cwd=REPO, env=env, text=True, stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as holder:  # closes its pipes
+        try:
+            schema = holder.stdout.readline().strip()
+            assert schema.startswith("bench_"), holder.stderr.read()
+            assert schema_exists(schema)
+            holder.send_signal(signal.SIGTERM)
+            assert holder.wait(timeout=60) == 128 + signal.SIGTERM
+            assert not schema_exists(schema)
+        finally:
+            if holder.poll() is None:
+                holder.kill()

@@ -328,6 +328,10 @@ def test_a_decision_table_routes_on_the_score_class(db_url, clock, tmp_path):
     table = target / "bpmn" / "deal_tier.dmn"
     text = table.read_text("utf-8").replace("<text>amount</text>", "<text>score_class</text>")
     text = text.replace("<text>&gt;= 10000</text>", "<text>'A'</text>").replace("<text>&lt; 10000</text>", "<text>-</text>")
+    # 'A' -> gold, any class -> standard: overlapping rules, so the first that matches (hit
+    # policy FIRST; DMN's default UNIQUE refuses two matches)
+    text = text.replace('<decisionTable id="DecisionTable_tier">',
+                        '<decisionTable id="DecisionTable_tier" hitPolicy="FIRST">')
     table.write_text(text.replace('typeRef="integer"', 'typeRef="string"'), "utf-8")
     engine = make_engine(db_url, clock, target)
     try:
