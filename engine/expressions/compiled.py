@@ -35,7 +35,7 @@ class Expression:
     names: frozenset[str]
     _tree: ast.Expression = field(repr=False, compare=False)
     _positions: Positions = field(repr=False, compare=False)
-    # translated FEEL: a field a record lacks (or any field of null) reads as null, as in FEEL
+    # translated FEEL: a missing variable, field or position (or any of null) reads as null, as in FEEL
     missing_is_null: bool = False
 
     def evaluate(self, variables: Mapping[str, object]) -> object:
@@ -71,8 +71,9 @@ class Script:
 
 
 def compile_expression(source: str, *, missing_is_null: bool = False) -> Expression:
-    """``missing_is_null``: for FEEL translated into the language (``.field`` of a
-    record without it, or of null, is null instead of an error)."""
+    """``missing_is_null``: for FEEL translated into the language (a variable nothing
+    set, ``.field`` of a record without it, a position a list lacks, or either of null,
+    is null instead of an error; names starting with '_' stay refused)."""
     tree, positions = parse_expression(source)
     result = check_tree(tree, positions, script=False)
     _work_out_constants(tree, positions)

@@ -8,7 +8,9 @@ anything else a methodology file says. FEEL is never evaluated itself: its text 
 by ``feel_tokens``, parsed here, and everything outside the supported subset is refused
 (``feel_refusals``) with what to write instead.
 
-Supported: paths (``customer.address.city``); string (double quotes), number, boolean
+Supported: paths (``customer.address.city``; a field starting with ``_``, Camunda's
+``toolCall._meta.id``, is read as the record's key ``toolCall['_meta']``, while variables
+starting with ``_`` stay the engine's own); string (double quotes), number, boolean
 and null literals; ``= != < <= > >=`` (``=`` is equality); ``and``, ``or``, ``not(…)``;
 ``+ - * /``; ``if … then … else …``; ``x = null``, ``is defined(a.b)``;
 ``contains(s, t)``, ``starts with``, ``ends with``, ``string length``, ``upper case``,
@@ -51,6 +53,14 @@ def _is_condition(text: str) -> bool:
         (isinstance(node, ast.Constant) and isinstance(node.value, bool)) or \
         (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
          and node.func.attr in ("startswith", "endswith"))
+
+
+def _attribute_field(field: str) -> bool:
+    """Whether ``.field`` can stay a dotted path in the translation. A key starting with
+    '_' (Camunda's ``toolCall._meta.id``) is a record's key like any other in FEEL, but
+    the language keeps ``x._name`` private: it becomes the key read ``x['_meta']``,
+    which looks the key up in the record and reaches nothing of the engine's."""
+    return plain_field(field) and not field.startswith("_")
 
 
 def is_feel(text: object) -> bool:
@@ -164,11 +174,9 @@ class _Parser(RefusalsMixin, TokenParser):
                 raise self.error(name, f"expected a field name after '.' {self.describe(name)}")
             self.take()
             field = str(name.value)
-            if field.startswith("_"):
-                raise self.error(name, f"names starting with '_' are private to the engine: '.{field}'")
             if self.at("("):
                 raise self.function_refused(name)
-            value = f"{value}.{field}" if plain_field(field) else f"{value}[{field!r}]"
+            value = f"{value}.{field}" if _attribute_field(field) else f"{value}[{field!r}]"
         return value
 
     def bracket(self, value: str, start: Token) -> str:

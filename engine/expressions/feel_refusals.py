@@ -72,7 +72,7 @@ class RefusalsMixin:
         return template.format(*(text for _, text in args))
 
     def is_defined(self, name: Token, opened: Token) -> str:
-        """``is defined(a.b)`` -> ``('b' in a)``: whether a record has the field. A
+        """``is defined(a.b)`` -> ``('b' in (a or {}))``: whether a record has the field. A
         top-level variable is always there in Dealflow's task data once something
         sets it, so that form is refused with the comparison to write instead."""
         start = self.pos + 1
@@ -90,7 +90,7 @@ class RefusalsMixin:
         field = str(tokens[-1].value)
         record = text[:-len(field) - 1] if text.endswith(f".{field}") else text[:-len(repr(field)) - 2]
         key = repr(field)
-        return f"({key} in {record})"
+        return f"({key} in ({record} or {{}}))"  # a field of null (read as FEEL) is not defined
 
     def variadic(self, name: Token, opened: Token) -> str:
         """``string join(list)``, ``string join(list, ", ")`` (nulls left out, as FEEL

@@ -133,6 +133,8 @@ class Interpreter(StatementsMixin):
                 return scope[node.id]
         if node.id in self.variables:
             return self.variables[node.id]
+        if self.missing_is_null:
+            return None  # translated FEEL: a variable nothing set is null (checked as private above)
         # Suggest only names that hold something: an attribute the deal never got is None.
         known = [k for k, v in self.variables.items() if isinstance(k, str) and v is not None]
         known += [k for s in self.scopes for k in s]
@@ -144,7 +146,17 @@ class Interpreter(StatementsMixin):
 
     # -- operators ---------------------------------------------------------------------
     def binary(self, node: ast.BinOp) -> object:
-        result = binary(node.op, self.eval(node.left), self.eval(node.right), self.budget)
+        left, right = self.eval(node.left), self.eval(node.right)
+        try:
+            result = binary(node.op, left, right, self.budget)
+        except TypeError as exc:
+            nulls = [_describe(n) for n, v in ((node.left, left), (node.right, right))
+                     if v is None and isinstance(n, (ast.Name, ast.Attribute, ast.Subscript))]
+            if not self.missing_is_null or not nulls:
+                raise
+            # translated FEEL reads a missing variable or field as null: say which one it was
+            verb = "is" if len(nulls) == 1 else "are"
+            raise TypeError(f"{exc}: {' and '.join(nulls)} {verb} null (missing or set to null)") from None
         self.budget.charge_copy(result)
         return result
 
@@ -179,9 +191,8 @@ class Interpreter(StatementsMixin):
                     raise self.error(node, f"slice positions must be whole numbers, not {kind(bound)}")
             return container[slice(*bounds)]
         key = self.eval(node.slice)
-        if self.missing_is_null and isinstance(key, str) and (
-                container is None or (isinstance(container, dict) and key not in container)):
-            return None  # translated FEEL: message.class is message["class"]
+        if self.missing_is_null and _feel_null(container, key):
+            return None  # translated FEEL: message.class, toolCall._meta are message["class"], toolCall["_meta"]
         return self.lookup(node, container, key, "key")
 
     def attribute(self, node: ast.Attribute) -> object:
@@ -325,6 +336,18 @@ class Interpreter(StatementsMixin):
         elif node.conversion == ord("s"):
             value = str(value)
         return format_value(value, spec)
+
+
+def _feel_null(container: object, key: object) -> bool:
+    """Whether FEEL reads ``container[key]`` as null: a key of null, a key a record lacks,
+    a position a list does not have (``items[5]`` of three items)."""
+    if container is None:
+        return True
+    if isinstance(container, dict):
+        return isinstance(key, str) and key not in container
+    if isinstance(container, (list, tuple)) and isinstance(key, int) and not isinstance(key, bool):
+        return not -len(container) <= key < len(container)
+    return False
 
 
 def _signals(exc: decimal.DecimalException, signal: type) -> bool:

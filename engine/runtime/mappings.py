@@ -76,11 +76,13 @@ def _before(what: Around):
     def assign_inputs(workflow, task) -> None:
         if not what.inputs:
             return
-        values = [(target, _evaluate(task, source)) for target, source in what.inputs]
-        for target, value in values:
-            _assign(task.data, target, value)
+        # In order, each seeing the ones before it (Camunda 8 reads its inputs as one FEEL
+        # context, whose entries see the earlier ones: a connector's url = baseUrl + "/query");
+        # a failing one fails the step, whose workflow the runner throws away.
+        for target, source in what.inputs:
+            _assign(task.data, target, _evaluate(task, source))
         task.internal_data[_INPUTS] = {key: deepcopy(task.data.get(key))
-                                       for key in dict.fromkeys(t.split(".")[0] for t, _ in values)}
+                                       for key in dict.fromkeys(t.split(".")[0] for t, _ in what.inputs)}
     return assign_inputs
 
 

@@ -153,7 +153,8 @@ def drive(folder: str, methodologies: Path, work: Path) -> Outcome:
     earliest READY task of the deal (workflow tasks and suggested activities alike),
     completed by its assignee or, for a task waiting in a team queue, by the deal's
     manager, with ``form_data``; when nothing is ready, a test worker completes the
-    deal's external tasks, else sends a message it awaits, else broadcasts a signal it
+    deal's external tasks, else sends a message it awaits (with the variables
+    MESSAGE_ANSWERS gives for its name, else none), else broadcasts a signal it
     awaits; else the clock moves to the deal's next timer and the worker's sweep
     (``fire_due_timers``) runs."""
     clock = FakeClock()
@@ -186,7 +187,7 @@ def drive(folder: str, methodologies: Path, work: Path) -> Outcome:
                 for task in fetched:  # every task it locked: one left locked would wait out its lock
                     engine.complete_external_task(worker, task.id, "conformance", worker_answer(task))
             elif awaited := engine.waiting_messages(deal.id):  # the test worker sends what a deal awaits
-                engine.send_message(awaited[0], Correlation(deal_id=deal.id))
+                engine.send_message(awaited[0], Correlation(deal_id=deal.id), MESSAGE_ANSWERS.get(awaited[0], {}))
             elif signalled := engine.waiting_signals(deal.id):  # and the signals it awaits (a broadcast)
                 engine.send_signal(signalled[0], {})
             elif deal.next_timer_at is not None:
@@ -240,6 +241,19 @@ def worker_topics(methodologies: Path) -> list[str]:
         for part in (yaml.safe_load(routing.read_text("utf-8")).get("integration") or {}).values():
             named |= set(part["topics"].values())
     return sorted(named)
+
+
+# What the messages the test worker sends carry, per message name (it sends the others empty):
+# Z07's WhatsApp message (the inbound connector's message record, which its start event maps into
+# supportCase and its contact lookup builds a query text from: a phone number to look up), and the
+# support case and customer Z07's agent starts Z06's agent with (its send task's variables).
+_SUPPORT_CASE = {"subject": "x", "request": "x", "communicationContext": {
+    "channel": "whatsApp", "from": "x", "lastMessageId": "x", "mobilePhone": "+10000000000", "correlationId": "x"}}
+MESSAGE_ANSWERS = {
+    "CustomerCommunicationReceived": {"message": {
+        "text": "x", "channel": "whatsApp", "from": "x", "id": "x", "mobilePhone": "+10000000000",
+        "correlationId": "x"}},
+    "ecommerceAgentStart": {"supportCase": _SUPPORT_CASE, "customer": {"id": "x", "name": "x"}}}
 
 
 # What the designer answers where the generated value would loop forever: S03's "Interrupt

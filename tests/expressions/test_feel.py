@@ -61,8 +61,9 @@ def test_anything_else_is_not_feel(text):
     ("= string   length(name)", "len(name)"),
     ("= count(items)", "len(items)"),
     ('= upper case(region) = "EMEA"', "(upper(region) == 'EMEA')"),
-    ("= is defined(customer.email)", "('email' in customer)"),
-    ("= is defined(deal.customer.class)", "('class' in deal.customer)"),
+    ("= is defined(customer.email)", "('email' in (customer or {}))"),
+    ("= is defined(deal.customer.class)", "('class' in (deal.customer or {}))"),
+    ("= is defined(toolCall._meta.id)", "('id' in (toolCall['_meta'] or {}))"),
     ('= date("2024-01-01")', "date('2024-01-01')"),
     ('= date and time("2024-01-01T10:00:00Z")', "datetime('2024-01-01T10:00:00Z')"),
     ('= duration("P3D")', "duration('P3D')"),
@@ -76,6 +77,9 @@ def test_anything_else_is_not_feel(text):
     ('= {text: fromAi(toolCall.text, "what to say")}', "{'text': toolCall.text}"),
     ('= "it\\"s"', "'it\"s'"),
     ("= a.class", "a['class']"),
+    ("= toolCall._meta.id", "toolCall['_meta'].id"),
+    ("= {id: toolCall._meta.id, content: result}", "{'id': toolCall['_meta'].id, 'content': result}"),
+    ("= x.__class__", "x['__class__']"),
 ])
 def test_each_construct_translates_to_the_same_meaning(feel, dealflow):
     assert translate(feel) == dealflow
@@ -185,6 +189,81 @@ def test_run_as_feel_a_missing_field_is_null_and_otherwise_an_error():
         {"parts": [{"kind": "a"}, {}]}) == ["a", None]
     with pytest.raises(ExpressionError, match="has no field 'correlationId'"):
         run("= message.correlationId", message={"id": 1})  # Dealflow's own reading
+
+
+def feel_run(feel: str, **data):
+    """As the script engine runs FEEL (engine.runtime.script_engine): missing is null."""
+    return compile_expression(translate(feel), missing_is_null=True).evaluate(data)
+
+
+def test_a_field_starting_with_an_underscore_is_a_key_of_the_record():
+    tool_call = {"_meta": {"id": "call-1", "name": "Tool_SAP"}, "sku": "A1"}
+    assert feel_run("= {id: toolCall._meta.id, name: toolCall._meta.name, content: result}",
+                    toolCall=tool_call, result=3) == {"id": "call-1", "name": "Tool_SAP", "content": 3}
+    assert run("= toolCall._meta.name", toolCall=tool_call) == "Tool_SAP"  # Dealflow's own reading too
+    assert feel_run("= toolCall._meta.id", toolCall={}) is None
+    assert feel_run("= is defined(toolCall._meta.id)", toolCall=tool_call) is True
+    with pytest.raises(ExpressionError, match="has no key '_meta'"):
+        run("= toolCall._meta.id", toolCall={"sku": "A1"})
+
+
+def test_a_key_starting_with_an_underscore_never_reaches_python_or_the_engine():
+    """``x.__class__`` is the key '__class__' of a record (its value, if the record has
+    one), never the attribute: on anything but a record it is null or an error."""
+    assert feel_run("= x.__class__", x={"__class__": "gold"}) == "gold"
+    assert feel_run("= x.__class__", x={}) is None
+    assert feel_run("= x.__class__.__name__", x={}) is None
+    for value in ("text", 3, [1], True):
+        with pytest.raises(ExpressionError):
+            feel_run("= x.__class__", x=value)
+    assert feel_run("= x.__class__", x=None) is None
+
+
+@pytest.mark.parametrize("feel", ["= _secret", "= _meta.id", "= {a: _x}", "= count(_items)",
+                                  "= parts[_type = 1]"])
+def test_a_variable_starting_with_an_underscore_stays_private_to_the_engine(feel):
+    assert "private to the engine" in refusal(feel).message
+
+
+def test_the_engines_own_variables_are_not_read_even_when_present():
+    """A tree that skipped the translator's refusal still cannot read a private name:
+    the interpreter refuses it at run time, also where FEEL reads missing as null."""
+    with pytest.raises(ExpressionError, match="names starting with '_' are private"):
+        compile_expression("_dealflow_state", missing_is_null=True)
+    expression = compile_expression("x", missing_is_null=True)
+    tree = expression._tree
+    tree.body.id = "_dealflow_state"  # as if the checker had been skipped
+    with pytest.raises(ExpressionError, match="names starting with '_' are private"):
+        expression.evaluate({"_dealflow_state": "secret"})
+
+
+def test_run_as_feel_a_variable_nothing_set_is_null():
+    assert feel_run("= customer") is None
+    assert feel_run("= customer = null") is True
+    assert feel_run('= if customer = null then "none" else customer.name') == "none"
+    assert feel_run("= supportCase.communicationContext.correlationId") is None
+    assert feel_run("= is defined(customer.email)") is False
+    with pytest.raises(ExpressionError, match="unknown variable 'customer'"):
+        run("= customer = null")  # Dealflow's own reading: a typo is an error
+
+
+def test_run_as_feel_a_position_null_or_outside_the_list_is_null():
+    assert feel_run("= items[5]", items=[1, 2, 3]) is None
+    assert feel_run("= items[-4]", items=[1, 2, 3]) is None
+    assert feel_run("= items[1]") is None
+    assert feel_run("= records[1].Id", records=[]) is None
+    assert feel_run("= items[2]", items=[1, 2, 3]) == 2
+    with pytest.raises(ExpressionError, match="outside"):
+        run("= items[5]", items=[1, 2, 3])
+
+
+def test_run_as_feel_arithmetic_on_a_null_names_what_was_null():
+    with pytest.raises(ExpressionError, match=r"'mobilePhone' is null \(missing or set to null\)"):
+        feel_run('= "phone = " + mobilePhone')
+    with pytest.raises(ExpressionError, match=r"'a' and 'b.c' are null"):
+        feel_run("= a + b.c", b={})
+    with pytest.raises(ExpressionError, match=r"with text and nothing \(None\)$"):
+        run('= "x" + y', y=None)  # Dealflow's own reading says what it said before
 
 
 # --- refusals, at their column ----------------------------------------------------------

@@ -82,3 +82,41 @@ def test_a_failing_mapping_is_a_step_error_and_nothing_is_half_applied():
     run = runner()
     state, result = run.start({}, T0)  # amount is missing: the input cannot be computed
     assert result.error is not None and "amount" in result.error.message
+
+
+SEQUENTIAL = HEAD + '''<bpmn:process id="conn" isExecutable="true">
+<bpmn:startEvent id="S" />
+<bpmn:sequenceFlow id="F1" sourceRef="S" targetRef="Build" />
+<bpmn:scriptTask id="Build" scriptFormat="python">
+  <bpmn:extensionElements>
+    <zeebe:ioMapping>
+      <zeebe:input source="https://erp" target="baseUrl" />
+      <zeebe:input source="= baseUrl + &quot;/query&quot;" target="url" />
+      <zeebe:input source="= if phone != null then phone else &quot;none&quot;" target="phone" />
+      <zeebe:input source="= &quot;tel:&quot; + phone" target="request.phone" />
+    </zeebe:ioMapping>
+  </bpmn:extensionElements>
+  <bpmn:script>built = [url, request["phone"]]</bpmn:script>
+</bpmn:scriptTask>
+<bpmn:sequenceFlow id="F2" sourceRef="Build" targetRef="Look" />
+<bpmn:userTask id="Look" />
+<bpmn:sequenceFlow id="F3" sourceRef="Look" targetRef="E" />
+<bpmn:endEvent id="E" />
+</bpmn:process>
+</bpmn:definitions>
+'''
+
+
+def test_each_input_sees_the_inputs_before_it_as_in_camunda_8():
+    """Camunda 8 reads an element's inputs as one FEEL context, whose entries see the
+    earlier ones: a connector's url is built from its baseUrl input. Afterwards they
+    are gone again (an input is the element's own)."""
+    built = ProcessRunner.from_files({"conn.bpmn": SEQUENTIAL.encode()}, {}, "conn")
+    run = ProcessRunner.from_spec_text(built.spec_text())
+    state, result = run.start({"phone": "+100"}, T0)
+    assert result.error is None and [t.node_id for t in result.ready] == ["Look"]
+    data = run.data(state)
+    assert data["built"] == ["https://erp/query", "tel:+100"]
+    assert data["phone"] == "+100" and not {"baseUrl", "url", "request"} & set(data)
+    state, result = run.start({}, T0)  # phone is missing: null, so the input before gives "none"
+    assert result.error is None and run.data(state)["built"] == ["https://erp/query", "tel:none"]
