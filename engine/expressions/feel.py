@@ -101,6 +101,8 @@ class _Parser(RefusalsMixin, TokenParser):
         super().__init__(text, tokens, what)
         self.filters: list[bool] = []  # filters being parsed, innermost last: True where bare
         # names are the filtered item's fields
+        self.contexts: list[dict[str, str]] = []  # context literals being parsed: their entries so far
+        self.inlined = 0  # characters of context entries written in again where later entries name them
 
     def expression(self) -> str:
         if self.at("if"):
@@ -249,21 +251,36 @@ class _Parser(RefusalsMixin, TokenParser):
         """``{name: "x", "full name": y}``: a record, as Dealflow's mapping."""
         opened = self.take()
         entries = []
-        while not self.at("}"):
-            key = self.token
-            if key.kind not in ("name", "string") and not (key.kind == "op" and str(key.value).isalpha()):
-                raise self.error(key, f"expected a field name in the context {self.describe(key)}")
-            self.take()
-            words = [str(key.value)]
-            while key.kind == "name" and self.token.kind == "name":  # FEEL's key of several words
-                words.append(str(self.take().value))
-            self.expect(":")
-            entries.append(f"{' '.join(words)!r}: {self.nested(self.expression)}")
-            if not self.at(","):
-                break
-            self.take()
+        self.contexts.append({})
+        try:
+            while not self.at("}"):
+                entries.append(self.context_entry())
+                if not self.at(","):
+                    break
+                self.take()
+        finally:
+            self.contexts.pop()
         self.expect("}", opened)
         return "{" + ", ".join(entries) + "}"
+
+    def context_entry(self) -> str:
+        """One ``key: value`` of a context literal. A later entry (or a context inside
+        it) may name an earlier one by its key, as FEEL scopes a context's entries: the
+        earlier entry's translated value is written in there — the same value, as
+        expressions change nothing (only uuid() would give a new identifier at each
+        mention) — up to the size limit of an expression."""
+        key = self.token
+        if key.kind not in ("name", "string") and not (key.kind == "op" and str(key.value).isalpha()):
+            raise self.error(key, f"expected a field name in the context {self.describe(key)}")
+        self.take()
+        words = [str(key.value)]
+        while key.kind == "name" and self.token.kind == "name":  # FEEL's key of several words
+            words.append(str(self.take().value))
+        self.expect(":")
+        value = self.nested(self.expression)
+        if len(words) == 1 and words[0].isidentifier():
+            self.contexts[-1][words[0]] = value
+        return f"{' '.join(words)!r}: {value}"
 
     def primary(self) -> str:
         literal = self.literal()
@@ -290,6 +307,14 @@ class _Parser(RefusalsMixin, TokenParser):
         raise self.unexpected(token)
 
     def variable(self, token: Token) -> str:
+        entry = next((scope[str(token.value)] for scope in reversed(self.contexts) if str(token.value) in scope), None)
+        if entry is not None and not (self.filters and self.filters[-1]):
+            self.inlined += len(entry)
+            if self.inlined > MAX_SOURCE_CHARS:
+                raise self.error(token, "the context's entries name one another too often: the expression "
+                                        f"would grow past {MAX_SOURCE_CHARS} characters; compute the parts "
+                                        "in separate input mappings")
+            return f"({entry})"
         name = self.check_variable_name(token)
         if self.filters and self.filters[-1] and name != "item":  # a field of the filtered item
             return f"item.{name}" if plain_field(name) else f"item[{name!r}]"

@@ -38,7 +38,7 @@ SUPPORTED_FUNCTIONS = {
     "number": ("decimal({0})", 1),
 }
 # FEEL functions taking a varying number of values (fewest, most), translated by ``variadic``.
-_VARIADIC = {"string join": (1, 2), "context put": (3, 3)}
+_VARIADIC = {"string join": (1, 2), "context put": (3, 3), "context merge": (1, None), "concatenate": (1, None)}
 # Camunda 8's AI-agent tool parameters: fromAi(value, description, type, schema, options)
 # is the value (the agent's tool call fills it in); the rest describes it to the model.
 _FROM_AI_MOST_ARGUMENTS = 5
@@ -94,16 +94,22 @@ class RefusalsMixin:
 
     def variadic(self, name: Token, opened: Token) -> str:
         """``string join(list)``, ``string join(list, ", ")`` (nulls left out, as FEEL
-        does) and ``context put(record, key, value)`` (a copy with the key set)."""
+        does), ``context put(record, key, value)`` (a copy with the key set) and
+        ``context merge([a, b])`` or ``context merge(a, b)`` (one record of all their
+        entries, a later one's winning) and ``concatenate(a, b)`` (one list of their items)."""
         function = str(name.value)
         low, high = _VARIADIC[function]
         args = [text for _, text in self.arguments(opened)]
-        if not low <= len(args) <= high:
-            wanted = f"{low} or {high}" if low != high else f"{low}"
+        if not low <= len(args) <= (high if high is not None else len(args)):
+            wanted = f"{low} or more" if high is None else f"{low} or {high}" if low != high else f"{low}"
             raise self.error(name, f"{function}() takes {wanted} values, not {len(args)}")
         if function == "string join":
             separator = args[1] if len(args) > 1 else "''"
             return f"{separator}.join([item for item in {args[0]} if item is not None])"
+        if function == "context merge":  # a list of contexts, or (as Camunda's FEEL takes them) several
+            return f"merge({', '.join(args)})"
+        if function == "concatenate":
+            return f"concat({', '.join(args)})"
         return f"put({args[0]}, {args[1]}, {args[2]})"
 
     def from_ai(self, name: Token, opened: Token) -> str:
@@ -130,7 +136,7 @@ class RefusalsMixin:
     def function_refused(self, name: Token) -> ExpressionError:
         function = str(name.value)
         supported = ", ".join(f"{f}()" for f in ("not", "contains", "string length", "string join", "context put",
-                                                "is defined", "date", "duration"))
+                                                "context merge", "is defined", "date", "duration"))
         return self.error(name, f"the FEEL function {function}() is not supported in {self.what}: compute "
                                 f"the value in a form field or a script task and use it by its name, or use "
                                 f"one of {supported} and the others listed in docs/expressions.md")

@@ -26,7 +26,7 @@ KEYWORDS = frozenset({"and", "or", "if", "then", "else", "true", "false", "null"
 # Built-in functions whose names are several words, read as one name before '('.
 MULTI_WORD = ("string length", "date and time", "is defined", "upper case", "lower case", "starts with",
               "ends with", "get or else", "years and months duration", "day of week", "string join",
-              "get value", "context put", "list contains", "index of", "distinct values", "last day of month")
+              "get value", "context put", "context merge", "list contains", "index of", "distinct values", "last day of month")
 _MULTI_WORD = re.compile(r"(" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in MULTI_WORD) + r")\s*\(")
 _SYMBOLS = ("==", "!=", "<=", ">=", "**", "..", "=", "<", ">", "(", ")", "[", "]", "{", "}", ".", ",", ":",
             "+", "-", "*", "/", "?", "`", "!", "&", "|", "'", ";", "$", "#", "%")

@@ -77,6 +77,31 @@ def _put(record, key, value):
     return result
 
 
+def _merge(*records):
+    """One record with the entries of each, a later one's winning; a single list
+    argument stands for its items (FEEL's context merge takes either)."""
+    if len(records) == 1 and isinstance(records[0], (list, tuple)):
+        records = tuple(records[0])
+    result: dict = {}
+    for record in records:
+        if not isinstance(record, dict):
+            raise TypeError(f"merge() needs records, not {kind(record)}")
+        result.update(record)
+        check_item_count(len(result))
+    return result
+
+
+def _concat(*lists):
+    """One list of the items of each (FEEL's concatenate)."""
+    result: list = []
+    for items in lists:
+        if not isinstance(items, (list, tuple)):
+            raise TypeError(f"concat() needs lists, not {kind(items)}")
+        check_item_count(len(result) + len(items))
+        result.extend(items)
+    return result
+
+
 # name: (implementation, fewest arguments, most arguments, example, named options)
 LIST_FUNCTIONS = {
     "zip": (_zip, 1, None, "zip(names, amounts)", ()),
@@ -87,4 +112,6 @@ LIST_FUNCTIONS = {
     "dict": (_dict, 0, 1, "dict(zip(names, amounts))", ()),
     "reversed": (_reversed, 1, 1, "reversed(stages)", ()),
     "put": (_put, 3, 3, "put(customer, 'tier', 'gold')", ()),
+    "merge": (_merge, 1, None, "merge(customer, {'tier': 'gold'})", ()),
+    "concat": (_concat, 1, None, "concat(open_items, new_items)", ()),
 }

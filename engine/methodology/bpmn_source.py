@@ -16,7 +16,7 @@ from lxml import etree
 
 from engine.methodology.model import (INITIATOR, BpmnProcess, ExpressionSite, FlowNode, FormField, IoMapping,
                                       SequenceFlow, frozen_map)
-from engine.methodology import adhoc, camunda_io, data_objects, due_dates, zeebe
+from engine.methodology import adhoc, camunda_io, data_objects, due_dates, field_paths, zeebe
 from engine.methodology.constructs import catches_messages, check_constructs, prefix_in_file, script_language_problem
 from engine.methodology.problems import Problem, did_you_mean
 from engine.methodology.service_tasks import implementation_of
@@ -437,7 +437,7 @@ def _form(task) -> tuple[FormField, ...]:
         choices = tuple((v.get("id", ""), v.get("name") or v.get("id", ""))
                         for v in ff.iter(f"{{{namespace}}}value"))
         fields.append(FormField(
-            id=ff.get("id", ""), label=ff.get("label") or ff.get("id", ""),
+            id=ff.get("id", ""), label=ff.get("label") or field_paths.label_of(ff.get("id", "")),
             type=ff.get("type", "string"), line=ff.sourceline,
             default=ff.get("defaultValue"), required="required" in constraints,
             minimum=constraints.get("min", constraints.get("minlength")),
@@ -455,7 +455,7 @@ def _form_property(fp) -> FormField:
     choices = tuple((v.get("id", ""), v.get("name") or v.get("id", ""))
                     for v in fp.iter(f"{{{namespace}}}value"))
     return FormField(
-        id=ident, label=fp.get("name") or ident, type=fp.get("type", "string"), line=fp.sourceline,
+        id=ident, label=fp.get("name") or field_paths.label_of(ident), type=fp.get("type", "string"), line=fp.sourceline,
         default=fp.get("default"), required=fp.get("required", "false").strip() == "true", choices=choices)
 
 
@@ -506,13 +506,16 @@ def _checked_form(facts: BpmnFacts, el, node_id: str) -> tuple[FormField, ...]:
     for form_field in form:
         if not form_field.id:
             facts.problems.append(Problem(facts.path, form_field.line, f"a form field of '{node_id}' has no id"))
-        elif form_field.id in RESERVED_FIELD_IDS or form_field.id.startswith("_"):
+        elif form_field.variable in RESERVED_FIELD_IDS or form_field.id.startswith("_"):
             facts.problems.append(Problem(facts.path, form_field.line,
                                           f"form field id '{form_field.id}' of '{node_id}' is reserved; rename it"))
-        elif form_field.id in QUESTIONNAIRE_FIELD_IDS:
+        elif form_field.variable in QUESTIONNAIRE_FIELD_IDS:
             facts.problems.append(Problem(facts.path, form_field.line, (
                 f"form field id '{form_field.id}' of '{node_id}' is reserved: a questionnaire's score and "
                 "class are stored as score and score_class; rename it")))
+        elif field_paths.path_problem(form_field.id):
+            facts.problems.append(Problem(facts.path, form_field.line, f"form field of '{node_id}': "
+                                          + field_paths.path_problem(form_field.id)))
         elif form_field.id in seen:
             facts.problems.append(Problem(facts.path, form_field.line,
                                           f"form field '{form_field.id}' appears twice in the form of '{node_id}'"))

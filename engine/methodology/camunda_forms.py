@@ -10,7 +10,11 @@ checks them like any other task form:
     checkbox             -> boolean
     radio, select        -> enum with the component's static values
     datetime (date)      -> date
-    group                -> its components, in order
+    group                -> its components, in order; its ``path`` (``applicant.address``)
+                            goes before its children's keys
+
+A key may be a path (``customer.name``): the value fills a field of a record in the
+deal's data (engine.methodology.field_paths), as in Camunda 8.
 
 ``validate.required`` is kept for every kind. ``conditional.hide`` (FEEL) is
 translated into Dealflow's expression language; the server ignores a hidden field.
@@ -27,6 +31,7 @@ from dataclasses import dataclass, field
 
 from engine.errors import ExpressionError
 from engine.expressions import feel
+from engine.methodology import field_paths
 from engine.methodology.model import ExpressionSite, FormField
 from engine.methodology.problems import Problem
 
@@ -37,6 +42,8 @@ __all__ = ["CamundaForm", "read_form", "read_forms"]
 _DISPLAY_ONLY = frozenset({"text", "spacer", "separator", "button", "html", "image", "iframe"})
 _TEXT = frozenset({"textfield", "textarea"})
 _MAX_GROUP_DEPTH = 10
+# A key, or a group's path: a name, or names joined by dots (nested data, as Camunda Forms bind it).
+_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*")
 _MAX_TEXTAREA = "10000"  # a textarea without maxLength: the server's own limit for text
 
 
@@ -108,7 +115,10 @@ def _line_of(text: str, component: dict) -> int:
     return 1
 
 
-def _components(form: CamundaForm, text: str, components: list, fields: list[FormField], depth: int = 0) -> None:
+def _components(form: CamundaForm, text: str, components: list, fields: list[FormField], depth: int = 0,
+                prefix: str = "") -> None:
+    """The fields of ``components``; ``prefix``: the paths of the groups around them
+    (a group's path is put before its children's keys, as Camunda Forms do)."""
     if depth > _MAX_GROUP_DEPTH:
         form.problems.append(Problem(form.path, 1, f"groups nest more than {_MAX_GROUP_DEPTH} deep in the form; "
                                                    "flatten them"))
@@ -121,29 +131,37 @@ def _components(form: CamundaForm, text: str, components: list, fields: list[For
         if kind in _DISPLAY_ONLY or component.get("readonly") is True or component.get("disabled") is True:
             continue
         if kind == "group":
-            if component.get("path"):
-                form.problems.append(Problem(form.path, line, f"group '{component.get('label', '')}' stores its "
-                                                              "fields under a path (nested data), which Dealflow's "
-                                                              "task data does not have; clear the group's path"))
+            path = component.get("path")
+            if path not in (None, "") and not (isinstance(path, str) and _KEY.fullmatch(path)):
+                form.problems.append(Problem(form.path, line, (
+                    f"group '{component.get('label', '')}' has the path {path!r}: write names of letters, digits "
+                    "and '_' joined by dots (e.g. applicant.address), or clear it")))
+                continue
             inner = component.get("components")
-            _components(form, text, inner if isinstance(inner, list) else [], fields, depth + 1)
+            _components(form, text, inner if isinstance(inner, list) else [], fields, depth + 1,
+                        f"{prefix}{path}." if path else prefix)
             continue
-        converted = _field(form, component, kind, line)
+        converted = _field(form, component, kind, line, prefix)
         if converted is not None:
             fields.append(converted)
 
 
-def _field(form: CamundaForm, component: dict, kind, line: int) -> FormField | None:
+def _field(form: CamundaForm, component: dict, kind, line: int, prefix: str = "") -> FormField | None:
     key = component.get("key")
-    label = str(component.get("label") or key or "")
+    label = str(component.get("label") or (field_paths.label_of(prefix + key) if isinstance(key, str) else key) or "")
     refuse = lambda message: form.problems.append(Problem(form.path, line, message))  # noqa: E731
     if kind not in (*_TEXT, "number", "checkbox", "radio", "select", "datetime"):
         refuse(f"form component '{component.get('id', '')}' of type {kind!r} is not supported: use a textfield, "
                "textarea, number, checkbox, radio, select or datetime (date) field")
         return None
-    if not isinstance(key, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", key):
-        refuse(f"form field '{label}' has the key {key!r}: Dealflow stores a field under a plain name "
-               "(letters, digits and '_'); rename the key, e.g. 'customerName'")
+    if not isinstance(key, str) or not _KEY.fullmatch(key):
+        refuse(f"form field '{label}' has the key {key!r}: Dealflow stores a field under a name (letters, "
+               "digits and '_'), or a path of them joined by dots for a field of a record; rename the key, "
+               "e.g. 'customerName' or 'customer.name'")
+        return None
+    key = prefix + key
+    if field_paths.path_problem(key):
+        refuse(f"form field '{label}': {field_paths.path_problem(key)}")
         return None
     rules = component.get("validate") if isinstance(component.get("validate"), dict) else {}
     required = rules.get("required") is True

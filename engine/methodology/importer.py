@@ -233,7 +233,7 @@ def _file_sets(facts) -> set[str]:
     """What the file itself sets: form fields, scripts' assignments, workers' declared
     outputs, multi-instance items (for data objects: named after a variable)."""
     nodes = [n for p in facts.processes.values() for n in p.nodes.values()]
-    return set(facts.sets) | {f.id for n in nodes for f in n.form} | {
+    return set(facts.sets) | {f.variable for n in nodes for f in n.form} | {
         name for n in nodes if n.external for name in n.external.outputs} | {
         name for site in facts.expressions for name in reads_and_sets(site)[1]}
 

@@ -36,6 +36,17 @@ class FormField:
     pattern: str | None = None  # a regular expression the whole text must match (Camunda Forms)
     hidden_when: str | None = None  # an expression over the form's values; hidden fields are ignored
 
+    # An id may be a dotted path (auction.endDate, as Camunda Forms' keys): the value is
+    # then the field endDate of the record auction in the task data (engine.rules.forms).
+    @property
+    def path(self) -> tuple[str, ...]:
+        return tuple(self.id.split("."))
+
+    @property
+    def variable(self) -> str:
+        """The process variable the field sets: its id, or the record its path starts with."""
+        return self.id.split(".", 1)[0]
+
 
 @dataclass(frozen=True)
 class ExternalImplementation:

@@ -27,8 +27,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 
-from engine.errors import ExpressionError
-from engine.expressions import feel, juel
+from engine.methodology import field_paths
 from engine.methodology.model import BpmnProcess, ExpressionSite
 from engine.methodology.variables import ALWAYS_SET, FEEL_LITERALS, reads_and_sets
 
@@ -48,7 +47,7 @@ class Proposal:
     choices: list[str] = field(default_factory=list)
     read_at: int = 0  # the line of its first read
     workers: list[str] = field(default_factory=list)  # external tasks before the read that may set it too
-    record: bool = False  # read as a record (``auction.authorized``): no form field can hold it
+    record: bool = False  # read in a way no form field can give (a list's item, a computed key)
 
 
 def propose(process: BpmnProcess, sites: list[ExpressionSite], also_set: set[str],
@@ -58,8 +57,9 @@ def propose(process: BpmnProcess, sites: list[ExpressionSite], also_set: set[str
     task that calls it); ``also_set``: what the file's other parts set (decision
     outputs, multi-instance items, workers' declared outputs); ``form_keys``: user
     task id -> its formKey."""
-    known = set(ALWAYS_SET) | set(also_set)
-    known |= {f.id for node in process.nodes.values() for f in node.form}
+    ids = {f.id for node in process.nodes.values() for f in node.form} | set(also_set)
+    known = set(ALWAYS_SET) | {name for name in ids if "." not in name}
+    filled = {name for name in ids if "." in name}  # the records' fields forms fill
     for site in sites:
         known |= reads_and_sets(site)[1]
     before = _predecessors(process)
@@ -69,14 +69,31 @@ def propose(process: BpmnProcess, sites: list[ExpressionSite], also_set: set[str
         missing = sorted(reads_and_sets(site)[0] - known - set(FEEL_LITERALS))  # validation names those
         if not missing or site.node not in process.nodes:
             continue
-        home, workers = _home(process, site.node, before, starts, form_keys)
+        tree = field_paths.expression_tree(site)
+        wanted = {}
+        for name in missing:
+            targets = field_paths.read_paths(tree, name) if tree is not None else [name]
+            fields = [f for f in filled if f.split(".", 1)[0] == name]
+            if fields:  # a record some form fills: only the paths none of its fields gives
+                targets = [t for t in targets or () if not field_paths.covered(t, fields)]
+                if not targets:
+                    continue
+            wanted[name] = targets
+        home, workers = _home(process, site.node, before, starts, form_keys) if wanted else (None, [])
         if home is None:
             continue
-        for name in missing:
-            proposal = proposed.setdefault(home, {}).setdefault(name, Proposal(name, read_at=site.line))
-            proposal.workers += [w for w in workers if w not in proposal.workers]
-            _learn_type(proposal, site)
-    found = {node: [p for p in fields.values() if not p.record] for node, fields in proposed.items()}
+        for name, targets in wanted.items():
+            for target in targets or [name]:
+                proposal = proposed.setdefault(home, {}).setdefault(target, Proposal(target, read_at=site.line))
+                proposal.workers += [w for w in workers if w not in proposal.workers]
+                proposal.record = proposal.record or targets is None
+                _learn_type(proposal, site, tree)
+    # A variable read as a value somewhere and as a record elsewhere (auction, auction.endDate):
+    # its fields are proposed; the value it is read as is the record they fill.
+    paths = {p.variable for fields in proposed.values() for p in fields.values() if "." in p.variable}
+    found = {node: [p for p in fields.values() if not p.record
+                    and not any(other.startswith(p.variable + ".") for other in paths)]
+             for node, fields in proposed.items()}
     return {node: fields for node, fields in found.items() if fields}
 
 
@@ -124,27 +141,15 @@ def _home(process: BpmnProcess, node_id: str, before, starts, form_keys) -> tupl
     return None, workers
 
 
-def _learn_type(proposal: Proposal, site: ExpressionSite) -> None:
-    """Read the site's comparisons of the variable: text, True/False or numbers."""
+def _learn_type(proposal: Proposal, site: ExpressionSite, tree: ast.Expression | None) -> None:
+    """Read the site's comparisons of the variable (or record field): text, True/False or numbers."""
+    target = proposal.variable
     timer = _TIMER.match(site.where)
     if timer and timer.group(1) == "timeDate" and \
-            re.sub(r"^\$\{\s*|\s*\}$|^=\s*", "", site.source.strip()) == proposal.variable:
+            re.sub(r"^\$\{\s*|\s*\}$|^=\s*", "", site.source.strip()) == target:
         proposal.type = "date"  # the timer waits until the date the variable holds
-    if timer or site.is_script:
+    if tree is None or timer:
         return
-    source = site.source
-    try:
-        if juel.is_juel(source):
-            source = juel.translate(source, "decision tables" if site.path.endswith(".dmn") else "conditions")
-        elif feel.is_feel(source):
-            source = feel.translate(source, "conditions")
-        tree = ast.parse(source.strip(), mode="eval")
-    except (ExpressionError, SyntaxError, ValueError):
-        return
-    for node in ast.walk(tree):  # a field or item of it: a record, which a form cannot give
-        if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name) \
-                and node.value.id == proposal.variable:
-            proposal.record = True
     # A decision's input expression and output cells are values, not conditions: only
     # its rule cells (comparisons) say what the variable holds.
     dmn_value = site.path.endswith(".dmn") and not site.where.startswith("rule ")
@@ -152,15 +157,14 @@ def _learn_type(proposal: Proposal, site: ExpressionSite) -> None:
         alone = [node.body] if isinstance(node, ast.Expression) else node.values if isinstance(
             node, ast.BoolOp) else [node.operand] if isinstance(node, ast.UnaryOp) and isinstance(
             node.op, ast.Not) else []
-        if any(isinstance(o, ast.Name) and o.id == proposal.variable for o in alone) and proposal.type == "string":
+        if any(field_paths.dotted(o) == target for o in alone) and proposal.type == "string":
             proposal.type = "boolean"
     for arithmetic in (n for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, _NUMERIC)):
-        if proposal.type == "string" and any(isinstance(o, ast.Name) and o.id == proposal.variable
-                                             for o in (arithmetic.left, arithmetic.right)):
+        if proposal.type == "string" and any(field_paths.dotted(o) == target for o in (arithmetic.left, arithmetic.right)):
             proposal.type = "decimal"  # divided, multiplied, subtracted: a number ('+' joins texts too)
     for compare in (n for n in ast.walk(tree) if isinstance(n, ast.Compare)):
         operands = [compare.left, *compare.comparators]
-        if not any(isinstance(o, ast.Name) and o.id == proposal.variable for o in operands):
+        if not any(field_paths.dotted(o) == target for o in operands):
             continue
         for other in operands:
             if not isinstance(other, ast.Constant):
@@ -210,7 +214,7 @@ def _insert_form(data: bytes, node_id: str, fields: list[Proposal]) -> bytes:
              "  <!-- Proposed by dealflow import-bpmn: the process reads these and nothing in the file sets "
              "them. Review each field (label, type, choices). -->"]
     for proposal in fields:
-        lines.append(f'  <camunda:formField id="{proposal.variable}" label="{proposal.variable}" '
+        lines.append(f'  <camunda:formField id="{proposal.variable}" label="{_attr(field_paths.label_of(proposal.variable))}" '
                      f'type="{proposal.type}">')
         lines.append('    <camunda:validation><camunda:constraint name="required" /></camunda:validation>')
         lines += [f'    <camunda:value id="{_attr(c)}" name="{_attr(c)}" />' for c in proposal.choices]

@@ -21,7 +21,7 @@ from typing import Iterable, Mapping
 
 from engine.errors import ExpressionError
 from engine.expressions import compile_expression, compile_script, feel, juel, zeebe_legacy
-from engine.methodology import timers
+from engine.methodology import field_paths, timers
 from engine.methodology.model import DEAL_VARIABLES, ExpressionSite
 from engine.methodology.problems import Problem, did_you_mean
 
@@ -59,16 +59,20 @@ def reads_and_sets(site: ExpressionSite) -> tuple[frozenset[str], frozenset[str]
 
 def unset_variable_problems(sites: Iterable[ExpressionSite], set_elsewhere: Iterable[str],
                             set_before: Mapping[ExpressionSite, Iterable[str]] | None = None,
-                            workers_later: Iterable[ExpressionSite] = ()) -> list[Problem]:
+                            workers_later: Iterable[ExpressionSite] = (),
+                            filled: Iterable[str] = ()) -> list[Problem]:
     """A problem for each variable a site reads that nothing sets; ``set_before``:
     what may be set by the time one site is evaluated (a worker that ran before it);
-    ``workers_later``: sites evaluated before any worker that could set their reads."""
+    ``workers_later``: sites evaluated before any worker that could set their reads;
+    ``filled``: the dotted ids of form fields filling records that nothing else sets
+    (auction.endDate), whose other fields (auction.authorized) nothing sets either."""
     sites = list(sites)
+    problems = _unfilled_paths(sites, list(filled), set_before or {})
     analysed = [(site, *reads_and_sets(site)) for site in sites]
     known = set(ALWAYS_SET) | set(set_elsewhere)
     for _, _, assigns in analysed:
         known |= assigns
-    problems, early = [], set(workers_later)
+    early = set(workers_later)
     for site, _, assigns in analysed:
         for name in sorted(assigns & QUESTIONNAIRE_SETS):
             problems.append(Problem(site.path, site.line, (
@@ -99,4 +103,23 @@ def unset_variable_problems(sites: Iterable[ExpressionSite], set_elsewhere: Iter
                 f"the methodology and no opportunity attribute a routing condition reads"
                 f"{did_you_mean(name, sorted(known))}; add a form field '{name}' to the user task before "
                 "it (a form Camunda or Flowable kept outside the file, formKey, does not come along)")))
+    return problems
+
+
+def _unfilled_paths(sites: list[ExpressionSite], filled: list[str], set_before: Mapping) -> list[Problem]:
+    """Reads of a record's field that no form field fills, where forms fill the record."""
+    records: dict[str, list[str]] = {}
+    for field_id in filled:
+        records.setdefault(field_id.split(".", 1)[0], []).append(field_id)
+    problems = []
+    for site in sites if records else ():
+        names = sorted(set(reads_and_sets(site)[0]) & set(records) - set(set_before.get(site, ())))
+        tree = field_paths.expression_tree(site) if names else None
+        for name in names if tree is not None else ():
+            for path in field_paths.read_paths(tree, name) or ():
+                if not field_paths.covered(path, records[name]):
+                    problems.append(Problem(site.path, site.line, (
+                        f"{site.where} reads '{path}', which no form field fills: the forms fill the record "
+                        f"'{name}' with {', '.join(sorted(records[name]))}; add a form field '{path}' to the user "
+                        "task before it, or to the start event's form (asked when a deal is opened)")))
     return problems

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from engine.methodology.model import Methodology, Stage
+from engine.rules.forms import value_at
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def evaluate(stage: Stage, methodology: Methodology, *, values: Mapping[str, obj
     criteria = stage.exit_criteria
     for name in criteria.fields:
         label = _field_label(methodology, name)
-        result.append(Criterion("field", name, f"'{label}' is filled in", _has_value(values.get(name)),
+        result.append(Criterion("field", name, f"'{label}' is filled in", _has_value(value_at(values, name)),
                                 f"fill in '{label}'"))
     for name in criteria.answered:
         questionnaire_id, _, group = name.partition("/")

@@ -4,6 +4,10 @@
 or already typed values from JSON) into typed values — ``int``, ``bool``,
 ``datetime.date``, ``Decimal`` for money, never ``float`` — and collects one short
 message per field that does not fit, so the form can show them all at once.
+
+A field whose id is a dotted path (``auction.endDate``, engine.methodology.field_paths)
+is checked and answered under that id like any other; ``into_records`` then puts
+its value inside the record the path names when the answers reach the deal's data.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ def validate_form(fields: tuple[FormField, ...], raw: Mapping[str, object]) -> t
     clean: dict = {}
     errors: dict[str, str] = {}
     known = {f.id for f in fields}
+    raw = _flattened(raw, known)
     for key in raw:
         if key not in known:
             listed = ", ".join(f.id for f in fields) or "no fields"
@@ -79,7 +84,7 @@ class _Unset(dict):
 def _hidden(condition: str, values: dict) -> bool:
     """Whether a field's hide condition holds; one that cannot be evaluated hides nothing."""
     try:
-        return bool(compile_expression(condition).evaluate(_Unset(values)))
+        return bool(compile_expression(condition).evaluate(_Unset(into_records({}, values))))
     except ExpressionError:
         return False
 
@@ -220,3 +225,64 @@ def _number_limit(text: str | None) -> Decimal | None:
 
 def _show(number: Decimal) -> str:
     return format(number, "f")
+
+
+def _flattened(raw: Mapping[str, object], known: set[str]) -> Mapping[str, object]:
+    """``raw`` with a record sent as an object for fields with dotted ids
+    (``{"auction": {"endDate": …}}``, as JSON clients write it) as those fields'
+    entries (``auction.endDate``); everything else as it was."""
+    records = {".".join(parts[:i]) for parts in (k.split(".") for k in known) for i in range(1, len(parts))}
+    if not records or not any(key in records for key in raw):
+        return raw
+    out: dict = {}
+
+    def walk(key, value) -> None:
+        if key in records and key not in known and isinstance(value, Mapping):
+            for name, inner in value.items():
+                walk(f"{key}.{name}", inner)
+        else:
+            out[key] = value
+
+    for key, value in raw.items():
+        walk(key, value)
+    return out
+
+
+def into_records(data: Mapping[str, object], values: Mapping[str, object]) -> dict:
+    """The entries ``values`` (a form's clean answers) make in the task data ``data``:
+    a plain key as it is; a dotted one (``auction.endDate``) inside a copy of the record
+    its path names in ``data`` — keeping the record's other fields, which another form
+    filled — or in a new record where there is none (or a value that is not one).
+    ``data`` itself is left as it was."""
+    out: dict = {}
+    made: set[int] = set()  # the records copied here, which the next paths may change
+
+    def own(value) -> dict:
+        if isinstance(value, dict) and id(value) in made:
+            return value
+        record = dict(value) if isinstance(value, dict) else {}
+        made.add(id(record))
+        return record
+
+    for key, value in values.items():
+        if not isinstance(key, str) or "." not in key:
+            out[key] = value
+            continue
+        head, *inner, last = key.split(".")
+        record = out[head] = own(out.get(head, data.get(head)))
+        for name in inner:
+            record[name] = record = own(record.get(name))
+        record[last] = value
+    return out
+
+
+def value_at(data: Mapping[str, object], field_id: str):
+    """The value of field ``field_id`` in ``data``: under its id, else along its dotted path."""
+    if field_id in data or "." not in field_id:
+        return data.get(field_id)
+    value = data
+    for name in field_id.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(name)
+    return value

@@ -34,6 +34,7 @@ from engine.methodology.zeebe import attach_forms
 from engine.methodology.adhoc import spec_owner
 from engine.methodology.model import ExternalImplementation, FormField, IoMapping
 from engine.methodology.problems import Problem
+from engine.rules.forms import into_records
 
 from engine.runtime import external as external_tasks
 from engine.runtime import mappings, messages, signals
@@ -183,9 +184,9 @@ class ProcessRunner:
         On an error the returned state is the workflow not yet started; ``retry`` runs it."""
         _check_storable(data)
         workflow = BpmnWorkflow(self._spec, self._subprocess_specs, script_engine=self._script_engine)
-        workflow.task_tree.data.update(data)
+        workflow.task_tree.data.update(into_records(workflow.task_tree.data, data))
         for task in workflow.get_tasks(state=TaskState.READY):
-            task.data.update(data)
+            task.data.update(into_records(task.data, data))
         before = self._dump(workflow)
         with acting_user(user):
             return self._step(before, now)
@@ -197,7 +198,7 @@ class ProcessRunner:
         _check_storable(data)
 
         def action(workflow, task):
-            task.data.update(data)
+            task.data.update(into_records(task.data, data))  # a dotted field fills its record
             task.run()
 
         # Its data is checked above and the task runs; a task the step left in its state
@@ -353,7 +354,7 @@ class ProcessRunner:
         workflow = self._load(state)
         for task in all_tasks(workflow):
             if not task.has_state(TaskState.FINISHED_MASK):
-                task.data.update(values)
+                task.data.update(into_records(task.data, values))
         return self._dump(workflow)
 
     def data(self, state: str) -> dict:

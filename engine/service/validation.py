@@ -17,7 +17,7 @@ from pathlib import Path
 from engine import expressions
 from engine.errors import ExpressionError
 from engine.expressions import feel, juel, zeebe_legacy
-from engine.methodology import build, crossref, data_objects, graph, service_tasks, variables
+from engine.methodology import build, crossref, data_objects, field_paths, graph, service_tasks, variables
 from engine.methodology.bpmn_schema import check_bpmn_xsd, load_bpmn_schema
 from engine.methodology import camunda_forms, zeebe
 from engine.methodology.bpmn_source import BpmnFacts, check_flows, parse_xml, read_bpmn
@@ -100,6 +100,7 @@ def load_sources(files: list[SourceFile], problems: list[Problem]) -> LoadResult
     problems += more + _check_expressions([site for form in loaded.forms.values() for site in form.expressions])
     for facts in loaded.bpmn.values():
         problems += zeebe.attach_forms(facts, loaded.forms)
+        problems += [p for process in facts.processes.values() for p in field_paths.clash_problems(process)]
     for facts in [*loaded.bpmn.values(), *loaded.dmn.values()]:
         problems += _check_expressions(facts.expressions)
     missing_decisions = _check_decision_refs(loaded)
@@ -320,9 +321,11 @@ def _check_routing_conditions(doc: YamlDocument) -> list[Problem]:
 def _unset_variables(loaded: _Loaded) -> list[Problem]:
     """Expressions of the BPMN and DMN files that read a variable nothing sets."""
     sets = set()
+    fields = [f for facts in loaded.bpmn.values() for process in facts.processes.values()
+              for node in process.nodes.values() for f in node.form]
     for facts in loaded.bpmn.values():
         sets |= facts.sets
-        sets |= {f.id for process in facts.processes.values() for node in process.nodes.values() for f in node.form}
+    sets |= {f.id for f in fields if "." not in f.id}
     for facts in loaded.dmn.values():
         sets |= facts.outputs
     sets |= {q.id for _, questionnaire in loaded.questionnaires for q in questionnaire.questions}
@@ -334,7 +337,11 @@ def _unset_variables(loaded: _Loaded) -> list[Problem]:
     sites = [site for facts in [*loaded.bpmn.values(), *loaded.dmn.values()] for site in facts.expressions]
     declared, after_workers, early = _set_by_workers(loaded, sites)
     assigned = {name for site in sites for name in variables.reads_and_sets(site)[1]}
-    return variables.unset_variable_problems(sites, sets | declared, set_before=after_workers, workers_later=early) \
+    # A record only dotted form fields fill (auction.endDate): each field read must be one of them.
+    filled = [f.id for f in fields if "." in f.id and f.variable not in sets | declared | assigned]
+    sets |= {f.variable for f in fields}
+    return variables.unset_variable_problems(sites, sets | declared, set_before=after_workers, workers_later=early,
+                                             filled=filled) \
         + [problem for facts in loaded.bpmn.values()
            for problem in data_objects.unset_problems(facts.path, facts.data_associations, sets | declared | assigned)]
 

@@ -55,8 +55,9 @@ EXPECTED = {
                 "Z02", "Z13", "N04", "Z15", "Z08", "Z06", "Z07"},
     WAITS: set(),
     REFUSED: {
-        # a service task or connector the external tasks do not take (connectors, expressions), or
-        # what such a task would set
+        # Z11: its HTTP connector's body (FEEL context merge() and concatenate(), a context whose entries
+        # name the entries before it) translates since 2026-12-05; its AI agent's outputElement reads
+        # toolCall._meta (as Z06's and Z07's)
         "Z11",
         # a Signavio drawing, given messages, gateway conditions and the executable flag by import-bpmn, with a
         # timer that names no time

@@ -122,9 +122,73 @@ def test_a_start_form_field_named_like_a_value_every_deal_has_is_answered_by_the
     assert [f.id for f in facts.processes["p"].start_form] == ["customer"]
 
 
-def test_a_variable_read_as_a_record_gets_no_proposed_field():
-    data = FORM_KEY.replace(b"decision == 'Approve'", b"decision.approved").replace(
-        b"decision == 'Reject'", b"not decision.approved")
+def test_a_variable_read_as_a_record_gets_a_field_per_path_it_is_read_by(tmp_path):
+    """I03's auction: a record the starter's form (or an external task form) filled in
+    Camunda; import-bpmn proposes a field per path, typed by how each is read."""
+    data = FORM_KEY.replace(b"decision == 'Approve'", b"decision.approved and decision.level &gt; 2").replace(
+        b"decision == 'Reject'", b"not decision.approved or decision['level'] &lt;= 2")
     plan = plan_import("record.bpmn", data, companions={}, existing={})
-    assert plan.files["bpmn/record.bpmn"] == data
-    assert not any("nothing in the file sets" in line for line in plan.decide)
+    written = plan.files["bpmn/record.bpmn"]
+    facts = read_bpmn("record.bpmn", parse_xml("record.bpmn", written)[0])
+    form = facts.processes["p"].nodes["handle"].form
+    assert [(f.id, f.label, f.type, f.required) for f in form] == [
+        ("decision.approved", "Decision: approved", "boolean", True), ("decision.level", "Decision: level", "long", True)]
+    assert 'camunda:formField id="decision.approved" label="Decision: approved" type="boolean"' in written.decode()
+    proposed = next(line for line in plan.decide if "nothing in the file sets" in line)
+    assert "decision.approved (yes/no; read at line 14)" in proposed and "decision.level (a whole number" in proposed
+    assert _problems(_imported(tmp_path, "record.bpmn", data)) == []
+
+
+def test_a_variable_read_as_a_value_and_as_a_record_gets_the_record_s_fields():
+    data = FORM_KEY.replace(b"decision == 'Approve'", b"decision != null").replace(
+        b"decision == 'Reject'", b"decision.rejected == 'yes'")
+    plan = plan_import("record.bpmn", data, companions={}, existing={})
+    facts = read_bpmn("record.bpmn", parse_xml("record.bpmn", plan.files["bpmn/record.bpmn"])[0])
+    assert [(f.id, f.type, f.choices) for f in facts.processes["p"].nodes["handle"].form] == [
+        ("decision.rejected", "enum", (("yes", "yes"),))]
+
+
+def test_a_record_read_by_a_computed_key_or_a_position_gets_no_proposed_field():
+    for read in (b"decision[1 + 1] == 'x'", b"decision[0] == 'x'"):
+        data = FORM_KEY.replace(b"decision == 'Approve'", read).replace(b"decision == 'Reject'", read)
+        plan = plan_import("record.bpmn", data, companions={}, existing={})
+        assert plan.files["bpmn/record.bpmn"] == data
+        assert not any("nothing in the file sets" in line for line in plan.decide)
+
+
+def test_a_timer_waiting_until_a_record_s_date_proposes_a_date_field():
+    data = HEAD + b"""  <bpmn:startEvent id="start" />
+  <bpmn:intermediateCatchEvent id="ends"><bpmn:timerEventDefinition>
+    <bpmn:timeDate>${auction.endDate}</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+  <bpmn:endEvent id="won" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="ends" />
+  <bpmn:sequenceFlow id="f2" sourceRef="ends" targetRef="won" />
+""" + TAIL
+    plan = plan_import("timer.bpmn", data, companions={}, existing={})
+    facts = read_bpmn("timer.bpmn", parse_xml("timer.bpmn", plan.files["bpmn/timer.bpmn"])[0])
+    assert [(f.id, f.label, f.type) for f in facts.processes["p"].start_form] == [
+        ("auction.endDate", "Auction: end date", "date")]
+
+
+# The start form fills the record's end date; the gateway reads whether it is authorized.
+HALF_FILLED = HEAD + b"""  <bpmn:startEvent id="start"><bpmn:extensionElements><camunda:formData>
+    <camunda:formField id="auction.endDate" type="date" />
+  </camunda:formData></bpmn:extensionElements></bpmn:startEvent>
+  <bpmn:exclusiveGateway id="go" default="f3" />
+  <bpmn:endEvent id="won" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="go" />
+  <bpmn:sequenceFlow id="f2" sourceRef="go" targetRef="won"><bpmn:conditionExpression>${auction.authorized and auction.endDate != null}</bpmn:conditionExpression></bpmn:sequenceFlow>
+  <bpmn:sequenceFlow id="f3" sourceRef="go" targetRef="won" />
+""" + TAIL
+
+
+def test_a_record_s_field_no_form_fills_is_refused_where_it_is_read_and_then_proposed(tmp_path):
+    assert _problems(_imported(tmp_path / "a", "half.bpmn", HALF_FILLED, as_written=True)) == [
+        "half.bpmn:11: condition of sequence flow 'f2' reads 'auction.authorized', which no form field fills: "
+        "the forms fill the record 'auction' with auction.endDate; add a form field 'auction.authorized' to the "
+        "user task before it, or to the start event's form (asked when a deal is opened)"]
+    plan = plan_import("half.bpmn", HALF_FILLED, companions={}, existing={})
+    facts = read_bpmn("half.bpmn", parse_xml("half.bpmn", plan.files["bpmn/half.bpmn"])[0])
+    assert [(f.id, f.type) for f in facts.processes["p"].start_form] == [
+        ("auction.authorized", "boolean"), ("auction.endDate", "date")]
+    assert _problems(_imported(tmp_path / "b", "half.bpmn", HALF_FILLED)) == []

@@ -139,11 +139,12 @@ def test_an_iframe_is_display_only_and_asks_for_nothing():
     ({"type": "filepicker", "id": "X", "key": "k"}, "of type 'filepicker' is not supported"),
     ({"type": "select", "id": "X", "key": "k", "valuesKey": "options"}, "takes its options from process data"),
     ({"type": "datetime", "id": "X", "key": "k", "subtype": "datetime"}, "set the datetime field's subtype"),
-    ({"type": "textfield", "id": "X", "key": "a.b"}, "plain name"),
+    ({"type": "textfield", "id": "X", "key": "a..b"}, "joined by dots for a field of a record"),
+    ({"type": "textfield", "id": "X", "key": "amount.net"}, "would make the deal's own 'amount' a record"),
     ({"type": "textfield", "id": "X", "key": "k", "validate": {"pattern": "(a+)+$"}}, "nested repetition"),
     ({"type": "textfield", "id": "X", "key": "k", "conditional": {"hide": "=append(x, 1)"}},
      "condition hiding form field 'k': the FEEL function append() is not supported"),
-    ({"type": "group", "id": "X", "path": "address", "components": []}, "clear the group's path"),
+    ({"type": "group", "id": "X", "path": "home address", "components": []}, "has the path 'home address'"),
 ])
 def test_what_a_dealflow_form_cannot_ask_is_refused_at_the_components_line(component, words):
     document = {"id": "f", "components": [{"type": "text", "id": "T", "text": "x"}, component]}

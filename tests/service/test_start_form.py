@@ -28,10 +28,10 @@ TIERED = b"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def imported(tmp_path):
-    """The methodologies folder import-bpmn writes for TIERED (with its proposed start form)."""
+def imported(tmp_path, name: str = "tiered.bpmn", data: bytes = TIERED):
+    """The methodologies folder import-bpmn writes for ``data`` (with its proposed start form)."""
     root = tmp_path / "methodologies"
-    for relative, content in plan_import("tiered.bpmn", TIERED, companions={}, existing={}).files.items():
+    for relative, content in plan_import(name, data, companions={}, existing={}).files.items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).write_bytes(content)
     return root
