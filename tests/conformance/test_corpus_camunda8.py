@@ -56,8 +56,8 @@ EXPECTED = {
     WAITS: set(),
     REFUSED: {
         # Z11: its HTTP connector's body (FEEL context merge() and concatenate(), a context whose entries
-        # name the entries before it) translates since 2026-12-05; its AI agent's outputElement reads
-        # toolCall._meta (as Z06's and Z07's)
+        # name the entries before it) translates since 2026-12-05; its event subprocess catches an escalation
+        # declared apart from (under the same code as) the ones its throw events name
         "Z11",
         # a Signavio drawing, given messages, gateway conditions and the executable flag by import-bpmn, with a
         # timer that names no time
