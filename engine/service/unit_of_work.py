@@ -114,6 +114,7 @@ def run(ctx: ServiceContext, work: Callable[[Session], T], *, attempts: int | No
     retry = ctx.retry
     tries = attempts if attempts is not None else retry.attempts
     for attempt in range(1, tries + 1):
+        committing = False
         try:
             with _mapped(duplicate), ctx.sessions() as session, session.begin():
                 deal_totals.watch(session)  # the deals it writes: their parts in the kept report totals
@@ -123,8 +124,11 @@ def run(ctx: ServiceContext, work: Callable[[Session], T], *, attempts: int | No
                 deal_totals.replace_marked(session)
                 # the pipeline analysis's kept stage figures of the deals the use case moved
                 stage_totals.replace_marked(ctx.catalog, session)
+                committing = True
                 return result
         except (StaleDataError, RowsChangedError, OperationalError) as err:
+            if _lost_before_commit(err, committing) and attempt < tries:
+                continue  # the pool reconnects: nothing of it was committed, so running it again is safe
             if not is_conflict(err):
                 raise DatabaseError(f"the database failed: {err.orig if isinstance(err, DBAPIError) else err}") \
                     from err
@@ -133,6 +137,14 @@ def run(ctx: ServiceContext, work: Callable[[Session], T], *, attempts: int | No
     if on_conflict is not None:
         return on_conflict()
     raise ConflictError(changed)
+
+
+def _lost_before_commit(err: BaseException, committing: bool) -> bool:
+    """Whether the connection died (the server restarted, an administrator ended the
+    backend) before COMMIT was sent. The pool no longer pings every connection it
+    hands out (engine.store.db), so this is where a dead one is met; a connection lost
+    during COMMIT is not retried — the commit may have happened."""
+    return not committing and isinstance(err, DBAPIError) and err.connection_invalidated
 
 
 @contextmanager

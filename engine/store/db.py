@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +21,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.errors import DatabaseError
@@ -99,7 +100,38 @@ def _make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, json_serializer=_dumps, pool_pre_ping=True)
+    # Not pool_pre_ping: a "SELECT 1" round trip on every checkout (two a request: the
+    # token check and the use case) cost more than the statement that followed it. A
+    # connection is pinged only when it has lain unused in the pool for IDLE_PING seconds —
+    # the one that a restarted server, a failover or an idle timeout may have closed
+    # meanwhile — and recycled after RECYCLE. One that dies while in steady use fails its
+    # request once (a DatabaseError; a write is run again, see unit_of_work.run), and
+    # SQLAlchemy then drops every older connection of the pool, so the next requests
+    # reconnect.
+    engine = create_engine(url, json_serializer=_dumps, pool_recycle=RECYCLE)
+    event.listen(engine, "checkin", _stamp_checkin)
+    event.listen(engine, "checkout", lambda dbapi_connection, record, _proxy:
+                 _ping_if_idle(engine.dialect, dbapi_connection, record))
+    return engine
+
+
+IDLE_PING = 10.0  # seconds; far above the gaps between requests under load
+RECYCLE = 3600  # seconds: no connection lives past server-side limits for long
+
+
+def _stamp_checkin(_dbapi_connection, record) -> None:
+    record.info["checked_in"] = time.monotonic()
+
+
+def _ping_if_idle(dialect, dbapi_connection, record) -> None:
+    """Ping a connection that lay in the pool longer than IDLE_PING; a dead one makes the
+    pool connect anew (DisconnectionError: SQLAlchemy's signal to retry the checkout)."""
+    if time.monotonic() - record.info.get("checked_in", float("inf")) <= IDLE_PING:
+        return  # used moments ago (a new connection has no stamp: it was just made)
+    try:
+        dialect.do_ping(dbapi_connection)
+    except dialect.loaded_dbapi.Error as err:
+        raise DisconnectionError(f"a pooled connection was closed: {err}") from err
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
