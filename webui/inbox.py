@@ -27,12 +27,13 @@ def index():
     inbox is a link to bookmark or to save (engine.rules.inbox_query reads them)."""
     engine = engine_of(current_app)
     params = {name: request.args[name] for name in FILTERS if name in request.args}
+    viewer = current_user.view  # with its team ids: the inbox reads no user again
     try:
-        page = engine.inbox(current_user.username, params)
+        page = engine.inbox(viewer, params)
         errors, status = {}, 200
     except FormError as err:
         errors, status = err.fields, 400
-        page = engine.inbox(current_user.username, {k: v for k, v in params.items() if k not in err.fields})
+        page = engine.inbox(viewer, {k: v for k, v in params.items() if k not in err.fields})
     workers = [u for u in engine.list_users() if u.may_take_tasks] if page.may_hand_over else []
     return render_template("inbox.html", page=page, query=page.query, now=engine.now(), errors=errors,
                            typed=params, me=current_user.username, workers=workers), status

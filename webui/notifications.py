@@ -81,6 +81,6 @@ def notification_partials():
     def unread_notifications() -> int:
         if not current_user.is_authenticated:
             return 0
-        return engine_of(current_app).unread_notification_count(viewer=current_user.username)
+        return engine_of(current_app).unread_notification_count(viewer=current_user.view)  # the user: not read again
 
     return {"unread_notifications": unread_notifications, "notification_target": _target}

@@ -49,7 +49,8 @@ def warning_partials():
     def inbox_warnings():
         if not current_user.is_authenticated:
             return []
-        return engine_of(current_app).warnings(viewer=current_user.username, include_acknowledged=False)
+        # the login's view with its team ids: one statement for a rep (a manager's hierarchy besides)
+        return engine_of(current_app).warnings(viewer=current_user.view, include_acknowledged=False)
 
     def deal_warnings(opportunity_id: int):
         if not current_user.is_authenticated:

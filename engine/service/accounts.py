@@ -95,11 +95,15 @@ def user_view(ctx: ServiceContext, username: str) -> UserView:
 def user_for_session(ctx: ServiceContext, username: str, generation: int) -> UserView:
     """The user of a login session of this ``generation``; NotFoundError once their
     sessions were ended (logout, a new password) or the user is gone."""
-    with unit_of_work.read(ctx) as session:
-        user = people.user(session, username)
-        if user.session_generation != generation:
-            raise NotFoundError(f"the session of '{username}' has ended")
-        return view_of(session, user)
+    with unit_of_work.quick_read(ctx) as session:  # on every page: one statement, no BEGIN/ROLLBACK
+        user, teams = people.user_and_teams(session, username)
+    if user is None:
+        raise NotFoundError(f"no user '{username}'")
+    if user.session_generation != generation:
+        raise NotFoundError(f"the session of '{username}' has ended")
+    # with the team ids: the page's use cases take the view as their caller and read no user again
+    return UserView(user.id, user.username, user.display_name, user.role, tuple(name for _, name in teams),
+                    team_ids=tuple(team_id for team_id, _ in teams))
 
 
 def view_of(session: Session, user: User) -> UserView:

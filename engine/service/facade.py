@@ -725,7 +725,7 @@ class Engine:
         cause went away. ``actor``: an admin asking; None: the worker."""
         return deal_warnings.sweep(self.context, idle_days=idle_days, actor=actor)
 
-    def warnings(self, *, viewer: str, include_cleared: bool = False,
+    def warnings(self, *, viewer: str | UserView, include_cleared: bool = False,
                  include_acknowledged: bool = True) -> list[WarningView]:
         return deal_warnings.list_warnings(self.context, viewer=viewer, include_cleared=include_cleared,
                                            include_acknowledged=include_acknowledged)
@@ -961,7 +961,7 @@ class Engine:
         """Whether the viewer's notifications are mailed to them (they stay in the app)."""
         return notification_service.set_mail(self.context, viewer=viewer, mail=mail)
 
-    def unread_notification_count(self, *, viewer: str) -> int:
+    def unread_notification_count(self, *, viewer: str | UserView) -> int:
         return notification_service.unread_count(self.context, viewer=viewer)
 
     def mark_notification_read(self, notification_id: int, *, viewer: str) -> NotificationView:

@@ -18,6 +18,7 @@ from engine.store import notifications as store
 from engine.store import people
 from engine.store.models import User
 from engine.store.notification_models import Notification
+from engine.views import UserView
 from engine.views.notifications import MailedNotification, NotificationPage, NotificationView
 
 LISTED = 200  # the page lists the newest this many
@@ -58,9 +59,12 @@ def set_mail(ctx: ServiceContext, *, viewer: str, mail: bool) -> bool:
     return unit_of_work.run(ctx, work)
 
 
-def unread_count(ctx: ServiceContext, *, viewer: str) -> int:
+def unread_count(ctx: ServiceContext, *, viewer: str | UserView) -> int:
+    """``viewer``: a username, or the caller as their login gave them (the layout's
+    bell on every page: then the user is not read again)."""
     with unit_of_work.quick_read(ctx) as session:
-        return store.unread_count(session, people.user(session, viewer).id)
+        user_id = viewer.id if isinstance(viewer, UserView) else people.user(session, viewer).id
+        return store.unread_count(session, user_id)
 
 
 def mark_read(ctx: ServiceContext, notification_id: int, *, viewer: str) -> NotificationView:

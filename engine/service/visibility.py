@@ -39,11 +39,16 @@ def scope_of(session: Session, user: User) -> Scope:
     """Whose deals ``user`` sees in lists and reports (``engine.rules.report_scope``):
     their role, the teams they lead and everyone below them in the manager hierarchy,
     at any depth."""
-    actor = actor_of(session, user)
+    return scope_of_actor(session, actor_of(session, user))
+
+
+def scope_of_actor(session: Session, actor: policy.Actor) -> Scope:
+    """``scope_of`` for an actor whose facts the caller has (no user read); the
+    hierarchy is read for a manager only."""
     if actor.role is not policy.Role.MANAGER:
         return report_scope.scope_of(actor)
-    below = Hierarchy.of(hierarchy_store.teams(session)).members_under(user.id)
-    return report_scope.scope_of(actor, hierarchy_store.led_team_ids(session, user.id), below)
+    below = Hierarchy.of(hierarchy_store.teams(session)).members_under(actor.user_id)
+    return report_scope.scope_of(actor, hierarchy_store.led_team_ids(session, actor.user_id), below)
 
 
 def may_see_opportunity(session: Session, actor: User, opportunity: Opportunity) -> bool:

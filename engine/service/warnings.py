@@ -30,6 +30,7 @@ from engine.store import notifications as notification_store
 from engine.store import people
 from engine.store import warnings as store
 from engine.store.models import Opportunity
+from engine.views import UserView
 from engine.views.warnings import RepGroup, RuleGroup, SweepReport, WarningBoard, WarningPage, WarningView
 
 
@@ -114,7 +115,13 @@ def _tell_owners_overdue(session, overdue: list[store.Found], now: datetime) -> 
 EVERY_DEAL = Scope(everything=True, user_id=0, managed=True)
 
 
-def _scope(session, viewer: str) -> Scope:
+def _scope(session, viewer: str | UserView) -> Scope:
+    """``viewer``: a username, or the caller as their login gave them with their team
+    ids (the inbox's warnings on every inbox page: then neither the user nor their
+    teams are read again)."""
+    if isinstance(viewer, UserView) and viewer.team_ids is not None:
+        actor = policy.Actor(viewer.id, viewer.role, list(viewer.team_ids))
+        return for_warnings(actor, visibility.scope_of_actor(session, actor))
     return scope_of_user(session, people.user(session, viewer))
 
 
@@ -164,7 +171,7 @@ def paging(page: object, per_page: object, default: int) -> tuple[int, int]:
     return values["page"], values["per_page"]
 
 
-def list_warnings(ctx: ServiceContext, *, viewer: str, include_cleared: bool = False,
+def list_warnings(ctx: ServiceContext, *, viewer: str | UserView, include_cleared: bool = False,
                   include_acknowledged: bool = True, limit: int = MAX_PER_PAGE) -> list[WarningView]:
     """The viewer's newest warnings (at most ``limit``): the board's scope
     (engine.rules.report_scope). ``warnings_page`` pages through all of them."""
