@@ -2,7 +2,8 @@
 
 One command:
     DEALFLOW_BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
-        python bench/load.py [--deals 10000] [--reps 16] [--workers 4] [--seconds 60] [--profile FILE] [--full-view]
+        python bench/load.py [--deals 10000] [--reps 16] [--workers 4] [--threads 1] [--seconds 60] [--profile FILE]
+        [--full-view]
 
 1. A fresh PostgreSQL schema (dropped at the end; DEALFLOW_BENCH_POSTGRES_URL, else
    DEALFLOW_TEST_POSTGRES_URL; ``--sqlite`` uses a temporary SQLite file instead, for
@@ -143,7 +144,7 @@ class Gunicorn:
     """gunicorn in its own process group; ``stop`` ends the group and checks that no
     process of it remains."""
 
-    def __init__(self, url: str, workers: int, folder: Path, profile: str | None):
+    def __init__(self, url: str, workers: int, folder: Path, profile: str | None, threads: int = 1):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -152,6 +153,8 @@ class Gunicorn:
         database_url = f"{url}{separator}application_name={self.app_name}" if url.startswith("postgresql") else url
         command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
                    "--chdir", str(REPO), "--log-level", "warning"]
+        if threads > 1:  # gthread: a worker serves several connections, and keeps them alive
+            command += ["-k", "gthread", "--threads", str(threads)]
         if profile:
             hooks = folder / "gunicorn_profile.py"
             hooks.write_text(PROFILE_HOOKS.format(out=str(Path(profile).resolve())), "utf-8")
@@ -260,6 +263,7 @@ class Waits(threading.Thread):
         super().__init__(daemon=True)
         self.admin, self.app_name = admin, app_name
         self.seen: collections.Counter = collections.Counter()
+        self.idle_after: collections.Counter = collections.Counter()  # idle in transaction: after which statement
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -267,17 +271,24 @@ class Waits(threading.Thread):
             return
         with self.admin.connect() as connection:
             while not self.done.wait(0.2):
-                for state, kind, event in connection.execute(text(
-                        "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
+                for state, kind, event, query in connection.execute(text(
+                        "SELECT state, wait_event_type, wait_event, left(query, 60) FROM pg_stat_activity "
                         "WHERE application_name = :name"), {"name": self.app_name}):
                     what = "running" if state == "active" and kind is None else (
                         state if kind is None or state.startswith("idle") else f"{state}: {kind}/{event}")
                     self.seen[what] += 1
+                    if state == "idle in transaction":  # the transaction's last statement: what Python does next
+                        self.idle_after[" ".join(query.split()[:4])] += 1
                 connection.rollback()
 
     def summary(self) -> str:
         total = sum(self.seen.values())
         return ", ".join(f"{what} {count / total:.0%}" for what, count in self.seen.most_common(6)) if total else ""
+
+    def idle_summary(self) -> str:
+        total = sum(self.seen.values())
+        return "; ".join(f"{what}… {count / total:.0%}" for what, count in self.idle_after.most_common(5)) \
+            if total else ""
 
 
 def backend_pids(admin, app_name: str) -> list[int]:
@@ -386,7 +397,7 @@ def percentile(samples: list[float], share: float) -> float:
 
 def measure(url: str, admin, args, folder: Path) -> str:
     tokens = build(url, args.deals, args.reps)
-    server = Gunicorn(url, args.workers, folder, args.profile)
+    server = Gunicorn(url, args.workers, folder, args.profile, args.threads)
     try:
         server.wait_ready()
         print(f"  warm-up {args.warmup:.0f} s ...")
@@ -436,6 +447,8 @@ def measure(url: str, admin, args, folder: Path) -> str:
           f"{own_cpu * per:.1f} ms; gunicorn used {app_cpu / wall:.2f} cores, the backends {db_cpu / wall:.2f}")
     if waits.seen:
         print(f"  the backends, sampled every 0.2 s: {waits.summary()}")
+        if waits.idle_after:
+            print(f"  idle in transaction after: {waits.idle_summary()}")
     print(f"  load average {loads[0]:.2f} {loads[1]:.2f} {loads[2]:.2f} before, "
           f"{loads_after[0]:.2f} {loads_after[1]:.2f} {loads_after[2]:.2f} after")
     errors = sum(tally.errors.values())
@@ -477,6 +490,8 @@ def main() -> None:
     parser.add_argument("--deals", type=int, default=10_000)
     parser.add_argument("--reps", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="gunicorn's gthread worker with this many threads each (1: the sync worker)")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--profile", metavar="FILE", help="cProfile the first worker's measured requests into FILE")
