@@ -19,7 +19,7 @@ from __future__ import annotations
 
 
 from engine.errors import ExpressionError, ExpressionLimitError
-from engine.expressions.juel_refusals import ENGINE_OBJECTS, RefusalsMixin, plain_field
+from engine.expressions.juel_refusals import ENGINE_OBJECTS, SPIN_VALUES, RefusalsMixin, plain_field
 from engine.expressions.juel_tokens import OPENING, Token, line_col, tokenize
 from engine.expressions.limits import MAX_SOURCE_CHARS
 from engine.expressions.token_parser import TokenParser
@@ -191,6 +191,7 @@ class _Parser(RefusalsMixin, TokenParser):
         root = start.value if start.kind == "name" else None
         value = self.primary()
         path = [root] if root else []
+        spin = False  # after a Camunda Spin prop("…"): a JSON node, read as a record
         while self.at(".", "["):
             if self.at("."):
                 self.take()
@@ -201,6 +202,14 @@ class _Parser(RefusalsMixin, TokenParser):
                 field = self.source(name.start, name.stop)
                 if field.startswith("_"):
                     raise self.error(name, f"names starting with '_' are private to the engine: '.{field}'")
+                if self.at("(") and root not in ENGINE_OBJECTS and (field == "prop" or spin and field in SPIN_VALUES):
+                    value, key = self.spin_call(name, value, field)
+                    path, spin = (path + [key] if key is not None and path else []), True
+                    continue
+                if self.at("(") and spin:
+                    raise self.error(name, f"Camunda Spin's {field}() is not supported in {self.what}: Dealflow reads "
+                                           "a JSON variable as a record; read a field with prop(\"name\") and "
+                                           "numberValue(), stringValue() or boolValue(), or as customer.name")
                 if self.at("("):
                     return self.method_call(start, value, field, path)
                 if root in ENGINE_OBJECTS:

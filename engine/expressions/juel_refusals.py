@@ -16,9 +16,11 @@ import unicodedata
 from engine.errors import ExpressionError
 from engine.expressions.juel_tokens import OPENING, Token
 
-__all__ = ["ENGINE_OBJECTS", "RefusalsMixin", "plain_field"]
+__all__ = ["ENGINE_OBJECTS", "SPIN_VALUES", "RefusalsMixin", "plain_field"]
 
 # Roots that name Camunda's engine objects rather than task data.
+# Camunda Spin's JSON node methods giving the node's value (after prop("…")).
+SPIN_VALUES = frozenset({"numberValue", "stringValue", "boolValue"})
 ENGINE_OBJECTS = {
     "execution": "the running process instance",
     "task": "the engine's task object",
@@ -76,6 +78,26 @@ class RefusalsMixin:
         text = self.source(start.start, stop)
         body = self.text[OPENING.match(self.text).end():self.tokens[-1].start].strip()
         return self.whole() if text.strip() == body else text
+
+    def spin_call(self, name: Token, value: str, method: str) -> tuple[str, str | None]:
+        """Camunda Spin's JSON reads, as a record's: ``customer.prop("age")`` is the field
+        ``customer.age`` (or ``customer['first name']``), and ``numberValue()``,
+        ``stringValue()``, ``boolValue()`` after it the value itself — a JSON variable is a
+        record in Dealflow's data. Only a literal name is read: (the value, the field)."""
+        opened = self.take()
+        if method != "prop":
+            self.expect(")", opened)
+            return value, None
+        key = self.token
+        if key.kind != "string" or self.tokens[self.pos + 1].kind != "op" or self.tokens[self.pos + 1].value != ")":
+            raise self.error(name, "Camunda Spin's prop(…) is read here with a literal field name only, "
+                                   'e.g. customer.prop("age").numberValue()')
+        self.take()
+        self.expect(")", opened)
+        field = str(key.value)
+        if field.startswith("_"):
+            raise self.error(key, f"names starting with '_' are private to the engine: '{field}'")
+        return (f"{value}.{field}" if plain_field(field) else f"{value}[{field!r}]"), field
 
     def method_call(self, start: Token, value: str, method: str, path: list[str]) -> str:
         if method == "equals" and start.kind == "name" and start.value not in ENGINE_OBJECTS:
