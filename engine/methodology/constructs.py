@@ -187,8 +187,10 @@ def catches_messages(root) -> bool:
 
 def _unthrown(path: str, root, names: dict) -> list[Problem]:
     """Error and escalation catches need a throw in the same file: nothing outside a
-    process can send one to Dealflow. A signal may come from outside (POST
-    /api/v1/signals, docs/integration.md), so a signal catch needs only a name."""
+    process can send one to Dealflow — except the person doing a user task, who may end
+    it through its error or escalation boundary event (as Camunda's task forms do), and
+    an external task's worker, who may report an error. A signal may come from outside
+    (POST /api/v1/signals, docs/integration.md), so a signal catch needs only a name."""
     problems = []
     # A worker may report a BPMN error on an external task (engine.methodology.service_tasks).
     external = {el.get("id") for kind in ("serviceTask", "sendTask", "businessRuleTask")
@@ -213,6 +215,8 @@ def _unthrown(path: str, root, names: dict) -> list[Problem]:
                 continue
             if kind == "error" and event.get("attachedToRef") in external:
                 continue
+            if event.get("attachedToRef") in user_tasks:
+                continue  # the person doing the task may end it this way (engine.service.task_events)
             throws = thrown.get(kind, set())
             if kind == "signal" and ref is not None:
                 continue  # thrown here or sent from outside
@@ -225,14 +229,9 @@ def _unthrown(path: str, root, names: dict) -> list[Problem]:
             if (ref in throws) or (ref is None and throws) or None in throws:
                 continue
             what = f"{kind} '{names.get(ref, ref)}'" if ref else ("an " if kind[0] in "aeiou" else "a ") + kind
-            # Camunda's task form may report an error or escalation (its task API); a Dealflow user completes.
-            on_user_task = event.get("attachedToRef") in user_tasks and kind != "signal"
             problems.append(Problem(path, event.sourceline, (
                 f"{_label(event)} waits for {what}, which nothing in this file throws (Dealflow runs no "
-                f"code that could{', and a user completes a task without reporting one' if on_user_task else ''}"
-                "); throw it from an intermediate throw event or end event"
-                + (", make the task an external task (its worker reports errors: docs/integration.md)"
-                   if on_user_task and kind == "error" else "") + ", or remove the catch")))
+                "code that could); throw it from an intermediate throw event or end event, or remove the catch")))
     return problems
 
 

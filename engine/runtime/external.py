@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 
 from engine.methodology.model import ExternalImplementation
+from engine.runtime import task_events
 from engine.runtime.inspection import all_tasks
 
 
@@ -42,18 +42,11 @@ def waiting(workflow, external: Mapping[str, ExternalImplementation]) -> tuple[E
 def error_catcher(task, code: str):
     """The waiting error boundary event attached to ``task`` that catches ``code``
     (one naming that code first, else one catching every error), or None."""
-    split = task.parent
-    if split is None or not split.task_spec.name.endswith(".BoundaryEventSplit"):
-        return None
-    candidates = [t for t in split.children if t is not task and t.state == TaskState.WAITING
-                  and isinstance(getattr(t.task_spec, "event_definition", None), ErrorEventDefinition)]
-    exact = [t for t in candidates if (t.task_spec.event_definition.code or "") == code]
-    catch_all = [t for t in candidates if not t.task_spec.event_definition.code]
-    return (exact or catch_all or [None])[0]
+    return task_events.catcher(task, "error", code)
 
 
 def deliver_error(catcher, variables: dict) -> None:
-    """Let ``catcher`` catch the error, its payload becoming task data after it."""
+    """Let ``catcher`` catch the error (or escalation), its payload becoming task data after it."""
     event = BpmnEvent(catcher.task_spec.event_definition, payload=dict(variables))
     catcher.task_spec.catch(catcher, event)
     catcher.task_spec._update(catcher)

@@ -37,7 +37,7 @@ from engine.methodology.problems import Problem
 from engine.rules.forms import into_records
 
 from engine.runtime import external as external_tasks
-from engine.runtime import mappings, messages, signals
+from engine.runtime import mappings, messages, signals, task_events
 from engine.runtime.assignments import AssignmentExpressions
 from engine.runtime.mappings import Around
 from engine.runtime.clock import acting_user, frozen_now
@@ -231,6 +231,29 @@ class ProcessRunner:
             external_tasks.deliver_error(external_tasks.error_catcher(task, code), data)
 
         return self._step(state, now, action, task_id, external=True)
+
+    def task_events(self, node_id: str) -> tuple[task_events.TaskEvent, ...]:
+        """The error and escalation boundary events of the user task ``node_id``."""
+        return task_events.offered([self._spec, *self._subprocess_specs.values()], node_id)
+
+    def raise_task_event(self, state: str, task_id: str, kind: str, code: str, data: dict, now: datetime,
+                         user: str | None = None) -> tuple[str, StepResult] | None:
+        """The person doing the READY user task ``task_id`` reports an error or raises an
+        escalation (``kind``) with ``code``: the task's boundary event catching it takes
+        it (``data`` becomes its task data) and the engine runs on. An error, or an
+        interrupting escalation, ends the task; a non-interrupting one leaves it ready.
+        None when no boundary event of the task catches it."""
+        _check_storable(data)
+        with frozen_now(now):
+            task = self._ready_user_task(self._load(state), task_id)
+            if task_events.catcher(task, kind, code) is None:
+                return None
+
+        def action(workflow, task):
+            external_tasks.deliver_error(task_events.catcher(task, kind, code), data)
+
+        with acting_user(user):
+            return self._step(state, now, action, task_id)
 
     def deliver_message(self, state: str, message: str, data: dict,
                         now: datetime) -> tuple[str, StepResult] | None:

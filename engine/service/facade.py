@@ -73,7 +73,8 @@ from engine.views.drafts import DraftView
 from engine.views.board import BoardView
 from engine.service import notifications as notification_service
 from engine.views.notifications import MailedNotification, NotificationPage, NotificationView
-from engine.service import inbox_work, task_context
+from engine.service import inbox_work, task_context, task_events
+from engine.views.task_events import TaskEventView
 from engine.views.inbox import BulkReport, SavedFilterView, TaskContext, TaskRevisionView
 
 
@@ -263,6 +264,18 @@ class Engine:
 
     def reassign_task(self, task_id: str, *, to: str, actor: str) -> OpportunityView:
         return tasks.reassign_task(self.context, task_id, to=to, actor=actor)
+
+    def task_events(self, task_id: str, *, viewer: str) -> tuple[TaskEventView, ...]:
+        """The error and escalation boundary events the viewer may take on the task now."""
+        return task_events.task_events(self.context, task_id, viewer=viewer)
+
+    def raise_task_event(self, task_id: str, *, kind: str, code: object, actor: str, message: object = "",
+                         variables: Mapping[str, object] | None = None,
+                         view: bool = True) -> OpportunityView | None:
+        """End a user task through its boundary event catching this error or escalation
+        (a non-interrupting escalation leaves it open); permission as for completing it."""
+        return task_events.raise_task_event(self.context, task_id, kind=kind, code=code, actor=actor,
+                                            message=message, variables=variables, view=view)
 
     def inbox(self, username: str | UserView, params: Mapping[str, object] | None = None, *,
               stage: str | None = None, methodology: str | None = None, page: int = 1, per_page: int = 25,

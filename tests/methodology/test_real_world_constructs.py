@@ -35,16 +35,16 @@ REFUSED = {
         "draw the undo steps as ordinary tasks after an exclusive gateway that checks what went wrong",
         "10: user task 'Task_Cancel' is a compensation handler, and Dealflow does not run compensation; "
         "draw the undo steps as ordinary tasks after an exclusive gateway that checks what went wrong"],
-    # A worker may report the error on the service task (an external task); nothing throws it on the user task.
+    # A worker may report the error on the service task (an external task), the person doing the user
+    # task on the user task (engine.service.task_events); nobody on a manual task.
     "error_boundaries.bpmn": [
         "7: task 'Task_Check' runs camunda:delegateExpression=\"${creditCheck}\", code Dealflow does not run; map "
         "it to a topic a worker fetches in the routing file — integration: {METHODOLOGY: {topics: "
         "{\"${creditCheck}\": TOPIC}}} — or write camunda:type=\"external\" camunda:topic=\"TOPIC\" (see "
         "docs/integration.md)",
-        "13: boundary event 'Boundary_User' waits for error 'No credit', which nothing in this file throws "
-        "(Dealflow runs no code that could, and a user completes a task without reporting one); throw it from an "
-        "intermediate throw event or end event, make the task an external task (its worker reports errors: "
-        "docs/integration.md), or remove the catch"],
+        "22: boundary event 'Boundary_Manual' waits for error 'No credit', which nothing in this file throws "
+        "(Dealflow runs no code that could); throw it from an intermediate throw event or end event, or remove "
+        "the catch"],
     "rule_without_decision.bpmn": [
         "6: business rule task 'Task_Rule' names no decision: set camunda:decisionRef to the id of a "
         "decision in a .dmn file under bpmn/, or, if a worker decides, map its id to a topic in the routing "
