@@ -14,6 +14,7 @@ group:
     opportunities  opening, showing and handing over deals (sales: the Sales Assistant's;
                    deal_forecast: a deal's close date and forecast category)
     tasks          the inbox's tasks
+    task_events    ``task error``/``task escalate``: ending a task through its boundary event
     segments       segments and swapping their methodology
     partners       business partners and their contact persons (dealflow partner ...)
     handover       handing a partner to another rep (dealflow partner hand-over)
@@ -48,6 +49,7 @@ from engine.cli import model
 from engine.cli import simulate
 from engine.cli import messages
 from engine.cli import signals
+from engine.cli import task_events
 from engine.cli.group import DealflowGroup
 
 
@@ -64,6 +66,8 @@ for _part in (methodologies, diff, import_bpmn, import_leads, db, people, opport
     for _command in _part.COMMANDS:
         main.add_command(_command)
 main.add_command(opportunities.opportunity, "deal")  # the word the web app uses: dealflow deal edit ...
+for _command in task_events.TASK_COMMANDS:
+    tasks.task.add_command(_command)
 for _command in analysis.REPORT_COMMANDS:
     reports.report.add_command(_command)
 for _command in sales.OPPORTUNITY_COMMANDS + deal_forecast.OPPORTUNITY_COMMANDS:

@@ -10,6 +10,7 @@ and the modules that put their routes on it.
     opportunities  opening one, showing one
     deal_forecast  a deal's expected close date and forecast-category override
     tasks          claiming and completing a task
+    task_events    ending a user task through its error or escalation boundary event
     sales          the Sales Assistant: questionnaires, probability override, closing as lost
     buying_center  contacts, relationships, the diagram
     handover       handing a partner to another rep
@@ -46,10 +47,11 @@ from webui.api import messages
 from webui.api import signals
 from webui.api import notifications
 from webui.api import inbox_work, task_revision
+from webui.api import task_events
 from webui.api.blueprint import bp
 
 ROUTES = (inbox, opportunities, deal_forecast, tasks, sales, buying_center, handover, partners, activities, reports,
           analysis, lead_imports, partner_lists, quotas, warnings, forecast, win_model, external_tasks,
-          messages, signals, notifications, inbox_work, task_revision, discovery)
+          messages, signals, notifications, inbox_work, task_revision, task_events, discovery)
 
 __all__ = ["bp"]

@@ -16,11 +16,12 @@ from webui.api.openapi import messages
 from webui.api.openapi import signals
 from webui.api.openapi import notifications
 from webui.api.openapi import inbox_work
+from webui.api.openapi import task_events
 from webui.api.openapi.parts import ERROR
 
 FAMILIES = (inbox, opportunities, deal_forecast, tasks, sales, buying_center, handover, partners, activities, reports,
             analysis, lead_imports, partner_lists, quotas, warnings, forecast, win_model,
-            external_tasks, messages, signals, notifications, inbox_work)
+            external_tasks, messages, signals, notifications, inbox_work, task_events)
 
 PATHS = {"/openapi.json": {"get": {
     "operationId": "openapiDocument",
