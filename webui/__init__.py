@@ -40,6 +40,7 @@ from webui import admin, methodologies
 from webui import board
 from webui import notifications
 from webui import people
+from webui import task_events
 from webui.app_engine import EXTENSION, engine_of
 from webui.ids import RecordId
 
@@ -80,7 +81,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for module in (auth, inbox, opportunities, manager, segments, buying_center, sales_assistant, calendar,
                    lead_import, reports, analysis, vendor, partner_lists, partners, quotas, warnings, deal_forecast, deals,
-                   forecast, win_model, methodologies, admin, board, notifications):
+                   forecast, win_model, methodologies, admin, board, notifications, task_events):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     lead_runs.init_app(app, engine_of(app))

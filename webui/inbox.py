@@ -177,7 +177,8 @@ def _task_page(task, *, values=None, errors=None, refusal=None, refused=None, st
                            context=engine.task_context(task.id, viewer=viewer),
                            errors=errors, other_errors=other_errors, now=engine.now(),
                            conflict=status == 409 and refusal is None, refusal=refusal,
-                           refused=refused, revision=revision), status
+                           refused=refused, revision=revision,
+                           events=engine.task_events(task.id, viewer=viewer) if task.may_work else ()), status
 
 
 @bp.route("/tasks/<task_id>/revise", methods=["GET", "POST"])
