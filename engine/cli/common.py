@@ -3,6 +3,7 @@ as one line, and the methodologies folder a command reads."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -73,3 +74,17 @@ def pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
             raise click.BadParameter(f"'{item}' is not KEY=VALUE", param_hint=what)
         result[key] = value
     return result
+
+
+def data_and_pairs(values: tuple[str, ...], data_json: str | None) -> dict:
+    """A command's ``--data`` JSON object, with its KEY=VALUE arguments on top."""
+    data = {}
+    if data_json:
+        try:
+            data = json.loads(data_json)
+        except json.JSONDecodeError as err:
+            raise click.BadParameter(f"not JSON: {err.msg}", param_hint="--data") from None
+        if not isinstance(data, dict):
+            raise click.BadParameter("must be a JSON object", param_hint="--data")
+    data.update(pairs(values, "KEY=VALUE"))
+    return data

@@ -4,25 +4,10 @@ instead of completing it."""
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from engine.cli import render
-from engine.cli.common import fail, open_engine, pairs
-
-
-def _variables(values: tuple[str, ...], data_json: str | None) -> dict:
-    data = {}
-    if data_json:
-        try:
-            data = json.loads(data_json)
-        except json.JSONDecodeError as err:
-            raise click.BadParameter(f"not JSON: {err.msg}", param_hint="--data") from None
-        if not isinstance(data, dict):
-            raise click.BadParameter("must be a JSON object", param_hint="--data")
-    data.update(pairs(values, "KEY=VALUE"))
-    return data
+from engine.cli.common import data_and_pairs, fail, open_engine
 
 
 def _run(task_id: str, kind: str, code: str, actor: str, message: str, variables: dict) -> None:
@@ -47,7 +32,7 @@ def _run(task_id: str, kind: str, code: str, actor: str, message: str, variables
 def task_error(task_id: str, code: str, values: tuple[str, ...], actor: str, message: str,
                data_json: str | None) -> None:
     """End a task through its error boundary event catching CODE (e.g. "Customer withdrew")."""
-    _run(task_id, "error", code, actor, message, _variables(values, data_json))
+    _run(task_id, "error", code, actor, message, data_and_pairs(values, data_json))
 
 
 @click.command("escalate")
@@ -59,7 +44,7 @@ def task_error(task_id: str, code: str, values: tuple[str, ...], actor: str, mes
 def task_escalate(task_id: str, code: str, values: tuple[str, ...], actor: str, data_json: str | None) -> None:
     """Raise the escalation CODE through the task's escalation boundary event (a
     non-interrupting one leaves the task open)."""
-    _run(task_id, "escalation", code, actor, "", _variables(values, data_json))
+    _run(task_id, "escalation", code, actor, "", data_and_pairs(values, data_json))
 
 
 TASK_COMMANDS = [task_error, task_escalate]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from engine.cli import render
-from engine.cli.common import fail, open_engine, pairs
+from engine.cli.common import data_and_pairs, fail, open_engine
 
 
 @click.group()
@@ -32,16 +30,7 @@ def task_list(username: str | None) -> None:
 @click.option("--data", "data_json", default=None, help="The form's data as a JSON object.")
 def task_complete(task_id: str, values: tuple[str, ...], actor: str, data_json: str | None) -> None:
     """Complete a task with its form's data, then run the process to its next step."""
-    data = {}
-    if data_json:
-        try:
-            data = json.loads(data_json)
-        except json.JSONDecodeError as err:
-            raise click.BadParameter(f"not JSON: {err.msg}", param_hint="--data") from None
-        if not isinstance(data, dict):
-            raise click.BadParameter("must be a JSON object", param_hint="--data")
-    data.update(pairs(values, "KEY=VALUE"))
-    deal = open_engine().complete_task(task_id, actor=actor, data=data)
+    deal = open_engine().complete_task(task_id, actor=actor, data=data_and_pairs(values, data_json))
     click.echo(render.opportunity(deal))
     if deal.error_message:
         # The process failed right after the task: nothing was saved but the error, and a

@@ -48,10 +48,12 @@ EXPECTED = {
     # import-bpmn proposes a dotted form field per path on the task whose external form set them.
     # E04: its conditions read the JSON variable customer with Camunda Spin (prop("age").numberValue()),
     # translated as the record's field customer.age, which import-bpmn proposes likewise.
+    # E05: its user task's error and escalation boundary events (Camunda's embedded form reports them) are
+    # the task holder's other ways to end it since 2026-12-05; the driver completes the task, as a rep may.
     COMPLETES: {"C02", "D04", "E06", "P05", "P08", "S03", "S04", "E08", "F02", "I02", "P02", "S02", "M02",
-                "S05", "P03", "C01", "M01", "I03", "E04"},
+                "S05", "P03", "C01", "M01", "I03", "E04", "E05"},
     WAITS: set(),
-    REFUSED: {"B01", "D03", "D05", "E01", "E03", "E05", "E07", "I04",
+    REFUSED: {"B01", "D03", "D05", "E01", "E03", "E07", "I04",
               "M03", "P07",
               # import-bpmn proposes a start form for what it reads first (x), but S01's decision table
               # has an empty input
@@ -79,4 +81,4 @@ def test_the_corpus_figures_hold(outcome_of):
     assert {o.folder for o in outcomes if o.category in FORBIDDEN} == set(KNOWN_DEFECTS)
     by_category = {category: {o.folder for o in outcomes if o.category == category} for category in EXPECTED}
     assert by_category == EXPECTED
-    assert Counter(o.category for o in outcomes) == Counter({COMPLETES: 19, REFUSED: 11})
+    assert Counter(o.category for o in outcomes) == Counter({COMPLETES: 20, REFUSED: 10})
