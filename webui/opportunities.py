@@ -82,7 +82,8 @@ def page(opportunity_id: int, *, status: int = 200, **extra):
                            assistant=engine.sales_assistant(opportunity_id, viewer=viewer),
                            buying_center=engine.buying_center(opportunity_id, viewer=viewer),
                            activities=activities,
-                           incidents=engine.incidents(viewer=viewer, opportunity_id=opportunity_id), **extra), status
+                           incidents=engine.incidents(viewer=viewer, opportunity_id=opportunity_id),
+                           waits=engine.deal_waits(viewer=viewer, opportunity_id=opportunity_id), **extra), status
 
 
 @bp.post("/opportunities/<int:opportunity_id>/activities")

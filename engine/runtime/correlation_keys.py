@@ -31,15 +31,32 @@ class CorrelationKeys:
 
     def key(self, message: str, data: Mapping[str, object]) -> str | None:
         """The key of a catch of ``message`` waiting with ``data``, or None."""
+        return self.explain(message, data)[0]
+
+    def explain(self, message: str, data: Mapping[str, object]) -> tuple[str | None, str | None]:
+        """(the key, why there is none): the second is None when there is a key or
+        the message has no correlation key at all, else what went wrong, in words a
+        designer can act on (the deal page shows it beside the wait)."""
         expression = self._compiled.get(message)
-        if expression is None or isinstance(expression, str):
-            return expression
+        if expression is None:
+            written = self.written.get(message)
+            return None, (f"its correlationKey {written!r} is not valid FEEL" if written else None)
+        if isinstance(expression, str):
+            return expression, None
+        written = self.written[message]
         try:
             value = expression.evaluate(dict(data))
-        except ExpressionError:
-            return None
-        if isinstance(value, bool) or value is None:
-            return None
+        except ExpressionError as exc:
+            return None, f"its correlationKey {written!r} failed: {exc}"
+        if value is None:
+            return None, f"its correlationKey {written!r} gave null (is the variable set before the wait?)"
+        if isinstance(value, bool):
+            return None, f"its correlationKey {written!r} gave a boolean; a key is text or a number"
         if isinstance(value, (int, Decimal)) or (isinstance(value, float) and value.is_integer()):
-            return str(int(value)) if isinstance(value, float) else str(value)
-        return value if isinstance(value, str) and len(value) <= 200 else None
+            return (str(int(value)) if isinstance(value, float) else str(value)), None
+        if not isinstance(value, str):
+            kind = {dict: "a record", list: "a list"}.get(type(value), type(value).__name__)
+            return None, f"its correlationKey {written!r} gave {kind}; a key is text or a number"
+        if len(value) > 200:
+            return None, f"its correlationKey {written!r} gave text longer than 200 characters"
+        return value, None

@@ -300,6 +300,11 @@ class ProcessRunner:
                 messages=messages.any_message(self._spec, *self._subprocess_specs.values()))
         return self._outside
 
+    def correlation_key(self, message: str, data: dict) -> tuple[str | None, str | None]:
+        """A catch of ``message`` waiting with ``data``: its Camunda 8 correlation key
+        and, when it has none though the message declares one, why (for the deal page)."""
+        return self._correlation_keys.explain(message, data)
+
     def implementation(self, node_id: str) -> ExternalImplementation | None:
         """How the external task ``node_id`` is done (None: it is not one)."""
         return self._external.get(node_id)

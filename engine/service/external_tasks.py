@@ -146,7 +146,7 @@ def _lock_some(ctx: ServiceContext, worker_id: str, max_tasks: int, topics) -> l
             if len(locked) >= max_tasks:
                 break
         session.flush()
-        return [_view(row) for row in locked]
+        return [task_view(row) for row in locked]
 
     return unit_of_work.run(ctx, work)
 
@@ -260,7 +260,7 @@ def incidents(ctx: ServiceContext, viewer: str, opportunity_id: int | None = Non
             if row.opportunity_id not in seen:
                 seen[row.opportunity_id] = visibility.may_see_opportunity(
                     session, actor, session.get(Opportunity, row.opportunity_id))
-        return [_view(row, may_retry) for row in rows if seen[row.opportunity_id]]
+        return [task_view(row, may_retry) for row in rows if seen[row.opportunity_id]]
 
 
 def retry_incident(ctx: ServiceContext, incident_id: str, *, actor: str, retries: int = 1) -> ExternalTaskView:
@@ -294,7 +294,7 @@ def retry_incident(ctx: ServiceContext, incident_id: str, *, actor: str, retries
         row.worker_id, row.lock_expires_at = None, None
         record_event(session, opportunity, "incident_retried", actor_row.id, now, task=row.id, node=row.node_id)
         session.flush()
-        return _view(row)
+        return task_view(row)
 
     return unit_of_work.run(ctx, work)
 
@@ -380,7 +380,8 @@ def _check_variables(methodology: Methodology, row: ExternalTask, variables: Map
         raise FormError(errors)
 
 
-def _view(row: ExternalTask, may_retry: bool = False) -> ExternalTaskView:
+def task_view(row: ExternalTask, may_retry: bool = False) -> ExternalTaskView:
+    """An external task as workers, incident lists and the deal page show it."""
     return ExternalTaskView(row.id, row.opportunity_id, row.node_id, row.name, row.topic, row.status,
                             dict(row.variables or {}), row.retries, row.worker_id, row.lock_expires_at,
                             row.error_message, row.created_at, may_retry and row.status == "incident")

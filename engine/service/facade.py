@@ -23,6 +23,7 @@ from engine.service import (accounts, activities, buying_center, calendars, clos
 from engine.service import lead_import, lead_imports
 from engine.service import partner_archival, partner_lists
 from engine.service import handover
+from engine.service import deal_waits
 from engine.service import deal_edit, deal_forecast, deal_list, deal_page, snapshots
 from engine.service import lost_analysis, lost_csv
 from engine.service import pipeline_analysis
@@ -64,7 +65,7 @@ from engine.views.warnings import DigestView, SweepReport, WarningBoard, Warning
 from engine.views.snapshots import SnapshotDay, SnapshotReport
 from engine.views.win_model import DealWinProbability, WinModelView
 from engine.views.external_tasks import ExternalTaskView, WorkerTokenView, WorkerView
-from engine.views.messages import Correlation, MessageSent
+from engine.views.messages import Correlation, DealWaitsView, MessageSent
 from engine.views.signals import SignalSent
 from engine.views.snapshot_reports import AsOfPipeline, DealChanges
 from engine.views.admin import Organisation as AdminOrganisation, TokenRow
@@ -824,6 +825,10 @@ class Engine:
 
     def extend_lock(self, worker: WorkerView, task_id: str, worker_id: str, new_duration_ms: int) -> None:
         return external_tasks.extend_lock(self.context, worker, task_id, worker_id, new_duration_ms)
+
+    def deal_waits(self, *, viewer: str, opportunity_id: int) -> DealWaitsView:
+        """What the deal's process waits for from outside: messages and workers' tasks."""
+        return deal_waits.deal_waits(self.context, viewer, opportunity_id)
 
     def incidents(self, *, viewer: str, opportunity_id: int | None = None) -> list[ExternalTaskView]:
         return external_tasks.incidents(self.context, viewer, opportunity_id)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from engine.views.external_tasks import ExternalTaskView
+
 
 @dataclass(frozen=True)
 class MessageSent:
@@ -31,3 +33,23 @@ class Correlation:
 
     def given(self) -> list:
         return [c for c in (self.deal_id, self.business_key, self.variable, self.key) if c is not None]
+
+
+@dataclass(frozen=True)
+class MessageWaitView:
+    """A message a deal's process waits for now, as its page shows it."""
+
+    message: str
+    node_id: str
+    node_name: str  # the catch as the designer named it (its id when unnamed)
+    since: datetime
+    correlation_key: str | None  # Camunda 8's key, when its subscription declares one and it gave one
+    key_problem: str | None = None  # why a declared key gave none: a sender's key cannot reach this wait
+
+
+@dataclass(frozen=True)
+class DealWaitsView:
+    """What a deal's process waits for from outside: messages and workers' tasks."""
+
+    messages: tuple[MessageWaitView, ...]  # oldest wait first
+    external_tasks: tuple[ExternalTaskView, ...]  # open ones (incidents are listed apart)

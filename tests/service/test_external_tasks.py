@@ -170,3 +170,17 @@ def test_a_worker_that_loses_the_deal_leaves_it_asking_for_its_reason_like_any_p
     assert (lost.status, lost.stage_id) == ("lost", "lost")
     assert lost.lost_reason_missing  # the owner is asked, as after a timer or a person's form
     assert [t.kind for t in erp.list_tasks(lost.owner) if t.opportunity_id == deal.id] == ["why_lost"]
+
+
+def test_the_deal_lists_the_workers_task_it_waits_for_and_who_holds_it(erp):
+    deal = open_deal(erp)
+    [waiting] = erp.deal_waits(viewer="rep1", opportunity_id=deal.id).external_tasks
+    assert (waiting.topic, waiting.node_id, waiting.worker_id) == ("invoice", "Task_Invoice", None)
+    w = worker(erp, "invoice")
+    [task] = fetch(erp, w)
+    [held] = erp.deal_waits(viewer="manager", opportunity_id=deal.id).external_tasks
+    assert (held.id, held.worker_id) == (task.id, "w1")
+    with pytest.raises(NotFoundError):
+        erp.deal_waits(viewer="rep3", opportunity_id=deal.id)  # another team's deal
+    erp.complete_external_task(w, task.id, "w1", {"paid": True})
+    assert [t.node_id for t in erp.deal_waits(viewer="rep1", opportunity_id=deal.id).external_tasks] == ["Task_Ship"]

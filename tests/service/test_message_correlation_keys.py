@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -23,8 +24,8 @@ SUBSCRIBED = ('<bpmn:message id="Message_Order" name="order-confirmed"><bpmn:ext
               '<zeebe:subscription correlationKey="= order_number" /></bpmn:extensionElements></bpmn:message>')
 
 
-@pytest.fixture
-def erp(db_url, clock, tmp_path):
+def keyed_methodologies(tmp_path) -> Path:
+    """The messages fixture whose 'order-confirmed' declares ``correlationKey="= order_number"``."""
     folder = tmp_path / "methodologies"
     shutil.copytree(FIXTURE, folder)
     bpmn = folder / "bpmn" / "after_sale.bpmn"
@@ -34,7 +35,12 @@ def erp(db_url, clock, tmp_path):
         'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"',
         'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"',
         1), encoding="utf-8")
-    engine = make_engine(db_url, clock, folder)
+    return folder
+
+
+@pytest.fixture
+def erp(db_url, clock, tmp_path):
+    engine = make_engine(db_url, clock, keyed_methodologies(tmp_path))
     yield engine
     engine.close()
 
@@ -92,3 +98,38 @@ def test_the_api_takes_camunda_8s_correlation_key_as_text_or_number(erp):
     assert sent.status_code == 200, sent.get_json()
     assert sent.get_json()["deliveredTo"] == [deal.id]
     assert json.loads(json.dumps(sent.get_json()))["messageName"] == "order-confirmed"
+
+
+def test_the_deal_shows_the_key_it_waits_with_or_why_it_has_none(erp):
+    keyed = order(erp, "ORD-1", "Keyed", order_number=4711)
+    unkeyed = order(erp, "ORD-2", "No number")
+    [wait] = ordered(erp, keyed)
+    assert (wait.node_id, wait.node_name, wait.correlation_key, wait.key_problem) == (
+        "Receive_Order", "Wait for the ERP order", "4711", None)
+    [wait] = ordered(erp, unkeyed)
+    assert wait.correlation_key is None
+    assert wait.key_problem.startswith("its correlationKey '= order_number' ")
+    with pytest.raises(NotFoundError):
+        erp.deal_waits(viewer="rep3", opportunity_id=keyed.id)  # another team's deal
+    erp.send_message("order-confirmed", by_key("4711"), actor="admin")
+    assert ordered(erp, keyed) == []
+    assert {w.key_problem for w in erp.deal_waits(viewer="rep1", opportunity_id=keyed.id).messages} == {None}
+
+
+def ordered(engine, deal):
+    """The deal's waits for 'order-confirmed' (its other messages declare no key)."""
+    return [w for w in engine.deal_waits(viewer="rep1", opportunity_id=deal.id).messages
+            if w.message == "order-confirmed"]
+
+
+def test_the_api_lists_what_a_deal_waits_for(erp):
+    api = Senders(erp)
+    deal = order(erp, "ORD-6", "Api", order_number=9002)
+    answer = api.get(f"/opportunities/{deal.id}/waits", "rep1")
+    assert answer.status_code == 200, answer.get_json()
+    [wait] = [w for w in answer.get_json()["messages"] if w["messageName"] == "order-confirmed"]
+    assert (wait["messageName"], wait["correlationKey"], wait["correlationKeyProblem"]) == (
+        "order-confirmed", "9002", None)
+    assert answer.get_json()["externalTasks"] == []
+    assert_error(api.get(f"/opportunities/{deal.id}/waits", "rep3"), 404, "not_found")
+    assert_error(api.get(f"/opportunities/{deal.id}/waits", None), 401, "unauthorized")

@@ -13,7 +13,7 @@ from tests.service.test_messages import FIXTURE, order
 from tests.webui.test_api import Api, assert_error
 from tests.webui.test_api_openapi import PREFIX, Checker, every_status
 
-MESSAGE_PATHS = {"/messages"}
+MESSAGE_PATHS = {"/messages", "/opportunities/{opportunity_id}/waits"}
 
 
 class Senders(Api):
@@ -84,4 +84,8 @@ def test_real_answers_fit_the_documented_schemas(api):
                                  "processVariables": {"paidAmount": "a lot"}})
     check(failing, "POST", "/messages", 409)
     assert api.engine.show_opportunity(deal.id).stage_id == "payment"  # nothing delivered
+    waits = f"/opportunities/{deal.id}/waits"
+    check(api.get(waits, "rep1"), "GET", "/opportunities/{opportunity_id}/waits", 200)
+    check(api.get(waits, "rep3"), "GET", "/opportunities/{opportunity_id}/waits", 404)
+    check(api.get(waits, None), "GET", "/opportunities/{opportunity_id}/waits", 401)
     assert every_status(document, MESSAGE_PATHS) - check.checked == set()

@@ -10,7 +10,8 @@ from flask import g, jsonify
 
 from engine.views.messages import Correlation
 
-from webui.api.blueprint import bp, facade
+from webui.api.blueprint import bp, facade, username
+from webui.api.external_tasks import external_task_json
 from webui.api.parsing import json_object, no_nulls, only, refuse, whole_numbers
 from webui.api.shapes import when
 
@@ -57,3 +58,14 @@ def send_message():
     answer = {"messageName": sent.message, "deliveredTo": list(sent.delivered_to), "opened": sent.opened,
               "bufferedId": sent.buffered_id, "expiresAt": when(sent.expires_at) if sent.expires_at else None}
     return jsonify(answer), 202 if sent.buffered_id is not None else 200
+
+
+@bp.get("/opportunities/<int:opportunity_id>/waits")
+def deal_waits(opportunity_id: int):
+    """What the deal's process waits for from outside: messages and workers' tasks."""
+    waits = facade().deal_waits(viewer=username(), opportunity_id=opportunity_id)
+    return jsonify({
+        "messages": [{"messageName": m.message, "activityId": m.node_id, "activityName": m.node_name,
+                      "since": when(m.since), "correlationKey": m.correlation_key,
+                      "correlationKeyProblem": m.key_problem} for m in waits.messages],
+        "externalTasks": [external_task_json(t) for t in waits.external_tasks]})

@@ -1,4 +1,5 @@
-"""The document's messages (Camunda 7's ``POST /message`` shape): SendMessage, MessageSent."""
+"""The document's messages (Camunda 7's ``POST /message`` shape): SendMessage, MessageSent; and
+what a deal waits for from outside: DealWaits."""
 
 from __future__ import annotations
 
@@ -41,9 +42,33 @@ SCHEMAS = {
         "bufferedId": nullable("integer", description="The buffered message's id (202)."),
         "expiresAt": NULLABLE_DATETIME,
     }, "What a message reached."),
+    "MessageWait": record({
+        "messageName": {"type": "string"},
+        "activityId": {"type": "string", "description": "The catch's BPMN id."},
+        "activityName": {"type": "string", "description": "The catch's name (its id when unnamed)."},
+        "since": {"type": "string", "format": "date-time"},
+        "correlationKey": nullable("string", description="Camunda 8's key, when the message's subscription "
+                                                         "declares one and it gave one."),
+        "correlationKeyProblem": nullable("string", description="Why a declared correlation key gave none "
+                                                                "(a sender's key cannot reach this wait)."),
+    }, "A message catch the deal's process waits at."),
+    "DealWaits": record({
+        "messages": {"type": "array", "items": ref("MessageWait")},
+        "externalTasks": {"type": "array", "items": ref("ExternalTask"),
+                          "description": "Open external tasks (incidents: GET /incidents)."},
+    }, "What a deal's process waits for from outside Dealflow."),
 }
 
 PATHS = {
+    "/opportunities/{opportunity_id}/waits": {"get": {
+        "operationId": "dealWaits",
+        "summary": "What a deal's process waits for from outside: messages (with their correlation keys) and "
+                   "workers' tasks",
+        "parameters": [{"name": "opportunity_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "responses": {"200": answer(ref("DealWaits"), "The deal's outside waits."),
+                      "401": error("No token, or an invalid or revoked one."),
+                      "404": error("No such deal, or not one the caller may see.")},
+    }},
     "/messages": {"post": {
         "operationId": "sendMessage",
         "summary": "Deliver a message to the deals waiting for it, buffer it, or open a deal at a message start",
