@@ -36,6 +36,7 @@ BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _VENDORS = ("http://camunda.org/schema/1.0/bpmn", "http://activiti.org/bpmn", "http://flowable.org/bpmn")
 _TIMER = re.compile(r"timer (timeDuration|timeDate|timeCycle) of ")
 _NUMERIC = (ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
+_EMPTY_FORM_DATA = re.compile(rb"<camunda:formData\s*/>")
 
 
 @dataclass
@@ -239,6 +240,12 @@ def _insert_form(data: bytes, node_id: str, fields: list[Proposal]) -> bytes:
         return data[:at] + block.encode("utf-8") + data[end:]
     if existing is not None:
         at = opening.end() + existing.end()
+        closing_ext = inside.find(f"</{prefix}extensionElements>".encode("utf-8"), existing.end())
+        empty = _EMPTY_FORM_DATA.search(inside, existing.end(), closing_ext if closing_ext >= 0 else len(inside))
+        if empty is not None:  # Camunda Modeler's empty <camunda:formData />: the proposal takes its place
+            start, end = opening.end() + empty.start(), opening.end() + empty.end()
+            block = lines[0] + "".join("\n" + indent + "  " + x for x in lines[1:])
+            return data[:start] + block.encode("utf-8") + data[end:]
         block = "".join("\n" + indent + "  " + x for x in lines)
     else:
         documented = inside.rfind(f"</{prefix}documentation>".encode("utf-8"))

@@ -192,3 +192,12 @@ def test_a_record_s_field_no_form_fills_is_refused_where_it_is_read_and_then_pro
     assert [(f.id, f.type) for f in facts.processes["p"].start_form] == [
         ("auction.authorized", "boolean"), ("auction.endDate", "date")]
     assert _problems(_imported(tmp_path / "b", "half.bpmn", HALF_FILLED)) == []
+
+
+def test_the_proposal_takes_the_place_of_camunda_modelers_empty_form_data(tmp_path):
+    data = FORM_KEY.replace(b"<bpmn:documentation>Approve or reject</bpmn:documentation>",
+                            b"<bpmn:extensionElements>\n      <camunda:formData />\n    </bpmn:extensionElements>")
+    written = plan_import("vacation.bpmn", data, companions={}, existing={}).files["bpmn/vacation.bpmn"].decode()
+    assert written.count("<camunda:formData") == 1 and "<camunda:formData />" not in written
+    assert '<camunda:formField id="decision" label="decision" type="enum">' in written
+    assert _problems(_imported(tmp_path, "vacation.bpmn", data)) == []
