@@ -86,6 +86,9 @@ def raise_task_event(ctx: ServiceContext, task_id: str, *, kind: str, code: obje
         except TaskNotReadyError as err:
             raise ConflictError(str(err)) from None
         if got is None:
+            if any(e.code == code for e in offered):  # SpiffWorkflow fires a non-interrupting boundary once
+                raise ConflictError(f"“{next(e.name for e in offered if e.code == code)}” was already raised on "
+                                    f"'{task.name}'; it is raised once while the task is open")
             codes = ", ".join(f"'{e.code}' ({e.name})" for e in offered) or "none"
             raise FormError({field: f"no {kind} boundary event of '{task.name}' catches '{code}'; it offers: {codes}"})
         state, result = got

@@ -69,6 +69,8 @@ def test_a_non_interrupting_escalation_gives_the_manager_a_task_and_leaves_the_o
     assert sorted((t.name, t.assignee) for t in shown.open_tasks) == [
         ("Approve the discount", "manager"), ("Prepare offer", "rep1")]
     assert [e.data["interrupting"] for e in shown.events if e.kind == "task_escalation"] == [False]
+    with pytest.raises(ConflictError, match="“Discount above my limit” was already raised on 'Prepare offer'"):
+        offers.raise_task_event(task.id, kind="escalation", code="DISCOUNT", actor="rep1")
     shown = offers.complete_task(task.id, actor="rep1", data={"offer_total": "900"})
     assert [t.name for t in shown.open_tasks] == ["Approve the discount"]
 
