@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from datetime import datetime
 from typing import Iterable, Protocol
 
@@ -95,7 +96,7 @@ def workflow_task_values(deal: Deal, methodology: Methodology, task: ReadyTask, 
         form = form + question_fields(questionnaire)
     return dict(
         id=task.task_id, opportunity_id=deal.id, node_id=task.node_id, name=task.name,
-        instructions=task.instructions, form=[asdict(f) for f in form], lane=task.lane,
+        instructions=task.instructions, form=form_values(form), lane=task.lane,
         assignee_id=assignee_id, candidate_team_id=team_id, status="ready",
         due_at=due_dates.due_at(node.due_date if node else None, now), created_at=now, kind="workflow",
         stage_id=None, required=False)  # every row has the same keys: they are inserted in bulk too
@@ -115,11 +116,23 @@ def activity_values(deal: Deal, stage: Stage, assign: Assigner, now: datetime,
         assignee_id, team_id = assign(assign.lanes.get(activity.role), deal)
         rows.append(dict(
             id=str(uuid.uuid4()), opportunity_id=deal.id, node_id=node_id, name=activity.title,
-            instructions=activity.guidance, form=[asdict(f) for f in ACTIVITY_FORM], lane=activity.role,
+            instructions=activity.guidance, form=form_values(ACTIVITY_FORM), lane=activity.role,
             assignee_id=assignee_id, candidate_team_id=team_id, status="ready",
             due_at=due_dates.due_at(activity.due, now), created_at=now, kind="activity",
             stage_id=stage.id, required=activity.required))
     return rows
+
+
+def form_values(form: tuple[FormField, ...]) -> list[dict]:
+    """The inbox row's ``form`` column: the fields as JSON-ready dicts, a fresh copy
+    each time (a row may be changed) of what one form gives — a version's forms are
+    few and fixed, and ``asdict``'s deep copies cost more per step than the row."""
+    return json.loads(_form_text(form))
+
+
+@lru_cache(maxsize=1024)
+def _form_text(form: tuple[FormField, ...]) -> str:
+    return json.dumps([asdict(f) for f in form])
 
 
 def activity_node(stage_id: str, activity_id: str) -> str:
@@ -140,15 +153,22 @@ def step_rows(session: Session, opportunity_id: int, *, task_id: str | None = No
     list in memory (``ready_workflow_rows``, ``activity_rows``, ``open_activity_dues``)
     and appends the activities it suggests, instead of querying the table for each."""
     if stored is None:
-        live = or_(InboxTask.status == "ready", and_(InboxTask.kind == "activity", InboxTask.status == "completed"))
-        query = select(InboxTask).where(InboxTask.opportunity_id == opportunity_id,
-                                        live if task_id is None else or_(live, InboxTask.id == task_id))
-        if task_id is not None:
-            query = query.execution_options(populate_existing=True)
-        stored = list(session.scalars(query))
+        if task_id is None:
+            stored = list(session.scalars(_STEP_ROWS, {"deal": opportunity_id}))
+        else:
+            stored = list(session.scalars(_STEP_ROWS_WITH_TASK, {"deal": opportunity_id, "task": task_id}))
     known = {id(row) for row in stored}
     return stored + [row for row in session.new if isinstance(row, InboxTask) and row.opportunity_id == opportunity_id
                      and row.kind == "activity" and id(row) not in known]
+
+
+# Built once, with bound parameters: building the statement cost more than running it.
+_LIVE = or_(InboxTask.status == "ready", and_(InboxTask.kind == "activity", InboxTask.status == "completed"))
+_STEP_ROWS = select(InboxTask).where(InboxTask.opportunity_id == bindparam("deal"), _LIVE)
+_STEP_ROWS_WITH_TASK = (select(InboxTask)
+                        .where(InboxTask.opportunity_id == bindparam("deal"),
+                               or_(_LIVE, InboxTask.id == bindparam("task")))
+                        .execution_options(populate_existing=True))
 
 
 def ready_workflow_rows(rows: Iterable[InboxTask]) -> list[InboxTask]:
