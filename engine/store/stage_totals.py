@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select
+from sqlalchemy import Connection, Integer, bindparam, delete, func, insert, literal_column, null, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from engine.methodology import build
@@ -47,8 +47,8 @@ def replace(session: Session, opportunity_ids: Sequence[int], positions_of: Posi
     session.flush()
     for start in range(0, len(opportunity_ids), CHUNK):
         chunk = list(opportunity_ids[start:start + CHUNK])
-        old = [dict(r._mapping) for r in session.execute(_OLD_PARTS, {"ids": chunk})]
-        new = _parts(session, chunk, positions_of)
+        old, moves = _old_parts_and_moves(session, chunk)
+        new = _parts_of(moves, positions_of)
         delta: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         for rows, sign in ((old, -1), (new, 1)):
             for row in rows:
@@ -72,7 +72,6 @@ def replace(session: Session, opportunity_ids: Sequence[int], positions_of: Posi
 
 
 PART_KEY = ("opportunity_id", "methodology_version_id", "stage_id")
-_OLD_PARTS = select(DealStageFact.__table__).where(DealStageFact.opportunity_id.in_(bindparam("ids", expanding=True)))
 _DELETE_PART = delete(DealStageFact.__table__).where(*(DealStageFact.__table__.c[k] == bindparam(k) for k in PART_KEY))
 
 
@@ -90,11 +89,46 @@ _MOVES = (select(StageChange.opportunity_id,
           .order_by(StageChange.opportunity_id, StageChange.id))
 
 
+# The stored parts and the moves (``_MOVES``) in one read, one round trip: the parts'
+# rows first (``source`` 0), then the moves in order. A column one side lacks is NULL.
+_FACT = DealStageFact.__table__.c
+_PARTS_THEN_MOVES = union_all(
+    select(literal_column("0", Integer).label("source"), *(_FACT[c] for c in ("opportunity_id", "methodology_version_id", "stage_id")),
+           type_coerce(null(), StageChange.changed_at.type).label("changed_at"),
+           *(_FACT[c] for c in ("owner_id", "manager_id", "team_id", "segment_id", "stays", "stay_us", "advanced")),
+           literal_column("0", Integer).label("seq"))
+    .where(_FACT.opportunity_id.in_(bindparam("ids", expanding=True))),
+    _MOVES.with_only_columns(literal_column("1", Integer), *_MOVES.selected_columns, null(), null(), null(), StageChange.id)
+    .order_by(None))
+_PARTS_THEN_MOVES = _PARTS_THEN_MOVES.order_by(*(_PARTS_THEN_MOVES.selected_columns[c]
+                                                 for c in ("source", "opportunity_id", "seq")))
+_FACT_NAMES = ("opportunity_id", "methodology_version_id", "stage_id", "owner_id", "manager_id", "team_id",
+               "segment_id", "stays", "stay_us", "advanced")
+
+
+def _old_parts_and_moves(session: Session, chunk: list[int]) -> tuple[list[dict], list[tuple]]:
+    """(the deals' parts as stored, their moves as ``_MOVES`` reads them)."""
+    old, moves = [], []
+    for source, deal_id, version_id, stage_id, at, owner, manager, team, segment, stays, stay_us, advanced, _ \
+            in session.execute(_PARTS_THEN_MOVES, {"ids": chunk}):
+        if source == 0:
+            old.append(dict(zip(_FACT_NAMES, (deal_id, version_id, stage_id, owner, manager, team, segment,
+                                              stays, stay_us, advanced))))
+        else:
+            moves.append((deal_id, version_id, stage_id, at, owner, manager, team, segment))
+    return old, moves
+
+
 def _parts(session: Session, chunk: list[int], positions_of: Positions) -> list[dict]:
     """The deals' parts as DealStageFact rows."""
+    return _parts_of(session.execute(_MOVES, {"ids": chunk}), positions_of)
+
+
+def _parts_of(moves_read, positions_of: Positions) -> list[dict]:
+    """The parts as DealStageFact rows from the deals' moves (rows of ``_MOVES``)."""
     deals: dict[int, _Deal] = {}
     moves: dict[int, list[Move]] = defaultdict(list)
-    for deal_id, version_id, stage_id, at, *keys in session.execute(_MOVES, {"ids": chunk}):
+    for deal_id, version_id, stage_id, at, *keys in moves_read:
         moves[deal_id].append(Move(version_id, stage_id, at))
         deals[deal_id] = _Deal(deal_id, *keys)
     positions: dict[tuple[int, str], tuple[int, str]] = {}
