@@ -1,11 +1,13 @@
-"""The events of an opportunity's timeline.
+"""The events of an opportunity's timeline (and its stage-history rows, noted alike).
 
 ``record_event`` only notes the row in the session; the noted rows are written with
 one Core INSERT (executemany, no RETURNING: nothing reads an event's id back, and the
 ORM's per-object bookkeeping cost more than the statement) when the session next
 reads through the ORM — so a use case that reads the deal's events, its view, after
 recording one sees it — or just before it commits, whichever comes first. In the
-order recorded, so the ids keep the timeline's order."""
+order recorded, so the ids keep the timeline's order. ``note_row`` notes a row of
+another append-only table of the deal the same way (``add_stage_change``'s history
+row): one INSERT per table, each table's rows in the order noted."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.store.models import Event, Opportunity
 
-PENDING = "dealflow.events.pending"  # session.info: [(opportunity, the row's other columns)]
+PENDING = "dealflow.events.pending"  # session.info: [(INSERT, opportunity, the row's other columns)]
 _INSERT = insert(Event.__table__)
 
 
@@ -24,7 +26,14 @@ def record_event(session: Session, opportunity: Opportunity, kind: str, actor_id
                  now: datetime, **data) -> None:
     # The deal itself, not its id: a deal opened in this transaction has one once flushed.
     session.info.setdefault(PENDING, []).append(
-        (opportunity, {"kind": kind, "actor_id": actor_id, "at": now, "data": data}))
+        (_INSERT, opportunity, {"kind": kind, "actor_id": actor_id, "at": now, "data": data}))
+
+
+def note_row(session: Session, statement, opportunity: Opportunity, values: dict) -> None:
+    """Note a row for ``statement`` (a Core ``insert()`` of a table with an
+    ``opportunity_id``, built once) to be written with the events: nothing may read
+    its id back, nor change it, before it is written."""
+    session.info.setdefault(PENDING, []).append((statement, opportunity, values))
 
 
 def write_pending(session: Session, *, may_flush: bool = True) -> None:
@@ -39,15 +48,19 @@ def write_pending(session: Session, *, may_flush: bool = True) -> None:
     if not pending:
         return
     try:
-        ids = [_id_of(deal) for deal, _ in pending]
+        ids = [_id_of(deal) for _, deal, _ in pending]
         if None in ids:
             if not may_flush:
                 session.info[PENDING] = pending + session.info.get(PENDING, [])
                 return
             session.flush()
-            ids = [_id_of(deal) for deal, _ in pending]
-        session.connection().execute(_INSERT, [{"opportunity_id": i, **values}
-                                               for i, (_, values) in zip(ids, pending)])
+            ids = [_id_of(deal) for _, deal, _ in pending]
+        tables: dict[object, list[dict]] = {}  # statement -> its rows, in the order noted
+        for i, (statement, _, values) in zip(ids, pending):
+            tables.setdefault(statement, []).append({"opportunity_id": i, **values})
+        connection = session.connection()
+        for statement, rows in tables.items():
+            connection.execute(statement, rows)
     except BaseException:
         session.info[PENDING] = pending + session.info.get(PENDING, [])
         raise

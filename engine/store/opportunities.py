@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, undefer
 
 from engine.errors import NotFoundError
@@ -16,6 +16,7 @@ from engine.rules import forecast_categories, policy, scoring
 from engine.views import EventView, OpportunityView, StageChangeView
 from engine.views.opportunities import LostReasonChoice
 from engine.store.db import hold_sqlite_writes
+from engine.store.events import note_row
 from engine.store.report_scope import where_in_scope
 from engine.store.lookup import Lookup
 from engine.store.external_task_models import ExternalTask
@@ -166,10 +167,15 @@ def refresh_next_action(session: Session, opportunity: Opportunity) -> None:
 def add_stage_change(session: Session, opportunity: Opportunity, previous: str | None, actor_id: int | None,
                      now: datetime) -> None:
     """The stage-history row of the deal's move from ``previous`` into its current stage."""
-    session.add(StageChange(opportunity_id=opportunity.id, from_stage=previous, to_stage=opportunity.stage_id,
-                            probability=opportunity.probability, changed_by_id=actor_id, changed_at=now,
-                            methodology_version_id=opportunity.methodology_version_id))
+    # Noted, and written with the step's events in one Core executemany (nothing reads
+    # its id back or changes it): cheaper than an ORM object's flush.
+    note_row(session, _ADD_STAGE_CHANGE, opportunity, dict(
+        from_stage=previous, to_stage=opportunity.stage_id, probability=opportunity.probability,
+        changed_by_id=actor_id, changed_at=now, methodology_version_id=opportunity.methodology_version_id))
     stage_totals.mark(session, [opportunity.id])  # its part in the analysis's stage figures
+
+
+_ADD_STAGE_CHANGE = insert(StageChange.__table__)
 
 
 def deal_facts(opportunity: Opportunity, tasks: tuple[policy.Task, ...] = ()) -> policy.Deal:
