@@ -71,7 +71,7 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
     # inbox rows are added makes a concurrent step on the same deal fail on that,
     # not on a task id both steps would insert.
     session.flush()
-    session.add_all(new_rows)
+    inbox.note_new_rows(session, opportunity, new_rows)  # written with the step's events, one INSERT
     if waits is None or waits.external or result.external:
         external_rows.sync_rows(session, opportunity, result, getattr(lanes, "topics", {}), now)
     if waits is None or waits.messages or result.messages or result.thrown:
@@ -125,10 +125,11 @@ def _enter_activities(session: Session, opportunity: Opportunity, stage: Stage, 
 
 
 def _sync_inbox(session: Session, opportunity: Opportunity, methodology: Methodology, result: StepResult,
-                assign: Assigner, now: datetime, rows: list[InboxTask]) -> tuple[list[InboxTask], list[InboxTask]]:
+                assign: Assigner, now: datetime, rows: list[InboxTask]) -> tuple[list[InboxTask], list[dict]]:
     """Inbox rows for exactly the READY tasks of ``result`` (``rows``: the deal's
-    ``inbox.step_rows``): cancels the others and returns (every ready row, the new
-    ones — for the caller to add)."""
+    ``inbox.step_rows``): cancels the others and returns (every ready row — the new
+    ones as objects outside the session, for their due dates —, the new ones' column
+    values, for the caller to write)."""
     ready_ids = {t.task_id for t in result.ready}
     existing = {row.id: row for row in inbox.ready_workflow_rows(rows)}
     ready_rows, new_rows = [], []
@@ -140,11 +141,12 @@ def _sync_inbox(session: Session, opportunity: Opportunity, methodology: Methodo
             ready_rows.append(row)
     for task in result.ready:
         if task.task_id not in existing:
-            row = InboxTask(**inbox.workflow_task_values(opportunity, methodology, task, assign, now))
+            values = inbox.workflow_task_values(opportunity, methodology, task, assign, now)
+            row = InboxTask(**values)
             unresolved = assign.unresolved(methodology, task)
             if unresolved is not None:  # visible on the deal: the task went to its lane's role
                 record_event(session, opportunity, "assignment_unresolved", None, now, node=task.node_id,
                              problem=unresolved)
             ready_rows.append(row)
-            new_rows.append(row)
+            new_rows.append(values)
     return ready_rows, new_rows

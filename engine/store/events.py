@@ -3,7 +3,7 @@
 ``record_event`` only notes the row in the session; the noted rows are written with
 one Core INSERT (executemany, no RETURNING: nothing reads an event's id back, and the
 ORM's per-object bookkeeping cost more than the statement) when the session next
-reads through the ORM — so a use case that reads the deal's events, its view, after
+reads (or bulk-updates) through the ORM — so a use case that reads the deal's events, its view, after
 recording one sees it — or just before it commits, whichever comes first. In the
 order recorded, so the ids keep the timeline's order. ``note_row`` notes a row of
 another append-only table of the deal the same way (``add_stage_change``'s history
@@ -73,7 +73,8 @@ def _id_of(deal: Opportunity) -> int | None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _before_read(state) -> None:
-    if state.is_select and state.session.info.get(PENDING):
+    # Before a bulk UPDATE or DELETE too: it may be meant for a noted row (a task's).
+    if (state.is_select or state.is_update or state.is_delete) and state.session.info.get(PENDING):
         write_pending(state.session, may_flush=state.session.autoflush)
 
 

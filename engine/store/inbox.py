@@ -13,7 +13,7 @@ from functools import lru_cache
 from datetime import datetime
 from typing import Iterable, Protocol
 
-from sqlalchemy import Integer, Text, and_, any_, bindparam, case, cast, func, or_, select, update
+from sqlalchemy import Integer, Text, and_, any_, bindparam, case, cast, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import ClauseAdapter
@@ -24,6 +24,7 @@ from engine.rules import policy
 from engine.rules.routing import task_holder, task_role, unresolved_assignment
 from engine.rules.scoring import question_fields
 from engine.views import FieldView, TaskView
+from engine.store.events import note_row
 from engine.store.lookup import Lookup, field_views
 from engine.store.models import InboxTask, Opportunity, Team, User
 
@@ -121,6 +122,18 @@ def activity_values(deal: Deal, stage: Stage, assign: Assigner, now: datetime,
             due_at=due_dates.due_at(activity.due, now), created_at=now, kind="activity",
             stage_id=stage.id, required=activity.required))
     return rows
+
+
+def note_new_rows(session: Session, deal: Opportunity, rows: Iterable[dict]) -> None:
+    """Write these rows (``workflow_task_values``) of a deal with its step's events,
+    one Core executemany (``events.note_row``), instead of flushing ORM objects:
+    for rows nothing reads back as objects in the transaction, nor changes, before
+    they are written (any ORM read or write of the session writes them first)."""
+    for values in rows:
+        note_row(session, _INSERT_ROWS, deal, {k: v for k, v in values.items() if k != "opportunity_id"})
+
+
+_INSERT_ROWS = insert(InboxTask.__table__)
 
 
 def form_values(form: tuple[FormField, ...]) -> list[dict]:
