@@ -7,12 +7,13 @@ user text is never handed to eval, exec or compile. See docs/expressions.md.
     compile_expression(source) -> Expression     .evaluate(variables) -> value
     compile_script(source) -> Script             .execute(variables) -> None
     check_expression(source) / check_script(source)  raise ExpressionError or return None
+    with compiling_once(): ...                   each text compiled once inside the block
 """
 
 from engine.errors import ExpressionError, ExpressionLimitError
 
 from engine.expressions.compiled import (Expression, Script, check_expression, check_script, compile_expression,
-                       compile_script)
+                       compile_script, compiling_once)
 from engine.expressions.functions import FUNCTIONS
 from engine.expressions.limits import MAX_ITEMS, MAX_STEPS, MAX_TEXT_CHARS
 
@@ -29,4 +30,5 @@ __all__ = [
     "check_script",
     "compile_expression",
     "compile_script",
+    "compiling_once",
 ]

@@ -87,6 +87,11 @@ def load_files(files: dict[str, bytes]) -> LoadResult:
 
 def load_sources(files: list[SourceFile], problems: list[Problem]) -> LoadResult:
     """Every check on already-read files; ``problems`` are those found reading them."""
+    with expressions.compiling_once():  # each expression is compiled once per validation
+        return _load_sources(files, problems)
+
+
+def _load_sources(files: list[SourceFile], problems: list[Problem]) -> LoadResult:
     problems = list(problems)
     loaded = _Loaded()
     specs = ProcessSpecs()

@@ -102,7 +102,7 @@ def test_the_public_api_is_exactly_what_all_lists():
     assert sorted(expressions.__all__) == sorted([
         "Expression", "ExpressionError", "ExpressionLimitError", "FUNCTIONS", "MAX_ITEMS", "MAX_STEPS",
         "MAX_TEXT_CHARS", "Script", "check_expression", "check_script", "compile_expression",
-        "compile_script"])
+        "compile_script", "compiling_once"])
     for name in expressions.__all__:
         assert getattr(expressions, name) is not None
 
