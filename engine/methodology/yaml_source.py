@@ -4,7 +4,9 @@ PyYAML's ``safe_load`` throws the positions away, and it silently keeps the last
 two equal keys. We compose the node graph instead (``yaml.compose`` keeps a mark on
 every node), build plain Python values from it ourselves, and record the line of each
 value under its JSON path — so a schema error at ``stages/3/probability`` can name
-the line a designer has to fix.
+the line a designer has to fix. A plain file (nearly every one) is read to the same
+result in one pass over the parser's events (``yaml_plain``); anything else, and every
+problem, goes the careful way below.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 import yaml
 
 from engine.methodology.problems import Problem
+from engine.methodology.yaml_plain import read_plain
 from engine.methodology.yaml_shape import shape_problem, too_deep
 
 JsonPath = tuple  # of str keys and int indexes, as jsonschema's error.absolute_path
@@ -129,6 +132,10 @@ class _Builder(yaml.constructor.SafeConstructor):
 def read_yaml(path: str, text: str) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse ``text`` (the contents of ``path``); ``None`` and a problem on bad syntax,
     or on a file too hostile to build (see ``yaml_shape``)."""
+    plain = read_plain(text, _Loader)  # one pass for the usual file; None for anything else
+    if plain is not None:
+        data, value_lines, key_lines, raw_scalars = plain
+        return YamlDocument(path, data, value_lines, key_lines, raw_scalars), []
     problems: list[Problem] = []
     try:
         hostile = shape_problem(path, text)
