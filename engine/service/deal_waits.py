@@ -35,8 +35,9 @@ def deal_waits(ctx: ServiceContext, viewer: str, opportunity_id: int) -> DealWai
 
 def _message_view(row, runner, methodology) -> MessageWaitView:
     node = methodology.process.nodes.get(row.node_id)  # a called process's catch: shown by its id
-    key, problem = runner.correlation_key(row.message, dict(row.variables or {}))
+    # The stored key is the one senders match; only a wait without one is evaluated
+    # again, to say why it has none.
+    problem = None if row.correlation_key else runner.correlation_key(row.message, dict(row.variables or {}))[1]
     return MessageWaitView(message=row.message, node_id=row.node_id,
                            node_name=(node.name or node.id) if node is not None else row.node_id,
-                           since=row.created_at, correlation_key=row.correlation_key or key,
-                           key_problem=None if row.correlation_key else problem)
+                           since=row.created_at, correlation_key=row.correlation_key, key_problem=problem)
