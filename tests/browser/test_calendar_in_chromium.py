@@ -161,7 +161,10 @@ def queue_site(tmp_path):
     from tests.webui.pages_support import with_passwords
     from webui import create_app
 
-    clock = FakeClock(datetime.now(WARSAW).astimezone(ZoneInfo("UTC")))
+    # Noon in Warsaw today: the task falls due at noon two days on, so the call planned
+    # an hour before it lands on the same day whatever the hour the suite runs at.
+    noon = datetime.now(WARSAW).replace(hour=12, minute=0, second=0, microsecond=0)
+    clock = FakeClock(noon.astimezone(ZoneInfo("UTC")))
     with closing(with_passwords(make_engine(f"sqlite:///{tmp_path / 'queue.db'}", clock,
                                             everything_queued(tmp_path)))) as engine:
         deal = engine.create_opportunity(title="Chłodnia dla Baru", amount="9000.00", partner="Bar Mleczny",

@@ -99,6 +99,8 @@ def test_a_rep_searches_filters_sorts_bulk_claims_and_uses_the_keyboard(site, br
         assert titles(page) == ["Display fridge", "Cold room"]
 
         # The keyboard: j moves to the second row, c claims it; ? shows the list.
+        # The shortcuts' script is deferred: keys pressed while the page still parses are lost.
+        page.wait_for_load_state("domcontentloaded")
         page.keyboard.press("j")
         page.keyboard.press("j")
         assert page.locator("#inbox-tasks tr.task.current td[data-label='Deal']").inner_text().strip() == "Cold room"
@@ -106,6 +108,7 @@ def test_a_rep_searches_filters_sorts_bulk_claims_and_uses_the_keyboard(site, br
         page.wait_for_selector(".flash-success")
         assert "You took" in page.locator(".flash-success").inner_text()
         assert titles(page) == ["Display fridge"]
+        page.wait_for_load_state("domcontentloaded")
         page.keyboard.press("?")
         assert page.locator("#shortcuts").get_attribute("open") is not None
         page.keyboard.press("j")
