@@ -28,14 +28,17 @@ class Control:
     options: tuple[tuple[str, str], ...] = ()
     error: str | None = None
     help: str = ""
+    unit: str = ""  # shown after the input: an amount's currency
 
 
 def controls(fields: tuple[FieldView, ...], values: dict[str, str] | None = None,
-             errors: dict[str, str] | None = None) -> list[Control]:
+             errors: dict[str, str] | None = None, *, currency: str = "") -> list[Control]:
     """A control per field, showing ``values`` (what the user sent) or else the
-    field's default, with the server's message for each field in ``errors``."""
+    field's default, with the server's message for each field in ``errors``. An
+    amount's control names ``currency``, the deal's: a methodology's labels cannot
+    know it, since one process serves deals in several currencies."""
     values, errors = values or {}, errors or {}
-    return [_control(f, values.get(f.id, f.default or ""), errors.get(f.id)) for f in fields]
+    return [_control(f, values.get(f.id, f.default or ""), errors.get(f.id), currency) for f in fields]
 
 
 def as_text(fields: tuple[FieldView, ...], answers: dict) -> dict[str, str]:
@@ -63,7 +66,7 @@ def sent(names: tuple[str, ...], form) -> dict[str, str]:
     return {name: form[name] for name in names if name in form}
 
 
-def _control(f: FieldView, value: str, error: str | None) -> Control:
+def _control(f: FieldView, value: str, error: str | None, currency: str) -> Control:
     kind = f.type.lower()
     common = dict(id=f.id, label=f.label, value=str(value), required=f.required, error=error, help=f.help)
     if kind == "boolean":
@@ -75,7 +78,7 @@ def _control(f: FieldView, value: str, error: str | None) -> Control:
     if kind in ("money", "decimal"):
         # Text, not a number input: an amount is typed as the app shows it ("12 500,50",
         # "12 500.00"), which a browser's number input refuses; the server reads it (issue 15).
-        return Control(kind="text", attrs={"inputmode": "decimal", "autocomplete": "off"}, **common)
+        return Control(kind="text", attrs={"inputmode": "decimal", "autocomplete": "off"}, unit=currency, **common)
     if kind == "date":
         return Control(kind="date", **common)
     text_kind = "textarea" if _long_text(f) else "text"

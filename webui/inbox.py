@@ -173,8 +173,10 @@ def _task_page(task, *, values=None, errors=None, refusal=None, refused=None, st
     engine = engine_of(current_app)
     viewer = current_user.username
     revision = engine.task_revision(task.id, viewer=viewer) if task.status == "completed" else None
-    return render_template("task.html", task=task, controls=controls(task.form, values, errors),
-                           context=engine.task_context(task.id, viewer=viewer),
+    context = engine.task_context(task.id, viewer=viewer)
+    return render_template("task.html", task=task,
+                           controls=controls(task.form, values, errors, currency=context.currency if context else ""),
+                           context=context,
                            errors=errors, other_errors=other_errors, now=engine.now(),
                            conflict=status == 409 and refusal is None, refusal=refusal,
                            refused=refused, revision=revision,
@@ -213,5 +215,5 @@ def _revise_page(task, revision, values, *, errors=None, status=200):
     errors = errors or {}
     known = {f.id for f in task.form}
     return render_template("task_revise.html", task=task, revision=revision,
-                           controls=controls(task.form, values, errors), errors=errors,
+                           controls=controls(task.form, values, errors, currency=revision.currency), errors=errors,
                            other_errors={k: v for k, v in errors.items() if k not in known}), status

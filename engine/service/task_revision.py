@@ -39,7 +39,8 @@ def task_revision(ctx: ServiceContext, task_id: str, *, viewer: str) -> TaskRevi
         if not visibility.may_see_task(session, user, task, opportunity):
             raise NotFoundError(f"no task '{task_id}'")
         answers, why = _decide(session, user, task, opportunity)
-        return TaskRevisionView(task.id, opportunity.id, answers, why is None, why, not_yours=why == NOT_YOURS)
+        return TaskRevisionView(task.id, opportunity.id, answers, why is None, why, not_yours=why == NOT_YOURS,
+                                currency=opportunity.currency)
 
 
 def revisable_task_ids(tasks, opportunity: Opportunity, events: list[tuple[int, str, dict]],

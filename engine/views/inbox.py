@@ -81,3 +81,4 @@ class TaskRevisionView:
     may_revise: bool
     refusal: str | None
     not_yours: bool = False  # the refusal is a permission: someone else completed it
+    currency: str = ""  # the deal's: what the form's amounts are in

@@ -85,3 +85,24 @@ def test_a_wrong_password_shows_one_generic_message(site, page):
     assert answer.value.status == 401
     page.locator("#login-error").wait_for(state="visible")
     assert page.url.endswith("/login")
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_an_amount_field_names_the_deal_s_currency_beside_its_input(tmp_path, page, width):
+    """The funnel's labels name no currency (one process serves deals in several): the
+    input says the deal's, on its right, and fits a phone."""
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    with demo_site(tmp_path, title="Chłodnie dla Berlina", amount="48000.00", currency="EUR", partner="Kühlhaus GmbH",
+                   attributes={"channel": "wholesale", "territory": "PL-PM"}, owner="rep1") as (url, deal, _):
+        page.set_viewport_size({"width": width, "height": 900})
+        log_in(page, url, "rep1")
+        page.goto(f"{url}/tasks/{deal.open_tasks[0].id}")
+        amount, unit = page.locator("#input-estimated_amount"), page.locator("#unit-estimated_amount")
+        assert unit.inner_text() == "EUR" and "PLN" not in page.locator("#field-estimated_amount label").inner_text()
+        field, box, beside = (page.locator("#field-estimated_amount").bounding_box(), amount.bounding_box(),
+                              unit.bounding_box())
+        assert beside["x"] >= box["x"] + box["width"] and abs(beside["y"] - box["y"]) < box["height"]  # on its right
+        assert beside["x"] + beside["width"] <= field["x"] + field["width"] + 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(shots / f"amount-unit-{width}.png"), full_page=True)

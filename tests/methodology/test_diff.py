@@ -115,7 +115,7 @@ def test_user_tasks_added_removed_renamed_moved_to_another_lane_and_their_fields
     quote = old.process.nodes["Task_Quote"]
     value, discount = quote.form
     new = with_node(old, "Task_Quote", name="Send the offer", lane="manager", due_date="P1D",
-                    form=(replace(value, type="money", label="Offer value (PLN)"),
+                    form=(replace(value, type="money", label="Offer value"),
                           FormField("valid_until", "Valid until", "date", 0, required=True)))
     new = with_node(new, "Task_FollowUp", form=tuple(
         replace(f, choices=(("ordered", "Ordered"), ("postponed", "Postponed"))) if f.id == "customer_decision" else f
@@ -133,7 +133,7 @@ def test_user_tasks_added_removed_renamed_moved_to_another_lane_and_their_fields
         "~ task 'Task_Quote': lane rep -> manager",
         "~ task 'Task_Quote': due P2D -> P1D",
         "- field 'discount_pct' of task 'Task_Quote' (Discount (%), long)",
-        "~ field 'quote_value' of task 'Task_Quote': label \"Quote value (in the deal's currency)\" -> 'Offer value (PLN)'",
+        "~ field 'quote_value' of task 'Task_Quote': label 'Quote value' -> 'Offer value'",
         "~ field 'quote_value' of task 'Task_Quote': type decimal -> money",
         "+ field 'valid_until' of task 'Task_Quote' (Valid until, date, required)",
         "~ field 'customer_decision' of task 'Task_FollowUp': choices +postponed -declined",

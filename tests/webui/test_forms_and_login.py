@@ -14,7 +14,9 @@ from engine.errors import ConflictError
 from tests.conftest import BASE_METHODOLOGY, SHIPPED, make_engine
 from tests.webui.pages_support import client_for, log_in, make_app, open_deal, with_passwords
 
-MONEY_LABEL = re.compile(r'<camunda:formField id="(\w+)" label="[^"]*\(PLN\)[^"]*" type="(\w+)"')
+# The shipped forms' amounts, by their ids: estimated_amount, amount_received, listing_fee...
+MONEY_FIELD = re.compile(r'<camunda:formField id="((?:\w+_)?(?:amount|value|fee)(?:_\w+)?)" label="([^"]*)" type="(\w+)"')
+CURRENCY_CODE = re.compile(r"\b(?:PLN|EUR|USD|GBP|CZK)\b|deal's currency")
 
 
 @pytest.fixture
@@ -47,10 +49,33 @@ def test_a_money_field_takes_decimals_and_the_forms_the_app_shows(decimal_engine
 
 
 def test_the_shipped_money_fields_are_decimal_not_whole_numbers():
-    fields = [(path.name, field, kind) for path in sorted((SHIPPED / "bpmn").glob("*.bpmn"))
-              for field, kind in MONEY_LABEL.findall(path.read_text("utf-8"))]
+    fields = [(path.name, field, label, kind) for path in sorted((SHIPPED / "bpmn").glob("*.bpmn"))
+              for field, label, kind in MONEY_FIELD.findall(path.read_text("utf-8"))]
     assert len(fields) >= 10
-    assert [f for f in fields if f[2] != "decimal"] == []
+    assert [f for f in fields if f[3] != "decimal"] == []
+    # One process serves deals in several currencies: the form shows the deal's, a label names none.
+    assert [f for f in fields if CURRENCY_CODE.search(f[2])] == []
+
+
+def currency_after(page: str, field: str) -> str | None:
+    unit = re.search(rf'<span class="with-unit"><input id="input-{field}"[^>]*aria-describedby="unit-{field}[ "]'
+                     rf'[^>]*><span class="unit" id="unit-{field}">(\w+)</span>', page)
+    return unit and unit.group(1)
+
+
+def test_an_amount_shows_the_deal_s_currency_after_its_input(decimal_engine):
+    deal = decimal_engine.create_opportunity(title="Chłodnia", amount="1000.00", currency="EUR", partner="Bar",
+                                             attributes={"channel": "retail"}, actor="manager")
+    rep = client_for(make_app(decimal_engine), "rep1")
+    task_id = deal.open_tasks[0].id
+    form = rep.get(f"/tasks/{task_id}").text
+    assert currency_after(form, "amount") == "EUR"
+    assert 'id="unit-interested"' not in form  # a yes/no has no currency
+    refused = rep.post(f"/tasks/{task_id}", data={"amount": "a lot", "interested": "true"})
+    assert refused.status_code == 422 and currency_after(refused.text, "amount") == "EUR"
+    assert 'aria-describedby="unit-amount error-amount" aria-invalid="true"' in refused.text
+    assert rep.post(f"/tasks/{task_id}", data={"amount": "900", "interested": "true"}).status_code == 303
+    assert currency_after(rep.get(f"/tasks/{task_id}/revise").text, "amount") == "EUR"
 
 
 def test_an_invalid_time_zone_is_a_field_error_and_the_zone_stays(app, engine):
