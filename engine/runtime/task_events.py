@@ -6,6 +6,14 @@ while it stays open (a non-interrupting escalation) — as Camunda's task forms 
 Which boundaries a task offers is a fact of the spec (one per methodology version);
 taking one works on a live task as a worker's BPMN error does
 (engine.runtime.external.deliver_error).
+
+Which of them can still catch is a fact of the task (``waiting``). BPMN lets a
+non-interrupting boundary event catch again and again while its activity runs;
+SpiffWorkflow 3.2 does not: a boundary catches only while its task WAITs
+(``BoundaryEvent.catches``), and once caught it completes and is not armed again
+while the activity stays open. Dealflow follows the engine that runs the deal: a
+non-interrupting escalation is raised once per task, and a task no longer offers it
+once raised (an interrupting one ends the task, so it never outlives its firing).
 """
 
 from __future__ import annotations
@@ -38,6 +46,16 @@ def offered(specs, node_id: str) -> tuple[TaskEvent, ...]:
         if split is not None:
             return tuple(_event(s) for s in split.outputs if _kind(s) is not None)
     return ()
+
+
+def waiting(task) -> frozenset[str]:
+    """The BPMN ids of the error and escalation boundary events of the READY user
+    task ``task`` that can still catch (those that wait beside it)."""
+    split = task.parent
+    if split is None or not split.task_spec.name.endswith(".BoundaryEventSplit"):
+        return frozenset()
+    return frozenset(t.task_spec.bpmn_id for t in split.children
+                     if t is not task and t.state == TaskState.WAITING and _kind(t.task_spec) is not None)
 
 
 def catcher(task, kind: str, code: str):

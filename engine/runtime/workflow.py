@@ -236,6 +236,12 @@ class ProcessRunner:
         """The error and escalation boundary events of the user task ``node_id``."""
         return task_events.offered([self._spec, *self._subprocess_specs.values()], node_id)
 
+    def waiting_task_events(self, state: str, task_id: str, now: datetime) -> frozenset[str]:
+        """The boundary ids of the READY user task ``task_id``'s error and escalation
+        boundary events that can still catch (a raised non-interrupting one cannot)."""
+        with frozen_now(now):
+            return task_events.waiting(self._ready_user_task(self._load(state), task_id))
+
     def raise_task_event(self, state: str, task_id: str, kind: str, code: str, data: dict, now: datetime,
                          user: str | None = None) -> tuple[str, StepResult] | None:
         """The person doing the READY user task ``task_id`` reports an error or raises an

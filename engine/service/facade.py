@@ -75,7 +75,7 @@ from engine.views.board import BoardView
 from engine.service import notifications as notification_service
 from engine.views.notifications import MailedNotification, NotificationPage, NotificationView
 from engine.service import inbox_work, task_context, task_events
-from engine.views.task_events import TaskEventView
+from engine.views.task_events import TaskDetailView, TaskEventView
 from engine.views.inbox import BulkReport, SavedFilterView, TaskContext, TaskRevisionView
 
 
@@ -267,8 +267,13 @@ class Engine:
         return tasks.reassign_task(self.context, task_id, to=to, actor=actor)
 
     def task_events(self, task_id: str, *, viewer: str) -> tuple[TaskEventView, ...]:
-        """The error and escalation boundary events the viewer may take on the task now."""
+        """The error and escalation boundary events that can still catch on the task now
+        (a raised non-interrupting escalation cannot); taking one is for who may work it."""
         return task_events.task_events(self.context, task_id, viewer=viewer)
+
+    def task_detail(self, task_id: str, *, viewer: str) -> TaskDetailView:
+        """The task with what the viewer may do and its boundary events, read together."""
+        return task_events.task_detail(self.context, task_id, viewer=viewer)
 
     def raise_task_event(self, task_id: str, *, kind: str, code: object, actor: str, message: object = "",
                          variables: Mapping[str, object] | None = None,

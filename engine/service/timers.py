@@ -9,7 +9,7 @@ from engine.errors import ConflictError, DealflowError
 from engine.rules import policy
 from engine.methodology.model import FormField
 from engine.rules.forms import validate_form
-from engine.service import message_rows, opportunities, tasks, unit_of_work, visibility
+from engine.service import message_rows, opportunities, task_events, tasks, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.progress import apply_step
 from engine.service.unattended import apply_unattended_step
@@ -174,6 +174,8 @@ def retry(ctx: ServiceContext, opportunity_id: int, *, actor: str, upgrade: bool
             clean, _ = validate_form(fields, step["data"])  # stored as JSON text: re-type it
             worker = session.get(User, step["actor"])
             tasks.run_completion(ctx, session, opportunity, task, worker, clean, now)
+        elif step["kind"] in task_events.STEPS:  # a reported error or escalation: report it again
+            task_events.retry_report(ctx, session, opportunity, step, now)
         else:
             version, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
             runner = ctx.catalog.runner(session, version.id)

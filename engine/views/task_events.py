@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.views.opportunities import TaskView
+
 
 @dataclass(frozen=True)
 class TaskEventView:
@@ -16,3 +18,12 @@ class TaskEventView:
     kind: str  # "error" or "escalation"
     code: str  # the errorCode / escalationCode; "" for a boundary catching any
     interrupting: bool  # False: the task stays open (a non-interrupting escalation)
+
+
+@dataclass(frozen=True)
+class TaskDetailView:
+    """One task as its viewer sees it, with the boundary events that can still catch
+    on it (GET /api/v1/tasks/{id})."""
+
+    task: TaskView
+    events: tuple[TaskEventView, ...]  # in the diagram's order; () unless the task is ready

@@ -59,3 +59,17 @@ def test_a_code_no_boundary_catches_changes_nothing_and_only_user_tasks_take_one
     assert runner.raise_task_event(state, offer.task_id, "escalation", "CUSTOMER_WITHDREW", {}, T0) is None
     with pytest.raises(TaskNotReadyError, match="not a task id"):
         runner.raise_task_event(state, "nonsense", "error", "CUSTOMER_WITHDREW", {}, T0)
+
+
+def test_a_raised_non_interrupting_escalation_no_longer_waits_beside_its_task():
+    """SpiffWorkflow 3.2 catches at a boundary only while it waits and does not arm it
+    again: the escalation is raised once while the task stays open (BPMN would allow more)."""
+    runner, state, offer = started()
+    assert runner.waiting_task_events(state, offer.task_id, T0) == {"Boundary_Withdrew", "Boundary_Discount"}
+    state, _ = runner.raise_task_event(state, offer.task_id, "escalation", "DISCOUNT", {}, T0)
+    assert runner.waiting_task_events(state, offer.task_id, T0) == {"Boundary_Withdrew"}
+    assert runner.raise_task_event(state, offer.task_id, "escalation", "DISCOUNT", {}, T0) is None
+    state, result = runner.raise_task_event(state, offer.task_id, "error", "CUSTOMER_WITHDREW", {}, T0)
+    assert result.ended_at == ("End_Lost",)
+    with pytest.raises(TaskNotReadyError, match="not ready"):
+        runner.waiting_task_events(state, offer.task_id, T0)
