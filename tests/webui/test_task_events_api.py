@@ -1,5 +1,5 @@
-"""POST /tasks/{id}/bpmn-error and /bpmn-escalation on both databases: each documented
-answer fits its schema — the rep ends "Prepare offer" as "Customer withdrew", escalates
+"""GET /tasks/{id} (the task's boundary codes), POST /tasks/{id}/bpmn-error and
+/bpmn-escalation on both databases: each documented answer fits its schema — the rep ends "Prepare offer" as "Customer withdrew", escalates
 "Discount above my limit" — and a wrong user is 403 or 404 as for completing."""
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from tests.service.test_task_events import OFFERS
 from tests.webui.test_api import Api, assert_error
 from tests.webui.test_api_openapi import PREFIX, Checker, every_status
 
-ERROR, ESCALATION = "/tasks/{task_id}/bpmn-error", "/tasks/{task_id}/bpmn-escalation"
-TASK_EVENT_PATHS = {ERROR, ESCALATION}
+TASK, ERROR, ESCALATION = "/tasks/{task_id}", "/tasks/{task_id}/bpmn-error", "/tasks/{task_id}/bpmn-escalation"
+TASK_EVENT_PATHS = {TASK, ERROR, ESCALATION}
+WITHDREW = {"code": "CUSTOMER_WITHDREW", "name": "Customer withdrew", "interrupting": True}
+DISCOUNT = {"code": "DISCOUNT", "name": "Discount above my limit", "interrupting": False}
 
 
 @pytest.fixture
@@ -55,7 +57,31 @@ def test_every_documented_answer_of_ending_a_task_by_a_boundary_event(offers_api
     check(api.post(f"/tasks/{task}/bpmn-error", "rep1", {"errorCode": "CUSTOMER_WITHDREW"}), "POST", ERROR, 409)
     check(api.post(f"/tasks/{task}/bpmn-escalation", "rep1", {"escalationCode": "DISCOUNT"}), "POST", ESCALATION,
           409)
-    assert every_status(check.document, TASK_EVENT_PATHS) - check.checked == set()
+    assert every_status(check.document, {ERROR, ESCALATION}) - check.checked == set()
+
+
+def test_a_task_lists_the_boundary_codes_that_can_still_catch_on_it(offers_api):
+    api = offers_api
+    check = Checker(api.client.get(f"{PREFIX}/openapi.json").get_json())
+    task = open_offer(api)
+    path = f"/tasks/{task}"
+    shown = check(api.get(path, "rep1"), "GET", TASK, 200)
+    assert (shown["id"], shown["name"], shown["may_work"]) == (task, "Prepare offer", True)
+    assert (shown["errors"], shown["escalations"]) == ([WITHDREW], [DISCOUNT])
+    seen = check(api.get(path, "designer"), "GET", TASK, 200)  # sees every deal, works none
+    assert (seen["may_work"], seen["errors"], seen["escalations"]) == (False, [WITHDREW], [DISCOUNT])
+    check(api.get(path, None), "GET", TASK, 401)
+    check(api.get(path, "rep3"), "GET", TASK, 404)  # another team's deal
+    check(api.get(path, "rep2"), "GET", TASK, 404)  # the team's deal, rep1's task
+    check(api.get("/tasks/no-such-task", "rep1"), "GET", TASK, 404)
+    api.post(f"{path}/bpmn-escalation", "rep1", {"escalationCode": "DISCOUNT"})
+    raised = check(api.get(path, "rep1"), "GET", TASK, 200)  # raised once: no longer offered
+    assert (raised["status"], raised["errors"], raised["escalations"]) == ("ready", [WITHDREW], [])
+    check(api.post(f"{path}/bpmn-error", "rep1", {"errorCode": "CUSTOMER_WITHDREW"}), "POST", ERROR, 200)
+    ended = check(api.get(path, "rep1"), "GET", TASK, 200)
+    assert (ended["status"], ended["may_work"], ended["errors"], ended["escalations"]) == (
+        "completed", False, [], [])
+    assert every_status(check.document, {TASK}) - check.checked == set()
 
 
 def test_bad_bodies_are_refused_field_by_field(offers_api):

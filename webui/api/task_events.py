@@ -1,7 +1,8 @@
-"""Ending a user task through one of its boundary events instead of completing it, as
-Camunda's task API does: POST /tasks/{id}/bpmn-error (an error boundary event takes
-the task) and POST /tasks/{id}/bpmn-escalation (an escalation boundary event; a
-non-interrupting one leaves the task open)."""
+"""One task with the boundary events that can still catch on it (GET /tasks/{id}), and
+ending a user task through one of them instead of completing it, as Camunda's task
+API does: POST /tasks/{id}/bpmn-error (an error boundary event takes the task) and
+POST /tasks/{id}/bpmn-escalation (an escalation boundary event; a non-interrupting one
+leaves the task open)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,17 @@ from engine.errors import ConflictError, FormError, PermissionDeniedError
 
 from webui.api.blueprint import bp, facade, username
 from webui.api.parsing import json_object
-from webui.api.shapes import opportunity_json
+from webui.api.shapes import opportunity_json, task_json
 
 FIELDS = {"error": ("errorCode", "errorMessage", "variables"), "escalation": ("escalationCode", "variables")}
+
+
+@bp.get("/tasks/<task_id>")
+def show_task(task_id: str):
+    detail = facade().task_detail(task_id, viewer=username())
+    return jsonify({**task_json(detail.task), "may_work": detail.task.may_work,
+                    **{f"{kind}s": [{"code": e.code, "name": e.name, "interrupting": e.interrupting}
+                                    for e in detail.events if e.kind == kind] for kind in ("error", "escalation")}})
 
 
 @bp.post("/tasks/<task_id>/bpmn-error")
