@@ -1,6 +1,7 @@
 """The task page's other ways to end a task (webui/templates/_task_events.html): one
-form per error or escalation boundary event of the task, posted here with a ticked
-confirmation; the page's own completion form stays the primary action."""
+form per error or escalation boundary event that can still catch on the task (a raised
+non-interrupting escalation is gone), posted here with a ticked confirmation; the
+page's own completion form stays the primary action."""
 
 from __future__ import annotations
 
@@ -31,8 +32,12 @@ def take(task_id: str):
     except (ConflictError, PermissionDeniedError, FormError) as err:
         flash(_said(err), "error")
         return redirect(here, 303)
-    taken = next((t for t in deal.open_tasks if t.id == task_id), None)
     name = request.form.get("name") or code
+    if deal.error_message is not None:  # the step after the boundary failed: kept as the deal's error
+        flash(f"“{name}” was not taken: the step after it failed ({deal.error_message}). The deal shows the "
+              f"error; its manager can retry it once the methodology is fixed. “{task.name}” stays open.", "error")
+        return redirect(here, 303)
+    taken = next((t for t in deal.open_tasks if t.id == task_id), None)
     if taken is not None:  # a non-interrupting escalation: the task stays open with its holder
         flash(f"Raised “{name}”; “{task.name}” stays open with you.", "success")
         return redirect(here, 303)

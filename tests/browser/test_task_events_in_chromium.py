@@ -1,8 +1,8 @@
 """Issue 14 in a real Chromium at 1366 px and 390 px (CSRF on), screenshots kept: on
 "Prepare offer" the rep sees "Complete" first and, below it, a secondary button per
 boundary event; raising "Discount above my limit" waits for the ticked box (the
-browser's own required-check, no script) and leaves the task open; "Customer
-withdrew" then ends it and the deal is lost."""
+browser's own required-check, no script) and leaves the task open without its button
+(raised once); "Customer withdrew" then ends it and the deal is lost."""
 
 from __future__ import annotations
 
@@ -56,6 +56,10 @@ def test_the_rep_escalates_then_ends_the_offer_as_withdrawn(site, browser, width
     assert answer.value.status == 303
     rep.wait_for_selector(".flash-success")
     assert "stays open with you" in rep.locator(".flash-success").inner_text()
+    assert rep.locator("#task-event-open-Boundary_Discount").count() == 0  # raised once: no button left
+    assert rep.locator("#task-event-open-Boundary_Withdrew").is_visible()
+    assert rep.evaluate("() => document.documentElement.scrollWidth") <= width
+    rep.screenshot(path=str(shots / f"task-events-raised-{width}.png"), full_page=True)
     assert sorted(t.name for t in engine.show_opportunity(deal.id).open_tasks) == ["Approve the discount",
                                                                                     "Prepare offer"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import make_engine
-from tests.service.test_task_events import OFFERS, open_offer
+from tests.service.test_task_events import FAILING, OFFERS, offers_with_script, open_offer
 from tests.webui.pages_support import client_for, csrf_token, log_in, make_app, with_passwords
 
 
@@ -47,6 +47,8 @@ def test_unticked_nothing_happens_ticked_the_escalation_keeps_the_task_and_the_e
     raised = rep.post(f"/tasks/{task.id}/boundary", data={"kind": "escalation", "code": "DISCOUNT", "confirm": "yes",
                                                           "name": "Discount above my limit"}, follow_redirects=True)
     assert "Raised “Discount above my limit”; “Prepare offer” stays open with you." in raised.text
+    assert 'id="task-event-form-Boundary_Discount"' not in raised.text  # raised once: its button is gone
+    assert 'id="task-event-form-Boundary_Withdrew"' in raised.text
     assert sorted(t.name for t in offers.show_opportunity(deal.id).open_tasks) == ["Approve the discount",
                                                                                     "Prepare offer"]
     ended = rep.post(f"/tasks/{task.id}/boundary", data={"kind": "error", "code": "CUSTOMER_WITHDREW",
@@ -82,3 +84,20 @@ def test_without_the_csrf_token_the_post_is_refused(offers):
     token = csrf_token(client.get(f"/tasks/{task.id}").text)
     assert client.post(f"/tasks/{task.id}/boundary", data={**data, "csrf_token": token}).status_code == 303
     assert offers.task(task.id, viewer="rep1").status == "completed"
+
+
+def test_a_report_whose_next_step_fails_says_so_and_keeps_the_task_and_its_buttons(db_url, clock, tmp_path):
+    engine = with_passwords(make_engine(db_url, clock, offers_with_script(tmp_path, "failing", "2.0", FAILING)))
+    try:
+        deal, task = open_offer(engine)
+        rep = client_for(make_app(engine), "rep1")
+        failed = rep.post(f"/tasks/{task.id}/boundary", data={"kind": "error", "code": "CUSTOMER_WITHDREW",
+                                                              "confirm": "yes", "name": "Customer withdrew"})
+        assert failed.status_code == 303 and failed.headers["Location"] == f"/tasks/{task.id}"
+        page = rep.get(failed.headers["Location"]).text
+        assert ("“Customer withdrew” was not taken: the step after it failed (division by zero). The deal shows "
+                "the error; its manager can retry it") in page
+        assert 'id="task-event-form-Boundary_Withdrew"' in page and 'id="task-submit"' in page
+        assert engine.show_opportunity(deal.id).error_message == "division by zero"
+    finally:
+        engine.close()
