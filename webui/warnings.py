@@ -48,9 +48,11 @@ def warning_partials():
 
     def inbox_warnings():
         if not current_user.is_authenticated:
-            return []
-        # the login's view with its team ids: one statement for a rep (a manager's hierarchy besides)
-        return engine_of(current_app).warnings(viewer=current_user.view, include_acknowledged=False)
+            return None
+        # the login's view with its team ids: one statement for a rep (a manager's hierarchy besides),
+        # reading the newest few and the count of all, not every warning to show five
+        return engine_of(current_app).warnings_page(viewer=current_user.view, include_acknowledged=False,
+                                                    per_page=INBOX_LIMIT)
 
     def deal_warnings(opportunity_id: int):
         if not current_user.is_authenticated:
@@ -60,4 +62,4 @@ def warning_partials():
         except NotFoundError:
             return []
 
-    return {"inbox_warnings": inbox_warnings, "deal_warnings": deal_warnings, "inbox_warning_limit": INBOX_LIMIT}
+    return {"inbox_warnings": inbox_warnings, "deal_warnings": deal_warnings}

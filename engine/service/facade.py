@@ -749,7 +749,7 @@ class Engine:
         return deal_warnings.list_warnings(self.context, viewer=viewer, include_cleared=include_cleared,
                                            include_acknowledged=include_acknowledged)
 
-    def warnings_page(self, *, viewer: str, include_cleared: bool = False, include_acknowledged: bool = True,
+    def warnings_page(self, *, viewer: str | UserView, include_cleared: bool = False, include_acknowledged: bool = True,
                       page: object = 1, per_page: object = None) -> WarningPage:
         """One page (at most 1000) of the viewer's warnings, newest first, and their total."""
         return deal_warnings.warnings_page(self.context, viewer=viewer, include_cleared=include_cleared,

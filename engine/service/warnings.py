@@ -181,16 +181,19 @@ def list_warnings(ctx: ServiceContext, *, viewer: str | UserView, include_cleare
     return [_view(row, True) for row in rows]
 
 
-def warnings_page(ctx: ServiceContext, *, viewer: str, include_cleared: bool = False,
+def warnings_page(ctx: ServiceContext, *, viewer: str | UserView, include_cleared: bool = False,
                   include_acknowledged: bool = True, page: object = 1, per_page: object = None) -> WarningPage:
-    """One page of the viewer's warnings, newest first, with their total."""
+    """One page of the viewer's warnings, newest first, with their total: one
+    statement (the inbox shows the newest few on every page view, and how many more)."""
     number, size = paging(page, per_page, MAX_PER_PAGE)
     with unit_of_work.quick_read(ctx) as session:
         scope = _scope(session, viewer)
-        total, _ = store.count_visible(session, scope, include_cleared=include_cleared,
-                                       include_acknowledged=include_acknowledged)
-        rows = store.visible(session, scope, include_cleared=include_cleared,
-                             include_acknowledged=include_acknowledged, limit=size, offset=(number - 1) * size)
+        rows, total = store.visible_page(session, scope, include_cleared=include_cleared,
+                                         include_acknowledged=include_acknowledged, limit=size,
+                                         offset=(number - 1) * size)
+        if total is None:  # an empty page: none at all on the first, else past the end
+            total = 0 if number == 1 else store.count_visible(session, scope, include_cleared=include_cleared,
+                                                              include_acknowledged=include_acknowledged)[0]
     return WarningPage(tuple(_view(row, True) for row in rows), number, size, total)
 
 

@@ -276,6 +276,23 @@ def visible(session: Session, scope: Scope, *, include_cleared: bool = False,
             by_owner: bool = False) -> list[WarningRow]:
     """The warnings ``scope`` sees, newest first (``by_owner``: by the deal owner's
     name first, as the board groups them); ``limit`` from ``offset`` (a page)."""
+    query = _visible_query(scope, include_cleared, include_acknowledged, opportunity_id, since, warning_id,
+                           limit, offset, by_owner)
+    return [WarningRow(*row) for row in session.execute(query)]
+
+
+def visible_page(session: Session, scope: Scope, *, include_cleared: bool = False, include_acknowledged: bool = True,
+                 limit: int, offset: int = 0) -> tuple[list[WarningRow], int | None]:
+    """A page of ``visible`` and, in the same statement, how many warnings there are in
+    all (a window count over the filtered rows); the total is None when the page is
+    empty (a page past the end says nothing of the total)."""
+    page = _visible_query(scope, include_cleared, include_acknowledged, None, None, None, limit, offset, False)
+    rows = session.execute(page.add_columns(func.count().over())).all()
+    return [WarningRow(*row[:-1]) for row in rows], (int(rows[0][-1]) if rows else None)
+
+
+def _visible_query(scope: Scope, include_cleared: bool, include_acknowledged: bool, opportunity_id: int | None,
+                   since: datetime | None, warning_id: int | None, limit: int, offset: int, by_owner: bool):
     owner, acker = aliased(User), aliased(User)
     query = (select(DealWarning.id, DealWarning.opportunity_id, Opportunity.title, Opportunity.partner_name,
                     owner.username, owner.display_name, DealWarning.rule, DealWarning.message, DealWarning.advice,
@@ -291,8 +308,7 @@ def visible(session: Session, scope: Scope, *, include_cleared: bool = False,
     if warning_id is not None:
         query = query.where(DealWarning.id == warning_id)
     owner_order = (func.lower(owner.display_name), owner.username) if by_owner else ()
-    query = query.order_by(*owner_order, DealWarning.fired_at.desc(), DealWarning.id.desc()).limit(limit).offset(offset)
-    return [WarningRow(*row) for row in session.execute(query)]
+    return query.order_by(*owner_order, DealWarning.fired_at.desc(), DealWarning.id.desc()).limit(limit).offset(offset)
 
 
 def lock_warning(session: Session, warning_id: int) -> DealWarning | None:

@@ -222,6 +222,12 @@ def test_the_warnings_and_the_board_come_a_page_at_a_time_with_the_total(engine,
     for wrong in ({"page": 0}, {"per_page": 1001}, {"page": "x"}):
         with pytest.raises(FormError):
             engine.warnings_page(viewer="manager", **wrong)
+    past_the_end = engine.warnings_page(viewer="manager", page=3, per_page=2)
+    assert (past_the_end.warnings, past_the_end.total) == ((), 3)  # the total still counted
+    engine.acknowledge_warning(first.warnings[0].id, actor="manager")
+    waiting = engine.warnings_page(viewer="manager", include_acknowledged=False, per_page=2)
+    assert (waiting.total, [w.deal_title for w in waiting.warnings]) == (2, ["Bar kiosk", "Rex kiosk"])
+    assert engine.warnings_page(viewer="rep3", per_page=2).total == 0  # sees none of them
 
 
 def test_acknowledging_records_who_and_when_once_and_only_by_those_who_see_it(engine, clock):

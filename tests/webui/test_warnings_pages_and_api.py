@@ -4,6 +4,8 @@ GET /warnings and POST /warnings/{id}/ack — each also as the wrong user."""
 
 from __future__ import annotations
 
+import re
+
 from tests.webui.pages_support import assert_nothing_leaks, client_for, csrf_token, log_in, make_app, open_deal
 from tests.webui.test_api import Api
 from tests.webui.test_api_openapi import PREFIX, Checker, every_status
@@ -79,6 +81,20 @@ def test_the_inbox_and_the_deal_page_show_the_deals_warnings(engine, app, clock)
     assert 'id="inbox-warnings"' not in rep.get("/").text  # the inbox lists what still waits for someone
     assert 'id="deal-warnings"' in rep.get(f"/opportunities/{first.id}").text  # the deal page: until it clears
     assert 'id="inbox-warnings"' not in client_for(app, "rep3").get("/").text
+
+
+def test_the_inbox_shows_the_newest_five_warnings_and_counts_them_all(engine, app, clock):
+    for n in range(7):  # rep1, rep2, rep1...
+        open_deal(engine, f"Kiosk {n}", f"Sklep {n}")
+        clock.advance(minutes=1)
+    clock.advance(days=3)
+    engine.sweep_warnings()
+    box = client_for(app, "manager").get("/").text.split('id="inbox-filters"')[0]
+    assert re.search(r'<h2>Warnings <span class="badge badge-overdue">7</span></h2>', box)
+    assert [n for n in range(7) if f"Kiosk {n}<" in box] == [2, 3, 4, 5, 6]  # the newest five
+    assert re.search(r'id="all-warnings">All 7 warnings →<', box)
+    rep1 = client_for(app, "rep1").get("/").text.split('id="inbox-filters"')[0]
+    assert 'badge-overdue">4<' in rep1 and "The warnings page →" in rep1  # all four shown: no "All 4"
 
 
 def test_the_api_lists_and_acknowledges_as_documented(engine, clock):
