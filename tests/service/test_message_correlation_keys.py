@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
-from engine.errors import ConflictError, FormError, NotFoundError
+from engine.errors import FormError, NotFoundError
 from engine.service import Engine
 from engine.views.messages import Correlation
 from tests.conftest import make_engine
-from tests.service.test_messages import FIXTURE, order, stage
+from tests.engine.test_concurrency import at_once
+from tests.service.test_messages import FIXTURE, named, order, stage
 from tests.webui.test_api import assert_error
 from tests.webui.test_messages_api import Senders
 
@@ -137,33 +137,14 @@ def test_the_api_lists_what_a_deal_waits_for(erp):
     assert_error(api.get(f"/opportunities/{deal.id}/waits", None), 401, "unauthorized")
 
 
-def race(*calls):
-    """Run ``calls`` at once, each in its own thread; what each returned or raised."""
-    start, outcomes = threading.Barrier(len(calls)), [None] * len(calls)
-
-    def run(i, call):
-        start.wait()
-        try:
-            outcomes[i] = call()
-        except (NotFoundError, ConflictError) as err:
-            outcomes[i] = type(err).__name__
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
-
-
 def test_two_senders_racing_with_one_key_deliver_once(db_url, clock, tmp_path):
     first = make_engine(db_url, clock, keyed_methodologies(tmp_path))
     second = Engine(db_url, clock=clock)
     try:
         deal = order(first, "ORD-1", "Raced", order_number=4711)
-        outcomes = race(*(lambda e=e: e.send_message("order-confirmed", by_key("4711"), actor="admin").delivered_to
-                          for e in (first, second)))
-        assert sorted(map(str, outcomes)) == sorted([str((deal.id,)), "NotFoundError"])
+        outcomes = at_once(*(lambda e=e: e.send_message("order-confirmed", by_key("4711"), actor="admin").delivered_to
+                             for e in (first, second)))
+        assert sorted(map(named, outcomes)) == sorted([str((deal.id,)), "NotFoundError"])
         shown = first.show_opportunity(deal.id)
         assert [e.kind for e in shown.events].count("message_received") == 1
         assert shown.stage_id == "delivery"
@@ -179,8 +160,8 @@ def test_two_deals_that_begin_waiting_with_one_key_at_once_take_its_buffered_mes
         kept = first.send_message("order-confirmed", by_key("4800"), {"carrier": "DPD"}, buffer_seconds=3600,
                                   actor="admin")
         assert kept.buffered_id is not None
-        opened = race(lambda: order(first, "ORD-A", "A", order_number=4800).id,
-                      lambda: order(second, "ORD-B", "B", order_number=4800).id)
+        opened = at_once(lambda: order(first, "ORD-A", "A", order_number=4800).id,
+                         lambda: order(second, "ORD-B", "B", order_number=4800).id)
         assert all(isinstance(o, int) for o in opened), opened
         assert sorted(stage(first, first.show_opportunity(i)) for i in opened) == ["delivery", "order"]
         received = [first.show_opportunity(i) for i in opened]
