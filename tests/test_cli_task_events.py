@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from engine.cli import main
 from tests.conftest import make_engine
-from tests.service.test_task_events import OFFERS, open_offer
+from tests.service.test_task_events import FAILING, OFFERS, deploy_the_fix, offers_with_script, open_offer
 
 
 def test_escalating_and_reporting_an_error_from_the_command_line(tmp_path, clock, monkeypatch):
@@ -40,4 +40,22 @@ def test_escalating_and_reporting_an_error_from_the_command_line(tmp_path, clock
     assert engine.show_opportunity(deal.id).status == "lost"
     again = runner.invoke(main, ["task", "error", task.id, "CUSTOMER_WITHDREW", "--as", "rep1"])
     assert again.exit_code == 1 and again.stderr == f"error: task '{task.id}' is no longer ready (it is completed)\n"
+    engine.close()
+
+
+def test_a_report_whose_next_step_fails_exits_non_zero_and_retry_reports_it_again(tmp_path, clock, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'dealflow.db'}"
+    engine = make_engine(url, clock, offers_with_script(tmp_path, "failing", "2.0", FAILING))
+    deal, task = open_offer(engine)
+    monkeypatch.setenv("DEALFLOW_DATABASE_URL", url)
+    runner = CliRunner()
+    failed = runner.invoke(main, ["task", "error", task.id, "CUSTOMER_WITHDREW", "--as", "rep1"])
+    assert failed.exit_code == 1 and failed.stderr == (
+        "error: the task stays open: the process failed at script task 'Share of Boundary_Withdrew' "
+        f"(Script_Withdrew): division by zero; once the methodology is fixed, 'dealflow opportunity retry {deal.id} "
+        "--upgrade --as MANAGER' reports it again\n"), failed.output
+    deploy_the_fix(engine, tmp_path)
+    retried = runner.invoke(main, ["opportunity", "retry", str(deal.id), "--upgrade", "--as", "manager"])
+    assert retried.exit_code == 0, retried.output
+    assert engine.show_opportunity(deal.id).status == "lost"
     engine.close()

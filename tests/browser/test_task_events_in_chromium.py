@@ -11,7 +11,7 @@ import pytest
 from tests.browser.conftest import log_in, serve
 from tests.browser.test_confirmations_in_chromium import new_page, shots_folder, value_missing
 from tests.conftest import FakeClock, make_engine
-from tests.service.test_task_events import OFFERS, open_offer
+from tests.service.test_task_events import FAILING, OFFERS, offers_with_script, open_offer
 from tests.webui.pages_support import with_passwords
 from webui import create_app
 
@@ -73,4 +73,38 @@ def test_the_rep_escalates_then_ends_the_offer_as_withdrawn(site, browser, width
     rep.wait_for_selector(".flash-success")
     assert "“Prepare offer” ended as “Customer withdrew”" in rep.locator(".flash-success").inner_text()
     assert engine.show_opportunity(deal.id).status == "lost"
+    rep.context.close()
+
+
+@pytest.fixture
+def failing_site(tmp_path):
+    methodology = offers_with_script(tmp_path, "failing", "2.0", FAILING)
+    engine = with_passwords(make_engine(f"sqlite:///{tmp_path / 'dealflow.db'}", FakeClock(), methodology))
+    deal, task = open_offer(engine, "Hotel Pod Lipami")
+    url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"}))
+    yield url, deal, task, engine
+    stop()
+    engine.close()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_report_whose_next_step_fails_says_why_and_keeps_the_task(failing_site, browser, width, tmp_path):
+    url, deal, task, engine = failing_site
+    shots = shots_folder(tmp_path)
+    rep = new_page(browser, width)
+    log_in(rep, url, "rep1")
+    rep.goto(f"{url}/tasks/{task.id}")
+    rep.click("#task-event-open-Boundary_Withdrew")
+    rep.check("#task-event-confirm-Boundary_Withdrew")
+    with rep.expect_response(lambda r: r.request.method == "POST") as answer:
+        rep.click("#task-event-submit-Boundary_Withdrew")
+    assert answer.value.status == 303
+    rep.wait_for_selector(".flash-error")
+    said = rep.locator(".flash-error").inner_text()
+    assert said.startswith("“Customer withdrew” was not taken: the step after it failed (division by zero).")
+    assert rep.url == f"{url}/tasks/{task.id}" and rep.locator("#task-submit").is_visible()
+    assert rep.locator("#task-event-open-Boundary_Withdrew").is_visible()  # it may be reported again
+    assert rep.evaluate("() => document.documentElement.scrollWidth") <= width
+    rep.screenshot(path=str(shots / f"task-event-failed-{width}.png"), full_page=True)
+    assert engine.show_opportunity(deal.id).error_message == "division by zero"
     rep.context.close()

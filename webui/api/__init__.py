@@ -10,7 +10,7 @@ and the modules that put their routes on it.
     opportunities  opening one, showing one
     deal_forecast  a deal's expected close date and forecast-category override
     tasks          claiming and completing a task
-    task_events    ending a user task through its error or escalation boundary event
+    task_events    one task with its boundary events; ending it through one of them
     sales          the Sales Assistant: questionnaires, probability override, closing as lost
     buying_center  contacts, relationships, the diagram
     handover       handing a partner to another rep
