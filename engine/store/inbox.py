@@ -24,6 +24,7 @@ from engine.rules import policy
 from engine.rules.routing import task_holder, task_role, unresolved_assignment
 from engine.rules.scoring import question_fields
 from engine.views import FieldView, TaskView
+from engine.store import inbox_arms
 from engine.store.events import note_row
 from engine.store.lookup import Lookup, field_views
 from engine.store.models import InboxTask, Opportunity, Team, User
@@ -270,6 +271,8 @@ def groups(session: Session, visible: Visibility, now: datetime, narrowed: tuple
     conditions of the filters other than stage and methodology, from ``narrowing``)."""
     key = ("groups", visible.shape)
     query = _STATEMENTS.get(key) if not narrowed else None
+    if query is None and not narrowed and inbox_arms.is_plain_rep(visible.shape):
+        query = _STATEMENTS[key] = inbox_arms.groups_statement(visible.mine, visible.queued, _NOW)
     if query is None:
         query = (select(Opportunity.stage_id, Opportunity.methodology_version_id, func.count(),
                         func.sum(case((visible.mine, 1), else_=0)), func.sum(case((visible.queued, 1), else_=0)),
@@ -387,8 +390,10 @@ def page(session: Session, visible: Visibility, *, stage: str | None, version_id
     key = ("page", visible.shape, stage is not None, version_ids is not None, sort, descending)
     query = _STATEMENTS.get(key) if not narrowed else None
     managed = visible.shape[2]
-    if query is None and not narrowed and stage is None and version_ids is None and not managed \
-            and sort in _TASK_SORTS:
+    plain = not narrowed and stage is None and version_ids is None
+    if query is None and plain and sort == "due" and not descending and inbox_arms.is_plain_rep(visible.shape):
+        query = _STATEMENTS[key] = _page_of_arms(visible)
+    if query is None and plain and not managed and sort in _TASK_SORTS:
         query = _STATEMENTS[key] = _page_of_tasks_first(visible, sort, descending)
     if query is None:
         query = (select(*_PAGE_TASK_COLUMNS, Opportunity.title.label("deal_title"),
@@ -407,7 +412,7 @@ def page(session: Session, visible: Visibility, *, stage: str | None, version_id
                  .limit(bindparam("inbox_limit", type_=Integer)).offset(bindparam("inbox_offset", type_=Integer)))
         if not narrowed:
             _STATEMENTS[key] = query
-    params = {**visible.params, "inbox_limit": limit, "inbox_offset": offset}
+    params = {**visible.params, "inbox_limit": limit, "inbox_offset": offset, "inbox_first": offset + limit}
     if stage is not None:
         params["inbox_stage"] = stage
     if version_ids is not None:
@@ -442,6 +447,21 @@ def _page_of_tasks_first(visible: Visibility, sort: str, descending: bool):
             .select_from(tasks).join(Opportunity, Opportunity.id == tasks.c.opportunity_id)
             .outerjoin(User, User.id == tasks.c.assignee_id).outerjoin(Team, Team.id == tasks.c.candidate_team_id)
             .order_by(*(of_tasks(term) for term in _order(sort, descending))))
+
+
+def _page_of_arms(visible: Visibility):
+    """``page``'s statement for a rep's unfiltered inbox in the default order: the
+    page's ids from the two arms' indexes alone (engine.store.inbox_arms), then those
+    tasks' rows joined to their deal, assignee and queue."""
+    chosen = inbox_arms.page_ids(visible.mine, visible.queued)
+    return (select(*_PAGE_TASK_COLUMNS, Opportunity.title.label("deal_title"),
+                   Opportunity.stage_id.label("deal_stage_id"),
+                   Opportunity.methodology_version_id.label("deal_version_id"), User.username.label("assignee"),
+                   Team.name.label("team"), Opportunity.partner_name, Opportunity.manager_id)
+            .select_from(chosen).join(InboxTask, InboxTask.id == chosen.c.id)
+            .join(Opportunity, Opportunity.id == InboxTask.opportunity_id)
+            .outerjoin(User, User.id == InboxTask.assignee_id).outerjoin(Team, Team.id == InboxTask.candidate_team_id)
+            .order_by(chosen.c.due_at.asc().nulls_last(), chosen.c.created_at, chosen.c.id))
 
 
 def ready_tasks(session: Session, catalog, worker: policy.Actor | None = None) -> list[TaskView]:

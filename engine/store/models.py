@@ -126,6 +126,9 @@ class Opportunity(Base):
         Index("ix_opportunities_status_close", "status", "expected_close_date"),
         Index("ix_opportunities_team_status", "team_id", "status"),
         Index("ix_opportunities_segment_status", "segment_id", "status"),
+        # A visible task's deal's stage and version for the inbox's counts, from the index
+        # alone (migration 0029; engine.store.inbox_arms).
+        Index("ix_opportunities_inbox_stage", "id", "stage_id", "methodology_version_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -197,11 +200,16 @@ class InboxTask(Base):
         Index("ix_tasks_team_status", "candidate_team_id", "status"),
         # The team queues: READY tasks nobody has claimed, by team (migration 0026). Without it
         # PostgreSQL reads every unclaimed task of every team to find a user's 50 teams' ones.
-        Index("ix_tasks_queued_team", "candidate_team_id",
+        # In the inbox's default order, with each task's deal: a rep's queued arm is read
+        # from the index alone (migration 0029; engine.store.inbox_arms).
+        Index("ix_tasks_queued_team_due", "candidate_team_id", "due_at", "created_at", "id", "opportunity_id",
               postgresql_where=text("status = 'ready' AND assignee_id IS NULL"),
               sqlite_where=text("status = 'ready' AND assignee_id IS NULL")),
-        # The inbox's default order within one holder's ready tasks (engine.store.inbox.page).
-        Index("ix_tasks_assignee_ready_due", "assignee_id", "status", "due_at", "created_at", "id"),
+        # One holder's READY tasks in the inbox's default order, with each task's deal: their
+        # arm of the inbox from the index alone (migration 0029). Only READY rows: a
+        # completed task leaves it, and the index stays a fraction of the table.
+        Index("ix_tasks_ready_mine", "assignee_id", "due_at", "created_at", "id", "opportunity_id",
+              postgresql_where=text("status = 'ready'"), sqlite_where=text("status = 'ready'")),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the workflow's task id
