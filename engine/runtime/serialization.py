@@ -28,6 +28,7 @@ from engine.errors import ExpressionError, WorkflowError
 from engine.expressions.storable import MAX_STORED_CHARS, stored_size
 from engine.runtime.adhoc import AdHocTask, AdHocTaskConverter
 from engine.runtime.call_activities import ExpressionCallActivity
+from engine.runtime.kept import renew
 from engine.runtime.messages import DealflowMessage
 
 from engine.runtime.inspection import all_tasks
@@ -177,6 +178,13 @@ class Serializer:
         _check_task_specs(dct, spec, subprocess_specs)
         return serializer.registry.restore(dct, spec=spec, subprocess_specs=subprocess_specs,
                                            script_engine=script_engine)
+
+
+    def renew_from_text(self, workflow, text: str) -> None:
+        """Rebuild the values of ``workflow`` from ``text``, the state it was written as
+        by ``state_to_text`` (engine.runtime.kept): it then holds what a restore of
+        ``text`` would, on its own task objects."""
+        renew(workflow, json.loads(text), self._serializer.registry)
 
 
 class StateNotStorable(Exception):

@@ -4,8 +4,9 @@
 methodology version (from the files, or from the spec text stored for that
 version) and every call takes the opportunity's workflow state as JSON text and
 returns the new state with a ``StepResult`` made of Dealflow's own frozen values.
-No SpiffWorkflow object survives a call, so what the database holds is exactly
-what runs next.
+No SpiffWorkflow object leaves a call, so what the database holds is exactly what
+runs next: the workflow a step leaves is kept (engine.runtime.kept) only to be
+reused for the exact text it was written as, rebuilt from that text.
 
 A step that fails in a script, gateway condition, timer expression or DMN cell
 does not raise: its result carries a ``StepError`` and the state returned is the
@@ -46,6 +47,7 @@ from engine.runtime.dmn_unique import check_unique_hit_policy
 from engine.runtime.script_engine import SafeScriptEngine
 from engine.runtime.serialization import MAX_TASK_DATA_CHARS, Serializer, StateNotStorable
 from engine.runtime.specs import ProcessSpecs
+from engine.runtime.kept import KeptWorkflows
 from engine.runtime.inspection import (all_tasks, called_tasks, firings, parallel_nodes, run_engine, timer_marks,
                                       timers)
 from engine.runtime.step import OutsideWaits, ReadyTask, StepError, StepResult, step_error
@@ -94,6 +96,7 @@ class ProcessRunner:
         self._script_engine = SafeScriptEngine()
         self._spec_text: str | None = None
         self._outside: OutsideWaits | None = None
+        self._kept = KeptWorkflows()
 
     # --- building --------------------------------------------------------------------
 
@@ -188,6 +191,7 @@ class ProcessRunner:
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(into_records(task.data, data))
         before = self._dump(workflow)
+        self._kept.keep(before, workflow)  # the step below takes it instead of restoring it
         with acting_user(user):
             return self._step(before, now)
 
@@ -405,7 +409,7 @@ class ProcessRunner:
         """Load ``state``, run ``action`` on the READY user task ``task_id`` (if any) and
         the engine at ``now``; on a failure, the untouched ``state`` and the error."""
         with frozen_now(now):
-            workflow = self._load(state)
+            workflow = self._take(state)
             task = self._ready_user_task(workflow, task_id, external) if task_id is not None else None
             before = {t.id: t.state for t in all_tasks(workflow)}
             marks = timer_marks(workflow)
@@ -434,10 +438,23 @@ class ProcessRunner:
             text = self._serializer.state_to_text(workflow, unchanged)
         except StateNotStorable as err:
             return state, self._result(self._load(state), None, StepError(err.node_id, err.message))
-        return text, self._result(workflow, before, None, marks, thrown)
+        result = self._result(workflow, before, None, marks, thrown)
+        # Kept under the text it was written as: used again only if the database hands
+        # back exactly that text, i.e. once this step's transaction has committed.
+        self._kept.keep(text, workflow)
+        return text, result
 
     def _load(self, state: str) -> BpmnWorkflow:
         return self._serializer.state_from_text(state, self._spec, self._subprocess_specs, self._script_engine)
+
+    def _take(self, state: str) -> BpmnWorkflow:
+        """``_load``, or the workflow kept for exactly ``state`` rebuilt from it (no
+        longer kept: a step that fails drops it)."""
+        workflow = self._kept.take(state)
+        if workflow is None:
+            return self._load(state)
+        self._serializer.renew_from_text(workflow, state)
+        return workflow
 
     def _dump(self, workflow: BpmnWorkflow) -> str:
         """The state of a workflow nothing has run in yet: data that cannot be stored
