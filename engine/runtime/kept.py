@@ -41,17 +41,21 @@ from SpiffWorkflow.util.task import TaskState
 
 __all__ = ["KeptWorkflows", "renew"]
 
-# Workflows kept per runner: a few hundred deals worked on at once.
+# Workflows kept per runner: a few hundred deals worked on at once, and at most so many
+# characters of state text among them (a workflow in memory takes a few times its
+# text), so that a methodology with big task data keeps fewer.
 DEFAULT_SIZE = 256
+DEFAULT_CHARS = 16_000_000
 
 
 class KeptWorkflows:
     """state text -> the workflow that wrote it, not in use by any step."""
 
-    def __init__(self, size: int = DEFAULT_SIZE):
-        self._size = size
+    def __init__(self, size: int = DEFAULT_SIZE, chars: int = DEFAULT_CHARS):
+        self._size, self._chars = size, chars
         self._lock = threading.Lock()
         self._kept: OrderedDict[str, object] = OrderedDict()
+        self._held = 0  # characters of the texts kept
         self.hits = 0  # steps that ran on a kept workflow (for tests and benchmarks)
 
     def take(self, state: str):
@@ -60,15 +64,21 @@ class KeptWorkflows:
             workflow = self._kept.pop(state, None)
             if workflow is not None:
                 self.hits += 1
+                self._held -= len(state)
             return workflow
 
     def keep(self, state: str, workflow) -> None:
         """Keep ``workflow`` for the next step on ``state`` (the text it was written as)."""
+        if len(state) * 4 > self._chars:
+            return  # one this big would push out most others
         with self._lock:
+            if self._kept.pop(state, None) is not None:
+                self._held -= len(state)
             self._kept[state] = workflow
-            self._kept.move_to_end(state)
-            while len(self._kept) > self._size:
-                self._kept.popitem(last=False)
+            self._held += len(state)
+            while len(self._kept) > self._size or self._held > self._chars:
+                text, _ = self._kept.popitem(last=False)
+                self._held -= len(text)
 
     def __len__(self) -> int:
         with self._lock:

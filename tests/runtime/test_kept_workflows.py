@@ -1,0 +1,199 @@
+"""A runner keeps the workflow a step leaves and reuses it for the next step only when
+handed exactly the text that step wrote (engine.runtime.kept). Every test compares a
+runner that keeps with one rebuilt from the spec text for each step (which can only
+restore): the two must write the same state and give the same result."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import replace
+
+from engine.runtime.kept import KeptWorkflows
+from engine.runtime.workflow import ProcessRunner
+from tests.runtime.test_workflow import T0, seed002_runner
+from tests.runtime.test_workflow_timers_and_errors import HEAD, TAIL, runner_of
+
+# Work -> Tally (a script that reads what the step before stored, stores a tuple and
+# changes a record two levels down, which tasks share as a restore shares them) -> a
+# gateway back to Work until three rounds are done. ``boom`` in a form fails the script.
+LOOP = (HEAD + """
+    <bpmn:startEvent id="start"/>
+    <bpmn:userTask id="Task_Work" name="Work"/>
+    <bpmn:scriptTask id="Script_Tally" scriptFormat="python"><bpmn:script><![CDATA[
+if boom:
+    nothing = missing_variable
+was_list = pair == [1, 2]
+pair = (1, 2)
+rec.sub.n = rec.sub.n + 1
+seen = seen + [was_list]
+count = count + 1
+]]></bpmn:script></bpmn:scriptTask>
+    <bpmn:exclusiveGateway id="Gateway_More" default="to_end"/>
+    <bpmn:endEvent id="end"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="Task_Work"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="Task_Work" targetRef="Script_Tally"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="Script_Tally" targetRef="Gateway_More"/>
+    <bpmn:sequenceFlow id="to_work" sourceRef="Gateway_More" targetRef="Task_Work">
+      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">count &lt; 3</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="to_end" sourceRef="Gateway_More" targetRef="end"/>
+""" + TAIL).encode()
+START = {"count": 0, "pair": [1, 2], "rec": {"sub": {"n": 0}}, "seen": [], "boom": False}
+
+
+def plain(text: str):
+    """The state with its task ids numbered in order (a step makes new tasks with new
+    random ids) and without the wall-clock times SpiffWorkflow stamps on each change."""
+    dct = json.loads(text)
+    numbers: dict[str, str] = {}
+    for tasks in [dct["tasks"], *(s["tasks"] for s in dct["subprocesses"].values())]:
+        for task_id, task in tasks.items():
+            numbers.setdefault(task_id, f"task {len(numbers)}")
+            task["last_state_change"] = None
+
+    def renamed(value):
+        if isinstance(value, dict):
+            return {numbers.get(k, k): renamed(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [renamed(v) for v in value]
+        return numbers.get(value, value) if isinstance(value, str) else value
+
+    return renamed(dct), numbers
+
+
+def same_step(a: tuple, b: tuple) -> bool:
+    """Two steps' (state, result) alike but for new tasks' ids."""
+    (a_state, a_ids), (b_state, b_ids) = plain(a[0]), plain(b[0])
+
+    def result(step, ids):
+        return replace(step, ready=tuple(replace(t, task_id=ids[t.task_id]) for t in step.ready))
+
+    return a_state == b_state and result(a[1], a_ids) == result(b[1], b_ids)
+
+
+def restoring(runner: ProcessRunner) -> ProcessRunner:
+    """A runner with nothing kept: every step restores from the text."""
+    return ProcessRunner.from_spec_text(runner.spec_text())
+
+
+def test_a_kept_workflow_steps_exactly_as_a_restored_one():
+    runner = runner_of(LOOP)
+    state, result = runner.start(START, T0)
+    for _ in range(3):
+        task_id = result.ready[0].task_id
+        kept = runner.complete(state, task_id, {}, T0)
+        restored = restoring(runner).complete(state, task_id, {}, T0)
+        assert kept[1].error is None and restored[1].error is None
+        assert same_step(kept, restored)
+        state, result = kept
+    assert runner._kept.hits == 4  # start's workflow, then each step's
+    assert result.finished
+    data = runner.data(state)
+    # A tuple stored by a script is a list to the next step, kept or restored.
+    assert data["seen"] == [True, True, True] and data["count"] == 3 and data["rec"] == {"sub": {"n": 3}}
+
+
+def test_the_seed002_funnel_kept_and_restored_alike():
+    runner = seed002_runner()
+    state, result = runner.start({"title": "Kept", "amount": 86000}, T0)
+    answers = {"Task_RecordNeed": {"prospect_is_fit": True}}
+    for _ in range(2):
+        task = result.ready[0]
+        data = answers.get(task.node_id, {})
+        kept = runner.complete(state, task.task_id, data, T0)
+        restored = restoring(runner).complete(state, task.task_id, data, T0)
+        assert kept[1].error is None and same_step(kept, restored)
+        state, result = kept
+    assert runner._kept.hits == 3  # start's workflow, then each step's
+
+
+def test_a_failed_step_drops_the_kept_workflow():
+    runner = runner_of(LOOP)
+    state, result = runner.start(START, T0)
+    task_id = result.ready[0].task_id
+    failed_state, failed = runner.complete(state, task_id, {"boom": True}, T0)
+    assert failed.error is not None and failed.error.node_id == "Script_Tally"
+    assert failed_state == state and len(runner._kept) == 0  # the half-run workflow is gone
+    hits = runner._kept.hits
+    again = runner.complete(state, task_id, {}, T0)
+    assert runner._kept.hits == hits  # restored from the text
+    assert same_step(again, restoring(runner).complete(state, task_id, {}, T0))
+
+
+def test_a_text_another_runner_wrote_is_restored():
+    """Another process stepped the deal: what it wrote is not the kept text."""
+    mine = runner_of(LOOP)
+    state, result = mine.start(START, T0)
+    mine_state, mine_result = mine.complete(state, result.ready[0].task_id, {}, T0)
+    other = restoring(mine)
+    other_state, other_result = other.complete(mine_state, mine_result.ready[0].task_id, {}, T0)
+    hits = mine._kept.hits
+    next_state, after = mine.complete(other_state, other_result.ready[0].task_id, {}, T0)
+    assert mine._kept.hits == hits and after.finished
+    assert mine.data(next_state)["count"] == 3
+
+
+def test_a_step_run_again_on_the_text_before_restores_it():
+    """The transaction storing a step rolled back (and is retried): the database still
+    holds the text before, which the runner no longer keeps."""
+    runner = runner_of(LOOP)
+    state, result = runner.start(START, T0)
+    task_id = result.ready[0].task_id
+    first = runner.complete(state, task_id, {}, T0)
+    hits = runner._kept.hits
+    retried = runner.complete(state, task_id, {}, T0)
+    assert runner._kept.hits == hits
+    assert same_step(retried, first)
+    # both texts are kept now; each is used only for itself
+    assert len(runner._kept) == 2
+
+
+def test_a_runner_of_another_version_never_takes_what_this_one_kept():
+    runner = runner_of(LOOP)
+    state, result = runner.start(START, T0)
+    next_state, next_result = runner.complete(state, result.ready[0].task_id, {}, T0)
+    other_version = runner_of(LOOP)
+    _, after = other_version.complete(next_state, next_result.ready[0].task_id, {}, T0)
+    assert other_version._kept.hits == 0 and len(runner._kept) == 1
+    assert after.error is None
+
+
+def test_kept_workflows_are_bounded_least_recently_kept_out_first():
+    kept = KeptWorkflows(size=3)
+    for n in range(5):
+        kept.keep(f"state {n}", object())
+    assert len(kept) == 3
+    assert kept.take("state 0") is None and kept.take("state 1") is None
+    assert kept.take("state 4") is not None and kept.take("state 4") is None
+
+
+def test_kept_workflows_hold_so_many_characters_of_state_text_at_most():
+    kept = KeptWorkflows(size=10, chars=100)
+    kept.keep("x" * 30, object())  # more than a quarter of the budget: not kept
+    assert len(kept) == 0
+    for n in range(5):
+        kept.keep(f"{n}" * 20, object())
+    assert len(kept) == 5
+    kept.keep("y" * 25, object())  # 125 characters: the two oldest go
+    assert len(kept) == 4 and kept.take("0" * 20) is None and kept.take("1" * 20) is None
+    for _ in range(2):
+        kept.keep("2" * 20, object())  # kept again under the same text: counted once
+    assert len(kept) == 4 and kept.take("2" * 20) is not None
+
+
+def test_a_kept_workflow_goes_to_one_step_only():
+    kept, workflow = KeptWorkflows(), object()
+    kept.keep("state", workflow)
+    got, start = [], threading.Barrier(8)
+
+    def take():
+        start.wait()
+        got.append(kept.take("state"))
+
+    threads = [threading.Thread(target=take) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [g for g in got if g is not None] == [workflow] and kept.hits == 1
