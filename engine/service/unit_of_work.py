@@ -50,7 +50,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import ConflictError, DatabaseError
 from engine.service import stage_totals
-from engine.store import deal_totals
+from engine.store import deal_totals, pipeline
 from engine.store.db import RowsChangedError
 
 if TYPE_CHECKING:
@@ -121,9 +121,12 @@ def run(ctx: ServiceContext, work: Callable[[Session], T], *, attempts: int | No
                 result = work(session)
                 for hook in ctx.after_work:  # messages the use case's steps left to deliver
                     hook(ctx, session)
-                deal_totals.replace_marked(session)
-                # the pipeline analysis's kept stage figures of the deals the use case moved
-                stage_totals.replace_marked(ctx.catalog, session)
+                # The rows nobody reads back (events, history, inbox rows, kept parts and
+                # sums) ride with the next statement that needs an answer (PostgreSQL).
+                with pipeline.pipelined(session):
+                    deal_totals.replace_marked(session)
+                    # the pipeline analysis's kept stage figures of the deals the use case moved
+                    stage_totals.replace_marked(ctx.catalog, session)
                 committing = True
                 return result
         except (StaleDataError, RowsChangedError, OperationalError) as err:

@@ -25,6 +25,7 @@ from sqlalchemy.exc import ArgumentError, DisconnectionError, NoSuchModuleError,
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.errors import DatabaseError
+from engine.store import pipeline
 
 DEFAULT_URL = "sqlite:///dealflow.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -110,6 +111,7 @@ def _make_engine(url: str) -> Engine:
     # reconnect.
     engine = create_engine(url, json_serializer=_dumps, pool_recycle=RECYCLE)
     event.listen(engine, "checkin", _stamp_checkin)
+    pipeline.watch(engine)  # a unit of work's closing INSERTs travel together
     event.listen(engine, "checkout", lambda dbapi_connection, record, _proxy:
                  _ping_if_idle(engine.dialect, dbapi_connection, record))
     return engine

@@ -1,0 +1,71 @@
+"""Writes that travel together: PostgreSQL's pipeline mode (psycopg 3) for the end of
+a unit of work.
+
+After a use case's work, the unit of work writes rows nobody reads back — the noted
+events, stage-history and inbox rows, the kept report and stage parts and their sums
+— each an INSERT (or an ``INSERT … ON CONFLICT``) without RETURNING. One at a time,
+each costs a round trip, and on a busy server a round trip is a wait for the server
+process to get a CPU back. Inside ``pipelined`` such an INSERT is only queued on the
+connection; it goes out with the next statement that needs an answer (a SELECT, an
+UPDATE or DELETE whose row count the ORM checks), which syncs the pipeline, or with
+the pipeline's end. Nothing changes in what is written, nor in which transaction.
+
+An error of a queued INSERT (a duplicate key) is raised at that next sync, as
+SQLAlchemy's error of whichever statement synced, or at the end as SQLAlchemy's
+wrapping of the driver's error — an ``IntegrityError`` either way, so the unit of work
+maps it as before, and the transaction is rolled back whole.
+
+SQLite has no such mode (and no round trips): ``pipelined`` does nothing there."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+KEY = "dealflow.pipeline"  # Connection.info while a pipeline is open: the psycopg Pipeline
+
+
+def watch(engine: Engine) -> None:
+    """Make ``engine``'s connections sync an open pipeline after every statement that
+    is not a plain INSERT (PostgreSQL engines, from ``engine.store.db``)."""
+    event.listen(engine, "after_cursor_execute", _sync_unless_queued)
+
+
+def _sync_unless_queued(connection, _cursor, _statement, _parameters, context, _many) -> None:
+    pipeline = connection.info.get(KEY)
+    if pipeline is None:
+        return
+    compiled = context.compiled
+    if context.isinsert and compiled is not None and not compiled.effective_returning:
+        return  # its result is a row count nobody asks for: it waits for the next sync
+    # SQLAlchemy reads the statement's rows or row count right after this hook: they
+    # must have come back (a queued INSERT's error surfaces here, as this statement's).
+    pipeline.sync()
+
+
+@contextmanager
+def pipelined(session: Session) -> Iterator[None]:
+    """Queue the INSERTs that ``session`` runs in this block (see the module)."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql" or KEY in connection.info:
+        yield
+        return
+    driver = connection.connection.driver_connection
+    block = driver.pipeline()  # psycopg's context manager around its Pipeline
+    connection.info[KEY] = block.__enter__()
+    try:
+        yield
+    except BaseException as err:
+        connection.info.pop(KEY, None)
+        block.__exit__(type(err), err, err.__traceback__)  # the transaction is rolled back next
+        raise
+    connection.info.pop(KEY, None)
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        block.__exit__(None, None, None)  # the last sync: the queued INSERTs' answers
+    except dbapi.Error as err:
+        raise DBAPIError.instance(None, None, err, dbapi.Error, dialect=connection.dialect) from err
