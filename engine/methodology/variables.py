@@ -22,7 +22,7 @@ from typing import Iterable, Mapping
 from engine.errors import ExpressionError
 from engine.expressions import compile_expression, compile_script, feel, juel, zeebe_legacy
 from engine.methodology import field_paths, timers
-from engine.methodology.model import DEAL_VARIABLES, ExpressionSite
+from engine.methodology.model import DEAL_VARIABLES, BpmnProcess, ExpressionSite
 from engine.methodology.problems import Problem, did_you_mean
 
 ALWAYS_SET = DEAL_VARIABLES
@@ -32,6 +32,20 @@ QUESTIONNAIRE_SETS = frozenset({"score", "score_class"})
 # FEEL's (and JSON's) literals, which Dealflow's expressions write True, False, None.
 FEEL_LITERALS = {"true": "True", "false": "False", "null": "None"}
 _TIMER_SITE = re.compile(r"timer (timeDuration|timeDate|timeCycle) of ")
+
+
+def settable(process: BpmnProcess) -> frozenset[str]:
+    """The names something from outside — a message, a signal, a worker completing an
+    external task, a task's error report — may set in ``process``: what it reads,
+    its form fields and its external tasks' declared outputs. A field that fills a
+    record (``auction.endDate``) makes the record's name settable, as a whole, since
+    no expression reads a name with dots in it."""
+    names = set(process.reads)
+    for node in process.nodes.values():
+        names.update(f.variable for f in node.form)
+        if node.external is not None:
+            names.update(node.external.outputs)
+    return frozenset(names)
 
 
 def reads_and_sets(site: ExpressionSite) -> tuple[frozenset[str], frozenset[str]]:

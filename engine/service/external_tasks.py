@@ -21,6 +21,7 @@ from typing import Mapping
 from engine.errors import ConflictError, FormError, NotFoundError, PermissionDeniedError
 from engine.methodology import adhoc, service_tasks
 from engine.methodology.model import Methodology
+from engine.methodology.variables import settable
 from engine.rules import inputs, policy
 from engine.runtime.step import StepResult
 from engine.service import unit_of_work, visibility
@@ -367,12 +368,7 @@ def _check_variables(methodology: Methodology, row: ExternalTask, variables: Map
     """Only names the process reads (conditions) or declares (form fields, task data
     it already holds, the task's declared outputs) may be set — a typo is refused
     field by field rather than silently read as missing later."""
-    process = methodology.process
-    known = set(row.variables or {}) | set(process.reads)
-    for node in process.nodes.values():
-        known |= {f.id for f in node.form}
-        if node.external is not None:
-            known |= set(node.external.outputs)
+    known = set(row.variables or {}) | settable(methodology.process)
     errors = {f"variables.{name}": (f"the process neither reads nor declares '{name}'; known: "
                                     f"{', '.join(sorted(known)) or 'none'}")
               for name in variables if name not in known}

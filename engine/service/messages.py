@@ -19,6 +19,7 @@ from datetime import timedelta
 from typing import Mapping
 
 from engine.errors import ConflictError, FormError, NotFoundError, PermissionDeniedError
+from engine.methodology.variables import settable
 from engine.rules import inputs, policy
 from engine.service import opportunities, unit_of_work, visibility
 from engine.service.context import ServiceContext
@@ -218,14 +219,9 @@ def _deliver(ctx: ServiceContext, session: Session, deal_id: int, message: str, 
 def _known_variables(methodology, waits) -> set[str]:
     """Names a message may set: what the process reads or declares (form fields,
     external tasks' outputs) and the data the deal already holds where it waits."""
-    process = methodology.process
-    known = set(process.reads)
+    known = set(settable(methodology.process))
     for wait in waits:
         known |= set(wait.variables or {})
-    for node in process.nodes.values():
-        known |= {f.id for f in node.form}
-        if node.external is not None:
-            known |= set(node.external.outputs)
     return known
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from engine.methodology.variables import settable
 from engine.rules import inputs
 from engine.service import unit_of_work
 from engine.service.context import ServiceContext
@@ -99,10 +100,4 @@ def _deliver(ctx: ServiceContext, session: Session, deal_id: int, signal: str, v
 
 def _known_variables(methodology) -> set[str]:
     """Names a signal may set in this methodology's process: what it reads or declares."""
-    process = methodology.process
-    known = set(process.reads)
-    for node in process.nodes.values():
-        known |= {f.id for f in node.form}
-        if node.external is not None:
-            known |= set(node.external.outputs)
-    return known
+    return set(settable(methodology.process))

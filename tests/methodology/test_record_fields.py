@@ -11,6 +11,7 @@ import pytest
 from engine.methodology.bpmn_source import parse_xml, read_bpmn
 from engine.methodology.camunda_forms import read_form
 from engine.methodology.field_paths import clash_problems, label_of
+from engine.methodology.variables import settable
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -110,3 +111,12 @@ def test_a_group_path_that_is_no_path_is_refused_at_the_group():
         "group 'Address' has the path 'home address': write names of letters, digits and '_' joined by dots "
         "(e.g. applicant.address), or clear it"]
     assert form.fields == ()
+
+
+def test_what_comes_from_outside_sets_a_record_by_its_name_never_a_dotted_name():
+    """A message, signal, worker or task report sets ``auction`` (a record), which the
+    fields ``auction.endDate`` fill; ``auction.endDate`` is no variable to set."""
+    process = _facts('<camunda:formField id="auction.endDate" type="date" />',
+                     '<camunda:formField id="verdict" type="string" />').processes["p"]
+    assert {"auction", "verdict"} <= settable(process)
+    assert not {name for name in settable(process) if "." in name}
