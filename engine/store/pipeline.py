@@ -26,25 +26,50 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-KEY = "dealflow.pipeline"  # Connection.info while a pipeline is open: the psycopg Pipeline
+KEY = "dealflow.pipeline"  # Connection.info inside ``pipelined``: its _Block
+
+
+class _Block:
+    """One ``pipelined`` block's pipeline, entered at its first INSERT: a block that
+    queues nothing (a use case with no closing rows) costs no Sync round trip."""
+
+    def __init__(self, driver):
+        self.driver = driver
+        self.manager = None  # psycopg's context manager around its Pipeline, once entered
+        self.pipeline = None
+
+    def enter(self) -> None:
+        self.manager = self.driver.pipeline()
+        self.pipeline = self.manager.__enter__()
 
 
 def watch(engine: Engine) -> None:
-    """Make ``engine``'s connections sync an open pipeline after every statement that
-    is not a plain INSERT (PostgreSQL engines, from ``engine.store.db``)."""
+    """Make ``engine``'s connections queue the plain INSERTs of a ``pipelined`` block and
+    sync after every other statement (PostgreSQL engines, from ``engine.store.db``)."""
+    event.listen(engine, "before_cursor_execute", _queue_if_plain_insert)
     event.listen(engine, "after_cursor_execute", _sync_unless_queued)
 
 
-def _sync_unless_queued(connection, _cursor, _statement, _parameters, context, _many) -> None:
-    pipeline = connection.info.get(KEY)
-    if pipeline is None:
-        return
+def _queued(context) -> bool:
+    """Whether the statement's result is only a row count nobody asks for (an INSERT
+    without RETURNING): it may wait for the next sync."""
     compiled = context.compiled
-    if context.isinsert and compiled is not None and not compiled.effective_returning:
-        return  # its result is a row count nobody asks for: it waits for the next sync
+    return context.isinsert and compiled is not None and not compiled.effective_returning
+
+
+def _queue_if_plain_insert(connection, _cursor, _statement, _parameters, context, _many) -> None:
+    block = connection.info.get(KEY)
+    if block is not None and block.pipeline is None and _queued(context):
+        block.enter()  # local to the client: no round trip
+
+
+def _sync_unless_queued(connection, _cursor, _statement, _parameters, context, _many) -> None:
+    block = connection.info.get(KEY)
+    if block is None or block.pipeline is None or _queued(context):
+        return
     # SQLAlchemy reads the statement's rows or row count right after this hook: they
     # must have come back (a queued INSERT's error surfaces here, as this statement's).
-    pipeline.sync()
+    block.pipeline.sync()
 
 
 @contextmanager
@@ -54,18 +79,19 @@ def pipelined(session: Session) -> Iterator[None]:
     if connection.dialect.name != "postgresql" or KEY in connection.info:
         yield
         return
-    driver = connection.connection.driver_connection
-    block = driver.pipeline()  # psycopg's context manager around its Pipeline
-    connection.info[KEY] = block.__enter__()
+    block = connection.info[KEY] = _Block(connection.connection.driver_connection)
     try:
         yield
     except BaseException as err:
         connection.info.pop(KEY, None)
-        block.__exit__(type(err), err, err.__traceback__)  # the transaction is rolled back next
+        if block.manager is not None:
+            block.manager.__exit__(type(err), err, err.__traceback__)  # the transaction is rolled back next
         raise
     connection.info.pop(KEY, None)
+    if block.manager is None:
+        return
     dbapi = connection.dialect.loaded_dbapi
     try:
-        block.__exit__(None, None, None)  # the last sync: the queued INSERTs' answers
+        block.manager.__exit__(None, None, None)  # the last sync: the queued INSERTs' answers
     except dbapi.Error as err:
         raise DBAPIError.instance(None, None, err, dbapi.Error, dialect=connection.dialect) from err
