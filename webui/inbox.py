@@ -153,6 +153,11 @@ def task(task_id: str):
         current = engine.task(task_id, viewer=viewer)
         whom = f"{person(current.assignee)} has it now." if current.assignee else "It is not yours to complete."
         return _task_page(current, values=values, refused=whom, status=403)
+    if deal.error_message is not None:  # the step after the task failed: kept as the deal's error, not done
+        flash(f"“{task.name}” was not completed: the step after it failed ({deal.error_message}"
+              f"{', at ' + deal.error_at if deal.error_at else ''}). Your answers are kept with the deal's error; "
+              "its manager can retry them once the methodology is fixed.", "error")
+        return redirect(url_for("inbox.task", task_id=task_id), 303)
     message = f"Done: “{task.name}”. {deal.title} is now at stage {deal.stage_name or '—'} ({deal.probability} %)"
     following = [t.name for t in deal.open_tasks]
     if deal.status != "open":

@@ -2,6 +2,7 @@
 claiming from a team queue, the generated form with its errors, and a conflict.
 CSRF is off here (see test_pages_auth.py for the tokens)."""
 
+import html
 import re
 
 import pytest
@@ -165,3 +166,26 @@ def test_a_task_you_may_see_but_not_work_is_refused_with_403(app, engine):
     assert 'id="task-refused"' in response.text and "rep2 has it now." in response.text
     assert 'name="amount" type="number" value="5"' in response.text and 'id="task-submit"' not in response.text
     assert engine.task(deal.open_tasks[0].id, viewer="rep2").status == "ready"
+
+
+def test_a_completion_whose_next_step_fails_says_so_and_keeps_the_task(db_url, clock, tmp_path):
+    """Not "Done": the deal shows the error, the task stays to be done, and a retry
+    after the fix replays the answers given."""
+    from tests.engine.test_errors_and_retry import BROKEN_SCRIPT, deal_at_offer, methodology_with_script
+
+    engine = with_passwords(make_engine(db_url, clock, methodology_with_script(tmp_path, "broken", "2.0",
+                                                                               BROKEN_SCRIPT)))
+    try:
+        deal = deal_at_offer(engine)
+        offer = deal.open_tasks[0]
+        rep = client_for(make_app(engine), deal.owner)
+        failed = rep.post(f"/tasks/{offer.id}", data={"result": "accepted"})
+        assert failed.status_code == 303 and failed.headers["Location"] == f"/tasks/{offer.id}"
+        page = html.unescape(rep.get(failed.headers["Location"]).text)
+        assert (f"“{offer.name}” was not completed: the step after it failed (division by zero, at script task "
+                "'Compute the discount' (Script_Discount)). Your answers are kept") in page
+        assert "Done:" not in page and 'id="task-submit"' in page
+        shown = engine.show_opportunity(deal.id)
+        assert shown.error_message == "division by zero" and [t.id for t in shown.open_tasks] == [offer.id]
+    finally:
+        engine.close()
