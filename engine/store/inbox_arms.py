@@ -39,8 +39,13 @@ def _arms(mine, queued, *columns):
 def groups_statement(mine, queued, now):
     """Per (stage, version): visible, mine, queued, overdue — as engine.store.inbox.groups."""
     own, waiting = _arms(mine, queued, InboxTask.opportunity_id, InboxTask.due_at)
+    # OFFSET 0: a fence. While a table's visibility map is not yet set (rows written
+    # since its last VACUUM: a bulk load, a busy day) the index-only scans are costed
+    # as heap reads, and PostgreSQL planned this as a Parallel Append under a Gather
+    # Merge — two worker processes started for a few hundred index entries. A
+    # subquery with an OFFSET is not run in parallel.
     visible = union_all(own.add_columns(literal(1, Integer).label("mine")),
-                        waiting.add_columns(literal(0, Integer).label("mine"))).subquery("visible")
+                        waiting.add_columns(literal(0, Integer).label("mine"))).offset(0).subquery("visible")
     count = func.count()
     return (select(Opportunity.stage_id, Opportunity.methodology_version_id, count,
                    func.sum(visible.c.mine), count - func.sum(visible.c.mine),
