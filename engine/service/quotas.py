@@ -67,7 +67,7 @@ def _begin(ctx: ServiceContext, session: Session, actor: str, subject_name: str,
     who = _actor(session, actor)
     subject = org.id_of(subject_name)
     policy.require(allowed(who, org.hierarchy, subject), refusal)
-    chosen = org.period(period, ctx.now().date())
+    chosen = org.period(period, org.today(ctx.now()))  # the company's day, as the forecast's
     store.lock_subject(session, subject)
     return org, who, subject, chosen
 
@@ -142,7 +142,7 @@ def quota_sheet(ctx: ServiceContext, *, viewer: str, period: object = None, mana
         org = organisation(session)
         who = _actor(session, viewer)
         policy.require(policy.may_use_quotas(who), "quotas are for reps, managers and admins")
-        chosen = org.period(period, ctx.now().date())
+        chosen = org.period(period, org.today(ctx.now()))  # the company's day, as the forecast's
         h = org.hierarchy
         managers = tuple(sorted((org.name(m) for m in h.reports
                                  if policy.may_split_quota(who, h, m)

@@ -41,3 +41,14 @@ def test_the_time_zone_is_an_admins_and_must_exist(engine):
             engine.set_company_time_zone(wrong, actor="admin")
         assert "IANA" in err.value.fields["time_zone"]
     assert engine.company_time_zone() == "UTC"
+
+
+def test_the_quota_sheet_and_the_forecast_agree_on_the_current_quarter_past_midnight_in_the_company_zone(
+        late_win):
+    """At 23:30 UTC on 31 December it is already 2027-Q1 in Warsaw: the quota sheet
+    (which read the UTC day) showed 2026-Q4 beside a forecast of 2027-Q1."""
+    late_win.set_company_time_zone("Europe/Warsaw", actor="admin")
+    assert late_win.forecast(viewer="manager").period.name == "2027-Q1"
+    assert late_win.quota_sheet(viewer="manager").period.name == "2027-Q1"
+    # no period given: the current one, on the same day
+    assert late_win.set_quota("manager", None, "1000", actor="admin").period.name == "2027-Q1"
