@@ -78,15 +78,18 @@ def log_in(page, url, username):
 
 
 @contextmanager
-def demo_site(tmp_path, **deal):
+def demo_site(tmp_path, clock=None, **deal):
     """The real app (CSRF on) on a free port over a fresh SQLite database with the
     demo accounts and the shipped methodologies, and one deal opened with ``deal``
-    (create_opportunity's arguments, actor 'manager'); yields (url, deal, engine)."""
+    (create_opportunity's arguments, actor 'manager'); yields (url, deal, engine).
+    A test whose pages show days, weeks or periods passes ``clock`` (a FakeClock at a
+    fixed instant): the page's "today" is then the test's, not the hour CI runs at."""
     from engine.demo import seed_demo
     from engine.service import Engine
+    from engine.service.context import utc_now
     from tests.conftest import SHIPPED
 
-    engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}")
+    engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}", clock=clock or utc_now)
     seed_demo(engine, str(SHIPPED), count=0)
     opened = engine.create_opportunity(actor="manager", **deal)
     with served(engine) as url:

@@ -35,10 +35,10 @@ def demo_deals(tmp_path, **config):
     """The real app over the demo's seeded deals (walked to won, lost and open)."""
     from engine.demo import seed_demo
     from engine.service import Engine
-    from tests.conftest import SHIPPED
+    from tests.conftest import SHIPPED, FakeClock
     from webui import create_app
 
-    engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}")
+    engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}", clock=FakeClock())  # a fixed "today"
     seed_demo(engine, str(SHIPPED), count=12)
     engine.take_snapshots()  # today's: the trend chart has a point to draw
     url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests", **config}))

@@ -16,8 +16,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import demo_site, log_in
+from tests.conftest import FakeClock
 
 WARSAW = ZoneInfo("Europe/Warsaw")  # the browser's zone (tests/browser/conftest.py)
+# The server's "now" (a FakeClock): noon of a Wednesday in Warsaw, so "tomorrow", two
+# and three days on fall in the same week and on the same local day whatever the hour,
+# date or DST change CI runs at.
+NOON = datetime(2026, 11, 4, 12, 0, tzinfo=WARSAW)
 
 
 @pytest.fixture
@@ -30,7 +35,8 @@ def shots(tmp_path) -> Path:
 
 @pytest.fixture
 def site(tmp_path):
-    with demo_site(tmp_path, title="Chłodnie dla Delikatesów", amount="48000.00", partner="Delikatesy Centrum",
+    with demo_site(tmp_path, clock=FakeClock(NOON.astimezone(ZoneInfo("UTC"))),
+                   title="Chłodnie dla Delikatesów", amount="48000.00", partner="Delikatesy Centrum",
                    attributes={"channel": "retail_chain", "territory": "PL-MZ"}, owner="rep1") as site:
         yield site
 
@@ -59,7 +65,7 @@ def test_a_call_planned_on_the_agenda_shows_in_the_week_calendar(site, page, wid
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, url, "rep1")
     assert page.locator("#nav-calendar").is_visible()
-    when = (datetime.now(WARSAW) + timedelta(days=1)).replace(hour=10, minute=30, second=0, microsecond=0)
+    when = (NOON + timedelta(days=1)).replace(hour=10, minute=30)
     plan_call(page, url, when, "Omówić ofertę <chłodni>")
     assert "Planned: Omówić ofertę <chłodni> (call)" in page.locator(".flash-success").inner_text()
     tomorrow = page.locator(f"#agenda-{when:%Y-%m-%d}")
@@ -91,7 +97,7 @@ def test_the_calendar_link_is_made_copied_shown_again_renewed_and_stopped_after_
     page.set_viewport_size({"width": width, "height": 900})
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
     log_in(page, url, "rep1")
-    when = (datetime.now(WARSAW) + timedelta(days=2)).replace(hour=9, minute=0, second=0, microsecond=0)
+    when = (NOON + timedelta(days=2)).replace(hour=9, minute=0)
     plan_call(page, url, when, "Telefon do zakupów")
     submit(page, "#new-feed-link")
     feed_url = page.locator("#feed-url").input_value()
@@ -131,7 +137,7 @@ def test_a_call_planned_on_the_partner_page_shows_there_and_in_the_week(site, pa
     page.goto(f"{url}/partners/{deal.partner_id}")
     panel = page.locator("#activities")
     assert "No activities yet." in panel.inner_text()
-    when = (datetime.now(WARSAW) + timedelta(days=3)).replace(hour=14, minute=0, second=0, microsecond=0)
+    when = (NOON + timedelta(days=3)).replace(hour=14, minute=0)
     page.select_option("#partner-plan-deal", str(deal.id))
     page.select_option("#partner-plan-kind", "visit")
     page.fill("#partner-plan-subject", "Pomiar chłodni")
@@ -156,15 +162,14 @@ def queue_site(tmp_path):
     """The test methodology with both lanes going to the team's queue: a new deal's
     first task (due in two days) waits unclaimed for anyone of team 'sales'."""
     from tests.browser.conftest import serve
-    from tests.conftest import FakeClock, make_engine
+    from tests.conftest import make_engine
     from tests.service.test_calendars import everything_queued
     from tests.webui.pages_support import with_passwords
     from webui import create_app
 
-    # Noon in Warsaw today: the task falls due at noon two days on, so the call planned
-    # an hour before it lands on the same day whatever the hour the suite runs at.
-    noon = datetime.now(WARSAW).replace(hour=12, minute=0, second=0, microsecond=0)
-    clock = FakeClock(noon.astimezone(ZoneInfo("UTC")))
+    # Noon in Warsaw: the task falls due at noon two days on, so the call planned an
+    # hour before it lands on the same day.
+    clock = FakeClock(NOON.astimezone(ZoneInfo("UTC")))
     with closing(with_passwords(make_engine(f"sqlite:///{tmp_path / 'queue.db'}", clock,
                                             everything_queued(tmp_path)))) as engine:
         deal = engine.create_opportunity(title="Chłodnia dla Baru", amount="9000.00", partner="Bar Mleczny",

@@ -4,7 +4,7 @@ call already made, both typed in the browser's zone, and sees them on the deal."
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +12,6 @@ import pytest
 from tests.browser import test_calendar_in_chromium as calendar_tests
 from tests.browser.conftest import log_in
 
-WARSAW = calendar_tests.WARSAW  # the browser's zone (tests/browser/conftest.py)
 site, shots = calendar_tests.site, calendar_tests.shots  # the same deal of rep1's, and where screenshots go
 submit = calendar_tests.submit
 
@@ -26,7 +25,7 @@ def test_a_rep_plans_and_logs_activities_on_the_deal_page(site, page, width, sho
     panel = page.locator("#deal-activities")
     assert "Nothing planned on this deal." in panel.inner_text()
     assert page.locator("#deal-plan-form").is_visible()  # open while nothing is planned
-    when = (datetime.now(WARSAW) + timedelta(days=2)).replace(hour=9, minute=15, second=0, microsecond=0)
+    when = (calendar_tests.NOON + timedelta(days=2)).replace(hour=9, minute=15)  # the server's clock's
     page.select_option("#deal-plan-kind", "meeting")
     page.fill("#deal-plan-subject", "Pomiar chłodni <na miejscu>")
     page.fill("#deal-plan-starts_at", f"{when:%Y-%m-%dT%H:%M}")

@@ -10,13 +10,15 @@ import os
 import pytest
 
 from tests.browser.conftest import demo_site, log_in
+from tests.conftest import FakeClock
 
 SHOTS = os.environ.get("DEALFLOW_SCREENSHOTS")  # a folder to keep screenshots in, for a person to look at
 
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_a_rep_moves_the_close_date_and_commits_a_deal_below_the_threshold(tmp_path, browser, width):
-    with demo_site(tmp_path, title="Hurtownia Mazowsze", amount="250000.00", partner="Hurt-Pol",
+    # A fixed "now" (2 November 2026): the close date typed below stays in the future.
+    with demo_site(tmp_path, clock=FakeClock(), title="Hurtownia Mazowsze", amount="250000.00", partner="Hurt-Pol",
                    attributes={"channel": "wholesale", "territory": "PL-MZ"}, owner="rep1") as (url, deal, engine):
         context = browser.new_context(viewport={"width": width, "height": 900}, timezone_id="Europe/Warsaw")
         page = context.new_page()

@@ -13,13 +13,14 @@ import pytest
 from tests.browser.conftest import demo_site, log_in, watched_page
 from tests.browser.test_analysis_charts_in_chromium import WATCH_VIOLATIONS
 from tests.browser.test_quotas_in_chromium import screenshots
+from tests.conftest import FakeClock
 from tests.service.forecast_seeds import deal
 
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_the_forecast_chart_draws_bars_and_quota_ticks_matching_its_table(tmp_path, browser, width):
     shots = screenshots(tmp_path)
-    with demo_site(tmp_path, title="Hurtownia", amount="1000.00", partner="Hurt-Pol",
+    with demo_site(tmp_path, clock=FakeClock(), title="Hurtownia", amount="1000.00", partner="Hurt-Pol",
                    attributes={"channel": "wholesale", "territory": "PL-MZ"}) as (url, _, engine), \
             watched_page(browser, width, 900, WATCH_VIOLATIONS) as (page, errors):
         period = engine.quota_sheet(viewer="manager").period

@@ -8,16 +8,17 @@ import pytest
 
 from tests.browser.conftest import demo_site, log_in
 from tests.browser.test_quotas_in_chromium import screenshots
+from tests.conftest import FakeClock
 from tests.service.forecast_seeds import deal
 
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_a_manager_sees_progress_adjusts_a_rep_and_submits(tmp_path, browser, page, width):
     shots = screenshots(tmp_path)
-    with demo_site(tmp_path, title="Hurtownia", amount="1000.00", partner="Hurt-Pol",
+    with demo_site(tmp_path, clock=FakeClock(), title="Hurtownia", amount="1000.00", partner="Hurt-Pol",
                    attributes={"channel": "wholesale", "territory": "PL-MZ"}) as (url, _, engine):
         period = engine.quota_sheet(viewer="manager").period
-        close = engine.now().date()  # in the current quarter, and not before the deals open
+        close = engine.now().date()  # the FakeClock's, in its quarter (the page's), not before the deals open
         engine.set_quota("manager", period.name, "100000", actor="admin")
         engine.split_quota("manager", period.name, {"rep1": "60000", "rep2": "40000"}, actor="manager", commit=True)
         deal(engine, "rep1", "30000", 90, close, title="Cold room")

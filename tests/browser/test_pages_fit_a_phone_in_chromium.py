@@ -42,11 +42,12 @@ def site(tmp_path_factory):
     by role)."""
     from engine.demo import seed_demo
     from engine.service import Engine
-    from tests.conftest import SHIPPED
+    from tests.conftest import SHIPPED, FakeClock
     from webui import create_app
 
     folder = tmp_path_factory.mktemp("phone")
-    engine = Engine(f"sqlite:///{folder / 'dealflow.db'}")
+    # A fixed "today": what the agenda, week, forecast and reports show depends on the day.
+    engine = Engine(f"sqlite:///{folder / 'dealflow.db'}", clock=FakeClock())
     seed_demo(engine, str(SHIPPED), count=12, history=12)
     deal = engine.create_opportunity(
         actor="manager", title="Chłodnie i regały dla sieci Delikatesy Centrum – etap drugi, województwo mazowieckie",

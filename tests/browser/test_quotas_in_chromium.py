@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import demo_site, log_in
+from tests.conftest import FakeClock
 
 
 def screenshots(tmp_path) -> Path:
@@ -22,7 +23,7 @@ def screenshots(tmp_path) -> Path:
 @pytest.mark.parametrize("width", [1366, 390])
 def test_a_manager_drafts_and_commits_a_split_that_a_rep_then_sees(tmp_path, browser, page, width):
     shots = screenshots(tmp_path)
-    with demo_site(tmp_path, title="Hurtownia", amount="1000.00", partner="Hurt-Pol",
+    with demo_site(tmp_path, clock=FakeClock(), title="Hurtownia", amount="1000.00", partner="Hurt-Pol",
                    attributes={"channel": "wholesale", "territory": "PL-MZ"}) as (url, _, engine):
         period = engine.quota_sheet(viewer="manager").period.name
         engine.set_quota("manager", period, "800000", actor="admin")

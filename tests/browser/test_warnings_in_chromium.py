@@ -5,7 +5,6 @@ one; the rep sees theirs in the inbox — at 1366 and 390 px, with screenshots."
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -30,7 +29,7 @@ def stalled_site(tmp_path):
     from engine.service import Engine
     from webui import create_app
 
-    clock = FakeClock(datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=21))
+    clock = FakeClock()  # a fixed instant: three weeks on it is 23 November, no DST change between
     engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}", clock=clock)
     seed_demo(engine, str(SHIPPED), count=0)
     deals = [engine.create_opportunity(actor="manager", title=title, amount="250000.00", partner=partner,
