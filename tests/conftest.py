@@ -83,6 +83,13 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+def commands_at(monkeypatch, moment: datetime) -> None:
+    """The ``dealflow`` commands the test runs (through click, or as subprocesses given
+    ``os.environ``) take ``moment`` as now (DEALFLOW_NOW; their clock runs on from there),
+    not the date and hour CI happens to run at."""
+    monkeypatch.setenv("DEALFLOW_NOW", moment.isoformat())
+
+
 def make_engine(db_url: str, clock: FakeClock, methodologies=BASE_METHODOLOGY):
     """An engine on a fresh schema, with the demo's people and ``methodologies`` deployed."""
     from engine.service import Engine

@@ -9,13 +9,14 @@ import icalendar
 import pytest
 
 from engine import Engine
-from tests.conftest import SHIPPED
+from tests.conftest import SHIPPED, FakeClock, commands_at
 
 
 @pytest.fixture
 def deal(tmp_path, monkeypatch, run_cli):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DEALFLOW_DATABASE_URL", raising=False)
+    commands_at(monkeypatch, FakeClock().now)  # the calls planned in 2031 stay ahead of "now"
     assert run_cli("demo", str(SHIPPED)).exit_code == 0
     created = run_cli("opportunity", "create", "--title", "Cold rooms", "--amount", "90000", "--partner", "Hurt-Pol",
                       "--attr", "channel=wholesale", "--attr", "territory=PL-MZ", "--owner", "rep1",
@@ -56,7 +57,7 @@ def test_the_calendar_link_is_printed_parsed_rotated_and_revoked(deal, run_cli):
     url = made.output.strip()
     assert re.fullmatch(r"https://crm\.example\.com/calendar/[A-Za-z0-9_-]{40,}\.ics", url)
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
-    engine = Engine()
+    engine = Engine(clock=FakeClock())  # the commands' clock
     calendar = icalendar.Calendar.from_ical(engine.calendar_feed(token, base_url="https://crm.example.com/"))
     assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT") if str(e["UID"]).startswith("activity-")] == [
         "Visit: Visit"]

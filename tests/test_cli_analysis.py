@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.conftest import make_engine
+from tests.conftest import commands_at, make_engine
 from tests.service.analysis_history import seed_history
 
 
@@ -21,6 +21,7 @@ def database(db_url, clock, monkeypatch):
     seed_history(engine, clock)
     engine.close()
     monkeypatch.setenv("DEALFLOW_DATABASE_URL", db_url)
+    commands_at(monkeypatch, clock.now)
     return db_url
 
 
@@ -58,12 +59,12 @@ def test_mistakes_are_one_line_and_a_non_zero_exit(database, run_cli):
 
 @pytest.mark.parametrize("report, path", [("pipeline", "/reports/pipeline"),
                                           ("methodologies", "/reports/methodologies")])
-def test_the_json_is_exactly_the_apis(database, run_cli, report, path):
+def test_the_json_is_exactly_the_apis(database, run_cli, clock, report, path):
     from engine.service import Engine
     from tests.webui.test_api import Api
 
     printed = json.loads(run_cli("report", report, "--format", "json", "--as", "manager").output)
-    engine = Engine(database)  # the real clock, as the command's
+    engine = Engine(database, clock=clock)  # the commands' clock (commands_at)
     try:
         answered = Api(engine).get(path, "manager").get_json()
     finally:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_engine
+from tests.conftest import commands_at, make_engine
 
 
 @pytest.fixture
@@ -17,6 +17,7 @@ def deal(tmp_path, monkeypatch, clock):
                                        attributes={"channel": "retail"}, owner="rep1")
     engine.close()
     monkeypatch.setenv("DEALFLOW_DATABASE_URL", url)
+    commands_at(monkeypatch, clock.now)  # the close dates typed below stay ahead of "now"
     return str(opened.id)
 
 

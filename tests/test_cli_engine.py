@@ -4,17 +4,22 @@ import os
 import re
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHIPPED
+from tests.conftest import SHIPPED, commands_at
+
+# The commands' "now" (in_tmp): a fixed instant, not the hour CI runs at.
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
 def in_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DEALFLOW_DATABASE_URL", raising=False)
+    commands_at(monkeypatch, NOW)
     return tmp_path
 
 
@@ -90,13 +95,11 @@ def test_worker_once_fires_nothing_when_nothing_is_due(in_tmp, run_cli):
 
 
 def test_worker_once_reports_the_timers_it_fired(in_tmp, run_cli):
-    from datetime import datetime, timedelta, timezone
-
     from tests.conftest import FakeClock, make_engine
 
     # A deal opened four days ago: its three-day chase timer is a day overdue.
     past = make_engine(f"sqlite:///{in_tmp / 'dealflow.db'}",
-                       FakeClock(datetime.now(timezone.utc) - timedelta(days=4)))
+                       FakeClock(NOW - timedelta(days=4)))
     past.create_opportunity(title="Kiosk", amount="1000.00", partner="Hotel Rex",
                             attributes={"channel": "retail"}, actor="manager", owner="rep1")
     past.close()
@@ -105,11 +108,9 @@ def test_worker_once_reports_the_timers_it_fired(in_tmp, run_cli):
 
 
 def test_worker_now_replays_a_sweep_as_of_another_moment(in_tmp, run_cli, monkeypatch):
-    from datetime import datetime, timedelta, timezone
-
     from tests.conftest import FakeClock, make_engine
 
-    opened = datetime.now(timezone.utc)
+    opened = NOW
     setup = make_engine(f"sqlite:///{in_tmp / 'dealflow.db'}", FakeClock(opened))
     setup.create_opportunity(title="Kiosk", amount="1000.00", partner="Hotel Rex",
                              attributes={"channel": "retail"}, actor="manager", owner="rep1")
@@ -125,14 +126,12 @@ def test_worker_now_replays_a_sweep_as_of_another_moment(in_tmp, run_cli, monkey
 
 def test_a_digest_the_smtp_server_refuses_is_one_line_and_stops_neither_the_sweep_nor_the_worker(
         in_tmp, run_cli, monkeypatch):
-    from datetime import datetime, timedelta, timezone
-
     from tests.conftest import FakeClock, make_engine
     from tests.service.test_warning_digest import free_port
 
     # a deal opened three days ago whose next action is missed: the sweep warns its rep
     past = make_engine(f"sqlite:///{in_tmp / 'dealflow.db'}",
-                       FakeClock(datetime.now(timezone.utc) - timedelta(days=3)))
+                       FakeClock(NOW - timedelta(days=3)))
     past.create_opportunity(title="Kiosk for Hotel Rex", amount="1000.00", partner="Hotel Rex",
                             attributes={"channel": "retail"}, actor="manager", owner="rep1")
     past.close()
@@ -195,12 +194,10 @@ def test_numbers_no_column_holds_are_one_line_on_every_database(db_url, tmp_path
 
 
 def test_task_complete_exits_1_naming_the_node_when_the_process_fails_after_the_task(in_tmp, run_cli):
-    from datetime import datetime, timezone
-
     from tests.conftest import FakeClock, make_engine
     from tests.engine.test_errors_and_retry import BROKEN_SCRIPT, methodology_with_script
 
-    setup = make_engine(f"sqlite:///{in_tmp / 'dealflow.db'}", FakeClock(datetime.now(timezone.utc)),
+    setup = make_engine(f"sqlite:///{in_tmp / 'dealflow.db'}", FakeClock(NOW),
                         methodology_with_script(in_tmp, "broken", "2.0", BROKEN_SCRIPT))
     deal = setup.create_opportunity(title="Deal", amount="20000.00", partner="P", actor="manager",
                                     attributes={"channel": "retail"})
@@ -213,13 +210,11 @@ def test_task_complete_exits_1_naming_the_node_when_the_process_fails_after_the_
 
 
 def test_worker_fires_a_backlog_batch_after_batch_within_one_sweep(in_tmp, run_cli, monkeypatch):
-    from datetime import datetime, timedelta, timezone
-
     from engine.cli import worker
     from tests.conftest import FakeClock, make_engine
 
     past = make_engine(f"sqlite:///{in_tmp / 'dealflow.db'}",
-                       FakeClock(datetime.now(timezone.utc) - timedelta(days=4)))
+                       FakeClock(NOW - timedelta(days=4)))
     for n in range(5):  # five deals whose chase timers are a day overdue
         past.create_opportunity(title=f"Kiosk {n}", amount="1000.00", partner=f"Hotel {n}",
                                 attributes={"channel": "retail"}, actor="manager", owner="rep1")

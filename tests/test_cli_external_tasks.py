@@ -3,18 +3,16 @@ line without a traceback."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from click.testing import CliRunner
 
 from engine.cli import main
-from tests.conftest import make_engine
+from tests.conftest import commands_at, make_engine
 from tests.service.test_external_tasks import ERP
 
 
 def test_a_worker_token_and_an_incident_from_the_command_line(tmp_path, clock, monkeypatch):
     url = f"sqlite:///{tmp_path / 'dealflow.db'}"
-    clock.now = datetime.now(timezone.utc)  # the command line fires due timers on the real clock
+    commands_at(monkeypatch, clock.now)  # the commands fire due timers on the test's clock
     engine = make_engine(url, clock, ERP)
     deal = engine.create_opportunity(title="Order", amount="1000.00", partner="Order Ltd", actor="manager",
                                      owner="rep1")
@@ -41,7 +39,7 @@ def test_a_leaked_worker_token_is_revoked_from_the_command_line_and_opens_nothin
     from engine.errors import PermissionDeniedError
 
     url = f"sqlite:///{tmp_path / 'dealflow.db'}"
-    clock.now = datetime.now(timezone.utc)
+    commands_at(monkeypatch, clock.now)
     engine = make_engine(url, clock, ERP)
     monkeypatch.setenv("DEALFLOW_DATABASE_URL", url)
     runner = CliRunner()

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.conftest import FakeClock, make_engine
+from tests.conftest import FakeClock, commands_at, make_engine
 from tests.service.forecast_seeds import seed
 from tests.service.quota_seeds import with_director
 
@@ -22,6 +22,7 @@ def database(tmp_path, monkeypatch):
     engine.set_quota("manager", "2026-Q4", "80000", actor="director")
     engine.close()
     monkeypatch.setenv("DEALFLOW_DATABASE_URL", url)
+    commands_at(monkeypatch, FakeClock().now)
     return tmp_path
 
 
@@ -83,7 +84,7 @@ def test_the_json_is_exactly_the_apis(database, run_cli):
     from tests.webui.test_api import Api
 
     printed = json.loads(run_cli("forecast", "2026-Q4", "--format", "json", "--as", "manager").output)
-    engine = Engine(os.environ["DEALFLOW_DATABASE_URL"])
+    engine = Engine(os.environ["DEALFLOW_DATABASE_URL"], clock=FakeClock())  # the commands' clock
     try:
         answered = Api(engine).get("/forecast?period=2026-Q4", "manager").get_json()
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_engine
+from tests.conftest import commands_at, make_engine
 from tests.service.test_handover import HORECA, partner_of
 
 
@@ -23,6 +23,7 @@ def bistro(tmp_path, monkeypatch, clock):
     partner = partner_of(engine, open_.id)
     engine.close()
     monkeypatch.setenv("DEALFLOW_DATABASE_URL", url)
+    commands_at(monkeypatch, clock.now)
     return dict(url=url, partner=str(partner), open=open_.id, lost=lost.id)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, commands_at
 from tests.service.lead_fixtures import SAMPLE, people_engine, write_csv
 
 SUMMARY = "created 12, updated 0, unchanged 0, duplicates 3, rejected 5 (rejects: {path})"
@@ -88,18 +88,18 @@ def test_import_bpmn_still_works(database, run_cli):
 
 
 def test_resume_goes_on_with_an_interrupted_import_and_refuses_a_finished_one(database, run_cli, monkeypatch):
-    """The import's worker died an hour ago (an engine on a clock an hour back); the
-    command, on the real clock, finds it interrupted."""
+    """The import's worker died an hour ago (an engine on a fixed clock; the commands
+    run an hour after it); the command finds it interrupted."""
     import os
     import shutil
-    from datetime import datetime, timedelta, timezone
+    from datetime import timedelta
 
     from engine.service import lead_batch, lead_import
     monkeypatch.setattr(lead_import, "BATCH", 4)
     source = shutil.copy(SAMPLE, database / "leads.csv")
     from engine.service import Engine
-    earlier = Engine(os.environ["DEALFLOW_DATABASE_URL"],
-                     clock=FakeClock(datetime.now(timezone.utc) - timedelta(hours=1)))
+    earlier = Engine(os.environ["DEALFLOW_DATABASE_URL"], clock=FakeClock())
+    commands_at(monkeypatch, earlier.now() + timedelta(hours=1))
     import_id = earlier.start_lead_import(source, file_name="leads.csv", actor="manager")
     real = lead_batch.place
     monkeypatch.setattr(lead_batch, "place", lambda *a, **k: (_ for _ in ()).throw(SystemExit("died")))

@@ -5,11 +5,11 @@ back) teach a model that beats the stage table."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
-from tests.conftest import FakeClock, make_engine
+from tests.conftest import FakeClock, commands_at, make_engine
 from tests.service.win_history import close_deals
 
 
@@ -20,8 +20,9 @@ def database(tmp_path, monkeypatch):
     return f"sqlite:///{tmp_path / 'dealflow.db'}"
 
 
-def test_train_and_show_a_model_that_beats_the_stage_table(database, run_cli):
-    year_ago = FakeClock(datetime.now(timezone.utc) - timedelta(days=700))
+def test_train_and_show_a_model_that_beats_the_stage_table(database, run_cli, monkeypatch):
+    year_ago = FakeClock()  # a fixed instant; the commands run 700 days after it
+    commands_at(monkeypatch, year_ago.now + timedelta(days=700))
     engine = make_engine(database, year_ago)
     close_deals(engine, year_ago, 70)
     engine.close()

@@ -8,7 +8,7 @@ import csv
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import FakeClock, make_engine
+from tests.conftest import FakeClock, commands_at, make_engine
 from tests.service.partner_seeds import seed_partner
 
 
@@ -24,6 +24,7 @@ def database(tmp_path, monkeypatch):
     seed_partner(engine, "Bez Maila", territory="north")
     engine.close()
     monkeypatch.setenv("DEALFLOW_DATABASE_URL", url)
+    commands_at(monkeypatch, clock.advance(days=500))
     return tmp_path
 
 

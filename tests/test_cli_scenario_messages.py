@@ -6,10 +6,18 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from click.testing import CliRunner
 
 from engine.cli import main
+from tests.conftest import FakeClock, commands_at
 from tests.service.test_messages import FIXTURE
+
+
+@pytest.fixture(autouse=True)
+def fixed_start(monkeypatch):
+    """The scenarios' virtual clocks start at a fixed instant, not the day CI runs."""
+    commands_at(monkeypatch, FakeClock().now)
 
 
 def test_the_shipped_message_scenarios_pass():

@@ -3,18 +3,16 @@ next step fails; mistakes are one line without a traceback."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from click.testing import CliRunner
 
 from engine.cli import main
-from tests.conftest import make_engine
+from tests.conftest import commands_at, make_engine
 from tests.service.test_signals import FIXTURE, offer
 
 
 def test_signal_send_from_the_command_line(tmp_path, clock, monkeypatch):
     url = f"sqlite:///{tmp_path / 'dealflow.db'}"
-    clock.now = datetime.now(timezone.utc)  # the command line fires due timers on the real clock
+    commands_at(monkeypatch, clock.now)  # the commands fire due timers on the test's clock
     engine = make_engine(url, clock, FIXTURE)
     first, second = offer(engine, "First"), offer(engine, "Second")
     monkeypatch.setenv("DEALFLOW_DATABASE_URL", url)

@@ -4,16 +4,22 @@ database, so these tests have no PostgreSQL variant: there is nothing to run the
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import FakeClock, commands_at
+
 
 @pytest.fixture
 def no_database(tmp_path, monkeypatch) -> Path:
-    """DEALFLOW_DATABASE_URL pointing at a file that must never appear."""
+    """DEALFLOW_DATABASE_URL pointing at a file that must never appear; the virtual
+    clocks start at a fixed instant (a deal's close date passes, or not, within a
+    scenario's days depending on the date it starts at)."""
     target = tmp_path / "must-not-exist.db"
     monkeypatch.setenv("DEALFLOW_DATABASE_URL", f"sqlite:///{target}")
+    commands_at(monkeypatch, FakeClock().now)
     return target
 
 
@@ -173,3 +179,16 @@ def test_a_warnings_expectation_names_the_warnings_the_deal_has(run_cli, shipped
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == (f"FAILED {scenario}:6: expected warnings [], "
                                              "got ['idle', 'next_action_missed']")
+
+
+def test_the_virtual_clock_starts_at_dealflow_now_so_a_scenario_answers_the_same_on_any_day(
+        run_cli, shipped_copy, no_database, monkeypatch):
+    scenario = shipped_copy / "scenarios" / "mine.yaml"
+    scenario.write_text("scenario: idle\nmethodology: seed002-funnel\nsteps:\n"
+                        "  - answer: {task: Task_RecordNeed}\n  - advance: P14D\n"
+                        "  - expect: {warnings: []}\n", "utf-8")
+    commands_at(monkeypatch, datetime(2026, 12, 20, 9, 0, tzinfo=timezone.utc))  # the quarter ends in the 14 days
+    assert run_cli("test", str(scenario)).output.splitlines()[0] == (
+        f"FAILED {scenario}:6: expected warnings [], got ['close_date_passed', 'idle', 'next_action_missed']")
+    simulated = run_cli("simulate", "horeca-bant").output.splitlines()
+    assert any(line.startswith("2026-12-20 09:00 opened a ") for line in simulated), simulated

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.conftest import make_engine
+from tests.conftest import commands_at, make_engine
 from tests.service.test_snapshot_reports import seed_week
 
 
@@ -21,6 +21,7 @@ def database(db_url, clock, monkeypatch):
     seed_week(engine, clock)
     engine.close()
     monkeypatch.setenv("DEALFLOW_DATABASE_URL", db_url)
+    commands_at(monkeypatch, clock.now)  # the week's last day: "changes" without --as-of ends there, in 2026-Q4
     return db_url
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from engine.cli import main
-from tests.conftest import make_engine
+from tests.conftest import commands_at, make_engine
 from tests.service.test_task_events import FAILING, OFFERS, deploy_the_fix, offers_with_script, open_offer
 
 
@@ -15,6 +15,7 @@ def test_escalating_and_reporting_an_error_from_the_command_line(tmp_path, clock
     engine = make_engine(url, clock, OFFERS)
     deal, task = open_offer(engine)
     monkeypatch.setenv("DEALFLOW_DATABASE_URL", url)
+    commands_at(monkeypatch, clock.now)
     runner = CliRunner()
 
     for args, message in (
@@ -48,6 +49,7 @@ def test_a_report_whose_next_step_fails_exits_non_zero_and_retry_reports_it_agai
     engine = make_engine(url, clock, offers_with_script(tmp_path, "failing", "2.0", FAILING))
     deal, task = open_offer(engine)
     monkeypatch.setenv("DEALFLOW_DATABASE_URL", url)
+    commands_at(monkeypatch, clock.now)
     runner = CliRunner()
     failed = runner.invoke(main, ["task", "error", task.id, "CUSTOMER_WITHDREW", "--as", "rep1"])
     assert failed.exit_code == 1 and failed.stderr == (

@@ -5,11 +5,11 @@ back) is stale today."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
-from tests.conftest import FakeClock, make_engine
+from tests.conftest import FakeClock, commands_at, make_engine
 
 
 @pytest.fixture
@@ -18,7 +18,8 @@ def stale_deal(tmp_path, monkeypatch):
     monkeypatch.delenv("DEALFLOW_DATABASE_URL", raising=False)
     for name in ("DEALFLOW_SMTP_HOST", "DEALFLOW_WARNING_IDLE_DAYS"):
         monkeypatch.delenv(name, raising=False)
-    month_ago = FakeClock(datetime.now(timezone.utc) - timedelta(days=30))
+    month_ago = FakeClock()  # a fixed instant; the commands run thirty days after it
+    commands_at(monkeypatch, month_ago.now + timedelta(days=30))
     engine = make_engine(f"sqlite:///{tmp_path / 'dealflow.db'}", month_ago)
     deal = engine.create_opportunity(title="Kiosk for Hotel Rex", amount="1000.00", partner="Hotel Rex",
                                      attributes={"channel": "retail"}, actor="manager", owner="rep1")

@@ -42,14 +42,25 @@ def open_engine(*, fire_due_timers: bool = True, now: str | None = None) -> Engi
 def replay_clock(text: str) -> Callable[[], datetime]:
     """A clock that reads ``text`` (a date-time; without a zone, UTC) now and runs on
     from there; a text that is no date-time is the user's one-line mistake."""
-    try:
-        start = datetime.fromisoformat(text.strip())
-    except ValueError:
-        fail(f"--now: '{text}' is not a date-time such as 2026-12-01T09:00:00Z")
-    if start.tzinfo is None:
-        start = start.replace(tzinfo=timezone.utc)
+    start = _moment(text)
     started = time.monotonic()
     return lambda: start.astimezone(timezone.utc) + timedelta(seconds=time.monotonic() - started)
+
+
+def simulation_start() -> datetime | None:
+    """DEALFLOW_NOW as the moment a simulation's virtual clock starts at (None: the
+    real now), so ``simulate`` and ``test`` replay a day as every other command does —
+    and a scenario's outcome need not depend on the date it is run."""
+    text = os.environ.get("DEALFLOW_NOW")
+    return _moment(text).astimezone(timezone.utc) if text else None
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        fail(f"--now: '{text}' is not a date-time such as 2026-12-01T09:00:00Z")
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
 def fail(message: str) -> NoReturn:

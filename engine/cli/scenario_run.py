@@ -3,17 +3,20 @@ saying, at the line it was written on, each expectation that does not hold."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from engine import DealflowError, MethodologyError, Scenario
 from engine.cli.simulation import Simulation
 
 
-def run_scenario(scenario: Scenario, folder: str) -> list[str]:
+def run_scenario(scenario: Scenario, folder: str, now: datetime | None = None) -> list[str]:
     """``path:line: what`` for each expectation that failed; [] when it passed. A
-    step that cannot be taken (a task that is not open) ends the run there."""
+    step that cannot be taken (a task that is not open) ends the run there. The
+    virtual clock starts at ``now`` (default: the real now)."""
     where = f"{scenario.path}:{scenario.line}"
     try:
         sim = Simulation.start(folder, scenario.methodology, segment=scenario.segment,
-                               attributes=scenario.attributes, amount=scenario.amount)
+                               attributes=scenario.attributes, amount=scenario.amount, now=now)
     except MethodologyError as err:
         return [f"{where}: {folder} has problems ('dealflow validate {folder}'), the first: {err.problems[0]}"]
     except DealflowError as err:

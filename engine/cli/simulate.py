@@ -12,7 +12,7 @@ import click
 import yaml
 
 from engine import DealflowError, MethodologyError, duration_length, read_scenario
-from engine.cli.common import DEFAULT_PATH, existing, fail, pairs
+from engine.cli.common import DEFAULT_PATH, existing, fail, pairs, simulation_start
 from engine.cli.scenario_run import run_scenario
 from engine.cli.simulation import Simulation
 
@@ -40,8 +40,8 @@ def simulate(methodology: str, folder: str, segment: str | None, amount: str, at
     """Drive one deal through METHODOLOGY as the files on disk describe it, printing
     each task reached, answer given, stage, probability, timer and exit-criteria check.
 
-    Runs on an in-memory database with a virtual clock that starts now and moves only
-    by --advance and --until: no real time passes and NOTHING IS STORED — the
+    Runs on an in-memory database with a virtual clock that starts now (DEALFLOW_NOW
+    if set) and moves only by --advance and --until: no real time passes and NOTHING IS STORED — the
     configured database (DEALFLOW_DATABASE_URL) is not opened. Exits 1 when the
     folder has problems (printed as PATH:LINE: MESSAGE) or --until won/lost ends
     otherwise."""
@@ -54,7 +54,7 @@ def simulate(methodology: str, folder: str, segment: str | None, amount: str, at
         raise click.BadParameter(f"'{amount}' is not a number", param_hint="--amount") from None
     try:
         sim = Simulation.start(existing(folder), methodology, segment=segment, attributes=pairs(attributes, "--attr"),
-                               amount=money, say=click.echo)
+                               amount=money, say=click.echo, now=simulation_start())
     except MethodologyError as err:
         for problem in err.problems:
             click.echo(str(problem))
@@ -139,7 +139,9 @@ def _advance_option(text: str):
 @click.argument("path", default=DEFAULT_PATH, type=click.Path())
 def test_command(path: str) -> None:
     """Run every scenario file under PATH (a methodologies folder — its scenarios/ —
-    or one scenario file), each on its own in-memory database with a virtual clock.
+    or one scenario file), each on its own in-memory database with a virtual clock
+    that starts now (DEALFLOW_NOW if set: a scenario whose outcome hangs on the date,
+    such as a close date passing, then gives the same answer on any day).
 
     Prints PASSED NAME or FAILED PATH:LINE: WHAT for each; exits 1 when any failed
     or a scenario file has a problem, 0 otherwise. Nothing is stored."""
@@ -156,7 +158,7 @@ def test_command(path: str) -> None:
                 click.echo(f"ERROR {problem}")
             failed += 1
             continue
-        failures = run_scenario(scenario, str(folder))
+        failures = run_scenario(scenario, str(folder), simulation_start())
         if failures:
             failed += 1
             for failure in failures:

@@ -173,7 +173,21 @@ def test_today_and_now_are_in_utc():
     now = evaluate("now()")
     assert now.tzinfo == dt.timezone.utc
     assert abs(now - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=1)
-    assert evaluate("today()") == dt.datetime.now(dt.timezone.utc).date()
+    # Outside a workflow step they read the wall clock: read it on both sides, so a
+    # run across midnight UTC still knows which days are right.
+    before = dt.datetime.now(dt.timezone.utc).date()
+    today = evaluate("today()")
+    assert before <= today <= dt.datetime.now(dt.timezone.utc).date()
+
+
+def test_today_is_the_utc_day_of_the_steps_moment_even_when_it_is_tomorrow_in_warsaw():
+    from engine.runtime.clock import frozen_now
+
+    with frozen_now(dt.datetime(2026, 12, 31, 23, 40, tzinfo=dt.timezone(dt.timedelta(hours=1)))):
+        assert evaluate("today()") == dt.date(2026, 12, 31)  # 22:40 UTC
+    with frozen_now(dt.datetime(2026, 12, 31, 23, 40, tzinfo=dt.timezone.utc)):  # 00:40 on 1 January in Warsaw
+        assert (evaluate("today()"), evaluate("now()")) == (
+            dt.date(2026, 12, 31), dt.datetime(2026, 12, 31, 23, 40, tzinfo=dt.timezone.utc))
 
 
 def test_a_datetime_without_zone_is_taken_as_utc():
