@@ -28,18 +28,25 @@ def screenshots(tmp_path) -> Path:
 def a_week_of_changes(tmp_path):
     from engine.demo import seed_demo
     from engine.service import Engine
-    from tests.conftest import SHIPPED
+    from tests.conftest import SHIPPED, FakeClock
     from webui import create_app
 
-    engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}")
+    # A fixed "today" (2 November 2026): which seeded deals are due by the quarter's end,
+    # and so which are lost below, depends on the day.
+    engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}", clock=FakeClock())
     seed_demo(engine, str(SHIPPED), count=12)
     week_ago = engine.now().date() - timedelta(days=7)
     engine.take_snapshots(week_ago)  # the open deals as they are, filed under a week ago
     quarter_end = engine.deal_changes(viewer="manager").period_end
-    due = [d for d in engine.pipeline("manager").opportunities
-           if d.expected_close_date is not None and d.expected_close_date <= quarter_end]
-    for deal in due[:2]:  # two deals of the start pipeline lost
-        engine.close_as_lost(deal.id, actor="manager", reason_code="price")
+    # Two deals of the start pipeline lost: on file a week ago, due by the quarter's end
+    # then, open now (a deal opened since then is a new deal, not a lost one).
+    open_now = {d.id for d in engine.pipeline("manager").opportunities}
+    due = [d.opportunity_id for d in engine.deals_as_of(week_ago, viewer="manager").deals
+           if d.expected_close_date is not None and d.expected_close_date <= quarter_end
+           and d.opportunity_id in open_now]
+    assert len(due) >= 2, due
+    for deal_id in due[:2]:
+        engine.close_as_lost(deal_id, actor="manager", reason_code="price")
     engine.create_opportunity(title="Fresh kiosk", amount="4321.00", partner="Hotel Nowy", actor="manager",
                               attributes={"channel": "retail"})
     url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"}))

@@ -30,6 +30,7 @@ def search_deals(page, words: str) -> None:
     page.click("#nav-deals")
     page.fill("#filter-q", words)
     page.click("#filter-submit")
+    page.wait_for_url(lambda address: "q=" in address)  # the searched list, loaded; not the one before it
 
 
 def open_the_edit_form(page) -> None:
@@ -38,6 +39,9 @@ def open_the_edit_form(page) -> None:
     if not page.locator("#edit-deal").is_visible():  # a phone folds the deal's actions into a menu
         page.click("#deal-actions summary")
     page.click("#edit-deal")
+    # A click returns once it is dispatched, not when the form's page has loaded: read
+    # nothing before it has (the old page is gone, the new one may have no element yet).
+    page.wait_for_url("**/deals/*/edit")
 
 
 @pytest.mark.parametrize("width", [1366, 390])

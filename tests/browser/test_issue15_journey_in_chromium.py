@@ -45,11 +45,11 @@ def demo(tmp_path):
     from that folder; yields (url, folder, engine)."""
     from engine.demo import seed_demo
     from engine.service import Engine
-    from tests.conftest import SHIPPED
+    from tests.conftest import SHIPPED, FakeClock
 
     folder = tmp_path / "methodologies"
     shutil.copytree(SHIPPED, folder)
-    engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}")
+    engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}", clock=FakeClock())  # a fixed "today"
     seed_demo(engine, str(folder), count=12, history=12)
     with served(engine, METHODOLOGIES_PATH=str(folder)) as url:
         yield url, folder, engine
