@@ -129,8 +129,8 @@ def add_token(ctx: ServiceContext, session: Session, username: str) -> str:
 def user_for_token(ctx: ServiceContext, token: str) -> UserView:
     """The token's user with their teams' names and ids (``team_ids``: the inbox takes
     the view as its caller and reads no user again)."""
-    with unit_of_work.quick_read(ctx) as session:
-        user, teams = account_reads.token_holder(session, _token_hash(token))
+    with unit_of_work.quick_connection(ctx) as connection:  # every API request: no ORM session
+        user, teams = account_reads.token_holder(connection, _token_hash(token))
     if user is None:
         raise PermissionDeniedError("invalid or revoked API token")
     return UserView(user.id, user.username, user.display_name, user.role, tuple(name for _, name in teams),

@@ -33,7 +33,8 @@ work (a refusal) rolls back and goes to the caller unchanged, never retried.
 
 Reads use ``read`` (one session, a consistent view on PostgreSQL's snapshot within
 its statements) or ``quick_read`` (autocommit: no BEGIN/ROLLBACK round trips, each
-statement sees the latest commit) — both map errors the same way.
+statement sees the latest commit), or ``quick_connection`` (the same without the ORM
+session, for one plain-row statement run on every request) — all map errors the same way.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -163,6 +165,16 @@ def quick_read(ctx: ServiceContext) -> Iterator[Session]:
     statement sees the latest committed data (fine for a list or a page)."""
     with _mapped(DUPLICATE), _unreachable(), ctx.reads() as session:
         yield session
+
+
+@contextmanager
+def quick_connection(ctx: ServiceContext) -> Iterator[Connection]:
+    """``quick_read``'s autocommit connection without an ORM session around it, for a
+    statement of plain rows on every request (the API's token check): the session's
+    setup and ORM execution path cost about as much as the statement's own client
+    CPU (0.6 -> 0.3 ms a check in process, PostgreSQL)."""
+    with _mapped(DUPLICATE), _unreachable(), ctx.reads.kw["bind"].connect() as connection:
+        yield connection
 
 
 @contextmanager

@@ -4,6 +4,7 @@ teams with their manager and members, a user's API tokens, leaving a team."""
 from __future__ import annotations
 
 from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from engine.store.models import ApiToken, InboxTask, Opportunity, Team, TeamMember, User
@@ -61,11 +62,11 @@ _TOKEN_HOLDER = (select(User.id, User.username, User.display_name, User.role, Te
                  .order_by(Team.name))  # the teams in the order the database sorts names (the inbox's queues)
 
 
-def token_holder(session: Session, token_hash: str) -> tuple[object | None, list[tuple[int, str]]]:
+def token_holder(connection: Connection | Session, token_hash: str) -> tuple[object | None, list[tuple[int, str]]]:
     """The active user holding this unrevoked token (a row: id, username,
     display_name, role) and their teams' (id, name), by name — one statement, plain
-    rows, no ORM entities."""
-    rows = session.execute(_TOKEN_HOLDER, {"token_hash": token_hash}).all()
+    rows, no ORM entities (so a plain connection will do: the API's check uses one)."""
+    rows = connection.execute(_TOKEN_HOLDER, {"token_hash": token_hash}).all()
     if not rows:
         return None, []
     return rows[0], [(row.team_id, row.team) for row in rows if row.team_id is not None]

@@ -86,3 +86,12 @@ def test_a_read_whose_connection_died_fails_once_then_the_pool_reconnects(engine
             session.get(User, 1)
     with unit_of_work.quick_read(ctx) as session:
         assert session.get(User, 1).username == "admin"
+
+
+def test_a_token_check_whose_connection_died_fails_once_then_the_pool_reconnects(engine):
+    token = engine.create_token("rep1")
+    assert engine.user_for_token(token).username == "rep1"  # its connection is pooled again
+    terminate_pooled_backends(engine)
+    with pytest.raises(DatabaseError, match="the database failed"):
+        engine.user_for_token(token)  # a plain connection's error is mapped like a session's
+    assert engine.user_for_token(token).username == "rep1"
