@@ -13,6 +13,7 @@ from engine.rules import close_dates, deal_fields, inputs, policy
 from engine.rules.forms import validate_form
 from engine.rules.progress import expected_revenue
 from engine.rules.routing import Candidate, RoutingError, choose_owner, choose_segment, routing_variables
+from engine.runtime.clock import frozen_now
 from engine.service import organisation, partner_deals, segments, unit_of_work, visibility
 from engine.service import notifications
 from engine.service.context import ServiceContext
@@ -75,7 +76,8 @@ def open_in(ctx: ServiceContext, session: Session, *, actor: str, now: datetime,
     deal, chosen, variables, segment, version, methodology, close_date, team, owner_row = _routed(
         ctx, session, actor_row, now, **asked)
     if start_form is not None:
-        variables = {**variables, **_answered_start_form(methodology.process.start_form, start_form)}
+        with frozen_now(now):  # a field's condition reads the engine's clock too
+            variables = {**variables, **_answered_start_form(methodology.process.start_form, start_form)}
     partner_row = chosen or _partner_for(session, deal, owner_row.id, actor_row.id, now)
     opportunity = Opportunity(
         title=deal.title, partner_id=partner_row.id, partner_name=deal.partner, partner=deal.partner_attributes, amount=deal.amount,
@@ -139,7 +141,8 @@ def _routed(ctx: ServiceContext, session: Session, actor_row: User, now, *, titl
                            partner_attributes=partner_attributes)
     routing = ctx.catalog.routing(session)
     variables = routing_variables(deal.amount, deal.currency, deal.attributes, deal.partner_attributes)
-    segment = choose_segment(routing, variables)
+    with frozen_now(now):  # a condition's today() and now() read the engine's clock, not the wall clock
+        segment = choose_segment(routing, variables)
     version, methodology = segments.segment_methodology(ctx, session, segment)  # a swap wins
     close_date = close_dates.opening_close_date(expected_close_date, now.date(),
                                                 methodology.forecast.typical_cycle_days,
