@@ -107,8 +107,8 @@ def raise_task_event(ctx: ServiceContext, task_id: str, *, kind: str, code: obje
     now = ctx.now()
 
     def work(session: Session) -> int:
-        task, opportunity, reads = _locked_task(session, task_id, for_step=True)
-        actor_row, who = people.user_as_actor(session, actor)
+        task, opportunity, reads = _locked_task(session, task_id, for_step=True, actor=actor)
+        actor_row, who = reads.actor
         if task.kind != "workflow":
             raise ConflictError(f"task '{task_id}' is not a step of the process; it has no boundary events")
         _check_workable(task, opportunity)

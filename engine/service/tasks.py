@@ -57,8 +57,8 @@ def complete_task(ctx: ServiceContext, task_id: str, *, actor: str,
     now = ctx.now()
 
     def work(session: Session) -> int:
-        task, opportunity, step = _locked_task(session, task_id, for_step=True)
-        actor_row, who = people.user_as_actor(session, actor)
+        task, opportunity, step = _locked_task(session, task_id, for_step=True, actor=actor)
+        actor_row, who = step.actor
         if task.kind == WHY_LOST:  # a lost deal's "Record why … was lost": its reason, checked as by hand
             closing.answer_ask(ctx, session, task, opportunity, actor_row, data, now)
             return opportunity.id
@@ -87,15 +87,20 @@ class StepReads:
 
     rows: list[InboxTask]
     routing_id: int | None
+    actor: tuple[User, object] | None = None  # (row, policy.Actor) of the actor, read with the lock
 
 
-def _locked_task(session: Session, task_id: str, *, for_step: bool = False):
+def _locked_task(session: Session, task_id: str, *, for_step: bool = False, actor: str | None = None):
     """Lock the task's deal, then read the task: what is decided next is decided on
     both as they are once the lock is held, not as they were read before. ``for_step``:
-    (task, deal, StepReads) — the task is read with the deal's other live rows."""
+    (task, deal, StepReads) — the task is read with the deal's other live rows, and
+    ``actor``'s row and teams with the lock (NotFoundError, once the task is found,
+    if there is no such active user)."""
     known = visibility.known_task_id(task_id)
+    user_row = team_ids = None
     if for_step:
-        opportunity, routing_id = opportunity_store.lock_for_step(session, known)
+        opportunity, routing_id, user_row, team_ids = opportunity_store.lock_for_step(
+            session, known, actor if people.nameable(actor) else None)
     else:
         opportunity, routing_id = opportunity_store.lock_opportunity_of_task(session, known), None
     task = rows = None
@@ -106,7 +111,9 @@ def _locked_task(session: Session, task_id: str, *, for_step: bool = False):
         task = session.get(InboxTask, known, populate_existing=True)
     if task is None:
         raise NotFoundError(f"no task '{task_id}'")
-    return (task, opportunity, StepReads(rows, routing_id)) if for_step else (task, opportunity)
+    if not for_step:
+        return task, opportunity
+    return task, opportunity, StepReads(rows, routing_id, people.actor_of_row(actor, user_row, team_ids))
 
 
 def _check_workable(task: InboxTask, opportunity: Opportunity) -> None:

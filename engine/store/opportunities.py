@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import String, and_, bindparam, cast, func, insert, select, update
 from sqlalchemy.orm import Session, undefer
 
 from engine.errors import NotFoundError
@@ -21,7 +21,7 @@ from engine.store.report_scope import where_in_scope
 from engine.store.lookup import Lookup
 from engine.store.external_task_models import ExternalTask
 from engine.store import deal_totals, stage_totals
-from engine.store.models import Event, InboxTask, Opportunity, RoutingVersion, StageChange
+from engine.store.models import Event, InboxTask, Opportunity, RoutingVersion, StageChange, TeamMember, User
 from engine.store.partner_cards import credit_of
 from engine.store.partner_models import Partner
 
@@ -52,11 +52,14 @@ def lock_opportunity_of_task(session: Session, task_id: str) -> Opportunity | No
     return _locked(session, _lock_query(_of_task(task_id), True))
 
 
-def lock_for_step(session: Session, task_id: str) -> tuple[Opportunity | None, int | None]:
+def lock_for_step(session: Session, task_id: str, actor: str | None
+                  ) -> tuple[Opportunity | None, int | None, User | None, str | None]:
     """``lock_opportunity_of_task`` and, in the same statement, the id of the routing
     rules deployed last (``versions.newest_routing_id``), which the workflow step that
-    completes the task routes its new tasks by: one round trip instead of two."""
-    return _locked(session, _FOR_STEP, {"task_id": task_id}, also=1)
+    completes the task routes its new tasks by, and the active user named ``actor``
+    with their team ids as text ("3,7"; None without teams or user): one round trip
+    instead of three. ``actor`` None (a name that names nobody) finds no user."""
+    return _locked(session, _FOR_STEP, {"task_id": task_id, "actor": actor}, also=3)
 
 
 def _of_task(task_id):
@@ -70,8 +73,12 @@ def _lock_query(where, with_state: bool, *also):
     return query.options(undefer(Opportunity.workflow_state)) if with_state else query
 
 
-# The durable step's lock, built once (building the statement costs more than running it cached).
-_FOR_STEP = _lock_query(_of_task(bindparam("task_id")), True, NEWEST_ROUTING)
+# The durable step's lock, built once (building the statement costs more than running it cached),
+# with the actor's row (outer-joined: FOR UPDATE OF locks the deal's row only) and team ids.
+_ACTOR_TEAMS = (select(func.aggregate_strings(cast(TeamMember.team_id, String), ","))
+                .where(TeamMember.user_id == User.id).scalar_subquery())
+_FOR_STEP = (_lock_query(_of_task(bindparam("task_id")), True, NEWEST_ROUTING, User, _ACTOR_TEAMS)
+             .outerjoin(User, and_(User.username == bindparam("actor"), User.active.is_(True))))
 
 
 def _locked(session: Session, query, params: dict | None = None, *, also: int = 0) -> Opportunity | None | tuple:

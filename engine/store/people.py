@@ -107,6 +107,18 @@ def user_as_actor(session: Session, username: str) -> tuple[User, policy.Actor]:
     return row, policy.Actor(row.id, row.role, [team_id for team_id, _ in teams])
 
 
+def actor_of_row(username: str, row: User | None, team_ids: str | None) -> tuple[User, policy.Actor]:
+    """``user_as_actor`` from a row and its team ids ("3,7") read along with another
+    statement (``opportunities.lock_for_step``)."""
+    if row is None:
+        raise NotFoundError(f"no user '{username}'")
+    return row, policy.Actor(row.id, row.role, [int(i) for i in team_ids.split(",")] if team_ids else [])
+
+
+def nameable(name: object) -> bool:
+    return _nameable(name)
+
+
 def actor_facts(session: Session, row: User) -> policy.Actor:
     """The user as the policy sees them: id, role and the ids of their teams."""
     return policy.Actor(row.id, row.role, team_ids_of(session, row.id))

@@ -4,9 +4,12 @@ lock (issue 11: a task completed while the deal was being closed as lost corrupt
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
-from engine.errors import ConflictError
-from engine.store.models import Opportunity
+from engine.errors import ConflictError, NotFoundError
+from engine.store import opportunities as opportunity_store
+from engine.store import people
+from engine.store.models import Opportunity, Team, User
 from tests.engine.test_concurrency import at_once, open_deal
 
 ROUNDS = 8
@@ -58,3 +61,35 @@ def test_a_caller_that_renders_nothing_gets_no_view_and_the_same_step_is_committ
     assert (after.stage_id, after.status, [t.node_id for t in after.open_tasks]) == (
         returned.stage_id, returned.status, [t.node_id for t in returned.open_tasks])
     assert [e.kind for e in after.events] == [e.kind for e in returned.events]
+
+
+# The step reads its actor (row and team ids) in the lock's statement (``lock_for_step``).
+
+@pytest.mark.parametrize("who", ["nobody", "gone", "no\x00body"])
+def test_a_step_by_no_active_user_is_refused_after_the_lock_and_changes_nothing(engine, who):
+    deal = open_deal(engine)
+    (task,) = deal.open_tasks
+    engine.create_user("gone", "rep")
+    with engine._sessions() as session, session.begin():
+        session.scalar(select(User).where(User.username == "gone")).active = False
+    with pytest.raises(NotFoundError, match="no user '"):
+        engine.complete_task(task.id, actor=who, data={"amount": "100"})
+    with pytest.raises(NotFoundError, match="no task 'nothing'"):  # the task is looked for first
+        engine.complete_task("nothing", actor=who, data={"amount": "100"})
+    after = engine.show_opportunity(deal.id)
+    assert ([t.id for t in after.open_tasks], after.completed_tasks) == ([task.id], ())
+
+
+def test_the_step_reads_every_team_of_its_actor_with_the_lock(engine):
+    deal = open_deal(engine)
+    (task,) = deal.open_tasks
+    engine.create_user("twice", "manager")
+    engine.create_team("North", None, ["twice"])
+    engine.create_team("South", None, ["twice"])
+    with engine._sessions() as session, session.begin():
+        expected = {t.id for t in session.scalars(select(Team).where(Team.name.in_(["North", "South"])))}
+        _, _, row, team_ids = opportunity_store.lock_for_step(session, task.id, "twice")
+        _, actor = people.actor_of_row("twice", row, team_ids)
+        assert (row.username, actor.team_ids) == ("twice", frozenset(expected))
+        _, _, row, team_ids = opportunity_store.lock_for_step(session, task.id, "manager")
+        assert people.actor_of_row("manager", row, team_ids)[1] == people.user_as_actor(session, "manager")[1]
