@@ -35,6 +35,11 @@ Reads use ``read`` (one session, a consistent view on PostgreSQL's snapshot with
 its statements) or ``quick_read`` (autocommit: no BEGIN/ROLLBACK round trips, each
 statement sees the latest commit), or ``quick_connection`` (the same without the ORM
 session, for one plain-row statement run on every request) — all map errors the same way.
+
+Inside ``run``, ``read`` and ``quick_read`` the expressions' ``today()`` and ``now()``
+read the engine's clock (``engine.runtime.clock.frozen_now``), not the wall clock: a
+form's hide condition, a routing condition or a script is judged on the day the
+use case runs on — a FakeClock's in tests, ``DEALFLOW_NOW``'s in a replay.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import ConflictError, DatabaseError
 from engine.service import stage_totals
+from engine.runtime.clock import frozen_now
 from engine.store import deal_totals, pipeline
 from engine.store.db import RowsChangedError
 
@@ -118,7 +124,7 @@ def run(ctx: ServiceContext, work: Callable[[Session], T], *, attempts: int | No
     for attempt in range(1, tries + 1):
         committing = False
         try:
-            with _mapped(duplicate), ctx.sessions() as session, session.begin():
+            with _mapped(duplicate), frozen_now(ctx.now()), ctx.sessions() as session, session.begin():
                 deal_totals.watch(session)  # the deals it writes: their parts in the kept report totals
                 result = work(session)
                 for hook in ctx.after_work:  # messages the use case's steps left to deliver
@@ -155,7 +161,7 @@ def _lost_before_commit(err: BaseException, committing: bool) -> bool:
 @contextmanager
 def read(ctx: ServiceContext) -> Iterator[Session]:
     """A session for a use case that only reads (nothing it does is committed)."""
-    with _mapped(DUPLICATE), _unreachable(), ctx.sessions() as session:
+    with _mapped(DUPLICATE), _unreachable(), frozen_now(ctx.now()), ctx.sessions() as session:
         yield session
 
 
@@ -163,7 +169,7 @@ def read(ctx: ServiceContext) -> Iterator[Session]:
 def quick_read(ctx: ServiceContext) -> Iterator[Session]:
     """A read session in autocommit mode: no BEGIN and ROLLBACK round trips; each
     statement sees the latest committed data (fine for a list or a page)."""
-    with _mapped(DUPLICATE), _unreachable(), ctx.reads() as session:
+    with _mapped(DUPLICATE), _unreachable(), frozen_now(ctx.now()), ctx.reads() as session:
         yield session
 
 

@@ -202,3 +202,19 @@ def test_only_the_unit_of_work_and_the_context_import_sqlalchemy_in_the_service_
                        if any(line.startswith(("import sqlalchemy", "from sqlalchemy"))
                               for line in p.read_text("utf-8").splitlines()))
     assert importers == ["context.py", "unit_of_work.py"]
+
+
+def test_inside_a_use_case_the_expressions_read_the_engines_clock_not_the_wall_clock(ctx, clock):
+    """A hide condition, a routing condition or a script evaluated by a use case outside
+    a workflow step judges today() by the engine's day (a FakeClock's here)."""
+    from engine.expressions import compile_expression
+
+    today, now = compile_expression("today()"), compile_expression("now()")
+    assert today.evaluate({}) != clock.now.date()  # outside: the wall clock (the FakeClock is in 2026-11)
+    assert unit_of_work.run(ctx, lambda session: (today.evaluate({}), now.evaluate({}))) == (clock.now.date(),
+                                                                                            clock.now)
+    for reading in (unit_of_work.read, unit_of_work.quick_read):
+        with reading(ctx):
+            assert today.evaluate({}) == clock.now.date()
+    clock.advance(days=1)
+    assert unit_of_work.run(ctx, lambda session: today.evaluate({})) == clock.now.date()  # read per use case
