@@ -37,7 +37,10 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
     """Make the opportunity's rows reflect ``result``; ``state`` is the new workflow
     state; ``rows``: the deal's ``inbox.step_rows`` if the caller read them already;
     ``waits``: the process's ``runner.outside_waits()`` when the deal has been on its
-    version since its last synced step — a kind it lacks is not read (else both are)."""
+    version since its last synced step — a kind it lacks is not read (else both are).
+    A deal that had an error syncs both kinds whatever ``waits`` says: a retry on a
+    newer version that failed again left the old version's rows unsynced."""
+    waits = synced_waits(opportunity, waits)
     if result.error is not None:
         # The runner kept the state from before the step: nothing half-applied.
         opportunity.error_message = result.error.message
@@ -78,6 +81,14 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
         message_rows.sync_rows(session, opportunity, result, now)
     if result.finished:
         record_event(session, opportunity, "process_finished", actor_id, now, ended_at=list(result.ended_at))
+
+
+def synced_waits(opportunity: Opportunity, waits: OutsideWaits | None) -> OutsideWaits | None:
+    """``waits`` for a step of a deal whose rows were synced by its last step; None (read
+    both kinds) for a deal with an error: the step that failed returned before syncing,
+    and after ``retry(upgrade=True)`` its rows may be an older version's, which the new
+    version's ``outside_waits`` says nothing about."""
+    return None if opportunity.error_message is not None else waits
 
 
 def change_stage(session: Session, opportunity: Opportunity, methodology: Methodology, stage_id: str,
