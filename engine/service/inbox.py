@@ -135,16 +135,27 @@ def with_rights(session: Session, actor, row: InboxTask, opportunity: Opportunit
 def opportunity_for(ctx: ServiceContext, opportunity_id: int, *, viewer: str) -> OpportunityView:
     """The deal as ``show_opportunity`` gives it, if the viewer may see it (else 404),
     with what the viewer may do to it (``may_reassign``, ``may_close``,
-    ``may_override_probability``, ``may_retry``) as the policy decides."""
+    ``may_override_probability``, ``may_retry``) as the policy decides, and — for a
+    deal with an error — ``newer_version``, the label a retry with upgrade moves it to."""
     with unit_of_work.read(ctx) as session:
         actor, opportunity = visibility.visible_opportunity(session, viewer, opportunity_id)
         who, deal = visibility.actor_of(session, actor), visibility.deal_of(opportunity)
+        view = opportunity_store.opportunity_view(session, opportunity_id, ctx.catalog)
         return dataclasses.replace(
-            opportunity_store.opportunity_view(session, opportunity_id, ctx.catalog),
-            may_reassign=policy.may_manage(who, deal), may_close=policy.may_close(who, deal),
+            view, may_reassign=policy.may_manage(who, deal), may_close=policy.may_close(who, deal),
             may_override_probability=policy.may_override_probability(who, deal),
             may_retry=policy.may_retry(who, deal), may_set_forecast=policy.may_set_forecast(who, deal),
-            may_edit=deal_edit.may_edit(session, actor, opportunity))
+            may_edit=deal_edit.may_edit(session, actor, opportunity),
+            newer_version=_newer_version(ctx, session, view))
+
+
+def _newer_version(ctx: ServiceContext, session: Session, view: OpportunityView) -> str | None:
+    """What ``timers.retry(upgrade=True)`` would move the deal to, read in the view's
+    transaction; None for a deal without an error (nothing to retry) or on its newest."""
+    if view.error_message is None or view.status == "lost":
+        return None
+    newest, _ = ctx.catalog.newest(session, view.methodology_id)
+    return None if newest.id == view.methodology_version_id else newest.label
 
 
 def claim_task(ctx: ServiceContext, task_id: str, *, actor: str) -> TaskView:

@@ -15,7 +15,7 @@ from engine.service.progress import apply_step
 from engine.service.unattended import apply_unattended_step
 from engine.service.unit_of_work import Session
 from engine.store import opportunities as opportunity_store
-from engine.store import people, stage_totals
+from engine.store import stage_totals
 from engine.store.events import PENDING as PENDING_EVENTS
 from engine.store.events import record_event, write_pending
 from engine.store.models import InboxTask, Opportunity, User
@@ -151,9 +151,10 @@ def retry(ctx: ServiceContext, opportunity_id: int, *, actor: str, upgrade: bool
     now = ctx.now()
 
     def work(session: Session) -> None:
-        actor_row = people.user(session, actor)
-        opportunity = opportunity_store.lock_opportunity(
-            session, visibility.known_id(opportunity_id, f"no opportunity {opportunity_id}"))
+        # Locked first, then every check on what is stored now: of a retry racing a
+        # completion or another retry, the second finds the error gone (409), not a
+        # second run of the step. A deal the actor may not see is a 404, as elsewhere.
+        actor_row, opportunity = visibility.visible_opportunity(session, actor, opportunity_id, lock=True)
         policy.require(policy.may_retry(visibility.actor_of(session, actor_row), visibility.deal_of(opportunity)),
                        f"user '{actor}' may not retry opportunity {opportunity_id}")
         if opportunity.status == "lost":  # its process stopped; closing it cleared any error

@@ -219,6 +219,9 @@ class OpportunityView:
     may_close: bool = False
     may_override_probability: bool = False
     may_retry: bool = False
+    # The label of the newest deployed version of the deal's methodology when it is not
+    # the deal's own and the deal has an error (a retry may move it there); else None.
+    newer_version: str | None = None
     partner_id: int | None = None  # the partner's card: /partners/<id>
     # Set while the deal is open and its amount takes the partner past its credit
     # limit (engine.rules.partners.credit_position), for the rep and the manager.

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from engine.errors import ConflictError, PermissionDeniedError
+from engine.errors import ConflictError, NotFoundError, PermissionDeniedError
 from tests.conftest import BASE_METHODOLOGY, make_engine
 
 # Valid text that fails only when it runs: validation cannot know the amount.
@@ -74,4 +74,8 @@ def test_only_the_manager_a_designer_or_an_admin_may_retry(broken_engine):
     deal = deal_at_offer(broken_engine)
     broken_engine.complete_task(deal.open_tasks[0].id, actor=deal.owner, data={"result": "accepted"})
     with pytest.raises(PermissionDeniedError):
-        broken_engine.retry(deal.id, actor="rep3")
+        broken_engine.retry(deal.id, actor=deal.owner)  # sees the deal, may not retry it
+    for stranger in ("rep3", "manager2"):  # another team's: the deal is not theirs to know of
+        with pytest.raises(NotFoundError):
+            broken_engine.retry(deal.id, actor=stranger)
+    assert broken_engine.show_opportunity(deal.id).events[-1].kind == "error"  # nothing retried
