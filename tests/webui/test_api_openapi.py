@@ -184,13 +184,15 @@ def test_every_documented_path_belongs_to_a_test_that_checks_its_answers(api):
     from tests.webui.test_notifications_api import NOTIFICATION_PATHS
     from tests.webui.test_inbox_work_api import INBOX_WORK_PATHS
     from tests.webui.test_task_events_api import TASK_EVENT_PATHS
+    from tests.webui.test_retry_api import RETRY_PATHS
 
     document = api.client.get(f"{PREFIX}/openapi.json").get_json()
     assert set(document["paths"]) - CORE_PATHS - SALES_PATHS - BUYING_CENTER_PATHS - HANDOVER_PATHS \
         - PARTNER_PATHS - ACTIVITY_PATHS - LOST_PATHS - LEAD_IMPORT_PATHS \
         - PARTNER_LIST_PATHS - ANALYSIS_PATHS - QUOTA_PATHS - WARNING_PATHS - DEAL_FORECAST_PATHS \
         - FORECAST_PATHS - WIN_MODEL_PATHS - EXTERNAL_PATHS - SNAPSHOT_PATHS - MESSAGE_PATHS \
-        - NOTIFICATION_PATHS - INBOX_WORK_PATHS - SIGNAL_PATHS - TASK_EVENT_PATHS == set()
+        - NOTIFICATION_PATHS - INBOX_WORK_PATHS - SIGNAL_PATHS - TASK_EVENT_PATHS \
+        - RETRY_PATHS == set()
 
 
 def test_unknown_routes_answer_with_the_documented_error_shape(api):

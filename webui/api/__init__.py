@@ -7,7 +7,7 @@ and the modules that put their routes on it.
     inbox          GET /inbox
     inbox_work     saved filters, a task's follow-up date, bulk claim and hand-over
     task_revision  a completed task's answers, revised until its stage is left
-    opportunities  opening one, showing one
+    opportunities  opening one, showing one, editing one, retrying its failed step
     deal_forecast  a deal's expected close date and forecast-category override
     tasks          claiming and completing a task
     task_events    one task with its boundary events; ending it through one of them

@@ -1,7 +1,8 @@
 """Opening an opportunity (POST /opportunities), showing one with its tasks,
 stage history and events (GET /opportunities/{id}, with its row version as ETag) and
-editing its title, partner, amount, currency and close date (PATCH, If-Match optional). Who may open one and what its
-values must look like is the façade's to say; the route only reads the body."""
+editing its title, partner, amount, currency and close date (PATCH, If-Match optional), and
+running its failed step again (POST .../retry). Who may open one and what its values must
+look like is the façade's to say; the route only reads the body."""
 
 from __future__ import annotations
 
@@ -68,6 +69,20 @@ def edit_opportunity(opportunity_id: int):
         row_version = int(tag) if tag.isdigit() else tag  # not a number: the façade's 422
     edited = facade().edit_deal(opportunity_id, body, actor=username(), row_version=row_version)
     return _with_etag(facade().opportunity_for(edited.id, viewer=username()))
+
+
+@bp.post("/opportunities/<int:opportunity_id>/retry")
+def retry_opportunity(opportunity_id: int):
+    """The failed step runs again (on the newest version with ``upgrade``); a step that
+    fails again is still a 200, whose ``error_message`` says so."""
+    body = json_object()
+    refuse(unknown_fields(body, ("upgrade",)))
+    no_nulls(body)
+    upgrade = body.get("upgrade", False)
+    if not isinstance(upgrade, bool):
+        refuse({"upgrade": "send true or false"})
+    facade().retry(opportunity_id, actor=username(), upgrade=upgrade)
+    return _with_etag(facade().opportunity_for(opportunity_id, viewer=username()))
 
 
 def _with_etag(view):

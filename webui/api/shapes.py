@@ -72,7 +72,8 @@ def opportunity_json(o: OpportunityView) -> dict:
                            "changed_at": when(s.changed_at)} for s in o.stage_history],
         "events": [{"kind": e.kind, "actor": e.actor, "at": when(e.at), "data": plain(e.data)}
                    for e in o.events],
-        "may_edit": o.may_edit, "row_version": o.row_version,
+        "may_edit": o.may_edit, "may_retry": o.may_retry, "newer_version": o.newer_version,
+        "row_version": o.row_version,
     }
 
 

@@ -1,5 +1,5 @@
 """The document's opportunities: the Opportunity schema with its stage history and
-events, NewOpportunity, opening one and showing one."""
+events, NewOpportunity, opening one, showing one, and retrying its failed step."""
 
 from __future__ import annotations
 
@@ -79,6 +79,11 @@ SCHEMAS = {
         "stage_history": {"type": "array", "items": ref("StageChange")},
         "events": {"type": "array", "items": ref("Event")},
         "may_edit": {"type": "boolean", "description": "The caller may PATCH the deal's own fields."},
+        "may_retry": {"type": "boolean", "description": "The caller may retry the deal's failed step "
+                                                        "(POST .../retry) when error_message is set."},
+        "newer_version": nullable("string", description="While the deal has an error: the label of a newer "
+                                                         "deployed version of its methodology, which a retry "
+                                                         "with upgrade moves it to."),
         "row_version": {"type": "integer", "description": "Changes with every change of the deal; send it "
                                                           "back (or the ETag as If-Match) to edit safely."},
     }),
@@ -212,4 +217,25 @@ PATHS = {
                           "422": error("The body has errors; one message per field.")},
         },
     },
+    "/opportunities/{opportunity_id}/retry": {"post": {
+        "operationId": "retryOpportunity",
+        "summary": "Run the deal's failed step again (the deal's manager, a designer or an admin)",
+        "description": "For a deal whose error_message is set: the step that failed (a task's completion, "
+                       "a timer, a script) runs again. With upgrade the deal first moves to the newest "
+                       "deployed version of its methodology (newer_version), for a fix the designer deployed. "
+                       "A step that fails again answers 200 with the new error_message: the deal keeps it.",
+        "parameters": [OPPORTUNITY_ID],
+        "requestBody": {"required": False, "content": {"application/json": {"schema": {
+            "type": "object", "additionalProperties": False,
+            "properties": {"upgrade": {"type": "boolean", "default": False,
+                                       "description": "Move to the newest version first."}}}}}},
+        "responses": {"200": answer(ref("Opportunity"), "Retried; error_message says whether it failed again."),
+                      "401": UNAUTHORIZED,
+                      "403": error("The caller sees the deal but is neither its manager, a designer nor an "
+                                   "admin."),
+                      "404": NOT_YOURS,
+                      "409": error("The deal has no error to retry, is lost, is already on the newest version "
+                                   "(upgrade), or the task whose completion failed is no longer ready."),
+                      "422": error("The body is not a JSON object or has errors; one message per field.")},
+    }},
 }
