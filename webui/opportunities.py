@@ -148,8 +148,28 @@ def retry_incident(opportunity_id: int, incident_id: str):
     return redirect(url_for("opportunities.show", opportunity_id=opportunity_id))
 
 
+@bp.post("/opportunities/<int:opportunity_id>/retry")
+@login_required
+def retry_step(opportunity_id: int):
+    """Run the deal's failed step again (``upgrade=1``: on the newest version of its
+    methodology first); the engine decides who may (a 403 otherwise). A step that fails
+    again is said so, with its error: the deal still has one."""
+    upgrade = request.form.get("upgrade") == "1"
+    try:
+        deal = engine_of(current_app).retry(opportunity_id, actor=current_user.username, upgrade=upgrade)
+    except ConflictError as err:  # no error any more, no newer version, the task moved on
+        flash(str(err), "error")
+    else:
+        where = f" on version {deal.methodology_label}" if upgrade else ""
+        if deal.error_message:
+            flash(f"The step was retried{where} and failed again: {deal.error_message}", "error")
+        else:
+            flash(f"The step was retried{where} and the process went on.", "success")
+    return redirect(url_for("opportunities.show", opportunity_id=opportunity_id), 303)
+
+
 @bp.get("/opportunities/<int:opportunity_id>/<any(activities, contacts, relationships, lose, probability, "
-        "'lost-reason', 'close-date', 'forecast-category', reassign):form>")
+        "'lost-reason', 'close-date', 'forecast-category', reassign, retry):form>")
 @login_required
 def form_address(opportunity_id: int, form: str):
     """A form's address opened directly — bookmarked, or reloaded after a failed post
