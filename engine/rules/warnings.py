@@ -119,9 +119,11 @@ class Warning:
     advice: str
 
 
-def warnings_for(deal: DealFacts, now: datetime, *, idle_days: int = DEFAULT_IDLE_DAYS) -> list[Warning]:
-    """Every warning ``deal`` deserves at ``now`` (UTC), in RULES order."""
-    found = [_left_commit(deal, now), _next_action(deal, now), _close_date(deal, now), _slipping(deal),
+def warnings_for(deal: DealFacts, now: datetime, *, idle_days: int = DEFAULT_IDLE_DAYS,
+                 today: date | None = None) -> list[Warning]:
+    """Every warning ``deal`` deserves at ``now`` (UTC), in RULES order. ``today``:
+    the company's day at ``now`` (a close date is a local day); default: now's UTC day."""
+    found = [_left_commit(deal, now), _next_action(deal, now), _close_date(deal, today or now.date()), _slipping(deal),
              _criteria_skipped(deal), _rotting(deal, now),
              _idle(deal, now, idle_days), _probability(deal, now), _amount(deal, now)]
     return [w for w in found if w is not None]
@@ -184,11 +186,11 @@ def _idle(deal: DealFacts, now: datetime, idle_days: int) -> Warning | None:
                    "Call or write to the customer and log it, or plan the next activity.")
 
 
-def _close_date(deal: DealFacts, now: datetime) -> Warning | None:
+def _close_date(deal: DealFacts, today: date) -> Warning | None:
     close = deal.expected_close_date
-    if close is None or close >= now.date():
+    if close is None or close >= today:
         return None
-    days = (now.date() - close).days
+    days = (today - close).days
     return Warning(deal.opportunity_id, CLOSE_DATE, f"{CLOSE_DATE}:{close.isoformat()}",
                    f"Expected to close on {close.isoformat()}, {_plural(days, 'day')} ago, and still open.",
                    "Set a close date you believe in, or close the deal as won or lost.")

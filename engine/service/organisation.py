@@ -80,6 +80,18 @@ def company_zone(session: Session) -> str:
     return settings.get(session, settings.TIME_ZONE) or time_zones.DEFAULT
 
 
+def company_today(session: Session, now: datetime) -> date:
+    """Which day it is for the company at ``now``: the one place every feature asks
+    "which day is today" for business meaning (forecast, quotas, warnings, digests,
+    snapshots, reports), so they agree with each other around midnight."""
+    return time_zones.local_day(now, company_zone(session))
+
+
+def today(ctx: ServiceContext) -> date:
+    with unit_of_work.quick_read(ctx) as session:
+        return company_today(session, ctx.now())
+
+
 def time_zone(ctx: ServiceContext) -> str:
     with unit_of_work.quick_read(ctx) as session:
         return company_zone(session)

@@ -23,7 +23,7 @@ from engine.errors import ConflictError, FormError, NotFoundError
 from engine.rules import policy
 from engine.rules import warnings as rules
 from engine.rules.report_scope import Scope, for_warnings
-from engine.service import unit_of_work, visibility
+from engine.service import organisation, unit_of_work, visibility
 from engine.service.report_scope import scope_for
 from engine.service.context import ServiceContext
 from engine.store import notifications as notification_store
@@ -49,6 +49,7 @@ def find(ctx: ServiceContext, now: datetime, idle_days: int) -> tuple[int, list[
     since = now - rules.DROP_WINDOW
     with unit_of_work.quick_read(ctx) as session:
         deals = store.open_deals(session)
+        today = organisation.company_today(session, now)
         last_work = store.last_work(session)
         probabilities = store.value_history(session, store.PROBABILITY_EVENTS, "probability", since)
         amounts = store.value_history(session, store.AMOUNT_EVENTS, "amount", since)
@@ -74,7 +75,7 @@ def find(ctx: ServiceContext, now: datetime, idle_days: int) -> tuple[int, list[
             close_date_moves=tuple(close_moves.get(deal.id, ())), ranges=ranges[deal.methodology_version_id],
             category_override=deal.category_override, category_history=tuple(categories.get(deal.id, ())),
             criteria_skipped=skipped.get(deal.id))
-        for w in rules.warnings_for(facts, now, idle_days=idle_days):
+        for w in rules.warnings_for(facts, now, idle_days=idle_days, today=today):
             found.append(store.Found(w.opportunity_id, w.rule, w.cause, w.message, w.advice))
     return len(deals), found
 

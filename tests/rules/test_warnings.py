@@ -62,6 +62,15 @@ def test_a_close_date_before_today_warns_and_today_does_not():
     assert w.message == "Expected to close on 2026-11-01, 19 days ago, and still open."
 
 
+def test_a_close_date_has_passed_by_the_day_given_as_today_not_the_utc_day():
+    late = datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)  # 1 January 2027 in Warsaw
+    close = deal(expected_close_date=date(2026, 12, 31), next_action_at=late + timedelta(days=1),
+                 opened_at=late - timedelta(days=1), stage_entered_at=late - timedelta(days=1))
+    assert rules(close, late) == []
+    (w,) = warnings_for(close, late, today=date(2027, 1, 1))
+    assert w.message == "Expected to close on 2026-12-31, 1 day ago, and still open."
+
+
 def test_a_drop_is_against_the_highest_value_of_the_window_including_the_one_in_force_at_its_start():
     history = (Point(NOW - timedelta(days=40), Decimal(70)), Point(NOW - timedelta(days=3), Decimal(40)))
     (w,) = warnings_for(deal(probability=40, probability_history=history), NOW)
