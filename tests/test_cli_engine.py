@@ -224,3 +224,14 @@ def test_worker_fires_a_backlog_batch_after_batch_within_one_sweep(in_tmp, run_c
     quiet = ("--once", "--no-snapshots", "--no-train", "--warnings-every", "0")
     assert run_cli("worker", *quiet).output == "fired timers on 4 opportunities\n"  # 2 + 2, one sweep
     assert run_cli("worker", *quiet).output == "fired timers on 1 opportunity\n"  # the rest, the next
+
+
+def test_the_worker_files_the_snapshot_of_the_company_day(in_tmp, run_cli, monkeypatch):
+    """At 23:30 UTC on 31 December it is 1 January 2027 in Warsaw: the worker's
+    once-a-day snapshot is of that day, as the forecast's period is."""
+    run_cli("demo", str(SHIPPED))
+    commands_at(monkeypatch, datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc))
+    assert run_cli("time-zone", "Europe/Warsaw", "--as", "admin").exit_code == 0
+    result = run_cli("worker", "--once", "--no-train", "--warnings-every", "0")
+    assert result.exit_code == 0, result.output
+    assert "snapshot 2027-01-01: " in result.output, result.output

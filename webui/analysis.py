@@ -23,7 +23,7 @@ bp = Blueprint("analysis", __name__)
 
 def _page(template: str, status: int = 200, **values):
     return render_template(template, vendor_ready=vendor_ready(), vendor_scripts=SCRIPTS, groups=tuple(GROUPS),
-                           as_of_groups=tuple(AS_OF_GROUPS), today=engine_of(current_app).now().date(),
+                           as_of_groups=tuple(AS_OF_GROUPS), today=engine_of(current_app).company_today(),
                            **values), status
 
 

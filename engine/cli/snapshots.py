@@ -10,7 +10,8 @@ from engine.cli.common import open_engine
 
 @click.command()
 @click.option("--date", "day", default=None, metavar="YYYY-MM-DD",
-              help="The day to file under (default: today, UTC); a past day files the deals as they are now.")
+              help="The day to file under (default: today, the company's day); a past day files the deals "
+                   "as they are now.")
 def snapshot(day: str | None) -> None:
     """Snapshot every open deal (stage, amount, probability, category, close date) for the day."""
     click.echo(summary(open_engine().take_snapshots(day)))

@@ -88,7 +88,7 @@ def worker(once: bool, interval: float, warnings_every: float, snapshots: bool, 
             fired += batch
         if fired or once:
             click.echo(f"fired timers on {fired} opportunit{'y' if fired == 1 else 'ies'}")
-        today = engine.now().date()
+        today = engine.company_today()  # the snapshot's day is the company's (engine.service.snapshots)
         if snapshots and snapshot_day != today:
             if housekeeping("the daily snapshot", lambda: file_snapshot(today)):
                 snapshot_day = today

@@ -11,7 +11,7 @@ frozen views it returns. Below this line live SQL (engine.store) and SpiffWorkfl
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from decimal import Decimal
 from typing import Callable, Iterable, Mapping
@@ -342,7 +342,7 @@ class Engine:
         return timers.fire_due_timers(self.context, limit)
 
     def take_snapshots(self, day: object = None) -> SnapshotReport:
-        """File every open deal's snapshot under ``day`` (default today, UTC); idempotent,
+        """File every open deal's snapshot under ``day`` (default: the company's today); idempotent,
         safe with several processes (engine.service.snapshots). A future day: FormError."""
         return snapshots.take_snapshots(self.context, day)
 
@@ -718,6 +718,10 @@ class Engine:
     def company_time_zone(self) -> str:
         """The company's time zone (IANA name; default UTC): which day a won deal counts on."""
         return organisation.time_zone(self.context)
+
+    def company_today(self) -> date:
+        """Which day it is now for the company (its time zone's; UTC until one is set)."""
+        return organisation.today(self.context)
 
     def set_company_time_zone(self, name: object, *, actor: str) -> str:
         return organisation.set_time_zone(self.context, name, actor=actor)

@@ -12,7 +12,7 @@ from datetime import timedelta
 from engine.errors import FormError
 from engine.rules import pipeline_analysis as rules
 from engine.rules import report_tables
-from engine.service import unit_of_work
+from engine.service import organisation, unit_of_work
 from engine.service.context import ServiceContext
 from engine.service.report_scope import scope_for
 from engine.store import people
@@ -43,7 +43,8 @@ def pipeline_report(ctx: ServiceContext, *, viewer: str, group_by: object = None
         grouped = by_stage if group_by == "stage" else store.totals(session, scope, group_by)
         history = store.stages(session, scope)
         source_totals = store.totals(session, scope, "source_campaign")
-        trend = store.trend(session, scope, now.date() - timedelta(days=TREND_DAYS - 1))
+        today = organisation.company_today(session, now)  # the trend ends on the last snapshot day
+        trend = store.trend(session, scope, today - timedelta(days=TREND_DAYS - 1))
     label, order = _labels(group_by, versions)
     report = PipelineReport(
         group_by=group_by, group_label=GROUPS[group_by], groups=rules.groups(grouped, label, order),

@@ -17,11 +17,11 @@ from datetime import date, datetime, timedelta
 from engine.errors import FormError
 from engine.methodology.model import ForecastRanges
 from engine.rules import deal_changes as changes
-from engine.rules import forecast_categories, periods
+from engine.rules import forecast_categories, periods, time_zones
 from engine.rules import snapshot_reports as rules
 from engine.rules.report_scope import Scope
 from engine.rules.report_tables import FORMATS, table_file
-from engine.service import report_scope, unit_of_work
+from engine.service import organisation, report_scope, unit_of_work
 from engine.service.context import ServiceContext
 from engine.service.organisation import fiscal_start
 from engine.store import people
@@ -52,7 +52,7 @@ def pipeline_as_of(ctx: ServiceContext, *, viewer: str, as_of: object, group_by:
         _refuse("as_of", "give the day to report on (YYYY-MM-DD)")
     with unit_of_work.read(ctx) as session:
         scope = scope_for(session, viewer)
-        day = snapshot_day(session, asked, ctx.now().date(), "as_of")
+        day = snapshot_day(session, asked, organisation.company_today(session, ctx.now()), "as_of")
         rows = store.as_of_totals(session, day, scope, group_by)
         names = _stages(ctx, session, {row[0] for row in rows}) if group_by in ("stage", "methodology") else {}
     label, order = _labels(group_by, names)
@@ -66,15 +66,17 @@ def deal_changes(ctx: ServiceContext, *, viewer: str, since: object = None, as_o
                  period: object = None) -> DealChanges:
     now = ctx.now()
     until_asked = parse_day(as_of, "as_of")
-    end = until_asked or now.date()
-    since_asked = parse_day(since, "since") or end - WEEK
-    if since_asked > end or (until_asked is not None and since_asked == end):
-        _refuse("since", f"give a day before {end.isoformat()}, the day the changes are counted up to"
-                if until_asked else f"give today ({end.isoformat()}) or a day before it")
+    since_given = parse_day(since, "since")
     with unit_of_work.read(ctx) as session:
+        today, zone = organisation.company_today(session, now), organisation.company_zone(session)
+        end = until_asked or today
+        since_asked = since_given or end - WEEK
+        if since_asked > end or (until_asked is not None and since_asked == end):
+            _refuse("since", f"give a day before {end.isoformat()}, the day the changes are counted up to"
+                    if until_asked else f"give today ({end.isoformat()}) or a day before it")
         scope = scope_for(session, viewer)
-        until_day = snapshot_day(session, until_asked, now.date(), "as_of") if until_asked else None
-        since_day = snapshot_day(session, since_asked, now.date(), "since")
+        until_day = snapshot_day(session, until_asked, today, "as_of") if until_asked else None
+        since_day = snapshot_day(session, since_asked, today, "since")
         if until_day is not None and until_day <= since_day:
             _refuse("since", f"{since_asked.isoformat()} and {until_asked.isoformat()} read the same snapshot "
                              f"({until_day.isoformat()}); give an earlier day")
@@ -85,7 +87,7 @@ def deal_changes(ctx: ServiceContext, *, viewer: str, since: object = None, as_o
         versions = {row[10] for row in rows if row[6]} | {row[19] for row in rows if row[15]}
         names = _stages(ctx, session, versions)
         ranges = {vid: ctx.catalog.version(session, vid)[1].forecast for vid in versions} if until_day is None else {}
-    candidates = [_candidate(row, ranges) for row in rows]
+    candidates = [_candidate(row, ranges, zone) for row in rows]
     deals = changes.compare(candidates, since=since_day, until=until_day, period_end=chosen.last_day,
                             positions={k: v[0] for k, v in names.items()},
                             stage_names={k: v[1] for k, v in names.items()})
@@ -154,10 +156,12 @@ def _period(session, value: object, end: date) -> periods.Period:
     return periods.parse(value, start_month)
 
 
-def _candidate(row: tuple, ranges: dict[int, ForecastRanges]) -> changes.Candidate:
+def _candidate(row: tuple, ranges: dict[int, ForecastRanges], zone: str) -> changes.Candidate:
     (deal_id, title, owner, status, closed_at, opened_at), start, end = row[:6], row[6:15], row[15:24]
+    # the days a deal opened and closed are the company's, as the snapshot days they are compared with
     return changes.Candidate(deal_id, title, owner, _side(start, ranges), _side(end, ranges), status,
-                             closed_at.date() if closed_at else None, opened_at.date())
+                             time_zones.local_day(closed_at, zone) if closed_at else None,
+                             time_zones.local_day(opened_at, zone))
 
 
 def _side(columns: tuple, ranges: dict[int, ForecastRanges]) -> changes.Side | None:

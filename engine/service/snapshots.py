@@ -1,25 +1,27 @@
 """Daily snapshots of every open deal (M17): the sweep that files them, and the
 deals as of a past day for reports.
 
-The sweep files one row per open deal under a day (default: today, UTC), in
+The sweep files one row per open deal under a day (default: today, the company's
+day — engine.service.organisation.company_today; UTC until an admin sets a zone), in
 batches of ``BATCH`` deals, one transaction each. It is idempotent — a deal
 already on file for the day keeps its row — so running it again the same day
 changes nothing, and two processes may sweep at once (engine.store.snapshots).
 ``dealflow worker`` runs it at its first sweep of each day, so the snapshot of
 day D is the pipeline as it stood when D began; ``dealflow snapshot`` runs it by
 hand. A past ``day`` files the deals as they are *now* under that day (for a day
-the worker missed, knowing that), and only deals opened by the end of it; a day
-in the future is refused.
+the worker missed, knowing that), and only deals opened by the end of it (the end
+of the company's day); a day in the future is refused. Rows already on file keep
+the day they were filed under (a UTC day before the company had a zone).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from engine.errors import FormError
 from engine.methodology.model import ForecastRanges
-from engine.rules import forecast_categories, policy
-from engine.service import unit_of_work, visibility
+from engine.rules import forecast_categories, policy, time_zones
+from engine.service import organisation, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.report_scope import scope_for
 from engine.service.unit_of_work import Session
@@ -32,11 +34,15 @@ BATCH = 5000
 
 def take_snapshots(ctx: ServiceContext, day: object = None, *, batch: int = BATCH) -> SnapshotReport:
     now = ctx.now()
-    day = _day(day, now.date())
-    if day > now.date():
-        raise FormError({"date": f"{day.isoformat()} has not come yet; a snapshot files the deals of today "
-                                 "or a past day"})
-    opened_before = datetime.combine(day + timedelta(days=1), time(0), tzinfo=timezone.utc)
+    with unit_of_work.read(ctx) as session:
+        zone = organisation.company_zone(session)
+        today = organisation.company_today(session, now)
+        day = _day(day, today)
+        if day > today:
+            raise FormError({"date": f"{day.isoformat()} has not come yet; a snapshot files the deals of today "
+                                     "or a past day"})
+        before = store.count_on(session, day)
+    opened_before = time_zones.day_start(day + timedelta(days=1), zone)  # the end of the company's day
     ranges: dict[int, ForecastRanges] = {}
 
     def range_of(session: Session, version_id: int) -> ForecastRanges:
@@ -44,8 +50,6 @@ def take_snapshots(ctx: ServiceContext, day: object = None, *, batch: int = BATC
             ranges[version_id] = ctx.catalog.version(session, version_id)[1].forecast
         return ranges[version_id]
 
-    with unit_of_work.read(ctx) as session:
-        before = store.count_on(session, day)
     last_id = 0
     while True:
         def work(session: Session) -> int | None:
@@ -77,8 +81,8 @@ def deals_as_of(ctx: ServiceContext, day: object, *, viewer: str) -> SnapshotDay
     """The open deals as the snapshot of ``day`` (or the latest before it) has
     them: for managers (their deals as the reports count them, by who owned and
     managed each deal that day), designers and admins (every deal), like the pipeline."""
-    asked = _day(day, ctx.now().date())
     with unit_of_work.read(ctx) as session:
+        asked = _day(day, organisation.company_today(session, ctx.now()))
         user = people.user(session, viewer)
         actor = visibility.actor_of(session, user)
         policy.require(policy.may_see_pipeline(actor), "past pipelines are for managers, designers and admins")

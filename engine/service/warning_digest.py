@@ -19,7 +19,7 @@ from typing import Mapping
 
 from engine.errors import ConflictError, DealflowError
 from engine.rules import warnings as rules
-from engine.service import unit_of_work
+from engine.service import organisation, unit_of_work
 from engine.service.context import ServiceContext
 from engine.service.warnings import scope_of_user
 from engine.store import people
@@ -85,11 +85,12 @@ def digest_text(display_name: str, day: str, warnings: list[store.WarningRow]) -
 
 
 def send_digests(ctx: ServiceContext, *, smtp: SmtpSettings | None = None) -> list[DigestView]:
-    """Today's digest (UTC) for each user with unacknowledged open warnings who has
-    none yet today; by e-mail when ``smtp`` is given and the user has an address."""
+    """Today's digest (the company's day) for each user with unacknowledged open
+    warnings who has none yet today; by e-mail when ``smtp`` is given and the user
+    has an address."""
     now = ctx.now()
-    day = now.date().isoformat()
     with unit_of_work.quick_read(ctx) as session:
+        day = organisation.company_today(session, now).isoformat()
         todo = []
         for user in people.users(session):
             row = people.find_user(session, user.username, active_only=True)
