@@ -144,7 +144,7 @@ def _routed(ctx: ServiceContext, session: Session, actor_row: User, now, *, titl
     with frozen_now(now):  # a condition's today() and now() read the engine's clock, not the wall clock
         segment = choose_segment(routing, variables)
     version, methodology = segments.segment_methodology(ctx, session, segment)  # a swap wins
-    close_date = close_dates.opening_close_date(expected_close_date, now.date(),
+    close_date = close_dates.opening_close_date(expected_close_date, organisation.company_today(session, now),
                                                 methodology.forecast.typical_cycle_days,
                                                 organisation.fiscal_start(session))
     team = people.find_team(session, segment.team)

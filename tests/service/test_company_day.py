@@ -87,3 +87,11 @@ def test_the_pipeline_trend_covers_the_90_days_up_to_the_company_day(engine, clo
     assert first_day() == date(2026, 10, 3)
     engine.set_company_time_zone("Europe/Warsaw", actor="admin")
     assert first_day() == date(2027, 1, 1) - timedelta(days=89) == date(2026, 10, 4)
+
+
+def test_a_new_deal_s_default_close_date_is_the_end_of_the_company_day_s_quarter(engine, clock):
+    at(clock, LATE)
+    engine.set_company_time_zone("Europe/Warsaw", actor="admin")
+    deal = open_deal(engine)
+    assert engine.show_opportunity(deal.id).expected_close_date == date(2027, 3, 31)  # not 2026-12-31, passed there
+    assert passed_close_dates(engine) == []
