@@ -79,15 +79,22 @@ def pipelined(session: Session) -> Iterator[None]:
     if connection.dialect.name != "postgresql" or KEY in connection.info:
         yield
         return
-    block = connection.info[KEY] = _Block(connection.connection.driver_connection)
+    # The dict itself, not ``connection.info`` again: on a connection that died inside
+    # the block, reading ``info`` raises PendingRollbackError, which would hide the
+    # lost-connection error the unit of work retries on.
+    info = connection.info
+    block = info[KEY] = _Block(connection.connection.driver_connection)
     try:
         yield
     except BaseException as err:
-        connection.info.pop(KEY, None)
+        info.pop(KEY, None)
         if block.manager is not None:
-            block.manager.__exit__(type(err), err, err.__traceback__)  # the transaction is rolled back next
+            try:
+                block.manager.__exit__(type(err), err, err.__traceback__)  # the transaction is rolled back next
+            except Exception:  # noqa: BLE001 - a dead connection cannot leave pipeline mode; err says why
+                pass
         raise
-    connection.info.pop(KEY, None)
+    info.pop(KEY, None)
     if block.manager is None:
         return
     dbapi = connection.dialect.loaded_dbapi
