@@ -16,14 +16,19 @@ from tests.webui.pages_support import with_passwords
 from webui import create_app
 
 
-@pytest.fixture
-def site(tmp_path):
-    engine = with_passwords(make_engine(f"sqlite:///{tmp_path / 'dealflow.db'}", FakeClock(), OFFERS))
+def served_offer(tmp_path, methodology):
+    """The app over ``methodology`` with one offer open for rep1; yields (url, deal, task, engine)."""
+    engine = with_passwords(make_engine(f"sqlite:///{tmp_path / 'dealflow.db'}", FakeClock(), methodology))
     deal, task = open_offer(engine, "Hotel Pod Lipami")
     url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"}))
     yield url, deal, task, engine
     stop()
     engine.close()
+
+
+@pytest.fixture
+def site(tmp_path):
+    yield from served_offer(tmp_path, OFFERS)
 
 
 @pytest.mark.parametrize("width", [1366, 390])
@@ -78,13 +83,7 @@ def test_the_rep_escalates_then_ends_the_offer_as_withdrawn(site, browser, width
 
 @pytest.fixture
 def failing_site(tmp_path):
-    methodology = offers_with_script(tmp_path, "failing", "2.0", FAILING)
-    engine = with_passwords(make_engine(f"sqlite:///{tmp_path / 'dealflow.db'}", FakeClock(), methodology))
-    deal, task = open_offer(engine, "Hotel Pod Lipami")
-    url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"}))
-    yield url, deal, task, engine
-    stop()
-    engine.close()
+    yield from served_offer(tmp_path, offers_with_script(tmp_path, "failing", "2.0", FAILING))
 
 
 @pytest.mark.parametrize("width", [1366, 390])
