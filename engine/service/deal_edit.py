@@ -17,7 +17,7 @@ from engine.errors import ConflictError, FormError
 from engine.methodology.model import Methodology
 from engine.rules import close_dates, deal_fields, inputs, policy
 from engine.rules.hierarchy import Hierarchy
-from engine.service import partner_deals, unit_of_work, visibility
+from engine.service import organisation, partner_deals, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.deal_forecast import move_close_date
 from engine.service.opportunities import show_opportunity
@@ -65,7 +65,8 @@ def edit_deal(ctx: ServiceContext, opportunity_id: int, changes: Mapping[str, ob
         if "expected_close_date" in changes:
             try:
                 values["expected_close_date"] = close_dates.parse(
-                    changes["expected_close_date"], opportunity.opened_at.date(), "expected_close_date")
+                    changes["expected_close_date"], organisation.company_day_of(session, opportunity.opened_at),
+                    "expected_close_date")
             except FormError as err:
                 errors.update(err.fields)
         if "partner_id" in values:
@@ -156,10 +157,11 @@ def apply_sets(ctx: ServiceContext, session: Session, opportunity: Opportunity, 
     stage = methodology.stage(task.stage_id or opportunity.stage_id or "")
     if stage is None or not stage.sets:
         return
+    opened = organisation.company_day_of(session, opportunity.opened_at)
     parsers = {
         "amount": lambda value, field: deal_fields.typed_amount(str(value) if not isinstance(value, str) else value,
                                                                 field),
-        "expected_close_date": lambda value, field: close_dates.parse(value, opportunity.opened_at.date(), field),
+        "expected_close_date": lambda value, field: close_dates.parse(value, opened, field),
     }
     values, errors = {}, {}
     for deal_field, form_field in stage.sets:

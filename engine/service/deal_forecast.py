@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from engine.errors import ConflictError
 from engine.rules import close_dates, forecast_categories, policy
-from engine.service import unit_of_work, visibility
+from engine.service import organisation, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.opportunities import show_opportunity
 from engine.service.unit_of_work import Session
@@ -26,7 +26,7 @@ def set_close_date(ctx: ServiceContext, opportunity_id: int, close_date: object,
 
     def work(session: Session) -> None:
         actor_row, opportunity = _open_deal_for(session, actor, opportunity_id, "move the expected close date of")
-        day = close_dates.parse(close_date, opportunity.opened_at.date())
+        day = close_dates.parse(close_date, organisation.company_day_of(session, opportunity.opened_at))
         if day == opportunity.expected_close_date:
             raise ConflictError(f"opportunity {opportunity_id} is already expected to close on {day.isoformat()}")
         move_close_date(session, opportunity, day, actor_row.id, now)

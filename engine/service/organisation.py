@@ -87,6 +87,13 @@ def company_today(session: Session, now: datetime) -> date:
     return time_zones.local_day(now, company_zone(session))
 
 
+def company_day_of(session: Session, moment: datetime) -> date:
+    """The company's day a stored UTC moment fell on — e.g. the day a deal opened,
+    which a close date may not precede (a Warsaw deal opened at 23:30 UTC on
+    31 December opened on 1 January)."""
+    return time_zones.local_day(moment, company_zone(session))
+
+
 def today(ctx: ServiceContext) -> date:
     with unit_of_work.quick_read(ctx) as session:
         return company_today(session, ctx.now())

@@ -9,7 +9,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from engine.errors import FormError
 from tests.conftest import make_engine
+from tests.service.test_stage_sets import with_close_date_field
 from tests.service.test_warnings import open_deal, set_columns
 
 LATE = datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)  # 00:30 on 1 January 2027 in Warsaw
@@ -95,3 +97,44 @@ def test_a_new_deal_s_default_close_date_is_the_end_of_the_company_day_s_quarter
     deal = open_deal(engine)
     assert engine.show_opportunity(deal.id).expected_close_date == date(2027, 3, 31)  # not 2026-12-31, passed there
     assert passed_close_dates(engine) == []
+
+
+def _opened_late_in_warsaw(engine, clock):
+    """A Warsaw deal opened at 00:30 on 1 January there (23:30 UTC on 31 December)."""
+    at(clock, LATE)
+    engine.set_company_time_zone("Europe/Warsaw", actor="admin")
+    return open_deal(engine)
+
+
+BEFORE_OPENING = {"expected_close_date": "2026-12-31 is before the deal opened (2027-01-01)"}
+
+
+def test_a_moved_close_date_may_not_precede_the_company_day_the_deal_opened(engine, clock):
+    deal = _opened_late_in_warsaw(engine, clock)
+    with pytest.raises(FormError) as err:
+        engine.set_close_date(deal.id, "2026-12-31", actor="manager")
+    assert err.value.fields == BEFORE_OPENING
+    assert engine.set_close_date(deal.id, "2027-01-01", actor="manager").expected_close_date == date(2027, 1, 1)
+
+
+def test_an_edited_close_date_may_not_precede_the_company_day_the_deal_opened(engine, clock):
+    deal = _opened_late_in_warsaw(engine, clock)
+    with pytest.raises(FormError) as err:
+        engine.edit_deal(deal.id, {"expected_close_date": "2026-12-31"}, actor="manager")
+    assert err.value.fields == BEFORE_OPENING
+    edited = engine.edit_deal(deal.id, {"expected_close_date": "2027-01-01"}, actor="manager")
+    assert edited.expected_close_date == date(2027, 1, 1)
+
+
+def test_a_close_date_a_stage_sets_may_not_precede_the_company_day_the_deal_opened(db_url, clock, tmp_path):
+    engine = make_engine(db_url, clock, with_close_date_field(tmp_path))
+    try:
+        deal = _opened_late_in_warsaw(engine, clock)
+        task = deal.open_tasks[0].id
+        with pytest.raises(FormError) as err:
+            engine.complete_task(task, actor=deal.owner, data={"amount": "5", "decision_date": "2026-12-31"})
+        assert err.value.fields == {"decision_date": "2026-12-31 is before the deal opened (2027-01-01)"}
+        done = engine.complete_task(task, actor=deal.owner, data={"amount": "5", "decision_date": "2027-01-01"})
+        assert done.expected_close_date == date(2027, 1, 1)
+    finally:
+        engine.close()

@@ -64,14 +64,19 @@ def test_sets_names_only_deal_fields_and_sits_on_open_stages(tmp_path):
         "stage 'won' is won, which closes the deal: its figures are settled; put 'sets' on an open stage"]
 
 
-def test_a_close_date_the_deal_cannot_have_is_refused_beside_the_form_field(db_url, clock, tmp_path):
+def with_close_date_field(tmp_path):
+    """The qualification task asks for a decision date, which becomes the deal's close date."""
     target = with_sets(tmp_path, "    sets: {expected_close_date: decision_date}\n")
     bpmn = target / "bpmn" / "deal.bpmn"
     bpmn.write_text(bpmn.read_text("utf-8").replace(
         '<camunda:formField id="interested"',
         '<camunda:formField id="decision_date" label="Decision" type="date" />\n'
         '          <camunda:formField id="interested"', 1), "utf-8")
-    engine = make_engine(db_url, clock, target)
+    return target
+
+
+def test_a_close_date_the_deal_cannot_have_is_refused_beside_the_form_field(db_url, clock, tmp_path):
+    engine = make_engine(db_url, clock, with_close_date_field(tmp_path))
     try:
         deal = engine.create_opportunity(title="Kiosk", amount="1000.00", partner="Hotel Rex", actor="manager",
                                          attributes={"channel": "retail"})

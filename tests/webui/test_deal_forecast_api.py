@@ -5,6 +5,7 @@ and the deal page's forecast panel with its two small forms."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 from tests.webui.pages_support import assert_nothing_leaks, client_for
 from tests.webui.test_api import Api
@@ -97,3 +98,15 @@ def test_the_deal_page_shows_the_forecast_and_the_owner_changes_it(engine, app):
     refused = designer.post(f"/opportunities/{deal.id}/forecast-category", data={"category": "omitted"})
     assert refused.status_code == 403
     assert engine.show_opportunity(deal.id).expected_close_date.isoformat() == "2027-01-15"
+
+
+def test_a_patched_close_date_is_checked_against_the_company_day_the_deal_opened(engine, clock):
+    late = datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)  # 00:30 on 1 January 2027 in Warsaw
+    clock.advance(seconds=(late - clock.now).total_seconds())
+    engine.set_company_time_zone("Europe/Warsaw", actor="admin")
+    api = Api(engine)
+    deal = api.open_deal()
+    patch = api.client.patch(f"{PREFIX}/opportunities/{deal['id']}", headers=api.headers("manager"),
+                             data=json.dumps({"expected_close_date": "2026-12-31"}), content_type="application/json")
+    assert patch.status_code == 422
+    assert patch.get_json()["fields"] == {"expected_close_date": "2026-12-31 is before the deal opened (2027-01-01)"}
