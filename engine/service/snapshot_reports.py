@@ -96,7 +96,8 @@ def deal_changes(ctx: ServiceContext, *, viewer: str, since: object = None, as_o
     report = DealChanges(
         since_asked=since_asked, since=since_day, until_asked=until_asked, until=until_day, period=chosen.name,
         period_end=chosen.last_day, scope=scope.label, at=now, start=start_figures, end=end_figures,
-        counts=changes.counts(deals), waterfall=changes.waterfall(start_figures, end_figures, deals), deals=deals)
+        counts=changes.counts(deals), waterfall=changes.waterfall(start_figures, end_figures, deals), deals=deals,
+        counted_to=end)
     return replace(report, tables=rules.change_tables(report))
 
 
@@ -110,7 +111,8 @@ def report_file(report: AsOfPipeline | DealChanges, fmt: object, table: object =
     if isinstance(report, AsOfPipeline):
         base = f"pipeline-{report.day.isoformat()}"
     else:
-        base = f"changes-{report.since.isoformat()}-{(report.until or report.at.date()).isoformat()}"
+        last = report.until or report.counted_to or report.at.date()
+        base = f"changes-{report.since.isoformat()}-{last.isoformat()}"
     return table_file(report.tables, fmt, base, table or None)  # type: ignore[arg-type]
 
 

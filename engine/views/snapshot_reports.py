@@ -135,6 +135,7 @@ class DealChanges:
     waterfall: tuple[WaterfallStep, ...]
     deals: tuple[DealChange, ...]
     tables: tuple[ReportTable, ...] = ()
+    counted_to: date | None = None  # as_of, else the company's day at ``at`` (the file's name)
 
     @property
     def note(self) -> str:

@@ -74,6 +74,7 @@ def test_the_snapshot_reports_count_up_to_the_company_day(engine, clock):
     assert engine.pipeline_report_as_of(viewer="admin", as_of="2027-01-01").day == date(2027, 1, 1)
     changes = engine.deal_changes(viewer="admin")
     assert (changes.since_asked, changes.period) == (date(2026, 12, 25), "2027-Q1")  # a week before 1 January
+    assert engine.deal_changes_file(viewer="admin", format="csv").file_name == "changes-2026-12-20-2027-01-01-waterfall.csv"
 
 
 def test_the_pipeline_trend_covers_the_90_days_up_to_the_company_day(engine, clock):
