@@ -136,17 +136,19 @@ def opportunity_for(ctx: ServiceContext, opportunity_id: int, *, viewer: str) ->
     """The deal as ``show_opportunity`` gives it, if the viewer may see it (else 404),
     with what the viewer may do to it (``may_reassign``, ``may_close``,
     ``may_override_probability``, ``may_retry``) as the policy decides, and — for a
-    deal with an error — ``newer_version``, the label a retry with upgrade moves it to."""
+    deal with an error, to a viewer who may retry it — ``newer_version``, the label a
+    retry with upgrade moves it to (an offer the others could not take up)."""
     with unit_of_work.read(ctx) as session:
         actor, opportunity = visibility.visible_opportunity(session, viewer, opportunity_id)
         who, deal = visibility.actor_of(session, actor), visibility.deal_of(opportunity)
         view = opportunity_store.opportunity_view(session, opportunity_id, ctx.catalog)
+        may_retry = policy.may_retry(who, deal)
         return dataclasses.replace(
             view, may_reassign=policy.may_manage(who, deal), may_close=policy.may_close(who, deal),
             may_override_probability=policy.may_override_probability(who, deal),
-            may_retry=policy.may_retry(who, deal), may_set_forecast=policy.may_set_forecast(who, deal),
+            may_retry=may_retry, may_set_forecast=policy.may_set_forecast(who, deal),
             may_edit=deal_edit.may_edit(session, actor, opportunity),
-            newer_version=_newer_version(ctx, session, view))
+            newer_version=_newer_version(ctx, session, view) if may_retry else None)
 
 
 def _newer_version(ctx: ServiceContext, session: Session, view: OpportunityView) -> str | None:

@@ -1,7 +1,7 @@
 """A deal whose step failed, in a real Chromium at 1366 px and 390 px: the manager sees
 the error with "Retry the step" and, once a fix is deployed, "Retry on version 2.1";
 retrying without the fix says the step failed again, with the error; retrying on the
-fix clears the error. A rep sees the error and no button. The page fits the screen."""
+fix clears the error. A rep sees the error, no button, and who can retry it. The page fits the screen."""
 
 from __future__ import annotations
 
@@ -39,6 +39,8 @@ def test_the_manager_retries_a_failed_step_from_the_deal_page(site, browser, tmp
         page.goto(f"{url}/opportunities/{deal.id}")
         assert "division by zero" in page.locator("#deal-error").inner_text()
         assert page.locator("#retry-step").count() == 0
+        assert page.locator("#deal-error-who").inner_text() == (
+            "The deal's manager (manager), a designer or an admin can retry the step.")
 
     with watched_page(browser, width, height, "") as (page, errors):
         log_in(page, url, "manager")

@@ -94,3 +94,17 @@ def test_the_retry_address_opened_directly_leads_to_the_deal(engine):
     deal = failed_deal(engine)
     response = client_for(make_app(engine), "manager").get(f"/opportunities/{deal.id}/retry")
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/opportunities/{deal.id}")
+
+
+def test_only_who_may_retry_is_offered_the_fixed_version_the_others_are_told_who_can(engine, tmp_path):
+    deal = failed_deal(engine)
+    engine.ensure_demo_user("designer1", "designer", "Designer One")
+    deploy_fix(engine, tmp_path)
+    app = make_app(engine)
+    for user in ("manager", "designer1", "admin"):  # the owner's manager, a designer, an admin
+        page = deal_page(client_for(app, user), deal.id)
+        assert "Retry on version 2.1</button>" in page and 'id="deal-error-who"' not in page, user
+    rep = deal_page(client_for(app, deal.owner), deal.id)
+    assert "division by zero" in rep and "2.1" not in rep and 'id="retry-step"' not in rep
+    assert "The deal's manager (manager), a designer or an admin can retry the step." in rep
+    assert client_for(app, "manager2").get(f"/opportunities/{deal.id}").status_code == 404  # another team's

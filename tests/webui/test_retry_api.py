@@ -49,6 +49,17 @@ def test_the_deal_shows_who_may_retry_and_a_newer_version_once_deployed(api, tmp
     assert api.get(f"/opportunities/{deal.id}", "manager").get_json()["newer_version"] == "2.1"
 
 
+def test_only_who_may_retry_is_told_of_the_newer_version(api, tmp_path):
+    deal = failed_deal(api.engine)
+    deploy_fix(api.engine, tmp_path)
+    for user in ("manager", "designer", "admin"):  # the owner's manager, a designer, an admin
+        shown = api.get(f"/opportunities/{deal.id}", user).get_json()
+        assert (shown["may_retry"], shown["newer_version"]) == (True, "2.1"), user
+    shown = api.get(f"/opportunities/{deal.id}", deal.owner).get_json()
+    assert (shown["error_message"], shown["may_retry"], shown["newer_version"]) == ("division by zero", False, None)
+    assert api.get(f"/opportunities/{deal.id}", "manager2").status_code == 404  # another team's manager
+
+
 def test_a_retry_without_a_fix_answers_the_deal_with_its_new_error(api):
     deal = failed_deal(api.engine)
     again = retry(api, deal.id, "manager", {})

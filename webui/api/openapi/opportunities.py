@@ -81,9 +81,10 @@ SCHEMAS = {
         "may_edit": {"type": "boolean", "description": "The caller may PATCH the deal's own fields."},
         "may_retry": {"type": "boolean", "description": "The caller may retry the deal's failed step "
                                                         "(POST .../retry) when error_message is set."},
-        "newer_version": nullable("string", description="While the deal has an error: the label of a newer "
-                                                         "deployed version of its methodology, which a retry "
-                                                         "with upgrade moves it to."),
+        "newer_version": nullable("string", description="While the deal has an error and the caller may retry "
+                                                         "it (may_retry): the label of a newer deployed version "
+                                                         "of its methodology, which a retry with upgrade moves "
+                                                         "it to. Null for everyone else."),
         "row_version": {"type": "integer", "description": "Changes with every change of the deal; send it "
                                                           "back (or the ETag as If-Match) to edit safely."},
     }),
