@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from engine.errors import ConflictError, DealflowError
+from engine.errors import ConflictError, DealflowError, WorkflowError
 from engine.rules import policy
 from engine.methodology.model import FormField
 from engine.rules.forms import validate_form
@@ -196,6 +196,14 @@ def _upgrade_version(ctx: ServiceContext, session: Session, opportunity: Opportu
     if newest.id == current.id:
         raise ConflictError(f"version {current.label} is the newest of '{current.methodology_id}'; "
                             "deploy the fixed methodology first")
+    try:  # the new version must read the deal's process where it stopped (WorkflowError: a node it dropped)
+        ctx.catalog.runner(session, newest.id).data(opportunity.workflow_state)
+    except WorkflowError as err:
+        # The deal's state, not the request, is what does not fit: a conflict, said so the
+        # manager knows what to do rather than a 422 about a form nobody filled in.
+        raise ConflictError(f"opportunity {opportunity.id} cannot move to version {newest.label} of "
+                            f"'{current.methodology_id}': {err}. Retry on version {current.label}, or deploy "
+                            "a version that keeps those steps") from None
     opportunity.methodology_version_id = newest.id
     stage_totals.mark(session, [opportunity.id])  # history rows without a version now name the new one
     record_event(session, opportunity, "version_changed", actor_row.id, now,

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import make_engine
 from tests.engine.test_errors_and_retry import BROKEN_SCRIPT, methodology_with_script
 from tests.webui.pages_support import client_for, csrf_token, log_in, make_app, with_passwords
-from tests.webui.test_retry_api import deploy_fix, failed_deal
+from tests.webui.test_retry_api import DROPPED_NODE, deploy_fix, deploy_without_the_offer, failed_deal
 
 
 @pytest.fixture
@@ -53,6 +53,15 @@ def test_the_manager_retries_and_is_told_the_step_failed_again_then_retries_on_t
     assert 'id="deal-error"' not in page and 'id="retry-step"' not in page
     after = engine.show_opportunity(deal.id)
     assert (after.error_message, after.methodology_label, after.status) == (None, "2.1", "won")
+
+
+def test_a_retry_on_a_version_without_the_step_flashes_what_to_do(engine, tmp_path):
+    deal = failed_deal(engine)
+    deploy_without_the_offer(engine, tmp_path)
+    manager = client_for(make_app(engine), "manager")
+    response = manager.post(f"/opportunities/{deal.id}/retry", data={"upgrade": "1"}, follow_redirects=True)
+    assert response.status_code == 200 and DROPPED_NODE in html.unescape(response.text)
+    assert engine.show_opportunity(deal.id).methodology_label == "2.0"
 
 
 def test_a_retry_with_nothing_to_retry_flashes_why(engine):

@@ -36,6 +36,20 @@ def deploy_fix(engine, tmp_path):
     engine.deploy(str(methodology_with_script(tmp_path, "fixed", "2.1", "if tier == 'gold':")), actor="admin")
 
 
+def deploy_without_the_offer(engine, tmp_path):
+    """A fixed version 2.1 whose offer task has another id: the failed deal's process
+    stopped at Task_Offer, a node 2.1 no longer has."""
+    fixed = methodology_with_script(tmp_path, "renamed", "2.1", "if tier == 'gold':")
+    for path in (fixed / "bpmn" / "deal.bpmn", fixed / "stages" / "small-deal.yaml"):
+        path.write_text(path.read_text("utf-8").replace("Task_Offer", "Task_Proposal"), "utf-8")
+    engine.deploy(str(fixed), actor="admin")
+
+
+DROPPED_NODE = ("cannot move to version 2.1 of 'small-deal': the workflow state is at nodes this methodology "
+                "version does not have: Task_Offer. Retry on version 2.0, or deploy a version that keeps those "
+                "steps")
+
+
 def retry(api, deal_id: int, user: str | None, body=None, raw=None):
     return api.post(f"/opportunities/{deal_id}/retry", user, body, raw=raw)
 
@@ -101,6 +115,16 @@ def test_bad_bodies_name_the_field(api):
         assert_error(retry(api, deal.id, "manager", body), 422, "invalid", fields)
     assert_error(retry(api, deal.id, "manager", raw="[true]"), 422, "invalid", {"body"})
     assert api.get(f"/opportunities/{deal.id}", "manager").get_json()["events"][-1]["kind"] == "error"
+
+
+def test_a_retry_on_a_version_without_the_step_the_deal_stopped_at_is_a_conflict_and_changes_nothing(api, tmp_path):
+    deal = failed_deal(api.engine)
+    deploy_without_the_offer(api.engine, tmp_path)
+    before = api.engine.show_opportunity(deal.id)
+    body = assert_error(retry(api, deal.id, "manager", {"upgrade": True}), 409, "conflict")
+    assert body["message"] == f"opportunity {deal.id} {DROPPED_NODE}"
+    assert api.engine.show_opportunity(deal.id) == before  # still on 2.0, with its error
+    assert retry(api, deal.id, "manager").get_json()["error_message"] == "division by zero"  # 2.0 still retries
 
 
 def test_a_deal_closed_as_lost_meanwhile_has_nothing_to_retry(api):

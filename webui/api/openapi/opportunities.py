@@ -236,7 +236,9 @@ PATHS = {
                                    "admin."),
                       "404": NOT_YOURS,
                       "409": error("The deal has no error to retry, is lost, is already on the newest version "
-                                   "(upgrade), or the task whose completion failed is no longer ready."),
+                                   "(upgrade), its process stopped at a step the newest version no longer has "
+                                   "(upgrade; nothing changes), or the task whose completion failed is no "
+                                   "longer ready."),
                       "422": error("The body is not a JSON object or has errors; one message per field.")},
     }},
 }
