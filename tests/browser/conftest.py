@@ -82,14 +82,15 @@ def demo_site(tmp_path, clock=None, **deal):
     """The real app (CSRF on) on a free port over a fresh SQLite database with the
     demo accounts and the shipped methodologies, and one deal opened with ``deal``
     (create_opportunity's arguments, actor 'manager'); yields (url, deal, engine).
-    A test whose pages show days, weeks or periods passes ``clock`` (a FakeClock at a
-    fixed instant): the page's "today" is then the test's, not the hour CI runs at."""
+    ``clock``: a FakeClock, by default at the suite's fixed instant (2026-11-02 09:00
+    UTC), never the wall clock: every page's "today" (due dates, periods, "overdue")
+    is then the test's, not the hour CI runs at; a test that needs another day passes
+    its own."""
     from engine.demo import seed_demo
     from engine.service import Engine
-    from engine.service.context import utc_now
-    from tests.conftest import SHIPPED
+    from tests.conftest import SHIPPED, FakeClock
 
-    engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}", clock=clock or utc_now)
+    engine = Engine(f"sqlite:///{tmp_path / 'dealflow.db'}", clock=clock or FakeClock())
     seed_demo(engine, str(SHIPPED), count=0)
     opened = engine.create_opportunity(actor="manager", **deal)
     with served(engine) as url:
