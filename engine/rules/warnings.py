@@ -169,7 +169,9 @@ def _next_action(deal: DealFacts, now: datetime) -> Warning | None:
     if due is None or due >= now:
         return None
     late = _days(now - due)
-    when = "today" if late == 0 else f"{_plural(late, 'day')} ago"
+    # Not "today": the rule counts whole days in UTC and knows no reader's zone, so a
+    # task due yesterday evening, 18 hours ago, would read as due today beside its date.
+    when = "less than a day ago" if late == 0 else f"{_plural(late, 'day')} ago"
     return Warning(deal.opportunity_id, NEXT_ACTION, f"{NEXT_ACTION}:{due.isoformat()}",
                    f"The next action was due {when} and is not done.",
                    "Do the overdue task or activity, or plan a new date with the customer.")

@@ -40,7 +40,10 @@ def test_rotting_starts_the_day_after_the_limit_and_its_cause_is_the_stay():
 def test_a_missed_next_action_is_one_cause_per_due_date():
     late = deal(next_action_at=NOW - timedelta(hours=2))
     (w,) = warnings_for(late, NOW)
-    assert (w.rule, w.message) == ("next_action_missed", "The next action was due today and is not done.")
+    assert (w.rule, w.message) == ("next_action_missed", "The next action was due less than a day ago and is not done.")
+    # Due yesterday evening, read early this morning: not "today" beside yesterday's date.
+    (overnight,) = warnings_for(deal(next_action_at=NOW - timedelta(hours=20)), NOW)
+    assert overnight.message == "The next action was due less than a day ago and is not done."
     (later,) = warnings_for(late, NOW + timedelta(days=2))
     assert later.cause == w.cause and later.message == "The next action was due 2 days ago and is not done."
     assert rules(deal(next_action_at=None)) == []
