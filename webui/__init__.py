@@ -40,6 +40,7 @@ from webui import admin, methodologies
 from webui import board
 from webui import notifications
 from webui import people
+from webui import figures
 from webui import task_events
 from webui.app_engine import EXTENSION, engine_of
 from webui.ids import RecordId
@@ -88,6 +89,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     lead_import.init_app(app)  # the upload's body limit: before anything reads a form
     pages.init_app(app, exempt=[api.bp])
     people.init_app(app)  # the person filter: display names for usernames
+    figures.init_app(app)  # a report table's cells as the pages show them
     errors.init_app(app)
     headers.init_app(app)
 
