@@ -15,6 +15,7 @@ import pytest
 
 from tests.browser.conftest import log_in, serve, watched_page
 from tests.browser.test_analysis_charts_in_chromium import WATCH_VIOLATIONS
+from webui.figures import figure_cell
 
 
 @pytest.fixture
@@ -75,7 +76,9 @@ def test_the_waterfall_renders_and_its_bars_are_the_tables_rows(tmp_path, browse
         table = page.locator("#table-waterfall tbody tr")
         assert table.count() == len(report.waterfall)
         shown = [[c.inner_text() for c in table.nth(i).locator("th, td").all()] for i in range(table.count())]
-        assert shown == [[w.currency, w.label, str(w.deals), str(w.amount), str(w.after)] for w in report.waterfall]
+        # As every amount on the pages: grouped (webui.figures), 12 500.00.
+        assert shown == [[w.currency, w.label, *(figure_cell(v) for v in (w.deals, w.amount, w.after))]
+                         for w in report.waterfall]
         assert "Lost" in {row[1] for row in shown} and "New deals" in {row[1] for row in shown}
         page.screenshot(path=str(screenshots / f"deal-changes-{width}.png"), full_page=True)
         assert page.evaluate("window.__violations") == [] and errors == []

@@ -44,7 +44,7 @@ def test_the_forecast_chart_draws_bars_and_quota_ticks_matching_its_table(tmp_pa
         team = next(x for x in view.total if x.currency == "PLN")
         cells = [[c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()] for i in range(rows.count())]
         first = next(c for c in cells if c[1] == "manager" and c[3] == "PLN")
-        assert first[2] == "team" and [Decimal(c) for c in first[4:8]] == [
+        assert first[2] == "team" and [Decimal(c.replace("\u202f", "")) for c in first[4:8]] == [
             team.figures.closed_won, team.figures.commit, team.figures.best_case, team.quota]
         page.locator("#forecast-chart").scroll_into_view_if_needed()
         page.screenshot(path=str(shots / f"forecast-chart-{width}.png"), full_page=True)
