@@ -58,9 +58,11 @@ def bulk():
     except FormError as err:
         flash("Nothing was done: " + "; ".join(err.fields.values()) + ".", "error")
         return redirect(back, 303)
-    verb = "Claimed" if report.action == "claim" else f"Handed to {person(report.to)}"
     if report.done:
-        flash(f"{verb} {len(report.done)}: " + ", ".join(f"“{o.name}”" for o in report.done) + ".", "success")
+        # "Handed 1 task to Anna Kowalska", not "Handed to Anna Kowalska 1", which read as part of her name.
+        count = f"{len(report.done)} task{'' if len(report.done) == 1 else 's'}"
+        done = f"Claimed {count}" if report.action == "claim" else f"Handed {count} to {person(report.to)}"
+        flash(f"{done}: " + ", ".join(f"“{o.name}”" for o in report.done) + ".", "success")
     for o in report.refused:
         flash(f"Not done: {'“' + o.name + '”' if o.name else 'a task'} — {o.reason}", "error")
     return redirect(back, 303)

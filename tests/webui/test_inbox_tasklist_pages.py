@@ -62,7 +62,7 @@ def test_bulk_claim_without_javascript_reports_what_was_done_and_refused(queue_e
     done = rep1.post("/tasks/bulk", data={"action": "claim", "task_id": chases, "next": "/?assignee=queue"})
     assert (done.status_code, done.location) == (303, "/?assignee=queue")
     after = rep1.get(done.location).text
-    assert "Claimed 2: “Chase the rep”, “Chase the rep”." in after
+    assert "Claimed 2 tasks: “Chase the rep”, “Chase the rep”." in after
     assert "Not done: “Chase the rep” — The task was already claimed by rep2" in after
     assert [queue_engine.task(c, viewer="manager").assignee for c in chases] == ["rep1", "rep1", "rep2"]
     rep3 = client_for(app, "rep3")  # outside the team: refused per task, and told nothing about them
@@ -80,8 +80,11 @@ def test_the_manager_hands_ticked_tasks_over(app, engine):
     manager = client_for(app, "manager")
     assert 'id="bulk-hand-over"' in manager.get("/").text
     handed = manager.post("/tasks/bulk", data={"action": "hand_over", "to": "rep3", "task_id": tasks})
-    assert "Handed to rep3 2:" in manager.get(handed.location).text
+    assert "Handed 2 tasks to rep3:" in manager.get(handed.location).text
     assert {t.id for t in engine.inbox("rep3").tasks} == set(tasks)
+    one = open_deal(engine, title="Deal 3").open_tasks[0].id
+    handed = manager.post("/tasks/bulk", data={"action": "hand_over", "to": "rep2", "task_id": [one]})
+    assert "Handed 1 task to rep2: " in manager.get(handed.location).text  # the count never reads as a name's part
 
 
 def test_bulk_and_filter_forms_need_the_csrf_token(engine):
