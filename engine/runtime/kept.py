@@ -26,6 +26,18 @@ holds the same values, with the same sharing between tasks, as a restored one: a
 tuple a script stored is a list again, a record two tasks share is shared as the
 restore shares it.
 
+Finished tasks are not rebuilt nor written again once settled (``Written``): a
+task that finished and that a step leaves exactly as it was (same state, change
+time, children, flags, the very data and internal data objects renew left, holding
+no list or record inside a list or record, so no other task's data shares anything
+mutable with them) is written as the fragment the text already holds for it, and the
+next renew keeps its data object. SpiffWorkflow touches a finished task's data only
+when the task runs again (``_update`` only reaches unfinished tasks), and Dealflow's
+hooks only the data of the task they run. A fragment is reused only once it is a
+fixed point — the one converting the restored task gives, which is what the full
+path would write: its task was renewed from the text and left unchanged by a step
+before, and so was its parent, up to the root.
+
 Bounded (least recently used out first) and safe across threads.
 """
 
@@ -33,13 +45,14 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 
-__all__ = ["KeptWorkflows", "renew"]
+__all__ = ["KeptWorkflows", "Reuse", "Written", "renew"]
 
 # Workflows kept per runner: a few hundred deals worked on at once, and at most so many
 # characters of state text among them (a workflow in memory takes a few times its
@@ -85,19 +98,23 @@ class KeptWorkflows:
             return len(self._kept)
 
 
-def renew(workflow, dct: dict, registry) -> None:
+def renew(workflow, dct: dict, registry, reused: Reuse | None = None) -> Written:
     """Rebuild the values of ``workflow`` from ``dct``, the parsed text it was written
     as: what ``engine.runtime.serialization``'s restore would give, on the task objects
     already there. Mirrors SpiffWorkflow 3.2's converters (TaskConverter, WorkflowConverter,
     subprocesses_from_dict), order included: catch events are registered, and
-    subprocesses listed, in the order a restore would."""
+    subprocesses listed, in the order a restore would.
+
+    ``reused``: what the step that wrote ``dct`` reused; the tasks it settled keep their
+    data. Returns what the text says of the finished tasks, for the next step to reuse."""
     manager = workflow.event_manager
     manager.tasks = {}
-    _renew_workflow(workflow, dct, registry, manager)
+    written = Written(reused)
+    _renew_workflow(workflow, dct, registry, manager, written)
     workflow.bpmn_events = registry.restore(dct.get("bpmn_events", []))
     pending = dict(dct.get("subprocesses") or {})
     if not pending and not workflow.subprocesses:
-        return
+        return written
     old = workflow.subprocesses
     workflow.subprocesses = {}
 
@@ -106,26 +123,33 @@ def renew(workflow, dct: dict, registry) -> None:
             if isinstance(task.task_spec, SubWorkflowTask) and str(task.id) in pending:
                 sub = old[task.id]
                 workflow.subprocesses[task.id] = sub
-                _renew_workflow(sub, pending.pop(str(task.id)), registry, manager)
+                _renew_workflow(sub, pending.pop(str(task.id)), registry, manager, written)
                 subprocesses_of(sub)
 
     subprocesses_of(workflow)
+    return written
 
 
-def _renew_workflow(workflow, dct: dict, registry, manager) -> None:
+def _renew_workflow(workflow, dct: dict, registry, manager, written: Written) -> None:
     tasks = workflow.tasks
-    written = dct["tasks"]
-    if len(written) != len(tasks):
+    fragments = dct["tasks"]
+    if len(fragments) != len(tasks):
         raise ValueError("a kept workflow renewed from a text it did not write")
     seen: set[int] = set()  # id() of the tasks done: a restore finds only those as parents
+    settled = written.settled
     # The text lists the tasks in the order of ``workflow.tasks``: it was written from it.
-    for task, one in zip(tasks.values(), written.values()):
+    for task, one in zip(tasks.values(), fragments.values()):
+        parent = tasks.get(task._parent) if task._parent is not None else None
+        inherits = parent is not None and id(parent) in seen
+        if task.id in settled:  # written as its fragment, its data untouched: as renewed
+            written.record(task, one, sealed=True)
+            seen.add(id(task))
+            continue
         task.internal_data = registry.restore(one["internal_data"])
         if task.state & TaskState.WAITING and isinstance(task.task_spec, CatchingEvent):
             manager.add_task(task)
-        parent = tasks.get(task._parent) if task._parent is not None else None
         delta = one.get("delta")
-        if delta and parent is not None and id(parent) in seen:
+        if delta and inherits:
             data = DeepMerge.merge({}, parent.data)
             data.update(registry.restore(delta.get("updates", {})))
             for name in delta.get("deletions", {}):
@@ -135,5 +159,86 @@ def _renew_workflow(workflow, dct: dict, registry, manager) -> None:
             data = registry.restore(one["data"])
         task.data = data
         seen.add(id(task))
+        # a task whose data a restore takes from the text's "data" although it has a
+        # parent (SpiffWorkflow's order quirk) is left to the converter
+        if task.state & _FINISHED and (parent is None or inherits):
+            written.record(task, one, sealed=_sealed(data) and _sealed(task.internal_data))
     workflow.correlations = dct.get("correlations", {})
     workflow.data = registry.restore(dct.get("data", {}))
+
+
+# --- finished tasks written once ---------------------------------------------------------
+
+_FINISHED = TaskState.FINISHED_MASK
+_MUTABLE = (list, dict, set)
+
+
+def _sealed(data: dict) -> bool:
+    """No list or record inside a list or record: DeepMerge gives each task its own
+    copy of the top-level ones, so such data shares nothing mutable with other tasks."""
+    for value in data.values():
+        if isinstance(value, _MUTABLE):
+            for item in (value.values() if isinstance(value, dict) else value):
+                if isinstance(item, _MUTABLE):
+                    return False
+    return True
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """What one write of a kept workflow took from the text before: ``fragments`` (task
+    id -> its fragment, written as it was) and ``fixed`` (ids of the tasks whose
+    fragment now written is a fixed point: reusable by the next step)."""
+    fragments: dict
+    fixed: frozenset
+
+
+@dataclass(slots=True)
+class _Fragment:
+    fragment: dict  # as parsed from the text
+    data: dict  # the object renew left as the task's data
+    size: int
+    internal_data: dict
+    internal_size: int
+    state: int
+    last_state_change: float
+    triggered: bool
+    children: tuple
+    fixed: bool  # the fragment is what converting the renewed task gives
+
+
+class Written:
+    """The fragments of a kept workflow's text for its finished, renewed tasks, and which
+    of them a write may reuse (``reuse``), so that nothing is written that the full
+    conversion would write differently."""
+
+    def __init__(self, reused: Reuse | None):
+        self.settled = frozenset(reused.fragments) if reused is not None else frozenset()
+        self._fixed = reused.fixed if reused is not None else frozenset()
+        self._sealed: dict = {}
+
+    def record(self, task, fragment: dict, sealed: bool) -> None:
+        if sealed:
+            self._sealed[task.id] = _Fragment(fragment, task.data, len(task.data), task.internal_data,
+                                              len(task.internal_data), task.state,
+                                              task.last_state_change, task.triggered, tuple(task._children),
+                                              task.id in self._fixed)
+
+    def reuse(self, tasks) -> Reuse:
+        """For ``tasks`` (every task, parents before their children), after a step."""
+        fragments, fixed = {}, set()
+        recorded = self._sealed
+        for task in tasks:
+            was = recorded.get(task.id)
+            if was is None or task.data is not was.data or task.state != was.state \
+                    or task.last_state_change != was.last_state_change or task.triggered != was.triggered \
+                    or len(was.data) != was.size or task.internal_data is not was.internal_data \
+                    or len(was.internal_data) != was.internal_size or tuple(task._children) != was.children:
+                continue
+            parent = task._parent if task._parent in task.workflow.tasks else None
+            if parent is not None and parent not in fixed:
+                continue
+            fixed.add(task.id)
+            if was.fixed and (parent is None or parent in fragments):
+                fragments[task.id] = was.fragment
+        return Reuse(fragments, frozenset(fixed))

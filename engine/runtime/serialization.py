@@ -18,17 +18,18 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import (BpmnSubWorkflowConverter, BpmnWorkflowConverter,
-                                                             WorkflowConverter)
+                                                             TaskConverter, WorkflowConverter)
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.serializer.default.event_definition import MessageEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.default.task_spec import SubWorkflowConverter
+from SpiffWorkflow.task import Task
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 
 from engine.errors import ExpressionError, WorkflowError
 from engine.expressions.storable import MAX_STORED_CHARS, stored_size
 from engine.runtime.adhoc import AdHocTask, AdHocTaskConverter
 from engine.runtime.call_activities import ExpressionCallActivity
-from engine.runtime.kept import renew
+from engine.runtime.kept import Reuse, Written, renew
 from engine.runtime.messages import DealflowMessage
 
 from engine.runtime.inspection import all_tasks
@@ -77,12 +78,24 @@ class _SubWorkflowConverter(BpmnSubWorkflowConverter):
         return subprocess
 
 
+class _TaskConverter(TaskConverter):
+    """A task as SpiffWorkflow writes it, or the fragment a kept workflow's text already
+    holds for it (engine.runtime.kept: only what this conversion would write again)."""
+
+    reuse: dict = {}  # task id -> fragment, set for one write (a registry is one thread's)
+
+    def to_dict(self, task):
+        fragment = self.reuse.get(task.id)
+        return super().to_dict(task) if fragment is None else fragment
+
+
 def _registry():
     registry = BpmnWorkflowSerializer.configure({**CAMUNDA_CONFIG, DealflowMessage: MessageEventDefinitionConverter,
                                                  ExpressionCallActivity: SubWorkflowConverter,
                                                  BpmnSubWorkflow: _SubWorkflowConverter,
                                                  AdHocTask: AdHocTaskConverter})
     _StateConverter(BpmnWorkflow, registry)  # replaces the converter that embeds the spec
+    registry.tasks = _TaskConverter(Task, registry)
     registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
     registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
     return registry
@@ -135,7 +148,7 @@ class Serializer:
 
     # --- states --------------------------------------------------------------------
 
-    def state_to_text(self, workflow, unchanged: frozenset = frozenset()) -> str:
+    def state_to_text(self, workflow, unchanged: frozenset = frozenset(), reuse: Reuse | None = None) -> str:
         """The state as JSON text; StateNotStorable if its task data cannot be written.
 
         Task data is checked first, without building any text (a value containing
@@ -143,11 +156,15 @@ class Serializer:
         a big list would fill the database), and any failure of the writer itself is
         StateNotStorable too, so a step can report it like a failing expression.
         ``unchanged``: ids of tasks whose data is as read from a stored state (which
-        passed this check when it was written), not checked again."""
-        _check_task_data(workflow, unchanged)
+        passed this check when it was written), not checked again. ``reuse``: fragments
+        of the text a kept workflow was renewed from, written as they are (and so
+        unchanged too)."""
+        fragments = reuse.fragments if reuse is not None else {}
+        _check_task_data(workflow, unchanged.union(fragments) if fragments else unchanged)
         serializer = self._serializer
         registry = serializer.registry
         registry._encoder_mode = True  # what serialize_json does: nested values go to the encoder
+        registry.tasks.reuse = fragments
         try:
             dct = registry.convert(workflow)
             dct["format"] = STATE_FORMAT
@@ -157,6 +174,7 @@ class Serializer:
             raise StateNotStorable("", f"the task data cannot be stored: {err}") from None
         finally:
             registry._encoder_mode = False
+            registry.tasks.reuse = {}
         if len(text) > MAX_STATE_CHARS:
             raise StateNotStorable("", f"the workflow state would take {len(text)} characters; the limit is "
                                        f"{MAX_STATE_CHARS}: keep task data small")
@@ -180,11 +198,11 @@ class Serializer:
                                            script_engine=script_engine)
 
 
-    def renew_from_text(self, workflow, text: str) -> None:
+    def renew_from_text(self, workflow, text: str, reused: Reuse | None = None) -> Written:
         """Rebuild the values of ``workflow`` from ``text``, the state it was written as
-        by ``state_to_text`` (engine.runtime.kept): it then holds what a restore of
-        ``text`` would, on its own task objects."""
-        renew(workflow, json.loads(text), self._serializer.registry)
+        by ``state_to_text`` with ``reused`` (engine.runtime.kept): it then holds what a
+        restore of ``text`` would, on its own task objects."""
+        return renew(workflow, json.loads(text), self._serializer.registry, reused)
 
 
 class StateNotStorable(Exception):

@@ -47,7 +47,7 @@ from engine.runtime.dmn_unique import check_unique_hit_policy
 from engine.runtime.script_engine import SafeScriptEngine
 from engine.runtime.serialization import MAX_TASK_DATA_CHARS, Serializer, StateNotStorable
 from engine.runtime.specs import ProcessSpecs
-from engine.runtime.kept import KeptWorkflows
+from engine.runtime.kept import KeptWorkflows, Written
 from engine.runtime.inspection import (all_tasks, called_tasks, firings, parallel_nodes, run_engine, timer_marks,
                                       timers)
 from engine.runtime.step import OutsideWaits, ReadyTask, StepError, StepResult, step_error
@@ -191,7 +191,7 @@ class ProcessRunner:
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(into_records(task.data, data))
         before = self._dump(workflow)
-        self._kept.keep(before, workflow)  # the step below takes it instead of restoring it
+        self._kept.keep(before, (workflow, None))  # the step below takes it instead of restoring it
         with acting_user(user):
             return self._step(before, now)
 
@@ -409,7 +409,7 @@ class ProcessRunner:
         """Load ``state``, run ``action`` on the READY user task ``task_id`` (if any) and
         the engine at ``now``; on a failure, the untouched ``state`` and the error."""
         with frozen_now(now):
-            workflow = self._take(state)
+            workflow, written = self._take(state)
             task = self._ready_user_task(workflow, task_id, external) if task_id is not None else None
             before = {t.id: t.state for t in all_tasks(workflow)}
             marks = timer_marks(workflow)
@@ -422,39 +422,43 @@ class ProcessRunner:
             thrown = messages.thrown(workflow)  # taken out of the state: each is delivered once
             unchanged = frozenset(t.id for t in all_tasks(workflow) if before.get(t.id) == t.state) \
                 if recheck_changed_only else frozenset()
-            return self._saved(state, workflow, before, marks, thrown, unchanged)
+            return self._saved(state, workflow, before, marks, thrown, unchanged, written)
 
     def _failed(self, state: str, err: Exception) -> StepResult:
         """The result of the untouched ``state``, carrying the error."""
         return self._result(self._load(state), None, step_error(err))
 
     def _saved(self, state: str, workflow: BpmnWorkflow, before: dict,
-               marks: dict | None = None, thrown: tuple = (), unchanged: frozenset = frozenset()
-               ) -> tuple[str, StepResult]:
+               marks: dict | None = None, thrown: tuple = (), unchanged: frozenset = frozenset(),
+               written: Written | None = None) -> tuple[str, StepResult]:
         """The new state and the step's result; or, when what the step left cannot be
         stored (too big, too deep, containing itself, not JSON), the untouched
-        ``state`` and that error on the task that made it, as for a failing script."""
+        ``state`` and that error on the task that made it, as for a failing script.
+        ``written``: what the text a kept workflow was renewed from says of its
+        finished tasks (engine.runtime.kept), to write those the step left alone as they were."""
+        reuse = written.reuse(all_tasks(workflow)) if written is not None else None
         try:
-            text = self._serializer.state_to_text(workflow, unchanged)
+            text = self._serializer.state_to_text(workflow, unchanged, reuse)
         except StateNotStorable as err:
             return state, self._result(self._load(state), None, StepError(err.node_id, err.message))
         result = self._result(workflow, before, None, marks, thrown)
         # Kept under the text it was written as: used again only if the database hands
         # back exactly that text, i.e. once this step's transaction has committed.
-        self._kept.keep(text, workflow)
+        self._kept.keep(text, (workflow, reuse))
         return text, result
 
     def _load(self, state: str) -> BpmnWorkflow:
         return self._serializer.state_from_text(state, self._spec, self._subprocess_specs, self._script_engine)
 
-    def _take(self, state: str) -> BpmnWorkflow:
+    def _take(self, state: str) -> tuple[BpmnWorkflow, Written | None]:
         """``_load``, or the workflow kept for exactly ``state`` rebuilt from it (no
-        longer kept: a step that fails drops it)."""
-        workflow = self._kept.take(state)
-        if workflow is None:
-            return self._load(state)
-        self._serializer.renew_from_text(workflow, state)
-        return workflow
+        longer kept: a step that fails drops it), with what ``state`` says of its
+        finished tasks."""
+        kept = self._kept.take(state)
+        if kept is None:
+            return self._load(state), None
+        workflow, reused = kept
+        return workflow, self._serializer.renew_from_text(workflow, state, reused)
 
     def _dump(self, workflow: BpmnWorkflow) -> str:
         """The state of a workflow nothing has run in yet: data that cannot be stored

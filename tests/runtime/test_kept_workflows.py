@@ -8,8 +8,14 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import replace
+from uuid import uuid4
 
+import pytest
+from SpiffWorkflow.util.task import TaskState
+
+from engine.runtime.inspection import all_tasks
 from engine.runtime.kept import KeptWorkflows
+from engine.runtime.serialization import Serializer
 from engine.runtime.workflow import ProcessRunner
 from tests.runtime.test_workflow import T0, seed002_runner
 from tests.runtime.test_workflow_timers_and_errors import HEAD, TAIL, runner_of
@@ -197,3 +203,86 @@ def test_a_kept_workflow_goes_to_one_step_only():
     for thread in threads:
         thread.join()
     assert [g for g in got if g is not None] == [workflow] and kept.hits == 1
+
+
+# --- finished tasks written as their fragment (engine.runtime.kept.Written) ---------------
+
+
+@pytest.fixture
+def writes_checked(monkeypatch):
+    """Every write that reuses fragments is compared, byte for byte, with the full
+    conversion of the same workflow; the fragments reused so far are counted."""
+    full = Serializer.state_to_text
+    reused = []
+
+    def checked(self, workflow, unchanged=frozenset(), reuse=None):
+        text = full(self, workflow, unchanged, reuse)
+        if reuse is not None and reuse.fragments:
+            assert text == full(self, workflow, unchanged), "a reused fragment is not what the full write gives"
+            reused.append(len(reuse.fragments))
+        return text
+
+    monkeypatch.setattr(Serializer, "state_to_text", checked)
+    return reused
+
+
+def test_the_seed002_funnel_writes_its_finished_tasks_once(writes_checked):
+    runner = seed002_runner()
+    state, result = runner.start({"title": "Kept", "amount": 86000}, T0)
+    answers = {"Task_RecordNeed": {"prospect_is_fit": True}, "Task_FirstMeeting": {"prospect_is_fit": True}}
+    for _ in range(4):
+        task = result.ready[0]
+        state, result = runner.complete(state, task.task_id, answers.get(task.node_id, {}), T0)
+        assert result.error is None
+    # from the third step on, the finished tasks of the steps before are written as they were
+    assert len(writes_checked) >= 2 and sum(writes_checked) >= 4
+
+
+def test_a_record_a_script_changes_inside_a_record_is_never_written_from_the_text_before(writes_checked):
+    """Tally changes rec.sub.n, which the finished tasks before it share (a restore
+    shares it so): their fragments of the text before are stale, and not reused."""
+    runner = runner_of(LOOP)
+    state, result = runner.start(START, T0)
+    while not result.finished:
+        state, result = runner.complete(state, result.ready[0].task_id, {}, T0)
+    assert runner.data(state)["rec"] == {"sub": {"n": 3}}
+
+
+def test_a_fragment_is_reused_only_once_a_restore_would_write_it_the_same(writes_checked):
+    """Tally stores a tuple where the task before holds the same list: the step writes
+    it as a change, which the restored task (a list like its parent's) no longer is. So
+    a finished task's fragment is reused only after it was written from the text once."""
+    flat = LOOP.replace(b"rec.sub.n = rec.sub.n + 1\n", b"")
+    runner = runner_of(flat)
+    state, result = runner.start({**START, "rec": {}}, T0)
+    while not result.finished:
+        state, result = runner.complete(state, result.ready[0].task_id, {}, T0)
+    assert sum(writes_checked) >= 3 and runner.data(state)["pair"] == [1, 2]
+
+
+def test_a_finished_task_a_step_changed_is_written_again(writes_checked):
+    """Whatever changed on a finished task since the text was read — its data object,
+    the keys in it, its state, its children, its internal data — it is converted again,
+    whether its data was rebuilt from the text or kept as settled from the write before."""
+    changes = {
+        "data": lambda t: setattr(t, "data", {**t.data, "note": "new"}),
+        "key": lambda t: t.data.update(note="new"),
+        "state": lambda t: t._set_state(TaskState.CANCELLED),
+        "children": lambda t: t._children.append(uuid4()),
+        "internal": lambda t: t.internal_data.update(note="new"),
+    }
+    for name, change in changes.items():
+        for settled in (False, True):
+            runner = seed002_runner()
+            state, result = runner.start({"title": "Kept", "amount": 86000}, T0)
+            for _ in range(4):
+                state, result = runner.complete(state, result.ready[0].task_id, {"prospect_is_fit": True}, T0)
+            workflow, written = runner._take(state)
+            untouched = written.reuse(all_tasks(workflow)).fragments
+            target = next(t for t in reversed(all_tasks(workflow))  # the latest: the tasks before stay reused
+                          if t.id in untouched and (t.id in written.settled) == settled)
+            change(target)
+            reuse = written.reuse(all_tasks(workflow))
+            assert target.id not in reuse.fragments and reuse.fragments, (name, settled)
+            text = runner._serializer.state_to_text(workflow, reuse=reuse)
+            assert text == runner._serializer.state_to_text(workflow), (name, settled)

@@ -11,11 +11,14 @@ import dataclasses
 import pytest
 from sqlalchemy import create_engine, select, text
 
+from engine.demo.walk import run_demo
 from engine.errors import ExitCriteriaError
+from engine.runtime.serialization import Serializer
+from engine.service import Engine
 from engine.service import tasks
 from engine.service.unit_of_work import Retry
 from engine.store.models import Opportunity
-from tests.conftest import POSTGRES_URL, make_engine
+from tests.conftest import POSTGRES_URL, SHIPPED, make_engine
 from tests.engine.test_concurrency import open_deal
 from tests.engine.test_sales_assistant import activity, guided_methodology, workflow_task
 from tests.engine.test_segment_swap import SWAP_TARGET, at_offer
@@ -130,3 +133,27 @@ def test_a_step_whose_connection_died_after_the_workflow_ran_runs_again_on_the_s
     assert [e.kind for e in offer.events].count("task_completed") == 1
     won = engine.complete_task(offer.open_tasks[0].id, actor=offer.owner, data={"result": "accepted"})
     assert hits(engine) == before + 2 and won.status == "won"
+
+
+def test_the_demo_walks_write_what_the_full_conversion_writes(db_url, clock, monkeypatch):
+    """The demo's five walks through the shipped methodologies, every step's state
+    written with the fragments of the text before (engine.runtime.kept.Written) and
+    compared, byte for byte, with the full conversion of the same workflow."""
+    full = Serializer.state_to_text
+    reused = []
+
+    def checked(self, workflow, unchanged=frozenset(), reuse=None):
+        text = full(self, workflow, unchanged, reuse)
+        if reuse is not None and reuse.fragments:
+            assert text == full(self, workflow, unchanged)
+            reused.append(len(reuse.fragments))
+        return text
+
+    monkeypatch.setattr(Serializer, "state_to_text", checked)
+    engine = Engine(db_url, clock=clock, upgrade_schema=True)
+    try:
+        finished = run_demo(engine, str(SHIPPED), say=lambda _line: None)
+    finally:
+        engine.close()
+    assert sorted(o.status for o in finished) == ["lost", "lost", "won", "won", "won"]
+    assert len({o.methodology_id for o in finished}) >= 3 and sum(reused) >= 100
