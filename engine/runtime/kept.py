@@ -43,14 +43,18 @@ Bounded (least recently used out first) and safe across threads.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from uuid import uuid4
 
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
+
+from engine.runtime.inspection import all_tasks
 
 __all__ = ["KeptWorkflows", "Reuse", "Written", "renew"]
 
@@ -142,7 +146,7 @@ def _renew_workflow(workflow, dct: dict, registry, manager, written: Written) ->
         parent = tasks.get(task._parent) if task._parent is not None else None
         inherits = parent is not None and id(parent) in seen
         if task.id in settled:  # written as its fragment, its data untouched: as renewed
-            written.record(task, one, sealed=True)
+            written.record(task, sealed=True)
             seen.add(id(task))
             continue
         task.internal_data = registry.restore(one["internal_data"])
@@ -162,7 +166,7 @@ def _renew_workflow(workflow, dct: dict, registry, manager, written: Written) ->
         # a task whose data a restore takes from the text's "data" although it has a
         # parent (SpiffWorkflow's order quirk) is left to the converter
         if task.state & _FINISHED and (parent is None or inherits):
-            written.record(task, one, sealed=_sealed(data) and _sealed(task.internal_data))
+            written.record(task, sealed=_sealed(data) and _sealed(task.internal_data))
     workflow.correlations = dct.get("correlations", {})
     workflow.data = registry.restore(dct.get("data", {}))
 
@@ -184,18 +188,56 @@ def _sealed(data: dict) -> bool:
     return True
 
 
-@dataclass(frozen=True)
 class Reuse:
-    """What one write of a kept workflow took from the text before: ``fragments`` (task
-    id -> its fragment, written as it was) and ``fixed`` (ids of the tasks whose
-    fragment now written is a fixed point: reusable by the next step)."""
-    fragments: dict
-    fixed: frozenset
+    """One write of a kept workflow. ``fixed``: ids of the finished tasks the step left
+    as renew rebuilt them (or kept them), whose fragment now written is a fixed point;
+    ``pieces``: the text of the fragment of those among them whose text from the write
+    before still holds (``Written.reuse``). Once written (``write``), ``pieces`` holds
+    every fixed task's text and ``skeleton`` the state text with a marker in place of
+    each: what the next renew parses."""
+
+    def __init__(self, fixed: frozenset, pieces: dict):
+        self.fixed, self.pieces = fixed, pieces
+        self.skeleton: str | None = None
+        self._numbers: dict = {}
+
+    def write(self, workflow, converter, encode) -> str:
+        """The state text of ``workflow``: ``converter`` converts the workflow with
+        ``self.marker`` for the tasks it names; ``encode`` makes JSON text of a value."""
+        for task in all_tasks(workflow):
+            if task.id in self.fixed and task.id not in self.pieces:  # newly fixed: its own text
+                self.pieces[task.id] = encode(converter(task))
+        self._numbers = {task_id: n for n, task_id in enumerate(self.pieces)}
+        try:
+            self.skeleton = encode(converter(workflow))
+        finally:
+            self._numbers = {}
+        pieces = list(self.pieces.values())
+        parts = self.skeleton.split(_MARK_HEAD)
+        text = [parts[0]]
+        for part in parts[1:]:
+            number, rest = part.split(",", 1)
+            if not rest.startswith(_MARK_TAIL):
+                raise ValueError("a task marker written otherwise than expected")
+            text += (pieces[int(number)], rest[len(_MARK_TAIL):])
+        return "".join(text)
+
+    def marker(self, task_id) -> dict | None:
+        """What the task converter writes for ``task_id`` instead of its fragment, if anything."""
+        number = self._numbers.get(task_id)
+        return None if number is None else {_MARK: number}
+
+
+# A key no task data can hold (a NUL and this process's random number); SpiffWorkflow
+# adds the typename to what the task converter gives.
+_MARK = "\x00" + uuid4().hex
+_MARK_HEAD = "{" + json.dumps(_MARK) + ":"
+_MARK_TAIL = '"typename":"Task"}'
 
 
 @dataclass(slots=True)
 class _Fragment:
-    fragment: dict  # as parsed from the text
+    piece: str | None  # the text of its fragment, when it is a fixed point
     data: dict  # the object renew left as the task's data
     size: int
     internal_data: dict
@@ -204,29 +246,27 @@ class _Fragment:
     last_state_change: float
     triggered: bool
     children: tuple
-    fixed: bool  # the fragment is what converting the renewed task gives
 
 
 class Written:
-    """The fragments of a kept workflow's text for its finished, renewed tasks, and which
-    of them a write may reuse (``reuse``), so that nothing is written that the full
-    conversion would write differently."""
+    """The finished, renewed tasks of a kept workflow, and which of them a write may
+    take as they are (``reuse``), so that nothing is written that the full conversion
+    would write differently."""
 
     def __init__(self, reused: Reuse | None):
-        self.settled = frozenset(reused.fragments) if reused is not None else frozenset()
-        self._fixed = reused.fixed if reused is not None else frozenset()
+        self.settled = reused.fixed if reused is not None else frozenset()
+        self._pieces = reused.pieces if reused is not None else {}
         self._sealed: dict = {}
 
-    def record(self, task, fragment: dict, sealed: bool) -> None:
+    def record(self, task, sealed: bool) -> None:
         if sealed:
-            self._sealed[task.id] = _Fragment(fragment, task.data, len(task.data), task.internal_data,
-                                              len(task.internal_data), task.state,
-                                              task.last_state_change, task.triggered, tuple(task._children),
-                                              task.id in self._fixed)
+            self._sealed[task.id] = _Fragment(self._pieces.get(task.id), task.data, len(task.data),
+                                              task.internal_data, len(task.internal_data), task.state,
+                                              task.last_state_change, task.triggered, tuple(task._children))
 
     def reuse(self, tasks) -> Reuse:
         """For ``tasks`` (every task, parents before their children), after a step."""
-        fragments, fixed = {}, set()
+        pieces, fixed = {}, set()
         recorded = self._sealed
         for task in tasks:
             was = recorded.get(task.id)
@@ -239,6 +279,6 @@ class Written:
             if parent is not None and parent not in fixed:
                 continue
             fixed.add(task.id)
-            if was.fixed and (parent is None or parent in fragments):
-                fragments[task.id] = was.fragment
-        return Reuse(fragments, frozenset(fixed))
+            if was.piece is not None and (parent is None or parent in pieces):
+                pieces[task.id] = was.piece
+        return Reuse(frozenset(fixed), pieces)

@@ -79,14 +79,15 @@ class _SubWorkflowConverter(BpmnSubWorkflowConverter):
 
 
 class _TaskConverter(TaskConverter):
-    """A task as SpiffWorkflow writes it, or the fragment a kept workflow's text already
-    holds for it (engine.runtime.kept: only what this conversion would write again)."""
+    """A task as SpiffWorkflow writes it, or a marker for the text a kept workflow's
+    write puts there instead (engine.runtime.kept.Reuse: only what this conversion
+    would write)."""
 
-    reuse: dict = {}  # task id -> fragment, set for one write (a registry is one thread's)
+    reuse: Reuse | None = None  # set for one write (a registry is one thread's)
 
     def to_dict(self, task):
-        fragment = self.reuse.get(task.id)
-        return super().to_dict(task) if fragment is None else fragment
+        marker = self.reuse.marker(task.id) if self.reuse is not None else None
+        return super().to_dict(task) if marker is None else marker
 
 
 def _registry():
@@ -156,25 +157,34 @@ class Serializer:
         a big list would fill the database), and any failure of the writer itself is
         StateNotStorable too, so a step can report it like a failing expression.
         ``unchanged``: ids of tasks whose data is as read from a stored state (which
-        passed this check when it was written), not checked again. ``reuse``: fragments
-        of the text a kept workflow was renewed from, written as they are (and so
-        unchanged too)."""
-        fragments = reuse.fragments if reuse is not None else {}
-        _check_task_data(workflow, unchanged.union(fragments) if fragments else unchanged)
+        passed this check when it was written), not checked again. ``reuse``: the
+        finished tasks of a kept workflow the step left as they were read
+        (engine.runtime.kept), written as the text they were read from where it holds
+        (and so unchanged too)."""
+        _check_task_data(workflow, unchanged.union(reuse.fixed) if reuse is not None else unchanged)
         serializer = self._serializer
         registry = serializer.registry
+        encoder = serializer._encoder_cls(separators=(",", ":"))
+
+        def converted(obj):
+            dct = registry.convert(obj)
+            if obj is workflow:
+                dct["format"] = STATE_FORMAT
+                dct[serializer.VERSION_KEY] = serializer.VERSION
+            return dct
+
         registry._encoder_mode = True  # what serialize_json does: nested values go to the encoder
-        registry.tasks.reuse = fragments
+        registry.tasks.reuse = reuse
         try:
-            dct = registry.convert(workflow)
-            dct["format"] = STATE_FORMAT
-            dct[serializer.VERSION_KEY] = serializer.VERSION
-            text = json.dumps(dct, cls=serializer._encoder_cls, separators=(",", ":"))
+            if reuse is None:
+                text = encoder.encode(converted(workflow))
+            else:
+                text = reuse.write(workflow, converted, encoder.encode)
         except (TypeError, ValueError, RecursionError, OverflowError) as err:
             raise StateNotStorable("", f"the task data cannot be stored: {err}") from None
         finally:
             registry._encoder_mode = False
-            registry.tasks.reuse = {}
+            registry.tasks.reuse = None
         if len(text) > MAX_STATE_CHARS:
             raise StateNotStorable("", f"the workflow state would take {len(text)} characters; the limit is "
                                        f"{MAX_STATE_CHARS}: keep task data small")
@@ -202,7 +212,9 @@ class Serializer:
         """Rebuild the values of ``workflow`` from ``text``, the state it was written as
         by ``state_to_text`` with ``reused`` (engine.runtime.kept): it then holds what a
         restore of ``text`` would, on its own task objects."""
-        return renew(workflow, json.loads(text), self._serializer.registry, reused)
+        skeleton = reused.skeleton if reused is not None else None  # the text, less what is kept
+        return renew(workflow, json.loads(text if skeleton is None else skeleton), self._serializer.registry,
+                     reused)
 
 
 class StateNotStorable(Exception):

@@ -216,10 +216,11 @@ def writes_checked(monkeypatch):
     reused = []
 
     def checked(self, workflow, unchanged=frozenset(), reuse=None):
+        taken = len(reuse.pieces) if reuse is not None else 0  # texts of the write before
         text = full(self, workflow, unchanged, reuse)
-        if reuse is not None and reuse.fragments:
+        if reuse is not None:
             assert text == full(self, workflow, unchanged), "a reused fragment is not what the full write gives"
-            reused.append(len(reuse.fragments))
+            reused.append(taken)
         return text
 
     monkeypatch.setattr(Serializer, "state_to_text", checked)
@@ -263,7 +264,8 @@ def test_a_fragment_is_reused_only_once_a_restore_would_write_it_the_same(writes
 def test_a_finished_task_a_step_changed_is_written_again(writes_checked):
     """Whatever changed on a finished task since the text was read — its data object,
     the keys in it, its state, its children, its internal data — it is converted again,
-    whether its data was rebuilt from the text or kept as settled from the write before."""
+    whether its text from the write before would have been taken or it was to be
+    written on its own for the first time."""
     changes = {
         "data": lambda t: setattr(t, "data", {**t.data, "note": "new"}),
         "key": lambda t: t.data.update(note="new"),
@@ -272,17 +274,17 @@ def test_a_finished_task_a_step_changed_is_written_again(writes_checked):
         "internal": lambda t: t.internal_data.update(note="new"),
     }
     for name, change in changes.items():
-        for settled in (False, True):
+        for taken in (True, False):
             runner = seed002_runner()
             state, result = runner.start({"title": "Kept", "amount": 86000}, T0)
             for _ in range(4):
                 state, result = runner.complete(state, result.ready[0].task_id, {"prospect_is_fit": True}, T0)
             workflow, written = runner._take(state)
-            untouched = written.reuse(all_tasks(workflow)).fragments
+            untouched = written.reuse(all_tasks(workflow))
             target = next(t for t in reversed(all_tasks(workflow))  # the latest: the tasks before stay reused
-                          if t.id in untouched and (t.id in written.settled) == settled)
+                          if t.id in untouched.fixed and (t.id in untouched.pieces) == taken)
             change(target)
             reuse = written.reuse(all_tasks(workflow))
-            assert target.id not in reuse.fragments and reuse.fragments, (name, settled)
+            assert target.id not in reuse.fixed and reuse.pieces, (name, taken)
             text = runner._serializer.state_to_text(workflow, reuse=reuse)
-            assert text == runner._serializer.state_to_text(workflow), (name, settled)
+            assert text == runner._serializer.state_to_text(workflow), (name, taken)
