@@ -26,11 +26,27 @@ def all_tasks(workflow: BpmnWorkflow) -> list:
     return tasks
 
 
+def is_completed(workflow) -> bool:
+    """``workflow.is_completed()`` (flag included: it is set once nothing is left), read
+    from the task dictionary instead of SpiffWorkflow's tree iterator, which walks
+    every finished task before the first unfinished one. The dictionary holds exactly
+    the tree's tasks: SpiffWorkflow adds each task on creation and removes it with its
+    branch (``Workflow._remove_task``)."""
+    if not workflow.completed and not any(t._state & _NOT_FINISHED for t in workflow.tasks.values()):
+        workflow.completed = True
+    return workflow.completed
+
+
+_NOT_FINISHED = TaskState.NOT_FINISHED_MASK
+
+
 def called_tasks(workflow: BpmnWorkflow) -> set:
     """The ids of the tasks that run inside a called process (a call activity's, and
     whatever that one calls or embeds): their node ids belong to another BPMN
     process, so they enter none of the deal's stages even where an id repeats one of
     the deal's own process (StartEvent_1, EndEvent_1)."""
+    if not workflow.subprocesses:
+        return set()
     owners = {t.id: t for t in all_tasks(workflow)}
     inside: set = set()
 

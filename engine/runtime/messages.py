@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 
 from engine.runtime.correlation_keys import CorrelationKeys
+from engine.runtime.inspection import is_completed
 
 __all__ = ["DealflowMessage", "MessageWait", "ThrownMessage", "deliver", "plain_messages", "thrown", "waiting"]
 
@@ -85,7 +86,7 @@ def waiting(workflow, keys: CorrelationKeys | None = None) -> tuple[MessageWait,
             continue
         for name in _messages_of(task):
             waits.append(wait(str(task.id), task.task_spec.bpmn_id or task.task_spec.name, name, dict(task.data)))
-    if not workflow.is_completed():
+    if not is_completed(workflow):
         data = dict(workflow.last_task.data) if workflow.last_task is not None else {}
         for start, definition in _event_subprocess_starts(workflow):
             waits.append(wait("", start.bpmn_id, definition.name, data))

@@ -48,8 +48,8 @@ from engine.runtime.script_engine import SafeScriptEngine
 from engine.runtime.serialization import MAX_TASK_DATA_CHARS, Serializer, StateNotStorable
 from engine.runtime.specs import ProcessSpecs
 from engine.runtime.kept import KeptWorkflows, Written
-from engine.runtime.inspection import (all_tasks, called_tasks, firings, parallel_nodes, run_engine, timer_marks,
-                                      timers)
+from engine.runtime.inspection import (all_tasks, called_tasks, firings, is_completed, parallel_nodes, run_engine,
+                                      timer_marks, timers)
 from engine.runtime.step import OutsideWaits, ReadyTask, StepError, StepResult, step_error
 
 __all__ = ["ProcessRunner"]
@@ -503,7 +503,7 @@ class ProcessRunner:
                       and t.task_spec.bpmn_id not in self._external)
         return StepResult(
             reached=tuple(t.task_spec.bpmn_id for t in reached_tasks),
-            ready=ready, timers=timers(workflow), finished=workflow.is_completed(),
+            ready=ready, timers=timers(workflow), finished=is_completed(workflow),
             ended_at=ended, error=error, fired=firings(workflow, marks) if marks else (),
             external=external_tasks.waiting(workflow, self._external),
             messages=messages.waiting(workflow, self._correlation_keys), thrown=thrown)
