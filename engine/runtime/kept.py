@@ -143,12 +143,12 @@ def _renew_workflow(workflow, dct: dict, registry, manager, written: Written) ->
     settled = written.settled
     # The text lists the tasks in the order of ``workflow.tasks``: it was written from it.
     for task, one in zip(tasks.values(), fragments.values()):
-        parent = tasks.get(task._parent) if task._parent is not None else None
-        inherits = parent is not None and id(parent) in seen
         if task.id in settled:  # written as its fragment, its data untouched: as renewed
             written.record(task, sealed=True)
             seen.add(id(task))
             continue
+        parent = tasks.get(task._parent) if task._parent is not None else None
+        inherits = parent is not None and id(parent) in seen
         task.internal_data = registry.restore(one["internal_data"])
         if task.state & TaskState.WAITING and isinstance(task.task_spec, CatchingEvent):
             manager.add_task(task)
