@@ -208,10 +208,10 @@ def test_a_kept_workflow_goes_to_one_step_only():
 # --- finished tasks written as their fragment (engine.runtime.kept.Written) ---------------
 
 
-@pytest.fixture
-def writes_checked(monkeypatch):
-    """Every write that reuses fragments is compared, byte for byte, with the full
-    conversion of the same workflow; the fragments reused so far are counted."""
+def check_every_write(monkeypatch) -> list[int]:
+    """Every write of a kept workflow is compared, byte for byte, with the full
+    conversion of the same workflow; returns, per write, how many tasks' texts of the
+    write before it took."""
     full = Serializer.state_to_text
     reused = []
 
@@ -225,6 +225,11 @@ def writes_checked(monkeypatch):
 
     monkeypatch.setattr(Serializer, "state_to_text", checked)
     return reused
+
+
+@pytest.fixture
+def writes_checked(monkeypatch):
+    return check_every_write(monkeypatch)
 
 
 def test_the_seed002_funnel_writes_its_finished_tasks_once(writes_checked):

@@ -13,13 +13,13 @@ from sqlalchemy import create_engine, select, text
 
 from engine.demo.walk import run_demo
 from engine.errors import ExitCriteriaError
-from engine.runtime.serialization import Serializer
 from engine.service import Engine
 from engine.service import tasks
 from engine.service.unit_of_work import Retry
 from engine.store.models import Opportunity
 from tests.conftest import POSTGRES_URL, SHIPPED, make_engine
 from tests.engine.test_concurrency import open_deal
+from tests.runtime.test_kept_workflows import check_every_write
 from tests.engine.test_sales_assistant import activity, guided_methodology, workflow_task
 from tests.engine.test_segment_swap import SWAP_TARGET, at_offer
 
@@ -139,18 +139,7 @@ def test_the_demo_walks_write_what_the_full_conversion_writes(db_url, clock, mon
     """The demo's five walks through the shipped methodologies, every step's state
     written with the fragments of the text before (engine.runtime.kept.Written) and
     compared, byte for byte, with the full conversion of the same workflow."""
-    full = Serializer.state_to_text
-    reused = []
-
-    def checked(self, workflow, unchanged=frozenset(), reuse=None):
-        taken = len(reuse.pieces) if reuse is not None else 0  # texts of the write before
-        text = full(self, workflow, unchanged, reuse)
-        if reuse is not None:
-            assert text == full(self, workflow, unchanged)
-            reused.append(taken)
-        return text
-
-    monkeypatch.setattr(Serializer, "state_to_text", checked)
+    reused = check_every_write(monkeypatch)
     engine = Engine(db_url, clock=clock, upgrade_schema=True)
     try:
         finished = run_demo(engine, str(SHIPPED), say=lambda _line: None)
