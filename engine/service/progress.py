@@ -13,7 +13,7 @@ from datetime import datetime
 from engine.methodology.model import LaneRole, Methodology, Stage
 from engine.rules import progress
 from engine.runtime.step import OutsideWaits, StepResult
-from engine.service import external_rows, message_rows, partner_deals
+from engine.service import external_rows, message_rows, partner_deals, step_errors
 from engine.service.unit_of_work import Session
 from engine.store import inbox, opportunities, step_writes
 from engine.store.events import record_event
@@ -33,9 +33,10 @@ def refresh_probability(opportunity: Opportunity, methodology: Methodology) -> N
 def apply_step(session: Session, opportunity: Opportunity, methodology: Methodology,
                lanes: dict[str, LaneRole], state: str, result: StepResult,
                actor_id: int | None, now: datetime, rows: list[InboxTask] | None = None,
-               waits: OutsideWaits | None = None) -> None:
+               waits: OutsideWaits | None = None, step: dict | None = None) -> None:
     """Make the opportunity's rows reflect ``result``; ``state`` is the new workflow
-    state; ``rows``: the deal's ``inbox.step_rows`` if the caller read them already;
+    state; ``step``: what ran, in ``failed_step``'s shape (kept for ``retry`` if it
+    failed; engine.service.step_errors decides what happens to the deal's error); ``rows``: the deal's ``inbox.step_rows`` if the caller read them already;
     ``waits``: the process's ``runner.outside_waits()`` when the deal has been on its
     version since its last synced step — a kind it lacks is not read (else both are).
     A deal that had an error syncs both kinds whatever ``waits`` says: a retry on a
@@ -43,14 +44,9 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
     waits = synced_waits(opportunity, waits)
     if result.error is not None:
         # The runner kept the state from before the step: nothing half-applied.
-        opportunity.error_message = result.error.message
-        opportunity.error_node = result.error.node_id
-        record_event(session, opportunity, "error", actor_id, now,
-                     node=result.error.node_id, message=result.error.message)
+        step_errors.note_failure(session, opportunity, step, result, actor_id, now)
         return
     opportunity.workflow_state = state
-    opportunity.error_message = None
-    opportunity.error_node = None
     for firing in result.fired:  # a cycle overdue several times may fire several times in one step
         record_event(session, opportunity, "timer_fired", None, now, node=firing.node_id,
                      due=firing.due.isoformat())
@@ -67,7 +63,9 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
             for row in ready_rows:
                 row.status = "cancelled"
             ready_rows, new_rows, timer_dues = [], [], []
-        opportunity.next_timer_at = progress.earliest(timer_dues)
+        # Another branch's step keeps a failed step that can still be retried (and its error).
+        held = step_errors.settle(opportunity, step, result, now)
+        opportunity.next_timer_at = None if held else progress.earliest(timer_dues)
         opportunity.next_action_at = progress.earliest(
             timer_dues, (row.due_at for row in ready_rows), inbox.open_activity_dues(rows))
     # The opportunity's UPDATE checks its version counter: flushing it before the new

@@ -163,15 +163,13 @@ def run_report(ctx: ServiceContext, session: Session, opportunity: Opportunity, 
                          node=task.node_id, name=task.name, boundary=caught.boundary_id, boundary_name=caught.name,
                          code=report.code, message=report.message or None, data=report.variables,
                          interrupting=caught.interrupting)
-        opportunity.failed_step = None
-    else:
-        # Nothing of the step is kept (apply_step records the error on the deal) and the
-        # task stays ready; remember the report so that retry makes it again.
-        opportunity.failed_step = report.failed_step(task.id, actor_row.id)
     was = opportunity.status
     # As run_completion: only complete_task's reads skip the kinds of rows the version lacks.
+    # If it fails, nothing of it is kept (apply_step records the error on the deal) and the
+    # task stays ready; the report is remembered so that retry makes it again.
     apply_step(session, opportunity, methodology, lanes, state, result, actor_row.id, now,
-               reads.rows if reads else None, runner.outside_waits() if reads else None)
+               reads.rows if reads else None, runner.outside_waits() if reads else None,
+               step=report.failed_step(task.id, actor_row.id))
     if was != "lost" and opportunity.status == "lost":
         closing.note_process_loss(session, opportunity, methodology, report.variables, actor_row.id, now)
 

@@ -161,17 +161,15 @@ def run_completion(ctx: ServiceContext, session: Session, opportunity: Opportuni
         task.completed_at = now
         record_event(session, opportunity, "task_completed", actor_row.id, now,
                      task=task.id, node=task.node_id, name=task.name, data=clean)
-        opportunity.failed_step = None
-    else:
-        # Nothing of the step is kept; remember it so that retry can run it again.
-        opportunity.failed_step = {"kind": "complete", "task": task.id, "actor": actor_row.id, "data": clean}
     was = opportunity.status
     # A process without external tasks or message catches (a fact of its version,
     # cached with its runner: versions never change once deployed) makes no rows of
     # those kinds, so its step skips reading them. Only with ``reads`` (complete_task):
     # retry, which may have just moved the deal to another version, syncs them all.
+    # If it fails, nothing of the step is kept; it is remembered so that retry can run it again.
     apply_step(session, opportunity, methodology, lanes, state, result, actor_row.id, now,
-               reads.rows if reads else None, runner.outside_waits() if reads else None)
+               reads.rows if reads else None, runner.outside_waits() if reads else None,
+               step={"kind": "complete", "task": task.id, "actor": actor_row.id, "data": clean})
     if was != "lost" and opportunity.status == "lost":
         closing.note_process_loss(session, opportunity, methodology, clean, actor_row.id, now)
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from engine.errors import ConflictError, DealflowError, WorkflowError
-from engine.rules import policy
+from engine.rules import failed_steps, policy
 from engine.methodology.model import FormField
 from engine.rules.forms import validate_form
-from engine.service import message_rows, opportunities, task_events, tasks, unit_of_work, visibility
+from engine.service import message_rows, opportunities, step_errors, task_events, tasks, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.progress import apply_step
 from engine.service.unattended import apply_unattended_step
@@ -100,18 +100,20 @@ def _fire(ctx: ServiceContext, session: Session, opportunity: Opportunity, now: 
         # timer a race left on the row.
         opportunity.next_timer_at = None
         return 0
+    if opportunity.error_message is not None and failed_steps.holds_timers(opportunity.failed_step):
+        # Its error holds its timers (a failed timer would fail again): only a person's
+        # failed step lets the other branches' timers fire. Rows left due before that rule.
+        opportunity.next_timer_at = None
+        return 0
     version, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
     runner = ctx.catalog.runner(session, version.id)
     state, result = runner.fire_due_timers(opportunity.workflow_state, now)
-    if result.error is None:  # apply_step records a timer_fired event per firing
-        opportunity.failed_step = None
-    else:
-        opportunity.failed_step = {"kind": "timers"}
     if methodology.id not in lanes:
         lanes[methodology.id] = ctx.catalog.lanes(session, methodology.id)
     # Time passes whatever the rep did: never held back by exit criteria (recorded).
+    # apply_step records a timer_fired event per firing, or the failure for retry.
     apply_unattended_step(session, opportunity, methodology, lanes[methodology.id],
-                          state, result, lambda: runner.data(state), now)
+                          state, result, lambda: runner.data(state), now, step={"kind": failed_steps.TIMERS})
     if result.error is not None:
         opportunity.next_timer_at = None  # retried by hand, not fired again and again
     return 1
@@ -122,7 +124,7 @@ def _fire_alone(ctx: ServiceContext, opportunity_id: int, now: datetime) -> int:
     fired if still due, parked if it fails."""
     def work(session: Session) -> int:
         deal = opportunity_store.lock_opportunity(session, opportunity_id)
-        if deal.next_timer_at is None or deal.next_timer_at >= now or deal.error_message is not None:
+        if deal.next_timer_at is None or deal.next_timer_at >= now:
             return 0  # another worker fired it, or someone changed it, meanwhile
         return _fire(ctx, session, deal, now, {})
 
@@ -137,10 +139,16 @@ def _fire_alone(ctx: ServiceContext, opportunity_id: int, now: datetime) -> int:
 
 def _park(session: Session, opportunity: Opportunity, message: str, now: datetime) -> None:
     """Record on a locked opportunity that its timers could not be fired: the error,
-    shown on the deal, and no timer left to pick until someone retries it."""
-    opportunity.error_message = message
+    shown on the deal, and no timer left to pick until someone retries it. A deal
+    keeping a person's failed step keeps showing that one: the timers wait behind it
+    (engine.rules.failed_steps) and fire again once it is settled."""
+    kept = step_errors.kept_step(opportunity)
     opportunity.next_timer_at = None
-    opportunity.failed_step = {"kind": "timers"}
+    if (kept or {}).get("kind") in failed_steps.TASK_KINDS:
+        opportunity.failed_step = failed_steps.held_behind(kept)
+    else:
+        opportunity.error_message = message
+        opportunity.failed_step = {"kind": failed_steps.TIMERS}
     record_event(session, opportunity, "error", None, now, message=message)
 
 
@@ -181,9 +189,8 @@ def retry(ctx: ServiceContext, opportunity_id: int, *, actor: str, upgrade: bool
             version, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
             runner = ctx.catalog.runner(session, version.id)
             state, result = runner.retry(opportunity.workflow_state, now)
-            opportunity.failed_step = None if result.error is None else step
             apply_step(session, opportunity, methodology, ctx.catalog.lanes(session, methodology.id),
-                       state, result, actor_row.id, now)
+                       state, result, actor_row.id, now, step=step)
 
     unit_of_work.run(ctx, work)
     return opportunities.show_opportunity(ctx, opportunity_id)

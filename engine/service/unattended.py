@@ -19,11 +19,13 @@ from engine.store.models import Opportunity
 
 def apply_unattended_step(session: Session, opportunity: Opportunity, methodology: Methodology, lanes,
                           state: str, result: StepResult, data_of: Callable[[], Mapping[str, object]],
-                          now: datetime, form: Mapping[str, object] | None = None) -> None:
+                          now: datetime, form: Mapping[str, object] | None = None,
+                          step: dict | None = None) -> None:
     """``data_of``: the process data after the step (for the exit criteria);
-    ``form``: what the step brought in (a worker's variables), read for a lost reason."""
+    ``form``: what the step brought in (a worker's variables), read for a lost reason;
+    ``step``: what ran, kept for ``retry`` if it failed (progress.apply_step)."""
     unmet = sales.unmet_exit_criteria(session, opportunity, methodology, result, data_of)
-    apply_step(session, opportunity, methodology, lanes, state, result, None, now)
+    apply_step(session, opportunity, methodology, lanes, state, result, None, now, step=step)
     if unmet is not None:
         stage, missing = unmet
         record_event(session, opportunity, "exit_criteria_skipped", None, now, stage=stage.id,

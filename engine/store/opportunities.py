@@ -106,7 +106,9 @@ def due_opportunities(session: Session, now: datetime, limit: int) -> list[Oppor
     hold_sqlite_writes(session)
     rows = list(session.scalars(
         select(Opportunity).options(undefer(Opportunity.workflow_state))
-        .where(Opportunity.next_timer_at < now, Opportunity.error_message.is_(None))
+        # Not "and no error": a deal keeping only a person's failed step fires the other
+        # branches' timers; an error that holds them leaves next_timer_at empty.
+        .where(Opportunity.next_timer_at < now)
         .order_by(Opportunity.next_timer_at, Opportunity.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -259,6 +261,7 @@ def _view(session: Session, o: Opportunity, catalog, lookup: Lookup, detail: boo
         probability=o.probability, expected_revenue=o.expected_revenue, next_action_at=o.next_action_at,
         status=o.status, lost_reason=o.lost_reason, error_message=o.error_message,
         error_at=_node_described(methodology, o.error_node) if o.error_message else None,
+        **_failed_step_fields(o),
         opened_by=lookup.user(o.opened_by_id), opened_at=o.opened_at, closed_by=lookup.user(o.closed_by_id),
         closed_at=o.closed_at, next_timer_at=o.next_timer_at, open_tasks=open_tasks,
         completed_tasks=completed, stage_history=history, events=events, probability_auto=o.probability_auto,
@@ -268,6 +271,14 @@ def _view(session: Session, o: Opportunity, catalog, lookup: Lookup, detail: boo
         lost_reason_choices=tuple(LostReasonChoice(r.id, r.label, r.needs_note)
                                   for r in methodology.lost_reasons),
         **_forecast_fields(o, methodology, lookup))
+
+
+def _failed_step_fields(o: Opportunity) -> dict:
+    """What ``retry`` would run again, for a deal showing an error."""
+    if o.error_message is None:
+        return {}
+    step = o.failed_step or {"kind": "engine"}
+    return {"failed_step_kind": step.get("kind"), "failed_task_id": step.get("task")}
 
 
 def _score_fields(o: Opportunity, methodology) -> dict:

@@ -219,6 +219,11 @@ class OpportunityView:
     may_close: bool = False
     may_override_probability: bool = False
     may_retry: bool = False
+    # While error_message is set: what ``retry`` runs again — its kind ("complete",
+    # "task_error", "task_escalation", "timers", "engine") and, for a person's step,
+    # the task (a step on another parallel branch may have succeeded since).
+    failed_step_kind: str | None = None
+    failed_task_id: str | None = None
     # The label of the newest deployed version of the deal's methodology when it is not
     # the deal's own and the deal has an error (a retry may move it there); else None.
     newer_version: str | None = None
@@ -248,6 +253,12 @@ class OpportunityView:
     # date (engine.service.deal_edit), and the row version an edit may name (If-Match).
     may_edit: bool = False
     row_version: int = 0
+
+    def failed_on(self, task_id: str, kind: str = "complete") -> bool:
+        """Whether the deal's error is that of ``kind`` ("complete", "task_error",
+        "task_escalation") on task ``task_id`` — what the person who just did it is
+        told — and not a step of another parallel branch that failed before."""
+        return self.error_message is not None and (self.failed_step_kind, self.failed_task_id) == (kind, task_id)
 
     @property
     def lost_reason_missing(self) -> bool:

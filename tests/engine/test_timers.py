@@ -94,7 +94,9 @@ def broken_tier(tmp_path):
     return root
 
 
-def test_an_opportunity_in_error_is_not_picked_by_the_timer_sweep(db_url, clock, broken_tier):
+def test_a_failed_completion_does_not_hold_back_the_deals_timers_and_stays_its_error(db_url, clock, broken_tier):
+    # The completion waits for its retry (its task stays ready); time goes on meanwhile
+    # (engine.rules.failed_steps). A failed timer holds them: tests/service/test_parallel_errors.py.
     engine = make_engine(db_url, clock, methodologies=broken_tier)
     try:
         deal = open_deal(engine)
@@ -102,10 +104,11 @@ def test_an_opportunity_in_error_is_not_picked_by_the_timer_sweep(db_url, clock,
         assert failed.error_message is not None
         assert failed.next_timer_at == deal.next_timer_at  # the timer still waits
         clock.advance(days=3, minutes=1)
-        assert engine.fire_due_timers() == 0
+        assert engine.fire_due_timers() == 1
         after = engine.show_opportunity(deal.id)
-        assert kinds(after, "timer_fired") == [] and chase_tasks(after) == []
+        assert len(kinds(after, "timer_fired")) == 1 and len(chase_tasks(after)) == 1
         assert len(kinds(after, "error")) == 1
+        assert (after.error_message, after.failed_task_id) == (failed.error_message, deal.open_tasks[0].id)
     finally:
         engine.close()
 

@@ -1,0 +1,55 @@
+"""A deal's error across the steps of a process with parallel branches: whether a
+step's failure becomes the deal's error and failed step, and whether a step that ran
+settles the failed step kept (engine.rules.failed_steps decides both). Runs inside
+``progress.apply_step``, on the locked deal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from engine.rules import failed_steps
+from engine.runtime.step import StepResult
+from engine.service.unit_of_work import Session
+from engine.store.events import record_event
+from engine.store.models import Opportunity
+
+
+def kept_step(opportunity: Opportunity) -> dict | None:
+    """The failed step the deal keeps for ``retry`` (None unless it shows an error)."""
+    return opportunity.failed_step if opportunity.error_message is not None else None
+
+
+def _pending(kept: dict | None, result: StepResult, now: datetime) -> bool:
+    return failed_steps.still_pending(kept, (t.task_id for t in result.ready), (t.due for t in result.timers), now)
+
+
+def note_failure(session: Session, opportunity: Opportunity, step: dict | None, result: StepResult,
+                 actor_id: int | None, now: datetime) -> None:
+    """``result`` failed (nothing of it is kept: it describes the workflow as it stood
+    before): record it, and make it the deal's error and failed step ``step`` unless
+    the deal keeps a person's failed step still waiting for its retry and this one is
+    a timer's or a worker's answer's — then the timers wait behind that one."""
+    kept = kept_step(opportunity)
+    pending = _pending(kept, result, now)
+    record_event(session, opportunity, "error", actor_id, now, node=result.error.node_id,
+                 message=result.error.message)
+    if failed_steps.replaces(kept, step, pending):
+        opportunity.failed_step = failed_steps.replacing(kept if pending else None, step)
+        opportunity.error_message = result.error.message
+        opportunity.error_node = result.error.node_id
+    elif (step or {}).get("kind") == failed_steps.TIMERS:
+        opportunity.failed_step = failed_steps.held_behind(kept)
+
+
+def settle(opportunity: Opportunity, step: dict | None, result: StepResult, now: datetime) -> bool:
+    """After ``step`` ran without error (``result``): clear the deal's error if its
+    failed step was this one, or can no longer be retried (its task is no longer
+    ready, its timer no longer due), or the deal is lost (its process stopped).
+    Returns whether the deal's timers stay held (engine.rules.failed_steps)."""
+    kept = kept_step(opportunity)
+    if opportunity.error_message is not None and opportunity.status != "lost" \
+            and not failed_steps.same_step(kept, step) and _pending(kept, result, now):
+        return failed_steps.holds_timers(kept)
+    opportunity.error_message = opportunity.error_node = None
+    opportunity.failed_step = None
+    return False
