@@ -155,7 +155,7 @@ def task(task_id: str):
         current = engine.task(task_id, viewer=viewer)
         whom = f"{person(current.assignee)} has it now." if current.assignee else "It is not yours to complete."
         return _task_page(current, values=values, refused=whom, status=403)
-    if deal.error_message is not None:  # the step after the task failed: kept as the deal's error, not done
+    if deal.failed_on(task_id):  # the step after the task failed: kept as the deal's error, not done
         flash(f"“{task.name}” was not completed: the step after it failed ({deal.error_message}"
               f"{', at ' + deal.error_at if deal.error_at else ''}). Your answers are kept with the deal's error; "
               "its manager can retry them once the methodology is fixed.", "error")

@@ -33,7 +33,7 @@ def take(task_id: str):
         flash(_said(err), "error")
         return redirect(here, 303)
     name = request.form.get("name") or code
-    if deal.error_message is not None:  # the step after the boundary failed: kept as the deal's error
+    if deal.failed_on(task_id, f"task_{kind}"):  # the step after the boundary failed: kept as the deal's error
         flash(f"“{name}” was not taken: the step after it failed ({deal.error_message}). The deal shows the "
               f"error; its manager can retry it once the methodology is fixed. “{task.name}” stays open.", "error")
         return redirect(here, 303)

@@ -15,7 +15,7 @@ def _run(task_id: str, kind: str, code: str, actor: str, message: str, variables
     offered = {(e.kind, e.code): e for e in engine.task_events(task_id, viewer=actor)}
     deal = engine.raise_task_event(task_id, kind=kind, code=code, actor=actor, message=message, variables=variables)
     click.echo(render.opportunity(deal))
-    if deal.error_message:  # the process failed right after the boundary event: nothing was kept
+    if deal.failed_on(task_id, f"task_{kind}"):  # the process failed right after the boundary event: nothing was kept
         fail(f"the task stays open: the process failed at {deal.error_at}: {deal.error_message}; once the "
              f"methodology is fixed, 'dealflow opportunity retry {deal.id} --upgrade --as MANAGER' reports it again")
     taken = offered.get((kind, code)) or offered.get((kind, ""))

@@ -32,7 +32,7 @@ def task_complete(task_id: str, values: tuple[str, ...], actor: str, data_json: 
     """Complete a task with its form's data, then run the process to its next step."""
     deal = open_engine().complete_task(task_id, actor=actor, data=data_and_pairs(values, data_json))
     click.echo(render.opportunity(deal))
-    if deal.error_message:
+    if deal.failed_on(task_id):
         # The process failed right after the task: nothing was saved but the error, and a
         # script calling this command must not read success.
         fail(f"the task stays open: the process failed at {deal.error_at}: {deal.error_message}")

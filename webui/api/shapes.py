@@ -59,6 +59,8 @@ def opportunity_json(o: OpportunityView) -> dict:
         "status": o.status, "lost_reason": o.lost_reason, "lost_reason_code": o.lost_reason_code,
         "lost_reason_label": o.lost_reason_label, "lost_reason_missing": o.lost_reason_missing,
         "error_message": o.error_message,
+        "failed_step": None if o.error_message is None else {"kind": o.failed_step_kind,
+                                                             "task_id": o.failed_task_id},
         "opened_by": o.opened_by, "opened_at": when(o.opened_at), "closed_by": o.closed_by,
         "closed_at": when(o.closed_at),
         "expected_close_date": o.expected_close_date.isoformat() if o.expected_close_date else None,

@@ -58,7 +58,18 @@ SCHEMAS = {
         "lost_reason_missing": {"type": "boolean",
                                 "description": "Lost by the process without a reason, or with one that needs a "
                                                "note and none: PUT .../lost-reason (or complete the why_lost task)."},
-        "error_message": nullable("string", description="Set when a step failed; a manager can retry it."),
+        "error_message": nullable("string", description="Set when a step failed; a manager can retry it. It "
+                                                          "stays set while steps on other parallel branches "
+                                                          "succeed, as long as the failed step can be retried."),
+        "failed_step": {"type": ["object", "null"], "additionalProperties": False,
+                        "required": ["kind", "task_id"],
+                        "description": "While error_message is set: what a retry runs again — a task's "
+                                       "completion (complete), an error or escalation reported on it "
+                                       "(task_error, task_escalation), the timers, or the engine — and the "
+                                       "task, for a person's step. A completion failed if this names it.",
+                        "properties": {"kind": {"type": "string", "enum": ["complete", "task_error",
+                                                                           "task_escalation", "timers", "engine"]},
+                                       "task_id": nullable("string")}},
         "opened_by": nullable("string"),
         "opened_at": DATETIME,
         "closed_by": nullable("string"),

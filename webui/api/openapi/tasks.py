@@ -72,7 +72,9 @@ PATHS = {
                        "as strings or JSON numbers, dates as YYYY-MM-DD, yes/no as booleans. The process "
                        "then runs to its next step; the answer is the opportunity afterwards, or nothing "
                        "(204) with 'Prefer: return=minimal'. A step that fails in the methodology's own "
-                       "logic is still a completion: the opportunity's error_message says what failed.",
+                       "logic is still a completion: the opportunity's failed_step names this task and "
+                       "error_message says what failed (error_message alone may be another parallel "
+                       "branch's failed step, kept for its retry).",
         "parameters": [TASK_ID, PREFER],
         "requestBody": {"required": False, "content": {"application/json": {"schema": FREE_FORM}}},
         "responses": {"200": answer(ref("Opportunity"), "Completed; the opportunity with its next step."),

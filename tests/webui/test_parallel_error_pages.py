@@ -1,0 +1,47 @@
+"""The inbox and the deal page of a deal whose step failed on one parallel branch
+while the other goes on (Flask's test client, both databases): the rep whose
+completion failed is told so; the rep completing the other branch's task is told it
+is done; the deal page keeps showing the failed step, its task and the retry button."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from tests.conftest import make_engine
+from tests.service.test_parallel_errors import BROKEN, FINE, at_fork, parallel_methodology, task_at
+from tests.webui.pages_support import client_for, make_app, with_passwords
+
+
+@pytest.fixture
+def engine(db_url, clock, tmp_path):
+    engine = with_passwords(make_engine(db_url, clock, parallel_methodology(tmp_path, "broken", "2.0",
+                                                                            offer=BROKEN, review=FINE)))
+    yield engine
+    engine.close()
+
+
+def flashed(client, response) -> str:
+    assert response.status_code == 303, response.text
+    return html.unescape(client.get(response.headers["Location"]).text)
+
+
+def test_the_other_branchs_rep_is_told_done_and_the_deal_page_keeps_the_failed_step(engine, clock):
+    deal = at_fork(engine)
+    clock.advance(days=2, minutes=1)
+    engine.fire_due_timers()
+    deal = engine.show_opportunity(deal.id)
+    offer, review = task_at(deal, "Task_Offer"), task_at(deal, "Task_Review")
+    rep = client_for(make_app(engine), deal.owner)
+
+    page = flashed(rep, rep.post(f"/tasks/{offer.id}", data={"result": "accepted"}))
+    assert "“Send the offer” was not completed: the step after it failed (division by zero" in page
+    page = flashed(rep, rep.post(f"/tasks/{review.id}", data={}))
+    assert "Done: “Review the contract”" in page and "was not completed" not in page
+
+    manager = client_for(make_app(engine), "manager")
+    page = html.unescape(manager.get(f"/opportunities/{deal.id}").text)
+    assert 'id="deal-error"' in page and "division by zero" in page and 'id="retry-step"' in page
+    assert ("“Send the offer” stays open: a retry runs its completion\n    again with the answers given."
+            in page)
