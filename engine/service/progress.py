@@ -36,7 +36,8 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
                waits: OutsideWaits | None = None, step: dict | None = None) -> None:
     """Make the opportunity's rows reflect ``result``; ``state`` is the new workflow
     state; ``step``: what ran, in ``failed_step``'s shape (kept for ``retry`` if it
-    failed; engine.service.step_errors decides what happens to the deal's error); ``rows``: the deal's ``inbox.step_rows`` if the caller read them already;
+    failed; engine.service.step_errors decides what becomes of the deal's error);
+    ``rows``: the deal's ``inbox.step_rows`` if the caller read them already;
     ``waits``: the process's ``runner.outside_waits()`` when the deal has been on its
     version since its last synced step — a kind it lacks is not read (else both are).
     A deal that had an error syncs both kinds whatever ``waits`` says: a retry on a

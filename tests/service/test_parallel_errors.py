@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import ConflictError
 from engine.service import Engine
 from tests.conftest import make_engine
 from tests.engine.test_concurrency import at_once
