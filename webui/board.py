@@ -56,5 +56,6 @@ def index():
     # the reps a manager may hand a card to (only asked for when some card offers it)
     hands_over = not table and any(card.may_hand_over for b in view.boards for c in b.columns for card in c.cards)
     reps = [u for u in engine.list_users() if u.may_own_deals] if hands_over else []
+    # the engine's "now": a card whose next action is past due says so, as the inbox does
     return render_template("board.html", view=view, table=table, errors=errors, here=here, moves_of=moves_of,
-                           reps=reps, sortable=SORTABLE if sortable_ready() else None), 400 if errors else 200
+                           reps=reps, now=engine.now(), sortable=SORTABLE if sortable_ready() else None), 400 if errors else 200

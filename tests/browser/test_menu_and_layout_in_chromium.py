@@ -5,7 +5,7 @@ close date never breaks at its hyphens."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -83,3 +83,19 @@ def test_a_tasks_deal_facts_sit_two_to_a_row_and_close_dates_stay_whole(site, br
         assert close.evaluate(LINES) == 1
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_board_card_past_its_due_date_shows_it_in_red(tmp_path, browser, width):
+    clock = FakeClock()
+    with demo_site(tmp_path, clock=clock, **LONG) as (url, deal, _):
+        clock.now = deal.open_tasks[0].due_at + timedelta(hours=1)
+        context, page = _page(browser, width)
+        try:
+            log_in(page, url, "rep1")
+            page.goto(f"{url}/board")
+            late = page.locator(f"#card-{deal.id} .card-next .overdue")
+            assert late.inner_text().endswith("· overdue")
+            assert late.evaluate("e => getComputedStyle(e).color") == "rgb(179, 38, 30)"  # --bad
+        finally:
+            context.close()

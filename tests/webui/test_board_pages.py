@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from html import unescape
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from tests.webui.pages_support import TITLE, assert_nothing_leaks, client_for, open_deal
@@ -178,3 +179,20 @@ def test_the_manager_hands_a_card_over_from_the_board_and_comes_back_to_it(app, 
     assert back.headers["Location"] == "/"  # never off the site
     plain = manager.post(f"/opportunities/{deal.id}/reassign", data={"to": "rep2"})
     assert plain.headers["Location"] == f"/opportunities/{deal.id}"  # from the deal page: back to it
+
+
+def test_a_card_whose_next_action_is_past_due_says_it_is_overdue(app, engine, clock):
+    deal = open_deal(engine)
+    due = deal.open_tasks[0].due_at
+    assert due is not None and due > clock()
+    client = client_for(app, "rep1")
+
+    def card(view: str = "") -> str:
+        page = client.get(f"/board{view}").text
+        start = page.index(f'id="{"deal" if view else "card"}-{deal.id}"')
+        return page[start:page.index("</tr>" if view else "</li>", start)]
+
+    assert "overdue" not in card() and 'class="meta">· due ' in card()
+    clock.now = due + timedelta(hours=1)
+    assert '<span class="overdue">· due ' in card() and "· overdue</span>" in card()
+    assert 'class="overdue"' in card("?view=table")
