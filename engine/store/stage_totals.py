@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from engine.methodology import build
 from engine.methodology.yaml_source import read_yaml
 from engine.rules.stage_facts import Fact, Move, facts
-from engine.store import upserts
+from engine.store import events, upserts
 from engine.store.analysis_models import DealStageFact, StageHistoryTotal
 from engine.store.models import MethodologyVersion, Opportunity, StageChange
 from engine.store.versions import version_files
@@ -108,9 +108,12 @@ _FACT_NAMES = ("opportunity_id", "methodology_version_id", "stage_id", "owner_id
 
 def _old_parts_and_moves(session: Session, chunk: list[int]) -> tuple[list[dict], list[tuple]]:
     """(the deals' parts as stored, their moves as ``_MOVES`` reads them)."""
+    # On the connection (the ORM's execute costs more Python than the read), once the
+    # history rows noted in the session are written: the moves include this step's.
+    events.write_pending(session)
     old, moves = [], []
     for source, deal_id, version_id, stage_id, at, owner, manager, team, segment, stays, stay_us, advanced, _ \
-            in session.execute(_PARTS_THEN_MOVES, {"ids": chunk}):
+            in session.connection().execute(_PARTS_THEN_MOVES, {"ids": chunk}):
         if source == 0:
             old.append(dict(zip(_FACT_NAMES, (deal_id, version_id, stage_id, owner, manager, team, segment,
                                               stays, stay_us, advanced))))
@@ -121,7 +124,8 @@ def _old_parts_and_moves(session: Session, chunk: list[int]) -> tuple[list[dict]
 
 def _parts(session: Session, chunk: list[int], positions_of: Positions) -> list[dict]:
     """The deals' parts as DealStageFact rows."""
-    return _parts_of(session.execute(_MOVES, {"ids": chunk}), positions_of)
+    events.write_pending(session)
+    return _parts_of(session.connection().execute(_MOVES, {"ids": chunk}), positions_of)
 
 
 def _parts_of(moves_read, positions_of: Positions) -> list[dict]:
