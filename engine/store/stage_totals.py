@@ -47,24 +47,26 @@ def replace(session: Session, opportunity_ids: Sequence[int], positions_of: Posi
     session.flush()
     for start in range(0, len(opportunity_ids), CHUNK):
         chunk = list(opportunity_ids[start:start + CHUNK])
-        old, moves = _old_parts_and_moves(session, chunk)
-        new = _parts_of(moves, positions_of)
+        stored, moves = _old_parts_and_moves(session, chunk)
+        fresh = {_part_key_of(row): row for row in _parts_of(moves, positions_of, _fact_tuple)}
+        # Only the parts that differ count and are written: a step adds the new stage's
+        # part and changes the left one's; the rest of the deal's history stays as stored.
+        for part_key in [k for k, row in fresh.items() if stored.get(k) == row]:
+            del stored[part_key], fresh[part_key]
         delta: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-        for rows, sign in ((old, -1), (new, 1)):
-            for row in rows:
-                sums = delta[tuple(row[k] for k in KEY)]
-                for i, value in enumerate((1, row["stays"], row["stay_us"], row["advanced"])):
-                    sums[i] += sign * value
-        # Only the rows that differ are written: a step adds the new stage's row and
-        # changes the left one's; the rest of the deal's history stays as stored.
-        stored = {_part_key(row): row for row in old}
-        kept = {_part_key(row) for row in new}
+        for parts, sign in ((stored, -1), (fresh, 1)):
+            for row in parts.values():
+                sums = delta[row[3:9]]
+                sums[0] += sign
+                sums[1] += sign * row[9]
+                sums[2] += sign * row[10]
+                sums[3] += sign * row[11]
         connection = session.connection()
-        for key in sorted(stored.keys() - kept):
-            connection.execute(_DELETE_PART, dict(zip(PART_KEY, key)))
-        changed_parts = [row for row in new if stored.get(_part_key(row)) != row]
-        if changed_parts:
-            connection.execute(upserts.upsert(session, DealStageFact.__table__, PART_KEY), changed_parts)
+        for part_key in sorted(stored.keys() - fresh.keys()):
+            connection.execute(_DELETE_PART, dict(zip(PART_KEY, part_key)))
+        if fresh:
+            connection.execute(upserts.upsert(session, DealStageFact.__table__, PART_KEY),
+                               [dict(zip(_TUPLE_NAMES, row)) for row in fresh.values()])
         changed = [dict(zip(KEY, key), **dict(zip(SUMMED, sums))) for key, sums in sorted(delta.items())
                    if any(sums)]
         if changed:
@@ -75,8 +77,14 @@ PART_KEY = ("opportunity_id", "methodology_version_id", "stage_id")
 _DELETE_PART = delete(DealStageFact.__table__).where(*(DealStageFact.__table__.c[k] == bindparam(k) for k in PART_KEY))
 
 
-def _part_key(row: dict) -> tuple:
-    return tuple(row[k] for k in PART_KEY)
+# A part as a tuple (cheaper to build and compare than a dict, a step compares a
+# deal's whole history of them): the part's key (opportunity, version, stage), the
+# sums' key (``KEY``), then the figures (stays, stay_us, advanced).
+_TUPLE_NAMES = (*PART_KEY, *KEY, "stays", "stay_us", "advanced")
+
+
+def _part_key_of(row: tuple) -> tuple:
+    return row[:3]
 
 
 # Each move with its deal's keys (read with the moves: a deal without any has no part).
@@ -102,21 +110,20 @@ _PARTS_THEN_MOVES = union_all(
     .order_by(None))
 _PARTS_THEN_MOVES = _PARTS_THEN_MOVES.order_by(*(_PARTS_THEN_MOVES.selected_columns[c]
                                                  for c in ("source", "opportunity_id", "seq")))
-_FACT_NAMES = ("opportunity_id", "methodology_version_id", "stage_id", "owner_id", "manager_id", "team_id",
-               "segment_id", "stays", "stay_us", "advanced")
 
 
-def _old_parts_and_moves(session: Session, chunk: list[int]) -> tuple[list[dict], list[tuple]]:
-    """(the deals' parts as stored, their moves as ``_MOVES`` reads them)."""
+def _old_parts_and_moves(session: Session, chunk: list[int]) -> tuple[dict[tuple, tuple], list[tuple]]:
+    """(the deals' parts as stored, as tuples by their part key; their moves as
+    ``_MOVES`` reads them)."""
     # On the connection (the ORM's execute costs more Python than the read), once the
     # history rows noted in the session are written: the moves include this step's.
     events.write_pending(session)
-    old, moves = [], []
+    old, moves = {}, []
     for source, deal_id, version_id, stage_id, at, owner, manager, team, segment, stays, stay_us, advanced, _ \
             in session.connection().execute(_PARTS_THEN_MOVES, {"ids": chunk}):
         if source == 0:
-            old.append(dict(zip(_FACT_NAMES, (deal_id, version_id, stage_id, owner, manager, team, segment,
-                                              stays, stay_us, advanced))))
+            old[(deal_id, version_id, stage_id)] = (deal_id, version_id, stage_id, owner, manager, team, segment,
+                                                    version_id, stage_id, stays, stay_us, advanced)
         else:
             moves.append((deal_id, version_id, stage_id, at, owner, manager, team, segment))
     return old, moves
@@ -128,8 +135,10 @@ def _parts(session: Session, chunk: list[int], positions_of: Positions) -> list[
     return _parts_of(session.connection().execute(_MOVES, {"ids": chunk}), positions_of)
 
 
-def _parts_of(moves_read, positions_of: Positions) -> list[dict]:
-    """The parts as DealStageFact rows from the deals' moves (rows of ``_MOVES``)."""
+def _parts_of(moves_read, positions_of: Positions, row: Callable[[_Deal, Fact], object] = None) -> list:
+    """The parts as DealStageFact rows (or as ``row`` makes them) from the deals'
+    moves (rows of ``_MOVES``)."""
+    row = row or _row
     deals: dict[int, _Deal] = {}
     moves: dict[int, list[Move]] = defaultdict(list)
     for deal_id, version_id, stage_id, at, *keys in moves_read:
@@ -142,7 +151,7 @@ def _parts_of(moves_read, positions_of: Positions) -> list[dict]:
     for deal_id, its in moves.items():
         deal = deals[deal_id]
         for fact in facts(its, positions):
-            rows.append(_row(deal, fact))
+            rows.append(row(deal, fact))
     return rows
 
 
@@ -158,6 +167,12 @@ def _row(deal: _Deal, fact: Fact) -> dict:
     return dict(opportunity_id=deal.id, methodology_version_id=fact.version_id, stage_id=fact.stage_id,
                 owner_id=deal.owner_id, manager_id=deal.manager_id or 0, team_id=deal.team_id or 0,
                 segment_id=deal.segment_id, stays=fact.stays, stay_us=fact.stay_us, advanced=int(fact.advanced))
+
+
+def _fact_tuple(deal: _Deal, fact: Fact) -> tuple:
+    """``_row`` as a tuple in ``_TUPLE_NAMES``' order."""
+    return (deal.id, fact.version_id, fact.stage_id, deal.owner_id, deal.manager_id or 0, deal.team_id or 0,
+            deal.segment_id, fact.version_id, fact.stage_id, fact.stays, fact.stay_us, int(fact.advanced))
 
 
 def rebuild_on(connection: Connection) -> int:
