@@ -26,17 +26,20 @@ holds the same values, with the same sharing between tasks, as a restored one: a
 tuple a script stored is a list again, a record two tasks share is shared as the
 restore shares it.
 
-Finished tasks are not rebuilt nor written again once settled (``Written``): a
-task that finished and that a step leaves exactly as it was (same state, change
-time, children, flags, the very data and internal data objects renew left, holding
-no list or record inside a list or record, so no other task's data shares anything
-mutable with them) is written as the fragment the text already holds for it, and the
-next renew keeps its data object. SpiffWorkflow touches a finished task's data only
-when the task runs again (``_update`` only reaches unfinished tasks), and Dealflow's
-hooks only the data of the task they run. A fragment is reused only once it is a
-fixed point — the one converting the restored task gives, which is what the full
-path would write: its task was renewed from the text and left unchanged by a step
-before, and so was its parent, up to the root.
+Finished tasks are neither rebuilt nor written again once settled (``Written``,
+``Reuse``): a task that finished and that a step leaves exactly as renew left it
+(same state, change time, children, flags, the very data and internal data objects,
+holding no list or record inside a list or record, so no other task's data shares
+anything mutable with them) is written as the text it was last written as, spliced
+into the new state text, and the next renew parses only the rest and keeps its data.
+SpiffWorkflow touches a finished task's data only when the task runs again
+(``_update`` only reaches unfinished tasks), and Dealflow's hooks only the data of
+the task they run. A task's text is taken only once it is a fixed point — what
+converting the restored task gives, i.e. what the full path writes: the task was
+renewed from a text and left unchanged by a step before, and so was its parent, up
+to the root. A kept workflow's text thus stays byte for byte the full conversion's
+(tests/runtime/test_kept_workflows.py checks every write against it). The texts kept
+for the next write take about as much memory again as the state text.
 
 Bounded (least recently used out first) and safe across threads.
 """
