@@ -82,18 +82,27 @@ class Lookup:
                   form: tuple[FieldView, ...] | None = None, **more) -> TaskView:
         """The row as a TaskView; ``form``: its fields when the caller has them already
         (``field_views`` of the row's form); ``more``: further TaskView fields."""
-        self.need_users((row.assignee_id, row.completed_by_id))  # no query if asked for in bulk before
-        self.need_teams((row.candidate_team_id,))
+        assignee_id, completed_by_id, team_id = row.assignee_id, row.completed_by_id, row.candidate_team_id
+        users, teams = self.users, self.teams
+        # Names known already (asked for in bulk, or given with an inbox page's rows):
+        # no bookkeeping of what to fetch — a page builds 25 of these per request.
+        if not ((assignee_id is None or assignee_id in users) and (completed_by_id is None or completed_by_id in users)
+                and (team_id is None or team_id in teams)):
+            self.need_users((assignee_id, completed_by_id))
+            self.need_teams((team_id,))
+            self._fetch()
+        stage_id = opportunity.stage_id
+        methodology_id, stages = self._version(opportunity.methodology_version_id)
         return TaskView(
             id=row.id, opportunity_id=row.opportunity_id, opportunity_title=opportunity.title,
             node_id=row.node_id, name=row.name, instructions=row.instructions, lane=row.lane,
-            assignee=self.user(row.assignee_id), candidate_team=self.team(row.candidate_team_id),
+            assignee=users.get(assignee_id), candidate_team=teams.get(team_id),
             status=row.status, due_at=row.due_at, created_at=row.created_at,
-            stage_name=self.stage_name(opportunity, opportunity.stage_id),
+            stage_name=None if stage_id is None else stages.get(stage_id, stage_id),
             form=field_views(row.form) if form is None else form,
-            completed_by=self.user(row.completed_by_id), completed_at=row.completed_at,
-            stage_id=opportunity.stage_id, methodology_id=self.methodology_id(opportunity),
-            claimable=row.status == "ready" and row.assignee_id is None and row.candidate_team_id is not None,
+            completed_by=users.get(completed_by_id), completed_at=row.completed_at,
+            stage_id=stage_id, methodology_id=methodology_id,
+            claimable=row.status == "ready" and assignee_id is None and team_id is not None,
             kind=row.kind, required=row.required, note=row.note, follow_up_at=row.follow_up_at, **more)
 
     def methodology_id(self, opportunity: Opportunity | DealFacts) -> str:
