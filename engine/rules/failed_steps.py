@@ -70,8 +70,9 @@ def held_behind(kept: dict) -> dict:
 
 def replacing(kept: dict | None, step: dict | None) -> dict | None:
     """``step`` as the new failed step; it goes on holding the timers ``kept`` held
-    (a failed timer waits behind it rather than failing again at the next sweep)."""
-    if step is not None and kept is not None and not same_step(kept, step) and holds_timers(kept) \
-            and step.get("kind") in TASK_KINDS:
+    (a failed timer waits behind it rather than failing again at the next sweep) —
+    also when it is ``kept`` run again and failing again: a retry that fails must not
+    let the timer that failed behind it fire (and fail) at the next step."""
+    if step is not None and kept is not None and holds_timers(kept) and step.get("kind") in TASK_KINDS:
         return held_behind(step)
     return step

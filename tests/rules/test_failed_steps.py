@@ -47,3 +47,10 @@ def test_timers_stay_held_behind_whatever_held_them():
     assert rules.holds_timers(behind) and rules.same_step(behind, OFFER)
     assert rules.holds_timers(rules.replacing(TIMERS, REVIEW))
     assert not rules.holds_timers(rules.replacing(OFFER, REVIEW))
+
+
+def test_a_persons_step_failing_again_keeps_holding_the_timers_behind_it():
+    held = rules.held_behind(OFFER)
+    again = rules.replacing(held, {**OFFER, "data": {"result": "rejected"}})
+    assert rules.holds_timers(again) and again["data"] == {"result": "rejected"}
+    assert not rules.holds_timers(rules.replacing(OFFER, {**OFFER, "data": {}}))  # nothing held before

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.service import Engine
+from engine.rules import failed_steps
+from engine.service import Engine, unit_of_work
+from engine.store.models import Opportunity
 from tests.conftest import make_engine
 from tests.engine.test_concurrency import at_once
 from tests.file_edits import copy_base, edit
@@ -202,6 +204,19 @@ def test_a_timer_failing_behind_a_failed_completion_waits_for_its_retry(setup, c
     retried = engine.retry(deal.id, actor="manager", upgrade=True)  # the offer, then the timer still due
     assert (retried.error_message, [t.node_id for t in retried.open_tasks]) == (None, ["Task_Review"])
     assert kinds(engine, deal.id).count("timer_fired") == 1
+
+
+def test_a_retry_failing_again_keeps_the_timers_held_behind_it(setup, clock, tmp_path):
+    engine = setup(offer=BROKEN, review=BROKEN)
+    deal = fail_offer(engine, at_fork(engine))
+    clock.advance(days=2, minutes=1)
+    engine.fire_due_timers()  # the review's script fails behind the offer's failure: held
+    again = engine.retry(deal.id, actor="manager")  # the offer's completion fails again
+    assert (again.error_message, again.failed_step_kind, again.next_timer_at) == ("division by zero", "complete", None)
+    # Still held: else the next step of another branch would let the sweep fire the
+    # review's timer, which fails again, instead of waiting for the offer's retry.
+    with unit_of_work.read(engine.context) as session:
+        assert failed_steps.holds_timers(session.get(Opportunity, deal.id).failed_step)
 
 
 def test_a_retry_racing_the_other_branchs_completion_runs_the_failed_step_once(setup, clock, tmp_path, db_url):
