@@ -94,7 +94,7 @@ def test_a_rep_searches_filters_sorts_bulk_claims_and_uses_the_keyboard(site, br
         page.check("#inbox-tasks tr.task:nth-child(2) td.pick input")
         page.click("#bulk-claim")
         page.wait_for_selector(".flash-success")
-        assert page.locator(".flash-success").inner_text().startswith("Claimed 2:")
+        assert page.locator(".flash-success").inner_text().startswith("Claimed 2 tasks:")
         assert page.url == bookmark  # back where the rep was
         assert titles(page) == ["Display fridge", "Cold room"]
 
