@@ -6,8 +6,9 @@ it read with the lock (the completed task, withdrawn ones). The ORM's flush of t
 two or three objects costs more than the statements it sends: the unit of work's
 sorting and bookkeeping around each. Here each object's changed columns
 (those set since it was loaded: its ``committed_state``) go out in one UPDATE per
-table and set of columns, and the objects are then marked as written, so the ORM
-has nothing left to flush for them.
+table and set of columns (on PostgreSQL the rows' UPDATEs ride in the deal's as
+CTEs: one statement and one round trip), and the objects are then marked as
+written, so the ORM has nothing left to flush for them.
 
 The deal's UPDATE checks and moves its version counter exactly as the ORM's does
 (``WHERE row_version = :old``, ``row_version + 1``): a step that finds another
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import and_, bindparam, inspect, update
+from sqlalchemy import bindparam, exists, inspect, select, update
 from sqlalchemy.orm import Session
 
 from engine.store import deal_totals
@@ -40,60 +41,93 @@ def write_step(session: Session, deal: Opportunity, rows: Iterable[InboxTask]) -
     """UPDATE ``deal`` (version-checked) and those of ``rows`` that changed, then
     flush whatever else the session holds (new rows, other objects)."""
     state = inspect(deal)
-    if state.key is not None and not state.deleted:
-        _write_deal(session, deal, state)
-    _write_rows(session, rows)
+    persistent = state.key is not None and not state.deleted
+    deal_changed = _changed(state, _DEAL_COLUMNS) if persistent else ()
+    row_states = [s for s in map(inspect, rows) if s.key is not None and not s.deleted]  # new ones: the flush's
+    tasks = [(changed, s.dict) for s in row_states if (changed := _changed(s, _TASK_COLUMNS))]
+    connection = session.connection() if deal_changed or tasks else None
+    if deal_changed and _PART_COLUMNS.intersection(deal_changed):
+        deal_totals.mark(session, [deal.id])  # its part in the kept report totals (the ORM's flush notes it)
+    if deal_changed and tasks and len(tasks) <= _TOGETHER and connection.dialect.name == "postgresql":
+        _write_together(connection, deal, state.dict, deal_changed, tasks)
+    else:
+        if deal_changed:
+            _write_deal(connection, deal, state.dict, deal_changed)
+        if tasks:
+            _write_rows(connection, tasks)
+    if persistent:
+        _written(session, state)
+    for row_state in row_states:
+        _written(session, row_state)
     session.flush()  # what is left: nothing, unless the use case added or changed other objects
 
 
-def _write_deal(session: Session, deal: Opportunity, state) -> None:
-    values = state.dict
-    changed = _changed(state, _DEAL_COLUMNS)
-    if not changed:
-        _written(session, state)  # set to what they were: nothing to write, as the ORM would find
-        return
-    if _PART_COLUMNS.intersection(changed):
-        deal_totals.mark(session, [deal.id])  # its part in the kept report totals (the ORM's flush notes it)
+# On PostgreSQL up to this many changed rows ride in the deal's UPDATE, as data-modifying
+# CTEs (one statement, one round trip instead of two: a step changes one or two rows).
+_TOGETHER = 3
+
+
+def _deal_statement(changed: tuple[str, ...]):
+    return (update(_DEAL).where(_DEAL.c.id == bindparam("_id"), _DEAL.c.row_version == bindparam("_old"))
+            .values({c: bindparam("d_" + c, type_=_DEAL.c[c].type) for c in (*changed, "row_version")}))
+
+
+def _deal_params(deal: Opportunity, values: dict, changed: tuple[str, ...]) -> dict:
     old = values["row_version"]
-    params = {c: values[c] for c in changed}
-    params.update(_id=deal.id, _old=old, row_version=old + 1)
-    key = ("deal", *changed)
+    # Named apart from every column: a parameter named as a column of a table in a CTE's
+    # UPDATE would be taken as a value of that UPDATE too.
+    params = {"d_" + c: values[c] for c in changed}
+    params.update(_id=deal.id, _old=old, d_row_version=old + 1)
+    return params
+
+
+def _write_deal(connection, deal: Opportunity, values: dict, changed: tuple[str, ...]) -> None:
+    key = ("deal", changed)
     statement = _STATEMENTS.get(key)
     if statement is None:
-        statement = _STATEMENTS[key] = (
-            update(_DEAL).where(and_(_DEAL.c.id == bindparam("_id"), _DEAL.c.row_version == bindparam("_old")))
-            .values({c: bindparam(c, type_=_DEAL.c[c].type) for c in (*changed, "row_version")}))
-    if session.connection().execute(statement, params).rowcount != 1:
-        raise RowsChangedError(f"opportunity {deal.id} changed (version {old}) while this step ran")
-    values["row_version"] = old + 1
-    _written(session, state)
+        statement = _STATEMENTS[key] = _deal_statement(changed)
+    _check_deal(connection.execute(statement, _deal_params(deal, values, changed)).rowcount, deal, values)
 
 
-def _write_rows(session: Session, rows: Iterable[InboxTask]) -> None:
+def _check_deal(rowcount: int, deal: Opportunity, values: dict) -> None:
+    if rowcount != 1:
+        raise RowsChangedError(f"opportunity {deal.id} changed (version {values['row_version']}) while this step ran")
+    values["row_version"] += 1
+
+
+def _task_statement(changed: tuple[str, ...], prefix: str = ""):
+    return (update(_TASKS).where(_TASKS.c.id == bindparam(prefix + "_id"))
+            .values({c: bindparam(prefix + c, type_=_TASKS.c[c].type) for c in changed}))
+
+
+def _write_rows(connection, tasks: list[tuple[tuple[str, ...], dict]]) -> None:
     shapes: dict[tuple, list[dict]] = {}
-    states = []
-    for row in rows:
-        state = inspect(row)
-        if state.key is None or state.deleted:
-            continue  # a new row: the ORM's flush inserts it
-        values = state.dict
-        changed = _changed(state, _TASK_COLUMNS)
-        states.append(state)
-        if not changed:
-            continue
+    for changed, values in tasks:
         shapes.setdefault(changed, []).append({"_id": values["id"], **{c: values[c] for c in changed}})
-    connection = session.connection() if shapes else None
     for changed, params in shapes.items():
-        key = ("task", *changed)
+        key = ("task", changed)
         statement = _STATEMENTS.get(key)
         if statement is None:
-            statement = _STATEMENTS[key] = (update(_TASKS).where(_TASKS.c.id == bindparam("_id"))
-                                            .values({c: bindparam(c, type_=_TASKS.c[c].type) for c in changed}))
+            statement = _STATEMENTS[key] = _task_statement(changed)
         result = connection.execute(statement, params[0] if len(params) == 1 else params)
         if (len(params) == 1 or connection.dialect.supports_sane_multi_rowcount) and result.rowcount != len(params):
             raise RowsChangedError(f"{len(params) - result.rowcount} inbox rows were deleted while this step ran")
-    for state in states:
-        _written(session, state)
+
+
+def _write_together(connection, deal: Opportunity, values: dict, changed: tuple[str, ...],
+                    tasks: list[tuple[tuple[str, ...], dict]]) -> None:
+    """The deal's UPDATE with each row's UPDATE in a CTE; the deal's row matches only if
+    every row's did too, so one row count says whether all were written."""
+    key = ("together", changed, tuple(c for c, _ in tasks))
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        moved = [_task_statement(c, f"t{i}").returning(_TASKS.c.id).cte(f"t{i}") for i, (c, _) in enumerate(tasks)]
+        statement = _STATEMENTS[key] = _deal_statement(changed).where(*(exists(select(m.c.id)) for m in moved))
+    params = _deal_params(deal, values, changed)
+    for i, (columns, row) in enumerate(tasks):
+        params[f"t{i}_id"] = row["id"]
+        params.update((f"t{i}{c}", row[c]) for c in columns)
+    _check_deal(connection.execute(statement, params).rowcount, deal, values)
 
 
 def _changed(state, columns: frozenset[str]) -> tuple[str, ...]:
