@@ -12,7 +12,7 @@ from sqlalchemy import String, and_, bindparam, cast, func, insert, select, upda
 from sqlalchemy.orm import Session, undefer
 
 from engine.errors import NotFoundError
-from engine.rules import forecast_categories, policy, scoring
+from engine.rules import failed_steps, forecast_categories, policy, scoring
 from engine.views import EventView, OpportunityView, StageChangeView
 from engine.views.opportunities import LostReasonChoice
 from engine.store.db import hold_sqlite_writes
@@ -278,7 +278,8 @@ def _failed_step_fields(o: Opportunity) -> dict:
     if o.error_message is None:
         return {}
     step = o.failed_step or {"kind": "engine"}
-    return {"failed_step_kind": step.get("kind"), "failed_task_id": step.get("task")}
+    return {"failed_step_kind": step.get("kind"), "failed_task_id": step.get("task"),
+            "timers_held": failed_steps.holds_timers(step)}
 
 
 def _score_fields(o: Opportunity, methodology) -> dict:

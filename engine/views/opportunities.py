@@ -224,6 +224,10 @@ class OpportunityView:
     # the task (a step on another parallel branch may have succeeded since).
     failed_step_kind: str | None = None
     failed_task_id: str | None = None
+    # While error_message is set: whether the deal's timers wait for that retry (a
+    # timer's or the engine's failed step, or a timer that failed behind a person's),
+    # so no other branch moves on time meanwhile (engine.rules.failed_steps).
+    timers_held: bool = False
     # The label of the newest deployed version of the deal's methodology when it is not
     # the deal's own and the deal has an error (a retry may move it there); else None.
     newer_version: str | None = None

@@ -45,3 +45,19 @@ def test_the_other_branchs_rep_is_told_done_and_the_deal_page_keeps_the_failed_s
     assert 'id="deal-error"' in page and "division by zero" in page and 'id="retry-step"' in page
     assert ("“Send the offer” stays open: a retry runs its completion\n    again with the answers given."
             in page)
+
+
+def test_the_deal_page_says_its_timers_wait_when_one_failed_behind_the_failed_step(db_url, clock, tmp_path):
+    engine = with_passwords(make_engine(db_url, clock, parallel_methodology(tmp_path, "both", "2.0",
+                                                                            offer=BROKEN, review=BROKEN)))
+    try:
+        deal = at_fork(engine)
+        engine.complete_task(task_at(deal, "Task_Offer").id, actor=deal.owner, data={"result": "accepted"})
+        clock.advance(days=2, minutes=1)
+        engine.fire_due_timers()  # the review's timer fails behind the offer's failed completion: held
+        manager = client_for(make_app(engine), "manager")
+        page = html.unescape(manager.get(f"/opportunities/{deal.id}").text)
+        assert "“Send the offer” stays open" in page and "no\n    timer of the deal fires until it is settled" in page
+        assert "other branches go on meanwhile" not in page  # they do not: the timers are held
+    finally:
+        engine.close()
