@@ -192,3 +192,19 @@ def test_the_virtual_clock_starts_at_dealflow_now_so_a_scenario_answers_the_same
         f"FAILED {scenario}:6: expected warnings [], got ['close_date_passed', 'idle', 'next_action_missed']")
     simulated = run_cli("simulate", "horeca-bant").output.splitlines()
     assert any(line.startswith("2026-12-20 09:00 opened a ") for line in simulated), simulated
+
+
+def test_simulate_takes_the_company_time_zone_whose_day_today_is(run_cli, no_database, tmp_path, monkeypatch):
+    from tests.service.test_company_day import LATE
+    from tests.service.test_company_day_expressions import methodologies
+
+    folder = str(methodologies(tmp_path, gateway="today() == date('2027-01-01')"))  # accepted on 1 January only
+    commands_at(monkeypatch, LATE)  # 00:30 on 1 January 2027 in Warsaw, still 31 December in UTC
+    in_utc = run_cli("simulate", "small-deal", "--folder", folder)
+    assert in_utc.output.splitlines()[-1].startswith("  END: LOST"), in_utc.output
+    in_warsaw = run_cli("simulate", "small-deal", "--folder", folder, "--time-zone", "Europe/Warsaw")
+    assert in_warsaw.output.splitlines()[-1].startswith("  END: WON"), in_warsaw.output
+    wrong = run_cli("simulate", "small-deal", "--folder", folder, "--time-zone", "Warsaw")
+    assert (wrong.exit_code, wrong.output) == (
+        1, "error: 'Warsaw' is not a time zone; give an IANA name such as Europe/Warsaw or UTC\n")
+    assert not no_database.exists()

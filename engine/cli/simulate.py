@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 import yaml
 
-from engine import DealflowError, MethodologyError, duration_length, read_scenario
+from engine import DealflowError, FormError, MethodologyError, duration_length, read_scenario
 from engine.cli.common import DEFAULT_PATH, existing, fail, pairs, simulation_start
 from engine.cli.scenario_run import run_scenario
 from engine.cli.simulation import Simulation
@@ -35,8 +35,12 @@ MAX_ANSWERS = 200  # a loop the sample answers never leave (a rework loop) stops
 @click.option("--advance", "advances", multiple=True, metavar="DURATION[@TASK]",
               help="Move the virtual clock by an ISO 8601 duration (P3D, PT4H) and fire the timers due: "
                    "at the start, or when TASK (id or name) is reached, before it is answered. Repeatable.")
+@click.option("--time-zone", "time_zone", default=None, metavar="ZONE",
+              help="The company's time zone (an IANA name such as Europe/Warsaw), whose day the "
+                   "expressions' today() is; UTC by default, as in a company that has not set one.")
 def simulate(methodology: str, folder: str, segment: str | None, amount: str, attributes: tuple[str, ...],
-             answers_file: str | None, until: str | None, advances: tuple[str, ...]) -> None:
+             answers_file: str | None, until: str | None, advances: tuple[str, ...],
+             time_zone: str | None) -> None:
     """Drive one deal through METHODOLOGY as the files on disk describe it, printing
     each task reached, answer given, stage, probability, timer and exit-criteria check.
 
@@ -54,11 +58,14 @@ def simulate(methodology: str, folder: str, segment: str | None, amount: str, at
         raise click.BadParameter(f"'{amount}' is not a number", param_hint="--amount") from None
     try:
         sim = Simulation.start(existing(folder), methodology, segment=segment, attributes=pairs(attributes, "--attr"),
-                               amount=money, say=click.echo, now=simulation_start())
+                               amount=money, say=click.echo, now=simulation_start(),
+                               time_zone=time_zone)
     except MethodologyError as err:
         for problem in err.problems:
             click.echo(str(problem))
         sys.exit(1)
+    except FormError as err:  # --time-zone that is no time zone
+        fail(next(iter(err.fields.values())))
     try:
         _drive(sim, answers, plan, target_date, outcome)
     except DealflowError as err:

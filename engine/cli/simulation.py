@@ -57,9 +57,11 @@ class Simulation:
     @classmethod
     def start(cls, folder: str, methodology: str, *, segment: str | None = None,
               attributes: Mapping[str, object] | None = None, amount: Decimal = Decimal("10000"),
-              say: Callable[[str], None] = lambda _: None, now: datetime | None = None) -> Simulation:
+              say: Callable[[str], None] = lambda _: None, now: datetime | None = None,
+              time_zone: str | None = None) -> Simulation:
         """MethodologyError with every problem of the folder; NotFoundError for an
-        unknown methodology or segment."""
+        unknown methodology or segment. ``time_zone``: the simulated company's (an IANA
+        name), whose day the expressions' today() is; UTC by default."""
         result = load_methodologies(folder)
         if result.problems:
             raise MethodologyError(result.problems)
@@ -71,6 +73,8 @@ class Simulation:
         clock = VirtualClock((now or datetime.now(timezone.utc)).replace(microsecond=0))
         engine = Engine("sqlite://", clock=clock, upgrade_schema=True)
         _create_people(engine, library, methodology, team)
+        if time_zone is not None:
+            engine.set_company_time_zone(time_zone, actor=DESIGNER)
         with tempfile.TemporaryDirectory(prefix="dealflow-simulate-") as copy:
             _narrowed_copy(folder, Path(copy), library, methodology, segment_id, team)
             engine.deploy(copy, actor=DESIGNER)

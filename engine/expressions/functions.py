@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Callable
+from zoneinfo import ZoneInfo
 
 from engine.expressions.limits import check_item_count, check_sized, check_text_length
 from engine.expressions.list_functions import LIST_FUNCTIONS
@@ -25,8 +26,15 @@ UTC = dt.timezone.utc
 # The moment now() and today() read. The runtime sets it for each workflow step
 # (engine.runtime.clock.frozen_now), so a timer computed as now() + days(3) and a
 # gateway reading today() see the step's time, like SpiffWorkflow's timers do;
-# outside a step it is the wall clock.
+# outside a step it is the wall clock. now() gives it as it is: an aware UTC instant.
 CURRENT_TIME: ContextVar[dt.datetime | None] = ContextVar("dealflow_expression_now", default=None)
+
+# The company's time zone (an IANA name) whose calendar today() reads: at 23:30 UTC on
+# 31 December a Warsaw company's today() is 1 January. Set by the caller
+# (engine.runtime.clock.company_zone) as the name, or as a function giving it that is
+# asked only when an expression calls today() (the service's reads the company's
+# settings once per use case, so a step that never asks pays no read); UTC by default.
+COMPANY_ZONE: ContextVar[str | Callable[[], str]] = ContextVar("dealflow_expression_zone", default="UTC")
 
 
 # The user a workflow step runs for (the runtime sets it: the one who opened the deal or
@@ -42,6 +50,13 @@ def _current_user() -> dict | None:
 def _now() -> dt.datetime:
     fixed = CURRENT_TIME.get()
     return fixed if fixed is not None else dt.datetime.now(UTC)
+
+
+def _today() -> dt.date:
+    """The company's calendar day at now()."""
+    zone = COMPANY_ZONE.get()
+    name = zone() if callable(zone) else zone
+    return _now().astimezone(ZoneInfo(name)).date()
 
 
 @dataclass(frozen=True)
@@ -269,7 +284,7 @@ FUNCTIONS: dict[str, Function] = {
     "range": Function(_range, 1, 3, "range(5)"),
     "lower": Function(lambda s: _text(s, "lower").lower(), 1, 1, "lower(region)"),
     "upper": Function(lambda s: _text(s, "upper").upper(), 1, 1, "upper(region)"),
-    "today": Function(lambda: _now().date(), 0, 0, "today()"),
+    "today": Function(_today, 0, 0, "today()"),
     "now": Function(_now, 0, 0, "now()"),
     "date": Function(_date, 1, 1, "date('2026-12-01')"),
     "datetime": Function(_datetime, 1, 1, "datetime('2026-12-01T10:00:00Z')"),

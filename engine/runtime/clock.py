@@ -15,11 +15,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
-from typing import Iterator
+from functools import cache
+from typing import Callable, Iterator
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
 
-from engine.expressions.functions import CURRENT_TIME, CURRENT_USER
+from engine.expressions.functions import COMPANY_ZONE, CURRENT_TIME, CURRENT_USER
 
 _NOW: ContextVar[datetime | None] = ContextVar("dealflow_now", default=None)
 
@@ -42,6 +43,18 @@ def frozen_now(now: datetime) -> Iterator[datetime]:
     finally:
         CURRENT_TIME.reset(expressions_token)
         _NOW.reset(token)
+
+
+@contextmanager
+def company_zone(zone: str | Callable[[], str]) -> Iterator[None]:
+    """Within the block, the expressions' today() is the day in the company's time zone
+    (an IANA name): ``zone``, or what ``zone()`` gives — asked at most once, and only
+    if an expression calls today(). now() stays the UTC instant ``frozen_now`` set."""
+    token = COMPANY_ZONE.set(zone if isinstance(zone, str) else cache(zone))
+    try:
+        yield
+    finally:
+        COMPANY_ZONE.reset(token)
 
 
 @contextmanager

@@ -39,7 +39,10 @@ session, for one plain-row statement run on every request) — all map errors th
 Inside ``run``, ``read`` and ``quick_read`` the expressions' ``today()`` and ``now()``
 read the engine's clock (``engine.runtime.clock.frozen_now``), not the wall clock: a
 form's hide condition, a routing condition or a script is judged on the day the
-use case runs on — a FakeClock's in tests, ``DEALFLOW_NOW``'s in a replay.
+use case runs on — a FakeClock's in tests, ``DEALFLOW_NOW``'s in a replay. ``today()``
+is that moment's day in the company's time zone (``engine.runtime.clock.company_zone``;
+the setting is read only if an expression asks), as every other "today" of the product
+is (``engine.service.organisation.company_today``); ``now()`` stays the UTC instant.
 """
 
 from __future__ import annotations
@@ -57,8 +60,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import ConflictError, DatabaseError
 from engine.service import stage_totals
-from engine.runtime.clock import frozen_now
-from engine.store import deal_totals, pipeline
+from engine.rules import time_zones
+from engine.runtime.clock import company_zone, frozen_now
+from engine.store import deal_totals, pipeline, settings
 from engine.store.db import RowsChangedError
 
 if TYPE_CHECKING:
@@ -124,7 +128,8 @@ def run(ctx: ServiceContext, work: Callable[[Session], T], *, attempts: int | No
     for attempt in range(1, tries + 1):
         committing = False
         try:
-            with _mapped(duplicate), frozen_now(ctx.now()), ctx.sessions() as session, session.begin():
+            with _mapped(duplicate), frozen_now(ctx.now()), ctx.sessions() as session, session.begin(), \
+                    company_zone(_zone_of(session)):
                 deal_totals.watch(session)  # the deals it writes: their parts in the kept report totals
                 result = work(session)
                 for hook in ctx.after_work:  # messages the use case's steps left to deliver
@@ -158,10 +163,21 @@ def _lost_before_commit(err: BaseException, committing: bool) -> bool:
     return not committing and isinstance(err, DBAPIError) and err.connection_invalidated
 
 
+def _zone_of(session: Session) -> Callable[[], str]:
+    """The company's time zone as the expressions' today() asks for it: read from the
+    use case's session only when an expression first calls today() (most steps never
+    do, and pay no statement), without flushing what the session holds mid-step."""
+    def zone() -> str:
+        with session.no_autoflush:
+            return settings.get(session, settings.TIME_ZONE) or time_zones.DEFAULT
+    return zone
+
+
 @contextmanager
 def read(ctx: ServiceContext) -> Iterator[Session]:
     """A session for a use case that only reads (nothing it does is committed)."""
-    with _mapped(DUPLICATE), _unreachable(), frozen_now(ctx.now()), ctx.sessions() as session:
+    with _mapped(DUPLICATE), _unreachable(), frozen_now(ctx.now()), ctx.sessions() as session, \
+            company_zone(_zone_of(session)):
         yield session
 
 
@@ -169,7 +185,8 @@ def read(ctx: ServiceContext) -> Iterator[Session]:
 def quick_read(ctx: ServiceContext) -> Iterator[Session]:
     """A read session in autocommit mode: no BEGIN and ROLLBACK round trips; each
     statement sees the latest committed data (fine for a list or a page)."""
-    with _mapped(DUPLICATE), _unreachable(), frozen_now(ctx.now()), ctx.reads() as session:
+    with _mapped(DUPLICATE), _unreachable(), frozen_now(ctx.now()), ctx.reads() as session, \
+            company_zone(_zone_of(session)):
         yield session
 
 

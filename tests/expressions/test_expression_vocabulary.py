@@ -180,7 +180,7 @@ def test_today_and_now_are_in_utc():
     assert before <= today <= dt.datetime.now(dt.timezone.utc).date()
 
 
-def test_today_is_the_utc_day_of_the_steps_moment_even_when_it_is_tomorrow_in_warsaw():
+def test_without_a_company_zone_today_is_the_utc_day_of_the_steps_moment():
     from engine.runtime.clock import frozen_now
 
     with frozen_now(dt.datetime(2026, 12, 31, 23, 40, tzinfo=dt.timezone(dt.timedelta(hours=1)))):
@@ -188,6 +188,37 @@ def test_today_is_the_utc_day_of_the_steps_moment_even_when_it_is_tomorrow_in_wa
     with frozen_now(dt.datetime(2026, 12, 31, 23, 40, tzinfo=dt.timezone.utc)):  # 00:40 on 1 January in Warsaw
         assert (evaluate("today()"), evaluate("now()")) == (
             dt.date(2026, 12, 31), dt.datetime(2026, 12, 31, 23, 40, tzinfo=dt.timezone.utc))
+
+
+def test_today_is_the_company_day_and_now_stays_the_utc_instant():
+    from engine.runtime.clock import company_zone, frozen_now
+
+    late = dt.datetime(2026, 12, 31, 23, 40, tzinfo=dt.timezone.utc)  # 00:40 on 1 January in Warsaw
+    with frozen_now(late), company_zone("Europe/Warsaw"):
+        assert evaluate("today()") == dt.date(2027, 1, 1)
+        assert evaluate("days_between(today(), date('2027-01-01'))") == 0
+        assert evaluate("now()") == late and evaluate("now()").tzinfo == dt.timezone.utc
+    with frozen_now(dt.datetime(2027, 1, 1, 4, 0, tzinfo=dt.timezone.utc)), company_zone("America/New_York"):
+        assert evaluate("today()") == dt.date(2026, 12, 31)  # 23:00 on 31 December in New York
+
+
+def test_the_company_zone_is_asked_for_only_by_today_and_only_once():
+    from engine.runtime.clock import company_zone, frozen_now
+
+    asked = []
+
+    def zone():
+        asked.append(1)
+        return "Europe/Warsaw"
+
+    with frozen_now(dt.datetime(2026, 12, 31, 23, 40, tzinfo=dt.timezone.utc)), company_zone(zone):
+        evaluate("now() + days(1)")
+        assert asked == []
+        assert evaluate("[today(), today()]") == [dt.date(2027, 1, 1)] * 2
+        assert evaluate("today()") == dt.date(2027, 1, 1)
+        assert asked == [1]
+    from engine.expressions.functions import COMPANY_ZONE
+    assert COMPANY_ZONE.get() == "UTC"  # outside the block: UTC again
 
 
 def test_a_datetime_without_zone_is_taken_as_utc():
