@@ -139,7 +139,8 @@ def library(library: Library) -> str:
         lines = [f"Routing '{routing.id}' ({routing.path}) — first matching segment wins:"]
         for s in routing.segments:
             version = f"@{s.methodology_version}" if s.methodology_version else ""
-            lines.append(f"  {s.id:<20} {s.when or '(every other opportunity)'}")
+            condition = " and ".join(filter(None, (s.when, s.amount and f"amount {s.amount}")))
+            lines.append(f"  {s.id:<20} {condition or '(every other opportunity)'}")
             lines.append(f"  {'':<20} -> {s.methodology}{version}, team {s.team}, assignment {s.assignment}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"

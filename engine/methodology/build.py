@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from engine.errors import ExpressionError
+from engine.expressions import compile_expression
 from engine.methodology.model import (DEFAULT_BUYING_CENTER_ROLES, DEFAULT_FORECAST_RANGES, DEFAULT_LOST_REASONS,
-                                      Activity, Answer, BuyingCenterRole, ForecastRanges, ExitCriteria, LaneRole, LostReason, Question, Questionnaire, Routing,
+                                      Activity, AmountBand, Answer, BuyingCenterRole, ForecastRanges, ExitCriteria, LaneRole, LostReason, Question, Questionnaire, Routing,
                                       ScoreClass, Segment, Stage, frozen_map)
 from engine.methodology.problems import Problem, did_you_mean
 from engine.methodology.yaml_source import YamlDocument
@@ -199,8 +201,9 @@ def routing(doc: YamlDocument) -> tuple[Routing, list[Problem]]:
                                     f"segment '{s['id']}' can never match: the segment without 'when' "
                                     f"on line {catch_all_line} matches every opportunity first; "
                                     "move the catch-all segment to the end"))
-        if "when" not in s:
+        if "when" not in s and "amount" not in s:
             catch_all_line = catch_all_line or line
+        problems += _currency_problems(doc, si, s)
         if s["assignment"] == "territory_map" and "territory_map" not in s:
             problems.append(Problem(doc.path, doc.line_of(("segments", si, "assignment")),
                                     f"segment '{s['id']}' uses assignment territory_map but has no "
@@ -213,7 +216,8 @@ def routing(doc: YamlDocument) -> tuple[Routing, list[Problem]]:
         segments.append(Segment(
             id=s["id"], name=s["name"], when=s.get("when"), methodology=methodology,
             methodology_version=version or None, team=s["team"], assignment=s["assignment"],
-            territory_map=frozen_map(s.get("territory_map")), description=s.get("description", "")))
+            territory_map=frozen_map(s.get("territory_map")), description=s.get("description", ""),
+            amount=_amount_band(s.get("amount"))))
     lanes = {
         methodology: frozen_map({lane: _role(role) for lane, role in roles.items()})
         for methodology, roles in data["lanes"].items()}
@@ -224,6 +228,42 @@ def routing(doc: YamlDocument) -> tuple[Routing, list[Problem]]:
                    groups=frozen_map(groups), users=frozen_map(users),
                    topics=frozen_map({mid: frozen_map(part["topics"])
                                       for mid, part in data.get("integration", {}).items()})), problems
+
+
+def _amount_band(value: dict | None) -> AmountBand | None:
+    if value is None:
+        return None
+    return AmountBand(value["currency"], *(_number(value[k]) if k in value else None for k in ("at_least", "below")))
+
+
+def _currency_problems(doc: YamlDocument, si: int, s: dict) -> list[Problem]:
+    """A segment's amount compared without its currency (100000 JPY would pass like
+    100000 EUR: Dealflow keeps no exchange rates), and an empty amount band."""
+    problems = []
+    band = s.get("amount")
+    if band and "at_least" not in band and "below" not in band:
+        problems.append(Problem(doc.path, doc.line_of(("segments", si, "amount")),
+                                f"segment '{s['id']}': 'amount' names a currency but no threshold; give "
+                                "'at_least', 'below' or both, or leave 'amount' out to take any amount"))
+    if band and "at_least" in band and "below" in band and _number(band["below"]) <= _number(band["at_least"]):
+        problems.append(Problem(doc.path, doc.line_of(("segments", si, "amount", "below")),
+                                f"segment '{s['id']}': no amount is at least {band['at_least']} and below "
+                                f"{band['below']}; make 'below' the larger"))
+    if "when" in s and _reads_amount_without_currency(s["when"]):
+        problems.append(Problem(doc.path, doc.line_of(("segments", si, "when")),
+                                f"segment '{s['id']}' compares amount without naming its currency: 100000 JPY "
+                                "would pass like 100000 EUR, and Dealflow converts no currencies; give the "
+                                "threshold its currency with 'amount: {currency: PLN, at_least: 100000}' "
+                                "(or in the condition: currency == 'PLN' and amount >= 100000)"))
+    return problems
+
+
+def _reads_amount_without_currency(condition: str) -> bool:
+    try:
+        names = compile_expression(condition).names
+    except ExpressionError:
+        return False  # what is wrong with it is reported where routing conditions are checked
+    return "amount" in names and "currency" not in names
 
 
 def _role(value) -> LaneRole:

@@ -323,6 +323,26 @@ class LaneRole:
 
 
 @dataclass(frozen=True)
+class AmountBand:
+    """A segment's amount threshold, in the one currency it names: ``at_least`` (or
+    more) and ``below`` (less than), either may be absent. Dealflow keeps no exchange
+    rates, so a deal in another currency is never in the band."""
+
+    currency: str
+    at_least: Decimal | None = None
+    below: Decimal | None = None
+
+    def admits(self, amount: Decimal, currency: str) -> bool:
+        return (currency == self.currency and (self.at_least is None or amount >= self.at_least)
+                and (self.below is None or amount < self.below))
+
+    def __str__(self) -> str:
+        parts = ([f"at least {self.at_least}"] if self.at_least is not None else []) + \
+            ([f"below {self.below}"] if self.below is not None else [])
+        return f"{' and '.join(parts)} {self.currency}"
+
+
+@dataclass(frozen=True)
 class Segment:
     id: str
     name: str
@@ -333,6 +353,7 @@ class Segment:
     assignment: str
     territory_map: Mapping[str, str] = field(default_factory=frozen_map)
     description: str = ""
+    amount: AmountBand | None = None  # None: any amount in any currency
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """Routing, pure: which segment an opportunity falls in, and who owns it.
 
 Segments are tried in order and the first whose condition holds wins (a segment
-without a condition matches every opportunity). The owner is chosen among the
+without a condition matches every opportunity). A segment's amount threshold names
+its currency and admits only deals in it: Dealflow keeps no exchange rates, so
+100000 JPY is not compared with 100000 EUR (the routing says so instead). The owner is chosen among the
 segment team's reps by the segment's assignment strategy.
 """
 
@@ -34,21 +36,45 @@ def routing_variables(amount: Decimal, currency: str, attributes: Mapping[str, o
     return variables
 
 
+@dataclass(frozen=True)
+class Routed:
+    """The segment an opportunity falls in, and why the segments before it whose
+    condition held did not take it (an amount threshold in another currency)."""
+
+    segment: Segment
+    notes: tuple[str, ...] = ()
+
+
 def choose_segment(routing: Routing, variables: Mapping[str, object]) -> Segment:
+    return route(routing, variables).segment
+
+
+def route(routing: Routing, variables: Mapping[str, object]) -> Routed:
+    """The first segment whose condition holds and whose amount threshold, if any,
+    admits the deal's amount in the threshold's own currency."""
+    notes = []
     for segment in routing.segments:
-        if segment.when is None:
-            return segment
-        try:
-            matched = compile_expression(segment.when).evaluate(variables)
-        except ExpressionError as err:
-            raise RoutingError(f"the condition of segment '{segment.id}' failed: {err.message}") from None
-        if matched is True:
-            return segment
-        if matched is not False:
-            raise RoutingError(f"the condition of segment '{segment.id}' gave {matched!r}, "
-                               "not True or False")
+        if segment.when is not None and not _holds(segment, variables):
+            continue
+        band = segment.amount
+        if band is None or band.admits(variables["amount"], variables["currency"]):
+            return Routed(segment, tuple(notes))
+        if variables["currency"] != band.currency:
+            notes.append(f"Segment '{segment.name}' takes deals of {band}; this deal is in "
+                         f"{variables['currency']}, and Dealflow converts no currencies, so it did not match.")
+    why = f" ({' '.join(notes)})" if notes else ""
     raise RoutingError("no segment of the routing rules matches this opportunity; add a segment "
-                       "without 'when' at the end to catch every other opportunity")
+                       f"without 'when' at the end to catch every other opportunity{why}")
+
+
+def _holds(segment: Segment, variables: Mapping[str, object]) -> bool:
+    try:
+        matched = compile_expression(segment.when).evaluate(variables)
+    except ExpressionError as err:
+        raise RoutingError(f"the condition of segment '{segment.id}' failed: {err.message}") from None
+    if matched is not True and matched is not False:
+        raise RoutingError(f"the condition of segment '{segment.id}' gave {matched!r}, not True or False")
+    return matched
 
 
 def choose_owner(segment: Segment, candidates: Sequence[Candidate], *, territory: object,

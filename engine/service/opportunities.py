@@ -12,7 +12,7 @@ from engine.errors import ConflictError, DealflowError, FormError
 from engine.rules import close_dates, deal_fields, inputs, policy
 from engine.rules.forms import validate_form
 from engine.rules.progress import expected_revenue
-from engine.rules.routing import Candidate, RoutingError, choose_owner, choose_segment, routing_variables
+from engine.rules.routing import Candidate, RoutingError, choose_owner, route, routing_variables
 from engine.runtime.clock import frozen_now
 from engine.service import organisation, partner_deals, segments, unit_of_work, visibility
 from engine.service import notifications
@@ -73,8 +73,9 @@ def open_in(ctx: ServiceContext, session: Session, *, actor: str, now: datetime,
     process started. ``start_form`` None: the start form is not asked (a message
     brings the deal's data instead)."""
     actor_row = people.user(session, actor)
-    deal, chosen, variables, segment, version, methodology, close_date, team, owner_row = _routed(
+    deal, chosen, variables, routed, version, methodology, close_date, team, owner_row = _routed(
         ctx, session, actor_row, now, **asked)
+    segment = routed.segment
     if start_form is not None:
         with frozen_now(now):  # a field's condition reads the engine's clock too
             variables = {**variables, **_answered_start_form(methodology.process.start_form, start_form)}
@@ -89,7 +90,8 @@ def open_in(ctx: ServiceContext, session: Session, *, actor: str, now: datetime,
     session.flush()
     record_event(session, opportunity, "opened", actor_row.id, now, segment=segment.id,
                  methodology=methodology.id, version=version.label, owner=owner_row.username,
-                 expected_close_date=close_date.isoformat())
+                 expected_close_date=close_date.isoformat(),
+                 **({"routing_notes": list(routed.notes)} if routed.notes else {}))
     partner_store.record_partner_event(session, partner_row.id, "deal_opened", actor_row.id, now,
                                        opportunity_id=opportunity.id, title=deal.title)
     partner_deals.check_credit(session, partner_row, opportunity, actor_row.id, now)
@@ -111,8 +113,9 @@ def preview_opportunity(ctx: ServiceContext, *, actor: str, **asked) -> RoutingP
     now = ctx.now()
     with unit_of_work.read(ctx) as session:  # never committed: the round robin's cursor stays
         actor_row = people.user(session, actor)
-        deal, chosen, _, segment, version, methodology, close_date, team, owner_row = _routed(
+        deal, chosen, _, routed, version, methodology, close_date, team, owner_row = _routed(
             ctx, session, actor_row, now, **asked)
+        segment = routed.segment
         return RoutingPreview(
             title=deal.title, partner=deal.partner, partner_id=chosen.id if chosen is not None else None,
             partner_exists=chosen is not None or partner_store.partner_named(session, deal.partner) is not None,
@@ -122,13 +125,14 @@ def preview_opportunity(ctx: ServiceContext, *, actor: str, **asked) -> RoutingP
             owner=owner_row.username, owner_name=owner_row.display_name, round_robin=segment.assignment == "round_robin"
             and not deal.owner, expected_close_date=close_date,
             start_form=tuple(FieldView(f.id, f.label, f.type, f.required, f.default, f.minimum, f.maximum, f.choices)
-                             for f in methodology.process.start_form))
+                             for f in methodology.process.start_form), routing_notes=routed.notes)
 
 
 def _routed(ctx: ServiceContext, session: Session, actor_row: User, now, *, title, amount, currency, partner,
             partner_attributes, attributes, owner, partner_id, expected_close_date):
     """The checked values of a new deal and what routing decides for it: the deal,
-    its chosen partner card (or None), the routing variables, segment, version,
+    its chosen partner card (or None), the routing variables, the segment with the
+    routing's notes (engine.rules.routing.Routed), version,
     methodology, close date, team and owner. Shared by opening and previewing."""
     policy.require(policy.may_create_deal(visibility.actor_of(session, actor_row)),
                    f"only managers and admins may open opportunities; '{actor_row.username}' is a {actor_row.role}")
@@ -142,7 +146,8 @@ def _routed(ctx: ServiceContext, session: Session, actor_row: User, now, *, titl
     routing = ctx.catalog.routing(session)
     variables = routing_variables(deal.amount, deal.currency, deal.attributes, deal.partner_attributes)
     with frozen_now(now):  # a condition's today() and now() read the engine's clock, not the wall clock
-        segment = choose_segment(routing, variables)
+        routed = route(routing, variables)
+    segment = routed.segment
     version, methodology = segments.segment_methodology(ctx, session, segment)  # a swap wins
     close_date = close_dates.opening_close_date(expected_close_date, organisation.company_today(session, now),
                                                 methodology.forecast.typical_cycle_days,
@@ -153,7 +158,7 @@ def _routed(ctx: ServiceContext, session: Session, actor_row: User, now, *, titl
                            "exist; create it with 'dealflow team create'")
     owner_row = (_named_owner(session, deal.owner) if deal.owner
                  else _choose_owner(session, segment, team, deal.attributes.get("territory")))
-    return deal, chosen, variables, segment, version, methodology, close_date, team, owner_row
+    return deal, chosen, variables, routed, version, methodology, close_date, team, owner_row
 
 
 def _answered_start_form(fields, raw: Mapping[str, object]) -> dict:

@@ -275,7 +275,7 @@ def _expression_problem(site: ExpressionSite) -> tuple[int, str] | None:
     if juel.is_juel(source) and not site.is_script:
         if in_yaml:
             return site.line, (f"{site.where} is written in JUEL ({source.strip()}); routing rules are "
-                               "written in Dealflow's expression language, e.g. amount > 1000")
+                               "written in Dealflow's expression language, e.g. channel == 'horeca'")
         try:
             source = juel.translate(source, "timers" if part else
                                     "decision tables" if site.path.endswith(".dmn") else "conditions")
@@ -284,7 +284,7 @@ def _expression_problem(site: ExpressionSite) -> tuple[int, str] | None:
     elif feel.is_feel(source) and not site.is_script:
         if in_yaml:
             return site.line, (f"{site.where} is written in FEEL ({source.strip()}); routing rules are "
-                               "written in Dealflow's expression language, e.g. amount > 1000")
+                               "written in Dealflow's expression language, e.g. channel == 'horeca'")
         try:
             source = feel.translate(source, "timers" if part else "conditions")
         except ExpressionError as err:

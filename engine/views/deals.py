@@ -82,3 +82,6 @@ class RoutingPreview:
     # The methodology's start form (its process's start event's form fields): what
     # create_opportunity's ``start_form`` answers. FieldView (engine.views.opportunities).
     start_form: tuple = ()
+    # Why segments before the chosen one did not take the deal though their condition
+    # held: an amount threshold in another currency (engine.rules.routing.route).
+    routing_notes: tuple[str, ...] = ()

@@ -112,3 +112,33 @@ def test_a_manager_previews_routing_before_opening_a_deal(tmp_path, browser, wid
             assert page.locator("#deal-amount").inner_text() == "80\u202f000.00 PLN"
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_preview_says_a_zloty_threshold_passed_a_euro_deal_over(tmp_path, browser, width):
+    with demo_site(tmp_path, title="Kiosk", amount="1000.00", partner="Hurt-Pol",
+                   attributes={"channel": "wholesale", "territory": "PL-MZ"}, owner="rep1") as (url, deal, engine):
+        context = browser.new_context(viewport={"width": width, "height": 900}, timezone_id="Europe/Warsaw")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        try:
+            log_in(page, url, "manager")
+            page.goto(f"{url}/deals/new")
+            page.fill("#new-title", "Hotel chain")
+            page.fill("#new-partner", "Hotel Sp. z o.o.")
+            page.fill("#new-amount", "80 000,00")
+            page.fill("#new-currency", "EUR")
+            page.fill("#new-channel", "horeca")
+            page.fill("#new-territory", "PL-MZ")
+            page.click("#new-deal-preview")
+            page.wait_for_selector("#routing-preview")
+            assert page.locator("#preview-segment").inner_text() == "HORECA"
+            note = page.locator(".routing-note")
+            assert note.inner_text() == (
+                "Segment 'HORECA - hotel groups and large accounts' takes deals of at least 50000 PLN; this deal "
+                "is in EUR, and Dealflow converts no currencies, so it did not match.")
+            assert note.is_visible()
+            fits(page, width)
+            shot(page, "deal-new-preview-currency", width)
+        finally:
+            context.close()

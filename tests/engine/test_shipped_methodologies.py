@@ -287,6 +287,16 @@ def test_a_c_class_horeca_lead_with_some_budget_is_called_again_then_lost(engine
     assert (deal.status, deal.stage_id, deal.lost_reason_code) == ("lost", "lost", "closed")
 
 
+def test_the_large_horeca_threshold_is_in_zloty_so_a_euro_deal_goes_to_the_horeca_team(engine):
+    euro = engine.create_opportunity(title="Hotel chain", amount="60000.00", currency="EUR", partner="Hotel Sp. z o.o.",
+                                     attributes={"channel": "horeca", "territory": "PL-MZ"}, actor="manager")
+    assert (euro.segment_id, euro.team) == ("horeca", "horeca")  # 60 000 EUR is not compared with 50 000 PLN
+    (opened,) = [e for e in euro.events if e.kind == "opened"]
+    assert opened.data["routing_notes"] == [
+        "Segment 'HORECA - hotel groups and large accounts' takes deals of at least 50000 PLN; this deal is in "
+        "EUR, and Dealflow converts no currencies, so it did not match."]
+
+
 def test_a_horeca_quote_without_an_answer_for_14_days_expires_and_the_deal_is_lost(engine, clock):
     deal = complete(engine, open_deal(engine, "horeca", "PL-MZ", amount="50000.00"), "Task_BantCall",
                     **BANT_CALL, budget="approved", authority="decides", need="broken", timeline="this_month")

@@ -33,7 +33,7 @@ PLACES = {
     "timer": ("bpmn/deal.bpmn", '"P3D"', "{}"),
     "dmn-output": ("bpmn/deal_tier.dmn", "'gold'", "{}"),
     "dmn-input": ("bpmn/deal_tier.dmn", "<text>amount</text>", "<text>{}</text>"),
-    "segment": ("routing/default.yaml", "channel == 'horeca' and amount < 50000", '"{}"'),
+    "segment": ("routing/default.yaml", "channel == 'horeca' and currency == 'PLN' and amount < 50000", '"{}"'),
 }
 
 

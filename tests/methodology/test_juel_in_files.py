@@ -34,7 +34,7 @@ def validate(tmp_path: Path, monkeypatch, *, condition: str | None = None, timer
     if routing_when is not None:
         routing = target / "routing" / "default.yaml"
         routing.write_text(routing.read_text("utf-8").replace(
-            "when: channel == 'horeca' and amount < 50000", f"when: {routing_when}"), "utf-8")
+            "when: channel == 'horeca' and currency == 'PLN' and amount < 50000", f"when: {routing_when}"), "utf-8")
     monkeypatch.chdir(tmp_path)
     return CliRunner().invoke(main, ["validate", "methodologies"])
 
@@ -144,7 +144,7 @@ def test_juel_in_a_routing_rule_is_still_refused_there(tmp_path, monkeypatch):
     assert result.stdout.splitlines() == [
         "methodologies/routing/default.yaml:10: condition of segment 'horeca' is written in JUEL "
         "(${channel == 'horeca'}); routing rules are written in Dealflow's expression language, "
-        "e.g. amount > 1000"]
+        "e.g. channel == 'horeca'"]
 
 
 def test_a_timer_reading_a_variable_nothing_sets_is_named(tmp_path, monkeypatch):

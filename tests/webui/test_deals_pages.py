@@ -113,3 +113,19 @@ def test_the_new_deal_form_shows_mistakes_beside_fields_and_is_for_managers(app,
     for response in (rep.get("/deals/new"), rep.post("/deals/new", data={"title": "x", "step": "open"})):
         assert response.status_code == 403
     assert engine.deals("admin").total == 0
+
+
+def test_the_preview_says_why_a_threshold_in_another_currency_passed_the_deal_over(app, engine, tmp_path):
+    from markupsafe import escape
+
+    from tests.service.test_routing_currency import NOTE, with_big_deals
+
+    engine.deploy(str(with_big_deals(tmp_path)), actor="admin")
+    client = client_for(app, "manager")
+    values = {"title": "Cold room", "partner": "Bar Mleczny", "amount": "150000", "channel": "retail",
+              "territory": "", "industry": "", "source": "", "step": "preview"}
+    in_euro = client.post("/deals/new", data={**values, "currency": "EUR"})
+    assert 'id="preview-segment">Everyone else<' in in_euro.text
+    assert f'<p class="muted routing-note">{escape(NOTE)}</p>' in in_euro.text
+    in_zloty = client.post("/deals/new", data={**values, "currency": "PLN"})
+    assert 'id="preview-segment">Big deals<' in in_zloty.text and "routing-note" not in in_zloty.text
