@@ -7,6 +7,7 @@ a new deal's routing. Every page fits the screen."""
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 
@@ -83,8 +84,9 @@ def test_a_rep_finds_a_deal_by_partner_edits_its_amount_and_the_totals_follow(tm
             context.close()
 
 
-@pytest.mark.parametrize("width", [1366, 390])
-def test_a_manager_previews_routing_before_opening_a_deal(tmp_path, browser, width):
+@contextmanager
+def new_deal_preview(tmp_path, browser, width: int, **values):
+    """The manager's new-deal form filled with ``values`` (field -> text) and previewed."""
     with demo_site(tmp_path, title="Kiosk", amount="1000.00", partner="Hurt-Pol",
                    attributes={"channel": "wholesale", "territory": "PL-MZ"}, owner="rep1") as (url, deal, engine):
         context = browser.new_context(viewport={"width": width, "height": 900}, timezone_id="Europe/Warsaw")
@@ -94,51 +96,39 @@ def test_a_manager_previews_routing_before_opening_a_deal(tmp_path, browser, wid
             log_in(page, url, "manager")
             page.goto(f"{url}/deals")
             page.click("#new-deal")
-            page.fill("#new-title", "Chłodnia")
-            page.fill("#new-partner", "Hurt-Pol")
-            page.fill("#new-amount", "80 000,00")
-            page.fill("#new-channel", "wholesale")
-            page.fill("#new-territory", "PL-MZ")
+            for name, value in values.items():
+                page.fill(f"#new-{name}", value)
             page.click("#new-deal-preview")
             page.wait_for_selector("#routing-preview")
-            assert page.locator("#preview-owner").inner_text().strip()
-            fits(page, width)
-            shot(page, "deal-new-preview", width)
-            with page.expect_response(lambda r: r.request.method == "POST") as opened:
-                page.click("#new-deal-open")
-            assert opened.value.status == 303
-            page.wait_for_selector("#deal-title")
-            assert page.locator("#deal-title").inner_text() == "Chłodnia"
-            assert page.locator("#deal-amount").inner_text() == "80\u202f000.00 PLN"
+            yield page
         finally:
             context.close()
 
 
 @pytest.mark.parametrize("width", [1366, 390])
+def test_a_manager_previews_routing_before_opening_a_deal(tmp_path, browser, width):
+    with new_deal_preview(tmp_path, browser, width, title="Chłodnia", partner="Hurt-Pol", amount="80 000,00",
+                          channel="wholesale", territory="PL-MZ") as page:
+        assert page.locator("#preview-owner").inner_text().strip()
+        fits(page, width)
+        shot(page, "deal-new-preview", width)
+        with page.expect_response(lambda r: r.request.method == "POST") as opened:
+            page.click("#new-deal-open")
+        assert opened.value.status == 303
+        page.wait_for_selector("#deal-title")
+        assert page.locator("#deal-title").inner_text() == "Chłodnia"
+        assert page.locator("#deal-amount").inner_text() == "80\u202f000.00 PLN"
+
+
+@pytest.mark.parametrize("width", [1366, 390])
 def test_the_preview_says_a_zloty_threshold_passed_a_euro_deal_over(tmp_path, browser, width):
-    with demo_site(tmp_path, title="Kiosk", amount="1000.00", partner="Hurt-Pol",
-                   attributes={"channel": "wholesale", "territory": "PL-MZ"}, owner="rep1") as (url, deal, engine):
-        context = browser.new_context(viewport={"width": width, "height": 900}, timezone_id="Europe/Warsaw")
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        try:
-            log_in(page, url, "manager")
-            page.goto(f"{url}/deals/new")
-            page.fill("#new-title", "Hotel chain")
-            page.fill("#new-partner", "Hotel Sp. z o.o.")
-            page.fill("#new-amount", "80 000,00")
-            page.fill("#new-currency", "EUR")
-            page.fill("#new-channel", "horeca")
-            page.fill("#new-territory", "PL-MZ")
-            page.click("#new-deal-preview")
-            page.wait_for_selector("#routing-preview")
-            assert page.locator("#preview-segment").inner_text() == "HORECA"
-            note = page.locator(".routing-note")
-            assert note.inner_text() == (
-                "Segment 'HORECA - hotel groups and large accounts' takes deals of at least 50000 PLN; this deal "
-                "is in EUR, and Dealflow converts no currencies, so it did not match.")
-            assert note.is_visible()
-            fits(page, width)
-            shot(page, "deal-new-preview-currency", width)
-        finally:
-            context.close()
+    with new_deal_preview(tmp_path, browser, width, title="Hotel chain", partner="Hotel Sp. z o.o.",
+                          amount="80 000,00", currency="EUR", channel="horeca", territory="PL-MZ") as page:
+        assert page.locator("#preview-segment").inner_text() == "HORECA"
+        note = page.locator(".routing-note")
+        assert note.inner_text() == (
+            "Segment 'HORECA - hotel groups and large accounts' takes deals of at least 50000 PLN; this deal "
+            "is in EUR, and Dealflow converts no currencies, so it did not match.")
+        assert note.is_visible()
+        fits(page, width)
+        shot(page, "deal-new-preview-currency", width)
