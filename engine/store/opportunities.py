@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import String, and_, bindparam, cast, func, insert, select, update
+from sqlalchemy import String, and_, bindparam, cast, func, insert, literal_column, select, update
 from sqlalchemy.orm import Session, undefer
 
 from engine.errors import NotFoundError
@@ -58,7 +58,13 @@ def lock_for_step(session: Session, task_id: str, actor: str | None
     rules deployed last (``versions.newest_routing_id``), which the workflow step that
     completes the task routes its new tasks by, and the active user named ``actor``
     with their team ids as text ("3,7"; None without teams or user): one round trip
-    instead of three. ``actor`` None (a name that names nobody) finds no user."""
+    instead of three. ``actor`` None (a name that names nobody) finds no user.
+
+    The deal's task rows are read by a statement of their own (``inbox.step_rows``),
+    not in this one: on PostgreSQL a statement reads as of its start (READ COMMITTED),
+    before it waited for the row lock, so rows that the lock's holder changed or added
+    would be missed; a second statement starts once the lock is held. (On SQLite, whose
+    write lock is taken first, joining them is safe but saved no CPU: measured.)"""
     return _locked(session, _FOR_STEP, {"task_id": task_id, "actor": actor}, also=3)
 
 
@@ -75,7 +81,8 @@ def _lock_query(where, with_state: bool, *also):
 
 # The durable step's lock, built once (building the statement costs more than running it cached),
 # with the actor's row (outer-joined: FOR UPDATE OF locks the deal's row only) and team ids.
-_ACTOR_TEAMS = (select(func.aggregate_strings(cast(TeamMember.team_id, String), ","))
+# The separator as SQL text, not a str: a str is a bound literal rendered again at every run.
+_ACTOR_TEAMS = (select(func.aggregate_strings(cast(TeamMember.team_id, String), literal_column("','")))
                 .where(TeamMember.user_id == User.id).scalar_subquery())
 _FOR_STEP = (_lock_query(_of_task(bindparam("task_id")), True, NEWEST_ROUTING, User, _ACTOR_TEAMS)
              .outerjoin(User, and_(User.username == bindparam("actor"), User.active.is_(True))))

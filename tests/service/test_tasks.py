@@ -93,3 +93,11 @@ def test_the_step_reads_every_team_of_its_actor_with_the_lock(engine):
         assert (row.username, actor.team_ids) == ("twice", frozenset(expected))
         _, _, row, team_ids = opportunity_store.lock_for_step(session, task.id, "manager")
         assert people.actor_of_row("manager", row, team_ids)[1] == people.user_as_actor(session, "manager")[1]
+
+
+def test_the_steps_lock_is_compiled_once_with_nothing_rendered_again_at_each_run(engine):
+    """A bound literal (the team ids' separator, once) is written into the cached SQL at
+    every run (SQLAlchemy's post-compile step: ~0.1 ms CPU a step); the lock has none."""
+    with engine._sessions() as session:
+        compiled = opportunity_store._FOR_STEP.compile(dialect=session.get_bind().dialect)
+    assert (compiled.literal_execute_params, compiled.post_compile_params) == (frozenset(), frozenset())
