@@ -65,11 +65,16 @@ class _Reader:
         value_lines: dict = {}
         key_lines: dict = {}
         raw_scalars: dict = {}
-        # One frame per open mapping or list: [kind, container, path, key awaited or given]
+        tags: dict = {}  # plain scalar -> its tag: keys and values repeat, the resolver's regexps run once each
+        tag_of = self._tag
+        # One frame per open mapping or list: [kind, container, path, key awaited or given];
+        # ``frame`` is the innermost (stack[-1]), or None before the root.
         stack: list[list] = []
+        frame = None
         root = None
         values = 0
         scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+        mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
         while True:
             event = get()
             kind = type(event)
@@ -79,37 +84,54 @@ class _Reader:
                 values += 1
                 if values > MAX_YAML_VALUES:
                     raise _GiveUp
-                if stack:
-                    frame = stack[-1]
-                    if frame[0] is _MAPPING:
-                        if frame[3] is _AWAITING_KEY:
-                            frame[3] = self._key(event, frame, key_lines)
-                            continue
-                        path = frame[2] + (frame[3],)
-                    else:
-                        path = frame[2] + (len(frame[1]),)
-                else:
+                if frame is None:
                     path = ()
+                elif frame[0] is _MAPPING:
+                    if frame[3] is _AWAITING_KEY:  # a key: text given once (_key's checks, inline)
+                        if kind is not scalar_event:
+                            raise _GiveUp  # a list or mapping as a key
+                        key = event.value
+                        if event.implicit[0]:
+                            tag = tags.get(key)
+                            if tag is None:
+                                tag = tags[key] = tag_of(key, True)
+                            if tag != _STR:
+                                raise _GiveUp  # a key that is not text (or is <<)
+                        if key in frame[1]:
+                            raise _GiveUp  # a duplicate
+                        key_lines[frame[2] + (key,)] = event.start_mark.line + 1
+                        frame[3] = key
+                        continue
+                    path = frame[2] + (frame[3],)
+                else:
+                    path = frame[2] + (len(frame[1]),)
                 value_lines[path] = event.start_mark.line + 1
                 if kind is scalar_event:
-                    raw_scalars[path] = event.value
-                    value = self._scalar(event.value, event.implicit[0])
+                    value = raw_scalars[path] = event.value
+                    if event.implicit[0]:
+                        tag = tags.get(value)
+                        if tag is None:
+                            tag = tags[value] = tag_of(value, True)
+                        if tag != _STR and tag != _TIMESTAMP:  # dates stay text, as in read_yaml
+                            value = self._built(tag, value)
                 else:
                     value = {} if kind is mapping_start else []
-                if not stack:
+                if frame is None:
                     root = value
-                elif stack[-1][0] is _MAPPING:
-                    stack[-1][1][stack[-1][3]] = value
-                    stack[-1][3] = _AWAITING_KEY
+                elif frame[0] is _MAPPING:
+                    frame[1][frame[3]] = value
+                    frame[3] = _AWAITING_KEY
                 else:
-                    stack[-1][1].append(value)
+                    frame[1].append(value)
                 if kind is not scalar_event:
-                    stack.append([_MAPPING, value, path, _AWAITING_KEY] if kind is mapping_start
-                                 else [_SEQUENCE, value, path, None])
+                    frame = [_MAPPING, value, path, _AWAITING_KEY] if kind is mapping_start \
+                        else [_SEQUENCE, value, path, None]
+                    stack.append(frame)
                     if len(stack) > MAX_YAML_DEPTH:
                         raise _GiveUp
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            elif kind is mapping_end or kind is sequence_end:
                 stack.pop()
+                frame = stack[-1] if stack else None
             elif kind is yaml.DocumentEndEvent:
                 break
             else:  # an alias
@@ -117,15 +139,6 @@ class _Reader:
         if type(get()) is not yaml.StreamEndEvent:
             raise _GiveUp  # a second document
         return root, value_lines, key_lines, raw_scalars
-
-    def _key(self, event, frame, key_lines) -> str:
-        if type(event) is not yaml.ScalarEvent:
-            raise _GiveUp  # a list or mapping as a key
-        key = event.value
-        if self._tag(key, event.implicit[0]) != _STR or key in frame[1]:
-            raise _GiveUp  # a key that is not text (or is <<), or a duplicate
-        key_lines[frame[2] + (key,)] = event.start_mark.line + 1
-        return key
 
     def _tag(self, value: str, plain: bool) -> str:
         """The tag libyaml's composer would give the scalar (``BaseResolver.resolve``
@@ -136,10 +149,8 @@ class _Reader:
                     return tag
         return _STR
 
-    def _scalar(self, value: str, plain: bool) -> object:
-        tag = self._tag(value, plain)
-        if tag == _STR or tag == _TIMESTAMP:  # dates stay text, as in read_yaml
-            return value
+    def _built(self, tag: str, value: str) -> object:
+        """A plain scalar of another tag than text or date: built as SafeConstructor builds it."""
         if tag not in _BUILT:
             raise _GiveUp
         return self.constructors[tag](self.loader, yaml.ScalarNode(tag, value))
