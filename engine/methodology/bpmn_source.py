@@ -127,11 +127,12 @@ class BpmnFacts:
 
 
 def _local(el) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    tag = el.tag  # etree.QName(el).localname, without building a QName for every element
+    return tag[tag.rfind("}") + 1:] if isinstance(tag, str) else ""
 
 
 def _bpmn(el, name):
-    return el.findall(f"{{{BPMN}}}{name}")
+    return list(el.iterchildren(f"{{{BPMN}}}{name}"))  # el.findall(...), without ElementPath
 
 
 def read_bpmn(path: str, tree: etree._ElementTree) -> BpmnFacts:
@@ -371,7 +372,7 @@ def decision_ref_of(el) -> str | None:
     found = vendor_attribute(el, "decisionRef")
     if found is not None:
         return found[1].strip() or None
-    called = el.find(f"{{{BPMN}}}extensionElements/{{{SPIFF}}}calledDecisionId")
+    called = zeebe.extension(el, f"{{{SPIFF}}}calledDecisionId")
     if called is not None:
         return (called.text or "").strip() or None
     return zeebe.called_decision(el)
@@ -424,18 +425,32 @@ RESERVED_FIELD_IDS = frozenset({"typename"})
 QUESTIONNAIRE_FIELD_IDS = frozenset({"score", "score_class"})  # what an answered questionnaire sets
 
 
-def _vendor_iter(el, name: str):
-    for namespace in VENDORS:
-        yield from el.iter(f"{{{namespace}}}{name}")
+_VENDOR_ORDER = {namespace: i for i, namespace in enumerate(VENDORS)}
+_FORM_TAGS = {name: {f"{{{namespace}}}{name}": i for namespace, i in _VENDOR_ORDER.items()}
+              for name in ("formField", "formProperty")}
 
 
-def _form(task) -> tuple[FormField, ...]:
+def _vendor_iter(el, name: str) -> list:
+    """Every ``name`` element under ``el`` of each vendor's namespace in turn (Camunda's,
+    then Activiti's, then Flowable's), each in document order — in one walk of ``el``."""
+    order = _FORM_TAGS[name]
+    return sorted(el.iter(*order), key=lambda found: order[found.tag])
+
+
+def _namespace(el) -> str:
+    tag = el.tag  # etree.QName(el).namespace, of an element whose tag has one
+    return tag[1:tag.index("}")]
+
+
+def _form(task, properties: list) -> tuple[FormField, ...]:
     fields = []
     for ff in _vendor_iter(task, "formField"):
-        namespace = etree.QName(ff).namespace
-        constraints = {c.get("name"): c.get("config") for c in ff.iter(f"{{{namespace}}}constraint")}
+        namespace = _namespace(ff)
+        constraint, value = f"{{{namespace}}}constraint", f"{{{namespace}}}value"
+        parts = list(ff.iter(constraint, value))  # both in one walk of the field
+        constraints = {c.get("name"): c.get("config") for c in parts if c.tag == constraint}
         choices = tuple((v.get("id", ""), v.get("name") or v.get("id", ""))
-                        for v in ff.iter(f"{{{namespace}}}value"))
+                        for v in parts if v.tag == value)
         fields.append(FormField(
             id=ff.get("id", ""), label=ff.get("label") or field_paths.label_of(ff.get("id", "")),
             type=ff.get("type", "string"), line=ff.sourceline,
@@ -443,14 +458,14 @@ def _form(task) -> tuple[FormField, ...]:
             minimum=constraints.get("min", constraints.get("minlength")),
             maximum=constraints.get("max", constraints.get("maxlength")),
             choices=choices))
-    fields += [_form_property(fp) for fp in _vendor_iter(task, "formProperty")]
+    fields += [_form_property(fp) for fp in properties]
     return tuple(fields)
 
 
 def _form_property(fp) -> FormField:
     """An older Camunda/Activiti/Flowable ``formProperty``: the value is stored
     under ``variable`` when given, else under ``id``."""
-    namespace = etree.QName(fp).namespace
+    namespace = _namespace(fp)
     ident = fp.get("variable") or fp.get("id", "")
     choices = tuple((v.get("id", ""), v.get("name") or v.get("id", ""))
                     for v in fp.iter(f"{{{namespace}}}value"))
@@ -501,7 +516,8 @@ def check_flows(facts: BpmnFacts) -> list[Problem]:
 
 
 def _checked_form(facts: BpmnFacts, el, node_id: str) -> tuple[FormField, ...]:
-    form = _form(el)
+    properties = _vendor_iter(el, "formProperty")
+    form = _form(el, properties)
     seen: set[str] = set()
     for form_field in form:
         if not form_field.id:
@@ -523,7 +539,7 @@ def _checked_form(facts: BpmnFacts, el, node_id: str) -> tuple[FormField, ...]:
         if form_field.type == "enum" and not form_field.choices:
             facts.problems.append(Problem(facts.path, form_field.line,
                                           f"enum field '{form_field.id}' of '{node_id}' has no camunda:value choices"))
-    for fp in _vendor_iter(el, "formProperty"):
+    for fp in properties:
         if fp.get("expression"):
             facts.problems.append(Problem(
                 facts.path, fp.sourceline,

@@ -41,8 +41,8 @@ def _c(name: str) -> str:
 
 def read_mappings(facts, el, kind: str, node_id: str) -> None:
     """Record the Camunda 7 mappings of one flow node on ``facts`` (a ``BpmnFacts``)."""
-    extensions = [child for child in el if isinstance(child.tag, str)
-                  and etree.QName(child).localname == "extensionElements"]
+    extensions = [child for child in el if isinstance(tag := child.tag, str)  # in any namespace
+                  and (tag == "extensionElements" or tag.endswith("}extensionElements"))]
     if not extensions:
         return
     inputs: list[tuple[str, str]] = []

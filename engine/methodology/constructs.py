@@ -23,6 +23,9 @@ _IMPLEMENTATIONS = ("class", "expression", "delegateExpression", "type", "topic"
 _CATCHING = ("startEvent", "intermediateCatchEvent", "boundaryEvent")
 _THROWING = ("intermediateThrowEvent", "endEvent")
 _SCRIPT_LANGUAGES = ("", "python", "text/x-python")
+# Every element (root.iter() order) marked isForCompensation="true", found by libxml2
+# rather than by a Python loop over each element of the file.
+_FOR_COMPENSATION = etree.XPath("descendant-or-self::*[@isForCompensation='true']")
 
 # "What to draw instead" for the tasks that need code outside the process.
 USER_OR_SCRIPT = ("make it a user task (someone does it and confirms) or a script task "
@@ -116,7 +119,7 @@ def check_constructs(path: str, root) -> list[Problem]:
     for el in root.iter(_b("complexGateway")):
         refuse(el, f"complex gateway '{el.get('id')}' is not supported; use an inclusive gateway (every "
                    "flow whose condition holds) or an exclusive gateway (the first that holds)")
-    for el in root.iter():
+    for el in _FOR_COMPENSATION(root):
         if el.get("isForCompensation") == "true":
             refuse(el, f"{_label(el)} is a compensation handler, and Dealflow does not run compensation; "
                        "draw the undo steps as ordinary tasks after an exclusive gateway that checks "

@@ -54,8 +54,29 @@ def _z(name: str) -> str:
     return f"{{{ZEEBE}}}{name}"
 
 
+_EXTENSION_ELEMENTS = "{http://www.omg.org/spec/BPMN/20100524/MODEL}extensionElements"
+
+
+def extension(el, tag: str):
+    """``el.find("bpmn:extensionElements/" + tag)`` — the first such child of any of
+    its extensionElements — without ElementPath's cost (called for every flow node)."""
+    for extensions in el.iterchildren(_EXTENSION_ELEMENTS):
+        for found in extensions.iterchildren(tag):
+            return found
+    return None
+
+
 def _extension(el, name: str):
-    found = el.find(f"{{http://www.omg.org/spec/BPMN/20100524/MODEL}}extensionElements/{_z(name)}")
+    return extension(el, _z(name))
+
+
+def _extensions(el) -> dict:
+    """tag -> the first element of that tag in any of ``el``'s extensionElements:
+    ``extension`` for several tags, in one look at the children."""
+    found: dict = {}
+    for extensions in el.iterchildren(_EXTENSION_ELEMENTS):
+        for child in extensions:
+            found.setdefault(child.tag, child)
     return found
 
 
@@ -164,7 +185,8 @@ def attach_forms(facts, forms: dict[str, CamundaForm], embedded: bool = False) -
 def read_extensions(facts, el, kind: str, node_id: str) -> None:
     """Record the ``zeebe:`` facts of one flow node on ``facts`` (a ``BpmnFacts``)."""
     path = facts.path
-    form = _extension(el, "formDefinition")
+    extensions = _extensions(el)
+    form = extensions.get(_z("formDefinition"))
     if form is not None and kind == "userTask":
         form_id, key = (form.get("formId") or "").strip(), (form.get("formKey") or "").strip()
         if form_id:
@@ -176,15 +198,15 @@ def read_extensions(facts, el, kind: str, node_id: str) -> None:
                 f"user task '{node_id}': formKey \"{key}\" names a form outside the process (a custom UI), "
                 "which Dealflow cannot show; save the form with Camunda Modeler as a .form file in the "
                 "methodology folder and link it with formId")))
-    headers = _extension(el, "taskHeaders")
+    headers = extensions.get(_z("taskHeaders"))
     if headers is not None:
         facts.task_headers[node_id] = tuple((h.get("key", ""), h.get("value", "")) for h in headers.iter(_z("header")))
-    mapping = _extension(el, "ioMapping")
-    called = _extension(el, "calledElement") if kind == "callActivity" else None
+    mapping = extensions.get(_z("ioMapping"))
+    called = extensions.get(_z("calledElement")) if kind == "callActivity" else None
     propagate = called is None or (called.get("propagateAllChildVariables") or "true").strip() != "false"
     if mapping is not None or not propagate:
         _io_mapping(facts, mapping if mapping is not None else (), kind, node_id, propagate)
-    decision = _extension(el, "calledDecision") if kind == "businessRuleTask" else None
+    decision = extensions.get(_z("calledDecision")) if kind == "businessRuleTask" else None
     if decision is not None and _no_decision_ref(el):
         decision_id = (decision.get("decisionId") or "").strip()
         if not decision_id or feel.is_feel(decision_id):

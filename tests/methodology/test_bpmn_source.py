@@ -135,3 +135,23 @@ def test_data_objects_of_one_id_that_differ_are_a_repeated_id():
     tree, _ = parse_xml("x.bpmn", text.encode())
     problems = check_bpmn_xsd("x.bpmn", tree, load_bpmn_schema(bpmn_schema_folder()))
     assert [str(p) for p in problems] == ["x.bpmn:5: id 'approved' is used twice (lines 4 and 5)"]
+
+
+def test_form_fields_of_two_vendors_keep_the_order_camunda_then_activiti_then_flowable():
+    # read in one walk of the task since issue 16; the order stays the vendor's, then the document's
+    xml = (HEAD.replace('id="D"', 'xmlns:activiti="http://activiti.org/bpmn" id="D"') +
+           '<bpmn:process id="p" isExecutable="true"><bpmn:userTask id="t"><bpmn:extensionElements>'
+           '<activiti:formField id="a1" type="enum"><activiti:value id="x" name="X"/></activiti:formField>'
+           '<camunda:formData><camunda:formField id="c1"><camunda:validation>'
+           '<camunda:constraint name="required"/></camunda:validation></camunda:formField>'
+           '<camunda:formField id="c2" type="enum"><camunda:value id="y"/><camunda:value id="z" name="Z"/>'
+           '</camunda:formField></camunda:formData>'
+           '<activiti:formProperty id="p1" name="P"/><camunda:formProperty id="p0" variable="v0"/>'
+           '<activiti:formField id="a2"/>'
+           '</bpmn:extensionElements></bpmn:userTask></bpmn:process></bpmn:definitions>').encode()
+    tree, problems = parse_xml("x.bpmn", xml)
+    assert problems == []
+    form = read_bpmn("x.bpmn", tree).processes["p"].nodes["t"].form
+    assert [f.id for f in form] == ["c1", "c2", "a1", "a2", "v0", "p1"]
+    assert [f.required for f in form[:2]] == [True, False]
+    assert [f.choices for f in form[1:3]] == [(("y", "y"), ("z", "Z")), (("x", "X"),)]
