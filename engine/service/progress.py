@@ -9,6 +9,7 @@ transaction."""
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import chain
 
 from engine.methodology.model import LaneRole, Methodology, Stage
 from engine.rules import progress
@@ -67,8 +68,8 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
         # Another branch's step keeps a failed step that can still be retried (and its error).
         held = step_errors.settle(opportunity, step, result, now)
         opportunity.next_timer_at = None if held else progress.earliest(timer_dues)
-        opportunity.next_action_at = progress.earliest(
-            timer_dues, (row.due_at for row in ready_rows), inbox.open_activity_dues(rows))
+        opportunities.set_next_action(opportunity, chain((row.due_at for row in ready_rows),
+                                                         inbox.open_activity_dues(rows)))
     # The opportunity's UPDATE checks its version counter: flushing it before the new
     # inbox rows are added makes a concurrent step on the same deal fail on that,
     # not on a task id both steps would insert.

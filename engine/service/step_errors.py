@@ -10,6 +10,7 @@ from datetime import datetime
 from engine.rules import failed_steps
 from engine.runtime.step import StepResult
 from engine.service.unit_of_work import Session
+from engine.store import opportunities
 from engine.store.events import record_event
 from engine.store.models import Opportunity
 
@@ -39,6 +40,30 @@ def note_failure(session: Session, opportunity: Opportunity, step: dict | None, 
         opportunity.error_node = result.error.node_id
     elif (step or {}).get("kind") == failed_steps.TIMERS:
         opportunity.failed_step = failed_steps.held_behind(kept)
+    _arm_timers(session, opportunity, result)
+
+
+def _arm_timers(session: Session, opportunity: Opportunity, result: StepResult) -> None:
+    """The deal's next timer as its failed step now has it: none while that step holds
+    the timers; else the earliest of ``result``'s (the workflow as it stood before the
+    failed step, which kept nothing) — a person's failure that replaced an engine's or
+    a worker's answer's lets the timers those held fire again. Its next action follows."""
+    if opportunity.status == "lost":  # its process stopped: nothing fires (closing.py)
+        return
+    _set_next_timer(session, opportunity, None if failed_steps.holds_timers(opportunity.failed_step)
+                    else result.next_due)
+
+
+def hold_timers(session: Session, opportunity: Opportunity) -> None:
+    """No timer of the locked deal fires until its error is retried: its next timer
+    is emptied, and its next action no longer counts it."""
+    _set_next_timer(session, opportunity, None)
+
+
+def _set_next_timer(session: Session, opportunity: Opportunity, due: datetime | None) -> None:
+    if due != opportunity.next_timer_at:
+        opportunity.next_timer_at = due
+        opportunities.refresh_next_action(session, opportunity)
 
 
 def settle(opportunity: Opportunity, step: dict | None, result: StepResult, now: datetime) -> bool:

@@ -103,7 +103,7 @@ def _fire(ctx: ServiceContext, session: Session, opportunity: Opportunity, now: 
     if opportunity.error_message is not None and failed_steps.holds_timers(opportunity.failed_step):
         # Its error holds its timers (a failed timer would fail again): only a person's
         # failed step lets the other branches' timers fire. Rows left due before that rule.
-        opportunity.next_timer_at = None
+        step_errors.hold_timers(session, opportunity)
         return 0
     version, methodology = ctx.catalog.version(session, opportunity.methodology_version_id)
     runner = ctx.catalog.runner(session, version.id)
@@ -114,8 +114,7 @@ def _fire(ctx: ServiceContext, session: Session, opportunity: Opportunity, now: 
     # apply_step records a timer_fired event per firing, or the failure for retry.
     apply_unattended_step(session, opportunity, methodology, lanes[methodology.id],
                           state, result, lambda: runner.data(state), now, step={"kind": failed_steps.TIMERS})
-    if result.error is not None:
-        opportunity.next_timer_at = None  # retried by hand, not fired again and again
+    # A failure holds the timers (step_errors.note_failure): retried by hand, not fired again and again.
     return 1
 
 
@@ -143,7 +142,7 @@ def _park(session: Session, opportunity: Opportunity, message: str, now: datetim
     keeping a person's failed step keeps showing that one: the timers wait behind it
     (engine.rules.failed_steps) and fire again once it is settled."""
     kept = step_errors.kept_step(opportunity)
-    opportunity.next_timer_at = None
+    step_errors.hold_timers(session, opportunity)
     if (kept or {}).get("kind") in failed_steps.TASK_KINDS:
         opportunity.failed_step = failed_steps.held_behind(kept)
     else:

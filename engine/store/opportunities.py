@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from sqlalchemy import String, and_, bindparam, cast, func, insert, literal_colu
 from sqlalchemy.orm import Session, undefer
 
 from engine.errors import NotFoundError
-from engine.rules import failed_steps, forecast_categories, policy, scoring
+from engine.rules import failed_steps, forecast_categories, policy, progress, scoring
 from engine.views import EventView, OpportunityView, StageChangeView
 from engine.views.opportunities import LostReasonChoice
 from engine.store.db import hold_sqlite_writes
@@ -171,13 +172,18 @@ def withdraw_open_tasks(session: Session, opportunity: Opportunity) -> int:
 
 def refresh_next_action(session: Session, opportunity: Opportunity) -> None:
     """The deal's next action after something outside the process changed (an
-    activity done): the earliest of its open tasks' due dates and its next timer."""
-    dues = [d for d in session.scalars(select(InboxTask.due_at).where(
-        InboxTask.opportunity_id == opportunity.id, InboxTask.status == "ready",
-        InboxTask.due_at.is_not(None)))]
-    if opportunity.next_timer_at is not None:
-        dues.append(opportunity.next_timer_at)
-    opportunity.next_action_at = min(dues, default=None)
+    activity done, its timers held or let go by a failed step): ``set_next_action``
+    over its open tasks' and suggestions' due dates as stored."""
+    set_next_action(opportunity, session.scalars(select(InboxTask.due_at).where(
+        InboxTask.opportunity_id == opportunity.id, InboxTask.status == "ready", InboxTask.due_at.is_not(None))))
+
+
+def set_next_action(opportunity: Opportunity, task_dues: Iterable[datetime | None]) -> None:
+    """The deal's next action: the earliest of ``task_dues`` (its open tasks' and
+    suggestions' due dates) and its next timer (``next_timer_at``, set first). Timers
+    its error holds are not in it: they wait for a retry, not for their due dates
+    (engine.rules.failed_steps), and ``next_timer_at`` is empty meanwhile."""
+    opportunity.next_action_at = progress.earliest(task_dues, (opportunity.next_timer_at,))
 
 
 def add_stage_change(session: Session, opportunity: Opportunity, previous: str | None, actor_id: int | None,
