@@ -235,3 +235,20 @@ def test_the_worker_files_the_snapshot_of_the_company_day(in_tmp, run_cli, monke
     result = run_cli("worker", "--once", "--no-train", "--warnings-every", "0")
     assert result.exit_code == 0, result.output
     assert "snapshot 2027-01-01: " in result.output, result.output
+
+
+def test_opportunity_show_says_what_a_retry_runs_and_that_the_timers_wait_for_it(in_tmp, run_cli):
+    from tests.conftest import FakeClock, make_engine
+    from tests.service.test_parallel_errors import BROKEN, at_fork, fail_offer, parallel_methodology, task_at
+
+    clock = FakeClock(NOW - timedelta(days=3))
+    setup = make_engine(f"sqlite:///{in_tmp / 'dealflow.db'}", clock,
+                        parallel_methodology(in_tmp, "both", "2.0", offer=BROKEN, review=BROKEN))
+    deal = fail_offer(setup, at_fork(setup))
+    clock.advance(days=2, minutes=1)
+    setup.fire_due_timers()  # the review's timer fails behind the offer's failed completion: held
+    setup.close()
+    shown = run_cli("opportunity", "show", str(deal.id)).output.splitlines()
+    assert f"  retry runs     complete on task {task_at(deal, 'Task_Offer').id}" in shown
+    assert ("  timers         held until the retry: a timer's step failed behind the failed step of a person, "
+            "and waits for it") in shown

@@ -208,3 +208,17 @@ def test_simulate_takes_the_company_time_zone_whose_day_today_is(run_cli, no_dat
     assert (wrong.exit_code, wrong.output) == (
         1, "error: 'Warsaw' is not a time zone; give an IANA name such as Europe/Warsaw or UTC\n")
     assert not no_database.exists()
+
+
+def test_a_failed_timer_is_said_to_hold_the_timers_not_that_there_is_none(run_cli, no_database, tmp_path):
+    from tests.service.test_parallel_errors import FINE, parallel_methodology
+
+    folder = parallel_methodology(tmp_path, "held", "2.0", offer=FINE, review="discount = 100 / (amount - 1)")  # the sample amount: 1
+    result = run_cli("simulate", "small-deal", "--folder", str(folder), "--attr", "channel=retail", "--until", "won")
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    held = "a timer's step failed, and would fail again at every sweep"
+    assert f"  timers held until the failed step is retried: {held}" in lines
+    assert ("  the deal waits: no open task, and its timers are held until its failed step is retried: "
+            f"{held}") in lines
+    assert not any("no timer" in line for line in lines)

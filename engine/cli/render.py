@@ -78,6 +78,9 @@ def opportunity(o: OpportunityView) -> str:
         where = f"at {o.error_at}: " if o.error_at else ""
         lines.append(f"  ERROR          {where}{o.error_message} — fix it, then "
                      f"'dealflow opportunity retry {o.id} --as USER [--upgrade]'")
+        lines.append(f"  retry runs     {o.failed_step_kind}" + (f" on task {o.failed_task_id}" if o.failed_task_id else ""))
+        lines.append("  timers         " + (f"held until the retry: {timers_held_because(o)}" if o.timers_held
+                                            else "fire as usual on the other branches"))
     if o.score is not None:
         lines.append(f"  score          {o.score} (class {o.score_class}) — 'dealflow opportunity assistant {o.id}' explains it")
     if o.attributes:
@@ -101,6 +104,15 @@ def opportunity(o: OpportunityView) -> str:
         for task in o.completed_tasks:
             lines.append(f"    {when(task.completed_at)}  {task.name} by {task.completed_by}")
     return "\n".join(lines)
+
+
+def timers_held_because(o: OpportunityView) -> str:
+    """Why the deal's timers wait for its retry (``o.timers_held``; engine.rules.failed_steps)."""
+    if o.failed_step_kind == "timers":
+        return "a timer's step failed, and would fail again at every sweep"
+    if o.failed_task_id is not None:
+        return "a timer's step failed behind the failed step of a person, and waits for it"
+    return "the engine's step failed (a start, a worker's answer or a message)"
 
 
 def assistant(a) -> str:

@@ -11,8 +11,9 @@ from pathlib import Path
 import click
 import yaml
 
-from engine import DealflowError, FormError, MethodologyError, duration_length, read_scenario
+from engine import DealflowError, FormError, MethodologyError, OpportunityView, duration_length, read_scenario
 from engine.cli.common import DEFAULT_PATH, existing, fail, pairs, simulation_start
+from engine.cli.render import timers_held_because
 from engine.cli.scenario_run import run_scenario
 from engine.cli.simulation import Simulation
 
@@ -98,10 +99,18 @@ def _drive(sim: Simulation, answers: dict, plan: list, target_date, outcome) -> 
             sim.advance(target_date - sim.clock.now, f"to {target_date:%Y-%m-%d}")
             return
         else:
-            click.echo("  the deal waits: no open task" + ("" if sim.deal.next_timer_at else " and no timer")
+            click.echo("  the deal waits: no open task" + _timers(sim.deal)
                        + ("" if outcome else "; --until won|lost|DATE lets time pass"))
             return
     click.echo(f"  stopped after {MAX_ANSWERS} answers: the answers go round a loop; give others with --answers")
+
+
+def _timers(deal: OpportunityView) -> str:
+    if deal.next_timer_at is not None:
+        return ""
+    if deal.timers_held:
+        return f", and its timers are held until its failed step is retried: {timers_held_because(deal)}"
+    return " and no timer"
 
 
 def _next_timer_before(sim: Simulation, target_date) -> bool:

@@ -23,6 +23,7 @@ import yaml
 
 from engine import (Engine, ExitCriteriaError, Library, MethodologyError, NotFoundError, OpportunityView, TaskView,
                     load_methodologies, sample_answers)
+from engine.cli.render import timers_held_because
 from engine.demo.walk import meet_exit_criteria
 from engine.views.messages import Correlation
 
@@ -129,6 +130,8 @@ class Simulation:
                      + (f"; error: {deal.error_message}" if deal.error_message else ""))
         elif deal.next_timer_at is not None:
             self.say(f"  timer pending, due {deal.next_timer_at:%Y-%m-%d %H:%M}")
+        elif deal.timers_held:
+            self.say(f"  timers held until the failed step is retried: {timers_held_because(deal)}")
 
     # --- acting ------------------------------------------------------------------------
 

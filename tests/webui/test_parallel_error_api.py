@@ -1,7 +1,8 @@
 """The API's Opportunity of a deal whose step failed on one parallel branch (both
 databases): failed_step {kind, task_id} names what a retry runs — a person's
-completion while the other branch goes on, the timers when a timer failed — for
-every role that sees the deal, and fits the documented schema."""
+completion while the other branch goes on, the timers when a timer failed — and
+timers_held whether the timers wait for it, for every role that sees the deal, and
+fits the documented schema."""
 
 from __future__ import annotations
 
@@ -39,8 +40,8 @@ def test_a_failed_completion_is_named_to_every_role_while_the_other_branch_goes_
     assert api.engine.fire_due_timers() == 1  # the other branch's timer fires
     for viewer in (deal.owner, "manager", "designer", "admin"):
         shown = check(api.get(f"/opportunities/{deal.id}", viewer), "GET", SHOW, 200)
-        assert (shown["error_message"], shown["failed_step"]) == (
-            "division by zero", {"kind": "complete", "task_id": offer.id}), viewer
+        assert (shown["error_message"], shown["failed_step"], shown["timers_held"]) == (
+            "division by zero", {"kind": "complete", "task_id": offer.id}, False), viewer
 
 
 def test_a_failed_timer_is_named_as_the_timers(start, clock):
@@ -51,4 +52,4 @@ def test_a_failed_timer_is_named_as_the_timers(start, clock):
     api.engine.fire_due_timers()
     for viewer in (deal.owner, "manager"):
         shown = check(api.get(f"/opportunities/{deal.id}", viewer), "GET", SHOW, 200)
-        assert shown["failed_step"] == {"kind": "timers", "task_id": None}, viewer
+        assert (shown["failed_step"], shown["timers_held"]) == ({"kind": "timers", "task_id": None}, True), viewer

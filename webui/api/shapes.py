@@ -61,6 +61,7 @@ def opportunity_json(o: OpportunityView) -> dict:
         "error_message": o.error_message,
         "failed_step": None if o.error_message is None else {"kind": o.failed_step_kind,
                                                              "task_id": o.failed_task_id},
+        "timers_held": o.timers_held,
         "opened_by": o.opened_by, "opened_at": when(o.opened_at), "closed_by": o.closed_by,
         "closed_at": when(o.closed_at),
         "expected_close_date": o.expected_close_date.isoformat() if o.expected_close_date else None,

@@ -70,6 +70,12 @@ SCHEMAS = {
                         "properties": {"kind": {"type": "string", "enum": ["complete", "task_error",
                                                                            "task_escalation", "timers", "engine"]},
                                        "task_id": nullable("string")}},
+        "timers_held": {"type": "boolean",
+                        "description": "Whether the deal's timers wait for the retry of its failed step — a "
+                                       "timer's or the engine's (a worker's answer), or a timer that failed "
+                                       "behind a person's step — instead of firing when due (next_action_at "
+                                       "then leaves them out). False while a person's failed step waits alone "
+                                       "(the other branches' timers fire) and without an error."},
         "opened_by": nullable("string"),
         "opened_at": DATETIME,
         "closed_by": nullable("string"),
