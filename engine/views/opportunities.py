@@ -265,6 +265,15 @@ class OpportunityView:
         return self.error_message is not None and (self.failed_step_kind, self.failed_task_id) == (kind, task_id)
 
     @property
+    def others_go_on(self) -> bool:
+        """Whether the process has open work besides its failed step: a step of it (not
+        a suggested activity) other than the failed one waits, or a timer will fire
+        (none while they are held). In a process without parallel branches, or once
+        the others are done, nothing goes on meanwhile."""
+        return self.next_timer_at is not None or any(
+            t.kind == "workflow" and t.id != self.failed_task_id for t in self.open_tasks)
+
+    @property
     def lost_reason_missing(self) -> bool:
         """Lost (by the process) without a reason, or with one that needs a note and
         none: its page (and its owner's inbox) asks for it."""

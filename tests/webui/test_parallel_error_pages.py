@@ -1,7 +1,8 @@
 """The inbox and the deal page of a deal whose step failed on one parallel branch
 while the other goes on (Flask's test client, both databases): the rep whose
 completion failed is told so; the rep completing the other branch's task is told it
-is done; the deal page keeps showing the failed step, its task and the retry button."""
+is done; the deal page keeps showing the failed step, its task and the retry button,
+and says the other branches go on only while they have open work."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import html
 import pytest
 
 from tests.conftest import make_engine
+from tests.engine.test_errors_and_retry import BROKEN_SCRIPT, methodology_with_script
 from tests.service.test_parallel_errors import BROKEN, FINE, at_fork, parallel_methodology, task_at
 from tests.webui.pages_support import client_for, make_app, with_passwords
+from tests.webui.test_retry_api import failed_deal
 
 
 @pytest.fixture
@@ -37,14 +40,28 @@ def test_the_other_branchs_rep_is_told_done_and_the_deal_page_keeps_the_failed_s
 
     page = flashed(rep, rep.post(f"/tasks/{offer.id}", data={"result": "accepted"}))
     assert "“Send the offer” was not completed: the step after it failed (division by zero" in page
+    manager = client_for(make_app(engine), "manager")
+    page = html.unescape(manager.get(f"/opportunities/{deal.id}").text)
+    assert "The process's other branches go on meanwhile." in page  # the review waits for its rep
     page = flashed(rep, rep.post(f"/tasks/{review.id}", data={}))
     assert "Done: “Review the contract”" in page and "was not completed" not in page
 
-    manager = client_for(make_app(engine), "manager")
     page = html.unescape(manager.get(f"/opportunities/{deal.id}").text)
     assert 'id="deal-error"' in page and "division by zero" in page and 'id="retry-step"' in page
     assert ("“Send the offer” stays open: a retry runs its completion\n    again with the answers given."
             in page)
+    assert "other branches go on" not in page  # the review is done: only the failed offer is left
+
+
+def test_a_process_without_other_open_work_is_not_said_to_go_on(db_url, clock, tmp_path):
+    engine = with_passwords(make_engine(db_url, clock, methodology_with_script(tmp_path, "one", "2.0", BROKEN_SCRIPT)))
+    try:
+        deal = failed_deal(engine)  # a process of one branch: its offer's completion failed
+        page = html.unescape(client_for(make_app(engine), "manager").get(f"/opportunities/{deal.id}").text)
+        assert "“Send the offer” stays open: a retry runs its completion" in page
+        assert "other branches go on" not in page and "timer of the deal fires" not in page
+    finally:
+        engine.close()
 
 
 def test_the_deal_page_says_its_timers_wait_when_one_failed_behind_the_failed_step(db_url, clock, tmp_path):
