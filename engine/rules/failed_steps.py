@@ -10,7 +10,8 @@ the same failure. A deal keeps one failed step:
 - a person's failed step (a completion, or an error or escalation reported on a task)
   is kept until it is run again successfully or its task is no longer ready;
 - a later failure of a person's step replaces it: that person was just told their
-  answers are kept with the deal's error, and the earlier one stays in the history;
+  answers are kept with the deal's error, and the earlier one stays in the history
+  (``displaced``: the new error says so — a deal keeps one failed step);
 - a failure nobody is waiting on — a timer, a worker's answer — does not replace a
   person's failed step still waiting: it is recorded, and the timers are held
   (``timers_held``) until that step is settled, so they are not fired again and again;
@@ -61,6 +62,15 @@ def replaces(kept: dict | None, step: dict | None, kept_pending: bool) -> bool:
     if kept is None or not kept_pending or same_step(kept, step):
         return True
     return (step or {}).get("kind") in TASK_KINDS or kept.get("kind") not in TASK_KINDS
+
+
+def displaced(kept: dict | None, step: dict | None, kept_pending: bool) -> dict | None:
+    """The person's failed step ``kept``, still waiting for its retry, that the failure
+    of another person's ``step`` replaces (its answers then live only in the history,
+    and its person does it again); None when nothing of the kind is lost."""
+    if kept is None or not kept_pending or same_step(kept, step):
+        return None
+    return kept if kept.get("kind") in TASK_KINDS and (step or {}).get("kind") in TASK_KINDS else None
 
 
 def held_behind(kept: dict) -> dict:

@@ -12,7 +12,7 @@ from engine.runtime.step import StepResult
 from engine.service.unit_of_work import Session
 from engine.store import opportunities
 from engine.store.events import record_event
-from engine.store.models import Opportunity
+from engine.store.models import InboxTask, Opportunity
 
 
 def kept_step(opportunity: Opportunity) -> dict | None:
@@ -36,11 +36,23 @@ def note_failure(session: Session, opportunity: Opportunity, step: dict | None, 
                  message=result.error.message)
     if failed_steps.replaces(kept, step, pending):
         opportunity.failed_step = failed_steps.replacing(kept if pending else None, step)
-        opportunity.error_message = result.error.message
+        opportunity.error_message = result.error.message + _displacing(session, kept, step, pending)
         opportunity.error_node = result.error.node_id
     elif (step or {}).get("kind") == failed_steps.TIMERS:
         opportunity.failed_step = failed_steps.held_behind(kept)
     _arm_timers(session, opportunity, result)
+
+
+def _displacing(session: Session, kept: dict | None, step: dict | None, pending: bool) -> str:
+    """What the new error adds when it replaces another person's failed step still
+    waiting for its retry: a deal keeps one, so that one's answers are lost to retry."""
+    earlier = failed_steps.displaced(kept, step, pending)
+    if earlier is None:
+        return ""
+    task = session.get(InboxTask, earlier.get("task"))
+    name = f"“{task.name}”" if task is not None else f"task {earlier.get('task')}"
+    return (f" — an earlier failed step, {name}, was still waiting for its retry: a retry now runs this one; "
+            "that step's answers are only in the deal's history, to be given again")
 
 
 def _arm_timers(session: Session, opportunity: Opportunity, result: StepResult) -> None:

@@ -54,3 +54,11 @@ def test_a_persons_step_failing_again_keeps_holding_the_timers_behind_it():
     again = rules.replacing(held, {**OFFER, "data": {"result": "rejected"}})
     assert rules.holds_timers(again) and again["data"] == {"result": "rejected"}
     assert not rules.holds_timers(rules.replacing(OFFER, {**OFFER, "data": {}}))  # nothing held before
+
+
+def test_a_persons_failure_displaces_only_another_persons_step_still_waiting():
+    assert rules.displaced(OFFER, REVIEW, True) == OFFER
+    assert rules.displaced(OFFER, REVIEW, False) is None  # its task is no longer ready: nothing lost
+    assert rules.displaced(OFFER, dict(OFFER), True) is None  # the same step failing again
+    assert rules.displaced(OFFER, TIMERS, True) is None  # a timer's failure waits behind it
+    assert rules.displaced(TIMERS, REVIEW, True) is None and rules.displaced(None, REVIEW, False) is None
