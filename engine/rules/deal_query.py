@@ -8,7 +8,9 @@ parameters (the web page's and the API's alike), every mistake at once per field
     stage, methodology, owner, segment     exact ids / username
     close_from, close_to                   expected close date range (YYYY-MM-DD, inclusive)
     amount_min, amount_max                 amount range (in the deal's own currency)
-    sort           a column of SORTS, '-' before it for descending (default -close... see DEFAULT_SORT)
+    sort           a column of SORTS, '-' before it for descending; default 'open_first': open
+                   deals first, soonest expected close first, then won and lost ones, the most
+                   recently expected to close first (what a rep works on, not last year's)
     page, per_page"""
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ from engine.rules.deal_fields import typed_amount
 STATUSES = ("open", "won", "lost", "waiting")
 SCOPES = ("mine", "team")
 SORTS = ("title", "partner", "amount", "currency", "stage", "methodology", "owner", "segment", "status",
-         "probability", "close_date", "next_action", "opened")
-DEFAULT_SORT = "close_date"
+         "probability", "close_date", "next_action", "opened", "open_first")
+DEFAULT_SORT = "open_first"
 MAX_PER_PAGE = 200
 MAX_Q = 200
 

@@ -97,6 +97,15 @@ def _funnel_position(stage_positions: Mapping[tuple[int, str], int]):
 
 
 def _order(query: DealQuery, stage_positions: Mapping[tuple[int, str], int]) -> list:
+    if query.sort == "open_first":
+        # Open deals first, the soonest close first; then the closed ones, the latest first.
+        closed = Opportunity.status != "open"
+        close = Opportunity.expected_close_date
+        ordered = [closed, close.is_(None), case((closed, None), else_=close), case((closed, close), else_=None).desc()]
+        if query.descending:
+            ordered = [closed.desc(), close.is_(None), case((closed, None), else_=close).desc(),
+                       case((closed, close), else_=None)]
+        return ordered + [Opportunity.id.desc() if query.descending else Opportunity.id]
     if query.sort == "stage":
         # Stages belong to a methodology: its deals stay together, each funnel in its order.
         keys = [MethodologyVersion.methodology_id, _funnel_position(stage_positions)]

@@ -45,7 +45,7 @@ class DealListPage:
     scope: str  # mine, team
     totals: tuple[CurrencySum, ...]  # over every matching deal, never across currencies
     filters: dict = field(default_factory=dict)  # the query string that gives this page again
-    sort: str = "close_date"
+    sort: str = "open_first"  # engine.rules.deal_query.DEFAULT_SORT
     descending: bool = False
     stages: tuple[tuple[str, str], ...] = ()  # (id, name) to filter by
     methodologies: tuple[str, ...] = ()

@@ -88,3 +88,21 @@ def test_the_stage_sort_follows_the_funnel_not_the_stage_ids_spelling(engine, de
     assert titles(engine.deals("manager", {"sort": "-stage"})) == ["Cold room", "Fridges", "Kiosk", "Oven"]
     page = engine.deals("manager")
     assert [stage_id for stage_id, _ in page.stages] == ["lead", "qualification", "offer", "won", "lost"]
+
+
+def test_the_default_order_puts_open_deals_first_soonest_close_first(engine):
+    """What a rep opens the list for: the open deals, the one closing soonest on top; the
+    won and lost ones after them, the latest first (not the oldest closed deal on top)."""
+    made = {title: deal(engine, title, "Hotel Rex", expected_close_date=day) for title, day in (
+        ("Lost first", "2026-11-05"), ("Late open", "2027-03-01"), ("Soon open", "2026-11-20"),
+        ("Lost later", "2026-12-01"))}
+    for title in ("Lost first", "Lost later"):
+        engine.close_as_lost(made[title].id, actor="manager", reason_code="price")
+    listing = engine.deals("manager")
+    assert listing.sort == "open_first" and "sort" not in listing.filters
+    assert titles(listing) == ["Soon open", "Late open", "Lost later", "Lost first"]
+    # explicit sorts still do what they say
+    assert titles(engine.deals("manager", {"sort": "close_date"})) == ["Lost first", "Soon open", "Lost later",
+                                                                        "Late open"]
+    assert titles(engine.deals("manager", {"sort": "-close_date"}))[0] == "Late open"
+    assert titles(engine.deals("manager", {"sort": "title"})) == sorted(made)
