@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import current_user, login_required
 
 from engine.errors import FormError
-from engine.views.forecast_table import currencies, forecast_vs_quota
+from engine.views.forecast_table import currencies, forecast_vs_quota, on_page
 
 from webui import charts
 from webui.app_engine import engine_of
@@ -36,7 +36,7 @@ def _page(period: str | None, user: str | None, *, status: int = 200, errors: di
         view, errors, status = _view(None, user), {**err.fields, **(errors or {})}, 422
     table = forecast_vs_quota(view)
     specs = {currency: charts.forecast_vs_quota(table, currency) for currency in currencies(table)}
-    return render_template("forecast.html", view=view, errors=errors or {}, form=form or {}, chart_table=table,
+    return render_template("forecast.html", view=view, errors=errors or {}, form=form or {}, chart_table=on_page(table),
                            chart_specs=specs, vendor_ready=vendor_ready(), vendor_scripts=SCRIPTS), status
 
 

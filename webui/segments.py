@@ -7,6 +7,8 @@ button to reverse the latest swap. The façade decides who may: managers and adm
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -39,6 +41,7 @@ def _page(form: dict, *, report=None, status: int = 200, refused: str | None = N
     # page as it is (segment, methodology, mapping) instead of the form's (issue 15).
     summary = error_summary.summary([("swap-map-form", "the swap", {"form": refused})]) if refused else None
     return render_template("segments.html", segments=segments, swaps=engine.list_swaps(), choices=choices,
+                           names=engine.methodology_names(),
                            error_summary=summary, summary_url=_address(form),
                            methodologies=sorted({c.split("@")[0] for c in choices}), report=report,
                            form=form, options=options, chosen=chosen, moving=moving,
@@ -47,19 +50,20 @@ def _page(form: dict, *, report=None, status: int = 200, refused: str | None = N
 
 
 def _chosen(options, posted: dict) -> dict:
-    """Old stage id -> the new stage id its select shows: what was posted, else the
-    stage with the same id, else the same name, else '' ("choose…")."""
+    """Old stage id -> the new stage id its select shows: what was chosen, else the
+    stage with the same id, else the same name (case, accents and spacing aside), else
+    '' ("choose…"). A stage sent empty (left at "choose…", e.g. a reloaded preview's
+    address) is matched again rather than kept empty."""
     by_id = {s.id for s in options.to_stages}
-    by_name = {s.name.casefold(): s.id for s in options.to_stages}
-    chosen = {}
-    for stage in options.from_stages:
-        if stage.id in posted:
-            chosen[stage.id] = posted[stage.id]
-        elif stage.id in by_id:
-            chosen[stage.id] = stage.id
-        else:
-            chosen[stage.id] = by_name.get(stage.name.casefold(), "")
-    return chosen
+    by_name = {_plain(s.name): s.id for s in options.to_stages}
+    return {stage.id: posted.get(stage.id) or (stage.id if stage.id in by_id else by_name.get(_plain(stage.name), ""))
+            for stage in options.from_stages}
+
+
+def _plain(name: str) -> str:
+    """A stage's name as compared: 'Needs  analysis', 'needs analysis' and 'Néeds analysis' alike."""
+    letters = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in letters if not unicodedata.combining(c)).split())
 
 
 def _moving(options, report) -> list[tuple]:
@@ -146,7 +150,7 @@ def swap():
         raise
     except DealflowError as err:
         return _page(form, status=400, refused=str(err))
-    flash(f"Swap #{report.swap_id}: {report.segment_id} now follows {report.to_methodology}; "
+    flash(f"Swap #{report.swap_id}: {report.segment_id} now follows {_named(report.to_methodology)}; "
           f"{report.moved} open deal(s) moved, {report.not_moved_count} could not.", "success")
     return redirect(url_for("segments.index"), 303)
 
@@ -166,6 +170,13 @@ def reverse(swap_id: int):
         flash(str(err), "error")  # e.g. already reversed, or not the latest swap
         return redirect(url_for("segments.index"), 303)
     flash(f"Swap #{swap_id} reversed (swap #{report.swap_id}): {report.segment_id} follows "
-          f"{report.to_methodology} again; {report.moved} deal(s) moved back, "
+          f"{_named(report.to_methodology)} again; {report.moved} deal(s) moved back, "
           f"{report.not_moved_count} could not.", "success")
     return redirect(url_for("segments.index"), 303)
+
+
+def _named(choice: str) -> str:
+    """'key-account@1.0' as 'Key account 1.0' (the methodology's name and version)."""
+    methodology_id, _, label = choice.partition("@")
+    name = engine_of(current_app).methodology_names().get(methodology_id, methodology_id)
+    return f"{name} {label}".strip()

@@ -109,8 +109,20 @@ def week(ctx: ServiceContext, username: str | None = None, *, team: str | None =
         else:
             rows = [row(m.username, m.display_name, lambda i, m=m: i.owner == m.username) for m in members]
             queue = row("", f"Queue of {team}", lambda i: i.is_queued)
+        people_choices, team_choices = _week_choices(session, who)
         return WeekView(start=monday, zone=_zone_name(tz), user=username if team is None else None, team=team,
-                        rows=tuple(rows), today=today, queue=queue)
+                        rows=tuple(rows), today=today, queue=queue, people=people_choices, teams=team_choices)
+
+
+def _week_choices(session: Session, who: Who) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """Whose week ``who`` may open: the people who plan activities whose calendar the
+    rules let them see (by display name), and the teams whose week they may see."""
+    users, teams = store.people_and_teams(session)
+    seen = tuple((u.username, u.display_name or u.username) for u, team_ids in users
+                 if policy.plans_activities(u.role)
+                 and rules.may_see_calendar_of(who.actor, who.managed, rules.Person(u.id, team_ids)))
+    return (tuple(sorted(seen, key=lambda pair: pair[1].casefold())),
+            tuple(name for team_id, name in teams if rules.may_see_team_calendar(who.actor, who.managed, team_id)))
 
 
 def _team_names(session: Session, team_ids: list[int]) -> dict[int, str]:

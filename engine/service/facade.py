@@ -417,6 +417,10 @@ class Engine:
     def methodology_choices(self) -> list[str]:
         return segments.methodology_choices(self.context)
 
+    def methodology_names(self) -> dict[str, str]:
+        """Each deployed methodology's id -> its name, to show instead of the id."""
+        return segments.methodology_names(self.context)
+
     def swap_segment(self, segment_id: str, methodology: str, *, version: str | None = None,
                      stage_map: Mapping[str, str] | None = None, dry_run: bool = False,
                      actor: str) -> SwapReport:

@@ -86,6 +86,14 @@ def methodology_choices(ctx: ServiceContext) -> list[str]:
         return versions.deployed_versions(session)
 
 
+def methodology_names(ctx: ServiceContext) -> dict[str, str]:
+    """Every deployed methodology's id -> its name (as its newest version spells it),
+    for pages that show a methodology by name rather than by id."""
+    with unit_of_work.quick_read(ctx) as session:
+        ids = dict.fromkeys(choice.split("@", 1)[0] for choice in versions.deployed_versions(session))
+        return {methodology_id: ctx.catalog.newest(session, methodology_id)[1].name for methodology_id in ids}
+
+
 # --- swapping ----------------------------------------------------------------------
 
 def swap_segment(ctx: ServiceContext, segment_id: str, methodology: str, *, version: str | None = None,

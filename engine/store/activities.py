@@ -128,6 +128,17 @@ def team_members(session: Session, team_id: int) -> list[User]:
                                 .order_by(User.display_name, User.username)))
 
 
+def people_and_teams(session: Session) -> tuple[list[tuple[User, frozenset[int]]], list[tuple[int, str]]]:
+    """Every active user with the ids of their teams, and every team (id, name): whose
+    calendars a viewer may pick from (the service filters them by the rules)."""
+    members: dict[int, set[int]] = {}
+    for team_id, user_id in session.execute(select(TeamMember.team_id, TeamMember.user_id)):
+        members.setdefault(user_id, set()).add(team_id)
+    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.display_name, User.username))
+    return ([(u, frozenset(members.get(u.id, ()))) for u in users],
+            list(session.execute(select(Team.id, Team.name).order_by(Team.name)).tuples()))
+
+
 def managed_team_ids(session: Session, user_id: int) -> frozenset[int]:
     return frozenset(session.scalars(select(Team.id).where(Team.manager_id == user_id)))
 

@@ -130,6 +130,10 @@ class WeekView:
     rows: tuple[WeekRow, ...]
     today: date
     queue: WeekRow | None = None  # a team's week: the tasks waiting unclaimed in its queue
+    # Whose week the viewer may pick instead (engine.rules.activities): (username, display
+    # name) of the people who plan activities, by name; the names of the teams.
+    people: tuple[tuple[str, str], ...] = ()
+    teams: tuple[str, ...] = ()
 
     @property
     def dates(self) -> tuple[date, ...]:

@@ -24,5 +24,13 @@ def forecast_vs_quota(view: ForecastView) -> ReportTable:
     return ReportTable("forecast_vs_quota", f"Forecast against quota, {view.period.name}", HEADERS, tuple(rows))
 
 
+def on_page(table: ReportTable) -> ReportTable:
+    """The table as the page shows it: people by name, without the username column the
+    CSV and XLSX keep (a spreadsheet joins on it; a reader has the name)."""
+    keep = [i for i, header in enumerate(table.headers) if header != "username"]
+    return ReportTable(table.name, table.title, tuple(table.headers[i] for i in keep),
+                       tuple(tuple(row[i] for i in keep) for row in table.rows))
+
+
 def currencies(table: ReportTable) -> tuple[str, ...]:
     return tuple(sorted({row[3] for row in table.rows}))

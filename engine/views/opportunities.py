@@ -257,6 +257,9 @@ class OpportunityView:
     # date (engine.service.deal_edit), and the row version an edit may name (If-Match).
     may_edit: bool = False
     row_version: int = 0
+    # The methodology's name as its version spells it ("Key-account sales"), shown with
+    # methodology_label rather than the id.
+    methodology_name: str = ""
 
     def failed_on(self, task_id: str, kind: str = "complete") -> bool:
         """Whether the deal's error is that of ``kind`` ("complete", "task_error",

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import log_in, serve
-from tests.browser.test_warnings_in_chromium import shots  # noqa: F401  (the screenshots' folder)
 from tests.conftest import SHIPPED, FakeClock
 
 
@@ -36,7 +35,7 @@ def warned_rep(tmp_path):
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_the_inbox_warnings_fold_into_one_line_on_a_phone(browser, page, shots, warned_rep, width):  # noqa: F811
+def test_the_inbox_warnings_fold_into_one_line_on_a_phone(browser, page, shots, warned_rep, width):
     page.set_viewport_size({"width": width, "height": 800})
     log_in(page, warned_rep, "rep2")
     fold = page.locator("#inbox-warnings-fold")

@@ -42,7 +42,7 @@ def test_the_manager_maps_stages_by_name_previews_the_deals_and_swaps(site, brow
     log_in(manager, url, "manager")
     manager.click("#nav-segments") if width > 600 else manager.goto(f"{url}/segments")
     manager.wait_for_selector("#segments")
-    assert "small-deal@1.0" in manager.locator("#segment-horeca .methodology").inner_text()
+    assert "Small deal 1.0" in manager.locator("#segment-horeca .methodology").inner_text()
 
     manager.select_option("#swap-segment", "horeca")
     manager.select_option("#swap-methodology", "quick-deal")
@@ -52,9 +52,13 @@ def test_the_manager_maps_stages_by_name_previews_the_deals_and_swaps(site, brow
     assert "Oferta" in offer.inner_text() and "1" in offer.locator("td.num").inner_text()
     assert manager.locator("#map-offer").input_value() == ""  # "(choose…)": quick-deal has no 'offer'
     assert manager.locator("#map-qualification").input_value() == "qualification"  # the same id
-    manager.click("#swap-preview")  # the stage a deal sits in must be chosen: the browser says so
-    assert manager.locator("#swap-preview-result").count() == 0
-    assert manager.evaluate("document.querySelector('#map-offer').validity.valueMissing")
+    # A Preview with a stage a deal sits in not chosen yet still previews (the selects
+    # were 'required': the click did nothing a script could see), and says who stays.
+    manager.click("#swap-preview")
+    manager.wait_for_selector("#swap-preview-result")
+    assert manager.locator("#preview-moved").inner_text() == "0 open deal(s) would move."
+    assert "Hotel Pod Lipami" in manager.locator(f"#preview-stays-{deal.id}").inner_text()
+    manager.screenshot(path=str(shots / f"swap-preview-unmapped-{width}.png"), full_page=True)
 
     manager.select_option("#map-offer", label="Proposal")  # by name, no id typed
     manager.click("#swap-preview")
@@ -71,8 +75,8 @@ def test_the_manager_maps_stages_by_name_previews_the_deals_and_swaps(site, brow
     assert engine.show_opportunity(deal.id).methodology_id == "small-deal"
     manager.click("#swap-confirm")
     manager.wait_for_selector(".flash-success")
-    assert "horeca now follows quick-deal@1.0; 1 open deal(s) moved" in manager.locator(".flash-success").inner_text()
-    assert "quick-deal@1.0" in manager.locator("#segment-horeca .methodology").inner_text()
+    assert "horeca now follows Quick deal 1.0; 1 open deal(s) moved" in manager.locator(".flash-success").inner_text()
+    assert "Quick deal 1.0" in manager.locator("#segment-horeca .methodology").inner_text()
     assert manager.locator("#swaps tbody tr").count() == 1
     manager.screenshot(path=str(shots / f"swap-done-{width}.png"), full_page=True)
 

@@ -227,13 +227,35 @@ def test_the_week_shows_the_team_queue_tasks_marked_apart_from_own_ones(queue_ap
     assert other.get("/calendar/week?team=sales").status_code == 404
 
 
-def test_a_manager_picks_whose_week_by_name_and_a_rep_has_no_list_of_people(app, engine):
-    engine.create_user("rep4", "rep", "Zofia Wrona")
+def test_whose_week_is_a_choice_of_the_people_one_may_see_by_name_and_the_server_checks_it(app, engine):
+    """The Rep field took a typed username (a rep's page) or listed every user (a
+    manager's, other teams' people included, whose weeks then answered 404). It is a
+    select of the people the viewer may see, by name; what else is sent is refused."""
+    engine.create_user("rep4", "rep", "Zofia Wrona")             # in no team: nobody's to see but the admin's
+    engine.create_user("rep5", "rep", "Adam Sales")
+    engine.create_team("sales-2", "manager", ["rep5"])           # a second team of the same manager
     engine.create_user("designer", "designer", "Dana Designer")
-    page = client_for(app, "manager").get("/calendar/week?user=rep1").text
-    people = page.split('<select id="week-user" name="user">')[1].split("</select>")[0]
-    assert re.search(r'<option value="rep4"\s*>Zofia Wrona</option>', people)
+
+    def choices(client, address):
+        page = client.get(address)
+        assert page.status_code == 200
+        people = page.text.split('<select id="week-user" name="user">')[1].split("</select>")[0]
+        return re.findall(r'<option value="([^"]*)"', people), people, page.text
+
+    values, people, page = choices(client_for(app, "manager"), "/calendar/week?user=rep1")
+    assert set(values) == {"", "manager", "rep1", "rep2", "rep5"}  # the teams' people and oneself; no rep3, rep4
+    assert re.search(r'<option value="rep5"\s*>Adam Sales</option>', people)
     assert re.search(r'<option value="rep1"\s*selected>', people)  # the week shown is rep1's
-    assert 'value="designer"' not in people and 'value="admin"' not in people  # they plan no activities
-    rep = client_for(app, "rep1").get("/calendar/week").text
-    assert '<select id="week-user"' not in rep and "Zofia Wrona" not in rep
+    teams = page.split('<select id="week-team" name="team">')[1].split("</select>")[0]
+    assert re.findall(r'<option value="([^"]*)"', teams) == ["", "sales", "sales-2"]  # not 'others'
+    values, _, page = choices(client_for(app, "rep1"), "/calendar/week")
+    assert values == ["rep1"] and 'id="week-team"' not in page and "Zofia Wrona" not in page
+    admin, _, _ = choices(client_for(app, "admin"), "/calendar/week?user=rep4")
+    assert {"rep3", "rep4", "rep5"} <= set(admin) and "designer" not in admin  # designers plan no activities
+
+    # The server, not the list, decides: a person or team one may not see is not found.
+    for who, address in (("rep1", "/calendar/week?user=rep2"), ("manager", "/calendar/week?user=rep3"),
+                         ("manager", "/calendar/week?user=rep4"), ("manager2", "/calendar/week?user=rep1"),
+                         ("manager2", "/calendar/week?team=sales"), ("rep1", "/calendar/week?team=sales"),
+                         ("manager", "/calendar/week?user=nobody")):
+        assert client_for(app, who).get(address).status_code == 404, (who, address)

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.webui.pages_support import assert_nothing_leaks, client_for, open_deal
+from tests.webui.pages_support import TITLE, assert_nothing_leaks, client_for, open_deal
 from webui import vendor
 
 
@@ -33,6 +33,15 @@ def test_the_header_shows_where_the_deal_stands_and_its_main_actions(app, engine
     assert f'href="/tasks/{open_task.id}"' in header
     rep = client_for(app, "rep1").get(f"/opportunities/{deal.id}").text.split("</header>")[0]
     assert 'href="#reassign-deal"' not in rep  # only a manager hands deals over
+
+
+def test_the_breadcrumb_names_the_deal_and_the_methodology_shows_by_name_and_version(app, engine):
+    deal = open_deal(engine)
+    page = client_for(app, "rep1").get(f"/opportunities/{deal.id}").text
+    crumbs = page.split('id="deal-crumbs"')[1].split("</p>")[0]
+    assert f'aria-current="page">{TITLE}</span>' in crumbs and "Opportunity #" not in crumbs
+    shown = page.split('id="deal-methodology"')[1].split("</dd>")[0]
+    assert shown == ' title="small-deal">Small deal 1.0'  # the name and version; the id only as a tooltip
 
 
 def test_the_tabs_are_sections_with_links_to_them_until_a_script_makes_them_tabs(app, engine):

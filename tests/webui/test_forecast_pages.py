@@ -73,6 +73,9 @@ def test_the_forecast_against_quota_chart_has_one_spec_per_currency_and_its_tabl
     assert team == {"closed won": 4000.0, "commit": 11000.0, "best case": 20000.0}
     assert ticks == [{"person": "manager (team)", "order": 0, "quota": 80000.0}]
     assert 'id="table-forecast_vs_quota"' in page.text
+    shown = page.text.split('id="table-forecast_vs_quota"')[1].split("</table>")[0]
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', shown)
+    assert headers[:3] == ["person", "scope", "currency"] and "username" not in headers  # names, not usernames
 
     rows = list(csv.DictReader(io.StringIO(manager.get(f"/forecast.csv?period={Q}").data.decode("utf-8-sig"))))
     mine = next(r for r in rows if r["username"] == "manager" and r["currency"] == "PLN")

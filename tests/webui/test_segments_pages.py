@@ -30,8 +30,10 @@ def test_the_manager_sees_segments_with_their_methodology_and_a_nav_link(app, en
     assert page.status_code == 200
     assert 'id="nav-segments"' in page.text
     row = page.text.split('id="segment-horeca"')[1].split("</tr>")[0]
-    assert "small-deal@1.0" in row and "routing file" in row and ">1</td>" in row
-    assert '<option value="quick-deal@1.0"' in page.text and '<option value="quick-deal"' in page.text
+    assert "Small deal 1.0" in row and "routing file" in row and ">1</td>" in row
+    assert "small-deal@" not in row  # the methodology's name and version, not its id
+    assert '<option value="quick-deal@1.0" >Quick deal 1.0 (exactly this version)</option>' in page.text
+    assert '<option value="quick-deal" >Quick deal (newest version)</option>' in page.text
 
 
 def offer_deal(engine, title="Hotel Pod Lipami"):
@@ -48,16 +50,16 @@ def test_choosing_the_methodology_lists_each_stage_by_name_with_its_deals_and_a_
     offer_deal(engine)
     page = client_for(app, "manager").get("/segments?segment=horeca&methodology=quick-deal")
     assert page.status_code == 200
-    assert "small-deal@1.0 → quick-deal@1.0" in page.text
+    assert "Small deal 1.0 → Quick deal 1.0" in page.text
     offer = page.text.split('id="map-row-offer"')[1].split("</tr>")[0]
     assert ">Oferta</label>" in offer and '<td class="num" data-label="Open deals">1</td>' in offer
-    assert 'name="map-offer" required' in offer  # a deal sits there: a stage must be chosen
+    assert 'name="map-offer" class="unmapped"' in offer  # a deal sits there: marked until a stage is chosen
     assert '<option value="" selected>(choose…)</option>' in offer  # quick-deal has no 'offer' stage
     assert '<option value="proposal" >Proposal</option>' in offer
     qualification = page.text.split('id="map-row-qualification"')[1].split("</tr>")[0]
     assert '<option value="qualification" selected>Qualification</option>' in qualification
     lead = page.text.split('id="map-row-lead"')[1].split("</tr>")[0]
-    assert "required" not in lead and '<option value="lead" selected>Lead</option>' in lead
+    assert "unmapped" not in lead and "required" not in lead and '<option value="lead" selected>Lead</option>' in lead
     assert "map-" not in page.text.split('id="swap-form"')[1].split("</form>")[0]  # no ids to type
 
 
@@ -87,7 +89,7 @@ def test_preview_lists_the_deals_that_move_and_those_that_stay_then_swap_moves_t
     done = client.post("/segments/swap", data=dict(form, **{"map-offer": "proposal"}))
     assert done.status_code == 303
     page = client.get("/segments")
-    assert "Swap #1: horeca now follows quick-deal@1.0; 2 open deal(s) moved, 0 could not." in page.text
+    assert "Swap #1: horeca now follows Quick deal 1.0; 2 open deal(s) moved, 0 could not." in page.text
     assert engine.show_opportunity(hotel.id).stage_id == "proposal"
     assert engine.show_opportunity(bistro.id).stage_id == "qualification"
     assert engine.list_swaps()[0].stage_map == {"offer": "proposal"}
@@ -188,3 +190,32 @@ def test_the_preview_is_an_address_a_reload_shows_again_without_posting(app, eng
     assert engine.list_swaps() == []
     refused = client.get("/segments?segment=horeca&methodology=nope&preview=1")
     assert refused.status_code == 400 and 'id="swap-preview-result"' not in refused.text
+
+
+def test_a_stage_sent_empty_is_matched_again_and_a_preview_needs_no_stage_chosen(app, engine):
+    """A preview's address with a stage left at "choose…" (map-qualification=) showed that
+    stage at "choose…" again though the target has a stage of that id; and the selects
+    were 'required', so a Preview with a stage not chosen did nothing at all (the browser
+    stopped it without a word a script could see). The preview now says which deals stay."""
+    hotel = offer_deal(engine)
+    page = client_for(app, "manager").get("/segments", query_string={
+        "segment": "horeca", "methodology": "quick-deal", "map-lead": "", "map-qualification": "", "map-offer": "",
+        "preview": "1"})
+    assert page.status_code == 200
+    qualification = page.text.split('id="map-row-qualification"')[1].split("</tr>")[0]
+    assert '<option value="qualification" selected>Qualification</option>' in qualification
+    assert 'id="preview-moved">0 open deal(s) would move.' in page.text
+    assert f'id="preview-stays-{hotel.id}"' in page.text and "required" not in page.text.split('id="swap-map"')[1]
+
+
+def test_stages_are_matched_by_id_then_by_name_whatever_the_case_and_accents():
+    from engine.views.swap_options import SwapOptions, SwapStage
+    from webui.segments import _chosen
+
+    options = SwapOptions(segment_id="s", from_methodology="a@1", to_methodology="b@1", deals=(),
+                          from_stages=(SwapStage("offer", "Oferta", 1), SwapStage("neg", "Négociation  finale", 2),
+                                       SwapStage("won", "Won", 0), SwapStage("odd", "Odd", 1)),
+                          to_stages=(SwapStage("offer", "Proposal", 0), SwapStage("final", "negociation finale", 0),
+                                     SwapStage("w", "WON", 0)))
+    assert _chosen(options, {}) == {"offer": "offer", "neg": "final", "won": "w", "odd": ""}
+    assert _chosen(options, {"offer": "final", "odd": ""}) == {"offer": "final", "neg": "final", "won": "w", "odd": ""}

@@ -35,7 +35,17 @@
         panels[i].hidden = !on;
       });
       if (focus) { tabs[index].focus(); }
+      reveal(tabs[index]);
       document.dispatchEvent(new CustomEvent("deal-tab-shown", { detail: panels[index].id }));
+    }
+
+    // On a phone the tabs are one row that scrolls sideways (deal_page.css): keep the
+    // chosen one in view, centred, as nav.js does for the main menu.
+    function reveal(tab) {
+      var left = tab.offsetLeft - list.offsetLeft;
+      if (list.scrollWidth <= list.clientWidth
+          || (left >= list.scrollLeft && left + tab.offsetWidth <= list.scrollLeft + list.clientWidth)) { return; }
+      list.scrollLeft = left - (list.clientWidth - tab.offsetWidth) / 2;
     }
 
     function panelOf(element) {

@@ -191,8 +191,10 @@ PATHS = {
             ("close_to", {"type": "string", "format": "date"}, ""),
             ("amount_min", {"type": "string"}, ""), ("amount_max", {"type": "string"}, ""),
             ("sort", {"type": "string"}, "title, partner, amount, currency, stage, methodology, owner, "
-                                         "segment, status, probability, close_date, next_action, opened; "
-                                         "'-' before it for descending."),
+                                         "segment, status, probability, close_date, next_action, opened, open_first; "
+                                         "'-' before it for descending. Default open_first: open deals "
+                                         "first, the soonest expected close first, then won and lost ones, "
+                                         "the latest first."),
             ("page", {"type": "integer", "minimum": 1}, ""),
             ("per_page", {"type": "integer", "minimum": 1, "maximum": 200}, ""))],
         "responses": {"200": answer(ref("DealList"), "A page of deals."), "401": UNAUTHORIZED,
