@@ -136,7 +136,7 @@ def people_and_teams(session: Session) -> tuple[list[tuple[User, frozenset[int]]
         members.setdefault(user_id, set()).add(team_id)
     users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.display_name, User.username))
     return ([(u, frozenset(members.get(u.id, ()))) for u in users],
-            list(session.execute(select(Team.id, Team.name).order_by(Team.name)).tuples()))
+            [(team_id, name) for team_id, name in session.execute(select(Team.id, Team.name).order_by(Team.name))])
 
 
 def managed_team_ids(session: Session, user_id: int) -> frozenset[int]:
