@@ -41,12 +41,18 @@ to the root. A kept workflow's text thus stays byte for byte the full conversion
 (tests/runtime/test_kept_workflows.py checks every write against it). The texts kept
 for the next write take about as much memory again as the state text.
 
+The tasks a step predicts ahead hold no data, nor do their parents: such an
+unfinished task's text holds nothing but its ids, state, change time, node and flag,
+so a write spells it out (``Reuse._blank_texts``) instead of converting and encoding
+it, and renew gives it empty data without parsing it.
+
 Bounded (least recently used out first) and safe across threads.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -143,11 +149,17 @@ def _renew_workflow(workflow, dct: dict, registry, manager, written: Written) ->
     if len(fragments) != len(tasks):
         raise ValueError("a kept workflow renewed from a text it did not write")
     seen: set[int] = set()  # id() of the tasks done: a restore finds only those as parents
-    settled = written.settled
+    settled, blank = written.settled, written.blank
     # The text lists the tasks in the order of ``workflow.tasks``: it was written from it.
     for task, one in zip(tasks.values(), fragments.values()):
         if task.id in settled:  # written as its fragment, its data untouched: as renewed
             written.record(task, sealed=True)
+            seen.add(id(task))
+            continue
+        if task.id in blank:  # written as its text: no data, nor had its parent (Reuse.blank)
+            task.internal_data, task.data = {}, {}
+            if task.state & TaskState.WAITING and isinstance(task.task_spec, CatchingEvent):
+                manager.add_task(task)
             seen.add(id(task))
             continue
         parent = tasks.get(task._parent) if task._parent is not None else None
@@ -203,19 +215,52 @@ class Reuse:
         self.fixed, self.pieces = fixed, pieces
         self.skeleton: str | None = None
         self._numbers: dict = {}
+        self.blank: frozenset = frozenset()  # the tasks written by ``_blank_texts``
 
-    def write(self, workflow, converter, encode) -> str:
+    def _blank_texts(self, workflow, ids) -> dict:
+        """task id -> its text, for each unfinished task whose data and internal data
+        are empty and whose parent's data is too (most tasks a step predicts ahead):
+        what SpiffWorkflow's converter and the encoder write for such a task, spelled
+        out here (``ids``: task id -> its text). A value of another type than those
+        spelled (``last_state_change`` not a finite float, ``state`` not an int) leaves
+        the task to the converter."""
+        texts = {}
+        for sub in (workflow, *workflow.subprocesses.values()):
+            tasks = sub.tasks
+            for task in tasks.values():
+                if task._state & _FINISHED or task.data or task.internal_data or task.id in self.fixed:
+                    continue
+                parent = tasks.get(task._parent)
+                changed, state, name = task.last_state_change, task._state, task.task_spec.name
+                if (parent is not None and parent.data) or type(changed) is not float or not math.isfinite(changed) \
+                        or type(state) is not int or type(name) is not str or type(task.triggered) is not bool:
+                    continue
+                texts[task.id] = "".join((
+                    '{"id":"', ids[task.id],
+                    '","parent":null,"children":[' if parent is None else f'","parent":"{ids[task._parent]}","children":[',
+                    ",".join([f'"{ids[child]}"' for child in task._children]),
+                    '],"last_state_change":', repr(changed), ',"state":', str(state),
+                    ',"task_spec":', _json_text(name),
+                    ',"triggered":', "true" if task.triggered else "false",
+                    ',"internal_data":{},"data":{},"delta":',
+                    "{}" if parent is None else '{"updates":{},"deletions":[]}', ",", _MARK_TAIL))
+        self.blank = frozenset(texts)
+        return texts
+
+    def write(self, workflow, converter, encode, ids) -> str:
         """The state text of ``workflow``: ``converter`` converts the workflow with
-        ``self.marker`` for the tasks it names; ``encode`` makes JSON text of a value."""
+        ``self.marker`` for the tasks it names; ``encode`` makes JSON text of a value;
+        ``ids`` maps a task id to its text."""
         for task in all_tasks(workflow):
             if task.id in self.fixed and task.id not in self.pieces:  # newly fixed: its own text
                 self.pieces[task.id] = encode(converter(task))
-        self._numbers = {task_id: n for n, task_id in enumerate(self.pieces)}
+        blanks = self._blank_texts(workflow, ids)
+        pieces = [*self.pieces.values(), *blanks.values()]
+        self._numbers = {task_id: n for n, task_id in enumerate([*self.pieces, *blanks])}
         try:
             self.skeleton = encode(converter(workflow))
         finally:
             self._numbers = {}
-        pieces = list(self.pieces.values())
         parts = self.skeleton.split(_MARK_HEAD)
         text = [parts[0]]
         for part in parts[1:]:
@@ -236,6 +281,7 @@ class Reuse:
 _MARK = "\x00" + uuid4().hex
 _MARK_HEAD = "{" + json.dumps(_MARK) + ":"
 _MARK_TAIL = '"typename":"Task"}'
+_json_text = json.encoder.encode_basestring_ascii  # a str as the encoder writes it (ensure_ascii)
 
 
 @dataclass(slots=True)
@@ -258,6 +304,7 @@ class Written:
 
     def __init__(self, reused: Reuse | None):
         self.settled = reused.fixed if reused is not None else frozenset()
+        self.blank = reused.blank if reused is not None else frozenset()
         self._pieces = reused.pieces if reused is not None else {}
         self._sealed: dict = {}
 

@@ -43,7 +43,29 @@ MAX_STATE_CHARS = 20 * MAX_STORED_CHARS
 STATE_FORMAT = "dealflow-state/1"
 
 
-class _StateConverter(BpmnWorkflowConverter):
+class _IdTexts(dict):
+    """Task id -> its text (``str(uuid)``, a Python function costing about five
+    dictionary lookups), for one thread's registry: every write spells every task id
+    of the state again. Cleared when it holds more than ``LIMIT`` ids."""
+
+    LIMIT = 50_000
+
+    def __missing__(self, task_id):
+        if len(self) >= self.LIMIT:
+            self.clear()
+        text = self[task_id] = str(task_id)
+        return text
+
+
+class _IdKeys:
+    """``mapping_to_dict`` spelling the keys (task ids) from the registry's ``id_texts``."""
+
+    def mapping_to_dict(self, mapping, **kwargs):
+        texts, convert = self.registry.id_texts, self.registry.convert
+        return {texts[k]: convert(v, **kwargs) for k, v in mapping.items()}
+
+
+class _StateConverter(_IdKeys, BpmnWorkflowConverter):
     """A BpmnWorkflow without its specs; ``from_dict`` needs them as arguments."""
 
     def to_dict(self, workflow):
@@ -64,7 +86,7 @@ class _StateConverter(BpmnWorkflowConverter):
         return workflow
 
 
-class _SubWorkflowConverter(BpmnSubWorkflowConverter):
+class _SubWorkflowConverter(_IdKeys, BpmnSubWorkflowConverter):
     """A called process restored from the spec its state names: a call activity whose
     process is an expression (engine.runtime.call_activities) started the one it chose."""
 
@@ -86,8 +108,39 @@ class _TaskConverter(TaskConverter):
     reuse: Reuse | None = None  # set for one write (a registry is one thread's)
 
     def to_dict(self, task):
-        marker = self.reuse.marker(task.id) if self.reuse is not None else None
-        return super().to_dict(task) if marker is None else marker
+        reuse = self.reuse
+        if reuse is not None:
+            marker = reuse.marker(task.id)
+            if marker is not None:
+                return marker
+        return self.converted(task)
+
+    def converted(self, task) -> dict:
+        """SpiffWorkflow 3.2's ``TaskConverter.to_dict``, the same dictionary (keys in
+        the same order; tests/runtime/test_kept_workflows.py compares them), with
+        the parent looked up once and the ids' texts from the registry's ``id_texts``."""
+        texts = self.registry.id_texts
+        parent = task.workflow.tasks.get(task._parent)  # Task.parent
+        data = task.data
+        if parent is None:
+            delta = {}
+        else:
+            before = parent.data  # DeepMerge.get_updated_keys and get_deleted_keys
+            delta = {"updates": {key: value for key, value in data.items() if key not in before or value != before[key]},
+                     "deletions": [key for key in before if key not in data]}
+            data = {}
+        return {
+            "id": texts[task.id],
+            "parent": texts[task._parent] if parent is not None else None,
+            "children": [texts[child] for child in task._children],
+            "last_state_change": task.last_state_change,
+            "state": task.state,
+            "task_spec": task.task_spec.name,
+            "triggered": task.triggered,
+            "internal_data": self.registry.convert(task.internal_data),
+            "data": data,
+            "delta": delta,
+        }
 
 
 def _registry():
@@ -97,6 +150,7 @@ def _registry():
                                                  AdHocTask: AdHocTaskConverter})
     _StateConverter(BpmnWorkflow, registry)  # replaces the converter that embeds the spec
     registry.tasks = _TaskConverter(Task, registry)
+    registry.id_texts = _IdTexts()
     registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
     registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
     return registry
@@ -179,7 +233,7 @@ class Serializer:
             if reuse is None:
                 text = encoder.encode(converted(workflow))
             else:
-                text = reuse.write(workflow, converted, encoder.encode)
+                text = reuse.write(workflow, converted, encoder.encode, registry.id_texts)
         except (TypeError, ValueError, RecursionError, OverflowError) as err:
             raise StateNotStorable("", f"the task data cannot be stored: {err}") from None
         finally:

@@ -490,12 +490,11 @@ class ProcessRunner:
                 marks: dict | None = None, thrown: tuple = ()) -> StepResult:
         tasks = all_tasks(workflow)
         called = called_tasks(workflow) if before else set()  # a called process's nodes enter no stage
-        reached_tasks = [] if before is None else [
-            t for t in tasks if t.task_spec.bpmn_id and (t.state & _REACHED or _waits_there(t))
-            and before.get(t.id) != t.state and t.id not in called]
-        # Tree order breaks ties between state changes in the same clock tick.
-        order = {t.id: i for i, t in enumerate(tasks)}
-        reached_tasks.sort(key=lambda t: (t.last_state_change, order[t.id]))
+        # Tree order (n) breaks ties between state changes in the same clock tick.
+        reached_tasks = [] if before is None else [t for _, _, t in sorted(
+            (t.last_state_change, n, t) for n, t in enumerate(tasks)
+            if t.task_spec.bpmn_id and (t._state & _REACHED or _waits_there(t))
+            and before.get(t.id) != t._state and t.id not in called)]
         ended = tuple(t.task_spec.bpmn_id for t in reached_tasks
                       if isinstance(t.task_spec, EndEvent) and t.workflow is workflow
                       and t.state == TaskState.COMPLETED)

@@ -11,14 +11,17 @@ from dataclasses import replace
 from uuid import uuid4
 
 import pytest
+from SpiffWorkflow.bpmn.serializer.default.workflow import TaskConverter
+from SpiffWorkflow.bpmn.serializer.helpers.bpmn_converter import BpmnConverter
 from SpiffWorkflow.util.task import TaskState
 
 from engine.runtime.inspection import all_tasks
 from engine.runtime.kept import KeptWorkflows
-from engine.runtime.serialization import Serializer
+from engine.runtime.serialization import Serializer, _IdKeys, _TaskConverter
 from engine.runtime.workflow import ProcessRunner
 from tests.runtime.test_workflow import T0, seed002_runner
 from tests.runtime.test_workflow_timers_and_errors import HEAD, TAIL, runner_of
+from tests.runtime import test_call_activity_expressions as calls
 
 # Work -> Tally (a script that reads what the step before stored, stores a tuple and
 # changes a record two levels down, which tasks share as a restore shares them) -> a
@@ -208,12 +211,21 @@ def test_a_kept_workflow_goes_to_one_step_only():
 # --- finished tasks written as their fragment (engine.runtime.kept.Written) ---------------
 
 
-def check_every_write(monkeypatch) -> list[int]:
+class Writes(list):
+    """Per write, how many tasks' texts of the write before it took; ``blank``: how
+    many tasks it spelled as blank (kept.Reuse._blank_texts)."""
+
+    def __init__(self):
+        super().__init__()
+        self.blank: list[int] = []
+
+
+def check_every_write(monkeypatch) -> Writes:
     """Every write of a kept workflow is compared, byte for byte, with the full
     conversion of the same workflow; returns, per write, how many tasks' texts of the
     write before it took."""
     full = Serializer.state_to_text
-    reused = []
+    reused = Writes()
 
     def checked(self, workflow, unchanged=frozenset(), reuse=None):
         taken = len(reuse.pieces) if reuse is not None else 0  # texts of the write before
@@ -221,6 +233,7 @@ def check_every_write(monkeypatch) -> list[int]:
         if reuse is not None:
             assert text == full(self, workflow, unchanged), "a reused fragment is not what the full write gives"
             reused.append(taken)
+            reused.blank.append(len(reuse.blank))
         return text
 
     monkeypatch.setattr(Serializer, "state_to_text", checked)
@@ -242,6 +255,8 @@ def test_the_seed002_funnel_writes_its_finished_tasks_once(writes_checked):
         assert result.error is None
     # from the third step on, the finished tasks of the steps before are written as they were
     assert len(writes_checked) >= 2 and sum(writes_checked) >= 4
+    # and the tasks predicted ahead, without data, spelled out
+    assert sum(writes_checked.blank) >= 4
 
 
 def test_a_record_a_script_changes_inside_a_record_is_never_written_from_the_text_before(writes_checked):
@@ -293,3 +308,88 @@ def test_a_finished_task_a_step_changed_is_written_again(writes_checked):
             assert target.id not in reuse.fixed and reuse.pieces, (name, taken)
             text = runner._serializer.state_to_text(workflow, reuse=reuse)
             assert text == runner._serializer.state_to_text(workflow), (name, taken)
+
+
+# --- the state text spelled out (engine.runtime.serialization, engine.runtime.kept) -------
+
+# Every task after Work predicted ahead with no data: written by kept.Reuse._blank_texts,
+# a node id JSON escapes included.
+BLANK = (HEAD + """
+    <bpmn:startEvent id="start"/>
+    <bpmn:userTask id="Task_Work" name="Work"/>
+    <bpmn:userTask id="Task_Zażółć" name="Gęślą"/>
+    <bpmn:userTask id="Task_Jaźń" name="Jaźń"/>
+    <bpmn:endEvent id="end"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="Task_Work"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="Task_Work" targetRef="Task_Zażółć"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="Task_Zażółć" targetRef="Task_Jaźń"/>
+    <bpmn:sequenceFlow id="f4" sourceRef="Task_Jaźń" targetRef="end"/>
+""" + TAIL).encode()
+
+
+STATE_TO_TEXT = Serializer.state_to_text  # as defined, whatever a test patches
+
+
+def stock_text(serializer: Serializer, workflow) -> str:
+    """The state text as SpiffWorkflow 3.2's own task converter and mapping writer give it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_TaskConverter, "converted", TaskConverter.to_dict)
+        patch.setattr(_IdKeys, "mapping_to_dict", BpmnConverter.mapping_to_dict)
+        return STATE_TO_TEXT(serializer, workflow)
+
+
+def test_every_state_is_written_as_spiffworkflows_converters_write_it(monkeypatch):
+    """Serialization's own task converter gives SpiffWorkflow's dictionary, keys in
+    order, for every task; every state written, kept or restored, is the text
+    SpiffWorkflow's converters give: walks with records, tuples, subprocesses and
+    tasks predicted ahead without data."""
+    written = STATE_TO_TEXT
+    checked = []
+
+    def compared(self, workflow, unchanged=frozenset(), reuse=None):
+        converter = self._serializer.registry.tasks
+        for task in all_tasks(workflow):
+            assert list(converter.converted(task).items()) == list(TaskConverter.to_dict(converter, task).items())
+        text = written(self, workflow, unchanged, reuse)
+        assert text == stock_text(self, workflow)
+        checked.append(reuse is not None)
+        return text
+
+    monkeypatch.setattr(Serializer, "state_to_text", compared)
+    walks = [(runner_of(LOOP), START), (runner_of(BLANK), {}), (calls.runner(), {"variant": "A"}),
+             (seed002_runner(), {"title": "Kept", "amount": 86000})]
+    for runner, start in walks:
+        state, result = runner.start(start, T0)
+        for _ in range(4):
+            if result.finished:
+                break
+            state, result = runner.complete(state, result.ready[0].task_id, {"prospect_is_fit": True}, T0)
+            assert result.error is None
+    assert any(checked) and not all(checked)
+
+
+def test_a_task_without_data_is_spelled_as_the_converter_writes_it_or_left_to_it(writes_checked):
+    """A blank task (no data, nor its parent) is written as its text spelled out; one
+    holding a value of a kind not spelled (a change time that is not a float, a state
+    that is a bool) is converted; either way the text is the full conversion's."""
+    changes = {
+        "none": (lambda t: None, True),
+        "int time": (lambda t: setattr(t, "last_state_change", 5), False),
+        "inf time": (lambda t: setattr(t, "last_state_change", float("inf")), False),
+        "triggered": (lambda t: setattr(t, "triggered", True), True),
+        "triggered 1": (lambda t: setattr(t, "triggered", 1), False),
+        "data": (lambda t: t.data.update(note="ó"), False),
+        "internal": (lambda t: t.internal_data.update(note=1), False),
+    }
+    for name, (change, spelled) in changes.items():
+        runner = runner_of(BLANK)
+        state, result = runner.start({}, T0)
+        state, result = runner.complete(state, result.ready[0].task_id, {}, T0)
+        workflow, written = runner._take(state)
+        target = next(t for t in all_tasks(workflow) if t.task_spec.name == "Task_Jaźń")
+        change(target)
+        reuse = written.reuse(all_tasks(workflow))
+        text = runner._serializer.state_to_text(workflow, reuse=reuse)
+        assert (target.id in reuse.blank) == spelled, name
+        assert text == runner._serializer.state_to_text(workflow), name
+        assert "Task_Ja\\u017a\\u0144" in text
