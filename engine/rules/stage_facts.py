@@ -46,11 +46,39 @@ def facts(moves: Sequence[Move], positions: Mapping[tuple[int, str], tuple[int, 
         if i + 1 < len(moves):
             part[0] += 1
             part[1] += (moves[i + 1].at - move.at) // MICROSECOND
-    top: dict[int, int] = {}  # the furthest position reached per version, lost stages aside
+    return _with_advanced(stays, positions)
+
+
+def facts_after(before: Sequence[Fact], previous: Move, moves: Sequence[Move],
+                positions: Mapping[tuple[int, str], tuple[int, str]]) -> list[Fact] | None:
+    """What ``facts`` gives for a history extended by ``moves`` (oldest first), from
+    the facts of the history before them (``before``) and its last move
+    (``previous``) alone: the stay each move ends is added to its stage's fact, a
+    stage entered anew gets one, and whether a stage was left behind depends only on
+    which stages were reached. None when ``before`` cannot be the facts of a history
+    ending with ``previous`` (its stage has no fact)."""
+    stays = {(f.version_id, f.stage_id): [f.stays, f.stay_us] for f in before}
     for move in moves:
-        position, outcome = positions.get((move.version_id, move.stage_id), UNKNOWN)
+        left = stays.get((previous.version_id, previous.stage_id))
+        if left is None:
+            return None
+        left[0] += 1
+        left[1] += (move.at - previous.at) // MICROSECOND
+        stays.setdefault((move.version_id, move.stage_id), [0, 0])
+        previous = move
+    return _with_advanced(stays, positions)
+
+
+def _with_advanced(stays: Mapping[tuple[int, str], Sequence[int]],
+                   positions: Mapping[tuple[int, str], tuple[int, str]]) -> list[Fact]:
+    """The facts of the stages reached (``stays``: (version, stage) -> (stays,
+    microseconds), in the order first reached), each advanced if a stage of its version
+    further on, other than a lost one, was reached too."""
+    top: dict[int, int] = {}  # the furthest position reached per version, lost stages aside
+    for version_id, stage_id in stays:
+        position, outcome = positions.get((version_id, stage_id), UNKNOWN)
         if outcome != "lost":
-            top[move.version_id] = max(top.get(move.version_id, position), position)
+            top[version_id] = max(top.get(version_id, position), position)
     result = []
     for (version_id, stage_id), (n, us) in stays.items():
         position, outcome = positions.get((version_id, stage_id), UNKNOWN)

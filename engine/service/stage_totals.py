@@ -15,9 +15,9 @@ if TYPE_CHECKING:  # the catalog's module imports the unit of work, which import
 
 
 def replace_marked(catalog: Catalog, session) -> None:
-    marked = store.take_marked(session)
+    marked, moved = store.take_marked(session)
     if marked:
-        store.replace(session, marked, _positions(catalog, session))
+        store.replace(session, marked, _positions(catalog, session), moved)
 
 
 def _positions(catalog: Catalog, session):

@@ -194,7 +194,8 @@ def add_stage_change(session: Session, opportunity: Opportunity, previous: str |
     note_row(session, _ADD_STAGE_CHANGE, opportunity, dict(
         from_stage=previous, to_stage=opportunity.stage_id, probability=opportunity.probability,
         changed_by_id=actor_id, changed_at=now, methodology_version_id=opportunity.methodology_version_id))
-    stage_totals.mark(session, [opportunity.id])  # its part in the analysis's stage figures
+    # its part in the analysis's stage figures, moved on by this move
+    stage_totals.mark_move(session, opportunity, previous, now)
 
 
 _ADD_STAGE_CHANGE = insert(StageChange.__table__)

@@ -6,19 +6,32 @@ Writers do not compute anything: they ``mark`` the deals they changed (a stage
 change, a swap's moves, a hand-over, a reassignment, a version upgrade), and the
 unit of work replaces the marked deals' parts in the same transaction, just before
 it commits (``engine.service.stage_totals``). Replacing a part subtracts the old one
-from the sums and adds the new one, so it is right however often it runs."""
+from the sums and adds the new one, so it is right however often it runs.
+
+A step's stage move is marked with the move itself (``mark_move``). The part a
+transaction wrote is kept in the process once it commits, with the deal row's
+``row_version``; when the deal's next step in this process finds the row as it was
+then, the kept part is moved on by the step's moves (``engine.rules.stage_facts.
+facts_after``) without reading anything. Any other mark, a deal not kept or written
+by another transaction since, and moves a rolled-back savepoint may have taken,
+recompute the part from the deal's whole history (which is read for it)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
-from sqlalchemy import Connection, Integer, bindparam, delete, func, insert, literal_column, null, select, type_coerce, union_all
+import threading
+import weakref
+from datetime import datetime
+
+from sqlalchemy import (Connection, Integer, bindparam, delete, event, func, insert, inspect, literal_column, null,
+                        select, type_coerce, union_all)
 from sqlalchemy.orm import Session
 
 from engine.methodology import build
 from engine.methodology.yaml_source import read_yaml
-from engine.rules.stage_facts import Fact, Move, facts
+from engine.rules.stage_facts import Fact, Move, facts, facts_after
 from engine.store import events, upserts
 from engine.store.analysis_models import DealStageFact, StageHistoryTotal
 from engine.store.models import MethodologyVersion, Opportunity, StageChange
@@ -31,24 +44,120 @@ KEY = ("owner_id", "manager_id", "team_id", "segment_id", "methodology_version_i
 Positions = Callable[[int], Mapping[tuple[int, str], tuple[int, str]]]
 
 
+MOVED = "dealflow.stage_totals.moved"  # session.info: deal id -> _Noted, its stage moves noted by ``mark_move``
+WHOLE = "dealflow.stage_totals.whole"  # session.info: deals whose part is recomputed from their whole history
+STAGED = "dealflow.stage_totals.staged"  # session.info: deal id -> _Kept (None: forget) once this commits
+KEPT_DEALS = 10_000  # the parts kept per database in a process (the oldest are dropped)
+
+
+class _Kept(NamedTuple):
+    """A deal's part as this process last committed it, with what identifies the deal
+    row it was made from: its ``row_version`` (every writer of the deal moves it) and
+    keys, and the deal's newest move (the stay still open)."""
+
+    row_version: int
+    keys: tuple  # (version, owner, manager or 0, team or 0, segment)
+    last: Move
+    parts: dict[tuple, tuple]  # part key -> ``_fact_tuple``
+
+
+class _Noted(NamedTuple):
+    """A deal's moves in this transaction, with the deal as loaded before the first."""
+
+    deal: Opportunity  # held here: the session's identity map holds it weakly
+    row_version: int | None
+    keys: tuple
+    previous: tuple  # (stage, entered at) before the first move
+    moves: list[Move]
+
+
+# The parts kept, per database (its SQLAlchemy engine): deal id -> _Kept.
+_KEPT: "weakref.WeakKeyDictionary[object, dict[int, _Kept]]" = weakref.WeakKeyDictionary()
+_KEEPING = threading.Lock()  # the web server's threads commit at once
+
+
 def mark(session: Session, opportunity_ids: Iterable[int]) -> None:
-    """The deals whose part must be replaced before this transaction commits."""
-    session.info.setdefault(MARKED, set()).update(opportunity_ids)
+    """The deals whose part must be replaced, from their whole history, before this
+    transaction commits (their version, owner, manager, team or segment may have
+    changed, or history rows other than ``mark_move``'s)."""
+    ids = set(opportunity_ids)
+    session.info.setdefault(MARKED, set()).update(ids)
+    session.info.setdefault(WHOLE, set()).update(ids)
 
 
-def take_marked(session: Session) -> list[int]:
-    return sorted(session.info.pop(MARKED, ()))
+def mark_move(session: Session, opportunity: Opportunity, previous: str | None, at: datetime) -> None:
+    """The deal (loaded) moved from stage ``previous`` into its current stage at
+    ``at``, and its history gains that row, its newest: its part is moved on by it
+    before this transaction commits."""
+    session.info.setdefault(MARKED, set()).add(opportunity.id)
+    moved = session.info.setdefault(MOVED, {})
+    noted = moved.get(opportunity.id)
+    if noted is None:
+        state = inspect(opportunity)
+        entered = state.attrs.stage_entered_at.history  # change_stage set it to ``at`` already
+        noted = moved[opportunity.id] = _Noted(
+            opportunity, state.dict.get("row_version"), _keys(opportunity),
+            (previous, entered.deleted[0] if entered.deleted else opportunity.stage_entered_at), [])
+    noted.moves.append(Move(opportunity.methodology_version_id, opportunity.stage_id, at))
 
 
-def replace(session: Session, opportunity_ids: Sequence[int], positions_of: Positions) -> None:
-    """Recompute these deals' parts from their history and current row, and move
-    the sums by the difference (in key order, so that two transactions lock shared
-    rows in one order)."""
+def _keys(opportunity: Opportunity) -> tuple:
+    return (opportunity.methodology_version_id, opportunity.owner_id, opportunity.manager_id or 0,
+            opportunity.team_id or 0, opportunity.segment_id)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, _previous) -> None:
+    # A SAVEPOINT rolled back (a timer's failed firing) may have taken noted moves'
+    # rows with it: their deals are recomputed from what the history holds.
+    moved = session.info.pop(MOVED, None)
+    if moved:
+        session.info.setdefault(WHOLE, set()).update(moved)
+    session.info.pop(STAGED, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    staged = session.info.pop(STAGED, None)
+    if staged:
+        with _KEEPING:
+            kept = _KEPT.setdefault(session.get_bind(), {})
+            for deal_id, entry in staged.items():
+                kept.pop(deal_id, None)  # re-inserted last: the oldest go first
+                if entry is not None:
+                    kept[deal_id] = entry
+            while len(kept) > KEPT_DEALS:
+                del kept[next(iter(kept))]
+
+
+def take_marked(session: Session) -> tuple[list[int], dict[int, _Noted]]:
+    """(the marked deals, the noted moves of those marked by ``mark_move`` alone)."""
+    whole = session.info.pop(WHOLE, set())
+    moved = session.info.pop(MOVED, {})
+    return sorted(session.info.pop(MARKED, ())), {i: m for i, m in moved.items() if i not in whole}
+
+
+def replace(session: Session, opportunity_ids: Sequence[int], positions_of: Positions,
+            moved: Mapping[int, _Noted] | None = None) -> None:
+    """Replace these deals' parts and move the sums by the difference (in key order,
+    so that two transactions lock shared rows in one order): a deal of ``moved``
+    whose part this process kept from its last commit, and whose row nobody changed
+    since, has that part moved on by its noted moves, without a read; the others'
+    parts are recomputed from their history and current row."""
     session.flush()
+    events.write_pending(session)  # the history rows (within the unit of work's ``pipelined``, read or not)
+    moved = moved or {}
+    staged = session.info.setdefault(STAGED, {})
     for start in range(0, len(opportunity_ids), CHUNK):
         chunk = list(opportunity_ids[start:start + CHUNK])
-        stored, moves = _old_parts_and_moves(session, chunk)
-        fresh = {_part_key_of(row): row for row in _parts_of(moves, positions_of, _fact_tuple)}
+        stored, fresh, whole = _moved_on(session, [i for i in chunk if i in moved], moved, positions_of, staged)
+        whole = sorted(whole + [i for i in chunk if i not in moved])
+        if whole:
+            old, moves = _old_parts_and_moves(session, whole)
+            stored.update(old)
+            fresh_rows = _parts_of(moves, positions_of, _fact_tuple)
+            fresh.update((_part_key_of(row), row) for row in fresh_rows)
+            _stage(staged, whole, moves, fresh_rows, moved)
         # Only the parts that differ count and are written: a step adds the new stage's
         # part and changes the left one's; the rest of the deal's history stays as stored.
         for part_key in [k for k, row in fresh.items() if stored.get(k) == row]:
@@ -127,6 +236,72 @@ def _old_parts_and_moves(session: Session, chunk: list[int]) -> tuple[dict[tuple
         else:
             moves.append((deal_id, version_id, stage_id, at, owner, manager, team, segment))
     return old, moves
+
+
+def _moved_on(session: Session, chunk: list[int], moved: Mapping[int, _Noted], positions_of: Positions,
+              staged: dict) -> tuple[dict[tuple, tuple], dict[tuple, tuple], list[int]]:
+    """(the kept parts, the new parts — each kept part moved on by the deal's noted
+    moves —, the deals whose part must be recomputed from their whole history: none
+    kept, or not safely — see ``_moved_part``)."""
+    kept = _KEPT.get(session.get_bind(), {})
+    old, fresh, whole = {}, {}, []
+    for deal_id in chunk:
+        entry, noted = kept.get(deal_id), moved[deal_id]
+        deal = noted.deal
+        parts = None if entry is None else _moved_part(entry, noted, deal, positions_of)
+        if parts is None:
+            whole.append(deal_id)
+            continue
+        old.update(entry.parts)
+        new = {_part_key_of(row): row for row in parts}
+        fresh.update(new)
+        staged[deal_id] = _Kept(deal.__dict__["row_version"], entry.keys, noted.moves[-1], new)
+    return old, fresh, whole
+
+
+def _moved_part(entry: _Kept, noted: _Noted, deal: Opportunity, positions_of: Positions) -> list[tuple] | None:
+    """The deal's new part (``_fact_tuple``s) from the part kept, or None where that
+    part may not be the deal's as stored now, so its whole history is read instead:
+    the deal row was written by another transaction since (its ``row_version``), its
+    version, owner, manager, team or segment is not the one kept (changed since, or in
+    this transaction), or the stay the kept part leaves open is not the one the deal
+    left (its stage and since when). Noted moves a rolled-back savepoint took are
+    never here (``_rolled_back``)."""
+    state = deal.__dict__
+    if ("row_version" not in state or noted.row_version != entry.row_version or noted.keys != entry.keys
+            or any(c not in state for c in _KEY_COLUMNS) or _keys(deal) != entry.keys
+            or noted.previous != (entry.last.stage_id, entry.last.at)):
+        return None
+    positions: dict[tuple[int, str], tuple[int, str]] = {}
+    for version_id in {key[1] for key in entry.parts} | {m.version_id for m in noted.moves}:
+        positions.update(positions_of(version_id))
+    before = [Fact(row[1], row[2], row[9], row[10], bool(row[11])) for row in entry.parts.values()]
+    after = facts_after(before, entry.last, noted.moves, positions)
+    owner = _Deal(deal.id, *entry.keys[1:])
+    return None if after is None else [_fact_tuple(owner, fact) for fact in after]
+
+
+_KEY_COLUMNS = ("methodology_version_id", "owner_id", "manager_id", "team_id", "segment_id")
+
+
+def _stage(staged: dict, ids: list[int], moves: list[tuple], rows: list[tuple], moved: Mapping[int, _Noted]) -> None:
+    """Keep the recomputed parts of these deals once this transaction commits, with
+    their rows' ``row_version`` after it (deals not moved by a step here, whose rows
+    this transaction may not have loaded, are forgotten)."""
+    last = {move[0]: move for move in moves}  # the moves come oldest first
+    parts: dict[int, dict[tuple, tuple]] = defaultdict(dict)
+    for row in rows:
+        parts[row[0]][_part_key_of(row)] = row
+    for deal_id in ids:
+        state = moved[deal_id].deal.__dict__ if deal_id in moved else {}
+        move = last.get(deal_id)
+        if move is None or "row_version" not in state or any(c not in state for c in _KEY_COLUMNS):
+            staged[deal_id] = None
+            continue
+        _, version_id, stage_id, at, owner, manager, team, segment = move
+        staged[deal_id] = _Kept(state["row_version"], (state["methodology_version_id"], owner, manager or 0,
+                                                        team or 0, segment), Move(version_id, stage_id, at),
+                                parts[deal_id])
 
 
 def _parts(session: Session, chunk: list[int], positions_of: Positions) -> list[dict]:
