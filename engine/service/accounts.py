@@ -129,12 +129,22 @@ def add_token(ctx: ServiceContext, session: Session, username: str) -> str:
 def user_for_token(ctx: ServiceContext, token: str) -> UserView:
     """The token's user with their teams' names and ids (``team_ids``: the inbox takes
     the view as its caller and reads no user again)."""
+    token_hash = _token_hash(token)
+    cache = ctx.tokens  # PostgreSQL: the answers of this process's earlier checks (engine.service.token_cache)
+    if cache is not None:
+        epoch = cache.epoch()  # read on this request: a revocation committed before it is seen
+        view = cache.get(token_hash, epoch) if epoch is not None else None
+        if view is not None:
+            return view
     with unit_of_work.quick_connection(ctx) as connection:  # every API request: no ORM session
-        user, teams = account_reads.token_holder(connection, _token_hash(token))
+        user, teams, checked_at = account_reads.token_holder(connection, token_hash)
     if user is None:
         raise PermissionDeniedError("invalid or revoked API token")
-    return UserView(user.id, user.username, user.display_name, user.role, tuple(name for _, name in teams),
+    view = UserView(user.id, user.username, user.display_name, user.role, tuple(name for _, name in teams),
                     team_ids=tuple(team_id for team_id, _ in teams))
+    if cache is not None:
+        cache.put(token_hash, view, checked_at)
+    return view
 
 
 def create_team(ctx: ServiceContext, name: str, manager: str | None, members: list[str]) -> None:

@@ -11,6 +11,7 @@ from typing import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.service.catalog import Catalog
+from engine.service.token_cache import TokenCache
 from engine.service.unit_of_work import Retry
 
 
@@ -31,6 +32,8 @@ class ServiceContext:
     # Run by unit_of_work.run after each use case's work, in its transaction (the
     # façade passes engine.service.messages.deliver_pending: messages its steps left).
     after_work: tuple[Callable[[ServiceContext, Session], None], ...] = ()
+    # The API's checked tokens (PostgreSQL; None: every check reads the database in full).
+    tokens: TokenCache | None = None
 
     def now(self) -> datetime:
         """The clock's time in UTC; the clock must give aware datetimes."""

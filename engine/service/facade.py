@@ -43,7 +43,9 @@ from engine.service.buying_center import KEEP
 from engine.service.catalog import Catalog
 from engine.service.context import ServiceContext, utc_now
 from engine.service.unit_of_work import Retry
+from engine.service.token_cache import TokenCache
 from engine.store import db
+from engine.store.access_epoch import EpochReader
 from engine.views.deal_page import DealRecordView, ProcessModelView
 from engine.views.deals import DealListPage, RoutingPreview
 from engine.views import DeployedVersion, DeployReport, InboxPage, OpportunityView, PipelineView, TaskView, UserView
@@ -95,7 +97,8 @@ class Engine:
                 f"(DEALFLOW_DATABASE_URL={self.url.split('@')[-1]})")
         self.context = ServiceContext(
             sessions=db.session_factory(self._engine), reads=db.read_session_factory(self._engine),
-            catalog=Catalog(), clock=clock, retry=retry or Retry(), after_work=(messages.deliver_pending,))
+            catalog=Catalog(), clock=clock, retry=retry or Retry(), after_work=(messages.deliver_pending,),
+            tokens=None if embedded else TokenCache(EpochReader(self._engine)))
         self.lead_files = lead_import.LeadFiles.for_database(self.url)
 
     @property
@@ -107,6 +110,8 @@ class Engine:
         return self.context.catalog
 
     def close(self) -> None:
+        if self.context.tokens is not None:
+            self.context.tokens.close()
         self._engine.dispose()
 
     def now(self) -> datetime:

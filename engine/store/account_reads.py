@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from engine.store.models import ApiToken, InboxTask, Opportunity, Team, TeamMember, User
+from engine.store.models import AccessEpoch, ApiToken, InboxTask, Opportunity, Team, TeamMember, User
 
 
 def people_rows(session: Session) -> list[User]:
@@ -54,7 +54,9 @@ def open_work(session: Session, user_id: int) -> tuple[int, int]:
 
 # Built once: the token check runs on every API request.
 _TOKEN_HOLDER = (select(User.id, User.username, User.display_name, User.role, Team.id.label("team_id"),
-                        Team.name.label("team"))
+                        Team.name.label("team"),
+                        # the same statement's snapshot: the cache keeps the answer for this epoch
+                        select(AccessEpoch.epoch).where(AccessEpoch.id == 1).scalar_subquery().label("epoch"))
                  .select_from(ApiToken).join(User, User.id == ApiToken.user_id)
                  .outerjoin(TeamMember, TeamMember.user_id == User.id).outerjoin(Team, Team.id == TeamMember.team_id)
                  .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
@@ -62,11 +64,13 @@ _TOKEN_HOLDER = (select(User.id, User.username, User.display_name, User.role, Te
                  .order_by(Team.name))  # the teams in the order the database sorts names (the inbox's queues)
 
 
-def token_holder(connection: Connection | Session, token_hash: str) -> tuple[object | None, list[tuple[int, str]]]:
+def token_holder(connection: Connection | Session,
+                 token_hash: str) -> tuple[object | None, list[tuple[int, str]], int | None]:
     """The active user holding this unrevoked token (a row: id, username,
-    display_name, role) and their teams' (id, name), by name — one statement, plain
+    display_name, role), their teams' (id, name), by name, and the access epoch the
+    answer holds for (see AccessEpoch; None for no holder) — one statement, plain
     rows, no ORM entities (so a plain connection will do: the API's check uses one)."""
     rows = connection.execute(_TOKEN_HOLDER, {"token_hash": token_hash}).all()
     if not rows:
-        return None, []
-    return rows[0], [(row.team_id, row.team) for row in rows if row.team_id is not None]
+        return None, [], None
+    return rows[0], [(row.team_id, row.team) for row in rows if row.team_id is not None], rows[0].epoch

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text, true
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from engine.store.types import Money, UtcDateTime
@@ -67,6 +67,21 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class AccessEpoch(Base):
+    """One row whose ``epoch`` counts every change that can alter what an API token
+    lets its holder do: a token revoked or deleted; a user renamed, given another
+    role, disabled or deleted; a team renamed or deleted; a membership added or
+    removed. On PostgreSQL triggers count it (migration 0030), in the changing
+    transaction, however the change is made; the API's per-process cache of checked
+    tokens (engine.service.token_cache) serves a token only while the epoch it
+    reads on the request is the one the token was checked at."""
+
+    __tablename__ = "access_epoch"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    epoch: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class Team(Base):

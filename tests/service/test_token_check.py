@@ -1,6 +1,7 @@
 """The API's token check (``Engine.user_for_token``), run on every API request: one
-statement on a plain autocommit connection, no ORM session, and nothing kept between
-calls — a revoked token, a changed role or team is seen by the very next check.
+statement on a plain autocommit connection, no ORM session — a revoked token, a
+changed role or team is seen by the very next check (what a process keeps between
+checks on PostgreSQL, and why it changes none of this: test_token_cache.py).
 Both databases."""
 
 from __future__ import annotations
