@@ -10,24 +10,11 @@ from __future__ import annotations
 import multiprocessing
 
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, text
 
 from engine.errors import PermissionDeniedError
 from engine.service import Engine
-
-
-def statements_of(engine, call):
-    """(what ``call`` returned, the SQLAlchemy statements it ran)."""
-    seen: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(engine._engine, "before_cursor_execute", note)
-    try:
-        return call(), seen
-    finally:
-        event.remove(engine._engine, "before_cursor_execute", note)
+from tests.service.test_token_check import statements_of
 
 
 def kept(engine) -> bool:
