@@ -5,7 +5,7 @@ check is a statement joining tokens, users and teams (≈ 0.3–0.7 ms of client
 its backend's work); a hit here costs one read of the access epoch
 (``engine.store.access_epoch``: ≈ 0.02 ms), run on the request itself. Triggers count the
 epoch up in the very transaction that revokes a token, disables or deletes a user,
-changes a role, a name or a team membership (migration 0030), so a request that
+changes a role, a name or a team membership (migration 0031), so a request that
 starts after such a commit reads a newer epoch than every kept answer and checks in
 full: nothing is served from the cache that the database would refuse at that moment,
 on any worker. The kept answers hold the epoch their check statement read in its own

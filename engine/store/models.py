@@ -73,7 +73,7 @@ class AccessEpoch(Base):
     """One row whose ``epoch`` counts every change that can alter what an API token
     lets its holder do: a token revoked or deleted; a user renamed, given another
     role, disabled or deleted; a team renamed or deleted; a membership added or
-    removed. On PostgreSQL triggers count it (migration 0030), in the changing
+    removed. On PostgreSQL triggers count it (migration 0031), in the changing
     transaction, however the change is made; the API's per-process cache of checked
     tokens (engine.service.token_cache) serves a token only while the epoch it
     reads on the request is the one the token was checked at."""

@@ -10,16 +10,16 @@ only while it is the one the token was checked at: a revocation committed before
 request is seen by it, on every worker. SQLite keeps the table and no triggers (no
 cache runs there: its check is in process).
 
-Revision ID: 0030
-Revises: 0029
+Revision ID: 0031
+Revises: 0030
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0030'
-down_revision = '0029'
+revision = '0031'
+down_revision = '0030'
 branch_labels = None
 depends_on = None
 
