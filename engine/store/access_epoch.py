@@ -3,12 +3,16 @@
 A pooled checkout and a Core statement cost ≈ 0.3–0.5 ms of client CPU; this read
 runs a statement prepared once on a connection of its own per process and thread,
 through psycopg's libpq layer (≈ 0.02 ms). A connection made before a fork is never
-used, nor closed, by the child (closing it would end the parent's session)."""
+used, nor closed, by the child (closing it would end the parent's session). A thread's
+connection is closed when the thread ends: the development server (``dealflow serve``)
+runs each request in a thread of its own, which would otherwise leave one PostgreSQL
+connection open per request."""
 
 from __future__ import annotations
 
 import os
 import threading
+import weakref
 
 import psycopg
 from psycopg import pq
@@ -16,6 +20,13 @@ from sqlalchemy.engine import Engine
 
 _NAME = b"dealflow_access_epoch"
 _READ = b"SELECT epoch FROM access_epoch WHERE id = 1"
+
+
+class _Held:
+    """Beside a thread's connection in its thread-local, and held there only: when the
+    thread ends, this goes, and its finalizer closes the connection."""
+
+    __slots__ = ("__weakref__",)
 
 
 class EpochReader:
@@ -59,8 +70,19 @@ class EpochReader:
             return None
         with self._lock:
             self._open.append(connection)
-        self._local.connection = connection
+        self._local.connection, self._local.held = connection, _Held()
+        weakref.finalize(self._local.held, self._ended, connection, os.getpid())
         return connection
+
+    def _ended(self, connection: psycopg.Connection, pid: int) -> None:
+        """The thread that opened ``connection`` ended (or the reader was closed)."""
+        if os.getpid() != pid:
+            return  # a parent's, in a forked child: kept referenced, never closed here
+        with self._lock:
+            if connection not in self._open:
+                return  # dropped or closed already
+            self._open.remove(connection)
+        connection.close()
 
     def _forget_parents(self) -> None:
         if os.getpid() == self._pid:
@@ -73,7 +95,7 @@ class EpochReader:
                 self._pid = os.getpid()
 
     def _drop(self, connection: psycopg.Connection) -> None:
-        self._local.connection = None
+        self._local.connection = self._local.held = None
         with self._lock:
             if connection in self._open:
                 self._open.remove(connection)

@@ -8,6 +8,7 @@ the database). Both databases."""
 from __future__ import annotations
 
 import multiprocessing
+import threading
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -148,3 +149,18 @@ def test_a_revocation_in_one_process_is_seen_by_the_next_check_of_another(engine
         orders.send("stop")
         process.join(60)
     assert process.exitcode == 0
+
+
+def test_a_thread_that_ends_closes_its_epoch_connection(engine):
+    """dealflow serve (Flask's threaded development server) runs each request in a
+    thread of its own: the epoch's connection a thread opened is closed when the thread
+    ends — before, each such request left one PostgreSQL connection open for good."""
+    token = engine.create_token("rep1")
+    assert engine.user_for_token(token).username == "rep1"  # this thread's connection
+    for _ in range(5):
+        thread = threading.Thread(target=engine.user_for_token, args=(token,))
+        thread.start()
+        thread.join()
+    assert engine.user_for_token(token).username == "rep1"
+    if kept(engine):  # SQLite keeps nothing and opens no connection of its own
+        assert len(engine.context.tokens._epochs._open) == 1
