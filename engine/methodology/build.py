@@ -5,10 +5,11 @@ what is checked here is what a schema cannot say (unique ids, ordering)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from engine.errors import ExpressionError
-from engine.expressions import compile_expression
+from engine.expressions import unpinned_reads
 from engine.methodology.model import (DEFAULT_BUYING_CENTER_ROLES, DEFAULT_FORECAST_RANGES, DEFAULT_LOST_REASONS,
                                       Activity, AmountBand, Answer, BuyingCenterRole, ForecastRanges, ExitCriteria, LaneRole, LostReason, Question, Questionnaire, Routing,
                                       ScoreClass, Segment, Stage, frozen_map)
@@ -249,21 +250,29 @@ def _currency_problems(doc: YamlDocument, si: int, s: dict) -> list[Problem]:
         problems.append(Problem(doc.path, doc.line_of(("segments", si, "amount", "below")),
                                 f"segment '{s['id']}': no amount is at least {band['at_least']} and below "
                                 f"{band['below']}; make 'below' the larger"))
-    if "when" in s and _reads_amount_without_currency(s["when"]):
-        problems.append(Problem(doc.path, doc.line_of(("segments", si, "when")),
-                                f"segment '{s['id']}' compares amount without naming its currency: 100000 JPY "
-                                "would pass like 100000 EUR, and Dealflow converts no currencies; give the "
-                                "threshold its currency with 'amount: {currency: PLN, at_least: 100000}' "
-                                "(or in the condition: currency == 'PLN' and amount >= 100000)"))
+    if "when" in s:
+        problems += [Problem(doc.path, doc.line_of(("segments", si, "when")),
+                             f"segment '{s['id']}' compares amount without naming its currency "
+                             f"({' '.join(part.split())}): 100000 JPY would pass like 100000 EUR, and Dealflow "
+                             "converts no currencies; give the threshold its currency with "
+                             "'amount: {currency: PLN, at_least: 100000}' (or in the condition, in the same "
+                             "'and' as the comparison: currency == 'PLN' and amount >= 100000)")
+                     for part in _amount_without_currency(s["when"])]
     return problems
 
 
-def _reads_amount_without_currency(condition: str) -> bool:
+def _amount_without_currency(condition: str) -> list[str]:
+    """The parts of a segment's condition that read amount where no 'and' around
+    them pins currency to one code (engine.expressions.pins says what pins)."""
     try:
-        names = compile_expression(condition).names
+        found = unpinned_reads(condition, "amount", "currency", _is_currency_code)
     except ExpressionError:
-        return False  # what is wrong with it is reported where routing conditions are checked
-    return "amount" in names and "currency" not in names
+        return []  # what is wrong with it is reported where routing conditions are checked
+    return [part.text for part in found]
+
+
+def _is_currency_code(value: object) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"[A-Z]{3}", value) is not None
 
 
 def _role(value) -> LaneRole:
