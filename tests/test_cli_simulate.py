@@ -222,3 +222,28 @@ def test_a_failed_timer_is_said_to_hold_the_timers_not_that_there_is_none(run_cl
     assert ("  the deal waits: no open task, and its timers are held until its failed step is retried: "
             f"{held}") in lines
     assert not any("no timer" in line for line in lines)
+
+
+def test_a_scenario_keeps_its_time_zone_whose_day_today_is(run_cli, no_database, tmp_path, monkeypatch):
+    from tests.service.test_company_day import LATE
+    from tests.service.test_company_day_expressions import methodologies
+
+    folder = methodologies(tmp_path, gateway="today() == date('2027-01-01')")  # accepted on 1 January only
+    (folder / "scenarios").mkdir()
+    scenario = folder / "scenarios" / "new-year.yaml"
+    written = ("scenario: accepted on new year's day\nmethodology: small-deal\n{zone}steps:\n"
+               "  - answer: {{task: Task_Qualify, values: {{interested: true}}}}\n"
+               "  - answer: {{task: Task_Offer, values: {{result: accepted}}}}\n"
+               "expect: {{status: won}}\n")
+    commands_at(monkeypatch, LATE)  # 00:30 on 1 January 2027 in Warsaw, still 31 December in UTC
+    scenario.write_text(written.format(zone="time_zone: Europe/Warsaw\n"), "utf-8")
+    assert run_cli("test", str(scenario)).output.splitlines() == [
+        "PASSED accepted on new year's day", "1 passed, 0 failed"]
+    scenario.write_text(written.format(zone=""), "utf-8")
+    assert run_cli("test", str(scenario)).output.splitlines() == [
+        f"FAILED {scenario}:6: expected status 'won', got 'lost'", "0 passed, 1 failed"]
+    scenario.write_text(written.format(zone="time_zone: Mars/Olympus\n"), "utf-8")
+    assert run_cli("test", str(scenario)).output.splitlines() == [
+        f"ERROR {scenario}:3: time_zone: 'Mars/Olympus' is not a time zone; give an IANA name such as "
+        "Europe/Warsaw or UTC", "0 passed, 1 failed"]
+    assert not no_database.exists()

@@ -12,11 +12,13 @@ from engine.cli.simulation import Simulation
 def run_scenario(scenario: Scenario, folder: str, now: datetime | None = None) -> list[str]:
     """``path:line: what`` for each expectation that failed; [] when it passed. A
     step that cannot be taken (a task that is not open) ends the run there. The
-    virtual clock starts at ``now`` (default: the real now)."""
+    virtual clock starts at ``now`` (default: the real now); the company keeps the
+    scenario's time zone (UTC when it names none)."""
     where = f"{scenario.path}:{scenario.line}"
     try:
         sim = Simulation.start(folder, scenario.methodology, segment=scenario.segment,
-                               attributes=scenario.attributes, amount=scenario.amount, now=now)
+                               attributes=scenario.attributes, amount=scenario.amount, now=now,
+                               time_zone=scenario.time_zone)
     except MethodologyError as err:
         return [f"{where}: {folder} has problems ('dealflow validate {folder}'), the first: {err.problems[0]}"]
     except DealflowError as err:

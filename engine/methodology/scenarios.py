@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
+from engine.errors import FormError
 from engine.methodology.problems import Problem
 from engine.methodology.schemas import check_against_schema
 from engine.methodology.timers import fixed_length
 from engine.methodology.yaml_source import YamlDocument, read_yaml
+from engine.rules.time_zones import zone_name
 
 DEFAULT_AMOUNT = Decimal("10000")
 EXPECTED_FIELDS = ("stage", "status", "probability", "open_tasks", "events", "warnings")
@@ -49,6 +51,7 @@ class Scenario:
     amount: Decimal
     attributes: dict
     steps: tuple[Step, ...]
+    time_zone: str | None = None  # the simulated company's (IANA name), whose day today() is; None: UTC
 
 
 def read_scenario(path: str, text: str) -> tuple[Scenario | None, list[Problem]]:
@@ -71,10 +74,12 @@ def read_scenario(path: str, text: str) -> tuple[Scenario | None, list[Problem]]
         steps.append(Step(doc.key_line_of(("expect",)), "expect", expectation=_expectation(doc, ("expect",))))
     amount, problem = _amount(doc, data.get("amount", DEFAULT_AMOUNT))
     problems += problem
+    zone, problem = _time_zone(doc, data.get("time_zone"))
+    problems += problem
     if problems:
         return None, problems
     return Scenario(path, doc.line_of(()), data["scenario"], data["methodology"], data.get("segment"), amount,
-                    dict(data.get("attributes", {})), tuple(steps)), []
+                    dict(data.get("attributes", {})), tuple(steps), zone), []
 
 
 def _step(doc: YamlDocument, where: tuple, raw: dict) -> tuple[Step, list[Problem]]:
@@ -114,3 +119,14 @@ def _amount(doc: YamlDocument, value: object) -> tuple[Decimal, list[Problem]]:
         return DEFAULT_AMOUNT, [Problem(doc.path, doc.line_of(("amount",)),
                                         f"'amount' must be a number of at least 0; got {value!r}")]
     return amount, []
+
+
+def _time_zone(doc: YamlDocument, value: object) -> tuple[str | None, list[Problem]]:
+    """The zone the scenario's company keeps (the same names ``dealflow time-zone``
+    accepts), None when the file gives none."""
+    if value is None:
+        return None, []
+    try:
+        return zone_name(value), []
+    except FormError as err:
+        return None, [Problem(doc.path, doc.line_of(("time_zone",)), f"time_zone: {err.fields['time_zone']}")]

@@ -36,3 +36,16 @@ def test_problems_are_reported_at_their_lines():
     assert [str(p) for p in problems] == [
         "s.yaml:7: advance 'P1M': give days, weeks or hours (P3D, P2W, PT4H); months and years vary in length",
         "s.yaml:3: 'amount' must be a number of at least 0; got 'lots'"]
+
+
+def test_a_scenario_may_name_its_company_time_zone():
+    scenario, problems = read_scenario("s.yaml", TEXT.replace("amount: 5000\n", "amount: 5000\ntime_zone: Europe/Warsaw\n"))
+    assert problems == [] and scenario.time_zone == "Europe/Warsaw"
+    assert read_scenario("s.yaml", TEXT)[0].time_zone is None  # UTC, as a company that set none
+
+
+def test_a_time_zone_that_is_none_is_refused_at_its_line():
+    scenario, problems = read_scenario("s.yaml", TEXT.replace("amount: 5000\n", "amount: 5000\ntime_zone: Warsaw\n"))
+    assert scenario is None
+    assert [str(p) for p in problems] == [
+        "s.yaml:4: time_zone: 'Warsaw' is not a time zone; give an IANA name such as Europe/Warsaw or UTC"]
