@@ -29,11 +29,13 @@ UTC = dt.timezone.utc
 # outside a step it is the wall clock. now() gives it as it is: an aware UTC instant.
 CURRENT_TIME: ContextVar[dt.datetime | None] = ContextVar("dealflow_expression_now", default=None)
 
-# The company's time zone (an IANA name) whose calendar today() reads: at 23:30 UTC on
-# 31 December a Warsaw company's today() is 1 January. Set by the caller
+# The company's time zone (an IANA name) whose calendar today() reads, and whose
+# midnight datetime(date) gives: at 23:30 UTC on 31 December a Warsaw company's today()
+# is 1 January, and datetime(today()) is 23:00 UTC on 31 December. Set by the caller
 # (engine.runtime.clock.company_zone) as the name, or as a function giving it that is
-# asked only when an expression calls today() (the service's reads the company's
-# settings once per use case, so a step that never asks pays no read); UTC by default.
+# asked only when an expression calls today() or datetime(date) (the service's reads
+# the company's settings once per use case, so a step that never asks pays no read);
+# UTC by default.
 COMPANY_ZONE: ContextVar[str | Callable[[], str]] = ContextVar("dealflow_expression_zone", default="UTC")
 
 
@@ -52,11 +54,14 @@ def _now() -> dt.datetime:
     return fixed if fixed is not None else dt.datetime.now(UTC)
 
 
+def _company_zone() -> ZoneInfo:
+    zone = COMPANY_ZONE.get()
+    return ZoneInfo(zone() if callable(zone) else zone)
+
+
 def _today() -> dt.date:
     """The company's calendar day at now()."""
-    zone = COMPANY_ZONE.get()
-    name = zone() if callable(zone) else zone
-    return _now().astimezone(ZoneInfo(name)).date()
+    return _now().astimezone(_company_zone()).date()
 
 
 @dataclass(frozen=True)
@@ -186,7 +191,11 @@ def _datetime(value):
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=UTC)
+        # A date is a day of the company's calendar (today() is one), so it starts at
+        # the company's midnight; given as the UTC instant, as now() is. Where a clock
+        # change skips midnight (fold 0 takes the offset before it) that is the
+        # first moment the day has.
+        return dt.datetime.combine(value, dt.time(), _company_zone()).astimezone(UTC)
     text = _text(value, "datetime")
     try:
         parsed = dt.datetime.fromisoformat(text.strip())

@@ -221,6 +221,22 @@ def test_the_company_zone_is_asked_for_only_by_today_and_only_once():
     assert COMPANY_ZONE.get() == "UTC"  # outside the block: UTC again
 
 
+def test_datetime_of_a_date_is_the_company_midnight_as_a_utc_instant():
+    from engine.runtime.clock import company_zone, frozen_now
+
+    utc = dt.timezone.utc
+    assert evaluate("datetime(date('2026-12-01'))") == dt.datetime(2026, 12, 1, tzinfo=utc)  # no zone set: UTC
+    with frozen_now(dt.datetime(2026, 12, 31, 23, 30, tzinfo=utc)), company_zone("Europe/Warsaw"):
+        assert evaluate("datetime(today())") == dt.datetime(2026, 12, 31, 23, 0, tzinfo=utc)  # 1 January began
+        assert evaluate("datetime(date('2026-07-01'))") == dt.datetime(2026, 6, 30, 22, 0, tzinfo=utc)  # summer
+        assert evaluate("datetime(today())").tzinfo == utc
+        assert evaluate("now() - datetime(today())") == dt.timedelta(minutes=30)
+        # text names an instant: without a zone it stays UTC, as a timer's timeDate does
+        assert evaluate("datetime('2026-12-01')") == dt.datetime(2026, 12, 1, tzinfo=utc)
+    with company_zone("America/Santiago"):  # clocks go from 00:00 to 01:00 on 6 September 2026
+        assert evaluate("datetime(date('2026-09-06'))") == dt.datetime(2026, 9, 6, 4, 0, tzinfo=utc)  # 01:00 -03
+
+
 def test_a_datetime_without_zone_is_taken_as_utc():
     assert evaluate("datetime('2026-12-01T10:00:00')").tzinfo == dt.timezone.utc
 

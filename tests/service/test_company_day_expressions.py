@@ -38,6 +38,13 @@ def methodologies(tmp_path, *, routing: str = "", gateway: str = ""):
     return target
 
 
+def offered_and_accepted(engine) -> str:
+    """A new deal's status once its offer is accepted: the gateway decides won or lost."""
+    offer = to_offer(engine, engine.create_opportunity(**DEAL))
+    return engine.complete_task(task(offer, "Task_Offer").id, actor=offer.owner,
+                                data={"result": "accepted"}).status
+
+
 def test_a_routing_condition_on_today_is_decided_on_the_company_day(db_url, clock, tmp_path):
     with closing(make_engine(db_url, clock, methodologies(tmp_path, routing=NEW_YEAR))) as engine:
         at(clock, LATE)
@@ -51,15 +58,18 @@ def test_a_gateway_on_today_is_decided_on_the_company_day(db_url, clock, tmp_pat
     target = methodologies(tmp_path, gateway="days_between(today(), date('2027-01-01')) == 0")
     with closing(make_engine(db_url, clock, target)) as engine:
         at(clock, LATE)
-
-        def offered_and_accepted():
-            offer = to_offer(engine, engine.create_opportunity(**DEAL))
-            return engine.complete_task(task(offer, "Task_Offer").id, actor=offer.owner,
-                                        data={"result": "accepted"}).status
-
-        assert offered_and_accepted() == "lost"  # UTC: today() is 31 December
+        assert offered_and_accepted(engine) == "lost"  # UTC: today() is 31 December
         engine.set_company_time_zone("Europe/Warsaw", actor="admin")
-        assert offered_and_accepted() == "won"
+        assert offered_and_accepted(engine) == "won"
+
+
+def test_a_gateway_on_datetime_of_today_starts_at_the_company_midnight(db_url, clock, tmp_path):
+    target = methodologies(tmp_path, gateway="hours(1) > now() - datetime(today())")  # no "<" in the XML
+    with closing(make_engine(db_url, clock, target)) as engine:
+        at(clock, LATE)
+        assert offered_and_accepted(engine) == "lost"  # UTC: 23:30 since midnight
+        engine.set_company_time_zone("Europe/Warsaw", actor="admin")
+        assert offered_and_accepted(engine) == "won"  # 30 minutes since midnight in Warsaw
 
 
 def test_a_gateway_on_now_compares_the_utc_instant_whatever_the_company_zone(db_url, clock, tmp_path):
