@@ -101,8 +101,8 @@ def test_the_interpreter_refuses_unsafe_trees_even_without_the_checker(source):
 def test_the_public_api_is_exactly_what_all_lists():
     assert sorted(expressions.__all__) == sorted([
         "Expression", "ExpressionError", "ExpressionLimitError", "FUNCTIONS", "MAX_ITEMS", "MAX_STEPS",
-        "MAX_TEXT_CHARS", "Script", "check_expression", "check_script", "compile_expression",
-        "compile_script", "compiling_once"])
+        "MAX_TEXT_CHARS", "Script", "Unpinned", "check_expression", "check_script", "compile_expression",
+        "compile_script", "compiling_once", "unpinned_reads"])
     for name in expressions.__all__:
         assert getattr(expressions, name) is not None
 
