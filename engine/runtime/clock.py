@@ -48,8 +48,9 @@ def frozen_now(now: datetime) -> Iterator[datetime]:
 @contextmanager
 def company_zone(zone: str | Callable[[], str]) -> Iterator[None]:
     """Within the block, the expressions' today() is the day in the company's time zone
-    (an IANA name): ``zone``, or what ``zone()`` gives — asked at most once, and only
-    if an expression calls today(). now() stays the UTC instant ``frozen_now`` set."""
+    (an IANA name) and datetime(date) that day's midnight there: ``zone``, or what
+    ``zone()`` gives — asked at most once, and only if an expression calls today() or
+    datetime() of a date. now() stays the UTC instant ``frozen_now`` set."""
     token = COMPANY_ZONE.set(zone if isinstance(zone, str) else cache(zone))
     try:
         yield

@@ -42,7 +42,8 @@ form's hide condition, a routing condition or a script is judged on the day the
 use case runs on — a FakeClock's in tests, ``DEALFLOW_NOW``'s in a replay. ``today()``
 is that moment's day in the company's time zone (``engine.runtime.clock.company_zone``;
 the setting is read only if an expression asks), as every other "today" of the product
-is (``engine.service.organisation.company_today``); ``now()`` stays the UTC instant.
+is (``engine.service.organisation.company_today``), and ``datetime(date)`` is that
+day's midnight there; ``now()`` stays the UTC instant.
 """
 
 from __future__ import annotations
@@ -164,9 +165,10 @@ def _lost_before_commit(err: BaseException, committing: bool) -> bool:
 
 
 def _zone_of(session: Session) -> Callable[[], str]:
-    """The company's time zone as the expressions' today() asks for it: read from the
-    use case's session only when an expression first calls today() (most steps never
-    do, and pay no statement), without flushing what the session holds mid-step."""
+    """The company's time zone as the expressions' today() and datetime(date) ask for
+    it: read from the use case's session only when an expression first calls one of
+    them (most steps never do, and pay no statement), without flushing what the
+    session holds mid-step."""
     def zone() -> str:
         with session.no_autoflush:
             return settings.get(session, settings.TIME_ZONE) or time_zones.DEFAULT
