@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import time
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,7 +22,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import ArgumentError, DisconnectionError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.errors import DatabaseError
@@ -38,13 +39,32 @@ class RowsChangedError(Exception):
 
 
 def hold_sqlite_writes(session: Session) -> None:
-    """On SQLite, take the database's one write lock now, with a write that changes
-    nothing: the transaction's reads from here on are of the latest commit and nobody
-    else commits until it ends — what ``SELECT ... FOR UPDATE`` gives on PostgreSQL,
-    for a use case that may change no row the version counter guards (a task's
-    assignee, a contact). Nothing on other databases."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.connection().execute(_HOLD)  # Core: nothing of the ORM's to do for it
+    """On SQLite, take the database's one write lock now: the transaction's reads from
+    here on are of the latest commit and nobody else commits until it ends — what
+    ``SELECT ... FOR UPDATE`` gives on PostgreSQL, for a use case that may change no row
+    the version counter guards (a task's assignee, a contact). Nothing on other databases.
+
+    A transaction not begun yet (the driver begins one only before its first write, so
+    the reads before the lock were each of the latest commit) begins with ``BEGIN
+    IMMEDIATE``, which takes the lock as it begins, sent to the driver directly: one
+    statement instead of the driver's ``BEGIN`` plus a write that changes nothing, and
+    none of SQLAlchemy's execution path (see docs/benchmarks.md, step-lock). One already
+    begun (a write or a savepoint came first) takes it with that write that changes
+    nothing. Either way a writer that holds it is waited for (the busy timeout), and
+    a wait that runs out is SQLAlchemy's OperationalError "database is locked", which
+    the unit of work runs again."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.driver_connection
+    if driver.in_transaction:
+        connection.execute(_HOLD)  # Core: nothing of the ORM's to do for it
+        return
+    try:
+        driver.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as err:  # as SQLAlchemy would have wrapped it, for the unit of work's mapping
+        raise DBAPIError.instance("BEGIN IMMEDIATE", (), err, sqlite3.Error,
+                                  dialect=connection.dialect) from err
 
 
 _HOLD = text("UPDATE opportunities SET id = id WHERE 0 = 1")
