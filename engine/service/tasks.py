@@ -98,15 +98,19 @@ def _locked_task(session: Session, task_id: str, *, for_step: bool = False, acto
     if there is no such active user)."""
     known = visibility.known_task_id(task_id)
     user_row = team_ids = None
+    sent = None
     if for_step:
+        sent = inbox_store.step_rows_ahead(session, known)  # the rows' read, sent with the lock (PostgreSQL)
         opportunity, routing_id, user_row, team_ids = opportunity_store.lock_for_step(
-            session, known, actor if people.nameable(actor) else None)
+            session, known, actor if people.nameable(actor) else None, rows_behind=sent)
     else:
         opportunity, routing_id = opportunity_store.lock_opportunity_of_task(session, known), None
     task = rows = None
     if opportunity is not None and for_step:
-        rows = inbox_store.step_rows(session, opportunity.id, task_id=known)
+        rows = inbox_store.step_rows(session, opportunity.id, task_id=known, sent=sent)
         task = next((row for row in rows if row.id == known), None)  # the lists filter by status in memory
+    elif sent is not None:
+        sent.drop()  # no such task: its answer is not needed
     elif opportunity is not None:
         task = session.get(InboxTask, known, populate_existing=True)
     if task is None:

@@ -26,7 +26,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, NoSuch
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.errors import DatabaseError
-from engine.store import pipeline
+from engine.store import pipeline, read_ahead
 
 DEFAULT_URL = "sqlite:///dealflow.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -132,6 +132,7 @@ def _make_engine(url: str) -> Engine:
     engine = create_engine(url, json_serializer=_dumps, pool_recycle=RECYCLE)
     event.listen(engine, "checkin", _stamp_checkin)
     pipeline.watch(engine)  # a unit of work's closing INSERTs travel together
+    read_ahead.watch(engine)  # the step's read of its rows travels with its lock
     event.listen(engine, "checkout", lambda dbapi_connection, record, _proxy:
                  _ping_if_idle(engine.dialect, dbapi_connection, record))
     return engine

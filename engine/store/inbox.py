@@ -15,7 +15,7 @@ from typing import Iterable, Protocol
 
 from sqlalchemy import Integer, Text, and_, any_, bindparam, case, cast, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.util import ClauseAdapter
 
 from engine.methodology import due_dates
@@ -24,7 +24,7 @@ from engine.rules import policy
 from engine.rules.routing import task_holder, task_role, unresolved_assignment
 from engine.rules.scoring import question_fields
 from engine.views import FieldView, TaskView
-from engine.store import inbox_arms
+from engine.store import inbox_arms, read_ahead
 from engine.store.events import note_row
 from engine.store.lookup import Lookup, field_views
 from engine.store.models import InboxTask, Opportunity, Team, User
@@ -156,7 +156,7 @@ def activity_node(stage_id: str, activity_id: str) -> str:
 
 
 def step_rows(session: Session, opportunity_id: int, *, task_id: str | None = None,
-              stored: list[InboxTask] | None = None) -> list[InboxTask]:
+              stored: list[InboxTask] | None = None, sent: read_ahead.Ahead | None = None) -> list[InboxTask]:
     """The deal's rows a workflow step works on, in one read: every READY one (its
     process's tasks and the stages' suggested activities) and the activities done (an
     activity is suggested once per deal); with ``task_id``, that row too, whatever its
@@ -165,8 +165,12 @@ def step_rows(session: Session, opportunity_id: int, *, task_id: str | None = No
     read gave earlier in the transaction (no query then). Activity rows added to the
     session and not flushed yet (no autoflush) are among them. The step filters this
     list in memory (``ready_workflow_rows``, ``activity_rows``, ``open_activity_dues``)
-    and appends the activities it suggests, instead of querying the table for each."""
-    if stored is None:
+    and appends the activities it suggests, instead of querying the table for each.
+    ``sent``: ``step_rows_ahead``'s read, sent with the deal's lock (its answer is used)."""
+    if stored is None and sent is not None:
+        stored = list(session.scalars(_STEP_ROWS_OF_TASK, {"task": task_id},
+                                      execution_options={read_ahead.ANSWER: sent}))
+    elif stored is None:
         if task_id is None:
             stored = list(session.scalars(_STEP_ROWS, {"deal": opportunity_id}))
         else:
@@ -183,6 +187,20 @@ _STEP_ROWS_WITH_TASK = (select(InboxTask)
                         .where(InboxTask.opportunity_id == bindparam("deal"),
                                or_(_LIVE, InboxTask.id == bindparam("task")))
                         .execution_options(populate_existing=True))
+# The same rows found by the task alone, for a read sent before the deal's id is known.
+_TASK = aliased(InboxTask)
+_STEP_ROWS_OF_TASK = (select(InboxTask)
+                      .where(InboxTask.opportunity_id == select(_TASK.opportunity_id)
+                             .where(_TASK.id == bindparam("task")).scalar_subquery(),
+                             or_(_LIVE, InboxTask.id == bindparam("task")))
+                      .execution_options(populate_existing=True))
+
+
+def step_rows_ahead(session: Session, task_id: str) -> read_ahead.Ahead | None:
+    """``step_rows`` of the deal of task ``task_id``, to be sent behind the statement that
+    locks the deal (PostgreSQL; None elsewhere): pass it to that statement as
+    ``read_ahead.BEHIND`` and to ``step_rows`` as ``sent``."""
+    return read_ahead.ahead(session, _STEP_ROWS_OF_TASK, {"task": task_id})
 
 
 def ready_workflow_rows(rows: Iterable[InboxTask]) -> list[InboxTask]:

@@ -21,7 +21,7 @@ from engine.store.events import note_row
 from engine.store.report_scope import where_in_scope
 from engine.store.lookup import Lookup
 from engine.store.external_task_models import ExternalTask
-from engine.store import deal_totals, stage_totals
+from engine.store import deal_totals, read_ahead, stage_totals
 from engine.store.models import Event, InboxTask, Opportunity, RoutingVersion, StageChange, TeamMember, User
 from engine.store.partner_cards import credit_of
 from engine.store.partner_models import Partner
@@ -53,7 +53,7 @@ def lock_opportunity_of_task(session: Session, task_id: str) -> Opportunity | No
     return _locked(session, _lock_query(_of_task(task_id), True))
 
 
-def lock_for_step(session: Session, task_id: str, actor: str | None
+def lock_for_step(session: Session, task_id: str, actor: str | None, *, rows_behind: read_ahead.Ahead | None = None
                   ) -> tuple[Opportunity | None, int | None, User | None, str | None]:
     """``lock_opportunity_of_task`` and, in the same statement, the id of the routing
     rules deployed last (``versions.newest_routing_id``), which the workflow step that
@@ -65,8 +65,12 @@ def lock_for_step(session: Session, task_id: str, actor: str | None
     not in this one: on PostgreSQL a statement reads as of its start (READ COMMITTED),
     before it waited for the row lock, so rows that the lock's holder changed or added
     would be missed; a second statement starts once the lock is held. (On SQLite, whose
-    write lock is taken first, joining them is safe but saved no CPU: measured.)"""
-    return _locked(session, _FOR_STEP, {"task_id": task_id, "actor": actor}, also=3)
+    write lock is taken first, joining them is safe but saved no CPU: measured.)
+    ``rows_behind`` (``inbox.step_rows_ahead``, PostgreSQL): that second statement, sent
+    in the same round trip as this one (``engine.store.read_ahead``) — still a statement
+    of its own, which the server starts once this one is done, the lock held."""
+    options = {read_ahead.BEHIND: rows_behind} if rows_behind is not None else None
+    return _locked(session, _FOR_STEP, {"task_id": task_id, "actor": actor}, also=3, options=options)
 
 
 def _of_task(task_id):
@@ -89,11 +93,12 @@ _FOR_STEP = (_lock_query(_of_task(bindparam("task_id")), True, NEWEST_ROUTING, U
              .outerjoin(User, and_(User.username == bindparam("actor"), User.active.is_(True))))
 
 
-def _locked(session: Session, query, params: dict | None = None, *, also: int = 0) -> Opportunity | None | tuple:
+def _locked(session: Session, query, params: dict | None = None, *, also: int = 0,
+            options: dict | None = None) -> Opportunity | None | tuple:
     """The row ``query`` locks; with ``also`` columns after it: (the row or None,
-    their values or None each)."""
+    their values or None each). ``options``: the statement's execution options."""
     hold_sqlite_writes(session)  # SQLite has no row locks: its write lock stands in
-    found = session.execute(query, params).first()
+    found = session.execute(query, params, execution_options=options).first()
     row = found[0] if found is not None else None
     if row is not None:
         deal_totals.note_locked(session, row.id)

@@ -1,0 +1,119 @@
+"""A read sent in the same round trip as the statement before it (PostgreSQL, psycopg 3's
+pipeline mode), as a statement of its own.
+
+The durable step locks its deal (``SELECT … FOR UPDATE``) and then reads the deal's
+task rows. The read must be a second statement, run once the lock is held: under READ
+COMMITTED each statement reads as of its own start, and a read inside the lock's
+statement would see the rows as they were before it waited for the lock. Sent one after
+the other, the two cost two round trips, and on a busy server each is a wait for the
+server process to get a CPU back. Here both go out together: the lock is queued, the read
+(``ahead``) is queued behind it, and one Sync brings both answers back. The server still runs them one after the other,
+the read starting — and taking its snapshot — once the lock's statement is done.
+
+Both statements say which they are, in their execution options: the lock carries
+the ``Ahead`` as ``BEHIND`` (send it behind me), the read as ``ANSWER`` (my answer came
+with it) — so no other statement (an autoflush before the lock) ever carries the read.
+The read's rows reach the ORM as any read's do: instead of sending the read again, the
+connection hands SQLAlchemy the cursor that already holds its answer — the same SQL and
+parameters, checked, else it is sent as usual. So the rows become ORM objects
+(``populate_existing`` and all) exactly as before, and the statement is still counted
+as one.
+
+Nothing of this on SQLite: ``ahead`` returns None there, and the read is run as usual."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
+
+BEHIND = "dealflow_read_behind"  # execution option of the statement the read follows: the Ahead
+ANSWER = "dealflow_read_answer"  # execution option of the read itself: the Ahead holding its answer
+
+
+class Ahead:
+    """One read to send behind a statement: its SQL and parameters as SQLAlchemy sends
+    them, and the psycopg cursor holding its answer once sent."""
+
+    def __init__(self, sql: str, params: dict):
+        self.sql = sql
+        self.params = params
+        self.pipeline = None  # psycopg's pipeline context manager, while the statement is queued
+        self.cursor = None  # psycopg's, once the read went out with the statement before it
+
+    def drop(self) -> None:
+        """Forget the answer (the caller did not need it after all)."""
+        if self.cursor is not None:
+            self.cursor.close()
+            self.cursor = None
+
+
+def watch(engine: Engine) -> None:
+    """Make ``engine``'s connections send a read behind the statement that asks for it
+    (PostgreSQL engines, from ``engine.store.db``)."""
+    event.listen(engine, "before_cursor_execute", _enter_pipeline)
+    event.listen(engine, "after_cursor_execute", _send_read)
+    event.listen(engine, "do_execute", _answer_if_sent)
+
+
+def ahead(session: Session, query, params: dict) -> Ahead | None:
+    """The read ``query`` (a statement built once) with ``params``, to be sent behind
+    the statement executed with ``{BEHIND: it}``; None on SQLite (no round trips to
+    save there: run the read as usual)."""
+    dialect = session.get_bind().dialect
+    if dialect.name != "postgresql":
+        return None
+    compiled = _compiled(query, dialect)
+    return Ahead(compiled.string, compiled.construct_params(params))
+
+
+@lru_cache(maxsize=16)
+def _compiled(query, dialect):
+    """``query`` compiled once per dialect (compiling costs more than the read)."""
+    return query.compile(dialect=dialect)
+
+
+def _enter_pipeline(connection, _cursor, _statement, _parameters, context, _many) -> None:
+    read = context.execution_options.get(BEHIND) if context is not None else None
+    if read is None or read.pipeline is not None:
+        return
+    read.pipeline = connection.connection.driver_connection.pipeline()
+    # BEGIN, if the transaction has not begun yet, is still a round trip of its own
+    read.pipeline.__enter__()
+
+
+def _send_read(connection, _cursor, _statement, _parameters, context, _many) -> None:
+    """After the statement is queued: queue the read behind it, and sync both (the
+    statement's answer is read right after this hook)."""
+    read = context.execution_options.get(BEHIND) if context is not None else None
+    if read is None or read.pipeline is None:
+        return
+    pipeline, read.pipeline = read.pipeline, None
+    read.cursor = connection.connection.driver_connection.cursor()
+    try:
+        read.cursor.execute(read.sql, read.params)
+    except BaseException as err:
+        read.drop()
+        pipeline.__exit__(type(err), err, err.__traceback__)
+        raise
+    # One Sync: both answers come back and the connection leaves pipeline mode. An error
+    # of the statement is raised here, as SQLAlchemy's error of that statement.
+    try:
+        pipeline.__exit__(None, None, None)
+    except BaseException:
+        read.drop()
+        raise
+
+
+def _answer_if_sent(cursor, statement, parameters, context) -> bool:
+    """Use the answer already fetched for the read, if this is the read sent ahead."""
+    read = context.execution_options.get(ANSWER) if context is not None else None
+    if read is None or read.cursor is None:
+        return False
+    if statement != read.sql or parameters != read.params:
+        read.drop()  # not what was sent: send it as usual
+        return False
+    cursor.close()  # SQLAlchemy's fresh one, never used
+    context.cursor, read.cursor = read.cursor, None
+    return True
