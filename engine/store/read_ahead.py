@@ -55,6 +55,7 @@ def watch(engine: Engine) -> None:
     event.listen(engine, "before_cursor_execute", _enter_pipeline)
     event.listen(engine, "after_cursor_execute", _send_read)
     event.listen(engine, "do_execute", _answer_if_sent)
+    event.listen(engine, "handle_error", _leave_pipeline)
 
 
 def ahead(session: Session, query, params: dict) -> Ahead | None:
@@ -117,3 +118,18 @@ def _answer_if_sent(cursor, statement, parameters, context) -> bool:
     cursor.close()  # SQLAlchemy's fresh one, never used
     context.cursor, read.cursor = read.cursor, None
     return True
+
+
+def _leave_pipeline(exception_context) -> None:
+    """A statement that failed before its read was queued (the driver refused it) must
+    not leave its connection in pipeline mode: the rollback that follows needs it out."""
+    context = exception_context.execution_context
+    read = context.execution_options.get(BEHIND) if context is not None else None
+    if read is None or read.pipeline is None:
+        return
+    pipeline, read.pipeline = read.pipeline, None
+    err = exception_context.original_exception
+    try:
+        pipeline.__exit__(type(err), err, err.__traceback__)
+    except Exception:  # noqa: BLE001 - a dead connection cannot leave pipeline mode; err says why
+        pass
