@@ -9,15 +9,14 @@ from engine.errors import ConflictError, DealflowError, WorkflowError
 from engine.rules import failed_steps, policy
 from engine.methodology.model import FormField
 from engine.rules.forms import validate_form
-from engine.service import message_rows, opportunities, step_errors, task_events, tasks, unit_of_work, visibility
+from engine.service import opportunities, step_errors, task_events, tasks, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.progress import apply_step
 from engine.service.unattended import apply_unattended_step
 from engine.service.unit_of_work import Session
 from engine.store import opportunities as opportunity_store
 from engine.store import stage_totals
-from engine.store.events import PENDING as PENDING_EVENTS
-from engine.store.events import record_event, write_pending
+from engine.store.events import record_event
 from engine.store.models import InboxTask, Opportunity, User
 from engine.views import OpportunityView
 
@@ -37,10 +36,17 @@ def fire_due_timers(ctx: ServiceContext, limit: int = 100) -> int:
     them per transaction; returns how many opportunities moved. Safe with several
     workers on one database: each transaction locks due opportunities no other worker
     holds (and checks each again as it stands once locked), so each timer fires once.
-    A deal whose firing fails is rolled back to its savepoint and parked with the
-    error; the others of its batch fire. A batch that fails as a whole (at its
-    commit) runs again deal by deal, each in its own transaction. What stays in
-    conflict after the unit of work's retries is left for the next sweep."""
+    A batch that fails — one deal's state does not load, the database refuses one
+    deal's row, at its commit or before — is rolled back whole and runs again deal by
+    deal, each in its own transaction: the failing deal is parked with its error, the
+    others fire. What stays in conflict after the unit of work's retries is left for
+    the next sweep.
+
+    A batch makes its statements per batch, not per deal, where it can: its deals' inbox
+    rows are read in one statement once they are locked, their events and new inbox rows
+    written together at the commit; only each deal's version-checked UPDATE is its own.
+    No SAVEPOINT per deal: a failure is rare, and the savepoint's two round trips and
+    the writes it would have to hold inside it cost every deal (docs/benchmarks.md)."""
     fired = taken = 0
     while taken < limit:
         size = min(BATCH, limit - taken)
@@ -51,9 +57,10 @@ def fire_due_timers(ctx: ServiceContext, limit: int = 100) -> int:
             deals = opportunity_store.due_opportunities(session, now, size)
             picked[:] = [deal.id for deal in deals]  # this try's (a retry picks again)
             lanes: dict[str, object] = {}  # per methodology, read once a batch
+            rows = opportunity_store.due_step_rows(session, deals)  # the deals' inbox rows, one read
             moved = 0
             for deal in deals:
-                moved += _fire_in_savepoint(ctx, session, deal, now, lanes)
+                moved += _fire(ctx, session, deal, now, lanes, rows.get(deal.id, []))
             return len(deals), moved
 
         try:
@@ -69,32 +76,10 @@ def fire_due_timers(ctx: ServiceContext, limit: int = 100) -> int:
     return fired
 
 
-def _fire_in_savepoint(ctx: ServiceContext, session: Session, opportunity: Opportunity, now: datetime,
-                       lanes: dict[str, object]) -> int:
-    """``_fire`` inside a SAVEPOINT: if it fails, nothing of its firing stays — its
-    rows, and what the session noted to write or deliver later (events, messages) —
-    and the deal is parked with the error instead, so the sweep goes on with the
-    others of its batch."""
-    write_pending(session)  # the batch's events so far (a parked deal's) stay outside this savepoint
-    noted = len(session.info.get(message_rows.PENDING, ()))
-    try:
-        with unit_of_work.savepoint(session):
-            fired = _fire(ctx, session, opportunity, now, lanes)
-            session.flush()  # its rows written inside the savepoint, failing there if at all
-            write_pending(session)  # and its events
-            return fired
-    except DealflowError as err:  # its stored state does not load; a row refused there (ConflictError)
-        message = str(err)
-    session.info.get(PENDING_EVENTS, []).clear()
-    del session.info.get(message_rows.PENDING, [])[noted:]
-    session.refresh(opportunity)  # as the rollback left it (expired), read while nothing is noted to write
-    _park(session, opportunity, message, now)
-    return 0
-
-
 def _fire(ctx: ServiceContext, session: Session, opportunity: Opportunity, now: datetime,
-          lanes: dict[str, object]) -> int:
-    """Fire the due timers of a locked, due opportunity (1), or clear a lost one's (0)."""
+          lanes: dict[str, object], rows: list[InboxTask] | None = None) -> int:
+    """Fire the due timers of a locked, due opportunity (1), or clear a lost one's (0).
+    ``rows``: its ``inbox.step_rows``, when the batch read them (else read here)."""
     if opportunity.status == "lost":
         # A lost deal's process stopped: nothing of it fires any more, whatever
         # timer a race left on the row.
@@ -112,8 +97,12 @@ def _fire(ctx: ServiceContext, session: Session, opportunity: Opportunity, now: 
         lanes[methodology.id] = ctx.catalog.lanes(session, methodology.id)
     # Time passes whatever the rep did: never held back by exit criteria (recorded).
     # apply_step records a timer_fired event per firing, or the failure for retry.
+    # ``waits``: a process without external tasks or message catches (a fact of its
+    # version) makes no such rows, so none are read — as complete_task does; a deal with
+    # an error reads them anyway (progress.synced_waits).
     apply_unattended_step(session, opportunity, methodology, lanes[methodology.id],
-                          state, result, lambda: runner.data(state), now, step={"kind": failed_steps.TIMERS})
+                          state, result, lambda: runner.data(state), now, step={"kind": failed_steps.TIMERS},
+                          rows=rows, waits=runner.outside_waits())
     # A failure holds the timers (step_errors.note_failure): retried by hand, not fired again and again.
     return 1
 
@@ -123,17 +112,27 @@ def _fire_alone(ctx: ServiceContext, opportunity_id: int, now: datetime) -> int:
     fired if still due, parked if it fails."""
     def work(session: Session) -> int:
         deal = opportunity_store.lock_opportunity(session, opportunity_id)
-        if deal.next_timer_at is None or deal.next_timer_at >= now:
+        if not _still_due(deal, now):
             return 0  # another worker fired it, or someone changed it, meanwhile
         return _fire(ctx, session, deal, now, {})
+
+    def park(session: Session) -> None:
+        # Checked again under the lock: between the failed firing's rollback and here,
+        # another worker may have picked the deal, failed too and parked it already.
+        deal = opportunity_store.lock_opportunity(session, opportunity_id)
+        if _still_due(deal, now):
+            _park(session, deal, message, now)
 
     try:
         return unit_of_work.run(ctx, work, on_conflict=lambda: 0)
     except DealflowError as err:
         message = str(err)
-    unit_of_work.run(ctx, lambda session: _park(
-        session, opportunity_store.lock_opportunity(session, opportunity_id), message, now))
+    unit_of_work.run(ctx, park)
     return 0
+
+
+def _still_due(deal: Opportunity, now: datetime) -> bool:
+    return deal.next_timer_at is not None and deal.next_timer_at < now
 
 
 def _park(session: Session, opportunity: Opportunity, message: str, now: datetime) -> None:

@@ -9,23 +9,25 @@ from datetime import datetime
 from typing import Callable, Mapping
 
 from engine.methodology.model import Methodology
-from engine.runtime.step import StepResult
+from engine.runtime.step import OutsideWaits, StepResult
 from engine.service import closing, sales
 from engine.service.progress import apply_step
 from engine.service.unit_of_work import Session
 from engine.store.events import record_event
-from engine.store.models import Opportunity
+from engine.store.models import InboxTask, Opportunity
 
 
 def apply_unattended_step(session: Session, opportunity: Opportunity, methodology: Methodology, lanes,
                           state: str, result: StepResult, data_of: Callable[[], Mapping[str, object]],
                           now: datetime, form: Mapping[str, object] | None = None,
-                          step: dict | None = None) -> None:
+                          step: dict | None = None, rows: list[InboxTask] | None = None,
+                          waits: OutsideWaits | None = None) -> None:
     """``data_of``: the process data after the step (for the exit criteria);
     ``form``: what the step brought in (a worker's variables), read for a lost reason;
-    ``step``: what ran, kept for ``retry`` if it failed (progress.apply_step)."""
+    ``step``: what ran, kept for ``retry`` if it failed; ``rows``, ``waits``: what the
+    caller knows already of the deal's rows (all three: progress.apply_step)."""
     unmet = sales.unmet_exit_criteria(session, opportunity, methodology, result, data_of)
-    apply_step(session, opportunity, methodology, lanes, state, result, None, now, step=step)
+    apply_step(session, opportunity, methodology, lanes, state, result, None, now, rows, waits, step=step)
     if unmet is not None:
         stage, missing = unmet
         record_event(session, opportunity, "exit_criteria_skipped", None, now, stage=stage.id,

@@ -21,7 +21,7 @@ from engine.store.events import note_row
 from engine.store.report_scope import where_in_scope
 from engine.store.lookup import Lookup
 from engine.store.external_task_models import ExternalTask
-from engine.store import deal_totals, read_ahead, stage_totals
+from engine.store import deal_totals, inbox, read_ahead, stage_totals
 from engine.store.models import Event, InboxTask, Opportunity, RoutingVersion, StageChange, TeamMember, User
 from engine.store.partner_cards import credit_of
 from engine.store.partner_models import Partner
@@ -129,6 +129,23 @@ def due_opportunities(session: Session, now: datetime, limit: int) -> list[Oppor
     for row in rows:
         deal_totals.note_locked(session, row.id)  # the kept totals need not lock them again
     return rows
+
+
+def due_step_rows(session: Session, deals: list[Opportunity]) -> dict[int, list[InboxTask]]:
+    """``inbox.step_rows`` of each of ``deals`` (locked by ``due_opportunities``), in one
+    read for the batch instead of one per deal: by deal id, a deal without such rows
+    absent. Read once the locks are held (a statement after the pick's), so no row a
+    lock holder changed is missed; every change to a deal's rows locks the deal first."""
+    found: dict[int, list[InboxTask]] = {}
+    if deals:
+        for row in session.scalars(_DUE_STEP_ROWS, {"deals": [deal.id for deal in deals]}):
+            found.setdefault(row.opportunity_id, []).append(row)
+    return found
+
+
+# The rows inbox.step_rows reads for one deal, for a batch's deals (the same condition, ``_LIVE``).
+_DUE_STEP_ROWS = select(InboxTask).where(InboxTask.opportunity_id.in_(bindparam("deals", expanding=True)),
+                                         inbox._LIVE)
 
 
 def opportunity_ids(session: Session) -> list[int]:

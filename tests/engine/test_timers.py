@@ -301,6 +301,20 @@ def test_two_workers_firing_batches_with_failing_deals_fire_every_other_deal_exa
     assert first.fire_due_timers() == 0 and second.fire_due_timers() == 0
 
 
+def test_deals_fired_in_one_batch_each_keep_their_own_open_tasks(engine, clock):
+    """The batch reads its deals' inbox rows in one statement: each deal's firing must
+    work on its own rows only — another deal's would be cancelled, its own re-added."""
+    deals = [open_deal(engine, f"deal {i}") for i in range(3)]
+    clock.advance(days=3, minutes=1)
+    assert engine.fire_due_timers() == 3
+    for deal in deals:
+        qualify = [t.id for t in deal.open_tasks if t.node_id == "Task_Qualify"]
+        after = engine.show_opportunity(deal.id)
+        assert len(qualify) == 1 and [t.id for t in after.open_tasks if t.node_id == "Task_Qualify"] == qualify
+        assert {t.opportunity_id for t in after.open_tasks} == {deal.id}
+        assert len(chase_tasks(after)) == 1 and len(kinds(after, "timer_fired")) == 1
+
+
 def test_a_call_takes_at_most_its_limit_of_due_deals_across_batches(engine, clock):
     from engine.service.timers import BATCH
 
