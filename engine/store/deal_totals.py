@@ -14,19 +14,35 @@ transaction commits, ``replace_marked`` recomputes the noted deals' parts, moves
 sums by the difference (exact integers: cents, hundredths of a cent, microseconds)
 and stores the new parts. Money stays per currency: currency is a key.
 
+A deal a step changed (noted by the flush or ``mark_deal`` with the deal itself) has
+its part moved on in place when this process kept the part it last committed: the
+new part is computed from the deal's columns as the session holds them (its card's
+attributes from the kept part, ``engine.rules.deal_parts``), and written by one
+UPDATE that only matches if the stored part is still the kept one and the deal's row
+is the one the session holds (its ``row_version``), instead of the read of the old and
+new parts and an upsert. Where the UPDATE matches nothing (another engine wrote the
+deal or its card since), where nothing was kept, the deal is new or deleted, a Core
+writer changed it (``stage_totals.mark``), or a savepoint rolled back, the part is
+recomputed from the deal as stored, as above; either way the part written is kept
+once the transaction commits.
+
 ``recount`` sums the parts anew from the deals themselves (the definition the tests
 compare the kept sums with)."""
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections import defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
-from sqlalchemy import BigInteger, bindparam, cast, delete, event, func, insert, inspect, literal, select, type_coerce
+from sqlalchemy import (BigInteger, bindparam, cast, delete, event, exists, func, insert, inspect, literal, select,
+                        type_coerce, update)
 from sqlalchemy.orm import Session
 
+from engine.rules.deal_parts import UNKNOWN, attributes_after, own_attributes
 from engine.rules.pipeline_analysis import Total
 from engine.store import stage_totals, upserts
 from engine.store.analysis_models import DealReportFact, DealReportTotal
@@ -37,6 +53,10 @@ from engine.store.report_scope import where_in_scope
 MARKED = "dealflow.deal_totals.marked"  # session.info: deal ids to replace
 LOCKED = "dealflow.deal_totals.locked"  # session.info: deal ids this transaction holds locked already
 PARTNERS = "dealflow.deal_totals.partners"  # session.info: partner ids whose cards' groupings changed
+NOTED = "dealflow.deal_totals.noted"  # session.info: deal id -> the deal, changed by this transaction
+WHOLE = "dealflow.deal_totals.whole"  # session.info: deal ids whose part is recomputed from the deal as stored
+STAGED = "dealflow.deal_totals.staged"  # session.info: deal id -> _Kept (None: forget) once this commits
+KEPT_DEALS = 10_000  # the parts kept per database in a process (the oldest are dropped)
 CHUNK = 2000
 CENT = Decimal("0.01")
 US = timedelta(microseconds=1)
@@ -53,6 +73,20 @@ PART_COLUMNS = ("owner_id", "manager_id", "team_id", "status", "currency", "meth
 
 
 # --- keeping ---------------------------------------------------------------------------
+
+class _Kept(NamedTuple):
+    """A deal's part as this process last committed it, with what its card-derived
+    attributes were taken from: the deal's card and its own values (None: the card's)."""
+
+    partner_id: int | None
+    own: tuple
+    part: dict
+
+
+# The parts kept, per database (its SQLAlchemy engine): deal id -> _Kept.
+_KEPT: "weakref.WeakKeyDictionary[object, dict[int, _Kept]]" = weakref.WeakKeyDictionary()
+_KEEPING = threading.Lock()  # the web server's threads commit at once
+
 
 def watch(session: Session) -> None:
     """Note, at each flush of ``session``, the deals and partner cards it writes
@@ -78,8 +112,12 @@ def _noted(session: Session, _context, _instances) -> None:
         if isinstance(item, Opportunity):
             if item.id is None:
                 session.info.setdefault(MARKED + ".new", []).append(item)  # its id comes with the flush
-            elif item in session.new or item in session.deleted or _changed(item, _PART_SET):
+            elif item in session.new or item in session.deleted:
                 deals.add(item.id)
+                session.info.setdefault(WHOLE, set()).add(item.id)
+            elif _changed(item, _PART_SET):
+                deals.add(item.id)
+                session.info.setdefault(NOTED, {})[item.id] = item
         elif isinstance(item, Partner) and item.id is not None and item not in session.new:
             if _changed(item, _PARTNER_SET):
                 partners.add(item.id)
@@ -97,7 +135,42 @@ def _changed(item, columns: frozenset[str]) -> bool:
 
 
 def mark(session: Session, opportunity_ids: Iterable[int]) -> None:
-    session.info.setdefault(MARKED, set()).update(opportunity_ids)
+    """The deals' parts are recomputed from the deals as stored before this commits."""
+    ids = set(opportunity_ids)
+    session.info.setdefault(MARKED, set()).update(ids)
+    session.info.setdefault(WHOLE, set()).update(ids)
+
+
+def mark_deal(session: Session, opportunity: Opportunity) -> None:
+    """The deal (loaded in ``session``) is written with some of its part's columns
+    changed, and not through the ORM's flush (``engine.store.step_writes``): its part
+    is moved on from the columns the session holds, where it can be."""
+    session.info.setdefault(MARKED, set()).add(opportunity.id)
+    session.info.setdefault(NOTED, {})[opportunity.id] = opportunity
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, _previous) -> None:
+    # A SAVEPOINT rolled back (a timer's failed firing) may have taken some of a noted
+    # deal's writes with it: the deal's part is recomputed from the deal as stored.
+    noted = session.info.pop(NOTED, None)
+    if noted:
+        session.info.setdefault(WHOLE, set()).update(noted)
+    session.info.pop(STAGED, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    staged = session.info.pop(STAGED, None)
+    if staged:
+        with _KEEPING:
+            kept = _KEPT.setdefault(session.get_bind(), {})
+            for deal_id, entry in staged.items():
+                kept.pop(deal_id, None)  # re-inserted last: the oldest go first
+                if entry is not None:
+                    kept[deal_id] = entry
+            while len(kept) > KEPT_DEALS:
+                del kept[next(iter(kept))]
 
 
 def replace_marked(session: Session) -> None:
@@ -109,15 +182,24 @@ def replace_marked(session: Session) -> None:
     partners = session.info.pop(PARTNERS, set())
     if partners:
         ids.update(session.scalars(select(Opportunity.id).where(Opportunity.partner_id.in_(sorted(partners)))))
+    # Moved on in place: the deals noted with themselves, unless something else wrote
+    # them here (a card, a Core writer — stage_totals' generic mark —, a rolled-back savepoint).
+    whole = session.info.pop(WHOLE, set()) | ids.difference(session.info.get(NOTED, ()))
+    whole.update(session.info.get(stage_totals.WHOLE, ()))
+    noted = {i: deal for i, deal in session.info.pop(NOTED, {}).items() if i not in whole and i in ids}
     if ids:
-        replace(session, sorted(ids))
+        replace(session, sorted(ids), noted)
 
 
-def replace(session: Session, opportunity_ids: Sequence[int]) -> None:
-    """Recompute these deals' parts and move the sums by the difference (in key
-    order, so that two transactions lock shared rows in one order)."""
+def replace(session: Session, opportunity_ids: Sequence[int], noted: Mapping[int, Opportunity] | None = None) -> None:
+    """Replace these deals' parts and move the sums by the difference (in key order,
+    so that two transactions lock shared rows in one order): a deal of ``noted``
+    whose part this process kept is moved on in place (``_moved_on``); the others'
+    parts are recomputed from the deals as stored."""
     connection = session.connection()
     table = DealReportFact.__table__
+    noted = noted or {}
+    staged = session.info.setdefault(STAGED, {})
     for start in range(0, len(opportunity_ids), CHUNK):
         chunk = list(opportunity_ids[start:start + CHUNK])
         # Hold the deals first (PostgreSQL; SQLite has one writer): a partner's edit marks
@@ -129,13 +211,15 @@ def replace(session: Session, opportunity_ids: Sequence[int]) -> None:
         if to_lock:
             connection.execute(select(Opportunity.id).where(Opportunity.id.in_(to_lock))
                                .order_by(Opportunity.id).with_for_update())
-        old, new = _old_and_new_parts(session, chunk)
+        moved_old, moved_new, whole = _moved_on(session, [i for i in chunk if i in noted], noted, staged)
+        whole = sorted(whole + [i for i in chunk if i not in noted])
+        old, new = _old_and_new_parts(session, whole, staged) if whole else ([], [])
         current = {row["opportunity_id"]: row for row in new}
         unchanged = {row["opportunity_id"] for row in old if current.get(row["opportunity_id"]) == row}
         old = [row for row in old if row["opportunity_id"] not in unchanged]
         new = [row for row in new if row["opportunity_id"] not in unchanged]
         delta: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-        for rows, sign in ((old, -1), (new, 1)):
+        for rows, sign in ((old, -1), (new, 1), (moved_old, -1), (moved_new, 1)):
             for row in rows:
                 for key in keys_of(row):
                     sums = delta[key]
@@ -150,6 +234,75 @@ def replace(session: Session, opportunity_ids: Sequence[int]) -> None:
                    if any(sums)]
         if changed:
             connection.execute(upserts.upsert(session, DealReportTotal.__table__, KEY, add=SUMMED), changed)
+
+
+def _moved_on(session: Session, chunk: list[int], noted: Mapping[int, Opportunity],
+              staged: dict) -> tuple[list[dict], list[dict], list[int]]:
+    """(the kept parts, the new parts written in their place, the deals whose part
+    must be recomputed from the deal as stored: none kept, not computable from the
+    session's deal, or the stored part or deal row not the ones kept and held)."""
+    kept = _KEPT.get(session.get_bind(), {})
+    old, new, whole = [], [], []
+    connection = session.connection()
+    for deal_id in chunk:
+        entry = kept.get(deal_id)
+        part = None if entry is None else _part_after(entry, noted[deal_id])
+        if part is None:
+            whole.append(deal_id)
+            continue
+        params = {"_id": deal_id, "_rv": noted[deal_id].__dict__["row_version"]}
+        params.update(("o_" + c, entry.part[c]) for c in _FACT_NAMES)
+        params.update(("n_" + c, part[c]) for c in _FACT_NAMES)
+        if connection.execute(_MOVE_ON, params).rowcount != 1:
+            whole.append(deal_id)  # the stored part or the deal is not the one kept and held: read
+            continue
+        old.append(entry.part)
+        new.append(part)
+        staged[deal_id] = _Kept(entry.partner_id, _own_of(noted[deal_id]), part)
+    return old, new, whole
+
+
+# The deal's columns its part is computed from in place (every one must be loaded).
+_IN_PLACE_COLUMNS = (*PART_COLUMNS, "id", "row_version")
+_CARDED = tuple(hasattr(Partner, a) for a in ATTRIBUTES)
+_AMOUNT = Opportunity.__table__.c.amount.type
+
+
+def _own_of(deal: Opportunity) -> tuple:
+    return own_attributes(deal.__dict__.get("attributes"), ATTRIBUTES)
+
+
+def _part_after(entry: _Kept, deal: Opportunity) -> dict | None:
+    """The deal's part from its columns as the session holds them and the part kept
+    (its card's attributes), or None where they do not say it all."""
+    state = deal.__dict__
+    if any(c not in state for c in _IN_PLACE_COLUMNS):
+        return None  # expired (a rollback, a refresh): as stored, then
+    own = own_attributes(state["attributes"], ATTRIBUTES)
+    if own is UNKNOWN or entry.own is UNKNOWN:
+        return None
+    attributes = attributes_after(own, state["partner_id"], entry.own, entry.partner_id,
+                                  [entry.part[a] for a in ATTRIBUTES], _CARDED)
+    if attributes is None:
+        return None
+    return _part((state["id"], state["owner_id"], state["manager_id"] or 0, state["team_id"] or 0, state["status"],
+                  state["currency"], state["methodology_version_id"], state["stage_id"] or "",
+                  state["segment_id"] or "", *attributes, _AMOUNT.process_bind_param(state["amount"], None),
+                  state["probability"] or 0, state["opened_at"], state["closed_at"]))
+
+
+# A part moved on in place: the stored part replaced only if it is the one kept (``o_``
+# values) and the deal's row is the one the new part (``n_``) was computed from.
+_FACTS = DealReportFact.__table__
+_FACT_NAMES = tuple(c.name for c in _FACTS.c if c.name != "opportunity_id")
+_MOVE_ON = (update(_FACTS)
+            .where(_FACTS.c.opportunity_id == bindparam("_id"),
+                   *(_FACTS.c[c].is_not_distinct_from(bindparam("o_" + c, type_=_FACTS.c[c].type))
+                     if _FACTS.c[c].nullable else _FACTS.c[c] == bindparam("o_" + c, type_=_FACTS.c[c].type)
+                     for c in _FACT_NAMES),
+                   exists(select(Opportunity.id).where(Opportunity.id == bindparam("_id"),
+                                                       Opportunity.row_version == bindparam("_rv"))))
+            .values({c: bindparam("n_" + c, type_=_FACTS.c[c].type) for c in _FACT_NAMES}))
 
 
 def keys_of(part: dict) -> list[tuple]:
@@ -182,9 +335,12 @@ _OLD_PARTS = select(DealReportFact.__table__).where(
 
 # The new parts with the stored ones beside them, in one read (a deal's step replaces one part).
 _FACT_COLUMNS = tuple(DealReportFact.__table__.c)
-_PARTS_AND_OLD = (_PARTS.add_columns(*_FACT_COLUMNS)
+# After the part: what its card-derived attributes were taken from (kept with it).
+_OWN = (Opportunity.partner_id, *(func.nullif(Opportunity.attributes[a].as_string(), "") for a in ATTRIBUTES))
+_PARTS_AND_OLD = (_PARTS.add_columns(*_OWN, *_FACT_COLUMNS)
                   .outerjoin(DealReportFact, DealReportFact.opportunity_id == Opportunity.id))
 _PART_WIDTH = len(_PARTS.selected_columns)
+_OWN_END = _PART_WIDTH + len(_OWN)
 
 
 def parts(session: Session, opportunity_ids: Sequence[int]) -> list[dict]:
@@ -192,20 +348,27 @@ def parts(session: Session, opportunity_ids: Sequence[int]) -> list[dict]:
     return [_part(row) for row in session.connection().execute(_PARTS, {"ids": list(opportunity_ids)})]
 
 
-def _old_and_new_parts(session: Session, chunk: list[int]) -> tuple[list[dict], list[dict]]:
-    """(the parts stored, the parts now) of these deals; a deleted deal has only the first."""
+def _old_and_new_parts(session: Session, chunk: list[int], staged: dict) -> tuple[list[dict], list[dict]]:
+    """(the parts stored, the parts now) of these deals; a deleted deal has only the
+    first. The parts now are kept (``staged``) once the transaction commits."""
     # On the connection: the ORM's execute costs more Python than the read itself, and
     # the session was flushed by ``replace_marked`` (nothing noted waits for it).
     connection = session.connection()
     old, new = [], []
     for row in connection.execute(_PARTS_AND_OLD, {"ids": chunk}):
-        new.append(_part(row[:_PART_WIDTH]))
-        stored = row[_PART_WIDTH:]
+        part = _part(row[:_PART_WIDTH])
+        new.append(part)
+        # A deal attribute that is not a text is read as the database's text of it:
+        # not taken in place (UNKNOWN), whatever the stored own value is.
+        own = tuple(row[_PART_WIDTH + 1:_OWN_END])
+        staged[part["opportunity_id"]] = _Kept(row[_PART_WIDTH], own, part)
+        stored = row[_OWN_END:]
         if stored[0] is not None:
             old.append({column.name: value for column, value in zip(_FACT_COLUMNS, stored)})
     gone = sorted(set(chunk) - {row["opportunity_id"] for row in new})
     if gone:
         old += [dict(r._mapping) for r in connection.execute(_OLD_PARTS, {"ids": gone})]
+        staged.update(dict.fromkeys(gone))
     return old, new
 
 

@@ -47,7 +47,7 @@ def write_step(session: Session, deal: Opportunity, rows: Iterable[InboxTask]) -
     tasks = [(changed, s.dict) for s in row_states if (changed := _changed(s, _TASK_COLUMNS))]
     connection = session.connection() if deal_changed or tasks else None
     if deal_changed and _PART_COLUMNS.intersection(deal_changed):
-        deal_totals.mark(session, [deal.id])  # its part in the kept report totals (the ORM's flush notes it)
+        deal_totals.mark_deal(session, deal)  # its part in the kept report totals (the ORM's flush does not see it)
     if deal_changed and tasks and len(tasks) <= _TOGETHER and connection.dialect.name == "postgresql":
         _write_together(connection, deal, state.dict, deal_changed, tasks)
     else:
