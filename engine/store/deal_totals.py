@@ -31,8 +31,6 @@ compare the kept sums with)."""
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections import defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -45,6 +43,7 @@ from sqlalchemy.orm import Session
 from engine.rules.deal_parts import UNKNOWN, attributes_after, own_attributes
 from engine.rules.pipeline_analysis import Total
 from engine.store import stage_totals, upserts
+from engine.store.kept_parts import KeptParts
 from engine.store.analysis_models import DealReportFact, DealReportTotal
 from engine.store.models import Opportunity, Team, User
 from engine.store.partner_models import Partner
@@ -84,8 +83,7 @@ class _Kept(NamedTuple):
 
 
 # The parts kept, per database (its SQLAlchemy engine): deal id -> _Kept.
-_KEPT: "weakref.WeakKeyDictionary[object, dict[int, _Kept]]" = weakref.WeakKeyDictionary()
-_KEEPING = threading.Lock()  # the web server's threads commit at once
+_KEPT: KeptParts[_Kept] = KeptParts(KEPT_DEALS, staged=STAGED, noted=NOTED, whole=WHOLE)
 
 
 def watch(session: Session) -> None:
@@ -147,30 +145,6 @@ def mark_deal(session: Session, opportunity: Opportunity) -> None:
     is moved on from the columns the session holds, where it can be."""
     session.info.setdefault(MARKED, set()).add(opportunity.id)
     session.info.setdefault(NOTED, {})[opportunity.id] = opportunity
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _rolled_back(session: Session, _previous) -> None:
-    # A SAVEPOINT rolled back (a timer's failed firing) may have taken some of a noted
-    # deal's writes with it: the deal's part is recomputed from the deal as stored.
-    noted = session.info.pop(NOTED, None)
-    if noted:
-        session.info.setdefault(WHOLE, set()).update(noted)
-    session.info.pop(STAGED, None)
-
-
-@event.listens_for(Session, "after_commit")
-def _committed(session: Session) -> None:
-    staged = session.info.pop(STAGED, None)
-    if staged:
-        with _KEEPING:
-            kept = _KEPT.setdefault(session.get_bind(), {})
-            for deal_id, entry in staged.items():
-                kept.pop(deal_id, None)  # re-inserted last: the oldest go first
-                if entry is not None:
-                    kept[deal_id] = entry
-            while len(kept) > KEPT_DEALS:
-                del kept[next(iter(kept))]
 
 
 def replace_marked(session: Session) -> None:
@@ -241,7 +215,7 @@ def _moved_on(session: Session, chunk: list[int], noted: Mapping[int, Opportunit
     """(the kept parts, the new parts written in their place, the deals whose part
     must be recomputed from the deal as stored: none kept, not computable from the
     session's deal, or the stored part or deal row not the ones kept and held)."""
-    kept = _KEPT.get(session.get_bind(), {})
+    kept = _KEPT.of(session.get_bind())
     old, new, whole = [], [], []
     connection = session.connection()
     for deal_id in chunk:

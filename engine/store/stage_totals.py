@@ -21,11 +21,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
-import threading
-import weakref
 from datetime import datetime
 
-from sqlalchemy import (Connection, Integer, bindparam, delete, event, func, insert, inspect, literal_column, null,
+from sqlalchemy import (Connection, Integer, bindparam, delete, func, insert, inspect, literal_column, null,
                         select, type_coerce, union_all)
 from sqlalchemy.orm import Session
 
@@ -33,6 +31,7 @@ from engine.methodology import build
 from engine.methodology.yaml_source import read_yaml
 from engine.rules.stage_facts import Fact, Move, facts, facts_after
 from engine.store import events, upserts
+from engine.store.kept_parts import KeptParts
 from engine.store.analysis_models import DealStageFact, StageHistoryTotal
 from engine.store.models import MethodologyVersion, Opportunity, StageChange
 from engine.store.versions import version_files
@@ -72,8 +71,7 @@ class _Noted(NamedTuple):
 
 
 # The parts kept, per database (its SQLAlchemy engine): deal id -> _Kept.
-_KEPT: "weakref.WeakKeyDictionary[object, dict[int, _Kept]]" = weakref.WeakKeyDictionary()
-_KEEPING = threading.Lock()  # the web server's threads commit at once
+_KEPT: KeptParts[_Kept] = KeptParts(KEPT_DEALS, staged=STAGED, noted=MOVED, whole=WHOLE)
 
 
 def mark(session: Session, opportunity_ids: Iterable[int]) -> None:
@@ -104,30 +102,6 @@ def mark_move(session: Session, opportunity: Opportunity, previous: str | None, 
 def _keys(opportunity: Opportunity) -> tuple:
     return (opportunity.methodology_version_id, opportunity.owner_id, opportunity.manager_id or 0,
             opportunity.team_id or 0, opportunity.segment_id)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _rolled_back(session: Session, _previous) -> None:
-    # A SAVEPOINT rolled back (a timer's failed firing) may have taken noted moves'
-    # rows with it: their deals are recomputed from what the history holds.
-    moved = session.info.pop(MOVED, None)
-    if moved:
-        session.info.setdefault(WHOLE, set()).update(moved)
-    session.info.pop(STAGED, None)
-
-
-@event.listens_for(Session, "after_commit")
-def _committed(session: Session) -> None:
-    staged = session.info.pop(STAGED, None)
-    if staged:
-        with _KEEPING:
-            kept = _KEPT.setdefault(session.get_bind(), {})
-            for deal_id, entry in staged.items():
-                kept.pop(deal_id, None)  # re-inserted last: the oldest go first
-                if entry is not None:
-                    kept[deal_id] = entry
-            while len(kept) > KEPT_DEALS:
-                del kept[next(iter(kept))]
 
 
 def take_marked(session: Session) -> tuple[list[int], dict[int, _Noted]]:
@@ -243,7 +217,7 @@ def _moved_on(session: Session, chunk: list[int], moved: Mapping[int, _Noted], p
     """(the kept parts, the new parts — each kept part moved on by the deal's noted
     moves —, the deals whose part must be recomputed from their whole history: none
     kept, or not safely — see ``_moved_part``)."""
-    kept = _KEPT.get(session.get_bind(), {})
+    kept = _KEPT.of(session.get_bind())
     old, fresh, whole = {}, {}, []
     for deal_id in chunk:
         entry, noted = kept.get(deal_id), moved[deal_id]

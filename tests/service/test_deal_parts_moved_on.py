@@ -168,13 +168,20 @@ def test_a_change_a_savepoint_rolled_back_is_recomputed_from_the_deal(engine, cl
     assert_parts_are_the_deals(engine)
 
 
-def test_a_deal_another_engine_stepped_is_recomputed_then_moved_on_again(engines, clock, moved_on):
+def opened_by_the_first_qualified_by_the_second(engines, clock):
+    """A deal the first engine opened (its parts kept there) and the second qualified
+    (the second kept nothing of it: recomputed); (the deal as opened, at the offer)."""
     first, second = engines
     deal = first.create_opportunity(title="Deal", amount="20000.00", partner="P", actor="manager",
-                                    attributes={"channel": "retail"})  # its part kept by the first
+                                    attributes={"channel": "retail"})
     clock.advance(hours=1)
-    offer = second.complete_task(deal.open_tasks[0].id, actor=deal.owner, data={"amount": "20000"})
-    assert moved_on.count(deal.id) == 0  # the second kept nothing of it: read
+    return deal, second.complete_task(deal.open_tasks[0].id, actor=deal.owner, data={"amount": "20000"})
+
+
+def test_a_deal_another_engine_stepped_is_recomputed_then_moved_on_again(engines, clock, moved_on):
+    first, _ = engines
+    deal, offer = opened_by_the_first_qualified_by_the_second(engines, clock)
+    assert moved_on.count(deal.id) == 0
     clock.advance(hours=1)
     edited = first.edit_deal(deal.id, {"amount": "25000.00"}, actor="manager")
     assert moved_on.count(deal.id) == 0 and edited.amount == 25000  # what the first kept is stale: read

@@ -23,6 +23,7 @@ from engine.store.analysis_models import DealStageFact
 from engine.store.models import Opportunity
 from tests.conftest import SHIPPED, make_engine
 from tests.engine.test_errors_and_retry import BROKEN_SCRIPT, deal_at_offer, methodology_with_script
+from tests.service.test_deal_parts_moved_on import opened_by_the_first_qualified_by_the_second
 from tests.service.analysis_history import seed_history
 
 
@@ -165,11 +166,8 @@ def test_a_move_a_savepoint_rolled_back_is_recomputed_from_the_history(engine, c
 
 
 def test_a_deal_another_process_stepped_is_recomputed_then_moved_on_again(engines, clock, moved_on):
-    first, second = engines
-    deal = first.create_opportunity(title="Deal", amount="20000.00", partner="P", actor="manager",
-                                    attributes={"channel": "retail"})  # its part kept by the first
-    clock.advance(hours=1)
-    offer = second.complete_task(deal.open_tasks[0].id, actor=deal.owner, data={"amount": "20000"})
+    first, _ = engines
+    deal, offer = opened_by_the_first_qualified_by_the_second(engines, clock)
     assert moved_on.count(deal.id) == 0  # the second kept nothing of it: read
     clock.advance(hours=1)
     won = first.complete_task(offer.open_tasks[0].id, actor=deal.owner, data={"result": "accepted"})
