@@ -1,5 +1,5 @@
-"""``dealflow opportunity``: opening, showing, listing, retrying and handing over deals
-(the Sales Assistant's subcommands are in sales.py)."""
+"""``dealflow opportunity``: opening, showing, listing, retrying and handing over deals,
+and re-arming their timers (the Sales Assistant's subcommands are in sales.py)."""
 
 from __future__ import annotations
 
@@ -62,6 +62,17 @@ def opportunity_list() -> None:
 def opportunity_retry(opportunity_id: int, actor: str, upgrade: bool) -> None:
     """Run the step that failed on an opportunity again."""
     click.echo(render.opportunity(open_engine().retry(opportunity_id, actor=actor, upgrade=upgrade)))
+
+
+@opportunity.command("rearm-timers")
+@click.option("--dry-run", is_flag=True, help="Change nothing: say which deals would be re-armed.")
+@click.option("--all", "every_open_deal", is_flag=True,
+              help="Read every open deal's workflow, not only those showing an error (where old bugs left them).")
+def opportunity_rearm_timers(dry_run: bool, every_open_deal: bool) -> None:
+    """Re-arm open deals whose next timer or next action disagrees with their workflow's
+    waiting timers (left by a bug before 9284ca5); the worker does this at its start."""
+    report = open_engine(fire_due_timers=False).rearm_timers(dry_run=dry_run, every_open_deal=every_open_deal)
+    click.echo(render.rearmed(report))
 
 
 @opportunity.command("reassign")

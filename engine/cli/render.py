@@ -115,6 +115,22 @@ def timers_held_because(o: OpportunityView) -> str:
     return "the engine's step failed (a start, a worker's answer or a message)"
 
 
+def rearmed(report) -> str:
+    """What ``Engine.rearm_timers`` found (engine.views.timer_repair.RearmReport): a
+    first line of counts, then one line per deal re-armed (a dry run: to be)."""
+    which = "open deals" if report.every_open_deal else "open deals showing an error"
+    verb = "would re-arm" if report.dry_run else "re-armed"
+    lines = [f"checked {report.checked} {which}; {verb} {len(report.changed)}"
+             + ("" if report.changed else " (every stored next timer agrees with its workflow)")]
+    for deal in report.changed:
+        lines.append(f"  #{deal.opportunity_id} {deal.title}: next timer {when(deal.next_timer_before)} -> "
+                     f"{when(deal.next_timer_after)}; next action {when(deal.next_action_before)} -> "
+                     f"{when(deal.next_action_after)}")
+    for deal_id, why in report.unreadable:
+        lines.append(f"  #{deal_id} not checked: {why}")
+    return "\n".join(lines)
+
+
 def assistant(a) -> str:
     """The Sales Assistant's view of a deal: checklist, questionnaires, probability."""
     lines = [f"Sales Assistant — opportunity #{a.opportunity_id}, stage {a.stage_name or '-'}"]

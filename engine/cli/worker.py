@@ -11,6 +11,7 @@ import time
 import click
 
 from engine.cli.common import open_engine
+from engine.cli.render import rearmed
 from engine.cli.snapshots import summary
 from engine.errors import DealflowError
 
@@ -79,6 +80,14 @@ def worker(once: bool, interval: float, warnings_every: float, snapshots: bool, 
         if mailed:
             click.echo(f"notifications: {len(mailed)} mailed or kept")
 
+    def rearm() -> None:
+        # Deals an old bug left with their timers unarmed (engine.service.timer_repair):
+        # once, at start; silent when nothing disagrees.
+        report = engine.rearm_timers()
+        if report.changed or report.unreadable:
+            click.echo(rearmed(report))
+
+    housekeeping("re-arming the deals' timers", rearm)
     while True:
         fired = batch = engine.fire_due_timers(TIMERS_A_BATCH)
         for _ in range(BATCHES_A_SWEEP - 1):  # a backlog (a worker back after a stop): on at once

@@ -24,6 +24,7 @@ from engine.service import lead_import, lead_imports
 from engine.service import partner_archival, partner_lists
 from engine.service import handover
 from engine.service import deal_waits
+from engine.service import timer_repair
 from engine.service import deal_edit, deal_forecast, deal_list, deal_page, snapshots
 from engine.service import lost_analysis, lost_csv
 from engine.service import pipeline_analysis
@@ -74,6 +75,7 @@ from engine.views.admin import Organisation as AdminOrganisation, TokenRow
 from engine.views.designer import MethodologyRow, ValidationReport, VersionDiff
 from engine.views.drafts import DraftView
 from engine.views.board import BoardView
+from engine.views.timer_repair import RearmReport
 from engine.service import notifications as notification_service
 from engine.views.notifications import MailedNotification, NotificationPage, NotificationView
 from engine.service import inbox_work, task_context, task_events
@@ -345,6 +347,12 @@ class Engine:
 
     def fire_due_timers(self, limit: int = 100) -> int:
         return timers.fire_due_timers(self.context, limit)
+
+    def rearm_timers(self, *, dry_run: bool = False, every_open_deal: bool = False) -> RearmReport:
+        """Re-arm the open deals whose next timer or next action disagrees with their
+        workflow's waiting timers (by default those showing an error, where old bugs left
+        them; ``dry_run``: change nothing, say which) — engine.service.timer_repair."""
+        return timer_repair.rearm_timers(self.context, dry_run=dry_run, every_open_deal=every_open_deal)
 
     def take_snapshots(self, day: object = None) -> SnapshotReport:
         """File every open deal's snapshot under ``day`` (default: the company's today); idempotent,

@@ -62,8 +62,18 @@ def _arm_timers(session: Session, opportunity: Opportunity, result: StepResult) 
     a worker's answer's lets the timers those held fire again. Its next action follows."""
     if opportunity.status == "lost":  # its process stopped: nothing fires (closing.py)
         return
-    _set_next_timer(session, opportunity, None if failed_steps.holds_timers(opportunity.failed_step)
-                    else result.next_due)
+    _set_next_timer(session, opportunity, next_timer(opportunity, result.next_due))
+
+
+def timers_held(opportunity: Opportunity) -> bool:
+    """Whether the deal's error holds its timers: none fires until its retry."""
+    return opportunity.error_message is not None and failed_steps.holds_timers(opportunity.failed_step)
+
+
+def next_timer(opportunity: Opportunity, waiting_due: datetime | None) -> datetime | None:
+    """The deal's next timer as its error has it: none while the error holds the timers,
+    else ``waiting_due`` (the earliest of its workflow's waiting timers)."""
+    return None if timers_held(opportunity) else waiting_due
 
 
 def hold_timers(session: Session, opportunity: Opportunity) -> None:
