@@ -158,7 +158,8 @@ def task(task_id: str):
     if deal.failed_on(task_id):  # the step after the task failed: kept as the deal's error, not done
         flash(f"“{task.name}” was not completed: the step after it failed ({deal.error_message}"
               f"{', at ' + deal.error_at if deal.error_at else ''}). Your answers are kept with the deal's error; "
-              "its manager can retry them once the methodology is fixed.", "error")
+              f"its manager can retry them once the methodology is fixed.{' ' + deal.error_note if deal.error_note else ''}",
+              "error")
         return redirect(url_for("inbox.task", task_id=task_id), 303)
     message = f"Done: “{task.name}”. {deal.title} is now at stage {deal.stage_name or '—'} ({deal.probability} %)"
     following = [t.name for t in deal.open_tasks]

@@ -78,6 +78,8 @@ def opportunity(o: OpportunityView) -> str:
         where = f"at {o.error_at}: " if o.error_at else ""
         lines.append(f"  ERROR          {where}{o.error_message} — fix it, then "
                      f"'dealflow opportunity retry {o.id} --as USER [--upgrade]'")
+        if o.error_note:
+            lines.append(f"  note           {o.error_note}")
         lines.append(f"  retry runs     {o.failed_step_kind}" + (f" on task {o.failed_task_id}" if o.failed_task_id else ""))
         lines.append("  timers         " + (f"held until the retry: {timers_held_because(o)}" if o.timers_held
                                             else "fire as usual on the other branches"))

@@ -36,23 +36,25 @@ def note_failure(session: Session, opportunity: Opportunity, step: dict | None, 
                  message=result.error.message)
     if failed_steps.replaces(kept, step, pending):
         opportunity.failed_step = failed_steps.replacing(kept if pending else None, step)
-        opportunity.error_message = result.error.message + _displacing(session, kept, step, pending)
+        opportunity.error_message = result.error.message  # the error alone: what it displaced is its note
+        opportunity.error_note = _displacing(session, kept, step, pending)
         opportunity.error_node = result.error.node_id
     elif (step or {}).get("kind") == failed_steps.TIMERS:
         opportunity.failed_step = failed_steps.held_behind(kept)
     _arm_timers(session, opportunity, result)
 
 
-def _displacing(session: Session, kept: dict | None, step: dict | None, pending: bool) -> str:
-    """What the new error adds when it replaces another person's failed step still
-    waiting for its retry: a deal keeps one, so that one's answers are lost to retry."""
+def _displacing(session: Session, kept: dict | None, step: dict | None, pending: bool) -> str | None:
+    """The new error's note when it replaces another person's failed step still
+    waiting for its retry (a deal keeps one, so that one's answers are lost to retry);
+    None when it displaces nothing of the kind."""
     earlier = failed_steps.displaced(kept, step, pending)
     if earlier is None:
-        return ""
+        return None
     task = session.get(InboxTask, earlier.get("task"))
     name = f"“{task.name}”" if task is not None else f"task {earlier.get('task')}"
-    return (f" — an earlier failed step, {name}, was still waiting for its retry: a retry now runs this one; "
-            "that step's answers are only in the deal's history, to be given again")
+    return (f"An earlier failed step, {name}, was still waiting for its retry: a retry now runs this one; "
+            "that step's answers are only in the deal's history, to be given again.")
 
 
 def _arm_timers(session: Session, opportunity: Opportunity, result: StepResult) -> None:
@@ -97,6 +99,6 @@ def settle(opportunity: Opportunity, step: dict | None, result: StepResult, now:
     if opportunity.error_message is not None and opportunity.status != "lost" \
             and not failed_steps.same_step(kept, step) and _pending(kept, result, now):
         return failed_steps.holds_timers(kept)
-    opportunity.error_message = opportunity.error_node = None
+    opportunity.error_message = opportunity.error_node = opportunity.error_note = None
     opportunity.failed_step = None
     return False

@@ -190,6 +190,9 @@ class Opportunity(Base):
     lost_reason: Mapped[str | None] = mapped_column(Text)  # the free text beside it
     error_message: Mapped[str | None] = mapped_column(Text)  # set while a step failed
     error_node: Mapped[str | None] = mapped_column(String(200))
+    # Beside the error, not in it: what the failure displaced (an earlier person's failed
+    # step still waiting for its retry; engine.service.step_errors). Migration 0032.
+    error_note: Mapped[str | None] = mapped_column(Text)
     failed_step: Mapped[dict | None] = mapped_column(JSON)  # what to run again on retry
     next_timer_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

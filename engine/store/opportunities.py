@@ -316,7 +316,10 @@ def _failed_step_fields(o: Opportunity) -> dict:
         return {}
     step = o.failed_step or {"kind": "engine"}
     return {"failed_step_kind": step.get("kind"), "failed_task_id": step.get("task"),
-            "timers_held": failed_steps.holds_timers(step)}
+            "timers_held": failed_steps.holds_timers(step),
+            # only beside a person's failed step, the kind that displaces (step_errors): a
+            # note some other writer left standing after clearing the error is not shown
+            "error_note": o.error_note if step.get("kind") in failed_steps.TASK_KINDS else None}
 
 
 def _score_fields(o: Opportunity, methodology) -> dict:

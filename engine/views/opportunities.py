@@ -228,6 +228,10 @@ class OpportunityView:
     # timer's or the engine's failed step, or a timer that failed behind a person's),
     # so no other branch moves on time meanwhile (engine.rules.failed_steps).
     timers_held: bool = False
+    # While error_message is set: what the failure displaced, beside the error (a person's
+    # earlier failed step still waiting for its retry, whose answers are now only in the
+    # history); None when it displaced nothing (engine.service.step_errors).
+    error_note: str | None = None
     # The label of the newest deployed version of the deal's methodology when it is not
     # the deal's own and the deal has an error (a retry may move it there); else None.
     newer_version: str | None = None

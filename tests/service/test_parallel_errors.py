@@ -243,8 +243,14 @@ def test_a_retry_racing_the_other_branchs_completion_runs_the_failed_step_once(s
         second.close()
 
 
-def test_a_second_persons_failure_says_the_first_one_waited_for_its_retry(db_url, clock, tmp_path):
-    folder = parallel_methodology(tmp_path, "two", "2.0", offer=BROKEN, review=FINE)
+DISPLACED = ("An earlier failed step, “Send the offer”, was still waiting for its retry: a retry now runs this one; "
+             "that step's answers are only in the deal's history, to be given again.")
+
+
+def two_failing_people(tmp_path, name: str = "two"):
+    """The parallel methodology whose offer fails and whose review fails after its rep's
+    completion too (a script after it): two people's failed steps on two branches."""
+    folder = parallel_methodology(tmp_path, name, "2.0", offer=BROKEN, review=FINE)
     edit(folder / "bpmn" / "deal.bpmn", '<bpmn:sequenceFlow id="Flow_B4" sourceRef="Task_Review" targetRef="Join" />',
          '<bpmn:sequenceFlow id="Flow_B4" sourceRef="Task_Review" targetRef="Script_After" />'
          '<bpmn:scriptTask id="Script_After" name="File the review" scriptFormat="python">'
@@ -252,19 +258,28 @@ def test_a_second_persons_failure_says_the_first_one_waited_for_its_retry(db_url
          '<bpmn:sequenceFlow id="Flow_B5" sourceRef="Script_After" targetRef="Join" />')
     edit(folder / "bpmn" / "deal.bpmn", "<bpmn:flowNodeRef>Join</bpmn:flowNodeRef>",
          "<bpmn:flowNodeRef>Script_After</bpmn:flowNodeRef><bpmn:flowNodeRef>Join</bpmn:flowNodeRef>")
-    engine = make_engine(db_url, clock, folder)
+    return folder
+
+
+def second_failure(engine, clock):
+    """A deal of ``two_failing_people`` whose review's failure replaced the offer's
+    still waiting for its retry (returned as the review's completion left it)."""
+    deal = at_fork(engine)
+    clock.advance(days=2, minutes=1)
+    engine.fire_due_timers()
+    deal = fail_offer(engine, engine.show_opportunity(deal.id))
+    return engine.complete_task(task_at(deal, "Task_Review").id, actor=deal.owner, data={})
+
+
+def test_a_second_persons_failure_says_the_first_one_waited_for_its_retry(db_url, clock, tmp_path):
+    engine = make_engine(db_url, clock, two_failing_people(tmp_path))
     try:
-        deal = at_fork(engine)
-        clock.advance(days=2, minutes=1)
-        engine.fire_due_timers()
-        deal = fail_offer(engine, engine.show_opportunity(deal.id))
-        review = task_at(deal, "Task_Review")
-        second = engine.complete_task(review.id, actor=deal.owner, data={})
+        second = second_failure(engine, clock)
+        review = task_at(second, "Task_Review")
         assert second.failed_on(review.id)  # the deal keeps one failed step: the review's now
-        assert second.error_message == (
-            "division by zero — an earlier failed step, “Send the offer”, was still waiting for its retry: a retry "
-            "now runs this one; that step's answers are only in the deal's history, to be given again")
-        again = engine.retry(deal.id, actor="manager")  # the review's completion, failing again: nothing more lost
-        assert (again.error_message, again.failed_task_id) == ("division by zero", review.id)
+        assert second.error_message == "division by zero"  # the error alone; what it displaced is its note
+        assert second.error_note == DISPLACED
+        again = engine.retry(second.id, actor="manager")  # the review's completion, failing again: nothing more lost
+        assert (again.error_message, again.error_note, again.failed_task_id) == ("division by zero", None, review.id)
     finally:
         engine.close()

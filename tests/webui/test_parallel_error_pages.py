@@ -12,7 +12,8 @@ import pytest
 
 from tests.conftest import make_engine
 from tests.engine.test_errors_and_retry import BROKEN_SCRIPT, methodology_with_script
-from tests.service.test_parallel_errors import BROKEN, FINE, at_fork, parallel_methodology, task_at
+from tests.service.test_parallel_errors import (BROKEN, DISPLACED, FINE, at_fork, fail_offer, parallel_methodology,
+                                                task_at, two_failing_people)
 from tests.webui.pages_support import client_for, make_app, with_passwords
 from tests.webui.test_retry_api import failed_deal
 
@@ -78,3 +79,28 @@ def test_the_deal_page_says_its_timers_wait_when_one_failed_behind_the_failed_st
         assert "other branches go on meanwhile" not in page  # they do not: the timers are held
     finally:
         engine.close()
+
+
+def test_what_a_second_persons_failure_displaced_shows_under_the_error(db_url, clock, tmp_path):
+    engine = with_passwords(make_engine(db_url, clock, two_failing_people(tmp_path)))
+    try:
+        deal = at_fork(engine)
+        clock.advance(days=2, minutes=1)
+        engine.fire_due_timers()
+        deal = fail_offer(engine, engine.show_opportunity(deal.id))
+        rep = client_for(make_app(engine), deal.owner)
+        page = flashed(rep, rep.post(f"/tasks/{task_at(deal, 'Task_Review').id}", data={}))
+        assert "“Review the contract” was not completed: the step after it failed (division by zero" in page
+        assert DISPLACED in page  # the rep is told the offer's answers are to be given again
+
+        page = html.unescape(client_for(make_app(engine), "manager").get(f"/opportunities/{deal.id}").text)
+        assert "(Script_After): division by zero</p>" in page  # the error alone
+        assert f'<p class="deal-error-note" id="deal-error-note">{DISPLACED}</p>' in page
+    finally:
+        engine.close()
+
+
+def test_an_error_that_displaced_nothing_has_no_note(engine, clock):
+    deal = fail_offer(engine, at_fork(engine))
+    page = html.unescape(client_for(make_app(engine), "manager").get(f"/opportunities/{deal.id}").text)
+    assert 'id="deal-error"' in page and 'id="deal-error-note"' not in page

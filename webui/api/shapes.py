@@ -62,6 +62,7 @@ def opportunity_json(o: OpportunityView) -> dict:
         "failed_step": None if o.error_message is None else {"kind": o.failed_step_kind,
                                                              "task_id": o.failed_task_id},
         "timers_held": o.timers_held,
+        "error_note": o.error_note,
         "opened_by": o.opened_by, "opened_at": when(o.opened_at), "closed_by": o.closed_by,
         "closed_at": when(o.closed_at),
         "expected_close_date": o.expected_close_date.isoformat() if o.expected_close_date else None,

@@ -76,6 +76,11 @@ SCHEMAS = {
                                        "behind a person's step — instead of firing when due (next_action_at "
                                        "then leaves them out). False while a person's failed step waits alone "
                                        "(the other branches' timers fire) and without an error."},
+        "error_note": nullable("string", description="While error_message is set: what the failure "
+                                                       "displaced, as a sentence — an earlier person's failed step "
+                                                       "still waiting for its retry, whose answers are now only in "
+                                                       "the deal's history (a deal keeps one failed step). Null "
+                                                       "otherwise; error_message is the error alone."),
         "opened_by": nullable("string"),
         "opened_at": DATETIME,
         "closed_by": nullable("string"),
