@@ -86,11 +86,17 @@ def test_a_person_failing_with_nothing_held_leaves_the_timers_as_they_were(start
                                                                               deal.next_action_at)
 
 
-def test_the_next_action_leaves_held_timers_out_when_an_activity_is_done_too(db_url, clock, tmp_path):
+def failing_review_with_a_call(tmp_path):
+    """The parallel methodology whose review's script fails, its offer's stage
+    suggesting a call due in five days (a next action besides the review's timer)."""
     folder = parallel_methodology(tmp_path, "held", "2.0", offer=FINE, review=BROKEN)
     edit(folder / "stages" / "small-deal.yaml", "    entered_at: [Task_Offer]\n",
          "    entered_at: [Task_Offer]\n    activities:\n      - {id: call, title: Call the buyer, role: rep, due: P5D}\n")
-    engine = make_engine(db_url, clock, folder)
+    return folder
+
+
+def test_the_next_action_leaves_held_timers_out_when_an_activity_is_done_too(db_url, clock, tmp_path):
+    engine = make_engine(db_url, clock, failing_review_with_a_call(tmp_path))
     try:
         deal = at_fork(engine)
         call = next(t for t in deal.open_tasks if t.kind == "activity")

@@ -16,8 +16,8 @@ from engine.views.timer_repair import RearmedDeal
 from tests.conftest import make_engine
 from tests.engine.test_concurrency import at_once
 from tests.file_edits import edit
-from tests.service.test_held_timers import fail_check, three_branches
-from tests.service.test_parallel_errors import BROKEN, FINE, ROUNDS, at_fork, fail_offer, parallel_methodology
+from tests.service.test_held_timers import fail_check, failing_review_with_a_call, three_branches
+from tests.service.test_parallel_errors import BROKEN, FINE, ROUNDS, at_fork, fail_offer
 
 deals = sa.table("opportunities", sa.column("id", sa.Integer), sa.column("next_timer_at", sa.DateTime(timezone=True)),
                  sa.column("next_action_at", sa.DateTime(timezone=True)))
@@ -91,10 +91,7 @@ def test_a_dry_run_says_what_it_would_change_and_changes_nothing(dealflow, db_ur
 
 
 def test_a_held_timer_counted_in_the_next_action_is_left_out(db_url, clock, tmp_path):
-    folder = parallel_methodology(tmp_path, "held", "2.0", offer=FINE, review=BROKEN)
-    edit(folder / "stages" / "small-deal.yaml", "    entered_at: [Task_Offer]\n",
-         "    entered_at: [Task_Offer]\n    activities:\n      - {id: call, title: Call the buyer, role: rep, due: P5D}\n")
-    dealflow = make_engine(db_url, clock, folder)
+    dealflow = make_engine(db_url, clock, failing_review_with_a_call(tmp_path))
     try:
         deal = at_fork(dealflow)
         call = next(t for t in deal.open_tasks if t.kind == "activity")
