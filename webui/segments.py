@@ -7,8 +7,6 @@ button to reverse the latest swap. The façade decides who may: managers and adm
 
 from __future__ import annotations
 
-import unicodedata
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -50,20 +48,11 @@ def _page(form: dict, *, report=None, status: int = 200, refused: str | None = N
 
 
 def _chosen(options, posted: dict) -> dict:
-    """Old stage id -> the new stage id its select shows: what was chosen, else the
-    stage with the same id, else the same name (case, accents and spacing aside), else
-    '' ("choose…"). A stage sent empty (left at "choose…", e.g. a reloaded preview's
-    address) is matched again rather than kept empty."""
-    by_id = {s.id for s in options.to_stages}
-    by_name = {_plain(s.name): s.id for s in options.to_stages}
-    return {stage.id: posted.get(stage.id) or (stage.id if stage.id in by_id else by_name.get(_plain(stage.name), ""))
-            for stage in options.from_stages}
-
-
-def _plain(name: str) -> str:
-    """A stage's name as compared: 'Needs  analysis', 'needs analysis' and 'Néeds analysis' alike."""
-    letters = unicodedata.normalize("NFKD", name.casefold())
-    return " ".join("".join(c for c in letters if not unicodedata.combining(c)).split())
+    """Old stage id -> the new stage id its select shows: what was chosen, else what the
+    façade suggests (engine.rules.swap_plan.suggested_targets; '' is "choose…"). A stage
+    sent empty (left at "choose…", e.g. a reloaded preview's address) gets the
+    suggestion again rather than staying empty."""
+    return {stage.id: posted.get(stage.id) or options.suggested.get(stage.id, "") for stage in options.from_stages}
 
 
 def _moving(options, report) -> list[tuple]:

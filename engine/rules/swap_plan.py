@@ -7,18 +7,23 @@ just before the first node the target stage is entered at (``ProcessRunner.start
 which must be on the top-level process and outside parallel branches. Nothing here
 reads the database or runs a workflow: ``plan`` turns facts into decisions, the
 service applies them.
+
+Each reason a deal stays is said twice: with ids (the command line, where a stage map
+is typed, and the swap's record) and with names (the page a manager previews on).
+``suggested_targets`` is the stage a manager is offered for each old stage.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from engine.errors import DealflowError
 from engine.methodology.model import BpmnProcess, Methodology
 from engine.methodology.problems import did_you_mean_or_known
 
-__all__ = ["Deal", "Move", "Plan", "check_stage_map", "entry_node", "parse_stage_map", "plan"]
+__all__ = ["Deal", "Move", "Plan", "check_stage_map", "entry_node", "parse_stage_map", "plan", "suggested_targets"]
 
 _FORKS = ("parallelGateway", "inclusiveGateway")
 
@@ -30,6 +35,7 @@ class Deal:
     id: int
     stage_id: str | None
     error: str | None = None  # the message of a failed step, if one is pending
+    stage_name: str | None = None  # its stage as its own methodology names it
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,8 @@ class Move:
 class Plan:
     moves: tuple[Move, ...]
     not_moved: Mapping[str, tuple[int, ...]]  # reason -> opportunity ids
+    # reason -> the same said with the names of the methodology and its stages
+    explained: Mapping[str, str] = field(default_factory=dict)
 
     def counts(self) -> tuple[tuple[str | None, str, int], ...]:
         """(from stage, to stage, how many), in the order first seen."""
@@ -85,12 +93,38 @@ def check_stage_map(stage_map: Mapping[str, str], old: Iterable[Methodology], ne
 
 def entry_node(methodology: Methodology, stage_id: str) -> tuple[str | None, str | None]:
     """(the node a workflow can start at to enter ``stage_id``, None) or (None, why not)."""
+    node_id, why = _entry(methodology, stage_id)
+    return node_id, why and why.said(named=False)
+
+
+@dataclass(frozen=True)
+class _Why:
+    """A reason a deal stays, to be said with ids or with names. ``template`` has
+    {stage} and {methodology}; ``detail`` follows as it is (node ids, a step's
+    message: text that may hold braces, never formatted)."""
+
+    template: str
+    methodology: Methodology
+    stage_id: str | None = None
+    stage_name: str | None = None  # a stage of another methodology (the deal's): its name there
+    detail: str = ""
+    shown_as: str | None = None  # the methodology as people call it, e.g. "Quick deal 1.0"
+
+    def said(self, *, named: bool) -> str:
+        if not named:
+            return self.template.format(stage=self.stage_id, methodology=self.methodology.id) + self.detail
+        own = self.methodology.stage(self.stage_id or "")
+        stage = self.stage_name or (own.name if own else self.stage_id)
+        return self.template.format(stage=stage, methodology=self.shown_as or self.methodology.name) + self.detail
+
+
+def _entry(methodology: Methodology, stage_id: str) -> tuple[str | None, _Why | None]:
     stage = methodology.stage(stage_id)
     if stage is None:
-        return None, f"'{stage_id}' is not a stage of {methodology.id}"
+        return None, _Why("'{stage}' is not a stage of {methodology}", methodology, stage_id)
     if stage.outcome != "open":
-        return None, (f"stage '{stage_id}' of {methodology.id} closes the deal ({stage.outcome}); "
-                      "a swap moves open deals to open stages")
+        return None, _Why("stage '{stage}' of {methodology} closes the deal", methodology, stage_id,
+                          detail=f" ({stage.outcome}); a swap moves open deals to open stages")
     process = methodology.process
     parallel = parallel_nodes(process)
     reasons = []
@@ -106,8 +140,8 @@ def entry_node(methodology: Methodology, stage_id: str) -> tuple[str | None, str
             reasons.append(f"{node_id} ends the process")
         else:
             return node_id, None
-    return None, f"stage '{stage_id}' of {methodology.id} is entered where a swap cannot start: " + \
-        "; ".join(reasons)
+    return None, _Why("stage '{stage}' of {methodology} is entered where a swap cannot start", methodology,
+                      stage_id, detail=": " + "; ".join(reasons))
 
 
 def parallel_nodes(process: BpmnProcess) -> frozenset[str]:
@@ -143,31 +177,64 @@ def parallel_nodes(process: BpmnProcess) -> frozenset[str]:
     return frozenset(inside)
 
 
-def plan(deals: Iterable[Deal], new: Methodology, stage_map: Mapping[str, str]) -> Plan:
-    """Where each deal goes in ``new``, and the deals that cannot move, by reason."""
+def plan(deals: Iterable[Deal], new: Methodology, stage_map: Mapping[str, str], *,
+         shown_as: str | None = None) -> Plan:
+    """Where each deal goes in ``new``, and the deals that cannot move, by reason (and
+    each reason with names, ``new`` called ``shown_as`` if given, else by its name)."""
     moves: list[Move] = []
     not_moved: dict[str, list[int]] = {}
-    entries: dict[str, tuple[str | None, str | None]] = {}
+    explained: dict[str, str] = {}
+    entries: dict[str, tuple[str | None, _Why | None]] = {}
     stage_ids = {s.id for s in new.stages}
+
+    def stays(deal: Deal, why: _Why | str) -> None:
+        if isinstance(why, str):  # nothing in it has a name
+            reason = named = why
+        else:
+            why = _Why(why.template, why.methodology, why.stage_id, why.stage_name, why.detail, shown_as)
+            reason, named = why.said(named=False), why.said(named=True)
+        not_moved.setdefault(reason, []).append(deal.id)
+        explained[reason] = named
+
     for deal in deals:
         if deal.error is not None:
-            reason = f"a step failed ({deal.error}); retry or fix it first"
-            not_moved.setdefault(reason, []).append(deal.id)
+            stays(deal, f"a step failed ({deal.error}); retry or fix it first")
             continue
         target = stage_map.get(deal.stage_id or "")
         if target is None:
             if deal.stage_id in stage_ids:
                 target = deal.stage_id
+            elif deal.stage_id:
+                stays(deal, _Why("no stage '{stage}' in {methodology} and the stage map does not say where it goes",
+                                 new, deal.stage_id, deal.stage_name))
+                continue
             else:
-                reason = (f"no stage '{deal.stage_id}' in {new.id} and the stage map does not say where it goes"
-                          if deal.stage_id else "the deal has no stage")
-                not_moved.setdefault(reason, []).append(deal.id)
+                stays(deal, "the deal has no stage")
                 continue
         if target not in entries:
-            entries[target] = entry_node(new, target)
-        node_id, reason = entries[target]
+            entries[target] = _entry(new, target)
+        node_id, why = entries[target]
         if node_id is None:
-            not_moved.setdefault(reason, []).append(deal.id)
+            stays(deal, why)
             continue
         moves.append(Move(deal.id, deal.stage_id, target, node_id))
-    return Plan(tuple(moves), {reason: tuple(ids) for reason, ids in not_moved.items()})
+    return Plan(tuple(moves), {reason: tuple(ids) for reason, ids in not_moved.items()}, explained)
+
+
+def suggested_targets(old_stages: Iterable[tuple[str, str]], new_stages: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """(id, name) of the old methodology's stages and of the new one's -> old stage id ->
+    the new stage a manager is offered for it: the stage with the same id, else the one
+    with the same name (case, accents and spacing aside), else '' (none: they choose)."""
+    new_stages = list(new_stages)
+    by_id = {stage_id for stage_id, _ in new_stages}
+    by_name: dict[str, str] = {}
+    for stage_id, name in new_stages:
+        by_name.setdefault(_folded(name), stage_id)  # two alike: the first in the stage table
+    return {stage_id: stage_id if stage_id in by_id else by_name.get(_folded(name), "")
+            for stage_id, name in old_stages}
+
+
+def _folded(name: str) -> str:
+    """A stage's name as compared: 'Needs  analysis', 'needs analysis' and 'Néeds analysis' alike."""
+    letters = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in letters if not unicodedata.combining(c)).split())

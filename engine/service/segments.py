@@ -130,11 +130,11 @@ def swap_segment(ctx: ServiceContext, segment_id: str, methodology: str, *, vers
             raise ConflictError(f"segment '{segment.id}' already follows {_label(target)} and none of "
                                 "its open deals is on another version")
         swapping.check_stage_map(stage_map, olds.values(), new)
-        plan = swapping.plan((swapping.Deal(d.id, d.stage_id, d.error_message) for d in deals),
-                             new, stage_map)
+        plan = swapping.plan((swapping.Deal(d.id, d.stage_id, d.error_message, _stage_name(olds[d.version_id], d))
+                              for d in deals), new, stage_map, shown_as=_shown(target, new))
         report = dict(segment_id=segment.id, from_methodology=_label(current), to_methodology=_label(target))
         if dry_run:
-            return _report(plan.moves, plan.not_moved, dry_run=True, **report)
+            return _report(plan.moves, plan.not_moved, dry_run=True, explained=plan.explained, **report)
         by_id = {d.id: d for d in deals}
         moved, not_moved = _move(ctx, session, [(m, by_id[m.opportunity_id]) for m in plan.moves],
                                  target.id, new, swap.id, actor_row, now)
@@ -146,7 +146,7 @@ def swap_segment(ctx: ServiceContext, segment_id: str, methodology: str, *, vers
                         actor_id=actor_row.id, now=now)
         done = [swapping.Move(m.opportunity_id, m.move["from_stage"], m.move["to_stage"], "") for m in moved]
         _notify_owners(session, [by_id[m.opportunity_id] for m in done], segment.id, _label(target), actor_row, now)
-        return _report(done, not_moved, dry_run=False, swap_id=swap.id, **report)
+        return _report(done, not_moved, dry_run=False, swap_id=swap.id, explained=plan.explained, **report)
 
     return unit_of_work.run(ctx, work)
 
@@ -375,6 +375,16 @@ def _label(version) -> str:
     return f"{version.methodology_id}@{version.label}"
 
 
+def _shown(version, methodology: Methodology) -> str:
+    """A methodology version as people call it: 'Quick deal 1.0'."""
+    return f"{methodology.name} {version.label}"
+
+
+def _stage_name(methodology: Methodology, deal) -> str | None:
+    stage = methodology.stage(deal.stage_id) if deal.stage_id else None
+    return stage.name if stage else None
+
+
 def _merge(*groups: Mapping[str, object]) -> dict[str, tuple[int, ...]]:
     merged: dict[str, list[int]] = {}
     for group in groups:
@@ -383,11 +393,14 @@ def _merge(*groups: Mapping[str, object]) -> dict[str, tuple[int, ...]]:
     return {reason: tuple(sorted(ids)) for reason, ids in merged.items()}
 
 
-def _report(moves, not_moved, **fields) -> SwapReport:
+def _report(moves, not_moved, *, explained: Mapping[str, str] | None = None, **fields) -> SwapReport:
+    """``explained``: reason -> the same with names (a reason not in it has none to give)."""
     plan = swapping.Plan(tuple(moves), {})
+    explained = explained or {}
     return SwapReport(
         moved=len(moves), moves=tuple(StageMoveCount(a, b, n) for a, b, n in plan.counts()),
-        not_moved=tuple(NotMoved(reason, tuple(sorted(ids))) for reason, ids in sorted(not_moved.items())),
+        not_moved=tuple(NotMoved(reason, tuple(sorted(ids)), explained.get(reason, reason))
+                        for reason, ids in sorted(not_moved.items())),
         **fields)
 
 
@@ -425,7 +438,8 @@ def swap_options(ctx: ServiceContext, segment_id: str, methodology: str, *, vers
         stages = [SwapStage(s.id, s.name, counts.get(s.id, 0)) for s in old.stages if s.outcome == "open"]
         known = {s.id for s in stages}
         stages += [SwapStage(i, names[i], n) for i, n in counts.items() if i and i not in known]
+        to_stages = tuple(SwapStage(s.id, s.name, 0) for s in new.stages if s.outcome == "open")
         return SwapOptions(segment_id=segment.id, from_methodology=_label(current), to_methodology=_label(target),
-                           from_stages=tuple(stages),
-                           to_stages=tuple(SwapStage(s.id, s.name, 0) for s in new.stages if s.outcome == "open"),
-                           deals=deals)
+                           from_stages=tuple(stages), to_stages=to_stages, deals=deals,
+                           suggested=swapping.suggested_targets(((s.id, s.name) for s in stages),
+                                                                ((s.id, s.name) for s in to_stages)))

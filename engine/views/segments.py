@@ -33,8 +33,9 @@ class StageMoveCount:
 
 @dataclass(frozen=True)
 class NotMoved:
-    reason: str
+    reason: str  # with ids: what the command line prints and the swap records
     opportunity_ids: tuple[int, ...]
+    explanation: str = ""  # the same with the names of the methodology and stages, for a page
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import DealflowError
-from engine.rules.swap_plan import Deal, Move, check_stage_map, entry_node, parallel_nodes, parse_stage_map, plan
+from engine.rules.swap_plan import (Deal, Move, check_stage_map, entry_node, parallel_nodes, parse_stage_map, plan,
+                                   suggested_targets)
 from tests.rules.factories import methodology, node, process, stage
 
 # Start -> A -> (B1 | B2 in parallel) -> subprocess Sub (Task_Sub inside) -> C -> End
@@ -92,3 +93,36 @@ def test_the_plan_moves_deals_by_the_map_or_the_same_stage_id_and_says_why_the_o
 def test_a_map_wins_over_a_stage_of_the_same_id():
     result = plan([Deal(1, "discovery")], NEW, {"discovery": "negotiation"})
     assert result.moves == (Move(1, "discovery", "negotiation", "Task_C"),) and dict(result.not_moved) == {}
+
+
+def test_each_reason_is_also_said_with_the_names_of_the_methodology_and_the_stages():
+    deals = [Deal(5, "lost_cause", stage_name="Lost cause (old)"), Deal(7, "legal"), Deal(9, "won"),
+             Deal(6, "discovery", error="boom"), Deal(4, None)]
+    result = plan(deals, NEW, {"won": "won"}, shown_as="New 2.0")
+    assert result.explained == {
+        "no stage 'lost_cause' in new and the stage map does not say where it goes":
+            "no stage 'Lost cause (old)' in New 2.0 and the stage map does not say where it goes",
+        "stage 'legal' of new is entered where a swap cannot start: Task_Sub is inside subprocess Sub":
+            "stage 'Legal' of New 2.0 is entered where a swap cannot start: Task_Sub is inside subprocess Sub",
+        "stage 'won' of new closes the deal (won); a swap moves open deals to open stages":
+            "stage 'Won' of New 2.0 closes the deal (won); a swap moves open deals to open stages",
+        "a step failed (boom); retry or fix it first": "a step failed (boom); retry or fix it first",
+        "the deal has no stage": "the deal has no stage",
+    }
+    assert set(result.explained) == set(result.not_moved)
+    unnamed = plan([Deal(5, "lost_cause")], NEW, {})  # no name given: the id, and the methodology's own name
+    assert list(unnamed.explained.values()) == [
+        "no stage 'lost_cause' in New and the stage map does not say where it goes"]
+
+
+def test_a_step_message_with_braces_is_said_as_it_is():
+    result = plan([Deal(1, "discovery", error="{stage} {0}")], NEW, {})
+    assert list(result.explained.values()) == ["a step failed ({stage} {0}); retry or fix it first"]
+
+
+def test_each_old_stage_is_offered_the_new_stage_of_its_id_else_of_its_name_whatever_the_case_and_accents():
+    old = [("offer", "Oferta"), ("neg", "Négociation  finale"), ("won", "Won"), ("odd", "Odd")]
+    new = [("offer", "Proposal"), ("final", "negociation finale"), ("w", "WON"), ("w2", "won")]
+    assert suggested_targets(old, new) == {"offer": "offer", "neg": "final", "won": "w", "odd": ""}
+    assert suggested_targets([], new) == {} and suggested_targets(old, []) == dict.fromkeys(
+        ["offer", "neg", "won", "odd"], "")

@@ -76,7 +76,9 @@ def test_preview_lists_the_deals_that_move_and_those_that_stay_then_swap_moves_t
     assert ">Bistro</a>" in row and ">P</td>" in row and "Kwalifikacja" in row and "→ Qualification" in row
     why = stays.text.split(f'id="preview-stays-{hotel.id}"')[1].split("</tr>")[0]
     assert ">Hotel Pod Lipami</a>" in why and "Oferta" in why
-    assert "no stage &#39;offer&#39; in quick-deal and the stage map does not say where it goes" in why
+    # Said with names, not ids: the deal's stage as small-deal calls it, quick-deal by name and version.
+    assert "no stage &#39;Oferta&#39; in Quick deal 1.0 and the stage map does not say where it goes" in why
+    assert "offer" not in why.split('data-label="Why not">')[1] and "quick-deal" not in why
 
     moves = client.get("/segments", query_string=dict(form, preview="1", **{"map-offer": "proposal"}))
     assert 'id="preview-moved">2 open deal(s) would move.' in moves.text and "preview-stays-" not in moves.text
@@ -208,14 +210,15 @@ def test_a_stage_sent_empty_is_matched_again_and_a_preview_needs_no_stage_chosen
     assert f'id="preview-stays-{hotel.id}"' in page.text and "required" not in page.text.split('id="swap-map"')[1]
 
 
-def test_stages_are_matched_by_id_then_by_name_whatever_the_case_and_accents():
-    from engine.views.swap_options import SwapOptions, SwapStage
-    from webui.segments import _chosen
-
-    options = SwapOptions(segment_id="s", from_methodology="a@1", to_methodology="b@1", deals=(),
-                          from_stages=(SwapStage("offer", "Oferta", 1), SwapStage("neg", "Négociation  finale", 2),
-                                       SwapStage("won", "Won", 0), SwapStage("odd", "Odd", 1)),
-                          to_stages=(SwapStage("offer", "Proposal", 0), SwapStage("final", "negociation finale", 0),
-                                     SwapStage("w", "WON", 0)))
-    assert _chosen(options, {}) == {"offer": "offer", "neg": "final", "won": "w", "odd": ""}
-    assert _chosen(options, {"offer": "final", "odd": ""}) == {"offer": "final", "neg": "final", "won": "w", "odd": ""}
+def test_the_page_offers_what_the_facade_suggests_and_keeps_what_was_chosen(app, engine):
+    """The offer for each stage (same id, else same name) is the façade's
+    (SwapOptions.suggested, engine.rules.swap_plan); the page only shows it, and a stage
+    the address chose keeps its choice."""
+    offer_deal(engine)
+    options = engine.swap_options("horeca", "quick-deal", viewer="manager")
+    assert options.suggested == {"lead": "lead", "qualification": "qualification", "offer": ""}
+    page = client_for(app, "manager").get("/segments?segment=horeca&methodology=quick-deal&map-lead=proposal")
+    lead = page.text.split('id="map-row-lead"')[1].split("</tr>")[0]
+    assert '<option value="proposal" selected>Proposal</option>' in lead
+    qualification = page.text.split('id="map-row-qualification"')[1].split("</tr>")[0]
+    assert '<option value="qualification" selected>Qualification</option>' in qualification
