@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Mapping
 
 from engine.rules import deal_query, policy
+from engine.rules.methodology_labels import methodology_choices
 from engine.rules.deal_query import DealQuery
 from engine.service import unit_of_work, visibility
 from engine.service.context import ServiceContext
@@ -47,4 +48,6 @@ def deals(ctx: ServiceContext, viewer: str, params: Mapping[str, object] | DealQ
         totals=tuple(CurrencySum(c, n, a) for c, n, a in totals), filters=query.as_query(),
         sort=query.sort, descending=query.descending, stages=tuple(stage_choices.items()),
         methodologies=choices.methodologies, owners=choices.owners, segments=choices.segments,
+        methodology_choices=methodology_choices(
+            (versions[v][0].methodology_id, versions[v][1].name, versions[v][0].label) for v in sorted(version_ids)),
         may_see_team=may_see_team)

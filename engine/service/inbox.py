@@ -9,6 +9,7 @@ from typing import Mapping
 from engine.errors import ConflictError, NotFoundError
 from engine.rules import policy
 from engine.rules import inbox_query
+from engine.rules.methodology_labels import methodology_choices
 from engine.service import deal_edit, organisation, unit_of_work, visibility
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
@@ -85,6 +86,9 @@ def inbox(ctx: ServiceContext, user: str | UserView, params: Mapping[str, object
                          queued=n_queued, team=total - n_mine - n_queued, overdue=n_overdue,
                          stages=tuple(sorted(stages.items(), key=lambda item: item[1])),
                          methodologies=tuple(sorted({info.methodology_id for info, _ in versions.values()})),
+                         methodology_choices=methodology_choices(
+                             (versions[v][0].methodology_id, versions[v][1].name, versions[v][0].label)
+                             for v in sorted(versions)),
                          query=query, queues=tuple(name for _, name in teams),
                          saved=inbox_filters.of_user(session, actor.id) if saved_filters else (),
                          may_hand_over=may_hand_over)

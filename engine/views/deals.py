@@ -49,6 +49,7 @@ class DealListPage:
     descending: bool = False
     stages: tuple[tuple[str, str], ...] = ()  # (id, name) to filter by
     methodologies: tuple[str, ...] = ()
+    methodology_choices: tuple[tuple[str, str], ...] = ()  # (id, name) to filter by: rules.methodology_labels
     owners: tuple[str, ...] = ()
     segments: tuple[str, ...] = ()
     may_see_team: bool = False

@@ -325,6 +325,7 @@ class InboxPage:
     overdue: int
     stages: tuple[tuple[str, str], ...]  # (id, name) of the stages the inbox's tasks are in
     methodologies: tuple[str, ...]
+    methodology_choices: tuple[tuple[str, str], ...] = ()  # (id, name) to filter by: rules.methodology_labels
     query: object = None  # the engine.rules.inbox_query.InboxQuery it answers
     queues: tuple[str, ...] = ()  # the viewer's teams: the queue filter's choices
     saved: tuple = ()  # the viewer's saved filters (engine.views.inbox.SavedFilterView)
