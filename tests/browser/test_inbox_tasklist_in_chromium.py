@@ -46,6 +46,12 @@ def titles(page) -> list[str]:
     return [t.strip() for t in page.locator("#inbox-tasks tr.task td[data-label='Deal']").all_inner_texts()]
 
 
+def unfold_filters(page, width: int) -> None:
+    """On a phone the filters are folded under "Filters" (the search is not): open them."""
+    if width < 600:
+        page.click("#inbox-filter-summary")
+
+
 @pytest.mark.parametrize("width,height", [(1366, 900), (390, 844)])
 def test_a_rep_searches_filters_sorts_bulk_claims_and_uses_the_keyboard(site, browser, tmp_path, width, height):
     url, engine = site
@@ -71,6 +77,7 @@ def test_a_rep_searches_filters_sorts_bulk_claims_and_uses_the_keyboard(site, br
 
         # The queue filter: the chase tasks nobody has claimed, sorted by deal, descending.
         page.fill("#inbox-search", "")
+        unfold_filters(page, width)
         page.select_option("#filter-assignee", "queue")
         page.click("#inbox-filter-submit")
         page.wait_for_url("**assignee=queue**")
@@ -81,6 +88,7 @@ def test_a_rep_searches_filters_sorts_bulk_claims_and_uses_the_keyboard(site, br
             page.click("#sort-deal")
             page.wait_for_url("**sort=-deal**")
         else:  # the phone's cards have no column headers: the sort menu does it
+            unfold_filters(page, width)
             page.select_option("#filter-sort", "-due")
             page.click("#inbox-filter-submit")
             page.wait_for_url("**sort=-due**")
