@@ -57,6 +57,9 @@ def test_a_rep_finds_a_deal_by_partner_edits_its_amount_and_the_totals_follow(tm
             search_deals(page, "hurt-pol")
             page.wait_for_selector(f"#deal-{deal.id}")
             assert page.locator(".deal-row").count() == 1
+            methodologies = page.locator("#filter-methodology option").all_inner_texts()
+            assert methodologies[1:] == [deal.methodology_name]  # by name; the value stays the id
+            assert page.locator("#filter-methodology option").nth(1).get_attribute("value") == deal.methodology_id
             fits(page, width)
             shot(page, "deals-list", width)
             page.click(f"#deal-{deal.id} a")
@@ -65,10 +68,7 @@ def test_a_rep_finds_a_deal_by_partner_edits_its_amount_and_the_totals_follow(tm
             page.fill("#edit-amount", "12 500,50")
             page.fill("#edit-currency", "EUR")
             shot(page, "deal-edit", width)
-            with page.expect_response(lambda r: r.request.method == "POST") as saved:
-                page.click("#deal-edit-save")
-            assert saved.value.status == 303
-            page.wait_for_selector(".flash-success")
+            post_and_land(page, "#deal-edit-save", ".flash-success")
             assert page.locator("#deal-amount").inner_text() == "12\u202f500.50 EUR"
             page.goto(f"{url}/deals")
             assert "12\u202f500.50 EUR" in page.locator("#deal-totals").inner_text()
@@ -82,6 +82,15 @@ def test_a_rep_finds_a_deal_by_partner_edits_its_amount_and_the_totals_follow(tm
             shot(page, "pipeline", width)
         finally:
             context.close()
+
+
+def post_and_land(page, button: str, landing: str) -> None:
+    """Click ``button``, whose form posts: answered Post/Redirect/Get (a 303), then the
+    page it leads to shows ``landing``."""
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.click(button)
+    assert answer.value.status == 303
+    page.wait_for_selector(landing)
 
 
 @contextmanager
@@ -112,10 +121,7 @@ def test_a_manager_previews_routing_before_opening_a_deal(tmp_path, browser, wid
         assert page.locator("#preview-owner").inner_text().strip()
         fits(page, width)
         shot(page, "deal-new-preview", width)
-        with page.expect_response(lambda r: r.request.method == "POST") as opened:
-            page.click("#new-deal-open")
-        assert opened.value.status == 303
-        page.wait_for_selector("#deal-title")
+        post_and_land(page, "#new-deal-open", "#deal-title")
         assert page.locator("#deal-title").inner_text() == "Chłodnia"
         assert page.locator("#deal-amount").inner_text() == "80\u202f000.00 PLN"
 

@@ -58,6 +58,8 @@ def test_the_manager_maps_stages_by_name_previews_the_deals_and_swaps(site, brow
     manager.wait_for_selector("#swap-preview-result")
     assert manager.locator("#preview-moved").inner_text() == "0 open deal(s) would move."
     assert "Hotel Pod Lipami" in manager.locator(f"#preview-stays-{deal.id}").inner_text()
+    why = manager.locator(f"#preview-stays-{deal.id} td[data-label='Why not']").inner_text()
+    assert "'Oferta' in Quick deal 1.0" in why and "quick-deal" not in why  # names, not ids
     manager.screenshot(path=str(shots / f"swap-preview-unmapped-{width}.png"), full_page=True)
 
     manager.select_option("#map-offer", label="Proposal")  # by name, no id typed
