@@ -43,7 +43,8 @@ def deals(ctx: ServiceContext, viewer: str, params: Mapping[str, object] | DealQ
         for stage in versions[vid][1].stages:
             stage_choices.setdefault(stage.id, stage.name)
     return DealListPage(
-        rows=tuple(replace(r, stage_name=names.get((r.methodology_version_id, r.stage_id))) for r in rows),
+        rows=tuple(replace(r, stage_name=names.get((r.methodology_version_id, r.stage_id)),
+                           methodology_name=versions[r.methodology_version_id][1].name) for r in rows),
         total=total, page=query.page, per_page=query.per_page, scope=scope_name,
         totals=tuple(CurrencySum(c, n, a) for c, n, a in totals), filters=query.as_query(),
         sort=query.sort, descending=query.descending, stages=tuple(stage_choices.items()),

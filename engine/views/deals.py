@@ -27,6 +27,7 @@ class DealListRow:
     probability: int
     expected_close_date: date | None
     next_action_at: datetime | None
+    methodology_name: str | None = None  # as its version names it: shown instead of the id
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ def test_the_deals_filter_names_the_methodology_and_filters_by_its_id(app, engin
     assert options(page, "filter-methodology") == [("", "Any methodology"), ("small-deal", "Small deal")]
     chosen = client.get("/deals?methodology=small-deal").text
     assert '<option value="small-deal" selected>Small deal</option>' in chosen and f'id="deal-{deal.id}"' in chosen
+    row = chosen.split(f'id="deal-{deal.id}"')[1].split("</tr>")[0]
+    assert "Small deal ·" in row and "small-deal" not in row  # the row names it too
 
 
 def test_the_inbox_filter_names_the_methodology_and_filters_by_its_id(app, engine):
