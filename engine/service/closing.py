@@ -49,7 +49,7 @@ def close_as_lost(ctx: ServiceContext, opportunity_id: int, *, actor: str, reaso
         opportunity.lost_reason_code = decided.code
         opportunity.lost_reason = decided.note
         opportunity.failed_step = None
-        opportunity.error_message = opportunity.error_node = None
+        opportunity.error_message = opportunity.error_node = opportunity.error_note = None
         record_event(session, opportunity, "closed_by_hand", actor_row.id, now, stage=chosen.id,
                      reason_code=decided.code, reason=decided.note, withdrawn=withdrawn)
         change_stage(session, opportunity, methodology, chosen.id, actor_row.id, now, Assigner(session, {}))

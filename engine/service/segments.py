@@ -338,7 +338,8 @@ def _moved(deal: segment_store.DealRow, version_id: int, state: str, result: Ste
     values = dict(methodology_version_id=version_id, workflow_state=state, stage_id=stage.id,
                   stage_entered_at=now, probability_auto=automatic, probability=probability,
                   expected_revenue=(Decimal(deal.amount) * probability / 100).quantize(Decimal("0.01")),
-                  next_timer_at=next_timer, next_action_at=next_action, error_message=None, error_node=None)
+                  next_timer_at=next_timer, next_action_at=next_action, error_message=None, error_node=None,
+                  error_note=None)
     history = dict(opportunity_id=deal.id, from_stage=deal.stage_id, to_stage=stage.id, probability=probability,
                    changed_by_id=actor_id, changed_at=now, methodology_version_id=version_id)
     return segment_store.MovedDeal(deal.id, deal.row_version, values, tasks, history,

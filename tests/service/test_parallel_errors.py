@@ -283,3 +283,16 @@ def test_a_second_persons_failure_says_the_first_one_waited_for_its_retry(db_url
         assert (again.error_message, again.error_note, again.failed_task_id) == ("division by zero", None, review.id)
     finally:
         engine.close()
+
+
+def test_closing_a_deal_by_hand_clears_its_error_note_with_its_error(db_url, clock, tmp_path):
+    engine = make_engine(db_url, clock, two_failing_people(tmp_path, "closed"))
+    try:
+        second = second_failure(engine, clock)
+        assert second.error_note == DISPLACED
+        engine.close_as_lost(second.id, actor="manager", reason="Chose a competitor")
+        with unit_of_work.read(engine.context) as session:
+            stored = session.get(Opportunity, second.id)
+            assert (stored.error_message, stored.error_note) == (None, None)  # no note left for a later error
+    finally:
+        engine.close()
