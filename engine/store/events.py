@@ -7,7 +7,13 @@ reads (or bulk-updates) through the ORM — so a use case that reads the deal's 
 recording one sees it — or just before it commits, whichever comes first. In the
 order recorded, so the ids keep the timeline's order. ``note_row`` notes a row of
 another append-only table of the deal the same way (``add_stage_change``'s history
-row): one INSERT per table, each table's rows in the order noted."""
+row): one INSERT per table, each table's rows in the order noted.
+
+Each INSERT is run ``inline()``: without it SQLAlchemy asks for a lone row's
+generated id back (``RETURNING id`` on PostgreSQL, the cursor's ``lastrowid`` on
+SQLite), and on PostgreSQL a statement with RETURNING cannot wait in the unit of
+work's pipeline (engine.store.pipeline): a step's one history row and, when it
+recorded one event, that event each cost a round trip of their own."""
 
 from __future__ import annotations
 
@@ -20,6 +26,7 @@ from engine.store.models import Event, Opportunity
 
 PENDING = "dealflow.events.pending"  # session.info: [(INSERT, opportunity, the row's other columns)]
 _INSERT = insert(Event.__table__)
+_INLINE: dict[object, object] = {}  # a noted INSERT -> the same, inline() (asking for no id back)
 
 
 def record_event(session: Session, opportunity: Opportunity, kind: str, actor_id: int | None,
@@ -60,10 +67,18 @@ def write_pending(session: Session, *, may_flush: bool = True) -> None:
             tables.setdefault(statement, []).append({"opportunity_id": i, **values})
         connection = session.connection()
         for statement, rows in tables.items():
-            connection.execute(statement, rows)
+            connection.execute(_inline(statement), rows)
     except BaseException:
         session.info[PENDING] = pending + session.info.get(PENDING, [])
         raise
+
+
+def _inline(statement):
+    """``statement.inline()``, built once per noted statement (each is built once)."""
+    inline = _INLINE.get(statement)
+    if inline is None:
+        inline = _INLINE[statement] = statement.inline()
+    return inline
 
 
 def _id_of(deal: Opportunity) -> int | None:
