@@ -3,13 +3,14 @@ parameters (engine.rules.inbox_query reads them, as for the web inbox)."""
 
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import g, request
 
 from engine.errors import FormError
 from engine.views import InboxPage
 
 from webui.api.blueprint import bp, facade
-from webui.api.shapes import task_json
+from webui.api.shapes import field_json, task_json
+from webui.api.shared_json import jsonify_sharing
 from webui.errors import HttpError
 
 INBOX_PARAMS = ("q", "stage", "methodology", "due", "follow_up", "assignee", "queue", "sort", "page", "per_page")
@@ -28,13 +29,22 @@ def inbox():
         fields |= err.fields  # every problem at once
     if fields or page is None:
         raise HttpError(400, "bad query parameters; see fields", fields)
-    return jsonify(inbox_json(page))
+    document = inbox_json(page)
+    return jsonify_sharing(document, document["tasks"], "form")  # each distinct form encoded once
 
 
 def inbox_json(page: InboxPage) -> dict:
-    """The Inbox schema."""
+    """The Inbox schema. Tasks at the same step share their form (the store parses
+    each form text once), and here its JSON too: one list object per distinct form."""
+    forms: dict[int, list] = {}  # id of a form tuple -> its JSON; the tuples live in page
+    tasks = []
+    for t in page.tasks:
+        form = forms.get(id(t.form))
+        if form is None:
+            form = forms[id(t.form)] = [field_json(f) for f in t.form]
+        tasks.append(task_json(t, form=form))
     return {
-        "tasks": [task_json(t) for t in page.tasks],
+        "tasks": tasks,
         "counts": {"total": page.total, "mine": page.mine, "queued": page.queued, "team": page.team,
                    "overdue": page.overdue},
         "paging": {"page": page.page, "per_page": page.per_page, "pages": page.pages, "total": page.total},

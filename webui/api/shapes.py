@@ -34,14 +34,15 @@ def field_json(f: FieldView) -> dict:
             "choices": [{"id": choice_id, "label": label} for choice_id, label in f.choices]}
 
 
-def task_json(t: TaskView) -> dict:
+def task_json(t: TaskView, form: list | None = None) -> dict:
+    """The Task schema; ``form``: its form's JSON when the caller has it already."""
     return {"id": t.id, "opportunity_id": t.opportunity_id, "opportunity_title": t.opportunity_title,
             "node_id": t.node_id, "name": t.name, "instructions": t.instructions, "lane": t.lane,
             "assignee": t.assignee, "candidate_team": t.candidate_team, "claimable": t.claimable,
             "status": t.status, "due_at": when(t.due_at), "created_at": when(t.created_at),
             "stage_id": t.stage_id, "stage_name": t.stage_name, "methodology_id": t.methodology_id,
             "completed_by": t.completed_by, "completed_at": when(t.completed_at),
-            "form": [field_json(f) for f in t.form], "kind": t.kind, "required": t.required,
+            "form": [field_json(f) for f in t.form] if form is None else form, "kind": t.kind, "required": t.required,
             "partner_name": t.partner_name, "follow_up_at": when(t.follow_up_at)}
 
 
