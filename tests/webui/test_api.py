@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import make_engine, queue_methodology
 from webui import create_app
+from webui.api.inbox import inbox_json
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|\+00:00)$")
 
@@ -96,6 +97,20 @@ def test_the_inbox_lists_the_callers_tasks_earliest_due_first_with_counts_and_pa
     assert paged["paging"] == {"page": 2, "per_page": 1, "pages": 2, "total": 2}
     assert [t["opportunity_id"] for t in paged["tasks"]] == [third["id"]]
     assert paged["query"] == {"page": "2", "per_page": "1"}
+
+
+def test_the_inbox_answer_is_what_jsonify_gives_and_tasks_at_one_step_share_one_form(api):
+    for _ in range(3):
+        api.open_deal()  # rep1, rep2, rep1: the same first step, the same form
+    response = api.get("/inbox", "rep1")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    app = api.client.application
+    with app.app_context():
+        document = inbox_json(api.engine.inbox("rep1", {}, saved_filters=False))
+        expected = app.json.response(document).get_data()
+    assert response.get_data() == expected
+    forms = [task["form"] for task in document["tasks"]]
+    assert len(forms) >= 2 and forms[0] and all(form is forms[0] for form in forms)
 
 
 def test_the_inbox_filters_by_stage_and_methodology(api):

@@ -1,6 +1,6 @@
-"""The API's answers with repeated parts encoded once (webui/api/shared_json.py) are
-byte for byte what ``jsonify`` answers: the inbox on both databases, and the encoder
-over what Flask's JSON treats specially."""
+"""An answer with repeated parts encoded once (webui/api/shared_json.py) is byte for
+byte what ``jsonify`` answers, over what Flask's JSON treats specially (the inbox's
+answer on both databases: tests/webui/test_api.py)."""
 
 from __future__ import annotations
 
@@ -12,24 +12,7 @@ from decimal import Decimal
 import pytest
 from flask import Flask
 
-from tests.webui.test_api import api  # noqa: F401 (the fixture)
-from webui.api.inbox import inbox_json
 from webui.api.shared_json import jsonify_sharing
-
-
-def test_the_inbox_answer_is_what_jsonify_gives_and_tasks_at_one_step_share_one_form(api):  # noqa: F811
-    for _ in range(3):
-        api.open_deal()  # rep1, rep2, rep1: the same first step, the same form
-    api.open_deal(channel="wholesale")
-    response = api.get("/inbox", "rep1")
-    assert response.status_code == 200 and response.mimetype == "application/json"
-    app = api.client.application
-    with app.app_context():
-        document = inbox_json(api.engine.inbox("rep1", {}, saved_filters=False))
-        expected = app.json.response(document).get_data()
-    assert response.get_data() == expected
-    forms = [task["form"] for task in document["tasks"]]
-    assert len(forms) >= 2 and forms[0] and all(form is forms[0] for form in forms)
 
 
 def an_app(**config) -> Flask:
