@@ -151,6 +151,29 @@ def test_a_scenario_file_problem_is_reported_at_its_line_by_test_and_validate(ru
     assert "methodologies/scenarios/broken.yaml:6: unknown field 'stag'; did you mean 'stage'?" in validated.output
 
 
+def test_validate_reports_a_scenarios_zone_and_advance_with_every_other_problem(run_cli, shipped_copy, no_database):
+    # The schema takes both values (a zone is text, P1M is ISO 8601): only reading
+    # the scenario as 'dealflow test' does finds them, and validate says so at once.
+    (shipped_copy / "scenarios" / "values.yaml").write_text(
+        "scenario: values\nmethodology: horeca-bant\ntime_zone: Mars/Olympus\nsteps:\n"
+        "  - answer: {task: Task_BantCall}\n  - advance: P1M\n", "utf-8")
+    routing = shipped_copy / "routing" / "default.yaml"
+    routing.write_text(routing.read_text("utf-8").replace("routing: default", "routing: default\nroutnig: x"),
+                       "utf-8")
+    validated = run_cli("validate", "methodologies")
+    assert validated.exit_code == 1
+    assert validated.output.splitlines() == [
+        "methodologies/routing/default.yaml:3: unknown field 'routnig'; did you mean 'routing'?",
+        "methodologies/scenarios/values.yaml:3: time_zone: 'Mars/Olympus' is not a time zone; give an IANA "
+        "name such as Europe/Warsaw or UTC",
+        "methodologies/scenarios/values.yaml:6: advance 'P1M': give days, weeks or hours (P3D, P2W, PT4H); "
+        "months and years vary in length",
+        "3 problems in 2 files"]
+    tested = run_cli("test", "methodologies/scenarios/values.yaml")
+    assert sorted(line for line in tested.output.splitlines() if line.startswith("ERROR")) == [
+        f"ERROR {line}" for line in validated.output.splitlines()[1:3]]
+
+
 def test_the_schema_command_lists_scenarios(run_cli):
     result = run_cli("schema", "scenarios")
     assert result.exit_code == 0

@@ -64,6 +64,14 @@ def read_scenario(path: str, text: str) -> tuple[Scenario | None, list[Problem]]
     problems = check_against_schema("scenarios", doc)
     if problems:
         return None, problems
+    return scenario_of(doc)
+
+
+def scenario_of(doc: YamlDocument) -> tuple[Scenario | None, list[Problem]]:
+    """The scenario of a document its schema accepts, or None and every problem its
+    values have (an unknown time zone, a month-long advance, a negative amount).
+    ``dealflow validate`` and ``dealflow test`` both ask this, so the two report the
+    same problems at the same lines."""
     data = doc.data
     steps, problems = [], []
     for index, raw in enumerate(data["steps"]):
@@ -78,7 +86,7 @@ def read_scenario(path: str, text: str) -> tuple[Scenario | None, list[Problem]]
     problems += problem
     if problems:
         return None, problems
-    return Scenario(path, doc.line_of(()), data["scenario"], data["methodology"], data.get("segment"), amount,
+    return Scenario(doc.path, doc.line_of(()), data["scenario"], data["methodology"], data.get("segment"), amount,
                     dict(data.get("attributes", {})), tuple(steps), zone), []
 
 
