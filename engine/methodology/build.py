@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 from engine.errors import ExpressionError
-from engine.expressions import unpinned_reads
+from engine.expressions import Unpinned, unpinned_reads
 from engine.methodology.model import (DEFAULT_BUYING_CENTER_ROLES, DEFAULT_FORECAST_RANGES, DEFAULT_LOST_REASONS,
                                       Activity, AmountBand, Answer, BuyingCenterRole, ForecastRanges, ExitCriteria, LaneRole, LostReason, Question, Questionnaire, Routing,
                                       ScoreClass, Segment, Stage, frozen_map)
@@ -251,9 +251,10 @@ def _currency_problems(doc: YamlDocument, si: int, s: dict) -> list[Problem]:
                                 f"segment '{s['id']}': no amount is at least {band['at_least']} and below "
                                 f"{band['below']}; make 'below' the larger"))
     if "when" in s:
-        problems += [Problem(doc.path, doc.line_of(("segments", si, "when")),
+        # At the part's own line: in a long 'when: |' block the 'when' line says little.
+        problems += [Problem(doc.path, doc.line_in_text(("segments", si, "when"), part.line),
                              f"segment '{s['id']}' compares amount without naming its currency "
-                             f"({' '.join(part.split())}): 100000 JPY would pass like 100000 EUR, and Dealflow "
+                             f"({' '.join(part.text.split())}): 100000 JPY would pass like 100000 EUR, and Dealflow "
                              "converts no currencies; give the threshold its currency with "
                              "'amount: {currency: PLN, at_least: 100000}' (or in the condition, in the same "
                              "'and' as the comparison: currency == 'PLN' and amount >= 100000)")
@@ -261,14 +262,13 @@ def _currency_problems(doc: YamlDocument, si: int, s: dict) -> list[Problem]:
     return problems
 
 
-def _amount_without_currency(condition: str) -> list[str]:
+def _amount_without_currency(condition: str) -> tuple[Unpinned, ...]:
     """The parts of a segment's condition that read amount where no 'and' around
     them pins currency to one code (engine.expressions.pins says what pins)."""
     try:
-        found = unpinned_reads(condition, "amount", "currency", _is_currency_code)
+        return unpinned_reads(condition, "amount", "currency", _is_currency_code)
     except ExpressionError:
-        return []  # what is wrong with it is reported where routing conditions are checked
-    return [part.text for part in found]
+        return ()  # what is wrong with it is reported where routing conditions are checked
 
 
 def _is_currency_code(value: object) -> bool:

@@ -35,8 +35,8 @@ class _GiveUp(Exception):
     """Not a plain file: the careful reader takes over."""
 
 
-def read_plain(text: str, loader_class) -> tuple[object, dict, dict, dict] | None:
-    """(data, value_lines, key_lines, raw_scalars) as ``read_yaml`` would build them
+def read_plain(text: str, loader_class) -> tuple[object, dict, dict, dict, set] | None:
+    """(data, value_lines, key_lines, raw_scalars, literal_blocks) as ``read_yaml`` would build them
     with ``loader_class`` (its scalar resolution), or None when the file is not plain."""
     loader = loader_class(text)
     try:
@@ -65,6 +65,7 @@ class _Reader:
         value_lines: dict = {}
         key_lines: dict = {}
         raw_scalars: dict = {}
+        literal_blocks: set = set()
         tags: dict = {}  # plain scalar -> its tag: keys and values repeat, the resolver's regexps run once each
         tag_of = self._tag
         # One frame per open mapping or list: [kind, container, path, key awaited or given];
@@ -108,6 +109,8 @@ class _Reader:
                 value_lines[path] = event.start_mark.line + 1
                 if kind is scalar_event:
                     value = raw_scalars[path] = event.value
+                    if event.style == "|":
+                        literal_blocks.add(path)
                     if event.implicit[0]:
                         tag = tags.get(value)
                         if tag is None:
@@ -138,7 +141,7 @@ class _Reader:
                 raise _GiveUp
         if type(get()) is not yaml.StreamEndEvent:
             raise _GiveUp  # a second document
-        return root, value_lines, key_lines, raw_scalars
+        return root, value_lines, key_lines, raw_scalars, literal_blocks
 
     def _tag(self, value: str, plain: bool) -> str:
         """The tag libyaml's composer would give the scalar (``BaseResolver.resolve``

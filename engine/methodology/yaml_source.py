@@ -33,6 +33,7 @@ class YamlDocument:
     value_lines: dict = field(default_factory=dict)  # JsonPath -> line of the value
     key_lines: dict = field(default_factory=dict)  # JsonPath -> line of the mapping key
     raw_scalars: dict = field(default_factory=dict)  # JsonPath -> the scalar as written
+    literal_blocks: set = field(default_factory=set)  # JsonPaths of scalars written as '|' blocks
 
     def line_of(self, path: JsonPath) -> int:
         """The line of the value at ``path``, or of its nearest ancestor."""
@@ -46,6 +47,17 @@ class YamlDocument:
     def key_line_of(self, path: JsonPath) -> int:
         """The line of the key that names ``path`` (falls back to the value's line)."""
         return self.key_lines.get(tuple(path)) or self.line_of(path)
+
+    def line_in_text(self, path: JsonPath, line: int | None) -> int:
+        """The file's line of line ``line`` (1-based) of the text at ``path``. Exact for
+        a literal block (``when: |``), whose lines are the file's lines after the
+        ``|``; any other text was read as one line (a quoted, plain or ``>`` scalar
+        folds its lines into spaces, so its own lines no longer match the file's):
+        the line it starts on."""
+        start = self.line_of(path)
+        if line is None or tuple(path) not in self.literal_blocks:
+            return start
+        return start + line
 
 
 def _yaml_1_2_booleans(loader_class):
@@ -91,6 +103,8 @@ class _Builder(yaml.constructor.SafeConstructor):
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         self.doc.raw_scalars[path] = node.value
+        if node.style == "|":
+            self.doc.literal_blocks.add(path)
         if node.tag == _STR:
             return node.value  # what construct_object would return, without its bookkeeping
         if node.tag == "tag:yaml.org,2002:timestamp":
@@ -134,8 +148,7 @@ def read_yaml(path: str, text: str) -> tuple[YamlDocument | None, list[Problem]]
     or on a file too hostile to build (see ``yaml_shape``)."""
     plain = read_plain(text, _Loader)  # one pass for the usual file; None for anything else
     if plain is not None:
-        data, value_lines, key_lines, raw_scalars = plain
-        return YamlDocument(path, data, value_lines, key_lines, raw_scalars), []
+        return YamlDocument(path, *plain), []
     problems: list[Problem] = []
     try:
         hostile = shape_problem(path, text)

@@ -15,7 +15,7 @@ def _as_read(path: str, text: str) -> str:
     doc, problems = yaml_source.read_yaml(path, text)
     # repr, not ==: 1 == True == 1.0, and the types are what must not change.
     return repr((None if doc is None else (doc.path, doc.data, doc.value_lines, doc.key_lines,
-                                           doc.raw_scalars), problems))
+                                           doc.raw_scalars, doc.literal_blocks), problems))
 
 
 def _both(monkeypatch, path: str, text: str) -> tuple[str, str]:
