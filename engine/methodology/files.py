@@ -2,7 +2,7 @@
 
 A methodologies folder holds ``bpmn/`` (BPMN and DMN), ``stages/``,
 ``questionnaires/`` and ``routing/``, and ``scenarios/`` (its tests, which are
-checked against their schema here and run by ``dealflow test``). The folder decides a YAML file's kind; a
+checked here as ``dealflow test`` reads them, and run by it). The folder decides a YAML file's kind; a
 YAML file elsewhere is recognised by its first key (``methodology:`` for a stage
 table, ``questionnaire:``, ``routing:``, ``scenario:``). Paths are shown as the user gave them.
 """

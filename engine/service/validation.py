@@ -206,8 +206,9 @@ def _read_yaml(source: SourceFile, loaded: _Loaded) -> list[Problem]:
     kind = source.kind if source.kind != "yaml" else kind_from_first_key(doc.data)
     if kind is None:
         return problems + [Problem(source.path, 1, "cannot tell what kind of file this is: put it in "
-                                                   "stages/, questionnaires/ or routing/, or start it with "
-                                                   "'methodology:', 'questionnaire:' or 'routing:'")]
+                                                   "stages/, questionnaires/, routing/ or scenarios/, or start "
+                                                   "it with 'methodology:', 'questionnaire:', 'routing:' or "
+                                                   "'scenario:'")]
     if not isinstance(doc.data, dict):
         return problems + [Problem(source.path, doc.line_of(()), "expected a mapping of 'key: value' lines")]
     schema_problems = check_against_schema(kind, doc)
