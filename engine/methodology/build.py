@@ -199,7 +199,7 @@ def routing(doc: YamlDocument) -> tuple[Routing, list[Problem]]:
         line = doc.line_of(("segments", si))
         if catch_all_line is not None:
             problems.append(Problem(doc.path, line,
-                                    f"segment '{s['id']}' can never match: the segment without 'when' "
+                                    f"segment '{s['id']}' can never match: the segment without 'when' or 'amount' "
                                     f"on line {catch_all_line} matches every opportunity first; "
                                     "move the catch-all segment to the end"))
         if "when" not in s and "amount" not in s:
