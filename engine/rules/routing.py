@@ -1,7 +1,8 @@
 """Routing, pure: which segment an opportunity falls in, and who owns it.
 
-Segments are tried in order and the first whose condition holds wins (a segment
-without a condition matches every opportunity). A segment's amount threshold names
+Segments are tried in order and the first whose condition holds and whose amount
+threshold admits the deal wins (a segment with neither 'when' nor 'amount' matches
+every opportunity). A segment's amount threshold names
 its currency and admits only deals in it: Dealflow keeps no exchange rates, so
 100000 JPY is not compared with 100000 EUR (the routing says so instead). The owner is chosen among the
 segment team's reps by the segment's assignment strategy.
@@ -64,7 +65,7 @@ def route(routing: Routing, variables: Mapping[str, object]) -> Routed:
                          f"{variables['currency']}, and Dealflow converts no currencies, so it did not match.")
     why = f" ({' '.join(notes)})" if notes else ""
     raise RoutingError("no segment of the routing rules matches this opportunity; add a segment "
-                       f"without 'when' at the end to catch every other opportunity{why}")
+                       f"without 'when' or 'amount' at the end to catch every other opportunity{why}")
 
 
 def _holds(segment: Segment, variables: Mapping[str, object]) -> bool:

@@ -58,3 +58,22 @@ def test_there_are_at_least_thirty_broken_files_and_the_base_they_break_is_valid
     result = _validate(tmp_path, monkeypatch)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("OK:")
+
+
+def test_a_segment_with_only_an_amount_band_does_not_hide_the_segments_after_it():
+    # Only a segment without 'when' and without 'amount' matches every deal; one with
+    # just an amount band takes some amounts, so the segments after it can still match.
+    from engine.methodology import build
+    from engine.methodology.yaml_source import read_yaml
+    doc, problems = read_yaml("routing/default.yaml", (
+        "routing: default\nlanes: {m: {rep: owner}}\nsegments:\n"
+        "  - id: big\n    name: Big\n    amount: {currency: PLN, at_least: 50000}\n"
+        "    methodology: m\n    team: sales\n    assignment: round_robin\n"
+        "  - id: rest\n    name: Rest\n    methodology: m\n    team: sales\n    assignment: round_robin\n"
+        "  - id: late\n    name: Late\n    methodology: m\n    team: sales\n    assignment: round_robin\n"))
+    assert problems == []
+    routing, problems = build.routing(doc)
+    assert [s.id for s in routing.segments] == ["big", "rest", "late"]
+    assert [str(p) for p in problems] == [
+        "routing/default.yaml:15: segment 'late' can never match: the segment without 'when' or 'amount' "
+        "on line 10 matches every opportunity first; move the catch-all segment to the end"]

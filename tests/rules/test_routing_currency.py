@@ -51,3 +51,14 @@ def test_when_nothing_matches_the_error_carries_the_currency_notes():
     with pytest.raises(RoutingError, match=r"catch every other opportunity \(Segment 'Large' takes deals of "
                                            r"at least 100000 EUR; this deal is in USD"):
         routed("250000", "USD", only)
+
+
+def test_a_segment_with_only_an_amount_band_is_no_catch_all():
+    big = segment("big", amount=AmountBand("EUR", at_least=Decimal("100000")))
+    routing = Routing(id="r", path="routing/r.yaml", lanes={}, segments=(big, segment("rest")))
+    assert routed("100000", "EUR", routing).segment.id == "big"
+    assert routed("5000", "EUR", routing).segment.id == "rest"
+    # With no segment lacking both 'when' and 'amount', the advice must name both:
+    # adding one without 'when' but with an amount would catch nothing more.
+    with pytest.raises(RoutingError, match=r"add a segment without 'when' or 'amount' at the end"):
+        routed("5000", "EUR", Routing(id="r", path="routing/r.yaml", lanes={}, segments=(big,)))
