@@ -27,15 +27,18 @@ def _filters() -> dict:
 def lost():
     engine = engine_of(current_app)
     values = {arg: request.args.get(arg, "") for arg in FILTERS}
-    methodologies = sorted({c.split("@")[0] for c in engine.methodology_choices()})
+    # A methodology is shown by its name (the filter still sends its id), as the
+    # pipeline and segment pages show it; an id no longer deployed shows as itself.
+    names = engine.methodology_names()
+    methodologies = sorted(names.items(), key=lambda pair: pair[1].casefold())
     try:
         report = engine.lost_report(viewer=current_user.username, **_filters())
     except FormError as err:
         engine.lost_report(viewer=current_user.username)  # a rep is refused (403) before seeing the form
         return render_template("reports_lost.html", report=None, errors=err.fields, values=values,
-                               methodologies=methodologies), 422
+                               methodologies=methodologies, names=names), 422
     return render_template("reports_lost.html", report=report, errors={}, values=values,
-                           methodologies=methodologies)
+                           methodologies=methodologies, names=names)
 
 
 @bp.get("/reports/lost.csv")
