@@ -5,7 +5,7 @@ One command:
     python bench/rearm_timers.py [--deals 3000] [--sqlite | DEALFLOW_BENCH_POSTGRES_URL=...]
     python bench/rearm_timers.py --demo        # the demo's year of deals, SQLite
 
-The deals: ``--deals`` open deals cloned from the seed-002 funnel's walk at each of its
+The deals: ``--deals`` deals cloned from the seed-002 funnel's walk at each of its
 steps (bench/clones.py: some with a timer armed, some waiting for a person only), in
 a fresh PostgreSQL schema (dropped at the end) or a temporary SQLite file; or the
 demo's (``--demo``: engine.demo.seed_demo, about a minute). Every stored next timer
@@ -13,8 +13,8 @@ agrees with its workflow, so the repair finds nothing — the worker's common ca
 
 Timed in process, CPU time, alternating rounds (the machine is shared): the floor, an
 idle sweep (``fire_due_timers`` with nothing due: one indexed query, what the worker
-pays every few seconds); the default repair (the open deals showing an error); and
-``--all`` (every open deal's workflow read), both dry runs so nothing changes
+pays every few seconds); the default repair (the open or won deals showing an error); and
+``--all`` (every open or won deal's workflow read), both dry runs so nothing changes
 between rounds. Printed: the median of each, and each against the floor.
 Last line:  default_ratio=… all_ms_per_deal=… deals=N
 """
@@ -67,7 +67,7 @@ def measure(url: str, rounds: int) -> str:
     engine = Engine(url)
     try:
         engine.fire_due_timers()  # whatever the seeding left due, so the floor's sweep is idle
-        report = engine.rearm_timers(dry_run=True, every_open_deal=True)
+        report = engine.rearm_timers(dry_run=True, every_deal=True)
         if report.changed or report.unreadable:
             raise SystemExit(f"the deals should agree with their workflows: {report}")
         opened, errors = report.checked, engine.rearm_timers(dry_run=True).checked
@@ -75,11 +75,11 @@ def measure(url: str, rounds: int) -> str:
         for _ in range(rounds):
             times["floor"].append(cpu_ms(engine.fire_due_timers))
             times["default"].append(cpu_ms(lambda: engine.rearm_timers(dry_run=True)))
-            times["all"].append(cpu_ms(lambda: engine.rearm_timers(dry_run=True, every_open_deal=True)))
+            times["all"].append(cpu_ms(lambda: engine.rearm_timers(dry_run=True, every_deal=True)))
     finally:
         engine.close()
     floor, default, every = (statistics.median(times[k]) for k in ("floor", "default", "all"))
-    print(f"  {opened} open deals, {errors} showing an error; medians of {rounds} rounds, CPU:")
+    print(f"  {opened} open or won deals, {errors} showing an error; medians of {rounds} rounds, CPU:")
     print(f"  idle sweep (floor)         {floor:8.2f} ms")
     print(f"  repair, default            {default:8.2f} ms  ({default / floor:.2f} x the floor)")
     print(f"  repair, --all              {every:8.2f} ms  ({every / floor:.1f} x the floor, "

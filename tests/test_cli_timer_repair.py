@@ -30,11 +30,11 @@ def test_the_repair_says_what_it_would_change_then_changes_it(broken, run_cli, m
     commands_at(monkeypatch, clock())
     line = f"  #{deal.id} {deal.title}: next timer - -> {due:%Y-%m-%d %H:%M} UTC; next action - -> {due:%Y-%m-%d %H:%M} UTC"
     dry = run_cli("opportunity", "rearm-timers", "--dry-run")
-    assert (dry.exit_code, dry.output) == (0, f"checked 1 open deals showing an error; would re-arm 1\n{line}\n")
+    assert (dry.exit_code, dry.output) == (0, f"checked 1 open or won deals showing an error; would re-arm 1\n{line}\n")
     done = run_cli("opportunity", "rearm-timers")
-    assert (done.exit_code, done.output) == (0, f"checked 1 open deals showing an error; re-armed 1\n{line}\n")
+    assert (done.exit_code, done.output) == (0, f"checked 1 open or won deals showing an error; re-armed 1\n{line}\n")
     again = run_cli("opportunity", "rearm-timers", "--all")
-    assert again.output == "checked 1 open deals; re-armed 0 (every stored next timer agrees with its workflow)\n"
+    assert again.output == "checked 1 open or won deals; re-armed 0 (every stored next timer agrees with its workflow)\n"
 
 
 def test_the_worker_rearms_at_its_start_and_fires_the_timer(broken, run_cli, monkeypatch, clock):
@@ -43,7 +43,7 @@ def test_the_worker_rearms_at_its_start_and_fires_the_timer(broken, run_cli, mon
     result = run_cli("worker", "--once", "--no-snapshots", "--no-train", "--warnings-every", "0")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "checked 1 open deals showing an error; re-armed 1",
+        "checked 1 open or won deals showing an error; re-armed 1",
         f"  #{deal.id} {deal.title}: next timer - -> {due:%Y-%m-%d %H:%M} UTC; next action - -> {due:%Y-%m-%d %H:%M} UTC",
         "fired timers on 1 opportunity"]
     again = run_cli("worker", "--once", "--no-snapshots", "--no-train", "--warnings-every", "0")

@@ -66,12 +66,13 @@ def opportunity_retry(opportunity_id: int, actor: str, upgrade: bool) -> None:
 
 @opportunity.command("rearm-timers")
 @click.option("--dry-run", is_flag=True, help="Change nothing: say which deals would be re-armed.")
-@click.option("--all", "every_open_deal", is_flag=True,
-              help="Read every open deal's workflow, not only those showing an error (where old bugs left them).")
-def opportunity_rearm_timers(dry_run: bool, every_open_deal: bool) -> None:
-    """Re-arm open deals whose next timer or next action disagrees with their workflow's
-    waiting timers (left by a bug before 9284ca5); the worker does this at its start."""
-    report = open_engine(fire_due_timers=False).rearm_timers(dry_run=dry_run, every_open_deal=every_open_deal)
+@click.option("--all", "every_deal", is_flag=True,
+              help="Read every open or won deal's workflow, not only those showing an error (where old bugs left them).")
+def opportunity_rearm_timers(dry_run: bool, every_deal: bool) -> None:
+    """Re-arm open or won deals whose next timer or next action disagrees with their
+    workflow's waiting timers (left by a bug before 9284ca5; a won deal's other branches
+    may still wait for timers); the worker does this at its start."""
+    report = open_engine(fire_due_timers=False).rearm_timers(dry_run=dry_run, every_deal=every_deal)
     click.echo(render.rearmed(report))
 
 

@@ -120,7 +120,7 @@ def timers_held_because(o: OpportunityView) -> str:
 def rearmed(report) -> str:
     """What ``Engine.rearm_timers`` found (engine.views.timer_repair.RearmReport): a
     first line of counts, then one line per deal re-armed (a dry run: to be)."""
-    which = "open deals" if report.every_open_deal else "open deals showing an error"
+    which = "open or won deals" if report.every_deal else "open or won deals showing an error"
     verb = "would re-arm" if report.dry_run else "re-armed"
     lines = [f"checked {report.checked} {which}; {verb} {len(report.changed)}"
              + ("" if report.changed else " (every stored next timer agrees with its workflow)")]

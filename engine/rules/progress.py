@@ -1,6 +1,7 @@
 """What one step changes on a deal, decided over plain values: the stages it enters,
 its probability and expected revenue, whether entering a stage closes it, and when
-its next timer and next action are due. The service applies the answers to the
+its next timer and next action are due (``next_due``: the one rule a step and the
+timer repair both apply). The service applies the answers to the
 deal's rows (engine.service.progress)."""
 
 from __future__ import annotations
@@ -66,3 +67,28 @@ def earliest(*dues: Iterable[datetime | None]) -> datetime | None:
     """The earliest of the due dates (None: not due), or None without any — a deal's
     next timer, or its next action (timers, open tasks and suggestions alike)."""
     return min((due for group in dues for due in group if due is not None), default=None)
+
+
+@dataclass(frozen=True)
+class NextDue:
+    """A deal's next timer (what the worker's sweep picks it by) and next action."""
+
+    timer: datetime | None
+    action: datetime | None
+
+
+def next_action(task_dues: Iterable[datetime | None], timer: datetime | None) -> datetime | None:
+    """A deal's next action: the earliest of its open tasks' and suggestions' due
+    dates (``task_dues``) and its next timer (``timer``)."""
+    return earliest(task_dues, (timer,))
+
+
+def next_due(timer_dues: Iterable[datetime | None], task_dues: Iterable[datetime | None], *,
+             held: bool) -> NextDue:
+    """The next timer and next action of a deal whose workflow waits for timers due at
+    ``timer_dues`` and whose open tasks and suggestions are due at ``task_dues``.
+    ``held``: its error holds its timers — they wait for a retry, not for their due
+    dates (engine.rules.failed_steps), so there is no next timer and the next action
+    does not count them."""
+    timer = None if held else earliest(timer_dues)
+    return NextDue(timer, next_action(task_dues, timer))

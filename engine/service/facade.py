@@ -348,11 +348,11 @@ class Engine:
     def fire_due_timers(self, limit: int = 100) -> int:
         return timers.fire_due_timers(self.context, limit)
 
-    def rearm_timers(self, *, dry_run: bool = False, every_open_deal: bool = False) -> RearmReport:
-        """Re-arm the open deals whose next timer or next action disagrees with their
+    def rearm_timers(self, *, dry_run: bool = False, every_deal: bool = False) -> RearmReport:
+        """Re-arm the open or won deals whose next timer or next action disagrees with their
         workflow's waiting timers (by default those showing an error, where old bugs left
         them; ``dry_run``: change nothing, say which) — engine.service.timer_repair."""
-        return timer_repair.rearm_timers(self.context, dry_run=dry_run, every_open_deal=every_open_deal)
+        return timer_repair.rearm_timers(self.context, dry_run=dry_run, every_deal=every_deal)
 
     def take_snapshots(self, day: object = None) -> SnapshotReport:
         """File every open deal's snapshot under ``day`` (default: the company's today); idempotent,

@@ -67,9 +67,9 @@ def apply_step(session: Session, opportunity: Opportunity, methodology: Methodol
             ready_rows, new_rows, timer_dues = [], [], []
         # Another branch's step keeps a failed step that can still be retried (and its error).
         held = step_errors.settle(opportunity, step, result, now)
-        opportunity.next_timer_at = None if held else progress.earliest(timer_dues)
-        opportunities.set_next_action(opportunity, chain((row.due_at for row in ready_rows),
-                                                         inbox.open_activity_dues(rows)))
+        due = progress.next_due(timer_dues, chain((row.due_at for row in ready_rows), inbox.open_activity_dues(rows)),
+                                held=held)
+        opportunity.next_timer_at, opportunity.next_action_at = due.timer, due.action
     # The opportunity's UPDATE checks its version counter: flushing it before the new
     # inbox rows are added makes a concurrent step on the same deal fail on that,
     # not on a task id both steps would insert.

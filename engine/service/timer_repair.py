@@ -8,22 +8,31 @@ person's failure that replaced a worker's answer's), and counted held timers in
 the next action. Such a deal's timers wait until some step of it succeeds; a
 migration cannot re-arm them, since the due dates are in the workflow state.
 
-``rearm_timers`` reads each deal's waiting timers from its state and sets both
-columns as a failure or a step would (engine.service.step_errors.next_timer, then
-the one next-action rule). Every deal those bugs touched shows an error (a step
-that succeeds sets both columns anew), so by default only deals showing an error
-are read — cheap enough for every worker's start; ``every_open_deal`` reads them
-all. A first pass reads without locks; each deal that needs a change is then
-locked in its own transaction and checked again as it stands: a step that ran
+``rearm_timers`` reads each deal's waiting timers from its state and works both
+columns out by the rule a step applies (engine.rules.progress.next_due: no next timer
+while its error holds the timers). Deals whose process may still run are checked:
+the open ones and the won ones (winning ends one branch; the others, and their
+timers, go on), not the lost (engine.store.next_timers). Every deal those bugs
+touched shows an error (a step that succeeds sets both columns anew), so by default
+only deals showing an error are read — cheap enough for every worker's start;
+``every_deal`` reads them all.
+
+Why not every deal by default: reading a workflow's waiting timers means loading its
+state, about a millisecond of CPU a deal (bench/rearm_timers.py, docs/benchmarks.md),
+and no stored column tells a wrong next timer from a right one. A stored timer
+earlier than the workflow's heals by itself: the sweep picks the deal at that time,
+fires nothing, and the step stores the workflow's own. Only one later than the
+workflow's, or none, keeps a timer waiting, and a legitimately late timer looks the
+same in the row; so that check stays ``every_deal``'s.
+
+A first pass reads without locks; each deal that needs a change is then locked in its
+own transaction and checked again as it stands: a step that ran
 meanwhile wins, and what it left is what is compared."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from types import SimpleNamespace
-
 from engine.errors import DealflowError
+from engine.rules import progress
 from engine.service import step_errors, unit_of_work
 from engine.service.context import ServiceContext
 from engine.service.unit_of_work import Session
@@ -35,18 +44,12 @@ from engine.views.timer_repair import RearmedDeal, RearmReport
 CHUNK = 200  # deals read with their states at a time (a state is kilobytes)
 
 
-@dataclass(frozen=True)
-class _Plan:
-    timer: datetime | None
-    action: datetime | None
-
-
-def rearm_timers(ctx: ServiceContext, *, dry_run: bool = False, every_open_deal: bool = False) -> RearmReport:
-    """Find the open deals whose next timer or next action disagrees with their
+def rearm_timers(ctx: ServiceContext, *, dry_run: bool = False, every_deal: bool = False) -> RearmReport:
+    """Find the open or won deals whose next timer or next action disagrees with their
     workflow's waiting timers and re-arm them (``dry_run``: only say which)."""
     found, unreadable, checked = [], [], 0
     with unit_of_work.read(ctx) as session:
-        ids = next_timers.open_deal_ids(session, with_error_only=not every_open_deal)
+        ids = next_timers.live_deal_ids(session, with_error_only=not every_deal)
         for start in range(0, len(ids), CHUNK):
             for deal in next_timers.with_states(session, ids[start:start + CHUNK]):
                 checked += 1
@@ -59,22 +62,20 @@ def rearm_timers(ctx: ServiceContext, *, dry_run: bool = False, every_open_deal:
                     found.append(_change(deal, plan))
             session.expunge_all()  # the states read: not kept for the whole pass
     changed = found if dry_run else [done for c in found if (done := _rearm(ctx, c.opportunity_id)) is not None]
-    return RearmReport(checked, tuple(changed), tuple(unreadable), dry_run, every_open_deal)
+    return RearmReport(checked, tuple(changed), tuple(unreadable), dry_run, every_deal)
 
 
-def _plan(ctx: ServiceContext, session: Session, deal: Opportunity) -> _Plan | None:
-    """The deal's next timer and next action as its workflow and error have them, or
-    None when the stored ones agree. Changes nothing: the next action is worked out
-    by the one rule on a stand-in for the deal."""
+def _plan(ctx: ServiceContext, session: Session, deal: Opportunity) -> progress.NextDue | None:
+    """The deal's next timer and next action as its workflow, error and open tasks
+    have them (the step's rule, engine.rules.progress.next_due), or None when the
+    stored ones agree. Changes nothing."""
     waiting = ctx.catalog.runner(session, deal.methodology_version_id).result(deal.workflow_state).next_due
-    stand_in = SimpleNamespace(id=deal.id, next_timer_at=step_errors.next_timer(deal, waiting), next_action_at=None)
-    opportunity_store.refresh_next_action(session, stand_in)
-    if (stand_in.next_timer_at, stand_in.next_action_at) == (deal.next_timer_at, deal.next_action_at):
-        return None
-    return _Plan(stand_in.next_timer_at, stand_in.next_action_at)
+    due = progress.next_due((waiting,), opportunity_store.open_task_dues(session, deal.id),
+                            held=step_errors.timers_held(deal))
+    return None if (due.timer, due.action) == (deal.next_timer_at, deal.next_action_at) else due
 
 
-def _change(deal: Opportunity, plan: _Plan) -> RearmedDeal:
+def _change(deal: Opportunity, plan: progress.NextDue) -> RearmedDeal:
     return RearmedDeal(deal.id, deal.title, deal.next_timer_at, plan.timer, deal.next_action_at, plan.action)
 
 
@@ -83,7 +84,7 @@ def _rearm(ctx: ServiceContext, opportunity_id: int) -> RearmedDeal | None:
     disagrees; None when it no longer does (a step or a worker fixed it meanwhile)."""
     def work(session: Session) -> RearmedDeal | None:
         deal = opportunity_store.lock_opportunity(session, opportunity_id)
-        if deal.status != "open":
+        if deal.status == "lost":  # lost meanwhile: its process stopped, nothing of it fires
             return None
         try:
             plan = _plan(ctx, session, deal)
@@ -92,9 +93,7 @@ def _rearm(ctx: ServiceContext, opportunity_id: int) -> RearmedDeal | None:
         if plan is None:
             return None
         change = _change(deal, plan)
-        with session.no_autoflush:  # one UPDATE of the deal, not one per column
-            deal.next_timer_at = plan.timer
-            opportunity_store.refresh_next_action(session, deal)  # the same rule on the row: plan.action
+        deal.next_timer_at, deal.next_action_at = plan.timer, plan.action
         return change
 
     # Still in conflict after the retries (steps on it, one after another): left for the next run.

@@ -196,16 +196,22 @@ def refresh_next_action(session: Session, opportunity: Opportunity) -> None:
     """The deal's next action after something outside the process changed (an
     activity done, its timers held or let go by a failed step): ``set_next_action``
     over its open tasks' and suggestions' due dates as stored."""
-    set_next_action(opportunity, session.scalars(select(InboxTask.due_at).where(
-        InboxTask.opportunity_id == opportunity.id, InboxTask.status == "ready", InboxTask.due_at.is_not(None))))
+    set_next_action(opportunity, open_task_dues(session, opportunity.id))
+
+
+def open_task_dues(session: Session, opportunity_id: int) -> list[datetime]:
+    """The due dates of the deal's open tasks and suggestions, as stored."""
+    return list(session.scalars(select(InboxTask.due_at).where(
+        InboxTask.opportunity_id == opportunity_id, InboxTask.status == "ready", InboxTask.due_at.is_not(None))))
 
 
 def set_next_action(opportunity: Opportunity, task_dues: Iterable[datetime | None]) -> None:
-    """The deal's next action: the earliest of ``task_dues`` (its open tasks' and
-    suggestions' due dates) and its next timer (``next_timer_at``, set first). Timers
-    its error holds are not in it: they wait for a retry, not for their due dates
-    (engine.rules.failed_steps), and ``next_timer_at`` is empty meanwhile."""
-    opportunity.next_action_at = progress.earliest(task_dues, (opportunity.next_timer_at,))
+    """The deal's next action by the one rule (engine.rules.progress.next_action): the
+    earliest of ``task_dues`` (its open tasks' and suggestions' due dates) and its next
+    timer (``next_timer_at``, set first). Timers its error holds are not in it: they
+    wait for a retry, not for their due dates (engine.rules.failed_steps), and
+    ``next_timer_at`` is empty meanwhile."""
+    opportunity.next_action_at = progress.next_action(task_dues, opportunity.next_timer_at)
 
 
 def add_stage_change(session: Session, opportunity: Opportunity, previous: str | None, actor_id: int | None,

@@ -21,8 +21,8 @@ class RearmedDeal:
 
 @dataclass(frozen=True)
 class RearmReport:
-    checked: int  # the open deals whose workflows were read
+    checked: int  # the open or won deals whose workflows were read
     changed: tuple[RearmedDeal, ...]  # re-armed (a dry run: to be re-armed)
     unreadable: tuple[tuple[int, str], ...] = ()  # (deal id, why): a state its version cannot read
     dry_run: bool = False
-    every_open_deal: bool = False  # else only those showing an error were checked
+    every_deal: bool = False  # every open or won deal; else only those showing an error

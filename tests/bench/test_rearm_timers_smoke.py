@@ -15,8 +15,10 @@ LAST_LINE = re.compile(r"default_ratio=(\d+\.\d\d) all_ms_per_deal=(\d+\.\d{3}) 
 
 
 @pytest.mark.parametrize("database", DATABASES)
-def test_rearm_bench_reads_every_open_deal_and_finds_nothing_to_change(database):
+def test_rearm_bench_reads_every_deal_and_finds_nothing_to_change(database):
     out = run_bench("rearm_timers.py", "--deals", "12", "--rounds", "1", database=database)
     found = LAST_LINE.fullmatch(out.strip().splitlines()[-1])
     assert found, out
-    assert 0 < int(found[3]) <= 12, out  # the open ones of the 12 clones (a step of the walk may close it)
+    # The 12 clones and the deal walked to make them (won at the walk's end: read too, as a
+    # won deal's other branches may still wait for timers), less any a step of the walk lost.
+    assert 0 < int(found[3]) <= 13, out

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from engine.methodology.model import Answer, Methodology, Question, Questionnaire, ScoreClass, Stage
-from engine.rules.progress import (Probability, closing_outcome, earliest, expected_revenue, probability,
-                                   stages_entered)
+from engine.rules.progress import (NextDue, Probability, closing_outcome, earliest, expected_revenue, next_due,
+                                   probability, stages_entered)
 
 
 def stage(id_, probability_, outcome="open", entered_at=()):
@@ -71,3 +71,12 @@ def test_the_next_due_date_is_the_earliest_of_all_ignoring_the_missing():
     assert earliest([now + timedelta(days=2), None], [now + timedelta(hours=1)]) == now + timedelta(hours=1)
     assert earliest([], [None]) is None
     assert earliest() is None
+
+
+def test_a_deals_next_timer_and_next_action_and_held_timers_left_out_of_both():
+    now = datetime(2026, 12, 4, tzinfo=timezone.utc)
+    timer, task = now + timedelta(hours=1), now + timedelta(days=1)
+    assert next_due([timer + timedelta(days=3), timer], [task, None], held=False) == NextDue(timer, timer)
+    assert next_due([timer], [task], held=True) == NextDue(None, task)  # a held timer waits for the retry
+    assert next_due([None], [None], held=False) == NextDue(None, None)
+    assert next_due([task], [timer], held=False) == NextDue(task, timer)  # a task due first is the next action
