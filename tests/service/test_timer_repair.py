@@ -17,9 +17,10 @@ from engine.store.db import make_engine as make_database
 from engine.views.timer_repair import RearmedDeal
 from tests.conftest import make_engine
 from tests.engine.test_concurrency import at_once
-from tests.file_edits import copy_base, edit
+from tests.file_edits import edit
 from tests.service.test_held_timers import fail_check, failing_review_with_a_call, three_branches
-from tests.service.test_parallel_errors import BROKEN, FINE, ROUNDS, at_fork, fail_offer
+from tests.service.test_parallel_errors import (BROKEN, FINE, ROUNDS, at_fork, fail_offer, parallel_methodology,
+                                               task_at)
 
 deals = sa.table("opportunities", sa.column("id", sa.Integer), sa.column("next_timer_at", sa.DateTime(timezone=True)),
                  sa.column("next_action_at", sa.DateTime(timezone=True)))
@@ -163,78 +164,22 @@ def test_a_step_racing_the_repair_on_the_same_deal_is_safe(db_url, clock, tmp_pa
         first.close()
 
 
-WON_WHILE_WAITING = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="Definitions_deal" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="small_deal" name="Small deal" isExecutable="true">
-    <bpmn:laneSet id="LaneSet_deal">
-      <bpmn:lane id="Lane_rep" name="rep">
-        <bpmn:flowNodeRef>Start_Lead</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>Task_Qualify</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>Fork</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>Task_Offer</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>Gateway_Result</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>Wait_Followup</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>Task_Followup</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>End_Followup</bpmn:flowNodeRef>
-      </bpmn:lane>
-      <bpmn:lane id="Lane_manager" name="manager">
-        <bpmn:flowNodeRef>End_Won</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>End_Lost</bpmn:flowNodeRef>
-      </bpmn:lane>
-    </bpmn:laneSet>
-    <bpmn:startEvent id="Start_Lead" />
-    <bpmn:userTask id="Task_Qualify" name="Qualify the lead" />
-    <bpmn:parallelGateway id="Fork" />
-    <bpmn:userTask id="Task_Offer" name="Send the offer">
-      <bpmn:extensionElements><camunda:formData>
-        <camunda:formField id="result" label="Result" type="enum">
-          <camunda:value id="accepted" name="Accepted" />
-          <camunda:value id="rejected" name="Rejected" />
-        </camunda:formField>
-      </camunda:formData></bpmn:extensionElements>
-    </bpmn:userTask>
-    <bpmn:exclusiveGateway id="Gateway_Result" default="Flow_Lost" />
-    <bpmn:endEvent id="End_Won" />
-    <bpmn:endEvent id="End_Lost" />
-    <bpmn:intermediateCatchEvent id="Wait_Followup" name="Ten days on">
-      <bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">P10D</bpmn:timeDuration></bpmn:timerEventDefinition>
-    </bpmn:intermediateCatchEvent>
-    <bpmn:userTask id="Task_Followup" name="Ask how it goes" />
-    <bpmn:endEvent id="End_Followup" />
-    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start_Lead" targetRef="Task_Qualify" />
-    <bpmn:sequenceFlow id="Flow_2" sourceRef="Task_Qualify" targetRef="Fork" />
-    <bpmn:sequenceFlow id="Flow_A1" sourceRef="Fork" targetRef="Task_Offer" />
-    <bpmn:sequenceFlow id="Flow_A2" sourceRef="Task_Offer" targetRef="Gateway_Result" />
-    <bpmn:sequenceFlow id="Flow_Won" sourceRef="Gateway_Result" targetRef="End_Won">
-      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">result == 'accepted'</bpmn:conditionExpression>
-    </bpmn:sequenceFlow>
-    <bpmn:sequenceFlow id="Flow_Lost" sourceRef="Gateway_Result" targetRef="End_Lost" />
-    <bpmn:sequenceFlow id="Flow_B1" sourceRef="Fork" targetRef="Wait_Followup" />
-    <bpmn:sequenceFlow id="Flow_B2" sourceRef="Wait_Followup" targetRef="Task_Followup" />
-    <bpmn:sequenceFlow id="Flow_B3" sourceRef="Task_Followup" targetRef="End_Followup" />
-  </bpmn:process>
-</bpmn:definitions>
-"""
-
-
 @pytest.fixture
 def won_while_waiting(db_url, clock, tmp_path):
-    """small-deal where the offer, once accepted, wins the deal while a parallel branch
-    still waits ten days for a follow-up: a won deal whose timer is live."""
-    folder = copy_base(tmp_path)
-    (folder / "bpmn" / "deal.bpmn").write_text(WON_WHILE_WAITING, "utf-8")
-    edit(folder / "stages" / "small-deal.yaml", "entered_at: [End_Won]", "entered_at: [End_Won, End_Followup]")
+    """The two branches' small-deal with the offer's branch going straight to the result:
+    an accepted offer wins the deal while the other branch still waits two days for the
+    contract's review — a won deal whose timer is live."""
+    folder = parallel_methodology(tmp_path, "won", "2.0", offer=FINE, review=FINE)
+    edit(folder / "bpmn" / "deal.bpmn", 'sourceRef="Script_Offer" targetRef="Join"',
+         'sourceRef="Script_Offer" targetRef="Gateway_Result"')
     engine = make_engine(db_url, clock, folder)
     yield engine
     engine.close()
 
 
 def won_with_a_timer(dealflow):
-    deal = dealflow.create_opportunity(title="Won", amount="20000.00", partner="P", actor="manager",
-                                       attributes={"channel": "retail"})
-    forked = dealflow.complete_task(deal.open_tasks[0].id, actor=deal.owner, data={})
-    (offer,) = [t for t in forked.open_tasks if t.node_id == "Task_Offer"]
-    won = dealflow.complete_task(offer.id, actor=deal.owner, data={"result": "accepted"})
+    forked = at_fork(dealflow)
+    won = dealflow.complete_task(task_at(forked, "Task_Offer").id, actor=forked.owner, data={"result": "accepted"})
     assert (won.status, won.next_timer_at) == ("won", forked.next_timer_at) and won.next_timer_at is not None
     return won
 
@@ -243,8 +188,8 @@ def test_a_won_deal_whose_other_branch_waits_is_rearmed_and_its_timer_fires(won_
     won = won_with_a_timer(won_while_waiting)
     due = won.next_timer_at
     broken = unarm(won_while_waiting, db_url, won.id)
-    clock.advance(days=10, minutes=1)
-    assert won_while_waiting.fire_due_timers() == 0  # broken: the follow-up's timer is due and does not fire
+    clock.advance(days=2, minutes=1)
+    assert won_while_waiting.fire_due_timers() == 0  # broken: the review's timer is due and does not fire
 
     report = won_while_waiting.rearm_timers(every_deal=True)
     assert (report.checked, report.unreadable) == (1, ())  # the won deal's workflow was read
@@ -254,7 +199,7 @@ def test_a_won_deal_whose_other_branch_waits_is_rearmed_and_its_timer_fires(won_
 
     assert won_while_waiting.fire_due_timers() == 1
     fired = won_while_waiting.show_opportunity(won.id)
-    assert [t.node_id for t in fired.open_tasks if t.kind != "activity"] == ["Task_Followup"]
+    assert [t.node_id for t in fired.open_tasks if t.kind != "activity"] == ["Task_Review"]
     assert fired.next_timer_at is None
 
 
