@@ -68,3 +68,9 @@ def test_the_forecast_rollup_and_submissions_write_the_currency_and_format_the_a
     submitted = page.split('id="submission-1"')[1].split("</li>")[0]
     assert re.search(r"won [\d\u202f]+\.\d\d (EUR|PLN), commit [\d\u202f]+\.\d\d (EUR|PLN)", submitted), submitted
     assert not re.search(r"\d{4,}\.\d\d", submitted)  # thousands grouped, as everywhere else
+
+
+def test_the_win_model_page_names_who_trained_it(engine):
+    engine.train_win_model(actor="admin")  # no closed deals: trained, and disabled
+    page = client_for(make_app(engine), "manager").get("/win-model").text
+    assert re.search(r"Trained [^<]* by Ada Admin on 0 closed deals", page)  # was "by admin"
