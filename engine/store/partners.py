@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Iterator, Mapping
 
-from sqlalchemy import and_, false, func, or_, select, true
+from sqlalchemy import and_, false, func, insert, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -105,8 +105,14 @@ def add_partner(session: Session, *, name: str, kind: str = "prospect", owner_id
 
 def record_partner_event(session: Session, partner_id: int, kind: str, actor_id: int | None, at: datetime,
                          opportunity_id: int | None = None, **data) -> None:
-    session.add(PartnerEvent(partner_id=partner_id, kind=kind, actor_id=actor_id, at=at,
-                             opportunity_id=opportunity_id, data=data))
+    # Core and inline: nobody reads the row's id back, and an INSERT asking for it (the
+    # ORM's RETURNING) cannot wait in a unit of work's pipeline on PostgreSQL — it syncs
+    # it, a round trip of its own (the step that wins a prospect's deal wrote one so).
+    session.execute(_PARTNER_EVENT, {"partner_id": partner_id, "kind": kind, "actor_id": actor_id, "at": at,
+                                     "opportunity_id": opportunity_id, "data": data})
+
+
+_PARTNER_EVENT = insert(PartnerEvent.__table__).inline()
 
 
 # --- who sees which partner -----------------------------------------------------------

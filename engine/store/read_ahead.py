@@ -25,11 +25,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 BEHIND = "dealflow_read_behind"  # execution option of the statement the read follows: the Ahead
 ANSWER = "dealflow_read_answer"  # execution option of the read itself: the Ahead holding its answer
+
+IDLE = TransactionStatus.IDLE  # libpq's: no transaction open, none being sent
 
 
 class Ahead:
@@ -40,6 +43,7 @@ class Ahead:
         self.sql = sql
         self.params = params
         self.pipeline = None  # psycopg's pipeline context manager, while the statement is queued
+        self.driver = None  # the psycopg connection whose BEGIN was queued here, until it is sent
         self.cursor = None  # psycopg's, once the read went out with the statement before it
 
     def drop(self) -> None:
@@ -79,9 +83,32 @@ def _enter_pipeline(connection, _cursor, _statement, _parameters, context, _many
     read = context.execution_options.get(BEHIND) if context is not None else None
     if read is None or read.pipeline is not None:
         return
-    read.pipeline = connection.connection.driver_connection.pipeline()
-    # BEGIN, if the transaction has not begun yet, is still a round trip of its own
+    driver = connection.connection.driver_connection
+    # psycopg begins a transaction before its first statement, and in pipeline mode it
+    # syncs right after that BEGIN: a round trip of its own. When the statement opens the
+    # transaction, the BEGIN is queued here instead, ahead of it in the same pipeline:
+    # psycopg is told it runs in autocommit (so it adds no BEGIN and no Sync) until the
+    # statement is queued behind the BEGIN, then told it does not (_restore_transactions)
+    # — from the Sync on, the connection is in the state psycopg's own BEGIN leaves.
+    if not driver.autocommit and driver.pgconn.transaction_status == IDLE:
+        begin = driver._get_tx_start_command()  # psycopg's own: isolation level and all (psycopg 3.1–3.3)
+        driver.autocommit = True  # outside pipeline mode and idle: no round trip
+        read.driver = driver
+    else:
+        begin = None
+    read.pipeline = driver.pipeline()
     read.pipeline.__enter__()
+    if begin is not None:
+        driver.execute(begin, prepare=False)  # queued: autocommit, so no BEGIN of psycopg's nor Sync
+
+
+def _restore_transactions(read: Ahead) -> None:
+    """psycopg back to beginning transactions itself (see _enter_pipeline). Its public
+    setter refuses inside a transaction, hence the flag: the BEGIN already queued stands
+    in for the one psycopg would have sent."""
+    if read.driver is not None:
+        read.driver._autocommit = False
+        read.driver = None
 
 
 def _send_read(connection, _cursor, _statement, _parameters, context, _many) -> None:
@@ -96,8 +123,10 @@ def _send_read(connection, _cursor, _statement, _parameters, context, _many) -> 
         read.cursor.execute(read.sql, read.params)
     except BaseException as err:
         read.drop()
+        _restore_transactions(read)
         pipeline.__exit__(type(err), err, err.__traceback__)
         raise
+    _restore_transactions(read)
     # One Sync: both answers come back and the connection leaves pipeline mode. An error
     # of the statement is raised here, as SQLAlchemy's error of that statement.
     try:
@@ -128,6 +157,7 @@ def _leave_pipeline(exception_context) -> None:
     if read is None or read.pipeline is None:
         return
     pipeline, read.pipeline = read.pipeline, None
+    _restore_transactions(read)
     err = exception_context.original_exception
     try:
         pipeline.__exit__(type(err), err, err.__traceback__)
