@@ -373,3 +373,14 @@ def test_the_token_command_prints_a_token_that_the_api_accepts(tmp_path, clock, 
     failed = run_cli("token", "create", "nobody")
     assert failed.exit_code == 1 and "error: no user 'nobody'" in failed.stderr
     api.engine.close()
+
+
+def test_the_api_keeps_no_session_while_the_screens_keep_theirs(api):
+    """The API names its caller by the token alone: it neither reads nor writes the
+    session cookie, so its answers do not vary by cookie (webui/pages.py)."""
+    page = api.client.get("/login")
+    assert "session" in page.headers.get("Set-Cookie", "") and "Cookie" in page.headers.get("Vary", "")
+    answer = api.get("/inbox", "rep1")  # the browser's session cookie from the login page goes along
+    assert answer.status_code == 200
+    assert "Set-Cookie" not in answer.headers and "Vary" not in answer.headers
+    assert api.get("/inbox", None).status_code == 401  # the cookie opens nothing here
