@@ -34,7 +34,8 @@ def _page(form: dict, *, report=None, status: int = 200, refused: str | None = N
             flash(str(err), "error")  # e.g. a segment or methodology that does not exist
             status = max(status, 400)
     chosen = _chosen(options, form["map"]) if options else {}
-    moving = _moving(options, report) if options and report else ()
+    # The preview's rows, by name (SwapOptions.preview): (moving, staying).
+    moving, staying = options.preview(report) if options and report else ((), ())
     # After a refused preview or swap: the error summary first, and the address of the
     # page as it is (segment, methodology, mapping) instead of the form's (issue 15).
     summary = error_summary.summary([("swap-map-form", "the swap", {"form": refused})]) if refused else None
@@ -42,9 +43,7 @@ def _page(form: dict, *, report=None, status: int = 200, refused: str | None = N
                            names=engine.methodology_names(),
                            error_summary=summary, summary_url=_address(form),
                            methodologies=sorted({c.split("@")[0] for c in choices}), report=report,
-                           form=form, options=options, chosen=chosen, moving=moving,
-                           deals={d.id: d for d in options.deals} if options else {},
-                           to_names={s.id: s.name for s in options.to_stages} if options else {}), status
+                           form=form, options=options, chosen=chosen, moving=moving, staying=staying), status
 
 
 def _chosen(options, posted: dict) -> dict:
@@ -53,14 +52,6 @@ def _chosen(options, posted: dict) -> dict:
     sent empty (left at "choose…", e.g. a reloaded preview's address) gets the
     suggestion again rather than staying empty."""
     return {stage.id: posted.get(stage.id) or options.suggested.get(stage.id, "") for stage in options.from_stages}
-
-
-def _moving(options, report) -> list[tuple]:
-    """(deal, to stage id) for each deal the dry run moves: every deal it does not
-    list as not moving goes where the report's move from its stage goes."""
-    staying = {i for n in report.not_moved for i in n.opportunity_ids}
-    to = {m.from_stage: m.to_stage for m in report.moves}
-    return [(d, to.get(d.stage_id)) for d in options.deals if d.id not in staying]
 
 
 def _form(source) -> dict:
@@ -141,6 +132,7 @@ def swap():
         return _page(form, status=400, refused=str(err))
     flash(f"Swap #{report.swap_id}: {report.segment_id} now follows {_named(report.to_methodology)}; "
           f"{report.moved} open deal(s) moved, {report.not_moved_count} could not.", "success")
+    _flash_not_moved(report)
     return redirect(url_for("segments.index"), 303)
 
 
@@ -161,7 +153,16 @@ def reverse(swap_id: int):
     flash(f"Swap #{swap_id} reversed (swap #{report.swap_id}): {report.segment_id} follows "
           f"{_named(report.to_methodology)} again; {report.moved} deal(s) moved back, "
           f"{report.not_moved_count} could not.", "success")
+    _flash_not_moved(report)
     return redirect(url_for("segments.index"), 303)
+
+
+def _flash_not_moved(report) -> None:
+    """Why the deals a swap or a reversal left where they are stayed, one message a
+    reason, said with names as the preview says it (NotMoved.explanation)."""
+    for n in report.not_moved:
+        count = len(n.opportunity_ids)
+        flash(f"Not moved ({count} deal{'' if count == 1 else 's'}): {n.explanation or n.reason}", "warning")
 
 
 def _named(choice: str) -> str:

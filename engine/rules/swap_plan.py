@@ -9,21 +9,25 @@ reads the database or runs a workflow: ``plan`` turns facts into decisions, the
 service applies them.
 
 Each reason a deal stays is said twice: with ids (the command line, where a stage map
-is typed, and the swap's record) and with names (the page a manager previews on).
+is typed, and the swap's record) and with names (the page a manager previews on, and
+the message after a swap or its reversal): ``plan`` for the reasons known before
+anything runs, ``entry`` and ``ends_at_once`` for those only a real swap or a
+reversal meets.
 ``suggested_targets`` is the stage a manager is offered for each old stage.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
 from engine.errors import DealflowError
 from engine.methodology.model import BpmnProcess, Methodology
 from engine.methodology.problems import did_you_mean_or_known
 
-__all__ = ["Deal", "Move", "Plan", "check_stage_map", "entry_node", "parse_stage_map", "plan", "suggested_targets"]
+__all__ = ["Deal", "Move", "Plan", "Reason", "check_stage_map", "ends_at_once", "entry", "entry_node",
+           "parse_stage_map", "plan", "suggested_targets"]
 
 _FORKS = ("parallelGateway", "inclusiveGateway")
 
@@ -91,10 +95,33 @@ def check_stage_map(stage_map: Mapping[str, str], old: Iterable[Methodology], ne
                                 + did_you_mean_or_known(value, new_ids, "stages"))
 
 
+@dataclass(frozen=True)
+class Reason:
+    """Why a deal stays, with ids (``text``: the command line, the swap's record) and
+    with names (``named``: a page)."""
+
+    text: str
+    named: str
+
+
 def entry_node(methodology: Methodology, stage_id: str) -> tuple[str | None, str | None]:
     """(the node a workflow can start at to enter ``stage_id``, None) or (None, why not)."""
     node_id, why = _entry(methodology, stage_id)
     return node_id, why and why.said(named=False)
+
+
+def entry(methodology: Methodology, stage_id: str, *, shown_as: str | None = None) -> tuple[str | None, Reason | None]:
+    """``entry_node`` with the reason said both ways (``methodology`` named ``shown_as``
+    if given, else by its name)."""
+    node_id, why = _entry(methodology, stage_id)
+    return node_id, why and why.both(shown_as)
+
+
+def ends_at_once(methodology: Methodology, stage_id: str, *, shown_as: str | None = None) -> Reason:
+    """Why a deal started at ``stage_id`` cannot stay there: its process ran on to the
+    end (or to a stage that closes the deal) before anyone could act."""
+    return _Why("stage '{stage}' of {methodology} runs on to the end of the process at once", methodology,
+                stage_id).both(shown_as)
 
 
 @dataclass(frozen=True)
@@ -116,6 +143,10 @@ class _Why:
         own = self.methodology.stage(self.stage_id or "")
         stage = self.stage_name or (own.name if own else self.stage_id)
         return self.template.format(stage=stage, methodology=self.shown_as or self.methodology.name) + self.detail
+
+    def both(self, shown_as: str | None = None) -> Reason:
+        why = replace(self, shown_as=shown_as) if shown_as else self
+        return Reason(why.said(named=False), why.said(named=True))
 
 
 def _entry(methodology: Methodology, stage_id: str) -> tuple[str | None, _Why | None]:
@@ -191,8 +222,8 @@ def plan(deals: Iterable[Deal], new: Methodology, stage_map: Mapping[str, str], 
         if isinstance(why, str):  # nothing in it has a name
             reason = named = why
         else:
-            why = _Why(why.template, why.methodology, why.stage_id, why.stage_name, why.detail, shown_as)
-            reason, named = why.said(named=False), why.said(named=True)
+            both = why.both(shown_as)
+            reason, named = both.text, both.named
         not_moved.setdefault(reason, []).append(deal.id)
         explained[reason] = named
 

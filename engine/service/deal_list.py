@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Mapping
 
+from engine.errors import NotFoundError
 from engine.rules import deal_query, policy
 from engine.rules.methodology_labels import methodology_choices
 from engine.rules.deal_query import DealQuery
@@ -37,6 +38,7 @@ def deals(ctx: ServiceContext, viewer: str, params: Mapping[str, object] | DealQ
         rows, total, totals = deal_search.search(session, scope, query, positions)
         versions.update((v, ctx.catalog.version(session, v)) for v in {r.methodology_version_id for r in rows}
                         if v not in versions)
+        segment_names = _segment_names(ctx, session)
     names = {(vid, s.id): s.name for vid, (_, m) in versions.items() for s in m.stages}
     stage_choices = {}
     for vid in sorted(version_ids):
@@ -44,11 +46,24 @@ def deals(ctx: ServiceContext, viewer: str, params: Mapping[str, object] | DealQ
             stage_choices.setdefault(stage.id, stage.name)
     return DealListPage(
         rows=tuple(replace(r, stage_name=names.get((r.methodology_version_id, r.stage_id)),
-                           methodology_name=versions[r.methodology_version_id][1].name) for r in rows),
+                           methodology_name=versions[r.methodology_version_id][1].name,
+                           segment_name=segment_names.get(r.segment_id, r.segment_id)) for r in rows),
         total=total, page=query.page, per_page=query.per_page, scope=scope_name,
         totals=tuple(CurrencySum(c, n, a) for c, n, a in totals), filters=query.as_query(),
         sort=query.sort, descending=query.descending, stages=tuple(stage_choices.items()),
         methodologies=choices.methodologies, owners=choices.owners, segments=choices.segments,
+        segment_choices=tuple(sorted(((s, segment_names.get(s, s)) for s in choices.segments),
+                                     key=lambda choice: (choice[1].casefold(), choice[0]))),
         methodology_choices=methodology_choices(
             (versions[v][0].methodology_id, versions[v][1].name, versions[v][0].label) for v in sorted(version_ids)),
         may_see_team=may_see_team)
+
+
+def _segment_names(ctx: ServiceContext, session) -> dict[str, str]:
+    """Segment id -> its name in the routing rules deployed last; a deal's segment that
+    those rules no longer have keeps its id (the caller falls back to it)."""
+    try:
+        routing = ctx.catalog.routing(session)
+    except NotFoundError:  # no routing deployed (deals imported or opened before any)
+        return {}
+    return {segment.id: segment.name for segment in routing.segments}

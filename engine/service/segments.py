@@ -136,8 +136,9 @@ def swap_segment(ctx: ServiceContext, segment_id: str, methodology: str, *, vers
         if dry_run:
             return _report(plan.moves, plan.not_moved, dry_run=True, explained=plan.explained, **report)
         by_id = {d.id: d for d in deals}
+        explained = dict(plan.explained)
         moved, not_moved = _move(ctx, session, [(m, by_id[m.opportunity_id]) for m in plan.moves],
-                                 target.id, new, swap.id, actor_row, now)
+                                 target.id, new, swap.id, actor_row, now, explained)
         not_moved = _merge(plan.not_moved, not_moved, {BUSY: sorted(busy)} if busy else {})
         segment_store.write_moves(session, moved)
         message_rows.sync_moved(session, moved, now)  # the bulk write bypasses apply_step's sync
@@ -146,7 +147,7 @@ def swap_segment(ctx: ServiceContext, segment_id: str, methodology: str, *, vers
                         actor_id=actor_row.id, now=now)
         done = [swapping.Move(m.opportunity_id, m.move["from_stage"], m.move["to_stage"], "") for m in moved]
         _notify_owners(session, [by_id[m.opportunity_id] for m in done], segment.id, _label(target), actor_row, now)
-        return _report(done, not_moved, dry_run=False, swap_id=swap.id, explained=plan.explained, **report)
+        return _report(done, not_moved, dry_run=False, swap_id=swap.id, explained=explained, **report)
 
     return unit_of_work.run(ctx, work)
 
@@ -184,7 +185,8 @@ def reverse_swap(ctx: ServiceContext, swap_id: int, *, actor: str) -> SwapReport
                            reverses_id=original.id, by_id=actor_row.id, at=now)
         moves = segment_store.swap_moves(session, swap_id)
         deals = segment_store.deals_by_id(session, [m[0] for m in moves])
-        moved, not_moved = _move_back(ctx, session, moves, deals, original, old, swap.id, actor_row, now)
+        explained: dict[str, str] = {}
+        moved, not_moved = _move_back(ctx, session, moves, deals, original, old, swap.id, actor_row, now, explained)
         segment_store.write_moves(session, moved)
         message_rows.sync_moved(session, moved, now)  # the bulk write bypasses apply_step's sync
         swap.moved, swap.not_moved = len(moved), {r: list(ids) for r, ids in not_moved.items()}
@@ -201,7 +203,7 @@ def reverse_swap(ctx: ServiceContext, swap_id: int, *, actor: str) -> SwapReport
         done = [swapping.Move(m.opportunity_id, m.history["from_stage"], m.history["to_stage"], "")
                 for m in moved]
         return _report(done, not_moved, dry_run=False, swap_id=swap.id, reverses_id=original.id,
-                       segment_id=original.segment_id, from_methodology=_label(came_from),
+                       explained=explained, segment_id=original.segment_id, from_methodology=_label(came_from),
                        to_methodology=_label(back_to))
 
     return unit_of_work.run(ctx, work)
@@ -227,9 +229,11 @@ def _segment_choice(ctx: ServiceContext, session: Session, segment: Segment, cho
 
 
 def _move(ctx: ServiceContext, session: Session, moves, target_id: int, new: Methodology, swap_id: int,
-          actor_row: User, now: datetime):
-    """Start each deal's new workflow at its move's node; (moved rows, not moved)."""
+          actor_row: User, now: datetime, explained: dict[str, str]):
+    """Start each deal's new workflow at its move's node; (moved rows, not moved).
+    Each reason that names the methodology or a stage is said with names in ``explained``."""
     runner = ctx.catalog.runner(session, target_id)
+    shown_as = _shown(ctx.catalog.version(session, target_id)[0], new)
     assign = Assigner(session, ctx.catalog.lanes(session, new.id))
     done = segment_store.done_activities(session, [deal.id for _, deal in moves])
     moved, not_moved = [], {}
@@ -241,7 +245,7 @@ def _move(ctx: ServiceContext, session: Session, moves, target_id: int, new: Met
         except WorkflowError as err:
             not_moved.setdefault(str(err), []).append(deal.id)
             continue
-        stage, reason = _stage_after(new, result, move.to_stage)
+        stage, reason = _stage_after(new, result, move.to_stage, shown_as, explained)
         if reason is None and result.external:  # a swap writes rows in bulk, external tasks' rows not
             reason = (f"the new process waits at external task '{result.external[0].node_id}' at once; "
                       "map that stage to the node before it")
@@ -260,8 +264,9 @@ def _move(ctx: ServiceContext, session: Session, moves, target_id: int, new: Met
 
 
 def _move_back(ctx: ServiceContext, session: Session, moves, deals, original, old: Methodology, swap_id: int,
-               actor_row: User, now: datetime):
+               actor_row: User, now: datetime, explained: dict[str, str]):
     back_id, came_from_id = original.from_version_id, original.to_version_id
+    shown_as = _shown(ctx.catalog.version(session, back_id)[0], old)  # as the swap's own preview names it
     back_runner = ctx.catalog.runner(session, back_id)
     came_runner = ctx.catalog.runner(session, came_from_id)
     assign = Assigner(session, ctx.catalog.lanes(session, old.id))
@@ -296,16 +301,17 @@ def _move_back(ctx: ServiceContext, session: Session, moves, deals, original, ol
                 continue
             version_id, methodology, runner = back_id, old, back_runner
             target = from_stage if deal.stage_id == to_stage else inverse.get(deal.stage_id, deal.stage_id)
-            node_id, reason = swapping.entry_node(methodology, target or "")
+            node_id, why = swapping.entry(methodology, target or "", shown_as=shown_as)
             if node_id is None:
-                not_moved.setdefault(reason, []).append(opportunity_id)
+                explained[why.text] = why.named
+                not_moved.setdefault(why.text, []).append(opportunity_id)
                 continue
             try:
                 state, result = runner.start_at(node_id, came_runner.data(deal.workflow_state), now)
             except WorkflowError as err:
                 not_moved.setdefault(str(err), []).append(opportunity_id)
                 continue
-            stage, reason = _stage_after(methodology, result, target)
+            stage, reason = _stage_after(methodology, result, target, shown_as, explained)
             if reason is not None:
                 not_moved.setdefault(reason, []).append(opportunity_id)
                 continue
@@ -347,15 +353,19 @@ def _moved(deal: segment_store.DealRow, version_id: int, state: str, result: Ste
                         waits=tuple(result.messages))
 
 
-def _stage_after(methodology: Methodology, result: StepResult, target: str) -> tuple[Stage | None, str | None]:
-    """The stage a freshly positioned workflow is in, or why the deal cannot move there."""
+def _stage_after(methodology: Methodology, result: StepResult, target: str, shown_as: str,
+                 explained: dict[str, str]) -> tuple[Stage | None, str | None]:
+    """The stage a freshly positioned workflow is in, or why the deal cannot move there
+    (with ids; said with names in ``explained`` when it names the methodology)."""
     if result.error is not None:
         return None, f"the new process fails at {result.error.node_id}: {result.error.message}"
     stage = methodology.stage(target)
     for node_id in result.reached:
         stage = methodology.stage_of_node(node_id) or stage
     if result.finished or stage.outcome != "open":
-        return None, f"stage '{target}' of {methodology.id} runs on to the end of the process at once"
+        why = swapping.ends_at_once(methodology, target, shown_as=shown_as)
+        explained[why.text] = why.named
+        return None, why.text
     return stage, None
 
 
@@ -440,7 +450,8 @@ def swap_options(ctx: ServiceContext, segment_id: str, methodology: str, *, vers
         known = {s.id for s in stages}
         stages += [SwapStage(i, names[i], n) for i, n in counts.items() if i and i not in known]
         to_stages = tuple(SwapStage(s.id, s.name, 0) for s in new.stages if s.outcome == "open")
-        return SwapOptions(segment_id=segment.id, from_methodology=_label(current), to_methodology=_label(target),
+        return SwapOptions(segment_id=segment.id, segment_name=segment.name, from_methodology=_label(current), to_methodology=_label(target),
                            from_stages=tuple(stages), to_stages=to_stages, deals=deals,
+                           owner_names=people.display_names(session, sorted({d.owner for d in deals if d.owner})),
                            suggested=swapping.suggested_targets(((s.id, s.name) for s in stages),
                                                                 ((s.id, s.name) for s in to_stages)))

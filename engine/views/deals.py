@@ -28,6 +28,7 @@ class DealListRow:
     expected_close_date: date | None
     next_action_at: datetime | None
     methodology_name: str | None = None  # as its version names it: shown instead of the id
+    segment_name: str | None = None  # as the routing rules name it: shown instead of the id
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class DealListPage:
     methodology_choices: tuple[tuple[str, str], ...] = ()  # (id, name) to filter by: rules.methodology_labels
     owners: tuple[str, ...] = ()
     segments: tuple[str, ...] = ()
+    segment_choices: tuple[tuple[str, str], ...] = ()  # (id, name) to filter by
     may_see_team: bool = False
 
     @property

@@ -138,3 +138,43 @@ def test_the_preview_says_a_zloty_threshold_passed_a_euro_deal_over(tmp_path, br
         assert note.is_visible()
         fits(page, width)
         shot(page, "deal-new-preview-currency", width)
+
+
+def beside(page, label: str, field: str) -> bool:
+    """The label is on its field's row, just before it (not left at the end of the row above)."""
+    a, b = page.locator(label).bounding_box(), page.locator(field).bounding_box()
+    same_row = a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+    return same_row and a["x"] + a["width"] <= b["x"] + 1
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_deals_list_names_the_segment_and_keeps_each_filter_label_with_its_field(tmp_path, browser, width):
+    with demo_site(tmp_path, title="Hurtownia Mazowsze", amount="250000.00", partner="Hurt-Pol",
+                   attributes={"channel": "wholesale", "territory": "PL-MZ"}, owner="rep1") as (url, deal, engine):
+        segment = next(s for s in engine.list_segments(viewer="admin") if s.id == deal.segment_id)
+        context = browser.new_context(viewport={"width": width, "height": 900}, timezone_id="Europe/Warsaw")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        try:
+            log_in(page, url, "manager")
+            page.goto(f"{url}/deals?scope=team")
+            sub = page.locator(f"#deal-{deal.id} .sub").inner_text()
+            assert sub == f"{deal.methodology_name} · {segment.name}" and segment.id not in sub
+            fold = page.locator("#deal-filter-fold")
+            if width < 600:  # a phone: the filters are folded under one line until asked for
+                assert fold.get_attribute("open") is None and not page.locator("#filter-close-from").is_visible()
+                page.click("#deal-filter-summary")
+            assert page.locator("#filter-close-from").is_visible()
+            for label, field in (("Close from", "#filter-close-from"), ("to", "#filter-close-to"),
+                                 ("Amount from", "#filter-amount-min"), ("to", "#filter-amount-max")):
+                assert beside(page, f"label[for='{field[1:]}']", field), f"{label} is not beside {field}"
+            fits(page, width)
+            page.screenshot(path=os.path.join(SHOTS or str(tmp_path), f"deals-filters-{width}.png"))
+            page.fill("#filter-amount-min", "100000")
+            page.click("#filter-submit")
+            page.wait_for_url(lambda address: "amount_min=100000" in address)
+            assert page.locator(f"#deal-{deal.id}").count() == 1
+            if width < 600:
+                assert "1 active" in page.locator("#deal-filter-summary").inner_text()
+        finally:
+            context.close()

@@ -106,3 +106,48 @@ def test_the_manager_maps_stages_by_name_previews_the_deals_and_swaps(site, brow
     assert rep.locator("#deal-stage").inner_text().strip() == "Review"
     rep.context.close()
     assert engine.show_opportunity(deal.id).methodology_id == "quick-deal"
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_preview_and_the_reversal_name_people_stages_and_methodologies(tmp_path, browser, width):
+    """The preview's Owner is the person's name and its To stage the new methodology's
+    name for the stage (both from the façade's view model); a deal the reversal cannot
+    move back is explained with names, as the preview explains one."""
+    engine = with_passwords(make_engine(f"sqlite:///{tmp_path / 'dealflow.db'}", FakeClock()))
+    engine.deploy(str(REPO / "tests" / "methodology" / "swap_target"), actor="admin")
+    engine.create_user("anna", "rep", "Anna Nowak")
+    engine.add_team_member("horeca", "anna")
+    deal = engine.create_opportunity(title="Bistro Anny", amount="1000.00", partner="Bistro", actor="manager",
+                                     owner="anna", attributes={"channel": "horeca", "territory": "PL-N"})
+    url, stop = serve(create_app({"ENGINE": engine, "SECRET_KEY": "browser-tests"}))
+    shots = Path(os.environ.get("DEALFLOW_SCREENSHOTS") or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    manager = browser.new_context(timezone_id="Europe/Warsaw", viewport={"width": width, "height": 900}).new_page()
+    manager.set_default_timeout(10_000)
+    try:
+        log_in(manager, url, "manager")
+        manager.goto(f"{url}/segments?segment=horeca&methodology=quick-deal&map-offer=proposal&preview=1")
+        row = manager.locator(f"#preview-deal-{deal.id}")
+        assert row.locator("td[data-label='Owner']").inner_text() == "Anna Nowak"
+        assert row.locator("td[data-label='To stage']").inner_text() == "→ Qualification"
+        assert "Where the deals of HORECA go" in manager.locator("#swap-stages h3").inner_text()
+        assert manager.evaluate("document.documentElement.scrollWidth") <= width
+        manager.locator("#swap-preview-result").screenshot(path=str(shots / f"swap-preview-names-{width}.png"))
+        manager.click("#swap-confirm")
+        manager.wait_for_selector(".flash-success")
+        engine.complete_task(engine.show_opportunity(deal.id).open_tasks[0].id, actor="anna",
+                             data={"budget_confirmed": True})  # to 'proposal', which maps back to 'offer'
+        manager.goto(f"{url}/segments")
+        manager.click("#reverse-step-1 summary")
+        manager.check("#reverse-1-confirm")
+        manager.click("#reverse-1")
+        manager.wait_for_selector(".flash-warning")
+        said = manager.locator(".flash-warning").inner_text()
+        assert said == ("Not moved (1 deal): stage 'Oferta' of Small deal 1.0 is entered where a swap cannot start: "
+                        "Task_Offer is inside subprocess Sub_Offer")
+        assert manager.evaluate("document.documentElement.scrollWidth") <= width
+        manager.screenshot(path=str(shots / f"swap-reversed-{width}.png"))
+    finally:
+        manager.context.close()
+        stop()
+        engine.close()

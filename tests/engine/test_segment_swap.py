@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import ConflictError, DealflowError, NotFoundError, PermissionDeniedError
-from engine.store.models import Contact, InboxTask, Opportunity, SwapMove
+from engine.store.models import Contact, InboxTask, Opportunity, MethodologySwap, SwapMove
 from tests.conftest import REPO, make_engine
 
 SWAP_TARGET = REPO / "tests" / "methodology" / "swap_target"
@@ -216,6 +216,25 @@ def test_reversing_a_swap_restores_untouched_deals_exactly_and_moves_touched_one
         engine.reverse_swap(report.swap_id, actor="manager")
     with pytest.raises(NotFoundError):
         engine.reverse_swap(999, actor="manager")
+
+
+def test_a_reason_only_a_reversal_meets_is_said_with_names_too_and_recorded_with_ids(engine):
+    """As the preview's "why not" (NotMoved.explanation): the page gets the stage and the
+    methodology by name; the command line and the swap's record keep the ids."""
+    worked = horeca_deal(engine, "Worked")
+    swap = engine.swap_segment("horeca", "quick-deal", stage_map={"offer": "proposal"}, actor="manager")
+    engine.complete_task(engine.show_opportunity(worked.id).open_tasks[0].id, actor="rep1",
+                         data={"budget_confirmed": True})  # now in 'proposal', which maps back to 'offer'
+    report = engine.reverse_swap(swap.swap_id, actor="manager")
+    [stays] = report.not_moved
+    assert stays.opportunity_ids == (worked.id,)
+    assert stays.reason == ("stage 'offer' of small-deal is entered where a swap cannot start: Task_Offer is inside "
+                            "subprocess Sub_Offer")
+    assert stays.explanation == ("stage 'Oferta' of Small deal 1.0 is entered where a swap cannot start: Task_Offer "
+                                 "is inside subprocess Sub_Offer")
+    with engine._sessions() as session:
+        recorded = session.get(MethodologySwap, report.swap_id).not_moved
+    assert recorded == {stays.reason: [worked.id]}
 
 
 def test_only_the_latest_swap_of_a_segment_can_be_reversed(engine):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import DealflowError
-from engine.rules.swap_plan import (Deal, Move, check_stage_map, entry_node, parallel_nodes, parse_stage_map, plan,
-                                   suggested_targets)
+from engine.rules.swap_plan import (Deal, Move, Reason, check_stage_map, ends_at_once, entry, entry_node,
+                                   parallel_nodes, parse_stage_map, plan, suggested_targets)
 from tests.rules.factories import methodology, node, process, stage
 
 # Start -> A -> (B1 | B2 in parallel) -> subprocess Sub (Task_Sub inside) -> C -> End
@@ -72,6 +72,20 @@ def test_the_nodes_between_a_parallel_split_and_its_join_are_parallel():
 ])
 def test_a_swap_starts_a_stage_at_its_first_top_level_node_outside_parallel_branches(stage_id, entry):
     assert entry_node(NEW, stage_id) == entry
+
+
+def test_what_only_a_real_swap_or_its_reversal_meets_is_said_with_ids_and_with_names_as_the_plan_says_it():
+    """A stage a reversal cannot start at, and one a process runs past at once: the same
+    words with ids (the command line, the swap's record) and with names (the page)."""
+    assert entry(NEW, "discovery", shown_as="New 2.0") == ("Task_A", None)
+    assert entry(NEW, "legal", shown_as="New 2.0") == (None, Reason(
+        "stage 'legal' of new is entered where a swap cannot start: Task_Sub is inside subprocess Sub",
+        "stage 'Legal' of New 2.0 is entered where a swap cannot start: Task_Sub is inside subprocess Sub"))
+    assert entry(NEW, "won")[1].named == (  # no version given: the methodology's name
+        "stage 'Won' of New closes the deal (won); a swap moves open deals to open stages")
+    assert ends_at_once(NEW, "negotiation", shown_as="New 2.0") == Reason(
+        "stage 'negotiation' of new runs on to the end of the process at once",
+        "stage 'Negotiation' of New 2.0 runs on to the end of the process at once")
 
 
 def test_the_plan_moves_deals_by_the_map_or_the_same_stage_id_and_says_why_the_others_stay():

@@ -129,3 +129,28 @@ def test_the_preview_says_why_a_threshold_in_another_currency_passed_the_deal_ov
     assert f'<p class="muted routing-note">{escape(NOTE)}</p>' in in_euro.text
     in_zloty = client.post("/deals/new", data={**values, "currency": "PLN"})
     assert 'id="preview-segment">Big deals<' in in_zloty.text and "routing-note" not in in_zloty.text
+
+
+def test_a_deal_row_and_the_segment_filter_name_the_segment_not_its_id(app, engine):
+    """Beside the methodology's name, the segment as the routing rules name it."""
+    deal = open_deal(engine)  # channel retail: the segment 'everyone-else', "Everyone else"
+    page = client_for(app, "manager").get("/deals?scope=team").text
+    row = page.split(f'id="deal-{deal.id}"')[1].split("</tr>")[0]
+    assert '<span class="muted sub">Small deal · Everyone else</span>' in row
+    assert "everyone-else" not in row
+    segment_filter = page.split('id="filter-segment"')[1].split("</select>")[0]
+    assert '<option value="everyone-else" >Everyone else</option>' in segment_filter  # the value stays the id
+
+
+def test_each_range_filter_keeps_its_label_beside_its_own_field(app, engine):
+    """On a phone the bar wraps: a label must never be left at a row's end without its
+    field. Each label and its field share one span, inside the fold a phone closes."""
+    open_deal(engine)
+    page = client_for(app, "rep1").get("/deals?close_from=2026-01-01").text
+    fold = page.split('id="deal-filter-fold"')[1].split("</details>")[0]
+    for name, label in (("close-from", "Close from"), ("close-to", "to"), ("amount-min", "Amount from"),
+                        ("amount-max", "to")):
+        assert f'<span class="filter-field"><label for="filter-{name}">{label}</label><input ' in fold
+    assert 'id="deal-filter-summary">Filters <span class="badge">1 active</span>' in fold
+    refused = client_for(app, "rep1").get("/deals?amount_min=lots").text
+    assert 'id="deal-filter-fold" open data-keep-open' in refused  # the refused filter stays in sight

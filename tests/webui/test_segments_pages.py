@@ -222,3 +222,41 @@ def test_the_page_offers_what_the_facade_suggests_and_keeps_what_was_chosen(app,
     assert '<option value="proposal" selected>Proposal</option>' in lead
     qualification = page.text.split('id="map-row-qualification"')[1].split("</tr>")[0]
     assert '<option value="qualification" selected>Qualification</option>' in qualification
+
+
+def test_the_preview_rows_come_named_from_the_facade_and_show_the_owners_name(app, engine):
+    """The view model names everything (SwapOptions.preview): the owner by display name
+    (the username where none is set), the stages by their methodologies' names; the
+    page only renders it."""
+    engine.create_user("anna", "rep", "Anna Nowak")
+    engine.add_team_member("horeca", "anna")
+    anna = engine.create_opportunity(title="Bistro Anny", amount="1000.00", partner="P", actor="manager", owner="anna",
+                                     attributes={"channel": "horeca", "territory": "PL-N"})
+    hotel = offer_deal(engine)  # rep1's, who has no display name
+    options = engine.swap_options("horeca", "quick-deal", viewer="manager")
+    report = engine.swap_segment("horeca", "quick-deal", dry_run=True, actor="manager")
+    moving, staying = options.preview(report)
+    assert [(r.id, r.owner_name, r.stage_name, r.to_stage_name) for r in moving] == [
+        (anna.id, "Anna Nowak", "Kwalifikacja", "Qualification")]
+    assert [(r.id, r.title, r.owner_name, r.stage_name, r.why_not) for r in staying] == [
+        (hotel.id, "Hotel Pod Lipami", "rep1", "Oferta",
+         "no stage 'Oferta' in Quick deal 1.0 and the stage map does not say where it goes")]
+    page = client_for(app, "manager").get("/segments", query_string={
+        "segment": "horeca", "methodology": "quick-deal", "preview": "1"}).text
+    row = page.split(f'id="preview-deal-{anna.id}"')[1].split("</tr>")[0]
+    assert '<td data-label="Owner">Anna Nowak</td>' in row and '<td data-label="To stage">→ Qualification</td>' in row
+
+
+def test_after_a_reversal_the_deals_it_left_are_explained_with_names(app, engine):
+    """A reason only a real swap or its reversal meets (not the preview) is said with
+    the stage's and the methodology's names, as the preview's "why not" is."""
+    worked = horeca_deal(engine, "Worked")
+    swap = engine.swap_segment("horeca", "quick-deal", stage_map={"offer": "proposal"}, actor="manager")
+    engine.complete_task(engine.show_opportunity(worked.id).open_tasks[0].id, actor="rep1",
+                         data={"budget_confirmed": True})
+    client = client_for(app, "manager")
+    assert client.post(f"/segments/swaps/{swap.swap_id}/reverse", data={"confirm": "yes"}).status_code == 303
+    page = client.get("/segments").text
+    assert ('<p class="flash flash-warning" role="status">Not moved (1 deal): stage &#39;Oferta&#39; of Small deal 1.0 '
+            "is entered where a swap cannot start: Task_Offer is inside subprocess Sub_Offer</p>") in page
+    assert "small-deal" not in page.split("flash-warning")[1].split("</p>")[0]
