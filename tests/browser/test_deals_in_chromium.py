@@ -57,7 +57,7 @@ def test_a_rep_finds_a_deal_by_partner_edits_its_amount_and_the_totals_follow(tm
             search_deals(page, "hurt-pol")
             page.wait_for_selector(f"#deal-{deal.id}")
             assert page.locator(".deal-row").count() == 1
-            methodologies = page.locator("#filter-methodology option").all_inner_texts()
+            methodologies = page.locator("#filter-methodology option").all_text_contents()  # folded on a phone
             assert methodologies[1:] == [deal.methodology_name]  # by name; the value stays the id
             assert page.locator("#filter-methodology option").nth(1).get_attribute("value") == deal.methodology_id
             fits(page, width)
@@ -94,24 +94,32 @@ def post_and_land(page, button: str, landing: str) -> None:
 
 
 @contextmanager
-def new_deal_preview(tmp_path, browser, width: int, **values):
-    """The manager's new-deal form filled with ``values`` (field -> text) and previewed."""
-    with demo_site(tmp_path, title="Kiosk", amount="1000.00", partner="Hurt-Pol",
+def manager_on_deals(tmp_path, browser, width: int, title: str, amount: str, address: str = "/deals"):
+    """The demo with one wholesale deal of rep1's (``title``, ``amount``), the manager
+    logged in at ``address``; yields (page, deal, engine)."""
+    with demo_site(tmp_path, title=title, amount=amount, partner="Hurt-Pol",
                    attributes={"channel": "wholesale", "territory": "PL-MZ"}, owner="rep1") as (url, deal, engine):
         context = browser.new_context(viewport={"width": width, "height": 900}, timezone_id="Europe/Warsaw")
         page = context.new_page()
         page.set_default_timeout(10_000)
         try:
             log_in(page, url, "manager")
-            page.goto(f"{url}/deals")
-            page.click("#new-deal")
-            for name, value in values.items():
-                page.fill(f"#new-{name}", value)
-            page.click("#new-deal-preview")
-            page.wait_for_selector("#routing-preview")
-            yield page
+            page.goto(url + address)
+            yield page, deal, engine
         finally:
             context.close()
+
+
+@contextmanager
+def new_deal_preview(tmp_path, browser, width: int, **values):
+    """The manager's new-deal form filled with ``values`` (field -> text) and previewed."""
+    with manager_on_deals(tmp_path, browser, width, "Kiosk", "1000.00") as (page, _, _):
+        page.click("#new-deal")
+        for name, value in values.items():
+            page.fill(f"#new-{name}", value)
+        page.click("#new-deal-preview")
+        page.wait_for_selector("#routing-preview")
+        yield page
 
 
 @pytest.mark.parametrize("width", [1366, 390])
@@ -149,32 +157,24 @@ def beside(page, label: str, field: str) -> bool:
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_the_deals_list_names_the_segment_and_keeps_each_filter_label_with_its_field(tmp_path, browser, width):
-    with demo_site(tmp_path, title="Hurtownia Mazowsze", amount="250000.00", partner="Hurt-Pol",
-                   attributes={"channel": "wholesale", "territory": "PL-MZ"}, owner="rep1") as (url, deal, engine):
+    with manager_on_deals(tmp_path, browser, width, "Hurtownia Mazowsze", "250000.00",
+                          "/deals?scope=team") as (page, deal, engine):
         segment = next(s for s in engine.list_segments(viewer="admin") if s.id == deal.segment_id)
-        context = browser.new_context(viewport={"width": width, "height": 900}, timezone_id="Europe/Warsaw")
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        try:
-            log_in(page, url, "manager")
-            page.goto(f"{url}/deals?scope=team")
-            sub = page.locator(f"#deal-{deal.id} .sub").inner_text()
-            assert sub == f"{deal.methodology_name} · {segment.name}" and segment.id not in sub
-            fold = page.locator("#deal-filter-fold")
-            if width < 600:  # a phone: the filters are folded under one line until asked for
-                assert fold.get_attribute("open") is None and not page.locator("#filter-close-from").is_visible()
-                page.click("#deal-filter-summary")
-            assert page.locator("#filter-close-from").is_visible()
-            for label, field in (("Close from", "#filter-close-from"), ("to", "#filter-close-to"),
-                                 ("Amount from", "#filter-amount-min"), ("to", "#filter-amount-max")):
-                assert beside(page, f"label[for='{field[1:]}']", field), f"{label} is not beside {field}"
-            fits(page, width)
-            page.screenshot(path=os.path.join(SHOTS or str(tmp_path), f"deals-filters-{width}.png"))
-            page.fill("#filter-amount-min", "100000")
-            page.click("#filter-submit")
-            page.wait_for_url(lambda address: "amount_min=100000" in address)
-            assert page.locator(f"#deal-{deal.id}").count() == 1
-            if width < 600:
-                assert "1 active" in page.locator("#deal-filter-summary").inner_text()
-        finally:
-            context.close()
+        sub = page.locator(f"#deal-{deal.id} .sub").inner_text()
+        assert sub == f"{deal.methodology_name} · {segment.name}" and segment.id not in sub
+        fold = page.locator("#deal-filter-fold")
+        if width < 600:  # a phone: the filters are folded under one line until asked for
+            assert fold.get_attribute("open") is None and not page.locator("#filter-close-from").is_visible()
+            page.click("#deal-filter-summary")
+        assert page.locator("#filter-close-from").is_visible()
+        for label, field in (("Close from", "#filter-close-from"), ("to", "#filter-close-to"),
+                             ("Amount from", "#filter-amount-min"), ("to", "#filter-amount-max")):
+            assert beside(page, f"label[for='{field[1:]}']", field), f"{label} is not beside {field}"
+        fits(page, width)
+        page.screenshot(path=os.path.join(SHOTS or str(tmp_path), f"deals-filters-{width}.png"))
+        page.fill("#filter-amount-min", "100000")
+        page.click("#filter-submit")
+        page.wait_for_url(lambda address: "amount_min=100000" in address)
+        assert page.locator(f"#deal-{deal.id}").count() == 1
+        if width < 600:
+            assert "1 active" in page.locator("#deal-filter-summary").inner_text()
