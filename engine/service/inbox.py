@@ -75,8 +75,9 @@ def inbox(ctx: ServiceContext, user: str | UserView, params: Mapping[str, object
                              form=inbox_store.page_form(row.form_text), partner_name=row.partner_name,
                              may_claim=row.assignee_id is None and policy.may_claim(who, inbox_store.task_facts(row)))
             for row in rows)
-        may_hand_over = any(policy.may_manage(who, policy.Deal(owner_id=0, manager_id=row.manager_id))
-                            for row in rows)
+        # Asked once per manager on the page, not per row (the answer depends on no more).
+        may_hand_over = any(policy.may_manage(who, policy.Deal(owner_id=0, manager_id=manager_id))
+                            for manager_id in {row.manager_id for row in rows})
         stages = {}
         for g in groups:
             if g.stage_id is not None:
