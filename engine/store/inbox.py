@@ -167,7 +167,10 @@ def step_rows(session: Session, opportunity_id: int, *, task_id: str | None = No
     session and not flushed yet (no autoflush) are among them. The step filters this
     list in memory (``ready_workflow_rows``, ``activity_rows``, ``open_activity_dues``)
     and appends the activities it suggests, instead of querying the table for each.
-    ``sent``: ``step_rows_ahead``'s read, sent with the deal's lock (its answer is used)."""
+    ``sent``: ``step_rows_ahead``'s read, sent with the deal's lock (its answer is used).
+    The stored rows come in id order (``ORDER BY id``), on every database and in a timer
+    batch (``opportunities.due_step_rows``) as in a single step: nothing stored should
+    hang on the order a table scan or an index happens to give."""
     if stored is None and sent is not None:
         stored = list(session.scalars(_STEP_ROWS_OF_TASK, {"task": task_id},
                                       execution_options={read_ahead.ANSWER: sent}))
@@ -183,10 +186,11 @@ def step_rows(session: Session, opportunity_id: int, *, task_id: str | None = No
 
 # Built once, with bound parameters: building the statement cost more than running it.
 _LIVE = or_(InboxTask.status == "ready", and_(InboxTask.kind == "activity", InboxTask.status == "completed"))
-_STEP_ROWS = select(InboxTask).where(InboxTask.opportunity_id == bindparam("deal"), _LIVE)
+_STEP_ROWS = select(InboxTask).where(InboxTask.opportunity_id == bindparam("deal"), _LIVE).order_by(InboxTask.id)
 _STEP_ROWS_WITH_TASK = (select(InboxTask)
                         .where(InboxTask.opportunity_id == bindparam("deal"),
                                or_(_LIVE, InboxTask.id == bindparam("task")))
+                        .order_by(InboxTask.id)
                         .execution_options(populate_existing=True))
 # The same rows found by the task alone, for a read sent before the deal's id is known.
 _TASK = aliased(InboxTask)
@@ -194,6 +198,7 @@ _STEP_ROWS_OF_TASK = (select(InboxTask)
                       .where(InboxTask.opportunity_id == select(_TASK.opportunity_id)
                              .where(_TASK.id == bindparam("task")).scalar_subquery(),
                              or_(_LIVE, InboxTask.id == bindparam("task")))
+                      .order_by(InboxTask.id)
                       .execution_options(populate_existing=True))
 
 

@@ -143,9 +143,11 @@ def due_step_rows(session: Session, deals: list[Opportunity]) -> dict[int, list[
     return found
 
 
-# The rows inbox.step_rows reads for one deal, for a batch's deals (the same condition, ``_LIVE``).
-_DUE_STEP_ROWS = select(InboxTask).where(InboxTask.opportunity_id.in_(bindparam("deals", expanding=True)),
-                                         inbox._LIVE)
+# The rows inbox.step_rows reads for one deal, for a batch's deals (the same condition, ``_LIVE``),
+# in the same order (by id: each deal's list as its own read gives it).
+_DUE_STEP_ROWS = (select(InboxTask).where(InboxTask.opportunity_id.in_(bindparam("deals", expanding=True)),
+                                          inbox._LIVE)
+                  .order_by(InboxTask.id))
 
 
 def opportunity_ids(session: Session) -> list[int]:
