@@ -5,7 +5,9 @@ session first (a row it already holds, a change to flush) the ORM reads them."""
 
 from __future__ import annotations
 
-from sqlalchemy import event, inspect, select, update
+from datetime import datetime, timezone
+
+from sqlalchemy import event, insert, inspect, select, update
 
 from engine.store import inbox
 from engine.store import opportunities as opportunity_store
@@ -64,11 +66,15 @@ def test_a_change_not_flushed_is_flushed_before_the_read(engine):
     deal = open_deal(engine)
     (task,) = deal.open_tasks
     with engine._sessions() as session, session.begin():
+        session.execute(insert(InboxTask.__table__).values(
+            id="0" * 36, opportunity_id=deal.id, node_id="stage/call", name="Call", instructions="", form=[],
+            status="cancelled", created_at=datetime(2026, 12, 6, tzinfo=timezone.utc), kind="activity",
+            stage_id="stage", required=False))
+    with engine._sessions() as session, session.begin():
         opportunity = opportunity_store.lock_opportunity(session, deal.id)
-        held = session.get(InboxTask, task.id)
-        held.name = "Changed here"  # not flushed yet
+        withdrawn = session.get(InboxTask, "0" * 36)
+        withdrawn.status = "ready"  # not flushed yet: stored, it is still cancelled
         reads = _orm_reads(session)
         rows = inbox.step_rows(session, opportunity.id, task_id=task.id)
-        assert reads and rows[0] is held and held.name == "Changed here"
-        stored = session.connection().execute(select(InboxTask.__table__.c.name).where(InboxTask.id == task.id))
-        assert stored.scalar_one() == "Changed here"  # the read flushed it first, as an ORM read does
+        assert reads  # the ORM's read, which flushes first
+        assert [row.id for row in rows] == ["0" * 36, task.id] and rows[0] is withdrawn
