@@ -16,7 +16,8 @@ pipeline's and ``read_ahead``'s listeners do nothing without an execution contex
 A driver error sends the statement again through SQLAlchemy, so its error — wrapped,
 a lost connection invalidated — is the one raised. Anywhere else (SQLite, another
 driver, a statement whose SQL depends on its values: an expanding IN) the statement
-runs through SQLAlchemy as usual."""
+runs through SQLAlchemy as usual, and so does a statement with a column whose result
+processor needs the type code only a cursor reports (a Float or Numeric on psycopg)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import weakref
 from collections import namedtuple
 
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import InvalidRequestError
 
 # False: every statement through SQLAlchemy — what the tests compare the answers with.
 USE_DRIVER = True
@@ -86,7 +88,12 @@ class _Plan:
         if compiled.positiontup is not None or compiled.escaped_bind_names or compiled.post_compile_params \
                 or compiled.literal_execute_params:
             return None  # the SQL or its parameters' names depend on the values: SQLAlchemy's path
-        return cls(compiled, dialect)
+        try:
+            return cls(compiled, dialect)
+        except (TypeError, InvalidRequestError):
+            # A column whose result processor depends on the type code the cursor reports
+            # (psycopg's Float and Numeric ask for it, and refuse None): SQLAlchemy's path.
+            return None
 
     def values(self, params: dict) -> dict:
         values = self._compiled.construct_params(params)

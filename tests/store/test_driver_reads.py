@@ -102,3 +102,26 @@ def test_the_inbox_is_the_same_read_through_sqlalchemy(queue_engine, clock, monk
     monkeypatch.setattr(driver_reads, "USE_DRIVER", False)
     assert [queue_engine.inbox(who, ask) for ask in asks] == on_driver
     assert on_driver[0].tasks and all(t.due_at is None or t.due_at.tzinfo is timezone.utc for t in on_driver[0].tasks)
+
+
+def test_a_read_of_a_float_or_numeric_column_gives_sqlalchemys_rows(queue_engine):
+    # psycopg's dialect picks a Float's or Numeric's result processor by the column's
+    # type code, known only from a cursor: asked without it, it raised TypeError on
+    # PostgreSQL, so such a column in a kept statement failed there (SQLite takes
+    # SQLAlchemy's path) — as pipeline_analysis's days, a Float, would.
+    from decimal import Decimal
+    from sqlalchemy import Float, Numeric, cast, select
+    from engine.store.models import Opportunity
+    queue_engine.create_opportunity(title="Deal retail", amount="1234.50", partner="P",
+                                    attributes={"channel": "retail"}, actor="manager")
+    read = DriverRead(select(Opportunity.id, Opportunity.amount, cast(Opportunity.probability, Float).label("ratio"),
+                             cast(Opportunity.probability, Numeric(5, 2)).label("exact")).order_by(Opportunity.id))
+    session = queue_engine.context.reads()
+    try:
+        connection = session.connection()
+        rows = read.rows(connection, {})
+        assert rows == connection.execute(read.statement, {}).all()
+        assert [type(v) for v in rows[0][1:]] == [type(v) for v in connection.execute(read.statement).first()[1:]]
+        assert rows[0].amount == Decimal("1234.50")
+    finally:
+        session.close()
