@@ -41,8 +41,10 @@ def pipeline():
     except FormError as err:
         return _page("reports_pipeline.html", 422, report=None, past=None, errors=err.fields, group_by=group_by,
                      as_of=as_of)
+    names = engine.methodology_names()
     return _page("reports_pipeline.html", report=report, past=None, errors={}, group_by=report.group_by, as_of="",
-                 specs={"funnel": charts.funnel(report), "by_stage": charts.pipeline_by_stage(report),
+                 methodology_names=names,
+                 specs={"funnel": charts.funnel(report, names), "by_stage": charts.pipeline_by_stage(report, names),
                         "trend": charts.trend(report)})
 
 
@@ -82,8 +84,10 @@ def changes_file(fmt: str):
 @bp.get("/reports/methodologies")
 @login_required
 def methodologies():
-    report = engine_of(current_app).methodology_report(viewer=current_user.username)
-    return _page("reports_methodologies.html", report=report, specs={"win_rates": charts.win_rates(report)})
+    engine = engine_of(current_app)
+    report, names = engine.methodology_report(viewer=current_user.username), engine.methodology_names()
+    return _page("reports_methodologies.html", report=report, methodology_names=names,
+                 specs={"win_rates": charts.win_rates(report, names)})
 
 
 @bp.get("/reports/methodologies.<any(csv, xlsx):fmt>")

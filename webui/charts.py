@@ -28,16 +28,29 @@ def _base(title: str, values: list[dict], rows: int) -> dict:
             "config": {"view": {"stroke": None}, "axis": {"labelLimit": 150}}}
 
 
-def funnel(report: PipelineReport) -> dict:
+def version_names(pairs, names: dict[str, str]) -> dict[tuple[str, str], str]:
+    """(methodology id, version label) -> how a chart names it: the methodology's
+    name (``names``; its id if it has none), with the version only where several
+    versions of it are in view (else the version is noise a manager must read past)."""
+    pairs = set(pairs)
+    counts: dict[str, int] = {}
+    for methodology_id, _ in pairs:
+        counts[methodology_id] = counts.get(methodology_id, 0) + 1
+    return {(m, v): f"{names.get(m, m)} {v}" if counts[m] > 1 else names.get(m, m) for m, v in pairs}
+
+
+def funnel(report: PipelineReport, names: dict[str, str]) -> dict:
     """Per methodology version, how many deals reached each stage (open stages in
     funnel order, then won)."""
     values = []
     methodologies = sorted({(s.methodology_id, s.version_label) for s in report.stages})
+    shown = version_names(methodologies, names)
     for rank, (methodology, version) in enumerate(methodologies):
         for s in report.stages:
             if (s.methodology_id, s.version_label) == (methodology, version) and s.outcome != "lost":
-                values.append({"stage": f"{s.stage_name} ({methodology} {version})", "order": rank * 1000 + s.position,
-                               "methodology": f"{methodology} {version}", "deals": s.reached,
+                said = shown[methodology, version]
+                values.append({"stage": f"{s.stage_name} ({said})", "order": rank * 1000 + s.position,
+                               "methodology": said, "deals": s.reached,
                                "conversion": percent(s.conversion)})
     spec = _base("Funnel: deals that reached each stage", values, len(values))
     spec.update(mark={"type": "bar", "tooltip": True}, encoding={
@@ -49,14 +62,15 @@ def funnel(report: PipelineReport) -> dict:
     return spec
 
 
-def pipeline_by_stage(report: PipelineReport) -> dict:
+def pipeline_by_stage(report: PipelineReport, names: dict[str, str]) -> dict:
     """The open deals' amounts and weighted amounts per stage, one bar per currency."""
     values = []
+    shown = version_names(((s.methodology_id, s.version_label) for s in report.stages), names)
     for rank, s in enumerate(report.stages):
         if s.outcome != "open":
             continue
         for c in s.currencies:
-            values.append({"stage": f"{s.stage_name} ({s.methodology_id} {s.version_label})", "order": rank,
+            values.append({"stage": f"{s.stage_name} ({shown[s.methodology_id, s.version_label]})", "order": rank,
                            "currency": c.currency, "amount": float(c.open_amount), "weighted": float(c.weighted),
                            "deals": s.now_in})
     spec = _base("Open pipeline by stage (per currency)", values, len(values))
@@ -71,10 +85,11 @@ def pipeline_by_stage(report: PipelineReport) -> dict:
     return spec
 
 
-def win_rates(report: MethodologyReport) -> dict:
+def win_rates(report: MethodologyReport, names: dict[str, str]) -> dict:
     """Win rate per methodology version and segment, with its 95 % interval as a
     bar behind the point: a wide bar means too few closed deals to tell."""
-    values = [{"row": f"{r.segment_id} · {r.methodology_id} {r.version_label}",
+    shown = version_names(((r.methodology_id, r.version_label) for r in report.rows), names)
+    values = [{"row": f"{r.segment_id} · {shown[r.methodology_id, r.version_label]}",
                "rate": percent(r.outcomes.win_rate), "low": percent(r.outcomes.interval_low),
                "high": percent(r.outcomes.interval_high), "closed": r.outcomes.won + r.outcomes.lost}
               for r in report.rows if r.outcomes.win_rate is not None]

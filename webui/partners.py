@@ -20,6 +20,7 @@ from engine import PARTNER_CONTACT_FIELDS as CONTACT_FIELDS
 from engine import PARTNER_FIELDS as CARD_FIELDS
 from engine import PARTNER_KINDS as KINDS
 from engine.errors import ConflictError, FormError
+from engine.rules.code_labels import code_label
 
 from webui import error_summary
 from webui.app_engine import engine_of
@@ -40,6 +41,15 @@ HAND_OVER_FLAGS = {"open_deals": True, "others_open_deals": False, "activities":
 def zip_pairs(values) -> list[tuple[str, str]]:
     """Each value as a (value, text) choice of a select."""
     return [(value, value) for value in values]
+
+
+@bp.app_template_filter()
+def zip_labels(values) -> list[tuple[str, str]]:
+    """Each code as a (code, readable label) choice of a select: the filter still sends the code."""
+    return [(value, code_label(value)) for value in values]
+
+
+bp.add_app_template_filter(code_label)
 
 
 # --- the list ------------------------------------------------------------------------

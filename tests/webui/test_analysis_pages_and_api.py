@@ -14,6 +14,7 @@ from tests.service.analysis_history import seed_history
 from tests.webui.pages_support import assert_nothing_leaks, client_for
 from tests.webui.test_api import Api
 from tests.webui.test_api_openapi import PREFIX, Checker, every_status
+from webui.charts import version_names
 
 ANALYSIS_PATHS = {"/reports/pipeline", "/reports/methodologies"}
 
@@ -33,10 +34,15 @@ def test_the_pipeline_page_draws_from_the_same_numbers_as_its_tables(engine, app
     assert 'id="table-groups"' in page.text and 'id="table-stages"' in page.text and 'id="table-sources"' in page.text
     funnel = _spec(page.text, "funnel")
     reached = {v["stage"]: v["deals"] for v in funnel["data"]["values"]}
-    assert reached["Kwalifikacja (small-deal 1.0)"] == 4 and reached["Oferta (small-deal 1.0)"] == 3
+    # by the methodology's name, without its version: only one version of each is in view
+    assert reached["Kwalifikacja (Small deal)"] == 4 and reached["Oferta (Small deal)"] == 3
     by_stage = _spec(page.text, "by-stage")["data"]["values"]
     assert {(v["stage"], v["currency"], v["amount"]) for v in by_stage} == {
-        ("Kwalifikacja (small-deal 1.0)", "PLN", 3000.0), ("Qualification (quick-deal 1.0)", "PLN", 700.0)}
+        ("Kwalifikacja (Small deal)", "PLN", 3000.0), ("Qualification (Quick deal)", "PLN", 700.0)}
+    stages = page.text.split('id="table-stages"')[1].split("</table>")[0]
+    assert set(re.findall(r"<th scope=\"row\">([^<]*)</th>", stages)) == {"Small deal", "Quick deal"}
+    download = manager.get("/reports/pipeline.csv?table=stages").get_data(as_text=True).lstrip("\ufeff")
+    assert {r["methodology"] for r in csv.DictReader(io.StringIO(download))} == {"small-deal", "quick-deal"}
     assert 'src="/static/vendor/vega-embed/build/vega-embed.min.js"' in page.text
     assert "<script>" not in page.text  # nothing inline: the CSP would refuse it
     assert 'id="trend-empty"' in page.text  # no snapshot taken yet
@@ -85,14 +91,16 @@ def test_the_methodology_page_and_its_downloads(engine, app, clock):
     assert page.status_code == 200 and 'id="table-swaps"' in page.text
     points = {v["row"]: (v["rate"], v["low"], v["high"], v["closed"])
               for v in _spec(page.text, "win-rates")["data"]["values"]}
-    assert points == {"everyone-else · small-deal 1.0": (50.0, 9.5, 90.5, 2),
-                      "horeca · quick-deal 1.0": (0.0, 0.0, 79.3, 1)}
+    assert points == {"everyone-else · Small deal": (50.0, 9.5, 90.5, 2),
+                      "horeca · Quick deal": (0.0, 0.0, 79.3, 1)}
+    table = page.text.split('id="table-methodologies"')[1].split("</table>")[0]
+    assert re.findall(r"<td>(Small deal|Quick deal|small-deal|quick-deal)</td>", table) == ["Small deal", "Quick deal"]
     swaps = admin.get("/reports/methodologies.csv?table=swaps").get_data(as_text=True).lstrip("\ufeff")
     (swap,) = list(csv.DictReader(io.StringIO(swaps)))
     assert (swap["segment"], swap["from"], swap["to"], swap["before: lost"], swap["after: open"]) == (
         "horeca", "small-deal@1.0", "quick-deal@1.0", "1", "1")
     other = client_for(app, "manager2").get("/reports/methodologies")
-    assert other.status_code == 200 and "small-deal 1.0" not in other.text.split('id="table-methodologies"')[1]
+    assert other.status_code == 200 and "Small deal" not in other.text.split('id="table-methodologies"')[1]
 
 
 def test_the_lost_report_links_to_the_analysis_pages(engine, app):
@@ -131,3 +139,10 @@ def test_the_api_answers_fit_the_document_and_follow_each_scope(engine, clock):
     check(api.get(methodologies, None), "GET", methodologies, 401)
     check(api.get("/reports/methodologies?x=1", "admin"), "GET", methodologies, 400)
     assert every_status(check.document, ANALYSIS_PATHS) - check.checked == set()
+
+
+def test_a_chart_names_the_version_only_where_several_versions_of_a_methodology_are_in_view():
+    shown = version_names([("small-deal", "1.0"), ("small-deal", "2.0"), ("quick-deal", "1.0"), ("odd", "1.0")],
+                          {"small-deal": "Small deal", "quick-deal": "Quick deal"})
+    assert shown == {("small-deal", "1.0"): "Small deal 1.0", ("small-deal", "2.0"): "Small deal 2.0",
+                     ("quick-deal", "1.0"): "Quick deal", ("odd", "1.0"): "odd"}  # no name: its id

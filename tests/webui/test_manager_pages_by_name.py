@@ -74,3 +74,22 @@ def test_the_win_model_page_names_who_trained_it(engine):
     engine.train_win_model(actor="admin")  # no closed deals: trained, and disabled
     page = client_for(make_app(engine), "manager").get("/win-model").text
     assert re.search(r"Trained [^<]* by Ada Admin on 0 closed deals", page)  # was "by admin"
+
+
+def test_the_partner_list_shows_channel_codes_as_words_and_its_filter_still_sends_the_code(engine):
+    """The channel column and its filter showed the code (``retail_chain``)."""
+    chain = engine.create_partner(actor="manager", owner="rep1", name="Społem", channel="retail_chain")
+    typed = engine.create_partner(actor="manager", owner="rep1", name="Pod Lipami", channel="HoReCa")
+    manager = client_for(make_app(engine), "manager")
+    page = manager.get("/partners").text
+
+    def channel(partner_id: int, text: str) -> str:
+        row = text.split(f'id="partner-{partner_id}"')[1].split("</tr>")[0]
+        return re.search(r'<td data-label="Channel" class="meta[^"]*">([^<]*)</td>', row).group(1)
+
+    assert channel(chain.id, page) == "Retail chain"
+    assert channel(typed.id, page) == "HoReCa"  # typed as a person spells it: kept
+    select = page.split('id="filter-channel"')[1].split("</select>")[0]
+    assert ("retail_chain", "Retail chain") in re.findall(r'<option value="([^"]+)" >([^<]*)</option>', select)
+    filtered = manager.get("/partners?channel=retail_chain").text
+    assert channel(chain.id, filtered) == "Retail chain" and f'id="partner-{typed.id}"' not in filtered
