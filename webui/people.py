@@ -1,6 +1,7 @@
 """People shown by their names on every screen (issue 15): the ``person`` template
 filter turns a username — what views carry to name someone — into the person's
-display name, asking the façade once per request for every name a page shows."""
+display name, asking the façade once for each distinct name a request shows (the
+answers kept for the rest of the request)."""
 
 from __future__ import annotations
 

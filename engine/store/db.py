@@ -131,6 +131,8 @@ def _make_engine(url: str) -> Engine:
     # reconnect.
     engine = create_engine(url, json_serializer=_dumps, pool_recycle=RECYCLE)
     event.listen(engine, "checkin", _stamp_checkin)
+    # In this order: read_ahead's hooks run after pipeline's, which otherwise would find
+    # the read's pipeline still open and raise PipelineLeftOpen on every step.
     pipeline.watch(engine)  # a unit of work's closing INSERTs travel together
     read_ahead.watch(engine)  # the step's read of its rows travels with its lock
     event.listen(engine, "checkout", lambda dbapi_connection, record, _proxy:

@@ -199,7 +199,8 @@ _STEP_ROWS_WITH_TASK = (select(InboxTask)
                         .execution_options(populate_existing=True))
 # The same rows as plain columns, for _rows_as_loaded.
 _STEP_ROWS_WITH_TASK_COLUMNS = _STEP_ROWS_WITH_TASK.with_only_columns(*InboxTask.__table__.c)
-_TASK_KEYS = tuple(c.key for c in InboxTask.__table__.c)  # each column's attribute has its name
+# Each column's attribute name, from the mapping (not assumed equal to the column's).
+_TASK_KEYS = tuple(inspect(InboxTask).get_property_by_column(c).key for c in InboxTask.__table__.c)
 _TASK_CLASS = inspect(InboxTask).class_manager
 
 
