@@ -20,7 +20,7 @@ from engine import PARTNER_CONTACT_FIELDS as CONTACT_FIELDS
 from engine import PARTNER_FIELDS as CARD_FIELDS
 from engine import PARTNER_KINDS as KINDS
 from engine.errors import ConflictError, FormError
-from engine.rules.code_labels import code_label
+from webui.code_labels import code_label
 
 from webui import error_summary
 from webui.app_engine import engine_of

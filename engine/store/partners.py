@@ -108,8 +108,12 @@ def record_partner_event(session: Session, partner_id: int, kind: str, actor_id:
     # Core and inline: nobody reads the row's id back, and an INSERT asking for it (the
     # ORM's RETURNING) cannot wait in a unit of work's pipeline on PostgreSQL — it syncs
     # it, a round trip of its own (the step that wins a prospect's deal wrote one so).
-    session.execute(_PARTNER_EVENT, {"partner_id": partner_id, "kind": kind, "actor_id": actor_id, "at": at,
-                                     "opportunity_id": opportunity_id, "data": data})
+    # Without an autoflush: the ORM's pending changes flush where their use case expects
+    # them (update_partner maps a second active tax id's refusal around its own flush; an
+    # autoflush here raised it outside, as a bare conflict).
+    with session.no_autoflush:
+        session.execute(_PARTNER_EVENT, {"partner_id": partner_id, "kind": kind, "actor_id": actor_id, "at": at,
+                                         "opportunity_id": opportunity_id, "data": data})
 
 
 _PARTNER_EVENT = insert(PartnerEvent.__table__).inline()

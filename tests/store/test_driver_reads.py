@@ -55,13 +55,16 @@ def test_the_inbox_statements_read_on_the_driver_give_sqlalchemys_rows(queue_eng
     try:
         connection = session.connection()
         postgres = connection.dialect.name == "postgresql"
-        kept = [(key, read) for key, read in inbox_store._STATEMENTS.items()
-                if isinstance(read, DriverRead) and key[1][0] == postgres]
-        assert len(kept) >= 8, kept  # counts and pages of the three shapes, the sorts
         rep1 = queue_engine.user_for_token(queue_engine.create_token("rep1"))
         assert rep1.team_ids
         params = {"inbox_user": rep1.id, "inbox_teams": list(rep1.team_ids), "inbox_now": clock.now, "inbox_limit": 25,
                   "inbox_offset": 0, "inbox_first": 25}
+        # The kept statements are per process: ones other tests kept with more conditions
+        # (a stage, a search) need parameters these reads do not give, and are left out.
+        kept = [(key, read) for key, read in inbox_store._STATEMENTS.items()
+                if isinstance(read, DriverRead) and key[1][0] == postgres
+                and {name for name, bind in read.statement.compile().binds.items() if bind.required} <= set(params)]
+        assert len(kept) >= 8, kept  # counts and pages of the three shapes, the sorts
         compared = 0
         for key, read in kept:
             with sent(connection) as by_driver:

@@ -1,4 +1,4 @@
-"""How a code typed into a free-text field reads on a page, pure: ``retail_chain``
+"""How a code typed into a free-text field reads on a page (presentation, so in webui): ``retail_chain``
 becomes "Retail chain". Only a value that looks like a code (lower case, words
 joined by ``_`` or ``-``) is reworded; anything a person typed as prose ("HoReCa",
 "Sieć handlowa") is shown as typed. The stored value, and what a filter sends, stay
